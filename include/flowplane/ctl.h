@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* flowplane control socket ABI.
+ *
+ * fp-dpdk listens on a Unix stream socket (config: control.socket).  Every
+ * message is a struct fp_ctl_hdr followed by hdr.len payload bytes.  All
+ * integers are in host byte order (the socket is local).
+ *
+ * Conversation:
+ *   HELLO                      -> HELLO_REPLY (struct fp_ctl_hello)
+ *   BEGIN                      -> REPLY
+ *   SET / DEL ... (no replies; staged in the client's transaction)
+ *   COMMIT                     -> REPLY: all staged changes applied, or none
+ *   ABORT                      -> REPLY
+ *   DUMP (struct fp_ctl_dump)  -> ENTRY ... then REPLY (n = entries sent)
+ *   STATS                      -> STATS_REPLY (struct fp_ctl_stats ...)
+ * A failed or malformed request gets REPLY with a negative errno in status
+ * and a NUL-terminated message.  A commit applies sets in table order
+ * (port, vtep, neigh, flood, fdb) and then deletes in reverse order, so no
+ * packet sees an entry that points at something missing (make before
+ * break).
+ */
+#ifndef FLOWPLANE_CTL_H
+#define FLOWPLANE_CTL_H
+
+#include <linux/types.h>
+
+#include "tables.h"
+
+#define FP_CTL_MAGIC 0x4650434cU /* "FPCL" */
+#define FP_CTL_VERSION 1
+#define FP_CTL_MAX_PAYLOAD (1U << 20) /* larger frames are refused */
+#define FP_CTL_MSG_SIZE 128	      /* reply message text, NUL included */
+#define FP_CTL_TXN_MAX 1048576	      /* staged changes per transaction */
+
+/* Message types: FP_CTL_<ID>, "name". */
+#define FP_FOREACH_CTL_MSG(_)                                                  \
+	_(HELLO, "hello")                                                      \
+	_(HELLO_REPLY, "hello_reply")                                          \
+	_(BEGIN, "begin")                                                      \
+	_(SET, "set")                                                          \
+	_(DEL, "del")                                                          \
+	_(COMMIT, "commit")                                                    \
+	_(ABORT, "abort")                                                      \
+	_(DUMP, "dump")                                                        \
+	_(ENTRY, "entry")                                                      \
+	_(STATS, "stats")                                                      \
+	_(STATS_REPLY, "stats_reply")                                          \
+	_(REPLY, "reply")
+
+#define FP_CTL_ENUM(id, name) FP_CTL_##id,
+enum fp_ctl_msg { FP_FOREACH_CTL_MSG(FP_CTL_ENUM) FP_CTL_MSG_MAX };
+#undef FP_CTL_ENUM
+
+struct fp_ctl_hdr {
+	__u32 magic;   /* FP_CTL_MAGIC */
+	__u16 version; /* FP_CTL_VERSION */
+	__u16 type;    /* FP_CTL_* */
+	__u32 len;     /* payload bytes that follow */
+	__u32 seq;     /* echoed in the reply */
+};
+
+/* REPLY payload. */
+struct fp_ctl_reply {
+	__s32 status;		  /* 0 or a negative errno */
+	__u32 n;		  /* changes applied, entries dumped */
+	__u32 index;		  /* failing change in the transaction */
+	__u32 pad;		  /* zero */
+	char msg[FP_CTL_MSG_SIZE]; /* human-readable result */
+};
+
+/* HELLO_REPLY payload. */
+struct fp_ctl_hello {
+	__u32 abi_version;		  /* FP_ABI_VERSION of the server */
+	__u32 n_ports;			  /* configured ports */
+	__u32 n_workers;		  /* worker lcores */
+	__u32 pad;			  /* zero */
+	__u32 table_limit[FP_TABLE_MAX];  /* configured sizes */
+	__u32 table_count[FP_TABLE_MAX];  /* entries installed */
+	__u64 generation;		  /* table generation (commits) */
+	char host[FP_NAME_SIZE];	  /* host name from the config */
+};
+
+/* SET, DEL and ENTRY payload: this header, then key_size key bytes, then
+ * (SET, ENTRY) val_size value bytes.  Sizes must equal the ABI sizes.
+ */
+struct fp_ctl_entry {
+	__u16 table;	/* FP_TABLE_* */
+	__u16 key_size; /* sizeof the table's key struct */
+	__u16 val_size; /* sizeof the value struct; 0 for DEL */
+	__u16 pad;	/* zero */
+};
+
+/* DUMP payload. */
+struct fp_ctl_dump {
+	__u16 table;  /* FP_TABLE_* */
+	__u16 pad[3]; /* zero */
+};
+
+/* STATS_REPLY payload: this header, n_workers struct fp_ctl_worker_stats,
+ * then n_ports struct fp_ctl_port_stats.
+ */
+struct fp_ctl_stats {
+	__u32 n_workers; /* worker blocks that follow */
+	__u32 n_ports;	 /* port blocks that follow */
+	__u32 n_stat;	 /* FP_STAT_MAX of the server */
+	__u32 n_drop;	 /* FP_DROP_MAX of the server */
+};
+
+struct fp_ctl_worker_stats {
+	__u32 lcore;		    /* lcore id */
+	__u32 pad;		    /* zero */
+	__u64 idle_sleeps;	    /* adaptive idle: times it slept */
+	__u64 stats[FP_STAT_MAX];   /* FP_STAT_* */
+	__u64 drops[FP_DROP_MAX];   /* FP_DROP_* */
+};
+
+#define FP_CTL_PORT_F_LINK_UP 0x1
+
+struct fp_ctl_port_stats {
+	__u32 port_id;		 /* logical port id */
+	__u16 role;		 /* FP_PORT_ROLE_* */
+	__u16 flags;		 /* FP_CTL_PORT_F_* */
+	__u16 dpdk_port;	 /* DPDK port id */
+	__u16 mtu;		 /* configured MTU */
+	__u8 mac[6];		 /* device MAC */
+	__u8 pad[2];		 /* zero */
+	char name[FP_NAME_SIZE]; /* name from the config */
+	__u64 rx_pkts;		 /* received by the workers */
+	__u64 tx_pkts;		 /* accepted by the device */
+	__u64 tx_dropped;	 /* refused by the device, freed */
+	__u64 hw_ipackets;	 /* rte_eth_stats.ipackets */
+	__u64 hw_opackets;	 /* rte_eth_stats.opackets */
+	__u64 hw_imissed;	 /* rte_eth_stats.imissed */
+	__u64 hw_ierrors;	 /* rte_eth_stats.ierrors */
+	__u64 hw_oerrors;	 /* rte_eth_stats.oerrors */
+};
+
+_Static_assert(sizeof(struct fp_ctl_hdr) == 16, "ctl hdr");
+_Static_assert(sizeof(struct fp_ctl_reply) == 16 + FP_CTL_MSG_SIZE, "reply");
+_Static_assert(sizeof(struct fp_ctl_entry) == 8, "ctl entry");
+_Static_assert(sizeof(struct fp_ctl_dump) == 8, "ctl dump");
+_Static_assert(sizeof(struct fp_ctl_stats) == 16, "ctl stats");
+_Static_assert(sizeof(struct fp_ctl_worker_stats) % 8 == 0, "worker stats");
+_Static_assert(sizeof(struct fp_ctl_port_stats) == 120, "port stats");
+
+#endif /* FLOWPLANE_CTL_H */
