@@ -1,0 +1,1021 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ftable.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include <flowplane/ctl.h>
+
+#define TXN_ALIGN 8
+
+const uint16_t fp_table_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+const uint16_t fp_table_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
+const char *const fp_table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
+
+/* One staged change in struct fp_txn's buffer, followed by the key and
+ * (for a set) the value, padded to TXN_ALIGN.
+ */
+struct txn_rec {
+	uint16_t table;	   /* FP_TABLE_* */
+	uint16_t key_size; /* bytes of key */
+	uint16_t val_size; /* bytes of value; 0 = delete */
+	uint16_t pad;	   /* zero */
+};
+
+struct fp_txn {
+	uint8_t *buf; /* records */
+	size_t len;   /* bytes used */
+	size_t cap;   /* bytes allocated */
+	uint32_t n;   /* records */
+};
+
+/* Something replaced or deleted by a commit, freed after the grace period. */
+struct retired {
+	struct rte_hash *h; /* hash whose key slot to free, or NULL */
+	int32_t pos;	    /* key position in h */
+	void *ptr;	    /* value to rte_free, or NULL */
+};
+
+struct retire_list {
+	struct retired *v; /* entries */
+	uint32_t n;	   /* used */
+	uint32_t cap;	   /* allocated */
+};
+
+/* Commit marks per port/vtep id. */
+#define MARK_SET 0x1
+#define MARK_DEL 0x2
+
+static const uint8_t zero_pad[8];
+
+static inline size_t
+rec_size(const struct txn_rec *r)
+{
+	return RTE_ALIGN_CEIL(sizeof(*r) + r->key_size + r->val_size, TXN_ALIGN);
+}
+
+static inline const void *
+rec_key(const struct txn_rec *r)
+{
+	return r + 1;
+}
+
+static inline const void *
+rec_val(const struct txn_rec *r)
+{
+	return r->val_size ? (const uint8_t *)(r + 1) + r->key_size : NULL;
+}
+
+static struct rte_hash *
+hash_create(const char *prefix, const char *table, uint32_t key_len, uint32_t limit,
+	    int socket_id)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		/* Twice the limit: a commit installs its sets before it
+		 * removes its deletes, and deleted slots are reused only
+		 * after the grace period.
+		 */
+		.entries = RTE_MAX(2 * limit, 64U),
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
+		.socket_id = socket_id,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	snprintf(name, sizeof(name), "%s_%s", prefix, table);
+	return rte_hash_create(&p);
+}
+
+struct fp_ftables *
+fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int socket_id,
+		  struct rte_rcu_qsbr *rcu)
+{
+	struct fp_ftables *t;
+	int i;
+
+	for (i = 0; i < FP_TABLE_MAX; i++) {
+		if (limit[i] == 0 || limit[i] > (1U << 24)) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	t = rte_zmalloc_socket("fp_ftables", sizeof(*t), RTE_CACHE_LINE_SIZE, socket_id);
+	if (t == NULL)
+		goto err_nomem;
+	t->rcu = rcu;
+	t->socket_id = socket_id;
+	memcpy(t->limit, limit, sizeof(t->limit));
+	t->limit[FP_TABLE_PORT] = FP_PORT_MAX;
+	t->vteps = rte_zmalloc_socket("fp_vteps", sizeof(*t->vteps) * limit[FP_TABLE_VTEP],
+				      RTE_CACHE_LINE_SIZE, socket_id);
+	t->scratch = rte_zmalloc_socket("fp_scratch", limit[FP_TABLE_VTEP], 0, socket_id);
+	if (t->vteps == NULL || t->scratch == NULL)
+		goto err_free;
+	t->fdb = hash_create(name, "fdb", sizeof(struct fp_fdb_key), limit[FP_TABLE_FDB],
+			     socket_id);
+	t->flood = hash_create(name, "flood", sizeof(struct fp_flood_key), limit[FP_TABLE_FLOOD],
+			       socket_id);
+	t->neigh = hash_create(name, "neigh", sizeof(struct fp_neigh_key), limit[FP_TABLE_NEIGH],
+			       socket_id);
+	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL) {
+		int err = rte_errno;
+
+		fp_ftables_free(t);
+		errno = err ? err : ENOMEM;
+		return NULL;
+	}
+	return t;
+
+err_free:
+	fp_ftables_free(t);
+err_nomem:
+	errno = ENOMEM;
+	return NULL;
+}
+
+static void
+hash_free_values(struct rte_hash *h)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+
+	while (rte_hash_iterate(h, &key, &data, &iter) >= 0)
+		rte_free(data);
+}
+
+void
+fp_ftables_free(struct fp_ftables *t)
+{
+	uint32_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < FP_PORT_MAX; i++)
+		rte_free(t->ports[i]);
+	if (t->vteps != NULL) {
+		for (i = 0; i < t->limit[FP_TABLE_VTEP]; i++)
+			rte_free(t->vteps[i]);
+	}
+	if (t->flood != NULL)
+		hash_free_values(t->flood);
+	if (t->neigh != NULL)
+		hash_free_values(t->neigh);
+	rte_hash_free(t->fdb);
+	rte_hash_free(t->flood);
+	rte_hash_free(t->neigh);
+	rte_free(t->vteps);
+	rte_free(t->scratch);
+	rte_free(t);
+}
+
+static void
+eui64_lladdr(uint8_t out[16], const uint8_t mac[6])
+{
+	memset(out, 0, 16);
+	out[0] = 0xfe;
+	out[1] = 0x80;
+	out[8] = mac[0] ^ 0x02;
+	out[9] = mac[1];
+	out[10] = mac[2];
+	out[11] = 0xff;
+	out[12] = 0xfe;
+	out[13] = mac[3];
+	out[14] = mac[4];
+	out[15] = mac[5];
+}
+
+int
+fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, uint16_t mtu,
+		       const uint8_t mac[6])
+{
+	struct fp_dp_port *p;
+
+	if (port_id >= FP_PORT_MAX || role == FP_PORT_ROLE_NONE || role >= FP_PORT_ROLE_MAX ||
+	    t->port_role[port_id] != FP_PORT_ROLE_NONE)
+		return -EINVAL;
+	t->port_role[port_id] = role;
+	t->port_mtu[port_id] = mtu;
+	memcpy(t->port_mac[port_id], mac, 6);
+	if (role == FP_PORT_ROLE_VM)
+		return 0;
+	p = rte_zmalloc_socket("fp_port", sizeof(*p), RTE_CACHE_LINE_SIZE, t->socket_id);
+	if (p == NULL)
+		return -ENOMEM;
+	p->v.role = role;
+	p->v.mtu = mtu;
+	memcpy(p->v.mac, mac, 6);
+	eui64_lladdr(p->lladdr, mac);
+	__atomic_store_n(&t->ports[port_id], p, __ATOMIC_RELEASE);
+	t->count[FP_TABLE_PORT]++;
+	return 0;
+}
+
+int
+fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n_local_vteps; i++) {
+		if (memcmp(&t->local_vteps[i], ip, sizeof(*ip)) == 0)
+			return -EEXIST;
+	}
+	if (t->n_local_vteps == FP_FTABLES_LOCAL_VTEP_MAX)
+		return -ENOSPC;
+	t->local_vteps[t->n_local_vteps++] = *ip;
+	return 0;
+}
+
+struct fp_txn *
+fp_txn_create(void)
+{
+	return calloc(1, sizeof(struct fp_txn));
+}
+
+void
+fp_txn_free(struct fp_txn *x)
+{
+	if (x == NULL)
+		return;
+	free(x->buf);
+	free(x);
+}
+
+void
+fp_txn_reset(struct fp_txn *x)
+{
+	x->len = 0;
+	x->n = 0;
+}
+
+uint32_t
+fp_txn_len(const struct fp_txn *x)
+{
+	return x->n;
+}
+
+int
+fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
+	   const void *val, uint16_t val_size)
+{
+	struct txn_rec r = { .table = table, .key_size = key_size };
+	size_t need;
+
+	if (table >= FP_TABLE_MAX || key_size != fp_table_key_size[table] ||
+	    (val != NULL && val_size != fp_table_val_size[table]))
+		return -EINVAL;
+	if (x->n >= FP_CTL_TXN_MAX)
+		return -E2BIG;
+	r.val_size = val != NULL ? val_size : 0;
+	need = rec_size(&r);
+	if (x->len + need > x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 4096;
+		uint8_t *buf;
+
+		while (cap < x->len + need)
+			cap *= 2;
+		buf = realloc(x->buf, cap);
+		if (buf == NULL)
+			return -ENOMEM;
+		x->buf = buf;
+		x->cap = cap;
+	}
+	memset(x->buf + x->len, 0, need);
+	memcpy(x->buf + x->len, &r, sizeof(r));
+	memcpy(x->buf + x->len + sizeof(r), key, key_size);
+	if (val != NULL)
+		memcpy(x->buf + x->len + sizeof(r) + key_size, val, val_size);
+	x->len += need;
+	x->n++;
+	return 0;
+}
+
+/* Commit */
+
+struct commit {
+	struct fp_ftables *t;		 /* tables */
+	const struct fp_txn *x;		 /* changes */
+	uint8_t pmark[FP_PORT_MAX];	 /* MARK_* per port id */
+	int64_t delta[FP_TABLE_MAX];	 /* entries added minus removed */
+	uint32_t added[FP_TABLE_MAX];	 /* new keys (capacity check) */
+	void **objs;			 /* preallocated value per record */
+	struct retire_list ret;		 /* freed after the grace period */
+	uint32_t fail_idx;		 /* change that failed validation */
+	char *err;			 /* message buffer */
+	size_t errsz;			 /* its size */
+};
+
+#define FOREACH_REC(x, r, off, i)                                              \
+	for ((off) = 0, (i) = 0;                                               \
+	     (off) < (x)->len && ((r) = (const struct txn_rec *)((x)->buf + (off)), 1); \
+	     (off) += rec_size(r), (i)++)
+
+static int __rte_format_printf(4, 5)
+fail(struct commit *c, uint32_t idx, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	c->fail_idx = idx;
+	n = snprintf(c->err, c->errsz, "change %u: ", idx);
+	if (n < 0 || (size_t)n >= c->errsz)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->errsz - n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int
+mac_is_unicast(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
+}
+
+static int
+ip_is_zero(const struct fp_ip *ip)
+{
+	static const struct fp_ip zero;
+
+	return memcmp(ip, &zero, sizeof(zero)) == 0;
+}
+
+static int
+ip_is_v4(const struct fp_ip *ip)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(ip->b, pfx, sizeof(pfx)) == 0;
+}
+
+static int
+ip_is_multicast(const struct fp_ip *ip)
+{
+	return ip_is_v4(ip) ? (ip->b[12] & 0xf0) == 0xe0 : ip->b[0] == 0xff;
+}
+
+static int
+vni_ok(uint32_t vni)
+{
+	return vni != 0 && vni <= FP_VNI_MAX;
+}
+
+static int
+port_after(const struct commit *c, uint32_t id)
+{
+	const struct fp_ftables *t = c->t;
+
+	if (id >= FP_PORT_MAX || t->port_role[id] != FP_PORT_ROLE_VM)
+		return 0;
+	return (t->ports[id] != NULL || (c->pmark[id] & MARK_SET)) && !(c->pmark[id] & MARK_DEL);
+}
+
+static int
+vtep_after(const struct commit *c, uint32_t id)
+{
+	const struct fp_ftables *t = c->t;
+
+	if (id >= t->limit[FP_TABLE_VTEP])
+		return 0;
+	return (t->vteps[id] != NULL || (t->scratch[id] & MARK_SET)) &&
+	       !(t->scratch[id] & MARK_DEL);
+}
+
+static int
+dest_after(const struct commit *c, uint16_t type, uint32_t id)
+{
+	return type == FP_DEST_PORT ? port_after(c, id) : vtep_after(c, id);
+}
+
+static int
+local_vtep(const struct fp_ftables *t, const struct fp_ip *ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n_local_vteps; i++) {
+		if (memcmp(&t->local_vteps[i], ip, sizeof(*ip)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+check_port(struct commit *c, uint32_t i, const struct fp_port_key *k, const struct fp_port_val *v)
+{
+	const struct fp_ftables *t = c->t;
+	uint32_t a;
+
+	if (t->port_role[k->port_id] != FP_PORT_ROLE_VM)
+		return fail(c, i, -EPERM, "port %u: not a VM port; its entry is owned by the config",
+			    k->port_id);
+	if (v == NULL)
+		return 0;
+	if (v->role != FP_PORT_ROLE_VM)
+		return fail(c, i, -EINVAL, "port %u: role %u, expected vm (%u)", k->port_id,
+			    v->role, FP_PORT_ROLE_VM);
+	if (v->flags & ~FP_PORT_F_ANTISPOOF)
+		return fail(c, i, -EINVAL, "port %u: unknown flags 0x%x", k->port_id, v->flags);
+	if (!vni_ok(v->vni))
+		return fail(c, i, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id,
+			    v->vni, FP_VNI_MAX);
+	if (!mac_is_unicast(v->mac))
+		return fail(c, i, -EINVAL, "port %u: mac is not a unicast address", k->port_id);
+	if (v->mtu != 0 && (v->mtu < 68 || v->mtu > 9600))
+		return fail(c, i, -EINVAL, "port %u: mtu %u out of range 68..9600", k->port_id,
+			    v->mtu);
+	if (v->n_addrs > FP_PORT_ADDR_MAX)
+		return fail(c, i, -EINVAL, "port %u: n_addrs %u > %u", k->port_id, v->n_addrs,
+			    FP_PORT_ADDR_MAX);
+	if (memcmp(v->pad, zero_pad, sizeof(v->pad)) != 0)
+		return fail(c, i, -EINVAL, "port %u: pad not zero", k->port_id);
+	for (a = 0; a < FP_PORT_ADDR_MAX; a++) {
+		const struct fp_port_addr *pa = &v->addrs[a];
+		static const struct fp_port_addr zero;
+
+		if (a >= v->n_addrs) {
+			if (memcmp(pa, &zero, sizeof(zero)) != 0)
+				return fail(c, i, -EINVAL, "port %u: unused addrs[%u] not zero",
+					    k->port_id, a);
+			continue;
+		}
+		if (pa->plen > 128 || (ip_is_v4(&pa->ip) && pa->plen < 96) || pa->pad)
+			return fail(c, i, -EINVAL, "port %u: addrs[%u]: bad prefix length %u",
+				    k->port_id, a, pa->plen);
+		if (pa->mac[0] & 1)
+			return fail(c, i, -EINVAL, "port %u: addrs[%u]: multicast mac",
+				    k->port_id, a);
+	}
+	return 0;
+}
+
+static int
+check_vtep(struct commit *c, uint32_t i, const struct fp_vtep_key *k, const struct fp_vtep_val *v)
+{
+	const struct fp_ftables *t = c->t;
+	struct fp_encap_tmpl tmpl;
+	uint32_t up;
+
+	if (v == NULL)
+		return 0;
+	up = v->underlay_port;
+	if (v->encap >= FP_ENCAP_MAX)
+		return fail(c, i, -EINVAL, "vtep %u: unknown encap %u", k->vtep_id, v->encap);
+	if (ip_is_zero(&v->remote) || ip_is_multicast(&v->remote))
+		return fail(c, i, -EINVAL, "vtep %u: remote is not a unicast address", k->vtep_id);
+	if (ip_is_v4(&v->remote) != ip_is_v4(&v->local))
+		return fail(c, i, -EINVAL, "vtep %u: local and remote are of different families",
+			    k->vtep_id);
+	if (!local_vtep(t, &v->local))
+		return fail(c, i, -EINVAL, "vtep %u: local is not a local VTEP address",
+			    k->vtep_id);
+	if (up >= FP_PORT_MAX || t->port_role[up] != FP_PORT_ROLE_UNDERLAY)
+		return fail(c, i, -EINVAL, "vtep %u: port %u is not an underlay port", k->vtep_id,
+			    up);
+	if (!mac_is_unicast(v->nh_mac))
+		return fail(c, i, -EINVAL, "vtep %u: next-hop mac is not unicast", k->vtep_id);
+	if (v->pad)
+		return fail(c, i, -EINVAL, "vtep %u: pad not zero", k->vtep_id);
+	if (fp_encap_tmpl_init(&tmpl, v, t->port_mac[up], t->port_mtu[up]) != 0)
+		return fail(c, i, -EINVAL, "vtep %u: underlay mtu %u too small", k->vtep_id,
+			    t->port_mtu[up]);
+	return 0;
+}
+
+static int
+check_fdb(struct commit *c, uint32_t i, const struct fp_fdb_key *k, const struct fp_fdb_val *v)
+{
+	if (!vni_ok(k->vni) || k->pad[0] || k->pad[1])
+		return fail(c, i, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero", k->vni,
+			    FP_VNI_MAX);
+	if (v == NULL)
+		return 0;
+	if (k->mac[0] & 1)
+		return fail(c, i, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
+	if (v->pad)
+		return fail(c, i, -EINVAL, "fdb vni %u: pad not zero", k->vni);
+	switch (v->type) {
+	case FP_DEST_PORT:
+	case FP_DEST_VTEP:
+		if (!dest_after(c, v->type, v->id))
+			return fail(c, i, -EINVAL, "fdb vni %u: %s %u does not exist", k->vni,
+				    v->type == FP_DEST_PORT ? "vm port" : "vtep", v->id);
+		return 0;
+	case FP_DEST_ROUTER:
+		return 0;
+	default:
+		return fail(c, i, -EINVAL, "fdb vni %u: unknown type %u", k->vni, v->type);
+	}
+}
+
+static int
+check_flood(struct commit *c, uint32_t i, const struct fp_flood_key *k,
+	    const struct fp_flood_val *v)
+{
+	static const struct fp_flood_member zero;
+	uint32_t m;
+
+	if (!vni_ok(k->vni))
+		return fail(c, i, -EINVAL, "flood: vni %u out of range 1..%u", k->vni, FP_VNI_MAX);
+	if (v == NULL)
+		return 0;
+	if (v->n_members > FP_FLOOD_MEMBER_MAX || v->pad)
+		return fail(c, i, -EINVAL, "flood vni %u: n_members %u > %u or pad not zero",
+			    k->vni, v->n_members, FP_FLOOD_MEMBER_MAX);
+	for (m = 0; m < FP_FLOOD_MEMBER_MAX; m++) {
+		const struct fp_flood_member *fm = &v->members[m];
+
+		if (m >= v->n_members) {
+			if (memcmp(fm, &zero, sizeof(zero)) != 0)
+				return fail(c, i, -EINVAL, "flood vni %u: unused member %u not zero",
+					    k->vni, m);
+			continue;
+		}
+		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
+			return fail(c, i, -EINVAL, "flood vni %u: member %u: bad type %u", k->vni,
+				    m, fm->type);
+		if (!dest_after(c, fm->type, fm->id))
+			return fail(c, i, -EINVAL, "flood vni %u: member %u: %s %u does not exist",
+				    k->vni, m, fm->type == FP_DEST_PORT ? "vm port" : "vtep",
+				    fm->id);
+	}
+	return 0;
+}
+
+static int
+check_neigh(struct commit *c, uint32_t i, const struct fp_neigh_key *k,
+	    const struct fp_neigh_val *v)
+{
+	if (k->pad)
+		return fail(c, i, -EINVAL, "neigh vrf %u: key pad not zero", k->vrf);
+	if (v == NULL)
+		return 0;
+	if (ip_is_zero(&k->ip) || ip_is_multicast(&k->ip))
+		return fail(c, i, -EINVAL, "neigh vrf %u: ip is not a unicast address", k->vrf);
+	if (!mac_is_unicast(v->mac))
+		return fail(c, i, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
+	if (!vni_ok(v->vni) || v->pad)
+		return fail(c, i, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
+			    v->vni, FP_VNI_MAX);
+	return 0;
+}
+
+static struct rte_hash *
+table_hash(const struct fp_ftables *t, uint16_t table)
+{
+	switch (table) {
+	case FP_TABLE_FDB:
+		return t->fdb;
+	case FP_TABLE_FLOOD:
+		return t->flood;
+	case FP_TABLE_NEIGH:
+		return t->neigh;
+	default:
+		return NULL;
+	}
+}
+
+/* Does the entry exist now (before the commit)? */
+static int
+exists_now(const struct fp_ftables *t, uint16_t table, const void *key)
+{
+	switch (table) {
+	case FP_TABLE_PORT: {
+		uint32_t id = ((const struct fp_port_key *)key)->port_id;
+
+		return t->ports[id] != NULL;
+	}
+	case FP_TABLE_VTEP:
+		return t->vteps[((const struct fp_vtep_key *)key)->vtep_id] != NULL;
+	default:
+		return rte_hash_lookup(table_hash(t, table), key) >= 0;
+	}
+}
+
+/* Is the key of record r set by an earlier record of the transaction? */
+static int
+rec_staged_before(const struct commit *c, const struct txn_rec *r, uint32_t idx)
+{
+	const struct txn_rec *q;
+	size_t off;
+	uint32_t i;
+
+	FOREACH_REC(c->x, q, off, i) {
+		if (i >= idx)
+			break;
+		if (q->table == r->table && q->val_size &&
+		    memcmp(rec_key(q), rec_key(r), r->key_size) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Pass 1: ids in range, marks for the reference checks. */
+static int
+mark_ids(struct commit *c)
+{
+	const struct txn_rec *r;
+	size_t off;
+	uint32_t i;
+
+	FOREACH_REC(c->x, r, off, i) {
+		uint8_t mark = r->val_size ? MARK_SET : MARK_DEL;
+
+		if (r->table == FP_TABLE_PORT) {
+			uint32_t id = ((const struct fp_port_key *)rec_key(r))->port_id;
+
+			if (id >= FP_PORT_MAX || c->t->port_role[id] == FP_PORT_ROLE_NONE)
+				return fail(c, i, -EINVAL, "port %u is not configured", id);
+			c->pmark[id] |= mark;
+		} else if (r->table == FP_TABLE_VTEP) {
+			uint32_t id = ((const struct fp_vtep_key *)rec_key(r))->vtep_id;
+
+			if (id >= c->t->limit[FP_TABLE_VTEP])
+				return fail(c, i, -EINVAL, "vtep %u out of range 0..%u", id,
+					    c->t->limit[FP_TABLE_VTEP] - 1);
+			c->t->scratch[id] |= mark;
+		}
+	}
+	return 0;
+}
+
+/* Pass 2: values, references, existence and limits. */
+static int
+check_all(struct commit *c)
+{
+	const struct txn_rec *r;
+	size_t off;
+	uint32_t i;
+	int rc = 0, tb;
+
+	FOREACH_REC(c->x, r, off, i) {
+		const void *k = rec_key(r), *v = rec_val(r);
+		int now;
+
+		switch (r->table) {
+		case FP_TABLE_PORT:
+			rc = check_port(c, i, k, v);
+			break;
+		case FP_TABLE_VTEP:
+			rc = check_vtep(c, i, k, v);
+			break;
+		case FP_TABLE_FDB:
+			rc = check_fdb(c, i, k, v);
+			break;
+		case FP_TABLE_FLOOD:
+			rc = check_flood(c, i, k, v);
+			break;
+		case FP_TABLE_NEIGH:
+			rc = check_neigh(c, i, k, v);
+			break;
+		}
+		if (rc)
+			return rc;
+		now = exists_now(c->t, r->table, k);
+		if (v != NULL && !now) {
+			c->delta[r->table]++;
+			c->added[r->table]++;
+		} else if (v == NULL && now) {
+			c->delta[r->table]--;
+		} else if (v == NULL && !now) {
+			/* A delete must name an entry that exists, or one
+			 * this transaction sets first.
+			 */
+			int staged = 0;
+
+			if (r->table == FP_TABLE_PORT)
+				staged = c->pmark[((const struct fp_port_key *)k)->port_id] &
+					 MARK_SET;
+			else if (r->table == FP_TABLE_VTEP)
+				staged = c->t->scratch[((const struct fp_vtep_key *)k)->vtep_id] &
+					 MARK_SET;
+			if (!staged && !rec_staged_before(c, r, i))
+				return fail(c, i, -ENOENT, "delete %s: no such entry",
+					    fp_table_names[r->table]);
+		}
+	}
+	for (tb = 0; tb < FP_TABLE_MAX; tb++) {
+		if ((int64_t)c->t->count[tb] + c->delta[tb] > (int64_t)c->t->limit[tb] ||
+		    (uint64_t)c->t->count[tb] + c->added[tb] > 2ULL * c->t->limit[tb]) {
+			snprintf(c->err, c->errsz, "%s table full: %u entries, limit %u",
+				 fp_table_names[tb], c->t->count[tb], c->t->limit[tb]);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/* Pass 3: allocate every new value, so applying cannot fail. */
+static int
+prealloc(struct commit *c)
+{
+	struct fp_ftables *t = c->t;
+	const struct txn_rec *r;
+	size_t off;
+	uint32_t i;
+
+	FOREACH_REC(c->x, r, off, i) {
+		const void *v = rec_val(r);
+
+		if (v == NULL || r->table == FP_TABLE_FDB)
+			continue;
+		if (r->table == FP_TABLE_PORT) {
+			struct fp_dp_port *p = rte_zmalloc_socket("fp_port", sizeof(*p),
+								  RTE_CACHE_LINE_SIZE,
+								  t->socket_id);
+
+			if (p == NULL)
+				goto err_nomem;
+			memcpy(&p->v, v, sizeof(p->v));
+			eui64_lladdr(p->lladdr, p->v.mac);
+			c->objs[i] = p;
+		} else if (r->table == FP_TABLE_VTEP) {
+			struct fp_dp_vtep *d = rte_zmalloc_socket("fp_vtep", sizeof(*d),
+								  RTE_CACHE_LINE_SIZE,
+								  t->socket_id);
+			uint32_t up;
+
+			if (d == NULL)
+				goto err_nomem;
+			memcpy(&d->v, v, sizeof(d->v));
+			up = d->v.underlay_port;
+			/* Cannot fail: check_vtep() built it once already. */
+			fp_encap_tmpl_init(&d->tmpl, &d->v, t->port_mac[up], t->port_mtu[up]);
+			c->objs[i] = d;
+		} else {
+			void *p = rte_malloc_socket("fp_val", r->val_size, 0, t->socket_id);
+
+			if (p == NULL)
+				goto err_nomem;
+			memcpy(p, v, r->val_size);
+			c->objs[i] = p;
+		}
+	}
+	return 0;
+
+err_nomem:
+	return fail(c, i, -ENOMEM, "out of memory");
+}
+
+static void
+retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
+{
+	struct retire_list *l = &c->ret;
+
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 64;
+		struct retired *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			/* Cannot defer: wait for the readers now. */
+			if (c->t->rcu != NULL)
+				rte_rcu_qsbr_synchronize(c->t->rcu, RTE_QSBR_THRID_INVALID);
+			if (h != NULL)
+				rte_hash_free_key_with_position(h, pos);
+			rte_free(ptr);
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct retired){ .h = h, .pos = pos, .ptr = ptr };
+}
+
+static void
+apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
+{
+	struct fp_ftables *t = c->t;
+	const void *k = rec_key(r);
+	void *old;
+
+	switch (r->table) {
+	case FP_TABLE_PORT: {
+		uint32_t id = ((const struct fp_port_key *)k)->port_id;
+
+		old = __atomic_exchange_n(&t->ports[id], c->objs[i], __ATOMIC_ACQ_REL);
+		break;
+	}
+	case FP_TABLE_VTEP: {
+		uint32_t id = ((const struct fp_vtep_key *)k)->vtep_id;
+
+		old = __atomic_exchange_n(&t->vteps[id], c->objs[i], __ATOMIC_ACQ_REL);
+		break;
+	}
+	case FP_TABLE_FDB: {
+		uintptr_t w = 0;
+
+		memcpy(&w, rec_val(r), sizeof(struct fp_fdb_val));
+		if (rte_hash_lookup(t->fdb, k) < 0)
+			t->count[FP_TABLE_FDB]++;
+		/* Replaces the data word atomically if the key exists. */
+		rte_hash_add_key_data(t->fdb, k, (void *)w);
+		return;
+	}
+	default: {
+		struct rte_hash *h = table_hash(t, r->table);
+
+		if (rte_hash_lookup_data(h, k, &old) < 0)
+			old = NULL;
+		rte_hash_add_key_data(h, k, c->objs[i]);
+		break;
+	}
+	}
+	c->objs[i] = NULL;
+	if (old != NULL)
+		retire(c, NULL, 0, old);
+	else
+		t->count[r->table]++;
+}
+
+static void
+apply_del(struct commit *c, const struct txn_rec *r)
+{
+	struct fp_ftables *t = c->t;
+	const void *k = rec_key(r);
+	void *old = NULL;
+
+	switch (r->table) {
+	case FP_TABLE_PORT:
+		old = __atomic_exchange_n(&t->ports[((const struct fp_port_key *)k)->port_id], NULL,
+					  __ATOMIC_ACQ_REL);
+		if (old != NULL) {
+			retire(c, NULL, 0, old);
+			t->count[r->table]--;
+		}
+		return;
+	case FP_TABLE_VTEP:
+		old = __atomic_exchange_n(&t->vteps[((const struct fp_vtep_key *)k)->vtep_id], NULL,
+					  __ATOMIC_ACQ_REL);
+		if (old != NULL) {
+			retire(c, NULL, 0, old);
+			t->count[r->table]--;
+		}
+		return;
+	default: {
+		struct rte_hash *h = table_hash(t, r->table);
+		int32_t pos;
+
+		if (rte_hash_lookup_data(h, k, &old) < 0)
+			return;
+		pos = rte_hash_del_key(h, k);
+		if (pos < 0)
+			return;
+		retire(c, h, pos, r->table == FP_TABLE_FDB ? NULL : old);
+		t->count[r->table]--;
+		return;
+	}
+	}
+}
+
+/* Sets in this order, deletes in the reverse: referenced tables first. */
+static const uint16_t apply_order[FP_TABLE_MAX] = {
+	FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB,
+};
+
+static void
+apply_all(struct commit *c)
+{
+	const struct txn_rec *r;
+	size_t off;
+	uint32_t i;
+	int o;
+
+	for (o = 0; o < FP_TABLE_MAX; o++) {
+		FOREACH_REC(c->x, r, off, i) {
+			if (r->table == apply_order[o] && r->val_size)
+				apply_set(c, r, i);
+		}
+	}
+	for (o = FP_TABLE_MAX - 1; o >= 0; o--) {
+		FOREACH_REC(c->x, r, off, i) {
+			if (r->table == apply_order[o] && !r->val_size)
+				apply_del(c, r);
+		}
+	}
+}
+
+static void
+release(struct commit *c)
+{
+	struct retire_list *l = &c->ret;
+	uint32_t i;
+
+	if (l->n && c->t->rcu != NULL)
+		rte_rcu_qsbr_synchronize(c->t->rcu, RTE_QSBR_THRID_INVALID);
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].h != NULL)
+			rte_hash_free_key_with_position(l->v[i].h, l->v[i].pos);
+		rte_free(l->v[i].ptr);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+int
+fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed, char *err,
+		  size_t errsz)
+{
+	struct commit *c;
+	char dummy[1];
+	uint32_t i;
+	int rc;
+
+	if (err == NULL || errsz == 0) {
+		err = dummy;
+		errsz = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (failed != NULL)
+		*failed = 0;
+	if (x->n == 0)
+		return 0;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -ENOMEM;
+	c->t = t;
+	c->x = x;
+	c->err = err;
+	c->errsz = errsz;
+	c->objs = calloc(x->n, sizeof(*c->objs));
+	if (c->objs == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memset(t->scratch, 0, t->limit[FP_TABLE_VTEP]);
+	rc = mark_ids(c);
+	if (rc == 0)
+		rc = check_all(c);
+	if (rc == 0)
+		rc = prealloc(c);
+	if (rc == 0) {
+		apply_all(c);
+		__atomic_fetch_add(&t->generation, 1, __ATOMIC_RELEASE);
+		release(c);
+	} else if (failed != NULL) {
+		*failed = c->fail_idx;
+	}
+	for (i = 0; i < x->n; i++)
+		rte_free(c->objs[i]);
+out:
+	free(c->objs);
+	free(c);
+	return rc;
+}
+
+int
+fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *fn, void *arg)
+{
+	uint32_t i, iter = 0;
+	const void *key;
+	void *data;
+	int rc;
+
+	switch (table) {
+	case FP_TABLE_PORT:
+		for (i = 0; i < FP_PORT_MAX; i++) {
+			struct fp_port_key k = { .port_id = i };
+
+			if (t->ports[i] != NULL && (rc = fn(table, &k, &t->ports[i]->v, arg)) != 0)
+				return rc;
+		}
+		return 0;
+	case FP_TABLE_VTEP:
+		for (i = 0; i < t->limit[FP_TABLE_VTEP]; i++) {
+			struct fp_vtep_key k = { .vtep_id = i };
+
+			if (t->vteps[i] != NULL && (rc = fn(table, &k, &t->vteps[i]->v, arg)) != 0)
+				return rc;
+		}
+		return 0;
+	case FP_TABLE_FDB:
+		while (rte_hash_iterate(t->fdb, &key, &data, &iter) >= 0) {
+			struct fp_fdb_val v = fp_ftables_fdb_decode(data);
+
+			if ((rc = fn(table, key, &v, arg)) != 0)
+				return rc;
+		}
+		return 0;
+	case FP_TABLE_FLOOD:
+	case FP_TABLE_NEIGH:
+		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
+			if ((rc = fn(table, key, data, arg)) != 0)
+				return rc;
+		}
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Flow tables of fp-dpdk: port, vtep, fdb, flood, neigh.
+ *
+ * Storage: ports and vteps are arrays of pointers indexed by id; fdb,
+ * flood and neigh are rte_hash tables with lock-free readers
+ * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, extendable buckets).  FDB
+ * values (8 bytes) live inline in the hash's data word; the other values
+ * are rte_malloc'd copies that are replaced whole.
+ *
+ * Concurrency: any number of readers (workers) and one writer (the main
+ * lcore's control server).  Readers must be registered with the RCU QSBR
+ * variable given at creation and report a quiescent state between bursts;
+ * a pointer returned by a lookup is valid until the reader's next
+ * quiescent report.  The writer changes tables only through
+ * fp_ftables_commit(): it validates the whole transaction first (sizes,
+ * values, references, limits, memory), so a transaction is applied
+ * entirely or not at all; then it applies sets in table order (port, vtep,
+ * neigh, flood, fdb) and deletes in reverse order (make before break),
+ * bumps the generation, waits for every online reader to pass a quiescent
+ * state (rte_rcu_qsbr_synchronize) and frees what was replaced.
+ *
+ * Ports are declared by the config (fp_ftables_port_config()); only VM
+ * ports' entries may be set or deleted by the control socket.  Underlay
+ * ports' entries are owned by the config.
+ */
+#ifndef FP_FTABLE_H
+#define FP_FTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_rcu_qsbr.h>
+
+#include <flowplane/tables.h>
+
+#include "pkt/build.h"
+
+#define FP_FTABLES_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
+
+/* A port as the pipeline sees it. */
+struct fp_dp_port {
+	struct fp_port_val v; /* the installed entry */
+	uint8_t lladdr[16];   /* fe80::/64 EUI-64 address of v.mac */
+};
+
+/* A vtep as the pipeline sees it. */
+struct fp_dp_vtep {
+	struct fp_encap_tmpl tmpl; /* precomputed outer headers */
+	struct fp_vtep_val v;	   /* the installed entry */
+};
+
+struct fp_ftables {
+	/* Fields used in lookup */
+	struct fp_dp_port *ports[FP_PORT_MAX]; /* by port id; NULL = none */
+	struct fp_dp_vtep **vteps;	       /* by vtep id; NULL = none */
+	struct rte_hash *fdb;		       /* fp_fdb_key -> fp_fdb_val inline */
+	struct rte_hash *flood;		       /* fp_flood_key -> fp_flood_val * */
+	struct rte_hash *neigh;		       /* fp_neigh_key -> fp_neigh_val * */
+	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
+	uint32_t n_local_vteps;		       /* valid local_vteps */
+	uint32_t pad;			       /* zero */
+	uint64_t generation;		       /* bumped by every commit */
+
+	/* Writer-only state */
+	struct rte_rcu_qsbr *rcu;	       /* readers' QSBR variable */
+	uint32_t limit[FP_TABLE_MAX];	       /* entries allowed */
+	uint32_t count[FP_TABLE_MAX];	       /* entries installed */
+	uint16_t port_role[FP_PORT_MAX];       /* configured role, NONE = absent */
+	uint16_t port_mtu[FP_PORT_MAX];	       /* configured MTU */
+	uint8_t port_mac[FP_PORT_MAX][6];      /* device MAC */
+	uint8_t *scratch;		       /* per-commit marks, by vtep id */
+	int socket_id;			       /* NUMA socket for memory */
+};
+
+/* Sizes of each table's key and value (the ABI structs). */
+extern const uint16_t fp_table_key_size[FP_TABLE_MAX];
+extern const uint16_t fp_table_val_size[FP_TABLE_MAX];
+extern const char *const fp_table_names[FP_TABLE_MAX];
+
+/**
+ * Create the tables.
+ *
+ * @param name	    prefix for the rte_hash names (unique per process)
+ * @param limit	    entries per table (FP_TABLE_*); port is FP_PORT_MAX
+ * @param socket_id NUMA socket
+ * @param rcu	    QSBR variable the readers report to
+ * @return the tables, or NULL with errno (EINVAL, ENOMEM, EEXIST)
+ */
+struct fp_ftables *fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX],
+				     int socket_id, struct rte_rcu_qsbr *rcu);
+
+/** Free the tables and every value.  Accepts NULL. */
+void fp_ftables_free(struct fp_ftables *t);
+
+/**
+ * Declare a configured port.  Non-VM ports get their entry installed here
+ * (role, MTU, MAC) and are read-only for the control socket.
+ *
+ * @return 0, -EINVAL (bad id or role), -ENOMEM
+ */
+int fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, uint16_t mtu,
+			   const uint8_t mac[6]);
+
+/**
+ * Add a local VTEP address (decapsulated traffic must be addressed to one).
+ *
+ * @return 0, -ENOSPC, -EEXIST
+ */
+int fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip);
+
+/* A transaction: staged changes, applied by fp_ftables_commit(). */
+struct fp_txn;
+
+/** Create an empty transaction; NULL with errno ENOMEM. */
+struct fp_txn *fp_txn_create(void);
+
+/** Free a transaction.  Accepts NULL. */
+void fp_txn_free(struct fp_txn *x);
+
+/** Drop every staged change. */
+void fp_txn_reset(struct fp_txn *x);
+
+/** Number of staged changes. */
+uint32_t fp_txn_len(const struct fp_txn *x);
+
+/**
+ * Stage a set (val != NULL) or a delete (val == NULL).  Only the shape is
+ * checked here (table id, sizes); values are validated at commit.
+ *
+ * @return 0, -EINVAL (bad table or size), -E2BIG (FP_CTL_TXN_MAX changes),
+ *	   -ENOMEM
+ */
+int fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
+	       const void *val, uint16_t val_size);
+
+/**
+ * Validate and apply a transaction, all or nothing.  The transaction is
+ * left as it was.
+ *
+ * @param t	 the tables
+ * @param x	 the changes
+ * @param failed set to the index of the offending change on error
+ * @param err	 receives a message naming the change and the reason
+ * @param errsz	 size of err
+ * @return 0, -EINVAL (invalid value, dangling reference), -ENOENT (delete of
+ *	   a missing entry), -EPERM (entry owned by the config), -ENOSPC (table
+ *	   full), -ENOMEM
+ */
+int fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed, char *err,
+		      size_t errsz);
+
+/* Called for each entry by fp_ftables_walk(); a non-zero return stops it. */
+typedef int fp_ftables_walk_fn(uint16_t table, const void *key, const void *val, void *arg);
+
+/**
+ * Visit every entry of a table (writer side).
+ *
+ * @return 0, -EINVAL (bad table), or the callback's non-zero return
+ */
+int fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *fn,
+		    void *arg);
+
+/* Reader side: lookups for the pipeline. */
+
+static inline const struct fp_dp_port *
+fp_ftables_port(const struct fp_ftables *t, uint32_t id)
+{
+	if (id >= FP_PORT_MAX)
+		return NULL;
+	return __atomic_load_n(&t->ports[id], __ATOMIC_ACQUIRE);
+}
+
+static inline const struct fp_dp_vtep *
+fp_ftables_vtep(const struct fp_ftables *t, uint32_t id)
+{
+	if (id >= t->limit[FP_TABLE_VTEP])
+		return NULL;
+	return __atomic_load_n(&t->vteps[id], __ATOMIC_ACQUIRE);
+}
+
+/** Decode an FDB hash data word. */
+static inline struct fp_fdb_val
+fp_ftables_fdb_decode(const void *data)
+{
+	struct fp_fdb_val v;
+	uintptr_t w = (uintptr_t)data;
+
+	memcpy(&v, &w, sizeof(v));
+	return v;
+}
+
+static inline const struct fp_flood_val *
+fp_ftables_flood(const struct fp_ftables *t, uint32_t vni)
+{
+	struct fp_flood_key k = { .vni = vni };
+	void *data;
+
+	if (rte_hash_lookup_data(t->flood, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+static inline const struct fp_neigh_val *
+fp_ftables_neigh(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *ip)
+{
+	struct fp_neigh_key k = { .vrf = vrf };
+	void *data;
+
+	k.ip = *ip;
+	if (rte_hash_lookup_data(t->neigh, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+#endif /* FP_FTABLE_H */

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Unit tests for dataplane/ftable.c: validation, all-or-nothing commits,
+ * limits, make-before-break, a differential test against a linear model,
+ * and a reader racing the writer under RCU.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "ftable.h"
+
+#define SEED 1124
+
+static const uint8_t ul_mac[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const uint8_t vm_mac[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
+static unsigned int table_seq;
+
+struct fixture {
+	struct fp_ftables *t; /* tables under test */
+	struct fp_txn *x;     /* a transaction */
+	char err[256];	      /* last commit message */
+	uint32_t failed;      /* last failing index */
+};
+
+static void
+v4(struct fp_ip *ip, uint32_t a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[10] = ip->b[11] = 0xff;
+	ip->b[12] = (uint8_t)(a >> 24);
+	ip->b[13] = (uint8_t)(a >> 16);
+	ip->b[14] = (uint8_t)(a >> 8);
+	ip->b[15] = (uint8_t)a;
+}
+
+static int
+setup(void **state)
+{
+	uint32_t limits[FP_TABLE_MAX] = { [FP_TABLE_PORT] = FP_PORT_MAX,
+					  [FP_TABLE_VTEP] = 16,
+					  [FP_TABLE_FDB] = 64,
+					  [FP_TABLE_FLOOD] = 8,
+					  [FP_TABLE_NEIGH] = 8 };
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct fp_ip local;
+	char name[32];
+
+	snprintf(name, sizeof(name), "ft%u", table_seq++);
+	f->t = fp_ftables_create(name, limits, 0, NULL);
+	assert_non_null(f->t);
+	assert_int_equal(fp_ftables_port_config(f->t, 0, FP_PORT_ROLE_VM, 1500, vm_mac), 0);
+	assert_int_equal(fp_ftables_port_config(f->t, 1, FP_PORT_ROLE_VM, 1500, vm_mac), 0);
+	assert_int_equal(fp_ftables_port_config(f->t, 2, FP_PORT_ROLE_UNDERLAY, 1600, ul_mac), 0);
+	v4(&local, 0xac100001);
+	assert_int_equal(fp_ftables_local_vtep_add(f->t, &local), 0);
+	assert_int_equal(fp_ftables_local_vtep_add(f->t, &local), -EEXIST);
+	f->x = fp_txn_create();
+	assert_non_null(f->x);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	fp_txn_free(f->x);
+	fp_ftables_free(f->t);
+	free(f);
+	return 0;
+}
+
+static int
+commit(struct fixture *f)
+{
+	int rc = fp_ftables_commit(f->t, f->x, &f->failed, f->err, sizeof(f->err));
+
+	fp_txn_reset(f->x);
+	return rc;
+}
+
+static void
+stage_port(struct fixture *f, uint32_t id, uint32_t vni)
+{
+	struct fp_port_key k = { .port_id = id };
+	struct fp_port_val v = { .role = FP_PORT_ROLE_VM, .vni = vni, .vrf = vni, .mtu = 1500 };
+
+	memcpy(v.mac, vm_mac, 6);
+	v.mac[5] = (uint8_t)id;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &k, sizeof(k), &v, sizeof(v)), 0);
+}
+
+static void
+stage_vtep(struct fixture *f, uint32_t id, uint32_t remote)
+{
+	struct fp_vtep_key k = { .vtep_id = id };
+	struct fp_vtep_val v = { .encap = FP_ENCAP_VXLAN, .underlay_port = 2 };
+
+	v4(&v.local, 0xac100001);
+	v4(&v.remote, remote);
+	memcpy(v.nh_mac, ul_mac, 6);
+	v.nh_mac[5] = 2;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP, &k, sizeof(k), &v, sizeof(v)), 0);
+}
+
+static void
+stage_fdb(struct fixture *f, uint32_t vni, uint8_t last, uint16_t type, uint32_t id)
+{
+	struct fp_fdb_key k = { .vni = vni };
+	struct fp_fdb_val v = { .type = type, .id = id };
+
+	memcpy(k.mac, vm_mac, 6);
+	k.mac[5] = last;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FDB, &k, sizeof(k), &v, sizeof(v)), 0);
+}
+
+static void
+stage_fdb_del(struct fixture *f, uint32_t vni, uint8_t last)
+{
+	struct fp_fdb_key k = { .vni = vni };
+
+	memcpy(k.mac, vm_mac, 6);
+	k.mac[5] = last;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FDB, &k, sizeof(k), NULL, 0), 0);
+}
+
+static int
+lookup_fdb(const struct fp_ftables *t, uint32_t vni, uint8_t last, struct fp_fdb_val *out)
+{
+	struct fp_fdb_key k = { .vni = vni };
+	void *data;
+
+	memcpy(k.mac, vm_mac, 6);
+	k.mac[5] = last;
+	if (rte_hash_lookup_data(t->fdb, &k, &data) < 0)
+		return 0;
+	*out = fp_ftables_fdb_decode(data);
+	return 1;
+}
+
+static void
+test_ftable_shapes_refused_at_stage(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_key k = { .vni = 1 };
+	struct fp_fdb_val v = { 0 };
+
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_MAX, &k, sizeof(k), &v, sizeof(v)), -EINVAL);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FDB, &k, sizeof(k) - 1, &v, sizeof(v)), -EINVAL);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FDB, &k, sizeof(k), &v, sizeof(v) + 1), -EINVAL);
+	assert_int_equal(fp_txn_len(f->x), 0);
+}
+
+static int
+count_entry(uint16_t table, const void *key, const void *val, void *arg)
+{
+	(void)table;
+	(void)key;
+	(void)val;
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
+static void
+test_ftable_commit_and_walk(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_val v;
+	uint64_t gen = f->t->generation;
+
+	/* References inside one transaction: fdb -> vtep and port, staged
+	 * in the "wrong" order, applied in table order.
+	 */
+	stage_fdb(f, 100, 9, FP_DEST_VTEP, 3);
+	stage_fdb(f, 100, 1, FP_DEST_PORT, 0);
+	stage_vtep(f, 3, 0xac100002);
+	stage_port(f, 0, 100);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(f->t->generation, gen + 1);
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 2);
+	assert_int_equal(f->t->count[FP_TABLE_VTEP], 1);
+	/* Port count: the configured underlay port plus the new VM port. */
+	assert_int_equal(f->t->count[FP_TABLE_PORT], 2);
+	assert_true(lookup_fdb(f->t, 100, 9, &v));
+	assert_int_equal(v.type, FP_DEST_VTEP);
+	assert_int_equal(v.id, 3);
+	assert_non_null(fp_ftables_vtep(f->t, 3));
+	assert_int_equal(fp_ftables_vtep(f->t, 3)->tmpl.len, 50);
+	assert_non_null(fp_ftables_port(f->t, 0));
+	assert_int_equal(fp_ftables_port(f->t, 0)->lladdr[0], 0xfe);
+	{
+		uint32_t n_fdb = 0, n_port = 0, n_vtep = 0;
+
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_FDB, count_entry, &n_fdb), 0);
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_PORT, count_entry, &n_port), 0);
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_VTEP, count_entry, &n_vtep), 0);
+		assert_int_equal(n_fdb, 2);
+		assert_int_equal(n_port, 2);
+		assert_int_equal(n_vtep, 1);
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_MAX, count_entry, &n_fdb), -EINVAL);
+	}
+}
+
+static void
+test_ftable_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_val v;
+
+	stage_port(f, 0, 100);
+	stage_fdb(f, 100, 1, FP_DEST_PORT, 0);
+	stage_fdb(f, 100, 2, FP_DEST_VTEP, 7); /* no vtep 7 */
+	assert_int_equal(commit(f), -EINVAL);
+	assert_int_equal(f->failed, 2);
+	assert_non_null(strstr(f->err, "change 2"));
+	assert_non_null(strstr(f->err, "vtep 7 does not exist"));
+	/* Nothing was applied. */
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 0);
+	assert_null(fp_ftables_port(f->t, 0));
+	assert_false(lookup_fdb(f->t, 100, 1, &v));
+}
+
+static void
+test_ftable_values_validated(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_port_key pk = { .port_id = 2 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM, .vni = 5, .mac = { 2 } };
+	struct fp_neigh_key nk = { .vrf = 1 };
+	struct fp_neigh_val nv = { .vni = 1 << 24, .mac = { 2 } };
+	struct fp_vtep_key vk = { .vtep_id = 99 };
+	struct fp_vtep_val vv = { 0 };
+
+	/* The underlay port is owned by the config. */
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	assert_int_equal(commit(f), -EPERM);
+	/* Port 9 is not configured. */
+	pk.port_id = 9;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_non_null(strstr(f->err, "not configured"));
+	/* A non-zero pad. */
+	pk.port_id = 0;
+	pv.pad[1] = 1;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	/* VNI out of range. */
+	v4(&nk.ip, 0x0a000001);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NEIGH, &nk, sizeof(nk), &nv, sizeof(nv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	/* Vtep id past the table. */
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP, &vk, sizeof(vk), &vv, sizeof(vv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	/* A vtep whose local address is not ours. */
+	stage_vtep(f, 1, 0xac100002);
+	{
+		struct fp_vtep_key k = { .vtep_id = 2 };
+		struct fp_vtep_val v = { .encap = FP_ENCAP_GENEVE, .underlay_port = 2 };
+
+		v4(&v.local, 0xac100009);
+		v4(&v.remote, 0xac100002);
+		v.nh_mac[0] = 2;
+		assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP, &k, sizeof(k), &v, sizeof(v)),
+				 0);
+	}
+	assert_int_equal(commit(f), -EINVAL);
+	assert_int_equal(f->failed, 1);
+	assert_null(fp_ftables_vtep(f->t, 1));
+}
+
+static void
+test_ftable_delete_missing_and_staged(void **state)
+{
+	struct fixture *f = *state;
+
+	stage_fdb_del(f, 100, 1);
+	assert_int_equal(commit(f), -ENOENT);
+	/* Set then delete in one transaction: allowed, ends deleted. */
+	stage_port(f, 0, 100);
+	stage_fdb(f, 100, 1, FP_DEST_PORT, 0);
+	stage_fdb_del(f, 100, 1);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 0);
+}
+
+static void
+test_ftable_full_refused(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t i;
+
+	stage_port(f, 0, 100);
+	assert_int_equal(commit(f), 0);
+	for (i = 0; i < 64; i++)
+		stage_fdb(f, 100 + i / 200, (uint8_t)i, FP_DEST_PORT, 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 64);
+	/* One more: refused, nothing changes. */
+	stage_fdb(f, 101, 1, FP_DEST_PORT, 0);
+	assert_int_equal(commit(f), -ENOSPC);
+	assert_non_null(strstr(f->err, "fdb table full"));
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 64);
+	/* Replace one and delete one in the same transaction as an add:
+	 * the count after the commit fits.
+	 */
+	stage_fdb_del(f, 100, 5);
+	stage_fdb(f, 101, 1, FP_DEST_PORT, 0);
+	stage_fdb(f, 100, 6, FP_DEST_PORT, 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(f->t->count[FP_TABLE_FDB], 64);
+}
+
+/* Differential: random sets and deletes against a linear model. */
+static void
+test_ftable_fdb_vs_model(void **state)
+{
+	struct fixture *f = *state;
+	struct {
+		uint8_t present;	/* in the model */
+		struct fp_fdb_val v;	/* value */
+	} model[2][32];
+	unsigned int seed = SEED, round;
+	uint32_t vni, i;
+
+	memset(model, 0, sizeof(model));
+	stage_port(f, 0, 100);
+	stage_port(f, 1, 100);
+	stage_vtep(f, 4, 0xac100002);
+	assert_int_equal(commit(f), 0);
+	srand(seed);
+	for (round = 0; round < 300; round++) {
+		uint32_t n = 1 + (uint32_t)rand() % 6;
+		uint8_t set_seen[2][32] = { { 0 } }, del_seen[2][32] = { { 0 } };
+		struct fp_fdb_val last[2][32];
+		int ok = 1, rc;
+
+		/* The commit contract: every delete names an entry that exists
+		 * or that the transaction sets before it; sets apply before
+		 * deletes, so for one key a delete wins over a set.
+		 */
+		for (i = 0; i < n; i++) {
+			uint32_t v = (uint32_t)rand() % 2, m = (uint32_t)rand() % 32;
+
+			if (rand() % 3 == 0) {
+				stage_fdb_del(f, 100 + v, (uint8_t)m);
+				if (!model[v][m].present && !set_seen[v][m])
+					ok = 0;
+				del_seen[v][m] = 1;
+			} else {
+				struct fp_fdb_val fv = { .type = rand() % 2 ? FP_DEST_PORT
+									    : FP_DEST_VTEP };
+
+				fv.id = fv.type == FP_DEST_PORT ? (uint32_t)rand() % 2 : 4;
+				stage_fdb(f, 100 + v, (uint8_t)m, fv.type, fv.id);
+				set_seen[v][m] = 1;
+				last[v][m] = fv;
+			}
+		}
+		rc = commit(f);
+		if ((rc == 0) != ok)
+			fail_msg("seed %u round %u: commit %d, model expects %s (%s)", seed, round,
+				 rc, ok ? "success" : "failure", f->err);
+		if (rc == 0) {
+			for (vni = 0; vni < 2; vni++) {
+				for (i = 0; i < 32; i++) {
+					if (del_seen[vni][i]) {
+						model[vni][i].present = 0;
+					} else if (set_seen[vni][i]) {
+						model[vni][i].present = 1;
+						model[vni][i].v = last[vni][i];
+					}
+				}
+			}
+		}
+		for (vni = 0; vni < 2; vni++) {
+			for (i = 0; i < 32; i++) {
+				struct fp_fdb_val got;
+				int present = lookup_fdb(f->t, 100 + vni, (uint8_t)i, &got);
+
+				if (present != model[vni][i].present)
+					fail_msg("seed %u round %u: vni %u mac %u present %d, model %d",
+						 seed, round, 100 + vni, i, present,
+						 model[vni][i].present);
+				if (present && memcmp(&got, &model[vni][i].v, sizeof(got)) != 0)
+					fail_msg("seed %u round %u: value differs", seed, round);
+			}
+		}
+	}
+}
+
+/* A reader thread hammers lookups while the writer replaces and deletes
+ * values; every value it sees must be one the writer installed.
+ */
+struct race {
+	struct fp_ftables *t;	/* tables */
+	struct rte_rcu_qsbr *rcu; /* QSBR */
+	volatile int stop;	/* writer done */
+	volatile int started;	/* reader running */
+	uint64_t seen;		/* lookups that hit */
+	int bad;		/* torn or freed values seen */
+};
+
+static void *
+reader(void *arg)
+{
+	struct race *r = arg;
+
+	rte_rcu_qsbr_thread_register(r->rcu, 0);
+	rte_rcu_qsbr_thread_online(r->rcu, 0);
+	r->started = 1;
+	while (!r->stop) {
+		const struct fp_neigh_val *n;
+		struct fp_ip ip;
+		uint32_t i;
+
+		for (i = 0; i < 4; i++) {
+			v4(&ip, 0x0a000001 + i);
+			n = fp_ftables_neigh(r->t, 1, &ip);
+			if (n != NULL) {
+				/* Values are written with mac[5] == vni & 0xff. */
+				if (n->mac[0] != 0x02 || n->mac[5] != (uint8_t)n->vni)
+					r->bad++;
+				r->seen++;
+			}
+		}
+		rte_rcu_qsbr_quiescent(r->rcu, 0);
+	}
+	rte_rcu_qsbr_thread_offline(r->rcu, 0);
+	rte_rcu_qsbr_thread_unregister(r->rcu, 0);
+	return NULL;
+}
+
+static void
+test_ftable_rcu_reader_race(void **state)
+{
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16 };
+	struct race r = { 0 };
+	struct fp_txn *x = fp_txn_create();
+	pthread_t th;
+	uint32_t round, i;
+	char name[32];
+
+	(void)state;
+	r.rcu = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
+	assert_int_equal(rte_rcu_qsbr_init(r.rcu, 1), 0);
+	snprintf(name, sizeof(name), "race%u", table_seq++);
+	r.t = fp_ftables_create(name, limits, 0, r.rcu);
+	assert_non_null(r.t);
+	assert_int_equal(pthread_create(&th, NULL, reader, &r), 0);
+	while (!r.started)
+		usleep(100);
+	/* At least 2000 rounds, and until the reader has really raced (it
+	 * shares 2 cores with everything else), for at most 1M rounds.
+	 */
+	for (round = 0; round < 1000000 && (round < 2000 || *(volatile uint64_t *)&r.seen < 100000);
+	     round++) {
+		for (i = 0; i < 4; i++) {
+			struct fp_neigh_key k = { .vrf = 1 };
+			struct fp_neigh_val v = { .mac = { 0x02 } };
+
+			v4(&k.ip, 0x0a000001 + i);
+			v.vni = 1 + (round * 4 + i) % 200;
+			v.mac[5] = (uint8_t)v.vni;
+			if (round % 5 == 4)
+				fp_txn_add(x, FP_TABLE_NEIGH, &k, sizeof(k), NULL, 0);
+			else
+				fp_txn_add(x, FP_TABLE_NEIGH, &k, sizeof(k), &v, sizeof(v));
+		}
+		assert_int_equal(fp_ftables_commit(r.t, x, NULL, NULL, 0), 0);
+		fp_txn_reset(x);
+	}
+	r.stop = 1;
+	pthread_join(th, NULL);
+	print_message("reader saw %llu values\n", (unsigned long long)r.seen);
+	assert_int_equal(r.bad, 0);
+	assert_true(r.seen > 0);
+	fp_txn_free(x);
+	fp_ftables_free(r.t);
+	rte_free(r.rcu);
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "-m", "128", "--no-shconf", "--no-pci", "-l", "0",
+			"--log-level", "*:error", prefix, NULL };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ftable_shapes_refused_at_stage, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_commit_and_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_values_validated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_delete_missing_and_staged, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_full_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_fdb_vs_model, setup, teardown),
+		cmocka_unit_test(test_ftable_rcu_reader_race),
+	};
+	int rc;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=fp_ftable_%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	rc = cmocka_run_group_tests_name("ftable", tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
