@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "pipeline.h"
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+
+#include "pkt/build.h"
+#include "pkt/csum.h"
+#include "pkt/hash.h"
+#include "pkt/parse.h"
+
+/* What the classify stage decided for a packet. */
+enum verdict {
+	V_DROP,	 /* drop with ps->drop */
+	V_FDB,	 /* unicast: look up the FDB */
+	V_FLOOD, /* broadcast, multicast or unknown unicast */
+	V_DONE,	 /* already emitted (ARP/ND reply) */
+};
+
+/* Per-packet state for one burst. */
+struct pkt_state {
+	struct fp_pkt_meta meta; /* parsed headers of the (inner) frame */
+	uint32_t vni;		 /* VNI the packet belongs to */
+	uint16_t drop;		 /* FP_DROP_* when verdict is V_DROP */
+	uint8_t verdict;	 /* enum verdict */
+	uint8_t pad;		 /* zero */
+};
+
+void
+fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct rte_mempool *mp)
+{
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->mp = mp;
+}
+
+static inline int
+fdb_key_eq(const struct fp_fdb_key *a, const struct fp_fdb_key *b)
+{
+	uint64_t a8, b8;
+	uint32_t a4, b4;
+
+	memcpy(&a8, a, 8);
+	memcpy(&b8, b, 8);
+	memcpy(&a4, (const uint8_t *)a + 8, 4);
+	memcpy(&b4, (const uint8_t *)b + 8, 4);
+	return ((a8 ^ b8) | (uint64_t)(a4 ^ b4)) == 0;
+}
+
+/* FDB lookups for a burst's keys.  Consecutive packets of a burst mostly
+ * go to the same destination, so a key equal to the one before reuses its
+ * result (a last-key cache, STYLE 6) and only the distinct keys are looked
+ * up, in bulk.  Sets data[j] for every hit; returns the hit mask.
+ */
+static inline uint64_t
+fdb_lookup_burst(const struct rte_hash *h, const struct fp_fdb_key *keys, uint16_t n,
+		 void *data[])
+{
+	const void *uk[FP_BURST];
+	void *ud[FP_BURST];
+	uint8_t map[FP_BURST];
+	uint64_t uhits = 0, hits = 0;
+	uint16_t nu = 0, j;
+
+	for (j = 0; j < n; j++) {
+		if (j == 0 || !fdb_key_eq(&keys[j], &keys[j - 1]))
+			uk[nu++] = &keys[j];
+		map[j] = (uint8_t)(nu - 1);
+	}
+	rte_hash_lookup_bulk_data(h, uk, nu, &uhits, ud);
+	for (j = 0; j < n; j++) {
+		data[j] = ud[map[j]];
+		hits |= ((uhits >> map[j]) & 1ULL) << j;
+	}
+	return hits;
+}
+
+/* Prefetch: mbuf headers 2 * FP_PREFETCH_OFFSET ahead, packet data (whose
+ * address needs the header) FP_PREFETCH_OFFSET ahead.
+ */
+static inline void
+prefetch_prologue(struct rte_mbuf *pkts[], uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n && i < 2 * FP_PREFETCH_OFFSET; i++)
+		rte_prefetch0(pkts[i]);
+	for (i = 0; i < n && i < FP_PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+}
+
+static inline void
+prefetch_step(struct rte_mbuf *pkts[], uint16_t n, uint16_t i)
+{
+	if (i + 2 * FP_PREFETCH_OFFSET < n)
+		rte_prefetch0(pkts[i + 2 * FP_PREFETCH_OFFSET]);
+	if (i + FP_PREFETCH_OFFSET < n)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + FP_PREFETCH_OFFSET], void *));
+}
+
+static inline void
+emit(struct fp_pipe_out *out, uint16_t port, struct rte_mbuf *m)
+{
+	out->port[out->n] = port;
+	out->pkts[out->n] = m;
+	out->n++;
+}
+
+static inline void
+drop(struct fp_pipeline *p, struct rte_mbuf *m, unsigned int reason)
+{
+	p->stats.drop[reason]++;
+	p->stats.n[FP_STAT_DROP]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline int
+mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t a4, b4;
+	uint16_t a2, b2;
+
+	memcpy(&a4, a, 4);
+	memcpy(&b4, b, 4);
+	memcpy(&a2, a + 4, 2);
+	memcpy(&b2, b + 4, 2);
+	return ((a4 ^ b4) | (uint32_t)(a2 ^ b2)) == 0;
+}
+
+static inline int
+ip_eq(const struct fp_ip *a, const struct fp_ip *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
+	memcpy(&b0, b->b, 8);
+	memcpy(&b1, b->b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+static inline void
+ip_from_v4(struct fp_ip *ip, const uint8_t *v4)
+{
+	memset(ip->b, 0, 10);
+	ip->b[10] = 0xff;
+	ip->b[11] = 0xff;
+	memcpy(ip->b + 12, v4, 4);
+}
+
+static inline uint64_t
+load_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return rte_be_to_cpu_64(v);
+}
+
+/* An address as two host-order halves, for prefix tests in registers. */
+struct ip128 {
+	uint64_t hi; /* bytes 0..7 */
+	uint64_t lo; /* bytes 8..15 */
+};
+
+static inline struct ip128
+ip128_v4(const uint8_t *v4)
+{
+	return (struct ip128){ .hi = 0, .lo = 0xffff00000000ULL | fp_get32(v4) };
+}
+
+static inline struct ip128
+ip128_load(const uint8_t *p)
+{
+	return (struct ip128){ .hi = load_be64(p), .lo = load_be64(p + 8) };
+}
+
+/* Do the first plen bits (0..128) of pfx and ip agree? */
+static inline int
+prefix_match(const struct fp_ip *pfx, struct ip128 ip, unsigned int plen)
+{
+	uint64_t hi = load_be64(pfx->b) ^ ip.hi;
+	uint64_t lo = load_be64(pfx->b + 8) ^ ip.lo;
+
+	if (plen >= 64) {
+		if (hi != 0)
+			return 0;
+		return plen == 64 || (lo >> (128 - plen)) == 0;
+	}
+	return plen == 0 || (hi >> (64 - plen)) == 0;
+}
+
+/* May the port send from (mac, ip)? */
+static int
+addr_allowed(const struct fp_dp_port *pt, const uint8_t *mac, struct ip128 ip)
+{
+	static const uint8_t zero[6];
+	uint16_t i;
+
+	for (i = 0; i < pt->v.n_addrs && i < FP_PORT_ADDR_MAX; i++) {
+		const struct fp_port_addr *a = &pt->v.addrs[i];
+		const uint8_t *amac = mac_eq(a->mac, zero) ? pt->v.mac : a->mac;
+
+		if (mac_eq(amac, mac) && prefix_match(&a->ip, ip, a->plen))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is mac one the port may use as a source? */
+static int
+mac_allowed(const struct fp_dp_port *pt, const uint8_t *mac)
+{
+	uint16_t i;
+
+	if (mac_eq(pt->v.mac, mac))
+		return 1;
+	for (i = 0; i < pt->v.n_addrs && i < FP_PORT_ADDR_MAX; i++) {
+		if (mac_eq(pt->v.addrs[i].mac, mac))
+			return 1;
+	}
+	return 0;
+}
+
+/* Anti-spoofing for a frame from a VM port: FP_PARSE_OK or a drop. */
+static unsigned int
+check_source(const struct fp_dp_port *pt, const uint8_t *f, const struct fp_pkt_meta *m)
+{
+	static const uint8_t zero16[16];
+	const uint8_t *src = f + 6, *l3 = f + m->l3_off;
+
+	if (src[0] & 1)
+		return FP_DROP_BAD_SRC_MAC;
+	if (!(pt->v.flags & FP_PORT_F_ANTISPOOF))
+		return FP_PARSE_OK;
+	if (!mac_allowed(pt, src))
+		return FP_DROP_SPOOF_MAC;
+	switch (m->ethertype) {
+	case FP_ETH_P_IPV4:
+		if (fp_get32(l3 + 12) == 0) {
+			/* DHCP discover/request before the lease. */
+			if ((m->flags & FP_META_F_L4) && m->l4_proto == FP_IPPROTO_UDP &&
+			    m->sport == 68 && m->dport == 67)
+				return FP_PARSE_OK;
+			return FP_DROP_SPOOF_IP;
+		}
+		return addr_allowed(pt, src, ip128_v4(l3 + 12)) ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
+	case FP_ETH_P_IPV6:
+		if (memcmp(l3 + 8, zero16, 16) == 0)
+			/* DAD and MLD reports come from :: */
+			return m->l4_proto == FP_IPPROTO_ICMPV6 ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
+		if (memcmp(l3 + 8, pt->lladdr, 16) == 0 && mac_eq(src, pt->v.mac))
+			return FP_PARSE_OK;
+		return addr_allowed(pt, src, ip128_load(l3 + 8)) ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
+	case FP_ETH_P_ARP:
+		/* The sender hardware address must be the frame's source. */
+		if (!mac_eq(l3 + 8, src))
+			return FP_DROP_SPOOF_MAC;
+		if (fp_get32(l3 + 14) == 0)
+			return FP_PARSE_OK; /* ARP probe (RFC 5227) */
+		return addr_allowed(pt, src, ip128_v4(l3 + 14)) ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
+	default:
+		return FP_DROP_ETHERTYPE_DENIED;
+	}
+}
+
+/* The address an ARP request or a neighbour solicitation asks for.
+ * Returns 1 with *ip set, 0 for another ARP/ICMPv6 message or a DAD probe,
+ * -1 (and ps->drop) when it is malformed.
+ */
+static int
+solicited_ip(const uint8_t *f, struct pkt_state *ps, struct fp_ip *ip)
+{
+	int r;
+
+	if (ps->meta.ethertype == FP_ETH_P_ARP) {
+		r = fp_arp_is_request(f, &ps->meta);
+		if (r > 0)
+			ip_from_v4(ip, f + ps->meta.l3_off + 24);
+		ps->drop = FP_DROP_BAD_ARP;
+	} else {
+		const uint8_t *target;
+
+		r = fp_nd_ns_parse(f, &ps->meta, &target);
+		if (r > 0)
+			memcpy(ip->b, target, 16);
+		ps->drop = FP_DROP_BAD_ND;
+	}
+	return r;
+}
+
+/* Answer a request solicited_ip() accepted, in place, for mac, and send
+ * it back on the ingress port.  Returns V_DONE, or V_DROP (ps->drop).
+ */
+static int
+answer(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, const uint8_t mac[6],
+       uint16_t in_port, struct fp_pipe_out *out)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (ps->meta.ethertype == FP_ETH_P_ARP) {
+		fp_arp_reply_build(f, &ps->meta, mac);
+		p->stats.n[FP_STAT_ARP_REPLY]++;
+	} else {
+		uint32_t need = (uint32_t)ps->meta.l3_off + FP_ND_NA_L3_LEN;
+
+		if (rte_pktmbuf_data_len(m) < need &&
+		    rte_pktmbuf_append(m, (uint16_t)(need - rte_pktmbuf_data_len(m))) == NULL) {
+			ps->drop = FP_DROP_NO_HEADROOM;
+			return V_DROP;
+		}
+		rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - fp_nd_na_build(f, &ps->meta, mac));
+		p->stats.n[FP_STAT_ND_REPLY]++;
+	}
+	p->stats.n[FP_STAT_TX]++;
+	emit(out, in_port, m);
+	return V_DONE;
+}
+
+/* ARP request or neighbour solicitation from a VM for a known neighbour
+ * in the same VNI: answered.  Returns V_DONE, V_FLOOD, or V_DROP.
+ */
+static int
+respond(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint32_t vrf,
+	uint16_t in_port, struct fp_pipe_out *out)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct fp_neigh_val *n;
+	struct fp_ip ip;
+	int r = solicited_ip(f, ps, &ip);
+
+	if (r < 0)
+		return V_DROP;
+	if (r == 0)
+		return V_FLOOD;
+	n = fp_ftables_neigh(p->t, vrf, &ip);
+	if (n == NULL || n->vni != ps->vni || mac_eq(n->mac, f + 6))
+		return V_FLOOD;
+	return answer(p, m, ps, n->mac, in_port, out);
+}
+
+/* Tell the sender its packet does not fit the tunnel. */
+static void
+send_too_big(struct fp_pipeline *p, struct rte_mbuf *m, const struct pkt_state *ps,
+	     uint16_t mtu, uint16_t in_port, struct fp_pipe_out *out)
+{
+	struct rte_mbuf *e;
+	uint32_t len;
+	uint8_t *buf;
+
+	if (p->mp == NULL)
+		return;
+	e = rte_pktmbuf_alloc(p->mp);
+	if (e == NULL)
+		return;
+	buf = rte_pktmbuf_mtod(e, uint8_t *);
+	len = fp_icmp_too_big_build(buf, rte_pktmbuf_tailroom(e), rte_pktmbuf_mtod(m, uint8_t *),
+				    &ps->meta, mtu);
+	if (len == 0 || rte_pktmbuf_append(e, len) == NULL) {
+		rte_pktmbuf_free(e);
+		return;
+	}
+	p->stats.n[FP_STAT_ICMP_TOO_BIG]++;
+	emit(out, in_port, e);
+}
+
+/* Length of the inner packet as the tunnel MTU counts it. */
+static inline uint32_t
+inner_l3_len(const struct rte_mbuf *m, const struct fp_pkt_meta *meta)
+{
+	if (meta->l3_len)
+		return meta->l3_len;
+	return rte_pktmbuf_data_len(m) - meta->l3_off;
+}
+
+/* Encapsulate m toward vtep v.  Returns FP_PARSE_OK or a drop reason. */
+static inline unsigned int
+encap(struct rte_mbuf *m, const struct fp_dp_vtep *v, uint32_t vni, uint32_t hash)
+{
+	uint32_t inner_len = rte_pktmbuf_data_len(m);
+	uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(m, v->tmpl.len);
+
+	if (unlikely(h == NULL))
+		return FP_DROP_NO_HEADROOM;
+	fp_encap_write(h, &v->tmpl, vni, fp_flow_sport(hash), inner_len);
+	return FP_PARSE_OK;
+}
+
+/* Send a copy (or, for the last member, the packet itself) to every flood
+ * member.  from_vm: the packet came from a VM port in_port (members that
+ * are vteps get it encapsulated); otherwise it came from the underlay and
+ * only local ports get it (split horizon).
+ */
+static void
+flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_vm,
+      uint16_t in_port, struct fp_pipe_out *out)
+{
+	const struct fp_flood_val *fl = fp_ftables_flood(p->t, ps->vni);
+	uint16_t targets[FP_FLOOD_MEMBER_MAX];
+	const struct fp_dp_vtep *vteps[FP_FLOOD_MEMBER_MAX];
+	uint32_t i, n = 0, hash = 0, sent = 0, l3len;
+
+	if (fl == NULL) {
+		drop(p, m, FP_DROP_NO_FLOOD_LIST);
+		return;
+	}
+	l3len = inner_l3_len(m, &ps->meta);
+	for (i = 0; i < fl->n_members && i < FP_FLOOD_MEMBER_MAX; i++) {
+		const struct fp_flood_member *fm = &fl->members[i];
+
+		if (fm->type == FP_DEST_PORT) {
+			const struct fp_dp_port *dp = fp_ftables_port(p->t, fm->id);
+
+			if (fm->id == in_port || dp == NULL || dp->v.role != FP_PORT_ROLE_VM ||
+			    dp->v.vni != ps->vni)
+				continue;
+			vteps[n] = NULL;
+			targets[n++] = (uint16_t)fm->id;
+		} else if (from_vm) {
+			const struct fp_dp_vtep *v = fp_ftables_vtep(p->t, fm->id);
+
+			if (v == NULL || l3len > v->tmpl.max_inner_l3)
+				continue;
+			vteps[n] = v;
+			targets[n++] = (uint16_t)v->v.underlay_port;
+		}
+	}
+	if (n == 0) {
+		drop(p, m, FP_DROP_FLOOD_EMPTY);
+		return;
+	}
+	if (from_vm)
+		hash = fp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), &ps->meta);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *c = m;
+
+		if (i + 1 < n) {
+			c = rte_pktmbuf_copy(m, p->mp, 0, UINT32_MAX);
+			if (c == NULL)
+				continue;
+		}
+		if (vteps[i] != NULL) {
+			if (encap(c, vteps[i], ps->vni, hash) != FP_PARSE_OK) {
+				rte_pktmbuf_free(c);
+				continue;
+			}
+			p->stats.n[FP_STAT_ENCAP]++;
+		}
+		p->stats.n[FP_STAT_FLOOD_COPY]++;
+		emit(out, targets[i], c);
+		sent++;
+	}
+	if (sent == 0) {
+		p->stats.drop[FP_DROP_NO_MBUF]++;
+		p->stats.n[FP_STAT_DROP]++;
+		return;
+	}
+	p->stats.n[FP_STAT_FLOOD]++;
+	p->stats.n[FP_STAT_TX]++;
+}
+
+/* Deliver to a local VM port of the packet's VNI. */
+static inline void
+deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t port_id,
+	      struct fp_pipe_out *out)
+{
+	const struct fp_dp_port *dp = fp_ftables_port(p->t, port_id);
+
+	if (unlikely(dp == NULL || dp->v.role != FP_PORT_ROLE_VM)) {
+		drop(p, m, FP_DROP_DEST_MISSING);
+		return;
+	}
+	if (unlikely(dp->v.vni != vni)) {
+		drop(p, m, FP_DROP_VNI_MISMATCH);
+		return;
+	}
+	p->stats.n[FP_STAT_LOCAL]++;
+	p->stats.n[FP_STAT_TX]++;
+	emit(out, (uint16_t)port_id, m);
+}
+
+static inline int
+is_linear(struct rte_mbuf *m)
+{
+	return m->nb_segs == 1;
+}
+
+/* Act on the FDB result for a packet from a VM port. */
+static void
+vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
+	   void *data, uint16_t in_port, struct fp_pipe_out *out)
+{
+	struct fp_fdb_val fv;
+
+	if (!hit) {
+		flood(p, m, ps, 1, in_port, out);
+		return;
+	}
+	fv = fp_ftables_fdb_decode(data);
+	switch (fv.type) {
+	case FP_DEST_PORT:
+		if (fv.id == in_port) {
+			drop(p, m, FP_DROP_HAIRPIN);
+			return;
+		}
+		deliver_local(p, m, ps->vni, fv.id, out);
+		return;
+	case FP_DEST_VTEP: {
+		const struct fp_dp_vtep *v = fp_ftables_vtep(p->t, fv.id);
+		unsigned int r;
+
+		if (unlikely(v == NULL)) {
+			drop(p, m, FP_DROP_DEST_MISSING);
+			return;
+		}
+		if (unlikely(inner_l3_len(m, &ps->meta) > v->tmpl.max_inner_l3)) {
+			send_too_big(p, m, ps, v->tmpl.max_inner_l3, in_port, out);
+			drop(p, m, FP_DROP_TOO_BIG);
+			return;
+		}
+		r = encap(m, v, ps->vni, fp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *),
+						      &ps->meta));
+		if (unlikely(r != FP_PARSE_OK)) {
+			drop(p, m, r);
+			return;
+		}
+		p->stats.n[FP_STAT_ENCAP]++;
+		p->stats.n[FP_STAT_TX]++;
+		emit(out, (uint16_t)v->v.underlay_port, m);
+		return;
+	}
+	default:
+		drop(p, m, FP_DROP_DEST_UNSUPPORTED);
+		return;
+	}
+}
+
+static void
+vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	 struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out)
+{
+	struct pkt_state ps[FP_BURST];
+	struct fp_fdb_key keys[FP_BURST];
+	void *data[FP_BURST];
+	uint64_t hits = 0;
+	uint16_t n_fdb = 0, i, j;
+
+	/* Stage 1: parse, check the source, classify. */
+	prefetch_prologue(pkts, n);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct pkt_state *s = &ps[i];
+		const uint8_t *f;
+		unsigned int r;
+
+		prefetch_step(pkts, n, i);
+		s->verdict = V_DROP;
+		s->vni = pt->v.vni;
+		if (unlikely(!is_linear(m))) {
+			s->drop = FP_DROP_MULTI_SEGMENT;
+			continue;
+		}
+		f = rte_pktmbuf_mtod(m, const uint8_t *);
+		r = fp_parse_frame(f, rte_pktmbuf_data_len(m), 0, &s->meta);
+		if (r == FP_PARSE_OK && s->meta.n_vlans)
+			r = FP_DROP_VLAN_DENIED;
+		if (r == FP_PARSE_OK)
+			r = check_source(pt, f, &s->meta);
+		if (r != FP_PARSE_OK) {
+			s->drop = (uint16_t)r;
+			continue;
+		}
+		if (!(f[0] & 1)) {
+			s->verdict = V_FDB;
+			memset(&keys[n_fdb], 0, sizeof(keys[n_fdb]));
+			keys[n_fdb].vni = s->vni;
+			memcpy(keys[n_fdb].mac, f, 6);
+			n_fdb++;
+		} else if (s->meta.ethertype == FP_ETH_P_ARP ||
+			   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
+			    s->meta.ethertype == FP_ETH_P_IPV6)) {
+			s->verdict = (uint8_t)respond(p, m, s, pt->v.vrf, in_port, out);
+		} else {
+			s->verdict = V_FLOOD;
+		}
+	}
+
+	/* Stage 2: FDB lookups for the unicast packets, in bulk. */
+	if (n_fdb)
+		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
+
+	/* Stage 3: act. */
+	for (i = 0, j = 0; i < n; i++) {
+		struct pkt_state *s = &ps[i];
+
+		switch (s->verdict) {
+		case V_DROP:
+			drop(p, pkts[i], s->drop);
+			break;
+		case V_FDB:
+			vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port, out);
+			j++;
+			break;
+		case V_FLOOD:
+			flood(p, pkts[i], s, 1, in_port, out);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int
+local_vtep(const struct fp_ftables *t, const struct fp_ip *ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n_local_vteps; i++) {
+		if (ip_eq(&t->local_vteps[i], ip))
+			return 1;
+	}
+	return 0;
+}
+
+/* ARP or NS on the underlay for one of our VTEP addresses: answered with
+ * the port's MAC.  Returns V_DONE, or V_DROP with ps->drop set.
+ */
+static int
+underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_mbuf *m,
+		 struct pkt_state *ps, uint16_t in_port, struct fp_pipe_out *out)
+{
+	struct fp_ip ip;
+	int r = solicited_ip(rte_pktmbuf_mtod(m, const uint8_t *), ps, &ip);
+
+	if (r < 0)
+		return V_DROP;
+	ps->drop = FP_DROP_UNDERLAY_NOT_TUNNEL;
+	if (r == 0 || !local_vtep(p->t, &ip))
+		return V_DROP;
+	return answer(p, m, ps, pt->v.mac, in_port, out);
+}
+
+/* The last VNI a burst found in the flood table (a last-key cache). */
+struct vni_memo {
+	uint32_t vni; /* VNI looked up; 0 = none yet (VNI 0 is never valid) */
+};
+
+static int
+underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_mbuf *m,
+		  struct pkt_state *ps, uint16_t in_port, struct fp_pipe_out *out,
+		  struct vni_memo *memo)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct fp_tunnel_meta tm;
+	struct fp_ip dst;
+	unsigned int r;
+	uint32_t udp_end, inner_len;
+
+	if (unlikely(!is_linear(m))) {
+		ps->drop = FP_DROP_MULTI_SEGMENT;
+		return V_DROP;
+	}
+	r = fp_parse_frame(f, rte_pktmbuf_data_len(m), FP_PARSE_F_IP_CSUM, &ps->meta);
+	if (r != FP_PARSE_OK) {
+		ps->drop = (uint16_t)r;
+		return V_DROP;
+	}
+	if (ps->meta.ethertype == FP_ETH_P_ARP ||
+	    (ps->meta.ethertype == FP_ETH_P_IPV6 && ps->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
+	     (f[0] & 1)))
+		return underlay_respond(p, pt, m, ps, in_port, out);
+	if (!mac_eq(f, pt->v.mac)) {
+		ps->drop = FP_DROP_NOT_OUR_MAC;
+		return V_DROP;
+	}
+	if (ps->meta.ethertype == FP_ETH_P_IPV4) {
+		ip_from_v4(&dst, f + ps->meta.l3_off + 16);
+	} else if (ps->meta.ethertype == FP_ETH_P_IPV6) {
+		memcpy(dst.b, f + ps->meta.l3_off + 24, 16);
+	} else {
+		ps->drop = FP_DROP_UNDERLAY_NOT_TUNNEL;
+		return V_DROP;
+	}
+	if (!local_vtep(p->t, &dst)) {
+		ps->drop = FP_DROP_NOT_LOCAL_VTEP;
+		return V_DROP;
+	}
+	if (ps->meta.flags & FP_META_F_FRAG) {
+		ps->drop = FP_DROP_UNDERLAY_FRAG;
+		return V_DROP;
+	}
+	r = fp_parse_tunnel(f, rte_pktmbuf_data_len(m), &ps->meta, &tm);
+	if (r != FP_PARSE_OK) {
+		ps->drop = (uint16_t)r;
+		return V_DROP;
+	}
+	if (tm.vni != memo->vni) {
+		if (fp_ftables_flood(p->t, tm.vni) == NULL) {
+			ps->drop = FP_DROP_UNKNOWN_VNI;
+			return V_DROP;
+		}
+		memo->vni = tm.vni;
+	}
+	/* Strip the outer headers and any bytes after the UDP datagram. */
+	udp_end = ps->meta.l4_off + fp_get16(f + ps->meta.l4_off + 4);
+	inner_len = udp_end - tm.inner_off;
+	rte_pktmbuf_adj(m, tm.inner_off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - inner_len);
+	p->stats.n[FP_STAT_DECAP]++;
+	ps->vni = tm.vni;
+	f = rte_pktmbuf_mtod(m, const uint8_t *);
+	/* Only the inner Ethernet header is needed to switch; the rest of
+	 * the inner frame is carried as it is.
+	 */
+	memset(&ps->meta, 0, sizeof(ps->meta));
+	ps->meta.l3_off = sizeof(struct fp_eth_hdr);
+	ps->meta.ethertype = fp_get16(f + 12);
+	if (f[6] & 1) {
+		ps->drop = FP_DROP_BAD_SRC_MAC;
+		return V_DROP;
+	}
+	return (f[0] & 1) ? V_FLOOD : V_FDB;
+}
+
+static void
+underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	       struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out)
+{
+	struct pkt_state ps[FP_BURST];
+	struct fp_fdb_key keys[FP_BURST];
+	void *data[FP_BURST];
+	struct vni_memo memo = { 0 };
+	uint64_t hits = 0;
+	uint16_t n_fdb = 0, i, j;
+
+	prefetch_prologue(pkts, n);
+	for (i = 0; i < n; i++) {
+		struct pkt_state *s = &ps[i];
+
+		prefetch_step(pkts, n, i);
+		s->verdict = (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out, &memo);
+		if (s->verdict == V_FDB) {
+			memset(&keys[n_fdb], 0, sizeof(keys[n_fdb]));
+			keys[n_fdb].vni = s->vni;
+			memcpy(keys[n_fdb].mac, rte_pktmbuf_mtod(pkts[i], const uint8_t *), 6);
+			n_fdb++;
+		}
+	}
+	if (n_fdb)
+		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
+	for (i = 0, j = 0; i < n; i++) {
+		struct pkt_state *s = &ps[i];
+
+		switch (s->verdict) {
+		case V_DROP:
+			drop(p, pkts[i], s->drop);
+			break;
+		case V_FDB: {
+			void *d = data[j];
+			int hit = (hits >> j) & 1;
+			struct fp_fdb_val fv;
+
+			j++;
+			if (!hit) {
+				flood(p, pkts[i], s, 0, in_port, out);
+				break;
+			}
+			fv = fp_ftables_fdb_decode(d);
+			if (fv.type == FP_DEST_PORT)
+				deliver_local(p, pkts[i], s->vni, fv.id, out);
+			else if (fv.type == FP_DEST_VTEP)
+				drop(p, pkts[i], FP_DROP_HAIRPIN);
+			else
+				drop(p, pkts[i], FP_DROP_DEST_UNSUPPORTED);
+			break;
+		}
+		case V_FLOOD:
+			flood(p, pkts[i], s, 0, in_port, out);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+#define STATS_READ_TRIES 100000
+
+int
+fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out)
+{
+	uint32_t i;
+
+	for (i = 0; i < STATS_READ_TRIES; i++) {
+		uint64_t s1 = __atomic_load_n(&p->stats.seq, __ATOMIC_ACQUIRE), s2;
+
+		if (s1 & 1) {
+			rte_pause();
+			continue;
+		}
+		memcpy(out, &p->stats, sizeof(*out));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&p->stats.seq, __ATOMIC_RELAXED);
+		if (s1 == s2)
+			return 0;
+	}
+	return -EBUSY;
+}
+
+static inline void
+stats_begin(struct fp_pipeline *p)
+{
+	__atomic_store_n(&p->stats.seq, p->stats.seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void
+stats_end(struct fp_pipeline *p)
+{
+	__atomic_store_n(&p->stats.seq, p->stats.seq + 1, __ATOMIC_RELEASE);
+}
+
+uint16_t
+fp_pipeline_run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[],
+		      uint16_t n, struct fp_pipe_out *out)
+{
+	const struct fp_dp_port *pt = fp_ftables_port(p->t, in_port);
+	uint16_t before = out->n, i;
+
+	stats_begin(p);
+	p->stats.n[FP_STAT_RX] += n;
+	if (unlikely(pt == NULL)) {
+		for (i = 0; i < n; i++)
+			drop(p, pkts[i], FP_DROP_PORT_UNCONFIGURED);
+	} else if (pt->v.role == FP_PORT_ROLE_VM) {
+		vm_burst(p, pt, in_port, pkts, n, out);
+	} else {
+		underlay_burst(p, pt, in_port, pkts, n, out);
+	}
+	stats_end(p);
+	return (uint16_t)(out->n - before);
+}

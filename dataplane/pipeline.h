@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The forwarding pipeline: parse -> classify -> act, one burst at a time.
+ *
+ * fp_pipeline_run_burst() takes a burst received on one logical port and
+ * decides the fate of every packet: transmitted on one or more logical
+ * ports (appended to struct fp_pipe_out, which the I/O layer turns into
+ * per-port tx buffers), dropped with exactly one FP_DROP_* reason (freed
+ * here), or punted.  It makes every forwarding decision; the I/O layer
+ * makes none.  Counters: rx == tx + drop + punt after every burst.
+ *
+ * Concurrency: one struct fp_pipeline per worker lcore, written only by
+ * that lcore.  Table lookups are lock-free; the caller reports an RCU
+ * quiescent state between bursts (see ftable.h).
+ */
+#ifndef FP_PIPELINE_H
+#define FP_PIPELINE_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include <flowplane/tables.h>
+
+#include "ftable.h"
+
+#define FP_BURST 32
+#define FP_PREFETCH_OFFSET 4
+/* Output slots: every packet of a burst may flood to every member. */
+#define FP_PIPE_OUT_MAX (FP_BURST * (FP_FLOOD_MEMBER_MAX + 1))
+
+/* Per-lcore counters, ids from FP_FOREACH_STAT / FP_FOREACH_DROP.  The
+ * owning lcore makes seq odd while a burst updates them and even again
+ * after (a seqlock), so fp_pipeline_stats_read() gets a snapshot in which
+ * rx == tx + drop + punt holds.
+ */
+struct fp_stats {
+	uint64_t seq;		     /* odd while a burst is counted */
+	uint64_t n[FP_STAT_MAX];     /* FP_STAT_* */
+	uint64_t drop[FP_DROP_MAX];  /* FP_DROP_* */
+} __rte_cache_aligned;
+
+/* What a burst produced: packets and the logical port each leaves on. */
+struct fp_pipe_out {
+	uint16_t n;				  /* used slots */
+	uint16_t port[FP_PIPE_OUT_MAX];		  /* logical port ids */
+	struct rte_mbuf *pkts[FP_PIPE_OUT_MAX];	  /* packets to send */
+};
+
+struct fp_pipeline {
+	/* Fields used in lookup */
+	const struct fp_ftables *t; /* tables (shared, read-only here) */
+	struct rte_mempool *mp;	    /* for flood copies and ICMP errors */
+	struct fp_stats stats;	    /* this lcore's counters */
+};
+
+/**
+ * Initialise a pipeline for one lcore.
+ *
+ * @param p  pipeline to fill
+ * @param t  tables
+ * @param mp mempool for packets the pipeline creates
+ */
+void fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct rte_mempool *mp);
+
+/**
+ * Run a burst received on one logical port.
+ *
+ * @param p	  this lcore's pipeline
+ * @param in_port logical port the burst came from
+ * @param pkts	  received packets; all are consumed (sent via out or freed)
+ * @param n	  number of packets, at most FP_BURST
+ * @param out	  packets to transmit are appended (out->n is not reset)
+ * @return number of packets appended to out
+ */
+uint16_t fp_pipeline_run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[],
+			       uint16_t n, struct fp_pipe_out *out);
+
+/**
+ * Read another lcore's counters consistently (between two of its bursts).
+ *
+ * @param p   the pipeline
+ * @param out receives the counters
+ * @return 0, or -EBUSY if no consistent snapshot was had in many tries
+ *	   (out then holds the last, possibly torn, copy)
+ */
+int fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out);
+
+#endif /* FP_PIPELINE_H */

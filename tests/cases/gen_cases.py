@@ -1,0 +1,2022 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Generate the data-driven packet cases in tests/cases/*.case.
+
+Run with Debian's python3 (it has scapy):
+
+    /usr/bin/python3 tests/cases/gen_cases.py          # (re)write the files
+    /usr/bin/python3 tests/cases/gen_cases.py --check  # compare, exit 1 on diff
+
+The output is deterministic: running it twice gives identical bytes.  Every
+expected output is computed here, from doc/packets.md, with scapy (frames,
+lengths and checksums: chksum/len fields are left unset and scapy fills them
+in) and with a Python implementation of the flow hash and of the parsing
+rules.  Nothing is copied from the C code's output.
+
+Case file format (one case per file, line based, engine-neutral)
+----------------------------------------------------------------
+A line is a keyword and space-separated arguments.  Blank lines and lines
+whose first non-blank character is '#' are comments; there are no trailing
+comments.  Hex strings are lowercase, two digits per byte, no separators.
+
+    name <name>                    the case name, [a-z0-9_]+, = file name
+    desc <free text>               one-line description (optional)
+    port <id> <role> <mtu> <mac>   a configured port: role is a
+                                   FP_FOREACH_PORT_ROLE name (vm, underlay,
+                                   gateway); mtu is the port's L3 MTU; mac is
+                                   aa:bb:cc:dd:ee:ff.  Non-VM ports get their
+                                   table entry from this line; VM ports get
+                                   theirs from an "entry port" line.
+    local_vtep <ip>                a local VTEP address (IPv4 or IPv6)
+    entry <table> <key> <val>      set an entry: table is a FP_FOREACH_TABLE
+                                   name (port vtep fdb flood neigh); key and
+                                   val are the raw ABI structs of
+                                   include/flowplane/tables.h as hex
+                                   (x86_64: little-endian, pads zero)
+    del <table> <key>              delete an entry
+    commit                         end of a transaction: the entry/del lines
+                                   before it (since the previous commit) are
+                                   applied as one transaction, which must
+                                   succeed; lines after it form the next
+                                   one.  The last transaction needs no
+                                   commit line.
+    in <port> <frame>              the frame received on logical port <port>
+                                   (exactly one)
+    out <port> <frame>             an expected output frame and its logical
+                                   egress port, in emission order (zero or
+                                   more)
+    tx | drop <reason> | punt      the verdict (exactly one): tx means the
+                                   packet left on at least one port (stat tx
+                                   == 1, no drop); drop names the one
+                                   FP_FOREACH_DROP reason (drop[reason] == 1,
+                                   drop == 1, tx == 0)
+    stat <name> <value>            an extra counter expectation: name is a
+                                   FP_FOREACH_STAT name
+
+A runner applies the configuration first (every port line, then every
+local_vtep line), then the transactions in file order, then runs the frame.
+It always checks rx == 1 and rx == tx + drop + punt.  Packets the dataplane
+creates itself (ICMP errors) are "out" lines but are not counted in tx.
+Counters without a stat line are not checked (except by the verdict).
+"""
+
+import argparse
+import difflib
+import ipaddress
+import logging
+import os
+import struct
+import sys
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+
+from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+    ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
+    IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
+from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
+from scapy.layers.vxlan import VXLAN  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---------------------------------------------------------------------------
+# ABI (include/flowplane/tables.h): ids and struct layouts
+# ---------------------------------------------------------------------------
+
+TABLES = ["port", "vtep", "fdb", "flood", "neigh"]
+ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3}
+ENCAP = {"vxlan": 0, "geneve": 1}
+DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3}
+PORT_F_ANTISPOOF = 0x0001
+PORT_ADDR_MAX = 8
+FLOOD_MEMBER_MAX = 64
+STATS = ["rx", "tx", "drop", "punt", "encap", "decap", "local", "flood",
+         "flood_copies", "arp_reply", "nd_reply", "icmp_too_big_sent"]
+DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
+         "bad_ip_version", "bad_ip_hdr_len", "bad_ip_len", "bad_ip_csum",
+         "trunc_l4", "bad_udp_len", "bad_tcp_hdr_len", "trunc_tunnel",
+         "bad_vxlan_flags", "bad_geneve", "geneve_critical_option",
+         "geneve_protocol", "geneve_oam", "underlay_not_tunnel",
+         "underlay_fragment", "not_local_vtep", "not_our_mac", "unknown_vni",
+         "port_unconfigured", "bad_src_mac", "spoofed_mac", "spoofed_ip",
+         "ethertype_denied", "vlan_denied", "bad_arp", "bad_nd",
+         "no_flood_list", "flood_empty", "dest_missing", "vni_mismatch",
+         "dest_unsupported", "hairpin", "too_big", "no_mbuf", "no_headroom",
+         "multi_segment"]
+
+
+def mac_bytes(mac):
+    b = bytes.fromhex(mac.replace(":", ""))
+    assert len(b) == 6
+    return b
+
+
+def fp_ip(addr):
+    """struct fp_ip: IPv6, or IPv4 as ::ffff:a.b.c.d."""
+    a = ipaddress.ip_address(addr)
+    if a.version == 4:
+        return bytes(10) + b"\xff\xff" + a.packed
+    return a.packed
+
+
+def port_addr(prefix, mac=None):
+    """struct fp_port_addr; prefix is 'a.b.c.d/n' or 'x::/n' (host bits 0)."""
+    net = ipaddress.ip_network(prefix, strict=True)
+    plen = net.prefixlen + (96 if net.version == 4 else 0)
+    return (fp_ip(str(net.network_address)) +
+            (mac_bytes(mac) if mac else bytes(6)) + struct.pack("<BB", plen, 0))
+
+
+def port_key(port_id):
+    return struct.pack("<I", port_id)
+
+
+def port_val(vni, vrf, mac, flags=0, mtu=1500, addrs=()):
+    assert len(addrs) <= PORT_ADDR_MAX
+    b = struct.pack("<HHHHII6s2x", ROLE["vm"], flags, mtu, len(addrs), vni,
+                    vrf, mac_bytes(mac))
+    b += b"".join(port_addr(p, m) for p, m in addrs)
+    b += bytes(24 * (PORT_ADDR_MAX - len(addrs)))
+    assert len(b) == 24 + 24 * PORT_ADDR_MAX
+    return b
+
+
+def vtep_key(vtep_id):
+    return struct.pack("<I", vtep_id)
+
+
+def vtep_val(remote, local, nh_mac, encap, underlay_port):
+    b = (fp_ip(remote) + fp_ip(local) + mac_bytes(nh_mac) +
+         struct.pack("<HII", ENCAP[encap], underlay_port, 0))
+    assert len(b) == 48
+    return b
+
+
+def fdb_key(vni, mac):
+    return struct.pack("<I6s2x", vni, mac_bytes(mac))
+
+
+def fdb_val(dest, dest_id):
+    return struct.pack("<HHI", DEST[dest], 0, dest_id)
+
+
+def flood_key(vni):
+    return struct.pack("<I", vni)
+
+
+def flood_val(members):
+    assert len(members) <= FLOOD_MEMBER_MAX
+    b = struct.pack("<II", len(members), 0)
+    b += b"".join(struct.pack("<HHI", DEST[t], 0, i) for t, i in members)
+    b += bytes(8 * (FLOOD_MEMBER_MAX - len(members)))
+    assert len(b) == 8 + 8 * FLOOD_MEMBER_MAX
+    return b
+
+
+def neigh_key(vrf, ip):
+    return struct.pack("<II", vrf, 0) + fp_ip(ip)
+
+
+def neigh_val(mac, vni):
+    return struct.pack("<6sHI", mac_bytes(mac), 0, vni)
+
+
+# ---------------------------------------------------------------------------
+# Flow hash and outer UDP source port (doc/packets.md, "Flow hash")
+# ---------------------------------------------------------------------------
+
+M32 = 0xffffffff
+
+
+def rol32(w, s):
+    return ((w << s) | (w >> (32 - s))) & M32
+
+
+def jhash_3words(a, b, c, initval):
+    """Linux include/linux/jhash.h: jhash_3words() = __jhash_final()."""
+    initval = (initval + 0xdeadbeef + (3 << 2)) & M32
+    a = (a + initval) & M32
+    b = (b + initval) & M32
+    c = (c + initval) & M32
+    c ^= b
+    c = (c - rol32(b, 14)) & M32
+    a ^= c
+    a = (a - rol32(c, 11)) & M32
+    b ^= a
+    b = (b - rol32(a, 25)) & M32
+    c ^= b
+    c = (c - rol32(b, 16)) & M32
+    a ^= c
+    a = (a - rol32(c, 4)) & M32
+    b ^= a
+    b = (b - rol32(a, 14)) & M32
+    c ^= b
+    c = (c - rol32(b, 24)) & M32
+    return c
+
+
+def be16(b, off):
+    return struct.unpack_from("!H", b, off)[0]
+
+
+def be32(b, off):
+    return struct.unpack_from("!I", b, off)[0]
+
+
+def flow_hash(f):
+    """Hash of an inner frame (no VLAN: VM frames with tags are dropped)."""
+    et = be16(f, 12)
+    if et == 0x0800:
+        ip = f[14:]
+        ihl = (ip[0] & 0xf) * 4
+        a, b = be32(ip, 12), be32(ip, 16)
+        proto = ip[9]
+        frag = be16(ip, 6) & 0x3fff  # MF or offset
+        l4 = ip[ihl:]
+    elif et == 0x86dd:
+        ip = f[14:]
+        a = be32(ip, 8) ^ be32(ip, 12) ^ be32(ip, 16) ^ be32(ip, 20)
+        b = be32(ip, 24) ^ be32(ip, 28) ^ be32(ip, 32) ^ be32(ip, 36)
+        proto, off, frag = ip[6], 40, 0
+        for _ in range(4):
+            if proto in (0, 43, 60):
+                proto, off = ip[off], off + (ip[off + 1] + 1) * 8
+            elif proto == 44:
+                fo = be16(ip, off + 2)
+                frag |= fo & 0xfff9  # offset or M
+                proto, off = ip[off], off + 8
+            else:
+                break
+        l4 = ip[off:]
+    else:
+        a = be32(f, 0)
+        b = (be16(f, 4) << 16) | be16(f, 6)
+        c = be32(f, 8)
+        return jhash_3words(a, b, c, 0x666c6f77 ^ et)
+    c = 0
+    if proto in (6, 17) and not frag:
+        c = (be16(l4, 0) << 16) | be16(l4, 2)
+    return jhash_3words(a, b, c, 0x666c6f77 ^ proto)
+
+
+def flow_sport(inner):
+    return 49152 + ((flow_hash(inner) * 16384) >> 32)
+
+
+# ---------------------------------------------------------------------------
+# The test world
+# ---------------------------------------------------------------------------
+
+VNI = 1000          # the tenant network of ports 0, 2, 3
+VNI2 = 2000         # another network (port 4)
+VRF = 1
+VM0_MAC = "02:00:00:00:00:10"   # port 0
+VM2_MAC = "02:00:00:00:00:20"   # port 2
+VM3_MAC = "02:00:00:00:00:30"   # port 3
+VM4_MAC = "02:00:00:00:00:40"   # port 4 (VNI2)
+UL_MAC = "02:00:00:00:01:01"    # port 1, the underlay
+NH_MAC = "02:00:00:00:01:fe"    # the underlay next hop / peer hypervisor
+REM_MAC = {1: "02:00:00:00:0a:01", 2: "02:00:00:00:0a:02",
+           3: "02:00:00:00:0a:03", 4: "02:00:00:00:0a:04"}
+UNKNOWN_MAC = "02:00:00:00:0e:0e"  # in no FDB
+BCAST = "ff:ff:ff:ff:ff:ff"
+VM0_IP, VM2_IP, VM3_IP, REM_IP = "10.0.0.10", "10.0.0.20", "10.0.0.30", "10.0.0.31"
+VM0_IP6, VM2_IP6, REM_IP6 = "fd00:100::10", "fd00:100::20", "fd00:100::31"
+LOCAL4, LOCAL6 = "172.16.0.1", "fd00:16::1"
+VTEPS = {  # id: (remote, local, encap)
+    1: ("172.16.0.2", LOCAL4, "vxlan"),
+    2: ("172.16.0.3", LOCAL4, "geneve"),
+    3: ("fd00:16::2", LOCAL6, "vxlan"),
+    4: ("fd00:16::3", LOCAL6, "geneve"),
+}
+UL_PORT = 1
+UL_MTU = 1600       # max_inner_l3: 1550 over IPv4, 1530 over IPv6
+
+
+def eui64_lladdr(mac):
+    b = bytearray(mac_bytes(mac))
+    iid = bytes([b[0] ^ 0x02, b[1], b[2], 0xff, 0xfe, b[3], b[4], b[5]])
+    return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
+
+
+def max_inner_l3(vtep_id, ul_mtu=UL_MTU):
+    remote = VTEPS[vtep_id][0]
+    return ul_mtu - (50 if ipaddress.ip_address(remote).version == 4 else 70)
+
+
+class Case:
+    """One case file being built."""
+
+    def __init__(self, name, desc):
+        self.name = name
+        self.desc = desc
+        self.config = []     # port / local_vtep lines
+        self.setup = []      # entry / del / commit lines
+        self.in_line = None
+        self.outs = []
+        self.verdict = None
+        self.stats = []
+
+    # tables -------------------------------------------------------------
+    def port(self, pid, role, mtu, mac):
+        self.config.append("port %d %s %d %s" % (pid, role, mtu, mac))
+
+    def local_vtep(self, ip):
+        self.config.append("local_vtep %s" % ip)
+
+    def entry(self, table, key, val, comment):
+        self.setup.append("# %s" % comment)
+        self.setup.append("entry %s %s %s" % (table, key.hex(), val.hex()))
+
+    def delete(self, table, key, comment):
+        self.setup.append("# delete %s" % comment)
+        self.setup.append("del %s %s" % (table, key.hex()))
+
+    def commit(self):
+        self.setup.append("commit")
+
+    def vm_port(self, pid, vni, mac, flags=PORT_F_ANTISPOOF, addrs=(), vrf=VRF, mtu=1500):
+        txt = ", ".join("%s%s" % (p, " mac " + m if m else "") for p, m in addrs)
+        self.entry("port", port_key(pid), port_val(vni, vrf, mac, flags, mtu, addrs),
+                   "port %d: vm vni %d vrf %d mac %s%s addrs [%s]" %
+                   (pid, vni, vrf, mac, " antispoof" if flags & PORT_F_ANTISPOOF else "",
+                    txt))
+
+    def vtep(self, vid, remote=None, local=None, encap=None, up=UL_PORT, nh=NH_MAC):
+        r, l, e = VTEPS[vid]
+        remote, local, encap = remote or r, local or l, encap or e
+        self.entry("vtep", vtep_key(vid), vtep_val(remote, local, nh, encap, up),
+                   "vtep %d: %s remote %s local %s nh %s via port %d" %
+                   (vid, encap, remote, local, nh, up))
+
+    def fdb(self, vni, mac, dest, dest_id):
+        self.entry("fdb", fdb_key(vni, mac), fdb_val(dest, dest_id),
+                   "fdb vni %d %s -> %s %d" % (vni, mac, dest, dest_id))
+
+    def flood(self, vni, members):
+        self.entry("flood", flood_key(vni), flood_val(members),
+                   "flood vni %d: %s" % (vni, " ".join("%s %d" % m for m in members)))
+
+    def neigh(self, ip, mac, vni, vrf=VRF):
+        self.entry("neigh", neigh_key(vrf, ip), neigh_val(mac, vni),
+                   "neigh vrf %d %s -> %s vni %d" % (vrf, ip, mac, vni))
+
+    # packets -----------------------------------------------------------
+    def inp(self, port, frame):
+        assert self.in_line is None
+        self.in_line = "in %d %s" % (port, bytes(frame).hex())
+
+    def out(self, port, frame):
+        self.outs.append("out %d %s" % (port, bytes(frame).hex()))
+
+    def tx(self):
+        assert self.verdict is None
+        self.verdict = "tx"
+
+    def drop(self, reason):
+        assert self.verdict is None and reason in DROPS, reason
+        self.verdict = "drop %s" % reason
+
+    def stat(self, name, value):
+        assert name in STATS
+        self.stats.append("stat %s %d" % (name, value))
+
+    def render(self):
+        assert self.in_line and self.verdict, self.name
+        lines = ["# Generated by tests/cases/gen_cases.py: do not edit, regenerate with",
+                 "#   /usr/bin/python3 tests/cases/gen_cases.py",
+                 "name %s" % self.name, "desc %s" % self.desc]
+        lines += self.config + self.setup + [self.in_line] + self.outs + [self.verdict] + self.stats
+        return "\n".join(lines) + "\n"
+
+
+def world(c, antispoof=True, ul_mtu=UL_MTU, flood=None, vteps=(1, 2, 3, 4)):
+    """The standard hypervisor: VM ports 0, 2, 3 in VNI, port 4 in VNI2,
+    the underlay port 1, local VTEPs, four remote VTEPs, the FDB and a
+    flood list.
+    """
+    c.port(0, "vm", 1500, VM0_MAC)
+    c.port(1, "underlay", ul_mtu, UL_MAC)
+    c.port(2, "vm", 1500, VM2_MAC)
+    c.port(3, "vm", 1500, VM3_MAC)
+    c.port(4, "vm", 1500, VM4_MAC)
+    c.local_vtep(LOCAL4)
+    c.local_vtep(LOCAL6)
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF if antispoof else 0,
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)])
+    c.vm_port(2, VNI, VM2_MAC, PORT_F_ANTISPOOF,
+              [(VM2_IP + "/32", None), (VM2_IP6 + "/128", None)])
+    c.vm_port(3, VNI, VM3_MAC, 0)
+    c.vm_port(4, VNI2, VM4_MAC, 0)
+    for v in vteps:
+        c.vtep(v)
+    c.fdb(VNI, VM0_MAC, "port", 0)
+    c.fdb(VNI, VM2_MAC, "port", 2)
+    c.fdb(VNI, VM3_MAC, "port", 3)
+    for v in vteps:
+        c.fdb(VNI, REM_MAC[v], "vtep", v)
+    c.fdb(VNI2, VM4_MAC, "port", 4)
+    c.flood(VNI, flood if flood is not None else [("port", 0), ("port", 2), ("vtep", 1)])
+
+
+# ---------------------------------------------------------------------------
+# Frame builders (scapy) and expected outputs (doc/packets.md)
+# ---------------------------------------------------------------------------
+
+def tcp4(src_mac=VM0_MAC, dst_mac=REM_MAC[1], src=VM0_IP, dst=REM_IP,
+         payload=b"hello flowplane!", **ipkw):
+    ipkw.setdefault("flags", "DF")
+    ipkw.setdefault("id", 0x1234)
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IP(src=src, dst=dst, ttl=64, **ipkw) /
+                 TCP(sport=40000, dport=80, seq=1000, ack=0, flags="S", window=64240) /
+                 Raw(payload))
+
+
+def udp4(src_mac=VM0_MAC, dst_mac=REM_MAC[1], src=VM0_IP, dst=REM_IP,
+         sport=5000, dport=6000, payload=b"udp payload", **ipkw):
+    ipkw.setdefault("flags", "DF")
+    ipkw.setdefault("id", 0x2345)
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IP(src=src, dst=dst, ttl=64, **ipkw) /
+                 UDP(sport=sport, dport=dport) / Raw(payload))
+
+
+def udp6(src_mac=VM0_MAC, dst_mac=REM_MAC[3], src=VM0_IP6, dst=REM_IP6,
+         sport=5001, dport=6001, payload=b"udp6 payload"):
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IPv6(src=src, dst=dst, hlim=64, tc=0, fl=0x12345) /
+                 UDP(sport=sport, dport=dport) / Raw(payload))
+
+
+def tcp6(src_mac=VM0_MAC, dst_mac=REM_MAC[4], src=VM0_IP6, dst=REM_IP6):
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IPv6(src=src, dst=dst, hlim=64, tc=0, fl=0) /
+                 TCP(sport=40001, dport=443, seq=7, ack=0, flags="S", window=65535) /
+                 Raw(b"tcp6 payload"))
+
+
+def arp_req(spa, tpa, sha=VM0_MAC, src_mac=None, dst_mac=BCAST, pad=0, op=1, hrd=1,
+            pro=0x0800, hln=6, pln=4):
+    """An ARP packet; the body is laid out by hand so that malformed
+    hrd/pro/hln/pln values keep the Ethernet/IPv4 layout.
+    """
+    body = (struct.pack("!HHBBH", hrd, pro, hln, pln, op) + mac_bytes(sha) +
+            ipaddress.IPv4Address(spa).packed + bytes(6) + ipaddress.IPv4Address(tpa).packed)
+    return bytes(Ether(dst=dst_mac, src=src_mac or sha, type=0x0806) / Raw(body)) + bytes(pad)
+
+
+def arp_reply_of(req, mac):
+    """doc/packets.md: the ARP reply built in place from a request."""
+    e = Ether(req)
+    a = e[ARP]
+    rep = (Ether(dst=e.src, src=mac, type=0x0806) /
+           ARP(hwtype=1, ptype=0x0800, hwlen=6, plen=4, op=2, hwsrc=mac,
+               psrc=a.pdst, hwdst=a.hwsrc, pdst=a.psrc))
+    b = bytes(rep)
+    return b + req[len(b):]  # frame length and padding kept
+
+
+def solicited_node(ip):
+    a = ipaddress.IPv6Address(ip).packed
+    return str(ipaddress.IPv6Address(b"\xff\x02" + bytes(9) + b"\x01\xff" + a[13:]))
+
+
+def mcast_mac6(ip):
+    a = ipaddress.IPv6Address(ip).packed
+    return "33:33:" + ":".join("%02x" % x for x in a[12:])
+
+
+def ns(target, src=VM0_IP6, src_mac=VM0_MAC, hlim=255, code=0, opts=None, dst=None,
+       raw_icmp=None):
+    dst = dst or solicited_node(target)
+    ip = IPv6(src=src, dst=dst, hlim=hlim, tc=0, fl=0, nh=58)
+    if raw_icmp is not None:
+        body = raw_icmp
+    else:
+        body = ICMPv6ND_NS(code=code, tgt=target)
+        body = body / (opts if opts is not None else ICMPv6NDOptSrcLLAddr(lladdr=src_mac))
+    return bytes(Ether(dst=mcast_mac6(dst), src=src_mac) / ip / body)
+
+
+def na_of(ns_frame, mac):
+    """doc/packets.md: the 86-byte neighbour advertisement for an NS."""
+    e = Ether(ns_frame)
+    ip = e[IPv6]
+    tgt = e[ICMPv6ND_NS].tgt
+    na = (Ether(dst=e.src, src=mac, type=0x86dd) /
+          IPv6(version=6, tc=0, fl=0, nh=58, hlim=255, src=tgt, dst=ip.src) /
+          ICMPv6ND_NA(code=0, R=0, S=1, O=1, res=0, tgt=tgt) /
+          ICMPv6NDOptDstLLAddr(type=2, len=1, lladdr=mac))
+    b = bytes(na)
+    assert len(b) == 86 and be16(b, 18) == 32 and b[54] == 136 and b[58] == 0x60
+    return b
+
+
+def encap(inner, vtep_id, vni=VNI):
+    """doc/packets.md "Encapsulation": the frame sent toward a vtep."""
+    remote, local, enc = VTEPS[vtep_id]
+    sport = flow_sport(inner)
+    dport = 4789 if enc == "vxlan" else 6081
+    if ipaddress.ip_address(remote).version == 4:
+        outer = (Ether(dst=NH_MAC, src=UL_MAC, type=0x0800) /
+                 IP(version=4, ihl=5, tos=0, id=0, flags="DF", frag=0, ttl=64, proto=17,
+                    src=local, dst=remote) /
+                 UDP(sport=sport, dport=dport, chksum=0))
+    else:
+        outer = (Ether(dst=NH_MAC, src=UL_MAC, type=0x86dd) /
+                 IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=local, dst=remote) /
+                 UDP(sport=sport, dport=dport))
+    if enc == "vxlan":
+        tun = VXLAN(flags=0x08, reserved1=0, vni=vni, reserved2=0)
+    else:
+        tun = GENEVE(version=0, optionlen=0, oam=0, critical=0, reserved=0, proto=0x6558,
+                     vni=vni, reserved2=0)
+    b = bytes(outer / tun / Raw(inner))
+    hl = 50 if outer.haslayer(IP) else 70
+    assert len(b) == hl + len(inner) and be16(b, hl - 12) == 16 + len(inner)
+    return b
+
+
+def underlay_frame(inner, vtep_id, vni=VNI, vxlan_flags=0x08, geneve_opts=None,
+                   geneve_kw=None, sport=51000, dport=None, dst_mac=UL_MAC, trailer=b"",
+                   udp_extra=b"", vlan=None):
+    """A tunnel frame as the remote VTEP vtep_id sends it to us."""
+    remote, local, enc = VTEPS[vtep_id]
+    dport = dport or (4789 if enc == "vxlan" else 6081)
+    if enc == "vxlan":
+        tun = VXLAN(flags=vxlan_flags, reserved1=0, vni=vni, reserved2=0)
+    else:
+        opts = geneve_opts or []
+        olen = sum(len(bytes(o)) for o in opts) // 4
+        kw = dict(version=0, optionlen=olen, oam=0, critical=0, reserved=0,
+                  proto=0x6558, vni=vni, reserved2=0, options=opts)
+        kw.update(geneve_kw or {})
+        tun = GENEVE(**kw)
+    l2 = Ether(dst=dst_mac, src=NH_MAC)
+    if vlan is not None:
+        l2 = l2 / Dot1Q(vlan=vlan)
+    if ipaddress.ip_address(remote).version == 4:
+        ip = IP(version=4, ihl=5, tos=0, id=0x42, flags="DF", frag=0, ttl=64, proto=17,
+                src=remote, dst=local)
+    else:
+        ip = IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=remote, dst=local)
+    f = bytes(l2 / ip / UDP(sport=sport, dport=dport) / tun / Raw(inner))
+    if udp_extra:
+        # Bytes inside the IP packet after the UDP datagram: the IP length
+        # covers them, the UDP length does not.
+        l3 = 18 if vlan is not None else 14
+        f += udp_extra
+        if ip.version == 4:
+            f = fix_ip4(f, l3, tot=be16(f, l3 + 2) + len(udp_extra))
+        else:
+            f = put16(f, l3 + 4, be16(f, l3 + 4) + len(udp_extra))
+    return f + trailer
+
+
+def icmp4_too_big(orig, mtu):
+    """doc/packets.md "ICMP errors", IPv4."""
+    e = Ether(orig)
+    ip = orig[14:14 + be16(orig, 16)]
+    err = (Ether(dst=e.src, src=e.dst, type=0x0800) /
+           IP(version=4, ihl=5, tos=0, id=0, flags=0, frag=0, ttl=64, proto=1,
+              src=e[IP].dst, dst=e[IP].src) /
+           ICMP(type=3, code=4, reserved=0, length=0, nexthopmtu=mtu) /
+           Raw(ip[:548]))
+    b = bytes(err)
+    assert be16(b, 16) <= 576
+    return b
+
+
+def icmp6_too_big(orig, mtu):
+    """doc/packets.md "ICMP errors", IPv6."""
+    e = Ether(orig)
+    ip = orig[14:14 + 40 + be16(orig, 18)]
+    err = (Ether(dst=e.src, src=e.dst, type=0x86dd) /
+           IPv6(version=6, tc=0, fl=0, nh=58, hlim=64, src=e[IPv6].dst, dst=e[IPv6].src) /
+           ICMPv6PacketTooBig(code=0, mtu=mtu) / Raw(ip[:1232]))
+    b = bytes(err)
+    assert len(b) - 14 <= 1280
+    return b
+
+
+def fix_ip4(f, l3=14, tot=None, ihl=None, csum=True):
+    """Rewrite an IPv4 header's total length / IHL and its checksum."""
+    f = bytearray(f)
+    if tot is not None:
+        struct.pack_into("!H", f, l3 + 2, tot)
+    if ihl is not None:
+        f[l3] = (f[l3] & 0xf0) | ihl
+    if csum:
+        hl = (f[l3] & 0xf) * 4
+        struct.pack_into("!H", f, l3 + 10, 0)
+        struct.pack_into("!H", f, l3 + 10, inet_csum(bytes(f[l3:l3 + hl])))
+    return bytes(f)
+
+
+def inet_csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def put16(f, off, v):
+    f = bytearray(f)
+    struct.pack_into("!H", f, off, v)
+    return bytes(f)
+
+
+# ---------------------------------------------------------------------------
+# A model of the parsing rules and of the paths the truncation family takes
+# (doc/packets.md "Parsing", "From a VM port", "From the underlay port").
+# ---------------------------------------------------------------------------
+
+def spec_parse(f, underlay):
+    """Return (drop reason or None, meta)."""
+    m = {"vlans": 0, "l4": False, "frag": False}
+    if len(f) < 14:
+        return "trunc_l2", m
+    et, off = be16(f, 12), 14
+    while et in (0x8100, 0x88a8):
+        if m["vlans"] == 2:
+            return "too_many_vlans", m
+        if off + 4 > len(f):
+            return "trunc_vlan", m
+        et, off = be16(f, off + 2), off + 4
+        m["vlans"] += 1
+    m["et"], m["l3"] = et, off
+    if et == 0x0806:
+        return ("trunc_l3" if off + 28 > len(f) else None), m
+    if et == 0x0800:
+        if off + 1 > len(f):
+            return "trunc_l3", m
+        if f[off] >> 4 != 4:
+            return "bad_ip_version", m
+        ihl = (f[off] & 0xf) * 4
+        if ihl < 20:
+            return "bad_ip_hdr_len", m
+        if off + ihl > len(f):
+            return "trunc_l3", m
+        tot = be16(f, off + 2)
+        if tot < ihl or off + tot > len(f):
+            return "bad_ip_len", m
+        if underlay and inet_csum(f[off:off + ihl]) != 0:
+            return "bad_ip_csum", m
+        m["dst"] = fp_ip(str(ipaddress.IPv4Address(f[off + 16:off + 20])))
+        fo = be16(f, off + 6)
+        proto, l4, end = f[off + 9], off + ihl, off + tot
+        if fo & 0x3fff:
+            m["frag"] = True
+            return None, m
+    elif et == 0x86dd:
+        if off + 40 > len(f):
+            return "trunc_l3", m
+        if f[off] >> 4 != 6:
+            return "bad_ip_version", m
+        end = off + 40 + be16(f, off + 4)
+        if end > len(f):
+            return "bad_ip_len", m
+        m["dst"] = bytes(f[off + 24:off + 40])
+        proto, l4 = f[off + 6], off + 40
+        for _ in range(4):
+            if proto in (0, 43, 60):
+                if l4 + 2 > end or l4 + (f[l4 + 1] + 1) * 8 > end:
+                    return "trunc_l3", m
+                proto, l4 = f[l4], l4 + (f[l4 + 1] + 1) * 8
+            elif proto == 44:
+                if l4 + 8 > end:
+                    return "trunc_l3", m
+                if be16(f, l4 + 2) & 0xfff9:
+                    m["frag"] = True
+                proto, l4 = f[l4], l4 + 8
+            else:
+                break
+        if m["frag"]:
+            return None, m
+    else:
+        return None, m
+    m["proto"], m["l4off"], m["ipend"] = proto, l4, end
+    if proto == 17:
+        if l4 + 8 > end:
+            return "trunc_l4", m
+        ulen = be16(f, l4 + 4)
+        if ulen < 8 or ulen > end - l4:
+            return "bad_udp_len", m
+        m["sport"], m["dport"], m["ulen"] = be16(f, l4), be16(f, l4 + 2), ulen
+    elif proto == 6:
+        if l4 + 20 > end:
+            return "trunc_l4", m
+        doff = (f[l4 + 12] >> 4) * 4
+        if doff < 20 or l4 + doff > end:
+            return "bad_tcp_hdr_len", m
+    elif proto in (1, 58):
+        if l4 + 8 > end:
+            return "trunc_l4", m
+    else:
+        return None, m
+    m["l4"] = True
+    return None, m
+
+
+def expect_underlay(c, f, local_vteps=(LOCAL4, LOCAL6), vnis=(VNI,)):
+    """Expected result of a tunnel frame on the underlay of world(): the
+    inner frame must go to VM0 (port 0).  Only the tunnel path is modelled.
+    """
+    r, m = spec_parse(f, True)
+    if r:
+        return c.drop(r)
+    assert m.get("et") in (0x0800, 0x86dd)
+    if f[:6] != mac_bytes(UL_MAC):
+        return c.drop("not_our_mac")
+    if m["dst"] not in [fp_ip(x) for x in local_vteps]:
+        return c.drop("not_local_vtep")
+    if m["frag"]:
+        return c.drop("underlay_fragment")
+    if not m["l4"] or m["proto"] != 17 or m["dport"] not in (4789, 6081):
+        return c.drop("underlay_not_tunnel")
+    t = m["l4off"] + 8
+    end = m["l4off"] + m["ulen"]
+    if t + 8 > end:
+        return c.drop("trunc_tunnel")
+    if m["dport"] == 4789:
+        if not f[t] & 0x08:
+            return c.drop("bad_vxlan_flags")
+        inner = t + 8
+    else:
+        if f[t] >> 6:
+            return c.drop("bad_geneve")
+        if f[t + 1] & 0x80:
+            return c.drop("geneve_oam")
+        if be16(f, t + 2) != 0x6558:
+            return c.drop("geneve_protocol")
+        inner = t + 8 + (f[t] & 0x3f) * 4
+        if inner > end:
+            return c.drop("trunc_tunnel")
+        o = t + 8
+        while o < inner:
+            if o + 4 > inner or o + 4 + (f[o + 3] & 0x1f) * 4 > inner:
+                return c.drop("bad_geneve")
+            if f[o + 2] & 0x80:
+                return c.drop("geneve_critical_option")
+            o += 4 + (f[o + 3] & 0x1f) * 4
+    if inner + 14 > end:
+        return c.drop("trunc_l2")
+    vni = int.from_bytes(f[t + 4:t + 7], "big")
+    if vni not in vnis:
+        return c.drop("unknown_vni")
+    frame = f[inner:end]
+    assert frame[:6] == mac_bytes(VM0_MAC)
+    c.out(0, frame)
+    c.tx()
+    c.stat("decap", 1)
+    c.stat("local", 1)
+
+
+def expect_vm_local(c, f):
+    """Expected result of a frame from VM0 (port 0) to VM2 (port 2)."""
+    r, m = spec_parse(f, False)
+    if r:
+        return c.drop(r)
+    if m["vlans"]:
+        return c.drop("vlan_denied")
+    assert f[:6] == mac_bytes(VM2_MAC) and f[6:12] == mac_bytes(VM0_MAC)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+
+# ---------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------
+
+CASES = []
+
+
+def case(name, desc):
+    c = Case(name, desc)
+    CASES.append(c)
+    return c
+
+
+def gen_vm_unicast():
+    f = udp4(dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_to_local", "VM port 0 sends UDP to a MAC on local port 2: delivered as is")
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    for v, name, inner in ((1, "vm_to_remote_vxlan4", tcp4(dst_mac=REM_MAC[1])),
+                           (2, "vm_to_remote_geneve4", tcp4(dst_mac=REM_MAC[2])),
+                           (3, "vm_to_remote_vxlan6", udp6(dst_mac=REM_MAC[3])),
+                           (4, "vm_to_remote_geneve6", tcp6(dst_mac=REM_MAC[4]))):
+        remote, _, enc = VTEPS[v]
+        c = case(name, "VM port 0 sends to a MAC behind vtep %d: %s over %s to %s, "
+                 "source port from the inner flow hash" %
+                 (v, enc, "IPv4" if v < 3 else "IPv6 (UDP checksum)", remote))
+        world(c)
+        c.inp(0, inner)
+        c.out(UL_PORT, encap(inner, v))
+        c.tx()
+        c.stat("encap", 1)
+
+    # A 60-byte frame with Ethernet padding: the padding is carried.
+    inner = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+                  IP(src=VM0_IP, dst=REM_IP, id=1, flags="DF", ttl=64) /
+                  ICMP(type=8, code=0, id=0x77, seq=1)) + bytes(18)
+    assert len(inner) == 60
+    c = case("vm_to_remote_vxlan4_padded",
+             "ICMP echo in a padded 60-byte frame: the inner frame, padding included, is "
+             "encapsulated unchanged; hash with c = 0 (not TCP/UDP)")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, encap(inner, 1))
+    c.tx()
+    c.stat("encap", 1)
+
+    inner = arp_req(VM0_IP, REM_IP, op=2, dst_mac=REM_MAC[1])
+    c = case("vm_to_remote_arp_l2_hash",
+             "a unicast ARP reply toward vtep 1: non-IP, so the flow hash uses the MACs "
+             "and init = ethertype 0x0806")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, encap(inner, 1))
+    c.tx()
+    c.stat("encap", 1)
+
+    inner = udp4(dst_mac=REM_MAC[2], flags="MF", frag=0, payload=b"x" * 40)
+    c = case("vm_to_remote_geneve4_fragment",
+             "first fragment of a UDP datagram (MF): a fragment, so c = 0 in the flow hash")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, encap(inner, 2))
+    c.tx()
+    c.stat("encap", 1)
+
+    inner = bytes(Ether(dst=REM_MAC[3], src=VM0_MAC) /
+                  IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0) /
+                  IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0\0\0\0")]) /
+                  UDP(sport=7000, dport=7001) / Raw(b"after hop-by-hop"))
+    c = case("vm_to_remote_vxlan6_exthdr",
+             "IPv6 with a hop-by-hop header before UDP: the hash takes the ports and "
+             "init = 17 from after the extension header")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, encap(inner, 3))
+    c.tx()
+    c.stat("encap", 1)
+
+    # Force the outer IPv6 UDP checksum to compute to 0: it must be sent as
+    # 0xffff (RFC 8200 8.1).  The last two payload bytes are chosen so.
+    base = udp6(dst_mac=REM_MAC[3], payload=b"checksum zero!\0\0")
+    out = bytearray(encap(base, 3))
+    udp_off = 14 + 40
+    out[udp_off + 6:udp_off + 8] = b"\0\0"
+    ulen = be16(out, udp_off + 4)
+    pseudo = out[22:54] + struct.pack("!IxxxB", ulen, 17)
+    s = (~inet_csum(pseudo + bytes(out[udp_off:udp_off + ulen]))) & 0xffff
+    # s is the folded sum with the last word zero: pick w with s + w = 0xffff.
+    w = (0xffff - s) & 0xffff
+    inner = base[:-2] + struct.pack("!H", w)
+    out = encap(inner, 3)
+    assert be16(out, udp_off + 6) == 0xffff
+    c = case("vm_to_remote_vxlan6_csum_ffff",
+             "the outer IPv6 UDP checksum computes to 0 and is sent as 0xffff")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, out)
+    c.tx()
+    c.stat("encap", 1)
+
+    # max_inner_l3 exactly: fits.
+    n = max_inner_l3(1)
+    inner = udp4(dst_mac=REM_MAC[1], payload=bytes(n - 28))
+    assert be16(inner, 16) == n
+    c = case("vm_to_remote_vxlan4_exact_mtu",
+             "inner IPv4 packet of exactly max_inner_l3 (1600 - 50) bytes: encapsulated")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, encap(inner, 1))
+    c.tx()
+    c.stat("encap", 1)
+
+    f = udp4(dst_mac=VM0_MAC, dst=VM2_IP)
+    c = case("vm_hairpin", "the FDB sends the frame back to its ingress port: hairpin")
+    world(c)
+    c.inp(0, f)
+    c.drop("hairpin")
+
+    f = udp4(dst_mac=VM4_MAC, dst=VM2_IP)
+    c = case("vm_vni_mismatch", "an FDB entry of VNI 1000 points to port 4 of VNI 2000")
+    world(c)
+    c.fdb(VNI, VM4_MAC, "port", 4)
+    c.inp(0, f)
+    c.drop("vni_mismatch")
+
+    f = udp4(dst_mac="02:00:00:00:ee:01", dst="10.0.1.1")
+    c = case("vm_dest_unsupported", "the destination MAC is a router's: routing comes later")
+    world(c)
+    c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
+    c.inp(0, f)
+    c.drop("dest_unsupported")
+
+    f = udp4(dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_dest_missing_port",
+             "the FDB points to port 2 whose entry a later transaction deleted")
+    world(c)
+    c.commit()
+    c.delete("port", port_key(2), "port 2")
+    c.inp(0, f)
+    c.drop("dest_missing")
+
+    f = tcp4(dst_mac=REM_MAC[2])
+    c = case("vm_dest_missing_vtep",
+             "the FDB points to vtep 2 which a later transaction deleted")
+    world(c)
+    c.commit()
+    c.delete("vtep", vtep_key(2), "vtep 2")
+    c.inp(0, f)
+    c.drop("dest_missing")
+
+    f = udp4(src_mac=VM4_MAC, dst_mac=VM2_MAC, src="10.0.9.9", dst=VM2_IP)
+    c = case("vm_port_unconfigured", "a frame on port 5, which the config does not declare")
+    world(c)
+    c.inp(5, f)
+    c.drop("port_unconfigured")
+
+    # First fragments of a large UDP datagram: the UDP length covers the
+    # whole datagram, more than the fragment holds.  Fragments have no L4
+    # header parsed, so they are switched.
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC) /
+              IP(src=VM0_IP, dst=VM2_IP, id=0x51, flags="MF", frag=0, ttl=64, proto=17) /
+              UDP(sport=5353, dport=5353, len=1208, chksum=0x1234) / Raw(bytes(32)))
+    c = case("vm4_udp_first_fragment", "first IPv4 fragment (MF) of a 1208-byte UDP "
+             "datagram: no L4 header parsed, switched to port 2")
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC) /
+              IPv6(src=VM0_IP6, dst=VM2_IP6, hlim=64, tc=0, fl=0) /
+              IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=0x55) /
+              UDP(sport=5353, dport=5353, len=1208, chksum=0x1234) / Raw(bytes(32)))
+    c = case("vm6_udp_first_fragment", "first IPv6 fragment (M) of a 1208-byte UDP "
+             "datagram: a fragment like IPv4's, no L4 header parsed, switched to port 2")
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    c = case("vm_port_no_entry",
+             "a frame on VM port 6, declared by the config but without a table entry")
+    world(c)
+    c.port(6, "vm", 1500, "02:00:00:00:00:60")
+    c.inp(6, udp4(src_mac="02:00:00:00:00:60", dst_mac=VM2_MAC, dst=VM2_IP))
+    c.drop("port_unconfigured")
+
+
+def gen_flood():
+    # Broadcast: DHCP discover from 0.0.0.0 (allowed by anti-spoofing).
+    f = bytes(Ether(dst=BCAST, src=VM0_MAC) /
+              IP(src="0.0.0.0", dst="255.255.255.255", id=0, ttl=64, flags=0) /
+              UDP(sport=68, dport=67) / Raw(b"\x01\x01\x06\x00" + bytes(236)))
+    members = [("port", 0), ("port", 2), ("vtep", 1), ("vtep", 3), ("port", 4),
+               ("vtep", 2), ("port", 3)]
+    c = case("vm_broadcast_flood",
+             "DHCP discover from 0.0.0.0 (allowed for UDP 68->67) to broadcast: copies in "
+             "member order to port 2, vtep 1, vtep 3, vtep 2 and port 3; the ingress port 0 "
+             "and port 4 (VNI 2000) are skipped; the last target gets the original")
+    world(c, flood=members)
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.out(UL_PORT, encap(f, 3))
+    c.out(UL_PORT, encap(f, 2))
+    c.out(3, f)
+    c.tx()
+    c.stat("flood", 1)
+    c.stat("flood_copies", 5)
+
+    f = tcp4(dst_mac=UNKNOWN_MAC)
+    c = case("vm_unknown_unicast_flood",
+             "a unicast MAC missing from the FDB is flooded: port 2 and vtep 1 (original last)")
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+
+    f = udp4(src_mac=VM4_MAC, dst_mac=BCAST, src="10.0.9.9", dst="10.0.9.255")
+    c = case("vm_flood_no_list", "broadcast in VNI 2000, which has no flood entry")
+    world(c)
+    c.inp(4, f)
+    c.drop("no_flood_list")
+
+    f = udp4(dst_mac=BCAST, dst="10.0.0.255")
+    c = case("vm_flood_empty", "the flood list holds only the ingress port and a port of "
+             "another VNI: no copy at all")
+    world(c, flood=[("port", 0), ("port", 4)])
+    c.inp(0, f)
+    c.drop("flood_empty")
+
+    n = max_inner_l3(3) + 1
+    f = udp4(dst_mac=BCAST, dst="10.0.0.255", payload=bytes(n - 28))
+    c = case("vm_flood_too_big_vtep_skipped",
+             "a broadcast too big for vtep 3 (IPv6, max 1530) but not for vtep 1 (max 1550): "
+             "vtep 3 is skipped silently, no ICMP error")
+    world(c, flood=[("port", 2), ("vtep", 3), ("vtep", 1)])
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+    c.stat("icmp_too_big_sent", 0)
+
+    n = max_inner_l3(1) + 1
+    f = udp4(dst_mac=BCAST, dst="10.0.0.255", payload=bytes(n - 28))
+    c = case("vm_flood_too_big_all_skipped",
+             "a broadcast too big for the only vtep of the flood list: flood_empty")
+    world(c, flood=[("port", 0), ("vtep", 1)])
+    c.inp(0, f)
+    c.drop("flood_empty")
+
+    inner = bytes(Ether(dst=BCAST, src=REM_MAC[1]) /
+                  IP(src=REM_IP, dst="10.0.0.255", id=5, ttl=64, flags=0) /
+                  UDP(sport=138, dport=138) / Raw(b"netbios"))
+    c = case("ul_flood_local_only",
+             "a broadcast from the underlay goes only to the flood list's local VM ports of "
+             "the VNI (split horizon): port 0 a copy, port 2 the original; vteps and port 4 "
+             "are skipped")
+    world(c, flood=[("vtep", 1), ("port", 0), ("port", 4), ("vtep", 2), ("port", 2),
+                    ("vtep", 3)])
+    c.inp(UL_PORT, underlay_frame(inner, 1))
+    c.out(0, inner)
+    c.out(2, inner)
+    c.tx()
+    c.stat("decap", 1)
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+
+    inner = tcp4(src_mac=REM_MAC[2], dst_mac=UNKNOWN_MAC, src=REM_IP, dst="10.0.0.77")
+    c = case("ul_unknown_unicast_flood",
+             "decapsulated unknown unicast (Geneve over IPv4) is flooded to local ports only")
+    world(c, flood=[("port", 2), ("vtep", 2), ("port", 3)])
+    c.inp(UL_PORT, underlay_frame(inner, 2))
+    c.out(2, inner)
+    c.out(3, inner)
+    c.tx()
+    c.stat("decap", 1)
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+
+    c = case("ul_flood_empty", "decapsulated broadcast whose flood list has only vteps")
+    world(c, flood=[("vtep", 1), ("vtep", 3)])
+    c.inp(UL_PORT, underlay_frame(arp_req(REM_IP, VM0_IP, sha=REM_MAC[1]), 1))
+    c.drop("flood_empty")
+
+    req = arp_req(REM_IP, VM2_IP, sha=REM_MAC[1], pad=18)
+    c = case("ul_arp_request_flooded",
+             "an ARP request inside a tunnel is not answered even for a known neighbour: "
+             "it is flooded to the local ports")
+    world(c, flood=[("port", 0), ("port", 2)])
+    c.neigh(VM2_IP, VM2_MAC, VNI)
+    c.inp(UL_PORT, underlay_frame(req, 1))
+    c.out(0, req)
+    c.out(2, req)
+    c.tx()
+    c.stat("arp_reply", 0)
+    c.stat("flood", 1)
+
+
+def gen_arp_nd():
+    req = arp_req(VM0_IP, VM2_IP)
+    c = case("vm_arp_reply", "ARP request for 10.0.0.20 (neigh entry in VNI 1000) is answered "
+             "on the ingress port with the neighbour's MAC")
+    world(c)
+    c.neigh(VM2_IP, VM2_MAC, VNI)
+    c.inp(0, req)
+    c.out(0, arp_reply_of(req, VM2_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    req = arp_req(VM0_IP, REM_IP, pad=18)
+    assert len(req) == 60
+    c = case("vm_arp_reply_padded",
+             "ARP request in a padded 60-byte frame for a remote neighbour: the reply keeps "
+             "the frame length and padding")
+    world(c)
+    c.neigh(REM_IP, REM_MAC[1], VNI)
+    c.inp(0, req)
+    c.out(0, arp_reply_of(req, REM_MAC[1]))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    req = arp_req(VM0_IP, "10.0.0.99")
+    c = case("vm_arp_unknown_flood", "ARP request for an address without a neigh entry: "
+             "flooded (port 2, vtep 1)")
+    world(c)
+    c.neigh(VM2_IP, VM2_MAC, VNI)
+    c.inp(0, req)
+    c.out(2, req)
+    c.out(UL_PORT, encap(req, 1))
+    c.tx()
+    c.stat("flood", 1)
+    c.stat("arp_reply", 0)
+
+    req = arp_req(VM0_IP, "10.0.0.44")
+    c = case("vm_arp_neigh_other_vni_flood",
+             "the neigh entry for the target lives in another VNI: not answered, flooded")
+    world(c, flood=[("port", 2)])
+    c.neigh("10.0.0.44", VM4_MAC, VNI2)
+    c.inp(0, req)
+    c.out(2, req)
+    c.tx()
+    c.stat("arp_reply", 0)
+
+    req = arp_req(VM0_IP, VM0_IP)
+    c = case("vm_arp_self_flood",
+             "gratuitous ARP request for the sender's own address (neigh MAC = sender's): "
+             "flooded, not answered")
+    world(c, flood=[("port", 2)])
+    c.neigh(VM0_IP, VM0_MAC, VNI)
+    c.inp(0, req)
+    c.out(2, req)
+    c.tx()
+    c.stat("arp_reply", 0)
+
+    req = arp_req("0.0.0.0", "10.0.0.10")
+    c = case("vm_arp_probe_flood",
+             "ARP probe (sender IP 0.0.0.0, RFC 5227) passes anti-spoofing and is flooded")
+    world(c, flood=[("port", 2)])
+    c.inp(0, req)
+    c.out(2, req)
+    c.tx()
+
+    req = arp_req(VM0_IP, VM2_IP, pro=0x86dd)
+    c = case("vm_bad_arp", "broadcast ARP with protocol type 0x86dd: malformed")
+    world(c)
+    c.neigh(VM2_IP, VM2_MAC, VNI)
+    c.inp(0, req)
+    c.drop("bad_arp")
+
+    req = arp_req(VM0_IP, VM2_IP, sha="02:00:00:00:00:99", src_mac=VM0_MAC)
+    c = case("vm_arp_spoofed_sha", "ARP sender MAC differs from the Ethernet source")
+    world(c)
+    c.inp(0, req)
+    c.drop("spoofed_mac")
+
+    req = arp_req("10.0.0.66", VM2_IP)
+    c = case("vm_arp_spoofed_spa", "ARP sender IP is not one of the port's addresses")
+    world(c)
+    c.inp(0, req)
+    c.drop("spoofed_ip")
+
+    # Neighbour discovery.
+    f = ns(VM2_IP6)
+    c = case("vm_nd_reply", "neighbour solicitation (with source link-layer option) for "
+             "fd00:100::20 answered with an 86-byte advertisement")
+    world(c)
+    c.neigh(VM2_IP6, VM2_MAC, VNI)
+    c.inp(0, f)
+    c.out(0, na_of(f, VM2_MAC))
+    c.tx()
+    c.stat("nd_reply", 1)
+
+    f = ns(REM_IP6, opts=Raw(b""))
+    assert len(f) == 78
+    c = case("vm_nd_reply_no_opt", "a 78-byte solicitation without options grows into the "
+             "86-byte advertisement")
+    world(c)
+    c.neigh(REM_IP6, REM_MAC[3], VNI)
+    c.inp(0, f)
+    c.out(0, na_of(f, REM_MAC[3]))
+    c.tx()
+    c.stat("nd_reply", 1)
+
+    f = ns(VM2_IP6, opts=ICMPv6NDOptSrcLLAddr(lladdr=VM0_MAC) /
+           Raw(bytes([14, 1, 1, 2, 3, 4, 5, 6])))
+    c = case("vm_nd_reply_nonce", "a solicitation with a source link-layer and a nonce "
+             "option (94 bytes) shrinks to the 86-byte advertisement")
+    world(c)
+    c.neigh(VM2_IP6, VM2_MAC, VNI)
+    c.inp(0, f)
+    c.out(0, na_of(f, VM2_MAC))
+    c.tx()
+    c.stat("nd_reply", 1)
+
+    f = ns("fd00:100::99")
+    c = case("vm_ns_unknown_flood", "solicitation for an address without a neigh entry: "
+             "flooded (port 2, vtep 1)")
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("nd_reply", 0)
+    c.stat("flood", 1)
+
+    f = ns(VM2_IP6, src="::", opts=Raw(b""))
+    c = case("vm_ns_dad_flood", "duplicate address detection probe (source ::) for a known "
+             "neighbour: flooded, never answered")
+    world(c, flood=[("port", 2), ("port", 3)])
+    c.neigh(VM2_IP6, VM2_MAC, VNI)
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(3, f)
+    c.tx()
+    c.stat("nd_reply", 0)
+
+    bad = [
+        ("vm_ns_bad_hlim", "hop limit 64", dict(hlim=64)),
+        ("vm_ns_bad_code", "code 1", dict(code=1)),
+        ("vm_ns_bad_mcast_target", "multicast target ff02::1", dict(target="ff02::1")),
+        ("vm_ns_bad_opt_len0", "an option of length 0",
+         dict(opts=Raw(bytes([1, 0, 2, 0, 0, 0, 0, 0x10])))),
+        ("vm_ns_bad_opt_past_end", "an option running past the end",
+         dict(opts=Raw(bytes([1, 2, 2, 0, 0, 0, 0, 0x10])))),
+        ("vm_ns_bad_short", "ICMPv6 length 20 (< 24)",
+         dict(raw_icmp=Raw(bytes([135, 0, 0, 0]) + bytes(16)))),
+    ]
+    for name, what, kw in bad:
+        f = ns(kw.pop("target", VM2_IP6), **kw)
+        c = case(name, "malformed neighbour solicitation (%s): bad_nd" % what)
+        world(c)
+        c.neigh(VM2_IP6, VM2_MAC, VNI)
+        c.inp(0, f)
+        c.drop("bad_nd")
+
+    # Underlay ARP / ND for our VTEP addresses.
+    req = arp_req("172.16.0.2", LOCAL4, sha=NH_MAC, pad=18)
+    c = case("ul_arp_for_vtep", "ARP request on the underlay for our VTEP address "
+             "172.16.0.1: answered with the underlay port's MAC")
+    world(c)
+    c.inp(UL_PORT, req)
+    c.out(UL_PORT, arp_reply_of(req, UL_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    req = arp_req("172.16.0.2", "172.16.0.9", sha=NH_MAC, pad=18)
+    c = case("ul_arp_other_target", "ARP request on the underlay for another address")
+    world(c)
+    c.inp(UL_PORT, req)
+    c.drop("underlay_not_tunnel")
+
+    req = arp_req("172.16.0.2", LOCAL4, sha=NH_MAC, pad=18, op=2)
+    c = case("ul_arp_reply_not_tunnel", "an ARP reply on the underlay is not for us")
+    world(c)
+    c.inp(UL_PORT, req)
+    c.drop("underlay_not_tunnel")
+
+    req = arp_req("172.16.0.2", LOCAL4, sha=NH_MAC, pad=18, hln=8)
+    c = case("ul_bad_arp", "ARP on the underlay with hardware length 8: malformed")
+    world(c)
+    c.inp(UL_PORT, req)
+    c.drop("bad_arp")
+
+    req = arp_req("172.16.0.2", LOCAL4, sha=NH_MAC, dst_mac=UL_MAC, pad=18)
+    c = case("ul_arp_unicast_for_vtep", "a unicast ARP request (neighbour refresh) for our "
+             "VTEP address: answered too")
+    world(c)
+    c.inp(UL_PORT, req)
+    c.out(UL_PORT, arp_reply_of(req, UL_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    # A tagged underlay: parsing accepts up to 2 tags in both directions and
+    # nothing in "From the underlay port" excludes them, so the request is
+    # answered in place, the tag kept.
+    req = arp_req("172.16.0.2", LOCAL4, sha=NH_MAC)
+    tagged = bytes(Ether(dst=BCAST, src=NH_MAC) / Dot1Q(vlan=100, type=0x0806) /
+                   Raw(req[14:])) + bytes(14)
+    rep = arp_reply_of(req, UL_MAC)
+    rep = bytes(Ether(dst=NH_MAC, src=UL_MAC) / Dot1Q(vlan=100, type=0x0806) /
+                Raw(rep[14:])) + bytes(14)
+    assert len(tagged) == len(rep) == 60
+    c = case("ul_arp_vlan_for_vtep", "an ARP request for our VTEP address with an 802.1Q "
+             "tag on the underlay: answered in place, the tag kept")
+    world(c)
+    c.inp(UL_PORT, tagged)
+    c.out(UL_PORT, rep)
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    f = bytes(Ether(dst=UL_MAC, src=NH_MAC) /
+              IPv6(src="fd00:16::2", dst=LOCAL6, hlim=255, tc=0, fl=0) /
+              ICMPv6ND_NS(tgt=LOCAL6) / ICMPv6NDOptSrcLLAddr(lladdr=NH_MAC))
+    c = case("ul_ns_unicast_not_tunnel", "a unicast neighbour solicitation to our MAC and "
+             "VTEP address: only solicitations to a multicast MAC are answered, the rest "
+             "must be a tunnel")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_not_tunnel")
+
+    f = ns(LOCAL6, src="fd00:16::2", src_mac=NH_MAC)
+    c = case("ul_ns_for_vtep", "neighbour solicitation on the underlay for our VTEP "
+             "address fd00:16::1: advertised with the underlay port's MAC")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.out(UL_PORT, na_of(f, UL_MAC))
+    c.tx()
+    c.stat("nd_reply", 1)
+
+    f = ns(LOCAL6, src="fd00:16::2", src_mac=NH_MAC, hlim=1)
+    c = case("ul_bad_nd", "solicitation on the underlay with hop limit 1: malformed")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("bad_nd")
+
+    f = ns(LOCAL6, src="::", src_mac=NH_MAC, opts=Raw(b""))
+    c = case("ul_ns_dad_not_tunnel", "a DAD probe on the underlay is not answered")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_not_tunnel")
+
+
+def gen_antispoof():
+    f = udp4(src_mac="02:00:00:00:00:99", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_spoofed_mac", "the source MAC is not the port's")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_mac")
+
+    f = udp4(src="10.0.0.11", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_spoofed_ip4", "the IPv4 source is not one of the port's addresses")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = udp6(src="fd00:100::11", dst_mac=VM2_MAC, dst=VM2_IP6)
+    c = case("vm_spoofed_ip6", "the IPv6 source is not one of the port's addresses")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    ll = eui64_lladdr(VM0_MAC)
+    f = udp6(src=ll, dst_mac=VM2_MAC, dst="fe80::ff:fe00:20")
+    c = case("vm_ipv6_link_local", "the port's EUI-64 link-local source %s is allowed" % ll)
+    world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp6(src="fe80::1", dst_mac=VM2_MAC, dst="fe80::ff:fe00:20")
+    c = case("vm_ipv6_link_local_other", "a link-local source other than the port's EUI-64 "
+             "address is spoofed")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = udp4(src="0.0.0.0", dst_mac=BCAST, dst="255.255.255.255", sport=1234, dport=67)
+    c = case("vm_zero_src_not_dhcp", "source 0.0.0.0 is allowed only for UDP 68->67")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = bytes(Ether(dst="33:33:00:00:00:16", src=VM0_MAC) /
+              IPv6(src="::", dst="ff02::16", hlim=1, tc=0, fl=0, nh=58) /
+              Raw(bytes([143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0]) +
+                  ipaddress.IPv6Address("ff02::1:ff00:10").packed))
+    c = case("vm_mld_unspec_flood", "an MLDv2 report from :: (allowed for ICMPv6) to a "
+             "multicast MAC: flooded")
+    world(c, flood=[("port", 2)])
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("flood", 1)
+
+    f = udp6(src="::", dst_mac="33:33:00:00:00:01", dst="ff02::1")
+    c = case("vm_ipv6_unspec_udp", "source :: is allowed only for ICMPv6")
+    world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    aap = [(VM0_IP + "/32", None), ("10.0.1.5/32", "02:00:00:00:00:99"),
+           ("10.1.0.0/16", None), ("fd00:200::/64", "02:00:00:00:00:99")]
+
+    def aap_world(c):
+        world(c)
+        c.commit()
+        c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF, aap)
+
+    f = udp4(src_mac="02:00:00:00:00:99", src="10.0.1.5", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_aap_own_mac", "an allowed address pair with its own MAC: "
+             "10.0.1.5 from 02:00:00:00:00:99 is allowed")
+    aap_world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp4(src="10.1.200.3", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_aap_cidr", "an allowed address pair 10.1.0.0/16 with the port's MAC: "
+             "10.1.200.3 is allowed")
+    aap_world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp6(src_mac="02:00:00:00:00:99", src="fd00:200::1234:5", dst_mac=VM2_MAC,
+             dst=VM2_IP6)
+    c = case("vm_aap_ipv6_prefix", "an IPv6 allowed address pair fd00:200::/64 with its own "
+             "MAC is allowed")
+    aap_world(c)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp4(src_mac="02:00:00:00:00:99", src=VM0_IP, dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_aap_mac_ip_unpaired", "the pair's MAC with the port's own address: "
+             "MAC and IP are paired, so spoofed")
+    aap_world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = udp4(src="10.2.0.1", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_aap_cidr_outside", "10.2.0.1 is outside 10.1.0.0/16: spoofed")
+    aap_world(c)
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC, type=0x88b5) / Raw(b"local experimental"))
+    c = case("vm_ethertype_denied", "an anti-spoofed port sends ethertype 0x88b5")
+    world(c)
+    c.inp(0, f)
+    c.drop("ethertype_denied")
+
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC, type=0x88b5) / Raw(b"local experimental"))
+    c = case("vm_no_antispoof_ethertype", "without anti-spoofing any ethertype is switched")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp4(src="192.0.2.1", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_no_antispoof_any_ip", "without anti-spoofing any source address passes")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+
+    f = udp4(src_mac="03:00:00:00:00:10", dst_mac=VM2_MAC, dst=VM2_IP)
+    c = case("vm_bad_src_mac", "a multicast source MAC, even without anti-spoofing")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.drop("bad_src_mac")
+
+    # VLANs on a VM port.
+    inner = Ether(dst=VM2_MAC, src=VM0_MAC)
+    body = IP(src=VM0_IP, dst=VM2_IP, id=1, flags="DF", ttl=64) / UDP(sport=1, dport=2)
+    f = bytes(inner / Dot1Q(vlan=10) / body)
+    c = case("vm_vlan_denied", "a VM frame with one 802.1Q tag")
+    world(c)
+    c.inp(0, f)
+    c.drop("vlan_denied")
+
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC, type=0x88a8) / Dot1Q(vlan=10) /
+              Dot1Q(vlan=20) / Dot1Q(vlan=30) / body)
+    c = case("vm_too_many_vlans", "three VLAN tags (802.1ad, 802.1Q, 802.1Q)")
+    world(c)
+    c.inp(0, f)
+    c.drop("too_many_vlans")
+
+    f = bytes(Ether(dst=VM2_MAC, src=VM0_MAC, type=0x8100)) + b"\x00\x0a"
+    c = case("vm_trunc_vlan", "an 802.1Q ethertype with only 2 bytes of tag")
+    world(c)
+    c.inp(0, f)
+    c.drop("trunc_vlan")
+
+
+def gen_too_big():
+    n = max_inner_l3(1) + 1
+    f = udp4(dst_mac=REM_MAC[1], payload=(bytes(range(256)) * 6)[:n - 28])
+    assert be16(f, 16) == n
+    c = case("vm_too_big_v4_df", "IPv4 DF packet of 1551 bytes toward vtep 1 (max 1550): "
+             "dropped, ICMP fragmentation needed (MTU 1550, 548 bytes quoted) sent back")
+    world(c)
+    c.inp(0, f)
+    c.out(0, icmp4_too_big(f, max_inner_l3(1)))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    f = udp4(dst_mac=REM_MAC[1], flags=0, payload=bytes(n - 28))
+    c = case("vm_too_big_v4_no_df", "IPv4 packet without DF too big for vtep 1: dropped, "
+             "no ICMP error")
+    world(c)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+              IP(src=VM0_IP, dst=REM_IP, id=9, flags="DF", ttl=64) /
+              ICMP(type=3, code=1) / Raw(bytes(n - 28)))
+    c = case("vm_too_big_v4_icmp_error", "an ICMP error (destination unreachable) too big "
+             "for the tunnel: dropped without an ICMP error about it")
+    world(c)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = tcp4(dst_mac=REM_MAC[2], payload=bytes(n - 40))
+    c = case("vm_too_big_v4_geneve", "IPv4 DF TCP too big for vtep 2 (Geneve/IPv4): ICMP "
+             "fragmentation needed")
+    world(c)
+    c.inp(0, f)
+    c.out(0, icmp4_too_big(f, max_inner_l3(2)))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    n6 = max_inner_l3(3) + 1
+    f = udp6(dst_mac=REM_MAC[3], payload=(bytes(range(256)) * 6)[:n6 - 48])
+    assert be16(f, 18) + 40 == n6
+    c = case("vm_too_big_v6", "IPv6 packet of 1531 bytes toward vtep 3 (max 1530): dropped, "
+             "ICMPv6 packet too big (MTU 1530, 1232 bytes quoted) sent back")
+    world(c)
+    c.inp(0, f)
+    c.out(0, icmp6_too_big(f, max_inner_l3(3)))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    f = bytes(Ether(dst=REM_MAC[4], src=VM0_MAC) /
+              IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0) /
+              IPv6ExtHdrFragment(nh=17, offset=185, m=0, id=0x99) / Raw(bytes(n6 - 48)))
+    c = case("vm_too_big_v6_later_fragment", "a non-first IPv6 fragment too big for vtep 4: "
+             "dropped, no ICMPv6 error")
+    world(c)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = bytes(Ether(dst=REM_MAC[3], src=VM0_MAC) /
+              IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0) /
+              ICMPv6DestUnreach(code=0) / Raw(bytes(n6 - 48)))
+    c = case("vm_too_big_v6_icmp_error", "an ICMPv6 error (type 1 < 128) too big for vtep 3: "
+             "no ICMPv6 error about it")
+    world(c)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = bytes(Ether(dst=REM_MAC[4], src=VM0_MAC) /
+              IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0) /
+              ICMPv6EchoRequest(id=1, seq=1) / Raw(bytes(n6 - 48)))
+    c = case("vm_too_big_v6_echo", "an ICMPv6 echo request (type 128) too big for vtep 4 "
+             "(Geneve/IPv6): packet too big sent")
+    world(c)
+    c.inp(0, f)
+    c.out(0, icmp6_too_big(f, max_inner_l3(4)))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    # "not sent for ... a multicast or unspecified source": 240.0.0.0/4 is
+    # neither, so the error is sent (anti-spoofing off lets it through).
+    f = udp4(src="240.0.0.1", dst_mac=REM_MAC[1], payload=bytes(n - 28))
+    c = case("vm_too_big_v4_src_class_e", "IPv4 DF too big from 240.0.0.1 (reserved class E, "
+             "like multicast and broadcast never a sender): dropped, no ICMP error")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = udp4(src="224.0.0.5", dst_mac=REM_MAC[1], payload=bytes(n - 28))
+    c = case("vm_too_big_v4_src_multicast", "IPv4 DF too big from a multicast source: "
+             "dropped, no ICMP error")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+    f = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC, type=0x88b5) / Raw(bytes(max_inner_l3(1) + 1)))
+    c = case("vm_too_big_non_ip", "a non-IP frame whose length - 14 exceeds max_inner_l3: "
+             "dropped, no ICMP error")
+    world(c, antispoof=False)
+    c.inp(0, f)
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 0)
+
+
+def gen_underlay():
+    inner = tcp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    for v, name in ((1, "ul_vxlan4_decap"), (2, "ul_geneve4_decap"),
+                    (3, "ul_vxlan6_decap"), (4, "ul_geneve6_decap")):
+        remote, _, enc = VTEPS[v]
+        c = case(name, "%s from %s to our VTEP: decapsulated, delivered to port 0" %
+                 (enc, remote))
+        world(c)
+        c.inp(UL_PORT, underlay_frame(inner, v))
+        c.out(0, inner)
+        c.tx()
+        c.stat("decap", 1)
+        c.stat("local", 1)
+
+    opts = [GeneveOptions(classid=0x0102, type=0x01, length=1, data=b"\x00\x01\x02\x03"),
+            GeneveOptions(classid=0xffff, type=0x7f, length=0, data=b""),
+            GeneveOptions(classid=0x0104, type=0x22, length=2, data=bytes(range(8)))]
+    c = case("ul_geneve6_decap_options", "Geneve over IPv6 with three non-critical options "
+             "(24 bytes): decapsulated after the options")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 4, geneve_opts=opts))
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = case("ul_vxlan4_trailing_bytes", "the IP packet holds 4 bytes after the UDP datagram "
+             "and the frame 6 bytes after the IP packet: both are removed")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, udp_extra=b"\xde\xad\xbe\xef",
+                                  trailer=b"\x01\x02\x03\x04\x05\x06"))
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = case("ul_vxlan4_ip_options", "outer IPv4 header with options (IHL 6): decapsulated")
+    world(c)
+    f = underlay_frame(inner, 1)
+    f = fix_ip4(f[:34] + b"\x01\x01\x01\x00" + f[34:], tot=be16(f, 16) + 4, ihl=6)
+    c.inp(UL_PORT, f)
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = case("ul_vxlan4_vlan", "a VXLAN frame with an 802.1Q tag on the underlay: "
+             "decapsulated (tags are parsed in both directions)")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, vlan=100))
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = case("ul_vxlan_reserved_bits", "VXLAN flags 0x0c and non-zero reserved bytes: "
+             "reserved bits are ignored (RFC 7348)")
+    world(c)
+    f = bytearray(underlay_frame(inner, 1, vxlan_flags=0x0c))
+    f[43:46] = b"\x11\x22\x33"
+    f[49] = 0x44
+    c.inp(UL_PORT, bytes(f))
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = case("ul_bad_vxlan_flags", "VXLAN without the I flag")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, vxlan_flags=0x00))
+    c.drop("bad_vxlan_flags")
+
+    crit = [GeneveOptions(classid=0x0102, type=0x81, length=1, data=b"\0\0\0\0")]
+    c = case("ul_geneve_critical_option", "a Geneve option with the critical bit (type 0x81)")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_opts=crit, geneve_kw={"critical": 1}))
+    c.drop("geneve_critical_option")
+
+    c = case("ul_geneve_oam", "Geneve with the O (OAM) flag")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_kw={"oam": 1}))
+    c.drop("geneve_oam")
+
+    c = case("ul_geneve_protocol", "Geneve carrying protocol 0x0800 instead of 0x6558")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_kw={"proto": 0x0800}))
+    c.drop("geneve_protocol")
+
+    c = case("ul_geneve_bad_version", "Geneve version 1")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_kw={"version": 1}))
+    c.drop("bad_geneve")
+
+    badopt = [GeneveOptions(classid=0x0102, type=0x01, length=2, data=b"\0\0\0\0\0\0\0\0")]
+    c = case("ul_geneve_bad_option_len", "option length 8 bytes of data in an option area "
+             "of 8 bytes (the option needs 12)")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_opts=badopt,
+                                  geneve_kw={"optionlen": 2}))
+    c.drop("bad_geneve")
+
+    c = case("ul_geneve_trunc_options", "option length 63 words: more than the UDP datagram")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 2, geneve_kw={"optionlen": 63}))
+    c.drop("trunc_tunnel")
+
+    c = case("ul_unknown_vni", "VXLAN with VNI 4242, which has no flood entry here")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, vni=4242))
+    c.drop("unknown_vni")
+
+    c = case("ul_not_local_vtep", "VXLAN to 172.16.0.99, not a local VTEP address")
+    world(c)
+    f = bytearray(underlay_frame(inner, 1))
+    f[30:34] = bytes([172, 16, 0, 99])
+    c.inp(UL_PORT, fix_ip4(bytes(f)))
+    c.drop("not_local_vtep")
+
+    c = case("ul_not_our_mac", "VXLAN to another MAC than the underlay port's")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, dst_mac="02:00:00:00:01:77"))
+    c.drop("not_our_mac")
+
+    c = case("ul_not_tunnel_udp_port", "UDP to port 53 of our VTEP address")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(inner, 1, dport=53))
+    c.drop("underlay_not_tunnel")
+
+    f = bytes(Ether(dst=UL_MAC, src=NH_MAC) /
+              IP(src="172.16.0.2", dst=LOCAL4, id=3, flags="DF", ttl=64) /
+              TCP(sport=1234, dport=4789, flags="S", seq=1, window=1000))
+    c = case("ul_not_tunnel_tcp", "TCP to our VTEP address")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_not_tunnel")
+
+    f = bytes(Ether(dst=UL_MAC, src=NH_MAC, type=0x88cc) / Raw(bytes(46)))
+    c = case("ul_not_tunnel_ethertype", "an LLDP frame on the underlay")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_not_tunnel")
+
+    f = bytes(Ether(dst=UL_MAC, src=NH_MAC) /
+              IP(src="172.16.0.2", dst=LOCAL4, id=3, flags="MF", frag=0, ttl=64, proto=17) /
+              Raw(underlay_frame(inner, 1)[34:34 + 64]))
+    c = case("ul_fragment4", "the first fragment of a VXLAN datagram (MF)")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_fragment")
+
+    full = underlay_frame(inner, 3)
+    f = bytes(Ether(dst=UL_MAC, src=NH_MAC) /
+              IPv6(src="fd00:16::2", dst=LOCAL6, hlim=64, tc=0, fl=0) /
+              IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=0x77) / Raw(full[54:54 + 64]))
+    c = case("ul_fragment6", "an IPv6 fragment of a VXLAN datagram")
+    world(c)
+    c.inp(UL_PORT, f)
+    c.drop("underlay_fragment")
+
+    f = bytearray(underlay_frame(inner, 1))
+    f[24] ^= 0x01
+    c = case("ul_bad_ip_csum", "VXLAN over IPv4 with a wrong header checksum")
+    world(c)
+    c.inp(UL_PORT, bytes(f))
+    c.drop("bad_ip_csum")
+
+    hp = tcp4(src_mac=REM_MAC[1], dst_mac=REM_MAC[2], src=REM_IP, dst="10.0.0.32")
+    c = case("ul_decap_hairpin", "the inner destination is behind vtep 2: no tunnel to "
+             "tunnel forwarding")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(hp, 1))
+    c.drop("hairpin")
+
+    rt = tcp4(src_mac=REM_MAC[1], dst_mac="02:00:00:00:ee:01", src=REM_IP, dst="10.0.1.1")
+    c = case("ul_decap_dest_unsupported", "the inner destination is a router MAC")
+    world(c)
+    c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
+    c.inp(UL_PORT, underlay_frame(rt, 1))
+    c.drop("dest_unsupported")
+
+    vm = tcp4(src_mac=REM_MAC[1], dst_mac=VM4_MAC, src=REM_IP, dst="10.0.0.40")
+    c = case("ul_decap_vni_mismatch", "VNI 1000's FDB points the inner destination to "
+             "port 4 of VNI 2000")
+    world(c)
+    c.fdb(VNI, VM4_MAC, "port", 4)
+    c.inp(UL_PORT, underlay_frame(vm, 1))
+    c.drop("vni_mismatch")
+
+    mc = tcp4(src_mac="01:00:5e:00:00:01", dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = case("ul_decap_bad_src_mac", "the inner source MAC is multicast")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(mc, 1))
+    c.drop("bad_src_mac")
+
+
+# The truncation / lying-length family --------------------------------------
+
+def boundaries_cases(prefix, desc, f, bounds, in_port, expect, fix=None):
+    """Cut f at every header boundary and one byte before it."""
+    cuts = sorted({b - 1 for b in bounds} | {b for b in bounds if b < len(f)})
+    for cut in cuts:
+        g = f[:cut]
+        what = "raw"
+        if fix is not None:
+            g = fix(g)
+            what = "lengths fixed"
+        c = case("%s_cut%d" % (prefix, cut), "%s cut to %d bytes (%s)" % (desc, cut, what))
+        world(c)
+        c.inp(in_port, g)
+        expect(c, g)
+
+
+def gen_trunc():
+    # The underlay VXLAN frame: eth 14 | ip 20 | udp 8 | vxlan 8 | inner eth 14 |
+    # inner ip 20 | inner tcp 20 | 10 bytes.
+    inner = tcp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP,
+                 payload=b"0123456789")
+    uf = underlay_frame(inner, 1)
+    assert len(uf) == 114
+    ub = [14, 34, 42, 50, 64, 84, 104, 114]
+
+    def ufix(g):
+        # Make the outer IPv4 total length and UDP length match the cut.
+        if len(g) >= 34:
+            g = fix_ip4(g, tot=len(g) - 14)
+        if len(g) >= 42:
+            g = put16(g, 38, len(g) - 34)
+        return g
+
+    boundaries_cases("ul_trunc", "the VXLAN/IPv4 underlay frame", uf, ub, UL_PORT,
+                     expect_underlay)
+    boundaries_cases("ul_trunc_fixed", "the VXLAN/IPv4 underlay frame", uf, ub, UL_PORT,
+                     expect_underlay, ufix)
+
+    lies = [
+        ("ul_lie_ip_tot_long", "IPv4 total length 1 byte more than present",
+         fix_ip4(uf, tot=len(uf) - 14 + 1)),
+        ("ul_lie_ip_tot_lt_ihl", "IPv4 total length 19", fix_ip4(uf, tot=19)),
+        ("ul_lie_ip_tot_udp_short", "IPv4 total length 24 (4 bytes of UDP)",
+         fix_ip4(uf, tot=24)),
+        ("ul_lie_ip_tot_udp_len", "IPv4 total length 36: UDP length 80 exceeds the IP "
+         "packet", fix_ip4(uf, tot=36)),
+        ("ul_lie_ihl4", "IHL 4", fix_ip4(uf, ihl=4, csum=False)),
+        ("ul_lie_ihl6", "IHL 6, checksum fixed: the UDP header is read 4 bytes late",
+         fix_ip4(uf, ihl=6)),
+        ("ul_lie_ihl15", "IHL 15, checksum fixed: the L4 header is read 40 bytes late",
+         fix_ip4(uf, ihl=15)),
+        ("ul_lie_ip_version", "IPv4 ethertype with version 6",
+         fix_ip4(bytes(uf[:14]) + bytes([0x65]) + bytes(uf[15:]))),
+        ("ul_lie_udp_len7", "UDP length 7", put16(uf, 38, 7)),
+        ("ul_lie_udp_len_long", "UDP length 1 more than the IP payload",
+         put16(uf, 38, len(uf) - 34 + 1)),
+        ("ul_lie_udp_len_vxlan", "UDP length 12: the VXLAN header does not fit",
+         put16(uf, 38, 12)),
+        ("ul_lie_udp_len_inner_eth", "UDP length 29: the inner Ethernet header does not fit",
+         put16(uf, 38, 29)),
+        ("ul_lie_udp_len_inner_eth_only", "UDP length 30: only the inner Ethernet header "
+         "is carried, and delivered", put16(uf, 38, 30)),
+    ]
+    # The VXLAN/IPv6 underlay frame.
+    uf6 = underlay_frame(inner, 3)
+    assert len(uf6) == 134
+    lies += [
+        ("ul6_lie_plen_long", "IPv6 payload length 1 more than present",
+         put16(uf6, 18, len(uf6) - 54 + 1)),
+        ("ul6_lie_plen_udp_short", "IPv6 payload length 4", put16(uf6, 18, 4)),
+        ("ul6_lie_plen_udp_len", "IPv6 payload length 16: UDP length exceeds it",
+         put16(uf6, 18, 16)),
+        ("ul6_lie_version", "IPv6 ethertype with version 4",
+         bytes(uf6[:14]) + bytes([0x40]) + bytes(uf6[15:])),
+        ("ul6_trunc_hdr", "IPv6 header cut to 39 bytes", uf6[:53]),
+        ("ul6_lie_hbh_trunc", "a hop-by-hop header longer than the payload",
+         bytes(Ether(dst=UL_MAC, src=NH_MAC) /
+               IPv6(src="fd00:16::2", dst=LOCAL6, hlim=64, tc=0, fl=0, nh=0, plen=8) /
+               Raw(bytes([17, 1]) + bytes(6) + uf6[54:]))),
+    ]
+    for name, desc, g in lies:
+        c = case(name, "the VXLAN underlay frame with %s" % desc)
+        world(c)
+        c.inp(UL_PORT, g)
+        expect_underlay(c, g)
+
+    # The VM TCP frame: eth 14 | ip 20 | tcp 20 | 10 bytes, VM0 -> VM2.
+    vf = tcp4(dst_mac=VM2_MAC, dst=VM2_IP, payload=b"0123456789")
+    assert len(vf) == 64
+    vb = [14, 34, 54, 64]
+    boundaries_cases("vm_trunc", "the VM TCP frame", vf, vb, 0, expect_vm_local)
+    boundaries_cases("vm_trunc_fixed", "the VM TCP frame", vf, vb, 0, expect_vm_local,
+                     lambda g: fix_ip4(g, tot=len(g) - 14) if len(g) >= 34 else g)
+
+    def doff(f, d):
+        f = bytearray(f)
+        f[46] = (d << 4) | (f[46] & 0xf)
+        return bytes(f)
+
+    lies = [
+        ("vm_lie_ip_tot_long", "IPv4 total length 1 byte more than present",
+         fix_ip4(vf, tot=51)),
+        ("vm_lie_ip_tot_lt_ihl", "IPv4 total length 19", fix_ip4(vf, tot=19)),
+        ("vm_lie_ip_tot_tcp_short", "IPv4 total length 39 (19 bytes of TCP)",
+         fix_ip4(vf, tot=39)),
+        ("vm_lie_ip_tot_padding", "IPv4 total length 45: the last 5 bytes are padding, "
+         "carried unchanged", fix_ip4(vf, tot=45)),
+        ("vm_lie_ihl4", "IHL 4", fix_ip4(vf, ihl=4)),
+        ("vm_lie_ihl15", "IHL 15 (60 bytes, 50 present)", fix_ip4(vf, ihl=15)),
+        ("vm_lie_ip_version", "IPv4 ethertype with version 5",
+         bytes(vf[:14]) + bytes([0x55]) + bytes(vf[15:])),
+        ("vm_lie_tcp_doff4", "TCP data offset 4", doff(vf, 4)),
+        ("vm_lie_tcp_doff15", "TCP data offset 15 (60 bytes, 30 present)", doff(vf, 15)),
+        ("vm_lie_tcp_doff8", "TCP data offset 8 (32 bytes, 30 present)", doff(vf, 8)),
+        ("vm_lie_tcp_doff7", "TCP data offset 7 (28 bytes, 30 present): valid", doff(vf, 7)),
+    ]
+    uv6 = udp6(dst_mac=VM2_MAC, dst=VM2_IP6, payload=b"0123456789")
+    assert len(uv6) == 72
+    lies += [
+        ("vm6_lie_plen_long", "IPv6 payload length 1 more than present", put16(uv6, 18, 19)),
+        ("vm6_lie_plen_udp_short", "IPv6 payload length 7", put16(uv6, 18, 7)),
+        ("vm6_lie_plen_udp_len", "IPv6 payload length 8 (UDP length 18 exceeds it)",
+         put16(uv6, 18, 8)),
+        ("vm6_lie_udp_len7", "UDP length 7", put16(uv6, 58, 7)),
+        ("vm6_lie_udp_len_long", "UDP length 19 (18 present)", put16(uv6, 58, 19)),
+        ("vm6_trunc_hdr", "IPv6 header cut to 39 bytes", uv6[:53]),
+        ("vm6_lie_dstopt_trunc", "a destination options header longer than the payload",
+         bytes(Ether(dst=VM2_MAC, src=VM0_MAC) /
+               IPv6(src=VM0_IP6, dst=VM2_IP6, hlim=64, tc=0, fl=0, nh=60, plen=16) /
+               Raw(bytes([17, 2]) + bytes(14)))),
+        ("vm_arp_trunc", "an ARP body of 27 bytes", arp_req(VM0_IP, VM2_IP)[:41]),
+        ("vm_icmp_trunc", "IPv4 total length 27: 7 bytes of ICMP",
+         fix_ip4(bytes(Ether(dst=VM2_MAC, src=VM0_MAC) /
+                       IP(src=VM0_IP, dst=VM2_IP, id=1, flags="DF", ttl=64) /
+                       ICMP(type=8, id=1, seq=1)), tot=27)),
+        ("vm_icmp6_trunc", "IPv6 payload length 7 with ICMPv6",
+         put16(bytes(Ether(dst=VM2_MAC, src=VM0_MAC) /
+                     IPv6(src=VM0_IP6, dst=VM2_IP6, hlim=64, tc=0, fl=0) /
+                     ICMPv6EchoRequest(id=1, seq=1)), 18, 7)),
+        ("vm_udp4_trunc", "IPv4 total length 27: 7 bytes of UDP",
+         fix_ip4(udp4(dst_mac=VM2_MAC, dst=VM2_IP), tot=27)),
+    ]
+    for name, desc, g in lies:
+        c = case(name, "a VM frame with %s" % desc)
+        world(c)
+        c.inp(0, g)
+        expect_vm_local(c, g)
+
+
+def generate():
+    CASES.clear()
+    gen_vm_unicast()
+    gen_flood()
+    gen_arp_nd()
+    gen_antispoof()
+    gen_too_big()
+    gen_underlay()
+    gen_trunc()
+    out = {}
+    for c in CASES:
+        fn = c.name + ".case"
+        assert fn not in out, "duplicate case " + c.name
+        out[fn] = c.render()
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true",
+                    help="compare the files on disk with the generated ones; exit 1 on a "
+                    "difference")
+    ap.add_argument("--dir", default=HERE, help="the cases directory (default: %(default)s)")
+    args = ap.parse_args()
+    files = generate()
+    disk = {f for f in os.listdir(args.dir) if f.endswith(".case")}
+    if args.check:
+        bad = 0
+        for fn in sorted(set(files) | disk):
+            path = os.path.join(args.dir, fn)
+            if fn not in files:
+                print("%s: not generated (stale file)" % path)
+                bad += 1
+                continue
+            if fn not in disk:
+                print("%s: missing" % path)
+                bad += 1
+                continue
+            with open(path, encoding="ascii") as fp:
+                old = fp.read()
+            if old != files[fn]:
+                print("%s: differs from the generator's output" % path)
+                for ln in difflib.unified_diff(old.splitlines(), files[fn].splitlines(),
+                                               "disk", "generated", n=0, lineterm=""):
+                    print("  " + ln[:160])
+                bad += 1
+        if bad:
+            print("%d case file(s) differ; run /usr/bin/python3 tests/cases/gen_cases.py" % bad)
+            return 1
+        print("%d case files up to date" % len(files))
+        return 0
+    for fn in sorted(disk - set(files)):
+        os.unlink(os.path.join(args.dir, fn))
+    for fn, text in sorted(files.items()):
+        path = os.path.join(args.dir, fn)
+        try:
+            with open(path, encoding="ascii") as fp:
+                if fp.read() == text:
+                    continue
+        except FileNotFoundError:
+            pass
+        with open(path, "w", encoding="ascii", newline="\n") as fp:
+            fp.write(text)
+    print("%d case files in %s" % (len(files), args.dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "case.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TOKENS 8 /* the longest line ("entry t k v") has 4 */
+
+#define NAME_OF(id, name, ...) name,
+static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(NAME_OF) };
+static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME_OF) };
+static const char *const stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(NAME_OF) };
+static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME_OF) };
+static const char *const verdict_names[FP_CASE_VERDICT_MAX] = {
+	FP_FOREACH_CASE_VERDICT(NAME_OF)
+};
+#undef NAME_OF
+
+/* Key and value sizes of each table: the ABI structs. */
+static const uint16_t key_sizes[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+static const uint16_t val_sizes[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
+
+/* Parser state for one file. */
+struct parser {
+	const char *path;	/* file name, for messages */
+	uint32_t line;		/* current line number */
+	char *err;		/* message buffer */
+	size_t errsz;		/* its size */
+	uint32_t cap_entries;	/* allocated entries */
+	uint32_t cap_outs;	/* allocated outs */
+	uint32_t cap_stats;	/* allocated stats */
+	int have_name;		/* a name line was seen */
+	int have_desc;		/* a desc line was seen */
+	int have_in;		/* an in line was seen */
+};
+
+const char *
+fp_case_table_name(unsigned int table)
+{
+	return table < FP_TABLE_MAX ? table_names[table] : "?";
+}
+
+const char *
+fp_case_stat_name(unsigned int id)
+{
+	return id < FP_STAT_MAX ? stat_names[id] : "?";
+}
+
+const char *
+fp_case_drop_name(unsigned int id)
+{
+	return id < FP_DROP_MAX ? drop_names[id] : "?";
+}
+
+const char *
+fp_case_verdict_name(unsigned int v)
+{
+	return v < FP_CASE_VERDICT_MAX ? verdict_names[v] : "?";
+}
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct parser *ps, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ps->line)
+		snprintf(ps->err, ps->errsz, "%s:%u: %s", ps->path, ps->line, msg);
+	else
+		snprintf(ps->err, ps->errsz, "%s: %s", ps->path, msg);
+	return -EINVAL;
+}
+
+/* Index of name in names[n], or -1. */
+static int
+lookup(const char *const *names, unsigned int n, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end != '\0' || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static int
+hex_nibble(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Decode a hex string into a new buffer of *len bytes. */
+static int
+parse_hex(struct parser *ps, const char *what, const char *s, size_t max, uint8_t **out,
+	  size_t *len)
+{
+	size_t n = strlen(s), i;
+	uint8_t *b;
+
+	if (n == 0 || n % 2)
+		return fail(ps, "%s: hex string of odd or zero length %zu", what, n);
+	if (n / 2 > max)
+		return fail(ps, "%s: %zu bytes, at most %zu", what, n / 2, max);
+	b = malloc(n / 2);
+	if (b == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(b);
+			return fail(ps, "%s: bad hex digit at offset %zu", what, 2 * i);
+		}
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*out = b;
+	*len = n / 2;
+	return 0;
+}
+
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int i;
+
+	if (strlen(s) != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		int hi = hex_nibble(s[3 * i]), lo = hex_nibble(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+			return -1;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static int
+parse_ip(const char *s, struct fp_ip *ip)
+{
+	uint8_t v4[4];
+
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, v4) == 1) {
+		ip->b[10] = 0xff;
+		ip->b[11] = 0xff;
+		memcpy(ip->b + 12, v4, 4);
+		return 0;
+	}
+	return inet_pton(AF_INET6, s, ip->b) == 1 ? 0 : -1;
+}
+
+/* Make room for one more element of size sz in *arr (n used, *cap held). */
+static int
+grow(void **arr, uint32_t n, uint32_t *cap, size_t sz)
+{
+	void *p;
+	uint32_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, (size_t)c * sz);
+	if (p == NULL)
+		return -ENOMEM;
+	memset((uint8_t *)p + (size_t)*cap * sz, 0, (size_t)(c - *cap) * sz);
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static int
+parse_frame(struct parser *ps, char **tok, int n_tok, struct fp_case_frame *f)
+{
+	uint64_t port;
+	size_t len;
+	int rc;
+
+	if (n_tok != 3)
+		return fail(ps, "%s: expected '%s <port> <hex>'", tok[0], tok[0]);
+	if (parse_u64(tok[1], UINT16_MAX, &port))
+		return fail(ps, "%s: bad port '%s'", tok[0], tok[1]);
+	rc = parse_hex(ps, tok[0], tok[2], FP_CASE_FRAME_MAX, &f->data, &len);
+	if (rc)
+		return rc;
+	f->port = (uint32_t)port;
+	f->len = (uint32_t)len;
+	f->line = ps->line;
+	return 0;
+}
+
+static int
+parse_port(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
+{
+	struct fp_case_port *p;
+	uint64_t id, mtu;
+	uint32_t i;
+	int role;
+
+	if (n_tok != 5)
+		return fail(ps, "port: expected 'port <id> <role> <mtu> <mac>'");
+	if (parse_u64(tok[1], FP_PORT_MAX - 1, &id))
+		return fail(ps, "port: bad id '%s' (0..%u)", tok[1], FP_PORT_MAX - 1);
+	role = lookup(role_names, FP_PORT_ROLE_MAX, tok[2]);
+	if (role <= FP_PORT_ROLE_NONE)
+		return fail(ps, "port: unknown role '%s'", tok[2]);
+	if (parse_u64(tok[3], UINT16_MAX, &mtu))
+		return fail(ps, "port: bad mtu '%s'", tok[3]);
+	for (i = 0; i < c->n_ports; i++) {
+		if (c->ports[i].id == id)
+			return fail(ps, "port: port %u declared twice", (unsigned int)id);
+	}
+	p = &c->ports[c->n_ports];
+	if (parse_mac(tok[4], p->mac))
+		return fail(ps, "port: bad mac '%s'", tok[4]);
+	p->id = (uint32_t)id;
+	p->role = (uint16_t)role;
+	p->mtu = (uint16_t)mtu;
+	c->n_ports++;
+	return 0;
+}
+
+static int
+parse_entry(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
+{
+	int del = strcmp(tok[0], "del") == 0;
+	struct fp_case_entry *e;
+	size_t len;
+	int table, rc;
+
+	if (n_tok != (del ? 3 : 4))
+		return fail(ps, del ? "del: expected 'del <table> <key hex>'"
+				    : "entry: expected 'entry <table> <key hex> <val hex>'");
+	table = lookup(table_names, FP_TABLE_MAX, tok[1]);
+	if (table < 0)
+		return fail(ps, "%s: unknown table '%s'", tok[0], tok[1]);
+	if (grow((void **)&c->entries, c->n_entries, &ps->cap_entries, sizeof(*e)))
+		return -ENOMEM;
+	e = &c->entries[c->n_entries];
+	memset(e, 0, sizeof(*e));
+	rc = parse_hex(ps, "key", tok[2], key_sizes[table], &e->key, &len);
+	if (rc)
+		return rc;
+	c->n_entries++; /* owns e->key from here */
+	if (len != key_sizes[table])
+		return fail(ps, "%s %s: key of %zu bytes, struct is %u", tok[0], tok[1], len,
+			    key_sizes[table]);
+	e->key_size = (uint16_t)len;
+	if (!del) {
+		rc = parse_hex(ps, "val", tok[3], val_sizes[table], &e->val, &len);
+		if (rc)
+			return rc;
+		if (len != val_sizes[table])
+			return fail(ps, "entry %s: value of %zu bytes, struct is %u", tok[1], len,
+				    val_sizes[table]);
+		e->val_size = (uint16_t)len;
+	}
+	e->table = (uint16_t)table;
+	e->txn = (uint16_t)c->n_txns;
+	e->line = ps->line;
+	return 0;
+}
+
+static int
+parse_stat(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
+{
+	struct fp_case_stat *s;
+	uint64_t v;
+	int id;
+
+	if (n_tok != 3)
+		return fail(ps, "stat: expected 'stat <name> <value>'");
+	id = lookup(stat_names, FP_STAT_MAX, tok[1]);
+	if (id < 0)
+		return fail(ps, "stat: unknown counter '%s'", tok[1]);
+	if (parse_u64(tok[2], UINT64_MAX, &v))
+		return fail(ps, "stat: bad value '%s'", tok[2]);
+	if (grow((void **)&c->stats, c->n_stats, &ps->cap_stats, sizeof(*s)))
+		return -ENOMEM;
+	s = &c->stats[c->n_stats++];
+	s->id = (uint16_t)id;
+	s->value = v;
+	return 0;
+}
+
+static int
+parse_verdict(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
+{
+	int v = lookup(verdict_names, FP_CASE_VERDICT_MAX, tok[0]);
+
+	if (c->verdict != FP_CASE_VERDICT_NONE)
+		return fail(ps, "%s: a second verdict (already %s)", tok[0],
+			    verdict_names[c->verdict]);
+	if (v == FP_CASE_VERDICT_DROP) {
+		int d;
+
+		if (n_tok != 2)
+			return fail(ps, "drop: expected 'drop <reason>'");
+		d = lookup(drop_names, FP_DROP_MAX, tok[1]);
+		if (d < 0)
+			return fail(ps, "drop: unknown reason '%s'", tok[1]);
+		c->drop = (uint16_t)d;
+	} else if (n_tok != 1) {
+		return fail(ps, "%s: takes no argument", tok[0]);
+	}
+	c->verdict = (uint16_t)v;
+	return 0;
+}
+
+/* Copy the rest of the line after the keyword. */
+static int
+parse_text(struct parser *ps, const char *kw, const char *rest, char *dst, size_t size,
+	   int *seen)
+{
+	size_t n;
+
+	if (*seen)
+		return fail(ps, "%s: given twice", kw);
+	*seen = 1;
+	rest += strspn(rest, " \t");
+	n = strlen(rest);
+	if (n >= size)
+		return fail(ps, "%s: longer than %zu characters", kw, size - 1);
+	memcpy(dst, rest, n + 1);
+	return 0;
+}
+
+static int
+check_name(struct parser *ps, const char *name)
+{
+	const char *s;
+
+	if (*name == '\0')
+		return fail(ps, "name: empty");
+	for (s = name; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return fail(ps, "name: '%s' is not [a-z0-9_]+", name);
+	}
+	return 0;
+}
+
+static int
+parse_line(struct parser *ps, struct fp_case *c, char *line)
+{
+	char *tok[MAX_TOKENS], *p = line, *kw_end;
+	int n_tok = 0;
+
+	p += strspn(p, " \t");
+	if (*p == '\0' || *p == '#')
+		return 0;
+	kw_end = p + strcspn(p, " \t");
+	if (strncmp(p, "name", (size_t)(kw_end - p)) == 0 && kw_end - p == 4) {
+		int rc = parse_text(ps, "name", kw_end, c->name, sizeof(c->name), &ps->have_name);
+
+		return rc ? rc : check_name(ps, c->name);
+	}
+	if (strncmp(p, "desc", (size_t)(kw_end - p)) == 0 && kw_end - p == 4)
+		return parse_text(ps, "desc", kw_end, c->desc, sizeof(c->desc), &ps->have_desc);
+	while (*p != '\0') {
+		if (n_tok == MAX_TOKENS)
+			return fail(ps, "too many fields");
+		tok[n_tok++] = p;
+		p += strcspn(p, " \t");
+		if (*p != '\0')
+			*p++ = '\0';
+		p += strspn(p, " \t");
+	}
+	if (strcmp(tok[0], "port") == 0) {
+		if (c->n_ports == FP_PORT_MAX)
+			return fail(ps, "port: more than %u ports", FP_PORT_MAX);
+		return parse_port(ps, c, tok, n_tok);
+	}
+	if (strcmp(tok[0], "local_vtep") == 0) {
+		if (n_tok != 2)
+			return fail(ps, "local_vtep: expected 'local_vtep <ip>'");
+		if (c->n_local_vteps == FP_CASE_LOCAL_VTEP_MAX)
+			return fail(ps, "local_vtep: more than %u", FP_CASE_LOCAL_VTEP_MAX);
+		if (parse_ip(tok[1], &c->local_vteps[c->n_local_vteps]))
+			return fail(ps, "local_vtep: bad address '%s'", tok[1]);
+		c->n_local_vteps++;
+		return 0;
+	}
+	if (strcmp(tok[0], "entry") == 0 || strcmp(tok[0], "del") == 0)
+		return parse_entry(ps, c, tok, n_tok);
+	if (strcmp(tok[0], "commit") == 0) {
+		if (n_tok != 1)
+			return fail(ps, "commit: takes no argument");
+		/* An empty transaction is not counted. */
+		if (c->n_entries && c->entries[c->n_entries - 1].txn == c->n_txns)
+			c->n_txns++;
+		return 0;
+	}
+	if (strcmp(tok[0], "in") == 0) {
+		if (ps->have_in)
+			return fail(ps, "in: a second input frame");
+		ps->have_in = 1;
+		return parse_frame(ps, tok, n_tok, &c->in);
+	}
+	if (strcmp(tok[0], "out") == 0) {
+		int rc;
+
+		if (grow((void **)&c->outs, c->n_outs, &ps->cap_outs, sizeof(*c->outs)))
+			return -ENOMEM;
+		rc = parse_frame(ps, tok, n_tok, &c->outs[c->n_outs]);
+		if (rc == 0)
+			c->n_outs++;
+		return rc;
+	}
+	if (lookup(verdict_names, FP_CASE_VERDICT_MAX, tok[0]) > FP_CASE_VERDICT_NONE)
+		return parse_verdict(ps, c, tok, n_tok);
+	if (strcmp(tok[0], "stat") == 0)
+		return parse_stat(ps, c, tok, n_tok);
+	return fail(ps, "unknown keyword '%s'", tok[0]);
+}
+
+/* The name line must match the file name without ".case". */
+static int
+check_file_name(struct parser *ps, const struct fp_case *c)
+{
+	const char *base = strrchr(ps->path, '/');
+	size_t n;
+
+	base = base ? base + 1 : ps->path;
+	n = strlen(base);
+	if (n < 5 || strcmp(base + n - 5, ".case") != 0)
+		return fail(ps, "the file name must end in .case");
+	if (strlen(c->name) != n - 5 || strncmp(base, c->name, n - 5) != 0)
+		return fail(ps, "name '%s' does not match the file name", c->name);
+	return 0;
+}
+
+int
+fp_case_load(const char *path, struct fp_case *c, char *err, size_t errsz)
+{
+	struct parser ps = { .path = path, .err = err, .errsz = errsz };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (errsz)
+		err[0] = '\0';
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		ps.line++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if ((size_t)n != strlen(line)) {
+			rc = fail(&ps, "NUL byte in line");
+			break;
+		}
+		rc = parse_line(&ps, c, line);
+		if (rc == -ENOMEM)
+			snprintf(err, errsz, "%s:%u: out of memory", path, ps.line);
+		if (rc)
+			break;
+	}
+	free(line);
+	fclose(fp);
+	if (rc)
+		return rc;
+	/* Count the last transaction, which needs no commit line. */
+	if (c->n_entries && c->entries[c->n_entries - 1].txn == c->n_txns)
+		c->n_txns++;
+	ps.line = 0;
+	if (!ps.have_name)
+		return fail(&ps, "no 'name' line");
+	if (!ps.have_in)
+		return fail(&ps, "no 'in' line");
+	if (c->verdict == FP_CASE_VERDICT_NONE)
+		return fail(&ps, "no verdict line (tx, drop <reason> or punt)");
+	return check_file_name(&ps, c);
+}
+
+void
+fp_case_free(struct fp_case *c)
+{
+	uint32_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n_entries; i++) {
+		free(c->entries[i].key);
+		free(c->entries[i].val);
+	}
+	free(c->entries);
+	for (i = 0; i < c->n_outs; i++)
+		free(c->outs[i].data);
+	free(c->outs);
+	free(c->in.data);
+	free(c->stats);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The data-driven packet cases (tests/cases/NAME.case) through the DPDK
+ * pipeline, in process: one cmocka test per case file, named after it.
+ *
+ * For each case: fresh tables, the configured ports and local VTEPs, the
+ * transactions (each must commit), one mbuf with the input frame, one
+ * fp_pipeline_run_burst(); then the outputs (port and bytes, in order), the
+ * verdict, the extra counters and rx == tx + drop + punt are checked, and
+ * every mbuf must be back in the pool.  A mismatch is reported with the
+ * case name, the file line and a hex diff; the test fails once at the end
+ * so that everything is freed.  FP_SRCDIR is the project root.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "../lib/case.h"
+#include "ftable.h"
+#include "pipeline.h"
+
+#define POOL_SIZE 1023	  /* mbufs; a case uses a few */
+#define TABLE_LIMIT 1024  /* entries per hash table */
+#define VTEP_LIMIT 64	  /* vtep ids */
+#define DIFF_ROWS_MAX 24  /* 16-byte rows printed per mismatching frame */
+
+/* One case file, the state of its cmocka test. */
+struct case_test {
+	char path[PATH_MAX + NAME_MAX + 2];	/* the .case file */
+	char name[FP_CASE_NAME_SIZE];		/* its name, the test's name */
+};
+
+static struct rte_mempool *pool;
+static unsigned int run_seq; /* makes the table names unique */
+
+/* Mismatches found in one case. */
+struct report {
+	const char *name;	/* the case */
+	unsigned int n;		/* mismatches so far */
+};
+
+static void __attribute__((format(printf, 2, 3)))
+mismatch(struct report *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error("%s: %s\n", r->name, msg);
+	r->n++;
+}
+
+static void
+hex_row(const char *tag, const uint8_t *b, uint32_t len, uint32_t off)
+{
+	char line[16 * 3 + 1];
+	uint32_t i, n = 0;
+
+	for (i = off; i < off + 16 && i < len; i++)
+		n += (uint32_t)snprintf(line + n, sizeof(line) - n, " %02x", b[i]);
+	line[n] = '\0';
+	print_error("    %04x %s%s\n", off, tag, line);
+}
+
+/* Print the 16-byte rows where two frames differ. */
+static void
+hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint32_t got_len)
+{
+	uint32_t off, max = exp_len > got_len ? exp_len : got_len, rows = 0;
+
+	for (off = 0; off < max; off += 16) {
+		uint32_t e = off < exp_len ? exp_len - off : 0, g = off < got_len ? got_len - off : 0;
+
+		e = e > 16 ? 16 : e;
+		g = g > 16 ? 16 : g;
+		if (e == g && memcmp(exp + off, got + off, e) == 0)
+			continue;
+		if (rows++ == DIFF_ROWS_MAX) {
+			print_error("    ...\n");
+			return;
+		}
+		hex_row("exp", exp, exp_len, off);
+		hex_row("got", got, got_len, off);
+	}
+}
+
+/* Set up the tables a case describes.  Returns NULL after reporting. */
+static struct fp_ftables *
+tables_build(const struct fp_case *c, struct report *r)
+{
+	uint32_t limit[FP_TABLE_MAX];
+	struct fp_ftables *t;
+	char name[32], err[256];
+	uint32_t i, k;
+	int rc, tb;
+
+	for (tb = 0; tb < FP_TABLE_MAX; tb++)
+		limit[tb] = TABLE_LIMIT;
+	limit[FP_TABLE_PORT] = FP_PORT_MAX;
+	limit[FP_TABLE_VTEP] = VTEP_LIMIT;
+	snprintf(name, sizeof(name), "fpc%u", run_seq++);
+	t = fp_ftables_create(name, limit, (int)rte_socket_id(), NULL);
+	if (t == NULL) {
+		mismatch(r, "fp_ftables_create: %s", strerror(errno));
+		return NULL;
+	}
+	for (i = 0; i < c->n_ports; i++) {
+		const struct fp_case_port *p = &c->ports[i];
+
+		rc = fp_ftables_port_config(t, p->id, p->role, p->mtu, p->mac);
+		if (rc) {
+			mismatch(r, "port %u: fp_ftables_port_config: %s", p->id, strerror(-rc));
+			goto err;
+		}
+	}
+	for (i = 0; i < c->n_local_vteps; i++) {
+		rc = fp_ftables_local_vtep_add(t, &c->local_vteps[i]);
+		if (rc) {
+			mismatch(r, "local_vtep %u: %s", i, strerror(-rc));
+			goto err;
+		}
+	}
+	for (k = 0; k < c->n_txns; k++) {
+		struct fp_txn *x = fp_txn_create();
+		uint32_t failed = 0, first = 0, n = 0;
+
+		if (x == NULL) {
+			mismatch(r, "fp_txn_create: %s", strerror(errno));
+			goto err;
+		}
+		for (i = 0; i < c->n_entries; i++) {
+			const struct fp_case_entry *e = &c->entries[i];
+
+			if (e->txn != k)
+				continue;
+			if (n == 0)
+				first = i;
+			n++;
+			rc = fp_txn_add(x, e->table, e->key, e->key_size, e->val, e->val_size);
+			if (rc) {
+				mismatch(r, "line %u: fp_txn_add: %s", e->line, strerror(-rc));
+				fp_txn_free(x);
+				goto err;
+			}
+		}
+		rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
+		fp_txn_free(x);
+		if (rc) {
+			mismatch(r, "transaction %u: commit failed at line %u: %s (%s)", k,
+				 failed < n ? c->entries[first + failed].line : 0, err,
+				 strerror(-rc));
+			goto err;
+		}
+	}
+	return t;
+
+err:
+	fp_ftables_free(t);
+	return NULL;
+}
+
+/* Compare the burst's outputs with the expected ones. */
+static void
+check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct report *r)
+{
+	static uint8_t buf[RTE_MBUF_DEFAULT_BUF_SIZE];
+	uint32_t i, n = out->n > c->n_outs ? out->n : c->n_outs;
+
+	if (out->n != c->n_outs)
+		mismatch(r, "%u output frame(s), expected %u", out->n, c->n_outs);
+	for (i = 0; i < n; i++) {
+		const struct fp_case_frame *e = i < c->n_outs ? &c->outs[i] : NULL;
+		const uint8_t *got = NULL;
+		uint32_t got_len = 0;
+
+		if (i < out->n) {
+			got_len = rte_pktmbuf_pkt_len(out->pkts[i]);
+			got = rte_pktmbuf_read(out->pkts[i], 0, got_len > sizeof(buf) ?
+				  sizeof(buf) : got_len, buf);
+			if (got_len > sizeof(buf))
+				got_len = sizeof(buf);
+		}
+		if (e == NULL) {
+			mismatch(r, "unexpected output %u: port %u, %u bytes", i, out->port[i],
+				 got_len);
+			hex_diff(NULL, 0, got, got_len);
+			continue;
+		}
+		if (got == NULL) {
+			mismatch(r, "missing output %u (line %u): port %u, %u bytes", i, e->line,
+				 e->port, e->len);
+			hex_diff(e->data, e->len, NULL, 0);
+			continue;
+		}
+		if (out->port[i] != e->port)
+			mismatch(r, "output %u (line %u): port %u, expected %u", i, e->line,
+				 out->port[i], e->port);
+		if (got_len != e->len || memcmp(got, e->data, got_len) != 0) {
+			mismatch(r, "output %u (line %u): %u bytes differ from the expected %u:", i,
+				 e->line, got_len, e->len);
+			hex_diff(e->data, e->len, got, got_len);
+		}
+	}
+}
+
+/* The verdict as the counters tell it, for messages. */
+static void
+verdict_str(const struct fp_stats *s, char *buf, size_t size)
+{
+	size_t n;
+	int d;
+
+	n = (size_t)snprintf(buf, size, "tx %" PRIu64 " punt %" PRIu64 " drop %" PRIu64,
+			     s->n[FP_STAT_TX], s->n[FP_STAT_PUNT], s->n[FP_STAT_DROP]);
+	for (d = 0; d < FP_DROP_MAX && n < size; d++) {
+		if (s->drop[d])
+			n += (size_t)snprintf(buf + n, size - n, " %s=%" PRIu64,
+					      fp_case_drop_name((unsigned int)d), s->drop[d]);
+	}
+}
+
+static void
+check_stats(const struct fp_case *c, const struct fp_stats *s, struct report *r)
+{
+	uint64_t drops = 0;
+	char got[512];
+	uint32_t i;
+	int d, ok;
+
+	for (d = 0; d < FP_DROP_MAX; d++)
+		drops += s->drop[d];
+	verdict_str(s, got, sizeof(got));
+	switch (c->verdict) {
+	case FP_CASE_VERDICT_TX:
+		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
+		     s->n[FP_STAT_PUNT] == 0;
+		if (!ok)
+			mismatch(r, "verdict: expected tx, got %s", got);
+		break;
+	case FP_CASE_VERDICT_DROP:
+		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
+		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
+		if (!ok)
+			mismatch(r, "verdict: expected drop %s, got %s", fp_case_drop_name(c->drop),
+				 got);
+		break;
+	default:
+		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
+		if (!ok)
+			mismatch(r, "verdict: expected punt, got %s", got);
+		break;
+	}
+	if (s->n[FP_STAT_RX] != 1)
+		mismatch(r, "rx %" PRIu64 ", expected 1", s->n[FP_STAT_RX]);
+	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
+		mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", s->n[FP_STAT_RX], got);
+	if (s->n[FP_STAT_DROP] != drops)
+		mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
+			 s->n[FP_STAT_DROP], drops);
+	for (i = 0; i < c->n_stats; i++) {
+		const struct fp_case_stat *e = &c->stats[i];
+
+		if (s->n[e->id] != e->value)
+			mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
+				 fp_case_stat_name(e->id), s->n[e->id], e->value);
+	}
+}
+
+/* Run one case; returns the number of mismatches. */
+static unsigned int
+case_run(const struct fp_case *c, struct report *r)
+{
+	struct fp_pipeline p;
+	struct fp_pipe_out *out;
+	struct fp_ftables *t;
+	struct rte_mbuf *m;
+	uint16_t n;
+	uint32_t i;
+	char *data;
+
+	out = calloc(1, sizeof(*out));
+	if (out == NULL) {
+		mismatch(r, "out of memory");
+		return r->n;
+	}
+	t = tables_build(c, r);
+	if (t == NULL)
+		goto out_free;
+	m = rte_pktmbuf_alloc(pool);
+	if (m == NULL) {
+		mismatch(r, "rte_pktmbuf_alloc failed");
+		goto out_tables;
+	}
+	data = rte_pktmbuf_append(m, (uint16_t)c->in.len);
+	if (c->in.len > UINT16_MAX || data == NULL) {
+		mismatch(r, "input frame of %u bytes does not fit an mbuf", c->in.len);
+		rte_pktmbuf_free(m);
+		goto out_tables;
+	}
+	memcpy(data, c->in.data, c->in.len);
+
+	fp_pipeline_init(&p, t, pool);
+	n = fp_pipeline_run_burst(&p, (uint16_t)c->in.port, &m, 1, out);
+	if (n != out->n)
+		mismatch(r, "fp_pipeline_run_burst returned %u, appended %u", n, out->n);
+	check_outputs(c, out, r);
+	check_stats(c, &p.stats, r);
+	for (i = 0; i < out->n; i++)
+		rte_pktmbuf_free(out->pkts[i]);
+	if (rte_mempool_avail_count(pool) != POOL_SIZE)
+		mismatch(r, "%u mbuf(s) not returned to the pool",
+			 POOL_SIZE - rte_mempool_avail_count(pool));
+
+out_tables:
+	fp_ftables_free(t);
+out_free:
+	free(out);
+	return r->n;
+}
+
+static void
+test_cases_run(void **state)
+{
+	const struct case_test *ct = *state;
+	struct report r = { .name = ct->name };
+	struct fp_case c;
+	char err[512];
+	int rc;
+
+	rc = fp_case_load(ct->path, &c, err, sizeof(err));
+	if (rc) {
+		fp_case_free(&c);
+		fail_msg("%s", err);
+	}
+	case_run(&c, &r);
+	if (r.n)
+		print_error("%s: %s (%s)\n", ct->name, c.desc, ct->path);
+	fp_case_free(&c);
+	if (r.n)
+		fail_msg("%s: %u mismatch(es)", ct->name, r.n);
+}
+
+static void
+test_cases_none(void **state)
+{
+	(void)state;
+	fail_msg("no *.case files found; set FP_SRCDIR to the project root");
+}
+
+static int
+group_setup(void **state)
+{
+	char prefix[64];
+	char *argv[] = { "test_cases", "--no-huge", "--no-shconf", "--no-pci", "-l", "0",
+			 "--log-level=*:error", "--file-prefix", prefix, NULL };
+
+	(void)state;
+	snprintf(prefix, sizeof(prefix), "fp_cases_%d", (int)getpid());
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
+		print_error("rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	pool = rte_pktmbuf_pool_create("fp_cases", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	if (pool == NULL) {
+		print_error("rte_pktmbuf_pool_create: %s\n", rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	rte_mempool_free(pool);
+	pool = NULL;
+	rte_eal_cleanup();
+	return 0;
+}
+
+static int
+case_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && strcmp(d->d_name + n - 5, ".case") == 0;
+}
+
+int
+main(void)
+{
+	const char *root = getenv("FP_SRCDIR");
+	struct CMUnitTest *tests;
+	struct case_test *cts;
+	struct dirent **names = NULL;
+	char dir[PATH_MAX];
+	int n, i, rc;
+
+	if (root == NULL || *root == '\0')
+		root = ".";
+	snprintf(dir, sizeof(dir), "%s/tests/cases", root);
+	n = scandir(dir, &names, case_filter, alphasort);
+	if (n <= 0) {
+		const struct CMUnitTest none[] = {
+			cmocka_unit_test(test_cases_none),
+		};
+
+		free(names);
+		return cmocka_run_group_tests_name("cases", none, NULL, NULL);
+	}
+	tests = calloc((size_t)n, sizeof(*tests));
+	cts = calloc((size_t)n, sizeof(*cts));
+	if (tests == NULL || cts == NULL) {
+		fprintf(stderr, "test_cases: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name) - 5;
+
+		snprintf(cts[i].path, sizeof(cts[i].path), "%s/%s", dir, names[i]->d_name);
+		if (len >= sizeof(cts[i].name))
+			len = sizeof(cts[i].name) - 1;
+		memcpy(cts[i].name, names[i]->d_name, len);
+		cts[i].name[len] = '\0';
+		tests[i].name = cts[i].name;
+		tests[i].test_func = test_cases_run;
+		tests[i].initial_state = &cts[i];
+		free(names[i]);
+	}
+	free(names);
+	/* cmocka_run_group_tests_name() takes a static array; this list is
+	 * built from the directory, so call what the macro expands to.
+	 */
+	rc = _cmocka_run_group_tests("cases", tests, (size_t)n, group_setup, group_teardown);
+	free(tests);
+	free(cts);
+	return rc;
+}
