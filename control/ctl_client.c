@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_client.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define CLIENT_OUT_FLUSH (64U << 10) /* pipelined requests are sent above this */
+#define CLIENT_IN_MIN 4096	     /* initial payload buffer */
+
+_Static_assert(__builtin_offsetof(struct fp_ctl_worker_stats, stats) == 16, "worker stats head");
+_Static_assert(sizeof(struct fp_ctl_worker_stats) == 16 + 8 * (FP_STAT_MAX + FP_DROP_MAX),
+	       "worker stats layout");
+
+#define NAME(id, name, ...) name,
+const char *const fp_ctl_client_table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(NAME) };
+const char *const fp_ctl_client_stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(NAME) };
+const char *const fp_ctl_client_drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME) };
+const char *const fp_ctl_client_role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME) };
+const char *const fp_ctl_client_encap_names[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(NAME) };
+const char *const fp_ctl_client_dest_names[FP_DEST_MAX] = { FP_FOREACH_DEST(NAME) };
+const char *const fp_ctl_client_msg_names[FP_CTL_MSG_MAX] = { FP_FOREACH_CTL_MSG(NAME) };
+#undef NAME
+
+const uint16_t fp_ctl_client_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+const uint16_t fp_ctl_client_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
+
+/* Aligned room for any key or value handed to a dump callback. */
+union any_key {
+	struct fp_port_key port;   /* FP_TABLE_PORT */
+	struct fp_vtep_key vtep;   /* FP_TABLE_VTEP */
+	struct fp_fdb_key fdb;	   /* FP_TABLE_FDB */
+	struct fp_flood_key flood; /* FP_TABLE_FLOOD */
+	struct fp_neigh_key neigh; /* FP_TABLE_NEIGH */
+};
+
+union any_val {
+	struct fp_port_val port;   /* FP_TABLE_PORT */
+	struct fp_vtep_val vtep;   /* FP_TABLE_VTEP */
+	struct fp_fdb_val fdb;	   /* FP_TABLE_FDB */
+	struct fp_flood_val flood; /* FP_TABLE_FLOOD */
+	struct fp_neigh_val neigh; /* FP_TABLE_NEIGH */
+};
+
+struct fp_ctl_client {
+	int fd;			  /* connected socket */
+	uint32_t seq;		  /* number of the last request sent */
+	int in_txn;		  /* a BEGIN succeeded, no COMMIT/ABORT since */
+	int broken;		  /* the stream is out of step: refuse calls */
+	uint8_t *out;		  /* requests not sent yet */
+	size_t out_len;		  /* bytes in out */
+	size_t out_cap;		  /* bytes allocated for out */
+	uint8_t *in;		  /* payload of the last frame received */
+	size_t in_cap;		  /* bytes allocated for in */
+	char msg[FP_CTL_MSG_SIZE]; /* message of the last REPLY */
+};
+
+int
+fp_ctl_client_name_find(const char *const names[], int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (names[i] != NULL && strcmp(names[i], name) == 0)
+			return i;
+	}
+	return -ENOENT;
+}
+
+struct fp_ctl_client *
+fp_ctl_client_open(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct fp_ctl_client *c;
+	int err;
+
+	if (path == NULL || path[0] == '\0') {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		goto err;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		goto err_free;
+	if (connect(c->fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0)
+		goto err_close;
+	return c;
+
+err_close:
+	err = errno;
+	close(c->fd);
+	errno = err;
+err_free:
+	err = errno;
+	free(c);
+	errno = err;
+err:
+	return NULL;
+}
+
+void
+fp_ctl_client_close(struct fp_ctl_client *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c->out);
+	free(c->in);
+	free(c);
+}
+
+int
+fp_ctl_client_timeout_set(struct fp_ctl_client *c, unsigned int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+		return -errno;
+	return 0;
+}
+
+const char *
+fp_ctl_client_msg(const struct fp_ctl_client *c)
+{
+	return c->msg;
+}
+
+/* Mark the stream unusable and pass the error on. */
+static int
+broken(struct fp_ctl_client *c, int rc)
+{
+	c->broken = 1;
+	return rc;
+}
+
+static int
+flush(struct fp_ctl_client *c)
+{
+	size_t off = 0;
+
+	while (off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + off, c->out_len - off, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
+										 : -errno);
+		}
+		off += (size_t)n;
+	}
+	c->out_len = 0;
+	return 0;
+}
+
+/* Queue a frame whose payload is iov[0..n); returns its seq in *seq. */
+static int
+queue(struct fp_ctl_client *c, uint16_t type, const struct iovec *iov, int n, uint32_t *seq)
+{
+	struct fp_ctl_hdr h = {
+		.magic = FP_CTL_MAGIC,
+		.version = FP_CTL_VERSION,
+		.type = type,
+	};
+	size_t len = 0;
+	int i;
+
+	if (c->broken)
+		return -ENOTCONN;
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (len > FP_CTL_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (c->out_len + sizeof(h) + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		uint8_t *p;
+
+		while (cap < c->out_len + sizeof(h) + len)
+			cap *= 2;
+		p = realloc(c->out, cap);
+		if (p == NULL)
+			return -ENOMEM;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	h.len = (uint32_t)len;
+	h.seq = ++c->seq;
+	memcpy(c->out + c->out_len, &h, sizeof(h));
+	c->out_len += sizeof(h);
+	for (i = 0; i < n; i++) {
+		memcpy(c->out + c->out_len, iov[i].iov_base, iov[i].iov_len);
+		c->out_len += iov[i].iov_len;
+	}
+	if (seq != NULL)
+		*seq = h.seq;
+	return 0;
+}
+
+static int
+read_exact(struct fp_ctl_client *c, void *buf, size_t size)
+{
+	uint8_t *p = buf;
+	size_t off = 0;
+
+	while (off < size) {
+		ssize_t n = recv(c->fd, p + off, size - off, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
+										 : -errno);
+		}
+		if (n == 0)
+			return broken(c, -ECONNRESET);
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int
+fp_ctl_client_recv(struct fp_ctl_client *c, struct fp_ctl_hdr *hdr, const void **payload)
+{
+	int rc;
+
+	if (c->broken)
+		return -ENOTCONN;
+	rc = flush(c);
+	if (rc != 0)
+		return rc;
+	rc = read_exact(c, hdr, sizeof(*hdr));
+	if (rc != 0)
+		return rc;
+	if (hdr->magic != FP_CTL_MAGIC || hdr->version != FP_CTL_VERSION ||
+	    hdr->len > FP_CTL_MAX_PAYLOAD)
+		return broken(c, -EPROTO);
+	if (hdr->len > c->in_cap) {
+		size_t cap = c->in_cap ? c->in_cap : CLIENT_IN_MIN;
+		uint8_t *p;
+
+		while (cap < hdr->len)
+			cap *= 2;
+		p = realloc(c->in, cap);
+		if (p == NULL)
+			return broken(c, -ENOMEM);
+		c->in = p;
+		c->in_cap = cap;
+	}
+	rc = read_exact(c, c->in, hdr->len);
+	if (rc != 0)
+		return rc;
+	*payload = c->in;
+	return 0;
+}
+
+int
+fp_ctl_client_send(struct fp_ctl_client *c, uint16_t type, const void *payload, uint32_t len)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)payload, .iov_len = len };
+	int rc;
+
+	rc = queue(c, type, &iov, len ? 1 : 0, NULL);
+	if (rc != 0)
+		return rc;
+	return flush(c);
+}
+
+/* Parse a REPLY frame into r (msg NUL-terminated); returns its status. */
+static int
+parse_reply(struct fp_ctl_client *c, const struct fp_ctl_hdr *h, const void *p, uint32_t seq,
+	    struct fp_ctl_reply *r)
+{
+	if (h->type != FP_CTL_REPLY || h->len != sizeof(*r) || h->seq != seq)
+		return broken(c, -EPROTO);
+	memcpy(r, p, sizeof(*r));
+	r->msg[sizeof(r->msg) - 1] = '\0';
+	memcpy(c->msg, r->msg, sizeof(c->msg));
+	if (r->status > 0)
+		return broken(c, -EPROTO);
+	return r->status;
+}
+
+/* Send a request without payload and wait for its REPLY. */
+static int
+simple(struct fp_ctl_client *c, uint16_t type, struct fp_ctl_reply *out)
+{
+	struct fp_ctl_reply r;
+	struct fp_ctl_hdr h;
+	const void *p;
+	uint32_t seq;
+	int rc;
+
+	rc = queue(c, type, NULL, 0, &seq);
+	if (rc != 0)
+		return rc;
+	rc = fp_ctl_client_recv(c, &h, &p);
+	if (rc != 0)
+		return rc;
+	rc = parse_reply(c, &h, p, seq, &r);
+	if (out != NULL)
+		*out = r;
+	return rc;
+}
+
+int
+fp_ctl_client_hello(struct fp_ctl_client *c, struct fp_ctl_hello *out)
+{
+	struct fp_ctl_reply r;
+	struct fp_ctl_hdr h;
+	const void *p;
+	uint32_t seq;
+	int rc;
+
+	rc = queue(c, FP_CTL_HELLO, NULL, 0, &seq);
+	if (rc != 0)
+		return rc;
+	rc = fp_ctl_client_recv(c, &h, &p);
+	if (rc != 0)
+		return rc;
+	if (h.type == FP_CTL_REPLY)
+		return parse_reply(c, &h, p, seq, &r);
+	if (h.type != FP_CTL_HELLO_REPLY || h.len != sizeof(*out) || h.seq != seq)
+		return broken(c, -EPROTO);
+	memcpy(out, p, sizeof(*out));
+	out->host[sizeof(out->host) - 1] = '\0';
+	return 0;
+}
+
+int
+fp_ctl_client_begin(struct fp_ctl_client *c)
+{
+	int rc = simple(c, FP_CTL_BEGIN, NULL);
+
+	/* -EBUSY: the server has one open already. */
+	if (rc == 0 || rc == -EBUSY)
+		c->in_txn = 1;
+	return rc;
+}
+
+static int
+stage(struct fp_ctl_client *c, uint16_t type, uint16_t table, const void *key, const void *val)
+{
+	struct fp_ctl_entry e = { .table = table };
+	struct iovec iov[3];
+	struct fp_ctl_reply r;
+	struct fp_ctl_hdr h;
+	const void *p;
+	uint32_t seq;
+	int rc;
+
+	if (table >= FP_TABLE_MAX || key == NULL || (type == FP_CTL_SET && val == NULL))
+		return -EINVAL;
+	e.key_size = fp_ctl_client_key_size[table];
+	e.val_size = type == FP_CTL_SET ? fp_ctl_client_val_size[table] : 0;
+	iov[0] = (struct iovec){ .iov_base = &e, .iov_len = sizeof(e) };
+	iov[1] = (struct iovec){ .iov_base = (void *)(uintptr_t)key, .iov_len = e.key_size };
+	iov[2] = (struct iovec){ .iov_base = (void *)(uintptr_t)val, .iov_len = e.val_size };
+	rc = queue(c, type, iov, type == FP_CTL_SET ? 3 : 2, &seq);
+	if (rc != 0)
+		return rc;
+	if (c->in_txn)
+		return c->out_len >= CLIENT_OUT_FLUSH ? flush(c) : 0;
+	/* Outside a transaction the server answers (with a refusal). */
+	rc = fp_ctl_client_recv(c, &h, &p);
+	if (rc != 0)
+		return rc;
+	return parse_reply(c, &h, p, seq, &r);
+}
+
+int
+fp_ctl_client_set(struct fp_ctl_client *c, uint16_t table, const void *key, const void *val)
+{
+	return stage(c, FP_CTL_SET, table, key, val);
+}
+
+int
+fp_ctl_client_del(struct fp_ctl_client *c, uint16_t table, const void *key)
+{
+	return stage(c, FP_CTL_DEL, table, key, NULL);
+}
+
+int
+fp_ctl_client_commit(struct fp_ctl_client *c, struct fp_ctl_reply *out)
+{
+	int rc = simple(c, FP_CTL_COMMIT, out);
+
+	c->in_txn = 0;
+	return rc;
+}
+
+int
+fp_ctl_client_abort(struct fp_ctl_client *c)
+{
+	int rc = simple(c, FP_CTL_ABORT, NULL);
+
+	c->in_txn = 0;
+	return rc;
+}
+
+int
+fp_ctl_client_dump(struct fp_ctl_client *c, uint16_t table, fp_ctl_client_dump_fn *fn, void *arg)
+{
+	struct fp_ctl_dump req = { .table = table };
+	struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
+	union any_key key;
+	union any_val val;
+	uint32_t seq, n = 0;
+	int rc, stop = 0;
+
+	if (table >= FP_TABLE_MAX)
+		return -EINVAL;
+	rc = queue(c, FP_CTL_DUMP, &iov, 1, &seq);
+	if (rc != 0)
+		return rc;
+	for (;;) {
+		struct fp_ctl_reply r;
+		struct fp_ctl_entry e;
+		struct fp_ctl_hdr h;
+		const uint8_t *p;
+
+		rc = fp_ctl_client_recv(c, &h, (const void **)&p);
+		if (rc != 0)
+			return rc;
+		if (h.type == FP_CTL_REPLY) {
+			rc = parse_reply(c, &h, p, seq, &r);
+			if (rc != 0)
+				return rc;
+			if (r.n != n)
+				return broken(c, -EPROTO);
+			return stop;
+		}
+		if (h.type != FP_CTL_ENTRY || h.seq != seq || h.len < sizeof(e))
+			return broken(c, -EPROTO);
+		memcpy(&e, p, sizeof(e));
+		if (e.table != table || e.key_size != fp_ctl_client_key_size[table] ||
+		    e.val_size != fp_ctl_client_val_size[table] ||
+		    h.len != sizeof(e) + e.key_size + e.val_size)
+			return broken(c, -EPROTO);
+		n++;
+		if (stop)
+			continue;
+		memcpy(&key, p + sizeof(e), e.key_size);
+		memcpy(&val, p + sizeof(e) + e.key_size, e.val_size);
+		stop = fn(table, &key, &val, arg);
+	}
+}
+
+struct fp_ctl_client_stats *
+fp_ctl_client_stats(struct fp_ctl_client *c)
+{
+	struct fp_ctl_client_stats *st;
+	struct fp_ctl_reply r;
+	struct fp_ctl_stats sh;
+	struct fp_ctl_hdr h;
+	const uint8_t *p;
+	uint64_t wsize, size;
+	uint32_t seq, i, n_s, n_d;
+	int rc;
+
+	rc = queue(c, FP_CTL_STATS, NULL, 0, &seq);
+	if (rc != 0)
+		goto err;
+	rc = fp_ctl_client_recv(c, &h, (const void **)&p);
+	if (rc != 0)
+		goto err;
+	if (h.type == FP_CTL_REPLY) {
+		rc = parse_reply(c, &h, p, seq, &r);
+		if (rc == 0)
+			rc = broken(c, -EPROTO);
+		goto err;
+	}
+	if (h.type != FP_CTL_STATS_REPLY || h.seq != seq || h.len < sizeof(sh)) {
+		rc = broken(c, -EPROTO);
+		goto err;
+	}
+	memcpy(&sh, p, sizeof(sh));
+	if (sh.n_workers > h.len || sh.n_ports > h.len || sh.n_stat > h.len ||
+	    sh.n_drop > h.len) {
+		rc = broken(c, -EPROTO);
+		goto err;
+	}
+	/* The server's counter lists may be longer or shorter than ours:
+	 * take the common prefix of each.
+	 */
+	wsize = 16 + 8ULL * ((uint64_t)sh.n_stat + sh.n_drop);
+	size = sizeof(sh) + wsize * sh.n_workers +
+	       (uint64_t)sizeof(struct fp_ctl_port_stats) * sh.n_ports;
+	if (size != h.len) {
+		rc = broken(c, -EPROTO);
+		goto err;
+	}
+	st = calloc(1, sizeof(*st) + sizeof(*st->workers) * (size_t)sh.n_workers +
+			       sizeof(*st->ports) * (size_t)sh.n_ports);
+	if (st == NULL) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	st->n_workers = sh.n_workers;
+	st->n_ports = sh.n_ports;
+	st->workers = (struct fp_ctl_worker_stats *)(st + 1);
+	st->ports = (struct fp_ctl_port_stats *)(st->workers + sh.n_workers);
+	n_s = sh.n_stat < FP_STAT_MAX ? sh.n_stat : FP_STAT_MAX;
+	n_d = sh.n_drop < FP_DROP_MAX ? sh.n_drop : FP_DROP_MAX;
+	p += sizeof(sh);
+	for (i = 0; i < sh.n_workers; i++, p += wsize) {
+		struct fp_ctl_worker_stats *w = &st->workers[i];
+
+		memcpy(w, p, 16);
+		memcpy(w->stats, p + 16, 8 * n_s);
+		memcpy(w->drops, p + 16 + 8 * sh.n_stat, 8 * n_d);
+	}
+	memcpy(st->ports, p, sizeof(*st->ports) * sh.n_ports);
+	for (i = 0; i < sh.n_ports; i++)
+		st->ports[i].name[sizeof(st->ports[i].name) - 1] = '\0';
+	return st;
+
+err:
+	errno = -rc;
+	return NULL;
+}
+
+void
+fp_ctl_client_stats_free(struct fp_ctl_client_stats *st)
+{
+	free(st);
+}

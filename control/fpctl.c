@@ -1,0 +1,1104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fpctl: the operator's CLI for fp-dpdk's control socket.
+ *
+ *   fpctl [-s SOCKET] [--json] show ports|stats [--workers]|drops|tables
+ *   fpctl [-s SOCKET] [--json] dump port|vtep|fdb|flood|neigh
+ *   fpctl [-s SOCKET] add|del TABLE ...
+ *
+ * The socket is -s, else $FP_CTL_SOCKET, else FPCTL_DEFAULT_SOCKET.  Options
+ * may stand anywhere on the line.  Each add or del is one transaction.
+ * A dump prints each entry in the syntax of the add that makes it.
+ *
+ * Exit status: 0 done; 1 bad usage, or the server refused; 2 cannot
+ * connect.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <flowplane/ctl.h>
+#include <flowplane/tables.h>
+
+#include "ctl_client.h"
+
+#define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
+#define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
+#define FPCTL_EXIT_CONNECT 2 /* no fp-dpdk at the socket */
+#define FPCTL_MAC_STR 18     /* "aa:bb:cc:dd:ee:ff" */
+#define FPCTL_ADDR_STR (INET6_ADDRSTRLEN + 4 + FPCTL_MAC_STR + 1) /* ip/plen@mac */
+
+/* The command line, options taken out. */
+struct fpctl_opts {
+	const char *socket; /* control socket path */
+	int json;	    /* --json */
+	int workers;	    /* --workers */
+	int help;	    /* -h, --help */
+	int n_args;	    /* words in args */
+	char **args;	    /* the command words */
+};
+
+/* One change built from the command line. */
+struct fpctl_change {
+	uint16_t table;		 /* FP_TABLE_* */
+	int del;		 /* delete, not set */
+	union {
+		struct fp_port_key port;   /* FP_TABLE_PORT */
+		struct fp_vtep_key vtep;   /* FP_TABLE_VTEP */
+		struct fp_fdb_key fdb;	   /* FP_TABLE_FDB */
+		struct fp_flood_key flood; /* FP_TABLE_FLOOD */
+		struct fp_neigh_key neigh; /* FP_TABLE_NEIGH */
+	} key;			 /* the entry's key, pads zero */
+	union {
+		struct fp_port_val port;   /* FP_TABLE_PORT */
+		struct fp_vtep_val vtep;   /* FP_TABLE_VTEP */
+		struct fp_fdb_val fdb;	   /* FP_TABLE_FDB */
+		struct fp_flood_val flood; /* FP_TABLE_FLOOD */
+		struct fp_neigh_val neigh; /* FP_TABLE_NEIGH */
+	} val;			 /* the value for a set, pads zero */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: fpctl [-s SOCKET] [--json] COMMAND\n"
+		"  -s, --socket PATH   control socket (default $FP_CTL_SOCKET, else "
+		FPCTL_DEFAULT_SOCKET ")\n"
+		"      --json          machine-readable output (show, dump)\n"
+		"  -h, --help          this text\n"
+		"commands:\n"
+		"  show ports | stats [--workers] | drops | tables\n"
+		"  dump port | vtep | fdb | flood | neigh\n"
+		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
+		"           [addr IP[/PLEN][@MAC]]...\n"
+		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
+		"           [encap vxlan|geneve]\n"
+		"  add fdb VNI MAC port ID | vtep ID | router ID\n"
+		"  add flood VNI [port ID | vtep ID]...\n"
+		"  add neigh VRF IP mac MAC vni VNI\n"
+		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
+		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
+}
+
+static int __attribute__((format(printf, 1, 2)))
+bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fpctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/* Parsing */
+
+static int
+parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* "aa:bb:cc:dd:ee:ff" (one or two hex digits per byte). */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	int i;
+
+	if (s == NULL)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		int hi = hexval(*s), lo;
+
+		if (hi < 0)
+			return -EINVAL;
+		s++;
+		lo = hexval(*s);
+		if (lo >= 0) {
+			mac[i] = (uint8_t)(hi << 4 | lo);
+			s++;
+		} else {
+			mac[i] = (uint8_t)hi;
+		}
+		if (*s != (i == 5 ? '\0' : ':'))
+			return -EINVAL;
+		if (i < 5)
+			s++;
+	}
+	return 0;
+}
+
+/* IPv4 (stored as ::ffff:a.b.c.d) or IPv6; returns 1 for IPv4, 0 for IPv6. */
+static int
+parse_ip(const char *s, struct fp_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (s == NULL)
+		return -EINVAL;
+	if (inet_pton(AF_INET, s, &ip->b[12]) == 1) {
+		ip->b[10] = 0xff;
+		ip->b[11] = 0xff;
+		return 1;
+	}
+	if (inet_pton(AF_INET6, s, ip->b) == 1)
+		return 0;
+	return -EINVAL;
+}
+
+static int
+ip_is_v4(const struct fp_ip *ip)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(ip->b, pfx, sizeof(pfx)) == 0;
+}
+
+/* IP[/PLEN][@MAC]; plen is stored in IPv6 bits (IPv4 /n is 96 + n). */
+static int
+parse_port_addr(const char *arg, struct fp_port_addr *a)
+{
+	char buf[FPCTL_ADDR_STR];
+	char *at, *slash;
+	uint32_t plen, max;
+	int v4, bit;
+
+	memset(a, 0, sizeof(*a));
+	if (strlen(arg) >= sizeof(buf))
+		return bad("addr '%s': too long", arg);
+	memcpy(buf, arg, strlen(arg) + 1);
+	at = strchr(buf, '@');
+	if (at != NULL) {
+		*at++ = '\0';
+		if (parse_mac(at, a->mac) != 0)
+			return bad("addr '%s': bad MAC '%s'", arg, at);
+	}
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	v4 = parse_ip(buf, &a->ip);
+	if (v4 < 0)
+		return bad("addr '%s': bad IP address '%s'", arg, buf);
+	max = v4 ? 32 : 128;
+	plen = max;
+	if (slash != NULL && parse_u32(slash, max, &plen) != 0)
+		return bad("addr '%s': prefix length must be 0..%u", arg, max);
+	a->plen = (uint8_t)(v4 ? 96 + plen : plen);
+	for (bit = a->plen; bit < 128; bit++) {
+		if (a->ip.b[bit / 8] & (0x80 >> (bit % 8)))
+			return bad("addr '%s': host bits set beyond /%u", arg, plen);
+	}
+	return 0;
+}
+
+/* Keyword-value pairs after the positional words: words[i] is a keyword
+ * from kw[], words[i + 1] its value.  Sets seen[k] and returns the values.
+ */
+static int
+parse_kv(char **words, int n, const char *const kw[], int n_kw, const char *what,
+	 const char *vals[], int multi)
+{
+	int i, k;
+
+	for (i = 0; i < n; i += 2) {
+		for (k = 0; k < n_kw; k++) {
+			if (strcmp(words[i], kw[k]) == 0)
+				break;
+		}
+		if (k == n_kw)
+			return bad("%s: unknown keyword '%s'", what, words[i]);
+		if (i + 1 >= n)
+			return bad("%s: '%s' needs a value", what, words[i]);
+		if (vals[k] != NULL && !(multi & (1 << k)))
+			return bad("%s: '%s' given twice", what, words[i]);
+		vals[k] = words[i + 1];
+	}
+	return 0;
+}
+
+enum { PK_VNI, PK_MAC, PK_VRF, PK_MTU, PK_ANTISPOOF, PK_ADDR, PK_MAX };
+
+static int
+build_port(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[PK_MAX] = { "vni", "mac", "vrf", "mtu", "antispoof", "addr" };
+	const char *v[PK_MAX] = { NULL };
+	struct fp_port_val *pv = &ch->val.port;
+	uint32_t x;
+	int i, rc;
+
+	if (n < 1 || parse_u32(w[0], FP_PORT_MAX - 1, &ch->key.port.port_id) != 0)
+		return bad("add port: ID must be 0..%u", FP_PORT_MAX - 1);
+	rc = parse_kv(w + 1, n - 1, kw, PK_MAX, "add port", v, 1 << PK_ADDR);
+	if (rc != 0)
+		return rc;
+	if (v[PK_VNI] == NULL || v[PK_MAC] == NULL)
+		return bad("add port: 'vni' and 'mac' are required");
+	pv->role = FP_PORT_ROLE_VM;
+	if (parse_u32(v[PK_VNI], FP_VNI_MAX, &pv->vni) != 0 || pv->vni == 0)
+		return bad("add port: vni must be 1..%u", FP_VNI_MAX);
+	if (parse_mac(v[PK_MAC], pv->mac) != 0)
+		return bad("add port: bad MAC '%s'", v[PK_MAC]);
+	if (v[PK_VRF] != NULL && parse_u32(v[PK_VRF], UINT32_MAX, &pv->vrf) != 0)
+		return bad("add port: bad vrf '%s'", v[PK_VRF]);
+	if (v[PK_MTU] != NULL) {
+		if (parse_u32(v[PK_MTU], UINT16_MAX, &x) != 0)
+			return bad("add port: bad mtu '%s'", v[PK_MTU]);
+		pv->mtu = (uint16_t)x;
+	}
+	if (v[PK_ANTISPOOF] != NULL) {
+		if (strcmp(v[PK_ANTISPOOF], "on") == 0)
+			pv->flags |= FP_PORT_F_ANTISPOOF;
+		else if (strcmp(v[PK_ANTISPOOF], "off") != 0)
+			return bad("add port: antispoof must be on or off");
+	}
+	/* Every addr, in command-line order. */
+	for (i = 1; i + 1 < n; i += 2) {
+		if (strcmp(w[i], "addr") != 0)
+			continue;
+		if (pv->n_addrs == FP_PORT_ADDR_MAX)
+			return bad("add port: at most %u addr", FP_PORT_ADDR_MAX);
+		rc = parse_port_addr(w[i + 1], &pv->addrs[pv->n_addrs]);
+		if (rc != 0)
+			return rc;
+		pv->n_addrs++;
+	}
+	return 0;
+}
+
+enum { VK_REMOTE, VK_LOCAL, VK_NH_MAC, VK_PORT, VK_ENCAP, VK_MAX };
+
+static int
+build_vtep(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[VK_MAX] = { "remote", "local", "nh-mac", "port", "encap" };
+	const char *v[VK_MAX] = { NULL };
+	struct fp_vtep_val *vv = &ch->val.vtep;
+	int rc, e;
+
+	if (n < 1 || parse_u32(w[0], UINT32_MAX, &ch->key.vtep.vtep_id) != 0)
+		return bad("add vtep: bad ID '%s'", n < 1 ? "" : w[0]);
+	rc = parse_kv(w + 1, n - 1, kw, VK_MAX, "add vtep", v, 0);
+	if (rc != 0)
+		return rc;
+	if (v[VK_REMOTE] == NULL || v[VK_LOCAL] == NULL || v[VK_NH_MAC] == NULL ||
+	    v[VK_PORT] == NULL)
+		return bad("add vtep: 'remote', 'local', 'nh-mac' and 'port' are required");
+	if (parse_ip(v[VK_REMOTE], &vv->remote) < 0)
+		return bad("add vtep: bad remote IP '%s'", v[VK_REMOTE]);
+	if (parse_ip(v[VK_LOCAL], &vv->local) < 0)
+		return bad("add vtep: bad local IP '%s'", v[VK_LOCAL]);
+	if (parse_mac(v[VK_NH_MAC], vv->nh_mac) != 0)
+		return bad("add vtep: bad nh-mac '%s'", v[VK_NH_MAC]);
+	if (parse_u32(v[VK_PORT], FP_PORT_MAX - 1, &vv->underlay_port) != 0)
+		return bad("add vtep: port must be 0..%u", FP_PORT_MAX - 1);
+	vv->encap = FP_ENCAP_VXLAN;
+	if (v[VK_ENCAP] != NULL) {
+		e = fp_ctl_client_name_find(fp_ctl_client_encap_names, FP_ENCAP_MAX, v[VK_ENCAP]);
+		if (e < 0)
+			return bad("add vtep: encap must be vxlan or geneve");
+		vv->encap = (uint16_t)e;
+	}
+	return 0;
+}
+
+/* "port ID" / "vtep ID" (/ "router ID" if router) into type and id. */
+static int
+parse_dest(const char *type, const char *id, int router, uint16_t *t, uint32_t *out)
+{
+	int d = fp_ctl_client_name_find(fp_ctl_client_dest_names, FP_DEST_MAX, type);
+
+	if (d != FP_DEST_PORT && d != FP_DEST_VTEP && !(router && d == FP_DEST_ROUTER))
+		return -EINVAL;
+	if (id == NULL || parse_u32(id, UINT32_MAX, out) != 0)
+		return -EINVAL;
+	*t = (uint16_t)d;
+	return 0;
+}
+
+static int
+parse_vni(const char *s, uint32_t *vni)
+{
+	return parse_u32(s, FP_VNI_MAX, vni) == 0 && *vni != 0 ? 0 : -EINVAL;
+}
+
+static int
+build_fdb_key(char **w, int n, const char *what, struct fp_fdb_key *k)
+{
+	if (n < 2)
+		return bad("%s fdb: VNI and MAC are required", what);
+	if (parse_vni(w[0], &k->vni) != 0)
+		return bad("%s fdb: vni must be 1..%u", what, FP_VNI_MAX);
+	if (parse_mac(w[1], k->mac) != 0)
+		return bad("%s fdb: bad MAC '%s'", what, w[1]);
+	return 0;
+}
+
+static int
+build_fdb(char **w, int n, struct fpctl_change *ch)
+{
+	int rc = build_fdb_key(w, n, "add", &ch->key.fdb);
+
+	if (rc != 0)
+		return rc;
+	if (n != 4 || parse_dest(w[2], w[3], 1, &ch->val.fdb.type, &ch->val.fdb.id) != 0)
+		return bad("add fdb: expected VNI MAC port ID | vtep ID | router ID");
+	return 0;
+}
+
+static int
+build_flood(char **w, int n, struct fpctl_change *ch)
+{
+	struct fp_flood_val *fv = &ch->val.flood;
+	int i;
+
+	if (n < 1 || parse_vni(w[0], &ch->key.flood.vni) != 0)
+		return bad("add flood: vni must be 1..%u", FP_VNI_MAX);
+	for (i = 1; i < n; i += 2) {
+		struct fp_flood_member *m = &fv->members[fv->n_members];
+
+		if (fv->n_members == FP_FLOOD_MEMBER_MAX)
+			return bad("add flood: at most %u members", FP_FLOOD_MEMBER_MAX);
+		if (parse_dest(w[i], i + 1 < n ? w[i + 1] : NULL, 0, &m->type, &m->id) != 0)
+			return bad("add flood: members are 'port ID' or 'vtep ID', not '%s'", w[i]);
+		fv->n_members++;
+	}
+	return 0;
+}
+
+static int
+build_neigh_key(char **w, int n, const char *what, struct fp_neigh_key *k)
+{
+	if (n < 2)
+		return bad("%s neigh: VRF and IP are required", what);
+	if (parse_u32(w[0], UINT32_MAX, &k->vrf) != 0)
+		return bad("%s neigh: bad vrf '%s'", what, w[0]);
+	if (parse_ip(w[1], &k->ip) < 0)
+		return bad("%s neigh: bad IP address '%s'", what, w[1]);
+	return 0;
+}
+
+enum { NK_MAC, NK_VNI, NK_MAX };
+
+static int
+build_neigh(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[NK_MAX] = { "mac", "vni" };
+	const char *v[NK_MAX] = { NULL };
+	int rc;
+
+	rc = build_neigh_key(w, n, "add", &ch->key.neigh);
+	if (rc != 0)
+		return rc;
+	rc = parse_kv(w + 2, n - 2, kw, NK_MAX, "add neigh", v, 0);
+	if (rc != 0)
+		return rc;
+	if (v[NK_MAC] == NULL || v[NK_VNI] == NULL)
+		return bad("add neigh: 'mac' and 'vni' are required");
+	if (parse_mac(v[NK_MAC], ch->val.neigh.mac) != 0)
+		return bad("add neigh: bad MAC '%s'", v[NK_MAC]);
+	if (parse_vni(v[NK_VNI], &ch->val.neigh.vni) != 0)
+		return bad("add neigh: vni must be 1..%u", FP_VNI_MAX);
+	return 0;
+}
+
+static int
+build_del(char **w, int n, struct fpctl_change *ch)
+{
+	static const int n_words[FP_TABLE_MAX] = {
+		[FP_TABLE_PORT] = 1, [FP_TABLE_VTEP] = 1, [FP_TABLE_FDB] = 2,
+		[FP_TABLE_FLOOD] = 1, [FP_TABLE_NEIGH] = 2,
+	};
+	const char *table = fp_ctl_client_table_names[ch->table];
+
+	if (n != n_words[ch->table])
+		return bad("del %s: expected %d argument%s", table, n_words[ch->table],
+			   n_words[ch->table] > 1 ? "s" : "");
+	switch (ch->table) {
+	case FP_TABLE_PORT:
+		if (parse_u32(w[0], FP_PORT_MAX - 1, &ch->key.port.port_id) != 0)
+			return bad("del port: ID must be 0..%u", FP_PORT_MAX - 1);
+		return 0;
+	case FP_TABLE_VTEP:
+		if (parse_u32(w[0], UINT32_MAX, &ch->key.vtep.vtep_id) != 0)
+			return bad("del vtep: bad ID '%s'", w[0]);
+		return 0;
+	case FP_TABLE_FDB:
+		return build_fdb_key(w, n, "del", &ch->key.fdb);
+	case FP_TABLE_FLOOD:
+		if (parse_vni(w[0], &ch->key.flood.vni) != 0)
+			return bad("del flood: vni must be 1..%u", FP_VNI_MAX);
+		return 0;
+	default:
+		return build_neigh_key(w, n, "del", &ch->key.neigh);
+	}
+}
+
+/* "add|del TABLE ARGS..." into a change; all pads zero. */
+static int
+build_change(char **w, int n, struct fpctl_change *ch)
+{
+	int t;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->del = strcmp(w[0], "del") == 0;
+	if (n < 2)
+		return bad("%s: which table?", w[0]);
+	t = fp_ctl_client_name_find(fp_ctl_client_table_names, FP_TABLE_MAX, w[1]);
+	if (t < 0)
+		return bad("%s: unknown table '%s'", w[0], w[1]);
+	ch->table = (uint16_t)t;
+	if (ch->del)
+		return build_del(w + 2, n - 2, ch);
+	switch (ch->table) {
+	case FP_TABLE_PORT:
+		return build_port(w + 2, n - 2, ch);
+	case FP_TABLE_VTEP:
+		return build_vtep(w + 2, n - 2, ch);
+	case FP_TABLE_FDB:
+		return build_fdb(w + 2, n - 2, ch);
+	case FP_TABLE_FLOOD:
+		return build_flood(w + 2, n - 2, ch);
+	default:
+		return build_neigh(w + 2, n - 2, ch);
+	}
+}
+
+/* Printing */
+
+static const char *
+fmt_mac(const uint8_t mac[6], char buf[FPCTL_MAC_STR])
+{
+	snprintf(buf, FPCTL_MAC_STR, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+static int
+mac_is_zero(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(mac, zero, 6) == 0;
+}
+
+static const char *
+fmt_ip(const struct fp_ip *ip, char buf[INET6_ADDRSTRLEN])
+{
+	if (ip_is_v4(ip))
+		inet_ntop(AF_INET, &ip->b[12], buf, INET6_ADDRSTRLEN);
+	else
+		inet_ntop(AF_INET6, ip->b, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
+/* Prefix length in the address family's own bits. */
+static unsigned int
+family_plen(const struct fp_port_addr *a)
+{
+	return ip_is_v4(&a->ip) && a->plen >= 96 ? a->plen - 96U : a->plen;
+}
+
+/* names[v], or the number when out of range. */
+static const char *
+name_of(const char *const names[], uint32_t n, uint32_t v, char buf[16])
+{
+	if (v < n)
+		return names[v];
+	snprintf(buf, 16, "%u", v);
+	return buf;
+}
+
+/* A JSON string literal. */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+struct dump_ctx {
+	int json; /* --json */
+	uint32_t n; /* entries printed */
+};
+
+static void
+print_port(const struct fp_port_key *k, const struct fp_port_val *v, int json)
+{
+	char mac[FPCTL_MAC_STR], ip[INET6_ADDRSTRLEN], nb[16];
+	const char *role = name_of(fp_ctl_client_role_names, FP_PORT_ROLE_MAX, v->role, nb);
+	uint32_t i, n = v->n_addrs < FP_PORT_ADDR_MAX ? v->n_addrs : FP_PORT_ADDR_MAX;
+
+	if (json) {
+		printf("{\"port\":%u,\"role\":", k->port_id);
+		json_str(role);
+		printf(",\"vni\":%u,\"vrf\":%u,\"mac\":\"%s\",\"mtu\":%u,\"flags\":%u,"
+		       "\"antispoof\":%s,\"addrs\":[",
+		       v->vni, v->vrf, fmt_mac(v->mac, mac), v->mtu, v->flags,
+		       v->flags & FP_PORT_F_ANTISPOOF ? "true" : "false");
+		for (i = 0; i < n; i++) {
+			const struct fp_port_addr *a = &v->addrs[i];
+
+			printf("%s{\"ip\":\"%s\",\"plen\":%u", i ? "," : "", fmt_ip(&a->ip, ip),
+			       family_plen(a));
+			if (!mac_is_zero(a->mac))
+				printf(",\"mac\":\"%s\"", fmt_mac(a->mac, mac));
+			putchar('}');
+		}
+		printf("]}");
+		return;
+	}
+	printf("port %u role %s vni %u vrf %u mac %s mtu %u antispoof %s", k->port_id, role,
+	       v->vni, v->vrf, fmt_mac(v->mac, mac), v->mtu,
+	       v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
+	if (v->flags & ~FP_PORT_F_ANTISPOOF)
+		printf(" flags 0x%x", v->flags);
+	for (i = 0; i < n; i++) {
+		const struct fp_port_addr *a = &v->addrs[i];
+
+		printf(" addr %s/%u", fmt_ip(&a->ip, ip), family_plen(a));
+		if (!mac_is_zero(a->mac))
+			printf("@%s", fmt_mac(a->mac, mac));
+	}
+}
+
+static void
+print_vtep(const struct fp_vtep_key *k, const struct fp_vtep_val *v, int json)
+{
+	char mac[FPCTL_MAC_STR], rip[INET6_ADDRSTRLEN], lip[INET6_ADDRSTRLEN], nb[16];
+	const char *encap = name_of(fp_ctl_client_encap_names, FP_ENCAP_MAX, v->encap, nb);
+
+	if (json)
+		printf("{\"vtep\":%u,\"remote\":\"%s\",\"local\":\"%s\",\"nh_mac\":\"%s\","
+		       "\"port\":%u,\"encap\":\"%s\"}",
+		       k->vtep_id, fmt_ip(&v->remote, rip), fmt_ip(&v->local, lip),
+		       fmt_mac(v->nh_mac, mac), v->underlay_port, encap);
+	else
+		printf("vtep %u remote %s local %s nh-mac %s port %u encap %s", k->vtep_id,
+		       fmt_ip(&v->remote, rip), fmt_ip(&v->local, lip), fmt_mac(v->nh_mac, mac),
+		       v->underlay_port, encap);
+}
+
+static void
+print_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, int json)
+{
+	char mac[FPCTL_MAC_STR], nb[16];
+	const char *type = name_of(fp_ctl_client_dest_names, FP_DEST_MAX, v->type, nb);
+
+	if (json)
+		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u}", k->vni,
+		       fmt_mac(k->mac, mac), type, v->id);
+	else
+		printf("fdb %u %s %s %u", k->vni, fmt_mac(k->mac, mac), type, v->id);
+}
+
+static void
+print_flood(const struct fp_flood_key *k, const struct fp_flood_val *v, int json)
+{
+	uint32_t i, n = v->n_members < FP_FLOOD_MEMBER_MAX ? v->n_members : FP_FLOOD_MEMBER_MAX;
+	char nb[16];
+
+	printf(json ? "{\"vni\":%u,\"members\":[" : "flood %u", k->vni);
+	for (i = 0; i < n; i++) {
+		const struct fp_flood_member *m = &v->members[i];
+		const char *type = name_of(fp_ctl_client_dest_names, FP_DEST_MAX, m->type, nb);
+
+		if (json)
+			printf("%s{\"type\":\"%s\",\"id\":%u}", i ? "," : "", type, m->id);
+		else
+			printf(" %s %u", type, m->id);
+	}
+	if (json)
+		printf("]}");
+}
+
+static void
+print_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, int json)
+{
+	char mac[FPCTL_MAC_STR], ip[INET6_ADDRSTRLEN];
+
+	if (json)
+		printf("{\"vrf\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"vni\":%u}", k->vrf,
+		       fmt_ip(&k->ip, ip), fmt_mac(v->mac, mac), v->vni);
+	else
+		printf("neigh %u %s mac %s vni %u", k->vrf, fmt_ip(&k->ip, ip),
+		       fmt_mac(v->mac, mac), v->vni);
+}
+
+static int
+dump_entry(uint16_t table, const void *key, const void *val, void *arg)
+{
+	struct dump_ctx *d = arg;
+
+	if (d->json)
+		fputs(d->n ? ",\n" : "\n", stdout);
+	d->n++;
+	switch (table) {
+	case FP_TABLE_PORT:
+		print_port(key, val, d->json);
+		break;
+	case FP_TABLE_VTEP:
+		print_vtep(key, val, d->json);
+		break;
+	case FP_TABLE_FDB:
+		print_fdb(key, val, d->json);
+		break;
+	case FP_TABLE_FLOOD:
+		print_flood(key, val, d->json);
+		break;
+	default:
+		print_neigh(key, val, d->json);
+		break;
+	}
+	if (!d->json)
+		putchar('\n');
+	return 0;
+}
+
+/* Commands */
+
+static int
+server_error(const struct fpctl_opts *o, struct fp_ctl_client *c, const char *what, int rc)
+{
+	const char *msg = c != NULL ? fp_ctl_client_msg(c) : "";
+
+	if (msg[0] != '\0')
+		fprintf(stderr, "fpctl: %s: %s (%s)\n", what, msg, strerror(-rc));
+	else
+		fprintf(stderr, "fpctl: %s: %s: %s\n", o->socket, what, strerror(-rc));
+	return FPCTL_EXIT_FAIL;
+}
+
+static int
+cmd_dump(const struct fpctl_opts *o, struct fp_ctl_client *c, uint16_t table)
+{
+	struct dump_ctx d = { .json = o->json };
+	int rc;
+
+	if (o->json)
+		putchar('[');
+	rc = fp_ctl_client_dump(c, table, dump_entry, &d);
+	if (o->json)
+		printf("%s]\n", d.n ? "\n" : "");
+	if (rc != 0)
+		return server_error(o, c, "dump", rc);
+	return 0;
+}
+
+static int
+cmd_change(const struct fpctl_opts *o, struct fp_ctl_client *c, const struct fpctl_change *ch)
+{
+	struct fp_ctl_reply r;
+	int rc;
+
+	rc = fp_ctl_client_begin(c);
+	if (rc != 0)
+		return server_error(o, c, "begin", rc);
+	if (ch->del)
+		rc = fp_ctl_client_del(c, ch->table, &ch->key);
+	else
+		rc = fp_ctl_client_set(c, ch->table, &ch->key, &ch->val);
+	if (rc != 0)
+		return server_error(o, c, ch->del ? "del" : "set", rc);
+	rc = fp_ctl_client_commit(c, &r);
+	if (rc != 0)
+		return server_error(o, c, "commit", rc);
+	return 0;
+}
+
+static int
+cmd_tables(const struct fpctl_opts *o, const struct fp_ctl_hello *h)
+{
+	int i;
+
+	if (o->json) {
+		printf("{\"host\":");
+		json_str(h->host);
+		printf(",\"abi_version\":%u,\"n_ports\":%u,\"n_workers\":%u,\"generation\":%" PRIu64
+		       ",\"tables\":[",
+		       h->abi_version, h->n_ports, h->n_workers, (uint64_t)h->generation);
+		for (i = 0; i < FP_TABLE_MAX; i++)
+			printf("%s{\"name\":\"%s\",\"count\":%u,\"limit\":%u}", i ? "," : "",
+			       fp_ctl_client_table_names[i], h->table_count[i], h->table_limit[i]);
+		printf("]}\n");
+		return 0;
+	}
+	printf("host %s  abi %u  ports %u  workers %u  generation %" PRIu64 "\n", h->host,
+	       h->abi_version, h->n_ports, h->n_workers, (uint64_t)h->generation);
+	printf("%-8s %10s %10s\n", "table", "count", "limit");
+	for (i = 0; i < FP_TABLE_MAX; i++)
+		printf("%-8s %10u %10u\n", fp_ctl_client_table_names[i], h->table_count[i],
+		       h->table_limit[i]);
+	return 0;
+}
+
+static void
+print_counters(const struct fpctl_opts *o, const uint64_t st[FP_STAT_MAX],
+	       const uint64_t dr[FP_DROP_MAX], const char *indent)
+{
+	uint64_t sum = 0;
+	int i, ok;
+
+	for (i = 0; i < FP_DROP_MAX; i++)
+		sum += dr[i];
+	ok = st[FP_STAT_RX] == st[FP_STAT_TX] + st[FP_STAT_DROP] + st[FP_STAT_PUNT];
+	if (o->json) {
+		printf("\"stats\":{");
+		for (i = 0; i < FP_STAT_MAX; i++)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_stat_names[i],
+			       st[i]);
+		printf("},\"drops\":{");
+		for (i = 0; i < FP_DROP_MAX; i++)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_drop_names[i],
+			       dr[i]);
+		printf("},\"rx_eq_tx_drop_punt\":%s,\"drop_eq_reasons\":%s", ok ? "true" : "false",
+		       sum == st[FP_STAT_DROP] ? "true" : "false");
+		return;
+	}
+	for (i = 0; i < FP_STAT_MAX; i++)
+		printf("%s%-28s %20" PRIu64 "\n", indent, fp_ctl_client_stat_names[i], st[i]);
+	for (i = 0; i < FP_DROP_MAX; i++) {
+		if (dr[i] != 0)
+			printf("%sdrop %-23s %20" PRIu64 "\n", indent, fp_ctl_client_drop_names[i],
+			       dr[i]);
+	}
+	printf("%srx = tx + drop + punt: %s\n", indent, ok ? "ok" : "MISMATCH");
+	printf("%sdrop = sum of drop reasons: %s\n", indent,
+	       sum == st[FP_STAT_DROP] ? "ok" : "MISMATCH");
+}
+
+static int
+cmd_stats(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
+{
+	uint64_t s[FP_STAT_MAX] = { 0 }, d[FP_DROP_MAX] = { 0 };
+	uint32_t w;
+	int i;
+
+	if (o->workers) {
+		if (o->json)
+			printf("{\"workers\":[");
+		for (w = 0; w < st->n_workers; w++) {
+			const struct fp_ctl_worker_stats *ws = &st->workers[w];
+
+			if (o->json)
+				printf("%s{\"worker\":%u,\"lcore\":%u,\"idle_sleeps\":%" PRIu64 ",",
+				       w ? "," : "", w, ws->lcore, (uint64_t)ws->idle_sleeps);
+			else
+				printf("%sworker %u lcore %u idle_sleeps %" PRIu64 "\n",
+				       w ? "\n" : "", w, ws->lcore, (uint64_t)ws->idle_sleeps);
+			for (i = 0; i < FP_STAT_MAX; i++)
+				s[i] = ws->stats[i];
+			for (i = 0; i < FP_DROP_MAX; i++)
+				d[i] = ws->drops[i];
+			print_counters(o, s, d, "  ");
+			if (o->json)
+				putchar('}');
+		}
+		if (o->json)
+			printf("]}\n");
+		return 0;
+	}
+	for (w = 0; w < st->n_workers; w++) {
+		for (i = 0; i < FP_STAT_MAX; i++)
+			s[i] += st->workers[w].stats[i];
+		for (i = 0; i < FP_DROP_MAX; i++)
+			d[i] += st->workers[w].drops[i];
+	}
+	if (o->json)
+		printf("{\"n_workers\":%u,", st->n_workers);
+	print_counters(o, s, d, "");
+	if (o->json)
+		printf("}\n");
+	return 0;
+}
+
+static int
+cmd_drops(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
+{
+	uint64_t d[FP_DROP_MAX] = { 0 }, total = 0;
+	uint32_t w;
+	int i;
+
+	for (w = 0; w < st->n_workers; w++) {
+		for (i = 0; i < FP_DROP_MAX; i++)
+			d[i] += st->workers[w].drops[i];
+	}
+	for (i = 0; i < FP_DROP_MAX; i++)
+		total += d[i];
+	if (o->json) {
+		printf("{\"drops\":{");
+		for (i = 0; i < FP_DROP_MAX; i++)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_drop_names[i],
+			       d[i]);
+		printf("},\"total\":%" PRIu64 "}\n", total);
+		return 0;
+	}
+	for (i = 0; i < FP_DROP_MAX; i++)
+		printf("%-28s %20" PRIu64 "\n", fp_ctl_client_drop_names[i], d[i]);
+	printf("%-28s %20" PRIu64 "\n", "total", total);
+	return 0;
+}
+
+static int
+cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
+{
+	char mac[FPCTL_MAC_STR], nb[16];
+	uint32_t i;
+
+	if (o->json)
+		putchar('[');
+	else
+		printf("%-3s %-16s %-9s %-5s %-17s %-5s %-4s %12s %12s %12s %12s %12s %12s %12s "
+		       "%12s\n",
+		       "id", "name", "role", "dpdk", "mac", "mtu", "link", "rx", "tx",
+		       "tx_dropped", "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors",
+		       "hw_oerrors");
+	for (i = 0; i < st->n_ports; i++) {
+		const struct fp_ctl_port_stats *p = &st->ports[i];
+		const char *role = name_of(fp_ctl_client_role_names, FP_PORT_ROLE_MAX, p->role, nb);
+		const char *link = p->flags & FP_CTL_PORT_F_LINK_UP ? "up" : "down";
+
+		if (o->json) {
+			printf("%s\n{\"id\":%u,\"name\":", i ? "," : "", p->port_id);
+			json_str(p->name);
+			printf(",\"role\":\"%s\",\"dpdk_port\":%u,\"mac\":\"%s\",\"mtu\":%u,"
+			       "\"link\":\"%s\",\"rx\":%" PRIu64 ",\"tx\":%" PRIu64
+			       ",\"tx_dropped\":%" PRIu64 ",\"hw_ipackets\":%" PRIu64
+			       ",\"hw_opackets\":%" PRIu64 ",\"hw_imissed\":%" PRIu64
+			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64 "}",
+			       role, p->dpdk_port, fmt_mac(p->mac, mac), p->mtu, link,
+			       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
+			       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
+			       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors,
+			       (uint64_t)p->hw_oerrors);
+			continue;
+		}
+		printf("%-3u %-16s %-9s %-5u %-17s %-5u %-4s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
+		       p->port_id, p->name, role, p->dpdk_port, fmt_mac(p->mac, mac), p->mtu, link,
+		       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
+		       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets, (uint64_t)p->hw_imissed,
+		       (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors);
+	}
+	if (o->json)
+		printf("%s]\n", st->n_ports ? "\n" : "");
+	return 0;
+}
+
+/* What a command needs, checked before connecting. */
+enum fpctl_cmd {
+	CMD_PORTS,
+	CMD_STATS,
+	CMD_DROPS,
+	CMD_TABLES,
+	CMD_DUMP,
+	CMD_CHANGE,
+};
+
+static int
+parse_command(const struct fpctl_opts *o, enum fpctl_cmd *cmd, uint16_t *table,
+	      struct fpctl_change *ch)
+{
+	char **w = o->args;
+	int n = o->n_args, t;
+
+	if (n == 0)
+		return bad("no command");
+	if (o->workers && !(n == 2 && strcmp(w[0], "show") == 0 && strcmp(w[1], "stats") == 0))
+		return bad("--workers goes with 'show stats' only");
+	if (strcmp(w[0], "show") == 0) {
+		static const char *const what[] = { "ports", "stats", "drops", "tables" };
+
+		if (n != 2)
+			return bad("show: expected one of ports, stats, drops, tables");
+		for (t = 0; t < 4; t++) {
+			if (strcmp(w[1], what[t]) == 0) {
+				*cmd = (enum fpctl_cmd)(CMD_PORTS + t);
+				return 0;
+			}
+		}
+		return bad("show: unknown object '%s'", w[1]);
+	}
+	if (strcmp(w[0], "dump") == 0) {
+		if (n != 2)
+			return bad("dump: expected one table: port, vtep, fdb, flood, neigh");
+		t = fp_ctl_client_name_find(fp_ctl_client_table_names, FP_TABLE_MAX, w[1]);
+		if (t < 0)
+			return bad("dump: unknown table '%s'", w[1]);
+		*cmd = CMD_DUMP;
+		*table = (uint16_t)t;
+		return 0;
+	}
+	if (strcmp(w[0], "add") == 0 || strcmp(w[0], "del") == 0) {
+		*cmd = CMD_CHANGE;
+		return build_change(w, n, ch);
+	}
+	return bad("unknown command '%s'", w[0]);
+}
+
+static int
+parse_opts(int argc, char **argv, struct fpctl_opts *o)
+{
+	const char *env = getenv("FP_CTL_SOCKET");
+	int i, only_args = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->socket = env != NULL && env[0] != '\0' ? env : FPCTL_DEFAULT_SOCKET;
+	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	if (o->args == NULL)
+		return bad("out of memory");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (only_args || a[0] != '-' || a[1] == '\0') {
+			o->args[o->n_args++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			only_args = 1;
+		} else if (strcmp(a, "-s") == 0 || strcmp(a, "--socket") == 0) {
+			if (i + 1 >= argc)
+				return bad("%s needs a path", a);
+			o->socket = argv[++i];
+		} else if (strncmp(a, "--socket=", 9) == 0) {
+			o->socket = a + 9;
+		} else if (strncmp(a, "-s", 2) == 0) {
+			o->socket = a + 2;
+		} else if (strcmp(a, "--json") == 0) {
+			o->json = 1;
+		} else if (strcmp(a, "--workers") == 0) {
+			o->workers = 1;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			o->help = 1;
+		} else {
+			return bad("unknown option '%s'", a);
+		}
+	}
+	if (o->socket[0] == '\0')
+		return bad("empty socket path");
+	return 0;
+}
+
+static int
+run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
+    const struct fpctl_change *ch)
+{
+	struct fp_ctl_client_stats *st = NULL;
+	struct fp_ctl_client *c;
+	struct fp_ctl_hello h;
+	int rc;
+
+	c = fp_ctl_client_open(o->socket);
+	if (c == NULL) {
+		fprintf(stderr, "fpctl: cannot connect to %s: %s%s\n", o->socket, strerror(errno),
+			errno == ENOENT || errno == ECONNREFUSED ? " (is fp-dpdk running?)" : "");
+		return FPCTL_EXIT_CONNECT;
+	}
+	rc = fp_ctl_client_hello(c, &h);
+	if (rc != 0) {
+		rc = server_error(o, c, "hello", rc);
+		goto out;
+	}
+	if (h.abi_version != FP_ABI_VERSION) {
+		fprintf(stderr, "fpctl: %s: fp-dpdk speaks ABI %u, fpctl %u\n", o->socket,
+			h.abi_version, FP_ABI_VERSION);
+		rc = FPCTL_EXIT_FAIL;
+		goto out;
+	}
+	switch (cmd) {
+	case CMD_TABLES:
+		rc = cmd_tables(o, &h);
+		break;
+	case CMD_DUMP:
+		rc = cmd_dump(o, c, table);
+		break;
+	case CMD_CHANGE:
+		rc = cmd_change(o, c, ch);
+		break;
+	default:
+		st = fp_ctl_client_stats(c);
+		if (st == NULL) {
+			rc = server_error(o, c, "stats", -errno);
+			break;
+		}
+		if (cmd == CMD_PORTS)
+			rc = cmd_ports(o, st);
+		else if (cmd == CMD_STATS)
+			rc = cmd_stats(o, st);
+		else
+			rc = cmd_drops(o, st);
+		break;
+	}
+out:
+	fp_ctl_client_stats_free(st);
+	fp_ctl_client_close(c);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum fpctl_cmd cmd = CMD_TABLES;
+	struct fpctl_change ch;
+	struct fpctl_opts o;
+	uint16_t table = 0;
+	int rc;
+
+	memset(&ch, 0, sizeof(ch));
+	if (parse_opts(argc, argv, &o) != 0) {
+		usage(stderr);
+		rc = FPCTL_EXIT_FAIL;
+		goto out;
+	}
+	if (o.help) {
+		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (parse_command(&o, &cmd, &table, &ch) != 0) {
+		usage(stderr);
+		rc = FPCTL_EXIT_FAIL;
+		goto out;
+	}
+	rc = run(&o, cmd, table, &ch);
+out:
+	free(o.args);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = FPCTL_EXIT_FAIL;
+	return rc;
+}
