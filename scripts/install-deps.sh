@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages that the build, the tests and the demo need.
+# Idempotent: installs only what is missing, and runs apt-get update only
+# then.  Needs root.  Prints nothing when everything is already there.
+#
+#   build:       meson ninja-build pkg-config gcc clang llvm libdpdk-dev dpdk
+#                libconfig-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev
+#                bpftool (or linux-tools on releases without it)
+#                libjansson-dev libevent-dev libcurl4-openssl-dev
+#   tests:       python3-scapy (packet cases), tshark (underlay captures),
+#                iproute2 ethtool iputils-ping netcat-openbsd jq procps
+#                (integration tests and demo in network namespaces)
+set -euo pipefail
+
+packages=(
+	meson ninja-build pkg-config gcc clang llvm
+	libdpdk-dev dpdk libconfig-dev libcmocka-dev
+	libbpf-dev libelf-dev zlib1g-dev
+	libjansson-dev libevent-dev libcurl4-openssl-dev
+	python3-scapy tshark
+	iproute2 ethtool iputils-ping netcat-openbsd jq procps
+)
+
+export DEBIAN_FRONTEND=noninteractive
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: needs root (apt-get install)" >&2
+	exit 1
+fi
+
+installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+updated=0
+apt_update() {
+	if [ $updated -eq 0 ]; then
+		echo "install-deps: apt-get update"
+		apt-get update -qq
+		updated=1
+	fi
+}
+
+# bpftool is its own package on Debian 12; older releases ship it in
+# linux-tools-<version> / linux-tools-common.
+has_candidate() {
+	apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'
+}
+if installed bpftool || command -v bpftool >/dev/null 2>&1; then
+	:
+else
+	has_candidate bpftool || apt_update
+	if has_candidate bpftool; then
+		packages+=(bpftool)
+	else
+		packages+=(linux-tools-common)
+		has_candidate "linux-tools-$(uname -r)" && packages+=("linux-tools-$(uname -r)")
+	fi
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+# tshark asks whether non-root users may capture: answer no, never prompt.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		debconf-set-selections
+fi
+apt_update
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

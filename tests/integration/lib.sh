@@ -1,0 +1,482 @@
+# shellcheck shell=bash
+# Shared functions for the integration test (tests/integration/test_overlay.sh)
+# and the demo (scripts/demo.sh): one mechanism for both.
+#
+# The topology: two hypervisors, two tenants with the same IP addresses.
+#
+#   ns <P>a1 eth0 ─ hva-a1 ┐                       ┌ hvb-a2 ─ eth0 ns <P>a2   tenant A, VNI 100
+#                          ├ ns <P>hva   ns <P>hvb ┤
+#   ns <P>b1 eth0 ─ hva-b1 ┘ hva-ul ─────── hvb-ul └ hvb-b2 ─ eth0 ns <P>b2   tenant B, VNI 200
+#                            (underlay veth pair)
+#
+# a1, b1 are 10.100.0.1/24 and fd00:100::1/64; a2, b2 are 10.100.0.2/24 and
+# fd00:100::2/64.  Each hypervisor namespace runs one fp-dpdk with three
+# af_packet ports: 0 = the tenant A VM, 1 = the tenant B VM, 2 = the underlay.
+# The hypervisor namespaces have no IP addresses of their own (IPv6 is
+# disabled there), so their kernels stay silent on every port.
+#
+# <P> is $FP_PREFIX ("fpt-" unless set before sourcing).  Everything this
+# file creates carries that prefix: fp_topo_create first deletes whatever a
+# previous run with the same prefix left behind.
+#
+# Use:
+#   . tests/integration/lib.sh
+#   fp_lib_init                     # root, namespaces, binaries; why not in $FP_ERR
+#                                   # (1: cannot run here, a skip; 2: not built)
+#   fp_install_traps                # fp_teardown on EXIT, INT, TERM
+#   fp_topo_create && fp_start_all && fp_program_all vxlan 4
+#   fp_vm a1 ping -c 3 10.100.0.2   # run a command in a VM namespace
+#   fp_ctl hva show stats           # fpctl against one hypervisor
+#   fp_teardown                     # idempotent
+
+FP_SRC=${FP_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FP_PREFIX=${FP_PREFIX:-fpt-}
+FP_START_TIMEOUT=${FP_START_TIMEOUT:-30}	# seconds for fp-dpdk to come up
+FP_STOP_TIMEOUT=${FP_STOP_TIMEOUT:-15}		# seconds for fp-dpdk to exit on SIGTERM
+FP_LOG_LEVEL=${FP_LOG_LEVEL:-*:warning}		# EAL --log-level
+FP_TMP=${FP_TMP:-}				# run directory: configs, logs, sockets
+FP_ERR=""					# why fp_lib_init or a step failed
+
+FP_HVS="hva hvb"
+FP_VMS="a1 b1 a2 b2"
+
+# Fixed addresses, so that the table entries are known in advance.
+declare -A FP_MAC=(
+	[a1]=02:00:00:a1:00:01 [a2]=02:00:00:a2:00:01	# tenant A VMs (eth0)
+	[b1]=02:00:00:b1:00:01 [b2]=02:00:00:b2:00:01	# tenant B VMs (eth0)
+	[hva-a1]=02:00:01:a1:00:01 [hva-b1]=02:00:01:b1:00:01	# hypervisor ends
+	[hvb-a2]=02:00:01:a2:00:01 [hvb-b2]=02:00:01:b2:00:01
+	[hva-ul]=02:00:00:16:00:01 [hvb-ul]=02:00:00:16:00:02	# underlay
+)
+declare -A FP_VM_HV=([a1]=hva [b1]=hva [a2]=hvb [b2]=hvb)
+declare -A FP_VM_VNI=([a1]=100 [a2]=100 [b1]=200 [b2]=200)
+declare -A FP_VM_PORT=([a1]=0 [a2]=0 [b1]=1 [b2]=1)	# logical port id on its hypervisor
+declare -A FP_VM_IP4=([a1]=10.100.0.1 [b1]=10.100.0.1 [a2]=10.100.0.2 [b2]=10.100.0.2)
+declare -A FP_VM_IP6=([a1]=fd00:100::1 [b1]=fd00:100::1 [a2]=fd00:100::2 [b2]=fd00:100::2)
+declare -A FP_HV_VTEP4=([hva]=172.16.0.1 [hvb]=172.16.0.2)
+declare -A FP_HV_VTEP6=([hva]=fd00:16::1 [hvb]=fd00:16::2)
+declare -A FP_HV_PEER=([hva]=hvb [hvb]=hva)
+declare -A FP_HV_VMS=([hva]="a1 b1" [hvb]="a2 b2")
+FP_UL_PORT=2		# logical id of the underlay port on both hypervisors
+FP_VTEP_ID=1		# the vtep toward the other hypervisor
+FP_VM_MTU=1500
+FP_UL_MTU=1600
+
+declare -A FP_PID=()	# hypervisor -> fp-dpdk pid (our child)
+
+fp_note() { echo "# $*"; }
+fp_ns() { echo "${FP_PREFIX}$1"; }
+fp_sock() { echo "$FP_TMP/$1.sock"; }
+fp_logfile() { echo "$FP_TMP/$1.log"; }
+
+# fp_vm VM CMD...: run CMD in a VM's namespace.
+fp_vm() {
+	local vm=$1
+	shift
+	ip netns exec "$(fp_ns "$vm")" "$@"
+}
+
+# fp_ctl HV ARGS...: fpctl against HV's fp-dpdk.
+fp_ctl() {
+	local hv=$1
+	shift
+	"$FP_FPCTL" -s "$(fp_sock "$hv")" "$@"
+}
+
+# fp_ctl_v HV ARGS...: fp_ctl that names the command and shows its error.
+fp_ctl_v() {
+	local hv=$1 out rc
+	shift
+	out=$(fp_ctl "$hv" "$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "# fpctl [$hv] $* failed ($rc): $out" >&2
+		FP_ERR="fpctl [$hv] $* failed: $out"
+	fi
+	return $rc
+}
+
+# fp_lib_init: checks that we can run at all, finds the binaries and makes
+# the run directory.  Returns 1 with FP_ERR set if the environment cannot
+# run the topology (not root, no namespaces) and 2 if the binaries are
+# missing.
+fp_lib_init() {
+	local probe
+	if [ "$(id -u)" -ne 0 ]; then
+		FP_ERR="not root: network namespaces need root"
+		return 1
+	fi
+	for t in ip ethtool ping; do
+		if ! command -v "$t" >/dev/null; then
+			FP_ERR="$t not found (run scripts/install-deps.sh)"
+			return 1
+		fi
+	done
+	probe="${FP_PREFIX}probe$$"
+	if ! ip netns add "$probe" 2>/dev/null; then
+		FP_ERR="cannot create a network namespace (ip netns add failed)"
+		return 1
+	fi
+	if ! ip -n "$probe" link add p0 type veth peer name p1 2>/dev/null; then
+		ip netns del "$probe" 2>/dev/null
+		FP_ERR="cannot create a veth pair in a network namespace"
+		return 1
+	fi
+	ip netns del "$probe"
+	FP_BUILDDIR=${FP_BUILDDIR:-$FP_SRC/build}
+	case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$FP_SRC/$FP_BUILDDIR ;; esac
+	FP_DPDK=${FP_DPDK:-$FP_BUILDDIR/dataplane/fp-dpdk}
+	FP_FPCTL=${FP_FPCTL:-$FP_BUILDDIR/control/fpctl}
+	if [ ! -x "$FP_DPDK" ] || [ ! -x "$FP_FPCTL" ]; then
+		FP_ERR="fp-dpdk or fpctl not built under $FP_BUILDDIR (FP_BUILDDIR)"
+		return 2
+	fi
+	if [ -z "$FP_TMP" ]; then
+		FP_TMP=$(mktemp -d "/tmp/${FP_PREFIX}run.XXXXXX") || {
+			FP_ERR="mktemp failed"
+			return 2
+		}
+	fi
+	return 0
+}
+
+# fp_install_traps: fp_teardown on exit, and exit on Ctrl-C/SIGTERM (which
+# runs the EXIT trap).  Call from the top-level script.
+fp_install_traps() {
+	trap 'fp_teardown' EXIT
+	trap 'echo "# interrupted"; exit 130' INT
+	trap 'echo "# terminated"; exit 143' TERM
+}
+
+# Kill every process in a namespace (by pid), politely first.
+fp_ns_kill_pids() {
+	local ns=$1 pids i
+	pids=$(ip netns pids "$ns" 2>/dev/null)
+	[ -n "$pids" ] || return 0
+	# shellcheck disable=SC2086
+	kill -TERM $pids 2>/dev/null
+	for ((i = 0; i < FP_STOP_TIMEOUT * 10; i++)); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] || return 0
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	kill -KILL $pids 2>/dev/null
+	sleep 0.2
+}
+
+# fp_cleanup_stale [dirs]: delete every namespace with our prefix (debris
+# of an earlier run), after stopping the processes still running inside;
+# with "dirs", also the run directories of earlier runs.
+fp_cleanup_stale() {
+	local ns d
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case $ns in "$FP_PREFIX"*) ;; *) continue ;; esac
+		fp_ns_kill_pids "$ns"
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ "${1:-}" = dirs ]; then
+		for d in /tmp/"${FP_PREFIX}"run.*; do
+			[ -d "$d" ] && [ "$d" != "$FP_TMP" ] && rm -rf "$d"
+		done
+	fi
+	return 0
+}
+
+# fp_ns_prepare NS KIND: sysctls before any interface is made, so that
+# every interface inherits them.  KIND: hv (no IP at all) or vm.
+fp_ns_prepare() {
+	local ns=$1 kind=$2
+	ip -n "$ns" link set lo up || return 1
+	if [ "$kind" = hv ]; then
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
+	else
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_ra=0 \
+			net.ipv6.conf.default.router_solicitations=0 || return 1
+	fi
+}
+
+# fp_topo_create: namespaces, veth pairs, addresses.  Stale debris of an
+# earlier run with the same prefix is removed first.
+fp_topo_create() {
+	local hv vm ns host_if
+	fp_cleanup_stale dirs
+	for hv in $FP_HVS; do
+		ip netns add "$(fp_ns "$hv")" || { FP_ERR="ip netns add $(fp_ns "$hv")"; return 1; }
+		fp_ns_prepare "$(fp_ns "$hv")" hv || { FP_ERR="sysctl in $hv"; return 1; }
+	done
+	for vm in $FP_VMS; do
+		ip netns add "$(fp_ns "$vm")" || { FP_ERR="ip netns add $(fp_ns "$vm")"; return 1; }
+		fp_ns_prepare "$(fp_ns "$vm")" vm || { FP_ERR="sysctl in $vm"; return 1; }
+	done
+	# VM <-> hypervisor.
+	for vm in $FP_VMS; do
+		hv=${FP_VM_HV[$vm]}
+		ns=$(fp_ns "$vm")
+		host_if="$hv-$vm"
+		ip link add eth0 netns "$ns" address "${FP_MAC[$vm]}" mtu $FP_VM_MTU type veth \
+			peer name "$host_if" netns "$(fp_ns "$hv")" address "${FP_MAC[$host_if]}" \
+			mtu $FP_VM_MTU || { FP_ERR="veth $vm <-> $host_if"; return 1; }
+		# The VM's kernel must finish its checksums: nothing offloads them.
+		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 ||
+			{ FP_ERR="ethtool -K eth0 tx off in $ns"; return 1; }
+		ip netns exec "$(fp_ns "$hv")" ethtool -K "$host_if" tx off >/dev/null 2>&1
+		ip -n "$ns" addr add "${FP_VM_IP4[$vm]}/24" dev eth0 || return 1
+		ip -n "$ns" addr add "${FP_VM_IP6[$vm]}/64" dev eth0 nodad || return 1
+		ip -n "$ns" link set eth0 up || return 1
+		ip -n "$(fp_ns "$hv")" link set "$host_if" promisc on up || return 1
+	done
+	# The underlay.
+	ip link add hva-ul netns "$(fp_ns hva)" address "${FP_MAC[hva-ul]}" mtu $FP_UL_MTU \
+		type veth peer name hvb-ul netns "$(fp_ns hvb)" address "${FP_MAC[hvb-ul]}" \
+		mtu $FP_UL_MTU || { FP_ERR="underlay veth"; return 1; }
+	for hv in $FP_HVS; do
+		ip netns exec "$(fp_ns "$hv")" ethtool -K "$hv-ul" tx off >/dev/null 2>&1
+		ip -n "$(fp_ns "$hv")" link set "$hv-ul" up || return 1
+	done
+	return 0
+}
+
+# fp_write_config HV: the fp-dpdk config for HV into $FP_TMP/HV.conf.
+# EAL: --no-shconf, not --in-memory (--no-huge implies legacy memory, which
+# EAL refuses together with --in-memory); a file prefix of its own per
+# process.  Both processes share lcores 0,1 with the test: adaptive idle.
+fp_write_config() {
+	local hv=$1 vm1 vm2 f
+	read -r vm1 vm2 <<<"${FP_HV_VMS[$hv]}"
+	f="$FP_TMP/$hv.conf"
+	cat >"$f" <<EOF
+# fp-dpdk for $hv, written by tests/integration/lib.sh
+host = "$hv";
+vtep = { addresses = [ "${FP_HV_VTEP4[$hv]}", "${FP_HV_VTEP6[$hv]}" ]; };
+eal = { args = [ "--no-huge", "-m", "256", "--no-shconf", "--no-pci",
+	"--file-prefix", "fp_${hv}_$$", "-l", "0,1", "--log-level", "$FP_LOG_LEVEL" ]; };
+ports = (
+	{ name = "$vm1"; role = "vm"; devargs = "net_af_packet0,iface=$hv-$vm1,qpairs=1"; mtu = $FP_VM_MTU; },
+	{ name = "$vm2"; role = "vm"; devargs = "net_af_packet1,iface=$hv-$vm2,qpairs=1"; mtu = $FP_VM_MTU; },
+	{ name = "ul"; role = "underlay"; devargs = "net_af_packet2,iface=$hv-ul,qpairs=1"; mtu = $FP_UL_MTU; }
+);
+workers = ( { lcore = 1; queues = ( { port = "$vm1"; queue = 0; }, { port = "$vm2"; queue = 0; },
+	{ port = "ul"; queue = 0; } ); } );
+mempool = { mbufs = 8191; cache = 128; };
+idle = { mode = "adaptive"; empty_polls = 50; max_sleep_us = 200; };
+control = { socket = "$(fp_sock "$hv")"; };
+EOF
+}
+
+# fp_log_excerpt FILE: a log's first 5 and last 25 lines (EAL prints its
+# whole usage text on a bad argument), indented as TAP comments.
+fp_log_excerpt() {
+	local n
+	n=$(wc -l <"$1")
+	if [ "$n" -le 30 ]; then
+		sed 's/^/#   /' "$1"
+	else
+		head -n 5 "$1" | sed 's/^/#   /'
+		echo "#   [... $((n - 30)) lines ...]"
+		tail -n 25 "$1" | sed 's/^/#   /'
+	fi
+}
+
+# fp_start HV: start fp-dpdk in HV's namespace and wait until it forwards.
+fp_start() {
+	local hv=$1 log pid i
+	log=$(fp_logfile "$hv")
+	fp_write_config "$hv" || { FP_ERR="cannot write $FP_TMP/$hv.conf"; return 1; }
+	if ! "$FP_DPDK" --check-config "$FP_TMP/$hv.conf" >"$log" 2>&1; then
+		FP_ERR="fp-dpdk [$hv] rejects its config: $(cat "$log")"
+		return 1
+	fi
+	rm -f "$(fp_sock "$hv")"
+	ip netns exec "$(fp_ns "$hv")" "$FP_DPDK" -c "$FP_TMP/$hv.conf" >"$log" 2>&1 </dev/null &
+	pid=$!
+	FP_PID[$hv]=$pid
+	for ((i = 0; i < FP_START_TIMEOUT * 10; i++)); do
+		if grep -q "forwarding on" "$log" && [ -S "$(fp_sock "$hv")" ]; then
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			FP_ERR="fp-dpdk [$hv] exited ($?) during start-up; its log ($log):
+$(fp_log_excerpt "$log")"
+			unset "FP_PID[$hv]"
+			return 1
+		fi
+		sleep 0.1
+	done
+	FP_ERR="fp-dpdk [$hv] not forwarding after ${FP_START_TIMEOUT}s; its log ($log):
+$(fp_log_excerpt "$log")"
+	return 1
+}
+
+fp_start_all() {
+	local hv
+	for hv in $FP_HVS; do
+		fp_start "$hv" || return 1
+	done
+}
+
+# fp_stop HV: SIGTERM, wait (bounded), SIGKILL if it hangs.  Sets
+# FP_STOP_RC to fp-dpdk's exit status (or "killed"/"gone").  The final
+# counters are in HV's log.
+fp_stop() {
+	local hv=$1 pid i
+	FP_STOP_RC=gone
+	pid=${FP_PID[$hv]:-}
+	[ -n "$pid" ] || return 0
+	unset "FP_PID[$hv]"
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < FP_STOP_TIMEOUT * 10; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid" 2>/dev/null
+			FP_STOP_RC=$?
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "# fp-dpdk [$hv] (pid $pid) still running ${FP_STOP_TIMEOUT}s after SIGTERM: SIGKILL" >&2
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	FP_STOP_RC=killed
+	return 1
+}
+
+# fp_teardown: stop fp-dpdk, delete the namespaces, remove the run
+# directory (kept when FP_KEEP=1).  Idempotent.
+fp_teardown() {
+	local hv
+	for hv in "${!FP_PID[@]}"; do
+		fp_stop "$hv"
+	done
+	fp_cleanup_stale
+	if [ -n "$FP_TMP" ] && [ -d "$FP_TMP" ]; then
+		if [ "${FP_KEEP:-0}" = 1 ]; then
+			echo "# kept $FP_TMP"
+		else
+			rm -rf "$FP_TMP"
+		fi
+	fi
+	return 0
+}
+
+# fp_vtep_add HV ENCAP FAMILY: the vtep toward the other hypervisor.
+fp_vtep_add() {
+	local hv=$1 encap=$2 fam=$3 peer remote src
+	peer=${FP_HV_PEER[$hv]}
+	if [ "$fam" = 6 ]; then
+		remote=${FP_HV_VTEP6[$peer]} src=${FP_HV_VTEP6[$hv]}
+	else
+		remote=${FP_HV_VTEP4[$peer]} src=${FP_HV_VTEP4[$hv]}
+	fi
+	fp_ctl_v "$hv" add vtep $FP_VTEP_ID remote "$remote" local "$src" \
+		nh-mac "${FP_MAC[$peer-ul]}" port $FP_UL_PORT encap "$encap"
+}
+
+# fp_remote_add HV: what points at the vtep: FDB entries of the remote VMs
+# and the flood lists (local VM port + vtep).
+fp_remote_add() {
+	local hv=$1 peer vm
+	peer=${FP_HV_PEER[$hv]}
+	for vm in ${FP_HV_VMS[$peer]}; do
+		fp_ctl_v "$hv" add fdb "${FP_VM_VNI[$vm]}" "${FP_MAC[$vm]}" vtep $FP_VTEP_ID ||
+			return 1
+	done
+	for vm in ${FP_HV_VMS[$hv]}; do
+		fp_ctl_v "$hv" add flood "${FP_VM_VNI[$vm]}" port "${FP_VM_PORT[$vm]}" \
+			vtep $FP_VTEP_ID || return 1
+	done
+}
+
+# fp_remote_del HV: the reverse of fp_remote_add and fp_vtep_add.
+fp_remote_del() {
+	local hv=$1 peer vm
+	peer=${FP_HV_PEER[$hv]}
+	for vm in ${FP_HV_VMS[$hv]}; do
+		fp_ctl_v "$hv" del flood "${FP_VM_VNI[$vm]}" || return 1
+	done
+	for vm in ${FP_HV_VMS[$peer]}; do
+		fp_ctl_v "$hv" del fdb "${FP_VM_VNI[$vm]}" "${FP_MAC[$vm]}" || return 1
+	done
+	fp_ctl_v "$hv" del vtep $FP_VTEP_ID
+}
+
+# fp_program HV ENCAP FAMILY: every table entry HV needs: its VM ports
+# (anti-spoofing on), the vtep, the FDB, the flood lists, and the neigh
+# entries for all four VMs (VRF = VNI) so that ARP and ND are answered
+# locally.
+fp_program() {
+	local hv=$1 encap=$2 fam=$3 vm
+	for vm in ${FP_HV_VMS[$hv]}; do
+		fp_ctl_v "$hv" add port "${FP_VM_PORT[$vm]}" vni "${FP_VM_VNI[$vm]}" \
+			mac "${FP_MAC[$vm]}" vrf "${FP_VM_VNI[$vm]}" mtu $FP_VM_MTU antispoof on \
+			addr "${FP_VM_IP4[$vm]}/32" addr "${FP_VM_IP6[$vm]}/128" || return 1
+	done
+	fp_vtep_add "$hv" "$encap" "$fam" || return 1
+	for vm in ${FP_HV_VMS[$hv]}; do
+		fp_ctl_v "$hv" add fdb "${FP_VM_VNI[$vm]}" "${FP_MAC[$vm]}" \
+			port "${FP_VM_PORT[$vm]}" || return 1
+	done
+	fp_remote_add "$hv" || return 1
+	for vm in $FP_VMS; do
+		fp_ctl_v "$hv" add neigh "${FP_VM_VNI[$vm]}" "${FP_VM_IP4[$vm]}" \
+			mac "${FP_MAC[$vm]}" vni "${FP_VM_VNI[$vm]}" || return 1
+		fp_ctl_v "$hv" add neigh "${FP_VM_VNI[$vm]}" "${FP_VM_IP6[$vm]}" \
+			mac "${FP_MAC[$vm]}" vni "${FP_VM_VNI[$vm]}" || return 1
+	done
+}
+
+# fp_program_all ENCAP FAMILY: program both hypervisors from scratch.
+fp_program_all() {
+	local hv
+	for hv in $FP_HVS; do
+		fp_program "$hv" "$1" "$2" || return 1
+	done
+}
+
+# fp_reprogram_all ENCAP FAMILY: replace the vteps (and what points at
+# them) on both hypervisors, keeping ports, local FDB entries and neighbours.
+fp_reprogram_all() {
+	local hv
+	for hv in $FP_HVS; do
+		fp_remote_del "$hv" || return 1
+		fp_vtep_add "$hv" "$1" "$2" || return 1
+		fp_remote_add "$hv" || return 1
+	done
+}
+
+# fp_vm_flush VM: forget learned neighbours in a VM.
+fp_vm_flush() {
+	ip -n "$(fp_ns "$1")" neigh flush dev eth0 2>/dev/null
+	return 0
+}
+
+# fp_vm_ping VM DST [COUNT]: quick bounded ping from a VM; exit status of ping.
+fp_vm_ping() {
+	local vm=$1 dst=$2 count=${3:-3}
+	fp_vm "$vm" timeout $((count + 5)) ping -q -n -c "$count" -i 0.2 -W 2 "$dst"
+}
+
+# fp_vm_snmp VM NAME: one counter from the VM's /proc/net/snmp (IPv4, e.g.
+# InEchos in the Icmp group) or /proc/net/snmp6 (e.g. Icmp6InEchos).
+fp_vm_snmp() {
+	local vm=$1 name=$2
+	case $name in
+	Icmp6* | Ip6* | Udp6*)
+		fp_vm "$vm" awk -v n="$name" '$1 == n { print $2 }' /proc/net/snmp6
+		;;
+	*)
+		fp_vm "$vm" awk -v n="$name" '
+			/^Icmp:/ { if (!h) { for (i = 2; i <= NF; i++) k[i] = $i; h = 1 }
+				   else for (i = 2; i <= NF; i++) if (k[i] == n) print $i }' \
+			/proc/net/snmp
+		;;
+	esac
+}
+
+# fp_vm_neigh_mac VM IP: the MAC the VM has learned for IP (empty if none).
+fp_vm_neigh_mac() {
+	ip -n "$(fp_ns "$1")" neigh show "$2" dev eth0 2>/dev/null |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Overlay integration test: two hypervisors running fp-dpdk in network
+# namespaces, two tenants with the same IP addresses (topology: lib.sh).
+#
+# For each of (vxlan, IPv4) (vxlan, IPv6) (geneve, IPv4) (geneve, IPv6)
+# underlays, with the vteps reprogrammed through fpctl in between:
+#   - ping a1 -> a2 and b1 -> b2 over IPv4 and IPv6, and the echo requests
+#     arrive at the right VM only (the VMs' ICMP counters);
+#   - the VMs learned the right MACs (answered by fp-dpdk's neigh table);
+#   - a1 aimed at b2's MAC (and b1 at a2's) reaches nobody;
+#   - 10 MiB over TCP a1 -> a2 arrive intact (sha256);
+#   - the underlay carries VXLAN/Geneve with VNI 100 and 200 (tshark);
+#   - fpctl --json show stats: rx == tx + drop + punt on both hypervisors.
+# Then both fp-dpdk stop on SIGTERM and print "rx = tx + drop + punt: ok".
+#
+# TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
+# Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
+# Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run directory,
+# FP_COMBOS="vxlan:4 geneve:6" to run a subset.
+set -uo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+T_START=$SECONDS
+N_PASS=0
+N_FAIL=0
+COMBO_FAIL=0
+TCP_SIZE=$((10 * 1024 * 1024))
+TCP_PORT=5001
+TCP_TIMEOUT=60
+
+ok() {
+	echo "ok - $*"
+	N_PASS=$((N_PASS + 1))
+}
+
+not_ok() {
+	echo "not ok - $*"
+	N_FAIL=$((N_FAIL + 1))
+	COMBO_FAIL=1
+}
+
+# check WHAT CMD...: ok if CMD succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+finish() {
+	echo "# run time $((SECONDS - T_START)) s"
+	echo "$N_PASS passed, $N_FAIL failed"
+	[ "$N_FAIL" -eq 0 ]
+	exit $?
+}
+
+# Diagnostics for a failed combination: what fp-dpdk thinks.
+diag() {
+	local hv
+	for hv in $FP_HVS; do
+		echo "# --- $hv: fpctl show stats / show drops / show ports"
+		{
+			fp_ctl "$hv" show stats
+			fp_ctl "$hv" show drops | grep -v " 0$"
+			fp_ctl "$hv" show ports
+		} 2>&1 | sed 's/^/#   /'
+		echo "# --- $hv: fp-dpdk log (last 20 lines)"
+		tail -n 20 "$(fp_logfile "$hv")" 2>/dev/null | sed 's/^/#   /'
+	done
+}
+
+# ping_to SRC DST_IP FAM RIGHT WRONG: ping from SRC; the echo requests must
+# arrive at RIGHT (its ICMP InEchos grows by at least the replies) and never
+# at WRONG (same IP, other tenant).
+ping_to() {
+	local src=$1 dst=$2 fam=$3 right=$4 wrong=$5 ctr r0 w0 r1 w1 out rc
+	ctr=InEchos
+	[ "$fam" = 6 ] && ctr=Icmp6InEchos
+	r0=$(fp_vm_snmp "$right" $ctr)
+	w0=$(fp_vm_snmp "$wrong" $ctr)
+	out=$(fp_vm_ping "$src" "$dst" 3 2>&1)
+	rc=$?
+	r1=$(fp_vm_snmp "$right" $ctr)
+	w1=$(fp_vm_snmp "$wrong" $ctr)
+	if [ $rc -eq 0 ]; then
+		ok "$TAG: ping $src -> $right ($dst)"
+	else
+		not_ok "$TAG: ping $src -> $right ($dst)"
+		echo "$out" | sed 's/^/#   /'
+	fi
+	if [ $((r1 - r0)) -ge 1 ] && [ $((w1 - w0)) -eq 0 ]; then
+		ok "$TAG: echo requests from $src ($dst) reach $right only"
+	else
+		not_ok "$TAG: echo requests from $src ($dst) reach $right only" \
+			"($right +$((r1 - r0)), $wrong +$((w1 - w0)))"
+	fi
+}
+
+# neigh_is VM IP WANT_VM: VM resolved IP to WANT_VM's MAC.
+neigh_is() {
+	local vm=$1 ip=$2 want=$3 mac
+	mac=$(fp_vm_neigh_mac "$vm" "$ip")
+	if [ "$mac" = "${FP_MAC[$want]}" ]; then
+		ok "$TAG: $vm resolves $ip to $want's MAC ${FP_MAC[$want]}"
+	else
+		not_ok "$TAG: $vm resolves $ip to $want's MAC ${FP_MAC[$want]} (got '${mac}')"
+	fi
+}
+
+# isolated SRC OTHER: SRC aimed at OTHER's MAC (other tenant, same IP) by a
+# static neighbour entry: no reply, and neither OTHER nor SRC's own peer
+# sees an echo request.
+isolated() {
+	local src=$1 other=$2 peer=$3 dst o0 p0 o1 p1 rc
+	dst=${FP_VM_IP4[$other]}
+	ip -n "$(fp_ns "$src")" neigh replace "$dst" lladdr "${FP_MAC[$other]}" dev eth0 \
+		nud permanent
+	o0=$(fp_vm_snmp "$other" InEchos)
+	p0=$(fp_vm_snmp "$peer" InEchos)
+	fp_vm "$src" timeout 8 ping -q -n -c 2 -i 0.2 -W 1 "$dst" >/dev/null 2>&1
+	rc=$?
+	o1=$(fp_vm_snmp "$other" InEchos)
+	p1=$(fp_vm_snmp "$peer" InEchos)
+	ip -n "$(fp_ns "$src")" neigh del "$dst" dev eth0 2>/dev/null
+	if [ $rc -ne 0 ] && [ $((o1 - o0)) -eq 0 ] && [ $((p1 - p0)) -eq 0 ]; then
+		ok "$TAG: $src cannot reach $other (tenant isolation)"
+	else
+		not_ok "$TAG: $src cannot reach $other (tenant isolation)" \
+			"(ping rc $rc, $other +$((o1 - o0)), $peer +$((p1 - p0)))"
+	fi
+}
+
+# tcp_transfer: 10 MiB a1 -> a2 over TCP, sha256 compared.
+tcp_transfer() {
+	local src=$FP_TMP/tcp.in dst=$FP_TMP/tcp.out spid i crc want got t0
+	[ -f "$src" ] || head -c $TCP_SIZE /dev/urandom >"$src"
+	want=$(sha256sum <"$src" | cut -d' ' -f1)
+	rm -f "$dst"
+	fp_vm a2 timeout $TCP_TIMEOUT nc -l "${FP_VM_IP4[a2]}" $TCP_PORT </dev/null >"$dst" 2>/dev/null &
+	spid=$!
+	for ((i = 0; i < 50; i++)); do
+		fp_vm a2 ss -ltnH "sport = :$TCP_PORT" 2>/dev/null | grep -q LISTEN && break
+		sleep 0.1
+	done
+	t0=$SECONDS
+	fp_vm a1 timeout $TCP_TIMEOUT nc -N -w 10 "${FP_VM_IP4[a2]}" $TCP_PORT <"$src" 2>/dev/null
+	crc=$?
+	wait $spid 2>/dev/null
+	got=$(sha256sum <"$dst" 2>/dev/null | cut -d' ' -f1)
+	if [ $crc -eq 0 ] && [ "$got" = "$want" ]; then
+		ok "$TAG: TCP 10 MiB a1 -> a2, sha256 matches ($((SECONDS - t0)) s)"
+	else
+		not_ok "$TAG: TCP 10 MiB a1 -> a2, sha256 matches" \
+			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
+	fi
+}
+
+# underlay_capture ENCAP FAM: tshark on hva's underlay veth while a1 and b1
+# ping; the packets decode as ENCAP with VNI 100 and 200 between the two
+# VTEP addresses of family FAM.  Either direction counts: fp-dpdk's
+# af_packet ports send with PACKET_QDISC_BYPASS, so the sender's own
+# capture misses what it sends and sees only what it receives (the replies).
+underlay_capture() {
+	local encap=$1 fam=$2 pcap=$FP_TMP/ul-$1-$2.pcap err=$FP_TMP/tshark.err tpid i
+	local outer n100 n200 ip=ip
+	rm -f "$pcap" "$err"
+	ip netns exec "$(fp_ns hva)" timeout 30 tshark -i hva-ul -p -q -n \
+		-f "udp port 4789 or udp port 6081" -c 50 -a duration:20 -w "$pcap" 2>"$err" &
+	tpid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q "Capturing on" "$err" 2>/dev/null && break
+		kill -0 $tpid 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.2
+	fp_vm_ping a1 "${FP_VM_IP4[a2]}" 3 >/dev/null 2>&1
+	fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3 >/dev/null 2>&1
+	sleep 0.3
+	kill -INT $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+	[ "$fam" = 6 ] && ip=ipv6
+	outer="$ip.addr == ${FP_HV_VTEP6[hva]} && $ip.addr == ${FP_HV_VTEP6[hvb]}"
+	[ "$fam" = 4 ] && outer="ip.addr == ${FP_HV_VTEP4[hva]} && ip.addr == ${FP_HV_VTEP4[hvb]}"
+	n100=$(tshark -r "$pcap" -n -Y "$outer && $encap.vni == 100 && icmp" 2>/dev/null | wc -l)
+	n200=$(tshark -r "$pcap" -n -Y "$outer && $encap.vni == 200 && icmp" 2>/dev/null | wc -l)
+	if [ "$n100" -ge 1 ]; then
+		ok "$TAG: underlay capture decodes as $encap.vni == 100 over IPv$fam ($n100 packets)"
+	else
+		not_ok "$TAG: underlay capture decodes as $encap.vni == 100 over IPv$fam"
+		sed 's/^/#   tshark: /' "$err"
+		tshark -r "$pcap" -n 2>/dev/null | head -20 | sed 's/^/#   /'
+	fi
+	if [ "$n200" -ge 1 ]; then
+		ok "$TAG: underlay capture decodes as $encap.vni == 200 over IPv$fam ($n200 packets)"
+	else
+		not_ok "$TAG: underlay capture decodes as $encap.vni == 200 over IPv$fam"
+	fi
+}
+
+# stats_balance HV: fpctl --json show stats says rx == tx + drop + punt.
+# Counters are read while the workers run: a burst in flight can make them
+# disagree for a moment, so read up to 5 times.
+stats_balance() {
+	local hv=$1 i json res
+	for ((i = 0; i < 5; i++)); do
+		json=$(fp_ctl "$hv" --json show stats 2>&1)
+		res=$(printf '%s' "$json" | /usr/bin/python3 -c '
+import json, sys
+# {"n_workers":N,"stats":{"rx":..,"tx":..,...},"drops":{"<reason>":..,...},...}
+try:
+    doc = json.load(sys.stdin)
+    s, drops = doc["stats"], doc["drops"]
+    rx, tx, drop, punt = (int(s[k]) for k in ("rx", "tx", "drop", "punt"))
+    reasons = sum(int(v) for v in drops.values())
+except (ValueError, KeyError, TypeError, AttributeError) as e:
+    print("unexpected JSON: %r" % e)
+    sys.exit(2)
+print("rx %d tx %d drop %d punt %d, drop reasons sum %d" % (rx, tx, drop, punt, reasons))
+sys.exit(0 if rx == tx + drop + punt and reasons == drop and rx > 0 else 1)
+' 2>&1)
+		case $? in
+		0)
+			ok "$TAG: $hv fpctl --json show stats: rx == tx + drop + punt ($res)"
+			return 0
+			;;
+		2) break ;;
+		esac
+		sleep 0.3
+	done
+	not_ok "$TAG: $hv fpctl --json show stats: rx == tx + drop + punt ($res)"
+	printf '%s\n' "$json" | head -40 | sed 's/^/#   /'
+}
+
+run_combo() {
+	local encap=$1 fam=$2 first=$3
+	TAG="$encap/IPv$fam"
+	COMBO_FAIL=0
+	echo "# === $encap over an IPv$fam underlay"
+	if [ "$first" = 1 ]; then
+		check "$TAG: program tables with fpctl" fp_program_all "$encap" "$fam"
+	else
+		check "$TAG: reprogram vteps with fpctl (del + add)" fp_reprogram_all "$encap" "$fam"
+	fi
+	for vm in $FP_VMS; do fp_vm_flush "$vm"; done
+	ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+	ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
+	ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
+	ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
+	ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
+	neigh_is a1 "${FP_VM_IP4[a2]}" a2
+	neigh_is a1 "${FP_VM_IP6[a2]}" a2
+	neigh_is b1 "${FP_VM_IP4[b2]}" b2
+	neigh_is b1 "${FP_VM_IP6[b2]}" b2
+	isolated a1 b2 a2
+	isolated b1 a2 b2
+	tcp_transfer
+	underlay_capture "$encap" "$fam"
+	sleep 0.3
+	stats_balance hva
+	stats_balance hvb
+	[ $COMBO_FAIL -eq 0 ] || diag
+}
+
+# --- main
+fp_lib_init
+case $? in
+0) ;;
+1)
+	echo "# skip: $FP_ERR"
+	exit 77
+	;;
+*)
+	echo "not ok - set-up: $FP_ERR"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
+for t in tshark nc ss sha256sum timeout; do
+	command -v $t >/dev/null || { echo "# $t is missing: run scripts/install-deps.sh"; }
+done
+fp_install_traps
+echo "# fp-dpdk $FP_DPDK, fpctl $FP_FPCTL, run directory $FP_TMP"
+
+if ! fp_topo_create; then
+	not_ok "create the namespaces and veth pairs: $FP_ERR"
+	finish
+fi
+ok "create the namespaces and veth pairs"
+if ! fp_start_all; then
+	not_ok "start fp-dpdk on hva and hvb"
+	printf '# %s\n' "$FP_ERR"
+	finish
+fi
+ok "start fp-dpdk on hva and hvb"
+
+first=1
+for combo in ${FP_COMBOS:-vxlan:4 vxlan:6 geneve:4 geneve:6}; do
+	run_combo "${combo%:*}" "${combo#*:}" $first
+	first=0
+done
+
+for hv in $FP_HVS; do
+	log=$(fp_logfile "$hv")
+	fp_stop "$hv"
+	check "$hv: fp-dpdk exits 0 on SIGTERM (got $FP_STOP_RC)" test "$FP_STOP_RC" = 0
+	if sed -n '/final counters/,$p' "$log" | grep -q "rx = tx + drop + punt: ok"; then
+		ok "$hv: final counters say rx = tx + drop + punt: ok"
+	else
+		not_ok "$hv: final counters say rx = tx + drop + punt: ok"
+		tail -n 60 "$log" | sed 's/^/#   /'
+	fi
+	sed -n '/final counters/,$p' "$log" | sed "s/^/# $hv: /"
+done
+finish
