@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-bench: the pipeline in-process, on mbuf bursts built before timing.
+ *
+ *   fp-bench [--scenario encap|decap|all] [--flows N,...] [--vnis N,...]
+ *            [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]
+ *
+ * Scenarios: encap (a VM port sends to a MAC behind a remote vtep) and
+ * decap (the underlay receives VXLAN/Geneve for a local VM port).  Flows
+ * are distinct inner 5-tuples.  VNIs: every VNI has its FDB and flood
+ * entries installed; the traffic uses min(VNIs, 63) of them, because a
+ * VNI's traffic needs a local VM port (one VNI each) and there are 64
+ * ports.  Each run pushes
+ * every prepared packet through fp_pipeline_run_burst() in bursts of 32;
+ * only those calls are timed (rdtsc around each burst), and the packets
+ * are restored (data offset and length; the pipeline only prepends or
+ * strips headers) outside the timed region.  Prints a table and one JSON
+ * line per result with median and min over the runs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "ftable.h"
+#include "pipeline.h"
+#include "pkt/csum.h"
+
+#ifndef FP_GIT_SHA
+#define FP_GIT_SHA "unknown"
+#endif
+#ifndef FP_CFLAGS
+#define FP_CFLAGS "unknown"
+#endif
+
+#define BENCH_SEED 42
+#define BENCH_MAX_VM_PORTS 63U /* port 63 is the underlay */
+#define UNDERLAY_PORT 63
+#define FRAME_LEN 60
+/* At least this many distinct mbufs, like an rx ring's worth. */
+#define BENCH_RING 1024U
+
+struct bench_opts {
+	int encap;	       /* FP_ENCAP_* */
+	int v6;		       /* IPv6 underlay */
+	uint32_t runs;	       /* timed runs, >= 5 */
+	uint64_t min_pkts;     /* packets per run at least */
+	const char *scenarios; /* "encap", "decap" or "all" */
+	char flows[128];       /* comma list */
+	char vnis[128];	       /* comma list */
+};
+
+struct result {
+	double cyc_med; /* cycles/packet, median of runs */
+	double cyc_min; /* cycles/packet, best run */
+	uint64_t pkts;	/* packets per run */
+};
+
+static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
+static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
+static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
+static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
+
+static void
+ip4(struct fp_ip *ip, uint32_t a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[10] = ip->b[11] = 0xff;
+	ip->b[12] = (uint8_t)(a >> 24);
+	ip->b[13] = (uint8_t)(a >> 16);
+	ip->b[14] = (uint8_t)(a >> 8);
+	ip->b[15] = (uint8_t)a;
+}
+
+static void
+ip6(struct fp_ip *ip, uint8_t last)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[0] = 0xfd;
+	ip->b[15] = last;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+vm_mac(uint8_t mac[6], uint32_t vm)
+{
+	memcpy(mac, vm_mac_base, 6);
+	mac[3] = (uint8_t)(vm >> 16);
+	mac[4] = (uint8_t)(0x0a + (vm >> 8));
+	mac[5] = (uint8_t)vm;
+}
+
+/* Inner Ethernet/IPv4/UDP frame of flow i, from VM src to the remote MAC. */
+static void
+inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
+{
+	uint8_t *ip = f + 14, *udp = ip + 20;
+
+	memset(f, 0, FRAME_LEN);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	fp_put16(f + 12, FP_ETH_P_IPV4);
+	ip[0] = 0x45;
+	fp_put16(ip + 2, 28 + 18);
+	ip[8] = 64;
+	ip[9] = FP_IPPROTO_UDP;
+	ip[12] = 10;
+	ip[13] = (uint8_t)(1 + i / 50000);
+	ip[15] = 1;
+	ip[16] = 10;
+	ip[17] = 2;
+	ip[19] = 1;
+	fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
+	fp_put16(udp, (uint16_t)(1024 + i % 50000));
+	fp_put16(udp + 2, 5001);
+	fp_put16(udp + 4, 8 + 18);
+}
+
+struct setup {
+	struct fp_ftables *t;	   /* tables */
+	struct rte_mbuf **pkts;	   /* prepared packets */
+	uint16_t *in_port;	   /* their ingress port */
+	uint16_t *data_off;	   /* to restore */
+	uint16_t *data_len;	   /* to restore */
+	uint32_t n;		   /* packets */
+};
+
+static int
+install(struct fp_ftables *t, uint32_t vnis, uint32_t n_vm_ports, const struct bench_opts *o)
+{
+	struct fp_txn *x = fp_txn_create();
+	char err[256];
+	uint32_t v, failed;
+	int rc;
+
+	if (x == NULL)
+		return -ENOMEM;
+	{
+		struct fp_vtep_key k = { .vtep_id = 1 };
+		struct fp_vtep_val val = { .encap = (uint16_t)o->encap,
+					   .underlay_port = UNDERLAY_PORT };
+
+		if (o->v6) {
+			ip6(&val.local, 1);
+			ip6(&val.remote, 2);
+		} else {
+			ip4(&val.local, 0xac100001);
+			ip4(&val.remote, 0xac100002);
+		}
+		memcpy(val.nh_mac, nh_mac, 6);
+		fp_txn_add(x, FP_TABLE_VTEP, &k, sizeof(k), &val, sizeof(val));
+	}
+	for (v = 0; v < n_vm_ports; v++) {
+		struct fp_port_key k = { .port_id = v };
+		struct fp_port_val val = { .role = FP_PORT_ROLE_VM, .vni = 100 + v, .vrf = 100 + v,
+					   .mtu = 1500, .flags = FP_PORT_F_ANTISPOOF,
+					   .n_addrs = 1 };
+
+		vm_mac(val.mac, v);
+		ip4(&val.addrs[0].ip, 0x0a000000);
+		val.addrs[0].plen = 96 + 8;
+		fp_txn_add(x, FP_TABLE_PORT, &k, sizeof(k), &val, sizeof(val));
+	}
+	for (v = 0; v < vnis; v++) {
+		struct fp_fdb_key fk = { .vni = 100 + v };
+		struct fp_fdb_val fv = { .type = FP_DEST_VTEP, .id = 1 };
+		struct fp_flood_key lk = { .vni = 100 + v };
+		struct fp_flood_val lv = { .n_members = 1 };
+
+		memcpy(fk.mac, remote_mac, 6);
+		fp_txn_add(x, FP_TABLE_FDB, &fk, sizeof(fk), &fv, sizeof(fv));
+		/* Decap target: the local VM of this VNI (or port 0's VNI). */
+		if (v < n_vm_ports) {
+			struct fp_fdb_key lfk = { .vni = 100 + v };
+			struct fp_fdb_val lfv = { .type = FP_DEST_PORT, .id = v };
+
+			vm_mac(lfk.mac, v);
+			fp_txn_add(x, FP_TABLE_FDB, &lfk, sizeof(lfk), &lfv, sizeof(lfv));
+			lv.members[0].type = FP_DEST_PORT;
+			lv.members[0].id = v;
+		} else {
+			lv.members[0].type = FP_DEST_VTEP;
+			lv.members[0].id = 1;
+		}
+		fp_txn_add(x, FP_TABLE_FLOOD, &lk, sizeof(lk), &lv, sizeof(lv));
+	}
+	rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "fp-bench: install failed: %s\n", err);
+	fp_txn_free(x);
+	return rc;
+}
+
+static int
+prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
+	const struct bench_opts *o, const char *name)
+{
+	uint32_t limits[FP_TABLE_MAX] = { 0 }, i, n_vm = RTE_MIN(vnis, BENCH_MAX_VM_PORTS);
+	struct fp_vtep_val rv = { .encap = (uint16_t)o->encap, .underlay_port = UNDERLAY_PORT };
+	struct fp_encap_tmpl rt;
+	struct fp_ip local;
+
+	memset(s, 0, sizeof(*s));
+	limits[FP_TABLE_PORT] = FP_PORT_MAX;
+	limits[FP_TABLE_VTEP] = 64;
+	limits[FP_TABLE_FDB] = 2 * vnis + 64;
+	limits[FP_TABLE_FLOOD] = vnis + 16;
+	limits[FP_TABLE_NEIGH] = 16;
+	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
+	if (s->t == NULL)
+		return -errno;
+	for (i = 0; i < n_vm; i++) {
+		uint8_t mac[6];
+
+		vm_mac(mac, i);
+		fp_ftables_port_config(s->t, i, FP_PORT_ROLE_VM, 1500, mac);
+	}
+	fp_ftables_port_config(s->t, UNDERLAY_PORT, FP_PORT_ROLE_UNDERLAY, 1600, ul_mac);
+	if (o->v6)
+		ip6(&local, 1);
+	else
+		ip4(&local, 0xac100001);
+	fp_ftables_local_vtep_add(s->t, &local);
+	if (install(s->t, vnis, n_vm, o) != 0)
+		return -EINVAL;
+	/* The remote side's template builds the decap input. */
+	if (o->v6) {
+		ip6(&rv.local, 2);
+		ip6(&rv.remote, 1);
+	} else {
+		ip4(&rv.local, 0xac100002);
+		ip4(&rv.remote, 0xac100001);
+	}
+	memcpy(rv.nh_mac, ul_mac, 6);
+	fp_encap_tmpl_init(&rt, &rv, nh_mac, 1600);
+
+	s->n = RTE_MAX(flows, BENCH_RING);
+	s->pkts = calloc(s->n, sizeof(*s->pkts));
+	s->in_port = calloc(s->n, sizeof(*s->in_port));
+	s->data_off = calloc(s->n, sizeof(*s->data_off));
+	s->data_len = calloc(s->n, sizeof(*s->data_len));
+	if (!s->pkts || !s->in_port || !s->data_off || !s->data_len)
+		return -ENOMEM;
+	if (rte_pktmbuf_alloc_bulk(mp, s->pkts, s->n) != 0)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		struct rte_mbuf *m = s->pkts[i];
+		/* Encap: each port's packets arrive in bursts, as from its rx
+		 * queue.  Decap: one underlay port, VNIs mixed in every burst.
+		 */
+		uint32_t flow = i % flows, vm = decap ? i % n_vm : (i / FP_BURST) % n_vm;
+		uint8_t src[6], dst[6];
+		uint8_t *f;
+
+		if (decap) {
+			vm_mac(dst, vm);
+			memcpy(src, remote_mac, 6);
+			f = (uint8_t *)rte_pktmbuf_append(m, rt.len + FRAME_LEN);
+			inner_frame(f + rt.len, flow, src, dst);
+			fp_encap_write(f, &rt, 100 + vm, (uint16_t)(49152 + flow % 16384),
+				       FRAME_LEN);
+			s->in_port[i] = UNDERLAY_PORT;
+		} else {
+			vm_mac(src, vm);
+			memcpy(dst, remote_mac, 6);
+			f = (uint8_t *)rte_pktmbuf_append(m, FRAME_LEN);
+			inner_frame(f, flow, src, dst);
+			s->in_port[i] = (uint16_t)vm;
+		}
+		s->data_off[i] = m->data_off;
+		s->data_len[i] = m->data_len;
+	}
+	return 0;
+}
+
+static void
+release(struct setup *s)
+{
+	uint32_t i;
+
+	if (s->pkts != NULL) {
+		for (i = 0; i < s->n; i++)
+			rte_pktmbuf_free(s->pkts[i]);
+	}
+	free(s->pkts);
+	free(s->in_port);
+	free(s->data_off);
+	free(s->data_len);
+	fp_ftables_free(s->t);
+}
+
+/* One pass over every prepared packet; returns the timed cycles. */
+static uint64_t
+one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64_t *n_pkts)
+{
+	uint64_t cycles = 0;
+	uint32_t i, k;
+
+	for (i = 0; i < s->n;) {
+		uint16_t port = s->in_port[i], n = 0;
+		uint64_t t0;
+
+		/* A burst: up to 32 packets from the same port. */
+		while (i + n < s->n && n < FP_BURST && s->in_port[i + n] == port)
+			n++;
+		for (k = i; k < i + n; k++) {
+			s->pkts[k]->data_off = s->data_off[k];
+			s->pkts[k]->data_len = s->data_len[k];
+			s->pkts[k]->pkt_len = s->data_len[k];
+		}
+		out->n = 0;
+		t0 = rte_rdtsc_precise();
+		fp_pipeline_run_burst(p, port, &s->pkts[i], n, out);
+		cycles += rte_rdtsc_precise() - t0;
+		i += n;
+		*n_pkts += n;
+	}
+	return cycles;
+}
+
+static int
+run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
+	const struct bench_opts *o, struct result *r)
+{
+	static struct fp_pipe_out out;
+	static unsigned int seq;
+	struct fp_pipeline p;
+	struct setup s;
+	double *cyc = calloc(o->runs, sizeof(double));
+	char name[32];
+	uint32_t run, passes;
+	int rc;
+
+	if (cyc == NULL)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "b%u", seq++);
+	rc = prepare(&s, mp, decap, flows, vnis, o, name);
+	if (rc != 0) {
+		fprintf(stderr, "fp-bench: setup failed: %s\n", strerror(-rc));
+		release(&s);
+		free(cyc);
+		return rc;
+	}
+	fp_pipeline_init(&p, s.t, mp);
+	passes = (uint32_t)RTE_MAX(1ULL, (o->min_pkts + s.n - 1) / s.n);
+	{
+		uint64_t warm = 0;
+
+		one_pass(&p, &s, &out, &warm);
+	}
+	if (p.stats.n[FP_STAT_DROP] != 0 || p.stats.n[FP_STAT_TX] != s.n) {
+		fprintf(stderr, "fp-bench: the scenario drops packets (tx %" PRIu64 " drop %" PRIu64
+			") — refusing to time it\n",
+			p.stats.n[FP_STAT_TX], p.stats.n[FP_STAT_DROP]);
+		/* Dropped packets were freed by the pipeline. */
+		abort();
+	}
+	for (run = 0; run < o->runs; run++) {
+		uint64_t cycles = 0, n = 0;
+		uint32_t k;
+
+		for (k = 0; k < passes; k++)
+			cycles += one_pass(&p, &s, &out, &n);
+		cyc[run] = (double)cycles / (double)n;
+		r->pkts = n;
+	}
+	qsort(cyc, o->runs, sizeof(double), cmp_double);
+	r->cyc_med = cyc[o->runs / 2];
+	r->cyc_min = cyc[0];
+	release(&s);
+	free(cyc);
+	return 0;
+}
+
+static void
+cpu_model(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(buf, size, "unknown");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "model name", 10) == 0) {
+			char *p = strchr(line, ':');
+
+			if (p != NULL) {
+				p += 2;
+				p[strcspn(p, "\n")] = '\0';
+				snprintf(buf, size, "%s", p);
+			}
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: fp-bench [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
+		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
+		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
+		"          at least 2000000 packets per run\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "scenario", required_argument, NULL, 's' }, { "flows", required_argument, NULL, 'f' },
+		{ "vnis", required_argument, NULL, 'v' },     { "encap", required_argument, NULL, 'e' },
+		{ "underlay", required_argument, NULL, 'u' }, { "runs", required_argument, NULL, 'r' },
+		{ "pkts", required_argument, NULL, 'p' },     { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench_opts o = { .encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000,
+				.scenarios = "all" };
+	char eal_prefix[64], cpu[128];
+	char *eal_argv[] = { argv[0], "--no-huge", "-m", "2048", "--no-pci", "--no-shconf",
+			     "-l", "0", "--log-level", "*:error", eal_prefix, NULL };
+	struct rte_mempool *mp;
+	int opt, sc;
+
+	snprintf(o.flows, sizeof(o.flows), "1,1000,100000,1000000");
+	snprintf(o.vnis, sizeof(o.vnis), "1,100,10000");
+	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			o.scenarios = optarg;
+			break;
+		case 'f':
+			snprintf(o.flows, sizeof(o.flows), "%s", optarg);
+			break;
+		case 'v':
+			snprintf(o.vnis, sizeof(o.vnis), "%s", optarg);
+			break;
+		case 'e':
+			o.encap = strcmp(optarg, "geneve") == 0 ? FP_ENCAP_GENEVE : FP_ENCAP_VXLAN;
+			break;
+		case 'u':
+			o.v6 = strcmp(optarg, "6") == 0;
+			break;
+		case 'r':
+			o.runs = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			o.min_pkts = strtoull(optarg, NULL, 10);
+			break;
+		default:
+			usage();
+			return opt == 'h' ? 0 : 1;
+		}
+	}
+	if (o.runs < 5) {
+		fprintf(stderr, "fp-bench: --runs must be at least 5\n");
+		return 1;
+	}
+	snprintf(eal_prefix, sizeof(eal_prefix), "--file-prefix=fp_bench_%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
+		fprintf(stderr, "fp-bench: EAL init failed\n");
+		return 1;
+	}
+	cpu_model(cpu, sizeof(cpu));
+	/* 64-byte frames with the largest header in front fit in 256 bytes. */
+	mp = rte_pktmbuf_pool_create("bench", 1100000, 256, 0, 256 + RTE_PKTMBUF_HEADROOM,
+				     (int)rte_socket_id());
+	if (mp == NULL) {
+		fprintf(stderr, "fp-bench: mempool: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	printf("fp-bench: %s, TSC %.3f GHz, %s underlay IPv%d, %u runs, seed %d, git %s\n", cpu,
+	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
+	       o.v6 ? 6 : 4, o.runs, BENCH_SEED, FP_GIT_SHA);
+	printf("%-6s %8s %6s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
+	       "cyc/pkt min", "Mpps med", "Mpps max");
+	for (sc = 0; sc < 2; sc++) {
+		const char *name = sc == 0 ? "encap" : "decap";
+		char fl[128], *fs, *fsave = NULL;
+
+		if (strcmp(o.scenarios, "all") != 0 && strcmp(o.scenarios, name) != 0)
+			continue;
+		snprintf(fl, sizeof(fl), "%s", o.flows);
+		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
+			char vl[128], *vs, *vsave = NULL;
+
+			snprintf(vl, sizeof(vl), "%s", o.vnis);
+			for (vs = strtok_r(vl, ",", &vsave); vs; vs = strtok_r(NULL, ",", &vsave)) {
+				uint32_t flows = (uint32_t)strtoul(fs, NULL, 10);
+				uint32_t vnis = (uint32_t)strtoul(vs, NULL, 10);
+				double hz = (double)rte_get_tsc_hz();
+				struct result r = { 0 };
+
+				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 1000000)
+					continue;
+				if (run_one(mp, sc, flows, vnis, &o, &r) != 0)
+					return 1;
+				printf("%-6s %8u %6u %12.1f %12.1f %10.2f %10.2f\n", name, flows, vnis,
+				       r.cyc_med, r.cyc_min, hz / r.cyc_med / 1e6,
+				       hz / r.cyc_min / 1e6);
+				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
+				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":64,"
+				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
+				       "\"cycles_per_pkt_median\":%.2f,\"cycles_per_pkt_min\":%.2f,"
+				       "\"mpps_median\":%.3f,\"mpps_max\":%.3f,\"tsc_hz\":%.0f,"
+				       "\"seed\":%d,\"git\":\"%s\",\"cc\":\"%s\",\"cflags\":\"%s\","
+				       "\"cpu\":\"%s\"}\n",
+				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
+				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, r.cyc_med, r.cyc_min,
+				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz, BENCH_SEED,
+				       FP_GIT_SHA, __VERSION__, FP_CFLAGS, cpu);
+				fflush(stdout);
+			}
+		}
+	}
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	return 0;
+}
