@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +11,12 @@
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 
 #include <flowplane/ctl.h>
 
 #define TXN_ALIGN 8
+#define RCU_SPINS 256 /* busy checks before yielding the CPU */
 
 const uint16_t fp_table_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
 const uint16_t fp_table_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
@@ -769,6 +772,27 @@ err_nomem:
 	return fail(c, i, -ENOMEM, "out of memory");
 }
 
+/* Wait until every online reader has passed a quiescent state.  Unlike
+ * rte_rcu_qsbr_synchronize() it yields the CPU while it waits, so a
+ * reader sharing this core (a shared host, a test) gets to run.
+ */
+static void
+rcu_wait(struct rte_rcu_qsbr *rcu)
+{
+	uint64_t token;
+	unsigned int spins = 0;
+
+	if (rcu == NULL)
+		return;
+	token = rte_rcu_qsbr_start(rcu);
+	while (!rte_rcu_qsbr_check(rcu, token, false)) {
+		if (++spins < RCU_SPINS)
+			rte_pause();
+		else
+			sched_yield();
+	}
+}
+
 static void
 retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
 {
@@ -780,8 +804,7 @@ retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
 
 		if (v == NULL) {
 			/* Cannot defer: wait for the readers now. */
-			if (c->t->rcu != NULL)
-				rte_rcu_qsbr_synchronize(c->t->rcu, RTE_QSBR_THRID_INVALID);
+			rcu_wait(c->t->rcu);
 			if (h != NULL)
 				rte_hash_free_key_with_position(h, pos);
 			rte_free(ptr);
@@ -912,8 +935,8 @@ release(struct commit *c)
 	struct retire_list *l = &c->ret;
 	uint32_t i;
 
-	if (l->n && c->t->rcu != NULL)
-		rte_rcu_qsbr_synchronize(c->t->rcu, RTE_QSBR_THRID_INVALID);
+	if (l->n)
+		rcu_wait(c->t->rcu);
 	for (i = 0; i < l->n; i++) {
 		if (l->v[i].h != NULL)
 			rte_hash_free_key_with_position(l->v[i].h, l->v[i].pos);

@@ -17,7 +17,7 @@
  * entirely or not at all; then it applies sets in table order (port, vtep,
  * neigh, flood, fdb) and deletes in reverse order (make before break),
  * bumps the generation, waits for every online reader to pass a quiescent
- * state (rte_rcu_qsbr_synchronize) and frees what was replaced.
+ * state (yielding the CPU while it waits) and frees what was replaced.
  *
  * Ports are declared by the config (fp_ftables_port_config()); only VM
  * ports' entries may be set or deleted by the control socket.  Underlay

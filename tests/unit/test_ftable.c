@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -461,6 +462,18 @@ test_ftable_rcu_reader_race(void **state)
 	r.t = fp_ftables_create(name, limits, 0, r.rcu);
 	assert_non_null(r.t);
 	assert_int_equal(pthread_create(&th, NULL, reader, &r), 0);
+	{
+		/* EAL pinned this thread to lcore 0's CPU and the reader
+		 * inherited it; let it run anywhere, like a worker lcore.
+		 */
+		cpu_set_t all;
+		long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		CPU_ZERO(&all);
+		for (i = 0; i < n; i++)
+			CPU_SET(i, &all);
+		pthread_setaffinity_np(th, sizeof(all), &all);
+	}
 	while (!r.started)
 		usleep(100);
 	/* At least 2000 rounds, and until the reader has really raced (it
