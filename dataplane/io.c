@@ -66,6 +66,10 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 			return -ENODEV;
 		}
 	}
+	/* Known from here on, so fp_io_ports_stop() closes it whatever
+	 * fails next (a device holds mbufs of the mempool).
+	 */
+	io->dpdk_port = pid;
 	rc = rte_eth_dev_info_get(pid, &info);
 	if (rc != 0)
 		goto err;
@@ -106,7 +110,16 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 	if (pc->has_mac) {
 		memcpy(mac.addr_bytes, pc->mac, 6);
 		rc = rte_eth_dev_default_mac_addr_set(pid, &mac);
-		if (rc != 0) {
+		if (rc == -ENOTSUP) {
+			/* The port is promiscuous and the pipeline compares
+			 * and writes MACs itself: the configured MAC works in
+			 * software.
+			 */
+			IO_LOG(WARNING,
+			       "port %u (%s): the device cannot change its MAC; using "
+			       RTE_ETHER_ADDR_PRT_FMT " in software", id, pc->name,
+			       RTE_ETHER_ADDR_BYTES(&mac));
+		} else if (rc != 0) {
 			IO_LOG(ERR, "port %u (%s): cannot set MAC " RTE_ETHER_ADDR_PRT_FMT ": %s", id,
 			       pc->name, RTE_ETHER_ADDR_BYTES(&mac), strerror(-rc));
 			return rc;
@@ -122,10 +135,10 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 	if (rc != 0 && rc != -ENOTSUP)
 		IO_LOG(WARNING, "port %u (%s): promiscuous mode: %s", id, pc->name,
 		       strerror(-rc));
-	rc = rte_eth_macaddr_get(pid, &mac);
-	if (rc != 0)
+	if (pc->has_mac)
+		memcpy(mac.addr_bytes, pc->mac, 6);
+	else if ((rc = rte_eth_macaddr_get(pid, &mac)) != 0)
 		goto err;
-	io->dpdk_port = pid;
 	io->role = pc->role;
 	io->mtu = pc->mtu;
 	memcpy(io->mac, mac.addr_bytes, 6);
