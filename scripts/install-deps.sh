@@ -3,7 +3,8 @@
 # Idempotent: installs only what is missing, and runs apt-get update only
 # then.  Needs root.  Prints nothing when everything is already there.
 #
-#   build:       meson ninja-build pkg-config gcc clang llvm libdpdk-dev dpdk
+#   build:       meson ninja-build pkg-config gcc clang llvm clang-format
+#                libdpdk-dev dpdk
 #                libconfig-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev
 #                bpftool (or linux-tools on releases without it)
 #                libjansson-dev libevent-dev libcurl4-openssl-dev
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 packages=(
-	meson ninja-build pkg-config gcc clang llvm
+	meson ninja-build pkg-config gcc clang llvm clang-format
 	libdpdk-dev dpdk libconfig-dev libcmocka-dev
 	libbpf-dev libelf-dev zlib1g-dev
 	libjansson-dev libevent-dev libcurl4-openssl-dev
