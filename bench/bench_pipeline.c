@@ -134,11 +134,11 @@ inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
 }
 
 struct setup {
-	struct fp_ftables *t;		 /* tables */
-	uint8_t *frames;		 /* n frames of frame_len bytes */
-	uint16_t *in_port;		 /* each frame's ingress port */
-	uint32_t n;			 /* frames (>= flows, >= BENCH_RING) */
-	uint32_t frame_len;		 /* bytes per frame */
+	struct fp_ftables *t;		   /* tables */
+	uint8_t *frames;		   /* n frames of frame_len bytes */
+	uint16_t *in_port;		   /* each frame's ingress port */
+	uint32_t n;			   /* frames (>= flows, >= BENCH_RING) */
+	uint32_t frame_len;		   /* bytes per frame */
 	struct rte_mbuf *ring[BENCH_RING]; /* the "rx ring" */
 };
 
@@ -169,8 +169,11 @@ install(struct fp_ftables *t, uint32_t vnis, uint32_t n_vm_ports, const struct b
 	}
 	for (v = 0; v < n_vm_ports; v++) {
 		struct fp_port_key k = { .port_id = v };
-		struct fp_port_val val = { .role = FP_PORT_ROLE_VM, .vni = 100 + v, .vrf = 100 + v,
-					   .mtu = 1500, .flags = FP_PORT_F_ANTISPOOF,
+		struct fp_port_val val = { .role = FP_PORT_ROLE_VM,
+					   .vni = 100 + v,
+					   .vrf = 100 + v,
+					   .mtu = 1500,
+					   .flags = FP_PORT_F_ANTISPOOF,
 					   .n_addrs = 1 };
 
 		vm_mac(val.mac, v);
@@ -323,8 +326,8 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 			m->data_off = RTE_PKTMBUF_HEADROOM;
 			m->data_len = (uint16_t)s->frame_len;
 			m->pkt_len = s->frame_len;
-			memcpy(rte_pktmbuf_mtod(m, void *), s->frames + (size_t)(i + k) * s->frame_len,
-			       s->frame_len);
+			memcpy(rte_pktmbuf_mtod(m, void *),
+			       s->frames + (size_t)(i + k) * s->frame_len, s->frame_len);
 		}
 		out->n = 0;
 		t0 = rte_rdtsc_precise();
@@ -368,7 +371,8 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		one_pass(&p, &s, &out, &warm);
 	}
 	if (p.stats.n[FP_STAT_DROP] != 0 || p.stats.n[FP_STAT_TX] != s.n) {
-		fprintf(stderr, "fp-bench: the scenario drops packets (tx %" PRIu64 " drop %" PRIu64
+		fprintf(stderr,
+			"fp-bench: the scenario drops packets (tx %" PRIu64 " drop %" PRIu64
 			") — refusing to time it\n",
 			p.stats.n[FP_STAT_TX], p.stats.n[FP_STAT_DROP]);
 		/* Dropped packets were freed by the pipeline. */
@@ -429,17 +433,23 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "scenario", required_argument, NULL, 's' }, { "flows", required_argument, NULL, 'f' },
-		{ "vnis", required_argument, NULL, 'v' },     { "encap", required_argument, NULL, 'e' },
-		{ "underlay", required_argument, NULL, 'u' }, { "runs", required_argument, NULL, 'r' },
-		{ "pkts", required_argument, NULL, 'p' },     { "help", no_argument, NULL, 'h' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "flows", required_argument, NULL, 'f' },
+		{ "vnis", required_argument, NULL, 'v' },
+		{ "encap", required_argument, NULL, 'e' },
+		{ "underlay", required_argument, NULL, 'u' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "pkts", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench_opts o = { .encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000,
-				.scenarios = "all" };
+	struct bench_opts o = {
+		.encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000, .scenarios = "all"
+	};
 	char eal_prefix[64], cpu[128];
-	char *eal_argv[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-			     "-l", "0", "--log-level", "*:error", eal_prefix, NULL };
+	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "512",
+			     "--no-pci",    "--no-shconf", "-l",       "0",
+			     "--log-level", "*:error",	   eal_prefix, NULL };
 	struct rte_mempool *mp;
 	int opt, sc;
 
@@ -491,8 +501,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("fp-bench: %s, TSC %.3f GHz, %s underlay IPv%d, %u runs, seed %d, git %s\n", cpu,
-	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
-	       o.v6 ? 6 : 4, o.runs, BENCH_SEED, FP_GIT_SHA);
+	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4,
+	       o.runs, BENCH_SEED, FP_GIT_SHA);
 	printf("%-6s %8s %6s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "Mpps med", "Mpps max");
 	for (sc = 0; sc < 2; sc++) {
@@ -516,8 +526,8 @@ main(int argc, char **argv)
 					continue;
 				if (run_one(mp, sc, flows, vnis, &o, &r) != 0)
 					return 1;
-				printf("%-6s %8u %6u %12.1f %12.1f %10.2f %10.2f\n", name, flows, vnis,
-				       r.cyc_med, r.cyc_min, hz / r.cyc_med / 1e6,
+				printf("%-6s %8u %6u %12.1f %12.1f %10.2f %10.2f\n", name, flows,
+				       vnis, r.cyc_med, r.cyc_min, hz / r.cyc_med / 1e6,
 				       hz / r.cyc_min / 1e6);
 				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
 				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":64,"
@@ -527,9 +537,9 @@ main(int argc, char **argv)
 				       "\"seed\":%d,\"git\":\"%s\",\"cc\":\"%s\",\"cflags\":\"%s\","
 				       "\"cpu\":\"%s\"}\n",
 				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
-				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, r.cyc_med, r.cyc_min,
-				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz, BENCH_SEED,
-				       FP_GIT_SHA, __VERSION__, FP_CFLAGS, cpu);
+				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, r.cyc_med,
+				       r.cyc_min, hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz,
+				       BENCH_SEED, FP_GIT_SHA, __VERSION__, FP_CFLAGS, cpu);
 				fflush(stdout);
 			}
 		}

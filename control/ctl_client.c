@@ -48,15 +48,15 @@ union any_val {
 };
 
 struct fp_ctl_client {
-	int fd;			  /* connected socket */
-	uint32_t seq;		  /* number of the last request sent */
-	int in_txn;		  /* a BEGIN succeeded, no COMMIT/ABORT since */
-	int broken;		  /* the stream is out of step: refuse calls */
-	uint8_t *out;		  /* requests not sent yet */
-	size_t out_len;		  /* bytes in out */
-	size_t out_cap;		  /* bytes allocated for out */
-	uint8_t *in;		  /* payload of the last frame received */
-	size_t in_cap;		  /* bytes allocated for in */
+	int fd;			   /* connected socket */
+	uint32_t seq;		   /* number of the last request sent */
+	int in_txn;		   /* a BEGIN succeeded, no COMMIT/ABORT since */
+	int broken;		   /* the stream is out of step: refuse calls */
+	uint8_t *out;		   /* requests not sent yet */
+	size_t out_len;		   /* bytes in out */
+	size_t out_cap;		   /* bytes allocated for out */
+	uint8_t *in;		   /* payload of the last frame received */
+	size_t in_cap;		   /* bytes allocated for in */
 	char msg[FP_CTL_MSG_SIZE]; /* message of the last REPLY */
 };
 
@@ -157,8 +157,8 @@ flush(struct fp_ctl_client *c)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
-										 : -errno);
+			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT :
+										   -errno);
 		}
 		off += (size_t)n;
 	}
@@ -221,8 +221,8 @@ read_exact(struct fp_ctl_client *c, void *buf, size_t size)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
-										 : -errno);
+			return broken(c, errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT :
+										   -errno);
 		}
 		if (n == 0)
 			return broken(c, -ECONNRESET);
@@ -487,8 +487,7 @@ fp_ctl_client_stats(struct fp_ctl_client *c)
 		goto err;
 	}
 	memcpy(&sh, p, sizeof(sh));
-	if (sh.n_workers > h.len || sh.n_ports > h.len || sh.n_stat > h.len ||
-	    sh.n_drop > h.len) {
+	if (sh.n_workers > h.len || sh.n_ports > h.len || sh.n_stat > h.len || sh.n_drop > h.len) {
 		rc = broken(c, -EPROTO);
 		goto err;
 	}

@@ -54,10 +54,10 @@ int fp_ctl_client_name_find(const char *const names[], int n, const char *name);
 
 /* STATS_REPLY, parsed: one allocation, freed with fp_ctl_client_stats_free(). */
 struct fp_ctl_client_stats {
-	uint32_t n_workers;			/* valid entries in workers */
-	uint32_t n_ports;			/* valid entries in ports */
-	struct fp_ctl_worker_stats *workers;	/* per worker lcore */
-	struct fp_ctl_port_stats *ports;	/* per logical port */
+	uint32_t n_workers;		     /* valid entries in workers */
+	uint32_t n_ports;		     /* valid entries in ports */
+	struct fp_ctl_worker_stats *workers; /* per worker lcore */
+	struct fp_ctl_port_stats *ports;     /* per logical port */
 };
 
 struct fp_ctl_client;
@@ -112,8 +112,7 @@ int fp_ctl_client_begin(struct fp_ctl_client *c);
  * @return 0, -EINVAL (bad table), -EPROTO (no transaction open), -EPIPE,
  *	   -ECONNRESET, -ENOMEM
  */
-int fp_ctl_client_set(struct fp_ctl_client *c, uint16_t table, const void *key,
-		      const void *val);
+int fp_ctl_client_set(struct fp_ctl_client *c, uint16_t table, const void *key, const void *val);
 
 /**
  * DEL an entry; like fp_ctl_client_set().
@@ -179,8 +178,7 @@ void fp_ctl_client_stats_free(struct fp_ctl_client_stats *st);
  * @return 0, -EMSGSIZE (len > FP_CTL_MAX_PAYLOAD), -EPIPE, -ECONNRESET,
  *	   -ENOMEM
  */
-int fp_ctl_client_send(struct fp_ctl_client *c, uint16_t type, const void *payload,
-		       uint32_t len);
+int fp_ctl_client_send(struct fp_ctl_client *c, uint16_t type, const void *payload, uint32_t len);
 
 /**
  * Receive one raw frame (tests, diagnostics).

@@ -43,22 +43,22 @@ struct fpctl_opts {
 
 /* One change built from the command line. */
 struct fpctl_change {
-	uint16_t table;		 /* FP_TABLE_* */
-	int del;		 /* delete, not set */
+	uint16_t table; /* FP_TABLE_* */
+	int del;	/* delete, not set */
 	union {
 		struct fp_port_key port;   /* FP_TABLE_PORT */
 		struct fp_vtep_key vtep;   /* FP_TABLE_VTEP */
 		struct fp_fdb_key fdb;	   /* FP_TABLE_FDB */
 		struct fp_flood_key flood; /* FP_TABLE_FLOOD */
 		struct fp_neigh_key neigh; /* FP_TABLE_NEIGH */
-	} key;			 /* the entry's key, pads zero */
+	} key;				   /* the entry's key, pads zero */
 	union {
 		struct fp_port_val port;   /* FP_TABLE_PORT */
 		struct fp_vtep_val vtep;   /* FP_TABLE_VTEP */
 		struct fp_fdb_val fdb;	   /* FP_TABLE_FDB */
 		struct fp_flood_val flood; /* FP_TABLE_FLOOD */
 		struct fp_neigh_val neigh; /* FP_TABLE_NEIGH */
-	} val;			 /* the value for a set, pads zero */
+	} val;				   /* the value for a set, pads zero */
 };
 
 static void
@@ -66,8 +66,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fpctl [-s SOCKET] [--json] COMMAND\n"
-		"  -s, --socket PATH   control socket (default $FP_CTL_SOCKET, else "
-		FPCTL_DEFAULT_SOCKET ")\n"
+		"  -s, --socket PATH   control socket (default $FP_CTL_SOCKET, else " FPCTL_DEFAULT_SOCKET
+		")\n"
 		"      --json          machine-readable output (show, dump)\n"
 		"  -h, --help          this text\n"
 		"commands:\n"
@@ -84,8 +84,7 @@ usage(FILE *f)
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
 }
 
-static int __attribute__((format(printf, 1, 2)))
-bad(const char *fmt, ...)
+static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -433,7 +432,7 @@ static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
 	static const int n_words[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = 1, [FP_TABLE_VTEP] = 1, [FP_TABLE_FDB] = 2,
+		[FP_TABLE_PORT] = 1,  [FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
 		[FP_TABLE_FLOOD] = 1, [FP_TABLE_NEIGH] = 2,
 	};
 	const char *table = fp_ctl_client_table_names[ch->table];
@@ -555,7 +554,7 @@ json_str(const char *s)
 }
 
 struct dump_ctx {
-	int json; /* --json */
+	int json;   /* --json */
 	uint32_t n; /* entries printed */
 };
 
@@ -585,9 +584,8 @@ print_port(const struct fp_port_key *k, const struct fp_port_val *v, int json)
 		printf("]}");
 		return;
 	}
-	printf("port %u role %s vni %u vrf %u mac %s mtu %u antispoof %s", k->port_id, role,
-	       v->vni, v->vrf, fmt_mac(v->mac, mac), v->mtu,
-	       v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
+	printf("port %u role %s vni %u vrf %u mac %s mtu %u antispoof %s", k->port_id, role, v->vni,
+	       v->vrf, fmt_mac(v->mac, mac), v->mtu, v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
 	if (v->flags & ~FP_PORT_F_ANTISPOOF)
 		printf(" flags 0x%x", v->flags);
 	for (i = 0; i < n; i++) {
@@ -887,9 +885,8 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 	else
 		printf("%-3s %-16s %-9s %-5s %-17s %-5s %-4s %12s %12s %12s %12s %12s %12s %12s "
 		       "%12s\n",
-		       "id", "name", "role", "dpdk", "mac", "mtu", "link", "rx", "tx",
-		       "tx_dropped", "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors",
-		       "hw_oerrors");
+		       "id", "name", "role", "dpdk", "mac", "mtu", "link", "rx", "tx", "tx_dropped",
+		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct fp_ctl_port_stats *p = &st->ports[i];
 		const char *role = name_of(fp_ctl_client_role_names, FP_PORT_ROLE_MAX, p->role, nb);
@@ -1015,8 +1012,7 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 }
 
 static int
-run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
-    const struct fpctl_change *ch)
+run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table, const struct fpctl_change *ch)
 {
 	struct fp_ctl_client_stats *st = NULL;
 	struct fp_ctl_client *c;

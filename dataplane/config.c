@@ -22,13 +22,13 @@
 
 #include <libconfig.h>
 
-#define FP_CFG_FILE_MAX (1024 * 1024)		/* largest config file, bytes */
-#define FP_CFG_KEY_SIZE 128			/* "workers[15].queues[63].queue" */
-#define FP_CFG_BIGINT_MAX 16			/* out-of-range literals remembered */
-#define FP_CFG_RXQ_MAX 16			/* rx queues per port */
-#define FP_CFG_LCORE_MAX 1023			/* largest EAL lcore id */
-#define FP_CFG_TABLE_MIN 16			/* smallest table */
-#define FP_CFG_TABLE_MAX (16 * 1024 * 1024)	/* largest table */
+#define FP_CFG_FILE_MAX (1024 * 1024)	    /* largest config file, bytes */
+#define FP_CFG_KEY_SIZE 128		    /* "workers[15].queues[63].queue" */
+#define FP_CFG_BIGINT_MAX 16		    /* out-of-range literals remembered */
+#define FP_CFG_RXQ_MAX 16		    /* rx queues per port */
+#define FP_CFG_LCORE_MAX 1023		    /* largest EAL lcore id */
+#define FP_CFG_TABLE_MIN 16		    /* smallest table */
+#define FP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
 #define FP_CFG_SOCKET_SIZE sizeof(((struct fp_config *)0)->ctl_socket)
 
 /* Defaults; doc/config.md lists the same values. */
@@ -66,39 +66,38 @@ static const char *const idle_names[FP_IDLE_MAX] = { FP_FOREACH_IDLE_MODE(IDLE_N
 
 /* An integer literal that libconfig 1.5 would truncate to 32 bits. */
 struct bigint {
-	unsigned int line;		/* line of the literal */
-	char name[FP_CFG_KEY_SIZE];	/* setting name just before it */
-	int64_t value;			/* its value, clamped to int64 */
-	bool used;			/* matched to a setting */
+	unsigned int line;	    /* line of the literal */
+	char name[FP_CFG_KEY_SIZE]; /* setting name just before it */
+	int64_t value;		    /* its value, clamped to int64 */
+	bool used;		    /* matched to a setting */
 };
 
 /* One integer key of a group, written into a struct at offset. */
 struct int_field {
-	const char *name;	/* key */
-	int64_t min;		/* smallest value */
-	int64_t max;		/* largest value */
-	size_t offset;		/* offsetof() the destination */
-	size_t size;		/* sizeof() the destination: 2 or 4 */
-	bool pow2;		/* value must be a power of two */
+	const char *name; /* key */
+	int64_t min;	  /* smallest value */
+	int64_t max;	  /* largest value */
+	size_t offset;	  /* offsetof() the destination */
+	size_t size;	  /* sizeof() the destination: 2 or 4 */
+	bool pow2;	  /* value must be a power of two */
 };
 
-#define FP_CFG_INT_FIELD(key, lo, hi, type, member, p2)                        \
-	{                                                                      \
-		.name = (key), .min = (lo), .max = (hi),                       \
-		.offset = offsetof(type, member),                              \
-		.size = sizeof(((type *)0)->member), .pow2 = (p2),             \
+#define FP_CFG_INT_FIELD(key, lo, hi, type, member, p2)                                    \
+	{                                                                                  \
+		.name = (key), .min = (lo), .max = (hi), .offset = offsetof(type, member), \
+		.size = sizeof(((type *)0)->member), .pow2 = (p2),                         \
 	}
 
 /* State of one fp_config_load() call. */
 struct loader {
-	const char *path;					/* file being loaded */
-	char *err;						/* error text, or NULL */
-	unsigned int errsz;					/* size of err */
-	struct fp_config *cfg;					/* being filled */
-	struct bigint bigints[FP_CFG_BIGINT_MAX];		/* found by prescan() */
-	unsigned int n_bigints;					/* entries in bigints */
-	int16_t owner_worker[FP_PORT_MAX][FP_CFG_RXQ_MAX];	/* worker polling it, -1 */
-	int16_t owner_entry[FP_PORT_MAX][FP_CFG_RXQ_MAX];	/* its queues[] index */
+	const char *path;				   /* file being loaded */
+	char *err;					   /* error text, or NULL */
+	unsigned int errsz;				   /* size of err */
+	struct fp_config *cfg;				   /* being filled */
+	struct bigint bigints[FP_CFG_BIGINT_MAX];	   /* found by prescan() */
+	unsigned int n_bigints;				   /* entries in bigints */
+	int16_t owner_worker[FP_PORT_MAX][FP_CFG_RXQ_MAX]; /* worker polling it, -1 */
+	int16_t owner_entry[FP_PORT_MAX][FP_CFG_RXQ_MAX];  /* its queues[] index */
 };
 
 static const struct int_field port_ints[] = {
@@ -172,8 +171,7 @@ setting_path(const config_setting_t *s, char *buf, size_t size)
 	setting_path(parent, buf, size);
 	len = strlen(buf);
 	if (config_setting_name(s) != NULL)
-		snprintf(buf + len, size - len, "%s%s", len ? "." : "",
-			 config_setting_name(s));
+		snprintf(buf + len, size - len, "%s%s", len ? "." : "", config_setting_name(s));
 	else
 		snprintf(buf + len, size - len, "[%d]", config_setting_index(s));
 }
@@ -667,7 +665,8 @@ port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
 		char end;
 
 		if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-			   &end) != 6 || strlen(v) != 17)
+			   &end) != 6 ||
+		    strlen(v) != 17)
 			return fail(ld, s, NULL, "\"%s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
 				    v);
 		if ((b[0] & 1) || (b[0] | b[1] | b[2] | b[3] | b[4] | b[5]) == 0)
@@ -745,7 +744,8 @@ queue_load(struct loader *ld, const config_setting_t *grp, uint32_t widx, uint32
 			    "%" PRId64 " out of range 0..%u (port \"%s\" has rx_queues = %u)", v,
 			    p->n_rxq - 1u, p->name, p->n_rxq);
 	if (ld->owner_worker[idx][v] >= 0)
-		return fail(ld, grp, NULL, "port \"%s\" queue %" PRId64
+		return fail(ld, grp, NULL,
+			    "port \"%s\" queue %" PRId64
 			    " is already polled by workers[%d].queues[%d]",
 			    p->name, v, ld->owner_worker[idx][v], ld->owner_entry[idx][v]);
 	ld->owner_worker[idx][v] = (int16_t)widx;
@@ -939,8 +939,8 @@ static int
 root_load(struct loader *ld, const config_setting_t *root)
 {
 	static const char *const keys[] = {
-		"host", "vtep", "eal", "ports", "workers", "mempool",
-		"tables", "idle", "tx", "stats", "control", NULL,
+		"host",	  "vtep", "eal", "ports", "workers", "mempool",
+		"tables", "idle", "tx",	 "stats", "control", NULL,
 	};
 	unsigned int i;
 	int rc;
@@ -984,9 +984,9 @@ root_load(struct loader *ld, const config_setting_t *root)
 	/* Every out-of-range literal must have been seen by int_get(). */
 	for (i = 0; i < ld->n_bigints; i++)
 		if (!ld->bigints[i].used)
-			return fail_line(ld, ld->bigints[i].line, "%s: integer %" PRId64
-					 " does not fit in 32 bits", ld->bigints[i].name,
-					 ld->bigints[i].value);
+			return fail_line(ld, ld->bigints[i].line,
+					 "%s: integer %" PRId64 " does not fit in 32 bits",
+					 ld->bigints[i].name, ld->bigints[i].value);
 	return 0;
 }
 

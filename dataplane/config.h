@@ -14,15 +14,15 @@
 
 #include <flowplane/tables.h>
 
-#define FP_CFG_LOCAL_VTEP_MAX 4	  /* local VTEP addresses */
-#define FP_CFG_EAL_ARGS_MAX 32	  /* EAL arguments */
-#define FP_CFG_STR_MAX 256	  /* devargs, EAL argument, path */
-#define FP_CFG_WORKER_MAX 16	  /* worker lcores */
+#define FP_CFG_LOCAL_VTEP_MAX 4	   /* local VTEP addresses */
+#define FP_CFG_EAL_ARGS_MAX 32	   /* EAL arguments */
+#define FP_CFG_STR_MAX 256	   /* devargs, EAL argument, path */
+#define FP_CFG_WORKER_MAX 16	   /* worker lcores */
 #define FP_CFG_WORKER_QUEUE_MAX 64 /* (port, queue) pairs per worker */
-#define FP_CFG_ERR_SIZE 512	  /* fp_config_load() error text */
+#define FP_CFG_ERR_SIZE 512	   /* fp_config_load() error text */
 
-#define FP_FOREACH_IDLE_MODE(_)                                                \
-	_(BUSY, "busy")                                                        \
+#define FP_FOREACH_IDLE_MODE(_) \
+	_(BUSY, "busy")         \
 	_(ADAPTIVE, "adaptive")
 
 #define FP_IDLE_ENUM(id, name) FP_IDLE_##id,
@@ -30,16 +30,16 @@ enum fp_idle_mode { FP_FOREACH_IDLE_MODE(FP_IDLE_ENUM) FP_IDLE_MAX };
 #undef FP_IDLE_ENUM
 
 struct fp_config_port {
-	char name[FP_NAME_SIZE];	 /* unique; used by workers[].queues */
-	char devargs[FP_CFG_STR_MAX];	 /* DPDK devargs: PCI address or vdev */
-	uint16_t role;			 /* FP_PORT_ROLE_VM or _UNDERLAY */
-	uint16_t mtu;			 /* L3 MTU, 68..9600, default 1500 */
-	uint16_t n_rxq;			 /* rx queues, 1..16, default 1 */
-	uint16_t rx_desc;		 /* rx ring size, 64..16384, default 1024 */
-	uint16_t tx_desc;		 /* tx ring size, 64..16384, default 1024 */
-	uint8_t mac[6];			 /* MAC to set on the device (has_mac) */
-	uint8_t has_mac;		 /* mac given: set it at start */
-	uint8_t pad;			 /* zero */
+	char name[FP_NAME_SIZE];      /* unique; used by workers[].queues */
+	char devargs[FP_CFG_STR_MAX]; /* DPDK devargs: PCI address or vdev */
+	uint16_t role;		      /* FP_PORT_ROLE_VM or _UNDERLAY */
+	uint16_t mtu;		      /* L3 MTU, 68..9600, default 1500 */
+	uint16_t n_rxq;		      /* rx queues, 1..16, default 1 */
+	uint16_t rx_desc;	      /* rx ring size, 64..16384, default 1024 */
+	uint16_t tx_desc;	      /* tx ring size, 64..16384, default 1024 */
+	uint8_t mac[6];		      /* MAC to set on the device (has_mac) */
+	uint8_t has_mac;	      /* mac given: set it at start */
+	uint8_t pad;		      /* zero */
 };
 
 struct fp_config_queue {
@@ -48,32 +48,32 @@ struct fp_config_queue {
 };
 
 struct fp_config_worker {
-	uint32_t lcore;				       /* EAL lcore id */
-	uint32_t n_queues;			       /* entries in queues */
+	uint32_t lcore;						/* EAL lcore id */
+	uint32_t n_queues;					/* entries in queues */
 	struct fp_config_queue queues[FP_CFG_WORKER_QUEUE_MAX]; /* polled */
 };
 
 struct fp_config {
-	char path[FP_CFG_STR_MAX];		   /* file it came from */
-	char host[FP_NAME_SIZE];		   /* host name, required */
-	struct fp_ip local_vteps[FP_CFG_LOCAL_VTEP_MAX]; /* our VTEP addresses */
-	uint32_t n_local_vteps;			   /* at least one */
+	char path[FP_CFG_STR_MAX];			    /* file it came from */
+	char host[FP_NAME_SIZE];			    /* host name, required */
+	struct fp_ip local_vteps[FP_CFG_LOCAL_VTEP_MAX];    /* our VTEP addresses */
+	uint32_t n_local_vteps;				    /* at least one */
 	char eal_args[FP_CFG_EAL_ARGS_MAX][FP_CFG_STR_MAX]; /* argv[1..] for EAL */
-	uint32_t n_eal_args;			   /* entries in eal_args */
-	struct fp_config_port ports[FP_PORT_MAX];  /* logical port id = index */
-	uint32_t n_ports;			   /* at least one */
+	uint32_t n_eal_args;				    /* entries in eal_args */
+	struct fp_config_port ports[FP_PORT_MAX];	    /* logical port id = index */
+	uint32_t n_ports;				    /* at least one */
 	struct fp_config_worker workers[FP_CFG_WORKER_MAX]; /* worker lcores */
-	uint32_t n_workers;			   /* at least one */
-	uint32_t mbufs;				   /* mempool size, default 16383 */
-	uint32_t mbuf_cache;			   /* per-lcore cache, default 256 */
-	uint32_t mbuf_data_size;		   /* default 2048 + headroom */
-	uint32_t table_size[FP_TABLE_MAX];	   /* limits; port is fixed */
-	uint32_t idle_mode;			   /* FP_IDLE_*, default adaptive */
-	uint32_t idle_empty_polls;		   /* empty polls before sleeping */
-	uint32_t idle_max_sleep_us;		   /* longest sleep, 1..100000 */
-	uint32_t tx_drain_us;			   /* tx buffer flush timer */
-	uint32_t stats_interval_s;		   /* log counters every N s; 0 off */
-	char ctl_socket[108];			   /* control socket path */
+	uint32_t n_workers;				    /* at least one */
+	uint32_t mbufs;					    /* mempool size, default 16383 */
+	uint32_t mbuf_cache;				    /* per-lcore cache, default 256 */
+	uint32_t mbuf_data_size;			    /* default 2048 + headroom */
+	uint32_t table_size[FP_TABLE_MAX];		    /* limits; port is fixed */
+	uint32_t idle_mode;				    /* FP_IDLE_*, default adaptive */
+	uint32_t idle_empty_polls;			    /* empty polls before sleeping */
+	uint32_t idle_max_sleep_us;			    /* longest sleep, 1..100000 */
+	uint32_t tx_drain_us;				    /* tx buffer flush timer */
+	uint32_t stats_interval_s;			    /* log counters every N s; 0 off */
+	char ctl_socket[108];				    /* control socket path */
 };
 
 /**

@@ -55,20 +55,20 @@
 #include <rte_common.h>
 #include <rte_log.h>
 
-#define CTL_CLIENT_MAX 16		 /* clients served at once */
-#define CTL_BACKLOG 16			 /* listen() backlog */
-#define CTL_IN_MIN (64U << 10)		 /* initial input buffer */
-#define CTL_IN_IDLE_MAX (64U << 10)	 /* larger idle input buffers are freed */
-#define CTL_READS_PER_POLL 16		 /* recv() calls per client per poll */
-#define CTL_OUT_HIGH (256U << 10)	 /* stop reading requests above this */
-#define CTL_DUMP_CHUNK (64U << 10)	 /* a dump flushes above this */
-#define CTL_STALL_MS 5000		 /* a client with output must take some this often */
-#define CTL_STATS_WORKER_MAX 128	 /* worker blocks in a STATS_REPLY */
+#define CTL_CLIENT_MAX 16	    /* clients served at once */
+#define CTL_BACKLOG 16		    /* listen() backlog */
+#define CTL_IN_MIN (64U << 10)	    /* initial input buffer */
+#define CTL_IN_IDLE_MAX (64U << 10) /* larger idle input buffers are freed */
+#define CTL_READS_PER_POLL 16	    /* recv() calls per client per poll */
+#define CTL_OUT_HIGH (256U << 10)   /* stop reading requests above this */
+#define CTL_DUMP_CHUNK (64U << 10)  /* a dump flushes above this */
+#define CTL_STALL_MS 5000	    /* a client with output must take some this often */
+#define CTL_STATS_WORKER_MAX 128    /* worker blocks in a STATS_REPLY */
 #define CTL_FRAME_MAX (sizeof(struct fp_ctl_hdr) + FP_CTL_MAX_PAYLOAD)
 
 static int fp_ctl_logtype = RTE_LOGTYPE_USER1;
 
-#define CTL_LOG(level, fmt, ...)                                               \
+#define CTL_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, fp_ctl_logtype, "fp.ctl: " fmt "\n", ##__VA_ARGS__)
 
 RTE_INIT(fp_ctl_log_init)
@@ -80,41 +80,41 @@ RTE_INIT(fp_ctl_log_init)
 }
 
 struct ctl_client {
-	int fd;			       /* socket; -1: free slot */
-	uint32_t id;		       /* connection number, for logs */
-	uint8_t *in;		       /* received bytes */
-	size_t in_off;		       /* bytes of in already handled */
-	size_t in_len;		       /* bytes in in */
-	size_t in_cap;		       /* bytes allocated for in */
-	uint8_t *out;		       /* bytes to send */
-	size_t out_off;		       /* bytes of out already sent */
-	size_t out_len;		       /* bytes in out */
-	size_t out_cap;		       /* bytes allocated for out */
-	struct fp_txn *txn;	       /* staged changes; NULL before BEGIN */
-	int in_txn;		       /* between BEGIN and COMMIT/ABORT */
-	int fail_rc;		       /* 0, or why a staged change was refused */
-	uint32_t n_changes;	       /* SET/DEL received in the transaction */
-	uint32_t fail_idx;	       /* index of the refused change */
-	int64_t last_tx;	       /* ms: output queued on empty, or sent */
-	int eof;		       /* the peer sent all it will send */
-	int closing;		       /* protocol error: flush, then close */
+	int fd;				/* socket; -1: free slot */
+	uint32_t id;			/* connection number, for logs */
+	uint8_t *in;			/* received bytes */
+	size_t in_off;			/* bytes of in already handled */
+	size_t in_len;			/* bytes in in */
+	size_t in_cap;			/* bytes allocated for in */
+	uint8_t *out;			/* bytes to send */
+	size_t out_off;			/* bytes of out already sent */
+	size_t out_len;			/* bytes in out */
+	size_t out_cap;			/* bytes allocated for out */
+	struct fp_txn *txn;		/* staged changes; NULL before BEGIN */
+	int in_txn;			/* between BEGIN and COMMIT/ABORT */
+	int fail_rc;			/* 0, or why a staged change was refused */
+	uint32_t n_changes;		/* SET/DEL received in the transaction */
+	uint32_t fail_idx;		/* index of the refused change */
+	int64_t last_tx;		/* ms: output queued on empty, or sent */
+	int eof;			/* the peer sent all it will send */
+	int closing;			/* protocol error: flush, then close */
 	char fail_msg[FP_CTL_MSG_SIZE]; /* message for the refused change */
 };
 
 struct fp_ctl_server {
-	int lfd;					/* listening socket */
-	uint32_t n_accepted;				/* connections so far */
-	struct fp_ftables *t;				/* tables served */
-	struct fp_ctl_server_ops ops;			/* stats provider */
-	uint32_t n_ports;				/* HELLO: configured ports */
-	uint32_t n_workers;				/* HELLO: worker lcores */
-	char host[FP_NAME_SIZE];			/* HELLO: host name */
+	int lfd;						/* listening socket */
+	uint32_t n_accepted;					/* connections so far */
+	struct fp_ftables *t;					/* tables served */
+	struct fp_ctl_server_ops ops;				/* stats provider */
+	uint32_t n_ports;					/* HELLO: configured ports */
+	uint32_t n_workers;					/* HELLO: worker lcores */
+	char host[FP_NAME_SIZE];				/* HELLO: host name */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* socket file */
-	struct fp_ctl_worker_stats *wstats;		/* STATS scratch */
-	struct fp_ctl_port_stats *pstats;		/* STATS scratch */
-	struct ctl_client clients[CTL_CLIENT_MAX];	/* by slot */
-	struct pollfd pfds[1 + CTL_CLIENT_MAX];		/* listener, then slots */
-	int slot_of[1 + CTL_CLIENT_MAX];		/* pfds index -> slot */
+	struct fp_ctl_worker_stats *wstats;			/* STATS scratch */
+	struct fp_ctl_port_stats *pstats;			/* STATS scratch */
+	struct ctl_client clients[CTL_CLIENT_MAX];		/* by slot */
+	struct pollfd pfds[1 + CTL_CLIENT_MAX];			/* listener, then slots */
+	int slot_of[1 + CTL_CLIENT_MAX];			/* pfds index -> slot */
 };
 
 static int64_t
@@ -209,9 +209,8 @@ queue_frame(struct ctl_client *c, uint16_t type, uint32_t seq, const struct iove
 	return 0;
 }
 
-static int __rte_format_printf(6, 7)
-reply(struct ctl_client *c, uint32_t seq, int status, uint32_t n, uint32_t index,
-      const char *fmt, ...)
+static int __rte_format_printf(6, 7) reply(struct ctl_client *c, uint32_t seq, int status,
+					   uint32_t n, uint32_t index, const char *fmt, ...)
 {
 	struct fp_ctl_reply r;
 	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
@@ -326,7 +325,7 @@ do_begin(struct ctl_client *c, uint32_t seq)
 }
 
 static void __rte_format_printf(4, 5)
-txn_fail(struct ctl_client *c, uint32_t idx, int rc, const char *fmt, ...)
+	txn_fail(struct ctl_client *c, uint32_t idx, int rc, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -352,8 +351,7 @@ do_stage(struct ctl_client *c, const struct fp_ctl_hdr *h, const uint8_t *p)
 	int rc;
 
 	if (!c->in_txn) {
-		reply(c, h->seq, -EPROTO, 0, 0, "%s outside a transaction: send begin first",
-		      what);
+		reply(c, h->seq, -EPROTO, 0, 0, "%s outside a transaction: send begin first", what);
 		return;
 	}
 	idx = c->n_changes;
@@ -481,8 +479,7 @@ dump_one(uint16_t table, const void *key, const void *val, void *arg)
 }
 
 static void
-do_dump(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h,
-	const uint8_t *p)
+do_dump(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h, const uint8_t *p)
 {
 	struct dump_ctx d = { .c = c, .seq = h->seq };
 	struct fp_ctl_dump req;
@@ -527,8 +524,8 @@ do_stats(struct fp_ctl_server *s, struct ctl_client *c, uint32_t seq)
 	}
 	memset(s->wstats, 0, sizeof(*s->wstats) * CTL_STATS_WORKER_MAX);
 	memset(s->pstats, 0, sizeof(*s->pstats) * FP_PORT_MAX);
-	rc = s->ops.stats(s->ops.arg, s->wstats, CTL_STATS_WORKER_MAX, &n_w, s->pstats,
-			  FP_PORT_MAX, &n_p);
+	rc = s->ops.stats(s->ops.arg, s->wstats, CTL_STATS_WORKER_MAX, &n_w, s->pstats, FP_PORT_MAX,
+			  &n_p);
 	if (rc < 0) {
 		reply(c, seq, rc, 0, 0, "stats: %s", strerror(-rc));
 		return;
@@ -553,8 +550,7 @@ empty_payload(struct ctl_client *c, const struct fp_ctl_hdr *h, const char *what
 }
 
 static void
-handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h,
-       const uint8_t *p)
+handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h, const uint8_t *p)
 {
 	switch (h->type) {
 	case FP_CTL_HELLO:
@@ -592,7 +588,7 @@ handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h
 
 /* Refuse a frame that cannot be skipped, then disconnect. */
 static void __rte_format_printf(4, 5)
-proto_error(struct ctl_client *c, uint32_t seq, int status, const char *fmt, ...)
+	proto_error(struct ctl_client *c, uint32_t seq, int status, const char *fmt, ...)
 {
 	char msg[FP_CTL_MSG_SIZE];
 	va_list ap;
@@ -776,8 +772,8 @@ client_accept(struct fp_ctl_server *s)
 
 			CTL_LOG(WARNING, "client %u refused: %d clients already", s->n_accepted,
 				CTL_CLIENT_MAX);
-			if (reply(&tmp, 0, -EBUSY, 0, 0, "too many clients (%d)",
-				  CTL_CLIENT_MAX) == 0)
+			if (reply(&tmp, 0, -EBUSY, 0, 0, "too many clients (%d)", CTL_CLIENT_MAX) ==
+			    0)
 				flush(&tmp);
 			client_drop(&tmp, "refused");
 			continue;
@@ -885,9 +881,9 @@ fp_ctl_server_create(const char *path, struct fp_ftables *t, const char *host, u
 	rc = remove_stale(&sa);
 	if (rc != 0) {
 		CTL_LOG(ERR, "%s: %s", path,
-			rc == -EADDRINUSE ? "another server is listening"
-			: rc == -EEXIST	  ? "exists and is not a socket"
-					  : strerror(-rc));
+			rc == -EADDRINUSE ? "another server is listening" :
+			rc == -EEXIST	  ? "exists and is not a socket" :
+					    strerror(-rc));
 		goto err_free;
 	}
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -977,8 +973,7 @@ fp_ctl_server_poll(struct fp_ctl_server *s, int timeout_ms)
 		struct ctl_client *c = &s->clients[i];
 
 		if (c->fd >= 0 && out_pending(c) > 0 && now - c->last_tx > CTL_STALL_MS) {
-			CTL_LOG(NOTICE, "client %u: took no output for %d ms", c->id,
-				CTL_STALL_MS);
+			CTL_LOG(NOTICE, "client %u: took no output for %d ms", c->id, CTL_STALL_MS);
 			client_drop(c, "stalled");
 		}
 	}

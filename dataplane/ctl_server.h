@@ -42,9 +42,8 @@ struct fp_ctl_server;
  * @param ops	    stats provider
  * @return the server, or NULL with errno set
  */
-struct fp_ctl_server *fp_ctl_server_create(const char *path, struct fp_ftables *t,
-					   const char *host, uint32_t n_ports,
-					   uint32_t n_workers,
+struct fp_ctl_server *fp_ctl_server_create(const char *path, struct fp_ftables *t, const char *host,
+					   uint32_t n_ports, uint32_t n_workers,
 					   const struct fp_ctl_server_ops *ops);
 
 /**

@@ -77,8 +77,7 @@ rec_val(const struct txn_rec *r)
 }
 
 static struct rte_hash *
-hash_create(const char *prefix, const char *table, uint32_t key_len, uint32_t limit,
-	    int socket_id)
+hash_create(const char *prefix, const char *table, uint32_t key_len, uint32_t limit, int socket_id)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
@@ -269,8 +268,8 @@ fp_txn_len(const struct fp_txn *x)
 }
 
 int
-fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
-	   const void *val, uint16_t val_size)
+fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size, const void *val,
+	   uint16_t val_size)
 {
 	struct txn_rec r = { .table = table, .key_size = key_size };
 	size_t need;
@@ -307,25 +306,25 @@ fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
 /* Commit */
 
 struct commit {
-	struct fp_ftables *t;		 /* tables */
-	const struct fp_txn *x;		 /* changes */
-	uint8_t pmark[FP_PORT_MAX];	 /* MARK_* per port id */
-	int64_t delta[FP_TABLE_MAX];	 /* entries added minus removed */
-	uint32_t added[FP_TABLE_MAX];	 /* new keys (capacity check) */
-	void **objs;			 /* preallocated value per record */
-	struct retire_list ret;		 /* freed after the grace period */
-	uint32_t fail_idx;		 /* change that failed validation */
-	char *err;			 /* message buffer */
-	size_t errsz;			 /* its size */
+	struct fp_ftables *t;	      /* tables */
+	const struct fp_txn *x;	      /* changes */
+	uint8_t pmark[FP_PORT_MAX];   /* MARK_* per port id */
+	int64_t delta[FP_TABLE_MAX];  /* entries added minus removed */
+	uint32_t added[FP_TABLE_MAX]; /* new keys (capacity check) */
+	void **objs;		      /* preallocated value per record */
+	struct retire_list ret;	      /* freed after the grace period */
+	uint32_t fail_idx;	      /* change that failed validation */
+	char *err;		      /* message buffer */
+	size_t errsz;		      /* its size */
 };
 
-#define FOREACH_REC(x, r, off, i)                                              \
-	for ((off) = 0, (i) = 0;                                               \
+#define FOREACH_REC(x, r, off, i)                                                       \
+	for ((off) = 0, (i) = 0;                                                        \
 	     (off) < (x)->len && ((r) = (const struct txn_rec *)((x)->buf + (off)), 1); \
 	     (off) += rec_size(r), (i)++)
 
 static int __rte_format_printf(4, 5)
-fail(struct commit *c, uint32_t idx, int rc, const char *fmt, ...)
+	fail(struct commit *c, uint32_t idx, int rc, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -422,8 +421,8 @@ check_port(struct commit *c, uint32_t i, const struct fp_port_key *k, const stru
 	uint32_t a;
 
 	if (t->port_role[k->port_id] != FP_PORT_ROLE_VM)
-		return fail(c, i, -EPERM, "port %u: not a VM port; its entry is owned by the config",
-			    k->port_id);
+		return fail(c, i, -EPERM,
+			    "port %u: not a VM port; its entry is owned by the config", k->port_id);
 	if (v == NULL)
 		return 0;
 	if (v->role != FP_PORT_ROLE_VM)
@@ -432,8 +431,8 @@ check_port(struct commit *c, uint32_t i, const struct fp_port_key *k, const stru
 	if (v->flags & ~FP_PORT_F_ANTISPOOF)
 		return fail(c, i, -EINVAL, "port %u: unknown flags 0x%x", k->port_id, v->flags);
 	if (!vni_ok(v->vni))
-		return fail(c, i, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id,
-			    v->vni, FP_VNI_MAX);
+		return fail(c, i, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id, v->vni,
+			    FP_VNI_MAX);
 	if (!mac_is_unicast(v->mac))
 		return fail(c, i, -EINVAL, "port %u: mac is not a unicast address", k->port_id);
 	if (v->mtu != 0 && (v->mtu < 68 || v->mtu > 9600))
@@ -458,8 +457,8 @@ check_port(struct commit *c, uint32_t i, const struct fp_port_key *k, const stru
 			return fail(c, i, -EINVAL, "port %u: addrs[%u]: bad prefix length %u",
 				    k->port_id, a, pa->plen);
 		if (pa->mac[0] & 1)
-			return fail(c, i, -EINVAL, "port %u: addrs[%u]: multicast mac",
-				    k->port_id, a);
+			return fail(c, i, -EINVAL, "port %u: addrs[%u]: multicast mac", k->port_id,
+				    a);
 	}
 	return 0;
 }
@@ -542,8 +541,8 @@ check_flood(struct commit *c, uint32_t i, const struct fp_flood_key *k,
 
 		if (m >= v->n_members) {
 			if (memcmp(fm, &zero, sizeof(zero)) != 0)
-				return fail(c, i, -EINVAL, "flood vni %u: unused member %u not zero",
-					    k->vni, m);
+				return fail(c, i, -EINVAL,
+					    "flood vni %u: unused member %u not zero", k->vni, m);
 			continue;
 		}
 		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
@@ -615,7 +614,7 @@ rec_staged_before(const struct commit *c, const struct txn_rec *r, uint32_t idx)
 	size_t off;
 	uint32_t i;
 
-	FOREACH_REC(c->x, q, off, i) {
+	FOREACH_REC (c->x, q, off, i) {
 		if (i >= idx)
 			break;
 		if (q->table == r->table && q->val_size &&
@@ -633,7 +632,7 @@ mark_ids(struct commit *c)
 	size_t off;
 	uint32_t i;
 
-	FOREACH_REC(c->x, r, off, i) {
+	FOREACH_REC (c->x, r, off, i) {
 		uint8_t mark = r->val_size ? MARK_SET : MARK_DEL;
 
 		if (r->table == FP_TABLE_PORT) {
@@ -663,7 +662,7 @@ check_all(struct commit *c)
 	uint32_t i;
 	int rc = 0, tb;
 
-	FOREACH_REC(c->x, r, off, i) {
+	FOREACH_REC (c->x, r, off, i) {
 		const void *k = rec_key(r), *v = rec_val(r);
 		int now;
 
@@ -729,15 +728,14 @@ prealloc(struct commit *c)
 	size_t off;
 	uint32_t i;
 
-	FOREACH_REC(c->x, r, off, i) {
+	FOREACH_REC (c->x, r, off, i) {
 		const void *v = rec_val(r);
 
 		if (v == NULL || r->table == FP_TABLE_FDB)
 			continue;
 		if (r->table == FP_TABLE_PORT) {
-			struct fp_dp_port *p = rte_zmalloc_socket("fp_port", sizeof(*p),
-								  RTE_CACHE_LINE_SIZE,
-								  t->socket_id);
+			struct fp_dp_port *p = rte_zmalloc_socket(
+				"fp_port", sizeof(*p), RTE_CACHE_LINE_SIZE, t->socket_id);
 
 			if (p == NULL)
 				goto err_nomem;
@@ -745,9 +743,8 @@ prealloc(struct commit *c)
 			eui64_lladdr(p->lladdr, p->v.mac);
 			c->objs[i] = p;
 		} else if (r->table == FP_TABLE_VTEP) {
-			struct fp_dp_vtep *d = rte_zmalloc_socket("fp_vtep", sizeof(*d),
-								  RTE_CACHE_LINE_SIZE,
-								  t->socket_id);
+			struct fp_dp_vtep *d = rte_zmalloc_socket(
+				"fp_vtep", sizeof(*d), RTE_CACHE_LINE_SIZE, t->socket_id);
 			uint32_t up;
 
 			if (d == NULL)
@@ -916,13 +913,13 @@ apply_all(struct commit *c)
 	int o;
 
 	for (o = 0; o < FP_TABLE_MAX; o++) {
-		FOREACH_REC(c->x, r, off, i) {
+		FOREACH_REC (c->x, r, off, i) {
 			if (r->table == apply_order[o] && r->val_size)
 				apply_set(c, r, i);
 		}
 	}
 	for (o = FP_TABLE_MAX - 1; o >= 0; o--) {
-		FOREACH_REC(c->x, r, off, i) {
+		FOREACH_REC (c->x, r, off, i) {
 			if (r->table == apply_order[o] && !r->val_size)
 				apply_del(c, r);
 		}

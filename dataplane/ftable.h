@@ -54,25 +54,25 @@ struct fp_dp_vtep {
 
 struct fp_ftables {
 	/* Fields used in lookup */
-	struct fp_dp_port *ports[FP_PORT_MAX]; /* by port id; NULL = none */
-	struct fp_dp_vtep **vteps;	       /* by vtep id; NULL = none */
-	struct rte_hash *fdb;		       /* fp_fdb_key -> fp_fdb_val inline */
-	struct rte_hash *flood;		       /* fp_flood_key -> fp_flood_val * */
-	struct rte_hash *neigh;		       /* fp_neigh_key -> fp_neigh_val * */
+	struct fp_dp_port *ports[FP_PORT_MAX];		     /* by port id; NULL = none */
+	struct fp_dp_vtep **vteps;			     /* by vtep id; NULL = none */
+	struct rte_hash *fdb;				     /* fp_fdb_key -> fp_fdb_val inline */
+	struct rte_hash *flood;				     /* fp_flood_key -> fp_flood_val * */
+	struct rte_hash *neigh;				     /* fp_neigh_key -> fp_neigh_val * */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
-	uint32_t n_local_vteps;		       /* valid local_vteps */
-	uint32_t pad;			       /* zero */
-	uint64_t generation;		       /* bumped by every commit */
+	uint32_t n_local_vteps;				     /* valid local_vteps */
+	uint32_t pad;					     /* zero */
+	uint64_t generation;				     /* bumped by every commit */
 
 	/* Writer-only state */
-	struct rte_rcu_qsbr *rcu;	       /* readers' QSBR variable */
-	uint32_t limit[FP_TABLE_MAX];	       /* entries allowed */
-	uint32_t count[FP_TABLE_MAX];	       /* entries installed */
-	uint16_t port_role[FP_PORT_MAX];       /* configured role, NONE = absent */
-	uint16_t port_mtu[FP_PORT_MAX];	       /* configured MTU */
-	uint8_t port_mac[FP_PORT_MAX][6];      /* device MAC */
-	uint8_t *scratch;		       /* per-commit marks, by vtep id */
-	int socket_id;			       /* NUMA socket for memory */
+	struct rte_rcu_qsbr *rcu;	  /* readers' QSBR variable */
+	uint32_t limit[FP_TABLE_MAX];	  /* entries allowed */
+	uint32_t count[FP_TABLE_MAX];	  /* entries installed */
+	uint16_t port_role[FP_PORT_MAX];  /* configured role, NONE = absent */
+	uint16_t port_mtu[FP_PORT_MAX];	  /* configured MTU */
+	uint8_t port_mac[FP_PORT_MAX][6]; /* device MAC */
+	uint8_t *scratch;		  /* per-commit marks, by vtep id */
+	int socket_id;			  /* NUMA socket for memory */
 };
 
 /* Sizes of each table's key and value (the ABI structs). */
@@ -160,8 +160,7 @@ typedef int fp_ftables_walk_fn(uint16_t table, const void *key, const void *val,
  *
  * @return 0, -EINVAL (bad table), or the callback's non-zero return
  */
-int fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *fn,
-		    void *arg);
+int fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *fn, void *arg);
 
 /* Reader side: lookups for the pipeline. */
 

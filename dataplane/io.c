@@ -18,7 +18,7 @@ volatile int fp_io_quit;
 
 static int fp_io_logtype = RTE_LOGTYPE_USER1;
 
-#define IO_LOG(level, fmt, ...)                                                \
+#define IO_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, fp_io_logtype, "fp.io: " fmt "\n", ##__VA_ARGS__)
 
 RTE_INIT(fp_io_log_init)
@@ -42,8 +42,8 @@ devargs_name(const char *devargs, char *name, size_t size)
 }
 
 static int
-port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
-	   uint16_t n_txq, struct fp_io_port *io)
+port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp, uint16_t n_txq,
+	   struct fp_io_port *io)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -74,8 +74,8 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 	if (rc != 0)
 		goto err;
 	if (pc->n_rxq > info.max_rx_queues || n_txq > info.max_tx_queues) {
-		IO_LOG(ERR, "port %u (%s): needs %u rx and %u tx queues, device has %u and %u",
-		       id, pc->name, pc->n_rxq, n_txq, info.max_rx_queues, info.max_tx_queues);
+		IO_LOG(ERR, "port %u (%s): needs %u rx and %u tx queues, device has %u and %u", id,
+		       pc->name, pc->n_rxq, n_txq, info.max_rx_queues, info.max_tx_queues);
 		return -EINVAL;
 	}
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
@@ -94,7 +94,8 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb, NULL);
 		if (rc == 0)
-			rc = rte_eth_rx_queue_setup(pid, q, nb, rte_eth_dev_socket_id(pid), NULL, mp);
+			rc = rte_eth_rx_queue_setup(pid, q, nb, rte_eth_dev_socket_id(pid), NULL,
+						    mp);
 		if (rc != 0)
 			goto err;
 	}
@@ -116,12 +117,12 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 			 * software.
 			 */
 			IO_LOG(WARNING,
-			       "port %u (%s): the device cannot change its MAC; using "
-			       RTE_ETHER_ADDR_PRT_FMT " in software", id, pc->name,
-			       RTE_ETHER_ADDR_BYTES(&mac));
+			       "port %u (%s): the device cannot change its MAC; using " RTE_ETHER_ADDR_PRT_FMT
+			       " in software",
+			       id, pc->name, RTE_ETHER_ADDR_BYTES(&mac));
 		} else if (rc != 0) {
-			IO_LOG(ERR, "port %u (%s): cannot set MAC " RTE_ETHER_ADDR_PRT_FMT ": %s", id,
-			       pc->name, RTE_ETHER_ADDR_BYTES(&mac), strerror(-rc));
+			IO_LOG(ERR, "port %u (%s): cannot set MAC " RTE_ETHER_ADDR_PRT_FMT ": %s",
+			       id, pc->name, RTE_ETHER_ADDR_BYTES(&mac), strerror(-rc));
 			return rc;
 		}
 	}
@@ -133,8 +134,7 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 	 */
 	rc = rte_eth_promiscuous_enable(pid);
 	if (rc != 0 && rc != -ENOTSUP)
-		IO_LOG(WARNING, "port %u (%s): promiscuous mode: %s", id, pc->name,
-		       strerror(-rc));
+		IO_LOG(WARNING, "port %u (%s): promiscuous mode: %s", id, pc->name, strerror(-rc));
 	if (pc->has_mac)
 		memcpy(mac.addr_bytes, pc->mac, 6);
 	else if ((rc = rte_eth_macaddr_get(pid, &mac)) != 0)

@@ -28,35 +28,35 @@
 
 /* A configured port once probed. */
 struct fp_io_port {
-	uint16_t dpdk_port;  /* DPDK port id */
-	uint16_t role;	     /* FP_PORT_ROLE_* */
-	uint16_t mtu;	     /* configured MTU */
-	uint16_t pad;	     /* zero */
-	uint8_t mac[6];	     /* device MAC */
-	uint8_t pad2[2];     /* zero */
+	uint16_t dpdk_port;	 /* DPDK port id */
+	uint16_t role;		 /* FP_PORT_ROLE_* */
+	uint16_t mtu;		 /* configured MTU */
+	uint16_t pad;		 /* zero */
+	uint8_t mac[6];		 /* device MAC */
+	uint8_t pad2[2];	 /* zero */
 	char name[FP_NAME_SIZE]; /* config name */
 };
 
 struct fp_worker {
-	struct fp_pipeline pipe;		  /* pipeline state and stats */
-	struct fp_pipe_out out;			  /* one burst's output */
+	struct fp_pipeline pipe;			/* pipeline state and stats */
+	struct fp_pipe_out out;				/* one burst's output */
 	struct rte_eth_dev_tx_buffer *txb[FP_PORT_MAX]; /* per logical port */
-	uint64_t port_rx[FP_PORT_MAX];		  /* packets received */
-	uint64_t port_tx[FP_PORT_MAX];		  /* packets the device took */
-	uint64_t port_tx_drop[FP_PORT_MAX];	  /* refused by the device */
-	uint64_t idle_sleeps;			  /* adaptive idle sleeps */
-	const struct fp_config_worker *cfg;	  /* (port, queue) list */
-	const struct fp_io_port *ports;		  /* all ports, by logical id */
-	uint32_t n_ports;			  /* configured ports */
-	uint32_t lcore;				  /* lcore id */
-	uint16_t txq;				  /* tx queue on every port */
-	uint16_t pad;				  /* zero */
-	uint32_t rcu_id;			  /* QSBR thread id */
-	struct rte_rcu_qsbr *rcu;		  /* tables' QSBR variable */
-	uint32_t idle_mode;			  /* FP_IDLE_* */
-	uint32_t idle_empty_polls;		  /* empty polls before sleeping */
-	uint32_t idle_max_sleep_us;		  /* longest sleep */
-	uint64_t drain_tsc;			  /* tx drain period in TSC */
+	uint64_t port_rx[FP_PORT_MAX];			/* packets received */
+	uint64_t port_tx[FP_PORT_MAX];			/* packets the device took */
+	uint64_t port_tx_drop[FP_PORT_MAX];		/* refused by the device */
+	uint64_t idle_sleeps;				/* adaptive idle sleeps */
+	const struct fp_config_worker *cfg;		/* (port, queue) list */
+	const struct fp_io_port *ports;			/* all ports, by logical id */
+	uint32_t n_ports;				/* configured ports */
+	uint32_t lcore;					/* lcore id */
+	uint16_t txq;					/* tx queue on every port */
+	uint16_t pad;					/* zero */
+	uint32_t rcu_id;				/* QSBR thread id */
+	struct rte_rcu_qsbr *rcu;			/* tables' QSBR variable */
+	uint32_t idle_mode;				/* FP_IDLE_* */
+	uint32_t idle_empty_polls;			/* empty polls before sleeping */
+	uint32_t idle_max_sleep_us;			/* longest sleep */
+	uint64_t drain_tsc;				/* tx drain period in TSC */
 } __rte_cache_aligned;
 
 /**

@@ -46,13 +46,13 @@ static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(R
 #undef ROLE_NAME
 
 struct fp_dpdk {
-	struct fp_config cfg;			/* loaded config */
-	struct rte_mempool *mp;			/* packet buffers */
-	struct fp_io_port ports[FP_PORT_MAX];	/* by logical id */
-	struct rte_rcu_qsbr *rcu;		/* tables' QSBR variable */
-	struct fp_ftables *tables;		/* flow tables */
-	struct fp_worker *workers;		/* one per worker lcore */
-	struct fp_ctl_server *ctl;		/* control socket */
+	struct fp_config cfg;		      /* loaded config */
+	struct rte_mempool *mp;		      /* packet buffers */
+	struct fp_io_port ports[FP_PORT_MAX]; /* by logical id */
+	struct rte_rcu_qsbr *rcu;	      /* tables' QSBR variable */
+	struct fp_ftables *tables;	      /* flow tables */
+	struct fp_worker *workers;	      /* one per worker lcore */
+	struct fp_ctl_server *ctl;	      /* control socket */
 };
 
 static void
@@ -151,8 +151,8 @@ print_counters(const struct fp_dpdk *d)
 			printf("  drop %-15s %" PRIu64 "\n", drop_names[i], dr[i]);
 	}
 	printf("  rx = tx + drop + punt: %s\n",
-	       st[FP_STAT_RX] == st[FP_STAT_TX] + st[FP_STAT_DROP] + st[FP_STAT_PUNT] ? "ok"
-										: "MISMATCH");
+	       st[FP_STAT_RX] == st[FP_STAT_TX] + st[FP_STAT_DROP] + st[FP_STAT_PUNT] ? "ok" :
+											"MISMATCH");
 	for (i = 0; i < d->cfg.n_ports; i++) {
 		struct fp_ctl_port_stats ps;
 
@@ -252,8 +252,7 @@ workers_start(struct fp_dpdk *d)
 			return rc;
 	}
 	for (i = 0; i < d->cfg.n_workers; i++) {
-		rc = rte_eal_remote_launch(fp_io_worker_main, &d->workers[i],
-					   d->workers[i].lcore);
+		rc = rte_eal_remote_launch(fp_io_worker_main, &d->workers[i], d->workers[i].lcore);
 		if (rc != 0)
 			return rc;
 	}

@@ -57,8 +57,7 @@ fdb_key_eq(const struct fp_fdb_key *a, const struct fp_fdb_key *b)
  * up, in bulk.  Sets data[j] for every hit; returns the hit mask.
  */
 static inline uint64_t
-fdb_lookup_burst(const struct rte_hash *h, const struct fp_fdb_key *keys, uint16_t n,
-		 void *data[])
+fdb_lookup_burst(const struct rte_hash *h, const struct fp_fdb_key *keys, uint16_t n, void *data[])
 {
 	const void *uk[FP_BURST];
 	void *ud[FP_BURST];
@@ -345,8 +344,8 @@ respond(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint32_
 
 /* Tell the sender its packet does not fit the tunnel. */
 static void
-send_too_big(struct fp_pipeline *p, struct rte_mbuf *m, const struct pkt_state *ps,
-	     uint16_t mtu, uint16_t in_port, struct fp_pipe_out *out)
+send_too_big(struct fp_pipeline *p, struct rte_mbuf *m, const struct pkt_state *ps, uint16_t mtu,
+	     uint16_t in_port, struct fp_pipe_out *out)
 {
 	struct rte_mbuf *e;
 	uint32_t len;
@@ -491,8 +490,8 @@ is_linear(struct rte_mbuf *m)
 
 /* Act on the FDB result for a packet from a VM port. */
 static void
-vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
-	   void *data, uint16_t in_port, struct fp_pipe_out *out)
+vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
+	   uint16_t in_port, struct fp_pipe_out *out)
 {
 	struct fp_fdb_val fv;
 
@@ -522,8 +521,8 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 			drop(p, m, FP_DROP_TOO_BIG);
 			return;
 		}
-		r = encap(m, v, ps->vni, fp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *),
-						      &ps->meta));
+		r = encap(m, v, ps->vni,
+			  fp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), &ps->meta));
 		if (unlikely(r != FP_PARSE_OK)) {
 			drop(p, m, r);
 			return;
@@ -824,8 +823,8 @@ stats_end(struct fp_pipeline *p)
 }
 
 uint16_t
-fp_pipeline_run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[],
-		      uint16_t n, struct fp_pipe_out *out)
+fp_pipeline_run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint16_t n,
+		      struct fp_pipe_out *out)
 {
 	const struct fp_dp_port *pt = fp_ftables_port(p->t, in_port);
 	uint16_t before = out->n, i;

@@ -36,16 +36,16 @@
  * rx == tx + drop + punt holds.
  */
 struct fp_stats {
-	uint64_t seq;		     /* odd while a burst is counted */
-	uint64_t n[FP_STAT_MAX];     /* FP_STAT_* */
-	uint64_t drop[FP_DROP_MAX];  /* FP_DROP_* */
+	uint64_t seq;		    /* odd while a burst is counted */
+	uint64_t n[FP_STAT_MAX];    /* FP_STAT_* */
+	uint64_t drop[FP_DROP_MAX]; /* FP_DROP_* */
 } __rte_cache_aligned;
 
 /* What a burst produced: packets and the logical port each leaves on. */
 struct fp_pipe_out {
-	uint16_t n;				  /* used slots */
-	uint16_t port[FP_PIPE_OUT_MAX];		  /* logical port ids */
-	struct rte_mbuf *pkts[FP_PIPE_OUT_MAX];	  /* packets to send */
+	uint16_t n;				/* used slots */
+	uint16_t port[FP_PIPE_OUT_MAX];		/* logical port ids */
+	struct rte_mbuf *pkts[FP_PIPE_OUT_MAX]; /* packets to send */
 };
 
 struct fp_pipeline {

@@ -15,8 +15,8 @@ ip_is_v4mapped(const struct fp_ip *ip)
 }
 
 int
-fp_encap_tmpl_init(struct fp_encap_tmpl *t, const struct fp_vtep_val *v,
-		   const uint8_t src_mac[6], uint16_t underlay_mtu)
+fp_encap_tmpl_init(struct fp_encap_tmpl *t, const struct fp_vtep_val *v, const uint8_t src_mac[6],
+		   uint16_t underlay_mtu)
 {
 	int v4 = ip_is_v4mapped(&v->remote);
 	uint8_t *h = t->hdr, *ip, *udp, *tun;
@@ -121,10 +121,10 @@ fp_arp_reply_build(uint8_t *f, const struct fp_pkt_meta *m, const uint8_t mac[6]
 	memcpy(f + 6, mac, 6);
 	fp_put16(a + 6, FP_ARP_OP_REPLY);
 	memcpy(spa, a + 14, 4);
-	memcpy(a + 18, a + 8, 6);	/* tha = request sha */
-	memcpy(a + 14, a + 24, 4);	/* spa = request tpa */
-	memcpy(a + 24, spa, 4);		/* tpa = request spa */
-	memcpy(a + 8, mac, 6);		/* sha = target MAC */
+	memcpy(a + 18, a + 8, 6);  /* tha = request sha */
+	memcpy(a + 14, a + 24, 4); /* spa = request tpa */
+	memcpy(a + 24, spa, 4);	   /* tpa = request spa */
+	memcpy(a + 8, mac, 6);	   /* sha = target MAC */
 }
 
 int
@@ -176,9 +176,8 @@ fp_nd_na_build(uint8_t *f, const struct fp_pkt_meta *m, const uint8_t mac[6])
 	icmp[25] = 1;
 	memcpy(icmp + 26, mac, 6);
 	fp_put16(icmp + 2,
-		 fp_csum_fold(fp_csum_partial(icmp, 32,
-					      fp_csum_ipv6_pseudo(ip + 8, ip + 24, 32,
-								  FP_IPPROTO_ICMPV6))));
+		 fp_csum_fold(fp_csum_partial(
+			 icmp, 32, fp_csum_ipv6_pseudo(ip + 8, ip + 24, 32, FP_IPPROTO_ICMPV6))));
 	return (uint32_t)m->l3_off + FP_ND_NA_L3_LEN;
 }
 
@@ -195,8 +194,8 @@ icmp_is_error(uint8_t proto, const uint8_t *l4, const struct fp_pkt_meta *m)
 }
 
 uint32_t
-fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig,
-		      const struct fp_pkt_meta *m, uint16_t mtu)
+fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const struct fp_pkt_meta *m,
+		      uint16_t mtu)
 {
 	const uint8_t *oip = orig + m->l3_off;
 	uint8_t *ip = out + sizeof(struct fp_eth_hdr), *icmp;
@@ -251,9 +250,9 @@ fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig,
 		fp_put16(icmp + 6, mtu);
 		memcpy(icmp + 8, oip, n);
 		fp_put16(icmp + 2,
-			 fp_csum_fold(fp_csum_partial(icmp, 8 + n,
-						      fp_csum_ipv6_pseudo(ip + 8, ip + 24, 8 + n,
-									  FP_IPPROTO_ICMPV6))));
+			 fp_csum_fold(fp_csum_partial(
+				 icmp, 8 + n,
+				 fp_csum_ipv6_pseudo(ip + 8, ip + 24, 8 + n, FP_IPPROTO_ICMPV6))));
 		fp_put16(out + 12, FP_ETH_P_IPV6);
 	} else {
 		return 0;

@@ -21,9 +21,9 @@
 #define FP_ENCAP_HDR_V6 70 /* eth 14 + ipv6 40 + udp 8 + vxlan/geneve 8 */
 #define FP_ENCAP_HDR_MAX FP_ENCAP_HDR_V6
 #define FP_OUTER_TTL 64
-#define FP_ND_NA_L3_LEN 72   /* ipv6 40 + icmp6 8 + target 16 + tlla 8 */
-#define FP_ND_NA_LEN 86	     /* an untagged advertisement: eth 14 + 72 */
-#define FP_ICMP4_ERR_MAX 576 /* RFC 1812 4.3.2.3: IP length of an ICMP error */
+#define FP_ND_NA_L3_LEN 72    /* ipv6 40 + icmp6 8 + target 16 + tlla 8 */
+#define FP_ND_NA_LEN 86	      /* an untagged advertisement: eth 14 + 72 */
+#define FP_ICMP4_ERR_MAX 576  /* RFC 1812 4.3.2.3: IP length of an ICMP error */
 #define FP_ICMP6_ERR_MAX 1280 /* RFC 4443 2.4(c) */
 
 /* A vtep's precomputed outer headers. */

@@ -40,13 +40,20 @@ fp_jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
 	a += initval;
 	b += initval;
 	c += initval;
-	c ^= b; c -= fp_rol32(b, 14);
-	a ^= c; a -= fp_rol32(c, 11);
-	b ^= a; b -= fp_rol32(a, 25);
-	c ^= b; c -= fp_rol32(b, 16);
-	a ^= c; a -= fp_rol32(c, 4);
-	b ^= a; b -= fp_rol32(a, 14);
-	c ^= b; c -= fp_rol32(b, 24);
+	c ^= b;
+	c -= fp_rol32(b, 14);
+	a ^= c;
+	a -= fp_rol32(c, 11);
+	b ^= a;
+	b -= fp_rol32(a, 25);
+	c ^= b;
+	c -= fp_rol32(b, 16);
+	a ^= c;
+	a -= fp_rol32(c, 4);
+	b ^= a;
+	b -= fp_rol32(a, 14);
+	c ^= b;
+	c -= fp_rol32(b, 24);
 	return c;
 }
 

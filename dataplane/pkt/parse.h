@@ -26,10 +26,10 @@
 #define FP_PARSE_F_IP_CSUM 0x1 /* verify the IPv4 header checksum */
 
 /* fp_pkt_meta.flags */
-#define FP_META_F_FRAG 0x01	 /* IP fragment: no L4 header parsed */
+#define FP_META_F_FRAG 0x01	  /* IP fragment: no L4 header parsed */
 #define FP_META_F_LATER_FRAG 0x02 /* fragment with a non-zero offset */
-#define FP_META_F_DF 0x04	 /* IPv4 don't-fragment bit set */
-#define FP_META_F_L4 0x08	 /* l4_off points at a parsed L4 header */
+#define FP_META_F_DF 0x04	  /* IPv4 don't-fragment bit set */
+#define FP_META_F_L4 0x08	  /* l4_off points at a parsed L4 header */
 
 struct fp_pkt_meta {
 	uint16_t l3_off;    /* offset of ARP/IP header (after VLAN tags) */
@@ -37,8 +37,8 @@ struct fp_pkt_meta {
 	uint16_t ethertype; /* host order, after VLAN tags */
 	uint16_t l3_len;    /* IP total length per its header (0 if not IP) */
 	uint16_t vlan_tci;  /* outermost tag, host order (n_vlans > 0) */
-	uint16_t sport;     /* TCP/UDP source port, host order, else 0 */
-	uint16_t dport;     /* TCP/UDP destination port, host order, else 0 */
+	uint16_t sport;	    /* TCP/UDP source port, host order, else 0 */
+	uint16_t dport;	    /* TCP/UDP destination port, host order, else 0 */
 	uint16_t l4_len;    /* bytes from l4_off to the end of the IP packet */
 	uint8_t n_vlans;    /* VLAN tags found */
 	uint8_t l4_proto;   /* IP protocol of l4_off's header */

@@ -33,18 +33,18 @@
 #define FP_CTL_TXN_MAX 1048576	      /* staged changes per transaction */
 
 /* Message types: FP_CTL_<ID>, "name". */
-#define FP_FOREACH_CTL_MSG(_)                                                  \
-	_(HELLO, "hello")                                                      \
-	_(HELLO_REPLY, "hello_reply")                                          \
-	_(BEGIN, "begin")                                                      \
-	_(SET, "set")                                                          \
-	_(DEL, "del")                                                          \
-	_(COMMIT, "commit")                                                    \
-	_(ABORT, "abort")                                                      \
-	_(DUMP, "dump")                                                        \
-	_(ENTRY, "entry")                                                      \
-	_(STATS, "stats")                                                      \
-	_(STATS_REPLY, "stats_reply")                                          \
+#define FP_FOREACH_CTL_MSG(_)         \
+	_(HELLO, "hello")             \
+	_(HELLO_REPLY, "hello_reply") \
+	_(BEGIN, "begin")             \
+	_(SET, "set")                 \
+	_(DEL, "del")                 \
+	_(COMMIT, "commit")           \
+	_(ABORT, "abort")             \
+	_(DUMP, "dump")               \
+	_(ENTRY, "entry")             \
+	_(STATS, "stats")             \
+	_(STATS_REPLY, "stats_reply") \
 	_(REPLY, "reply")
 
 #define FP_CTL_ENUM(id, name) FP_CTL_##id,
@@ -61,23 +61,23 @@ struct fp_ctl_hdr {
 
 /* REPLY payload. */
 struct fp_ctl_reply {
-	__s32 status;		  /* 0 or a negative errno */
-	__u32 n;		  /* changes applied, entries dumped */
-	__u32 index;		  /* failing change in the transaction */
-	__u32 pad;		  /* zero */
+	__s32 status;		   /* 0 or a negative errno */
+	__u32 n;		   /* changes applied, entries dumped */
+	__u32 index;		   /* failing change in the transaction */
+	__u32 pad;		   /* zero */
 	char msg[FP_CTL_MSG_SIZE]; /* human-readable result */
 };
 
 /* HELLO_REPLY payload. */
 struct fp_ctl_hello {
-	__u32 abi_version;		  /* FP_ABI_VERSION of the server */
-	__u32 n_ports;			  /* configured ports */
-	__u32 n_workers;		  /* worker lcores */
-	__u32 pad;			  /* zero */
-	__u32 table_limit[FP_TABLE_MAX];  /* configured sizes */
-	__u32 table_count[FP_TABLE_MAX];  /* entries installed */
-	__u64 generation;		  /* table generation (commits) */
-	char host[FP_NAME_SIZE];	  /* host name from the config */
+	__u32 abi_version;		 /* FP_ABI_VERSION of the server */
+	__u32 n_ports;			 /* configured ports */
+	__u32 n_workers;		 /* worker lcores */
+	__u32 pad;			 /* zero */
+	__u32 table_limit[FP_TABLE_MAX]; /* configured sizes */
+	__u32 table_count[FP_TABLE_MAX]; /* entries installed */
+	__u64 generation;		 /* table generation (commits) */
+	char host[FP_NAME_SIZE];	 /* host name from the config */
 };
 
 /* SET, DEL and ENTRY payload: this header, then key_size key bytes, then
@@ -107,11 +107,11 @@ struct fp_ctl_stats {
 };
 
 struct fp_ctl_worker_stats {
-	__u32 lcore;		    /* lcore id */
-	__u32 pad;		    /* zero */
-	__u64 idle_sleeps;	    /* adaptive idle: times it slept */
-	__u64 stats[FP_STAT_MAX];   /* FP_STAT_* */
-	__u64 drops[FP_DROP_MAX];   /* FP_DROP_* */
+	__u32 lcore;		  /* lcore id */
+	__u32 pad;		  /* zero */
+	__u64 idle_sleeps;	  /* adaptive idle: times it slept */
+	__u64 stats[FP_STAT_MAX]; /* FP_STAT_* */
+	__u64 drops[FP_DROP_MAX]; /* FP_DROP_* */
 };
 
 #define FP_CTL_PORT_F_LINK_UP 0x1

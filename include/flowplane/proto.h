@@ -31,8 +31,8 @@
 #define FP_IPPROTO_DSTOPTS 60
 #define FP_IPPROTO_NONE 59
 
-#define FP_MAX_VLAN 2	       /* 802.1ad + 802.1Q */
-#define FP_MAX_IPV6_EXT 4      /* extension headers walked */
+#define FP_MAX_VLAN 2	  /* 802.1ad + 802.1Q */
+#define FP_MAX_IPV6_EXT 4 /* extension headers walked */
 
 struct fp_eth_hdr {
 	__u8 dst[FP_ETH_ALEN]; /* destination MAC */
@@ -80,7 +80,7 @@ struct fp_ipv4_hdr {
 };
 
 struct fp_ipv6_hdr {
-	__u8 vtc_flow[4];  /* version 6, traffic class, flow label */
+	__u8 vtc_flow[4];   /* version 6, traffic class, flow label */
 	__be16 payload_len; /* payload length */
 	__u8 nexthdr;	    /* next header */
 	__u8 hop_limit;	    /* hop limit */
@@ -109,15 +109,15 @@ struct fp_udp_hdr {
 };
 
 struct fp_tcp_hdr {
-	__be16 sport;	  /* source port */
-	__be16 dport;	  /* destination port */
-	__u8 seq[4];	  /* sequence number */
-	__u8 ack[4];	  /* acknowledgment number */
-	__u8 doff_rsvd;	  /* data offset << 4 */
-	__u8 flags;	  /* CWR ECE URG ACK PSH RST SYN FIN */
-	__be16 window;	  /* window */
-	__be16 csum;	  /* checksum */
-	__be16 urg_ptr;	  /* urgent pointer */
+	__be16 sport;	/* source port */
+	__be16 dport;	/* destination port */
+	__u8 seq[4];	/* sequence number */
+	__u8 ack[4];	/* acknowledgment number */
+	__u8 doff_rsvd; /* data offset << 4 */
+	__u8 flags;	/* CWR ECE URG ACK PSH RST SYN FIN */
+	__be16 window;	/* window */
+	__be16 csum;	/* checksum */
+	__be16 urg_ptr; /* urgent pointer */
 };
 
 #define FP_ICMP_ECHO_REPLY 0
@@ -126,11 +126,11 @@ struct fp_tcp_hdr {
 #define FP_ICMP_ECHO_REQUEST 8
 
 struct fp_icmp_hdr {
-	__u8 type;    /* type */
-	__u8 code;    /* code */
-	__be16 csum;  /* checksum */
-	__be16 id;    /* echo id; unused for errors */
-	__be16 seq;   /* echo sequence; next-hop MTU for frag-needed */
+	__u8 type;   /* type */
+	__u8 code;   /* code */
+	__be16 csum; /* checksum */
+	__be16 id;   /* echo id; unused for errors */
+	__be16 seq;  /* echo sequence; next-hop MTU for frag-needed */
 };
 
 #define FP_ICMP6_PKT_TOO_BIG 2
@@ -157,19 +157,19 @@ struct fp_nd_msg {
 };
 
 struct fp_nd_opt_lla {
-	__u8 type;		/* FP_ND_OPT_SLLA or FP_ND_OPT_TLLA */
-	__u8 len;		/* 1 (8 bytes) */
-	__u8 mac[FP_ETH_ALEN];	/* link-layer address */
+	__u8 type;	       /* FP_ND_OPT_SLLA or FP_ND_OPT_TLLA */
+	__u8 len;	       /* 1 (8 bytes) */
+	__u8 mac[FP_ETH_ALEN]; /* link-layer address */
 };
 
 #define FP_VXLAN_F_I 0x08 /* first byte of flags: VNI valid */
 
 /* VXLAN (RFC 7348). */
 struct fp_vxlan_hdr {
-	__u8 flags;	  /* 0x08: I flag; other bits reserved, zero */
-	__u8 rsvd1[3];	  /* zero */
-	__u8 vni[3];	  /* VNI */
-	__u8 rsvd2;	  /* zero */
+	__u8 flags;    /* 0x08: I flag; other bits reserved, zero */
+	__u8 rsvd1[3]; /* zero */
+	__u8 vni[3];   /* VNI */
+	__u8 rsvd2;    /* zero */
 };
 
 #define FP_GENEVE_VER_MASK 0xc0

@@ -23,20 +23,20 @@
 #define FP_ABI_VERSION 1
 
 /* Limits that shape the ABI structs. */
-#define FP_PORT_MAX 64		/* logical ports per dataplane */
-#define FP_PORT_ADDR_MAX 8	/* source addresses a VM port may use */
-#define FP_FLOOD_MEMBER_MAX 64	/* members of one VNI's flood list */
-#define FP_VNI_MAX 0xffffffU	/* VNIs are 24 bits */
-#define FP_NAME_SIZE 32		/* port and host names, NUL included */
+#define FP_PORT_MAX 64	       /* logical ports per dataplane */
+#define FP_PORT_ADDR_MAX 8     /* source addresses a VM port may use */
+#define FP_FLOOD_MEMBER_MAX 64 /* members of one VNI's flood list */
+#define FP_VNI_MAX 0xffffffU   /* VNIs are 24 bits */
+#define FP_NAME_SIZE 32	       /* port and host names, NUL included */
 
 /* Tables: FP_TABLE_<ID>, "name", and the stem of their key and value
  * structs (struct fp_<stem>_key, struct fp_<stem>_val).
  */
-#define FP_FOREACH_TABLE(_)                                                    \
-	_(PORT, "port", port)                                                  \
-	_(VTEP, "vtep", vtep)                                                  \
-	_(FDB, "fdb", fdb)                                                     \
-	_(FLOOD, "flood", flood)                                               \
+#define FP_FOREACH_TABLE(_)      \
+	_(PORT, "port", port)    \
+	_(VTEP, "vtep", vtep)    \
+	_(FDB, "fdb", fdb)       \
+	_(FLOOD, "flood", flood) \
 	_(NEIGH, "neigh", neigh)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
@@ -49,10 +49,10 @@ struct fp_ip {
 };
 
 /* Port roles. */
-#define FP_FOREACH_PORT_ROLE(_)                                                \
-	_(NONE, "none")                                                        \
-	_(VM, "vm")                                                            \
-	_(UNDERLAY, "underlay")                                                \
+#define FP_FOREACH_PORT_ROLE(_) \
+	_(NONE, "none")         \
+	_(VM, "vm")             \
+	_(UNDERLAY, "underlay") \
 	_(GATEWAY, "gateway")
 
 #define FP_PORT_ROLE_ENUM(id, name) FP_PORT_ROLE_##id,
@@ -87,8 +87,8 @@ struct fp_port_val {
 };
 
 /* Tunnel encapsulations. */
-#define FP_FOREACH_ENCAP(_)                                                    \
-	_(VXLAN, "vxlan")                                                      \
+#define FP_FOREACH_ENCAP(_) \
+	_(VXLAN, "vxlan")   \
 	_(GENEVE, "geneve")
 
 #define FP_ENCAP_ENUM(id, name) FP_ENCAP_##id,
@@ -112,10 +112,10 @@ struct fp_vtep_val {
 };
 
 /* Where an FDB entry or a flood member points. */
-#define FP_FOREACH_DEST(_)                                                     \
-	_(NONE, "none")                                                        \
-	_(PORT, "port")                                                        \
-	_(VTEP, "vtep")                                                        \
+#define FP_FOREACH_DEST(_) \
+	_(NONE, "none")    \
+	_(PORT, "port")    \
+	_(VTEP, "vtep")    \
 	_(ROUTER, "router")
 
 #define FP_DEST_ENUM(id, name) FP_DEST_##id,
@@ -145,14 +145,14 @@ struct fp_flood_member {
 };
 
 struct fp_flood_val {
-	__u32 n_members; /* valid entries in members */
-	__u32 pad;	 /* zero */
+	__u32 n_members;				     /* valid entries in members */
+	__u32 pad;					     /* zero */
 	struct fp_flood_member members[FP_FLOOD_MEMBER_MAX]; /* copies */
 };
 
 struct fp_neigh_key {
-	__u32 vrf;	/* tenant VRF */
-	__u32 pad;	/* zero */
+	__u32 vrf;	 /* tenant VRF */
+	__u32 pad;	 /* zero */
 	struct fp_ip ip; /* the neighbour's address */
 };
 
@@ -167,18 +167,18 @@ struct fp_neigh_val {
  * left on at least one port (a flood counts once in tx and each copy in
  * flood_copies) and drop counts packets dropped for exactly one reason.
  */
-#define FP_FOREACH_STAT(_)                                                     \
-	_(RX, "rx")                                                            \
-	_(TX, "tx")                                                            \
-	_(DROP, "drop")                                                        \
-	_(PUNT, "punt")                                                        \
-	_(ENCAP, "encap")                                                      \
-	_(DECAP, "decap")                                                      \
-	_(LOCAL, "local")                                                      \
-	_(FLOOD, "flood")                                                      \
-	_(FLOOD_COPY, "flood_copies")                                          \
-	_(ARP_REPLY, "arp_reply")                                              \
-	_(ND_REPLY, "nd_reply")                                                \
+#define FP_FOREACH_STAT(_)            \
+	_(RX, "rx")                   \
+	_(TX, "tx")                   \
+	_(DROP, "drop")               \
+	_(PUNT, "punt")               \
+	_(ENCAP, "encap")             \
+	_(DECAP, "decap")             \
+	_(LOCAL, "local")             \
+	_(FLOOD, "flood")             \
+	_(FLOOD_COPY, "flood_copies") \
+	_(ARP_REPLY, "arp_reply")     \
+	_(ND_REPLY, "nd_reply")       \
 	_(ICMP_TOO_BIG, "icmp_too_big_sent")
 
 #define FP_STAT_ENUM(id, name) FP_STAT_##id,
@@ -186,46 +186,46 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 #undef FP_STAT_ENUM
 
 /* Drop reasons: FP_DROP_<ID>, "name".  Every dropped packet counts one. */
-#define FP_FOREACH_DROP(_)                                                     \
-	_(TRUNC_L2, "trunc_l2")                                                \
-	_(TRUNC_VLAN, "trunc_vlan")                                            \
-	_(TOO_MANY_VLANS, "too_many_vlans")                                    \
-	_(TRUNC_L3, "trunc_l3")                                                \
-	_(BAD_IP_VERSION, "bad_ip_version")                                    \
-	_(BAD_IP_HDR_LEN, "bad_ip_hdr_len")                                    \
-	_(BAD_IP_LEN, "bad_ip_len")                                            \
-	_(BAD_IP_CSUM, "bad_ip_csum")                                          \
-	_(TRUNC_L4, "trunc_l4")                                                \
-	_(BAD_UDP_LEN, "bad_udp_len")                                          \
-	_(BAD_TCP_HDR_LEN, "bad_tcp_hdr_len")                                  \
-	_(TRUNC_TUNNEL, "trunc_tunnel")                                        \
-	_(BAD_VXLAN_FLAGS, "bad_vxlan_flags")                                  \
-	_(BAD_GENEVE, "bad_geneve")                                            \
-	_(GENEVE_CRIT_OPT, "geneve_critical_option")                           \
-	_(GENEVE_PROTO, "geneve_protocol")                                     \
-	_(GENEVE_OAM, "geneve_oam")                                            \
-	_(UNDERLAY_NOT_TUNNEL, "underlay_not_tunnel")                          \
-	_(UNDERLAY_FRAG, "underlay_fragment")                                  \
-	_(NOT_LOCAL_VTEP, "not_local_vtep")                                    \
-	_(NOT_OUR_MAC, "not_our_mac")                                          \
-	_(UNKNOWN_VNI, "unknown_vni")                                          \
-	_(PORT_UNCONFIGURED, "port_unconfigured")                              \
-	_(BAD_SRC_MAC, "bad_src_mac")                                          \
-	_(SPOOF_MAC, "spoofed_mac")                                            \
-	_(SPOOF_IP, "spoofed_ip")                                              \
-	_(ETHERTYPE_DENIED, "ethertype_denied")                                \
-	_(VLAN_DENIED, "vlan_denied")                                          \
-	_(BAD_ARP, "bad_arp")                                                  \
-	_(BAD_ND, "bad_nd")                                                    \
-	_(NO_FLOOD_LIST, "no_flood_list")                                      \
-	_(FLOOD_EMPTY, "flood_empty")                                          \
-	_(DEST_MISSING, "dest_missing")                                        \
-	_(VNI_MISMATCH, "vni_mismatch")                                        \
-	_(DEST_UNSUPPORTED, "dest_unsupported")                                \
-	_(HAIRPIN, "hairpin")                                                  \
-	_(TOO_BIG, "too_big")                                                  \
-	_(NO_MBUF, "no_mbuf")                                                  \
-	_(NO_HEADROOM, "no_headroom")                                          \
+#define FP_FOREACH_DROP(_)                            \
+	_(TRUNC_L2, "trunc_l2")                       \
+	_(TRUNC_VLAN, "trunc_vlan")                   \
+	_(TOO_MANY_VLANS, "too_many_vlans")           \
+	_(TRUNC_L3, "trunc_l3")                       \
+	_(BAD_IP_VERSION, "bad_ip_version")           \
+	_(BAD_IP_HDR_LEN, "bad_ip_hdr_len")           \
+	_(BAD_IP_LEN, "bad_ip_len")                   \
+	_(BAD_IP_CSUM, "bad_ip_csum")                 \
+	_(TRUNC_L4, "trunc_l4")                       \
+	_(BAD_UDP_LEN, "bad_udp_len")                 \
+	_(BAD_TCP_HDR_LEN, "bad_tcp_hdr_len")         \
+	_(TRUNC_TUNNEL, "trunc_tunnel")               \
+	_(BAD_VXLAN_FLAGS, "bad_vxlan_flags")         \
+	_(BAD_GENEVE, "bad_geneve")                   \
+	_(GENEVE_CRIT_OPT, "geneve_critical_option")  \
+	_(GENEVE_PROTO, "geneve_protocol")            \
+	_(GENEVE_OAM, "geneve_oam")                   \
+	_(UNDERLAY_NOT_TUNNEL, "underlay_not_tunnel") \
+	_(UNDERLAY_FRAG, "underlay_fragment")         \
+	_(NOT_LOCAL_VTEP, "not_local_vtep")           \
+	_(NOT_OUR_MAC, "not_our_mac")                 \
+	_(UNKNOWN_VNI, "unknown_vni")                 \
+	_(PORT_UNCONFIGURED, "port_unconfigured")     \
+	_(BAD_SRC_MAC, "bad_src_mac")                 \
+	_(SPOOF_MAC, "spoofed_mac")                   \
+	_(SPOOF_IP, "spoofed_ip")                     \
+	_(ETHERTYPE_DENIED, "ethertype_denied")       \
+	_(VLAN_DENIED, "vlan_denied")                 \
+	_(BAD_ARP, "bad_arp")                         \
+	_(BAD_ND, "bad_nd")                           \
+	_(NO_FLOOD_LIST, "no_flood_list")             \
+	_(FLOOD_EMPTY, "flood_empty")                 \
+	_(DEST_MISSING, "dest_missing")               \
+	_(VNI_MISMATCH, "vni_mismatch")               \
+	_(DEST_UNSUPPORTED, "dest_unsupported")       \
+	_(HAIRPIN, "hairpin")                         \
+	_(TOO_BIG, "too_big")                         \
+	_(NO_MBUF, "no_mbuf")                         \
+	_(NO_HEADROOM, "no_headroom")                 \
 	_(MULTI_SEGMENT, "multi_segment")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
@@ -242,30 +242,25 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 /* Sizes are part of the ABI: a layout change fails here until
  * FP_ABI_VERSION is bumped and the sum updated.
  */
-#define FP_ABI_LAYOUT_SUM                                                      \
-	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) +                  \
-	 sizeof(struct fp_port_key) + sizeof(struct fp_port_val) +             \
-	 sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) +             \
-	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) +               \
-	 sizeof(struct fp_flood_key) + sizeof(struct fp_flood_member) +        \
-	 sizeof(struct fp_flood_val) + sizeof(struct fp_neigh_key) +           \
-	 sizeof(struct fp_neigh_val))
+#define FP_ABI_LAYOUT_SUM                                                                       \
+	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) + sizeof(struct fp_port_key) +      \
+	 sizeof(struct fp_port_val) + sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) + \
+	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) + sizeof(struct fp_flood_key) +  \
+	 sizeof(struct fp_flood_member) + sizeof(struct fp_flood_val) +                         \
+	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val))
 
 _Static_assert(sizeof(struct fp_ip) == 16, "fp_ip");
 _Static_assert(sizeof(struct fp_port_addr) == 24, "fp_port_addr");
 _Static_assert(sizeof(struct fp_port_key) == 4, "fp_port_key");
-_Static_assert(sizeof(struct fp_port_val) == 24 + 24 * FP_PORT_ADDR_MAX,
-	       "fp_port_val");
-_Static_assert(__builtin_offsetof(struct fp_port_val, addrs) == 24,
-	       "fp_port_val.addrs");
+_Static_assert(sizeof(struct fp_port_val) == 24 + 24 * FP_PORT_ADDR_MAX, "fp_port_val");
+_Static_assert(__builtin_offsetof(struct fp_port_val, addrs) == 24, "fp_port_val.addrs");
 _Static_assert(sizeof(struct fp_vtep_key) == 4, "fp_vtep_key");
 _Static_assert(sizeof(struct fp_vtep_val) == 48, "fp_vtep_val");
 _Static_assert(sizeof(struct fp_fdb_key) == 12, "fp_fdb_key");
 _Static_assert(sizeof(struct fp_fdb_val) == 8, "fp_fdb_val");
 _Static_assert(sizeof(struct fp_flood_key) == 4, "fp_flood_key");
 _Static_assert(sizeof(struct fp_flood_member) == 8, "fp_flood_member");
-_Static_assert(sizeof(struct fp_flood_val) == 8 + 8 * FP_FLOOD_MEMBER_MAX,
-	       "fp_flood_val");
+_Static_assert(sizeof(struct fp_flood_val) == 8 + 8 * FP_FLOOD_MEMBER_MAX, "fp_flood_val");
 _Static_assert(sizeof(struct fp_neigh_key) == 24, "fp_neigh_key");
 _Static_assert(sizeof(struct fp_neigh_val) == 12, "fp_neigh_val");
 _Static_assert(FP_ABI_VERSION == 1 && FP_ABI_LAYOUT_SUM == 900,

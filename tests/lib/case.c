@@ -15,9 +15,7 @@ static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(NAME_OF)
 static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME_OF) };
 static const char *const stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(NAME_OF) };
 static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME_OF) };
-static const char *const verdict_names[FP_CASE_VERDICT_MAX] = {
-	FP_FOREACH_CASE_VERDICT(NAME_OF)
-};
+static const char *const verdict_names[FP_CASE_VERDICT_MAX] = { FP_FOREACH_CASE_VERDICT(NAME_OF) };
 #undef NAME_OF
 
 /* Key and value sizes of each table: the ABI structs. */
@@ -26,16 +24,16 @@ static const uint16_t val_sizes[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_
 
 /* Parser state for one file. */
 struct parser {
-	const char *path;	/* file name, for messages */
-	uint32_t line;		/* current line number */
-	char *err;		/* message buffer */
-	size_t errsz;		/* its size */
-	uint32_t cap_entries;	/* allocated entries */
-	uint32_t cap_outs;	/* allocated outs */
-	uint32_t cap_stats;	/* allocated stats */
-	int have_name;		/* a name line was seen */
-	int have_desc;		/* a desc line was seen */
-	int have_in;		/* an in line was seen */
+	const char *path;     /* file name, for messages */
+	uint32_t line;	      /* current line number */
+	char *err;	      /* message buffer */
+	size_t errsz;	      /* its size */
+	uint32_t cap_entries; /* allocated entries */
+	uint32_t cap_outs;    /* allocated outs */
+	uint32_t cap_stats;   /* allocated stats */
+	int have_name;	      /* a name line was seen */
+	int have_desc;	      /* a desc line was seen */
+	int have_in;	      /* an in line was seen */
 };
 
 const char *
@@ -62,8 +60,7 @@ fp_case_verdict_name(unsigned int v)
 	return v < FP_CASE_VERDICT_MAX ? verdict_names[v] : "?";
 }
 
-static int __attribute__((format(printf, 2, 3)))
-fail(struct parser *ps, const char *fmt, ...)
+static int __attribute__((format(printf, 2, 3))) fail(struct parser *ps, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -259,8 +256,8 @@ parse_entry(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 	int table, rc;
 
 	if (n_tok != (del ? 3 : 4))
-		return fail(ps, del ? "del: expected 'del <table> <key hex>'"
-				    : "entry: expected 'entry <table> <key hex> <val hex>'");
+		return fail(ps, del ? "del: expected 'del <table> <key hex>'" :
+				      "entry: expected 'entry <table> <key hex> <val hex>'");
 	table = lookup(table_names, FP_TABLE_MAX, tok[1]);
 	if (table < 0)
 		return fail(ps, "%s: unknown table '%s'", tok[0], tok[1]);
@@ -339,8 +336,7 @@ parse_verdict(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 
 /* Copy the rest of the line after the keyword. */
 static int
-parse_text(struct parser *ps, const char *kw, const char *rest, char *dst, size_t size,
-	   int *seen)
+parse_text(struct parser *ps, const char *kw, const char *rest, char *dst, size_t size, int *seen)
 {
 	size_t n;
 

@@ -23,16 +23,16 @@
 
 #include <flowplane/tables.h>
 
-#define FP_CASE_NAME_SIZE 64	/* case name, NUL included */
-#define FP_CASE_DESC_SIZE 256	/* description, NUL included */
+#define FP_CASE_NAME_SIZE 64	 /* case name, NUL included */
+#define FP_CASE_DESC_SIZE 256	 /* description, NUL included */
 #define FP_CASE_LOCAL_VTEP_MAX 4 /* local_vtep lines */
-#define FP_CASE_FRAME_MAX 9216	/* largest frame a case may hold */
+#define FP_CASE_FRAME_MAX 9216	 /* largest frame a case may hold */
 
 /* The verdict of a case. */
-#define FP_FOREACH_CASE_VERDICT(_)                                             \
-	_(NONE, "none")                                                        \
-	_(TX, "tx")                                                            \
-	_(DROP, "drop")                                                        \
+#define FP_FOREACH_CASE_VERDICT(_) \
+	_(NONE, "none")            \
+	_(TX, "tx")                \
+	_(DROP, "drop")            \
 	_(PUNT, "punt")
 
 #define FP_CASE_VERDICT_ENUM(id, name) FP_CASE_VERDICT_##id,
@@ -44,55 +44,55 @@ struct fp_case_port {
 	uint32_t id;	/* logical port id */
 	uint16_t role;	/* FP_PORT_ROLE_* */
 	uint16_t mtu;	/* L3 MTU */
-	uint8_t mac[6];	/* device MAC */
-	uint8_t pad[2];	/* zero */
+	uint8_t mac[6]; /* device MAC */
+	uint8_t pad[2]; /* zero */
 };
 
 /* A table change ("entry" or "del" line). */
 struct fp_case_entry {
-	uint16_t table;		/* FP_TABLE_* */
-	uint16_t key_size;	/* bytes at key */
-	uint16_t val_size;	/* bytes at val; 0 for a delete */
-	uint16_t txn;		/* transaction index, from 0 */
-	uint32_t line;		/* line number in the file */
-	uint32_t pad;		/* zero */
-	uint8_t *key;		/* the ABI key struct */
-	uint8_t *val;		/* the ABI value struct; NULL for a delete */
+	uint16_t table;	   /* FP_TABLE_* */
+	uint16_t key_size; /* bytes at key */
+	uint16_t val_size; /* bytes at val; 0 for a delete */
+	uint16_t txn;	   /* transaction index, from 0 */
+	uint32_t line;	   /* line number in the file */
+	uint32_t pad;	   /* zero */
+	uint8_t *key;	   /* the ABI key struct */
+	uint8_t *val;	   /* the ABI value struct; NULL for a delete */
 };
 
 /* A frame and its logical port ("in" or "out" line). */
 struct fp_case_frame {
-	uint32_t port;	/* logical port id */
-	uint32_t len;	/* bytes at data */
-	uint32_t line;	/* line number in the file */
-	uint32_t pad;	/* zero */
-	uint8_t *data;	/* the frame, from the Ethernet header */
+	uint32_t port; /* logical port id */
+	uint32_t len;  /* bytes at data */
+	uint32_t line; /* line number in the file */
+	uint32_t pad;  /* zero */
+	uint8_t *data; /* the frame, from the Ethernet header */
 };
 
 /* A counter expectation ("stat" line). */
 struct fp_case_stat {
-	uint16_t id;		/* FP_STAT_* */
-	uint16_t pad[3];	/* zero */
-	uint64_t value;		/* expected value */
+	uint16_t id;	 /* FP_STAT_* */
+	uint16_t pad[3]; /* zero */
+	uint64_t value;	 /* expected value */
 };
 
 struct fp_case {
-	char name[FP_CASE_NAME_SIZE];				/* "name" line */
-	char desc[FP_CASE_DESC_SIZE];				/* "desc" line, may be empty */
-	struct fp_case_port ports[FP_PORT_MAX];			/* "port" lines, file order */
-	uint32_t n_ports;					/* valid ports */
-	struct fp_ip local_vteps[FP_CASE_LOCAL_VTEP_MAX];	/* "local_vtep" lines */
-	uint32_t n_local_vteps;					/* valid local_vteps */
-	struct fp_case_entry *entries;				/* table changes, file order */
-	uint32_t n_entries;					/* valid entries */
-	uint32_t n_txns;					/* transactions (entries' txn < n_txns) */
-	struct fp_case_frame in;				/* the input frame */
-	struct fp_case_frame *outs;				/* expected outputs, in order */
-	uint32_t n_outs;					/* valid outs */
-	uint16_t verdict;					/* FP_CASE_VERDICT_* */
-	uint16_t drop;						/* FP_DROP_* when verdict is DROP */
-	struct fp_case_stat *stats;				/* extra counter expectations */
-	uint32_t n_stats;					/* valid stats */
+	char name[FP_CASE_NAME_SIZE];			  /* "name" line */
+	char desc[FP_CASE_DESC_SIZE];			  /* "desc" line, may be empty */
+	struct fp_case_port ports[FP_PORT_MAX];		  /* "port" lines, file order */
+	uint32_t n_ports;				  /* valid ports */
+	struct fp_ip local_vteps[FP_CASE_LOCAL_VTEP_MAX]; /* "local_vtep" lines */
+	uint32_t n_local_vteps;				  /* valid local_vteps */
+	struct fp_case_entry *entries;			  /* table changes, file order */
+	uint32_t n_entries;				  /* valid entries */
+	uint32_t n_txns;				  /* transactions (entries' txn < n_txns) */
+	struct fp_case_frame in;			  /* the input frame */
+	struct fp_case_frame *outs;			  /* expected outputs, in order */
+	uint32_t n_outs;				  /* valid outs */
+	uint16_t verdict;				  /* FP_CASE_VERDICT_* */
+	uint16_t drop;					  /* FP_DROP_* when verdict is DROP */
+	struct fp_case_stat *stats;			  /* extra counter expectations */
+	uint32_t n_stats;				  /* valid stats */
 };
 
 /**

@@ -109,9 +109,9 @@ test_build_encap_geneve6(void **state)
 	assert_int_equal(fp_get16(buf + 54 + 2), 6081);
 	assert_int_equal(fp_get16(buf + 62 + 2), FP_ETH_P_TEB);
 	/* The UDP checksum verifies over the pseudo-header. */
-	assert_int_equal(fp_csum_fold(fp_csum_partial(buf + 54, ulen,
-						      fp_csum_ipv6_pseudo(buf + 22, buf + 38, ulen,
-									  FP_IPPROTO_UDP))),
+	assert_int_equal(fp_csum_fold(fp_csum_partial(
+				 buf + 54, ulen,
+				 fp_csum_ipv6_pseudo(buf + 22, buf + 38, ulen, FP_IPPROTO_UDP))),
 			 0);
 	assert_int_equal(fp_parse_frame(buf, sizeof(buf), 0, &m), FP_PARSE_OK);
 	assert_int_equal(fp_parse_tunnel(buf, sizeof(buf), &m, &tm), FP_PARSE_OK);
@@ -212,8 +212,9 @@ ns(uint8_t *f, int unspec_src)
 	icmp[8] = 0xfd, icmp[23] = 2;
 	icmp[24] = FP_ND_OPT_SLLA, icmp[25] = 1;
 	memcpy(icmp + 26, mac_a, 6);
-	fp_put16(icmp + 2, fp_csum_fold(fp_csum_partial(icmp, 32,
-				fp_csum_ipv6_pseudo(ip + 8, ip + 24, 32, FP_IPPROTO_ICMPV6))));
+	fp_put16(icmp + 2,
+		 fp_csum_fold(fp_csum_partial(
+			 icmp, 32, fp_csum_ipv6_pseudo(ip + 8, ip + 24, 32, FP_IPPROTO_ICMPV6))));
 	return 86;
 }
 
@@ -241,8 +242,10 @@ test_build_nd(void **state)
 	assert_int_equal(f[53], 1);
 	assert_int_equal(f[78], FP_ND_OPT_TLLA);
 	assert_memory_equal(f + 80, mac_b, 6);
-	assert_int_equal(fp_csum_fold(fp_csum_partial(f + 54, 32,
-				fp_csum_ipv6_pseudo(f + 22, f + 38, 32, FP_IPPROTO_ICMPV6))), 0);
+	assert_int_equal(
+		fp_csum_fold(fp_csum_partial(
+			f + 54, 32, fp_csum_ipv6_pseudo(f + 22, f + 38, 32, FP_IPPROTO_ICMPV6))),
+		0);
 
 	/* DAD probe: not answered. */
 	len = ns(f, 1);

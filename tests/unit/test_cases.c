@@ -35,15 +35,15 @@
 #include "ftable.h"
 #include "pipeline.h"
 
-#define POOL_SIZE 1023	  /* mbufs; a case uses a few */
-#define TABLE_LIMIT 1024  /* entries per hash table */
-#define VTEP_LIMIT 64	  /* vtep ids */
-#define DIFF_ROWS_MAX 24  /* 16-byte rows printed per mismatching frame */
+#define POOL_SIZE 1023	 /* mbufs; a case uses a few */
+#define TABLE_LIMIT 1024 /* entries per hash table */
+#define VTEP_LIMIT 64	 /* vtep ids */
+#define DIFF_ROWS_MAX 24 /* 16-byte rows printed per mismatching frame */
 
 /* One case file, the state of its cmocka test. */
 struct case_test {
-	char path[PATH_MAX + NAME_MAX + 2];	/* the .case file */
-	char name[FP_CASE_NAME_SIZE];		/* its name, the test's name */
+	char path[PATH_MAX + NAME_MAX + 2]; /* the .case file */
+	char name[FP_CASE_NAME_SIZE];	    /* its name, the test's name */
 };
 
 static struct rte_mempool *pool;
@@ -51,12 +51,11 @@ static unsigned int run_seq; /* makes the table names unique */
 
 /* Mismatches found in one case. */
 struct report {
-	const char *name;	/* the case */
-	unsigned int n;		/* mismatches so far */
+	const char *name; /* the case */
+	unsigned int n;	  /* mismatches so far */
 };
 
-static void __attribute__((format(printf, 2, 3)))
-mismatch(struct report *r, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) mismatch(struct report *r, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -87,7 +86,8 @@ hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint32_t got_
 	uint32_t off, max = exp_len > got_len ? exp_len : got_len, rows = 0;
 
 	for (off = 0; off < max; off += 16) {
-		uint32_t e = off < exp_len ? exp_len - off : 0, g = off < got_len ? got_len - off : 0;
+		uint32_t e = off < exp_len ? exp_len - off : 0,
+			 g = off < got_len ? got_len - off : 0;
 
 		e = e > 16 ? 16 : e;
 		g = g > 16 ? 16 : g;
@@ -193,8 +193,8 @@ check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct rep
 
 		if (i < out->n) {
 			got_len = rte_pktmbuf_pkt_len(out->pkts[i]);
-			got = rte_pktmbuf_read(out->pkts[i], 0, got_len > sizeof(buf) ?
-				  sizeof(buf) : got_len, buf);
+			got = rte_pktmbuf_read(out->pkts[i], 0,
+					       got_len > sizeof(buf) ? sizeof(buf) : got_len, buf);
 			if (got_len > sizeof(buf))
 				got_len = sizeof(buf);
 		}
@@ -369,8 +369,8 @@ static int
 group_setup(void **state)
 {
 	char prefix[64];
-	char *argv[] = { "test_cases", "--no-huge", "--no-shconf", "--no-pci", "-l", "0",
-			 "--log-level=*:error", "--file-prefix", prefix, NULL };
+	char *argv[] = { "test_cases", "--no-huge",	      "--no-shconf",   "--no-pci", "-l",
+			 "0",	       "--log-level=*:error", "--file-prefix", prefix,	   NULL };
 
 	(void)state;
 	snprintf(prefix, sizeof(prefix), "fp_cases_%d", (int)getpid());

@@ -28,9 +28,9 @@
 
 /* One invalid fixture and what fp_config_load() must say about it. */
 struct invalid_case {
-	const char *file;	/* under FIXTURE_DIR/invalid/ */
-	unsigned int line;	/* line the error names */
-	const char *substring;	/* text the error contains */
+	const char *file;      /* under FIXTURE_DIR/invalid/ */
+	unsigned int line;     /* line the error names */
+	const char *substring; /* text the error contains */
 };
 
 static const struct invalid_case invalid_cases[] = {
@@ -105,10 +105,10 @@ static const struct invalid_case invalid_cases[] = {
 
 /* Per-test state. */
 struct state {
-	struct fp_config cfg;		/* loaded config */
-	struct fp_config want;		/* expected config */
-	char err[FP_CFG_ERR_SIZE];	/* fp_config_load() error text */
-	char path[PATH_MAX];		/* file being loaded */
+	struct fp_config cfg;	   /* loaded config */
+	struct fp_config want;	   /* expected config */
+	char err[FP_CFG_ERR_SIZE]; /* fp_config_load() error text */
+	char path[PATH_MAX];	   /* file being loaded */
 };
 
 static int
@@ -539,8 +539,8 @@ static void
 test_config_parse_ip(void **state)
 {
 	static const char *const bad[] = {
-		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/24", "fe80::1%eth0", "::g",
-		" 1.2.3.4", "1.2.3.4 ", "hv1",
+		"",    "1.2.3",	   "1.2.3.4.5", "256.1.1.1", "1.2.3.4/24", "fe80::1%eth0",
+		"::g", " 1.2.3.4", "1.2.3.4 ",	"hv1",
 	};
 	struct fp_ip ip;
 	unsigned int i;

@@ -38,16 +38,16 @@
 #include "ctl_server.h"
 #include "ftable.h"
 
-#define TEST_TIMEOUT_MS 10000	/* a client call that takes longer fails */
-#define TEST_LIMIT_VTEP 16	/* table sizes of the fixture */
+#define TEST_TIMEOUT_MS 10000 /* a client call that takes longer fails */
+#define TEST_LIMIT_VTEP 16    /* table sizes of the fixture */
 #define TEST_LIMIT_FDB 32768
 #define TEST_LIMIT_FLOOD 16
 #define TEST_LIMIT_NEIGH 4
-#define TEST_BIG_DUMP 20000	/* entries in the large dump */
+#define TEST_BIG_DUMP 20000	 /* entries in the large dump */
 #define TEST_FUZZ_SEED 20240601U /* fixed seed of the garbage test */
 #define TEST_FUZZ_ROUNDS 300
-#define TEST_CLIENT_MAX 16	/* the server's client limit */
-#define TEST_OUT_SIZE 65536	/* captured fpctl output */
+#define TEST_CLIENT_MAX 16  /* the server's client limit */
+#define TEST_OUT_SIZE 65536 /* captured fpctl output */
 
 /* Group state: EAL, the RCU variable, the scratch directory. */
 struct world {
@@ -66,13 +66,13 @@ struct fake_stats {
 
 /* Per-test state. */
 struct fixture {
-	struct fp_ftables *t;		/* tables served */
-	struct fp_ctl_server *s;	/* the server */
-	pthread_t thr;			/* polls the server */
-	int stop;			/* tells thr to return */
-	struct fake_stats fs;		/* stats provider state */
-	struct fp_ctl_client *c;	/* a connected client */
-	char path[108];			/* socket path */
+	struct fp_ftables *t;	 /* tables served */
+	struct fp_ctl_server *s; /* the server */
+	pthread_t thr;		 /* polls the server */
+	int stop;		 /* tells thr to return */
+	struct fake_stats fs;	 /* stats provider state */
+	struct fp_ctl_client *c; /* a connected client */
+	char path[108];		 /* socket path */
 };
 
 static struct world w;
@@ -127,8 +127,9 @@ fake_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *
 static struct fp_ip
 ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	struct fp_ip ip = { .b = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b, [14] = c,
-				   [15] = d } };
+	struct fp_ip ip = {
+		.b = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b, [14] = c, [15] = d }
+	};
 
 	return ip;
 }
@@ -157,8 +158,8 @@ static int
 setup(void **state)
 {
 	const uint32_t limit[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = FP_PORT_MAX,	       [FP_TABLE_VTEP] = TEST_LIMIT_VTEP,
-		[FP_TABLE_FDB] = TEST_LIMIT_FDB,       [FP_TABLE_FLOOD] = TEST_LIMIT_FLOOD,
+		[FP_TABLE_PORT] = FP_PORT_MAX,	     [FP_TABLE_VTEP] = TEST_LIMIT_VTEP,
+		[FP_TABLE_FDB] = TEST_LIMIT_FDB,     [FP_TABLE_FLOOD] = TEST_LIMIT_FLOOD,
 		[FP_TABLE_NEIGH] = TEST_LIMIT_NEIGH,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
@@ -226,8 +227,8 @@ group_setup(void **state)
 {
 	char prefix[64];
 	char *argv[] = {
-		"test_ctl", "--no-huge", "--no-shconf", "--no-pci", "-l", "0", "-m", "256",
-		"--log-level=*:error", prefix, NULL,
+		"test_ctl", "--no-huge", "--no-shconf",		"--no-pci", "-l", "0",
+		"-m",	    "256",	 "--log-level=*:error", prefix,	    NULL,
 	};
 	size_t sz;
 
@@ -348,9 +349,9 @@ mk_neigh(struct fp_neigh_key *k, struct fp_neigh_val *v, uint32_t vrf, uint8_t h
 #define COLLECT_MAX 8
 
 struct collect {
-	uint16_t table;				/* table expected */
-	uint32_t n;				/* entries seen */
-	uint8_t keys[COLLECT_MAX][32];		/* first COLLECT_MAX keys */
+	uint16_t table;						/* table expected */
+	uint32_t n;						/* entries seen */
+	uint8_t keys[COLLECT_MAX][32];				/* first COLLECT_MAX keys */
 	uint8_t vals[COLLECT_MAX][sizeof(struct fp_flood_val)]; /* and values */
 };
 
@@ -435,7 +436,11 @@ static void
 raw_frame(int fd, uint32_t magic, uint16_t version, uint16_t type, uint32_t len, uint32_t seq)
 {
 	struct fp_ctl_hdr h = {
-		.magic = magic, .version = version, .type = type, .len = len, .seq = seq,
+		.magic = magic,
+		.version = version,
+		.type = type,
+		.len = len,
+		.seq = seq,
 	};
 
 	raw_write(fd, &h, sizeof(h));
@@ -691,7 +696,8 @@ test_ctl_commit_all_or_nothing(void **state)
 	fv.type = FP_DEST_ROUTER;
 	assert_int_equal(fp_ctl_client_begin(f->c), 0);
 	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_NEIGH, &nk[0], &nv[0]), 0);
-	e = (struct fp_ctl_entry){ .table = FP_TABLE_FDB, .key_size = sizeof(fk) + 4,
+	e = (struct fp_ctl_entry){ .table = FP_TABLE_FDB,
+				   .key_size = sizeof(fk) + 4,
 				   .val_size = sizeof(fv) };
 	memset(raw, 0, sizeof(raw));
 	memcpy(raw, &e, sizeof(e));
@@ -902,8 +908,10 @@ test_ctl_bad_frames(void **state)
 	assert_int_equal(raw_reply(fd, 5, &r), -EINVAL);
 	/* A frame written one byte at a time. */
 	{
-		struct fp_ctl_hdr q = { .magic = FP_CTL_MAGIC, .version = FP_CTL_VERSION,
-					.type = FP_CTL_BEGIN, .seq = 6 };
+		struct fp_ctl_hdr q = { .magic = FP_CTL_MAGIC,
+					.version = FP_CTL_VERSION,
+					.type = FP_CTL_BEGIN,
+					.seq = 6 };
 
 		for (i = 0; i < sizeof(q); i++) {
 			raw_write(fd, (uint8_t *)&q + i, 1);
@@ -939,7 +947,8 @@ test_ctl_bad_frames(void **state)
 				};
 
 				e.key_size = e.table < FP_TABLE_MAX ?
-						     fp_ctl_client_key_size[e.table] : 4;
+						     fp_ctl_client_key_size[e.table] :
+						     4;
 				memcpy(blob + sizeof(hdr), &e, sizeof(e));
 			}
 			memcpy(blob, &hdr, sizeof(hdr));
@@ -1223,19 +1232,20 @@ test_ctl_fpctl_changes(void **state)
 		free(cl);
 		skip();
 	}
-	assert_int_equal(fpctl(f, out, "add port 0 vni 100 mac 02:00:00:00:00:10 vrf 7 "
-				       "mtu 1450 antispoof on addr 10.0.0.1 "
-				       "addr 10.0.1.0/24@02:00:00:00:00:99 addr 2001:db8::/64"),
+	assert_int_equal(fpctl(f, out,
+			       "add port 0 vni 100 mac 02:00:00:00:00:10 vrf 7 "
+			       "mtu 1450 antispoof on addr 10.0.0.1 "
+			       "addr 10.0.1.0/24@02:00:00:00:00:99 addr 2001:db8::/64"),
 			 0);
 	assert_string_equal(out, "");
-	assert_int_equal(fpctl(f, out, "add vtep 3 remote 172.16.0.2 local 172.16.0.1 "
-				       "nh-mac 02:00:00:00:00:22 port 1 encap geneve"),
+	assert_int_equal(fpctl(f, out,
+			       "add vtep 3 remote 172.16.0.2 local 172.16.0.1 "
+			       "nh-mac 02:00:00:00:00:22 port 1 encap geneve"),
 			 0);
 	assert_int_equal(fpctl(f, out, "add fdb 100 02:00:00:00:00:02 vtep 3"), 0);
 	assert_int_equal(fpctl(f, out, "add flood 100 port 0 vtep 3"), 0);
 	assert_int_equal(fpctl(f, out, "add neigh 7 10.0.0.5 mac 02:00:00:00:00:05 vni 100"), 0);
-	assert_int_equal(fpctl(f, out, "add neigh 7 2001:db8::5 vni 100 mac 02:00:00:00:00:06"),
-			 0);
+	assert_int_equal(fpctl(f, out, "add neigh 7 2001:db8::5 vni 100 mac 02:00:00:00:00:06"), 0);
 
 	/* What fpctl built is what the ABI says (plen in IPv6 bits, pads). */
 	assert_int_equal(dump(f->c, FP_TABLE_PORT, cl), 2);

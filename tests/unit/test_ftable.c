@@ -275,8 +275,7 @@ test_ftable_values_validated(void **state)
 		v4(&v.local, 0xac100009);
 		v4(&v.remote, 0xac100002);
 		v.nh_mac[0] = 2;
-		assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP, &k, sizeof(k), &v, sizeof(v)),
-				 0);
+		assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP, &k, sizeof(k), &v, sizeof(v)), 0);
 	}
 	assert_int_equal(commit(f), -EINVAL);
 	assert_int_equal(f->failed, 1);
@@ -331,8 +330,8 @@ test_ftable_fdb_vs_model(void **state)
 {
 	struct fixture *f = *state;
 	struct {
-		uint8_t present;	/* in the model */
-		struct fp_fdb_val v;	/* value */
+		uint8_t present;     /* in the model */
+		struct fp_fdb_val v; /* value */
 	} model[2][32];
 	unsigned int seed = SEED, round;
 	uint32_t vni, i;
@@ -362,8 +361,8 @@ test_ftable_fdb_vs_model(void **state)
 					ok = 0;
 				del_seen[v][m] = 1;
 			} else {
-				struct fp_fdb_val fv = { .type = rand() % 2 ? FP_DEST_PORT
-									    : FP_DEST_VTEP };
+				struct fp_fdb_val fv = { .type = rand() % 2 ? FP_DEST_PORT :
+									      FP_DEST_VTEP };
 
 				fv.id = fv.type == FP_DEST_PORT ? (uint32_t)rand() % 2 : 4;
 				stage_fdb(f, 100 + v, (uint8_t)m, fv.type, fv.id);
@@ -393,9 +392,10 @@ test_ftable_fdb_vs_model(void **state)
 				int present = lookup_fdb(f->t, 100 + vni, (uint8_t)i, &got);
 
 				if (present != model[vni][i].present)
-					fail_msg("seed %u round %u: vni %u mac %u present %d, model %d",
-						 seed, round, 100 + vni, i, present,
-						 model[vni][i].present);
+					fail_msg(
+						"seed %u round %u: vni %u mac %u present %d, model %d",
+						seed, round, 100 + vni, i, present,
+						model[vni][i].present);
 				if (present && memcmp(&got, &model[vni][i].v, sizeof(got)) != 0)
 					fail_msg("seed %u round %u: value differs", seed, round);
 			}
@@ -407,12 +407,12 @@ test_ftable_fdb_vs_model(void **state)
  * values; every value it sees must be one the writer installed.
  */
 struct race {
-	struct fp_ftables *t;	/* tables */
+	struct fp_ftables *t;	  /* tables */
 	struct rte_rcu_qsbr *rcu; /* QSBR */
-	volatile int stop;	/* writer done */
-	volatile int started;	/* reader running */
-	uint64_t seen;		/* lookups that hit */
-	int bad;		/* torn or freed values seen */
+	volatile int stop;	  /* writer done */
+	volatile int started;	  /* reader running */
+	uint64_t seen;		  /* lookups that hit */
+	int bad;		  /* torn or freed values seen */
 };
 
 static void *
@@ -510,8 +510,8 @@ int
 main(int argc, char **argv)
 {
 	char prefix[64];
-	char *eal[] = { argv[0], "--no-huge", "-m", "128", "--no-shconf", "--no-pci", "-l", "0",
-			"--log-level", "*:error", prefix, NULL };
+	char *eal[] = { argv[0], "--no-huge", "-m",	     "128",	"--no-shconf", "--no-pci",
+			"-l",	 "0",	      "--log-level", "*:error", prefix,	       NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ftable_shapes_refused_at_stage, setup,
 						teardown),

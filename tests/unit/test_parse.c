@@ -351,7 +351,7 @@ static void
 test_parse_geneve(void **state)
 {
 	/* Geneve, 2 words of options: one non-critical option of 4 bytes data. */
-	uint8_t g[16] = { 0x02, 0, 0x65, 0x58, 0, 0x01, 0x00, 0,
+	uint8_t g[16] = { 0x02, 0,    0x65, 0x58, 0,	0x01, 0x00, 0,
 			  0x01, 0x02, 0x03, 0x01, 0xaa, 0xbb, 0xcc, 0xdd };
 	struct fp_tunnel_meta t;
 	struct frame f;
