@@ -66,6 +66,8 @@ declare -A FP_PID=()	# hypervisor -> fp-dpdk pid (our child)
 
 fp_note() { echo "# $*"; }
 fp_ns() { echo "${FP_PREFIX}$1"; }
+# A small FDB, so a test can fill it while traffic flows.
+FP_FDB_LIMIT=${FP_FDB_LIMIT:-64}
 fp_sock() { echo "$FP_TMP/$1.sock"; }
 fp_logfile() { echo "$FP_TMP/$1.log"; }
 
@@ -261,6 +263,7 @@ ports = (
 workers = ( { lcore = 1; queues = ( { port = "$vm1"; queue = 0; }, { port = "$vm2"; queue = 0; },
 	{ port = "ul"; queue = 0; } ); } );
 mempool = { mbufs = 8191; cache = 128; };
+tables = { vtep = 16; fdb = $FP_FDB_LIMIT; flood = 16; neigh = 64; };
 idle = { mode = "adaptive"; empty_polls = 50; max_sleep_us = 200; };
 control = { socket = "$(fp_sock "$hv")"; };
 EOF

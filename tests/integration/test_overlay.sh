@@ -11,6 +11,8 @@
 #   - 10 MiB over TCP a1 -> a2 arrive intact (sha256);
 #   - the underlay carries VXLAN/Geneve with VNI 100 and 200 (tshark);
 #   - fpctl --json show stats: rx == tx + drop + punt on both hypervisors.
+# Once: hva's FDB is filled to its limit while a1 pings a2 every 5 ms; the
+# entry past the limit is refused with "fdb table full" and no ping is lost.
 # Then both fp-dpdk stop on SIGTERM and print "rx = tx + drop + punt: ok".
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
@@ -231,6 +233,42 @@ sys.exit(0 if rx == tx + drop + punt and reasons == drop and rx > 0 else 1)
 	printf '%s\n' "$json" | head -40 | sed 's/^/#   /'
 }
 
+# table_full_under_traffic: fill hva's FDB to its limit with fpctl while
+# a1 pings a2 fast; one more entry is refused, and no ping is lost.
+table_full_under_traffic() {
+	local n=0 i mac out rc=0 pid log
+	log="$FP_TMP/ping-full.log"
+	fp_vm a1 ping -q -i 0.005 -c 600 -W 1 "${FP_VM_IP4[a2]}" >"$log" 2>&1 &
+	pid=$!
+	sleep 0.3
+	for ((i = 0; i < FP_FDB_LIMIT + 1; i++)); do
+		mac=$(printf '02:ee:00:00:%02x:%02x' $((i / 256)) $((i % 256)))
+		out=$(fp_ctl hva add fdb "${FP_VM_VNI[a1]}" "$mac" port 0 2>&1) || {
+			rc=1
+			break
+		}
+		n=$((n + 1))
+	done
+	if [ $rc -eq 1 ] && echo "$out" | grep -q "fdb table full"; then
+		ok "hva: the FDB fills to its limit of $FP_FDB_LIMIT and the next entry is refused" \
+			"($n added: $out)"
+	else
+		not_ok "hva: the FDB fills to its limit and the next entry is refused" \
+			"($n added, last: $out)"
+	fi
+	for ((i = 0; i < n; i++)); do
+		mac=$(printf '02:ee:00:00:%02x:%02x' $((i / 256)) $((i % 256)))
+		fp_ctl hva del fdb "${FP_VM_VNI[a1]}" "$mac" >/dev/null 2>&1
+	done
+	wait $pid
+	if grep -q " 0% packet loss" "$log"; then
+		ok "hva: no ping lost while the FDB was filled and emptied ($(grep -o '[0-9]* received' "$log"))"
+	else
+		not_ok "hva: no ping lost while the FDB was filled and emptied"
+		sed 's/^/#   /' "$log"
+	fi
+}
+
 run_combo() {
 	local encap=$1 fam=$2 first=$3
 	TAG="$encap/IPv$fam"
@@ -296,6 +334,7 @@ ok "start fp-dpdk on hva and hvb"
 first=1
 for combo in ${FP_COMBOS:-vxlan:4 vxlan:6 geneve:4 geneve:6}; do
 	run_combo "${combo%:*}" "${combo#*:}" $first
+	[ $first = 1 ] && table_full_under_traffic
 	first=0
 done
 
