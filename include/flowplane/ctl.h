@@ -18,6 +18,19 @@
  * (port, vtep, neigh, flood, fdb) and then deletes in reverse order, so no
  * packet sees an entry that points at something missing (make before
  * break).
+ *
+ * Rules:
+ *   - A bad magic (-EPROTO), version (-EPROTONOSUPPORT) or a length above
+ *     FP_CTL_MAX_PAYLOAD (-EMSGSIZE) gets an error REPLY, then the server
+ *     closes the connection (the stream cannot be resynced).
+ *   - SET/DEL outside a transaction get REPLY -EPROTO.  Inside one they get
+ *     no reply; a malformed one marks the transaction failed and COMMIT
+ *     reports it (with its index) and applies nothing.
+ *   - COMMIT ends the transaction whatever its result; COMMIT outside one
+ *     is -EPROTO; BEGIN inside one is -EBUSY; ABORT outside one is 0.
+ *   - Unknown types get -EOPNOTSUPP; a payload where none belongs, -EINVAL.
+ *   - Changes of one transaction form a set: for one key a delete wins over
+ *     a set; a delete must name an entry that exists or is set before it.
  */
 #ifndef FLOWPLANE_CTL_H
 #define FLOWPLANE_CTL_H
