@@ -51,6 +51,14 @@ fdb_key_eq(const struct fp_fdb_key *a, const struct fp_fdb_key *b)
 	return ((a8 ^ b8) | (uint64_t)(a4 ^ b4)) == 0;
 }
 
+static inline void
+fdb_key_set(struct fp_fdb_key *k, uint32_t vni, const uint8_t *mac)
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	memcpy(k->mac, mac, 6);
+}
+
 /* FDB lookups for a burst's keys.  Consecutive packets of a burst mostly
  * go to the same destination, so a key equal to the one before reuses its
  * result (a last-key cache, STYLE 6) and only the distinct keys are looked
@@ -538,15 +546,75 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 	}
 }
 
+/* Act on the FDB result for a packet from the underlay (already
+ * decapsulated): only local ports are destinations (split horizon).
+ */
+static void
+underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
+		 void *data, uint16_t in_port, struct fp_pipe_out *out)
+{
+	struct fp_fdb_val fv;
+
+	if (!hit) {
+		flood(p, m, ps, 0, in_port, out);
+		return;
+	}
+	fv = fp_ftables_fdb_decode(data);
+	if (fv.type == FP_DEST_PORT)
+		deliver_local(p, m, ps->vni, fv.id, out);
+	else if (fv.type == FP_DEST_VTEP)
+		drop(p, m, FP_DROP_HAIRPIN);
+	else
+		drop(p, m, FP_DROP_DEST_UNSUPPORTED);
+}
+
+/* The stages after classify, shared by both port roles: FDB lookups for
+ * the unicast packets (keys[0..n_fdb), in packet order), in bulk; then
+ * act on each packet's verdict.  from_vm is a constant at each call, so
+ * each caller gets its own specialised copy.
+ */
+static __rte_always_inline void
+act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[], uint16_t n,
+	  const struct fp_fdb_key keys[], uint16_t n_fdb, int from_vm, uint16_t in_port,
+	  struct fp_pipe_out *out)
+{
+	void *data[FP_BURST];
+	uint64_t hits = 0;
+	uint16_t i, j;
+
+	if (n_fdb)
+		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
+	for (i = 0, j = 0; i < n; i++) {
+		struct pkt_state *s = &ps[i];
+
+		switch (s->verdict) {
+		case V_DROP:
+			drop(p, pkts[i], s->drop);
+			break;
+		case V_FDB:
+			if (from_vm)
+				vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port, out);
+			else
+				underlay_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port,
+						 out);
+			j++;
+			break;
+		case V_FLOOD:
+			flood(p, pkts[i], s, from_vm, in_port, out);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void
 vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	 struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out)
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
-	void *data[FP_BURST];
-	uint64_t hits = 0;
-	uint16_t n_fdb = 0, i, j;
+	uint16_t n_fdb = 0, i;
 
 	/* Stage 1: parse, check the source, classify. */
 	prefetch_prologue(pkts, n);
@@ -575,10 +643,7 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 		}
 		if (!(f[0] & 1)) {
 			s->verdict = V_FDB;
-			memset(&keys[n_fdb], 0, sizeof(keys[n_fdb]));
-			keys[n_fdb].vni = s->vni;
-			memcpy(keys[n_fdb].mac, f, 6);
-			n_fdb++;
+			fdb_key_set(&keys[n_fdb++], s->vni, f);
 		} else if (s->meta.ethertype == FP_ETH_P_ARP ||
 			   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
 			    s->meta.ethertype == FP_ETH_P_IPV6)) {
@@ -588,29 +653,7 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 		}
 	}
 
-	/* Stage 2: FDB lookups for the unicast packets, in bulk. */
-	if (n_fdb)
-		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
-
-	/* Stage 3: act. */
-	for (i = 0, j = 0; i < n; i++) {
-		struct pkt_state *s = &ps[i];
-
-		switch (s->verdict) {
-		case V_DROP:
-			drop(p, pkts[i], s->drop);
-			break;
-		case V_FDB:
-			vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port, out);
-			j++;
-			break;
-		case V_FLOOD:
-			flood(p, pkts[i], s, 1, in_port, out);
-			break;
-		default:
-			break;
-		}
-	}
+	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, out);
 }
 
 static int
@@ -731,10 +774,8 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
-	void *data[FP_BURST];
 	struct vni_memo memo = { 0 };
-	uint64_t hits = 0;
-	uint16_t n_fdb = 0, i, j;
+	uint16_t n_fdb = 0, i;
 
 	prefetch_prologue(pkts, n);
 	for (i = 0; i < n; i++) {
@@ -742,48 +783,11 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 
 		prefetch_step(pkts, n, i);
 		s->verdict = (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out, &memo);
-		if (s->verdict == V_FDB) {
-			memset(&keys[n_fdb], 0, sizeof(keys[n_fdb]));
-			keys[n_fdb].vni = s->vni;
-			memcpy(keys[n_fdb].mac, rte_pktmbuf_mtod(pkts[i], const uint8_t *), 6);
-			n_fdb++;
-		}
+		if (s->verdict == V_FDB)
+			fdb_key_set(&keys[n_fdb++], s->vni,
+				    rte_pktmbuf_mtod(pkts[i], const uint8_t *));
 	}
-	if (n_fdb)
-		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
-	for (i = 0, j = 0; i < n; i++) {
-		struct pkt_state *s = &ps[i];
-
-		switch (s->verdict) {
-		case V_DROP:
-			drop(p, pkts[i], s->drop);
-			break;
-		case V_FDB: {
-			void *d = data[j];
-			int hit = (hits >> j) & 1;
-			struct fp_fdb_val fv;
-
-			j++;
-			if (!hit) {
-				flood(p, pkts[i], s, 0, in_port, out);
-				break;
-			}
-			fv = fp_ftables_fdb_decode(d);
-			if (fv.type == FP_DEST_PORT)
-				deliver_local(p, pkts[i], s->vni, fv.id, out);
-			else if (fv.type == FP_DEST_VTEP)
-				drop(p, pkts[i], FP_DROP_HAIRPIN);
-			else
-				drop(p, pkts[i], FP_DROP_DEST_UNSUPPORTED);
-			break;
-		}
-		case V_FLOOD:
-			flood(p, pkts[i], s, 0, in_port, out);
-			break;
-		default:
-			break;
-		}
-	}
+	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, out);
 }
 
 #define STATS_READ_TRIES 100000
