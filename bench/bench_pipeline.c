@@ -53,6 +53,7 @@
 struct bench_opts {
 	int encap;	       /* FP_ENCAP_* */
 	int v6;		       /* IPv6 underlay */
+	int huge;	       /* EAL memory from hugepages (as fp-dpdk runs) */
 	uint32_t runs;	       /* timed runs, >= 5 */
 	uint64_t min_pkts;     /* packets per run at least */
 	const char *scenarios; /* "encap", "decap" or "all" */
@@ -425,8 +426,10 @@ usage(void)
 	fprintf(stderr,
 		"usage: fp-bench [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
+		"                [--huge]\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
-		"          at least 2000000 packets per run\n");
+		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
+		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses\n");
 }
 
 int
@@ -440,6 +443,7 @@ main(int argc, char **argv)
 		{ "underlay", required_argument, NULL, 'u' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "pkts", required_argument, NULL, 'p' },
+		{ "huge", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -450,6 +454,7 @@ main(int argc, char **argv)
 	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "512",
 			     "--no-pci",    "--no-shconf", "-l",       "0",
 			     "--log-level", "*:error",	   eal_prefix, NULL };
+	int eal_argc = (int)RTE_DIM(eal_argv) - 1;
 	struct rte_mempool *mp;
 	int opt, sc;
 
@@ -478,6 +483,9 @@ main(int argc, char **argv)
 		case 'p':
 			o.min_pkts = strtoull(optarg, NULL, 10);
 			break;
+		case 'H':
+			o.huge = 1;
+			break;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 1;
@@ -488,7 +496,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(eal_prefix, sizeof(eal_prefix), "--file-prefix=fp_bench_%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
+	if (o.huge) {
+		/* Drop "--no-huge -m 512": EAL takes hugepages as it finds them. */
+		memmove(&eal_argv[1], &eal_argv[4], sizeof(eal_argv) - 4 * sizeof(eal_argv[0]));
+		eal_argc -= 3;
+	}
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "fp-bench: EAL init failed\n");
 		return 1;
 	}
@@ -531,15 +544,17 @@ main(int argc, char **argv)
 				       hz / r.cyc_min / 1e6);
 				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
 				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":64,"
+				       "\"hugepages\":%s,"
 				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
 				       "\"cycles_per_pkt_median\":%.2f,\"cycles_per_pkt_min\":%.2f,"
 				       "\"mpps_median\":%.3f,\"mpps_max\":%.3f,\"tsc_hz\":%.0f,"
 				       "\"seed\":%d,\"git\":\"%s\",\"cc\":\"%s\",\"cflags\":\"%s\","
 				       "\"cpu\":\"%s\"}\n",
 				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
-				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, r.cyc_med,
-				       r.cyc_min, hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz,
-				       BENCH_SEED, FP_GIT_SHA, __VERSION__, FP_CFLAGS, cpu);
+				       o.v6 ? 6 : 4, flows, vnis, o.huge ? "true" : "false", r.pkts,
+				       o.runs, r.cyc_med, r.cyc_min, hz / r.cyc_med / 1e6,
+				       hz / r.cyc_min / 1e6, hz, BENCH_SEED, FP_GIT_SHA,
+				       __VERSION__, FP_CFLAGS, cpu);
 				fflush(stdout);
 			}
 		}
