@@ -198,6 +198,50 @@ eui64_lladdr(uint8_t out[16], const uint8_t mac[6])
 	out[15] = mac[5];
 }
 
+static uint64_t
+be64_load(const uint8_t *b)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* Mask of the first bits (0..64) of a 64-bit half. */
+static uint64_t
+prefix_mask64(unsigned int bits)
+{
+	if (bits == 0)
+		return 0;
+	if (bits >= 64)
+		return UINT64_MAX;
+	return UINT64_MAX << (64 - bits);
+}
+
+/* Fill in what the pipeline derives from the entry p->v. */
+static void
+dp_port_prepare(struct fp_dp_port *p)
+{
+	static const uint8_t zero[6];
+	uint32_t i;
+
+	eui64_lladdr(p->lladdr, p->v.mac);
+	p->n_addrs = RTE_MIN((uint32_t)p->v.n_addrs, (uint32_t)FP_PORT_ADDR_MAX);
+	for (i = 0; i < p->n_addrs; i++) {
+		const struct fp_port_addr *a = &p->v.addrs[i];
+		struct fp_dp_addr *d = &p->addrs[i];
+		unsigned int plen = RTE_MIN(a->plen, 128);
+
+		d->mask_hi = prefix_mask64(plen);
+		d->mask_lo = prefix_mask64(plen > 64 ? plen - 64 : 0);
+		d->hi = be64_load(a->ip.b) & d->mask_hi;
+		d->lo = be64_load(a->ip.b + 8) & d->mask_lo;
+		memcpy(d->mac, memcmp(a->mac, zero, 6) == 0 ? p->v.mac : a->mac, 6);
+	}
+}
+
 int
 fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, uint16_t mtu,
 		       const uint8_t mac[6])
@@ -218,7 +262,7 @@ fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, ui
 	p->v.role = role;
 	p->v.mtu = mtu;
 	memcpy(p->v.mac, mac, 6);
-	eui64_lladdr(p->lladdr, mac);
+	dp_port_prepare(p);
 	__atomic_store_n(&t->ports[port_id], p, __ATOMIC_RELEASE);
 	t->count[FP_TABLE_PORT]++;
 	return 0;
@@ -740,7 +784,7 @@ prealloc(struct commit *c)
 			if (p == NULL)
 				goto err_nomem;
 			memcpy(&p->v, v, sizeof(p->v));
-			eui64_lladdr(p->lladdr, p->v.mac);
+			dp_port_prepare(p);
 			c->objs[i] = p;
 		} else if (r->table == FP_TABLE_VTEP) {
 			struct fp_dp_vtep *d = rte_zmalloc_socket(

@@ -40,10 +40,22 @@
 
 #define FP_FTABLES_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
 
+/* An allowed source address prepared for the check: the prefix as
+ * host-order halves with their masks, the MAC resolved.
+ */
+struct fp_dp_addr {
+	uint64_t hi, lo;	   /* address bytes 0..7 and 8..15 */
+	uint64_t mask_hi, mask_lo; /* prefix masks of the halves */
+	uint8_t mac[6];		   /* the entry's MAC, or the port's */
+	uint8_t pad[2];		   /* zero */
+};
+
 /* A port as the pipeline sees it. */
 struct fp_dp_port {
-	struct fp_port_val v; /* the installed entry */
-	uint8_t lladdr[16];   /* fe80::/64 EUI-64 address of v.mac */
+	struct fp_port_val v;			   /* the installed entry */
+	uint8_t lladdr[16];			   /* fe80::/64 EUI-64 address of v.mac */
+	uint32_t n_addrs;			   /* valid addrs */
+	struct fp_dp_addr addrs[FP_PORT_ADDR_MAX]; /* v.addrs, prepared */
 };
 
 /* A vtep as the pipeline sees it. */

@@ -138,18 +138,6 @@ mac_eq(const uint8_t *a, const uint8_t *b)
 	return ((a4 ^ b4) | (uint32_t)(a2 ^ b2)) == 0;
 }
 
-static inline int
-ip_eq(const struct fp_ip *a, const struct fp_ip *b)
-{
-	uint64_t a0, a1, b0, b1;
-
-	memcpy(&a0, a->b, 8);
-	memcpy(&a1, a->b + 8, 8);
-	memcpy(&b0, b->b, 8);
-	memcpy(&b1, b->b + 8, 8);
-	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-}
-
 static inline void
 ip_from_v4(struct fp_ip *ip, const uint8_t *v4)
 {
@@ -186,48 +174,32 @@ ip128_load(const uint8_t *p)
 	return (struct ip128){ .hi = load_be64(p), .lo = load_be64(p + 8) };
 }
 
-/* Do the first plen bits (0..128) of pfx and ip agree? */
-static inline int
-prefix_match(const struct fp_ip *pfx, struct ip128 ip, unsigned int plen)
-{
-	uint64_t hi = load_be64(pfx->b) ^ ip.hi;
-	uint64_t lo = load_be64(pfx->b + 8) ^ ip.lo;
-
-	if (plen >= 64) {
-		if (hi != 0)
-			return 0;
-		return plen == 64 || (lo >> (128 - plen)) == 0;
-	}
-	return plen == 0 || (hi >> (64 - plen)) == 0;
-}
-
 /* May the port send from (mac, ip)? */
-static int
+static inline int
 addr_allowed(const struct fp_dp_port *pt, const uint8_t *mac, struct ip128 ip)
 {
-	static const uint8_t zero[6];
-	uint16_t i;
+	uint32_t i;
 
-	for (i = 0; i < pt->v.n_addrs && i < FP_PORT_ADDR_MAX; i++) {
-		const struct fp_port_addr *a = &pt->v.addrs[i];
-		const uint8_t *amac = mac_eq(a->mac, zero) ? pt->v.mac : a->mac;
+	for (i = 0; i < pt->n_addrs; i++) {
+		const struct fp_dp_addr *a = &pt->addrs[i];
 
-		if (mac_eq(amac, mac) && prefix_match(&a->ip, ip, a->plen))
+		if ((((ip.hi ^ a->hi) & a->mask_hi) | ((ip.lo ^ a->lo) & a->mask_lo)) == 0 &&
+		    mac_eq(a->mac, mac))
 			return 1;
 	}
 	return 0;
 }
 
 /* Is mac one the port may use as a source? */
-static int
+static inline int
 mac_allowed(const struct fp_dp_port *pt, const uint8_t *mac)
 {
-	uint16_t i;
+	uint32_t i;
 
 	if (mac_eq(pt->v.mac, mac))
 		return 1;
-	for (i = 0; i < pt->v.n_addrs && i < FP_PORT_ADDR_MAX; i++) {
-		if (mac_eq(pt->v.addrs[i].mac, mac))
+	for (i = 0; i < pt->n_addrs; i++) {
+		if (mac_eq(pt->addrs[i].mac, mac))
 			return 1;
 	}
 	return 0;
@@ -656,13 +628,19 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, out);
 }
 
-static int
-local_vtep(const struct fp_ftables *t, const struct fp_ip *ip)
+/* Is ip one of our VTEP addresses?  The address comes in registers: a
+ * struct assembled in memory from smaller stores would stall the wide
+ * loads of the compare (store forwarding fails).
+ */
+static inline int
+local_vtep(const struct fp_ftables *t, struct ip128 ip)
 {
 	uint32_t i;
 
 	for (i = 0; i < t->n_local_vteps; i++) {
-		if (ip_eq(&t->local_vteps[i], ip))
+		const uint8_t *b = t->local_vteps[i].b;
+
+		if (load_be64(b) == ip.hi && load_be64(b + 8) == ip.lo)
 			return 1;
 	}
 	return 0;
@@ -681,7 +659,7 @@ underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_
 	if (r < 0)
 		return V_DROP;
 	ps->drop = FP_DROP_UNDERLAY_NOT_TUNNEL;
-	if (r == 0 || !local_vtep(p->t, &ip))
+	if (r == 0 || !local_vtep(p->t, ip128_load(ip.b)))
 		return V_DROP;
 	return answer(p, m, ps, pt->v.mac, in_port, out);
 }
@@ -698,7 +676,7 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct fp_tunnel_meta tm;
-	struct fp_ip dst;
+	struct ip128 dst;
 	unsigned int r;
 	uint32_t udp_end, inner_len;
 
@@ -720,14 +698,14 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 		return V_DROP;
 	}
 	if (ps->meta.ethertype == FP_ETH_P_IPV4) {
-		ip_from_v4(&dst, f + ps->meta.l3_off + 16);
+		dst = ip128_v4(f + ps->meta.l3_off + 16);
 	} else if (ps->meta.ethertype == FP_ETH_P_IPV6) {
-		memcpy(dst.b, f + ps->meta.l3_off + 24, 16);
+		dst = ip128_load(f + ps->meta.l3_off + 24);
 	} else {
 		ps->drop = FP_DROP_UNDERLAY_NOT_TUNNEL;
 		return V_DROP;
 	}
-	if (!local_vtep(p->t, &dst)) {
+	if (!local_vtep(p->t, dst)) {
 		ps->drop = FP_DROP_NOT_LOCAL_VTEP;
 		return V_DROP;
 	}

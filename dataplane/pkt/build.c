@@ -68,38 +68,6 @@ fp_encap_tmpl_init(struct fp_encap_tmpl *t, const struct fp_vtep_val *v, const u
 	return 0;
 }
 
-void
-fp_encap_write(uint8_t *out, const struct fp_encap_tmpl *t, uint32_t vni, uint16_t sport,
-	       uint32_t inner_len)
-{
-	uint8_t *ip = out + sizeof(struct fp_eth_hdr), *udp, *tun;
-	uint32_t ulen;
-
-	memcpy(out, t->hdr, t->len);
-	if (!t->ipv6) {
-		uint32_t tot = inner_len + FP_ENCAP_HDR_V4 - sizeof(struct fp_eth_hdr);
-
-		udp = ip + sizeof(struct fp_ipv4_hdr);
-		fp_put16(ip + 2, (uint16_t)tot);
-		fp_put16(ip + 10, fp_csum_fold(t->ip_csum + tot));
-	} else {
-		udp = ip + sizeof(struct fp_ipv6_hdr);
-	}
-	ulen = inner_len + 2 * 8;
-	tun = udp + sizeof(struct fp_udp_hdr);
-	fp_put16(udp, sport);
-	fp_put16(udp + 4, (uint16_t)ulen);
-	fp_vni_put(tun + 4, vni);
-	if (t->ipv6) {
-		uint16_t c;
-
-		fp_put16(ip + 4, (uint16_t)ulen);
-		c = fp_csum_fold(fp_csum_partial(udp, ulen, t->pseudo + ulen));
-		/* RFC 8200 8.1: a computed zero is sent as all ones. */
-		fp_put16(udp + 6, c ? c : 0xffff);
-	}
-}
-
 int
 fp_arp_is_request(const uint8_t *f, const struct fp_pkt_meta *m)
 {

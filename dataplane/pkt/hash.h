@@ -64,7 +64,7 @@ fp_jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
  * @param m the frame's metadata from fp_parse_frame()
  * @return 32-bit hash
  */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 fp_flow_hash(const uint8_t *f, const struct fp_pkt_meta *m)
 {
 	uint32_t a, b, c = 0, init;
