@@ -122,7 +122,9 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 	t->vteps = rte_zmalloc_socket("fp_vteps", sizeof(*t->vteps) * limit[FP_TABLE_VTEP],
 				      RTE_CACHE_LINE_SIZE, socket_id);
 	t->scratch = rte_zmalloc_socket("fp_scratch", limit[FP_TABLE_VTEP], 0, socket_id);
-	if (t->vteps == NULL || t->scratch == NULL)
+	t->vni_served = rte_zmalloc_socket("fp_vni_served", sizeof(uint64_t) * FP_VNI_WORDS,
+					   RTE_CACHE_LINE_SIZE, socket_id);
+	if (t->vteps == NULL || t->scratch == NULL || t->vni_served == NULL)
 		goto err_free;
 	t->fdb = hash_create(name, "fdb", sizeof(struct fp_fdb_key), limit[FP_TABLE_FDB],
 			     socket_id);
@@ -179,6 +181,7 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->neigh);
 	rte_free(t->vteps);
 	rte_free(t->scratch);
+	rte_free(t->vni_served);
 	rte_free(t);
 }
 
@@ -857,6 +860,20 @@ retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
 	l->v[l->n++] = (struct retired){ .h = h, .pos = pos, .ptr = ptr };
 }
 
+/* Set or clear a VNI's bit in the served bitmap (the flood table's
+ * shadow; only the writer changes it).
+ */
+static void
+vni_mark(struct fp_ftables *t, uint32_t vni, int served)
+{
+	uint64_t bit = 1ULL << (vni % 64);
+
+	if (served)
+		__atomic_fetch_or(&t->vni_served[vni / 64], bit, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&t->vni_served[vni / 64], ~bit, __ATOMIC_RELEASE);
+}
+
 static void
 apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 {
@@ -893,6 +910,8 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 		if (rte_hash_lookup_data(h, k, &old) < 0)
 			old = NULL;
 		rte_hash_add_key_data(h, k, c->objs[i]);
+		if (r->table == FP_TABLE_FLOOD)
+			vni_mark(t, ((const struct fp_flood_key *)k)->vni, 1);
 		break;
 	}
 	}
@@ -933,6 +952,8 @@ apply_del(struct commit *c, const struct txn_rec *r)
 
 		if (rte_hash_lookup_data(h, k, &old) < 0)
 			return;
+		if (r->table == FP_TABLE_FLOOD)
+			vni_mark(t, ((const struct fp_flood_key *)k)->vni, 0);
 		pos = rte_hash_del_key(h, k);
 		if (pos < 0)
 			return;

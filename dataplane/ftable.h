@@ -38,7 +38,8 @@
 
 #include "pkt/build.h"
 
-#define FP_FTABLES_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
+#define FP_FTABLES_LOCAL_VTEP_MAX 4	     /* local VTEP addresses */
+#define FP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* 64-bit words of a VNI bitmap (2 MiB) */
 
 /* An allowed source address prepared for the check: the prefix as
  * host-order halves with their masks, the MAC resolved.
@@ -66,11 +67,12 @@ struct fp_dp_vtep {
 
 struct fp_ftables {
 	/* Fields used in lookup */
-	struct fp_dp_port *ports[FP_PORT_MAX];		     /* by port id; NULL = none */
-	struct fp_dp_vtep **vteps;			     /* by vtep id; NULL = none */
-	struct rte_hash *fdb;				     /* fp_fdb_key -> fp_fdb_val inline */
-	struct rte_hash *flood;				     /* fp_flood_key -> fp_flood_val * */
-	struct rte_hash *neigh;				     /* fp_neigh_key -> fp_neigh_val * */
+	struct fp_dp_port *ports[FP_PORT_MAX]; /* by port id; NULL = none */
+	struct fp_dp_vtep **vteps;	       /* by vtep id; NULL = none */
+	struct rte_hash *fdb;		       /* fp_fdb_key -> fp_fdb_val inline */
+	struct rte_hash *flood;		       /* fp_flood_key -> fp_flood_val * */
+	struct rte_hash *neigh;		       /* fp_neigh_key -> fp_neigh_val * */
+	uint64_t *vni_served; /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
 	uint32_t pad;					     /* zero */
@@ -212,6 +214,20 @@ fp_ftables_flood(const struct fp_ftables *t, uint32_t vni)
 	if (rte_hash_lookup_data(t->flood, &k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+/* Is the VNI served here (does it have a flood entry)?  One bit test: the
+ * decapsulation check of every packet, instead of a hash lookup.
+ */
+static inline int
+fp_ftables_vni_served(const struct fp_ftables *t, uint32_t vni)
+{
+	uint64_t w;
+
+	if (vni > FP_VNI_MAX)
+		return 0;
+	w = __atomic_load_n(&t->vni_served[vni / 64], __ATOMIC_RELAXED);
+	return (w >> (vni % 64)) & 1;
 }
 
 static inline const struct fp_neigh_val *

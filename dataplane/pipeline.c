@@ -664,15 +664,9 @@ underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_
 	return answer(p, m, ps, pt->v.mac, in_port, out);
 }
 
-/* The last VNI a burst found in the flood table (a last-key cache). */
-struct vni_memo {
-	uint32_t vni; /* VNI looked up; 0 = none yet (VNI 0 is never valid) */
-};
-
 static int
 underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_mbuf *m,
-		  struct pkt_state *ps, uint16_t in_port, struct fp_pipe_out *out,
-		  struct vni_memo *memo)
+		  struct pkt_state *ps, uint16_t in_port, struct fp_pipe_out *out)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct fp_tunnel_meta tm;
@@ -718,12 +712,9 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 		ps->drop = (uint16_t)r;
 		return V_DROP;
 	}
-	if (tm.vni != memo->vni) {
-		if (fp_ftables_flood(p->t, tm.vni) == NULL) {
-			ps->drop = FP_DROP_UNKNOWN_VNI;
-			return V_DROP;
-		}
-		memo->vni = tm.vni;
+	if (!fp_ftables_vni_served(p->t, tm.vni)) {
+		ps->drop = FP_DROP_UNKNOWN_VNI;
+		return V_DROP;
 	}
 	/* Strip the outer headers and any bytes after the UDP datagram. */
 	udp_end = ps->meta.l4_off + fp_get16(f + ps->meta.l4_off + 4);
@@ -752,7 +743,6 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
-	struct vni_memo memo = { 0 };
 	uint16_t n_fdb = 0, i;
 
 	prefetch_prologue(pkts, n);
@@ -760,7 +750,7 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 		struct pkt_state *s = &ps[i];
 
 		prefetch_step(pkts, n, i);
-		s->verdict = (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out, &memo);
+		s->verdict = (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out);
 		if (s->verdict == V_FDB)
 			fdb_key_set(&keys[n_fdb++], s->vni,
 				    rte_pktmbuf_mtod(pkts[i], const uint8_t *));

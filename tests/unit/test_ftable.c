@@ -217,6 +217,63 @@ test_ftable_commit_and_walk(void **state)
 }
 
 static void
+stage_flood(struct fixture *f, uint32_t vni, uint32_t port, int del)
+{
+	struct fp_flood_key k = { .vni = vni };
+	struct fp_flood_val v = { .n_members = 1 };
+
+	v.members[0].type = FP_DEST_PORT;
+	v.members[0].id = port;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FLOOD, &k, sizeof(k), del ? NULL : &v,
+				    del ? 0 : sizeof(v)),
+			 0);
+}
+
+/* The served-VNI bitmap follows the flood table through sets, replaces,
+ * deletes and refused transactions.
+ */
+static void
+test_ftable_vni_served(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_false(fp_ftables_vni_served(f->t, 100));
+	assert_false(fp_ftables_vni_served(f->t, FP_VNI_MAX + 1));
+	stage_port(f, 0, 100);
+	stage_port(f, 1, FP_VNI_MAX);
+	stage_flood(f, 100, 0, 0);
+	stage_flood(f, FP_VNI_MAX, 1, 0);
+	assert_int_equal(commit(f), 0);
+	assert_true(fp_ftables_vni_served(f->t, 100));
+	assert_true(fp_ftables_vni_served(f->t, FP_VNI_MAX));
+	assert_false(fp_ftables_vni_served(f->t, 101));
+	assert_false(fp_ftables_vni_served(f->t, 99));
+	assert_false(fp_ftables_vni_served(f->t, 64 + 100));
+
+	/* Replacing keeps it served. */
+	stage_flood(f, 100, 0, 0);
+	assert_int_equal(commit(f), 0);
+	assert_true(fp_ftables_vni_served(f->t, 100));
+
+	/* A refused transaction changes nothing: the delete of 100 and the
+	 * set of 101 are not applied.
+	 */
+	stage_flood(f, 100, 0, 1);
+	stage_flood(f, 101, 0, 0);
+	stage_fdb(f, 100, 2, FP_DEST_VTEP, 7); /* no vtep 7 */
+	assert_int_equal(commit(f), -EINVAL);
+	assert_true(fp_ftables_vni_served(f->t, 100));
+	assert_false(fp_ftables_vni_served(f->t, 101));
+
+	/* Delete: no longer served; the neighbour bit is untouched. */
+	stage_flood(f, 100, 0, 1);
+	assert_int_equal(commit(f), 0);
+	assert_false(fp_ftables_vni_served(f->t, 100));
+	assert_true(fp_ftables_vni_served(f->t, FP_VNI_MAX));
+	assert_null(fp_ftables_flood(f->t, 100));
+}
+
+static void
 test_ftable_all_or_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -517,6 +574,7 @@ main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_commit_and_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_vni_served, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_values_validated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_delete_missing_and_staged, setup,
 						teardown),
