@@ -38,9 +38,8 @@
 #include "pipeline.h"
 #include "pkt/csum.h"
 
-#ifndef FP_GIT_SHA
-#define FP_GIT_SHA "unknown"
-#endif
+#include "version.h"
+
 #ifndef FP_CFLAGS
 #define FP_CFLAGS "unknown"
 #endif
