@@ -30,23 +30,6 @@ const char *const fp_ctl_client_msg_names[FP_CTL_MSG_MAX] = { FP_FOREACH_CTL_MSG
 const uint16_t fp_ctl_client_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
 const uint16_t fp_ctl_client_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 
-/* Aligned room for any key or value handed to a dump callback. */
-union any_key {
-	struct fp_port_key port;   /* FP_TABLE_PORT */
-	struct fp_vtep_key vtep;   /* FP_TABLE_VTEP */
-	struct fp_fdb_key fdb;	   /* FP_TABLE_FDB */
-	struct fp_flood_key flood; /* FP_TABLE_FLOOD */
-	struct fp_neigh_key neigh; /* FP_TABLE_NEIGH */
-};
-
-union any_val {
-	struct fp_port_val port;   /* FP_TABLE_PORT */
-	struct fp_vtep_val vtep;   /* FP_TABLE_VTEP */
-	struct fp_fdb_val fdb;	   /* FP_TABLE_FDB */
-	struct fp_flood_val flood; /* FP_TABLE_FLOOD */
-	struct fp_neigh_val neigh; /* FP_TABLE_NEIGH */
-};
-
 struct fp_ctl_client {
 	int fd;			   /* connected socket */
 	uint32_t seq;		   /* number of the last request sent */
@@ -415,8 +398,8 @@ fp_ctl_client_dump(struct fp_ctl_client *c, uint16_t table, fp_ctl_client_dump_f
 {
 	struct fp_ctl_dump req = { .table = table };
 	struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
-	union any_key key;
-	union any_val val;
+	union fp_table_key key;
+	union fp_table_val val;
 	uint32_t seq, n = 0;
 	int rc, stop = 0;
 

@@ -965,9 +965,7 @@ apply_del(struct commit *c, const struct txn_rec *r)
 }
 
 /* Sets in this order, deletes in the reverse: referenced tables first. */
-static const uint16_t apply_order[FP_TABLE_MAX] = {
-	FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB,
-};
+static const uint16_t apply_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 static void
 apply_all(struct commit *c)

@@ -239,6 +239,28 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 #define FP_TABLE_VAL_SIZE(id, name, stem) [FP_TABLE_##id] = sizeof(struct fp_##stem##_val),
 #define FP_TABLE_NAME(id, name, stem) [FP_TABLE_##id] = name,
 
+/* Make-before-break: a transaction's sets are applied in this table order
+ * (referenced tables first), its deletes in the reverse order.  The one
+ * order of the dataplane's commit and of fp-control's difference:
+ *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
+ */
+#define FP_TABLE_SET_ORDER                                                                 \
+	{                                                                                  \
+		FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB \
+	}
+
+/* Room for the key or the value of any table (copies, dump buffers). */
+#define FP_TABLE_KEY_MEMBER(id, name, stem) struct fp_##stem##_key stem;
+#define FP_TABLE_VAL_MEMBER(id, name, stem) struct fp_##stem##_val stem;
+union fp_table_key {
+	FP_FOREACH_TABLE(FP_TABLE_KEY_MEMBER)
+};
+union fp_table_val {
+	FP_FOREACH_TABLE(FP_TABLE_VAL_MEMBER)
+};
+#undef FP_TABLE_KEY_MEMBER
+#undef FP_TABLE_VAL_MEMBER
+
 /* Sizes are part of the ABI: a layout change fails here until
  * FP_ABI_VERSION is bumped and the sum updated.
  */
