@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The southbound interface of fp-control: one dataplane engine's tables.
+ *
+ * struct fp_backend_ops is what every engine implements (fp-dpdk over its
+ * control socket here; the XDP maps later).  A backend holds one
+ * transaction at a time: begin, set/del..., commit (all or nothing) or
+ * abort.  set/del may buffer; commit reports the first failing change.
+ *
+ * Errors are negative errnos; a backend that lost its dataplane (fp-dpdk
+ * exited) returns -ENOTCONN / -EPIPE / -ECONNRESET from any call and
+ * must be closed and opened again.
+ */
+#ifndef FP_CONTROL_BACKEND_H
+#define FP_CONTROL_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flowplane/tables.h>
+
+#include "compile.h"
+
+#define FP_BACKEND_PORT_MAX FP_PORT_MAX
+
+/* What a backend reports about its dataplane. */
+struct fp_backend_info {
+	char host[FP_NAME_SIZE];			   /* host name of the dataplane */
+	uint32_t abi_version;				   /* its FP_ABI_VERSION */
+	uint32_t n_ports;				   /* valid ports */
+	uint32_t table_limit[FP_TABLE_MAX];		   /* table sizes */
+	uint32_t table_count[FP_TABLE_MAX];		   /* entries installed */
+	uint64_t generation;				   /* commits so far */
+	struct fp_compile_port ports[FP_BACKEND_PORT_MAX]; /* its ports */
+};
+
+/* Called by dump for each entry; non-zero stops the dump and is returned. */
+typedef int fp_backend_dump_fn(uint16_t table, const void *key, const void *val, void *arg);
+
+struct fp_backend_ops {
+	const char *name; /* "dpdk", "xdp" */
+
+	/** Connect; *handle on success. 0 or -errno (-ENOENT, -ECONNREFUSED:
+	 *  the dataplane is not running).
+	 */
+	int (*open)(const char *target, void **handle);
+	/** Ports, table sizes, host. */
+	int (*info)(void *handle, struct fp_backend_info *out);
+	int (*begin)(void *handle);
+	int (*set)(void *handle, uint16_t table, const void *key, const void *val);
+	int (*del)(void *handle, uint16_t table, const void *key);
+	/** Apply the transaction.  On failure nothing was applied; *failed
+	 *  is the index of the failing change (UINT32_MAX when no change is
+	 *  at fault, e.g. the connection failed) and err says why.
+	 */
+	int (*commit)(void *handle, uint32_t *failed, char *err, size_t errsz);
+	int (*abort)(void *handle);
+	/** Every entry of one table. */
+	int (*dump)(void *handle, uint16_t table, fp_backend_dump_fn *fn, void *arg);
+	/** Is the dataplane still the one we opened?  0, or -errno when it
+	 *  is gone (then close and open again).
+	 */
+	int (*ping)(void *handle);
+	/** Accepts NULL. */
+	void (*close)(void *handle);
+};
+
+/** fp-dpdk over its control socket; target is the socket path. */
+extern const struct fp_backend_ops fp_backend_dpdk;
+
+#endif /* FP_CONTROL_BACKEND_H */

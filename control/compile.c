@@ -1,0 +1,1404 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "compile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX /* no index, no id */
+
+/* ------------------------------------------------------------------------
+ * Vtep ids: a hash of (host, encap) -> id with separate chaining, and a
+ * bitmap of bound ids searched from a hint below which no id is free.
+ */
+
+#define VTEP_IDS_BUCKETS_MIN 64 /* initial hash buckets */
+
+/* One bound (host, encap) -> id. */
+struct vtep_binding {
+	struct vtep_binding *next; /* next in the bucket's chain */
+	uint32_t hash;		   /* hash of (host, encap) */
+	uint32_t id;		   /* the vtep id */
+	uint16_t encap;		   /* FP_ENCAP_* */
+	char host[];		   /* the host name, NUL-terminated */
+};
+
+struct fp_vtep_ids {
+	struct vtep_binding **buckets; /* chains, indexed by hash & (n_buckets - 1) */
+	uint32_t n_buckets;	       /* a power of two */
+	uint32_t limit;		       /* ids are 0..limit-1 */
+	size_t n_bound;		       /* bindings */
+	uint64_t *used;		       /* bit per id: bound */
+	uint32_t hint;		       /* no id below it is free */
+};
+
+static uint32_t
+vtep_hash(const char *host, uint16_t encap)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *host != '\0'; host++)
+		h = (h ^ (uint8_t)*host) * 16777619u;
+	h = (h ^ (encap & 0xff)) * 16777619u;
+	h = (h ^ (encap >> 8)) * 16777619u;
+	return h;
+}
+
+static struct vtep_binding *
+vtep_lookup(const struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t hash)
+{
+	struct vtep_binding *b;
+
+	for (b = ids->buckets[hash & (ids->n_buckets - 1)]; b != NULL; b = b->next) {
+		if (b->hash == hash && b->encap == encap && strcmp(b->host, host) == 0)
+			return b;
+	}
+	return NULL;
+}
+
+static int
+id_used(const struct fp_vtep_ids *ids, uint32_t id)
+{
+	return (ids->used[id / 64] >> (id % 64)) & 1;
+}
+
+/* The lowest free id, or NONE. */
+static uint32_t
+id_lowest_free(const struct fp_vtep_ids *ids)
+{
+	uint32_t w = ids->hint / 64, n_words = (ids->limit + 63) / 64;
+	uint64_t free_bits;
+
+	if (ids->hint >= ids->limit)
+		return NONE;
+	free_bits = ~ids->used[w] & (~0ULL << (ids->hint % 64));
+	for (;;) {
+		if (free_bits != 0) {
+			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(free_bits);
+
+			return id < ids->limit ? id : NONE;
+		}
+		if (++w >= n_words)
+			return NONE;
+		free_bits = ~ids->used[w];
+	}
+}
+
+/* Double the buckets when the chains get long; 0 or -ENOMEM. */
+static int
+vtep_grow(struct fp_vtep_ids *ids)
+{
+	uint32_t n = ids->n_buckets * 2, i;
+	struct vtep_binding **nb;
+
+	if (ids->n_bound < ids->n_buckets)
+		return 0;
+	nb = calloc(n, sizeof(*nb));
+	if (nb == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ids->n_buckets; i++) {
+		struct vtep_binding *b = ids->buckets[i], *next;
+
+		for (; b != NULL; b = next) {
+			next = b->next;
+			b->next = nb[b->hash & (n - 1)];
+			nb[b->hash & (n - 1)] = b;
+		}
+	}
+	free(ids->buckets);
+	ids->buckets = nb;
+	ids->n_buckets = n;
+	return 0;
+}
+
+static int
+vtep_add(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t hash, uint32_t id)
+{
+	size_t len = strlen(host);
+	struct vtep_binding *b;
+	int rc;
+
+	rc = vtep_grow(ids);
+	if (rc)
+		return rc;
+	b = malloc(sizeof(*b) + len + 1);
+	if (b == NULL)
+		return -ENOMEM;
+	b->hash = hash;
+	b->id = id;
+	b->encap = encap;
+	memcpy(b->host, host, len + 1);
+	b->next = ids->buckets[hash & (ids->n_buckets - 1)];
+	ids->buckets[hash & (ids->n_buckets - 1)] = b;
+	ids->used[id / 64] |= 1ULL << (id % 64);
+	ids->n_bound++;
+	return 0;
+}
+
+struct fp_vtep_ids *
+fp_vtep_ids_create(uint32_t limit)
+{
+	struct fp_vtep_ids *ids;
+
+	if (limit == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ids = calloc(1, sizeof(*ids));
+	if (ids == NULL)
+		goto err_ids;
+	ids->n_buckets = VTEP_IDS_BUCKETS_MIN;
+	ids->buckets = calloc(ids->n_buckets, sizeof(*ids->buckets));
+	if (ids->buckets == NULL)
+		goto err_buckets;
+	ids->used = calloc(((size_t)limit + 63) / 64, sizeof(*ids->used));
+	if (ids->used == NULL)
+		goto err_used;
+	ids->limit = limit;
+	return ids;
+
+err_used:
+	free(ids->buckets);
+err_buckets:
+	free(ids);
+err_ids:
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+fp_vtep_ids_free(struct fp_vtep_ids *ids)
+{
+	uint32_t i;
+
+	if (ids == NULL)
+		return;
+	for (i = 0; i < ids->n_buckets; i++) {
+		struct vtep_binding *b = ids->buckets[i], *next;
+
+		for (; b != NULL; b = next) {
+			next = b->next;
+			free(b);
+		}
+	}
+	free(ids->buckets);
+	free(ids->used);
+	free(ids);
+}
+
+int
+fp_vtep_ids_get(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t *id)
+{
+	const struct vtep_binding *b;
+	uint32_t hash, free_id;
+	int rc;
+
+	if (ids == NULL || host == NULL || id == NULL || encap >= FP_ENCAP_MAX)
+		return -EINVAL;
+	hash = vtep_hash(host, encap);
+	b = vtep_lookup(ids, host, encap, hash);
+	if (b != NULL) {
+		*id = b->id;
+		return 0;
+	}
+	free_id = id_lowest_free(ids);
+	if (free_id == NONE)
+		return -ENOSPC;
+	rc = vtep_add(ids, host, encap, hash, free_id);
+	if (rc)
+		return rc;
+	/* free_id was the lowest free one. */
+	ids->hint = free_id + 1;
+	*id = free_id;
+	return 0;
+}
+
+int
+fp_vtep_ids_bind(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t id)
+{
+	const struct vtep_binding *b;
+	uint32_t hash;
+
+	if (ids == NULL || host == NULL || encap >= FP_ENCAP_MAX)
+		return -EINVAL;
+	if (id >= ids->limit)
+		return -ERANGE;
+	hash = vtep_hash(host, encap);
+	b = vtep_lookup(ids, host, encap, hash);
+	if (b != NULL)
+		return b->id == id ? 0 : -EEXIST;
+	if (id_used(ids, id))
+		return -EEXIST;
+	return vtep_add(ids, host, encap, hash, id);
+}
+
+static int
+vtep_in(const struct fp_entry_set *s, uint32_t id)
+{
+	struct fp_vtep_key k;
+
+	if (s == NULL)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	k.vtep_id = id;
+	return fp_entry_set_find(s, FP_TABLE_VTEP, &k) != NULL;
+}
+
+void
+fp_vtep_ids_gc(struct fp_vtep_ids *ids, const struct fp_entry_set *installed,
+	       const struct fp_entry_set *desired)
+{
+	uint32_t i;
+
+	if (ids == NULL)
+		return;
+	for (i = 0; i < ids->n_buckets; i++) {
+		struct vtep_binding **pb = &ids->buckets[i], *b;
+
+		while ((b = *pb) != NULL) {
+			if (vtep_in(installed, b->id) || vtep_in(desired, b->id)) {
+				pb = &b->next;
+				continue;
+			}
+			*pb = b->next;
+			ids->used[b->id / 64] &= ~(1ULL << (b->id % 64));
+			if (b->id < ids->hint)
+				ids->hint = b->id;
+			ids->n_bound--;
+			free(b);
+		}
+	}
+}
+
+size_t
+fp_vtep_ids_count(const struct fp_vtep_ids *ids)
+{
+	return ids != NULL ? ids->n_bound : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The report.
+ */
+
+void
+fp_compile_report_free(struct fp_compile_report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->problems);
+	memset(r, 0, sizeof(*r));
+}
+
+static int __attribute__((format(printf, 5, 6)))
+problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+	const char *fmt, ...)
+{
+	struct fp_compile_problem *p;
+	va_list ap;
+
+	if (r->n_problems == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+
+		p = realloc(r->problems, cap * sizeof(*p));
+		if (p == NULL)
+			return -ENOMEM;
+		r->problems = p;
+		r->cap = cap;
+	}
+	p = &r->problems[r->n_problems++];
+	memset(p, 0, sizeof(*p));
+	p->coll = coll;
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	snprintf(p->field, sizeof(p->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Addresses.
+ */
+
+#define IP_STR_SIZE INET6_ADDRSTRLEN /* text of an struct fp_ip */
+#define MAC_STR_SIZE 18		     /* "aa:bb:cc:dd:ee:ff" */
+
+static const char *
+ip_str(const struct fp_ip *ip, char buf[IP_STR_SIZE])
+{
+	if (fp_model_ip_is_v4(ip))
+		inet_ntop(AF_INET, &ip->b[12], buf, IP_STR_SIZE);
+	else
+		inet_ntop(AF_INET6, ip->b, buf, IP_STR_SIZE);
+	return buf;
+}
+
+static const char *
+mac_str(const uint8_t mac[6], char buf[MAC_STR_SIZE])
+{
+	snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+	return buf;
+}
+
+static int
+mac_is_unicast(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, sizeof(zero)) != 0;
+}
+
+/* Neither zero nor multicast: what the dataplane takes as a vtep remote
+ * or a neighbour.
+ */
+static int
+ip_is_unicast(const struct fp_ip *ip)
+{
+	static const struct fp_ip zero;
+
+	if (memcmp(ip, &zero, sizeof(zero)) == 0)
+		return 0;
+	return fp_model_ip_is_v4(ip) ? (ip->b[12] & 0xf0) != 0xe0 : ip->b[0] != 0xff;
+}
+
+/* ------------------------------------------------------------------------
+ * The compiler.  One run holds the model's resources as arrays in id
+ * order and decides per port, in phases, each over the survivors of the
+ * one before:
+ *   1. networks: a VNI used by two networks stays with the lower id;
+ *   2. ports: network, binding, admin state, then for local ports the
+ *      dataplane port (its first claimant in id order keeps it) and for
+ *      remote ports the host (known, a family, a next hop);
+ *   3. MACs: per network, the lowest port id with a MAC keeps it;
+ *   4. presence: networks with a local port; vtep ids for the (host,
+ *      encap) pairs their remote ports need, in host order;
+ *   5. IPs: per network, the lowest port id with a fixed IP keeps it;
+ *   6. entries.
+ * Conflicts are resolved among ports that would otherwise get entries:
+ * an unbound or admin-down port claims nothing.
+ */
+
+#define ROLE_NAME(id, name) name,
+static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
+#undef ROLE_NAME
+
+#define ENCAP_NAME(id, name) name,
+static const char *const encap_names[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(ENCAP_NAME) };
+#undef ENCAP_NAME
+
+/* What a port gets. */
+enum port_kind {
+	PORT_SKIP,   /* nothing */
+	PORT_LOCAL,  /* port, fdb, neigh entries; a flood member */
+	PORT_REMOTE, /* fdb and neigh entries; its host's vtep floods */
+};
+
+/* Why a host cannot be reached from here. */
+enum host_status {
+	HOST_OK,	  /* remote, local and nh_mac are set */
+	HOST_NO_FAMILY,	  /* no vtep address of a family we have */
+	HOST_NO_NH,	  /* no next-hop MAC */
+	HOST_NO_UNDERLAY, /* ctx->underlay_port is not an underlay port */
+};
+
+struct net_state {
+	const struct fp_model_network *n; /* the network */
+	uint32_t keeper;		  /* the network that keeps its VNI, or NONE */
+	uint8_t usable;			  /* its VNI is its own */
+	uint8_t present;		  /* a local port is placed in it */
+	uint8_t pad[2];			  /* zero */
+};
+
+struct host_state {
+	const struct fp_model_host *h; /* the host */
+	struct fp_ip remote;	       /* its address we tunnel to */
+	struct fp_ip local;	       /* our address we tunnel from */
+	uint32_t vtep[FP_ENCAP_MAX];   /* vtep id per encap, or NONE */
+	uint8_t need[FP_ENCAP_MAX];    /* a present network needs the vtep */
+	uint8_t nh_mac[6];	       /* next hop toward it */
+	uint8_t status;		       /* HOST_* */
+	uint8_t pad;		       /* zero */
+};
+
+struct port_state {
+	const struct fp_model_port *p; /* the port */
+	uint32_t net;		       /* network index, or NONE */
+	uint32_t where;		       /* LOCAL: dataplane port id; REMOTE: host index */
+	uint32_t kind;		       /* PORT_* */
+};
+
+/* A placed port's MAC in its network. */
+struct mac_claim {
+	uint32_t net;	/* network index */
+	uint32_t port;	/* port index (id order) */
+	uint8_t mac[6]; /* the port's MAC */
+	uint8_t pad[2]; /* zero */
+};
+
+/* A placed port's fixed IP in its network. */
+struct ip_claim {
+	struct fp_ip ip; /* the address */
+	uint32_t net;	 /* network index */
+	uint32_t port;	 /* port index (id order) */
+	uint32_t fip;	 /* index in its fixed_ips */
+	uint32_t pad;	 /* zero */
+};
+
+/* One compile run. */
+struct run {
+	const struct fp_model *m;		   /* the model */
+	const struct fp_compile_ctx *ctx;	   /* this host */
+	struct fp_entry_set *out;		   /* the entries */
+	struct fp_compile_report *rep;		   /* the problems */
+	struct net_state *nets;			   /* networks in id order */
+	size_t n_nets;				   /* valid nets */
+	struct host_state *hosts;		   /* hosts in id order */
+	size_t n_hosts;				   /* valid hosts */
+	struct port_state *ports;		   /* ports in id order */
+	size_t n_ports;				   /* valid ports */
+	const struct fp_compile_port **dp_by_name; /* ctx->ports sorted by name */
+	uint32_t n_dp;				   /* valid dp_by_name */
+	uint32_t dp_owner[FP_PORT_MAX];		   /* port index per dataplane port, or NONE */
+	struct mac_claim *macs;			   /* placed ports by (network, MAC, id) */
+	size_t n_macs;				   /* valid macs */
+	struct ip_claim *ips;			   /* fixed IPs by (network, IP, id) */
+	size_t n_ips;				   /* valid ips */
+	uint32_t local_v4;			   /* index of our first IPv4 VTEP, or NONE */
+	uint32_t local_v6;			   /* index of our first IPv6 VTEP, or NONE */
+	int underlay_ok;			   /* ctx->underlay_port is an underlay port */
+};
+
+static const char *
+port_id(const struct run *r, uint32_t port)
+{
+	return r->ports[port].p->id;
+}
+
+/* Index of the network with this id, or NONE (nets are in id order). */
+static uint32_t
+net_index(const struct run *r, const char *id)
+{
+	size_t lo = 0, hi = r->n_nets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(id, r->nets[mid].n->id);
+
+		if (c == 0)
+			return (uint32_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NONE;
+}
+
+static uint32_t
+host_index(const struct run *r, const char *id)
+{
+	size_t lo = 0, hi = r->n_hosts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(id, r->hosts[mid].h->id);
+
+		if (c == 0)
+			return (uint32_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NONE;
+}
+
+static int
+dp_cmp(const void *a, const void *b)
+{
+	const struct fp_compile_port *const *x = a, *const *y = b;
+
+	return strncmp((*x)->name, (*y)->name, FP_NAME_SIZE);
+}
+
+static const struct fp_compile_port *
+dp_find(const struct run *r, const char *name)
+{
+	uint32_t lo = 0, hi = r->n_dp;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(name, r->dp_by_name[mid]->name, FP_NAME_SIZE);
+
+		if (c == 0)
+			return r->dp_by_name[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+net_vni_cmp(const void *a, const void *b)
+{
+	const struct net_state *const *x = a, *const *y = b;
+
+	if ((*x)->n->vni != (*y)->n->vni)
+		return (*x)->n->vni < (*y)->n->vni ? -1 : 1;
+	/* One array in id order. */
+	return (*x > *y) - (*x < *y);
+}
+
+static int
+mac_claim_cmp(const void *a, const void *b)
+{
+	const struct mac_claim *x = a, *y = b;
+	int c;
+
+	if (x->net != y->net)
+		return x->net < y->net ? -1 : 1;
+	c = memcmp(x->mac, y->mac, sizeof(x->mac));
+	if (c != 0)
+		return c;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+static int
+ip_claim_cmp(const void *a, const void *b)
+{
+	const struct ip_claim *x = a, *y = b;
+	int c;
+
+	if (x->net != y->net)
+		return x->net < y->net ? -1 : 1;
+	c = memcmp(&x->ip, &y->ip, sizeof(x->ip));
+	if (c != 0)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (x->fip > y->fip) - (x->fip < y->fip);
+}
+
+static int
+net_id_cmp(const void *a, const void *b)
+{
+	const struct net_state *x = a, *y = b;
+
+	return strcmp(x->n->id, y->n->id);
+}
+
+static int
+host_id_cmp(const void *a, const void *b)
+{
+	const struct host_state *x = a, *y = b;
+
+	return strcmp(x->h->id, y->h->id);
+}
+
+static int
+port_id_cmp(const void *a, const void *b)
+{
+	const struct port_state *x = a, *y = b;
+
+	return strcmp(x->p->id, y->p->id);
+}
+
+/* The model lists resources in id order; the lookups here and "the lower
+ * id wins" need strcmp() order, so make sure (O(n) when it already is).
+ */
+static void
+sort_by_id(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *b = base;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (cmp(b + (i - 1) * size, b + i * size) > 0) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+	}
+}
+
+/* Phase 1: networks in id order; a VNI shared by networks stays with the
+ * lowest id (the dataplane keys fdb and flood entries by VNI alone).
+ */
+static int
+load_networks(struct run *r)
+{
+	struct net_state **by_vni, *first = NULL;
+	size_t i;
+	int rc = 0;
+
+	r->n_nets = fp_model_count(r->m, FP_MODEL_NETWORK);
+	if (r->n_nets == 0)
+		return 0;
+	r->nets = calloc(r->n_nets, sizeof(*r->nets));
+	by_vni = calloc(r->n_nets, sizeof(*by_vni));
+	if (r->nets == NULL || by_vni == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->n_nets; i++) {
+		struct net_state *ns = &r->nets[i];
+
+		ns->n = fp_model_network_at(r->m, i);
+		ns->keeper = NONE;
+		ns->usable = ns->n->vni != 0 && ns->n->vni <= FP_VNI_MAX &&
+			     ns->n->encap < FP_ENCAP_MAX;
+	}
+	sort_by_id(r->nets, r->n_nets, sizeof(*r->nets), net_id_cmp);
+	for (i = 0; i < r->n_nets; i++)
+		by_vni[i] = &r->nets[i];
+	qsort(by_vni, r->n_nets, sizeof(*by_vni), net_vni_cmp);
+	for (i = 0; i < r->n_nets; i++) {
+		struct net_state *ns = by_vni[i];
+
+		if (!ns->usable)
+			continue;
+		if (first != NULL && first->n->vni == ns->n->vni) {
+			ns->usable = 0;
+			ns->keeper = (uint32_t)(first - r->nets);
+		} else {
+			first = ns;
+		}
+	}
+	/* Report in id order. */
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		const struct net_state *ns = &r->nets[i];
+		const char *field = "provider:segmentation_id";
+
+		if (ns->usable)
+			continue;
+		if (ns->keeper == NONE)
+			rc = problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
+				     "VNI %u or network type %u out of range", ns->n->vni,
+				     ns->n->encap);
+		else
+			rc = problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
+				     "VNI %u is already used by network %s, which keeps it",
+				     ns->n->vni, r->nets[ns->keeper].n->id);
+	}
+out:
+	free(by_vni);
+	return rc;
+}
+
+/* Where the tunnel to a host starts and ends, and its next hop. */
+static void
+host_resolve(const struct run *r, struct host_state *hs)
+{
+	const struct fp_compile_ctx *ctx = r->ctx;
+	const struct fp_model_host *h = hs->h;
+	uint32_t i, e;
+
+	for (e = 0; e < FP_ENCAP_MAX; e++)
+		hs->vtep[e] = NONE;
+	hs->status = HOST_NO_FAMILY;
+	for (i = 0; i < h->n_addrs && i < FP_MODEL_HOST_ADDR_MAX; i++) {
+		const struct fp_ip *a = &h->vtep_addrs[i];
+		uint32_t l = fp_model_ip_is_v4(a) ? r->local_v4 : r->local_v6;
+
+		if (l == NONE || !ip_is_unicast(a))
+			continue;
+		hs->remote = *a;
+		hs->local = ctx->local_vteps[l];
+		hs->status = HOST_OK;
+		break;
+	}
+	if (hs->status != HOST_OK)
+		return;
+	if (ctx->has_gw_mac)
+		memcpy(hs->nh_mac, ctx->gw_mac, sizeof(hs->nh_mac));
+	else if (h->has_mac)
+		memcpy(hs->nh_mac, h->mac, sizeof(hs->nh_mac));
+	if (!mac_is_unicast(hs->nh_mac))
+		hs->status = HOST_NO_NH;
+	else if (!r->underlay_ok)
+		hs->status = HOST_NO_UNDERLAY;
+}
+
+/* Our VTEP families, the underlay port, the dataplane ports by name. */
+static int
+load_ctx(struct run *r)
+{
+	const struct fp_compile_ctx *ctx = r->ctx;
+	uint32_t i, n_local = ctx->n_local_vteps;
+
+	r->local_v4 = NONE;
+	r->local_v6 = NONE;
+	if (n_local > FP_COMPILE_LOCAL_VTEP_MAX)
+		n_local = FP_COMPILE_LOCAL_VTEP_MAX;
+	for (i = 0; i < n_local; i++) {
+		uint32_t *l = fp_model_ip_is_v4(&ctx->local_vteps[i]) ? &r->local_v4 : &r->local_v6;
+
+		if (*l == NONE)
+			*l = i;
+	}
+	for (i = 0; i < FP_PORT_MAX; i++)
+		r->dp_owner[i] = NONE;
+	if (ctx->ports == NULL || ctx->n_ports == 0)
+		return 0;
+	r->dp_by_name = malloc(ctx->n_ports * sizeof(*r->dp_by_name));
+	if (r->dp_by_name == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct fp_compile_port *dp = &ctx->ports[i];
+
+		r->dp_by_name[i] = dp;
+		if (dp->id == ctx->underlay_port && dp->role == FP_PORT_ROLE_UNDERLAY)
+			r->underlay_ok = 1;
+	}
+	r->n_dp = ctx->n_ports;
+	qsort(r->dp_by_name, r->n_dp, sizeof(*r->dp_by_name), dp_cmp);
+	return 0;
+}
+
+static int
+load_hosts(struct run *r)
+{
+	size_t i;
+
+	r->n_hosts = fp_model_count(r->m, FP_MODEL_HOST);
+	if (r->n_hosts == 0)
+		return 0;
+	r->hosts = calloc(r->n_hosts, sizeof(*r->hosts));
+	if (r->hosts == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_hosts; i++)
+		r->hosts[i].h = fp_model_host_at(r->m, i);
+	sort_by_id(r->hosts, r->n_hosts, sizeof(*r->hosts), host_id_cmp);
+	for (i = 0; i < r->n_hosts; i++)
+		host_resolve(r, &r->hosts[i]);
+	return 0;
+}
+
+/* A subnet whose network is gone gives nothing; say so. */
+static int
+check_subnets(struct run *r)
+{
+	size_t i, n = fp_model_count(r->m, FP_MODEL_SUBNET);
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_subnet *s = fp_model_subnet_at(r->m, i);
+
+		if (net_index(r, s->network_id) == NONE)
+			rc = problem(r->rep, FP_MODEL_SUBNET, s->id, "network_id",
+				     "network %s does not exist", s->network_id);
+	}
+	return rc;
+}
+
+static int
+host_problem(struct run *r, const struct fp_model_port *p, const struct host_state *hs)
+{
+	const struct fp_compile_ctx *ctx = r->ctx;
+	char mac[MAC_STR_SIZE];
+	const char *fam;
+
+	switch (hs->status) {
+	case HOST_NO_FAMILY:
+		if (r->local_v4 != NONE && r->local_v6 != NONE)
+			fam = "IPv4 or IPv6";
+		else if (r->local_v4 != NONE)
+			fam = "IPv4";
+		else if (r->local_v6 != NONE)
+			fam = "IPv6";
+		else
+			return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+				       "host %s cannot be reached: this host has no VTEP address",
+				       p->host);
+		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			       "host %s has no usable vtep_addresses of a family this host has a "
+			       "VTEP address of (%s)",
+			       p->host, fam);
+	case HOST_NO_NH:
+		if (ctx->has_gw_mac)
+			return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+				       "host %s has no next hop: the gateway MAC %s is not unicast",
+				       p->host, mac_str(ctx->gw_mac, mac));
+		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			       "host %s has no next hop: it has no unicast underlay_mac and no "
+			       "gateway MAC is configured",
+			       p->host);
+	default:
+		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			       "host %s cannot be reached: dataplane port %u is not an underlay "
+			       "port",
+			       p->host, ctx->underlay_port);
+	}
+}
+
+static int
+place_local(struct run *r, uint32_t i)
+{
+	struct port_state *ps = &r->ports[i];
+	const struct fp_model_port *p = ps->p;
+	const char *field = "binding:profile.flowplane_port";
+	const struct fp_compile_port *dp;
+
+	if (p->dp_port[0] == '\0')
+		return problem(r->rep, FP_MODEL_PORT, p->id, field,
+			       "the port is bound to this host (%s) but names no dataplane port",
+			       r->ctx->host);
+	dp = dp_find(r, p->dp_port);
+	if (dp == NULL)
+		return problem(r->rep, FP_MODEL_PORT, p->id, field,
+			       "no dataplane port named \"%s\" on this host", p->dp_port);
+	if (dp->role != FP_PORT_ROLE_VM)
+		return problem(r->rep, FP_MODEL_PORT, p->id, field,
+			       "dataplane port \"%s\" has role %s, not vm", p->dp_port,
+			       dp->role < FP_PORT_ROLE_MAX ? role_names[dp->role] : "unknown");
+	if (dp->id >= FP_PORT_MAX)
+		return problem(r->rep, FP_MODEL_PORT, p->id, field,
+			       "dataplane port \"%s\" has id %u, out of range 0..%u", p->dp_port,
+			       dp->id, FP_PORT_MAX - 1);
+	if (r->dp_owner[dp->id] != NONE)
+		return problem(r->rep, FP_MODEL_PORT, p->id, field,
+			       "dataplane port \"%s\" is already used by port %s", p->dp_port,
+			       port_id(r, r->dp_owner[dp->id]));
+	r->dp_owner[dp->id] = i;
+	ps->kind = PORT_LOCAL;
+	ps->where = dp->id;
+	return 0;
+}
+
+static int
+place_remote(struct run *r, uint32_t i)
+{
+	struct port_state *ps = &r->ports[i];
+	const struct fp_model_port *p = ps->p;
+	uint32_t h = host_index(r, p->host);
+
+	if (h == NONE)
+		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			       "host %s is unknown: no hosts resource has that id", p->host);
+	if (r->hosts[h].status != HOST_OK)
+		return host_problem(r, p, &r->hosts[h]);
+	ps->kind = PORT_REMOTE;
+	ps->where = h;
+	return 0;
+}
+
+/* Phase 2: what each port would get on its own. */
+static int
+load_ports(struct run *r)
+{
+	char mac[MAC_STR_SIZE];
+	size_t i;
+	int rc = 0;
+
+	r->n_ports = fp_model_count(r->m, FP_MODEL_PORT);
+	if (r->n_ports == 0)
+		return 0;
+	r->ports = calloc(r->n_ports, sizeof(*r->ports));
+	if (r->ports == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_ports; i++)
+		r->ports[i].p = fp_model_port_at(r->m, i);
+	sort_by_id(r->ports, r->n_ports, sizeof(*r->ports), port_id_cmp);
+	for (i = 0; i < r->n_ports && rc == 0; i++) {
+		struct port_state *ps = &r->ports[i];
+		const struct fp_model_port *p = ps->p;
+
+		ps->kind = PORT_SKIP;
+		ps->where = NONE;
+		ps->net = net_index(r, p->network_id);
+		if (ps->net == NONE) {
+			rc = problem(r->rep, FP_MODEL_PORT, p->id, "network_id",
+				     "network %s does not exist", p->network_id);
+			continue;
+		}
+		if (!r->nets[ps->net].usable || p->host[0] == '\0' || !p->admin_up)
+			continue;
+		if (!mac_is_unicast(p->mac)) {
+			rc = problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
+				     "%s is not a unicast MAC", mac_str(p->mac, mac));
+			continue;
+		}
+		if (strcmp(p->host, r->ctx->host) == 0)
+			rc = place_local(r, (uint32_t)i);
+		else
+			rc = place_remote(r, (uint32_t)i);
+	}
+	return rc;
+}
+
+/* Phase 3: one port per MAC in a network, the lowest id. */
+static int
+dedup_macs(struct run *r)
+{
+	char mac[MAC_STR_SIZE];
+	size_t i, first, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < r->n_ports; i++)
+		n += r->ports[i].kind != PORT_SKIP;
+	if (n == 0)
+		return 0;
+	r->macs = calloc(n, sizeof(*r->macs));
+	if (r->macs == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_ports; i++) {
+		const struct port_state *ps = &r->ports[i];
+		struct mac_claim *mc;
+
+		if (ps->kind == PORT_SKIP)
+			continue;
+		mc = &r->macs[r->n_macs++];
+		mc->net = ps->net;
+		mc->port = (uint32_t)i;
+		memcpy(mc->mac, ps->p->mac, sizeof(mc->mac));
+	}
+	qsort(r->macs, r->n_macs, sizeof(*r->macs), mac_claim_cmp);
+	for (i = 1, first = 0; i < r->n_macs && rc == 0; i++) {
+		const struct mac_claim *mc = &r->macs[i], *keeper = &r->macs[first];
+
+		if (mc->net != keeper->net || memcmp(mc->mac, keeper->mac, sizeof(mc->mac)) != 0) {
+			first = i;
+			continue;
+		}
+		r->ports[mc->port].kind = PORT_SKIP;
+		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, mc->port), "mac_address",
+			     "MAC %s is also the MAC of port %s in network %s, which keeps it",
+			     mac_str(mc->mac, mac), port_id(r, keeper->port),
+			     r->nets[mc->net].n->id);
+	}
+	return rc;
+}
+
+/* Phase 4: networks with a local port, and the vtep ids their remote
+ * ports need, allocated in (host, encap) order.
+ */
+static int
+place_vteps(struct run *r)
+{
+	size_t i, h;
+	uint32_t e;
+	int rc = 0;
+
+	for (i = 0; i < r->n_macs; i++) {
+		const struct mac_claim *mc = &r->macs[i];
+
+		if (r->ports[mc->port].kind == PORT_LOCAL)
+			r->nets[mc->net].present = 1;
+	}
+	for (i = 0; i < r->n_macs; i++) {
+		const struct mac_claim *mc = &r->macs[i];
+		const struct port_state *ps = &r->ports[mc->port];
+
+		if (ps->kind == PORT_REMOTE && r->nets[mc->net].present)
+			r->hosts[ps->where].need[r->nets[mc->net].n->encap] = 1;
+	}
+	for (h = 0; h < r->n_hosts; h++) {
+		struct host_state *hs = &r->hosts[h];
+
+		for (e = 0; e < FP_ENCAP_MAX; e++) {
+			if (!hs->need[e])
+				continue;
+			rc = fp_vtep_ids_get(r->ctx->ids, hs->h->id, (uint16_t)e, &hs->vtep[e]);
+			if (rc == -ENOSPC) {
+				hs->vtep[e] = NONE;
+				rc = 0;
+			} else if (rc) {
+				return rc;
+			}
+		}
+	}
+	/* Ports toward a host that got no id get nothing. */
+	for (i = 0; i < r->n_macs && rc == 0; i++) {
+		const struct mac_claim *mc = &r->macs[i];
+		struct port_state *ps = &r->ports[mc->port];
+		uint16_t encap = r->nets[mc->net].n->encap;
+		const struct host_state *hs;
+
+		if (ps->kind != PORT_REMOTE || !r->nets[mc->net].present)
+			continue;
+		hs = &r->hosts[ps->where];
+		if (hs->vtep[encap] != NONE)
+			continue;
+		ps->kind = PORT_SKIP;
+		rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, "binding:host_id",
+			     "no free vtep id for host %s (%s): the vtep table is full", hs->h->id,
+			     encap_names[encap]);
+	}
+	return rc;
+}
+
+/* Phase 5: one port per fixed IP in a network, the lowest id. */
+static int
+dedup_ips(struct run *r)
+{
+	char ip[IP_STR_SIZE];
+	size_t i, first, n = 0;
+	uint32_t f;
+	int rc = 0;
+
+	for (i = 0; i < r->n_ports; i++) {
+		const struct port_state *ps = &r->ports[i];
+
+		if (ps->kind != PORT_SKIP)
+			n += ps->p->n_fixed_ips;
+	}
+	if (n == 0)
+		return 0;
+	r->ips = calloc(n, sizeof(*r->ips));
+	if (r->ips == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_ports && rc == 0; i++) {
+		const struct port_state *ps = &r->ports[i];
+
+		if (ps->kind == PORT_SKIP)
+			continue;
+		for (f = 0; f < ps->p->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX && rc == 0; f++) {
+			const struct fp_ip *a = &ps->p->fixed_ips[f].ip;
+			struct ip_claim *ic;
+			char field[64];
+
+			if (!ip_is_unicast(a)) {
+				snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
+				rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, field,
+					     "%s is not a unicast address", ip_str(a, ip));
+				continue;
+			}
+			ic = &r->ips[r->n_ips++];
+			ic->ip = *a;
+			ic->net = ps->net;
+			ic->port = (uint32_t)i;
+			ic->fip = f;
+		}
+	}
+	if (rc)
+		return rc;
+	qsort(r->ips, r->n_ips, sizeof(*r->ips), ip_claim_cmp);
+	for (i = 1, first = 0; i < r->n_ips && rc == 0; i++) {
+		struct ip_claim *ic = &r->ips[i];
+		const struct ip_claim *keeper = &r->ips[first];
+		char field[64];
+
+		if (ic->net != keeper->net || memcmp(&ic->ip, &keeper->ip, sizeof(ic->ip)) != 0) {
+			first = i;
+			continue;
+		}
+		f = ic->fip;
+		ic->fip = NONE;
+		/* The same address twice in one port is one entry. */
+		if (ic->port == keeper->port)
+			continue;
+		snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
+		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, ic->port), field,
+			     "IP %s is also a fixed IP of port %s in network %s, which keeps it",
+			     ip_str(&ic->ip, ip), port_id(r, keeper->port), r->nets[ic->net].n->id);
+	}
+	return rc;
+}
+
+/* A local port's entry: its network, MAC and allowed sources. */
+static int
+emit_port(struct run *r, const struct port_state *ps)
+{
+	const struct fp_model_port *p = ps->p;
+	const struct fp_model_network *n = r->nets[ps->net].n;
+	uint32_t i, n_want = 0, n_fixed = p->n_fixed_ips, n_pairs = p->n_pairs;
+	struct fp_port_key k;
+	struct fp_port_val v;
+	char field[64];
+	int rc;
+
+	if (n_fixed > FP_MODEL_FIXED_IP_MAX)
+		n_fixed = FP_MODEL_FIXED_IP_MAX;
+	if (n_pairs > FP_MODEL_PAIR_MAX)
+		n_pairs = FP_MODEL_PAIR_MAX;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.port_id = ps->where;
+	v.role = FP_PORT_ROLE_VM;
+	v.flags = p->port_security ? FP_PORT_F_ANTISPOOF : 0;
+	v.mtu = n->mtu;
+	v.vni = n->vni;
+	v.vrf = n->vni;
+	memcpy(v.mac, p->mac, sizeof(v.mac));
+	for (i = 0; i < n_fixed; i++, n_want++) {
+		struct fp_port_addr *a = &v.addrs[v.n_addrs];
+
+		if (v.n_addrs == FP_PORT_ADDR_MAX)
+			continue;
+		a->ip = p->fixed_ips[i].ip;
+		a->plen = 128;
+		v.n_addrs++;
+	}
+	for (i = 0; i < n_pairs; i++) {
+		const struct fp_model_pair *pp = &p->pairs[i];
+		struct fp_port_addr *a = &v.addrs[v.n_addrs];
+		int v4 = fp_model_ip_is_v4(&pp->ip);
+
+		if (pp->plen > 128 || (v4 && pp->plen < 96) || (pp->has_mac && pp->mac[0] & 1)) {
+			snprintf(field, sizeof(field), "allowed_address_pairs[%u]", i);
+			rc = problem(r->rep, FP_MODEL_PORT, p->id, field,
+				     "prefix length %u (IPv6 bits) or a multicast MAC", pp->plen);
+			if (rc)
+				return rc;
+			continue;
+		}
+		n_want++;
+		if (v.n_addrs == FP_PORT_ADDR_MAX)
+			continue;
+		a->ip = pp->ip;
+		a->plen = pp->plen;
+		if (pp->has_mac)
+			memcpy(a->mac, pp->mac, sizeof(a->mac));
+		v.n_addrs++;
+	}
+	if (n_want > FP_PORT_ADDR_MAX) {
+		rc = problem(r->rep, FP_MODEL_PORT, p->id,
+			     n_fixed > FP_PORT_ADDR_MAX ? "fixed_ips" : "allowed_address_pairs",
+			     "%u allowed sources (fixed IPs, then address pairs), more than a port "
+			     "entry holds (%u): the last %u are left out",
+			     n_want, FP_PORT_ADDR_MAX, n_want - FP_PORT_ADDR_MAX);
+		if (rc)
+			return rc;
+	}
+	r->rep->n_local_ports++;
+	return fp_entry_set_add(r->out, FP_TABLE_PORT, &k, &v);
+}
+
+static int
+emit_fdb(struct run *r, const struct mac_claim *mc, uint16_t type, uint32_t id)
+{
+	struct fp_fdb_key k;
+	struct fp_fdb_val v;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.vni = r->nets[mc->net].n->vni;
+	memcpy(k.mac, mc->mac, sizeof(k.mac));
+	v.type = type;
+	v.id = id;
+	return fp_entry_set_add(r->out, FP_TABLE_FDB, &k, &v);
+}
+
+/* Flood list: local ports by port id, then vteps by id. */
+static int
+emit_flood(struct run *r, uint32_t net, uint32_t *ports, uint32_t n_ports, uint32_t *vteps,
+	   uint32_t n_vteps)
+{
+	const struct fp_model_network *n = r->nets[net].n;
+	struct fp_flood_key k;
+	struct fp_flood_val v;
+	uint32_t i, j, n_want;
+	int rc;
+
+	qsort(ports, n_ports, sizeof(*ports), u32_cmp);
+	qsort(vteps, n_vteps, sizeof(*vteps), u32_cmp);
+	for (i = 0, j = 0; i < n_vteps; i++) {
+		if (j == 0 || vteps[j - 1] != vteps[i])
+			vteps[j++] = vteps[i];
+	}
+	n_vteps = j;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.vni = n->vni;
+	for (i = 0; i < n_ports + n_vteps && v.n_members < FP_FLOOD_MEMBER_MAX; i++) {
+		struct fp_flood_member *fm = &v.members[v.n_members++];
+
+		fm->type = i < n_ports ? FP_DEST_PORT : FP_DEST_VTEP;
+		fm->id = i < n_ports ? ports[i] : vteps[i - n_ports];
+	}
+	n_want = n_ports + n_vteps;
+	if (n_want > FP_FLOOD_MEMBER_MAX) {
+		rc = problem(r->rep, FP_MODEL_NETWORK, n->id, "ports",
+			     "the flood list of VNI %u needs %u members (%u local ports, %u remote "
+			     "hosts), more than %u: the last %u remote hosts are left out",
+			     n->vni, n_want, n_ports, n_vteps, FP_FLOOD_MEMBER_MAX,
+			     n_want - FP_FLOOD_MEMBER_MAX);
+		if (rc)
+			return rc;
+	}
+	return fp_entry_set_add(r->out, FP_TABLE_FLOOD, &k, &v);
+}
+
+static int
+emit_vteps(struct run *r)
+{
+	size_t h;
+	uint32_t e;
+	int rc;
+
+	for (h = 0; h < r->n_hosts; h++) {
+		const struct host_state *hs = &r->hosts[h];
+
+		for (e = 0; e < FP_ENCAP_MAX; e++) {
+			struct fp_vtep_key k;
+			struct fp_vtep_val v;
+
+			if (!hs->need[e] || hs->vtep[e] == NONE)
+				continue;
+			memset(&k, 0, sizeof(k));
+			memset(&v, 0, sizeof(v));
+			k.vtep_id = hs->vtep[e];
+			v.remote = hs->remote;
+			v.local = hs->local;
+			memcpy(v.nh_mac, hs->nh_mac, sizeof(v.nh_mac));
+			v.encap = (uint16_t)e;
+			v.underlay_port = r->ctx->underlay_port;
+			rc = fp_entry_set_add(r->out, FP_TABLE_VTEP, &k, &v);
+			if (rc)
+				return rc;
+			r->rep->n_remote_hosts++;
+		}
+	}
+	return 0;
+}
+
+/* Phase 6: port, fdb and flood entries per present network (the MAC
+ * claims are grouped by network), then neigh entries.
+ */
+static int
+emit_entries(struct run *r)
+{
+	uint32_t *ports = NULL, *vteps = NULL;
+	size_t i, first;
+	int rc;
+
+	rc = emit_vteps(r);
+	if (rc)
+		return rc;
+	if (r->n_macs != 0) {
+		ports = malloc(r->n_macs * sizeof(*ports));
+		vteps = malloc(r->n_macs * sizeof(*vteps));
+		if (ports == NULL || vteps == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	for (first = 0; first < r->n_macs && rc == 0; first = i) {
+		uint32_t net = r->macs[first].net, n_ports = 0, n_vteps = 0;
+
+		for (i = first; i < r->n_macs && r->macs[i].net == net && rc == 0; i++) {
+			const struct mac_claim *mc = &r->macs[i];
+			const struct port_state *ps = &r->ports[mc->port];
+			uint32_t id;
+
+			if (!r->nets[net].present || ps->kind == PORT_SKIP)
+				continue;
+			if (ps->kind == PORT_LOCAL) {
+				rc = emit_port(r, ps);
+				if (rc == 0)
+					rc = emit_fdb(r, mc, FP_DEST_PORT, ps->where);
+				ports[n_ports++] = ps->where;
+				continue;
+			}
+			id = r->hosts[ps->where].vtep[r->nets[net].n->encap];
+			rc = emit_fdb(r, mc, FP_DEST_VTEP, id);
+			vteps[n_vteps++] = id;
+		}
+		if (rc == 0 && r->nets[net].present) {
+			rc = emit_flood(r, net, ports, n_ports, vteps, n_vteps);
+			r->rep->n_networks_present++;
+		}
+	}
+	for (i = 0; i < r->n_ips && rc == 0; i++) {
+		const struct ip_claim *ic = &r->ips[i];
+		const struct port_state *ps = &r->ports[ic->port];
+		const struct fp_model_network *n = r->nets[ic->net].n;
+		struct fp_neigh_key k;
+		struct fp_neigh_val v;
+
+		if (ic->fip == NONE || ps->kind == PORT_SKIP || !r->nets[ic->net].present)
+			continue;
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.vrf = n->vni;
+		k.ip = ic->ip;
+		memcpy(v.mac, ps->p->mac, sizeof(v.mac));
+		v.vni = n->vni;
+		rc = fp_entry_set_add(r->out, FP_TABLE_NEIGH, &k, &v);
+	}
+out:
+	free(vteps);
+	free(ports);
+	return rc;
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->ips);
+	free(r->macs);
+	free(r->dp_by_name);
+	free(r->ports);
+	free(r->hosts);
+	free(r->nets);
+}
+
+int
+fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp_entry_set *out,
+	   struct fp_compile_report *rep)
+{
+	struct run r;
+	int rc;
+
+	if (m == NULL || ctx == NULL || ctx->host == NULL || ctx->ids == NULL || out == NULL ||
+	    rep == NULL)
+		return -EINVAL;
+	fp_compile_report_free(rep);
+	fp_entry_set_clear(out);
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.ctx = ctx;
+	r.out = out;
+	r.rep = rep;
+	rc = load_ctx(&r);
+	if (rc)
+		goto err;
+	rc = load_networks(&r);
+	if (rc)
+		goto err;
+	rc = check_subnets(&r);
+	if (rc)
+		goto err;
+	rc = load_hosts(&r);
+	if (rc)
+		goto err;
+	rc = load_ports(&r);
+	if (rc)
+		goto err;
+	rc = dedup_macs(&r);
+	if (rc)
+		goto err;
+	rc = place_vteps(&r);
+	if (rc)
+		goto err;
+	rc = dedup_ips(&r);
+	if (rc)
+		goto err;
+	rc = emit_entries(&r);
+	if (rc)
+		goto err;
+	rc = fp_entry_set_seal(out, NULL);
+	if (rc)
+		goto err;
+	run_free(&r);
+	return 0;
+
+err:
+	run_free(&r);
+	fp_entry_set_clear(out);
+	fp_compile_report_free(rep);
+	return rc;
+}

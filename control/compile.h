@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The compiler: the model (Neutron resources and hosts) -> the table
+ * entries one host's dataplane needs.  Pure: no I/O, no clock, the same
+ * model and context always give the same entries.
+ *
+ * What a host gets (ctx->host is its name, as in binding:host_id):
+ *   - A network is present on the host when at least one of its ports is
+ *     placed here: bound to ctx->host (binding:host_id), admin up, and
+ *     naming a dataplane port of role vm in binding:profile.flowplane_port.
+ *     Only present networks get entries (a VNI is served when it has a
+ *     flood entry: doc/design.md).
+ *   - port: one per local port (key: the dataplane port id), role vm, the
+ *     network's VNI, vrf = VNI, mtu = the network's mtu, the port's MAC,
+ *     anti-spoofing when port security is on, allowed sources = fixed IPs
+ *     (/128, the port's MAC) then allowed_address_pairs (their prefix and
+ *     MAC, zero MAC = the port's), at most FP_PORT_ADDR_MAX.
+ *   - fdb (VNI, MAC): local ports -> FP_DEST_PORT; ports bound to another
+ *     known host -> FP_DEST_VTEP of that host's vtep for the network's
+ *     encapsulation.  Unbound and admin-down ports get nothing.
+ *   - neigh (vrf, IP) -> (MAC, VNI) for every fixed IP of every placed
+ *     port (local or remote) of a present network.  allowed_address_pairs
+ *     get no neigh entries: such addresses move between ports (VRRP), so
+ *     ARP for them is flooded and answered by whoever holds them.
+ *   - flood (VNI): the network's local ports (by port id), then the vteps
+ *     of every other host with a placed port in it (by vtep id).
+ *   - vtep: one per (remote host, encapsulation) that some fdb entry or
+ *     flood member uses.  remote = the host's first VTEP address of a
+ *     family this host has a local VTEP address of; local = this host's
+ *     first local VTEP address of that family; next hop = ctx->gw_mac, or
+ *     the host's underlay_mac; underlay port = ctx->underlay_port.  Ids
+ *     come from struct fp_vtep_ids, stable across compiles.
+ *
+ * Whatever cannot be compiled is skipped and reported as a problem naming
+ * the resource and field: a port or subnet whose network is missing, a
+ * network whose VNI a network with a lower id has (fdb and flood entries
+ * are keyed by VNI alone, whatever the encapsulation), a local port
+ * naming an unknown or non-vm dataplane port or one another port already
+ * uses, a port on an unknown host or one without a usable address family
+ * or next hop, a duplicate MAC or IP in one network (the port with the
+ * lower id keeps it), more allowed sources than a port entry holds (the
+ * list is cut), more flood members than FP_FLOOD_MEMBER_MAX (the list is
+ * cut), no free vtep id.  Conflicts are resolved among the ports that
+ * would get entries: an unbound or admin-down port claims nothing.  The
+ * API refuses a request that adds a problem.
+ */
+#ifndef FP_CONTROL_COMPILE_H
+#define FP_CONTROL_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flowplane/tables.h>
+
+#include "entries.h"
+#include "model.h"
+
+#define FP_COMPILE_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
+
+/* A dataplane port as the backend reports it. */
+struct fp_compile_port {
+	char name[FP_NAME_SIZE]; /* name from the dataplane config */
+	uint32_t id;		 /* logical port id */
+	uint16_t role;		 /* FP_PORT_ROLE_* */
+	uint16_t mtu;		 /* configured MTU */
+	uint8_t mac[6];		 /* device MAC */
+	uint8_t pad[2];		 /* zero */
+};
+
+/* Stable vtep ids: (host, encap) -> id, lowest free id first.  An id is
+ * given back only by fp_vtep_ids_gc(), when neither the installed nor the
+ * desired entries use it, so a changing set never reuses an id that
+ * installed fdb entries still point at.
+ */
+struct fp_vtep_ids;
+
+/** Ids 0..limit-1 (the vtep table size); NULL with errno. */
+struct fp_vtep_ids *fp_vtep_ids_create(uint32_t limit);
+
+/** Accepts NULL. */
+void fp_vtep_ids_free(struct fp_vtep_ids *ids);
+
+/**
+ * The id of (host, encap), allocating one if it has none.
+ *
+ * @return 0, or -ENOSPC (no free id), -ENOMEM, -EINVAL (NULL argument or
+ *	   encap out of range)
+ */
+int fp_vtep_ids_get(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t *id);
+
+/**
+ * Bind an id found installed (after a dump) to (host, encap).
+ *
+ * @return 0, -EEXIST (id or pair bound otherwise), -ERANGE, -ENOMEM,
+ *	   -EINVAL (NULL argument or encap out of range)
+ */
+int fp_vtep_ids_bind(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t id);
+
+/** Release every id whose vtep entry is in neither set (sealed). */
+void fp_vtep_ids_gc(struct fp_vtep_ids *ids, const struct fp_entry_set *installed,
+		    const struct fp_entry_set *desired);
+
+/** Bound ids. */
+size_t fp_vtep_ids_count(const struct fp_vtep_ids *ids);
+
+struct fp_compile_ctx {
+	const char *host;				     /* this host's name */
+	struct fp_ip local_vteps[FP_COMPILE_LOCAL_VTEP_MAX]; /* this host's VTEP addresses */
+	uint32_t n_local_vteps;				     /* valid local_vteps */
+	uint32_t underlay_port;				     /* port id vteps send through */
+	const struct fp_compile_port *ports;		     /* the dataplane's ports */
+	uint32_t n_ports;				     /* valid ports */
+	int has_gw_mac;					     /* gw_mac is every vtep's next hop */
+	uint8_t gw_mac[6];				     /* underlay gateway MAC */
+	struct fp_vtep_ids *ids;			     /* vtep id allocator */
+};
+
+/* Something the compiler skipped. */
+struct fp_compile_problem {
+	uint16_t coll;		   /* FP_MODEL_* of the resource */
+	uint16_t pad;		   /* zero */
+	char id[FP_MODEL_ID_SIZE]; /* the resource's id */
+	char field[64];		   /* the field at fault, e.g. "binding:host_id" */
+	char reason[192];	   /* why */
+};
+
+struct fp_compile_report {
+	struct fp_compile_problem *problems; /* malloc'ed; fp_compile_report_free() */
+	size_t n_problems;		     /* valid problems */
+	size_t cap;			     /* allocated problems */
+	uint32_t n_networks_present;	     /* networks with entries here */
+	uint32_t n_local_ports;		     /* port entries */
+	uint32_t n_remote_hosts;	     /* vtep entries */
+	uint32_t pad;			     /* zero */
+};
+
+/** Free the problems list and zero the report. Accepts NULL. */
+void fp_compile_report_free(struct fp_compile_report *r);
+
+/**
+ * Compile a model for ctx->host into out (cleared first, sealed after).
+ *
+ * @param m   the model
+ * @param ctx this host and its dataplane
+ * @param out the entries
+ * @param rep problems and counts (freed and refilled)
+ * @return 0 (problems are not errors), or -ENOMEM, -EINVAL (an argument,
+ *	   ctx->host or ctx->ids NULL); on an error out is empty and rep
+ *	   freed
+ */
+int fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp_entry_set *out,
+	       struct fp_compile_report *rep);
+
+#endif /* FP_CONTROL_COMPILE_H */

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The desired state fp-control holds: Neutron resources in Neutron's v2.0
+ * JSON shapes, validated and parsed, plus the hosts Neutron does not model.
+ *
+ * Resources come in as jansson objects (the body of a PUT, or one element
+ * of a snapshot's list).  fp_model_put() validates one against its schema
+ * and against the model (references), and stores both the parsed struct
+ * (for the compiler) and the JSON object as it came (for GET /v1/state and
+ * the state file: what goes in comes back out).
+ *
+ * Invariants:
+ *   - Every stored resource passed validation; a call that fails changes
+ *     nothing and fills struct fp_model_err (HTTP status, field, reason).
+ *   - A stored resource is never changed in place: a PUT replaces it.
+ *     fp_model_clone() is therefore cheap (it shares the records, which
+ *     are reference counted) and the API works on a clone, swapping it in
+ *     only when the dataplane took the compiled result.
+ *   - References checked on PUT (a port's or subnet's network, a fixed
+ *     IP's subnet, a floating IP's port) must exist at that moment.  A
+ *     DELETE is never refused because of references: Neutron may send
+ *     deletes in any order, so a network may be deleted while ports still
+ *     name it; the compiler skips (and reports) such orphans.
+ *   - An update whose revision_number is lower than the stored one is
+ *     ignored (fp_model_put() returns 1).  Equal or higher replaces.
+ *
+ * Concurrency: none; one thread (the event loop) owns a model.
+ */
+#ifndef FP_CONTROL_MODEL_H
+#define FP_CONTROL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include <flowplane/tables.h>
+
+#define FP_MODEL_ID_SIZE 64	 /* resource ids (UUIDs are 36), NUL included */
+#define FP_MODEL_FIXED_IP_MAX 16 /* fixed_ips of one port */
+#define FP_MODEL_PAIR_MAX 16	 /* allowed_address_pairs of one port */
+#define FP_MODEL_SG_MAX 16	 /* security_groups of one port */
+#define FP_MODEL_HOST_ADDR_MAX 4 /* VTEP addresses of one host */
+#define FP_MODEL_ROUTE_MAX 64	 /* routes of one router */
+#define FP_MODEL_RULE_MAX 256	 /* rules of one security group */
+#define FP_MODEL_OWNER_SIZE 64	 /* device_owner, NUL included */
+
+/* Collections: FP_MODEL_<ID>, URL/snapshot name (plural), body key
+ * (singular).
+ */
+#define FP_FOREACH_MODEL_COLL(_)                               \
+	_(NETWORK, "networks", "network")                      \
+	_(SUBNET, "subnets", "subnet")                         \
+	_(PORT, "ports", "port")                               \
+	_(ROUTER, "routers", "router")                         \
+	_(FLOATINGIP, "floatingips", "floatingip")             \
+	_(SECURITY_GROUP, "security_groups", "security_group") \
+	_(HOST, "hosts", "host")
+
+#define FP_MODEL_ENUM(id, plural, singular) FP_MODEL_##id,
+enum fp_model_coll { FP_FOREACH_MODEL_COLL(FP_MODEL_ENUM) FP_MODEL_COLL_MAX };
+#undef FP_MODEL_ENUM
+
+extern const char *const fp_model_coll_names[FP_MODEL_COLL_MAX];    /* "networks" ... */
+extern const char *const fp_model_coll_singular[FP_MODEL_COLL_MAX]; /* "network" ... */
+
+/** Collection by its plural name; -1 if unknown. */
+int fp_model_coll_find(const char *plural);
+
+/* Why a request was refused. */
+struct fp_model_err {
+	int status; /* HTTP status: 400 shape, 404 unknown reference, 409 conflict, 422 value */
+	char field[128];  /* the field, as a path: "port.fixed_ips[1].subnet_id" */
+	char reason[256]; /* what is wrong with it */
+};
+
+/* network: provider:network_type "vxlan" or "geneve" (others are refused),
+ * provider:segmentation_id 1..16777215 (required), mtu 68..9000 (default
+ * 1450), port_security_enabled (default true).
+ */
+struct fp_model_network {
+	char id[FP_MODEL_ID_SIZE]; /* "id" */
+	int64_t revision;	   /* "revision_number"; 0 when absent */
+	uint32_t vni;		   /* "provider:segmentation_id" */
+	uint16_t encap;		   /* FP_ENCAP_* from "provider:network_type" */
+	uint16_t mtu;		   /* "mtu" */
+	uint8_t port_security;	   /* "port_security_enabled" */
+	uint8_t admin_up;	   /* "admin_state_up" (default true) */
+	uint8_t pad[6];		   /* zero */
+};
+
+/* subnet: network_id (must exist), ip_version 4|6, cidr (host bits zero),
+ * gateway_ip (optional, null, or inside cidr).
+ */
+struct fp_model_subnet {
+	char id[FP_MODEL_ID_SIZE];	   /* "id" */
+	char network_id[FP_MODEL_ID_SIZE]; /* "network_id" */
+	int64_t revision;		   /* "revision_number" */
+	struct fp_ip cidr;		   /* "cidr" prefix, host bits zero */
+	struct fp_ip gateway;		   /* "gateway_ip" when has_gateway */
+	uint8_t plen;			   /* prefix length in IPv6 bits (v4 /24 is 120) */
+	uint8_t ip_version;		   /* 4 or 6 */
+	uint8_t has_gateway;		   /* gateway_ip given and not null */
+	uint8_t pad[5];			   /* zero */
+};
+
+struct fp_model_fixed_ip {
+	struct fp_ip ip;		  /* "ip_address", inside the subnet */
+	char subnet_id[FP_MODEL_ID_SIZE]; /* "subnet_id": a subnet of the port's network */
+};
+
+struct fp_model_pair {
+	struct fp_ip ip; /* "ip_address": an address or a CIDR (host bits zero) */
+	uint8_t plen;	 /* prefix length in IPv6 bits; 128 for one address */
+	uint8_t has_mac; /* "mac_address" given (else the port's MAC) */
+	uint8_t mac[6];	 /* "mac_address" */
+};
+
+/* port: network_id (must exist), mac_address (unicast), fixed_ips,
+ * allowed_address_pairs, security_groups, port_security_enabled (default:
+ * the network's, taken when the port is put), admin_state_up, device_owner, binding:host_id ("" or
+ * absent: unbound).  A port bound to this host names the fp-dpdk port that
+ * is its VM interface in binding:profile: {"flowplane_port": "<name from
+ * the fp-dpdk config>"}.
+ */
+struct fp_model_port {
+	char id[FP_MODEL_ID_SIZE];		/* "id" */
+	char network_id[FP_MODEL_ID_SIZE];	/* "network_id" */
+	int64_t revision;			/* "revision_number" */
+	char host[FP_NAME_SIZE];		/* "binding:host_id" */
+	char dp_port[FP_NAME_SIZE];		/* binding:profile.flowplane_port */
+	char device_owner[FP_MODEL_OWNER_SIZE]; /* "device_owner" */
+	uint8_t mac[6];				/* "mac_address" */
+	uint8_t port_security;			/* effective port_security_enabled */
+	uint8_t admin_up;			/* "admin_state_up" (default true) */
+	uint32_t n_fixed_ips;			/* valid fixed_ips */
+	uint32_t n_pairs;			/* valid pairs */
+	uint32_t n_security_groups;		/* valid security_groups */
+	uint32_t pad;				/* zero */
+	struct fp_model_fixed_ip fixed_ips[FP_MODEL_FIXED_IP_MAX]; /* "fixed_ips" */
+	struct fp_model_pair pairs[FP_MODEL_PAIR_MAX];		   /* "allowed_address_pairs" */
+	char security_groups[FP_MODEL_SG_MAX][FP_MODEL_ID_SIZE];   /* "security_groups" ids */
+};
+
+struct fp_model_route {
+	struct fp_ip destination; /* "destination" prefix */
+	struct fp_ip nexthop;	  /* "nexthop" */
+	uint8_t plen;		  /* prefix length in IPv6 bits */
+	uint8_t pad[7];		  /* zero */
+};
+
+/* router: stored now, routed in a later issue.  Its interfaces are ports
+ * with device_owner "network:router_interface" and device_id = router id.
+ */
+struct fp_model_router {
+	char id[FP_MODEL_ID_SIZE];	       /* "id" */
+	char ext_network_id[FP_MODEL_ID_SIZE]; /* external_gateway_info.network_id, or "" */
+	int64_t revision;		       /* "revision_number" */
+	uint32_t n_routes;		       /* valid routes */
+	uint8_t admin_up;		       /* "admin_state_up" */
+	uint8_t pad[3];			       /* zero */
+	struct fp_model_route routes[FP_MODEL_ROUTE_MAX]; /* "routes" */
+};
+
+/* floatingip: validated and stored now, enforced later. */
+struct fp_model_floatingip {
+	char id[FP_MODEL_ID_SIZE];		    /* "id" */
+	char floating_network_id[FP_MODEL_ID_SIZE]; /* "floating_network_id" (must exist) */
+	char port_id[FP_MODEL_ID_SIZE];		    /* "port_id" (must exist) or "" */
+	char router_id[FP_MODEL_ID_SIZE];	    /* "router_id" or "" */
+	int64_t revision;			    /* "revision_number" */
+	struct fp_ip floating_ip;		    /* "floating_ip_address" */
+	struct fp_ip fixed_ip;			    /* "fixed_ip_address" when has_fixed_ip */
+	uint8_t has_fixed_ip;			    /* fixed_ip_address given */
+	uint8_t pad[7];				    /* zero */
+};
+
+/* One security group rule.  port_min..port_max: for tcp, udp, sctp, dccp
+ * and udplite the inclusive port range (0..65535 when not given); for
+ * icmp and ipv6-icmp (Neutron's use of the fields) port_min is the ICMP
+ * type and port_max the code, each 0xffff (any) when not given; for any
+ * other protocol 0..65535 (a port range is refused there).  "icmp" with
+ * ethertype IPv6 is stored as protocol 58.
+ */
+struct fp_model_rule {
+	char id[FP_MODEL_ID_SIZE];		/* "id" */
+	char remote_group_id[FP_MODEL_ID_SIZE]; /* "remote_group_id" or "" */
+	struct fp_ip remote_prefix;		/* "remote_ip_prefix" when has_prefix */
+	uint8_t remote_plen;			/* its length in IPv6 bits */
+	uint8_t has_prefix;			/* remote_ip_prefix given */
+	uint8_t ingress;			/* "direction": 1 ingress, 0 egress */
+	uint8_t ipv6;				/* "ethertype": 0 IPv4, 1 IPv6 */
+	int16_t protocol;			/* IP protocol number; -1 = any */
+	uint16_t port_min;			/* "port_range_min": see below */
+	uint16_t port_max;			/* "port_range_max": see below */
+	uint8_t pad[6];				/* zero */
+};
+
+/* security_group: validated and stored now, enforced later. */
+struct fp_model_secgroup {
+	char id[FP_MODEL_ID_SIZE];		       /* "id" */
+	int64_t revision;			       /* "revision_number" */
+	uint32_t n_rules;			       /* valid rules */
+	uint32_t pad;				       /* zero */
+	struct fp_model_rule rules[FP_MODEL_RULE_MAX]; /* "security_group_rules" */
+};
+
+/* host (flowplane's own resource; its id is the host name, as in
+ * binding:host_id): {"host": {"id": "compute-01", "vtep_addresses":
+ * ["10.20.0.11", "fd00:20::11"], "underlay_mac": "02:00:00:00:01:01"}}.
+ * underlay_mac is the MAC of the host's underlay port, the next hop when
+ * the underlay is one L2 segment; when fp-control is configured with an
+ * underlay gateway MAC it is optional.
+ */
+struct fp_model_host {
+	char id[FP_MODEL_ID_SIZE];			 /* "id": the host name */
+	int64_t revision;				 /* "revision_number" */
+	uint32_t n_addrs;				 /* valid vtep_addresses */
+	uint8_t has_mac;				 /* underlay_mac given */
+	uint8_t mac[6];					 /* "underlay_mac" */
+	uint8_t pad;					 /* zero */
+	struct fp_ip vtep_addrs[FP_MODEL_HOST_ADDR_MAX]; /* "vtep_addresses" */
+};
+
+struct fp_model;
+
+/** An empty model; NULL with errno on allocation failure. */
+struct fp_model *fp_model_create(void);
+
+/** Free a model (shared records are released). Accepts NULL. */
+void fp_model_free(struct fp_model *m);
+
+/** A copy sharing the immutable records; NULL with errno ENOMEM. */
+struct fp_model *fp_model_clone(const struct fp_model *m);
+
+/**
+ * Validate and store (create or replace) one resource.
+ *
+ * @param m    the model
+ * @param coll FP_MODEL_*
+ * @param id   the id from the URL, or NULL to take it from the body; when
+ *	       both are given they must agree
+ * @param res  the resource object (the value under "port" etc., not the
+ *	       wrapper); not stolen, the model keeps its own reference
+ * @param err  filled on failure
+ * A body without "id" takes the URL's: it is stored as a shallow copy with
+ * "id" added.  The model keeps res (a reference): do not change it after.
+ *
+ * @return 0 stored, 1 ignored (revision_number lower than the stored one),
+ *	   or -EINVAL (err->status 400/404/409/422) / -ENOMEM (status 500)
+ */
+int fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t *res,
+		 struct fp_model_err *err);
+
+/**
+ * Delete one resource.
+ *
+ * @return 0, or -ENOENT (err->status 404) when there is no such resource
+ */
+int fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
+		    struct fp_model_err *err);
+
+/**
+ * Build a whole model from a snapshot: {"networks": [...], "subnets":
+ * [...], "ports": [...], "routers": [...], "floatingips": [...],
+ * "security_groups": [...], "hosts": [...]} (every list optional; any
+ * other key is an error).  Resources are put in dependency order (hosts,
+ * networks, security groups, subnets, ports, routers, floating IPs), so
+ * references inside the snapshot resolve; ids must be unique per
+ * collection.  Error paths start with the list entry, e.g.
+ * "ports[3].fixed_ips[0].ip_address"; an unknown key is the path itself.
+ *
+ * @param snap the snapshot object
+ * @param err  filled on failure
+ * @return the new model, or NULL (errno EINVAL with err filled, or ENOMEM)
+ */
+struct fp_model *fp_model_from_snapshot(json_t *snap, struct fp_model_err *err);
+
+/** The model as a snapshot object (new reference); NULL on ENOMEM. */
+json_t *fp_model_to_snapshot(const struct fp_model *m);
+
+/** One resource's JSON as stored (borrowed), or NULL. */
+json_t *fp_model_json(const struct fp_model *m, enum fp_model_coll coll, const char *id);
+
+/** Resources in a collection. */
+size_t fp_model_count(const struct fp_model *m, enum fp_model_coll coll);
+
+/* The i-th resource of a collection (0 <= i < count, in id order), or
+ * NULL when out of range; and lookups by id (NULL when absent).  The
+ * pointers stay valid until the resource is replaced or deleted in this
+ * model, or the model is freed.
+ */
+const struct fp_model_network *fp_model_network_at(const struct fp_model *m, size_t i);
+const struct fp_model_subnet *fp_model_subnet_at(const struct fp_model *m, size_t i);
+const struct fp_model_port *fp_model_port_at(const struct fp_model *m, size_t i);
+const struct fp_model_router *fp_model_router_at(const struct fp_model *m, size_t i);
+const struct fp_model_floatingip *fp_model_floatingip_at(const struct fp_model *m, size_t i);
+const struct fp_model_secgroup *fp_model_secgroup_at(const struct fp_model *m, size_t i);
+const struct fp_model_host *fp_model_host_at(const struct fp_model *m, size_t i);
+
+const struct fp_model_network *fp_model_network_find(const struct fp_model *m, const char *id);
+const struct fp_model_subnet *fp_model_subnet_find(const struct fp_model *m, const char *id);
+const struct fp_model_port *fp_model_port_find(const struct fp_model *m, const char *id);
+const struct fp_model_host *fp_model_host_find(const struct fp_model *m, const char *id);
+
+/**
+ * Parse an address ("10.0.0.1", "fd00::1") into an struct fp_ip (IPv4 as
+ * ::ffff:a.b.c.d), optionally with "/len" (plen is then in IPv6 bits; a
+ * bare address gives 128).
+ *
+ * @param s	     text
+ * @param ip	     filled in
+ * @param plen	     filled in when non-NULL; "/len" refused when NULL
+ * @param host_zero  with a prefix, require the host bits to be zero
+ * @return 0, or -EINVAL
+ */
+int fp_model_ip_parse(const char *s, struct fp_ip *ip, uint8_t *plen, int host_zero);
+
+/** Parse "aa:bb:cc:dd:ee:ff" (case-insensitive); 0 or -EINVAL. */
+int fp_model_mac_parse(const char *s, uint8_t mac[6]);
+
+/** Is ip an IPv4 address (::ffff:0:0/96)? */
+int fp_model_ip_is_v4(const struct fp_ip *ip);
+
+#endif /* FP_CONTROL_MODEL_H */

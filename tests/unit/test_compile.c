@@ -1,0 +1,1361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Unit tests for the fp-control compiler (control/compile.c).
+ *
+ * Each test starts from tests/fixtures/neutron/compile_base.json (found
+ * through $FP_SRCDIR), compiled for host h1 whose dataplane has an
+ * underlay port up0 (id 0) and VM ports vm1..vm3 (ids 1..3), and changes
+ * it with Neutron-shaped resources written inline (single quotes stand for
+ * double quotes).  The base compiles to:
+ *   vtep 0 = h2 (vxlan), vtep 1 = h3 (vxlan, its IPv4 address);
+ *   port 1 = pa1 (net-a, anti-spoofing), port 2 = pa4 (port security off);
+ *   fdb (100, pa1..pa4); flood 100 = port 1, port 2, vtep 0, vtep 1;
+ *   neigh (100, 192.168.1.11..14).
+ * net-b has only a port on h2, so h1 gets nothing of it; pa5 is unbound.
+ */
+#include "compile.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define FIXTURE_DIR "tests/fixtures/neutron"
+#define VTEP_LIMIT 4096 /* ids of the test allocator */
+#define JSON_MAX 4096	/* longest inline resource */
+
+#define MAC_A1 "fa:16:3e:00:00:01"
+#define MAC_A2 "fa:16:3e:00:00:02"
+#define MAC_A3 "fa:16:3e:00:00:03"
+#define MAC_A4 "fa:16:3e:00:00:04"
+#define MAC_H2 "02:00:00:00:01:02"
+#define MAC_H3 "02:00:00:00:01:03"
+
+/* One test's world. */
+struct world {
+	struct fp_model *m;		 /* the model */
+	struct fp_compile_port ports[4]; /* h1's dataplane ports */
+	struct fp_compile_ctx ctx;	 /* compiling for h1 */
+	struct fp_entry_set *out;	 /* the last compile */
+	struct fp_compile_report rep;	 /* its problems */
+};
+
+static const char *
+fixture_path(const char *name, char *buf, size_t size)
+{
+	const char *root = getenv("FP_SRCDIR");
+
+	snprintf(buf, size, "%s/%s/%s", root != NULL ? root : ".", FIXTURE_DIR, name);
+	return buf;
+}
+
+/* Parse JSON written with single quotes. */
+static json_t *
+js(const char *text)
+{
+	char buf[JSON_MAX];
+	json_error_t jerr;
+	json_t *j;
+	size_t i;
+
+	assert_true(strlen(text) < sizeof(buf));
+	for (i = 0; text[i] != '\0'; i++)
+		buf[i] = text[i] == '\'' ? '"' : text[i];
+	buf[i] = '\0';
+	j = json_loads(buf, 0, &jerr);
+	if (j == NULL)
+		fail_msg("bad test JSON: %s: %s", jerr.text, buf);
+	return j;
+}
+
+static void
+put(struct world *w, enum fp_model_coll coll, const char *text)
+{
+	struct fp_model_err err;
+	json_t *j = js(text);
+	int rc;
+
+	rc = fp_model_put(w->m, coll, NULL, j, &err);
+	json_decref(j);
+	if (rc != 0)
+		fail_msg("put %s: %d: %s: %s", fp_model_coll_names[coll], rc, err.field,
+			 err.reason);
+}
+
+static void
+del(struct world *w, enum fp_model_coll coll, const char *id)
+{
+	struct fp_model_err err;
+
+	assert_int_equal(fp_model_delete(w->m, coll, id, &err), 0);
+}
+
+static struct fp_ip
+ip(const char *s)
+{
+	struct fp_ip a;
+
+	assert_int_equal(fp_model_ip_parse(s, &a, NULL, 0), 0);
+	return a;
+}
+
+static void
+mac(const char *s, uint8_t out[6])
+{
+	assert_int_equal(fp_model_mac_parse(s, out), 0);
+}
+
+static void
+set_port(struct fp_compile_port *p, const char *name, uint32_t id, uint16_t role)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->id = id;
+	p->role = role;
+	p->mtu = 1500;
+	p->mac[0] = 0x02;
+	p->mac[5] = (uint8_t)id;
+}
+
+static int
+setup(void **state)
+{
+	char path[4096];
+	struct fp_model_err err;
+	json_error_t jerr;
+	struct world *w;
+	json_t *snap;
+
+	w = calloc(1, sizeof(*w));
+	assert_non_null(w);
+	snap = json_load_file(fixture_path("compile_base.json", path, sizeof(path)), 0, &jerr);
+	if (snap == NULL)
+		fail_msg("%s:%d: %s", path, jerr.line, jerr.text);
+	w->m = fp_model_from_snapshot(snap, &err);
+	json_decref(snap);
+	if (w->m == NULL)
+		fail_msg("%s: %s: %s", path, err.field, err.reason);
+	set_port(&w->ports[0], "up0", 0, FP_PORT_ROLE_UNDERLAY);
+	set_port(&w->ports[1], "vm1", 1, FP_PORT_ROLE_VM);
+	set_port(&w->ports[2], "vm2", 2, FP_PORT_ROLE_VM);
+	set_port(&w->ports[3], "vm3", 3, FP_PORT_ROLE_VM);
+	w->ctx.host = "h1";
+	w->ctx.local_vteps[0] = ip("10.0.0.1");
+	w->ctx.n_local_vteps = 1;
+	w->ctx.underlay_port = 0;
+	w->ctx.ports = w->ports;
+	w->ctx.n_ports = 4;
+	w->ctx.ids = fp_vtep_ids_create(VTEP_LIMIT);
+	assert_non_null(w->ctx.ids);
+	w->out = fp_entry_set_create();
+	assert_non_null(w->out);
+	*state = w;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct world *w = *state;
+
+	fp_compile_report_free(&w->rep);
+	fp_entry_set_free(w->out);
+	fp_vtep_ids_free(w->ctx.ids);
+	fp_model_free(w->m);
+	free(w);
+	return 0;
+}
+
+/* Compile for h1 into w->out; fails on an error, not on problems. */
+static void
+compile(struct world *w)
+{
+	assert_int_equal(fp_compile(w->m, &w->ctx, w->out, &w->rep), 0);
+}
+
+static void
+assert_counts(const struct fp_entry_set *s, size_t port, size_t vtep, size_t fdb, size_t flood,
+	      size_t neigh)
+{
+	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_PORT), port);
+	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_VTEP), vtep);
+	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_FDB), fdb);
+	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_FLOOD), flood);
+	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_NEIGH), neigh);
+	assert_int_equal(fp_entry_set_count(s), port + vtep + fdb + flood + neigh);
+}
+
+static const struct fp_compile_problem *
+find_problem(const struct fp_compile_report *r, uint16_t coll, const char *id, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_problems; i++) {
+		const struct fp_compile_problem *p = &r->problems[i];
+
+		if (p->coll == coll && strcmp(p->id, id) == 0 && strcmp(p->field, field) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* The problem exists and its reason contains text. */
+static void
+assert_problem(const struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+	       const char *text)
+{
+	const struct fp_compile_problem *p = find_problem(r, coll, id, field);
+
+	if (p == NULL)
+		fail_msg("no problem %s %s %s (%zu problems)", fp_model_coll_names[coll], id, field,
+			 r->n_problems);
+	if (strstr(p->reason, text) == NULL)
+		fail_msg("problem %s %s %s: \"%s\" lacks \"%s\"", fp_model_coll_names[coll], id,
+			 field, p->reason, text);
+}
+
+static void
+assert_no_problems(const struct fp_compile_report *r)
+{
+	if (r->n_problems != 0)
+		fail_msg("%zu problems, first: %s %s: %s", r->n_problems, r->problems[0].id,
+			 r->problems[0].field, r->problems[0].reason);
+}
+
+static const struct fp_port_val *
+find_port(const struct fp_entry_set *s, uint32_t id)
+{
+	struct fp_port_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.port_id = id;
+	return fp_entry_set_find(s, FP_TABLE_PORT, &k);
+}
+
+/* A VM port's expected value with no addresses yet. */
+static void
+port_val(struct fp_port_val *v, uint32_t vni, uint16_t mtu, const char *mac_s, int antispoof)
+{
+	memset(v, 0, sizeof(*v));
+	v->role = FP_PORT_ROLE_VM;
+	v->flags = antispoof ? FP_PORT_F_ANTISPOOF : 0;
+	v->mtu = mtu;
+	v->vni = vni;
+	v->vrf = vni;
+	mac(mac_s, v->mac);
+}
+
+static void
+port_addr(struct fp_port_val *v, const char *ip_s, uint8_t plen, const char *mac_s)
+{
+	struct fp_port_addr *a = &v->addrs[v->n_addrs++];
+
+	a->ip = ip(ip_s);
+	a->plen = plen;
+	if (mac_s != NULL)
+		mac(mac_s, a->mac);
+}
+
+static void
+assert_port(const struct fp_entry_set *s, uint32_t id, const struct fp_port_val *want)
+{
+	const struct fp_port_val *v = find_port(s, id);
+
+	assert_non_null(v);
+	assert_int_equal(v->n_addrs, want->n_addrs);
+	assert_memory_equal(v, want, sizeof(*want));
+}
+
+static const struct fp_fdb_val *
+find_fdb(const struct fp_entry_set *s, uint32_t vni, const char *mac_s)
+{
+	struct fp_fdb_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	mac(mac_s, k.mac);
+	return fp_entry_set_find(s, FP_TABLE_FDB, &k);
+}
+
+static void
+assert_fdb(const struct fp_entry_set *s, uint32_t vni, const char *mac_s, uint16_t type,
+	   uint32_t id)
+{
+	const struct fp_fdb_val *v = find_fdb(s, vni, mac_s);
+	struct fp_fdb_val want;
+
+	if (v == NULL)
+		fail_msg("no fdb entry (%u, %s)", vni, mac_s);
+	memset(&want, 0, sizeof(want));
+	want.type = type;
+	want.id = id;
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+static const struct fp_neigh_val *
+find_neigh(const struct fp_entry_set *s, uint32_t vrf, const char *ip_s)
+{
+	struct fp_neigh_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.vrf = vrf;
+	k.ip = ip(ip_s);
+	return fp_entry_set_find(s, FP_TABLE_NEIGH, &k);
+}
+
+static void
+assert_neigh(const struct fp_entry_set *s, uint32_t vrf, const char *ip_s, const char *mac_s,
+	     uint32_t vni)
+{
+	const struct fp_neigh_val *v = find_neigh(s, vrf, ip_s);
+	struct fp_neigh_val want;
+
+	if (v == NULL)
+		fail_msg("no neigh entry (%u, %s)", vrf, ip_s);
+	memset(&want, 0, sizeof(want));
+	mac(mac_s, want.mac);
+	want.vni = vni;
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+/* Members as (type, id) pairs: P(1) is port 1, V(0) vtep 0. */
+#define P(id) FP_DEST_PORT, (id)
+#define V(id) FP_DEST_VTEP, (id)
+
+static void
+assert_flood(const struct fp_entry_set *s, uint32_t vni, uint32_t n, ...)
+{
+	const struct fp_flood_val *v;
+	struct fp_flood_key k;
+	struct fp_flood_val want;
+	va_list ap;
+	uint32_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	v = fp_entry_set_find(s, FP_TABLE_FLOOD, &k);
+	if (v == NULL)
+		fail_msg("no flood entry for vni %u", vni);
+	memset(&want, 0, sizeof(want));
+	want.n_members = n;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		want.members[i].type = (uint16_t)va_arg(ap, int);
+		want.members[i].id = va_arg(ap, uint32_t);
+	}
+	va_end(ap);
+	assert_int_equal(v->n_members, n);
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+static void
+assert_vtep(const struct fp_entry_set *s, uint32_t id, const char *remote, const char *local,
+	    const char *nh_mac, uint16_t encap)
+{
+	const struct fp_vtep_val *v;
+	struct fp_vtep_key k;
+	struct fp_vtep_val want;
+
+	memset(&k, 0, sizeof(k));
+	k.vtep_id = id;
+	v = fp_entry_set_find(s, FP_TABLE_VTEP, &k);
+	if (v == NULL)
+		fail_msg("no vtep %u", id);
+	memset(&want, 0, sizeof(want));
+	want.remote = ip(remote);
+	want.local = ip(local);
+	mac(nh_mac, want.nh_mac);
+	want.encap = encap;
+	want.underlay_port = 0;
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+/* The base model's net-a entries, as the header comment lists them. */
+static void
+assert_base(const struct world *w)
+{
+	struct fp_port_val pv;
+
+	assert_counts(w->out, 2, 2, 4, 1, 4);
+	assert_vtep(w->out, 0, "10.0.0.2", "10.0.0.1", MAC_H2, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 1, "10.0.0.3", "10.0.0.1", MAC_H3, FP_ENCAP_VXLAN);
+	port_val(&pv, 100, 1450, MAC_A1, 1);
+	port_addr(&pv, "192.168.1.11", 128, NULL);
+	assert_port(w->out, 1, &pv);
+	port_val(&pv, 100, 1450, MAC_A4, 0);
+	port_addr(&pv, "192.168.1.14", 128, NULL);
+	assert_port(w->out, 2, &pv);
+	assert_fdb(w->out, 100, MAC_A1, FP_DEST_PORT, 1);
+	assert_fdb(w->out, 100, MAC_A2, FP_DEST_VTEP, 0);
+	assert_fdb(w->out, 100, MAC_A3, FP_DEST_VTEP, 1);
+	assert_fdb(w->out, 100, MAC_A4, FP_DEST_PORT, 2);
+	assert_flood(w->out, 100, 4, P(1), P(2), V(0), V(1));
+	assert_neigh(w->out, 100, "192.168.1.11", MAC_A1, 100);
+	assert_neigh(w->out, 100, "192.168.1.12", MAC_A2, 100);
+	assert_neigh(w->out, 100, "192.168.1.13", MAC_A3, 100);
+	assert_neigh(w->out, 100, "192.168.1.14", MAC_A4, 100);
+}
+
+static void
+test_compile_base(void **state)
+{
+	struct world *w = *state;
+
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_base(w);
+	assert_int_equal(w->rep.n_networks_present, 1);
+	assert_int_equal(w->rep.n_local_ports, 2);
+	assert_int_equal(w->rep.n_remote_hosts, 2);
+	/* Nothing of net-b (only on h2) or of the unbound pa5. */
+	assert_null(find_fdb(w->out, 200, "fa:16:3e:00:01:01"));
+	assert_null(find_fdb(w->out, 100, "fa:16:3e:00:00:05"));
+	assert_null(find_neigh(w->out, 100, "192.168.1.15"));
+	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 2);
+}
+
+static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
+
+/* Two compiles gave the same entries, byte for byte, and problems. */
+static void
+assert_same(const struct fp_entry_set *x, const struct fp_compile_report *rx,
+	    const struct fp_entry_set *y, const struct fp_compile_report *ry)
+{
+	size_t i;
+
+	assert_int_equal(fp_entry_set_count(x), fp_entry_set_count(y));
+	for (i = 0; i < fp_entry_set_count(x); i++) {
+		struct fp_entry a, b;
+
+		assert_int_equal(fp_entry_set_at(x, i, &a), 0);
+		assert_int_equal(fp_entry_set_at(y, i, &b), 0);
+		assert_int_equal(a.table, b.table);
+		assert_memory_equal(a.key, b.key, key_size[a.table]);
+		assert_memory_equal(a.val, b.val, val_size[a.table]);
+	}
+	assert_int_equal(fp_entry_set_diff_count(x, y), 0);
+	assert_int_equal(rx->n_problems, ry->n_problems);
+	for (i = 0; i < rx->n_problems; i++)
+		assert_memory_equal(&rx->problems[i], &ry->problems[i], sizeof(rx->problems[i]));
+}
+
+/* The same model compiles to the same bytes, again and from a clone. */
+static void
+test_compile_deterministic(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *again = fp_entry_set_create();
+	struct fp_compile_report rep2 = { 0 };
+	struct fp_model *clone;
+
+	assert_non_null(again);
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa0', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:02',"
+	    " 'binding:host_id': 'h3'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_int_equal(fp_compile(w->m, &w->ctx, again, &rep2), 0);
+	assert_same(w->out, &w->rep, again, &rep2);
+	clone = fp_model_clone(w->m);
+	assert_non_null(clone);
+	assert_int_equal(fp_compile(clone, &w->ctx, again, &rep2), 0);
+	assert_same(w->out, &w->rep, again, &rep2);
+	fp_compile_report_free(&rep2);
+	fp_model_free(clone);
+	fp_entry_set_free(again);
+}
+
+/* pa1 moves from h1 to h2, then pa2 from h2 to h1. */
+static void
+test_compile_port_moves_host(void **state)
+{
+	struct world *w = *state;
+	struct fp_port_val pv;
+
+	compile(w);
+	assert_base(w);
+
+	/* local -> remote: port 1 is gone, its MAC goes to h2's vtep. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+	    " 'binding:host_id': 'h2', 'binding:profile': {'flowplane_port': 'vm5'},"
+	    " 'revision_number': 2}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 1, 2, 4, 1, 4);
+	assert_null(find_port(w->out, 1));
+	assert_fdb(w->out, 100, MAC_A1, FP_DEST_VTEP, 0);
+	assert_fdb(w->out, 100, MAC_A4, FP_DEST_PORT, 2);
+	assert_flood(w->out, 100, 3, P(2), V(0), V(1));
+	assert_neigh(w->out, 100, "192.168.1.11", MAC_A1, 100);
+
+	/* remote -> local: pa2 comes to vm3; h2 still has pa1. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa2', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.12'}],"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'},"
+	    " 'revision_number': 2}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 2, 2, 4, 1, 4);
+	port_val(&pv, 100, 1450, MAC_A2, 1);
+	port_addr(&pv, "192.168.1.12", 128, NULL);
+	assert_port(w->out, 3, &pv);
+	assert_fdb(w->out, 100, MAC_A2, FP_DEST_PORT, 3);
+	assert_flood(w->out, 100, 4, P(2), P(3), V(0), V(1));
+
+	/* pa1 back home: h2 has no port in a present network, no vtep. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm1'},"
+	    " 'revision_number': 3}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 3, 1, 4, 1, 4);
+	assert_fdb(w->out, 100, MAC_A1, FP_DEST_PORT, 1);
+	assert_flood(w->out, 100, 4, P(1), P(2), P(3), V(1));
+	assert_int_equal(w->rep.n_remote_hosts, 1);
+}
+
+/* Neutron deleted net-a before its ports and subnet. */
+static void
+test_compile_network_deleted(void **state)
+{
+	static const char *const orphans[] = { "pa1", "pa2", "pa3", "pa4", "pa5" };
+	struct world *w = *state;
+	size_t i;
+
+	del(w, FP_MODEL_NETWORK, "net-a");
+	compile(w);
+	assert_counts(w->out, 0, 0, 0, 0, 0);
+	assert_int_equal(w->rep.n_problems, 6);
+	for (i = 0; i < sizeof(orphans) / sizeof(orphans[0]); i++)
+		assert_problem(&w->rep, FP_MODEL_PORT, orphans[i], "network_id",
+			       "network net-a does not exist");
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a", "network_id",
+		       "network net-a does not exist");
+	assert_int_equal(w->rep.n_networks_present, 0);
+	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 0);
+
+	/* A local port of net-b makes it present; net-a's orphans stay out. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pb2', 'network_id': 'net-b', 'mac_address': 'fa:16:3e:00:01:02',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 6);
+	assert_counts(w->out, 1, 1, 2, 1, 1);
+	assert_flood(w->out, 200, 2, P(3), V(0));
+	assert_neigh(w->out, 200, "192.168.1.11", "fa:16:3e:00:01:01", 200);
+}
+
+/* Two ports of net-a with one MAC: the lower id keeps it. */
+static void
+test_compile_duplicate_mac(void **state)
+{
+	struct world *w = *state;
+	struct fp_port_val pv;
+
+	/* pa9 (higher id than pa2) on h3 with pa2's MAC: pa9 gets nothing. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa9', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.19'}],"
+	    " 'binding:host_id': 'h3'}");
+	/* pa0 (lower id than pa4) on h3 with pa4's MAC: pa4 loses it. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa0', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:04',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.10'}],"
+	    " 'binding:host_id': 'h3'}");
+	/* The same MAC in another network is no conflict. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pb0', 'network_id': 'net-b', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'binding:host_id': 'h2'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 2);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa9", "mac_address",
+		       "MAC fa:16:3e:00:00:02 is also the MAC of port pa2 in network net-a");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa4", "mac_address",
+		       "MAC fa:16:3e:00:00:04 is also the MAC of port pa0 in network net-a");
+	assert_counts(w->out, 1, 2, 4, 1, 4);
+	port_val(&pv, 100, 1450, MAC_A1, 1);
+	port_addr(&pv, "192.168.1.11", 128, NULL);
+	assert_port(w->out, 1, &pv);
+	assert_null(find_port(w->out, 2));
+	assert_fdb(w->out, 100, MAC_A2, FP_DEST_VTEP, 0);
+	assert_fdb(w->out, 100, MAC_A4, FP_DEST_VTEP, 1);
+	assert_null(find_neigh(w->out, 100, "192.168.1.19"));
+	assert_null(find_neigh(w->out, 100, "192.168.1.14"));
+	assert_neigh(w->out, 100, "192.168.1.10", MAC_A4, 100);
+	assert_flood(w->out, 100, 3, P(1), V(0), V(1));
+}
+
+/* Two ports of net-a with one IP: the lower id keeps the neigh entry. */
+static void
+test_compile_duplicate_ip(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa9', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:09',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.19'},"
+	    "               {'subnet_id': 'sub-a', 'ip_address': '192.168.1.12'}],"
+	    " 'binding:host_id': 'h3'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa9", "fixed_ips[1].ip_address",
+		       "IP 192.168.1.12 is also a fixed IP of port pa2 in network net-a");
+	assert_counts(w->out, 2, 2, 5, 1, 5);
+	assert_neigh(w->out, 100, "192.168.1.12", MAC_A2, 100);
+	assert_neigh(w->out, 100, "192.168.1.19", "fa:16:3e:00:00:09", 100);
+	assert_fdb(w->out, 100, "fa:16:3e:00:00:09", FP_DEST_VTEP, 1);
+}
+
+/* A network with only an IPv6 subnet. */
+static void
+test_compile_ipv6_only(void **state)
+{
+	struct world *w = *state;
+	struct fp_port_val pv;
+
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-c', 'provider:network_type': 'vxlan', 'provider:segmentation_id': 300,"
+	    " 'mtu': 1450}");
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c::/64',"
+	    " 'gateway_ip': 'fd00:c::1'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pc1', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:03:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c', 'ip_address': 'fd00:c::11'}],"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pc2', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:03:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c', 'ip_address': 'fd00:c::12'}],"
+	    " 'binding:host_id': 'h2'}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 3, 2, 6, 2, 6);
+	port_val(&pv, 300, 1450, "fa:16:3e:00:03:01", 1);
+	port_addr(&pv, "fd00:c::11", 128, NULL);
+	assert_port(w->out, 3, &pv);
+	assert_neigh(w->out, 300, "fd00:c::11", "fa:16:3e:00:03:01", 300);
+	assert_neigh(w->out, 300, "fd00:c::12", "fa:16:3e:00:03:02", 300);
+	assert_fdb(w->out, 300, "fa:16:3e:00:03:02", FP_DEST_VTEP, 0);
+	assert_flood(w->out, 300, 2, P(3), V(0));
+}
+
+/* allowed_address_pairs: CIDR and single address, with and without MAC. */
+static void
+test_compile_allowed_address_pairs(void **state)
+{
+	struct world *w = *state;
+	struct fp_port_val pv;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+	    " 'allowed_address_pairs': ["
+	    "   {'ip_address': '192.168.1.0/28'},"
+	    "   {'ip_address': '192.168.1.200', 'mac_address': 'fa:16:3e:00:00:aa'},"
+	    "   {'ip_address': '192.168.1.201'},"
+	    "   {'ip_address': '10.9.0.0/16', 'mac_address': 'fa:16:3e:00:00:bb'},"
+	    "   {'ip_address': 'fd00:9::/64'}],"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm1'},"
+	    " 'revision_number': 2}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	port_val(&pv, 100, 1450, MAC_A1, 1);
+	port_addr(&pv, "192.168.1.11", 128, NULL);
+	port_addr(&pv, "192.168.1.0", 96 + 28, NULL);
+	port_addr(&pv, "192.168.1.200", 128, "fa:16:3e:00:00:aa");
+	port_addr(&pv, "192.168.1.201", 128, NULL);
+	port_addr(&pv, "10.9.0.0", 96 + 16, "fa:16:3e:00:00:bb");
+	port_addr(&pv, "fd00:9::", 64, NULL);
+	assert_port(w->out, 1, &pv);
+	/* Address pairs move between ports (VRRP): no neigh entries. */
+	assert_counts(w->out, 2, 2, 4, 1, 4);
+	assert_null(find_neigh(w->out, 100, "192.168.1.200"));
+	assert_null(find_neigh(w->out, 100, "192.168.1.201"));
+	assert_null(find_fdb(w->out, 100, "fa:16:3e:00:00:aa"));
+}
+
+/* More allowed sources than a port entry holds: cut, and a problem. */
+static void
+test_compile_port_addrs_overflow(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *v;
+	struct fp_ip first, last;
+	char res[JSON_MAX];
+	int n, i;
+
+	n = snprintf(res, sizeof(res),
+		     "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+		     " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+		     " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm1'},"
+		     " 'revision_number': 2, 'allowed_address_pairs': [");
+	for (i = 0; i < FP_PORT_ADDR_MAX; i++)
+		n += snprintf(res + n, sizeof(res) - n, "%s{'ip_address': '10.1.0.%d'}",
+			      i ? ", " : "", i + 1);
+	snprintf(res + n, sizeof(res) - n, "]}");
+	put(w, FP_MODEL_PORT, res);
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "allowed_address_pairs", "9 allowed sources");
+	v = find_port(w->out, 1);
+	assert_non_null(v);
+	assert_int_equal(v->n_addrs, FP_PORT_ADDR_MAX);
+	/* The fixed IP comes first; the last pair is the one left out. */
+	first = ip("192.168.1.11");
+	last = ip("10.1.0.7");
+	assert_memory_equal(&v->addrs[0].ip, &first, sizeof(first));
+	assert_memory_equal(&v->addrs[FP_PORT_ADDR_MAX - 1].ip, &last, sizeof(last));
+}
+
+/* A port without fixed IPs: port and fdb entries, no neigh. */
+static void
+test_compile_no_fixed_ips(void **state)
+{
+	struct world *w = *state;
+	struct fp_port_val pv;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa6', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:06',"
+	    " 'fixed_ips': [], 'binding:host_id': 'h1',"
+	    " 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	port_val(&pv, 100, 1450, "fa:16:3e:00:00:06", 1);
+	assert_port(w->out, 3, &pv);
+	assert_fdb(w->out, 100, "fa:16:3e:00:00:06", FP_DEST_PORT, 3);
+	assert_counts(w->out, 3, 2, 5, 1, 4);
+	assert_flood(w->out, 100, 5, P(1), P(2), P(3), V(0), V(1));
+}
+
+/* Two tenants, the same addresses: neigh entries in separate VRFs. */
+static void
+test_compile_tenants_same_ips(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pb2', 'network_id': 'net-b', 'mac_address': 'fa:16:3e:00:01:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-b', 'ip_address': '192.168.1.12'}],"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 3, 2, 6, 2, 6);
+	assert_int_equal(w->rep.n_networks_present, 2);
+	assert_neigh(w->out, 100, "192.168.1.11", MAC_A1, 100);
+	assert_neigh(w->out, 100, "192.168.1.12", MAC_A2, 100);
+	assert_neigh(w->out, 200, "192.168.1.11", "fa:16:3e:00:01:01", 200);
+	assert_neigh(w->out, 200, "192.168.1.12", "fa:16:3e:00:01:02", 200);
+	assert_fdb(w->out, 200, "fa:16:3e:00:01:01", FP_DEST_VTEP, 0);
+	assert_fdb(w->out, 200, "fa:16:3e:00:01:02", FP_DEST_PORT, 3);
+	assert_flood(w->out, 200, 2, P(3), V(0));
+	assert_flood(w->out, 100, 4, P(1), P(2), V(0), V(1));
+}
+
+/* A Geneve and a VXLAN network on the same hosts: one vtep per encap. */
+static void
+test_compile_geneve_and_vxlan(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-g', 'provider:network_type': 'geneve', 'provider:segmentation_id': 400,"
+	    " 'mtu': 1400}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pg1', 'network_id': 'net-g', 'mac_address': 'fa:16:3e:00:04:01',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pg2', 'network_id': 'net-g', 'mac_address': 'fa:16:3e:00:04:02',"
+	    " 'binding:host_id': 'h2'}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 3, 3, 6, 2, 4);
+	assert_int_equal(w->rep.n_remote_hosts, 3);
+	/* Ids in (host, encap) order: h2 vxlan, h2 geneve, h3 vxlan. */
+	assert_vtep(w->out, 0, "10.0.0.2", "10.0.0.1", MAC_H2, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 1, "10.0.0.2", "10.0.0.1", MAC_H2, FP_ENCAP_GENEVE);
+	assert_vtep(w->out, 2, "10.0.0.3", "10.0.0.1", MAC_H3, FP_ENCAP_VXLAN);
+	assert_fdb(w->out, 400, "fa:16:3e:00:04:02", FP_DEST_VTEP, 1);
+	assert_fdb(w->out, 100, MAC_A2, FP_DEST_VTEP, 0);
+	assert_flood(w->out, 400, 2, P(3), V(1));
+	assert_flood(w->out, 100, 4, P(1), P(2), V(0), V(2));
+	assert_int_equal(find_port(w->out, 3)->mtu, 1400);
+}
+
+/* Two networks with one VNI: the lower id keeps it. */
+static void
+test_compile_duplicate_vni(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-z', 'provider:network_type': 'geneve', 'provider:segmentation_id': 100}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pz1', 'network_id': 'net-z', 'mac_address': 'fa:16:3e:00:09:01',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_NETWORK, "net-z", "provider:segmentation_id",
+		       "VNI 100 is already used by network net-a");
+	assert_base(w);
+}
+
+/* Remote hosts that cannot be reached, and the choice of family. */
+static void
+test_compile_host_unusable(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h4', 'vtep_addresses': ['fd00::4'],"
+	    " 'underlay_mac': '02:00:00:00:01:04'}");
+	put(w, FP_MODEL_HOST, "{'id': 'h5', 'vtep_addresses': ['10.0.0.5']}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa7', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:07',"
+	    " 'binding:host_id': 'h4'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa8', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:08',"
+	    " 'binding:host_id': 'h5'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa9', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:09',"
+	    " 'binding:host_id': 'h9'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 3);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa7", "binding:host_id",
+		       "host h4 has no usable vtep_addresses of a family this host has a VTEP "
+		       "address of (IPv4)");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa8", "binding:host_id", "host h5 has no next hop");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa9", "binding:host_id", "host h9 is unknown");
+	assert_base(w);
+
+	/* With an IPv6 VTEP here, h4 and h3 go over IPv6. */
+	w->ctx.local_vteps[1] = ip("fd00::1");
+	w->ctx.n_local_vteps = 2;
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 2);
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "pa7", "binding:host_id"));
+	assert_vtep(w->out, 1, "fd00::3", "fd00::1", MAC_H3, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 2, "fd00::4", "fd00::1", "02:00:00:00:01:04", FP_ENCAP_VXLAN);
+	assert_fdb(w->out, 100, "fa:16:3e:00:00:07", FP_DEST_VTEP, 2);
+
+	/* Without a VTEP address here no host can be reached. */
+	w->ctx.n_local_vteps = 0;
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa2", "binding:host_id",
+		       "host h2 cannot be reached: this host has no VTEP address");
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_VTEP), 0);
+	w->ctx.n_local_vteps = 2;
+
+	/* Without an underlay port no host can be reached. */
+	w->ports[0].role = FP_PORT_ROLE_VM;
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa2", "binding:host_id",
+		       "dataplane port 0 is not an underlay port");
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_VTEP), 0);
+	assert_flood(w->out, 100, 2, P(1), P(2));
+}
+
+/* A configured gateway MAC is every vtep's next hop. */
+static void
+test_compile_gw_mac(void **state)
+{
+	static const char gw[] = "02:00:00:00:ff:fe";
+	struct world *w = *state;
+
+	put(w, FP_MODEL_HOST, "{'id': 'h5', 'vtep_addresses': ['10.0.0.5']}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa8', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:08',"
+	    " 'binding:host_id': 'h5'}");
+	w->ctx.has_gw_mac = 1;
+	mac(gw, w->ctx.gw_mac);
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_vtep(w->out, 0, "10.0.0.2", "10.0.0.1", gw, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 1, "10.0.0.3", "10.0.0.1", gw, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 2, "10.0.0.5", "10.0.0.1", gw, FP_ENCAP_VXLAN);
+	assert_fdb(w->out, 100, "fa:16:3e:00:00:08", FP_DEST_VTEP, 2);
+
+	/* A multicast gateway MAC is no next hop: every remote port is out. */
+	mac("01:00:5e:00:00:01", w->ctx.gw_mac);
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 4);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa2", "binding:host_id",
+		       "host h2 has no next hop: the gateway MAC 01:00:5e:00:00:01 is not unicast");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pb1", "binding:host_id", "host h2 has no next hop");
+	assert_counts(w->out, 2, 0, 2, 1, 2);
+	assert_flood(w->out, 100, 2, P(1), P(2));
+}
+
+/* Local ports naming dataplane ports that are unknown, not vm, taken. */
+static void
+test_compile_bad_dataplane_port(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm9'},"
+	    " 'revision_number': 2}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa6', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:06',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'up0'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa7', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:07',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm2'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa8', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:08',"
+	    " 'binding:host_id': 'h1'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 4);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "binding:profile.flowplane_port",
+		       "no dataplane port named \"vm9\"");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa6", "binding:profile.flowplane_port",
+		       "dataplane port \"up0\" has role underlay, not vm");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa7", "binding:profile.flowplane_port",
+		       "dataplane port \"vm2\" is already used by port pa4");
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa8", "binding:profile.flowplane_port",
+		       "names no dataplane port");
+	/* Only pa4 (vm2) is local; the others get nothing. */
+	assert_counts(w->out, 1, 2, 3, 1, 3);
+	assert_null(find_port(w->out, 0));
+	assert_null(find_port(w->out, 1));
+	assert_null(find_fdb(w->out, 100, MAC_A1));
+	assert_null(find_fdb(w->out, 100, "fa:16:3e:00:00:07"));
+	assert_fdb(w->out, 100, MAC_A4, FP_DEST_PORT, 2);
+	assert_flood(w->out, 100, 3, P(2), V(0), V(1));
+}
+
+/* More flood members than FP_FLOOD_MEMBER_MAX: cut, and a problem. */
+static void
+test_compile_flood_overflow(void **state)
+{
+	struct world *w = *state;
+	const struct fp_flood_val *v;
+	struct fp_flood_key k;
+	char res[JSON_MAX];
+	uint32_t i, n = FP_FLOOD_MEMBER_MAX + 4;
+
+	/* Hosts x00..x67 (ids 2.. after h2 and h3 sort before x). */
+	for (i = 0; i < n - 4; i++) {
+		snprintf(res, sizeof(res),
+			 "{'id': 'x%02u', 'vtep_addresses': ['10.1.0.%u'],"
+			 " 'underlay_mac': '02:00:00:00:02:%02x'}",
+			 i, i + 1, i);
+		put(w, FP_MODEL_HOST, res);
+		snprintf(res, sizeof(res),
+			 "{'id': 'px%02u', 'network_id': 'net-a',"
+			 " 'mac_address': 'fa:16:3e:00:02:%02x', 'binding:host_id': 'x%02u'}",
+			 i, i, i);
+		put(w, FP_MODEL_PORT, res);
+	}
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_NETWORK, "net-a", "ports",
+		       "needs 68 members (2 local ports, 66 remote hosts), more than 64");
+	/* Every remote port still has its fdb entry and its host a vtep. */
+	assert_counts(w->out, 2, 66, 68, 1, 4);
+	memset(&k, 0, sizeof(k));
+	k.vni = 100;
+	v = fp_entry_set_find(w->out, FP_TABLE_FLOOD, &k);
+	assert_non_null(v);
+	assert_int_equal(v->n_members, FP_FLOOD_MEMBER_MAX);
+	assert_int_equal(v->members[0].type, FP_DEST_PORT);
+	assert_int_equal(v->members[0].id, 1);
+	assert_int_equal(v->members[1].id, 2);
+	for (i = 2; i < FP_FLOOD_MEMBER_MAX; i++) {
+		assert_int_equal(v->members[i].type, FP_DEST_VTEP);
+		assert_int_equal(v->members[i].id, i - 2);
+	}
+}
+
+/* Ids stay with their (host, encap) and come back only through gc. */
+static void
+test_compile_vtep_ids_stable(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *installed = fp_entry_set_create();
+	struct fp_compile_report rep = { 0 };
+
+	assert_non_null(installed);
+	compile(w);
+	assert_base(w);
+	/* The dataplane took it. */
+	assert_int_equal(fp_compile(w->m, &w->ctx, installed, &rep), 0);
+	assert_int_equal(fp_entry_set_diff_count(installed, w->out), 0);
+
+	/* A new host that sorts first gets the next id; the others keep theirs. */
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h0', 'vtep_addresses': ['10.0.0.9'],"
+	    " 'underlay_mac': '02:00:00:00:01:09'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa0', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:10',"
+	    " 'binding:host_id': 'h0'}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_vtep(w->out, 0, "10.0.0.2", "10.0.0.1", MAC_H2, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 1, "10.0.0.3", "10.0.0.1", MAC_H3, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 2, "10.0.0.9", "10.0.0.1", "02:00:00:00:01:09", FP_ENCAP_VXLAN);
+	assert_fdb(w->out, 100, "fa:16:3e:00:00:10", FP_DEST_VTEP, 2);
+
+	/* h2 leaves net-a (pa2 moves to h3): vtep 0 is no longer desired. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa2', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.12'}],"
+	    " 'binding:host_id': 'h3', 'revision_number': 2}");
+	compile(w);
+	assert_counts(w->out, 2, 2, 5, 1, 4);
+	assert_fdb(w->out, 100, MAC_A2, FP_DEST_VTEP, 1);
+	assert_flood(w->out, 100, 4, P(1), P(2), V(1), V(2));
+	/* ... but installed: gc keeps it, and a new host does not get it. */
+	fp_vtep_ids_gc(w->ctx.ids, installed, w->out);
+	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 3);
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h6', 'vtep_addresses': ['10.0.0.6'],"
+	    " 'underlay_mac': '02:00:00:00:01:06'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa6', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:06',"
+	    " 'binding:host_id': 'h6'}");
+	compile(w);
+	assert_vtep(w->out, 3, "10.0.0.6", "10.0.0.1", "02:00:00:00:01:06", FP_ENCAP_VXLAN);
+	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 4);
+
+	/* The dataplane took that too: vtep 0 is in neither set, gc frees it. */
+	assert_int_equal(fp_compile(w->m, &w->ctx, installed, &rep), 0);
+	fp_vtep_ids_gc(w->ctx.ids, installed, w->out);
+	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 3);
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h7', 'vtep_addresses': ['10.0.0.7'],"
+	    " 'underlay_mac': '02:00:00:00:01:07'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa7', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:07',"
+	    " 'binding:host_id': 'h7'}");
+	compile(w);
+	assert_vtep(w->out, 0, "10.0.0.7", "10.0.0.1", "02:00:00:00:01:07", FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 1, "10.0.0.3", "10.0.0.1", MAC_H3, FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 2, "10.0.0.9", "10.0.0.1", "02:00:00:00:01:09", FP_ENCAP_VXLAN);
+	assert_vtep(w->out, 3, "10.0.0.6", "10.0.0.1", "02:00:00:00:01:06", FP_ENCAP_VXLAN);
+	fp_compile_report_free(&rep);
+	fp_entry_set_free(installed);
+}
+
+/* The allocator on its own: lowest free id, bind after a dump, limits. */
+static void
+test_compile_vtep_ids_alloc(void **state)
+{
+	struct fp_vtep_ids *ids = fp_vtep_ids_create(3);
+	uint32_t id = 99;
+
+	(void)state;
+	assert_non_null(ids);
+	assert_int_equal(fp_vtep_ids_get(ids, "a", FP_ENCAP_VXLAN, &id), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(fp_vtep_ids_get(ids, "b", FP_ENCAP_VXLAN, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(fp_vtep_ids_get(ids, "a", FP_ENCAP_GENEVE, &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(fp_vtep_ids_get(ids, "a", FP_ENCAP_VXLAN, &id), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(fp_vtep_ids_get(ids, "c", FP_ENCAP_VXLAN, &id), -ENOSPC);
+	assert_int_equal(fp_vtep_ids_get(ids, "c", FP_ENCAP_MAX, &id), -EINVAL);
+	assert_int_equal(fp_vtep_ids_count(ids), 3);
+	/* bind: the same binding again is fine; any other is not. */
+	assert_int_equal(fp_vtep_ids_bind(ids, "b", FP_ENCAP_VXLAN, 1), 0);
+	assert_int_equal(fp_vtep_ids_bind(ids, "b", FP_ENCAP_VXLAN, 2), -EEXIST);
+	assert_int_equal(fp_vtep_ids_bind(ids, "c", FP_ENCAP_VXLAN, 1), -EEXIST);
+	assert_int_equal(fp_vtep_ids_bind(ids, "c", FP_ENCAP_VXLAN, 3), -ERANGE);
+	/* Neither set holds any vtep: everything goes. */
+	fp_vtep_ids_gc(ids, NULL, NULL);
+	assert_int_equal(fp_vtep_ids_count(ids), 0);
+	/* After a dump: ids bound as found, new ones fill the holes. */
+	assert_int_equal(fp_vtep_ids_bind(ids, "c", FP_ENCAP_VXLAN, 1), 0);
+	assert_int_equal(fp_vtep_ids_get(ids, "d", FP_ENCAP_VXLAN, &id), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(fp_vtep_ids_get(ids, "e", FP_ENCAP_VXLAN, &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(fp_vtep_ids_count(ids), 3);
+	fp_vtep_ids_free(ids);
+	fp_vtep_ids_free(NULL);
+	errno = 0;
+	assert_null(fp_vtep_ids_create(0));
+	assert_int_equal(errno, EINVAL);
+}
+
+/* No free vtep id: the ports toward that host get nothing. */
+static void
+test_compile_vtep_ids_full(void **state)
+{
+	struct world *w = *state;
+
+	fp_vtep_ids_free(w->ctx.ids);
+	w->ctx.ids = fp_vtep_ids_create(1);
+	assert_non_null(w->ctx.ids);
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa3", "binding:host_id",
+		       "no free vtep id for host h3 (vxlan)");
+	assert_counts(w->out, 2, 1, 3, 1, 3);
+	assert_vtep(w->out, 0, "10.0.0.2", "10.0.0.1", MAC_H2, FP_ENCAP_VXLAN);
+	assert_null(find_fdb(w->out, 100, MAC_A3));
+	assert_null(find_neigh(w->out, 100, "192.168.1.13"));
+	assert_flood(w->out, 100, 3, P(1), P(2), V(0));
+}
+
+/* Many hosts: the allocator stays correct past its first hash sizes. */
+static void
+test_compile_vtep_ids_many(void **state)
+{
+	struct fp_vtep_ids *ids = fp_vtep_ids_create(20000);
+	char host[32];
+	uint32_t i, id;
+
+	(void)state;
+	assert_non_null(ids);
+	for (i = 0; i < 10000; i++) {
+		snprintf(host, sizeof(host), "host-%05u", i);
+		assert_int_equal(fp_vtep_ids_get(ids, host, FP_ENCAP_VXLAN, &id), 0);
+		assert_int_equal(id, i);
+	}
+	for (i = 0; i < 10000; i++) {
+		snprintf(host, sizeof(host), "host-%05u", i);
+		assert_int_equal(fp_vtep_ids_get(ids, host, FP_ENCAP_VXLAN, &id), 0);
+		assert_int_equal(id, i);
+		assert_int_equal(fp_vtep_ids_get(ids, host, FP_ENCAP_GENEVE, &id), 0);
+		assert_int_equal(id, 10000 + i);
+	}
+	assert_int_equal(fp_vtep_ids_count(ids), 20000);
+	fp_vtep_ids_free(ids);
+}
+
+/* admin_state_up false: a local or remote port gets nothing. */
+static void
+test_compile_admin_down(void **state)
+{
+	struct world *w = *state;
+
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+	    " 'admin_state_up': false, 'binding:host_id': 'h1',"
+	    " 'binding:profile': {'flowplane_port': 'vm1'}, 'revision_number': 2}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa2', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:02',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.12'}],"
+	    " 'admin_state_up': false, 'binding:host_id': 'h2', 'revision_number': 2}");
+	/* A down port claims nothing: pa6 may use vm1 and pa1's MAC. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa6', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:01',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm1'}}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 2, 1, 3, 1, 2);
+	assert_null(find_fdb(w->out, 100, MAC_A2));
+	assert_null(find_neigh(w->out, 100, "192.168.1.11"));
+	assert_null(find_neigh(w->out, 100, "192.168.1.12"));
+	assert_int_equal(find_port(w->out, 1)->n_addrs, 0);
+	assert_fdb(w->out, 100, MAC_A1, FP_DEST_PORT, 1);
+	/* h2 has no other port in net-a: no vtep for it, h3 gets the first id. */
+	assert_vtep(w->out, 0, "10.0.0.3", "10.0.0.1", MAC_H3, FP_ENCAP_VXLAN);
+	assert_flood(w->out, 100, 3, P(1), P(2), V(0));
+
+	/* The only local ports down: net-a is not present at all. */
+	del(w, FP_MODEL_PORT, "pa6");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa4', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:04',"
+	    " 'admin_state_up': false, 'binding:host_id': 'h1',"
+	    " 'binding:profile': {'flowplane_port': 'vm2'}, 'revision_number': 2}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_counts(w->out, 0, 0, 0, 0, 0);
+}
+
+#define SCALE_HOSTS 100	       /* hosts h000.. */
+#define SCALE_NETS 1000	       /* networks net0000.., one /24 each */
+#define SCALE_PORTS 10000      /* ports port00000.. */
+#define SCALE_PORTS_PER_NET 10 /* SCALE_PORTS / SCALE_NETS */
+
+/* Port i is in network n = i % 1000 and bound to host (7n + i / 1000) %
+ * 100: ten hosts per network.  h000 has one port in each of 100 networks;
+ * the first 63 name vm1..vm63, the rest name dataplane ports h000 lacks.
+ */
+static struct fp_model *
+scale_model(void)
+{
+	json_t *snap = json_object(), *hosts = json_array(), *nets = json_array();
+	json_t *subnets = json_array(), *ports = json_array();
+	struct fp_model_err err;
+	struct fp_model *m;
+	uint32_t i, n_local = 0;
+	char a[32], b[32], c[32], d[32];
+
+	assert_true(snap && hosts && nets && subnets && ports);
+	for (i = 0; i < SCALE_HOSTS; i++) {
+		snprintf(a, sizeof(a), "h%03u", i);
+		snprintf(b, sizeof(b), "10.0.1.%u", i + 1);
+		json_array_append_new(hosts,
+				      json_pack("{s:s, s:[s], s:s}", "id", a, "vtep_addresses", b,
+						"underlay_mac", "02:00:00:00:01:01"));
+	}
+	for (i = 0; i < SCALE_NETS; i++) {
+		snprintf(a, sizeof(a), "net%04u", i);
+		snprintf(b, sizeof(b), "sub%04u", i);
+		snprintf(c, sizeof(c), "10.%u.%u.0/24", i / 250, i % 250);
+		json_array_append_new(nets,
+				      json_pack("{s:s, s:s, s:i, s:i}", "id", a,
+						"provider:network_type", i % 2 ? "geneve" : "vxlan",
+						"provider:segmentation_id", 1000 + i, "mtu", 1450));
+		json_array_append_new(subnets,
+				      json_pack("{s:s, s:s, s:i, s:s}", "id", b, "network_id", a,
+						"ip_version", 4, "cidr", c));
+	}
+	for (i = 0; i < SCALE_PORTS; i++) {
+		uint32_t n = i % SCALE_NETS, k = i / SCALE_NETS, h = (7 * n + k) % SCALE_HOSTS;
+		char id[32], mac_s[32];
+		json_t *p;
+
+		snprintf(id, sizeof(id), "port%05u", i);
+		snprintf(a, sizeof(a), "net%04u", n);
+		snprintf(b, sizeof(b), "sub%04u", n);
+		snprintf(c, sizeof(c), "10.%u.%u.%u", n / 250, n % 250, 10 + k);
+		snprintf(d, sizeof(d), "h%03u", h);
+		snprintf(mac_s, sizeof(mac_s), "fa:16:3e:01:%02x:%02x", i >> 8, i & 0xff);
+		p = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}], s:s}", "id", id, "network_id", a,
+			      "mac_address", mac_s, "fixed_ips", "subnet_id", b, "ip_address", c,
+			      "binding:host_id", d);
+		assert_non_null(p);
+		if (h == 0) {
+			snprintf(c, sizeof(c), "vm%u", ++n_local);
+			json_object_set_new(p, "binding:profile",
+					    json_pack("{s:s}", "flowplane_port", c));
+		}
+		json_array_append_new(ports, p);
+	}
+	json_object_set_new(snap, "hosts", hosts);
+	json_object_set_new(snap, "networks", nets);
+	json_object_set_new(snap, "subnets", subnets);
+	json_object_set_new(snap, "ports", ports);
+	m = fp_model_from_snapshot(snap, &err);
+	json_decref(snap);
+	if (m == NULL)
+		fail_msg("scale model: %s: %s", err.field, err.reason);
+	return m;
+}
+
+/* h000's dataplane: underlay port 0 and vm1..vm63. */
+static void
+scale_ctx(struct fp_compile_ctx *ctx, struct fp_compile_port ports[FP_PORT_MAX],
+	  struct fp_vtep_ids *ids)
+{
+	uint32_t i;
+	char name[FP_NAME_SIZE];
+
+	memset(ctx, 0, sizeof(*ctx));
+	set_port(&ports[0], "up0", 0, FP_PORT_ROLE_UNDERLAY);
+	for (i = 1; i < FP_PORT_MAX; i++) {
+		snprintf(name, sizeof(name), "vm%u", i);
+		set_port(&ports[i], name, i, FP_PORT_ROLE_VM);
+	}
+	ctx->host = "h000";
+	ctx->local_vteps[0] = ip("10.0.1.1");
+	ctx->n_local_vteps = 1;
+	ctx->ports = ports;
+	ctx->n_ports = FP_PORT_MAX;
+	ctx->ids = ids;
+}
+
+/* 10k ports in 1k networks over 100 hosts, compiled for one of them. */
+static void
+test_compile_scale(void **state)
+{
+	struct world *w = *state;
+	struct fp_compile_port ports[FP_PORT_MAX];
+	struct fp_compile_report rep = { 0 };
+	struct fp_entry_set *again = fp_entry_set_create();
+	struct fp_model *m = scale_model();
+	struct fp_compile_ctx ctx;
+
+	assert_non_null(again);
+	scale_ctx(&ctx, ports, w->ctx.ids);
+	assert_int_equal(fp_compile(m, &ctx, w->out, &w->rep), 0);
+	/* 100 local ports, 37 without a dataplane port; 63 networks, each
+	 * with nine remote ports on nine hosts.
+	 */
+	assert_int_equal(w->rep.n_problems, 100 - (FP_PORT_MAX - 1));
+	assert_problem(&w->rep, FP_MODEL_PORT, "port09913", "binding:profile.flowplane_port",
+		       "no dataplane port named \"vm100\"");
+	assert_int_equal(w->rep.n_local_ports, FP_PORT_MAX - 1);
+	assert_int_equal(w->rep.n_networks_present, FP_PORT_MAX - 1);
+	assert_counts(w->out, FP_PORT_MAX - 1, w->rep.n_remote_hosts,
+		      (FP_PORT_MAX - 1) * SCALE_PORTS_PER_NET, FP_PORT_MAX - 1,
+		      (FP_PORT_MAX - 1) * SCALE_PORTS_PER_NET);
+	/* Hosts (7n + k) % 100 of the present networks n, by encap n % 2. */
+	assert_int_equal(w->rep.n_remote_hosts, 28);
+	assert_int_equal(fp_compile(m, &ctx, again, &rep), 0);
+	assert_int_equal(fp_entry_set_diff_count(w->out, again), 0);
+	fp_compile_report_free(&rep);
+	fp_entry_set_free(again);
+	fp_model_free(m);
+}
+
+/* NULL arguments are refused; an error leaves an empty set. */
+static void
+test_compile_bad_args(void **state)
+{
+	struct world *w = *state;
+	struct fp_compile_ctx ctx = w->ctx;
+
+	assert_int_equal(fp_compile(NULL, &w->ctx, w->out, &w->rep), -EINVAL);
+	assert_int_equal(fp_compile(w->m, NULL, w->out, &w->rep), -EINVAL);
+	assert_int_equal(fp_compile(w->m, &w->ctx, NULL, &w->rep), -EINVAL);
+	assert_int_equal(fp_compile(w->m, &w->ctx, w->out, NULL), -EINVAL);
+	ctx.ids = NULL;
+	assert_int_equal(fp_compile(w->m, &ctx, w->out, &w->rep), -EINVAL);
+	ctx = w->ctx;
+	ctx.host = NULL;
+	assert_int_equal(fp_compile(w->m, &ctx, w->out, &w->rep), -EINVAL);
+	fp_compile_report_free(NULL);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(test_compile_##name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(base),
+		T(deterministic),
+		T(port_moves_host),
+		T(network_deleted),
+		T(duplicate_mac),
+		T(duplicate_ip),
+		T(ipv6_only),
+		T(allowed_address_pairs),
+		T(port_addrs_overflow),
+		T(no_fixed_ips),
+		T(tenants_same_ips),
+		T(geneve_and_vxlan),
+		T(duplicate_vni),
+		T(host_unusable),
+		T(gw_mac),
+		T(bad_dataplane_port),
+		T(flood_overflow),
+		T(vtep_ids_stable),
+		T(vtep_ids_full),
+		cmocka_unit_test(test_compile_vtep_ids_alloc),
+		cmocka_unit_test(test_compile_vtep_ids_many),
+		T(admin_down),
+		T(scale),
+		T(bad_args),
+	};
+
+	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
+}
