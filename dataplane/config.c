@@ -938,9 +938,12 @@ control_load(struct loader *ld, const config_setting_t *root)
 static int
 root_load(struct loader *ld, const config_setting_t *root)
 {
+	/* fp_control is fp-control's group in the same file; fp-control
+	 * checks it (control/ctrl_config.c).
+	 */
 	static const char *const keys[] = {
-		"host",	  "vtep", "eal", "ports", "workers", "mempool",
-		"tables", "idle", "tx",	 "stats", "control", NULL,
+		"host", "vtep", "eal",	 "ports",   "workers",	  "mempool", "tables",
+		"idle", "tx",	"stats", "control", "fp_control", NULL,
 	};
 	unsigned int i;
 	int rc;

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "api.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "log.h"
+#include "model.h"
+
+#define API_BACKLOG 128
+
+struct listener {
+	struct fp_api *api; /* owner */
+	int tcp;	    /* requests need the bearer token */
+};
+
+struct fp_api {
+	struct fp_ctrl *ctrl;		   /* what requests act on */
+	struct evhttp *http_unix;	   /* Unix socket server */
+	struct evhttp *http_tcp;	   /* loopback TCP server, or NULL */
+	struct listener l_unix;		   /* callback argument */
+	struct listener l_tcp;		   /* callback argument */
+	char path[FP_CTRL_PATH_MAX];	   /* the Unix socket */
+	char token[FP_CTRL_TOKEN_MAX + 1]; /* bearer token (TCP) */
+	uint64_t n_requests;		   /* served */
+};
+
+static void
+reply(struct evhttp_request *req, int status, json_t *body)
+{
+	struct evbuffer *b = evbuffer_new();
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json");
+	if (b != NULL && text != NULL) {
+		evbuffer_add(b, text, strlen(text));
+		evbuffer_add(b, "\n", 1);
+	}
+	evhttp_send_reply(req, status, NULL, b);
+	if (b != NULL)
+		evbuffer_free(b);
+	free(text);
+	json_decref(body);
+}
+
+static void reply_error(struct evhttp_request *req, int status, const char *field, const char *fmt,
+			...) __attribute__((format(printf, 4, 5)));
+
+static void
+reply_error(struct evhttp_request *req, int status, const char *field, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	reply(req, status, fp_ctrl_error_json(status, field, reason));
+}
+
+/* Constant-time comparison: the token is a secret. */
+static int
+token_ok(const char *have, const char *want)
+{
+	size_t i, n = strlen(want);
+	unsigned char d = 0;
+
+	if (have == NULL || strlen(have) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		d |= (unsigned char)(have[i] ^ want[i]);
+	return d == 0;
+}
+
+/* The request body as JSON; NULL after replying 400. */
+static json_t *
+body_json(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	json_error_t je;
+	json_t *doc;
+	char *buf;
+
+	if (len == 0) {
+		reply_error(req, 400, "body", "a JSON body is required");
+		return NULL;
+	}
+	buf = malloc(len);
+	if (buf == NULL) {
+		reply_error(req, 500, "", "out of memory");
+		return NULL;
+	}
+	evbuffer_copyout(in, buf, len);
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	free(buf);
+	if (doc == NULL) {
+		reply_error(req, 400, "body", "invalid JSON at line %d, column %d: %s", je.line,
+			    je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		reply_error(req, 400, "body", "the body must be a JSON object");
+		return NULL;
+	}
+	return doc;
+}
+
+static void
+send_result(struct evhttp_request *req, struct fp_ctrl_result *r)
+{
+	reply(req, r->status, r->body);
+}
+
+/* PUT /v1/<coll>/<id>: the body is {"<singular>": {...}}. */
+static void
+put_one(struct fp_api *a, struct evhttp_request *req, int coll, const char *id)
+{
+	const char *key = fp_model_coll_singular[coll];
+	struct fp_ctrl_result r = { 0 };
+	json_t *doc = body_json(req), *res;
+
+	if (doc == NULL)
+		return;
+	res = json_object_get(doc, key);
+	if (res == NULL || json_object_size(doc) != 1) {
+		reply_error(req, 400, "body", "expected {\"%s\": {...}} and nothing else", key);
+		json_decref(doc);
+		return;
+	}
+	if (!json_is_object(res)) {
+		reply_error(req, 400, key, "must be an object");
+		json_decref(doc);
+		return;
+	}
+	fp_ctrl_put(a->ctrl, (enum fp_model_coll)coll, id, res, &r);
+	json_decref(doc);
+	send_result(req, &r);
+}
+
+static int
+query_flag(const struct evhttp_uri *uri, const char *name, int dflt)
+{
+	struct evkeyvalq q;
+	const char *qs = evhttp_uri_get_query(uri), *v;
+	int r = dflt;
+
+	if (qs == NULL)
+		return dflt;
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(qs, &q) == 0 && (v = evhttp_find_header(&q, name)) != NULL)
+		r = strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
+	evhttp_clear_headers(&q);
+	return r;
+}
+
+static void
+route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *path = evhttp_uri_get_path(uri);
+	char seg1[64], *id = NULL;
+	const char *rest, *slash;
+	int coll;
+
+	if (path == NULL || strncmp(path, "/v1/", 4) != 0) {
+		reply_error(req, 404, "path", "%s: no such resource (the API is under /v1/)",
+			    path ? path : "");
+		return;
+	}
+	rest = path + 4;
+	slash = strchr(rest, '/');
+	if ((slash ? (size_t)(slash - rest) : strlen(rest)) >= sizeof(seg1)) {
+		reply_error(req, 404, "path", "%s: no such resource", path);
+		return;
+	}
+	snprintf(seg1, sizeof(seg1), "%.*s", slash ? (int)(slash - rest) : (int)strlen(rest), rest);
+	if (slash != NULL) {
+		id = evhttp_uridecode(slash + 1, 0, NULL);
+		if (id == NULL) {
+			reply_error(req, 500, "", "out of memory");
+			return;
+		}
+		if (id[0] == '\0' || strchr(id, '/') != NULL || strlen(id) >= FP_MODEL_ID_SIZE) {
+			reply_error(req, 404, "path", "%s: not a resource id (1..%d characters)",
+				    path, FP_MODEL_ID_SIZE - 1);
+			goto out;
+		}
+	}
+	if (strcmp(seg1, "snapshot") == 0 && id == NULL) {
+		struct fp_ctrl_result r = { 0 };
+		json_t *doc;
+
+		if (cmd != EVHTTP_REQ_PUT) {
+			reply_error(req, 405, "method", "/v1/snapshot takes PUT");
+			goto out;
+		}
+		doc = body_json(req);
+		if (doc == NULL)
+			goto out;
+		fp_ctrl_snapshot(a->ctrl, doc, &r);
+		json_decref(doc);
+		send_result(req, &r);
+		goto out;
+	}
+	if ((strcmp(seg1, "state") == 0 || strcmp(seg1, "tables") == 0) && id == NULL) {
+		json_t *doc;
+
+		if (cmd != EVHTTP_REQ_GET) {
+			reply_error(req, 405, "method", "/v1/%s takes GET", seg1);
+			goto out;
+		}
+		doc = seg1[0] == 's' ? fp_ctrl_state_json(a->ctrl) :
+				       fp_ctrl_tables_json(a->ctrl, query_flag(uri, "entries", 1));
+		if (doc == NULL)
+			reply_error(req, 500, "", "out of memory");
+		else
+			reply(req, 200, doc);
+		goto out;
+	}
+	coll = fp_model_coll_find(seg1);
+	if (coll < 0) {
+		reply_error(req, 404, "path", "%s: no such collection", seg1);
+		goto out;
+	}
+	switch (cmd) {
+	case EVHTTP_REQ_GET: {
+		json_t *doc = fp_ctrl_resource_json(a->ctrl, (enum fp_model_coll)coll, id);
+
+		if (doc == NULL)
+			reply_error(req, 404, "id", "no %s %s", fp_model_coll_singular[coll], id);
+		else
+			reply(req, 200, doc);
+		break;
+	}
+	case EVHTTP_REQ_PUT:
+		if (id == NULL) {
+			reply_error(req, 405, "method", "PUT needs /v1/%s/<id>", seg1);
+			break;
+		}
+		put_one(a, req, coll, id);
+		break;
+	case EVHTTP_REQ_DELETE: {
+		struct fp_ctrl_result r = { 0 };
+
+		if (id == NULL) {
+			reply_error(req, 405, "method", "DELETE needs /v1/%s/<id>", seg1);
+			break;
+		}
+		fp_ctrl_delete(a->ctrl, (enum fp_model_coll)coll, id, &r);
+		send_result(req, &r);
+		break;
+	}
+	default:
+		reply_error(req, 405, "method", "use GET, PUT or DELETE");
+		break;
+	}
+out:
+	free(id);
+}
+
+static void
+handle(struct evhttp_request *req, void *arg)
+{
+	struct listener *l = arg;
+	struct fp_api *a = l->api;
+	struct evhttp_uri *uri;
+
+	a->n_requests++;
+	if (l->tcp) {
+		const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+						      "Authorization");
+
+		if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
+		    !token_ok(auth + 7, a->token)) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+					  "WWW-Authenticate", "Bearer");
+			reply_error(req, 401, "Authorization", "a valid bearer token is required");
+			return;
+		}
+	}
+	uri = evhttp_uri_parse(evhttp_request_get_uri(req));
+	if (uri == NULL) {
+		reply_error(req, 400, "path", "unparsable request URI");
+		return;
+	}
+	route(a, req, uri);
+	evhttp_uri_free(uri);
+}
+
+static struct evhttp *
+http_new(struct event_base *base, const struct fp_ctrl_config *cfg, struct listener *l)
+{
+	struct evhttp *h = evhttp_new(base);
+
+	if (h == NULL)
+		return NULL;
+	evhttp_set_max_body_size(h, cfg->max_body);
+	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
+	evhttp_set_timeout(h, 60);
+	evhttp_set_gencb(h, handle, l);
+	return h;
+}
+
+/* The Unix socket, root only.  A stale socket file is replaced; any other
+ * file at the path is an error.
+ */
+static int
+unix_listen(const char *path, char *err, size_t errsz)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errsz, "%s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		unlink(path);
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto err;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, API_BACKLOG) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		goto err;
+	}
+	return fd;
+err:
+	snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	return -errno;
+}
+
+struct fp_api *
+fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctrl_config *cfg,
+	      char *err, size_t errsz)
+{
+	struct fp_api *a = calloc(1, sizeof(*a));
+	int fd;
+
+	if (a == NULL) {
+		snprintf(err, errsz, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	a->ctrl = ctrl;
+	a->l_unix.api = a;
+	a->l_tcp.api = a;
+	a->l_tcp.tcp = 1;
+	snprintf(a->token, sizeof(a->token), "%s", cfg->api_token);
+	a->http_unix = http_new(base, cfg, &a->l_unix);
+	if (a->http_unix == NULL)
+		goto err_nomem;
+	fd = unix_listen(cfg->api_socket, err, errsz);
+	if (fd < 0) {
+		errno = -fd;
+		goto err_free;
+	}
+	/* Ours now: removed again by fp_api_free(). */
+	snprintf(a->path, sizeof(a->path), "%s", cfg->api_socket);
+	if (evhttp_accept_socket_with_handle(a->http_unix, fd) == NULL) {
+		close(fd);
+		snprintf(err, errsz, "%s: cannot serve on it", cfg->api_socket);
+		errno = EIO;
+		goto err_free;
+	}
+	if (cfg->api_tcp_addr[0] != '\0') {
+		a->http_tcp = http_new(base, cfg, &a->l_tcp);
+		if (a->http_tcp == NULL)
+			goto err_nomem;
+		if (evhttp_bind_socket_with_handle(a->http_tcp, cfg->api_tcp_addr,
+						   cfg->api_tcp_port) == NULL) {
+			snprintf(err, errsz, "%s port %u: cannot listen: %s", cfg->api_tcp_addr,
+				 cfg->api_tcp_port, strerror(errno));
+			goto err_free;
+		}
+		fp_log(FP_LOG_INFO, "API on %s and %s port %u (token required)", cfg->api_socket,
+		       cfg->api_tcp_addr, cfg->api_tcp_port);
+	} else {
+		fp_log(FP_LOG_INFO, "API on %s", cfg->api_socket);
+	}
+	return a;
+
+err_nomem:
+	snprintf(err, errsz, "%s", strerror(ENOMEM));
+	errno = ENOMEM;
+err_free:
+	fp_api_free(a);
+	return NULL;
+}
+
+void
+fp_api_free(struct fp_api *a)
+{
+	if (a == NULL)
+		return;
+	if (a->http_unix != NULL)
+		evhttp_free(a->http_unix);
+	if (a->path[0] != '\0')
+		unlink(a->path);
+	if (a->http_tcp != NULL)
+		evhttp_free(a->http_tcp);
+	free(a);
+}

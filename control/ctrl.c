@@ -1,0 +1,779 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctrl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compile.h"
+#include "entries.h"
+#include "log.h"
+#include "state.h"
+#include "sync.h"
+
+#define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
+#define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
+
+struct fp_ctrl {
+	struct fp_ctrl_config cfg;	  /* configuration */
+	const struct fp_backend_ops *ops; /* the backend */
+	void *be;			  /* its handle while connected */
+	int connected;			  /* be is open and answered */
+	int have_info;			  /* info is from a dataplane (now or before) */
+	int have_state;			  /* a desired state exists (file or request) */
+	int in_sync;			  /* installed == desired after the last sync */
+	int last_open_err;		  /* last open() error logged, to log changes only */
+	struct fp_backend_info info;	  /* the dataplane's ports and tables */
+	struct fp_compile_ctx ctx;	  /* compile context from cfg + info */
+	struct fp_model *model;		  /* desired state */
+	struct fp_entry_set *desired;	  /* model compiled */
+	struct fp_entry_set *installed;	  /* what the dataplane holds (when connected) */
+	struct fp_compile_report report;  /* problems of desired */
+	struct fp_vtep_ids *ids;	  /* vtep id allocator */
+	uint32_t ids_limit;		  /* its size: the dataplane's vtep table */
+	char sync_err[256];		  /* why the last sync failed, "" if it did not */
+	uint64_t n_syncs;		  /* successful syncs */
+	uint64_t n_reconnects;		  /* connections made */
+};
+
+json_t *
+fp_ctrl_error_json(int status, const char *field, const char *reason)
+{
+	return json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status, "field",
+			 field ? field : "", "reason", reason ? reason : "");
+}
+
+static void result_error(struct fp_ctrl_result *out, int status, const char *field, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
+
+static void
+result_error(struct fp_ctrl_result *out, int status, const char *field, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	out->status = status;
+	out->body = fp_ctrl_error_json(status, field, reason);
+}
+
+static int
+conn_lost(int rc)
+{
+	return rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET || rc == -ECONNREFUSED ||
+	       rc == -ETIMEDOUT || rc == -EPROTO || rc == -EIO;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void
+disconnect(struct fp_ctrl *c, const char *why)
+{
+	if (c->be != NULL)
+		c->ops->close(c->be);
+	c->be = NULL;
+	if (c->connected)
+		fp_log(FP_LOG_WARN, "dataplane %s: %s; reconnecting", c->cfg.dp_socket, why);
+	c->connected = 0;
+	fp_entry_set_clear(c->installed);
+	fp_entry_set_seal(c->installed, NULL);
+}
+
+static void
+ctx_reset(struct fp_ctrl *c)
+{
+	memset(&c->ctx, 0, sizeof(c->ctx));
+	c->ctx.host = c->cfg.host;
+	memcpy(c->ctx.local_vteps, c->cfg.local_vteps, sizeof(c->ctx.local_vteps));
+	c->ctx.n_local_vteps = c->cfg.n_local_vteps;
+	c->ctx.ports = c->info.ports;
+	c->ctx.n_ports = c->have_info ? c->info.n_ports : 0;
+	c->ctx.has_gw_mac = c->cfg.has_gw_mac;
+	memcpy(c->ctx.gw_mac, c->cfg.gw_mac, 6);
+	c->ctx.ids = c->ids;
+}
+
+/* The port vteps send through: the one named in the config, or the only
+ * underlay port.  0 or -ENOENT (message in err).
+ */
+static int
+underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t *id, char *err,
+		 size_t errsz)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < info->n_ports; i++) {
+		const struct fp_compile_port *p = &info->ports[i];
+
+		if (p->role != FP_PORT_ROLE_UNDERLAY)
+			continue;
+		if (c->cfg.underlay_port[0] != '\0') {
+			if (strcmp(p->name, c->cfg.underlay_port) == 0) {
+				*id = p->id;
+				return 0;
+			}
+			continue;
+		}
+		*id = p->id;
+		n++;
+	}
+	if (c->cfg.underlay_port[0] != '\0') {
+		snprintf(err, errsz, "the dataplane has no underlay port \"%s\"",
+			 c->cfg.underlay_port);
+		return -ENOENT;
+	}
+	if (n != 1) {
+		snprintf(err, errsz,
+			 "the dataplane has %u underlay ports: name one in "
+			 "fp_control.underlay_port",
+			 n);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Give every installed vtep an owner so no new (host, encap) gets its id
+ * while entries still point at it: the host whose address and
+ * encapsulation it has, else a placeholder the next sync deletes.
+ */
+static void
+ids_seed(struct fp_ctrl *c)
+{
+	size_t i, n = fp_entry_set_count(c->installed);
+	struct fp_entry e;
+
+	for (i = 0; i < n; i++) {
+		const struct fp_vtep_val *v;
+		const struct fp_vtep_key *k;
+		const char *owner = NULL;
+		char stale[48];
+		size_t h;
+
+		if (fp_entry_set_at(c->installed, i, &e) < 0 || e.table != FP_TABLE_VTEP)
+			continue;
+		k = e.key;
+		v = e.val;
+		for (h = 0; h < fp_model_count(c->model, FP_MODEL_HOST) && owner == NULL; h++) {
+			const struct fp_model_host *ho = fp_model_host_at(c->model, h);
+			uint32_t a;
+
+			for (a = 0; a < ho->n_addrs; a++)
+				if (memcmp(&ho->vtep_addrs[a], &v->remote, sizeof(v->remote)) == 0)
+					owner = ho->id;
+		}
+		if (owner == NULL || fp_vtep_ids_bind(c->ids, owner, v->encap, k->vtep_id) < 0) {
+			snprintf(stale, sizeof(stale), STALE_HOST_FMT, k->vtep_id);
+			fp_vtep_ids_bind(c->ids, stale, v->encap, k->vtep_id);
+		}
+	}
+}
+
+/* Send installed -> desired.  0, or the backend's -errno. */
+static int
+sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_result *res)
+{
+	char err[256] = "";
+	int rc;
+
+	rc = fp_sync_apply(c->ops, c->be, c->installed, desired, c->cfg.batch, res, err,
+			   sizeof(err));
+	if (rc < 0) {
+		snprintf(c->sync_err, sizeof(c->sync_err), "%s", err[0] ? err : strerror(-rc));
+		c->in_sync = 0;
+		/* Not a refused change: the connection itself failed. */
+		if (conn_lost(rc) || res->failed_table >= FP_TABLE_MAX)
+			disconnect(c, c->sync_err);
+		return rc;
+	}
+	c->sync_err[0] = '\0';
+	c->in_sync = 1;
+	c->n_syncs++;
+	fp_vtep_ids_gc(c->ids, c->installed, desired);
+	return 0;
+}
+
+static void
+connect_try(struct fp_ctrl *c)
+{
+	struct fp_backend_info info;
+	struct fp_sync_result res;
+	char err[256];
+	uint32_t ul = 0;
+	int rc;
+
+	rc = c->ops->open(c->cfg.dp_socket, &c->be);
+	if (rc < 0) {
+		if (rc != c->last_open_err)
+			fp_log(FP_LOG_WARN, "dataplane %s: %s; retrying every %u ms",
+			       c->cfg.dp_socket, strerror(-rc), c->cfg.health_ms);
+		c->last_open_err = rc;
+		c->be = NULL;
+		return;
+	}
+	c->last_open_err = 0;
+	rc = c->ops->info(c->be, &info);
+	if (rc < 0) {
+		fp_log(FP_LOG_WARN, "dataplane %s: info: %s", c->cfg.dp_socket, strerror(-rc));
+		goto err_close;
+	}
+	if (info.abi_version != FP_ABI_VERSION) {
+		fp_log(FP_LOG_ERR, "dataplane %s speaks ABI %u, fp-control ABI %u",
+		       c->cfg.dp_socket, info.abi_version, FP_ABI_VERSION);
+		goto err_close;
+	}
+	if (strcmp(info.host, c->cfg.host) != 0) {
+		fp_log(FP_LOG_ERR,
+		       "dataplane %s serves host \"%s\" but fp-control is configured for \"%s\"; "
+		       "not programming it",
+		       c->cfg.dp_socket, info.host, c->cfg.host);
+		goto err_close;
+	}
+	if (underlay_resolve(c, &info, &ul, err, sizeof(err)) < 0) {
+		fp_log(FP_LOG_ERR, "dataplane %s: %s; not programming it", c->cfg.dp_socket, err);
+		goto err_close;
+	}
+	rc = fp_sync_dump(c->ops, c->be, c->installed);
+	if (rc < 0) {
+		fp_log(FP_LOG_WARN, "dataplane %s: dump: %s", c->cfg.dp_socket, strerror(-rc));
+		goto err_close;
+	}
+	if (info.table_limit[FP_TABLE_VTEP] != c->ids_limit) {
+		/* Ids up to the dataplane's vtep table size, rebuilt from
+		 * what it holds (ids_seed() below).
+		 */
+		struct fp_vtep_ids *ids = fp_vtep_ids_create(info.table_limit[FP_TABLE_VTEP]);
+
+		if (ids == NULL) {
+			fp_log(FP_LOG_ERR, "vtep ids: %s", strerror(errno));
+			goto err_close;
+		}
+		fp_vtep_ids_free(c->ids);
+		c->ids = ids;
+		c->ids_limit = info.table_limit[FP_TABLE_VTEP];
+	}
+	c->info = info;
+	c->have_info = 1;
+	c->connected = 1;
+	c->n_reconnects++;
+	ctx_reset(c);
+	c->ctx.underlay_port = ul;
+	ids_seed(c);
+	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed",
+	       c->cfg.dp_socket, info.host, fp_entry_set_count(c->installed));
+	if (!c->have_state) {
+		fp_log(FP_LOG_INFO, "no desired state yet: leaving the dataplane as it is");
+		c->in_sync = 0;
+		return;
+	}
+	/* The dataplane's ports may differ from the last time: compile again. */
+	rc = fp_compile(c->model, &c->ctx, c->desired, &c->report);
+	if (rc < 0) {
+		fp_log(FP_LOG_ERR, "compile: %s", strerror(-rc));
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	rc = sync_now(c, c->desired, &res);
+	if (rc < 0) {
+		fp_log(FP_LOG_ERR, "dataplane %s refused the desired state: %s", c->cfg.dp_socket,
+		       c->sync_err);
+		return;
+	}
+	fp_log(FP_LOG_INFO,
+	       "dataplane %s in sync: %" PRIu64 " set, %" PRIu64 " deleted in %u transactions "
+	       "(%.3f ms)",
+	       c->cfg.dp_socket, res.n_set, res.n_del, res.n_txn, (double)res.ns / 1e6);
+	return;
+
+err_close:
+	c->ops->close(c->be);
+	c->be = NULL;
+}
+
+void
+fp_ctrl_tick(struct fp_ctrl *c)
+{
+	int rc;
+
+	if (!c->connected) {
+		connect_try(c);
+		return;
+	}
+	rc = c->ops->ping(c->be);
+	if (rc < 0)
+		disconnect(c, strerror(-rc));
+}
+
+int
+fp_ctrl_connected(const struct fp_ctrl *c)
+{
+	return c->connected;
+}
+
+static int
+problem_eq(const struct fp_compile_problem *a, const struct fp_compile_problem *b)
+{
+	return a->coll == b->coll && strcmp(a->id, b->id) == 0 && strcmp(a->field, b->field) == 0 &&
+	       strcmp(a->reason, b->reason) == 0;
+}
+
+/* The first problem of rep that old does not have, or NULL. */
+static const struct fp_compile_problem *
+problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep)
+{
+	size_t i, j;
+
+	for (i = 0; i < rep->n_problems; i++) {
+		for (j = 0; j < old->n_problems; j++)
+			if (problem_eq(&rep->problems[i], &old->problems[j]))
+				break;
+		if (j == old->n_problems)
+			return &rep->problems[i];
+	}
+	return NULL;
+}
+
+static void
+state_persist(struct fp_ctrl *c, struct fp_ctrl_result *out)
+{
+	char err[512];
+	json_t *doc = fp_model_to_snapshot(c->model);
+
+	if (doc == NULL || fp_state_save(c->cfg.state_dir, doc, err, sizeof(err)) < 0) {
+		if (doc == NULL)
+			snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
+		fp_log(FP_LOG_ERR, "state not saved: %s", err);
+		json_decref(out->body);
+		out->status = 500;
+		out->body = fp_ctrl_error_json(500, "state_dir",
+					       "applied, but the state file was not written");
+	}
+	json_decref(doc);
+}
+
+/* Make m the desired state (taking it), or refuse it and free it. */
+static void
+change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_result *out)
+{
+	struct fp_compile_report rep = { 0 };
+	struct fp_sync_result res = { 0 };
+	const struct fp_compile_problem *p;
+	struct fp_entry_set *d = fp_entry_set_create();
+	uint64_t t0 = now_ns(), t_compiled, t_persisted;
+	int rc, applied = 0;
+
+	if (d == NULL) {
+		fp_model_free(m);
+		result_error(out, 500, "", "out of memory");
+		return;
+	}
+	rc = fp_compile(m, &c->ctx, d, &rep);
+	t_compiled = now_ns();
+	if (rc < 0) {
+		result_error(out, 500, "", "compile: %s", strerror(-rc));
+		goto err;
+	}
+	/* Without the dataplane's ports (never connected) local ports
+	 * cannot be checked: store now, check when it connects.
+	 */
+	if (!is_delete && c->have_info && (p = problem_new(&c->report, &rep)) != NULL) {
+		char field[256];
+
+		snprintf(field, sizeof(field), "%s.%s", fp_model_coll_singular[p->coll], p->field);
+		result_error(out, 422, field, "%s %s: %s", fp_model_coll_singular[p->coll], p->id,
+			     p->reason);
+		goto err;
+	}
+	if (c->connected) {
+		rc = sync_now(c, d, &res);
+		if (rc < 0 && c->connected) {
+			/* Refused: whatever went out before the refused
+			 * transaction goes back.
+			 */
+			struct fp_sync_result back;
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", c->sync_err);
+			if (sync_now(c, c->desired, &back) < 0)
+				fp_log(FP_LOG_ERR, "rollback after a refused change failed: %s",
+				       c->sync_err);
+			result_error(out, 409, "dataplane", "the dataplane refused the change: %s",
+				     why);
+			goto err;
+		}
+		applied = rc == 0;
+	}
+	fp_model_free(c->model);
+	c->model = m;
+	fp_entry_set_free(c->desired);
+	c->desired = d;
+	fp_compile_report_free(&c->report);
+	c->report = rep;
+	c->have_state = 1;
+	out->status = applied ? 200 : 202;
+	out->body = json_pack("{s:b,s:{s:I,s:I,s:i},s:I,s:f,s:f}", "applied", applied, "changes",
+			      "set", (json_int_t)res.n_set, "deleted", (json_int_t)res.n_del,
+			      "transactions", (int)res.n_txn, "problems",
+			      (json_int_t)rep.n_problems, "compile_ms",
+			      (double)(t_compiled - t0) / 1e6, "sync_ms", (double)res.ns / 1e6);
+	if (!applied)
+		json_object_set_new(out->body, "reason",
+				    json_string("the dataplane is not connected; the change is "
+						"stored and applied when it is back"));
+	state_persist(c, out);
+	t_persisted = now_ns();
+	if (out->status < 300)
+		json_object_set_new(out->body, "persist_ms",
+				    json_real((double)(t_persisted - t_compiled - res.ns) / 1e6));
+	return;
+
+err:
+	fp_compile_report_free(&rep);
+	fp_entry_set_free(d);
+	fp_model_free(m);
+}
+
+static void
+model_error(struct fp_ctrl_result *out, const struct fp_model_err *e)
+{
+	out->status = e->status ? e->status : 400;
+	out->body = fp_ctrl_error_json(out->status, e->field, e->reason);
+}
+
+void
+fp_ctrl_put(struct fp_ctrl *c, enum fp_model_coll coll, const char *id, json_t *res,
+	    struct fp_ctrl_result *out)
+{
+	struct fp_model_err e = { 0 };
+	struct fp_model *m = fp_model_clone(c->model);
+	int rc;
+
+	if (m == NULL) {
+		result_error(out, 500, "", "out of memory");
+		return;
+	}
+	rc = fp_model_put(m, coll, id, res, &e);
+	if (rc < 0) {
+		fp_model_free(m);
+		model_error(out, &e);
+		return;
+	}
+	if (rc == 1) {
+		fp_model_free(m);
+		out->status = 200;
+		out->body = json_pack("{s:b,s:b,s:s}", "applied", 0, "ignored", 1, "reason",
+				      "revision_number is lower than the stored one");
+		return;
+	}
+	change(c, m, 0, out);
+}
+
+void
+fp_ctrl_delete(struct fp_ctrl *c, enum fp_model_coll coll, const char *id,
+	       struct fp_ctrl_result *out)
+{
+	struct fp_model_err e = { 0 };
+	struct fp_model *m = fp_model_clone(c->model);
+
+	if (m == NULL) {
+		result_error(out, 500, "", "out of memory");
+		return;
+	}
+	if (fp_model_delete(m, coll, id, &e) < 0) {
+		fp_model_free(m);
+		model_error(out, &e);
+		return;
+	}
+	change(c, m, 1, out);
+}
+
+void
+fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
+{
+	struct fp_model_err e = { 0 };
+	struct fp_compile_report none = { 0 };
+	struct fp_compile_report saved;
+	struct fp_model *m = fp_model_from_snapshot(snap, &e);
+
+	if (m == NULL) {
+		if (errno == ENOMEM)
+			result_error(out, 500, "", "out of memory");
+		else
+			model_error(out, &e);
+		return;
+	}
+	/* A snapshot must compile without any problem, old or new. */
+	saved = c->report;
+	c->report = none;
+	change(c, m, 0, out);
+	if (out->status >= 400) {
+		c->report = saved;
+		return;
+	}
+	fp_compile_report_free(&saved);
+}
+
+json_t *
+fp_ctrl_state_json(const struct fp_ctrl *c)
+{
+	return fp_model_to_snapshot(c->model);
+}
+
+json_t *
+fp_ctrl_resource_json(const struct fp_ctrl *c, enum fp_model_coll coll, const char *id)
+{
+	json_t *snap, *list;
+
+	if (id != NULL) {
+		json_t *r = fp_model_json(c->model, coll, id);
+
+		return r ? json_pack("{s:O}", fp_model_coll_singular[coll], r) : NULL;
+	}
+	/* The snapshot has every collection in id order; keep ours. */
+	snap = fp_model_to_snapshot(c->model);
+	list = snap ? json_object_get(snap, fp_model_coll_names[coll]) : NULL;
+	list = list ? json_incref(list) : json_array();
+	json_decref(snap);
+	return json_pack("{s:o}", fp_model_coll_names[coll], list);
+}
+
+static json_t *
+ip_json(const struct fp_ip *ip)
+{
+	static const uint8_t v4pfx[12] = { [10] = 0xff, [11] = 0xff };
+	char buf[INET6_ADDRSTRLEN];
+
+	if (memcmp(ip->b, v4pfx, 12) == 0)
+		inet_ntop(AF_INET, ip->b + 12, buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET6, ip->b, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *
+mac_json(const uint8_t *m)
+{
+	char buf[18];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	return json_string(buf);
+}
+
+static const char *const dest_names[] = {
+#define DEST_NAME(id, name) name,
+	FP_FOREACH_DEST(DEST_NAME)
+#undef DEST_NAME
+};
+
+static const char *const encap_names[] = {
+#define ENCAP_NAME(id, name) name,
+	FP_FOREACH_ENCAP(ENCAP_NAME)
+#undef ENCAP_NAME
+};
+
+static const char *const table_names[] = {
+#define TABLE_NAME(id, name, stem) name,
+	FP_FOREACH_TABLE(TABLE_NAME)
+#undef TABLE_NAME
+};
+
+static const char *
+name_of(const char *const names[], size_t n, unsigned int i)
+{
+	return i < n ? names[i] : "?";
+}
+
+#define NAME_OF(names, i) name_of(names, sizeof(names) / sizeof(names[0]), i)
+
+static json_t *
+entry_json(const struct fp_entry *e)
+{
+	switch (e->table) {
+	case FP_TABLE_PORT: {
+		const struct fp_port_key *k = e->key;
+		const struct fp_port_val *v = e->val;
+		json_t *addrs = json_array();
+		uint32_t i;
+
+		for (i = 0; i < v->n_addrs && i < FP_PORT_ADDR_MAX; i++)
+			json_array_append_new(addrs, json_pack("{s:o,s:i,s:o}", "ip",
+							       ip_json(&v->addrs[i].ip), "plen",
+							       v->addrs[i].plen, "mac",
+							       mac_json(v->addrs[i].mac)));
+		return json_pack("{s:I,s:I,s:I,s:i,s:o,s:b,s:o}", "port_id", (json_int_t)k->port_id,
+				 "vni", (json_int_t)v->vni, "vrf", (json_int_t)v->vrf, "mtu",
+				 v->mtu, "mac", mac_json(v->mac), "antispoof",
+				 (v->flags & FP_PORT_F_ANTISPOOF) != 0, "addrs", addrs);
+	}
+	case FP_TABLE_VTEP: {
+		const struct fp_vtep_key *k = e->key;
+		const struct fp_vtep_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:o,s:s,s:o,s:I}", "vtep_id", (json_int_t)k->vtep_id,
+				 "remote", ip_json(&v->remote), "local", ip_json(&v->local),
+				 "encap", NAME_OF(encap_names, v->encap), "nh_mac",
+				 mac_json(v->nh_mac), "underlay_port",
+				 (json_int_t)v->underlay_port);
+	}
+	case FP_TABLE_FDB: {
+		const struct fp_fdb_key *k = e->key;
+		const struct fp_fdb_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:s,s:I}", "vni", (json_int_t)k->vni, "mac",
+				 mac_json(k->mac), "type", NAME_OF(dest_names, v->type), "id",
+				 (json_int_t)v->id);
+	}
+	case FP_TABLE_FLOOD: {
+		const struct fp_flood_key *k = e->key;
+		const struct fp_flood_val *v = e->val;
+		json_t *mem = json_array();
+		uint32_t i;
+
+		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
+			json_array_append_new(mem,
+					      json_pack("{s:s,s:I}", "type",
+							NAME_OF(dest_names, v->members[i].type),
+							"id", (json_int_t)v->members[i].id));
+		return json_pack("{s:I,s:o}", "vni", (json_int_t)k->vni, "members", mem);
+	}
+	case FP_TABLE_NEIGH: {
+		const struct fp_neigh_key *k = e->key;
+		const struct fp_neigh_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:o,s:I}", "vrf", (json_int_t)k->vrf, "ip",
+				 ip_json(&k->ip), "mac", mac_json(v->mac), "vni",
+				 (json_int_t)v->vni);
+	}
+	default:
+		return json_null();
+	}
+}
+
+json_t *
+fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
+{
+	const struct fp_entry_set *shown = c->connected ? c->installed : c->desired;
+	json_t *doc, *counts, *probs, *ents = NULL;
+	size_t i, n;
+	int t;
+
+	counts = json_object();
+	for (t = 0; t < FP_TABLE_MAX; t++)
+		json_object_set_new(
+			counts, table_names[t],
+			json_integer((json_int_t)fp_entry_set_count_table(shown, (uint16_t)t)));
+	probs = json_array();
+	for (i = 0; i < c->report.n_problems; i++) {
+		const struct fp_compile_problem *p = &c->report.problems[i];
+
+		json_array_append_new(probs, json_pack("{s:s,s:s,s:s,s:s}", "collection",
+						       fp_model_coll_names[p->coll], "id", p->id,
+						       "field", p->field, "reason", p->reason));
+	}
+	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o}", "dataplane", "connected",
+			c->connected, "socket", c->cfg.dp_socket, "host", c->info.host,
+			"generation", (json_int_t)c->info.generation, "reconnects",
+			(json_int_t)c->n_reconnects, "in_sync", c->connected && c->in_sync,
+			"sync_error", c->sync_err, "counts", counts, "problems", probs);
+	if (doc == NULL || !entries)
+		return doc;
+	ents = json_object();
+	for (t = 0; t < FP_TABLE_MAX; t++)
+		json_object_set_new(ents, table_names[t], json_array());
+	n = fp_entry_set_count(shown);
+	for (i = 0; i < n; i++) {
+		struct fp_entry e;
+
+		if (fp_entry_set_at(shown, i, &e) == 0 && e.table < FP_TABLE_MAX)
+			json_array_append_new(json_object_get(ents, table_names[e.table]),
+					      entry_json(&e));
+	}
+	json_object_set_new(doc, "entries", ents);
+	json_object_set_new(doc, "shown", json_string(c->connected ? "installed" : "desired"));
+	return doc;
+}
+
+struct fp_ctrl *
+fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *ops, char *err,
+	       size_t errsz)
+{
+	struct fp_model_err e = { 0 };
+	struct fp_ctrl *c = calloc(1, sizeof(*c));
+	json_t *doc = NULL;
+	int rc;
+
+	if (c == NULL)
+		return NULL;
+	c->cfg = *cfg;
+	c->ops = ops;
+	c->ids_limit = FP_VTEP_IDS_UNKNOWN;
+	c->ids = fp_vtep_ids_create(c->ids_limit);
+	c->desired = fp_entry_set_create();
+	c->installed = fp_entry_set_create();
+	if (c->ids == NULL || c->desired == NULL || c->installed == NULL)
+		goto err_nomem;
+	fp_entry_set_seal(c->desired, NULL);
+	fp_entry_set_seal(c->installed, NULL);
+	rc = fp_state_load(cfg->state_dir, &doc, err, errsz);
+	if (rc < 0) {
+		errno = -rc;
+		goto err_free;
+	}
+	if (doc != NULL) {
+		c->model = fp_model_from_snapshot(doc, &e);
+		json_decref(doc);
+		if (c->model == NULL) {
+			snprintf(err, errsz, "%s/%s: %s: %s", cfg->state_dir, FP_STATE_FILE,
+				 e.field, e.reason);
+			errno = EINVAL;
+			goto err_free;
+		}
+		c->have_state = 1;
+		fp_log(FP_LOG_INFO, "state %s/%s: %zu networks, %zu ports, %zu hosts",
+		       cfg->state_dir, FP_STATE_FILE, fp_model_count(c->model, FP_MODEL_NETWORK),
+		       fp_model_count(c->model, FP_MODEL_PORT),
+		       fp_model_count(c->model, FP_MODEL_HOST));
+	} else {
+		c->model = fp_model_create();
+		if (c->model == NULL)
+			goto err_nomem;
+	}
+	ctx_reset(c);
+	return c;
+
+err_nomem:
+	snprintf(err, errsz, "%s", strerror(ENOMEM));
+	errno = ENOMEM;
+err_free:
+	fp_ctrl_free(c);
+	return NULL;
+}
+
+void
+fp_ctrl_free(struct fp_ctrl *c)
+{
+	if (c == NULL)
+		return;
+	if (c->be != NULL)
+		c->ops->close(c->be);
+	fp_model_free(c->model);
+	fp_entry_set_free(c->desired);
+	fp_entry_set_free(c->installed);
+	fp_compile_report_free(&c->report);
+	fp_vtep_ids_free(c->ids);
+	free(c);
+}

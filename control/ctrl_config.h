@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's configuration: the same libconfig file as fp-dpdk
+ * (/etc/flowplane/flowplane.conf).  fp-control reads the shared keys it
+ * needs (host, vtep.addresses, control.socket) and its own group
+ * fp_control, which it checks as strictly as fp-dpdk checks the rest
+ * (unknown keys, wrong types and out-of-range values are errors naming
+ * file:line).  The other groups belong to fp-dpdk, which validates them.
+ * Schema: doc/config.md, section fp_control.
+ */
+#ifndef FP_CONTROL_CTRL_CONFIG_H
+#define FP_CONTROL_CTRL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flowplane/tables.h>
+
+#define FP_CTRL_PATH_MAX 108	 /* sun_path, NUL included */
+#define FP_CTRL_DIR_MAX 256	 /* state directory, NUL included */
+#define FP_CTRL_TOKEN_MIN 16	 /* bearer token characters at least */
+#define FP_CTRL_TOKEN_MAX 256	 /* bearer token characters at most */
+#define FP_CTRL_LOCAL_VTEP_MAX 4 /* vtep.addresses */
+
+struct fp_ctrl_config {
+	char host[FP_NAME_SIZE];			  /* host (binding:host_id) */
+	struct fp_ip local_vteps[FP_CTRL_LOCAL_VTEP_MAX]; /* vtep.addresses */
+	uint32_t n_local_vteps;				  /* valid local_vteps */
+	char dp_socket[FP_CTRL_PATH_MAX];		  /* control.socket (fp-dpdk's) */
+	char api_socket[FP_CTRL_PATH_MAX];		  /* fp_control.api_socket */
+	char api_tcp_addr[64];				  /* loopback address or "" */
+	uint16_t api_tcp_port;				  /* with api_tcp_addr */
+	uint16_t pad;					  /* zero */
+	char api_token[FP_CTRL_TOKEN_MAX + 1];		  /* read from api_token_file */
+	char state_dir[FP_CTRL_DIR_MAX];		  /* fp_control.state_dir */
+	char underlay_port[FP_NAME_SIZE];		  /* "" = the only underlay port */
+	int has_gw_mac;					  /* underlay_gateway_mac given */
+	uint8_t gw_mac[6];				  /* underlay_gateway_mac */
+	uint32_t batch;					  /* changes per transaction */
+	uint32_t health_ms;				  /* dataplane check interval */
+	uint32_t max_body;				  /* largest request body, bytes */
+};
+
+/** Fill the defaults (no file). */
+void fp_ctrl_config_defaults(struct fp_ctrl_config *c);
+
+/**
+ * Load a config file.
+ *
+ * @param path the file
+ * @param c    filled in (defaults first); zeroed on failure
+ * @param err  "file:line: message" on failure
+ * @param errsz its size
+ * @return 0, or -ENOENT (no file), -EINVAL (the message says why)
+ */
+int fp_ctrl_config_load(const char *path, struct fp_ctrl_config *c, char *err, size_t errsz);
+
+#endif /* FP_CONTROL_CTRL_CONFIG_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+fail(char *err, size_t errsz, int rc, const char *what, const char *path)
+{
+	snprintf(err, errsz, "%s %s: %s", what, path, strerror(-rc));
+	return rc;
+}
+
+/* json_dump_callback sink: write everything to fd. */
+static int
+write_all(const char *buf, size_t size, void *arg)
+{
+	int fd = *(int *)arg;
+
+	while (size > 0) {
+		ssize_t n = write(fd, buf, size);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+fp_state_save(const char *dir, const json_t *doc, char *err, size_t errsz)
+{
+	char path[512], tmp[520];
+	int fd, dfd, rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FP_STATE_FILE) >= sizeof(path))
+		return fail(err, errsz, -ENAMETOOLONG, "state file", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return fail(err, errsz, -errno, "create", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, errsz, -errno, "create", tmp);
+	if (json_dump_callback(doc, write_all, &fd, JSON_COMPACT | JSON_SORT_KEYS) < 0 ||
+	    write_all("\n", 1, &fd) < 0) {
+		rc = errno ? -errno : -EIO;
+		goto err_close;
+	}
+	if (fsync(fd) < 0) {
+		rc = -errno;
+		goto err_close;
+	}
+	if (close(fd) < 0) {
+		rc = -errno;
+		goto err_unlink;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		goto err_unlink;
+	}
+	/* The rename itself must reach the disk. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+
+err_close:
+	close(fd);
+err_unlink:
+	unlink(tmp);
+	return fail(err, errsz, rc, "write", tmp);
+}
+
+int
+fp_state_load(const char *dir, json_t **out, char *err, size_t errsz)
+{
+	char path[512];
+	json_error_t je;
+	json_t *doc;
+
+	*out = NULL;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FP_STATE_FILE) >= sizeof(path))
+		return fail(err, errsz, -ENAMETOOLONG, "state file", dir);
+	if (access(path, F_OK) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return fail(err, errsz, -errno, "read", path);
+	}
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL) {
+		snprintf(err, errsz, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		return -EINVAL;
+	}
+	*out = doc;
+	return 0;
+}

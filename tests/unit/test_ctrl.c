@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's request handling and lifecycle (control/ctrl.c) against a
+ * fake dataplane: an in-memory table store behind struct fp_backend_ops
+ * that refuses commits over its table limits, can go away and come back
+ * empty (a restarted fp-dpdk), and counts the changes it was sent.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "backend.h"
+#include "ctrl.h"
+#include "entries.h"
+#include "state.h"
+
+#define SIZE_KEY(id, name, stem) [FP_TABLE_##id] = sizeof(struct fp_##stem##_key),
+#define SIZE_VAL(id, name, stem) [FP_TABLE_##id] = sizeof(struct fp_##stem##_val),
+static const size_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(SIZE_KEY) };
+static const size_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(SIZE_VAL) };
+
+struct change {
+	uint16_t table;	   /* FP_TABLE_* */
+	uint8_t del;	   /* a delete */
+	uint8_t key[64];   /* key bytes */
+	uint8_t val[1024]; /* value bytes (set) */
+};
+
+/* The fake dataplane (one per test). */
+static struct fake {
+	struct fp_entry_set *tables;	  /* what it holds */
+	struct change *staged;		  /* the open transaction */
+	size_t n_staged, cap;		  /* staged changes, allocated */
+	int in_txn;			  /* begin seen */
+	int up;				  /* reachable */
+	uint32_t epoch;			  /* bumped when it "restarts" */
+	uint32_t limit[FP_TABLE_MAX];	  /* entries allowed */
+	uint64_t n_set, n_del, n_commits; /* applied */
+	char host[FP_NAME_SIZE];	  /* its host name */
+} fk;
+
+struct handle {
+	uint32_t epoch; /* the fake's epoch when opened */
+};
+
+static int
+fake_open(const char *target, void **h)
+{
+	struct handle *hd;
+
+	(void)target;
+	if (!fk.up)
+		return -ECONNREFUSED;
+	hd = calloc(1, sizeof(*hd));
+	if (hd == NULL)
+		return -ENOMEM;
+	hd->epoch = fk.epoch;
+	*h = hd;
+	return 0;
+}
+
+static int
+alive(void *h)
+{
+	return fk.up && ((struct handle *)h)->epoch == fk.epoch;
+}
+
+static int
+fake_info(void *h, struct fp_backend_info *out)
+{
+	static const char *const names[] = { "vm1", "vm2", "ul" };
+	uint32_t i;
+
+	if (!alive(h))
+		return -ENOTCONN;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->host, sizeof(out->host), "%s", fk.host);
+	out->abi_version = FP_ABI_VERSION;
+	out->n_ports = 3;
+	for (i = 0; i < 3; i++) {
+		snprintf(out->ports[i].name, sizeof(out->ports[i].name), "%s", names[i]);
+		out->ports[i].id = i;
+		out->ports[i].role = i < 2 ? FP_PORT_ROLE_VM : FP_PORT_ROLE_UNDERLAY;
+		out->ports[i].mtu = i < 2 ? 1500 : 1600;
+		out->ports[i].mac[0] = 0x02;
+		out->ports[i].mac[5] = (uint8_t)(0x10 + i);
+	}
+	memcpy(out->table_limit, fk.limit, sizeof(fk.limit));
+	return 0;
+}
+
+static int
+fake_begin(void *h)
+{
+	if (!alive(h))
+		return -ENOTCONN;
+	fk.in_txn = 1;
+	fk.n_staged = 0;
+	return 0;
+}
+
+static int
+stage(uint16_t table, const void *key, const void *val)
+{
+	struct change *c;
+
+	if (fk.n_staged == fk.cap) {
+		size_t cap = fk.cap ? 2 * fk.cap : 64;
+		struct change *n = realloc(fk.staged, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		fk.staged = n;
+		fk.cap = cap;
+	}
+	c = &fk.staged[fk.n_staged++];
+	memset(c, 0, sizeof(*c));
+	c->table = table;
+	c->del = val == NULL;
+	memcpy(c->key, key, key_size[table]);
+	if (val != NULL)
+		memcpy(c->val, val, val_size[table]);
+	return 0;
+}
+
+static int
+fake_set(void *h, uint16_t table, const void *key, const void *val)
+{
+	if (!alive(h))
+		return -ENOTCONN;
+	return stage(table, key, val);
+}
+
+static int
+fake_del(void *h, uint16_t table, const void *key)
+{
+	if (!alive(h))
+		return -ENOTCONN;
+	return stage(table, key, NULL);
+}
+
+/* All or nothing: refused when a table would exceed its limit. */
+static int
+fake_commit(void *h, uint32_t *failed, char *err, size_t errsz)
+{
+	int64_t count[FP_TABLE_MAX];
+	size_t i;
+	int t;
+
+	if (!alive(h))
+		return -ENOTCONN;
+	fk.in_txn = 0;
+	for (t = 0; t < FP_TABLE_MAX; t++)
+		count[t] = (int64_t)fp_entry_set_count_table(fk.tables, (uint16_t)t);
+	for (i = 0; i < fk.n_staged; i++) {
+		const struct change *c = &fk.staged[i];
+		int there = fp_entry_set_find(fk.tables, c->table, c->key) != NULL;
+
+		if (c->del && !there) {
+			*failed = (uint32_t)i;
+			snprintf(err, errsz, "change %zu: delete: no such entry", i);
+			return -ENOENT;
+		}
+		count[c->table] += c->del ? -1 : !there;
+		if (count[c->table] > fk.limit[c->table]) {
+			*failed = (uint32_t)i;
+			snprintf(err, errsz, "table %u full: limit %u", c->table,
+				 fk.limit[c->table]);
+			return -ENOSPC;
+		}
+	}
+	for (i = 0; i < fk.n_staged; i++) {
+		const struct change *c = &fk.staged[i];
+
+		assert_int_equal(
+			fp_entry_set_apply(fk.tables, c->table, c->key, c->del ? NULL : c->val), 0);
+		if (c->del)
+			fk.n_del++;
+		else
+			fk.n_set++;
+	}
+	fk.n_commits++;
+	fk.n_staged = 0;
+	return 0;
+}
+
+static int
+fake_abort(void *h)
+{
+	(void)h;
+	fk.in_txn = 0;
+	fk.n_staged = 0;
+	return 0;
+}
+
+static int
+fake_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
+{
+	size_t i, n = fp_entry_set_count(fk.tables);
+	struct fp_entry e;
+	int rc;
+
+	if (!alive(h))
+		return -ENOTCONN;
+	for (i = 0; i < n; i++) {
+		assert_int_equal(fp_entry_set_at(fk.tables, i, &e), 0);
+		if (e.table == table && (rc = fn(e.table, e.key, e.val, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+fake_ping(void *h)
+{
+	return alive(h) ? 0 : -ENOTCONN;
+}
+
+static void
+fake_close(void *h)
+{
+	free(h);
+}
+
+static const struct fp_backend_ops fake_ops = {
+	.name = "fake",
+	.open = fake_open,
+	.info = fake_info,
+	.begin = fake_begin,
+	.set = fake_set,
+	.del = fake_del,
+	.commit = fake_commit,
+	.abort = fake_abort,
+	.dump = fake_dump,
+	.ping = fake_ping,
+	.close = fake_close,
+};
+
+/* A restarted fp-dpdk: empty tables but its config-owned underlay port. */
+static void
+fake_restart(void)
+{
+	struct fp_port_key k = { .port_id = 2 };
+	struct fp_port_val v = { .role = FP_PORT_ROLE_UNDERLAY, .mtu = 1600 };
+
+	fk.epoch++;
+	fk.up = 1;
+	fp_entry_set_clear(fk.tables);
+	assert_int_equal(fp_entry_set_seal(fk.tables, NULL), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_PORT, &k, &v), 0);
+}
+
+struct fixture {
+	char dir[64];		   /* state dir */
+	struct fp_ctrl_config cfg; /* controller config */
+	struct fp_ctrl *c;	   /* controller under test */
+	struct fp_ctrl_result r;   /* last result */
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+	int t;
+
+	assert_non_null(f);
+	memset(&fk, 0, sizeof(fk));
+	fk.tables = fp_entry_set_create();
+	assert_non_null(fk.tables);
+	snprintf(fk.host, sizeof(fk.host), "hv1");
+	for (t = 0; t < FP_TABLE_MAX; t++)
+		fk.limit[t] = 1000;
+	fake_restart();
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fp_test_ctrl_XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	fp_ctrl_config_defaults(&f->cfg);
+	snprintf(f->cfg.host, sizeof(f->cfg.host), "hv1");
+	f->cfg.local_vteps[0].b[10] = f->cfg.local_vteps[0].b[11] = 0xff;
+	f->cfg.local_vteps[0].b[12] = 172;
+	f->cfg.local_vteps[0].b[13] = 16;
+	f->cfg.local_vteps[0].b[15] = 1;
+	f->cfg.n_local_vteps = 1;
+	snprintf(f->cfg.state_dir, sizeof(f->cfg.state_dir), "%s", f->dir);
+	f->c = fp_ctrl_create(&f->cfg, &fake_ops, err, sizeof(err));
+	assert_non_null(f->c);
+	*state = f;
+	return 0;
+}
+
+static void
+result_clear(struct fixture *f)
+{
+	json_decref(f->r.body);
+	memset(&f->r, 0, sizeof(f->r));
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+
+	result_clear(f);
+	fp_ctrl_free(f->c);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, FP_STATE_FILE);
+	unlink(path);
+	rmdir(f->dir);
+	fp_entry_set_free(fk.tables);
+	free(fk.staged);
+	free(f);
+	return 0;
+}
+
+static const char *snapshot_text =
+	"{\"hosts\": ["
+	" {\"id\": \"hv1\", \"vtep_addresses\": [\"172.16.0.1\"], \"underlay_mac\": "
+	"\"02:00:00:00:01:01\"},"
+	" {\"id\": \"hv2\", \"vtep_addresses\": [\"172.16.0.2\"], \"underlay_mac\": "
+	"\"02:00:00:00:01:02\"}],"
+	" \"networks\": [{\"id\": \"net-a\", \"provider:network_type\": \"vxlan\","
+	"  \"provider:segmentation_id\": 100, \"mtu\": 1450, \"name\": \"a\"}],"
+	" \"subnets\": [{\"id\": \"sub-a\", \"network_id\": \"net-a\", \"ip_version\": 4,"
+	"  \"cidr\": \"10.0.0.0/24\", \"gateway_ip\": \"10.0.0.1\"}],"
+	" \"ports\": ["
+	"  {\"id\": \"p1\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:01\","
+	"   \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.11\"}],"
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm1\"}},"
+	"  {\"id\": \"p2\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:02\","
+	"   \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.12\"}],"
+	"   \"binding:host_id\": \"hv2\", \"binding:profile\": {}}]}";
+
+static json_t *
+parse(const char *text)
+{
+	json_error_t je;
+	json_t *j = json_loads(text, 0, &je);
+
+	if (j == NULL)
+		fail_msg("bad test JSON: %s at %d:%d", je.text, je.line, je.column);
+	return j;
+}
+
+static void
+snapshot(struct fixture *f, const char *text)
+{
+	json_t *j = parse(text);
+
+	result_clear(f);
+	fp_ctrl_snapshot(f->c, j, &f->r);
+	json_decref(j);
+}
+
+static void
+put(struct fixture *f, enum fp_model_coll coll, const char *id, const char *res)
+{
+	json_t *j = parse(res);
+
+	result_clear(f);
+	fp_ctrl_put(f->c, coll, id, j, &f->r);
+	json_decref(j);
+}
+
+static const char *
+err_field(const struct fixture *f)
+{
+	return json_string_value(json_object_get(json_object_get(f->r.body, "error"), "field"));
+}
+
+static size_t
+fk_count(uint16_t table)
+{
+	return fp_entry_set_count_table(fk.tables, table);
+}
+
+/* Expected tables of snapshot_text on hv1: port p1, vtep to hv2, fdb x2,
+ * flood, neigh x2 (and the fake's own underlay port entry).
+ */
+static void
+assert_snapshot_installed(void)
+{
+	assert_int_equal(fk_count(FP_TABLE_PORT), 2);
+	assert_int_equal(fk_count(FP_TABLE_VTEP), 1);
+	assert_int_equal(fk_count(FP_TABLE_FDB), 2);
+	assert_int_equal(fk_count(FP_TABLE_FLOOD), 1);
+	assert_int_equal(fk_count(FP_TABLE_NEIGH), 2);
+}
+
+/* Without a state file the dataplane is left alone; a snapshot installs. */
+static void
+test_ctrl_first_start_then_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_key k = { .vni = 7, .mac = { 2, 0, 0, 0, 0, 9 } };
+	struct fp_fdb_val v = { .type = FP_DEST_PORT, .id = 1 };
+	struct stat st;
+	char path[128];
+
+	/* An entry put there by hand (fpctl) before fp-control ever ran. */
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &k, &v), 0);
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	assert_int_equal(fk.n_commits, 0);
+	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &k));
+
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	assert_true(json_is_true(json_object_get(f->r.body, "applied")));
+	/* The snapshot is the whole state: the hand-made entry is gone. */
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &k));
+	assert_snapshot_installed();
+	snprintf(path, sizeof(path), "%s/%s", f->dir, FP_STATE_FILE);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* Refused requests: the status and field name the problem; neither the
+ * dataplane nor the state changes.
+ */
+static void
+test_ctrl_bad_requests_change_nothing(void **state)
+{
+	static const struct {
+		enum fp_model_coll coll; /* collection */
+		const char *id;		 /* URL id */
+		const char *body;	 /* resource */
+		int status;		 /* expected */
+		const char *field;	 /* expected */
+	} bad[] = {
+		{ FP_MODEL_PORT, "p9", "{\"id\": \"p9\", \"mac_address\": \"fa:16:3e:00:00:09\"}",
+		  400, "port.network_id" },
+		{ FP_MODEL_PORT, "p9",
+		  "{\"id\": \"p9\", \"network_id\": \"nope\", \"mac_address\": \"fa:16:3e:00:00:09\"}",
+		  404, "port.network_id" },
+		{ FP_MODEL_NETWORK, "n9",
+		  "{\"id\": \"n9\", \"provider:network_type\": \"vxlan\", "
+		  "\"provider:segmentation_id\": \"9\"}",
+		  400, "network.provider:segmentation_id" },
+		/* Compiles to a problem: a local port naming no dataplane port. */
+		{ FP_MODEL_PORT, "p9",
+		  "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:09\", "
+		  "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm9\"}}",
+		  422, "port.binding:profile.flowplane_port" },
+		/* A port on a host nobody told us about. */
+		{ FP_MODEL_PORT, "p9",
+		  "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:09\", "
+		  "\"binding:host_id\": \"hv7\"}",
+		  422, "port.binding:host_id" },
+		/* Another port's MAC in the same network. */
+		{ FP_MODEL_PORT, "p9",
+		  "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:02\", "
+		  "\"binding:host_id\": \"hv2\"}",
+		  422, "port.mac_address" },
+	};
+	struct fixture *f = *state;
+	json_t *before, *after;
+	uint64_t commits;
+	unsigned int i;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	commits = fk.n_commits;
+	before = fp_ctrl_state_json(f->c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		put(f, bad[i].coll, bad[i].id, bad[i].body);
+		if (f->r.status != bad[i].status || err_field(f) == NULL ||
+		    strcmp(err_field(f), bad[i].field) != 0) {
+			char *s = json_dumps(f->r.body, 0);
+
+			fail_msg("case %u: want %d %s, got %d %s", i, bad[i].status, bad[i].field,
+				 f->r.status, s);
+		}
+		after = fp_ctrl_state_json(f->c);
+		assert_true(json_equal(before, after));
+		json_decref(after);
+	}
+	assert_int_equal(fk.n_commits, commits);
+	assert_snapshot_installed();
+	json_decref(before);
+}
+
+/* A commit the dataplane refuses (a table full): 409, and whatever went
+ * out is rolled back; the model is unchanged.
+ */
+static void
+test_ctrl_refused_commit_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	json_t *before, *after;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fk.limit[FP_TABLE_FDB] = 2;
+	before = fp_ctrl_state_json(f->c);
+	put(f, FP_MODEL_PORT, "p3",
+	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
+	    "\"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.13\"}], "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
+	assert_int_equal(f->r.status, 409);
+	assert_string_equal(err_field(f), "dataplane");
+	after = fp_ctrl_state_json(f->c);
+	assert_true(json_equal(before, after));
+	assert_snapshot_installed();
+	json_decref(before);
+	json_decref(after);
+	/* Room again: the same request goes through. */
+	fk.limit[FP_TABLE_FDB] = 1000;
+	put(f, FP_MODEL_PORT, "p3",
+	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
+	    "\"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.13\"}], "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
+	assert_int_equal(f->r.status, 200);
+	assert_int_equal(fk_count(FP_TABLE_FDB), 3);
+	assert_int_equal(fk_count(FP_TABLE_PORT), 3);
+}
+
+/* The dataplane goes away: requests are stored (202); when it comes back
+ * empty (restarted) the whole state is replayed.
+ */
+static void
+test_ctrl_dataplane_restart_replays(void **state)
+{
+	struct fixture *f = *state;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fk.up = 0;
+	fp_ctrl_tick(f->c);
+	assert_false(fp_ctrl_connected(f->c));
+	put(f, FP_MODEL_PORT, "p3",
+	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
+	    "\"binding:host_id\": \"hv2\"}");
+	assert_int_equal(f->r.status, 202);
+	assert_true(json_is_false(json_object_get(f->r.body, "applied")));
+	fake_restart();
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	assert_int_equal(fk_count(FP_TABLE_FDB), 3);
+	assert_int_equal(fk_count(FP_TABLE_VTEP), 1);
+	assert_int_equal(fk_count(FP_TABLE_PORT), 2);
+}
+
+/* A restarted fp-control reads its state file and sends nothing to a
+ * dataplane that already holds it; with a change made meanwhile, only
+ * that change.
+ */
+static void
+test_ctrl_restart_sends_only_the_difference(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_key k = { .vni = 100, .mac = { 0xfa, 0x16, 0x3e, 0, 0, 2 } };
+	uint64_t set, del;
+	char err[256];
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fp_ctrl_free(f->c);
+	set = fk.n_set;
+	del = fk.n_del;
+	f->c = fp_ctrl_create(&f->cfg, &fake_ops, err, sizeof(err));
+	assert_non_null(f->c);
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	assert_int_equal(fk.n_set, set);
+	assert_int_equal(fk.n_del, del);
+	/* While fp-control was away, someone deleted an entry by hand. */
+	fp_ctrl_free(f->c);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &k, NULL), 0);
+	f->c = fp_ctrl_create(&f->cfg, &fake_ops, err, sizeof(err));
+	assert_non_null(f->c);
+	fp_ctrl_tick(f->c);
+	assert_int_equal(fk.n_set, set + 1);
+	assert_int_equal(fk.n_del, del);
+	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &k));
+}
+
+/* Deleting a network with ports is accepted; its entries go, and the
+ * orphaned ports are reported as problems.
+ */
+static void
+test_ctrl_delete_network_with_ports(void **state)
+{
+	struct fixture *f = *state;
+	json_t *t;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	result_clear(f);
+	fp_ctrl_delete(f->c, FP_MODEL_NETWORK, "net-a", &f->r);
+	assert_int_equal(f->r.status, 200);
+	assert_int_equal(fk_count(FP_TABLE_FDB), 0);
+	assert_int_equal(fk_count(FP_TABLE_FLOOD), 0);
+	assert_int_equal(fk_count(FP_TABLE_PORT), 1); /* the underlay port's own */
+	t = fp_ctrl_tables_json(f->c, 0);
+	assert_true(json_array_size(json_object_get(t, "problems")) >= 2);
+	json_decref(t);
+	/* And a DELETE of something unknown is a 404. */
+	result_clear(f);
+	fp_ctrl_delete(f->c, FP_MODEL_NETWORK, "net-a", &f->r);
+	assert_int_equal(f->r.status, 404);
+}
+
+/* A dataplane of another host is never programmed. */
+static void
+test_ctrl_wrong_host_not_programmed(void **state)
+{
+	struct fixture *f = *state;
+
+	snprintf(fk.host, sizeof(fk.host), "hv2");
+	fp_ctrl_tick(f->c);
+	assert_false(fp_ctrl_connected(f->c));
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 202);
+	assert_int_equal(fk.n_commits, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ctrl_first_start_then_snapshot, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_bad_requests_change_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_refused_commit_rolls_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_dataplane_restart_replays, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_restart_sends_only_the_difference, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_delete_network_with_ports, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_wrong_host_not_programmed, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's config loader on the fixtures in tests/fixtures/control/:
+ * the valid ones give the values they say, each invalid one fails with
+ * "file:line: ..." naming the problem and leaves the config zeroed.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ctrl_config.h"
+
+static char fixture_dir[512];
+
+static const char *
+fixture(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", fixture_dir, name);
+	return path;
+}
+
+static int
+is_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+static void
+test_ctrl_config_full(void **state)
+{
+	static const uint8_t gw[6] = { 0x02, 0, 0, 0, 0, 0xfe };
+	struct fp_ctrl_config c;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(fp_ctrl_config_load(fixture("valid-full.conf"), &c, err, sizeof(err)), 0);
+	assert_string_equal(c.host, "compute-01");
+	assert_int_equal(c.n_local_vteps, 2);
+	assert_int_equal(c.local_vteps[0].b[10], 0xff);
+	assert_int_equal(c.local_vteps[0].b[15], 11);
+	assert_int_equal(c.local_vteps[1].b[0], 0xfd);
+	assert_string_equal(c.dp_socket, "/run/flowplane/dp.sock");
+	assert_string_equal(c.api_socket, "/run/flowplane/api.sock");
+	assert_string_equal(c.state_dir, "/var/lib/flowplane-test");
+	assert_string_equal(c.underlay_port, "uplink");
+	assert_int_equal(c.has_gw_mac, 1);
+	assert_memory_equal(c.gw_mac, gw, 6);
+	assert_int_equal(c.batch, 1024);
+	assert_int_equal(c.health_ms, 100);
+	assert_int_equal(c.max_body, 65536);
+	assert_string_equal(c.api_tcp_addr, "");
+}
+
+static void
+test_ctrl_config_defaults(void **state)
+{
+	struct fp_ctrl_config c;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(fp_ctrl_config_load(fixture("valid-minimal.conf"), &c, err, sizeof(err)),
+			 0);
+	assert_string_equal(c.host, "hv1");
+	assert_string_equal(c.dp_socket, "/run/flowplane/fp-dpdk.sock");
+	assert_string_equal(c.api_socket, "/run/flowplane/fp-control.sock");
+	assert_string_equal(c.state_dir, "/var/lib/flowplane");
+	assert_int_equal(c.has_gw_mac, 0);
+	assert_int_equal(c.batch, 65536);
+	assert_int_equal(c.health_ms, 500);
+}
+
+/* The TCP API with a token file: loopback only, token file mode 0600. */
+static void
+test_ctrl_config_tcp_token(void **state)
+{
+	char dir[] = "/tmp/fp_ctrl_cfg_XXXXXX", conf[600], tok[600], err[512];
+	struct fp_ctrl_config c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(tok, sizeof(tok), "%s/token", dir);
+	snprintf(conf, sizeof(conf), "%s/c.conf", dir);
+	f = fopen(tok, "w");
+	assert_non_null(f);
+	fputs("0123456789abcdef0123\n", f);
+	fclose(f);
+	chmod(tok, 0644);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"host = \"hv1\";\nvtep = { addresses = [ \"172.16.0.1\" ]; };\n"
+		"fp_control = {\n\tapi_tcp = \"[::1]:9697\";\n\tapi_token_file = \"%s\";\n};\n",
+		tok);
+	fclose(f);
+	/* Readable by others: refused. */
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_non_null(strstr(err, ":5:"));
+	chmod(tok, 0600);
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.api_tcp_addr, "::1");
+	assert_int_equal(c.api_tcp_port, 9697);
+	assert_string_equal(c.api_token, "0123456789abcdef0123");
+	/* Too short a token. */
+	f = fopen(tok, "w");
+	assert_non_null(f);
+	fputs("short\n", f);
+	fclose(f);
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "16..256"));
+	unlink(tok);
+	unlink(conf);
+	rmdir(dir);
+}
+
+static void
+test_ctrl_config_invalid(void **state)
+{
+	static const struct {
+		const char *file;   /* fixture */
+		const char *where;  /* ":line:" or "" */
+		const char *reason; /* part of the message */
+	} bad[] = {
+		{ "bad-unknown-key.conf", ":4:", "api_sockett: unknown key" },
+		{ "bad-batch-range.conf", ":4:", "0 out of range 1..1048576" },
+		{ "bad-batch-type.conf", ":4:", "must be an integer" },
+		{ "bad-tcp-not-loopback.conf", ":4:", "loopback only" },
+		{ "bad-tcp-no-token.conf", ":4:", "needs api_token_file" },
+		{ "bad-gw-mac-multicast.conf", ":4:", "not a unicast MAC" },
+		{ "bad-state-dir-relative.conf", ":4:", "absolute path" },
+		{ "bad-backend.conf", ":4:", "only \"dpdk\"" },
+		{ "bad-no-host.conf", "", "host: required" },
+		{ "bad-vtep-address.conf", ":2:", "not an IP address" },
+		{ "bad-include.conf", "", "@include is not supported" },
+		{ "bad-syntax.conf", ":2:", "syntax error" },
+		{ "no-such-file.conf", "", "No such file" },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fp_ctrl_config c;
+		char err[512] = "";
+		int rc = fp_ctrl_config_load(fixture(bad[i].file), &c, err, sizeof(err));
+
+		if (rc == 0 || strstr(err, bad[i].file) == NULL ||
+		    strstr(err, bad[i].where) == NULL || strstr(err, bad[i].reason) == NULL)
+			fail_msg("%s: rc %d, message \"%s\"; want \"%s\" and \"%s\"", bad[i].file,
+				 rc, err, bad[i].where, bad[i].reason);
+		assert_true(is_zero(&c, sizeof(c)));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctrl_config_full),
+		cmocka_unit_test(test_ctrl_config_defaults),
+		cmocka_unit_test(test_ctrl_config_tcp_token),
+		cmocka_unit_test(test_ctrl_config_invalid),
+	};
+	const char *src = getenv("FP_SRCDIR");
+
+	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures/control", src ? src : ".");
+	return cmocka_run_group_tests_name("ctrl_config", tests, NULL, NULL);
+}
