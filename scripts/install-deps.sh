@@ -9,7 +9,7 @@
 #                bpftool (or linux-tools on releases without it)
 #                libjansson-dev libevent-dev libcurl4-openssl-dev
 #   tests:       python3-scapy (packet cases), tshark (underlay captures),
-#                iproute2 ethtool iputils-ping netcat-openbsd jq procps
+#                iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
 #                (integration tests and demo in network namespaces)
 set -euo pipefail
 
@@ -19,7 +19,7 @@ packages=(
 	libbpf-dev libelf-dev zlib1g-dev
 	libjansson-dev libevent-dev libcurl4-openssl-dev
 	python3-scapy tshark
-	iproute2 ethtool iputils-ping netcat-openbsd jq procps
+	iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -68,6 +68,11 @@ fp_note() { echo "# $*"; }
 fp_ns() { echo "${FP_PREFIX}$1"; }
 # A small FDB, so a test can fill it while traffic flows.
 FP_FDB_LIMIT=${FP_FDB_LIMIT:-64}
+FP_VTEP_LIMIT=${FP_VTEP_LIMIT:-16}
+FP_FLOOD_LIMIT=${FP_FLOOD_LIMIT:-16}
+FP_NEIGH_LIMIT=${FP_NEIGH_LIMIT:-64}
+FP_EAL_MEM=${FP_EAL_MEM:-256}	# MiB (--no-huge -m)
+FP_IDLE_CONF=${FP_IDLE_CONF:-'idle = { mode = "adaptive"; empty_polls = 50; max_sleep_us = 200; };'}
 fp_sock() { echo "$FP_TMP/$1.sock"; }
 fp_logfile() { echo "$FP_TMP/$1.log"; }
 
@@ -253,7 +258,7 @@ fp_write_config() {
 # fp-dpdk for $hv, written by tests/integration/lib.sh
 host = "$hv";
 vtep = { addresses = [ "${FP_HV_VTEP4[$hv]}", "${FP_HV_VTEP6[$hv]}" ]; };
-eal = { args = [ "--no-huge", "-m", "256", "--no-shconf", "--no-pci",
+eal = { args = [ "--no-huge", "-m", "$FP_EAL_MEM", "--no-shconf", "--no-pci",
 	"--file-prefix", "fp_${hv}_$$", "-l", "0,1", "--log-level", "$FP_LOG_LEVEL" ]; };
 ports = (
 	{ name = "$vm1"; role = "vm"; devargs = "net_af_packet0,iface=$hv-$vm1,qpairs=1"; mtu = $FP_VM_MTU; },
@@ -263,10 +268,14 @@ ports = (
 workers = ( { lcore = 1; queues = ( { port = "$vm1"; queue = 0; }, { port = "$vm2"; queue = 0; },
 	{ port = "ul"; queue = 0; } ); } );
 mempool = { mbufs = 8191; cache = 128; };
-tables = { vtep = 16; fdb = $FP_FDB_LIMIT; flood = 16; neigh = 64; };
-idle = { mode = "adaptive"; empty_polls = 50; max_sleep_us = 200; };
+tables = { vtep = $FP_VTEP_LIMIT; fdb = $FP_FDB_LIMIT; flood = $FP_FLOOD_LIMIT; neigh = $FP_NEIGH_LIMIT; };
+$FP_IDLE_CONF
 control = { socket = "$(fp_sock "$hv")"; };
 EOF
+	# A test may add groups (fp-control's) by defining fp_config_extra.
+	if declare -F fp_config_extra >/dev/null; then
+		fp_config_extra "$hv" >>"$f" || return 1
+	fi
 }
 
 # fp_log_excerpt FILE: a log's first 5 and last 25 lines (EAL prints its
