@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,22 +39,34 @@ write_all(const char *buf, size_t size, void *arg)
 int
 fp_state_save(const char *dir, const json_t *doc, char *err, size_t errsz)
 {
-	char path[512], tmp[520];
+	char path[512], tmp[520], *text;
 	int fd, dfd, rc;
+	size_t len;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FP_STATE_FILE) >= sizeof(path))
 		return fail(err, errsz, -ENAMETOOLONG, "state file", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return fail(err, errsz, -errno, "create", dir);
+	/* One buffer, one write: json_dump_callback() would call write()
+	 * for every token.
+	 */
+	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text == NULL)
+		return fail(err, errsz, -ENOMEM, "serialise", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail(err, errsz, -errno, "create", tmp);
-	if (json_dump_callback(doc, write_all, &fd, JSON_COMPACT | JSON_SORT_KEYS) < 0 ||
-	    write_all("\n", 1, &fd) < 0) {
+	if (fd < 0) {
+		rc = -errno;
+		free(text);
+		return fail(err, errsz, rc, "create", tmp);
+	}
+	len = strlen(text);
+	if (write_all(text, len, &fd) < 0 || write_all("\n", 1, &fd) < 0) {
 		rc = errno ? -errno : -EIO;
+		free(text);
 		goto err_close;
 	}
+	free(text);
 	if (fsync(fd) < 0) {
 		rc = -errno;
 		goto err_close;
