@@ -303,6 +303,27 @@ err_close:
 	c->be = NULL;
 }
 
+/* Send the desired state again after the dataplane refused it (a table
+ * too small, say): logged when the reason changes, retried every tick.
+ */
+static void
+resync(struct fp_ctrl *c)
+{
+	struct fp_sync_result res = { 0 };
+	char before[sizeof(c->sync_err)];
+
+	snprintf(before, sizeof(before), "%s", c->sync_err);
+	if (sync_now(c, c->desired, &res) == 0) {
+		fp_log(FP_LOG_INFO,
+		       "dataplane %s in sync again: %" PRIu64 " set, %" PRIu64 " deleted",
+		       c->cfg.dp_socket, res.n_set, res.n_del);
+		return;
+	}
+	if (c->connected && strcmp(before, c->sync_err) != 0)
+		fp_log(FP_LOG_ERR, "dataplane %s refuses the desired state: %s", c->cfg.dp_socket,
+		       c->sync_err);
+}
+
 void
 fp_ctrl_tick(struct fp_ctrl *c)
 {
@@ -313,8 +334,12 @@ fp_ctrl_tick(struct fp_ctrl *c)
 		return;
 	}
 	rc = c->ops->ping(c->be);
-	if (rc < 0)
+	if (rc < 0) {
 		disconnect(c, strerror(-rc));
+		return;
+	}
+	if (c->have_state && !c->in_sync)
+		resync(c);
 }
 
 int
@@ -324,26 +349,67 @@ fp_ctrl_connected(const struct fp_ctrl *c)
 }
 
 static int
-problem_eq(const struct fp_compile_problem *a, const struct fp_compile_problem *b)
+problem_cmp(const struct fp_compile_problem *a, const struct fp_compile_problem *b)
 {
-	return a->coll == b->coll && strcmp(a->id, b->id) == 0 && strcmp(a->field, b->field) == 0 &&
-	       strcmp(a->reason, b->reason) == 0;
+	int r;
+
+	if (a->coll != b->coll)
+		return a->coll < b->coll ? -1 : 1;
+	if ((r = strcmp(a->id, b->id)) != 0 || (r = strcmp(a->field, b->field)) != 0)
+		return r;
+	return strcmp(a->reason, b->reason);
 }
 
-/* The first problem of rep that old does not have, or NULL. */
-static const struct fp_compile_problem *
-problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep)
+static int
+problem_ptr_cmp(const void *a, const void *b)
 {
-	size_t i, j;
+	return problem_cmp(*(const struct fp_compile_problem *const *)a,
+			   *(const struct fp_compile_problem *const *)b);
+}
 
-	for (i = 0; i < rep->n_problems; i++) {
-		for (j = 0; j < old->n_problems; j++)
-			if (problem_eq(&rep->problems[i], &old->problems[j]))
-				break;
-		if (j == old->n_problems)
-			return &rep->problems[i];
+/* Pointers to a report's problems, sorted; NULL with n 0 when empty. */
+static const struct fp_compile_problem **
+problems_sorted(const struct fp_compile_report *r)
+{
+	const struct fp_compile_problem **v;
+	size_t i;
+
+	if (r->n_problems == 0)
+		return NULL;
+	v = malloc(r->n_problems * sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < r->n_problems; i++)
+		v[i] = &r->problems[i];
+	qsort(v, r->n_problems, sizeof(*v), problem_ptr_cmp);
+	return v;
+}
+
+/* The first problem (in sorted order) of rep that old does not have, or
+ * NULL.  *nomem is set when the comparison could not be made.
+ */
+static const struct fp_compile_problem *
+problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep, int *nomem)
+{
+	const struct fp_compile_problem **o = problems_sorted(old), **n = problems_sorted(rep);
+	const struct fp_compile_problem *found = NULL;
+	size_t i = 0, j = 0;
+
+	*nomem = (old->n_problems && o == NULL) || (rep->n_problems && n == NULL);
+	while (!*nomem && i < rep->n_problems) {
+		int r = j < old->n_problems ? problem_cmp(n[i], o[j]) : -1;
+
+		if (r < 0) {
+			found = n[i];
+			break;
+		}
+		if (r == 0)
+			i++;
+		j++;
 	}
-	return NULL;
+	free(o);
+	free(n);
+	return found;
 }
 
 static void
@@ -373,7 +439,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	const struct fp_compile_problem *p;
 	struct fp_entry_set *d = fp_entry_set_create();
 	uint64_t t0 = now_ns(), t_compiled, t_persisted;
-	int rc, applied = 0;
+	int rc, applied = 0, nomem = 0;
 
 	if (d == NULL) {
 		fp_model_free(m);
@@ -389,12 +455,16 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	/* Without the dataplane's ports (never connected) local ports
 	 * cannot be checked: store now, check when it connects.
 	 */
-	if (!is_delete && c->have_info && (p = problem_new(&c->report, &rep)) != NULL) {
+	if (!is_delete && c->have_info && (p = problem_new(&c->report, &rep, &nomem)) != NULL) {
 		char field[256];
 
 		snprintf(field, sizeof(field), "%s.%s", fp_model_coll_singular[p->coll], p->field);
 		result_error(out, 422, field, "%s %s: %s", fp_model_coll_singular[p->coll], p->id,
 			     p->reason);
+		goto err;
+	}
+	if (nomem) {
+		result_error(out, 500, "", "out of memory");
 		goto err;
 	}
 	if (c->connected) {

@@ -606,10 +606,51 @@ test_ctrl_delete_network_with_ports(void **state)
 	t = fp_ctrl_tables_json(f->c, 0);
 	assert_true(json_array_size(json_object_get(t, "problems")) >= 2);
 	json_decref(t);
+	/* Problems already there do not block an unrelated request. */
+	put(f, FP_MODEL_HOST, "hv3",
+	    "{\"id\": \"hv3\", \"vtep_addresses\": [\"172.16.0.3\"], "
+	    "\"underlay_mac\": \"02:00:00:00:01:03\"}");
+	assert_int_equal(f->r.status, 200);
 	/* And a DELETE of something unknown is a 404. */
 	result_clear(f);
 	fp_ctrl_delete(f->c, FP_MODEL_NETWORK, "net-a", &f->r);
 	assert_int_equal(f->r.status, 404);
+}
+
+static int
+tables_in_sync(const struct fixture *f)
+{
+	json_t *t = fp_ctrl_tables_json(f->c, 0);
+	int r = json_is_true(json_object_get(t, "in_sync"));
+
+	json_decref(t);
+	return r;
+}
+
+/* A dataplane (re)started with tables too small for the state refuses
+ * it; fp-control keeps trying and gets in sync once there is room.
+ */
+static void
+test_ctrl_refused_state_retried(void **state)
+{
+	struct fixture *f = *state;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fake_restart();
+	fk.limit[FP_TABLE_NEIGH] = 1;
+	fp_ctrl_tick(f->c); /* the old connection is gone */
+	fp_ctrl_tick(f->c); /* reconnects; the state is refused */
+	assert_true(fp_ctrl_connected(f->c));
+	assert_false(tables_in_sync(f));
+	assert_int_equal(fk_count(FP_TABLE_FDB), 0);
+	fp_ctrl_tick(f->c);
+	assert_false(tables_in_sync(f));
+	fk.limit[FP_TABLE_NEIGH] = 1000;
+	fp_ctrl_tick(f->c);
+	assert_true(tables_in_sync(f));
+	assert_snapshot_installed();
 }
 
 /* A dataplane of another host is never programmed. */
@@ -644,6 +685,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_wrong_host_not_programmed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_refused_state_retried, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);
