@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* flowplane XDP engine ABI: the pinned BPF maps shared by the programs in
+ * bpf/, the fp-xdp tool that loads them and fp-control's XDP backend.
+ *
+ * An instance is one set of maps pinned under FP_XDP_PIN_ROOT/<instance>/
+ * (one per host, usually "default").  Programs attached to the host's
+ * interfaces share them, and they outlive fp-xdp and fp-control, so
+ * forwarding goes on while either restarts.
+ *
+ * The table maps are keyed by the ABI structs of tables.h, as the DPDK
+ * tables are:
+ *   fp_port   ARRAY  FP_PORT_MAX   __u32 port id   -> struct fp_port_val
+ *             (role FP_PORT_ROLE_NONE: no entry; underlay entries belong
+ *             to fp-xdp's configuration, as in fp-dpdk)
+ *   fp_vtep   HASH   vtep limit    struct fp_vtep_key  -> struct fp_vtep_val
+ *   fp_fdb    HASH   fdb limit     struct fp_fdb_key   -> struct fp_fdb_val
+ *   fp_flood  HASH   flood limit   struct fp_flood_key -> struct fp_flood_val
+ *   fp_neigh  HASH   neigh limit   struct fp_neigh_key -> struct fp_neigh_val
+ * and the engine's own:
+ *   fp_port_cfg  ARRAY FP_PORT_MAX  __u32 port id -> struct fp_port_cfg
+ *   fp_host      ARRAY 1            __u32 0       -> struct fp_host_cfg
+ *   fp_tx        DEVMAP FP_PORT_MAX __u32 port id -> ifindex (redirects)
+ *   fp_ifport    HASH  FP_PORT_MAX  __u32 ifindex -> __u32 port id
+ *   fp_counters  PERCPU_ARRAY 1     __u32 0       -> struct fp_counters
+ *
+ * Updates: entries are changed in place (BPF map updates are atomic per
+ * entry), in make-before-break order (FP_TABLE_SET_ORDER), so a packet
+ * never finds an entry pointing at something missing.
+ */
+#ifndef FLOWPLANE_XDP_H
+#define FLOWPLANE_XDP_H
+
+#include <linux/types.h>
+
+#include "tables.h"
+
+#define FP_XDP_PIN_ROOT "/sys/fs/bpf/flowplane" /* pinned maps: <root>/<instance>/<map> */
+#define FP_XDP_INSTANCE_SIZE 32			/* instance names, NUL included */
+#define FP_XDP_LOCAL_VTEP_MAX 4			/* local VTEP addresses */
+
+/* Pinned map names: FP_XDP_MAP_<ID>, "name". */
+#define FP_FOREACH_XDP_MAP(_)      \
+	_(PORT, "fp_port")         \
+	_(VTEP, "fp_vtep")         \
+	_(FDB, "fp_fdb")           \
+	_(FLOOD, "fp_flood")       \
+	_(NEIGH, "fp_neigh")       \
+	_(PORT_CFG, "fp_port_cfg") \
+	_(HOST, "fp_host")         \
+	_(TX, "fp_tx")             \
+	_(IFPORT, "fp_ifport")     \
+	_(COUNTERS, "fp_counters")
+
+#define FP_XDP_MAP_ENUM(id, name) FP_XDP_MAP_##id,
+enum fp_xdp_map { FP_FOREACH_XDP_MAP(FP_XDP_MAP_ENUM) FP_XDP_MAP_MAX };
+#undef FP_XDP_MAP_ENUM
+
+/* A port's device, as fp-xdp configured it (fp_port_cfg, by port id). */
+struct fp_port_cfg {
+	__u32 ifindex;		 /* kernel interface; 0: no such port */
+	__u16 role;		 /* FP_PORT_ROLE_* */
+	__u16 mtu;		 /* L3 MTU */
+	__u8 mac[6];		 /* device MAC */
+	__u16 flags;		 /* reserved, zero */
+	char name[FP_NAME_SIZE]; /* name from the config */
+};
+
+/* The host (fp_host, key 0). */
+struct fp_host_cfg {
+	char host[FP_NAME_SIZE];			 /* host name (binding:host_id) */
+	struct fp_ip local_vteps[FP_XDP_LOCAL_VTEP_MAX]; /* our VTEP addresses */
+	__u32 n_local_vteps;				 /* valid local_vteps */
+	__u32 generation;				 /* bumped by fp-xdp on every attach */
+};
+
+/* One CPU's counters (fp_counters): the ids of FP_FOREACH_STAT and
+ * FP_FOREACH_DROP, as fp-dpdk's workers count them.
+ */
+struct fp_counters {
+	__u64 n[FP_STAT_MAX];	 /* FP_STAT_* */
+	__u64 drop[FP_DROP_MAX]; /* FP_DROP_* */
+};
+
+#define FP_XDP_LAYOUT_SUM \
+	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters))
+
+_Static_assert(sizeof(struct fp_port_cfg) == 48, "fp_port_cfg");
+_Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8, "fp_host_cfg");
+_Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
+_Static_assert(FP_ABI_VERSION == 2 &&
+		       FP_XDP_LAYOUT_SUM == 48 + 104 + 8 * (FP_STAT_MAX + FP_DROP_MAX),
+	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
+
+#endif /* FLOWPLANE_XDP_H */
