@@ -67,4 +67,9 @@ struct fp_backend_ops {
 /** fp-dpdk over its control socket; target is the socket path. */
 extern const struct fp_backend_ops fp_backend_dpdk;
 
+/** The XDP engine's pinned maps; target is the fp-xdp instance name (or
+ *  an absolute pin directory).
+ */
+extern const struct fp_backend_ops fp_backend_xdp;
+
 #endif /* FP_CONTROL_BACKEND_H */

@@ -22,6 +22,7 @@
 struct fp_ctrl {
 	struct fp_ctrl_config cfg;	  /* configuration */
 	const struct fp_backend_ops *ops; /* the backend */
+	const char *target;		  /* what it opens: cfg's socket or instance */
 	void *be;			  /* its handle while connected */
 	int connected;			  /* be is open and answered */
 	int have_info;			  /* info is from a dataplane (now or before) */
@@ -87,7 +88,7 @@ disconnect(struct fp_ctrl *c, const char *why)
 		c->ops->close(c->be);
 	c->be = NULL;
 	if (c->connected)
-		fp_log(FP_LOG_WARN, "dataplane %s: %s; reconnecting", c->cfg.dp_socket, why);
+		fp_log(FP_LOG_WARN, "dataplane %s: %s; reconnecting", c->target, why);
 	c->connected = 0;
 	fp_entry_set_clear(c->installed);
 	fp_entry_set_seal(c->installed, NULL);
@@ -215,11 +216,11 @@ connect_try(struct fp_ctrl *c)
 	uint32_t ul = 0;
 	int rc;
 
-	rc = c->ops->open(c->cfg.dp_socket, &c->be);
+	rc = c->ops->open(c->target, &c->be);
 	if (rc < 0) {
 		if (rc != c->last_open_err)
-			fp_log(FP_LOG_WARN, "dataplane %s: %s; retrying every %u ms",
-			       c->cfg.dp_socket, strerror(-rc), c->cfg.health_ms);
+			fp_log(FP_LOG_WARN, "dataplane %s: %s; retrying every %u ms", c->target,
+			       strerror(-rc), c->cfg.health_ms);
 		c->last_open_err = rc;
 		c->be = NULL;
 		return;
@@ -227,28 +228,28 @@ connect_try(struct fp_ctrl *c)
 	c->last_open_err = 0;
 	rc = c->ops->info(c->be, &info);
 	if (rc < 0) {
-		fp_log(FP_LOG_WARN, "dataplane %s: info: %s", c->cfg.dp_socket, strerror(-rc));
+		fp_log(FP_LOG_WARN, "dataplane %s: info: %s", c->target, strerror(-rc));
 		goto err_close;
 	}
 	if (info.abi_version != FP_ABI_VERSION) {
-		fp_log(FP_LOG_ERR, "dataplane %s speaks ABI %u, fp-control ABI %u",
-		       c->cfg.dp_socket, info.abi_version, FP_ABI_VERSION);
+		fp_log(FP_LOG_ERR, "dataplane %s speaks ABI %u, fp-control ABI %u", c->target,
+		       info.abi_version, FP_ABI_VERSION);
 		goto err_close;
 	}
 	if (strcmp(info.host, c->cfg.host) != 0) {
 		fp_log(FP_LOG_ERR,
 		       "dataplane %s serves host \"%s\" but fp-control is configured for \"%s\"; "
 		       "not programming it",
-		       c->cfg.dp_socket, info.host, c->cfg.host);
+		       c->target, info.host, c->cfg.host);
 		goto err_close;
 	}
 	if (underlay_resolve(c, &info, &ul, err, sizeof(err)) < 0) {
-		fp_log(FP_LOG_ERR, "dataplane %s: %s; not programming it", c->cfg.dp_socket, err);
+		fp_log(FP_LOG_ERR, "dataplane %s: %s; not programming it", c->target, err);
 		goto err_close;
 	}
 	rc = fp_sync_dump(c->ops, c->be, c->installed);
 	if (rc < 0) {
-		fp_log(FP_LOG_WARN, "dataplane %s: dump: %s", c->cfg.dp_socket, strerror(-rc));
+		fp_log(FP_LOG_WARN, "dataplane %s: dump: %s", c->target, strerror(-rc));
 		goto err_close;
 	}
 	if (info.table_limit[FP_TABLE_VTEP] != c->ids_limit) {
@@ -272,8 +273,8 @@ connect_try(struct fp_ctrl *c)
 	ctx_reset(c);
 	c->ctx.underlay_port = ul;
 	ids_seed(c);
-	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed",
-	       c->cfg.dp_socket, info.host, fp_entry_set_count(c->installed));
+	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
+	       info.host, fp_entry_set_count(c->installed));
 	if (!c->have_state) {
 		fp_log(FP_LOG_INFO, "no desired state yet: leaving the dataplane as it is");
 		c->in_sync = 0;
@@ -288,14 +289,14 @@ connect_try(struct fp_ctrl *c)
 	memset(&res, 0, sizeof(res));
 	rc = sync_now(c, c->desired, &res);
 	if (rc < 0) {
-		fp_log(FP_LOG_ERR, "dataplane %s refused the desired state: %s", c->cfg.dp_socket,
+		fp_log(FP_LOG_ERR, "dataplane %s refused the desired state: %s", c->target,
 		       c->sync_err);
 		return;
 	}
 	fp_log(FP_LOG_INFO,
 	       "dataplane %s in sync: %" PRIu64 " set, %" PRIu64 " deleted in %u transactions "
 	       "(%.3f ms)",
-	       c->cfg.dp_socket, res.n_set, res.n_del, res.n_txn, (double)res.ns / 1e6);
+	       c->target, res.n_set, res.n_del, res.n_txn, (double)res.ns / 1e6);
 	return;
 
 err_close:
@@ -316,11 +317,11 @@ resync(struct fp_ctrl *c)
 	if (sync_now(c, c->desired, &res) == 0) {
 		fp_log(FP_LOG_INFO,
 		       "dataplane %s in sync again: %" PRIu64 " set, %" PRIu64 " deleted",
-		       c->cfg.dp_socket, res.n_set, res.n_del);
+		       c->target, res.n_set, res.n_del);
 		return;
 	}
 	if (c->connected && strcmp(before, c->sync_err) != 0)
-		fp_log(FP_LOG_ERR, "dataplane %s refuses the desired state: %s", c->cfg.dp_socket,
+		fp_log(FP_LOG_ERR, "dataplane %s refuses the desired state: %s", c->target,
 		       c->sync_err);
 }
 
@@ -755,10 +756,10 @@ fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
 						       "field", p->field, "reason", p->reason));
 	}
 	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o}", "dataplane", "connected",
-			c->connected, "socket", c->cfg.dp_socket, "host", c->info.host,
-			"generation", (json_int_t)c->info.generation, "reconnects",
-			(json_int_t)c->n_reconnects, "in_sync", c->connected && c->in_sync,
-			"sync_error", c->sync_err, "counts", counts, "problems", probs);
+			c->connected, "target", c->target, "host", c->info.host, "generation",
+			(json_int_t)c->info.generation, "reconnects", (json_int_t)c->n_reconnects,
+			"in_sync", c->connected && c->in_sync, "sync_error", c->sync_err, "counts",
+			counts, "problems", probs);
 	if (doc == NULL || !entries)
 		return doc;
 	ents = json_object();
@@ -790,6 +791,7 @@ fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *op
 		return NULL;
 	c->cfg = *cfg;
 	c->ops = ops;
+	c->target = strcmp(c->cfg.backend, "xdp") == 0 ? c->cfg.xdp_instance : c->cfg.dp_socket;
 	c->ids_limit = FP_VTEP_IDS_UNKNOWN;
 	c->ids = fp_vtep_ids_create(c->ids_limit);
 	c->desired = fp_entry_set_create();

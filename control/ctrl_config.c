@@ -58,6 +58,8 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	snprintf(c->dp_socket, sizeof(c->dp_socket), "%s", DEFAULT_DP_SOCKET);
 	snprintf(c->api_socket, sizeof(c->api_socket), "%s", DEFAULT_API_SOCKET);
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", DEFAULT_STATE_DIR);
+	snprintf(c->backend, sizeof(c->backend), "dpdk");
+	snprintf(c->xdp_instance, sizeof(c->xdp_instance), "default");
 	c->batch = 65536;
 	c->health_ms = 500;
 	c->max_body = 256U << 20;
@@ -234,17 +236,9 @@ static int
 own_group_load(struct loader *ld, const config_setting_t *grp, struct fp_ctrl_config *c)
 {
 	static const char *const keys[] = {
-		"api_socket",
-		"api_tcp",
-		"api_token_file",
-		"state_dir",
-		"backend",
-		"underlay_port",
-		"underlay_gateway_mac",
-		"batch",
-		"health_ms",
-		"max_body",
-		NULL,
+		"api_socket", "xdp_instance", "api_tcp",       "api_token_file",
+		"state_dir",  "backend",      "underlay_port", "underlay_gateway_mac",
+		"batch",      "health_ms",    "max_body",      NULL,
 	};
 	const config_setting_t *s;
 	const char *v;
@@ -265,9 +259,25 @@ own_group_load(struct loader *ld, const config_setting_t *grp, struct fp_ctrl_co
 		return rc;
 	if ((rc = str_get(ld, grp, "backend", 0, &v)) < 0)
 		return rc;
-	if (v != NULL && strcmp(v, "dpdk") != 0)
+	if (v != NULL && strcmp(v, "dpdk") != 0 && strcmp(v, "xdp") != 0)
 		return fail(ld, config_setting_get_member(grp, "backend"),
-			    "\"%s\": only \"dpdk\" is supported", v);
+			    "\"%s\": \"dpdk\" (fp-dpdk) or \"xdp\" (fp-xdp's maps)", v);
+	if (v != NULL)
+		snprintf(c->backend, sizeof(c->backend), "%s", v);
+	if ((rc = str_get(ld, grp, "xdp_instance", 0, &v)) < 0)
+		return rc;
+	if (v != NULL) {
+		size_t i, len = strlen(v);
+
+		for (i = 0; i < len; i++)
+			if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+				break;
+		if (len == 0 || len >= sizeof(c->xdp_instance) || i < len)
+			return fail(ld, config_setting_get_member(grp, "xdp_instance"),
+				    "must be 1..%zu characters of [A-Za-z0-9_-]",
+				    sizeof(c->xdp_instance) - 1);
+		snprintf(c->xdp_instance, sizeof(c->xdp_instance), "%s", v);
+	}
 	if ((rc = str_get(ld, grp, "underlay_port", 0, &v)) < 0)
 		return rc;
 	if (v != NULL) {

@@ -20,12 +20,15 @@
 #define FP_CTRL_TOKEN_MIN 16	 /* bearer token characters at least */
 #define FP_CTRL_TOKEN_MAX 256	 /* bearer token characters at most */
 #define FP_CTRL_LOCAL_VTEP_MAX 4 /* vtep.addresses */
+#define FP_CTRL_INSTANCE_SIZE 32 /* fp-xdp instance names, NUL included */
 
 struct fp_ctrl_config {
 	char host[FP_NAME_SIZE];			  /* host (binding:host_id) */
 	struct fp_ip local_vteps[FP_CTRL_LOCAL_VTEP_MAX]; /* vtep.addresses */
 	uint32_t n_local_vteps;				  /* valid local_vteps */
 	char dp_socket[FP_CTRL_PATH_MAX];		  /* control.socket (fp-dpdk's) */
+	char backend[8];				  /* "dpdk" or "xdp" */
+	char xdp_instance[FP_CTRL_INSTANCE_SIZE];	  /* fp_control.xdp_instance */
 	char api_socket[FP_CTRL_PATH_MAX];		  /* fp_control.api_socket */
 	char api_tcp_addr[64];				  /* loopback address or "" */
 	uint16_t api_tcp_port;				  /* with api_tcp_addr */

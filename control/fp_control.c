@@ -105,7 +105,9 @@ main(int argc, char **argv)
 		fp_log(FP_LOG_ERR, "event_base_new failed");
 		return 1;
 	}
-	ctrl = fp_ctrl_create(&cfg, &fp_backend_dpdk, err, sizeof(err));
+	ctrl = fp_ctrl_create(&cfg,
+			      strcmp(cfg.backend, "xdp") == 0 ? &fp_backend_xdp : &fp_backend_dpdk,
+			      err, sizeof(err));
 	if (ctrl == NULL) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		goto out;
@@ -127,8 +129,8 @@ main(int argc, char **argv)
 	event_add(tick, &tv);
 	event_add(sint, NULL);
 	event_add(sterm, NULL);
-	fp_log(FP_LOG_INFO, "host %s, dataplane %s, state %s", cfg.host, cfg.dp_socket,
-	       cfg.state_dir);
+	fp_log(FP_LOG_INFO, "host %s, dataplane %s %s, state %s", cfg.host, cfg.backend,
+	       strcmp(cfg.backend, "xdp") == 0 ? cfg.xdp_instance : cfg.dp_socket, cfg.state_dir);
 	fp_ctrl_tick(ctrl);
 	event_base_dispatch(base);
 	rc = 0;

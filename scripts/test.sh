@@ -23,8 +23,8 @@ setup() { # dir, options...
 
 echo "== build (release)"
 setup build --buildtype=release || { echo "0 passed, 1 failed"; exit 1; }
-echo "== tests: unit + integration"
-meson test -C build --print-errorlogs --suite unit --suite integration --num-processes 2 || fail=1
+echo "== tests: unit + bpf + integration"
+meson test -C build --print-errorlogs --suite unit --suite bpf --suite integration --num-processes 2 || fail=1
 
 echo "== build (ASan+UBSan)"
 setup build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \

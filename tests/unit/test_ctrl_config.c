@@ -144,7 +144,7 @@ test_ctrl_config_invalid(void **state)
 		{ "bad-tcp-no-token.conf", ":4:", "needs api_token_file" },
 		{ "bad-gw-mac-multicast.conf", ":4:", "not a unicast MAC" },
 		{ "bad-state-dir-relative.conf", ":4:", "absolute path" },
-		{ "bad-backend.conf", ":4:", "only \"dpdk\"" },
+		{ "bad-backend.conf", ":4:", "\"vpp\": \"dpdk\" (fp-dpdk) or \"xdp\"" },
 		{ "bad-no-host.conf", "", "host: required" },
 		{ "bad-vtep-address.conf", ":2:", "not an IP address" },
 		{ "bad-include.conf", "", "@include is not supported" },

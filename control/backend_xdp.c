@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's XDP backend: the table maps an fp-xdp instance pinned under
+ * FP_XDP_PIN_ROOT/<instance>/ (include/flowplane/xdp.h).
+ *
+ * BPF maps have no transactions.  A commit therefore checks the whole
+ * transaction first (deletes name entries that exist, port entries are
+ * for configured vm ports, every table stays within its size, fdb and
+ * flood entries point at ports and vteps that exist after the commit),
+ * then writes it in make-before-break order (sets in FP_TABLE_SET_ORDER,
+ * deletes in the reverse order), remembering each entry's old value; if
+ * the kernel refuses a write half way, what was written is put back in
+ * reverse order.  The programs read each entry atomically, so a packet
+ * never sees a half-written entry, and never an entry pointing at
+ * something missing.
+ *
+ * target: an instance name ("default"), or an absolute path of a pin
+ * directory (tests).
+ */
+#include "backend.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include <flowplane/xdp.h>
+
+static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
+static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
+
+static const char *const map_names[FP_XDP_MAP_MAX] = {
+#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
+	FP_FOREACH_XDP_MAP(MAP_NAME)
+#undef MAP_NAME
+};
+
+/* The map of each table. */
+static const uint16_t table_map[FP_TABLE_MAX] = {
+	[FP_TABLE_PORT] = FP_XDP_MAP_PORT,   [FP_TABLE_VTEP] = FP_XDP_MAP_VTEP,
+	[FP_TABLE_FDB] = FP_XDP_MAP_FDB,     [FP_TABLE_FLOOD] = FP_XDP_MAP_FLOOD,
+	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,
+};
+
+/* One staged change, and what the entry held before it was written. */
+struct change {
+	uint16_t table;		/* FP_TABLE_* */
+	uint8_t del;		/* a delete */
+	uint8_t had;		/* the entry existed before (commit) */
+	uint8_t win;		/* the change of its key that is written */
+	uint8_t set_before;	/* a set of the same key is staged before it */
+	uint8_t pad[2];		/* zero */
+	uint32_t seq;		/* staging order */
+	union fp_table_key key; /* key */
+	union fp_table_val val; /* new value (set) */
+	union fp_table_val old; /* old value when had */
+};
+
+struct xdp_handle {
+	char dir[256];		      /* pin directory */
+	int fd[FP_XDP_MAP_MAX];	      /* map fds */
+	uint32_t id[FP_XDP_MAP_MAX];  /* their kernel ids */
+	uint32_t max[FP_XDP_MAP_MAX]; /* their max_entries */
+	int64_t n[FP_TABLE_MAX];      /* entries per table, counted at open */
+	struct change *staged;	      /* the open transaction */
+	struct change **sorted;	      /* staged, by (table, key, seq) at commit */
+	size_t n_staged;	      /* staged changes */
+	size_t cap;		      /* allocated */
+	int in_txn;		      /* begin seen */
+};
+
+static int
+map_open(const char *dir, const char *name, uint32_t *id, uint32_t *max)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	char path[320];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	*id = info.id;
+	*max = info.max_entries;
+	return fd;
+}
+
+static int count(const struct xdp_handle *x, uint16_t table, uint32_t *n);
+
+static void
+xdp_close(void *h)
+{
+	struct xdp_handle *x = h;
+	int i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < FP_XDP_MAP_MAX; i++)
+		if (x->fd[i] >= 0)
+			close(x->fd[i]);
+	free(x->staged);
+	free(x->sorted);
+	free(x);
+}
+
+static int
+xdp_open(const char *target, void **handle)
+{
+	struct xdp_handle *x = calloc(1, sizeof(*x));
+	int i, rc;
+
+	if (x == NULL)
+		return -ENOMEM;
+	for (i = 0; i < FP_XDP_MAP_MAX; i++)
+		x->fd[i] = -1;
+	if (target[0] == '/')
+		snprintf(x->dir, sizeof(x->dir), "%s", target);
+	else
+		snprintf(x->dir, sizeof(x->dir), "%s/%s", FP_XDP_PIN_ROOT, target);
+	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
+		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_COUNTERS)
+			continue; /* fp-xdp's business, not the tables' */
+		rc = map_open(x->dir, map_names[i], &x->id[i], &x->max[i]);
+		if (rc < 0) {
+			/* No instance (not attached): as a dataplane that is
+			 * not running.
+			 */
+			xdp_close(x);
+			return rc == -ENOENT ? -ECONNREFUSED : rc;
+		}
+		x->fd[i] = rc;
+	}
+	for (i = 0; i < FP_TABLE_MAX; i++) {
+		uint32_t c;
+
+		count(x, (uint16_t)i, &c);
+		x->n[i] = c;
+	}
+	*handle = x;
+	return 0;
+}
+
+/* Is the instance still the one we opened (fp-xdp may have detached and
+ * removed it, or attached a new one)?
+ */
+static int
+xdp_ping(void *h)
+{
+	struct xdp_handle *x = h;
+	uint32_t id, max;
+	int fd = map_open(x->dir, map_names[FP_XDP_MAP_HOST], &id, &max);
+
+	if (fd < 0)
+		return -ENOTCONN;
+	close(fd);
+	return id == x->id[FP_XDP_MAP_HOST] ? 0 : -ENOTCONN;
+}
+
+static int
+lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
+{
+	if (bpf_map_lookup_elem(x->fd[table_map[table]], key, val) < 0)
+		return 0;
+	/* The port table is an array: role none is no entry. */
+	if (table == FP_TABLE_PORT)
+		return ((const struct fp_port_val *)val)->role != FP_PORT_ROLE_NONE;
+	return 1;
+}
+
+/* Entries of one table. */
+static int
+count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
+{
+	union fp_table_key k, next;
+	union fp_table_val v;
+	int fd = x->fd[table_map[table]];
+	void *prev = NULL;
+
+	*n = 0;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (lookup(x, table, &next, &v))
+			(*n)++;
+		k = next;
+		prev = &k;
+	}
+	return 0;
+}
+
+static int
+xdp_info(void *h, struct fp_backend_info *out)
+{
+	struct xdp_handle *x = h;
+	struct fp_host_cfg host;
+	uint32_t i, zero = 0;
+	int t;
+
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_HOST], &zero, &host) < 0)
+		return -errno;
+	snprintf(out->host, sizeof(out->host), "%.*s", FP_NAME_SIZE - 1, host.host);
+	out->abi_version = FP_ABI_VERSION;
+	out->generation = host.generation;
+	for (i = 0; i < FP_PORT_MAX; i++) {
+		struct fp_port_cfg pc;
+		struct fp_compile_port *p = &out->ports[out->n_ports];
+
+		if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_PORT_CFG], &i, &pc) < 0 || pc.ifindex == 0)
+			continue;
+		snprintf(p->name, sizeof(p->name), "%.*s", FP_NAME_SIZE - 1, pc.name);
+		p->id = i;
+		p->role = pc.role;
+		p->mtu = pc.mtu;
+		memcpy(p->mac, pc.mac, 6);
+		out->n_ports++;
+	}
+	for (t = 0; t < FP_TABLE_MAX; t++) {
+		out->table_limit[t] = x->max[table_map[t]];
+		count(x, (uint16_t)t, &out->table_count[t]);
+	}
+	return 0;
+}
+
+static int
+xdp_begin(void *h)
+{
+	struct xdp_handle *x = h;
+
+	if (x->in_txn)
+		return -EBUSY;
+	x->in_txn = 1;
+	x->n_staged = 0;
+	return 0;
+}
+
+static int
+stage(struct xdp_handle *x, uint16_t table, const void *key, const void *val)
+{
+	struct change *c;
+
+	if (!x->in_txn)
+		return -EPROTO;
+	if (table >= FP_TABLE_MAX)
+		return -EINVAL;
+	if (x->n_staged == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 256;
+		struct change *n = realloc(x->staged, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		x->staged = n;
+		x->cap = cap;
+	}
+	c = &x->staged[x->n_staged];
+	memset(c, 0, sizeof(*c));
+	c->seq = (uint32_t)x->n_staged++;
+	c->table = table;
+	c->del = val == NULL;
+	memcpy(&c->key, key, key_size[table]);
+	if (val != NULL)
+		memcpy(&c->val, val, val_size[table]);
+	return 0;
+}
+
+static int
+xdp_set(void *h, uint16_t table, const void *key, const void *val)
+{
+	return stage(h, table, key, val);
+}
+
+static int
+xdp_del(void *h, uint16_t table, const void *key)
+{
+	return stage(h, table, key, NULL);
+}
+
+static int
+change_cmp(const struct change *a, const struct change *b)
+{
+	int r;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	r = memcmp(&a->key, &b->key, key_size[a->table]);
+	if (r != 0)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int
+change_ptr_cmp(const void *a, const void *b)
+{
+	return change_cmp(*(struct change *const *)a, *(struct change *const *)b);
+}
+
+/* Sort the staged changes by key and mark, per key, the change that is
+ * written (a delete wins over a set, as in fp-dpdk; else the last set)
+ * and the deletes that follow a set of their key.
+ */
+static int
+staged_sort(struct xdp_handle *x)
+{
+	size_t i, j;
+
+	free(x->sorted);
+	x->sorted = malloc((x->n_staged ? x->n_staged : 1) * sizeof(*x->sorted));
+	if (x->sorted == NULL)
+		return -ENOMEM;
+	for (i = 0; i < x->n_staged; i++)
+		x->sorted[i] = &x->staged[i];
+	qsort(x->sorted, x->n_staged, sizeof(*x->sorted), change_ptr_cmp);
+	for (i = 0; i < x->n_staged; i = j) {
+		struct change *win = NULL;
+		int seen_set = 0;
+
+		for (j = i; j < x->n_staged && x->sorted[j]->table == x->sorted[i]->table &&
+			    memcmp(&x->sorted[j]->key, &x->sorted[i]->key,
+				   key_size[x->sorted[i]->table]) == 0;
+		     j++) {
+			struct change *c = x->sorted[j];
+
+			c->set_before = (uint8_t)seen_set;
+			seen_set |= !c->del;
+			if (win == NULL || !win->del)
+				win = c;
+		}
+		win->win = 1;
+	}
+	return 0;
+}
+
+/* The staged change for (table, key) that is written, or NULL. */
+static const struct change *
+staged_find(const struct xdp_handle *x, uint16_t table, const void *key)
+{
+	size_t lo = 0, hi = x->n_staged;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct change *c = x->sorted[mid];
+		int r = c->table != table ? (c->table < table ? -1 : 1) :
+					    memcmp(&c->key, key, key_size[table]);
+
+		if (r < 0) {
+			lo = mid + 1;
+		} else if (r > 0) {
+			hi = mid;
+		} else {
+			/* Walk to the winner among the equal keys. */
+			size_t k = mid;
+
+			while (k > 0 && x->sorted[k - 1]->table == table &&
+			       memcmp(&x->sorted[k - 1]->key, key, key_size[table]) == 0)
+				k--;
+			for (; k < x->n_staged && x->sorted[k]->table == table &&
+			       memcmp(&x->sorted[k]->key, key, key_size[table]) == 0;
+			     k++)
+				if (x->sorted[k]->win)
+					return x->sorted[k];
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Will (table, key) exist after the commit? */
+static int
+exists_after(const struct xdp_handle *x, uint16_t table, const void *key)
+{
+	const struct change *c = staged_find(x, table, key);
+	union fp_table_val v;
+
+	if (c != NULL)
+		return !c->del;
+	return lookup(x, table, key, &v);
+}
+
+static int
+dest_ok(const struct xdp_handle *x, uint16_t type, uint32_t id)
+{
+	if (type == FP_DEST_PORT) {
+		struct fp_port_key k = { .port_id = id };
+
+		return id < FP_PORT_MAX && exists_after(x, FP_TABLE_PORT, &k);
+	}
+	if (type == FP_DEST_VTEP) {
+		struct fp_vtep_key k = { .vtep_id = id };
+
+		return exists_after(x, FP_TABLE_VTEP, &k);
+	}
+	return 0;
+}
+
+static int fail(uint32_t *failed, char *err, size_t errsz, size_t i, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int
+fail(uint32_t *failed, char *err, size_t errsz, size_t i, int rc, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	*failed = (uint32_t)i;
+	snprintf(err, errsz, "change %zu: %s", i, msg);
+	return rc;
+}
+
+/* The whole transaction, before anything is written. */
+static int
+check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err, size_t errsz)
+{
+	size_t i;
+	int t, rc;
+
+	rc = staged_sort(x);
+	if (rc < 0)
+		return rc;
+	memcpy(n, x->n, sizeof(x->n));
+	for (i = 0; i < x->n_staged; i++) {
+		struct change *c = &x->staged[i];
+
+		c->had = (uint8_t)lookup(x, c->table, &c->key, &c->old);
+		if (c->del && !c->had && !c->set_before)
+			return fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
+				    map_names[table_map[c->table]]);
+		if (c->table == FP_TABLE_PORT) {
+			struct fp_port_cfg pc;
+			uint32_t id = c->key.port.port_id;
+
+			if (id >= FP_PORT_MAX ||
+			    bpf_map_lookup_elem(x->fd[FP_XDP_MAP_PORT_CFG], &id, &pc) < 0 ||
+			    pc.ifindex == 0 || pc.role != FP_PORT_ROLE_VM)
+				return fail(failed, err, errsz, i, -EPERM,
+					    "port %u is not a configured vm port", id);
+			if (!c->del && c->val.port.role != FP_PORT_ROLE_VM)
+				return fail(failed, err, errsz, i, -EINVAL,
+					    "port %u: role must be vm", id);
+		}
+		if (!c->win)
+			continue;
+		if (c->del && c->had)
+			n[c->table]--;
+		else if (!c->del && !c->had)
+			n[c->table]++;
+		if (c->del)
+			continue;
+		if (c->table == FP_TABLE_FDB && !dest_ok(x, c->val.fdb.type, c->val.fdb.id))
+			return fail(failed, err, errsz, i, -EINVAL, "fdb: %s %u does not exist",
+				    c->val.fdb.type == FP_DEST_VTEP ? "vtep" : "port",
+				    c->val.fdb.id);
+		if (c->table == FP_TABLE_FLOOD) {
+			uint32_t m;
+
+			if (c->val.flood.n_members > FP_FLOOD_MEMBER_MAX)
+				return fail(failed, err, errsz, i, -EINVAL, "flood: %u members",
+					    c->val.flood.n_members);
+			for (m = 0; m < c->val.flood.n_members; m++)
+				if (!dest_ok(x, c->val.flood.members[m].type,
+					     c->val.flood.members[m].id))
+					return fail(failed, err, errsz, i, -EINVAL,
+						    "flood vni %u: member %u does not exist",
+						    c->key.flood.vni, m);
+		}
+	}
+	for (t = 0; t < FP_TABLE_MAX; t++) {
+		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
+			*failed = UINT32_MAX;
+			snprintf(err, errsz, "%s table full: limit %u", map_names[table_map[t]],
+				 x->max[table_map[t]]);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+static int
+write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val)
+{
+	int fd = x->fd[table_map[table]];
+	int rc;
+
+	if (val != NULL) {
+		rc = bpf_map_update_elem(fd, key, val, BPF_ANY);
+	} else if (table == FP_TABLE_PORT) {
+		static const struct fp_port_val none;
+
+		rc = bpf_map_update_elem(fd, key, &none, BPF_ANY);
+	} else {
+		rc = bpf_map_delete_elem(fd, key);
+		if (rc < 0 && errno == ENOENT)
+			rc = 0;
+	}
+	return rc < 0 ? -errno : 0;
+}
+
+/* Put back the first n written changes, newest first. */
+static void
+undo(struct xdp_handle *x, struct change **done, size_t n)
+{
+	while (n-- > 0) {
+		struct change *c = done[n];
+
+		write_entry(x, c->table, &c->key, c->had ? (const void *)&c->old : NULL);
+	}
+}
+
+static int
+xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
+{
+	struct xdp_handle *x = h;
+	struct change **done = NULL;
+	int64_t n[FP_TABLE_MAX];
+	size_t i, n_done = 0;
+	int o, rc, pass;
+
+	if (!x->in_txn)
+		return -EPROTO;
+	x->in_txn = 0;
+	*failed = UINT32_MAX;
+	rc = check(x, n, failed, err, errsz);
+	if (rc < 0)
+		return rc;
+	done = malloc((x->n_staged ? x->n_staged : 1) * sizeof(*done));
+	if (done == NULL)
+		return -ENOMEM;
+	/* Sets in table order, then deletes in reverse; only the change
+	 * that wins for a key is written.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (o = 0; o < FP_TABLE_MAX; o++) {
+			uint16_t t = set_order[pass ? FP_TABLE_MAX - 1 - o : o];
+
+			for (i = 0; i < x->n_staged; i++) {
+				struct change *c = &x->staged[i];
+
+				if (c->table != t || c->del != pass || !c->win)
+					continue;
+				rc = write_entry(x, t, &c->key, c->del ? NULL : &c->val);
+				if (rc < 0) {
+					undo(x, done, n_done);
+					free(done);
+					return fail(failed, err, errsz, i, rc, "%s: %s",
+						    map_names[table_map[t]], strerror(-rc));
+				}
+				done[n_done++] = c;
+			}
+		}
+	}
+	free(done);
+	memcpy(x->n, n, sizeof(x->n));
+	if (x->n_staged > 0) {
+		struct fp_host_cfg host;
+		uint32_t zero = 0;
+
+		/* A commit is a generation, as in fp-dpdk. */
+		if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_HOST], &zero, &host) == 0) {
+			host.generation++;
+			bpf_map_update_elem(x->fd[FP_XDP_MAP_HOST], &zero, &host, BPF_EXIST);
+		}
+	}
+	x->n_staged = 0;
+	return 0;
+}
+
+static int
+xdp_abort(void *h)
+{
+	struct xdp_handle *x = h;
+
+	x->in_txn = 0;
+	x->n_staged = 0;
+	return 0;
+}
+
+static int
+xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
+{
+	struct xdp_handle *x = h;
+	union fp_table_key k, next;
+	union fp_table_val v;
+	void *prev = NULL;
+	int rc;
+
+	if (table >= FP_TABLE_MAX)
+		return -EINVAL;
+	while (bpf_map_get_next_key(x->fd[table_map[table]], prev, &next) == 0) {
+		if (lookup(x, table, &next, &v)) {
+			/* Underlay port entries belong to fp-xdp's config. */
+			if (!(table == FP_TABLE_PORT && v.port.role != FP_PORT_ROLE_VM) &&
+			    (rc = fn(table, &next, &v, arg)) != 0)
+				return rc;
+		}
+		k = next;
+		prev = &k;
+	}
+	return 0;
+}
+
+const struct fp_backend_ops fp_backend_xdp = {
+	.name = "xdp",
+	.open = xdp_open,
+	.info = xdp_info,
+	.begin = xdp_begin,
+	.set = xdp_set,
+	.del = xdp_del,
+	.commit = xdp_commit,
+	.abort = xdp_abort,
+	.dump = xdp_dump,
+	.ping = xdp_ping,
+	.close = xdp_close,
+};

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's XDP backend (control/backend_xdp.c) on real BPF maps of
+ * the shapes include/flowplane/xdp.h describes, pinned in a directory of
+ * our own under /sys/fs/bpf (no program is loaded): sync from empty, a
+ * changed set, refused transactions that leave the maps as they were, and
+ * an instance that goes away.  Needs root (CAP_BPF) and bpffs; skips
+ * otherwise.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include <flowplane/xdp.h>
+
+#include "backend.h"
+#include "entries.h"
+#include "sync.h"
+
+#define FDB_LIMIT 8
+
+struct fixture {
+	char dir[128];			/* pin directory */
+	int fd[FP_XDP_MAP_MAX];		/* our map fds */
+	void *h;			/* backend handle */
+	struct fp_entry_set *installed; /* what the maps hold */
+};
+
+static const char *const map_names[FP_XDP_MAP_MAX] = {
+#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
+	FP_FOREACH_XDP_MAP(MAP_NAME)
+#undef MAP_NAME
+};
+
+static void
+ip4(struct fp_ip *ip, uint32_t a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[10] = ip->b[11] = 0xff;
+	ip->b[12] = (uint8_t)(a >> 24);
+	ip->b[13] = (uint8_t)(a >> 16);
+	ip->b[14] = (uint8_t)(a >> 8);
+	ip->b[15] = (uint8_t)a;
+}
+
+static int
+map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t max)
+{
+	char path[256];
+	int fd = bpf_map_create(type, map_names[id], ks, vs, max, NULL);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[id]);
+	if (bpf_obj_pin(fd, path) < 0) {
+		close(fd);
+		return -errno;
+	}
+	f->fd[id] = fd;
+	return 0;
+}
+
+/* bpffs at /sys/fs/bpf, mounted if it is not (as fp-xdp does). */
+static int
+bpffs_ready(void)
+{
+	struct statfs st;
+
+	if (statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	return mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") < 0 ? -errno : 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct fp_host_cfg host = { 0 };
+	uint32_t i, zero = 0;
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	for (i = 0; i < FP_XDP_MAP_MAX; i++)
+		f->fd[i] = -1;
+	snprintf(f->dir, sizeof(f->dir), "/sys/fs/bpf/fp-test-backend-%d", (int)getpid());
+	if (geteuid() != 0 || bpffs_ready() < 0 || mkdir(f->dir, 0700) < 0) {
+		free(f);
+		*state = NULL;
+		return 0; /* the tests skip */
+	}
+	rc |= map_make(f, FP_XDP_MAP_PORT, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_port_val),
+		       FP_PORT_MAX);
+	rc |= map_make(f, FP_XDP_MAP_VTEP, BPF_MAP_TYPE_HASH, sizeof(struct fp_vtep_key),
+		       sizeof(struct fp_vtep_val), 16);
+	rc |= map_make(f, FP_XDP_MAP_FDB, BPF_MAP_TYPE_HASH, sizeof(struct fp_fdb_key),
+		       sizeof(struct fp_fdb_val), FDB_LIMIT);
+	rc |= map_make(f, FP_XDP_MAP_FLOOD, BPF_MAP_TYPE_HASH, sizeof(struct fp_flood_key),
+		       sizeof(struct fp_flood_val), 16);
+	rc |= map_make(f, FP_XDP_MAP_NEIGH, BPF_MAP_TYPE_HASH, sizeof(struct fp_neigh_key),
+		       sizeof(struct fp_neigh_val), 16);
+	rc |= map_make(f, FP_XDP_MAP_PORT_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_port_cfg),
+		       FP_PORT_MAX);
+	rc |= map_make(f, FP_XDP_MAP_HOST, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_host_cfg), 1);
+	assert_int_equal(rc, 0);
+	snprintf(host.host, sizeof(host.host), "hv1");
+	ip4(&host.local_vteps[0], 0xac100001);
+	host.n_local_vteps = 1;
+	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_HOST], &zero, &host, BPF_ANY), 0);
+	for (i = 0; i < 3; i++) {
+		struct fp_port_cfg pc = { .ifindex = 10 + i,
+					  .role = i < 2 ? FP_PORT_ROLE_VM : FP_PORT_ROLE_UNDERLAY,
+					  .mtu = i < 2 ? 1500 : 1600,
+					  .mac = { 2, 0, 0, 0, 0, (uint8_t)(0x10 + i) } };
+		struct fp_port_val pv = { .role = FP_PORT_ROLE_UNDERLAY, .mtu = 1600 };
+
+		snprintf(pc.name, sizeof(pc.name), i < 2 ? "vm%u" : "ul", i);
+		assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_PORT_CFG], &i, &pc, BPF_ANY),
+				 0);
+		if (i == 2)
+			assert_int_equal(
+				bpf_map_update_elem(f->fd[FP_XDP_MAP_PORT], &i, &pv, BPF_ANY), 0);
+	}
+	assert_int_equal(fp_backend_xdp.open(f->dir, &f->h), 0);
+	f->installed = fp_entry_set_create();
+	assert_non_null(f->installed);
+	assert_int_equal(fp_sync_dump(&fp_backend_xdp, f->h, f->installed), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	int i;
+
+	if (f == NULL)
+		return 0;
+	fp_backend_xdp.close(f->h);
+	fp_entry_set_free(f->installed);
+	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
+		if (f->fd[i] < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[i]);
+		unlink(path);
+		close(f->fd[i]);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+#define NEED_BPF(f)                                                        \
+	do {                                                               \
+		if ((f) == NULL)                                           \
+			skip(); /* not root, or no bpffs at /sys/fs/bpf */ \
+	} while (0)
+
+/* A small desired state: port 0 (vni 100), vtep 1, fdb x2, flood, neigh. */
+static struct fp_entry_set *
+desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
+{
+	struct fp_entry_set *d = fp_entry_set_create();
+	struct fp_port_key pk = { .port_id = 0 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM,
+				  .mtu = 1500,
+				  .vni = 100,
+				  .vrf = 100,
+				  .mac = { 2, 0, 0, 0, 0xa, 1 } };
+	struct fp_vtep_key vk = { .vtep_id = 1 };
+	struct fp_vtep_val vv = { .encap = FP_ENCAP_VXLAN,
+				  .underlay_port = 2,
+				  .nh_mac = { 2, 0, 0, 0, 1, 2 } };
+	struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xa, 1 } };
+	struct fp_fdb_val fv = { .type = FP_DEST_PORT, .id = 0 };
+	struct fp_flood_key flk = { .vni = 100 };
+	struct fp_flood_val flv = { .n_members = 2 };
+	struct fp_neigh_key nk = { .vrf = 100 };
+	struct fp_neigh_val nv = { .mac = { 2, 0, 0, 0, 0xa, 1 }, .vni = 100 };
+	uint32_t i;
+
+	assert_non_null(d);
+	ip4(&vv.remote, 0xac100002);
+	ip4(&vv.local, 0xac100001);
+	ip4(&nk.ip, 0x0a000001);
+	flv.members[0].type = FP_DEST_PORT;
+	flv.members[1].type = FP_DEST_VTEP;
+	flv.members[1].id = 1;
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_PORT, &pk, &pv), 0);
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_VTEP, &vk, &vv), 0);
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_FDB, &fk, &fv), 0);
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_FLOOD, &flk, &flv), 0);
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_NEIGH, &nk, &nv), 0);
+	for (i = 0; i < n_extra_fdb; i++) {
+		struct fp_fdb_key k = { .vni = 100, .mac = { 2, 0, 0, 0, 0xb, (uint8_t)i } };
+		struct fp_fdb_val v = { .type = FP_DEST_VTEP, .id = fdb_vtep };
+
+		assert_int_equal(fp_entry_set_add(d, FP_TABLE_FDB, &k, &v), 0);
+	}
+	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
+	return d;
+}
+
+/* The maps, dumped afresh, hold exactly set s. */
+static void
+assert_maps_hold(struct fixture *f, const struct fp_entry_set *s)
+{
+	struct fp_entry_set *now = fp_entry_set_create();
+
+	assert_int_equal(fp_sync_dump(&fp_backend_xdp, f->h, now), 0);
+	assert_int_equal(fp_entry_set_diff_count(now, s), 0);
+	fp_entry_set_free(now);
+}
+
+static void
+test_backend_xdp_info_and_sync(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_backend_info info;
+	struct fp_sync_result res;
+	struct fp_entry_set *d;
+	char err[256];
+
+	NEED_BPF(f);
+	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+	assert_string_equal(info.host, "hv1");
+	assert_int_equal(info.n_ports, 3);
+	assert_string_equal(info.ports[2].name, "ul");
+	assert_int_equal(info.ports[2].role, FP_PORT_ROLE_UNDERLAY);
+	assert_int_equal(info.table_limit[FP_TABLE_FDB], FDB_LIMIT);
+	/* The underlay port's entry is the config's: not dumped. */
+	assert_int_equal(fp_entry_set_count(f->installed), 0);
+
+	d = desired_build(3, 1);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 2, &res, err, sizeof(err)),
+		0);
+	assert_int_equal(res.n_set, 8);
+	assert_int_equal(res.n_txn, 4);
+	assert_maps_hold(f, d);
+	fp_entry_set_free(d);
+
+	/* Fewer fdb entries: deletes. */
+	d = desired_build(1, 1);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		0);
+	assert_int_equal(res.n_del, 2);
+	assert_maps_hold(f, d);
+	fp_entry_set_free(d);
+}
+
+/* Refused transactions write nothing. */
+static void
+test_backend_xdp_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_port_key ul = { .port_id = 2 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM, .vni = 5 };
+	struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xc, 1 } };
+	struct fp_sync_result res;
+	struct fp_entry_set *d, *good;
+	uint32_t failed;
+	char err[256];
+
+	NEED_BPF(f);
+	good = desired_build(0, 1);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, good, 0, &res, err, sizeof(err)),
+		0);
+
+	/* fdb entries pointing at a vtep that does not exist. */
+	d = desired_build(2, 7);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "vtep 7 does not exist"));
+	assert_maps_hold(f, good);
+	fp_entry_set_free(d);
+
+	/* More fdb entries than the map holds. */
+	d = desired_build(FDB_LIMIT, 1);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		-ENOSPC);
+	assert_non_null(strstr(err, "table full"));
+	assert_maps_hold(f, good);
+	fp_entry_set_free(d);
+
+	/* The underlay port's entry belongs to the config. */
+	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_PORT, &ul, &pv), 0);
+	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EPERM);
+	assert_int_equal(failed, 0);
+
+	/* A delete of what is not there; but a set then a delete of one key
+	 * in one transaction is fine, and the delete wins.
+	 */
+	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+	assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_FDB, &fk), 0);
+	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -ENOENT);
+	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+	{
+		struct fp_fdb_val fv = { .type = FP_DEST_PORT, .id = 0 };
+
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FDB, &fk, &fv), 0);
+	}
+	assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_FDB, &fk), 0);
+	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+	assert_maps_hold(f, good);
+	fp_entry_set_free(good);
+}
+
+/* fp-xdp detached (the pins are gone): the backend says so. */
+static void
+test_backend_xdp_instance_gone(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	void *h2;
+
+	NEED_BPF(f);
+	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[FP_XDP_MAP_HOST]);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(fp_backend_xdp.ping(f->h), -ENOTCONN);
+	assert_int_equal(fp_backend_xdp.open(f->dir, &h2), -ECONNREFUSED);
+	assert_int_equal(bpf_obj_pin(f->fd[FP_XDP_MAP_HOST], path), 0);
+	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("backend_xdp", tests, NULL, NULL);
+}
