@@ -39,26 +39,17 @@ FP_EAL_MEM=2048
 FP_IDLE_CONF='idle = { mode = "busy"; };'
 . "$REPO/tests/integration/lib.sh"
 
-declare -A CTRL_PID=()
-api_sock() { echo "$FP_TMP/$1-api.sock"; }
-
-fp_config_extra() {
-	echo "fp_control = { api_socket = \"$(api_sock "$1")\"; state_dir = \"$FP_TMP/$1-state\";"
-	echo "	health_ms = 100; batch = $BATCH; };"
-}
+fp_config_extra() { fp_control_config "$1" "batch = $BATCH;"; }
 
 # dp_drops HV: fp-dpdk's dropped packets so far (all workers, all reasons).
 dp_drops() {
 	fp_ctl "$1" --json show stats | jq '.stats.drop'
 }
 
-api() { # HV METHOD PATH [BODY]: prints the answer, fails unless 200
-	local code
-	code=$(curl -s -o "$FP_TMP/answer" -w '%{http_code}' -X "$2" --max-time 120 \
-		--unix-socket "$(api_sock "$1")" ${4:+--data-binary "$4"} "http://localhost$3")
-	cat "$FP_TMP/answer"
-	echo
-	[ "$code" = 200 ]
+# api HV METHOD PATH [BODY]: fails unless fp-control answers 200.
+api() {
+	fp_api "$@"
+	[ "$FP_CODE" = 200 ] || { echo "$FP_CODE $FP_BODY" >&2; return 1; }
 }
 
 die() {
@@ -66,44 +57,11 @@ die() {
 	exit 1
 }
 
-port_json() { # VM
-	local vm=$1 net=net-a
-	[ "${FP_VM_VNI[$vm]}" = 200 ] && net=net-b
-	echo "{\"id\": \"port-$vm\", \"network_id\": \"$net\", \"mac_address\": \"${FP_MAC[$vm]}\",
-	 \"fixed_ips\": [{\"subnet_id\": \"$net-v4\", \"ip_address\": \"${FP_VM_IP4[$vm]}\"}],
-	 \"binding:host_id\": \"${FP_VM_HV[$vm]}\", \"binding:profile\": {\"flowplane_port\": \"$vm\"}}"
-}
-
-base_snapshot() {
-	local vm sep=""
-	echo "{\"hosts\": ["
-	echo " {\"id\": \"hva\", \"vtep_addresses\": [\"${FP_HV_VTEP4[hva]}\"], \"underlay_mac\": \"${FP_MAC[hva-ul]}\"},"
-	echo " {\"id\": \"hvb\", \"vtep_addresses\": [\"${FP_HV_VTEP4[hvb]}\"], \"underlay_mac\": \"${FP_MAC[hvb-ul]}\"}],"
-	echo " \"networks\": [{\"id\": \"net-a\", \"provider:network_type\": \"vxlan\", \"provider:segmentation_id\": 100, \"mtu\": 1500},"
-	echo "  {\"id\": \"net-b\", \"provider:network_type\": \"geneve\", \"provider:segmentation_id\": 200, \"mtu\": 1500}],"
-	echo " \"subnets\": [{\"id\": \"net-a-v4\", \"network_id\": \"net-a\", \"ip_version\": 4, \"cidr\": \"10.100.0.0/24\"},"
-	echo "  {\"id\": \"net-b-v4\", \"network_id\": \"net-b\", \"ip_version\": 4, \"cidr\": \"10.100.0.0/24\"}],"
-	echo " \"ports\": ["
-	for vm in $FP_VMS; do
-		echo "$sep$(port_json "$vm")"
-		sep=","
-	done
-	echo "]}"
-}
-
 # hv_up HV: fp-dpdk and fp-control on HV, with the base state.
 hv_up() {
-	local hv=$1 i
-	fp_start "$hv" || die "$FP_ERR"
-	ip netns exec "$(fp_ns "$hv")" "$FP_BUILDDIR/control/fp-control" -c "$FP_TMP/$hv.conf" \
-		>"$FP_TMP/$hv-control.log" 2>&1 &
-	CTRL_PID[$hv]=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$(api_sock "$hv")" ] && break
-		sleep 0.05
-	done
-	api "$hv" PUT /v1/snapshot "$(base_snapshot)" >/dev/null ||
-		die "base snapshot on $hv: $(cat "$FP_TMP/answer")"
+	fp_start "$1" || die "$FP_ERR"
+	fp_control_start "$1" || die "$FP_ERR"
+	api "$1" PUT /v1/snapshot "$(fp_neutron_snapshot)" || die "base snapshot on $1"
 }
 
 main() {
@@ -117,21 +75,20 @@ main() {
 	fp_lib_init || die "$FP_ERR"
 	mkdir -p "$RESULTS"
 	fp_install_traps
-	trap 'for h in "${!CTRL_PID[@]}"; do kill "${CTRL_PID[$h]}" 2>/dev/null; done; fp_teardown' EXIT
 	fp_topo_create || die "$FP_ERR"
 	echo "# git $(git -C "$REPO" describe --always --dirty 2>/dev/null), $(nproc) CPUs, $(date -u +%FT%TZ)"
 
 	# 1. latency: a1's port replaced N_LAT times.  Only hva runs: a
 	# second busy-polling fp-dpdk on the same core would time-share it.
 	hv_up hva
-	api hva DELETE /v1/ports/port-a1 >/dev/null || die "delete port-a1"
-	"$FP_BUILDDIR/bench/fp-bench-control" latency --api "$(api_sock hva)" \
+	api hva DELETE /v1/ports/port-a1 || die "delete port-a1"
+	"$FP_BUILDDIR/bench/fp-bench-control" latency --api "$(fp_api_sock hva)" \
 		--vm-ns "$(fp_ns a1)" --vm-if eth0 --sink-ns "$(fp_ns hvb)" --sink-if hvb-ul \
 		--dst-mac "${FP_MAC[a2]}" --dst-ip "${FP_VM_IP4[a2]}" --src-ip 10.100.0.50 \
 		--network net-a --subnet net-a-v4 --host hva --dp-port a1 -n "$N_LAT" |
 		tee "$RESULTS/control_latency.txt"
-	api hva DELETE "/v1/ports/bench-port-$((N_LAT - 1))" >/dev/null
-	api hva PUT /v1/ports/port-a1 "{\"port\": $(port_json a1)}" >/dev/null || die "port-a1 back"
+	api hva DELETE "/v1/ports/bench-port-$((N_LAT - 1))"
+	api hva PUT /v1/ports/port-a1 "{\"port\": $(fp_neutron_port a1)}" || die "port-a1 back"
 
 	# 2. entries while a1 pings a2 every millisecond (both hypervisors
 	# up; hvb sleeps when idle, so that hva's worker keeps its core).
@@ -160,11 +117,12 @@ main() {
 	} | tee -a "$RESULTS/control_entries.txt"
 
 	# 3. snapshots on hva.
-	"$FP_BUILDDIR/bench/fp-bench-control" snapshot --api "$(api_sock hva)" --host hva \
+	"$FP_BUILDDIR/bench/fp-bench-control" snapshot --api "$(fp_api_sock hva)" --host hva \
 		--dp-ports a1,b1 --ports "$SNAP_PORTS" --networks "$SNAP_NETS" --hosts "$SNAP_HOSTS" \
 		--peer-mac "${FP_MAC[hvb-ul]}" | tee "$RESULTS/control_snapshot.txt"
-	api hva GET "/v1/tables?entries=0" | tee -a "$RESULTS/control_snapshot.txt" |
-		jq -c '{in_sync, counts, problems: (.problems | length)}'
+	api hva GET "/v1/tables?entries=0"
+	jq -c '{in_sync, counts, problems: (.problems | length)}' <<<"$FP_BODY" |
+		tee -a "$RESULTS/control_snapshot.txt"
 }
 
 main "$@"

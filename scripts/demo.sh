@@ -6,8 +6,11 @@
 #   sudo ./scripts/demo.sh
 #
 # Installs the Debian packages it needs, builds into build/, starts one
-# fp-dpdk per hypervisor, programs the tables with fpctl, shows pings within
-# each tenant crossing the overlay and pings between tenants failing, prints
+# fp-dpdk and one fp-control per hypervisor, pushes Neutron's view of the
+# cloud (hosts, networks, subnets, ports, as Neutron's API shows them) to
+# both fp-control, which compile and install the tables; shows pings within
+# each tenant crossing the overlay (VXLAN for tenant A, Geneve for tenant B)
+# and pings between tenants failing, prints what fp-control installed and
 # fpctl's view of both hypervisors, and cleans up (also on Ctrl-C).
 # Exit 0 if everything behaved as expected, 1 otherwise.
 set -uo pipefail
@@ -30,7 +33,7 @@ if [ ! -f "$builddir/build.ninja" ]; then
 	meson setup "$builddir" >/dev/null || { echo "demo: meson setup failed" >&2; exit 1; }
 fi
 ninja -C "$builddir" >/dev/null || { ninja -C "$builddir"; echo "demo: build failed" >&2; exit 1; }
-echo "built $builddir/dataplane/fp-dpdk and $builddir/control/fpctl"
+echo "built $builddir/dataplane/fp-dpdk, $builddir/control/fp-control and $builddir/control/fpctl"
 
 FP_PREFIX=fpd-
 FP_BUILDDIR=$src/$builddir
@@ -39,6 +42,7 @@ FP_BUILDDIR=$src/$builddir
 
 fp_lib_init || { echo "demo: $FP_ERR" >&2; exit 1; }
 fp_install_traps
+fp_config_extra() { fp_control_config "$1"; }
 
 failures=0
 
@@ -89,9 +93,25 @@ for hv in $FP_HVS; do
 	grep "forwarding on" "$(fp_logfile "$hv")"
 done
 
-heading "programming the tables with fpctl (VXLAN, IPv4 underlay)"
-fp_program_all vxlan 4 || { echo "demo: $FP_ERR" >&2; exit 1; }
-echo "hva:"
+heading "starting fp-control on hva and hvb"
+for hv in $FP_HVS; do
+	fp_control_start "$hv" || { echo "demo: $FP_ERR" >&2; exit 1; }
+	echo "$hv: API on $(fp_api_sock "$hv")"
+done
+
+heading "pushing Neutron's view to both: PUT /v1/snapshot"
+echo "2 hosts; net-a (VXLAN, VNI 100) and net-b (Geneve, VNI 200) with the same subnets"
+echo "10.100.0.0/24 and fd00:100::/64; ports a1, b1 on hva and a2, b2 on hvb"
+for hv in $FP_HVS; do
+	fp_api "$hv" PUT /v1/snapshot "$(fp_neutron_snapshot)"
+	echo "$hv: HTTP $FP_CODE $FP_BODY"
+	[ "$FP_CODE" = 200 ] || failures=$((failures + 1))
+done
+for hv in $FP_HVS; do
+	fp_api "$hv" GET "/v1/tables?entries=0"
+	echo "$hv: $(jq -c '{in_sync, counts, problems: (.problems | length)}' <<<"$FP_BODY")"
+done
+echo "hva, as fpctl dumps it:"
 fp_ctl hva dump vtep 2>&1 | sed 's/^/  /'
 fp_ctl hva dump fdb 2>&1 | sed 's/^/  /'
 
@@ -119,8 +139,9 @@ for hv in $FP_HVS; do
 	done
 done
 
-heading "stopping fp-dpdk"
+heading "stopping fp-control and fp-dpdk"
 for hv in $FP_HVS; do
+	fp_control_stop "$hv"
 	fp_stop "$hv"
 	[ "$FP_STOP_RC" = 0 ] || failures=$((failures + 1))
 	sed -n '/final counters/,$p' "$(fp_logfile "$hv")"

@@ -492,3 +492,120 @@ fp_vm_neigh_mac() {
 	ip -n "$(fp_ns "$1")" neigh show "$2" dev eth0 2>/dev/null |
 		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
 }
+
+# --- fp-control on the hypervisors (tests/integration/test_control.sh, the
+# demo, bench/control.sh).  fp_control_config HV prints HV's fp_control
+# group; a script appends it to the fp-dpdk config by defining
+#   fp_config_extra() { fp_control_config "$1"; }
+# (and may print more).  fp-control runs in HV's namespace, so the
+# namespace cleanup stops it too.
+
+declare -A FP_CTRL_PID=()	# hypervisor -> fp-control pid
+fp_api_sock() { echo "$FP_TMP/$1-api.sock"; }
+fp_ctrl_log() { echo "$FP_TMP/$1-control.log"; }
+
+fp_control_config() { # HV [LINE...]: the group, with the extra lines in it
+	local line
+	echo "fp_control = {"
+	echo "	api_socket = \"$(fp_api_sock "$1")\";"
+	echo "	state_dir = \"$FP_TMP/$1-state\";"
+	echo "	health_ms = 100;"
+	shift
+	for line in "$@"; do
+		echo "	$line"
+	done
+	echo "};"
+}
+
+# fp_control_start HV: start fp-control with HV's config; wait for its API.
+fp_control_start() {
+	local hv=$1 i
+	FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
+	rm -f "$(fp_api_sock "$hv")"
+	ip netns exec "$(fp_ns "$hv")" "$FP_CONTROL" -c "$FP_TMP/$hv.conf" \
+		>>"$(fp_ctrl_log "$hv")" 2>&1 </dev/null &
+	FP_CTRL_PID[$hv]=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$(fp_api_sock "$hv")" ] && return 0
+		kill -0 "${FP_CTRL_PID[$hv]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	FP_ERR="fp-control [$hv] did not start: $(tail -n 5 "$(fp_ctrl_log "$hv")")"
+	return 1
+}
+
+# fp_control_stop HV [SIGNAL]: stop fp-control (TERM unless told).
+fp_control_stop() {
+	local hv=$1 sig=${2:-TERM}
+	[ -n "${FP_CTRL_PID[$hv]:-}" ] || return 0
+	kill "-$sig" "${FP_CTRL_PID[$hv]}" 2>/dev/null
+	wait "${FP_CTRL_PID[$hv]}" 2>/dev/null
+	unset "FP_CTRL_PID[$hv]"
+}
+
+# fp_api HV METHOD PATH [BODY]: one request to HV's fp-control; sets
+# FP_CODE (HTTP status) and FP_BODY (the answer).
+fp_api() {
+	local hv=$1 method=$2 path=$3 data=${4:-}
+	local args=(-s -o "$FP_TMP/answer" -w '%{http_code}' -X "$method" --max-time 60
+		--unix-socket "$(fp_api_sock "$hv")")
+	[ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+	FP_CODE=$(curl "${args[@]}" "http://localhost$path")
+	FP_BODY=$(cat "$FP_TMP/answer" 2>/dev/null)
+}
+
+# fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
+# Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
+# in binding:profile.
+fp_neutron_port() {
+	local vm=$1 mac=${2:-${FP_MAC[$1]}} ip4=${3:-${FP_VM_IP4[$1]}} rev=${4:-1} net=net-a
+	[ "${FP_VM_VNI[$vm]}" = 200 ] && net=net-b
+	cat <<JSON
+{"id": "port-$vm", "name": "$vm", "network_id": "$net", "mac_address": "$mac",
+ "admin_state_up": true, "status": "ACTIVE", "device_owner": "compute:nova",
+ "device_id": "vm-$vm", "project_id": "p-$net", "tenant_id": "p-$net",
+ "fixed_ips": [{"subnet_id": "$net-v4", "ip_address": "$ip4"},
+               {"subnet_id": "$net-v6", "ip_address": "${FP_VM_IP6[$vm]}"}],
+ "allowed_address_pairs": [], "security_groups": [], "port_security_enabled": true,
+ "binding:host_id": "${FP_VM_HV[$vm]}", "binding:vif_type": "vhostuser",
+ "binding:profile": {"flowplane_port": "$vm"}, "revision_number": $rev}
+JSON
+}
+
+# fp_neutron_snapshot: the whole topology as a PUT /v1/snapshot body: both
+# hosts, tenant A's network (VXLAN, VNI 100) and tenant B's (Geneve, VNI
+# 200) with the same IPv4 and IPv6 subnets, and the four VM ports.
+fp_neutron_snapshot() {
+	local hv vm sep=""
+	echo '{"hosts": ['
+	for hv in $FP_HVS; do
+		echo "$sep{\"id\": \"$hv\", \"vtep_addresses\": [\"${FP_HV_VTEP4[$hv]}\"],"
+		echo " \"underlay_mac\": \"${FP_MAC[$hv-ul]}\"}"
+		sep=","
+	done
+	cat <<JSON
+], "networks": [
+ {"id": "net-a", "name": "tenant-a", "provider:network_type": "vxlan",
+  "provider:segmentation_id": 100, "mtu": $FP_VM_MTU, "admin_state_up": true,
+  "port_security_enabled": true, "shared": false, "status": "ACTIVE", "revision_number": 1},
+ {"id": "net-b", "name": "tenant-b", "provider:network_type": "geneve",
+  "provider:segmentation_id": 200, "mtu": $FP_VM_MTU, "admin_state_up": true,
+  "port_security_enabled": true, "shared": false, "status": "ACTIVE", "revision_number": 1}
+], "subnets": [
+ {"id": "net-a-v4", "network_id": "net-a", "ip_version": 4, "cidr": "10.100.0.0/24",
+  "gateway_ip": null, "enable_dhcp": false},
+ {"id": "net-a-v6", "network_id": "net-a", "ip_version": 6, "cidr": "fd00:100::/64",
+  "gateway_ip": null, "enable_dhcp": false},
+ {"id": "net-b-v4", "network_id": "net-b", "ip_version": 4, "cidr": "10.100.0.0/24",
+  "gateway_ip": null, "enable_dhcp": false},
+ {"id": "net-b-v6", "network_id": "net-b", "ip_version": 6, "cidr": "fd00:100::/64",
+  "gateway_ip": null, "enable_dhcp": false}
+], "ports": [
+JSON
+	sep=""
+	for vm in $FP_VMS; do
+		echo "$sep$(fp_neutron_port "$vm")"
+		sep=","
+	done
+	echo ']}'
+}
