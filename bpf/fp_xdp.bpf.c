@@ -1,0 +1,860 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* flowplane's XDP program: the packet semantics of doc/packets.md for one
+ * frame at a time, the same as the DPDK pipeline (dataplane/pipeline.c)
+ * with the same tables (the maps of fp_maps.bpf.h) and the same counters.
+ *
+ * A frame received on an interface is looked up in fp_ifport (ingress
+ * ifindex -> logical port), then:
+ *   - from a VM port: parse, anti-spoofing, then ARP/NS answered from
+ *     fp_neigh (XDP_TX), unicast to a local port (bpf_redirect_map on
+ *     fp_tx) or encapsulated toward a remote vtep and redirected to the
+ *     underlay port, a too-big packet answered with an ICMP error built in
+ *     place (XDP_TX);
+ *   - from the underlay: ARP/NS for a local VTEP address answered, VXLAN
+ *     and Geneve decapsulated and switched to a local port;
+ *   - broadcast, multicast and unknown unicast: the flood is decided and
+ *     counted here (members that get a copy), then the frame is passed up
+ *     (XDP_PASS) with struct fp_xdp_meta in front of it; the tc program
+ *     of the interface makes the copies.
+ *
+ * Verifier: the steps with loops or many paths are global functions
+ * (parse, tunnel, checksum, NS options, flood members, the two ingress
+ * roles), each verified once whatever the state of its caller.  Every
+ * loop is bounded for frames of FP_FRAME_MAX bytes.
+ */
+#include <linux/bpf.h>
+
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include <flowplane/proto.h>
+#include <flowplane/tables.h>
+#include <flowplane/xdp.h>
+
+#include "fp_build.bpf.h"
+#include "fp_csum.bpf.h"
+#include "fp_encap.bpf.h"
+#include "fp_hash.bpf.h"
+#include "fp_maps.bpf.h"
+#include "fp_parse.bpf.h"
+#include "fp_pkt.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the loader before load (tests): write struct fp_trace per packet. */
+const volatile __u32 fp_trace_on = 0;
+
+/* What happens to a packet (struct fp_verdict.kind). */
+enum fp_xdp_verdict_kind {
+	FP_XDP_V_DROP,	/* dropped for reason drop */
+	FP_XDP_V_LOCAL, /* redirected to local VM port port */
+	FP_XDP_V_ENCAP, /* encapsulated, redirected to underlay port port */
+	FP_XDP_V_ARP,	/* ARP reply sent back (XDP_TX) */
+	FP_XDP_V_ND,	/* neighbour advertisement sent back (XDP_TX) */
+	FP_XDP_V_ICMP,	/* dropped for reason drop, ICMP error sent back (XDP_TX) */
+	FP_XDP_V_FLOOD, /* passed up with struct fp_xdp_meta for the tc program */
+};
+
+/* The decision of the ingress functions, acted on and counted by
+ * fp_xdp_rx() in one place.
+ */
+struct fp_verdict {
+	__u32 kind;    /* enum fp_xdp_verdict_kind */
+	__u32 port;    /* egress logical port (FP_XDP_V_LOCAL, FP_XDP_V_ENCAP) */
+	__u32 drop;    /* FP_DROP_* (FP_XDP_V_DROP, FP_XDP_V_ICMP) */
+	__u32 vni;     /* FP_XDP_V_FLOOD: the VNI whose flood list applies */
+	__u32 copies;  /* FP_XDP_V_FLOOD: members that get a copy */
+	__u32 encaps;  /* FP_XDP_V_FLOOD: vtep members among them */
+	__u32 decap;   /* the frame was decapsulated */
+	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
+};
+
+static __always_inline int
+set_drop(struct fp_verdict *v, __u32 reason)
+{
+	v->kind = FP_XDP_V_DROP;
+	v->drop = reason;
+	return 0;
+}
+
+/* Global functions: the verifier checks each once, for any arguments of
+ * its prototype, instead of once per state of every caller; pointer
+ * arguments may be NULL as far as it knows.  They take the context and
+ * find the packet from it (a packet pointer cannot be an argument).
+ */
+
+/* fp_parse_frame() of the frame in ctx. */
+__noinline int
+fp_xdp_frame_parse(struct xdp_md *ctx, struct fp_pkt_meta *m, __u32 flags)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	if (!m)
+		return FP_DROP_TRUNC_L2;
+	return (int)fp_parse_frame(data, data_end, flags, m);
+}
+
+/* fp_parse_tunnel() of the frame in ctx. */
+__noinline int
+fp_xdp_tunnel_parse(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_tunnel_meta *t)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	if (!m || !t)
+		return FP_DROP_UNDERLAY_NOT_TUNNEL;
+	return (int)fp_parse_tunnel(data, data_end, m, t);
+}
+
+/* fp_csum_to_end() of the frame in ctx: a folded sum, 0..0xffff. */
+__noinline int
+fp_xdp_csum_to_end(struct xdp_md *ctx, __u32 off, __u32 sum)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	return (int)fp_csum_to_end(data, data_end, off, sum);
+}
+
+/* fp_nd_ns_parse() of the frame in ctx (its option walk is the longest
+ * loop: FP_ND_OPT_MAX iterations).
+ */
+__noinline int
+fp_xdp_ns_parse(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_ip *target)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	if (!m || !target)
+		return -1;
+	return fp_nd_ns_parse(data, data_end, m, target->b);
+}
+
+/* A vtep usable for encapsulation: its value, its underlay port's device
+ * and the largest inner IP packet that fits.  Returns -1 if the vtep or
+ * its underlay port is missing (or local and remote differ in family).
+ */
+static __always_inline int
+vtep_get(__u32 id, struct fp_vtep_val **vt, struct fp_port_cfg **cfg)
+{
+	struct fp_vtep_key k = { .vtep_id = id };
+	__u32 hl, up;
+
+	*vt = bpf_map_lookup_elem(&fp_vtep, &k);
+	if (!*vt)
+		return -1;
+	hl = fp_encap_hdr_len(*vt);
+	up = (*vt)->underlay_port;
+	*cfg = bpf_map_lookup_elem(&fp_port_cfg, &up);
+	if (!*cfg || !hl || (*cfg)->role != FP_PORT_ROLE_UNDERLAY)
+		return -1;
+	return (*cfg)->mtu > hl ? (int)((*cfg)->mtu - hl) : 0;
+}
+
+/* Who gets a copy of a flood in vni: the flood list's members in order,
+ * ports other than in_port that are VM ports of the VNI, and (from_vm)
+ * vteps the packet fits (l3len).  Returns copies | vtep copies << 16,
+ * or -1 if the VNI has no flood list.
+ */
+__noinline int
+fp_xdp_flood_plan(__u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
+{
+	struct fp_flood_key fk = { .vni = vni };
+	struct fp_flood_val *fl;
+	__u32 i, n, copies = 0, encaps = 0;
+
+	fl = bpf_map_lookup_elem(&fp_flood, &fk);
+	if (!fl)
+		return -1;
+	n = fl->n_members;
+	for (i = 0; i < FP_FLOOD_MEMBER_MAX; i++) {
+		struct fp_flood_member *fm;
+		struct fp_port_cfg *cfg;
+		struct fp_vtep_val *vt;
+		struct fp_port_val *dp;
+		__u32 id;
+
+		if (i >= n)
+			break;
+		fm = &fl->members[i];
+		id = fm->id;
+		if (fm->type == FP_DEST_PORT) {
+			if (id == in_port)
+				continue;
+			dp = bpf_map_lookup_elem(&fp_port, &id);
+			if (!dp || dp->role != FP_PORT_ROLE_VM || dp->vni != vni)
+				continue;
+			copies++;
+		} else if (from_vm) {
+			int max = vtep_get(id, &vt, &cfg);
+
+			if (max < 0 || l3len > (__u32)max)
+				continue;
+			copies++;
+			encaps++;
+		}
+	}
+	return (int)(copies | encaps << 16);
+}
+
+/* Broadcast, multicast or unknown unicast: decide the flood here. */
+static __always_inline int
+flood(struct fp_verdict *v, __u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
+{
+	int r = fp_xdp_flood_plan(vni, in_port, from_vm, l3len);
+
+	if (r < 0)
+		return set_drop(v, FP_DROP_NO_FLOOD_LIST);
+	if (r == 0)
+		return set_drop(v, FP_DROP_FLOOD_EMPTY);
+	v->kind = FP_XDP_V_FLOOD;
+	v->vni = vni;
+	v->copies = (__u32)r & 0xffff;
+	v->encaps = (__u32)r >> 16;
+	v->from_vm = from_vm;
+	return 0;
+}
+
+/* Deliver to a local VM port of the packet's VNI. */
+static __always_inline int
+deliver_local(struct fp_verdict *v, __u32 vni, __u32 port_id)
+{
+	struct fp_port_val *dp = bpf_map_lookup_elem(&fp_port, &port_id);
+
+	if (!dp || dp->role != FP_PORT_ROLE_VM)
+		return set_drop(v, FP_DROP_DEST_MISSING);
+	if (dp->vni != vni)
+		return set_drop(v, FP_DROP_VNI_MISMATCH);
+	v->kind = FP_XDP_V_LOCAL;
+	v->port = port_id;
+	return 0;
+}
+
+/* Is ip (a struct fp_ip) one of our VTEP addresses? */
+static __always_inline int
+local_vtep(const __u8 *ip)
+{
+	struct fp_host_cfg *h;
+	__u32 zero = 0, i;
+
+	h = bpf_map_lookup_elem(&fp_host, &zero);
+	if (!h)
+		return 0;
+	for (i = 0; i < FP_XDP_LOCAL_VTEP_MAX; i++) {
+		if (i >= h->n_local_vteps)
+			break;
+		if (fp_ip6_eq(h->local_vteps[i].b, ip))
+			return 1;
+	}
+	return 0;
+}
+
+/* Length of the inner packet as the tunnel MTU counts it. */
+static __always_inline __u32
+inner_l3_len(struct xdp_md *ctx, const struct fp_pkt_meta *m)
+{
+	if (m->l3_len)
+		return m->l3_len;
+	return (__u32)bpf_xdp_get_buff_len(ctx) - m->l3_off;
+}
+
+static __always_inline int
+mac_is_zero(const __u8 *mac)
+{
+	return (*(const __u32 *)mac | *(const __u16 *)(mac + 4)) == 0;
+}
+
+/* Anti-spoofing: may port pt send from (mac, address hi:lo)? */
+static __always_inline int
+addr_allowed(const struct fp_port_val *pt, const __u8 *mac, __u64 hi, __u64 lo)
+{
+	__u32 i, n = pt->n_addrs;
+
+	for (i = 0; i < FP_PORT_ADDR_MAX; i++) {
+		const struct fp_port_addr *a = &pt->addrs[i];
+		__u64 mask_hi, mask_lo;
+		__u32 plen = a->plen;
+
+		if (i >= n)
+			break;
+		if (plen > 128)
+			plen = 128;
+		mask_hi = plen == 0 ? 0 : plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
+		mask_lo = plen <= 64 ? 0 : plen >= 128 ? ~0ULL : ~0ULL << (128 - plen);
+		if ((((hi ^ fp_ld64(a->ip.b)) & mask_hi) |
+		     ((lo ^ fp_ld64(a->ip.b + 8)) & mask_lo)) != 0)
+			continue;
+		/* An all-zero MAC in the entry means the port's. */
+		if (fp_mac_eq(mac_is_zero(a->mac) ? pt->mac : a->mac, mac))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is mac one port pt may use as a source? */
+static __always_inline int
+mac_allowed(const struct fp_port_val *pt, const __u8 *mac)
+{
+	__u32 i, n = pt->n_addrs;
+
+	if (fp_mac_eq(pt->mac, mac))
+		return 1;
+	for (i = 0; i < FP_PORT_ADDR_MAX; i++) {
+		if (i >= n)
+			break;
+		/* An all-zero MAC in an entry is the port's, tested above. */
+		if (!mac_is_zero(pt->addrs[i].mac) && fp_mac_eq(pt->addrs[i].mac, mac))
+			return 1;
+	}
+	return 0;
+}
+
+/* The port's EUI-64 link-local address fe80::/64 (RFC 4291 2.5.1). */
+static __always_inline int
+is_port_lladdr(const struct fp_port_val *pt, const __u8 *ip)
+{
+	__u8 ll[16] = { 0xfe, 0x80 };
+
+	ll[8] = pt->mac[0] ^ 0x02;
+	ll[9] = pt->mac[1];
+	ll[10] = pt->mac[2];
+	ll[11] = 0xff;
+	ll[12] = 0xfe;
+	ll[13] = pt->mac[3];
+	ll[14] = pt->mac[4];
+	ll[15] = pt->mac[5];
+	return fp_ip6_eq(ll, ip);
+}
+
+/* Anti-spoofing for a frame from a VM port: FP_PARSE_OK or a drop. */
+static __always_inline __u32
+check_source(void *data, void *data_end, const struct fp_port_val *pt, const struct fp_pkt_meta *m)
+{
+	__u8 *f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN), *src, *l3;
+
+	if (!f)
+		return FP_DROP_TRUNC_L2;
+	src = f + 6;
+	if (src[0] & 1)
+		return FP_DROP_BAD_SRC_MAC;
+	if (!(pt->flags & FP_PORT_F_ANTISPOOF))
+		return FP_PARSE_OK;
+	if (!mac_allowed(pt, src))
+		return FP_DROP_SPOOF_MAC;
+	switch (m->ethertype) {
+	case FP_ETH_P_IPV4:
+		l3 = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv4_hdr));
+		if (!l3)
+			return FP_DROP_TRUNC_L3;
+		if (*(__u32 *)(l3 + 12) == 0) {
+			/* DHCP discover/request before the lease. */
+			if ((m->flags & FP_META_F_L4) && m->l4_proto == FP_IPPROTO_UDP &&
+			    m->sport == 68 && m->dport == 67)
+				return FP_PARSE_OK;
+			return FP_DROP_SPOOF_IP;
+		}
+		return addr_allowed(pt, src, 0, 0xffff00000000ULL | fp_ld32(l3 + 12)) ?
+			       FP_PARSE_OK :
+			       FP_DROP_SPOOF_IP;
+	case FP_ETH_P_IPV6:
+		l3 = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv6_hdr));
+		if (!l3)
+			return FP_DROP_TRUNC_L3;
+		if (fp_ip6_is_zero(l3 + 8))
+			/* DAD and MLD reports come from :: */
+			return m->l4_proto == FP_IPPROTO_ICMPV6 ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
+		if (is_port_lladdr(pt, l3 + 8) && fp_mac_eq(src, pt->mac))
+			return FP_PARSE_OK;
+		return addr_allowed(pt, src, fp_ld64(l3 + 8), fp_ld64(l3 + 16)) ? FP_PARSE_OK :
+										  FP_DROP_SPOOF_IP;
+	case FP_ETH_P_ARP:
+		l3 = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_arp_hdr));
+		if (!l3)
+			return FP_DROP_TRUNC_L3;
+		/* The sender hardware address must be the frame's source. */
+		if (!fp_mac_eq(l3 + 8, src))
+			return FP_DROP_SPOOF_MAC;
+		if (*(__u32 *)(l3 + 14) == 0)
+			return FP_PARSE_OK; /* ARP probe (RFC 5227) */
+		return addr_allowed(pt, src, 0, 0xffff00000000ULL | fp_ld32(l3 + 14)) ?
+			       FP_PARSE_OK :
+			       FP_DROP_SPOOF_IP;
+	default:
+		return FP_DROP_ETHERTYPE_DENIED;
+	}
+}
+
+/* The address an ARP request or a neighbour solicitation asks for.
+ * Returns 1 with ip set, 0 for another ARP/ICMPv6 message or a DAD probe,
+ * -1 (and v's drop reason) when it is malformed.
+ */
+static __always_inline int
+solicited_ip(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_ip *ip,
+	     struct fp_verdict *v)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u8 *a;
+	int r;
+
+	if (m->ethertype == FP_ETH_P_ARP) {
+		r = fp_arp_is_request(data, data_end, m);
+		if (r < 0) {
+			set_drop(v, FP_DROP_BAD_ARP);
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		a = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_arp_hdr));
+		if (!a) {
+			set_drop(v, FP_DROP_BAD_ARP);
+			return -1;
+		}
+		fp_ip_from_v4(ip->b, a + 24);
+		return 1;
+	}
+	r = fp_xdp_ns_parse(ctx, m, ip);
+	if (r < 0)
+		set_drop(v, FP_DROP_BAD_ND);
+	return r;
+}
+
+/* Answer a request solicited_ip() accepted, in place, for mac, and send
+ * it back on the ingress port.
+ */
+static __always_inline int
+answer(struct xdp_md *ctx, const struct fp_pkt_meta *m, const struct fp_ip *target, const __u8 *mac,
+       struct fp_verdict *v)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u32 l3_off = m->l3_off, need, len;
+	struct fp_ip dst;
+	__u8 *ip;
+
+	if (m->ethertype == FP_ETH_P_ARP) {
+		if (fp_arp_reply_write(data, data_end, l3_off, mac))
+			return set_drop(v, FP_DROP_TRUNC_L3);
+		v->kind = FP_XDP_V_ARP;
+		return 0;
+	}
+	ip = fp_pkt_ptr(data, data_end, l3_off, sizeof(struct fp_ipv6_hdr));
+	if (!ip)
+		return set_drop(v, FP_DROP_TRUNC_L3);
+	fp_ip6_copy(dst.b, ip + 8);
+	need = l3_off + FP_ND_NA_L3_LEN;
+	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	if (need != len && bpf_xdp_adjust_tail(ctx, (int)need - (int)len))
+		return set_drop(v, FP_DROP_NO_HEADROOM);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (fp_nd_na_write(data, data_end, l3_off, mac, target->b, dst.b))
+		return set_drop(v, FP_DROP_NO_HEADROOM);
+	v->kind = FP_XDP_V_ND;
+	return 0;
+}
+
+/* Tell the sender its packet does not fit the tunnel: the frame becomes
+ * the ICMP error (sent back), or is dropped when none may be sent.
+ */
+static __always_inline int
+too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_verdict *v)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u32 n, hl, len, off;
+	__u8 eth[12], *f;
+	int ipv6, sum;
+
+	set_drop(v, FP_DROP_TOO_BIG);
+	n = fp_icmp_too_big_quote(data, data_end, m);
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	if (!n || !f)
+		return 0;
+	fp_mac_copy(eth, f);
+	fp_mac_copy(eth + 6, f + 6);
+	ipv6 = m->ethertype == FP_ETH_P_IPV6;
+	hl = ipv6 ? FP_ICMP6_ERR_HDR : FP_ICMP4_ERR_HDR;
+	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	/* The original IP packet stays where it is: the new headers go in
+	 * front of it, and the frame is cut after the quoted part.
+	 */
+	if (bpf_xdp_adjust_head(ctx, -(int)hl))
+		return 0;
+	if (FP_ETH_HLEN + hl + n != len + hl &&
+	    bpf_xdp_adjust_tail(ctx, (int)(FP_ETH_HLEN + n) - (int)len))
+		return 0;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (fp_icmp_too_big_write(data, data_end, ipv6, eth, (__u16)mtu, n))
+		return 0;
+	off = FP_ETH_HLEN + (ipv6 ? sizeof(struct fp_ipv6_hdr) : sizeof(struct fp_ipv4_hdr));
+	sum = fp_xdp_csum_to_end(ctx, off, 0);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	fp_icmp_too_big_csum(data, data_end, ipv6, (__u32)sum);
+	v->kind = FP_XDP_V_ICMP;
+	return 0;
+}
+
+/* Encapsulate toward vtep vtep_id and send out of its underlay port. */
+static __always_inline int
+encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
+      struct fp_verdict *v)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct fp_port_cfg *cfg;
+	struct fp_vtep_val *vt;
+	__u32 hl, len, sum;
+	__u16 sport;
+	int max;
+
+	max = vtep_get(vtep_id, &vt, &cfg);
+	if (max < 0)
+		return set_drop(v, FP_DROP_DEST_MISSING);
+	if (inner_l3_len(ctx, m) > (__u32)max)
+		return too_big(ctx, m, (__u32)max, v);
+	sport = fp_flow_sport(fp_flow_hash(data, data_end, m));
+	hl = fp_encap_hdr_len(vt);
+	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	if (bpf_xdp_adjust_head(ctx, -(int)hl))
+		return set_drop(v, FP_DROP_NO_HEADROOM);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (fp_encap_write(data, data_end, vt, cfg->mac, vni, sport, len))
+		return set_drop(v, FP_DROP_NO_HEADROOM);
+	if (hl == FP_ENCAP_HDR_V6) {
+		sum = (__u32)fp_xdp_csum_to_end(ctx, FP_ENCAP_UDP_V6, 0);
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		fp_encap_udp6_csum(data, data_end, sum);
+	}
+	v->kind = FP_XDP_V_ENCAP;
+	v->port = vt->underlay_port;
+	return 0;
+}
+
+/* Unicast from a VM port: FDB (port's VNI, destination MAC). */
+static __always_inline int
+vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_port,
+	   const __u8 *dst, struct fp_verdict *v)
+{
+	struct fp_fdb_key k = { .vni = vni };
+	struct fp_fdb_val *fv;
+	__u32 type, id;
+
+	fp_mac_copy(k.mac, dst);
+	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	if (!fv)
+		return flood(v, vni, in_port, 1, inner_l3_len(ctx, m));
+	type = fv->type;
+	id = fv->id;
+	switch (type) {
+	case FP_DEST_PORT:
+		if (id == in_port)
+			return set_drop(v, FP_DROP_HAIRPIN);
+		return deliver_local(v, vni, id);
+	case FP_DEST_VTEP:
+		return encap(ctx, m, vni, id, v);
+	default:
+		return set_drop(v, FP_DROP_DEST_UNSUPPORTED);
+	}
+}
+
+/* A frame from VM port in_port. */
+__noinline int
+fp_xdp_vm_rx(struct xdp_md *ctx, __u32 in_port, struct fp_verdict *v)
+{
+	void *data, *data_end;
+	struct fp_neigh_key nk = {};
+	struct fp_pkt_meta m = {};
+	struct fp_neigh_val *n;
+	struct fp_port_val *pt;
+	struct fp_ip ip = {};
+	__u8 mac[6], *f;
+	__u32 r, vni;
+	int s;
+
+	if (!v)
+		return 0;
+	pt = bpf_map_lookup_elem(&fp_port, &in_port);
+	if (!pt || pt->role != FP_PORT_ROLE_VM)
+		return set_drop(v, FP_DROP_PORT_UNCONFIGURED);
+	vni = pt->vni;
+	r = (__u32)fp_xdp_frame_parse(ctx, &m, 0);
+	if (r == FP_PARSE_OK && m.n_vlans)
+		r = FP_DROP_VLAN_DENIED;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (r == FP_PARSE_OK)
+		r = check_source(data, data_end, pt, &m);
+	if (r != FP_PARSE_OK)
+		return set_drop(v, r);
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	if (!f)
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	if (!(f[0] & 1))
+		return vm_forward(ctx, &m, vni, in_port, f, v);
+	if (m.ethertype != FP_ETH_P_ARP &&
+	    !(m.l4_proto == FP_IPPROTO_ICMPV6 && m.ethertype == FP_ETH_P_IPV6))
+		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+	/* ARP request or neighbour solicitation for a known neighbour in
+	 * the same VNI: answered.
+	 */
+	s = solicited_ip(ctx, &m, &ip, v);
+	if (s < 0)
+		return 0;
+	if (s == 0)
+		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+	nk.vrf = pt->vrf;
+	nk.ip = ip;
+	n = bpf_map_lookup_elem(&fp_neigh, &nk);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	if (!f)
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	if (!n || n->vni != vni || fp_mac_eq(n->mac, f + 6))
+		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+	fp_mac_copy(mac, n->mac);
+	return answer(ctx, &m, &ip, mac, v);
+}
+
+/* ARP or NS on the underlay for one of our VTEP addresses: answered with
+ * the port's MAC; anything else is not for us.
+ */
+static __always_inline int
+underlay_respond(struct xdp_md *ctx, const struct fp_pkt_meta *m, const __u8 *port_mac,
+		 struct fp_verdict *v)
+{
+	struct fp_ip ip = {};
+	__u8 mac[6];
+	int r;
+
+	r = solicited_ip(ctx, m, &ip, v);
+	if (r < 0)
+		return 0;
+	if (r == 0 || !local_vtep(ip.b))
+		return set_drop(v, FP_DROP_UNDERLAY_NOT_TUNNEL);
+	fp_mac_copy(mac, port_mac);
+	return answer(ctx, m, &ip, mac, v);
+}
+
+/* A frame from underlay port in_port. */
+__noinline int
+fp_xdp_underlay_rx(struct xdp_md *ctx, __u32 in_port, struct fp_verdict *v)
+{
+	struct fp_flood_key fk = {};
+	struct fp_tunnel_meta tm = {};
+	struct fp_pkt_meta m = {};
+	struct fp_fdb_key k = {};
+	void *data, *data_end;
+	struct fp_port_val *pt;
+	struct fp_fdb_val *fv;
+	struct fp_ip dst = {};
+	__u32 r, len, type, id;
+	__u8 *f, *ip;
+
+	if (!v)
+		return 0;
+	pt = bpf_map_lookup_elem(&fp_port, &in_port);
+	if (!pt || pt->role == FP_PORT_ROLE_NONE)
+		return set_drop(v, FP_DROP_PORT_UNCONFIGURED);
+	r = (__u32)fp_xdp_frame_parse(ctx, &m, FP_PARSE_F_IP_CSUM);
+	if (r != FP_PARSE_OK)
+		return set_drop(v, r);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	if (!f)
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	if (m.ethertype == FP_ETH_P_ARP ||
+	    (m.ethertype == FP_ETH_P_IPV6 && m.l4_proto == FP_IPPROTO_ICMPV6 && (f[0] & 1)))
+		return underlay_respond(ctx, &m, pt->mac, v);
+	if (!fp_mac_eq(f, pt->mac))
+		return set_drop(v, FP_DROP_NOT_OUR_MAC);
+	if (m.ethertype == FP_ETH_P_IPV4) {
+		ip = fp_pkt_ptr(data, data_end, m.l3_off, sizeof(struct fp_ipv4_hdr));
+		if (!ip)
+			return set_drop(v, FP_DROP_TRUNC_L3);
+		fp_ip_from_v4(dst.b, ip + 16);
+	} else if (m.ethertype == FP_ETH_P_IPV6) {
+		ip = fp_pkt_ptr(data, data_end, m.l3_off, sizeof(struct fp_ipv6_hdr));
+		if (!ip)
+			return set_drop(v, FP_DROP_TRUNC_L3);
+		fp_ip6_copy(dst.b, ip + 24);
+	} else {
+		return set_drop(v, FP_DROP_UNDERLAY_NOT_TUNNEL);
+	}
+	if (!local_vtep(dst.b))
+		return set_drop(v, FP_DROP_NOT_LOCAL_VTEP);
+	if (m.flags & FP_META_F_FRAG)
+		return set_drop(v, FP_DROP_UNDERLAY_FRAG);
+	r = (__u32)fp_xdp_tunnel_parse(ctx, &m, &tm);
+	if (r != FP_PARSE_OK)
+		return set_drop(v, r);
+	fk.vni = tm.vni;
+	if (!bpf_map_lookup_elem(&fp_flood, &fk))
+		return set_drop(v, FP_DROP_UNKNOWN_VNI);
+	/* Strip the outer headers and any bytes after the UDP datagram. */
+	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	if (bpf_xdp_adjust_head(ctx, tm.inner_off))
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	if (tm.udp_end != len && bpf_xdp_adjust_tail(ctx, (int)tm.udp_end - (int)len))
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	v->decap = 1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	if (!f)
+		return set_drop(v, FP_DROP_TRUNC_L2);
+	if (f[6] & 1)
+		return set_drop(v, FP_DROP_BAD_SRC_MAC);
+	if (f[0] & 1)
+		return flood(v, tm.vni, in_port, 0, 0);
+	k.vni = tm.vni;
+	fp_mac_copy(k.mac, f);
+	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	if (!fv)
+		return flood(v, tm.vni, in_port, 0, 0);
+	type = fv->type;
+	id = fv->id;
+	if (type == FP_DEST_PORT)
+		return deliver_local(v, tm.vni, id);
+	if (type == FP_DEST_VTEP)
+		return set_drop(v, FP_DROP_HAIRPIN);
+	return set_drop(v, FP_DROP_DEST_UNSUPPORTED);
+}
+
+/* Pass a frame to flood up to the tc program, with what it needs. */
+static __always_inline int
+pass_to_flood(struct xdp_md *ctx, const struct fp_verdict *v, __u32 in_port)
+{
+	struct fp_xdp_meta *meta;
+	void *data;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
+		return -1;
+	meta = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	if ((void *)(meta + 1) > data)
+		return -1;
+	meta->magic = FP_XDP_META_MAGIC;
+	meta->vni = v->vni;
+	meta->in_port = in_port;
+	meta->flags = v->from_vm ? FP_XDP_META_F_FROM_VM : 0;
+	return 0;
+}
+
+SEC("xdp")
+int
+fp_xdp_rx(struct xdp_md *ctx)
+{
+	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0;
+	__u32 act, out_port, drop = FP_DROP_MAX;
+	struct fp_verdict v = {};
+	struct fp_port_val *pt;
+	struct fp_counters *c;
+	struct fp_trace *t;
+	__u32 *pid;
+
+	v.kind = FP_XDP_V_DROP;
+	v.drop = FP_DROP_PORT_UNCONFIGURED;
+	pid = bpf_map_lookup_elem(&fp_ifport, &ifindex);
+	if (pid) {
+		in_port = *pid;
+		pt = bpf_map_lookup_elem(&fp_port, &in_port);
+		if (pt && pt->role == FP_PORT_ROLE_VM)
+			fp_xdp_vm_rx(ctx, in_port, &v);
+		else if (pt && pt->role != FP_PORT_ROLE_NONE)
+			fp_xdp_underlay_rx(ctx, in_port, &v);
+	}
+
+	/* Act. */
+	out_port = in_port;
+	switch (v.kind) {
+	case FP_XDP_V_LOCAL:
+	case FP_XDP_V_ENCAP:
+		out_port = v.port;
+		act = (__u32)bpf_redirect_map(&fp_tx, v.port, 0);
+		if (act != XDP_REDIRECT) {
+			/* The port has no device: nowhere to send it. */
+			v.kind = FP_XDP_V_DROP;
+			v.drop = FP_DROP_DEST_MISSING;
+			act = XDP_DROP;
+		}
+		break;
+	case FP_XDP_V_ARP:
+	case FP_XDP_V_ND:
+		act = XDP_TX;
+		break;
+	case FP_XDP_V_ICMP:
+		act = XDP_TX;
+		drop = FP_DROP_TOO_BIG;
+		break;
+	case FP_XDP_V_FLOOD:
+		out_port = FP_PORT_MAX;
+		act = XDP_PASS;
+		if (pass_to_flood(ctx, &v, in_port)) {
+			v.kind = FP_XDP_V_DROP;
+			v.drop = FP_DROP_NO_HEADROOM;
+			act = XDP_DROP;
+		}
+		break;
+	default:
+		v.kind = FP_XDP_V_DROP;
+		act = XDP_DROP;
+		break;
+	}
+	if (v.kind == FP_XDP_V_DROP) {
+		drop = v.drop < FP_DROP_MAX ? v.drop : FP_DROP_PORT_UNCONFIGURED;
+		out_port = FP_PORT_MAX;
+	}
+
+	/* Count, as the pipeline does: rx == tx + drop + punt. */
+	c = bpf_map_lookup_elem(&fp_counters, &zero);
+	if (c) {
+		c->n[FP_STAT_RX]++;
+		if (v.decap)
+			c->n[FP_STAT_DECAP]++;
+		switch (v.kind) {
+		case FP_XDP_V_LOCAL:
+			c->n[FP_STAT_LOCAL]++;
+			c->n[FP_STAT_TX]++;
+			break;
+		case FP_XDP_V_ENCAP:
+			c->n[FP_STAT_ENCAP]++;
+			c->n[FP_STAT_TX]++;
+			break;
+		case FP_XDP_V_ARP:
+			c->n[FP_STAT_ARP_REPLY]++;
+			c->n[FP_STAT_TX]++;
+			break;
+		case FP_XDP_V_ND:
+			c->n[FP_STAT_ND_REPLY]++;
+			c->n[FP_STAT_TX]++;
+			break;
+		case FP_XDP_V_FLOOD:
+			c->n[FP_STAT_FLOOD]++;
+			c->n[FP_STAT_TX]++;
+			c->n[FP_STAT_FLOOD_COPY] += v.copies;
+			c->n[FP_STAT_ENCAP] += v.encaps;
+			break;
+		case FP_XDP_V_ICMP:
+			c->n[FP_STAT_ICMP_TOO_BIG]++;
+			c->n[FP_STAT_DROP]++;
+			c->drop[FP_DROP_TOO_BIG]++;
+			break;
+		default:
+			c->n[FP_STAT_DROP]++;
+			if (drop < FP_DROP_MAX)
+				c->drop[drop]++;
+			break;
+		}
+	}
+
+	if (fp_trace_on) {
+		t = bpf_map_lookup_elem(&fp_trace_map, &zero);
+		if (t) {
+			t->verdict = act;
+			t->out_port = out_port;
+			t->drop = drop;
+			t->pad = 0;
+		}
+	}
+	return (int)act;
+}

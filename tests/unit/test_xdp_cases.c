@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The data-driven packet cases (tests/cases/NAME.case) through the XDP
+ * program, the differential twin of test_cases.c (which runs them through
+ * the DPDK pipeline): one cmocka test per case file, named after it.
+ *
+ * The skeleton is loaded once, with fp_trace_on set and no map pinned (the
+ * test never touches /sys/fs/bpf).  For each case the maps are emptied and
+ * filled as the case says: the configured ports (fp_port_cfg with fake
+ * ifindexes, fp_port for non-VM ports, fp_tx to the loopback device), the
+ * local VTEPs (fp_host), the transactions in order (sets in table order,
+ * then deletes in reverse order, as fp-dpdk commits them), and fp_ifport
+ * mapping the loopback ifindex to the case's input port.  The input frame
+ * is run once with bpf_prog_test_run_opts() (ingress_ifindex 1), and the
+ * XDP action, the struct fp_trace the program wrote (egress port, drop
+ * reason), the output bytes and the counters are compared with the case.
+ *
+ * Cases whose expectation the XDP path fulfils in two steps are listed in
+ * tc_cases[] with the reason: for them the program must pass the frame up
+ * (XDP_PASS) with the right struct fp_xdp_meta in front of it, and the
+ * right frame and counters.  Any other difference fails the case with its
+ * name and the first differing byte.  A summary line closes the run.
+ *
+ * Without root or CAP_BPF every test is skipped.  FP_SRCDIR is the
+ * project root.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <flowplane/xdp.h>
+
+#include "../lib/case.h"
+#include "fp_xdp.skel.h"
+#include "fp_xdp_abi.h"
+
+#define TABLE_LIMIT 1024  /* entries per hash map */
+#define IN_IFINDEX 1	  /* the loopback device: ctx_in.ingress_ifindex */
+#define TX_IFINDEX 1	  /* fp_tx entries: redirects need a real device */
+#define FAKE_IFINDEX 1000 /* fp_port_cfg.ifindex of port id: FAKE_IFINDEX + id */
+#define OUT_MAX 16384	  /* data_out buffer */
+#define DIFF_ROWS_MAX 24  /* 16-byte rows printed per mismatching frame */
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* A case the XDP program hands to the tc program to finish. */
+struct tc_case {
+	const char *name;   /* the case */
+	uint32_t vni;	    /* fp_xdp_meta.vni expected */
+	const char *reason; /* why XDP alone cannot produce the outputs */
+};
+
+/* Flooding: the outputs are copies (bpf_clone_redirect in the tc program);
+ * XDP decides and counts the flood and passes one frame up.
+ */
+static const struct tc_case tc_cases[] = {
+	{ "ul_arp_request_flooded", 1000, "decapsulated ARP request flooded to 2 local ports" },
+	{ "ul_flood_local_only", 1000, "decapsulated broadcast flooded to 2 local ports" },
+	{ "ul_unknown_unicast_flood", 1000, "decapsulated unknown unicast to 2 local ports" },
+	{ "vm_arp_neigh_other_vni_flood", 1000, "ARP request flooded (neighbour in another VNI)" },
+	{ "vm_arp_probe_flood", 1000, "ARP probe flooded" },
+	{ "vm_arp_self_flood", 1000, "gratuitous ARP flooded" },
+	{ "vm_arp_unknown_flood", 1000, "ARP request flooded to a port and a vtep" },
+	{ "vm_broadcast_flood", 1000, "broadcast flooded to 2 ports and 3 vteps" },
+	{ "vm_flood_too_big_vtep_skipped", 1000, "broadcast flooded to a port and a vtep" },
+	{ "vm_mld_unspec_flood", 1000, "MLD report flooded" },
+	{ "vm_ns_dad_flood", 1000, "DAD probe flooded to a port and a vtep" },
+	{ "vm_ns_unknown_flood", 1000, "solicitation flooded to a port and a vtep" },
+	{ "vm_unknown_unicast_flood", 1000, "unknown unicast flooded to a port and a vtep" },
+};
+
+#define N_TC_CASES (sizeof(tc_cases) / sizeof(tc_cases[0]))
+
+/* Cases XDP can never be given: bpf_prog_test_run_opts() refuses (EINVAL)
+ * a frame shorter than an Ethernet header, as drivers never hand XDP one.
+ * The program drops such a frame as trunc_l2 (fp_parse_frame()); for
+ * these the test checks that the kernel refuses the frame.
+ */
+static const char *const short_cases[] = {
+	"ul_trunc_cut13",
+	"ul_trunc_fixed_cut13",
+	"vm_trunc_cut13",
+	"vm_trunc_fixed_cut13",
+};
+
+#define N_SHORT_CASES (sizeof(short_cases) / sizeof(short_cases[0]))
+#define SHORT_REASON "a 13-byte frame: the kernel runs XDP on 14 bytes (ETH_HLEN) or more"
+
+/* Outcome of one case, for the summary. */
+#define FOREACH_RESULT(_)               \
+	_(NOT_RUN, "not run")           \
+	_(IDENTICAL, "identical")       \
+	_(TC, "handled in tc")          \
+	_(SHORT, "not runnable in XDP") \
+	_(MISMATCH, "mismatch")         \
+	_(SKIPPED, "skipped")
+
+#define RESULT_ENUM(id, name) RES_##id,
+enum result { FOREACH_RESULT(RESULT_ENUM) RES_MAX };
+#undef RESULT_ENUM
+
+/* One case file, the state of its cmocka test. */
+struct case_test {
+	char path[PATH_MAX + NAME_MAX + 2]; /* the .case file */
+	char name[FP_CASE_NAME_SIZE];	    /* its name, the test's name */
+	int result;			    /* enum result */
+};
+
+/* The loaded program, shared by all cases. */
+struct env {
+	struct fp_xdp *skel;	       /* loaded skeleton */
+	int n_cpus;		       /* possible CPUs (per-CPU map values) */
+	int privileged;		       /* root or CAP_BPF: else every test skips */
+	int tc_seen[N_TC_CASES];       /* tc_cases[i] was found among the files */
+	int short_seen[N_SHORT_CASES]; /* short_cases[i] was found */
+};
+
+static struct env env;
+static struct case_test *cts;
+static int n_cts;
+
+/* Mismatches found in one case. */
+struct report {
+	const char *name; /* the case */
+	unsigned int n;	  /* mismatches so far */
+};
+
+static void __attribute__((format(printf, 2, 3))) mismatch(struct report *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error("%s: %s\n", r->name, msg);
+	r->n++;
+}
+
+static void
+hex_row(const char *tag, const uint8_t *b, uint32_t len, uint32_t off)
+{
+	char line[16 * 3 + 1];
+	uint32_t i, n = 0;
+
+	for (i = off; i < off + 16 && i < len; i++)
+		n += (uint32_t)snprintf(line + n, sizeof(line) - n, " %02x", b[i]);
+	line[n] = '\0';
+	print_error("    %04x %s%s\n", off, tag, line);
+}
+
+/* Print the 16-byte rows where two frames differ. */
+static void
+hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint32_t got_len)
+{
+	uint32_t off, max = exp_len > got_len ? exp_len : got_len, rows = 0;
+
+	for (off = 0; off < max; off += 16) {
+		uint32_t e = off < exp_len ? exp_len - off : 0,
+			 g = off < got_len ? got_len - off : 0;
+
+		e = e > 16 ? 16 : e;
+		g = g > 16 ? 16 : g;
+		if (e == g && memcmp(exp + off, got + off, e) == 0)
+			continue;
+		if (rows++ == DIFF_ROWS_MAX) {
+			print_error("    ...\n");
+			return;
+		}
+		hex_row("exp", exp, exp_len, off);
+		hex_row("got", got, got_len, off);
+	}
+}
+
+/* Compare a frame with the expected one; reports the first differing byte. */
+static void
+frame_check(struct report *r, const char *what, const uint8_t *exp, uint32_t exp_len,
+	    const uint8_t *got, uint32_t got_len)
+{
+	uint32_t i, n = exp_len < got_len ? exp_len : got_len;
+
+	for (i = 0; i < n && exp[i] == got[i]; i++)
+		;
+	if (i == n && exp_len == got_len)
+		return;
+	mismatch(r, "%s: %u bytes, expected %u; first difference at byte offset %u", what, got_len,
+		 exp_len, i);
+	hex_diff(exp, exp_len, got, got_len);
+}
+
+static const struct tc_case *
+tc_case_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_TC_CASES; i++) {
+		if (strcmp(tc_cases[i].name, name) == 0)
+			return &tc_cases[i];
+	}
+	return NULL;
+}
+
+static int
+short_case_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_SHORT_CASES; i++) {
+		if (strcmp(short_cases[i], name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *
+xdp_action_name(uint32_t act)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return act < sizeof(names) / sizeof(names[0]) ? names[act] : "?";
+}
+
+/* Root, or CAP_BPF in the effective set. */
+static int
+privileged(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (geteuid() == 0)
+		return 1;
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	return (d[CAP_BPF / 32].effective >> (CAP_BPF % 32)) & 1;
+}
+
+/* Empty a hash map. */
+static int
+hash_clear(struct bpf_map *map)
+{
+	uint8_t key[64];
+	int fd = bpf_map__fd(map), rc;
+
+	if (bpf_map__key_size(map) > sizeof(key))
+		return -EINVAL;
+	while (bpf_map_get_next_key(fd, NULL, key) == 0) {
+		rc = bpf_map_delete_elem(fd, key);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Zero every entry of an array map. */
+static int
+array_clear(struct bpf_map *map)
+{
+	size_t size = bpf_map__value_size(map);
+	uint32_t i;
+	void *zero;
+	int rc = 0;
+
+	zero = calloc(1, size);
+	if (zero == NULL)
+		return -ENOMEM;
+	for (i = 0; i < bpf_map__max_entries(map) && rc == 0; i++)
+		rc = bpf_map_update_elem(bpf_map__fd(map), &i, zero, BPF_ANY);
+	free(zero);
+	return rc;
+}
+
+/* Set key 0 of a per-CPU array to byte b on every CPU. */
+static int
+percpu_fill(struct bpf_map *map, int b)
+{
+	size_t size = ((bpf_map__value_size(map) + 7) & ~(size_t)7) * (size_t)env.n_cpus;
+	uint32_t zero = 0;
+	void *v;
+	int rc;
+
+	v = malloc(size);
+	if (v == NULL)
+		return -ENOMEM;
+	memset(v, b, size);
+	rc = bpf_map_update_elem(bpf_map__fd(map), &zero, v, BPF_ANY);
+	free(v);
+	return rc;
+}
+
+/* Empty every map, as a fresh instance. */
+static int
+maps_reset(void)
+{
+	struct fp_xdp *s = env.skel;
+	uint32_t i;
+	int rc;
+
+	rc = array_clear(s->maps.fp_port);
+	rc = rc ?: array_clear(s->maps.fp_port_cfg);
+	rc = rc ?: array_clear(s->maps.fp_host);
+	rc = rc ?: hash_clear(s->maps.fp_vtep);
+	rc = rc ?: hash_clear(s->maps.fp_fdb);
+	rc = rc ?: hash_clear(s->maps.fp_flood);
+	rc = rc ?: hash_clear(s->maps.fp_neigh);
+	rc = rc ?: hash_clear(s->maps.fp_ifport);
+	rc = rc ?: percpu_fill(s->maps.fp_counters, 0);
+	rc = rc ?: percpu_fill(s->maps.fp_trace_map, 0xff);
+	for (i = 0; i < FP_PORT_MAX; i++)
+		bpf_map_delete_elem(bpf_map__fd(s->maps.fp_tx), &i); /* absent: fine */
+	return rc;
+}
+
+/* The map of a table, and whether it is an array (delete = zero value). */
+static struct bpf_map *
+table_map(uint16_t table, int *is_array)
+{
+	struct fp_xdp *s = env.skel;
+
+	*is_array = table == FP_TABLE_PORT;
+	switch (table) {
+	case FP_TABLE_PORT:
+		return s->maps.fp_port;
+	case FP_TABLE_VTEP:
+		return s->maps.fp_vtep;
+	case FP_TABLE_FDB:
+		return s->maps.fp_fdb;
+	case FP_TABLE_FLOOD:
+		return s->maps.fp_flood;
+	case FP_TABLE_NEIGH:
+		return s->maps.fp_neigh;
+	default:
+		return NULL;
+	}
+}
+
+static int
+entry_apply(const struct fp_case_entry *e, struct report *r)
+{
+	static const uint8_t zero[sizeof(union fp_table_val)];
+	struct bpf_map *map;
+	int is_array, rc;
+
+	map = table_map(e->table, &is_array);
+	if (map == NULL) {
+		mismatch(r, "line %u: unknown table %u", e->line, e->table);
+		return -EINVAL;
+	}
+	if (e->val != NULL)
+		rc = bpf_map_update_elem(bpf_map__fd(map), e->key, e->val, BPF_ANY);
+	else if (is_array)
+		rc = bpf_map_update_elem(bpf_map__fd(map), e->key, zero, BPF_ANY);
+	else
+		rc = bpf_map_delete_elem(bpf_map__fd(map), e->key);
+	if (rc)
+		mismatch(r, "line %u: %s %s: %s", e->line, e->val ? "set" : "delete",
+			 fp_case_table_name(e->table), strerror(-rc));
+	return rc;
+}
+
+/* Install what a case describes into the maps. */
+static int
+maps_build(const struct fp_case *c, struct report *r)
+{
+	static const uint16_t order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
+	struct fp_xdp *s = env.skel;
+	struct fp_host_cfg host;
+	uint32_t i, k, ifindex = IN_IFINDEX, in_port = c->in.port, tx = TX_IFINDEX;
+	int rc, o;
+
+	rc = maps_reset();
+	if (rc) {
+		mismatch(r, "resetting the maps: %s", strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i < c->n_ports; i++) {
+		const struct fp_case_port *p = &c->ports[i];
+		struct fp_port_cfg cfg;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.ifindex = FAKE_IFINDEX + p->id;
+		cfg.role = p->role;
+		cfg.mtu = p->mtu;
+		memcpy(cfg.mac, p->mac, 6);
+		snprintf(cfg.name, sizeof(cfg.name), "port%u", p->id);
+		rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_port_cfg), &p->id, &cfg, BPF_ANY);
+		if (rc == 0 && p->role != FP_PORT_ROLE_VM) {
+			/* fp-xdp owns the entries of non-VM ports, as fp-dpdk. */
+			struct fp_port_val pv;
+
+			memset(&pv, 0, sizeof(pv));
+			pv.role = p->role;
+			pv.mtu = p->mtu;
+			memcpy(pv.mac, p->mac, 6);
+			rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_port), &p->id, &pv,
+						 BPF_ANY);
+		}
+		if (rc == 0)
+			rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_tx), &p->id, &tx, BPF_ANY);
+		if (rc) {
+			mismatch(r, "port %u: %s", p->id, strerror(-rc));
+			return rc;
+		}
+	}
+	memset(&host, 0, sizeof(host));
+	snprintf(host.host, sizeof(host.host), "test");
+	for (i = 0; i < c->n_local_vteps && i < FP_XDP_LOCAL_VTEP_MAX; i++)
+		host.local_vteps[i] = c->local_vteps[i];
+	host.n_local_vteps = i;
+	k = 0;
+	rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_host), &k, &host, BPF_ANY);
+	if (rc) {
+		mismatch(r, "fp_host: %s", strerror(-rc));
+		return rc;
+	}
+	/* Each transaction as fp-dpdk commits it: sets in table order,
+	 * then deletes in reverse table order.
+	 */
+	for (k = 0; k < c->n_txns; k++) {
+		for (o = 0; o < FP_TABLE_MAX; o++) {
+			for (i = 0; i < c->n_entries; i++) {
+				const struct fp_case_entry *e = &c->entries[i];
+
+				if (e->txn == k && e->val != NULL && e->table == order[o] &&
+				    entry_apply(e, r))
+					return -EINVAL;
+			}
+		}
+		for (o = FP_TABLE_MAX - 1; o >= 0; o--) {
+			for (i = 0; i < c->n_entries; i++) {
+				const struct fp_case_entry *e = &c->entries[i];
+
+				if (e->txn == k && e->val == NULL && e->table == order[o] &&
+				    entry_apply(e, r))
+					return -EINVAL;
+			}
+		}
+	}
+	rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifindex, &in_port, BPF_ANY);
+	if (rc)
+		mismatch(r, "fp_ifport: %s", strerror(-rc));
+	return rc;
+}
+
+/* The trace the program wrote on the CPU it ran on. */
+static int
+trace_read(struct fp_trace *t)
+{
+	uint32_t zero = 0;
+	struct fp_trace *v;
+	int i, rc, found = -ENOENT;
+
+	v = calloc((size_t)env.n_cpus, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	rc = bpf_map_lookup_elem(bpf_map__fd(env.skel->maps.fp_trace_map), &zero, v);
+	for (i = 0; rc == 0 && i < env.n_cpus; i++) {
+		if (v[i].verdict != UINT32_MAX) {
+			*t = v[i];
+			found = 0;
+		}
+	}
+	free(v);
+	return rc ? rc : found;
+}
+
+/* The counters summed over CPUs. */
+static int
+counters_read(struct fp_counters *sum)
+{
+	struct fp_counters *v;
+	uint32_t zero = 0;
+	int i, j, rc;
+
+	v = calloc((size_t)env.n_cpus, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	rc = bpf_map_lookup_elem(bpf_map__fd(env.skel->maps.fp_counters), &zero, v);
+	for (i = 0; rc == 0 && i < env.n_cpus; i++) {
+		for (j = 0; j < FP_STAT_MAX; j++)
+			sum->n[j] += v[i].n[j];
+		for (j = 0; j < FP_DROP_MAX; j++)
+			sum->drop[j] += v[i].drop[j];
+	}
+	free(v);
+	return rc;
+}
+
+/* The verdict as the counters tell it, for messages. */
+static void
+verdict_str(const struct fp_counters *s, char *buf, size_t size)
+{
+	size_t n;
+	int d;
+
+	n = (size_t)snprintf(buf, size, "tx %" PRIu64 " punt %" PRIu64 " drop %" PRIu64,
+			     (uint64_t)s->n[FP_STAT_TX], (uint64_t)s->n[FP_STAT_PUNT],
+			     (uint64_t)s->n[FP_STAT_DROP]);
+	for (d = 0; d < FP_DROP_MAX && n < size; d++) {
+		if (s->drop[d])
+			n += (size_t)snprintf(buf + n, size - n, " %s=%" PRIu64,
+					      fp_case_drop_name((unsigned int)d),
+					      (uint64_t)s->drop[d]);
+	}
+}
+
+/* The same counter checks as test_cases.c. */
+static void
+check_stats(const struct fp_case *c, const struct fp_counters *s, struct report *r)
+{
+	uint64_t drops = 0;
+	char got[512];
+	uint32_t i;
+	int d, ok;
+
+	for (d = 0; d < FP_DROP_MAX; d++)
+		drops += s->drop[d];
+	verdict_str(s, got, sizeof(got));
+	switch (c->verdict) {
+	case FP_CASE_VERDICT_TX:
+		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
+		     s->n[FP_STAT_PUNT] == 0;
+		if (!ok)
+			mismatch(r, "counters: expected tx, got %s", got);
+		break;
+	case FP_CASE_VERDICT_DROP:
+		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
+		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
+		if (!ok)
+			mismatch(r, "counters: expected drop %s, got %s",
+				 fp_case_drop_name(c->drop), got);
+		break;
+	default:
+		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
+		if (!ok)
+			mismatch(r, "counters: expected punt, got %s", got);
+		break;
+	}
+	if (s->n[FP_STAT_RX] != 1)
+		mismatch(r, "rx %" PRIu64 ", expected 1", (uint64_t)s->n[FP_STAT_RX]);
+	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
+		mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", (uint64_t)s->n[FP_STAT_RX],
+			 got);
+	if (s->n[FP_STAT_DROP] != drops)
+		mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
+			 (uint64_t)s->n[FP_STAT_DROP], drops);
+	for (i = 0; i < c->n_stats; i++) {
+		const struct fp_case_stat *e = &c->stats[i];
+
+		if (s->n[e->id] != e->value)
+			mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
+				 fp_case_stat_name(e->id), (uint64_t)s->n[e->id], e->value);
+	}
+}
+
+/* Role of a configured port, FP_PORT_ROLE_NONE if the case has none. */
+static uint16_t
+port_role(const struct fp_case *c, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_ports; i++) {
+		if (c->ports[i].id == id)
+			return c->ports[i].role;
+	}
+	return FP_PORT_ROLE_NONE;
+}
+
+/* What XDP must do for a case that is not a flood: one output frame on
+ * the ingress port is XDP_TX (a reply, an ICMP error), on another port a
+ * redirect; no output is XDP_DROP.
+ */
+static void
+check_direct(const struct fp_case *c, uint32_t act, const struct fp_trace *t, const uint8_t *frame,
+	     uint32_t len, struct report *r)
+{
+	uint32_t exp_act, exp_drop = c->verdict == FP_CASE_VERDICT_DROP ? c->drop : FP_DROP_MAX;
+	const struct fp_case_frame *o = c->n_outs ? &c->outs[0] : NULL;
+	char what[64];
+
+	if (c->n_outs > 1) {
+		mismatch(r, "%u outputs expected: replication, but the case is not in tc_cases[]",
+			 c->n_outs);
+		return;
+	}
+	if (c->verdict == FP_CASE_VERDICT_PUNT) {
+		mismatch(r, "punt expected: the XDP program does not punt");
+		return;
+	}
+	if (o == NULL)
+		exp_act = XDP_DROP;
+	else if (o->port == c->in.port)
+		exp_act = XDP_TX;
+	else
+		exp_act = XDP_REDIRECT;
+	if (act != exp_act)
+		mismatch(r, "action %s, expected %s", xdp_action_name(act),
+			 xdp_action_name(exp_act));
+	if (t->drop != exp_drop)
+		mismatch(r, "trace: drop %s, expected %s", fp_case_drop_name(t->drop),
+			 fp_case_drop_name(exp_drop));
+	if (o == NULL)
+		return;
+	if (t->out_port != o->port)
+		mismatch(r, "trace: egress port %u, expected %u (line %u)", t->out_port, o->port,
+			 o->line);
+	snprintf(what, sizeof(what), "output (line %u)", o->line);
+	frame_check(r, what, o->data, o->len, frame, len);
+}
+
+/* What XDP must do for a flood: pass the frame up to the tc program with
+ * its metadata.  The frame passed up is the one every local port gets: the
+ * input frame from a VM, the decapsulated frame from the underlay.
+ */
+static void
+check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
+	    const struct fp_trace *t, const uint8_t *meta, uint32_t meta_len, const uint8_t *frame,
+	    uint32_t len, struct report *r)
+{
+	int from_vm = port_role(c, c->in.port) == FP_PORT_ROLE_VM;
+	struct fp_xdp_meta exp = {
+		.magic = FP_XDP_META_MAGIC,
+		.vni = tc->vni,
+		.in_port = c->in.port,
+		.flags = from_vm ? FP_XDP_META_F_FROM_VM : 0,
+	};
+	struct fp_xdp_meta got;
+
+	if (c->verdict != FP_CASE_VERDICT_TX || c->n_outs == 0) {
+		mismatch(r, "listed in tc_cases[] but the case expects no output");
+		return;
+	}
+	if (act != XDP_PASS)
+		mismatch(r, "action %s, expected XDP_PASS (flood in tc)", xdp_action_name(act));
+	if (t->drop != FP_DROP_MAX || t->out_port != FP_PORT_MAX)
+		mismatch(r, "trace: drop %s port %u, expected none", fp_case_drop_name(t->drop),
+			 t->out_port);
+	if (meta_len != sizeof(got)) {
+		mismatch(r, "%u bytes of metadata, expected struct fp_xdp_meta (%zu)", meta_len,
+			 sizeof(got));
+	} else {
+		memcpy(&got, meta, sizeof(got));
+		if (memcmp(&got, &exp, sizeof(got)) != 0)
+			mismatch(r,
+				 "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x, expected "
+				 "magic %#x vni %u in_port %u flags %#x",
+				 got.magic, got.vni, got.in_port, got.flags, exp.magic, exp.vni,
+				 exp.in_port, exp.flags);
+	}
+	if (from_vm)
+		frame_check(r, "frame passed up (the input)", c->in.data, c->in.len, frame, len);
+	else
+		frame_check(r, "frame passed up (as the local ports get it)", c->outs[0].data,
+			    c->outs[0].len, frame, len);
+}
+
+/* Run one case; returns its result. */
+static int
+case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, struct report *r)
+{
+	static uint8_t out[OUT_MAX];
+	struct xdp_md ctx_in, ctx_out;
+	struct fp_counters cnt;
+	struct fp_trace t = { 0 };
+	uint32_t meta_len;
+	int rc;
+
+	if (maps_build(c, r))
+		return RES_MISMATCH;
+	memset(&ctx_in, 0, sizeof(ctx_in));
+	memset(&ctx_out, 0, sizeof(ctx_out));
+	ctx_in.data_end = c->in.len;
+	ctx_in.ingress_ifindex = IN_IFINDEX;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = c->in.data, .data_size_in = c->in.len,
+		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &ctx_in,
+		    .ctx_size_in = sizeof(ctx_in), .ctx_out = &ctx_out,
+		    .ctx_size_out = sizeof(ctx_out), .repeat = 1);
+	rc = bpf_prog_test_run_opts(bpf_program__fd(env.skel->progs.fp_xdp_rx), &opts);
+	if (is_short) {
+		if (c->in.len >= 14)
+			mismatch(r, "listed in short_cases[] but the frame has %u bytes",
+				 c->in.len);
+		if (rc != -EINVAL)
+			mismatch(r, "bpf_prog_test_run_opts: %s, expected EINVAL (%s)",
+				 rc ? strerror(-rc) : "ran", SHORT_REASON);
+		return r->n ? RES_MISMATCH : RES_SHORT;
+	}
+	if (rc) {
+		mismatch(r, "bpf_prog_test_run_opts: %s", strerror(-rc));
+		return RES_MISMATCH;
+	}
+	rc = trace_read(&t);
+	if (rc) {
+		mismatch(r, "no fp_trace written: %s", strerror(-rc));
+		return RES_MISMATCH;
+	}
+	if (t.verdict != opts.retval)
+		mismatch(r, "trace: verdict %u, the program returned %u", t.verdict, opts.retval);
+	meta_len = ctx_out.data;
+	if (meta_len > opts.data_size_out) {
+		mismatch(r, "metadata of %u bytes in an output of %u", meta_len,
+			 opts.data_size_out);
+		return RES_MISMATCH;
+	}
+	if (tc != NULL)
+		check_flood(c, tc, opts.retval, &t, out, meta_len, out + meta_len,
+			    opts.data_size_out - meta_len, r);
+	else if (meta_len != 0)
+		mismatch(r, "%u bytes of metadata on a frame not passed to tc", meta_len);
+	else
+		check_direct(c, opts.retval, &t, out, opts.data_size_out, r);
+	rc = counters_read(&cnt);
+	if (rc)
+		mismatch(r, "reading fp_counters: %s", strerror(-rc));
+	else
+		check_stats(c, &cnt, r);
+	if (r->n)
+		return RES_MISMATCH;
+	return tc != NULL ? RES_TC : RES_IDENTICAL;
+}
+
+static void
+test_xdp_cases_run(void **state)
+{
+	struct case_test *ct = *state;
+	struct report r = { .name = ct->name };
+	const struct tc_case *tc = tc_case_find(ct->name);
+	int sh = short_case_find(ct->name);
+	struct fp_case c;
+	char err[512];
+	int rc;
+
+	if (!env.privileged || env.skel == NULL) {
+		ct->result = RES_SKIPPED;
+		skip();
+	}
+	rc = fp_case_load(ct->path, &c, err, sizeof(err));
+	if (rc) {
+		fp_case_free(&c);
+		ct->result = RES_MISMATCH;
+		fail_msg("%s", err);
+	}
+	if (tc != NULL)
+		env.tc_seen[tc - tc_cases] = 1;
+	if (sh >= 0)
+		env.short_seen[sh] = 1;
+	ct->result = case_run(&c, tc, sh >= 0, &r);
+	if (r.n)
+		print_error("%s: %s (%s)\n", ct->name, c.desc, ct->path);
+	fp_case_free(&c);
+	if (r.n)
+		fail_msg("%s: %u mismatch(es)", ct->name, r.n);
+}
+
+/* Every case of tc_cases[] and short_cases[] must exist: a stale entry
+ * hides nothing.
+ */
+static void
+test_xdp_cases_tc_list(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	if (!env.privileged || env.skel == NULL)
+		skip();
+	for (i = 0; i < N_TC_CASES; i++) {
+		if (!env.tc_seen[i]) {
+			print_error("tc_cases[]: %s: no such case file\n", tc_cases[i].name);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < N_SHORT_CASES; i++) {
+		if (!env.short_seen[i]) {
+			print_error("short_cases[]: %s: no such case file\n", short_cases[i]);
+			bad = 1;
+		}
+	}
+	if (bad)
+		fail_msg("tc_cases[] or short_cases[] name cases that do not exist");
+}
+
+static void
+test_xdp_cases_none(void **state)
+{
+	(void)state;
+	fail_msg("no *.case files found; set FP_SRCDIR to the project root");
+}
+
+static int
+libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int
+group_setup(void **state)
+{
+	struct fp_xdp *s;
+	struct bpf_map *map;
+	int rc;
+
+	(void)state;
+	env.privileged = privileged();
+	if (!env.privileged)
+		return 0; /* every test skips */
+	libbpf_set_print(libbpf_print);
+	env.n_cpus = libbpf_num_possible_cpus();
+	if (env.n_cpus <= 0) {
+		print_error("libbpf_num_possible_cpus: %s\n", strerror(-env.n_cpus));
+		return -1;
+	}
+	s = fp_xdp__open();
+	if (s == NULL) {
+		print_error("fp_xdp__open: %s\n", strerror(errno));
+		return -1;
+	}
+	/* Private maps: nothing pinned, nothing reused from /sys/fs/bpf. */
+	for (map = bpf_object__next_map(s->obj, NULL); map != NULL;
+	     map = bpf_object__next_map(s->obj, map)) {
+		rc = bpf_map__set_pin_path(map, NULL);
+		if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH &&
+		    bpf_map__max_entries(map) > TABLE_LIMIT)
+			rc = bpf_map__set_max_entries(map, TABLE_LIMIT);
+		if (rc) {
+			print_error("map %s: %s\n", bpf_map__name(map), strerror(-rc));
+			fp_xdp__destroy(s);
+			return -1;
+		}
+	}
+	s->rodata->fp_trace_on = 1;
+	rc = fp_xdp__load(s);
+	if (rc) {
+		fp_xdp__destroy(s);
+		if (rc == -EPERM) {
+			env.privileged = 0; /* no CAP_BPF after all: skip */
+			return 0;
+		}
+		print_error("fp_xdp__load: %s\n", strerror(-rc));
+		return -1;
+	}
+	env.skel = s;
+	return 0;
+}
+
+static const char *const result_names[RES_MAX] = {
+#define RESULT_NAME(id, name) name,
+	FOREACH_RESULT(RESULT_NAME)
+#undef RESULT_NAME
+};
+
+static int
+group_teardown(void **state)
+{
+	int count[RES_MAX] = { 0 }, i;
+
+	(void)state;
+	for (i = 0; i < n_cts; i++)
+		count[cts[i].result]++;
+	if (count[RES_TC]) {
+		print_message("handled in tc (XDP_PASS with fp_xdp_meta, copies made by tc):\n");
+		for (i = 0; i < n_cts; i++) {
+			const struct tc_case *tc = tc_case_find(cts[i].name);
+
+			if (cts[i].result == RES_TC && tc != NULL)
+				print_message("  %s: %s\n", tc->name, tc->reason);
+		}
+	}
+	if (count[RES_SHORT]) {
+		print_message("not runnable in XDP (%s):\n", SHORT_REASON);
+		for (i = 0; i < n_cts; i++) {
+			if (cts[i].result == RES_SHORT)
+				print_message("  %s\n", cts[i].name);
+		}
+	}
+	if (count[RES_MISMATCH]) {
+		print_message("mismatching:\n");
+		for (i = 0; i < n_cts; i++) {
+			if (cts[i].result == RES_MISMATCH)
+				print_message("  %s\n", cts[i].name);
+		}
+	}
+	print_message(
+		"xdp_cases: %d cases, %d identical, %d handled in tc, %d not runnable in XDP, "
+		"%d %s, %d %s\n",
+		n_cts, count[RES_IDENTICAL], count[RES_TC], count[RES_SHORT], count[RES_MISMATCH],
+		result_names[RES_MISMATCH], count[RES_SKIPPED] + count[RES_NOT_RUN],
+		result_names[RES_SKIPPED]);
+	fp_xdp__destroy(env.skel);
+	env.skel = NULL;
+	return 0;
+}
+
+static int
+case_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && strcmp(d->d_name + n - 5, ".case") == 0;
+}
+
+int
+main(void)
+{
+	const char *root = getenv("FP_SRCDIR");
+	struct CMUnitTest *tests;
+	struct dirent **names = NULL;
+	char dir[PATH_MAX];
+	int n, i, rc;
+
+	if (root == NULL || *root == '\0')
+		root = ".";
+	snprintf(dir, sizeof(dir), "%s/tests/cases", root);
+	n = scandir(dir, &names, case_filter, alphasort);
+	if (n <= 0) {
+		const struct CMUnitTest none[] = {
+			cmocka_unit_test(test_xdp_cases_none),
+		};
+
+		free(names);
+		return cmocka_run_group_tests_name("xdp_cases", none, NULL, NULL);
+	}
+	tests = calloc((size_t)n + 1, sizeof(*tests));
+	cts = calloc((size_t)n, sizeof(*cts));
+	if (tests == NULL || cts == NULL) {
+		fprintf(stderr, "test_xdp_cases: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name) - 5;
+
+		snprintf(cts[i].path, sizeof(cts[i].path), "%s/%s", dir, names[i]->d_name);
+		if (len >= sizeof(cts[i].name))
+			len = sizeof(cts[i].name) - 1;
+		memcpy(cts[i].name, names[i]->d_name, len);
+		cts[i].name[len] = '\0';
+		tests[i].name = cts[i].name;
+		tests[i].test_func = test_xdp_cases_run;
+		tests[i].initial_state = &cts[i];
+		free(names[i]);
+	}
+	free(names);
+	n_cts = n;
+	tests[n].name = "case_lists";
+	tests[n].test_func = test_xdp_cases_tc_list;
+	/* cmocka_run_group_tests_name() takes a static array; this list is
+	 * built from the directory, so call what the macro expands to.
+	 */
+	rc = _cmocka_run_group_tests("xdp_cases", tests, (size_t)n + 1, group_setup,
+				     group_teardown);
+	free(tests);
+	free(cts);
+	return rc;
+}
