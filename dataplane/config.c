@@ -938,12 +938,13 @@ control_load(struct loader *ld, const config_setting_t *root)
 static int
 root_load(struct loader *ld, const config_setting_t *root)
 {
-	/* fp_control is fp-control's group in the same file; fp-control
-	 * checks it (control/ctrl_config.c).
+	/* fp_control and fp_xdp are fp-control's and fp-xdp's groups in
+	 * the same file; they check them (control/ctrl_config.c,
+	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
 		"host", "vtep", "eal",	 "ports",   "workers",	  "mempool", "tables",
-		"idle", "tx",	"stats", "control", "fp_control", NULL,
+		"idle", "tx",	"stats", "control", "fp_control", "fp_xdp",  NULL,
 	};
 	unsigned int i;
 	int rc;
