@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fpctl: the operator's CLI for fp-dpdk's control socket.
+/* fpctl: the operator's CLI for fp-dpdk's control socket, or for the
+ * XDP engine's pinned maps (--xdp INSTANCE).
  *
- *   fpctl [-s SOCKET] [--json] show ports|stats [--workers]|drops|tables
- *   fpctl [-s SOCKET] [--json] dump port|vtep|fdb|flood|neigh
- *   fpctl [-s SOCKET] add|del TABLE ...
+ *   fpctl [-s SOCKET | --xdp INSTANCE] [--json] show ports|stats [--workers]|drops|tables
+ *   fpctl [-s SOCKET | --xdp INSTANCE] [--json] dump port|vtep|fdb|flood|neigh
+ *   fpctl [-s SOCKET | --xdp INSTANCE] add|del TABLE ...
  *
  * The socket is -s, else $FP_CTL_SOCKET, else FPCTL_DEFAULT_SOCKET.  Options
- * may stand anywhere on the line.  Each add or del is one transaction.
+ * may stand anywhere on the line.  Each add or del is one transaction (on
+ * XDP: checked whole, then written in make-before-break order).  For XDP,
+ * "workers" are CPUs (the per-CPU counters).
  * A dump prints each entry in the syntax of the add that makes it.
  *
  * Exit status: 0 done; 1 bad usage, or the server refused; 2 cannot
@@ -19,10 +22,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <flowplane/ctl.h>
 #include <flowplane/tables.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <flowplane/xdp.h>
+
+#include "backend.h"
 #include "ctl_client.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
@@ -34,6 +44,7 @@
 /* The command line, options taken out. */
 struct fpctl_opts {
 	const char *socket; /* control socket path */
+	const char *xdp;    /* --xdp instance, or NULL: fp-dpdk */
 	int json;	    /* --json */
 	int workers;	    /* --workers */
 	int help;	    /* -h, --help */
@@ -65,9 +76,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fpctl [-s SOCKET] [--json] COMMAND\n"
+		"usage: fpctl [-s SOCKET | --xdp INSTANCE] [--json] COMMAND\n"
 		"  -s, --socket PATH   control socket (default $FP_CTL_SOCKET, else " FPCTL_DEFAULT_SOCKET
 		")\n"
+		"      --xdp INSTANCE  the XDP engine's maps (" FP_XDP_PIN_ROOT "/INSTANCE)\n"
 		"      --json          machine-readable output (show, dump)\n"
 		"  -h, --help          this text\n"
 		"commands:\n"
@@ -996,6 +1008,12 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 			o->socket = a + 9;
 		} else if (strncmp(a, "-s", 2) == 0) {
 			o->socket = a + 2;
+		} else if (strcmp(a, "--xdp") == 0) {
+			if (i + 1 >= argc)
+				return bad("%s needs an instance name", a);
+			o->xdp = argv[++i];
+		} else if (strncmp(a, "--xdp=", 6) == 0) {
+			o->xdp = a + 6;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = 1;
 		} else if (strcmp(a, "--workers") == 0) {
@@ -1011,6 +1029,151 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 	return 0;
 }
 
+/* The XDP engine's counters (per CPU, as "workers") and ports, in the
+ * shape of a STATS reply; freed with fp_ctl_client_stats_free().
+ */
+static struct fp_ctl_client_stats *
+xdp_stats(const struct fpctl_opts *o, const struct fp_backend_info *info)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd;
+	struct fp_ctl_client_stats *st;
+	struct fp_counters *per_cpu;
+	char path[320];
+	uint32_t i, zero = 0;
+
+	if (ncpu <= 0)
+		return NULL;
+	if (o->xdp[0] == '/')
+		snprintf(path, sizeof(path), "%s/fp_counters", o->xdp);
+	else
+		snprintf(path, sizeof(path), "%s/%s/fp_counters", FP_XDP_PIN_ROOT, o->xdp);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return NULL;
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	st = calloc(1, sizeof(*st) + (size_t)ncpu * sizeof(*st->workers) +
+			       info->n_ports * sizeof(*st->ports));
+	if (per_cpu == NULL || st == NULL || bpf_map_lookup_elem(fd, &zero, per_cpu) < 0) {
+		free(per_cpu);
+		free(st);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	st->workers = (struct fp_ctl_worker_stats *)(st + 1);
+	st->ports = (struct fp_ctl_port_stats *)(st->workers + ncpu);
+	st->n_workers = (uint32_t)ncpu;
+	for (i = 0; i < (uint32_t)ncpu; i++) {
+		st->workers[i].lcore = i;
+		memcpy(st->workers[i].stats, per_cpu[i].n, sizeof(per_cpu[i].n));
+		memcpy(st->workers[i].drops, per_cpu[i].drop, sizeof(per_cpu[i].drop));
+	}
+	free(per_cpu);
+	st->n_ports = info->n_ports;
+	for (i = 0; i < info->n_ports; i++) {
+		struct fp_ctl_port_stats *p = &st->ports[i];
+
+		p->port_id = info->ports[i].id;
+		p->role = info->ports[i].role;
+		p->mtu = info->ports[i].mtu;
+		memcpy(p->mac, info->ports[i].mac, 6);
+		snprintf(p->name, sizeof(p->name), "%s", info->ports[i].name);
+		p->flags = FP_CTL_PORT_F_LINK_UP;
+	}
+	return st;
+}
+
+static int
+run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
+	const struct fpctl_change *ch)
+{
+	struct fp_ctl_client_stats *st = NULL;
+	struct fp_backend_info *info = calloc(1, sizeof(*info));
+	void *h = NULL;
+	int rc;
+
+	if (info == NULL)
+		return bad("out of memory");
+	rc = fp_backend_xdp.open(o->xdp, &h);
+	if (rc < 0) {
+		fprintf(stderr, "fpctl: XDP instance %s: %s%s\n", o->xdp, strerror(-rc),
+			rc == -ECONNREFUSED ? " (is it attached? fp-xdp attach)" : "");
+		free(info);
+		return FPCTL_EXIT_CONNECT;
+	}
+	rc = fp_backend_xdp.info(h, info);
+	if (rc < 0) {
+		fprintf(stderr, "fpctl: XDP instance %s: %s\n", o->xdp, strerror(-rc));
+		rc = FPCTL_EXIT_FAIL;
+		goto out;
+	}
+	switch (cmd) {
+	case CMD_TABLES: {
+		struct fp_ctl_hello hello = { .abi_version = info->abi_version,
+					      .n_ports = info->n_ports,
+					      .n_workers = (uint32_t)libbpf_num_possible_cpus(),
+					      .generation = info->generation };
+
+		memcpy(hello.table_limit, info->table_limit, sizeof(hello.table_limit));
+		memcpy(hello.table_count, info->table_count, sizeof(hello.table_count));
+		snprintf(hello.host, sizeof(hello.host), "%s", info->host);
+		rc = cmd_tables(o, &hello);
+		break;
+	}
+	case CMD_DUMP: {
+		struct dump_ctx d = { .json = o->json };
+
+		if (o->json)
+			putchar('[');
+		rc = fp_backend_xdp.dump(h, table, dump_entry, &d);
+		if (o->json)
+			printf("%s]\n", d.n ? "\n" : "");
+		if (rc != 0) {
+			fprintf(stderr, "fpctl: dump: %s\n", strerror(-rc));
+			rc = FPCTL_EXIT_FAIL;
+		}
+		break;
+	}
+	case CMD_CHANGE: {
+		char err[FP_CTL_MSG_SIZE] = "";
+		uint32_t failed;
+
+		rc = fp_backend_xdp.begin(h);
+		if (rc == 0)
+			rc = ch->del ? fp_backend_xdp.del(h, ch->table, &ch->key) :
+				       fp_backend_xdp.set(h, ch->table, &ch->key, &ch->val);
+		if (rc == 0)
+			rc = fp_backend_xdp.commit(h, &failed, err, sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "fpctl: %s: %s (%s)\n", ch->del ? "del" : "add",
+				err[0] ? err : strerror(-rc), strerror(-rc));
+			rc = FPCTL_EXIT_FAIL;
+		}
+		break;
+	}
+	default:
+		st = xdp_stats(o, info);
+		if (st == NULL) {
+			fprintf(stderr, "fpctl: XDP instance %s: counters: %s\n", o->xdp,
+				strerror(errno ? errno : EIO));
+			rc = FPCTL_EXIT_FAIL;
+			break;
+		}
+		if (cmd == CMD_PORTS)
+			rc = cmd_ports(o, st);
+		else if (cmd == CMD_STATS)
+			rc = cmd_stats(o, st);
+		else
+			rc = cmd_drops(o, st);
+		break;
+	}
+out:
+	fp_ctl_client_stats_free(st);
+	fp_backend_xdp.close(h);
+	free(info);
+	return rc;
+}
+
 static int
 run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table, const struct fpctl_change *ch)
 {
@@ -1019,6 +1182,8 @@ run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table, const struct
 	struct fp_ctl_hello h;
 	int rc;
 
+	if (o->xdp != NULL)
+		return run_xdp(o, cmd, table, ch);
 	c = fp_ctl_client_open(o->socket);
 	if (c == NULL) {
 		fprintf(stderr, "fpctl: cannot connect to %s: %s%s\n", o->socket, strerror(errno),

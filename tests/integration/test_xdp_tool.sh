@@ -416,6 +416,40 @@ fi
 fpx "$CONF" stats
 check "stats (text) checks rx = tx + drop + punt" grep -q "rx = tx + drop + punt: ok" <<<"$OUT"
 
+# -- fpctl --xdp: the same operator CLI on the XDP engine's maps
+FPCTL=${FPCTL:-$FP_BUILDDIR/control/fpctl}
+fpc() { # ARGS...: fpctl on this instance; $OUT, $ERR, $RC
+	"$FPCTL" --xdp "$INSTANCE" "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+if [ -x "$FPCTL" ]; then
+	fpc show tables
+	check "fpctl --xdp show tables: the host and the fdb table" \
+		test "$RC" = 0 -a -n "$(grep -E '^host ' <<<"$OUT")" -a -n "$(grep -E '^fdb ' <<<"$OUT")"
+	fpc show stats
+	check "fpctl --xdp show stats: rx = tx + drop + punt" grep -q "rx = tx + drop + punt: ok" <<<"$OUT"
+	fpc add port 0 vni 100 mac 02:00:00:00:00:01 antispoof on addr 10.99.0.2/32
+	check "fpctl --xdp add port 0 (vm)" test "$RC" = 0
+	fpc add fdb 100 02:00:00:00:00:09 port 0
+	check "fpctl --xdp add fdb" test "$RC" = 0
+	fpc dump fdb
+	check "fpctl --xdp dump fdb shows it" grep -q "02:00:00:00:00:09 port 0" <<<"$OUT"
+	fpc add fdb 100 02:00:00:00:00:0a vtep 9
+	check "fpctl --xdp: an fdb entry to a missing vtep is refused ($ERR)" \
+		test "$RC" = 1 -a -n "$(grep 'vtep 9 does not exist' <<<"$ERR")"
+	fpc add port 1 vni 5 mac 02:00:00:00:00:05
+	check "fpctl --xdp: the underlay port's entry is the config's ($ERR)" \
+		test "$RC" = 1 -a -n "$(grep 'not a configured vm port' <<<"$ERR")"
+	fpc del fdb 100 02:00:00:00:00:09
+	fpc dump fdb
+	check "fpctl --xdp del fdb" test "$RC" = 0 -a -z "$(grep 02:00:00:00:00:09 <<<"$OUT")"
+	check "and the FDB entry put there with bpftool is untouched" fdb_present
+else
+	not_ok "fpctl not built: $FPCTL"
+fi
+
 # -- generic mode, on request, and back
 conf_write "$TMP/generic.conf" generic "$P_VM1" "$P_UL"
 fpx "$TMP/generic.conf" attach
