@@ -522,7 +522,9 @@ fp_control_start() {
 	local hv=$1 i
 	FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 	rm -f "$(fp_api_sock "$hv")"
-	ip netns exec "$(fp_ns "$hv")" "$FP_CONTROL" -c "$FP_TMP/$hv.conf" \
+	# nsenter, not 'ip netns exec': that one mounts a /sys of its own,
+	# which hides bpffs (/sys/fs/bpf), where an XDP backend finds its maps.
+	nsenter --net="/run/netns/$(fp_ns "$hv")" "$FP_CONTROL" -c "$FP_TMP/$hv.conf" \
 		>>"$(fp_ctrl_log "$hv")" 2>&1 </dev/null &
 	FP_CTRL_PID[$hv]=$!
 	for ((i = 0; i < 100; i++)); do
