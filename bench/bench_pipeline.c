@@ -36,7 +36,7 @@
 
 #include "ftable.h"
 #include "pipeline.h"
-#include "pkt/csum.h"
+#include "scenario.h"
 
 #include "version.h"
 
@@ -45,9 +45,6 @@
 #endif
 
 #define BENCH_SEED 42
-#define BENCH_MAX_VM_PORTS 63U /* port 63 is the underlay */
-#define UNDERLAY_PORT 63
-#define FRAME_LEN 60
 /* At least this many distinct mbufs, like an rx ring's worth. */
 #define BENCH_RING 1024U
 
@@ -74,30 +71,6 @@ struct result {
  */
 static double timer_cost;
 
-static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
-static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
-static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
-static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
-
-static void
-ip4(struct fp_ip *ip, uint32_t a)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->b[10] = ip->b[11] = 0xff;
-	ip->b[12] = (uint8_t)(a >> 24);
-	ip->b[13] = (uint8_t)(a >> 16);
-	ip->b[14] = (uint8_t)(a >> 8);
-	ip->b[15] = (uint8_t)a;
-}
-
-static void
-ip6(struct fp_ip *ip, uint8_t last)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->b[0] = 0xfd;
-	ip->b[15] = last;
-}
-
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -106,111 +79,29 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void
-vm_mac(uint8_t mac[6], uint32_t vm)
-{
-	memcpy(mac, vm_mac_base, 6);
-	mac[3] = (uint8_t)(vm >> 16);
-	mac[4] = (uint8_t)(0x0a + (vm >> 8));
-	mac[5] = (uint8_t)vm;
-}
-
-/* Inner Ethernet/IPv4/UDP frame of flow i, from VM src to the remote MAC. */
-static void
-inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
-{
-	uint8_t *ip = f + 14, *udp = ip + 20;
-
-	memset(f, 0, FRAME_LEN);
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	fp_put16(f + 12, FP_ETH_P_IPV4);
-	ip[0] = 0x45;
-	fp_put16(ip + 2, 28 + 18);
-	ip[8] = 64;
-	ip[9] = FP_IPPROTO_UDP;
-	ip[12] = 10;
-	ip[13] = (uint8_t)(1 + i / 50000);
-	ip[15] = 1;
-	ip[16] = 10;
-	ip[17] = 2;
-	ip[19] = 1;
-	fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
-	fp_put16(udp, (uint16_t)(1024 + i % 50000));
-	fp_put16(udp + 2, 5001);
-	fp_put16(udp + 4, 8 + 18);
-}
-
 struct setup {
 	struct fp_ftables *t;		   /* tables */
-	uint8_t *frames;		   /* n frames of frame_len bytes */
-	uint16_t *in_port;		   /* each frame's ingress port */
-	uint32_t n;			   /* frames (>= flows, >= BENCH_RING) */
-	uint32_t frame_len;		   /* bytes per frame */
+	struct fp_bench_scenario sc;	   /* ports, entries, frames */
 	struct rte_mbuf *ring[BENCH_RING]; /* the "rx ring" */
 };
 
+/* The scenario's entries, in one transaction. */
 static int
-install(struct fp_ftables *t, uint32_t vnis, uint32_t n_vm_ports, const struct bench_opts *o)
+install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 {
+	static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
+	static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 	struct fp_txn *x = fp_txn_create();
 	char err[256];
-	uint32_t v, failed;
+	uint32_t i, failed;
 	int rc;
 
 	if (x == NULL)
 		return -ENOMEM;
-	{
-		struct fp_vtep_key k = { .vtep_id = 1 };
-		struct fp_vtep_val val = { .encap = (uint16_t)o->encap,
-					   .underlay_port = UNDERLAY_PORT };
+	for (i = 0; i < sc->n_entries; i++) {
+		const struct fp_bench_entry *e = &sc->entries[i];
 
-		if (o->v6) {
-			ip6(&val.local, 1);
-			ip6(&val.remote, 2);
-		} else {
-			ip4(&val.local, 0xac100001);
-			ip4(&val.remote, 0xac100002);
-		}
-		memcpy(val.nh_mac, nh_mac, 6);
-		fp_txn_add(x, FP_TABLE_VTEP, &k, sizeof(k), &val, sizeof(val));
-	}
-	for (v = 0; v < n_vm_ports; v++) {
-		struct fp_port_key k = { .port_id = v };
-		struct fp_port_val val = { .role = FP_PORT_ROLE_VM,
-					   .vni = 100 + v,
-					   .vrf = 100 + v,
-					   .mtu = 1500,
-					   .flags = FP_PORT_F_ANTISPOOF,
-					   .n_addrs = 1 };
-
-		vm_mac(val.mac, v);
-		ip4(&val.addrs[0].ip, 0x0a000000);
-		val.addrs[0].plen = 96 + 8;
-		fp_txn_add(x, FP_TABLE_PORT, &k, sizeof(k), &val, sizeof(val));
-	}
-	for (v = 0; v < vnis; v++) {
-		struct fp_fdb_key fk = { .vni = 100 + v };
-		struct fp_fdb_val fv = { .type = FP_DEST_VTEP, .id = 1 };
-		struct fp_flood_key lk = { .vni = 100 + v };
-		struct fp_flood_val lv = { .n_members = 1 };
-
-		memcpy(fk.mac, remote_mac, 6);
-		fp_txn_add(x, FP_TABLE_FDB, &fk, sizeof(fk), &fv, sizeof(fv));
-		/* Decap target: the local VM of this VNI (or port 0's VNI). */
-		if (v < n_vm_ports) {
-			struct fp_fdb_key lfk = { .vni = 100 + v };
-			struct fp_fdb_val lfv = { .type = FP_DEST_PORT, .id = v };
-
-			vm_mac(lfk.mac, v);
-			fp_txn_add(x, FP_TABLE_FDB, &lfk, sizeof(lfk), &lfv, sizeof(lfv));
-			lv.members[0].type = FP_DEST_PORT;
-			lv.members[0].id = v;
-		} else {
-			lv.members[0].type = FP_DEST_VTEP;
-			lv.members[0].id = 1;
-		}
-		fp_txn_add(x, FP_TABLE_FLOOD, &lk, sizeof(lk), &lv, sizeof(lv));
+		fp_txn_add(x, e->table, &e->key, key_size[e->table], &e->val, val_size[e->table]);
 	}
 	rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
 	if (rc != 0)
@@ -223,12 +114,19 @@ static int
 prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 	const struct bench_opts *o, const char *name)
 {
-	uint32_t limits[FP_TABLE_MAX] = { 0 }, i, n_vm = RTE_MIN(vnis, BENCH_MAX_VM_PORTS);
-	struct fp_vtep_val rv = { .encap = (uint16_t)o->encap, .underlay_port = UNDERLAY_PORT };
-	struct fp_encap_tmpl rt;
-	struct fp_ip local;
+	struct fp_bench_scenario_opts so = { .decap = decap,
+					     .encap = o->encap,
+					     .v6 = o->v6,
+					     .flows = flows,
+					     .vnis = vnis,
+					     .min_frames = BENCH_RING };
+	uint32_t limits[FP_TABLE_MAX] = { 0 }, i;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
+	rc = fp_bench_scenario_build(&s->sc, &so);
+	if (rc != 0)
+		return rc;
 	limits[FP_TABLE_PORT] = FP_PORT_MAX;
 	limits[FP_TABLE_VTEP] = 64;
 	limits[FP_TABLE_FDB] = 2 * vnis + 64;
@@ -237,62 +135,14 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;
-	for (i = 0; i < n_vm; i++) {
-		uint8_t mac[6];
-
-		vm_mac(mac, i);
-		fp_ftables_port_config(s->t, i, FP_PORT_ROLE_VM, 1500, mac);
-	}
-	fp_ftables_port_config(s->t, UNDERLAY_PORT, FP_PORT_ROLE_UNDERLAY, 1600, ul_mac);
-	if (o->v6)
-		ip6(&local, 1);
-	else
-		ip4(&local, 0xac100001);
-	fp_ftables_local_vtep_add(s->t, &local);
-	if (install(s->t, vnis, n_vm, o) != 0)
+	for (i = 0; i < s->sc.n_ports; i++)
+		fp_ftables_port_config(s->t, s->sc.ports[i].id, s->sc.ports[i].role,
+				       s->sc.ports[i].mtu, s->sc.ports[i].mac);
+	fp_ftables_local_vtep_add(s->t, &s->sc.local_vtep);
+	if (install(s->t, &s->sc) != 0)
 		return -EINVAL;
-	/* The remote side's template builds the decap input. */
-	if (o->v6) {
-		ip6(&rv.local, 2);
-		ip6(&rv.remote, 1);
-	} else {
-		ip4(&rv.local, 0xac100002);
-		ip4(&rv.remote, 0xac100001);
-	}
-	memcpy(rv.nh_mac, ul_mac, 6);
-	fp_encap_tmpl_init(&rt, &rv, nh_mac, 1600);
-
-	s->n = RTE_MAX(flows, BENCH_RING);
-	s->frame_len = decap ? rt.len + FRAME_LEN : FRAME_LEN;
-	s->frames = malloc((size_t)s->n * s->frame_len);
-	s->in_port = calloc(s->n, sizeof(*s->in_port));
-	if (s->frames == NULL || s->in_port == NULL)
-		return -ENOMEM;
 	if (rte_pktmbuf_alloc_bulk(mp, s->ring, BENCH_RING) != 0)
 		return -ENOMEM;
-	for (i = 0; i < s->n; i++) {
-		/* Encap: each port's packets arrive in bursts, as from its rx
-		 * queue.  Decap: one underlay port, VNIs mixed in every burst.
-		 */
-		uint32_t flow = i % flows, vm = decap ? i % n_vm : (i / FP_BURST) % n_vm;
-		uint8_t src[6], dst[6];
-		uint8_t *f;
-
-		f = s->frames + (size_t)i * s->frame_len;
-		if (decap) {
-			vm_mac(dst, vm);
-			memcpy(src, remote_mac, 6);
-			inner_frame(f + rt.len, flow, src, dst);
-			fp_encap_write(f, &rt, 100 + vm, (uint16_t)(49152 + flow % 16384),
-				       FRAME_LEN);
-			s->in_port[i] = UNDERLAY_PORT;
-		} else {
-			vm_mac(src, vm);
-			memcpy(dst, remote_mac, 6);
-			inner_frame(f, flow, src, dst);
-			s->in_port[i] = (uint16_t)vm;
-		}
-	}
 	return 0;
 }
 
@@ -303,8 +153,7 @@ release(struct setup *s)
 
 	for (i = 0; i < BENCH_RING; i++)
 		rte_pktmbuf_free(s->ring[i]);
-	free(s->frames);
-	free(s->in_port);
+	fp_bench_scenario_free(&s->sc);
 	fp_ftables_free(s->t);
 }
 
@@ -318,15 +167,15 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 	uint64_t cycles = 0;
 	uint32_t i, k, r = 0;
 
-	for (i = 0; i < s->n;) {
-		uint16_t port = s->in_port[i], n = 0;
+	for (i = 0; i < s->sc.n;) {
+		uint16_t port = s->sc.in_port[i], n = 0;
 		struct rte_mbuf **pkts;
 		uint64_t t0;
 
 		/* A burst: up to 32 frames from the same port, "received"
 		 * into the next ring slots.
 		 */
-		while (i + n < s->n && n < FP_BURST && s->in_port[i + n] == port)
+		while (i + n < s->sc.n && n < FP_BURST && s->sc.in_port[i + n] == port)
 			n++;
 		if (r + n > BENCH_RING)
 			r = 0;
@@ -335,10 +184,10 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 			struct rte_mbuf *m = pkts[k];
 
 			m->data_off = RTE_PKTMBUF_HEADROOM;
-			m->data_len = (uint16_t)s->frame_len;
-			m->pkt_len = s->frame_len;
+			m->data_len = (uint16_t)s->sc.frame_len;
+			m->pkt_len = s->sc.frame_len;
 			memcpy(rte_pktmbuf_mtod(m, void *),
-			       s->frames + (size_t)(i + k) * s->frame_len, s->frame_len);
+			       s->sc.frames + (size_t)(i + k) * s->sc.frame_len, s->sc.frame_len);
 		}
 		out->n = 0;
 		t0 = rte_rdtsc_precise();
@@ -381,13 +230,13 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		return rc;
 	}
 	fp_pipeline_init(&p, s.t, mp);
-	passes = (uint32_t)RTE_MAX(1ULL, (o->min_pkts + s.n - 1) / s.n);
+	passes = (uint32_t)RTE_MAX(1ULL, (o->min_pkts + s.sc.n - 1) / s.sc.n);
 	{
 		uint64_t warm = 0, warm_bursts = 0;
 
 		one_pass(&p, &s, &out, &warm, &warm_bursts);
 	}
-	if (p.stats.n[FP_STAT_DROP] != 0 || p.stats.n[FP_STAT_TX] != s.n) {
+	if (p.stats.n[FP_STAT_DROP] != 0 || p.stats.n[FP_STAT_TX] != s.sc.n) {
 		fprintf(stderr,
 			"fp-bench: the scenario drops packets (tx %" PRIu64 " drop %" PRIu64
 			") — refusing to time it\n",

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-bench-xdp: the XDP program (bpf/fp_xdp.bpf.c) on the scenarios of
+ * fp-bench (bench/scenario.h), through bpf_prog_test_run_opts.
+ *
+ *   fp-bench-xdp [--scenario encap|decap|all] [--flows N,...] [--vnis N,...]
+ *                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]
+ * * Every frame is built before timing; the program is loaded with private
+ * (unpinned) maps filled with the scenario's entries.  Two measurements:
+ *
+ *   warm: test runs in live-frame mode (BPF_F_TEST_XDP_LIVE_FRAMES) with
+ *     --repeat each: the kernel resets every frame before the program sees
+ *     it again (plain repeat does not: encapsulation would run on its own
+ *     output) and carries out its action (the redirect goes to the
+ *     loopback device, which takes no XDP frames, so it is dropped
+ *     there).  A test run takes one frame, so a point samples up to 16 of
+ *     its flows (the program keeps no per-flow state).  The cost of an
+ *     empty program (XDP_DROP) run the same way is taken off.
+ *   cold: every frame of the point through its own test run (repeat 1),
+ *     as a packet arriving after other work would find the caches; the
+ *     cost of an empty program's test run is taken off.
+ *
+ * Prints median and min over the runs (>= 5) of ns/packet ("raw" keeps
+ * the empty program's cost), a table and one JSON line per result.
+ * Needs root (CAP_BPF).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <flowplane/xdp.h>
+
+#include "fp_xdp.skel.h"
+#include "scenario.h"
+#include "version.h"
+
+#define IN_IFINDEX 1 /* the loopback device: ingress_ifindex of every test run */
+#define TX_IFINDEX 1 /* fp_tx's target for every port (no frame is sent) */
+#define OUT_MAX 9216
+#define LIVE_SAMPLES 16 /* flows sampled per point in live mode */
+struct opts {
+	int encap;	       /* FP_ENCAP_* */
+	int v6;		       /* IPv6 underlay */
+	uint32_t runs;	       /* runs, >= 5 */
+	uint64_t min_pkts;     /* packets per run at least (cold) */
+	uint32_t repeat;       /* live-frame repeats per sampled flow */
+	const char *scenarios; /* "encap", "decap", "all" */
+	char flows[128];       /* comma list */
+	char vnis[128];	       /* comma list */
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One test run of prog on frame (repeat 1); the kernel's duration in ns. */
+static int
+run_once(int prog, const uint8_t *frame, uint32_t len, uint32_t *ns, uint32_t *action)
+{
+	static uint8_t out[OUT_MAX];
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = IN_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .repeat = 1);
+	int rc = bpf_prog_test_run_opts(prog, &o);
+
+	if (rc < 0)
+		return -errno;
+	*ns = o.duration;
+	*action = o.retval;
+	return 0;
+}
+
+/* repeat live-frame test runs of prog on frame; ns per frame. */
+static int
+run_live(int prog, const uint8_t *frame, uint32_t len, uint32_t repeat, uint32_t *ns)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = IN_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = repeat,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+
+	if (bpf_prog_test_run_opts(prog, &o) < 0)
+		return -errno;
+	*ns = o.duration;
+	return 0;
+}
+
+/* What an empty program (XDP_DROP) costs per frame in each mode, in ns:
+ * the median of 9 measurements.
+ */
+static void
+overhead_measure(const uint8_t *frame, uint32_t len, uint32_t repeat, double *cold, double *live)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	double c[9], l[9];
+	int prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "fp_bench_null", "GPL", insns, 2, NULL);
+	uint32_t i, k, ns = 0, action = 0;
+
+	*cold = *live = 0;
+	if (prog < 0)
+		return;
+	for (i = 0; i < 9; i++) {
+		uint64_t sum = 0;
+
+		for (k = 0; k < 20000; k++) {
+			if (run_once(prog, frame, len, &ns, &action) < 0)
+				break;
+			sum += ns;
+		}
+		c[i] = (double)sum / 20000.0;
+		l[i] = run_live(prog, frame, len, repeat, &ns) == 0 ? ns : 0;
+	}
+	close(prog);
+	qsort(c, 9, sizeof(double), cmp_double);
+	qsort(l, 9, sizeof(double), cmp_double);
+	*cold = c[4];
+	*live = l[4];
+}
+
+static struct fp_xdp *
+load(uint32_t vnis)
+{
+	struct fp_xdp *s = fp_xdp__open();
+	struct bpf_map *map;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	for (map = bpf_object__next_map(s->obj, NULL); map != NULL;
+	     map = bpf_object__next_map(s->obj, map)) {
+		rc = bpf_map__set_pin_path(map, NULL);
+		if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH)
+			rc = bpf_map__set_max_entries(map, 2 * vnis + 64);
+		if (rc) {
+			fp_xdp__destroy(s);
+			errno = -rc;
+			return NULL;
+		}
+	}
+	rc = fp_xdp__load(s);
+	if (rc) {
+		fp_xdp__destroy(s);
+		errno = -rc;
+		return NULL;
+	}
+	return s;
+}
+
+/* The scenario's ports, host and entries into the program's maps. */
+static int
+install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
+{
+	struct fp_host_cfg host = { .n_local_vteps = 1 };
+	uint32_t i, zero = 0, tx = TX_IFINDEX;
+	int rc = 0;
+
+	snprintf(host.host, sizeof(host.host), "bench");
+	host.local_vteps[0] = sc->local_vtep;
+	rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_host), &zero, &host, BPF_ANY);
+	for (i = 0; i < sc->n_ports; i++) {
+		const struct fp_bench_port *p = &sc->ports[i];
+		struct fp_port_cfg cfg = { .ifindex = 1000 + p->id,
+					   .role = p->role,
+					   .mtu = p->mtu };
+
+		memcpy(cfg.mac, p->mac, 6);
+		snprintf(cfg.name, sizeof(cfg.name), "port%u", p->id);
+		rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_port_cfg), &p->id, &cfg, BPF_ANY);
+		rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_tx), &p->id, &tx, BPF_ANY);
+		if (p->role != FP_PORT_ROLE_VM) {
+			struct fp_port_val pv = { .role = p->role, .mtu = p->mtu };
+
+			memcpy(pv.mac, p->mac, 6);
+			rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_port), &p->id, &pv,
+						  BPF_ANY);
+		}
+	}
+	for (i = 0; i < sc->n_entries; i++) {
+		const struct fp_bench_entry *e = &sc->entries[i];
+		int fd = e->table == FP_TABLE_PORT  ? bpf_map__fd(s->maps.fp_port) :
+			 e->table == FP_TABLE_VTEP  ? bpf_map__fd(s->maps.fp_vtep) :
+			 e->table == FP_TABLE_FDB   ? bpf_map__fd(s->maps.fp_fdb) :
+			 e->table == FP_TABLE_FLOOD ? bpf_map__fd(s->maps.fp_flood) :
+						      bpf_map__fd(s->maps.fp_neigh);
+
+		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
+	}
+	return rc ? -EIO : 0;
+}
+
+struct result {
+	double ns_med, ns_min, raw_med;	     /* live: ns/packet */
+	double cold_med, cold_min, cold_raw; /* cold: ns/packet */
+	uint64_t pkts;			     /* cold: per run */
+	uint32_t samples;		     /* live: flows sampled */
+};
+
+/* Overheads of the empty program, measured at start-up. */
+static double over_cold, over_live;
+
+static int
+run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct result *res)
+{
+	struct fp_bench_scenario_opts so = { .decap = decap,
+					     .encap = o->encap,
+					     .v6 = o->v6,
+					     .flows = flows,
+					     .vnis = vnis,
+					     .min_frames = 1024 };
+	struct fp_bench_scenario sc;
+	double *net = calloc(o->runs, sizeof(double)), *raw = calloc(o->runs, sizeof(double));
+	double *lnet = calloc(o->runs, sizeof(double)), *lraw = calloc(o->runs, sizeof(double));
+	uint32_t run, i, cur_port = UINT32_MAX, ns = 0, action = 0, want;
+	struct fp_xdp *s = NULL;
+	int prog, rc;
+
+	rc = fp_bench_scenario_build(&sc, &so);
+	if (rc || net == NULL || raw == NULL || lnet == NULL || lraw == NULL)
+		goto out;
+	s = load(vnis);
+	if (s == NULL) {
+		rc = -errno;
+		fprintf(stderr, "fp-bench-xdp: load: %s\n", strerror(errno));
+		goto out;
+	}
+	rc = install(s, &sc);
+	if (rc)
+		goto out;
+	prog = bpf_program__fd(s->progs.fp_xdp_rx);
+	want = XDP_REDIRECT;
+	for (run = 0; run < o->runs; run++) {
+		uint64_t sum = 0, n = 0;
+
+		while (n < o->min_pkts) {
+			for (i = 0; i < sc.n; i++) {
+				const uint8_t *f = sc.frames + (size_t)i * sc.frame_len;
+
+				if (sc.in_port[i] != cur_port) {
+					uint32_t ifx = IN_IFINDEX, port = sc.in_port[i];
+
+					bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx,
+							    &port, BPF_ANY);
+					cur_port = port;
+				}
+				rc = run_once(prog, f, sc.frame_len, &ns, &action);
+				if (rc)
+					goto out;
+				if (action != want) {
+					fprintf(stderr,
+						"fp-bench-xdp: frame %u: action %u, not a redirect "
+						"(the scenario drops): refusing to time it\n",
+						i, action);
+					rc = -EINVAL;
+					goto out;
+				}
+				sum += ns;
+			}
+			n += sc.n;
+		}
+		raw[run] = (double)sum / (double)n;
+		net[run] = raw[run] - over_cold;
+		res->pkts = n;
+	}
+	/* Warm: sampled flows, each repeated; every frame was checked to be
+	 * redirected by the cold runs above.  Frame i carries flow i.
+	 */
+	res->samples = flows < LIVE_SAMPLES ? flows : LIVE_SAMPLES;
+	for (run = 0; run < o->runs; run++) {
+		uint64_t sum = 0;
+		uint32_t k;
+
+		for (k = 0; k < res->samples; k++) {
+			i = (uint32_t)((uint64_t)k * flows / res->samples);
+			if (sc.in_port[i] != cur_port) {
+				uint32_t ifx = IN_IFINDEX, port = sc.in_port[i];
+
+				bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx, &port,
+						    BPF_ANY);
+				cur_port = port;
+			}
+			rc = run_live(prog, sc.frames + (size_t)i * sc.frame_len, sc.frame_len,
+				      o->repeat, &ns);
+			if (rc)
+				goto out;
+			sum += ns;
+		}
+		lraw[run] = (double)sum / res->samples;
+		lnet[run] = lraw[run] - over_live;
+	}
+	qsort(net, o->runs, sizeof(double), cmp_double);
+	qsort(raw, o->runs, sizeof(double), cmp_double);
+	qsort(lnet, o->runs, sizeof(double), cmp_double);
+	qsort(lraw, o->runs, sizeof(double), cmp_double);
+	res->cold_med = net[o->runs / 2];
+	res->cold_min = net[0];
+	res->cold_raw = raw[o->runs / 2];
+	res->ns_med = lnet[o->runs / 2];
+	res->ns_min = lnet[0];
+	res->raw_med = lraw[o->runs / 2];
+out:
+	if (s != NULL)
+		fp_xdp__destroy(s);
+	fp_bench_scenario_free(&sc);
+	free(net);
+	free(raw);
+	free(lnet);
+	free(lraw);
+	return rc;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: fp-bench-xdp [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
+		"                    [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
+		"                    [--repeat N]\n"
+		"defaults: all, flows 1,1000,100000, vnis 1, vxlan, 4, 5 runs, cold: at least\n"
+		"          200000 packets per run, warm: 20000 repeats per sampled flow\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "scenario", required_argument, NULL, 's' },
+		{ "flows", required_argument, NULL, 'f' },
+		{ "vnis", required_argument, NULL, 'v' },
+		{ "encap", required_argument, NULL, 'e' },
+		{ "underlay", required_argument, NULL, 'u' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "pkts", required_argument, NULL, 'p' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .encap = FP_ENCAP_VXLAN,
+			  .runs = 5,
+			  .min_pkts = 200000,
+			  .repeat = 20000,
+			  .scenarios = "all" };
+	struct fp_bench_scenario probe;
+	struct fp_bench_scenario_opts po = { .flows = 1, .vnis = 1, .min_frames = 1 };
+	int opt, sc;
+
+	snprintf(o.flows, sizeof(o.flows), "1,1000,100000");
+	snprintf(o.vnis, sizeof(o.vnis), "1");
+	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			o.scenarios = optarg;
+			break;
+		case 'f':
+			snprintf(o.flows, sizeof(o.flows), "%s", optarg);
+			break;
+		case 'v':
+			snprintf(o.vnis, sizeof(o.vnis), "%s", optarg);
+			break;
+		case 'e':
+			o.encap = strcmp(optarg, "geneve") == 0 ? FP_ENCAP_GENEVE : FP_ENCAP_VXLAN;
+			break;
+		case 'u':
+			o.v6 = strcmp(optarg, "6") == 0;
+			break;
+		case 'r':
+			o.runs = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			o.min_pkts = strtoull(optarg, NULL, 10);
+			break;
+		case 'R':
+			o.repeat = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			usage();
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (o.runs < 5 || o.repeat < 1000) {
+		fprintf(stderr, "fp-bench-xdp: --runs must be at least 5, --repeat 1000\n");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "fp-bench-xdp: needs root (CAP_BPF)\n");
+		return 1;
+	}
+	if (fp_bench_scenario_build(&probe, &po) != 0)
+		return 1;
+	overhead_measure(probe.frames, probe.frame_len, o.repeat, &over_cold, &over_live);
+	fp_bench_scenario_free(&probe);
+	printf("fp-bench-xdp: %s underlay IPv%d, %u runs, git %s\n",
+	       o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4, o.runs, FP_GIT_SHA);
+	printf("empty program: warm %.1f ns, cold %.1f ns per test run, taken off (\"raw\" keeps "
+	       "it)\n",
+	       over_live, over_cold);
+	printf("%-6s %8s %6s %12s %12s %12s %12s %12s\n", "scen", "flows", "vnis", "warm med",
+	       "warm min", "warm raw", "cold med", "cold raw");
+	for (sc = 0; sc < 2; sc++) {
+		const char *name = sc == 0 ? "encap" : "decap";
+		char fl[128], *fs, *fsave = NULL;
+
+		if (strcmp(o.scenarios, "all") != 0 && strcmp(o.scenarios, name) != 0)
+			continue;
+		snprintf(fl, sizeof(fl), "%s", o.flows);
+		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
+			char vl[128], *vs, *vsave = NULL;
+
+			snprintf(vl, sizeof(vl), "%s", o.vnis);
+			for (vs = strtok_r(vl, ",", &vsave); vs; vs = strtok_r(NULL, ",", &vsave)) {
+				uint32_t flows = (uint32_t)strtoul(fs, NULL, 10);
+				uint32_t vnis = (uint32_t)strtoul(vs, NULL, 10);
+				struct result r = { 0 };
+
+				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 100000)
+					continue;
+				if (run_point(sc, flows, vnis, &o, &r) != 0)
+					return 1;
+				printf("%-6s %8u %6u %12.1f %12.1f %12.1f %12.1f %12.1f\n", name,
+				       flows, vnis, r.ns_med, r.ns_min, r.raw_med, r.cold_med,
+				       r.cold_raw);
+				printf("{\"bench\":\"xdp_test_run\",\"scenario\":\"%s\",\"encap\":\"%s\","
+				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":60,"
+				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
+				       "\"repeat\":%u,\"samples\":%u,"
+				       "\"ns_per_pkt_median\":%.2f,\"ns_per_pkt_min\":%.2f,"
+				       "\"ns_per_pkt_raw_median\":%.2f,\"overhead_ns\":%.2f,"
+				       "\"cold_ns_per_pkt_median\":%.2f,\"cold_ns_per_pkt_raw_median\":%.2f,"
+				       "\"cold_overhead_ns\":%.2f,\"git\":\"%s\"}\n",
+				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
+				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, o.repeat,
+				       r.samples, r.ns_med, r.ns_min, r.raw_med, over_live,
+				       r.cold_med, r.cold_raw, over_cold, FP_GIT_SHA);
+				fflush(stdout);
+			}
+		}
+	}
+	return 0;
+}

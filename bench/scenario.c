@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <flowplane/proto.h>
+
+#include "pkt/build.h"
+#include "pkt/csum.h"
+
+static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
+static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
+static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
+static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
+
+static void
+ip4(struct fp_ip *ip, uint32_t a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[10] = ip->b[11] = 0xff;
+	ip->b[12] = (uint8_t)(a >> 24);
+	ip->b[13] = (uint8_t)(a >> 16);
+	ip->b[14] = (uint8_t)(a >> 8);
+	ip->b[15] = (uint8_t)a;
+}
+
+static void
+ip6(struct fp_ip *ip, uint8_t last)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[0] = 0xfd;
+	ip->b[15] = last;
+}
+
+static void
+vm_mac(uint8_t mac[6], uint32_t vm)
+{
+	memcpy(mac, vm_mac_base, 6);
+	mac[3] = (uint8_t)(vm >> 16);
+	mac[4] = (uint8_t)(0x0a + (vm >> 8));
+	mac[5] = (uint8_t)vm;
+}
+
+/* Inner Ethernet/IPv4/UDP frame of flow i, from src to dst. */
+static void
+inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
+{
+	uint8_t *ip = f + 14, *udp = ip + 20;
+
+	memset(f, 0, FP_BENCH_FRAME_LEN);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	fp_put16(f + 12, FP_ETH_P_IPV4);
+	ip[0] = 0x45;
+	fp_put16(ip + 2, 28 + 18);
+	ip[8] = 64;
+	ip[9] = FP_IPPROTO_UDP;
+	ip[12] = 10;
+	ip[13] = (uint8_t)(1 + i / 50000);
+	ip[15] = 1;
+	ip[16] = 10;
+	ip[17] = 2;
+	ip[19] = 1;
+	fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
+	fp_put16(udp, (uint16_t)(1024 + i % 50000));
+	fp_put16(udp + 2, 5001);
+	fp_put16(udp + 4, 8 + 18);
+}
+
+static struct fp_bench_entry *
+entry_add(struct fp_bench_scenario *s, uint16_t table)
+{
+	struct fp_bench_entry *e = &s->entries[s->n_entries++];
+
+	memset(e, 0, sizeof(*e));
+	e->table = table;
+	return e;
+}
+
+static void
+entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o)
+{
+	struct fp_bench_entry *e = entry_add(s, FP_TABLE_VTEP);
+	uint32_t v;
+
+	e->key.vtep.vtep_id = 1;
+	e->val.vtep.encap = (uint16_t)o->encap;
+	e->val.vtep.underlay_port = FP_BENCH_UNDERLAY_PORT;
+	if (o->v6) {
+		ip6(&e->val.vtep.local, 1);
+		ip6(&e->val.vtep.remote, 2);
+	} else {
+		ip4(&e->val.vtep.local, 0xac100001);
+		ip4(&e->val.vtep.remote, 0xac100002);
+	}
+	memcpy(e->val.vtep.nh_mac, nh_mac, 6);
+	for (v = 0; v < s->n_vm; v++) {
+		e = entry_add(s, FP_TABLE_PORT);
+		e->key.port.port_id = v;
+		e->val.port.role = FP_PORT_ROLE_VM;
+		e->val.port.vni = 100 + v;
+		e->val.port.vrf = 100 + v;
+		e->val.port.mtu = 1500;
+		e->val.port.flags = FP_PORT_F_ANTISPOOF;
+		e->val.port.n_addrs = 1;
+		vm_mac(e->val.port.mac, v);
+		ip4(&e->val.port.addrs[0].ip, 0x0a000000);
+		e->val.port.addrs[0].plen = 96 + 8;
+	}
+	for (v = 0; v < o->vnis; v++) {
+		e = entry_add(s, FP_TABLE_FDB);
+		e->key.fdb.vni = 100 + v;
+		memcpy(e->key.fdb.mac, remote_mac, 6);
+		e->val.fdb.type = FP_DEST_VTEP;
+		e->val.fdb.id = 1;
+		/* Decap target: the local VM of this VNI. */
+		if (v < s->n_vm) {
+			e = entry_add(s, FP_TABLE_FDB);
+			e->key.fdb.vni = 100 + v;
+			vm_mac(e->key.fdb.mac, v);
+			e->val.fdb.type = FP_DEST_PORT;
+			e->val.fdb.id = v;
+		}
+		e = entry_add(s, FP_TABLE_FLOOD);
+		e->key.flood.vni = 100 + v;
+		e->val.flood.n_members = 1;
+		if (v < s->n_vm) {
+			e->val.flood.members[0].type = FP_DEST_PORT;
+			e->val.flood.members[0].id = v;
+		} else {
+			e->val.flood.members[0].type = FP_DEST_VTEP;
+			e->val.flood.members[0].id = 1;
+		}
+	}
+}
+
+int
+fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o)
+{
+	struct fp_vtep_val rv = { .encap = (uint16_t)o->encap,
+				  .underlay_port = FP_BENCH_UNDERLAY_PORT };
+	struct fp_encap_tmpl rt;
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - 100)
+		return -EINVAL;
+	s->n_vm = o->vnis < FP_BENCH_MAX_VM_PORTS ? o->vnis : FP_BENCH_MAX_VM_PORTS;
+	for (i = 0; i < s->n_vm; i++) {
+		s->ports[i].id = i;
+		s->ports[i].role = FP_PORT_ROLE_VM;
+		s->ports[i].mtu = 1500;
+		vm_mac(s->ports[i].mac, i);
+	}
+	s->ports[s->n_vm].id = FP_BENCH_UNDERLAY_PORT;
+	s->ports[s->n_vm].role = FP_PORT_ROLE_UNDERLAY;
+	s->ports[s->n_vm].mtu = 1600;
+	memcpy(s->ports[s->n_vm].mac, ul_mac, 6);
+	s->n_ports = s->n_vm + 1;
+	if (o->v6)
+		ip6(&s->local_vtep, 1);
+	else
+		ip4(&s->local_vtep, 0xac100001);
+	s->entries = calloc(1 + s->n_vm + 3 * (size_t)o->vnis, sizeof(*s->entries));
+	if (s->entries == NULL)
+		return -ENOMEM;
+	entries_build(s, o);
+
+	/* The remote side's template builds the decap input. */
+	if (o->v6) {
+		ip6(&rv.local, 2);
+		ip6(&rv.remote, 1);
+	} else {
+		ip4(&rv.local, 0xac100002);
+		ip4(&rv.remote, 0xac100001);
+	}
+	memcpy(rv.nh_mac, ul_mac, 6);
+	fp_encap_tmpl_init(&rt, &rv, nh_mac, 1600);
+	s->n = o->flows > o->min_frames ? o->flows : o->min_frames;
+	s->frame_len = o->decap ? rt.len + FP_BENCH_FRAME_LEN : FP_BENCH_FRAME_LEN;
+	s->frames = malloc((size_t)s->n * s->frame_len);
+	s->in_port = calloc(s->n, sizeof(*s->in_port));
+	if (s->frames == NULL || s->in_port == NULL) {
+		fp_bench_scenario_free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->n; i++) {
+		/* Encap: each port's packets arrive in bursts, as from its rx
+		 * queue.  Decap: one underlay port, VNIs mixed in every burst.
+		 */
+		uint32_t flow = i % o->flows;
+		uint32_t vm = o->decap ? i % s->n_vm : (i / FP_BENCH_BURST) % s->n_vm;
+		uint8_t src[6], dst[6], *f = s->frames + (size_t)i * s->frame_len;
+
+		if (o->decap) {
+			vm_mac(dst, vm);
+			memcpy(src, remote_mac, 6);
+			inner_frame(f + rt.len, flow, src, dst);
+			fp_encap_write(f, &rt, 100 + vm, (uint16_t)(49152 + flow % 16384),
+				       FP_BENCH_FRAME_LEN);
+			s->in_port[i] = FP_BENCH_UNDERLAY_PORT;
+		} else {
+			vm_mac(src, vm);
+			memcpy(dst, remote_mac, 6);
+			inner_frame(f, flow, src, dst);
+			s->in_port[i] = (uint16_t)vm;
+		}
+	}
+	return 0;
+}
+
+void
+fp_bench_scenario_free(struct fp_bench_scenario *s)
+{
+	free(s->entries);
+	free(s->frames);
+	free(s->in_port);
+	memset(s, 0, sizeof(*s));
+}
