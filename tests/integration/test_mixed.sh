@@ -1,0 +1,681 @@
+#!/usr/bin/env bash
+# Mixed cloud integration test: the lib.sh topology (two hypervisors, two
+# tenants with the same IP addresses), but only hva runs fp-dpdk; hvb runs
+# the XDP fallback: fp-xdp attaches fp_xdp_rx to hvb-a2, hvb-b2 and hvb-ul
+# (ports 0, 1, 2, as fp-dpdk's would be).  Each hypervisor has its own
+# fp-control (hva: backend "dpdk"; hvb: backend "xdp" on this run's
+# instance), and both get the same Neutron snapshot (tenant A on VXLAN,
+# VNI 100; tenant B on Geneve, VNI 200).  Checked:
+#   - both fp-control in sync, with the same table counts (port 2, vtep 2,
+#     fdb 4, flood 2, neigh 8), and hvb's pinned maps hold them (bpftool);
+#   - VMs ping across the two engines, both ways, IPv4 and IPv6, and the
+#     echo requests reach the right VM only (the VMs' ICMP counters); ARP
+#     and ND are answered from the neigh table on both sides (the VMs
+#     learn the right MACs, and the XDP engine counts its replies);
+#   - a VM aimed at the other tenant's VM (same IP, its MAC) reaches nobody;
+#   - 10 MiB over TCP a1 -> a2 and a2 -> a1 arrive intact (sha256);
+#   - the underlay carries VXLAN with VNI 100 and Geneve with VNI 200, as
+#     the XDP program encapsulates them (tshark on hva-ul);
+#   - counters balance on both engines: fpctl -s <hva> --json show stats
+#     and fpctl --xdp <instance> --json show stats (per CPU, summed):
+#     rx = tx + drop + punt, drop = the sum of the reasons;
+#   - fp-xdp detach removes the instance.
+# The test does not depend on flooding: the XDP program hands broadcast
+# and unknown unicast to a tc program (bpf/fp_maps.bpf.h), and passes
+# whether fp-xdp attaches one or not.  The VMs' ARP and ND are answered
+# from the neigh table; a flood hand-off counts as tx in the XDP counters.
+# What hvb's program sends into a veth needs NAPI at the peer: a
+# pass-through XDP program on a2's and b2's eth0, GRO on hva-ul (why: in
+# the main part, before the set-up).
+#
+# The XDP instance is fpm-mixed-<pid> under /sys/fs/bpf/flowplane: this
+# run's own, detached (pins removed) on exit, even on failure.  fp-xdp and
+# fp-control run through nsenter --net (not 'ip netns exec', whose
+# private /sys hides bpffs).
+#
+# TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
+# Exit 0 if all passed, 1 if not, 77 (skip) without root, namespaces,
+# bpftool, clang, curl or jq.  Env: FP_BUILDDIR (default: <src>/build),
+# FP_XDP (the fp-xdp binary), BPFTOOL, FP_KEEP=1 keeps the run directory.
+#
+# Functions run through check() and traps look unreachable to shellcheck.
+# shellcheck disable=SC2317
+set -uo pipefail
+
+FP_PREFIX=${FP_PREFIX:-fpm-}
+. "$(dirname "$0")/lib.sh"
+
+T_START=$SECONDS
+N_PASS=0
+N_FAIL=0
+TCP_SIZE=$((10 * 1024 * 1024))
+TCP_PORT=5001
+TCP_TIMEOUT=60
+INSTANCE="${FP_PREFIX}mixed-$$"		# 1..31 of [A-Za-z0-9_-]
+PIN_DIR=/sys/fs/bpf/flowplane/$INSTANCE
+XDP_ATTACHED=0
+DIAG_DONE=0		# diag() ran (once is enough)
+
+ok() {
+	echo "ok - $*"
+	N_PASS=$((N_PASS + 1))
+}
+
+not_ok() {
+	echo "not ok - $*"
+	N_FAIL=$((N_FAIL + 1))
+}
+
+# check WHAT CMD...: ok if CMD succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+finish() {
+	[ "$N_FAIL" -eq 0 ] || diag
+	echo "# run time $((SECONDS - T_START)) s"
+	echo "$N_PASS passed, $N_FAIL failed"
+	[ "$N_FAIL" -eq 0 ]
+	exit $?
+}
+
+# Config groups appended to each hypervisor's config by fp_write_config.
+# hvb: fp-xdp's ports in the order of fp-dpdk's (a2 = 0, b2 = 1, ul = 2,
+# named as fp-dpdk's, which is what binding:profile's flowplane_port
+# names), and fp-control on this run's XDP instance.
+fp_config_extra() {
+	local hv=$1
+	if [ "$hv" = hvb ]; then
+		cat <<EOF
+fp_xdp = {
+	instance = "$INSTANCE";
+	mode = "native";
+	ports = (
+		{ name = "a2"; role = "vm"; iface = "hvb-a2"; mtu = $FP_VM_MTU; },
+		{ name = "b2"; role = "vm"; iface = "hvb-b2"; mtu = $FP_VM_MTU; },
+		{ name = "ul"; role = "underlay"; iface = "hvb-ul"; mtu = $FP_UL_MTU; }
+	);
+};
+EOF
+		fp_control_config "$hv" "backend = \"xdp\";" "xdp_instance = \"$INSTANCE\";"
+	else
+		fp_control_config "$hv"
+	fi
+}
+
+# fpx ARGS...: fp-xdp with hvb's config in hvb's network namespace (host
+# mount namespace, so the pins are in the host's bpffs); output in
+# $FP_TMP/fpx.out and .err, status in $RC.
+fpx() {
+	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_XDP" -c "$FP_TMP/hvb.conf" "$@" \
+		>"$FP_TMP/fpx.out" 2>"$FP_TMP/fpx.err"
+	RC=$?
+}
+
+fpx_show() {
+	cat "$FP_TMP/fpx.out" "$FP_TMP/fpx.err" 2>/dev/null | sed '/^$/d; s/^/#   /'
+}
+
+# fpctl on the XDP instance.
+fp_xctl() {
+	"$FP_FPCTL" --xdp "$INSTANCE" "$@"
+}
+
+# xdp_detach: detach this run's instance (idempotent); if fp-xdp cannot
+# (interfaces gone, say), remove this run's pins by hand.
+xdp_detach() {
+	if [ -d "$PIN_DIR" ] || [ "$XDP_ATTACHED" = 1 ]; then
+		if [ -e "/run/netns/$(fp_ns hvb)" ] && [ -f "$FP_TMP/hvb.conf" ]; then
+			fpx detach
+		else
+			RC=1
+		fi
+		if [ -d "$PIN_DIR" ]; then
+			echo "# fp-xdp detach left $PIN_DIR (rc $RC): removing its pins" >&2
+			rm -rf "$PIN_DIR"
+			rmdir /sys/fs/bpf/flowplane 2>/dev/null
+		fi
+	fi
+	XDP_ATTACHED=0
+	return 0
+}
+
+cleanup() {
+	local hv
+	for hv in "${!FP_CTRL_PID[@]}"; do
+		fp_control_stop "$hv"
+	done
+	xdp_detach
+	fp_teardown
+}
+
+# Debris of earlier runs of this test: instances fpm-mixed-<pid> whose
+# test is gone (never another test's instance, nor a live run's).
+cleanup_stale_instances() {
+	local d pid
+	for d in /sys/fs/bpf/flowplane/"${FP_PREFIX}"mixed-*; do
+		[ -d "$d" ] || continue
+		pid=${d##*-}
+		case $pid in *[!0-9]* | "") continue ;; esac
+		kill -0 "$pid" 2>/dev/null && continue
+		echo "# removing stale instance $d"
+		rm -rf "$d"
+	done
+	rmdir /sys/fs/bpf/flowplane 2>/dev/null
+	return 0
+}
+
+# What went wrong, after a failure: both engines' counters, fp-control's
+# logs, the XDP status.
+diag() {
+	local hv i
+	[ "$DIAG_DONE" = 0 ] || return 0
+	DIAG_DONE=1
+	echo "# --- hva: fpctl show stats / drops"
+	{
+		fp_ctl hva show stats
+		fp_ctl hva show drops | grep -v " 0$"
+	} 2>&1 | sed 's/^/#   /'
+	echo "# --- hvb ($INSTANCE): fpctl --xdp show stats / drops"
+	{
+		fp_xctl show stats
+		fp_xctl show drops | grep -v " 0$"
+	} 2>&1 | sed 's/^/#   /'
+	echo "# --- veth counters (xdp_redirect, xdp_tx, xmit errors, drops)"
+	for i in a2 b2; do
+		ip netns exec "$(fp_ns "$i")" ethtool -S eth0 2>/dev/null |
+			grep -E 'xdp|drop' | grep -v ' 0$' | sed "s/^/#   $i eth0: /"
+	done
+	for i in a2 b2 ul; do
+		ip netns exec "$(fp_ns hvb)" ethtool -S "hvb-$i" 2>/dev/null |
+			grep -E 'xdp|drop' | grep -v ' 0$' | sed "s/^/#   hvb-$i: /"
+	done
+	for hv in $FP_HVS; do
+		echo "# --- $hv fp-control log (last 10 lines)"
+		tail -n 10 "$(fp_ctrl_log "$hv")" 2>/dev/null | sed 's/^/#   /'
+	done
+	echo "# --- hva fp-dpdk log (last 10 lines)"
+	tail -n 10 "$(fp_logfile hva)" 2>/dev/null | sed 's/^/#   /'
+}
+
+# pass_attach: a pass-through XDP program on a2's and b2's eth0 (see the
+# main part for why), built with clang as fp-xdp's program is.
+pass_attach() {
+	local vm mapi
+	mapi=$(gcc -print-multiarch 2>/dev/null)
+	printf '%s\n' '#include <linux/bpf.h>' \
+		'__attribute__((section("xdp"), used)) int fpm_pass(struct xdp_md *ctx)' \
+		'{' '	return XDP_PASS;' '}' \
+		'char lic[] __attribute__((section("license"), used)) = "GPL";' \
+		>"$FP_TMP/pass.c"
+	if ! clang -target bpf -O2 ${mapi:+-I/usr/include/$mapi} -c "$FP_TMP/pass.c" \
+		-o "$FP_TMP/pass.o" 2>"$FP_TMP/pass.err"; then
+		FP_ERR="clang: $(head -n 3 "$FP_TMP/pass.err")"
+		return 1
+	fi
+	for vm in a2 b2; do
+		if ! ip -n "$(fp_ns "$vm")" link set dev eth0 xdp obj "$FP_TMP/pass.o" sec xdp \
+			2>"$FP_TMP/pass.err"; then
+			FP_ERR="ip link set dev eth0 xdp in $vm: $(head -n 3 "$FP_TMP/pass.err")"
+			return 1
+		fi
+	done
+}
+
+# --- the checks
+
+in_sync() {
+	fp_api "$1" GET "/v1/tables?entries=0"
+	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
+}
+
+wait_in_sync() {
+	local hv=$1 i
+	for ((i = 0; i < 100; i++)); do
+		in_sync "$hv" && return 0
+		sleep 0.1
+	done
+	echo "# $hv not in sync: $FP_BODY"
+	return 1
+}
+
+api_both() {
+	local hv rc=0
+	for hv in $FP_HVS; do
+		fp_api "$hv" "$@"
+		if [ "$FP_CODE" != 200 ]; then
+			echo "# $hv: $1 $2 -> $FP_CODE $FP_BODY"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# table_counts HV: fp-control's entry counts, as [port,vtep,fdb,flood,neigh].
+table_counts() {
+	fp_api "$1" GET /v1/tables
+	jq -c '[.counts.port, .counts.vtep, .counts.fdb, .counts.flood, .counts.neigh]' \
+		<<<"$FP_BODY" 2>/dev/null
+}
+
+# ping_to SRC DST_IP FAM RIGHT WRONG: ping from SRC; the echo requests must
+# arrive at RIGHT (its InEchos grows) and never at WRONG (same IP, other
+# tenant).
+ping_to() {
+	local src=$1 dst=$2 fam=$3 right=$4 wrong=$5 ctr=InEchos r0 w0 r1 w1 out rc
+	[ "$fam" = 6 ] && ctr=Icmp6InEchos
+	r0=$(fp_vm_snmp "$right" $ctr)
+	w0=$(fp_vm_snmp "$wrong" $ctr)
+	out=$(fp_vm_ping "$src" "$dst" 3 2>&1)
+	rc=$?
+	r1=$(fp_vm_snmp "$right" $ctr)
+	w1=$(fp_vm_snmp "$wrong" $ctr)
+	if [ $rc -eq 0 ]; then
+		ok "ping $src -> $right ($dst, ${FP_HV_ENGINE[${FP_VM_HV[$src]}]} -> ${FP_HV_ENGINE[${FP_VM_HV[$right]}]})"
+	else
+		not_ok "ping $src -> $right ($dst, ${FP_HV_ENGINE[${FP_VM_HV[$src]}]} -> ${FP_HV_ENGINE[${FP_VM_HV[$right]}]})"
+		echo "$out" | sed 's/^/#   /'
+	fi
+	if [ $((r1 - r0)) -ge 1 ] && [ $((w1 - w0)) -eq 0 ]; then
+		ok "echo requests from $src ($dst) reach $right only ($right +$((r1 - r0)), $wrong +0)"
+	else
+		not_ok "echo requests from $src ($dst) reach $right only" \
+			"($right +$((r1 - r0)), $wrong +$((w1 - w0)))"
+	fi
+}
+
+# neigh_is VM IP WANT_VM: VM resolved IP to WANT_VM's MAC.
+neigh_is() {
+	local vm=$1 ip=$2 want=$3 mac
+	mac=$(fp_vm_neigh_mac "$vm" "$ip")
+	if [ "$mac" = "${FP_MAC[$want]}" ]; then
+		ok "$vm resolves $ip to $want's MAC ${FP_MAC[$want]}"
+	else
+		not_ok "$vm resolves $ip to $want's MAC ${FP_MAC[$want]} (got '${mac}')"
+	fi
+}
+
+# isolated SRC OTHER PEER: SRC aimed at OTHER's MAC (other tenant, same IP
+# as SRC's PEER) by a static neighbour entry: no reply, and neither OTHER
+# nor PEER sees an echo request.
+isolated() {
+	local src=$1 other=$2 peer=$3 dst o0 p0 o1 p1 rc
+	dst=${FP_VM_IP4[$other]}
+	ip -n "$(fp_ns "$src")" neigh replace "$dst" lladdr "${FP_MAC[$other]}" dev eth0 \
+		nud permanent
+	o0=$(fp_vm_snmp "$other" InEchos)
+	p0=$(fp_vm_snmp "$peer" InEchos)
+	fp_vm "$src" timeout 8 ping -q -n -c 2 -i 0.2 -W 1 "$dst" >/dev/null 2>&1
+	rc=$?
+	o1=$(fp_vm_snmp "$other" InEchos)
+	p1=$(fp_vm_snmp "$peer" InEchos)
+	ip -n "$(fp_ns "$src")" neigh del "$dst" dev eth0 2>/dev/null
+	if [ $rc -ne 0 ] && [ $((o1 - o0)) -eq 0 ] && [ $((p1 - p0)) -eq 0 ]; then
+		ok "$src cannot reach $other at its MAC (tenant isolation)"
+	else
+		not_ok "$src cannot reach $other at its MAC (tenant isolation)" \
+			"(ping rc $rc, $other +$((o1 - o0)), $peer +$((p1 - p0)))"
+	fi
+}
+
+# tcp_transfer SRC DST: 10 MiB SRC -> DST over TCP, sha256 compared.
+tcp_transfer() {
+	local from=$1 to=$2 src=$FP_TMP/tcp.in dst=$FP_TMP/tcp.out spid i crc want got t0
+	[ -f "$src" ] || head -c $TCP_SIZE /dev/urandom >"$src"
+	want=$(sha256sum <"$src" | cut -d' ' -f1)
+	rm -f "$dst"
+	fp_vm "$to" timeout $TCP_TIMEOUT nc -l "${FP_VM_IP4[$to]}" $TCP_PORT </dev/null \
+		>"$dst" 2>/dev/null &
+	spid=$!
+	for ((i = 0; i < 50; i++)); do
+		fp_vm "$to" ss -ltnH "sport = :$TCP_PORT" 2>/dev/null | grep -q LISTEN && break
+		sleep 0.1
+	done
+	t0=$SECONDS
+	fp_vm "$from" timeout $TCP_TIMEOUT nc -N -w 10 "${FP_VM_IP4[$to]}" $TCP_PORT <"$src" \
+		2>/dev/null
+	crc=$?
+	wait $spid 2>/dev/null
+	got=$(sha256sum <"$dst" 2>/dev/null | cut -d' ' -f1)
+	if [ $crc -eq 0 ] && [ "$got" = "$want" ]; then
+		ok "TCP 10 MiB $from -> $to, sha256 matches ($((SECONDS - t0)) s)"
+	else
+		not_ok "TCP 10 MiB $from -> $to, sha256 matches" \
+			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
+	fi
+}
+
+# underlay_capture: tshark on hva-ul (hva's namespace) while a1 and b1 ping
+# a2 and b2.  Not on hvb-ul: the XDP program takes every frame hvb-ul
+# receives before the packet taps, and what it redirects out of hvb-ul
+# (ndo_xdp_xmit) bypasses them too, so a capture there sees nothing.  On
+# hva-ul, fp-dpdk's own sends are not seen either (af_packet with
+# PACKET_QDISC_BYPASS), so the capture holds exactly the frames hvb's XDP
+# program encapsulated: the echo replies of a2 (VXLAN, VNI 100) and b2
+# (Geneve, VNI 200), from hvb's VTEP to hva's.
+underlay_capture() {
+	local pcap=$FP_TMP/ul.pcap err=$FP_TMP/tshark.err tpid i outer n100 n200 bad
+	rm -f "$pcap" "$err"
+	ip netns exec "$(fp_ns hva)" timeout 30 tshark -i hva-ul -p -q -n \
+		-f "udp port 4789 or udp port 6081" -c 50 -a duration:20 -w "$pcap" 2>"$err" &
+	tpid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q "Capturing on" "$err" 2>/dev/null && break
+		kill -0 $tpid 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.2
+	fp_vm_ping a1 "${FP_VM_IP4[a2]}" 3 >/dev/null 2>&1
+	fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3 >/dev/null 2>&1
+	sleep 0.3
+	kill -INT $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+	outer="ip.src == ${FP_HV_VTEP4[hvb]} && ip.dst == ${FP_HV_VTEP4[hva]}"
+	n100=$(tshark -r "$pcap" -n -Y "$outer && vxlan.vni == 100 && icmp.type == 0 &&
+		ip.src == ${FP_VM_IP4[a2]} && eth.src == ${FP_MAC[a2]}" 2>/dev/null | wc -l)
+	n200=$(tshark -r "$pcap" -n -Y "$outer && geneve.vni == 200 && icmp.type == 0 &&
+		ip.src == ${FP_VM_IP4[b2]} && eth.src == ${FP_MAC[b2]}" 2>/dev/null | wc -l)
+	# Anything else: a VNI mixed up, a malformed header, a wrong checksum.
+	bad=$(tshark -r "$pcap" -n -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+		-Y "_ws.malformed || _ws.expert.severity >= warning ||
+		(vxlan && vxlan.vni != 100) || (geneve && geneve.vni != 200)" 2>/dev/null | wc -l)
+	if [ "$n100" -ge 1 ]; then
+		ok "underlay (hva-ul): hvb's XDP encapsulation decodes as VXLAN, VNI 100, a2's replies ($n100 packets)"
+	else
+		not_ok "underlay (hva-ul): hvb's XDP encapsulation decodes as VXLAN, VNI 100, a2's replies"
+		sed 's/^/#   tshark: /' "$err"
+		tshark -r "$pcap" -n 2>/dev/null | head -20 | sed 's/^/#   /'
+	fi
+	if [ "$n200" -ge 1 ]; then
+		ok "underlay (hva-ul): hvb's XDP encapsulation decodes as Geneve, VNI 200, b2's replies ($n200 packets)"
+	else
+		not_ok "underlay (hva-ul): hvb's XDP encapsulation decodes as Geneve, VNI 200, b2's replies"
+	fi
+	if [ "$bad" -eq 0 ]; then
+		ok "underlay (hva-ul): no malformed packet, bad checksum or other VNI"
+	else
+		not_ok "underlay (hva-ul): no malformed packet, bad checksum or other VNI ($bad)"
+		tshark -r "$pcap" -n -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+			-Y "_ws.malformed || _ws.expert.severity >= warning" 2>/dev/null |
+			head -10 | sed 's/^/#   /'
+	fi
+}
+
+# stats_balance WHAT ARGS...: fpctl ARGS --json show stats balances:
+# rx == tx + drop + punt, drop == the sum of the reasons, rx > 0.  For the
+# XDP engine (ARGS --xdp ...), whose counters are per CPU and summed by
+# fpctl: the per-CPU values (--workers) add up to the totals and balance
+# each, and its ARP and ND replies, encapsulations and decapsulations were
+# counted.  A flood hand-off to tc counts as sent (tx and flood) when the
+# program passes the frame up, so the balance holds with or without the
+# tc program.  Read while idle, but a stray frame (an IPv6 MLD report)
+# may be in flight between the reads: up to 5 tries.
+stats_balance() {
+	local what=$1 xdp=0 i res
+	shift
+	[ "$1" = --xdp ] && xdp=1
+	for ((i = 0; i < 5; i++)); do
+		"$FP_FPCTL" "$@" --json show stats >"$FP_TMP/stats.json" 2>&1
+		"$FP_FPCTL" "$@" --json show stats --workers >"$FP_TMP/workers.json" 2>&1
+		res=$(XDP=$xdp python3 - "$FP_TMP/stats.json" "$FP_TMP/workers.json" <<'EOF' 2>&1
+import json, os, sys
+xdp = os.environ["XDP"] == "1"
+KEYS = ("rx", "tx", "drop", "punt")
+try:
+    doc = json.load(open(sys.argv[1]))
+    s, drops = doc["stats"], doc["drops"]
+    rx, tx, drop, punt = (int(s[k]) for k in KEYS)
+    reasons = sum(int(v) for v in drops.values())
+    workers = json.load(open(sys.argv[2]))["workers"]
+    per = [{k: int(w["stats"][k]) for k in KEYS} for w in workers]
+except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
+    print("unexpected JSON: %r" % e)
+    sys.exit(2)
+msg = "rx %d tx %d drop %d punt %d, reasons %d" % (rx, tx, drop, punt, reasons)
+good = rx > 0 and rx == tx + drop + punt and reasons == drop
+if xdp:
+    extra = ("flood", "arp_reply", "nd_reply", "encap", "decap")
+    msg += "; " + ", ".join("%s %d" % (k, int(s.get(k, 0))) for k in extra)
+    good = good and all(int(s.get(k, 0)) > 0 for k in extra[1:])
+    sums = {k: sum(p[k] for p in per) for k in KEYS}
+    msg += "; %d CPUs: %s" % (len(per), " + ".join(str(p["rx"]) for p in per))
+    good = (good and sums == {"rx": rx, "tx": tx, "drop": drop, "punt": punt} and
+            all(p["rx"] == p["tx"] + p["drop"] + p["punt"] for p in per))
+nz = ", ".join("%s %s" % (k, v) for k, v in sorted(drops.items()) if int(v))
+if nz:
+    msg += " (drops: %s)" % nz
+print(msg)
+sys.exit(0 if good else 1)
+EOF
+		)
+		case $? in
+		0)
+			ok "$what: rx = tx + drop + punt, drop = sum of reasons ($res)"
+			return 0
+			;;
+		2) break ;;
+		esac
+		sleep 0.3
+	done
+	not_ok "$what: rx = tx + drop + punt, drop = sum of reasons ($res)"
+	head -c 2000 "$FP_TMP/stats.json" | sed 's/^/#   /'
+	echo
+}
+
+# --- main
+declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=xdp)
+
+fp_lib_init
+case $? in
+0) ;;
+1)
+	echo "# skip: $FP_ERR"
+	exit 77
+	;;
+*)
+	echo "not ok - set-up: $FP_ERR"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
+FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
+FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
+BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
+for t in curl jq nsenter python3 clang; do
+	if ! command -v $t >/dev/null; then
+		echo "# skip: $t not found (scripts/install-deps.sh)"
+		exit 77
+	fi
+done
+if [ ! -x "$BPFTOOL" ]; then
+	echo "# skip: bpftool not found (BPFTOOL)"
+	exit 77
+fi
+for b in "$FP_XDP" "$FP_CONTROL"; do
+	if [ ! -x "$b" ]; then
+		echo "not ok - set-up: $b not built (FP_BUILDDIR)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+for t in tshark nc ss sha256sum timeout; do
+	command -v $t >/dev/null || echo "# $t is missing: run scripts/install-deps.sh"
+done
+fp_install_traps
+trap 'cleanup' EXIT
+echo "# fp-dpdk $FP_DPDK, fp-xdp $FP_XDP, instance $INSTANCE, run directory $FP_TMP"
+cleanup_stale_instances
+
+if ! fp_topo_create; then
+	not_ok "create the namespaces and veth pairs: $FP_ERR"
+	finish
+fi
+ok "create the namespaces and veth pairs"
+
+# What hvb's XDP program sends into a veth (XDP_REDIRECT to another port,
+# XDP_TX back out of the ingress port) goes into the veth peer's ring
+# (veth_xdp_xmit), from which the peer's NAPI takes it.  On this kernel
+# (6.18) a veth has NAPI when it has an XDP program or GRO on (veth starts
+# with GRO off); without either, veth_xdp_xmit drops the frame (-ENXIO,
+# seen only in ethtool -S), after our program counted it as sent.  GRO is
+# not enough for XDP_TX, though: veth_xdp_flush(), which ends an XDP_TX
+# batch, schedules the peer's NAPI only if the peer has an XDP program
+# ("xdp_ring is initialized on receive side?"), so with GRO alone the
+# ARP and ND answers sit in the peer's ring until the next redirect into
+# it happens to flush them (a2's pings of a1 fail, while a1's pings of a2
+# work).  Redirects are always flushed (xdp_do_flush).  Hence:
+#   - a2's and b2's eth0 (redirect targets, and XDP_TX of the ARP and ND
+#     answers): a pass-through XDP program;
+#   - hva-ul (redirect target of the encapsulated frames; fp-dpdk does not
+#     ARP for hvb's VTEP, so no XDP_TX goes there): GRO on.  GRO does not
+#     merge the VXLAN/Geneve datagrams (no UDP tunnel socket in hva's
+#     namespace): fp-dpdk's af_packet port sees one frame per packet.
+if ! ip netns exec "$(fp_ns hva)" ethtool -K hva-ul gro on >/dev/null 2>&1; then
+	not_ok "GRO on at hva-ul (NAPI for what hvb's program redirects there)"
+	finish
+fi
+ok "GRO on at hva-ul (NAPI for what hvb's program redirects there)"
+if ! pass_attach; then
+	not_ok "pass-through XDP program on a2's and b2's eth0: $FP_ERR"
+	finish
+fi
+ok "pass-through XDP program on a2's and b2's eth0 (NAPI that XDP_TX kicks)"
+
+if ! fp_start hva; then
+	not_ok "start fp-dpdk on hva"
+	printf '# %s\n' "$FP_ERR"
+	finish
+fi
+ok "start fp-dpdk on hva"
+
+# hvb: its config (fp-dpdk's groups are written but not used), fp-xdp
+# attach in native mode.
+if ! fp_write_config hvb; then
+	not_ok "write hvb's config"
+	finish
+fi
+fpx --check-config
+if [ "$RC" = 0 ]; then ok "fp-xdp --check-config accepts hvb's config"; else
+	not_ok "fp-xdp --check-config accepts hvb's config (rc $RC)"
+	fpx_show
+fi
+XDP_ATTACHED=1
+fpx attach
+if [ "$RC" = 0 ]; then
+	ok "fp-xdp attach on hvb ($INSTANCE)"
+else
+	not_ok "fp-xdp attach on hvb ($INSTANCE) (rc $RC)"
+	fpx_show
+	finish
+fi
+fpx status --json
+if python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(0 if s["attached"] and [p["iface"] for p in s["ports"]] == ["hvb-a2", "hvb-b2", "hvb-ul"]
+	 and all(p["xdp_mode"] == "native" and p["flowplane"] and p["ok"] for p in s["ports"])
+	 else 1)' "$FP_TMP/fpx.out" 2>/dev/null; then
+	ok "fp-xdp status: native mode on hvb-a2 (0), hvb-b2 (1), hvb-ul (2)"
+else
+	not_ok "fp-xdp status: native mode on hvb-a2 (0), hvb-b2 (1), hvb-ul (2)"
+	fpx_show
+fi
+
+for hv in $FP_HVS; do
+	if ! fp_control_start "$hv"; then
+		not_ok "fp-control [$hv] starts: $FP_ERR"
+		finish
+	fi
+done
+ok "fp-control up on hva (backend dpdk) and hvb (backend xdp, $INSTANCE)"
+
+check "the same Neutron snapshot accepted by both" \
+	api_both PUT /v1/snapshot "$(fp_neutron_snapshot)"
+for hv in $FP_HVS; do
+	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control in sync" wait_in_sync "$hv"
+done
+# 2 local ports; 2 vteps (the other host over VXLAN and over Geneve);
+# 4 MACs; 2 flood lists; 4 VMs x 2 addresses.
+for hv in $FP_HVS; do
+	n=$(table_counts "$hv")
+	check "$hv (${FP_HV_ENGINE[$hv]}) tables: port 2, vtep 2, fdb 4, flood 2, neigh 8 (got $n)" \
+		[ "$n" = "[2,2,4,2,8]" ]
+done
+
+# The kernel's side of hvb's counts: the pinned maps, read with bpftool.
+n=""
+for m in fp_vtep fp_fdb fp_flood fp_neigh; do
+	n="$n $("$BPFTOOL" -j map dump pinned "$PIN_DIR/$m" 2>/dev/null | jq length 2>/dev/null)"
+done
+check "hvb's pinned maps (bpftool): fp_vtep 2, fp_fdb 4, fp_flood 2, fp_neigh 8 (got$n)" \
+	[ "$n" = " 2 4 2 8" ]
+
+echo "# === ping across the engines"
+# a1 and b1 ask fp-dpdk for their peers' MACs (ARP, ND); a2 and b2 ask
+# hvb's XDP program (XDP_TX): every neighbour table is emptied first.
+for vm in $FP_VMS; do fp_vm_flush "$vm"; done
+ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
+ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
+ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
+neigh_is a1 "${FP_VM_IP4[a2]}" a2
+neigh_is a1 "${FP_VM_IP6[a2]}" a2
+neigh_is b1 "${FP_VM_IP4[b2]}" b2
+neigh_is b1 "${FP_VM_IP6[b2]}" b2
+for vm in $FP_VMS; do fp_vm_flush "$vm"; done
+ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
+ping_to a2 "${FP_VM_IP6[a1]}" 6 a1 b1
+ping_to b2 "${FP_VM_IP4[b1]}" 4 b1 a1
+ping_to b2 "${FP_VM_IP6[b1]}" 6 b1 a1
+neigh_is a2 "${FP_VM_IP4[a1]}" a1
+neigh_is a2 "${FP_VM_IP6[a1]}" a1
+neigh_is b2 "${FP_VM_IP4[b1]}" b1
+neigh_is b2 "${FP_VM_IP6[b1]}" b1
+
+echo "# === tenant isolation with the same IPs"
+isolated a1 b2 a2
+isolated b1 a2 b2
+isolated a2 b1 a1
+isolated b2 a1 b1
+
+echo "# === TCP"
+tcp_transfer a1 a2
+tcp_transfer a2 a1
+
+echo "# === underlay"
+underlay_capture
+
+echo "# === counters"
+sleep 0.3
+stats_balance "hva (fp-dpdk) fpctl --json show stats" -s "$(fp_sock hva)"
+stats_balance "hvb (XDP) fpctl --xdp $INSTANCE --json show stats" --xdp "$INSTANCE"
+fpx stats
+if [ "$RC" = 0 ] && grep -q "rx = tx + drop + punt: ok" "$FP_TMP/fpx.out"; then
+	ok "fp-xdp stats agrees: rx = tx + drop + punt: ok"
+else
+	not_ok "fp-xdp stats agrees: rx = tx + drop + punt: ok (rc $RC)"
+	fpx_show
+fi
+for hv in $FP_HVS; do
+	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control still in sync" in_sync "$hv"
+done
+
+[ "$N_FAIL" -eq 0 ] || diag	# while everything still runs
+echo "# === the end"
+for hv in $FP_HVS; do
+	fp_control_stop "$hv"
+done
+fpx detach
+if [ "$RC" = 0 ] && [ ! -e "$PIN_DIR" ]; then
+	ok "fp-xdp detach removes $PIN_DIR"
+else
+	not_ok "fp-xdp detach removes $PIN_DIR (rc $RC)"
+	fpx_show
+fi
+XDP_ATTACHED=0
+attached=$(ip -n "$(fp_ns hvb)" -d link show 2>/dev/null | grep -c 'prog/xdp')
+check "no XDP program left on hvb's interfaces ($attached)" test "$attached" = 0
+fp_stop hva
+check "hva: fp-dpdk exits 0 on SIGTERM (got $FP_STOP_RC)" test "$FP_STOP_RC" = 0
+finish
