@@ -34,6 +34,7 @@
 #include "fp_build.bpf.h"
 #include "fp_csum.bpf.h"
 #include "fp_encap.bpf.h"
+#include "fp_flood.bpf.h"
 #include "fp_hash.bpf.h"
 #include "fp_maps.bpf.h"
 #include "fp_parse.bpf.h"
@@ -127,27 +128,6 @@ fp_xdp_ns_parse(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_ip *t
 	return fp_nd_ns_parse(data, data_end, m, target->b);
 }
 
-/* A vtep usable for encapsulation: its value, its underlay port's device
- * and the largest inner IP packet that fits.  Returns -1 if the vtep or
- * its underlay port is missing (or local and remote differ in family).
- */
-static __always_inline int
-vtep_get(__u32 id, struct fp_vtep_val **vt, struct fp_port_cfg **cfg)
-{
-	struct fp_vtep_key k = { .vtep_id = id };
-	__u32 hl, up;
-
-	*vt = bpf_map_lookup_elem(&fp_vtep, &k);
-	if (!*vt)
-		return -1;
-	hl = fp_encap_hdr_len(*vt);
-	up = (*vt)->underlay_port;
-	*cfg = bpf_map_lookup_elem(&fp_port_cfg, &up);
-	if (!*cfg || !hl || (*cfg)->role != FP_PORT_ROLE_UNDERLAY)
-		return -1;
-	return (*cfg)->mtu > hl ? (int)((*cfg)->mtu - hl) : 0;
-}
-
 /* Who gets a copy of a flood in vni: the flood list's members in order,
  * ports other than in_port that are VM ports of the VNI, and (from_vm)
  * vteps the packet fits (l3len).  Returns copies | vtep copies << 16,
@@ -168,7 +148,6 @@ fp_xdp_flood_plan(__u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
 		struct fp_flood_member *fm;
 		struct fp_port_cfg *cfg;
 		struct fp_vtep_val *vt;
-		struct fp_port_val *dp;
 		__u32 id;
 
 		if (i >= n)
@@ -176,16 +155,11 @@ fp_xdp_flood_plan(__u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
 		fm = &fl->members[i];
 		id = fm->id;
 		if (fm->type == FP_DEST_PORT) {
-			if (id == in_port)
-				continue;
-			dp = bpf_map_lookup_elem(&fp_port, &id);
-			if (!dp || dp->role != FP_PORT_ROLE_VM || dp->vni != vni)
+			if (!fp_flood_port_gets_copy(id, vni, in_port))
 				continue;
 			copies++;
 		} else if (from_vm) {
-			int max = vtep_get(id, &vt, &cfg);
-
-			if (max < 0 || l3len > (__u32)max)
+			if (!fp_flood_vtep_gets_copy(id, l3len, &vt, &cfg))
 				continue;
 			copies++;
 			encaps++;
@@ -503,7 +477,7 @@ encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
 	__u16 sport;
 	int max;
 
-	max = vtep_get(vtep_id, &vt, &cfg);
+	max = fp_vtep_get(vtep_id, &vt, &cfg);
 	if (max < 0)
 		return set_drop(v, FP_DROP_DEST_MISSING);
 	if (inner_l3_len(ctx, m) > (__u32)max)

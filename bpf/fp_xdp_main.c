@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fp-xdp: load flowplane's XDP program, keep its pinned maps, attach it to
- * the configured interfaces, and report on it.
+/* fp-xdp: load flowplane's XDP program and its tc companion, keep their
+ * pinned maps, attach them to the configured interfaces, and report on
+ * them.
  *
  *   fp-xdp [-c FILE] [-v] attach
  *   fp-xdp [-c FILE] [-v] detach [--keep-maps]
@@ -14,6 +15,13 @@
  * replaces the program on each interface atomically (XDP_FLAGS_REPLACE),
  * without a gap in forwarding.  The program itself is pinned next to the
  * maps as fp_xdp_rx; it stays attached (no bpf_link) after fp-xdp exits.
+ *
+ * The tc program fp_tc_flood (bpf/fp_tc.bpf.c, an object of its own that
+ * reuses the same pinned maps) makes the copies of a flood, which XDP
+ * cannot: it sits at each interface's clsact ingress hook as the cls_bpf
+ * filter (FP_TC_HANDLE, FP_TC_PRIO), is attached before the XDP program
+ * (which passes it the frames to flood) and replaced in place
+ * (BPF_TC_F_REPLACE); it is pinned as fp_tc_flood.
  *
  * attach checks everything it can before it changes anything: that every
  * interface exists and carries no XDP program but flowplane's, and that
@@ -53,12 +61,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fp_tc.skel.h"
 #include "fp_xdp.skel.h"
 
 #define FP_XDP_CONF_DEFAULT "/etc/flowplane/flowplane.conf" /* -c default */
 #define FP_XDP_BPFFS "/sys/fs/bpf"			    /* where bpffs is mounted */
 #define FP_XDP_PROG_NAME "fp_xdp_rx"			    /* the program, its pin */
 #define FP_XDP_PROG_PIN_TMP "fp_xdp_rx_new"		    /* pinned, then renamed */
+#define FP_TC_PROG_NAME "fp_tc_flood"			    /* the tc program, its pin */
+#define FP_TC_PROG_PIN_TMP "fp_tc_flood_new"		    /* pinned, then renamed */
+#define FP_TC_HANDLE 0xf10dU				    /* its cls_bpf filter handle */
+#define FP_TC_PRIO 1					    /* and priority: the first */
 #define FP_XDP_KEY_SIZE_MAX 64				    /* largest map key */
 #define FP_XDP_DIR_SIZE (sizeof(FP_XDP_PIN_ROOT) + FP_XDP_INSTANCE_SIZE) /* pin directory */
 #define FP_XDP_PATH_SIZE (FP_XDP_DIR_SIZE + 32)				 /* a pin in it */
@@ -96,6 +109,15 @@ struct hook {
 	char prog_name[BPF_OBJ_NAME_LEN]; /* its name */
 };
 
+/* What an interface's tc ingress hook holds in flowplane's filter slot
+ * (FP_TC_HANDLE, FP_TC_PRIO).
+ */
+struct tc_slot {
+	uint32_t prog_id;		  /* the filter's program, 0: no filter */
+	bool ours;			  /* the program is flowplane's fp_tc_flood */
+	char prog_name[BPF_OBJ_NAME_LEN]; /* its name */
+};
+
 /* A configured port, resolved at attach. */
 struct port_dev {
 	uint32_t ifindex;   /* 0: the interface does not exist */
@@ -103,6 +125,7 @@ struct port_dev {
 	uint16_t pad;	    /* zero */
 	uint32_t iface_mtu; /* the interface's MTU */
 	struct hook hook;   /* what is attached now */
+	struct tc_slot tc;  /* what sits in the tc slot now */
 };
 
 /* The pinned maps of an instance, opened by path. */
@@ -149,6 +172,7 @@ static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(DROP_NAME) 
 #undef DROP_NAME
 
 static bool verbose;
+static bool libbpf_quiet; /* drop libbpf's warnings too (an expected error) */
 
 static void __attribute__((format(printf, 1, 2))) errmsg(const char *fmt, ...)
 {
@@ -167,7 +191,7 @@ static void __attribute__((format(printf, 1, 2))) errmsg(const char *fmt, ...)
 static int
 libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level != LIBBPF_WARN && !verbose)
+	if ((level != LIBBPF_WARN || libbpf_quiet) && !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -325,14 +349,32 @@ cfg_mode_flag(const struct fp_xdp_config *cfg)
 	return cfg->mode == FP_XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
+/* The name of program id: 0, -ENOENT if it is gone, or another -errno. */
+static int
+prog_name_get(uint32_t id, char name[BPF_OBJ_NAME_LEN])
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+	int fd, rc;
+
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	rc = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	snprintf(name, BPF_OBJ_NAME_LEN, "%s", info.name);
+	return 0;
+}
+
 /* Read what sits at ifindex's XDP hook. */
 static int
 hook_get(uint32_t ifindex, struct hook *h)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	int fd, rc;
+	int rc;
 
 	memset(h, 0, sizeof(*h));
 	rc = bpf_xdp_query((int)ifindex, 0, &q);
@@ -348,16 +390,10 @@ hook_get(uint32_t ifindex, struct hook *h)
 	}
 	if (h->prog_id == 0)
 		return 0;
-	fd = bpf_prog_get_fd_by_id(h->prog_id);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd; /* detached meanwhile */
-	memset(&info, 0, sizeof(info));
-	rc = bpf_obj_get_info_by_fd(fd, &info, &len);
-	close(fd);
+	rc = prog_name_get(h->prog_id, h->prog_name);
 	if (rc < 0)
-		return rc;
-	snprintf(h->prog_name, sizeof(h->prog_name), "%s", info.name);
-	h->ours = strcmp(info.name, FP_XDP_PROG_NAME) == 0;
+		return rc == -ENOENT ? 0 : rc; /* detached meanwhile */
+	h->ours = strcmp(h->prog_name, FP_XDP_PROG_NAME) == 0;
 	return 0;
 }
 
@@ -377,6 +413,64 @@ hook_detach(uint32_t ifindex, const struct hook *h)
 	rc = bpf_xdp_detach((int)ifindex, h->flags | XDP_FLAGS_REPLACE, &opts);
 	close(fd);
 	return rc;
+}
+
+/* Read flowplane's filter slot at ifindex's tc ingress hook.  No clsact
+ * qdisc, or no filter there, is an empty slot.
+ */
+static int
+tc_get(uint32_t ifindex, struct tc_slot *s)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	/* Without a clsact qdisc the kernel says so, and libbpf repeats it. */
+	libbpf_quiet = true;
+	rc = bpf_tc_query(&hook, &opts);
+	libbpf_quiet = false;
+	if (rc == -ENOENT || rc == -EINVAL)
+		return 0;
+	if (rc < 0)
+		return rc;
+	s->prog_id = opts.prog_id;
+	rc = prog_name_get(s->prog_id, s->prog_name);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	s->ours = strcmp(s->prog_name, FP_TC_PROG_NAME) == 0;
+	return 0;
+}
+
+/* Put prog_fd in flowplane's tc slot of ifindex, creating the clsact
+ * qdisc if there is none, and replacing the filter there in place.
+ */
+static int
+tc_attach(uint32_t ifindex, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE,
+		    .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
+	int rc;
+
+	rc = bpf_tc_hook_create(&hook);
+	if (rc < 0 && rc != -EEXIST)
+		return rc;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+/* Remove flowplane's tc filter from ifindex (the clsact qdisc stays: other
+ * filters may use it).
+ */
+static int
+tc_detach(uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
+	int rc;
+
+	rc = bpf_tc_detach(&hook, &opts);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 /* The interface's MAC (Ethernet only) and MTU, through ioctls: they see the
@@ -584,6 +678,20 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 			       p->iface, d->hook.prog_id, d->hook.prog_name, p->iface);
 			bad = 1;
 		}
+		rc = tc_get(d->ifindex, &d->tc);
+		if (rc < 0) {
+			errmsg("interface \"%s\": cannot query its tc ingress filters: %s",
+			       p->iface, strerror(-rc));
+			bad = 1;
+		} else if (d->tc.prog_id != 0 && !d->tc.ours) {
+			errmsg("interface \"%s\" has a tc ingress filter with program %u (\"%s\") "
+			       "at handle 0x%x priority %u, flowplane's place: fp-xdp does not "
+			       "replace it; remove it first (tc filter del dev %s ingress "
+			       "handle 0x%x prio %u bpf)",
+			       p->iface, d->tc.prog_id, d->tc.prog_name, FP_TC_HANDLE, FP_TC_PRIO,
+			       p->iface, FP_TC_HANDLE, FP_TC_PRIO);
+			bad = 1;
+		}
 		if (d->iface_mtu < p->mtu)
 			errmsg("warning: port \"%s\": interface \"%s\" has MTU %u, below the "
 			       "port's %u",
@@ -596,14 +704,14 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
  * refuses it with a terse message: say what differs and what to do.
  */
 static int
-pins_check(const struct tool *t, struct fp_xdp *skel)
+pins_check(const struct tool *t, struct bpf_object *obj)
 {
 	struct pins p;
 	int i, rc = 0;
 
 	pins_open(t, &p);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, map_names[i]);
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_names[i]);
 		const struct bpf_map_info *in = &p.info[i];
 
 		if (p.fd[i] < 0 || m == NULL)
@@ -635,44 +743,37 @@ pins_check(const struct tool *t, struct fp_xdp *skel)
 	return rc;
 }
 
-/* Open the skeleton, point every map at its pin and size the tables. */
+/* Point every map of a BPF object at its pin and size the tables; check
+ * that the object has the maps of the ABI and its program.
+ */
 static int
-skel_prepare(const struct tool *t, struct fp_xdp **out)
+obj_prepare(const struct tool *t, struct bpf_object *obj, const char *prog)
 {
 	char path[FP_XDP_PATH_SIZE];
-	struct fp_xdp *skel;
 	struct bpf_map *m;
 	uint32_t max;
 	int i, rc;
 
-	skel = fp_xdp__open();
-	if (skel == NULL) {
-		rc = -errno;
-		errmsg("cannot open the BPF object: %s", strerror(-rc));
-		return rc;
-	}
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		m = bpf_object__find_map_by_name(skel->obj, map_names[i]);
+		m = bpf_object__find_map_by_name(obj, map_names[i]);
 		if (m == NULL) {
-			errmsg("the BPF object has no map %s (include/flowplane/xdp.h)",
+			errmsg("the BPF object of %s has no map %s (include/flowplane/xdp.h)", prog,
 			       map_names[i]);
-			rc = -ENOENT;
-			goto err;
+			return -ENOENT;
 		}
 		if (bpf_map__key_size(m) != map_abi[i].key_size ||
 		    bpf_map__value_size(m) != map_abi[i].val_size) {
-			errmsg("map %s of the BPF object has key %u, value %u bytes; the ABI "
+			errmsg("map %s of the BPF object of %s has key %u, value %u bytes; the ABI "
 			       "says %u, %u: rebuild",
-			       map_names[i], bpf_map__key_size(m), bpf_map__value_size(m),
+			       map_names[i], prog, bpf_map__key_size(m), bpf_map__value_size(m),
 			       map_abi[i].key_size, map_abi[i].val_size);
-			rc = -EINVAL;
-			goto err;
+			return -EINVAL;
 		}
 		pin_path(t, map_names[i], path, sizeof(path));
 		rc = bpf_map__set_pin_path(m, path);
 		if (rc < 0) {
 			errmsg("%s: cannot set the pin path: %s", map_names[i], strerror(-rc));
-			goto err;
+			return rc;
 		}
 		max = map_max_entries(&t->cfg, i);
 		if (max != 0) {
@@ -680,21 +781,71 @@ skel_prepare(const struct tool *t, struct fp_xdp **out)
 			if (rc < 0) {
 				errmsg("%s: cannot size to %u entries: %s", map_names[i], max,
 				       strerror(-rc));
-				goto err;
+				return rc;
 			}
 		}
 	}
-	if (bpf_object__find_program_by_name(skel->obj, FP_XDP_PROG_NAME) == NULL) {
-		errmsg("the BPF object has no program %s", FP_XDP_PROG_NAME);
-		rc = -ENOENT;
-		goto err;
+	if (bpf_object__find_program_by_name(obj, prog) == NULL) {
+		errmsg("the BPF object has no program %s", prog);
+		return -ENOENT;
 	}
-	*out = skel;
+	return 0;
+}
+
+/* Open both skeletons (the XDP program, the tc program), their maps
+ * pointed at the same pins.
+ */
+static int
+skel_prepare(const struct tool *t, struct fp_xdp **xdp, struct fp_tc **tc)
+{
+	int rc;
+
+	*xdp = fp_xdp__open();
+	if (*xdp == NULL) {
+		rc = -errno;
+		errmsg("cannot open the BPF object of %s: %s", FP_XDP_PROG_NAME, strerror(-rc));
+		return rc;
+	}
+	*tc = fp_tc__open();
+	if (*tc == NULL) {
+		rc = -errno;
+		errmsg("cannot open the BPF object of %s: %s", FP_TC_PROG_NAME, strerror(-rc));
+		goto err_xdp;
+	}
+	rc = obj_prepare(t, (*xdp)->obj, FP_XDP_PROG_NAME);
+	if (rc < 0)
+		goto err_tc;
+	rc = obj_prepare(t, (*tc)->obj, FP_TC_PROG_NAME);
+	if (rc < 0)
+		goto err_tc;
 	return 0;
 
-err:
-	fp_xdp__destroy(skel);
+err_tc:
+	fp_tc__destroy(*tc);
+	*tc = NULL;
+err_xdp:
+	fp_xdp__destroy(*xdp);
+	*xdp = NULL;
 	return rc;
+}
+
+/* Remove the map pins a failed attach created (those not in pinned[]),
+ * and the directories if they are left empty: nothing was changed.
+ */
+static void
+pins_undo(const struct tool *t, const bool pinned[FP_XDP_MAP_MAX])
+{
+	char path[FP_XDP_PATH_SIZE];
+	int i;
+
+	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
+		if (pinned[i])
+			continue;
+		pin_path(t, map_names[i], path, sizeof(path));
+		unlink(path);
+	}
+	if (rmdir(t->dir) == 0)
+		rmdir(FP_XDP_PIN_ROOT);
 }
 
 static int
@@ -823,6 +974,7 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 {
 	struct fp_port_val pv;
 	char name[IF_NAMESIZE];
+	struct tc_slot ts;
 	struct hook h;
 	uint32_t i;
 	int rc, ret = 0;
@@ -843,6 +995,23 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 				} else {
 					printf("detached %s from %s (port \"%.31s\" removed or moved)\n",
 					       FP_XDP_PROG_NAME,
+					       if_indextoname(old[i].ifindex, name) ? name : "?",
+					       old[i].name);
+				}
+			}
+			/* After the XDP program: it passes floods to this one. */
+			if (tc_get(old[i].ifindex, &ts) == 0 && ts.ours) {
+				rc = tc_detach(old[i].ifindex);
+				if (rc < 0) {
+					errmsg("port \"%.31s\" (removed or moved): removing %s from "
+					       "ifindex %u failed: %s",
+					       old[i].name, FP_TC_PROG_NAME, old[i].ifindex,
+					       strerror(-rc));
+					ret = rc;
+				} else {
+					printf("detached %s from %s's tc ingress (port \"%.31s\" "
+					       "removed or moved)\n",
+					       FP_TC_PROG_NAME,
 					       if_indextoname(old[i].ifindex, name) ? name : "?",
 					       old[i].name);
 				}
@@ -870,17 +1039,37 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 	return ret;
 }
 
-/* Attach prog_fd to one port, replacing flowplane's older program in place. */
+/* Attach the programs to one port, replacing flowplane's older ones in
+ * place: the tc program first, as the XDP program passes it the frames to
+ * flood.
+ */
 static int
-port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog_fd)
+port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog_fd, int tc_fd)
 {
 	const struct fp_xdp_config_port *p = &t->cfg.ports[i];
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	uint32_t mode = cfg_mode_flag(&t->cfg);
+	struct tc_slot ts;
 	struct hook h;
 	int old_fd = -1, rc;
 
 	/* Look again: an earlier check may be stale by now. */
+	rc = tc_get(d->ifindex, &ts);
+	if (rc < 0)
+		return rc;
+	if (ts.prog_id != 0 && !ts.ours) {
+		errmsg("interface \"%s\": tc ingress filter with program %u (\"%s\") appeared "
+		       "in flowplane's place, not flowplane's",
+		       p->iface, ts.prog_id, ts.prog_name);
+		return -EBUSY;
+	}
+	rc = tc_attach(d->ifindex, tc_fd);
+	if (rc < 0) {
+		errmsg("port \"%s\": attaching %s to the tc ingress of interface \"%s\" "
+		       "failed: %s",
+		       p->name, FP_TC_PROG_NAME, p->iface, strerror(-rc));
+		return rc;
+	}
 	rc = hook_get(d->ifindex, &h);
 	if (rc < 0)
 		return rc;
@@ -923,21 +1112,22 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 			       "");
 		return rc;
 	}
-	printf("%s %s %s %s (port %u \"%s\", %s mode)\n", old_fd >= 0 ? "replaced" : "attached",
-	       FP_XDP_PROG_NAME, old_fd >= 0 ? "on" : "to", p->iface, i, p->name,
-	       mode_flag_name(mode));
+	printf("%s %s %s %s (port %u \"%s\", %s mode), %s %s at its tc ingress\n",
+	       old_fd >= 0 ? "replaced" : "attached", FP_XDP_PROG_NAME, old_fd >= 0 ? "on" : "to",
+	       p->iface, i, p->name, mode_flag_name(mode), FP_TC_PROG_NAME,
+	       ts.prog_id != 0 ? "replaced" : "attached");
 	return 0;
 }
 
-/* Pin the program as <dir>/fp_xdp_rx, replacing the older pin. */
+/* Pin a program as <dir>/<name>, replacing the older pin. */
 static int
-prog_pin(const struct tool *t, struct bpf_program *prog)
+prog_pin(const struct tool *t, struct bpf_program *prog, const char *name, const char *tmp_name)
 {
 	char path[FP_XDP_PATH_SIZE], tmp[FP_XDP_PATH_SIZE];
 	int rc;
 
-	pin_path(t, FP_XDP_PROG_NAME, path, sizeof(path));
-	pin_path(t, FP_XDP_PROG_PIN_TMP, tmp, sizeof(tmp));
+	pin_path(t, name, path, sizeof(path));
+	pin_path(t, tmp_name, tmp, sizeof(tmp));
 	unlink(tmp);
 	rc = bpf_obj_pin(bpf_program__fd(prog), tmp);
 	if (rc < 0)
@@ -968,8 +1158,11 @@ cmd_attach(struct tool *t)
 {
 	struct fp_port_cfg old[FP_PORT_MAX];
 	struct port_dev devs[FP_PORT_MAX];
-	struct bpf_program *prog;
+	bool pinned[FP_XDP_MAP_MAX];
+	struct bpf_program *prog, *tc_prog;
 	struct fp_xdp *skel = NULL;
+	struct fp_tc *tc = NULL;
+	struct pins p;
 	uint32_t i;
 	int lock, rc;
 
@@ -989,14 +1182,18 @@ cmd_attach(struct tool *t)
 	lock = change_lock();
 	if (lock < 0)
 		return lock;
-	rc = skel_prepare(t, &skel);
+	rc = skel_prepare(t, &skel, &tc);
 	if (rc < 0)
 		goto err_lock;
-	rc = pins_check(t, skel);
+	rc = pins_check(t, skel->obj);
 	if (rc < 0) {
 		errmsg("nothing was changed");
 		goto out;
 	}
+	pins_open(t, &p);
+	for (i = 0; i < FP_XDP_MAP_MAX; i++)
+		pinned[i] = p.fd[i] >= 0;
+	pins_close(&p);
 	rc = dir_make(t->dir);
 	if (rc < 0) {
 		errmsg("cannot create %s: %s", t->dir, strerror(-rc));
@@ -1004,18 +1201,30 @@ cmd_attach(struct tool *t)
 	}
 	rc = fp_xdp__load(skel);
 	if (rc < 0) {
-		errmsg("loading the BPF object failed: %s (libbpf says why above; a program "
-		       "the verifier rejects comes with its log)",
-		       strerror(-rc));
+		errmsg("loading the BPF object of %s failed: %s (libbpf says why above; a "
+		       "program the verifier rejects comes with its log)",
+		       FP_XDP_PROG_NAME, strerror(-rc));
 		/* libbpf unpinned the maps it had created: leave no empty
 		 * directory either.
 		 */
-		if (rmdir(t->dir) == 0)
-			rmdir(FP_XDP_PIN_ROOT);
+		pins_undo(t, pinned);
+		errmsg("nothing was changed");
+		goto out;
+	}
+	/* The tc object reuses the maps the XDP object pinned. */
+	rc = pins_check(t, tc->obj);
+	if (rc == 0)
+		rc = fp_tc__load(tc);
+	if (rc < 0) {
+		errmsg("loading the BPF object of %s failed: %s (libbpf says why above; a "
+		       "program the verifier rejects comes with its log)",
+		       FP_TC_PROG_NAME, strerror(-rc));
+		pins_undo(t, pinned);
 		errmsg("nothing was changed");
 		goto out;
 	}
 	prog = bpf_object__find_program_by_name(skel->obj, FP_XDP_PROG_NAME);
+	tc_prog = bpf_object__find_program_by_name(tc->obj, FP_TC_PROG_NAME);
 
 	/* The entries of the previous attach, to find ports since removed. */
 	for (i = 0; i < FP_PORT_MAX; i++) {
@@ -1030,11 +1239,14 @@ cmd_attach(struct tool *t)
 	if (rc < 0)
 		goto out;
 	for (i = 0; i < t->cfg.n_ports; i++) {
-		rc = port_attach(t, i, &devs[i], bpf_program__fd(prog));
+		rc = port_attach(t, i, &devs[i], bpf_program__fd(prog), bpf_program__fd(tc_prog));
 		if (rc < 0)
 			goto out;
 	}
-	rc = prog_pin(t, prog);
+	rc = prog_pin(t, prog, FP_XDP_PROG_NAME, FP_XDP_PROG_PIN_TMP);
+	if (rc < 0)
+		goto out;
+	rc = prog_pin(t, tc_prog, FP_TC_PROG_NAME, FP_TC_PROG_PIN_TMP);
 	if (rc < 0)
 		goto out;
 	rc = stale_remove(t, skel, devs, old);
@@ -1043,21 +1255,27 @@ cmd_attach(struct tool *t)
 	printf("instance \"%s\": %u ports, maps pinned under %s\n", t->cfg.instance, t->cfg.n_ports,
 	       t->dir);
 out:
+	fp_tc__destroy(tc);
 	fp_xdp__destroy(skel);
 err_lock:
 	close(lock);
 	return rc;
 }
 
-/* Detach flowplane's program from ifindex if it is there. */
+/* Detach flowplane's XDP program, then its tc filter, from ifindex where
+ * they are there; anything else is left alone.
+ */
 static int
 detach_one(uint32_t ifindex, const char *what)
 {
 	char name[IF_NAMESIZE];
+	struct tc_slot ts;
 	struct hook h;
 	int rc;
 
 	rc = hook_get(ifindex, &h);
+	if (rc == 0)
+		rc = tc_get(ifindex, &ts);
 	if (rc < 0) {
 		errmsg("%s: cannot query ifindex %u: %s", what, ifindex, strerror(-rc));
 		return rc;
@@ -1066,19 +1284,32 @@ detach_one(uint32_t ifindex, const char *what)
 		snprintf(name, sizeof(name), "ifindex %u", ifindex);
 	if (h.prog_id == 0) {
 		printf("%s: %s has no XDP program\n", what, name);
-		return 0;
-	}
-	if (!h.ours) {
+	} else if (!h.ours) {
 		printf("%s: %s has XDP program %u (\"%s\"), not flowplane's: left alone\n", what,
 		       name, h.prog_id, h.prog_name);
+	} else {
+		rc = hook_detach(ifindex, &h);
+		if (rc < 0) {
+			errmsg("%s: detaching from %s failed: %s", what, name, strerror(-rc));
+			return rc;
+		}
+		printf("%s: detached %s from %s\n", what, FP_XDP_PROG_NAME, name);
+	}
+	if (ts.prog_id == 0)
+		return 0;
+	if (!ts.ours) {
+		printf("%s: %s has tc ingress program %u (\"%s\") in flowplane's place, not "
+		       "flowplane's: left alone\n",
+		       what, name, ts.prog_id, ts.prog_name);
 		return 0;
 	}
-	rc = hook_detach(ifindex, &h);
+	rc = tc_detach(ifindex);
 	if (rc < 0) {
-		errmsg("%s: detaching from %s failed: %s", what, name, strerror(-rc));
+		errmsg("%s: removing %s from the tc ingress of %s failed: %s", what,
+		       FP_TC_PROG_NAME, name, strerror(-rc));
 		return rc;
 	}
-	printf("%s: detached %s from %s\n", what, FP_XDP_PROG_NAME, name);
+	printf("%s: detached %s from %s's tc ingress\n", what, FP_TC_PROG_NAME, name);
 	return 0;
 }
 
@@ -1087,8 +1318,8 @@ static int
 detach_locked(struct tool *t)
 {
 	uint32_t done[2 * FP_PORT_MAX], n_done = 0, i, j, ifindex;
+	char path[FP_XDP_PATH_SIZE], what[64], name[IF_NAMESIZE];
 	struct fp_port_cfg pc;
-	char path[FP_XDP_PATH_SIZE], what[64];
 	struct pins p;
 	int fd, rc, ret = 0;
 
@@ -1121,6 +1352,12 @@ detach_locked(struct tool *t)
 			;
 		if (j < n_done)
 			continue;
+		if (if_indextoname(pc.ifindex, name) == NULL) {
+			/* Deleted: its programs went with it. */
+			printf("port \"%.31s\": ifindex %u no longer exists: skipped\n", pc.name,
+			       pc.ifindex);
+			continue;
+		}
 		snprintf(what, sizeof(what), "port \"%.31s\" (no longer configured)", pc.name);
 		rc = detach_one(pc.ifindex, what);
 		if (rc < 0)
@@ -1135,6 +1372,11 @@ detach_locked(struct tool *t)
 
 	/* A program pin without an attachment serves nothing. */
 	pin_path(t, FP_XDP_PROG_NAME, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT) {
+		ret = -errno;
+		errmsg("%s: %s", path, strerror(errno));
+	}
+	pin_path(t, FP_TC_PROG_NAME, path, sizeof(path));
 	if (unlink(path) < 0 && errno != ENOENT) {
 		ret = -errno;
 		errmsg("%s: %s", path, strerror(errno));
@@ -1181,24 +1423,42 @@ cmd_detach(struct tool *t)
 
 /* Status of one port, for both outputs. */
 struct port_status {
-	uint32_t ifindex; /* 0: no such interface */
-	struct hook hook; /* what is attached */
-	bool ok;	  /* flowplane's program, in the configured mode */
+	uint32_t ifindex;  /* 0: no such interface */
+	struct hook hook;  /* what is attached */
+	struct tc_slot tc; /* what is in flowplane's tc slot */
+	bool ok;	   /* flowplane's programs, XDP in the configured mode */
 };
+
+/* The id of the program pinned as <dir>/name, 0 if none. */
+static uint32_t
+prog_pin_id(const struct tool *t, const char *name)
+{
+	char path[FP_XDP_PATH_SIZE];
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info), id = 0;
+	int fd;
+
+	pin_path(t, name, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		id = info.id;
+	close(fd);
+	return id;
+}
 
 static int
 cmd_status(struct tool *t)
 {
 	const struct fp_xdp_config *cfg = &t->cfg;
 	struct port_status ps[FP_PORT_MAX];
-	uint32_t prog_id = 0, i, want = cfg_mode_flag(cfg);
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
+	uint32_t prog_id = 0, tc_id = 0, i, want = cfg_mode_flag(cfg);
 	long counts[FP_XDP_MAP_MAX];
-	char path[FP_XDP_PATH_SIZE];
 	bool mounted, healthy = true;
 	struct pins p;
-	int fd, rc;
+	int rc;
 
 	rc = need_root("status");
 	if (rc < 0)
@@ -1213,20 +1473,18 @@ cmd_status(struct tool *t)
 		if (p.fd[i] < 0)
 			healthy = false;
 	}
-	pin_path(t, FP_XDP_PROG_NAME, path, sizeof(path));
-	fd = mounted ? bpf_obj_get(path) : -1;
-	if (fd >= 0) {
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
-			prog_id = info.id;
-		close(fd);
+	if (mounted) {
+		prog_id = prog_pin_id(t, FP_XDP_PROG_NAME);
+		tc_id = prog_pin_id(t, FP_TC_PROG_NAME);
 	}
 	for (i = 0; i < cfg->n_ports; i++) {
 		memset(&ps[i], 0, sizeof(ps[i]));
 		ps[i].ifindex = if_nametoindex(cfg->ports[i].iface);
-		if (ps[i].ifindex != 0)
+		if (ps[i].ifindex != 0) {
 			hook_get(ps[i].ifindex, &ps[i].hook);
-		ps[i].ok = ps[i].hook.ours && ps[i].hook.flags == want;
+			tc_get(ps[i].ifindex, &ps[i].tc);
+		}
+		ps[i].ok = ps[i].hook.ours && ps[i].hook.flags == want && ps[i].tc.ours;
 		if (!ps[i].ok)
 			healthy = false;
 	}
@@ -1236,10 +1494,10 @@ cmd_status(struct tool *t)
 		json_str(cfg->instance);
 		printf(",\"mode\":\"%s\",\"pin_dir\":", fp_xdp_config_mode_name(cfg->mode));
 		json_str(t->dir);
-		printf(",\"bpffs\":%s,\"program\":{\"pinned\":%s,\"id\":%u},\"attached\":%s,"
-		       "\"ports\":[",
+		printf(",\"bpffs\":%s,\"program\":{\"pinned\":%s,\"id\":%u},"
+		       "\"tc_program\":{\"pinned\":%s,\"id\":%u},\"attached\":%s,\"ports\":[",
 		       mounted ? "true" : "false", prog_id ? "true" : "false", prog_id,
-		       healthy ? "true" : "false");
+		       tc_id ? "true" : "false", tc_id, healthy ? "true" : "false");
 		for (i = 0; i < cfg->n_ports; i++) {
 			const struct fp_xdp_config_port *cp = &cfg->ports[i];
 
@@ -1252,7 +1510,10 @@ cmd_status(struct tool *t)
 			       ps[i].ifindex, cp->mtu, mode_flag_name(ps[i].hook.flags),
 			       ps[i].hook.prog_id);
 			json_str(ps[i].hook.prog_name);
-			printf(",\"flowplane\":%s,\"ok\":%s}", ps[i].hook.ours ? "true" : "false",
+			printf(",\"flowplane\":%s,\"tc_prog_id\":%u,\"tc_prog_name\":",
+			       ps[i].hook.ours ? "true" : "false", ps[i].tc.prog_id);
+			json_str(ps[i].tc.prog_name);
+			printf(",\"tc_flowplane\":%s,\"ok\":%s}", ps[i].tc.ours ? "true" : "false",
 			       ps[i].ok ? "true" : "false");
 		}
 		printf("],\"maps\":[");
@@ -1275,24 +1536,36 @@ cmd_status(struct tool *t)
 			printf("program %s: pinned, id %u\n", FP_XDP_PROG_NAME, prog_id);
 		else
 			printf("program %s: not pinned\n", FP_XDP_PROG_NAME);
+		if (tc_id != 0)
+			printf("program %s: pinned, id %u\n", FP_TC_PROG_NAME, tc_id);
+		else
+			printf("program %s: not pinned\n", FP_TC_PROG_NAME);
 		printf("\n%-4s %-16s %-9s %-15s %-7s %s\n", "port", "name", "role", "iface",
-		       "ifindex", "xdp");
+		       "ifindex", "xdp; tc ingress");
 		for (i = 0; i < cfg->n_ports; i++) {
 			const struct fp_xdp_config_port *cp = &cfg->ports[i];
+			const struct tc_slot *ts = &ps[i].tc;
 			const struct hook *h = &ps[i].hook;
 
 			printf("%-4u %-16s %-9s %-15s ", i, cp->name, role_names[cp->role],
 			       cp->iface);
-			if (ps[i].ifindex == 0)
+			if (ps[i].ifindex == 0) {
 				printf("%-7s no such interface\n", "-");
-			else if (h->prog_id == 0)
-				printf("%-7u none\n", ps[i].ifindex);
+				continue;
+			}
+			if (h->prog_id == 0)
+				printf("%-7u none", ps[i].ifindex);
 			else
-				printf("%-7u %s, prog %u (%s)%s\n", ps[i].ifindex,
+				printf("%-7u %s, prog %u (%s)%s", ps[i].ifindex,
 				       mode_flag_name(h->flags), h->prog_id, h->prog_name,
-				       !h->ours	 ? ", not flowplane's" :
-				       !ps[i].ok ? ", not the configured mode" :
-						   "");
+				       !h->ours		? ", not flowplane's" :
+				       h->flags != want ? ", not the configured mode" :
+							  "");
+			if (ts->prog_id == 0)
+				printf("; tc none\n");
+			else
+				printf("; tc prog %u (%s)%s\n", ts->prog_id, ts->prog_name,
+				       ts->ours ? "" : ", not flowplane's");
 		}
 		printf("\n%-12s %-7s %s\n", "map", "pinned", "entries");
 		for (i = 0; i < FP_XDP_MAP_MAX; i++) {
