@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-control's XDP backend (control/backend_xdp.c) on real BPF maps of
- * the shapes include/flowplane/xdp.h describes, pinned in a directory of
- * our own under /sys/fs/bpf (no program is loaded): sync from empty, a
+ * the shapes include/flowplane/xdp.h describes, pinned in a bpffs of
+ * our own (a private mount namespace; no program is loaded): sync from empty, a
  * changed set, refused transactions that leave the maps as they were, and
  * an instance that goes away.  Needs root (CAP_BPF) and bpffs; skips
  * otherwise.
  */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,14 +74,20 @@ map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_
 	return 0;
 }
 
-/* bpffs at /sys/fs/bpf, mounted if it is not (as fp-xdp does). */
+/* A bpffs of our own at /sys/fs/bpf: in a private mount namespace (made
+ * once), so the host's bpffs and its pins are never touched or mounted.
+ */
 static int
 bpffs_ready(void)
 {
+	static int done;
 	struct statfs st;
 
-	if (statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC)
-		return 0;
+	if (done)
+		return statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC ? 0 : -ENODEV;
+	done = 1;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
 	return mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") < 0 ? -errno : 0;
 }
 
