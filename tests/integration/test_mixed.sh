@@ -28,8 +28,9 @@
 # pass-through XDP program on a2's and b2's eth0, GRO on hva-ul (why: in
 # the main part, before the set-up).
 #
-# The XDP instance is fpm-mixed-<pid> under /sys/fs/bpf/flowplane: this
-# run's own, detached (pins removed) on exit, even on failure.  fp-xdp and
+# The XDP instance is fpm-mixed-<pid> under /sys/fs/bpf/flowplane, in a
+# bpffs of the test's own (a private mount namespace): detached (pins
+# removed) on exit, even on failure.  fp-xdp and
 # fp-control run through nsenter --net (not 'ip netns exec', whose
 # private /sys hides bpffs).
 #
@@ -41,6 +42,17 @@
 # Functions run through check() and traps look unreachable to shellcheck.
 # shellcheck disable=SC2317
 set -uo pipefail
+
+# A mount namespace of its own with a fresh bpffs on /sys/fs/bpf, for
+# fp-xdp, fp-control and bpftool alike: the host's bpffs and its pins are
+# never touched, and nothing stays mounted when the test ends.
+if [ -z "${FPM_INNER:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	FPM_INNER=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
+if [ -n "${FPM_INNER:-}" ] && ! mount -t bpf bpf /sys/fs/bpf; then
+	echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
+	exit 77
+fi
 
 FP_PREFIX=${FP_PREFIX:-fpm-}
 . "$(dirname "$0")/lib.sh"
