@@ -431,8 +431,11 @@ state_persist(struct fp_ctrl *c, struct fp_ctrl_result *out)
 	json_decref(doc);
 }
 
-/* Make m the desired state (taking it), or refuse it and free it. */
-static void
+/* Make m the desired state (taking it), or refuse it and free it.
+ * Returns 1 when m was taken (the answer may still be a 500: the state
+ * file could not be written), 0 when refused.
+ */
+static int
 change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_result *out)
 {
 	struct fp_compile_report rep = { 0 };
@@ -445,7 +448,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	if (d == NULL) {
 		fp_model_free(m);
 		result_error(out, 500, "", "out of memory");
-		return;
+		return 0;
 	}
 	rc = fp_compile(m, &c->ctx, d, &rep);
 	t_compiled = now_ns();
@@ -509,12 +512,13 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	if (out->status < 300)
 		json_object_set_new(out->body, "persist_ms",
 				    json_real((double)(t_persisted - t_compiled - res.ns) / 1e6));
-	return;
+	return 1;
 
 err:
 	fp_compile_report_free(&rep);
 	fp_entry_set_free(d);
 	fp_model_free(m);
+	return 0;
 }
 
 static void
@@ -589,8 +593,8 @@ fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
 	/* A snapshot must compile without any problem, old or new. */
 	saved = c->report;
 	c->report = none;
-	change(c, m, 0, out);
-	if (out->status >= 400) {
+	/* Refused: the model is the old one, so is its report. */
+	if (!change(c, m, 0, out)) {
 		c->report = saved;
 		return;
 	}
