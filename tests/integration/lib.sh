@@ -611,3 +611,97 @@ JSON
 	done
 	echo ']}'
 }
+
+# --- Checks both overlay tests make (they define ok and not_ok; each
+# check reports through them, its text prefixed with $FP_CHECK_TAG when
+# set).
+FP_TCP_SIZE=${FP_TCP_SIZE:-$((10 * 1024 * 1024))}	# bytes of the TCP transfer
+FP_TCP_PORT=${FP_TCP_PORT:-5001}
+FP_TCP_TIMEOUT=${FP_TCP_TIMEOUT:-60}	# seconds
+
+# fp_check_ping_to SRC DST_IP FAM RIGHT WRONG: ping from SRC; the echo requests must
+# arrive at RIGHT (its InEchos grows) and never at WRONG (same IP, other
+# tenant).
+fp_check_ping_to() {
+	local src=$1 dst=$2 fam=$3 right=$4 wrong=$5 ctr=InEchos r0 w0 r1 w1 out rc
+	[ "$fam" = 6 ] && ctr=Icmp6InEchos
+	r0=$(fp_vm_snmp "$right" $ctr)
+	w0=$(fp_vm_snmp "$wrong" $ctr)
+	out=$(fp_vm_ping "$src" "$dst" 3 2>&1)
+	rc=$?
+	r1=$(fp_vm_snmp "$right" $ctr)
+	w1=$(fp_vm_snmp "$wrong" $ctr)
+	if [ $rc -eq 0 ]; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }ping $src -> $right ($dst)"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }ping $src -> $right ($dst)"
+		echo "$out" | sed 's/^/#   /'
+	fi
+	if [ $((r1 - r0)) -ge 1 ] && [ $((w1 - w0)) -eq 0 ]; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }echo requests from $src ($dst) reach $right only ($right +$((r1 - r0)), $wrong +0)"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }echo requests from $src ($dst) reach $right only" \
+			"($right +$((r1 - r0)), $wrong +$((w1 - w0)))"
+	fi
+}
+
+# fp_check_neigh_is VM IP WANT_VM: VM resolved IP to WANT_VM's MAC.
+fp_check_neigh_is() {
+	local vm=$1 ip=$2 want=$3 mac
+	mac=$(fp_vm_neigh_mac "$vm" "$ip")
+	if [ "$mac" = "${FP_MAC[$want]}" ]; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$vm resolves $ip to $want's MAC ${FP_MAC[$want]}"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$vm resolves $ip to $want's MAC ${FP_MAC[$want]} (got '${mac}')"
+	fi
+}
+
+# fp_check_isolated SRC OTHER PEER: SRC aimed at OTHER's MAC (other tenant, same IP
+# as SRC's PEER) by a static neighbour entry: no reply, and neither OTHER
+# nor PEER sees an echo request.
+fp_check_isolated() {
+	local src=$1 other=$2 peer=$3 dst o0 p0 o1 p1 rc
+	dst=${FP_VM_IP4[$other]}
+	ip -n "$(fp_ns "$src")" neigh replace "$dst" lladdr "${FP_MAC[$other]}" dev eth0 \
+		nud permanent
+	o0=$(fp_vm_snmp "$other" InEchos)
+	p0=$(fp_vm_snmp "$peer" InEchos)
+	fp_vm "$src" timeout 8 ping -q -n -c 2 -i 0.2 -W 1 "$dst" >/dev/null 2>&1
+	rc=$?
+	o1=$(fp_vm_snmp "$other" InEchos)
+	p1=$(fp_vm_snmp "$peer" InEchos)
+	ip -n "$(fp_ns "$src")" neigh del "$dst" dev eth0 2>/dev/null
+	if [ $rc -ne 0 ] && [ $((o1 - o0)) -eq 0 ] && [ $((p1 - p0)) -eq 0 ]; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$src cannot reach $other at its MAC (tenant isolation)"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$src cannot reach $other at its MAC (tenant isolation)" \
+			"(ping rc $rc, $other +$((o1 - o0)), $peer +$((p1 - p0)))"
+	fi
+}
+
+# fp_check_tcp_transfer SRC DST: 10 MiB SRC -> DST over TCP, sha256 compared.
+fp_check_tcp_transfer() {
+	local from=$1 to=$2 src=$FP_TMP/tcp.in dst=$FP_TMP/tcp.out spid i crc want got t0
+	[ -f "$src" ] || head -c $FP_TCP_SIZE /dev/urandom >"$src"
+	want=$(sha256sum <"$src" | cut -d' ' -f1)
+	rm -f "$dst"
+	fp_vm "$to" timeout $FP_TCP_TIMEOUT nc -l "${FP_VM_IP4[$to]}" $FP_TCP_PORT </dev/null \
+		>"$dst" 2>/dev/null &
+	spid=$!
+	for ((i = 0; i < 50; i++)); do
+		fp_vm "$to" ss -ltnH "sport = :$FP_TCP_PORT" 2>/dev/null | grep -q LISTEN && break
+		sleep 0.1
+	done
+	t0=$SECONDS
+	fp_vm "$from" timeout $FP_TCP_TIMEOUT nc -N -w 10 "${FP_VM_IP4[$to]}" $FP_TCP_PORT <"$src" \
+		2>/dev/null
+	crc=$?
+	wait $spid 2>/dev/null
+	got=$(sha256sum <"$dst" 2>/dev/null | cut -d' ' -f1)
+	if [ $crc -eq 0 ] && [ "$got" = "$want" ]; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }TCP 10 MiB $from -> $to, sha256 matches ($((SECONDS - t0)) s)"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }TCP 10 MiB $from -> $to, sha256 matches" \
+			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
+	fi
+}

@@ -60,9 +60,6 @@ FP_PREFIX=${FP_PREFIX:-fpm-}
 T_START=$SECONDS
 N_PASS=0
 N_FAIL=0
-TCP_SIZE=$((10 * 1024 * 1024))
-TCP_PORT=5001
-TCP_TIMEOUT=60
 INSTANCE="${FP_PREFIX}mixed-$$"		# 1..31 of [A-Za-z0-9_-]
 PIN_DIR=/sys/fs/bpf/flowplane/$INSTANCE
 XDP_ATTACHED=0
@@ -272,92 +269,9 @@ table_counts() {
 		<<<"$FP_BODY" 2>/dev/null
 }
 
-# ping_to SRC DST_IP FAM RIGHT WRONG: ping from SRC; the echo requests must
-# arrive at RIGHT (its InEchos grows) and never at WRONG (same IP, other
-# tenant).
-ping_to() {
-	local src=$1 dst=$2 fam=$3 right=$4 wrong=$5 ctr=InEchos r0 w0 r1 w1 out rc
-	[ "$fam" = 6 ] && ctr=Icmp6InEchos
-	r0=$(fp_vm_snmp "$right" $ctr)
-	w0=$(fp_vm_snmp "$wrong" $ctr)
-	out=$(fp_vm_ping "$src" "$dst" 3 2>&1)
-	rc=$?
-	r1=$(fp_vm_snmp "$right" $ctr)
-	w1=$(fp_vm_snmp "$wrong" $ctr)
-	if [ $rc -eq 0 ]; then
-		ok "ping $src -> $right ($dst, ${FP_HV_ENGINE[${FP_VM_HV[$src]}]} -> ${FP_HV_ENGINE[${FP_VM_HV[$right]}]})"
-	else
-		not_ok "ping $src -> $right ($dst, ${FP_HV_ENGINE[${FP_VM_HV[$src]}]} -> ${FP_HV_ENGINE[${FP_VM_HV[$right]}]})"
-		echo "$out" | sed 's/^/#   /'
-	fi
-	if [ $((r1 - r0)) -ge 1 ] && [ $((w1 - w0)) -eq 0 ]; then
-		ok "echo requests from $src ($dst) reach $right only ($right +$((r1 - r0)), $wrong +0)"
-	else
-		not_ok "echo requests from $src ($dst) reach $right only" \
-			"($right +$((r1 - r0)), $wrong +$((w1 - w0)))"
-	fi
-}
 
-# neigh_is VM IP WANT_VM: VM resolved IP to WANT_VM's MAC.
-neigh_is() {
-	local vm=$1 ip=$2 want=$3 mac
-	mac=$(fp_vm_neigh_mac "$vm" "$ip")
-	if [ "$mac" = "${FP_MAC[$want]}" ]; then
-		ok "$vm resolves $ip to $want's MAC ${FP_MAC[$want]}"
-	else
-		not_ok "$vm resolves $ip to $want's MAC ${FP_MAC[$want]} (got '${mac}')"
-	fi
-}
 
-# isolated SRC OTHER PEER: SRC aimed at OTHER's MAC (other tenant, same IP
-# as SRC's PEER) by a static neighbour entry: no reply, and neither OTHER
-# nor PEER sees an echo request.
-isolated() {
-	local src=$1 other=$2 peer=$3 dst o0 p0 o1 p1 rc
-	dst=${FP_VM_IP4[$other]}
-	ip -n "$(fp_ns "$src")" neigh replace "$dst" lladdr "${FP_MAC[$other]}" dev eth0 \
-		nud permanent
-	o0=$(fp_vm_snmp "$other" InEchos)
-	p0=$(fp_vm_snmp "$peer" InEchos)
-	fp_vm "$src" timeout 8 ping -q -n -c 2 -i 0.2 -W 1 "$dst" >/dev/null 2>&1
-	rc=$?
-	o1=$(fp_vm_snmp "$other" InEchos)
-	p1=$(fp_vm_snmp "$peer" InEchos)
-	ip -n "$(fp_ns "$src")" neigh del "$dst" dev eth0 2>/dev/null
-	if [ $rc -ne 0 ] && [ $((o1 - o0)) -eq 0 ] && [ $((p1 - p0)) -eq 0 ]; then
-		ok "$src cannot reach $other at its MAC (tenant isolation)"
-	else
-		not_ok "$src cannot reach $other at its MAC (tenant isolation)" \
-			"(ping rc $rc, $other +$((o1 - o0)), $peer +$((p1 - p0)))"
-	fi
-}
 
-# tcp_transfer SRC DST: 10 MiB SRC -> DST over TCP, sha256 compared.
-tcp_transfer() {
-	local from=$1 to=$2 src=$FP_TMP/tcp.in dst=$FP_TMP/tcp.out spid i crc want got t0
-	[ -f "$src" ] || head -c $TCP_SIZE /dev/urandom >"$src"
-	want=$(sha256sum <"$src" | cut -d' ' -f1)
-	rm -f "$dst"
-	fp_vm "$to" timeout $TCP_TIMEOUT nc -l "${FP_VM_IP4[$to]}" $TCP_PORT </dev/null \
-		>"$dst" 2>/dev/null &
-	spid=$!
-	for ((i = 0; i < 50; i++)); do
-		fp_vm "$to" ss -ltnH "sport = :$TCP_PORT" 2>/dev/null | grep -q LISTEN && break
-		sleep 0.1
-	done
-	t0=$SECONDS
-	fp_vm "$from" timeout $TCP_TIMEOUT nc -N -w 10 "${FP_VM_IP4[$to]}" $TCP_PORT <"$src" \
-		2>/dev/null
-	crc=$?
-	wait $spid 2>/dev/null
-	got=$(sha256sum <"$dst" 2>/dev/null | cut -d' ' -f1)
-	if [ $crc -eq 0 ] && [ "$got" = "$want" ]; then
-		ok "TCP 10 MiB $from -> $to, sha256 matches ($((SECONDS - t0)) s)"
-	else
-		not_ok "TCP 10 MiB $from -> $to, sha256 matches" \
-			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
-	fi
-}
 
 # underlay_capture: tshark on hva-ul (hva's namespace) while a1 and b1 ping
 # a2 and b2.  Not on hvb-ul: the XDP program takes every frame hvb-ul
@@ -627,33 +541,33 @@ echo "# === ping across the engines"
 # a1 and b1 ask fp-dpdk for their peers' MACs (ARP, ND); a2 and b2 ask
 # hvb's XDP program (XDP_TX): every neighbour table is emptied first.
 for vm in $FP_VMS; do fp_vm_flush "$vm"; done
-ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
-ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
-ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
-ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
-neigh_is a1 "${FP_VM_IP4[a2]}" a2
-neigh_is a1 "${FP_VM_IP6[a2]}" a2
-neigh_is b1 "${FP_VM_IP4[b2]}" b2
-neigh_is b1 "${FP_VM_IP6[b2]}" b2
+fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+fp_check_ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
+fp_check_ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
+fp_check_ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
+fp_check_neigh_is a1 "${FP_VM_IP4[a2]}" a2
+fp_check_neigh_is a1 "${FP_VM_IP6[a2]}" a2
+fp_check_neigh_is b1 "${FP_VM_IP4[b2]}" b2
+fp_check_neigh_is b1 "${FP_VM_IP6[b2]}" b2
 for vm in $FP_VMS; do fp_vm_flush "$vm"; done
-ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
-ping_to a2 "${FP_VM_IP6[a1]}" 6 a1 b1
-ping_to b2 "${FP_VM_IP4[b1]}" 4 b1 a1
-ping_to b2 "${FP_VM_IP6[b1]}" 6 b1 a1
-neigh_is a2 "${FP_VM_IP4[a1]}" a1
-neigh_is a2 "${FP_VM_IP6[a1]}" a1
-neigh_is b2 "${FP_VM_IP4[b1]}" b1
-neigh_is b2 "${FP_VM_IP6[b1]}" b1
+fp_check_ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
+fp_check_ping_to a2 "${FP_VM_IP6[a1]}" 6 a1 b1
+fp_check_ping_to b2 "${FP_VM_IP4[b1]}" 4 b1 a1
+fp_check_ping_to b2 "${FP_VM_IP6[b1]}" 6 b1 a1
+fp_check_neigh_is a2 "${FP_VM_IP4[a1]}" a1
+fp_check_neigh_is a2 "${FP_VM_IP6[a1]}" a1
+fp_check_neigh_is b2 "${FP_VM_IP4[b1]}" b1
+fp_check_neigh_is b2 "${FP_VM_IP6[b1]}" b1
 
 echo "# === tenant isolation with the same IPs"
-isolated a1 b2 a2
-isolated b1 a2 b2
-isolated a2 b1 a1
-isolated b2 a1 b1
+fp_check_isolated a1 b2 a2
+fp_check_isolated b1 a2 b2
+fp_check_isolated a2 b1 a1
+fp_check_isolated b2 a1 b1
 
 echo "# === TCP"
-tcp_transfer a1 a2
-tcp_transfer a2 a1
+fp_check_tcp_transfer a1 a2
+fp_check_tcp_transfer a2 a1
 
 echo "# === underlay"
 underlay_capture

@@ -27,9 +27,6 @@ T_START=$SECONDS
 N_PASS=0
 N_FAIL=0
 COMBO_FAIL=0
-TCP_SIZE=$((10 * 1024 * 1024))
-TCP_PORT=5001
-TCP_TIMEOUT=60
 
 ok() {
 	echo "ok - $*"
@@ -69,92 +66,6 @@ diag() {
 		echo "# --- $hv: fp-dpdk log (last 20 lines)"
 		tail -n 20 "$(fp_logfile "$hv")" 2>/dev/null | sed 's/^/#   /'
 	done
-}
-
-# ping_to SRC DST_IP FAM RIGHT WRONG: ping from SRC; the echo requests must
-# arrive at RIGHT (its ICMP InEchos grows by at least the replies) and never
-# at WRONG (same IP, other tenant).
-ping_to() {
-	local src=$1 dst=$2 fam=$3 right=$4 wrong=$5 ctr r0 w0 r1 w1 out rc
-	ctr=InEchos
-	[ "$fam" = 6 ] && ctr=Icmp6InEchos
-	r0=$(fp_vm_snmp "$right" $ctr)
-	w0=$(fp_vm_snmp "$wrong" $ctr)
-	out=$(fp_vm_ping "$src" "$dst" 3 2>&1)
-	rc=$?
-	r1=$(fp_vm_snmp "$right" $ctr)
-	w1=$(fp_vm_snmp "$wrong" $ctr)
-	if [ $rc -eq 0 ]; then
-		ok "$TAG: ping $src -> $right ($dst)"
-	else
-		not_ok "$TAG: ping $src -> $right ($dst)"
-		echo "$out" | sed 's/^/#   /'
-	fi
-	if [ $((r1 - r0)) -ge 1 ] && [ $((w1 - w0)) -eq 0 ]; then
-		ok "$TAG: echo requests from $src ($dst) reach $right only"
-	else
-		not_ok "$TAG: echo requests from $src ($dst) reach $right only" \
-			"($right +$((r1 - r0)), $wrong +$((w1 - w0)))"
-	fi
-}
-
-# neigh_is VM IP WANT_VM: VM resolved IP to WANT_VM's MAC.
-neigh_is() {
-	local vm=$1 ip=$2 want=$3 mac
-	mac=$(fp_vm_neigh_mac "$vm" "$ip")
-	if [ "$mac" = "${FP_MAC[$want]}" ]; then
-		ok "$TAG: $vm resolves $ip to $want's MAC ${FP_MAC[$want]}"
-	else
-		not_ok "$TAG: $vm resolves $ip to $want's MAC ${FP_MAC[$want]} (got '${mac}')"
-	fi
-}
-
-# isolated SRC OTHER: SRC aimed at OTHER's MAC (other tenant, same IP) by a
-# static neighbour entry: no reply, and neither OTHER nor SRC's own peer
-# sees an echo request.
-isolated() {
-	local src=$1 other=$2 peer=$3 dst o0 p0 o1 p1 rc
-	dst=${FP_VM_IP4[$other]}
-	ip -n "$(fp_ns "$src")" neigh replace "$dst" lladdr "${FP_MAC[$other]}" dev eth0 \
-		nud permanent
-	o0=$(fp_vm_snmp "$other" InEchos)
-	p0=$(fp_vm_snmp "$peer" InEchos)
-	fp_vm "$src" timeout 8 ping -q -n -c 2 -i 0.2 -W 1 "$dst" >/dev/null 2>&1
-	rc=$?
-	o1=$(fp_vm_snmp "$other" InEchos)
-	p1=$(fp_vm_snmp "$peer" InEchos)
-	ip -n "$(fp_ns "$src")" neigh del "$dst" dev eth0 2>/dev/null
-	if [ $rc -ne 0 ] && [ $((o1 - o0)) -eq 0 ] && [ $((p1 - p0)) -eq 0 ]; then
-		ok "$TAG: $src cannot reach $other (tenant isolation)"
-	else
-		not_ok "$TAG: $src cannot reach $other (tenant isolation)" \
-			"(ping rc $rc, $other +$((o1 - o0)), $peer +$((p1 - p0)))"
-	fi
-}
-
-# tcp_transfer: 10 MiB a1 -> a2 over TCP, sha256 compared.
-tcp_transfer() {
-	local src=$FP_TMP/tcp.in dst=$FP_TMP/tcp.out spid i crc want got t0
-	[ -f "$src" ] || head -c $TCP_SIZE /dev/urandom >"$src"
-	want=$(sha256sum <"$src" | cut -d' ' -f1)
-	rm -f "$dst"
-	fp_vm a2 timeout $TCP_TIMEOUT nc -l "${FP_VM_IP4[a2]}" $TCP_PORT </dev/null >"$dst" 2>/dev/null &
-	spid=$!
-	for ((i = 0; i < 50; i++)); do
-		fp_vm a2 ss -ltnH "sport = :$TCP_PORT" 2>/dev/null | grep -q LISTEN && break
-		sleep 0.1
-	done
-	t0=$SECONDS
-	fp_vm a1 timeout $TCP_TIMEOUT nc -N -w 10 "${FP_VM_IP4[a2]}" $TCP_PORT <"$src" 2>/dev/null
-	crc=$?
-	wait $spid 2>/dev/null
-	got=$(sha256sum <"$dst" 2>/dev/null | cut -d' ' -f1)
-	if [ $crc -eq 0 ] && [ "$got" = "$want" ]; then
-		ok "$TAG: TCP 10 MiB a1 -> a2, sha256 matches ($((SECONDS - t0)) s)"
-	else
-		not_ok "$TAG: TCP 10 MiB a1 -> a2, sha256 matches" \
-			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
-	fi
 }
 
 # underlay_capture ENCAP FAM: tshark on hva's underlay veth while a1 and b1
@@ -272,6 +183,7 @@ table_full_under_traffic() {
 run_combo() {
 	local encap=$1 fam=$2 first=$3
 	TAG="$encap/IPv$fam"
+	FP_CHECK_TAG=$TAG
 	COMBO_FAIL=0
 	echo "# === $encap over an IPv$fam underlay"
 	if [ "$first" = 1 ]; then
@@ -280,18 +192,18 @@ run_combo() {
 		check "$TAG: reprogram vteps with fpctl (del + add)" fp_reprogram_all "$encap" "$fam"
 	fi
 	for vm in $FP_VMS; do fp_vm_flush "$vm"; done
-	ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
-	ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
-	ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
-	ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
-	ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
-	neigh_is a1 "${FP_VM_IP4[a2]}" a2
-	neigh_is a1 "${FP_VM_IP6[a2]}" a2
-	neigh_is b1 "${FP_VM_IP4[b2]}" b2
-	neigh_is b1 "${FP_VM_IP6[b2]}" b2
-	isolated a1 b2 a2
-	isolated b1 a2 b2
-	tcp_transfer
+	fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+	fp_check_ping_to a1 "${FP_VM_IP6[a2]}" 6 a2 b2
+	fp_check_ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
+	fp_check_ping_to b1 "${FP_VM_IP6[b2]}" 6 b2 a2
+	fp_check_ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
+	fp_check_neigh_is a1 "${FP_VM_IP4[a2]}" a2
+	fp_check_neigh_is a1 "${FP_VM_IP6[a2]}" a2
+	fp_check_neigh_is b1 "${FP_VM_IP4[b2]}" b2
+	fp_check_neigh_is b1 "${FP_VM_IP6[b2]}" b2
+	fp_check_isolated a1 b2 a2
+	fp_check_isolated b1 a2 b2
+	fp_check_tcp_transfer a1 a2
 	underlay_capture "$encap" "$fam"
 	sleep 0.3
 	stats_balance hva
