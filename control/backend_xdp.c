@@ -66,7 +66,8 @@ struct xdp_handle {
 	int fd[FP_XDP_MAP_MAX];	      /* map fds */
 	uint32_t id[FP_XDP_MAP_MAX];  /* their kernel ids */
 	uint32_t max[FP_XDP_MAP_MAX]; /* their max_entries */
-	int64_t n[FP_TABLE_MAX];      /* entries per table, counted at open */
+	int64_t n[FP_TABLE_MAX];      /* entries per table, once counted */
+	int counted;		      /* n is valid (counted on first use, kept by commits) */
 	struct change *staged;	      /* the open transaction */
 	struct change **sorted;	      /* staged, by (table, key, seq) at commit */
 	size_t n_staged;	      /* staged changes */
@@ -96,8 +97,6 @@ map_open(const char *dir, const char *name, uint32_t *id, uint32_t *max)
 	*max = info.max_entries;
 	return fd;
 }
-
-static int count(const struct xdp_handle *x, uint16_t table, uint32_t *n);
 
 static void
 xdp_close(void *h)
@@ -141,12 +140,6 @@ xdp_open(const char *target, void **handle)
 			return rc == -ENOENT ? -ECONNREFUSED : rc;
 		}
 		x->fd[i] = rc;
-	}
-	for (i = 0; i < FP_TABLE_MAX; i++) {
-		uint32_t c;
-
-		count(x, (uint16_t)i, &c);
-		x->n[i] = c;
 	}
 	*handle = x;
 	return 0;
@@ -198,6 +191,25 @@ count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
 	return 0;
 }
 
+/* The entries of every table, counted by walking the maps the first time
+ * they are needed (a dump or a show need not pay for it) and kept up to
+ * date by every commit since.
+ */
+static void
+counts(struct xdp_handle *x)
+{
+	uint32_t c;
+	int t;
+
+	if (x->counted)
+		return;
+	for (t = 0; t < FP_TABLE_MAX; t++) {
+		count(x, (uint16_t)t, &c);
+		x->n[t] = c;
+	}
+	x->counted = 1;
+}
+
 static int
 xdp_info(void *h, struct fp_backend_info *out)
 {
@@ -225,9 +237,10 @@ xdp_info(void *h, struct fp_backend_info *out)
 		memcpy(p->mac, pc.mac, 6);
 		out->n_ports++;
 	}
+	counts(x);
 	for (t = 0; t < FP_TABLE_MAX; t++) {
 		out->table_limit[t] = x->max[table_map[t]];
-		count(x, (uint16_t)t, &out->table_count[t]);
+		out->table_count[t] = (uint32_t)x->n[t];
 	}
 	return 0;
 }
@@ -429,6 +442,7 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 	rc = staged_sort(x);
 	if (rc < 0)
 		return rc;
+	counts(x);
 	memcpy(n, x->n, sizeof(x->n));
 	for (i = 0; i < x->n_staged; i++) {
 		struct change *c = &x->staged[i];
