@@ -245,8 +245,30 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 						      bpf_map__fd(s->maps.fp_neigh);
 
 		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
+		if (e->table == FP_TABLE_FLOOD) {
+			/* fp_vni, the flood table's shadow. */
+			uint32_t w = e->key.flood.vni / 64;
+			uint64_t bits = 0;
+
+			rc |= bpf_map_lookup_elem(bpf_map__fd(s->maps.fp_vni), &w, &bits);
+			bits |= 1ULL << (e->key.flood.vni % 64);
+			rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_vni), &w, &bits, BPF_ANY);
+		}
 	}
 	return rc ? -EIO : 0;
+}
+
+/* The test runs' ingress interface is port: its fp_ifport entry and its
+ * fp_ifslot slot, as fp-xdp writes them.
+ */
+static void
+in_port_set(struct fp_xdp *s, uint32_t port)
+{
+	struct fp_ifslot slot = { .ifindex = IN_IFINDEX, .port = port };
+	uint32_t ifx = IN_IFINDEX, key = IN_IFINDEX & (FP_XDP_IFSLOTS - 1);
+
+	bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx, &port, BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &key, &slot, BPF_ANY);
 }
 
 struct result {
@@ -297,11 +319,8 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 				const uint8_t *f = sc.frames + (size_t)i * sc.frame_len;
 
 				if (sc.in_port[i] != cur_port) {
-					uint32_t ifx = IN_IFINDEX, port = sc.in_port[i];
-
-					bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx,
-							    &port, BPF_ANY);
-					cur_port = port;
+					cur_port = sc.in_port[i];
+					in_port_set(s, cur_port);
 				}
 				rc = run_once(prog, f, sc.frame_len, &ns, &action);
 				if (rc)
@@ -333,11 +352,8 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		for (k = 0; k < res->samples; k++) {
 			i = (uint32_t)((uint64_t)k * flows / res->samples);
 			if (sc.in_port[i] != cur_port) {
-				uint32_t ifx = IN_IFINDEX, port = sc.in_port[i];
-
-				bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx, &port,
-						    BPF_ANY);
-				cur_port = port;
+				cur_port = sc.in_port[i];
+				in_port_set(s, cur_port);
 			}
 			rc = run_live(prog, sc.frames + (size_t)i * sc.frame_len, sc.frame_len,
 				      o->repeat, &ns);

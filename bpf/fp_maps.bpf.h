@@ -5,7 +5,7 @@
  * share one set: libbpf reuses a pinned map of the same name and shape
  * found under the pin path fp-xdp sets (FP_XDP_PIN_ROOT/<instance>).
  *
- * Sizes of the hash tables are set by fp-xdp before load
+ * Sizes of the table maps are set by fp-xdp before load
  * (bpf_map__set_max_entries) from the config's table sizes; the values
  * here are the defaults.
  *
@@ -41,7 +41,7 @@ struct {
 } fp_port SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, FP_DEFAULT_VTEPS);
 	__type(key, struct fp_vtep_key);
 	__type(value, struct fp_vtep_val);
@@ -103,6 +103,22 @@ struct {
 	__type(value, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_ifport SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FP_XDP_IFSLOTS);
+	__type(key, __u32);
+	__type(value, struct fp_ifslot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_ifslot SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FP_XDP_VNI_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_vni SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

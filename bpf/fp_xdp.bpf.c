@@ -3,8 +3,8 @@
  * frame at a time, the same as the DPDK pipeline (dataplane/pipeline.c)
  * with the same tables (the maps of fp_maps.bpf.h) and the same counters.
  *
- * A frame received on an interface is looked up in fp_ifport (ingress
- * ifindex -> logical port), then:
+ * A frame received on an interface is looked up in fp_ifslot, then
+ * fp_ifport (ingress ifindex -> logical port), then:
  *   - from a VM port: parse, anti-spoofing, then ARP/NS answered from
  *     fp_neigh (XDP_TX), unicast to a local port (bpf_redirect_map on
  *     fp_tx) or encapsulated toward a remote vtep and redirected to the
@@ -17,10 +17,18 @@
  *     (XDP_PASS) with struct fp_xdp_meta in front of it; the tc program
  *     of the interface makes the copies.
  *
- * Verifier: the steps with loops or many paths are global functions
- * (parse, tunnel, checksum, NS options, flood members, the two ingress
- * roles), each verified once whatever the state of its caller.  Every
- * loop is bounded for frames of FP_FRAME_MAX bytes.
+ * Cost: every call costs (a helper, a hash map lookup, a global
+ * function: each returns through the kernel's return thunk), so the
+ * unicast paths make as few as they can: one hash lookup (fp_fdb), the
+ * head adjustment and the redirect; the port, vtep, VNI and ingress
+ * lookups are arrays, which the verifier inlines.  bench/README.md has
+ * the numbers.
+ *
+ * Verifier: the unicast paths are inlined; the rarer steps with loops
+ * (checksum to the end, NS options, flood members) are global functions,
+ * each verified once whatever the state of its caller.  Every loop is
+ * bounded for frames of FP_FRAME_MAX bytes.  The program is single-buffer
+ * (not xdp.frags): a frame is data..data_end.
  */
 #include <linux/bpf.h>
 
@@ -78,33 +86,18 @@ set_drop(struct fp_verdict *v, __u32 reason)
 	return 0;
 }
 
+/* The frame's length (single-buffer program). */
+static __always_inline __u32
+frame_len(const struct xdp_md *ctx)
+{
+	return ctx->data_end - ctx->data;
+}
+
 /* Global functions: the verifier checks each once, for any arguments of
  * its prototype, instead of once per state of every caller; pointer
  * arguments may be NULL as far as it knows.  They take the context and
  * find the packet from it (a packet pointer cannot be an argument).
  */
-
-/* fp_parse_frame() of the frame in ctx. */
-__noinline int
-fp_xdp_frame_parse(struct xdp_md *ctx, struct fp_pkt_meta *m, __u32 flags)
-{
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-
-	if (!m)
-		return FP_DROP_TRUNC_L2;
-	return (int)fp_parse_frame(data, data_end, flags, m);
-}
-
-/* fp_parse_tunnel() of the frame in ctx. */
-__noinline int
-fp_xdp_tunnel_parse(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_tunnel_meta *t)
-{
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-
-	if (!m || !t)
-		return FP_DROP_UNDERLAY_NOT_TUNNEL;
-	return (int)fp_parse_tunnel(data, data_end, m, t);
-}
 
 /* fp_csum_to_end() of the frame in ctx: a folded sum, 0..0xffff. */
 __noinline int
@@ -220,13 +213,23 @@ local_vtep(const __u8 *ip)
 	return 0;
 }
 
+/* Does fp_flood have an entry for vni (fp_vni, its shadow)? */
+static __always_inline int
+vni_served(__u32 vni)
+{
+	__u32 w = (vni & FP_VNI_MAX) / 64;
+	__u64 *bits = bpf_map_lookup_elem(&fp_vni, &w);
+
+	return bits && (*bits >> (vni % 64)) & 1;
+}
+
 /* Length of the inner packet as the tunnel MTU counts it. */
 static __always_inline __u32
 inner_l3_len(struct xdp_md *ctx, const struct fp_pkt_meta *m)
 {
 	if (m->l3_len)
 		return m->l3_len;
-	return (__u32)bpf_xdp_get_buff_len(ctx) - m->l3_off;
+	return frame_len(ctx) - m->l3_off;
 }
 
 static __always_inline int
@@ -412,7 +415,7 @@ answer(struct xdp_md *ctx, const struct fp_pkt_meta *m, const struct fp_ip *targ
 		return set_drop(v, FP_DROP_TRUNC_L3);
 	fp_ip6_copy(dst.b, ip + 8);
 	need = l3_off + FP_ND_NA_L3_LEN;
-	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	len = frame_len(ctx);
 	if (need != len && bpf_xdp_adjust_tail(ctx, (int)need - (int)len))
 		return set_drop(v, FP_DROP_NO_HEADROOM);
 	data = (void *)(long)ctx->data;
@@ -443,7 +446,7 @@ too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_ve
 	fp_mac_copy(eth + 6, f + 6);
 	ipv6 = m->ethertype == FP_ETH_P_IPV6;
 	hl = ipv6 ? FP_ICMP6_ERR_HDR : FP_ICMP4_ERR_HDR;
-	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	len = frame_len(ctx);
 	/* The original IP packet stays where it is: the new headers go in
 	 * front of it, and the frame is cut after the quoted part.
 	 */
@@ -484,7 +487,7 @@ encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
 		return too_big(ctx, m, (__u32)max, v);
 	sport = fp_flow_sport(fp_flow_hash(data, data_end, m));
 	hl = fp_encap_hdr_len(vt);
-	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	len = frame_len(ctx);
 	if (bpf_xdp_adjust_head(ctx, -(int)hl))
 		return set_drop(v, FP_DROP_NO_HEADROOM);
 	data = (void *)(long)ctx->data;
@@ -529,31 +532,25 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 	}
 }
 
-/* A frame from VM port in_port. */
-__noinline int
-fp_xdp_vm_rx(struct xdp_md *ctx, __u32 in_port, struct fp_verdict *v)
+/* A frame from VM port in_port (its entry pt). */
+static __always_inline int
+vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp_verdict *v)
 {
 	void *data, *data_end;
 	struct fp_neigh_key nk = {};
 	struct fp_pkt_meta m = {};
 	struct fp_neigh_val *n;
-	struct fp_port_val *pt;
 	struct fp_ip ip = {};
 	__u8 mac[6], *f;
 	__u32 r, vni;
 	int s;
 
-	if (!v)
-		return 0;
-	pt = bpf_map_lookup_elem(&fp_port, &in_port);
-	if (!pt || pt->role != FP_PORT_ROLE_VM)
-		return set_drop(v, FP_DROP_PORT_UNCONFIGURED);
 	vni = pt->vni;
-	r = (__u32)fp_xdp_frame_parse(ctx, &m, 0);
-	if (r == FP_PARSE_OK && m.n_vlans)
-		r = FP_DROP_VLAN_DENIED;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
+	r = fp_parse_frame(data, data_end, 0, &m);
+	if (r == FP_PARSE_OK && m.n_vlans)
+		r = FP_DROP_VLAN_DENIED;
 	if (r == FP_PARSE_OK)
 		r = check_source(data, data_end, pt, &m);
 	if (r != FP_PARSE_OK)
@@ -608,31 +605,24 @@ underlay_respond(struct xdp_md *ctx, const struct fp_pkt_meta *m, const __u8 *po
 	return answer(ctx, m, &ip, mac, v);
 }
 
-/* A frame from underlay port in_port. */
-__noinline int
-fp_xdp_underlay_rx(struct xdp_md *ctx, __u32 in_port, struct fp_verdict *v)
+/* A frame from underlay port in_port (its entry pt). */
+static __always_inline int
+underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp_verdict *v)
 {
-	struct fp_flood_key fk = {};
 	struct fp_tunnel_meta tm = {};
 	struct fp_pkt_meta m = {};
 	struct fp_fdb_key k = {};
 	void *data, *data_end;
-	struct fp_port_val *pt;
 	struct fp_fdb_val *fv;
 	struct fp_ip dst = {};
 	__u32 r, len, type, id;
 	__u8 *f, *ip;
 
-	if (!v)
-		return 0;
-	pt = bpf_map_lookup_elem(&fp_port, &in_port);
-	if (!pt || pt->role == FP_PORT_ROLE_NONE)
-		return set_drop(v, FP_DROP_PORT_UNCONFIGURED);
-	r = (__u32)fp_xdp_frame_parse(ctx, &m, FP_PARSE_F_IP_CSUM);
-	if (r != FP_PARSE_OK)
-		return set_drop(v, r);
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
+	r = fp_parse_frame(data, data_end, FP_PARSE_F_IP_CSUM, &m);
+	if (r != FP_PARSE_OK)
+		return set_drop(v, r);
 	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
 	if (!f)
 		return set_drop(v, FP_DROP_TRUNC_L2);
@@ -658,14 +648,13 @@ fp_xdp_underlay_rx(struct xdp_md *ctx, __u32 in_port, struct fp_verdict *v)
 		return set_drop(v, FP_DROP_NOT_LOCAL_VTEP);
 	if (m.flags & FP_META_F_FRAG)
 		return set_drop(v, FP_DROP_UNDERLAY_FRAG);
-	r = (__u32)fp_xdp_tunnel_parse(ctx, &m, &tm);
+	r = fp_parse_tunnel(data, data_end, &m, &tm);
 	if (r != FP_PARSE_OK)
 		return set_drop(v, r);
-	fk.vni = tm.vni;
-	if (!bpf_map_lookup_elem(&fp_flood, &fk))
+	if (!vni_served(tm.vni))
 		return set_drop(v, FP_DROP_UNKNOWN_VNI);
 	/* Strip the outer headers and any bytes after the UDP datagram. */
-	len = (__u32)bpf_xdp_get_buff_len(ctx);
+	len = frame_len(ctx);
 	if (bpf_xdp_adjust_head(ctx, tm.inner_off))
 		return set_drop(v, FP_DROP_TRUNC_L2);
 	if (tm.udp_end != len && bpf_xdp_adjust_tail(ctx, (int)tm.udp_end - (int)len))
@@ -718,8 +707,9 @@ SEC("xdp")
 int
 fp_xdp_rx(struct xdp_md *ctx)
 {
-	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0;
+	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0, slot_key;
 	__u32 act, out_port, drop = FP_DROP_MAX;
+	struct fp_ifslot *slot;
 	struct fp_verdict v = {};
 	struct fp_port_val *pt;
 	struct fp_counters *c;
@@ -728,14 +718,21 @@ fp_xdp_rx(struct xdp_md *ctx)
 
 	v.kind = FP_XDP_V_DROP;
 	v.drop = FP_DROP_PORT_UNCONFIGURED;
-	pid = bpf_map_lookup_elem(&fp_ifport, &ifindex);
-	if (pid) {
-		in_port = *pid;
+	slot_key = ifindex & (FP_XDP_IFSLOTS - 1);
+	slot = bpf_map_lookup_elem(&fp_ifslot, &slot_key);
+	if (slot && slot->ifindex == ifindex) {
+		in_port = slot->port;
+	} else {
+		pid = bpf_map_lookup_elem(&fp_ifport, &ifindex);
+		if (pid)
+			in_port = *pid;
+	}
+	if (in_port < FP_PORT_MAX) {
 		pt = bpf_map_lookup_elem(&fp_port, &in_port);
 		if (pt && pt->role == FP_PORT_ROLE_VM)
-			fp_xdp_vm_rx(ctx, in_port, &v);
+			vm_rx(ctx, in_port, pt, &v);
 		else if (pt && pt->role != FP_PORT_ROLE_NONE)
-			fp_xdp_underlay_rx(ctx, in_port, &v);
+			underlay_rx(ctx, in_port, pt, &v);
 	}
 
 	/* Act. */

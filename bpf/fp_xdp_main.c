@@ -154,6 +154,8 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_HOST] = { sizeof(__u32), sizeof(struct fp_host_cfg) },
 	[FP_XDP_MAP_TX] = { sizeof(__u32), sizeof(__u32) },
 	[FP_XDP_MAP_IFPORT] = { sizeof(__u32), sizeof(__u32) },
+	[FP_XDP_MAP_IFSLOT] = { sizeof(__u32), sizeof(struct fp_ifslot) },
+	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
 	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
 };
 
@@ -552,16 +554,19 @@ pins_fd(const struct pins *p, enum fp_xdp_map id)
 }
 
 /* Entries in a map: keys of a hash, set slots of a devmap, non-zero values
- * of an array; -1 for a per-CPU map (not a table).
+ * of an array (fp_vni: set bits, the VNIs served); -1 for a per-CPU map
+ * (not a table).  Arrays are read in one batch (fp_vni has 262144 words).
  */
 static long
-map_count(int fd, const struct bpf_map_info *info)
+map_count(int fd, const struct bpf_map_info *info, bool bits)
 {
 	uint8_t key[FP_XDP_KEY_SIZE_MAX], next[FP_XDP_KEY_SIZE_MAX];
-	uint8_t *val = NULL;
-	long n = 0;
-	uint32_t i;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t i, n_read = info->max_entries, out;
+	uint8_t *vals = NULL, *zero = NULL;
+	uint32_t *keys = NULL;
 	void *prev = NULL;
+	long n = 0;
 
 	switch (info->type) {
 	case BPF_MAP_TYPE_HASH:
@@ -574,18 +579,35 @@ map_count(int fd, const struct bpf_map_info *info)
 		}
 		return n;
 	case BPF_MAP_TYPE_DEVMAP:
-	case BPF_MAP_TYPE_ARRAY:
-		val = calloc(2, info->value_size);
-		if (val == NULL)
-			return -1;
-		for (i = 0; i < info->max_entries; i++) {
-			if (bpf_map_lookup_elem(fd, &i, val) < 0)
-				continue;
-			if (info->type == BPF_MAP_TYPE_DEVMAP ||
-			    memcmp(val, val + info->value_size, info->value_size) != 0)
+		for (i = 0; i < info->max_entries; i++)
+			if (bpf_map_lookup_elem(fd, &i, next) == 0)
 				n++;
+		return n;
+	case BPF_MAP_TYPE_ARRAY:
+		keys = calloc(info->max_entries, sizeof(*keys));
+		vals = calloc(info->max_entries, info->value_size);
+		zero = calloc(1, info->value_size);
+		if (keys == NULL || vals == NULL || zero == NULL ||
+		    (bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &n_read, &opts) < 0 &&
+		     errno != ENOENT)) {
+			n = -1;
+		} else {
+			for (i = 0; i < n_read; i++) {
+				const uint8_t *v = vals + (size_t)i * info->value_size;
+
+				if (bits && info->value_size == sizeof(uint64_t)) {
+					uint64_t w;
+
+					memcpy(&w, v, sizeof(w));
+					n += __builtin_popcountll(w);
+				} else if (memcmp(v, zero, info->value_size) != 0) {
+					n++;
+				}
+			}
 		}
-		free(val);
+		free(keys);
+		free(vals);
+		free(zero);
 		return n;
 	default:
 		return -1;
@@ -887,6 +909,47 @@ map_clear(struct fp_xdp *skel, enum fp_xdp_map id, uint32_t key)
 	return rc;
 }
 
+static bool ifindex_configured(const struct tool *t, const struct port_dev *devs, uint32_t ifindex);
+
+/* Port i's fp_ifslot entry, after its fp_ifport entry: unless another
+ * configured interface holds the slot (then the program finds this one in
+ * fp_ifport).
+ */
+static int
+ifslot_set(const struct tool *t, struct fp_xdp *skel, const struct port_dev *devs, uint32_t i)
+{
+	struct fp_ifslot slot, want = { .ifindex = devs[i].ifindex, .port = i };
+	uint32_t key = devs[i].ifindex & (FP_XDP_IFSLOTS - 1);
+	int rc;
+
+	rc = bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot);
+	if (rc < 0) {
+		errmsg("%s: lookup failed: %s", map_names[FP_XDP_MAP_IFSLOT], strerror(-rc));
+		return rc;
+	}
+	if (slot.ifindex != 0 && slot.ifindex != want.ifindex &&
+	    ifindex_configured(t, devs, slot.ifindex))
+		return 0;
+	if (slot.ifindex == want.ifindex && slot.port == want.port)
+		return 0;
+	return map_set(skel, FP_XDP_MAP_IFSLOT, &key, &want);
+}
+
+/* Clear ifindex's fp_ifslot entry if it holds it, before its fp_ifport
+ * entry goes.
+ */
+static int
+ifslot_clear(struct fp_xdp *skel, uint32_t ifindex)
+{
+	uint32_t key = ifindex & (FP_XDP_IFSLOTS - 1);
+	struct fp_ifslot slot;
+
+	if (bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot) < 0 ||
+	    slot.ifindex != ifindex)
+		return 0;
+	return map_clear(skel, FP_XDP_MAP_IFSLOT, key);
+}
+
 /* Write the configured ports' entries and the host (before the program is
  * attached: make-before-break).
  */
@@ -917,6 +980,9 @@ entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *
 		if (rc < 0)
 			return rc;
 		rc = map_set(skel, FP_XDP_MAP_IFPORT, &devs[i].ifindex, &i);
+		if (rc < 0)
+			return rc;
+		rc = ifslot_set(t, skel, devs, i);
 		if (rc < 0)
 			return rc;
 		if (p->role == FP_PORT_ROLE_UNDERLAY) {
@@ -1016,6 +1082,9 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 					       old[i].name);
 				}
 			}
+			rc = ifslot_clear(skel, old[i].ifindex);
+			if (rc < 0)
+				ret = rc;
 			rc = map_clear(skel, FP_XDP_MAP_IFPORT, old[i].ifindex);
 			if (rc < 0)
 				ret = rc;
@@ -1469,7 +1538,7 @@ cmd_status(struct tool *t)
 	if (mounted)
 		pins_open(t, &p);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		counts[i] = p.fd[i] >= 0 ? map_count(p.fd[i], &p.info[i]) : -1;
+		counts[i] = p.fd[i] >= 0 ? map_count(p.fd[i], &p.info[i], i == FP_XDP_MAP_VNI) : -1;
 		if (p.fd[i] < 0)
 			healthy = false;
 	}

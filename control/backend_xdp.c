@@ -129,7 +129,8 @@ xdp_open(const char *target, void **handle)
 	else
 		snprintf(x->dir, sizeof(x->dir), "%s/%s", FP_XDP_PIN_ROOT, target);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_COUNTERS)
+		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
+		    i == FP_XDP_MAP_COUNTERS)
 			continue; /* fp-xdp's business, not the tables' */
 		rc = map_open(x->dir, map_names[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
@@ -162,13 +163,25 @@ xdp_ping(void *h)
 }
 
 static int
+ip_is_zero(const struct fp_ip *ip)
+{
+	static const struct fp_ip zero;
+
+	return memcmp(ip, &zero, sizeof(zero)) == 0;
+}
+
+static int
 lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 {
 	if (bpf_map_lookup_elem(x->fd[table_map[table]], key, val) < 0)
 		return 0;
-	/* The port table is an array: role none is no entry. */
+	/* The port and vtep tables are arrays: role none, a zero remote
+	 * address is no entry.
+	 */
 	if (table == FP_TABLE_PORT)
 		return ((const struct fp_port_val *)val)->role != FP_PORT_ROLE_NONE;
+	if (table == FP_TABLE_VTEP)
+		return !ip_is_zero(&((const struct fp_vtep_val *)val)->remote);
 	return 1;
 }
 
@@ -470,8 +483,15 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			n[c->table]--;
 		else if (!c->del && !c->had)
 			n[c->table]++;
+		if (c->table == FP_TABLE_VTEP && c->key.vtep.vtep_id >= x->max[FP_XDP_MAP_VTEP])
+			return fail(failed, err, errsz, i, -EINVAL, "vtep %u out of range 0..%u",
+				    c->key.vtep.vtep_id, x->max[FP_XDP_MAP_VTEP] - 1);
 		if (c->del)
 			continue;
+		if (c->table == FP_TABLE_VTEP && ip_is_zero(&c->val.vtep.remote))
+			return fail(failed, err, errsz, i, -EINVAL,
+				    "vtep %u: remote is not a unicast address",
+				    c->key.vtep.vtep_id);
 		if (c->table == FP_TABLE_FDB && !dest_ok(x, c->val.fdb.type, c->val.fdb.id))
 			return fail(failed, err, errsz, i, -EINVAL, "fdb: %s %u does not exist",
 				    c->val.fdb.type == FP_DEST_VTEP ? "vtep" : "port",
@@ -501,24 +521,62 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 	return 0;
 }
 
+/* Set or clear vni's bit in fp_vni, the shadow of fp_flood. */
 static int
-write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val)
+vni_mark(struct xdp_handle *x, uint32_t vni, int on)
 {
+	uint32_t w = (vni & FP_VNI_MAX) / 64;
+	uint64_t bits, bit = 1ULL << (vni % 64);
+	int fd = x->fd[FP_XDP_MAP_VNI];
+
+	if (bpf_map_lookup_elem(fd, &w, &bits) < 0)
+		return -errno;
+	if (!!(bits & bit) == !!on)
+		return 0;
+	bits = on ? bits | bit : bits & ~bit;
+	return bpf_map_update_elem(fd, &w, &bits, BPF_ANY) < 0 ? -errno : 0;
+}
+
+/* Write one entry (val NULL: delete it).  old is what it held (NULL: no
+ * entry), to put back if its second write fails: a flood entry is added
+ * before its fp_vni bit is set, and deleted after the bit is cleared.
+ */
+static int
+write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
+{
+	static const union fp_table_val none;
 	int fd = x->fd[table_map[table]];
 	int rc;
 
+	if (table == FP_TABLE_FLOOD && val == NULL) {
+		rc = vni_mark(x, ((const struct fp_flood_key *)key)->vni, 0);
+		if (rc < 0)
+			return rc;
+	}
 	if (val != NULL) {
 		rc = bpf_map_update_elem(fd, key, val, BPF_ANY);
-	} else if (table == FP_TABLE_PORT) {
-		static const struct fp_port_val none;
-
+	} else if (table == FP_TABLE_PORT || table == FP_TABLE_VTEP) {
 		rc = bpf_map_update_elem(fd, key, &none, BPF_ANY);
 	} else {
 		rc = bpf_map_delete_elem(fd, key);
 		if (rc < 0 && errno == ENOENT)
 			rc = 0;
 	}
-	return rc < 0 ? -errno : 0;
+	rc = rc < 0 ? -errno : 0;
+	if (table == FP_TABLE_FLOOD) {
+		uint32_t vni = ((const struct fp_flood_key *)key)->vni;
+
+		if (rc < 0 && val == NULL && old != NULL)
+			vni_mark(x, vni, 1); /* the entry stays */
+		if (rc == 0 && val != NULL) {
+			rc = vni_mark(x, vni, 1);
+			if (rc < 0 && old == NULL)
+				bpf_map_delete_elem(fd, key);
+			else if (rc < 0)
+				bpf_map_update_elem(fd, key, old, BPF_ANY);
+		}
+	}
+	return rc;
 }
 
 /* Put back the first n written changes, newest first. */
@@ -528,7 +586,8 @@ undo(struct xdp_handle *x, struct change **done, size_t n)
 	while (n-- > 0) {
 		struct change *c = done[n];
 
-		write_entry(x, c->table, &c->key, c->had ? (const void *)&c->old : NULL);
+		write_entry(x, c->table, &c->key, c->had ? (const void *)&c->old : NULL,
+			    c->del ? NULL : &c->val);
 	}
 }
 
@@ -563,7 +622,8 @@ xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
 
 				if (c->table != t || c->del != pass || !c->win)
 					continue;
-				rc = write_entry(x, t, &c->key, c->del ? NULL : &c->val);
+				rc = write_entry(x, t, &c->key, c->del ? NULL : &c->val,
+						 c->had ? &c->old : NULL);
 				if (rc < 0) {
 					undo(x, done, n_done);
 					free(done);

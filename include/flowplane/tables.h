@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 2
+#define FP_ABI_VERSION 3
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -285,7 +285,7 @@ _Static_assert(sizeof(struct fp_flood_member) == 8, "fp_flood_member");
 _Static_assert(sizeof(struct fp_flood_val) == 8 + 8 * FP_FLOOD_MEMBER_MAX, "fp_flood_val");
 _Static_assert(sizeof(struct fp_neigh_key) == 24, "fp_neigh_key");
 _Static_assert(sizeof(struct fp_neigh_val) == 12, "fp_neigh_val");
-_Static_assert(FP_ABI_VERSION == 2 && FP_ABI_LAYOUT_SUM == 900,
+_Static_assert(FP_ABI_VERSION == 3 && FP_ABI_LAYOUT_SUM == 900,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

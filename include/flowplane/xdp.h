@@ -12,7 +12,9 @@
  *   fp_port   ARRAY  FP_PORT_MAX   __u32 port id   -> struct fp_port_val
  *             (role FP_PORT_ROLE_NONE: no entry; underlay entries belong
  *             to fp-xdp's configuration, as in fp-dpdk)
- *   fp_vtep   HASH   vtep limit    struct fp_vtep_key  -> struct fp_vtep_val
+ *   fp_vtep   ARRAY  vtep limit    struct fp_vtep_key  -> struct fp_vtep_val
+ *             (vtep ids are below the limit, as in fp-dpdk; an all-zero
+ *             remote address: no entry)
  *   fp_fdb    HASH   fdb limit     struct fp_fdb_key   -> struct fp_fdb_val
  *   fp_flood  HASH   flood limit   struct fp_flood_key -> struct fp_flood_val
  *   fp_neigh  HASH   neigh limit   struct fp_neigh_key -> struct fp_neigh_val
@@ -21,6 +23,13 @@
  *   fp_host      ARRAY 1            __u32 0       -> struct fp_host_cfg
  *   fp_tx        DEVMAP FP_PORT_MAX __u32 port id -> ifindex (redirects)
  *   fp_ifport    HASH  FP_PORT_MAX  __u32 ifindex -> __u32 port id
+ *   fp_ifslot    ARRAY FP_XDP_IFSLOTS  ifindex % FP_XDP_IFSLOTS -> struct fp_ifslot
+ *                (fp_ifport's direct-mapped index, looked up first: an
+ *                interface whose slot another one holds is found in
+ *                fp_ifport alone)
+ *   fp_vni       ARRAY FP_XDP_VNI_WORDS  vni / 64 -> __u64, bit vni % 64:
+ *                the VNIs fp_flood has an entry for (its shadow; set
+ *                after the entry is added, cleared before it is deleted)
  *   fp_counters  PERCPU_ARRAY 1     __u32 0       -> struct fp_counters
  *
  * Updates: entries are changed in place (BPF map updates are atomic per
@@ -34,9 +43,11 @@
 
 #include "tables.h"
 
-#define FP_XDP_PIN_ROOT "/sys/fs/bpf/flowplane" /* pinned maps: <root>/<instance>/<map> */
-#define FP_XDP_INSTANCE_SIZE 32			/* instance names, NUL included */
-#define FP_XDP_LOCAL_VTEP_MAX 4			/* local VTEP addresses */
+#define FP_XDP_PIN_ROOT "/sys/fs/bpf/flowplane"	 /* pinned maps: <root>/<instance>/<map> */
+#define FP_XDP_INSTANCE_SIZE 32			 /* instance names, NUL included */
+#define FP_XDP_LOCAL_VTEP_MAX 4			 /* local VTEP addresses */
+#define FP_XDP_IFSLOTS 4096			 /* fp_ifslot entries (a power of 2) */
+#define FP_XDP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* fp_vni entries */
 
 /* Pinned map names: FP_XDP_MAP_<ID>, "name". */
 #define FP_FOREACH_XDP_MAP(_)      \
@@ -49,6 +60,8 @@
 	_(HOST, "fp_host")         \
 	_(TX, "fp_tx")             \
 	_(IFPORT, "fp_ifport")     \
+	_(IFSLOT, "fp_ifslot")     \
+	_(VNI, "fp_vni")           \
 	_(COUNTERS, "fp_counters")
 
 #define FP_XDP_MAP_ENUM(id, name) FP_XDP_MAP_##id,
@@ -63,6 +76,15 @@ struct fp_port_cfg {
 	__u8 mac[6];		 /* device MAC */
 	__u16 flags;		 /* reserved, zero */
 	char name[FP_NAME_SIZE]; /* name from the config */
+};
+
+/* An fp_ifslot entry: interface ifindex is port port (ifindex 0: free).
+ * Written whole (8 bytes) by fp-xdp, after fp_ifport on attach, before it
+ * on detach.
+ */
+struct fp_ifslot {
+	__u32 ifindex; /* the interface; 0: the slot is free */
+	__u32 port;    /* its logical port id */
 };
 
 /* The host (fp_host, key 0). */
@@ -81,14 +103,17 @@ struct fp_counters {
 	__u64 drop[FP_DROP_MAX]; /* FP_DROP_* */
 };
 
-#define FP_XDP_LAYOUT_SUM \
-	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters))
+#define FP_XDP_LAYOUT_SUM                                                                       \
+	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters) + \
+	 sizeof(struct fp_ifslot))
 
 _Static_assert(sizeof(struct fp_port_cfg) == 48, "fp_port_cfg");
 _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8, "fp_host_cfg");
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
-_Static_assert(FP_ABI_VERSION == 2 &&
-		       FP_XDP_LAYOUT_SUM == 48 + 104 + 8 * (FP_STAT_MAX + FP_DROP_MAX),
+_Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
+_Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
+_Static_assert(FP_ABI_VERSION == 3 &&
+		       FP_XDP_LAYOUT_SUM == 48 + 104 + 8 * (FP_STAT_MAX + FP_DROP_MAX) + 8,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_XDP_H */

@@ -39,7 +39,7 @@ FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
 BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
 INSTANCE=fpx-test
 PIN=/sys/fs/bpf/flowplane/$INSTANCE
-MAPS="fp_port fp_vtep fp_fdb fp_flood fp_neigh fp_port_cfg fp_host fp_tx fp_ifport fp_counters"
+MAPS="fp_port fp_vtep fp_fdb fp_flood fp_neigh fp_port_cfg fp_host fp_tx fp_ifport fp_ifslot fp_vni fp_counters"
 # An FDB entry: VNI 100 (host order), MAC 02:00:00:00:00:01 -> port 0.
 FDB_KEY=(64 00 00 00 02 00 00 00 00 01 00 00)
 FDB_VAL=(01 00 00 00 00 00 00 00)
@@ -289,8 +289,9 @@ fpx "$CONF" status
 check "status exits 0 when attached" test "$RC" = 0
 check "status (text) shows native mode per port" \
 	test "$(grep -c "native, prog $id1 (fp_xdp_rx)" <<<"$OUT")" = 2
-check "fp_port_cfg, fp_ifport, fp_tx: 2 entries each" \
-	test "$(map_entries fp_port_cfg) $(map_entries fp_ifport) $(map_entries fp_tx)" = "2 2 2"
+check "fp_port_cfg, fp_ifport, fp_ifslot, fp_tx: 2 entries each" \
+	test "$(map_entries fp_port_cfg) $(map_entries fp_ifport) $(map_entries fp_ifslot) \
+$(map_entries fp_tx)" = "2 2 2 2"
 check "fp_port: the underlay port's entry only" test "$(map_entries fp_port)" = 1
 check "fp_vtep is sized from the config (64)" \
 	status_is "$CONF" '[m["max_entries"] for m in s["maps"] if m["name"] == "fp_vtep"] == [64]'
@@ -328,9 +329,10 @@ check "the remaining port stays attached" test "$(xdp_of fpx-vm1 | cut -d' ' -f1
 ONE=$TMP/one.conf
 n_cfg=$(map_entries fp_port_cfg "$ONE")
 n_ifport=$(map_entries fp_ifport "$ONE")
+n_ifslot=$(map_entries fp_ifslot "$ONE")
 n_tx=$(map_entries fp_tx "$ONE")
-check "removed ports' fp_port_cfg, fp_ifport, fp_tx entries are cleared" \
-	test "$n_cfg $n_ifport $n_tx" = "1 1 1"
+check "removed ports' fp_port_cfg, fp_ifport, fp_ifslot, fp_tx entries are cleared" \
+	test "$n_cfg $n_ifport $n_ifslot $n_tx" = "1 1 1 1"
 check "the removed underlay port's fp_port entry is cleared" \
 	test "$(map_entries fp_port "$ONE")" = 0
 check "the FDB entry survives" fdb_present
@@ -442,6 +444,12 @@ if [ -x "$FPCTL" ]; then
 	fpc add port 1 vni 5 mac 02:00:00:00:00:05
 	check "fpctl --xdp: the underlay port's entry is the config's ($ERR)" \
 		test "$RC" = 1 -a -n "$(grep 'not a configured vm port' <<<"$ERR")"
+	fpc add flood 100 port 0
+	check "fpctl --xdp add flood: fp_vni has VNI 100" \
+		test "$RC" = 0 -a "$(map_entries fp_vni)" = 1
+	fpc del flood 100
+	check "fpctl --xdp del flood: fp_vni has none" \
+		test "$RC" = 0 -a "$(map_entries fp_vni)" = 0
 	fpc del fdb 100 02:00:00:00:00:09
 	fpc dump fdb
 	check "fpctl --xdp del fdb" test "$RC" = 0 -a -z "$(grep 02:00:00:00:00:09 <<<"$OUT")"

@@ -32,6 +32,7 @@
 #include "sync.h"
 
 #define FDB_LIMIT 8
+#define VTEP_LIMIT 16 /* fp_vtep slots */
 
 struct fixture {
 	char dir[128];			/* pin directory */
@@ -111,8 +112,8 @@ setup(void **state)
 	}
 	rc |= map_make(f, FP_XDP_MAP_PORT, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_port_val),
 		       FP_PORT_MAX);
-	rc |= map_make(f, FP_XDP_MAP_VTEP, BPF_MAP_TYPE_HASH, sizeof(struct fp_vtep_key),
-		       sizeof(struct fp_vtep_val), 16);
+	rc |= map_make(f, FP_XDP_MAP_VTEP, BPF_MAP_TYPE_ARRAY, sizeof(struct fp_vtep_key),
+		       sizeof(struct fp_vtep_val), VTEP_LIMIT);
 	rc |= map_make(f, FP_XDP_MAP_FDB, BPF_MAP_TYPE_HASH, sizeof(struct fp_fdb_key),
 		       sizeof(struct fp_fdb_val), FDB_LIMIT);
 	rc |= map_make(f, FP_XDP_MAP_FLOOD, BPF_MAP_TYPE_HASH, sizeof(struct fp_flood_key),
@@ -122,6 +123,7 @@ setup(void **state)
 	rc |= map_make(f, FP_XDP_MAP_PORT_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_port_cfg),
 		       FP_PORT_MAX);
 	rc |= map_make(f, FP_XDP_MAP_HOST, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_host_cfg), 1);
+	rc |= map_make(f, FP_XDP_MAP_VNI, BPF_MAP_TYPE_ARRAY, 4, 8, FP_XDP_VNI_WORDS);
 	assert_int_equal(rc, 0);
 	snprintf(host.host, sizeof(host.host), "hv1");
 	ip4(&host.local_vteps[0], 0xac100001);
@@ -223,6 +225,17 @@ desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
 	return d;
 }
 
+/* Is vni's bit set in fp_vni? */
+static int
+vni_bit(struct fixture *f, uint32_t vni)
+{
+	uint32_t w = vni / 64;
+	uint64_t bits = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_VNI], &w, &bits), 0);
+	return (int)(bits >> (vni % 64)) & 1;
+}
+
 /* The maps, dumped afresh, hold exactly set s. */
 static void
 assert_maps_hold(struct fixture *f, const struct fp_entry_set *s)
@@ -261,6 +274,12 @@ test_backend_xdp_info_and_sync(void **state)
 	assert_int_equal(res.n_txn, 4);
 	assert_maps_hold(f, d);
 	fp_entry_set_free(d);
+	/* fp_vni shadows fp_flood; the vtep array holds one vtep. */
+	assert_int_equal(vni_bit(f, 100), 1);
+	assert_int_equal(vni_bit(f, 101), 0);
+	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+	assert_int_equal(info.table_count[FP_TABLE_VTEP], 1);
+	assert_int_equal(info.table_limit[FP_TABLE_VTEP], VTEP_LIMIT);
 
 	/* Fewer fdb entries: deletes. */
 	d = desired_build(1, 1);
@@ -269,6 +288,19 @@ test_backend_xdp_info_and_sync(void **state)
 		0);
 	assert_int_equal(res.n_del, 2);
 	assert_maps_hold(f, d);
+	fp_entry_set_free(d);
+
+	/* Nothing: the flood entry and its bit go, the vtep slot is empty. */
+	d = fp_entry_set_create();
+	assert_non_null(d);
+	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		0);
+	assert_maps_hold(f, d);
+	assert_int_equal(vni_bit(f, 100), 0);
+	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+	assert_int_equal(info.table_count[FP_TABLE_VTEP], 0);
 	fp_entry_set_free(d);
 }
 
@@ -308,6 +340,28 @@ test_backend_xdp_refused(void **state)
 	assert_non_null(strstr(err, "table full"));
 	assert_maps_hold(f, good);
 	fp_entry_set_free(d);
+
+	/* Vtep ids index an array: one beyond it, a vtep without a remote
+	 * address (an empty slot) are refused.
+	 */
+	{
+		struct fp_vtep_key vk = { .vtep_id = VTEP_LIMIT };
+		struct fp_vtep_val vv = { .encap = FP_ENCAP_VXLAN, .underlay_port = 2 };
+
+		ip4(&vv.remote, 0xac100009);
+		ip4(&vv.local, 0xac100001);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_VTEP, &vk, &vv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "out of range"));
+		vk.vtep_id = 3;
+		memset(&vv.remote, 0, sizeof(vv.remote));
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_VTEP, &vk, &vv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "not a unicast address"));
+		assert_maps_hold(f, good);
+	}
 
 	/* The underlay port's entry belongs to the config. */
 	assert_int_equal(fp_backend_xdp.begin(f->h), 0);

@@ -8,9 +8,12 @@
  * filled as the case says: the configured ports (fp_port_cfg with fake
  * ifindexes, fp_port for non-VM ports, fp_tx to the loopback device), the
  * local VTEPs (fp_host), the transactions in order (sets in table order,
- * then deletes in reverse order, as fp-dpdk commits them), and fp_ifport
- * mapping the loopback ifindex to the case's input port.  The input frame
- * is run once with bpf_prog_test_run_opts() (ingress_ifindex 1), and the
+ * then deletes in reverse order, as fp-dpdk commits them; fp_vni follows
+ * fp_flood as fp-control's XDP backend keeps it), and fp_ifport mapping
+ * the loopback ifindex to the case's input port.  The input frame is run
+ * twice with bpf_prog_test_run_opts() (ingress_ifindex 1): with the
+ * interface in its fp_ifslot slot, and with another interface in the slot
+ * (the program must then find it in fp_ifport).  Each time the
  * XDP action, the struct fp_trace the program wrote (egress port, drop
  * reason), the output bytes and the counters are compared with the case.
  *
@@ -50,7 +53,7 @@
 #include "fp_xdp.skel.h"
 #include "fp_xdp_abi.h"
 
-#define TABLE_LIMIT 1024  /* entries per hash map */
+#define TABLE_LIMIT 1024  /* entries per hash map, vteps */
 #define IN_IFINDEX 1	  /* the loopback device: ctx_in.ingress_ifindex */
 #define TX_IFINDEX 1	  /* fp_tx entries: redirects need a real device */
 #define FAKE_IFINDEX 1000 /* fp_port_cfg.ifindex of port id: FAKE_IFINDEX + id */
@@ -139,6 +142,7 @@ static int n_cts;
 /* Mismatches found in one case. */
 struct report {
 	const char *name; /* the case */
+	const char *way;  /* how the input port is found, for messages */
 	unsigned int n;	  /* mismatches so far */
 };
 
@@ -150,7 +154,7 @@ static void __attribute__((format(printf, 2, 3))) mismatch(struct report *r, con
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	print_error("%s: %s\n", r->name, msg);
+	print_error("%s%s%s: %s\n", r->name, r->way ? ", " : "", r->way ? r->way : "", msg);
 	r->n++;
 }
 
@@ -306,10 +310,43 @@ percpu_fill(struct bpf_map *map, int b)
 	return rc;
 }
 
+/* Set or clear vni's bit in fp_vni. */
+static int
+vni_mark(uint32_t vni, int on)
+{
+	int fd = bpf_map__fd(env.skel->maps.fp_vni);
+	uint32_t w = vni / 64;
+	uint64_t bits;
+	int rc;
+
+	rc = bpf_map_lookup_elem(fd, &w, &bits);
+	if (rc)
+		return rc;
+	bits = on ? bits | 1ULL << (vni % 64) : bits & ~(1ULL << (vni % 64));
+	return bpf_map_update_elem(fd, &w, &bits, BPF_ANY);
+}
+
+/* Empty fp_flood and its shadow fp_vni. */
+static int
+flood_clear(void)
+{
+	struct fp_flood_key k;
+	int rc;
+
+	while (bpf_map_get_next_key(bpf_map__fd(env.skel->maps.fp_flood), NULL, &k) == 0) {
+		rc = vni_mark(k.vni, 0);
+		rc = rc ?: bpf_map_delete_elem(bpf_map__fd(env.skel->maps.fp_flood), &k);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* Empty every map, as a fresh instance. */
 static int
 maps_reset(void)
 {
+	static const struct fp_ifslot no_slot;
 	struct fp_xdp *s = env.skel;
 	uint32_t i;
 	int rc;
@@ -317,11 +354,13 @@ maps_reset(void)
 	rc = array_clear(s->maps.fp_port);
 	rc = rc ?: array_clear(s->maps.fp_port_cfg);
 	rc = rc ?: array_clear(s->maps.fp_host);
-	rc = rc ?: hash_clear(s->maps.fp_vtep);
+	rc = rc ?: array_clear(s->maps.fp_vtep);
 	rc = rc ?: hash_clear(s->maps.fp_fdb);
-	rc = rc ?: hash_clear(s->maps.fp_flood);
+	rc = rc ?: flood_clear();
 	rc = rc ?: hash_clear(s->maps.fp_neigh);
 	rc = rc ?: hash_clear(s->maps.fp_ifport);
+	i = IN_IFINDEX & (FP_XDP_IFSLOTS - 1);
+	rc = rc ?: bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &i, &no_slot, BPF_ANY);
 	rc = rc ?: percpu_fill(s->maps.fp_counters, 0);
 	rc = rc ?: percpu_fill(s->maps.fp_trace_map, 0xff);
 	for (i = 0; i < FP_PORT_MAX; i++)
@@ -335,7 +374,7 @@ table_map(uint16_t table, int *is_array)
 {
 	struct fp_xdp *s = env.skel;
 
-	*is_array = table == FP_TABLE_PORT;
+	*is_array = table == FP_TABLE_PORT || table == FP_TABLE_VTEP;
 	switch (table) {
 	case FP_TABLE_PORT:
 		return s->maps.fp_port;
@@ -356,29 +395,39 @@ static int
 entry_apply(const struct fp_case_entry *e, struct report *r)
 {
 	static const uint8_t zero[sizeof(union fp_table_val)];
+	int is_array, rc, flood = e->table == FP_TABLE_FLOOD;
+	uint32_t vni = flood ? ((const struct fp_flood_key *)e->key)->vni : 0;
 	struct bpf_map *map;
-	int is_array, rc;
 
 	map = table_map(e->table, &is_array);
 	if (map == NULL) {
 		mismatch(r, "line %u: unknown table %u", e->line, e->table);
 		return -EINVAL;
 	}
-	if (e->val != NULL)
+	/* fp_vni: set after the flood entry is added, cleared before it is
+	 * deleted.
+	 */
+	rc = flood && e->val == NULL ? vni_mark(vni, 0) : 0;
+	if (rc == 0 && e->val != NULL)
 		rc = bpf_map_update_elem(bpf_map__fd(map), e->key, e->val, BPF_ANY);
-	else if (is_array)
+	else if (rc == 0 && is_array)
 		rc = bpf_map_update_elem(bpf_map__fd(map), e->key, zero, BPF_ANY);
-	else
+	else if (rc == 0)
 		rc = bpf_map_delete_elem(bpf_map__fd(map), e->key);
+	if (rc == 0 && flood && e->val != NULL)
+		rc = vni_mark(vni, 1);
 	if (rc)
 		mismatch(r, "line %u: %s %s: %s", e->line, e->val ? "set" : "delete",
 			 fp_case_table_name(e->table), strerror(-rc));
 	return rc;
 }
 
-/* Install what a case describes into the maps. */
+/* Install what a case describes into the maps; the input interface in
+ * its fp_ifslot slot (via_slot), or in fp_ifport alone with another
+ * interface in the slot.
+ */
 static int
-maps_build(const struct fp_case *c, struct report *r)
+maps_build(const struct fp_case *c, int via_slot, struct report *r)
 {
 	static const uint16_t order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 	struct fp_xdp *s = env.skel;
@@ -455,8 +504,19 @@ maps_build(const struct fp_case *c, struct report *r)
 		}
 	}
 	rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifindex, &in_port, BPF_ANY);
-	if (rc)
+	if (rc) {
 		mismatch(r, "fp_ifport: %s", strerror(-rc));
+		return rc;
+	}
+	{
+		struct fp_ifslot slot = { .ifindex = via_slot ? ifindex : ifindex + FP_XDP_IFSLOTS,
+					  .port = via_slot ? in_port : FP_PORT_MAX - 1 };
+
+		k = ifindex & (FP_XDP_IFSLOTS - 1);
+		rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &k, &slot, BPF_ANY);
+	}
+	if (rc)
+		mismatch(r, "fp_ifslot: %s", strerror(-rc));
 	return rc;
 }
 
@@ -673,9 +733,12 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 			    c->outs[0].len, frame, len);
 }
 
-/* Run one case; returns its result. */
+/* Run one case, the input port found as via_slot says; returns its
+ * result.
+ */
 static int
-case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, struct report *r)
+case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, int via_slot,
+	 struct report *r)
 {
 	static uint8_t out[OUT_MAX];
 	struct xdp_md ctx_in, ctx_out;
@@ -684,7 +747,7 @@ case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, struct
 	uint32_t meta_len;
 	int rc;
 
-	if (maps_build(c, r))
+	if (maps_build(c, via_slot, r))
 		return RES_MISMATCH;
 	memset(&ctx_in, 0, sizeof(ctx_in));
 	memset(&ctx_out, 0, sizeof(ctx_out));
@@ -763,7 +826,12 @@ test_xdp_cases_run(void **state)
 		env.tc_seen[tc - tc_cases] = 1;
 	if (sh >= 0)
 		env.short_seen[sh] = 1;
-	ct->result = case_run(&c, tc, sh >= 0, &r);
+	r.way = "input port in fp_ifslot";
+	ct->result = case_run(&c, tc, sh >= 0, 1, &r);
+	if (!r.n) {
+		r.way = "input port in fp_ifport only";
+		ct->result = case_run(&c, tc, sh >= 0, 0, &r);
+	}
 	if (r.n)
 		print_error("%s: %s (%s)\n", ct->name, c.desc, ct->path);
 	fp_case_free(&c);
@@ -840,7 +908,8 @@ group_setup(void **state)
 	for (map = bpf_object__next_map(s->obj, NULL); map != NULL;
 	     map = bpf_object__next_map(s->obj, map)) {
 		rc = bpf_map__set_pin_path(map, NULL);
-		if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH &&
+		if (rc == 0 &&
+		    (bpf_map__type(map) == BPF_MAP_TYPE_HASH || map == s->maps.fp_vtep) &&
 		    bpf_map__max_entries(map) > TABLE_LIMIT)
 			rc = bpf_map__set_max_entries(map, TABLE_LIMIT);
 		if (rc) {
