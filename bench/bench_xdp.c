@@ -135,26 +135,84 @@ redirect_prog_load(int *map_out)
 	return prog;
 }
 
-/* What an empty program (XDP_DROP) costs per frame in each mode, and in
- * live mode one that only redirects (the action of the scenarios), in
- * ns: the median of 9 measurements.
- */
-static void
-overhead_measure(const uint8_t *frame, uint32_t len, uint32_t repeat, double *cold, double *live,
-		 double *redir)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	double c[9], l[9], r[9];
-	int prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "fp_bench_null", "GPL", insns, 2, NULL);
-	int dm = -1, rprog = redirect_prog_load(&dm);
-	uint32_t i, k, ns = 0, action = 0;
+#define INSN(c, d, sr, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (sr), .off = (o), .imm = (i) })
 
-	*cold = *live = *redir = 0;
-	if (prog < 0 || rprog < 0)
-		return;
+/* The floor: the least an XDP forwarder does for a scenario's frames.
+ * The fdb lookup (fp_fdb, the scenario's entries) of VNI 100 and the MAC
+ * at mac_off (the inner destination), the head adjustment adj of the
+ * encapsulation or decapsulation, the redirect through fp_tx (port 0):
+ * nothing parsed, checked, written or counted.  The fd, or -errno.
+ */
+static int
+floor_prog_load(int fdb, int tx, int32_t mac_off, int32_t adj)
+{
+	const struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0),
+		INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6, 0, 0), /* data */
+		INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_3, BPF_REG_6, 4, 0), /* data_end */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, mac_off + 6),
+		INSN(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, 22, 0), /* -> drop */
+		/* struct fp_fdb_key at r10 - 16: vni, mac, pad */
+		INSN(BPF_ST | BPF_W | BPF_MEM, BPF_REG_10, 0, -16, 100),
+		INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_2, (int16_t)mac_off, 0),
+		INSN(BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_5, -12, 0),
+		INSN(BPF_LDX | BPF_H | BPF_MEM, BPF_REG_5, BPF_REG_2, (int16_t)(mac_off + 4), 0),
+		INSN(BPF_STX | BPF_H | BPF_MEM, BPF_REG_10, BPF_REG_5, -8, 0),
+		INSN(BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, -6, 0),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, fdb),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -16),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 10, 0), /* -> drop */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, adj),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_adjust_head),
+		INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 6, 0), /* -> drop */
+		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, tx),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect_map),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		/* drop: */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_DROP),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	int prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "fp_bench_floor", "GPL", insns,
+				 sizeof(insns) / sizeof(insns[0]), NULL);
+
+	return prog < 0 ? -errno : prog;
+}
+
+/* An empty program (XDP_DROP): the fd, or -errno. */
+static int
+null_prog_load(void)
+{
+	const struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_DROP),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	int prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "fp_bench_null", "GPL", insns, 2, NULL);
+
+	return prog < 0 ? -errno : prog;
+}
+
+/* What an empty program costs per frame through its own test run (cold),
+ * in ns: the median of 9 measurements of 20000 runs; -1 if it cannot run.
+ * (Live runs measure the reference programs next to each point.)
+ */
+static double
+cold_overhead_measure(const uint8_t *frame, uint32_t len)
+{
+	int prog = null_prog_load();
+	uint32_t i, k, ns = 0, action = 0;
+	double c[9];
+
+	if (prog < 0)
+		return -1;
 	for (i = 0; i < 9; i++) {
 		uint64_t sum = 0;
 
@@ -164,18 +222,10 @@ overhead_measure(const uint8_t *frame, uint32_t len, uint32_t repeat, double *co
 			sum += ns;
 		}
 		c[i] = (double)sum / 20000.0;
-		l[i] = run_live(prog, frame, len, repeat, &ns) == 0 ? ns : 0;
-		r[i] = run_live(rprog, frame, len, repeat, &ns) == 0 ? ns : 0;
 	}
 	close(prog);
-	close(rprog);
-	close(dm);
 	qsort(c, 9, sizeof(double), cmp_double);
-	qsort(l, 9, sizeof(double), cmp_double);
-	qsort(r, 9, sizeof(double), cmp_double);
-	*cold = c[4];
-	*live = l[4];
-	*redir = r[4];
+	return c[4];
 }
 
 static struct fp_xdp *
@@ -273,13 +323,15 @@ in_port_set(struct fp_xdp *s, uint32_t port)
 
 struct result {
 	double ns_med, ns_min, raw_med;	     /* live: ns/packet */
+	double prog_med;		     /* live: net of the redirecting program */
+	double floor_med, floor_raw;	     /* live: the floor program; < 0: not run */
 	double cold_med, cold_min, cold_raw; /* cold: ns/packet */
 	uint64_t pkts;			     /* cold: per run */
 	uint32_t samples;		     /* live: flows sampled */
 };
 
 /* Overheads of the empty program, measured at start-up. */
-static double over_cold, over_live, over_redir;
+static double over_cold;
 
 static int
 run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct result *res)
@@ -293,12 +345,16 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 	struct fp_bench_scenario sc;
 	double *net = calloc(o->runs, sizeof(double)), *raw = calloc(o->runs, sizeof(double));
 	double *lnet = calloc(o->runs, sizeof(double)), *lraw = calloc(o->runs, sizeof(double));
+	double *lprog = calloc(o->runs, sizeof(double)), *fnet = calloc(o->runs, sizeof(double));
+	double *fraw = calloc(o->runs, sizeof(double));
 	uint32_t run, i, cur_port = UINT32_MAX, ns = 0, action = 0, want;
+	int prog, rc, null_prog = -1, redir_prog = -1, redir_map = -1, floor_prog = -1;
+	int32_t hl = o->v6 ? 70 : 50;
 	struct fp_xdp *s = NULL;
-	int prog, rc;
 
 	rc = fp_bench_scenario_build(&sc, &so);
-	if (rc || net == NULL || raw == NULL || lnet == NULL || lraw == NULL)
+	if (rc || net == NULL || raw == NULL || lnet == NULL || lraw == NULL || lprog == NULL ||
+	    fnet == NULL || fraw == NULL)
 		goto out;
 	s = load(vnis);
 	if (s == NULL) {
@@ -342,39 +398,79 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		res->pkts = n;
 	}
 	/* Warm: sampled flows, each repeated; every frame was checked to be
-	 * redirected by the cold runs above.  Frame i carries flow i.
+	 * redirected by the cold runs above.  Frame i carries flow i.  Each
+	 * frame also goes through the reference programs right after: the
+	 * empty one, the redirecting one and (one VNI) the floor.
 	 */
+	null_prog = null_prog_load();
+	redir_prog = redirect_prog_load(&redir_map);
+	if (vnis == 1)
+		floor_prog = floor_prog_load(bpf_map__fd(s->maps.fp_fdb),
+					     bpf_map__fd(s->maps.fp_tx), decap ? hl : 0,
+					     decap ? hl : -hl);
+	if (null_prog < 0 || redir_prog < 0 || (vnis == 1 && floor_prog < 0)) {
+		rc = null_prog < 0 ? null_prog : redir_prog < 0 ? redir_prog : floor_prog;
+		fprintf(stderr, "fp-bench-xdp: loading the reference programs: %s\n",
+			strerror(-rc));
+		goto out;
+	}
 	res->samples = flows < LIVE_SAMPLES ? flows : LIVE_SAMPLES;
 	for (run = 0; run < o->runs; run++) {
-		uint64_t sum = 0;
-		uint32_t k;
+		uint64_t sum = 0, sum_null = 0, sum_redir = 0, sum_floor = 0;
+		uint32_t k, ns_null = 0, ns_redir = 0, ns_floor = 0;
 
 		for (k = 0; k < res->samples; k++) {
+			const uint8_t *f;
+
 			i = (uint32_t)((uint64_t)k * flows / res->samples);
+			f = sc.frames + (size_t)i * sc.frame_len;
 			if (sc.in_port[i] != cur_port) {
 				cur_port = sc.in_port[i];
 				in_port_set(s, cur_port);
 			}
-			rc = run_live(prog, sc.frames + (size_t)i * sc.frame_len, sc.frame_len,
-				      o->repeat, &ns);
+			rc = run_live(prog, f, sc.frame_len, o->repeat, &ns);
+			rc = rc ?: run_live(null_prog, f, sc.frame_len, o->repeat, &ns_null);
+			rc = rc ?: run_live(redir_prog, f, sc.frame_len, o->repeat, &ns_redir);
+			if (rc == 0 && floor_prog >= 0)
+				rc = run_live(floor_prog, f, sc.frame_len, o->repeat, &ns_floor);
 			if (rc)
 				goto out;
 			sum += ns;
+			sum_null += ns_null;
+			sum_redir += ns_redir;
+			sum_floor += ns_floor;
 		}
 		lraw[run] = (double)sum / res->samples;
-		lnet[run] = lraw[run] - over_live;
+		lnet[run] = lraw[run] - (double)sum_null / res->samples;
+		lprog[run] = lraw[run] - (double)sum_redir / res->samples;
+		fraw[run] = (double)sum_floor / res->samples;
+		fnet[run] = fraw[run] - (double)sum_null / res->samples;
 	}
 	qsort(net, o->runs, sizeof(double), cmp_double);
 	qsort(raw, o->runs, sizeof(double), cmp_double);
 	qsort(lnet, o->runs, sizeof(double), cmp_double);
 	qsort(lraw, o->runs, sizeof(double), cmp_double);
+	qsort(lprog, o->runs, sizeof(double), cmp_double);
+	qsort(fnet, o->runs, sizeof(double), cmp_double);
+	qsort(fraw, o->runs, sizeof(double), cmp_double);
 	res->cold_med = net[o->runs / 2];
 	res->cold_min = net[0];
 	res->cold_raw = raw[o->runs / 2];
 	res->ns_med = lnet[o->runs / 2];
 	res->ns_min = lnet[0];
 	res->raw_med = lraw[o->runs / 2];
+	res->prog_med = lprog[o->runs / 2];
+	res->floor_med = floor_prog >= 0 ? fnet[o->runs / 2] : -1;
+	res->floor_raw = floor_prog >= 0 ? fraw[o->runs / 2] : -1;
 out:
+	if (null_prog >= 0)
+		close(null_prog);
+	if (redir_prog >= 0)
+		close(redir_prog);
+	if (redir_map >= 0)
+		close(redir_map);
+	if (floor_prog >= 0)
+		close(floor_prog);
 	if (s != NULL)
 		fp_xdp__destroy(s);
 	fp_bench_scenario_free(&sc);
@@ -382,6 +478,9 @@ out:
 	free(raw);
 	free(lnet);
 	free(lraw);
+	free(lprog);
+	free(fnet);
+	free(fraw);
 	return rc;
 }
 
@@ -463,16 +562,17 @@ main(int argc, char **argv)
 	}
 	if (fp_bench_scenario_build(&probe, &po) != 0)
 		return 1;
-	overhead_measure(probe.frames, probe.frame_len, o.repeat, &over_cold, &over_live,
-			 &over_redir);
+	over_cold = cold_overhead_measure(probe.frames, probe.frame_len);
 	fp_bench_scenario_free(&probe);
 	printf("fp-bench-xdp: %s underlay IPv%d, %u runs, git %s\n",
 	       o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4, o.runs, FP_GIT_SHA);
-	printf("empty program: warm %.1f ns (redirecting: %.1f), cold %.1f ns per test run, taken "
-	       "off (\"raw\" keeps it; \"prog\": net of the redirecting one)\n",
-	       over_live, over_redir, over_cold);
-	printf("%-6s %8s %6s %12s %12s %12s %12s %12s %12s\n", "scen", "flows", "vnis", "warm med",
-	       "warm min", "warm raw", "warm prog", "cold med", "cold raw");
+	printf("ns/packet; warm: net of an empty program (XDP_DROP) run on the same frames next to "
+	       "it (\"raw\" keeps it; \"prog\": net of one that only redirects; \"floor\": a "
+	       "program doing only the fdb lookup, head adjustment and redirect, net); cold: net "
+	       "of an empty program's test run, %.1f ns\n",
+	       over_cold);
+	printf("%-6s %8s %6s %10s %10s %10s %10s %10s %10s %10s\n", "scen", "flows", "vnis",
+	       "warm med", "warm min", "warm raw", "warm prog", "floor", "cold med", "cold raw");
 	for (sc = 0; sc < 2; sc++) {
 		const char *name = sc == 0 ? "encap" : "decap";
 		char fl[128], *fs, *fsave = NULL;
@@ -488,28 +588,33 @@ main(int argc, char **argv)
 				uint32_t flows = (uint32_t)strtoul(fs, NULL, 10);
 				uint32_t vnis = (uint32_t)strtoul(vs, NULL, 10);
 				struct result r = { 0 };
+				char floor[32];
 
 				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 100000)
 					continue;
 				if (run_point(sc, flows, vnis, &o, &r) != 0)
 					return 1;
-				printf("%-6s %8u %6u %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f\n",
-				       name, flows, vnis, r.ns_med, r.ns_min, r.raw_med,
-				       r.raw_med - over_redir, r.cold_med, r.cold_raw);
+				if (r.floor_med >= 0)
+					snprintf(floor, sizeof(floor), "%.1f", r.floor_med);
+				else
+					snprintf(floor, sizeof(floor), "-");
+				printf("%-6s %8u %6u %10.1f %10.1f %10.1f %10.1f %10s %10.1f %10.1f\n",
+				       name, flows, vnis, r.ns_med, r.ns_min, r.raw_med, r.prog_med,
+				       floor, r.cold_med, r.cold_raw);
 				printf("{\"bench\":\"xdp_test_run\",\"scenario\":\"%s\",\"encap\":\"%s\","
 				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":60,"
 				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
 				       "\"repeat\":%u,\"samples\":%u,"
 				       "\"ns_per_pkt_median\":%.2f,\"ns_per_pkt_min\":%.2f,"
-				       "\"ns_per_pkt_raw_median\":%.2f,\"overhead_ns\":%.2f,"
+				       "\"ns_per_pkt_raw_median\":%.2f,"
 				       "\"cold_ns_per_pkt_median\":%.2f,\"cold_ns_per_pkt_raw_median\":%.2f,"
-				       "\"cold_overhead_ns\":%.2f,\"redirect_overhead_ns\":%.2f,"
-				       "\"prog_ns_per_pkt_median\":%.2f,\"git\":\"%s\"}\n",
+				       "\"cold_overhead_ns\":%.2f,\"prog_ns_per_pkt_median\":%.2f,"
+				       "\"floor_ns_per_pkt_median\":%s,\"git\":\"%s\"}\n",
 				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
 				       o.v6 ? 6 : 4, flows, vnis, r.pkts, o.runs, o.repeat,
-				       r.samples, r.ns_med, r.ns_min, r.raw_med, over_live,
-				       r.cold_med, r.cold_raw, over_cold, over_redir,
-				       r.raw_med - over_redir, FP_GIT_SHA);
+				       r.samples, r.ns_med, r.ns_min, r.raw_med, r.cold_med,
+				       r.cold_raw, over_cold, r.prog_med,
+				       r.floor_med >= 0 ? floor : "null", FP_GIT_SHA);
 				fflush(stdout);
 			}
 		}

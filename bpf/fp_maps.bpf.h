@@ -43,7 +43,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, FP_DEFAULT_VTEPS);
-	__type(key, struct fp_vtep_key);
+	__type(key, __u32); /* struct fp_vtep_key: an array's BTF key is an integer */
 	__type(value, struct fp_vtep_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_vtep SEC(".maps");
