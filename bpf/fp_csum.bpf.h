@@ -76,51 +76,58 @@ fp_csum_ip6_pseudo(const void *s, const void *d, __u32 len, __u8 proto)
 static __always_inline __u32
 fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
 {
+	__u64 acc;
 	void *p;
 	int i;
 
-	sum = fp_csum_fold16(sum);
 	if (off > FP_PKT_OFF_MAX)
-		return sum;
+		return fp_csum_fold16(sum);
+	/* bpf_csum_diff() is the kernel's csum_partial(): it continues any
+	 * 32-bit sum, so nothing is folded between the chunks.
+	 */
 	for (i = 0; i < FP_CSUM_CHUNKS; i++) {
 		p = fp_pkt_ptr_var(data, data_end, off, FP_CSUM_CHUNK);
 		if (!p)
 			break;
-		sum = fp_csum_fold16((__u32)bpf_csum_diff(NULL, 0, p, FP_CSUM_CHUNK, sum));
+		sum = (__u32)bpf_csum_diff(NULL, 0, p, FP_CSUM_CHUNK, sum);
 		off += FP_CSUM_CHUNK;
 	}
 	if (off > FP_PKT_OFF_MAX)
-		return sum;
+		return fp_csum_fold16(sum);
 	off = fp_pkt_off_forget(off);
 	for (i = 0; i < FP_CSUM_CHUNK / FP_CSUM_SMALL; i++) {
 		p = fp_pkt_ptr_var(data, data_end, off, FP_CSUM_SMALL);
 		if (!p)
 			break;
-		sum = fp_csum_fold16((__u32)bpf_csum_diff(NULL, 0, p, FP_CSUM_SMALL, sum));
+		sum = (__u32)bpf_csum_diff(NULL, 0, p, FP_CSUM_SMALL, sum);
 		off += FP_CSUM_SMALL;
 	}
 	if (off > FP_PKT_OFF_MAX)
-		return sum;
+		return fp_csum_fold16(sum);
+	/* The last words: a 64-bit sum of at most 17 32-bit values, folded
+	 * once.
+	 */
+	acc = sum;
 	off = fp_pkt_off_forget(off);
 	for (i = 0; i < FP_CSUM_SMALL / 4; i++) {
 		p = fp_pkt_ptr_var(data, data_end, off, 4);
 		if (!p)
 			break;
-		sum = fp_csum_fold16((__u32)sum + (__u64) * (const __u32 *)p);
+		acc += *(const __u32 *)p;
 		off += 4;
 	}
 	if (off > FP_PKT_OFF_MAX)
-		return sum;
+		return fp_csum_fold16(acc);
 	off = fp_pkt_off_forget(off);
 	p = fp_pkt_ptr_var(data, data_end, off, 2);
 	if (p) {
-		sum += *(const __u16 *)p;
+		acc += *(const __u16 *)p;
 		off += 2;
 	}
 	p = fp_pkt_ptr_var(data, data_end, off, 1);
 	if (p)
-		sum += fp_csum_odd(*(const __u8 *)p);
-	return fp_csum_fold16(sum);
+		acc += fp_csum_odd(*(const __u8 *)p);
+	return fp_csum_fold16(acc);
 }
 
 #endif /* FP_CSUM_BPF_H */

@@ -895,6 +895,20 @@ def gen_vm_unicast():
     c.tx()
     c.stat("encap", 1)
 
+    # A long odd-length datagram: its outer IPv6 UDP checksum covers 512- and
+    # 64-byte chunks, words, a last 16-bit word and a last odd byte.
+    inner = udp6(dst_mac=REM_MAC[3], payload=bytes((i * 7 + 3) & 0xff for i in range(577)))
+    out = encap(inner, 3)
+    assert be16(out, 14 + 40 + 4) == 512 + 2 * 64 + 3 * 4 + 2 + 1
+    c = case("vm_to_remote_vxlan6_odd_long",
+             "a 639-byte frame to an IPv6 vtep: the outer UDP checksum over a 655-byte "
+             "datagram (odd length)")
+    world(c)
+    c.inp(0, inner)
+    c.out(UL_PORT, out)
+    c.tx()
+    c.stat("encap", 1)
+
     # max_inner_l3 exactly: fits.
     n = max_inner_l3(1)
     inner = udp4(dst_mac=REM_MAC[1], payload=bytes(n - 28))
