@@ -478,43 +478,35 @@ port_id(const struct run *r, uint32_t port)
 	return r->ports[port].p->id;
 }
 
+/* bsearch() comparators: an id against an entry. */
+static int
+net_key_cmp(const void *id, const void *elem)
+{
+	return strcmp(id, ((const struct net_state *)elem)->n->id);
+}
+
+static int
+host_key_cmp(const void *id, const void *elem)
+{
+	return strcmp(id, ((const struct host_state *)elem)->h->id);
+}
+
 /* Index of the network with this id, or NONE (nets are in id order). */
 static uint32_t
 net_index(const struct run *r, const char *id)
 {
-	size_t lo = 0, hi = r->n_nets;
+	const struct net_state *e = bsearch(id, r->nets, r->n_nets, sizeof(*e), net_key_cmp);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(id, r->nets[mid].n->id);
-
-		if (c == 0)
-			return (uint32_t)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NONE;
+	return e != NULL ? (uint32_t)(e - r->nets) : NONE;
 }
 
+/* Index of the host with this id, or NONE (hosts are in id order). */
 static uint32_t
 host_index(const struct run *r, const char *id)
 {
-	size_t lo = 0, hi = r->n_hosts;
+	const struct host_state *e = bsearch(id, r->hosts, r->n_hosts, sizeof(*e), host_key_cmp);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(id, r->hosts[mid].h->id);
-
-		if (c == 0)
-			return (uint32_t)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NONE;
+	return e != NULL ? (uint32_t)(e - r->hosts) : NONE;
 }
 
 static int
