@@ -1496,6 +1496,7 @@ struct port_status {
 	struct hook hook;  /* what is attached */
 	struct tc_slot tc; /* what is in flowplane's tc slot */
 	bool ok;	   /* flowplane's programs, XDP in the configured mode */
+	int slot_holder;   /* ifindex in its fp_ifslot slot; -1: unknown */
 };
 
 /* The id of the program pinned as <dir>/name, 0 if none. */
@@ -1556,6 +1557,14 @@ cmd_status(struct tool *t)
 		ps[i].ok = ps[i].hook.ours && ps[i].hook.flags == want && ps[i].tc.ours;
 		if (!ps[i].ok)
 			healthy = false;
+		ps[i].slot_holder = -1;
+		if (ps[i].ifindex != 0 && p.fd[FP_XDP_MAP_IFSLOT] >= 0) {
+			uint32_t key = ps[i].ifindex & (FP_XDP_IFSLOTS - 1);
+			struct fp_ifslot slot;
+
+			if (bpf_map_lookup_elem(p.fd[FP_XDP_MAP_IFSLOT], &key, &slot) == 0)
+				ps[i].slot_holder = (int)slot.ifindex;
+		}
 	}
 
 	if (t->json) {
@@ -1582,8 +1591,14 @@ cmd_status(struct tool *t)
 			printf(",\"flowplane\":%s,\"tc_prog_id\":%u,\"tc_prog_name\":",
 			       ps[i].hook.ours ? "true" : "false", ps[i].tc.prog_id);
 			json_str(ps[i].tc.prog_name);
-			printf(",\"tc_flowplane\":%s,\"ok\":%s}", ps[i].tc.ours ? "true" : "false",
+			printf(",\"tc_flowplane\":%s,\"ok\":%s", ps[i].tc.ours ? "true" : "false",
 			       ps[i].ok ? "true" : "false");
+			if (ps[i].slot_holder >= 0)
+				printf(",\"ifslot\":%s,\"ifslot_holder\":%d",
+				       (uint32_t)ps[i].slot_holder == ps[i].ifindex ? "true" :
+										      "false",
+				       ps[i].slot_holder);
+			printf("}");
 		}
 		printf("],\"maps\":[");
 		for (i = 0; i < FP_XDP_MAP_MAX; i++) {
@@ -1631,10 +1646,15 @@ cmd_status(struct tool *t)
 				       h->flags != want ? ", not the configured mode" :
 							  "");
 			if (ts->prog_id == 0)
-				printf("; tc none\n");
+				printf("; tc none");
 			else
-				printf("; tc prog %u (%s)%s\n", ts->prog_id, ts->prog_name,
+				printf("; tc prog %u (%s)%s", ts->prog_id, ts->prog_name,
 				       ts->ours ? "" : ", not flowplane's");
+			/* Works, one hash lookup slower per frame. */
+			if (ps[i].slot_holder >= 0 && (uint32_t)ps[i].slot_holder != ps[i].ifindex)
+				printf("; found through fp_ifport (its fp_ifslot slot %s)",
+				       ps[i].slot_holder ? "holds another ifindex" : "is empty");
+			printf("\n");
 		}
 		printf("\n%-12s %-7s %s\n", "map", "pinned", "entries");
 		for (i = 0; i < FP_XDP_MAP_MAX; i++) {

@@ -316,6 +316,27 @@ check "re-attach: the old program is released" \
 check "re-attach keeps the FDB entry inserted with bpftool" fdb_present
 check "re-attach bumps fp_host's generation to 2" test "$(generation)" = 2
 
+# -- fp_ifslot: an interface whose slot holds another ifindex is found
+# through fp_ifport (status says so); attach takes back a slot whose
+# holder is no configured port.
+le32() { # N: 4 bytes, little-endian, for bpftool's hex
+	printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) \
+		$(($1 >> 24 & 255))
+}
+ifx=$(ip -n "$NS" -o link show fpx-vm1 | cut -d: -f1)
+other=$((ifx + 4096))
+# shellcheck disable=SC2046 # the bytes are separate words
+"$BPFTOOL" map update pinned "$PIN/fp_ifslot" key hex $(le32 $((ifx & 4095))) \
+	value hex $(le32 "$other") $(le32 7)
+check "status --json: port vm1 found through fp_ifport (slot held by ifindex $other)" \
+	status_is "$CONF" "s['ports'][0].get('ifslot') is False and s['ports'][0]['ifslot_holder'] == $other"
+fpx "$CONF" status
+check "status (text) says port vm1 is found through fp_ifport" \
+	grep -q "found through fp_ifport" <<<"$OUT"
+fpx "$CONF" attach
+check "re-attach takes the slot back from the unconfigured ifindex" \
+	status_is "$CONF" 'all(p.get("ifslot") is True for p in s["ports"])'
+
 # -- a port removed from the config is detached and cleared
 conf_write "$TMP/three.conf" native "$P_VM1" "$P_UL" "$P_VM2"
 fpx "$TMP/three.conf" attach
