@@ -32,13 +32,13 @@
 #include <rte_mempool.h>
 
 #include "../lib/case.h"
+#include "../lib/report.h"
 #include "ftable.h"
 #include "pipeline.h"
 
 #define POOL_SIZE 1023	 /* mbufs; a case uses a few */
 #define TABLE_LIMIT 1024 /* entries per hash table */
 #define VTEP_LIMIT 64	 /* vtep ids */
-#define DIFF_ROWS_MAX 24 /* 16-byte rows printed per mismatching frame */
 
 /* One case file, the state of its cmocka test. */
 struct case_test {
@@ -49,62 +49,9 @@ struct case_test {
 static struct rte_mempool *pool;
 static unsigned int run_seq; /* makes the table names unique */
 
-/* Mismatches found in one case. */
-struct report {
-	const char *name; /* the case */
-	unsigned int n;	  /* mismatches so far */
-};
-
-static void __attribute__((format(printf, 2, 3))) mismatch(struct report *r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	print_error("%s: %s\n", r->name, msg);
-	r->n++;
-}
-
-static void
-hex_row(const char *tag, const uint8_t *b, uint32_t len, uint32_t off)
-{
-	char line[16 * 3 + 1];
-	uint32_t i, n = 0;
-
-	for (i = off; i < off + 16 && i < len; i++)
-		n += (uint32_t)snprintf(line + n, sizeof(line) - n, " %02x", b[i]);
-	line[n] = '\0';
-	print_error("    %04x %s%s\n", off, tag, line);
-}
-
-/* Print the 16-byte rows where two frames differ. */
-static void
-hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint32_t got_len)
-{
-	uint32_t off, max = exp_len > got_len ? exp_len : got_len, rows = 0;
-
-	for (off = 0; off < max; off += 16) {
-		uint32_t e = off < exp_len ? exp_len - off : 0,
-			 g = off < got_len ? got_len - off : 0;
-
-		e = e > 16 ? 16 : e;
-		g = g > 16 ? 16 : g;
-		if (e == g && memcmp(exp + off, got + off, e) == 0)
-			continue;
-		if (rows++ == DIFF_ROWS_MAX) {
-			print_error("    ...\n");
-			return;
-		}
-		hex_row("exp", exp, exp_len, off);
-		hex_row("got", got, got_len, off);
-	}
-}
-
 /* Set up the tables a case describes.  Returns NULL after reporting. */
 static struct fp_ftables *
-tables_build(const struct fp_case *c, struct report *r)
+tables_build(const struct fp_case *c, struct fp_report *r)
 {
 	uint32_t limit[FP_TABLE_MAX];
 	struct fp_ftables *t;
@@ -119,7 +66,7 @@ tables_build(const struct fp_case *c, struct report *r)
 	snprintf(name, sizeof(name), "fpc%u", run_seq++);
 	t = fp_ftables_create(name, limit, (int)rte_socket_id(), NULL);
 	if (t == NULL) {
-		mismatch(r, "fp_ftables_create: %s", strerror(errno));
+		fp_mismatch(r, "fp_ftables_create: %s", strerror(errno));
 		return NULL;
 	}
 	for (i = 0; i < c->n_ports; i++) {
@@ -127,14 +74,14 @@ tables_build(const struct fp_case *c, struct report *r)
 
 		rc = fp_ftables_port_config(t, p->id, p->role, p->mtu, p->mac);
 		if (rc) {
-			mismatch(r, "port %u: fp_ftables_port_config: %s", p->id, strerror(-rc));
+			fp_mismatch(r, "port %u: fp_ftables_port_config: %s", p->id, strerror(-rc));
 			goto err;
 		}
 	}
 	for (i = 0; i < c->n_local_vteps; i++) {
 		rc = fp_ftables_local_vtep_add(t, &c->local_vteps[i]);
 		if (rc) {
-			mismatch(r, "local_vtep %u: %s", i, strerror(-rc));
+			fp_mismatch(r, "local_vtep %u: %s", i, strerror(-rc));
 			goto err;
 		}
 	}
@@ -143,7 +90,7 @@ tables_build(const struct fp_case *c, struct report *r)
 		uint32_t failed = 0, first = 0, n = 0;
 
 		if (x == NULL) {
-			mismatch(r, "fp_txn_create: %s", strerror(errno));
+			fp_mismatch(r, "fp_txn_create: %s", strerror(errno));
 			goto err;
 		}
 		for (i = 0; i < c->n_entries; i++) {
@@ -156,7 +103,7 @@ tables_build(const struct fp_case *c, struct report *r)
 			n++;
 			rc = fp_txn_add(x, e->table, e->key, e->key_size, e->val, e->val_size);
 			if (rc) {
-				mismatch(r, "line %u: fp_txn_add: %s", e->line, strerror(-rc));
+				fp_mismatch(r, "line %u: fp_txn_add: %s", e->line, strerror(-rc));
 				fp_txn_free(x);
 				goto err;
 			}
@@ -164,9 +111,9 @@ tables_build(const struct fp_case *c, struct report *r)
 		rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
 		fp_txn_free(x);
 		if (rc) {
-			mismatch(r, "transaction %u: commit failed at line %u: %s (%s)", k,
-				 failed < n ? c->entries[first + failed].line : 0, err,
-				 strerror(-rc));
+			fp_mismatch(r, "transaction %u: commit failed at line %u: %s (%s)", k,
+				    failed < n ? c->entries[first + failed].line : 0, err,
+				    strerror(-rc));
 			goto err;
 		}
 	}
@@ -179,13 +126,13 @@ err:
 
 /* Compare the burst's outputs with the expected ones. */
 static void
-check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct report *r)
+check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct fp_report *r)
 {
 	static uint8_t buf[RTE_MBUF_DEFAULT_BUF_SIZE];
 	uint32_t i, n = out->n > c->n_outs ? out->n : c->n_outs;
 
 	if (out->n != c->n_outs)
-		mismatch(r, "%u output frame(s), expected %u", out->n, c->n_outs);
+		fp_mismatch(r, "%u output frame(s), expected %u", out->n, c->n_outs);
 	for (i = 0; i < n; i++) {
 		const struct fp_case_frame *e = i < c->n_outs ? &c->outs[i] : NULL;
 		const uint8_t *got = NULL;
@@ -199,24 +146,25 @@ check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct rep
 				got_len = sizeof(buf);
 		}
 		if (e == NULL) {
-			mismatch(r, "unexpected output %u: port %u, %u bytes", i, out->port[i],
-				 got_len);
-			hex_diff(NULL, 0, got, got_len);
+			fp_mismatch(r, "unexpected output %u: port %u, %u bytes", i, out->port[i],
+				    got_len);
+			fp_hex_diff(NULL, 0, got, got_len);
 			continue;
 		}
 		if (got == NULL) {
-			mismatch(r, "missing output %u (line %u): port %u, %u bytes", i, e->line,
-				 e->port, e->len);
-			hex_diff(e->data, e->len, NULL, 0);
+			fp_mismatch(r, "missing output %u (line %u): port %u, %u bytes", i, e->line,
+				    e->port, e->len);
+			fp_hex_diff(e->data, e->len, NULL, 0);
 			continue;
 		}
 		if (out->port[i] != e->port)
-			mismatch(r, "output %u (line %u): port %u, expected %u", i, e->line,
-				 out->port[i], e->port);
+			fp_mismatch(r, "output %u (line %u): port %u, expected %u", i, e->line,
+				    out->port[i], e->port);
 		if (got_len != e->len || memcmp(got, e->data, got_len) != 0) {
-			mismatch(r, "output %u (line %u): %u bytes differ from the expected %u:", i,
-				 e->line, got_len, e->len);
-			hex_diff(e->data, e->len, got, got_len);
+			fp_mismatch(r,
+				    "output %u (line %u): %u bytes differ from the expected %u:", i,
+				    e->line, got_len, e->len);
+			fp_hex_diff(e->data, e->len, got, got_len);
 		}
 	}
 }
@@ -238,7 +186,7 @@ verdict_str(const struct fp_stats *s, char *buf, size_t size)
 }
 
 static void
-check_stats(const struct fp_case *c, const struct fp_stats *s, struct report *r)
+check_stats(const struct fp_case *c, const struct fp_stats *s, struct fp_report *r)
 {
 	uint64_t drops = 0;
 	char got[512];
@@ -253,40 +201,40 @@ check_stats(const struct fp_case *c, const struct fp_stats *s, struct report *r)
 		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
 		     s->n[FP_STAT_PUNT] == 0;
 		if (!ok)
-			mismatch(r, "verdict: expected tx, got %s", got);
+			fp_mismatch(r, "verdict: expected tx, got %s", got);
 		break;
 	case FP_CASE_VERDICT_DROP:
 		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
 		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
 		if (!ok)
-			mismatch(r, "verdict: expected drop %s, got %s", fp_case_drop_name(c->drop),
-				 got);
+			fp_mismatch(r, "verdict: expected drop %s, got %s",
+				    fp_case_drop_name(c->drop), got);
 		break;
 	default:
 		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
 		if (!ok)
-			mismatch(r, "verdict: expected punt, got %s", got);
+			fp_mismatch(r, "verdict: expected punt, got %s", got);
 		break;
 	}
 	if (s->n[FP_STAT_RX] != 1)
-		mismatch(r, "rx %" PRIu64 ", expected 1", s->n[FP_STAT_RX]);
+		fp_mismatch(r, "rx %" PRIu64 ", expected 1", s->n[FP_STAT_RX]);
 	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
-		mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", s->n[FP_STAT_RX], got);
+		fp_mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", s->n[FP_STAT_RX], got);
 	if (s->n[FP_STAT_DROP] != drops)
-		mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
-			 s->n[FP_STAT_DROP], drops);
+		fp_mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
+			    s->n[FP_STAT_DROP], drops);
 	for (i = 0; i < c->n_stats; i++) {
 		const struct fp_case_stat *e = &c->stats[i];
 
 		if (s->n[e->id] != e->value)
-			mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
-				 fp_case_stat_name(e->id), s->n[e->id], e->value);
+			fp_mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
+				    fp_case_stat_name(e->id), s->n[e->id], e->value);
 	}
 }
 
 /* Run one case; returns the number of mismatches. */
 static unsigned int
-case_run(const struct fp_case *c, struct report *r)
+case_run(const struct fp_case *c, struct fp_report *r)
 {
 	struct fp_pipeline p;
 	struct fp_pipe_out *out;
@@ -298,7 +246,7 @@ case_run(const struct fp_case *c, struct report *r)
 
 	out = calloc(1, sizeof(*out));
 	if (out == NULL) {
-		mismatch(r, "out of memory");
+		fp_mismatch(r, "out of memory");
 		return r->n;
 	}
 	t = tables_build(c, r);
@@ -306,12 +254,12 @@ case_run(const struct fp_case *c, struct report *r)
 		goto out_free;
 	m = rte_pktmbuf_alloc(pool);
 	if (m == NULL) {
-		mismatch(r, "rte_pktmbuf_alloc failed");
+		fp_mismatch(r, "rte_pktmbuf_alloc failed");
 		goto out_tables;
 	}
 	data = rte_pktmbuf_append(m, (uint16_t)c->in.len);
 	if (c->in.len > UINT16_MAX || data == NULL) {
-		mismatch(r, "input frame of %u bytes does not fit an mbuf", c->in.len);
+		fp_mismatch(r, "input frame of %u bytes does not fit an mbuf", c->in.len);
 		rte_pktmbuf_free(m);
 		goto out_tables;
 	}
@@ -320,14 +268,14 @@ case_run(const struct fp_case *c, struct report *r)
 	fp_pipeline_init(&p, t, pool);
 	n = fp_pipeline_run_burst(&p, (uint16_t)c->in.port, &m, 1, out);
 	if (n != out->n)
-		mismatch(r, "fp_pipeline_run_burst returned %u, appended %u", n, out->n);
+		fp_mismatch(r, "fp_pipeline_run_burst returned %u, appended %u", n, out->n);
 	check_outputs(c, out, r);
 	check_stats(c, &p.stats, r);
 	for (i = 0; i < out->n; i++)
 		rte_pktmbuf_free(out->pkts[i]);
 	if (rte_mempool_avail_count(pool) != POOL_SIZE)
-		mismatch(r, "%u mbuf(s) not returned to the pool",
-			 POOL_SIZE - rte_mempool_avail_count(pool));
+		fp_mismatch(r, "%u mbuf(s) not returned to the pool",
+			    POOL_SIZE - rte_mempool_avail_count(pool));
 
 out_tables:
 	fp_ftables_free(t);
@@ -340,7 +288,7 @@ static void
 test_cases_run(void **state)
 {
 	const struct case_test *ct = *state;
-	struct report r = { .name = ct->name };
+	struct fp_report r = { .name = ct->name };
 	struct fp_case c;
 	char err[512];
 	int rc;

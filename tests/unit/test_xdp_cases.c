@@ -50,6 +50,7 @@
 #include <flowplane/xdp.h>
 
 #include "../lib/case.h"
+#include "../lib/report.h"
 #include "fp_xdp.skel.h"
 #include "fp_xdp_abi.h"
 
@@ -59,7 +60,6 @@
 #define FAKE_IFINDEX 1000      /* fp_port_cfg.ifindex of port id: FAKE_IFINDEX + id */
 #define OUT_MAX 16384	       /* data_out buffer */
 #define VERIFIER_BUDGET 600000 /* instructions the verifier may walk (limit 1M) */
-#define DIFF_ROWS_MAX 24       /* 16-byte rows printed per mismatching frame */
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
@@ -139,76 +139,6 @@ struct env {
 static struct env env;
 static struct case_test *cts;
 static int n_cts;
-
-/* Mismatches found in one case. */
-struct report {
-	const char *name; /* the case */
-	const char *way;  /* how the input port is found, for messages */
-	unsigned int n;	  /* mismatches so far */
-};
-
-static void __attribute__((format(printf, 2, 3))) mismatch(struct report *r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	print_error("%s%s%s: %s\n", r->name, r->way ? ", " : "", r->way ? r->way : "", msg);
-	r->n++;
-}
-
-static void
-hex_row(const char *tag, const uint8_t *b, uint32_t len, uint32_t off)
-{
-	char line[16 * 3 + 1];
-	uint32_t i, n = 0;
-
-	for (i = off; i < off + 16 && i < len; i++)
-		n += (uint32_t)snprintf(line + n, sizeof(line) - n, " %02x", b[i]);
-	line[n] = '\0';
-	print_error("    %04x %s%s\n", off, tag, line);
-}
-
-/* Print the 16-byte rows where two frames differ. */
-static void
-hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint32_t got_len)
-{
-	uint32_t off, max = exp_len > got_len ? exp_len : got_len, rows = 0;
-
-	for (off = 0; off < max; off += 16) {
-		uint32_t e = off < exp_len ? exp_len - off : 0,
-			 g = off < got_len ? got_len - off : 0;
-
-		e = e > 16 ? 16 : e;
-		g = g > 16 ? 16 : g;
-		if (e == g && memcmp(exp + off, got + off, e) == 0)
-			continue;
-		if (rows++ == DIFF_ROWS_MAX) {
-			print_error("    ...\n");
-			return;
-		}
-		hex_row("exp", exp, exp_len, off);
-		hex_row("got", got, got_len, off);
-	}
-}
-
-/* Compare a frame with the expected one; reports the first differing byte. */
-static void
-frame_check(struct report *r, const char *what, const uint8_t *exp, uint32_t exp_len,
-	    const uint8_t *got, uint32_t got_len)
-{
-	uint32_t i, n = exp_len < got_len ? exp_len : got_len;
-
-	for (i = 0; i < n && exp[i] == got[i]; i++)
-		;
-	if (i == n && exp_len == got_len)
-		return;
-	mismatch(r, "%s: %u bytes, expected %u; first difference at byte offset %u", what, got_len,
-		 exp_len, i);
-	hex_diff(exp, exp_len, got, got_len);
-}
 
 static const struct tc_case *
 tc_case_find(const char *name)
@@ -393,7 +323,7 @@ table_map(uint16_t table, int *is_array)
 }
 
 static int
-entry_apply(const struct fp_case_entry *e, struct report *r)
+entry_apply(const struct fp_case_entry *e, struct fp_report *r)
 {
 	static const uint8_t zero[sizeof(union fp_table_val)];
 	int is_array, rc, flood = e->table == FP_TABLE_FLOOD;
@@ -402,7 +332,7 @@ entry_apply(const struct fp_case_entry *e, struct report *r)
 
 	map = table_map(e->table, &is_array);
 	if (map == NULL) {
-		mismatch(r, "line %u: unknown table %u", e->line, e->table);
+		fp_mismatch(r, "line %u: unknown table %u", e->line, e->table);
 		return -EINVAL;
 	}
 	/* fp_vni: set after the flood entry is added, cleared before it is
@@ -418,8 +348,8 @@ entry_apply(const struct fp_case_entry *e, struct report *r)
 	if (rc == 0 && flood && e->val != NULL)
 		rc = vni_mark(vni, 1);
 	if (rc)
-		mismatch(r, "line %u: %s %s: %s", e->line, e->val ? "set" : "delete",
-			 fp_case_table_name(e->table), strerror(-rc));
+		fp_mismatch(r, "line %u: %s %s: %s", e->line, e->val ? "set" : "delete",
+			    fp_case_table_name(e->table), strerror(-rc));
 	return rc;
 }
 
@@ -428,7 +358,7 @@ entry_apply(const struct fp_case_entry *e, struct report *r)
  * interface in the slot.
  */
 static int
-maps_build(const struct fp_case *c, int via_slot, struct report *r)
+maps_build(const struct fp_case *c, int via_slot, struct fp_report *r)
 {
 	static const uint16_t order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 	struct fp_xdp *s = env.skel;
@@ -438,7 +368,7 @@ maps_build(const struct fp_case *c, int via_slot, struct report *r)
 
 	rc = maps_reset();
 	if (rc) {
-		mismatch(r, "resetting the maps: %s", strerror(-rc));
+		fp_mismatch(r, "resetting the maps: %s", strerror(-rc));
 		return rc;
 	}
 	for (i = 0; i < c->n_ports; i++) {
@@ -466,7 +396,7 @@ maps_build(const struct fp_case *c, int via_slot, struct report *r)
 		if (rc == 0)
 			rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_tx), &p->id, &tx, BPF_ANY);
 		if (rc) {
-			mismatch(r, "port %u: %s", p->id, strerror(-rc));
+			fp_mismatch(r, "port %u: %s", p->id, strerror(-rc));
 			return rc;
 		}
 	}
@@ -478,7 +408,7 @@ maps_build(const struct fp_case *c, int via_slot, struct report *r)
 	k = 0;
 	rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_host), &k, &host, BPF_ANY);
 	if (rc) {
-		mismatch(r, "fp_host: %s", strerror(-rc));
+		fp_mismatch(r, "fp_host: %s", strerror(-rc));
 		return rc;
 	}
 	/* Each transaction as fp-dpdk commits it: sets in table order,
@@ -506,7 +436,7 @@ maps_build(const struct fp_case *c, int via_slot, struct report *r)
 	}
 	rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifindex, &in_port, BPF_ANY);
 	if (rc) {
-		mismatch(r, "fp_ifport: %s", strerror(-rc));
+		fp_mismatch(r, "fp_ifport: %s", strerror(-rc));
 		return rc;
 	}
 	{
@@ -517,7 +447,7 @@ maps_build(const struct fp_case *c, int via_slot, struct report *r)
 		rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &k, &slot, BPF_ANY);
 	}
 	if (rc)
-		mismatch(r, "fp_ifslot: %s", strerror(-rc));
+		fp_mismatch(r, "fp_ifslot: %s", strerror(-rc));
 	return rc;
 }
 
@@ -586,7 +516,7 @@ verdict_str(const struct fp_counters *s, char *buf, size_t size)
 
 /* The same counter checks as test_cases.c. */
 static void
-check_stats(const struct fp_case *c, const struct fp_counters *s, struct report *r)
+check_stats(const struct fp_case *c, const struct fp_counters *s, struct fp_report *r)
 {
 	uint64_t drops = 0;
 	char got[512];
@@ -601,35 +531,35 @@ check_stats(const struct fp_case *c, const struct fp_counters *s, struct report 
 		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
 		     s->n[FP_STAT_PUNT] == 0;
 		if (!ok)
-			mismatch(r, "counters: expected tx, got %s", got);
+			fp_mismatch(r, "counters: expected tx, got %s", got);
 		break;
 	case FP_CASE_VERDICT_DROP:
 		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
 		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
 		if (!ok)
-			mismatch(r, "counters: expected drop %s, got %s",
-				 fp_case_drop_name(c->drop), got);
+			fp_mismatch(r, "counters: expected drop %s, got %s",
+				    fp_case_drop_name(c->drop), got);
 		break;
 	default:
 		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
 		if (!ok)
-			mismatch(r, "counters: expected punt, got %s", got);
+			fp_mismatch(r, "counters: expected punt, got %s", got);
 		break;
 	}
 	if (s->n[FP_STAT_RX] != 1)
-		mismatch(r, "rx %" PRIu64 ", expected 1", (uint64_t)s->n[FP_STAT_RX]);
+		fp_mismatch(r, "rx %" PRIu64 ", expected 1", (uint64_t)s->n[FP_STAT_RX]);
 	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
-		mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", (uint64_t)s->n[FP_STAT_RX],
-			 got);
+		fp_mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)",
+			    (uint64_t)s->n[FP_STAT_RX], got);
 	if (s->n[FP_STAT_DROP] != drops)
-		mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
-			 (uint64_t)s->n[FP_STAT_DROP], drops);
+		fp_mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
+			    (uint64_t)s->n[FP_STAT_DROP], drops);
 	for (i = 0; i < c->n_stats; i++) {
 		const struct fp_case_stat *e = &c->stats[i];
 
 		if (s->n[e->id] != e->value)
-			mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
-				 fp_case_stat_name(e->id), (uint64_t)s->n[e->id], e->value);
+			fp_mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
+				    fp_case_stat_name(e->id), (uint64_t)s->n[e->id], e->value);
 	}
 }
 
@@ -652,19 +582,20 @@ port_role(const struct fp_case *c, uint32_t id)
  */
 static void
 check_direct(const struct fp_case *c, uint32_t act, const struct fp_trace *t, const uint8_t *frame,
-	     uint32_t len, struct report *r)
+	     uint32_t len, struct fp_report *r)
 {
 	uint32_t exp_act, exp_drop = c->verdict == FP_CASE_VERDICT_DROP ? c->drop : FP_DROP_MAX;
 	const struct fp_case_frame *o = c->n_outs ? &c->outs[0] : NULL;
 	char what[64];
 
 	if (c->n_outs > 1) {
-		mismatch(r, "%u outputs expected: replication, but the case is not in tc_cases[]",
-			 c->n_outs);
+		fp_mismatch(r,
+			    "%u outputs expected: replication, but the case is not in tc_cases[]",
+			    c->n_outs);
 		return;
 	}
 	if (c->verdict == FP_CASE_VERDICT_PUNT) {
-		mismatch(r, "punt expected: the XDP program does not punt");
+		fp_mismatch(r, "punt expected: the XDP program does not punt");
 		return;
 	}
 	if (o == NULL)
@@ -674,18 +605,18 @@ check_direct(const struct fp_case *c, uint32_t act, const struct fp_trace *t, co
 	else
 		exp_act = XDP_REDIRECT;
 	if (act != exp_act)
-		mismatch(r, "action %s, expected %s", xdp_action_name(act),
-			 xdp_action_name(exp_act));
+		fp_mismatch(r, "action %s, expected %s", xdp_action_name(act),
+			    xdp_action_name(exp_act));
 	if (t->drop != exp_drop)
-		mismatch(r, "trace: drop %s, expected %s", fp_case_drop_name(t->drop),
-			 fp_case_drop_name(exp_drop));
+		fp_mismatch(r, "trace: drop %s, expected %s", fp_case_drop_name(t->drop),
+			    fp_case_drop_name(exp_drop));
 	if (o == NULL)
 		return;
 	if (t->out_port != o->port)
-		mismatch(r, "trace: egress port %u, expected %u (line %u)", t->out_port, o->port,
-			 o->line);
+		fp_mismatch(r, "trace: egress port %u, expected %u (line %u)", t->out_port, o->port,
+			    o->line);
 	snprintf(what, sizeof(what), "output (line %u)", o->line);
-	frame_check(r, what, o->data, o->len, frame, len);
+	fp_frame_check(r, what, o->data, o->len, frame, len);
 }
 
 /* What XDP must do for a flood: pass the frame up to the tc program with
@@ -695,7 +626,7 @@ check_direct(const struct fp_case *c, uint32_t act, const struct fp_trace *t, co
 static void
 check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 	    const struct fp_trace *t, const uint8_t *meta, uint32_t meta_len, const uint8_t *frame,
-	    uint32_t len, struct report *r)
+	    uint32_t len, struct fp_report *r)
 {
 	int from_vm = port_role(c, c->in.port) == FP_PORT_ROLE_VM;
 	struct fp_xdp_meta exp = {
@@ -707,31 +638,31 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 	struct fp_xdp_meta got;
 
 	if (c->verdict != FP_CASE_VERDICT_TX || c->n_outs == 0) {
-		mismatch(r, "listed in tc_cases[] but the case expects no output");
+		fp_mismatch(r, "listed in tc_cases[] but the case expects no output");
 		return;
 	}
 	if (act != XDP_PASS)
-		mismatch(r, "action %s, expected XDP_PASS (flood in tc)", xdp_action_name(act));
+		fp_mismatch(r, "action %s, expected XDP_PASS (flood in tc)", xdp_action_name(act));
 	if (t->drop != FP_DROP_MAX || t->out_port != FP_PORT_MAX)
-		mismatch(r, "trace: drop %s port %u, expected none", fp_case_drop_name(t->drop),
-			 t->out_port);
+		fp_mismatch(r, "trace: drop %s port %u, expected none", fp_case_drop_name(t->drop),
+			    t->out_port);
 	if (meta_len != sizeof(got)) {
-		mismatch(r, "%u bytes of metadata, expected struct fp_xdp_meta (%zu)", meta_len,
-			 sizeof(got));
+		fp_mismatch(r, "%u bytes of metadata, expected struct fp_xdp_meta (%zu)", meta_len,
+			    sizeof(got));
 	} else {
 		memcpy(&got, meta, sizeof(got));
 		if (memcmp(&got, &exp, sizeof(got)) != 0)
-			mismatch(r,
-				 "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x, expected "
-				 "magic %#x vni %u in_port %u flags %#x",
-				 got.magic, got.vni, got.in_port, got.flags, exp.magic, exp.vni,
-				 exp.in_port, exp.flags);
+			fp_mismatch(r,
+				    "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x, expected "
+				    "magic %#x vni %u in_port %u flags %#x",
+				    got.magic, got.vni, got.in_port, got.flags, exp.magic, exp.vni,
+				    exp.in_port, exp.flags);
 	}
 	if (from_vm)
-		frame_check(r, "frame passed up (the input)", c->in.data, c->in.len, frame, len);
+		fp_frame_check(r, "frame passed up (the input)", c->in.data, c->in.len, frame, len);
 	else
-		frame_check(r, "frame passed up (as the local ports get it)", c->outs[0].data,
-			    c->outs[0].len, frame, len);
+		fp_frame_check(r, "frame passed up (as the local ports get it)", c->outs[0].data,
+			       c->outs[0].len, frame, len);
 }
 
 /* Run one case, the input port found as via_slot says; returns its
@@ -739,7 +670,7 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
  */
 static int
 case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, int via_slot,
-	 struct report *r)
+	 struct fp_report *r)
 {
 	static uint8_t out[OUT_MAX];
 	struct xdp_md ctx_in, ctx_out;
@@ -761,40 +692,41 @@ case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, int vi
 	rc = bpf_prog_test_run_opts(bpf_program__fd(env.skel->progs.fp_xdp_rx), &opts);
 	if (is_short) {
 		if (c->in.len >= 14)
-			mismatch(r, "listed in short_cases[] but the frame has %u bytes",
-				 c->in.len);
+			fp_mismatch(r, "listed in short_cases[] but the frame has %u bytes",
+				    c->in.len);
 		if (rc != -EINVAL)
-			mismatch(r, "bpf_prog_test_run_opts: %s, expected EINVAL (%s)",
-				 rc ? strerror(-rc) : "ran", SHORT_REASON);
+			fp_mismatch(r, "bpf_prog_test_run_opts: %s, expected EINVAL (%s)",
+				    rc ? strerror(-rc) : "ran", SHORT_REASON);
 		return r->n ? RES_MISMATCH : RES_SHORT;
 	}
 	if (rc) {
-		mismatch(r, "bpf_prog_test_run_opts: %s", strerror(-rc));
+		fp_mismatch(r, "bpf_prog_test_run_opts: %s", strerror(-rc));
 		return RES_MISMATCH;
 	}
 	rc = trace_read(&t);
 	if (rc) {
-		mismatch(r, "no fp_trace written: %s", strerror(-rc));
+		fp_mismatch(r, "no fp_trace written: %s", strerror(-rc));
 		return RES_MISMATCH;
 	}
 	if (t.verdict != opts.retval)
-		mismatch(r, "trace: verdict %u, the program returned %u", t.verdict, opts.retval);
+		fp_mismatch(r, "trace: verdict %u, the program returned %u", t.verdict,
+			    opts.retval);
 	meta_len = ctx_out.data;
 	if (meta_len > opts.data_size_out) {
-		mismatch(r, "metadata of %u bytes in an output of %u", meta_len,
-			 opts.data_size_out);
+		fp_mismatch(r, "metadata of %u bytes in an output of %u", meta_len,
+			    opts.data_size_out);
 		return RES_MISMATCH;
 	}
 	if (tc != NULL)
 		check_flood(c, tc, opts.retval, &t, out, meta_len, out + meta_len,
 			    opts.data_size_out - meta_len, r);
 	else if (meta_len != 0)
-		mismatch(r, "%u bytes of metadata on a frame not passed to tc", meta_len);
+		fp_mismatch(r, "%u bytes of metadata on a frame not passed to tc", meta_len);
 	else
 		check_direct(c, opts.retval, &t, out, opts.data_size_out, r);
 	rc = counters_read(&cnt);
 	if (rc)
-		mismatch(r, "reading fp_counters: %s", strerror(-rc));
+		fp_mismatch(r, "reading fp_counters: %s", strerror(-rc));
 	else
 		check_stats(c, &cnt, r);
 	if (r->n)
@@ -806,7 +738,7 @@ static void
 test_xdp_cases_run(void **state)
 {
 	struct case_test *ct = *state;
-	struct report r = { .name = ct->name };
+	struct fp_report r = { .name = ct->name };
 	const struct tc_case *tc = tc_case_find(ct->name);
 	int sh = short_case_find(ct->name);
 	struct fp_case c;
