@@ -499,6 +499,12 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 		if (c->table == FP_TABLE_FLOOD) {
 			uint32_t m;
 
+			/* As fp-dpdk; and fp_vni has a bit for 24-bit VNIs only. */
+			if (c->key.flood.vni == 0 || c->key.flood.vni > FP_VNI_MAX)
+				return fail(failed, err, errsz, i, -EINVAL,
+					    "flood: vni %u out of range 1..%u", c->key.flood.vni,
+					    FP_VNI_MAX);
+
 			if (c->val.flood.n_members > FP_FLOOD_MEMBER_MAX)
 				return fail(failed, err, errsz, i, -EINVAL, "flood: %u members",
 					    c->val.flood.n_members);

@@ -363,6 +363,18 @@ test_backend_xdp_refused(void **state)
 		assert_maps_hold(f, good);
 	}
 
+	/* A flood entry of a VNI beyond 24 bits (fp_vni has no bit for it). */
+	{
+		struct fp_flood_key k = { .vni = FP_VNI_MAX + 1 };
+		struct fp_flood_val v = { .n_members = 0 };
+
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FLOOD, &k, &v), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "out of range 1.."));
+		assert_maps_hold(f, good);
+	}
+
 	/* The underlay port's entry belongs to the config. */
 	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
 	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_PORT, &ul, &pv), 0);
