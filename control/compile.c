@@ -495,8 +495,11 @@ host_key_cmp(const void *id, const void *elem)
 static uint32_t
 net_index(const struct run *r, const char *id)
 {
-	const struct net_state *e = bsearch(id, r->nets, r->n_nets, sizeof(*e), net_key_cmp);
+	const struct net_state *e;
 
+	if (r->n_nets == 0)
+		return NONE; /* bsearch() takes no NULL array */
+	e = bsearch(id, r->nets, r->n_nets, sizeof(*e), net_key_cmp);
 	return e != NULL ? (uint32_t)(e - r->nets) : NONE;
 }
 
@@ -504,8 +507,11 @@ net_index(const struct run *r, const char *id)
 static uint32_t
 host_index(const struct run *r, const char *id)
 {
-	const struct host_state *e = bsearch(id, r->hosts, r->n_hosts, sizeof(*e), host_key_cmp);
+	const struct host_state *e;
 
+	if (r->n_hosts == 0)
+		return NONE;
+	e = bsearch(id, r->hosts, r->n_hosts, sizeof(*e), host_key_cmp);
 	return e != NULL ? (uint32_t)(e - r->hosts) : NONE;
 }
 
