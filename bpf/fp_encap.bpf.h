@@ -21,15 +21,6 @@
 #define FP_ENCAP_UDP_V4 34 /* offset of the outer UDP header over IPv4 */
 #define FP_ENCAP_UDP_V6 54 /* offset of the outer UDP header over IPv6 */
 
-/* Does an fp_vtep slot hold a vtep?  The map is an array: a slot without
- * one is all zero, and a vtep's remote address is never zero.
- */
-static __always_inline int
-fp_vtep_present(const struct fp_vtep_val *v)
-{
-	return !fp_ip6_is_zero(v->remote.b);
-}
-
 /* Outer header length for a vtep: 0 if local and remote are not of one
  * family (fp-dpdk refuses such a vtep at commit).
  */

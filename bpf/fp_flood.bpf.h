@@ -38,7 +38,7 @@ fp_vtep_get(__u32 id, struct fp_vtep_val **vt, struct fp_port_cfg **cfg)
 	__u32 hl, up;
 
 	*vt = bpf_map_lookup_elem(&fp_vtep, &k);
-	if (!*vt || !fp_vtep_present(*vt))
+	if (!*vt)
 		return -1;
 	hl = fp_encap_hdr_len(*vt);
 	up = (*vt)->underlay_port;

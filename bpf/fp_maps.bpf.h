@@ -41,9 +41,9 @@ struct {
 } fp_port SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, FP_DEFAULT_VTEPS);
-	__type(key, __u32); /* struct fp_vtep_key: an array's BTF key is an integer */
+	__type(key, struct fp_vtep_key);
 	__type(value, struct fp_vtep_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_vtep SEC(".maps");

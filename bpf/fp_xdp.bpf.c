@@ -19,10 +19,12 @@
  *
  * Cost: every call costs (a helper, a hash map lookup, a global
  * function: each returns through the kernel's return thunk), so the
- * unicast paths make as few as they can: one hash lookup (fp_fdb), the
- * head adjustment and the redirect; the port, vtep, VNI and ingress
- * lookups are arrays, which the verifier inlines.  bench/README.md has
- * the numbers.
+ * unicast paths make as few as they can: the fp_fdb lookup (and fp_vtep's
+ * when encapsulating), the head adjustment and the redirect.  The port,
+ * ingress-interface and served-VNI lookups are arrays, which the verifier
+ * inlines; the vtep table stays a hash because its entries change in
+ * place (an array entry is copied over while programs may read it; see
+ * include/flowplane/xdp.h).  bench/README.md has the numbers.
  *
  * Verifier: the unicast paths are inlined; the rarer steps with loops
  * (checksum to the end, NS options, flood members) are global functions,
@@ -711,7 +713,7 @@ fp_xdp_rx(struct xdp_md *ctx)
 {
 	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0, slot_key;
 	__u32 act, out_port, drop = FP_DROP_MAX;
-	struct fp_ifslot *slot;
+	struct fp_ifslot *slot, s = {};
 	struct fp_verdict v = {};
 	struct fp_port_val *pt;
 	struct fp_counters *c;
@@ -722,8 +724,14 @@ fp_xdp_rx(struct xdp_md *ctx)
 	v.drop = FP_DROP_PORT_UNCONFIGURED;
 	slot_key = ifindex & (FP_XDP_IFSLOTS - 1);
 	slot = bpf_map_lookup_elem(&fp_ifslot, &slot_key);
-	if (slot && slot->ifindex == ifindex) {
-		in_port = slot->port;
+	if (slot) {
+		/* One load: see struct fp_ifslot. */
+		__u64 w = *(volatile const __u64 *)slot;
+
+		__builtin_memcpy(&s, &w, sizeof(s));
+	}
+	if (s.ifindex != 0 && s.ifindex == ifindex) {
+		in_port = s.port;
 	} else {
 		pid = bpf_map_lookup_elem(&fp_ifport, &ifindex);
 		if (pid)

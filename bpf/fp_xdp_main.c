@@ -911,6 +911,32 @@ map_clear(struct fp_xdp *skel, enum fp_xdp_map id, uint32_t key)
 
 static bool ifindex_configured(const struct tool *t, const struct port_dev *devs, uint32_t ifindex);
 
+/* Rewrite fp_ifslot slot key from cur to want one field per write (see
+ * struct fp_ifslot): the ifindex to 0, then the port, then the new
+ * ifindex; want.ifindex 0 clears the slot.
+ */
+static int
+ifslot_write(struct fp_xdp *skel, uint32_t key, struct fp_ifslot cur, const struct fp_ifslot *want)
+{
+	int rc;
+
+	if (cur.ifindex == want->ifindex && cur.port == want->port)
+		return 0;
+	if (cur.ifindex != 0) {
+		cur.ifindex = 0;
+		rc = map_set(skel, FP_XDP_MAP_IFSLOT, &key, &cur);
+		if (rc < 0)
+			return rc;
+	}
+	if (cur.port != want->port) {
+		cur.port = want->port;
+		rc = map_set(skel, FP_XDP_MAP_IFSLOT, &key, &cur);
+		if (rc < 0)
+			return rc;
+	}
+	return want->ifindex != 0 ? map_set(skel, FP_XDP_MAP_IFSLOT, &key, want) : 0;
+}
+
 /* Port i's fp_ifslot entry, after its fp_ifport entry: unless another
  * configured interface holds the slot (then the program finds this one in
  * fp_ifport).
@@ -930,9 +956,7 @@ ifslot_set(const struct tool *t, struct fp_xdp *skel, const struct port_dev *dev
 	if (slot.ifindex != 0 && slot.ifindex != want.ifindex &&
 	    ifindex_configured(t, devs, slot.ifindex))
 		return 0;
-	if (slot.ifindex == want.ifindex && slot.port == want.port)
-		return 0;
-	return map_set(skel, FP_XDP_MAP_IFSLOT, &key, &want);
+	return ifslot_write(skel, key, slot, &want);
 }
 
 /* Clear ifindex's fp_ifslot entry if it holds it, before its fp_ifport
@@ -941,13 +965,14 @@ ifslot_set(const struct tool *t, struct fp_xdp *skel, const struct port_dev *dev
 static int
 ifslot_clear(struct fp_xdp *skel, uint32_t ifindex)
 {
+	static const struct fp_ifslot none;
 	uint32_t key = ifindex & (FP_XDP_IFSLOTS - 1);
 	struct fp_ifslot slot;
 
 	if (bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot) < 0 ||
 	    slot.ifindex != ifindex)
 		return 0;
-	return map_clear(skel, FP_XDP_MAP_IFSLOT, key);
+	return ifslot_write(skel, key, slot, &none);
 }
 
 /* Write the configured ports' entries and the host (before the program is

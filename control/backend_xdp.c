@@ -175,13 +175,9 @@ lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 {
 	if (bpf_map_lookup_elem(x->fd[table_map[table]], key, val) < 0)
 		return 0;
-	/* The port and vtep tables are arrays: role none, a zero remote
-	 * address is no entry.
-	 */
+	/* The port table is an array: role none is no entry. */
 	if (table == FP_TABLE_PORT)
 		return ((const struct fp_port_val *)val)->role != FP_PORT_ROLE_NONE;
-	if (table == FP_TABLE_VTEP)
-		return !ip_is_zero(&((const struct fp_vtep_val *)val)->remote);
 	return 1;
 }
 
@@ -561,7 +557,7 @@ write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *v
 	}
 	if (val != NULL) {
 		rc = bpf_map_update_elem(fd, key, val, BPF_ANY);
-	} else if (table == FP_TABLE_PORT || table == FP_TABLE_VTEP) {
+	} else if (table == FP_TABLE_PORT) {
 		rc = bpf_map_update_elem(fd, key, &none, BPF_ANY);
 	} else {
 		rc = bpf_map_delete_elem(fd, key);

@@ -12,9 +12,7 @@
  *   fp_port   ARRAY  FP_PORT_MAX   __u32 port id   -> struct fp_port_val
  *             (role FP_PORT_ROLE_NONE: no entry; underlay entries belong
  *             to fp-xdp's configuration, as in fp-dpdk)
- *   fp_vtep   ARRAY  vtep limit    struct fp_vtep_key  -> struct fp_vtep_val
- *             (vtep ids are below the limit, as in fp-dpdk; an all-zero
- *             remote address: no entry)
+ *   fp_vtep   HASH   vtep limit    struct fp_vtep_key  -> struct fp_vtep_val
  *   fp_fdb    HASH   fdb limit     struct fp_fdb_key   -> struct fp_fdb_val
  *   fp_flood  HASH   flood limit   struct fp_flood_key -> struct fp_flood_val
  *   fp_neigh  HASH   neigh limit   struct fp_neigh_key -> struct fp_neigh_val
@@ -32,9 +30,16 @@
  *                after the entry is added, cleared before it is deleted)
  *   fp_counters  PERCPU_ARRAY 1     __u32 0       -> struct fp_counters
  *
- * Updates: entries are changed in place (BPF map updates are atomic per
- * entry), in make-before-break order (FP_TABLE_SET_ORDER), so a packet
- * never finds an entry pointing at something missing.
+ * Updates: entries are changed in make-before-break order
+ * (FP_TABLE_SET_ORDER), so a packet never finds an entry pointing at
+ * something missing.  A hash map entry is replaced whole (the kernel swaps
+ * in a new element), a program never sees it half written; an array entry
+ * is copied over in place, and a program reading it meanwhile may see
+ * some bytes old and some new.  So the tables a changed entry may be
+ * read from while traffic flows are hashes, and the arrays are written so
+ * that a half-written entry is harmless: fp_vni changes one bit at a time,
+ * fp_ifslot one field at a time (see struct fp_ifslot).  fp_port's VM
+ * entries are the exception (see doc/xdp.md).
  */
 #ifndef FLOWPLANE_XDP_H
 #define FLOWPLANE_XDP_H
@@ -79,8 +84,12 @@ struct fp_port_cfg {
 };
 
 /* An fp_ifslot entry: interface ifindex is port port (ifindex 0: free).
- * Written whole (8 bytes) by fp-xdp, after fp_ifport on attach, before it
- * on detach.
+ * fp-xdp writes a slot after the fp_ifport entry on attach and before it
+ * on removal, changing one field per write: the ifindex to 0 (the slot
+ * matches nothing), then the port, then the new ifindex.  The program
+ * reads the slot with one 8-byte load.  So whatever it reads while a
+ * slot is rewritten in place, a slot that matches an ifindex carries that
+ * interface's port, old or new.
  */
 struct fp_ifslot {
 	__u32 ifindex; /* the interface; 0: the slot is free */

@@ -32,7 +32,7 @@
 #include "sync.h"
 
 #define FDB_LIMIT 8
-#define VTEP_LIMIT 16 /* fp_vtep slots */
+#define VTEP_LIMIT 16 /* fp_vtep entries, vtep ids */
 
 struct fixture {
 	char dir[128];			/* pin directory */
@@ -112,7 +112,7 @@ setup(void **state)
 	}
 	rc |= map_make(f, FP_XDP_MAP_PORT, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_port_val),
 		       FP_PORT_MAX);
-	rc |= map_make(f, FP_XDP_MAP_VTEP, BPF_MAP_TYPE_ARRAY, sizeof(struct fp_vtep_key),
+	rc |= map_make(f, FP_XDP_MAP_VTEP, BPF_MAP_TYPE_HASH, sizeof(struct fp_vtep_key),
 		       sizeof(struct fp_vtep_val), VTEP_LIMIT);
 	rc |= map_make(f, FP_XDP_MAP_FDB, BPF_MAP_TYPE_HASH, sizeof(struct fp_fdb_key),
 		       sizeof(struct fp_fdb_val), FDB_LIMIT);
@@ -274,7 +274,7 @@ test_backend_xdp_info_and_sync(void **state)
 	assert_int_equal(res.n_txn, 4);
 	assert_maps_hold(f, d);
 	fp_entry_set_free(d);
-	/* fp_vni shadows fp_flood; the vtep array holds one vtep. */
+	/* fp_vni shadows fp_flood; one vtep. */
 	assert_int_equal(vni_bit(f, 100), 1);
 	assert_int_equal(vni_bit(f, 101), 0);
 	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
@@ -290,7 +290,7 @@ test_backend_xdp_info_and_sync(void **state)
 	assert_maps_hold(f, d);
 	fp_entry_set_free(d);
 
-	/* Nothing: the flood entry and its bit go, the vtep slot is empty. */
+	/* Nothing: the flood entry and its bit go, and the vtep. */
 	d = fp_entry_set_create();
 	assert_non_null(d);
 	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
@@ -341,8 +341,8 @@ test_backend_xdp_refused(void **state)
 	assert_maps_hold(f, good);
 	fp_entry_set_free(d);
 
-	/* Vtep ids index an array: one beyond it, a vtep without a remote
-	 * address (an empty slot) are refused.
+	/* As fp-dpdk: a vtep id beyond the table's size, a vtep without a
+	 * remote address are refused.
 	 */
 	{
 		struct fp_vtep_key vk = { .vtep_id = VTEP_LIMIT };

@@ -54,7 +54,7 @@
 #include "fp_xdp.skel.h"
 #include "fp_xdp_abi.h"
 
-#define TABLE_LIMIT 1024       /* entries per hash map, vteps */
+#define TABLE_LIMIT 1024       /* entries per hash map */
 #define IN_IFINDEX 1	       /* the loopback device: ctx_in.ingress_ifindex */
 #define TX_IFINDEX 1	       /* fp_tx entries: redirects need a real device */
 #define FAKE_IFINDEX 1000      /* fp_port_cfg.ifindex of port id: FAKE_IFINDEX + id */
@@ -285,7 +285,7 @@ maps_reset(void)
 	rc = array_clear(s->maps.fp_port);
 	rc = rc ?: array_clear(s->maps.fp_port_cfg);
 	rc = rc ?: array_clear(s->maps.fp_host);
-	rc = rc ?: array_clear(s->maps.fp_vtep);
+	rc = rc ?: hash_clear(s->maps.fp_vtep);
 	rc = rc ?: hash_clear(s->maps.fp_fdb);
 	rc = rc ?: flood_clear();
 	rc = rc ?: hash_clear(s->maps.fp_neigh);
@@ -305,7 +305,7 @@ table_map(uint16_t table, int *is_array)
 {
 	struct fp_xdp *s = env.skel;
 
-	*is_array = table == FP_TABLE_PORT || table == FP_TABLE_VTEP;
+	*is_array = table == FP_TABLE_PORT;
 	switch (table) {
 	case FP_TABLE_PORT:
 		return s->maps.fp_port;
@@ -864,8 +864,7 @@ group_setup(void **state)
 	for (map = bpf_object__next_map(s->obj, NULL); map != NULL;
 	     map = bpf_object__next_map(s->obj, map)) {
 		rc = bpf_map__set_pin_path(map, NULL);
-		if (rc == 0 &&
-		    (bpf_map__type(map) == BPF_MAP_TYPE_HASH || map == s->maps.fp_vtep) &&
+		if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH &&
 		    bpf_map__max_entries(map) > TABLE_LIMIT)
 			rc = bpf_map__set_max_entries(map, TABLE_LIMIT);
 		if (rc) {
