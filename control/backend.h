@@ -72,4 +72,12 @@ extern const struct fp_backend_ops fp_backend_dpdk;
  */
 extern const struct fp_backend_ops fp_backend_xdp;
 
+/** The values the XDP backend writes, in order, to take a VM port's
+ *  fp_port slot from cur to val (NULL: clear it): while the role is vm,
+ *  only the role changes from one write to the next (the slot is copied
+ *  over in place while programs may read it).  Returns how many (0..3).
+ */
+size_t fp_backend_xdp_port_steps(const struct fp_port_val *cur, const struct fp_port_val *val,
+				 struct fp_port_val steps[3]);
+
 #endif /* FP_CONTROL_BACKEND_H */

@@ -539,6 +539,55 @@ vni_mark(struct xdp_handle *x, uint32_t vni, int on)
 	return bpf_map_update_elem(fd, &w, &bits, BPF_ANY) < 0 ? -errno : 0;
 }
 
+size_t
+fp_backend_xdp_port_steps(const struct fp_port_val *cur, const struct fp_port_val *val,
+			  struct fp_port_val steps[3])
+{
+	struct fp_port_val now = *cur, next;
+	size_t n = 0;
+
+	if (val != NULL && memcmp(&now, val, sizeof(now)) == 0)
+		return 0;
+	if (now.role != FP_PORT_ROLE_NONE) {
+		now.role = FP_PORT_ROLE_NONE;
+		steps[n++] = now;
+	}
+	memset(&next, 0, sizeof(next));
+	if (val != NULL) {
+		next = *val;
+		next.role = FP_PORT_ROLE_NONE;
+	}
+	if (memcmp(&now, &next, sizeof(now)) != 0)
+		steps[n++] = next;
+	if (val != NULL && val->role != FP_PORT_ROLE_NONE)
+		steps[n++] = *val;
+	return n;
+}
+
+/* Write a VM port's entry (val NULL: clear it).  fp_port is an array: a
+ * slot is copied over in place, and a program reading it meanwhile could
+ * see some fields old and some new (anti-spoofing addresses, the VNI).  So
+ * nothing but the role changes while the role says vm
+ * (fp_backend_xdp_port_steps()): the role goes to none first (the program
+ * then drops the port's frames as unconfigured), then the other fields
+ * change, then the role comes back.  A role is one byte that differs,
+ * written whole or not at all.
+ */
+static int
+port_write(int fd, const void *key, const struct fp_port_val *val)
+{
+	struct fp_port_val cur, steps[3];
+	size_t i, n;
+
+	if (bpf_map_lookup_elem(fd, key, &cur) < 0)
+		return -errno;
+	n = fp_backend_xdp_port_steps(&cur, val, steps);
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, key, &steps[i], BPF_ANY) < 0)
+			return -errno;
+	return 0;
+}
+
 /* Write one entry (val NULL: delete it).  old is what it held (NULL: no
  * entry), to put back if its second write fails: a flood entry is added
  * before its fp_vni bit is set, and deleted after the bit is cleared.
@@ -546,10 +595,11 @@ vni_mark(struct xdp_handle *x, uint32_t vni, int on)
 static int
 write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
 {
-	static const union fp_table_val none;
 	int fd = x->fd[table_map[table]];
 	int rc;
 
+	if (table == FP_TABLE_PORT)
+		return port_write(fd, key, val);
 	if (table == FP_TABLE_FLOOD && val == NULL) {
 		rc = vni_mark(x, ((const struct fp_flood_key *)key)->vni, 0);
 		if (rc < 0)
@@ -557,8 +607,6 @@ write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *v
 	}
 	if (val != NULL) {
 		rc = bpf_map_update_elem(fd, key, val, BPF_ANY);
-	} else if (table == FP_TABLE_PORT) {
-		rc = bpf_map_update_elem(fd, key, &none, BPF_ANY);
 	} else {
 		rc = bpf_map_delete_elem(fd, key);
 		if (rc < 0 && errno == ENOENT)

@@ -417,6 +417,56 @@ test_backend_xdp_instance_gone(void **state)
 	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
 }
 
+/* Every write while the role is vm changes nothing but the role. */
+static void
+steps_check(const struct fp_port_val *cur, const struct fp_port_val *val)
+{
+	struct fp_port_val steps[3], prev = *cur, none;
+	size_t i, n = fp_backend_xdp_port_steps(cur, val, steps);
+
+	memset(&none, 0, sizeof(none));
+	assert_true(n <= 3);
+	for (i = 0; i < n; i++) {
+		if (prev.role != FP_PORT_ROLE_NONE || steps[i].role != FP_PORT_ROLE_NONE) {
+			struct fp_port_val a = prev, b = steps[i];
+
+			a.role = b.role = FP_PORT_ROLE_NONE;
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+		prev = steps[i];
+	}
+	assert_memory_equal(&prev, val != NULL ? val : &none, sizeof(prev));
+}
+
+static void
+test_backend_xdp_port_steps(void **state)
+{
+	struct fp_port_val none, a, b;
+	struct fp_port_val steps[3];
+
+	(void)state;
+	memset(&none, 0, sizeof(none));
+	memset(&a, 0, sizeof(a));
+	a.role = FP_PORT_ROLE_VM;
+	a.vni = 100;
+	a.mtu = 1500;
+	a.n_addrs = 1;
+	a.mac[0] = 2;
+	ip4(&a.addrs[0].ip, 0x0a000001);
+	a.addrs[0].plen = 128;
+	b = a;
+	b.vni = 0x123456;
+	ip4(&b.addrs[0].ip, 0x0a000002);
+	steps_check(&none, &a); /* a new port: fields, then the role */
+	steps_check(&a, &b);	/* a change: role none, fields, role back */
+	steps_check(&a, NULL);	/* a delete: role none, then zeros */
+	steps_check(&b, &a);
+	assert_int_equal(fp_backend_xdp_port_steps(&a, &a, steps), 0);
+	assert_int_equal(fp_backend_xdp_port_steps(&a, &b, steps), 3);
+	assert_int_equal(fp_backend_xdp_port_steps(&none, &a, steps), 2);
+	assert_int_equal(fp_backend_xdp_port_steps(&a, NULL, steps), 2);
+}
+
 int
 main(void)
 {
@@ -424,6 +474,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
+		cmocka_unit_test(test_backend_xdp_port_steps),
 	};
 
 	return cmocka_run_group_tests_name("backend_xdp", tests, NULL, NULL);
