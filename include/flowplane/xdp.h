@@ -38,8 +38,10 @@
  * some bytes old and some new.  So the tables a changed entry may be
  * read from while traffic flows are hashes, and the arrays are written so
  * that a half-written entry is harmless: fp_vni changes one bit at a time,
- * fp_ifslot one field at a time (see struct fp_ifslot).  fp_port's VM
- * entries are the exception (see doc/xdp.md).
+ * fp_ifslot one field at a time (see struct fp_ifslot), and a VM port's
+ * fp_port entry changes only while its role is none (the role goes to
+ * none, the fields change, the role comes back: the port's frames are
+ * dropped as unconfigured for those moments).
  */
 #ifndef FLOWPLANE_XDP_H
 #define FLOWPLANE_XDP_H
