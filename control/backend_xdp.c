@@ -19,11 +19,13 @@
 #include "backend.h"
 
 #include <errno.h>
+#include <linux/membarrier.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -564,14 +566,28 @@ fp_backend_xdp_port_steps(const struct fp_port_val *cur, const struct fp_port_va
 	return n;
 }
 
+/* Wait until every XDP program run that began before now has ended: an
+ * RCU grace period (programs run inside RCU read-side sections), which
+ * membarrier(MEMBARRIER_CMD_GLOBAL) waits for (~10 ms here).  Where it is
+ * not available (nohz_full CPUs) a pause of 50 ms, far longer than a
+ * program runs, has to do.
+ */
+static void
+programs_drain(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+		usleep(50 * 1000);
+}
+
 /* Write a VM port's entry (val NULL: clear it).  fp_port is an array: a
  * slot is copied over in place, and a program reading it meanwhile could
  * see some fields old and some new (anti-spoofing addresses, the VNI).  So
  * nothing but the role changes while the role says vm
  * (fp_backend_xdp_port_steps()): the role goes to none first (the program
- * then drops the port's frames as unconfigured), then the other fields
- * change, then the role comes back.  A role is one byte that differs,
- * written whole or not at all.
+ * then drops the port's frames as unconfigured), then, once no program
+ * that read the old role can still be reading the rest
+ * (programs_drain()), the other fields change, then the role comes back.
+ * A role is one byte that differs, written whole or not at all.
  */
 static int
 port_write(int fd, const void *key, const struct fp_port_val *val)
@@ -582,9 +598,12 @@ port_write(int fd, const void *key, const struct fp_port_val *val)
 	if (bpf_map_lookup_elem(fd, key, &cur) < 0)
 		return -errno;
 	n = fp_backend_xdp_port_steps(&cur, val, steps);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, key, &steps[i], BPF_ANY) < 0)
 			return -errno;
+		if (i == 0 && cur.role != FP_PORT_ROLE_NONE && n > 1)
+			programs_drain();
+	}
 	return 0;
 }
 

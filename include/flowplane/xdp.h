@@ -40,8 +40,9 @@
  * that a half-written entry is harmless: fp_vni changes one bit at a time,
  * fp_ifslot one field at a time (see struct fp_ifslot), and a VM port's
  * fp_port entry changes only while its role is none (the role goes to
- * none, the fields change, the role comes back: the port's frames are
- * dropped as unconfigured for those moments).
+ * none; once every program run that may have read the old role has ended,
+ * an RCU grace period, the fields change; the role comes back: the port's
+ * frames are dropped as unconfigured meanwhile, ~10 ms).
  */
 #ifndef FLOWPLANE_XDP_H
 #define FLOWPLANE_XDP_H

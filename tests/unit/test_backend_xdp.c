@@ -180,14 +180,16 @@ teardown(void **state)
 			skip(); /* not root, or no bpffs at /sys/fs/bpf */ \
 	} while (0)
 
-/* A small desired state: port 0 (vni 100), vtep 1, fdb x2, flood, neigh. */
+/* A small desired state: port 0 (vni 100, L3 MTU mtu), vtep 1, fdb x2,
+ * flood, neigh.
+ */
 static struct fp_entry_set *
-desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
+desired_build_mtu(uint32_t n_extra_fdb, uint32_t fdb_vtep, uint16_t mtu)
 {
 	struct fp_entry_set *d = fp_entry_set_create();
 	struct fp_port_key pk = { .port_id = 0 };
 	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM,
-				  .mtu = 1500,
+				  .mtu = mtu,
 				  .vni = 100,
 				  .vrf = 100,
 				  .mac = { 2, 0, 0, 0, 0xa, 1 } };
@@ -223,6 +225,12 @@ desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
 	}
 	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
 	return d;
+}
+
+static struct fp_entry_set *
+desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
+{
+	return desired_build_mtu(n_extra_fdb, fdb_vtep, 1500);
 }
 
 /* Is vni's bit set in fp_vni? */
@@ -287,6 +295,15 @@ test_backend_xdp_info_and_sync(void **state)
 		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
 		0);
 	assert_int_equal(res.n_del, 2);
+	assert_maps_hold(f, d);
+	fp_entry_set_free(d);
+
+	/* The VM port's entry changes in place (through role none). */
+	d = desired_build_mtu(1, 1, 1400);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		0);
+	assert_int_equal(res.n_set, 1);
 	assert_maps_hold(f, d);
 	fp_entry_set_free(d);
 
