@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+#include <flowplane/xdp.h>
+
+#include "case.h"
+
 #define FP_REPORT_DIFF_ROWS_MAX 24 /* 16-byte rows printed per mismatching frame */
 
 /* Mismatches found in one case. */
@@ -31,5 +35,12 @@ void fp_hex_diff(const uint8_t *exp, uint32_t exp_len, const uint8_t *got, uint3
  */
 void fp_frame_check(struct fp_report *r, const char *what, const uint8_t *exp, uint32_t exp_len,
 		    const uint8_t *got, uint32_t got_len);
+
+/* The counters of one case's run (struct fp_counters: fp-dpdk's are
+ * copied in) against the case: its verdict (tx, one drop reason, punt), rx
+ * of 1, rx = tx + drop + punt, drop = the sum of the reasons, and the
+ * case's stat lines.
+ */
+void fp_check_counters(struct fp_report *r, const struct fp_case *c, const struct fp_counters *s);
 
 #endif /* FP_TESTS_REPORT_H */

@@ -169,69 +169,6 @@ check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct fp_
 	}
 }
 
-/* The verdict as the counters tell it, for messages. */
-static void
-verdict_str(const struct fp_stats *s, char *buf, size_t size)
-{
-	size_t n;
-	int d;
-
-	n = (size_t)snprintf(buf, size, "tx %" PRIu64 " punt %" PRIu64 " drop %" PRIu64,
-			     s->n[FP_STAT_TX], s->n[FP_STAT_PUNT], s->n[FP_STAT_DROP]);
-	for (d = 0; d < FP_DROP_MAX && n < size; d++) {
-		if (s->drop[d])
-			n += (size_t)snprintf(buf + n, size - n, " %s=%" PRIu64,
-					      fp_case_drop_name((unsigned int)d), s->drop[d]);
-	}
-}
-
-static void
-check_stats(const struct fp_case *c, const struct fp_stats *s, struct fp_report *r)
-{
-	uint64_t drops = 0;
-	char got[512];
-	uint32_t i;
-	int d, ok;
-
-	for (d = 0; d < FP_DROP_MAX; d++)
-		drops += s->drop[d];
-	verdict_str(s, got, sizeof(got));
-	switch (c->verdict) {
-	case FP_CASE_VERDICT_TX:
-		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
-		     s->n[FP_STAT_PUNT] == 0;
-		if (!ok)
-			fp_mismatch(r, "verdict: expected tx, got %s", got);
-		break;
-	case FP_CASE_VERDICT_DROP:
-		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
-		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
-		if (!ok)
-			fp_mismatch(r, "verdict: expected drop %s, got %s",
-				    fp_case_drop_name(c->drop), got);
-		break;
-	default:
-		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
-		if (!ok)
-			fp_mismatch(r, "verdict: expected punt, got %s", got);
-		break;
-	}
-	if (s->n[FP_STAT_RX] != 1)
-		fp_mismatch(r, "rx %" PRIu64 ", expected 1", s->n[FP_STAT_RX]);
-	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
-		fp_mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)", s->n[FP_STAT_RX], got);
-	if (s->n[FP_STAT_DROP] != drops)
-		fp_mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
-			    s->n[FP_STAT_DROP], drops);
-	for (i = 0; i < c->n_stats; i++) {
-		const struct fp_case_stat *e = &c->stats[i];
-
-		if (s->n[e->id] != e->value)
-			fp_mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
-				    fp_case_stat_name(e->id), s->n[e->id], e->value);
-	}
-}
-
 /* Run one case; returns the number of mismatches. */
 static unsigned int
 case_run(const struct fp_case *c, struct fp_report *r)
@@ -270,7 +207,13 @@ case_run(const struct fp_case *c, struct fp_report *r)
 	if (n != out->n)
 		fp_mismatch(r, "fp_pipeline_run_burst returned %u, appended %u", n, out->n);
 	check_outputs(c, out, r);
-	check_stats(c, &p.stats, r);
+	{
+		struct fp_counters cnt;
+
+		memcpy(cnt.n, p.stats.n, sizeof(cnt.n));
+		memcpy(cnt.drop, p.stats.drop, sizeof(cnt.drop));
+		fp_check_counters(r, c, &cnt);
+	}
 	for (i = 0; i < out->n; i++)
 		rte_pktmbuf_free(out->pkts[i]);
 	if (rte_mempool_avail_count(pool) != POOL_SIZE)

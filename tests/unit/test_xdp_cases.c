@@ -496,73 +496,6 @@ counters_read(struct fp_counters *sum)
 	return rc;
 }
 
-/* The verdict as the counters tell it, for messages. */
-static void
-verdict_str(const struct fp_counters *s, char *buf, size_t size)
-{
-	size_t n;
-	int d;
-
-	n = (size_t)snprintf(buf, size, "tx %" PRIu64 " punt %" PRIu64 " drop %" PRIu64,
-			     (uint64_t)s->n[FP_STAT_TX], (uint64_t)s->n[FP_STAT_PUNT],
-			     (uint64_t)s->n[FP_STAT_DROP]);
-	for (d = 0; d < FP_DROP_MAX && n < size; d++) {
-		if (s->drop[d])
-			n += (size_t)snprintf(buf + n, size - n, " %s=%" PRIu64,
-					      fp_case_drop_name((unsigned int)d),
-					      (uint64_t)s->drop[d]);
-	}
-}
-
-/* The same counter checks as test_cases.c. */
-static void
-check_stats(const struct fp_case *c, const struct fp_counters *s, struct fp_report *r)
-{
-	uint64_t drops = 0;
-	char got[512];
-	uint32_t i;
-	int d, ok;
-
-	for (d = 0; d < FP_DROP_MAX; d++)
-		drops += s->drop[d];
-	verdict_str(s, got, sizeof(got));
-	switch (c->verdict) {
-	case FP_CASE_VERDICT_TX:
-		ok = s->n[FP_STAT_TX] == 1 && s->n[FP_STAT_DROP] == 0 && drops == 0 &&
-		     s->n[FP_STAT_PUNT] == 0;
-		if (!ok)
-			fp_mismatch(r, "counters: expected tx, got %s", got);
-		break;
-	case FP_CASE_VERDICT_DROP:
-		ok = s->drop[c->drop] == 1 && s->n[FP_STAT_DROP] == 1 && drops == 1 &&
-		     s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_PUNT] == 0;
-		if (!ok)
-			fp_mismatch(r, "counters: expected drop %s, got %s",
-				    fp_case_drop_name(c->drop), got);
-		break;
-	default:
-		ok = s->n[FP_STAT_PUNT] == 1 && s->n[FP_STAT_TX] == 0 && s->n[FP_STAT_DROP] == 0;
-		if (!ok)
-			fp_mismatch(r, "counters: expected punt, got %s", got);
-		break;
-	}
-	if (s->n[FP_STAT_RX] != 1)
-		fp_mismatch(r, "rx %" PRIu64 ", expected 1", (uint64_t)s->n[FP_STAT_RX]);
-	if (s->n[FP_STAT_RX] != s->n[FP_STAT_TX] + s->n[FP_STAT_DROP] + s->n[FP_STAT_PUNT])
-		fp_mismatch(r, "rx %" PRIu64 " != tx + drop + punt (%s)",
-			    (uint64_t)s->n[FP_STAT_RX], got);
-	if (s->n[FP_STAT_DROP] != drops)
-		fp_mismatch(r, "drop %" PRIu64 " != sum of the drop reasons %" PRIu64,
-			    (uint64_t)s->n[FP_STAT_DROP], drops);
-	for (i = 0; i < c->n_stats; i++) {
-		const struct fp_case_stat *e = &c->stats[i];
-
-		if (s->n[e->id] != e->value)
-			fp_mismatch(r, "stat %s: %" PRIu64 ", expected %" PRIu64,
-				    fp_case_stat_name(e->id), (uint64_t)s->n[e->id], e->value);
-	}
-}
-
 /* Role of a configured port, FP_PORT_ROLE_NONE if the case has none. */
 static uint16_t
 port_role(const struct fp_case *c, uint32_t id)
@@ -728,7 +661,7 @@ case_run(const struct fp_case *c, const struct tc_case *tc, int is_short, int vi
 	if (rc)
 		fp_mismatch(r, "reading fp_counters: %s", strerror(-rc));
 	else
-		check_stats(c, &cnt, r);
+		fp_check_counters(r, c, &cnt);
 	if (r->n)
 		return RES_MISMATCH;
 	return tc != NULL ? RES_TC : RES_IDENTICAL;
