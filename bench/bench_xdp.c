@@ -302,11 +302,11 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
 		if (e->table == FP_TABLE_FLOOD) {
 			/* fp_vni, the flood table's shadow. */
-			uint32_t w = e->key.flood.vni / 64;
+			uint32_t w = FP_XDP_VNI_WORD(e->key.flood.vni);
 			uint64_t bits = 0;
 
 			rc |= bpf_map_lookup_elem(bpf_map__fd(s->maps.fp_vni), &w, &bits);
-			bits |= 1ULL << (e->key.flood.vni % 64);
+			bits |= FP_XDP_VNI_BIT(e->key.flood.vni);
 			rc |= bpf_map_update_elem(bpf_map__fd(s->maps.fp_vni), &w, &bits, BPF_ANY);
 		}
 	}

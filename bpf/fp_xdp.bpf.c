@@ -221,10 +221,10 @@ local_vtep(const __u8 *ip)
 static __always_inline int
 vni_served(__u32 vni)
 {
-	__u32 w = (vni & FP_VNI_MAX) / 64;
+	__u32 w = FP_XDP_VNI_WORD(vni);
 	__u64 *bits = bpf_map_lookup_elem(&fp_vni, &w);
 
-	return bits && (*bits >> (vni % 64)) & 1;
+	return bits && (*bits & FP_XDP_VNI_BIT(vni)) != 0;
 }
 
 /* Length of the inner packet as the tunnel MTU counts it. */

@@ -578,11 +578,16 @@ map_count(int fd, const struct bpf_map_info *info, bool bits)
 			n++;
 		}
 		return n;
-	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP: {
+		uint64_t dv[2]; /* ifindex, or struct bpf_devmap_val */
+
+		if (info->value_size > sizeof(dv))
+			return -1;
 		for (i = 0; i < info->max_entries; i++)
-			if (bpf_map_lookup_elem(fd, &i, next) == 0)
+			if (bpf_map_lookup_elem(fd, &i, dv) == 0)
 				n++;
 		return n;
+	}
 	case BPF_MAP_TYPE_ARRAY:
 		keys = calloc(info->max_entries, sizeof(*keys));
 		vals = calloc(info->max_entries, info->value_size);

@@ -529,8 +529,8 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 static int
 vni_mark(struct xdp_handle *x, uint32_t vni, int on)
 {
-	uint32_t w = (vni & FP_VNI_MAX) / 64;
-	uint64_t bits, bit = 1ULL << (vni % 64);
+	uint32_t w = FP_XDP_VNI_WORD(vni);
+	uint64_t bits, bit = FP_XDP_VNI_BIT(vni);
 	int fd = x->fd[FP_XDP_MAP_VNI];
 
 	if (bpf_map_lookup_elem(fd, &w, &bits) < 0)

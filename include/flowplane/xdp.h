@@ -56,6 +56,9 @@
 #define FP_XDP_LOCAL_VTEP_MAX 4			 /* local VTEP addresses */
 #define FP_XDP_IFSLOTS 4096			 /* fp_ifslot entries (a power of 2) */
 #define FP_XDP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* fp_vni entries */
+/* fp_vni: VNI vni is the bit FP_XDP_VNI_BIT(vni) of word FP_XDP_VNI_WORD(vni). */
+#define FP_XDP_VNI_WORD(vni) ((__u32)(((vni)&FP_VNI_MAX) / 64))
+#define FP_XDP_VNI_BIT(vni) (1ULL << ((vni) % 64))
 
 /* Pinned map names: FP_XDP_MAP_<ID>, "name". */
 #define FP_FOREACH_XDP_MAP(_)      \

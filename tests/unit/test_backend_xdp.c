@@ -237,11 +237,11 @@ desired_build(uint32_t n_extra_fdb, uint32_t fdb_vtep)
 static int
 vni_bit(struct fixture *f, uint32_t vni)
 {
-	uint32_t w = vni / 64;
+	uint32_t w = FP_XDP_VNI_WORD(vni);
 	uint64_t bits = 0;
 
 	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_VNI], &w, &bits), 0);
-	return (int)(bits >> (vni % 64)) & 1;
+	return (bits & FP_XDP_VNI_BIT(vni)) != 0;
 }
 
 /* The maps, dumped afresh, hold exactly set s. */

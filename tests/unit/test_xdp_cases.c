@@ -246,14 +246,14 @@ static int
 vni_mark(uint32_t vni, int on)
 {
 	int fd = bpf_map__fd(env.skel->maps.fp_vni);
-	uint32_t w = vni / 64;
+	uint32_t w = FP_XDP_VNI_WORD(vni);
 	uint64_t bits;
 	int rc;
 
 	rc = bpf_map_lookup_elem(fd, &w, &bits);
 	if (rc)
 		return rc;
-	bits = on ? bits | 1ULL << (vni % 64) : bits & ~(1ULL << (vni % 64));
+	bits = on ? bits | FP_XDP_VNI_BIT(vni) : bits & ~FP_XDP_VNI_BIT(vni);
 	return bpf_map_update_elem(fd, &w, &bits, BPF_ANY);
 }
 
