@@ -320,7 +320,7 @@ static void
 in_port_set(struct fp_xdp *s, uint32_t port)
 {
 	struct fp_ifslot slot = { .ifindex = IN_IFINDEX, .port = port };
-	uint32_t ifx = IN_IFINDEX, key = IN_IFINDEX & (FP_XDP_IFSLOTS - 1);
+	uint32_t ifx = IN_IFINDEX, key = FP_XDP_IFSLOT(IN_IFINDEX);
 
 	bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifport), &ifx, &port, BPF_ANY);
 	bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &key, &slot, BPF_ANY);

@@ -722,7 +722,7 @@ fp_xdp_rx(struct xdp_md *ctx)
 
 	v.kind = FP_XDP_V_DROP;
 	v.drop = FP_DROP_PORT_UNCONFIGURED;
-	slot_key = ifindex & (FP_XDP_IFSLOTS - 1);
+	slot_key = FP_XDP_IFSLOT(ifindex);
 	slot = bpf_map_lookup_elem(&fp_ifslot, &slot_key);
 	if (slot) {
 		/* One load: see struct fp_ifslot. */

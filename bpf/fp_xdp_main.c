@@ -950,7 +950,7 @@ static int
 ifslot_set(const struct tool *t, struct fp_xdp *skel, const struct port_dev *devs, uint32_t i)
 {
 	struct fp_ifslot slot, want = { .ifindex = devs[i].ifindex, .port = i };
-	uint32_t key = devs[i].ifindex & (FP_XDP_IFSLOTS - 1);
+	uint32_t key = FP_XDP_IFSLOT(devs[i].ifindex);
 	int rc;
 
 	rc = bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot);
@@ -971,7 +971,7 @@ static int
 ifslot_clear(struct fp_xdp *skel, uint32_t ifindex)
 {
 	static const struct fp_ifslot none;
-	uint32_t key = ifindex & (FP_XDP_IFSLOTS - 1);
+	uint32_t key = FP_XDP_IFSLOT(ifindex);
 	struct fp_ifslot slot;
 
 	if (bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot) < 0 ||
@@ -1589,7 +1589,7 @@ cmd_status(struct tool *t)
 			healthy = false;
 		ps[i].slot_holder = -1;
 		if (ps[i].ifindex != 0 && p.fd[FP_XDP_MAP_IFSLOT] >= 0) {
-			uint32_t key = ps[i].ifindex & (FP_XDP_IFSLOTS - 1);
+			uint32_t key = FP_XDP_IFSLOT(ps[i].ifindex);
 			struct fp_ifslot slot;
 
 			if (bpf_map_lookup_elem(p.fd[FP_XDP_MAP_IFSLOT], &key, &slot) == 0)

@@ -51,11 +51,12 @@
 
 #include "tables.h"
 
-#define FP_XDP_PIN_ROOT "/sys/fs/bpf/flowplane"	 /* pinned maps: <root>/<instance>/<map> */
-#define FP_XDP_INSTANCE_SIZE 32			 /* instance names, NUL included */
-#define FP_XDP_LOCAL_VTEP_MAX 4			 /* local VTEP addresses */
-#define FP_XDP_IFSLOTS 4096			 /* fp_ifslot entries (a power of 2) */
-#define FP_XDP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* fp_vni entries */
+#define FP_XDP_PIN_ROOT "/sys/fs/bpf/flowplane" /* pinned maps: <root>/<instance>/<map> */
+#define FP_XDP_INSTANCE_SIZE 32			/* instance names, NUL included */
+#define FP_XDP_LOCAL_VTEP_MAX 4			/* local VTEP addresses */
+#define FP_XDP_IFSLOTS 4096			/* fp_ifslot entries (a power of 2) */
+#define FP_XDP_IFSLOT(ifindex) ((__u32)(ifindex) & (FP_XDP_IFSLOTS - 1)) /* its fp_ifslot key */
+#define FP_XDP_VNI_WORDS ((FP_VNI_MAX + 1) / 64)			 /* fp_vni entries */
 /* fp_vni: VNI vni is the bit FP_XDP_VNI_BIT(vni) of word FP_XDP_VNI_WORD(vni). */
 #define FP_XDP_VNI_WORD(vni) ((__u32)(((vni)&FP_VNI_MAX) / 64))
 #define FP_XDP_VNI_BIT(vni) (1ULL << ((vni) % 64))

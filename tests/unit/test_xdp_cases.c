@@ -290,7 +290,7 @@ maps_reset(void)
 	rc = rc ?: flood_clear();
 	rc = rc ?: hash_clear(s->maps.fp_neigh);
 	rc = rc ?: hash_clear(s->maps.fp_ifport);
-	i = IN_IFINDEX & (FP_XDP_IFSLOTS - 1);
+	i = FP_XDP_IFSLOT(IN_IFINDEX);
 	rc = rc ?: bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &i, &no_slot, BPF_ANY);
 	rc = rc ?: percpu_fill(s->maps.fp_counters, 0);
 	rc = rc ?: percpu_fill(s->maps.fp_trace_map, 0xff);
@@ -443,7 +443,7 @@ maps_build(const struct fp_case *c, int via_slot, struct fp_report *r)
 		struct fp_ifslot slot = { .ifindex = via_slot ? ifindex : ifindex + FP_XDP_IFSLOTS,
 					  .port = via_slot ? in_port : FP_PORT_MAX - 1 };
 
-		k = ifindex & (FP_XDP_IFSLOTS - 1);
+		k = FP_XDP_IFSLOT(ifindex);
 		rc = bpf_map_update_elem(bpf_map__fd(s->maps.fp_ifslot), &k, &slot, BPF_ANY);
 	}
 	if (rc)
