@@ -132,7 +132,8 @@ fi
 # Debian packages (the shared 00_setup.sh installs the same list, but it always runs
 # apt-get update and its hugepage step assumes /dev/hugepages exists).
 need=()
-command -v dpdk-testpmd >/dev/null || need+=(dpdk)
+# dpdk-testpmd is in dpdk-dev on Debian 12, not in dpdk
+[ $DO_TESTPMD = 1 ] && ! command -v dpdk-testpmd >/dev/null && need+=(dpdk-dev)
 command -v tshark >/dev/null || need+=(tshark)
 python3 -c 'import scapy' 2>/dev/null || dpkg -s python3-scapy >/dev/null 2>&1 || need+=(python3-scapy)
 [ $DO_OVS = 1 ] && [ ! -x "$VSWITCHD" ] && need+=(openvswitch-switch-dpdk)
@@ -142,6 +143,8 @@ if [ ${#need[@]} -gt 0 ]; then
 	timeout 900 apt-get update -q >/dev/null && timeout 1800 apt-get install -y -q "${need[@]}" >/dev/null ||
 		die "apt-get install ${need[*]} failed"
 fi
+[ $DO_TESTPMD = 0 ] || command -v dpdk-testpmd >/dev/null ||
+	die "no dpdk-testpmd after installing dpdk-dev: no io ceiling (--no-testpmd to run without it)"
 
 # fp-dpdk and fpctl
 if [ "${FP_NO_BUILD:-0}" != 1 ]; then
@@ -657,13 +660,24 @@ PY
 }
 
 # ---------------------------------------------------------------- main
+# A side that was asked for and measured nothing is a failure of the run,
+# named here and in the exit status, never a silent n/a or nan.
+FAILED=()
+measured() { # SIDE SCEN N: the side's windows file has at least one number
+	local f=$RESULTS/${1}_${2}_$3.txt
+	if [ -s "$f" ] && awk '$1 + 0 > 0 { ok = 1 } END { exit !ok }' "$f"; then
+		return 0
+	fi
+	say "FAILED: $1 $2 N=$3 measured nothing (see $RESULTS/${1}_${2}_$3.log and replay.log)"
+	FAILED+=("$1 $2 N=$3")
+}
 say "fp-dpdk: $FPDPDK ($(md5sum <"$FPDPDK" | cut -c1-12)), TSC ${TSC_MHZ} MHz"
 if [ $DO_FP = 1 ] || [ $DO_TESTPMD = 1 ] || [ $DO_OVS = 1 ]; then
 	for N in $NS; do
 		for SCEN in encap decap; do
-			[ $DO_TESTPMD = 1 ] && run_testpmd $SCEN "$N"
-			[ $DO_FP = 1 ] && run_fp $SCEN "$N"
-			[ $DO_OVS = 1 ] && run_ovs $SCEN "$N"
+			[ $DO_TESTPMD = 1 ] && { run_testpmd $SCEN "$N"; measured testpmd $SCEN "$N"; }
+			[ $DO_FP = 1 ] && { run_fp $SCEN "$N"; measured fp $SCEN "$N"; }
+			[ $DO_OVS = 1 ] && { run_ovs $SCEN "$N"; measured ovs $SCEN "$N"; }
 		done
 	done
 fi
@@ -724,3 +738,7 @@ with open(os.path.join(R, 'rows_%s.jsonl' % session), 'w') as f, open(os.path.jo
 PY
 cp "$RESULTS/summary_$SESSION.txt" "$RESULTS/summary.txt"
 say "done: $RESULTS/summary_$SESSION.txt, rows_$SESSION.jsonl, meta_$SESSION.json, replay.log"
+if [ ${#FAILED[@]} -gt 0 ]; then
+	say "replay: ${#FAILED[@]} side(s) measured nothing: ${FAILED[*]}"
+	exit 1
+fi
