@@ -43,9 +43,15 @@ apt_update() {
 }
 
 # bpftool is its own package on Debian 12; older releases ship it in
-# linux-tools-<version> / linux-tools-common.
+# linux-tools-<version> / linux-tools-common.  apt-cache's whole answer is
+# read before it is matched: `apt-cache policy | grep -q` under pipefail
+# fails with 141 (SIGPIPE) when grep stops reading early, which looked like
+# "no candidate" and picked a package Debian 12 does not have.
+# tests/install/test_install_deps.sh runs this against stub apt tools.
 has_candidate() {
-	apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'
+	local policy re='Candidate: [^(]'
+	policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
+	[[ $policy =~ $re ]]
 }
 if installed bpftool || command -v bpftool >/dev/null 2>&1; then
 	:
@@ -53,9 +59,15 @@ else
 	has_candidate bpftool || apt_update
 	if has_candidate bpftool; then
 		packages+=(bpftool)
-	else
+	elif has_candidate linux-tools-common; then
 		packages+=(linux-tools-common)
-		has_candidate "linux-tools-$(uname -r)" && packages+=("linux-tools-$(uname -r)")
+		if has_candidate "linux-tools-$(uname -r)"; then
+			packages+=("linux-tools-$(uname -r)")
+		fi
+	else
+		echo "install-deps: no package provides bpftool here" \
+			"(neither bpftool nor linux-tools-common has a candidate)" >&2
+		exit 1
 	fi
 fi
 
