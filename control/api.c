@@ -225,6 +225,19 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 			reply_error(req, 405, "method", "/v1/%s takes GET", seg1);
 			goto out;
 		}
+		if (seg1[0] == 't' && query_flag(uri, "audit", 0)) {
+			int rc = fp_ctrl_audit(a->ctrl, NULL);
+
+			if (rc == -ENOTCONN) {
+				reply_error(req, 503, "dataplane",
+					    "not connected: nothing to audit");
+				goto out;
+			}
+			if (rc < 0) {
+				reply_error(req, 502, "dataplane", "audit: %s", strerror(-rc));
+				goto out;
+			}
+		}
 		doc = seg1[0] == 's' ? fp_ctrl_state_json(a->ctrl) :
 				       fp_ctrl_tables_json(a->ctrl, query_flag(uri, "entries", 1));
 		if (doc == NULL)

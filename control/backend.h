@@ -57,9 +57,11 @@ struct fp_backend_ops {
 	/** Every entry of one table. */
 	int (*dump)(void *handle, uint16_t table, fp_backend_dump_fn *fn, void *arg);
 	/** Is the dataplane still the one we opened?  0, or -errno when it
-	 *  is gone (then close and open again).
+	 *  is gone (then close and open again).  *generation (when not
+	 *  NULL) is set to its table generation: the commits it has taken,
+	 *  from anyone (fp-control's audit notices foreign ones by it).
 	 */
-	int (*ping)(void *handle);
+	int (*ping)(void *handle, uint64_t *generation);
 	/** Accepts NULL. */
 	void (*close)(void *handle);
 };

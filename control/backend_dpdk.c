@@ -251,7 +251,7 @@ dpdk_dump(void *handle, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 }
 
 static int
-dpdk_ping(void *handle)
+dpdk_ping(void *handle, uint64_t *generation)
 {
 	struct dpdk *d = handle;
 	struct fp_ctl_hello hello;
@@ -264,6 +264,8 @@ dpdk_ping(void *handle)
 	rc2 = fp_ctl_client_timeout_set(d->c, DPDK_TIMEOUT_MS);
 	if (rc == 0 && hello.abi_version != FP_ABI_VERSION)
 		rc = -EPROTONOSUPPORT;
+	if (rc == 0 && generation != NULL)
+		*generation = hello.generation;
 	return rc != 0 ? rc : rc2;
 }
 

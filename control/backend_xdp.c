@@ -152,16 +152,24 @@ xdp_open(const char *target, void **handle)
  * removed it, or attached a new one)?
  */
 static int
-xdp_ping(void *h)
+xdp_ping(void *h, uint64_t *generation)
 {
 	struct xdp_handle *x = h;
-	uint32_t id, max;
+	struct fp_host_cfg host;
+	uint32_t id = 0, max = 0, zero = 0;
 	int fd = map_open(x->dir, map_names[FP_XDP_MAP_HOST], &id, &max);
 
 	if (fd < 0)
 		return -ENOTCONN;
 	close(fd);
-	return id == x->id[FP_XDP_MAP_HOST] ? 0 : -ENOTCONN;
+	if (id != x->id[FP_XDP_MAP_HOST])
+		return -ENOTCONN;
+	if (generation != NULL) {
+		if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_HOST], &zero, &host) != 0)
+			return -errno;
+		*generation = host.generation;
+	}
+	return 0;
 }
 
 static int

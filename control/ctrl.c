@@ -18,6 +18,7 @@
 
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
+#define AUDIT_SAMPLES 16		 /* drifted entries an audit logs and reports */
 
 struct fp_ctrl {
 	struct fp_ctrl_config cfg;	  /* configuration */
@@ -40,6 +41,15 @@ struct fp_ctrl {
 	char sync_err[256];		  /* why the last sync failed, "" if it did not */
 	uint64_t n_syncs;		  /* successful syncs */
 	uint64_t n_reconnects;		  /* connections made */
+	uint64_t gen_seen;		  /* dataplane generation after our last change */
+	int gen_known;			  /* gen_seen is valid for this connection */
+	int audit_due;			  /* audit at the next tick (foreign commit seen) */
+	uint64_t audit_ns;		  /* monotonic time of the last audit, 0: none */
+	uint64_t n_audits;		  /* audits made */
+	uint64_t n_audits_drift;	  /* audits that found drift */
+	uint64_t n_drifted;		  /* drifted entries found, all audits */
+	uint64_t n_repaired;		  /* audits whose repair went through */
+	json_t *last_audit;		  /* the last audit's report, or NULL */
 };
 
 json_t *
@@ -90,6 +100,7 @@ disconnect(struct fp_ctrl *c, const char *why)
 	if (c->connected)
 		fp_log(FP_LOG_WARN, "dataplane %s: %s; reconnecting", c->target, why);
 	c->connected = 0;
+	c->gen_known = 0;
 	fp_entry_set_clear(c->installed);
 	fp_entry_set_seal(c->installed, NULL);
 }
@@ -183,6 +194,20 @@ ids_seed(struct fp_ctrl *c)
 	}
 }
 
+/* Remember the dataplane's generation after a change of ours: a later
+ * ping that sees another one means someone else committed (fpctl by
+ * hand): the next tick audits.
+ */
+static void
+gen_note(struct fp_ctrl *c)
+{
+	uint64_t gen;
+
+	c->gen_known = c->ops->ping(c->be, &gen) == 0;
+	if (c->gen_known)
+		c->gen_seen = gen;
+}
+
 /* Send installed -> desired.  0, or the backend's -errno. */
 static int
 sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_result *res)
@@ -204,6 +229,7 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	c->in_sync = 1;
 	c->n_syncs++;
 	fp_vtep_ids_gc(c->ids, c->installed, desired);
+	gen_note(c);
 	return 0;
 }
 
@@ -275,9 +301,12 @@ connect_try(struct fp_ctrl *c)
 	ids_seed(c);
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
+	/* The next tick checks that what was sent below is what it holds. */
+	c->audit_due = 1;
 	if (!c->have_state) {
 		fp_log(FP_LOG_INFO, "no desired state yet: leaving the dataplane as it is");
 		c->in_sync = 0;
+		gen_note(c);
 		return;
 	}
 	/* The dataplane's ports may differ from the last time: compile again. */
@@ -328,15 +357,34 @@ resync(struct fp_ctrl *c)
 void
 fp_ctrl_tick(struct fp_ctrl *c)
 {
+	uint64_t gen, now;
 	int rc;
 
 	if (!c->connected) {
 		connect_try(c);
 		return;
 	}
-	rc = c->ops->ping(c->be);
+	rc = c->ops->ping(c->be, &gen);
 	if (rc < 0) {
 		disconnect(c, strerror(-rc));
+		return;
+	}
+	if (c->gen_known && gen != c->gen_seen) {
+		fp_log(FP_LOG_WARN,
+		       "dataplane %s: generation %" PRIu64 ", %" PRIu64 " after fp-control's last "
+		       "change: someone else changed its tables; auditing",
+		       c->target, gen, c->gen_seen);
+		c->in_sync = 0;
+		c->audit_due = 1;
+	}
+	now = now_ns();
+	if (c->cfg.audit_ms != 0 &&
+	    (c->audit_ns == 0 || now - c->audit_ns >= (uint64_t)c->cfg.audit_ms * 1000000ULL))
+		c->audit_due = 1;
+	if (c->audit_due) {
+		rc = fp_ctrl_audit(c, NULL);
+		if (rc < 0 && rc != -ENOTCONN)
+			fp_log(FP_LOG_ERR, "dataplane %s: audit: %s", c->target, strerror(-rc));
 		return;
 	}
 	if (c->have_state && !c->in_sync)
@@ -738,6 +786,152 @@ entry_json(const struct fp_entry *e)
 	}
 }
 
+struct audit_walk {
+	const struct fp_entry_set *held;      /* what the dataplane holds */
+	const struct fp_entry_set *installed; /* what fp-control installed */
+	uint64_t n[3];			      /* missing, extra, changed */
+	json_t *samples;		      /* the first AUDIT_SAMPLES */
+	const char *target;		      /* for the log */
+};
+
+enum { DRIFT_MISSING, DRIFT_EXTRA, DRIFT_CHANGED };
+static const char *const drift_names[] = { "missing", "extra", "changed" };
+
+/* One change of held -> installed is one drifted entry: a set of a key
+ * held does not have (missing: deleted by hand), a set of a key it has
+ * (changed), or a delete (extra: added by hand).
+ */
+static int
+audit_one(uint16_t table, const void *key, const void *val, void *arg)
+{
+	struct audit_walk *w = arg;
+	const void *held = fp_entry_set_find(w->held, table, key);
+	struct fp_entry e = { .table = table, .key = key };
+	int kind = val == NULL ? DRIFT_EXTRA : held != NULL ? DRIFT_CHANGED : DRIFT_MISSING;
+	json_t *j, *o;
+	char *s;
+
+	w->n[kind]++;
+	if (json_array_size(w->samples) >= AUDIT_SAMPLES)
+		return 0;
+	/* The entry as the dataplane should hold it; an extra one as it is. */
+	e.val = val != NULL ? val : held;
+	j = entry_json(&e);
+	o = json_pack("{s:s,s:s,s:o}", "table", NAME_OF(table_names, table), "drift",
+		      drift_names[kind], "entry", j ? j : json_null());
+	if (kind == DRIFT_CHANGED) {
+		e.val = held;
+		json_object_set_new(o, "held", entry_json(&e));
+	}
+	s = json_dumps(json_object_get(o, "entry"), JSON_COMPACT);
+	fp_log(FP_LOG_WARN, "dataplane %s: %s entry %s: %s", w->target, NAME_OF(table_names, table),
+	       drift_names[kind], s ? s : "?");
+	free(s);
+	json_array_append_new(w->samples, o);
+	return 0;
+}
+
+int
+fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
+{
+	struct audit_walk w = { .target = c->target };
+	struct fp_entry_set *held;
+	uint64_t t0 = now_ns(), gen = 0, total;
+	int rc;
+
+	c->audit_due = 0;
+	c->audit_ns = t0;
+	if (!c->connected)
+		return -ENOTCONN;
+	held = fp_entry_set_create();
+	w.samples = json_array();
+	if (held == NULL || w.samples == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* The generation before the dump: a commit of someone else's after
+	 * it is seen by the next ping.
+	 */
+	rc = c->ops->ping(c->be, &gen);
+	if (rc == 0)
+		rc = fp_sync_dump(c->ops, c->be, held);
+	if (rc < 0) {
+		if (conn_lost(rc))
+			disconnect(c, strerror(-rc));
+		goto out;
+	}
+	w.held = held;
+	w.installed = c->installed;
+	rc = fp_entry_set_diff(held, c->installed, audit_one, &w);
+	if (rc < 0)
+		goto out;
+	total = w.n[DRIFT_MISSING] + w.n[DRIFT_EXTRA] + w.n[DRIFT_CHANGED];
+	c->n_audits++;
+	c->gen_seen = gen;
+	c->gen_known = 1;
+	if (total > 0) {
+		struct fp_entry_set *tmp = c->installed;
+
+		fp_log(FP_LOG_WARN,
+		       "dataplane %s differs from what fp-control installed: %" PRIu64
+		       " missing, %" PRIu64 " extra, %" PRIu64 " changed; putting it back",
+		       c->target, w.n[DRIFT_MISSING], w.n[DRIFT_EXTRA], w.n[DRIFT_CHANGED]);
+		c->n_audits_drift++;
+		c->n_drifted += total;
+		/* What it holds is the starting point of the repair. */
+		c->installed = held;
+		held = tmp;
+		c->in_sync = 0;
+		if (c->have_state) {
+			struct fp_sync_result res = { 0 };
+
+			if (sync_now(c, c->desired, &res) == 0) {
+				c->n_repaired++;
+				fp_log(FP_LOG_INFO,
+				       "dataplane %s repaired: %" PRIu64 " set, %" PRIu64
+				       " deleted",
+				       c->target, res.n_set, res.n_del);
+			} else {
+				fp_log(FP_LOG_ERR, "dataplane %s: repair failed: %s", c->target,
+				       c->sync_err);
+			}
+		}
+	} else if (c->have_state && c->sync_err[0] == '\0') {
+		/* It holds what we installed, and that is the desired state. */
+		c->in_sync = fp_entry_set_diff_count(c->installed, c->desired) == 0;
+	}
+	json_decref(c->last_audit);
+	c->last_audit = json_pack(
+		"{s:I,s:I,s:I,s:b,s:f,s:O}", "missing", (json_int_t)w.n[DRIFT_MISSING], "extra",
+		(json_int_t)w.n[DRIFT_EXTRA], "changed", (json_int_t)w.n[DRIFT_CHANGED], "repaired",
+		total > 0 && c->in_sync, "ms", (double)(now_ns() - t0) / 1e6, "entries", w.samples);
+	if (report != NULL && c->last_audit != NULL)
+		*report = json_incref(c->last_audit);
+	rc = 0;
+out:
+	json_decref(w.samples);
+	fp_entry_set_free(held);
+	return rc;
+}
+
+/* GET /v1/tables' "audit": how often, how long ago, what was found. */
+static json_t *
+audit_json(const struct fp_ctrl *c)
+{
+	json_t *a = json_pack("{s:I,s:I,s:I,s:I,s:I}", "interval_ms", (json_int_t)c->cfg.audit_ms,
+			      "audits", (json_int_t)c->n_audits, "with_drift",
+			      (json_int_t)c->n_audits_drift, "drifted_entries",
+			      (json_int_t)c->n_drifted, "repairs", (json_int_t)c->n_repaired);
+
+	if (a == NULL)
+		return json_null();
+	json_object_set_new(a, "age_ms",
+			    c->audit_ns ? json_real((double)(now_ns() - c->audit_ns) / 1e6) :
+					  json_null());
+	json_object_set_new(a, "last", c->last_audit ? json_incref(c->last_audit) : json_null());
+	return a;
+}
+
 json_t *
 fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
 {
@@ -759,11 +953,11 @@ fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
 						       fp_model_coll_names[p->coll], "id", p->id,
 						       "field", p->field, "reason", p->reason));
 	}
-	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o}", "dataplane", "connected",
+	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o,s:o}", "dataplane", "connected",
 			c->connected, "target", c->target, "host", c->info.host, "generation",
 			(json_int_t)c->info.generation, "reconnects", (json_int_t)c->n_reconnects,
 			"in_sync", c->connected && c->in_sync, "sync_error", c->sync_err, "counts",
-			counts, "problems", probs);
+			counts, "problems", probs, "audit", audit_json(c));
 	if (doc == NULL || !entries)
 		return doc;
 	ents = json_object();
@@ -851,5 +1045,6 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_entry_set_free(c->installed);
 	fp_compile_report_free(&c->report);
 	fp_vtep_ids_free(c->ids);
+	json_decref(c->last_audit);
 	free(c);
 }

@@ -17,7 +17,9 @@
  *     restarted fp-control (state read from its file) sends only what
  *     changed while it was away: forwarding is never flushed.
  *   - connected: ping; a dataplane that went away is closed and reopened
- *     on the next tick.
+ *     on the next tick.  A generation that moved without a change of
+ *     fp-control's, or audit_ms passing, makes the tick an audit
+ *     (fp_ctrl_audit()): drift is reported and repaired.
  * Without a state file (first start) the dataplane is left alone until
  * the first request.
  *
@@ -78,6 +80,24 @@ void fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *ou
 
 /** GET /v1/state: the model as a snapshot (new reference). */
 json_t *fp_ctrl_state_json(const struct fp_ctrl *c);
+
+/**
+ * Audit: dump what the dataplane holds and compare it with what
+ * fp-control installed.  Each drifted entry (missing: deleted behind
+ * fp-control's back; extra: added; changed) is logged (the first
+ * AUDIT_SAMPLES) and counted; then what it holds becomes the starting
+ * point and the desired state is sent again, which puts it back.
+ * in_sync is false from the moment drift is suspected (a foreign
+ * generation) or found until the repair went through.  Runs every
+ * audit_ms, after a foreign commit, after each connect, and on
+ * GET /v1/tables?audit=1.
+ *
+ * @param c	 the controller
+ * @param report the audit's report (new reference) when not NULL
+ * @return 0, -ENOTCONN (no dataplane), -ENOMEM, or the backend's -errno
+ *	   from the dump
+ */
+int fp_ctrl_audit(struct fp_ctrl *c, json_t **report);
 
 /** GET /v1/tables: dataplane, counts, problems and (with entries) every
  *  installed entry (new reference).

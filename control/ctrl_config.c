@@ -21,6 +21,7 @@
 #define BATCH_MAX 1048576 /* FP_CTL_TXN_MAX */
 #define HEALTH_MS_MIN 10
 #define HEALTH_MS_MAX 60000
+#define AUDIT_MS_MAX 86400000 /* a day */
 #define BODY_MIN 4096
 #define BODY_MAX (1U << 30)
 #define FILE_MAX (1 << 20)
@@ -62,6 +63,7 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	snprintf(c->xdp_instance, sizeof(c->xdp_instance), "default");
 	c->batch = 65536;
 	c->health_ms = 500;
+	c->audit_ms = 60000;
 	c->max_body = 256U << 20;
 }
 
@@ -238,7 +240,8 @@ own_group_load(struct loader *ld, const config_setting_t *grp, struct fp_ctrl_co
 	static const char *const keys[] = {
 		"api_socket", "xdp_instance", "api_tcp",       "api_token_file",
 		"state_dir",  "backend",      "underlay_port", "underlay_gateway_mac",
-		"batch",      "health_ms",    "max_body",      NULL,
+		"batch",      "health_ms",    "max_body",      "audit_ms",
+		NULL,
 	};
 	const config_setting_t *s;
 	const char *v;
@@ -297,8 +300,13 @@ own_group_load(struct loader *ld, const config_setting_t *grp, struct fp_ctrl_co
 	if ((rc = uint_get(ld, grp, "batch", BATCH_MIN, BATCH_MAX, &c->batch)) < 0 ||
 	    (rc = uint_get(ld, grp, "health_ms", HEALTH_MS_MIN, HEALTH_MS_MAX, &c->health_ms)) <
 		    0 ||
-	    (rc = uint_get(ld, grp, "max_body", BODY_MIN, BODY_MAX, &c->max_body)) < 0)
+	    (rc = uint_get(ld, grp, "max_body", BODY_MIN, BODY_MAX, &c->max_body)) < 0 ||
+	    (rc = uint_get(ld, grp, "audit_ms", 0, AUDIT_MS_MAX, &c->audit_ms)) < 0)
 		return rc;
+	if (c->audit_ms != 0 && c->audit_ms < c->health_ms)
+		return fail(ld, config_setting_get_member(grp, "audit_ms"),
+			    "%u: 0 (no periodic audit) or at least health_ms (%u)", c->audit_ms,
+			    c->health_ms);
 	if ((rc = str_get(ld, grp, "api_tcp", 0, &v)) < 0)
 		return rc;
 	if (v != NULL) {

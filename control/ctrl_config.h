@@ -40,6 +40,7 @@ struct fp_ctrl_config {
 	uint8_t gw_mac[6];				  /* underlay_gateway_mac */
 	uint32_t batch;					  /* changes per transaction */
 	uint32_t health_ms;				  /* dataplane check interval */
+	uint32_t audit_ms;				  /* drift audit interval, 0: off */
 	uint32_t max_body;				  /* largest request body, bytes */
 };
 

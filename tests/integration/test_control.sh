@@ -92,6 +92,16 @@ wait_in_sync() {
 	return 1
 }
 
+# wait_fdb_count HV N: HV's fp-dpdk holds N fdb entries within 5 s.
+wait_fdb_count() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(fp_ctl "$1" dump fdb | grep -c '^fdb')" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # pings SRC DST_IP [COUNT]: true if every echo came back.
 pings() { fp_vm_ping "$1" "$2" "${3:-3}" >/dev/null 2>&1; }
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
@@ -225,6 +235,26 @@ main() {
 	fp_start hva || not_ok "fp-dpdk [hva] restarts: $FP_ERR"
 	check "hva: fp-control replayed the state into the new fp-dpdk" wait_in_sync hva
 	check "a1 reaches a2 after the fp-dpdk restart" pings a1 10.100.0.22
+
+	# Drift: an fdb entry deleted by hand (fpctl commits: the generation
+	# moves) is reported and put back within a few health_ms ticks.
+	local fdb n0
+	fdb=$(fp_ctl hva dump fdb | awk '$4 == "vtep" { print $2, $3; exit }')
+	n0=$(fp_ctl hva dump fdb | grep -c '^fdb')
+	if [ -n "$fdb" ] && fp_ctl hva del fdb $fdb >/dev/null; then
+		check "hva: fp-control put back the fdb entry deleted with fpctl ($fdb)" \
+			wait_fdb_count hva "$n0"
+		check "hva: fp-control logged the missing entry" \
+			grep -q "fdb entry missing" "$(fp_ctrl_log hva)"
+		check "hva in sync after the repair" wait_in_sync hva
+	else
+		not_ok "hva: fpctl del fdb $fdb"
+	fi
+	fp_api hva GET "/v1/tables?audit=1"
+	check "GET /v1/tables?audit=1: nothing missing now ($FP_CODE)" \
+		[ "$FP_CODE" = 200 ] && [ "$(jq .audit.last.missing <<<"$FP_BODY")" = 0 ] &&
+		[ "$(jq .audit.with_drift <<<"$FP_BODY")" -ge 1 ]
+	check "a1 reaches a2 after the repair" pings a1 10.100.0.22
 
 	# Bad requests: 4xx naming the problem, nothing changed.
 	bad_request "malformed JSON" /v1/ports/port-x '{"port": {"id": ' 400 body

@@ -589,6 +589,29 @@ for hv in $FP_HVS; do
 	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control still in sync" in_sync "$hv"
 done
 
+echo "# === drift: an fdb entry deleted behind fp-control's back (bpftool)"
+fdb_count() {
+	"$BPFTOOL" -j map dump pinned "$PIN_DIR/fp_fdb" 2>/dev/null | jq length 2>/dev/null
+}
+key=$("$BPFTOOL" -j map dump pinned "$PIN_DIR/fp_fdb" 2>/dev/null | jq -r '.[0].key | join(" ")')
+if [ -n "$key" ] && "$BPFTOOL" map delete pinned "$PIN_DIR/fp_fdb" key $key 2>/dev/null; then
+	check "hvb: fp_fdb holds 3 after the hand delete (got $(fdb_count))" [ "$(fdb_count)" = 3 ]
+	fp_api hvb GET "/v1/tables?audit=1"
+	check "hvb: GET /v1/tables?audit=1 reports 1 missing entry and repairs it ($FP_CODE $(jq -c .audit.last <<<"$FP_BODY" 2>/dev/null | cut -c1-200))" \
+		[ "$FP_CODE" = 200 ] && [ "$(jq .audit.last.missing <<<"$FP_BODY")" = 1 ] &&
+		[ "$(jq .audit.last.repaired <<<"$FP_BODY")" = true ] &&
+		[ "$(jq .in_sync <<<"$FP_BODY")" = true ]
+	check "hvb: fp_fdb holds 4 again (got $(fdb_count))" [ "$(fdb_count)" = 4 ]
+	check "hvb: fp-control logged the missing fdb entry" \
+		grep -q "fdb entry missing" "$(fp_ctrl_log hvb)"
+	fp_api hvb GET "/v1/tables?audit=1"
+	check "hvb: a second audit finds nothing" \
+		[ "$FP_CODE" = 200 ] && [ "$(jq .audit.last.missing <<<"$FP_BODY")" = 0 ]
+else
+	not_ok "hvb: bpftool map delete of an fp_fdb entry (key '$key')"
+fi
+fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+
 [ "$N_FAIL" -eq 0 ] || diag	# while everything still runs
 echo "# === the end"
 for hv in $FP_HVS; do

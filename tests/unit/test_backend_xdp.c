@@ -331,6 +331,7 @@ test_backend_xdp_refused(void **state)
 	struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xc, 1 } };
 	struct fp_sync_result res;
 	struct fp_entry_set *d, *good;
+	uint64_t gen0 = 0, gen1 = 0;
 	uint32_t failed;
 	char err[256];
 
@@ -411,8 +412,12 @@ test_backend_xdp_refused(void **state)
 		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FDB, &fk, &fv), 0);
 	}
 	assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_FDB, &fk), 0);
+	assert_int_equal(fp_backend_xdp.ping(f->h, &gen0), 0);
 	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
 	assert_maps_hold(f, good);
+	/* A commit is a generation, seen by ping (fp-control's audit). */
+	assert_int_equal(fp_backend_xdp.ping(f->h, &gen1), 0);
+	assert_int_equal(gen1, gen0 + 1);
 	fp_entry_set_free(good);
 }
 
@@ -425,13 +430,13 @@ test_backend_xdp_instance_gone(void **state)
 	void *h2;
 
 	NEED_BPF(f);
-	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
+	assert_int_equal(fp_backend_xdp.ping(f->h, NULL), 0);
 	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[FP_XDP_MAP_HOST]);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(fp_backend_xdp.ping(f->h), -ENOTCONN);
+	assert_int_equal(fp_backend_xdp.ping(f->h, NULL), -ENOTCONN);
 	assert_int_equal(fp_backend_xdp.open(f->dir, &h2), -ECONNREFUSED);
 	assert_int_equal(bpf_obj_pin(f->fd[FP_XDP_MAP_HOST], path), 0);
-	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
+	assert_int_equal(fp_backend_xdp.ping(f->h, NULL), 0);
 }
 
 /* Every write while the role is vm changes nothing but the role. */

@@ -218,9 +218,13 @@ fake_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 }
 
 static int
-fake_ping(void *h)
+fake_ping(void *h, uint64_t *generation)
 {
-	return alive(h) ? 0 : -ENOTCONN;
+	if (!alive(h))
+		return -ENOTCONN;
+	if (generation != NULL)
+		*generation = fk.n_commits;
+	return 0;
 }
 
 static void
@@ -653,6 +657,199 @@ test_ctrl_refused_state_retried(void **state)
 	assert_snapshot_installed();
 }
 
+/* The fdb entry of p2 (on hv2) as snapshot_text compiles it. */
+static const struct fp_fdb_key p2_fdb = { .vni = 100, .mac = { 0xfa, 0x16, 0x3e, 0, 0, 2 } };
+
+/* The first neigh entry the fake holds (changed by hand in the tests). */
+static void
+neigh_first(struct fp_neigh_key *k, struct fp_neigh_val *v)
+{
+	size_t i, n = fp_entry_set_count(fk.tables);
+	struct fp_entry e;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(fp_entry_set_at(fk.tables, i, &e), 0);
+		if (e.table == FP_TABLE_NEIGH) {
+			memcpy(k, e.key, sizeof(*k));
+			memcpy(v, e.val, sizeof(*v));
+			return;
+		}
+	}
+	fail_msg("no neigh entry");
+}
+
+/* A controller of f's config with audit_ms changed (the fixture's is
+ * replaced; the fake and the state dir stay).
+ */
+static void
+ctrl_recreate(struct fixture *f, uint32_t audit_ms)
+{
+	char err[256];
+
+	fp_ctrl_free(f->c);
+	f->cfg.audit_ms = audit_ms;
+	f->c = fp_ctrl_create(&f->cfg, &fake_ops, err, sizeof(err));
+	assert_non_null(f->c);
+}
+
+static json_int_t
+audit_num(json_t *rep, const char *key)
+{
+	return json_integer_value(json_object_get(rep, key));
+}
+
+/* Entries deleted, added and changed behind fp-control's back (bpftool on
+ * the XDP maps: no commit, no generation) are found by an audit, reported
+ * one by one, and put back.
+ */
+static void
+test_ctrl_audit_repairs_hand_changes(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_fdb_key extra = { .vni = 100, .mac = { 2, 0, 0, 0, 0, 0x99 } };
+	struct fp_fdb_val ev = { .type = FP_DEST_PORT, .id = 1 };
+	struct fp_neigh_key nk;
+	struct fp_neigh_val nv, nv_hand;
+	json_t *rep = NULL, *t, *a;
+	const struct fp_fdb_val *fv;
+
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fp_ctrl_tick(f->c);
+	assert_true(tables_in_sync(f));
+	neigh_first(&nk, &nv);
+	nv_hand = nv;
+	nv_hand.mac[5] ^= 0x55;
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &extra, &ev), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_NEIGH, &nk, &nv_hand), 0);
+
+	assert_int_equal(fp_ctrl_audit(f->c, &rep), 0);
+	assert_non_null(rep);
+	assert_int_equal(audit_num(rep, "missing"), 1);
+	assert_int_equal(audit_num(rep, "extra"), 1);
+	assert_int_equal(audit_num(rep, "changed"), 1);
+	assert_true(json_is_true(json_object_get(rep, "repaired")));
+	assert_int_equal(json_array_size(json_object_get(rep, "entries")), 3);
+	json_decref(rep);
+
+	fv = fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb);
+	assert_non_null(fv);
+	assert_int_equal(fv->type, FP_DEST_VTEP);
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &extra));
+	assert_memory_equal(fp_entry_set_find(fk.tables, FP_TABLE_NEIGH, &nk), &nv, sizeof(nv));
+	assert_snapshot_installed();
+	assert_true(tables_in_sync(f));
+	t = fp_ctrl_tables_json(f->c, 0);
+	a = json_object_get(t, "audit");
+	assert_int_equal(audit_num(a, "with_drift"), 1);
+	assert_int_equal(audit_num(a, "drifted_entries"), 3);
+	assert_int_equal(audit_num(a, "repairs"), 1);
+	json_decref(t);
+
+	/* A second audit finds nothing. */
+	assert_int_equal(fp_ctrl_audit(f->c, &rep), 0);
+	assert_int_equal(
+		audit_num(rep, "missing") + audit_num(rep, "extra") + audit_num(rep, "changed"), 0);
+	json_decref(rep);
+}
+
+/* A commit of someone else's (fpctl by hand) moves the generation: the
+ * next tick audits and repairs, even with the periodic audit off.  A
+ * change that bypasses commits is found only by an audit.
+ */
+static void
+test_ctrl_audit_after_foreign_commit(void **state)
+{
+	struct fixture *f = *state;
+
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fp_ctrl_tick(f->c); /* the audit after connecting */
+
+	/* Bypassed, audit off: not seen by a tick. */
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	fp_ctrl_tick(f->c);
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb));
+
+	/* The same as a commit: the generation moves. */
+	fk.n_commits++;
+	fp_ctrl_tick(f->c);
+	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb));
+	assert_true(tables_in_sync(f));
+}
+
+/* in_sync is false while the dataplane differs: a repair the dataplane
+ * refuses leaves it false and retried until it goes through.
+ */
+static void
+test_ctrl_audit_in_sync_false_until_repaired(void **state)
+{
+	struct fixture *f = *state;
+	json_t *t, *last;
+
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fp_ctrl_tick(f->c);
+	assert_true(tables_in_sync(f));
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	fk.limit[FP_TABLE_FDB] = 1; /* the repair is refused */
+	fk.n_commits++;
+	fp_ctrl_tick(f->c);
+	assert_false(tables_in_sync(f));
+	t = fp_ctrl_tables_json(f->c, 0);
+	last = json_object_get(json_object_get(t, "audit"), "last");
+	assert_int_equal(audit_num(last, "missing"), 1);
+	assert_true(json_is_false(json_object_get(last, "repaired")));
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(last, "entries"), 0), "drift")),
+			    "missing");
+	json_decref(t);
+	fp_ctrl_tick(f->c);
+	assert_false(tables_in_sync(f));
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb));
+	fk.limit[FP_TABLE_FDB] = 1000;
+	fp_ctrl_tick(f->c);
+	assert_true(tables_in_sync(f));
+	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb));
+}
+
+/* With audit_ms set, a tick audits once that much time has passed. */
+static void
+test_ctrl_audit_periodic(void **state)
+{
+	struct fixture *f = *state;
+
+	ctrl_recreate(f, 20);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	fp_ctrl_tick(f->c);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	usleep(30 * 1000);
+	fp_ctrl_tick(f->c);
+	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &p2_fdb));
+	assert_true(tables_in_sync(f));
+}
+
+/* Not connected: nothing to audit. */
+static void
+test_ctrl_audit_not_connected(void **state)
+{
+	struct fixture *f = *state;
+	json_t *rep = NULL;
+
+	fk.up = 0;
+	fp_ctrl_tick(f->c);
+	assert_int_equal(fp_ctrl_audit(f->c, &rep), -ENOTCONN);
+	assert_null(rep);
+}
+
 /* A dataplane of another host is never programmed. */
 static void
 test_ctrl_wrong_host_not_programmed(void **state)
@@ -686,6 +883,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctrl_wrong_host_not_programmed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_refused_state_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_repairs_hand_changes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_after_foreign_commit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_in_sync_false_until_repaired, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_periodic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_not_connected, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);

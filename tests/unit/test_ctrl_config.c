@@ -63,6 +63,7 @@ test_ctrl_config_full(void **state)
 	assert_int_equal(c.batch, 1024);
 	assert_int_equal(c.health_ms, 100);
 	assert_int_equal(c.max_body, 65536);
+	assert_int_equal(c.audit_ms, 0);
 	assert_string_equal(c.api_tcp_addr, "");
 }
 
@@ -82,6 +83,7 @@ test_ctrl_config_defaults(void **state)
 	assert_int_equal(c.has_gw_mac, 0);
 	assert_int_equal(c.batch, 65536);
 	assert_int_equal(c.health_ms, 500);
+	assert_int_equal(c.audit_ms, 60000);
 }
 
 /* The TCP API with a token file: loopback only, token file mode 0600. */
@@ -140,6 +142,7 @@ test_ctrl_config_invalid(void **state)
 		{ "bad-unknown-key.conf", ":4:", "api_sockett: unknown key" },
 		{ "bad-batch-range.conf", ":4:", "0 out of range 1..1048576" },
 		{ "bad-batch-type.conf", ":4:", "must be an integer" },
+		{ "bad-audit-below-health.conf", ":4:", "100: 0 (no periodic audit) or at least" },
 		{ "bad-tcp-not-loopback.conf", ":4:", "loopback only" },
 		{ "bad-tcp-no-token.conf", ":4:", "needs api_token_file" },
 		{ "bad-gw-mac-multicast.conf", ":4:", "not a unicast MAC" },

@@ -542,7 +542,7 @@ test_sync_info(void **state)
 
 	assert_non_null(info);
 	assert_string_equal(fp_backend_dpdk.name, "dpdk");
-	assert_int_equal(fp_backend_dpdk.ping(f->h), 0);
+	assert_int_equal(fp_backend_dpdk.ping(f->h, NULL), 0);
 	assert_int_equal(fp_backend_dpdk.info(f->h, info), 0);
 	assert_string_equal(info->host, "hv-test");
 	assert_int_equal(info->abi_version, FP_ABI_VERSION);
@@ -889,7 +889,7 @@ test_sync_dataplane_gone(void **state)
 	fp_ctl_server_free(f->s);
 	f->s = NULL;
 
-	rc = fp_backend_dpdk.ping(f->h);
+	rc = fp_backend_dpdk.ping(f->h, NULL);
 	assert_true(is_gone(rc));
 	layout_b(&l);
 	build(&l, f->desired);
@@ -907,7 +907,7 @@ test_sync_dataplane_gone(void **state)
 	rc = fp_sync_dump(&fp_backend_dpdk, f->h, f->other);
 	assert_true(is_gone(rc));
 	assert_int_equal(fp_entry_set_count(f->other), 0);
-	assert_true(is_gone(fp_backend_dpdk.ping(f->h)));
+	assert_true(is_gone(fp_backend_dpdk.ping(f->h, NULL)));
 
 	/* Nobody listens any more. */
 	rc = fp_backend_dpdk.open(f->path, &h);
@@ -923,10 +923,10 @@ test_sync_ping_timeout(void **state)
 
 	/* fp-dpdk hangs: the socket is there, nobody answers. */
 	server_stop(f);
-	rc = fp_backend_dpdk.ping(f->h);
+	rc = fp_backend_dpdk.ping(f->h, NULL);
 	assert_int_equal(rc, -ETIMEDOUT);
 	/* The stream is out of step: every later call says so. */
-	assert_int_equal(fp_backend_dpdk.ping(f->h), -ENOTCONN);
+	assert_int_equal(fp_backend_dpdk.ping(f->h, NULL), -ENOTCONN);
 	assert_int_equal(fp_backend_dpdk.begin(f->h), -ENOTCONN);
 }
 
