@@ -53,6 +53,7 @@
 
 #include "entries.h"
 #include "model.h"
+#include "vtep_ids.h"
 
 #define FP_COMPILE_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
 
@@ -65,42 +66,6 @@ struct fp_compile_port {
 	uint8_t mac[6];		 /* device MAC */
 	uint8_t pad[2];		 /* zero */
 };
-
-/* Stable vtep ids: (host, encap) -> id, lowest free id first.  An id is
- * given back only by fp_vtep_ids_gc(), when neither the installed nor the
- * desired entries use it, so a changing set never reuses an id that
- * installed fdb entries still point at.
- */
-struct fp_vtep_ids;
-
-/** Ids 0..limit-1 (the vtep table size); NULL with errno. */
-struct fp_vtep_ids *fp_vtep_ids_create(uint32_t limit);
-
-/** Accepts NULL. */
-void fp_vtep_ids_free(struct fp_vtep_ids *ids);
-
-/**
- * The id of (host, encap), allocating one if it has none.
- *
- * @return 0, or -ENOSPC (no free id), -ENOMEM, -EINVAL (NULL argument or
- *	   encap out of range)
- */
-int fp_vtep_ids_get(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t *id);
-
-/**
- * Bind an id found installed (after a dump) to (host, encap).
- *
- * @return 0, -EEXIST (id or pair bound otherwise), -ERANGE, -ENOMEM,
- *	   -EINVAL (NULL argument or encap out of range)
- */
-int fp_vtep_ids_bind(struct fp_vtep_ids *ids, const char *host, uint16_t encap, uint32_t id);
-
-/** Release every id whose vtep entry is in neither set (sealed). */
-void fp_vtep_ids_gc(struct fp_vtep_ids *ids, const struct fp_entry_set *installed,
-		    const struct fp_entry_set *desired);
-
-/** Bound ids. */
-size_t fp_vtep_ids_count(const struct fp_vtep_ids *ids);
 
 struct fp_compile_ctx {
 	const char *host;				     /* this host's name */
