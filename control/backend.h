@@ -18,19 +18,19 @@
 
 #include <flowplane/tables.h>
 
-#include "compile.h"
+#include "engine_port.h"
 
 #define FP_BACKEND_PORT_MAX FP_PORT_MAX
 
 /* What a backend reports about its dataplane. */
 struct fp_backend_info {
-	char host[FP_NAME_SIZE];			   /* host name of the dataplane */
-	uint32_t abi_version;				   /* its FP_ABI_VERSION */
-	uint32_t n_ports;				   /* valid ports */
-	uint32_t table_limit[FP_TABLE_MAX];		   /* table sizes */
-	uint32_t table_count[FP_TABLE_MAX];		   /* entries installed */
-	uint64_t generation;				   /* commits so far */
-	struct fp_compile_port ports[FP_BACKEND_PORT_MAX]; /* its ports */
+	char host[FP_NAME_SIZE];			  /* host name of the dataplane */
+	uint32_t abi_version;				  /* its FP_ABI_VERSION */
+	uint32_t n_ports;				  /* valid ports */
+	uint32_t table_limit[FP_TABLE_MAX];		  /* table sizes */
+	uint32_t table_count[FP_TABLE_MAX];		  /* entries installed */
+	uint64_t generation;				  /* commits so far */
+	struct fp_engine_port ports[FP_BACKEND_PORT_MAX]; /* its ports */
 };
 
 /* Called by dump for each entry; non-zero stops the dump and is returned. */

@@ -104,7 +104,7 @@ dpdk_info(void *handle, struct fp_backend_info *out)
 	n = st->n_ports < FP_BACKEND_PORT_MAX ? st->n_ports : FP_BACKEND_PORT_MAX;
 	for (i = 0; i < n; i++) {
 		const struct fp_ctl_port_stats *ps = &st->ports[i];
-		struct fp_compile_port *p = &out->ports[i];
+		struct fp_engine_port *p = &out->ports[i];
 
 		snprintf(p->name, sizeof(p->name), "%s", ps->name);
 		p->id = ps->port_id;

@@ -245,7 +245,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	out->generation = host.generation;
 	for (i = 0; i < FP_PORT_MAX; i++) {
 		struct fp_port_cfg pc;
-		struct fp_compile_port *p = &out->ports[out->n_ports];
+		struct fp_engine_port *p = &out->ports[out->n_ports];
 
 		if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_PORT_CFG], &i, &pc) < 0 || pc.ifindex == 0)
 			continue;

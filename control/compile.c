@@ -181,26 +181,26 @@ struct ip_claim {
 
 /* One compile run. */
 struct run {
-	const struct fp_model *m;		   /* the model */
-	const struct fp_compile_ctx *ctx;	   /* this host */
-	struct fp_entry_set *out;		   /* the entries */
-	struct fp_compile_report *rep;		   /* the problems */
-	struct net_state *nets;			   /* networks in id order */
-	size_t n_nets;				   /* valid nets */
-	struct host_state *hosts;		   /* hosts in id order */
-	size_t n_hosts;				   /* valid hosts */
-	struct port_state *ports;		   /* ports in id order */
-	size_t n_ports;				   /* valid ports */
-	const struct fp_compile_port **dp_by_name; /* ctx->ports sorted by name */
-	uint32_t n_dp;				   /* valid dp_by_name */
-	uint32_t dp_owner[FP_PORT_MAX];		   /* port index per dataplane port, or NONE */
-	struct mac_claim *macs;			   /* placed ports by (network, MAC, id) */
-	size_t n_macs;				   /* valid macs */
-	struct ip_claim *ips;			   /* fixed IPs by (network, IP, id) */
-	size_t n_ips;				   /* valid ips */
-	uint32_t local_v4;			   /* index of our first IPv4 VTEP, or NONE */
-	uint32_t local_v6;			   /* index of our first IPv6 VTEP, or NONE */
-	int underlay_ok;			   /* ctx->underlay_port is an underlay port */
+	const struct fp_model *m;		  /* the model */
+	const struct fp_compile_ctx *ctx;	  /* this host */
+	struct fp_entry_set *out;		  /* the entries */
+	struct fp_compile_report *rep;		  /* the problems */
+	struct net_state *nets;			  /* networks in id order */
+	size_t n_nets;				  /* valid nets */
+	struct host_state *hosts;		  /* hosts in id order */
+	size_t n_hosts;				  /* valid hosts */
+	struct port_state *ports;		  /* ports in id order */
+	size_t n_ports;				  /* valid ports */
+	const struct fp_engine_port **dp_by_name; /* ctx->ports sorted by name */
+	uint32_t n_dp;				  /* valid dp_by_name */
+	uint32_t dp_owner[FP_PORT_MAX];		  /* port index per dataplane port, or NONE */
+	struct mac_claim *macs;			  /* placed ports by (network, MAC, id) */
+	size_t n_macs;				  /* valid macs */
+	struct ip_claim *ips;			  /* fixed IPs by (network, IP, id) */
+	size_t n_ips;				  /* valid ips */
+	uint32_t local_v4;			  /* index of our first IPv4 VTEP, or NONE */
+	uint32_t local_v6;			  /* index of our first IPv6 VTEP, or NONE */
+	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
 };
 
 static const char *
@@ -249,12 +249,12 @@ host_index(const struct run *r, const char *id)
 static int
 dp_cmp(const void *a, const void *b)
 {
-	const struct fp_compile_port *const *x = a, *const *y = b;
+	const struct fp_engine_port *const *x = a, *const *y = b;
 
 	return strncmp((*x)->name, (*y)->name, FP_NAME_SIZE);
 }
 
-static const struct fp_compile_port *
+static const struct fp_engine_port *
 dp_find(const struct run *r, const char *name)
 {
 	uint32_t lo = 0, hi = r->n_dp;
@@ -486,7 +486,7 @@ load_ctx(struct run *r)
 	if (r->dp_by_name == NULL)
 		return -ENOMEM;
 	for (i = 0; i < ctx->n_ports; i++) {
-		const struct fp_compile_port *dp = &ctx->ports[i];
+		const struct fp_engine_port *dp = &ctx->ports[i];
 
 		r->dp_by_name[i] = dp;
 		if (dp->id == ctx->underlay_port && dp->role == FP_PORT_ROLE_UNDERLAY)
@@ -579,7 +579,7 @@ place_local(struct run *r, uint32_t i)
 	struct port_state *ps = &r->ports[i];
 	const struct fp_model_port *p = ps->p;
 	const char *field = "binding:profile.flowplane_port";
-	const struct fp_compile_port *dp;
+	const struct fp_engine_port *dp;
 
 	if (p->dp_port[0] == '\0')
 		return problem(r->rep, FP_MODEL_PORT, p->id, field,

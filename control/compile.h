@@ -51,28 +51,19 @@
 
 #include <flowplane/tables.h>
 
+#include "engine_port.h"
 #include "entries.h"
 #include "model.h"
 #include "vtep_ids.h"
 
 #define FP_COMPILE_LOCAL_VTEP_MAX 4 /* local VTEP addresses */
 
-/* A dataplane port as the backend reports it. */
-struct fp_compile_port {
-	char name[FP_NAME_SIZE]; /* name from the dataplane config */
-	uint32_t id;		 /* logical port id */
-	uint16_t role;		 /* FP_PORT_ROLE_* */
-	uint16_t mtu;		 /* configured MTU */
-	uint8_t mac[6];		 /* device MAC */
-	uint8_t pad[2];		 /* zero */
-};
-
 struct fp_compile_ctx {
 	const char *host;				     /* this host's name */
 	struct fp_ip local_vteps[FP_COMPILE_LOCAL_VTEP_MAX]; /* this host's VTEP addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
 	uint32_t underlay_port;				     /* port id vteps send through */
-	const struct fp_compile_port *ports;		     /* the dataplane's ports */
+	const struct fp_engine_port *ports;		     /* the dataplane's ports */
 	uint32_t n_ports;				     /* valid ports */
 	int has_gw_mac;					     /* gw_mac is every vtep's next hop */
 	uint8_t gw_mac[6];				     /* underlay gateway MAC */

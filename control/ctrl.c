@@ -129,7 +129,7 @@ underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t
 	uint32_t i, n = 0;
 
 	for (i = 0; i < info->n_ports; i++) {
-		const struct fp_compile_port *p = &info->ports[i];
+		const struct fp_engine_port *p = &info->ports[i];
 
 		if (p->role != FP_PORT_ROLE_UNDERLAY)
 			continue;

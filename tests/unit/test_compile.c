@@ -38,11 +38,11 @@
 
 /* One test's world. */
 struct world {
-	struct fp_model *m;		 /* the model */
-	struct fp_compile_port ports[4]; /* h1's dataplane ports */
-	struct fp_compile_ctx ctx;	 /* compiling for h1 */
-	struct fp_entry_set *out;	 /* the last compile */
-	struct fp_compile_report rep;	 /* its problems */
+	struct fp_model *m;		/* the model */
+	struct fp_engine_port ports[4]; /* h1's dataplane ports */
+	struct fp_compile_ctx ctx;	/* compiling for h1 */
+	struct fp_entry_set *out;	/* the last compile */
+	struct fp_compile_report rep;	/* its problems */
 };
 
 static const char *
@@ -111,7 +111,7 @@ mac(const char *s, uint8_t out[6])
 }
 
 static void
-set_port(struct fp_compile_port *p, const char *name, uint32_t id, uint16_t role)
+set_port(struct fp_engine_port *p, const char *name, uint32_t id, uint16_t role)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -1252,7 +1252,7 @@ scale_model(void)
 
 /* h000's dataplane: underlay port 0 and vm1..vm63. */
 static void
-scale_ctx(struct fp_compile_ctx *ctx, struct fp_compile_port ports[FP_PORT_MAX],
+scale_ctx(struct fp_compile_ctx *ctx, struct fp_engine_port ports[FP_PORT_MAX],
 	  struct fp_vtep_ids *ids)
 {
 	uint32_t i;
@@ -1277,7 +1277,7 @@ static void
 test_compile_scale(void **state)
 {
 	struct world *w = *state;
-	struct fp_compile_port ports[FP_PORT_MAX];
+	struct fp_engine_port ports[FP_PORT_MAX];
 	struct fp_compile_report rep = { 0 };
 	struct fp_entry_set *again = fp_entry_set_create();
 	struct fp_model *m = scale_model();

@@ -557,7 +557,7 @@ test_sync_info(void **state)
 	assert_int_equal(info->generation, 0);
 	assert_int_equal(info->n_ports, TEST_N_VM_PORTS + 1);
 	for (i = 0; i < info->n_ports; i++) {
-		const struct fp_compile_port *p = &info->ports[i];
+		const struct fp_engine_port *p = &info->ports[i];
 		char name[FP_NAME_SIZE];
 
 		assert_int_equal(p->id, i);
