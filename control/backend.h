@@ -18,6 +18,7 @@
 
 #include <flowplane/tables.h>
 
+#include "ctl_client.h"
 #include "engine_port.h"
 
 #define FP_BACKEND_PORT_MAX FP_PORT_MAX
@@ -56,6 +57,11 @@ struct fp_backend_ops {
 	int (*abort)(void *handle);
 	/** Every entry of one table. */
 	int (*dump)(void *handle, uint16_t table, fp_backend_dump_fn *fn, void *arg);
+	/** The engine's counters (per worker lcore, or per CPU for XDP) and
+	 *  ports, in the shape of fp-dpdk's STATS reply.  *out is freed with
+	 *  fp_ctl_client_stats_free().  0, or -errno (-ENOMEM, the backend's).
+	 */
+	int (*stats)(void *handle, struct fp_ctl_client_stats **out);
 	/** Is the dataplane still the one we opened?  0, or -errno when it
 	 *  is gone (then close and open again).  *generation (when not
 	 *  NULL) is set to its table generation: the commits it has taken,

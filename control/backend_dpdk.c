@@ -251,6 +251,15 @@ dpdk_dump(void *handle, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 }
 
 static int
+dpdk_stats(void *handle, struct fp_ctl_client_stats **out)
+{
+	struct dpdk *d = handle;
+
+	*out = fp_ctl_client_stats(d->c);
+	return *out != NULL ? 0 : -errno;
+}
+
+static int
 dpdk_ping(void *handle, uint64_t *generation)
 {
 	struct dpdk *d = handle;
@@ -291,6 +300,7 @@ const struct fp_backend_ops fp_backend_dpdk = {
 	.commit = dpdk_commit,
 	.abort = dpdk_abort,
 	.dump = dpdk_dump,
+	.stats = dpdk_stats,
 	.ping = dpdk_ping,
 	.close = dpdk_close,
 };

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include <flowplane/xdp.h>
 
@@ -761,6 +762,71 @@ xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 	return 0;
 }
 
+/* The counters (per CPU, as "workers") and ports, in the shape of a
+ * STATS reply.  fp_counters is fp-xdp's map, opened for the call.
+ */
+static int
+xdp_stats(void *h, struct fp_ctl_client_stats **out)
+{
+	struct xdp_handle *x = h;
+	int ncpu = libbpf_num_possible_cpus(), fd, rc = 0;
+	struct fp_backend_info *info = NULL;
+	struct fp_ctl_client_stats *st = NULL;
+	struct fp_counters *per_cpu = NULL;
+	uint32_t i, id, max, zero = 0;
+
+	*out = NULL;
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	fd = map_open(x->dir, map_names[FP_XDP_MAP_COUNTERS], &id, &max);
+	if (fd < 0)
+		return fd == -ENOENT ? -ENOTCONN : fd;
+	info = calloc(1, sizeof(*info));
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	if (info == NULL || per_cpu == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = xdp_info(h, info);
+	if (rc < 0)
+		goto out;
+	if (bpf_map_lookup_elem(fd, &zero, per_cpu) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	st = calloc(1, sizeof(*st) + (size_t)ncpu * sizeof(*st->workers) +
+			       info->n_ports * sizeof(*st->ports));
+	if (st == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	st->workers = (struct fp_ctl_worker_stats *)(st + 1);
+	st->ports = (struct fp_ctl_port_stats *)(st->workers + ncpu);
+	st->n_workers = (uint32_t)ncpu;
+	for (i = 0; i < (uint32_t)ncpu; i++) {
+		st->workers[i].lcore = i;
+		memcpy(st->workers[i].stats, per_cpu[i].n, sizeof(per_cpu[i].n));
+		memcpy(st->workers[i].drops, per_cpu[i].drop, sizeof(per_cpu[i].drop));
+	}
+	st->n_ports = info->n_ports;
+	for (i = 0; i < info->n_ports; i++) {
+		struct fp_ctl_port_stats *p = &st->ports[i];
+
+		p->port_id = info->ports[i].id;
+		p->role = info->ports[i].role;
+		p->mtu = info->ports[i].mtu;
+		memcpy(p->mac, info->ports[i].mac, 6);
+		snprintf(p->name, sizeof(p->name), "%s", info->ports[i].name);
+		p->flags = FP_CTL_PORT_F_LINK_UP;
+	}
+	*out = st;
+out:
+	close(fd);
+	free(per_cpu);
+	free(info);
+	return rc;
+}
+
 const struct fp_backend_ops fp_backend_xdp = {
 	.name = "xdp",
 	.open = xdp_open,
@@ -771,6 +837,7 @@ const struct fp_backend_ops fp_backend_xdp = {
 	.commit = xdp_commit,
 	.abort = xdp_abort,
 	.dump = xdp_dump,
+	.stats = xdp_stats,
 	.ping = xdp_ping,
 	.close = xdp_close,
 };

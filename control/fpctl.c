@@ -27,7 +27,6 @@
 #include <flowplane/ctl.h>
 #include <flowplane/tables.h>
 
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include <flowplane/xdp.h>
@@ -1029,60 +1028,6 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 	return 0;
 }
 
-/* The XDP engine's counters (per CPU, as "workers") and ports, in the
- * shape of a STATS reply; freed with fp_ctl_client_stats_free().
- */
-static struct fp_ctl_client_stats *
-xdp_stats(const struct fpctl_opts *o, const struct fp_backend_info *info)
-{
-	int ncpu = libbpf_num_possible_cpus(), fd;
-	struct fp_ctl_client_stats *st;
-	struct fp_counters *per_cpu;
-	char path[320];
-	uint32_t i, zero = 0;
-
-	if (ncpu <= 0)
-		return NULL;
-	if (o->xdp[0] == '/')
-		snprintf(path, sizeof(path), "%s/fp_counters", o->xdp);
-	else
-		snprintf(path, sizeof(path), "%s/%s/fp_counters", FP_XDP_PIN_ROOT, o->xdp);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return NULL;
-	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
-	st = calloc(1, sizeof(*st) + (size_t)ncpu * sizeof(*st->workers) +
-			       info->n_ports * sizeof(*st->ports));
-	if (per_cpu == NULL || st == NULL || bpf_map_lookup_elem(fd, &zero, per_cpu) < 0) {
-		free(per_cpu);
-		free(st);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	st->workers = (struct fp_ctl_worker_stats *)(st + 1);
-	st->ports = (struct fp_ctl_port_stats *)(st->workers + ncpu);
-	st->n_workers = (uint32_t)ncpu;
-	for (i = 0; i < (uint32_t)ncpu; i++) {
-		st->workers[i].lcore = i;
-		memcpy(st->workers[i].stats, per_cpu[i].n, sizeof(per_cpu[i].n));
-		memcpy(st->workers[i].drops, per_cpu[i].drop, sizeof(per_cpu[i].drop));
-	}
-	free(per_cpu);
-	st->n_ports = info->n_ports;
-	for (i = 0; i < info->n_ports; i++) {
-		struct fp_ctl_port_stats *p = &st->ports[i];
-
-		p->port_id = info->ports[i].id;
-		p->role = info->ports[i].role;
-		p->mtu = info->ports[i].mtu;
-		memcpy(p->mac, info->ports[i].mac, 6);
-		snprintf(p->name, sizeof(p->name), "%s", info->ports[i].name);
-		p->flags = FP_CTL_PORT_F_LINK_UP;
-	}
-	return st;
-}
-
 static int
 run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 	const struct fpctl_change *ch)
@@ -1152,10 +1097,10 @@ run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 		break;
 	}
 	default:
-		st = xdp_stats(o, info);
-		if (st == NULL) {
+		rc = fp_backend_xdp.stats(h, &st);
+		if (rc < 0) {
 			fprintf(stderr, "fpctl: XDP instance %s: counters: %s\n", o->xdp,
-				strerror(errno ? errno : EIO));
+				strerror(-rc));
 			rc = FPCTL_EXIT_FAIL;
 			break;
 		}

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include <flowplane/xdp.h>
 
@@ -421,6 +422,50 @@ test_backend_xdp_refused(void **state)
 	fp_entry_set_free(good);
 }
 
+/* The counters per CPU and the ports, through the backend (fpctl --xdp
+ * show stats): fp_counters is fp-xdp's map; without it, not connected.
+ */
+static void
+test_backend_xdp_stats(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ctl_client_stats *st = NULL;
+	struct fp_counters *per_cpu;
+	uint32_t i, zero = 0;
+	int ncpu = libbpf_num_possible_cpus();
+
+	NEED_BPF(f);
+	assert_true(ncpu > 0);
+	assert_int_equal(fp_backend_xdp.stats(f->h, &st), -ENOTCONN);
+	assert_null(st);
+	assert_int_equal(map_make(f, FP_XDP_MAP_COUNTERS, BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+				  sizeof(struct fp_counters), 1),
+			 0);
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	assert_non_null(per_cpu);
+	for (i = 0; i < (uint32_t)ncpu; i++) {
+		per_cpu[i].n[FP_STAT_RX] = 10 + i;
+		per_cpu[i].drop[FP_DROP_MAX - 1] = i;
+	}
+	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_COUNTERS], &zero, per_cpu, BPF_ANY),
+			 0);
+	assert_int_equal(fp_backend_xdp.stats(f->h, &st), 0);
+	assert_non_null(st);
+	assert_int_equal(st->n_workers, ncpu);
+	for (i = 0; i < (uint32_t)ncpu; i++) {
+		assert_int_equal(st->workers[i].lcore, i);
+		assert_int_equal(st->workers[i].stats[FP_STAT_RX], 10 + i);
+		assert_int_equal(st->workers[i].drops[FP_DROP_MAX - 1], i);
+	}
+	assert_int_equal(st->n_ports, 3);
+	assert_string_equal(st->ports[0].name, "vm0");
+	assert_string_equal(st->ports[2].name, "ul");
+	assert_int_equal(st->ports[2].role, FP_PORT_ROLE_UNDERLAY);
+	assert_int_equal(st->ports[1].mac[5], 0x11);
+	fp_ctl_client_stats_free(st);
+	free(per_cpu);
+}
+
 /* fp-xdp detached (the pins are gone): the backend says so. */
 static void
 test_backend_xdp_instance_gone(void **state)
@@ -495,6 +540,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
 		cmocka_unit_test(test_backend_xdp_port_steps),
 	};
