@@ -145,6 +145,17 @@ port_start(const struct fp_config_port *pc, uint32_t id, struct rte_mempool *mp,
 	snprintf(io->name, sizeof(io->name), "%s", pc->name);
 	IO_LOG(INFO, "port %u (%s): %s, dpdk port %u, " RTE_ETHER_ADDR_PRT_FMT ", mtu %u", id,
 	       pc->name, pc->devargs, pid, RTE_ETHER_ADDR_BYTES(&mac), pc->mtu);
+	/* DPDK's af_packet PMD always joins a PACKET_FANOUT group with
+	 * PACKET_FANOUT_FLAG_DEFRAG (no devarg changes it, and a socket's
+	 * fanout cannot be changed once set): doc/packets.md.
+	 */
+	if (strncmp(name, "net_af_packet", 13) == 0 || strncmp(name, "eth_af_packet", 13) == 0)
+		IO_LOG(WARNING,
+		       "port %u (%s): af_packet: the kernel reassembles IPv4 fragments before "
+		       "fp-dpdk sees them (counted in the namespace's Ip Reasm* counters, not as "
+		       "underlay_fragment); a reassembled packet longer than the ring frame is "
+		       "cut and dropped as bad_ip_len",
+		       id, pc->name);
 	return 0;
 
 err:
