@@ -2,14 +2,18 @@
 #include "api.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,6 +39,7 @@ struct fp_api {
 	struct listener l_tcp;		   /* callback argument */
 	char path[FP_CTRL_PATH_MAX];	   /* the Unix socket */
 	char token[FP_CTRL_TOKEN_MAX + 1]; /* bearer token (TCP) */
+	int lock_fd;			   /* holds <api_socket>.lock, or -1 */
 	uint64_t n_requests;		   /* served */
 };
 
@@ -169,6 +174,20 @@ query_flag(const struct evhttp_uri *uri, const char *name, int dflt)
 	return r;
 }
 
+/* Why the percent-escapes of a raw path segment are malformed, or NULL. */
+static const char *
+id_escapes_bad(const char *seg)
+{
+	for (; *seg != '\0'; seg++) {
+		if (*seg != '%')
+			continue;
+		if (!isxdigit((unsigned char)seg[1]) || !isxdigit((unsigned char)seg[2]))
+			return "a '%' must be followed by two hex digits";
+		seg += 2;
+	}
+	return NULL;
+}
+
 static void
 route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri)
 {
@@ -191,10 +210,26 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 	}
 	snprintf(seg1, sizeof(seg1), "%.*s", slash ? (int)(slash - rest) : (int)strlen(rest), rest);
 	if (slash != NULL) {
-		id = evhttp_uridecode(slash + 1, 0, NULL);
+		const char *why = id_escapes_bad(slash + 1);
+		size_t n = 0, i;
+
+		if (why != NULL) {
+			reply_error(req, 400, "path", "%s: %s", path, why);
+			return;
+		}
+		id = evhttp_uridecode(slash + 1, 0, &n);
 		if (id == NULL) {
 			reply_error(req, 500, "", "out of memory");
 			return;
+		}
+		for (i = 0; i < n; i++) {
+			if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) {
+				reply_error(req, 400, "path",
+					    "%s: a resource id cannot hold control characters "
+					    "(%%%02X)",
+					    path, (unsigned char)id[i]);
+				goto out;
+			}
 		}
 		if (id[0] == '\0' || strchr(id, '/') != NULL || strlen(id) >= FP_MODEL_ID_SIZE) {
 			reply_error(req, 404, "path", "%s: not a resource id (1..%d characters)",
@@ -324,8 +359,9 @@ static int
 unix_listen(const char *path, char *err, size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old_mask;
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errsz, "%s: path too long", path);
@@ -342,8 +378,11 @@ unix_listen(const char *path, char *err, size_t errsz)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto err;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, API_BACKLOG) < 0) {
+	/* No window in which the socket file is wider than 0600. */
+	old_mask = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, API_BACKLOG) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -354,6 +393,83 @@ unix_listen(const char *path, char *err, size_t errsz)
 err:
 	snprintf(err, errsz, "%s: %s", path, strerror(errno));
 	return -errno;
+}
+
+/* The loopback TCP socket, bound by number: evhttp_bind_socket() asks
+ * getaddrinfo() with AI_ADDRCONFIG, which finds no address for 127.0.0.1
+ * where no interface but lo has one (a fresh network namespace).
+ */
+static int
+tcp_listen(const char *addr, uint16_t port, char *err, size_t errsz)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	const struct sockaddr *sa = (const struct sockaddr *)&s4;
+	socklen_t salen = sizeof(s4);
+	int fd, one = 1;
+
+	if (inet_pton(AF_INET, addr, &s4.sin_addr) != 1) {
+		if (inet_pton(AF_INET6, addr, &s6.sin6_addr) != 1) {
+			snprintf(err, errsz, "%s: not an IP address", addr);
+			return -EINVAL;
+		}
+		sa = (const struct sockaddr *)&s6;
+		salen = sizeof(s6);
+	}
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto err;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, sa, salen) < 0 || listen(fd, API_BACKLOG) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		goto err;
+	}
+	return fd;
+err:
+	snprintf(err, errsz, "%s port %u: cannot listen: %s", addr, port, strerror(errno));
+	return -errno;
+}
+
+/* One fp-control per API socket: an exclusive lock on <socket>.lock,
+ * taken before anything is bound, holding the owner's pid.  Returns the
+ * lock's descriptor, or -errno with the message in err.
+ */
+static int
+lock_take(const char *sock, char *err, size_t errsz)
+{
+	char path[FP_CTRL_PATH_MAX + 8], pid[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", sock);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(
+				err, errsz,
+				"another fp-control (pid %s) serves %s (it holds %s); not starting",
+				pid[0] ? pid : "?", sock, path);
+		else
+			snprintf(err, errsz, "%s: %s", path, strerror(e));
+		close(fd);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		fp_log(FP_LOG_WARN, "%s: %s", path, strerror(errno));
+	return fd;
 }
 
 struct fp_api *
@@ -368,6 +484,13 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 		return NULL;
 	}
 	a->ctrl = ctrl;
+	a->lock_fd = lock_take(cfg->api_socket, err, errsz);
+	if (a->lock_fd < 0) {
+		errno = -a->lock_fd;
+		a->lock_fd = -1;
+		free(a);
+		return NULL;
+	}
 	a->l_unix.api = a;
 	a->l_tcp.api = a;
 	a->l_tcp.tcp = 1;
@@ -392,10 +515,16 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 		a->http_tcp = http_new(base, cfg, &a->l_tcp);
 		if (a->http_tcp == NULL)
 			goto err_nomem;
-		if (evhttp_bind_socket_with_handle(a->http_tcp, cfg->api_tcp_addr,
-						   cfg->api_tcp_port) == NULL) {
-			snprintf(err, errsz, "%s port %u: cannot listen: %s", cfg->api_tcp_addr,
-				 cfg->api_tcp_port, strerror(errno));
+		fd = tcp_listen(cfg->api_tcp_addr, cfg->api_tcp_port, err, errsz);
+		if (fd < 0) {
+			errno = -fd;
+			goto err_free;
+		}
+		if (evhttp_accept_socket_with_handle(a->http_tcp, fd) == NULL) {
+			close(fd);
+			snprintf(err, errsz, "%s port %u: cannot serve on it", cfg->api_tcp_addr,
+				 cfg->api_tcp_port);
+			errno = EIO;
 			goto err_free;
 		}
 		fp_log(FP_LOG_INFO, "API on %s and %s port %u (token required)", cfg->api_socket,
@@ -424,5 +553,7 @@ fp_api_free(struct fp_api *a)
 		unlink(a->path);
 	if (a->http_tcp != NULL)
 		evhttp_free(a->http_tcp);
+	if (a->lock_fd >= 0)
+		close(a->lock_fd);
 	free(a);
 }
