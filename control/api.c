@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
@@ -21,14 +22,21 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "guard.h"
 #include "log.h"
 #include "model.h"
 
 #define API_BACKLOG 128
+#define API_CONN_MAX 64	     /* connections at once, per listener */
+#define API_HEAD_MAX 8192    /* request line and headers, bytes */
+#define API_REQUEST_MS 30000 /* a request's head and body must be in by then */
+#define API_IDLE_S 30	     /* an idle (or stalled) connection is closed after */
+#define API_FD_RESERVE 16    /* descriptors kept for everything but clients */
 
 struct listener {
-	struct fp_api *api; /* owner */
-	int tcp;	    /* requests need the bearer token */
+	struct fp_api *api;	/* owner */
+	int tcp;		/* requests need the bearer token */
+	struct fp_guard *guard; /* limits in front of evhttp */
 };
 
 struct fp_api {
@@ -339,17 +347,61 @@ handle(struct evhttp_request *req, void *arg)
 }
 
 static struct evhttp *
-http_new(struct event_base *base, const struct fp_ctrl_config *cfg, struct listener *l)
+http_new(struct event_base *base, const struct fp_ctrl_config *cfg, struct listener *l,
+	 uint32_t max_conns)
 {
+	struct fp_guard_limits lim = {
+		.max_conns = max_conns,
+		.max_head = API_HEAD_MAX,
+		.max_body = cfg->max_body,
+		.request_ms = API_REQUEST_MS,
+		.token = l->tcp ? cfg->api_token : NULL,
+	};
 	struct evhttp *h = evhttp_new(base);
 
 	if (h == NULL)
 		return NULL;
+	/* The guard checks all this first; evhttp's limits stay as a
+	 * backstop.
+	 */
+	evhttp_set_max_headers_size(h, API_HEAD_MAX + 1024);
 	evhttp_set_max_body_size(h, cfg->max_body);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_timeout(h, 60);
+	evhttp_set_timeout(h, API_IDLE_S);
 	evhttp_set_gencb(h, handle, l);
+	l->guard = fp_guard_create(base, h, l->tcp ? "tcp" : "unix", &lim);
+	if (l->guard == NULL) {
+		evhttp_free(h);
+		return NULL;
+	}
 	return h;
+}
+
+/* Clients per listener: API_CONN_MAX, fewer when the descriptor limit
+ * (raised to what is needed if the hard limit allows) leaves less than
+ * that for both listeners after API_FD_RESERVE, so that clients of one
+ * listener can never take the descriptors the other one and the rest of
+ * fp-control need.
+ */
+static uint32_t
+conn_limit(void)
+{
+	rlim_t need = 2 * API_CONN_MAX + API_FD_RESERVE, per;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return API_CONN_MAX;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	per = rl.rlim_cur > API_FD_RESERVE + 2 ? (rl.rlim_cur - API_FD_RESERVE) / 2 : 1;
+	if (per >= API_CONN_MAX)
+		return API_CONN_MAX;
+	fp_log(FP_LOG_WARN, "descriptor limit %llu: %llu API connections per listener, not %d",
+	       (unsigned long long)rl.rlim_cur, (unsigned long long)per, API_CONN_MAX);
+	return (uint32_t)per;
 }
 
 /* The Unix socket, root only.  A stale socket file is replaced; any other
@@ -477,6 +529,8 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 	      char *err, size_t errsz)
 {
 	struct fp_api *a = calloc(1, sizeof(*a));
+	struct evhttp_bound_socket *bound;
+	uint32_t max_conns;
 	int fd;
 
 	if (a == NULL) {
@@ -491,11 +545,12 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 		free(a);
 		return NULL;
 	}
+	max_conns = conn_limit();
 	a->l_unix.api = a;
 	a->l_tcp.api = a;
 	a->l_tcp.tcp = 1;
 	snprintf(a->token, sizeof(a->token), "%s", cfg->api_token);
-	a->http_unix = http_new(base, cfg, &a->l_unix);
+	a->http_unix = http_new(base, cfg, &a->l_unix, max_conns);
 	if (a->http_unix == NULL)
 		goto err_nomem;
 	fd = unix_listen(cfg->api_socket, err, errsz);
@@ -505,14 +560,16 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 	}
 	/* Ours now: removed again by fp_api_free(). */
 	snprintf(a->path, sizeof(a->path), "%s", cfg->api_socket);
-	if (evhttp_accept_socket_with_handle(a->http_unix, fd) == NULL) {
+	bound = evhttp_accept_socket_with_handle(a->http_unix, fd);
+	if (bound == NULL) {
 		close(fd);
 		snprintf(err, errsz, "%s: cannot serve on it", cfg->api_socket);
 		errno = EIO;
 		goto err_free;
 	}
+	fp_guard_listener_add(a->l_unix.guard, bound);
 	if (cfg->api_tcp_addr[0] != '\0') {
-		a->http_tcp = http_new(base, cfg, &a->l_tcp);
+		a->http_tcp = http_new(base, cfg, &a->l_tcp, max_conns);
 		if (a->http_tcp == NULL)
 			goto err_nomem;
 		fd = tcp_listen(cfg->api_tcp_addr, cfg->api_tcp_port, err, errsz);
@@ -520,13 +577,15 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 			errno = -fd;
 			goto err_free;
 		}
-		if (evhttp_accept_socket_with_handle(a->http_tcp, fd) == NULL) {
+		bound = evhttp_accept_socket_with_handle(a->http_tcp, fd);
+		if (bound == NULL) {
 			close(fd);
 			snprintf(err, errsz, "%s port %u: cannot serve on it", cfg->api_tcp_addr,
 				 cfg->api_tcp_port);
 			errno = EIO;
 			goto err_free;
 		}
+		fp_guard_listener_add(a->l_tcp.guard, bound);
 		fp_log(FP_LOG_INFO, "API on %s and %s port %u (token required)", cfg->api_socket,
 		       cfg->api_tcp_addr, cfg->api_tcp_port);
 	} else {
@@ -549,10 +608,12 @@ fp_api_free(struct fp_api *a)
 		return;
 	if (a->http_unix != NULL)
 		evhttp_free(a->http_unix);
+	fp_guard_free(a->l_unix.guard);
 	if (a->path[0] != '\0')
 		unlink(a->path);
 	if (a->http_tcp != NULL)
 		evhttp_free(a->http_tcp);
+	fp_guard_free(a->l_tcp.guard);
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
 	free(a);
