@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,28 +100,69 @@ token_ok(const char *have, const char *want)
 	return d == 0;
 }
 
+/* json_load_callback() source: the request body, taken from the
+ * evbuffer as the parser goes, so the text is never copied whole and its
+ * memory goes back while the tree grows.
+ */
+static size_t
+body_read(void *buf, size_t size, void *arg)
+{
+	int n = evbuffer_remove(arg, buf, size);
+
+	return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
+/* How many JSON values the body may hold at most: one per
+ * API_BYTES_PER_VALUE bytes.  A parsed value costs jansson 40..200 bytes,
+ * so this bounds the tree to ~25 times the body; Neutron's documents have
+ * one per ~24 bytes (a 10k-port snapshot), tight ones one per ~14.
+ */
+#define API_BYTES_PER_VALUE 8
+
+/* An upper bound of the values in the body: its ',', '{' and '['; or
+ * SIZE_MAX when it cannot be counted (out of memory).
+ */
+static size_t
+values_count(struct evbuffer *in)
+{
+	int i, k = evbuffer_peek(in, -1, NULL, NULL, 0);
+	struct evbuffer_iovec *v = k > 0 ? calloc((size_t)k, sizeof(*v)) : NULL;
+	size_t n = 0;
+
+	if (v == NULL)
+		return k > 0 ? SIZE_MAX : 0;
+	k = evbuffer_peek(in, -1, NULL, v, k);
+	for (i = 0; i < k; i++) {
+		const char *p = v[i].iov_base, *end = p + v[i].iov_len;
+
+		for (; p < end; p++)
+			n += *p == ',' || *p == '{' || *p == '[';
+	}
+	free(v);
+	return n;
+}
+
 /* The request body as JSON; NULL after replying 400. */
 static json_t *
 body_json(struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
 	json_error_t je;
 	json_t *doc;
-	char *buf;
+	size_t len = evbuffer_get_length(in), n;
 
 	if (len == 0) {
 		reply_error(req, 400, "body", "a JSON body is required");
 		return NULL;
 	}
-	buf = malloc(len);
-	if (buf == NULL) {
-		reply_error(req, 500, "", "out of memory");
+	n = values_count(in);
+	if (n > len / API_BYTES_PER_VALUE + 16) {
+		reply_error(req, 413, "body",
+			    "%zu JSON values in %zu bytes: more than one per %d bytes", n, len,
+			    API_BYTES_PER_VALUE);
 		return NULL;
 	}
-	evbuffer_copyout(in, buf, len);
-	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	free(buf);
+	doc = json_load_callback(body_read, in, JSON_REJECT_DUPLICATES, &je);
 	if (doc == NULL) {
 		reply_error(req, 400, "body", "invalid JSON at line %d, column %d: %s", je.line,
 			    je.column, je.text);
