@@ -2,13 +2,24 @@
 /* The API guard's request-head check (control/guard.c): what is refused
  * before evhttp reads a request, with which status and field.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
 
 #include "guard.h"
 
@@ -109,12 +120,152 @@ test_guard_head_refused(void **state)
 	}
 }
 
+/* A guarded evhttp on a Unix socket, served by this thread. */
+struct server {
+	struct event_base *base; /* the loop */
+	struct evhttp *http;	 /* the server */
+	struct fp_guard *g;	 /* its guard */
+	char path[108];		 /* the socket */
+};
+
+static void
+ok_cb(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	evhttp_send_reply(req, 200, "OK", NULL);
+}
+
+static void
+server_start(struct server *s, const struct fp_guard_limits *l)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	s->base = event_base_new();
+	assert_non_null(s->base);
+	s->http = evhttp_new(s->base);
+	assert_non_null(s->http);
+	evhttp_set_gencb(s->http, ok_cb, NULL);
+	s->g = fp_guard_create(s->base, s->http, "test", l);
+	assert_non_null(s->g);
+	snprintf(s->path, sizeof(s->path), "/tmp/fp_test_guard_%d.sock", (int)getpid());
+	unlink(s->path);
+	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	fp_guard_listener_add(s->g, evhttp_accept_socket_with_handle(s->http, fd));
+}
+
+static void
+server_stop(struct server *s)
+{
+	evhttp_free(s->http);
+	fp_guard_free(s->g);
+	event_base_free(s->base);
+	unlink(s->path);
+}
+
+static int
+client(const struct server *s)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	assert_true(fd >= 0);
+	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* Serve until fd has an answer (or ms pass); the answer in buf. */
+static void
+serve_until_answer(struct server *s, int fd, int ms, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ms / 5; i++) {
+		ssize_t r;
+
+		event_base_loop(s->base, EVLOOP_NONBLOCK);
+		r = recv(fd, buf + n, size - 1 - n, MSG_DONTWAIT);
+		if (r > 0) {
+			n += (size_t)r;
+			buf[n] = '\0';
+		} else if (r == 0 || (n > 0 && errno == EAGAIN)) {
+			return;
+		}
+		usleep(5000);
+	}
+}
+
+/* Over the connection limit: 503 with the JSON error; the others are
+ * served.
+ */
+static void
+test_guard_connection_limit(void **state)
+{
+	struct fp_guard_limits l = lim;
+	struct server s;
+	char buf[2048];
+	int fd[3], i;
+
+	(void)state;
+	l.max_conns = 2;
+	server_start(&s, &l);
+	for (i = 0; i < 3; i++) {
+		fd[i] = client(&s);
+		serve_until_answer(&s, fd[i], 50, buf, sizeof(buf));
+	}
+	assert_non_null(strstr(buf, "HTTP/1.1 503 "));
+	assert_non_null(strstr(buf, "\"field\":\"connections\""));
+	assert_int_equal(fp_guard_conns(s.g), 2);
+	assert_int_equal(send(fd[0], "GET / HTTP/1.1\r\n\r\n", 18, 0), 18);
+	serve_until_answer(&s, fd[0], 1000, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "HTTP/1.1 200 "));
+	/* A closed connection frees its place. */
+	close(fd[1]);
+	serve_until_answer(&s, fd[0], 300, buf, sizeof(buf));
+	assert_int_equal(fp_guard_conns(s.g), 1);
+	for (i = 0; i < 3; i++)
+		if (i != 1)
+			close(fd[i]);
+	server_stop(&s);
+}
+
+/* A request that does not arrive in time: 408 with the JSON error. */
+static void
+test_guard_slow_request(void **state)
+{
+	struct fp_guard_limits l = lim;
+	struct server s;
+	char buf[2048];
+	int fd;
+
+	(void)state;
+	l.request_ms = 300;
+	server_start(&s, &l);
+	fd = client(&s);
+	assert_int_equal(
+		send(fd, "PUT /v1/snapshot HTTP/1.1\r\nContent-Length: 10\r\n\r\n{", 50, 0), 50);
+	serve_until_answer(&s, fd, 3000, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "HTTP/1.1 408 "));
+	assert_non_null(strstr(buf, "\"status\":408"));
+	close(fd);
+	server_stop(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guard_head_accepted),
 		cmocka_unit_test(test_guard_head_refused),
+		cmocka_unit_test(test_guard_connection_limit),
+		cmocka_unit_test(test_guard_slow_request),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);
