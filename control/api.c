@@ -2,14 +2,20 @@
 #include "api.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -17,14 +23,21 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "guard.h"
 #include "log.h"
 #include "model.h"
 
 #define API_BACKLOG 128
+#define API_CONN_MAX 64	     /* connections at once, per listener */
+#define API_HEAD_MAX 8192    /* request line and headers, bytes */
+#define API_REQUEST_MS 30000 /* a request's head and body must be in by then */
+#define API_IDLE_S 30	     /* an idle (or stalled) connection is closed after */
+#define API_FD_RESERVE 16    /* descriptors kept for everything but clients */
 
 struct listener {
-	struct fp_api *api; /* owner */
-	int tcp;	    /* requests need the bearer token */
+	struct fp_api *api;	/* owner */
+	int tcp;		/* requests need the bearer token */
+	struct fp_guard *guard; /* limits in front of evhttp */
 };
 
 struct fp_api {
@@ -35,6 +48,7 @@ struct fp_api {
 	struct listener l_tcp;		   /* callback argument */
 	char path[FP_CTRL_PATH_MAX];	   /* the Unix socket */
 	char token[FP_CTRL_TOKEN_MAX + 1]; /* bearer token (TCP) */
+	int lock_fd;			   /* holds <api_socket>.lock, or -1 */
 	uint64_t n_requests;		   /* served */
 };
 
@@ -86,28 +100,69 @@ token_ok(const char *have, const char *want)
 	return d == 0;
 }
 
+/* json_load_callback() source: the request body, taken from the
+ * evbuffer as the parser goes, so the text is never copied whole and its
+ * memory goes back while the tree grows.
+ */
+static size_t
+body_read(void *buf, size_t size, void *arg)
+{
+	int n = evbuffer_remove(arg, buf, size);
+
+	return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
+/* How many JSON values the body may hold at most: one per
+ * API_BYTES_PER_VALUE bytes.  A parsed value costs jansson 40..200 bytes,
+ * so this bounds the tree to ~25 times the body; Neutron's documents have
+ * one per ~24 bytes (a 10k-port snapshot), tight ones one per ~14.
+ */
+#define API_BYTES_PER_VALUE 8
+
+/* An upper bound of the values in the body: its ',', '{' and '['; or
+ * SIZE_MAX when it cannot be counted (out of memory).
+ */
+static size_t
+values_count(struct evbuffer *in)
+{
+	int i, k = evbuffer_peek(in, -1, NULL, NULL, 0);
+	struct evbuffer_iovec *v = k > 0 ? calloc((size_t)k, sizeof(*v)) : NULL;
+	size_t n = 0;
+
+	if (v == NULL)
+		return k > 0 ? SIZE_MAX : 0;
+	k = evbuffer_peek(in, -1, NULL, v, k);
+	for (i = 0; i < k; i++) {
+		const char *p = v[i].iov_base, *end = p + v[i].iov_len;
+
+		for (; p < end; p++)
+			n += *p == ',' || *p == '{' || *p == '[';
+	}
+	free(v);
+	return n;
+}
+
 /* The request body as JSON; NULL after replying 400. */
 static json_t *
 body_json(struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
 	json_error_t je;
 	json_t *doc;
-	char *buf;
+	size_t len = evbuffer_get_length(in), n;
 
 	if (len == 0) {
 		reply_error(req, 400, "body", "a JSON body is required");
 		return NULL;
 	}
-	buf = malloc(len);
-	if (buf == NULL) {
-		reply_error(req, 500, "", "out of memory");
+	n = values_count(in);
+	if (n > len / API_BYTES_PER_VALUE + 16) {
+		reply_error(req, 413, "body",
+			    "%zu JSON values in %zu bytes: more than one per %d bytes", n, len,
+			    API_BYTES_PER_VALUE);
 		return NULL;
 	}
-	evbuffer_copyout(in, buf, len);
-	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	free(buf);
+	doc = json_load_callback(body_read, in, JSON_REJECT_DUPLICATES, &je);
 	if (doc == NULL) {
 		reply_error(req, 400, "body", "invalid JSON at line %d, column %d: %s", je.line,
 			    je.column, je.text);
@@ -169,6 +224,20 @@ query_flag(const struct evhttp_uri *uri, const char *name, int dflt)
 	return r;
 }
 
+/* Why the percent-escapes of a raw path segment are malformed, or NULL. */
+static const char *
+id_escapes_bad(const char *seg)
+{
+	for (; *seg != '\0'; seg++) {
+		if (*seg != '%')
+			continue;
+		if (!isxdigit((unsigned char)seg[1]) || !isxdigit((unsigned char)seg[2]))
+			return "a '%' must be followed by two hex digits";
+		seg += 2;
+	}
+	return NULL;
+}
+
 static void
 route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri)
 {
@@ -191,10 +260,26 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 	}
 	snprintf(seg1, sizeof(seg1), "%.*s", slash ? (int)(slash - rest) : (int)strlen(rest), rest);
 	if (slash != NULL) {
-		id = evhttp_uridecode(slash + 1, 0, NULL);
+		const char *why = id_escapes_bad(slash + 1);
+		size_t n = 0, i;
+
+		if (why != NULL) {
+			reply_error(req, 400, "path", "%s: %s", path, why);
+			return;
+		}
+		id = evhttp_uridecode(slash + 1, 0, &n);
 		if (id == NULL) {
 			reply_error(req, 500, "", "out of memory");
 			return;
+		}
+		for (i = 0; i < n; i++) {
+			if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) {
+				reply_error(req, 400, "path",
+					    "%s: a resource id cannot hold control characters "
+					    "(%%%02X)",
+					    path, (unsigned char)id[i]);
+				goto out;
+			}
 		}
 		if (id[0] == '\0' || strchr(id, '/') != NULL || strlen(id) >= FP_MODEL_ID_SIZE) {
 			reply_error(req, 404, "path", "%s: not a resource id (1..%d characters)",
@@ -317,17 +402,61 @@ handle(struct evhttp_request *req, void *arg)
 }
 
 static struct evhttp *
-http_new(struct event_base *base, const struct fp_ctrl_config *cfg, struct listener *l)
+http_new(struct event_base *base, const struct fp_ctrl_config *cfg, struct listener *l,
+	 uint32_t max_conns)
 {
+	struct fp_guard_limits lim = {
+		.max_conns = max_conns,
+		.max_head = API_HEAD_MAX,
+		.max_body = cfg->max_body,
+		.request_ms = API_REQUEST_MS,
+		.token = l->tcp ? cfg->api_token : NULL,
+	};
 	struct evhttp *h = evhttp_new(base);
 
 	if (h == NULL)
 		return NULL;
+	/* The guard checks all this first; evhttp's limits stay as a
+	 * backstop.
+	 */
+	evhttp_set_max_headers_size(h, API_HEAD_MAX + 1024);
 	evhttp_set_max_body_size(h, cfg->max_body);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_timeout(h, 60);
+	evhttp_set_timeout(h, API_IDLE_S);
 	evhttp_set_gencb(h, handle, l);
+	l->guard = fp_guard_create(base, h, l->tcp ? "tcp" : "unix", &lim);
+	if (l->guard == NULL) {
+		evhttp_free(h);
+		return NULL;
+	}
 	return h;
+}
+
+/* Clients per listener: API_CONN_MAX, fewer when the descriptor limit
+ * (raised to what is needed if the hard limit allows) leaves less than
+ * that for both listeners after API_FD_RESERVE, so that clients of one
+ * listener can never take the descriptors the other one and the rest of
+ * fp-control need.
+ */
+static uint32_t
+conn_limit(void)
+{
+	rlim_t need = 2 * API_CONN_MAX + API_FD_RESERVE, per;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return API_CONN_MAX;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	per = rl.rlim_cur > API_FD_RESERVE + 2 ? (rl.rlim_cur - API_FD_RESERVE) / 2 : 1;
+	if (per >= API_CONN_MAX)
+		return API_CONN_MAX;
+	fp_log(FP_LOG_WARN, "descriptor limit %llu: %llu API connections per listener, not %d",
+	       (unsigned long long)rl.rlim_cur, (unsigned long long)per, API_CONN_MAX);
+	return (uint32_t)per;
 }
 
 /* The Unix socket, root only.  A stale socket file is replaced; any other
@@ -337,8 +466,9 @@ static int
 unix_listen(const char *path, char *err, size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old_mask;
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errsz, "%s: path too long", path);
@@ -355,8 +485,11 @@ unix_listen(const char *path, char *err, size_t errsz)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto err;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, API_BACKLOG) < 0) {
+	/* No window in which the socket file is wider than 0600. */
+	old_mask = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, API_BACKLOG) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -369,11 +502,90 @@ err:
 	return -errno;
 }
 
+/* The loopback TCP socket, bound by number: evhttp_bind_socket() asks
+ * getaddrinfo() with AI_ADDRCONFIG, which finds no address for 127.0.0.1
+ * where no interface but lo has one (a fresh network namespace).
+ */
+static int
+tcp_listen(const char *addr, uint16_t port, char *err, size_t errsz)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	const struct sockaddr *sa = (const struct sockaddr *)&s4;
+	socklen_t salen = sizeof(s4);
+	int fd, one = 1;
+
+	if (inet_pton(AF_INET, addr, &s4.sin_addr) != 1) {
+		if (inet_pton(AF_INET6, addr, &s6.sin6_addr) != 1) {
+			snprintf(err, errsz, "%s: not an IP address", addr);
+			return -EINVAL;
+		}
+		sa = (const struct sockaddr *)&s6;
+		salen = sizeof(s6);
+	}
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto err;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, sa, salen) < 0 || listen(fd, API_BACKLOG) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		goto err;
+	}
+	return fd;
+err:
+	snprintf(err, errsz, "%s port %u: cannot listen: %s", addr, port, strerror(errno));
+	return -errno;
+}
+
+/* One fp-control per API socket: an exclusive lock on <socket>.lock,
+ * taken before anything is bound, holding the owner's pid.  Returns the
+ * lock's descriptor, or -errno with the message in err.
+ */
+static int
+lock_take(const char *sock, char *err, size_t errsz)
+{
+	char path[FP_CTRL_PATH_MAX + 8], pid[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", sock);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(
+				err, errsz,
+				"another fp-control (pid %s) serves %s (it holds %s); not starting",
+				pid[0] ? pid : "?", sock, path);
+		else
+			snprintf(err, errsz, "%s: %s", path, strerror(e));
+		close(fd);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		fp_log(FP_LOG_WARN, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
 struct fp_api *
 fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctrl_config *cfg,
 	      char *err, size_t errsz)
 {
 	struct fp_api *a = calloc(1, sizeof(*a));
+	struct evhttp_bound_socket *bound;
+	uint32_t max_conns;
 	int fd;
 
 	if (a == NULL) {
@@ -381,11 +593,19 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 		return NULL;
 	}
 	a->ctrl = ctrl;
+	a->lock_fd = lock_take(cfg->api_socket, err, errsz);
+	if (a->lock_fd < 0) {
+		errno = -a->lock_fd;
+		a->lock_fd = -1;
+		free(a);
+		return NULL;
+	}
+	max_conns = conn_limit();
 	a->l_unix.api = a;
 	a->l_tcp.api = a;
 	a->l_tcp.tcp = 1;
 	snprintf(a->token, sizeof(a->token), "%s", cfg->api_token);
-	a->http_unix = http_new(base, cfg, &a->l_unix);
+	a->http_unix = http_new(base, cfg, &a->l_unix, max_conns);
 	if (a->http_unix == NULL)
 		goto err_nomem;
 	fd = unix_listen(cfg->api_socket, err, errsz);
@@ -395,22 +615,32 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 	}
 	/* Ours now: removed again by fp_api_free(). */
 	snprintf(a->path, sizeof(a->path), "%s", cfg->api_socket);
-	if (evhttp_accept_socket_with_handle(a->http_unix, fd) == NULL) {
+	bound = evhttp_accept_socket_with_handle(a->http_unix, fd);
+	if (bound == NULL) {
 		close(fd);
 		snprintf(err, errsz, "%s: cannot serve on it", cfg->api_socket);
 		errno = EIO;
 		goto err_free;
 	}
+	fp_guard_listener_add(a->l_unix.guard, bound);
 	if (cfg->api_tcp_addr[0] != '\0') {
-		a->http_tcp = http_new(base, cfg, &a->l_tcp);
+		a->http_tcp = http_new(base, cfg, &a->l_tcp, max_conns);
 		if (a->http_tcp == NULL)
 			goto err_nomem;
-		if (evhttp_bind_socket_with_handle(a->http_tcp, cfg->api_tcp_addr,
-						   cfg->api_tcp_port) == NULL) {
-			snprintf(err, errsz, "%s port %u: cannot listen: %s", cfg->api_tcp_addr,
-				 cfg->api_tcp_port, strerror(errno));
+		fd = tcp_listen(cfg->api_tcp_addr, cfg->api_tcp_port, err, errsz);
+		if (fd < 0) {
+			errno = -fd;
 			goto err_free;
 		}
+		bound = evhttp_accept_socket_with_handle(a->http_tcp, fd);
+		if (bound == NULL) {
+			close(fd);
+			snprintf(err, errsz, "%s port %u: cannot serve on it", cfg->api_tcp_addr,
+				 cfg->api_tcp_port);
+			errno = EIO;
+			goto err_free;
+		}
+		fp_guard_listener_add(a->l_tcp.guard, bound);
 		fp_log(FP_LOG_INFO, "API on %s and %s port %u (token required)", cfg->api_socket,
 		       cfg->api_tcp_addr, cfg->api_tcp_port);
 	} else {
@@ -433,9 +663,13 @@ fp_api_free(struct fp_api *a)
 		return;
 	if (a->http_unix != NULL)
 		evhttp_free(a->http_unix);
+	fp_guard_free(a->l_unix.guard);
 	if (a->path[0] != '\0')
 		unlink(a->path);
 	if (a->http_tcp != NULL)
 		evhttp_free(a->http_tcp);
+	fp_guard_free(a->l_tcp.guard);
+	if (a->lock_fd >= 0)
+		close(a->lock_fd);
 	free(a);
 }

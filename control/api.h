@@ -15,6 +15,11 @@
  * collections: networks subnets ports routers floatingips
  * security_groups hosts.  Errors: 4xx/5xx with {"error": {"status",
  * "field", "reason"}}; a refused request changes nothing.
+ *
+ * Each listener has a guard (guard.h) in front of evhttp: connection
+ * limits, request head size, the token before the body, methods,
+ * lengths, time limits (doc/control.md, "Limits").  One fp-control per
+ * socket: an exclusive lock on <api_socket>.lock.
  */
 #ifndef FP_CONTROL_API_H
 #define FP_CONTROL_API_H

@@ -427,7 +427,21 @@ out:
 	return rc;
 }
 
-/* Where the tunnel to a host starts and ends, and its next hop. */
+/* Is a one of this host's own VTEP addresses? */
+static int
+ip_is_local(const struct fp_compile_ctx *ctx, const struct fp_ip *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < ctx->n_local_vteps && i < FP_COMPILE_LOCAL_VTEP_MAX; i++)
+		if (memcmp(&ctx->local_vteps[i], a, sizeof(*a)) == 0)
+			return 1;
+	return 0;
+}
+
+/* Where the tunnel to a host starts and ends, and its next hop.  An
+ * address of this host's own is never a remote end.
+ */
 static void
 host_resolve(const struct run *r, struct host_state *hs)
 {
@@ -442,7 +456,7 @@ host_resolve(const struct run *r, struct host_state *hs)
 		const struct fp_ip *a = &h->vtep_addrs[i];
 		uint32_t l = fp_model_ip_is_v4(a) ? r->local_v4 : r->local_v6;
 
-		if (l == NONE || !ip_is_unicast(a))
+		if (l == NONE || !ip_is_unicast(a) || ip_is_local(ctx, a))
 			continue;
 		hs->remote = *a;
 		hs->local = ctx->local_vteps[l];
@@ -514,6 +528,35 @@ load_hosts(struct run *r)
 	for (i = 0; i < r->n_hosts; i++)
 		host_resolve(r, &r->hosts[i]);
 	return 0;
+}
+
+/* Another host that claims one of this host's VTEP addresses would get
+ * a tunnel to this host itself: a problem of that host.
+ */
+static int
+check_hosts(struct run *r)
+{
+	size_t i;
+	uint32_t a;
+	int rc = 0;
+
+	for (i = 0; i < r->n_hosts && rc == 0; i++) {
+		const struct fp_model_host *h = r->hosts[i].h;
+
+		if (strcmp(h->id, r->ctx->host) == 0)
+			continue;
+		for (a = 0; a < h->n_addrs && a < FP_MODEL_HOST_ADDR_MAX && rc == 0; a++) {
+			char field[32], ip[IP_STR_SIZE];
+
+			if (!ip_is_local(r->ctx, &h->vtep_addrs[a]))
+				continue;
+			snprintf(field, sizeof(field), "vtep_addresses[%u]", a);
+			rc = problem(r->rep, FP_MODEL_HOST, h->id, field,
+				     "%s is a VTEP address of this host (%s), not of host %s",
+				     ip_str(&h->vtep_addrs[a], ip), r->ctx->host, h->id);
+		}
+	}
+	return rc;
 }
 
 /* A subnet whose network is gone gives nothing; say so. */
@@ -1102,6 +1145,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = load_hosts(&r);
+	if (rc)
+		goto err;
+	rc = check_hosts(&r);
 	if (rc)
 		goto err;
 	rc = load_ports(&r);

@@ -214,6 +214,26 @@ read_exact(struct fp_ctl_client *c, void *buf, size_t size)
 	return 0;
 }
 
+/* The server closed the connection: if it said why first (a REPLY with
+ * seq 0 waiting to be read), take its message and status; else rc.
+ */
+static int
+goodbye(struct fp_ctl_client *c, int rc)
+{
+	struct {
+		struct fp_ctl_hdr h;
+		struct fp_ctl_reply r;
+	} __attribute__((packed)) f;
+	ssize_t n = recv(c->fd, &f, sizeof(f), MSG_DONTWAIT | MSG_PEEK);
+
+	if (n != (ssize_t)sizeof(f) || f.h.magic != FP_CTL_MAGIC || f.h.type != FP_CTL_REPLY ||
+	    f.h.seq != 0 || f.h.len != sizeof(f.r) || f.r.status >= 0)
+		return rc;
+	f.r.msg[sizeof(f.r.msg) - 1] = '\0';
+	memcpy(c->msg, f.r.msg, sizeof(c->msg));
+	return broken(c, f.r.status);
+}
+
 int
 fp_ctl_client_recv(struct fp_ctl_client *c, struct fp_ctl_hdr *hdr, const void **payload)
 {
@@ -222,6 +242,8 @@ fp_ctl_client_recv(struct fp_ctl_client *c, struct fp_ctl_hdr *hdr, const void *
 	if (c->broken)
 		return -ENOTCONN;
 	rc = flush(c);
+	if (rc == -EPIPE || rc == -ECONNRESET)
+		return goodbye(c, rc);
 	if (rc != 0)
 		return rc;
 	rc = read_exact(c, hdr, sizeof(*hdr));
@@ -266,10 +288,17 @@ static int
 parse_reply(struct fp_ctl_client *c, const struct fp_ctl_hdr *h, const void *p, uint32_t seq,
 	    struct fp_ctl_reply *r)
 {
-	if (h->type != FP_CTL_REPLY || h->len != sizeof(*r) || h->seq != seq)
+	if (h->type != FP_CTL_REPLY || h->len != sizeof(*r))
 		return broken(c, -EPROTO);
 	memcpy(r, p, sizeof(*r));
 	r->msg[sizeof(r->msg) - 1] = '\0';
+	/* seq 0: the server closes the connection and says why. */
+	if (h->seq == 0 && h->seq != seq && r->status < 0) {
+		memcpy(c->msg, r->msg, sizeof(c->msg));
+		return broken(c, r->status);
+	}
+	if (h->seq != seq)
+		return broken(c, -EPROTO);
 	memcpy(c->msg, r->msg, sizeof(c->msg));
 	if (r->status > 0)
 		return broken(c, -EPROTO);

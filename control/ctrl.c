@@ -461,27 +461,51 @@ problem_new(const struct fp_compile_report *old, const struct fp_compile_report 
 	return found;
 }
 
-static void
-state_persist(struct fp_ctrl *c, struct fp_ctrl_result *out)
+/* Write m as the state file: 0, or -errno after logging why (the
+ * message in err).
+ */
+static int
+state_write(struct fp_ctrl *c, const struct fp_model *m, char *err, size_t errsz)
 {
-	char err[512];
-	json_t *doc = fp_model_to_snapshot(c->model);
+	json_t *doc = fp_model_to_snapshot(m);
+	int rc;
 
-	if (doc == NULL || fp_state_save(c->cfg.state_dir, doc, err, sizeof(err)) < 0) {
-		if (doc == NULL)
-			snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
-		fp_log(FP_LOG_ERR, "state not saved: %s", err);
-		json_decref(out->body);
-		out->status = 500;
-		out->body = fp_ctrl_error_json(500, "state_dir",
-					       "applied, but the state file was not written");
+	if (doc == NULL) {
+		snprintf(err, errsz, "%s", strerror(ENOMEM));
+		rc = -ENOMEM;
+	} else {
+		rc = fp_state_save(c->cfg.state_dir, doc, err, errsz);
 	}
 	json_decref(doc);
+	if (rc < 0)
+		fp_log(FP_LOG_ERR, "state not saved: %s", err);
+	return rc;
+}
+
+/* Put the state file back to the current desired state after a refused
+ * change: the old model, or no file when there was no state.
+ */
+static void
+state_restore(struct fp_ctrl *c)
+{
+	char err[512];
+	int rc;
+
+	if (c->have_state) {
+		state_write(c, c->model, err, sizeof(err));
+		return;
+	}
+	rc = fp_state_remove(c->cfg.state_dir, err, sizeof(err));
+	if (rc < 0)
+		fp_log(FP_LOG_ERR, "state file not removed: %s", err);
 }
 
 /* Make m the desired state (taking it), or refuse it and free it.
- * Returns 1 when m was taken (the answer may still be a 500: the state
- * file could not be written), 0 when refused.
+ * The state file is written first, then the dataplane changed, so the
+ * answer, the dataplane and the file agree: a file that cannot be
+ * written refuses the change (500) before anything is sent, and a
+ * change the dataplane refuses puts the old file back.
+ * Returns 1 when m was taken, 0 when refused.
  */
 static int
 change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_result *out)
@@ -492,6 +516,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	struct fp_entry_set *d = fp_entry_set_create();
 	uint64_t t0 = now_ns(), t_compiled, t_persisted;
 	int rc, applied = 0, nomem = 0;
+	char err[512];
 
 	if (d == NULL) {
 		fp_model_free(m);
@@ -519,11 +544,17 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 		result_error(out, 500, "", "out of memory");
 		goto err;
 	}
+	if (state_write(c, m, err, sizeof(err)) < 0) {
+		result_error(out, 500, "state_dir",
+			     "the state file cannot be written (%s): nothing was changed", err);
+		goto err;
+	}
+	t_persisted = now_ns();
 	if (c->connected) {
 		rc = sync_now(c, d, &res);
 		if (rc < 0 && c->connected) {
 			/* Refused: whatever went out before the refused
-			 * transaction goes back.
+			 * transaction goes back, and so does the file.
 			 */
 			struct fp_sync_result back;
 			char why[256];
@@ -532,6 +563,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 			if (sync_now(c, c->desired, &back) < 0)
 				fp_log(FP_LOG_ERR, "rollback after a refused change failed: %s",
 				       c->sync_err);
+			state_restore(c);
 			result_error(out, 409, "dataplane", "the dataplane refused the change: %s",
 				     why);
 			goto err;
@@ -546,20 +578,16 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	c->report = rep;
 	c->have_state = 1;
 	out->status = applied ? 200 : 202;
-	out->body = json_pack("{s:b,s:{s:I,s:I,s:i},s:I,s:f,s:f}", "applied", applied, "changes",
-			      "set", (json_int_t)res.n_set, "deleted", (json_int_t)res.n_del,
-			      "transactions", (int)res.n_txn, "problems",
-			      (json_int_t)rep.n_problems, "compile_ms",
-			      (double)(t_compiled - t0) / 1e6, "sync_ms", (double)res.ns / 1e6);
+	out->body = json_pack(
+		"{s:b,s:{s:I,s:I,s:i},s:I,s:f,s:f,s:f}", "applied", applied, "changes", "set",
+		(json_int_t)res.n_set, "deleted", (json_int_t)res.n_del, "transactions",
+		(int)res.n_txn, "problems", (json_int_t)rep.n_problems, "compile_ms",
+		(double)(t_compiled - t0) / 1e6, "persist_ms",
+		(double)(t_persisted - t_compiled) / 1e6, "sync_ms", (double)res.ns / 1e6);
 	if (!applied)
 		json_object_set_new(out->body, "reason",
 				    json_string("the dataplane is not connected; the change is "
 						"stored and applied when it is back"));
-	state_persist(c, out);
-	t_persisted = now_ns();
-	if (out->status < 300)
-		json_object_set_new(out->body, "persist_ms",
-				    json_real((double)(t_persisted - t_compiled - res.ns) / 1e6));
 	return 1;
 
 err:

@@ -3,10 +3,13 @@
  * to, what the dataplane holds, and the rules that keep them in step.
  *
  * A request (PUT/DELETE of one resource, or a whole snapshot) is applied
- * to a clone of the model, compiled, and sent to the dataplane as the
- * difference from what it holds.  Only when the dataplane took it is the
- * clone swapped in and the state file written; otherwise nothing changes
- * (a partly sent change is rolled back by sending the old entries again).
+ * to a clone of the model and compiled; the clone is written to the state
+ * file, then sent to the dataplane as the difference from what it holds,
+ * and only when the dataplane took it is the clone swapped in.  A state
+ * file that cannot be written refuses the request (500) before anything
+ * is sent; a change the dataplane refuses is rolled back (the old entries
+ * are sent again) and the old state file put back.  So the answer, the
+ * dataplane and the file agree.
  * A request that adds a compile problem (doc/control.md) is refused; a
  * DELETE never is (its consequences are reported in GET /v1/tables).
  *

@@ -64,7 +64,7 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->batch = 65536;
 	c->health_ms = 500;
 	c->audit_ms = 60000;
-	c->max_body = 256U << 20;
+	c->max_body = 16U << 20; /* a 10k-port Neutron snapshot: 13.7 MB */
 }
 
 static int
@@ -343,6 +343,11 @@ shared_load(struct loader *ld, const config_setting_t *root, struct fp_ctrl_conf
 	if (v[0] == '\0' || strlen(v) >= sizeof(c->host))
 		return fail(ld, config_setting_get_member(root, "host"), "must be 1..%d characters",
 			    FP_NAME_SIZE - 1);
+	/* fp-dpdk's rule for host names: they must match. */
+	for (i = 0; v[i] != '\0'; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("._-", v[i]))
+			return fail(ld, config_setting_get_member(root, "host"),
+				    "\"%s\" has a character outside [A-Za-z0-9._-]", v);
 	snprintf(c->host, sizeof(c->host), "%s", v);
 	vt = config_setting_get_member(root, "vtep");
 	addrs = vt != NULL ? config_setting_get_member(vt, "addresses") : NULL;

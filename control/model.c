@@ -18,6 +18,7 @@
 #include "model.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1216,19 +1217,56 @@ ip_is_unspecified(const struct fp_ip *ip)
 	return memcmp(&ip->b[from], &zero.b[from], 16 - from) == 0;
 }
 
+/* Why ip cannot be a VTEP address (fp-dpdk's vtep.addresses rule), or
+ * NULL if it can.
+ */
+static const char *
+vtep_addr_why(const struct fp_ip *ip)
+{
+	static const uint8_t zero[16];
+	const uint8_t *b = ip->b;
+
+	if (ip_is_multicast(ip))
+		return "a multicast address";
+	if (ip_is_unspecified(ip))
+		return "the unspecified address";
+	if (fp_model_ip_is_v4(ip)) {
+		if (b[12] == 255 && b[13] == 255 && b[14] == 255 && b[15] == 255)
+			return "the broadcast address";
+		if (b[12] >= 240)
+			return "a reserved (class E) address";
+		if (b[12] == 0)
+			return "in 0.0.0.0/8 (this network)";
+		if (b[12] == 127)
+			return "a loopback address";
+		return NULL;
+	}
+	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
+		return "the loopback address";
+	return NULL;
+}
+
 static int
 parse_host(const struct vctx *c, json_t *o, void *out)
 {
 	struct fp_model_host *h = out;
+	const char *why;
 	char sub[64];
 	json_t *a = NULL;
 	size_t i, j;
 	int rc;
 
-	/* Hosts are matched against binding:host_id, which holds less. */
+	/* Hosts are matched against binding:host_id, which holds less,
+	 * and against fp-dpdk's host, which holds only these characters.
+	 */
 	if (strlen(c->id) >= FP_NAME_SIZE)
 		return fail(c, 422, "", "id", "%zu characters, longer than %d (host names)",
 			    strlen(c->id), FP_NAME_SIZE - 1);
+	for (i = 0; c->id[i] != '\0'; i++)
+		if (!isalnum((unsigned char)c->id[i]) && !strchr("._-", c->id[i]))
+			return fail(c, 422, "", "id",
+				    "\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
+				    c->id);
 	rc = get_array(c, o, "", "vtep_addresses", F_REQ, 1, FP_MODEL_HOST_ADDR_MAX, &a);
 	if (rc < 0)
 		return rc;
@@ -1244,10 +1282,9 @@ parse_host(const struct vctx *c, json_t *o, void *out)
 		rc = ip_value(c, s, "", sub, 0, ip, NULL, NULL);
 		if (rc < 0)
 			return rc;
-		if (ip_is_multicast(ip))
-			return fail(c, 422, "", sub, "\"%s\" is a multicast address", s);
-		if (ip_is_unspecified(ip))
-			return fail(c, 422, "", sub, "\"%s\" is the unspecified address", s);
+		why = vtep_addr_why(ip);
+		if (why != NULL)
+			return fail(c, 422, "", sub, "\"%s\" is %s: not a VTEP address", s, why);
 		for (j = 0; j < i; j++)
 			if (memcmp(&h->vtep_addrs[j], ip, sizeof(*ip)) == 0)
 				return fail(c, 422, "", sub, "duplicates vtep_addresses[%zu]", j);

@@ -54,7 +54,16 @@ fp_state_save(const char *dir, const json_t *doc, char *err, size_t errsz)
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	if (text == NULL)
 		return fail(err, errsz, -ENOMEM, "serialise", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A fresh file of our own: whatever sits at tmp (a leftover of a
+	 * crash, or a link planted there) is removed, not followed, and
+	 * O_EXCL fails if something reappears in between.
+	 */
+	if (unlink(tmp) < 0 && errno != ENOENT) {
+		rc = -errno;
+		free(text);
+		return fail(err, errsz, rc, "remove", tmp);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
 		free(text);
@@ -92,6 +101,18 @@ err_close:
 err_unlink:
 	unlink(tmp);
 	return fail(err, errsz, rc, "write", tmp);
+}
+
+int
+fp_state_remove(const char *dir, char *err, size_t errsz)
+{
+	char path[512];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FP_STATE_FILE) >= sizeof(path))
+		return fail(err, errsz, -ENAMETOOLONG, "state file", dir);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return fail(err, errsz, -errno, "remove", path);
+	return 0;
 }
 
 int

@@ -35,6 +35,13 @@
  * size, at the price of the main loop waiting for the dumping client; a
  * client that takes nothing for CTL_STALL_MS is disconnected, which bounds
  * the wait per chunk.  The workers never wait.
+ *
+ * Idle clients: one that sends nothing for CTL_IDLE_MS is closed, and
+ * when all CTL_CLIENT_MAX slots are taken a new client takes the slot of
+ * the one idle longest, if that one is idle CTL_EVICT_MS at least (so
+ * idle clients cannot lock everyone out; fp-control pings every
+ * health_ms, at most 60 s).  A client closed for this, or refused when
+ * none is idle, gets a REPLY with seq 0 saying why before the close.
  */
 #include "ctl_server.h"
 
@@ -63,6 +70,8 @@
 #define CTL_OUT_HIGH (256U << 10)   /* stop reading requests above this */
 #define CTL_DUMP_CHUNK (64U << 10)  /* a dump flushes above this */
 #define CTL_STALL_MS 5000	    /* a client with output must take some this often */
+#define CTL_IDLE_MS 120000	    /* a client that sends nothing this long is closed */
+#define CTL_EVICT_MS 5000	    /* when full, a client idle this long makes room */
 #define CTL_STATS_WORKER_MAX 128    /* worker blocks in a STATS_REPLY */
 #define CTL_FRAME_MAX (sizeof(struct fp_ctl_hdr) + FP_CTL_MAX_PAYLOAD)
 
@@ -96,6 +105,7 @@ struct ctl_client {
 	uint32_t n_changes;		/* SET/DEL received in the transaction */
 	uint32_t fail_idx;		/* index of the refused change */
 	int64_t last_tx;		/* ms: output queued on empty, or sent */
+	int64_t last_rx;		/* ms: connected, or bytes received */
 	int eof;			/* the peer sent all it will send */
 	int closing;			/* protocol error: flush, then close */
 	char fail_msg[FP_CTL_MSG_SIZE]; /* message for the refused change */
@@ -104,6 +114,8 @@ struct ctl_client {
 struct fp_ctl_server {
 	int lfd;						/* listening socket */
 	uint32_t n_accepted;					/* connections so far */
+	uint32_t idle_ms;					/* CTL_IDLE_MS */
+	uint32_t evict_ms;					/* CTL_EVICT_MS */
 	struct fp_ftables *t;					/* tables served */
 	struct fp_ctl_server_ops ops;				/* stats provider */
 	uint32_t n_ports;					/* HELLO: configured ports */
@@ -740,9 +752,48 @@ client_read(struct fp_ctl_server *s, struct ctl_client *c)
 			c->eof = 1;
 			break;
 		}
+		c->last_rx = now_ms();
 		c->in_len += (size_t)n;
 		process(s, c);
 	}
+}
+
+/* Tell a client why it is closed (a REPLY with seq 0, best effort) and
+ * close it.
+ */
+static void __rte_format_printf(3, 4)
+	client_goodbye(struct ctl_client *c, int status, const char *fmt, ...)
+{
+	char msg[FP_CTL_MSG_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	CTL_LOG(NOTICE, "client %u: %s; disconnecting", c->id, msg);
+	if (reply(c, 0, status, 0, 0, "%s", msg) == 0)
+		flush(c);
+	client_drop(c, msg);
+}
+
+/* The slot of the client idle longest, if it is idle evict_ms at least
+ * and owes it nothing; else NULL.
+ */
+static struct ctl_client *
+client_evictable(struct fp_ctl_server *s, int64_t now)
+{
+	struct ctl_client *best = NULL;
+	int i;
+
+	for (i = 0; i < CTL_CLIENT_MAX; i++) {
+		struct ctl_client *c = &s->clients[i];
+
+		if (c->fd < 0 || out_pending(c) > 0 || now - c->last_rx < (int64_t)s->evict_ms)
+			continue;
+		if (best == NULL || c->last_rx < best->last_rx)
+			best = c;
+	}
+	return best;
 }
 
 static void
@@ -768,18 +819,28 @@ client_accept(struct fp_ctl_server *s)
 			}
 		}
 		if (c == NULL) {
+			c = client_evictable(s, now_ms());
+			if (c != NULL)
+				client_goodbye(c, -ETIMEDOUT,
+					       "idle for %" PRId64 " ms: closed to make room for "
+					       "another client",
+					       now_ms() - c->last_rx);
+		}
+		if (c == NULL) {
 			struct ctl_client tmp = { .fd = fd, .id = s->n_accepted };
 
 			CTL_LOG(WARNING, "client %u refused: %d clients already", s->n_accepted,
 				CTL_CLIENT_MAX);
-			if (reply(&tmp, 0, -EBUSY, 0, 0, "too many clients (%d)", CTL_CLIENT_MAX) ==
-			    0)
+			if (reply(&tmp, 0, -EBUSY, 0, 0,
+				  "too many clients (%d), none idle for %u ms; try again later",
+				  CTL_CLIENT_MAX, s->evict_ms) == 0)
 				flush(&tmp);
 			client_drop(&tmp, "refused");
 			continue;
 		}
 		c->fd = fd;
 		c->id = s->n_accepted;
+		c->last_rx = now_ms();
 		CTL_LOG(DEBUG, "client %u: connected", c->id);
 	}
 }
@@ -859,6 +920,8 @@ fp_ctl_server_create(const char *path, struct fp_ftables *t, const char *host, u
 	}
 	s->lfd = -1;
 	s->t = t;
+	s->idle_ms = CTL_IDLE_MS;
+	s->evict_ms = CTL_EVICT_MS;
 	if (ops != NULL)
 		s->ops = *ops;
 	s->n_ports = n_ports;
@@ -975,6 +1038,9 @@ fp_ctl_server_poll(struct fp_ctl_server *s, int timeout_ms)
 		if (c->fd >= 0 && out_pending(c) > 0 && now - c->last_tx > CTL_STALL_MS) {
 			CTL_LOG(NOTICE, "client %u: took no output for %d ms", c->id, CTL_STALL_MS);
 			client_drop(c, "stalled");
+		} else if (c->fd >= 0 && out_pending(c) == 0 &&
+			   now - c->last_rx > (int64_t)s->idle_ms) {
+			client_goodbye(c, -ETIMEDOUT, "idle for %u ms: closed", s->idle_ms);
 		}
 	}
 	if (s->pfds[0].revents & (POLLERR | POLLNVAL))
@@ -982,6 +1048,13 @@ fp_ctl_server_poll(struct fp_ctl_server *s, int timeout_ms)
 	if (s->pfds[0].revents & POLLIN)
 		client_accept(s);
 	return 0;
+}
+
+void
+fp_ctl_server_idle_set(struct fp_ctl_server *s, uint32_t idle_ms, uint32_t evict_ms)
+{
+	s->idle_ms = idle_ms;
+	s->evict_ms = evict_ms;
 }
 
 void

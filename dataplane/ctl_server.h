@@ -53,6 +53,13 @@ struct fp_ctl_server *fp_ctl_server_create(const char *path, struct fp_ftables *
  */
 int fp_ctl_server_poll(struct fp_ctl_server *s, int timeout_ms);
 
+/**
+ * Set the idle rules (defaults: 120000 and 5000 ms): a client that sends
+ * nothing for idle_ms is closed; when every slot is taken, a new client
+ * takes the slot of the one idle longest if it is idle evict_ms at least.
+ */
+void fp_ctl_server_idle_set(struct fp_ctl_server *s, uint32_t idle_ms, uint32_t evict_ms);
+
 /** Close every client, remove the socket file, free.  Accepts NULL. */
 void fp_ctl_server_free(struct fp_ctl_server *s);
 

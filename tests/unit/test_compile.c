@@ -617,6 +617,37 @@ test_compile_duplicate_ip(void **state)
 	assert_fdb(w->out, 100, "fa:16:3e:00:00:09", FP_DEST_VTEP, 1);
 }
 
+/* A remote host claiming one of this host's VTEP addresses: a problem of
+ * that host, and no tunnel to this host itself.
+ */
+static void
+test_compile_host_claims_own_vtep(void **state)
+{
+	struct world *w = *state;
+	struct fp_ip own = ip("10.0.0.1");
+	struct fp_entry e;
+	size_t i, n_vteps = 0;
+
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h2', 'vtep_addresses': ['10.0.0.1', '10.0.0.2'],"
+	    " 'underlay_mac': '" MAC_H2 "'}");
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_HOST, "h2", "vtep_addresses[0]",
+		       "10.0.0.1 is a VTEP address of this host (h1)");
+	for (i = 0; i < fp_entry_set_count(w->out); i++) {
+		const struct fp_vtep_val *v;
+
+		assert_int_equal(fp_entry_set_at(w->out, i, &e), 0);
+		if (e.table != FP_TABLE_VTEP)
+			continue;
+		v = e.val;
+		n_vteps++;
+		assert_memory_not_equal(&v->remote, &own, sizeof(own));
+	}
+	assert_int_equal(n_vteps, 2);
+}
+
 /* A network with only an IPv6 subnet. */
 static void
 test_compile_ipv6_only(void **state)
@@ -1337,6 +1368,7 @@ main(void)
 		T(network_deleted),
 		T(duplicate_mac),
 		T(duplicate_ip),
+		T(host_claims_own_vtep),
 		T(ipv6_only),
 		T(allowed_address_pairs),
 		T(port_addrs_overflow),

@@ -975,6 +975,73 @@ test_ctl_bad_frames(void **state)
 	assert_int_equal(fp_ctl_client_recv(f->c, &hdr, &p), -ENOTCONN);
 }
 
+/* A client refused because every slot is busy learns why from
+ * fp_ctl_client_hello() (what fpctl prints), not a broken pipe.
+ */
+static void
+test_ctl_client_refusal_reason(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ctl_client *c[TEST_CLIENT_MAX + 1] = { NULL };
+	struct fp_ctl_hello h;
+	int i;
+
+	c[0] = f->c;
+	for (i = 1; i < TEST_CLIENT_MAX; i++) {
+		c[i] = connect_client(f->path);
+		assert_non_null(c[i]);
+		assert_int_equal(fp_ctl_client_hello(c[i], &h), 0);
+	}
+	c[TEST_CLIENT_MAX] = connect_client(f->path);
+	assert_non_null(c[TEST_CLIENT_MAX]);
+	assert_int_equal(fp_ctl_client_hello(c[TEST_CLIENT_MAX], &h), -EBUSY);
+	assert_non_null(strstr(fp_ctl_client_msg(c[TEST_CLIENT_MAX]), "too many clients"));
+	for (i = 1; i <= TEST_CLIENT_MAX; i++)
+		fp_ctl_client_close(c[i]);
+}
+
+/* Idle clients cannot lock everyone out: when every slot is taken, the
+ * one idle longest makes room, and learns why on its next request; one
+ * idle past the idle time is closed.
+ */
+static void
+test_ctl_idle_clients(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ctl_client *c[TEST_CLIENT_MAX + 1] = { NULL };
+	struct fp_ctl_hello h;
+	int i, n_evicted = 0;
+
+	fp_ctl_server_idle_set(f->s, 60000, 200);
+	c[0] = f->c;
+	for (i = 1; i < TEST_CLIENT_MAX; i++) {
+		c[i] = connect_client(f->path);
+		assert_non_null(c[i]);
+		assert_int_equal(fp_ctl_client_hello(c[i], &h), 0);
+	}
+	usleep(300000);
+	c[TEST_CLIENT_MAX] = connect_client(f->path);
+	assert_non_null(c[TEST_CLIENT_MAX]);
+	assert_int_equal(fp_ctl_client_hello(c[TEST_CLIENT_MAX], &h), 0);
+	for (i = 0; i < TEST_CLIENT_MAX; i++) {
+		int rc = fp_ctl_client_hello(c[i], &h);
+
+		if (rc == 0)
+			continue;
+		assert_int_equal(rc, -ETIMEDOUT);
+		assert_non_null(strstr(fp_ctl_client_msg(c[i]), "make room"));
+		n_evicted++;
+	}
+	assert_int_equal(n_evicted, 1);
+	/* Idle past the idle time: closed, with the reason. */
+	fp_ctl_server_idle_set(f->s, 200, 200);
+	usleep(400000);
+	assert_int_equal(fp_ctl_client_hello(c[TEST_CLIENT_MAX], &h), -ETIMEDOUT);
+	assert_non_null(strstr(fp_ctl_client_msg(c[TEST_CLIENT_MAX]), "idle for"));
+	for (i = 1; i <= TEST_CLIENT_MAX; i++)
+		fp_ctl_client_close(c[i]);
+}
+
 static void
 test_ctl_client_limit(void **state)
 {
@@ -1388,6 +1455,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_outside_txn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_bad_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_client_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_client_refusal_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_idle_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_dump_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_fpctl_changes, setup, teardown),

@@ -384,6 +384,17 @@ fk_count(uint16_t table)
 	return fp_entry_set_count_table(fk.tables, table);
 }
 
+/* The state file's document (new reference), NULL if there is none. */
+static json_t *
+state_file(const struct fixture *f)
+{
+	char err[256];
+	json_t *doc = NULL;
+
+	assert_int_equal(fp_state_load(f->dir, &doc, err, sizeof(err)), 0);
+	return doc;
+}
+
 /* Expected tables of snapshot_text on hv1: port p1, vtep to hv2, fdb x2,
  * flood, neigh x2 (and the fake's own underlay port entry).
  */
@@ -514,6 +525,12 @@ test_ctrl_refused_commit_rolls_back(void **state)
 	after = fp_ctrl_state_json(f->c);
 	assert_true(json_equal(before, after));
 	assert_snapshot_installed();
+	json_decref(after);
+	/* The state file was written before the dataplane refused: it is
+	 * the old one again.
+	 */
+	after = state_file(f);
+	assert_true(json_equal(before, after));
 	json_decref(before);
 	json_decref(after);
 	/* Room again: the same request goes through. */
@@ -864,6 +881,93 @@ test_ctrl_wrong_host_not_programmed(void **state)
 	assert_int_equal(fk.n_commits, 0);
 }
 
+/* A state file that cannot be written refuses the change before the
+ * dataplane sees it (500, field state_dir): the answer, the dataplane and
+ * the file agree, also after a restart.
+ */
+static void
+test_ctrl_unwritable_state_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t commits;
+	char tmp[160];
+	json_t *doc;
+
+	fp_ctrl_tick(f->c);
+	/* A directory where the temporary file goes: every write fails. */
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", f->dir, FP_STATE_FILE);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	commits = fk.n_commits;
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 500);
+	assert_string_equal(err_field(f), "state_dir");
+	assert_int_equal(fk.n_commits, commits);
+	assert_int_equal(fk_count(FP_TABLE_FDB), 0);
+	assert_null(state_file(f));
+	doc = fp_ctrl_state_json(f->c);
+	assert_int_equal(json_array_size(json_object_get(doc, "ports")), 0);
+	json_decref(doc);
+	/* Writable again: the same request is applied and stored. */
+	assert_int_equal(rmdir(tmp), 0);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	assert_snapshot_installed();
+	doc = state_file(f);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "ports")), 2);
+	json_decref(doc);
+}
+
+/* A change the dataplane refuses on the first request (no state before)
+ * leaves no state file behind: the next start still leaves the dataplane
+ * alone.
+ */
+static void
+test_ctrl_refused_first_change_leaves_no_file(void **state)
+{
+	struct fixture *f = *state;
+
+	fp_ctrl_tick(f->c);
+	fk.limit[FP_TABLE_FDB] = 1;
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 409);
+	assert_null(state_file(f));
+}
+
+/* state.json.tmp is created anew: a link planted at its name is replaced,
+ * never written through.
+ */
+static void
+test_ctrl_state_tmp_link_not_followed(void **state)
+{
+	struct fixture *f = *state;
+	char tmp[160], victim[160], path[160], buf[16] = "";
+	struct stat st;
+	FILE *v;
+
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	v = fopen(victim, "w");
+	assert_non_null(v);
+	fputs("keep", v);
+	fclose(v);
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", f->dir, FP_STATE_FILE);
+	assert_int_equal(symlink(victim, tmp), 0);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->r.status, 200);
+	v = fopen(victim, "r");
+	assert_non_null(v);
+	assert_non_null(fgets(buf, sizeof(buf), v));
+	fclose(v);
+	assert_string_equal(buf, "keep");
+	snprintf(path, sizeof(path), "%s/%s", f->dir, FP_STATE_FILE);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(lstat(tmp, &st), -1);
+	unlink(victim);
+}
+
 int
 main(void)
 {
@@ -891,6 +995,12 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_audit_periodic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_audit_not_connected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_unwritable_state_changes_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_refused_first_change_leaves_no_file,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_state_tmp_link_not_followed, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);

@@ -149,6 +149,7 @@ test_ctrl_config_invalid(void **state)
 		{ "bad-state-dir-relative.conf", ":4:", "absolute path" },
 		{ "bad-backend.conf", ":4:", "\"vpp\": \"dpdk\" (fp-dpdk) or \"xdp\"" },
 		{ "bad-no-host.conf", "", "host: required" },
+		{ "bad-host-chars.conf", ":1:", "\"hv 1\" has a character outside [A-Za-z0-9._-]" },
 		{ "bad-vtep-address.conf", ":2:", "not an IP address" },
 		{ "bad-include.conf", "", "@include is not supported" },
 		{ "bad-syntax.conf", ":2:", "syntax error" },

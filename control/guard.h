@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The guard in front of one evhttp listener of fp-control's API: what a
+ * client may hold and send before a request reaches evhttp.
+ *
+ *   - Connections: at most max_conns at once; one more is accepted,
+ *     answered 503 (JSON) and closed.  A failing accept() (EMFILE,
+ *     ENFILE, ENOMEM...) pauses the listener for one second instead of
+ *     spinning on it.  Warnings are rate-limited: one a second per kind,
+ *     with the number left out.
+ *   - Requests: the head (request line and headers) is read as it comes,
+ *     before evhttp acts on it, up to max_head bytes (else 431); then the
+ *     token (when one is set: 401 before any body byte is read), the
+ *     method (GET, PUT, DELETE, else 405), Content-Length (digits, one
+ *     value, at most max_body: else 400 or 413), no Transfer-Encoding
+ *     (411) and no Expect other than 100-continue (417) are checked.
+ *     A refused request gets the API's JSON error body and the
+ *     connection is closed; evhttp never sees it.
+ *   - Time: a request's head and body must arrive within request_ms of
+ *     its first byte (else 408 and the connection is closed).
+ *
+ * How: the guard makes each connection's bufferevent (evhttp_set_bevcb)
+ * and watches its input buffer (an evbuffer callback, run before
+ * evhttp's read callback), keeping one reference to it, dropped once
+ * evhttp freed it (its callbacks are cleared then).  Concurrency: the
+ * event loop's thread only.
+ */
+#ifndef FP_CONTROL_GUARD_H
+#define FP_CONTROL_GUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+
+#define FP_GUARD_FIELD_SIZE 32	 /* error field, NUL included */
+#define FP_GUARD_REASON_SIZE 192 /* error reason, NUL included */
+
+struct fp_guard_limits {
+	uint32_t max_conns;  /* connections at once */
+	uint32_t max_head;   /* request line and headers, bytes */
+	uint64_t max_body;   /* Content-Length at most */
+	uint32_t request_ms; /* a request must be in within this of its first byte */
+	const char *token;   /* bearer token required before the body; NULL: none */
+};
+
+/* What a request head was found to be. */
+struct fp_guard_head {
+	uint64_t body_len;		   /* Content-Length, 0 without */
+	int status;			   /* 0: fine; else the status to refuse with */
+	char field[FP_GUARD_FIELD_SIZE];   /* the error's field */
+	char reason[FP_GUARD_REASON_SIZE]; /* the error's reason */
+};
+
+struct fp_guard;
+
+/**
+ * Check one request head (request line, headers and the blank line).
+ * Pure: no I/O.
+ *
+ * @param head	the bytes
+ * @param len	their number (at most lim->max_head)
+ * @param lim	the limits (token, methods, max_body)
+ * @param out	filled: body_len, or status, field and reason
+ * @return 0 if the request may go on, else the HTTP status to refuse with
+ */
+int fp_guard_head_check(const char *head, size_t len, const struct fp_guard_limits *lim,
+			struct fp_guard_head *out);
+
+/**
+ * Guard the connections of http (sets its bevcb).
+ *
+ * @param name for log messages ("unix", "tcp")
+ * @return the guard, or NULL with errno
+ */
+struct fp_guard *fp_guard_create(struct event_base *base, struct evhttp *http, const char *name,
+				 const struct fp_guard_limits *lim);
+
+/** Watch a bound socket of the guarded evhttp: accept errors pause it. */
+void fp_guard_listener_add(struct fp_guard *g, struct evhttp_bound_socket *bound);
+
+/** Connections open now (for tests and logs). */
+uint32_t fp_guard_conns(struct fp_guard *g);
+
+/** Free the guard; call after evhttp_free() of its evhttp. Accepts NULL. */
+void fp_guard_free(struct fp_guard *g);
+
+#endif /* FP_CONTROL_GUARD_H */
