@@ -57,17 +57,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by the loader before load (tests): write struct fp_trace per packet. */
 const volatile __u32 fp_trace_on = 0;
 
-/* What happens to a packet (struct fp_verdict.kind). */
-enum fp_xdp_verdict_kind {
-	FP_XDP_V_DROP,	/* dropped for reason drop */
-	FP_XDP_V_LOCAL, /* redirected to local VM port port */
-	FP_XDP_V_ENCAP, /* encapsulated, redirected to underlay port port */
-	FP_XDP_V_ARP,	/* ARP reply sent back (XDP_TX) */
-	FP_XDP_V_ND,	/* neighbour advertisement sent back (XDP_TX) */
-	FP_XDP_V_ICMP,	/* dropped for reason drop, ICMP error sent back (XDP_TX) */
-	FP_XDP_V_FLOOD, /* passed up with struct fp_xdp_meta for the tc program */
-};
-
 /* The decision of the ingress functions, acted on and counted by
  * fp_xdp_rx() in one place.
  */
@@ -80,7 +69,27 @@ struct fp_verdict {
 	__u32 encaps;  /* FP_XDP_V_FLOOD: vtep members among them */
 	__u32 decap;   /* the frame was decapsulated */
 	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
+	/* Trace only (fp_trace_on; the verifier removes the stores from the
+	 * attached program, where fp_trace_on is a frozen 0):
+	 */
+	__u32 fdb;	/* FP_XDP_TRACE_FDB_* */
+	__u32 fdb_type; /* FDB hit: FP_DEST_* */
+	__u32 fdb_id;	/* FDB hit: the id */
 };
+
+/* Trace: the FDB lookup's result (compiled out of the attached program). */
+static __always_inline void
+trace_fdb(struct fp_verdict *v, __u32 vni, const struct fp_fdb_val *fv)
+{
+	if (!fp_trace_on)
+		return;
+	v->vni = vni;
+	v->fdb = fv ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
+	if (fv) {
+		v->fdb_type = fv->type;
+		v->fdb_id = fv->id;
+	}
+}
 
 static __always_inline int
 set_drop(struct fp_verdict *v, __u32 reason)
@@ -520,6 +529,7 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 
 	fp_mac_copy(k.mac, dst);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	trace_fdb(v, vni, fv);
 	if (!fv)
 		return flood(v, vni, in_port, 1, inner_l3_len(ctx, m));
 	type = fv->type;
@@ -676,6 +686,7 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 	k.vni = tm.vni;
 	fp_mac_copy(k.mac, f);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	trace_fdb(v, tm.vni, fv);
 	if (!fv)
 		return flood(v, tm.vni, in_port, 0, 0);
 	type = fv->type;
@@ -834,7 +845,15 @@ fp_xdp_rx(struct xdp_md *ctx)
 			t->verdict = act;
 			t->out_port = out_port;
 			t->drop = drop;
-			t->pad = 0;
+			t->kind = v.kind;
+			t->in_port = in_port;
+			t->vni = v.vni;
+			t->fdb = v.fdb;
+			t->fdb_type = v.fdb_type;
+			t->fdb_id = v.fdb_id;
+			t->copies = v.copies;
+			t->encaps = v.encaps;
+			t->decap = v.decap;
 		}
 	}
 	return (int)act;
