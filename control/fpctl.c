@@ -35,6 +35,7 @@
 #include "backend.h"
 #include "ctl_client.h"
 #include "trace_pkt.h"
+#include "trace_xdp.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
@@ -1266,12 +1267,16 @@ cmd_trace(const struct fpctl_opts *o)
 		return FPCTL_EXIT_FAIL;
 	}
 	if (o->xdp != NULL) {
-		/* FIXME: the XDP engine's trace (a test run of a copy of the
-		 * program over the pinned tables) is not written yet.
-		 */
-		fprintf(stderr, "fpctl: trace: not available for the XDP engine yet\n");
-		rc = FPCTL_EXIT_FAIL;
-		goto out;
+		static uint8_t xout[FP_CTL_TRACE_FRAME_MAX + 512];
+
+		rc = fpctl_trace_xdp(o->xdp, in_port, frame, len, t, xout, sizeof(xout), err,
+				     sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "fpctl: trace: XDP instance %s: %s\n", o->xdp, err);
+			rc = rc == -ENOENT ? FPCTL_EXIT_CONNECT : FPCTL_EXIT_FAIL;
+			goto out;
+		}
+		goto print;
 	}
 	c = fp_ctl_client_open(o->socket);
 	if (c == NULL) {
@@ -1289,6 +1294,7 @@ cmd_trace(const struct fpctl_opts *o)
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}
+print:
 	t->in_len = len;
 	fpctl_trace_print(stdout, t, o->json, o->hex);
 	rc = 0;

@@ -478,15 +478,21 @@ fpctl_trace_verdict(const struct fpctl_trace *t)
 {
 	uint32_t i;
 
-	if (t->drop < FP_DROP_MAX || t->n_out == 0)
+	if (t->drop < FP_DROP_MAX)
 		return "drop";
 	for (i = 0; i < t->n_steps; i++) {
-		if (t->steps[i].step == FP_TRACE_REPLY)
+		if (t->steps[i].step == FP_TRACE_REPLY && t->n_out)
 			return "reply";
 		if (t->steps[i].step == FP_TRACE_FLOOD)
 			return "flood";
 	}
-	return "forward";
+	return t->n_out ? "forward" : "drop";
+}
+
+const char *
+fpctl_trace_drop_name(uint16_t drop)
+{
+	return drop < FP_DROP_MAX ? drop_names[drop] : "none";
 }
 
 static void

@@ -71,6 +71,9 @@ int fpctl_trace_decode(const void *buf, uint32_t size, struct fpctl_trace *t);
  */
 const char *fpctl_trace_verdict(const struct fpctl_trace *t);
 
+/** The name of drop reason drop ("none" for FP_DROP_MAX and above). */
+const char *fpctl_trace_drop_name(uint16_t drop);
+
 /**
  * Print a trace, as text or as one JSON object.
  *

@@ -114,16 +114,16 @@ test_trace_pkt_ipv6_tcp_icmp(void **state)
 	assert_int_equal(m.l4_proto, 6);
 	assert_int_equal(m.dport, 2);
 	l4_csum_ok(frame, &m);
-	assert_int_equal(build("eth 02:00:00:00:00:01>02:00:00:00:00:02 ipv6 fd00::1>fd00::2 icmp",
-			       &len),
-			 0);
+	assert_int_equal(
+		build("eth 02:00:00:00:00:01>02:00:00:00:00:02 ipv6 fd00::1>fd00::2 icmp", &len),
+		0);
 	assert_int_equal(fp_parse_frame(frame, len, 0, &m), FP_PARSE_OK);
 	assert_int_equal(m.l4_proto, 58);
 	assert_int_equal(frame[m.l4_off], 128);
 	l4_csum_ok(frame, &m);
-	assert_int_equal(build("eth 02:00:00:00:00:01>02:00:00:00:00:02 ipv4 1.1.1.1>2.2.2.2 icmp",
-			       &len),
-			 0);
+	assert_int_equal(
+		build("eth 02:00:00:00:00:01>02:00:00:00:00:02 ipv4 1.1.1.1>2.2.2.2 icmp", &len),
+		0);
 	assert_int_equal(fp_parse_frame(frame, len, FP_PARSE_F_IP_CSUM, &m), FP_PARSE_OK);
 	assert_int_equal(m.l4_proto, 1);
 	assert_int_equal(frame[m.l4_off], 8);
@@ -226,8 +226,10 @@ test_trace_pkt_refused(void **state)
 	}
 	/* Larger than the buffer: -ENOSPC with a message, never an overrun. */
 	{
-		char *w[] = { "eth", "02:00:00:00:00:01>02:00:00:00:00:02", "ipv4",
-			      "1.1.1.1>2.2.2.2", "udp", "1>2", "payload", "100" };
+		char *w[] = { "eth",	 "02:00:00:00:00:01>02:00:00:00:00:02",
+			      "ipv4",	 "1.1.1.1>2.2.2.2",
+			      "udp",	 "1>2",
+			      "payload", "100" };
 
 		assert_int_equal(fpctl_trace_frame_build(w, 8, frame, 64, &len, err, sizeof(err)),
 				 -ENOSPC);
@@ -238,7 +240,7 @@ test_trace_pkt_refused(void **state)
 static void
 test_trace_pkt_hex_pcap(void **state)
 {
-	static const uint8_t pcap_hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+	static const uint8_t pcap_hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2,    0,	  4, 0, 0, 0, 0, 0,
 					      0,    0,	  0,	0,    0xff, 0xff, 0, 0, 1, 0, 0, 0 };
 	char path[] = "/tmp/fp-test-trace-XXXXXX";
 	uint8_t rec[16] = { 0 }, pkt[60];
@@ -267,20 +269,23 @@ test_trace_pkt_hex_pcap(void **state)
 	/* A second frame: only the first one is taken. */
 	assert_int_equal(fwrite(rec, 1, sizeof(rec), f), sizeof(rec));
 	fclose(f);
-	assert_int_equal(fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)), 0);
 	assert_int_equal(len, sizeof(pkt));
 	assert_memory_equal(frame, pkt, sizeof(pkt));
 	/* Cut short, then not a pcap. */
 	assert_int_equal(truncate(path, 24 + 16 + 10), 0);
-	assert_int_equal(fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
+		-EINVAL);
 	assert_int_equal(truncate(path, 10), 0);
-	assert_int_equal(fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
+		-EINVAL);
 	unlink(path);
-	assert_int_equal(fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		fpctl_trace_frame_build(w, 2, frame, sizeof(frame), &len, err, sizeof(err)),
+		-ENOENT);
 }
 
 /* A record: header, steps, outputs of the given lengths. */
