@@ -139,23 +139,6 @@ xtrace() {
 	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_FPCTL" --xdp "$INSTANCE" --json trace "$@" 2>&1
 }
 
-xtrace_check() {
-	local what=$1 json=$2 expr=$3
-	if printf '%s' "$json" | /usr/bin/python3 -c "
-import json, sys
-t = json.load(sys.stdin)
-steps = {}
-for s in t['steps']:
-    steps.setdefault(s['step'], []).append(s['text'])
-sys.exit(0 if ($expr) else 1)
-" 2>/dev/null; then
-		ok "$what"
-	else
-		not_ok "$what"
-		printf '%s\n' "$json" | sed 's/^/#   /'
-	fi
-}
-
 xtrace_snapshot() {
 	fp_xctl --json show stats 2>&1 | /usr/bin/python3 -c '
 import json, sys
@@ -171,7 +154,7 @@ trace_xdp() {
 		nf=$N_FAIL
 		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" \
 			udp "1024>80")
-		xtrace_check "xdp trace: forwarded a2 -> a1: fdb -> vtep, encap, XDP_REDIRECT to port 2" \
+		fp_check_trace "xdp trace: forwarded a2 -> a1: fdb -> vtep, encap, XDP_REDIRECT to port 2" \
 			"$out" "t['engine'] == 'xdp' and t['verdict'] == 'forward' and
 			 t['xdp_action'] == 'XDP_REDIRECT' and
 			 [o['port'] for o in t['outputs']] == [2] and
@@ -179,12 +162,12 @@ trace_xdp() {
 			 ' -> vtep ' in steps['fdb'][0] and 'encap' in steps and 'vtep' in steps"
 		out=$(xtrace in-port 0 eth "$a2>ff:ff:ff:ff:ff:ff" ipv4 \
 			"${FP_VM_IP4[a2]}>255.255.255.255" udp "1024>80")
-		xtrace_check "xdp trace: flooded broadcast: flood list, 1 copy to a vtep, XDP_PASS to tc" \
+		fp_check_trace "xdp trace: flooded broadcast: flood list, 1 copy to a vtep, XDP_PASS to tc" \
 			"$out" "t['verdict'] == 'flood' and t['xdp_action'] == 'XDP_PASS' and
 			 t['drop'] is None and steps['flood'][0].startswith('vni 100: list') and
 			 steps['flood'][1].startswith('1 copies (1 to vteps)')"
 		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "10.100.0.9>${FP_VM_IP4[a1]}" udp "1024>80")
-		xtrace_check "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
+		fp_check_trace "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
 			"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and
 			 t['xdp_action'] == 'XDP_DROP' and steps['drop'] == ['spoofed_ip']"
 		sleep 0.5

@@ -41,24 +41,6 @@ finish() {
 
 PY=/usr/bin/python3
 
-# jcheck WHAT JSON PYEXPR: ok if PYEXPR (over t, the trace object) is true.
-jcheck() {
-	local what=$1 json=$2 expr=$3
-	if printf '%s' "$json" | $PY -c "
-import json, sys
-t = json.load(sys.stdin)
-steps = {}
-for s in t['steps']:
-    steps.setdefault(s['step'], []).append(s['text'])
-sys.exit(0 if ($expr) else 1)
-" 2>/dev/null; then
-		ok "$what"
-	else
-		not_ok "$what"
-		printf '%s\n' "$json" | sed 's/^/#   /'
-	fi
-}
-
 # The counters a sent (or counted) frame would move: hva's pipeline
 # counters and drops, its ports' rx/tx, and a2's UDP counters.
 snapshot() {
@@ -88,25 +70,25 @@ traces() {
 	local out
 	# shellcheck disable=SC2086
 	out=$(fp_ctl hva --json trace $UNI 2>&1)
-	jcheck "forwarded: verdict forward, fdb -> vtep 1, encap, out on port $FP_UL_PORT" "$out" \
+	fp_check_trace "forwarded: verdict forward, fdb -> vtep 1, encap, out on port $FP_UL_PORT" "$out" \
 		"t['verdict'] == 'forward' and t['drop'] is None and
 		 [o['port'] for o in t['outputs']] == [$FP_UL_PORT] and
 		 t['outputs'][0]['len'] == t['len'] + 50 and
 		 any(x.endswith('-> vtep $FP_VTEP_ID') for x in steps['fdb']) and 'encap' in steps"
 	# shellcheck disable=SC2086
 	out=$(fp_ctl hva --json trace $BCAST 2>&1)
-	jcheck "flooded: verdict flood, the ingress port skipped, a copy for vtep 1" "$out" \
+	fp_check_trace "flooded: verdict flood, the ingress port skipped, a copy for vtep 1" "$out" \
 		"t['verdict'] == 'flood' and [o['port'] for o in t['outputs']] == [$FP_UL_PORT] and
 		 any('port 0: skipped (ingress port)' in x for x in steps['flood']) and
 		 any(x.startswith('vtep $FP_VTEP_ID: copy') for x in steps['flood'])"
 	# shellcheck disable=SC2086
 	out=$(fp_ctl hva --json trace $SPOOF 2>&1)
-	jcheck "dropped: verdict drop, spoofed_ip, after the source check" "$out" \
+	fp_check_trace "dropped: verdict drop, spoofed_ip, after the source check" "$out" \
 		"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and t['outputs'] == [] and
 		 'refused' in steps['source'][0] and steps['drop'] == ['spoofed_ip']"
 	# shellcheck disable=SC2086
 	out=$(fp_ctl hva --json trace $DECAP 2>&1)
-	jcheck "from the underlay: tunnel vxlan vni 100, decap, fdb -> port 0, out on port 0" \
+	fp_check_trace "from the underlay: tunnel vxlan vni 100, decap, fdb -> port 0, out on port 0" \
 		"$out" \
 		"t['verdict'] == 'forward' and [o['port'] for o in t['outputs']] == [0] and
 		 'vni 100' in steps['tunnel'][0] and 'decap' in steps and
@@ -202,7 +184,7 @@ with open(sys.argv[1], "wb") as f:
     f.write(frame)
 EOF
 out=$(fp_ctl hva --json trace in-port 2 pcap "$pcap" 2>&1)
-jcheck "pcap input: hva's own encapsulated frame ($frame_hex bytes) back on its underlay: not_our_mac" \
+fp_check_trace "pcap input: hva's own encapsulated frame ($frame_hex bytes) back on its underlay: not_our_mac" \
 	"$out" "t['verdict'] == 'drop' and t['drop'] == 'not_our_mac' and t['len'] == $frame_hex"
 
 if out=$(fp_ctl hva trace in-port 0 eth "$A1" ipv4 2>&1); then
