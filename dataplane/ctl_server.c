@@ -28,6 +28,10 @@
  *     a struct fp_ctl_dump; anything else is -EINVAL.  Unknown types, and
  *     the server's own reply types, get -EOPNOTSUPP.
  *
+ * TRACE (ctl_trace.h) runs one frame through the pipeline here, on a
+ * private mbuf and private counters, and answers TRACE_REPLY; its errors
+ * (bad length, port out of range, no mbuf) get a REPLY.
+ *
  * DUMP is answered synchronously: the table is walked in one go (a
  * consistent snapshot, since this is the tables' only writer) and the
  * output buffer is flushed with a blocking wait whenever it holds more

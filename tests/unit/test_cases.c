@@ -321,6 +321,68 @@ test_cases_run(void **state)
 		fail_msg("%s: %u mismatch(es)", ct->name, r.n);
 }
 
+/* TRACE requests fp_ctl_trace_run() refuses, each with a message, and no
+ * mbuf kept.
+ */
+static void
+test_cases_trace_refused(void **state)
+{
+	static uint8_t req[sizeof(struct fp_ctl_trace_req) + 3000];
+	struct fp_ctl_trace_req rq = { .in_port = 0, .len = 60 };
+	struct fp_ftables *t;
+	struct fp_report r = { .name = "trace_refused" };
+	struct fp_case c;
+	uint8_t *reply = NULL;
+	uint32_t size = 0;
+	char err[FP_CTL_MSG_SIZE];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	t = tables_build(&c, &r);
+	assert_non_null(t);
+	memset(req, 0, sizeof(req));
+#define REFUSED(len_, mp_, want)                                                                  \
+	do {                                                                                      \
+		memcpy(req, &rq, sizeof(rq));                                                     \
+		err[0] = '\0';                                                                    \
+		assert_int_equal(                                                                 \
+			fp_ctl_trace_run(t, (mp_), req, (len_), &reply, &size, err, sizeof(err)), \
+			(want));                                                                  \
+		assert_null(reply);                                                               \
+		assert_true(err[0] != '\0');                                                      \
+		assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);                       \
+	} while (0)
+	REFUSED(4, pool, -EINVAL);		 /* shorter than the request header */
+	REFUSED(sizeof(rq) + 59, pool, -EINVAL); /* len says 60 */
+	rq.len = 10;
+	REFUSED(sizeof(rq) + 10, pool, -EINVAL); /* shorter than Ethernet */
+	rq.len = 60;
+	rq.in_port = FP_PORT_MAX;
+	REFUSED(sizeof(rq) + 60, pool, -EINVAL); /* port out of range */
+	rq.in_port = 0;
+	REFUSED(sizeof(rq) + 60, NULL, -EOPNOTSUPP); /* no pool */
+	rq.len = 3000;
+	REFUSED(sizeof(rq) + 3000, pool, -EMSGSIZE); /* larger than an mbuf */
+#undef REFUSED
+	/* An unconfigured port is no error: a trace that says so. */
+	rq.len = 60;
+	memcpy(req, &rq, sizeof(rq));
+	assert_int_equal(
+		fp_ctl_trace_run(t, pool, req, sizeof(rq) + 60, &reply, &size, err, sizeof(err)),
+		0);
+	assert_non_null(reply);
+	{
+		struct fp_ctl_trace h;
+
+		memcpy(&h, reply, sizeof(h));
+		assert_int_equal(h.drop, FP_DROP_PORT_UNCONFIGURED);
+		assert_int_equal(h.n_out, 0);
+	}
+	free(reply);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	fp_ftables_free(t);
+}
+
 static void
 test_cases_none(void **state)
 {
@@ -391,7 +453,7 @@ main(void)
 		free(names);
 		return cmocka_run_group_tests_name("cases", none, NULL, NULL);
 	}
-	tests = calloc((size_t)n, sizeof(*tests));
+	tests = calloc((size_t)n + 1, sizeof(*tests));
 	cts = calloc((size_t)n, sizeof(*cts));
 	if (tests == NULL || cts == NULL) {
 		fprintf(stderr, "test_cases: out of memory\n");
@@ -411,10 +473,12 @@ main(void)
 		free(names[i]);
 	}
 	free(names);
+	tests[n].name = "trace_refused";
+	tests[n].test_func = test_cases_trace_refused;
 	/* cmocka_run_group_tests_name() takes a static array; this list is
 	 * built from the directory, so call what the macro expands to.
 	 */
-	rc = _cmocka_run_group_tests("cases", tests, (size_t)n, group_setup, group_teardown);
+	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 1, group_setup, group_teardown);
 	free(tests);
 	free(cts);
 	return rc;
