@@ -69,25 +69,28 @@ struct fp_verdict {
 	__u32 encaps;  /* FP_XDP_V_FLOOD: vtep members among them */
 	__u32 decap;   /* the frame was decapsulated */
 	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
-	/* Trace only (fp_trace_on; the verifier removes the stores from the
-	 * attached program, where fp_trace_on is a frozen 0):
-	 */
-	__u32 fdb;	/* FP_XDP_TRACE_FDB_* */
-	__u32 fdb_type; /* FDB hit: FP_DEST_* */
-	__u32 fdb_id;	/* FDB hit: the id */
 };
 
-/* Trace: the FDB lookup's result (compiled out of the attached program). */
+/* Trace: the FDB lookup's result, straight into this CPU's fp_trace.  In
+ * the attached program fp_trace_on is a frozen 0: the verifier removes
+ * this code, and struct fp_verdict carries nothing for the trace.
+ */
 static __always_inline void
-trace_fdb(struct fp_verdict *v, __u32 vni, const struct fp_fdb_val *fv)
+trace_fdb(__u32 vni, const struct fp_fdb_val *fv)
 {
+	__u32 zero = 0;
+	struct fp_trace *t;
+
 	if (!fp_trace_on)
 		return;
-	v->vni = vni;
-	v->fdb = fv ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
+	t = bpf_map_lookup_elem(&fp_trace_map, &zero);
+	if (!t)
+		return;
+	t->vni = vni;
+	t->fdb = fv ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
 	if (fv) {
-		v->fdb_type = fv->type;
-		v->fdb_id = fv->id;
+		t->fdb_type = fv->type;
+		t->fdb_id = fv->id;
 	}
 }
 
@@ -529,7 +532,7 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 
 	fp_mac_copy(k.mac, dst);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
-	trace_fdb(v, vni, fv);
+	trace_fdb(vni, fv);
 	if (!fv)
 		return flood(v, vni, in_port, 1, inner_l3_len(ctx, m));
 	type = fv->type;
@@ -686,7 +689,7 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 	k.vni = tm.vni;
 	fp_mac_copy(k.mac, f);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
-	trace_fdb(v, tm.vni, fv);
+	trace_fdb(tm.vni, fv);
 	if (!fv)
 		return flood(v, tm.vni, in_port, 0, 0);
 	type = fv->type;
@@ -733,6 +736,15 @@ fp_xdp_rx(struct xdp_md *ctx)
 
 	v.kind = FP_XDP_V_DROP;
 	v.drop = FP_DROP_PORT_UNCONFIGURED;
+	if (fp_trace_on) {
+		t = bpf_map_lookup_elem(&fp_trace_map, &zero);
+		if (t) {
+			t->vni = 0;
+			t->fdb = FP_XDP_TRACE_FDB_NONE;
+			t->fdb_type = 0;
+			t->fdb_id = 0;
+		}
+	}
 	slot_key = FP_XDP_IFSLOT(ifindex);
 	slot = bpf_map_lookup_elem(&fp_ifslot, &slot_key);
 	if (slot) {
@@ -847,10 +859,8 @@ fp_xdp_rx(struct xdp_md *ctx)
 			t->drop = drop;
 			t->kind = v.kind;
 			t->in_port = in_port;
-			t->vni = v.vni;
-			t->fdb = v.fdb;
-			t->fdb_type = v.fdb_type;
-			t->fdb_id = v.fdb_id;
+			if (v.vni)
+				t->vni = v.vni;
 			t->copies = v.copies;
 			t->encaps = v.encaps;
 			t->decap = v.decap;
