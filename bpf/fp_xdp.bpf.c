@@ -57,17 +57,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by the loader before load (tests): write struct fp_trace per packet. */
 const volatile __u32 fp_trace_on = 0;
 
-/* What happens to a packet (struct fp_verdict.kind). */
-enum fp_xdp_verdict_kind {
-	FP_XDP_V_DROP,	/* dropped for reason drop */
-	FP_XDP_V_LOCAL, /* redirected to local VM port port */
-	FP_XDP_V_ENCAP, /* encapsulated, redirected to underlay port port */
-	FP_XDP_V_ARP,	/* ARP reply sent back (XDP_TX) */
-	FP_XDP_V_ND,	/* neighbour advertisement sent back (XDP_TX) */
-	FP_XDP_V_ICMP,	/* dropped for reason drop, ICMP error sent back (XDP_TX) */
-	FP_XDP_V_FLOOD, /* passed up with struct fp_xdp_meta for the tc program */
-};
-
 /* The decision of the ingress functions, acted on and counted by
  * fp_xdp_rx() in one place.
  */
@@ -81,6 +70,29 @@ struct fp_verdict {
 	__u32 decap;   /* the frame was decapsulated */
 	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
 };
+
+/* Trace: the FDB lookup's result, straight into this CPU's fp_trace.  In
+ * the attached program fp_trace_on is a frozen 0: the verifier removes
+ * this code, and struct fp_verdict carries nothing for the trace.
+ */
+static __always_inline void
+trace_fdb(__u32 vni, const struct fp_fdb_val *fv)
+{
+	__u32 zero = 0;
+	struct fp_trace *t;
+
+	if (!fp_trace_on)
+		return;
+	t = bpf_map_lookup_elem(&fp_trace_map, &zero);
+	if (!t)
+		return;
+	t->vni = vni;
+	t->fdb = fv ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
+	if (fv) {
+		t->fdb_type = fv->type;
+		t->fdb_id = fv->id;
+	}
+}
 
 static __always_inline int
 set_drop(struct fp_verdict *v, __u32 reason)
@@ -520,6 +532,7 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 
 	fp_mac_copy(k.mac, dst);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	trace_fdb(vni, fv);
 	if (!fv)
 		return flood(v, vni, in_port, 1, inner_l3_len(ctx, m));
 	type = fv->type;
@@ -676,6 +689,7 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 	k.vni = tm.vni;
 	fp_mac_copy(k.mac, f);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	trace_fdb(tm.vni, fv);
 	if (!fv)
 		return flood(v, tm.vni, in_port, 0, 0);
 	type = fv->type;
@@ -722,6 +736,15 @@ fp_xdp_rx(struct xdp_md *ctx)
 
 	v.kind = FP_XDP_V_DROP;
 	v.drop = FP_DROP_PORT_UNCONFIGURED;
+	if (fp_trace_on) {
+		t = bpf_map_lookup_elem(&fp_trace_map, &zero);
+		if (t) {
+			t->vni = 0;
+			t->fdb = FP_XDP_TRACE_FDB_NONE;
+			t->fdb_type = 0;
+			t->fdb_id = 0;
+		}
+	}
 	slot_key = FP_XDP_IFSLOT(ifindex);
 	slot = bpf_map_lookup_elem(&fp_ifslot, &slot_key);
 	if (slot) {
@@ -834,7 +857,13 @@ fp_xdp_rx(struct xdp_md *ctx)
 			t->verdict = act;
 			t->out_port = out_port;
 			t->drop = drop;
-			t->pad = 0;
+			t->kind = v.kind;
+			t->in_port = in_port;
+			if (v.vni)
+				t->vni = v.vni;
+			t->copies = v.copies;
+			t->encaps = v.encaps;
+			t->decap = v.decap;
 		}
 	}
 	return (int)act;

@@ -548,3 +548,38 @@ fp_ctl_client_stats_free(struct fp_ctl_client_stats *st)
 {
 	free(st);
 }
+
+int
+fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *frame, uint32_t len,
+		    void **reply, uint32_t *reply_size)
+{
+	struct fp_ctl_trace_req req = { .in_port = in_port, .len = len };
+	struct iovec iov[2] = { { .iov_base = &req, .iov_len = sizeof(req) },
+				{ .iov_base = (void *)(uintptr_t)frame, .iov_len = len } };
+	struct fp_ctl_reply r;
+	struct fp_ctl_hdr h;
+	const uint8_t *p;
+	uint32_t seq;
+	int rc;
+
+	if (len > FP_CTL_TRACE_FRAME_MAX)
+		return -EMSGSIZE;
+	rc = queue(c, FP_CTL_TRACE, iov, 2, &seq);
+	if (rc != 0)
+		return rc;
+	rc = fp_ctl_client_recv(c, &h, (const void **)&p);
+	if (rc != 0)
+		return rc;
+	if (h.type == FP_CTL_REPLY) {
+		rc = parse_reply(c, &h, p, seq, &r);
+		return rc != 0 ? rc : broken(c, -EPROTO);
+	}
+	if (h.type != FP_CTL_TRACE_REPLY || h.seq != seq || h.len < sizeof(struct fp_ctl_trace))
+		return broken(c, -EPROTO);
+	*reply = malloc(h.len);
+	if (*reply == NULL)
+		return -ENOMEM;
+	memcpy(*reply, p, h.len);
+	*reply_size = h.len;
+	return 0;
+}

@@ -171,6 +171,21 @@ struct fp_ctl_client_stats *fp_ctl_client_stats(struct fp_ctl_client *c);
 void fp_ctl_client_stats_free(struct fp_ctl_client_stats *st);
 
 /**
+ * TRACE: run a frame through fp-dpdk's pipeline, sent nowhere.
+ *
+ * @param in_port    logical port it arrives on
+ * @param frame	     len bytes from the Ethernet header
+ * @param reply	     receives a malloc()ed copy of the TRACE_REPLY payload
+ *		     (struct fp_ctl_trace ..., not yet checked)
+ * @param reply_size receives its size
+ * @return 0, -EMSGSIZE (len > FP_CTL_TRACE_FRAME_MAX), the server's
+ *	   negative status (message in fp_ctl_client_msg()), -EPROTO,
+ *	   -EPIPE, -ECONNRESET, -ETIMEDOUT, -ENOMEM
+ */
+int fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *frame, uint32_t len,
+			void **reply, uint32_t *reply_size);
+
+/**
  * Send one raw frame (tests, diagnostics): hdr.seq is the next number.
  *
  * @param type	   FP_CTL_* (not checked)

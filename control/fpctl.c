@@ -33,6 +33,8 @@
 
 #include "backend.h"
 #include "ctl_client.h"
+#include "trace_pkt.h"
+#include "trace_xdp.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
@@ -46,6 +48,7 @@ struct fpctl_opts {
 	const char *xdp;    /* --xdp instance, or NULL: fp-dpdk */
 	int json;	    /* --json */
 	int workers;	    /* --workers */
+	int hex;	    /* --hex: trace output bytes */
 	int help;	    /* -h, --help */
 	int n_args;	    /* words in args */
 	char **args;	    /* the command words */
@@ -92,6 +95,8 @@ usage(FILE *f)
 		"  add flood VNI [port ID | vtep ID]...\n"
 		"  add neigh VRF IP mac MAC vni VNI\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
+		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
+		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
 }
 
@@ -1017,6 +1022,8 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 			o->json = 1;
 		} else if (strcmp(a, "--workers") == 0) {
 			o->workers = 1;
+		} else if (strcmp(a, "--hex") == 0) {
+			o->hex = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			o->help = 1;
 		} else {
@@ -1176,6 +1183,73 @@ out:
 	return rc;
 }
 
+/* fpctl trace in-port ID PACKET...: see trace_pkt.h and doc/trace.md. */
+static int
+cmd_trace(const struct fpctl_opts *o)
+{
+	static uint8_t frame[FP_CTL_TRACE_FRAME_MAX];
+	char err[256];
+	struct fpctl_trace *t = NULL;
+	struct fp_ctl_client *c = NULL;
+	void *buf = NULL;
+	uint32_t in_port, len, size;
+	int rc;
+
+	if (o->n_args < 3 || strcmp(o->args[1], "in-port") != 0 ||
+	    parse_u32(o->args[2], FP_PORT_MAX - 1, &in_port) != 0) {
+		bad("trace: expected 'in-port ID' (0..%u), then the packet", FP_PORT_MAX - 1);
+		return FPCTL_EXIT_FAIL;
+	}
+	rc = fpctl_trace_frame_build(o->args + 3, o->n_args - 3, frame, sizeof(frame), &len, err,
+				     sizeof(err));
+	if (rc != 0) {
+		bad("trace: %s", err[0] ? err : strerror(-rc));
+		return FPCTL_EXIT_FAIL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		bad("out of memory");
+		return FPCTL_EXIT_FAIL;
+	}
+	if (o->xdp != NULL) {
+		static uint8_t xout[FP_CTL_TRACE_FRAME_MAX + 512];
+
+		rc = fpctl_trace_xdp(o->xdp, in_port, frame, len, t, xout, sizeof(xout), err,
+				     sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "fpctl: trace: XDP instance %s: %s\n", o->xdp, err);
+			rc = rc == -ENOENT ? FPCTL_EXIT_CONNECT : FPCTL_EXIT_FAIL;
+			goto out;
+		}
+		goto print;
+	}
+	c = fp_ctl_client_open(o->socket);
+	if (c == NULL) {
+		fprintf(stderr, "fpctl: cannot connect to %s: %s\n", o->socket, strerror(errno));
+		rc = FPCTL_EXIT_CONNECT;
+		goto out;
+	}
+	rc = fp_ctl_client_trace(c, in_port, frame, len, &buf, &size);
+	if (rc != 0) {
+		rc = server_error(o, c, "trace", rc);
+		goto out;
+	}
+	if (fpctl_trace_decode(buf, size, t) != 0) {
+		fprintf(stderr, "fpctl: trace: malformed reply from %s\n", o->socket);
+		rc = FPCTL_EXIT_FAIL;
+		goto out;
+	}
+print:
+	t->in_len = len;
+	fpctl_trace_print(stdout, t, o->json, o->hex);
+	rc = 0;
+out:
+	free(buf);
+	free(t);
+	fp_ctl_client_close(c);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1194,6 +1268,10 @@ main(int argc, char **argv)
 	if (o.help) {
 		usage(stdout);
 		rc = 0;
+		goto out;
+	}
+	if (o.n_args > 0 && strcmp(o.args[0], "trace") == 0) {
+		rc = cmd_trace(&o);
 		goto out;
 	}
 	if (parse_command(&o, &cmd, &table, &ch) != 0) {

@@ -28,6 +28,10 @@
  *     a struct fp_ctl_dump; anything else is -EINVAL.  Unknown types, and
  *     the server's own reply types, get -EOPNOTSUPP.
  *
+ * TRACE (ctl_trace.h) runs one frame through the pipeline here, on a
+ * private mbuf and private counters, and answers TRACE_REPLY; its errors
+ * (bad length, port out of range, no mbuf) get a REPLY.
+ *
  * DUMP is answered synchronously: the table is walked in one go (a
  * consistent snapshot, since this is the tables' only writer) and the
  * output buffer is flushed with a blocking wait whenever it holds more
@@ -61,6 +65,8 @@
 
 #include <rte_common.h>
 #include <rte_log.h>
+
+#include "ctl_trace.h"
 
 #define CTL_CLIENT_MAX 16	    /* clients served at once */
 #define CTL_BACKLOG 16		    /* listen() backlog */
@@ -552,6 +558,27 @@ do_stats(struct fp_ctl_server *s, struct ctl_client *c, uint32_t seq)
 	queue_frame(c, FP_CTL_STATS_REPLY, seq, iov, 3);
 }
 
+/* TRACE: one frame through the pipeline, sent nowhere (ctl_trace.h). */
+static void
+do_trace(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h,
+	 const uint8_t *p)
+{
+	char err[FP_CTL_MSG_SIZE] = "";
+	uint8_t *buf = NULL;
+	uint32_t size = 0;
+	struct iovec iov;
+	int rc;
+
+	rc = fp_ctl_trace_run(s->t, s->ops.trace_mp, p, h->len, &buf, &size, err, sizeof(err));
+	if (rc != 0) {
+		reply(c, h->seq, rc, 0, 0, "%s", err);
+		return;
+	}
+	iov = (struct iovec){ .iov_base = buf, .iov_len = size };
+	queue_frame(c, FP_CTL_TRACE_REPLY, h->seq, &iov, 1);
+	free(buf);
+}
+
 static int
 empty_payload(struct ctl_client *c, const struct fp_ctl_hdr *h, const char *what)
 {
@@ -587,6 +614,9 @@ handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h
 		break;
 	case FP_CTL_DUMP:
 		do_dump(s, c, h, p);
+		break;
+	case FP_CTL_TRACE:
+		do_trace(s, c, h, p);
 		break;
 	case FP_CTL_STATS:
 		if (empty_payload(c, h, "stats"))

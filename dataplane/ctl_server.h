@@ -16,6 +16,8 @@
 
 #include <flowplane/ctl.h>
 
+#include <rte_mempool.h>
+
 #include "ftable.h"
 
 /* Fills the STATS_REPLY blocks; provided by the I/O layer. */
@@ -25,7 +27,8 @@ struct fp_ctl_server_ops {
 	 */
 	int (*stats)(void *arg, struct fp_ctl_worker_stats *w, uint32_t max_w, uint32_t *n_w,
 		     struct fp_ctl_port_stats *p, uint32_t max_p, uint32_t *n_p);
-	void *arg; /* passed to stats */
+	void *arg;		      /* passed to stats */
+	struct rte_mempool *trace_mp; /* mbufs for TRACE; NULL: TRACE refused */
 };
 
 struct fp_ctl_server;

@@ -262,7 +262,7 @@ workers_start(struct fp_dpdk *d)
 static void
 run(struct fp_dpdk *d)
 {
-	const struct fp_ctl_server_ops ops = { .stats = ctl_stats, .arg = d };
+	const struct fp_ctl_server_ops ops = { .stats = ctl_stats, .arg = d, .trace_mp = d->mp };
 	time_t last = time(NULL);
 
 	d->ctl = fp_ctl_server_create(d->cfg.ctl_socket, d->tables, d->cfg.host, d->cfg.n_ports,

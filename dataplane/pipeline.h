@@ -11,6 +11,12 @@
  * Concurrency: one struct fp_pipeline per worker lcore, written only by
  * that lcore.  Table lookups are lock-free; the caller reports an RCU
  * quiescent state between bursts (see ftable.h).
+ *
+ * Trace: every per-packet step takes a struct fp_trace pointer that is the
+ * constant NULL in fp_pipeline_run_burst() (the step records compile away)
+ * and a record in fp_pipeline_trace(), which runs the same code on one
+ * frame and records each step it takes (STYLE 6: one template, constant
+ * flags).
  */
 #ifndef FP_PIPELINE_H
 #define FP_PIPELINE_H
@@ -21,6 +27,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include <flowplane/ctl.h>
 #include <flowplane/tables.h>
 
 #include "ftable.h"
@@ -76,6 +83,29 @@ void fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct 
  */
 uint16_t fp_pipeline_run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[],
 			       uint16_t n, struct fp_pipe_out *out);
+
+/* One frame's trace: the steps the pipeline took, in order. */
+struct fp_trace {
+	struct fp_ctl_trace hdr;			       /* drop reason, counts */
+	struct fp_ctl_trace_step steps[FP_CTL_TRACE_STEP_MAX]; /* hdr.n_steps used */
+};
+
+/**
+ * Run one frame through the pipeline, as fp_pipeline_run_burst() would,
+ * and record every step it takes in tr.  The frame's copies and replies
+ * are appended to out, not sent; the counters are p's.  The caller gives
+ * a pipeline of its own (not a worker's), so that the data counters do
+ * not move, and holds the tables as a reader would.
+ *
+ * @param p	  a private pipeline over the live tables
+ * @param in_port logical port the frame arrives on
+ * @param m	  the frame; consumed (appended to out or freed)
+ * @param out	  receives the frames the pipeline would send
+ * @param tr	  filled in (hdr.drop FP_DROP_MAX if nothing was dropped)
+ * @return number of frames appended to out
+ */
+uint16_t fp_pipeline_trace(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *m,
+			   struct fp_pipe_out *out, struct fp_trace *tr);
 
 /**
  * Read another lcore's counters consistently (between two of its bursts).

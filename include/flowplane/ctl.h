@@ -13,6 +13,7 @@
  *   ABORT                      -> REPLY
  *   DUMP (struct fp_ctl_dump)  -> ENTRY ... then REPLY (n = entries sent)
  *   STATS                      -> STATS_REPLY (struct fp_ctl_stats ...)
+ *   TRACE (struct fp_ctl_trace_req + frame) -> TRACE_REPLY (struct fp_ctl_trace ...)
  * A failed or malformed request gets REPLY with a negative errno in status
  * and a NUL-terminated message.  A commit applies sets in table order
  * (port, vtep, neigh, flood, fdb) and then deletes in reverse order, so no
@@ -58,7 +59,9 @@
 	_(ENTRY, "entry")             \
 	_(STATS, "stats")             \
 	_(STATS_REPLY, "stats_reply") \
-	_(REPLY, "reply")
+	_(REPLY, "reply")             \
+	_(TRACE, "trace")             \
+	_(TRACE_REPLY, "trace_reply")
 
 #define FP_CTL_ENUM(id, name) FP_CTL_##id,
 enum fp_ctl_msg { FP_FOREACH_CTL_MSG(FP_CTL_ENUM) FP_CTL_MSG_MAX };
@@ -148,6 +151,72 @@ struct fp_ctl_port_stats {
 	__u64 hw_oerrors;	 /* rte_eth_stats.oerrors */
 };
 
+/* Packet trace ("why was this packet dropped?").  TRACE runs one frame
+ * through the pipeline as if it had arrived on in_port, on the main lcore,
+ * with a private mbuf and private counters: nothing is transmitted and the
+ * data counters do not move.  TRACE_REPLY: struct fp_ctl_trace, n_steps
+ * struct fp_ctl_trace_step, then n_out times a struct fp_ctl_trace_out
+ * followed by its len frame bytes, padded with zeros to a multiple of 8.
+ * Step names are shared with the XDP engine's trace (fpctl trace --xdp).
+ */
+#define FP_CTL_TRACE_FRAME_MAX 9216		       /* largest frame TRACE takes */
+#define FP_CTL_TRACE_STEP_MAX 48		       /* steps recorded; more are cut */
+#define FP_CTL_TRACE_TEXT_SIZE 124		       /* a step's text, NUL included */
+#define FP_CTL_TRACE_OUT_MAX (FP_FLOOD_MEMBER_MAX + 1) /* output frames returned */
+
+/* Trace steps: FP_TRACE_<ID>, "name". */
+#define FP_FOREACH_TRACE_STEP(_) \
+	_(PORT, "port")          \
+	_(PARSE, "parse")        \
+	_(SOURCE, "source")      \
+	_(CLASSIFY, "classify")  \
+	_(NEIGH, "neigh")        \
+	_(REPLY, "reply")        \
+	_(TUNNEL, "tunnel")      \
+	_(DECAP, "decap")        \
+	_(FDB, "fdb")            \
+	_(VTEP, "vtep")          \
+	_(FLOOD, "flood")        \
+	_(ENCAP, "encap")        \
+	_(DELIVER, "deliver")    \
+	_(OUTPUT, "output")      \
+	_(DROP, "drop")
+
+#define FP_TRACE_ENUM(id, name) FP_TRACE_##id,
+enum fp_trace_step_id { FP_FOREACH_TRACE_STEP(FP_TRACE_ENUM) FP_TRACE_STEP_ID_MAX };
+#undef FP_TRACE_ENUM
+
+/* TRACE payload: this header, then len frame bytes. */
+struct fp_ctl_trace_req {
+	__u32 in_port; /* logical port the frame arrives on */
+	__u32 len;     /* frame bytes that follow, 14..FP_CTL_TRACE_FRAME_MAX */
+};
+
+/* TRACE_REPLY payload header. */
+struct fp_ctl_trace {
+	__u32 in_port; /* as requested */
+	__u16 drop;    /* FP_DROP_* the frame was dropped with, else FP_DROP_MAX */
+	__u16 n_steps; /* struct fp_ctl_trace_step that follow */
+	__u16 n_out;   /* output frames after the steps */
+	__u16 n_cut;   /* steps (or outputs) not recorded: record full */
+	__u32 pad;     /* zero */
+};
+
+struct fp_ctl_trace_step {
+	__u16 step;			   /* FP_TRACE_* */
+	__u16 pad;			   /* zero */
+	char text[FP_CTL_TRACE_TEXT_SIZE]; /* what the step saw or did */
+};
+
+struct fp_ctl_trace_out {
+	__u32 port; /* logical port it would be sent on */
+	__u32 len;  /* frame bytes that follow (then zeros up to 8) */
+};
+
+_Static_assert(sizeof(struct fp_ctl_trace_req) == 8, "trace req");
+_Static_assert(sizeof(struct fp_ctl_trace) == 16, "trace");
+_Static_assert(sizeof(struct fp_ctl_trace_step) == 128, "trace step");
+_Static_assert(sizeof(struct fp_ctl_trace_out) == 8, "trace out");
 _Static_assert(sizeof(struct fp_ctl_hdr) == 16, "ctl hdr");
 _Static_assert(sizeof(struct fp_ctl_reply) == 16 + FP_CTL_MSG_SIZE, "reply");
 _Static_assert(sizeof(struct fp_ctl_entry) == 8, "ctl entry");

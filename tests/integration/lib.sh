@@ -705,3 +705,22 @@ fp_check_tcp_transfer() {
 			"(client rc $crc, received $(stat -c %s "$dst" 2>/dev/null || echo 0) bytes)"
 	fi
 }
+
+# fp_check_trace WHAT JSON PYEXPR: ok if PYEXPR holds over the fpctl trace
+# --json object (t, and steps: step name -> its texts, in order).
+fp_check_trace() {
+	local what=$1 json=$2 expr=$3
+	if printf '%s' "$json" | /usr/bin/python3 -c "
+import json, sys
+t = json.load(sys.stdin)
+steps = {}
+for s in t['steps']:
+    steps.setdefault(s['step'], []).append(s['text'])
+sys.exit(0 if ($expr) else 1)
+" 2>/dev/null; then
+		ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$what"
+	else
+		not_ok "${FP_CHECK_TAG:+$FP_CHECK_TAG: }$what"
+		printf '%s\n' "$json" | sed 's/^/#   /'
+	fi
+}

@@ -132,6 +132,64 @@ fp_xctl() {
 	"$FP_FPCTL" --xdp "$INSTANCE" "$@"
 }
 
+# fpctl --xdp trace on hvb, from hvb's network namespace (the test run
+# needs the port's interface): a forwarded, a flooded and a dropped frame
+# from a2; the instance's counters do not move, a1 gets no UDP datagram.
+xtrace() {
+	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_FPCTL" --xdp "$INSTANCE" --json trace "$@" 2>&1
+}
+
+xtrace_snapshot() {
+	fp_xctl --json show stats 2>&1 | /usr/bin/python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+print(json.dumps([doc["stats"], doc["drops"]], sort_keys=True))' 2>&1
+	fp_vm a1 awk '/^Udp:/ { print }' /proc/net/snmp
+}
+
+trace_xdp() {
+	local a1=${FP_MAC[a1]} a2=${FP_MAC[a2]} out before after try nf
+	for try in 1 2 3; do
+		before=$(xtrace_snapshot)
+		nf=$N_FAIL
+		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" \
+			udp "1024>80")
+		fp_check_trace "xdp trace: forwarded a2 -> a1: fdb -> vtep, encap, XDP_REDIRECT to port 2" \
+			"$out" "t['engine'] == 'xdp' and t['verdict'] == 'forward' and
+			 t['xdp_action'] == 'XDP_REDIRECT' and
+			 [o['port'] for o in t['outputs']] == [2] and
+			 t['outputs'][0]['len'] == t['len'] + 50 and
+			 ' -> vtep ' in steps['fdb'][0] and 'encap' in steps and 'vtep' in steps"
+		out=$(xtrace in-port 0 eth "$a2>ff:ff:ff:ff:ff:ff" ipv4 \
+			"${FP_VM_IP4[a2]}>255.255.255.255" udp "1024>80")
+		fp_check_trace "xdp trace: flooded broadcast: flood list, 1 copy to a vtep, XDP_PASS to tc" \
+			"$out" "t['verdict'] == 'flood' and t['xdp_action'] == 'XDP_PASS' and
+			 t['drop'] is None and steps['flood'][0].startswith('vni 100: list') and
+			 steps['flood'][1].startswith('1 copies (1 to vteps)')"
+		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "10.100.0.9>${FP_VM_IP4[a1]}" udp "1024>80")
+		fp_check_trace "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
+			"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and
+			 t['xdp_action'] == 'XDP_DROP' and steps['drop'] == ['spoofed_ip']"
+		sleep 0.5
+		after=$(xtrace_snapshot)
+		[ "$before" = "$after" ] && break
+		if [ $try -lt 3 ]; then
+			echo "# the counters moved during try $try: again"
+			N_PASS=$((N_PASS - 3 + N_FAIL - nf))
+			N_FAIL=$nf
+		fi
+	done
+	if [ "$before" = "$after" ]; then
+		ok "xdp trace: nothing sent or counted (instance counters, a1's UDP counters)"
+	else
+		not_ok "xdp trace: nothing sent or counted"
+		diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
+	fi
+	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_FPCTL" --xdp "$INSTANCE" trace in-port 0 \
+		eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" udp "1024>80" 2>&1 |
+		sed 's/^/#   /'
+}
+
 # xdp_detach: detach this run's instance (idempotent); if fp-xdp cannot
 # (interfaces gone, say), remove this run's pins by hand.
 xdp_detach() {
@@ -573,6 +631,9 @@ fp_check_tcp_transfer a2 a1
 
 echo "# === underlay"
 underlay_capture
+
+echo "# === fpctl --xdp trace (doc/trace.md)"
+trace_xdp
 
 echo "# === counters"
 sleep 0.3

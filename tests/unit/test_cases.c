@@ -33,6 +33,7 @@
 
 #include "../lib/case.h"
 #include "../lib/report.h"
+#include "ctl_trace.h"
 #include "ftable.h"
 #include "pipeline.h"
 
@@ -169,6 +170,76 @@ check_outputs(const struct fp_case *c, const struct fp_pipe_out *out, struct fp_
 	}
 }
 
+/* The same frame through the control socket's TRACE (fp_ctl_trace_run(),
+ * which runs fp_pipeline_trace()): its record must say what the real run
+ * did: the same drop reason, the same output ports and bytes, one output
+ * step per frame, and the real run's mbufs all back.
+ */
+static void
+trace_check(const struct fp_case *c, const struct fp_ftables *t, const struct fp_pipeline *real,
+	    const struct fp_pipe_out *out, struct fp_report *r)
+{
+	static uint8_t req[sizeof(struct fp_ctl_trace_req) + FP_CTL_TRACE_FRAME_MAX];
+	struct fp_ctl_trace_req rq = { .in_port = c->in.port, .len = c->in.len };
+	struct fp_ctl_trace h;
+	uint32_t size, i, n_output_steps = 0, drop = FP_DROP_MAX;
+	const struct fp_ctl_trace_step *st;
+	uint8_t *reply = NULL, *p;
+	char err[FP_CTL_MSG_SIZE];
+	int rc;
+
+	if (c->in.len > FP_CTL_TRACE_FRAME_MAX || c->in.len < 14)
+		return;
+	memcpy(req, &rq, sizeof(rq));
+	memcpy(req + sizeof(rq), c->in.data, c->in.len);
+	rc = fp_ctl_trace_run(t, pool, req, sizeof(rq) + c->in.len, &reply, &size, err,
+			      sizeof(err));
+	if (rc != 0) {
+		fp_mismatch(r, "trace: %s (%s)", err, strerror(-rc));
+		return;
+	}
+	for (i = 0; i < FP_DROP_MAX; i++)
+		if (real->stats.drop[i])
+			drop = i;
+	memcpy(&h, reply, sizeof(h));
+	if (h.drop != drop)
+		fp_mismatch(r, "trace: drop %u, the real run %u", h.drop, drop);
+	if (h.n_out != out->n)
+		fp_mismatch(r, "trace: %u outputs, the real run %u", h.n_out, out->n);
+	st = (const struct fp_ctl_trace_step *)(reply + sizeof(h));
+	for (i = 0; i < h.n_steps; i++) {
+		if (st[i].step == FP_TRACE_OUTPUT)
+			n_output_steps++;
+		if (st[i].step == FP_TRACE_DROP && drop == FP_DROP_MAX)
+			fp_mismatch(r, "trace: a drop step (%s) in a run without drop", st[i].text);
+	}
+	if (n_output_steps != out->n)
+		fp_mismatch(r, "trace: %u output steps, the real run sent %u", n_output_steps,
+			    out->n);
+	if (h.n_steps == 0 ||
+	    (drop < FP_DROP_MAX && st[h.n_steps - 1 - out->n].step != FP_TRACE_DROP))
+		fp_mismatch(r, "trace: the drop is not the last step before the outputs");
+	p = reply + sizeof(h) + h.n_steps * sizeof(*st);
+	for (i = 0; i < h.n_out && i < out->n && !r->n; i++) {
+		static uint8_t buf[RTE_MBUF_DEFAULT_BUF_SIZE];
+		struct fp_ctl_trace_out o;
+		uint32_t len = rte_pktmbuf_pkt_len(out->pkts[i]);
+		const void *got = rte_pktmbuf_read(out->pkts[i], 0, len, buf);
+
+		memcpy(&o, p, sizeof(o));
+		p += sizeof(o);
+		if (o.port != out->port[i] || o.len != len || memcmp(p, got, len) != 0)
+			fp_mismatch(r,
+				    "trace: output %u: port %u, %u bytes; the real run: port "
+				    "%u, %u bytes (or other bytes)",
+				    i, o.port, o.len, out->port[i], len);
+		p += (o.len + 7U) & ~7U;
+	}
+	if (!r->n && p != reply + size)
+		fp_mismatch(r, "trace: reply of %u bytes, %zu decoded", size, (size_t)(p - reply));
+	free(reply);
+}
+
 /* Run one case; returns the number of mismatches. */
 static unsigned int
 case_run(const struct fp_case *c, struct fp_report *r)
@@ -214,6 +285,7 @@ case_run(const struct fp_case *c, struct fp_report *r)
 		memcpy(cnt.drop, p.stats.drop, sizeof(cnt.drop));
 		fp_check_counters(r, c, &cnt);
 	}
+	trace_check(c, t, &p, out, r);
 	for (i = 0; i < out->n; i++)
 		rte_pktmbuf_free(out->pkts[i]);
 	if (rte_mempool_avail_count(pool) != POOL_SIZE)
@@ -247,6 +319,68 @@ test_cases_run(void **state)
 	fp_case_free(&c);
 	if (r.n)
 		fail_msg("%s: %u mismatch(es)", ct->name, r.n);
+}
+
+/* TRACE requests fp_ctl_trace_run() refuses, each with a message, and no
+ * mbuf kept.
+ */
+static void
+test_cases_trace_refused(void **state)
+{
+	static uint8_t req[sizeof(struct fp_ctl_trace_req) + 3000];
+	struct fp_ctl_trace_req rq = { .in_port = 0, .len = 60 };
+	struct fp_ftables *t;
+	struct fp_report r = { .name = "trace_refused" };
+	struct fp_case c;
+	uint8_t *reply = NULL;
+	uint32_t size = 0;
+	char err[FP_CTL_MSG_SIZE];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	t = tables_build(&c, &r);
+	assert_non_null(t);
+	memset(req, 0, sizeof(req));
+#define REFUSED(len_, mp_, want)                                                                  \
+	do {                                                                                      \
+		memcpy(req, &rq, sizeof(rq));                                                     \
+		err[0] = '\0';                                                                    \
+		assert_int_equal(                                                                 \
+			fp_ctl_trace_run(t, (mp_), req, (len_), &reply, &size, err, sizeof(err)), \
+			(want));                                                                  \
+		assert_null(reply);                                                               \
+		assert_true(err[0] != '\0');                                                      \
+		assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);                       \
+	} while (0)
+	REFUSED(4, pool, -EINVAL);		 /* shorter than the request header */
+	REFUSED(sizeof(rq) + 59, pool, -EINVAL); /* len says 60 */
+	rq.len = 10;
+	REFUSED(sizeof(rq) + 10, pool, -EINVAL); /* shorter than Ethernet */
+	rq.len = 60;
+	rq.in_port = FP_PORT_MAX;
+	REFUSED(sizeof(rq) + 60, pool, -EINVAL); /* port out of range */
+	rq.in_port = 0;
+	REFUSED(sizeof(rq) + 60, NULL, -EOPNOTSUPP); /* no pool */
+	rq.len = 3000;
+	REFUSED(sizeof(rq) + 3000, pool, -EMSGSIZE); /* larger than an mbuf */
+#undef REFUSED
+	/* An unconfigured port is no error: a trace that says so. */
+	rq.len = 60;
+	memcpy(req, &rq, sizeof(rq));
+	assert_int_equal(
+		fp_ctl_trace_run(t, pool, req, sizeof(rq) + 60, &reply, &size, err, sizeof(err)),
+		0);
+	assert_non_null(reply);
+	{
+		struct fp_ctl_trace h;
+
+		memcpy(&h, reply, sizeof(h));
+		assert_int_equal(h.drop, FP_DROP_PORT_UNCONFIGURED);
+		assert_int_equal(h.n_out, 0);
+	}
+	free(reply);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	fp_ftables_free(t);
 }
 
 static void
@@ -319,7 +453,7 @@ main(void)
 		free(names);
 		return cmocka_run_group_tests_name("cases", none, NULL, NULL);
 	}
-	tests = calloc((size_t)n, sizeof(*tests));
+	tests = calloc((size_t)n + 1, sizeof(*tests));
 	cts = calloc((size_t)n, sizeof(*cts));
 	if (tests == NULL || cts == NULL) {
 		fprintf(stderr, "test_cases: out of memory\n");
@@ -339,10 +473,12 @@ main(void)
 		free(names[i]);
 	}
 	free(names);
+	tests[n].name = "trace_refused";
+	tests[n].test_func = test_cases_trace_refused;
 	/* cmocka_run_group_tests_name() takes a static array; this list is
 	 * built from the directory, so call what the macro expands to.
 	 */
-	rc = _cmocka_run_group_tests("cases", tests, (size_t)n, group_setup, group_teardown);
+	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 1, group_setup, group_teardown);
 	free(tests);
 	free(cts);
 	return rc;
