@@ -24,6 +24,9 @@
 
 #include <libconfig.h>
 
+#include "addr.h"
+#include "names.h"
+
 #define FP_XDP_CFG_FILE_MAX (1024 * 1024)	/* largest config file, bytes */
 #define FP_XDP_CFG_KEY_SIZE 128			/* "fp_xdp.ports[63].iface" */
 #define FP_XDP_CFG_BIGINT_MAX 16		/* out-of-range literals remembered */
@@ -42,12 +45,6 @@
 #define T_STR (1u << CONFIG_TYPE_STRING)
 #define T_LIST (1u << CONFIG_TYPE_LIST)
 #define T_SEQ ((1u << CONFIG_TYPE_ARRAY) | T_LIST)
-
-static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
-
-#define ROLE_NAME(id, name) [FP_PORT_ROLE_##id] = name,
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
-#undef ROLE_NAME
 
 #define MODE_NAME(id, name) [FP_XDP_MODE_##id] = name,
 static const char *const mode_names[FP_XDP_MODE_MAX] = { FP_FOREACH_XDP_MODE(MODE_NAME) };
@@ -331,60 +328,6 @@ iface_copy(struct loader *ld, const config_setting_t *s, char *dst)
 	return 0;
 }
 
-static bool
-ip_is_v4(const struct fp_ip *ip)
-{
-	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(ip->b, prefix, sizeof(prefix)) == 0;
-}
-
-/* Why ip cannot be a VTEP address, or NULL if it can. */
-static const char *
-ip_not_unicast(const struct fp_ip *ip)
-{
-	static const uint8_t zero[16];
-	const uint8_t *b = ip->b;
-
-	if (ip_is_v4(ip)) {
-		if (b[12] >= 224 && b[12] <= 239)
-			return "a multicast address";
-		if (b[12] == 255 && b[13] == 255 && b[14] == 255 && b[15] == 255)
-			return "the broadcast address";
-		if (b[12] >= 240)
-			return "a reserved (class E) address";
-		if (b[12] == 0)
-			return "in 0.0.0.0/8 (this network)";
-		if (b[12] == 127)
-			return "a loopback address";
-		return NULL;
-	}
-	if (b[0] == 0xff)
-		return "a multicast address";
-	if (memcmp(b, zero, 16) == 0)
-		return "the unspecified address";
-	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
-		return "the loopback address";
-	return NULL;
-}
-
-static int
-ip_parse(const char *s, struct fp_ip *ip)
-{
-	struct in_addr a4;
-
-	if (inet_pton(AF_INET, s, &a4) == 1) {
-		memset(ip->b, 0, 10);
-		ip->b[10] = 0xff;
-		ip->b[11] = 0xff;
-		memcpy(&ip->b[12], &a4, sizeof(a4));
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, ip->b) == 1)
-		return 0;
-	return -EINVAL;
-}
-
 void
 fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 {
@@ -463,9 +406,9 @@ vtep_load(struct loader *ld, const config_setting_t *root)
 		if (rc < 0)
 			return rc;
 		v = config_setting_get_string(s);
-		if (ip_parse(v, ip) < 0)
+		if (fp_addr_ip_parse(v, ip) < 0)
 			return fail(ld, s, NULL, "\"%s\" is not an IPv4 or IPv6 address", v);
-		why = ip_not_unicast(ip);
+		why = fp_addr_ip_why_not_vtep(ip);
 		if (why != NULL)
 			return fail(ld, s, NULL, "\"%s\" is %s, need a unicast address", v, why);
 		for (j = 0; j < i; j++)
@@ -492,7 +435,7 @@ tables_load(struct loader *ld, const config_setting_t *root)
 		const char *name = config_setting_name(s);
 
 		for (t = 0; t < FP_TABLE_MAX; t++)
-			if (strcmp(name, table_names[t]) == 0)
+			if (strcmp(name, fp_names_table[t]) == 0)
 				break;
 		if (t == FP_TABLE_MAX)
 			return fail(ld, s, NULL, "unknown key");
@@ -517,13 +460,13 @@ role_parse(struct loader *ld, const config_setting_t *s, uint16_t *role)
 	if (rc < 0)
 		return rc;
 	v = config_setting_get_string(s);
-	if (strcmp(v, role_names[FP_PORT_ROLE_VM]) == 0)
+	if (strcmp(v, fp_names_role[FP_PORT_ROLE_VM]) == 0)
 		*role = FP_PORT_ROLE_VM;
-	else if (strcmp(v, role_names[FP_PORT_ROLE_UNDERLAY]) == 0)
+	else if (strcmp(v, fp_names_role[FP_PORT_ROLE_UNDERLAY]) == 0)
 		*role = FP_PORT_ROLE_UNDERLAY;
 	else
 		return fail(ld, s, NULL, "\"%s\" is not one of \"%s\", \"%s\"", v,
-			    role_names[FP_PORT_ROLE_VM], role_names[FP_PORT_ROLE_UNDERLAY]);
+			    fp_names_role[FP_PORT_ROLE_VM], fp_names_role[FP_PORT_ROLE_UNDERLAY]);
 	return 0;
 }
 

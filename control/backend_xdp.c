@@ -32,15 +32,12 @@
 
 #include <flowplane/xdp.h>
 
+#include "addr.h"
+#include "names.h"
+
 static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
 static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
-
-static const char *const map_names[FP_XDP_MAP_MAX] = {
-#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
-	FP_FOREACH_XDP_MAP(MAP_NAME)
-#undef MAP_NAME
-};
 
 /* The map of each table. */
 static const uint16_t table_map[FP_TABLE_MAX] = {
@@ -134,7 +131,7 @@ xdp_open(const char *target, void **handle)
 		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
 		    i == FP_XDP_MAP_COUNTERS)
 			continue; /* fp-xdp's business, not the tables' */
-		rc = map_open(x->dir, map_names[i], &x->id[i], &x->max[i]);
+		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
 			/* No instance (not attached): as a dataplane that is
 			 * not running.
@@ -156,20 +153,12 @@ xdp_ping(void *h)
 {
 	struct xdp_handle *x = h;
 	uint32_t id, max;
-	int fd = map_open(x->dir, map_names[FP_XDP_MAP_HOST], &id, &max);
+	int fd = map_open(x->dir, fp_names_xdp_map[FP_XDP_MAP_HOST], &id, &max);
 
 	if (fd < 0)
 		return -ENOTCONN;
 	close(fd);
 	return id == x->id[FP_XDP_MAP_HOST] ? 0 : -ENOTCONN;
-}
-
-static int
-ip_is_zero(const struct fp_ip *ip)
-{
-	static const struct fp_ip zero;
-
-	return memcmp(ip, &zero, sizeof(zero)) == 0;
 }
 
 static int
@@ -461,7 +450,7 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 		c->had = (uint8_t)lookup(x, c->table, &c->key, &c->old);
 		if (c->del && !c->had && !c->set_before)
 			return fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
-				    map_names[table_map[c->table]]);
+				    fp_names_xdp_map[table_map[c->table]]);
 		if (c->table == FP_TABLE_PORT) {
 			struct fp_port_cfg pc;
 			uint32_t id = c->key.port.port_id;
@@ -486,7 +475,7 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 				    c->key.vtep.vtep_id, x->max[FP_XDP_MAP_VTEP] - 1);
 		if (c->del)
 			continue;
-		if (c->table == FP_TABLE_VTEP && ip_is_zero(&c->val.vtep.remote))
+		if (c->table == FP_TABLE_VTEP && fp_addr_ip_is_zero(&c->val.vtep.remote))
 			return fail(failed, err, errsz, i, -EINVAL,
 				    "vtep %u: remote is not a unicast address",
 				    c->key.vtep.vtep_id);
@@ -517,8 +506,8 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 	for (t = 0; t < FP_TABLE_MAX; t++) {
 		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
 			*failed = UINT32_MAX;
-			snprintf(err, errsz, "%s table full: limit %u", map_names[table_map[t]],
-				 x->max[table_map[t]]);
+			snprintf(err, errsz, "%s table full: limit %u",
+				 fp_names_xdp_map[table_map[t]], x->max[table_map[t]]);
 			return -ENOSPC;
 		}
 	}
@@ -697,7 +686,7 @@ xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
 					undo(x, done, n_done);
 					free(done);
 					return fail(failed, err, errsz, i, rc, "%s: %s",
-						    map_names[table_map[t]], strerror(-rc));
+						    fp_names_xdp_map[table_map[t]], strerror(-rc));
 				}
 				done[n_done++] = c;
 			}

@@ -14,6 +14,8 @@
 
 #include <libconfig.h>
 
+#include "addr.h"
+
 #define DEFAULT_DP_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define DEFAULT_API_SOCKET "/run/flowplane/fp-control.sock"
 #define DEFAULT_STATE_DIR "/var/lib/flowplane"
@@ -63,38 +65,6 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->batch = 65536;
 	c->health_ms = 500;
 	c->max_body = 256U << 20;
-}
-
-static int
-ip_parse(const char *s, struct fp_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	if (inet_pton(AF_INET6, s, ip->b) == 1)
-		return 0;
-	if (inet_pton(AF_INET, s, ip->b + 12) == 1) {
-		ip->b[10] = ip->b[11] = 0xff;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int
-mac_parse(const char *s, uint8_t mac[6])
-{
-	unsigned int i;
-
-	if (strlen(s) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		const char *p = s + 3 * i;
-
-		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
-		    (i < 5 && p[2] != ':'))
-			return -EINVAL;
-		if (sscanf(p, "%2hhx", &mac[i]) != 1)
-			return -EINVAL;
-	}
-	return 0;
 }
 
 /* A string member; *out NULL when absent and not required. */
@@ -217,7 +187,7 @@ tcp_parse(struct loader *ld, const config_setting_t *s, const char *v, struct fp
 	port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || colon[1] == '\0' || port == 0 || port > 65535)
 		return fail(ld, s, "port must be 1..65535");
-	if (ip_parse(host, &ip) < 0)
+	if (fp_addr_ip_parse(host, &ip) < 0)
 		return fail(ld, s, "%s: not an IP address", host);
 	{
 		static const uint8_t v6_loop[16] = { [15] = 1 };
@@ -289,7 +259,7 @@ own_group_load(struct loader *ld, const config_setting_t *grp, struct fp_ctrl_co
 	if ((rc = str_get(ld, grp, "underlay_gateway_mac", 0, &v)) < 0)
 		return rc;
 	if (v != NULL) {
-		if (mac_parse(v, c->gw_mac) < 0 || (c->gw_mac[0] & 1))
+		if (fp_addr_mac_parse(v, c->gw_mac, 0) < 0 || (c->gw_mac[0] & 1))
 			return fail(ld, config_setting_get_member(grp, "underlay_gateway_mac"),
 				    "\"%s\": not a unicast MAC address", v);
 		c->has_gw_mac = 1;
@@ -346,7 +316,7 @@ shared_load(struct loader *ld, const config_setting_t *root, struct fp_ctrl_conf
 			    FP_CTRL_LOCAL_VTEP_MAX);
 	for (i = 0; (s = config_setting_get_elem(addrs, i)) != NULL; i++) {
 		v = config_setting_get_string(s);
-		if (v == NULL || ip_parse(v, &c->local_vteps[i]) < 0)
+		if (v == NULL || fp_addr_ip_parse(v, &c->local_vteps[i]) < 0)
 			return fail(ld, addrs, "element %u: not an IP address", i);
 	}
 	c->n_local_vteps = i;

@@ -22,6 +22,9 @@
 
 #include <libconfig.h>
 
+#include "addr.h"
+#include "names.h"
+
 #define FP_CFG_FILE_MAX (1024 * 1024)	    /* largest config file, bytes */
 #define FP_CFG_KEY_SIZE 128		    /* "workers[15].queues[63].queue" */
 #define FP_CFG_BIGINT_MAX 16		    /* out-of-range literals remembered */
@@ -53,12 +56,6 @@
 #define FP_CFG_T_STR (1u << CONFIG_TYPE_STRING)
 #define FP_CFG_T_LIST (1u << CONFIG_TYPE_LIST)
 #define FP_CFG_T_SEQ ((1u << CONFIG_TYPE_ARRAY) | FP_CFG_T_LIST)
-
-static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
-
-#define ROLE_NAME(id, name) [FP_PORT_ROLE_##id] = name,
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
-#undef ROLE_NAME
 
 #define IDLE_NAME(id, name) [FP_IDLE_##id] = name,
 static const char *const idle_names[FP_IDLE_MAX] = { FP_FOREACH_IDLE_MODE(IDLE_NAME) };
@@ -416,62 +413,6 @@ name_copy(struct loader *ld, const config_setting_t *s, char *dst)
 	return 0;
 }
 
-static bool
-ip_is_v4(const struct fp_ip *ip)
-{
-	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(ip->b, prefix, sizeof(prefix)) == 0;
-}
-
-/* Why ip cannot be a VTEP address, or NULL if it can. */
-static const char *
-ip_not_unicast(const struct fp_ip *ip)
-{
-	static const uint8_t zero[16];
-	const uint8_t *b = ip->b;
-
-	if (ip_is_v4(ip)) {
-		if (b[12] >= 224 && b[12] <= 239)
-			return "a multicast address";
-		if (b[12] == 255 && b[13] == 255 && b[14] == 255 && b[15] == 255)
-			return "the broadcast address";
-		if (b[12] >= 240)
-			return "a reserved (class E) address";
-		if (b[12] == 0)
-			return "in 0.0.0.0/8 (this network)";
-		if (b[12] == 127)
-			return "a loopback address";
-		return NULL;
-	}
-	if (b[0] == 0xff)
-		return "a multicast address";
-	if (memcmp(b, zero, 16) == 0)
-		return "the unspecified address";
-	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
-		return "the loopback address";
-	return NULL;
-}
-
-int
-fp_config_parse_ip(const char *s, struct fp_ip *ip)
-{
-	struct in_addr a4;
-
-	if (s == NULL || ip == NULL)
-		return -EINVAL;
-	if (inet_pton(AF_INET, s, &a4) == 1) {
-		memset(ip->b, 0, 10);
-		ip->b[10] = 0xff;
-		ip->b[11] = 0xff;
-		memcpy(&ip->b[12], &a4, sizeof(a4));
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, ip->b) == 1)
-		return 0;
-	return -EINVAL;
-}
-
 int
 fp_config_port_find(const struct fp_config *cfg, const char *name)
 {
@@ -548,9 +489,9 @@ vtep_load(struct loader *ld, const config_setting_t *root)
 		if (rc < 0)
 			return rc;
 		v = config_setting_get_string(s);
-		if (fp_config_parse_ip(v, ip) < 0)
+		if (fp_addr_ip_parse(v, ip) < 0)
 			return fail(ld, s, NULL, "\"%s\" is not an IPv4 or IPv6 address", v);
-		why = ip_not_unicast(ip);
+		why = fp_addr_ip_why_not_vtep(ip);
 		if (why != NULL)
 			return fail(ld, s, NULL, "\"%s\" is %s, need a unicast address", v, why);
 		for (j = 0; j < i; j++)
@@ -603,13 +544,13 @@ role_parse(struct loader *ld, const config_setting_t *s, uint16_t *role)
 	if (rc < 0)
 		return rc;
 	v = config_setting_get_string(s);
-	if (strcmp(v, role_names[FP_PORT_ROLE_VM]) == 0)
+	if (strcmp(v, fp_names_role[FP_PORT_ROLE_VM]) == 0)
 		*role = FP_PORT_ROLE_VM;
-	else if (strcmp(v, role_names[FP_PORT_ROLE_UNDERLAY]) == 0)
+	else if (strcmp(v, fp_names_role[FP_PORT_ROLE_UNDERLAY]) == 0)
 		*role = FP_PORT_ROLE_UNDERLAY;
 	else
 		return fail(ld, s, NULL, "\"%s\" is not one of \"%s\", \"%s\"", v,
-			    role_names[FP_PORT_ROLE_VM], role_names[FP_PORT_ROLE_UNDERLAY]);
+			    fp_names_role[FP_PORT_ROLE_VM], fp_names_role[FP_PORT_ROLE_UNDERLAY]);
 	return 0;
 }
 
@@ -661,18 +602,12 @@ port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
 		return rc;
 	if (s != NULL) {
 		const char *v = config_setting_get_string(s);
-		unsigned int b[6];
-		char end;
 
-		if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-			   &end) != 6 ||
-		    strlen(v) != 17)
+		if (fp_addr_mac_parse(v, p->mac, 0) < 0)
 			return fail(ld, s, NULL, "\"%s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
 				    v);
-		if ((b[0] & 1) || (b[0] | b[1] | b[2] | b[3] | b[4] | b[5]) == 0)
+		if (!fp_addr_mac_is_unicast(p->mac))
 			return fail(ld, s, NULL, "\"%s\" is not a unicast MAC address", v);
-		for (i = 0; i < 6; i++)
-			p->mac[i] = (uint8_t)b[i];
 		p->has_mac = 1;
 	}
 	rc = ints_load(ld, grp, port_ints, FP_CFG_N_FIELDS(port_ints), p);
@@ -863,7 +798,7 @@ tables_load(struct loader *ld, const config_setting_t *root)
 		const char *name = config_setting_name(s);
 
 		for (t = 0; t < FP_TABLE_MAX; t++)
-			if (strcmp(name, table_names[t]) == 0)
+			if (strcmp(name, fp_names_table[t]) == 0)
 				break;
 		if (t == FP_TABLE_MAX)
 			return fail(ld, s, NULL, "unknown key");

@@ -15,12 +15,10 @@
 
 #include <flowplane/ctl.h>
 
+#include "names.h"
+
 #define TXN_ALIGN 8
 #define RCU_SPINS 256 /* busy checks before yielding the CPU */
-
-const uint16_t fp_table_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-const uint16_t fp_table_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
-const char *const fp_table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
 
 /* One staged change in struct fp_txn's buffer, followed by the key and
  * (for a set) the value, padded to TXN_ALIGN.
@@ -321,8 +319,8 @@ fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
 	struct txn_rec r = { .table = table, .key_size = key_size };
 	size_t need;
 
-	if (table >= FP_TABLE_MAX || key_size != fp_table_key_size[table] ||
-	    (val != NULL && val_size != fp_table_val_size[table]))
+	if (table >= FP_TABLE_MAX || key_size != fp_names_key_size[table] ||
+	    (val != NULL && val_size != fp_names_val_size[table]))
 		return -EINVAL;
 	if (x->n >= FP_CTL_TXN_MAX)
 		return -E2BIG;
@@ -752,14 +750,14 @@ check_all(struct commit *c)
 					 MARK_SET;
 			if (!staged && !rec_staged_before(c, r, i))
 				return fail(c, i, -ENOENT, "delete %s: no such entry",
-					    fp_table_names[r->table]);
+					    fp_names_table[r->table]);
 		}
 	}
 	for (tb = 0; tb < FP_TABLE_MAX; tb++) {
 		if ((int64_t)c->t->count[tb] + c->delta[tb] > (int64_t)c->t->limit[tb] ||
 		    (uint64_t)c->t->count[tb] + c->added[tb] > 2ULL * c->t->limit[tb]) {
 			snprintf(c->err, c->errsz, "%s table full: %u entries, limit %u",
-				 fp_table_names[tb], c->t->count[tb], c->t->limit[tb]);
+				 fp_names_table[tb], c->t->count[tb], c->t->limit[tb]);
 			return -ENOSPC;
 		}
 	}

@@ -29,6 +29,7 @@
 
 #include "backend.h"
 #include "entries.h"
+#include "names.h"
 #include "sync.h"
 
 #define FDB_LIMIT 8
@@ -39,12 +40,6 @@ struct fixture {
 	int fd[FP_XDP_MAP_MAX];		/* our map fds */
 	void *h;			/* backend handle */
 	struct fp_entry_set *installed; /* what the maps hold */
-};
-
-static const char *const map_names[FP_XDP_MAP_MAX] = {
-#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
-	FP_FOREACH_XDP_MAP(MAP_NAME)
-#undef MAP_NAME
 };
 
 static void
@@ -62,11 +57,11 @@ static int
 map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t max)
 {
 	char path[256];
-	int fd = bpf_map_create(type, map_names[id], ks, vs, max, NULL);
+	int fd = bpf_map_create(type, fp_names_xdp_map[id], ks, vs, max, NULL);
 
 	if (fd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[id]);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[id]);
 	if (bpf_obj_pin(fd, path) < 0) {
 		close(fd);
 		return -errno;
@@ -165,7 +160,7 @@ teardown(void **state)
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (f->fd[i] < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[i]);
+		snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[i]);
 		unlink(path);
 		close(f->fd[i]);
 	}
@@ -426,7 +421,7 @@ test_backend_xdp_instance_gone(void **state)
 
 	NEED_BPF(f);
 	assert_int_equal(fp_backend_xdp.ping(f->h), 0);
-	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[FP_XDP_MAP_HOST]);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[FP_XDP_MAP_HOST]);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(fp_backend_xdp.ping(f->h), -ENOTCONN);
 	assert_int_equal(fp_backend_xdp.open(f->dir, &h2), -ECONNREFUSED);

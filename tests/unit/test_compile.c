@@ -12,6 +12,7 @@
  *   neigh (100, 192.168.1.11..14).
  * net-b has only a port on h2, so h1 gets nothing of it; pa5 is unbound.
  */
+#include "addr.h"
 #include "compile.h"
 
 #include <errno.h>
@@ -100,14 +101,14 @@ ip(const char *s)
 {
 	struct fp_ip a;
 
-	assert_int_equal(fp_model_ip_parse(s, &a, NULL, 0), 0);
+	assert_true(fp_addr_ip_parse(s, &a) > 0);
 	return a;
 }
 
 static void
 mac(const char *s, uint8_t out[6])
 {
-	assert_int_equal(fp_model_mac_parse(s, out), 0);
+	assert_int_equal(fp_addr_mac_parse(s, out, 0), 0);
 }
 
 static void

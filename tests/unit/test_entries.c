@@ -18,6 +18,7 @@
 
 #include <flowplane/tables.h>
 
+#include "clock.h"
 #include "entries.h"
 
 #define TEST_SEED 20240917U		 /* differential test seed */
@@ -89,15 +90,6 @@ rnd_bytes(uint64_t *s, uint8_t *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		p[i] = (uint8_t)rnd(s);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* Fixture */
@@ -908,30 +900,30 @@ test_entries_perf_1m(void **state)
 		perf_entry((uint32_t)i, r < 2 * pct ? 1 : 0, &table, key, val);
 		assert_int_equal(fp_entry_set_add(f->b, table, key, val), 0);
 	}
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	assert_int_equal(fp_entry_set_seal(f->a, NULL), 0);
-	t_seal = now_ns() - t0;
+	t_seal = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_seal(f->b, NULL), 0);
 	assert_int_equal(fp_entry_set_count(f->a), n);
 
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	n_diff = fp_entry_set_diff_count(f->a, f->b);
-	t_count = now_ns() - t0;
+	t_count = fp_clock_now_ns() - t0;
 	pc.v = malloc(n_diff * sizeof(*pc.v));
 	assert_non_null(pc.v);
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	assert_int_equal(fp_entry_set_diff(f->a, f->b, perf_record, &pc), 0);
-	t_diff = now_ns() - t0;
+	t_diff = fp_clock_now_ns() - t0;
 	assert_int_equal(pc.n, n_diff);
 	assert_int_equal(n_diff, (size_t)n / 100 * 3 * pct);
 
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	for (i = 0; i < pc.n; i++) {
 		const struct perf_change *c = &pc.v[i];
 
 		assert_int_equal(fp_entry_set_apply(f->a, c->table, c->key, c->val), 0);
 	}
-	t_apply = now_ns() - t0;
+	t_apply = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_diff_count(f->a, f->b), 0);
 	assert_int_equal(fp_entry_set_count(f->a), fp_entry_set_count(f->b));
 
@@ -945,11 +937,11 @@ test_entries_perf_1m(void **state)
 	assert_non_null(pc.v);
 	assert_int_equal(fp_entry_set_diff(f->a, f->b, perf_record, &pc), 0);
 	assert_int_equal(pc.n, fp_entry_set_count(f->b));
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	for (i = 0; i < pc.n; i++)
 		assert_int_equal(fp_entry_set_apply(f->a, pc.v[i].table, pc.v[i].key, pc.v[i].val),
 				 0);
-	t_fill = now_ns() - t0;
+	t_fill = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_diff_count(f->a, f->b), 0);
 
 	print_message("entries 1M: seal %.1f ms, diff_count %.1f ms, diff %zu changes %.1f ms "
