@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -415,8 +417,32 @@ test_xdp_config_directory_is_an_error(void **state)
 
 	path_make(st->path, FIXTURE_DIR, "valid");
 	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	assert_true(rc < 0);
+	assert_int_equal(rc, -EISDIR);
 	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
+	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
+}
+
+/* A FIFO (nobody writing) or a device is refused at once, not read. */
+static void
+test_xdp_config_fifo_is_an_error(void **state)
+{
+	struct state *st = *state;
+	char dir[] = "/tmp/fp-test-xdp-config-XXXXXX";
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(st->path, sizeof(st->path), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(st->path, 0600), 0);
+	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
+	unlink(st->path);
+	rmdir(dir);
+	assert_int_equal(rc, -EINVAL);
+	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
+	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
+	assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
+	rc = fp_xdp_config_load("/dev/null", &st->cfg, st->err, sizeof(st->err));
+	assert_int_equal(rc, -EINVAL);
+	assert_string_equal(st->err, "/dev/null: not a regular file");
 }
 
 static void
@@ -481,6 +507,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_missing_file_is_enoent, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_xdp_config_fifo_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_directory_is_an_error, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_path_too_long, setup, teardown),
