@@ -34,6 +34,7 @@
 
 #include "addr.h"
 #include "backend.h"
+#include "check.h"
 #include "ctl_client.h"
 #include "names.h"
 
@@ -412,7 +413,8 @@ build_del(char **w, int n, struct fpctl_change *ch)
 static int
 build_change(char **w, int n, struct fpctl_change *ch)
 {
-	int t;
+	char msg[FP_CTL_MSG_SIZE];
+	int t, rc;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->del = strcmp(w[0], "del") == 0;
@@ -423,19 +425,24 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		return bad("%s: unknown table '%s'", w[0], w[1]);
 	ch->table = (uint16_t)t;
 	if (ch->del)
-		return build_del(w + 2, n - 2, ch);
-	switch (ch->table) {
-	case FP_TABLE_PORT:
-		return build_port(w + 2, n - 2, ch);
-	case FP_TABLE_VTEP:
-		return build_vtep(w + 2, n - 2, ch);
-	case FP_TABLE_FDB:
-		return build_fdb(w + 2, n - 2, ch);
-	case FP_TABLE_FLOOD:
-		return build_flood(w + 2, n - 2, ch);
-	default:
-		return build_neigh(w + 2, n - 2, ch);
-	}
+		rc = build_del(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_PORT)
+		rc = build_port(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_VTEP)
+		rc = build_vtep(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_FDB)
+		rc = build_fdb(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_FLOOD)
+		rc = build_flood(w + 2, n - 2, ch);
+	else
+		rc = build_neigh(w + 2, n - 2, ch);
+	if (rc != 0)
+		return rc;
+	/* The engines' own value checks (lib/check.h), with their message,
+	 * before anything is sent; the engine checks the references.
+	 */
+	rc = fp_check_entry(ch->table, &ch->key, ch->del ? NULL : &ch->val, NULL, msg, sizeof(msg));
+	return rc < 0 ? bad("%s", msg) : 0;
 }
 
 /* Printing */

@@ -102,6 +102,16 @@ fp_addr_ip_str(const struct fp_ip *ip, char buf[FP_ADDR_IP_STR])
 	return buf;
 }
 
+void
+fp_addr_ip_set_v4(struct fp_ip *ip, uint32_t a)
+{
+	memcpy(ip->b, v4_mapped, sizeof(v4_mapped));
+	ip->b[12] = (uint8_t)(a >> 24);
+	ip->b[13] = (uint8_t)(a >> 16);
+	ip->b[14] = (uint8_t)(a >> 8);
+	ip->b[15] = (uint8_t)a;
+}
+
 int
 fp_addr_ip_is_v4(const struct fp_ip *ip)
 {

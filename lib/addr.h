@@ -74,6 +74,14 @@ int fp_addr_ip_parse(const char *s, struct fp_ip *ip);
  */
 const char *fp_addr_ip_str(const struct fp_ip *ip, char buf[FP_ADDR_IP_STR]);
 
+/**
+ * Set ip to an IPv4 address (mapped).
+ *
+ * @param ip the address
+ * @param a  the IPv4 address in host order (0x0a000001 is 10.0.0.1)
+ */
+void fp_addr_ip_set_v4(struct fp_ip *ip, uint32_t a);
+
 /** @return 1 if ip is an IPv4 address (in ::ffff:0:0/96), else 0 (also for NULL) */
 int fp_addr_ip_is_v4(const struct fp_ip *ip);
 

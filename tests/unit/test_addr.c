@@ -100,6 +100,10 @@ test_addr_ip_parse_str(void **state)
 	assert_int_equal(fp_addr_ip_parse("::ffff:192.0.2.1", &ip), AF_INET6);
 	assert_true(fp_addr_ip_is_v4(&ip));
 	assert_string_equal(fp_addr_ip_str(&ip, buf), "192.0.2.1");
+	memset(&ip, 0xee, sizeof(ip));
+	fp_addr_ip_set_v4(&ip, 0xc0000201);
+	assert_string_equal(fp_addr_ip_str(&ip, buf), "192.0.2.1");
+	assert_true(fp_addr_ip_is_v4(&ip));
 	assert_int_equal(fp_addr_ip_parse("192.0.2.256", &ip), -EINVAL);
 	assert_true(fp_addr_ip_is_zero(&ip)); /* zeroed on failure */
 	assert_int_equal(fp_addr_ip_parse("192.0.2.1/24", &ip), -EINVAL);
