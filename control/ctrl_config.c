@@ -272,10 +272,8 @@ shared_load(struct fp_conf *ld, const config_setting_t *root, struct fp_ctrl_con
 	int rc;
 
 	/* The keys all three programs read, checked as fp-dpdk checks them. */
-	rc = fp_conf_host_load(ld, root, c->host);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_vtep_load(ld, root, c->local_vteps, FP_CTRL_LOCAL_VTEP_MAX, &c->n_local_vteps);
+	rc = fp_conf_common_load(ld, root, NULL, c->host, c->local_vteps, FP_CTRL_LOCAL_VTEP_MAX,
+				 &c->n_local_vteps);
 	if (rc < 0)
 		return rc;
 	ctl = config_setting_get_member(root, "control");

@@ -460,14 +460,8 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	int rc;
 
 	ld->conf = c;
-	rc = fp_conf_check_keys(ld->conf, root, keys, NULL, 0);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_host_load(ld->conf, root, ld->cfg->host);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_vtep_load(ld->conf, root, ld->cfg->local_vteps, FP_CFG_LOCAL_VTEP_MAX,
-			       &ld->cfg->n_local_vteps);
+	rc = fp_conf_common_load(ld->conf, root, keys, ld->cfg->host, ld->cfg->local_vteps,
+				 FP_CFG_LOCAL_VTEP_MAX, &ld->cfg->n_local_vteps);
 	if (rc < 0)
 		return rc;
 	rc = eal_load(ld, root);

@@ -368,6 +368,23 @@ fp_conf_vtep_load(struct fp_conf *c, const config_setting_t *root, struct fp_ip 
 }
 
 int
+fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const char *const keys[],
+		    char host[FP_NAME_SIZE], struct fp_ip *addrs, uint32_t max, uint32_t *n_addrs)
+{
+	int rc;
+
+	if (keys != NULL) {
+		rc = fp_conf_check_keys(c, root, keys, NULL, 0);
+		if (rc < 0)
+			return rc;
+	}
+	rc = fp_conf_host_load(c, root, host);
+	if (rc < 0)
+		return rc;
+	return fp_conf_vtep_load(c, root, addrs, max, n_addrs);
+}
+
+int
 fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
 {
 	const char *v;

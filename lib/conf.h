@@ -227,6 +227,18 @@ int fp_conf_vtep_load(struct fp_conf *c, const config_setting_t *root, struct fp
 		      uint32_t max, uint32_t *n_addrs);
 
 /**
+ * What the three programs read first: the root's keys (each program lists
+ * every key of the file, its own and the others', so that a typo is an
+ * error), then host and vtep (fp_conf_host_load(), fp_conf_vtep_load()).
+ *
+ * @param keys  NULL-terminated root keys, or NULL not to check them
+ * @return 0, or -EINVAL
+ */
+int fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const char *const keys[],
+			char host[FP_NAME_SIZE], struct fp_ip *addrs, uint32_t max,
+			uint32_t *n_addrs);
+
+/**
  * The shared group tables { fdb = N; ... }: sizes min..max by table name
  * (the port table's size is fixed).
  *

@@ -161,14 +161,7 @@ ip_expect(const struct fp_ip *ip, const char *s)
 {
 	struct fp_ip want;
 
-	memset(&want, 0, sizeof(want));
-	if (strchr(s, ':') == NULL) {
-		want.b[10] = 0xff;
-		want.b[11] = 0xff;
-		assert_int_equal(inet_pton(AF_INET, s, &want.b[12]), 1);
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, s, want.b), 1);
-	}
+	assert_true(fp_addr_ip_parse(s, &want) > 0);
 	assert_memory_equal(ip->b, want.b, sizeof(want.b));
 }
 

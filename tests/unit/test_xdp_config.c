@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "addr.h"
+
 #include "config.h"
 
 #define FIXTURE_DIR "tests/fixtures/xdp"
@@ -152,14 +154,7 @@ ip_expect(const struct fp_ip *ip, const char *s)
 {
 	struct fp_ip want;
 
-	memset(&want, 0, sizeof(want));
-	if (strchr(s, ':') == NULL) {
-		want.b[10] = 0xff;
-		want.b[11] = 0xff;
-		assert_int_equal(inet_pton(AF_INET, s, &want.b[12]), 1);
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, s, want.b), 1);
-	}
+	assert_true(fp_addr_ip_parse(s, &want) > 0);
 	assert_memory_equal(ip->b, want.b, sizeof(want.b));
 }
 
@@ -261,9 +256,7 @@ test_xdp_config_minimal_gets_defaults(void **state)
 	strcpy(want->path, st->path);
 	strcpy(want->host, "hv1");
 	want->n_local_vteps = 1;
-	want->local_vteps[0].b[10] = 0xff;
-	want->local_vteps[0].b[11] = 0xff;
-	assert_int_equal(inet_pton(AF_INET, "172.16.0.1", &want->local_vteps[0].b[12]), 1);
+	assert_int_equal(fp_addr_ip_parse("172.16.0.1", &want->local_vteps[0]), AF_INET);
 	want->n_ports = 1;
 	strcpy(want->ports[0].name, "vm1");
 	strcpy(want->ports[0].iface, "tap-vm1");
