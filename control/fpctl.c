@@ -41,6 +41,7 @@
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
 #define FPCTL_EXIT_CONNECT 2 /* no fp-dpdk at the socket */
+#define FPCTL_REFUSED 1	     /* build_change(): the entry validator refused it */
 #define FPCTL_ADDR_STR (FP_ADDR_IP_STR + 4 + FP_ADDR_MAC_STR + 1) /* ip/plen@mac */
 
 /* The command line, options taken out. */
@@ -442,7 +443,11 @@ build_change(char **w, int n, struct fpctl_change *ch)
 	 * before anything is sent; the engine checks the references.
 	 */
 	rc = fp_check_entry(ch->table, &ch->key, ch->del ? NULL : &ch->val, NULL, msg, sizeof(msg));
-	return rc < 0 ? bad("%s", msg) : 0;
+	if (rc < 0) {
+		fprintf(stderr, "fpctl: %s\n", msg);
+		return FPCTL_REFUSED;
+	}
+	return 0;
 }
 
 /* Printing */
@@ -1164,8 +1169,10 @@ main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (parse_command(&o, &cmd, &table, &ch) != 0) {
-		usage(stderr);
+	rc = parse_command(&o, &cmd, &table, &ch);
+	if (rc != 0) {
+		if (rc != FPCTL_REFUSED) /* a valid command, an entry no engine takes */
+			usage(stderr);
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}

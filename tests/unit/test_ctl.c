@@ -1289,6 +1289,19 @@ test_ctl_fpctl_changes(void **state)
 	assert_int_equal(fpctl(f, out, "--json dump vtep"), 0);
 	assert_non_null(strstr(out, "\"encap\":\"geneve\""));
 
+	/* Values no engine takes are refused before anything is sent, with the
+	 * engines' message (lib/check.h), exit 1: no connection is tried.
+	 */
+	assert_int_equal(fpctl(f, out, "-s /nonexistent add port 0 vni 5 mac 01:00:00:00:00:05"),
+			 1);
+	assert_string_equal(out, "fpctl: port 0: mac is not a unicast address\n");
+	assert_int_equal(fpctl(f, out,
+			       "-s /nonexistent add vtep 3 remote 224.0.0.1 local 10.0.0.1 nh-mac "
+			       "02:00:00:00:00:01 port 2"),
+			 1);
+	assert_string_equal(out, "fpctl: vtep 3: remote is not a unicast address\n");
+	assert_int_equal(fpctl(f, out, "-s /nonexistent add fdb 100 02:00:00:00:00:03 vtep 9"), 2);
+
 	/* A refused commit: the server's message, exit 1. */
 	assert_int_equal(fpctl(f, out, "add fdb 100 02:00:00:00:00:03 vtep 9"), 1);
 	assert_non_null(strstr(out, "vtep 9 does not exist"));
