@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fp-xdp configuration loader (libconfig).
+/* fp-xdp configuration loader (libconfig): the fp_xdp group's schema.
  *
- * Same rules and same messages as fp-dpdk's loader (dataplane/config.c,
- * doc/config.md), which bpf/ may not include: the file is read into
- * memory, scanned for what libconfig 1.5 would get wrong silently (integer
- * literals that do not fit in 32 bits are truncated) or that the schema
- * does not allow (@include), parsed with AUTOCONVERT off and validated key
- * by key into a struct fp_xdp_config that fp_xdp_config_defaults() filled
- * first.  Every error is "file:line: key: reason"; the first one stops the
- * load.
+ * The file is read, pre-scanned and parsed by lib/conf.c, which also
+ * checks the keys the three programs share (host, vtep, tables) with the
+ * same rules and messages as fp-dpdk's and fp-control's loaders
+ * (doc/config.md); this module validates the rest key by key into a struct
+ * fp_xdp_config that fp_xdp_config_defaults() filled first.  Every error
+ * is "file:line: key: reason"; the first one stops the load.
  */
 #include "xdp_config.h"
 

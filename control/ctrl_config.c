@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-control's configuration loader: the shared keys it needs (host,
+ * vtep.addresses through lib/conf.c, as fp-dpdk checks them;
+ * control.socket) and its own group fp_control.
+ */
 #include "ctrl_config.h"
 
 #include <arpa/inet.h>

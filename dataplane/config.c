@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fp-dpdk configuration loader (libconfig).
+/* fp-dpdk configuration loader (libconfig): fp-dpdk's keys.
  *
- * The file is read into memory, scanned once for what libconfig 1.5 would
- * get wrong silently (integer literals that do not fit in 32 bits are
- * truncated, not promoted) or that the schema does not allow (@include),
- * then parsed with config_read_string() and validated key by key into a
- * struct fp_config that fp_config_defaults() filled first.  Every error
- * is "file:line: key: reason"; the first one found stops the load.
+ * The file is read (never blocking on a FIFO or device), scanned for what
+ * libconfig 1.5 would get wrong silently (integer literals that do not fit
+ * in 32 bits are truncated, not promoted) or that the schema does not
+ * allow (@include) and parsed by lib/conf.c, which also checks the keys
+ * the three programs share (host, vtep, tables); this module validates
+ * the rest key by key into a struct fp_config that fp_config_defaults()
+ * filled first.  Every error is "file:line: key: reason"; the first one
+ * found stops the load.
  */
 #include "config.h"
 

@@ -589,18 +589,18 @@ file_read(struct fp_conf *c, char **out)
 	}
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
-		goto err_stat;
+		goto err_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		if (c->err != NULL && c->errsz > 0)
 			snprintf(c->err, c->errsz, "%s: not a regular file", c->path);
 		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto err_type;
+		goto err_close;
 	}
 	buf = malloc(cap);
 	if (buf == NULL) {
 		rc = -ENOMEM;
-		goto err_alloc;
+		goto err_close;
 	}
 	for (;;) {
 		if (size > FP_CONF_FILE_MAX) {
@@ -642,9 +642,7 @@ err_io:
 		snprintf(c->err, c->errsz, "%s: %s", c->path, strerror(-rc));
 err_read:
 	free(buf);
-err_alloc:
-err_type:
-err_stat:
+err_close:
 	close(fd);
 err_open:
 	if (c->err != NULL && c->errsz > 0 && c->err[0] == '\0')
