@@ -36,8 +36,6 @@
 #include "check.h"
 #include "names.h"
 
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 /* The map of each table. */
@@ -281,9 +279,9 @@ stage(struct xdp_handle *x, uint16_t table, const void *key, const void *val)
 	c->seq = (uint32_t)x->n_staged++;
 	c->table = table;
 	c->del = val == NULL;
-	memcpy(&c->key, key, key_size[table]);
+	memcpy(&c->key, key, fp_names_key_size[table]);
 	if (val != NULL)
-		memcpy(&c->val, val, val_size[table]);
+		memcpy(&c->val, val, fp_names_val_size[table]);
 	return 0;
 }
 
@@ -306,7 +304,7 @@ change_cmp(const struct change *a, const struct change *b)
 
 	if (a->table != b->table)
 		return a->table < b->table ? -1 : 1;
-	r = memcmp(&a->key, &b->key, key_size[a->table]);
+	r = memcmp(&a->key, &b->key, fp_names_key_size[a->table]);
 	if (r != 0)
 		return r;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -340,7 +338,7 @@ staged_sort(struct xdp_handle *x)
 
 		for (j = i; j < x->n_staged && x->sorted[j]->table == x->sorted[i]->table &&
 			    memcmp(&x->sorted[j]->key, &x->sorted[i]->key,
-				   key_size[x->sorted[i]->table]) == 0;
+				   fp_names_key_size[x->sorted[i]->table]) == 0;
 		     j++) {
 			struct change *c = x->sorted[j];
 
@@ -364,7 +362,7 @@ staged_find(const struct xdp_handle *x, uint16_t table, const void *key)
 		size_t mid = lo + (hi - lo) / 2;
 		const struct change *c = x->sorted[mid];
 		int r = c->table != table ? (c->table < table ? -1 : 1) :
-					    memcmp(&c->key, key, key_size[table]);
+					    memcmp(&c->key, key, fp_names_key_size[table]);
 
 		if (r < 0) {
 			lo = mid + 1;
@@ -375,10 +373,10 @@ staged_find(const struct xdp_handle *x, uint16_t table, const void *key)
 			size_t k = mid;
 
 			while (k > 0 && x->sorted[k - 1]->table == table &&
-			       memcmp(&x->sorted[k - 1]->key, key, key_size[table]) == 0)
+			       memcmp(&x->sorted[k - 1]->key, key, fp_names_key_size[table]) == 0)
 				k--;
 			for (; k < x->n_staged && x->sorted[k]->table == table &&
-			       memcmp(&x->sorted[k]->key, key, key_size[table]) == 0;
+			       memcmp(&x->sorted[k]->key, key, fp_names_key_size[table]) == 0;
 			     k++)
 				if (x->sorted[k]->win)
 					return x->sorted[k];

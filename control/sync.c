@@ -18,12 +18,11 @@
 #include <flowplane/tables.h>
 
 #include "clock.h"
+#include "names.h"
 
 #define SYNC_KEY_MAX 24	     /* largest ABI key (neigh) */
 #define SYNC_CHANGES_MIN 256 /* first allocation of the change list */
 #define SYNC_ERR_SIZE 128    /* message buffer when the caller has none */
-
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
 
 #define KEY_FITS(id, name, stem) \
 	_Static_assert(sizeof(struct fp_##stem##_key) <= SYNC_KEY_MAX, "the " name " key fits");
@@ -108,7 +107,7 @@ collect(uint16_t table, const void *key, const void *val, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->table = table;
 	c->val = val;
-	memcpy(c->key, key, key_size[table]);
+	memcpy(c->key, key, fp_names_key_size[table]);
 	return 0;
 }
 
