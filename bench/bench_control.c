@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "backend.h"
 #include "entries.h"
 #include "sync.h"
@@ -195,15 +196,6 @@ packet_socket(const char *ns, const char *ifname)
 	return fd;
 }
 
-static int
-mac_parse(const char *s, uint8_t m[6])
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2], &m[3], &m[4],
-		      &m[5]) == 6 ?
-		       0 :
-		       -1;
-}
-
 static uint16_t
 csum16(const uint8_t *p, size_t n)
 {
@@ -276,7 +268,7 @@ run_latency(const struct opts *o)
 	uint32_t i, n_ok = 0, n_sent = 0;
 	int tx, sink;
 
-	if (lat == NULL || mac_parse(o->dst_mac, dst) < 0 ||
+	if (lat == NULL || fp_addr_mac_parse(o->dst_mac, dst, FP_ADDR_MAC_SHORT) < 0 ||
 	    inet_pton(AF_INET, o->dst_ip, &dip) != 1 || inet_pton(AF_INET, o->src_ip, &sip) != 1) {
 		fprintf(stderr, "latency: bad --dst-mac/--dst-ip/--src-ip\n");
 		return 1;

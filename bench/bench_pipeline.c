@@ -35,6 +35,7 @@
 #include <rte_mbuf.h>
 
 #include "ftable.h"
+#include "names.h"
 #include "pipeline.h"
 #include "scenario.h"
 
@@ -89,8 +90,6 @@ struct setup {
 static int
 install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 {
-	static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-	static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 	struct fp_txn *x = fp_txn_create();
 	char err[256];
 	uint32_t i, failed;
@@ -101,7 +100,8 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 	for (i = 0; i < sc->n_entries; i++) {
 		const struct fp_bench_entry *e = &sc->entries[i];
 
-		fp_txn_add(x, e->table, &e->key, key_size[e->table], &e->val, val_size[e->table]);
+		fp_txn_add(x, e->table, &e->key, fp_names_key_size[e->table], &e->val,
+			   fp_names_val_size[e->table]);
 	}
 	rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
 	if (rc != 0)

@@ -7,6 +7,7 @@
 
 #include <flowplane/proto.h>
 
+#include "addr.h"
 #include "pkt/build.h"
 #include "pkt/csum.h"
 
@@ -14,17 +15,6 @@ static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
 static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
 static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
 static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
-
-static void
-ip4(struct fp_ip *ip, uint32_t a)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->b[10] = ip->b[11] = 0xff;
-	ip->b[12] = (uint8_t)(a >> 24);
-	ip->b[13] = (uint8_t)(a >> 16);
-	ip->b[14] = (uint8_t)(a >> 8);
-	ip->b[15] = (uint8_t)a;
-}
 
 static void
 ip6(struct fp_ip *ip, uint8_t last)
@@ -92,8 +82,8 @@ entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *
 		ip6(&e->val.vtep.local, 1);
 		ip6(&e->val.vtep.remote, 2);
 	} else {
-		ip4(&e->val.vtep.local, 0xac100001);
-		ip4(&e->val.vtep.remote, 0xac100002);
+		fp_addr_ip_set_v4(&e->val.vtep.local, 0xac100001);
+		fp_addr_ip_set_v4(&e->val.vtep.remote, 0xac100002);
 	}
 	memcpy(e->val.vtep.nh_mac, nh_mac, 6);
 	for (v = 0; v < s->n_vm; v++) {
@@ -106,7 +96,7 @@ entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *
 		e->val.port.flags = FP_PORT_F_ANTISPOOF;
 		e->val.port.n_addrs = 1;
 		vm_mac(e->val.port.mac, v);
-		ip4(&e->val.port.addrs[0].ip, 0x0a000000);
+		fp_addr_ip_set_v4(&e->val.port.addrs[0].ip, 0x0a000000);
 		e->val.port.addrs[0].plen = 96 + 8;
 	}
 	for (v = 0; v < o->vnis; v++) {
@@ -162,7 +152,7 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 	if (o->v6)
 		ip6(&s->local_vtep, 1);
 	else
-		ip4(&s->local_vtep, 0xac100001);
+		fp_addr_ip_set_v4(&s->local_vtep, 0xac100001);
 	s->entries = calloc(1 + s->n_vm + 3 * (size_t)o->vnis, sizeof(*s->entries));
 	if (s->entries == NULL)
 		return -ENOMEM;
@@ -173,8 +163,8 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		ip6(&rv.local, 2);
 		ip6(&rv.remote, 1);
 	} else {
-		ip4(&rv.local, 0xac100002);
-		ip4(&rv.remote, 0xac100001);
+		fp_addr_ip_set_v4(&rv.local, 0xac100002);
+		fp_addr_ip_set_v4(&rv.remote, 0xac100001);
 	}
 	memcpy(rv.nh_mac, ul_mac, 6);
 	fp_encap_tmpl_init(&rt, &rv, nh_mac, 1600);

@@ -33,6 +33,9 @@
  * attached as configured or a map is not pinned.  Documentation:
  * doc/xdp.md.
  */
+#include "fp_tc.skel.h"
+#include "fp_xdp.skel.h"
+#include "names.h"
 #include "xdp_config.h"
 
 #include <errno.h>
@@ -60,9 +63,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-
-#include "fp_tc.skel.h"
-#include "fp_xdp.skel.h"
 
 #define FP_XDP_CONF_DEFAULT "/etc/flowplane/flowplane.conf" /* -c default */
 #define FP_XDP_BPFFS "/sys/fs/bpf"			    /* where bpffs is mounted */
@@ -140,10 +140,6 @@ struct map_abi {
 	uint32_t val_size; /* bytes (per CPU for fp_counters) */
 };
 
-#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
-static const char *const map_names[FP_XDP_MAP_MAX] = { FP_FOREACH_XDP_MAP(MAP_NAME) };
-#undef MAP_NAME
-
 static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_PORT] = { sizeof(struct fp_port_key), sizeof(struct fp_port_val) },
 	[FP_XDP_MAP_VTEP] = { sizeof(struct fp_vtep_key), sizeof(struct fp_vtep_val) },
@@ -158,20 +154,6 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
 	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
 };
-
-static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
-
-#define ROLE_NAME(id, name) [FP_PORT_ROLE_##id] = name,
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
-#undef ROLE_NAME
-
-#define STAT_NAME(id, name) [FP_STAT_##id] = name,
-static const char *const stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(STAT_NAME) };
-#undef STAT_NAME
-
-#define DROP_NAME(id, name) [FP_DROP_##id] = name,
-static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(DROP_NAME) };
-#undef DROP_NAME
 
 static bool verbose;
 static bool libbpf_quiet; /* drop libbpf's warnings too (an expected error) */
@@ -516,7 +498,7 @@ pins_open(const struct tool *t, struct pins *p)
 	int i;
 
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		pin_path(t, map_names[i], path, sizeof(path));
+		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
 		memset(&p->info[i], 0, sizeof(p->info[i]));
 		p->fd[i] = bpf_obj_get(path);
 		if (p->fd[i] < 0) {
@@ -626,8 +608,8 @@ table_map(unsigned int t)
 	int i;
 
 	for (i = 0; i < FP_XDP_MAP_MAX; i++)
-		if (strncmp(map_names[i], "fp_", 3) == 0 &&
-		    strcmp(map_names[i] + 3, table_names[t]) == 0)
+		if (strncmp(fp_names_xdp_map[i], "fp_", 3) == 0 &&
+		    strcmp(fp_names_xdp_map[i] + 3, fp_names_table[t]) == 0)
 			return i;
 	return -1;
 }
@@ -738,7 +720,7 @@ pins_check(const struct tool *t, struct bpf_object *obj)
 
 	pins_open(t, &p);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_names[i]);
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, fp_names_xdp_map[i]);
 		const struct bpf_map_info *in = &p.info[i];
 
 		if (p.fd[i] < 0 || m == NULL)
@@ -748,14 +730,15 @@ pins_check(const struct tool *t, struct bpf_object *obj)
 			errmsg("%s/%s is pinned with another layout (type %u, key %u, value %u "
 			       "bytes; this fp-xdp needs type %u, %u, %u): an older flowplane? "
 			       "'fp-xdp detach' (without --keep-maps) drops the maps, then attach",
-			       t->dir, map_names[i], in->type, in->key_size, in->value_size,
+			       t->dir, fp_names_xdp_map[i], in->type, in->key_size, in->value_size,
 			       bpf_map__type(m), bpf_map__key_size(m), bpf_map__value_size(m));
 			rc = -EINVAL;
 		} else if (in->max_entries != bpf_map__max_entries(m)) {
 			errmsg("%s/%s is pinned with %u entries, the config asks for %u: a table "
 			       "size changes only with new maps ('fp-xdp detach', which drops the "
 			       "entries, then attach)",
-			       t->dir, map_names[i], in->max_entries, bpf_map__max_entries(m));
+			       t->dir, fp_names_xdp_map[i], in->max_entries,
+			       bpf_map__max_entries(m));
 			rc = -EINVAL;
 		} else if (in->type == BPF_MAP_TYPE_DEVMAP &&
 			   in->map_flags == (bpf_map__map_flags(m) | BPF_F_RDONLY_PROG)) {
@@ -782,32 +765,33 @@ obj_prepare(const struct tool *t, struct bpf_object *obj, const char *prog)
 	int i, rc;
 
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		m = bpf_object__find_map_by_name(obj, map_names[i]);
+		m = bpf_object__find_map_by_name(obj, fp_names_xdp_map[i]);
 		if (m == NULL) {
 			errmsg("the BPF object of %s has no map %s (include/flowplane/xdp.h)", prog,
-			       map_names[i]);
+			       fp_names_xdp_map[i]);
 			return -ENOENT;
 		}
 		if (bpf_map__key_size(m) != map_abi[i].key_size ||
 		    bpf_map__value_size(m) != map_abi[i].val_size) {
 			errmsg("map %s of the BPF object of %s has key %u, value %u bytes; the ABI "
 			       "says %u, %u: rebuild",
-			       map_names[i], prog, bpf_map__key_size(m), bpf_map__value_size(m),
-			       map_abi[i].key_size, map_abi[i].val_size);
+			       fp_names_xdp_map[i], prog, bpf_map__key_size(m),
+			       bpf_map__value_size(m), map_abi[i].key_size, map_abi[i].val_size);
 			return -EINVAL;
 		}
-		pin_path(t, map_names[i], path, sizeof(path));
+		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
 		rc = bpf_map__set_pin_path(m, path);
 		if (rc < 0) {
-			errmsg("%s: cannot set the pin path: %s", map_names[i], strerror(-rc));
+			errmsg("%s: cannot set the pin path: %s", fp_names_xdp_map[i],
+			       strerror(-rc));
 			return rc;
 		}
 		max = map_max_entries(&t->cfg, i);
 		if (max != 0) {
 			rc = bpf_map__set_max_entries(m, max);
 			if (rc < 0) {
-				errmsg("%s: cannot size to %u entries: %s", map_names[i], max,
-				       strerror(-rc));
+				errmsg("%s: cannot size to %u entries: %s", fp_names_xdp_map[i],
+				       max, strerror(-rc));
 				return rc;
 			}
 		}
@@ -868,7 +852,7 @@ pins_undo(const struct tool *t, const bool pinned[FP_XDP_MAP_MAX])
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (pinned[i])
 			continue;
-		pin_path(t, map_names[i], path, sizeof(path));
+		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
 		unlink(path);
 	}
 	if (rmdir(t->dir) == 0)
@@ -878,7 +862,7 @@ pins_undo(const struct tool *t, const bool pinned[FP_XDP_MAP_MAX])
 static int
 map_fd(struct fp_xdp *skel, enum fp_xdp_map id)
 {
-	return bpf_map__fd(bpf_object__find_map_by_name(skel->obj, map_names[id]));
+	return bpf_map__fd(bpf_object__find_map_by_name(skel->obj, fp_names_xdp_map[id]));
 }
 
 static int
@@ -887,7 +871,7 @@ map_set(struct fp_xdp *skel, enum fp_xdp_map id, const void *key, const void *va
 	int rc = bpf_map_update_elem(map_fd(skel, id), key, val, BPF_ANY);
 
 	if (rc < 0)
-		errmsg("%s: update failed: %s", map_names[id], strerror(-rc));
+		errmsg("%s: update failed: %s", fp_names_xdp_map[id], strerror(-rc));
 	return rc;
 }
 
@@ -895,7 +879,7 @@ map_set(struct fp_xdp *skel, enum fp_xdp_map id, const void *key, const void *va
 static int
 map_clear(struct fp_xdp *skel, enum fp_xdp_map id, uint32_t key)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, map_names[id]);
+	struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, fp_names_xdp_map[id]);
 	uint8_t zero[sizeof(struct fp_port_val)];
 	int rc;
 
@@ -910,7 +894,8 @@ map_clear(struct fp_xdp *skel, enum fp_xdp_map id, uint32_t key)
 			rc = 0;
 	}
 	if (rc < 0)
-		errmsg("%s: clearing entry %u failed: %s", map_names[id], key, strerror(-rc));
+		errmsg("%s: clearing entry %u failed: %s", fp_names_xdp_map[id], key,
+		       strerror(-rc));
 	return rc;
 }
 
@@ -955,7 +940,7 @@ ifslot_set(const struct tool *t, struct fp_xdp *skel, const struct port_dev *dev
 
 	rc = bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_IFSLOT), &key, &slot);
 	if (rc < 0) {
-		errmsg("%s: lookup failed: %s", map_names[FP_XDP_MAP_IFSLOT], strerror(-rc));
+		errmsg("%s: lookup failed: %s", fp_names_xdp_map[FP_XDP_MAP_IFSLOT], strerror(-rc));
 		return rc;
 	}
 	if (slot.ifindex != 0 && slot.ifindex != want.ifindex &&
@@ -1038,7 +1023,7 @@ entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *
 	memset(&host, 0, sizeof(host));
 	rc = bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_HOST), &zero, &host);
 	if (rc < 0) {
-		errmsg("%s: lookup failed: %s", map_names[FP_XDP_MAP_HOST], strerror(-rc));
+		errmsg("%s: lookup failed: %s", fp_names_xdp_map[FP_XDP_MAP_HOST], strerror(-rc));
 		return rc;
 	}
 	i = host.generation + 1;
@@ -1329,7 +1314,7 @@ cmd_attach(struct tool *t)
 	for (i = 0; i < FP_PORT_MAX; i++) {
 		rc = bpf_map_lookup_elem(map_fd(skel, FP_XDP_MAP_PORT_CFG), &i, &old[i]);
 		if (rc < 0) {
-			errmsg("%s: lookup failed: %s", map_names[FP_XDP_MAP_PORT_CFG],
+			errmsg("%s: lookup failed: %s", fp_names_xdp_map[FP_XDP_MAP_PORT_CFG],
 			       strerror(-rc));
 			goto out;
 		}
@@ -1485,7 +1470,7 @@ detach_locked(struct tool *t)
 		return ret;
 	}
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		pin_path(t, map_names[i], path, sizeof(path));
+		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
 		if (unlink(path) < 0 && errno != ENOENT) {
 			ret = -errno;
 			errmsg("%s: %s", path, strerror(errno));
@@ -1611,7 +1596,7 @@ cmd_status(struct tool *t)
 
 			printf("%s{\"id\":%u,\"name\":", i ? "," : "", i);
 			json_str(cp->name);
-			printf(",\"role\":\"%s\",\"iface\":", role_names[cp->role]);
+			printf(",\"role\":\"%s\",\"iface\":", fp_names_role[cp->role]);
 			json_str(cp->iface);
 			printf(",\"ifindex\":%u,\"mtu\":%u,\"xdp_mode\":\"%s\",\"prog_id\":%u,"
 			       "\"prog_name\":",
@@ -1632,8 +1617,8 @@ cmd_status(struct tool *t)
 		}
 		printf("],\"maps\":[");
 		for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-			printf("%s{\"name\":\"%s\",\"pinned\":%s", i ? "," : "", map_names[i],
-			       p.fd[i] >= 0 ? "true" : "false");
+			printf("%s{\"name\":\"%s\",\"pinned\":%s", i ? "," : "",
+			       fp_names_xdp_map[i], p.fd[i] >= 0 ? "true" : "false");
 			if (p.fd[i] >= 0)
 				printf(",\"id\":%u,\"max_entries\":%u", p.info[i].id,
 				       p.info[i].max_entries);
@@ -1661,7 +1646,7 @@ cmd_status(struct tool *t)
 			const struct tc_slot *ts = &ps[i].tc;
 			const struct hook *h = &ps[i].hook;
 
-			printf("%-4u %-16s %-9s %-15s ", i, cp->name, role_names[cp->role],
+			printf("%-4u %-16s %-9s %-15s ", i, cp->name, fp_names_role[cp->role],
 			       cp->iface);
 			if (ps[i].ifindex == 0) {
 				printf("%-7s no such interface\n", "-");
@@ -1688,7 +1673,7 @@ cmd_status(struct tool *t)
 		}
 		printf("\n%-12s %-7s %s\n", "map", "pinned", "entries");
 		for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-			printf("%-12s %-7s ", map_names[i], p.fd[i] >= 0 ? "yes" : "no");
+			printf("%-12s %-7s ", fp_names_xdp_map[i], p.fd[i] >= 0 ? "yes" : "no");
 			if (counts[i] >= 0)
 				printf("%ld/%u\n", counts[i], p.info[i].max_entries);
 			else
@@ -1725,7 +1710,7 @@ cmd_stats(struct tool *t)
 	fd = pins_fd(&p, FP_XDP_MAP_COUNTERS);
 	if (fd < 0) {
 		errmsg("%s/%s is not pinned%s: not attached?", t->dir,
-		       map_names[FP_XDP_MAP_COUNTERS],
+		       fp_names_xdp_map[FP_XDP_MAP_COUNTERS],
 		       p.fd[FP_XDP_MAP_COUNTERS] >= 0 ? " with this fp-xdp's layout" : "");
 		rc = -ENOENT;
 		goto out;
@@ -1743,7 +1728,8 @@ cmd_stats(struct tool *t)
 	}
 	rc = bpf_map_lookup_elem(fd, &zero, buf);
 	if (rc < 0) {
-		errmsg("%s: lookup failed: %s", map_names[FP_XDP_MAP_COUNTERS], strerror(-rc));
+		errmsg("%s: lookup failed: %s", fp_names_xdp_map[FP_XDP_MAP_COUNTERS],
+		       strerror(-rc));
 		goto out;
 	}
 	for (i = 0; i < ncpu; i++) {
@@ -1763,20 +1749,20 @@ cmd_stats(struct tool *t)
 		json_str(t->cfg.instance);
 		printf(",\"cpus\":%d,\"stats\":{", ncpu);
 		for (j = 0; j < FP_STAT_MAX; j++)
-			printf("%s\"%s\":%" PRIu64, j ? "," : "", stat_names[j], stats[j]);
+			printf("%s\"%s\":%" PRIu64, j ? "," : "", fp_names_stat[j], stats[j]);
 		printf("},\"drops\":{");
 		for (j = 0; j < FP_DROP_MAX; j++)
-			printf("%s\"%s\":%" PRIu64, j ? "," : "", drop_names[j], drops[j]);
+			printf("%s\"%s\":%" PRIu64, j ? "," : "", fp_names_drop[j], drops[j]);
 		printf("},\"rx_balanced\":%s,\"drops_balanced\":%s}\n", ok_rx ? "true" : "false",
 		       ok_drop ? "true" : "false");
 	} else {
 		printf("instance %s, summed over %d CPUs\n", t->cfg.instance, ncpu);
 		for (j = 0; j < FP_STAT_MAX; j++)
-			printf("  %-22s %" PRIu64 "\n", stat_names[j], stats[j]);
+			printf("  %-22s %" PRIu64 "\n", fp_names_stat[j], stats[j]);
 		printf("drops (non-zero):\n");
 		for (j = 0; j < FP_DROP_MAX; j++)
 			if (drops[j] != 0)
-				printf("  %-22s %" PRIu64 "\n", drop_names[j], drops[j]);
+				printf("  %-22s %" PRIu64 "\n", fp_names_drop[j], drops[j]);
 		printf("rx = tx + drop + punt: %s\n", ok_rx ? "ok" : "MISMATCH");
 		printf("drop = sum of drop reasons: %s\n", ok_drop ? "ok" : "MISMATCH");
 	}

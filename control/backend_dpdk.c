@@ -26,6 +26,7 @@
 #include <flowplane/tables.h>
 
 #include "ctl_client.h"
+#include "names.h"
 
 #define DPDK_TIMEOUT_MS 30000	  /* any call: the server is gone after this */
 #define DPDK_PING_TIMEOUT_MS 1000 /* ping: a live server answers faster */
@@ -186,7 +187,7 @@ full_table_index(const struct dpdk *d, const char *msg)
 	int t;
 
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		const char *name = fp_ctl_client_table_names[t];
+		const char *name = fp_names_table[t];
 		size_t len = strlen(name);
 
 		if (strncmp(msg, name, len) != 0 || strncmp(msg + len, " table full", 11) != 0)

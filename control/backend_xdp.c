@@ -31,17 +31,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <flowplane/ctl.h>
 #include <flowplane/xdp.h>
 
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
-static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
+#include "check.h"
+#include "names.h"
 
-static const char *const map_names[FP_XDP_MAP_MAX] = {
-#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
-	FP_FOREACH_XDP_MAP(MAP_NAME)
-#undef MAP_NAME
-};
+static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 /* The map of each table. */
 static const uint16_t table_map[FP_TABLE_MAX] = {
@@ -135,7 +131,7 @@ xdp_open(const char *target, void **handle)
 		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
 		    i == FP_XDP_MAP_COUNTERS)
 			continue; /* fp-xdp's business, not the tables' */
-		rc = map_open(x->dir, map_names[i], &x->id[i], &x->max[i]);
+		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
 			/* No instance (not attached): as a dataplane that is
 			 * not running.
@@ -158,7 +154,7 @@ xdp_ping(void *h, uint64_t *generation)
 	struct xdp_handle *x = h;
 	struct fp_host_cfg host;
 	uint32_t id = 0, max = 0, zero = 0;
-	int fd = map_open(x->dir, map_names[FP_XDP_MAP_HOST], &id, &max);
+	int fd = map_open(x->dir, fp_names_xdp_map[FP_XDP_MAP_HOST], &id, &max);
 
 	if (fd < 0)
 		return -ENOTCONN;
@@ -171,14 +167,6 @@ xdp_ping(void *h, uint64_t *generation)
 		*generation = host.generation;
 	}
 	return 0;
-}
-
-static int
-ip_is_zero(const struct fp_ip *ip)
-{
-	static const struct fp_ip zero;
-
-	return memcmp(ip, &zero, sizeof(zero)) == 0;
 }
 
 static int
@@ -300,9 +288,9 @@ stage(struct xdp_handle *x, uint16_t table, const void *key, const void *val)
 	c->seq = (uint32_t)x->n_staged++;
 	c->table = table;
 	c->del = val == NULL;
-	memcpy(&c->key, key, key_size[table]);
+	memcpy(&c->key, key, fp_names_key_size[table]);
 	if (val != NULL)
-		memcpy(&c->val, val, val_size[table]);
+		memcpy(&c->val, val, fp_names_val_size[table]);
 	return 0;
 }
 
@@ -325,7 +313,7 @@ change_cmp(const struct change *a, const struct change *b)
 
 	if (a->table != b->table)
 		return a->table < b->table ? -1 : 1;
-	r = memcmp(&a->key, &b->key, key_size[a->table]);
+	r = memcmp(&a->key, &b->key, fp_names_key_size[a->table]);
 	if (r != 0)
 		return r;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -359,7 +347,7 @@ staged_sort(struct xdp_handle *x)
 
 		for (j = i; j < x->n_staged && x->sorted[j]->table == x->sorted[i]->table &&
 			    memcmp(&x->sorted[j]->key, &x->sorted[i]->key,
-				   key_size[x->sorted[i]->table]) == 0;
+				   fp_names_key_size[x->sorted[i]->table]) == 0;
 		     j++) {
 			struct change *c = x->sorted[j];
 
@@ -383,7 +371,7 @@ staged_find(const struct xdp_handle *x, uint16_t table, const void *key)
 		size_t mid = lo + (hi - lo) / 2;
 		const struct change *c = x->sorted[mid];
 		int r = c->table != table ? (c->table < table ? -1 : 1) :
-					    memcmp(&c->key, key, key_size[table]);
+					    memcmp(&c->key, key, fp_names_key_size[table]);
 
 		if (r < 0) {
 			lo = mid + 1;
@@ -394,10 +382,10 @@ staged_find(const struct xdp_handle *x, uint16_t table, const void *key)
 			size_t k = mid;
 
 			while (k > 0 && x->sorted[k - 1]->table == table &&
-			       memcmp(&x->sorted[k - 1]->key, key, key_size[table]) == 0)
+			       memcmp(&x->sorted[k - 1]->key, key, fp_names_key_size[table]) == 0)
 				k--;
 			for (; k < x->n_staged && x->sorted[k]->table == table &&
-			       memcmp(&x->sorted[k]->key, key, key_size[table]) == 0;
+			       memcmp(&x->sorted[k]->key, key, fp_names_key_size[table]) == 0;
 			     k++)
 				if (x->sorted[k]->win)
 					return x->sorted[k];
@@ -419,22 +407,6 @@ exists_after(const struct xdp_handle *x, uint16_t table, const void *key)
 	return lookup(x, table, key, &v);
 }
 
-static int
-dest_ok(const struct xdp_handle *x, uint16_t type, uint32_t id)
-{
-	if (type == FP_DEST_PORT) {
-		struct fp_port_key k = { .port_id = id };
-
-		return id < FP_PORT_MAX && exists_after(x, FP_TABLE_PORT, &k);
-	}
-	if (type == FP_DEST_VTEP) {
-		struct fp_vtep_key k = { .vtep_id = id };
-
-		return exists_after(x, FP_TABLE_VTEP, &k);
-	}
-	return 0;
-}
-
 static int fail(uint32_t *failed, char *err, size_t errsz, size_t i, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
@@ -452,37 +424,114 @@ fail(uint32_t *failed, char *err, size_t errsz, size_t i, int rc, const char *fm
 	return rc;
 }
 
-/* The whole transaction, before anything is written. */
+/* What the entry validator (lib/check.h) needs to know of the maps:
+ * fp-xdp's port config (ports and roles), fp_host (local VTEPs), sizes.
+ */
+struct xdp_view {
+	struct fp_check_view view;	 /* for fp_check_*() */
+	const struct xdp_handle *x;	 /* the maps */
+	uint16_t port_role[FP_PORT_MAX]; /* configured role, NONE: no port */
+	uint16_t port_mtu[FP_PORT_MAX];	 /* configured MTU */
+	struct fp_host_cfg host;	 /* local VTEP addresses */
+};
+
+/* fp_check_exists_fn over the maps as the commit leaves them: a vm port
+ * with an entry (as fp-dpdk), a vtep with an entry.
+ */
+static int
+dest_ok(void *ctx, uint16_t type, uint32_t id)
+{
+	const struct xdp_view *v = ctx;
+
+	if (type == FP_DEST_PORT) {
+		struct fp_port_key k = { .port_id = id };
+
+		return id < FP_PORT_MAX && v->port_role[id] == FP_PORT_ROLE_VM &&
+		       exists_after(v->x, FP_TABLE_PORT, &k);
+	}
+	if (type == FP_DEST_VTEP) {
+		struct fp_vtep_key k = { .vtep_id = id };
+
+		return exists_after(v->x, FP_TABLE_VTEP, &k);
+	}
+	return 0;
+}
+
+static int
+view_init(struct xdp_handle *x, struct xdp_view *v)
+{
+	uint32_t i, zero = 0;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < FP_PORT_MAX; i++) {
+		struct fp_port_cfg pc;
+
+		if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_PORT_CFG], &i, &pc) < 0 || pc.ifindex == 0)
+			continue;
+		v->port_role[i] = pc.role;
+		v->port_mtu[i] = pc.mtu;
+	}
+	if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_HOST], &zero, &v->host) < 0)
+		return -errno;
+	v->view = (struct fp_check_view){
+		.port_role = v->port_role,
+		.port_mtu = v->port_mtu,
+		.local_vteps = v->host.local_vteps,
+		.n_local_vteps = v->host.n_local_vteps < FP_XDP_LOCAL_VTEP_MAX ?
+					 v->host.n_local_vteps :
+					 FP_XDP_LOCAL_VTEP_MAX,
+		.vtep_limit = x->max[FP_XDP_MAP_VTEP],
+		.exists = dest_ok,
+		.ctx = v,
+	};
+	v->x = x;
+	return 0;
+}
+
+/* The whole transaction, before anything is written: the same checks as
+ * fp-dpdk's commit (lib/check.h), then existence and sizes.
+ */
 static int
 check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err, size_t errsz)
 {
+	char msg[FP_CTL_MSG_SIZE];
+	struct xdp_view *v;
 	size_t i;
 	int t, rc;
 
 	rc = staged_sort(x);
 	if (rc < 0)
 		return rc;
+	v = malloc(sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	rc = view_init(x, v);
+	if (rc < 0)
+		goto out;
 	counts(x);
 	memcpy(n, x->n, sizeof(x->n));
 	for (i = 0; i < x->n_staged; i++) {
+		rc = fp_check_key(x->staged[i].table, &x->staged[i].key, &v->view, msg,
+				  sizeof(msg));
+		if (rc < 0) {
+			rc = fail(failed, err, errsz, i, rc, "%s", msg);
+			goto out;
+		}
+	}
+	for (i = 0; i < x->n_staged; i++) {
 		struct change *c = &x->staged[i];
 
+		rc = fp_check_entry(c->table, &c->key, c->del ? NULL : &c->val, &v->view, msg,
+				    sizeof(msg));
+		if (rc < 0) {
+			rc = fail(failed, err, errsz, i, rc, "%s", msg);
+			goto out;
+		}
 		c->had = (uint8_t)lookup(x, c->table, &c->key, &c->old);
-		if (c->del && !c->had && !c->set_before)
-			return fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
-				    map_names[table_map[c->table]]);
-		if (c->table == FP_TABLE_PORT) {
-			struct fp_port_cfg pc;
-			uint32_t id = c->key.port.port_id;
-
-			if (id >= FP_PORT_MAX ||
-			    bpf_map_lookup_elem(x->fd[FP_XDP_MAP_PORT_CFG], &id, &pc) < 0 ||
-			    pc.ifindex == 0 || pc.role != FP_PORT_ROLE_VM)
-				return fail(failed, err, errsz, i, -EPERM,
-					    "port %u is not a configured vm port", id);
-			if (!c->del && c->val.port.role != FP_PORT_ROLE_VM)
-				return fail(failed, err, errsz, i, -EINVAL,
-					    "port %u: role must be vm", id);
+		if (c->del && !c->had && !c->set_before) {
+			rc = fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
+				  fp_names_table[c->table]);
+			goto out;
 		}
 		if (!c->win)
 			continue;
@@ -490,48 +539,20 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			n[c->table]--;
 		else if (!c->del && !c->had)
 			n[c->table]++;
-		if (c->table == FP_TABLE_VTEP && c->key.vtep.vtep_id >= x->max[FP_XDP_MAP_VTEP])
-			return fail(failed, err, errsz, i, -EINVAL, "vtep %u out of range 0..%u",
-				    c->key.vtep.vtep_id, x->max[FP_XDP_MAP_VTEP] - 1);
-		if (c->del)
-			continue;
-		if (c->table == FP_TABLE_VTEP && ip_is_zero(&c->val.vtep.remote))
-			return fail(failed, err, errsz, i, -EINVAL,
-				    "vtep %u: remote is not a unicast address",
-				    c->key.vtep.vtep_id);
-		if (c->table == FP_TABLE_FDB && !dest_ok(x, c->val.fdb.type, c->val.fdb.id))
-			return fail(failed, err, errsz, i, -EINVAL, "fdb: %s %u does not exist",
-				    c->val.fdb.type == FP_DEST_VTEP ? "vtep" : "port",
-				    c->val.fdb.id);
-		if (c->table == FP_TABLE_FLOOD) {
-			uint32_t m;
-
-			/* As fp-dpdk; and fp_vni has a bit for 24-bit VNIs only. */
-			if (c->key.flood.vni == 0 || c->key.flood.vni > FP_VNI_MAX)
-				return fail(failed, err, errsz, i, -EINVAL,
-					    "flood: vni %u out of range 1..%u", c->key.flood.vni,
-					    FP_VNI_MAX);
-
-			if (c->val.flood.n_members > FP_FLOOD_MEMBER_MAX)
-				return fail(failed, err, errsz, i, -EINVAL, "flood: %u members",
-					    c->val.flood.n_members);
-			for (m = 0; m < c->val.flood.n_members; m++)
-				if (!dest_ok(x, c->val.flood.members[m].type,
-					     c->val.flood.members[m].id))
-					return fail(failed, err, errsz, i, -EINVAL,
-						    "flood vni %u: member %u does not exist",
-						    c->key.flood.vni, m);
-		}
 	}
 	for (t = 0; t < FP_TABLE_MAX; t++) {
 		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
 			*failed = UINT32_MAX;
-			snprintf(err, errsz, "%s table full: limit %u", map_names[table_map[t]],
-				 x->max[table_map[t]]);
-			return -ENOSPC;
+			snprintf(err, errsz, "%s table full: limit %u",
+				 fp_names_xdp_map[table_map[t]], x->max[table_map[t]]);
+			rc = -ENOSPC;
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(v);
+	return rc;
 }
 
 /* Set or clear vni's bit in fp_vni, the shadow of fp_flood. */
@@ -706,7 +727,7 @@ xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
 					undo(x, done, n_done);
 					free(done);
 					return fail(failed, err, errsz, i, rc, "%s: %s",
-						    map_names[table_map[t]], strerror(-rc));
+						    fp_names_xdp_map[table_map[t]], strerror(-rc));
 				}
 				done[n_done++] = c;
 			}
@@ -778,7 +799,7 @@ xdp_stats(void *h, struct fp_ctl_client_stats **out)
 	*out = NULL;
 	if (ncpu <= 0)
 		return ncpu < 0 ? ncpu : -EINVAL;
-	fd = map_open(x->dir, map_names[FP_XDP_MAP_COUNTERS], &id, &max);
+	fd = map_open(x->dir, fp_names_xdp_map[FP_XDP_MAP_COUNTERS], &id, &max);
 	if (fd < 0)
 		return fd == -ENOENT ? -ENOTCONN : fd;
 	info = calloc(1, sizeof(*info));

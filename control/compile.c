@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+#include "names.h"
+
 #define NONE UINT32_MAX /* no index, no id */
 
 /* ------------------------------------------------------------------------
@@ -54,46 +57,13 @@ problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *
  * Addresses.
  */
 
-#define IP_STR_SIZE INET6_ADDRSTRLEN /* text of an struct fp_ip */
-#define MAC_STR_SIZE 18		     /* "aa:bb:cc:dd:ee:ff" */
-
-static const char *
-ip_str(const struct fp_ip *ip, char buf[IP_STR_SIZE])
-{
-	if (fp_model_ip_is_v4(ip))
-		inet_ntop(AF_INET, &ip->b[12], buf, IP_STR_SIZE);
-	else
-		inet_ntop(AF_INET6, ip->b, buf, IP_STR_SIZE);
-	return buf;
-}
-
-static const char *
-mac_str(const uint8_t mac[6], char buf[MAC_STR_SIZE])
-{
-	snprintf(buf, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
-	return buf;
-}
-
-static int
-mac_is_unicast(const uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-
-	return !(mac[0] & 1) && memcmp(mac, zero, sizeof(zero)) != 0;
-}
-
 /* Neither zero nor multicast: what the dataplane takes as a vtep remote
  * or a neighbour.
  */
 static int
 ip_is_unicast(const struct fp_ip *ip)
 {
-	static const struct fp_ip zero;
-
-	if (memcmp(ip, &zero, sizeof(zero)) == 0)
-		return 0;
-	return fp_model_ip_is_v4(ip) ? (ip->b[12] & 0xf0) != 0xe0 : ip->b[0] != 0xff;
+	return !fp_addr_ip_is_zero(ip) && !fp_addr_ip_is_multicast(ip);
 }
 
 /* ------------------------------------------------------------------------
@@ -112,14 +82,6 @@ ip_is_unicast(const struct fp_ip *ip)
  * Conflicts are resolved among ports that would otherwise get entries:
  * an unbound or admin-down port claims nothing.
  */
-
-#define ROLE_NAME(id, name) name,
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
-#undef ROLE_NAME
-
-#define ENCAP_NAME(id, name) name,
-static const char *const encap_names[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(ENCAP_NAME) };
-#undef ENCAP_NAME
 
 /* What a port gets. */
 enum port_kind {
@@ -454,7 +416,7 @@ host_resolve(const struct run *r, struct host_state *hs)
 	hs->status = HOST_NO_FAMILY;
 	for (i = 0; i < h->n_addrs && i < FP_MODEL_HOST_ADDR_MAX; i++) {
 		const struct fp_ip *a = &h->vtep_addrs[i];
-		uint32_t l = fp_model_ip_is_v4(a) ? r->local_v4 : r->local_v6;
+		uint32_t l = fp_addr_ip_is_v4(a) ? r->local_v4 : r->local_v6;
 
 		if (l == NONE || !ip_is_unicast(a) || ip_is_local(ctx, a))
 			continue;
@@ -469,7 +431,7 @@ host_resolve(const struct run *r, struct host_state *hs)
 		memcpy(hs->nh_mac, ctx->gw_mac, sizeof(hs->nh_mac));
 	else if (h->has_mac)
 		memcpy(hs->nh_mac, h->mac, sizeof(hs->nh_mac));
-	if (!mac_is_unicast(hs->nh_mac))
+	if (!fp_addr_mac_is_unicast(hs->nh_mac))
 		hs->status = HOST_NO_NH;
 	else if (!r->underlay_ok)
 		hs->status = HOST_NO_UNDERLAY;
@@ -487,7 +449,7 @@ load_ctx(struct run *r)
 	if (n_local > FP_COMPILE_LOCAL_VTEP_MAX)
 		n_local = FP_COMPILE_LOCAL_VTEP_MAX;
 	for (i = 0; i < n_local; i++) {
-		uint32_t *l = fp_model_ip_is_v4(&ctx->local_vteps[i]) ? &r->local_v4 : &r->local_v6;
+		uint32_t *l = fp_addr_ip_is_v4(&ctx->local_vteps[i]) ? &r->local_v4 : &r->local_v6;
 
 		if (*l == NONE)
 			*l = i;
@@ -546,14 +508,14 @@ check_hosts(struct run *r)
 		if (strcmp(h->id, r->ctx->host) == 0)
 			continue;
 		for (a = 0; a < h->n_addrs && a < FP_MODEL_HOST_ADDR_MAX && rc == 0; a++) {
-			char field[32], ip[IP_STR_SIZE];
+			char field[32], ip[FP_ADDR_IP_STR];
 
 			if (!ip_is_local(r->ctx, &h->vtep_addrs[a]))
 				continue;
 			snprintf(field, sizeof(field), "vtep_addresses[%u]", a);
 			rc = problem(r->rep, FP_MODEL_HOST, h->id, field,
 				     "%s is a VTEP address of this host (%s), not of host %s",
-				     ip_str(&h->vtep_addrs[a], ip), r->ctx->host, h->id);
+				     fp_addr_ip_str(&h->vtep_addrs[a], ip), r->ctx->host, h->id);
 		}
 	}
 	return rc;
@@ -580,7 +542,7 @@ static int
 host_problem(struct run *r, const struct fp_model_port *p, const struct host_state *hs)
 {
 	const struct fp_compile_ctx *ctx = r->ctx;
-	char mac[MAC_STR_SIZE];
+	char mac[FP_ADDR_MAC_STR];
 	const char *fam;
 
 	switch (hs->status) {
@@ -603,7 +565,7 @@ host_problem(struct run *r, const struct fp_model_port *p, const struct host_sta
 		if (ctx->has_gw_mac)
 			return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
 				       "host %s has no next hop: the gateway MAC %s is not unicast",
-				       p->host, mac_str(ctx->gw_mac, mac));
+				       p->host, fp_addr_mac_str(ctx->gw_mac, mac));
 		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
 			       "host %s has no next hop: it has no unicast underlay_mac and no "
 			       "gateway MAC is configured",
@@ -635,7 +597,7 @@ place_local(struct run *r, uint32_t i)
 	if (dp->role != FP_PORT_ROLE_VM)
 		return problem(r->rep, FP_MODEL_PORT, p->id, field,
 			       "dataplane port \"%s\" has role %s, not vm", p->dp_port,
-			       dp->role < FP_PORT_ROLE_MAX ? role_names[dp->role] : "unknown");
+			       dp->role < FP_PORT_ROLE_MAX ? fp_names_role[dp->role] : "unknown");
 	if (dp->id >= FP_PORT_MAX)
 		return problem(r->rep, FP_MODEL_PORT, p->id, field,
 			       "dataplane port \"%s\" has id %u, out of range 0..%u", p->dp_port,
@@ -671,7 +633,7 @@ place_remote(struct run *r, uint32_t i)
 static int
 load_ports(struct run *r)
 {
-	char mac[MAC_STR_SIZE];
+	char mac[FP_ADDR_MAC_STR];
 	size_t i;
 	int rc = 0;
 
@@ -698,9 +660,9 @@ load_ports(struct run *r)
 		}
 		if (!r->nets[ps->net].usable || p->host[0] == '\0' || !p->admin_up)
 			continue;
-		if (!mac_is_unicast(p->mac)) {
+		if (!fp_addr_mac_is_unicast(p->mac)) {
 			rc = problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
-				     "%s is not a unicast MAC", mac_str(p->mac, mac));
+				     "%s is not a unicast MAC", fp_addr_mac_str(p->mac, mac));
 			continue;
 		}
 		if (strcmp(p->host, r->ctx->host) == 0)
@@ -715,7 +677,7 @@ load_ports(struct run *r)
 static int
 dedup_macs(struct run *r)
 {
-	char mac[MAC_STR_SIZE];
+	char mac[FP_ADDR_MAC_STR];
 	size_t i, first, n = 0;
 	int rc = 0;
 
@@ -748,7 +710,7 @@ dedup_macs(struct run *r)
 		r->ports[mc->port].kind = PORT_SKIP;
 		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, mc->port), "mac_address",
 			     "MAC %s is also the MAC of port %s in network %s, which keeps it",
-			     mac_str(mc->mac, mac), port_id(r, keeper->port),
+			     fp_addr_mac_str(mc->mac, mac), port_id(r, keeper->port),
 			     r->nets[mc->net].n->id);
 	}
 	return rc;
@@ -807,7 +769,7 @@ place_vteps(struct run *r)
 		ps->kind = PORT_SKIP;
 		rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, "binding:host_id",
 			     "no free vtep id for host %s (%s): the vtep table is full", hs->h->id,
-			     encap_names[encap]);
+			     fp_names_encap[encap]);
 	}
 	return rc;
 }
@@ -816,7 +778,7 @@ place_vteps(struct run *r)
 static int
 dedup_ips(struct run *r)
 {
-	char ip[IP_STR_SIZE];
+	char ip[FP_ADDR_IP_STR];
 	size_t i, first, n = 0;
 	uint32_t f;
 	int rc = 0;
@@ -845,7 +807,7 @@ dedup_ips(struct run *r)
 			if (!ip_is_unicast(a)) {
 				snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
 				rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, field,
-					     "%s is not a unicast address", ip_str(a, ip));
+					     "%s is not a unicast address", fp_addr_ip_str(a, ip));
 				continue;
 			}
 			ic = &r->ips[r->n_ips++];
@@ -875,7 +837,8 @@ dedup_ips(struct run *r)
 		snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
 		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, ic->port), field,
 			     "IP %s is also a fixed IP of port %s in network %s, which keeps it",
-			     ip_str(&ic->ip, ip), port_id(r, keeper->port), r->nets[ic->net].n->id);
+			     fp_addr_ip_str(&ic->ip, ip), port_id(r, keeper->port),
+			     r->nets[ic->net].n->id);
 	}
 	return rc;
 }
@@ -917,7 +880,7 @@ emit_port(struct run *r, const struct port_state *ps)
 	for (i = 0; i < n_pairs; i++) {
 		const struct fp_model_pair *pp = &p->pairs[i];
 		struct fp_port_addr *a = &v.addrs[v.n_addrs];
-		int v4 = fp_model_ip_is_v4(&pp->ip);
+		int v4 = fp_addr_ip_is_v4(&pp->ip);
 
 		if (pp->plen > 128 || (v4 && pp->plen < 96) || (pp->has_mac && pp->mac[0] & 1)) {
 			snprintf(field, sizeof(field), "allowed_address_pairs[%u]", i);

@@ -10,25 +10,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "names.h"
+
 #define CLIENT_OUT_FLUSH (64U << 10) /* pipelined requests are sent above this */
 #define CLIENT_IN_MIN 4096	     /* initial payload buffer */
 
 _Static_assert(__builtin_offsetof(struct fp_ctl_worker_stats, stats) == 16, "worker stats head");
 _Static_assert(sizeof(struct fp_ctl_worker_stats) == 16 + 8 * (FP_STAT_MAX + FP_DROP_MAX),
 	       "worker stats layout");
-
-#define NAME(id, name, ...) name,
-const char *const fp_ctl_client_table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(NAME) };
-const char *const fp_ctl_client_stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(NAME) };
-const char *const fp_ctl_client_drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME) };
-const char *const fp_ctl_client_role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME) };
-const char *const fp_ctl_client_encap_names[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(NAME) };
-const char *const fp_ctl_client_dest_names[FP_DEST_MAX] = { FP_FOREACH_DEST(NAME) };
-const char *const fp_ctl_client_msg_names[FP_CTL_MSG_MAX] = { FP_FOREACH_CTL_MSG(NAME) };
-#undef NAME
-
-const uint16_t fp_ctl_client_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-const uint16_t fp_ctl_client_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 
 struct fp_ctl_client {
 	int fd;			   /* connected socket */
@@ -42,18 +31,6 @@ struct fp_ctl_client {
 	size_t in_cap;		   /* bytes allocated for in */
 	char msg[FP_CTL_MSG_SIZE]; /* message of the last REPLY */
 };
-
-int
-fp_ctl_client_name_find(const char *const names[], int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (names[i] != NULL && strcmp(names[i], name) == 0)
-			return i;
-	}
-	return -ENOENT;
-}
 
 struct fp_ctl_client *
 fp_ctl_client_open(const char *path)
@@ -375,8 +352,8 @@ stage(struct fp_ctl_client *c, uint16_t type, uint16_t table, const void *key, c
 
 	if (table >= FP_TABLE_MAX || key == NULL || (type == FP_CTL_SET && val == NULL))
 		return -EINVAL;
-	e.key_size = fp_ctl_client_key_size[table];
-	e.val_size = type == FP_CTL_SET ? fp_ctl_client_val_size[table] : 0;
+	e.key_size = fp_names_key_size[table];
+	e.val_size = type == FP_CTL_SET ? fp_names_val_size[table] : 0;
 	iov[0] = (struct iovec){ .iov_base = &e, .iov_len = sizeof(e) };
 	iov[1] = (struct iovec){ .iov_base = (void *)(uintptr_t)key, .iov_len = e.key_size };
 	iov[2] = (struct iovec){ .iov_base = (void *)(uintptr_t)val, .iov_len = e.val_size };
@@ -457,8 +434,8 @@ fp_ctl_client_dump(struct fp_ctl_client *c, uint16_t table, fp_ctl_client_dump_f
 		if (h.type != FP_CTL_ENTRY || h.seq != seq || h.len < sizeof(e))
 			return broken(c, -EPROTO);
 		memcpy(&e, p, sizeof(e));
-		if (e.table != table || e.key_size != fp_ctl_client_key_size[table] ||
-		    e.val_size != fp_ctl_client_val_size[table] ||
+		if (e.table != table || e.key_size != fp_names_key_size[table] ||
+		    e.val_size != fp_names_val_size[table] ||
 		    h.len != sizeof(e) + e.key_size + e.val_size)
 			return broken(c, -EPROTO);
 		n++;

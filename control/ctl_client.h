@@ -15,10 +15,8 @@
  * available through fp_ctl_client_msg().
  *
  * Concurrency: a connection is used by one thread at a time.  No DPDK,
- * no dataplane/ code: control/ and tools link this alone.
- *
- * It also carries the name tables of the ABI's X-macros, for printing and
- * parsing (fpctl, fp-control).
+ * no dataplane/ code: control/ and tools link this alone.  The names and
+ * sizes of the ABI's ids are in lib/names.h.
  */
 #ifndef FP_CTL_CLIENT_H
 #define FP_CTL_CLIENT_H
@@ -28,29 +26,6 @@
 
 #include <flowplane/ctl.h>
 #include <flowplane/tables.h>
-
-/* Names from the X-macros in include/flowplane/, indexed by id. */
-extern const char *const fp_ctl_client_table_names[FP_TABLE_MAX];
-extern const char *const fp_ctl_client_stat_names[FP_STAT_MAX];
-extern const char *const fp_ctl_client_drop_names[FP_DROP_MAX];
-extern const char *const fp_ctl_client_role_names[FP_PORT_ROLE_MAX];
-extern const char *const fp_ctl_client_encap_names[FP_ENCAP_MAX];
-extern const char *const fp_ctl_client_dest_names[FP_DEST_MAX];
-extern const char *const fp_ctl_client_msg_names[FP_CTL_MSG_MAX];
-
-/* Each table's key and value size (the ABI structs). */
-extern const uint16_t fp_ctl_client_key_size[FP_TABLE_MAX];
-extern const uint16_t fp_ctl_client_val_size[FP_TABLE_MAX];
-
-/**
- * Find a name in one of the name tables.
- *
- * @param names	 a name table
- * @param n	 its length
- * @param name	 the name to find (exact match)
- * @return its index, or -ENOENT
- */
-int fp_ctl_client_name_find(const char *const names[], int n, const char *name);
 
 /* STATS_REPLY, parsed: one allocation, freed with fp_ctl_client_stats_free(). */
 struct fp_ctl_client_stats {

@@ -10,9 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
+#include "clock.h"
 #include "compile.h"
 #include "entries.h"
 #include "log.h"
+#include "names.h"
 #include "state.h"
 #include "sync.h"
 
@@ -80,15 +83,6 @@ conn_lost(int rc)
 {
 	return rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET || rc == -ECONNREFUSED ||
 	       rc == -ETIMEDOUT || rc == -EPROTO || rc == -EIO;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static void
@@ -377,7 +371,7 @@ fp_ctrl_tick(struct fp_ctrl *c)
 		c->in_sync = 0;
 		c->audit_due = 1;
 	}
-	now = now_ns();
+	now = fp_clock_now_ns();
 	if (c->cfg.audit_ms != 0 &&
 	    (c->audit_ns == 0 || now - c->audit_ns >= (uint64_t)c->cfg.audit_ms * 1000000ULL))
 		c->audit_due = 1;
@@ -514,7 +508,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	struct fp_sync_result res = { 0 };
 	const struct fp_compile_problem *p;
 	struct fp_entry_set *d = fp_entry_set_create();
-	uint64_t t0 = now_ns(), t_compiled, t_persisted;
+	uint64_t t0 = fp_clock_now_ns(), t_compiled, t_persisted;
 	int rc, applied = 0, nomem = 0;
 	char err[512];
 
@@ -524,7 +518,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 		return 0;
 	}
 	rc = fp_compile(m, &c->ctx, d, &rep);
-	t_compiled = now_ns();
+	t_compiled = fp_clock_now_ns();
 	if (rc < 0) {
 		result_error(out, 500, "", "compile: %s", strerror(-rc));
 		goto err;
@@ -549,7 +543,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 			     "the state file cannot be written (%s): nothing was changed", err);
 		goto err;
 	}
-	t_persisted = now_ns();
+	t_persisted = fp_clock_now_ns();
 	if (c->connected) {
 		rc = sync_now(c, d, &res);
 		if (rc < 0 && c->connected) {
@@ -704,51 +698,18 @@ fp_ctrl_resource_json(const struct fp_ctrl *c, enum fp_model_coll coll, const ch
 static json_t *
 ip_json(const struct fp_ip *ip)
 {
-	static const uint8_t v4pfx[12] = { [10] = 0xff, [11] = 0xff };
-	char buf[INET6_ADDRSTRLEN];
+	char buf[FP_ADDR_IP_STR];
 
-	if (memcmp(ip->b, v4pfx, 12) == 0)
-		inet_ntop(AF_INET, ip->b + 12, buf, sizeof(buf));
-	else
-		inet_ntop(AF_INET6, ip->b, buf, sizeof(buf));
-	return json_string(buf);
+	return json_string(fp_addr_ip_str(ip, buf));
 }
 
 static json_t *
 mac_json(const uint8_t *m)
 {
-	char buf[18];
+	char buf[FP_ADDR_MAC_STR];
 
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	return json_string(buf);
+	return json_string(fp_addr_mac_str(m, buf));
 }
-
-static const char *const dest_names[] = {
-#define DEST_NAME(id, name) name,
-	FP_FOREACH_DEST(DEST_NAME)
-#undef DEST_NAME
-};
-
-static const char *const encap_names[] = {
-#define ENCAP_NAME(id, name) name,
-	FP_FOREACH_ENCAP(ENCAP_NAME)
-#undef ENCAP_NAME
-};
-
-static const char *const table_names[] = {
-#define TABLE_NAME(id, name, stem) name,
-	FP_FOREACH_TABLE(TABLE_NAME)
-#undef TABLE_NAME
-};
-
-static const char *
-name_of(const char *const names[], size_t n, unsigned int i)
-{
-	return i < n ? names[i] : "?";
-}
-
-#define NAME_OF(names, i) name_of(names, sizeof(names) / sizeof(names[0]), i)
 
 static json_t *
 entry_json(const struct fp_entry *e)
@@ -776,7 +737,7 @@ entry_json(const struct fp_entry *e)
 
 		return json_pack("{s:I,s:o,s:o,s:s,s:o,s:I}", "vtep_id", (json_int_t)k->vtep_id,
 				 "remote", ip_json(&v->remote), "local", ip_json(&v->local),
-				 "encap", NAME_OF(encap_names, v->encap), "nh_mac",
+				 "encap", FP_NAMES_GET(fp_names_encap, v->encap), "nh_mac",
 				 mac_json(v->nh_mac), "underlay_port",
 				 (json_int_t)v->underlay_port);
 	}
@@ -785,8 +746,8 @@ entry_json(const struct fp_entry *e)
 		const struct fp_fdb_val *v = e->val;
 
 		return json_pack("{s:I,s:o,s:s,s:I}", "vni", (json_int_t)k->vni, "mac",
-				 mac_json(k->mac), "type", NAME_OF(dest_names, v->type), "id",
-				 (json_int_t)v->id);
+				 mac_json(k->mac), "type", FP_NAMES_GET(fp_names_dest, v->type),
+				 "id", (json_int_t)v->id);
 	}
 	case FP_TABLE_FLOOD: {
 		const struct fp_flood_key *k = e->key;
@@ -795,10 +756,10 @@ entry_json(const struct fp_entry *e)
 		uint32_t i;
 
 		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
-			json_array_append_new(mem,
-					      json_pack("{s:s,s:I}", "type",
-							NAME_OF(dest_names, v->members[i].type),
-							"id", (json_int_t)v->members[i].id));
+			json_array_append_new(
+				mem, json_pack("{s:s,s:I}", "type",
+					       FP_NAMES_GET(fp_names_dest, v->members[i].type),
+					       "id", (json_int_t)v->members[i].id));
 		return json_pack("{s:I,s:o}", "vni", (json_int_t)k->vni, "members", mem);
 	}
 	case FP_TABLE_NEIGH: {
@@ -845,15 +806,15 @@ audit_one(uint16_t table, const void *key, const void *val, void *arg)
 	/* The entry as the dataplane should hold it; an extra one as it is. */
 	e.val = val != NULL ? val : held;
 	j = entry_json(&e);
-	o = json_pack("{s:s,s:s,s:o}", "table", NAME_OF(table_names, table), "drift",
+	o = json_pack("{s:s,s:s,s:o}", "table", FP_NAMES_GET(fp_names_table, table), "drift",
 		      drift_names[kind], "entry", j ? j : json_null());
 	if (kind == DRIFT_CHANGED) {
 		e.val = held;
 		json_object_set_new(o, "held", entry_json(&e));
 	}
 	s = json_dumps(json_object_get(o, "entry"), JSON_COMPACT);
-	fp_log(FP_LOG_WARN, "dataplane %s: %s entry %s: %s", w->target, NAME_OF(table_names, table),
-	       drift_names[kind], s ? s : "?");
+	fp_log(FP_LOG_WARN, "dataplane %s: %s entry %s: %s", w->target,
+	       FP_NAMES_GET(fp_names_table, table), drift_names[kind], s ? s : "?");
 	free(s);
 	json_array_append_new(w->samples, o);
 	return 0;
@@ -864,7 +825,7 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 {
 	struct audit_walk w = { .target = c->target };
 	struct fp_entry_set *held;
-	uint64_t t0 = now_ns(), gen = 0, total;
+	uint64_t t0 = fp_clock_now_ns(), gen = 0, total;
 	int rc;
 
 	c->audit_due = 0;
@@ -932,7 +893,8 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 	c->last_audit = json_pack(
 		"{s:I,s:I,s:I,s:b,s:f,s:O}", "missing", (json_int_t)w.n[DRIFT_MISSING], "extra",
 		(json_int_t)w.n[DRIFT_EXTRA], "changed", (json_int_t)w.n[DRIFT_CHANGED], "repaired",
-		total > 0 && c->in_sync, "ms", (double)(now_ns() - t0) / 1e6, "entries", w.samples);
+		total > 0 && c->in_sync, "ms", (double)(fp_clock_now_ns() - t0) / 1e6, "entries",
+		w.samples);
 	if (report != NULL && c->last_audit != NULL)
 		*report = json_incref(c->last_audit);
 	rc = 0;
@@ -954,8 +916,9 @@ audit_json(const struct fp_ctrl *c)
 	if (a == NULL)
 		return json_null();
 	json_object_set_new(a, "age_ms",
-			    c->audit_ns ? json_real((double)(now_ns() - c->audit_ns) / 1e6) :
-					  json_null());
+			    c->audit_ns ?
+				    json_real((double)(fp_clock_now_ns() - c->audit_ns) / 1e6) :
+				    json_null());
 	json_object_set_new(a, "last", c->last_audit ? json_incref(c->last_audit) : json_null());
 	return a;
 }
@@ -971,7 +934,7 @@ fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
 	counts = json_object();
 	for (t = 0; t < FP_TABLE_MAX; t++)
 		json_object_set_new(
-			counts, table_names[t],
+			counts, fp_names_table[t],
 			json_integer((json_int_t)fp_entry_set_count_table(shown, (uint16_t)t)));
 	probs = json_array();
 	for (i = 0; i < c->report.n_problems; i++) {
@@ -990,13 +953,13 @@ fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
 		return doc;
 	ents = json_object();
 	for (t = 0; t < FP_TABLE_MAX; t++)
-		json_object_set_new(ents, table_names[t], json_array());
+		json_object_set_new(ents, fp_names_table[t], json_array());
 	n = fp_entry_set_count(shown);
 	for (i = 0; i < n; i++) {
 		struct fp_entry e;
 
 		if (fp_entry_set_at(shown, i, &e) == 0 && e.table < FP_TABLE_MAX)
-			json_array_append_new(json_object_get(ents, table_names[e.table]),
+			json_array_append_new(json_object_get(ents, fp_names_table[e.table]),
 					      entry_json(&e));
 	}
 	json_object_set_new(doc, "entries", ents);

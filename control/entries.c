@@ -23,15 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+
 #define IX_MIN 64	       /* first index allocation, elements */
 #define ARENA_MIN 4096	       /* first arena allocation, bytes */
 #define ARENA_ALIGN 8	       /* record alignment in the arena */
 #define IX_KEY_BYTES 14	       /* key bytes held in an index element */
 #define SORT_RUN 32	       /* insertion-sorted run before merging */
 #define COMPACT_MIN (1U << 20) /* dead bytes below which we never compact */
-
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 
 /* Sets go out in this order (referenced tables first), deletes in the
  * reverse one.
@@ -63,7 +62,7 @@ struct fp_entry_set {
 static inline size_t
 rec_size(uint16_t table)
 {
-	size_t n = (size_t)key_size[table] + val_size[table];
+	size_t n = (size_t)fp_names_key_size[table] + fp_names_val_size[table];
 
 	return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 }
@@ -89,7 +88,7 @@ ix_key(const struct fp_entry_set *s, const struct ix *e)
 static inline const uint8_t *
 ix_val(const struct fp_entry_set *s, const struct ix *e)
 {
-	return s->arena + e->off + key_size[ix_table(e)];
+	return s->arena + e->off + fp_names_key_size[ix_table(e)];
 }
 
 static inline uint64_t
@@ -109,7 +108,8 @@ static inline void
 ix_words(uint16_t table, const void *key, struct ix *e)
 {
 	uint8_t b[IX_KEY_BYTES + 2] = { 0 };
-	size_t n = key_size[table] < IX_KEY_BYTES ? key_size[table] : IX_KEY_BYTES;
+	size_t n = fp_names_key_size[table] < IX_KEY_BYTES ? fp_names_key_size[table] :
+							     IX_KEY_BYTES;
 
 	memcpy(b, key, n);
 	e->hi = (uint64_t)table << 48 | load_be64(b) >> 16;
@@ -126,7 +126,7 @@ ix_cmp(const struct ix *a, const uint8_t *ka, const struct ix *b, const uint8_t 
 		return a->hi < b->hi ? -1 : 1;
 	if (a->lo != b->lo)
 		return a->lo < b->lo ? -1 : 1;
-	size = key_size[ix_table(a)];
+	size = fp_names_key_size[ix_table(a)];
 	if (size <= IX_KEY_BYTES)
 		return 0;
 	return memcmp(ka + IX_KEY_BYTES, kb + IX_KEY_BYTES, size - IX_KEY_BYTES);
@@ -196,9 +196,10 @@ rec_append(struct fp_entry_set *s, uint16_t table, const void *key, const void *
 	size_t off = s->arena_len, size = rec_size(table);
 	uint8_t *p = s->arena + off;
 
-	memcpy(p, key, key_size[table]);
-	memcpy(p + key_size[table], val, val_size[table]);
-	memset(p + key_size[table] + val_size[table], 0, size - key_size[table] - val_size[table]);
+	memcpy(p, key, fp_names_key_size[table]);
+	memcpy(p + fp_names_key_size[table], val, fp_names_val_size[table]);
+	memset(p + fp_names_key_size[table] + fp_names_val_size[table], 0,
+	       size - fp_names_key_size[table] - fp_names_val_size[table]);
 	s->arena_len += size;
 	return off;
 }
@@ -423,7 +424,7 @@ fp_entry_set_seal(struct fp_entry_set *s, uint16_t *dup_table)
 		uint16_t t = ix_table(b);
 
 		if (ix_cmp(a, ix_key(s, a), b, ix_key(s, b)) == 0 &&
-		    memcmp(ix_val(s, a), ix_val(s, b), val_size[t]) != 0) {
+		    memcmp(ix_val(s, a), ix_val(s, b), fp_names_val_size[t]) != 0) {
 			if (dup_table != NULL)
 				*dup_table = t;
 			return -EEXIST;
@@ -513,12 +514,12 @@ fp_entry_set_apply(struct fp_entry_set *s, uint16_t table, const void *key, cons
 	}
 	if (found) {
 		/* Values have a fixed size: replace in place. */
-		memmove((void *)(uintptr_t)ix_val(s, ix_at(s, pos)), val, val_size[table]);
+		memmove((void *)(uintptr_t)ix_val(s, ix_at(s, pos)), val, fp_names_val_size[table]);
 		return 0;
 	}
 	/* key and val may point into this arena, which may move. */
-	memcpy(&kc, key, key_size[table]);
-	memcpy(&vc, val, val_size[table]);
+	memcpy(&kc, key, fp_names_key_size[table]);
+	memcpy(&vc, val, fp_names_val_size[table]);
 	rc = ix_reserve(s);
 	if (rc != 0)
 		return rc;
@@ -541,7 +542,7 @@ diff_table(const struct fp_entry_set *from, const struct fp_entry_set *to, uint1
 {
 	size_t i = table_start(from, table), fe = i + from->n_table[table];
 	size_t j = table_start(to, table), te = j + to->n_table[table];
-	uint16_t vs = val_size[table];
+	uint16_t vs = fp_names_val_size[table];
 	int rc;
 
 	while (i < fe || j < te) {

@@ -31,16 +31,19 @@
 
 #include <flowplane/xdp.h>
 
+#include "addr.h"
 #include "backend.h"
+#include "check.h"
 #include "ctl_client.h"
 #include "trace_pkt.h"
 #include "trace_xdp.h"
+#include "names.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
 #define FPCTL_EXIT_CONNECT 2 /* no fp-dpdk at the socket */
-#define FPCTL_MAC_STR 18     /* "aa:bb:cc:dd:ee:ff" */
-#define FPCTL_ADDR_STR (INET6_ADDRSTRLEN + 4 + FPCTL_MAC_STR + 1) /* ip/plen@mac */
+#define FPCTL_REFUSED 1	     /* build_change(): the entry validator refused it */
+#define FPCTL_ADDR_STR (FP_ADDR_IP_STR + 4 + FP_ADDR_MAC_STR + 1) /* ip/plen@mac */
 
 /* The command line, options taken out. */
 struct fpctl_opts {
@@ -130,72 +133,6 @@ parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "aa:bb:cc:dd:ee:ff" (one or two hex digits per byte). */
-static int
-parse_mac(const char *s, uint8_t mac[6])
-{
-	int i;
-
-	if (s == NULL)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(*s), lo;
-
-		if (hi < 0)
-			return -EINVAL;
-		s++;
-		lo = hexval(*s);
-		if (lo >= 0) {
-			mac[i] = (uint8_t)(hi << 4 | lo);
-			s++;
-		} else {
-			mac[i] = (uint8_t)hi;
-		}
-		if (*s != (i == 5 ? '\0' : ':'))
-			return -EINVAL;
-		if (i < 5)
-			s++;
-	}
-	return 0;
-}
-
-/* IPv4 (stored as ::ffff:a.b.c.d) or IPv6; returns 1 for IPv4, 0 for IPv6. */
-static int
-parse_ip(const char *s, struct fp_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	if (s == NULL)
-		return -EINVAL;
-	if (inet_pton(AF_INET, s, &ip->b[12]) == 1) {
-		ip->b[10] = 0xff;
-		ip->b[11] = 0xff;
-		return 1;
-	}
-	if (inet_pton(AF_INET6, s, ip->b) == 1)
-		return 0;
-	return -EINVAL;
-}
-
-static int
-ip_is_v4(const struct fp_ip *ip)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(ip->b, pfx, sizeof(pfx)) == 0;
-}
-
 /* IP[/PLEN][@MAC]; plen is stored in IPv6 bits (IPv4 /n is 96 + n). */
 static int
 parse_port_addr(const char *arg, struct fp_port_addr *a)
@@ -212,15 +149,16 @@ parse_port_addr(const char *arg, struct fp_port_addr *a)
 	at = strchr(buf, '@');
 	if (at != NULL) {
 		*at++ = '\0';
-		if (parse_mac(at, a->mac) != 0)
+		if (fp_addr_mac_parse(at, a->mac, FP_ADDR_MAC_SHORT) != 0)
 			return bad("addr '%s': bad MAC '%s'", arg, at);
 	}
 	slash = strchr(buf, '/');
 	if (slash != NULL)
 		*slash++ = '\0';
-	v4 = parse_ip(buf, &a->ip);
+	v4 = fp_addr_ip_parse(buf, &a->ip);
 	if (v4 < 0)
 		return bad("addr '%s': bad IP address '%s'", arg, buf);
+	v4 = v4 == AF_INET;
 	max = v4 ? 32 : 128;
 	plen = max;
 	if (slash != NULL && parse_u32(slash, max, &plen) != 0)
@@ -279,7 +217,7 @@ build_port(char **w, int n, struct fpctl_change *ch)
 	pv->role = FP_PORT_ROLE_VM;
 	if (parse_u32(v[PK_VNI], FP_VNI_MAX, &pv->vni) != 0 || pv->vni == 0)
 		return bad("add port: vni must be 1..%u", FP_VNI_MAX);
-	if (parse_mac(v[PK_MAC], pv->mac) != 0)
+	if (fp_addr_mac_parse(v[PK_MAC], pv->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add port: bad MAC '%s'", v[PK_MAC]);
 	if (v[PK_VRF] != NULL && parse_u32(v[PK_VRF], UINT32_MAX, &pv->vrf) != 0)
 		return bad("add port: bad vrf '%s'", v[PK_VRF]);
@@ -326,17 +264,17 @@ build_vtep(char **w, int n, struct fpctl_change *ch)
 	if (v[VK_REMOTE] == NULL || v[VK_LOCAL] == NULL || v[VK_NH_MAC] == NULL ||
 	    v[VK_PORT] == NULL)
 		return bad("add vtep: 'remote', 'local', 'nh-mac' and 'port' are required");
-	if (parse_ip(v[VK_REMOTE], &vv->remote) < 0)
+	if (fp_addr_ip_parse(v[VK_REMOTE], &vv->remote) < 0)
 		return bad("add vtep: bad remote IP '%s'", v[VK_REMOTE]);
-	if (parse_ip(v[VK_LOCAL], &vv->local) < 0)
+	if (fp_addr_ip_parse(v[VK_LOCAL], &vv->local) < 0)
 		return bad("add vtep: bad local IP '%s'", v[VK_LOCAL]);
-	if (parse_mac(v[VK_NH_MAC], vv->nh_mac) != 0)
+	if (fp_addr_mac_parse(v[VK_NH_MAC], vv->nh_mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add vtep: bad nh-mac '%s'", v[VK_NH_MAC]);
 	if (parse_u32(v[VK_PORT], FP_PORT_MAX - 1, &vv->underlay_port) != 0)
 		return bad("add vtep: port must be 0..%u", FP_PORT_MAX - 1);
 	vv->encap = FP_ENCAP_VXLAN;
 	if (v[VK_ENCAP] != NULL) {
-		e = fp_ctl_client_name_find(fp_ctl_client_encap_names, FP_ENCAP_MAX, v[VK_ENCAP]);
+		e = fp_names_find(fp_names_encap, FP_ENCAP_MAX, v[VK_ENCAP]);
 		if (e < 0)
 			return bad("add vtep: encap must be vxlan or geneve");
 		vv->encap = (uint16_t)e;
@@ -348,7 +286,7 @@ build_vtep(char **w, int n, struct fpctl_change *ch)
 static int
 parse_dest(const char *type, const char *id, int router, uint16_t *t, uint32_t *out)
 {
-	int d = fp_ctl_client_name_find(fp_ctl_client_dest_names, FP_DEST_MAX, type);
+	int d = fp_names_find(fp_names_dest, FP_DEST_MAX, type);
 
 	if (d != FP_DEST_PORT && d != FP_DEST_VTEP && !(router && d == FP_DEST_ROUTER))
 		return -EINVAL;
@@ -371,7 +309,7 @@ build_fdb_key(char **w, int n, const char *what, struct fp_fdb_key *k)
 		return bad("%s fdb: VNI and MAC are required", what);
 	if (parse_vni(w[0], &k->vni) != 0)
 		return bad("%s fdb: vni must be 1..%u", what, FP_VNI_MAX);
-	if (parse_mac(w[1], k->mac) != 0)
+	if (fp_addr_mac_parse(w[1], k->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("%s fdb: bad MAC '%s'", what, w[1]);
 	return 0;
 }
@@ -415,7 +353,7 @@ build_neigh_key(char **w, int n, const char *what, struct fp_neigh_key *k)
 		return bad("%s neigh: VRF and IP are required", what);
 	if (parse_u32(w[0], UINT32_MAX, &k->vrf) != 0)
 		return bad("%s neigh: bad vrf '%s'", what, w[0]);
-	if (parse_ip(w[1], &k->ip) < 0)
+	if (fp_addr_ip_parse(w[1], &k->ip) < 0)
 		return bad("%s neigh: bad IP address '%s'", what, w[1]);
 	return 0;
 }
@@ -437,7 +375,7 @@ build_neigh(char **w, int n, struct fpctl_change *ch)
 		return rc;
 	if (v[NK_MAC] == NULL || v[NK_VNI] == NULL)
 		return bad("add neigh: 'mac' and 'vni' are required");
-	if (parse_mac(v[NK_MAC], ch->val.neigh.mac) != 0)
+	if (fp_addr_mac_parse(v[NK_MAC], ch->val.neigh.mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add neigh: bad MAC '%s'", v[NK_MAC]);
 	if (parse_vni(v[NK_VNI], &ch->val.neigh.vni) != 0)
 		return bad("add neigh: vni must be 1..%u", FP_VNI_MAX);
@@ -451,7 +389,7 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		[FP_TABLE_PORT] = 1,  [FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
 		[FP_TABLE_FLOOD] = 1, [FP_TABLE_NEIGH] = 2,
 	};
-	const char *table = fp_ctl_client_table_names[ch->table];
+	const char *table = fp_names_table[ch->table];
 
 	if (n != n_words[ch->table])
 		return bad("del %s: expected %d argument%s", table, n_words[ch->table],
@@ -480,65 +418,49 @@ build_del(char **w, int n, struct fpctl_change *ch)
 static int
 build_change(char **w, int n, struct fpctl_change *ch)
 {
-	int t;
+	char msg[FP_CTL_MSG_SIZE];
+	int t, rc;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->del = strcmp(w[0], "del") == 0;
 	if (n < 2)
 		return bad("%s: which table?", w[0]);
-	t = fp_ctl_client_name_find(fp_ctl_client_table_names, FP_TABLE_MAX, w[1]);
+	t = fp_names_find(fp_names_table, FP_TABLE_MAX, w[1]);
 	if (t < 0)
 		return bad("%s: unknown table '%s'", w[0], w[1]);
 	ch->table = (uint16_t)t;
 	if (ch->del)
-		return build_del(w + 2, n - 2, ch);
-	switch (ch->table) {
-	case FP_TABLE_PORT:
-		return build_port(w + 2, n - 2, ch);
-	case FP_TABLE_VTEP:
-		return build_vtep(w + 2, n - 2, ch);
-	case FP_TABLE_FDB:
-		return build_fdb(w + 2, n - 2, ch);
-	case FP_TABLE_FLOOD:
-		return build_flood(w + 2, n - 2, ch);
-	default:
-		return build_neigh(w + 2, n - 2, ch);
+		rc = build_del(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_PORT)
+		rc = build_port(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_VTEP)
+		rc = build_vtep(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_FDB)
+		rc = build_fdb(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_FLOOD)
+		rc = build_flood(w + 2, n - 2, ch);
+	else
+		rc = build_neigh(w + 2, n - 2, ch);
+	if (rc != 0)
+		return rc;
+	/* The engines' own value checks (lib/check.h), with their message,
+	 * before anything is sent; the engine checks the references.
+	 */
+	rc = fp_check_entry(ch->table, &ch->key, ch->del ? NULL : &ch->val, NULL, msg, sizeof(msg));
+	if (rc < 0) {
+		fprintf(stderr, "fpctl: %s\n", msg);
+		return FPCTL_REFUSED;
 	}
+	return 0;
 }
 
 /* Printing */
-
-static const char *
-fmt_mac(const uint8_t mac[6], char buf[FPCTL_MAC_STR])
-{
-	snprintf(buf, FPCTL_MAC_STR, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-		 mac[3], mac[4], mac[5]);
-	return buf;
-}
-
-static int
-mac_is_zero(const uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-
-	return memcmp(mac, zero, 6) == 0;
-}
-
-static const char *
-fmt_ip(const struct fp_ip *ip, char buf[INET6_ADDRSTRLEN])
-{
-	if (ip_is_v4(ip))
-		inet_ntop(AF_INET, &ip->b[12], buf, INET6_ADDRSTRLEN);
-	else
-		inet_ntop(AF_INET6, ip->b, buf, INET6_ADDRSTRLEN);
-	return buf;
-}
 
 /* Prefix length in the address family's own bits. */
 static unsigned int
 family_plen(const struct fp_port_addr *a)
 {
-	return ip_is_v4(&a->ip) && a->plen >= 96 ? a->plen - 96U : a->plen;
+	return fp_addr_ip_is_v4(&a->ip) && a->plen >= 96 ? a->plen - 96U : a->plen;
 }
 
 /* names[v], or the number when out of range. */
@@ -577,8 +499,8 @@ struct dump_ctx {
 static void
 print_port(const struct fp_port_key *k, const struct fp_port_val *v, int json)
 {
-	char mac[FPCTL_MAC_STR], ip[INET6_ADDRSTRLEN], nb[16];
-	const char *role = name_of(fp_ctl_client_role_names, FP_PORT_ROLE_MAX, v->role, nb);
+	char mac[FP_ADDR_MAC_STR], ip[FP_ADDR_IP_STR], nb[16];
+	const char *role = name_of(fp_names_role, FP_PORT_ROLE_MAX, v->role, nb);
 	uint32_t i, n = v->n_addrs < FP_PORT_ADDR_MAX ? v->n_addrs : FP_PORT_ADDR_MAX;
 
 	if (json) {
@@ -586,61 +508,62 @@ print_port(const struct fp_port_key *k, const struct fp_port_val *v, int json)
 		json_str(role);
 		printf(",\"vni\":%u,\"vrf\":%u,\"mac\":\"%s\",\"mtu\":%u,\"flags\":%u,"
 		       "\"antispoof\":%s,\"addrs\":[",
-		       v->vni, v->vrf, fmt_mac(v->mac, mac), v->mtu, v->flags,
+		       v->vni, v->vrf, fp_addr_mac_str(v->mac, mac), v->mtu, v->flags,
 		       v->flags & FP_PORT_F_ANTISPOOF ? "true" : "false");
 		for (i = 0; i < n; i++) {
 			const struct fp_port_addr *a = &v->addrs[i];
 
-			printf("%s{\"ip\":\"%s\",\"plen\":%u", i ? "," : "", fmt_ip(&a->ip, ip),
-			       family_plen(a));
-			if (!mac_is_zero(a->mac))
-				printf(",\"mac\":\"%s\"", fmt_mac(a->mac, mac));
+			printf("%s{\"ip\":\"%s\",\"plen\":%u", i ? "," : "",
+			       fp_addr_ip_str(&a->ip, ip), family_plen(a));
+			if (!fp_addr_mac_is_zero(a->mac))
+				printf(",\"mac\":\"%s\"", fp_addr_mac_str(a->mac, mac));
 			putchar('}');
 		}
 		printf("]}");
 		return;
 	}
 	printf("port %u role %s vni %u vrf %u mac %s mtu %u antispoof %s", k->port_id, role, v->vni,
-	       v->vrf, fmt_mac(v->mac, mac), v->mtu, v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
+	       v->vrf, fp_addr_mac_str(v->mac, mac), v->mtu,
+	       v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
 	if (v->flags & ~FP_PORT_F_ANTISPOOF)
 		printf(" flags 0x%x", v->flags);
 	for (i = 0; i < n; i++) {
 		const struct fp_port_addr *a = &v->addrs[i];
 
-		printf(" addr %s/%u", fmt_ip(&a->ip, ip), family_plen(a));
-		if (!mac_is_zero(a->mac))
-			printf("@%s", fmt_mac(a->mac, mac));
+		printf(" addr %s/%u", fp_addr_ip_str(&a->ip, ip), family_plen(a));
+		if (!fp_addr_mac_is_zero(a->mac))
+			printf("@%s", fp_addr_mac_str(a->mac, mac));
 	}
 }
 
 static void
 print_vtep(const struct fp_vtep_key *k, const struct fp_vtep_val *v, int json)
 {
-	char mac[FPCTL_MAC_STR], rip[INET6_ADDRSTRLEN], lip[INET6_ADDRSTRLEN], nb[16];
-	const char *encap = name_of(fp_ctl_client_encap_names, FP_ENCAP_MAX, v->encap, nb);
+	char mac[FP_ADDR_MAC_STR], rip[FP_ADDR_IP_STR], lip[FP_ADDR_IP_STR], nb[16];
+	const char *encap = name_of(fp_names_encap, FP_ENCAP_MAX, v->encap, nb);
 
 	if (json)
 		printf("{\"vtep\":%u,\"remote\":\"%s\",\"local\":\"%s\",\"nh_mac\":\"%s\","
 		       "\"port\":%u,\"encap\":\"%s\"}",
-		       k->vtep_id, fmt_ip(&v->remote, rip), fmt_ip(&v->local, lip),
-		       fmt_mac(v->nh_mac, mac), v->underlay_port, encap);
+		       k->vtep_id, fp_addr_ip_str(&v->remote, rip), fp_addr_ip_str(&v->local, lip),
+		       fp_addr_mac_str(v->nh_mac, mac), v->underlay_port, encap);
 	else
 		printf("vtep %u remote %s local %s nh-mac %s port %u encap %s", k->vtep_id,
-		       fmt_ip(&v->remote, rip), fmt_ip(&v->local, lip), fmt_mac(v->nh_mac, mac),
-		       v->underlay_port, encap);
+		       fp_addr_ip_str(&v->remote, rip), fp_addr_ip_str(&v->local, lip),
+		       fp_addr_mac_str(v->nh_mac, mac), v->underlay_port, encap);
 }
 
 static void
 print_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, int json)
 {
-	char mac[FPCTL_MAC_STR], nb[16];
-	const char *type = name_of(fp_ctl_client_dest_names, FP_DEST_MAX, v->type, nb);
+	char mac[FP_ADDR_MAC_STR], nb[16];
+	const char *type = name_of(fp_names_dest, FP_DEST_MAX, v->type, nb);
 
 	if (json)
 		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u}", k->vni,
-		       fmt_mac(k->mac, mac), type, v->id);
+		       fp_addr_mac_str(k->mac, mac), type, v->id);
 	else
-		printf("fdb %u %s %s %u", k->vni, fmt_mac(k->mac, mac), type, v->id);
+		printf("fdb %u %s %s %u", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id);
 }
 
 static void
@@ -652,7 +575,7 @@ print_flood(const struct fp_flood_key *k, const struct fp_flood_val *v, int json
 	printf(json ? "{\"vni\":%u,\"members\":[" : "flood %u", k->vni);
 	for (i = 0; i < n; i++) {
 		const struct fp_flood_member *m = &v->members[i];
-		const char *type = name_of(fp_ctl_client_dest_names, FP_DEST_MAX, m->type, nb);
+		const char *type = name_of(fp_names_dest, FP_DEST_MAX, m->type, nb);
 
 		if (json)
 			printf("%s{\"type\":\"%s\",\"id\":%u}", i ? "," : "", type, m->id);
@@ -666,14 +589,14 @@ print_flood(const struct fp_flood_key *k, const struct fp_flood_val *v, int json
 static void
 print_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, int json)
 {
-	char mac[FPCTL_MAC_STR], ip[INET6_ADDRSTRLEN];
+	char mac[FP_ADDR_MAC_STR], ip[FP_ADDR_IP_STR];
 
 	if (json)
 		printf("{\"vrf\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"vni\":%u}", k->vrf,
-		       fmt_ip(&k->ip, ip), fmt_mac(v->mac, mac), v->vni);
+		       fp_addr_ip_str(&k->ip, ip), fp_addr_mac_str(v->mac, mac), v->vni);
 	else
-		printf("neigh %u %s mac %s vni %u", k->vrf, fmt_ip(&k->ip, ip),
-		       fmt_mac(v->mac, mac), v->vni);
+		printf("neigh %u %s mac %s vni %u", k->vrf, fp_addr_ip_str(&k->ip, ip),
+		       fp_addr_mac_str(v->mac, mac), v->vni);
 }
 
 static int
@@ -770,7 +693,7 @@ cmd_tables(const struct fpctl_opts *o, const struct fp_ctl_hello *h)
 		       h->abi_version, h->n_ports, h->n_workers, (uint64_t)h->generation);
 		for (i = 0; i < FP_TABLE_MAX; i++)
 			printf("%s{\"name\":\"%s\",\"count\":%u,\"limit\":%u}", i ? "," : "",
-			       fp_ctl_client_table_names[i], h->table_count[i], h->table_limit[i]);
+			       fp_names_table[i], h->table_count[i], h->table_limit[i]);
 		printf("]}\n");
 		return 0;
 	}
@@ -778,8 +701,7 @@ cmd_tables(const struct fpctl_opts *o, const struct fp_ctl_hello *h)
 	       h->abi_version, h->n_ports, h->n_workers, (uint64_t)h->generation);
 	printf("%-8s %10s %10s\n", "table", "count", "limit");
 	for (i = 0; i < FP_TABLE_MAX; i++)
-		printf("%-8s %10u %10u\n", fp_ctl_client_table_names[i], h->table_count[i],
-		       h->table_limit[i]);
+		printf("%-8s %10u %10u\n", fp_names_table[i], h->table_count[i], h->table_limit[i]);
 	return 0;
 }
 
@@ -796,22 +718,19 @@ print_counters(const struct fpctl_opts *o, const uint64_t st[FP_STAT_MAX],
 	if (o->json) {
 		printf("\"stats\":{");
 		for (i = 0; i < FP_STAT_MAX; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_stat_names[i],
-			       st[i]);
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_names_stat[i], st[i]);
 		printf("},\"drops\":{");
 		for (i = 0; i < FP_DROP_MAX; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_drop_names[i],
-			       dr[i]);
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_names_drop[i], dr[i]);
 		printf("},\"rx_eq_tx_drop_punt\":%s,\"drop_eq_reasons\":%s", ok ? "true" : "false",
 		       sum == st[FP_STAT_DROP] ? "true" : "false");
 		return;
 	}
 	for (i = 0; i < FP_STAT_MAX; i++)
-		printf("%s%-28s %20" PRIu64 "\n", indent, fp_ctl_client_stat_names[i], st[i]);
+		printf("%s%-28s %20" PRIu64 "\n", indent, fp_names_stat[i], st[i]);
 	for (i = 0; i < FP_DROP_MAX; i++) {
 		if (dr[i] != 0)
-			printf("%sdrop %-23s %20" PRIu64 "\n", indent, fp_ctl_client_drop_names[i],
-			       dr[i]);
+			printf("%sdrop %-23s %20" PRIu64 "\n", indent, fp_names_drop[i], dr[i]);
 	}
 	printf("%srx = tx + drop + punt: %s\n", indent, ok ? "ok" : "MISMATCH");
 	printf("%sdrop = sum of drop reasons: %s\n", indent,
@@ -879,13 +798,12 @@ cmd_drops(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 	if (o->json) {
 		printf("{\"drops\":{");
 		for (i = 0; i < FP_DROP_MAX; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_ctl_client_drop_names[i],
-			       d[i]);
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", fp_names_drop[i], d[i]);
 		printf("},\"total\":%" PRIu64 "}\n", total);
 		return 0;
 	}
 	for (i = 0; i < FP_DROP_MAX; i++)
-		printf("%-28s %20" PRIu64 "\n", fp_ctl_client_drop_names[i], d[i]);
+		printf("%-28s %20" PRIu64 "\n", fp_names_drop[i], d[i]);
 	printf("%-28s %20" PRIu64 "\n", "total", total);
 	return 0;
 }
@@ -893,7 +811,7 @@ cmd_drops(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 static int
 cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 {
-	char mac[FPCTL_MAC_STR], nb[16];
+	char mac[FP_ADDR_MAC_STR], nb[16];
 	uint32_t i;
 
 	if (o->json)
@@ -905,7 +823,7 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct fp_ctl_port_stats *p = &st->ports[i];
-		const char *role = name_of(fp_ctl_client_role_names, FP_PORT_ROLE_MAX, p->role, nb);
+		const char *role = name_of(fp_names_role, FP_PORT_ROLE_MAX, p->role, nb);
 		const char *link = p->flags & FP_CTL_PORT_F_LINK_UP ? "up" : "down";
 
 		if (o->json) {
@@ -916,7 +834,7 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 			       ",\"tx_dropped\":%" PRIu64 ",\"hw_ipackets\":%" PRIu64
 			       ",\"hw_opackets\":%" PRIu64 ",\"hw_imissed\":%" PRIu64
 			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64 "}",
-			       role, p->dpdk_port, fmt_mac(p->mac, mac), p->mtu, link,
+			       role, p->dpdk_port, fp_addr_mac_str(p->mac, mac), p->mtu, link,
 			       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
 			       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
 			       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors,
@@ -925,10 +843,10 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 		}
 		printf("%-3u %-16s %-9s %-5u %-17s %-5u %-4s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
 		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
-		       p->port_id, p->name, role, p->dpdk_port, fmt_mac(p->mac, mac), p->mtu, link,
-		       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
-		       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets, (uint64_t)p->hw_imissed,
-		       (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors);
+		       p->port_id, p->name, role, p->dpdk_port, fp_addr_mac_str(p->mac, mac),
+		       p->mtu, link, (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts,
+		       (uint64_t)p->tx_dropped, (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
+		       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors);
 	}
 	if (o->json)
 		printf("%s]\n", st->n_ports ? "\n" : "");
@@ -972,7 +890,7 @@ parse_command(const struct fpctl_opts *o, enum fpctl_cmd *cmd, uint16_t *table,
 	if (strcmp(w[0], "dump") == 0) {
 		if (n != 2)
 			return bad("dump: expected one table: port, vtep, fdb, flood, neigh");
-		t = fp_ctl_client_name_find(fp_ctl_client_table_names, FP_TABLE_MAX, w[1]);
+		t = fp_names_find(fp_names_table, FP_TABLE_MAX, w[1]);
 		if (t < 0)
 			return bad("dump: unknown table '%s'", w[1]);
 		*cmd = CMD_DUMP;
@@ -1274,8 +1192,10 @@ main(int argc, char **argv)
 		rc = cmd_trace(&o);
 		goto out;
 	}
-	if (parse_command(&o, &cmd, &table, &ch) != 0) {
-		usage(stderr);
+	rc = parse_command(&o, &cmd, &table, &ch);
+	if (rc != 0) {
+		if (rc != FPCTL_REFUSED) /* a valid command, an entry no engine takes */
+			usage(stderr);
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}

@@ -30,6 +30,8 @@
 
 #include <flowplane/tables.h>
 
+#include "addr.h"
+
 #define MTU_DEFAULT 1450 /* network mtu when absent (1500 underlay - VXLAN) */
 #define MTU_MIN 68	 /* RFC 791 minimum */
 #define MTU_MAX 9000	 /* jumbo */
@@ -44,13 +46,6 @@
 #define IP_NEED_PREFIX 0x2 /* "/len" required */
 #define IP_HOST_ZERO 0x4   /* host bits must be zero */
 #define IP_HOST_MASK 0x8   /* host bits are cleared */
-
-/* ip_parse() results */
-#define IPP_OK 0
-#define IPP_BAD (-1)	   /* not an address */
-#define IPP_NO_PREFIX (-2) /* "/len" given where none is allowed */
-#define IPP_BAD_LEN (-3)   /* "/len" malformed or too long for the family */
-#define IPP_HOST_BITS (-4) /* host bits set */
 
 #define NAMES_PLURAL(id, plural, singular) [FP_MODEL_##id] = plural,
 #define NAMES_SINGULAR(id, plural, singular) [FP_MODEL_##id] = singular,
@@ -132,144 +127,6 @@ static const struct proto_name proto_names[] = {
 #define PROTO_ICMP 1
 #define PROTO_ICMPV6 58
 #define ICMP_ANY 0xffff /* port_min/port_max of an ICMP rule without type/code */
-
-/* ---------------------------------------------------------------------
- * Addresses
- */
-
-static void
-prefix_mask(struct fp_ip *ip, uint8_t plen)
-{
-	unsigned int i;
-
-	for (i = 0; i < 16; i++) {
-		unsigned int bits = i * 8 >= plen ? 0 : plen - i * 8;
-
-		if (bits < 8)
-			ip->b[i] &= (uint8_t)(0xff00 >> bits);
-	}
-}
-
-static int
-prefix_contains(const struct fp_ip *pfx, uint8_t plen, const struct fp_ip *ip)
-{
-	struct fp_ip a = *ip;
-
-	prefix_mask(&a, plen);
-	return memcmp(a.b, pfx->b, sizeof(a.b)) == 0;
-}
-
-/* Parse text into ip (IPv4 mapped), with an optional "/len" when plen is
- * non-NULL; host_mode is 0, IP_HOST_ZERO or IP_HOST_MASK.  *family gets
- * AF_INET or AF_INET6 by how the text was written.  Returns IPP_*.
- */
-static int
-ip_parse(const char *s, struct fp_ip *ip, uint8_t *plen, unsigned int host_mode, int *family)
-{
-	char buf[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned int len = 128, max = 128, v = 0;
-	struct in_addr a4;
-	int fam;
-
-	if (alen == 0 || alen >= sizeof(buf))
-		return IPP_BAD;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	memset(ip, 0, sizeof(*ip));
-	if (inet_pton(AF_INET, buf, &a4) == 1) {
-		ip->b[10] = 0xff;
-		ip->b[11] = 0xff;
-		memcpy(&ip->b[12], &a4, 4);
-		fam = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, ip->b) == 1) {
-		fam = AF_INET6;
-	} else {
-		return IPP_BAD;
-	}
-	if (slash != NULL) {
-		const char *p = slash + 1;
-		size_t n = strlen(p), i;
-
-		if (plen == NULL)
-			return IPP_NO_PREFIX;
-		if (n == 0 || n > 3)
-			return IPP_BAD_LEN;
-		for (i = 0; i < n; i++) {
-			if (p[i] < '0' || p[i] > '9')
-				return IPP_BAD_LEN;
-			v = v * 10 + (unsigned int)(p[i] - '0');
-		}
-		if (v > max)
-			return IPP_BAD_LEN;
-		len = fam == AF_INET ? 96 + v : v;
-		if (host_mode & IP_HOST_ZERO) {
-			struct fp_ip z = *ip;
-
-			prefix_mask(&z, (uint8_t)len);
-			if (memcmp(z.b, ip->b, sizeof(z.b)) != 0)
-				return IPP_HOST_BITS;
-		} else if (host_mode & IP_HOST_MASK) {
-			prefix_mask(ip, (uint8_t)len);
-		}
-	}
-	if (plen != NULL)
-		*plen = (uint8_t)len;
-	if (family != NULL)
-		*family = fam;
-	return IPP_OK;
-}
-
-int
-fp_model_ip_parse(const char *s, struct fp_ip *ip, uint8_t *plen, int host_zero)
-{
-	if (s == NULL || ip == NULL)
-		return -EINVAL;
-	if (ip_parse(s, ip, plen, host_zero ? IP_HOST_ZERO : 0, NULL) != IPP_OK)
-		return -EINVAL;
-	return 0;
-}
-
-int
-fp_model_ip_is_v4(const struct fp_ip *ip)
-{
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return ip != NULL && memcmp(ip->b, v4mapped, sizeof(v4mapped)) == 0;
-}
-
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-int
-fp_model_mac_parse(const char *s, uint8_t mac[6])
-{
-	uint8_t tmp[6];
-	int i;
-
-	if (s == NULL || mac == NULL || strlen(s) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
-			return -EINVAL;
-		tmp[i] = (uint8_t)(hi << 4 | lo);
-	}
-	memcpy(mac, tmp, sizeof(tmp));
-	return 0;
-}
 
 /* ---------------------------------------------------------------------
  * Errors and typed getters
@@ -510,18 +367,21 @@ ip_value(const struct vctx *c, const char *s, const char *sub, const char *key, 
 	int fam, rc;
 
 	if (strlen(s) > ADDR_TEXT_MAX)
-		rc = IPP_BAD;
+		rc = -EINVAL;
 	else
-		rc = ip_parse(s, ip, (mode & IP_PREFIX) ? &len : NULL,
-			      mode & (IP_HOST_ZERO | IP_HOST_MASK), &fam);
+		rc = fp_addr_prefix_parse(s, ip, &len,
+					  ((mode & IP_PREFIX) ? FP_ADDR_PREFIX : 0) |
+						  ((mode & IP_HOST_ZERO) ? FP_ADDR_HOST_ZERO : 0) |
+						  ((mode & IP_HOST_MASK) ? FP_ADDR_HOST_MASK : 0),
+					  &fam);
 	switch (rc) {
-	case IPP_OK:
+	case 0:
 		break;
-	case IPP_NO_PREFIX:
+	case -EPERM:
 		return fail(c, 422, sub, key, "\"%.64s\" is a prefix, need an address", s);
-	case IPP_BAD_LEN:
+	case -ERANGE:
 		return fail(c, 422, sub, key, "\"%.64s\" has a bad prefix length", s);
-	case IPP_HOST_BITS:
+	case -EDOM:
 		return fail(c, 422, sub, key, "\"%.64s\" has host bits set", s);
 	default:
 		return fail(c, 422, sub, key, "\"%.64s\" is not an IPv4 or IPv6 %s", s,
@@ -531,7 +391,7 @@ ip_value(const struct vctx *c, const char *s, const char *sub, const char *key, 
 	}
 	if ((mode & IP_NEED_PREFIX) && strchr(s, '/') == NULL)
 		return fail(c, 422, sub, key, "\"%.64s\" is not a prefix (address/length)", s);
-	if (fam == AF_INET6 && fp_model_ip_is_v4(ip))
+	if (fam == AF_INET6 && fp_addr_ip_is_v4(ip))
 		return fail(c, 422, sub, key,
 			    "\"%.64s\" is an IPv4-mapped IPv6 address; write it as IPv4", s);
 	if (plen != NULL)
@@ -564,7 +424,7 @@ get_mac(const struct vctx *c, const json_t *o, const char *sub, const char *key,
 
 	if (rc != 0)
 		return rc;
-	if (fp_model_mac_parse(s, mac) < 0)
+	if (fp_addr_mac_parse(s, mac, 0) < 0)
 		return fail(c, 422, sub, key, "\"%.32s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
 			    s);
 	if (mac[0] & 1)
@@ -766,7 +626,7 @@ parse_subnet(const struct vctx *c, json_t *o, void *out)
 		return rc;
 	if (rc == 0) {
 		if ((fam == AF_INET) != (ver == 4) ||
-		    !prefix_contains(&s->cidr, s->plen, &s->gateway))
+		    !fp_addr_prefix_contains(&s->cidr, s->plen, &s->gateway))
 			return fail(c, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
 				    json_string_value(json_object_get(o, "gateway_ip")), cidr);
 		s->has_gateway = 1;
@@ -798,8 +658,8 @@ parse_fixed_ip(const struct vctx *c, json_t *item, const char *sub, const struct
 	rc = get_ip(c, item, sub, "ip_address", F_REQ, 0, &f->ip, NULL, NULL);
 	if (rc < 0)
 		return rc;
-	if (fp_model_ip_is_v4(&f->ip) != (sn->ip_version == 4) ||
-	    !prefix_contains(&sn->cidr, sn->plen, &f->ip))
+	if (fp_addr_ip_is_v4(&f->ip) != (sn->ip_version == 4) ||
+	    !fp_addr_prefix_contains(&sn->cidr, sn->plen, &f->ip))
 		return fail(c, 422, sub, "ip_address", "\"%s\" is not inside subnet %s (%s)",
 			    json_string_value(json_object_get(item, "ip_address")), f->subnet_id,
 			    json_string_value(json_object_get(r->json, "cidr")));
@@ -1203,50 +1063,6 @@ parse_secgroup(const struct vctx *c, json_t *o, void *out)
 }
 
 static int
-ip_is_multicast(const struct fp_ip *ip)
-{
-	return fp_model_ip_is_v4(ip) ? (ip->b[12] & 0xf0) == 0xe0 : ip->b[0] == 0xff;
-}
-
-static int
-ip_is_unspecified(const struct fp_ip *ip)
-{
-	static const struct fp_ip zero;
-	size_t from = fp_model_ip_is_v4(ip) ? 12 : 0;
-
-	return memcmp(&ip->b[from], &zero.b[from], 16 - from) == 0;
-}
-
-/* Why ip cannot be a VTEP address (fp-dpdk's vtep.addresses rule), or
- * NULL if it can.
- */
-static const char *
-vtep_addr_why(const struct fp_ip *ip)
-{
-	static const uint8_t zero[16];
-	const uint8_t *b = ip->b;
-
-	if (ip_is_multicast(ip))
-		return "a multicast address";
-	if (ip_is_unspecified(ip))
-		return "the unspecified address";
-	if (fp_model_ip_is_v4(ip)) {
-		if (b[12] == 255 && b[13] == 255 && b[14] == 255 && b[15] == 255)
-			return "the broadcast address";
-		if (b[12] >= 240)
-			return "a reserved (class E) address";
-		if (b[12] == 0)
-			return "in 0.0.0.0/8 (this network)";
-		if (b[12] == 127)
-			return "a loopback address";
-		return NULL;
-	}
-	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
-		return "the loopback address";
-	return NULL;
-}
-
-static int
 parse_host(const struct vctx *c, json_t *o, void *out)
 {
 	struct fp_model_host *h = out;
@@ -1282,7 +1098,7 @@ parse_host(const struct vctx *c, json_t *o, void *out)
 		rc = ip_value(c, s, "", sub, 0, ip, NULL, NULL);
 		if (rc < 0)
 			return rc;
-		why = vtep_addr_why(ip);
+		why = fp_addr_ip_why_not_vtep(ip);
 		if (why != NULL)
 			return fail(c, 422, "", sub, "\"%s\" is %s: not a VTEP address", s, why);
 		for (j = 0; j < i; j++)

@@ -302,23 +302,4 @@ const struct fp_model_subnet *fp_model_subnet_find(const struct fp_model *m, con
 const struct fp_model_port *fp_model_port_find(const struct fp_model *m, const char *id);
 const struct fp_model_host *fp_model_host_find(const struct fp_model *m, const char *id);
 
-/**
- * Parse an address ("10.0.0.1", "fd00::1") into an struct fp_ip (IPv4 as
- * ::ffff:a.b.c.d), optionally with "/len" (plen is then in IPv6 bits; a
- * bare address gives 128).
- *
- * @param s	     text
- * @param ip	     filled in
- * @param plen	     filled in when non-NULL; "/len" refused when NULL
- * @param host_zero  with a prefix, require the host bits to be zero
- * @return 0, or -EINVAL
- */
-int fp_model_ip_parse(const char *s, struct fp_ip *ip, uint8_t *plen, int host_zero);
-
-/** Parse "aa:bb:cc:dd:ee:ff" (case-insensitive); 0 or -EINVAL. */
-int fp_model_mac_parse(const char *s, uint8_t mac[6]);
-
-/** Is ip an IPv4 address (::ffff:0:0/96)? */
-int fp_model_ip_is_v4(const struct fp_ip *ip);
-
 #endif /* FP_CONTROL_MODEL_H */

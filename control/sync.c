@@ -17,11 +17,12 @@
 
 #include <flowplane/tables.h>
 
+#include "clock.h"
+#include "names.h"
+
 #define SYNC_KEY_MAX 24	     /* largest ABI key (neigh) */
 #define SYNC_CHANGES_MIN 256 /* first allocation of the change list */
 #define SYNC_ERR_SIZE 128    /* message buffer when the caller has none */
-
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
 
 #define KEY_FITS(id, name, stem) \
 	_Static_assert(sizeof(struct fp_##stem##_key) <= SYNC_KEY_MAX, "the " name " key fits");
@@ -42,15 +43,6 @@ struct changes {
 	size_t n;	  /* valid v */
 	size_t cap;	  /* allocated v */
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* Dump */
 
@@ -115,7 +107,7 @@ collect(uint16_t table, const void *key, const void *val, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->table = table;
 	c->val = val;
-	memcpy(c->key, key, key_size[table]);
+	memcpy(c->key, key, fp_names_key_size[table]);
 	return 0;
 }
 
@@ -185,7 +177,7 @@ fp_sync_apply(const struct fp_backend_ops *ops, void *handle, struct fp_entry_se
 {
 	struct fp_sync_result local;
 	struct changes ch = { 0 };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = fp_clock_now_ns();
 	char dummy[SYNC_ERR_SIZE];
 	size_t first;
 	int rc;
@@ -220,6 +212,6 @@ fp_sync_apply(const struct fp_backend_ops *ops, void *handle, struct fp_entry_se
 	}
 out:
 	free(ch.v);
-	res->ns = now_ns() - t0;
+	res->ns = fp_clock_now_ns() - t0;
 	return rc;
 }

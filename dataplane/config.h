@@ -102,13 +102,6 @@ void fp_config_defaults(struct fp_config *cfg);
 int fp_config_load(const char *path, struct fp_config *cfg, char *err, unsigned int errsz);
 
 /**
- * Parse an IPv4 or IPv6 address into struct fp_ip (IPv4 as ::ffff:a.b.c.d).
- *
- * @return 0, or -EINVAL
- */
-int fp_config_parse_ip(const char *s, struct fp_ip *ip);
-
-/**
  * Find a port by name.
  *
  * @return its index, or -ENOENT

@@ -67,6 +67,7 @@
 #include <rte_log.h>
 
 #include "ctl_trace.h"
+#include "names.h"
 
 #define CTL_CLIENT_MAX 16	    /* clients served at once */
 #define CTL_BACKLOG 16		    /* listen() backlog */
@@ -389,32 +390,32 @@ do_stage(struct ctl_client *c, const struct fp_ctl_hdr *h, const uint8_t *p)
 	}
 	if (e.pad != 0) {
 		txn_fail(c, idx, -EINVAL, "%s %s: entry pad not zero", what,
-			 fp_table_names[e.table]);
+			 fp_names_table[e.table]);
 		return;
 	}
-	if (e.key_size != fp_table_key_size[e.table]) {
+	if (e.key_size != fp_names_key_size[e.table]) {
 		txn_fail(c, idx, -EINVAL, "%s %s: key_size %u, expected %u", what,
-			 fp_table_names[e.table], e.key_size, fp_table_key_size[e.table]);
+			 fp_names_table[e.table], e.key_size, fp_names_key_size[e.table]);
 		return;
 	}
-	want = h->type == FP_CTL_SET ? fp_table_val_size[e.table] : 0;
+	want = h->type == FP_CTL_SET ? fp_names_val_size[e.table] : 0;
 	if (e.val_size != want) {
 		txn_fail(c, idx, -EINVAL, "%s %s: val_size %u, expected %zu", what,
-			 fp_table_names[e.table], e.val_size, want);
+			 fp_names_table[e.table], e.val_size, want);
 		return;
 	}
 	if (h->len != sizeof(e) + e.key_size + e.val_size) {
 		txn_fail(c, idx, -EINVAL, "%s %s: payload of %u bytes, expected %zu", what,
-			 fp_table_names[e.table], h->len, sizeof(e) + e.key_size + e.val_size);
+			 fp_names_table[e.table], h->len, sizeof(e) + e.key_size + e.val_size);
 		return;
 	}
 	rc = fp_txn_add(c->txn, e.table, p + sizeof(e), e.key_size,
 			h->type == FP_CTL_SET ? p + sizeof(e) + e.key_size : NULL, e.val_size);
 	if (rc == -E2BIG)
 		txn_fail(c, idx, rc, "%s %s: more than %u changes in one transaction", what,
-			 fp_table_names[e.table], FP_CTL_TXN_MAX);
+			 fp_names_table[e.table], FP_CTL_TXN_MAX);
 	else if (rc != 0)
-		txn_fail(c, idx, rc, "%s %s: %s", what, fp_table_names[e.table], strerror(-rc));
+		txn_fail(c, idx, rc, "%s %s: %s", what, fp_names_table[e.table], strerror(-rc));
 }
 
 static void
@@ -478,8 +479,8 @@ dump_one(uint16_t table, const void *key, const void *val, void *arg)
 	struct dump_ctx *d = arg;
 	struct fp_ctl_entry e = {
 		.table = table,
-		.key_size = fp_table_key_size[table],
-		.val_size = fp_table_val_size[table],
+		.key_size = fp_names_key_size[table],
+		.val_size = fp_names_val_size[table],
 	};
 	struct iovec iov[3] = {
 		{ .iov_base = &e, .iov_len = sizeof(e) },
@@ -519,13 +520,13 @@ do_dump(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *
 	fp_ftables_walk(s->t, req.table, dump_one, &d);
 	if (d.rc != 0) {
 		CTL_LOG(NOTICE, "client %u: dump of %s stopped after %u entries: %s", c->id,
-			fp_table_names[req.table], d.n, strerror(-d.rc));
+			fp_names_table[req.table], d.n, strerror(-d.rc));
 		/* The stream is cut inside the dump: nothing more can follow. */
 		c->out_off = c->out_len = 0;
 		c->closing = 1;
 		return;
 	}
-	reply(c, h->seq, 0, d.n, 0, "%u %s entries", d.n, fp_table_names[req.table]);
+	reply(c, h->seq, 0, d.n, 0, "%u %s entries", d.n, fp_names_table[req.table]);
 }
 
 static void

@@ -15,12 +15,11 @@
 
 #include <flowplane/ctl.h>
 
+#include "check.h"
+#include "names.h"
+
 #define TXN_ALIGN 8
 #define RCU_SPINS 256 /* busy checks before yielding the CPU */
-
-const uint16_t fp_table_key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-const uint16_t fp_table_val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
-const char *const fp_table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
 
 /* One staged change in struct fp_txn's buffer, followed by the key and
  * (for a set) the value, padded to TXN_ALIGN.
@@ -55,8 +54,6 @@ struct retire_list {
 /* Commit marks per port/vtep id. */
 #define MARK_SET 0x1
 #define MARK_DEL 0x2
-
-static const uint8_t zero_pad[8];
 
 static inline size_t
 rec_size(const struct txn_rec *r)
@@ -321,8 +318,8 @@ fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
 	struct txn_rec r = { .table = table, .key_size = key_size };
 	size_t need;
 
-	if (table >= FP_TABLE_MAX || key_size != fp_table_key_size[table] ||
-	    (val != NULL && val_size != fp_table_val_size[table]))
+	if (table >= FP_TABLE_MAX || key_size != fp_names_key_size[table] ||
+	    (val != NULL && val_size != fp_names_val_size[table]))
 		return -EINVAL;
 	if (x->n >= FP_CTL_TXN_MAX)
 		return -E2BIG;
@@ -360,6 +357,7 @@ struct commit {
 	uint32_t added[FP_TABLE_MAX]; /* new keys (capacity check) */
 	void **objs;		      /* preallocated value per record */
 	struct retire_list ret;	      /* freed after the grace period */
+	struct fp_check_view view;    /* what lib/check.h checks against */
 	uint32_t fail_idx;	      /* change that failed validation */
 	char *err;		      /* message buffer */
 	size_t errsz;		      /* its size */
@@ -387,42 +385,6 @@ static int __rte_format_printf(4, 5)
 }
 
 static int
-mac_is_unicast(const uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-
-	return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
-}
-
-static int
-ip_is_zero(const struct fp_ip *ip)
-{
-	static const struct fp_ip zero;
-
-	return memcmp(ip, &zero, sizeof(zero)) == 0;
-}
-
-static int
-ip_is_v4(const struct fp_ip *ip)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(ip->b, pfx, sizeof(pfx)) == 0;
-}
-
-static int
-ip_is_multicast(const struct fp_ip *ip)
-{
-	return ip_is_v4(ip) ? (ip->b[12] & 0xf0) == 0xe0 : ip->b[0] == 0xff;
-}
-
-static int
-vni_ok(uint32_t vni)
-{
-	return vni != 0 && vni <= FP_VNI_MAX;
-}
-
-static int
 port_after(const struct commit *c, uint32_t id)
 {
 	const struct fp_ftables *t = c->t;
@@ -443,182 +405,37 @@ vtep_after(const struct commit *c, uint32_t id)
 	       !(t->scratch[id] & MARK_DEL);
 }
 
+/* fp_check_exists_fn over the tables as the commit leaves them. */
 static int
-dest_after(const struct commit *c, uint16_t type, uint32_t id)
+dest_after(void *ctx, uint16_t type, uint32_t id)
 {
+	const struct commit *c = ctx;
+
 	return type == FP_DEST_PORT ? port_after(c, id) : vtep_after(c, id);
 }
 
-static int
-local_vtep(const struct fp_ftables *t, const struct fp_ip *ip)
+/* What the entry validator (lib/check.h) needs to know of the tables. */
+static void
+view_init(struct commit *c)
 {
-	uint32_t i;
+	struct fp_ftables *t = c->t;
 
-	for (i = 0; i < t->n_local_vteps; i++) {
-		if (memcmp(&t->local_vteps[i], ip, sizeof(*ip)) == 0)
-			return 1;
-	}
-	return 0;
+	c->view = (struct fp_check_view){
+		.port_role = t->port_role,
+		.port_mtu = t->port_mtu,
+		.local_vteps = t->local_vteps,
+		.n_local_vteps = t->n_local_vteps,
+		.vtep_limit = t->limit[FP_TABLE_VTEP],
+		.exists = dest_after,
+		.ctx = c,
+	};
 }
 
+/* The validator's verdict on change idx as this commit's error. */
 static int
-check_port(struct commit *c, uint32_t i, const struct fp_port_key *k, const struct fp_port_val *v)
+check_fail(struct commit *c, uint32_t idx, int rc, const char *msg)
 {
-	const struct fp_ftables *t = c->t;
-	uint32_t a;
-
-	if (t->port_role[k->port_id] != FP_PORT_ROLE_VM)
-		return fail(c, i, -EPERM,
-			    "port %u: not a VM port; its entry is owned by the config", k->port_id);
-	if (v == NULL)
-		return 0;
-	if (v->role != FP_PORT_ROLE_VM)
-		return fail(c, i, -EINVAL, "port %u: role %u, expected vm (%u)", k->port_id,
-			    v->role, FP_PORT_ROLE_VM);
-	if (v->flags & ~FP_PORT_F_ANTISPOOF)
-		return fail(c, i, -EINVAL, "port %u: unknown flags 0x%x", k->port_id, v->flags);
-	if (!vni_ok(v->vni))
-		return fail(c, i, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id, v->vni,
-			    FP_VNI_MAX);
-	if (!mac_is_unicast(v->mac))
-		return fail(c, i, -EINVAL, "port %u: mac is not a unicast address", k->port_id);
-	if (v->mtu != 0 && (v->mtu < 68 || v->mtu > 9600))
-		return fail(c, i, -EINVAL, "port %u: mtu %u out of range 68..9600", k->port_id,
-			    v->mtu);
-	if (v->n_addrs > FP_PORT_ADDR_MAX)
-		return fail(c, i, -EINVAL, "port %u: n_addrs %u > %u", k->port_id, v->n_addrs,
-			    FP_PORT_ADDR_MAX);
-	if (memcmp(v->pad, zero_pad, sizeof(v->pad)) != 0)
-		return fail(c, i, -EINVAL, "port %u: pad not zero", k->port_id);
-	for (a = 0; a < FP_PORT_ADDR_MAX; a++) {
-		const struct fp_port_addr *pa = &v->addrs[a];
-		static const struct fp_port_addr zero;
-
-		if (a >= v->n_addrs) {
-			if (memcmp(pa, &zero, sizeof(zero)) != 0)
-				return fail(c, i, -EINVAL, "port %u: unused addrs[%u] not zero",
-					    k->port_id, a);
-			continue;
-		}
-		if (pa->plen > 128 || (ip_is_v4(&pa->ip) && pa->plen < 96) || pa->pad)
-			return fail(c, i, -EINVAL, "port %u: addrs[%u]: bad prefix length %u",
-				    k->port_id, a, pa->plen);
-		if (pa->mac[0] & 1)
-			return fail(c, i, -EINVAL, "port %u: addrs[%u]: multicast mac", k->port_id,
-				    a);
-	}
-	return 0;
-}
-
-static int
-check_vtep(struct commit *c, uint32_t i, const struct fp_vtep_key *k, const struct fp_vtep_val *v)
-{
-	const struct fp_ftables *t = c->t;
-	struct fp_encap_tmpl tmpl;
-	uint32_t up;
-
-	if (v == NULL)
-		return 0;
-	up = v->underlay_port;
-	if (v->encap >= FP_ENCAP_MAX)
-		return fail(c, i, -EINVAL, "vtep %u: unknown encap %u", k->vtep_id, v->encap);
-	if (ip_is_zero(&v->remote) || ip_is_multicast(&v->remote))
-		return fail(c, i, -EINVAL, "vtep %u: remote is not a unicast address", k->vtep_id);
-	if (ip_is_v4(&v->remote) != ip_is_v4(&v->local))
-		return fail(c, i, -EINVAL, "vtep %u: local and remote are of different families",
-			    k->vtep_id);
-	if (!local_vtep(t, &v->local))
-		return fail(c, i, -EINVAL, "vtep %u: local is not a local VTEP address",
-			    k->vtep_id);
-	if (up >= FP_PORT_MAX || t->port_role[up] != FP_PORT_ROLE_UNDERLAY)
-		return fail(c, i, -EINVAL, "vtep %u: port %u is not an underlay port", k->vtep_id,
-			    up);
-	if (!mac_is_unicast(v->nh_mac))
-		return fail(c, i, -EINVAL, "vtep %u: next-hop mac is not unicast", k->vtep_id);
-	if (v->pad)
-		return fail(c, i, -EINVAL, "vtep %u: pad not zero", k->vtep_id);
-	if (fp_encap_tmpl_init(&tmpl, v, t->port_mac[up], t->port_mtu[up]) != 0)
-		return fail(c, i, -EINVAL, "vtep %u: underlay mtu %u too small", k->vtep_id,
-			    t->port_mtu[up]);
-	return 0;
-}
-
-static int
-check_fdb(struct commit *c, uint32_t i, const struct fp_fdb_key *k, const struct fp_fdb_val *v)
-{
-	if (!vni_ok(k->vni) || k->pad[0] || k->pad[1])
-		return fail(c, i, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero", k->vni,
-			    FP_VNI_MAX);
-	if (v == NULL)
-		return 0;
-	if (k->mac[0] & 1)
-		return fail(c, i, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
-	if (v->pad)
-		return fail(c, i, -EINVAL, "fdb vni %u: pad not zero", k->vni);
-	switch (v->type) {
-	case FP_DEST_PORT:
-	case FP_DEST_VTEP:
-		if (!dest_after(c, v->type, v->id))
-			return fail(c, i, -EINVAL, "fdb vni %u: %s %u does not exist", k->vni,
-				    v->type == FP_DEST_PORT ? "vm port" : "vtep", v->id);
-		return 0;
-	case FP_DEST_ROUTER:
-		return 0;
-	default:
-		return fail(c, i, -EINVAL, "fdb vni %u: unknown type %u", k->vni, v->type);
-	}
-}
-
-static int
-check_flood(struct commit *c, uint32_t i, const struct fp_flood_key *k,
-	    const struct fp_flood_val *v)
-{
-	static const struct fp_flood_member zero;
-	uint32_t m;
-
-	if (!vni_ok(k->vni))
-		return fail(c, i, -EINVAL, "flood: vni %u out of range 1..%u", k->vni, FP_VNI_MAX);
-	if (v == NULL)
-		return 0;
-	if (v->n_members > FP_FLOOD_MEMBER_MAX || v->pad)
-		return fail(c, i, -EINVAL, "flood vni %u: n_members %u > %u or pad not zero",
-			    k->vni, v->n_members, FP_FLOOD_MEMBER_MAX);
-	for (m = 0; m < FP_FLOOD_MEMBER_MAX; m++) {
-		const struct fp_flood_member *fm = &v->members[m];
-
-		if (m >= v->n_members) {
-			if (memcmp(fm, &zero, sizeof(zero)) != 0)
-				return fail(c, i, -EINVAL,
-					    "flood vni %u: unused member %u not zero", k->vni, m);
-			continue;
-		}
-		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
-			return fail(c, i, -EINVAL, "flood vni %u: member %u: bad type %u", k->vni,
-				    m, fm->type);
-		if (!dest_after(c, fm->type, fm->id))
-			return fail(c, i, -EINVAL, "flood vni %u: member %u: %s %u does not exist",
-				    k->vni, m, fm->type == FP_DEST_PORT ? "vm port" : "vtep",
-				    fm->id);
-	}
-	return 0;
-}
-
-static int
-check_neigh(struct commit *c, uint32_t i, const struct fp_neigh_key *k,
-	    const struct fp_neigh_val *v)
-{
-	if (k->pad)
-		return fail(c, i, -EINVAL, "neigh vrf %u: key pad not zero", k->vrf);
-	if (v == NULL)
-		return 0;
-	if (ip_is_zero(&k->ip) || ip_is_multicast(&k->ip))
-		return fail(c, i, -EINVAL, "neigh vrf %u: ip is not a unicast address", k->vrf);
-	if (!mac_is_unicast(v->mac))
-		return fail(c, i, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
-	if (!vni_ok(v->vni) || v->pad)
-		return fail(c, i, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
-			    v->vni, FP_VNI_MAX);
-	return 0;
+	return fail(c, idx, rc, "%s", msg);
 }
 
 static struct rte_hash *
@@ -675,9 +492,11 @@ rec_staged_before(const struct commit *c, const struct txn_rec *r, uint32_t idx)
 static int
 mark_ids(struct commit *c)
 {
+	char msg[FP_CTL_MSG_SIZE];
 	const struct txn_rec *r;
 	size_t off;
 	uint32_t i;
+	int rc;
 
 	FOREACH_REC (c->x, r, off, i) {
 		uint8_t mark = r->val_size ? MARK_SET : MARK_DEL;
@@ -685,15 +504,16 @@ mark_ids(struct commit *c)
 		if (r->table == FP_TABLE_PORT) {
 			uint32_t id = ((const struct fp_port_key *)rec_key(r))->port_id;
 
-			if (id >= FP_PORT_MAX || c->t->port_role[id] == FP_PORT_ROLE_NONE)
-				return fail(c, i, -EINVAL, "port %u is not configured", id);
+			rc = fp_check_key(r->table, rec_key(r), &c->view, msg, sizeof(msg));
+			if (rc < 0)
+				return check_fail(c, i, rc, msg);
 			c->pmark[id] |= mark;
 		} else if (r->table == FP_TABLE_VTEP) {
 			uint32_t id = ((const struct fp_vtep_key *)rec_key(r))->vtep_id;
 
-			if (id >= c->t->limit[FP_TABLE_VTEP])
-				return fail(c, i, -EINVAL, "vtep %u out of range 0..%u", id,
-					    c->t->limit[FP_TABLE_VTEP] - 1);
+			rc = fp_check_key(r->table, rec_key(r), &c->view, msg, sizeof(msg));
+			if (rc < 0)
+				return check_fail(c, i, rc, msg);
 			c->t->scratch[id] |= mark;
 		}
 	}
@@ -704,6 +524,7 @@ mark_ids(struct commit *c)
 static int
 check_all(struct commit *c)
 {
+	char msg[FP_CTL_MSG_SIZE];
 	const struct txn_rec *r;
 	size_t off;
 	uint32_t i;
@@ -713,25 +534,9 @@ check_all(struct commit *c)
 		const void *k = rec_key(r), *v = rec_val(r);
 		int now;
 
-		switch (r->table) {
-		case FP_TABLE_PORT:
-			rc = check_port(c, i, k, v);
-			break;
-		case FP_TABLE_VTEP:
-			rc = check_vtep(c, i, k, v);
-			break;
-		case FP_TABLE_FDB:
-			rc = check_fdb(c, i, k, v);
-			break;
-		case FP_TABLE_FLOOD:
-			rc = check_flood(c, i, k, v);
-			break;
-		case FP_TABLE_NEIGH:
-			rc = check_neigh(c, i, k, v);
-			break;
-		}
+		rc = fp_check_entry(r->table, k, v, &c->view, msg, sizeof(msg));
 		if (rc)
-			return rc;
+			return check_fail(c, i, rc, msg);
 		now = exists_now(c->t, r->table, k);
 		if (v != NULL && !now) {
 			c->delta[r->table]++;
@@ -752,14 +557,14 @@ check_all(struct commit *c)
 					 MARK_SET;
 			if (!staged && !rec_staged_before(c, r, i))
 				return fail(c, i, -ENOENT, "delete %s: no such entry",
-					    fp_table_names[r->table]);
+					    fp_names_table[r->table]);
 		}
 	}
 	for (tb = 0; tb < FP_TABLE_MAX; tb++) {
 		if ((int64_t)c->t->count[tb] + c->delta[tb] > (int64_t)c->t->limit[tb] ||
 		    (uint64_t)c->t->count[tb] + c->added[tb] > 2ULL * c->t->limit[tb]) {
 			snprintf(c->err, c->errsz, "%s table full: %u entries, limit %u",
-				 fp_table_names[tb], c->t->count[tb], c->t->limit[tb]);
+				 fp_names_table[tb], c->t->count[tb], c->t->limit[tb]);
 			return -ENOSPC;
 		}
 	}
@@ -1038,6 +843,7 @@ fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed
 		goto out;
 	}
 	memset(t->scratch, 0, t->limit[FP_TABLE_VTEP]);
+	view_init(c);
 	rc = mark_ids(c);
 	if (rc == 0)
 		rc = check_all(c);

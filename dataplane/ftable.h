@@ -89,11 +89,6 @@ struct fp_ftables {
 	int socket_id;			  /* NUMA socket for memory */
 };
 
-/* Sizes of each table's key and value (the ABI structs). */
-extern const uint16_t fp_table_key_size[FP_TABLE_MAX];
-extern const uint16_t fp_table_val_size[FP_TABLE_MAX];
-extern const char *const fp_table_names[FP_TABLE_MAX];
-
 /**
  * Create the tables.
  *

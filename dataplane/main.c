@@ -30,20 +30,11 @@
 #include "ctl_server.h"
 #include "ftable.h"
 #include "io.h"
+#include "names.h"
 #include "pipeline.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 #define FP_WORKER_MAX_REPORT 128
-
-#define STAT_NAME(id, name) name,
-static const char *const stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(STAT_NAME) };
-#undef STAT_NAME
-#define DROP_NAME(id, name) name,
-static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(DROP_NAME) };
-#undef DROP_NAME
-#define ROLE_NAME(id, name) name,
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(ROLE_NAME) };
-#undef ROLE_NAME
 
 struct fp_dpdk {
 	struct fp_config cfg;		      /* loaded config */
@@ -145,10 +136,10 @@ print_counters(const struct fp_dpdk *d)
 	}
 	printf("fp-dpdk %s: final counters\n", d->cfg.host);
 	for (i = 0; i < FP_STAT_MAX; i++)
-		printf("  %-20s %" PRIu64 "\n", stat_names[i], st[i]);
+		printf("  %-20s %" PRIu64 "\n", fp_names_stat[i], st[i]);
 	for (i = 0; i < FP_DROP_MAX; i++) {
 		if (dr[i])
-			printf("  drop %-15s %" PRIu64 "\n", drop_names[i], dr[i]);
+			printf("  drop %-15s %" PRIu64 "\n", fp_names_drop[i], dr[i]);
 	}
 	printf("  rx = tx + drop + punt: %s\n",
 	       st[FP_STAT_RX] == st[FP_STAT_TX] + st[FP_STAT_DROP] + st[FP_STAT_PUNT] ? "ok" :
@@ -158,7 +149,7 @@ print_counters(const struct fp_dpdk *d)
 
 		port_stats(d, i, &ps);
 		printf("  port %u %-12s %-8s rx %llu tx %llu tx_dropped %llu\n", i, ps.name,
-		       role_names[ps.role], (unsigned long long)ps.rx_pkts,
+		       fp_names_role[ps.role], (unsigned long long)ps.rx_pkts,
 		       (unsigned long long)ps.tx_pkts, (unsigned long long)ps.tx_dropped);
 	}
 	fflush(stdout);

@@ -464,7 +464,7 @@ if [ -x "$FPCTL" ]; then
 		test "$RC" = 1 -a -n "$(grep 'vtep 9 does not exist' <<<"$ERR")"
 	fpc add port 1 vni 5 mac 02:00:00:00:00:05
 	check "fpctl --xdp: the underlay port's entry is the config's ($ERR)" \
-		test "$RC" = 1 -a -n "$(grep 'not a configured vm port' <<<"$ERR")"
+		test "$RC" = 1 -a -n "$(grep 'port 1: not a VM port; its entry is owned' <<<"$ERR")"
 	fpc add flood 100 port 0
 	check "fpctl --xdp add flood: fp_vni has VNI 100" \
 		test "$RC" = 0 -a "$(map_entries fp_vni)" = 1

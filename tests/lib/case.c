@@ -8,19 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+#include "names.h"
+
 #define MAX_TOKENS 8 /* the longest line ("entry t k v") has 4 */
 
 #define NAME_OF(id, name, ...) name,
-static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(NAME_OF) };
-static const char *const role_names[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME_OF) };
-static const char *const stat_names[FP_STAT_MAX] = { FP_FOREACH_STAT(NAME_OF) };
-static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME_OF) };
 static const char *const verdict_names[FP_CASE_VERDICT_MAX] = { FP_FOREACH_CASE_VERDICT(NAME_OF) };
 #undef NAME_OF
-
-/* Key and value sizes of each table: the ABI structs. */
-static const uint16_t key_sizes[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-static const uint16_t val_sizes[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 
 /* Parser state for one file. */
 struct parser {
@@ -39,19 +34,19 @@ struct parser {
 const char *
 fp_case_table_name(unsigned int table)
 {
-	return table < FP_TABLE_MAX ? table_names[table] : "?";
+	return FP_NAMES_GET(fp_names_table, table);
 }
 
 const char *
 fp_case_stat_name(unsigned int id)
 {
-	return id < FP_STAT_MAX ? stat_names[id] : "?";
+	return FP_NAMES_GET(fp_names_stat, id);
 }
 
 const char *
 fp_case_drop_name(unsigned int id)
 {
-	return id < FP_DROP_MAX ? drop_names[id] : "?";
+	return FP_NAMES_GET(fp_names_drop, id);
 }
 
 const char *
@@ -79,13 +74,9 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *ps, const c
 static int
 lookup(const char *const *names, unsigned int n, const char *name)
 {
-	unsigned int i;
+	int i = fp_names_find(names, n, name);
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], name) == 0)
-			return (int)i;
-	}
-	return -1;
+	return i < 0 ? -1 : i;
 }
 
 static int
@@ -104,18 +95,6 @@ parse_u64(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-static int
-hex_nibble(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Decode a hex string into a new buffer of *len bytes. */
 static int
 parse_hex(struct parser *ps, const char *what, const char *s, size_t max, uint8_t **out,
@@ -132,7 +111,7 @@ parse_hex(struct parser *ps, const char *what, const char *s, size_t max, uint8_
 	if (b == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n / 2; i++) {
-		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+		int hi = fp_addr_hex_digit(s[2 * i]), lo = fp_addr_hex_digit(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			free(b);
@@ -143,38 +122,6 @@ parse_hex(struct parser *ps, const char *what, const char *s, size_t max, uint8_
 	*out = b;
 	*len = n / 2;
 	return 0;
-}
-
-static int
-parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int i;
-
-	if (strlen(s) != 17)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		int hi = hex_nibble(s[3 * i]), lo = hex_nibble(s[3 * i + 1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
-			return -1;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-static int
-parse_ip(const char *s, struct fp_ip *ip)
-{
-	uint8_t v4[4];
-
-	memset(ip, 0, sizeof(*ip));
-	if (inet_pton(AF_INET, s, v4) == 1) {
-		ip->b[10] = 0xff;
-		ip->b[11] = 0xff;
-		memcpy(ip->b + 12, v4, 4);
-		return 0;
-	}
-	return inet_pton(AF_INET6, s, ip->b) == 1 ? 0 : -1;
 }
 
 /* Make room for one more element of size sz in *arr (n used, *cap held). */
@@ -228,7 +175,7 @@ parse_port(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 		return fail(ps, "port: expected 'port <id> <role> <mtu> <mac>'");
 	if (parse_u64(tok[1], FP_PORT_MAX - 1, &id))
 		return fail(ps, "port: bad id '%s' (0..%u)", tok[1], FP_PORT_MAX - 1);
-	role = lookup(role_names, FP_PORT_ROLE_MAX, tok[2]);
+	role = lookup(fp_names_role, FP_PORT_ROLE_MAX, tok[2]);
 	if (role <= FP_PORT_ROLE_NONE)
 		return fail(ps, "port: unknown role '%s'", tok[2]);
 	if (parse_u64(tok[3], UINT16_MAX, &mtu))
@@ -238,7 +185,7 @@ parse_port(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 			return fail(ps, "port: port %u declared twice", (unsigned int)id);
 	}
 	p = &c->ports[c->n_ports];
-	if (parse_mac(tok[4], p->mac))
+	if (fp_addr_mac_parse(tok[4], p->mac, 0))
 		return fail(ps, "port: bad mac '%s'", tok[4]);
 	p->id = (uint32_t)id;
 	p->role = (uint16_t)role;
@@ -258,28 +205,28 @@ parse_entry(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 	if (n_tok != (del ? 3 : 4))
 		return fail(ps, del ? "del: expected 'del <table> <key hex>'" :
 				      "entry: expected 'entry <table> <key hex> <val hex>'");
-	table = lookup(table_names, FP_TABLE_MAX, tok[1]);
+	table = lookup(fp_names_table, FP_TABLE_MAX, tok[1]);
 	if (table < 0)
 		return fail(ps, "%s: unknown table '%s'", tok[0], tok[1]);
 	if (grow((void **)&c->entries, c->n_entries, &ps->cap_entries, sizeof(*e)))
 		return -ENOMEM;
 	e = &c->entries[c->n_entries];
 	memset(e, 0, sizeof(*e));
-	rc = parse_hex(ps, "key", tok[2], key_sizes[table], &e->key, &len);
+	rc = parse_hex(ps, "key", tok[2], fp_names_key_size[table], &e->key, &len);
 	if (rc)
 		return rc;
 	c->n_entries++; /* owns e->key from here */
-	if (len != key_sizes[table])
+	if (len != fp_names_key_size[table])
 		return fail(ps, "%s %s: key of %zu bytes, struct is %u", tok[0], tok[1], len,
-			    key_sizes[table]);
+			    fp_names_key_size[table]);
 	e->key_size = (uint16_t)len;
 	if (!del) {
-		rc = parse_hex(ps, "val", tok[3], val_sizes[table], &e->val, &len);
+		rc = parse_hex(ps, "val", tok[3], fp_names_val_size[table], &e->val, &len);
 		if (rc)
 			return rc;
-		if (len != val_sizes[table])
+		if (len != fp_names_val_size[table])
 			return fail(ps, "entry %s: value of %zu bytes, struct is %u", tok[1], len,
-				    val_sizes[table]);
+				    fp_names_val_size[table]);
 		e->val_size = (uint16_t)len;
 	}
 	e->table = (uint16_t)table;
@@ -297,7 +244,7 @@ parse_stat(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 
 	if (n_tok != 3)
 		return fail(ps, "stat: expected 'stat <name> <value>'");
-	id = lookup(stat_names, FP_STAT_MAX, tok[1]);
+	id = lookup(fp_names_stat, FP_STAT_MAX, tok[1]);
 	if (id < 0)
 		return fail(ps, "stat: unknown counter '%s'", tok[1]);
 	if (parse_u64(tok[2], UINT64_MAX, &v))
@@ -323,7 +270,7 @@ parse_verdict(struct parser *ps, struct fp_case *c, char **tok, int n_tok)
 
 		if (n_tok != 2)
 			return fail(ps, "drop: expected 'drop <reason>'");
-		d = lookup(drop_names, FP_DROP_MAX, tok[1]);
+		d = lookup(fp_names_drop, FP_DROP_MAX, tok[1]);
 		if (d < 0)
 			return fail(ps, "drop: unknown reason '%s'", tok[1]);
 		c->drop = (uint16_t)d;
@@ -401,7 +348,7 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 			return fail(ps, "local_vtep: expected 'local_vtep <ip>'");
 		if (c->n_local_vteps == FP_CASE_LOCAL_VTEP_MAX)
 			return fail(ps, "local_vtep: more than %u", FP_CASE_LOCAL_VTEP_MAX);
-		if (parse_ip(tok[1], &c->local_vteps[c->n_local_vteps]))
+		if (fp_addr_ip_parse(tok[1], &c->local_vteps[c->n_local_vteps]) < 0)
 			return fail(ps, "local_vtep: bad address '%s'", tok[1]);
 		c->n_local_vteps++;
 		return 0;

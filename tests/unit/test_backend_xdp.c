@@ -28,8 +28,11 @@
 
 #include <flowplane/xdp.h>
 
+#include "../lib/bad_entries.h"
+#include "addr.h"
 #include "backend.h"
 #include "entries.h"
+#include "names.h"
 #include "sync.h"
 
 #define FDB_LIMIT 8
@@ -42,32 +45,15 @@ struct fixture {
 	struct fp_entry_set *installed; /* what the maps hold */
 };
 
-static const char *const map_names[FP_XDP_MAP_MAX] = {
-#define MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
-	FP_FOREACH_XDP_MAP(MAP_NAME)
-#undef MAP_NAME
-};
-
-static void
-ip4(struct fp_ip *ip, uint32_t a)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->b[10] = ip->b[11] = 0xff;
-	ip->b[12] = (uint8_t)(a >> 24);
-	ip->b[13] = (uint8_t)(a >> 16);
-	ip->b[14] = (uint8_t)(a >> 8);
-	ip->b[15] = (uint8_t)a;
-}
-
 static int
 map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t max)
 {
 	char path[256];
-	int fd = bpf_map_create(type, map_names[id], ks, vs, max, NULL);
+	int fd = bpf_map_create(type, fp_names_xdp_map[id], ks, vs, max, NULL);
 
 	if (fd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[id]);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[id]);
 	if (bpf_obj_pin(fd, path) < 0) {
 		close(fd);
 		return -errno;
@@ -127,7 +113,7 @@ setup(void **state)
 	rc |= map_make(f, FP_XDP_MAP_VNI, BPF_MAP_TYPE_ARRAY, 4, 8, FP_XDP_VNI_WORDS);
 	assert_int_equal(rc, 0);
 	snprintf(host.host, sizeof(host.host), "hv1");
-	ip4(&host.local_vteps[0], 0xac100001);
+	fp_addr_ip_set_v4(&host.local_vteps[0], 0xac100001);
 	host.n_local_vteps = 1;
 	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_HOST], &zero, &host, BPF_ANY), 0);
 	for (i = 0; i < 3; i++) {
@@ -166,7 +152,7 @@ teardown(void **state)
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (f->fd[i] < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[i]);
+		snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[i]);
 		unlink(path);
 		close(f->fd[i]);
 	}
@@ -207,9 +193,9 @@ desired_build_mtu(uint32_t n_extra_fdb, uint32_t fdb_vtep, uint16_t mtu)
 	uint32_t i;
 
 	assert_non_null(d);
-	ip4(&vv.remote, 0xac100002);
-	ip4(&vv.local, 0xac100001);
-	ip4(&nk.ip, 0x0a000001);
+	fp_addr_ip_set_v4(&vv.remote, 0xac100002);
+	fp_addr_ip_set_v4(&vv.local, 0xac100001);
+	fp_addr_ip_set_v4(&nk.ip, 0x0a000001);
 	flv.members[0].type = FP_DEST_PORT;
 	flv.members[1].type = FP_DEST_VTEP;
 	flv.members[1].id = 1;
@@ -323,6 +309,41 @@ test_backend_xdp_info_and_sync(void **state)
 }
 
 /* Refused transactions write nothing. */
+/* Every entry of tests/lib/bad_entries.c is refused by the XDP backend on
+ * real maps with the message fp-dpdk's commit gives (test_ftable), and
+ * the maps are left as they were.
+ */
+static void
+test_backend_xdp_bad_entries(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_bad_entry *bad;
+	size_t n, i;
+
+	NEED_BPF(f);
+	bad = fp_bad_entries_build(&n);
+	assert_non_null(bad);
+	for (i = 0; i < n; i++) {
+		const struct fp_bad_entry *e = &bad[i];
+		char want[sizeof(e->msg) + 16], err[256] = "";
+		uint32_t failed = 99;
+		int rc;
+
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		if (e->del)
+			assert_int_equal(fp_backend_xdp.del(f->h, e->table, &e->key), 0);
+		else
+			assert_int_equal(fp_backend_xdp.set(f->h, e->table, &e->key, &e->val), 0);
+		rc = fp_backend_xdp.commit(f->h, &failed, err, sizeof(err));
+		snprintf(want, sizeof(want), "change 0: %s", e->msg);
+		if (rc != e->rc || strcmp(err, want) != 0)
+			fail_msg("%s: rc %d \"%s\", want %d \"%s\"", e->desc, rc, err, e->rc, want);
+		assert_int_equal(failed, 0);
+		assert_maps_hold(f, f->installed);
+	}
+	free(bad);
+}
+
 static void
 test_backend_xdp_refused(void **state)
 {
@@ -367,8 +388,8 @@ test_backend_xdp_refused(void **state)
 		struct fp_vtep_key vk = { .vtep_id = VTEP_LIMIT };
 		struct fp_vtep_val vv = { .encap = FP_ENCAP_VXLAN, .underlay_port = 2 };
 
-		ip4(&vv.remote, 0xac100009);
-		ip4(&vv.local, 0xac100001);
+		fp_addr_ip_set_v4(&vv.remote, 0xac100009);
+		fp_addr_ip_set_v4(&vv.local, 0xac100001);
 		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
 		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_VTEP, &vk, &vv), 0);
 		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
@@ -476,7 +497,7 @@ test_backend_xdp_instance_gone(void **state)
 
 	NEED_BPF(f);
 	assert_int_equal(fp_backend_xdp.ping(f->h, NULL), 0);
-	snprintf(path, sizeof(path), "%s/%s", f->dir, map_names[FP_XDP_MAP_HOST]);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[FP_XDP_MAP_HOST]);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(fp_backend_xdp.ping(f->h, NULL), -ENOTCONN);
 	assert_int_equal(fp_backend_xdp.open(f->dir, &h2), -ECONNREFUSED);
@@ -519,11 +540,11 @@ test_backend_xdp_port_steps(void **state)
 	a.mtu = 1500;
 	a.n_addrs = 1;
 	a.mac[0] = 2;
-	ip4(&a.addrs[0].ip, 0x0a000001);
+	fp_addr_ip_set_v4(&a.addrs[0].ip, 0x0a000001);
 	a.addrs[0].plen = 128;
 	b = a;
 	b.vni = 0x123456;
-	ip4(&b.addrs[0].ip, 0x0a000002);
+	fp_addr_ip_set_v4(&b.addrs[0].ip, 0x0a000002);
 	steps_check(&none, &a); /* a new port: fields, then the role */
 	steps_check(&a, &b);	/* a change: role none, fields, role back */
 	steps_check(&a, NULL);	/* a delete: role none, then zeros */
@@ -541,6 +562,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_bad_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
 		cmocka_unit_test(test_backend_xdp_port_steps),
 	};

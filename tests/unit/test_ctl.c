@@ -37,6 +37,7 @@
 #include "ctl_client.h"
 #include "ctl_server.h"
 #include "ftable.h"
+#include "names.h"
 
 #define TEST_TIMEOUT_MS 10000 /* a client call that takes longer fails */
 #define TEST_LIMIT_VTEP 16    /* table sizes of the fixture */
@@ -363,8 +364,8 @@ collect_one(uint16_t table, const void *key, const void *val, void *arg)
 	if (table != cl->table)
 		return -EBADMSG;
 	if (cl->n < COLLECT_MAX) {
-		memcpy(cl->keys[cl->n], key, fp_ctl_client_key_size[table]);
-		memcpy(cl->vals[cl->n], val, fp_ctl_client_val_size[table]);
+		memcpy(cl->keys[cl->n], key, fp_names_key_size[table]);
+		memcpy(cl->vals[cl->n], val, fp_names_val_size[table]);
 	}
 	cl->n++;
 	return 0;
@@ -386,7 +387,7 @@ find_key(const struct collect *cl, const void *key)
 	uint32_t i;
 
 	for (i = 0; i < cl->n && i < COLLECT_MAX; i++) {
-		if (memcmp(cl->keys[i], key, fp_ctl_client_key_size[cl->table]) == 0)
+		if (memcmp(cl->keys[i], key, fp_names_key_size[cl->table]) == 0)
 			return (int)i;
 	}
 	return -1;
@@ -946,9 +947,8 @@ test_ctl_bad_frames(void **state)
 					.table = (uint16_t)(rand() % (FP_TABLE_MAX + 1)),
 				};
 
-				e.key_size = e.table < FP_TABLE_MAX ?
-						     fp_ctl_client_key_size[e.table] :
-						     4;
+				e.key_size = e.table < FP_TABLE_MAX ? fp_names_key_size[e.table] :
+								      4;
 				memcpy(blob + sizeof(hdr), &e, sizeof(e));
 			}
 			memcpy(blob, &hdr, sizeof(hdr));
@@ -1355,6 +1355,19 @@ test_ctl_fpctl_changes(void **state)
 				 "\"type\":\"vtep\",\"id\":3}\n]\n");
 	assert_int_equal(fpctl(f, out, "--json dump vtep"), 0);
 	assert_non_null(strstr(out, "\"encap\":\"geneve\""));
+
+	/* Values no engine takes are refused before anything is sent, with the
+	 * engines' message (lib/check.h), exit 1: no connection is tried.
+	 */
+	assert_int_equal(fpctl(f, out, "-s /nonexistent add port 0 vni 5 mac 01:00:00:00:00:05"),
+			 1);
+	assert_string_equal(out, "fpctl: port 0: mac is not a unicast address\n");
+	assert_int_equal(fpctl(f, out,
+			       "-s /nonexistent add vtep 3 remote 224.0.0.1 local 10.0.0.1 nh-mac "
+			       "02:00:00:00:00:01 port 2"),
+			 1);
+	assert_string_equal(out, "fpctl: vtep 3: remote is not a unicast address\n");
+	assert_int_equal(fpctl(f, out, "-s /nonexistent add fdb 100 02:00:00:00:00:03 vtep 9"), 2);
 
 	/* A refused commit: the server's message, exit 1. */
 	assert_int_equal(fpctl(f, out, "add fdb 100 02:00:00:00:00:03 vtep 9"), 1);

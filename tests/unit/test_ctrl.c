@@ -19,12 +19,8 @@
 #include "backend.h"
 #include "ctrl.h"
 #include "entries.h"
+#include "names.h"
 #include "state.h"
-
-#define SIZE_KEY(id, name, stem) [FP_TABLE_##id] = sizeof(struct fp_##stem##_key),
-#define SIZE_VAL(id, name, stem) [FP_TABLE_##id] = sizeof(struct fp_##stem##_val),
-static const size_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(SIZE_KEY) };
-static const size_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(SIZE_VAL) };
 
 struct change {
 	uint16_t table;	   /* FP_TABLE_* */
@@ -124,9 +120,9 @@ stage(uint16_t table, const void *key, const void *val)
 	memset(c, 0, sizeof(*c));
 	c->table = table;
 	c->del = val == NULL;
-	memcpy(c->key, key, key_size[table]);
+	memcpy(c->key, key, fp_names_key_size[table]);
 	if (val != NULL)
-		memcpy(c->val, val, val_size[table]);
+		memcpy(c->val, val, fp_names_val_size[table]);
 	return 0;
 }
 

@@ -141,16 +141,17 @@ test_ctrl_config_invalid(void **state)
 	} bad[] = {
 		{ "bad-unknown-key.conf", ":4:", "api_sockett: unknown key" },
 		{ "bad-batch-range.conf", ":4:", "0 out of range 1..1048576" },
-		{ "bad-batch-type.conf", ":4:", "must be an integer" },
+		{ "bad-batch-type.conf",
+		  ":4:", "fp_control.batch: expected an integer, got a string" },
 		{ "bad-audit-below-health.conf", ":4:", "100: 0 (no periodic audit) or at least" },
 		{ "bad-tcp-not-loopback.conf", ":4:", "loopback only" },
 		{ "bad-tcp-no-token.conf", ":4:", "needs api_token_file" },
 		{ "bad-gw-mac-multicast.conf", ":4:", "not a unicast MAC" },
 		{ "bad-state-dir-relative.conf", ":4:", "absolute path" },
 		{ "bad-backend.conf", ":4:", "\"vpp\": \"dpdk\" (fp-dpdk) or \"xdp\"" },
-		{ "bad-no-host.conf", "", "host: required" },
-		{ "bad-host-chars.conf", ":1:", "\"hv 1\" has a character outside [A-Za-z0-9._-]" },
-		{ "bad-vtep-address.conf", ":2:", "not an IP address" },
+		{ "bad-no-host.conf", "", "host: missing (required)" },
+		{ "bad-vtep-address.conf", ":2:", "is not an IPv4 or IPv6 address" },
+		{ "bad-host-chars.conf", ":1:", "\"hv 1\" has a character outside" },
 		{ "bad-include.conf", "", "@include is not supported" },
 		{ "bad-syntax.conf", ":2:", "syntax error" },
 		{ "no-such-file.conf", "", "No such file" },
@@ -171,6 +172,81 @@ test_ctrl_config_invalid(void **state)
 	}
 }
 
+/* A FIFO (nobody writing) or a device as the config file is refused at
+ * once: fp-control used to block for ever in fopen().
+ */
+static void
+test_ctrl_config_fifo(void **state)
+{
+	char dir[] = "/tmp/fp_ctrl_cfg_XXXXXX", conf[600], want[700], err[512];
+	struct fp_ctrl_config c;
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(conf, 0600), 0);
+	rc = fp_ctrl_config_load(conf, &c, err, sizeof(err));
+	unlink(conf);
+	rmdir(dir);
+	assert_int_equal(rc, -EINVAL);
+	snprintf(want, sizeof(want), "%s: not a regular file", conf);
+	assert_string_equal(err, want);
+	assert_true(is_zero(&c, sizeof(c)));
+	assert_int_equal(fp_ctrl_config_load("/dev/null", &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/dev/null: not a regular file");
+	assert_int_equal(fp_ctrl_config_load(fixture_dir, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": not a regular file"));
+}
+
+/* The keys the three programs share are checked as fp-dpdk checks them:
+ * fp-control no longer takes a host name or a VTEP address fp-dpdk refuses.
+ */
+static void
+test_ctrl_config_shared_keys(void **state)
+{
+	static const struct {
+		const char *text;   /* the file */
+		const char *reason; /* part of the message */
+	} bad[] = {
+		{ "host = \"hv 1\";\nvtep = { addresses = [ \"172.16.0.1\" ]; };\n",
+		  ":1: host: \"hv 1\" has a character outside [A-Za-z0-9._-]" },
+		{ "host = \"hv1\";\nvtep = { addresses = [ \"127.0.0.1\" ]; };\n",
+		  "vtep.addresses[0]: \"127.0.0.1\" is a loopback address" },
+		{ "host = \"hv1\";\nvtep = { addresses = [ \"255.255.255.255\" ]; };\n",
+		  "is the broadcast address" },
+		{ "host = \"hv1\";\nvtep = { addresses = [ \"10.0.0.1\", \"10.0.0.1\" ]; };\n",
+		  "duplicates vtep.addresses[0]" },
+		{ "host = \"hv1\";\nvtep = { addresses = [ \"10.0.0.1\" ]; port = 1; };\n",
+		  "vtep.port: unknown key" },
+		{ "host = \"hv1\";\nvtep = { addresses = [ \"10.0.0.1\" ]; };\n"
+		  "fp_control = { batch = 4294967297; };\n",
+		  "fp_control.batch: 4294967297 out of range 1..1048576" },
+	};
+	char dir[] = "/tmp/fp_ctrl_cfg_XXXXXX", conf[600], err[512];
+	struct fp_ctrl_config c;
+	unsigned int i;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/c.conf", dir);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc;
+
+		f = fopen(conf, "w");
+		assert_non_null(f);
+		fputs(bad[i].text, f);
+		fclose(f);
+		rc = fp_ctrl_config_load(conf, &c, err, sizeof(err));
+		if (rc != -EINVAL || strstr(err, bad[i].reason) == NULL)
+			fail_msg("case %u: rc %d, message \"%s\"; want \"%s\"", i, rc, err,
+				 bad[i].reason);
+	}
+	unlink(conf);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -179,6 +255,8 @@ main(void)
 		cmocka_unit_test(test_ctrl_config_defaults),
 		cmocka_unit_test(test_ctrl_config_tcp_token),
 		cmocka_unit_test(test_ctrl_config_invalid),
+		cmocka_unit_test(test_ctrl_config_fifo),
+		cmocka_unit_test(test_ctrl_config_shared_keys),
 	};
 	const char *src = getenv("FP_SRCDIR");
 

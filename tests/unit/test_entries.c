@@ -18,7 +18,9 @@
 
 #include <flowplane/tables.h>
 
+#include "clock.h"
 #include "entries.h"
+#include "names.h"
 
 #define TEST_SEED 20240917U		 /* differential test seed */
 #define TEST_REF_KEYS 48		 /* keys per table in the model's universe */
@@ -41,8 +43,6 @@
 #define TEST_SLOW 1
 #endif
 
-static const uint16_t key_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_KEY_SIZE) };
-static const uint16_t val_size[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_VAL_SIZE) };
 static const uint16_t set_order[FP_TABLE_MAX] = {
 	FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB,
 };
@@ -89,15 +89,6 @@ rnd_bytes(uint64_t *s, uint8_t *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		p[i] = (uint8_t)rnd(s);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* Fixture */
@@ -152,9 +143,9 @@ record(uint16_t table, const void *key, const void *val, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->table = table;
 	c->del = val == NULL;
-	memcpy(c->key, key, key_size[table]);
+	memcpy(c->key, key, fp_names_key_size[table]);
 	if (val != NULL)
-		memcpy(c->val, val, val_size[table]);
+		memcpy(c->val, val, fp_names_val_size[table]);
 	if (ch->stop_at != 0 && ch->n == ch->stop_at)
 		return 99;
 	return 0;
@@ -197,8 +188,8 @@ assert_sets_equal(const struct fp_entry_set *x, const struct fp_entry_set *y)
 		assert_int_equal(fp_entry_set_at(x, i, &ex), 0);
 		assert_int_equal(fp_entry_set_at(y, i, &ey), 0);
 		assert_int_equal(ex.table, ey.table);
-		assert_memory_equal(ex.key, ey.key, key_size[ex.table]);
-		assert_memory_equal(ex.val, ey.val, val_size[ex.table]);
+		assert_memory_equal(ex.key, ey.key, fp_names_key_size[ex.table]);
+		assert_memory_equal(ex.val, ey.val, fp_names_val_size[ex.table]);
 	}
 	assert_int_equal(fp_entry_set_diff_count(x, y), 0);
 }
@@ -341,7 +332,8 @@ test_entries_order_and_find(void **state)
 		if (i > 0) {
 			assert_true(prev.table <= e.table);
 			if (prev.table == e.table)
-				assert_true(memcmp(prev.key, e.key, key_size[e.table]) < 0);
+				assert_true(memcmp(prev.key, e.key, fp_names_key_size[e.table]) <
+					    0);
 		}
 		/* Values are aligned for the ABI structs. */
 		assert_int_equal((uintptr_t)e.key % 4, 0);
@@ -476,7 +468,7 @@ test_entries_diff_order(void **state)
 		/* A set carries the new value. */
 		if (!c->del)
 			assert_memory_equal(c->val, fp_entry_set_find(f->b, c->table, c->key),
-					    val_size[c->table]);
+					    fp_names_val_size[c->table]);
 	}
 
 	/* The way back is the mirror image; to itself is nothing. */
@@ -622,7 +614,7 @@ model_val(int t, int k, int variant, uint8_t *val)
 {
 	uint64_t s = (uint64_t)t << 32 | (uint64_t)k << 8 | (uint64_t)variant;
 
-	rnd_bytes(&s, val, val_size[t]);
+	rnd_bytes(&s, val, fp_names_val_size[t]);
 }
 
 /* Keys that share long prefixes, so every compare path is taken. */
@@ -636,18 +628,18 @@ model_keys(struct model *m, uint64_t *s)
 			int dup;
 
 			do {
-				rnd_bytes(s, m->keys[t][k], key_size[t]);
+				rnd_bytes(s, m->keys[t][k], fp_names_key_size[t]);
 				if (k > 0 && rnd(s) % 2) {
 					/* Copy a prefix of another key. */
 					int o = (int)(rnd(s) % (uint64_t)k);
-					size_t n = rnd(s) % key_size[t];
+					size_t n = rnd(s) % fp_names_key_size[t];
 
 					memcpy(m->keys[t][k], m->keys[t][o], n);
 				}
 				dup = 0;
 				for (j = 0; j < k; j++)
-					dup |= memcmp(m->keys[t][j], m->keys[t][k], key_size[t]) ==
-					       0;
+					dup |= memcmp(m->keys[t][j], m->keys[t][k],
+						      fp_names_key_size[t]) == 0;
 			} while (dup);
 		}
 	}
@@ -688,7 +680,7 @@ static int model_table; /* table of the keys model_key_cmp() sorts */
 static int
 model_key_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, key_size[model_table]);
+	return memcmp(a, b, fp_names_key_size[model_table]);
 }
 
 /* The expected changes, computed the slow way. */
@@ -715,7 +707,8 @@ model_diff(const struct model *m, struct changes *out)
 				uint8_t val[TEST_VAL_MAX];
 
 				for (k = 0; k < TEST_REF_KEYS; k++) {
-					if (memcmp(m->keys[t][k], keys[i], key_size[t]) == 0)
+					if (memcmp(m->keys[t][k], keys[i], fp_names_key_size[t]) ==
+					    0)
 						break;
 				}
 				if (!del)
@@ -807,7 +800,7 @@ test_entries_differential(void **state)
 			} else {
 				assert_non_null(got);
 				model_val(t, k, m->to[t][k], val);
-				assert_memory_equal(got, val, val_size[t]);
+				assert_memory_equal(got, val, fp_names_val_size[t]);
 			}
 		}
 		model_fill(m, m->to, f->a, &rs);
@@ -879,7 +872,7 @@ perf_record(uint16_t table, const void *key, const void *val, void *arg)
 	struct perf_change *c = &pc->v[pc->n++];
 
 	c->table = table;
-	memcpy(c->key, key, key_size[table]);
+	memcpy(c->key, key, fp_names_key_size[table]);
 	c->val = val;
 	return 0;
 }
@@ -908,30 +901,30 @@ test_entries_perf_1m(void **state)
 		perf_entry((uint32_t)i, r < 2 * pct ? 1 : 0, &table, key, val);
 		assert_int_equal(fp_entry_set_add(f->b, table, key, val), 0);
 	}
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	assert_int_equal(fp_entry_set_seal(f->a, NULL), 0);
-	t_seal = now_ns() - t0;
+	t_seal = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_seal(f->b, NULL), 0);
 	assert_int_equal(fp_entry_set_count(f->a), n);
 
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	n_diff = fp_entry_set_diff_count(f->a, f->b);
-	t_count = now_ns() - t0;
+	t_count = fp_clock_now_ns() - t0;
 	pc.v = malloc(n_diff * sizeof(*pc.v));
 	assert_non_null(pc.v);
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	assert_int_equal(fp_entry_set_diff(f->a, f->b, perf_record, &pc), 0);
-	t_diff = now_ns() - t0;
+	t_diff = fp_clock_now_ns() - t0;
 	assert_int_equal(pc.n, n_diff);
 	assert_int_equal(n_diff, (size_t)n / 100 * 3 * pct);
 
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	for (i = 0; i < pc.n; i++) {
 		const struct perf_change *c = &pc.v[i];
 
 		assert_int_equal(fp_entry_set_apply(f->a, c->table, c->key, c->val), 0);
 	}
-	t_apply = now_ns() - t0;
+	t_apply = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_diff_count(f->a, f->b), 0);
 	assert_int_equal(fp_entry_set_count(f->a), fp_entry_set_count(f->b));
 
@@ -945,11 +938,11 @@ test_entries_perf_1m(void **state)
 	assert_non_null(pc.v);
 	assert_int_equal(fp_entry_set_diff(f->a, f->b, perf_record, &pc), 0);
 	assert_int_equal(pc.n, fp_entry_set_count(f->b));
-	t0 = now_ns();
+	t0 = fp_clock_now_ns();
 	for (i = 0; i < pc.n; i++)
 		assert_int_equal(fp_entry_set_apply(f->a, pc.v[i].table, pc.v[i].key, pc.v[i].val),
 				 0);
-	t_fill = now_ns() - t0;
+	t_fill = fp_clock_now_ns() - t0;
 	assert_int_equal(fp_entry_set_diff_count(f->a, f->b), 0);
 
 	print_message("entries 1M: seal %.1f ms, diff_count %.1f ms, diff %zu changes %.1f ms "

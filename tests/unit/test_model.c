@@ -12,6 +12,7 @@
  * expects a 4xx naming exactly that member, with the model unchanged: the
  * same records (pointer-equal JSON) in every collection.
  */
+#include "addr.h"
 #include "model.h"
 
 #include <errno.h>
@@ -211,7 +212,7 @@ ip_of(const char *s)
 {
 	struct fp_ip ip;
 
-	assert_int_equal(fp_model_ip_parse(s, &ip, NULL, 0), 0);
+	assert_true(fp_addr_ip_parse(s, &ip) > 0);
 	return ip;
 }
 
@@ -228,7 +229,7 @@ assert_mac(const uint8_t *mac, const char *s)
 {
 	uint8_t want[6];
 
-	assert_int_equal(fp_model_mac_parse(s, want), 0);
+	assert_int_equal(fp_addr_mac_parse(s, want, 0), 0);
 	assert_memory_equal(mac, want, 6);
 }
 
@@ -571,7 +572,7 @@ test_model_ipv6_only_subnet(void **state)
 	assert_int_equal(s->plen, 64);
 	assert_ip(&s->cidr, "fd00:1::");
 	assert_ip(&s->gateway, "fd00:1::1");
-	assert_false(fp_model_ip_is_v4(&s->cidr));
+	assert_false(fp_addr_ip_is_v4(&s->cidr));
 
 	/* The only subnet of its network. */
 	for (i = 0; i < fp_model_count(m, FP_MODEL_SUBNET); i++)
@@ -1830,80 +1831,6 @@ test_model_snapshot_dangling_reference(void **state)
  */
 
 static void
-test_model_ip_parse(void **state)
-{
-	static const uint8_t v4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3 };
-	struct fp_ip ip;
-	uint8_t plen = 0;
-
-	(void)state;
-	assert_int_equal(fp_model_ip_parse("10.1.2.3", &ip, NULL, 0), 0);
-	assert_memory_equal(ip.b, v4, 16);
-	assert_true(fp_model_ip_is_v4(&ip));
-	assert_int_equal(fp_model_ip_parse("10.1.2.3", &ip, &plen, 0), 0);
-	assert_int_equal(plen, 128);
-	assert_int_equal(fp_model_ip_parse("10.1.2.3/8", &ip, &plen, 0), 0);
-	assert_int_equal(plen, 104);
-	assert_memory_equal(ip.b, v4, 16); /* host bits kept without host_zero */
-	assert_int_equal(fp_model_ip_parse("10.1.2.3/8", &ip, &plen, 1), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.0/8", &ip, &plen, 1), 0);
-	assert_int_equal(fp_model_ip_parse("0.0.0.0/0", &ip, &plen, 1), 0);
-	assert_int_equal(plen, 96);
-	assert_int_equal(fp_model_ip_parse("10.1.2.3/8", &ip, NULL, 0), -EINVAL);
-
-	assert_int_equal(fp_model_ip_parse("fd00::1", &ip, &plen, 0), 0);
-	assert_int_equal(plen, 128);
-	assert_false(fp_model_ip_is_v4(&ip));
-	assert_int_equal(ip.b[0], 0xfd);
-	assert_int_equal(ip.b[15], 1);
-	assert_int_equal(fp_model_ip_parse("fd00::/8", &ip, &plen, 1), 0);
-	assert_int_equal(plen, 8);
-	assert_int_equal(fp_model_ip_parse("fd00::/7", &ip, &plen, 1), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("::/0", &ip, &plen, 1), 0);
-	assert_int_equal(plen, 0);
-	assert_int_equal(fp_model_ip_parse("fd00::/129", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.0/33", &ip, &plen, 0), -EINVAL);
-
-	assert_int_equal(fp_model_ip_parse("", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("/8", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.01", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse(" 10.0.0.1", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.1/8/8", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.1/+8", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("fe80::1%eth0", &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("::ffff:10.1.2.3", &ip, NULL, 0), 0);
-	assert_memory_equal(ip.b, v4, 16);
-	assert_int_equal(fp_model_ip_parse(NULL, &ip, &plen, 0), -EINVAL);
-	assert_int_equal(fp_model_ip_parse("10.0.0.1", NULL, &plen, 0), -EINVAL);
-	assert_false(fp_model_ip_is_v4(NULL));
-}
-
-static void
-test_model_mac_parse(void **state)
-{
-	static const uint8_t want[6] = { 0xfa, 0x16, 0x3e, 0x0a, 0xbc, 0xde };
-	uint8_t mac[6] = { 0 };
-
-	(void)state;
-	assert_int_equal(fp_model_mac_parse("fa:16:3e:0a:bc:de", mac), 0);
-	assert_memory_equal(mac, want, 6);
-	memset(mac, 0, sizeof(mac));
-	assert_int_equal(fp_model_mac_parse("FA:16:3E:0A:BC:DE", mac), 0);
-	assert_memory_equal(mac, want, 6);
-	assert_int_equal(fp_model_mac_parse("fa:16:3e:0a:bc", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("fa:16:3e:0a:bc:de:01", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("fa-16-3e-0a-bc-de", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("fa:16:3e:0a:bc:dg", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("f:a16:3e:0a:bc:de", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("", mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse(NULL, mac), -EINVAL);
-	assert_int_equal(fp_model_mac_parse("fa:16:3e:0a:bc:de", NULL), -EINVAL);
-	/* A failed parse leaves mac alone. */
-	assert_memory_equal(mac, want, 6);
-}
-
-static void
 test_model_coll_names(void **state)
 {
 	int k;
@@ -1991,8 +1918,6 @@ main(void)
 		cmocka_unit_test(test_model_snapshot_unknown_key),
 		cmocka_unit_test(test_model_snapshot_duplicate_id),
 		cmocka_unit_test(test_model_snapshot_dangling_reference),
-		cmocka_unit_test(test_model_ip_parse),
-		cmocka_unit_test(test_model_mac_parse),
 		cmocka_unit_test(test_model_coll_names),
 		T(test_model_null_arguments),
 	};

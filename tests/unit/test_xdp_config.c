@@ -22,8 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include "addr.h"
 
 #include "config.h"
 
@@ -150,14 +154,7 @@ ip_expect(const struct fp_ip *ip, const char *s)
 {
 	struct fp_ip want;
 
-	memset(&want, 0, sizeof(want));
-	if (strchr(s, ':') == NULL) {
-		want.b[10] = 0xff;
-		want.b[11] = 0xff;
-		assert_int_equal(inet_pton(AF_INET, s, &want.b[12]), 1);
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, s, want.b), 1);
-	}
+	assert_true(fp_addr_ip_parse(s, &want) > 0);
 	assert_memory_equal(ip->b, want.b, sizeof(want.b));
 }
 
@@ -259,9 +256,7 @@ test_xdp_config_minimal_gets_defaults(void **state)
 	strcpy(want->path, st->path);
 	strcpy(want->host, "hv1");
 	want->n_local_vteps = 1;
-	want->local_vteps[0].b[10] = 0xff;
-	want->local_vteps[0].b[11] = 0xff;
-	assert_int_equal(inet_pton(AF_INET, "172.16.0.1", &want->local_vteps[0].b[12]), 1);
+	assert_int_equal(fp_addr_ip_parse("172.16.0.1", &want->local_vteps[0]), AF_INET);
 	want->n_ports = 1;
 	strcpy(want->ports[0].name, "vm1");
 	strcpy(want->ports[0].iface, "tap-vm1");
@@ -415,8 +410,32 @@ test_xdp_config_directory_is_an_error(void **state)
 
 	path_make(st->path, FIXTURE_DIR, "valid");
 	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	assert_true(rc < 0);
+	assert_int_equal(rc, -EISDIR);
 	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
+	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
+}
+
+/* A FIFO (nobody writing) or a device is refused at once, not read. */
+static void
+test_xdp_config_fifo_is_an_error(void **state)
+{
+	struct state *st = *state;
+	char dir[] = "/tmp/fp-test-xdp-config-XXXXXX";
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(st->path, sizeof(st->path), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(st->path, 0600), 0);
+	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
+	unlink(st->path);
+	rmdir(dir);
+	assert_int_equal(rc, -EINVAL);
+	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
+	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
+	assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
+	rc = fp_xdp_config_load("/dev/null", &st->cfg, st->err, sizeof(st->err));
+	assert_int_equal(rc, -EINVAL);
+	assert_string_equal(st->err, "/dev/null: not a regular file");
 }
 
 static void
@@ -481,6 +500,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_missing_file_is_enoent, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_xdp_config_fifo_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_directory_is_an_error, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_path_too_long, setup, teardown),

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "check.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <flowplane/proto.h>
+
+#include "addr.h"
+
+/* Outer headers of an encapsulated frame, inner Ethernet included: what an
+ * underlay port's MTU must exceed.
+ */
+#define ENCAP_HDR_V4                                                                          \
+	(sizeof(struct fp_eth_hdr) + sizeof(struct fp_ipv4_hdr) + sizeof(struct fp_udp_hdr) + \
+	 sizeof(struct fp_vxlan_hdr))
+#define ENCAP_HDR_V6                                                                          \
+	(sizeof(struct fp_eth_hdr) + sizeof(struct fp_ipv6_hdr) + sizeof(struct fp_udp_hdr) + \
+	 sizeof(struct fp_vxlan_hdr))
+
+_Static_assert(sizeof(struct fp_geneve_hdr) == sizeof(struct fp_vxlan_hdr), "encap header size");
+
+static int __attribute__((format(printf, 4, 5)))
+fail(char *err, size_t errsz, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int
+vni_ok(uint32_t vni)
+{
+	return vni != 0 && vni <= FP_VNI_MAX;
+}
+
+static int
+is_zero(const void *p, size_t size)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (b[i] != 0)
+			return 0;
+	return 1;
+}
+
+static uint16_t
+role_of(const struct fp_check_view *view, uint32_t port)
+{
+	return port < FP_PORT_MAX ? view->port_role[port] : FP_PORT_ROLE_NONE;
+}
+
+static int
+local_vtep(const struct fp_check_view *view, const struct fp_ip *ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < view->n_local_vteps; i++)
+		if (memcmp(&view->local_vteps[i], ip, sizeof(*ip)) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+exists(const struct fp_check_view *view, uint16_t type, uint32_t id)
+{
+	return view == NULL || view->exists == NULL || view->exists(view->ctx, type, id);
+}
+
+int
+fp_check_key(uint16_t table, const void *key, const struct fp_check_view *view, char *err,
+	     size_t errsz)
+{
+	uint32_t id;
+
+	if (view == NULL)
+		return 0;
+	switch (table) {
+	case FP_TABLE_PORT:
+		id = ((const struct fp_port_key *)key)->port_id;
+		if (role_of(view, id) == FP_PORT_ROLE_NONE)
+			return fail(err, errsz, -EINVAL, "port %u is not configured", id);
+		return 0;
+	case FP_TABLE_VTEP:
+		id = ((const struct fp_vtep_key *)key)->vtep_id;
+		if (id >= view->vtep_limit)
+			return fail(err, errsz, -EINVAL, "vtep %u out of range 0..%u", id,
+				    view->vtep_limit - 1);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+check_port(const struct fp_port_key *k, const struct fp_port_val *v,
+	   const struct fp_check_view *view, char *err, size_t errsz)
+{
+	uint32_t a;
+
+	if (k->port_id >= FP_PORT_MAX)
+		return fail(err, errsz, -EINVAL, "port %u is not configured", k->port_id);
+	if (view != NULL && role_of(view, k->port_id) != FP_PORT_ROLE_VM)
+		return fail(err, errsz, -EPERM,
+			    "port %u: not a VM port; its entry is owned by the config", k->port_id);
+	if (v == NULL)
+		return 0;
+	if (v->role != FP_PORT_ROLE_VM)
+		return fail(err, errsz, -EINVAL, "port %u: role %u, expected vm (%u)", k->port_id,
+			    v->role, FP_PORT_ROLE_VM);
+	if (v->flags & ~FP_PORT_F_ANTISPOOF)
+		return fail(err, errsz, -EINVAL, "port %u: unknown flags 0x%x", k->port_id,
+			    v->flags);
+	if (!vni_ok(v->vni))
+		return fail(err, errsz, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id,
+			    v->vni, FP_VNI_MAX);
+	if (!fp_addr_mac_is_unicast(v->mac))
+		return fail(err, errsz, -EINVAL, "port %u: mac is not a unicast address",
+			    k->port_id);
+	if (v->mtu != 0 && (v->mtu < FP_CHECK_MTU_MIN || v->mtu > FP_CHECK_MTU_MAX))
+		return fail(err, errsz, -EINVAL, "port %u: mtu %u out of range %u..%u", k->port_id,
+			    v->mtu, FP_CHECK_MTU_MIN, FP_CHECK_MTU_MAX);
+	if (v->n_addrs > FP_PORT_ADDR_MAX)
+		return fail(err, errsz, -EINVAL, "port %u: n_addrs %u > %u", k->port_id, v->n_addrs,
+			    FP_PORT_ADDR_MAX);
+	if (!is_zero(v->pad, sizeof(v->pad)))
+		return fail(err, errsz, -EINVAL, "port %u: pad not zero", k->port_id);
+	for (a = 0; a < FP_PORT_ADDR_MAX; a++) {
+		const struct fp_port_addr *pa = &v->addrs[a];
+
+		if (a >= v->n_addrs) {
+			if (!is_zero(pa, sizeof(*pa)))
+				return fail(err, errsz, -EINVAL,
+					    "port %u: unused addrs[%u] not zero", k->port_id, a);
+			continue;
+		}
+		if (pa->plen > 128 || (fp_addr_ip_is_v4(&pa->ip) && pa->plen < 96) || pa->pad)
+			return fail(err, errsz, -EINVAL, "port %u: addrs[%u]: bad prefix length %u",
+				    k->port_id, a, pa->plen);
+		if (pa->mac[0] & 1)
+			return fail(err, errsz, -EINVAL, "port %u: addrs[%u]: multicast mac",
+				    k->port_id, a);
+	}
+	return 0;
+}
+
+static int
+check_vtep(const struct fp_vtep_key *k, const struct fp_vtep_val *v,
+	   const struct fp_check_view *view, char *err, size_t errsz)
+{
+	uint32_t up;
+
+	if (v == NULL)
+		return 0;
+	up = v->underlay_port;
+	if (v->encap >= FP_ENCAP_MAX)
+		return fail(err, errsz, -EINVAL, "vtep %u: unknown encap %u", k->vtep_id, v->encap);
+	if (fp_addr_ip_is_zero(&v->remote) || fp_addr_ip_is_multicast(&v->remote))
+		return fail(err, errsz, -EINVAL, "vtep %u: remote is not a unicast address",
+			    k->vtep_id);
+	if (fp_addr_ip_is_v4(&v->remote) != fp_addr_ip_is_v4(&v->local))
+		return fail(err, errsz, -EINVAL,
+			    "vtep %u: local and remote are of different families", k->vtep_id);
+	if (view != NULL && !local_vtep(view, &v->local))
+		return fail(err, errsz, -EINVAL, "vtep %u: local is not a local VTEP address",
+			    k->vtep_id);
+	if (view != NULL && role_of(view, up) != FP_PORT_ROLE_UNDERLAY)
+		return fail(err, errsz, -EINVAL, "vtep %u: port %u is not an underlay port",
+			    k->vtep_id, up);
+	if (!fp_addr_mac_is_unicast(v->nh_mac))
+		return fail(err, errsz, -EINVAL, "vtep %u: next-hop mac is not unicast",
+			    k->vtep_id);
+	if (v->pad)
+		return fail(err, errsz, -EINVAL, "vtep %u: pad not zero", k->vtep_id);
+	if (view != NULL &&
+	    view->port_mtu[up] <= (fp_addr_ip_is_v4(&v->remote) ? ENCAP_HDR_V4 : ENCAP_HDR_V6))
+		return fail(err, errsz, -EINVAL, "vtep %u: underlay mtu %u too small", k->vtep_id,
+			    view->port_mtu[up]);
+	return 0;
+}
+
+static const char *
+dest_name(uint16_t type)
+{
+	return type == FP_DEST_PORT ? "vm port" : "vtep";
+}
+
+static int
+check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct fp_check_view *view,
+	  char *err, size_t errsz)
+{
+	if (!vni_ok(k->vni) || k->pad[0] || k->pad[1])
+		return fail(err, errsz, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero",
+			    k->vni, FP_VNI_MAX);
+	if (v == NULL)
+		return 0;
+	if (k->mac[0] & 1)
+		return fail(err, errsz, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
+	if (v->pad)
+		return fail(err, errsz, -EINVAL, "fdb vni %u: pad not zero", k->vni);
+	switch (v->type) {
+	case FP_DEST_PORT:
+	case FP_DEST_VTEP:
+		if (!exists(view, v->type, v->id))
+			return fail(err, errsz, -EINVAL, "fdb vni %u: %s %u does not exist", k->vni,
+				    dest_name(v->type), v->id);
+		return 0;
+	case FP_DEST_ROUTER:
+		return 0;
+	default:
+		return fail(err, errsz, -EINVAL, "fdb vni %u: unknown type %u", k->vni, v->type);
+	}
+}
+
+static int
+check_flood(const struct fp_flood_key *k, const struct fp_flood_val *v,
+	    const struct fp_check_view *view, char *err, size_t errsz)
+{
+	uint32_t m;
+
+	if (!vni_ok(k->vni))
+		return fail(err, errsz, -EINVAL, "flood: vni %u out of range 1..%u", k->vni,
+			    FP_VNI_MAX);
+	if (v == NULL)
+		return 0;
+	if (v->n_members > FP_FLOOD_MEMBER_MAX || v->pad)
+		return fail(err, errsz, -EINVAL, "flood vni %u: n_members %u > %u or pad not zero",
+			    k->vni, v->n_members, FP_FLOOD_MEMBER_MAX);
+	for (m = 0; m < FP_FLOOD_MEMBER_MAX; m++) {
+		const struct fp_flood_member *fm = &v->members[m];
+
+		if (m >= v->n_members) {
+			if (!is_zero(fm, sizeof(*fm)))
+				return fail(err, errsz, -EINVAL,
+					    "flood vni %u: unused member %u not zero", k->vni, m);
+			continue;
+		}
+		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
+			return fail(err, errsz, -EINVAL, "flood vni %u: member %u: bad type %u",
+				    k->vni, m, fm->type);
+		if (!exists(view, fm->type, fm->id))
+			return fail(err, errsz, -EINVAL,
+				    "flood vni %u: member %u: %s %u does not exist", k->vni, m,
+				    dest_name(fm->type), fm->id);
+	}
+	return 0;
+}
+
+static int
+check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *err, size_t errsz)
+{
+	if (k->pad)
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: key pad not zero", k->vrf);
+	if (v == NULL)
+		return 0;
+	if (fp_addr_ip_is_zero(&k->ip) || fp_addr_ip_is_multicast(&k->ip))
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: ip is not a unicast address",
+			    k->vrf);
+	if (!fp_addr_mac_is_unicast(v->mac))
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
+	if (!vni_ok(v->vni) || v->pad)
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
+			    v->vni, FP_VNI_MAX);
+	return 0;
+}
+
+int
+fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp_check_view *view,
+	       char *err, size_t errsz)
+{
+	switch (table) {
+	case FP_TABLE_PORT:
+		return check_port(key, val, view, err, errsz);
+	case FP_TABLE_VTEP:
+		return check_vtep(key, val, view, err, errsz);
+	case FP_TABLE_FDB:
+		return check_fdb(key, val, view, err, errsz);
+	case FP_TABLE_FLOOD:
+		return check_flood(key, val, view, err, errsz);
+	case FP_TABLE_NEIGH:
+		return check_neigh(key, val, err, errsz);
+	default:
+		return fail(err, errsz, -EINVAL, "unknown table %u", table);
+	}
+}

@@ -1,0 +1,746 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "names.h"
+
+static void
+verror(struct fp_conf *c, unsigned int line, const char *key, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (c->err == NULL || c->errsz == 0)
+		return;
+	if (line == 0)
+		line = 1;
+	if (key != NULL && key[0] != '\0')
+		n = snprintf(c->err, c->errsz, "%s:%u: %s: ", c->path, line, key);
+	else
+		n = snprintf(c->err, c->errsz, "%s:%u: ", c->path, line);
+	if (n < 0 || (size_t)n >= c->errsz)
+		return;
+	vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+}
+
+/* Report an error at a line that no setting describes; returns -EINVAL. */
+int
+fp_conf_fail_line(struct fp_conf *c, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(c, line, NULL, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Write the key of s ("ports[1].mtu") into buf; the root is "". */
+static void
+setting_path(const config_setting_t *s, char *buf, size_t size)
+{
+	const config_setting_t *parent = config_setting_parent(s);
+	size_t len;
+
+	buf[0] = '\0';
+	if (parent == NULL)
+		return;
+	setting_path(parent, buf, size);
+	len = strlen(buf);
+	if (config_setting_name(s) != NULL)
+		snprintf(buf + len, size - len, "%s%s", len ? "." : "", config_setting_name(s));
+	else
+		snprintf(buf + len, size - len, "[%d]", config_setting_index(s));
+}
+
+/* Report an error about s, or about its member if member is not NULL;
+ * returns -EINVAL.
+ */
+int
+fp_conf_fail(struct fp_conf *c, const config_setting_t *s, const char *member, const char *fmt, ...)
+{
+	char key[FP_CONF_KEY_SIZE];
+	va_list ap;
+	size_t len;
+
+	setting_path(s, key, sizeof(key));
+	if (member != NULL) {
+		len = strlen(key);
+		snprintf(key + len, sizeof(key) - len, "%s%s", len ? "." : "", member);
+	}
+	va_start(ap, fmt);
+	verror(c, config_setting_source_line(s), key, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP:
+		return "a group { }";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a float";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array [ ]";
+	case CONFIG_TYPE_LIST:
+		return "a list ( )";
+	default:
+		return "nothing";
+	}
+}
+
+static const char *
+types_name(unsigned int types)
+{
+	switch (types) {
+	case FP_CONF_T_INT:
+		return "an integer";
+	case FP_CONF_T_SEQ:
+		return "an array [ ]";
+	default:
+		return type_name(__builtin_ctz(types));
+	}
+}
+
+/* Check that s has one of the types in the mask. */
+int
+fp_conf_check_type(struct fp_conf *c, const config_setting_t *s, unsigned int types)
+{
+	int type = config_setting_type(s);
+
+	if (types & (1u << type))
+		return 0;
+	return fp_conf_fail(c, s, NULL, "expected %s, got %s", types_name(types), type_name(type));
+}
+
+/* Find member name of group grp and check its type.  *out is NULL when an
+ * optional member is absent.
+ */
+int
+fp_conf_member_get(struct fp_conf *c, const config_setting_t *grp, const char *name,
+		   unsigned int types, bool required, const config_setting_t **out)
+{
+	const config_setting_t *s = config_setting_get_member(grp, name);
+
+	*out = s;
+	if (s == NULL)
+		return required ? fp_conf_fail(c, grp, name, "missing (required)") : 0;
+	return fp_conf_check_type(c, s, types);
+}
+
+static bool
+name_in(const char *name, const char *const names[])
+{
+	unsigned int i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+name_in_fields(const char *name, const struct fp_conf_int_field *fields, unsigned int n_fields)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_fields; i++)
+		if (strcmp(name, fields[i].name) == 0)
+			return true;
+	return false;
+}
+
+/* Reject any member of grp that is neither in names nor in fields. */
+int
+fp_conf_check_keys(struct fp_conf *c, const config_setting_t *grp, const char *const names[],
+		   const struct fp_conf_int_field *fields, unsigned int n_fields)
+{
+	const config_setting_t *s;
+	unsigned int i;
+
+	for (i = 0; (s = config_setting_get_elem(grp, i)) != NULL; i++) {
+		const char *name = config_setting_name(s);
+
+		if (!name_in(name, names) && !name_in_fields(name, fields, n_fields))
+			return fp_conf_fail(c, s, NULL, "unknown key");
+	}
+	return 0;
+}
+
+/* The value of integer setting s, undoing libconfig 1.5's truncation of
+ * literals that do not fit in 32 bits (see prescan()).
+ */
+int64_t
+fp_conf_int_value(struct fp_conf *c, const config_setting_t *s)
+{
+	int64_t v = config_setting_get_int64(s);
+	unsigned int line = config_setting_source_line(s);
+	const char *name = config_setting_name(s);
+	unsigned int i;
+
+	for (i = 0; name != NULL && i < c->n_bigints; i++) {
+		struct fp_conf_bigint *b = &c->bigints[i];
+
+		if (!b->used && b->line == line && strcmp(b->name, name) == 0 &&
+		    (uint32_t)b->value == (uint32_t)v) {
+			b->used = true;
+			return b->value;
+		}
+	}
+	return v;
+}
+
+/* Read integer setting s, check min..max (and power of two). */
+int
+fp_conf_int_get(struct fp_conf *c, const config_setting_t *s, int64_t min, int64_t max, bool pow2,
+		int64_t *out)
+{
+	int64_t v = 0;
+	int rc;
+
+	rc = fp_conf_check_type(c, s, FP_CONF_T_INT);
+	if (rc < 0)
+		return rc;
+	v = fp_conf_int_value(c, s);
+	if (v < min || v > max)
+		return fp_conf_fail(c, s, NULL, "%" PRId64 " out of range %" PRId64 "..%" PRId64, v,
+				    min, max);
+	if (pow2 && (v & (v - 1)) != 0)
+		return fp_conf_fail(c, s, NULL, "%" PRId64 " is not a power of two", v);
+	*out = v;
+	return 0;
+}
+
+/* Read the integer members of grp described by fields into base. */
+int
+fp_conf_ints_load(struct fp_conf *c, const config_setting_t *grp,
+		  const struct fp_conf_int_field *fields, unsigned int n_fields, void *base)
+{
+	const config_setting_t *s;
+	unsigned int i;
+	int64_t v = 0;
+	int rc;
+
+	for (i = 0; i < n_fields; i++) {
+		const struct fp_conf_int_field *f = &fields[i];
+		uint8_t *dst = (uint8_t *)base + f->offset;
+
+		s = config_setting_get_member(grp, f->name);
+		if (s == NULL)
+			continue;
+		rc = fp_conf_int_get(c, s, f->min, f->max, f->pow2, &v);
+		if (rc < 0)
+			return rc;
+		if (f->size == sizeof(uint16_t)) {
+			uint16_t v16 = (uint16_t)v;
+
+			memcpy(dst, &v16, sizeof(v16));
+		} else {
+			uint32_t v32 = (uint32_t)v;
+
+			memcpy(dst, &v32, sizeof(v32));
+		}
+	}
+	return 0;
+}
+
+/* Copy string setting s into dst (size bytes), checking its length. */
+int
+fp_conf_str_copy(struct fp_conf *c, const config_setting_t *s, size_t min_len, char *dst,
+		 size_t size)
+{
+	const char *v;
+	size_t len;
+	int rc;
+
+	rc = fp_conf_check_type(c, s, FP_CONF_T_STR);
+	if (rc < 0)
+		return rc;
+	v = config_setting_get_string(s);
+	len = strlen(v);
+	if (len < min_len)
+		return fp_conf_fail(c, s, NULL, "must not be empty");
+	if (len >= size)
+		return fp_conf_fail(c, s, NULL, "%zu chars, longer than %zu", len, size - 1);
+	memcpy(dst, v, len + 1);
+	return 0;
+}
+
+static bool
+char_is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Copy a name of 1..size-1 chars, each alphanumeric or in extra. */
+int
+fp_conf_name_copy(struct fp_conf *c, const config_setting_t *s, char *dst, size_t size,
+		  const char *extra, const char *set)
+{
+	const char *p;
+	int rc;
+
+	rc = fp_conf_str_copy(c, s, 1, dst, size);
+	if (rc < 0)
+		return rc;
+	for (p = dst; *p != '\0'; p++)
+		if (!char_is_alnum(*p) && strchr(extra, *p) == NULL)
+			return fp_conf_fail(c, s, NULL, "\"%s\" has a character outside %s", dst,
+					    set);
+	return 0;
+}
+
+int
+fp_conf_host_load(struct fp_conf *c, const config_setting_t *root, char host[FP_NAME_SIZE])
+{
+	const config_setting_t *s;
+	int rc;
+
+	rc = fp_conf_member_get(c, root, "host", FP_CONF_T_STR, true, &s);
+	if (rc < 0)
+		return rc;
+	return fp_conf_name_copy(c, s, host, FP_NAME_SIZE, "._-", "[A-Za-z0-9._-]");
+}
+
+int
+fp_conf_vtep_load(struct fp_conf *c, const config_setting_t *root, struct fp_ip *addrs,
+		  uint32_t max, uint32_t *n_addrs)
+{
+	/* vtep is shared by the three programs: they know only addresses. */
+	static const char *const keys[] = { "addresses", NULL };
+	const config_setting_t *grp, *list, *s;
+	unsigned int i, j, n;
+	const char *why;
+	int rc;
+
+	rc = fp_conf_member_get(c, root, "vtep", FP_CONF_T_GROUP, true, &grp);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_check_keys(c, grp, keys, NULL, 0);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_member_get(c, grp, "addresses", FP_CONF_T_SEQ, true, &list);
+	if (rc < 0)
+		return rc;
+	n = (unsigned int)config_setting_length(list);
+	if (n < 1 || n > max)
+		return fp_conf_fail(c, list, NULL, "%u entries, need 1..%u", n, max);
+	for (i = 0; i < n; i++) {
+		struct fp_ip *ip = &addrs[i];
+		const char *v;
+
+		s = config_setting_get_elem(list, i);
+		rc = fp_conf_check_type(c, s, FP_CONF_T_STR);
+		if (rc < 0)
+			return rc;
+		v = config_setting_get_string(s);
+		if (fp_addr_ip_parse(v, ip) < 0)
+			return fp_conf_fail(c, s, NULL, "\"%s\" is not an IPv4 or IPv6 address", v);
+		why = fp_addr_ip_why_not_vtep(ip);
+		if (why != NULL)
+			return fp_conf_fail(c, s, NULL, "\"%s\" is %s, need a unicast address", v,
+					    why);
+		for (j = 0; j < i; j++)
+			if (memcmp(ip, &addrs[j], sizeof(*ip)) == 0)
+				return fp_conf_fail(c, s, NULL,
+						    "\"%s\" duplicates vtep.addresses[%u]", v, j);
+	}
+	*n_addrs = n;
+	return 0;
+}
+
+int
+fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const char *const keys[],
+		    char host[FP_NAME_SIZE], struct fp_ip *addrs, uint32_t max, uint32_t *n_addrs)
+{
+	int rc;
+
+	if (keys != NULL) {
+		rc = fp_conf_check_keys(c, root, keys, NULL, 0);
+		if (rc < 0)
+			return rc;
+	}
+	rc = fp_conf_host_load(c, root, host);
+	if (rc < 0)
+		return rc;
+	return fp_conf_vtep_load(c, root, addrs, max, n_addrs);
+}
+
+int
+fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
+{
+	const char *v;
+	int rc;
+
+	rc = fp_conf_check_type(c, s, FP_CONF_T_STR);
+	if (rc < 0)
+		return rc;
+	v = config_setting_get_string(s);
+	if (strcmp(v, fp_names_role[FP_PORT_ROLE_VM]) == 0)
+		*role = FP_PORT_ROLE_VM;
+	else if (strcmp(v, fp_names_role[FP_PORT_ROLE_UNDERLAY]) == 0)
+		*role = FP_PORT_ROLE_UNDERLAY;
+	else
+		return fp_conf_fail(c, s, NULL, "\"%s\" is not one of \"%s\", \"%s\"", v,
+				    fp_names_role[FP_PORT_ROLE_VM],
+				    fp_names_role[FP_PORT_ROLE_UNDERLAY]);
+	return 0;
+}
+
+int
+fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min, int64_t max,
+		    uint32_t table_size[FP_TABLE_MAX])
+{
+	const config_setting_t *grp, *s;
+	unsigned int i, t;
+	int64_t v = 0;
+	int rc;
+
+	rc = fp_conf_member_get(c, root, "tables", FP_CONF_T_GROUP, false, &grp);
+	if (rc < 0 || grp == NULL)
+		return rc;
+	for (i = 0; (s = config_setting_get_elem(grp, i)) != NULL; i++) {
+		const char *name = config_setting_name(s);
+
+		for (t = 0; t < FP_TABLE_MAX; t++)
+			if (strcmp(name, fp_names_table[t]) == 0)
+				break;
+		if (t == FP_TABLE_MAX)
+			return fp_conf_fail(c, s, NULL, "unknown key");
+		if (t == FP_TABLE_PORT)
+			return fp_conf_fail(c, s, NULL, "the port table is fixed at %u entries",
+					    FP_PORT_MAX);
+		rc = fp_conf_int_get(c, s, min, max, false, &v);
+		if (rc < 0)
+			return rc;
+		table_size[t] = (uint32_t)v;
+	}
+	return 0;
+}
+
+static bool
+is_name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
+}
+
+static bool
+is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Scan one number at *pp; remember it if libconfig 1.5 would truncate it. */
+static int
+prescan_number(struct fp_conf *c, const char **pp, unsigned int line, const char *name)
+{
+	const char *p = *pp, *start = p, *digits;
+	bool hex = false, neg = false;
+	struct fp_conf_bigint *b;
+	int64_t v = 0;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && is_hex(p[2])) {
+		hex = true;
+		digits = p + 2;
+		for (p = digits; is_hex(*p); p++)
+			;
+	} else {
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (!hex && (*p == '.' || *p == 'e' || *p == 'E')) {
+		/* A float: libconfig reads it whole. */
+		while ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
+		       ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E')))
+			p++;
+		*pp = p;
+		return 0;
+	}
+	*pp = p;
+	if (*p == 'L')
+		return 0; /* a 64-bit literal: libconfig reads it whole */
+	errno = 0;
+	if (hex) {
+		unsigned long long u = strtoull(digits, NULL, 16);
+
+		if (errno == ERANGE || u > INT64_MAX)
+			u = INT64_MAX;
+		v = neg ? -(int64_t)u : (int64_t)u;
+		if (u <= INT32_MAX)
+			return 0;
+	} else {
+		v = strtoll(start, NULL, 10);
+		if (v >= INT32_MIN && v <= INT32_MAX)
+			return 0;
+	}
+	if (c->n_bigints == FP_CONF_BIGINT_MAX)
+		return fp_conf_fail_line(c, line,
+					 "%s: too many integers that do not fit in 32 bits", name);
+	b = &c->bigints[c->n_bigints++];
+	b->line = line;
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->value = v;
+	b->used = false;
+	return 0;
+}
+
+/* Scan the text before libconfig does: reject @include (the config is one
+ * file), and find integer literals that libconfig 1.5 would truncate to 32
+ * bits without a word, so that fp_conf_int_value() can use their real value.  Any
+ * text libconfig rejects is left for it to report.
+ */
+static int
+prescan(struct fp_conf *c, const char *text)
+{
+	char name[FP_CONF_KEY_SIZE] = "";
+	unsigned int line = 1;
+	const char *p = text;
+	int rc;
+
+	while (*p != '\0') {
+		if (*p == '\n') {
+			line++;
+			p++;
+		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p != '\0' && !(p[0] == '*' && p[1] == '/'); p++)
+				if (*p == '\n')
+					line++;
+			if (*p != '\0')
+				p += 2;
+		} else if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++) {
+				if (*p == '\n')
+					line++;
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			}
+			if (*p != '\0')
+				p++;
+		} else if (*p == '@') {
+			return fp_conf_fail_line(
+				c, line, "@include is not supported: the config is one file");
+		} else if (is_name_start(*p)) {
+			size_t len = 0;
+
+			while (is_name_char(*p)) {
+				if (len < sizeof(name) - 1)
+					name[len++] = *p;
+				p++;
+			}
+			name[len] = '\0';
+		} else if ((*p >= '0' && *p <= '9') ||
+			   ((*p == '-' || *p == '+') && p[1] >= '0' && p[1] <= '9')) {
+			rc = prescan_number(c, &p, line, name);
+			if (rc < 0)
+				return rc;
+		} else {
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Read the whole file into a NUL-terminated buffer.  It is opened with
+ * O_NONBLOCK and checked with fstat() before anything is read: a FIFO, a
+ * directory or a device is refused instead of blocking the program.
+ */
+static int
+file_read(struct fp_conf *c, char **out)
+{
+	size_t size = 0, cap = 4096;
+	char *buf, *tmp;
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	fd = open(c->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		goto err_open;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto err_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (c->err != NULL && c->errsz > 0)
+			snprintf(c->err, c->errsz, "%s: not a regular file", c->path);
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto err_close;
+	}
+	buf = malloc(cap);
+	if (buf == NULL) {
+		rc = -ENOMEM;
+		goto err_close;
+	}
+	for (;;) {
+		if (size > FP_CONF_FILE_MAX) {
+			rc = fp_conf_fail_line(c, 1, "file is larger than %u bytes",
+					       FP_CONF_FILE_MAX);
+			goto err_read;
+		}
+		if (size + 1 == cap) {
+			tmp = realloc(buf, cap * 2);
+			if (tmp == NULL) {
+				rc = -ENOMEM;
+				goto err_io;
+			}
+			buf = tmp;
+			cap *= 2;
+		}
+		n = read(fd, buf + size, cap - size - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto err_io;
+		}
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	buf[size] = '\0';
+	if (memchr(buf, '\0', size) != NULL) {
+		rc = fp_conf_fail_line(c, 1, "file contains a NUL byte");
+		goto err_read;
+	}
+	close(fd);
+	*out = buf;
+	return 0;
+
+err_io:
+	if (c->err != NULL && c->errsz > 0)
+		snprintf(c->err, c->errsz, "%s: %s", c->path, strerror(-rc));
+err_read:
+	free(buf);
+err_close:
+	close(fd);
+err_open:
+	if (c->err != NULL && c->errsz > 0 && c->err[0] == '\0')
+		snprintf(c->err, c->errsz, "%s: %s", c->path, strerror(-rc));
+	return rc;
+}
+
+int
+fp_conf_bigints_check(struct fp_conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_bigints; i++)
+		if (!c->bigints[i].used)
+			return fp_conf_fail_line(c, c->bigints[i].line,
+						 "%s: integer %" PRId64 " does not fit in 32 bits",
+						 c->bigints[i].name, c->bigints[i].value);
+	return 0;
+}
+
+int
+fp_conf_open(struct fp_conf *c, const char *path, char *err, size_t errsz)
+{
+	char *text = NULL;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->err = err;
+	c->errsz = errsz;
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	if (path == NULL)
+		return -EINVAL;
+	rc = file_read(c, &text);
+	if (rc < 0) {
+		if (rc == -ENOMEM && err != NULL && errsz > 0 && err[0] == '\0')
+			snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
+		return rc;
+	}
+	rc = prescan(c, text);
+	if (rc < 0)
+		goto out;
+	config_init(&c->cf);
+	c->open = true;
+	config_set_options(&c->cf, config_get_options(&c->cf) & ~CONFIG_OPTION_AUTOCONVERT);
+	if (config_read_string(&c->cf, text) != CONFIG_TRUE)
+		rc = fp_conf_fail_line(c, (unsigned int)config_error_line(&c->cf), "%s",
+				       config_error_text(&c->cf));
+out:
+	free(text);
+	return rc;
+}
+
+int
+fp_conf_load(const char *path, char *path_copy, size_t path_size, char *err, size_t errsz,
+	     fp_conf_load_fn *fn, void *arg)
+{
+	struct fp_conf *c;
+	int rc;
+
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	if (path == NULL || fn == NULL)
+		return -EINVAL;
+	if (path_copy != NULL) {
+		if (strlen(path) >= path_size) {
+			if (err != NULL && errsz > 0)
+				snprintf(err, errsz, "%.64s...: %s", path, strerror(ENAMETOOLONG));
+			return -ENAMETOOLONG;
+		}
+		memcpy(path_copy, path, strlen(path) + 1);
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		if (err != NULL && errsz > 0)
+			snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	rc = fp_conf_open(c, path, err, errsz);
+	if (rc == 0)
+		rc = fn(c, fp_conf_root(c), arg);
+	fp_conf_close(c);
+	free(c);
+	return rc;
+}
+
+const config_setting_t *
+fp_conf_root(const struct fp_conf *c)
+{
+	return c->open ? config_root_setting(&c->cf) : NULL;
+}
+
+void
+fp_conf_close(struct fp_conf *c)
+{
+	if (c == NULL || !c->open)
+		return;
+	config_destroy(&c->cf);
+	c->open = false;
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "bad_entries.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+#define N_MAX 64 /* room for the entries below */
+
+static const uint8_t vm_mac[6] = { 2, 0, 0, 0, 0xa, 1 };
+static const uint8_t nh_mac[6] = { 2, 0, 0, 0, 1, 2 };
+
+/* A port entry for vm port 0 that both engines take. */
+static void
+good_port(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_PORT;
+	e->key.port.port_id = 0;
+	e->val.port = (struct fp_port_val){ .role = FP_PORT_ROLE_VM, .vni = 100, .vrf = 100 };
+	memcpy(e->val.port.mac, vm_mac, 6);
+}
+
+/* A vtep 1 entry over the underlay port that both engines take. */
+static void
+good_vtep(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_VTEP;
+	e->key.vtep.vtep_id = 1;
+	e->val.vtep = (struct fp_vtep_val){ .encap = FP_ENCAP_VXLAN, .underlay_port = 2 };
+	fp_addr_ip_set_v4(&e->val.vtep.local, 0xac100001);
+	fp_addr_ip_set_v4(&e->val.vtep.remote, 0xac100002);
+	memcpy(e->val.vtep.nh_mac, nh_mac, 6);
+}
+
+static void
+good_fdb(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_FDB;
+	e->key.fdb.vni = 100;
+	memcpy(e->key.fdb.mac, vm_mac, 6);
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_ROUTER, .id = 0 };
+}
+
+static void
+good_flood(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_FLOOD;
+	e->key.flood.vni = 100;
+	e->val.flood.n_members = 0;
+}
+
+static void
+good_neigh(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_NEIGH;
+	e->key.neigh.vrf = 1;
+	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a000005);
+	memcpy(e->val.neigh.mac, vm_mac, 6);
+	e->val.neigh.vni = 100;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+expect(struct fp_bad_entry *e, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->rc = rc;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+struct fp_bad_entry *
+fp_bad_entries_build(size_t *n)
+{
+	struct fp_bad_entry *all = calloc(N_MAX, sizeof(*all)), *e;
+	const uint32_t vmax = FP_VNI_MAX;
+
+	if (all == NULL)
+		return NULL;
+	e = all;
+
+	/* port: references */
+	good_port(e);
+	e->desc = "the underlay port's entry (the config owns it)";
+	e->key.port.port_id = 2;
+	expect(e++, -EPERM, "port 2: not a VM port; its entry is owned by the config");
+	good_port(e);
+	e->desc = "a port that is not configured";
+	e->key.port.port_id = 3;
+	expect(e++, -EINVAL, "port 3 is not configured");
+	good_port(e);
+	e->desc = "a port id past FP_PORT_MAX";
+	e->key.port.port_id = FP_PORT_MAX + 5;
+	expect(e++, -EINVAL, "port %u is not configured", FP_PORT_MAX + 5);
+	good_port(e);
+	e->desc = "a delete of a port that is not configured";
+	e->del = 1;
+	e->key.port.port_id = 9;
+	expect(e++, -EINVAL, "port 9 is not configured");
+	good_port(e);
+	e->desc = "a delete of a vm port without an entry";
+	e->del = 1;
+	expect(e++, -ENOENT, "delete port: no such entry");
+	/* port: values */
+	good_port(e);
+	e->desc = "a port entry with another role";
+	e->val.port.role = FP_PORT_ROLE_UNDERLAY;
+	expect(e++, -EINVAL, "port 0: role %u, expected vm (%u)", FP_PORT_ROLE_UNDERLAY,
+	       FP_PORT_ROLE_VM);
+	good_port(e);
+	e->desc = "unknown port flags";
+	e->val.port.flags = 0x8;
+	expect(e++, -EINVAL, "port 0: unknown flags 0x8");
+	good_port(e);
+	e->desc = "port vni 0";
+	e->val.port.vni = 0;
+	expect(e++, -EINVAL, "port 0: vni 0 out of range 1..%u", vmax);
+	good_port(e);
+	e->desc = "port vni past 24 bits";
+	e->val.port.vni = vmax + 1;
+	expect(e++, -EINVAL, "port 0: vni %u out of range 1..%u", vmax + 1, vmax);
+	good_port(e);
+	e->desc = "a multicast port mac";
+	e->val.port.mac[0] = 1;
+	expect(e++, -EINVAL, "port 0: mac is not a unicast address");
+	good_port(e);
+	e->desc = "a zero port mac";
+	memset(e->val.port.mac, 0, 6);
+	expect(e++, -EINVAL, "port 0: mac is not a unicast address");
+	good_port(e);
+	e->desc = "a port mtu below 68";
+	e->val.port.mtu = 67;
+	expect(e++, -EINVAL, "port 0: mtu 67 out of range 68..9600");
+	good_port(e);
+	e->desc = "a port mtu above 9600";
+	e->val.port.mtu = 9601;
+	expect(e++, -EINVAL, "port 0: mtu 9601 out of range 68..9600");
+	good_port(e);
+	e->desc = "too many port addresses";
+	e->val.port.n_addrs = FP_PORT_ADDR_MAX + 1;
+	expect(e++, -EINVAL, "port 0: n_addrs %u > %u", FP_PORT_ADDR_MAX + 1, FP_PORT_ADDR_MAX);
+	good_port(e);
+	e->desc = "a port pad byte";
+	e->val.port.pad[1] = 1;
+	expect(e++, -EINVAL, "port 0: pad not zero");
+	good_port(e);
+	e->desc = "an unused port address slot not zero";
+	e->val.port.n_addrs = 1;
+	fp_addr_ip_set_v4(&e->val.port.addrs[0].ip, 0x0a000005);
+	e->val.port.addrs[0].plen = 128;
+	e->val.port.addrs[1].plen = 1;
+	expect(e++, -EINVAL, "port 0: unused addrs[1] not zero");
+	good_port(e);
+	e->desc = "an IPv4 port address with a prefix below /0";
+	e->val.port.n_addrs = 1;
+	fp_addr_ip_set_v4(&e->val.port.addrs[0].ip, 0x0a000005);
+	e->val.port.addrs[0].plen = 95;
+	expect(e++, -EINVAL, "port 0: addrs[0]: bad prefix length 95");
+	good_port(e);
+	e->desc = "a port address prefix past 128";
+	e->val.port.n_addrs = 1;
+	e->val.port.addrs[0].ip.b[0] = 0xfd;
+	e->val.port.addrs[0].plen = 129;
+	expect(e++, -EINVAL, "port 0: addrs[0]: bad prefix length 129");
+	good_port(e);
+	e->desc = "a multicast mac paired with a port address";
+	e->val.port.n_addrs = 1;
+	fp_addr_ip_set_v4(&e->val.port.addrs[0].ip, 0x0a000005);
+	e->val.port.addrs[0].plen = 128;
+	e->val.port.addrs[0].mac[0] = 1;
+	expect(e++, -EINVAL, "port 0: addrs[0]: multicast mac");
+
+	/* vtep */
+	good_vtep(e);
+	e->desc = "a vtep id past the table";
+	e->key.vtep.vtep_id = FP_BAD_VTEP_LIMIT;
+	expect(e++, -EINVAL, "vtep %u out of range 0..%u", FP_BAD_VTEP_LIMIT,
+	       FP_BAD_VTEP_LIMIT - 1);
+	good_vtep(e);
+	e->desc = "an unknown encap";
+	e->val.vtep.encap = FP_ENCAP_MAX;
+	expect(e++, -EINVAL, "vtep 1: unknown encap %u", FP_ENCAP_MAX);
+	good_vtep(e);
+	e->desc = "a vtep without a remote address";
+	memset(&e->val.vtep.remote, 0, sizeof(e->val.vtep.remote));
+	expect(e++, -EINVAL, "vtep 1: remote is not a unicast address");
+	good_vtep(e);
+	e->desc = "a multicast vtep remote";
+	fp_addr_ip_set_v4(&e->val.vtep.remote, 0xe0000001);
+	expect(e++, -EINVAL, "vtep 1: remote is not a unicast address");
+	good_vtep(e);
+	e->desc = "an IPv6 remote with an IPv4 local address";
+	memset(&e->val.vtep.remote, 0, sizeof(e->val.vtep.remote));
+	e->val.vtep.remote.b[0] = 0xfd;
+	e->val.vtep.remote.b[15] = 2;
+	expect(e++, -EINVAL, "vtep 1: local and remote are of different families");
+	good_vtep(e);
+	e->desc = "a vtep local address that is not ours";
+	fp_addr_ip_set_v4(&e->val.vtep.local, 0xac100009);
+	expect(e++, -EINVAL, "vtep 1: local is not a local VTEP address");
+	good_vtep(e);
+	e->desc = "a vtep over a vm port";
+	e->val.vtep.underlay_port = 0;
+	expect(e++, -EINVAL, "vtep 1: port 0 is not an underlay port");
+	good_vtep(e);
+	e->desc = "a vtep over a port that is not configured";
+	e->val.vtep.underlay_port = 7;
+	expect(e++, -EINVAL, "vtep 1: port 7 is not an underlay port");
+	good_vtep(e);
+	e->desc = "a multicast next-hop mac";
+	e->val.vtep.nh_mac[0] = 1;
+	expect(e++, -EINVAL, "vtep 1: next-hop mac is not unicast");
+	good_vtep(e);
+	e->desc = "a vtep pad";
+	e->val.vtep.pad = 1;
+	expect(e++, -EINVAL, "vtep 1: pad not zero");
+
+	/* fdb */
+	good_fdb(e);
+	e->desc = "fdb vni 0";
+	e->key.fdb.vni = 0;
+	expect(e++, -EINVAL, "fdb: vni 0 out of range 1..%u or pad not zero", vmax);
+	good_fdb(e);
+	e->desc = "an fdb key pad";
+	e->key.fdb.pad[0] = 1;
+	expect(e++, -EINVAL, "fdb: vni 100 out of range 1..%u or pad not zero", vmax);
+	good_fdb(e);
+	e->desc = "a delete of fdb vni past 24 bits";
+	e->del = 1;
+	e->key.fdb.vni = vmax + 1;
+	expect(e++, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero", vmax + 1, vmax);
+	good_fdb(e);
+	e->desc = "a multicast fdb mac";
+	e->key.fdb.mac[0] = 1;
+	expect(e++, -EINVAL, "fdb vni 100: mac is not unicast");
+	good_fdb(e);
+	e->desc = "an fdb value pad";
+	e->val.fdb.pad = 1;
+	expect(e++, -EINVAL, "fdb vni 100: pad not zero");
+	good_fdb(e);
+	e->desc = "an fdb entry to a vm port without an entry";
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .id = 0 };
+	expect(e++, -EINVAL, "fdb vni 100: vm port 0 does not exist");
+	good_fdb(e);
+	e->desc = "an fdb entry to the underlay port";
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .id = 2 };
+	expect(e++, -EINVAL, "fdb vni 100: vm port 2 does not exist");
+	good_fdb(e);
+	e->desc = "an fdb entry to a vtep that does not exist";
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_VTEP, .id = 7 };
+	expect(e++, -EINVAL, "fdb vni 100: vtep 7 does not exist");
+	good_fdb(e);
+	e->desc = "an fdb entry of type none";
+	e->val.fdb.type = FP_DEST_NONE;
+	expect(e++, -EINVAL, "fdb vni 100: unknown type %u", FP_DEST_NONE);
+	good_fdb(e);
+	e->desc = "an fdb entry of an unknown type";
+	e->val.fdb.type = FP_DEST_MAX;
+	expect(e++, -EINVAL, "fdb vni 100: unknown type %u", FP_DEST_MAX);
+	good_fdb(e);
+	e->desc = "a delete of an fdb entry that is not there";
+	e->del = 1;
+	expect(e++, -ENOENT, "delete fdb: no such entry");
+
+	/* flood */
+	good_flood(e);
+	e->desc = "flood vni past 24 bits (fp_vni has no bit for it)";
+	e->key.flood.vni = vmax + 1;
+	expect(e++, -EINVAL, "flood: vni %u out of range 1..%u", vmax + 1, vmax);
+	good_flood(e);
+	e->desc = "a delete of flood vni 0";
+	e->del = 1;
+	e->key.flood.vni = 0;
+	expect(e++, -EINVAL, "flood: vni 0 out of range 1..%u", vmax);
+	good_flood(e);
+	e->desc = "too many flood members";
+	e->val.flood.n_members = FP_FLOOD_MEMBER_MAX + 1;
+	expect(e++, -EINVAL, "flood vni 100: n_members %u > %u or pad not zero",
+	       FP_FLOOD_MEMBER_MAX + 1, FP_FLOOD_MEMBER_MAX);
+	good_flood(e);
+	e->desc = "a flood value pad";
+	e->val.flood.pad = 1;
+	expect(e++, -EINVAL, "flood vni 100: n_members 0 > %u or pad not zero",
+	       FP_FLOOD_MEMBER_MAX);
+	good_flood(e);
+	e->desc = "an unused flood member not zero";
+	e->val.flood.members[3].id = 1;
+	expect(e++, -EINVAL, "flood vni 100: unused member 3 not zero");
+	good_flood(e);
+	e->desc = "a flood member of type router";
+	e->val.flood.n_members = 1;
+	e->val.flood.members[0].type = FP_DEST_ROUTER;
+	expect(e++, -EINVAL, "flood vni 100: member 0: bad type %u", FP_DEST_ROUTER);
+	good_flood(e);
+	e->desc = "a flood member pad";
+	e->val.flood.n_members = 1;
+	e->val.flood.members[0].type = FP_DEST_VTEP;
+	e->val.flood.members[0].pad = 1;
+	expect(e++, -EINVAL, "flood vni 100: member 0: bad type %u", FP_DEST_VTEP);
+	good_flood(e);
+	e->desc = "a flood member vtep that does not exist";
+	e->val.flood.n_members = 1;
+	e->val.flood.members[0] = (struct fp_flood_member){ .type = FP_DEST_VTEP, .id = 5 };
+	expect(e++, -EINVAL, "flood vni 100: member 0: vtep 5 does not exist");
+	good_flood(e);
+	e->desc = "a flood member vm port without an entry";
+	e->val.flood.n_members = 1;
+	e->val.flood.members[0] = (struct fp_flood_member){ .type = FP_DEST_PORT, .id = 1 };
+	expect(e++, -EINVAL, "flood vni 100: member 0: vm port 1 does not exist");
+
+	/* neigh */
+	good_neigh(e);
+	e->desc = "a neigh key pad";
+	e->key.neigh.pad = 1;
+	expect(e++, -EINVAL, "neigh vrf 1: key pad not zero");
+	good_neigh(e);
+	e->desc = "a neigh without an address";
+	memset(&e->key.neigh.ip, 0, sizeof(e->key.neigh.ip));
+	expect(e++, -EINVAL, "neigh vrf 1: ip is not a unicast address");
+	good_neigh(e);
+	e->desc = "a multicast neigh address";
+	memset(&e->key.neigh.ip, 0, sizeof(e->key.neigh.ip));
+	e->key.neigh.ip.b[0] = 0xff;
+	e->key.neigh.ip.b[1] = 2;
+	e->key.neigh.ip.b[15] = 1;
+	expect(e++, -EINVAL, "neigh vrf 1: ip is not a unicast address");
+	good_neigh(e);
+	e->desc = "a multicast neigh mac";
+	e->val.neigh.mac[0] = 1;
+	expect(e++, -EINVAL, "neigh vrf 1: mac is not unicast");
+	good_neigh(e);
+	e->desc = "neigh vni past 24 bits";
+	e->val.neigh.vni = 1 << 24;
+	expect(e++, -EINVAL, "neigh vrf 1: vni %u out of range 1..%u", 1u << 24, vmax);
+	good_neigh(e);
+	e->desc = "a neigh value pad";
+	e->val.neigh.pad = 1;
+	expect(e++, -EINVAL, "neigh vrf 1: vni 100 out of range 1..%u", vmax);
+	good_neigh(e);
+	e->desc = "a delete of a neigh entry that is not there";
+	e->del = 1;
+	expect(e++, -ENOENT, "delete neigh: no such entry");
+
+	*n = (size_t)(e - all);
+	if (*n > N_MAX)
+		abort();
+	return all;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Table entries that both engines refuse, with the one message each gives
+ * (lib/check.c): gathered from the refused entries of the unit suites
+ * (test_ftable, test_ctl, test_backend_xdp, test_sync) and completed so
+ * that every check of the validator is hit once.  test_ftable feeds them
+ * to fp-dpdk's commit, test_backend_xdp to the XDP backend on real maps:
+ * each must be refused with "change 0: " and the same message.
+ *
+ * The world they are checked against (both tests' fixtures): ports 0 and
+ * 1 are vm ports (MTU 1500) without entries, port 2 the underlay port
+ * (MTU 1600), port 3 and up are not configured; the local VTEP address
+ * is 172.16.0.1; the vtep table holds FP_BAD_VTEP_LIMIT entries; every
+ * table is empty.
+ */
+#ifndef FP_TESTS_BAD_ENTRIES_H
+#define FP_TESTS_BAD_ENTRIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flowplane/tables.h>
+
+#define FP_BAD_VTEP_LIMIT 16 /* vtep table size of the world */
+
+struct fp_bad_entry {
+	const char *desc;	/* what is wrong with it */
+	uint16_t table;		/* FP_TABLE_* */
+	int del;		/* a delete (val unused) */
+	union fp_table_key key; /* key */
+	union fp_table_val val; /* value of a set */
+	int rc;			/* the -errno both engines return */
+	char msg[128];		/* their message, without "change 0: " */
+};
+
+/**
+ * Build the bad entries.
+ *
+ * @param n set to their number
+ * @return a calloc()ed array (free() it), or NULL
+ */
+struct fp_bad_entry *fp_bad_entries_build(size_t *n);
+
+#endif /* FP_TESTS_BAD_ENTRIES_H */

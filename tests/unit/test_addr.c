@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* lib/addr, lib/names and lib/clock: the address parsers and printers,
+ * the X-macro name tables and the monotonic clock every program shares.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "addr.h"
+#include "clock.h"
+#include "names.h"
+
+/* fp_addr_prefix_parse() as the model calls it: "/len" allowed when plen
+ * is given; host_zero requires the host bits to be zero.
+ */
+static int
+pfx(const char *s, struct fp_ip *ip, uint8_t *plen, int host_zero)
+{
+	return fp_addr_prefix_parse(
+		s, ip, plen, (plen ? FP_ADDR_PREFIX : 0) | (host_zero ? FP_ADDR_HOST_ZERO : 0),
+		NULL);
+}
+
+static void
+test_addr_prefix_parse(void **state)
+{
+	static const uint8_t v4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3 };
+	struct fp_ip ip;
+	uint8_t plen = 0;
+	int fam = 0;
+
+	(void)state;
+	assert_int_equal(pfx("10.1.2.3", &ip, NULL, 0), 0);
+	assert_memory_equal(ip.b, v4, 16);
+	assert_true(fp_addr_ip_is_v4(&ip));
+	assert_int_equal(pfx("10.1.2.3", &ip, &plen, 0), 0);
+	assert_int_equal(plen, 128);
+	assert_int_equal(pfx("10.1.2.3/8", &ip, &plen, 0), 0);
+	assert_int_equal(plen, 104);
+	assert_memory_equal(ip.b, v4, 16); /* host bits kept without host_zero */
+	assert_int_equal(pfx("10.1.2.3/8", &ip, &plen, 1), -EDOM);
+	assert_int_equal(pfx("10.0.0.0/8", &ip, &plen, 1), 0);
+	assert_int_equal(pfx("0.0.0.0/0", &ip, &plen, 1), 0);
+	assert_int_equal(plen, 96);
+	assert_int_equal(pfx("10.1.2.3/8", &ip, NULL, 0), -EPERM);
+	assert_int_equal(fp_addr_prefix_parse("10.1.2.3/8", &ip, &plen,
+					      FP_ADDR_PREFIX | FP_ADDR_HOST_MASK, &fam),
+			 0);
+	assert_int_equal(fam, AF_INET);
+	assert_int_equal(ip.b[12], 10);
+	assert_int_equal(ip.b[13], 0);
+	assert_int_equal(ip.b[15], 0);
+
+	assert_int_equal(pfx("fd00::1", &ip, &plen, 0), 0);
+	assert_int_equal(plen, 128);
+	assert_false(fp_addr_ip_is_v4(&ip));
+	assert_int_equal(ip.b[0], 0xfd);
+	assert_int_equal(ip.b[15], 1);
+	assert_int_equal(pfx("fd00::/8", &ip, &plen, 1), 0);
+	assert_int_equal(plen, 8);
+	assert_int_equal(pfx("fd00::/7", &ip, &plen, 1), -EDOM);
+	assert_int_equal(pfx("::/0", &ip, &plen, 1), 0);
+	assert_int_equal(plen, 0);
+	assert_int_equal(pfx("fd00::/129", &ip, &plen, 0), -ERANGE);
+	assert_int_equal(pfx("10.0.0.0/33", &ip, &plen, 0), -ERANGE);
+
+	assert_int_equal(pfx("", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("/8", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("10.0.0", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("10.0.0.01", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx(" 10.0.0.1", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("10.0.0.1/8/8", &ip, &plen, 0), -ERANGE);
+	assert_int_equal(pfx("10.0.0.1/+8", &ip, &plen, 0), -ERANGE);
+	assert_int_equal(pfx("fe80::1%eth0", &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("::ffff:10.1.2.3", &ip, NULL, 0), 0);
+	assert_memory_equal(ip.b, v4, 16);
+	assert_int_equal(pfx(NULL, &ip, &plen, 0), -EINVAL);
+	assert_int_equal(pfx("10.0.0.1", NULL, &plen, 0), -EINVAL);
+	assert_false(fp_addr_ip_is_v4(NULL));
+}
+
+static void
+test_addr_ip_parse_str(void **state)
+{
+	char buf[FP_ADDR_IP_STR];
+	struct fp_ip ip;
+
+	(void)state;
+	assert_int_equal(fp_addr_ip_parse("192.0.2.1", &ip), AF_INET);
+	assert_string_equal(fp_addr_ip_str(&ip, buf), "192.0.2.1");
+	assert_int_equal(fp_addr_ip_parse("2001:db8::1", &ip), AF_INET6);
+	assert_string_equal(fp_addr_ip_str(&ip, buf), "2001:db8::1");
+	/* Written as IPv6, stored mapped, printed as IPv4. */
+	assert_int_equal(fp_addr_ip_parse("::ffff:192.0.2.1", &ip), AF_INET6);
+	assert_true(fp_addr_ip_is_v4(&ip));
+	assert_string_equal(fp_addr_ip_str(&ip, buf), "192.0.2.1");
+	memset(&ip, 0xee, sizeof(ip));
+	fp_addr_ip_set_v4(&ip, 0xc0000201);
+	assert_string_equal(fp_addr_ip_str(&ip, buf), "192.0.2.1");
+	assert_true(fp_addr_ip_is_v4(&ip));
+	assert_int_equal(fp_addr_ip_parse("192.0.2.256", &ip), -EINVAL);
+	assert_true(fp_addr_ip_is_zero(&ip)); /* zeroed on failure */
+	assert_int_equal(fp_addr_ip_parse("192.0.2.1/24", &ip), -EINVAL);
+	assert_int_equal(fp_addr_ip_parse(NULL, &ip), -EINVAL);
+	assert_int_equal(fp_addr_ip_parse("192.0.2.1", NULL), -EINVAL);
+}
+
+static void
+test_addr_ip_kinds(void **state)
+{
+	static const struct {
+		const char *s;	 /* address */
+		int mcast;	 /* fp_addr_ip_is_multicast() */
+		int unspec;	 /* fp_addr_ip_is_unspecified() */
+		const char *why; /* fp_addr_ip_why_not_vtep() */
+	} cases[] = {
+		{ "192.0.2.1", 0, 0, NULL },
+		{ "224.0.0.1", 1, 0, "a multicast address" },
+		{ "239.255.255.255", 1, 0, "a multicast address" },
+		{ "255.255.255.255", 0, 0, "the broadcast address" },
+		{ "240.0.0.1", 0, 0, "a reserved (class E) address" },
+		{ "0.0.0.0", 0, 1, "in 0.0.0.0/8 (this network)" },
+		{ "0.1.2.3", 0, 0, "in 0.0.0.0/8 (this network)" },
+		{ "127.0.0.1", 0, 0, "a loopback address" },
+		{ "2001:db8::1", 0, 0, NULL },
+		{ "ff02::1", 1, 0, "a multicast address" },
+		{ "::", 0, 1, "the unspecified address" },
+		{ "::1", 0, 0, "the loopback address" },
+	};
+	struct fp_ip ip;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(fp_addr_ip_parse(cases[i].s, &ip) > 0);
+		assert_int_equal(fp_addr_ip_is_multicast(&ip), cases[i].mcast);
+		assert_int_equal(fp_addr_ip_is_unspecified(&ip), cases[i].unspec);
+		if (cases[i].why == NULL)
+			assert_null(fp_addr_ip_why_not_vtep(&ip));
+		else
+			assert_string_equal(fp_addr_ip_why_not_vtep(&ip), cases[i].why);
+	}
+	memset(&ip, 0, sizeof(ip));
+	assert_true(fp_addr_ip_is_zero(&ip));
+	assert_false(fp_addr_ip_is_v4(&ip));
+}
+
+static void
+test_addr_prefix_contains(void **state)
+{
+	struct fp_ip pfx, ip;
+	uint8_t plen;
+
+	(void)state;
+	assert_int_equal(fp_addr_prefix_parse("10.1.0.0/16", &pfx, &plen, FP_ADDR_PREFIX, NULL), 0);
+	assert_int_equal(fp_addr_ip_parse("10.1.200.3", &ip), AF_INET);
+	assert_true(fp_addr_prefix_contains(&pfx, plen, &ip));
+	assert_int_equal(fp_addr_ip_parse("10.2.0.1", &ip), AF_INET);
+	assert_false(fp_addr_prefix_contains(&pfx, plen, &ip));
+	fp_addr_prefix_mask(&ip, 96 + 8);
+	assert_int_equal(ip.b[12], 10);
+	assert_int_equal(ip.b[13], 0);
+}
+
+static void
+test_addr_mac_parse(void **state)
+{
+	static const uint8_t want[6] = { 0xfa, 0x16, 0x3e, 0x0a, 0xbc, 0xde };
+	static const uint8_t shrt[6] = { 2, 0, 0, 0, 0, 0x1f };
+	char buf[FP_ADDR_MAC_STR];
+	uint8_t mac[6] = { 0 };
+
+	(void)state;
+	assert_int_equal(fp_addr_mac_parse("fa:16:3e:0a:bc:de", mac, 0), 0);
+	assert_memory_equal(mac, want, 6);
+	assert_string_equal(fp_addr_mac_str(mac, buf), "fa:16:3e:0a:bc:de");
+	memset(mac, 0, sizeof(mac));
+	assert_int_equal(fp_addr_mac_parse("FA:16:3E:0A:BC:DE", mac, 0), 0);
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(fp_addr_mac_parse("fa:16:3e:0a:bc", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("fa:16:3e:0a:bc:de:01", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("fa-16-3e-0a-bc-de", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("fa:16:3e:0a:bc:dg", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("f:a16:3e:0a:bc:de", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("2:0:0:0:0:1f", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("", mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse(NULL, mac, 0), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("fa:16:3e:0a:bc:de", NULL, 0), -EINVAL);
+	/* A failed parse leaves mac alone. */
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(fp_addr_mac_parse("2:0:0:0:0:1f", mac, FP_ADDR_MAC_SHORT), 0);
+	assert_memory_equal(mac, shrt, 6);
+	assert_int_equal(fp_addr_mac_parse("2:0:0:0:0:", mac, FP_ADDR_MAC_SHORT), -EINVAL);
+	assert_int_equal(fp_addr_mac_parse("200:0:0:0:0:1", mac, FP_ADDR_MAC_SHORT), -EINVAL);
+
+	assert_int_equal(fp_addr_hex_digit('0'), 0);
+	assert_int_equal(fp_addr_hex_digit('a'), 10);
+	assert_int_equal(fp_addr_hex_digit('F'), 15);
+	assert_int_equal(fp_addr_hex_digit('g'), -1);
+	assert_int_equal(fp_addr_hex_digit(':'), -1);
+
+	assert_true(fp_addr_mac_is_unicast(want));
+	assert_false(fp_addr_mac_is_unicast((const uint8_t[6]){ 0x01, 0, 0x5e, 0, 0, 1 }));
+	assert_false(fp_addr_mac_is_unicast((const uint8_t[6]){ 0 }));
+	assert_true(fp_addr_mac_is_zero((const uint8_t[6]){ 0 }));
+	assert_false(fp_addr_mac_is_zero(want));
+}
+
+static void
+test_addr_names(void **state)
+{
+	(void)state;
+	assert_string_equal(fp_names_table[FP_TABLE_FDB], "fdb");
+	assert_string_equal(fp_names_role[FP_PORT_ROLE_UNDERLAY], "underlay");
+	assert_string_equal(fp_names_encap[FP_ENCAP_GENEVE], "geneve");
+	assert_string_equal(fp_names_dest[FP_DEST_VTEP], "vtep");
+	assert_string_equal(fp_names_ctl_msg[FP_CTL_COMMIT], "commit");
+	assert_string_equal(fp_names_xdp_map[FP_XDP_MAP_FLOOD], "fp_flood");
+	assert_int_equal(fp_names_key_size[FP_TABLE_FDB], sizeof(struct fp_fdb_key));
+	assert_int_equal(fp_names_val_size[FP_TABLE_VTEP], sizeof(struct fp_vtep_val));
+	for (int i = 0; i < FP_STAT_MAX; i++)
+		assert_non_null(fp_names_stat[i]);
+	for (int i = 0; i < FP_DROP_MAX; i++) {
+		assert_non_null(fp_names_drop[i]);
+		assert_int_equal(fp_names_find(fp_names_drop, FP_DROP_MAX, fp_names_drop[i]), i);
+	}
+	assert_int_equal(fp_names_find(fp_names_table, FP_TABLE_MAX, "nope"), -ENOENT);
+	assert_int_equal(fp_names_find(fp_names_table, FP_TABLE_MAX, NULL), -ENOENT);
+	assert_string_equal(FP_NAMES_GET(fp_names_encap, FP_ENCAP_VXLAN), "vxlan");
+	assert_string_equal(FP_NAMES_GET(fp_names_encap, FP_ENCAP_MAX), "?");
+}
+
+static void
+test_addr_clock(void **state)
+{
+	uint64_t a, b;
+
+	(void)state;
+	a = fp_clock_now_ns();
+	b = fp_clock_now_ns();
+	assert_true(a > 0);
+	assert_true(b >= a);
+	assert_true(fp_clock_now_ms() >= (int64_t)(a / 1000000));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr_prefix_parse),
+		cmocka_unit_test(test_addr_ip_parse_str),
+		cmocka_unit_test(test_addr_ip_kinds),
+		cmocka_unit_test(test_addr_prefix_contains),
+		cmocka_unit_test(test_addr_mac_parse),
+		cmocka_unit_test(test_addr_names),
+		cmocka_unit_test(test_addr_clock),
+	};
+
+	return cmocka_run_group_tests_name("addr", tests, NULL, NULL);
+}
