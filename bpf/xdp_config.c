@@ -24,6 +24,8 @@
 
 #include <libconfig.h>
 
+#include "log.h"
+
 #define FP_XDP_CFG_FILE_MAX (1024 * 1024)	/* largest config file, bytes */
 #define FP_XDP_CFG_KEY_SIZE 128			/* "fp_xdp.ports[63].iface" */
 #define FP_XDP_CFG_BIGINT_MAX 16		/* out-of-range literals remembered */
@@ -396,6 +398,7 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
+	cfg->log_level = FP_LOG_INFO;
 }
 
 int
@@ -641,6 +644,24 @@ own_load(struct loader *ld, const config_setting_t *root)
 	return 0;
 }
 
+/* log_level: common to the three programs (lib/log.h names). */
+static int
+log_level_load(struct loader *ld, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	int rc, level;
+
+	rc = member_get(ld, root, "log_level", T_STR, false, &s);
+	if (rc < 0 || s == NULL)
+		return rc;
+	level = fp_log_level_parse(config_setting_get_string(s));
+	if (level < 0)
+		return fail(ld, s, NULL, "\"%s\" is not a log level (%s)",
+			    config_setting_get_string(s), FP_LOG_LEVEL_NAMES);
+	ld->cfg->log_level = (uint32_t)level;
+	return 0;
+}
+
 static int
 root_load(struct loader *ld, const config_setting_t *root)
 {
@@ -649,8 +670,9 @@ root_load(struct loader *ld, const config_setting_t *root)
 	 * key is a typo, and an error.
 	 */
 	static const char *const keys[] = {
-		"host",	   "vtep", "tables", "fp_xdp", "eal",	  "ports",	"workers",
-		"mempool", "idle", "tx",     "stats",  "control", "fp_control", NULL,
+		"host",	 "vtep",    "tables",	  "fp_xdp",    "eal",
+		"ports", "workers", "mempool",	  "idle",      "tx",
+		"stats", "control", "fp_control", "log_level", NULL,
 	};
 	int rc;
 
@@ -664,6 +686,9 @@ root_load(struct loader *ld, const config_setting_t *root)
 	if (rc < 0)
 		return rc;
 	rc = tables_load(ld, root);
+	if (rc < 0)
+		return rc;
+	rc = log_level_load(ld, root);
 	if (rc < 0)
 		return rc;
 	return own_load(ld, root);

@@ -14,6 +14,8 @@
 
 #include <libconfig.h>
 
+#include "log.h"
+
 #define DEFAULT_DP_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define DEFAULT_API_SOCKET "/run/flowplane/fp-control.sock"
 #define DEFAULT_STATE_DIR "/var/lib/flowplane"
@@ -63,6 +65,7 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->batch = 65536;
 	c->health_ms = 500;
 	c->max_body = 256U << 20;
+	c->log_level = FP_LOG_INFO;
 }
 
 static int
@@ -354,6 +357,16 @@ shared_load(struct loader *ld, const config_setting_t *root, struct fp_ctrl_conf
 	if (ctl != NULL &&
 	    (rc = path_get(ld, ctl, "socket", c->dp_socket, sizeof(c->dp_socket))) < 0)
 		return rc;
+	if ((rc = str_get(ld, root, "log_level", 0, &v)) < 0)
+		return rc;
+	if (v != NULL) {
+		int level = fp_log_level_parse(v);
+
+		if (level < 0)
+			return fail(ld, config_setting_get_member(root, "log_level"),
+				    "\"%s\" is not a log level (%s)", v, FP_LOG_LEVEL_NAMES);
+		c->log_level = level;
+	}
 	return 0;
 }
 

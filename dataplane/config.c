@@ -22,6 +22,8 @@
 
 #include <libconfig.h>
 
+#include "log.h"
+
 #define FP_CFG_FILE_MAX (1024 * 1024)	    /* largest config file, bytes */
 #define FP_CFG_KEY_SIZE 128		    /* "workers[15].queues[63].queue" */
 #define FP_CFG_BIGINT_MAX 16		    /* out-of-range literals remembered */
@@ -502,6 +504,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;
 	cfg->tx_drain_us = FP_CFG_DEF_TX_DRAIN_US;
 	cfg->stats_interval_s = 0;
+	cfg->log_level = FP_LOG_INFO;
 	memcpy(cfg->ctl_socket, FP_CFG_DEF_CTL_SOCKET, sizeof(FP_CFG_DEF_CTL_SOCKET));
 }
 
@@ -935,6 +938,24 @@ control_load(struct loader *ld, const config_setting_t *root)
 	return 0;
 }
 
+/* log_level: common to the three programs (lib/log.h names). */
+static int
+log_level_load(struct loader *ld, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	int rc, level;
+
+	rc = member_get(ld, root, "log_level", FP_CFG_T_STR, false, &s);
+	if (rc < 0 || s == NULL)
+		return rc;
+	level = fp_log_level_parse(config_setting_get_string(s));
+	if (level < 0)
+		return fail(ld, s, NULL, "\"%s\" is not a log level (%s)",
+			    config_setting_get_string(s), FP_LOG_LEVEL_NAMES);
+	ld->cfg->log_level = (uint32_t)level;
+	return 0;
+}
+
 static int
 root_load(struct loader *ld, const config_setting_t *root)
 {
@@ -943,8 +964,8 @@ root_load(struct loader *ld, const config_setting_t *root)
 	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
-		"host", "vtep", "eal",	 "ports",   "workers",	  "mempool", "tables",
-		"idle", "tx",	"stats", "control", "fp_control", "fp_xdp",  NULL,
+		"host", "vtep",	 "eal",	    "ports",	  "workers", "mempool",	  "tables", "idle",
+		"tx",	"stats", "control", "fp_control", "fp_xdp",  "log_level", NULL,
 	};
 	unsigned int i;
 	int rc;
@@ -983,6 +1004,9 @@ root_load(struct loader *ld, const config_setting_t *root)
 	if (rc < 0)
 		return rc;
 	rc = control_load(ld, root);
+	if (rc < 0)
+		return rc;
+	rc = log_level_load(ld, root);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */
