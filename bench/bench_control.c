@@ -46,6 +46,7 @@
 
 #include "backend.h"
 #include "entries.h"
+#include "log.h"
 #include "sync.h"
 #include "version.h"
 
@@ -614,6 +615,8 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	/* The per-transaction lines of sync.c would be timed too. */
+	fp_log_init("fp-bench-control", FP_LOG_WARN);
 	cmd = argv[1];
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
 		fp_version_print(stdout, "fp-bench-control");

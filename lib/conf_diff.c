@@ -18,8 +18,8 @@ fp_conf_diff_names(const void *a, const void *b, const struct fp_conf_field *fie
 			continue;
 		for (j = 0; j < i; j++)
 			if (strcmp(fields[j].name, fields[i].name) == 0 &&
-			    memcmp((const char *)a + fields[j].off,
-				   (const char *)b + fields[j].off, fields[j].size) != 0)
+			    memcmp((const char *)a + fields[j].off, (const char *)b + fields[j].off,
+				   fields[j].size) != 0)
 				break;
 		if (j < i)
 			continue; /* named already */

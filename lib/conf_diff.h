@@ -17,8 +17,10 @@ struct fp_conf_field {
 	size_t size;	  /* sizeof() the member */
 };
 
-#define FP_CONF_FIELD(type, key, member) \
-	{ .name = (key), .off = offsetof(type, member), .size = sizeof(((type *)0)->member) }
+#define FP_CONF_FIELD(type, key, member)                                                          \
+	{                                                                                         \
+		.name = (key), .off = offsetof(type, member), .size = sizeof(((type *)0)->member) \
+	}
 
 /**
  * Write the names of the fields that differ between a and b, ", "

@@ -30,7 +30,7 @@
 #define FP_LOG_DEBUG 3 /* details: every entry, every request's steps */
 
 #define FP_LOG_LEVEL_NAMES "error, warning, info, debug" /* for messages */
-#define FP_LOG_PATH_MAX 256				  /* log file path, NUL included */
+#define FP_LOG_PATH_MAX 256				 /* log file path, NUL included */
 
 /**
  * Set the program name printed in each line and the threshold.
