@@ -101,6 +101,7 @@ struct tool {
 	bool keep_maps;		   /* detach --keep-maps */
 	bool verbose;		   /* -v: libbpf's debug messages */
 	int level;		   /* -v/-q: FP_LOG_*; -1: log_level */
+	unsigned int parts;	   /* --check-config: FP_CONF_PART_* checked */
 	struct fp_xdp_config cfg;  /* the loaded config */
 	char dir[FP_XDP_DIR_SIZE]; /* FP_XDP_PIN_ROOT/<instance> */
 };
@@ -1811,18 +1812,11 @@ static int
 cmd_check(const struct tool *t)
 {
 	const struct fp_xdp_config *cfg = &t->cfg;
-	char err[FP_XDP_CFG_ERR_SIZE];
-	unsigned int parts;
 
-	/* The other programs' parts of the file too (conf_check.h). */
-	if (fp_conf_check(cfg->path, FP_CONF_PART_XDP, &parts, err, sizeof(err)) < 0) {
-		errmsg("%s", err);
-		return -EINVAL;
-	}
 	mode_warn(cfg);
 	printf("%s: ok (instance \"%s\", %s mode, %u ports, maps under %s)\n", cfg->path,
 	       cfg->instance, fp_xdp_config_mode_name(cfg->mode), cfg->n_ports, t->dir);
-	fp_conf_check_report(cfg->path, parts);
+	fp_conf_check_report(cfg->path, t->parts);
 	return 0;
 }
 
@@ -1941,6 +1935,15 @@ main(int argc, char **argv)
 	verbose = t->verbose;
 	libbpf_set_print(libbpf_print);
 
+	/* --check-config: the whole file, every program's part first
+	 * (conf_check.h), then fp-xdp's own again for the report.
+	 */
+	if (t->cmd == CMD_CHECK &&
+	    fp_conf_check(t->conf, FP_CONF_PART_XDP, &t->parts, err, sizeof(err)) < 0) {
+		errmsg("%s", err);
+		free(t);
+		return 1;
+	}
 	rc = fp_xdp_config_load(t->conf, &t->cfg, err, sizeof(err));
 	if (rc < 0) {
 		errmsg("%s", err);
