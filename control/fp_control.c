@@ -32,11 +32,11 @@
 
 /* What the signal handlers need. */
 struct daemon {
-	struct event_base *base;   /* stopped by SIGINT/SIGTERM */
-	struct event *tick;	   /* re-armed when health_ms changes */
-	struct fp_ctrl_config cfg; /* as loaded (and reloaded) */
-	const char *path;	   /* config file */
-	int level_forced;	   /* -v/-q given: log_level is not reloaded */
+	struct event_base *base;     /* stopped by SIGINT/SIGTERM */
+	struct event *tick;	     /* re-armed when health_ms changes */
+	struct fp_ctrl_config cfg;   /* as loaded (and reloaded) */
+	const char *path;	     /* config file */
+	struct fp_log_opts log_opts; /* -v, -q, --log-file */
 };
 
 static void
@@ -119,21 +119,14 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
-	rc = fp_log_file_reopen();
-	if (rc < 0)
-		fp_log(FP_LOG_ERR, "reload: log file %s: %s", fp_log_file_path(), strerror(-rc));
-	else if (fp_log_file_path() != NULL)
-		fp_log(FP_LOG_INFO, "reload: log file %s reopened", fp_log_file_path());
-	if (fp_ctrl_config_load(dm->path, &n, err, sizeof(err)) < 0) {
+	rc = fp_ctrl_config_load(dm->path, &n, err, sizeof(err));
+	/* The log file first, so that what follows lands in the new one. */
+	dm->cfg.log_level = fp_log_reload(rc == 0 ? n.log_level : -1, &dm->log_opts);
+	if (rc < 0) {
 		fp_log(FP_LOG_ERR, "reload: %s; nothing changed", err);
 		return;
 	}
-	if (!dm->level_forced && n.log_level != dm->cfg.log_level) {
-		fp_log(FP_LOG_INFO, "reload: log_level %s -> %s",
-		       fp_log_level_name(dm->cfg.log_level), fp_log_level_name(n.log_level));
-		dm->cfg.log_level = n.log_level;
-		fp_log_level_set(n.log_level);
-	}
+	n.log_level = dm->cfg.log_level;
 	if (n.health_ms != dm->cfg.health_ms) {
 		fp_log(FP_LOG_INFO, "reload: fp_control.health_ms %u -> %u", dm->cfg.health_ms,
 		       n.health_ms);
@@ -151,23 +144,22 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_LOG_FILE };
+	enum { OPT_CHECK = 256 };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct event *sint = NULL, *sterm = NULL, *shup = NULL;
-	struct daemon dm = { .path = DEFAULT_CONFIG };
-	const char *log_file = NULL;
+	struct daemon dm = { .path = DEFAULT_CONFIG, .log_opts = { .level = -1 } };
 	struct fp_ctrl *ctrl = NULL;
 	struct fp_api *api = NULL;
-	int opt, check = 0, level = -1, rc = 1;
+	int opt, check = 0, rc = 1;
 	unsigned int parts;
 	char err[512];
 
@@ -180,15 +172,6 @@ main(int argc, char **argv)
 		case OPT_CHECK:
 			check = 1;
 			break;
-		case 'v':
-			level = FP_LOG_DEBUG;
-			break;
-		case 'q':
-			level = level == FP_LOG_WARN ? FP_LOG_ERR : FP_LOG_WARN;
-			break;
-		case OPT_LOG_FILE:
-			log_file = optarg;
-			break;
 		case 'V':
 			fp_version_print(stdout, "fp-control");
 			return 0;
@@ -196,6 +179,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
+			if (fp_log_opt(&dm.log_opts, opt, optarg))
+				break;
 			usage(stderr);
 			return 2;
 		}
@@ -215,8 +200,8 @@ main(int argc, char **argv)
 		fp_conf_check_report(dm.path, parts);
 		return 0;
 	}
-	if (log_file != NULL && (rc = fp_log_file_open(log_file)) != 0) {
-		fp_log(FP_LOG_ERR, "log file %s: %s", log_file, strerror(-rc));
+	if (dm.log_opts.file != NULL && (rc = fp_log_file_open(dm.log_opts.file)) != 0) {
+		fp_log(FP_LOG_ERR, "log file %s: %s", dm.log_opts.file, strerror(-rc));
 		return 1;
 	}
 	rc = 1;
@@ -224,9 +209,8 @@ main(int argc, char **argv)
 		fp_log(FP_LOG_ERR, "%s", err);
 		return 1;
 	}
-	dm.level_forced = level >= 0;
-	if (dm.level_forced)
-		dm.cfg.log_level = level;
+	if (dm.log_opts.level >= 0)
+		dm.cfg.log_level = dm.log_opts.level;
 	fp_log_level_set(dm.cfg.log_level);
 	fp_log(FP_LOG_INFO, "fp-control %s (git %s) starting with %s", fp_version_string(),
 	       fp_version_git(), dm.path);

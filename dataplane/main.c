@@ -61,6 +61,7 @@ struct fp_dpdk {
 	struct fp_ftables *tables;	      /* flow tables */
 	struct fp_worker *workers;	      /* one per worker lcore */
 	struct fp_ctl_server *ctl;	      /* control socket */
+	struct fp_log_opts log_opts;	      /* -v, -q, --log-file */
 };
 
 static volatile sig_atomic_t reload_pending; /* SIGHUP seen */
@@ -284,17 +285,14 @@ workers_start(struct fp_dpdk *d)
 
 /* What SIGHUP re-reads: the settings a running fp-dpdk can take. */
 static void
-reload_apply(struct fp_dpdk *d, const struct fp_config *n, int level_forced)
+reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 {
 	struct fp_config *c = &d->cfg;
 	uint32_t i;
 
-	if (!level_forced && n->log_level != c->log_level) {
-		fp_log(FP_LOG_INFO, "reload: log_level %s -> %s", fp_log_level_name(c->log_level),
-		       fp_log_level_name(n->log_level));
-		c->log_level = n->log_level;
-		fp_log_level_set(c->log_level);
-		fp_eal_log_level_set(c->log_level);
+	if ((int)c->log_level != fp_log_level_get()) {
+		c->log_level = (uint32_t)fp_log_level_get();
+		fp_eal_log_level_set(fp_log_level_get());
 	}
 	if (n->stats_interval_s != c->stats_interval_s) {
 		fp_log(FP_LOG_INFO, "reload: stats.interval_s %u -> %u", c->stats_interval_s,
@@ -345,28 +343,22 @@ static const struct fp_conf_field restart_fields[] = {
  * what waits for a restart.  A config that does not load changes nothing.
  */
 static void
-reload_config(struct fp_dpdk *d, int level_forced)
+reload_config(struct fp_dpdk *d)
 {
 	char err[FP_CFG_ERR_SIZE], pending[256];
 	struct fp_config *n;
 	int rc;
 
-	rc = fp_log_file_reopen();
-	if (rc < 0)
-		fp_log(FP_LOG_ERR, "reload: log file %s: %s", fp_log_file_path(), strerror(-rc));
-	else if (fp_log_file_path() != NULL)
-		fp_log(FP_LOG_INFO, "reload: log file %s reopened", fp_log_file_path());
 	n = malloc(sizeof(*n));
-	if (n == NULL) {
-		fp_log(FP_LOG_ERR, "reload: %s", strerror(ENOMEM));
-		return;
-	}
-	if (fp_config_load(d->cfg.path, n, err, sizeof(err)) != 0) {
-		fp_log(FP_LOG_ERR, "reload: %s; nothing changed", err);
+	rc = n != NULL ? fp_config_load(d->cfg.path, n, err, sizeof(err)) : -ENOMEM;
+	/* The log file first, so that what follows lands in the new one. */
+	fp_log_reload(rc == 0 ? (int)n->log_level : -1, &d->log_opts);
+	if (rc != 0) {
+		fp_log(FP_LOG_ERR, "reload: %s; nothing changed", n != NULL ? err : strerror(-rc));
 		free(n);
 		return;
 	}
-	reload_apply(d, n, level_forced);
+	reload_apply(d, n);
 	fp_conf_diff_names(&d->cfg, n, restart_fields,
 			   sizeof(restart_fields) / sizeof(restart_fields[0]), pending,
 			   sizeof(pending));
@@ -377,7 +369,7 @@ reload_config(struct fp_dpdk *d, int level_forced)
 }
 
 static void
-run(struct fp_dpdk *d, int level_forced)
+run(struct fp_dpdk *d)
 {
 	const struct fp_ctl_server_ops ops = { .stats = ctl_stats, .arg = d };
 	char label[64];
@@ -396,7 +388,7 @@ run(struct fp_dpdk *d, int level_forced)
 		fp_ctl_server_poll(d->ctl, 100);
 		if (reload_pending) {
 			reload_pending = 0;
-			reload_config(d, level_forced);
+			reload_config(d);
 		}
 		if (d->cfg.stats_interval_s && time(NULL) - last >= d->cfg.stats_interval_s) {
 			last = time(NULL);
@@ -410,19 +402,20 @@ run(struct fp_dpdk *d, int level_forced)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_LOG_FILE };
+	enum { OPT_CHECK = 256 };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", required_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = FP_DEFAULT_CONFIG, *log_file = NULL;
-	int check = 0, opt, rc = 1, level = -1;
+	struct fp_log_opts lo = { .level = -1, .file = NULL };
+	const char *path = FP_DEFAULT_CONFIG;
+	int check = 0, opt, rc = 1;
 	char err[FP_CFG_ERR_SIZE];
 	unsigned int parts;
 	struct fp_dpdk *d;
@@ -438,15 +431,6 @@ main(int argc, char **argv)
 			path = optarg;
 			check = 1;
 			break;
-		case 'v':
-			level = FP_LOG_DEBUG;
-			break;
-		case 'q':
-			level = level == FP_LOG_WARN ? FP_LOG_ERR : FP_LOG_WARN;
-			break;
-		case OPT_LOG_FILE:
-			log_file = optarg;
-			break;
 		case 'V':
 			fp_version_print(stdout, "fp-dpdk");
 			return 0;
@@ -454,6 +438,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
+			if (fp_log_opt(&lo, opt, optarg))
+				break;
 			usage(stderr);
 			return 1;
 		}
@@ -470,8 +456,8 @@ main(int argc, char **argv)
 		fp_conf_check_report(path, parts);
 		return 0;
 	}
-	if (log_file != NULL && (rc = fp_log_file_open(log_file)) != 0) {
-		fp_log(FP_LOG_ERR, "log file %s: %s", log_file, strerror(-rc));
+	if (lo.file != NULL && (rc = fp_log_file_open(lo.file)) != 0) {
+		fp_log(FP_LOG_ERR, "log file %s: %s", lo.file, strerror(-rc));
 		return 1;
 	}
 	d = calloc(1, sizeof(*d));
@@ -484,9 +470,10 @@ main(int argc, char **argv)
 		free(d);
 		return 1;
 	}
-	fp_log_level_set(level >= 0 ? level : (int)d->cfg.log_level);
-	if (level >= 0)
-		d->cfg.log_level = (uint32_t)level;
+	d->log_opts = lo;
+	if (lo.level >= 0)
+		d->cfg.log_level = (uint32_t)lo.level;
+	fp_log_level_set((int)d->cfg.log_level);
 	fp_log(FP_LOG_INFO, "%s %s (git %s) starting with %s", "fp-dpdk", fp_version_string(),
 	       fp_version_git(), path);
 	rc = fp_eal_log_open();
@@ -523,7 +510,7 @@ main(int argc, char **argv)
 		fp_io_quit = 1;
 		rc = 1;
 	} else {
-		run(d, level >= 0);
+		run(d);
 		rc = d->ctl != NULL ? 0 : 1;
 	}
 	rte_eal_mp_wait_lcore();

@@ -113,6 +113,41 @@ fp_log_file_path(void)
 	return log_path[0] != '\0' ? log_path : NULL;
 }
 
+bool
+fp_log_opt(struct fp_log_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'v':
+		o->level = FP_LOG_DEBUG;
+		return true;
+	case 'q':
+		o->level = o->level == FP_LOG_WARN ? FP_LOG_ERR : FP_LOG_WARN;
+		return true;
+	case FP_LOG_OPT_FILE:
+		o->file = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+fp_log_reload(int level, const struct fp_log_opts *o)
+{
+	int rc = fp_log_file_reopen();
+
+	if (rc < 0)
+		fp_log(FP_LOG_ERR, "reload: log file %s: %s", log_path, strerror(-rc));
+	else if (log_path[0] != '\0')
+		fp_log(FP_LOG_INFO, "reload: log file %s reopened", log_path);
+	if (level >= FP_LOG_ERR && o->level < 0 && level_clamp(level) != log_level) {
+		fp_log(FP_LOG_INFO, "reload: log_level %s -> %s", level_names[log_level],
+		       level_names[level_clamp(level)]);
+		log_level = level_clamp(level);
+	}
+	return log_level;
+}
+
 /* "2026-12-03T10:41:35.123+0000 prog: level: " into buf; returns its length. */
 static size_t
 prefix_write(char *buf, size_t size, int level)

@@ -22,6 +22,7 @@
 #define FP_LIB_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define FP_LOG_ERR 0   /* something failed */
@@ -31,6 +32,13 @@
 
 #define FP_LOG_LEVEL_NAMES "error, warning, info, debug" /* for messages */
 #define FP_LOG_PATH_MAX 256				 /* log file path, NUL included */
+#define FP_LOG_OPT_FILE 0x4c46				 /* getopt_long() value of --log-file */
+
+/* The logging options of the daemons: -v, -q, --log-file FILE. */
+struct fp_log_opts {
+	int level;	  /* -v/-q: FP_LOG_*; -1: the config's log_level */
+	const char *file; /* --log-file, or NULL: stderr as it is */
+};
 
 /**
  * Set the program name printed in each line and the threshold.
@@ -79,6 +87,28 @@ int fp_log_file_reopen(void);
 
 /** @return the log file's path, or NULL when logging to stderr as is */
 const char *fp_log_file_path(void);
+
+/**
+ * Take one getopt_long() result if it is a logging option: 'v' (debug),
+ * 'q' (warning; a second one: error) or FP_LOG_OPT_FILE.
+ *
+ * @param o   the options so far (level -1 and file NULL to start)
+ * @param opt getopt_long()'s return
+ * @param arg optarg
+ * @return true if opt was one of them
+ */
+bool fp_log_opt(struct fp_log_opts *o, int opt, const char *arg);
+
+/**
+ * A daemon's SIGHUP: reopen the log file (logging the outcome), then take
+ * the reloaded config's level unless -v/-q fixed it, logging the change.
+ *
+ * @param level the reloaded log_level (FP_LOG_*), or -1 when the config
+ *		did not load (only the file is reopened)
+ * @param o	the command line's logging options
+ * @return the threshold in effect
+ */
+int fp_log_reload(int level, const struct fp_log_opts *o);
 
 /**
  * Log one message at level (FP_LOG_*).

@@ -175,6 +175,41 @@ test_log_reopen_after_rotation(void **st)
 	assert_int_equal(fp_log_file_open(s->dir), -EISDIR);
 }
 
+static void
+test_log_opts_and_reload(void **st)
+{
+	struct state *s = *st;
+	struct fp_log_opts o = { .level = -1, .file = NULL };
+	char rotated[160];
+
+	assert_true(fp_log_opt(&o, 'q', NULL));
+	assert_int_equal(o.level, FP_LOG_WARN);
+	assert_true(fp_log_opt(&o, 'q', NULL));
+	assert_int_equal(o.level, FP_LOG_ERR);
+	assert_true(fp_log_opt(&o, 'v', NULL));
+	assert_int_equal(o.level, FP_LOG_DEBUG);
+	assert_true(fp_log_opt(&o, FP_LOG_OPT_FILE, s->path));
+	assert_ptr_equal(o.file, s->path);
+	assert_false(fp_log_opt(&o, 'c', "x"));
+
+	/* No -v/-q: the reloaded level is taken, and said. */
+	o.level = -1;
+	assert_int_equal(fp_log_file_open(s->path), 0);
+	fp_log_level_set(FP_LOG_INFO);
+	snprintf(rotated, sizeof(rotated), "%s.1", s->path);
+	assert_int_equal(rename(s->path, rotated), 0);
+	assert_int_equal(fp_log_reload(FP_LOG_WARN, &o), FP_LOG_WARN);
+	assert_int_equal(fp_log_level_get(), FP_LOG_WARN);
+	assert_non_null(strstr(slurp(s->path), "info: reload: log file "));
+	assert_non_null(strstr(slurp(s->path), "info: reload: log_level info -> warning\n"));
+	/* A config that did not load: the level stays. */
+	assert_int_equal(fp_log_reload(-1, &o), FP_LOG_WARN);
+	/* -v/-q given: the config's level is not taken. */
+	o.level = FP_LOG_WARN;
+	assert_int_equal(fp_log_reload(FP_LOG_DEBUG, &o), FP_LOG_WARN);
+	assert_null(strstr(slurp(s->path), "-> debug"));
+}
+
 struct cfg {
 	uint32_t a;   /* "alpha" */
 	uint32_t b;   /* "beta" (with c) */
@@ -224,6 +259,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_format_and_threshold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_text_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_reopen_after_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_opts_and_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_diff_names, setup, teardown),
 	};
 
