@@ -114,7 +114,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *dm = arg;
 	struct fp_ctrl_config n;
-	char err[512], pending[512];
+	char err[512];
 	int rc;
 
 	(void)sig;
@@ -133,12 +133,8 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		dm->cfg.health_ms = n.health_ms;
 		tick_arm(dm);
 	}
-	fp_conf_diff_names(&dm->cfg, &n, restart_fields,
-			   sizeof(restart_fields) / sizeof(restart_fields[0]), pending,
-			   sizeof(pending));
-	if (pending[0] != '\0')
-		fp_log(FP_LOG_WARN, "reload: %s changed: takes effect at the next start", pending);
-	fp_log(FP_LOG_INFO, "reload: %s done", dm->path);
+	fp_conf_diff_log(&dm->cfg, &n, restart_fields,
+			 sizeof(restart_fields) / sizeof(restart_fields[0]), dm->path);
 }
 
 int

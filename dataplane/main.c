@@ -345,7 +345,7 @@ static const struct fp_conf_field restart_fields[] = {
 static void
 reload_config(struct fp_dpdk *d)
 {
-	char err[FP_CFG_ERR_SIZE], pending[256];
+	char err[FP_CFG_ERR_SIZE];
 	struct fp_config *n;
 	int rc;
 
@@ -359,12 +359,8 @@ reload_config(struct fp_dpdk *d)
 		return;
 	}
 	reload_apply(d, n);
-	fp_conf_diff_names(&d->cfg, n, restart_fields,
-			   sizeof(restart_fields) / sizeof(restart_fields[0]), pending,
-			   sizeof(pending));
-	if (pending[0] != '\0')
-		fp_log(FP_LOG_WARN, "reload: %s changed: takes effect at the next start", pending);
-	fp_log(FP_LOG_INFO, "reload: %s done", d->cfg.path);
+	fp_conf_diff_log(&d->cfg, n, restart_fields,
+			 sizeof(restart_fields) / sizeof(restart_fields[0]), d->cfg.path);
 	free(n);
 }
 

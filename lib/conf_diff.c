@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 unsigned int
 fp_conf_diff_names(const void *a, const void *b, const struct fp_conf_field *fields,
 		   size_t n_fields, char *buf, size_t size)
@@ -28,4 +30,15 @@ fp_conf_diff_names(const void *a, const void *b, const struct fp_conf_field *fie
 		n++;
 	}
 	return n;
+}
+
+void
+fp_conf_diff_log(const void *old, const void *new, const struct fp_conf_field *fields,
+		 size_t n_fields, const char *path)
+{
+	char names[512];
+
+	if (fp_conf_diff_names(old, new, fields, n_fields, names, sizeof(names)) > 0)
+		fp_log(FP_LOG_WARN, "reload: %s changed: takes effect at the next start", names);
+	fp_log(FP_LOG_INFO, "reload: %s done", path);
 }

@@ -37,4 +37,18 @@ struct fp_conf_field {
 unsigned int fp_conf_diff_names(const void *a, const void *b, const struct fp_conf_field *fields,
 				size_t n_fields, char *buf, size_t size);
 
+/**
+ * End a reload's log (lib/log.h): one warning naming the fields that
+ * differ ("reload: ports, workers changed: takes effect at the next
+ * start"), if any, then "reload: PATH done".
+ *
+ * @param old	   the config in use
+ * @param new	   the one just loaded, same type
+ * @param fields   the members a reload does not apply
+ * @param n_fields entries in fields
+ * @param path	   the config file, for the last line
+ */
+void fp_conf_diff_log(const void *old, const void *new, const struct fp_conf_field *fields,
+		      size_t n_fields, const char *path);
+
 #endif /* FP_LIB_CONF_DIFF_H */

@@ -11,10 +11,7 @@ B=$1
 SRC=$2
 declare -A BIN=([fp-dpdk]=$B/dataplane/fp-dpdk [fp-control]=$B/control/fp-control
 	[fp-xdp]=$B/bpf/fp-xdp)
-N=0
-FAIL=0
-ok() { N=$((N + 1)); echo "ok $N - $1"; }
-not_ok() { N=$((N + 1)); FAIL=1; echo "not ok $N - $1"; }
+. "$(dirname "$0")/../install/tap.sh"
 
 for f in "$SRC"/tests/fixtures/config/whole/*.conf; do
 	name=$(basename "$f")
@@ -44,5 +41,4 @@ for f in "$SRC"/tests/fixtures/config/whole/*.conf; do
 		fi
 	done
 done
-echo "1..$N"
-exit $FAIL
+tap_end

@@ -11,16 +11,8 @@ MESON=$1
 B=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-N=0
-FAIL=0
 
-ok() { N=$((N + 1)); echo "ok $N - $1"; }
-not_ok() { N=$((N + 1)); FAIL=1; echo "not ok $N - $1"; }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 info=$("$MESON" introspect "$B" --buildoptions --projectinfo) || {
 	echo "Bail out! meson introspect $B failed"
@@ -46,8 +38,7 @@ if "$MESON" install -C "$B" --destdir "$D" --no-rebuild --quiet >"$T/install.log
 else
 	not_ok "meson install --destdir"
 	sed 's/^/# /' "$T/install.log"
-	echo "1..$N"
-	exit 1
+	tap_end
 fi
 
 # Programs: the four, and the bench tools only with -Dinstall_bench=true.
@@ -117,5 +108,4 @@ for u in fp-dpdk.service fp-control@.service; do
 		grep -qx 'Restart=on-failure' "$UNITS/$u"
 done
 
-echo "1..$N"
-exit $FAIL
+tap_end

@@ -10,10 +10,7 @@ SRC=$2
 B=$3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-N=0
-FAIL=0
-ok() { N=$((N + 1)); echo "ok $N - $1"; }
-not_ok() { N=$((N + 1)); FAIL=1; echo "not ok $N - $1"; }
+. "$(dirname "$0")/tap.sh"
 
 # The build under test, from a checkout: a real describe.
 if grep -q 'FP_GIT_DESCRIBE "unknown"' "$B/lib/version_gen.h"; then
@@ -30,8 +27,7 @@ tar -C "$SRC" --exclude=./.git --exclude='./build*' -cf - . | tar -C "$T/outer/f
 if ! "$MESON" setup "$T/b" "$T/outer/flowplane" >"$T/setup.log" 2>&1; then
 	not_ok "meson setup of the unpacked tree"
 	tail -n 20 "$T/setup.log" | sed 's/^/# /'
-	echo "1..$N"
-	exit 1
+	tap_end
 fi
 ok "meson setup of the unpacked tree"
 if ninja -C "$T/b" lib/version_gen.h >"$T/ninja.log" 2>&1 &&
@@ -48,5 +44,4 @@ if grep -q "FP_VERSION \"$("$MESON" introspect "$B" --projectinfo |
 else
 	not_ok "the project version is there"
 fi
-echo "1..$N"
-exit $FAIL
+tap_end
