@@ -47,6 +47,7 @@
 #include "addr.h"
 #include "backend.h"
 #include "entries.h"
+#include "log.h"
 #include "sync.h"
 #include "version.h"
 
@@ -336,7 +337,7 @@ run_latency(const struct opts *o)
 	printf("{\"bench\":\"control_latency\",\"ports\":%u,\"forwarded\":%u,\"p50_us\":%.1f,"
 	       "\"p99_us\":%.1f,\"max_us\":%.1f,\"git\":\"%s\"}\n",
 	       o->n, n_ok, lat[n_ok / 2] / 1e3, lat[(size_t)(n_ok * 0.99)] / 1e3,
-	       lat[n_ok - 1] / 1e3, FP_GIT_SHA);
+	       lat[n_ok - 1] / 1e3, fp_version_git());
 	free(lat);
 	return n_ok == o->n ? 0 : 1;
 }
@@ -460,7 +461,7 @@ run_snapshot(const struct opts *o)
 		printf("{\"bench\":\"control_snapshot\",\"step\":\"%s\",\"ports\":%u,\"networks\":%u,"
 		       "\"hosts\":%u,\"status\":%d,\"ms\":%.2f,\"sync_ms\":%.2f,\"git\":\"%s\"}\n",
 		       what[step], o->ports, o->networks, o->hosts, st, (t1 - t0) / 1e6, sync_ms,
-		       FP_GIT_SHA);
+		       fp_version_git());
 		free(snap);
 		free(body);
 		if (st != 200)
@@ -544,7 +545,7 @@ run_entries(const struct opts *o)
 		       ",\"transactions\":%u,\"batch\":%u,\"ms\":%.2f,\"entries_per_s\":%.0f,"
 		       "\"git\":\"%s\"}\n",
 		       pass ? "delete" : "add", n, res.n_txn, o->batch, (t1 - t0) / 1e6,
-		       (double)n * 1e9 / (double)(t1 - t0), FP_GIT_SHA);
+		       (double)n * 1e9 / (double)(t1 - t0), fp_version_git());
 		fflush(stdout);
 	}
 	fp_backend_dpdk.close(h);
@@ -557,7 +558,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fp-bench-control latency|snapshot|entries [options] "
-			"(see bench/bench_control.c and bench/control.sh)\n");
+			"(see bench/bench_control.c and bench/control.sh)\n"
+			"       fp-bench-control --version\n");
 }
 
 int
@@ -605,7 +607,13 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	/* The per-transaction lines of sync.c would be timed too. */
+	fp_log_init("fp-bench-control", FP_LOG_WARN);
 	cmd = argv[1];
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		fp_version_print(stdout, "fp-bench-control");
+		return 0;
+	}
 	optind = 2;
 	while ((opt = getopt_long(argc, argv, "a:d:n:", lopts, NULL)) != -1) {
 		switch (opt) {

@@ -317,6 +317,7 @@ usage(void)
 		"usage: fp-bench [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                [--huge]\n"
+		"       fp-bench --version | --help\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
 		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses\n");
@@ -335,6 +336,7 @@ main(int argc, char **argv)
 		{ "pkts", required_argument, NULL, 'p' },
 		{ "huge", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_opts o = {
@@ -350,7 +352,7 @@ main(int argc, char **argv)
 
 	snprintf(o.flows, sizeof(o.flows), "1,1000,100000,1000000");
 	snprintf(o.vnis, sizeof(o.vnis), "1,100,10000");
-	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			o.scenarios = optarg;
@@ -376,6 +378,9 @@ main(int argc, char **argv)
 		case 'H':
 			o.huge = 1;
 			break;
+		case 'V':
+			fp_version_print(stdout, "fp-bench");
+			return 0;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 1;
@@ -406,7 +411,7 @@ main(int argc, char **argv)
 	}
 	printf("fp-bench: %s, TSC %.3f GHz, %s underlay IPv%d, %u runs, seed %d, git %s\n", cpu,
 	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4,
-	       o.runs, BENCH_SEED, FP_GIT_SHA);
+	       o.runs, BENCH_SEED, fp_version_git());
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
 	printf("%-6s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "raw med", "Mpps med", "Mpps max");
@@ -448,7 +453,7 @@ main(int argc, char **argv)
 				       o.v6 ? 6 : 4, flows, vnis, o.huge ? "true" : "false", r.pkts,
 				       o.runs, r.cyc_med, r.cyc_min, r.cyc_raw_med, timer_cost,
 				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz, BENCH_SEED,
-				       FP_GIT_SHA, __VERSION__, FP_CFLAGS, cpu);
+				       fp_version_git(), __VERSION__, FP_CFLAGS, cpu);
 				fflush(stdout);
 			}
 		}

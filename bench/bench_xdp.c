@@ -496,6 +496,7 @@ usage(void)
 		"usage: fp-bench-xdp [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
 		"                    [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                    [--repeat N]\n"
+		"       fp-bench-xdp --version | --help\n"
 		"defaults: all, flows 1,1000,100000, vnis 1, vxlan, 4, 5 runs, cold: at least\n"
 		"          200000 packets per run, warm: 20000 repeats per sampled flow\n");
 }
@@ -513,6 +514,7 @@ main(int argc, char **argv)
 		{ "pkts", required_argument, NULL, 'p' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .encap = FP_ENCAP_VXLAN,
@@ -526,7 +528,7 @@ main(int argc, char **argv)
 
 	snprintf(o.flows, sizeof(o.flows), "1,1000,100000");
 	snprintf(o.vnis, sizeof(o.vnis), "1");
-	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			o.scenarios = optarg;
@@ -552,6 +554,9 @@ main(int argc, char **argv)
 		case 'R':
 			o.repeat = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
+		case 'V':
+			fp_version_print(stdout, "fp-bench-xdp");
+			return 0;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 2;
@@ -570,7 +575,8 @@ main(int argc, char **argv)
 	over_cold = cold_overhead_measure(probe.frames, probe.frame_len);
 	fp_bench_scenario_free(&probe);
 	printf("fp-bench-xdp: %s underlay IPv%d, %u runs, git %s\n",
-	       o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4, o.runs, FP_GIT_SHA);
+	       o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4, o.runs,
+	       fp_version_git());
 	printf("ns/packet; warm: net of an empty program (XDP_DROP) run on the same frames next to "
 	       "it (\"raw\" keeps it; \"prog\": net of one that only redirects; \"floor\": a "
 	       "program doing only the fdb lookup, head adjustment and redirect, net); cold: net "
@@ -622,7 +628,7 @@ main(int argc, char **argv)
 				       r.samples, r.ns_med, r.ns_min, r.raw_med, r.cold_med,
 				       r.cold_raw, over_cold, r.prog_med,
 				       r.floor_med >= 0 ? floor : "null",
-				       r.floor_raw >= 0 ? floor_raw : "null", FP_GIT_SHA);
+				       r.floor_raw >= 0 ? floor_raw : "null", fp_version_git());
 				fflush(stdout);
 			}
 		}

@@ -190,7 +190,8 @@ usage(FILE *f)
 		"  --sched P       the source thread: idle (SCHED_IDLE, default) or normal\n"
 		"  --fwd-pid PID   report that thread's CPU time per frame the sink received\n"
 		"  --spin CPU      a SCHED_IDLE thread spins there so that it never halts idle\n"
-		"  --label TEXT    copied into the output\n",
+		"  --label TEXT    copied into the output\n"
+		"fp-bench-xdp-gen --version: print the version and exit\n",
 		FRAME_SIZE_MIN, FRAME_SIZE_MAX, FLOWS_MAX);
 }
 
@@ -254,6 +255,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->cmd = argv[1];
 	if (strcmp(o->cmd, "-h") == 0 || strcmp(o->cmd, "--help") == 0) {
 		usage(stdout);
+		exit(0);
+	}
+	if (strcmp(o->cmd, "-V") == 0 || strcmp(o->cmd, "--version") == 0) {
+		fp_version_print(stdout, "fp-bench-xdp-gen");
 		exit(0);
 	}
 	if (strcmp(o->cmd, "sink") != 0 && strcmp(o->cmd, "read") != 0 &&
@@ -817,7 +822,7 @@ cmd_run(const struct opts *o)
 	printf("{\"label\":\"%s\",\"git\":\"%s\",\"size\":%u,\"flows\":%u,\"batch\":%u,"
 	       "\"chunk\":%u,\"pad\":%u,\"warm_s\":%.3f,\"win_s\":%.3f,\"rate\":%s,"
 	       "\"headroom\":%.2f,\"paced_pps_mean\":%.0f,\"wait_s\":%.3f,",
-	       o->label, FP_GIT_SHA, o->size, o->flows, o->batch, o->chunk, GEN_PAD, o->warm,
+	       o->label, fp_version_git(), o->size, o->flows, o->batch, o->chunk, GEN_PAD, o->warm,
 	       o->win, rate, o->rate_auto ? o->headroom : 0, n_rate ? rate_sum / (double)n_rate : 0,
 	       (double)s->bss->gen_wait_ns / 1e9);
 	print_list("rx_pps", rx, o->nwin, 0);

@@ -7,7 +7,8 @@
  *   fp-xdp [-c FILE] [-v] detach [--keep-maps]
  *   fp-xdp [-c FILE] status [--json]
  *   fp-xdp [-c FILE] stats [--json]
- *   fp-xdp [-c FILE] --check-config
+ *   fp-xdp [-c FILE] --check-config [FILE]
+ *   fp-xdp --version
  *
  * The maps of an instance are pinned under FP_XDP_PIN_ROOT/<instance>
  * (include/flowplane/xdp.h) and outlive this process: attach reuses them
@@ -64,6 +65,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "conf_check.h"
+#include "log.h"
+#include "version.h"
+
 #define FP_XDP_CONF_DEFAULT "/etc/flowplane/flowplane.conf" /* -c default */
 #define FP_XDP_BPFFS "/sys/fs/bpf"			    /* where bpffs is mounted */
 #define FP_XDP_PROG_NAME "fp_xdp_rx"			    /* the program, its pin */
@@ -96,6 +101,8 @@ struct tool {
 	bool json;		   /* --json */
 	bool keep_maps;		   /* detach --keep-maps */
 	bool verbose;		   /* -v: libbpf's debug messages */
+	int level;		   /* -v/-q: FP_LOG_*; -1: log_level */
+	unsigned int parts;	   /* --check-config: FP_CONF_PART_* checked */
 	struct fp_xdp_config cfg;  /* the loaded config */
 	char dir[FP_XDP_DIR_SIZE]; /* FP_XDP_PIN_ROOT/<instance> */
 };
@@ -162,22 +169,28 @@ static void __attribute__((format(printf, 1, 2))) errmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fp-xdp: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fp_vlog(FP_LOG_ERR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
-/* libbpf's messages: warnings (the verifier's log among them) always,
- * the rest with -v.
+/* libbpf's messages, through lib/log.h: warnings (the verifier's log
+ * among them) always, the rest with -v.
  */
 static int
 libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	char buf[4096];
+	int n;
+
 	if ((level != LIBBPF_WARN || libbpf_quiet) && !verbose)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return n;
+	fp_log_text(level == LIBBPF_WARN ? FP_LOG_WARN : FP_LOG_DEBUG, buf,
+		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return n;
 }
 
 static void
@@ -187,13 +200,18 @@ usage(FILE *f)
 		   "       fp-xdp [-c FILE] [-v] detach [--keep-maps]\n"
 		   "       fp-xdp [-c FILE] status [--json]\n"
 		   "       fp-xdp [-c FILE] stats [--json]\n"
-		   "       fp-xdp [-c FILE] --check-config\n"
+		   "       fp-xdp [-c FILE] --check-config [FILE]\n"
+		   "       fp-xdp --version | --help\n"
 		   "\n"
 		   "  -c, --config FILE  config file (default " FP_XDP_CONF_DEFAULT ")\n"
-		   "  -v, --verbose      libbpf's debug messages\n"
+		   "  -v, --verbose      log level debug, libbpf's debug messages too\n"
+		   "  -q, --quiet        log level warning; twice: error (overrides log_level)\n"
 		   "  --keep-maps        detach: keep the pinned maps and their entries\n"
 		   "  --json             status, stats: one JSON object on stdout\n"
-		   "  --check-config     check the config file and exit\n"
+		   "  --check-config [FILE] check the whole config file (every program's part)\n"
+		   "                     and exit\n"
+		   "  -V, --version      print the version and exit\n"
+		   "  -h, --help         this text\n"
 		   "\n"
 		   "Maps are pinned under " FP_XDP_PIN_ROOT "/<instance>; see doc/xdp.md.\n");
 }
@@ -255,7 +273,8 @@ bpffs_ensure(void)
 		       FP_XDP_BPFFS, strerror(-rc), FP_XDP_BPFFS);
 		return rc;
 	}
-	errmsg("note: bpffs was not mounted; mounted it on %s.  Make it permanent "
+	fp_log(FP_LOG_INFO,
+	       "bpffs was not mounted; mounted it on %s.  Make it permanent "
 	       "(fstab: \"bpf %s bpf defaults 0 0\"), and do not run fp-xdp under "
 	       "'ip netns exec', whose private /sys drops the mount and the pins on exit "
 	       "(use nsenter --net=/run/netns/NAME)",
@@ -702,7 +721,8 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 			bad = 1;
 		}
 		if (d->iface_mtu < p->mtu)
-			errmsg("warning: port \"%s\": interface \"%s\" has MTU %u, below the "
+			fp_log(FP_LOG_WARN,
+			       "port \"%s\": interface \"%s\" has MTU %u, below the "
 			       "port's %u",
 			       p->name, p->iface, d->iface_mtu, p->mtu);
 	}
@@ -1163,7 +1183,8 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 		return -EBUSY;
 	}
 	if (h.prog_id != 0 && h.flags != mode) {
-		errmsg("warning: interface \"%s\": moving from %s to %s mode; forwarding "
+		fp_log(FP_LOG_WARN,
+		       "interface \"%s\": moving from %s to %s mode; forwarding "
 		       "stops until the new program is attached",
 		       p->iface, mode_flag_name(h.flags), mode_flag_name(mode));
 		rc = hook_detach(d->ifindex, &h);
@@ -1231,7 +1252,8 @@ static void
 mode_warn(const struct fp_xdp_config *cfg)
 {
 	if (cfg->mode == FP_XDP_MODE_GENERIC)
-		errmsg("warning: %s: fp_xdp.mode = \"generic\": the program runs after the "
+		fp_log(FP_LOG_WARN,
+		       "%s: fp_xdp.mode = \"generic\": the program runs after the "
 		       "kernel has built an skb, far slower than native XDP; use it only where "
 		       "a driver has no native XDP",
 		       cfg->path);
@@ -1781,6 +1803,7 @@ cmd_check(const struct tool *t)
 	mode_warn(cfg);
 	printf("%s: ok (instance \"%s\", %s mode, %u ports, maps under %s)\n", cfg->path,
 	       cfg->instance, fp_xdp_config_mode_name(cfg->mode), cfg->n_ports, t->dir);
+	fp_conf_check_report(cfg->path, t->parts);
 	return 0;
 }
 
@@ -1795,6 +1818,8 @@ args_parse(struct tool *t, int argc, char **argv)
 		{ "keep-maps", no_argument, NULL, OPT_KEEP_MAPS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -1811,14 +1836,21 @@ args_parse(struct tool *t, int argc, char **argv)
 	int c;
 
 	t->conf = FP_XDP_CONF_DEFAULT;
-	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:vqVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			t->conf = optarg;
 			break;
 		case 'v':
 			t->verbose = true;
+			t->level = FP_LOG_DEBUG;
 			break;
+		case 'q':
+			t->level = t->level == FP_LOG_WARN ? FP_LOG_ERR : FP_LOG_WARN;
+			break;
+		case 'V':
+			fp_version_print(stdout, "fp-xdp");
+			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1836,6 +1868,9 @@ args_parse(struct tool *t, int argc, char **argv)
 		}
 	}
 	if (check) {
+		/* --check-config FILE: the file may follow the option. */
+		if (optind + 1 == argc)
+			t->conf = argv[optind++];
 		if (optind != argc) {
 			errmsg("--check-config takes no command");
 			return -EINVAL;
@@ -1872,11 +1907,13 @@ main(int argc, char **argv)
 	struct tool *t;
 	int rc;
 
+	fp_log_init("fp-xdp", FP_LOG_INFO);
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
 		errmsg("%s", strerror(ENOMEM));
 		return 1;
 	}
+	t->level = -1;
 	if (args_parse(t, argc, argv) < 0) {
 		usage(stderr);
 		free(t);
@@ -1885,12 +1922,22 @@ main(int argc, char **argv)
 	verbose = t->verbose;
 	libbpf_set_print(libbpf_print);
 
+	/* --check-config: the whole file, every program's part first
+	 * (conf_check.h), then fp-xdp's own again for the report.
+	 */
+	if (t->cmd == CMD_CHECK &&
+	    fp_conf_check(t->conf, FP_CONF_PART_XDP, &t->parts, err, sizeof(err)) < 0) {
+		errmsg("%s", err);
+		free(t);
+		return 1;
+	}
 	rc = fp_xdp_config_load(t->conf, &t->cfg, err, sizeof(err));
 	if (rc < 0) {
 		errmsg("%s", err);
 		free(t);
 		return 1;
 	}
+	fp_log_level_set(t->level >= 0 ? t->level : (int)t->cfg.log_level);
 	snprintf(t->dir, sizeof(t->dir), "%s/%s", FP_XDP_PIN_ROOT, t->cfg.instance);
 
 	switch (t->cmd) {

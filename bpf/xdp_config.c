@@ -25,6 +25,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "names.h"
+#include "log.h"
 
 #define FP_XDP_CFG_TABLE_MIN 16			/* smallest table */
 #define FP_XDP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
@@ -76,6 +77,7 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
+	cfg->log_level = FP_LOG_INFO;
 }
 
 int
@@ -225,8 +227,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * key is a typo, and an error.
 	 */
 	static const char *const keys[] = {
-		"host",	   "vtep", "tables", "fp_xdp", "eal",	  "ports",	"workers",
-		"mempool", "idle", "tx",     "stats",  "control", "fp_control", NULL,
+		"host",	 "vtep",    "tables",	  "fp_xdp",    "eal",
+		"ports", "workers", "mempool",	  "idle",      "tx",
+		"stats", "control", "fp_control", "log_level", NULL,
 	};
 	int rc;
 
@@ -237,6 +240,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 		return rc;
 	rc = fp_conf_tables_load(ld->conf, root, FP_XDP_CFG_TABLE_MIN, FP_XDP_CFG_TABLE_MAX,
 				 ld->cfg->table_size);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
 	if (rc < 0)
 		return rc;
 	return own_load(ld, root);

@@ -58,6 +58,7 @@ struct fp_xdp_config {
 	uint32_t mode;					 /* FP_XDP_MODE_*, default native */
 	uint32_t n_ports;				 /* at least one */
 	struct fp_xdp_config_port ports[FP_PORT_MAX];	 /* logical port id = index */
+	uint32_t log_level;				 /* FP_LOG_* (lib/log.h), default info */
 };
 
 /**

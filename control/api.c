@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -52,6 +53,43 @@ struct fp_api {
 	uint64_t n_requests;		   /* served */
 };
 
+/* When the request being handled came in (handle()); requests are
+ * handled one at a time, to the end, on the event loop's thread.
+ */
+static struct timespec req_t0;
+
+/* One line per request: method, path (control characters shown as '?'),
+ * status, time to handle it.
+ */
+static void
+request_log(struct evhttp_request *req, int status)
+{
+	static const struct {
+		enum evhttp_cmd_type cmd; /* libevent's id */
+		const char *name;	  /* what the client sent */
+	} methods[] = {
+		{ EVHTTP_REQ_GET, "GET" },	   { EVHTTP_REQ_PUT, "PUT" },
+		{ EVHTTP_REQ_DELETE, "DELETE" },   { EVHTTP_REQ_POST, "POST" },
+		{ EVHTTP_REQ_HEAD, "HEAD" },	   { EVHTTP_REQ_PATCH, "PATCH" },
+		{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
+	};
+	const char *uri = evhttp_request_get_uri(req), *method = "OTHER";
+	char path[256];
+	struct timespec t1;
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].cmd == evhttp_request_get_command(req))
+			method = methods[i].name;
+	for (i = 0; uri != NULL && uri[i] != '\0' && i < sizeof(path) - 1; i++)
+		path[i] = (unsigned char)uri[i] < 0x20 || uri[i] == 0x7f ? '?' : uri[i];
+	path[i] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fp_log(FP_LOG_INFO, "api: %s %s %d %.3f ms", method, path, status,
+	       (double)(t1.tv_sec - req_t0.tv_sec) * 1e3 +
+		       (double)(t1.tv_nsec - req_t0.tv_nsec) / 1e6);
+}
+
 static void
 reply(struct evhttp_request *req, int status, json_t *body)
 {
@@ -64,6 +102,7 @@ reply(struct evhttp_request *req, int status, json_t *body)
 		evbuffer_add(b, text, strlen(text));
 		evbuffer_add(b, "\n", 1);
 	}
+	request_log(req, status);
 	evhttp_send_reply(req, status, NULL, b);
 	if (b != NULL)
 		evbuffer_free(b);
@@ -379,6 +418,7 @@ handle(struct evhttp_request *req, void *arg)
 	struct fp_api *a = l->api;
 	struct evhttp_uri *uri;
 
+	clock_gettime(CLOCK_MONOTONIC, &req_t0);
 	a->n_requests++;
 	if (l->tcp) {
 		const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),

@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "log.h"
 
 #define DEFAULT_DP_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define DEFAULT_API_SOCKET "/run/flowplane/fp-control.sock"
@@ -45,6 +46,7 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->health_ms = 500;
 	c->audit_ms = 60000;
 	c->max_body = 16U << 20; /* a 10k-port Neutron snapshot: 13.7 MB */
+	c->log_level = FP_LOG_INFO;
 }
 
 /* A string member; *out NULL when absent and not required. */
@@ -281,6 +283,7 @@ static int
 shared_load(struct fp_conf *ld, const config_setting_t *root, struct fp_ctrl_config *c)
 {
 	const config_setting_t *ctl;
+	uint32_t level;
 	int rc;
 
 	/* The keys all three programs read, checked as fp-dpdk checks them. */
@@ -292,6 +295,11 @@ shared_load(struct fp_conf *ld, const config_setting_t *root, struct fp_ctrl_con
 	if (ctl != NULL &&
 	    (rc = path_get(ld, ctl, "socket", c->dp_socket, sizeof(c->dp_socket))) < 0)
 		return rc;
+	level = (uint32_t)c->log_level;
+	rc = fp_conf_log_level_load(ld, root, &level);
+	if (rc < 0)
+		return rc;
+	c->log_level = (int)level;
 	return 0;
 }
 

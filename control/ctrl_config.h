@@ -42,6 +42,7 @@ struct fp_ctrl_config {
 	uint32_t health_ms;				  /* dataplane check interval */
 	uint32_t audit_ms;				  /* drift audit interval, 0: off */
 	uint32_t max_body;				  /* largest request body, bytes */
+	int log_level;					  /* log_level: FP_LOG_* (lib/log.h) */
 };
 
 /** Fill the defaults (no file). */

@@ -3,32 +3,59 @@
  * compiles them into flowplane's tables and keeps fp-dpdk in step with
  * them (control/ctrl.h has the rules; doc/control.md the API).
  *
- *   fp-control [-c FILE] [--check-config] [-v]
+ *   fp-control [-c FILE] [-v | -q] [--log-file FILE]
+ *   fp-control [-c FILE] --check-config [FILE]
+ *
+ * SIGINT/SIGTERM stop it; SIGHUP reopens the log file and reloads what can
+ * change while it runs (on_reload()).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <event2/event.h>
 
 #include "api.h"
 #include "backend.h"
+#include "conf_check.h"
+#include "conf_diff.h"
 #include "ctrl.h"
 #include "ctrl_config.h"
 #include "log.h"
+#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
+
+/* What the signal handlers need. */
+struct daemon {
+	struct event_base *base;     /* stopped by SIGINT/SIGTERM */
+	struct event *tick;	     /* re-armed when health_ms changes */
+	struct fp_ctrl_config cfg;   /* as loaded (and reloaded) */
+	const char *path;	     /* config file */
+	struct fp_log_opts log_opts; /* -v, -q, --log-file */
+};
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: fp-control [-c FILE] [--check-config] [-v]\n"
-		   "  -c, --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
-		   "  --check-config     validate the configuration and exit\n"
-		   "  -v, --verbose      debug logging\n");
+	fprintf(f, "usage: fp-control [-c FILE] [-v | -q] [--log-file FILE]\n"
+		   "       fp-control [-c FILE] --check-config [FILE]\n"
+		   "       fp-control --version | --help\n"
+		   "  -c, --config FILE    configuration (default " DEFAULT_CONFIG ")\n"
+		   "  --check-config [FILE] validate the whole file (every program's part) and\n"
+		   "                       exit (0: valid)\n"
+		   "  -v, --verbose        log level debug (overrides log_level)\n"
+		   "  -q, --quiet          log level warning; twice: error (overrides log_level)\n"
+		   "  --log-file FILE      log to FILE (appending) instead of stderr; SIGHUP\n"
+		   "                       reopens it\n"
+		   "  -V, --version        print the version and exit\n"
+		   "  -h, --help           this text\n"
+		   "signals: SIGINT, SIGTERM stop; SIGHUP reopens the log file and reloads\n"
+		   "log_level and fp_control.health_ms\n");
 }
 
 static void
@@ -42,107 +69,194 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
+	struct daemon *dm = arg;
+
 	(void)what;
 	fp_log(FP_LOG_INFO, "signal %d: stopping", (int)sig);
-	event_base_loopbreak(arg);
+	event_base_loopbreak(dm->base);
+}
+
+static void
+tick_arm(struct daemon *dm)
+{
+	struct timeval tv;
+
+	tv.tv_sec = dm->cfg.health_ms / 1000;
+	tv.tv_usec = (dm->cfg.health_ms % 1000) * 1000;
+	event_add(dm->tick, &tv);
+}
+
+/* The settings a reload does not take: reported when they change. */
+static const struct fp_conf_field restart_fields[] = {
+	FP_CONF_FIELD(struct fp_ctrl_config, "host", host),
+	FP_CONF_FIELD(struct fp_ctrl_config, "vtep.addresses", local_vteps),
+	FP_CONF_FIELD(struct fp_ctrl_config, "vtep.addresses", n_local_vteps),
+	FP_CONF_FIELD(struct fp_ctrl_config, "control.socket", dp_socket),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.backend", backend),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.xdp_instance", xdp_instance),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.api_socket", api_socket),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.api_tcp", api_tcp_addr),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.api_tcp", api_tcp_port),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.api_token_file", api_token),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.state_dir", state_dir),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.underlay_port", underlay_port),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.underlay_gateway_mac", has_gw_mac),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.underlay_gateway_mac", gw_mac),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.batch", batch),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.max_body", max_body),
+};
+
+/* SIGHUP: reopen the log file, reload the config, say what changed and
+ * what waits for a restart.  A config that does not load changes nothing.
+ */
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *dm = arg;
+	struct fp_ctrl_config n;
+	char err[512];
+	int rc;
+
+	(void)sig;
+	(void)what;
+	rc = fp_ctrl_config_load(dm->path, &n, err, sizeof(err));
+	/* The log file first, so that what follows lands in the new one. */
+	dm->cfg.log_level = fp_log_reload(rc == 0 ? n.log_level : -1, &dm->log_opts);
+	if (rc < 0) {
+		fp_log(FP_LOG_ERR, "reload: %s; nothing changed", err);
+		return;
+	}
+	n.log_level = dm->cfg.log_level;
+	if (n.health_ms != dm->cfg.health_ms) {
+		fp_log(FP_LOG_INFO, "reload: fp_control.health_ms %u -> %u", dm->cfg.health_ms,
+		       n.health_ms);
+		dm->cfg.health_ms = n.health_ms;
+		tick_arm(dm);
+	}
+	fp_conf_diff_log(&dm->cfg, &n, restart_fields,
+			 sizeof(restart_fields) / sizeof(restart_fields[0]), dm->path);
 }
 
 int
 main(int argc, char **argv)
 {
+	enum { OPT_CHECK = 256 };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", no_argument, NULL, 'C' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = DEFAULT_CONFIG;
-	struct event *tick = NULL, *sint = NULL, *sterm = NULL;
-	struct fp_ctrl_config cfg;
-	struct event_base *base = NULL;
+	struct event *sint = NULL, *sterm = NULL, *shup = NULL;
+	struct daemon dm = { .path = DEFAULT_CONFIG, .log_opts = { .level = -1 } };
 	struct fp_ctrl *ctrl = NULL;
 	struct fp_api *api = NULL;
-	int opt, check = 0, level = FP_LOG_INFO, rc = 1;
+	int opt, check = 0, rc = 1;
+	unsigned int parts;
 	char err[512];
-	struct timeval tv;
 
-	while ((opt = getopt_long(argc, argv, "c:vh", lopts, NULL)) != -1) {
+	fp_log_init("fp-control", FP_LOG_INFO);
+	while ((opt = getopt_long(argc, argv, "c:vqVh", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			path = optarg;
+			dm.path = optarg;
 			break;
-		case 'C':
+		case OPT_CHECK:
 			check = 1;
 			break;
-		case 'v':
-			level = FP_LOG_DEBUG;
-			break;
+		case 'V':
+			fp_version_print(stdout, "fp-control");
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
+			if (fp_log_opt(&dm.log_opts, opt, optarg))
+				break;
 			usage(stderr);
 			return 2;
 		}
 	}
+	/* --check-config FILE: the file may follow the option. */
+	if (check && optind + 1 == argc)
+		dm.path = argv[optind++];
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	fp_log_init("fp-control", level);
-	if (fp_ctrl_config_load(path, &cfg, err, sizeof(err)) < 0) {
+	if (check) {
+		if (fp_conf_check(dm.path, FP_CONF_PART_CONTROL, &parts, err, sizeof(err)) < 0) {
+			fp_log(FP_LOG_ERR, "%s", err);
+			return 1;
+		}
+		fp_conf_check_report(dm.path, parts);
+		return 0;
+	}
+	if (dm.log_opts.file != NULL && (rc = fp_log_file_open(dm.log_opts.file)) != 0) {
+		fp_log(FP_LOG_ERR, "log file %s: %s", dm.log_opts.file, strerror(-rc));
+		return 1;
+	}
+	rc = 1;
+	if (fp_ctrl_config_load(dm.path, &dm.cfg, err, sizeof(err)) < 0) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		return 1;
 	}
-	if (check) {
-		printf("%s: ok\n", path);
-		return 0;
-	}
+	if (dm.log_opts.level >= 0)
+		dm.cfg.log_level = dm.log_opts.level;
+	fp_log_level_set(dm.cfg.log_level);
+	fp_log(FP_LOG_INFO, "fp-control %s (git %s) starting with %s", fp_version_string(),
+	       fp_version_git(), dm.path);
 	signal(SIGPIPE, SIG_IGN);
-	base = event_base_new();
-	if (base == NULL) {
+	dm.base = event_base_new();
+	if (dm.base == NULL) {
 		fp_log(FP_LOG_ERR, "event_base_new failed");
 		return 1;
 	}
-	ctrl = fp_ctrl_create(&cfg,
-			      strcmp(cfg.backend, "xdp") == 0 ? &fp_backend_xdp : &fp_backend_dpdk,
-			      err, sizeof(err));
+	ctrl = fp_ctrl_create(
+		&dm.cfg, strcmp(dm.cfg.backend, "xdp") == 0 ? &fp_backend_xdp : &fp_backend_dpdk,
+		err, sizeof(err));
 	if (ctrl == NULL) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		goto out;
 	}
-	api = fp_api_create(base, ctrl, &cfg, err, sizeof(err));
+	api = fp_api_create(dm.base, ctrl, &dm.cfg, err, sizeof(err));
 	if (api == NULL) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		goto out;
 	}
-	tick = event_new(base, -1, EV_PERSIST, on_tick, ctrl);
-	sint = evsignal_new(base, SIGINT, on_signal, base);
-	sterm = evsignal_new(base, SIGTERM, on_signal, base);
-	if (tick == NULL || sint == NULL || sterm == NULL) {
+	dm.tick = event_new(dm.base, -1, EV_PERSIST, on_tick, ctrl);
+	sint = evsignal_new(dm.base, SIGINT, on_signal, &dm);
+	sterm = evsignal_new(dm.base, SIGTERM, on_signal, &dm);
+	shup = evsignal_new(dm.base, SIGHUP, on_reload, &dm);
+	if (dm.tick == NULL || sint == NULL || sterm == NULL || shup == NULL) {
 		fp_log(FP_LOG_ERR, "event_new failed");
 		goto out;
 	}
-	tv.tv_sec = cfg.health_ms / 1000;
-	tv.tv_usec = (cfg.health_ms % 1000) * 1000;
-	event_add(tick, &tv);
+	tick_arm(&dm);
 	event_add(sint, NULL);
 	event_add(sterm, NULL);
-	fp_log(FP_LOG_INFO, "host %s, dataplane %s %s, state %s", cfg.host, cfg.backend,
-	       strcmp(cfg.backend, "xdp") == 0 ? cfg.xdp_instance : cfg.dp_socket, cfg.state_dir);
+	event_add(shup, NULL);
+	fp_log(FP_LOG_INFO, "host %s, dataplane %s %s, state %s", dm.cfg.host, dm.cfg.backend,
+	       strcmp(dm.cfg.backend, "xdp") == 0 ? dm.cfg.xdp_instance : dm.cfg.dp_socket,
+	       dm.cfg.state_dir);
 	fp_ctrl_tick(ctrl);
-	event_base_dispatch(base);
+	event_base_dispatch(dm.base);
 	rc = 0;
 out:
-	if (tick != NULL)
-		event_free(tick);
+	if (dm.tick != NULL)
+		event_free(dm.tick);
 	if (sint != NULL)
 		event_free(sint);
 	if (sterm != NULL)
 		event_free(sterm);
+	if (shup != NULL)
+		event_free(shup);
 	fp_api_free(api);
 	fp_ctrl_free(ctrl);
-	event_base_free(base);
+	event_base_free(dm.base);
 	return rc;
 }

@@ -38,6 +38,7 @@
 #include "trace_pkt.h"
 #include "trace_xdp.h"
 #include "names.h"
+#include "version.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
 #define FPCTL_EXIT_FAIL 1    /* bad usage, refused change, server error */
@@ -53,6 +54,7 @@ struct fpctl_opts {
 	int workers;	    /* --workers */
 	int hex;	    /* --hex: trace output bytes */
 	int help;	    /* -h, --help */
+	int version;	    /* -V, --version */
 	int n_args;	    /* words in args */
 	char **args;	    /* the command words */
 };
@@ -87,6 +89,7 @@ usage(FILE *f)
 		"      --xdp INSTANCE  the XDP engine's maps (" FP_XDP_PIN_ROOT "/INSTANCE)\n"
 		"      --json          machine-readable output (show, dump)\n"
 		"  -h, --help          this text\n"
+		"  -V, --version       print the version and exit\n"
 		"commands:\n"
 		"  show ports | stats [--workers] | drops | tables\n"
 		"  dump port | vtep | fdb | flood | neigh\n"
@@ -944,6 +947,8 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 			o->hex = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			o->help = 1;
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			o->version = 1;
 		} else {
 			return bad("unknown option '%s'", a);
 		}
@@ -1185,6 +1190,11 @@ main(int argc, char **argv)
 	}
 	if (o.help) {
 		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (o.version) {
+		fp_version_print(stdout, "fpctl");
 		rc = 0;
 		goto out;
 	}

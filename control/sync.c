@@ -10,6 +10,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 
 #include "clock.h"
 #include "names.h"
+#include "log.h"
 
 #define SYNC_KEY_MAX 24	     /* largest ABI key (neigh) */
 #define SYNC_CHANGES_MIN 256 /* first allocation of the change list */
 #define SYNC_ERR_SIZE 128    /* message buffer when the caller has none */
+#define SYNC_VAL_LOG_MAX 768 /* values up to this size are logged (debug) */
 
 #define KEY_FITS(id, name, stem) \
 	_Static_assert(sizeof(struct fp_##stem##_key) <= SYNC_KEY_MAX, "the " name " key fits");
@@ -111,6 +114,62 @@ collect(uint16_t table, const void *key, const void *val, void *arg)
 	return 0;
 }
 
+/* Bytes as hex into buf (size >= 2 * n + 1). */
+static void
+hex_write(char *buf, const void *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = digits[b[i] >> 4];
+		buf[2 * i + 1] = digits[b[i] & 15];
+	}
+	buf[2 * n] = '\0';
+}
+
+/* A committed transaction: one info line with the count of sets and
+ * deletes per table, then (debug) one line per entry, key and value in
+ * hex as the ABI structs of include/flowplane/tables.h lay them out.
+ */
+static void
+txn_log(const struct change *v, size_t n, uint32_t n_txn)
+{
+	uint64_t n_set[FP_TABLE_MAX] = { 0 }, n_del[FP_TABLE_MAX] = { 0 };
+	char line[512], key[2 * SYNC_KEY_MAX + 1], val[2 * SYNC_VAL_LOG_MAX + 1];
+	size_t i, len = 0;
+	unsigned int t;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].val != NULL)
+			n_set[v[i].table]++;
+		else
+			n_del[v[i].table]++;
+	}
+	line[0] = '\0';
+	for (t = 0; t < FP_TABLE_MAX; t++) {
+		if (n_set[t] == 0 && n_del[t] == 0)
+			continue;
+		snprintf(line + len, sizeof(line) - len, "%s%s %" PRIu64 " set %" PRIu64 " del",
+			 len ? ", " : "", fp_names_table[t], n_set[t], n_del[t]);
+		len += strlen(line + len);
+	}
+	fp_log(FP_LOG_INFO, "sync: transaction %u committed, %zu changes: %s", n_txn, n, line);
+	if (fp_log_level_get() < FP_LOG_DEBUG)
+		return;
+	for (i = 0; i < n; i++) {
+		hex_write(key, v[i].key, fp_names_key_size[v[i].table]);
+		if (v[i].val != NULL && fp_names_val_size[v[i].table] <= SYNC_VAL_LOG_MAX)
+			hex_write(val, v[i].val, fp_names_val_size[v[i].table]);
+		else
+			val[0] = '\0';
+		fp_log(FP_LOG_DEBUG, "sync: transaction %u: %s %s key %s%s%s", n_txn,
+		       v[i].val != NULL ? "set" : "del", fp_names_table[v[i].table], key,
+		       v[i].val != NULL ? " value " : "", val);
+	}
+}
+
 /* Send changes [first, first + n) as one transaction and, once it is
  * committed, apply them to installed.
  */
@@ -151,6 +210,7 @@ send_txn(const struct fp_backend_ops *ops, void *handle, struct fp_entry_set *in
 		return rc;
 	}
 	res->n_txn++;
+	txn_log(v, n, res->n_txn);
 	for (i = 0; i < n; i++) {
 		const struct change *c = &v[i];
 

@@ -27,6 +27,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "names.h"
+#include "log.h"
 
 #define FP_CFG_RXQ_MAX 16		    /* rx queues per port */
 #define FP_CFG_LCORE_MAX 1023		    /* largest EAL lcore id */
@@ -118,6 +119,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;
 	cfg->tx_drain_us = FP_CFG_DEF_TX_DRAIN_US;
 	cfg->stats_interval_s = 0;
+	cfg->log_level = FP_LOG_INFO;
 	memcpy(cfg->ctl_socket, FP_CFG_DEF_CTL_SOCKET, sizeof(FP_CFG_DEF_CTL_SOCKET));
 }
 
@@ -456,8 +458,8 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
-		"host", "vtep", "eal",	 "ports",   "workers",	  "mempool", "tables",
-		"idle", "tx",	"stats", "control", "fp_control", "fp_xdp",  NULL,
+		"host", "vtep",	 "eal",	    "ports",	  "workers", "mempool",	  "tables", "idle",
+		"tx",	"stats", "control", "fp_control", "fp_xdp",  "log_level", NULL,
 	};
 	int rc;
 
@@ -492,6 +494,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = control_load(ld, root);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */

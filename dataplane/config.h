@@ -74,6 +74,7 @@ struct fp_config {
 	uint32_t tx_drain_us;				    /* tx buffer flush timer */
 	uint32_t stats_interval_s;			    /* log counters every N s; 0 off */
 	char ctl_socket[108];				    /* control socket path */
+	uint32_t log_level;				    /* FP_LOG_* (lib/log.h), default info */
 };
 
 /**

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-dpdk: the DPDK fast path daemon.
  *
- *   fp-dpdk [-c FILE]            run with FILE (default /etc/flowplane/flowplane.conf)
- *   fp-dpdk --check-config FILE  validate FILE and exit
+ *   fp-dpdk [-c FILE] [-v|-q] [--log-file FILE]   run (default /etc/flowplane/flowplane.conf)
+ *   fp-dpdk --check-config FILE  validate the whole FILE and exit
+ *   fp-dpdk --version
  *
  * Start-up order: config (fails closed, file:line errors) -> EAL -> mempool
  * -> ports -> tables (underlay ports and local VTEPs from the config) ->
  * control socket -> workers.  SIGINT/SIGTERM stop the workers, print the
- * final counters and release everything.
+ * final counters and release everything.  SIGHUP reopens the log file and
+ * reloads what can change while running (reload_config()).  Messages,
+ * DPDK's among them, go through lib/log.h (eal_log.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,11 +30,16 @@
 #include <flowplane/ctl.h>
 
 #include "config.h"
+#include "conf_check.h"
+#include "conf_diff.h"
 #include "ctl_server.h"
+#include "eal_log.h"
 #include "ftable.h"
 #include "io.h"
 #include "names.h"
+#include "log.h"
 #include "pipeline.h"
+#include "version.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 #define FP_WORKER_MAX_REPORT 128
@@ -44,23 +52,38 @@ struct fp_dpdk {
 	struct fp_ftables *tables;	      /* flow tables */
 	struct fp_worker *workers;	      /* one per worker lcore */
 	struct fp_ctl_server *ctl;	      /* control socket */
+	struct fp_log_opts log_opts;	      /* -v, -q, --log-file */
 };
+
+static volatile sig_atomic_t reload_pending; /* SIGHUP seen */
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	fp_io_quit = 1;
+	if (sig == SIGHUP)
+		reload_pending = 1;
+	else
+		fp_io_quit = 1;
 }
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: fp-dpdk [-c FILE]\n"
-		   "       fp-dpdk --check-config FILE\n"
-		   "  -c, --config FILE      config file (default " FP_DEFAULT_CONFIG ")\n"
-		   "      --check-config FILE validate FILE and exit (0: valid)\n"
-		   "  -h, --help             this text\n");
+	fprintf(f,
+		"usage: fp-dpdk [-c FILE] [-v | -q] [--log-file FILE]\n"
+		"       fp-dpdk --check-config FILE\n"
+		"       fp-dpdk --version | --help\n"
+		"  -c, --config FILE       config file (default " FP_DEFAULT_CONFIG ")\n"
+		"      --check-config FILE validate the whole FILE (every program's part) and\n"
+		"                          exit (0: valid)\n"
+		"  -v, --verbose           log level debug (overrides log_level)\n"
+		"  -q, --quiet             log level warning; twice: error (overrides log_level)\n"
+		"      --log-file FILE     log to FILE (appending) instead of stderr; SIGHUP\n"
+		"                          reopens it\n"
+		"  -V, --version           print the version and exit\n"
+		"  -h, --help              this text\n"
+		"signals: SIGINT, SIGTERM stop (final counters on stdout); SIGHUP reopens\n"
+		"the log file and reloads log_level, stats.interval_s and idle.*\n");
 }
 
 static void
@@ -121,9 +144,11 @@ ctl_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *n
 	return 0;
 }
 
-/* The final counters, printed on stdout at exit. */
+/* The counters, printed on stdout every stats.interval_s ("counters")
+ * and at exit ("final counters").
+ */
 static void
-print_counters(const struct fp_dpdk *d)
+print_counters(const struct fp_dpdk *d, const char *label)
 {
 	uint64_t st[FP_STAT_MAX] = { 0 }, dr[FP_DROP_MAX] = { 0 };
 	uint32_t i, w;
@@ -134,7 +159,7 @@ print_counters(const struct fp_dpdk *d)
 		for (i = 0; i < FP_DROP_MAX; i++)
 			dr[i] += d->workers[w].pipe.stats.drop[i];
 	}
-	printf("fp-dpdk %s: final counters\n", d->cfg.host);
+	printf("fp-dpdk %s: %s\n", d->cfg.host, label);
 	for (i = 0; i < FP_STAT_MAX; i++)
 		printf("  %-20s %" PRIu64 "\n", fp_names_stat[i], st[i]);
 	for (i = 0; i < FP_DROP_MAX; i++) {
@@ -168,8 +193,7 @@ eal_start(const struct fp_config *cfg)
 	argv[argc] = NULL;
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
-		fprintf(stderr, "fp-dpdk: %s: EAL init failed: %s\n", cfg->path,
-			rte_strerror(rte_errno));
+		fp_log(FP_LOG_ERR, "%s: EAL init failed: %s", cfg->path, rte_strerror(rte_errno));
 		return -rte_errno;
 	}
 	return 0;
@@ -184,10 +208,10 @@ check_lcores(const struct fp_config *cfg)
 		uint32_t l = cfg->workers[i].lcore;
 
 		if (l >= RTE_MAX_LCORE || !rte_lcore_is_enabled(l) || l == rte_get_main_lcore()) {
-			fprintf(stderr,
-				"fp-dpdk: %s: workers[%u].lcore %u is not an enabled worker lcore "
-				"(check eal.args -l/--lcores; the main lcore is %u)\n",
-				cfg->path, i, l, rte_get_main_lcore());
+			fp_log(FP_LOG_ERR,
+			       "%s: workers[%u].lcore %u is not an enabled worker lcore "
+			       "(check eal.args -l/--lcores; the main lcore is %u)",
+			       cfg->path, i, l, rte_get_main_lcore());
 			return -EINVAL;
 		}
 	}
@@ -209,7 +233,7 @@ tables_start(struct fp_dpdk *d)
 	snprintf(name, sizeof(name), "fp%d", (int)getpid());
 	d->tables = fp_ftables_create(name, cfg->table_size, (int)rte_socket_id(), d->rcu);
 	if (d->tables == NULL) {
-		fprintf(stderr, "fp-dpdk: cannot create tables: %s\n", strerror(errno));
+		fp_log(FP_LOG_ERR, "cannot create tables: %s", strerror(errno));
 		return -errno;
 	}
 	for (i = 0; i < cfg->n_ports; i++) {
@@ -250,28 +274,114 @@ workers_start(struct fp_dpdk *d)
 	return 0;
 }
 
+/* What SIGHUP re-reads: the settings a running fp-dpdk can take. */
+static void
+reload_apply(struct fp_dpdk *d, const struct fp_config *n)
+{
+	struct fp_config *c = &d->cfg;
+	uint32_t i;
+
+	if ((int)c->log_level != fp_log_level_get()) {
+		c->log_level = (uint32_t)fp_log_level_get();
+		fp_eal_log_level_set(fp_log_level_get());
+	}
+	if (n->stats_interval_s != c->stats_interval_s) {
+		fp_log(FP_LOG_INFO, "reload: stats.interval_s %u -> %u", c->stats_interval_s,
+		       n->stats_interval_s);
+		c->stats_interval_s = n->stats_interval_s;
+	}
+	if (n->idle_mode != c->idle_mode || n->idle_empty_polls != c->idle_empty_polls ||
+	    n->idle_max_sleep_us != c->idle_max_sleep_us) {
+		fp_log(FP_LOG_INFO,
+		       "reload: idle mode %s -> %s, empty_polls %u -> %u, max_sleep_us %u -> %u",
+		       c->idle_mode == FP_IDLE_BUSY ? "busy" : "adaptive",
+		       n->idle_mode == FP_IDLE_BUSY ? "busy" : "adaptive", c->idle_empty_polls,
+		       n->idle_empty_polls, c->idle_max_sleep_us, n->idle_max_sleep_us);
+		c->idle_mode = n->idle_mode;
+		c->idle_empty_polls = n->idle_empty_polls;
+		c->idle_max_sleep_us = n->idle_max_sleep_us;
+		/* Each worker reads its copy once per loop. */
+		for (i = 0; i < c->n_workers; i++) {
+			__atomic_store_n(&d->workers[i].idle_empty_polls, c->idle_empty_polls,
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(&d->workers[i].idle_max_sleep_us, c->idle_max_sleep_us,
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(&d->workers[i].idle_mode, c->idle_mode, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+/* The settings a reload does not take: reported when they change. */
+static const struct fp_conf_field restart_fields[] = {
+	FP_CONF_FIELD(struct fp_config, "host", host),
+	FP_CONF_FIELD(struct fp_config, "vtep", local_vteps),
+	FP_CONF_FIELD(struct fp_config, "vtep", n_local_vteps),
+	FP_CONF_FIELD(struct fp_config, "eal", eal_args),
+	FP_CONF_FIELD(struct fp_config, "eal", n_eal_args),
+	FP_CONF_FIELD(struct fp_config, "ports", ports),
+	FP_CONF_FIELD(struct fp_config, "ports", n_ports),
+	FP_CONF_FIELD(struct fp_config, "workers", workers),
+	FP_CONF_FIELD(struct fp_config, "workers", n_workers),
+	FP_CONF_FIELD(struct fp_config, "mempool", mbufs),
+	FP_CONF_FIELD(struct fp_config, "mempool", mbuf_cache),
+	FP_CONF_FIELD(struct fp_config, "mempool", mbuf_data_size),
+	FP_CONF_FIELD(struct fp_config, "tables", table_size),
+	FP_CONF_FIELD(struct fp_config, "tx", tx_drain_us),
+	FP_CONF_FIELD(struct fp_config, "control", ctl_socket),
+};
+
+/* SIGHUP: reopen the log file, reload the config, say what changed and
+ * what waits for a restart.  A config that does not load changes nothing.
+ */
+static void
+reload_config(struct fp_dpdk *d)
+{
+	char err[FP_CFG_ERR_SIZE];
+	struct fp_config *n;
+	int rc;
+
+	n = malloc(sizeof(*n));
+	rc = n != NULL ? fp_config_load(d->cfg.path, n, err, sizeof(err)) : -ENOMEM;
+	/* The log file first, so that what follows lands in the new one. */
+	fp_log_reload(rc == 0 ? (int)n->log_level : -1, &d->log_opts);
+	if (rc != 0) {
+		fp_log(FP_LOG_ERR, "reload: %s; nothing changed", n != NULL ? err : strerror(-rc));
+		free(n);
+		return;
+	}
+	reload_apply(d, n);
+	fp_conf_diff_log(&d->cfg, n, restart_fields,
+			 sizeof(restart_fields) / sizeof(restart_fields[0]), d->cfg.path);
+	free(n);
+}
+
 static void
 run(struct fp_dpdk *d)
 {
 	const struct fp_ctl_server_ops ops = { .stats = ctl_stats, .arg = d, .trace_mp = d->mp };
+	char label[64];
 	time_t last = time(NULL);
 
 	d->ctl = fp_ctl_server_create(d->cfg.ctl_socket, d->tables, d->cfg.host, d->cfg.n_ports,
 				      d->cfg.n_workers, &ops);
 	if (d->ctl == NULL) {
-		fprintf(stderr, "fp-dpdk: control socket %s: %s\n", d->cfg.ctl_socket,
-			strerror(errno));
+		fp_log(FP_LOG_ERR, "control socket %s: %s", d->cfg.ctl_socket, strerror(errno));
 		fp_io_quit = 1;
 		return;
 	}
-	printf("fp-dpdk %s: forwarding on %u ports with %u workers; control socket %s\n",
+	fp_log(FP_LOG_INFO, "%s: forwarding on %u ports with %u workers; control socket %s",
 	       d->cfg.host, d->cfg.n_ports, d->cfg.n_workers, d->cfg.ctl_socket);
-	fflush(stdout);
 	while (!fp_io_quit) {
 		fp_ctl_server_poll(d->ctl, 100);
+		if (reload_pending) {
+			reload_pending = 0;
+			reload_config(d);
+		}
 		if (d->cfg.stats_interval_s && time(NULL) - last >= d->cfg.stats_interval_s) {
 			last = time(NULL);
-			print_counters(d);
+			snprintf(label, sizeof(label), "counters (every %u s)",
+				 d->cfg.stats_interval_s);
+			print_counters(d, label);
 		}
 	}
 }
@@ -279,31 +389,44 @@ run(struct fp_dpdk *d)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_CHECK = 256 };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", required_argument, NULL, 'k' },
+		{ "check-config", required_argument, NULL, OPT_CHECK },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct fp_log_opts lo = { .level = -1, .file = NULL };
 	const char *path = FP_DEFAULT_CONFIG;
-	char err[FP_CFG_ERR_SIZE];
-	struct fp_dpdk *d;
 	int check = 0, opt, rc = 1;
+	char err[FP_CFG_ERR_SIZE];
+	unsigned int parts;
+	struct fp_dpdk *d;
 	uint32_t i;
 
-	while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	fp_log_init("fp-dpdk", FP_LOG_INFO);
+	while ((opt = getopt_long(argc, argv, "c:vqVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
 			break;
-		case 'k':
+		case OPT_CHECK:
 			path = optarg;
 			check = 1;
 			break;
+		case 'V':
+			fp_version_print(stdout, "fp-dpdk");
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
+			if (fp_log_opt(&lo, opt, optarg))
+				break;
 			usage(stderr);
 			return 1;
 		}
@@ -312,21 +435,40 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	if (check) {
+		if (fp_conf_check(path, FP_CONF_PART_DPDK, &parts, err, sizeof(err)) != 0) {
+			fp_log(FP_LOG_ERR, "%s", err);
+			return 1;
+		}
+		fp_conf_check_report(path, parts);
+		return 0;
+	}
+	if (lo.file != NULL && (rc = fp_log_file_open(lo.file)) != 0) {
+		fp_log(FP_LOG_ERR, "log file %s: %s", lo.file, strerror(-rc));
+		return 1;
+	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return 1;
 	for (i = 0; i < FP_PORT_MAX; i++)
 		d->ports[i].dpdk_port = RTE_MAX_ETHPORTS;
 	if (fp_config_load(path, &d->cfg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fp-dpdk: %s\n", err);
+		fp_log(FP_LOG_ERR, "%s", err);
 		free(d);
 		return 1;
 	}
-	if (check) {
-		printf("%s: ok\n", path);
-		free(d);
-		return 0;
-	}
+	d->log_opts = lo;
+	if (lo.level >= 0)
+		d->cfg.log_level = (uint32_t)lo.level;
+	fp_log_level_set((int)d->cfg.log_level);
+	fp_log(FP_LOG_INFO, "%s %s (git %s) starting with %s", "fp-dpdk", fp_version_string(),
+	       fp_version_git(), path);
+	rc = fp_eal_log_open();
+	if (rc != 0)
+		fp_log(FP_LOG_WARN, "DPDK's log stays on its own stream: %s", strerror(-rc));
+	fp_eal_log_level_set(fp_log_level_get());
+	rc = 1;
+	signal(SIGHUP, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -339,19 +481,19 @@ main(int argc, char **argv)
 	d->mp = rte_pktmbuf_pool_create("fp_mbufs", d->cfg.mbufs, d->cfg.mbuf_cache, 0,
 					(uint16_t)d->cfg.mbuf_data_size, (int)rte_socket_id());
 	if (d->mp == NULL) {
-		fprintf(stderr, "fp-dpdk: cannot create mempool of %u mbufs: %s\n", d->cfg.mbufs,
-			rte_strerror(rte_errno));
+		fp_log(FP_LOG_ERR, "cannot create mempool of %u mbufs: %s", d->cfg.mbufs,
+		       rte_strerror(rte_errno));
 		goto out_eal;
 	}
 	if (fp_io_ports_start(&d->cfg, d->mp, (uint16_t)d->cfg.n_workers, d->ports) != 0) {
-		fprintf(stderr, "fp-dpdk: port setup failed (see the log above)\n");
+		fp_log(FP_LOG_ERR, "port setup failed (see the log above)");
 		goto out_ports;
 	}
 	rc = tables_start(d);
 	if (rc == 0)
 		rc = workers_start(d);
 	if (rc != 0) {
-		fprintf(stderr, "fp-dpdk: start-up failed: %s\n", strerror(-rc));
+		fp_log(FP_LOG_ERR, "start-up failed: %s", strerror(-rc));
 		fp_io_quit = 1;
 		rc = 1;
 	} else {
@@ -360,7 +502,7 @@ main(int argc, char **argv)
 	}
 	rte_eal_mp_wait_lcore();
 	if (d->workers != NULL) {
-		print_counters(d);
+		print_counters(d, "final counters");
 		for (i = 0; i < d->cfg.n_workers; i++)
 			fp_io_worker_free(&d->workers[i]);
 	}

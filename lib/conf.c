@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "log.h"
 #include "names.h"
 
 static void
@@ -382,6 +383,23 @@ fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const char 
 	if (rc < 0)
 		return rc;
 	return fp_conf_vtep_load(c, root, addrs, max, n_addrs);
+}
+
+int
+fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t *level)
+{
+	const config_setting_t *s;
+	int rc, l;
+
+	rc = fp_conf_member_get(c, root, "log_level", FP_CONF_T_STR, false, &s);
+	if (rc < 0 || s == NULL)
+		return rc;
+	l = fp_log_level_parse(config_setting_get_string(s));
+	if (l < 0)
+		return fp_conf_fail(c, s, NULL, "\"%s\" is not a log level (%s)",
+				    config_setting_get_string(s), FP_LOG_LEVEL_NAMES);
+	*level = (uint32_t)l;
+	return 0;
 }
 
 int

@@ -239,6 +239,15 @@ int fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const c
 			uint32_t *n_addrs);
 
 /**
+ * The root's optional log_level (lib/log.h's names), common to the three
+ * programs.
+ *
+ * @param level set when log_level is present (FP_LOG_*), else unchanged
+ * @return 0, or -EINVAL (not a string, not a level)
+ */
+int fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t *level);
+
+/**
  * The shared group tables { fdb = N; ... }: sizes min..max by table name
  * (the port table's size is fixed).
  *

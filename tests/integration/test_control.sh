@@ -15,7 +15,11 @@
 #   - fp-dpdk restarted: fp-control notices and replays the whole state;
 #   - malformed JSON, a missing field, an unknown network id and a wrong
 #     type each get a 4xx naming the problem, and the state is unchanged;
-#   - the TCP API refuses a request without the bearer token.
+#   - the TCP API refuses a request without the bearer token;
+#   - SIGHUP to fp-dpdk and fp-control: both stay up and forwarding, and
+#     log what they reloaded (log_level, stats interval, idle policy,
+#     health_ms) and what waits for a restart; fp-control logs each API
+#     request and, at debug level, each entry it sends.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
@@ -138,6 +142,83 @@ bad_request() {
 	fi
 }
 
+# sighup_both: SIGHUP to fp-dpdk and fp-control on every hypervisor;
+# true when both are still running 1 s later.
+sighup_both() {
+	local hv
+	for hv in $FP_HVS; do
+		kill -HUP "${FP_PID[$hv]}" "${FP_CTRL_PID[$hv]}" || return 1
+	done
+	sleep 1.5
+	for hv in $FP_HVS; do
+		kill -0 "${FP_PID[$hv]}" "${FP_CTRL_PID[$hv]}" 2>/dev/null || return 1
+	done
+}
+
+# del_put_a2: delete port-a2 and put it back (with its new MAC and IP).
+del_put_a2() {
+	api_both DELETE /v1/ports/port-a2 &&
+		api_both PUT /v1/ports/port-a2 \
+			"{\"port\": $(fp_neutron_port a2 02:00:00:a2:00:99 10.100.0.22 3)}"
+}
+
+# logged FILE TEXT: FILE has a line with TEXT (fixed string).
+logged() { grep -qF -- "$2" "$1"; }
+
+# SIGHUP: reload what can change while running, say what it did.
+sighup_checks() {
+	local hv dlog clog
+	for hv in $FP_HVS; do
+		cp "$FP_TMP/$hv.conf" "$FP_TMP/$hv.conf.orig"
+		sed -i 's/^idle = .*$/idle = { mode = "adaptive"; empty_polls = 60; max_sleep_us = 300; };/' \
+			"$FP_TMP/$hv.conf"
+		printf '%s\n' 'log_level = "debug";' 'stats = { interval_s = 1; };' >>"$FP_TMP/$hv.conf"
+		sed -i 's/health_ms = 100;/health_ms = 150;/; s/batch = [0-9]*;//' "$FP_TMP/$hv.conf"
+		sed -i 's/^\(fp_control = {\)$/\1\n\tbatch = 1000;/' "$FP_TMP/$hv.conf"
+	done
+	check "SIGHUP: fp-dpdk and fp-control still running on both hypervisors" sighup_both
+	for hv in $FP_HVS; do
+		dlog=$(fp_logfile "$hv")
+		clog=$(fp_ctrl_log "$hv")
+		check "$hv fp-dpdk logged the reload of log_level" \
+			logged "$dlog" "fp-dpdk: info: reload: log_level info -> debug"
+		check "$hv fp-dpdk logged the reload of stats.interval_s" \
+			logged "$dlog" "fp-dpdk: info: reload: stats.interval_s 0 -> 1"
+		check "$hv fp-dpdk logged the reload of the idle policy" \
+			logged "$dlog" "reload: idle mode adaptive -> adaptive, empty_polls 50 -> 60, max_sleep_us 200 -> 300"
+		check "$hv fp-dpdk: the periodic counters are not the final ones" \
+			bash -c "grep -q 'counters (every 1 s)' '$dlog' && ! grep -q 'final counters' '$dlog'"
+		check "$hv fp-control logged the reload of log_level and health_ms" \
+			bash -c "grep -qF 'fp-control: info: reload: log_level info -> debug' '$clog' &&
+				grep -qF 'fp-control: info: reload: fp_control.health_ms 100 -> 150' '$clog'"
+		check "$hv fp-control named what waits for a restart" \
+			logged "$clog" "reload: fp_control.batch changed: takes effect at the next start"
+	done
+	check "a1 reaches a2 after the SIGHUPs" pings a1 10.100.0.22
+	check "DELETE port-a2 and PUT it back after the reload" del_put_a2
+	fp_vm_flush a1
+	check "a1 reaches a2 again" pings a1 10.100.0.22
+	check "hva fp-control logged the request" \
+		bash -c "grep -qF 'fp-control: info: api: DELETE /v1/ports/port-a2 200 ' '$(fp_ctrl_log hva)' &&
+			grep -qF 'fp-control: info: api: PUT /v1/ports/port-a2 200 ' '$(fp_ctrl_log hva)'"
+	check "hva fp-control logged the transaction, and each entry at debug level" \
+		bash -c "grep -q 'fp-control: info: sync: transaction [0-9]* committed, [0-9]* changes: ' \
+			'$(fp_ctrl_log hva)' &&
+			grep -q 'fp-control: debug: sync: transaction [0-9]*: \(set\|del\) [a-z]* key [0-9a-f]*' \
+			'$(fp_ctrl_log hva)'"
+	# Back to the first config: the levels go back, nothing else waits.
+	for hv in $FP_HVS; do
+		cp "$FP_TMP/$hv.conf.orig" "$FP_TMP/$hv.conf"
+	done
+	check "second SIGHUP: still running" sighup_both
+	for hv in $FP_HVS; do
+		check "$hv fp-dpdk and fp-control went back to log_level info" \
+			bash -c "grep -qF 'fp-dpdk: info: reload: log_level debug -> info' '$(fp_logfile "$hv")' &&
+				grep -qF 'fp-control: info: reload: log_level debug -> info' '$(fp_ctrl_log "$hv")'"
+	done
+	check "a1 reaches a2 after the second SIGHUPs" pings a1 10.100.0.22
+}
+
 main() {
 	local rc vm hv n changes loss
 	fp_lib_init
@@ -208,6 +289,8 @@ main() {
 	fp_api hva PUT /v1/ports/port-a2 "{\"port\": $(fp_neutron_port a2 "${FP_MAC[a2]}" "${FP_VM_IP4[a2]}" 1)}"
 	check "an older revision_number is ignored ($FP_CODE)" answer_ignored
 	check "and a1 still reaches a2 at its new address" pings a1 10.100.0.22
+
+	sighup_checks
 
 	# Kill both fp-control while a1 pings a2 every 10 ms: no loss.
 	fp_vm a1 ping -q -n -i 0.01 -c 500 -W 1 10.100.0.22 >"$FP_TMP/ping.out" 2>&1 &
