@@ -293,8 +293,8 @@ step "the same packet in 2 IPv4 fragments" \
 step "its first fragment alone" '{"stats": {"rx": 0}}' 1 0 - tunnel 1 1400 first
 sleep 1.5
 snmp_ip "$HVA" >"$FP_TMP/snmp2"
-check "the lone fragment expires in hva's kernel: ReasmFails +1 ($(reasm ReasmFails "$FP_TMP/snmp1") -> $(reasm ReasmFails "$FP_TMP/snmp2"))" \
-	test "$(($(reasm ReasmFails "$FP_TMP/snmp2") - $(reasm ReasmFails "$FP_TMP/snmp1")))" = 1
+check "the lone fragment expires in hva's kernel: ReasmFails +1 ($(reasm ReasmFails "$FP_TMP/snmp0") -> $(reasm ReasmFails "$FP_TMP/snmp2"))" \
+	test "$(($(reasm ReasmFails "$FP_TMP/snmp2") - $(reasm ReasmFails "$FP_TMP/snmp0")))" = 1
 step "2 IPv4 fragments reassembled to 2514 bytes (the ring frame holds 1982)" \
 	'{"stats": {"rx": 1, "drop": 1}, "drops": {"bad_ip_len": 1}}' 2 1 - tunnel 2 2450 long
 step "2 IPv6 fragments to hva's IPv6 VTEP address" \
