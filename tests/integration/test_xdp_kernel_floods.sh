@@ -34,6 +34,8 @@
 #
 # Functions run through check() look unreachable to shellcheck.
 # shellcheck disable=SC2317
+# The D_* counters are assigned by eval in phase().
+# shellcheck disable=SC2154
 set -uo pipefail
 
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
