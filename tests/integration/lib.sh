@@ -724,3 +724,54 @@ sys.exit(0 if ($expr) else 1)
 		printf '%s\n' "$json" | sed 's/^/#   /'
 	fi
 }
+
+# --- TAP output, for a test that sources this file and brings none of its
+# own (tests/integration/test_fragments.sh): "ok - ..." / "not ok - ..."
+# lines, then "N passed, M failed".  A test defining ok, not_ok, check or
+# finish after sourcing this file uses its own.
+N_PASS=0
+N_FAIL=0
+T_START=$SECONDS
+
+ok() {
+	echo "ok - $*"
+	N_PASS=$((N_PASS + 1))
+}
+
+not_ok() {
+	echo "not ok - $*"
+	N_FAIL=$((N_FAIL + 1))
+}
+
+# check WHAT CMD...: ok if CMD succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# finish: the summary line; exits 0 if nothing failed, else 1.
+finish() {
+	echo "# run time $((SECONDS - T_START)) s"
+	echo "$N_PASS passed, $N_FAIL failed"
+	[ "$N_FAIL" -eq 0 ]
+	exit $?
+}
+
+# fp_init_or_exit: fp_lib_init, exiting 77 (skip) when the machine cannot
+# run the topology and 1 (a failed set-up) when the binaries are missing.
+fp_init_or_exit() {
+	fp_lib_init
+	case $? in
+	0) ;;
+	1)
+		echo "# skip: $FP_ERR"
+		exit 77
+		;;
+	*)
+		echo "not ok - set-up: $FP_ERR"
+		echo "0 passed, 1 failed"
+		exit 1
+		;;
+	esac
+}
