@@ -40,48 +40,10 @@ set -uo pipefail
 FP_PREFIX=${FP_PREFIX:-fpg-}
 . "$(dirname "$0")/lib.sh"
 
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 PY=/usr/bin/python3
 
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
-
-fp_lib_init
-case $? in
-0) ;;
-1)
-	echo "# skip: $FP_ERR"
-	exit 77
-	;;
-*)
-	echo "not ok - set-up: $FP_ERR"
-	echo "0 passed, 1 failed"
-	exit 1
-	;;
-esac
+# TAP helpers (ok, not_ok, check, finish) come from lib.sh.
+fp_init_or_exit
 if ! "$PY" -c 'import scapy.all' 2>/dev/null; then
 	echo "# skip: no scapy for $PY (apt-get install python3-scapy)"
 	exit 77
