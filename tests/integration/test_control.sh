@@ -28,34 +28,10 @@ set -uo pipefail
 
 FP_PREFIX=${FP_PREFIX:-fpc-}
 . "$(dirname "$0")/lib.sh"
+# TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
+# from lib.sh.
 
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 TOKEN=flowplane-test-token-0123456789
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
 
 # fp-control's group in each hypervisor's config; hvb also listens on TCP.
 fp_config_extra() {

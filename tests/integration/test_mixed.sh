@@ -56,31 +56,13 @@ fi
 
 FP_PREFIX=${FP_PREFIX:-fpm-}
 . "$(dirname "$0")/lib.sh"
+# TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
+# from lib.sh; this test keeps its own finish.
 
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 INSTANCE="${FP_PREFIX}mixed-$$"		# 1..31 of [A-Za-z0-9_-]
 PIN_DIR=/sys/fs/bpf/flowplane/$INSTANCE
 XDP_ATTACHED=0
 DIAG_DONE=0		# diag() ran (once is enough)
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
 
 finish() {
 	[ "$N_FAIL" -eq 0 ] || diag

@@ -22,35 +22,15 @@
 set -uo pipefail
 
 . "$(dirname "$0")/lib.sh"
+# TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
+# from lib.sh; this test keeps its own not_ok.
 
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 COMBO_FAIL=0
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
 
 not_ok() {
 	echo "not ok - $*"
 	N_FAIL=$((N_FAIL + 1))
 	COMBO_FAIL=1
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
 }
 
 # Diagnostics for a failed combination: what fp-dpdk thinks.

@@ -17,27 +17,8 @@ set -uo pipefail
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
+# TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
+# from lib.sh.
 
 PY=/usr/bin/python3
 
