@@ -8,6 +8,10 @@
 #                libconfig-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev
 #                bpftool (or linux-tools on releases without it)
 #                libjansson-dev libevent-dev libcurl4-openssl-dev
+#                git (--version's git describe, the format check's file list)
+#   install:     systemd (systemd-analyze verify of the units), groff-base
+#                and bsdextrautils (groff, col: the man pages checked against
+#                --help) - tests/install/test_install.sh
 #   tests:       python3-scapy (packet cases), tshark (underlay captures),
 #                iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
 #                (integration tests and demo in network namespaces)
@@ -17,7 +21,8 @@ packages=(
 	meson ninja-build pkg-config gcc clang llvm clang-format
 	libdpdk-dev dpdk libconfig-dev libcmocka-dev
 	libbpf-dev libelf-dev zlib1g-dev
-	libjansson-dev libevent-dev libcurl4-openssl-dev
+	libjansson-dev libevent-dev libcurl4-openssl-dev git
+	systemd groff-base bsdextrautils
 	python3-scapy tshark
 	iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
 )
