@@ -12,15 +12,14 @@
 #include <flowplane/proto.h>
 #include <flowplane/tables.h>
 
+#include "addr.h"
+#include "names.h"
+
 #define PAYLOAD_MAX 9000 /* "payload N" */
 
 #define STEP_NAME(id, name) name,
 static const char *const step_names[FP_TRACE_STEP_ID_MAX] = { FP_FOREACH_TRACE_STEP(STEP_NAME) };
 #undef STEP_NAME
-#define DROP_NAME(id, name) name,
-static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(DROP_NAME) };
-#undef DROP_NAME
-
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t err_size, const char *fmt, ...)
 {
@@ -299,18 +298,6 @@ build(char **w, int n, uint8_t *f, size_t cap, uint32_t *len, char *err, size_t 
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 hex_build(char **w, int n, uint8_t *f, size_t cap, uint32_t *len, char *err, size_t err_size)
 {
 	uint32_t k = 0;
@@ -322,7 +309,7 @@ hex_build(char **w, int n, uint8_t *f, size_t cap, uint32_t *len, char *err, siz
 		if (strncmp(s, "0x", 2) == 0)
 			s += 2;
 		for (; *s; s++) {
-			int v = hexval(*s);
+			int v = fp_addr_hex_digit(*s);
 
 			if (*s == ':' || *s == '-' || *s == ' ')
 				continue;
@@ -492,7 +479,7 @@ fpctl_trace_verdict(const struct fpctl_trace *t)
 const char *
 fpctl_trace_drop_name(uint16_t drop)
 {
-	return drop < FP_DROP_MAX ? drop_names[drop] : "none";
+	return drop < FP_DROP_MAX ? fp_names_drop[drop] : "none";
 }
 
 static void
@@ -528,7 +515,7 @@ hex_print(FILE *f, const uint8_t *b, uint32_t len, int lines)
 void
 fpctl_trace_print(FILE *f, const struct fpctl_trace *t, int json, int hex)
 {
-	const char *drop = t->drop < FP_DROP_MAX ? drop_names[t->drop] : NULL;
+	const char *drop = t->drop < FP_DROP_MAX ? fp_names_drop[t->drop] : NULL;
 	uint32_t i;
 
 	if (json) {

@@ -30,6 +30,7 @@
 
 #include <flowplane/xdp.h>
 
+#include "addr.h"
 #include "fp_xdp.skel.h"
 #include "fp_xdp_abi.h"
 
@@ -55,23 +56,6 @@ step(struct fpctl_trace *t, uint16_t id, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->text, sizeof(st->text), fmt, ap);
 	va_end(ap);
-}
-
-static const char *
-mac_str(const uint8_t *m, char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	return buf;
-}
-
-static const char *
-ip_str(const struct fp_ip *ip, char buf[INET6_ADDRSTRLEN])
-{
-	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	if (memcmp(ip->b, v4map, 12) == 0)
-		return inet_ntop(AF_INET, ip->b + 12, buf, INET6_ADDRSTRLEN);
-	return inet_ntop(AF_INET6, ip->b, buf, INET6_ADDRSTRLEN);
 }
 
 static const char *
@@ -205,7 +189,7 @@ static void
 steps_build(const char *dir, const struct fp_trace *tr, const uint8_t *in, const uint8_t *after,
 	    uint32_t after_len, struct fpctl_trace *t)
 {
-	char m1[18], m2[18], a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
+	char m1[FP_ADDR_MAC_STR], m2[FP_ADDR_MAC_STR], a1[FP_ADDR_IP_STR], a2[FP_ADDR_IP_STR];
 	struct fp_port_val pv;
 	uint32_t i;
 
@@ -214,26 +198,27 @@ steps_build(const char *dir, const struct fp_trace *tr, const uint8_t *in, const
 	} else if (pinned_lookup(dir, "fp_port", &tr->in_port, &pv) == 0) {
 		if (pv.role == FP_PORT_ROLE_VM)
 			step(t, FP_TRACE_PORT, "port %u: vm, vni %u vrf %u mac %s", tr->in_port,
-			     pv.vni, pv.vrf, mac_str(pv.mac, m1));
+			     pv.vni, pv.vrf, fp_addr_mac_str(pv.mac, m1));
 		else if (pv.role != FP_PORT_ROLE_NONE)
 			step(t, FP_TRACE_PORT, "port %u: underlay, mac %s", tr->in_port,
-			     mac_str(pv.mac, m1));
+			     fp_addr_mac_str(pv.mac, m1));
 		else
 			step(t, FP_TRACE_PORT, "port %u: not configured", tr->in_port);
 	}
 	if (tr->decap)
 		step(t, FP_TRACE_DECAP, "vni %u inner %s > %s", tr->vni,
-		     after_len >= 12 ? mac_str(after + 6, m1) : "?",
-		     after_len >= 12 ? mac_str(after, m2) : "?");
+		     after_len >= 12 ? fp_addr_mac_str(after + 6, m1) : "?",
+		     after_len >= 12 ? fp_addr_mac_str(after, m2) : "?");
 	if (tr->fdb == FP_XDP_TRACE_FDB_MISS || tr->fdb == FP_XDP_TRACE_FDB_HIT) {
 		const uint8_t *dst = tr->decap ? (after_len >= 6 ? after : NULL) : in;
 
 		if (tr->fdb == FP_XDP_TRACE_FDB_MISS)
 			step(t, FP_TRACE_FDB, "vni %u %s: miss: flood", tr->vni,
-			     dst ? mac_str(dst, m1) : "?");
+			     dst ? fp_addr_mac_str(dst, m1) : "?");
 		else
 			step(t, FP_TRACE_FDB, "vni %u %s -> %s %u", tr->vni,
-			     dst ? mac_str(dst, m1) : "?", dest_name(tr->fdb_type), tr->fdb_id);
+			     dst ? fp_addr_mac_str(dst, m1) : "?", dest_name(tr->fdb_type),
+			     tr->fdb_id);
 	}
 	switch (tr->kind) {
 	case FP_XDP_V_LOCAL:
@@ -247,8 +232,9 @@ steps_build(const char *dir, const struct fp_trace *tr, const uint8_t *in, const
 		if (tr->fdb == FP_XDP_TRACE_FDB_HIT && tr->fdb_type == FP_DEST_VTEP &&
 		    pinned_lookup(dir, "fp_vtep", &k, &vv) == 0)
 			step(t, FP_TRACE_VTEP, "vtep %u: remote %s local %s nh-mac %s port %u",
-			     tr->fdb_id, ip_str(&vv.remote, a1), ip_str(&vv.local, a2),
-			     mac_str(vv.nh_mac, m1), vv.underlay_port);
+			     tr->fdb_id, fp_addr_ip_str(&vv.remote, a1),
+			     fp_addr_ip_str(&vv.local, a2), fp_addr_mac_str(vv.nh_mac, m1),
+			     vv.underlay_port);
 		if (tr->kind == FP_XDP_V_ENCAP)
 			step(t, FP_TRACE_ENCAP, "vni %u, to port %u", tr->vni, tr->out_port);
 		else

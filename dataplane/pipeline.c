@@ -11,6 +11,8 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
+#include "addr.h"
+#include "names.h"
 #include "pkt/build.h"
 #include "pkt/csum.h"
 #include "pkt/hash.h"
@@ -42,10 +44,6 @@ struct pkt_state {
 			trace_add((tr), FP_TRACE_##id, __VA_ARGS__); \
 	} while (0)
 
-#define DROP_NAME(id, name) name,
-static const char *const drop_names[FP_DROP_MAX] = { FP_FOREACH_DROP(DROP_NAME) };
-#undef DROP_NAME
-
 static void __rte_cold __rte_format_printf(3, 4)
 	trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
 {
@@ -74,21 +72,18 @@ tmac(const uint8_t *m)
 {
 	struct trace_str t;
 
-	snprintf(t.s, sizeof(t.s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
+	fp_addr_mac_str(m, t.s);
 	return t;
 }
 
 static struct trace_str __rte_cold
 tip(const uint8_t *b16)
 {
-	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	struct trace_str t;
+	struct fp_ip ip;
 
-	if (memcmp(b16, v4map, 12) == 0)
-		inet_ntop(AF_INET, b16 + 12, t.s, sizeof(t.s));
-	else
-		inet_ntop(AF_INET6, b16, t.s, sizeof(t.s));
+	memcpy(ip.b, b16, sizeof(ip.b));
+	fp_addr_ip_str(&ip, t.s);
 	return t;
 }
 
@@ -189,7 +184,7 @@ static void __rte_cold
 trace_drop(struct fp_trace *tr, unsigned int reason)
 {
 	tr->hdr.drop = (uint16_t)reason;
-	trace_add(tr, FP_TRACE_DROP, "%s", reason < FP_DROP_MAX ? drop_names[reason] : "?");
+	trace_add(tr, FP_TRACE_DROP, "%s", FP_NAMES_GET(fp_names_drop, reason));
 }
 
 static __rte_always_inline void

@@ -37,6 +37,7 @@
 #include "ctl_server.h"
 #include "entries.h"
 #include "ftable.h"
+#include "names.h"
 #include "sync.h"
 
 #define TEST_TIMEOUT_MS 10000 /* a raw client call that takes longer fails */
@@ -945,8 +946,6 @@ struct fake {
 	uint16_t fail_dump;		    /* dump of this table fails (FP_TABLE_MAX: none) */
 };
 
-static const char *const table_names[FP_TABLE_MAX] = { FP_FOREACH_TABLE(FP_TABLE_NAME) };
-
 static void __attribute__((format(printf, 2, 3))) fake_log(struct fake *k, const char *fmt, ...)
 {
 	va_list ap;
@@ -987,7 +986,7 @@ fake_begin(void *handle)
 static int
 fake_change(struct fake *k, const char *what, uint16_t table, const void *key)
 {
-	fake_log(k, "%s %s %u ", what, table_names[table], entry_id(table, key));
+	fake_log(k, "%s %s %u ", what, fp_names_table[table], entry_id(table, key));
 	return ++k->n_change == k->fail_change ? -ENOTCONN : 0;
 }
 
