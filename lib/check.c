@@ -132,8 +132,11 @@ check_port(const struct fp_port_key *k, const struct fp_port_val *v,
 	if (v->n_addrs > FP_PORT_ADDR_MAX)
 		return fail(err, errsz, -EINVAL, "port %u: n_addrs %u > %u", k->port_id, v->n_addrs,
 			    FP_PORT_ADDR_MAX);
-	if (!is_zero(v->pad, sizeof(v->pad)))
+	if (!is_zero(v->pad, sizeof(v->pad)) || v->pad2 != 0)
 		return fail(err, errsz, -EINVAL, "port %u: pad not zero", k->port_id);
+	if (v->ruleset != 0 && !(v->flags & FP_PORT_F_SG))
+		return fail(err, errsz, -EINVAL, "port %u: ruleset %u without the sg flag",
+			    k->port_id, v->ruleset);
 	for (a = 0; a < FP_PORT_ADDR_MAX; a++) {
 		const struct fp_port_addr *pa = &v->addrs[a];
 

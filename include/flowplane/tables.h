@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 3
+#define FP_ABI_VERSION 4
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -28,6 +28,7 @@
 #define FP_FLOOD_MEMBER_MAX 64 /* members of one VNI's flood list */
 #define FP_VNI_MAX 0xffffffU   /* VNIs are 24 bits */
 #define FP_NAME_SIZE 32	       /* port and host names, NUL included */
+#define FP_SG_RULE_MAX 64      /* rules of one ruleset (one port's groups, one direction) */
 
 /* Tables: FP_TABLE_<ID>, "name", and the stem of their key and value
  * structs (struct fp_<stem>_key, struct fp_<stem>_val).
@@ -61,6 +62,7 @@ enum fp_port_role { FP_FOREACH_PORT_ROLE(FP_PORT_ROLE_ENUM) FP_PORT_ROLE_MAX };
 
 /* fp_port_val.flags */
 #define FP_PORT_F_ANTISPOOF 0x0001 /* source MAC/IP must be the port's */
+#define FP_PORT_F_SG 0x0002	   /* filtered by security groups: ruleset applies */
 
 /* One address a VM port may send from. */
 struct fp_port_addr {
@@ -83,6 +85,8 @@ struct fp_port_val {
 	__u32 vrf;     /* VM port: the tenant VRF (neigh lookups) */
 	__u8 mac[6];   /* the port's MAC (VM) or the device MAC (underlay) */
 	__u8 pad[2];   /* zero */
+	__u32 ruleset; /* FP_PORT_F_SG: its ruleset id (both directions) */
+	__u32 pad2;    /* zero */
 	struct fp_port_addr addrs[FP_PORT_ADDR_MAX]; /* allowed sources */
 };
 
@@ -162,24 +166,153 @@ struct fp_neigh_val {
 	__u32 vni;   /* the VNI the neighbour lives in */
 };
 
+/* Security groups (doc/security-groups.md).  A filtered port
+ * (FP_PORT_F_SG) names one ruleset id; the ruleset table holds its rules
+ * per direction, the union of the rules of the port's groups.  A packet
+ * passes a direction when a rule matches it or it belongs to a tracked
+ * connection; a port whose ruleset is missing passes no IP packet.
+ * Remote groups and address groups are address sets: a rule names a set,
+ * a set's members (prefixes) live in the addrset table, shared by every
+ * rule and port that uses the set.
+ */
+#define FP_SG_DIR_EGRESS 0  /* from the VM */
+#define FP_SG_DIR_INGRESS 1 /* to the VM */
+#define FP_SG_DIR_MAX 2
+
+/* fp_sg_rule.flags */
+#define FP_SG_RULE_F_PROTO 0x01	    /* the IP protocol must be proto */
+#define FP_SG_RULE_F_PORTS 0x02	    /* destination port in port_min..port_max */
+#define FP_SG_RULE_F_ICMP_TYPE 0x04 /* ICMP(v6) type must be icmp_type */
+#define FP_SG_RULE_F_ICMP_CODE 0x08 /* ICMP(v6) code must be icmp_code */
+#define FP_SG_RULE_F_ADDRSET 0x10   /* remote address in addrset (else in remote/plen) */
+#define FP_SG_RULE_F_ALL 0x1f
+
+/* One compiled rule.  The remote address is the source of an ingress
+ * packet and the destination of an egress one; the ports are always the
+ * packet's destination port (Neutron's port_range_min/max).
+ */
+struct fp_sg_rule {
+	struct fp_ip remote; /* remote prefix, host bits zero; unused with F_ADDRSET */
+	__u32 addrset;	     /* F_ADDRSET: the address set id (not 0) */
+	__u32 rule_id;	     /* the compiler's number for the rule (trace), not 0 */
+	__u16 port_min;	     /* F_PORTS: lowest destination port */
+	__u16 port_max;	     /* F_PORTS: highest destination port */
+	__u8 family;	     /* 4 or 6 (the rule's ethertype) */
+	__u8 proto;	     /* F_PROTO: IP protocol number */
+	__u8 plen;	     /* remote prefix length in IPv6 bits (v4 /n: 96 + n); 0: any */
+	__u8 flags;	     /* FP_SG_RULE_F_* */
+	__u8 icmp_type;	     /* F_ICMP_TYPE */
+	__u8 icmp_code;	     /* F_ICMP_CODE */
+	__u8 pad[6];	     /* zero */
+};
+
+struct fp_ruleset_key {
+	__u32 ruleset_id; /* not 0 */
+	__u16 dir;	  /* FP_SG_DIR_* */
+	__u16 pad;	  /* zero */
+};
+
+/* fp_ruleset_val.flags */
+#define FP_RULESET_F_STATEFUL 0x0001 /* allowed packets open tracked connections */
+
+struct fp_ruleset_val {
+	__u16 n_rules;				 /* valid entries in rules */
+	__u16 flags;				 /* FP_RULESET_F_* */
+	__u32 pad;				 /* zero */
+	struct fp_sg_rule rules[FP_SG_RULE_MAX]; /* any one that matches allows */
+};
+
+struct fp_addrset_key {
+	__u32 set_id;	 /* not 0 */
+	__u8 plen;	 /* prefix length in IPv6 bits (v4 /n: 96 + n) */
+	__u8 pad[3];	 /* zero */
+	struct fp_ip ip; /* member prefix, host bits zero */
+};
+
+struct fp_addrset_val {
+	__u32 pad; /* zero: membership is the key's presence */
+};
+
+/* Connection tracking (written by the engines' workers, not installed).
+ * One entry per (zone, 5-tuple) for both directions: the key holds the
+ * two endpoints in a fixed order (endpoint a is the lower (ip, port)), so
+ * a packet and its reply build the same key; the value says which
+ * endpoint opened the connection.  The zone is the filtered port's id:
+ * each port tracks its own connections.
+ */
+#define FP_FOREACH_CT_STATE(_)                     \
+	_(NONE, "none", 0)                         \
+	_(SYN_SENT, "syn_sent", 120)               \
+	_(SYN_RECV, "syn_recv", 60)                \
+	_(ESTABLISHED, "established", 432000)      \
+	_(FIN_WAIT, "fin_wait", 120)               \
+	_(CLOSE_WAIT, "close_wait", 60)            \
+	_(LAST_ACK, "last_ack", 30)                \
+	_(TIME_WAIT, "time_wait", 120)             \
+	_(CLOSE, "close", 10)                      \
+	_(SYN_SENT2, "syn_sent2", 120)             \
+	_(UDP_UNREPLIED, "udp_unreplied", 30)      \
+	_(UDP_REPLIED, "udp_replied", 120)         \
+	_(ICMP, "icmp", 30)                        \
+	_(OTHER_UNREPLIED, "other_unreplied", 600) \
+	_(OTHER_REPLIED, "other_replied", 600)
+
+/* FP_CT_<ID>; the third column: default timeout in seconds, as Linux's
+ * nf_conntrack (tcp_timeout_*, udp_timeout(_stream), icmp_timeout,
+ * generic_timeout).
+ */
+#define FP_CT_STATE_ENUM(id, name, timeout) FP_CT_##id,
+enum fp_ct_state { FP_FOREACH_CT_STATE(FP_CT_STATE_ENUM) FP_CT_STATE_MAX };
+#undef FP_CT_STATE_ENUM
+
+struct fp_ct_key {
+	struct fp_ip a; /* endpoint a's address (the lower (address, port)) */
+	struct fp_ip b; /* endpoint b's address */
+	__u16 a_port;	/* a's port, network order; ICMP echo: the identifier */
+	__u16 b_port;	/* b's port, network order; ICMP echo: the identifier */
+	__u16 zone;	/* the filtered port's id */
+	__u8 proto;	/* IP protocol */
+	__u8 pad;	/* zero */
+};
+
+/* fp_ct_val.flags */
+#define FP_CT_F_ORIG_A 0x01	 /* endpoint a opened the connection */
+#define FP_CT_F_ORIG_EGRESS 0x02 /* opened by the VM (egress rules admitted it) */
+#define FP_CT_F_REPLIED 0x04	 /* a packet went the reply way */
+
+struct fp_ct_val {
+	__u64 last_ns; /* last packet, CLOCK_MONOTONIC nanoseconds */
+	__u32 gen;     /* security-group generation it was last admitted under */
+	__u32 rule_id; /* the rule that admitted it (0: the base policy) */
+	__u8 state;    /* FP_CT_* */
+	__u8 flags;    /* FP_CT_F_* */
+	__u8 pad[6];   /* zero */
+};
+
 /* Pipeline counters: FP_STAT_<ID>, "name".  Packets, not bytes.
  * Invariant: rx == tx + drop + punt, where tx counts received packets that
  * left on at least one port (a flood counts once in tx and each copy in
  * flood_copies) and drop counts packets dropped for exactly one reason.
  */
-#define FP_FOREACH_STAT(_)            \
-	_(RX, "rx")                   \
-	_(TX, "tx")                   \
-	_(DROP, "drop")               \
-	_(PUNT, "punt")               \
-	_(ENCAP, "encap")             \
-	_(DECAP, "decap")             \
-	_(LOCAL, "local")             \
-	_(FLOOD, "flood")             \
-	_(FLOOD_COPY, "flood_copies") \
-	_(ARP_REPLY, "arp_reply")     \
-	_(ND_REPLY, "nd_reply")       \
-	_(ICMP_TOO_BIG, "icmp_too_big_sent")
+#define FP_FOREACH_STAT(_)                   \
+	_(RX, "rx")                          \
+	_(TX, "tx")                          \
+	_(DROP, "drop")                      \
+	_(PUNT, "punt")                      \
+	_(ENCAP, "encap")                    \
+	_(DECAP, "decap")                    \
+	_(LOCAL, "local")                    \
+	_(FLOOD, "flood")                    \
+	_(FLOOD_COPY, "flood_copies")        \
+	_(ARP_REPLY, "arp_reply")            \
+	_(ND_REPLY, "nd_reply")              \
+	_(ICMP_TOO_BIG, "icmp_too_big_sent") \
+	_(CT_NEW, "ct_new")                  \
+	_(CT_HIT, "ct_hit")                  \
+	_(CT_PICKUP, "ct_pickup")            \
+	_(CT_REVALIDATED, "ct_revalidated")  \
+	_(CT_RELATED, "ct_related")          \
+	_(SG_STATELESS, "sg_stateless_allow")
 
 #define FP_STAT_ENUM(id, name) FP_STAT_##id,
 enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
@@ -226,7 +359,14 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(TOO_BIG, "too_big")                         \
 	_(NO_MBUF, "no_mbuf")                         \
 	_(NO_HEADROOM, "no_headroom")                 \
-	_(MULTI_SEGMENT, "multi_segment")
+	_(MULTI_SEGMENT, "multi_segment")             \
+	_(SG_DENIED, "sg_denied")                     \
+	_(SG_NO_RULESET, "sg_no_ruleset")             \
+	_(SG_VM_DHCP_SERVER, "sg_vm_dhcp_server")     \
+	_(SG_VM_ROUTER_ADV, "sg_vm_router_adv")       \
+	_(CT_INVALID, "ct_invalid")                   \
+	_(CT_REVOKED, "ct_revoked")                   \
+	_(CT_FULL, "ct_full")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -264,18 +404,21 @@ union fp_table_val {
 /* Sizes are part of the ABI: a layout change fails here until
  * FP_ABI_VERSION is bumped and the sum updated.
  */
-#define FP_ABI_LAYOUT_SUM                                                                       \
-	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) + sizeof(struct fp_port_key) +      \
-	 sizeof(struct fp_port_val) + sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) + \
-	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) + sizeof(struct fp_flood_key) +  \
-	 sizeof(struct fp_flood_member) + sizeof(struct fp_flood_val) +                         \
-	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val))
+#define FP_ABI_LAYOUT_SUM                                                                        \
+	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) + sizeof(struct fp_port_key) +       \
+	 sizeof(struct fp_port_val) + sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) +  \
+	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) + sizeof(struct fp_flood_key) +   \
+	 sizeof(struct fp_flood_member) + sizeof(struct fp_flood_val) +                          \
+	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val) + sizeof(struct fp_sg_rule) + \
+	 sizeof(struct fp_ruleset_key) + sizeof(struct fp_ruleset_val) +                         \
+	 sizeof(struct fp_addrset_key) + sizeof(struct fp_addrset_val) +                         \
+	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val))
 
 _Static_assert(sizeof(struct fp_ip) == 16, "fp_ip");
 _Static_assert(sizeof(struct fp_port_addr) == 24, "fp_port_addr");
 _Static_assert(sizeof(struct fp_port_key) == 4, "fp_port_key");
-_Static_assert(sizeof(struct fp_port_val) == 24 + 24 * FP_PORT_ADDR_MAX, "fp_port_val");
-_Static_assert(__builtin_offsetof(struct fp_port_val, addrs) == 24, "fp_port_val.addrs");
+_Static_assert(sizeof(struct fp_port_val) == 32 + 24 * FP_PORT_ADDR_MAX, "fp_port_val");
+_Static_assert(__builtin_offsetof(struct fp_port_val, addrs) == 32, "fp_port_val.addrs");
 _Static_assert(sizeof(struct fp_vtep_key) == 4, "fp_vtep_key");
 _Static_assert(sizeof(struct fp_vtep_val) == 48, "fp_vtep_val");
 _Static_assert(sizeof(struct fp_fdb_key) == 12, "fp_fdb_key");
@@ -285,7 +428,14 @@ _Static_assert(sizeof(struct fp_flood_member) == 8, "fp_flood_member");
 _Static_assert(sizeof(struct fp_flood_val) == 8 + 8 * FP_FLOOD_MEMBER_MAX, "fp_flood_val");
 _Static_assert(sizeof(struct fp_neigh_key) == 24, "fp_neigh_key");
 _Static_assert(sizeof(struct fp_neigh_val) == 12, "fp_neigh_val");
-_Static_assert(FP_ABI_VERSION == 3 && FP_ABI_LAYOUT_SUM == 900,
+_Static_assert(sizeof(struct fp_sg_rule) == 40, "fp_sg_rule");
+_Static_assert(sizeof(struct fp_ruleset_key) == 8, "fp_ruleset_key");
+_Static_assert(sizeof(struct fp_ruleset_val) == 8 + 40 * FP_SG_RULE_MAX, "fp_ruleset_val");
+_Static_assert(sizeof(struct fp_addrset_key) == 24, "fp_addrset_key");
+_Static_assert(sizeof(struct fp_addrset_val) == 4, "fp_addrset_val");
+_Static_assert(sizeof(struct fp_ct_key) == 40, "fp_ct_key");
+_Static_assert(sizeof(struct fp_ct_val) == 24, "fp_ct_val");
+_Static_assert(FP_ABI_VERSION == 4 && FP_ABI_LAYOUT_SUM == 3616,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

@@ -128,7 +128,7 @@ _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
 _Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
 _Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
-_Static_assert(FP_ABI_VERSION == 3 &&
+_Static_assert(FP_ABI_VERSION == 4 &&
 		       FP_XDP_LAYOUT_SUM == 48 + 104 + 8 * (FP_STAT_MAX + FP_DROP_MAX) + 8,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 

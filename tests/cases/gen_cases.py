@@ -134,13 +134,13 @@ def port_key(port_id):
     return struct.pack("<I", port_id)
 
 
-def port_val(vni, vrf, mac, flags=0, mtu=1500, addrs=()):
+def port_val(vni, vrf, mac, flags=0, mtu=1500, addrs=(), ruleset=0):
     assert len(addrs) <= PORT_ADDR_MAX
-    b = struct.pack("<HHHHII6s2x", ROLE["vm"], flags, mtu, len(addrs), vni,
-                    vrf, mac_bytes(mac))
+    b = struct.pack("<HHHHII6s2xII", ROLE["vm"], flags, mtu, len(addrs), vni,
+                    vrf, mac_bytes(mac), ruleset, 0)
     b += b"".join(port_addr(p, m) for p, m in addrs)
     b += bytes(24 * (PORT_ADDR_MAX - len(addrs)))
-    assert len(b) == 24 + 24 * PORT_ADDR_MAX
+    assert len(b) == 32 + 24 * PORT_ADDR_MAX
     return b
 
 

@@ -203,7 +203,7 @@ def entry_cmds(table, key, val):
         add = ["port", str(pid), "vni", str(vni), "mac", mac_str(mac), "vrf", str(vrf),
                "mtu", str(mtu), "antispoof", "on" if flags & 1 else "off"]
         for i in range(n_addrs):
-            ip, amac, plen = struct.unpack_from("<16s6sB", val, 24 + 24 * i)
+            ip, amac, plen = struct.unpack_from("<16s6sB", val, 32 + 24 * i)
             a = ip_str(ip, plen)
             if amac != b"\0" * 6:
                 a += "@" + mac_str(amac)

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* include/flowplane/sg.h: the security-group and connection-tracking
+ * semantics both engines run: the base policy, rule matching, the
+ * connection key (a packet and its reply meet one key), and the TCP state
+ * machine (Linux nf_conntrack's moves without windows, loose pickup).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <flowplane/sg.h>
+
+#include "addr.h"
+
+static struct fp_sg_pkt
+pkt4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	struct fp_sg_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	fp_addr_ip_set_v4(&p.src, src);
+	fp_addr_ip_set_v4(&p.dst, dst);
+	p.family = 4;
+	p.proto = proto;
+	p.sport = sport;
+	p.dport = dport;
+	return p;
+}
+
+static struct fp_sg_pkt
+reply_of(const struct fp_sg_pkt *p)
+{
+	struct fp_sg_pkt r = *p;
+
+	r.src = p->dst;
+	r.dst = p->src;
+	r.sport = p->dport;
+	r.dport = p->sport;
+	return r;
+}
+
+static void
+test_sg_base(void **state)
+{
+	struct fp_sg_pkt p = pkt4(0x0a000005, 0xffffffff, FP_SG_PROTO_UDP, 68, 67);
+
+	(void)state;
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_SG_BASE_ALLOW);
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_RULES);
+	p = pkt4(0x0a000005, 0x0a000006, FP_SG_PROTO_UDP, 67, 68);
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_DROP_SG_VM_DHCP_SERVER);
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_ALLOW);
+	p = pkt4(0x0a000005, 0x0a000006, FP_SG_PROTO_UDP, 1000, 53);
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_SG_BASE_RULES);
+	/* A later fragment of anything goes to the rules. */
+	p = pkt4(0x0a000005, 0x0a000006, FP_SG_PROTO_UDP, 67, 68);
+	p.frag = FP_SG_FRAG_LATER;
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_SG_BASE_RULES);
+	p = pkt4(0, 0, FP_SG_PROTO_ICMPV6, 0, 0);
+	p.family = 6;
+	p.icmp_type = 134;
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_DROP_SG_VM_ROUTER_ADV);
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_ALLOW);
+	p.icmp_type = 135;
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_EGRESS), FP_SG_BASE_ALLOW);
+	p.icmp_type = 128; /* echo: up to the rules */
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_RULES);
+	p.icmp_type = 135;
+	p.family = 4; /* protocol 58 over IPv4 is not neighbour discovery */
+	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_RULES);
+}
+
+static void
+test_sg_rule_match(void **state)
+{
+	struct fp_sg_pkt p = pkt4(0xc0a80001, 0x0a000005, FP_SG_PROTO_TCP, 40000, 22);
+	struct fp_sg_rule r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.family = 4;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	r.family = 6;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	r.family = 4;
+	r.flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS;
+	r.proto = FP_SG_PROTO_TCP;
+	r.port_min = 22;
+	r.port_max = 22;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	r.port_min = 23;
+	r.port_max = 443;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	r.port_min = 1;
+	r.port_max = 22;
+	r.proto = FP_SG_PROTO_UDP;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	r.proto = FP_SG_PROTO_TCP;
+	/* Remote prefix: the source going in, the destination going out. */
+	fp_addr_ip_set_v4(&r.remote, 0xc0a80000);
+	r.plen = 96 + 16;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_EGRESS), FP_SG_MATCH_NO);
+	r.plen = 128;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	fp_addr_ip_set_v4(&r.remote, 0xc0a80001);
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	/* An address set: everything else matches, the set is the engine's. */
+	r.flags |= FP_SG_RULE_F_ADDRSET;
+	r.addrset = 7;
+	p.src.b[15] = 9;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_ADDRSET);
+	/* A later fragment has no ports: only port-less rules match it. */
+	p.frag = FP_SG_FRAG_LATER;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	r.flags = FP_SG_RULE_F_PROTO;
+	r.plen = 0;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	/* ICMP type and code. */
+	p = pkt4(0xc0a80001, 0x0a000005, FP_SG_PROTO_ICMP, 0, 0);
+	p.icmp_type = 8;
+	memset(&r, 0, sizeof(r));
+	r.family = 4;
+	r.flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_TYPE;
+	r.proto = FP_SG_PROTO_ICMP;
+	r.icmp_type = 8;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_YES);
+	r.flags |= FP_SG_RULE_F_ICMP_CODE;
+	r.icmp_code = 1;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+	r.icmp_type = 0;
+	r.flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_TYPE;
+	assert_int_equal(fp_sg_rule_match(&r, &p, FP_SG_DIR_INGRESS), FP_SG_MATCH_NO);
+}
+
+static void
+test_ct_key_both_ways(void **state)
+{
+	struct fp_sg_pkt p = pkt4(0x0a000005, 0x0a000003, FP_SG_PROTO_TCP, 40000, 22), r;
+	struct fp_ct_key k1, k2;
+	int d1, d2;
+
+	(void)state;
+	r = reply_of(&p);
+	d1 = fp_ct_key_make(&k1, 3, &p);
+	d2 = fp_ct_key_make(&k2, 3, &r);
+	assert_memory_equal(&k1, &k2, sizeof(k1));
+	assert_int_not_equal(d1, d2);
+	/* The lower address is endpoint a. */
+	assert_int_equal(k1.a.b[15], 3);
+	assert_int_equal(k1.a_port, 22);
+	assert_int_equal(k1.zone, 3);
+	/* Another zone, another key. */
+	fp_ct_key_make(&k2, 4, &p);
+	assert_memory_not_equal(&k1, &k2, sizeof(k1));
+	/* Same addresses, ports decide. */
+	p = pkt4(0x0a000005, 0x0a000005, FP_SG_PROTO_UDP, 9, 7);
+	r = reply_of(&p);
+	d1 = fp_ct_key_make(&k1, 1, &p);
+	d2 = fp_ct_key_make(&k2, 1, &r);
+	assert_memory_equal(&k1, &k2, sizeof(k1));
+	assert_int_equal(d1, 0);
+	assert_int_equal(d2, 1);
+	/* ICMP echo: keyed by the identifier, request and reply meet. */
+	p = pkt4(0x0a000005, 0x0a000003, FP_SG_PROTO_ICMP, 0, 0);
+	p.icmp_type = 8;
+	p.icmp_id = 77;
+	r = reply_of(&p);
+	r.icmp_type = 0;
+	fp_ct_key_make(&k1, 1, &p);
+	fp_ct_key_make(&k2, 1, &r);
+	assert_memory_equal(&k1, &k2, sizeof(k1));
+	assert_int_equal(k1.a_port, 77);
+	r.icmp_id = 78;
+	fp_ct_key_make(&k2, 1, &r);
+	assert_memory_not_equal(&k1, &k2, sizeof(k1));
+}
+
+/* A whole TCP connection through fp_ct_first()/fp_ct_next(). */
+static void
+test_ct_tcp_life(void **state)
+{
+	struct fp_sg_pkt p = pkt4(1, 2, FP_SG_PROTO_TCP, 1000, 80);
+	uint32_t s;
+
+	(void)state;
+	p.tcp_flags = FP_SG_TCP_SYN;
+	s = fp_ct_first(&p);
+	assert_int_equal(s, FP_CT_SYN_SENT);
+	p.tcp_flags = FP_SG_TCP_SYN | FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 1, &p);
+	assert_int_equal(s, FP_CT_SYN_RECV);
+	p.tcp_flags = FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 0, &p);
+	assert_int_equal(s, FP_CT_ESTABLISHED);
+	assert_int_equal(fp_ct_next(s, 1, &p), FP_CT_ESTABLISHED);
+	/* A SYN on an established connection is passed, state kept. */
+	p.tcp_flags = FP_SG_TCP_SYN;
+	assert_int_equal(fp_ct_next(s, 0, &p), FP_CT_MOVE_IGNORE);
+	p.tcp_flags = FP_SG_TCP_FIN | FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 0, &p);
+	assert_int_equal(s, FP_CT_FIN_WAIT);
+	p.tcp_flags = FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 1, &p);
+	assert_int_equal(s, FP_CT_CLOSE_WAIT);
+	p.tcp_flags = FP_SG_TCP_FIN | FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 1, &p);
+	assert_int_equal(s, FP_CT_LAST_ACK);
+	p.tcp_flags = FP_SG_TCP_ACK;
+	s = fp_ct_next(s, 0, &p);
+	assert_int_equal(s, FP_CT_TIME_WAIT);
+	/* A new SYN reopens a connection in TIME_WAIT. */
+	p.tcp_flags = FP_SG_TCP_SYN;
+	assert_int_equal(fp_ct_next(s, 0, &p), FP_CT_SYN_SENT);
+	p.tcp_flags = FP_SG_TCP_RST;
+	assert_int_equal(fp_ct_next(FP_CT_ESTABLISHED, 1, &p), FP_CT_CLOSE);
+}
+
+static void
+test_ct_tcp_first_and_invalid(void **state)
+{
+	struct fp_sg_pkt p = pkt4(1, 2, FP_SG_PROTO_TCP, 1000, 80);
+
+	(void)state;
+	/* Loose pickup: an ACK opens an established connection. */
+	p.tcp_flags = FP_SG_TCP_ACK;
+	assert_int_equal(fp_ct_first(&p), FP_CT_ESTABLISHED);
+	p.tcp_flags = FP_SG_TCP_ACK | FP_SG_TCP_SYN;
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	p.tcp_flags = FP_SG_TCP_FIN;
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	p.tcp_flags = FP_SG_TCP_RST;
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	p.tcp_flags = 0;
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	/* A SYN-ACK from the opener, an ACK answering a SYN: invalid. */
+	p.tcp_flags = FP_SG_TCP_SYN | FP_SG_TCP_ACK;
+	assert_int_equal(fp_ct_next(FP_CT_SYN_SENT, 0, &p), FP_CT_MOVE_INVALID);
+	p.tcp_flags = FP_SG_TCP_ACK;
+	assert_int_equal(fp_ct_next(FP_CT_SYN_SENT, 1, &p), FP_CT_MOVE_IGNORE);
+	/* Simultaneous open. */
+	p.tcp_flags = FP_SG_TCP_SYN;
+	assert_int_equal(fp_ct_next(FP_CT_SYN_SENT, 1, &p), FP_CT_SYN_SENT2);
+	/* Out-of-range input is invalid, not a read past the table. */
+	assert_int_equal(fp_ct_tcp_next(FP_CT_UDP_REPLIED, 0, FP_CT_TCP_ACK), FP_CT_MOVE_INVALID);
+	assert_int_equal(fp_ct_tcp_next(FP_CT_NONE, 0, FP_CT_TCP_NONE), FP_CT_MOVE_INVALID);
+}
+
+static void
+test_ct_udp_icmp_other(void **state)
+{
+	struct fp_sg_pkt p = pkt4(1, 2, FP_SG_PROTO_UDP, 1000, 53);
+	uint32_t s;
+
+	(void)state;
+	s = fp_ct_first(&p);
+	assert_int_equal(s, FP_CT_UDP_UNREPLIED);
+	assert_int_equal(fp_ct_next(s, 0, &p), FP_CT_UDP_UNREPLIED);
+	s = fp_ct_next(s, 1, &p);
+	assert_int_equal(s, FP_CT_UDP_REPLIED);
+	assert_int_equal(fp_ct_next(s, 0, &p), FP_CT_UDP_REPLIED);
+	p = pkt4(1, 2, FP_SG_PROTO_ICMP, 0, 0);
+	p.icmp_type = 8;
+	assert_int_equal(fp_ct_first(&p), FP_CT_ICMP);
+	assert_int_equal(fp_ct_next(FP_CT_ICMP, 0, &p), FP_CT_ICMP);
+	assert_int_equal(fp_ct_next(FP_CT_ICMP, 1, &p), FP_CT_MOVE_INVALID);
+	p.icmp_type = 0;
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	assert_int_equal(fp_ct_next(FP_CT_ICMP, 1, &p), FP_CT_ICMP);
+	p.icmp_type = 3;
+	assert_true(fp_ct_icmp_error(&p));
+	assert_int_equal(fp_ct_first(&p), FP_CT_MOVE_INVALID);
+	p = pkt4(1, 2, 47, 0, 0); /* GRE */
+	s = fp_ct_first(&p);
+	assert_int_equal(s, FP_CT_OTHER_UNREPLIED);
+	assert_int_equal(fp_ct_next(s, 1, &p), FP_CT_OTHER_REPLIED);
+}
+
+static void
+test_ct_timeouts(void **state)
+{
+	static const uint32_t t[FP_CT_STATE_MAX] = { FP_FOREACH_CT_STATE(FP_CT_TIMEOUT_INIT) };
+
+	(void)state;
+	/* Linux nf_conntrack's defaults. */
+	assert_int_equal(t[FP_CT_SYN_SENT], 120);
+	assert_int_equal(t[FP_CT_ESTABLISHED], 5 * 24 * 3600);
+	assert_int_equal(t[FP_CT_TIME_WAIT], 120);
+	assert_int_equal(t[FP_CT_UDP_UNREPLIED], 30);
+	assert_int_equal(t[FP_CT_UDP_REPLIED], 120);
+	assert_int_equal(t[FP_CT_ICMP], 30);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sg_base),
+		cmocka_unit_test(test_sg_rule_match),
+		cmocka_unit_test(test_ct_key_both_ways),
+		cmocka_unit_test(test_ct_tcp_life),
+		cmocka_unit_test(test_ct_tcp_first_and_invalid),
+		cmocka_unit_test(test_ct_udp_icmp_other),
+		cmocka_unit_test(test_ct_timeouts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
