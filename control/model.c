@@ -20,7 +20,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,21 +30,11 @@
 #include <flowplane/tables.h>
 
 #include "addr.h"
+#include "jget.h"
 
 #define MTU_DEFAULT 1450 /* network mtu when absent (1500 underlay - VXLAN) */
 #define MTU_MIN 68	 /* RFC 791 minimum */
 #define MTU_MAX 9000	 /* jumbo */
-#define ADDR_TEXT_MAX 64 /* an address or prefix longer than this is not one */
-
-/* get_member() flags */
-#define F_REQ 0x1  /* absent is an error (400) */
-#define F_NULL 0x2 /* null counts as absent */
-
-/* get_ip() modes */
-#define IP_PREFIX 0x1	   /* "/len" allowed (bare address: /128) */
-#define IP_NEED_PREFIX 0x2 /* "/len" required */
-#define IP_HOST_ZERO 0x4   /* host bits must be zero */
-#define IP_HOST_MASK 0x8   /* host bits are cleared */
 
 #define NAMES_PLURAL(id, plural, singular) [FP_MODEL_##id] = plural,
 #define NAMES_SINGULAR(id, plural, singular) [FP_MODEL_##id] = singular,
@@ -84,10 +73,9 @@ struct fp_model {
 
 /* What a parser needs: where to look references up and where to report. */
 struct vctx {
+	struct fp_jget_ctx jg;	  /* errors and the path root */
 	const struct fp_model *m; /* references resolve here */
-	struct fp_model_err *err; /* filled by fail() */
 	const char *id;		  /* the resource's id, once known */
-	char root[40];		  /* path root: "port", or "ports[12]" in a snapshot */
 };
 
 typedef int parse_fn(const struct vctx *c, json_t *o, void *out);
@@ -127,331 +115,6 @@ static const struct proto_name proto_names[] = {
 #define PROTO_ICMP 1
 #define PROTO_ICMPV6 58
 #define ICMP_ANY 0xffff /* port_min/port_max of an ICMP rule without type/code */
-
-/* ---------------------------------------------------------------------
- * Errors and typed getters
- */
-
-static int
-err_vset(struct fp_model_err *e, int status, const char *field, const char *fmt, va_list ap)
-{
-	e->status = status;
-	snprintf(e->field, sizeof(e->field), "%s", field);
-	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
-	return -EINVAL;
-}
-
-static int __attribute__((format(printf, 4, 5)))
-err_set(struct fp_model_err *e, int status, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = err_vset(e, status, field, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* Refuse: the field is root[.sub][.key]. Returns -EINVAL. */
-static int __attribute__((format(printf, 5, 6)))
-fail(const struct vctx *c, int status, const char *sub, const char *key, const char *fmt, ...)
-{
-	char field[sizeof(c->err->field)];
-	va_list ap;
-	int rc;
-
-	snprintf(field, sizeof(field), "%s%s%s%s%s", c->root, sub && sub[0] ? "." : "",
-		 sub ? sub : "", key ? "." : "", key ? key : "");
-	va_start(ap, fmt);
-	rc = err_vset(c->err, status, field, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int
-nomem(struct fp_model_err *e)
-{
-	err_set(e, 500, "", "out of memory");
-	return -ENOMEM;
-}
-
-static const char *
-type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "an unknown type";
-}
-
-/* The wanted type's name; JSON_TRUE stands for a boolean. */
-static const char *
-want_name(json_type t)
-{
-	switch (t) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "a value";
-	}
-}
-
-static int
-check_type(const struct vctx *c, const json_t *v, const char *sub, const char *key, json_type t)
-{
-	if (json_typeof(v) == t || (t == JSON_TRUE && json_is_boolean(v)))
-		return 0;
-	return fail(c, 400, sub, key, "expected %s, got %s", want_name(t), type_name(v));
-}
-
-/* o[key] of type t: 0 and *out, 1 absent (or null with F_NULL), or
- * -EINVAL.
- */
-static int
-get_member(const struct vctx *c, const json_t *o, const char *sub, const char *key, json_type t,
-	   unsigned int flags, json_t **out)
-{
-	json_t *v = json_object_get(o, key);
-	int rc;
-
-	if (v == NULL || (json_is_null(v) && (flags & F_NULL))) {
-		if (flags & F_REQ)
-			return fail(c, 400, sub, key, "missing (required)");
-		return 1;
-	}
-	rc = check_type(c, v, sub, key, t);
-	if (rc < 0)
-		return rc;
-	*out = v;
-	return 0;
-}
-
-/* A string value without NUL characters inside. */
-static int
-str_value(const struct vctx *c, const json_t *v, const char *sub, const char *key, const char **s,
-	  size_t *len)
-{
-	int rc = check_type(c, v, sub, key, JSON_STRING);
-
-	if (rc < 0)
-		return rc;
-	*s = json_string_value(v);
-	*len = json_string_length(v);
-	if (strlen(*s) != *len)
-		return fail(c, 422, sub, key, "contains a NUL character");
-	return 0;
-}
-
-static int
-get_str(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	const char **s, size_t *len)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_STRING, flags, &v);
-
-	return rc != 0 ? rc : str_value(c, v, sub, key, s, len);
-}
-
-static int
-id_char_ok(unsigned char ch)
-{
-	return ch > 0x20 && ch < 0x7f && strchr("/\\\"%?#", ch) == NULL;
-}
-
-/* Check and copy an id (is_id: 1..size-1 printable characters, no URL
- * or key separators) or a name (0..size-1 characters).
- */
-static int
-name_check(const struct vctx *c, const char *s, size_t len, const char *sub, const char *key,
-	   char *out, size_t size, int is_id)
-{
-	size_t i;
-
-	if (is_id && len == 0)
-		return fail(c, 422, sub, key, "empty");
-	if (len >= size)
-		return fail(c, 422, sub, key, "%zu characters, longer than %zu", len, size - 1);
-	for (i = 0; is_id && i < len; i++)
-		if (!id_char_ok((unsigned char)s[i]))
-			return fail(c, 422, sub, key,
-				    "\"%.64s\" has a character that an id cannot have (space, "
-				    "control, / \\ \" %% ? #)",
-				    s);
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return 0;
-}
-
-static int
-name_value(const struct vctx *c, const json_t *v, const char *sub, const char *key, char *out,
-	   size_t size, int is_id)
-{
-	const char *s;
-	size_t len;
-	int rc = str_value(c, v, sub, key, &s, &len);
-
-	return rc < 0 ? rc : name_check(c, s, len, sub, key, out, size, is_id);
-}
-
-/* An id or a name member; out is left alone when it is absent. */
-static int
-get_name(const struct vctx *c, const json_t *o, const char *sub, const char *key,
-	 unsigned int flags, char *out, size_t size, int is_id)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_STRING, flags, &v);
-
-	return rc != 0 ? rc : name_value(c, v, sub, key, out, size, is_id);
-}
-
-static int
-get_int(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	int64_t lo, int64_t hi, int64_t *out)
-{
-	json_t *v = NULL;
-	int64_t x;
-	int rc = get_member(c, o, sub, key, JSON_INTEGER, flags, &v);
-
-	if (rc != 0)
-		return rc;
-	x = json_integer_value(v);
-	if (x < lo || x > hi)
-		return fail(c, 422, sub, key, "%lld out of range %lld..%lld", (long long)x,
-			    (long long)lo, (long long)hi);
-	*out = x;
-	return 0;
-}
-
-/* A boolean; *out keeps its default when absent. */
-static int
-get_bool(const struct vctx *c, const json_t *o, const char *sub, const char *key, uint8_t *out)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_TRUE, 0, &v);
-
-	if (rc == 0)
-		*out = json_is_true(v) ? 1 : 0;
-	return rc < 0 ? rc : 0;
-}
-
-/* An address, or with IP_PREFIX an address or prefix (mode: IP_*). */
-static int
-ip_value(const struct vctx *c, const char *s, const char *sub, const char *key, unsigned int mode,
-	 struct fp_ip *ip, uint8_t *plen, int *family)
-{
-	uint8_t len;
-	int fam, rc;
-
-	if (strlen(s) > ADDR_TEXT_MAX)
-		rc = -EINVAL;
-	else
-		rc = fp_addr_prefix_parse(s, ip, &len,
-					  ((mode & IP_PREFIX) ? FP_ADDR_PREFIX : 0) |
-						  ((mode & IP_HOST_ZERO) ? FP_ADDR_HOST_ZERO : 0) |
-						  ((mode & IP_HOST_MASK) ? FP_ADDR_HOST_MASK : 0),
-					  &fam);
-	switch (rc) {
-	case 0:
-		break;
-	case -EPERM:
-		return fail(c, 422, sub, key, "\"%.64s\" is a prefix, need an address", s);
-	case -ERANGE:
-		return fail(c, 422, sub, key, "\"%.64s\" has a bad prefix length", s);
-	case -EDOM:
-		return fail(c, 422, sub, key, "\"%.64s\" has host bits set", s);
-	default:
-		return fail(c, 422, sub, key, "\"%.64s\" is not an IPv4 or IPv6 %s", s,
-			    (mode & IP_NEED_PREFIX) ? "prefix" :
-			    (mode & IP_PREFIX)	    ? "address or prefix" :
-						      "address");
-	}
-	if ((mode & IP_NEED_PREFIX) && strchr(s, '/') == NULL)
-		return fail(c, 422, sub, key, "\"%.64s\" is not a prefix (address/length)", s);
-	if (fam == AF_INET6 && fp_addr_ip_is_v4(ip))
-		return fail(c, 422, sub, key,
-			    "\"%.64s\" is an IPv4-mapped IPv6 address; write it as IPv4", s);
-	if (plen != NULL)
-		*plen = (mode & IP_PREFIX) ? len : 128;
-	if (family != NULL)
-		*family = fam;
-	return 0;
-}
-
-static int
-get_ip(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-       unsigned int mode, struct fp_ip *ip, uint8_t *plen, int *family)
-{
-	const char *s;
-	size_t len;
-	int rc = get_str(c, o, sub, key, flags, &s, &len);
-
-	return rc != 0 ? rc : ip_value(c, s, sub, key, mode, ip, plen, family);
-}
-
-/* A unicast MAC. */
-static int
-get_mac(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-	const char *s;
-	size_t len;
-	int rc = get_str(c, o, sub, key, flags, &s, &len);
-
-	if (rc != 0)
-		return rc;
-	if (fp_addr_mac_parse(s, mac, 0) < 0)
-		return fail(c, 422, sub, key, "\"%.32s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
-			    s);
-	if (mac[0] & 1)
-		return fail(c, 422, sub, key, "\"%s\" is a multicast MAC, need a unicast MAC", s);
-	if (memcmp(mac, zero, sizeof(zero)) == 0)
-		return fail(c, 422, sub, key, "\"%s\" is the all-zero MAC", s);
-	return 0;
-}
-
-/* An array of lo..hi entries. */
-static int
-get_array(const struct vctx *c, const json_t *o, const char *sub, const char *key,
-	  unsigned int flags, size_t lo, size_t hi, json_t **out)
-{
-	int rc = get_member(c, o, sub, key, JSON_ARRAY, flags, out);
-	size_t n;
-
-	if (rc != 0)
-		return rc;
-	n = json_array_size(*out);
-	if (n < lo || n > hi) {
-		if (lo == 0)
-			return fail(c, 422, sub, key, "%zu entries, at most %zu", n, hi);
-		return fail(c, 422, sub, key, "%zu entries, need %zu..%zu", n, lo, hi);
-	}
-	return 0;
-}
 
 /* ---------------------------------------------------------------------
  * Records and collections
@@ -552,7 +215,7 @@ parse_network(const struct vctx *c, json_t *o, void *out)
 	int64_t v;
 	int rc;
 
-	rc = get_str(c, o, "", "provider:network_type", F_REQ, &type, &len);
+	rc = fp_jget_str(&c->jg, o, "", "provider:network_type", FP_JGET_REQ, &type, &len);
 	if (rc < 0)
 		return rc;
 	if (strcmp(type, "vxlan") == 0)
@@ -560,24 +223,24 @@ parse_network(const struct vctx *c, json_t *o, void *out)
 	else if (strcmp(type, "geneve") == 0)
 		n->encap = FP_ENCAP_GENEVE;
 	else
-		return fail(c, 422, "", "provider:network_type",
-			    "\"%.32s\" is not supported: only vxlan and geneve are supported",
-			    type);
-	rc = get_int(c, o, "", "provider:segmentation_id", F_REQ, 1, FP_VNI_MAX, &v);
+		return fp_jget_fail(
+			&c->jg, 422, "", "provider:network_type",
+			"\"%.32s\" is not supported: only vxlan and geneve are supported", type);
+	rc = fp_jget_int(&c->jg, o, "", "provider:segmentation_id", FP_JGET_REQ, 1, FP_VNI_MAX, &v);
 	if (rc < 0)
 		return rc;
 	n->vni = (uint32_t)v;
 	v = MTU_DEFAULT;
-	rc = get_int(c, o, "", "mtu", 0, MTU_MIN, MTU_MAX, &v);
+	rc = fp_jget_int(&c->jg, o, "", "mtu", 0, MTU_MIN, MTU_MAX, &v);
 	if (rc < 0)
 		return rc;
 	n->mtu = (uint16_t)v;
 	n->port_security = 1;
-	rc = get_bool(c, o, "", "port_security_enabled", &n->port_security);
+	rc = fp_jget_bool(&c->jg, o, "", "port_security_enabled", &n->port_security);
 	if (rc < 0)
 		return rc;
 	n->admin_up = 1;
-	return get_bool(c, o, "", "admin_state_up", &n->admin_up);
+	return fp_jget_bool(&c->jg, o, "", "admin_state_up", &n->admin_up);
 }
 
 /* The network id in o[key], which must exist. */
@@ -585,13 +248,13 @@ static int
 get_network_ref(const struct vctx *c, const json_t *o, const char *sub, const char *key, char *out,
 		const struct fp_model_network **net)
 {
-	int rc = get_name(c, o, sub, key, F_REQ, out, FP_MODEL_ID_SIZE, 1);
+	int rc = fp_jget_name(&c->jg, o, sub, key, FP_JGET_REQ, out, FP_MODEL_ID_SIZE, 1);
 
 	if (rc < 0)
 		return rc;
 	*net = data_find(c->m, FP_MODEL_NETWORK, out);
 	if (*net == NULL)
-		return fail(c, 404, sub, key, "no such network: %s", out);
+		return fp_jget_fail(&c->jg, 404, sub, key, "no such network: %s", out);
 	return 0;
 }
 
@@ -607,28 +270,32 @@ parse_subnet(const struct vctx *c, json_t *o, void *out)
 	rc = get_network_ref(c, o, "", "network_id", s->network_id, &net);
 	if (rc < 0)
 		return rc;
-	rc = get_int(c, o, "", "ip_version", F_REQ, INT64_MIN, INT64_MAX, &ver);
+	rc = fp_jget_int(&c->jg, o, "", "ip_version", FP_JGET_REQ, INT64_MIN, INT64_MAX, &ver);
 	if (rc < 0)
 		return rc;
 	if (ver != 4 && ver != 6)
-		return fail(c, 422, "", "ip_version", "%lld is not 4 or 6", (long long)ver);
+		return fp_jget_fail(&c->jg, 422, "", "ip_version", "%lld is not 4 or 6",
+				    (long long)ver);
 	s->ip_version = (uint8_t)ver;
-	rc = get_ip(c, o, "", "cidr", F_REQ, IP_PREFIX | IP_NEED_PREFIX | IP_HOST_ZERO, &s->cidr,
-		    &s->plen, &fam);
+	rc = fp_jget_ip(&c->jg, o, "", "cidr", FP_JGET_REQ,
+			FP_JGET_IP_PREFIX | FP_JGET_IP_NEED_PREFIX | FP_JGET_IP_HOST_ZERO, &s->cidr,
+			&s->plen, &fam);
 	if (rc < 0)
 		return rc;
 	cidr = json_string_value(json_object_get(o, "cidr"));
 	if ((fam == AF_INET) != (ver == 4))
-		return fail(c, 422, "", "cidr", "\"%s\" is an IPv%d prefix but ip_version is %d",
-			    cidr, fam == AF_INET ? 4 : 6, (int)ver);
-	rc = get_ip(c, o, "", "gateway_ip", F_NULL, 0, &s->gateway, NULL, &fam);
+		return fp_jget_fail(&c->jg, 422, "", "cidr",
+				    "\"%s\" is an IPv%d prefix but ip_version is %d", cidr,
+				    fam == AF_INET ? 4 : 6, (int)ver);
+	rc = fp_jget_ip(&c->jg, o, "", "gateway_ip", FP_JGET_NULL, 0, &s->gateway, NULL, &fam);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
 		if ((fam == AF_INET) != (ver == 4) ||
 		    !fp_addr_prefix_contains(&s->cidr, s->plen, &s->gateway))
-			return fail(c, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
-				    json_string_value(json_object_get(o, "gateway_ip")), cidr);
+			return fp_jget_fail(
+				&c->jg, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
+				json_string_value(json_object_get(o, "gateway_ip")), cidr);
 		s->has_gateway = 1;
 	}
 	return 0;
@@ -642,42 +309,46 @@ parse_fixed_ip(const struct vctx *c, json_t *item, const char *sub, const struct
 	const struct rec *r;
 	int rc;
 
-	rc = check_type(c, item, sub, NULL, JSON_OBJECT);
+	rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, item, sub, "subnet_id", F_REQ, f->subnet_id, sizeof(f->subnet_id), 1);
+	rc = fp_jget_name(&c->jg, item, sub, "subnet_id", FP_JGET_REQ, f->subnet_id,
+			  sizeof(f->subnet_id), 1);
 	if (rc < 0)
 		return rc;
 	r = rec_find(c->m, FP_MODEL_SUBNET, f->subnet_id);
 	if (r == NULL)
-		return fail(c, 404, sub, "subnet_id", "no such subnet: %s", f->subnet_id);
+		return fp_jget_fail(&c->jg, 404, sub, "subnet_id", "no such subnet: %s",
+				    f->subnet_id);
 	sn = (const struct fp_model_subnet *)r->data;
 	if (strcmp(sn->network_id, p->network_id) != 0)
-		return fail(c, 422, sub, "subnet_id", "subnet %s is on network %s, not on %s",
-			    f->subnet_id, sn->network_id, p->network_id);
-	rc = get_ip(c, item, sub, "ip_address", F_REQ, 0, &f->ip, NULL, NULL);
+		return fp_jget_fail(&c->jg, 422, sub, "subnet_id",
+				    "subnet %s is on network %s, not on %s", f->subnet_id,
+				    sn->network_id, p->network_id);
+	rc = fp_jget_ip(&c->jg, item, sub, "ip_address", FP_JGET_REQ, 0, &f->ip, NULL, NULL);
 	if (rc < 0)
 		return rc;
 	if (fp_addr_ip_is_v4(&f->ip) != (sn->ip_version == 4) ||
 	    !fp_addr_prefix_contains(&sn->cidr, sn->plen, &f->ip))
-		return fail(c, 422, sub, "ip_address", "\"%s\" is not inside subnet %s (%s)",
-			    json_string_value(json_object_get(item, "ip_address")), f->subnet_id,
-			    json_string_value(json_object_get(r->json, "cidr")));
+		return fp_jget_fail(
+			&c->jg, 422, sub, "ip_address", "\"%s\" is not inside subnet %s (%s)",
+			json_string_value(json_object_get(item, "ip_address")), f->subnet_id,
+			json_string_value(json_object_get(r->json, "cidr")));
 	return 0;
 }
 
 static int
 parse_pair(const struct vctx *c, json_t *item, const char *sub, struct fp_model_pair *pr)
 {
-	int rc = check_type(c, item, sub, NULL, JSON_OBJECT);
+	int rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
 
 	if (rc < 0)
 		return rc;
-	rc = get_ip(c, item, sub, "ip_address", F_REQ, IP_PREFIX | IP_HOST_MASK, &pr->ip, &pr->plen,
-		    NULL);
+	rc = fp_jget_ip(&c->jg, item, sub, "ip_address", FP_JGET_REQ,
+			FP_JGET_IP_PREFIX | FP_JGET_IP_HOST_MASK, &pr->ip, &pr->plen, NULL);
 	if (rc < 0)
 		return rc;
-	rc = get_mac(c, item, sub, "mac_address", F_NULL, pr->mac);
+	rc = fp_jget_mac(&c->jg, item, sub, "mac_address", FP_JGET_NULL, pr->mac);
 	if (rc < 0)
 		return rc;
 	pr->has_mac = rc == 0;
@@ -697,38 +368,39 @@ parse_port(const struct vctx *c, json_t *o, void *out)
 	rc = get_network_ref(c, o, "", "network_id", p->network_id, &net);
 	if (rc < 0)
 		return rc;
-	rc = get_mac(c, o, "", "mac_address", F_REQ, p->mac);
+	rc = fp_jget_mac(&c->jg, o, "", "mac_address", FP_JGET_REQ, p->mac);
 	if (rc < 0)
 		return rc;
 	p->admin_up = 1;
-	rc = get_bool(c, o, "", "admin_state_up", &p->admin_up);
+	rc = fp_jget_bool(&c->jg, o, "", "admin_state_up", &p->admin_up);
 	if (rc < 0)
 		return rc;
 	p->port_security = net->port_security;
-	rc = get_bool(c, o, "", "port_security_enabled", &p->port_security);
+	rc = fp_jget_bool(&c->jg, o, "", "port_security_enabled", &p->port_security);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, o, "", "device_owner", F_NULL, p->device_owner, sizeof(p->device_owner),
-		      0);
+	rc = fp_jget_name(&c->jg, o, "", "device_owner", FP_JGET_NULL, p->device_owner,
+			  sizeof(p->device_owner), 0);
 	if (rc < 0)
 		return rc;
-	rc = get_member(c, o, "", "device_id", JSON_STRING, F_NULL, &v);
+	rc = fp_jget_member(&c->jg, o, "", "device_id", JSON_STRING, FP_JGET_NULL, &v);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, o, "", "binding:host_id", F_NULL, p->host, sizeof(p->host), 0);
+	rc = fp_jget_name(&c->jg, o, "", "binding:host_id", FP_JGET_NULL, p->host, sizeof(p->host),
+			  0);
 	if (rc < 0)
 		return rc;
-	rc = get_member(c, o, "", "binding:profile", JSON_OBJECT, F_NULL, &v);
+	rc = fp_jget_member(&c->jg, o, "", "binding:profile", JSON_OBJECT, FP_JGET_NULL, &v);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		rc = get_name(c, v, "binding:profile", "flowplane_port", F_NULL, p->dp_port,
-			      sizeof(p->dp_port), 0);
+		rc = fp_jget_name(&c->jg, v, "binding:profile", "flowplane_port", FP_JGET_NULL,
+				  p->dp_port, sizeof(p->dp_port), 0);
 		if (rc < 0)
 			return rc;
 	}
 
-	rc = get_array(c, o, "", "fixed_ips", F_NULL, 0, FP_MODEL_FIXED_IP_MAX, &a);
+	rc = fp_jget_array(&c->jg, o, "", "fixed_ips", FP_JGET_NULL, 0, FP_MODEL_FIXED_IP_MAX, &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
@@ -739,12 +411,13 @@ parse_port(const struct vctx *c, json_t *o, void *out)
 		for (j = 0; j < i; j++)
 			if (memcmp(&p->fixed_ips[j].ip, &p->fixed_ips[i].ip,
 				   sizeof(struct fp_ip)) == 0)
-				return fail(c, 422, sub, "ip_address",
-					    "duplicates fixed_ips[%zu].ip_address", j);
+				return fp_jget_fail(&c->jg, 422, sub, "ip_address",
+						    "duplicates fixed_ips[%zu].ip_address", j);
 		p->n_fixed_ips = (uint32_t)(i + 1);
 	}
 
-	rc = get_array(c, o, "", "allowed_address_pairs", F_NULL, 0, FP_MODEL_PAIR_MAX, &a);
+	rc = fp_jget_array(&c->jg, o, "", "allowed_address_pairs", FP_JGET_NULL, 0,
+			   FP_MODEL_PAIR_MAX, &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
@@ -755,18 +428,19 @@ parse_port(const struct vctx *c, json_t *o, void *out)
 		p->n_pairs = (uint32_t)(i + 1);
 	}
 
-	rc = get_array(c, o, "", "security_groups", F_NULL, 0, FP_MODEL_SG_MAX, &a);
+	rc = fp_jget_array(&c->jg, o, "", "security_groups", FP_JGET_NULL, 0, FP_MODEL_SG_MAX, &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
 		snprintf(sub, sizeof(sub), "security_groups[%zu]", i);
-		rc = name_value(c, json_array_get(a, i), "", sub, p->security_groups[i],
-				FP_MODEL_ID_SIZE, 1);
+		rc = fp_jget_name_value(&c->jg, json_array_get(a, i), "", sub,
+					p->security_groups[i], FP_MODEL_ID_SIZE, 1);
 		if (rc < 0)
 			return rc;
 		for (j = 0; j < i; j++)
 			if (strcmp(p->security_groups[j], p->security_groups[i]) == 0)
-				return fail(c, 422, "", sub, "duplicates security_groups[%zu]", j);
+				return fp_jget_fail(&c->jg, 422, "", sub,
+						    "duplicates security_groups[%zu]", j);
 		p->n_security_groups = (uint32_t)(i + 1);
 	}
 	return 0;
@@ -781,16 +455,16 @@ parse_router(const struct vctx *c, json_t *o, void *out)
 	size_t i;
 	int rc;
 
-	rc = get_member(c, o, "", "external_gateway_info", JSON_OBJECT, F_NULL, &v);
+	rc = fp_jget_member(&c->jg, o, "", "external_gateway_info", JSON_OBJECT, FP_JGET_NULL, &v);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		rc = get_name(c, v, "external_gateway_info", "network_id", F_REQ, r->ext_network_id,
-			      sizeof(r->ext_network_id), 1);
+		rc = fp_jget_name(&c->jg, v, "external_gateway_info", "network_id", FP_JGET_REQ,
+				  r->ext_network_id, sizeof(r->ext_network_id), 1);
 		if (rc < 0)
 			return rc;
 	}
-	rc = get_array(c, o, "", "routes", F_NULL, 0, FP_MODEL_ROUTE_MAX, &a);
+	rc = fp_jget_array(&c->jg, o, "", "routes", FP_JGET_NULL, 0, FP_MODEL_ROUTE_MAX, &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
@@ -799,25 +473,26 @@ parse_router(const struct vctx *c, json_t *o, void *out)
 		int fd, fn;
 
 		snprintf(sub, sizeof(sub), "routes[%zu]", i);
-		rc = check_type(c, item, sub, NULL, JSON_OBJECT);
+		rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
 		if (rc < 0)
 			return rc;
-		rc = get_ip(c, item, sub, "destination", F_REQ,
-			    IP_PREFIX | IP_NEED_PREFIX | IP_HOST_MASK, &rt->destination, &rt->plen,
-			    &fd);
+		rc = fp_jget_ip(&c->jg, item, sub, "destination", FP_JGET_REQ,
+				FP_JGET_IP_PREFIX | FP_JGET_IP_NEED_PREFIX | FP_JGET_IP_HOST_MASK,
+				&rt->destination, &rt->plen, &fd);
 		if (rc < 0)
 			return rc;
-		rc = get_ip(c, item, sub, "nexthop", F_REQ, 0, &rt->nexthop, NULL, &fn);
+		rc = fp_jget_ip(&c->jg, item, sub, "nexthop", FP_JGET_REQ, 0, &rt->nexthop, NULL,
+				&fn);
 		if (rc < 0)
 			return rc;
 		if (fd != fn)
-			return fail(c, 422, sub, "nexthop",
-				    "an IPv%d next hop for an IPv%d destination",
-				    fn == AF_INET ? 4 : 6, fd == AF_INET ? 4 : 6);
+			return fp_jget_fail(&c->jg, 422, sub, "nexthop",
+					    "an IPv%d next hop for an IPv%d destination",
+					    fn == AF_INET ? 4 : 6, fd == AF_INET ? 4 : 6);
 		r->n_routes = (uint32_t)(i + 1);
 	}
 	r->admin_up = 1;
-	return get_bool(c, o, "", "admin_state_up", &r->admin_up);
+	return fp_jget_bool(&c->jg, o, "", "admin_state_up", &r->admin_up);
 }
 
 static int
@@ -832,34 +507,41 @@ parse_floatingip(const struct vctx *c, json_t *o, void *out)
 	rc = get_network_ref(c, o, "", "floating_network_id", f->floating_network_id, &net);
 	if (rc < 0)
 		return rc;
-	rc = get_ip(c, o, "", "floating_ip_address", F_REQ, 0, &f->floating_ip, NULL, NULL);
+	rc = fp_jget_ip(&c->jg, o, "", "floating_ip_address", FP_JGET_REQ, 0, &f->floating_ip, NULL,
+			NULL);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, o, "", "port_id", F_NULL, f->port_id, sizeof(f->port_id), 1);
+	rc = fp_jget_name(&c->jg, o, "", "port_id", FP_JGET_NULL, f->port_id, sizeof(f->port_id),
+			  1);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
 		port = data_find(c->m, FP_MODEL_PORT, f->port_id);
 		if (port == NULL)
-			return fail(c, 404, "", "port_id", "no such port: %s", f->port_id);
+			return fp_jget_fail(&c->jg, 404, "", "port_id", "no such port: %s",
+					    f->port_id);
 	}
-	rc = get_ip(c, o, "", "fixed_ip_address", F_NULL, 0, &f->fixed_ip, NULL, NULL);
+	rc = fp_jget_ip(&c->jg, o, "", "fixed_ip_address", FP_JGET_NULL, 0, &f->fixed_ip, NULL,
+			NULL);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
 		if (port == NULL)
-			return fail(c, 422, "", "fixed_ip_address", "given without a port_id");
+			return fp_jget_fail(&c->jg, 422, "", "fixed_ip_address",
+					    "given without a port_id");
 		for (i = 0; i < port->n_fixed_ips; i++)
 			if (memcmp(&port->fixed_ips[i].ip, &f->fixed_ip, sizeof(f->fixed_ip)) == 0)
 				break;
 		if (i == port->n_fixed_ips)
-			return fail(c, 422, "", "fixed_ip_address",
-				    "\"%s\" is not a fixed IP of port %s",
-				    json_string_value(json_object_get(o, "fixed_ip_address")),
-				    f->port_id);
+			return fp_jget_fail(
+				&c->jg, 422, "", "fixed_ip_address",
+				"\"%s\" is not a fixed IP of port %s",
+				json_string_value(json_object_get(o, "fixed_ip_address")),
+				f->port_id);
 		f->has_fixed_ip = 1;
 	}
-	rc = get_name(c, o, "", "router_id", F_NULL, f->router_id, sizeof(f->router_id), 1);
+	rc = fp_jget_name(&c->jg, o, "", "router_id", FP_JGET_NULL, f->router_id,
+			  sizeof(f->router_id), 1);
 	return rc < 0 ? rc : 0;
 }
 
@@ -889,22 +571,24 @@ parse_protocol(const struct vctx *c, json_t *item, const char *sub, struct fp_mo
 		return 0;
 	if (json_is_integer(v)) {
 		if (json_integer_value(v) < 0 || json_integer_value(v) > 255)
-			return fail(c, 422, sub, "protocol", "%lld out of range 0..255",
-				    (long long)json_integer_value(v));
+			return fp_jget_fail(&c->jg, 422, sub, "protocol",
+					    "%lld out of range 0..255",
+					    (long long)json_integer_value(v));
 		r->protocol = (int16_t)json_integer_value(v);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fail(c, 400, sub, "protocol",
-			    "expected a string, an integer or null, got %s", type_name(v));
-	rc = str_value(c, v, sub, "protocol", &s, &len);
+		return fp_jget_fail(&c->jg, 400, sub, "protocol",
+				    "expected a string, an integer or null, got %s",
+				    fp_jget_type_name(v));
+	rc = fp_jget_str_value(&c->jg, v, sub, "protocol", &s, &len);
 	if (rc < 0)
 		return rc;
 	pn = proto_by_name(s);
 	if (pn != NULL) {
 		if (pn->v6_only && !r->ipv6)
-			return fail(c, 422, sub, "protocol",
-				    "\"%s\" is an IPv6 protocol but ethertype is IPv4", s);
+			return fp_jget_fail(&c->jg, 422, sub, "protocol",
+					    "\"%s\" is an IPv6 protocol but ethertype is IPv4", s);
 		r->protocol = pn->num;
 		/* Neutron takes "icmp" with IPv6 to mean ICMPv6. */
 		if (r->ipv6 && pn->num == PROTO_ICMP)
@@ -917,8 +601,8 @@ parse_protocol(const struct vctx *c, json_t *item, const char *sub, struct fp_mo
 		num = num * 10 + (s[i] - '0');
 	}
 	if (len == 0 || len > 3 || i != len || num > 255)
-		return fail(c, 422, sub, "protocol",
-			    "\"%.32s\" is not a protocol name or number 0..255", s);
+		return fp_jget_fail(&c->jg, 422, sub, "protocol",
+				    "\"%.32s\" is not a protocol name or number 0..255", s);
 	r->protocol = (int16_t)num;
 	return 0;
 }
@@ -930,10 +614,10 @@ parse_rule_ports(const struct vctx *c, json_t *item, const char *sub, struct fp_
 	const char *key;
 	int rc;
 
-	rc = get_int(c, item, sub, "port_range_min", F_NULL, 0, 65535, &min);
+	rc = fp_jget_int(&c->jg, item, sub, "port_range_min", FP_JGET_NULL, 0, 65535, &min);
 	if (rc < 0)
 		return rc;
-	rc = get_int(c, item, sub, "port_range_max", F_NULL, 0, 65535, &max);
+	rc = fp_jget_int(&c->jg, item, sub, "port_range_max", FP_JGET_NULL, 0, 65535, &max);
 	if (rc < 0)
 		return rc;
 	key = min >= 0 ? "port_range_min" : "port_range_max";
@@ -942,14 +626,14 @@ parse_rule_ports(const struct vctx *c, json_t *item, const char *sub, struct fp_
 	case PROTO_ICMPV6:
 		/* Neutron: port_range_min is the ICMP type, _max the code. */
 		if (min > 255)
-			return fail(c, 422, sub, "port_range_min",
-				    "ICMP type %lld out of range 0..255", (long long)min);
+			return fp_jget_fail(&c->jg, 422, sub, "port_range_min",
+					    "ICMP type %lld out of range 0..255", (long long)min);
 		if (max > 255)
-			return fail(c, 422, sub, "port_range_max",
-				    "ICMP code %lld out of range 0..255", (long long)max);
+			return fp_jget_fail(&c->jg, 422, sub, "port_range_max",
+					    "ICMP code %lld out of range 0..255", (long long)max);
 		if (min < 0 && max >= 0)
-			return fail(c, 422, sub, "port_range_max",
-				    "an ICMP code needs an ICMP type in port_range_min");
+			return fp_jget_fail(&c->jg, 422, sub, "port_range_max",
+					    "an ICMP code needs an ICMP type in port_range_min");
 		r->port_min = min >= 0 ? (uint16_t)min : ICMP_ANY;
 		r->port_max = max >= 0 ? (uint16_t)max : ICMP_ANY;
 		return 0;
@@ -959,17 +643,18 @@ parse_rule_ports(const struct vctx *c, json_t *item, const char *sub, struct fp_
 	case 132: /* sctp */
 	case 136: /* udplite */
 		if (min >= 0 && max >= 0 && min > max)
-			return fail(c, 422, sub, "port_range_max",
-				    "%lld is less than port_range_min %lld", (long long)max,
-				    (long long)min);
+			return fp_jget_fail(&c->jg, 422, sub, "port_range_max",
+					    "%lld is less than port_range_min %lld", (long long)max,
+					    (long long)min);
 		break;
 	case -1:
 		if (min >= 0 || max >= 0)
-			return fail(c, 422, sub, key, "a port range needs a protocol");
+			return fp_jget_fail(&c->jg, 422, sub, key, "a port range needs a protocol");
 		break;
 	default:
 		if (min >= 0 || max >= 0)
-			return fail(c, 422, sub, key, "protocol %d has no ports", r->protocol);
+			return fp_jget_fail(&c->jg, 422, sub, key, "protocol %d has no ports",
+					    r->protocol);
 		break;
 	}
 	r->port_min = min >= 0 ? (uint16_t)min : 0;
@@ -985,29 +670,32 @@ parse_rule(const struct vctx *c, json_t *item, const char *sub, struct fp_model_
 	size_t len;
 	int rc, fam;
 
-	rc = check_type(c, item, sub, NULL, JSON_OBJECT);
+	rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, item, sub, "id", F_REQ, r->id, sizeof(r->id), 1);
+	rc = fp_jget_name(&c->jg, item, sub, "id", FP_JGET_REQ, r->id, sizeof(r->id), 1);
 	if (rc < 0)
 		return rc;
-	rc = get_name(c, item, sub, "security_group_id", F_NULL, sg_id, sizeof(sg_id), 1);
+	rc = fp_jget_name(&c->jg, item, sub, "security_group_id", FP_JGET_NULL, sg_id,
+			  sizeof(sg_id), 1);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && strcmp(sg_id, c->id) != 0)
-		return fail(c, 422, sub, "security_group_id", "\"%s\" is not this group's id (%s)",
-			    sg_id, c->id);
-	rc = get_str(c, item, sub, "direction", F_REQ, &s, &len);
+		return fp_jget_fail(&c->jg, 422, sub, "security_group_id",
+				    "\"%s\" is not this group's id (%s)", sg_id, c->id);
+	rc = fp_jget_str(&c->jg, item, sub, "direction", FP_JGET_REQ, &s, &len);
 	if (rc < 0)
 		return rc;
 	if (strcmp(s, "ingress") != 0 && strcmp(s, "egress") != 0)
-		return fail(c, 422, sub, "direction", "\"%.32s\" is not ingress or egress", s);
+		return fp_jget_fail(&c->jg, 422, sub, "direction",
+				    "\"%.32s\" is not ingress or egress", s);
 	r->ingress = strcmp(s, "ingress") == 0;
-	rc = get_str(c, item, sub, "ethertype", F_NULL, &s, &len);
+	rc = fp_jget_str(&c->jg, item, sub, "ethertype", FP_JGET_NULL, &s, &len);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && strcmp(s, "IPv4") != 0 && strcmp(s, "IPv6") != 0)
-		return fail(c, 422, sub, "ethertype", "\"%.32s\" is not IPv4 or IPv6", s);
+		return fp_jget_fail(&c->jg, 422, sub, "ethertype", "\"%.32s\" is not IPv4 or IPv6",
+				    s);
 	r->ipv6 = rc == 0 && strcmp(s, "IPv6") == 0;
 	rc = parse_protocol(c, item, sub, r);
 	if (rc < 0)
@@ -1015,24 +703,27 @@ parse_rule(const struct vctx *c, json_t *item, const char *sub, struct fp_model_
 	rc = parse_rule_ports(c, item, sub, r);
 	if (rc < 0)
 		return rc;
-	rc = get_ip(c, item, sub, "remote_ip_prefix", F_NULL, IP_PREFIX | IP_HOST_MASK,
-		    &r->remote_prefix, &r->remote_plen, &fam);
+	rc = fp_jget_ip(&c->jg, item, sub, "remote_ip_prefix", FP_JGET_NULL,
+			FP_JGET_IP_PREFIX | FP_JGET_IP_HOST_MASK, &r->remote_prefix,
+			&r->remote_plen, &fam);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
 		if ((fam == AF_INET6) != r->ipv6)
-			return fail(c, 422, sub, "remote_ip_prefix",
-				    "\"%s\" is an IPv%d prefix but ethertype is IPv%d",
-				    json_string_value(json_object_get(item, "remote_ip_prefix")),
-				    fam == AF_INET ? 4 : 6, r->ipv6 ? 6 : 4);
+			return fp_jget_fail(
+				&c->jg, 422, sub, "remote_ip_prefix",
+				"\"%s\" is an IPv%d prefix but ethertype is IPv%d",
+				json_string_value(json_object_get(item, "remote_ip_prefix")),
+				fam == AF_INET ? 4 : 6, r->ipv6 ? 6 : 4);
 		r->has_prefix = 1;
 	}
-	rc = get_name(c, item, sub, "remote_group_id", F_NULL, r->remote_group_id,
-		      sizeof(r->remote_group_id), 1);
+	rc = fp_jget_name(&c->jg, item, sub, "remote_group_id", FP_JGET_NULL, r->remote_group_id,
+			  sizeof(r->remote_group_id), 1);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && r->has_prefix)
-		return fail(c, 422, sub, "remote_group_id", "given together with remote_ip_prefix");
+		return fp_jget_fail(&c->jg, 422, sub, "remote_group_id",
+				    "given together with remote_ip_prefix");
 	return 0;
 }
 
@@ -1045,7 +736,8 @@ parse_secgroup(const struct vctx *c, json_t *o, void *out)
 	size_t i, j;
 	int rc;
 
-	rc = get_array(c, o, "", "security_group_rules", F_NULL, 0, FP_MODEL_RULE_MAX, &a);
+	rc = fp_jget_array(&c->jg, o, "", "security_group_rules", FP_JGET_NULL, 0,
+			   FP_MODEL_RULE_MAX, &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
@@ -1055,8 +747,8 @@ parse_secgroup(const struct vctx *c, json_t *o, void *out)
 			return rc;
 		for (j = 0; j < i; j++)
 			if (strcmp(g->rules[j].id, g->rules[i].id) == 0)
-				return fail(c, 422, sub, "id",
-					    "duplicates security_group_rules[%zu].id", j);
+				return fp_jget_fail(&c->jg, 422, sub, "id",
+						    "duplicates security_group_rules[%zu].id", j);
 		g->n_rules = (uint32_t)(i + 1);
 	}
 	return 0;
@@ -1076,14 +768,17 @@ parse_host(const struct vctx *c, json_t *o, void *out)
 	 * and against fp-dpdk's host, which holds only these characters.
 	 */
 	if (strlen(c->id) >= FP_NAME_SIZE)
-		return fail(c, 422, "", "id", "%zu characters, longer than %d (host names)",
-			    strlen(c->id), FP_NAME_SIZE - 1);
+		return fp_jget_fail(&c->jg, 422, "", "id",
+				    "%zu characters, longer than %d (host names)", strlen(c->id),
+				    FP_NAME_SIZE - 1);
 	for (i = 0; c->id[i] != '\0'; i++)
 		if (!isalnum((unsigned char)c->id[i]) && !strchr("._-", c->id[i]))
-			return fail(c, 422, "", "id",
-				    "\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
-				    c->id);
-	rc = get_array(c, o, "", "vtep_addresses", F_REQ, 1, FP_MODEL_HOST_ADDR_MAX, &a);
+			return fp_jget_fail(
+				&c->jg, 422, "", "id",
+				"\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
+				c->id);
+	rc = fp_jget_array(&c->jg, o, "", "vtep_addresses", FP_JGET_REQ, 1, FP_MODEL_HOST_ADDR_MAX,
+			   &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < json_array_size(a); i++) {
@@ -1092,21 +787,23 @@ parse_host(const struct vctx *c, json_t *o, void *out)
 		size_t len;
 
 		snprintf(sub, sizeof(sub), "vtep_addresses[%zu]", i);
-		rc = str_value(c, json_array_get(a, i), "", sub, &s, &len);
+		rc = fp_jget_str_value(&c->jg, json_array_get(a, i), "", sub, &s, &len);
 		if (rc < 0)
 			return rc;
-		rc = ip_value(c, s, "", sub, 0, ip, NULL, NULL);
+		rc = fp_jget_ip_value(&c->jg, s, "", sub, 0, ip, NULL, NULL);
 		if (rc < 0)
 			return rc;
 		why = fp_addr_ip_why_not_vtep(ip);
 		if (why != NULL)
-			return fail(c, 422, "", sub, "\"%s\" is %s: not a VTEP address", s, why);
+			return fp_jget_fail(&c->jg, 422, "", sub,
+					    "\"%s\" is %s: not a VTEP address", s, why);
 		for (j = 0; j < i; j++)
 			if (memcmp(&h->vtep_addrs[j], ip, sizeof(*ip)) == 0)
-				return fail(c, 422, "", sub, "duplicates vtep_addresses[%zu]", j);
+				return fp_jget_fail(&c->jg, 422, "", sub,
+						    "duplicates vtep_addresses[%zu]", j);
 		h->n_addrs = (uint32_t)(i + 1);
 	}
-	rc = get_mac(c, o, "", "underlay_mac", F_NULL, h->mac);
+	rc = fp_jget_mac(&c->jg, o, "", "underlay_mac", FP_JGET_NULL, h->mac);
 	if (rc < 0)
 		return rc;
 	h->has_mac = rc == 0;
@@ -1148,34 +845,35 @@ rec_build(struct vctx *c, enum fp_model_coll coll, const char *url_id, json_t *r
 	int rc;
 
 	if (res == NULL)
-		return fail(c, 400, "", NULL, "missing (expected an object)");
-	rc = check_type(c, res, "", NULL, JSON_OBJECT);
+		return fp_jget_fail(&c->jg, 400, "", NULL, "missing (expected an object)");
+	rc = fp_jget_check_type(&c->jg, res, "", NULL, JSON_OBJECT);
 	if (rc < 0)
 		return rc;
 	v = json_object_get(res, "id");
 	if (v == NULL && url_id == NULL)
-		return fail(c, 400, "", "id", "missing (required)");
+		return fp_jget_fail(&c->jg, 400, "", "id", "missing (required)");
 	if (v != NULL) {
-		rc = name_value(c, v, "", "id", id, sizeof(id), 1);
+		rc = fp_jget_name_value(&c->jg, v, "", "id", id, sizeof(id), 1);
 		if (rc < 0)
 			return rc;
 		if (url_id != NULL && strcmp(url_id, id) != 0)
-			return fail(c, 409, "", "id",
-				    "\"%s\" does not match the id in the URL \"%.64s\"", id,
-				    url_id);
+			return fp_jget_fail(&c->jg, 409, "", "id",
+					    "\"%s\" does not match the id in the URL \"%.64s\"", id,
+					    url_id);
 	} else {
-		rc = name_check(c, url_id, strlen(url_id), "", "id", id, sizeof(id), 1);
+		rc = fp_jget_name_check(&c->jg, url_id, strlen(url_id), "", "id", id, sizeof(id),
+					1);
 		if (rc < 0)
 			return rc;
 	}
-	rc = get_int(c, res, "", "revision_number", 0, 0, INT64_MAX, &rev);
+	rc = fp_jget_int(&c->jg, res, "", "revision_number", 0, 0, INT64_MAX, &rev);
 	if (rc < 0)
 		return rc;
 	c->id = id; /* for the parsers; cleared before returning */
 
 	r = calloc(1, sizeof(*r) + ops->size);
 	if (r == NULL)
-		return nomem(c->err);
+		return fp_jget_nomem(c->jg.err);
 	rc = ops->parse(c, res, r->data);
 	if (rc < 0)
 		goto err_parse;
@@ -1186,7 +884,7 @@ rec_build(struct vctx *c, enum fp_model_coll coll, const char *url_id, json_t *r
 	} else {
 		r->json = json_copy(res);
 		if (r->json == NULL || json_object_set_new(r->json, "id", json_string(id)) < 0) {
-			rc = nomem(c->err);
+			rc = fp_jget_nomem(c->jg.err);
 			goto err_json;
 		}
 	}
@@ -1282,11 +980,9 @@ fp_model_coll_find(const char *plural)
 static void
 vctx_init(struct vctx *c, const struct fp_model *m, struct fp_model_err *err, const char *root)
 {
-	memset(c, 0, sizeof(*c));
+	fp_jget_ctx_init(&c->jg, err, root);
 	c->m = m;
-	c->err = err;
-	snprintf(c->root, sizeof(c->root), "%s", root);
-	memset(err, 0, sizeof(*err));
+	c->id = NULL;
 }
 
 int
@@ -1304,7 +1000,8 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 		err = &scratch;
 	if (m == NULL || (unsigned int)coll >= FP_MODEL_COLL_MAX) {
 		memset(err, 0, sizeof(*err));
-		return err_set(err, m == NULL ? 400 : 404, "", "no such model or collection");
+		return fp_jget_err_set(err, m == NULL ? 400 : 404, "",
+				       "no such model or collection");
 	}
 	vctx_init(&c, m, err, fp_model_coll_singular[coll]);
 	rc = rec_build(&c, coll, id, res, &r);
@@ -1326,7 +1023,7 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 	}
 	if (coll_reserve(cl, cl->n + 1) < 0) {
 		rec_put(r);
-		return nomem(err);
+		return fp_jget_nomem(err);
 	}
 	memmove(&cl->recs[i + 1], &cl->recs[i], (cl->n - i) * sizeof(*cl->recs));
 	cl->recs[i] = r;
@@ -1348,7 +1045,7 @@ fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
 	if (m == NULL || (unsigned int)coll >= FP_MODEL_COLL_MAX || id == NULL) {
-		err_set(err, 404, "", "no such resource");
+		fp_jget_err_set(err, 404, "", "no such resource");
 		return -ENOENT;
 	}
 	cl = &m->colls[coll];
@@ -1357,7 +1054,8 @@ fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
 		char field[64];
 
 		snprintf(field, sizeof(field), "%s.id", fp_model_coll_singular[coll]);
-		err_set(err, 404, field, "no such %s: %.64s", fp_model_coll_singular[coll], id);
+		fp_jget_err_set(err, 404, field, "no such %s: %.64s", fp_model_coll_singular[coll],
+				id);
 		return -ENOENT;
 	}
 	r = cl->recs[i];
@@ -1402,9 +1100,9 @@ snap_load(struct fp_model *m, enum fp_model_coll coll, json_t *list, struct fp_m
 		return 0;
 	ents = calloc(n, sizeof(*ents));
 	if (ents == NULL)
-		return nomem(err);
+		return fp_jget_nomem(err);
 	if (coll_reserve(cl, n) < 0) {
-		rc = nomem(err);
+		rc = fp_jget_nomem(err);
 		goto err_reserve;
 	}
 	for (i = 0; i < n; i++) {
@@ -1421,8 +1119,8 @@ snap_load(struct fp_model *m, enum fp_model_coll coll, json_t *list, struct fp_m
 			char field[64];
 
 			snprintf(field, sizeof(field), "%s[%zu].id", plural, ents[i].idx);
-			rc = err_set(err, 409, field, "duplicate id \"%s\" (also %s[%zu])",
-				     rec_id(ents[i].rec), plural, ents[i - 1].idx);
+			rc = fp_jget_err_set(err, 409, field, "duplicate id \"%s\" (also %s[%zu])",
+					     rec_id(ents[i].rec), plural, ents[i - 1].idx);
 			goto err_recs;
 		}
 	}
@@ -1454,29 +1152,31 @@ fp_model_from_snapshot(json_t *snap, struct fp_model_err *err)
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
 	if (snap == NULL || !json_is_object(snap)) {
-		err_set(err, 400, "", "the snapshot must be an object, got %s",
-			snap ? type_name(snap) : "nothing");
+		fp_jget_err_set(err, 400, "", "the snapshot must be an object, got %s",
+				snap ? fp_jget_type_name(snap) : "nothing");
 		errno = EINVAL;
 		return NULL;
 	}
 	json_object_foreach(snap, key, v)
 	{
 		if (fp_model_coll_find(key) < 0) {
-			err_set(err, 400, key,
+			fp_jget_err_set(
+				err, 400, key,
 				"unknown key; expected hosts, networks, security_groups, subnets, "
 				"ports, routers or floatingips");
 			errno = EINVAL;
 			return NULL;
 		}
 		if (!json_is_array(v)) {
-			err_set(err, 400, key, "expected an array, got %s", type_name(v));
+			fp_jget_err_set(err, 400, key, "expected an array, got %s",
+					fp_jget_type_name(v));
 			errno = EINVAL;
 			return NULL;
 		}
 	}
 	m = fp_model_create();
 	if (m == NULL) {
-		nomem(err);
+		fp_jget_nomem(err);
 		return NULL;
 	}
 	for (k = 0; k < FP_MODEL_COLL_MAX; k++) {
