@@ -532,68 +532,26 @@ fp_model_count(const struct fp_model *m, enum fp_model_coll coll)
 	return m->colls[coll].n;
 }
 
-const struct fp_model_network *
-fp_model_network_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_NETWORK, i);
-}
+/* The typed accessors of model.h: fp_model_<type>_at() and
+ * fp_model_<type>_find() for each collection.
+ */
+#define ACCESSORS(type, coll)                                                                  \
+	const struct fp_model_##type *fp_model_##type##_at(const struct fp_model *m, size_t i) \
+	{                                                                                      \
+		return data_at(m, FP_MODEL_##coll, i);                                         \
+	}                                                                                      \
+	const struct fp_model_##type *fp_model_##type##_find(const struct fp_model *m,         \
+							     const char *id)                   \
+	{                                                                                      \
+		return data_find(m, FP_MODEL_##coll, id);                                      \
+	}
 
-const struct fp_model_subnet *
-fp_model_subnet_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_SUBNET, i);
-}
+ACCESSORS(network, NETWORK)
+ACCESSORS(subnet, SUBNET)
+ACCESSORS(port, PORT)
+ACCESSORS(router, ROUTER)
+ACCESSORS(floatingip, FLOATINGIP)
+ACCESSORS(secgroup, SECURITY_GROUP)
+ACCESSORS(host, HOST)
 
-const struct fp_model_port *
-fp_model_port_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_PORT, i);
-}
-
-const struct fp_model_router *
-fp_model_router_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_ROUTER, i);
-}
-
-const struct fp_model_floatingip *
-fp_model_floatingip_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_FLOATINGIP, i);
-}
-
-const struct fp_model_secgroup *
-fp_model_secgroup_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_SECURITY_GROUP, i);
-}
-
-const struct fp_model_host *
-fp_model_host_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_HOST, i);
-}
-
-const struct fp_model_network *
-fp_model_network_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_NETWORK, id);
-}
-
-const struct fp_model_subnet *
-fp_model_subnet_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_SUBNET, id);
-}
-
-const struct fp_model_port *
-fp_model_port_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_PORT, id);
-}
-
-const struct fp_model_host *
-fp_model_host_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_HOST, id);
-}
+#undef ACCESSORS
