@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The desired-state model: validation of Neutron resources and their
- * storage (model.h has the contract).
+/* The desired-state model's store: records, collections, put, delete,
+ * clone, snapshots and lookups (model.h has the contract).
  *
  * Storage: one array per collection of pointers to records, sorted by id
  * (strcmp).  A record holds the parsed struct and the JSON object it came
@@ -9,43 +9,24 @@
  * put or a delete moves the tail of one array, and a snapshot sorts each
  * collection once.
  *
- * Validation: each collection has a parser that reads the fields flowplane
- * uses (and only those: every other member is kept as it came) into its
- * struct.  A parser stops at the first fault and fills struct fp_model_err
- * with the field's path and a plain-English reason; nothing is stored
- * until the whole resource parsed.
+ * Validation is model_parse.c's (one parser per collection, over the
+ * typed getters of jget.c): a record is built only from a resource that
+ * parsed whole, so nothing is stored when a parser refuses.
  */
 #include "model.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
 #include <flowplane/tables.h>
 
-#include "addr.h"
-
-#define MTU_DEFAULT 1450 /* network mtu when absent (1500 underlay - VXLAN) */
-#define MTU_MIN 68	 /* RFC 791 minimum */
-#define MTU_MAX 9000	 /* jumbo */
-#define ADDR_TEXT_MAX 64 /* an address or prefix longer than this is not one */
-
-/* get_member() flags */
-#define F_REQ 0x1  /* absent is an error (400) */
-#define F_NULL 0x2 /* null counts as absent */
-
-/* get_ip() modes */
-#define IP_PREFIX 0x1	   /* "/len" allowed (bare address: /128) */
-#define IP_NEED_PREFIX 0x2 /* "/len" required */
-#define IP_HOST_ZERO 0x4   /* host bits must be zero */
-#define IP_HOST_MASK 0x8   /* host bits are cleared */
+#include "jget.h"
+#include "model_parse.h"
 
 #define NAMES_PLURAL(id, plural, singular) [FP_MODEL_##id] = plural,
 #define NAMES_SINGULAR(id, plural, singular) [FP_MODEL_##id] = singular,
@@ -82,376 +63,11 @@ struct fp_model {
 	struct coll colls[FP_MODEL_COLL_MAX]; /* by enum fp_model_coll */
 };
 
-/* What a parser needs: where to look references up and where to report. */
-struct vctx {
-	const struct fp_model *m; /* references resolve here */
-	struct fp_model_err *err; /* filled by fail() */
-	const char *id;		  /* the resource's id, once known */
-	char root[40];		  /* path root: "port", or "ports[12]" in a snapshot */
-};
-
-typedef int parse_fn(const struct vctx *c, json_t *o, void *out);
-
-/* Per collection: struct size, where its revision lives, its parser. */
-struct coll_ops {
-	size_t size;	 /* sizeof(struct fp_model_<coll>) */
-	size_t rev_off;	 /* offsetof(..., revision) */
-	parse_fn *parse; /* fills everything but id and revision */
-};
-
 /* Snapshot order: references point only to earlier collections. */
 static const enum fp_model_coll snap_order[FP_MODEL_COLL_MAX] = {
 	FP_MODEL_HOST, FP_MODEL_NETWORK, FP_MODEL_SECURITY_GROUP, FP_MODEL_SUBNET,
 	FP_MODEL_PORT, FP_MODEL_ROUTER,	 FP_MODEL_FLOATINGIP,
 };
-
-/* IP protocol names Neutron accepts in a security group rule. */
-struct proto_name {
-	const char *name; /* lower case, as Neutron stores it */
-	int16_t num;	  /* IP protocol number; -1 any */
-	uint8_t v6_only;  /* refused with ethertype IPv4 */
-};
-
-static const struct proto_name proto_names[] = {
-	{ "any", -1, 0 },	{ "ah", 51, 0 },	 { "dccp", 33, 0 },
-	{ "egp", 8, 0 },	{ "esp", 50, 0 },	 { "gre", 47, 0 },
-	{ "hopopt", 0, 0 },	{ "icmp", 1, 0 },	 { "igmp", 2, 0 },
-	{ "ipip", 4, 0 },	{ "ipv6-encap", 41, 1 }, { "ipv6-frag", 44, 1 },
-	{ "ipv6-icmp", 58, 1 }, { "icmpv6", 58, 1 },	 { "ipv6-nonxt", 59, 1 },
-	{ "ipv6-opts", 60, 1 }, { "ipv6-route", 43, 1 }, { "ospf", 89, 0 },
-	{ "pgm", 113, 0 },	{ "rsvp", 46, 0 },	 { "sctp", 132, 0 },
-	{ "tcp", 6, 0 },	{ "udp", 17, 0 },	 { "udplite", 136, 0 },
-	{ "vrrp", 112, 0 },
-};
-
-#define PROTO_ICMP 1
-#define PROTO_ICMPV6 58
-#define ICMP_ANY 0xffff /* port_min/port_max of an ICMP rule without type/code */
-
-/* ---------------------------------------------------------------------
- * Errors and typed getters
- */
-
-static int
-err_vset(struct fp_model_err *e, int status, const char *field, const char *fmt, va_list ap)
-{
-	e->status = status;
-	snprintf(e->field, sizeof(e->field), "%s", field);
-	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
-	return -EINVAL;
-}
-
-static int __attribute__((format(printf, 4, 5)))
-err_set(struct fp_model_err *e, int status, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = err_vset(e, status, field, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* Refuse: the field is root[.sub][.key]. Returns -EINVAL. */
-static int __attribute__((format(printf, 5, 6)))
-fail(const struct vctx *c, int status, const char *sub, const char *key, const char *fmt, ...)
-{
-	char field[sizeof(c->err->field)];
-	va_list ap;
-	int rc;
-
-	snprintf(field, sizeof(field), "%s%s%s%s%s", c->root, sub && sub[0] ? "." : "",
-		 sub ? sub : "", key ? "." : "", key ? key : "");
-	va_start(ap, fmt);
-	rc = err_vset(c->err, status, field, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int
-nomem(struct fp_model_err *e)
-{
-	err_set(e, 500, "", "out of memory");
-	return -ENOMEM;
-}
-
-static const char *
-type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "an unknown type";
-}
-
-/* The wanted type's name; JSON_TRUE stands for a boolean. */
-static const char *
-want_name(json_type t)
-{
-	switch (t) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "a value";
-	}
-}
-
-static int
-check_type(const struct vctx *c, const json_t *v, const char *sub, const char *key, json_type t)
-{
-	if (json_typeof(v) == t || (t == JSON_TRUE && json_is_boolean(v)))
-		return 0;
-	return fail(c, 400, sub, key, "expected %s, got %s", want_name(t), type_name(v));
-}
-
-/* o[key] of type t: 0 and *out, 1 absent (or null with F_NULL), or
- * -EINVAL.
- */
-static int
-get_member(const struct vctx *c, const json_t *o, const char *sub, const char *key, json_type t,
-	   unsigned int flags, json_t **out)
-{
-	json_t *v = json_object_get(o, key);
-	int rc;
-
-	if (v == NULL || (json_is_null(v) && (flags & F_NULL))) {
-		if (flags & F_REQ)
-			return fail(c, 400, sub, key, "missing (required)");
-		return 1;
-	}
-	rc = check_type(c, v, sub, key, t);
-	if (rc < 0)
-		return rc;
-	*out = v;
-	return 0;
-}
-
-/* A string value without NUL characters inside. */
-static int
-str_value(const struct vctx *c, const json_t *v, const char *sub, const char *key, const char **s,
-	  size_t *len)
-{
-	int rc = check_type(c, v, sub, key, JSON_STRING);
-
-	if (rc < 0)
-		return rc;
-	*s = json_string_value(v);
-	*len = json_string_length(v);
-	if (strlen(*s) != *len)
-		return fail(c, 422, sub, key, "contains a NUL character");
-	return 0;
-}
-
-static int
-get_str(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	const char **s, size_t *len)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_STRING, flags, &v);
-
-	return rc != 0 ? rc : str_value(c, v, sub, key, s, len);
-}
-
-static int
-id_char_ok(unsigned char ch)
-{
-	return ch > 0x20 && ch < 0x7f && strchr("/\\\"%?#", ch) == NULL;
-}
-
-/* Check and copy an id (is_id: 1..size-1 printable characters, no URL
- * or key separators) or a name (0..size-1 characters).
- */
-static int
-name_check(const struct vctx *c, const char *s, size_t len, const char *sub, const char *key,
-	   char *out, size_t size, int is_id)
-{
-	size_t i;
-
-	if (is_id && len == 0)
-		return fail(c, 422, sub, key, "empty");
-	if (len >= size)
-		return fail(c, 422, sub, key, "%zu characters, longer than %zu", len, size - 1);
-	for (i = 0; is_id && i < len; i++)
-		if (!id_char_ok((unsigned char)s[i]))
-			return fail(c, 422, sub, key,
-				    "\"%.64s\" has a character that an id cannot have (space, "
-				    "control, / \\ \" %% ? #)",
-				    s);
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return 0;
-}
-
-static int
-name_value(const struct vctx *c, const json_t *v, const char *sub, const char *key, char *out,
-	   size_t size, int is_id)
-{
-	const char *s;
-	size_t len;
-	int rc = str_value(c, v, sub, key, &s, &len);
-
-	return rc < 0 ? rc : name_check(c, s, len, sub, key, out, size, is_id);
-}
-
-/* An id or a name member; out is left alone when it is absent. */
-static int
-get_name(const struct vctx *c, const json_t *o, const char *sub, const char *key,
-	 unsigned int flags, char *out, size_t size, int is_id)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_STRING, flags, &v);
-
-	return rc != 0 ? rc : name_value(c, v, sub, key, out, size, is_id);
-}
-
-static int
-get_int(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	int64_t lo, int64_t hi, int64_t *out)
-{
-	json_t *v = NULL;
-	int64_t x;
-	int rc = get_member(c, o, sub, key, JSON_INTEGER, flags, &v);
-
-	if (rc != 0)
-		return rc;
-	x = json_integer_value(v);
-	if (x < lo || x > hi)
-		return fail(c, 422, sub, key, "%lld out of range %lld..%lld", (long long)x,
-			    (long long)lo, (long long)hi);
-	*out = x;
-	return 0;
-}
-
-/* A boolean; *out keeps its default when absent. */
-static int
-get_bool(const struct vctx *c, const json_t *o, const char *sub, const char *key, uint8_t *out)
-{
-	json_t *v = NULL;
-	int rc = get_member(c, o, sub, key, JSON_TRUE, 0, &v);
-
-	if (rc == 0)
-		*out = json_is_true(v) ? 1 : 0;
-	return rc < 0 ? rc : 0;
-}
-
-/* An address, or with IP_PREFIX an address or prefix (mode: IP_*). */
-static int
-ip_value(const struct vctx *c, const char *s, const char *sub, const char *key, unsigned int mode,
-	 struct fp_ip *ip, uint8_t *plen, int *family)
-{
-	uint8_t len;
-	int fam, rc;
-
-	if (strlen(s) > ADDR_TEXT_MAX)
-		rc = -EINVAL;
-	else
-		rc = fp_addr_prefix_parse(s, ip, &len,
-					  ((mode & IP_PREFIX) ? FP_ADDR_PREFIX : 0) |
-						  ((mode & IP_HOST_ZERO) ? FP_ADDR_HOST_ZERO : 0) |
-						  ((mode & IP_HOST_MASK) ? FP_ADDR_HOST_MASK : 0),
-					  &fam);
-	switch (rc) {
-	case 0:
-		break;
-	case -EPERM:
-		return fail(c, 422, sub, key, "\"%.64s\" is a prefix, need an address", s);
-	case -ERANGE:
-		return fail(c, 422, sub, key, "\"%.64s\" has a bad prefix length", s);
-	case -EDOM:
-		return fail(c, 422, sub, key, "\"%.64s\" has host bits set", s);
-	default:
-		return fail(c, 422, sub, key, "\"%.64s\" is not an IPv4 or IPv6 %s", s,
-			    (mode & IP_NEED_PREFIX) ? "prefix" :
-			    (mode & IP_PREFIX)	    ? "address or prefix" :
-						      "address");
-	}
-	if ((mode & IP_NEED_PREFIX) && strchr(s, '/') == NULL)
-		return fail(c, 422, sub, key, "\"%.64s\" is not a prefix (address/length)", s);
-	if (fam == AF_INET6 && fp_addr_ip_is_v4(ip))
-		return fail(c, 422, sub, key,
-			    "\"%.64s\" is an IPv4-mapped IPv6 address; write it as IPv4", s);
-	if (plen != NULL)
-		*plen = (mode & IP_PREFIX) ? len : 128;
-	if (family != NULL)
-		*family = fam;
-	return 0;
-}
-
-static int
-get_ip(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-       unsigned int mode, struct fp_ip *ip, uint8_t *plen, int *family)
-{
-	const char *s;
-	size_t len;
-	int rc = get_str(c, o, sub, key, flags, &s, &len);
-
-	return rc != 0 ? rc : ip_value(c, s, sub, key, mode, ip, plen, family);
-}
-
-/* A unicast MAC. */
-static int
-get_mac(const struct vctx *c, const json_t *o, const char *sub, const char *key, unsigned int flags,
-	uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-	const char *s;
-	size_t len;
-	int rc = get_str(c, o, sub, key, flags, &s, &len);
-
-	if (rc != 0)
-		return rc;
-	if (fp_addr_mac_parse(s, mac, 0) < 0)
-		return fail(c, 422, sub, key, "\"%.32s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
-			    s);
-	if (mac[0] & 1)
-		return fail(c, 422, sub, key, "\"%s\" is a multicast MAC, need a unicast MAC", s);
-	if (memcmp(mac, zero, sizeof(zero)) == 0)
-		return fail(c, 422, sub, key, "\"%s\" is the all-zero MAC", s);
-	return 0;
-}
-
-/* An array of lo..hi entries. */
-static int
-get_array(const struct vctx *c, const json_t *o, const char *sub, const char *key,
-	  unsigned int flags, size_t lo, size_t hi, json_t **out)
-{
-	int rc = get_member(c, o, sub, key, JSON_ARRAY, flags, out);
-	size_t n;
-
-	if (rc != 0)
-		return rc;
-	n = json_array_size(*out);
-	if (n < lo || n > hi) {
-		if (lo == 0)
-			return fail(c, 422, sub, key, "%zu entries, at most %zu", n, hi);
-		return fail(c, 422, sub, key, "%zu entries, need %zu..%zu", n, lo, hi);
-	}
-	return 0;
-}
 
 /* ---------------------------------------------------------------------
  * Records and collections
@@ -539,659 +155,43 @@ coll_reserve(struct coll *cl, size_t n)
 	return 0;
 }
 
-/* ---------------------------------------------------------------------
- * Parsers, one per collection
- */
-
-static int
-parse_network(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_network *n = out;
-	const char *type;
-	size_t len;
-	int64_t v;
-	int rc;
-
-	rc = get_str(c, o, "", "provider:network_type", F_REQ, &type, &len);
-	if (rc < 0)
-		return rc;
-	if (strcmp(type, "vxlan") == 0)
-		n->encap = FP_ENCAP_VXLAN;
-	else if (strcmp(type, "geneve") == 0)
-		n->encap = FP_ENCAP_GENEVE;
-	else
-		return fail(c, 422, "", "provider:network_type",
-			    "\"%.32s\" is not supported: only vxlan and geneve are supported",
-			    type);
-	rc = get_int(c, o, "", "provider:segmentation_id", F_REQ, 1, FP_VNI_MAX, &v);
-	if (rc < 0)
-		return rc;
-	n->vni = (uint32_t)v;
-	v = MTU_DEFAULT;
-	rc = get_int(c, o, "", "mtu", 0, MTU_MIN, MTU_MAX, &v);
-	if (rc < 0)
-		return rc;
-	n->mtu = (uint16_t)v;
-	n->port_security = 1;
-	rc = get_bool(c, o, "", "port_security_enabled", &n->port_security);
-	if (rc < 0)
-		return rc;
-	n->admin_up = 1;
-	return get_bool(c, o, "", "admin_state_up", &n->admin_up);
-}
-
-/* The network id in o[key], which must exist. */
-static int
-get_network_ref(const struct vctx *c, const json_t *o, const char *sub, const char *key, char *out,
-		const struct fp_model_network **net)
-{
-	int rc = get_name(c, o, sub, key, F_REQ, out, FP_MODEL_ID_SIZE, 1);
-
-	if (rc < 0)
-		return rc;
-	*net = data_find(c->m, FP_MODEL_NETWORK, out);
-	if (*net == NULL)
-		return fail(c, 404, sub, key, "no such network: %s", out);
-	return 0;
-}
-
-static int
-parse_subnet(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_subnet *s = out;
-	const struct fp_model_network *net;
-	const char *cidr;
-	int64_t ver;
-	int fam, rc;
-
-	rc = get_network_ref(c, o, "", "network_id", s->network_id, &net);
-	if (rc < 0)
-		return rc;
-	rc = get_int(c, o, "", "ip_version", F_REQ, INT64_MIN, INT64_MAX, &ver);
-	if (rc < 0)
-		return rc;
-	if (ver != 4 && ver != 6)
-		return fail(c, 422, "", "ip_version", "%lld is not 4 or 6", (long long)ver);
-	s->ip_version = (uint8_t)ver;
-	rc = get_ip(c, o, "", "cidr", F_REQ, IP_PREFIX | IP_NEED_PREFIX | IP_HOST_ZERO, &s->cidr,
-		    &s->plen, &fam);
-	if (rc < 0)
-		return rc;
-	cidr = json_string_value(json_object_get(o, "cidr"));
-	if ((fam == AF_INET) != (ver == 4))
-		return fail(c, 422, "", "cidr", "\"%s\" is an IPv%d prefix but ip_version is %d",
-			    cidr, fam == AF_INET ? 4 : 6, (int)ver);
-	rc = get_ip(c, o, "", "gateway_ip", F_NULL, 0, &s->gateway, NULL, &fam);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		if ((fam == AF_INET) != (ver == 4) ||
-		    !fp_addr_prefix_contains(&s->cidr, s->plen, &s->gateway))
-			return fail(c, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
-				    json_string_value(json_object_get(o, "gateway_ip")), cidr);
-		s->has_gateway = 1;
-	}
-	return 0;
-}
-
-static int
-parse_fixed_ip(const struct vctx *c, json_t *item, const char *sub, const struct fp_model_port *p,
-	       struct fp_model_fixed_ip *f)
-{
-	const struct fp_model_subnet *sn;
-	const struct rec *r;
-	int rc;
-
-	rc = check_type(c, item, sub, NULL, JSON_OBJECT);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, item, sub, "subnet_id", F_REQ, f->subnet_id, sizeof(f->subnet_id), 1);
-	if (rc < 0)
-		return rc;
-	r = rec_find(c->m, FP_MODEL_SUBNET, f->subnet_id);
-	if (r == NULL)
-		return fail(c, 404, sub, "subnet_id", "no such subnet: %s", f->subnet_id);
-	sn = (const struct fp_model_subnet *)r->data;
-	if (strcmp(sn->network_id, p->network_id) != 0)
-		return fail(c, 422, sub, "subnet_id", "subnet %s is on network %s, not on %s",
-			    f->subnet_id, sn->network_id, p->network_id);
-	rc = get_ip(c, item, sub, "ip_address", F_REQ, 0, &f->ip, NULL, NULL);
-	if (rc < 0)
-		return rc;
-	if (fp_addr_ip_is_v4(&f->ip) != (sn->ip_version == 4) ||
-	    !fp_addr_prefix_contains(&sn->cidr, sn->plen, &f->ip))
-		return fail(c, 422, sub, "ip_address", "\"%s\" is not inside subnet %s (%s)",
-			    json_string_value(json_object_get(item, "ip_address")), f->subnet_id,
-			    json_string_value(json_object_get(r->json, "cidr")));
-	return 0;
-}
-
-static int
-parse_pair(const struct vctx *c, json_t *item, const char *sub, struct fp_model_pair *pr)
-{
-	int rc = check_type(c, item, sub, NULL, JSON_OBJECT);
-
-	if (rc < 0)
-		return rc;
-	rc = get_ip(c, item, sub, "ip_address", F_REQ, IP_PREFIX | IP_HOST_MASK, &pr->ip, &pr->plen,
-		    NULL);
-	if (rc < 0)
-		return rc;
-	rc = get_mac(c, item, sub, "mac_address", F_NULL, pr->mac);
-	if (rc < 0)
-		return rc;
-	pr->has_mac = rc == 0;
-	return 0;
-}
-
-static int
-parse_port(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_port *p = out;
-	const struct fp_model_network *net;
-	json_t *a = NULL, *v = NULL;
-	char sub[64];
-	size_t i, j;
-	int rc;
-
-	rc = get_network_ref(c, o, "", "network_id", p->network_id, &net);
-	if (rc < 0)
-		return rc;
-	rc = get_mac(c, o, "", "mac_address", F_REQ, p->mac);
-	if (rc < 0)
-		return rc;
-	p->admin_up = 1;
-	rc = get_bool(c, o, "", "admin_state_up", &p->admin_up);
-	if (rc < 0)
-		return rc;
-	p->port_security = net->port_security;
-	rc = get_bool(c, o, "", "port_security_enabled", &p->port_security);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, o, "", "device_owner", F_NULL, p->device_owner, sizeof(p->device_owner),
-		      0);
-	if (rc < 0)
-		return rc;
-	rc = get_member(c, o, "", "device_id", JSON_STRING, F_NULL, &v);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, o, "", "binding:host_id", F_NULL, p->host, sizeof(p->host), 0);
-	if (rc < 0)
-		return rc;
-	rc = get_member(c, o, "", "binding:profile", JSON_OBJECT, F_NULL, &v);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		rc = get_name(c, v, "binding:profile", "flowplane_port", F_NULL, p->dp_port,
-			      sizeof(p->dp_port), 0);
-		if (rc < 0)
-			return rc;
-	}
-
-	rc = get_array(c, o, "", "fixed_ips", F_NULL, 0, FP_MODEL_FIXED_IP_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		snprintf(sub, sizeof(sub), "fixed_ips[%zu]", i);
-		rc = parse_fixed_ip(c, json_array_get(a, i), sub, p, &p->fixed_ips[i]);
-		if (rc < 0)
-			return rc;
-		for (j = 0; j < i; j++)
-			if (memcmp(&p->fixed_ips[j].ip, &p->fixed_ips[i].ip,
-				   sizeof(struct fp_ip)) == 0)
-				return fail(c, 422, sub, "ip_address",
-					    "duplicates fixed_ips[%zu].ip_address", j);
-		p->n_fixed_ips = (uint32_t)(i + 1);
-	}
-
-	rc = get_array(c, o, "", "allowed_address_pairs", F_NULL, 0, FP_MODEL_PAIR_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		snprintf(sub, sizeof(sub), "allowed_address_pairs[%zu]", i);
-		rc = parse_pair(c, json_array_get(a, i), sub, &p->pairs[i]);
-		if (rc < 0)
-			return rc;
-		p->n_pairs = (uint32_t)(i + 1);
-	}
-
-	rc = get_array(c, o, "", "security_groups", F_NULL, 0, FP_MODEL_SG_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		snprintf(sub, sizeof(sub), "security_groups[%zu]", i);
-		rc = name_value(c, json_array_get(a, i), "", sub, p->security_groups[i],
-				FP_MODEL_ID_SIZE, 1);
-		if (rc < 0)
-			return rc;
-		for (j = 0; j < i; j++)
-			if (strcmp(p->security_groups[j], p->security_groups[i]) == 0)
-				return fail(c, 422, "", sub, "duplicates security_groups[%zu]", j);
-		p->n_security_groups = (uint32_t)(i + 1);
-	}
-	return 0;
-}
-
-static int
-parse_router(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_router *r = out;
-	json_t *a = NULL, *v = NULL;
-	char sub[64];
-	size_t i;
-	int rc;
-
-	rc = get_member(c, o, "", "external_gateway_info", JSON_OBJECT, F_NULL, &v);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		rc = get_name(c, v, "external_gateway_info", "network_id", F_REQ, r->ext_network_id,
-			      sizeof(r->ext_network_id), 1);
-		if (rc < 0)
-			return rc;
-	}
-	rc = get_array(c, o, "", "routes", F_NULL, 0, FP_MODEL_ROUTE_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		struct fp_model_route *rt = &r->routes[i];
-		json_t *item = json_array_get(a, i);
-		int fd, fn;
-
-		snprintf(sub, sizeof(sub), "routes[%zu]", i);
-		rc = check_type(c, item, sub, NULL, JSON_OBJECT);
-		if (rc < 0)
-			return rc;
-		rc = get_ip(c, item, sub, "destination", F_REQ,
-			    IP_PREFIX | IP_NEED_PREFIX | IP_HOST_MASK, &rt->destination, &rt->plen,
-			    &fd);
-		if (rc < 0)
-			return rc;
-		rc = get_ip(c, item, sub, "nexthop", F_REQ, 0, &rt->nexthop, NULL, &fn);
-		if (rc < 0)
-			return rc;
-		if (fd != fn)
-			return fail(c, 422, sub, "nexthop",
-				    "an IPv%d next hop for an IPv%d destination",
-				    fn == AF_INET ? 4 : 6, fd == AF_INET ? 4 : 6);
-		r->n_routes = (uint32_t)(i + 1);
-	}
-	r->admin_up = 1;
-	return get_bool(c, o, "", "admin_state_up", &r->admin_up);
-}
-
-static int
-parse_floatingip(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_floatingip *f = out;
-	const struct fp_model_network *net;
-	const struct fp_model_port *port = NULL;
-	uint32_t i;
-	int rc;
-
-	rc = get_network_ref(c, o, "", "floating_network_id", f->floating_network_id, &net);
-	if (rc < 0)
-		return rc;
-	rc = get_ip(c, o, "", "floating_ip_address", F_REQ, 0, &f->floating_ip, NULL, NULL);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, o, "", "port_id", F_NULL, f->port_id, sizeof(f->port_id), 1);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		port = data_find(c->m, FP_MODEL_PORT, f->port_id);
-		if (port == NULL)
-			return fail(c, 404, "", "port_id", "no such port: %s", f->port_id);
-	}
-	rc = get_ip(c, o, "", "fixed_ip_address", F_NULL, 0, &f->fixed_ip, NULL, NULL);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		if (port == NULL)
-			return fail(c, 422, "", "fixed_ip_address", "given without a port_id");
-		for (i = 0; i < port->n_fixed_ips; i++)
-			if (memcmp(&port->fixed_ips[i].ip, &f->fixed_ip, sizeof(f->fixed_ip)) == 0)
-				break;
-		if (i == port->n_fixed_ips)
-			return fail(c, 422, "", "fixed_ip_address",
-				    "\"%s\" is not a fixed IP of port %s",
-				    json_string_value(json_object_get(o, "fixed_ip_address")),
-				    f->port_id);
-		f->has_fixed_ip = 1;
-	}
-	rc = get_name(c, o, "", "router_id", F_NULL, f->router_id, sizeof(f->router_id), 1);
-	return rc < 0 ? rc : 0;
-}
-
-static const struct proto_name *
-proto_by_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
-		if (strcasecmp(s, proto_names[i].name) == 0)
-			return &proto_names[i];
-	return NULL;
-}
-
-/* "protocol": null, a name, a number 0..255 or its decimal string. */
-static int
-parse_protocol(const struct vctx *c, json_t *item, const char *sub, struct fp_model_rule *r)
-{
-	json_t *v = json_object_get(item, "protocol");
-	const struct proto_name *pn;
-	const char *s;
-	size_t len, i;
-	int rc, num = 0;
-
-	r->protocol = -1;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (json_is_integer(v)) {
-		if (json_integer_value(v) < 0 || json_integer_value(v) > 255)
-			return fail(c, 422, sub, "protocol", "%lld out of range 0..255",
-				    (long long)json_integer_value(v));
-		r->protocol = (int16_t)json_integer_value(v);
-		return 0;
-	}
-	if (!json_is_string(v))
-		return fail(c, 400, sub, "protocol",
-			    "expected a string, an integer or null, got %s", type_name(v));
-	rc = str_value(c, v, sub, "protocol", &s, &len);
-	if (rc < 0)
-		return rc;
-	pn = proto_by_name(s);
-	if (pn != NULL) {
-		if (pn->v6_only && !r->ipv6)
-			return fail(c, 422, sub, "protocol",
-				    "\"%s\" is an IPv6 protocol but ethertype is IPv4", s);
-		r->protocol = pn->num;
-		/* Neutron takes "icmp" with IPv6 to mean ICMPv6. */
-		if (r->ipv6 && pn->num == PROTO_ICMP)
-			r->protocol = PROTO_ICMPV6;
-		return 0;
-	}
-	for (i = 0; i < len && i < 4; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			break;
-		num = num * 10 + (s[i] - '0');
-	}
-	if (len == 0 || len > 3 || i != len || num > 255)
-		return fail(c, 422, sub, "protocol",
-			    "\"%.32s\" is not a protocol name or number 0..255", s);
-	r->protocol = (int16_t)num;
-	return 0;
-}
-
-static int
-parse_rule_ports(const struct vctx *c, json_t *item, const char *sub, struct fp_model_rule *r)
-{
-	int64_t min = -1, max = -1;
-	const char *key;
-	int rc;
-
-	rc = get_int(c, item, sub, "port_range_min", F_NULL, 0, 65535, &min);
-	if (rc < 0)
-		return rc;
-	rc = get_int(c, item, sub, "port_range_max", F_NULL, 0, 65535, &max);
-	if (rc < 0)
-		return rc;
-	key = min >= 0 ? "port_range_min" : "port_range_max";
-	switch (r->protocol) {
-	case PROTO_ICMP:
-	case PROTO_ICMPV6:
-		/* Neutron: port_range_min is the ICMP type, _max the code. */
-		if (min > 255)
-			return fail(c, 422, sub, "port_range_min",
-				    "ICMP type %lld out of range 0..255", (long long)min);
-		if (max > 255)
-			return fail(c, 422, sub, "port_range_max",
-				    "ICMP code %lld out of range 0..255", (long long)max);
-		if (min < 0 && max >= 0)
-			return fail(c, 422, sub, "port_range_max",
-				    "an ICMP code needs an ICMP type in port_range_min");
-		r->port_min = min >= 0 ? (uint16_t)min : ICMP_ANY;
-		r->port_max = max >= 0 ? (uint16_t)max : ICMP_ANY;
-		return 0;
-	case 6:	  /* tcp */
-	case 17:  /* udp */
-	case 33:  /* dccp */
-	case 132: /* sctp */
-	case 136: /* udplite */
-		if (min >= 0 && max >= 0 && min > max)
-			return fail(c, 422, sub, "port_range_max",
-				    "%lld is less than port_range_min %lld", (long long)max,
-				    (long long)min);
-		break;
-	case -1:
-		if (min >= 0 || max >= 0)
-			return fail(c, 422, sub, key, "a port range needs a protocol");
-		break;
-	default:
-		if (min >= 0 || max >= 0)
-			return fail(c, 422, sub, key, "protocol %d has no ports", r->protocol);
-		break;
-	}
-	r->port_min = min >= 0 ? (uint16_t)min : 0;
-	r->port_max = max >= 0 ? (uint16_t)max : 65535;
-	return 0;
-}
-
-static int
-parse_rule(const struct vctx *c, json_t *item, const char *sub, struct fp_model_rule *r)
-{
-	char sg_id[FP_MODEL_ID_SIZE];
-	const char *s;
-	size_t len;
-	int rc, fam;
-
-	rc = check_type(c, item, sub, NULL, JSON_OBJECT);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, item, sub, "id", F_REQ, r->id, sizeof(r->id), 1);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, item, sub, "security_group_id", F_NULL, sg_id, sizeof(sg_id), 1);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && strcmp(sg_id, c->id) != 0)
-		return fail(c, 422, sub, "security_group_id", "\"%s\" is not this group's id (%s)",
-			    sg_id, c->id);
-	rc = get_str(c, item, sub, "direction", F_REQ, &s, &len);
-	if (rc < 0)
-		return rc;
-	if (strcmp(s, "ingress") != 0 && strcmp(s, "egress") != 0)
-		return fail(c, 422, sub, "direction", "\"%.32s\" is not ingress or egress", s);
-	r->ingress = strcmp(s, "ingress") == 0;
-	rc = get_str(c, item, sub, "ethertype", F_NULL, &s, &len);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && strcmp(s, "IPv4") != 0 && strcmp(s, "IPv6") != 0)
-		return fail(c, 422, sub, "ethertype", "\"%.32s\" is not IPv4 or IPv6", s);
-	r->ipv6 = rc == 0 && strcmp(s, "IPv6") == 0;
-	rc = parse_protocol(c, item, sub, r);
-	if (rc < 0)
-		return rc;
-	rc = parse_rule_ports(c, item, sub, r);
-	if (rc < 0)
-		return rc;
-	rc = get_ip(c, item, sub, "remote_ip_prefix", F_NULL, IP_PREFIX | IP_HOST_MASK,
-		    &r->remote_prefix, &r->remote_plen, &fam);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		if ((fam == AF_INET6) != r->ipv6)
-			return fail(c, 422, sub, "remote_ip_prefix",
-				    "\"%s\" is an IPv%d prefix but ethertype is IPv%d",
-				    json_string_value(json_object_get(item, "remote_ip_prefix")),
-				    fam == AF_INET ? 4 : 6, r->ipv6 ? 6 : 4);
-		r->has_prefix = 1;
-	}
-	rc = get_name(c, item, sub, "remote_group_id", F_NULL, r->remote_group_id,
-		      sizeof(r->remote_group_id), 1);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && r->has_prefix)
-		return fail(c, 422, sub, "remote_group_id", "given together with remote_ip_prefix");
-	return 0;
-}
-
-static int
-parse_secgroup(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_secgroup *g = out;
-	char sub[64];
-	json_t *a = NULL;
-	size_t i, j;
-	int rc;
-
-	rc = get_array(c, o, "", "security_group_rules", F_NULL, 0, FP_MODEL_RULE_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		snprintf(sub, sizeof(sub), "security_group_rules[%zu]", i);
-		rc = parse_rule(c, json_array_get(a, i), sub, &g->rules[i]);
-		if (rc < 0)
-			return rc;
-		for (j = 0; j < i; j++)
-			if (strcmp(g->rules[j].id, g->rules[i].id) == 0)
-				return fail(c, 422, sub, "id",
-					    "duplicates security_group_rules[%zu].id", j);
-		g->n_rules = (uint32_t)(i + 1);
-	}
-	return 0;
-}
-
-static int
-parse_host(const struct vctx *c, json_t *o, void *out)
-{
-	struct fp_model_host *h = out;
-	const char *why;
-	char sub[64];
-	json_t *a = NULL;
-	size_t i, j;
-	int rc;
-
-	/* Hosts are matched against binding:host_id, which holds less,
-	 * and against fp-dpdk's host, which holds only these characters.
-	 */
-	if (strlen(c->id) >= FP_NAME_SIZE)
-		return fail(c, 422, "", "id", "%zu characters, longer than %d (host names)",
-			    strlen(c->id), FP_NAME_SIZE - 1);
-	for (i = 0; c->id[i] != '\0'; i++)
-		if (!isalnum((unsigned char)c->id[i]) && !strchr("._-", c->id[i]))
-			return fail(c, 422, "", "id",
-				    "\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
-				    c->id);
-	rc = get_array(c, o, "", "vtep_addresses", F_REQ, 1, FP_MODEL_HOST_ADDR_MAX, &a);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < json_array_size(a); i++) {
-		struct fp_ip *ip = &h->vtep_addrs[i];
-		const char *s;
-		size_t len;
-
-		snprintf(sub, sizeof(sub), "vtep_addresses[%zu]", i);
-		rc = str_value(c, json_array_get(a, i), "", sub, &s, &len);
-		if (rc < 0)
-			return rc;
-		rc = ip_value(c, s, "", sub, 0, ip, NULL, NULL);
-		if (rc < 0)
-			return rc;
-		why = fp_addr_ip_why_not_vtep(ip);
-		if (why != NULL)
-			return fail(c, 422, "", sub, "\"%s\" is %s: not a VTEP address", s, why);
-		for (j = 0; j < i; j++)
-			if (memcmp(&h->vtep_addrs[j], ip, sizeof(*ip)) == 0)
-				return fail(c, 422, "", sub, "duplicates vtep_addresses[%zu]", j);
-		h->n_addrs = (uint32_t)(i + 1);
-	}
-	rc = get_mac(c, o, "", "underlay_mac", F_NULL, h->mac);
-	if (rc < 0)
-		return rc;
-	h->has_mac = rc == 0;
-	return 0;
-}
-
-static const struct coll_ops coll_ops[FP_MODEL_COLL_MAX] = {
-	[FP_MODEL_NETWORK] = { sizeof(struct fp_model_network),
-			       offsetof(struct fp_model_network, revision), parse_network },
-	[FP_MODEL_SUBNET] = { sizeof(struct fp_model_subnet),
-			      offsetof(struct fp_model_subnet, revision), parse_subnet },
-	[FP_MODEL_PORT] = { sizeof(struct fp_model_port), offsetof(struct fp_model_port, revision),
-			    parse_port },
-	[FP_MODEL_ROUTER] = { sizeof(struct fp_model_router),
-			      offsetof(struct fp_model_router, revision), parse_router },
-	[FP_MODEL_FLOATINGIP] = { sizeof(struct fp_model_floatingip),
-				  offsetof(struct fp_model_floatingip, revision),
-				  parse_floatingip },
-	[FP_MODEL_SECURITY_GROUP] = { sizeof(struct fp_model_secgroup),
-				      offsetof(struct fp_model_secgroup, revision),
-				      parse_secgroup },
-	[FP_MODEL_HOST] = { sizeof(struct fp_model_host), offsetof(struct fp_model_host, revision),
-			    parse_host },
-};
-
 /* Validate res against its schema and c->m, and build a record (refcount
  * 1).  url_id, when given, must match the body's id; a body without an id
  * is stored as a shallow copy that has it.
  */
 static int
-rec_build(struct vctx *c, enum fp_model_coll coll, const char *url_id, json_t *res,
+rec_build(struct fp_model_parse_ctx *c, enum fp_model_coll coll, const char *url_id, json_t *res,
 	  struct rec **out)
 {
-	const struct coll_ops *ops = &coll_ops[coll];
+	const struct fp_model_parse_coll *pc = &fp_model_parse_colls[coll];
 	char id[FP_MODEL_ID_SIZE] = { 0 };
 	int64_t rev = 0;
 	struct rec *r;
-	json_t *v = NULL;
 	int rc;
 
-	if (res == NULL)
-		return fail(c, 400, "", NULL, "missing (expected an object)");
-	rc = check_type(c, res, "", NULL, JSON_OBJECT);
+	rc = fp_model_parse_head(c, url_id, res, id, &rev);
 	if (rc < 0)
 		return rc;
-	v = json_object_get(res, "id");
-	if (v == NULL && url_id == NULL)
-		return fail(c, 400, "", "id", "missing (required)");
-	if (v != NULL) {
-		rc = name_value(c, v, "", "id", id, sizeof(id), 1);
-		if (rc < 0)
-			return rc;
-		if (url_id != NULL && strcmp(url_id, id) != 0)
-			return fail(c, 409, "", "id",
-				    "\"%s\" does not match the id in the URL \"%.64s\"", id,
-				    url_id);
-	} else {
-		rc = name_check(c, url_id, strlen(url_id), "", "id", id, sizeof(id), 1);
-		if (rc < 0)
-			return rc;
-	}
-	rc = get_int(c, res, "", "revision_number", 0, 0, INT64_MAX, &rev);
-	if (rc < 0)
-		return rc;
-	c->id = id; /* for the parsers; cleared before returning */
-
-	r = calloc(1, sizeof(*r) + ops->size);
+	r = calloc(1, sizeof(*r) + pc->size);
 	if (r == NULL)
-		return nomem(c->err);
-	rc = ops->parse(c, res, r->data);
+		return fp_jget_nomem(c->jg.err);
+	c->id = id; /* for the parser; cleared before returning */
+	rc = pc->parse(c, res, r->data);
+	c->id = NULL;
 	if (rc < 0)
 		goto err_parse;
 	memcpy(r->data, id, sizeof(id));
-	memcpy(r->data + ops->rev_off, &rev, sizeof(rev));
-	if (v != NULL) {
+	memcpy(r->data + pc->rev_off, &rev, sizeof(rev));
+	if (json_object_get(res, "id") != NULL) {
 		r->json = json_incref(res);
 	} else {
 		r->json = json_copy(res);
 		if (r->json == NULL || json_object_set_new(r->json, "id", json_string(id)) < 0) {
-			rc = nomem(c->err);
+			rc = fp_jget_nomem(c->jg.err);
 			goto err_json;
 		}
 	}
 	r->refcount = 1;
-	c->id = NULL;
 	*out = r;
 	return 0;
 
@@ -1199,7 +199,6 @@ err_json:
 	json_decref(r->json);
 err_parse:
 	free(r);
-	c->id = NULL;
 	return rc;
 }
 
@@ -1278,17 +277,6 @@ fp_model_coll_find(const char *plural)
 	return -1;
 }
 
-/* Start a vctx for one resource; err may be NULL (a scratch is used). */
-static void
-vctx_init(struct vctx *c, const struct fp_model *m, struct fp_model_err *err, const char *root)
-{
-	memset(c, 0, sizeof(*c));
-	c->m = m;
-	c->err = err;
-	snprintf(c->root, sizeof(c->root), "%s", root);
-	memset(err, 0, sizeof(*err));
-}
-
 int
 fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t *res,
 	     struct fp_model_err *err)
@@ -1296,7 +284,7 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 	struct fp_model_err scratch;
 	struct rec *r, *old;
 	struct coll *cl;
-	struct vctx c;
+	struct fp_model_parse_ctx c;
 	size_t i;
 	int rc, found;
 
@@ -1304,9 +292,10 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 		err = &scratch;
 	if (m == NULL || (unsigned int)coll >= FP_MODEL_COLL_MAX) {
 		memset(err, 0, sizeof(*err));
-		return err_set(err, m == NULL ? 400 : 404, "", "no such model or collection");
+		return fp_jget_err_set(err, m == NULL ? 400 : 404, "",
+				       "no such model or collection");
 	}
-	vctx_init(&c, m, err, fp_model_coll_singular[coll]);
+	fp_model_parse_ctx_init(&c, m, err, fp_model_coll_singular[coll]);
 	rc = rec_build(&c, coll, id, res, &r);
 	if (rc < 0)
 		return rc;
@@ -1315,8 +304,8 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 	i = coll_lower_bound(cl, rec_id(r), &found);
 	if (found) {
 		old = cl->recs[i];
-		if (*(const int64_t *)(old->data + coll_ops[coll].rev_off) >
-		    *(const int64_t *)(r->data + coll_ops[coll].rev_off)) {
+		if (*(const int64_t *)(old->data + fp_model_parse_colls[coll].rev_off) >
+		    *(const int64_t *)(r->data + fp_model_parse_colls[coll].rev_off)) {
 			rec_put(r);
 			return 1;
 		}
@@ -1326,7 +315,7 @@ fp_model_put(struct fp_model *m, enum fp_model_coll coll, const char *id, json_t
 	}
 	if (coll_reserve(cl, cl->n + 1) < 0) {
 		rec_put(r);
-		return nomem(err);
+		return fp_jget_nomem(err);
 	}
 	memmove(&cl->recs[i + 1], &cl->recs[i], (cl->n - i) * sizeof(*cl->recs));
 	cl->recs[i] = r;
@@ -1348,7 +337,7 @@ fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
 	if (m == NULL || (unsigned int)coll >= FP_MODEL_COLL_MAX || id == NULL) {
-		err_set(err, 404, "", "no such resource");
+		fp_jget_err_set(err, 404, "", "no such resource");
 		return -ENOENT;
 	}
 	cl = &m->colls[coll];
@@ -1357,7 +346,8 @@ fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
 		char field[64];
 
 		snprintf(field, sizeof(field), "%s.id", fp_model_coll_singular[coll]);
-		err_set(err, 404, field, "no such %s: %.64s", fp_model_coll_singular[coll], id);
+		fp_jget_err_set(err, 404, field, "no such %s: %.64s", fp_model_coll_singular[coll],
+				id);
 		return -ENOENT;
 	}
 	r = cl->recs[i];
@@ -1395,21 +385,21 @@ snap_load(struct fp_model *m, enum fp_model_coll coll, json_t *list, struct fp_m
 	struct coll *cl = &m->colls[coll];
 	struct snap_ent *ents;
 	char root[40];
-	struct vctx c;
+	struct fp_model_parse_ctx c;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	ents = calloc(n, sizeof(*ents));
 	if (ents == NULL)
-		return nomem(err);
+		return fp_jget_nomem(err);
 	if (coll_reserve(cl, n) < 0) {
-		rc = nomem(err);
+		rc = fp_jget_nomem(err);
 		goto err_reserve;
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(root, sizeof(root), "%s[%zu]", plural, i);
-		vctx_init(&c, m, err, root);
+		fp_model_parse_ctx_init(&c, m, err, root);
 		rc = rec_build(&c, coll, NULL, json_array_get(list, i), &ents[i].rec);
 		if (rc < 0)
 			goto err_recs;
@@ -1421,8 +411,8 @@ snap_load(struct fp_model *m, enum fp_model_coll coll, json_t *list, struct fp_m
 			char field[64];
 
 			snprintf(field, sizeof(field), "%s[%zu].id", plural, ents[i].idx);
-			rc = err_set(err, 409, field, "duplicate id \"%s\" (also %s[%zu])",
-				     rec_id(ents[i].rec), plural, ents[i - 1].idx);
+			rc = fp_jget_err_set(err, 409, field, "duplicate id \"%s\" (also %s[%zu])",
+					     rec_id(ents[i].rec), plural, ents[i - 1].idx);
 			goto err_recs;
 		}
 	}
@@ -1454,29 +444,31 @@ fp_model_from_snapshot(json_t *snap, struct fp_model_err *err)
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
 	if (snap == NULL || !json_is_object(snap)) {
-		err_set(err, 400, "", "the snapshot must be an object, got %s",
-			snap ? type_name(snap) : "nothing");
+		fp_jget_err_set(err, 400, "", "the snapshot must be an object, got %s",
+				snap ? fp_jget_type_name(snap) : "nothing");
 		errno = EINVAL;
 		return NULL;
 	}
 	json_object_foreach(snap, key, v)
 	{
 		if (fp_model_coll_find(key) < 0) {
-			err_set(err, 400, key,
+			fp_jget_err_set(
+				err, 400, key,
 				"unknown key; expected hosts, networks, security_groups, subnets, "
 				"ports, routers or floatingips");
 			errno = EINVAL;
 			return NULL;
 		}
 		if (!json_is_array(v)) {
-			err_set(err, 400, key, "expected an array, got %s", type_name(v));
+			fp_jget_err_set(err, 400, key, "expected an array, got %s",
+					fp_jget_type_name(v));
 			errno = EINVAL;
 			return NULL;
 		}
 	}
 	m = fp_model_create();
 	if (m == NULL) {
-		nomem(err);
+		fp_jget_nomem(err);
 		return NULL;
 	}
 	for (k = 0; k < FP_MODEL_COLL_MAX; k++) {
@@ -1540,68 +532,26 @@ fp_model_count(const struct fp_model *m, enum fp_model_coll coll)
 	return m->colls[coll].n;
 }
 
-const struct fp_model_network *
-fp_model_network_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_NETWORK, i);
-}
+/* The typed accessors of model.h: fp_model_<type>_at() and
+ * fp_model_<type>_find() for each collection.
+ */
+#define ACCESSORS(type, coll)                                                                  \
+	const struct fp_model_##type *fp_model_##type##_at(const struct fp_model *m, size_t i) \
+	{                                                                                      \
+		return data_at(m, FP_MODEL_##coll, i);                                         \
+	}                                                                                      \
+	const struct fp_model_##type *fp_model_##type##_find(const struct fp_model *m,         \
+							     const char *id)                   \
+	{                                                                                      \
+		return data_find(m, FP_MODEL_##coll, id);                                      \
+	}
 
-const struct fp_model_subnet *
-fp_model_subnet_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_SUBNET, i);
-}
+ACCESSORS(network, NETWORK)
+ACCESSORS(subnet, SUBNET)
+ACCESSORS(port, PORT)
+ACCESSORS(router, ROUTER)
+ACCESSORS(floatingip, FLOATINGIP)
+ACCESSORS(secgroup, SECURITY_GROUP)
+ACCESSORS(host, HOST)
 
-const struct fp_model_port *
-fp_model_port_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_PORT, i);
-}
-
-const struct fp_model_router *
-fp_model_router_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_ROUTER, i);
-}
-
-const struct fp_model_floatingip *
-fp_model_floatingip_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_FLOATINGIP, i);
-}
-
-const struct fp_model_secgroup *
-fp_model_secgroup_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_SECURITY_GROUP, i);
-}
-
-const struct fp_model_host *
-fp_model_host_at(const struct fp_model *m, size_t i)
-{
-	return data_at(m, FP_MODEL_HOST, i);
-}
-
-const struct fp_model_network *
-fp_model_network_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_NETWORK, id);
-}
-
-const struct fp_model_subnet *
-fp_model_subnet_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_SUBNET, id);
-}
-
-const struct fp_model_port *
-fp_model_port_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_PORT, id);
-}
-
-const struct fp_model_host *
-fp_model_host_find(const struct fp_model *m, const char *id)
-{
-	return data_find(m, FP_MODEL_HOST, id);
-}
+#undef ACCESSORS

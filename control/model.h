@@ -300,6 +300,10 @@ const struct fp_model_host *fp_model_host_at(const struct fp_model *m, size_t i)
 const struct fp_model_network *fp_model_network_find(const struct fp_model *m, const char *id);
 const struct fp_model_subnet *fp_model_subnet_find(const struct fp_model *m, const char *id);
 const struct fp_model_port *fp_model_port_find(const struct fp_model *m, const char *id);
+const struct fp_model_router *fp_model_router_find(const struct fp_model *m, const char *id);
+const struct fp_model_floatingip *fp_model_floatingip_find(const struct fp_model *m,
+							   const char *id);
+const struct fp_model_secgroup *fp_model_secgroup_find(const struct fp_model *m, const char *id);
 const struct fp_model_host *fp_model_host_find(const struct fp_model *m, const char *id);
 
 #endif /* FP_CONTROL_MODEL_H */

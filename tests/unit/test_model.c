@@ -1656,6 +1656,49 @@ test_model_sorted_by_id(void **state)
 	fp_model_free(m);
 }
 
+/* A collection's typed accessors reach that collection: _at() in id
+ * order, as the snapshot lists it, _find() by id; NULL past the end, for
+ * an unknown id, and without a model.
+ */
+#define CHECK_ACCESSORS(m, snap, type, coll)                                                    \
+	do {                                                                                    \
+		json_t *list = json_object_get(snap, fp_model_coll_names[coll]);                \
+		const char *id = NULL;                                                          \
+		size_t i;                                                                       \
+                                                                                                \
+		assert_true(json_array_size(list) > 0);                                         \
+		assert_int_equal(fp_model_count(m, coll), json_array_size(list));               \
+		for (i = 0; i < json_array_size(list); i++) {                                   \
+			id = json_string_value(json_object_get(json_array_get(list, i), "id")); \
+			assert_string_equal(fp_model_##type##_at(m, i)->id, id);                \
+			assert_ptr_equal(fp_model_##type##_find(m, id),                         \
+					 fp_model_##type##_at(m, i));                           \
+		}                                                                               \
+		assert_null(fp_model_##type##_at(m, i));                                        \
+		assert_null(fp_model_##type##_find(m, "no-such-id"));                           \
+		assert_null(fp_model_##type##_at(NULL, 0));                                     \
+		assert_null(fp_model_##type##_find(NULL, id));                                  \
+	} while (0)
+
+static void
+test_model_accessors_every_collection(void **state)
+{
+	struct fp_model *m = *state;
+	json_t *snap = fp_model_to_snapshot(m);
+
+	assert_non_null(snap);
+	CHECK_ACCESSORS(m, snap, network, FP_MODEL_NETWORK);
+	CHECK_ACCESSORS(m, snap, subnet, FP_MODEL_SUBNET);
+	CHECK_ACCESSORS(m, snap, port, FP_MODEL_PORT);
+	CHECK_ACCESSORS(m, snap, router, FP_MODEL_ROUTER);
+	CHECK_ACCESSORS(m, snap, floatingip, FP_MODEL_FLOATINGIP);
+	CHECK_ACCESSORS(m, snap, secgroup, FP_MODEL_SECURITY_GROUP);
+	CHECK_ACCESSORS(m, snap, host, FP_MODEL_HOST);
+	json_decref(snap);
+}
+
+#undef CHECK_ACCESSORS
+
 /* ---------------------------------------------------------------------
  * Snapshots
  */
@@ -1914,6 +1957,7 @@ main(void)
 		T(test_model_delete_missing),
 		T(test_model_clone_independent),
 		cmocka_unit_test(test_model_sorted_by_id),
+		T(test_model_accessors_every_collection),
 		T(test_model_snapshot_round_trip),
 		cmocka_unit_test(test_model_snapshot_unknown_key),
 		cmocka_unit_test(test_model_snapshot_duplicate_id),
