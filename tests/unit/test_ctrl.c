@@ -1001,6 +1001,178 @@ test_ctrl_state_tmp_link_not_followed(void **state)
 	unlink(victim);
 }
 
+/* Timings ("..._ms", "ms") set to 0.0: the rest of a body is exact. */
+static void
+timings_zero(json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v) timings_zero(v);
+		return;
+	}
+	json_object_foreach(j, k, v)
+	{
+		size_t n = strlen(k);
+
+		if (n >= 2 && strcmp(k + n - 2, "ms") == 0 && json_is_real(v))
+			json_object_set_new(j, k, json_real(0));
+		else
+			timings_zero(v);
+	}
+}
+
+/* A body as the API sends it (compact, timings 0.0); takes body. */
+static void
+assert_body(json_t *body, const char *want)
+{
+	char *s;
+
+	assert_non_null(body);
+	timings_zero(body);
+	s = json_dumps(body, JSON_COMPACT);
+	assert_non_null(s);
+	if (strcmp(s, want) != 0)
+		fail_msg("body\n got  %s\n want %s", s, want);
+	free(s);
+	json_decref(body);
+}
+
+static void
+assert_answer(struct fixture *f, int status, enum fp_ctrl_code code, const char *want)
+{
+	assert_int_equal(f->r.code, code);
+	assert_int_equal(f->status, status);
+	assert_body(json_incref(f->body), want);
+}
+
+/* The controller says what became of a request in its own terms
+ * (struct fp_ctrl_result, struct fp_ctrl_status); api_json.c makes of
+ * it the HTTP answer the API has always sent, byte for byte.
+ */
+static void
+test_ctrl_api_answers_exact(void **state)
+{
+	static const char *const net_b =
+		"{\"id\": \"net-b\", \"provider:network_type\": \"vxlan\", "
+		"\"provider:segmentation_id\": 200, \"revision_number\": 5}";
+	static const char *const net_b_old =
+		"{\"id\": \"net-b\", \"provider:network_type\": \"vxlan\", "
+		"\"provider:segmentation_id\": 201, \"revision_number\": 3}";
+	struct fp_fdb_key extra = { .vni = 100, .mac = { 2, 0, 0, 0, 0, 0x99 } };
+	struct fp_fdb_val ev = { .type = FP_DEST_PORT, .id = 1 };
+	struct fixture *f = *state;
+	struct fp_ctrl_status st;
+	struct fp_neigh_key nk;
+	struct fp_neigh_val nv;
+
+	ctrl_recreate(f, 0);
+	fk.up = 0;
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_answer(f, 202, FP_CTRL_STORED,
+		      "{\"applied\":false,\"changes\":{\"set\":0,\"deleted\":0,\"transactions\":0},"
+		      "\"problems\":2,\"compile_ms\":0.0,\"persist_ms\":0.0,\"sync_ms\":0.0,"
+		      "\"reason\":\"the dataplane is not connected; the change is stored and "
+		      "applied when it is back\"}");
+	assert_body(
+		fp_api_json_tables(f->c, 0),
+		"{\"dataplane\":{\"connected\":false,\"target\":\"/run/flowplane/fp-dpdk.sock\","
+		"\"host\":\"\",\"generation\":0,\"reconnects\":0},\"in_sync\":false,"
+		"\"sync_error\":\"\",\"counts\":{\"port\":0,\"vtep\":0,\"fdb\":0,\"flood\":0,"
+		"\"neigh\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
+		"\"binding:profile.flowplane_port\",\"reason\":\"no dataplane port named "
+		"\\\"vm1\\\" on this host\"},{\"collection\":\"ports\",\"id\":\"p2\",\"field\":"
+		"\"binding:host_id\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
+		"is not an underlay port\"}],\"audit\":{\"interval_ms\":0,\"audits\":0,"
+		"\"with_drift\":0,\"drifted_entries\":0,\"repairs\":0,\"age_ms\":null,"
+		"\"last\":null}}");
+	fake_restart();
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_answer(f, 200, FP_CTRL_APPLIED,
+		      "{\"applied\":true,\"changes\":{\"set\":0,\"deleted\":0,\"transactions\":0},"
+		      "\"problems\":0,\"compile_ms\":0.0,\"persist_ms\":0.0,\"sync_ms\":0.0}");
+	put(f, FP_MODEL_PORT, "p9", "{\"id\": \"p9\", \"network_id\": \"nope\"}");
+	assert_answer(f, 404, FP_CTRL_E_MODEL,
+		      "{\"error\":{\"status\":404,\"field\":\"port.network_id\","
+		      "\"reason\":\"no such network: nope\"}}");
+	put(f, FP_MODEL_PORT, "p9",
+	    "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:09\", "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm9\"}}");
+	assert_answer(
+		f, 422, FP_CTRL_E_PROBLEM,
+		"{\"error\":{\"status\":422,\"field\":\"port.binding:profile.flowplane_port\","
+		"\"reason\":\"port p9: no dataplane port named \\\"vm9\\\" on this host\"}}");
+	put(f, FP_MODEL_NETWORK, "net-b", net_b);
+	assert_int_equal(f->r.code, FP_CTRL_APPLIED);
+	put(f, FP_MODEL_NETWORK, "net-b", net_b_old);
+	assert_answer(f, 200, FP_CTRL_IGNORED,
+		      "{\"applied\":false,\"ignored\":true,"
+		      "\"reason\":\"revision_number is lower than the stored one\"}");
+	fk.limit[FP_TABLE_FDB] = 2;
+	put(f, FP_MODEL_PORT, "p3",
+	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
+	assert_answer(f, 409, FP_CTRL_E_REFUSED,
+		      "{\"error\":{\"status\":409,\"field\":\"dataplane\",\"reason\":\"the "
+		      "dataplane refused the change: table 2 full: limit 2\"}}");
+	fk.limit[FP_TABLE_FDB] = 1000;
+	fp_ctrl_tick(f->c);
+
+	/* Drift of each kind, found by an audit and kept as plain copies. */
+	neigh_first(&nk, &nv);
+	nv.mac[5] ^= 0x55;
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &extra, &ev), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_NEIGH, &nk, &nv), 0);
+	assert_int_equal(fp_ctrl_audit(f->c), 0);
+	fp_ctrl_status_get(f->c, &st);
+	assert_non_null(st.last_audit);
+	assert_int_equal(st.last_audit->n_samples, 3);
+	assert_int_equal(st.last_audit->samples[0].kind, FP_CTRL_DRIFT_CHANGED);
+	assert_memory_equal(&st.last_audit->samples[0].held.neigh, &nv, sizeof(nv));
+	assert_int_equal(st.last_audit->samples[1].kind, FP_CTRL_DRIFT_MISSING);
+	assert_memory_equal(&st.last_audit->samples[1].key.fdb, &p2_fdb, sizeof(p2_fdb));
+	assert_int_equal(st.last_audit->samples[2].kind, FP_CTRL_DRIFT_EXTRA);
+	assert_memory_equal(&st.last_audit->samples[2].val.fdb, &ev, sizeof(ev));
+	assert_body(
+		fp_api_json_tables(f->c, 1),
+		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
+		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
+		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
+		"\"neigh\":2},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
+		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
+		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
+		"\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},\"held\":"
+		"{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:54\",\"vni\":100}},"
+		"{\"table\":\"fdb\",\"drift\":\"missing\",\"entry\":{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}},{\"table\":\"fdb\",\"drift\":"
+		"\"extra\",\"entry\":{\"vni\":100,\"mac\":\"02:00:00:00:00:99\",\"type\":\"port\","
+		"\"id\":1}}]}},\"entries\":{\"port\":[{\"port_id\":0,\"vni\":100,\"vrf\":100,"
+		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"addrs\":[{\"ip\":"
+		"\"10.0.0.11\",\"plen\":128,\"mac\":\"00:00:00:00:00:00\"}]}],\"vtep\":[{\"vtep_id\":"
+		"0,\"remote\":\"172.16.0.2\",\"local\":\"172.16.0.1\",\"encap\":\"vxlan\",\"nh_mac\":"
+		"\"02:00:00:00:01:02\",\"underlay_port\":2}],\"fdb\":[{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:01\",\"type\":\"port\",\"id\":0},{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}],\"flood\":[{\"vni\":100,"
+		"\"members\":[{\"type\":\"port\",\"id\":0},{\"type\":\"vtep\",\"id\":0}]}],\"neigh\":"
+		"[{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},"
+		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}]},"
+		"\"shown\":\"installed\"}");
+	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
+		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
+		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"
+		    "[\"172.16.0.2\"],\"underlay_mac\":\"02:00:00:00:01:02\"}]}");
+	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, "hv2"),
+		    "{\"host\":{\"id\":\"hv2\",\"vtep_addresses\":[\"172.16.0.2\"],"
+		    "\"underlay_mac\":\"02:00:00:00:01:02\"}}");
+	assert_null(fp_api_json_resource(f->c, FP_MODEL_HOST, "hv9"));
+}
+
 int
 main(void)
 {
@@ -1034,6 +1206,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_state_tmp_link_not_followed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_api_answers_exact, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);
