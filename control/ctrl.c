@@ -489,8 +489,8 @@ state_restore(struct fp_ctrl *c)
 /* Make m the desired state (taking it), or refuse it and free it.
  * The state file is written first, then the dataplane changed, so the
  * answer, the dataplane and the file agree: a file that cannot be
- * written refuses the change (500) before anything is sent, and a
- * change the dataplane refuses puts the old file back.
+ * written refuses the change (FP_CTRL_E_STATE) before anything is
+ * sent, and a change the dataplane refuses puts the old file back.
  * Returns 1 when m was taken, 0 when refused.
  */
 static int
