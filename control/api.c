@@ -24,6 +24,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "api_json.h"
 #include "guard.h"
 #include "log.h"
 #include "model.h"
@@ -122,7 +123,7 @@ reply_error(struct evhttp_request *req, int status, const char *field, const cha
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	reply(req, status, fp_ctrl_error_json(status, field, reason));
+	reply(req, status, fp_api_json_error(status, field, reason));
 }
 
 /* Constant-time comparison: the token is a secret. */
@@ -216,9 +217,12 @@ body_json(struct evhttp_request *req)
 }
 
 static void
-send_result(struct evhttp_request *req, struct fp_ctrl_result *r)
+send_result(struct evhttp_request *req, const struct fp_ctrl_result *r)
 {
-	reply(req, r->status, r->body);
+	json_t *body;
+	int status = fp_api_json_result(r, &body);
+
+	reply(req, status, body);
 }
 
 /* PUT /v1/<coll>/<id>: the body is {"<singular>": {...}}. */
@@ -350,7 +354,7 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 			goto out;
 		}
 		if (seg1[0] == 't' && query_flag(uri, "audit", 0)) {
-			int rc = fp_ctrl_audit(a->ctrl, NULL);
+			int rc = fp_ctrl_audit(a->ctrl);
 
 			if (rc == -ENOTCONN) {
 				reply_error(req, 503, "dataplane",
@@ -362,8 +366,8 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 				goto out;
 			}
 		}
-		doc = seg1[0] == 's' ? fp_ctrl_state_json(a->ctrl) :
-				       fp_ctrl_tables_json(a->ctrl, query_flag(uri, "entries", 1));
+		doc = seg1[0] == 's' ? fp_api_json_state(a->ctrl) :
+				       fp_api_json_tables(a->ctrl, query_flag(uri, "entries", 1));
 		if (doc == NULL)
 			reply_error(req, 500, "", "out of memory");
 		else
@@ -377,7 +381,7 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 	}
 	switch (cmd) {
 	case EVHTTP_REQ_GET: {
-		json_t *doc = fp_ctrl_resource_json(a->ctrl, (enum fp_model_coll)coll, id);
+		json_t *doc = fp_api_json_resource(a->ctrl, (enum fp_model_coll)coll, id);
 
 		if (doc == NULL)
 			reply_error(req, 404, "id", "no %s %s", fp_model_coll_singular[coll], id);

@@ -14,7 +14,9 @@
  *   GET    /v1/tables[?entries=0]        compiled and installed entries
  * collections: networks subnets ports routers floatingips
  * security_groups hosts.  Errors: 4xx/5xx with {"error": {"status",
- * "field", "reason"}}; a refused request changes nothing.
+ * "field", "reason"}}; a refused request changes nothing.  This file
+ * routes requests and sends the answers; the statuses and bodies are
+ * made by api_json.h from what the controller (ctrl.h) says.
  *
  * Each listener has a guard (guard.h) in front of evhttp: connection
  * limits, request head size, the token before the body, methods,

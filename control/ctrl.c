@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "addr.h"
 #include "clock.h"
 #include "compile.h"
 #include "entries.h"
+#include "entry_json.h"
 #include "log.h"
 #include "names.h"
 #include "state.h"
@@ -21,61 +21,53 @@
 
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
-#define AUDIT_SAMPLES 16		 /* drifted entries an audit logs and reports */
 
 struct fp_ctrl {
-	struct fp_ctrl_config cfg;	  /* configuration */
-	const struct fp_backend_ops *ops; /* the backend */
-	const char *target;		  /* what it opens: cfg's socket or instance */
-	void *be;			  /* its handle while connected */
-	int connected;			  /* be is open and answered */
-	int have_info;			  /* info is from a dataplane (now or before) */
-	int have_state;			  /* a desired state exists (file or request) */
-	int in_sync;			  /* installed == desired after the last sync */
-	int last_open_err;		  /* last open() error logged, to log changes only */
-	struct fp_backend_info info;	  /* the dataplane's ports and tables */
-	struct fp_compile_ctx ctx;	  /* compile context from cfg + info */
-	struct fp_model *model;		  /* desired state */
-	struct fp_entry_set *desired;	  /* model compiled */
-	struct fp_entry_set *installed;	  /* what the dataplane holds (when connected) */
-	struct fp_compile_report report;  /* problems of desired */
-	struct fp_vtep_ids *ids;	  /* vtep id allocator */
-	uint32_t ids_limit;		  /* its size: the dataplane's vtep table */
-	char sync_err[256];		  /* why the last sync failed, "" if it did not */
-	uint64_t n_syncs;		  /* successful syncs */
-	uint64_t n_reconnects;		  /* connections made */
-	uint64_t gen_seen;		  /* dataplane generation after our last change */
-	int gen_known;			  /* gen_seen is valid for this connection */
-	int audit_due;			  /* audit at the next tick (foreign commit seen) */
-	uint64_t audit_ns;		  /* monotonic time of the last audit, 0: none */
-	uint64_t n_audits;		  /* audits made */
-	uint64_t n_audits_drift;	  /* audits that found drift */
-	uint64_t n_drifted;		  /* drifted entries found, all audits */
-	uint64_t n_repaired;		  /* audits whose repair went through */
-	json_t *last_audit;		  /* the last audit's report, or NULL */
+	struct fp_ctrl_config cfg;		 /* configuration */
+	const struct fp_backend_ops *ops;	 /* the backend */
+	const char *target;			 /* what it opens: cfg's socket or instance */
+	void *be;				 /* its handle while connected */
+	int connected;				 /* be is open and answered */
+	int have_info;				 /* info is from a dataplane (now or before) */
+	int have_state;				 /* a desired state exists (file or request) */
+	int in_sync;				 /* installed == desired after the last sync */
+	int last_open_err;			 /* last open() error logged, to log changes only */
+	struct fp_backend_info info;		 /* the dataplane's ports and tables */
+	struct fp_compile_ctx ctx;		 /* compile context from cfg + info */
+	struct fp_model *model;			 /* desired state */
+	struct fp_entry_set *desired;		 /* model compiled */
+	struct fp_entry_set *installed;		 /* what the dataplane holds (when connected) */
+	struct fp_compile_report report;	 /* problems of desired */
+	struct fp_vtep_ids *ids;		 /* vtep id allocator */
+	uint32_t ids_limit;			 /* its size: the dataplane's vtep table */
+	char sync_err[256];			 /* why the last sync failed, "" if it did not */
+	uint64_t n_syncs;			 /* successful syncs */
+	uint64_t n_reconnects;			 /* connections made */
+	uint64_t gen_seen;			 /* dataplane generation after our last change */
+	int gen_known;				 /* gen_seen is valid for this connection */
+	int audit_due;				 /* audit at the next tick (foreign commit seen) */
+	uint64_t audit_ns;			 /* monotonic time of the last audit, 0: none */
+	uint64_t n_audits;			 /* audits made */
+	uint64_t n_audits_drift;		 /* audits that found drift */
+	uint64_t n_drifted;			 /* drifted entries found, all audits */
+	uint64_t n_repaired;			 /* audits whose repair went through */
+	struct fp_ctrl_audit_report *last_audit; /* the last audit's report, or NULL */
 };
 
-json_t *
-fp_ctrl_error_json(int status, const char *field, const char *reason)
-{
-	return json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status, "field",
-			 field ? field : "", "reason", reason ? reason : "");
-}
-
-static void result_error(struct fp_ctrl_result *out, int status, const char *field, const char *fmt,
-			 ...) __attribute__((format(printf, 4, 5)));
+static void result_error(struct fp_ctrl_result *out, enum fp_ctrl_code code, const char *field,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-result_error(struct fp_ctrl_result *out, int status, const char *field, const char *fmt, ...)
+result_error(struct fp_ctrl_result *out, enum fp_ctrl_code code, const char *field, const char *fmt,
+	     ...)
 {
-	char reason[512];
 	va_list ap;
 
+	out->code = code;
+	snprintf(out->field, sizeof(out->field), "%s", field);
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
 	va_end(ap);
-	out->status = status;
-	out->body = fp_ctrl_error_json(status, field, reason);
 }
 
 static int
@@ -376,7 +368,7 @@ fp_ctrl_tick(struct fp_ctrl *c)
 	    (c->audit_ns == 0 || now - c->audit_ns >= (uint64_t)c->cfg.audit_ms * 1000000ULL))
 		c->audit_due = 1;
 	if (c->audit_due) {
-		rc = fp_ctrl_audit(c, NULL);
+		rc = fp_ctrl_audit(c);
 		if (rc < 0 && rc != -ENOTCONN)
 			fp_log(FP_LOG_ERR, "dataplane %s: audit: %s", c->target, strerror(-rc));
 		return;
@@ -497,8 +489,8 @@ state_restore(struct fp_ctrl *c)
 /* Make m the desired state (taking it), or refuse it and free it.
  * The state file is written first, then the dataplane changed, so the
  * answer, the dataplane and the file agree: a file that cannot be
- * written refuses the change (500) before anything is sent, and a
- * change the dataplane refuses puts the old file back.
+ * written refuses the change (FP_CTRL_E_STATE) before anything is
+ * sent, and a change the dataplane refuses puts the old file back.
  * Returns 1 when m was taken, 0 when refused.
  */
 static int
@@ -514,13 +506,13 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 
 	if (d == NULL) {
 		fp_model_free(m);
-		result_error(out, 500, "", "out of memory");
+		result_error(out, FP_CTRL_E_NOMEM, "", "out of memory");
 		return 0;
 	}
 	rc = fp_compile(m, &c->ctx, d, &rep);
 	t_compiled = fp_clock_now_ns();
 	if (rc < 0) {
-		result_error(out, 500, "", "compile: %s", strerror(-rc));
+		result_error(out, FP_CTRL_E_COMPILE, "", "compile: %s", strerror(-rc));
 		goto err;
 	}
 	/* Without the dataplane's ports (never connected) local ports
@@ -530,16 +522,16 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 		char field[256];
 
 		snprintf(field, sizeof(field), "%s.%s", fp_model_coll_singular[p->coll], p->field);
-		result_error(out, 422, field, "%s %s: %s", fp_model_coll_singular[p->coll], p->id,
-			     p->reason);
+		result_error(out, FP_CTRL_E_PROBLEM, field, "%s %s: %s",
+			     fp_model_coll_singular[p->coll], p->id, p->reason);
 		goto err;
 	}
 	if (nomem) {
-		result_error(out, 500, "", "out of memory");
+		result_error(out, FP_CTRL_E_NOMEM, "", "out of memory");
 		goto err;
 	}
 	if (state_write(c, m, err, sizeof(err)) < 0) {
-		result_error(out, 500, "state_dir",
+		result_error(out, FP_CTRL_E_STATE, "state_dir",
 			     "the state file cannot be written (%s): nothing was changed", err);
 		goto err;
 	}
@@ -558,8 +550,8 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 				fp_log(FP_LOG_ERR, "rollback after a refused change failed: %s",
 				       c->sync_err);
 			state_restore(c);
-			result_error(out, 409, "dataplane", "the dataplane refused the change: %s",
-				     why);
+			result_error(out, FP_CTRL_E_REFUSED, "dataplane",
+				     "the dataplane refused the change: %s", why);
 			goto err;
 		}
 		applied = rc == 0;
@@ -571,17 +563,11 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	fp_compile_report_free(&c->report);
 	c->report = rep;
 	c->have_state = 1;
-	out->status = applied ? 200 : 202;
-	out->body = json_pack(
-		"{s:b,s:{s:I,s:I,s:i},s:I,s:f,s:f,s:f}", "applied", applied, "changes", "set",
-		(json_int_t)res.n_set, "deleted", (json_int_t)res.n_del, "transactions",
-		(int)res.n_txn, "problems", (json_int_t)rep.n_problems, "compile_ms",
-		(double)(t_compiled - t0) / 1e6, "persist_ms",
-		(double)(t_persisted - t_compiled) / 1e6, "sync_ms", (double)res.ns / 1e6);
-	if (!applied)
-		json_object_set_new(out->body, "reason",
-				    json_string("the dataplane is not connected; the change is "
-						"stored and applied when it is back"));
+	out->code = applied ? FP_CTRL_APPLIED : FP_CTRL_STORED;
+	out->sync = res;
+	out->n_problems = rep.n_problems;
+	out->compile_ns = t_compiled - t0;
+	out->persist_ns = t_persisted - t_compiled;
 	return 1;
 
 err:
@@ -594,8 +580,10 @@ err:
 static void
 model_error(struct fp_ctrl_result *out, const struct fp_model_err *e)
 {
-	out->status = e->status ? e->status : 400;
-	out->body = fp_ctrl_error_json(out->status, e->field, e->reason);
+	out->code = FP_CTRL_E_MODEL;
+	out->model_status = e->status;
+	snprintf(out->field, sizeof(out->field), "%s", e->field);
+	snprintf(out->reason, sizeof(out->reason), "%s", e->reason);
 }
 
 void
@@ -606,8 +594,9 @@ fp_ctrl_put(struct fp_ctrl *c, enum fp_model_coll coll, const char *id, json_t *
 	struct fp_model *m = fp_model_clone(c->model);
 	int rc;
 
+	memset(out, 0, sizeof(*out));
 	if (m == NULL) {
-		result_error(out, 500, "", "out of memory");
+		result_error(out, FP_CTRL_E_NOMEM, "", "out of memory");
 		return;
 	}
 	rc = fp_model_put(m, coll, id, res, &e);
@@ -618,9 +607,7 @@ fp_ctrl_put(struct fp_ctrl *c, enum fp_model_coll coll, const char *id, json_t *
 	}
 	if (rc == 1) {
 		fp_model_free(m);
-		out->status = 200;
-		out->body = json_pack("{s:b,s:b,s:s}", "applied", 0, "ignored", 1, "reason",
-				      "revision_number is lower than the stored one");
+		out->code = FP_CTRL_IGNORED;
 		return;
 	}
 	change(c, m, 0, out);
@@ -633,8 +620,9 @@ fp_ctrl_delete(struct fp_ctrl *c, enum fp_model_coll coll, const char *id,
 	struct fp_model_err e = { 0 };
 	struct fp_model *m = fp_model_clone(c->model);
 
+	memset(out, 0, sizeof(*out));
 	if (m == NULL) {
-		result_error(out, 500, "", "out of memory");
+		result_error(out, FP_CTRL_E_NOMEM, "", "out of memory");
 		return;
 	}
 	if (fp_model_delete(m, coll, id, &e) < 0) {
@@ -653,9 +641,10 @@ fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
 	struct fp_compile_report saved;
 	struct fp_model *m = fp_model_from_snapshot(snap, &e);
 
+	memset(out, 0, sizeof(*out));
 	if (m == NULL) {
 		if (errno == ENOMEM)
-			result_error(out, 500, "", "out of memory");
+			result_error(out, FP_CTRL_E_NOMEM, "", "out of memory");
 		else
 			model_error(out, &e);
 		return;
@@ -671,120 +660,19 @@ fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
 	fp_compile_report_free(&saved);
 }
 
-json_t *
-fp_ctrl_state_json(const struct fp_ctrl *c)
+const struct fp_model *
+fp_ctrl_model(const struct fp_ctrl *c)
 {
-	return fp_model_to_snapshot(c->model);
-}
-
-json_t *
-fp_ctrl_resource_json(const struct fp_ctrl *c, enum fp_model_coll coll, const char *id)
-{
-	json_t *snap, *list;
-
-	if (id != NULL) {
-		json_t *r = fp_model_json(c->model, coll, id);
-
-		return r ? json_pack("{s:O}", fp_model_coll_singular[coll], r) : NULL;
-	}
-	/* The snapshot has every collection in id order; keep ours. */
-	snap = fp_model_to_snapshot(c->model);
-	list = snap ? json_object_get(snap, fp_model_coll_names[coll]) : NULL;
-	list = list ? json_incref(list) : json_array();
-	json_decref(snap);
-	return json_pack("{s:o}", fp_model_coll_names[coll], list);
-}
-
-static json_t *
-ip_json(const struct fp_ip *ip)
-{
-	char buf[FP_ADDR_IP_STR];
-
-	return json_string(fp_addr_ip_str(ip, buf));
-}
-
-static json_t *
-mac_json(const uint8_t *m)
-{
-	char buf[FP_ADDR_MAC_STR];
-
-	return json_string(fp_addr_mac_str(m, buf));
-}
-
-static json_t *
-entry_json(const struct fp_entry *e)
-{
-	switch (e->table) {
-	case FP_TABLE_PORT: {
-		const struct fp_port_key *k = e->key;
-		const struct fp_port_val *v = e->val;
-		json_t *addrs = json_array();
-		uint32_t i;
-
-		for (i = 0; i < v->n_addrs && i < FP_PORT_ADDR_MAX; i++)
-			json_array_append_new(addrs, json_pack("{s:o,s:i,s:o}", "ip",
-							       ip_json(&v->addrs[i].ip), "plen",
-							       v->addrs[i].plen, "mac",
-							       mac_json(v->addrs[i].mac)));
-		return json_pack("{s:I,s:I,s:I,s:i,s:o,s:b,s:o}", "port_id", (json_int_t)k->port_id,
-				 "vni", (json_int_t)v->vni, "vrf", (json_int_t)v->vrf, "mtu",
-				 v->mtu, "mac", mac_json(v->mac), "antispoof",
-				 (v->flags & FP_PORT_F_ANTISPOOF) != 0, "addrs", addrs);
-	}
-	case FP_TABLE_VTEP: {
-		const struct fp_vtep_key *k = e->key;
-		const struct fp_vtep_val *v = e->val;
-
-		return json_pack("{s:I,s:o,s:o,s:s,s:o,s:I}", "vtep_id", (json_int_t)k->vtep_id,
-				 "remote", ip_json(&v->remote), "local", ip_json(&v->local),
-				 "encap", FP_NAMES_GET(fp_names_encap, v->encap), "nh_mac",
-				 mac_json(v->nh_mac), "underlay_port",
-				 (json_int_t)v->underlay_port);
-	}
-	case FP_TABLE_FDB: {
-		const struct fp_fdb_key *k = e->key;
-		const struct fp_fdb_val *v = e->val;
-
-		return json_pack("{s:I,s:o,s:s,s:I}", "vni", (json_int_t)k->vni, "mac",
-				 mac_json(k->mac), "type", FP_NAMES_GET(fp_names_dest, v->type),
-				 "id", (json_int_t)v->id);
-	}
-	case FP_TABLE_FLOOD: {
-		const struct fp_flood_key *k = e->key;
-		const struct fp_flood_val *v = e->val;
-		json_t *mem = json_array();
-		uint32_t i;
-
-		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
-			json_array_append_new(
-				mem, json_pack("{s:s,s:I}", "type",
-					       FP_NAMES_GET(fp_names_dest, v->members[i].type),
-					       "id", (json_int_t)v->members[i].id));
-		return json_pack("{s:I,s:o}", "vni", (json_int_t)k->vni, "members", mem);
-	}
-	case FP_TABLE_NEIGH: {
-		const struct fp_neigh_key *k = e->key;
-		const struct fp_neigh_val *v = e->val;
-
-		return json_pack("{s:I,s:o,s:o,s:I}", "vrf", (json_int_t)k->vrf, "ip",
-				 ip_json(&k->ip), "mac", mac_json(v->mac), "vni",
-				 (json_int_t)v->vni);
-	}
-	default:
-		return json_null();
-	}
+	return c->model;
 }
 
 struct audit_walk {
-	const struct fp_entry_set *held;      /* what the dataplane holds */
-	const struct fp_entry_set *installed; /* what fp-control installed */
-	uint64_t n[3];			      /* missing, extra, changed */
-	json_t *samples;		      /* the first AUDIT_SAMPLES */
-	const char *target;		      /* for the log */
+	const struct fp_entry_set *held;     /* what the dataplane holds */
+	struct fp_ctrl_audit_report *report; /* counts and samples */
+	const char *target;		     /* for the log */
 };
 
-enum { DRIFT_MISSING, DRIFT_EXTRA, DRIFT_CHANGED };
-static const char *const drift_names[] = { "missing", "extra", "changed" };
+const char *const fp_ctrl_drift_names[FP_CTRL_DRIFT_MAX] = { "missing", "extra", "changed" };
 
 /* One change of held -> installed is one drifted entry: a set of a key
  * held does not have (missing: deleted by hand), a set of a key it has
@@ -794,36 +682,42 @@ static int
 audit_one(uint16_t table, const void *key, const void *val, void *arg)
 {
 	struct audit_walk *w = arg;
+	struct fp_ctrl_audit_report *r = w->report;
 	const void *held = fp_entry_set_find(w->held, table, key);
 	struct fp_entry e = { .table = table, .key = key };
-	int kind = val == NULL ? DRIFT_EXTRA : held != NULL ? DRIFT_CHANGED : DRIFT_MISSING;
-	json_t *j, *o;
+	enum fp_ctrl_drift_kind kind = val == NULL  ? FP_CTRL_DRIFT_EXTRA :
+				       held != NULL ? FP_CTRL_DRIFT_CHANGED :
+						      FP_CTRL_DRIFT_MISSING;
+	struct fp_ctrl_drift *d;
+	json_t *j;
 	char *s;
 
-	w->n[kind]++;
-	if (json_array_size(w->samples) >= AUDIT_SAMPLES)
+	r->n_drift[kind]++;
+	if (r->n_samples >= FP_CTRL_AUDIT_SAMPLES || table >= FP_TABLE_MAX)
 		return 0;
 	/* The entry as the dataplane should hold it; an extra one as it is. */
 	e.val = val != NULL ? val : held;
-	j = entry_json(&e);
-	o = json_pack("{s:s,s:s,s:o}", "table", FP_NAMES_GET(fp_names_table, table), "drift",
-		      drift_names[kind], "entry", j ? j : json_null());
-	if (kind == DRIFT_CHANGED) {
-		e.val = held;
-		json_object_set_new(o, "held", entry_json(&e));
-	}
-	s = json_dumps(json_object_get(o, "entry"), JSON_COMPACT);
+	d = &r->samples[r->n_samples++];
+	d->table = table;
+	d->kind = (uint16_t)kind;
+	memcpy(&d->key, key, fp_names_key_size[table]);
+	memcpy(&d->val, e.val, fp_names_val_size[table]);
+	if (kind == FP_CTRL_DRIFT_CHANGED)
+		memcpy(&d->held, held, fp_names_val_size[table]);
+	j = fp_entry_json_new(&e);
+	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	fp_log(FP_LOG_WARN, "dataplane %s: %s entry %s: %s", w->target,
-	       FP_NAMES_GET(fp_names_table, table), drift_names[kind], s ? s : "?");
+	       FP_NAMES_GET(fp_names_table, table), fp_ctrl_drift_names[kind], s ? s : "?");
 	free(s);
-	json_array_append_new(w->samples, o);
+	json_decref(j);
 	return 0;
 }
 
 int
-fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
+fp_ctrl_audit(struct fp_ctrl *c)
 {
 	struct audit_walk w = { .target = c->target };
+	struct fp_ctrl_audit_report *r = NULL;
 	struct fp_entry_set *held;
 	uint64_t t0 = fp_clock_now_ns(), gen = 0, total;
 	int rc;
@@ -833,8 +727,8 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 	if (!c->connected)
 		return -ENOTCONN;
 	held = fp_entry_set_create();
-	w.samples = json_array();
-	if (held == NULL || w.samples == NULL) {
+	r = calloc(1, sizeof(*r));
+	if (held == NULL || r == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -850,11 +744,12 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 		goto out;
 	}
 	w.held = held;
-	w.installed = c->installed;
+	w.report = r;
 	rc = fp_entry_set_diff(held, c->installed, audit_one, &w);
 	if (rc < 0)
 		goto out;
-	total = w.n[DRIFT_MISSING] + w.n[DRIFT_EXTRA] + w.n[DRIFT_CHANGED];
+	total = r->n_drift[FP_CTRL_DRIFT_MISSING] + r->n_drift[FP_CTRL_DRIFT_EXTRA] +
+		r->n_drift[FP_CTRL_DRIFT_CHANGED];
 	c->n_audits++;
 	c->gen_seen = gen;
 	c->gen_known = 1;
@@ -864,7 +759,8 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 		fp_log(FP_LOG_WARN,
 		       "dataplane %s differs from what fp-control installed: %" PRIu64
 		       " missing, %" PRIu64 " extra, %" PRIu64 " changed; putting it back",
-		       c->target, w.n[DRIFT_MISSING], w.n[DRIFT_EXTRA], w.n[DRIFT_CHANGED]);
+		       c->target, r->n_drift[FP_CTRL_DRIFT_MISSING],
+		       r->n_drift[FP_CTRL_DRIFT_EXTRA], r->n_drift[FP_CTRL_DRIFT_CHANGED]);
 		c->n_audits_drift++;
 		c->n_drifted += total;
 		/* What it holds is the starting point of the repair. */
@@ -889,82 +785,38 @@ fp_ctrl_audit(struct fp_ctrl *c, json_t **report)
 		/* It holds what we installed, and that is the desired state. */
 		c->in_sync = fp_entry_set_diff_count(c->installed, c->desired) == 0;
 	}
-	json_decref(c->last_audit);
-	c->last_audit = json_pack(
-		"{s:I,s:I,s:I,s:b,s:f,s:O}", "missing", (json_int_t)w.n[DRIFT_MISSING], "extra",
-		(json_int_t)w.n[DRIFT_EXTRA], "changed", (json_int_t)w.n[DRIFT_CHANGED], "repaired",
-		total > 0 && c->in_sync, "ms", (double)(fp_clock_now_ns() - t0) / 1e6, "entries",
-		w.samples);
-	if (report != NULL && c->last_audit != NULL)
-		*report = json_incref(c->last_audit);
+	r->repaired = total > 0 && c->in_sync;
+	r->ns = fp_clock_now_ns() - t0;
+	free(c->last_audit);
+	c->last_audit = r;
+	r = NULL;
 	rc = 0;
 out:
-	json_decref(w.samples);
+	free(r);
 	fp_entry_set_free(held);
 	return rc;
 }
 
-/* GET /v1/tables' "audit": how often, how long ago, what was found. */
-static json_t *
-audit_json(const struct fp_ctrl *c)
+void
+fp_ctrl_status_get(const struct fp_ctrl *c, struct fp_ctrl_status *out)
 {
-	json_t *a = json_pack("{s:I,s:I,s:I,s:I,s:I}", "interval_ms", (json_int_t)c->cfg.audit_ms,
-			      "audits", (json_int_t)c->n_audits, "with_drift",
-			      (json_int_t)c->n_audits_drift, "drifted_entries",
-			      (json_int_t)c->n_drifted, "repairs", (json_int_t)c->n_repaired);
-
-	if (a == NULL)
-		return json_null();
-	json_object_set_new(a, "age_ms",
-			    c->audit_ns ?
-				    json_real((double)(fp_clock_now_ns() - c->audit_ns) / 1e6) :
-				    json_null());
-	json_object_set_new(a, "last", c->last_audit ? json_incref(c->last_audit) : json_null());
-	return a;
-}
-
-json_t *
-fp_ctrl_tables_json(const struct fp_ctrl *c, int entries)
-{
-	const struct fp_entry_set *shown = c->connected ? c->installed : c->desired;
-	json_t *doc, *counts, *probs, *ents = NULL;
-	size_t i, n;
-	int t;
-
-	counts = json_object();
-	for (t = 0; t < FP_TABLE_MAX; t++)
-		json_object_set_new(
-			counts, fp_names_table[t],
-			json_integer((json_int_t)fp_entry_set_count_table(shown, (uint16_t)t)));
-	probs = json_array();
-	for (i = 0; i < c->report.n_problems; i++) {
-		const struct fp_compile_problem *p = &c->report.problems[i];
-
-		json_array_append_new(probs, json_pack("{s:s,s:s,s:s,s:s}", "collection",
-						       fp_model_coll_names[p->coll], "id", p->id,
-						       "field", p->field, "reason", p->reason));
-	}
-	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o,s:o}", "dataplane", "connected",
-			c->connected, "target", c->target, "host", c->info.host, "generation",
-			(json_int_t)c->info.generation, "reconnects", (json_int_t)c->n_reconnects,
-			"in_sync", c->connected && c->in_sync, "sync_error", c->sync_err, "counts",
-			counts, "problems", probs, "audit", audit_json(c));
-	if (doc == NULL || !entries)
-		return doc;
-	ents = json_object();
-	for (t = 0; t < FP_TABLE_MAX; t++)
-		json_object_set_new(ents, fp_names_table[t], json_array());
-	n = fp_entry_set_count(shown);
-	for (i = 0; i < n; i++) {
-		struct fp_entry e;
-
-		if (fp_entry_set_at(shown, i, &e) == 0 && e.table < FP_TABLE_MAX)
-			json_array_append_new(json_object_get(ents, fp_names_table[e.table]),
-					      entry_json(&e));
-	}
-	json_object_set_new(doc, "entries", ents);
-	json_object_set_new(doc, "shown", json_string(c->connected ? "installed" : "desired"));
-	return doc;
+	memset(out, 0, sizeof(*out));
+	out->connected = c->connected;
+	out->target = c->target;
+	out->host = c->info.host;
+	out->generation = c->info.generation;
+	out->n_reconnects = c->n_reconnects;
+	out->in_sync = c->connected && c->in_sync;
+	out->sync_err = c->sync_err;
+	out->entries = c->connected ? c->installed : c->desired;
+	out->report = &c->report;
+	out->audit_ms = c->cfg.audit_ms;
+	out->n_audits = c->n_audits;
+	out->n_audits_drift = c->n_audits_drift;
+	out->n_drifted = c->n_drifted;
+	out->n_repaired = c->n_repaired;
+	out->audit_ns = c->audit_ns;
+	out->last_audit = c->last_audit;
 }
 
 struct fp_ctrl *
@@ -1036,6 +888,6 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_entry_set_free(c->installed);
 	fp_compile_report_free(&c->report);
 	fp_vtep_ids_free(c->ids);
-	json_decref(c->last_audit);
+	free(c->last_audit);
 	free(c);
 }

@@ -16,7 +16,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
-#include "ctrl.h"
+#include "api_json.h"
 #include "log.h"
 
 #define GUARD_TICK_MS 250	/* deadlines are checked this often */
@@ -355,7 +355,7 @@ on_refuse(evutil_socket_t fd, short what, void *arg)
 		c->pending = 0;
 		if (evcon == NULL)
 			continue;
-		body = fp_ctrl_error_json(c->refused, c->why.field, c->why.reason);
+		body = fp_api_json_error(c->refused, c->why.field, c->why.reason);
 		text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 		len = snprintf(msg, sizeof(msg),
 			       "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"

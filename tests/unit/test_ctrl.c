@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "api_json.h"
 #include "backend.h"
 #include "ctrl.h"
 #include "entries.h"
@@ -262,6 +263,8 @@ struct fixture {
 	struct fp_ctrl_config cfg; /* controller config */
 	struct fp_ctrl *c;	   /* controller under test */
 	struct fp_ctrl_result r;   /* last result */
+	int status;		   /* its HTTP status (api_json.c) */
+	json_t *body;		   /* and body */
 };
 
 static int
@@ -298,8 +301,18 @@ setup(void **state)
 static void
 result_clear(struct fixture *f)
 {
-	json_decref(f->r.body);
+	json_decref(f->body);
+	f->body = NULL;
+	f->status = 0;
 	memset(&f->r, 0, sizeof(f->r));
+}
+
+/* The API's answer to the last request. */
+static void
+answer(struct fixture *f)
+{
+	f->status = fp_api_json_result(&f->r, &f->body);
+	assert_non_null(f->body);
 }
 
 static int
@@ -356,6 +369,7 @@ snapshot(struct fixture *f, const char *text)
 	result_clear(f);
 	fp_ctrl_snapshot(f->c, j, &f->r);
 	json_decref(j);
+	answer(f);
 }
 
 static void
@@ -366,12 +380,37 @@ put(struct fixture *f, enum fp_model_coll coll, const char *id, const char *res)
 	result_clear(f);
 	fp_ctrl_put(f->c, coll, id, j, &f->r);
 	json_decref(j);
+	answer(f);
+}
+
+static void
+delete_one(struct fixture *f, enum fp_model_coll coll, const char *id)
+{
+	result_clear(f);
+	fp_ctrl_delete(f->c, coll, id, &f->r);
+	answer(f);
+}
+
+/* Audit; *rep is GET /v1/tables' audit.last (new reference) on success. */
+static int
+audit(struct fixture *f, json_t **rep)
+{
+	int rc = fp_ctrl_audit(f->c);
+	json_t *t;
+
+	if (rc < 0)
+		return rc;
+	t = fp_api_json_tables(f->c, 0);
+	assert_non_null(t);
+	*rep = json_incref(json_object_get(json_object_get(t, "audit"), "last"));
+	json_decref(t);
+	return 0;
 }
 
 static const char *
 err_field(const struct fixture *f)
 {
-	return json_string_value(json_object_get(json_object_get(f->r.body, "error"), "field"));
+	return json_string_value(json_object_get(json_object_get(f->body, "error"), "field"));
 }
 
 static size_t
@@ -422,8 +461,8 @@ test_ctrl_first_start_then_snapshot(void **state)
 	assert_non_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &k));
 
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
-	assert_true(json_is_true(json_object_get(f->r.body, "applied")));
+	assert_int_equal(f->status, 200);
+	assert_true(json_is_true(json_object_get(f->body, "applied")));
 	/* The snapshot is the whole state: the hand-made entry is gone. */
 	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_FDB, &k));
 	assert_snapshot_installed();
@@ -477,19 +516,19 @@ test_ctrl_bad_requests_change_nothing(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	commits = fk.n_commits;
-	before = fp_ctrl_state_json(f->c);
+	before = fp_api_json_state(f->c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put(f, bad[i].coll, bad[i].id, bad[i].body);
-		if (f->r.status != bad[i].status || err_field(f) == NULL ||
+		if (f->status != bad[i].status || err_field(f) == NULL ||
 		    strcmp(err_field(f), bad[i].field) != 0) {
-			char *s = json_dumps(f->r.body, 0);
+			char *s = json_dumps(f->body, 0);
 
 			fail_msg("case %u: want %d %s, got %d %s", i, bad[i].status, bad[i].field,
-				 f->r.status, s);
+				 f->status, s);
 		}
-		after = fp_ctrl_state_json(f->c);
+		after = fp_api_json_state(f->c);
 		assert_true(json_equal(before, after));
 		json_decref(after);
 	}
@@ -509,16 +548,16 @@ test_ctrl_refused_commit_rolls_back(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fk.limit[FP_TABLE_FDB] = 2;
-	before = fp_ctrl_state_json(f->c);
+	before = fp_api_json_state(f->c);
 	put(f, FP_MODEL_PORT, "p3",
 	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
 	    "\"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.13\"}], "
 	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
-	assert_int_equal(f->r.status, 409);
+	assert_int_equal(f->status, 409);
 	assert_string_equal(err_field(f), "dataplane");
-	after = fp_ctrl_state_json(f->c);
+	after = fp_api_json_state(f->c);
 	assert_true(json_equal(before, after));
 	assert_snapshot_installed();
 	json_decref(after);
@@ -535,7 +574,7 @@ test_ctrl_refused_commit_rolls_back(void **state)
 	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
 	    "\"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.13\"}], "
 	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	assert_int_equal(fk_count(FP_TABLE_FDB), 3);
 	assert_int_equal(fk_count(FP_TABLE_PORT), 3);
 }
@@ -550,15 +589,15 @@ test_ctrl_dataplane_restart_replays(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fk.up = 0;
 	fp_ctrl_tick(f->c);
 	assert_false(fp_ctrl_connected(f->c));
 	put(f, FP_MODEL_PORT, "p3",
 	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
 	    "\"binding:host_id\": \"hv2\"}");
-	assert_int_equal(f->r.status, 202);
-	assert_true(json_is_false(json_object_get(f->r.body, "applied")));
+	assert_int_equal(f->status, 202);
+	assert_true(json_is_false(json_object_get(f->body, "applied")));
 	fake_restart();
 	fp_ctrl_tick(f->c);
 	assert_true(fp_ctrl_connected(f->c));
@@ -581,7 +620,7 @@ test_ctrl_restart_sends_only_the_difference(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fp_ctrl_free(f->c);
 	set = fk.n_set;
 	del = fk.n_del;
@@ -613,31 +652,29 @@ test_ctrl_delete_network_with_ports(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
-	result_clear(f);
-	fp_ctrl_delete(f->c, FP_MODEL_NETWORK, "net-a", &f->r);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
+	delete_one(f, FP_MODEL_NETWORK, "net-a");
+	assert_int_equal(f->status, 200);
 	assert_int_equal(fk_count(FP_TABLE_FDB), 0);
 	assert_int_equal(fk_count(FP_TABLE_FLOOD), 0);
 	assert_int_equal(fk_count(FP_TABLE_PORT), 1); /* the underlay port's own */
-	t = fp_ctrl_tables_json(f->c, 0);
+	t = fp_api_json_tables(f->c, 0);
 	assert_true(json_array_size(json_object_get(t, "problems")) >= 2);
 	json_decref(t);
 	/* Problems already there do not block an unrelated request. */
 	put(f, FP_MODEL_HOST, "hv3",
 	    "{\"id\": \"hv3\", \"vtep_addresses\": [\"172.16.0.3\"], "
 	    "\"underlay_mac\": \"02:00:00:00:01:03\"}");
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	/* And a DELETE of something unknown is a 404. */
-	result_clear(f);
-	fp_ctrl_delete(f->c, FP_MODEL_NETWORK, "net-a", &f->r);
-	assert_int_equal(f->r.status, 404);
+	delete_one(f, FP_MODEL_NETWORK, "net-a");
+	assert_int_equal(f->status, 404);
 }
 
 static int
 tables_in_sync(const struct fixture *f)
 {
-	json_t *t = fp_ctrl_tables_json(f->c, 0);
+	json_t *t = fp_api_json_tables(f->c, 0);
 	int r = json_is_true(json_object_get(t, "in_sync"));
 
 	json_decref(t);
@@ -654,7 +691,7 @@ test_ctrl_refused_state_retried(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fake_restart();
 	fk.limit[FP_TABLE_NEIGH] = 1;
 	fp_ctrl_tick(f->c); /* the old connection is gone */
@@ -728,7 +765,7 @@ test_ctrl_audit_repairs_hand_changes(void **state)
 
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fp_ctrl_tick(f->c);
 	assert_true(tables_in_sync(f));
 	neigh_first(&nk, &nv);
@@ -738,7 +775,7 @@ test_ctrl_audit_repairs_hand_changes(void **state)
 	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &extra, &ev), 0);
 	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_NEIGH, &nk, &nv_hand), 0);
 
-	assert_int_equal(fp_ctrl_audit(f->c, &rep), 0);
+	assert_int_equal(audit(f, &rep), 0);
 	assert_non_null(rep);
 	assert_int_equal(audit_num(rep, "missing"), 1);
 	assert_int_equal(audit_num(rep, "extra"), 1);
@@ -754,7 +791,7 @@ test_ctrl_audit_repairs_hand_changes(void **state)
 	assert_memory_equal(fp_entry_set_find(fk.tables, FP_TABLE_NEIGH, &nk), &nv, sizeof(nv));
 	assert_snapshot_installed();
 	assert_true(tables_in_sync(f));
-	t = fp_ctrl_tables_json(f->c, 0);
+	t = fp_api_json_tables(f->c, 0);
 	a = json_object_get(t, "audit");
 	assert_int_equal(audit_num(a, "with_drift"), 1);
 	assert_int_equal(audit_num(a, "drifted_entries"), 3);
@@ -762,7 +799,7 @@ test_ctrl_audit_repairs_hand_changes(void **state)
 	json_decref(t);
 
 	/* A second audit finds nothing. */
-	assert_int_equal(fp_ctrl_audit(f->c, &rep), 0);
+	assert_int_equal(audit(f, &rep), 0);
 	assert_int_equal(
 		audit_num(rep, "missing") + audit_num(rep, "extra") + audit_num(rep, "changed"), 0);
 	json_decref(rep);
@@ -780,7 +817,7 @@ test_ctrl_audit_after_foreign_commit(void **state)
 	ctrl_recreate(f, 0);
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fp_ctrl_tick(f->c); /* the audit after connecting */
 
 	/* Bypassed, audit off: not seen by a tick. */
@@ -807,7 +844,7 @@ test_ctrl_audit_in_sync_false_until_repaired(void **state)
 	ctrl_recreate(f, 0);
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fp_ctrl_tick(f->c);
 	assert_true(tables_in_sync(f));
 	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
@@ -815,7 +852,7 @@ test_ctrl_audit_in_sync_false_until_repaired(void **state)
 	fk.n_commits++;
 	fp_ctrl_tick(f->c);
 	assert_false(tables_in_sync(f));
-	t = fp_ctrl_tables_json(f->c, 0);
+	t = fp_api_json_tables(f->c, 0);
 	last = json_object_get(json_object_get(t, "audit"), "last");
 	assert_int_equal(audit_num(last, "missing"), 1);
 	assert_true(json_is_false(json_object_get(last, "repaired")));
@@ -841,7 +878,7 @@ test_ctrl_audit_periodic(void **state)
 	ctrl_recreate(f, 20);
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	fp_ctrl_tick(f->c);
 	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
 	usleep(30 * 1000);
@@ -859,7 +896,7 @@ test_ctrl_audit_not_connected(void **state)
 
 	fk.up = 0;
 	fp_ctrl_tick(f->c);
-	assert_int_equal(fp_ctrl_audit(f->c, &rep), -ENOTCONN);
+	assert_int_equal(audit(f, &rep), -ENOTCONN);
 	assert_null(rep);
 }
 
@@ -873,7 +910,7 @@ test_ctrl_wrong_host_not_programmed(void **state)
 	fp_ctrl_tick(f->c);
 	assert_false(fp_ctrl_connected(f->c));
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 202);
+	assert_int_equal(f->status, 202);
 	assert_int_equal(fk.n_commits, 0);
 }
 
@@ -895,18 +932,18 @@ test_ctrl_unwritable_state_changes_nothing(void **state)
 	assert_int_equal(mkdir(tmp, 0700), 0);
 	commits = fk.n_commits;
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 500);
+	assert_int_equal(f->status, 500);
 	assert_string_equal(err_field(f), "state_dir");
 	assert_int_equal(fk.n_commits, commits);
 	assert_int_equal(fk_count(FP_TABLE_FDB), 0);
 	assert_null(state_file(f));
-	doc = fp_ctrl_state_json(f->c);
+	doc = fp_api_json_state(f->c);
 	assert_int_equal(json_array_size(json_object_get(doc, "ports")), 0);
 	json_decref(doc);
 	/* Writable again: the same request is applied and stored. */
 	assert_int_equal(rmdir(tmp), 0);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	assert_snapshot_installed();
 	doc = state_file(f);
 	assert_non_null(doc);
@@ -926,7 +963,7 @@ test_ctrl_refused_first_change_leaves_no_file(void **state)
 	fp_ctrl_tick(f->c);
 	fk.limit[FP_TABLE_FDB] = 1;
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 409);
+	assert_int_equal(f->status, 409);
 	assert_null(state_file(f));
 }
 
@@ -950,7 +987,7 @@ test_ctrl_state_tmp_link_not_followed(void **state)
 	assert_int_equal(symlink(victim, tmp), 0);
 	fp_ctrl_tick(f->c);
 	snapshot(f, snapshot_text);
-	assert_int_equal(f->r.status, 200);
+	assert_int_equal(f->status, 200);
 	v = fopen(victim, "r");
 	assert_non_null(v);
 	assert_non_null(fgets(buf, sizeof(buf), v));
@@ -962,6 +999,178 @@ test_ctrl_state_tmp_link_not_followed(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(lstat(tmp, &st), -1);
 	unlink(victim);
+}
+
+/* Timings ("..._ms", "ms") set to 0.0: the rest of a body is exact. */
+static void
+timings_zero(json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v) timings_zero(v);
+		return;
+	}
+	json_object_foreach(j, k, v)
+	{
+		size_t n = strlen(k);
+
+		if (n >= 2 && strcmp(k + n - 2, "ms") == 0 && json_is_real(v))
+			json_object_set_new(j, k, json_real(0));
+		else
+			timings_zero(v);
+	}
+}
+
+/* A body as the API sends it (compact, timings 0.0); takes body. */
+static void
+assert_body(json_t *body, const char *want)
+{
+	char *s;
+
+	assert_non_null(body);
+	timings_zero(body);
+	s = json_dumps(body, JSON_COMPACT);
+	assert_non_null(s);
+	if (strcmp(s, want) != 0)
+		fail_msg("body\n got  %s\n want %s", s, want);
+	free(s);
+	json_decref(body);
+}
+
+static void
+assert_answer(struct fixture *f, int status, enum fp_ctrl_code code, const char *want)
+{
+	assert_int_equal(f->r.code, code);
+	assert_int_equal(f->status, status);
+	assert_body(json_incref(f->body), want);
+}
+
+/* The controller says what became of a request in its own terms
+ * (struct fp_ctrl_result, struct fp_ctrl_status); api_json.c makes of
+ * it the HTTP answer the API has always sent, byte for byte.
+ */
+static void
+test_ctrl_api_answers_exact(void **state)
+{
+	static const char *const net_b =
+		"{\"id\": \"net-b\", \"provider:network_type\": \"vxlan\", "
+		"\"provider:segmentation_id\": 200, \"revision_number\": 5}";
+	static const char *const net_b_old =
+		"{\"id\": \"net-b\", \"provider:network_type\": \"vxlan\", "
+		"\"provider:segmentation_id\": 201, \"revision_number\": 3}";
+	struct fp_fdb_key extra = { .vni = 100, .mac = { 2, 0, 0, 0, 0, 0x99 } };
+	struct fp_fdb_val ev = { .type = FP_DEST_PORT, .id = 1 };
+	struct fixture *f = *state;
+	struct fp_ctrl_status st;
+	struct fp_neigh_key nk;
+	struct fp_neigh_val nv;
+
+	ctrl_recreate(f, 0);
+	fk.up = 0;
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_answer(f, 202, FP_CTRL_STORED,
+		      "{\"applied\":false,\"changes\":{\"set\":0,\"deleted\":0,\"transactions\":0},"
+		      "\"problems\":2,\"compile_ms\":0.0,\"persist_ms\":0.0,\"sync_ms\":0.0,"
+		      "\"reason\":\"the dataplane is not connected; the change is stored and "
+		      "applied when it is back\"}");
+	assert_body(
+		fp_api_json_tables(f->c, 0),
+		"{\"dataplane\":{\"connected\":false,\"target\":\"/run/flowplane/fp-dpdk.sock\","
+		"\"host\":\"\",\"generation\":0,\"reconnects\":0},\"in_sync\":false,"
+		"\"sync_error\":\"\",\"counts\":{\"port\":0,\"vtep\":0,\"fdb\":0,\"flood\":0,"
+		"\"neigh\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
+		"\"binding:profile.flowplane_port\",\"reason\":\"no dataplane port named "
+		"\\\"vm1\\\" on this host\"},{\"collection\":\"ports\",\"id\":\"p2\",\"field\":"
+		"\"binding:host_id\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
+		"is not an underlay port\"}],\"audit\":{\"interval_ms\":0,\"audits\":0,"
+		"\"with_drift\":0,\"drifted_entries\":0,\"repairs\":0,\"age_ms\":null,"
+		"\"last\":null}}");
+	fake_restart();
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_answer(f, 200, FP_CTRL_APPLIED,
+		      "{\"applied\":true,\"changes\":{\"set\":0,\"deleted\":0,\"transactions\":0},"
+		      "\"problems\":0,\"compile_ms\":0.0,\"persist_ms\":0.0,\"sync_ms\":0.0}");
+	put(f, FP_MODEL_PORT, "p9", "{\"id\": \"p9\", \"network_id\": \"nope\"}");
+	assert_answer(f, 404, FP_CTRL_E_MODEL,
+		      "{\"error\":{\"status\":404,\"field\":\"port.network_id\","
+		      "\"reason\":\"no such network: nope\"}}");
+	put(f, FP_MODEL_PORT, "p9",
+	    "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:09\", "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm9\"}}");
+	assert_answer(
+		f, 422, FP_CTRL_E_PROBLEM,
+		"{\"error\":{\"status\":422,\"field\":\"port.binding:profile.flowplane_port\","
+		"\"reason\":\"port p9: no dataplane port named \\\"vm9\\\" on this host\"}}");
+	put(f, FP_MODEL_NETWORK, "net-b", net_b);
+	assert_int_equal(f->r.code, FP_CTRL_APPLIED);
+	put(f, FP_MODEL_NETWORK, "net-b", net_b_old);
+	assert_answer(f, 200, FP_CTRL_IGNORED,
+		      "{\"applied\":false,\"ignored\":true,"
+		      "\"reason\":\"revision_number is lower than the stored one\"}");
+	fk.limit[FP_TABLE_FDB] = 2;
+	put(f, FP_MODEL_PORT, "p3",
+	    "{\"id\": \"p3\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:03\", "
+	    "\"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}}");
+	assert_answer(f, 409, FP_CTRL_E_REFUSED,
+		      "{\"error\":{\"status\":409,\"field\":\"dataplane\",\"reason\":\"the "
+		      "dataplane refused the change: table 2 full: limit 2\"}}");
+	fk.limit[FP_TABLE_FDB] = 1000;
+	fp_ctrl_tick(f->c);
+
+	/* Drift of each kind, found by an audit and kept as plain copies. */
+	neigh_first(&nk, &nv);
+	nv.mac[5] ^= 0x55;
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &p2_fdb, NULL), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_FDB, &extra, &ev), 0);
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_NEIGH, &nk, &nv), 0);
+	assert_int_equal(fp_ctrl_audit(f->c), 0);
+	fp_ctrl_status_get(f->c, &st);
+	assert_non_null(st.last_audit);
+	assert_int_equal(st.last_audit->n_samples, 3);
+	assert_int_equal(st.last_audit->samples[0].kind, FP_CTRL_DRIFT_CHANGED);
+	assert_memory_equal(&st.last_audit->samples[0].held.neigh, &nv, sizeof(nv));
+	assert_int_equal(st.last_audit->samples[1].kind, FP_CTRL_DRIFT_MISSING);
+	assert_memory_equal(&st.last_audit->samples[1].key.fdb, &p2_fdb, sizeof(p2_fdb));
+	assert_int_equal(st.last_audit->samples[2].kind, FP_CTRL_DRIFT_EXTRA);
+	assert_memory_equal(&st.last_audit->samples[2].val.fdb, &ev, sizeof(ev));
+	assert_body(
+		fp_api_json_tables(f->c, 1),
+		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
+		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
+		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
+		"\"neigh\":2},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
+		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
+		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
+		"\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},\"held\":"
+		"{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:54\",\"vni\":100}},"
+		"{\"table\":\"fdb\",\"drift\":\"missing\",\"entry\":{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}},{\"table\":\"fdb\",\"drift\":"
+		"\"extra\",\"entry\":{\"vni\":100,\"mac\":\"02:00:00:00:00:99\",\"type\":\"port\","
+		"\"id\":1}}]}},\"entries\":{\"port\":[{\"port_id\":0,\"vni\":100,\"vrf\":100,"
+		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"addrs\":[{\"ip\":"
+		"\"10.0.0.11\",\"plen\":128,\"mac\":\"00:00:00:00:00:00\"}]}],\"vtep\":[{\"vtep_id\":"
+		"0,\"remote\":\"172.16.0.2\",\"local\":\"172.16.0.1\",\"encap\":\"vxlan\",\"nh_mac\":"
+		"\"02:00:00:00:01:02\",\"underlay_port\":2}],\"fdb\":[{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:01\",\"type\":\"port\",\"id\":0},{\"vni\":100,\"mac\":"
+		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}],\"flood\":[{\"vni\":100,"
+		"\"members\":[{\"type\":\"port\",\"id\":0},{\"type\":\"vtep\",\"id\":0}]}],\"neigh\":"
+		"[{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},"
+		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}]},"
+		"\"shown\":\"installed\"}");
+	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
+		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
+		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"
+		    "[\"172.16.0.2\"],\"underlay_mac\":\"02:00:00:00:01:02\"}]}");
+	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, "hv2"),
+		    "{\"host\":{\"id\":\"hv2\",\"vtep_addresses\":[\"172.16.0.2\"],"
+		    "\"underlay_mac\":\"02:00:00:00:01:02\"}}");
+	assert_null(fp_api_json_resource(f->c, FP_MODEL_HOST, "hv9"));
 }
 
 int
@@ -997,6 +1206,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_state_tmp_link_not_followed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_api_answers_exact, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);

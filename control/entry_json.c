@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "entry_json.h"
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "names.h"
+
+static json_t *
+ip_json(const struct fp_ip *ip)
+{
+	char buf[FP_ADDR_IP_STR];
+
+	return json_string(fp_addr_ip_str(ip, buf));
+}
+
+static json_t *
+mac_json(const uint8_t *m)
+{
+	char buf[FP_ADDR_MAC_STR];
+
+	return json_string(fp_addr_mac_str(m, buf));
+}
+
+json_t *
+fp_entry_json_new(const struct fp_entry *e)
+{
+	switch (e->table) {
+	case FP_TABLE_PORT: {
+		const struct fp_port_key *k = e->key;
+		const struct fp_port_val *v = e->val;
+		json_t *addrs = json_array();
+		uint32_t i;
+
+		for (i = 0; i < v->n_addrs && i < FP_PORT_ADDR_MAX; i++)
+			json_array_append_new(addrs, json_pack("{s:o,s:i,s:o}", "ip",
+							       ip_json(&v->addrs[i].ip), "plen",
+							       v->addrs[i].plen, "mac",
+							       mac_json(v->addrs[i].mac)));
+		return json_pack("{s:I,s:I,s:I,s:i,s:o,s:b,s:o}", "port_id", (json_int_t)k->port_id,
+				 "vni", (json_int_t)v->vni, "vrf", (json_int_t)v->vrf, "mtu",
+				 v->mtu, "mac", mac_json(v->mac), "antispoof",
+				 (v->flags & FP_PORT_F_ANTISPOOF) != 0, "addrs", addrs);
+	}
+	case FP_TABLE_VTEP: {
+		const struct fp_vtep_key *k = e->key;
+		const struct fp_vtep_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:o,s:s,s:o,s:I}", "vtep_id", (json_int_t)k->vtep_id,
+				 "remote", ip_json(&v->remote), "local", ip_json(&v->local),
+				 "encap", FP_NAMES_GET(fp_names_encap, v->encap), "nh_mac",
+				 mac_json(v->nh_mac), "underlay_port",
+				 (json_int_t)v->underlay_port);
+	}
+	case FP_TABLE_FDB: {
+		const struct fp_fdb_key *k = e->key;
+		const struct fp_fdb_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:s,s:I}", "vni", (json_int_t)k->vni, "mac",
+				 mac_json(k->mac), "type", FP_NAMES_GET(fp_names_dest, v->type),
+				 "id", (json_int_t)v->id);
+	}
+	case FP_TABLE_FLOOD: {
+		const struct fp_flood_key *k = e->key;
+		const struct fp_flood_val *v = e->val;
+		json_t *mem = json_array();
+		uint32_t i;
+
+		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
+			json_array_append_new(
+				mem, json_pack("{s:s,s:I}", "type",
+					       FP_NAMES_GET(fp_names_dest, v->members[i].type),
+					       "id", (json_int_t)v->members[i].id));
+		return json_pack("{s:I,s:o}", "vni", (json_int_t)k->vni, "members", mem);
+	}
+	case FP_TABLE_NEIGH: {
+		const struct fp_neigh_key *k = e->key;
+		const struct fp_neigh_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:o,s:I}", "vrf", (json_int_t)k->vrf, "ip",
+				 ip_json(&k->ip), "mac", mac_json(v->mac), "vni",
+				 (json_int_t)v->vni);
+	}
+	default:
+		return json_null();
+	}
+}
