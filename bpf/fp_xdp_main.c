@@ -38,6 +38,7 @@
 #include "fp_xdp.skel.h"
 #include "names.h"
 #include "xdp_config.h"
+#include "xdp_tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,109 +71,12 @@
 #include "version.h"
 
 #define FP_XDP_CONF_DEFAULT "/etc/flowplane/flowplane.conf" /* -c default */
-#define FP_XDP_BPFFS "/sys/fs/bpf"			    /* where bpffs is mounted */
-#define FP_XDP_PROG_NAME "fp_xdp_rx"			    /* the program, its pin */
-#define FP_XDP_PROG_PIN_TMP "fp_xdp_rx_new"		    /* pinned, then renamed */
-#define FP_TC_PROG_NAME "fp_tc_flood"			    /* the tc program, its pin */
-#define FP_TC_PROG_PIN_TMP "fp_tc_flood_new"		    /* pinned, then renamed */
-#define FP_TC_HANDLE 0xf10dU				    /* its cls_bpf filter handle */
-#define FP_TC_PRIO 1					    /* and priority: the first */
-#define FP_XDP_KEY_SIZE_MAX 64				    /* largest map key */
-#define FP_XDP_DIR_SIZE (sizeof(FP_XDP_PIN_ROOT) + FP_XDP_INSTANCE_SIZE) /* pin directory */
-#define FP_XDP_PATH_SIZE (FP_XDP_DIR_SIZE + 32)				 /* a pin in it */
 
 #define EXIT_USAGE 2	    /* bad command line */
 #define EXIT_NOT_ATTACHED 3 /* status: not attached as configured */
 
-/* Commands. */
-enum cmd {
-	CMD_NONE,
-	CMD_ATTACH,
-	CMD_DETACH,
-	CMD_STATUS,
-	CMD_STATS,
-	CMD_CHECK,
-};
-
-/* Command line and loaded state of one run. */
-struct tool {
-	const char *conf;	   /* -c FILE */
-	enum cmd cmd;		   /* what to do */
-	bool json;		   /* --json */
-	bool keep_maps;		   /* detach --keep-maps */
-	bool verbose;		   /* -v: libbpf's debug messages */
-	int level;		   /* -v/-q: FP_LOG_*; -1: log_level */
-	unsigned int parts;	   /* --check-config: FP_CONF_PART_* checked */
-	struct fp_xdp_config cfg;  /* the loaded config */
-	char dir[FP_XDP_DIR_SIZE]; /* FP_XDP_PIN_ROOT/<instance> */
-};
-
-/* What an interface's XDP hook holds. */
-struct hook {
-	uint32_t prog_id;		  /* attached program, 0: none */
-	uint32_t flags;			  /* XDP_FLAGS_DRV_MODE or _SKB_MODE it sits in */
-	uint32_t hw_prog_id;		  /* offloaded program, 0: none */
-	bool ours;			  /* the program is flowplane's fp_xdp_rx */
-	char prog_name[BPF_OBJ_NAME_LEN]; /* its name */
-};
-
-/* What an interface's tc ingress hook holds in flowplane's filter slot
- * (FP_TC_HANDLE, FP_TC_PRIO).
- */
-struct tc_slot {
-	uint32_t prog_id;		  /* the filter's program, 0: no filter */
-	bool ours;			  /* the program is flowplane's fp_tc_flood */
-	char prog_name[BPF_OBJ_NAME_LEN]; /* its name */
-};
-
-/* A configured port, resolved at attach. */
-struct port_dev {
-	uint32_t ifindex;   /* 0: the interface does not exist */
-	uint8_t mac[6];	    /* device MAC */
-	uint16_t pad;	    /* zero */
-	uint32_t iface_mtu; /* the interface's MTU */
-	struct hook hook;   /* what is attached now */
-	struct tc_slot tc;  /* what sits in the tc slot now */
-};
-
-/* The pinned maps of an instance, opened by path. */
-struct pins {
-	int fd[FP_XDP_MAP_MAX];			  /* -1: not pinned */
-	struct bpf_map_info info[FP_XDP_MAP_MAX]; /* valid where fd >= 0 */
-};
-
-/* Key and value sizes of each map: the ABI of include/flowplane/xdp.h. */
-struct map_abi {
-	uint32_t key_size; /* bytes */
-	uint32_t val_size; /* bytes (per CPU for fp_counters) */
-};
-
-static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
-	[FP_XDP_MAP_PORT] = { sizeof(struct fp_port_key), sizeof(struct fp_port_val) },
-	[FP_XDP_MAP_VTEP] = { sizeof(struct fp_vtep_key), sizeof(struct fp_vtep_val) },
-	[FP_XDP_MAP_FDB] = { sizeof(struct fp_fdb_key), sizeof(struct fp_fdb_val) },
-	[FP_XDP_MAP_FLOOD] = { sizeof(struct fp_flood_key), sizeof(struct fp_flood_val) },
-	[FP_XDP_MAP_NEIGH] = { sizeof(struct fp_neigh_key), sizeof(struct fp_neigh_val) },
-	[FP_XDP_MAP_PORT_CFG] = { sizeof(__u32), sizeof(struct fp_port_cfg) },
-	[FP_XDP_MAP_HOST] = { sizeof(__u32), sizeof(struct fp_host_cfg) },
-	[FP_XDP_MAP_TX] = { sizeof(__u32), sizeof(__u32) },
-	[FP_XDP_MAP_IFPORT] = { sizeof(__u32), sizeof(__u32) },
-	[FP_XDP_MAP_IFSLOT] = { sizeof(__u32), sizeof(struct fp_ifslot) },
-	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
-	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
-};
-
 static bool verbose;
 static bool libbpf_quiet; /* drop libbpf's warnings too (an expected error) */
-
-static void __attribute__((format(printf, 1, 2))) errmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fp_vlog(FP_LOG_ERR, fmt, ap);
-	va_end(ap);
-}
 
 /* libbpf's messages, through lib/log.h: warnings (the verifier's log
  * among them) always, the rest with -v.
@@ -241,99 +145,6 @@ need_root(const char *what)
 		return 0;
 	errmsg("%s needs root (CAP_BPF, CAP_SYS_ADMIN and CAP_NET_ADMIN): run it with sudo", what);
 	return -EPERM;
-}
-
-static bool
-bpffs_mounted(void)
-{
-	struct statfs st;
-
-	return statfs(FP_XDP_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC;
-}
-
-/* Make sure bpffs is mounted at /sys/fs/bpf, mounting it if it is not (as
- * iproute2 and libxdp do).
- */
-static int
-bpffs_ensure(void)
-{
-	struct stat st;
-	int rc;
-
-	if (bpffs_mounted())
-		return 0;
-	if (stat(FP_XDP_BPFFS, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		errmsg("%s does not exist: is sysfs mounted on /sys?", FP_XDP_BPFFS);
-		return -ENOENT;
-	}
-	if (mount("bpf", FP_XDP_BPFFS, "bpf", 0, "mode=0700") < 0) {
-		rc = -errno;
-		errmsg("no bpffs on %s and mounting it failed: %s; mount it with: "
-		       "mount -t bpf bpf %s",
-		       FP_XDP_BPFFS, strerror(-rc), FP_XDP_BPFFS);
-		return rc;
-	}
-	fp_log(FP_LOG_INFO,
-	       "bpffs was not mounted; mounted it on %s.  Make it permanent "
-	       "(fstab: \"bpf %s bpf defaults 0 0\"), and do not run fp-xdp under "
-	       "'ip netns exec', whose private /sys drops the mount and the pins on exit "
-	       "(use nsenter --net=/run/netns/NAME)",
-	       FP_XDP_BPFFS, FP_XDP_BPFFS);
-	return 0;
-}
-
-/* Serialise the commands that change things (attach, detach) on this
- * host: an exclusive flock on the bpffs root, which is never removed.
- * Returns the fd to close, or a negative errno.
- */
-static int
-change_lock(void)
-{
-	int fd, rc;
-
-	fd = open(FP_XDP_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		errmsg("%s: %s", FP_XDP_BPFFS, strerror(-rc));
-		return rc;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		errmsg("another fp-xdp attach or detach is running; waiting for it");
-		if (flock(fd, LOCK_EX) < 0) {
-			rc = -errno;
-			errmsg("flock %s: %s", FP_XDP_BPFFS, strerror(-rc));
-			close(fd);
-			return rc;
-		}
-	}
-	return fd;
-}
-
-/* mkdir -p for the pin directory (bpffs directories, mode 0700). */
-static int
-dir_make(const char *dir)
-{
-	char buf[FP_XDP_PATH_SIZE];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static void
-pin_path(const struct tool *t, const char *name, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/%s", t->dir, name);
 }
 
 static const char *
@@ -509,141 +320,6 @@ out:
 	return rc;
 }
 
-static void
-pins_open(const struct tool *t, struct pins *p)
-{
-	char path[FP_XDP_PATH_SIZE];
-	uint32_t len;
-	int i;
-
-	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
-		memset(&p->info[i], 0, sizeof(p->info[i]));
-		p->fd[i] = bpf_obj_get(path);
-		if (p->fd[i] < 0) {
-			p->fd[i] = -1;
-			continue;
-		}
-		len = sizeof(p->info[i]);
-		if (bpf_obj_get_info_by_fd(p->fd[i], &p->info[i], &len) < 0) {
-			close(p->fd[i]);
-			p->fd[i] = -1;
-		}
-	}
-}
-
-static void
-pins_close(struct pins *p)
-{
-	int i;
-
-	for (i = 0; i < FP_XDP_MAP_MAX; i++)
-		if (p->fd[i] >= 0)
-			close(p->fd[i]);
-}
-
-/* A pinned map fd usable as map id, or -1 (not pinned, or not the ABI this
- * fp-xdp was built with).
- */
-static int
-pins_fd(const struct pins *p, enum fp_xdp_map id)
-{
-	if (p->fd[id] < 0 || p->info[id].key_size != map_abi[id].key_size ||
-	    p->info[id].value_size != map_abi[id].val_size)
-		return -1;
-	return p->fd[id];
-}
-
-/* Entries in a map: keys of a hash, set slots of a devmap, non-zero values
- * of an array (fp_vni: set bits, the VNIs served); -1 for a per-CPU map
- * (not a table).  Arrays are read in one batch (fp_vni has 262144 words).
- */
-static long
-map_count(int fd, const struct bpf_map_info *info, bool bits)
-{
-	uint8_t key[FP_XDP_KEY_SIZE_MAX], next[FP_XDP_KEY_SIZE_MAX];
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	uint32_t i, n_read = info->max_entries, out;
-	uint8_t *vals = NULL, *zero = NULL;
-	uint32_t *keys = NULL;
-	void *prev = NULL;
-	long n = 0;
-
-	switch (info->type) {
-	case BPF_MAP_TYPE_HASH:
-		if (info->key_size > sizeof(key))
-			return -1;
-		while (bpf_map_get_next_key(fd, prev, next) == 0) {
-			memcpy(key, next, info->key_size);
-			prev = key;
-			n++;
-		}
-		return n;
-	case BPF_MAP_TYPE_DEVMAP: {
-		uint64_t dv[2]; /* ifindex, or struct bpf_devmap_val */
-
-		if (info->value_size > sizeof(dv))
-			return -1;
-		for (i = 0; i < info->max_entries; i++)
-			if (bpf_map_lookup_elem(fd, &i, dv) == 0)
-				n++;
-		return n;
-	}
-	case BPF_MAP_TYPE_ARRAY:
-		keys = calloc(info->max_entries, sizeof(*keys));
-		vals = calloc(info->max_entries, info->value_size);
-		zero = calloc(1, info->value_size);
-		if (keys == NULL || vals == NULL || zero == NULL ||
-		    (bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &n_read, &opts) < 0 &&
-		     errno != ENOENT)) {
-			n = -1;
-		} else {
-			for (i = 0; i < n_read; i++) {
-				const uint8_t *v = vals + (size_t)i * info->value_size;
-
-				if (bits && info->value_size == sizeof(uint64_t)) {
-					uint64_t w;
-
-					memcpy(&w, v, sizeof(w));
-					n += __builtin_popcountll(w);
-				} else if (memcmp(v, zero, info->value_size) != 0) {
-					n++;
-				}
-			}
-		}
-		free(keys);
-		free(vals);
-		free(zero);
-		return n;
-	default:
-		return -1;
-	}
-}
-
-/* The map of table t: "fp_<table name>". */
-static int
-table_map(unsigned int t)
-{
-	int i;
-
-	for (i = 0; i < FP_XDP_MAP_MAX; i++)
-		if (strncmp(fp_names_xdp_map[i], "fp_", 3) == 0 &&
-		    strcmp(fp_names_xdp_map[i] + 3, fp_names_table[t]) == 0)
-			return i;
-	return -1;
-}
-
-static uint32_t
-map_max_entries(const struct fp_xdp_config *cfg, int id)
-{
-	unsigned int t;
-
-	for (t = 0; t < FP_TABLE_MAX; t++)
-		if (t != FP_TABLE_PORT && table_map(t) == id)
-			return cfg->table_size[t];
-	return 0; /* fixed by the program */
-}
-
 /* Check every configured interface before anything changes: it exists,
  * it is Ethernet, no two ports share it, and its hook holds nothing but
  * flowplane's program.
@@ -729,100 +405,6 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 	return bad ? -EINVAL : 0;
 }
 
-/* A map already pinned must have the shape this program creates, or libbpf
- * refuses it with a terse message: say what differs and what to do.
- */
-static int
-pins_check(const struct tool *t, struct bpf_object *obj)
-{
-	struct pins p;
-	int i, rc = 0;
-
-	pins_open(t, &p);
-	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, fp_names_xdp_map[i]);
-		const struct bpf_map_info *in = &p.info[i];
-
-		if (p.fd[i] < 0 || m == NULL)
-			continue;
-		if (in->type != bpf_map__type(m) || in->key_size != bpf_map__key_size(m) ||
-		    in->value_size != bpf_map__value_size(m)) {
-			errmsg("%s/%s is pinned with another layout (type %u, key %u, value %u "
-			       "bytes; this fp-xdp needs type %u, %u, %u): an older flowplane? "
-			       "'fp-xdp detach' (without --keep-maps) drops the maps, then attach",
-			       t->dir, fp_names_xdp_map[i], in->type, in->key_size, in->value_size,
-			       bpf_map__type(m), bpf_map__key_size(m), bpf_map__value_size(m));
-			rc = -EINVAL;
-		} else if (in->max_entries != bpf_map__max_entries(m)) {
-			errmsg("%s/%s is pinned with %u entries, the config asks for %u: a table "
-			       "size changes only with new maps ('fp-xdp detach', which drops the "
-			       "entries, then attach)",
-			       t->dir, fp_names_xdp_map[i], in->max_entries,
-			       bpf_map__max_entries(m));
-			rc = -EINVAL;
-		} else if (in->type == BPF_MAP_TYPE_DEVMAP &&
-			   in->map_flags == (bpf_map__map_flags(m) | BPF_F_RDONLY_PROG)) {
-			/* The kernel adds BPF_F_RDONLY_PROG to a devmap, and
-			 * libbpf 1.1 then finds the pin incompatible: compare
-			 * as the kernel stored it.
-			 */
-			bpf_map__set_map_flags(m, in->map_flags);
-		}
-	}
-	pins_close(&p);
-	return rc;
-}
-
-/* Point every map of a BPF object at its pin and size the tables; check
- * that the object has the maps of the ABI and its program.
- */
-static int
-obj_prepare(const struct tool *t, struct bpf_object *obj, const char *prog)
-{
-	char path[FP_XDP_PATH_SIZE];
-	struct bpf_map *m;
-	uint32_t max;
-	int i, rc;
-
-	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		m = bpf_object__find_map_by_name(obj, fp_names_xdp_map[i]);
-		if (m == NULL) {
-			errmsg("the BPF object of %s has no map %s (include/flowplane/xdp.h)", prog,
-			       fp_names_xdp_map[i]);
-			return -ENOENT;
-		}
-		if (bpf_map__key_size(m) != map_abi[i].key_size ||
-		    bpf_map__value_size(m) != map_abi[i].val_size) {
-			errmsg("map %s of the BPF object of %s has key %u, value %u bytes; the ABI "
-			       "says %u, %u: rebuild",
-			       fp_names_xdp_map[i], prog, bpf_map__key_size(m),
-			       bpf_map__value_size(m), map_abi[i].key_size, map_abi[i].val_size);
-			return -EINVAL;
-		}
-		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
-		rc = bpf_map__set_pin_path(m, path);
-		if (rc < 0) {
-			errmsg("%s: cannot set the pin path: %s", fp_names_xdp_map[i],
-			       strerror(-rc));
-			return rc;
-		}
-		max = map_max_entries(&t->cfg, i);
-		if (max != 0) {
-			rc = bpf_map__set_max_entries(m, max);
-			if (rc < 0) {
-				errmsg("%s: cannot size to %u entries: %s", fp_names_xdp_map[i],
-				       max, strerror(-rc));
-				return rc;
-			}
-		}
-	}
-	if (bpf_object__find_program_by_name(obj, prog) == NULL) {
-		errmsg("the BPF object has no program %s", prog);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 /* Open both skeletons (the XDP program, the tc program), their maps
  * pointed at the same pins.
  */
@@ -843,10 +425,10 @@ skel_prepare(const struct tool *t, struct fp_xdp **xdp, struct fp_tc **tc)
 		errmsg("cannot open the BPF object of %s: %s", FP_TC_PROG_NAME, strerror(-rc));
 		goto err_xdp;
 	}
-	rc = obj_prepare(t, (*xdp)->obj, FP_XDP_PROG_NAME);
+	rc = fp_xdp_pins_obj_prepare(t, (*xdp)->obj, FP_XDP_PROG_NAME);
 	if (rc < 0)
 		goto err_tc;
-	rc = obj_prepare(t, (*tc)->obj, FP_TC_PROG_NAME);
+	rc = fp_xdp_pins_obj_prepare(t, (*tc)->obj, FP_TC_PROG_NAME);
 	if (rc < 0)
 		goto err_tc;
 	return 0;
@@ -858,25 +440,6 @@ err_xdp:
 	fp_xdp__destroy(*xdp);
 	*xdp = NULL;
 	return rc;
-}
-
-/* Remove the map pins a failed attach created (those not in pinned[]),
- * and the directories if they are left empty: nothing was changed.
- */
-static void
-pins_undo(const struct tool *t, const bool pinned[FP_XDP_MAP_MAX])
-{
-	char path[FP_XDP_PATH_SIZE];
-	int i;
-
-	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		if (pinned[i])
-			continue;
-		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
-		unlink(path);
-	}
-	if (rmdir(t->dir) == 0)
-		rmdir(FP_XDP_PIN_ROOT);
 }
 
 static int
@@ -1224,30 +787,6 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 	return 0;
 }
 
-/* Pin a program as <dir>/<name>, replacing the older pin. */
-static int
-prog_pin(const struct tool *t, struct bpf_program *prog, const char *name, const char *tmp_name)
-{
-	char path[FP_XDP_PATH_SIZE], tmp[FP_XDP_PATH_SIZE];
-	int rc;
-
-	pin_path(t, name, path, sizeof(path));
-	pin_path(t, tmp_name, tmp, sizeof(tmp));
-	unlink(tmp);
-	rc = bpf_obj_pin(bpf_program__fd(prog), tmp);
-	if (rc < 0)
-		goto err;
-	if (rename(tmp, path) < 0) {
-		rc = -errno;
-		unlink(tmp);
-		goto err;
-	}
-	return 0;
-err:
-	errmsg("pinning the program at %s failed: %s", path, strerror(-rc));
-	return rc;
-}
-
 static void
 mode_warn(const struct fp_xdp_config *cfg)
 {
@@ -1282,25 +821,25 @@ cmd_attach(struct tool *t)
 		errmsg("nothing was changed");
 		return rc;
 	}
-	rc = bpffs_ensure();
+	rc = fp_xdp_pins_mount();
 	if (rc < 0)
 		return rc;
-	lock = change_lock();
+	lock = fp_xdp_pins_lock();
 	if (lock < 0)
 		return lock;
 	rc = skel_prepare(t, &skel, &tc);
 	if (rc < 0)
 		goto err_lock;
-	rc = pins_check(t, skel->obj);
+	rc = fp_xdp_pins_check(t, skel->obj);
 	if (rc < 0) {
 		errmsg("nothing was changed");
 		goto out;
 	}
-	pins_open(t, &p);
+	fp_xdp_pins_open(t, &p);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++)
 		pinned[i] = p.fd[i] >= 0;
-	pins_close(&p);
-	rc = dir_make(t->dir);
+	fp_xdp_pins_close(&p);
+	rc = fp_xdp_pins_dir_make(t->dir);
 	if (rc < 0) {
 		errmsg("cannot create %s: %s", t->dir, strerror(-rc));
 		goto out;
@@ -1313,19 +852,19 @@ cmd_attach(struct tool *t)
 		/* libbpf unpinned the maps it had created: leave no empty
 		 * directory either.
 		 */
-		pins_undo(t, pinned);
+		fp_xdp_pins_undo(t, pinned);
 		errmsg("nothing was changed");
 		goto out;
 	}
 	/* The tc object reuses the maps the XDP object pinned. */
-	rc = pins_check(t, tc->obj);
+	rc = fp_xdp_pins_check(t, tc->obj);
 	if (rc == 0)
 		rc = fp_tc__load(tc);
 	if (rc < 0) {
 		errmsg("loading the BPF object of %s failed: %s (libbpf says why above; a "
 		       "program the verifier rejects comes with its log)",
 		       FP_TC_PROG_NAME, strerror(-rc));
-		pins_undo(t, pinned);
+		fp_xdp_pins_undo(t, pinned);
 		errmsg("nothing was changed");
 		goto out;
 	}
@@ -1349,10 +888,10 @@ cmd_attach(struct tool *t)
 		if (rc < 0)
 			goto out;
 	}
-	rc = prog_pin(t, prog, FP_XDP_PROG_NAME, FP_XDP_PROG_PIN_TMP);
+	rc = fp_xdp_pins_prog_pin(t, prog, FP_XDP_PROG_NAME, FP_XDP_PROG_PIN_TMP);
 	if (rc < 0)
 		goto out;
-	rc = prog_pin(t, tc_prog, FP_TC_PROG_NAME, FP_TC_PROG_PIN_TMP);
+	rc = fp_xdp_pins_prog_pin(t, tc_prog, FP_TC_PROG_NAME, FP_TC_PROG_PIN_TMP);
 	if (rc < 0)
 		goto out;
 	rc = stale_remove(t, skel, devs, old);
@@ -1419,7 +958,7 @@ detach_one(uint32_t ifindex, const char *what)
 	return 0;
 }
 
-/* detach, under change_lock() when there is a bpffs to lock. */
+/* detach, under fp_xdp_pins_lock() when there is a bpffs to lock. */
 static int
 detach_locked(struct tool *t)
 {
@@ -1445,12 +984,12 @@ detach_locked(struct tool *t)
 	}
 
 	/* Ports of the last attach that the config no longer names. */
-	if (!bpffs_mounted()) {
+	if (!fp_xdp_pins_mounted()) {
 		printf("no bpffs on %s: no pinned maps\n", FP_XDP_BPFFS);
 		return ret;
 	}
-	pins_open(t, &p);
-	fd = pins_fd(&p, FP_XDP_MAP_PORT_CFG);
+	fp_xdp_pins_open(t, &p);
+	fd = fp_xdp_pins_fd(&p, FP_XDP_MAP_PORT_CFG);
 	for (i = 0; fd >= 0 && i < FP_PORT_MAX; i++) {
 		if (bpf_map_lookup_elem(fd, &i, &pc) < 0 || pc.ifindex == 0)
 			continue;
@@ -1470,19 +1009,19 @@ detach_locked(struct tool *t)
 			ret = rc;
 		done[n_done++] = pc.ifindex;
 	}
-	pins_close(&p);
+	fp_xdp_pins_close(&p);
 	if (ret < 0) {
 		errmsg("not every interface was detached: the pins are kept");
 		return ret;
 	}
 
 	/* A program pin without an attachment serves nothing. */
-	pin_path(t, FP_XDP_PROG_NAME, path, sizeof(path));
+	fp_xdp_pins_path(t, FP_XDP_PROG_NAME, path, sizeof(path));
 	if (unlink(path) < 0 && errno != ENOENT) {
 		ret = -errno;
 		errmsg("%s: %s", path, strerror(errno));
 	}
-	pin_path(t, FP_TC_PROG_NAME, path, sizeof(path));
+	fp_xdp_pins_path(t, FP_TC_PROG_NAME, path, sizeof(path));
 	if (unlink(path) < 0 && errno != ENOENT) {
 		ret = -errno;
 		errmsg("%s: %s", path, strerror(errno));
@@ -1492,7 +1031,7 @@ detach_locked(struct tool *t)
 		return ret;
 	}
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		pin_path(t, fp_names_xdp_map[i], path, sizeof(path));
+		fp_xdp_pins_path(t, fp_names_xdp_map[i], path, sizeof(path));
 		if (unlink(path) < 0 && errno != ENOENT) {
 			ret = -errno;
 			errmsg("%s: %s", path, strerror(errno));
@@ -1516,8 +1055,8 @@ cmd_detach(struct tool *t)
 	rc = need_root("detach");
 	if (rc < 0)
 		return rc;
-	if (bpffs_mounted()) {
-		lock = change_lock();
+	if (fp_xdp_pins_mounted()) {
+		lock = fp_xdp_pins_lock();
 		if (lock < 0)
 			return lock;
 	}
@@ -1536,26 +1075,6 @@ struct port_status {
 	int slot_holder;   /* ifindex in its fp_ifslot slot; -1: unknown */
 };
 
-/* The id of the program pinned as <dir>/name, 0 if none. */
-static uint32_t
-prog_pin_id(const struct tool *t, const char *name)
-{
-	char path[FP_XDP_PATH_SIZE];
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info), id = 0;
-	int fd;
-
-	pin_path(t, name, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return 0;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
-		id = info.id;
-	close(fd);
-	return id;
-}
-
 static int
 cmd_status(struct tool *t)
 {
@@ -1570,19 +1089,21 @@ cmd_status(struct tool *t)
 	rc = need_root("status");
 	if (rc < 0)
 		return rc;
-	mounted = bpffs_mounted();
+	mounted = fp_xdp_pins_mounted();
 	for (i = 0; i < FP_XDP_MAP_MAX; i++)
 		p.fd[i] = -1;
 	if (mounted)
-		pins_open(t, &p);
+		fp_xdp_pins_open(t, &p);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
-		counts[i] = p.fd[i] >= 0 ? map_count(p.fd[i], &p.info[i], i == FP_XDP_MAP_VNI) : -1;
+		counts[i] = p.fd[i] >= 0 ? fp_xdp_pins_map_count(p.fd[i], &p.info[i],
+								 i == FP_XDP_MAP_VNI) :
+					   -1;
 		if (p.fd[i] < 0)
 			healthy = false;
 	}
 	if (mounted) {
-		prog_id = prog_pin_id(t, FP_XDP_PROG_NAME);
-		tc_id = prog_pin_id(t, FP_TC_PROG_NAME);
+		prog_id = fp_xdp_pins_prog_id(t, FP_XDP_PROG_NAME);
+		tc_id = fp_xdp_pins_prog_id(t, FP_TC_PROG_NAME);
 	}
 	for (i = 0; i < cfg->n_ports; i++) {
 		memset(&ps[i], 0, sizeof(ps[i]));
@@ -1705,7 +1226,7 @@ cmd_status(struct tool *t)
 					   "not attached as configured");
 	}
 	if (mounted)
-		pins_close(&p);
+		fp_xdp_pins_close(&p);
 	return healthy ? 0 : EXIT_NOT_ATTACHED;
 }
 
@@ -1724,12 +1245,12 @@ cmd_stats(struct tool *t)
 	rc = need_root("stats");
 	if (rc < 0)
 		return rc;
-	if (!bpffs_mounted()) {
+	if (!fp_xdp_pins_mounted()) {
 		errmsg("no bpffs on %s: nothing is pinned (not attached?)", FP_XDP_BPFFS);
 		return -ENOENT;
 	}
-	pins_open(t, &p);
-	fd = pins_fd(&p, FP_XDP_MAP_COUNTERS);
+	fp_xdp_pins_open(t, &p);
+	fd = fp_xdp_pins_fd(&p, FP_XDP_MAP_COUNTERS);
 	if (fd < 0) {
 		errmsg("%s/%s is not pinned%s: not attached?", t->dir,
 		       fp_names_xdp_map[FP_XDP_MAP_COUNTERS],
@@ -1791,7 +1312,7 @@ cmd_stats(struct tool *t)
 	rc = 0;
 out:
 	free(buf);
-	pins_close(&p);
+	fp_xdp_pins_close(&p);
 	return rc;
 }
 
