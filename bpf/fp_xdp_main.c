@@ -75,28 +75,6 @@
 #define EXIT_USAGE 2	    /* bad command line */
 #define EXIT_NOT_ATTACHED 3 /* status: not attached as configured */
 
-static bool verbose;
-static bool libbpf_quiet; /* drop libbpf's warnings too (an expected error) */
-
-/* libbpf's messages, through lib/log.h: warnings (the verifier's log
- * among them) always, the rest with -v.
- */
-static int
-libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char buf[4096];
-	int n;
-
-	if ((level != LIBBPF_WARN || libbpf_quiet) && !verbose)
-		return 0;
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n < 0)
-		return n;
-	fp_log_text(level == LIBBPF_WARN ? FP_LOG_WARN : FP_LOG_DEBUG, buf,
-		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-	return n;
-}
-
 static void
 usage(FILE *f)
 {
@@ -147,179 +125,6 @@ need_root(const char *what)
 	return -EPERM;
 }
 
-static const char *
-mode_flag_name(uint32_t flags)
-{
-	if (flags & XDP_FLAGS_DRV_MODE)
-		return "native";
-	if (flags & XDP_FLAGS_SKB_MODE)
-		return "generic";
-	return "none";
-}
-
-static uint32_t
-cfg_mode_flag(const struct fp_xdp_config *cfg)
-{
-	return cfg->mode == FP_XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-}
-
-/* The name of program id: 0, -ENOENT if it is gone, or another -errno. */
-static int
-prog_name_get(uint32_t id, char name[BPF_OBJ_NAME_LEN])
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	int fd, rc;
-
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return fd;
-	memset(&info, 0, sizeof(info));
-	rc = bpf_obj_get_info_by_fd(fd, &info, &len);
-	close(fd);
-	if (rc < 0)
-		return rc;
-	snprintf(name, BPF_OBJ_NAME_LEN, "%s", info.name);
-	return 0;
-}
-
-/* Read what sits at ifindex's XDP hook. */
-static int
-hook_get(uint32_t ifindex, struct hook *h)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int rc;
-
-	memset(h, 0, sizeof(*h));
-	rc = bpf_xdp_query((int)ifindex, 0, &q);
-	if (rc < 0)
-		return rc;
-	h->hw_prog_id = q.hw_prog_id;
-	if (q.drv_prog_id != 0) {
-		h->prog_id = q.drv_prog_id;
-		h->flags = XDP_FLAGS_DRV_MODE;
-	} else if (q.skb_prog_id != 0) {
-		h->prog_id = q.skb_prog_id;
-		h->flags = XDP_FLAGS_SKB_MODE;
-	}
-	if (h->prog_id == 0)
-		return 0;
-	rc = prog_name_get(h->prog_id, h->prog_name);
-	if (rc < 0)
-		return rc == -ENOENT ? 0 : rc; /* detached meanwhile */
-	h->ours = strcmp(h->prog_name, FP_XDP_PROG_NAME) == 0;
-	return 0;
-}
-
-/* Detach the flowplane program described by h from ifindex, only if it
- * is still the one attached (XDP_FLAGS_REPLACE).
- */
-static int
-hook_detach(uint32_t ifindex, const struct hook *h)
-{
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	int fd, rc;
-
-	fd = bpf_prog_get_fd_by_id(h->prog_id);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
-	opts.old_prog_fd = fd;
-	rc = bpf_xdp_detach((int)ifindex, h->flags | XDP_FLAGS_REPLACE, &opts);
-	close(fd);
-	return rc;
-}
-
-/* Read flowplane's filter slot at ifindex's tc ingress hook.  No clsact
- * qdisc, or no filter there, is an empty slot.
- */
-static int
-tc_get(uint32_t ifindex, struct tc_slot *s)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
-	int rc;
-
-	memset(s, 0, sizeof(*s));
-	/* Without a clsact qdisc the kernel says so, and libbpf repeats it. */
-	libbpf_quiet = true;
-	rc = bpf_tc_query(&hook, &opts);
-	libbpf_quiet = false;
-	if (rc == -ENOENT || rc == -EINVAL)
-		return 0;
-	if (rc < 0)
-		return rc;
-	s->prog_id = opts.prog_id;
-	rc = prog_name_get(s->prog_id, s->prog_name);
-	if (rc < 0)
-		return rc == -ENOENT ? 0 : rc;
-	s->ours = strcmp(s->prog_name, FP_TC_PROG_NAME) == 0;
-	return 0;
-}
-
-/* Put prog_fd in flowplane's tc slot of ifindex, creating the clsact
- * qdisc if there is none, and replacing the filter there in place.
- */
-static int
-tc_attach(uint32_t ifindex, int prog_fd)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE,
-		    .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
-	int rc;
-
-	rc = bpf_tc_hook_create(&hook);
-	if (rc < 0 && rc != -EEXIST)
-		return rc;
-	return bpf_tc_attach(&hook, &opts);
-}
-
-/* Remove flowplane's tc filter from ifindex (the clsact qdisc stays: other
- * filters may use it).
- */
-static int
-tc_detach(uint32_t ifindex)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = FP_TC_HANDLE, .priority = FP_TC_PRIO);
-	int rc;
-
-	rc = bpf_tc_detach(&hook, &opts);
-	return rc == -ENOENT ? 0 : rc;
-}
-
-/* The interface's MAC (Ethernet only) and MTU, through ioctls: they see the
- * network namespace fp-xdp runs in, as if_nametoindex() does.
- */
-static int
-iface_read(const char *iface, uint8_t mac[6], uint32_t *mtu)
-{
-	struct ifreq ifr;
-	int sk, rc = 0;
-
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
-	if (ioctl(sk, SIOCGIFHWADDR, &ifr) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		rc = -EPFNOSUPPORT;
-		goto out;
-	}
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	if (ioctl(sk, SIOCGIFMTU, &ifr) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	*mtu = (uint32_t)ifr.ifr_mtu;
-out:
-	close(sk);
-	return rc;
-}
-
 /* Check every configured interface before anything changes: it exists,
  * it is Ethernet, no two ports share it, and its hook holds nothing but
  * flowplane's program.
@@ -342,7 +147,7 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 			bad = 1;
 			continue;
 		}
-		rc = iface_read(p->iface, d->mac, &d->iface_mtu);
+		rc = fp_xdp_hook_iface_read(p->iface, d->mac, &d->iface_mtu);
 		if (rc == -EPFNOSUPPORT) {
 			errmsg("port \"%s\": interface \"%s\" is not an Ethernet interface",
 			       p->name, p->iface);
@@ -362,7 +167,7 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 				       cfg->ports[j].name, p->name, d->ifindex);
 				bad = 1;
 			}
-		rc = hook_get(d->ifindex, &d->hook);
+		rc = fp_xdp_hook_get(d->ifindex, &d->hook);
 		if (rc < 0) {
 			errmsg("interface \"%s\": cannot query its XDP program: %s", p->iface,
 			       strerror(-rc));
@@ -382,7 +187,7 @@ ports_resolve(const struct tool *t, struct port_dev *devs)
 			       p->iface, d->hook.prog_id, d->hook.prog_name, p->iface);
 			bad = 1;
 		}
-		rc = tc_get(d->ifindex, &d->tc);
+		rc = fp_xdp_hook_tc_get(d->ifindex, &d->tc);
 		if (rc < 0) {
 			errmsg("interface \"%s\": cannot query its tc ingress filters: %s",
 			       p->iface, strerror(-rc));
@@ -649,8 +454,8 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 		if (old[i].ifindex == 0 || (!gone && old[i].ifindex == devs[i].ifindex))
 			continue;
 		if (!ifindex_configured(t, devs, old[i].ifindex)) {
-			if (hook_get(old[i].ifindex, &h) == 0 && h.ours) {
-				rc = hook_detach(old[i].ifindex, &h);
+			if (fp_xdp_hook_get(old[i].ifindex, &h) == 0 && h.ours) {
+				rc = fp_xdp_hook_detach(old[i].ifindex, &h);
 				if (rc < 0) {
 					errmsg("port \"%.31s\" (removed or moved): detaching ifindex %u "
 					       "failed: %s",
@@ -664,8 +469,8 @@ stale_remove(const struct tool *t, struct fp_xdp *skel, const struct port_dev *d
 				}
 			}
 			/* After the XDP program: it passes floods to this one. */
-			if (tc_get(old[i].ifindex, &ts) == 0 && ts.ours) {
-				rc = tc_detach(old[i].ifindex);
+			if (fp_xdp_hook_tc_get(old[i].ifindex, &ts) == 0 && ts.ours) {
+				rc = fp_xdp_hook_tc_detach(old[i].ifindex);
 				if (rc < 0) {
 					errmsg("port \"%.31s\" (removed or moved): removing %s from "
 					       "ifindex %u failed: %s",
@@ -715,13 +520,13 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 {
 	const struct fp_xdp_config_port *p = &t->cfg.ports[i];
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	uint32_t mode = cfg_mode_flag(&t->cfg);
+	uint32_t mode = fp_xdp_hook_mode_flag(&t->cfg);
 	struct tc_slot ts;
 	struct hook h;
 	int old_fd = -1, rc;
 
 	/* Look again: an earlier check may be stale by now. */
-	rc = tc_get(d->ifindex, &ts);
+	rc = fp_xdp_hook_tc_get(d->ifindex, &ts);
 	if (rc < 0)
 		return rc;
 	if (ts.prog_id != 0 && !ts.ours) {
@@ -730,14 +535,14 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 		       p->iface, ts.prog_id, ts.prog_name);
 		return -EBUSY;
 	}
-	rc = tc_attach(d->ifindex, tc_fd);
+	rc = fp_xdp_hook_tc_attach(d->ifindex, tc_fd);
 	if (rc < 0) {
 		errmsg("port \"%s\": attaching %s to the tc ingress of interface \"%s\" "
 		       "failed: %s",
 		       p->name, FP_TC_PROG_NAME, p->iface, strerror(-rc));
 		return rc;
 	}
-	rc = hook_get(d->ifindex, &h);
+	rc = fp_xdp_hook_get(d->ifindex, &h);
 	if (rc < 0)
 		return rc;
 	if (h.prog_id != 0 && !h.ours) {
@@ -749,11 +554,11 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 		fp_log(FP_LOG_WARN,
 		       "interface \"%s\": moving from %s to %s mode; forwarding "
 		       "stops until the new program is attached",
-		       p->iface, mode_flag_name(h.flags), mode_flag_name(mode));
-		rc = hook_detach(d->ifindex, &h);
+		       p->iface, fp_xdp_hook_mode_name(h.flags), fp_xdp_hook_mode_name(mode));
+		rc = fp_xdp_hook_detach(d->ifindex, &h);
 		if (rc < 0) {
 			errmsg("interface \"%s\": detaching the %s program failed: %s", p->iface,
-			       mode_flag_name(h.flags), strerror(-rc));
+			       fp_xdp_hook_mode_name(h.flags), strerror(-rc));
 			return rc;
 		}
 		h.prog_id = 0;
@@ -774,7 +579,7 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 		close(old_fd);
 	if (rc < 0) {
 		errmsg("port \"%s\": attaching to interface \"%s\" in %s mode failed: %s%s",
-		       p->name, p->iface, mode_flag_name(mode), strerror(-rc),
+		       p->name, p->iface, fp_xdp_hook_mode_name(mode), strerror(-rc),
 		       (rc == -EOPNOTSUPP && (mode & XDP_FLAGS_DRV_MODE)) ?
 			       " (the driver has no native XDP: set fp_xdp.mode = \"generic\")" :
 			       "");
@@ -782,20 +587,9 @@ port_attach(const struct tool *t, uint32_t i, const struct port_dev *d, int prog
 	}
 	printf("%s %s %s %s (port %u \"%s\", %s mode), %s %s at its tc ingress\n",
 	       old_fd >= 0 ? "replaced" : "attached", FP_XDP_PROG_NAME, old_fd >= 0 ? "on" : "to",
-	       p->iface, i, p->name, mode_flag_name(mode), FP_TC_PROG_NAME,
+	       p->iface, i, p->name, fp_xdp_hook_mode_name(mode), FP_TC_PROG_NAME,
 	       ts.prog_id != 0 ? "replaced" : "attached");
 	return 0;
-}
-
-static void
-mode_warn(const struct fp_xdp_config *cfg)
-{
-	if (cfg->mode == FP_XDP_MODE_GENERIC)
-		fp_log(FP_LOG_WARN,
-		       "%s: fp_xdp.mode = \"generic\": the program runs after the "
-		       "kernel has built an skb, far slower than native XDP; use it only where "
-		       "a driver has no native XDP",
-		       cfg->path);
 }
 
 static int
@@ -814,7 +608,7 @@ cmd_attach(struct tool *t)
 	rc = need_root("attach");
 	if (rc < 0)
 		return rc;
-	mode_warn(&t->cfg);
+	fp_xdp_hook_mode_warn(&t->cfg);
 	memset(devs, 0, sizeof(devs));
 	rc = ports_resolve(t, devs);
 	if (rc < 0) {
@@ -918,9 +712,9 @@ detach_one(uint32_t ifindex, const char *what)
 	struct hook h;
 	int rc;
 
-	rc = hook_get(ifindex, &h);
+	rc = fp_xdp_hook_get(ifindex, &h);
 	if (rc == 0)
-		rc = tc_get(ifindex, &ts);
+		rc = fp_xdp_hook_tc_get(ifindex, &ts);
 	if (rc < 0) {
 		errmsg("%s: cannot query ifindex %u: %s", what, ifindex, strerror(-rc));
 		return rc;
@@ -933,7 +727,7 @@ detach_one(uint32_t ifindex, const char *what)
 		printf("%s: %s has XDP program %u (\"%s\"), not flowplane's: left alone\n", what,
 		       name, h.prog_id, h.prog_name);
 	} else {
-		rc = hook_detach(ifindex, &h);
+		rc = fp_xdp_hook_detach(ifindex, &h);
 		if (rc < 0) {
 			errmsg("%s: detaching from %s failed: %s", what, name, strerror(-rc));
 			return rc;
@@ -948,7 +742,7 @@ detach_one(uint32_t ifindex, const char *what)
 		       what, name, ts.prog_id, ts.prog_name);
 		return 0;
 	}
-	rc = tc_detach(ifindex);
+	rc = fp_xdp_hook_tc_detach(ifindex);
 	if (rc < 0) {
 		errmsg("%s: removing %s from the tc ingress of %s failed: %s", what,
 		       FP_TC_PROG_NAME, name, strerror(-rc));
@@ -1080,7 +874,7 @@ cmd_status(struct tool *t)
 {
 	const struct fp_xdp_config *cfg = &t->cfg;
 	struct port_status ps[FP_PORT_MAX];
-	uint32_t prog_id = 0, tc_id = 0, i, want = cfg_mode_flag(cfg);
+	uint32_t prog_id = 0, tc_id = 0, i, want = fp_xdp_hook_mode_flag(cfg);
 	long counts[FP_XDP_MAP_MAX];
 	bool mounted, healthy = true;
 	struct pins p;
@@ -1109,8 +903,8 @@ cmd_status(struct tool *t)
 		memset(&ps[i], 0, sizeof(ps[i]));
 		ps[i].ifindex = if_nametoindex(cfg->ports[i].iface);
 		if (ps[i].ifindex != 0) {
-			hook_get(ps[i].ifindex, &ps[i].hook);
-			tc_get(ps[i].ifindex, &ps[i].tc);
+			fp_xdp_hook_get(ps[i].ifindex, &ps[i].hook);
+			fp_xdp_hook_tc_get(ps[i].ifindex, &ps[i].tc);
 		}
 		ps[i].ok = ps[i].hook.ours && ps[i].hook.flags == want && ps[i].tc.ours;
 		if (!ps[i].ok)
@@ -1143,7 +937,7 @@ cmd_status(struct tool *t)
 			json_str(cp->iface);
 			printf(",\"ifindex\":%u,\"mtu\":%u,\"xdp_mode\":\"%s\",\"prog_id\":%u,"
 			       "\"prog_name\":",
-			       ps[i].ifindex, cp->mtu, mode_flag_name(ps[i].hook.flags),
+			       ps[i].ifindex, cp->mtu, fp_xdp_hook_mode_name(ps[i].hook.flags),
 			       ps[i].hook.prog_id);
 			json_str(ps[i].hook.prog_name);
 			printf(",\"flowplane\":%s,\"tc_prog_id\":%u,\"tc_prog_name\":",
@@ -1199,7 +993,7 @@ cmd_status(struct tool *t)
 				printf("%-7u none", ps[i].ifindex);
 			else
 				printf("%-7u %s, prog %u (%s)%s", ps[i].ifindex,
-				       mode_flag_name(h->flags), h->prog_id, h->prog_name,
+				       fp_xdp_hook_mode_name(h->flags), h->prog_id, h->prog_name,
 				       !h->ours		? ", not flowplane's" :
 				       h->flags != want ? ", not the configured mode" :
 							  "");
@@ -1321,7 +1115,7 @@ cmd_check(const struct tool *t)
 {
 	const struct fp_xdp_config *cfg = &t->cfg;
 
-	mode_warn(cfg);
+	fp_xdp_hook_mode_warn(cfg);
 	printf("%s: ok (instance \"%s\", %s mode, %u ports, maps under %s)\n", cfg->path,
 	       cfg->instance, fp_xdp_config_mode_name(cfg->mode), cfg->n_ports, t->dir);
 	fp_conf_check_report(cfg->path, t->parts);
@@ -1440,8 +1234,7 @@ main(int argc, char **argv)
 		free(t);
 		return EXIT_USAGE;
 	}
-	verbose = t->verbose;
-	libbpf_set_print(libbpf_print);
+	fp_xdp_hook_log_init(t->verbose);
 
 	/* --check-config: the whole file, every program's part first
 	 * (conf_check.h), then fp-xdp's own again for the report.

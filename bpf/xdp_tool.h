@@ -247,4 +247,98 @@ int fp_xdp_pins_prog_pin(const struct tool *t, struct bpf_program *prog, const c
  */
 uint32_t fp_xdp_pins_prog_id(const struct tool *t, const char *name);
 
+/* xdp_hook.c: an interface's XDP hook and flowplane's tc ingress slot. */
+
+/**
+ * Route libbpf's messages through lib/log.h: warnings (the verifier's log
+ * among them) always, the rest with verbose.
+ *
+ * @param debug   -v: libbpf's debug messages too
+ */
+void fp_xdp_hook_log_init(bool debug);
+
+/**
+ * The name of an XDP attach mode.
+ *
+ * @param flags XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE
+ * @return "native", "generic", or "none"
+ */
+const char *fp_xdp_hook_mode_name(uint32_t flags);
+
+/**
+ * The XDP attach mode the config asks for.
+ *
+ * @param cfg the config
+ * @return XDP_FLAGS_SKB_MODE (generic) or XDP_FLAGS_DRV_MODE (native)
+ */
+uint32_t fp_xdp_hook_mode_flag(const struct fp_xdp_config *cfg);
+
+/**
+ * Warn that generic mode is slow, when the config asks for it.
+ *
+ * @param cfg the config
+ */
+void fp_xdp_hook_mode_warn(const struct fp_xdp_config *cfg);
+
+/**
+ * Read what sits at ifindex's XDP hook.
+ *
+ * @param ifindex the interface
+ * @param h       filled in (zeroed first)
+ * @return 0 (a program detached meanwhile reads as none), or libbpf's
+ *	   -errno
+ */
+int fp_xdp_hook_get(uint32_t ifindex, struct hook *h);
+
+/**
+ * Detach the flowplane program h describes from ifindex, only if it is
+ * still the one attached (XDP_FLAGS_REPLACE).
+ *
+ * @param ifindex the interface
+ * @param h       what fp_xdp_hook_get() found
+ * @return 0 (also when the program is gone), or libbpf's -errno
+ */
+int fp_xdp_hook_detach(uint32_t ifindex, const struct hook *h);
+
+/**
+ * Read flowplane's filter slot (FP_TC_HANDLE, FP_TC_PRIO) at ifindex's tc
+ * ingress hook.  No clsact qdisc, or no filter there, is an empty slot.
+ *
+ * @param ifindex the interface
+ * @param s       filled in (zeroed first)
+ * @return 0, or libbpf's -errno
+ */
+int fp_xdp_hook_tc_get(uint32_t ifindex, struct tc_slot *s);
+
+/**
+ * Put prog_fd in flowplane's tc slot of ifindex, creating the clsact qdisc
+ * if there is none, and replacing the filter there in place.
+ *
+ * @param ifindex the interface
+ * @param prog_fd the tc program
+ * @return 0, or libbpf's -errno
+ */
+int fp_xdp_hook_tc_attach(uint32_t ifindex, int prog_fd);
+
+/**
+ * Remove flowplane's tc filter from ifindex (the clsact qdisc stays: other
+ * filters may use it).
+ *
+ * @param ifindex the interface
+ * @return 0 (also when there is none), or libbpf's -errno
+ */
+int fp_xdp_hook_tc_detach(uint32_t ifindex);
+
+/**
+ * The interface's MAC and MTU, through ioctls: they see the network
+ * namespace fp-xdp runs in, as if_nametoindex() does.
+ *
+ * @param iface the interface name
+ * @param mac   receives its MAC
+ * @param mtu   receives its MTU
+ * @return 0, -EPFNOSUPPORT (not Ethernet), or the -errno of socket(2),
+ *	   ioctl(2)
+ */
+int fp_xdp_hook_iface_read(const char *iface, uint8_t mac[6], uint32_t *mtu);
+
 #endif /* FP_BPF_XDP_TOOL_H */
