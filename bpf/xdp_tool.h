@@ -341,4 +341,31 @@ int fp_xdp_hook_tc_detach(uint32_t ifindex);
  */
 int fp_xdp_hook_iface_read(const char *iface, uint8_t mac[6], uint32_t *mtu);
 
+/* xdp_attach.c: the commands that change things.  The caller has checked
+ * that the process is root.
+ */
+
+/**
+ * attach: check every configured interface and the pins, load both
+ * programs over the pinned maps, write the entries, attach to each port
+ * (make-before-break), pin the programs, then remove the ports the config
+ * no longer has.  A failure before the first attach changes nothing.
+ *
+ * @param t the run, its config loaded
+ * @return 0, or the negative errno of the step that failed (logged)
+ */
+int fp_xdp_cmd_attach(struct tool *t);
+
+/**
+ * detach: take flowplane's programs off the configured interfaces and off
+ * those of the last attach, then unpin the programs and (unless
+ * t->keep_maps) the maps and the directory; anything not flowplane's is
+ * left alone.
+ *
+ * @param t the run, its config loaded
+ * @return 0, or the negative errno of a step that failed (logged; the
+ *	   pins are kept when an interface could not be detached)
+ */
+int fp_xdp_cmd_detach(struct tool *t);
+
 #endif /* FP_BPF_XDP_TOOL_H */
