@@ -26,6 +26,16 @@
 #include "fp_xdp.skel.h"
 #include "names.h"
 
+/* A configured port, resolved at attach. */
+struct port_dev {
+	uint32_t ifindex;   /* 0: the interface does not exist */
+	uint8_t mac[6];	    /* device MAC */
+	uint16_t pad;	    /* zero */
+	uint32_t iface_mtu; /* the interface's MTU */
+	struct hook hook;   /* what is attached now */
+	struct tc_slot tc;  /* what sits in the tc slot now */
+};
+
 /* Check every configured interface before anything changes: it exists,
  * it is Ethernet, no two ports share it, and its hook holds nothing but
  * flowplane's program.

@@ -86,16 +86,6 @@ struct tc_slot {
 	char prog_name[BPF_OBJ_NAME_LEN]; /* its name */
 };
 
-/* A configured port, resolved at attach. */
-struct port_dev {
-	uint32_t ifindex;   /* 0: the interface does not exist */
-	uint8_t mac[6];	    /* device MAC */
-	uint16_t pad;	    /* zero */
-	uint32_t iface_mtu; /* the interface's MTU */
-	struct hook hook;   /* what is attached now */
-	struct tc_slot tc;  /* what sits in the tc slot now */
-};
-
 /* The pinned maps of an instance, opened by path. */
 struct pins {
 	int fd[FP_XDP_MAP_MAX];			  /* -1: not pinned */
@@ -367,5 +357,36 @@ int fp_xdp_cmd_attach(struct tool *t);
  *	   pins are kept when an interface could not be detached)
  */
 int fp_xdp_cmd_detach(struct tool *t);
+
+/* xdp_report.c: the reports, as text or (t->json) one JSON object on
+ * stdout.  status and stats need root (checked by the caller).
+ */
+
+/**
+ * status: the pins, the programs, each port's hooks and each map's
+ * entries.
+ *
+ * @param t the run, its config loaded
+ * @return 0 when every port is attached as configured and every map is
+ *	   pinned, 3 otherwise
+ */
+int fp_xdp_cmd_status(struct tool *t);
+
+/**
+ * stats: fp_counters summed over the CPUs, and whether they balance.
+ *
+ * @param t the run, its config loaded
+ * @return 0, -ENOENT (no bpffs, or fp_counters not pinned with this
+ *	   layout), -ENOMEM, -EINVAL (no CPU count), or libbpf's -errno
+ */
+int fp_xdp_cmd_stats(struct tool *t);
+
+/**
+ * --check-config: report the config checked by the caller.
+ *
+ * @param t the run, its config loaded and t->parts set
+ * @return 0
+ */
+int fp_xdp_cmd_check(const struct tool *t);
 
 #endif /* FP_BPF_XDP_TOOL_H */
