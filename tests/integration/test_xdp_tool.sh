@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fp-xdp integration test: the tool that loads flowplane's XDP program,
-# pins its maps and attaches it (bpf/fp_xdp_main.c, doc/xdp.md).
+# pins its maps and attaches it (bpf/fp_xdp_main.c and bpf/xdp_*.c, doc/xdp.md).
 #
 # One network namespace, fpx-<pid>, with three veth pairs:
 #   fpx-vm1 - fpx-vm1p    port 0 "vm1" (role vm)
