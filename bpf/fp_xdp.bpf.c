@@ -718,6 +718,8 @@ pass_to_flood(struct xdp_md *ctx, const struct fp_verdict *v, __u32 in_port)
 	meta->vni = v->vni;
 	meta->in_port = in_port;
 	meta->flags = v->from_vm ? FP_XDP_META_F_FROM_VM : 0;
+	meta->copies = (__u16)v->copies;
+	meta->encaps = (__u16)v->encaps;
 	return 0;
 }
 
