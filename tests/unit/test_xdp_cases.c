@@ -590,6 +590,7 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 			    sizeof(got));
 	} else {
 		memcpy(&got, meta, sizeof(got));
+		exp.nonce = got.nonce; /* random */
 		if (memcmp(&got, &exp, sizeof(got)) != 0)
 			fp_mismatch(r,
 				    "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x copies %u "
