@@ -53,17 +53,7 @@ if [ "$(id -u)" -ne 0 ] || [ -z "${FPK_INNER:-}" ]; then
 	echo "# skip: not root (namespaces, BPF, XDP and tc need root)"
 	exit 77
 fi
-FP_BUILDDIR=${FP_BUILDDIR:-$FP_SRC/build}
-case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$FP_SRC/$FP_BUILDDIR ;; esac
-FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
-FPCTL=${FPCTL:-$FP_BUILDDIR/control/fpctl}
-for b in "$FP_XDP" "$FPCTL"; do
-	if [ ! -x "$b" ]; then
-		echo "not ok - not built: $b (FP_BUILDDIR)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+fp_xdp_tools
 for _ in 1 2 3 4; do
 	umount /sys/fs/bpf 2>/dev/null || break
 done
@@ -108,26 +98,7 @@ ip -n "$VM0" link set eth0 address 02:00:00:a0:00:01
 ip -n "$VM1" link set eth0 address 02:00:00:a1:00:01
 for i in p0 p1 ul; do ip -n "$HV" link set "$i" up; done
 
-cat >"$TMP/c.conf" <<EOF
-host = "hv-fpk";
-vtep = { addresses = [ "172.16.0.1" ]; };
-tables = { vtep = 64; fdb = 1024; flood = 64; neigh = 1024; };
-fp_xdp = {
-	instance = "$INSTANCE";
-	ports = (
-		{ name = "vm0"; role = "vm"; iface = "p0"; mtu = 1500; },
-		{ name = "vm1"; role = "vm"; iface = "p1"; mtu = 1500; },
-		{ name = "ul"; role = "underlay"; iface = "ul"; mtu = 1600; }
-	);
-};
-EOF
-if nsenter --net="/run/netns/$HV" "$FP_XDP" -c "$TMP/c.conf" attach >"$TMP/attach.out" 2>&1; then
-	ok "fp-xdp attach (native mode, XDP and tc) on p0, p1, ul"
-else
-	not_ok "fp-xdp attach"
-	sed 's/^/#   /' "$TMP/attach.out"
-	finish
-fi
+fp_xdp_attach_3 "$HV" hv-fpk "$INSTANCE" "$TMP/c.conf"
 fpc() { "$FPCTL" --xdp "$INSTANCE" "$@"; }
 check "tables: VM ports 0 and 1 in VNI 100, vtep 1 toward rem, flood 100 = port 0, port 1, vtep 1" \
 	eval 'fpc add port 0 vni 100 mac 02:00:00:a0:00:01 antispoof off &&
