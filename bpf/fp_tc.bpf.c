@@ -30,12 +30,16 @@
  *
  * Counting: fp_xdp_rx counted the flood when it passed the frame up
  * (flood, tx, one flood_copies per planned copy, one encap per planned
- * vtep copy).  Copies that could not be sent (clone or redirect failed,
- * no interface, no room) are taken back from flood_copies and encap; if
- * none went out, the flood becomes a drop (no_mbuf), as in
- * dataplane/pipeline.c.  The plan is made again here from the same maps:
- * a table change between the two programs can shift a copy from one
- * count to the other.
+ * vtep copy) and wrote those two numbers into the metadata.  flood_copies
+ * and encap are corrected by the difference between them and the copies
+ * sent here (clone or redirect failed, no interface, no room), so they
+ * count what went out even when a table changed between the two programs.
+ * If none went out, the flood becomes a drop, for the reason that names
+ * why (fp_tc_drop_reason()): no_flood_list or flood_empty when this
+ * program's plan has no member at all, else the first failure's reason
+ * (dest_missing: no interface; no_headroom: no room for the outer
+ * headers; multi_segment or the parse's reason: the frame could not be
+ * read for encapsulation; no_mbuf: a clone or redirect failed).
  *
  * The magic is cleared before the first copy, so no clone carries it to
  * another flowplane tc hook.  TC_ACT_UNSPEC rather than TC_ACT_OK for
@@ -46,6 +50,7 @@
  * are bounded by FP_FLOOD_MEMBER_MAX and the frame loops by FP_FRAME_MAX.
  */
 #include <linux/bpf.h>
+#include <linux/errno.h>
 #include <linux/pkt_cls.h>
 
 #include <bpf/bpf_endian.h>
@@ -76,7 +81,11 @@ struct fp_tc_flood {
 	__u32 l3len;	       /* inner IP packet length for the tunnel MTU */
 	__u32 hl;	       /* outer header bytes in front of the frame now */
 	__u32 sum;	       /* sum of the inner frame (UDP over IPv6), if have_sum */
-	__u32 copies;	       /* members that get a copy (the XDP plan) */
+	__u32 copies;	       /* members that get a copy (this program's plan) */
+	__u32 xdp_copies;      /* flood_copies fp_xdp_rx counted */
+	__u32 xdp_encaps;      /* encap fp_xdp_rx counted */
+	__u32 why;	       /* FP_DROP_* of the first copy not sent, FP_DROP_MAX: none */
+	__u32 prep_why;	       /* FP_DROP_* why fp_tc_encap_prepare() failed */
 	__u32 sent;	       /* copies sent */
 	__u32 encaps;	       /* vtep members among copies */
 	__u32 sent_encaps;     /* vtep copies sent */
@@ -87,8 +96,27 @@ struct fp_tc_flood {
 	__u8 prepared;	       /* fp_tc_encap_prepare() ran */
 	__u8 ready;	       /* and vtep copies can be made */
 	__u8 broken;	       /* the frame could not be resized: no more vtep copies */
+	__u8 no_list;	       /* the VNI has no flood list (any more) */
 	__u8 eth[FP_ETH_HLEN]; /* the inner Ethernet header */
 };
+
+/* A copy was not sent, for reason r: the flood's reason if none is. */
+static __always_inline void
+not_sent(struct fp_tc_flood *f, __u32 r)
+{
+	if (f->why >= FP_DROP_MAX)
+		f->why = r;
+}
+
+/* The reason for a bpf_clone_redirect() error: -EINVAL is no device with
+ * that ifindex (the flags are 0), anything else a clone or a transmit that
+ * failed.
+ */
+static __always_inline __u32
+redirect_reason(long err)
+{
+	return err == -EINVAL ? FP_DROP_DEST_MISSING : FP_DROP_NO_MBUF;
+}
 
 /* Global functions: verified once each, for any arguments of their
  * prototype (pointer arguments may be NULL as far as the verifier knows).
@@ -99,15 +127,21 @@ __noinline int
 fp_tc_port_copy(struct __sk_buff *skb, __u32 port_id, struct fp_tc_flood *f)
 {
 	struct fp_port_cfg *cfg;
+	long err;
 
 	if (!f || !fp_flood_port_gets_copy(port_id, f->vni, f->in_port))
 		return 0;
 	f->copies++;
 	cfg = bpf_map_lookup_elem(&fp_port_cfg, &port_id);
-	if (!cfg || !cfg->ifindex)
+	if (!cfg || !cfg->ifindex) {
+		not_sent(f, FP_DROP_DEST_MISSING);
 		return 0;
-	if (bpf_clone_redirect(skb, cfg->ifindex, 0) < 0)
+	}
+	err = bpf_clone_redirect(skb, cfg->ifindex, 0);
+	if (err < 0) {
+		not_sent(f, redirect_reason(err));
 		return 0;
+	}
 	f->sent++;
 	return 1;
 }
@@ -238,8 +272,8 @@ fp_tc_frame_parse(struct __sk_buff *skb, struct fp_pkt_meta *m)
 /* What every vtep copy needs, taken from the frame before it changes (at
  * the first vtep member): the inner IP length (tunnel MTU), the flow
  * hash's source port, the inner Ethernet header.  The frame is made
- * linear for direct access.  Sets f->ready on success; f->l3len is set
- * either way.
+ * linear for direct access.  Sets f->ready on success, else f->prep_why;
+ * f->l3len is set either way.
  */
 __noinline int
 fp_tc_encap_prepare(struct __sk_buff *skb, struct fp_tc_flood *f)
@@ -252,6 +286,7 @@ fp_tc_encap_prepare(struct __sk_buff *skb, struct fp_tc_flood *f)
 	if (!f)
 		return -1;
 	f->prepared = 1;
+	f->prep_why = FP_DROP_MULTI_SEGMENT;
 	f->inner_len = skb->len;
 	f->l3len = skb->len > FP_ETH_HLEN ? skb->len - FP_ETH_HLEN : 0;
 	f->is_ip = skb->protocol == bpf_htons(FP_ETH_P_IPV4) ||
@@ -259,8 +294,11 @@ fp_tc_encap_prepare(struct __sk_buff *skb, struct fp_tc_flood *f)
 	if (bpf_skb_pull_data(skb, skb->len))
 		return -1;
 	r = (__u32)fp_tc_frame_parse(skb, &m);
-	if (r != FP_PARSE_OK)
+	if (r != FP_PARSE_OK) {
+		f->prep_why = r < FP_DROP_MAX ? r : FP_DROP_TRUNC_L2;
 		return -1;
+	}
+	f->prep_why = FP_DROP_TRUNC_L2;
 	/* As the XDP program's inner_l3_len(). */
 	f->l3len = m.l3_len ? m.l3_len : skb->len - m.l3_off;
 	data = (void *)(long)skb->data;
@@ -284,6 +322,7 @@ fp_tc_vtep_copy(struct __sk_buff *skb, __u32 vtep_id, struct fp_tc_flood *f)
 	struct fp_vtep_val *vt;
 	void *data, *data_end;
 	__u32 hl, sum, ifindex;
+	long err;
 	__u8 *p;
 
 	if (!f)
@@ -296,18 +335,31 @@ fp_tc_vtep_copy(struct __sk_buff *skb, __u32 vtep_id, struct fp_tc_flood *f)
 	f->encaps++;
 	ifindex = cfg->ifindex;
 	hl = fp_encap_hdr_len(vt);
-	if (!f->ready || f->broken || !ifindex || (hl != FP_ENCAP_HDR_V4 && hl != FP_ENCAP_HDR_V6))
+	if (!f->ready) {
+		not_sent(f, f->prep_why);
 		return 0;
-	if (fp_tc_resize(skb, hl, f))
+	}
+	if (!ifindex) {
+		not_sent(f, FP_DROP_DEST_MISSING);
 		return 0;
+	}
+	if (f->broken || (hl != FP_ENCAP_HDR_V4 && hl != FP_ENCAP_HDR_V6) ||
+	    fp_tc_resize(skb, hl, f)) {
+		not_sent(f, FP_DROP_NO_HEADROOM);
+		return 0;
+	}
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	p = fp_pkt_ptr(data, data_end, hl, FP_ETH_HLEN);
-	if (!p)
+	if (!p) {
+		not_sent(f, FP_DROP_NO_HEADROOM);
 		return 0;
+	}
 	__builtin_memcpy(p, f->eth, FP_ETH_HLEN);
-	if (fp_encap_write(data, data_end, vt, cfg->mac, f->vni, f->sport, f->inner_len))
+	if (fp_encap_write(data, data_end, vt, cfg->mac, f->vni, f->sport, f->inner_len)) {
+		not_sent(f, FP_DROP_NO_HEADROOM);
 		return 0;
+	}
 	if (hl == FP_ENCAP_HDR_V6) {
 		/* The inner frame's sum is the same for every vtep: taken
 		 * once, then the UDP and tunnel headers (16 bytes) added.
@@ -319,14 +371,19 @@ fp_tc_vtep_copy(struct __sk_buff *skb, __u32 vtep_id, struct fp_tc_flood *f)
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 		p = fp_pkt_ptr(data, data_end, FP_ENCAP_UDP_V6, 16);
-		if (!p)
+		if (!p) {
+			not_sent(f, FP_DROP_NO_HEADROOM);
 			return 0;
+		}
 		sum = fp_csum_fold16((__u64)f->sum + *(__u32 *)p + *(__u32 *)(p + 4) +
 				     *(__u32 *)(p + 8) + *(__u32 *)(p + 12));
 		fp_encap_udp6_csum(data, data_end, sum);
 	}
-	if (bpf_clone_redirect(skb, ifindex, 0) < 0)
+	err = bpf_clone_redirect(skb, ifindex, 0);
+	if (err < 0) {
+		not_sent(f, redirect_reason(err));
 		return 0;
+	}
 	f->sent++;
 	f->sent_encaps++;
 	return 1;
@@ -346,8 +403,10 @@ fp_tc_replicate(struct __sk_buff *skb, struct fp_tc_flood *f)
 		return 0;
 	fk.vni = f->vni;
 	fl = bpf_map_lookup_elem(&fp_flood, &fk);
-	if (!fl)
+	if (!fl) {
+		f->no_list = 1;
 		return 0;
+	}
 	n = fl->n_members;
 	for (i = 0; i < FP_FLOOD_MEMBER_MAX; i++) {
 		if (i >= n)
@@ -370,7 +429,22 @@ fp_tc_replicate(struct __sk_buff *skb, struct fp_tc_flood *f)
 	return 0;
 }
 
-/* Take back what fp_xdp_rx counted for copies that did not go out. */
+/* Why a flood of which no copy went out is dropped: this program's plan
+ * had no member (no_flood_list, flood_empty: the tables changed since
+ * fp_xdp_rx planned it), else the first copy's failure, no_mbuf if none
+ * was recorded.
+ */
+static __always_inline __u32
+fp_tc_drop_reason(const struct fp_tc_flood *f)
+{
+	if (f->copies == 0)
+		return f->no_list ? FP_DROP_NO_FLOOD_LIST : FP_DROP_FLOOD_EMPTY;
+	return f->why < FP_DROP_MAX ? f->why : FP_DROP_NO_MBUF;
+}
+
+/* Correct what fp_xdp_rx counted (f->xdp_copies, f->xdp_encaps) to the
+ * copies that went out; none: a drop instead of a flood.
+ */
 static __always_inline void
 count(const struct fp_tc_flood *f)
 {
@@ -380,16 +454,15 @@ count(const struct fp_tc_flood *f)
 	c = bpf_map_lookup_elem(&fp_counters, &zero);
 	if (!c)
 		return;
-	if (f->copies > f->sent)
-		c->n[FP_STAT_FLOOD_COPY] -= f->copies - f->sent;
-	if (f->encaps > f->sent_encaps)
-		c->n[FP_STAT_ENCAP] -= f->encaps - f->sent_encaps;
+	/* Modulo 2^64: adds sent - counted, which may be negative. */
+	c->n[FP_STAT_FLOOD_COPY] += (__u64)f->sent - f->xdp_copies;
+	c->n[FP_STAT_ENCAP] += (__u64)f->sent_encaps - f->xdp_encaps;
 	if (f->sent == 0) {
 		/* Nothing went out: a drop, not a flood. */
 		c->n[FP_STAT_FLOOD]--;
 		c->n[FP_STAT_TX]--;
 		c->n[FP_STAT_DROP]++;
-		c->drop[FP_DROP_NO_MBUF]++;
+		c->drop[fp_tc_drop_reason(f)]++;
 	}
 }
 
@@ -406,6 +479,9 @@ fp_tc_flood(struct __sk_buff *skb)
 	f.vni = meta->vni;
 	f.in_port = meta->in_port;
 	f.from_vm = (meta->flags & FP_XDP_META_F_FROM_VM) != 0;
+	f.xdp_copies = meta->copies;
+	f.xdp_encaps = meta->encaps;
+	f.why = FP_DROP_MAX;
 	meta->magic = 0;
 	fp_tc_replicate(skb, &f);
 	count(&f);

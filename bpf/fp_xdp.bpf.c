@@ -718,6 +718,14 @@ pass_to_flood(struct xdp_md *ctx, const struct fp_verdict *v, __u32 in_port)
 	meta->vni = v->vni;
 	meta->in_port = in_port;
 	meta->flags = v->from_vm ? FP_XDP_META_F_FROM_VM : 0;
+	meta->copies = (__u16)v->copies;
+	meta->encaps = (__u16)v->encaps;
+	/* GRO (after XDP_PASS, before tc) merges frames of one flow whose
+	 * metadata is the same: the tc program would get one frame too big
+	 * for any tunnel in place of several, while this program counted
+	 * each.  A random word keeps each flood a frame of its own.
+	 */
+	meta->nonce = bpf_get_prandom_u32();
 	return 0;
 }
 

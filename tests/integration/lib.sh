@@ -775,3 +775,51 @@ fp_init_or_exit() {
 		;;
 	esac
 }
+
+# XDP-engine tests with one hypervisor namespace (test_xdp_kernel_floods.sh,
+# test_xdp_tc_why.sh): fp-xdp on p0, p1 (VM ports vm0, vm1) and ul (the
+# underlay, MTU 1600), VTEP address 172.16.0.1.
+
+# fp_xdp_tools: FP_BUILDDIR (absolute; default <src>/build), FP_XDP and
+# FPCTL under it unless set; "not ok" and exit 1 if one is not built.
+fp_xdp_tools() {
+	local b
+	FP_BUILDDIR=${FP_BUILDDIR:-$FP_SRC/build}
+	case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$FP_SRC/$FP_BUILDDIR ;; esac
+	FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
+	FPCTL=${FPCTL:-$FP_BUILDDIR/control/fpctl}
+	for b in "$FP_XDP" "$FPCTL"; do
+		if [ ! -x "$b" ]; then
+			echo "not ok - not built: $b (FP_BUILDDIR)"
+			echo "0 passed, 1 failed"
+			exit 1
+		fi
+	done
+}
+
+# fp_xdp_attach_3 NS HOST INSTANCE CONF: writes the config of the three
+# ports to CONF and runs fp-xdp attach in NS (native mode): "ok", or
+# "not ok" with fp-xdp's output and finish.
+fp_xdp_attach_3() {
+	local ns=$1 host=$2 instance=$3 conf=$4
+	cat >"$conf" <<EOC
+host = "$host";
+vtep = { addresses = [ "172.16.0.1" ]; };
+tables = { vtep = 64; fdb = 1024; flood = 64; neigh = 1024; };
+fp_xdp = {
+	instance = "$instance";
+	ports = (
+		{ name = "vm0"; role = "vm"; iface = "p0"; mtu = 1500; },
+		{ name = "vm1"; role = "vm"; iface = "p1"; mtu = 1500; },
+		{ name = "ul"; role = "underlay"; iface = "ul"; mtu = 1600; }
+	);
+};
+EOC
+	if nsenter --net="/run/netns/$ns" "$FP_XDP" -c "$conf" attach >"$conf.out" 2>&1; then
+		ok "fp-xdp attach (native mode, XDP and tc) on p0, p1, ul"
+	else
+		not_ok "fp-xdp attach"
+		sed 's/^/#   /' "$conf.out"
+		finish
+	fi
+}

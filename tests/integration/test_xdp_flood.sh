@@ -33,7 +33,8 @@
 #     (counters: those named, drop, punt and every drop reason are checked)
 #   - copies that cannot be sent (a member's interface is gone) are taken
 #     back from flood_copies, and a flood with none sent is a drop
-#     (no_mbuf), as in dataplane/pipeline.c;
+#     (dest_missing, the reason the tc program names for a gone
+#     interface), as dataplane/pipeline.c drops one (no_mbuf);
 #   - detach removes the tc filter.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
@@ -794,11 +795,11 @@ stats_get "$TMP/after.json"
 check "a flood whose only copy cannot be sent: nothing comes out" \
 	"$PY" -c 'import json, sys
 sys.exit(0 if not any(json.load(open(sys.argv[1])).values()) else 1)' "$TMP/got_if.json"
-echo '{"stats": {"rx": 1, "drop": 1}, "drops": {"no_mbuf": 1}}' >"$TMP/expect_stats.json"
+echo '{"stats": {"rx": 1, "drop": 1}, "drops": {"dest_missing": 1}}' >"$TMP/expect_stats.json"
 if msg=$(flood stats "$TMP/before.json" "$TMP/after.json" "$TMP/expect_stats.json"); then
-	ok "and it is counted as a drop (no_mbuf), not a flood, as in pipeline.c"
+	ok "and it is counted as a drop (dest_missing: the interface is gone), not a flood"
 else
-	not_ok "a flood with no copy sent is a no_mbuf drop: $msg"
+	not_ok "a flood with no copy sent (interface gone) is a dest_missing drop: $msg"
 fi
 fpx stats --json
 check "stats --json: rx = tx + drop + punt after all of it" \

@@ -569,7 +569,13 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 		.flags = from_vm ? FP_XDP_META_F_FROM_VM : 0,
 	};
 	struct fp_xdp_meta got;
+	uint32_t i;
 
+	/* Each output is one copy; those on an underlay port are the vteps'. */
+	exp.copies = (uint16_t)c->n_outs;
+	for (i = 0; i < c->n_outs; i++)
+		if (port_role(c, c->outs[i].port) == FP_PORT_ROLE_UNDERLAY)
+			exp.encaps++;
 	if (c->verdict != FP_CASE_VERDICT_TX || c->n_outs == 0) {
 		fp_mismatch(r, "listed in tc_cases[] but the case expects no output");
 		return;
@@ -584,12 +590,15 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 			    sizeof(got));
 	} else {
 		memcpy(&got, meta, sizeof(got));
+		exp.nonce = got.nonce; /* random */
 		if (memcmp(&got, &exp, sizeof(got)) != 0)
 			fp_mismatch(r,
-				    "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x, expected "
-				    "magic %#x vni %u in_port %u flags %#x",
-				    got.magic, got.vni, got.in_port, got.flags, exp.magic, exp.vni,
-				    exp.in_port, exp.flags);
+				    "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x copies %u "
+				    "encaps %u, expected magic %#x vni %u in_port %u flags %#x "
+				    "copies %u encaps %u",
+				    got.magic, got.vni, got.in_port, got.flags, got.copies,
+				    got.encaps, exp.magic, exp.vni, exp.in_port, exp.flags,
+				    exp.copies, exp.encaps);
 	}
 	if (from_vm)
 		fp_frame_check(r, "frame passed up (the input)", c->in.data, c->in.len, frame, len);
