@@ -115,35 +115,10 @@ fi
 
 # ---- inside: private mount namespace.
 NS=$FPF_NS
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers: ok, not_ok, check, finish
 TMP=$(mktemp -d /tmp/fpf-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
 
 in_ns() {
 	nsenter --net="/run/netns/$NS" "$@"
@@ -151,22 +126,12 @@ in_ns() {
 
 # fpx ARGS...: fp-xdp on $CONF; stdout in $OUT, stderr in $ERR, status in $RC.
 fpx() {
-	in_ns "$FP_XDP" -c "$CONF" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
+	fp_run in_ns "$FP_XDP" -c "$CONF" "$@"
 }
 
 # fpc ARGS...: fpctl on the instance; the same variables.
 fpc() {
-	"$FPCTL" --xdp "$INSTANCE" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-}
-
-show() {
-	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
+	fp_run "$FPCTL" --xdp "$INSTANCE" "$@"
 }
 
 # The helper: reads case files, turns their entries into fpctl commands,
@@ -578,7 +543,7 @@ EOC
 			ok "a foreign tc filter at handle 0xf10d prio 1 is refused, naming it"
 		else
 			not_ok "a foreign tc filter at handle 0xf10d prio 1 is refused (rc $RC)"
-			show
+			fp_run_show
 		fi
 		check "the foreign tc filter is left in place" \
 			bash -c "nsenter --net=/run/netns/$NS tc filter show dev fpf-p2 ingress | grep -q other_tc"
@@ -594,7 +559,7 @@ fi
 fpx attach
 if [ "$RC" = 0 ]; then ok "attach"; else
 	not_ok "attach (rc $RC)"
-	show
+	fp_run_show
 	finish
 fi
 check "attach names fp_tc_flood on every port ($N_PORTS)" \
@@ -655,7 +620,7 @@ for name in $FLOOD_CASES; do
 	if links_set "$cj"; then
 		conf_write "$cj"
 		fpx attach
-		[ "$RC" = 0 ] || { not_ok "$name: attach for its ports (rc $RC)"; show; continue; }
+		[ "$RC" = 0 ] || { not_ok "$name: attach for its ports (rc $RC)"; fp_run_show; continue; }
 	fi
 	if ! tables_set "$cj"; then
 		not_ok "$name: fill the tables with fpctl"
