@@ -7,10 +7,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "names.h"
+#include "unix_addr.h"
 
 #define CLIENT_OUT_FLUSH (64U << 10) /* pipelined requests are sent above this */
 #define CLIENT_IN_MIN 4096	     /* initial payload buffer */
@@ -35,39 +35,22 @@ struct fp_ctl_client {
 struct fp_ctl_client *
 fp_ctl_client_open(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct fp_ctl_client *c;
-	int err;
+	int fd;
 
-	if (path == NULL || path[0] == '\0') {
-		errno = EINVAL;
+	fd = fp_unix_connect(path, SOCK_CLOEXEC);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		goto err;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		goto err_free;
-	if (connect(c->fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0)
-		goto err_close;
+	if (c == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->fd = fd;
 	return c;
-
-err_close:
-	err = errno;
-	close(c->fd);
-	errno = err;
-err_free:
-	err = errno;
-	free(c);
-	errno = err;
-err:
-	return NULL;
 }
 
 void

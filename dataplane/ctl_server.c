@@ -68,6 +68,7 @@
 
 #include "ctl_trace.h"
 #include "names.h"
+#include "unix_addr.h"
 
 #define CTL_CLIENT_MAX 16	    /* clients served at once */
 #define CTL_BACKLOG 16		    /* listen() backlog */
@@ -880,7 +881,7 @@ client_accept(struct fp_ctl_server *s)
 static int
 mkdir_parents(const char *path)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char dir[FP_UNIX_PATH_MAX + 1];
 	char *p;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -930,20 +931,18 @@ struct fp_ctl_server *
 fp_ctl_server_create(const char *path, struct fp_ftables *t, const char *host, uint32_t n_ports,
 		     uint32_t n_workers, const struct fp_ctl_server_ops *ops)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	struct fp_ctl_server *s;
 	mode_t old_mask;
 	int i, rc;
 
-	if (path == NULL || path[0] == '\0' || t == NULL) {
-		errno = EINVAL;
+	rc = fp_unix_addr_set(&sa, path);
+	if (rc == 0 && t == NULL)
+		rc = -EINVAL;
+	if (rc != 0) {
+		errno = -rc;
 		return NULL;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		rc = -ENOMEM;

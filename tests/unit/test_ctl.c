@@ -38,6 +38,7 @@
 #include "ctl_server.h"
 #include "ftable.h"
 #include "names.h"
+#include "unix_addr.h"
 
 #define TEST_TIMEOUT_MS 10000 /* a client call that takes longer fails */
 #define TEST_LIMIT_VTEP 16    /* table sizes of the fixture */
@@ -416,13 +417,10 @@ generation(struct fp_ctl_client *c)
 static int
 raw_connect(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = TEST_TIMEOUT_MS / 1000 };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int fd = fp_unix_connect(path, 0);
 
 	assert_true(fd >= 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
@@ -520,8 +518,8 @@ static void
 test_ctl_socket_file(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(f->path)], path[sizeof(f->path)];
+	char dir[sizeof(f->path)], path[sizeof(f->path) + 1];
+	struct sockaddr_un sa;
 	struct fp_ctl_server *s;
 	struct stat st;
 	int fd;
@@ -541,7 +539,7 @@ test_ctl_socket_file(void **state)
 
 	/* A stale socket (nobody listens) is replaced. */
 	assert_true(snprintf(path, sizeof(path), "%s/stale.sock", dir) < (int)sizeof(path));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(fp_unix_addr_set(&sa, path), 0);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
@@ -558,6 +556,16 @@ test_ctl_socket_file(void **state)
 	assert_null(s);
 	assert_int_equal(errno, EEXIST);
 	unlink(path);
+
+	/* A path longer than sun_path holds is refused, not cut. */
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	s = fp_ctl_server_create(path, f->t, "x", 0, 0, NULL);
+	assert_null(s);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_null(fp_ctl_client_open(path));
+	assert_int_equal(errno, ENAMETOOLONG);
 }
 
 static void
