@@ -111,6 +111,18 @@ typedef int fp_conf_load_fn(struct fp_conf *c, const config_setting_t *root, voi
 int fp_conf_load(const char *path, char *path_copy, size_t path_size, char *err, size_t errsz,
 		 fp_conf_load_fn *fn, void *arg);
 
+/**
+ * fp_conf_load() into a program's config struct, which the caller filled
+ * with its defaults first; it fails closed: on error the struct is zeroed,
+ * so nothing half-loaded is left for a careless caller.
+ *
+ * @param cfg       the struct, or NULL (then -EINVAL)
+ * @param cfg_size  its size
+ * @return what fp_conf_load() returns, or -EINVAL
+ */
+int fp_conf_load_cfg(const char *path, void *cfg, size_t cfg_size, char *path_copy,
+		     size_t path_size, char *err, size_t errsz, fp_conf_load_fn *fn, void *arg);
+
 /** @return the root group of an opened file */
 const config_setting_t *fp_conf_root(const struct fp_conf *c);
 
@@ -149,6 +161,40 @@ int fp_conf_check_type(struct fp_conf *c, const config_setting_t *s, unsigned in
  */
 int fp_conf_member_get(struct fp_conf *c, const config_setting_t *grp, const char *name,
 		       unsigned int types, bool required, const config_setting_t **out);
+
+/**
+ * Find group name of grp and check its keys: fp_conf_member_get(), then
+ * fp_conf_check_keys() over keys and fields.
+ *
+ * @param out the group, NULL when an optional group is absent
+ * @return 0, or -EINVAL (missing and required, not a group, an unknown key)
+ */
+int fp_conf_group_get(struct fp_conf *c, const config_setting_t *grp, const char *name,
+		      bool required, const char *const keys[],
+		      const struct fp_conf_int_field *fields, unsigned int n_fields,
+		      const config_setting_t **out);
+
+/* What fp_conf_list_load() does with entry idx of a list: 0 or -EINVAL. */
+typedef int fp_conf_elem_fn(struct fp_conf *c, const config_setting_t *s, uint32_t idx, void *arg);
+
+/**
+ * The required list name of grp: 1..max entries, fn called on each in
+ * order.  *n counts the entries loaded so far while fn runs (so fn can
+ * look at the earlier ones), and all of them at the end.
+ *
+ * @return 0, -EINVAL ("N entries, need 1..max"), or what fn returns
+ */
+int fp_conf_list_load(struct fp_conf *c, const config_setting_t *grp, const char *name,
+		      uint32_t max, fp_conf_elem_fn *fn, void *arg, uint32_t *n);
+
+/**
+ * A string setting that must be one of names.
+ *
+ * @param out the index of the name in names
+ * @return 0, or -EINVAL (not a string; "\"x\" is not one of \"a\", \"b\"")
+ */
+int fp_conf_enum_parse(struct fp_conf *c, const config_setting_t *s, const char *const names[],
+		       uint32_t n_names, uint32_t *out);
 
 /**
  * Reject any member of grp that is neither in names (NULL-terminated, may
