@@ -37,6 +37,7 @@
 #include "ctl_client.h"
 #include "ctl_server.h"
 #include "ftable.h"
+#include "log.h"
 #include "names.h"
 #include "unix_addr.h"
 
@@ -1292,6 +1293,19 @@ fpctl(const struct fixture *f, char *out, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* out is one line of lib/log.h: "<time> fpctl: <level>: text\n". */
+static void
+assert_log_line(const char *out, int level, const char *text)
+{
+	char want[512];
+	const char *p = strchr(out, ' ');
+
+	assert_non_null(p);
+	assert_true(p - out >= 19 && out[4] == '-' && out[10] == 'T'); /* 2026-12-03T10:41:35 */
+	snprintf(want, sizeof(want), " fpctl: %s: %s\n", fp_log_level_name(level), text);
+	assert_string_equal(p, want);
+}
+
 static void
 test_ctl_fpctl_changes(void **state)
 {
@@ -1369,12 +1383,12 @@ test_ctl_fpctl_changes(void **state)
 	 */
 	assert_int_equal(fpctl(f, out, "-s /nonexistent add port 0 vni 5 mac 01:00:00:00:00:05"),
 			 1);
-	assert_string_equal(out, "fpctl: port 0: mac is not a unicast address\n");
+	assert_log_line(out, FP_LOG_ERR, "port 0: mac is not a unicast address");
 	assert_int_equal(fpctl(f, out,
 			       "-s /nonexistent add vtep 3 remote 224.0.0.1 local 10.0.0.1 nh-mac "
 			       "02:00:00:00:00:01 port 2"),
 			 1);
-	assert_string_equal(out, "fpctl: vtep 3: remote is not a unicast address\n");
+	assert_log_line(out, FP_LOG_ERR, "vtep 3: remote is not a unicast address");
 	assert_int_equal(fpctl(f, out, "-s /nonexistent add fdb 100 02:00:00:00:00:03 vtep 9"), 2);
 
 	/* A refused commit: the server's message, exit 1. */
