@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "names.h"
 #include "unix_addr.h"
 
@@ -127,18 +128,8 @@ queue(struct fp_ctl_client *c, uint16_t type, const struct iovec *iov, int n, ui
 		len += iov[i].iov_len;
 	if (len > FP_CTL_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	if (c->out_len + sizeof(h) + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		uint8_t *p;
-
-		while (cap < c->out_len + sizeof(h) + len)
-			cap *= 2;
-		p = realloc(c->out, cap);
-		if (p == NULL)
-			return -ENOMEM;
-		c->out = p;
-		c->out_cap = cap;
-	}
+	if (fp_buf_reserve(&c->out, &c->out_cap, c->out_len + sizeof(h) + len, 4096, SIZE_MAX) != 0)
+		return -ENOMEM;
 	h.len = (uint32_t)len;
 	h.seq = ++c->seq;
 	memcpy(c->out + c->out_len, &h, sizeof(h));
@@ -212,18 +203,8 @@ fp_ctl_client_recv(struct fp_ctl_client *c, struct fp_ctl_hdr *hdr, const void *
 	if (hdr->magic != FP_CTL_MAGIC || hdr->version != FP_CTL_VERSION ||
 	    hdr->len > FP_CTL_MAX_PAYLOAD)
 		return broken(c, -EPROTO);
-	if (hdr->len > c->in_cap) {
-		size_t cap = c->in_cap ? c->in_cap : CLIENT_IN_MIN;
-		uint8_t *p;
-
-		while (cap < hdr->len)
-			cap *= 2;
-		p = realloc(c->in, cap);
-		if (p == NULL)
-			return broken(c, -ENOMEM);
-		c->in = p;
-		c->in_cap = cap;
-	}
+	if (fp_buf_reserve(&c->in, &c->in_cap, hdr->len, CLIENT_IN_MIN, SIZE_MAX) != 0)
+		return broken(c, -ENOMEM);
 	rc = read_exact(c, c->in, hdr->len);
 	if (rc != 0)
 		return rc;

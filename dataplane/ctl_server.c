@@ -67,6 +67,7 @@
 #include <rte_log.h>
 
 #include "ctl_trace.h"
+#include "buf.h"
 #include "names.h"
 #include "unix_addr.h"
 
@@ -170,9 +171,6 @@ client_drop(struct ctl_client *c, const char *why)
 static int
 out_reserve(struct ctl_client *c, size_t n)
 {
-	size_t cap;
-	uint8_t *p;
-
 	if (c->out_off == c->out_len) {
 		c->out_off = 0;
 		c->out_len = 0;
@@ -186,15 +184,7 @@ out_reserve(struct ctl_client *c, size_t n)
 		if (c->out_len + n <= c->out_cap)
 			return 0;
 	}
-	cap = c->out_cap ? c->out_cap : 4096;
-	while (cap < c->out_len + n)
-		cap *= 2;
-	p = realloc(c->out, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	c->out = p;
-	c->out_cap = cap;
-	return 0;
+	return fp_buf_reserve(&c->out, &c->out_cap, c->out_len + n, 4096, SIZE_MAX);
 }
 
 /* Queue one frame whose payload is the concatenation of iov[0..n). */
@@ -723,8 +713,7 @@ serve(struct fp_ctl_server *s, struct ctl_client *c)
 static int
 in_reserve(struct ctl_client *c)
 {
-	size_t need = CTL_IN_MIN, cap;
-	uint8_t *p;
+	size_t need = CTL_IN_MIN;
 
 	if (c->in_off > 0) {
 		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
@@ -738,20 +727,9 @@ in_reserve(struct ctl_client *c)
 		/* process() refuses a larger frame before it gets here. */
 		need = sizeof(h) + RTE_MIN(h.len, FP_CTL_MAX_PAYLOAD);
 	}
-	if (c->in_cap > c->in_len && c->in_cap >= need)
-		return 0;
-	cap = c->in_cap ? c->in_cap : CTL_IN_MIN;
-	while (cap < need || cap <= c->in_len)
-		cap *= 2;
-	cap = RTE_MIN(cap, CTL_FRAME_MAX);
-	if (cap <= c->in_len)
-		return 0;
-	p = realloc(c->in, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	c->in = p;
-	c->in_cap = cap;
-	return 0;
+	/* Room for one more byte at least, within CTL_FRAME_MAX. */
+	return fp_buf_reserve(&c->in, &c->in_cap, RTE_MAX(need, c->in_len + 1), CTL_IN_MIN,
+			      CTL_FRAME_MAX);
 }
 
 /* Read what arrived and handle the complete frames. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* lib/addr, lib/names, lib/clock and lib/unix_addr: the address parsers
- * and printers, the X-macro name tables, the monotonic clock and the Unix
- * socket addresses every program shares.
+/* lib/addr, lib/names, lib/clock, lib/unix_addr and lib/buf: the address
+ * parsers and printers, the X-macro name tables, the monotonic clock, the
+ * Unix socket addresses and the growing buffers every program shares.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "clock.h"
 #include "names.h"
 #include "unix_addr.h"
@@ -295,6 +297,31 @@ test_addr_unix(void **state)
 	unlink(path);
 }
 
+/* Doubling from the first size, within the limit, never shrinking. */
+static void
+test_addr_buf_reserve(void **state)
+{
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 100, 16, 200), 0);
+	assert_int_equal(cap, 128);
+	assert_non_null(buf);
+	buf[127] = 0x5a;
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 128, 16, 200), 0);
+	assert_int_equal(cap, 128);
+	/* Past the limit: the limit, and then nothing more. */
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 300, 16, 200), 0);
+	assert_int_equal(cap, 200);
+	assert_int_equal(buf[127], 0x5a);
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 300, 16, 200), 0);
+	assert_int_equal(cap, 200);
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 1000, 16, SIZE_MAX), 0);
+	assert_int_equal(cap, 1600);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -307,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_addr_names),
 		cmocka_unit_test(test_addr_clock),
 		cmocka_unit_test(test_addr_unix),
+		cmocka_unit_test(test_addr_buf_reserve),
 	};
 
 	return cmocka_run_group_tests_name("addr", tests, NULL, NULL);
