@@ -860,6 +860,28 @@ fp_run_show() {
 	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
 }
 
+# fp_in_ns NS CMD...: run CMD in the network namespace NS (/run/netns/NS).
+fp_in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# fp_bpffs_unmount: unmount every bpffs stacked on /sys/fs/bpf in this
+# mount namespace.
+fp_bpffs_unmount() {
+	for _ in 1 2 3 4; do
+		umount /sys/fs/bpf 2>/dev/null || break
+	done
+}
+
+# fp_bpffs_private: a bpffs of this mount namespace's own on /sys/fs/bpf
+# (call it in a private mount namespace); false if it cannot be mounted.
+fp_bpffs_private() {
+	fp_bpffs_unmount
+	mount -t bpf bpf /sys/fs/bpf
+}
+
 # fp_init_or_exit: fp_lib_init, exiting 77 (skip) when the machine cannot
 # run the topology and 1 (a failed set-up) when the binaries are missing.
 fp_init_or_exit() {

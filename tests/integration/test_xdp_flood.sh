@@ -120,9 +120,7 @@ NS=$FPF_NS
 TMP=$(mktemp -d /tmp/fpf-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-in_ns() {
-	nsenter --net="/run/netns/$NS" "$@"
-}
+in_ns() { fp_in_ns "$NS" "$@"; }
 
 # fpx ARGS...: fp-xdp on $CONF; stdout in $OUT, stderr in $ERR, status in $RC.
 fpx() {
@@ -503,10 +501,7 @@ if [ -z "$FLOOD_CASES" ]; then
 fi
 
 # -- a bpffs of this mount namespace's own
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
-if ! mount -t bpf bpf /sys/fs/bpf; then
+if ! fp_bpffs_private; then
 	not_ok "mount a private bpffs on /sys/fs/bpf"
 	finish
 fi

@@ -101,9 +101,7 @@ TMP=$(mktemp -d /tmp/fpx-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
 # in_ns CMD...: run CMD in the test's network namespace.
-in_ns() {
-	nsenter --net="/run/netns/$NS" "$@"
-}
+in_ns() { fp_in_ns "$NS" "$@"; }
 
 # fpx CONF ARGS...: run fp-xdp; stdout in $OUT, stderr in $ERR, status in $RC.
 fpx() {
@@ -216,9 +214,7 @@ check "a misplaced option is a usage error (exit 2)" test "$RC" = 2
 # -- bpffs: this mount namespace starts without it
 # (unmounted here only: the host's bpffs, and what is pinned in it, is
 # untouched, and the bpffs fp-xdp mounts is a new, empty instance).
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
+fp_bpffs_unmount
 if [ "$(stat -f -c %T /sys/fs/bpf)" = bpf_fs ]; then
 	not_ok "start without bpffs on /sys/fs/bpf: cannot unmount it here"
 	finish
