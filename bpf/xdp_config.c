@@ -27,15 +27,6 @@
 #include "names.h"
 #include "log.h"
 
-#define FP_XDP_CFG_TABLE_MIN 16			/* smallest table */
-#define FP_XDP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
-
-/* Table defaults: doc/config.md (fp-dpdk uses the same). */
-#define FP_XDP_CFG_DEF_TABLE_VTEP 4096
-#define FP_XDP_CFG_DEF_TABLE_FDB 65536
-#define FP_XDP_CFG_DEF_TABLE_FLOOD 4096
-#define FP_XDP_CFG_DEF_TABLE_NEIGH 65536
-
 #define MODE_NAME(id, name) [FP_XDP_MODE_##id] = name,
 static const char *const mode_names[FP_XDP_MODE_MAX] = { FP_FOREACH_XDP_MODE(MODE_NAME) };
 #undef MODE_NAME
@@ -70,11 +61,7 @@ void
 fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->table_size[FP_TABLE_PORT] = FP_PORT_MAX;
-	cfg->table_size[FP_TABLE_VTEP] = FP_XDP_CFG_DEF_TABLE_VTEP;
-	cfg->table_size[FP_TABLE_FDB] = FP_XDP_CFG_DEF_TABLE_FDB;
-	cfg->table_size[FP_TABLE_FLOOD] = FP_XDP_CFG_DEF_TABLE_FLOOD;
-	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
+	fp_conf_tables_default(cfg->table_size);
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;
@@ -212,8 +199,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 				 FP_XDP_LOCAL_VTEP_MAX, &ld->cfg->n_local_vteps);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_tables_load(ld->conf, root, FP_XDP_CFG_TABLE_MIN, FP_XDP_CFG_TABLE_MAX,
-				 ld->cfg->table_size);
+	rc = fp_conf_tables_load(ld->conf, root, ld->cfg->table_size);
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);

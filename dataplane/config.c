@@ -29,10 +29,8 @@
 #include "names.h"
 #include "log.h"
 
-#define FP_CFG_RXQ_MAX 16		    /* rx queues per port */
-#define FP_CFG_LCORE_MAX 1023		    /* largest EAL lcore id */
-#define FP_CFG_TABLE_MIN 16		    /* smallest table */
-#define FP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
+#define FP_CFG_RXQ_MAX 16     /* rx queues per port */
+#define FP_CFG_LCORE_MAX 1023 /* largest EAL lcore id */
 #define FP_CFG_SOCKET_SIZE sizeof(((struct fp_config *)0)->ctl_socket)
 
 /* Defaults; doc/config.md lists the same values. */
@@ -42,10 +40,6 @@
 #define FP_CFG_DEF_MBUFS 16383
 #define FP_CFG_DEF_MBUF_CACHE 256
 #define FP_CFG_DEF_MBUF_DATA_SIZE 2176 /* 2048 + RTE_PKTMBUF_HEADROOM */
-#define FP_CFG_DEF_TABLE_VTEP 4096
-#define FP_CFG_DEF_TABLE_FDB 65536
-#define FP_CFG_DEF_TABLE_FLOOD 4096
-#define FP_CFG_DEF_TABLE_NEIGH 65536
 #define FP_CFG_DEF_EMPTY_POLLS 100
 #define FP_CFG_DEF_MAX_SLEEP_US 500
 #define FP_CFG_DEF_TX_DRAIN_US 100
@@ -109,11 +103,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->mbufs = FP_CFG_DEF_MBUFS;
 	cfg->mbuf_cache = FP_CFG_DEF_MBUF_CACHE;
 	cfg->mbuf_data_size = FP_CFG_DEF_MBUF_DATA_SIZE;
-	cfg->table_size[FP_TABLE_PORT] = FP_PORT_MAX;
-	cfg->table_size[FP_TABLE_VTEP] = FP_CFG_DEF_TABLE_VTEP;
-	cfg->table_size[FP_TABLE_FDB] = FP_CFG_DEF_TABLE_FDB;
-	cfg->table_size[FP_TABLE_FLOOD] = FP_CFG_DEF_TABLE_FLOOD;
-	cfg->table_size[FP_TABLE_NEIGH] = FP_CFG_DEF_TABLE_NEIGH;
+	fp_conf_tables_default(cfg->table_size);
 	cfg->idle_mode = FP_IDLE_ADAPTIVE;
 	cfg->idle_empty_polls = FP_CFG_DEF_EMPTY_POLLS;
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;
@@ -429,8 +419,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	rc = int_group_load(ld, root, "mempool", mempool_ints, FP_CONF_N_FIELDS(mempool_ints));
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_tables_load(ld->conf, root, FP_CFG_TABLE_MIN, FP_CFG_TABLE_MAX,
-				 ld->cfg->table_size);
+	rc = fp_conf_tables_load(ld->conf, root, ld->cfg->table_size);
 	if (rc < 0)
 		return rc;
 	rc = idle_load(ld, root);

@@ -481,8 +481,18 @@ fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
 	return rc;
 }
 
+void
+fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
+{
+	table_size[FP_TABLE_PORT] = FP_PORT_MAX;
+	table_size[FP_TABLE_VTEP] = FP_CONF_DEF_TABLE_VTEP;
+	table_size[FP_TABLE_FDB] = FP_CONF_DEF_TABLE_FDB;
+	table_size[FP_TABLE_FLOOD] = FP_CONF_DEF_TABLE_FLOOD;
+	table_size[FP_TABLE_NEIGH] = FP_CONF_DEF_TABLE_NEIGH;
+}
+
 int
-fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min, int64_t max,
+fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root,
 		    uint32_t table_size[FP_TABLE_MAX])
 {
 	const config_setting_t *grp, *s;
@@ -504,7 +514,7 @@ fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min
 		if (t == FP_TABLE_PORT)
 			return fp_conf_fail(c, s, NULL, "the port table is fixed at %u entries",
 					    FP_PORT_MAX);
-		rc = fp_conf_int_get(c, s, min, max, false, &v);
+		rc = fp_conf_int_get(c, s, FP_CONF_TABLE_MIN, FP_CONF_TABLE_MAX, false, &v);
 		if (rc < 0)
 			return rc;
 		table_size[t] = (uint32_t)v;

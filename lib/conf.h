@@ -31,9 +31,15 @@
 
 #include <flowplane/tables.h>
 
-#define FP_CONF_FILE_MAX (1024 * 1024) /* largest config file, bytes */
-#define FP_CONF_KEY_SIZE 128	       /* "workers[15].queues[63].queue" */
-#define FP_CONF_BIGINT_MAX 16	       /* out-of-range literals remembered */
+#define FP_CONF_FILE_MAX (1024 * 1024)	     /* largest config file, bytes */
+#define FP_CONF_KEY_SIZE 128		     /* "workers[15].queues[63].queue" */
+#define FP_CONF_BIGINT_MAX 16		     /* out-of-range literals remembered */
+#define FP_CONF_TABLE_MIN 16		     /* smallest table */
+#define FP_CONF_TABLE_MAX (16 * 1024 * 1024) /* largest table */
+#define FP_CONF_DEF_TABLE_VTEP 4096	     /* default table sizes */
+#define FP_CONF_DEF_TABLE_FDB 65536
+#define FP_CONF_DEF_TABLE_FLOOD 4096
+#define FP_CONF_DEF_TABLE_NEIGH 65536
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)
@@ -294,12 +300,18 @@ int fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const c
 int fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t *level);
 
 /**
- * The shared group tables { fdb = N; ... }: sizes min..max by table name
- * (the port table's size is fixed).
+ * The table sizes both engines start from (doc/config.md): the port
+ * table FP_PORT_MAX, the others FP_CONF_DEF_TABLE_*.
+ */
+void fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX]);
+
+/**
+ * The shared group tables { fdb = N; ... }: sizes FP_CONF_TABLE_MIN..
+ * FP_CONF_TABLE_MAX by table name (the port table's size is fixed).
  *
  * @return 0, or -EINVAL
  */
-int fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min, int64_t max,
+int fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root,
 			uint32_t table_size[FP_TABLE_MAX]);
 
 /**
