@@ -70,14 +70,10 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 int
 fp_xdp_config_port_find(const struct fp_xdp_config *cfg, const char *name)
 {
-	uint32_t i;
-
-	if (cfg == NULL || name == NULL)
+	if (cfg == NULL)
 		return -ENOENT;
-	for (i = 0; i < cfg->n_ports && i < FP_PORT_MAX; i++)
-		if (strcmp(cfg->ports[i].name, name) == 0)
-			return (int)i;
-	return -ENOENT;
+	return fp_conf_name_find(cfg->ports[0].name, sizeof(cfg->ports[0]),
+				 cfg->n_ports < FP_PORT_MAX ? cfg->n_ports : FP_PORT_MAX, name);
 }
 
 const char *
@@ -96,7 +92,6 @@ port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *ar
 	const config_setting_t *s;
 	int64_t v = 0;
 	uint32_t i;
-	int found;
 	int rc;
 
 	rc = fp_conf_check_type(c, grp, FP_CONF_T_GROUP);
@@ -108,21 +103,8 @@ port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *ar
 	p->mtu = FP_XDP_CFG_MTU_DEFAULT;
 	p->line = (uint32_t)config_setting_source_line(grp);
 
-	rc = fp_conf_member_get(c, grp, "name", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_name_copy(c, s, p->name, sizeof(p->name), "._-", "[A-Za-z0-9._-]");
-	if (rc < 0)
-		return rc;
-	found = fp_xdp_config_port_find(ld->cfg, p->name);
-	if (found >= 0 && (uint32_t)found < idx)
-		return fp_conf_fail(c, s, NULL,
-				    "duplicate port name \"%s\" (also fp_xdp.ports[%d])", p->name,
-				    found);
-	rc = fp_conf_member_get(c, grp, "role", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_role_parse(c, s, &p->role);
+	rc = fp_conf_port_head_load(c, grp, "fp_xdp.ports", ld->cfg->ports[0].name,
+				    sizeof(ld->cfg->ports[0]), idx, &p->role);
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_member_get(c, grp, "iface", FP_CONF_T_STR, true, &s);

@@ -86,14 +86,10 @@ static const struct fp_conf_int_field stats_ints[] = {
 int
 fp_config_port_find(const struct fp_config *cfg, const char *name)
 {
-	uint32_t i;
-
-	if (cfg == NULL || name == NULL)
+	if (cfg == NULL)
 		return -ENOENT;
-	for (i = 0; i < cfg->n_ports && i < FP_PORT_MAX; i++)
-		if (strcmp(cfg->ports[i].name, name) == 0)
-			return (int)i;
-	return -ENOENT;
+	return fp_conf_name_find(cfg->ports[0].name, sizeof(cfg->ports[0]),
+				 cfg->n_ports < FP_PORT_MAX ? cfg->n_ports : FP_PORT_MAX, name);
 }
 
 void
@@ -150,7 +146,6 @@ port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *ar
 	struct loader *ld = arg;
 	struct fp_config_port *p = &ld->cfg->ports[idx];
 	const config_setting_t *s;
-	int found;
 	uint32_t i;
 	int rc;
 
@@ -165,20 +160,8 @@ port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *ar
 	p->rx_desc = FP_CFG_DEF_DESC;
 	p->tx_desc = FP_CFG_DEF_DESC;
 
-	rc = fp_conf_member_get(c, grp, "name", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_name_copy(c, s, p->name, FP_NAME_SIZE, "._-", "[A-Za-z0-9._-]");
-	if (rc < 0)
-		return rc;
-	found = fp_config_port_find(ld->cfg, p->name);
-	if (found >= 0 && (uint32_t)found < idx)
-		return fp_conf_fail(c, s, NULL, "duplicate port name \"%s\" (also ports[%d])",
-				    p->name, found);
-	rc = fp_conf_member_get(c, grp, "role", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_role_parse(c, s, &p->role);
+	rc = fp_conf_port_head_load(c, grp, "ports", ld->cfg->ports[0].name,
+				    sizeof(ld->cfg->ports[0]), idx, &p->role);
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_member_get(c, grp, "devargs", FP_CONF_T_STR, true, &s);

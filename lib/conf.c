@@ -466,6 +466,43 @@ fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t
 }
 
 int
+fp_conf_name_find(const char *names, size_t stride, uint32_t n, const char *name)
+{
+	uint32_t i;
+
+	if (names == NULL || name == NULL)
+		return -ENOENT;
+	for (i = 0; i < n; i++)
+		if (strcmp(names + (size_t)i * stride, name) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
+int
+fp_conf_port_head_load(struct fp_conf *c, const config_setting_t *grp, const char *list,
+		       char *names, size_t stride, uint32_t idx, uint16_t *role)
+{
+	char *name = names + (size_t)idx * stride;
+	const config_setting_t *s;
+	int found, rc;
+
+	rc = fp_conf_member_get(c, grp, "name", FP_CONF_T_STR, true, &s);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_name_copy(c, s, name, FP_NAME_SIZE, "._-", "[A-Za-z0-9._-]");
+	if (rc < 0)
+		return rc;
+	found = fp_conf_name_find(names, stride, idx, name);
+	if (found >= 0)
+		return fp_conf_fail(c, s, NULL, "duplicate port name \"%s\" (also %s[%d])", name,
+				    list, found);
+	rc = fp_conf_member_get(c, grp, "role", FP_CONF_T_STR, true, &s);
+	if (rc < 0)
+		return rc;
+	return fp_conf_role_parse(c, s, role);
+}
+
+int
 fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
 {
 	/* What a config may name: not "none", not (yet) "gateway". */

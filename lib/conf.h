@@ -315,6 +315,32 @@ int fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root,
 			uint32_t table_size[FP_TABLE_MAX]);
 
 /**
+ * Find a name among n entries of an array of structs, each holding a
+ * NUL-terminated name at the same offset.
+ *
+ * @param names  the first entry's name
+ * @param stride sizeof() an entry
+ * @return the index of the first entry so named, or -ENOENT
+ */
+int fp_conf_name_find(const char *names, size_t stride, uint32_t n, const char *name);
+
+/**
+ * The keys every port entry of both engines has: name, 1..FP_NAME_SIZE-1
+ * chars of [A-Za-z0-9._-] that no earlier entry has, and role
+ * (fp_conf_role_parse()).
+ *
+ * @param grp    the entry
+ * @param list   the list's key, for the message ("ports")
+ * @param names  the name of entry 0 in an array of port structs; entry
+ *               idx's name is written, entries 0..idx-1 are compared
+ * @param stride sizeof() a port struct
+ * @param role   receives the role
+ * @return 0, or -EINVAL ("duplicate port name \"x\" (also LIST[i])", ...)
+ */
+int fp_conf_port_head_load(struct fp_conf *c, const config_setting_t *grp, const char *list,
+			   char *names, size_t stride, uint32_t idx, uint16_t *role);
+
+/**
  * A port role in the config: "vm" or "underlay".
  *
  * @return 0, or -EINVAL
