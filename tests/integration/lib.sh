@@ -860,6 +860,39 @@ fp_run_show() {
 	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
 }
 
+# fp_need_tools TOOL...: exit 77 (a skip) naming the first TOOL that is
+# not on PATH.
+fp_need_tools() {
+	local t
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null; then
+			echo "# skip: $t not found (scripts/install-deps.sh)"
+			exit 77
+		fi
+	done
+}
+
+# fp_need_bpftool: exit 77 (a skip) unless $BPFTOOL can run.
+fp_need_bpftool() {
+	if [ ! -x "${BPFTOOL:-}" ]; then
+		echo "# skip: bpftool not found (BPFTOOL)"
+		exit 77
+	fi
+}
+
+# fp_need_built BIN...: exit 1 (a failed set-up) naming the first BIN that
+# is not built.
+fp_need_built() {
+	local b
+	for b in "$@"; do
+		if [ ! -x "$b" ]; then
+			echo "not ok - set-up: $b not built (FP_BUILDDIR)"
+			echo "0 passed, 1 failed"
+			exit 1
+		fi
+	done
+}
+
 # fp_in_ns NS CMD...: run CMD in the network namespace NS (/run/netns/NS).
 fp_in_ns() {
 	local ns=$1

@@ -381,23 +381,9 @@ fp_init_or_exit
 FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
 FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
-for t in curl jq nsenter python3 clang; do
-	if ! command -v $t >/dev/null; then
-		echo "# skip: $t not found (scripts/install-deps.sh)"
-		exit 77
-	fi
-done
-if [ ! -x "$BPFTOOL" ]; then
-	echo "# skip: bpftool not found (BPFTOOL)"
-	exit 77
-fi
-for b in "$FP_XDP" "$FP_CONTROL"; do
-	if [ ! -x "$b" ]; then
-		echo "not ok - set-up: $b not built (FP_BUILDDIR)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+fp_need_tools curl jq nsenter python3 clang
+fp_need_bpftool
+fp_need_built "$FP_XDP" "$FP_CONTROL"
 for t in tshark nc ss sha256sum timeout; do
 	command -v $t >/dev/null || echo "# $t is missing: run scripts/install-deps.sh"
 done

@@ -46,6 +46,8 @@
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers, fp_need_*, fp_run, fp_in_ns
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 FP_BUILDDIR=${FP_BUILDDIR:-$SRC/build}
 case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$SRC/$FP_BUILDDIR ;; esac
@@ -69,23 +71,9 @@ if [ -z "${FPF_INNER:-}" ]; then
 		echo "# skip: not root (network namespaces, BPF, XDP and tc need root)"
 		exit 77
 	fi
-	for t in ip unshare nsenter mount "$PY"; do
-		if ! command -v "$t" >/dev/null; then
-			echo "# skip: $t not found"
-			exit 77
-		fi
-	done
-	if [ ! -x "$BPFTOOL" ]; then
-		echo "# skip: bpftool not found (BPFTOOL)"
-		exit 77
-	fi
-	for b in "$FP_XDP" "$FPCTL"; do
-		if [ ! -x "$b" ]; then
-			echo "not ok - not built: $b (FP_BUILDDIR)"
-			echo "0 passed, 1 failed"
-			exit 1
-		fi
-	done
+	fp_need_tools ip unshare nsenter mount "$PY"
+	fp_need_bpftool
+	fp_need_built "$FP_XDP" "$FPCTL"
 	NS=fpf-$$
 	trap 'ip netns del "$NS" 2>/dev/null' EXIT
 	trap 'echo "# interrupted"; exit 130' INT
@@ -115,8 +103,6 @@ fi
 
 # ---- inside: private mount namespace.
 NS=$FPF_NS
-# shellcheck source=lib.sh
-. "$SRC/tests/integration/lib.sh"	# TAP helpers: ok, not_ok, check, finish
 TMP=$(mktemp -d /tmp/fpf-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -32,6 +32,8 @@
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers, fp_need_*, fp_run, fp_in_ns
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 FP_BUILDDIR=${FP_BUILDDIR:-$SRC/build}
 case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$SRC/$FP_BUILDDIR ;; esac
@@ -50,21 +52,9 @@ if [ -z "${FPX_INNER:-}" ]; then
 		echo "# skip: not root (network namespaces, BPF and XDP need root)"
 		exit 77
 	fi
-	for t in ip unshare nsenter python3; do
-		if ! command -v $t >/dev/null; then
-			echo "# skip: $t not found"
-			exit 77
-		fi
-	done
-	if [ ! -x "$BPFTOOL" ]; then
-		echo "# skip: bpftool not found (BPFTOOL)"
-		exit 77
-	fi
-	if [ ! -x "$FP_XDP" ]; then
-		echo "not ok - fp-xdp not built: $FP_XDP (FP_BUILDDIR)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	fp_need_tools ip unshare nsenter python3
+	fp_need_bpftool
+	fp_need_built "$FP_XDP"
 	NS=fpx-$$
 	trap 'ip netns del "$NS" 2>/dev/null' EXIT
 	trap 'echo "# interrupted"; exit 130' INT
@@ -95,8 +85,6 @@ fi
 
 # ---- inside: private mount namespace.
 NS=$FPX_NS
-# shellcheck source=lib.sh
-. "$SRC/tests/integration/lib.sh"	# TAP helpers: ok, not_ok, check, finish
 TMP=$(mktemp -d /tmp/fpx-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
