@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +48,7 @@
 #include "entries.h"
 #include "log.h"
 #include "sync.h"
+#include "unix_addr.h"
 #include "version.h"
 
 #define HTTP_MAX (64U << 20) /* largest answer read */
@@ -86,18 +86,14 @@ cmp_u64(const void *a, const void *b)
 static int
 http(const char *sock, const char *method, const char *path, const char *data, char **body)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t len = data ? strlen(data) : 0, got = 0, cap = 65536;
 	char hdr[512], *buf, *p;
 	int fd, status = -1;
 	ssize_t n;
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror(sock);
-		if (fd >= 0)
-			close(fd);
+	fd = fp_unix_connect(sock, SOCK_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s\n", sock, fp_unix_strerror(fd));
 		return -1;
 	}
 	n = snprintf(hdr, sizeof(hdr),

@@ -27,15 +27,6 @@
 #include "names.h"
 #include "log.h"
 
-#define FP_XDP_CFG_TABLE_MIN 16			/* smallest table */
-#define FP_XDP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
-
-/* Table defaults: doc/config.md (fp-dpdk uses the same). */
-#define FP_XDP_CFG_DEF_TABLE_VTEP 4096
-#define FP_XDP_CFG_DEF_TABLE_FDB 65536
-#define FP_XDP_CFG_DEF_TABLE_FLOOD 4096
-#define FP_XDP_CFG_DEF_TABLE_NEIGH 65536
-
 #define MODE_NAME(id, name) [FP_XDP_MODE_##id] = name,
 static const char *const mode_names[FP_XDP_MODE_MAX] = { FP_FOREACH_XDP_MODE(MODE_NAME) };
 #undef MODE_NAME
@@ -70,11 +61,7 @@ void
 fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->table_size[FP_TABLE_PORT] = FP_PORT_MAX;
-	cfg->table_size[FP_TABLE_VTEP] = FP_XDP_CFG_DEF_TABLE_VTEP;
-	cfg->table_size[FP_TABLE_FDB] = FP_XDP_CFG_DEF_TABLE_FDB;
-	cfg->table_size[FP_TABLE_FLOOD] = FP_XDP_CFG_DEF_TABLE_FLOOD;
-	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
+	fp_conf_tables_default(cfg->table_size);
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;
@@ -83,14 +70,10 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 int
 fp_xdp_config_port_find(const struct fp_xdp_config *cfg, const char *name)
 {
-	uint32_t i;
-
-	if (cfg == NULL || name == NULL)
+	if (cfg == NULL)
 		return -ENOENT;
-	for (i = 0; i < cfg->n_ports && i < FP_PORT_MAX; i++)
-		if (strcmp(cfg->ports[i].name, name) == 0)
-			return (int)i;
-	return -ENOENT;
+	return fp_conf_name_find(cfg->ports[0].name, sizeof(cfg->ports[0]),
+				 cfg->n_ports < FP_PORT_MAX ? cfg->n_ports : FP_PORT_MAX, name);
 }
 
 const char *
@@ -99,44 +82,32 @@ fp_xdp_config_mode_name(uint32_t mode)
 	return mode < FP_XDP_MODE_MAX ? mode_names[mode] : "?";
 }
 
+/* Entry idx of the list fp_xdp.ports (fp_conf_elem_fn). */
 static int
-port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
+port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *arg)
 {
 	static const char *const keys[] = { "name", "role", "iface", "mtu", NULL };
+	struct loader *ld = arg;
 	struct fp_xdp_config_port *p = &ld->cfg->ports[idx];
 	const config_setting_t *s;
 	int64_t v = 0;
 	uint32_t i;
-	int found;
 	int rc;
 
-	rc = fp_conf_check_type(ld->conf, grp, FP_CONF_T_GROUP);
+	rc = fp_conf_check_type(c, grp, FP_CONF_T_GROUP);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, NULL, 0);
+	rc = fp_conf_check_keys(c, grp, keys, NULL, 0);
 	if (rc < 0)
 		return rc;
 	p->mtu = FP_XDP_CFG_MTU_DEFAULT;
 	p->line = (uint32_t)config_setting_source_line(grp);
 
-	rc = fp_conf_member_get(ld->conf, grp, "name", FP_CONF_T_STR, true, &s);
+	rc = fp_conf_port_head_load(c, grp, "fp_xdp.ports", ld->cfg->ports[0].name,
+				    sizeof(ld->cfg->ports[0]), idx, &p->role);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_name_copy(ld->conf, s, p->name, sizeof(p->name), "._-", "[A-Za-z0-9._-]");
-	if (rc < 0)
-		return rc;
-	found = fp_xdp_config_port_find(ld->cfg, p->name);
-	if (found >= 0 && (uint32_t)found < idx)
-		return fp_conf_fail(ld->conf, s, NULL,
-				    "duplicate port name \"%s\" (also fp_xdp.ports[%d])", p->name,
-				    found);
-	rc = fp_conf_member_get(ld->conf, grp, "role", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_role_parse(ld->conf, s, &p->role);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_member_get(ld->conf, grp, "iface", FP_CONF_T_STR, true, &s);
+	rc = fp_conf_member_get(c, grp, "iface", FP_CONF_T_STR, true, &s);
 	if (rc < 0)
 		return rc;
 	rc = iface_copy(ld, s, p->iface);
@@ -145,15 +116,14 @@ port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
 	for (i = 0; i < idx; i++)
 		if (strcmp(ld->cfg->ports[i].iface, p->iface) == 0)
 			return fp_conf_fail(
-				ld->conf, s, NULL,
+				c, s, NULL,
 				"interface \"%s\" is already used by fp_xdp.ports[%u] (\"%s\")",
 				p->iface, i, ld->cfg->ports[i].name);
-	rc = fp_conf_member_get(ld->conf, grp, "mtu", FP_CONF_T_INT, false, &s);
+	rc = fp_conf_member_get(c, grp, "mtu", FP_CONF_T_INT, false, &s);
 	if (rc < 0)
 		return rc;
 	if (s != NULL) {
-		rc = fp_conf_int_get(ld->conf, s, FP_XDP_CFG_MTU_MIN, FP_XDP_CFG_MTU_MAX, false,
-				     &v);
+		rc = fp_conf_int_get(c, s, FP_XDP_CFG_MTU_MIN, FP_XDP_CFG_MTU_MAX, false, &v);
 		if (rc < 0)
 			return rc;
 		p->mtu = (uint16_t)v;
@@ -166,15 +136,10 @@ own_load(struct loader *ld, const config_setting_t *root)
 {
 	static const char *const keys[] = { "instance", "mode", "ports", NULL };
 	struct fp_xdp_config *cfg = ld->cfg;
-	const config_setting_t *grp, *s, *list;
-	unsigned int i, n, m;
-	const char *v;
+	const config_setting_t *grp, *s;
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, "fp_xdp", FP_CONF_T_GROUP, true, &grp);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, NULL, 0);
+	rc = fp_conf_group_get(ld->conf, root, "fp_xdp", true, keys, NULL, 0, &grp);
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_member_get(ld->conf, grp, "instance", FP_CONF_T_STR, false, &s);
@@ -187,34 +152,12 @@ own_load(struct loader *ld, const config_setting_t *root)
 			return rc;
 	}
 	rc = fp_conf_member_get(ld->conf, grp, "mode", FP_CONF_T_STR, false, &s);
+	if (rc == 0 && s != NULL)
+		rc = fp_conf_enum_parse(ld->conf, s, mode_names, FP_XDP_MODE_MAX, &cfg->mode);
 	if (rc < 0)
 		return rc;
-	if (s != NULL) {
-		v = config_setting_get_string(s);
-		for (m = 0; m < FP_XDP_MODE_MAX; m++)
-			if (strcmp(v, mode_names[m]) == 0)
-				break;
-		if (m == FP_XDP_MODE_MAX)
-			return fp_conf_fail(
-				ld->conf, s, NULL, "\"%s\" is not one of \"%s\", \"%s\"", v,
-				mode_names[FP_XDP_MODE_NATIVE], mode_names[FP_XDP_MODE_GENERIC]);
-		cfg->mode = m;
-	}
-	rc = fp_conf_member_get(ld->conf, grp, "ports", FP_CONF_T_LIST, true, &list);
-	if (rc < 0)
-		return rc;
-	n = (unsigned int)config_setting_length(list);
-	if (n < 1 || n > FP_PORT_MAX)
-		return fp_conf_fail(ld->conf, list, NULL, "%u entries, need 1..%u", n, FP_PORT_MAX);
-	for (i = 0; i < n; i++) {
-		/* port_load() looks up earlier names: count as we go. */
-		cfg->n_ports = i;
-		rc = port_load(ld, config_setting_get_elem(list, i), i);
-		if (rc < 0)
-			return rc;
-	}
-	cfg->n_ports = n;
-	return 0;
+	/* port_load() looks up earlier names: n_ports counts as it goes. */
+	return fp_conf_list_load(ld->conf, grp, "ports", FP_PORT_MAX, port_load, ld, &cfg->n_ports);
 }
 
 static int
@@ -238,8 +181,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 				 FP_XDP_LOCAL_VTEP_MAX, &ld->cfg->n_local_vteps);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_tables_load(ld->conf, root, FP_XDP_CFG_TABLE_MIN, FP_XDP_CFG_TABLE_MAX,
-				 ld->cfg->table_size);
+	rc = fp_conf_tables_load(ld->conf, root, ld->cfg->table_size);
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
@@ -252,15 +194,9 @@ int
 fp_xdp_config_load(const char *path, struct fp_xdp_config *cfg, char *err, unsigned int errsz)
 {
 	struct loader ld = { .cfg = cfg };
-	int rc;
 
-	if (err != NULL && errsz > 0)
-		err[0] = '\0';
-	if (cfg == NULL)
-		return -EINVAL;
-	fp_xdp_config_defaults(cfg);
-	rc = fp_conf_load(path, cfg->path, sizeof(cfg->path), err, errsz, root_load, &ld);
-	if (rc < 0) /* Fail closed: nothing half-loaded is left for a careless caller. */
-		memset(cfg, 0, sizeof(*cfg));
-	return rc;
+	if (cfg != NULL)
+		fp_xdp_config_defaults(cfg);
+	return fp_conf_load_cfg(path, cfg, sizeof(*cfg), cfg != NULL ? cfg->path : NULL,
+				sizeof(cfg->path), err, errsz, root_load, &ld);
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "ctrl_config.h"
+#include "log.h"
 #include "xdp_config.h"
 
 /* Guess which parts the file has; a file libconfig cannot parse has only
@@ -117,4 +118,18 @@ fp_conf_check_report(const char *path, unsigned int parts)
 	printf("%s: ok (checked:%s%s%s)\n", path, parts & FP_CONF_PART_DPDK ? " fp-dpdk" : "",
 	       parts & FP_CONF_PART_XDP ? " fp_xdp" : "",
 	       parts & FP_CONF_PART_CONTROL ? " fp_control" : "");
+}
+
+int
+fp_conf_check_run(const char *path, unsigned int must)
+{
+	unsigned int parts;
+	char err[FP_CFG_ERR_SIZE];
+
+	if (fp_conf_check(path, must, &parts, err, sizeof(err)) < 0) {
+		fp_log(FP_LOG_ERR, "%s", err);
+		return 1;
+	}
+	fp_conf_check_report(path, parts);
+	return 0;
 }

@@ -48,4 +48,14 @@ int fp_conf_check(const char *path, unsigned int must, unsigned int *parts, char
  */
 void fp_conf_check_report(const char *path, unsigned int parts);
 
+/**
+ * A program's --check-config: fp_conf_check(), then the report on stdout
+ * (fp_conf_check_report()) or the error logged.
+ *
+ * @param path the file
+ * @param must the calling program's FP_CONF_PART_*
+ * @return the exit status: 0 valid, 1 not
+ */
+int fp_conf_check_run(const char *path, unsigned int must);
+
 #endif /* FP_CONTROL_CONF_CHECK_H */

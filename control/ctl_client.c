@@ -7,10 +7,11 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "names.h"
+#include "unix_addr.h"
 
 #define CLIENT_OUT_FLUSH (64U << 10) /* pipelined requests are sent above this */
 #define CLIENT_IN_MIN 4096	     /* initial payload buffer */
@@ -35,39 +36,22 @@ struct fp_ctl_client {
 struct fp_ctl_client *
 fp_ctl_client_open(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct fp_ctl_client *c;
-	int err;
+	int fd;
 
-	if (path == NULL || path[0] == '\0') {
-		errno = EINVAL;
+	fd = fp_unix_connect(path, SOCK_CLOEXEC);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		goto err;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		goto err_free;
-	if (connect(c->fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0)
-		goto err_close;
+	if (c == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->fd = fd;
 	return c;
-
-err_close:
-	err = errno;
-	close(c->fd);
-	errno = err;
-err_free:
-	err = errno;
-	free(c);
-	errno = err;
-err:
-	return NULL;
 }
 
 void
@@ -144,18 +128,8 @@ queue(struct fp_ctl_client *c, uint16_t type, const struct iovec *iov, int n, ui
 		len += iov[i].iov_len;
 	if (len > FP_CTL_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	if (c->out_len + sizeof(h) + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		uint8_t *p;
-
-		while (cap < c->out_len + sizeof(h) + len)
-			cap *= 2;
-		p = realloc(c->out, cap);
-		if (p == NULL)
-			return -ENOMEM;
-		c->out = p;
-		c->out_cap = cap;
-	}
+	if (fp_buf_reserve(&c->out, &c->out_cap, c->out_len + sizeof(h) + len, 4096, SIZE_MAX) != 0)
+		return -ENOMEM;
 	h.len = (uint32_t)len;
 	h.seq = ++c->seq;
 	memcpy(c->out + c->out_len, &h, sizeof(h));
@@ -229,18 +203,8 @@ fp_ctl_client_recv(struct fp_ctl_client *c, struct fp_ctl_hdr *hdr, const void *
 	if (hdr->magic != FP_CTL_MAGIC || hdr->version != FP_CTL_VERSION ||
 	    hdr->len > FP_CTL_MAX_PAYLOAD)
 		return broken(c, -EPROTO);
-	if (hdr->len > c->in_cap) {
-		size_t cap = c->in_cap ? c->in_cap : CLIENT_IN_MIN;
-		uint8_t *p;
-
-		while (cap < hdr->len)
-			cap *= 2;
-		p = realloc(c->in, cap);
-		if (p == NULL)
-			return broken(c, -ENOMEM);
-		c->in = p;
-		c->in_cap = cap;
-	}
+	if (fp_buf_reserve(&c->in, &c->in_cap, hdr->len, CLIENT_IN_MIN, SIZE_MAX) != 0)
+		return broken(c, -ENOMEM);
 	rc = read_exact(c, c->in, hdr->len);
 	if (rc != 0)
 		return rc;

@@ -10,7 +10,6 @@
  * change while it runs (on_reload()).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +24,8 @@
 #include "conf_diff.h"
 #include "ctrl.h"
 #include "ctrl_config.h"
+#include "daemon.h"
 #include "log.h"
-#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 
@@ -140,76 +139,33 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256 };
-	static const struct option lopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", no_argument, NULL, OPT_CHECK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct fp_daemon_spec spec = {
+		.prog = "fp-control", .usage = usage, .check_takes_file = false, .usage_status = 2
 	};
+	struct fp_daemon_args a = { .path = DEFAULT_CONFIG, .log = { .level = -1 } };
 	struct event *sint = NULL, *sterm = NULL, *shup = NULL;
-	struct daemon dm = { .path = DEFAULT_CONFIG, .log_opts = { .level = -1 } };
+	struct daemon dm = { 0 };
 	struct fp_ctrl *ctrl = NULL;
 	struct fp_api *api = NULL;
-	int opt, check = 0, rc = 1;
-	unsigned int parts;
 	char err[512];
+	int rc = 1;
 
 	fp_log_init("fp-control", FP_LOG_INFO);
-	while ((opt = getopt_long(argc, argv, "c:vqVh", lopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			dm.path = optarg;
-			break;
-		case OPT_CHECK:
-			check = 1;
-			break;
-		case 'V':
-			fp_version_print(stdout, "fp-control");
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (fp_log_opt(&dm.log_opts, opt, optarg))
-				break;
-			usage(stderr);
-			return 2;
-		}
-	}
-	/* --check-config FILE: the file may follow the option. */
-	if (check && optind + 1 == argc)
-		dm.path = argv[optind++];
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (check) {
-		if (fp_conf_check(dm.path, FP_CONF_PART_CONTROL, &parts, err, sizeof(err)) < 0) {
-			fp_log(FP_LOG_ERR, "%s", err);
-			return 1;
-		}
-		fp_conf_check_report(dm.path, parts);
-		return 0;
-	}
-	if (dm.log_opts.file != NULL && (rc = fp_log_file_open(dm.log_opts.file)) != 0) {
-		fp_log(FP_LOG_ERR, "log file %s: %s", dm.log_opts.file, strerror(-rc));
+	rc = fp_daemon_args_parse(&a, argc, argv, &spec);
+	if (rc >= 0)
+		return rc;
+	if (a.check)
+		return fp_conf_check_run(a.path, FP_CONF_PART_CONTROL);
+	if (fp_daemon_log_file_open(&a) != 0)
 		return 1;
-	}
 	rc = 1;
+	dm.path = a.path;
+	dm.log_opts = a.log;
 	if (fp_ctrl_config_load(dm.path, &dm.cfg, err, sizeof(err)) < 0) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		return 1;
 	}
-	if (dm.log_opts.level >= 0)
-		dm.cfg.log_level = dm.log_opts.level;
-	fp_log_level_set(dm.cfg.log_level);
-	fp_log(FP_LOG_INFO, "fp-control %s (git %s) starting with %s", fp_version_string(),
-	       fp_version_git(), dm.path);
+	dm.cfg.log_level = fp_daemon_log_start(&a, "fp-control", dm.cfg.log_level);
 	signal(SIGPIPE, SIG_IGN);
 	dm.base = event_base_new();
 	if (dm.base == NULL) {

@@ -12,8 +12,9 @@
  * "workers" are CPUs (the per-CPU counters).
  * A dump prints each entry in the syntax of the add that makes it.
  *
- * Exit status: 0 done; 1 bad usage, or the server refused; 2 cannot
- * connect.
+ * Results go to stdout; errors go through lib/log.h (stderr, the
+ * daemons' line format, level error).  Exit status: 0 done; 1 bad usage,
+ * or the server refused; 2 cannot connect.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,8 +36,10 @@
 #include "backend.h"
 #include "check.h"
 #include "ctl_client.h"
+#include "log.h"
 #include "trace_pkt.h"
 #include "trace_xdp.h"
+#include "unix_addr.h"
 #include "names.h"
 #include "version.h"
 
@@ -106,15 +109,14 @@ usage(FILE *f)
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
 }
 
+/* A usage error or a refused value: logged, -EINVAL. */
 static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fpctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fp_vlog(FP_LOG_ERR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -EINVAL;
 }
 
@@ -451,7 +453,7 @@ build_change(char **w, int n, struct fpctl_change *ch)
 	 */
 	rc = fp_check_entry(ch->table, &ch->key, ch->del ? NULL : &ch->val, NULL, msg, sizeof(msg));
 	if (rc < 0) {
-		fprintf(stderr, "fpctl: %s\n", msg);
+		fp_log(FP_LOG_ERR, "%s", msg);
 		return FPCTL_REFUSED;
 	}
 	return 0;
@@ -640,9 +642,9 @@ server_error(const struct fpctl_opts *o, struct fp_ctl_client *c, const char *wh
 	const char *msg = c != NULL ? fp_ctl_client_msg(c) : "";
 
 	if (msg[0] != '\0')
-		fprintf(stderr, "fpctl: %s: %s (%s)\n", what, msg, strerror(-rc));
+		fp_log(FP_LOG_ERR, "%s: %s (%s)", what, msg, strerror(-rc));
 	else
-		fprintf(stderr, "fpctl: %s: %s: %s\n", o->socket, what, strerror(-rc));
+		fp_log(FP_LOG_ERR, "%s: %s: %s", o->socket, what, strerror(-rc));
 	return FPCTL_EXIT_FAIL;
 }
 
@@ -958,6 +960,30 @@ parse_opts(int argc, char **argv, struct fpctl_opts *o)
 	return 0;
 }
 
+/* show ports, stats or drops from the counters of either engine. */
+static int
+stats_print(const struct fpctl_opts *o, enum fpctl_cmd cmd, const struct fp_ctl_client_stats *st)
+{
+	if (cmd == CMD_PORTS)
+		return cmd_ports(o, st);
+	if (cmd == CMD_STATS)
+		return cmd_stats(o, st);
+	return cmd_drops(o, st);
+}
+
+/* Connect to fp-dpdk's socket, or log why not (NULL). */
+static struct fp_ctl_client *
+client_open(const struct fpctl_opts *o)
+{
+	struct fp_ctl_client *c = fp_ctl_client_open(o->socket);
+
+	if (c == NULL)
+		fp_log(FP_LOG_ERR, "cannot connect to %s: %s%s", o->socket,
+		       fp_unix_strerror(-errno),
+		       errno == ENOENT || errno == ECONNREFUSED ? " (is fp-dpdk running?)" : "");
+	return c;
+}
+
 static int
 run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 	const struct fpctl_change *ch)
@@ -971,14 +997,14 @@ run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 		return bad("out of memory");
 	rc = fp_backend_xdp.open(o->xdp, &h);
 	if (rc < 0) {
-		fprintf(stderr, "fpctl: XDP instance %s: %s%s\n", o->xdp, strerror(-rc),
-			rc == -ECONNREFUSED ? " (is it attached? fp-xdp attach)" : "");
+		fp_log(FP_LOG_ERR, "XDP instance %s: %s%s", o->xdp, strerror(-rc),
+		       rc == -ECONNREFUSED ? " (is it attached? fp-xdp attach)" : "");
 		free(info);
 		return FPCTL_EXIT_CONNECT;
 	}
 	rc = fp_backend_xdp.info(h, info);
 	if (rc < 0) {
-		fprintf(stderr, "fpctl: XDP instance %s: %s\n", o->xdp, strerror(-rc));
+		fp_log(FP_LOG_ERR, "XDP instance %s: %s", o->xdp, strerror(-rc));
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}
@@ -1004,7 +1030,7 @@ run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 		if (o->json)
 			printf("%s]\n", d.n ? "\n" : "");
 		if (rc != 0) {
-			fprintf(stderr, "fpctl: dump: %s\n", strerror(-rc));
+			fp_log(FP_LOG_ERR, "dump: %s", strerror(-rc));
 			rc = FPCTL_EXIT_FAIL;
 		}
 		break;
@@ -1020,8 +1046,8 @@ run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 		if (rc == 0)
 			rc = fp_backend_xdp.commit(h, &failed, err, sizeof(err));
 		if (rc != 0) {
-			fprintf(stderr, "fpctl: %s: %s (%s)\n", ch->del ? "del" : "add",
-				err[0] ? err : strerror(-rc), strerror(-rc));
+			fp_log(FP_LOG_ERR, "%s: %s (%s)", ch->del ? "del" : "add",
+			       err[0] ? err : strerror(-rc), strerror(-rc));
 			rc = FPCTL_EXIT_FAIL;
 		}
 		break;
@@ -1029,17 +1055,11 @@ run_xdp(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table,
 	default:
 		rc = fp_backend_xdp.stats(h, &st);
 		if (rc < 0) {
-			fprintf(stderr, "fpctl: XDP instance %s: counters: %s\n", o->xdp,
-				strerror(-rc));
+			fp_log(FP_LOG_ERR, "XDP instance %s: counters: %s", o->xdp, strerror(-rc));
 			rc = FPCTL_EXIT_FAIL;
 			break;
 		}
-		if (cmd == CMD_PORTS)
-			rc = cmd_ports(o, st);
-		else if (cmd == CMD_STATS)
-			rc = cmd_stats(o, st);
-		else
-			rc = cmd_drops(o, st);
+		rc = stats_print(o, cmd, st);
 		break;
 	}
 out:
@@ -1059,20 +1079,17 @@ run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table, const struct
 
 	if (o->xdp != NULL)
 		return run_xdp(o, cmd, table, ch);
-	c = fp_ctl_client_open(o->socket);
-	if (c == NULL) {
-		fprintf(stderr, "fpctl: cannot connect to %s: %s%s\n", o->socket, strerror(errno),
-			errno == ENOENT || errno == ECONNREFUSED ? " (is fp-dpdk running?)" : "");
+	c = client_open(o);
+	if (c == NULL)
 		return FPCTL_EXIT_CONNECT;
-	}
 	rc = fp_ctl_client_hello(c, &h);
 	if (rc != 0) {
 		rc = server_error(o, c, "hello", rc);
 		goto out;
 	}
 	if (h.abi_version != FP_ABI_VERSION) {
-		fprintf(stderr, "fpctl: %s: fp-dpdk speaks ABI %u, fpctl %u\n", o->socket,
-			h.abi_version, FP_ABI_VERSION);
+		fp_log(FP_LOG_ERR, "%s: fp-dpdk speaks ABI %u, fpctl %u", o->socket, h.abi_version,
+		       FP_ABI_VERSION);
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}
@@ -1092,12 +1109,7 @@ run(const struct fpctl_opts *o, enum fpctl_cmd cmd, uint16_t table, const struct
 			rc = server_error(o, c, "stats", -errno);
 			break;
 		}
-		if (cmd == CMD_PORTS)
-			rc = cmd_ports(o, st);
-		else if (cmd == CMD_STATS)
-			rc = cmd_stats(o, st);
-		else
-			rc = cmd_drops(o, st);
+		rc = stats_print(o, cmd, st);
 		break;
 	}
 out:
@@ -1140,15 +1152,14 @@ cmd_trace(const struct fpctl_opts *o)
 		rc = fpctl_trace_xdp(o->xdp, in_port, frame, len, t, xout, sizeof(xout), err,
 				     sizeof(err));
 		if (rc != 0) {
-			fprintf(stderr, "fpctl: trace: XDP instance %s: %s\n", o->xdp, err);
+			fp_log(FP_LOG_ERR, "trace: XDP instance %s: %s", o->xdp, err);
 			rc = rc == -ENOENT ? FPCTL_EXIT_CONNECT : FPCTL_EXIT_FAIL;
 			goto out;
 		}
 		goto print;
 	}
-	c = fp_ctl_client_open(o->socket);
+	c = client_open(o);
 	if (c == NULL) {
-		fprintf(stderr, "fpctl: cannot connect to %s: %s\n", o->socket, strerror(errno));
 		rc = FPCTL_EXIT_CONNECT;
 		goto out;
 	}
@@ -1158,7 +1169,7 @@ cmd_trace(const struct fpctl_opts *o)
 		goto out;
 	}
 	if (fpctl_trace_decode(buf, size, t) != 0) {
-		fprintf(stderr, "fpctl: trace: malformed reply from %s\n", o->socket);
+		fp_log(FP_LOG_ERR, "trace: malformed reply from %s", o->socket);
 		rc = FPCTL_EXIT_FAIL;
 		goto out;
 	}
@@ -1182,6 +1193,7 @@ main(int argc, char **argv)
 	uint16_t table = 0;
 	int rc;
 
+	fp_log_init("fpctl", FP_LOG_INFO);
 	memset(&ch, 0, sizeof(ch));
 	if (parse_opts(argc, argv, &o) != 0) {
 		usage(stderr);

@@ -29,10 +29,8 @@
 #include "names.h"
 #include "log.h"
 
-#define FP_CFG_RXQ_MAX 16		    /* rx queues per port */
-#define FP_CFG_LCORE_MAX 1023		    /* largest EAL lcore id */
-#define FP_CFG_TABLE_MIN 16		    /* smallest table */
-#define FP_CFG_TABLE_MAX (16 * 1024 * 1024) /* largest table */
+#define FP_CFG_RXQ_MAX 16     /* rx queues per port */
+#define FP_CFG_LCORE_MAX 1023 /* largest EAL lcore id */
 #define FP_CFG_SOCKET_SIZE sizeof(((struct fp_config *)0)->ctl_socket)
 
 /* Defaults; doc/config.md lists the same values. */
@@ -42,10 +40,6 @@
 #define FP_CFG_DEF_MBUFS 16383
 #define FP_CFG_DEF_MBUF_CACHE 256
 #define FP_CFG_DEF_MBUF_DATA_SIZE 2176 /* 2048 + RTE_PKTMBUF_HEADROOM */
-#define FP_CFG_DEF_TABLE_VTEP 4096
-#define FP_CFG_DEF_TABLE_FDB 65536
-#define FP_CFG_DEF_TABLE_FLOOD 4096
-#define FP_CFG_DEF_TABLE_NEIGH 65536
 #define FP_CFG_DEF_EMPTY_POLLS 100
 #define FP_CFG_DEF_MAX_SLEEP_US 500
 #define FP_CFG_DEF_TX_DRAIN_US 100
@@ -92,14 +86,10 @@ static const struct fp_conf_int_field stats_ints[] = {
 int
 fp_config_port_find(const struct fp_config *cfg, const char *name)
 {
-	uint32_t i;
-
-	if (cfg == NULL || name == NULL)
+	if (cfg == NULL)
 		return -ENOENT;
-	for (i = 0; i < cfg->n_ports && i < FP_PORT_MAX; i++)
-		if (strcmp(cfg->ports[i].name, name) == 0)
-			return (int)i;
-	return -ENOENT;
+	return fp_conf_name_find(cfg->ports[0].name, sizeof(cfg->ports[0]),
+				 cfg->n_ports < FP_PORT_MAX ? cfg->n_ports : FP_PORT_MAX, name);
 }
 
 void
@@ -109,11 +99,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->mbufs = FP_CFG_DEF_MBUFS;
 	cfg->mbuf_cache = FP_CFG_DEF_MBUF_CACHE;
 	cfg->mbuf_data_size = FP_CFG_DEF_MBUF_DATA_SIZE;
-	cfg->table_size[FP_TABLE_PORT] = FP_PORT_MAX;
-	cfg->table_size[FP_TABLE_VTEP] = FP_CFG_DEF_TABLE_VTEP;
-	cfg->table_size[FP_TABLE_FDB] = FP_CFG_DEF_TABLE_FDB;
-	cfg->table_size[FP_TABLE_FLOOD] = FP_CFG_DEF_TABLE_FLOOD;
-	cfg->table_size[FP_TABLE_NEIGH] = FP_CFG_DEF_TABLE_NEIGH;
+	fp_conf_tables_default(cfg->table_size);
 	cfg->idle_mode = FP_IDLE_ADAPTIVE;
 	cfg->idle_empty_polls = FP_CFG_DEF_EMPTY_POLLS;
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;
@@ -132,11 +118,8 @@ eal_load(struct loader *ld, const config_setting_t *root)
 	unsigned int i, n;
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, "eal", FP_CONF_T_GROUP, false, &grp);
+	rc = fp_conf_group_get(ld->conf, root, "eal", false, keys, NULL, 0, &grp);
 	if (rc < 0 || grp == NULL)
-		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, NULL, 0);
-	if (rc < 0)
 		return rc;
 	rc = fp_conf_member_get(ld->conf, grp, "args", FP_CONF_T_SEQ, false, &list);
 	if (rc < 0 || list == NULL)
@@ -155,20 +138,21 @@ eal_load(struct loader *ld, const config_setting_t *root)
 	return 0;
 }
 
+/* Entry idx of the list ports (fp_conf_elem_fn). */
 static int
-port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
+port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *arg)
 {
 	static const char *const keys[] = { "name", "role", "devargs", "mac", NULL };
+	struct loader *ld = arg;
 	struct fp_config_port *p = &ld->cfg->ports[idx];
 	const config_setting_t *s;
-	int found;
 	uint32_t i;
 	int rc;
 
-	rc = fp_conf_check_type(ld->conf, grp, FP_CONF_T_GROUP);
+	rc = fp_conf_check_type(c, grp, FP_CONF_T_GROUP);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, port_ints, FP_CONF_N_FIELDS(port_ints));
+	rc = fp_conf_check_keys(c, grp, keys, port_ints, FP_CONF_N_FIELDS(port_ints));
 	if (rc < 0)
 		return rc;
 	p->mtu = FP_CFG_DEF_MTU;
@@ -176,73 +160,36 @@ port_load(struct loader *ld, const config_setting_t *grp, uint32_t idx)
 	p->rx_desc = FP_CFG_DEF_DESC;
 	p->tx_desc = FP_CFG_DEF_DESC;
 
-	rc = fp_conf_member_get(ld->conf, grp, "name", FP_CONF_T_STR, true, &s);
+	rc = fp_conf_port_head_load(c, grp, "ports", ld->cfg->ports[0].name,
+				    sizeof(ld->cfg->ports[0]), idx, &p->role);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_name_copy(ld->conf, s, p->name, FP_NAME_SIZE, "._-", "[A-Za-z0-9._-]");
+	rc = fp_conf_member_get(c, grp, "devargs", FP_CONF_T_STR, true, &s);
 	if (rc < 0)
 		return rc;
-	found = fp_config_port_find(ld->cfg, p->name);
-	if (found >= 0 && (uint32_t)found < idx)
-		return fp_conf_fail(ld->conf, s, NULL,
-				    "duplicate port name \"%s\" (also ports[%d])", p->name, found);
-	rc = fp_conf_member_get(ld->conf, grp, "role", FP_CONF_T_STR, true, &s);
+	rc = fp_conf_str_copy(c, s, 1, p->devargs, sizeof(p->devargs));
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_role_parse(ld->conf, s, &p->role);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_member_get(ld->conf, grp, "devargs", FP_CONF_T_STR, true, &s);
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_str_copy(ld->conf, s, 1, p->devargs, sizeof(p->devargs));
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_member_get(ld->conf, grp, "mac", FP_CONF_T_STR, false, &s);
+	rc = fp_conf_member_get(c, grp, "mac", FP_CONF_T_STR, false, &s);
 	if (rc < 0)
 		return rc;
 	if (s != NULL) {
 		const char *v = config_setting_get_string(s);
 
 		if (fp_addr_mac_parse(v, p->mac, 0) < 0)
-			return fp_conf_fail(ld->conf, s, NULL,
+			return fp_conf_fail(c, s, NULL,
 					    "\"%s\" is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
 		if (!fp_addr_mac_is_unicast(p->mac))
-			return fp_conf_fail(ld->conf, s, NULL,
-					    "\"%s\" is not a unicast MAC address", v);
+			return fp_conf_fail(c, s, NULL, "\"%s\" is not a unicast MAC address", v);
 		p->has_mac = 1;
 	}
-	rc = fp_conf_ints_load(ld->conf, grp, port_ints, FP_CONF_N_FIELDS(port_ints), p);
+	rc = fp_conf_ints_load(c, grp, port_ints, FP_CONF_N_FIELDS(port_ints), p);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < FP_CFG_RXQ_MAX; i++) {
 		ld->owner_worker[idx][i] = -1;
 		ld->owner_entry[idx][i] = -1;
 	}
-	return 0;
-}
-
-static int
-ports_load(struct loader *ld, const config_setting_t *root)
-{
-	const config_setting_t *list;
-	unsigned int i, n;
-	int rc;
-
-	rc = fp_conf_member_get(ld->conf, root, "ports", FP_CONF_T_LIST, true, &list);
-	if (rc < 0)
-		return rc;
-	n = (unsigned int)config_setting_length(list);
-	if (n < 1 || n > FP_PORT_MAX)
-		return fp_conf_fail(ld->conf, list, NULL, "%u entries, need 1..%u", n, FP_PORT_MAX);
-	for (i = 0; i < n; i++) {
-		/* port_load() looks up earlier names: count as we go. */
-		ld->cfg->n_ports = i;
-		rc = port_load(ld, config_setting_get_elem(list, i), i);
-		if (rc < 0)
-			return rc;
-	}
-	ld->cfg->n_ports = n;
 	return 0;
 }
 
@@ -293,40 +240,42 @@ queue_load(struct loader *ld, const config_setting_t *grp, uint32_t widx, uint32
 	return 0;
 }
 
+/* Entry widx of the list workers (fp_conf_elem_fn). */
 static int
-worker_load(struct loader *ld, const config_setting_t *grp, uint32_t widx)
+worker_load(struct fp_conf *c, const config_setting_t *grp, uint32_t widx, void *arg)
 {
 	static const char *const keys[] = { "lcore", "queues", NULL };
+	struct loader *ld = arg;
 	struct fp_config_worker *w = &ld->cfg->workers[widx];
 	const config_setting_t *s, *list;
 	unsigned int i, n;
 	int64_t v = 0;
 	int rc;
 
-	rc = fp_conf_check_type(ld->conf, grp, FP_CONF_T_GROUP);
+	rc = fp_conf_check_type(c, grp, FP_CONF_T_GROUP);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, NULL, 0);
+	rc = fp_conf_check_keys(c, grp, keys, NULL, 0);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_member_get(ld->conf, grp, "lcore", FP_CONF_T_INT, true, &s);
+	rc = fp_conf_member_get(c, grp, "lcore", FP_CONF_T_INT, true, &s);
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_int_get(ld->conf, s, 0, FP_CFG_LCORE_MAX, false, &v);
+	rc = fp_conf_int_get(c, s, 0, FP_CFG_LCORE_MAX, false, &v);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < widx; i++)
 		if (ld->cfg->workers[i].lcore == v)
-			return fp_conf_fail(ld->conf, s, NULL,
+			return fp_conf_fail(c, s, NULL,
 					    "lcore %" PRId64 " is already used by workers[%u]", v,
 					    i);
 	w->lcore = (uint32_t)v;
-	rc = fp_conf_member_get(ld->conf, grp, "queues", FP_CONF_T_LIST, true, &list);
+	rc = fp_conf_member_get(c, grp, "queues", FP_CONF_T_LIST, true, &list);
 	if (rc < 0)
 		return rc;
 	n = (unsigned int)config_setting_length(list);
 	if (n < 1 || n > FP_CFG_WORKER_QUEUE_MAX)
-		return fp_conf_fail(ld->conf, list, NULL, "%u entries, need 1..%u", n,
+		return fp_conf_fail(c, list, NULL, "%u entries, need 1..%u", n,
 				    FP_CFG_WORKER_QUEUE_MAX);
 	for (i = 0; i < n; i++) {
 		rc = queue_load(ld, config_setting_get_elem(list, i), widx, i);
@@ -340,23 +289,14 @@ worker_load(struct loader *ld, const config_setting_t *grp, uint32_t widx)
 static int
 workers_load(struct loader *ld, const config_setting_t *root)
 {
-	const config_setting_t *list, *ports;
-	uint32_t i, q, n;
+	const config_setting_t *ports;
+	uint32_t i, q;
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, "workers", FP_CONF_T_LIST, true, &list);
+	rc = fp_conf_list_load(ld->conf, root, "workers", FP_CFG_WORKER_MAX, worker_load, ld,
+			       &ld->cfg->n_workers);
 	if (rc < 0)
 		return rc;
-	n = (unsigned int)config_setting_length(list);
-	if (n < 1 || n > FP_CFG_WORKER_MAX)
-		return fp_conf_fail(ld->conf, list, NULL, "%u entries, need 1..%u", n,
-				    FP_CFG_WORKER_MAX);
-	for (i = 0; i < n; i++) {
-		rc = worker_load(ld, config_setting_get_elem(list, i), i);
-		if (rc < 0)
-			return rc;
-	}
-	ld->cfg->n_workers = n;
 
 	/* Every rx queue of every port is polled by exactly one worker. */
 	ports = config_setting_get_member(root, "ports");
@@ -381,11 +321,8 @@ int_group_load(struct loader *ld, const config_setting_t *root, const char *name
 	const config_setting_t *grp;
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, name, FP_CONF_T_GROUP, false, &grp);
+	rc = fp_conf_group_get(ld->conf, root, name, false, NULL, fields, n_fields, &grp);
 	if (rc < 0 || grp == NULL)
-		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, NULL, fields, n_fields);
-	if (rc < 0)
 		return rc;
 	return fp_conf_ints_load(ld->conf, grp, fields, n_fields, ld->cfg);
 }
@@ -395,30 +332,17 @@ idle_load(struct loader *ld, const config_setting_t *root)
 {
 	static const char *const keys[] = { "mode", NULL };
 	const config_setting_t *grp, *s;
-	const char *v;
-	unsigned int m;
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, "idle", FP_CONF_T_GROUP, false, &grp);
+	rc = fp_conf_group_get(ld->conf, root, "idle", false, keys, idle_ints,
+			       FP_CONF_N_FIELDS(idle_ints), &grp);
 	if (rc < 0 || grp == NULL)
 		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, idle_ints, FP_CONF_N_FIELDS(idle_ints));
-	if (rc < 0)
-		return rc;
 	rc = fp_conf_member_get(ld->conf, grp, "mode", FP_CONF_T_STR, false, &s);
+	if (rc == 0 && s != NULL)
+		rc = fp_conf_enum_parse(ld->conf, s, idle_names, FP_IDLE_MAX, &ld->cfg->idle_mode);
 	if (rc < 0)
 		return rc;
-	if (s != NULL) {
-		v = config_setting_get_string(s);
-		for (m = 0; m < FP_IDLE_MAX; m++)
-			if (strcmp(v, idle_names[m]) == 0)
-				break;
-		if (m == FP_IDLE_MAX)
-			return fp_conf_fail(ld->conf, s, NULL,
-					    "\"%s\" is not one of \"%s\", \"%s\"", v,
-					    idle_names[FP_IDLE_BUSY], idle_names[FP_IDLE_ADAPTIVE]);
-		ld->cfg->idle_mode = m;
-	}
 	return fp_conf_ints_load(ld->conf, grp, idle_ints, FP_CONF_N_FIELDS(idle_ints), ld->cfg);
 }
 
@@ -430,11 +354,8 @@ control_load(struct loader *ld, const config_setting_t *root)
 	char path[FP_CFG_SOCKET_SIZE];
 	int rc;
 
-	rc = fp_conf_member_get(ld->conf, root, "control", FP_CONF_T_GROUP, false, &grp);
+	rc = fp_conf_group_get(ld->conf, root, "control", false, keys, NULL, 0, &grp);
 	if (rc < 0 || grp == NULL)
-		return rc;
-	rc = fp_conf_check_keys(ld->conf, grp, keys, NULL, 0);
-	if (rc < 0)
 		return rc;
 	rc = fp_conf_member_get(ld->conf, grp, "socket", FP_CONF_T_STR, false, &s);
 	if (rc < 0 || s == NULL)
@@ -471,7 +392,8 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	rc = eal_load(ld, root);
 	if (rc < 0)
 		return rc;
-	rc = ports_load(ld, root);
+	rc = fp_conf_list_load(ld->conf, root, "ports", FP_PORT_MAX, port_load, ld,
+			       &ld->cfg->n_ports);
 	if (rc < 0)
 		return rc;
 	rc = workers_load(ld, root);
@@ -480,8 +402,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	rc = int_group_load(ld, root, "mempool", mempool_ints, FP_CONF_N_FIELDS(mempool_ints));
 	if (rc < 0)
 		return rc;
-	rc = fp_conf_tables_load(ld->conf, root, FP_CFG_TABLE_MIN, FP_CFG_TABLE_MAX,
-				 ld->cfg->table_size);
+	rc = fp_conf_tables_load(ld->conf, root, ld->cfg->table_size);
 	if (rc < 0)
 		return rc;
 	rc = idle_load(ld, root);
@@ -507,15 +428,9 @@ int
 fp_config_load(const char *path, struct fp_config *cfg, char *err, unsigned int errsz)
 {
 	struct loader ld = { .cfg = cfg };
-	int rc;
 
-	if (err != NULL && errsz > 0)
-		err[0] = '\0';
-	if (cfg == NULL)
-		return -EINVAL;
-	fp_config_defaults(cfg);
-	rc = fp_conf_load(path, cfg->path, sizeof(cfg->path), err, errsz, root_load, &ld);
-	if (rc < 0) /* Fail closed: nothing half-loaded is left for a careless caller. */
-		memset(cfg, 0, sizeof(*cfg));
-	return rc;
+	if (cfg != NULL)
+		fp_config_defaults(cfg);
+	return fp_conf_load_cfg(path, cfg, sizeof(*cfg), cfg != NULL ? cfg->path : NULL,
+				sizeof(cfg->path), err, errsz, root_load, &ld);
 }

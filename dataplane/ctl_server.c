@@ -67,7 +67,9 @@
 #include <rte_log.h>
 
 #include "ctl_trace.h"
+#include "buf.h"
 #include "names.h"
+#include "unix_addr.h"
 
 #define CTL_CLIENT_MAX 16	    /* clients served at once */
 #define CTL_BACKLOG 16		    /* listen() backlog */
@@ -169,9 +171,6 @@ client_drop(struct ctl_client *c, const char *why)
 static int
 out_reserve(struct ctl_client *c, size_t n)
 {
-	size_t cap;
-	uint8_t *p;
-
 	if (c->out_off == c->out_len) {
 		c->out_off = 0;
 		c->out_len = 0;
@@ -185,15 +184,7 @@ out_reserve(struct ctl_client *c, size_t n)
 		if (c->out_len + n <= c->out_cap)
 			return 0;
 	}
-	cap = c->out_cap ? c->out_cap : 4096;
-	while (cap < c->out_len + n)
-		cap *= 2;
-	p = realloc(c->out, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	c->out = p;
-	c->out_cap = cap;
-	return 0;
+	return fp_buf_reserve(&c->out, &c->out_cap, c->out_len + n, 4096, SIZE_MAX);
 }
 
 /* Queue one frame whose payload is the concatenation of iov[0..n). */
@@ -722,8 +713,7 @@ serve(struct fp_ctl_server *s, struct ctl_client *c)
 static int
 in_reserve(struct ctl_client *c)
 {
-	size_t need = CTL_IN_MIN, cap;
-	uint8_t *p;
+	size_t need = CTL_IN_MIN;
 
 	if (c->in_off > 0) {
 		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
@@ -737,20 +727,9 @@ in_reserve(struct ctl_client *c)
 		/* process() refuses a larger frame before it gets here. */
 		need = sizeof(h) + RTE_MIN(h.len, FP_CTL_MAX_PAYLOAD);
 	}
-	if (c->in_cap > c->in_len && c->in_cap >= need)
-		return 0;
-	cap = c->in_cap ? c->in_cap : CTL_IN_MIN;
-	while (cap < need || cap <= c->in_len)
-		cap *= 2;
-	cap = RTE_MIN(cap, CTL_FRAME_MAX);
-	if (cap <= c->in_len)
-		return 0;
-	p = realloc(c->in, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	c->in = p;
-	c->in_cap = cap;
-	return 0;
+	/* Room for one more byte at least, within CTL_FRAME_MAX. */
+	return fp_buf_reserve(&c->in, &c->in_cap, RTE_MAX(need, c->in_len + 1), CTL_IN_MIN,
+			      CTL_FRAME_MAX);
 }
 
 /* Read what arrived and handle the complete frames. */
@@ -880,7 +859,7 @@ client_accept(struct fp_ctl_server *s)
 static int
 mkdir_parents(const char *path)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char dir[FP_UNIX_PATH_MAX + 1];
 	char *p;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -930,20 +909,18 @@ struct fp_ctl_server *
 fp_ctl_server_create(const char *path, struct fp_ftables *t, const char *host, uint32_t n_ports,
 		     uint32_t n_workers, const struct fp_ctl_server_ops *ops)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	struct fp_ctl_server *s;
 	mode_t old_mask;
 	int i, rc;
 
-	if (path == NULL || path[0] == '\0' || t == NULL) {
-		errno = EINVAL;
+	rc = fp_unix_addr_set(&sa, path);
+	if (rc == 0 && t == NULL)
+		rc = -EINVAL;
+	if (rc != 0) {
+		errno = -rc;
 		return NULL;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		rc = -ENOMEM;

@@ -13,7 +13,6 @@
  * DPDK's among them, go through lib/log.h (eal_log.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@
 #include "config.h"
 #include "conf_check.h"
 #include "conf_diff.h"
+#include "daemon.h"
 #include "ctl_server.h"
 #include "eal_log.h"
 #include "ftable.h"
@@ -39,7 +39,6 @@
 #include "names.h"
 #include "log.h"
 #include "pipeline.h"
-#include "version.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 #define FP_WORKER_MAX_REPORT 128
@@ -389,80 +388,35 @@ run(struct fp_dpdk *d)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256 };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", required_argument, NULL, OPT_CHECK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "log-file", required_argument, NULL, FP_LOG_OPT_FILE },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct fp_daemon_spec spec = {
+		.prog = "fp-dpdk", .usage = usage, .check_takes_file = true, .usage_status = 1
 	};
-	struct fp_log_opts lo = { .level = -1, .file = NULL };
-	const char *path = FP_DEFAULT_CONFIG;
-	int check = 0, opt, rc = 1;
+	struct fp_daemon_args a = { .path = FP_DEFAULT_CONFIG, .log = { .level = -1 } };
 	char err[FP_CFG_ERR_SIZE];
-	unsigned int parts;
 	struct fp_dpdk *d;
 	uint32_t i;
+	int rc;
 
 	fp_log_init("fp-dpdk", FP_LOG_INFO);
-	while ((opt = getopt_long(argc, argv, "c:vqVh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			path = optarg;
-			break;
-		case OPT_CHECK:
-			path = optarg;
-			check = 1;
-			break;
-		case 'V':
-			fp_version_print(stdout, "fp-dpdk");
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (fp_log_opt(&lo, opt, optarg))
-				break;
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
+	rc = fp_daemon_args_parse(&a, argc, argv, &spec);
+	if (rc >= 0)
+		return rc;
+	if (a.check)
+		return fp_conf_check_run(a.path, FP_CONF_PART_DPDK);
+	if (fp_daemon_log_file_open(&a) != 0)
 		return 1;
-	}
-	if (check) {
-		if (fp_conf_check(path, FP_CONF_PART_DPDK, &parts, err, sizeof(err)) != 0) {
-			fp_log(FP_LOG_ERR, "%s", err);
-			return 1;
-		}
-		fp_conf_check_report(path, parts);
-		return 0;
-	}
-	if (lo.file != NULL && (rc = fp_log_file_open(lo.file)) != 0) {
-		fp_log(FP_LOG_ERR, "log file %s: %s", lo.file, strerror(-rc));
-		return 1;
-	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return 1;
 	for (i = 0; i < FP_PORT_MAX; i++)
 		d->ports[i].dpdk_port = RTE_MAX_ETHPORTS;
-	if (fp_config_load(path, &d->cfg, err, sizeof(err)) != 0) {
+	if (fp_config_load(a.path, &d->cfg, err, sizeof(err)) != 0) {
 		fp_log(FP_LOG_ERR, "%s", err);
 		free(d);
 		return 1;
 	}
-	d->log_opts = lo;
-	if (lo.level >= 0)
-		d->cfg.log_level = (uint32_t)lo.level;
-	fp_log_level_set((int)d->cfg.log_level);
-	fp_log(FP_LOG_INFO, "%s %s (git %s) starting with %s", "fp-dpdk", fp_version_string(),
-	       fp_version_git(), path);
+	d->log_opts = a.log;
+	d->cfg.log_level = (uint32_t)fp_daemon_log_start(&a, "fp-dpdk", (int)d->cfg.log_level);
 	rc = fp_eal_log_open();
 	if (rc != 0)
 		fp_log(FP_LOG_WARN, "DPDK's log stays on its own stream: %s", strerror(-rc));

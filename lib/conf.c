@@ -186,6 +186,69 @@ fp_conf_check_keys(struct fp_conf *c, const config_setting_t *grp, const char *c
 	return 0;
 }
 
+int
+fp_conf_group_get(struct fp_conf *c, const config_setting_t *grp, const char *name, bool required,
+		  const char *const keys[], const struct fp_conf_int_field *fields,
+		  unsigned int n_fields, const config_setting_t **out)
+{
+	int rc;
+
+	rc = fp_conf_member_get(c, grp, name, FP_CONF_T_GROUP, required, out);
+	if (rc < 0 || *out == NULL)
+		return rc;
+	return fp_conf_check_keys(c, *out, keys, fields, n_fields);
+}
+
+int
+fp_conf_list_load(struct fp_conf *c, const config_setting_t *grp, const char *name, uint32_t max,
+		  fp_conf_elem_fn *fn, void *arg, uint32_t *n)
+{
+	const config_setting_t *list;
+	uint32_t i, len;
+	int rc;
+
+	rc = fp_conf_member_get(c, grp, name, FP_CONF_T_LIST, true, &list);
+	if (rc < 0)
+		return rc;
+	len = (uint32_t)config_setting_length(list);
+	if (len < 1 || len > max)
+		return fp_conf_fail(c, list, NULL, "%u entries, need 1..%u", len, max);
+	for (i = 0; i < len; i++) {
+		*n = i;
+		rc = fn(c, config_setting_get_elem(list, i), i, arg);
+		if (rc < 0)
+			return rc;
+	}
+	*n = len;
+	return 0;
+}
+
+int
+fp_conf_enum_parse(struct fp_conf *c, const config_setting_t *s, const char *const names[],
+		   uint32_t n_names, uint32_t *out)
+{
+	char list[256];
+	size_t len = 0;
+	const char *v;
+	uint32_t i;
+	int rc;
+
+	rc = fp_conf_check_type(c, s, FP_CONF_T_STR);
+	if (rc < 0)
+		return rc;
+	v = config_setting_get_string(s);
+	for (i = 0; i < n_names; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	list[0] = '\0';
+	for (i = 0; i < n_names && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s\"%s\"", i ? ", " : "",
+					names[i]);
+	return fp_conf_fail(c, s, NULL, "\"%s\" is not one of %s", v, list);
+}
+
 /* The value of integer setting s, undoing libconfig 1.5's truncation of
  * literals that do not fit in 32 bits (see prescan()).
  */
@@ -403,28 +466,70 @@ fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t
 }
 
 int
-fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
+fp_conf_name_find(const char *names, size_t stride, uint32_t n, const char *name)
 {
-	const char *v;
-	int rc;
+	uint32_t i;
 
-	rc = fp_conf_check_type(c, s, FP_CONF_T_STR);
-	if (rc < 0)
-		return rc;
-	v = config_setting_get_string(s);
-	if (strcmp(v, fp_names_role[FP_PORT_ROLE_VM]) == 0)
-		*role = FP_PORT_ROLE_VM;
-	else if (strcmp(v, fp_names_role[FP_PORT_ROLE_UNDERLAY]) == 0)
-		*role = FP_PORT_ROLE_UNDERLAY;
-	else
-		return fp_conf_fail(c, s, NULL, "\"%s\" is not one of \"%s\", \"%s\"", v,
-				    fp_names_role[FP_PORT_ROLE_VM],
-				    fp_names_role[FP_PORT_ROLE_UNDERLAY]);
-	return 0;
+	if (names == NULL || name == NULL)
+		return -ENOENT;
+	for (i = 0; i < n; i++)
+		if (strcmp(names + (size_t)i * stride, name) == 0)
+			return (int)i;
+	return -ENOENT;
 }
 
 int
-fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min, int64_t max,
+fp_conf_port_head_load(struct fp_conf *c, const config_setting_t *grp, const char *list,
+		       char *names, size_t stride, uint32_t idx, uint16_t *role)
+{
+	char *name = names + (size_t)idx * stride;
+	const config_setting_t *s;
+	int found, rc;
+
+	rc = fp_conf_member_get(c, grp, "name", FP_CONF_T_STR, true, &s);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_name_copy(c, s, name, FP_NAME_SIZE, "._-", "[A-Za-z0-9._-]");
+	if (rc < 0)
+		return rc;
+	found = fp_conf_name_find(names, stride, idx, name);
+	if (found >= 0)
+		return fp_conf_fail(c, s, NULL, "duplicate port name \"%s\" (also %s[%d])", name,
+				    list, found);
+	rc = fp_conf_member_get(c, grp, "role", FP_CONF_T_STR, true, &s);
+	if (rc < 0)
+		return rc;
+	return fp_conf_role_parse(c, s, role);
+}
+
+int
+fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
+{
+	/* What a config may name: not "none", not (yet) "gateway". */
+	const char *const names[] = { fp_names_role[FP_PORT_ROLE_VM],
+				      fp_names_role[FP_PORT_ROLE_UNDERLAY] };
+	const uint16_t roles[] = { FP_PORT_ROLE_VM, FP_PORT_ROLE_UNDERLAY };
+	uint32_t r;
+	int rc;
+
+	rc = fp_conf_enum_parse(c, s, names, 2, &r);
+	if (rc == 0)
+		*role = roles[r];
+	return rc;
+}
+
+void
+fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
+{
+	table_size[FP_TABLE_PORT] = FP_PORT_MAX;
+	table_size[FP_TABLE_VTEP] = FP_CONF_DEF_TABLE_VTEP;
+	table_size[FP_TABLE_FDB] = FP_CONF_DEF_TABLE_FDB;
+	table_size[FP_TABLE_FLOOD] = FP_CONF_DEF_TABLE_FLOOD;
+	table_size[FP_TABLE_NEIGH] = FP_CONF_DEF_TABLE_NEIGH;
+}
+
+int
+fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root,
 		    uint32_t table_size[FP_TABLE_MAX])
 {
 	const config_setting_t *grp, *s;
@@ -446,7 +551,7 @@ fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min
 		if (t == FP_TABLE_PORT)
 			return fp_conf_fail(c, s, NULL, "the port table is fixed at %u entries",
 					    FP_PORT_MAX);
-		rc = fp_conf_int_get(c, s, min, max, false, &v);
+		rc = fp_conf_int_get(c, s, FP_CONF_TABLE_MIN, FP_CONF_TABLE_MAX, false, &v);
 		if (rc < 0)
 			return rc;
 		table_size[t] = (uint32_t)v;
@@ -745,6 +850,23 @@ fp_conf_load(const char *path, char *path_copy, size_t path_size, char *err, siz
 		rc = fn(c, fp_conf_root(c), arg);
 	fp_conf_close(c);
 	free(c);
+	return rc;
+}
+
+int
+fp_conf_load_cfg(const char *path, void *cfg, size_t cfg_size, char *path_copy, size_t path_size,
+		 char *err, size_t errsz, fp_conf_load_fn *fn, void *arg)
+{
+	int rc;
+
+	if (cfg == NULL) {
+		if (err != NULL && errsz > 0)
+			err[0] = '\0';
+		return -EINVAL;
+	}
+	rc = fp_conf_load(path, path_copy, path_size, err, errsz, fn, arg);
+	if (rc < 0) /* Fail closed: nothing half-loaded is left for a careless caller. */
+		memset(cfg, 0, cfg_size);
 	return rc;
 }
 

@@ -31,9 +31,15 @@
 
 #include <flowplane/tables.h>
 
-#define FP_CONF_FILE_MAX (1024 * 1024) /* largest config file, bytes */
-#define FP_CONF_KEY_SIZE 128	       /* "workers[15].queues[63].queue" */
-#define FP_CONF_BIGINT_MAX 16	       /* out-of-range literals remembered */
+#define FP_CONF_FILE_MAX (1024 * 1024)	     /* largest config file, bytes */
+#define FP_CONF_KEY_SIZE 128		     /* "workers[15].queues[63].queue" */
+#define FP_CONF_BIGINT_MAX 16		     /* out-of-range literals remembered */
+#define FP_CONF_TABLE_MIN 16		     /* smallest table */
+#define FP_CONF_TABLE_MAX (16 * 1024 * 1024) /* largest table */
+#define FP_CONF_DEF_TABLE_VTEP 4096	     /* default table sizes */
+#define FP_CONF_DEF_TABLE_FDB 65536
+#define FP_CONF_DEF_TABLE_FLOOD 4096
+#define FP_CONF_DEF_TABLE_NEIGH 65536
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)
@@ -111,6 +117,18 @@ typedef int fp_conf_load_fn(struct fp_conf *c, const config_setting_t *root, voi
 int fp_conf_load(const char *path, char *path_copy, size_t path_size, char *err, size_t errsz,
 		 fp_conf_load_fn *fn, void *arg);
 
+/**
+ * fp_conf_load() into a program's config struct, which the caller filled
+ * with its defaults first; it fails closed: on error the struct is zeroed,
+ * so nothing half-loaded is left for a careless caller.
+ *
+ * @param cfg       the struct, or NULL (then -EINVAL)
+ * @param cfg_size  its size
+ * @return what fp_conf_load() returns, or -EINVAL
+ */
+int fp_conf_load_cfg(const char *path, void *cfg, size_t cfg_size, char *path_copy,
+		     size_t path_size, char *err, size_t errsz, fp_conf_load_fn *fn, void *arg);
+
 /** @return the root group of an opened file */
 const config_setting_t *fp_conf_root(const struct fp_conf *c);
 
@@ -149,6 +167,40 @@ int fp_conf_check_type(struct fp_conf *c, const config_setting_t *s, unsigned in
  */
 int fp_conf_member_get(struct fp_conf *c, const config_setting_t *grp, const char *name,
 		       unsigned int types, bool required, const config_setting_t **out);
+
+/**
+ * Find group name of grp and check its keys: fp_conf_member_get(), then
+ * fp_conf_check_keys() over keys and fields.
+ *
+ * @param out the group, NULL when an optional group is absent
+ * @return 0, or -EINVAL (missing and required, not a group, an unknown key)
+ */
+int fp_conf_group_get(struct fp_conf *c, const config_setting_t *grp, const char *name,
+		      bool required, const char *const keys[],
+		      const struct fp_conf_int_field *fields, unsigned int n_fields,
+		      const config_setting_t **out);
+
+/* What fp_conf_list_load() does with entry idx of a list: 0 or -EINVAL. */
+typedef int fp_conf_elem_fn(struct fp_conf *c, const config_setting_t *s, uint32_t idx, void *arg);
+
+/**
+ * The required list name of grp: 1..max entries, fn called on each in
+ * order.  *n counts the entries loaded so far while fn runs (so fn can
+ * look at the earlier ones), and all of them at the end.
+ *
+ * @return 0, -EINVAL ("N entries, need 1..max"), or what fn returns
+ */
+int fp_conf_list_load(struct fp_conf *c, const config_setting_t *grp, const char *name,
+		      uint32_t max, fp_conf_elem_fn *fn, void *arg, uint32_t *n);
+
+/**
+ * A string setting that must be one of names.
+ *
+ * @param out the index of the name in names
+ * @return 0, or -EINVAL (not a string; "\"x\" is not one of \"a\", \"b\"")
+ */
+int fp_conf_enum_parse(struct fp_conf *c, const config_setting_t *s, const char *const names[],
+		       uint32_t n_names, uint32_t *out);
 
 /**
  * Reject any member of grp that is neither in names (NULL-terminated, may
@@ -248,13 +300,45 @@ int fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const c
 int fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t *level);
 
 /**
- * The shared group tables { fdb = N; ... }: sizes min..max by table name
- * (the port table's size is fixed).
+ * The table sizes both engines start from (doc/config.md): the port
+ * table FP_PORT_MAX, the others FP_CONF_DEF_TABLE_*.
+ */
+void fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX]);
+
+/**
+ * The shared group tables { fdb = N; ... }: sizes FP_CONF_TABLE_MIN..
+ * FP_CONF_TABLE_MAX by table name (the port table's size is fixed).
  *
  * @return 0, or -EINVAL
  */
-int fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min, int64_t max,
+int fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root,
 			uint32_t table_size[FP_TABLE_MAX]);
+
+/**
+ * Find a name among n entries of an array of structs, each holding a
+ * NUL-terminated name at the same offset.
+ *
+ * @param names  the first entry's name
+ * @param stride sizeof() an entry
+ * @return the index of the first entry so named, or -ENOENT
+ */
+int fp_conf_name_find(const char *names, size_t stride, uint32_t n, const char *name);
+
+/**
+ * The keys every port entry of both engines has: name, 1..FP_NAME_SIZE-1
+ * chars of [A-Za-z0-9._-] that no earlier entry has, and role
+ * (fp_conf_role_parse()).
+ *
+ * @param grp    the entry
+ * @param list   the list's key, for the message ("ports")
+ * @param names  the name of entry 0 in an array of port structs; entry
+ *               idx's name is written, entries 0..idx-1 are compared
+ * @param stride sizeof() a port struct
+ * @param role   receives the role
+ * @return 0, or -EINVAL ("duplicate port name \"x\" (also LIST[i])", ...)
+ */
+int fp_conf_port_head_load(struct fp_conf *c, const config_setting_t *grp, const char *list,
+			   char *names, size_t stride, uint32_t idx, uint16_t *role);
 
 /**
  * A port role in the config: "vm" or "underlay".

@@ -556,6 +556,37 @@ fp_api() {
 	FP_BODY=$(cat "$FP_TMP/answer" 2>/dev/null)
 }
 
+# fp_api_all METHOD PATH [BODY]: the same request to every hypervisor's
+# fp-control; true when all answer 200.
+fp_api_all() {
+	local hv rc=0
+	for hv in $FP_HVS; do
+		fp_api "$hv" "$@"
+		if [ "$FP_CODE" != 200 ]; then
+			echo "# $hv: $1 $2 -> $FP_CODE $FP_BODY"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# fp_in_sync HV: HV's fp-control says its engine holds what it installed.
+fp_in_sync() {
+	fp_api "$1" GET "/v1/tables?entries=0"
+	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
+}
+
+# fp_wait_in_sync HV: fp_in_sync within 10 s.
+fp_wait_in_sync() {
+	local hv=$1 i
+	for ((i = 0; i < 100; i++)); do
+		fp_in_sync "$hv" && return 0
+		sleep 0.1
+	done
+	echo "# $hv not in sync: $FP_BODY"
+	return 1
+}
+
 # fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
 # Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
 # in binding:profile.
@@ -725,6 +756,57 @@ sys.exit(0 if ($expr) else 1)
 	fi
 }
 
+# fp_capture_pings HV PCAP: tshark on HV's underlay veth (in HV's
+# namespace) writes the VXLAN and Geneve frames to PCAP while a1 pings a2
+# and b1 pings b2, 3 times each.
+fp_capture_pings() {
+	local hv=$1 pcap=$2 err=$FP_TMP/tshark.err tpid i
+	rm -f "$pcap" "$err"
+	ip netns exec "$(fp_ns "$hv")" timeout 30 tshark -i "$hv-ul" -p -q -n \
+		-f "udp port 4789 or udp port 6081" -c 50 -a duration:20 -w "$pcap" 2>"$err" &
+	tpid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q "Capturing on" "$err" 2>/dev/null && break
+		kill -0 $tpid 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.2
+	fp_vm_ping a1 "${FP_VM_IP4[a2]}" 3 >/dev/null 2>&1
+	fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3 >/dev/null 2>&1
+	sleep 0.3
+	kill -INT $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+}
+
+# fp_check_unchanged WHAT SNAPSHOT CHECKS: runs the function CHECKS (its
+# ok / not_ok lines are results) between two calls of the function
+# SNAPSHOT, then ok WHAT if both printed the same.  Background frames (a
+# VM's own IPv6 chatter) can move counters too, so while the snapshots
+# differ it tries again, 3 times at most; only the last try's results count.
+fp_check_unchanged() {
+	local what=$1 snap=$2 checks=$3 before after try np nf
+	for try in 1 2 3; do
+		before=$($snap)
+		np=$N_PASS
+		nf=$N_FAIL
+		$checks
+		sleep 0.5
+		after=$($snap)
+		[ "$before" = "$after" ] && break
+		if [ $try -lt 3 ]; then
+			echo "# the counters moved during try $try: again"
+			N_PASS=$np
+			N_FAIL=$nf
+		fi
+	done
+	if [ "$before" = "$after" ]; then
+		ok "$what"
+	else
+		not_ok "$what"
+		diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
+	fi
+}
+
 # --- TAP output, for a test that sources this file and brings none of its
 # own (tests/integration/test_fragments.sh): "ok - ..." / "not ok - ..."
 # lines, then "N passed, M failed".  A test defining ok, not_ok, check or
@@ -750,12 +832,87 @@ check() {
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
-# finish: the summary line; exits 0 if nothing failed, else 1.
+# finish: the summary line; exits 0 if nothing failed, else 1.  When a
+# check failed, it first runs the test's fp_finish_diag, if it has one.
 finish() {
+	if [ "$N_FAIL" -ne 0 ] && declare -F fp_finish_diag >/dev/null; then
+		fp_finish_diag
+	fi
 	echo "# run time $((SECONDS - T_START)) s"
 	echo "$N_PASS passed, $N_FAIL failed"
 	[ "$N_FAIL" -eq 0 ]
 	exit $?
+}
+
+# fp_run CMD...: runs CMD with its stdout in $OUT, its stderr in $ERR and
+# its status in $RC (through the files $TMP/out and $TMP/err), for a test
+# that keeps its own run directory in $TMP.
+# shellcheck disable=SC2034	# RC is the caller's
+fp_run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+# fp_run_show: fp_run's $OUT and $ERR as comment lines, blank lines left out.
+fp_run_show() {
+	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
+}
+
+# fp_need_tools TOOL...: exit 77 (a skip) naming the first TOOL that is
+# not on PATH.
+fp_need_tools() {
+	local t
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null; then
+			echo "# skip: $t not found (scripts/install-deps.sh)"
+			exit 77
+		fi
+	done
+}
+
+# fp_need_bpftool: exit 77 (a skip) unless $BPFTOOL can run.
+fp_need_bpftool() {
+	if [ ! -x "${BPFTOOL:-}" ]; then
+		echo "# skip: bpftool not found (BPFTOOL)"
+		exit 77
+	fi
+}
+
+# fp_need_built BIN...: exit 1 (a failed set-up) naming the first BIN that
+# is not built.
+fp_need_built() {
+	local b
+	for b in "$@"; do
+		if [ ! -x "$b" ]; then
+			echo "not ok - set-up: $b not built (FP_BUILDDIR)"
+			echo "0 passed, 1 failed"
+			exit 1
+		fi
+	done
+}
+
+# fp_in_ns NS CMD...: run CMD in the network namespace NS (/run/netns/NS).
+fp_in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# fp_bpffs_unmount: unmount every bpffs stacked on /sys/fs/bpf in this
+# mount namespace.
+fp_bpffs_unmount() {
+	for _ in 1 2 3 4; do
+		umount /sys/fs/bpf 2>/dev/null || break
+	done
+}
+
+# fp_bpffs_private: a bpffs of this mount namespace's own on /sys/fs/bpf
+# (call it in a private mount namespace); false if it cannot be mounted.
+fp_bpffs_private() {
+	fp_bpffs_unmount
+	mount -t bpf bpf /sys/fs/bpf
 }
 
 # fp_init_or_exit: fp_lib_init, exiting 77 (skip) when the machine cannot

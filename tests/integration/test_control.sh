@@ -43,35 +43,6 @@ fp_config_extra() {
 	fi
 }
 
-# api_both METHOD PATH [BODY]: the same request to both fp-control; true
-# when both answer 200.
-api_both() {
-	local hv rc=0
-	for hv in $FP_HVS; do
-		fp_api "$hv" "$@"
-		if [ "$FP_CODE" != 200 ]; then
-			echo "# $hv: $2 $3 -> $FP_CODE $FP_BODY"
-			rc=1
-		fi
-	done
-	return $rc
-}
-
-in_sync() {
-	fp_api "$1" GET "/v1/tables?entries=0"
-	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
-}
-
-wait_in_sync() {
-	local hv=$1 i
-	for ((i = 0; i < 100; i++)); do
-		in_sync "$hv" && return 0
-		sleep 0.1
-	done
-	echo "# $hv not in sync: $FP_BODY"
-	return 1
-}
-
 # wait_fdb_count HV N: HV's fp-dpdk holds N fdb entries within 5 s.
 wait_fdb_count() {
 	local i
@@ -133,8 +104,8 @@ sighup_both() {
 
 # del_put_a2: delete port-a2 and put it back (with its new MAC and IP).
 del_put_a2() {
-	api_both DELETE /v1/ports/port-a2 &&
-		api_both PUT /v1/ports/port-a2 \
+	fp_api_all DELETE /v1/ports/port-a2 &&
+		fp_api_all PUT /v1/ports/port-a2 \
 			"{\"port\": $(fp_neutron_port a2 02:00:00:a2:00:99 10.100.0.22 3)}"
 }
 
@@ -224,9 +195,9 @@ main() {
 	done
 	ok "fp-dpdk and fp-control up on both hypervisors"
 
-	check "snapshot accepted by both" api_both PUT /v1/snapshot "$(fp_neutron_snapshot)"
+	check "snapshot accepted by both" fp_api_all PUT /v1/snapshot "$(fp_neutron_snapshot)"
 	for hv in $FP_HVS; do
-		check "$hv in sync" wait_in_sync "$hv"
+		check "$hv in sync" fp_wait_in_sync "$hv"
 	done
 	fp_api hva GET /v1/tables
 	n=$(jq -c '[.counts.port, .counts.vtep, .counts.fdb, .counts.flood, .counts.neigh]' \
@@ -241,11 +212,11 @@ main() {
 	check "b2 -> b1 (IPv6)" pings b2 "${FP_VM_IP6[b1]}"
 
 	# Delete a2's port: a1 no longer reaches it; put it back.
-	check "DELETE /v1/ports/port-a2 on both" api_both DELETE /v1/ports/port-a2
+	check "DELETE /v1/ports/port-a2 on both" fp_api_all DELETE /v1/ports/port-a2
 	fp_vm_flush a1
 	check "a1 no longer reaches a2" no_ping a1 "${FP_VM_IP4[a2]}"
 	check "b1 still reaches b2" pings b1 "${FP_VM_IP4[b2]}"
-	check "PUT port-a2 back" api_both PUT /v1/ports/port-a2 "{\"port\": $(fp_neutron_port a2)}"
+	check "PUT port-a2 back" fp_api_all PUT /v1/ports/port-a2 "{\"port\": $(fp_neutron_port a2)}"
 	fp_vm_flush a1
 	check "a1 reaches a2 again" pings a1 "${FP_VM_IP4[a2]}"
 
@@ -255,7 +226,7 @@ main() {
 	ip -n "$(fp_ns a2)" addr add 10.100.0.22/24 dev eth0
 	fp_vm_flush a1
 	check "a2's old port entry drops the new MAC and IP" no_ping a1 10.100.0.22
-	check "PUT port-a2 with the new MAC and IP (revision 2)" api_both PUT /v1/ports/port-a2 \
+	check "PUT port-a2 with the new MAC and IP (revision 2)" fp_api_all PUT /v1/ports/port-a2 \
 		"{\"port\": $(fp_neutron_port a2 02:00:00:a2:00:99 10.100.0.22 2)}"
 	fp_vm_flush a1
 	check "a1 reaches a2 at its new address" pings a1 10.100.0.22
@@ -283,7 +254,7 @@ main() {
 	loss=$(grep -o '[0-9.]*% packet loss' "$FP_TMP/ping.out")
 	check "500 pings across the fp-control restarts: $loss" [ "$loss" = "0% packet loss" ]
 	for hv in $FP_HVS; do
-		wait_in_sync "$hv"
+		fp_wait_in_sync "$hv"
 		changes=$(grep -c "in sync: 0 set, 0 deleted" "$(fp_ctrl_log "$hv")")
 		check "$hv: the restarted fp-control changed nothing (restarts with 0 changes: $changes)" \
 			[ "$changes" -ge 1 ]
@@ -292,7 +263,7 @@ main() {
 	# fp-dpdk restarts: fp-control replays the whole state.
 	fp_stop hva
 	fp_start hva || not_ok "fp-dpdk [hva] restarts: $FP_ERR"
-	check "hva: fp-control replayed the state into the new fp-dpdk" wait_in_sync hva
+	check "hva: fp-control replayed the state into the new fp-dpdk" fp_wait_in_sync hva
 	check "a1 reaches a2 after the fp-dpdk restart" pings a1 10.100.0.22
 
 	# Drift: an fdb entry deleted by hand (fpctl commits: the generation
@@ -305,7 +276,7 @@ main() {
 			wait_fdb_count hva "$n0"
 		check "hva: fp-control logged the missing entry" \
 			grep -q "fdb entry missing" "$(fp_ctrl_log hva)"
-		check "hva in sync after the repair" wait_in_sync hva
+		check "hva in sync after the repair" fp_wait_in_sync hva
 	else
 		not_ok "hva: fpctl del fdb $fdb"
 	fi

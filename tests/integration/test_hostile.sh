@@ -31,27 +31,10 @@ TOKEN=flowplane-test-token-0123456789
 PORT=9697
 PY=/usr/bin/python3
 
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 PID=""
 TMP=""
-
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers: ok, not_ok, check, finish
 
 cleanup() {
 	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
@@ -60,15 +43,12 @@ cleanup() {
 	if [ -n "$TMP" ] && [ -z "${FP_KEEP:-}" ]; then rm -rf "$TMP"; fi
 }
 
-finish() {
-	if [ "$N_FAIL" -ne 0 ] && [ -f "$TMP/log" ]; then
+# fp_finish_diag: what finish shows when a check failed.
+fp_finish_diag() {
+	if [ -f "$TMP/log" ]; then
 		echo "# --- fp-control log (last 15 lines)"
 		tail -n 15 "$TMP/log" | sed 's/^/#   /'
 	fi
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
 }
 
 # config STATE_DIR: the config file's text.

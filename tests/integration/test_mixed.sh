@@ -57,19 +57,16 @@ fi
 FP_PREFIX=${FP_PREFIX:-fpm-}
 . "$(dirname "$0")/lib.sh"
 # TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
-# from lib.sh; this test keeps its own finish.
+# from lib.sh; finish runs diag (fp_finish_diag) when a check failed.
 
 INSTANCE="${FP_PREFIX}mixed-$$"		# 1..31 of [A-Za-z0-9_-]
 PIN_DIR=/sys/fs/bpf/flowplane/$INSTANCE
 XDP_ATTACHED=0
 DIAG_DONE=0		# diag() ran (once is enough)
 
-finish() {
-	[ "$N_FAIL" -eq 0 ] || diag
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
+# fp_finish_diag: what finish shows when a check failed.
+fp_finish_diag() {
+	diag
 }
 
 # Config groups appended to each hypervisor's config by fp_write_config.
@@ -129,44 +126,32 @@ print(json.dumps([doc["stats"], doc["drops"]], sort_keys=True))' 2>&1
 	fp_vm a1 awk '/^Udp:/ { print }' /proc/net/snmp
 }
 
+xtraces() {
+	local a1=${FP_MAC[a1]} a2=${FP_MAC[a2]} out
+	out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" \
+		udp "1024>80")
+	fp_check_trace "xdp trace: forwarded a2 -> a1: fdb -> vtep, encap, XDP_REDIRECT to port 2" \
+		"$out" "t['engine'] == 'xdp' and t['verdict'] == 'forward' and
+		 t['xdp_action'] == 'XDP_REDIRECT' and
+		 [o['port'] for o in t['outputs']] == [2] and
+		 t['outputs'][0]['len'] == t['len'] + 50 and
+		 ' -> vtep ' in steps['fdb'][0] and 'encap' in steps and 'vtep' in steps"
+	out=$(xtrace in-port 0 eth "$a2>ff:ff:ff:ff:ff:ff" ipv4 \
+		"${FP_VM_IP4[a2]}>255.255.255.255" udp "1024>80")
+	fp_check_trace "xdp trace: flooded broadcast: flood list, 1 copy to a vtep, XDP_PASS to tc" \
+		"$out" "t['verdict'] == 'flood' and t['xdp_action'] == 'XDP_PASS' and
+		 t['drop'] is None and steps['flood'][0].startswith('vni 100: list') and
+		 steps['flood'][1].startswith('1 copies (1 to vteps)')"
+	out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "10.100.0.9>${FP_VM_IP4[a1]}" udp "1024>80")
+	fp_check_trace "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
+		"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and
+		 t['xdp_action'] == 'XDP_DROP' and steps['drop'] == ['spoofed_ip']"
+}
+
 trace_xdp() {
-	local a1=${FP_MAC[a1]} a2=${FP_MAC[a2]} out before after try nf
-	for try in 1 2 3; do
-		before=$(xtrace_snapshot)
-		nf=$N_FAIL
-		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" \
-			udp "1024>80")
-		fp_check_trace "xdp trace: forwarded a2 -> a1: fdb -> vtep, encap, XDP_REDIRECT to port 2" \
-			"$out" "t['engine'] == 'xdp' and t['verdict'] == 'forward' and
-			 t['xdp_action'] == 'XDP_REDIRECT' and
-			 [o['port'] for o in t['outputs']] == [2] and
-			 t['outputs'][0]['len'] == t['len'] + 50 and
-			 ' -> vtep ' in steps['fdb'][0] and 'encap' in steps and 'vtep' in steps"
-		out=$(xtrace in-port 0 eth "$a2>ff:ff:ff:ff:ff:ff" ipv4 \
-			"${FP_VM_IP4[a2]}>255.255.255.255" udp "1024>80")
-		fp_check_trace "xdp trace: flooded broadcast: flood list, 1 copy to a vtep, XDP_PASS to tc" \
-			"$out" "t['verdict'] == 'flood' and t['xdp_action'] == 'XDP_PASS' and
-			 t['drop'] is None and steps['flood'][0].startswith('vni 100: list') and
-			 steps['flood'][1].startswith('1 copies (1 to vteps)')"
-		out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "10.100.0.9>${FP_VM_IP4[a1]}" udp "1024>80")
-		fp_check_trace "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
-			"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and
-			 t['xdp_action'] == 'XDP_DROP' and steps['drop'] == ['spoofed_ip']"
-		sleep 0.5
-		after=$(xtrace_snapshot)
-		[ "$before" = "$after" ] && break
-		if [ $try -lt 3 ]; then
-			echo "# the counters moved during try $try: again"
-			N_PASS=$((N_PASS - 3 + N_FAIL - nf))
-			N_FAIL=$nf
-		fi
-	done
-	if [ "$before" = "$after" ]; then
-		ok "xdp trace: nothing sent or counted (instance counters, a1's UDP counters)"
-	else
-		not_ok "xdp trace: nothing sent or counted"
-		diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
-	fi
+	local a1=${FP_MAC[a1]} a2=${FP_MAC[a2]}
+	fp_check_unchanged "xdp trace: nothing sent or counted (instance counters, a1's UDP counters)" \
+		xtrace_snapshot xtraces
 	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_FPCTL" --xdp "$INSTANCE" trace in-port 0 \
 		eth "$a2>$a1" ipv4 "${FP_VM_IP4[a2]}>${FP_VM_IP4[a1]}" udp "1024>80" 2>&1 |
 		sed 's/^/#   /'
@@ -275,33 +260,6 @@ pass_attach() {
 
 # --- the checks
 
-in_sync() {
-	fp_api "$1" GET "/v1/tables?entries=0"
-	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
-}
-
-wait_in_sync() {
-	local hv=$1 i
-	for ((i = 0; i < 100; i++)); do
-		in_sync "$hv" && return 0
-		sleep 0.1
-	done
-	echo "# $hv not in sync: $FP_BODY"
-	return 1
-}
-
-api_both() {
-	local hv rc=0
-	for hv in $FP_HVS; do
-		fp_api "$hv" "$@"
-		if [ "$FP_CODE" != 200 ]; then
-			echo "# $hv: $1 $2 -> $FP_CODE $FP_BODY"
-			rc=1
-		fi
-	done
-	return "$rc"
-}
-
 # table_counts HV: fp-control's entry counts, as [port,vtep,fdb,flood,neigh].
 table_counts() {
 	fp_api "$1" GET /v1/tables
@@ -322,22 +280,8 @@ table_counts() {
 # program encapsulated: the echo replies of a2 (VXLAN, VNI 100) and b2
 # (Geneve, VNI 200), from hvb's VTEP to hva's.
 underlay_capture() {
-	local pcap=$FP_TMP/ul.pcap err=$FP_TMP/tshark.err tpid i outer n100 n200 bad
-	rm -f "$pcap" "$err"
-	ip netns exec "$(fp_ns hva)" timeout 30 tshark -i hva-ul -p -q -n \
-		-f "udp port 4789 or udp port 6081" -c 50 -a duration:20 -w "$pcap" 2>"$err" &
-	tpid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q "Capturing on" "$err" 2>/dev/null && break
-		kill -0 $tpid 2>/dev/null || break
-		sleep 0.1
-	done
-	sleep 0.2
-	fp_vm_ping a1 "${FP_VM_IP4[a2]}" 3 >/dev/null 2>&1
-	fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3 >/dev/null 2>&1
-	sleep 0.3
-	kill -INT $tpid 2>/dev/null
-	wait $tpid 2>/dev/null
+	local pcap=$FP_TMP/ul.pcap outer n100 n200 bad
+	fp_capture_pings hva "$pcap"
 	outer="ip.src == ${FP_HV_VTEP4[hvb]} && ip.dst == ${FP_HV_VTEP4[hva]}"
 	n100=$(tshark -r "$pcap" -n -Y "$outer && vxlan.vni == 100 && icmp.type == 0 &&
 		ip.src == ${FP_VM_IP4[a2]} && eth.src == ${FP_MAC[a2]}" 2>/dev/null | wc -l)
@@ -433,39 +377,13 @@ EOF
 # --- main
 declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=xdp)
 
-fp_lib_init
-case $? in
-0) ;;
-1)
-	echo "# skip: $FP_ERR"
-	exit 77
-	;;
-*)
-	echo "not ok - set-up: $FP_ERR"
-	echo "0 passed, 1 failed"
-	exit 1
-	;;
-esac
+fp_init_or_exit
 FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
 FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
-for t in curl jq nsenter python3 clang; do
-	if ! command -v $t >/dev/null; then
-		echo "# skip: $t not found (scripts/install-deps.sh)"
-		exit 77
-	fi
-done
-if [ ! -x "$BPFTOOL" ]; then
-	echo "# skip: bpftool not found (BPFTOOL)"
-	exit 77
-fi
-for b in "$FP_XDP" "$FP_CONTROL"; do
-	if [ ! -x "$b" ]; then
-		echo "not ok - set-up: $b not built (FP_BUILDDIR)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+fp_need_tools curl jq nsenter python3 clang
+fp_need_bpftool
+fp_need_built "$FP_XDP" "$FP_CONTROL"
 for t in tshark nc ss sha256sum timeout; do
 	command -v $t >/dev/null || echo "# $t is missing: run scripts/install-deps.sh"
 done
@@ -557,9 +475,9 @@ done
 ok "fp-control up on hva (backend dpdk) and hvb (backend xdp, $INSTANCE)"
 
 check "the same Neutron snapshot accepted by both" \
-	api_both PUT /v1/snapshot "$(fp_neutron_snapshot)"
+	fp_api_all PUT /v1/snapshot "$(fp_neutron_snapshot)"
 for hv in $FP_HVS; do
-	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control in sync" wait_in_sync "$hv"
+	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control in sync" fp_wait_in_sync "$hv"
 done
 # 2 local ports; 2 vteps (the other host over VXLAN and over Geneve);
 # 4 MACs; 2 flood lists; 4 VMs x 2 addresses.
@@ -629,7 +547,7 @@ else
 	fpx_show
 fi
 for hv in $FP_HVS; do
-	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control still in sync" in_sync "$hv"
+	check "$hv (${FP_HV_ENGINE[$hv]}): fp-control still in sync" fp_in_sync "$hv"
 done
 
 echo "# === drift: an fdb entry deleted behind fp-control's back (bpftool)"

@@ -54,23 +54,9 @@ diag() {
 # af_packet ports send with PACKET_QDISC_BYPASS, so the sender's own
 # capture misses what it sends and sees only what it receives (the replies).
 underlay_capture() {
-	local encap=$1 fam=$2 pcap=$FP_TMP/ul-$1-$2.pcap err=$FP_TMP/tshark.err tpid i
+	local encap=$1 fam=$2 pcap=$FP_TMP/ul-$1-$2.pcap
 	local outer n100 n200 ip=ip
-	rm -f "$pcap" "$err"
-	ip netns exec "$(fp_ns hva)" timeout 30 tshark -i hva-ul -p -q -n \
-		-f "udp port 4789 or udp port 6081" -c 50 -a duration:20 -w "$pcap" 2>"$err" &
-	tpid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q "Capturing on" "$err" 2>/dev/null && break
-		kill -0 $tpid 2>/dev/null || break
-		sleep 0.1
-	done
-	sleep 0.2
-	fp_vm_ping a1 "${FP_VM_IP4[a2]}" 3 >/dev/null 2>&1
-	fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3 >/dev/null 2>&1
-	sleep 0.3
-	kill -INT $tpid 2>/dev/null
-	wait $tpid 2>/dev/null
+	fp_capture_pings hva "$pcap"
 	[ "$fam" = 6 ] && ip=ipv6
 	outer="$ip.addr == ${FP_HV_VTEP6[hva]} && $ip.addr == ${FP_HV_VTEP6[hvb]}"
 	[ "$fam" = 4 ] && outer="ip.addr == ${FP_HV_VTEP4[hva]} && ip.addr == ${FP_HV_VTEP4[hvb]}"
@@ -192,19 +178,7 @@ run_combo() {
 }
 
 # --- main
-fp_lib_init
-case $? in
-0) ;;
-1)
-	echo "# skip: $FP_ERR"
-	exit 77
-	;;
-*)
-	echo "not ok - set-up: $FP_ERR"
-	echo "0 passed, 1 failed"
-	exit 1
-	;;
-esac
+fp_init_or_exit
 for t in tshark nc ss sha256sum timeout; do
 	command -v $t >/dev/null || { echo "# $t is missing: run scripts/install-deps.sh"; }
 done

@@ -47,6 +47,8 @@
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers, fp_need_*, fp_run, fp_in_ns
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 FP_BUILDDIR=${FP_BUILDDIR:-$SRC/build}
 case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$SRC/$FP_BUILDDIR ;; esac
@@ -70,23 +72,9 @@ if [ -z "${FPF_INNER:-}" ]; then
 		echo "# skip: not root (network namespaces, BPF, XDP and tc need root)"
 		exit 77
 	fi
-	for t in ip unshare nsenter mount "$PY"; do
-		if ! command -v "$t" >/dev/null; then
-			echo "# skip: $t not found"
-			exit 77
-		fi
-	done
-	if [ ! -x "$BPFTOOL" ]; then
-		echo "# skip: bpftool not found (BPFTOOL)"
-		exit 77
-	fi
-	for b in "$FP_XDP" "$FPCTL"; do
-		if [ ! -x "$b" ]; then
-			echo "not ok - not built: $b (FP_BUILDDIR)"
-			echo "0 passed, 1 failed"
-			exit 1
-		fi
-	done
+	fp_need_tools ip unshare nsenter mount "$PY"
+	fp_need_bpftool
+	fp_need_built "$FP_XDP" "$FPCTL"
 	NS=fpf-$$
 	trap 'ip netns del "$NS" 2>/dev/null' EXIT
 	trap 'echo "# interrupted"; exit 130' INT
@@ -116,58 +104,19 @@ fi
 
 # ---- inside: private mount namespace.
 NS=$FPF_NS
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 TMP=$(mktemp -d /tmp/fpf-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
-
-in_ns() {
-	nsenter --net="/run/netns/$NS" "$@"
-}
+in_ns() { fp_in_ns "$NS" "$@"; }
 
 # fpx ARGS...: fp-xdp on $CONF; stdout in $OUT, stderr in $ERR, status in $RC.
 fpx() {
-	in_ns "$FP_XDP" -c "$CONF" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
+	fp_run in_ns "$FP_XDP" -c "$CONF" "$@"
 }
 
 # fpc ARGS...: fpctl on the instance; the same variables.
 fpc() {
-	"$FPCTL" --xdp "$INSTANCE" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-}
-
-show() {
-	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
+	fp_run "$FPCTL" --xdp "$INSTANCE" "$@"
 }
 
 # The helper: reads case files, turns their entries into fpctl commands,
@@ -539,10 +488,7 @@ if [ -z "$FLOOD_CASES" ]; then
 fi
 
 # -- a bpffs of this mount namespace's own
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
-if ! mount -t bpf bpf /sys/fs/bpf; then
+if ! fp_bpffs_private; then
 	not_ok "mount a private bpffs on /sys/fs/bpf"
 	finish
 fi
@@ -579,7 +525,7 @@ EOC
 			ok "a foreign tc filter at handle 0xf10d prio 1 is refused, naming it"
 		else
 			not_ok "a foreign tc filter at handle 0xf10d prio 1 is refused (rc $RC)"
-			show
+			fp_run_show
 		fi
 		check "the foreign tc filter is left in place" \
 			bash -c "nsenter --net=/run/netns/$NS tc filter show dev fpf-p2 ingress | grep -q other_tc"
@@ -595,7 +541,7 @@ fi
 fpx attach
 if [ "$RC" = 0 ]; then ok "attach"; else
 	not_ok "attach (rc $RC)"
-	show
+	fp_run_show
 	finish
 fi
 check "attach names fp_tc_flood on every port ($N_PORTS)" \
@@ -656,7 +602,7 @@ for name in $FLOOD_CASES; do
 	if links_set "$cj"; then
 		conf_write "$cj"
 		fpx attach
-		[ "$RC" = 0 ] || { not_ok "$name: attach for its ports (rc $RC)"; show; continue; }
+		[ "$RC" = 0 ] || { not_ok "$name: attach for its ports (rc $RC)"; fp_run_show; continue; }
 	fi
 	if ! tables_set "$cj"; then
 		not_ok "$name: fill the tables with fpctl"

@@ -32,6 +32,8 @@
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/lib.sh"	# TAP helpers, fp_need_*, fp_run, fp_in_ns
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 FP_BUILDDIR=${FP_BUILDDIR:-$SRC/build}
 case $FP_BUILDDIR in /*) ;; *) FP_BUILDDIR=$SRC/$FP_BUILDDIR ;; esac
@@ -50,21 +52,9 @@ if [ -z "${FPX_INNER:-}" ]; then
 		echo "# skip: not root (network namespaces, BPF and XDP need root)"
 		exit 77
 	fi
-	for t in ip unshare nsenter python3; do
-		if ! command -v $t >/dev/null; then
-			echo "# skip: $t not found"
-			exit 77
-		fi
-	done
-	if [ ! -x "$BPFTOOL" ]; then
-		echo "# skip: bpftool not found (BPFTOOL)"
-		exit 77
-	fi
-	if [ ! -x "$FP_XDP" ]; then
-		echo "not ok - fp-xdp not built: $FP_XDP (FP_BUILDDIR)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	fp_need_tools ip unshare nsenter python3
+	fp_need_bpftool
+	fp_need_built "$FP_XDP"
 	NS=fpx-$$
 	trap 'ip netns del "$NS" 2>/dev/null' EXIT
 	trap 'echo "# interrupted"; exit 130' INT
@@ -95,53 +85,17 @@ fi
 
 # ---- inside: private mount namespace.
 NS=$FPX_NS
-T_START=$SECONDS
-N_PASS=0
-N_FAIL=0
 TMP=$(mktemp -d /tmp/fpx-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-ok() {
-	echo "ok - $*"
-	N_PASS=$((N_PASS + 1))
-}
-
-not_ok() {
-	echo "not ok - $*"
-	N_FAIL=$((N_FAIL + 1))
-}
-
-# check WHAT CMD...: ok if CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-finish() {
-	echo "# run time $((SECONDS - T_START)) s"
-	echo "$N_PASS passed, $N_FAIL failed"
-	[ "$N_FAIL" -eq 0 ]
-	exit $?
-}
-
 # in_ns CMD...: run CMD in the test's network namespace.
-in_ns() {
-	nsenter --net="/run/netns/$NS" "$@"
-}
+in_ns() { fp_in_ns "$NS" "$@"; }
 
 # fpx CONF ARGS...: run fp-xdp; stdout in $OUT, stderr in $ERR, status in $RC.
 fpx() {
 	local conf=$1
 	shift
-	in_ns "$FP_XDP" -c "$conf" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-}
-
-show() {
-	printf '%s\n' "$OUT" "$ERR" | sed '/^$/d; s/^/#   /'
+	fp_run in_ns "$FP_XDP" -c "$conf" "$@"
 }
 
 # A config with the given fp_xdp extra lines and ports.
@@ -239,7 +193,7 @@ for cmd in --check-config attach; do
 		ok "a bad config is refused with file:line ($cmd)"
 	else
 		not_ok "a bad config is refused with file:line ($cmd, rc $RC)"
-		show
+		fp_run_show
 	fi
 done
 fpx "$CONF" status --keep-maps
@@ -248,9 +202,7 @@ check "a misplaced option is a usage error (exit 2)" test "$RC" = 2
 # -- bpffs: this mount namespace starts without it
 # (unmounted here only: the host's bpffs, and what is pinned in it, is
 # untouched, and the bpffs fp-xdp mounts is a new, empty instance).
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
+fp_bpffs_unmount
 if [ "$(stat -f -c %T /sys/fs/bpf)" = bpf_fs ]; then
 	not_ok "start without bpffs on /sys/fs/bpf: cannot unmount it here"
 	finish
@@ -262,7 +214,7 @@ check "stats before attach fails (nothing pinned)" test "$RC" = 1
 fpx "$CONF" attach
 if [ "$RC" = 0 ]; then ok "attach"; else
 	not_ok "attach (rc $RC)"
-	show
+	fp_run_show
 	finish
 fi
 check "attach mounted bpffs on /sys/fs/bpf" test "$(stat -f -c %T /sys/fs/bpf)" = bpf_fs
@@ -279,7 +231,7 @@ if status_is "$CONF" 's["attached"] and len(s["ports"]) == 2 and all(
 	ok "status --json: native mode and flowplane's program on every port"
 else
 	not_ok "status --json: native mode and flowplane's program on every port"
-	show
+	fp_run_show
 fi
 check "status --json: prog_id is the attached program" \
 	status_is "$CONF" "(s['program']['id'] == $id1 and
@@ -370,7 +322,7 @@ if [ "$RC" = 1 ] && grep -qF "$want" <<<"$ERR"; then
 	ok "a missing interface is refused, naming it and its file:line"
 else
 	not_ok "a missing interface is refused, naming it and its file:line (rc $RC)"
-	show
+	fp_run_show
 fi
 read -r _ id_after <<<"$(xdp_of fpx-vm1)"
 check "nothing changed: same program, same generation, same entries" \
@@ -384,7 +336,7 @@ if [ "$RC" = 1 ] && grep -qF "$want" <<<"$ERR"; then
 	ok "a table size change is refused, saying what differs"
 else
 	not_ok "a table size change is refused, saying what differs (rc $RC)"
-	show
+	fp_run_show
 fi
 read -r _ id_after <<<"$(xdp_of fpx-vm1)"
 check "nothing changed: same program, same generation, the FDB entry" \
@@ -410,7 +362,7 @@ EOF
 			ok "a foreign XDP program is refused, naming it"
 		else
 			not_ok "a foreign XDP program is refused, naming it (rc $RC)"
-			show
+			fp_run_show
 		fi
 		check "the foreign program is left in place" \
 			test "$(xdp_of fpx-vm2)" = "native $id_other"
@@ -434,7 +386,7 @@ sys.exit(0 if n["rx"] > 0 and n["rx"] == n["tx"] + n["drop"] + n["punt"] and
 	ok "stats --json: rx > 0 and rx = tx + drop + punt"
 else
 	not_ok "stats --json: rx > 0 and rx = tx + drop + punt (rc $RC)"
-	show
+	fp_run_show
 fi
 fpx "$CONF" stats
 check "stats (text) checks rx = tx + drop + punt" grep -q "rx = tx + drop + punt: ok" <<<"$OUT"
@@ -442,10 +394,7 @@ check "stats (text) checks rx = tx + drop + punt" grep -q "rx = tx + drop + punt
 # -- fpctl --xdp: the same operator CLI on the XDP engine's maps
 FPCTL=${FPCTL:-$FP_BUILDDIR/control/fpctl}
 fpc() { # ARGS...: fpctl on this instance; $OUT, $ERR, $RC
-	"$FPCTL" --xdp "$INSTANCE" "$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
+	fp_run "$FPCTL" --xdp "$INSTANCE" "$@"
 }
 if [ -x "$FPCTL" ]; then
 	fpc show tables

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* lib/addr, lib/names and lib/clock: the address parsers and printers,
- * the X-macro name tables and the monotonic clock every program shares.
+/* lib/addr, lib/names, lib/clock, lib/unix_addr and lib/buf: the address
+ * parsers and printers, the X-macro name tables, the monotonic clock, the
+ * Unix socket addresses and the growing buffers every program shares.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,13 +9,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "clock.h"
 #include "names.h"
+#include "unix_addr.h"
 
 /* fp_addr_prefix_parse() as the model calls it: "/len" allowed when plen
  * is given; host_zero requires the host bits to be zero.
@@ -249,6 +256,72 @@ test_addr_clock(void **state)
 	assert_true(fp_clock_now_ms() >= (int64_t)(a / 1000000));
 }
 
+/* A socket path fits sun_path with its NUL or is refused, never cut. */
+static void
+test_addr_unix(void **state)
+{
+	char path[FP_UNIX_PATH_MAX + 2];
+	struct sockaddr_un sa;
+	int lfd, fd;
+
+	(void)state;
+	assert_int_equal(FP_UNIX_PATH_MAX, sizeof(sa.sun_path) - 1);
+	assert_int_equal(fp_unix_addr_set(&sa, NULL), -EINVAL);
+	assert_int_equal(fp_unix_addr_set(&sa, ""), -EINVAL);
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[FP_UNIX_PATH_MAX] = '\0';
+	assert_int_equal(fp_unix_addr_set(&sa, path), 0);
+	assert_int_equal(sa.sun_family, AF_UNIX);
+	assert_string_equal(sa.sun_path, path);
+	path[FP_UNIX_PATH_MAX] = 'a';
+	path[FP_UNIX_PATH_MAX + 1] = '\0';
+	assert_int_equal(fp_unix_addr_set(&sa, path), -ENAMETOOLONG);
+	assert_int_equal(fp_unix_connect(path, 0), -ENAMETOOLONG);
+	assert_string_equal(fp_unix_strerror(-ENAMETOOLONG), "socket path longer than 107 bytes");
+	assert_string_equal(fp_unix_strerror(-ENOENT), strerror(ENOENT));
+
+	/* Nobody listens: -ENOENT; then a listener takes the connection. */
+	snprintf(path, sizeof(path), "/tmp/fp_test_addr_%d.sock", (int)getpid());
+	unlink(path);
+	assert_int_equal(fp_unix_connect(path, SOCK_CLOEXEC), -ENOENT);
+	assert_int_equal(fp_unix_addr_set(&sa, path), 0);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (const struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	fd = fp_unix_connect(path, SOCK_CLOEXEC);
+	assert_true(fd >= 0);
+	close(fd);
+	close(lfd);
+	unlink(path);
+}
+
+/* Doubling from the first size, within the limit, never shrinking. */
+static void
+test_addr_buf_reserve(void **state)
+{
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 100, 16, 200), 0);
+	assert_int_equal(cap, 128);
+	assert_non_null(buf);
+	buf[127] = 0x5a;
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 128, 16, 200), 0);
+	assert_int_equal(cap, 128);
+	/* Past the limit: the limit, and then nothing more. */
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 300, 16, 200), 0);
+	assert_int_equal(cap, 200);
+	assert_int_equal(buf[127], 0x5a);
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 300, 16, 200), 0);
+	assert_int_equal(cap, 200);
+	assert_int_equal(fp_buf_reserve(&buf, &cap, 1000, 16, SIZE_MAX), 0);
+	assert_int_equal(cap, 1600);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -260,6 +333,8 @@ main(void)
 		cmocka_unit_test(test_addr_mac_parse),
 		cmocka_unit_test(test_addr_names),
 		cmocka_unit_test(test_addr_clock),
+		cmocka_unit_test(test_addr_unix),
+		cmocka_unit_test(test_addr_buf_reserve),
 	};
 
 	return cmocka_run_group_tests_name("addr", tests, NULL, NULL);

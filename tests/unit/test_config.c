@@ -27,16 +27,11 @@
 
 #include <cmocka.h>
 
+#include "../lib/conf_fixture.h"
+
 #define FIXTURE_DIR "tests/fixtures/config"
 
-/* One invalid fixture and what fp_config_load() must say about it. */
-struct invalid_case {
-	const char *file;      /* under FIXTURE_DIR/invalid/ */
-	unsigned int line;     /* line the error names */
-	const char *substring; /* text the error contains */
-};
-
-static const struct invalid_case invalid_cases[] = {
+static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "unknown_top_key.conf", 11, "logging: unknown key" },
 	{ "unknown_nested_key.conf", 7, "ports[1].speed: unknown key" },
 	{ "unknown_idle_key.conf", 13, "idle.poll_us: unknown key" },
@@ -114,68 +109,24 @@ struct state {
 	char path[PATH_MAX];	   /* file being loaded */
 };
 
+/* The loader, as fp_conf_fixture_load_fn. */
+static int
+load(const char *path, void *cfg, char *err, unsigned int errsz)
+{
+	return fp_config_load(path, cfg, err, errsz);
+}
+
 static int
 setup(void **state)
 {
-	struct state *st = calloc(1, sizeof(*st));
-
-	if (st == NULL)
-		return -1;
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
-
-static const char *
-srcdir(void)
-{
-	const char *dir = getenv("FP_SRCDIR");
-
-	return dir != NULL && dir[0] != '\0' ? dir : ".";
-}
-
-static void
-path_make(char *buf, const char *dir, const char *file)
-{
-	int n = snprintf(buf, PATH_MAX, "%s/%s/%s", srcdir(), dir, file);
-
-	assert_true(n > 0 && n < PATH_MAX);
-}
-
-static bool
-has_suffix(const char *s, const char *suffix)
-{
-	size_t len = strlen(s), slen = strlen(suffix);
-
-	return len > slen && strcmp(s + len - slen, suffix) == 0;
-}
-
-static void
-ip_expect(const struct fp_ip *ip, const char *s)
-{
-	struct fp_ip want;
-
-	assert_true(fp_addr_ip_parse(s, &want) > 0);
-	assert_memory_equal(ip->b, want.b, sizeof(want.b));
+	return fp_conf_fixture_setup(state, sizeof(struct state));
 }
 
 /* Load dir/file into st->cfg and expect success. */
 static void
 load_ok(struct state *st, const char *dir, const char *file)
 {
-	int rc;
-
-	path_make(st->path, dir, file);
-	rc = fp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	if (rc != 0)
-		fail_msg("%s: rc %d: %s", st->path, rc, st->err);
-	assert_string_equal(st->err, "");
+	fp_conf_fixture_load_ok(load, &st->cfg, dir, file, st->path, st->err, sizeof(st->err));
 	assert_string_equal(st->cfg.path, st->path);
 }
 
@@ -183,22 +134,7 @@ load_ok(struct state *st, const char *dir, const char *file)
 static unsigned int
 load_dir_ok(struct state *st, const char *dir)
 {
-	char dirpath[PATH_MAX];
-	unsigned int n = 0;
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(dirpath, sizeof(dirpath), "%s/%s", srcdir(), dir);
-	d = opendir(dirpath);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!has_suffix(de->d_name, ".conf"))
-			continue;
-		load_ok(st, dir, de->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
+	return fp_conf_fixture_load_dir(load, &st->cfg, dir, st->path, st->err, sizeof(st->err));
 }
 
 static void
@@ -267,8 +203,8 @@ test_config_full_maps_every_field(void **state)
 	assert_string_equal(cfg->host, "hv-full.example_1");
 
 	assert_int_equal(cfg->n_local_vteps, 2);
-	ip_expect(&cfg->local_vteps[0], "192.0.2.10");
-	ip_expect(&cfg->local_vteps[1], "2001:db8::10");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[0], "192.0.2.10");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[1], "2001:db8::10");
 
 	assert_int_equal(cfg->n_eal_args, 8);
 	for (i = 0; i < 8; i++)
@@ -356,10 +292,10 @@ test_config_vtep_dual_stack(void **state)
 
 	load_ok(st, FIXTURE_DIR "/valid", "dual_stack.conf");
 	assert_int_equal(cfg->n_local_vteps, 4);
-	ip_expect(&cfg->local_vteps[0], "fd00::1");
-	ip_expect(&cfg->local_vteps[1], "172.16.0.1");
-	ip_expect(&cfg->local_vteps[2], "2001:db8::2");
-	ip_expect(&cfg->local_vteps[3], "10.1.2.3");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[0], "fd00::1");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[1], "172.16.0.1");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[2], "2001:db8::2");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[3], "10.1.2.3");
 	/* IPv4 is stored mapped: ::ffff:10.1.2.3. */
 	assert_int_equal(cfg->local_vteps[3].b[10], 0xff);
 	assert_int_equal(cfg->local_vteps[3].b[11], 0xff);
@@ -444,116 +380,29 @@ static void
 test_config_invalid_fixtures_rejected(void **state)
 {
 	struct state *st = *state;
-	char prefix[PATH_MAX + 32];
-	unsigned int i;
-	int rc;
 
-	for (i = 0; i < N_INVALID; i++) {
-		const struct invalid_case *c = &invalid_cases[i];
-
-		path_make(st->path, FIXTURE_DIR "/invalid", c->file);
-		memset(st->err, 0, sizeof(st->err));
-		rc = fp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-		snprintf(prefix, sizeof(prefix), "%s:%u: ", st->path, c->line);
-		if (rc != -EINVAL || strncmp(st->err, prefix, strlen(prefix)) != 0 ||
-		    strstr(st->err, c->substring) == NULL)
-			fail_msg("%s: rc %d, error \"%s\"; want -EINVAL and \"%s...%s\"", c->file,
-				 rc, st->err, prefix, c->substring);
-		/* Fail closed: nothing half-loaded is left behind. */
-		assert_int_equal(st->cfg.n_ports, 0);
-		assert_int_equal(st->cfg.n_workers, 0);
-		assert_string_equal(st->cfg.host, "");
-	}
+	fp_conf_fixture_bad_check(load, &st->cfg, sizeof(st->cfg), FIXTURE_DIR "/invalid",
+				  invalid_cases, N_INVALID);
 }
 
 static void
 test_config_invalid_fixtures_all_listed(void **state)
 {
-	struct state *st = *state;
-	unsigned int n = 0, i;
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(st->path, sizeof(st->path), "%s/%s", srcdir(), FIXTURE_DIR "/invalid");
-	d = opendir(st->path);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!has_suffix(de->d_name, ".conf"))
-			continue;
-		for (i = 0; i < N_INVALID; i++)
-			if (strcmp(de->d_name, invalid_cases[i].file) == 0)
-				break;
-		if (i == N_INVALID)
-			fail_msg("invalid/%s has no row in invalid_cases[]", de->d_name);
-		n++;
-	}
-	closedir(d);
-	assert_int_equal(n, N_INVALID);
+	(void)state;
+	fp_conf_fixture_bad_all_listed(FIXTURE_DIR "/invalid", invalid_cases, N_INVALID);
 	assert_true(N_INVALID >= 20);
 }
 
-static void
-test_config_missing_file(void **state)
-{
-	struct state *st = *state;
-	char want[PATH_MAX + 64];
-
-	path_make(st->path, FIXTURE_DIR, "does-not-exist.conf");
-	assert_int_equal(fp_config_load(st->path, &st->cfg, st->err, sizeof(st->err)), -ENOENT);
-	snprintf(want, sizeof(want), "%s: %s", st->path, strerror(ENOENT));
-	assert_string_equal(st->err, want);
-	assert_int_equal(st->cfg.n_ports, 0);
-}
-
-static void
-test_config_directory_is_error(void **state)
-{
-	struct state *st = *state;
-
-	char want[PATH_MAX + 32];
-
-	snprintf(st->path, sizeof(st->path), "%s/%s", srcdir(), FIXTURE_DIR);
-	assert_int_equal(fp_config_load(st->path, &st->cfg, st->err, sizeof(st->err)), -EISDIR);
-	snprintf(want, sizeof(want), "%s: not a regular file", st->path);
-	assert_string_equal(st->err, want);
-}
-
-/* A FIFO (nobody writing) or a device is refused at once, not read: the
- * old fopen() of a FIFO blocked the program for ever.
+/* A missing file, a directory, a FIFO or a device, a path too long, no
+ * error buffer or a small one (lib/conf.c, the same for every loader).
  */
 static void
-test_config_fifo_is_error(void **state)
+test_config_file_errors(void **state)
 {
 	struct state *st = *state;
-	char dir[] = "/tmp/fp-test-config-XXXXXX", want[PATH_MAX + 32];
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(st->path, sizeof(st->path), "%s/fifo.conf", dir);
-	assert_int_equal(mkfifo(st->path, 0600), 0);
-	assert_int_equal(fp_config_load(st->path, &st->cfg, st->err, sizeof(st->err)), -EINVAL);
-	snprintf(want, sizeof(want), "%s: not a regular file", st->path);
-	assert_string_equal(st->err, want);
-	assert_int_equal(st->cfg.n_ports, 0);
-	unlink(st->path);
-	rmdir(dir);
-	assert_int_equal(fp_config_load("/dev/zero", &st->cfg, st->err, sizeof(st->err)), -EINVAL);
-	assert_string_equal(st->err, "/dev/zero: not a regular file");
-}
-
-static void
-test_config_error_buffer_optional(void **state)
-{
-	struct state *st = *state;
-	char small[8];
-
-	path_make(st->path, FIXTURE_DIR "/invalid", "mtu_range.conf");
-	assert_int_equal(fp_config_load(st->path, &st->cfg, NULL, 0), -EINVAL);
-	memset(small, 'x', sizeof(small));
-	assert_int_equal(fp_config_load(st->path, &st->cfg, small, sizeof(small)), -EINVAL);
-	assert_int_equal(strlen(small), sizeof(small) - 1);
-	assert_memory_equal(small, st->path, sizeof(small) - 1);
-	assert_int_equal(fp_config_load(NULL, &st->cfg, st->err, sizeof(st->err)), -EINVAL);
-	assert_int_equal(fp_config_load(st->path, NULL, st->err, sizeof(st->err)), -EINVAL);
+	fp_conf_fixture_file_errors_check(load, &st->cfg, sizeof(st->cfg), FIXTURE_DIR "/invalid",
+					  "mtu_range.conf");
 }
 
 static void
@@ -568,13 +417,13 @@ test_config_parse_ip(void **state)
 
 	(void)state;
 	assert_true(fp_addr_ip_parse("192.0.2.1", &ip) > 0);
-	ip_expect(&ip, "192.0.2.1");
+	fp_conf_fixture_ip_expect(&ip, "192.0.2.1");
 	assert_int_equal(ip.b[10], 0xff);
 	assert_int_equal(ip.b[12], 192);
 	assert_true(fp_addr_ip_parse("2001:db8::1", &ip) > 0);
-	ip_expect(&ip, "2001:db8::1");
+	fp_conf_fixture_ip_expect(&ip, "2001:db8::1");
 	assert_true(fp_addr_ip_parse("::ffff:192.0.2.1", &ip) > 0);
-	ip_expect(&ip, "192.0.2.1");
+	fp_conf_fixture_ip_expect(&ip, "192.0.2.1");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (fp_addr_ip_parse(bad[i], &ip) != -EINVAL)
 			fail_msg("\"%s\" parsed as an address", bad[i]);
@@ -596,7 +445,7 @@ test_config_port_find(void **state)
 	assert_int_equal(fp_config_port_find(NULL, "vm1"), -ENOENT);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fp_conf_fixture_teardown)
 
 int
 main(void)
@@ -612,10 +461,7 @@ main(void)
 		T(test_config_etc_examples_load),
 		T(test_config_invalid_fixtures_rejected),
 		T(test_config_invalid_fixtures_all_listed),
-		T(test_config_missing_file),
-		T(test_config_directory_is_error),
-		T(test_config_fifo_is_error),
-		T(test_config_error_buffer_optional),
+		T(test_config_file_errors),
 		T(test_config_parse_ip),
 		T(test_config_port_find),
 	};

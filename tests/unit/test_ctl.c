@@ -37,7 +37,10 @@
 #include "ctl_client.h"
 #include "ctl_server.h"
 #include "ftable.h"
+#include "../lib/eal_world.h"
+#include "log.h"
 #include "names.h"
+#include "unix_addr.h"
 
 #define TEST_TIMEOUT_MS 10000 /* a client call that takes longer fails */
 #define TEST_LIMIT_VTEP 16    /* table sizes of the fixture */
@@ -49,13 +52,6 @@
 #define TEST_FUZZ_ROUNDS 300
 #define TEST_CLIENT_MAX 16  /* the server's client limit */
 #define TEST_OUT_SIZE 65536 /* captured fpctl output */
-
-/* Group state: EAL, the RCU variable, the scratch directory. */
-struct world {
-	struct rte_rcu_qsbr *rcu; /* no readers registered */
-	char dir[64];		  /* mkdtemp() directory for sockets */
-	unsigned int n_fixtures;  /* fixtures made, for unique names */
-};
 
 /* What the fake stats provider returns. */
 struct fake_stats {
@@ -76,7 +72,7 @@ struct fixture {
 	char path[108];		 /* socket path */
 };
 
-static struct world w;
+static struct fp_eal_world w;
 
 /* Fixtures */
 
@@ -125,16 +121,6 @@ fake_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *
 	return fs->rc;
 }
 
-static struct fp_ip
-ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct fp_ip ip = {
-		.b = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b, [14] = c, [15] = d }
-	};
-
-	return ip;
-}
-
 static void *
 server_main(void *arg)
 {
@@ -166,7 +152,7 @@ setup(void **state)
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
 	const struct fp_ctl_server_ops ops = { .stats = fake_stats };
 	struct fp_ctl_server_ops o = ops;
-	struct fp_ip local = ip4(172, 16, 0, 1);
+	struct fp_ip local = fp_eal_world_ip4(172, 16, 0, 1);
 	struct fixture *f;
 	char name[32];
 
@@ -226,40 +212,15 @@ teardown(void **state)
 static int
 group_setup(void **state)
 {
-	char prefix[64];
-	char *argv[] = {
-		"test_ctl", "--no-huge", "--no-shconf",		"--no-pci", "-l", "0",
-		"-m",	    "256",	 "--log-level=*:error", prefix,	    NULL,
-	};
-	size_t sz;
-
 	(void)state;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=fp_test_ctl_%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
-		fprintf(stderr, "test_ctl: EAL init failed\n");
-		return -1;
-	}
-	sz = rte_rcu_qsbr_get_memsize(1);
-	w.rcu = rte_zmalloc("test_rcu", sz, RTE_CACHE_LINE_SIZE);
-	if (w.rcu == NULL || rte_rcu_qsbr_init(w.rcu, 1) != 0)
-		return -1;
-	snprintf(w.dir, sizeof(w.dir), "/tmp/fp_test_ctl.XXXXXX");
-	if (mkdtemp(w.dir) == NULL)
-		return -1;
-	return 0;
+	return fp_eal_world_start(&w, "test_ctl");
 }
 
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w.dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "test_ctl: cannot remove %s\n", w.dir);
-	rte_free(w.rcu);
-	rte_eal_cleanup();
+	fp_eal_world_stop(&w, "test_ctl");
 	return 0;
 }
 
@@ -279,7 +240,7 @@ mk_port(struct fp_port_key *k, struct fp_port_val *v)
 	v->mac[0] = 0x02;
 	v->mac[5] = 0x10;
 	v->n_addrs = 2;
-	v->addrs[0].ip = ip4(10, 0, 0, 1);
+	v->addrs[0].ip = fp_eal_world_ip4(10, 0, 0, 1);
 	v->addrs[0].plen = 128;
 	v->addrs[1].ip.b[0] = 0x20;
 	v->addrs[1].ip.b[1] = 0x01;
@@ -296,8 +257,8 @@ mk_vtep(struct fp_vtep_key *k, struct fp_vtep_val *v)
 	memset(k, 0, sizeof(*k));
 	memset(v, 0, sizeof(*v));
 	k->vtep_id = 3;
-	v->remote = ip4(172, 16, 0, 2);
-	v->local = ip4(172, 16, 0, 1);
+	v->remote = fp_eal_world_ip4(172, 16, 0, 2);
+	v->local = fp_eal_world_ip4(172, 16, 0, 1);
 	v->nh_mac[0] = 0x02;
 	v->nh_mac[5] = 0x22;
 	v->encap = FP_ENCAP_GENEVE;
@@ -339,7 +300,7 @@ mk_neigh(struct fp_neigh_key *k, struct fp_neigh_val *v, uint32_t vrf, uint8_t h
 	memset(k, 0, sizeof(*k));
 	memset(v, 0, sizeof(*v));
 	k->vrf = vrf;
-	k->ip = ip4(10, 0, 0, host);
+	k->ip = fp_eal_world_ip4(10, 0, 0, host);
 	v->mac[0] = 0x02;
 	v->mac[5] = host;
 	v->vni = 100;
@@ -416,13 +377,10 @@ generation(struct fp_ctl_client *c)
 static int
 raw_connect(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = TEST_TIMEOUT_MS / 1000 };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int fd = fp_unix_connect(path, 0);
 
 	assert_true(fd >= 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
@@ -520,8 +478,8 @@ static void
 test_ctl_socket_file(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(f->path)], path[sizeof(f->path)];
+	char dir[sizeof(f->path)], path[sizeof(f->path) + 1];
+	struct sockaddr_un sa;
 	struct fp_ctl_server *s;
 	struct stat st;
 	int fd;
@@ -541,7 +499,7 @@ test_ctl_socket_file(void **state)
 
 	/* A stale socket (nobody listens) is replaced. */
 	assert_true(snprintf(path, sizeof(path), "%s/stale.sock", dir) < (int)sizeof(path));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(fp_unix_addr_set(&sa, path), 0);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
@@ -558,6 +516,16 @@ test_ctl_socket_file(void **state)
 	assert_null(s);
 	assert_int_equal(errno, EEXIST);
 	unlink(path);
+
+	/* A path longer than sun_path holds is refused, not cut. */
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	s = fp_ctl_server_create(path, f->t, "x", 0, 0, NULL);
+	assert_null(s);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_null(fp_ctl_client_open(path));
+	assert_int_equal(errno, ENAMETOOLONG);
 }
 
 static void
@@ -1284,6 +1252,19 @@ fpctl(const struct fixture *f, char *out, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* out is one line of lib/log.h: "<time> fpctl: <level>: text\n". */
+static void
+assert_log_line(const char *out, int level, const char *text)
+{
+	char want[512];
+	const char *p = strchr(out, ' ');
+
+	assert_non_null(p);
+	assert_true(p - out >= 19 && out[4] == '-' && out[10] == 'T'); /* 2026-12-03T10:41:35 */
+	snprintf(want, sizeof(want), " fpctl: %s: %s\n", fp_log_level_name(level), text);
+	assert_string_equal(p, want);
+}
+
 static void
 test_ctl_fpctl_changes(void **state)
 {
@@ -1361,12 +1342,12 @@ test_ctl_fpctl_changes(void **state)
 	 */
 	assert_int_equal(fpctl(f, out, "-s /nonexistent add port 0 vni 5 mac 01:00:00:00:00:05"),
 			 1);
-	assert_string_equal(out, "fpctl: port 0: mac is not a unicast address\n");
+	assert_log_line(out, FP_LOG_ERR, "port 0: mac is not a unicast address");
 	assert_int_equal(fpctl(f, out,
 			       "-s /nonexistent add vtep 3 remote 224.0.0.1 local 10.0.0.1 nh-mac "
 			       "02:00:00:00:00:01 port 2"),
 			 1);
-	assert_string_equal(out, "fpctl: vtep 3: remote is not a unicast address\n");
+	assert_log_line(out, FP_LOG_ERR, "vtep 3: remote is not a unicast address");
 	assert_int_equal(fpctl(f, out, "-s /nonexistent add fdb 100 02:00:00:00:00:03 vtep 9"), 2);
 
 	/* A refused commit: the server's message, exit 1. */

@@ -22,6 +22,7 @@
 #include <event2/http.h>
 
 #include "guard.h"
+#include "unix_addr.h"
 
 #define TOKEN "0123456789abcdef0123"
 
@@ -138,7 +139,7 @@ ok_cb(struct evhttp_request *req, void *arg)
 static void
 server_start(struct server *s, const struct fp_guard_limits *l)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	int fd;
 
 	s->base = event_base_new();
@@ -150,7 +151,7 @@ server_start(struct server *s, const struct fp_guard_limits *l)
 	assert_non_null(s->g);
 	snprintf(s->path, sizeof(s->path), "/tmp/fp_test_guard_%d.sock", (int)getpid());
 	unlink(s->path);
-	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
+	assert_int_equal(fp_unix_addr_set(&sa, s->path), 0);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -170,12 +171,9 @@ server_stop(struct server *s)
 static int
 client(const struct server *s)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int fd = fp_unix_connect(s->path, SOCK_NONBLOCK);
 
 	assert_true(fd >= 0);
-	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	return fd;
 }
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* lib/log.c: level names, the threshold, the line format, the log file
  * and its reopening after a rotation; lib/conf_diff.c: the names of the
- * settings that changed.
+ * settings that changed; lib/daemon.c: the daemons' command line.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "conf_diff.h"
+#include "daemon.h"
 #include "log.h"
 
 struct state {
@@ -251,6 +254,95 @@ test_conf_diff_names(void **st)
 	assert_string_equal(buf, "alpha, ");
 }
 
+static int n_usage; /* usage() calls since the last parse() */
+
+static void
+usage(FILE *f)
+{
+	(void)f;
+	n_usage++;
+}
+
+/* fp_daemon_args_parse() over a NULL-terminated argv, from a fresh getopt. */
+static int
+parse(struct fp_daemon_args *a, bool check_takes_file, const char *const args[])
+{
+	const struct fp_daemon_spec spec = {
+		.prog = "fp-test",
+		.usage = usage,
+		.check_takes_file = check_takes_file,
+		.usage_status = 2,
+	};
+	char *argv[16];
+	int argc = 0;
+
+	while (args[argc] != NULL && argc < 15) {
+		argv[argc] = (char *)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	*a = (struct fp_daemon_args){ .path = "default.conf", .log = { .level = -1 } };
+	n_usage = 0;
+	optind = 0; /* glibc: start over */
+	opterr = 0;
+	return fp_daemon_args_parse(a, argc, argv, &spec);
+}
+
+static void
+test_daemon_args(void **st)
+{
+	struct fp_daemon_args a;
+
+	(void)st;
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", NULL }), -1);
+	assert_string_equal(a.path, "default.conf");
+	assert_false(a.check);
+	assert_int_equal(a.log.level, -1);
+	assert_null(a.log.file);
+
+	assert_int_equal(parse(&a, true,
+			       (const char *const[]){ "p", "-c", "x.conf", "-q", "-q", "--log-file",
+						      "f.log", NULL }),
+			 -1);
+	assert_string_equal(a.path, "x.conf");
+	assert_int_equal(a.log.level, FP_LOG_ERR);
+	assert_string_equal(a.log.file, "f.log");
+
+	/* --check-config FILE as the option's argument (fp-dpdk) ... */
+	assert_int_equal(
+		parse(&a, true, (const char *const[]){ "p", "--check-config", "y.conf", NULL }),
+		-1);
+	assert_true(a.check);
+	assert_string_equal(a.path, "y.conf");
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", "--check-config", NULL }), 2);
+	assert_int_equal(n_usage, 1);
+
+	/* ... or an optional operand (fp-control), -c's file without it. */
+	assert_int_equal(
+		parse(&a, false, (const char *const[]){ "p", "--check-config", "y.conf", NULL }),
+		-1);
+	assert_true(a.check);
+	assert_string_equal(a.path, "y.conf");
+	assert_int_equal(
+		parse(&a, false,
+		      (const char *const[]){ "p", "-c", "x.conf", "--check-config", NULL }),
+		-1);
+	assert_true(a.check);
+	assert_string_equal(a.path, "x.conf");
+	assert_int_equal(
+		parse(&a, false, (const char *const[]){ "p", "--check-config", "a", "b", NULL }),
+		2);
+
+	/* Usage errors: an unknown option, an operand; -h prints the usage, exits 0. */
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", "--bogus", NULL }), 2);
+	assert_int_equal(n_usage, 1);
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", "x.conf", NULL }), 2);
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", "-h", NULL }), 0);
+	assert_int_equal(n_usage, 1);
+	assert_int_equal(parse(&a, true, (const char *const[]){ "p", "-v", NULL }), -1);
+	assert_int_equal(a.log.level, FP_LOG_DEBUG);
+}
+
 int
 main(void)
 {
@@ -261,6 +353,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_reopen_after_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_opts_and_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_diff_names, setup, teardown),
+		cmocka_unit_test(test_daemon_args),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL);

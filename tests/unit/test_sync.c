@@ -37,6 +37,7 @@
 #include "ctl_server.h"
 #include "entries.h"
 #include "ftable.h"
+#include "../lib/eal_world.h"
 #include "names.h"
 #include "sync.h"
 
@@ -53,13 +54,6 @@
 #define TEST_N_VTEP 8	   /* vtep ids a layout may use */
 #define TEST_LOG_SIZE 8192 /* fake backend's call log */
 
-/* Group state: EAL, the RCU variable, the scratch directory. */
-struct world {
-	struct rte_rcu_qsbr *rcu; /* no readers registered */
-	char dir[64];		  /* mkdtemp() directory for sockets */
-	unsigned int n_fixtures;  /* fixtures made, for unique names */
-};
-
 /* Per-test state. */
 struct fixture {
 	struct fp_ftables *t;		/* the dataplane's tables */
@@ -74,19 +68,9 @@ struct fixture {
 	char path[108];			/* socket path */
 };
 
-static struct world w;
+static struct fp_eal_world w;
 
 /* The dataplane */
-
-static struct fp_ip
-ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct fp_ip ip = {
-		.b = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b, [14] = c, [15] = d }
-	};
-
-	return ip;
-}
 
 /* The I/O layer's part of STATS: the configured ports. */
 static int
@@ -146,7 +130,7 @@ setup(void **state)
 	};
 	const uint8_t ul_mac[6] = { 0x02, 0, 0, 0, 1, 1 };
 	struct fp_ctl_server_ops ops = { .stats = port_stats };
-	struct fp_ip local = ip4(172, 16, 0, 1);
+	struct fp_ip local = fp_eal_world_ip4(172, 16, 0, 1);
 	struct fixture *f;
 	char name[32];
 	uint32_t id;
@@ -221,40 +205,15 @@ teardown(void **state)
 static int
 group_setup(void **state)
 {
-	char prefix[64];
-	char *argv[] = {
-		"test_sync", "--no-huge", "--no-shconf",	 "--no-pci", "-l", "0",
-		"-m",	     "256",	  "--log-level=*:error", prefix,     NULL,
-	};
-	size_t sz;
-
 	(void)state;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=fp_test_sync_%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
-		fprintf(stderr, "test_sync: EAL init failed\n");
-		return -1;
-	}
-	sz = rte_rcu_qsbr_get_memsize(1);
-	w.rcu = rte_zmalloc("test_rcu", sz, RTE_CACHE_LINE_SIZE);
-	if (w.rcu == NULL || rte_rcu_qsbr_init(w.rcu, 1) != 0)
-		return -1;
-	snprintf(w.dir, sizeof(w.dir), "/tmp/fp_test_sync.XXXXXX");
-	if (mkdtemp(w.dir) == NULL)
-		return -1;
-	return 0;
+	return fp_eal_world_start(&w, "test_sync");
 }
 
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w.dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "test_sync: cannot remove %s\n", w.dir);
-	rte_free(w.rcu);
-	rte_eal_cleanup();
+	fp_eal_world_stop(&w, "test_sync");
 	return 0;
 }
 
@@ -337,7 +296,7 @@ build(const struct layout *l, struct fp_entry_set *s)
 		if (l->vm_port[i] < 0)
 			continue;
 		vm_mac(i, pv.mac);
-		pv.addrs[0].ip = ip4(10, (uint8_t)l->vm_vni[i], 0, (uint8_t)(i + 1));
+		pv.addrs[0].ip = fp_eal_world_ip4(10, (uint8_t)l->vm_vni[i], 0, (uint8_t)(i + 1));
 		pv.addrs[0].plen = 128;
 		add(s, FP_TABLE_PORT, &k, &pv);
 		add_fdb(s, l->vm_vni[i], pv.mac, FP_DEST_PORT, k.port_id);
@@ -350,8 +309,8 @@ build(const struct layout *l, struct fp_entry_set *s)
 
 		if (!l->vtep_on[v])
 			continue;
-		vv.remote = ip4(172, 16, 1, (uint8_t)(v + 1));
-		vv.local = ip4(172, 16, 0, 1);
+		vv.remote = fp_eal_world_ip4(172, 16, 1, (uint8_t)(v + 1));
+		vv.local = fp_eal_world_ip4(172, 16, 0, 1);
 		memcpy(vv.nh_mac, nh, 6);
 		add(s, FP_TABLE_VTEP, &k, &vv);
 	}
@@ -362,7 +321,8 @@ build(const struct layout *l, struct fp_entry_set *s)
 		add_fdb(s, l->rm_vni[j], mac, FP_DEST_VTEP, (uint32_t)l->rm_vtep[j]);
 		if (j < TEST_N_RM_NEIGH)
 			add_neigh(s, l->rm_vni[j],
-				  ip4(10, (uint8_t)l->rm_vni[j], 1, (uint8_t)(j + 1)), mac);
+				  fp_eal_world_ip4(10, (uint8_t)l->rm_vni[j], 1, (uint8_t)(j + 1)),
+				  mac);
 	}
 	/* Flood: the network's local ports, then the vteps its remote MACs
 	 * sit behind.
@@ -395,7 +355,8 @@ build(const struct layout *l, struct fp_entry_set *s)
 	}
 	for (x = 0; x < l->n_extra_neigh; x++) {
 		vm_mac(100, mac);
-		add_neigh(s, 300, ip4(10, 30, (uint8_t)(x >> 8), (uint8_t)(x + 1)), mac);
+		add_neigh(s, 300, fp_eal_world_ip4(10, 30, (uint8_t)(x >> 8), (uint8_t)(x + 1)),
+			  mac);
 	}
 	if (l->bad_fdb_vtep > 0) {
 		rm_mac(999, mac);
@@ -607,7 +568,8 @@ test_sync_dump_empty(void **state)
 	struct fp_port_key k = { .port_id = TEST_UNDERLAY };
 
 	/* Stale content is replaced. */
-	add_neigh(f->installed, 1, ip4(10, 0, 0, 1), (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 });
+	add_neigh(f->installed, 1, fp_eal_world_ip4(10, 0, 0, 1),
+		  (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 });
 	assert_int_equal(fp_sync_dump(&fp_backend_dpdk, f->h, f->installed), 0);
 	/* The underlay port is the dataplane config's, not ours. */
 	assert_int_equal(fp_entry_set_count(f->installed), 0);
@@ -854,8 +816,8 @@ test_sync_refused_full(void **state)
 		struct fp_vtep_key k = { .vtep_id = TEST_LIMIT_VTEP };
 		struct fp_vtep_val v = { .encap = FP_ENCAP_VXLAN, .underlay_port = TEST_UNDERLAY };
 
-		v.remote = ip4(172, 16, 1, 99);
-		v.local = ip4(172, 16, 0, 1);
+		v.remote = fp_eal_world_ip4(172, 16, 1, 99);
+		v.local = fp_eal_world_ip4(172, 16, 0, 1);
 		v.nh_mac[0] = 0x02;
 		v.nh_mac[5] = 0x01;
 		build(&l, f->desired);
@@ -1090,7 +1052,8 @@ s_flood(struct fp_entry_set *s, uint32_t vni, uint32_t n)
 static void
 s_neigh(struct fp_entry_set *s, uint8_t last)
 {
-	add_neigh(s, 7, ip4(10, 0, 0, last), (const uint8_t[6]){ 2, 0, 0, 0, 0, last });
+	add_neigh(s, 7, fp_eal_world_ip4(10, 0, 0, last),
+		  (const uint8_t[6]){ 2, 0, 0, 0, 0, last });
 }
 
 /* from: port 1, 2; vtep 4; fdb 1, 2, 9; flood 100, 200; neigh 1, 2.

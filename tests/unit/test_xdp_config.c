@@ -27,20 +27,15 @@
 
 #include <cmocka.h>
 
+#include "../lib/conf_fixture.h"
+
 #include "addr.h"
 
 #include "config.h"
 
 #define FIXTURE_DIR "tests/fixtures/xdp"
 
-/* One invalid fixture and what fp_xdp_config_load() must say about it. */
-struct invalid_case {
-	const char *file;      /* under FIXTURE_DIR/invalid/ */
-	unsigned int line;     /* line the error names */
-	const char *substring; /* text the error contains */
-};
-
-static const struct invalid_case invalid_cases[] = {
+static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "unknown_top_key.conf", 3, "fp_xpd: unknown key" },
 	{ "unknown_own_key.conf", 4, "fp_xdp.attach_mode: unknown key" },
 	{ "unknown_port_key.conf", 5, "fp_xdp.ports[0].devargs: unknown key" },
@@ -107,80 +102,24 @@ struct state {
 	char path[PATH_MAX];	       /* file being loaded */
 };
 
+/* The loader, as fp_conf_fixture_load_fn. */
+static int
+load(const char *path, void *cfg, char *err, unsigned int errsz)
+{
+	return fp_xdp_config_load(path, cfg, err, errsz);
+}
+
 static int
 setup(void **state)
 {
-	struct state *st = calloc(1, sizeof(*st));
-
-	if (st == NULL)
-		return -1;
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
-
-static const char *
-srcdir(void)
-{
-	const char *dir = getenv("FP_SRCDIR");
-
-	return dir != NULL && dir[0] != '\0' ? dir : ".";
-}
-
-static void
-path_make(char *buf, const char *dir, const char *file)
-{
-	int n = snprintf(buf, PATH_MAX, "%s/%s/%s", srcdir(), dir, file);
-
-	assert_true(n > 0 && n < PATH_MAX);
-}
-
-static bool
-has_suffix(const char *s, const char *suffix)
-{
-	size_t len = strlen(s), slen = strlen(suffix);
-
-	return len > slen && strcmp(s + len - slen, suffix) == 0;
-}
-
-static void
-ip_expect(const struct fp_ip *ip, const char *s)
-{
-	struct fp_ip want;
-
-	assert_true(fp_addr_ip_parse(s, &want) > 0);
-	assert_memory_equal(ip->b, want.b, sizeof(want.b));
-}
-
-static bool
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
+	return fp_conf_fixture_setup(state, sizeof(struct state));
 }
 
 /* Load dir/file into st->cfg and expect success. */
 static void
 load_ok(struct state *st, const char *dir, const char *file)
 {
-	int rc;
-
-	path_make(st->path, dir, file);
-	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	if (rc != 0)
-		fail_msg("%s: rc %d: %s", st->path, rc, st->err);
-	assert_string_equal(st->err, "");
+	fp_conf_fixture_load_ok(load, &st->cfg, dir, file, st->path, st->err, sizeof(st->err));
 	assert_string_equal(st->cfg.path, st->path);
 }
 
@@ -213,7 +152,7 @@ test_xdp_config_defaults(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 65536);
 	assert_int_equal(cfg->table_size[FP_TABLE_FLOOD], 4096);
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 65536);
-	assert_true(is_zero(cfg->ports, sizeof(cfg->ports)));
+	assert_true(fp_conf_fixture_is_zero(cfg->ports, sizeof(cfg->ports)));
 }
 
 static void
@@ -225,8 +164,8 @@ test_xdp_config_full_maps_every_field(void **state)
 	load_ok(st, FIXTURE_DIR "/valid", "full.conf");
 	assert_string_equal(cfg->host, "hv-full.example_1");
 	assert_int_equal(cfg->n_local_vteps, 2);
-	ip_expect(&cfg->local_vteps[0], "192.0.2.10");
-	ip_expect(&cfg->local_vteps[1], "2001:db8::10");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[0], "192.0.2.10");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[1], "2001:db8::10");
 	assert_int_equal(cfg->table_size[FP_TABLE_PORT], FP_PORT_MAX);
 	assert_int_equal(cfg->table_size[FP_TABLE_VTEP], 1024);
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 1048576);
@@ -240,7 +179,8 @@ test_xdp_config_full_maps_every_field(void **state)
 	port_expect(&cfg->ports[2], "uplink", FP_PORT_ROLE_UNDERLAY, "eth1.100", 9000);
 	assert_int_equal(cfg->ports[0].line, 19);
 	assert_int_equal(cfg->ports[2].line, 21);
-	assert_true(is_zero(&cfg->ports[3], sizeof(cfg->ports) - 3 * sizeof(cfg->ports[0])));
+	assert_true(fp_conf_fixture_is_zero(&cfg->ports[3],
+					    sizeof(cfg->ports) - 3 * sizeof(cfg->ports[0])));
 }
 
 static void
@@ -276,7 +216,7 @@ test_xdp_config_shared_file_skips_other_groups(void **state)
 
 	load_ok(st, FIXTURE_DIR "/valid", "shared.conf");
 	assert_int_equal(cfg->n_local_vteps, 2);
-	ip_expect(&cfg->local_vteps[1], "fd00:16::1");
+	fp_conf_fixture_ip_expect(&cfg->local_vteps[1], "fd00:16::1");
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 4096);
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 65536);
 	assert_int_equal(cfg->n_ports, 2);
@@ -319,149 +259,40 @@ static void
 test_xdp_config_every_valid_fixture_loads(void **state)
 {
 	struct state *st = *state;
-	char dirpath[PATH_MAX];
-	unsigned int n = 0;
-	struct dirent *de;
-	DIR *d;
 
-	snprintf(dirpath, sizeof(dirpath), "%s/%s/valid", srcdir(), FIXTURE_DIR);
-	d = opendir(dirpath);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!has_suffix(de->d_name, ".conf"))
-			continue;
-		load_ok(st, FIXTURE_DIR "/valid", de->d_name);
-		n++;
-	}
-	closedir(d);
-	assert_true(n >= 4);
+	assert_true(fp_conf_fixture_load_dir(load, &st->cfg, FIXTURE_DIR "/valid", st->path,
+					     st->err, sizeof(st->err)) >= 4);
 }
 
 static void
 test_xdp_config_invalid_fixtures_name_file_line(void **state)
 {
 	struct state *st = *state;
-	char prefix[PATH_MAX + 32];
-	unsigned int i;
-	int rc;
 
-	for (i = 0; i < N_INVALID; i++) {
-		const struct invalid_case *c = &invalid_cases[i];
-
-		path_make(st->path, FIXTURE_DIR "/invalid", c->file);
-		memset(&st->cfg, 0x5a, sizeof(st->cfg));
-		rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-		if (rc != -EINVAL)
-			fail_msg("%s: rc %d, want -EINVAL (err \"%s\")", c->file, rc, st->err);
-		snprintf(prefix, sizeof(prefix), "%s:%u: ", st->path, c->line);
-		if (strncmp(st->err, prefix, strlen(prefix)) != 0 ||
-		    strstr(st->err, c->substring) == NULL)
-			fail_msg("%s: got \"%s\", want \"%s...%s\"", c->file, st->err, prefix,
-				 c->substring);
-		/* Fail closed: nothing half-loaded is left behind. */
-		assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
-	}
+	fp_conf_fixture_bad_check(load, &st->cfg, sizeof(st->cfg), FIXTURE_DIR "/invalid",
+				  invalid_cases, N_INVALID);
 }
 
 static void
 test_xdp_config_every_invalid_fixture_has_a_row(void **state)
 {
-	char dirpath[PATH_MAX];
-	unsigned int i, n = 0;
-	struct dirent *de;
-	DIR *d;
-
 	(void)state;
-	snprintf(dirpath, sizeof(dirpath), "%s/%s/invalid", srcdir(), FIXTURE_DIR);
-	d = opendir(dirpath);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!has_suffix(de->d_name, ".conf"))
-			continue;
-		for (i = 0; i < N_INVALID; i++)
-			if (strcmp(invalid_cases[i].file, de->d_name) == 0)
-				break;
-		if (i == N_INVALID)
-			fail_msg("invalid/%s has no row in invalid_cases[]", de->d_name);
-		n++;
-	}
-	closedir(d);
-	assert_int_equal(n, N_INVALID);
+	fp_conf_fixture_bad_all_listed(FIXTURE_DIR "/invalid", invalid_cases, N_INVALID);
 }
 
+/* A missing file, a directory, a FIFO or a device, a path too long, no
+ * error buffer or a small one (lib/conf.c, the same for every loader).
+ */
 static void
-test_xdp_config_missing_file_is_enoent(void **state)
-{
-	struct state *st = *state;
-	int rc;
-
-	path_make(st->path, FIXTURE_DIR, "no-such-file.conf");
-	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	assert_int_equal(rc, -ENOENT);
-	assert_non_null(strstr(st->err, "no-such-file.conf: No such file or directory"));
-	assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
-}
-
-static void
-test_xdp_config_directory_is_an_error(void **state)
-{
-	struct state *st = *state;
-	int rc;
-
-	path_make(st->path, FIXTURE_DIR, "valid");
-	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	assert_int_equal(rc, -EISDIR);
-	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
-	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
-}
-
-/* A FIFO (nobody writing) or a device is refused at once, not read. */
-static void
-test_xdp_config_fifo_is_an_error(void **state)
-{
-	struct state *st = *state;
-	char dir[] = "/tmp/fp-test-xdp-config-XXXXXX";
-	int rc;
-
-	assert_non_null(mkdtemp(dir));
-	snprintf(st->path, sizeof(st->path), "%s/fifo.conf", dir);
-	assert_int_equal(mkfifo(st->path, 0600), 0);
-	rc = fp_xdp_config_load(st->path, &st->cfg, st->err, sizeof(st->err));
-	unlink(st->path);
-	rmdir(dir);
-	assert_int_equal(rc, -EINVAL);
-	assert_true(strncmp(st->err, st->path, strlen(st->path)) == 0);
-	assert_string_equal(st->err + strlen(st->path), ": not a regular file");
-	assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
-	rc = fp_xdp_config_load("/dev/null", &st->cfg, st->err, sizeof(st->err));
-	assert_int_equal(rc, -EINVAL);
-	assert_string_equal(st->err, "/dev/null: not a regular file");
-}
-
-static void
-test_xdp_config_path_too_long(void **state)
-{
-	struct state *st = *state;
-	char path[FP_XDP_CFG_PATH_SIZE + 8];
-	int rc;
-
-	memset(path, 'a', sizeof(path) - 1);
-	path[sizeof(path) - 1] = '\0';
-	rc = fp_xdp_config_load(path, &st->cfg, st->err, sizeof(st->err));
-	assert_int_equal(rc, -ENAMETOOLONG);
-	assert_true(is_zero(&st->cfg, sizeof(st->cfg)));
-}
-
-static void
-test_xdp_config_null_err_is_allowed(void **state)
+test_xdp_config_file_errors(void **state)
 {
 	struct state *st = *state;
 
-	path_make(st->path, FIXTURE_DIR "/invalid", "bad_mode.conf");
-	assert_int_equal(fp_xdp_config_load(st->path, &st->cfg, NULL, 0), -EINVAL);
-	path_make(st->path, FIXTURE_DIR "/valid", "minimal.conf");
+	fp_conf_fixture_file_errors_check(load, &st->cfg, sizeof(st->cfg), FIXTURE_DIR "/invalid",
+					  "bad_mode.conf");
+	/* No error buffer on success either. */
+	fp_conf_fixture_path(st->path, FIXTURE_DIR "/valid", "minimal.conf");
 	assert_int_equal(fp_xdp_config_load(st->path, &st->cfg, NULL, 0), 0);
-	assert_int_equal(fp_xdp_config_load(NULL, &st->cfg, NULL, 0), -EINVAL);
 }
 
 static void
@@ -483,31 +314,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_xdp_config_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xdp_config_defaults, setup,
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_full_maps_every_field, setup,
-						teardown),
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_minimal_gets_defaults, setup,
-						teardown),
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_shared_file_skips_other_groups,
-						setup, teardown),
+						setup, fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_limits_max_accepted, setup,
-						teardown),
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_every_valid_fixture_loads, setup,
-						teardown),
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_invalid_fixtures_name_file_line,
-						setup, teardown),
+						setup, fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_every_invalid_fixture_has_a_row,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xdp_config_missing_file_is_enoent, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_xdp_config_fifo_is_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xdp_config_directory_is_an_error, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_xdp_config_path_too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xdp_config_null_err_is_allowed, setup,
-						teardown),
+						setup, fp_conf_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_xdp_config_file_errors, setup,
+						fp_conf_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_xdp_config_port_find_and_mode_name, setup,
-						teardown),
+						fp_conf_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("xdp_config", tests, NULL, NULL);
