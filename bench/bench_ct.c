@@ -9,6 +9,8 @@
  * fp_ct_update() (same state: the last-seen time only).  The keys are
  * taken in a random order (built before timing), so with 1M entries
  * nearly every lookup misses the caches, as spread traffic does.
+ * est-bulk32: the same in bursts of 32 keys through fp_ct_lookup_bulk()
+ * (prefetching), then fp_ct_update() of each.
  * new: --new (default 1000000) connections that are not in the table are
  * opened one after the other, each a lookup (a miss) and an insert, into
  * an empty table sized 1.25 x that (the default conntrack.size if
@@ -46,6 +48,7 @@
 
 #define BENCH_SEED 42
 #define BENCH_RUNS_MAX 64
+#define BENCH_BURST 32		     /* keys per fp_ct_lookup_bulk() */
 #define T0 (1000ULL * 1000000000ULL) /* the clock's start (ns) */
 
 struct opts {
@@ -119,10 +122,17 @@ summarise(double *cyc, uint32_t runs, struct result *r)
 	r->mops = (double)rte_get_tsc_hz() / r->cyc_med / 1e6;
 }
 
-/* Lookup + update of established connections, n in the table. */
+/* Lookup + update of established connections, n in the table; one key
+ * at a time (fp_ct_lookup()) or in bursts of BENCH_BURST
+ * (fp_ct_lookup_bulk(), as a worker's burst would).
+ */
 static int
-bench_established(const struct opts *o, uint32_t n, struct result *r, uint32_t *n_in)
+bench_established(const struct opts *o, uint32_t n, int bulk, struct result *r, uint32_t *n_in)
 {
+	const struct fp_ct_key *kp[BENCH_BURST];
+	struct fp_ct_ref refs[BENCH_BURST];
+	uint64_t hits;
+	uint32_t j;
 	struct fp_ct *ct = fp_ct_create(table_size(n), NULL, SOCKET_ID_ANY);
 	struct fp_ct_key *keys = keys_make(n, 1);
 	uint32_t *idx = malloc(sizeof(*idx) * o->ops);
@@ -150,10 +160,18 @@ bench_established(const struct opts *o, uint32_t n, struct result *r, uint32_t *
 		uint64_t now = T0 + run;
 
 		t = rte_rdtsc_precise();
-		for (i = 0; i < o->ops; i++) {
+		for (i = 0; !bulk && i < o->ops; i++) {
 			if (fp_ct_lookup(ct, &keys[idx[i]], now, &ref) != 0 ||
 			    fp_ct_update(ct, &ref, &ref.val, now) != 0)
 				bad++;
+		}
+		for (i = 0; bulk && i + BENCH_BURST <= o->ops; i += BENCH_BURST) {
+			for (j = 0; j < BENCH_BURST; j++)
+				kp[j] = &keys[idx[i + j]];
+			hits = fp_ct_lookup_bulk(ct, kp, BENCH_BURST, now, refs);
+			bad += BENCH_BURST - (uint32_t)__builtin_popcountll(hits);
+			for (j = 0; j < BENCH_BURST; j++)
+				bad += fp_ct_update(ct, &refs[j], &refs[j].val, now) != 0;
 		}
 		t = rte_rdtsc_precise() - t;
 		if (run > 0)
@@ -314,9 +332,12 @@ main(int argc, char **argv)
 			fprintf(stderr, "fp-bench-ct: bad entry count %s\n", tok);
 			return 1;
 		}
-		if (bench_established(&o, n, &r, &in) != 0)
+		if (bench_established(&o, n, 0, &r, &in) != 0)
 			return 1;
 		print_result("established", in, table_size(n), o.ops, &o, &r, cpu);
+		if (bench_established(&o, n, 1, &r, &in) != 0)
+			return 1;
+		print_result("est-bulk32", in, table_size(n), o.ops, &o, &r, cpu);
 	}
 	if (bench_new(&o, &r, &cap) != 0)
 		return 1;

@@ -399,6 +399,44 @@ test_ct_walk_and_flush(void **state)
 	fp_ct_free(ct);
 }
 
+static void
+test_ct_lookup_bulk(void **state)
+{
+	struct fp_ct *ct = fp_ct_create(4096, NULL, SOCKET_ID_ANY);
+	struct fp_ct_key keys[FP_CT_BULK_MAX + 1];
+	const struct fp_ct_key *kp[FP_CT_BULK_MAX + 1];
+	struct fp_ct_ref refs[FP_CT_BULK_MAX + 1], r;
+	struct fp_ct_val v;
+	uint64_t hits;
+	uint32_t i;
+
+	(void)state;
+	/* Every third key in, one of them expired (close, 10 s). */
+	for (i = 0; i <= FP_CT_BULK_MAX; i++) {
+		key_make(&keys[i], 11, i, 0);
+		kp[i] = &keys[i];
+		v = val_make(i == 30 ? FP_CT_CLOSE : FP_CT_ESTABLISHED, i, i * 2);
+		if (i % 3 == 0)
+			assert_int_equal(fp_ct_insert(ct, &keys[i], &v, T0, &r), 0);
+	}
+	key_make(&keys[7], 11, 6, 1); /* the reply way of key 6 */
+	hits = fp_ct_lookup_bulk(ct, kp, FP_CT_BULK_MAX + 1, T0 + 11 * S_NS, refs);
+	for (i = 0; i < FP_CT_BULK_MAX; i++) {
+		int in = (i % 3 == 0 && i != 30) || i == 7;
+
+		assert_int_equal(!!(hits & (1ULL << i)), in);
+		if (!in)
+			continue;
+		assert_int_equal(fp_ct_lookup(ct, &keys[i], T0 + 11 * S_NS, &r), 0);
+		assert_int_equal(refs[i].slot, r.slot);
+		assert_int_equal(refs[i].seq, r.seq);
+		assert_memory_equal(&refs[i].val, &r.val, sizeof(r.val));
+		assert_int_equal(refs[i].val.gen, i == 7 ? 6 : i);
+	}
+	assert_int_equal(fp_ct_lookup_bulk(ct, kp, 0, T0, refs), 0);
+	fp_ct_free(ct);
+}
+
 /* Random operations against a linear model (one thread). */
 #define MODEL_KEYS 3000
 static void
@@ -748,6 +786,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_ct_sweep),
 		cmocka_unit_test(test_ct_full_keeps_old),
 		cmocka_unit_test(test_ct_walk_and_flush),
+		cmocka_unit_test(test_ct_lookup_bulk),
 		cmocka_unit_test(test_ct_vs_model),
 		cmocka_unit_test(test_ct_two_workers_two_directions),
 	};
