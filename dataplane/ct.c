@@ -514,6 +514,23 @@ slot_claim(struct fp_ct *ct, uint32_t bi, uint64_t now, int expired_too, uint32_
 	return -ENOSPC;
 }
 
+/* Free the expired entries of key in bucket bi (an insert of key). */
+static void
+key_expired_free(struct fp_ct *ct, uint32_t bi, uint16_t sig, const uint64_t *key, uint64_t now)
+{
+	uint32_t m = sig_match(&ct->buckets[bi], sig);
+	uint64_t k[FP_CT_KEY_WORDS], lo, hi, last;
+
+	while (m) {
+		uint32_t slot = bi * FP_CT_BUCKET_SLOTS + (uint32_t)__builtin_ctz(m);
+
+		m &= m - 1;
+		if (ct_read(&ct->entries[slot], &lo, &hi, &last, k) == 0 && key_eq(k, key) &&
+		    ct_expired(ct, LO_STATE(lo), last, now))
+			slot_free(ct, slot, lo);
+	}
+}
+
 int
 fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_val *val,
 	     uint64_t now_ns, struct fp_ct_ref *ref)
@@ -545,6 +562,11 @@ fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_v
 		__atomic_store_n(&home->claim, 0, __ATOMIC_RELEASE);
 		return -EEXIST;
 	}
+	/* An expired entry of the key goes first, so that a longer timeout
+	 * (a reload) can never bring back a second entry of it.
+	 */
+	key_expired_free(ct, h.b1, h.sig, k, now_ns);
+	key_expired_free(ct, h.b2, h.sig, k, now_ns);
 	/* The emptier bucket first; then expired entries in either. */
 	bi = n_free(&ct->buckets[h.b2]) > n_free(home) ? h.b2 : h.b1;
 	seq = slot_claim(ct, bi, now_ns, 0, &slot);

@@ -192,6 +192,22 @@ test_ct_exists(void **state)
 	fp_ct_free(ct);
 }
 
+struct key_count {
+	struct fp_ct_key k; /* key looked for */
+	uint32_t n;	    /* entries with it */
+};
+
+/* fp_ct_walk() callback: count the entries of one key. */
+static int
+count_key(const struct fp_ct_key *k, const struct fp_ct_val *v, void *arg)
+{
+	struct key_count *c = arg;
+
+	(void)v;
+	c->n += memcmp(k, &c->k, sizeof(*k)) == 0;
+	return 0;
+}
+
 static void
 test_ct_expiry_per_state(void **state)
 {
@@ -200,7 +216,8 @@ test_ct_expiry_per_state(void **state)
 	struct fp_ct_ref r;
 	struct fp_ct_key k;
 	struct fp_ct_val v;
-	uint32_t i;
+	struct key_count kc;
+	uint32_t i, n;
 
 	(void)state;
 	fp_ct_timeouts_default(&t);
@@ -243,12 +260,22 @@ test_ct_expiry_per_state(void **state)
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 500 * S_NS, &r), 0);
 	fp_ct_timeouts_set(ct, NULL);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 400000 * S_NS, &r), 0);
-	/* An expired key can be inserted again. */
+	/* An expired key can be inserted again; the expired entry goes, so a
+	 * longer timeout cannot bring it back beside the new one.
+	 */
 	key_make(&k, 2, FP_CT_CLOSE, 0);
 	v = val_make(FP_CT_SYN_SENT, 0, 0);
+	n = fp_ct_count(ct);
 	assert_int_equal(fp_ct_insert(ct, &k, &v, T0 + 11 * S_NS, &r), 0);
+	assert_int_equal(fp_ct_count(ct), n);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 12 * S_NS, &r), 0);
 	assert_int_equal(r.val.state, FP_CT_SYN_SENT);
+	t.s[FP_CT_CLOSE] = 100000;
+	fp_ct_timeouts_set(ct, &t);
+	kc.k = k;
+	kc.n = 0;
+	assert_int_equal(fp_ct_walk(ct, T0 + 12 * S_NS, count_key, &kc), 0);
+	assert_int_equal(kc.n, 1);
 	fp_ct_free(ct);
 }
 
