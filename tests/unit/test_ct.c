@@ -700,11 +700,13 @@ race_walk(const struct fp_ct_key *k, const struct fp_ct_val *v, void *arg)
 #define RM_CONNS 16
 
 struct rm_race {
-	struct fp_ct *ct; /* shared table */
-	int stop;	  /* set by the main thread */
-	uint64_t n_ok;	  /* updates (or removals) done */
-	uint64_t n_gone;  /* updates that found the entry removed */
-	uint64_t n_bad;	  /* an answer that must not be */
+	struct fp_ct *ct;   /* shared table */
+	int stop;	    /* set by the main thread */
+	uint64_t n_ok;	    /* updates done (the updater's) */
+	uint64_t n_gone;    /* updates that found the entry removed */
+	uint64_t n_bad;	    /* an answer that must not be (the updater's) */
+	uint64_t n_removed; /* removals (the remover's) */
+	uint64_t n_rm_bad;  /* an answer that must not be (the remover's) */
 };
 
 static void *
@@ -754,15 +756,15 @@ rm_remover(void *arg)
 		if (fp_ct_lookup(x->ct, &k, T0, &r) == 0) {
 			rc = fp_ct_remove(x->ct, &r);
 			if (rc == 0)
-				x->n_ok++;
+				x->n_removed++;
 			else
-				x->n_bad++; /* nobody else removes */
+				x->n_rm_bad++; /* nobody else removes */
 		}
 		do
 			rc = fp_ct_insert(x->ct, &k, &v, T0, &r);
 		while (rc == -EBUSY);
 		if (rc != 0)
-			x->n_bad++;
+			x->n_rm_bad++;
 	}
 	return NULL;
 }
@@ -790,10 +792,11 @@ test_ct_remove_races_update(void **state)
 	__atomic_store_n(&x.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th[0], NULL);
 	pthread_join(th[1], NULL);
-	print_message("removal vs update: %" PRIu64 " updates and removals, %" PRIu64
+	print_message("removal vs update: %" PRIu64 " updates, %" PRIu64 " removals, %" PRIu64
 		      " updates found their entry gone\n",
-		      x.n_ok, x.n_gone);
+		      x.n_ok, x.n_removed, x.n_gone);
 	assert_int_equal(x.n_bad, 0);
+	assert_int_equal(x.n_rm_bad, 0);
 	assert_int_equal(fp_ct_count(ct), RM_CONNS);
 	for (i = 0; i < RM_CONNS; i++) {
 		key_make(&kc.k, 12, i, 0);
