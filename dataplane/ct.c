@@ -41,7 +41,9 @@
  * changed, read again (someone completed a change: lock-free); if seq is
  * odd or the slot is not live, skip it.  So a reader never returns a
  * half-written entry.  An expired entry (last + timeout(state) < now)
- * counts as absent.
+ * counts as absent.  fp_ct_lookup_bulk() does the same for a burst in
+ * three passes (hash and prefetch the headers; match and prefetch the
+ * entries; read), so the misses of a large table overlap.
  *
  * Update.  Compare the slot's seq with the ref's (else -ENOENT), then CAS
  * ctl from the values the ref read to the new ones (a changed entry:
@@ -66,7 +68,9 @@
  * Expiry and removal free a slot with a CAS on lo (live, seq s -> owned,
  * s + 1), clear its signature and publish it free (s + 2): an update that
  * races a removal fails with -ENOENT, and an insert may also take an
- * expired slot in place.  fp_ct_sweep() visits n buckets per call, round
+ * expired slot in place; an insert first frees its own key's expired
+ * entries, so a reload with longer timeouts cannot revive a second entry
+ * of the key.  fp_ct_sweep() visits n buckets per call, round
  * robin; only the main lcore calls it.  A packet that arrives at the exact
  * moment its entry times out may lose the entry to the sweeper (its
  * last-seen store is not part of the CAS), as in Linux.
@@ -74,7 +78,7 @@
  * The live-entry count is kept in 64 cache-line shards (by bucket), not
  * one shared counter, so inserts on different workers rarely share a line.
  */
-#define ALLOW_EXPERIMENTAL_API /* rte_atomic128_cmp_exchange (stable in DPDK 23.07) */
+#define ALLOW_EXPERIMENTAL_API /* rte_atomic128_cmp_exchange: experimental in DPDK 22.11 */
 
 #include "ct.h"
 
