@@ -2310,6 +2310,23 @@ def gen_sg():
     ingress_ok(c, rem_in("SA", seq=5000, ack=1001), "ct_revalidated")
     c.stat("ct_hit", 1)
 
+    c = sg_case("sg_port_unfiltered_flushes", "SYN out opens a connection; a commit takes "
+                "the sg flag off port 0 (its connections are flushed): the SYN-ACK is "
+                "delivered unfiltered; once filtered again, the next SYN-ACK finds no "
+                "connection and is denied")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF, [(VM0_IP + "/32", None),
+                                                 (VM0_IP6 + "/128", None)])
+    ingress_ok(c, rem_in("SA", seq=5000, ack=1001))
+    c.stat("ct_hit", 0)
+    c.next()
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=1)
+    c.inp(UL_PORT, underlay_frame(rem_in("SA", seq=5000, ack=1001), 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
     ssh = rem_in("S", sport=5555, dport=22)
     c = sg_case("sg_remote_group", "ssh in from a member of the remote group (address set 7 "
                 "holds the remote's /32): allowed by rule 201", ingress=(R_SSH_SET,))
