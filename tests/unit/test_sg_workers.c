@@ -143,13 +143,15 @@ tables_make(void)
 	struct fp_fdb_val fv = { .type = FP_DEST_PORT, .id = 0 };
 	struct fp_ruleset_key rk = { .ruleset_id = 1, .dir = FP_SG_DIR_EGRESS };
 	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
-	char err[256];
+	static unsigned int seq;
+	char err[256], name[16];
 	int i;
 
 	for (i = 0; i < FP_TABLE_MAX; i++)
 		limit[i] = 64;
 	limit[FP_TABLE_PORT] = FP_PORT_MAX;
-	t = fp_ftables_create("sgw", limit, (int)rte_socket_id(), NULL);
+	snprintf(name, sizeof(name), "sgw%u", seq++);
+	t = fp_ftables_create(name, limit, (int)rte_socket_id(), NULL);
 	assert_non_null(t);
 	assert_non_null(x);
 	assert_int_equal(fp_ftables_port_config(t, 0, FP_PORT_ROLE_VM, 1500, mac0), 0);
@@ -224,6 +226,71 @@ test_sg_two_workers_meet_one_entry(void **state)
 	free(w);
 }
 
+/* The trace of a packet of a filtered port shows the security-group step:
+ * how it was decided, the rule, the connection state; then the drop
+ * reason.  A trace changes no connection.
+ */
+static const char *
+trace_sg_text(struct fp_ftables *t, uint16_t in_port, const uint8_t *f, uint32_t len,
+	      struct fp_trace *tr)
+{
+	struct fp_pipe_out out = { .n = 0 };
+	struct fp_pipeline p;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint32_t i;
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
+	fp_pipeline_init(&p, t, pool);
+	fp_pipeline_trace(&p, in_port, m, &out, tr);
+	for (i = 0; i < out.n; i++)
+		rte_pktmbuf_free(out.pkts[i]);
+	for (i = 0; i < tr->hdr.n_steps; i++)
+		if (tr->steps[i].step == FP_TRACE_SG)
+			return tr->steps[i].text;
+	fail_msg("no sg step in the trace");
+	return NULL;
+}
+
+static void
+test_sg_trace_step(void **state)
+{
+	struct fp_trace *tr = calloc(1, sizeof(*tr));
+	struct fp_ftables *t = tables_make();
+	struct fp_ct *ct = fp_ct_create(64, NULL, SOCKET_ID_ANY);
+	struct fp_pipeline p;
+	uint8_t f[64];
+	uint32_t len;
+
+	(void)state;
+	assert_non_null(tr);
+	assert_non_null(ct);
+	fp_ftables_ct_attach(t, ct);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 80, 0x02);
+	assert_string_equal(trace_sg_text(t, 0, f, len, tr),
+			    "port 0 egress: proto 6 30000 > 80 flags 0x02 allowed, new connection, "
+			    "rule 101, state syn_sent");
+	assert_int_equal(tr->hdr.drop, FP_DROP_MAX);
+	assert_int_equal(fp_ct_count(ct), 0);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 22, 0x02);
+	assert_string_equal(trace_sg_text(t, 0, f, len, tr),
+			    "port 0 egress: proto 6 30000 > 22 flags 0x02 no rule allows it");
+	assert_int_equal(tr->hdr.drop, FP_DROP_SG_DENIED);
+	/* Opened for real, the SYN-ACK's trace names the connection. */
+	fp_pipeline_init(&p, t, pool);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 80, 0x02);
+	assert_int_equal(run_one(&p, 0, f, len), 1);
+	len = tcp_frame(f, mac0, mac2, 0x0a000014, 0x0a00000a, 80, 30000, 0x12);
+	assert_string_equal(trace_sg_text(t, 2, f, len, tr),
+			    "port 0 ingress: proto 6 80 > 30000 flags 0x12 tracked connection, "
+			    "rule 101, state syn_recv");
+	assert_int_equal(tr->hdr.drop, FP_DROP_MAX);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	fp_ftables_free(t);
+	fp_ct_free(ct);
+	free(tr);
+}
+
 static int
 group_setup(void **state)
 {
@@ -262,6 +329,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sg_two_workers_meet_one_entry),
+		cmocka_unit_test(test_sg_trace_step),
 	};
 
 	return cmocka_run_group_tests_name("sg_workers", tests, group_setup, group_teardown);
