@@ -2374,6 +2374,21 @@ def gen_sg():
     c.tx()
     c.stat("ct_new", 1)
 
+    frag = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+                 IP(src=VM0_IP, dst=REM_IP, ttl=64, id=0x4242, flags=0, frag=185, proto=17) /
+                 Raw(b"later fragment payload, no UDP header here"))
+    c = sg_case("sg_later_fragment_portless_rule", "a later IPv4 fragment (no ports) from the "
+                "VM: a UDP rule without ports allows it, untracked",
+                egress=(sg_rule(106, proto=17),))
+    egress_ok(c, frag, "sg_stateless_allow")
+    c.stat("ct_new", 0)
+
+    c = sg_case("sg_later_fragment_port_rule", "a later IPv4 fragment of UDP 53: the rule "
+                "for UDP port 53 cannot match a packet without ports: denied",
+                egress=(R_UDP53,))
+    c.inp(0, frag)
+    c.drop("sg_denied")
+
     f = arp_req(VM0_IP, REM_IP)
     c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: not IP, not "
                 "filtered (anti-spoofing covers it); flooded", egress=())
