@@ -114,6 +114,8 @@ port_stats(const struct fp_dpdk *d, uint32_t i, struct fp_ctl_port_stats *ps)
 	memcpy(ps->mac, io->mac, 6);
 	snprintf(ps->name, sizeof(ps->name), "%s", io->name);
 	for (w = 0; w < d->cfg.n_workers; w++) {
+		ps->sg_drop_egress += d->workers[w].pipe.stats.sg_drop[i][FP_SG_DIR_EGRESS];
+		ps->sg_drop_ingress += d->workers[w].pipe.stats.sg_drop[i][FP_SG_DIR_INGRESS];
 		ps->rx_pkts += d->workers[w].port_rx[i];
 		ps->tx_pkts += d->workers[w].port_tx[i];
 		ps->tx_dropped += d->workers[w].port_tx_drop[i];
@@ -299,7 +301,10 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
-	return ct_start(d);
+	rc = ct_start(d);
+	if (rc == 0)
+		fp_ftables_ct_attach(d->tables, d->ct); /* the pipeline's, via the tables */
+	return rc;
 }
 
 static int

@@ -526,6 +526,8 @@ fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
 	table_size[FP_TABLE_FDB] = FP_CONF_DEF_TABLE_FDB;
 	table_size[FP_TABLE_FLOOD] = FP_CONF_DEF_TABLE_FLOOD;
 	table_size[FP_TABLE_NEIGH] = FP_CONF_DEF_TABLE_NEIGH;
+	table_size[FP_TABLE_RULESET] = FP_CONF_DEF_TABLE_RULESET;
+	table_size[FP_TABLE_ADDRSET] = FP_CONF_DEF_TABLE_ADDRSET;
 }
 
 int

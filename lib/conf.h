@@ -40,6 +40,8 @@
 #define FP_CONF_DEF_TABLE_FDB 65536
 #define FP_CONF_DEF_TABLE_FLOOD 4096
 #define FP_CONF_DEF_TABLE_NEIGH 65536
+#define FP_CONF_DEF_TABLE_RULESET 4096	/* rulesets (security groups) */
+#define FP_CONF_DEF_TABLE_ADDRSET 65536 /* address set members */
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)
