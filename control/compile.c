@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "compile_sg.h"
 #include "names.h"
 
 #define NONE UINT32_MAX /* no index, no id */
@@ -26,12 +27,11 @@ fp_compile_report_free(struct fp_compile_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int __attribute__((format(printf, 5, 6)))
-problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
-	const char *fmt, ...)
+static int
+vproblem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+	 const char *fmt, va_list ap)
 {
 	struct fp_compile_problem *p;
-	va_list ap;
 
 	if (r->n_problems == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -47,10 +47,34 @@ problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *
 	p->coll = coll;
 	snprintf(p->id, sizeof(p->id), "%s", id);
 	snprintf(p->field, sizeof(p->field), "%s", field);
-	va_start(ap, fmt);
 	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
-	va_end(ap);
 	return 0;
+}
+
+static int __attribute__((format(printf, 5, 6)))
+problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+	const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vproblem(r, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vproblem(r, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -75,6 +99,8 @@ ip_is_unicast(const struct fp_ip *ip)
  *      dataplane port (its first claimant in id order keeps it) and for
  *      remote ports the host (known, a family, a next hop);
  *   3. MACs: per network, the lowest port id with a MAC keeps it;
+ *   3b. security groups: each local port's ruleset (compile_sg.c); a
+ *      port that cannot be filtered as it must gets nothing;
  *   4. presence: networks with a local port; vtep ids for the (host,
  *      encap) pairs their remote ports need, in host order;
  *   5. IPs: per network, the lowest port id with a fixed IP keeps it;
@@ -122,6 +148,8 @@ struct port_state {
 	uint32_t net;		       /* network index, or NONE */
 	uint32_t where;		       /* LOCAL: dataplane port id; REMOTE: host index */
 	uint32_t kind;		       /* PORT_* */
+	uint32_t ruleset;	       /* LOCAL: its ruleset id (FP_PORT_F_SG), or 0 */
+	uint32_t pad;		       /* zero */
 };
 
 /* A placed port's MAC in its network. */
@@ -716,6 +744,43 @@ dedup_macs(struct run *r)
 	return rc;
 }
 
+/* Phase 3b: security groups: the local ports' rulesets; the ruleset and
+ * address set entries.
+ */
+static int
+filter_ports(struct run *r)
+{
+	struct fp_compile_sg_port *sp;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < r->n_ports; i++)
+		n += r->ports[i].kind == PORT_LOCAL;
+	if (n == 0)
+		return 0;
+	sp = calloc(n, sizeof(*sp));
+	if (sp == NULL)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < r->n_ports; i++)
+		if (r->ports[i].kind == PORT_LOCAL)
+			sp[n++].p = r->ports[i].p;
+	rc = fp_compile_sg(r->m, r->ctx, sp, n, r->out, r->rep);
+	for (i = 0, n = 0; i < r->n_ports && rc == 0; i++) {
+		struct port_state *ps = &r->ports[i];
+
+		if (ps->kind != PORT_LOCAL)
+			continue;
+		ps->ruleset = sp[n].ruleset;
+		if (sp[n].drop) {
+			r->dp_owner[ps->where] = NONE;
+			ps->kind = PORT_SKIP;
+		}
+		n++;
+	}
+	free(sp);
+	return rc;
+}
+
 /* Phase 4: networks with a local port, and the vtep ids their remote
  * ports need, allocated in (host, encap) order.
  */
@@ -864,6 +929,10 @@ emit_port(struct run *r, const struct port_state *ps)
 	k.port_id = ps->where;
 	v.role = FP_PORT_ROLE_VM;
 	v.flags = p->port_security ? FP_PORT_F_ANTISPOOF : 0;
+	if (ps->ruleset != 0) {
+		v.flags |= FP_PORT_F_SG;
+		v.ruleset = ps->ruleset;
+	}
 	v.mtu = n->mtu;
 	v.vni = n->vni;
 	v.vrf = n->vni;
@@ -1117,6 +1186,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = dedup_macs(&r);
+	if (rc)
+		goto err;
+	rc = filter_ports(&r);
 	if (rc)
 		goto err;
 	rc = place_vteps(&r);

@@ -53,6 +53,7 @@
 
 #include "engine_port.h"
 #include "entries.h"
+#include "ids.h"
 #include "model.h"
 #include "vtep_ids.h"
 
@@ -68,6 +69,10 @@ struct fp_compile_ctx {
 	int has_gw_mac;					     /* gw_mac is every vtep's next hop */
 	uint8_t gw_mac[6];				     /* underlay gateway MAC */
 	struct fp_vtep_ids *ids;			     /* vtep id allocator */
+	struct fp_ids *ruleset_ids;			     /* ruleset ids ("rs:<group ids>") */
+	struct fp_ids *addrset_ids;			     /* address set ids ("group:<id>"...) */
+	int sg_enforced;    /* the engine filters FP_PORT_F_SG ports */
+	const char *engine; /* its name, for problems ("xdp") */
 };
 
 /* Something the compiler skipped. */

@@ -24,10 +24,10 @@
 #include "state.h"
 
 struct change {
-	uint16_t table;	   /* FP_TABLE_* */
-	uint8_t del;	   /* a delete */
-	uint8_t key[64];   /* key bytes */
-	uint8_t val[1024]; /* value bytes (set) */
+	uint16_t table;				 /* FP_TABLE_* */
+	uint8_t del;				 /* a delete */
+	uint8_t key[64];			 /* key bytes */
+	uint8_t val[sizeof(union fp_table_val)]; /* value bytes (set) */
 };
 
 /* The fake dataplane (one per test). */
@@ -90,6 +90,7 @@ fake_info(void *h, struct fp_backend_info *out)
 		out->ports[i].mac[5] = (uint8_t)(0x10 + i);
 	}
 	memcpy(out->table_limit, fk.limit, sizeof(fk.limit));
+	out->sg_enforced = 1;
 	return 0;
 }
 
@@ -1143,7 +1144,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
-		"\"neigh\":2,\"ruleset\":0,\"addrset\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"neigh\":2,\"ruleset\":2,\"addrset\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
 		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
 		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
 		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
@@ -1153,7 +1154,8 @@ test_ctrl_api_answers_exact(void **state)
 		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}},{\"table\":\"fdb\",\"drift\":"
 		"\"extra\",\"entry\":{\"vni\":100,\"mac\":\"02:00:00:00:00:99\",\"type\":\"port\","
 		"\"id\":1}}]}},\"entries\":{\"port\":[{\"port_id\":0,\"vni\":100,\"vrf\":100,"
-		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"addrs\":[{\"ip\":"
+		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"sg\":true,"
+		"\"ruleset\":1,\"addrs\":[{\"ip\":"
 		"\"10.0.0.11\",\"plen\":128,\"mac\":\"00:00:00:00:00:00\"}]}],\"vtep\":[{\"vtep_id\":"
 		"0,\"remote\":\"172.16.0.2\",\"local\":\"172.16.0.1\",\"encap\":\"vxlan\",\"nh_mac\":"
 		"\"02:00:00:00:01:02\",\"underlay_port\":2}],\"fdb\":[{\"vni\":100,\"mac\":"
@@ -1162,7 +1164,9 @@ test_ctrl_api_answers_exact(void **state)
 		"\"members\":[{\"type\":\"port\",\"id\":0},{\"type\":\"vtep\",\"id\":0}]}],\"neigh\":"
 		"[{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},"
 		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}],"
-		"\"ruleset\":[],\"addrset\":[]},\"shown\":\"installed\"}");
+		"\"ruleset\":[{\"ruleset_id\":1,\"dir\":\"egress\",\"stateful\":true,\"n_rules\":0},"
+		"{\"ruleset_id\":1,\"dir\":\"ingress\",\"stateful\":true,\"n_rules\":0}],"
+		"\"addrset\":[]},\"shown\":\"installed\"}");
 	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
 		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
 		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"
