@@ -41,6 +41,7 @@ static struct fake {
 	uint32_t limit[FP_TABLE_MAX];	  /* entries allowed */
 	uint64_t n_set, n_del, n_commits; /* applied */
 	char host[FP_NAME_SIZE];	  /* its host name */
+	int no_sg;			  /* it does not enforce security groups */
 } fk;
 
 struct handle {
@@ -90,7 +91,7 @@ fake_info(void *h, struct fp_backend_info *out)
 		out->ports[i].mac[5] = (uint8_t)(0x10 + i);
 	}
 	memcpy(out->table_limit, fk.limit, sizeof(fk.limit));
-	out->sg_enforced = 1;
+	out->sg_enforced = !fk.no_sg;
 	return 0;
 }
 
@@ -470,6 +471,29 @@ test_ctrl_first_start_then_snapshot(void **state)
 	snprintf(path, sizeof(path), "%s/%s", f->dir, FP_STATE_FILE);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* An engine that does not enforce security groups: a port with port
+ * security is refused (a problem, never accepted and left open); without
+ * it, the port is installed.
+ */
+static void
+test_ctrl_sg_not_enforced_refused(void **state)
+{
+	struct fixture *f = *state;
+	const char *reason;
+
+	fk.no_sg = 1;
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 422);
+	reason = json_string_value(json_object_get(json_object_get(f->body, "error"), "reason"));
+	assert_non_null(reason);
+	assert_non_null(strstr(reason, "security groups are not enforced by the fake engine: "
+				       "port not installed"));
+	assert_int_equal(fk.n_commits, 0);
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 0);
 }
 
 /* Refused requests: the status and field name the problem; neither the
@@ -1183,6 +1207,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ctrl_first_start_then_snapshot, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_sg_not_enforced_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_bad_requests_change_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_refused_commit_rolls_back, setup,
