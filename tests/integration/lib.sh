@@ -556,6 +556,37 @@ fp_api() {
 	FP_BODY=$(cat "$FP_TMP/answer" 2>/dev/null)
 }
 
+# api_both METHOD PATH [BODY]: the same request to the fp-control of every
+# hypervisor; true when all answer 200 (each other answer is printed).
+api_both() {
+	local hv rc=0
+	for hv in $FP_HVS; do
+		fp_api "$hv" "$@"
+		if [ "$FP_CODE" != 200 ]; then
+			echo "# $hv: $1 $2 -> $FP_CODE $FP_BODY"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# in_sync HV: HV's fp-control says its dataplane holds the desired state.
+in_sync() {
+	fp_api "$1" GET "/v1/tables?entries=0"
+	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
+}
+
+# wait_in_sync HV: in_sync within 10 s.
+wait_in_sync() {
+	local hv=$1 i
+	for ((i = 0; i < 100; i++)); do
+		in_sync "$hv" && return 0
+		sleep 0.1
+	done
+	echo "# $hv not in sync: $FP_BODY"
+	return 1
+}
+
 # fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
 # Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
 # in binding:profile.  Port security on, in the security group sg-open

@@ -43,35 +43,6 @@ fp_config_extra() {
 	fi
 }
 
-# api_both METHOD PATH [BODY]: the same request to both fp-control; true
-# when both answer 200.
-api_both() {
-	local hv rc=0
-	for hv in $FP_HVS; do
-		fp_api "$hv" "$@"
-		if [ "$FP_CODE" != 200 ]; then
-			echo "# $hv: $2 $3 -> $FP_CODE $FP_BODY"
-			rc=1
-		fi
-	done
-	return $rc
-}
-
-in_sync() {
-	fp_api "$1" GET "/v1/tables?entries=0"
-	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
-}
-
-wait_in_sync() {
-	local hv=$1 i
-	for ((i = 0; i < 100; i++)); do
-		in_sync "$hv" && return 0
-		sleep 0.1
-	done
-	echo "# $hv not in sync: $FP_BODY"
-	return 1
-}
-
 # wait_fdb_count HV N: HV's fp-dpdk holds N fdb entries within 5 s.
 wait_fdb_count() {
 	local i

@@ -279,33 +279,6 @@ pass_attach() {
 
 # --- the checks
 
-in_sync() {
-	fp_api "$1" GET "/v1/tables?entries=0"
-	[ "$FP_CODE" = 200 ] && [ "$(jq -r .in_sync <<<"$FP_BODY")" = true ]
-}
-
-wait_in_sync() {
-	local hv=$1 i
-	for ((i = 0; i < 100; i++)); do
-		in_sync "$hv" && return 0
-		sleep 0.1
-	done
-	echo "# $hv not in sync: $FP_BODY"
-	return 1
-}
-
-api_both() {
-	local hv rc=0
-	for hv in $FP_HVS; do
-		fp_api "$hv" "$@"
-		if [ "$FP_CODE" != 200 ]; then
-			echo "# $hv: $1 $2 -> $FP_CODE $FP_BODY"
-			rc=1
-		fi
-	done
-	return "$rc"
-}
-
 # table_counts HV: fp-control's entry counts, as [port,vtep,fdb,flood,neigh].
 table_counts() {
 	fp_api "$1" GET /v1/tables
