@@ -23,6 +23,7 @@
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
 #define FP_SG_IDS_LIMIT (1u << 16)	 /* ruleset and address set ids are 1..65535 */
+#define FP_CTRL_PROBLEMS_LOGGED 16	 /* problems logged at a connect */
 
 struct fp_ctrl {
 	struct fp_ctrl_config cfg;		 /* configuration */
@@ -228,6 +229,27 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	return 0;
 }
 
+/* Say what the compile of the state left out (a filtered port an engine
+ * cannot filter, an unknown dataplane port...): at most a screenful.
+ */
+static void
+problems_log(const struct fp_ctrl *c)
+{
+	const struct fp_compile_report *r = &c->report;
+	size_t i;
+
+	for (i = 0; i < r->n_problems && i < FP_CTRL_PROBLEMS_LOGGED; i++) {
+		const struct fp_compile_problem *p = &r->problems[i];
+
+		fp_log(FP_LOG_WARN, "problem: %s %s: %s: %s",
+		       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id,
+		       p->field, p->reason);
+	}
+	if (r->n_problems > FP_CTRL_PROBLEMS_LOGGED)
+		fp_log(FP_LOG_WARN, "problem: %zu more (GET /v1/tables lists them all)",
+		       r->n_problems - FP_CTRL_PROBLEMS_LOGGED);
+}
+
 static void
 connect_try(struct fp_ctrl *c)
 {
@@ -317,6 +339,7 @@ connect_try(struct fp_ctrl *c)
 		fp_log(FP_LOG_ERR, "compile: %s", strerror(-rc));
 		return;
 	}
+	problems_log(c);
 	memset(&res, 0, sizeof(res));
 	rc = sync_now(c, c->desired, &res);
 	if (rc < 0) {

@@ -473,6 +473,8 @@ test_ctrl_first_start_then_snapshot(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+static void ctrl_recreate(struct fixture *f, uint32_t audit_ms);
+
 /* An engine that does not enforce security groups: a port with port
  * security is refused (a problem, never accepted and left open); without
  * it, the port is installed.
@@ -482,6 +484,7 @@ test_ctrl_sg_not_enforced_refused(void **state)
 {
 	struct fixture *f = *state;
 	const char *reason;
+	json_t *t, *p;
 
 	fk.no_sg = 1;
 	fp_ctrl_tick(f->c);
@@ -494,6 +497,31 @@ test_ctrl_sg_not_enforced_refused(void **state)
 				       "port not installed"));
 	assert_int_equal(fk.n_commits, 0);
 	assert_int_equal(fk_count(FP_TABLE_RULESET), 0);
+
+	/* A state stored while the engine filtered, loaded by an fp-control
+	 * that meets an engine that does not: the port is taken out (its
+	 * problem is listed), not left open.
+	 */
+	fk.no_sg = 0;
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 200);
+	assert_int_equal(fk_count(FP_TABLE_PORT), 2);
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 2);
+	fk.no_sg = 1;
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	assert_int_equal(fk_count(FP_TABLE_PORT), 1); /* the underlay port */
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 0);
+	t = fp_api_json_tables(f->c, 0);
+	p = json_array_get(json_object_get(t, "problems"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "field")),
+			    "port_security_enabled");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "reason")),
+			       "not enforced by the fake engine"));
+	json_decref(t);
 }
 
 /* Refused requests: the status and field name the problem; neither the
