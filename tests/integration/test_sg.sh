@@ -8,6 +8,8 @@
 #   - a1 joins the web group: a1 pings a2 and reaches TCP ports without a rule, and hvb's
 #     rulesets did not change (only the web group's address set);
 #   - removing the 443 rule cuts an established connection to 443;
+#   - both fp-control killed and restarted: nothing is rewritten (the
+#     installed ruleset and address set ids are bound back);
 #   - a2 in a stateless group with an ICMP ingress rule only: the echo
 #     request arrives, the reply does not leave; with an egress rule too,
 #     the ping passes;
@@ -199,6 +201,19 @@ main() {
 	check "ping a1 -> a2 (IPv6) passes now" pings a1 "${FP_VM_IP6[a2]}"
 	check "TCP 5002 a1 -> a2 passes now" tcp_reaches a1 a2 5002
 	check "ping a2 -> a1 passes (a2 is in a1's web group now)" pings a2 "${FP_VM_IP4[a1]}"
+
+	echo "# === fp-control restarted: rulesets and address sets keep their ids"
+	for hv in $FP_HVS; do
+		fp_control_stop "$hv" KILL
+		fp_control_start "$hv" || not_ok "fp-control [$hv] restarts: $FP_ERR"
+	done
+	for hv in $FP_HVS; do
+		wait_in_sync "$hv" >/dev/null
+		check "$hv: the restarted fp-control rewrote nothing" \
+			grep -q "in sync: 0 set, 0 deleted" "$(fp_ctrl_log "$hv")"
+	done
+	check "hvb: the same rulesets after the restart" [ "$(tables hvb .entries.ruleset)" = "$rs1" ]
+	check "ping a1 -> a2 still passes" pings a1 "${FP_VM_IP4[a2]}"
 
 	echo "# === a stateless group"
 	check "PUT port-a2 in the stateless group (ICMP in, nothing out)" \
