@@ -28,7 +28,7 @@
 #define SET_GROUP "group:"				     /* a remote group's set */
 #define SET_AGROUP "agroup:"				     /* an address group's set */
 #define STALE_FMT "stale:%u"				     /* an installed id no key took */
-#define SCRATCH_LIMIT (1u << 20)			     /* ids of the rebind's compile */
+#define SCRATCH_LIMIT (1u << 16)			     /* ids of the rebind's compile */
 
 static const char *const dir_names[FP_SG_DIR_MAX] = { "egress", "ingress" };
 
