@@ -97,7 +97,8 @@ struct sg_run {
 };
 
 /* Neutron rule -> fp_sg_rule.  1 converted, 0 left out (the reason is a
- * problem check_groups() reported), -ENOMEM.
+ * problem check_groups() reported), -ENOSPC (no free address set id),
+ * -ENOMEM.
  */
 static int
 rule_convert(struct sg_run *s, const struct fp_model_rule *mr, struct fp_sg_rule *r)
@@ -153,10 +154,8 @@ rule_convert(struct sg_run *s, const struct fp_model_rule *mr, struct fp_sg_rule
 		return 1;
 	}
 	rc = fp_ids_get(s->ctx->addrset_ids, key, &set);
-	if (rc == -ENOSPC)
-		return 0;
 	if (rc < 0)
-		return rc;
+		return rc; /* -ENOSPC: the caller says so */
 	r->flags |= FP_SG_RULE_F_ADDRSET;
 	r->addrset = set;
 	return 1;
@@ -314,6 +313,14 @@ ruleset_build(struct sg_run *s, const struct fp_model_port *p, struct rs_build *
 
 			d = mr->ingress ? FP_SG_DIR_INGRESS : FP_SG_DIR_EGRESS;
 			rc = rule_convert(s, mr, &rules[d][n_rules[d]]);
+			if (rc == -ENOSPC) {
+				char field[64];
+
+				snprintf(field, sizeof(field), "security_group_rules[%u]", ri);
+				rc = fp_compile_problem(
+					s->rep, FP_MODEL_SECURITY_GROUP, g->id, field,
+					"no free address set id: rule %s is left out", mr->id);
+			}
 			if (rc < 0)
 				goto out;
 			n_rules[d] += (size_t)rc;

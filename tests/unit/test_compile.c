@@ -1907,6 +1907,28 @@ test_compile_sg_rebind_after_restart(void **state)
 	fp_entry_set_free(installed);
 }
 
+/* Out of address set ids: the rules that need one more are left out. */
+static void
+test_compile_sg_no_free_set_id(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *pv;
+
+	fp_ids_free(w->ctx.addrset_ids);
+	w->ctx.addrset_ids = fp_ids_create(1, 2); /* one id */
+	assert_non_null(w->ctx.addrset_ids);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_WEB);
+	put_pa1(w, "['sg-def', 'sg-web']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_SECURITY_GROUP, "sg-web", "security_group_rules[4]",
+		       "no free address set id: rule w5 is left out");
+	pv = find_port(w->out, 1);
+	assert_non_null(pv);
+	/* tcp 22, 443 and the default group's two: the web group's are out. */
+	assert_int_equal(find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS)->n_rules, 4);
+}
+
 /* The allocator: lowest free id, stable keys, bind, gc. */
 static int
 used_odd(uint32_t id, void *arg)
@@ -1988,6 +2010,7 @@ main(void)
 		T(sg_too_many_rules),
 		T(sg_join_changes_only_the_set),
 		T(sg_rebind_after_restart),
+		T(sg_no_free_set_id),
 		cmocka_unit_test(test_compile_ids_alloc),
 	};
 
