@@ -42,10 +42,8 @@ static const char *const dir_names[FP_SG_DIR_MAX] = { "egress", "ingress" };
 static uint32_t
 rule_number(const char *id)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = fp_ids_hash(id);
 
-	for (; *id != '\0'; id++)
-		h = (h ^ (uint8_t)*id) * 16777619u;
 	return h != 0 ? h : 1;
 }
 

@@ -27,13 +27,13 @@ struct fp_ids {
 	size_t n_bound;		  /* bindings */
 };
 
-static uint32_t
-key_hash(const char *key)
+uint32_t
+fp_ids_hash(const char *s)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 
-	for (; *key != '\0'; key++)
-		h = (h ^ (uint8_t)*key) * 16777619u;
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h;
 }
 
@@ -192,7 +192,7 @@ fp_ids_get(struct fp_ids *ids, const char *key, uint32_t *id)
 
 	if (ids == NULL || key == NULL || id == NULL)
 		return -EINVAL;
-	hash = key_hash(key);
+	hash = fp_ids_hash(key);
 	b = lookup(ids, key, hash);
 	if (b != NULL) {
 		*id = b->id;
@@ -217,7 +217,7 @@ fp_ids_find(const struct fp_ids *ids, const char *key, uint32_t *id)
 
 	if (ids == NULL || key == NULL || id == NULL)
 		return -EINVAL;
-	b = lookup(ids, key, key_hash(key));
+	b = lookup(ids, key, fp_ids_hash(key));
 	if (b == NULL)
 		return -ENOENT;
 	*id = b->id;
@@ -234,7 +234,7 @@ fp_ids_bind(struct fp_ids *ids, const char *key, uint32_t id)
 		return -EINVAL;
 	if (id < ids->first || id >= ids->limit)
 		return -ERANGE;
-	hash = key_hash(key);
+	hash = fp_ids_hash(key);
 	b = lookup(ids, key, hash);
 	if (b != NULL)
 		return b->id == id ? 0 : -EEXIST;

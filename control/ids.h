@@ -70,4 +70,7 @@ void fp_ids_gc(struct fp_ids *ids, fp_ids_used_fn *used, void *arg);
 /** Bound ids. */
 size_t fp_ids_count(const struct fp_ids *ids);
 
+/** The 32-bit FNV-1a hash of a string (the allocator's key hash). */
+uint32_t fp_ids_hash(const char *s);
+
 #endif /* FP_CONTROL_IDS_H */
