@@ -25,12 +25,14 @@
 
 /* What a backend reports about its dataplane. */
 struct fp_backend_info {
-	char host[FP_NAME_SIZE];			  /* host name of the dataplane */
-	uint32_t abi_version;				  /* its FP_ABI_VERSION */
-	uint32_t n_ports;				  /* valid ports */
-	uint32_t table_limit[FP_TABLE_MAX];		  /* table sizes */
-	uint32_t table_count[FP_TABLE_MAX];		  /* entries installed */
-	uint64_t generation;				  /* commits so far */
+	char host[FP_NAME_SIZE];	    /* host name of the dataplane */
+	uint32_t abi_version;		    /* its FP_ABI_VERSION */
+	uint32_t n_ports;		    /* valid ports */
+	uint32_t table_limit[FP_TABLE_MAX]; /* table sizes */
+	uint32_t table_count[FP_TABLE_MAX]; /* entries installed */
+	uint64_t generation;		    /* commits so far */
+	uint32_t sg_enforced; /* it filters FP_PORT_F_SG ports (stores rulesets, addrsets) */
+	uint32_t pad;	      /* zero */
 	struct fp_engine_port ports[FP_BACKEND_PORT_MAX]; /* its ports */
 };
 

@@ -98,6 +98,9 @@ dpdk_info(void *handle, struct fp_backend_info *out)
 	memcpy(out->table_limit, hello.table_limit, sizeof(out->table_limit));
 	memcpy(out->table_count, hello.table_count, sizeof(out->table_count));
 	out->generation = hello.generation;
+	/* fp-dpdk filters by security groups when it stores their tables. */
+	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
+			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 
 	st = fp_ctl_client_stats(d->c);
 	if (st == NULL)

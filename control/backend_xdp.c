@@ -263,6 +263,8 @@ xdp_info(void *h, struct fp_backend_info *out)
 		out->table_limit[t] = stored((uint16_t)t) ? x->max[table_map[t]] : 0;
 		out->table_count[t] = (uint32_t)x->n[t];
 	}
+	/* No ruleset and addrset maps yet: fp-control sends no filtered port. */
+	out->sg_enforced = 0;
 	return 0;
 }
 

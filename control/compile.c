@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "compile_sg.h"
 #include "names.h"
 
 #define NONE UINT32_MAX /* no index, no id */
@@ -26,9 +27,9 @@ fp_compile_report_free(struct fp_compile_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int __attribute__((format(printf, 5, 6)))
-problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
-	const char *fmt, ...)
+int
+fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+		   const char *fmt, ...)
 {
 	struct fp_compile_problem *p;
 	va_list ap;
@@ -75,6 +76,8 @@ ip_is_unicast(const struct fp_ip *ip)
  *      dataplane port (its first claimant in id order keeps it) and for
  *      remote ports the host (known, a family, a next hop);
  *   3. MACs: per network, the lowest port id with a MAC keeps it;
+ *   3b. security groups: each local port's ruleset (compile_sg.c); a
+ *      port that cannot be filtered as it must gets nothing;
  *   4. presence: networks with a local port; vtep ids for the (host,
  *      encap) pairs their remote ports need, in host order;
  *   5. IPs: per network, the lowest port id with a fixed IP keeps it;
@@ -122,6 +125,8 @@ struct port_state {
 	uint32_t net;		       /* network index, or NONE */
 	uint32_t where;		       /* LOCAL: dataplane port id; REMOTE: host index */
 	uint32_t kind;		       /* PORT_* */
+	uint32_t ruleset;	       /* LOCAL: its ruleset id (FP_PORT_F_SG), or 0 */
+	uint32_t pad;		       /* zero */
 };
 
 /* A placed port's MAC in its network. */
@@ -376,13 +381,14 @@ load_networks(struct run *r)
 		if (ns->usable)
 			continue;
 		if (ns->keeper == NONE)
-			rc = problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
-				     "VNI %u or network type %u out of range", ns->n->vni,
-				     ns->n->encap);
+			rc = fp_compile_problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
+						"VNI %u or network type %u out of range",
+						ns->n->vni, ns->n->encap);
 		else
-			rc = problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
-				     "VNI %u is already used by network %s, which keeps it",
-				     ns->n->vni, r->nets[ns->keeper].n->id);
+			rc = fp_compile_problem(
+				r->rep, FP_MODEL_NETWORK, ns->n->id, field,
+				"VNI %u is already used by network %s, which keeps it", ns->n->vni,
+				r->nets[ns->keeper].n->id);
 	}
 out:
 	free(by_vni);
@@ -513,9 +519,10 @@ check_hosts(struct run *r)
 			if (!ip_is_local(r->ctx, &h->vtep_addrs[a]))
 				continue;
 			snprintf(field, sizeof(field), "vtep_addresses[%u]", a);
-			rc = problem(r->rep, FP_MODEL_HOST, h->id, field,
-				     "%s is a VTEP address of this host (%s), not of host %s",
-				     fp_addr_ip_str(&h->vtep_addrs[a], ip), r->ctx->host, h->id);
+			rc = fp_compile_problem(
+				r->rep, FP_MODEL_HOST, h->id, field,
+				"%s is a VTEP address of this host (%s), not of host %s",
+				fp_addr_ip_str(&h->vtep_addrs[a], ip), r->ctx->host, h->id);
 		}
 	}
 	return rc;
@@ -532,8 +539,8 @@ check_subnets(struct run *r)
 		const struct fp_model_subnet *s = fp_model_subnet_at(r->m, i);
 
 		if (net_index(r, s->network_id) == NONE)
-			rc = problem(r->rep, FP_MODEL_SUBNET, s->id, "network_id",
-				     "network %s does not exist", s->network_id);
+			rc = fp_compile_problem(r->rep, FP_MODEL_SUBNET, s->id, "network_id",
+						"network %s does not exist", s->network_id);
 	}
 	return rc;
 }
@@ -554,27 +561,32 @@ host_problem(struct run *r, const struct fp_model_port *p, const struct host_sta
 		else if (r->local_v6 != NONE)
 			fam = "IPv6";
 		else
-			return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-				       "host %s cannot be reached: this host has no VTEP address",
-				       p->host);
-		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-			       "host %s has no usable vtep_addresses of a family this host has a "
-			       "VTEP address of (%s)",
-			       p->host, fam);
+			return fp_compile_problem(
+				r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+				"host %s cannot be reached: this host has no VTEP address",
+				p->host);
+		return fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			"host %s has no usable vtep_addresses of a family this host has a "
+			"VTEP address of (%s)",
+			p->host, fam);
 	case HOST_NO_NH:
 		if (ctx->has_gw_mac)
-			return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-				       "host %s has no next hop: the gateway MAC %s is not unicast",
-				       p->host, fp_addr_mac_str(ctx->gw_mac, mac));
-		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-			       "host %s has no next hop: it has no unicast underlay_mac and no "
-			       "gateway MAC is configured",
-			       p->host);
+			return fp_compile_problem(
+				r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+				"host %s has no next hop: the gateway MAC %s is not unicast",
+				p->host, fp_addr_mac_str(ctx->gw_mac, mac));
+		return fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			"host %s has no next hop: it has no unicast underlay_mac and no "
+			"gateway MAC is configured",
+			p->host);
 	default:
-		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-			       "host %s cannot be reached: dataplane port %u is not an underlay "
-			       "port",
-			       p->host, ctx->underlay_port);
+		return fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+			"host %s cannot be reached: dataplane port %u is not an underlay "
+			"port",
+			p->host, ctx->underlay_port);
 	}
 }
 
@@ -587,25 +599,28 @@ place_local(struct run *r, uint32_t i)
 	const struct fp_engine_port *dp;
 
 	if (p->dp_port[0] == '\0')
-		return problem(r->rep, FP_MODEL_PORT, p->id, field,
-			       "the port is bound to this host (%s) but names no dataplane port",
-			       r->ctx->host);
+		return fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, field,
+			"the port is bound to this host (%s) but names no dataplane port",
+			r->ctx->host);
 	dp = dp_find(r, p->dp_port);
 	if (dp == NULL)
-		return problem(r->rep, FP_MODEL_PORT, p->id, field,
-			       "no dataplane port named \"%s\" on this host", p->dp_port);
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, field,
+					  "no dataplane port named \"%s\" on this host",
+					  p->dp_port);
 	if (dp->role != FP_PORT_ROLE_VM)
-		return problem(r->rep, FP_MODEL_PORT, p->id, field,
-			       "dataplane port \"%s\" has role %s, not vm", p->dp_port,
-			       dp->role < FP_PORT_ROLE_MAX ? fp_names_role[dp->role] : "unknown");
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, field,
+					  "dataplane port \"%s\" has role %s, not vm", p->dp_port,
+					  dp->role < FP_PORT_ROLE_MAX ? fp_names_role[dp->role] :
+									"unknown");
 	if (dp->id >= FP_PORT_MAX)
-		return problem(r->rep, FP_MODEL_PORT, p->id, field,
-			       "dataplane port \"%s\" has id %u, out of range 0..%u", p->dp_port,
-			       dp->id, FP_PORT_MAX - 1);
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, field,
+					  "dataplane port \"%s\" has id %u, out of range 0..%u",
+					  p->dp_port, dp->id, FP_PORT_MAX - 1);
 	if (r->dp_owner[dp->id] != NONE)
-		return problem(r->rep, FP_MODEL_PORT, p->id, field,
-			       "dataplane port \"%s\" is already used by port %s", p->dp_port,
-			       port_id(r, r->dp_owner[dp->id]));
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, field,
+					  "dataplane port \"%s\" is already used by port %s",
+					  p->dp_port, port_id(r, r->dp_owner[dp->id]));
 	r->dp_owner[dp->id] = i;
 	ps->kind = PORT_LOCAL;
 	ps->where = dp->id;
@@ -620,8 +635,9 @@ place_remote(struct run *r, uint32_t i)
 	uint32_t h = host_index(r, p->host);
 
 	if (h == NONE)
-		return problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
-			       "host %s is unknown: no hosts resource has that id", p->host);
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
+					  "host %s is unknown: no hosts resource has that id",
+					  p->host);
 	if (r->hosts[h].status != HOST_OK)
 		return host_problem(r, p, &r->hosts[h]);
 	ps->kind = PORT_REMOTE;
@@ -654,15 +670,16 @@ load_ports(struct run *r)
 		ps->where = NONE;
 		ps->net = net_index(r, p->network_id);
 		if (ps->net == NONE) {
-			rc = problem(r->rep, FP_MODEL_PORT, p->id, "network_id",
-				     "network %s does not exist", p->network_id);
+			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "network_id",
+						"network %s does not exist", p->network_id);
 			continue;
 		}
 		if (!r->nets[ps->net].usable || p->host[0] == '\0' || !p->admin_up)
 			continue;
 		if (!fp_addr_mac_is_unicast(p->mac)) {
-			rc = problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
-				     "%s is not a unicast MAC", fp_addr_mac_str(p->mac, mac));
+			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
+						"%s is not a unicast MAC",
+						fp_addr_mac_str(p->mac, mac));
 			continue;
 		}
 		if (strcmp(p->host, r->ctx->host) == 0)
@@ -708,11 +725,49 @@ dedup_macs(struct run *r)
 			continue;
 		}
 		r->ports[mc->port].kind = PORT_SKIP;
-		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, mc->port), "mac_address",
-			     "MAC %s is also the MAC of port %s in network %s, which keeps it",
-			     fp_addr_mac_str(mc->mac, mac), port_id(r, keeper->port),
-			     r->nets[mc->net].n->id);
+		rc = fp_compile_problem(
+			r->rep, FP_MODEL_PORT, port_id(r, mc->port), "mac_address",
+			"MAC %s is also the MAC of port %s in network %s, which keeps it",
+			fp_addr_mac_str(mc->mac, mac), port_id(r, keeper->port),
+			r->nets[mc->net].n->id);
 	}
+	return rc;
+}
+
+/* Phase 3b: security groups: the local ports' rulesets; the ruleset and
+ * address set entries.
+ */
+static int
+filter_ports(struct run *r)
+{
+	struct fp_compile_sg_port *sp;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < r->n_ports; i++)
+		n += r->ports[i].kind == PORT_LOCAL;
+	if (n == 0)
+		return 0;
+	sp = calloc(n, sizeof(*sp));
+	if (sp == NULL)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < r->n_ports; i++)
+		if (r->ports[i].kind == PORT_LOCAL)
+			sp[n++].p = r->ports[i].p;
+	rc = fp_compile_sg(r->m, r->ctx, sp, n, r->out, r->rep);
+	for (i = 0, n = 0; i < r->n_ports && rc == 0; i++) {
+		struct port_state *ps = &r->ports[i];
+
+		if (ps->kind != PORT_LOCAL)
+			continue;
+		ps->ruleset = sp[n].ruleset;
+		if (sp[n].drop) {
+			r->dp_owner[ps->where] = NONE;
+			ps->kind = PORT_SKIP;
+		}
+		n++;
+	}
+	free(sp);
 	return rc;
 }
 
@@ -767,9 +822,9 @@ place_vteps(struct run *r)
 		if (hs->vtep[encap] != NONE)
 			continue;
 		ps->kind = PORT_SKIP;
-		rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, "binding:host_id",
-			     "no free vtep id for host %s (%s): the vtep table is full", hs->h->id,
-			     fp_names_encap[encap]);
+		rc = fp_compile_problem(r->rep, FP_MODEL_PORT, ps->p->id, "binding:host_id",
+					"no free vtep id for host %s (%s): the vtep table is full",
+					hs->h->id, fp_names_encap[encap]);
 	}
 	return rc;
 }
@@ -806,8 +861,9 @@ dedup_ips(struct run *r)
 
 			if (!ip_is_unicast(a)) {
 				snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
-				rc = problem(r->rep, FP_MODEL_PORT, ps->p->id, field,
-					     "%s is not a unicast address", fp_addr_ip_str(a, ip));
+				rc = fp_compile_problem(r->rep, FP_MODEL_PORT, ps->p->id, field,
+							"%s is not a unicast address",
+							fp_addr_ip_str(a, ip));
 				continue;
 			}
 			ic = &r->ips[r->n_ips++];
@@ -835,10 +891,11 @@ dedup_ips(struct run *r)
 		if (ic->port == keeper->port)
 			continue;
 		snprintf(field, sizeof(field), "fixed_ips[%u].ip_address", f);
-		rc = problem(r->rep, FP_MODEL_PORT, port_id(r, ic->port), field,
-			     "IP %s is also a fixed IP of port %s in network %s, which keeps it",
-			     fp_addr_ip_str(&ic->ip, ip), port_id(r, keeper->port),
-			     r->nets[ic->net].n->id);
+		rc = fp_compile_problem(
+			r->rep, FP_MODEL_PORT, port_id(r, ic->port), field,
+			"IP %s is also a fixed IP of port %s in network %s, which keeps it",
+			fp_addr_ip_str(&ic->ip, ip), port_id(r, keeper->port),
+			r->nets[ic->net].n->id);
 	}
 	return rc;
 }
@@ -864,6 +921,10 @@ emit_port(struct run *r, const struct port_state *ps)
 	k.port_id = ps->where;
 	v.role = FP_PORT_ROLE_VM;
 	v.flags = p->port_security ? FP_PORT_F_ANTISPOOF : 0;
+	if (ps->ruleset != 0) {
+		v.flags |= FP_PORT_F_SG;
+		v.ruleset = ps->ruleset;
+	}
 	v.mtu = n->mtu;
 	v.vni = n->vni;
 	v.vrf = n->vni;
@@ -884,8 +945,9 @@ emit_port(struct run *r, const struct port_state *ps)
 
 		if (pp->plen > 128 || (v4 && pp->plen < 96) || (pp->has_mac && pp->mac[0] & 1)) {
 			snprintf(field, sizeof(field), "allowed_address_pairs[%u]", i);
-			rc = problem(r->rep, FP_MODEL_PORT, p->id, field,
-				     "prefix length %u (IPv6 bits) or a multicast MAC", pp->plen);
+			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, field,
+						"prefix length %u (IPv6 bits) or a multicast MAC",
+						pp->plen);
 			if (rc)
 				return rc;
 			continue;
@@ -900,11 +962,12 @@ emit_port(struct run *r, const struct port_state *ps)
 		v.n_addrs++;
 	}
 	if (n_want > FP_PORT_ADDR_MAX) {
-		rc = problem(r->rep, FP_MODEL_PORT, p->id,
-			     n_fixed > FP_PORT_ADDR_MAX ? "fixed_ips" : "allowed_address_pairs",
-			     "%u allowed sources (fixed IPs, then address pairs), more than a port "
-			     "entry holds (%u): the last %u are left out",
-			     n_want, FP_PORT_ADDR_MAX, n_want - FP_PORT_ADDR_MAX);
+		rc = fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id,
+			n_fixed > FP_PORT_ADDR_MAX ? "fixed_ips" : "allowed_address_pairs",
+			"%u allowed sources (fixed IPs, then address pairs), more than a port "
+			"entry holds (%u): the last %u are left out",
+			n_want, FP_PORT_ADDR_MAX, n_want - FP_PORT_ADDR_MAX);
 		if (rc)
 			return rc;
 	}
@@ -956,11 +1019,12 @@ emit_flood(struct run *r, uint32_t net, uint32_t *ports, uint32_t n_ports, uint3
 	}
 	n_want = n_ports + n_vteps;
 	if (n_want > FP_FLOOD_MEMBER_MAX) {
-		rc = problem(r->rep, FP_MODEL_NETWORK, n->id, "ports",
-			     "the flood list of VNI %u needs %u members (%u local ports, %u remote "
-			     "hosts), more than %u: the last %u remote hosts are left out",
-			     n->vni, n_want, n_ports, n_vteps, FP_FLOOD_MEMBER_MAX,
-			     n_want - FP_FLOOD_MEMBER_MAX);
+		rc = fp_compile_problem(
+			r->rep, FP_MODEL_NETWORK, n->id, "ports",
+			"the flood list of VNI %u needs %u members (%u local ports, %u remote "
+			"hosts), more than %u: the last %u remote hosts are left out",
+			n->vni, n_want, n_ports, n_vteps, FP_FLOOD_MEMBER_MAX,
+			n_want - FP_FLOOD_MEMBER_MAX);
 		if (rc)
 			return rc;
 	}
@@ -1117,6 +1181,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = dedup_macs(&r);
+	if (rc)
+		goto err;
+	rc = filter_ports(&r);
 	if (rc)
 		goto err;
 	rc = place_vteps(&r);

@@ -29,6 +29,23 @@
  *     first local VTEP address of that family; next hop = ctx->gw_mac, or
  *     the host's underlay_mac; underlay port = ctx->underlay_port.  Ids
  *     come from struct fp_vtep_ids, stable across compiles.
+ *   - security groups (compile_sg.c; doc/security-groups.md): a local port
+ *     with port security on gets FP_PORT_F_SG and a ruleset id (both
+ *     directions); no groups: an empty ruleset.  ruleset (id, dir): the
+ *     union of the rules of the port's groups, converted to struct
+ *     fp_sg_rule, sorted, duplicates removed; ports with the same group
+ *     list share one id (ctx->ruleset_ids, key "rs:<sorted group ids>");
+ *     stateful unless the groups are stateless.  rule_id = FNV-1a of the
+ *     Neutron rule id (never 0).  addrset: one set per remote group an
+ *     emitted rule names (ctx->addrset_ids, "group:<id>": the fixed IPs
+ *     and allowed address pairs of every port naming the group, any host,
+ *     bound or not) and per address group ("agroup:<id>": its prefixes).
+ *     Fail closed: on an engine that does not enforce security groups
+ *     (!ctx->sg_enforced), or with stateful and stateless groups mixed, a
+ *     filtered port gets no entries at all; a direction with more than
+ *     FP_SG_RULE_MAX rules gets no ruleset entry (the engine drops it);
+ *     unknown groups, remote groups and address groups leave their rules
+ *     out.  Each is a problem.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -53,6 +70,7 @@
 
 #include "engine_port.h"
 #include "entries.h"
+#include "ids.h"
 #include "model.h"
 #include "vtep_ids.h"
 
@@ -68,6 +86,10 @@ struct fp_compile_ctx {
 	int has_gw_mac;					     /* gw_mac is every vtep's next hop */
 	uint8_t gw_mac[6];				     /* underlay gateway MAC */
 	struct fp_vtep_ids *ids;			     /* vtep id allocator */
+	struct fp_ids *ruleset_ids;			     /* ruleset ids ("rs:<group ids>") */
+	struct fp_ids *addrset_ids;			     /* address set ids ("group:<id>"...) */
+	int sg_enforced;    /* the engine filters FP_PORT_F_SG ports */
+	const char *engine; /* its name, for problems ("xdp") */
 };
 
 /* Something the compiler skipped. */

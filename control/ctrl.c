@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "compile.h"
+#include "compile_sg.h"
 #include "entries.h"
 #include "entry_json.h"
 #include "log.h"
@@ -21,6 +22,8 @@
 
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
+#define FP_SG_IDS_LIMIT (1u << 16)	 /* ruleset and address set ids are 1..65535 */
+#define FP_CTRL_PROBLEMS_LOGGED 16	 /* problems logged at a connect */
 
 struct fp_ctrl {
 	struct fp_ctrl_config cfg;		 /* configuration */
@@ -39,6 +42,8 @@ struct fp_ctrl {
 	struct fp_entry_set *installed;		 /* what the dataplane holds (when connected) */
 	struct fp_compile_report report;	 /* problems of desired */
 	struct fp_vtep_ids *ids;		 /* vtep id allocator */
+	struct fp_ids *ruleset_ids;		 /* ruleset id allocator */
+	struct fp_ids *addrset_ids;		 /* address set id allocator */
 	uint32_t ids_limit;			 /* its size: the dataplane's vtep table */
 	char sync_err[256];			 /* why the last sync failed, "" if it did not */
 	uint64_t n_syncs;			 /* successful syncs */
@@ -103,6 +108,10 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.has_gw_mac = c->cfg.has_gw_mac;
 	memcpy(c->ctx.gw_mac, c->cfg.gw_mac, 6);
 	c->ctx.ids = c->ids;
+	c->ctx.ruleset_ids = c->ruleset_ids;
+	c->ctx.addrset_ids = c->addrset_ids;
+	c->ctx.sg_enforced = c->have_info && c->info.sg_enforced;
+	c->ctx.engine = c->ops->name;
 }
 
 /* The port vteps send through: the one named in the config, or the only
@@ -215,8 +224,30 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	c->in_sync = 1;
 	c->n_syncs++;
 	fp_vtep_ids_gc(c->ids, c->installed, desired);
+	fp_compile_sg_ids_gc(&c->ctx, c->installed, desired);
 	gen_note(c);
 	return 0;
+}
+
+/* Say what the compile of the state left out (a filtered port an engine
+ * cannot filter, an unknown dataplane port...): at most a screenful.
+ */
+static void
+problems_log(const struct fp_ctrl *c)
+{
+	const struct fp_compile_report *r = &c->report;
+	size_t i;
+
+	for (i = 0; i < r->n_problems && i < FP_CTRL_PROBLEMS_LOGGED; i++) {
+		const struct fp_compile_problem *p = &r->problems[i];
+
+		fp_log(FP_LOG_WARN, "problem: %s %s: %s: %s",
+		       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id,
+		       p->field, p->reason);
+	}
+	if (r->n_problems > FP_CTRL_PROBLEMS_LOGGED)
+		fp_log(FP_LOG_WARN, "problem: %zu more (GET /v1/tables lists them all)",
+		       r->n_problems - FP_CTRL_PROBLEMS_LOGGED);
 }
 
 static void
@@ -285,6 +316,13 @@ connect_try(struct fp_ctrl *c)
 	ctx_reset(c);
 	c->ctx.underlay_port = ul;
 	ids_seed(c);
+	/* Rulesets and address sets: keep the ids of what is installed
+	 * (an fp-control restart rewrites nothing), reserve the rest.
+	 */
+	rc = fp_compile_sg_rebind(c->model, &c->ctx, c->installed);
+	if (rc < 0)
+		fp_log(FP_LOG_WARN, "dataplane %s: ruleset and address set ids: %s", c->target,
+		       strerror(-rc));
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
 	/* The next tick checks that what was sent below is what it holds. */
@@ -301,6 +339,7 @@ connect_try(struct fp_ctrl *c)
 		fp_log(FP_LOG_ERR, "compile: %s", strerror(-rc));
 		return;
 	}
+	problems_log(c);
 	memset(&res, 0, sizeof(res));
 	rc = sync_now(c, c->desired, &res);
 	if (rc < 0) {
@@ -835,9 +874,12 @@ fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *op
 	c->target = strcmp(c->cfg.backend, "xdp") == 0 ? c->cfg.xdp_instance : c->cfg.dp_socket;
 	c->ids_limit = FP_VTEP_IDS_UNKNOWN;
 	c->ids = fp_vtep_ids_create(c->ids_limit);
+	c->ruleset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
+	c->addrset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
 	c->desired = fp_entry_set_create();
 	c->installed = fp_entry_set_create();
-	if (c->ids == NULL || c->desired == NULL || c->installed == NULL)
+	if (c->ids == NULL || c->ruleset_ids == NULL || c->addrset_ids == NULL ||
+	    c->desired == NULL || c->installed == NULL)
 		goto err_nomem;
 	fp_entry_set_seal(c->desired, NULL);
 	fp_entry_set_seal(c->installed, NULL);
@@ -888,6 +930,8 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_entry_set_free(c->installed);
 	fp_compile_report_free(&c->report);
 	fp_vtep_ids_free(c->ids);
+	fp_ids_free(c->ruleset_ids);
+	fp_ids_free(c->addrset_ids);
 	free(c->last_audit);
 	free(c);
 }

@@ -37,10 +37,12 @@ fp_entry_json_new(const struct fp_entry *e)
 							       ip_json(&v->addrs[i].ip), "plen",
 							       v->addrs[i].plen, "mac",
 							       mac_json(v->addrs[i].mac)));
-		return json_pack("{s:I,s:I,s:I,s:i,s:o,s:b,s:o}", "port_id", (json_int_t)k->port_id,
-				 "vni", (json_int_t)v->vni, "vrf", (json_int_t)v->vrf, "mtu",
-				 v->mtu, "mac", mac_json(v->mac), "antispoof",
-				 (v->flags & FP_PORT_F_ANTISPOOF) != 0, "addrs", addrs);
+		return json_pack("{s:I,s:I,s:I,s:i,s:o,s:b,s:b,s:I,s:o}", "port_id",
+				 (json_int_t)k->port_id, "vni", (json_int_t)v->vni, "vrf",
+				 (json_int_t)v->vrf, "mtu", v->mtu, "mac", mac_json(v->mac),
+				 "antispoof", (v->flags & FP_PORT_F_ANTISPOOF) != 0, "sg",
+				 (v->flags & FP_PORT_F_SG) != 0, "ruleset", (json_int_t)v->ruleset,
+				 "addrs", addrs);
 	}
 	case FP_TABLE_VTEP: {
 		const struct fp_vtep_key *k = e->key;

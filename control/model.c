@@ -44,6 +44,7 @@ _Static_assert(offsetof(struct fp_model_router, id) == 0, "id first");
 _Static_assert(offsetof(struct fp_model_floatingip, id) == 0, "id first");
 _Static_assert(offsetof(struct fp_model_secgroup, id) == 0, "id first");
 _Static_assert(offsetof(struct fp_model_host, id) == 0, "id first");
+_Static_assert(offsetof(struct fp_model_addrgroup, id) == 0, "id first");
 
 /* One stored resource, shared by every model that holds it. */
 struct rec {
@@ -65,8 +66,8 @@ struct fp_model {
 
 /* Snapshot order: references point only to earlier collections. */
 static const enum fp_model_coll snap_order[FP_MODEL_COLL_MAX] = {
-	FP_MODEL_HOST, FP_MODEL_NETWORK, FP_MODEL_SECURITY_GROUP, FP_MODEL_SUBNET,
-	FP_MODEL_PORT, FP_MODEL_ROUTER,	 FP_MODEL_FLOATINGIP,
+	FP_MODEL_HOST,	 FP_MODEL_NETWORK, FP_MODEL_ADDRESS_GROUP, FP_MODEL_SECURITY_GROUP,
+	FP_MODEL_SUBNET, FP_MODEL_PORT,	   FP_MODEL_ROUTER,	   FP_MODEL_FLOATINGIP,
 };
 
 /* ---------------------------------------------------------------------
@@ -452,10 +453,9 @@ fp_model_from_snapshot(json_t *snap, struct fp_model_err *err)
 	json_object_foreach(snap, key, v)
 	{
 		if (fp_model_coll_find(key) < 0) {
-			fp_jget_err_set(
-				err, 400, key,
-				"unknown key; expected hosts, networks, security_groups, subnets, "
-				"ports, routers or floatingips");
+			fp_jget_err_set(err, 400, key,
+					"unknown key; expected hosts, networks, address_groups, "
+					"security_groups, subnets, ports, routers or floatingips");
 			errno = EINVAL;
 			return NULL;
 		}
@@ -553,5 +553,6 @@ ACCESSORS(router, ROUTER)
 ACCESSORS(floatingip, FLOATINGIP)
 ACCESSORS(secgroup, SECURITY_GROUP)
 ACCESSORS(host, HOST)
+ACCESSORS(addrgroup, ADDRESS_GROUP)
 
 #undef ACCESSORS

@@ -35,14 +35,15 @@
 
 #include <flowplane/tables.h>
 
-#define FP_MODEL_ID_SIZE 64	 /* resource ids (UUIDs are 36), NUL included */
-#define FP_MODEL_FIXED_IP_MAX 16 /* fixed_ips of one port */
-#define FP_MODEL_PAIR_MAX 16	 /* allowed_address_pairs of one port */
-#define FP_MODEL_SG_MAX 16	 /* security_groups of one port */
-#define FP_MODEL_HOST_ADDR_MAX 4 /* VTEP addresses of one host */
-#define FP_MODEL_ROUTE_MAX 64	 /* routes of one router */
-#define FP_MODEL_RULE_MAX 256	 /* rules of one security group */
-#define FP_MODEL_OWNER_SIZE 64	 /* device_owner, NUL included */
+#define FP_MODEL_ID_SIZE 64	      /* resource ids (UUIDs are 36), NUL included */
+#define FP_MODEL_FIXED_IP_MAX 16      /* fixed_ips of one port */
+#define FP_MODEL_PAIR_MAX 16	      /* allowed_address_pairs of one port */
+#define FP_MODEL_SG_MAX 16	      /* security_groups of one port */
+#define FP_MODEL_HOST_ADDR_MAX 4      /* VTEP addresses of one host */
+#define FP_MODEL_ROUTE_MAX 64	      /* routes of one router */
+#define FP_MODEL_RULE_MAX 256	      /* rules of one security group */
+#define FP_MODEL_OWNER_SIZE 64	      /* device_owner, NUL included */
+#define FP_MODEL_AGROUP_ADDR_MAX 1024 /* addresses of one address group */
 
 /* Collections: FP_MODEL_<ID>, URL/snapshot name (plural), body key
  * (singular).
@@ -54,7 +55,8 @@
 	_(ROUTER, "routers", "router")                         \
 	_(FLOATINGIP, "floatingips", "floatingip")             \
 	_(SECURITY_GROUP, "security_groups", "security_group") \
-	_(HOST, "hosts", "host")
+	_(HOST, "hosts", "host")                               \
+	_(ADDRESS_GROUP, "address_groups", "address_group")
 
 #define FP_MODEL_ENUM(id, plural, singular) FP_MODEL_##id,
 enum fp_model_coll { FP_FOREACH_MODEL_COLL(FP_MODEL_ENUM) FP_MODEL_COLL_MAX };
@@ -182,25 +184,33 @@ struct fp_model_floatingip {
  * ethertype IPv6 is stored as protocol 58.
  */
 struct fp_model_rule {
-	char id[FP_MODEL_ID_SIZE];		/* "id" */
-	char remote_group_id[FP_MODEL_ID_SIZE]; /* "remote_group_id" or "" */
-	struct fp_ip remote_prefix;		/* "remote_ip_prefix" when has_prefix */
-	uint8_t remote_plen;			/* its length in IPv6 bits */
-	uint8_t has_prefix;			/* remote_ip_prefix given */
-	uint8_t ingress;			/* "direction": 1 ingress, 0 egress */
-	uint8_t ipv6;				/* "ethertype": 0 IPv4, 1 IPv6 */
-	int16_t protocol;			/* IP protocol number; -1 = any */
-	uint16_t port_min;			/* "port_range_min": see below */
-	uint16_t port_max;			/* "port_range_max": see below */
-	uint8_t pad[6];				/* zero */
+	char id[FP_MODEL_ID_SIZE];			/* "id" */
+	char remote_group_id[FP_MODEL_ID_SIZE];		/* "remote_group_id" or "" */
+	char remote_address_group_id[FP_MODEL_ID_SIZE]; /* "remote_address_group_id" or "" */
+	struct fp_ip remote_prefix;			/* "remote_ip_prefix" when has_prefix */
+	uint8_t remote_plen;				/* its length in IPv6 bits */
+	uint8_t has_prefix;				/* remote_ip_prefix given */
+	uint8_t ingress;				/* "direction": 1 ingress, 0 egress */
+	uint8_t ipv6;					/* "ethertype": 0 IPv4, 1 IPv6 */
+	int16_t protocol;				/* IP protocol number; -1 = any */
+	uint16_t port_min;				/* "port_range_min": see below */
+	uint16_t port_max;				/* "port_range_max": see below */
+	uint8_t pad[6];					/* zero */
 };
 
-/* security_group: validated and stored now, enforced later. */
+/* security_group: "stateful" (default true: allowed packets open tracked
+ * connections; false: every packet is checked against the rules), and its
+ * rules.  A rule's remote_ip_prefix, remote_group_id and
+ * remote_address_group_id exclude each other; the groups they name are not
+ * checked on PUT (Neutron may send in any order): the compiler reports a
+ * rule naming a missing one and leaves the rule out.
+ */
 struct fp_model_secgroup {
 	char id[FP_MODEL_ID_SIZE];		       /* "id" */
 	int64_t revision;			       /* "revision_number" */
 	uint32_t n_rules;			       /* valid rules */
-	uint32_t pad;				       /* zero */
+	uint8_t stateful;			       /* "stateful" (default true) */
+	uint8_t pad[3];				       /* zero */
 	struct fp_model_rule rules[FP_MODEL_RULE_MAX]; /* "security_group_rules" */
 };
 
@@ -219,6 +229,26 @@ struct fp_model_host {
 	uint8_t mac[6];					 /* "underlay_mac" */
 	uint8_t pad;					 /* zero */
 	struct fp_ip vtep_addrs[FP_MODEL_HOST_ADDR_MAX]; /* "vtep_addresses" */
+};
+
+/* One prefix of an address group. */
+struct fp_model_prefix {
+	struct fp_ip ip; /* the prefix, host bits zero */
+	uint8_t plen;	 /* its length in IPv6 bits (v4 /24 is 120; an address is 128) */
+	uint8_t pad[7];	 /* zero */
+};
+
+/* address_group (Neutron's address groups, for remote_address_group_id):
+ * {"address_group": {"id": ..., "addresses": ["10.0.0.0/24",
+ * "2001:db8::1", ...]}}.  An address without a length is /32 or /128;
+ * host bits are cleared as Neutron does; duplicates are refused.
+ */
+struct fp_model_addrgroup {
+	char id[FP_MODEL_ID_SIZE];				/* "id" */
+	int64_t revision;					/* "revision_number" */
+	uint32_t n_addrs;					/* valid addrs */
+	uint32_t pad;						/* zero */
+	struct fp_model_prefix addrs[FP_MODEL_AGROUP_ADDR_MAX]; /* "addresses" */
 };
 
 struct fp_model;
@@ -262,9 +292,10 @@ int fp_model_delete(struct fp_model *m, enum fp_model_coll coll, const char *id,
 /**
  * Build a whole model from a snapshot: {"networks": [...], "subnets":
  * [...], "ports": [...], "routers": [...], "floatingips": [...],
- * "security_groups": [...], "hosts": [...]} (every list optional; any
- * other key is an error).  Resources are put in dependency order (hosts,
- * networks, security groups, subnets, ports, routers, floating IPs), so
+ * "security_groups": [...], "address_groups": [...], "hosts": [...]}
+ * (every list optional; any other key is an error).  Resources are put in
+ * dependency order (hosts, networks, address groups, security groups,
+ * subnets, ports, routers, floating IPs), so
  * references inside the snapshot resolve; ids must be unique per
  * collection.  Error paths start with the list entry, e.g.
  * "ports[3].fixed_ips[0].ip_address"; an unknown key is the path itself.
@@ -296,6 +327,7 @@ const struct fp_model_router *fp_model_router_at(const struct fp_model *m, size_
 const struct fp_model_floatingip *fp_model_floatingip_at(const struct fp_model *m, size_t i);
 const struct fp_model_secgroup *fp_model_secgroup_at(const struct fp_model *m, size_t i);
 const struct fp_model_host *fp_model_host_at(const struct fp_model *m, size_t i);
+const struct fp_model_addrgroup *fp_model_addrgroup_at(const struct fp_model *m, size_t i);
 
 const struct fp_model_network *fp_model_network_find(const struct fp_model *m, const char *id);
 const struct fp_model_subnet *fp_model_subnet_find(const struct fp_model *m, const char *id);
@@ -305,5 +337,6 @@ const struct fp_model_floatingip *fp_model_floatingip_find(const struct fp_model
 							   const char *id);
 const struct fp_model_secgroup *fp_model_secgroup_find(const struct fp_model *m, const char *id);
 const struct fp_model_host *fp_model_host_find(const struct fp_model *m, const char *id);
+const struct fp_model_addrgroup *fp_model_addrgroup_find(const struct fp_model *m, const char *id);
 
 #endif /* FP_CONTROL_MODEL_H */

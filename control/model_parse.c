@@ -585,6 +585,14 @@ parse_rule(const struct fp_model_parse_ctx *c, json_t *item, const char *sub,
 	if (rc == 0 && r->has_prefix)
 		return fp_jget_fail(&c->jg, 422, sub, "remote_group_id",
 				    "given together with remote_ip_prefix");
+	rc = fp_jget_name(&c->jg, item, sub, "remote_address_group_id", FP_JGET_NULL,
+			  r->remote_address_group_id, sizeof(r->remote_address_group_id), 1);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && (r->has_prefix || r->remote_group_id[0] != '\0'))
+		return fp_jget_fail(&c->jg, 422, sub, "remote_address_group_id",
+				    "given together with %s",
+				    r->has_prefix ? "remote_ip_prefix" : "remote_group_id");
 	return 0;
 }
 
@@ -597,6 +605,10 @@ parse_secgroup(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 	size_t i, j;
 	int rc;
 
+	g->stateful = 1;
+	rc = fp_jget_bool(&c->jg, o, "", "stateful", &g->stateful);
+	if (rc < 0)
+		return rc;
 	rc = fp_jget_array(&c->jg, o, "", "security_group_rules", FP_JGET_NULL, 0,
 			   FP_MODEL_RULE_MAX, &a);
 	if (rc < 0)
@@ -611,6 +623,42 @@ parse_secgroup(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 				return fp_jget_fail(&c->jg, 422, sub, "id",
 						    "duplicates security_group_rules[%zu].id", j);
 		g->n_rules = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+static int
+parse_addrgroup(const struct fp_model_parse_ctx *c, json_t *o, void *out)
+{
+	struct fp_model_addrgroup *g = out;
+	char sub[64];
+	json_t *a = NULL;
+	size_t i, j;
+	int rc;
+
+	rc = fp_jget_array(&c->jg, o, "", "addresses", FP_JGET_NULL, 0, FP_MODEL_AGROUP_ADDR_MAX,
+			   &a);
+	if (rc < 0)
+		return rc;
+	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
+		struct fp_model_prefix *pf = &g->addrs[i];
+		const char *s;
+		size_t len;
+
+		snprintf(sub, sizeof(sub), "addresses[%zu]", i);
+		rc = fp_jget_str_value(&c->jg, json_array_get(a, i), "", sub, &s, &len);
+		if (rc < 0)
+			return rc;
+		rc = fp_jget_ip_value(&c->jg, s, "", sub, FP_JGET_IP_PREFIX | FP_JGET_IP_HOST_MASK,
+				      &pf->ip, &pf->plen, NULL);
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (g->addrs[j].plen == pf->plen &&
+			    memcmp(&g->addrs[j].ip, &pf->ip, sizeof(pf->ip)) == 0)
+				return fp_jget_fail(&c->jg, 422, "", sub,
+						    "\"%.64s\" duplicates addresses[%zu]", s, j);
+		g->n_addrs = (uint32_t)(i + 1);
 	}
 	return 0;
 }
@@ -691,6 +739,7 @@ const struct fp_model_parse_coll fp_model_parse_colls[FP_MODEL_COLL_MAX] = {
 	COLL(FLOATINGIP, fp_model_floatingip, parse_floatingip),
 	COLL(SECURITY_GROUP, fp_model_secgroup, parse_secgroup),
 	COLL(HOST, fp_model_host, parse_host),
+	COLL(ADDRESS_GROUP, fp_model_addrgroup, parse_addrgroup),
 };
 
 #undef COLL

@@ -4,8 +4,7 @@
  * the ids it finds installed after a dump and gives ids back once neither
  * the installed nor the desired entries use them.
  *
- * Storage: a hash of (host, encap) with separate chaining, and a bitmap
- * of bound ids searched from a hint below which no id is free.
+ * Storage: the stable id allocator of ids.h, keyed "<encap>/<host>".
  *
  * Concurrency: none.
  */

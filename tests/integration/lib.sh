@@ -589,17 +589,26 @@ fp_wait_in_sync() {
 
 # fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
 # Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
-# in binding:profile.
+# in binding:profile.  Port security on, in the security group sg-open
+# (everything allowed: fp_neutron_snapshot has it), except on a host whose
+# engine does not enforce security groups yet (FP_HV_ENGINE[hv] = xdp):
+# there port security is off, else fp-control refuses the port.
 fp_neutron_port() {
 	local vm=$1 mac=${2:-${FP_MAC[$1]}} ip4=${3:-${FP_VM_IP4[$1]}} rev=${4:-1} net=net-a
+	local sec=true sgs='["sg-open"]'
 	[ "${FP_VM_VNI[$vm]}" = 200 ] && net=net-b
+	if [ "$(declare -p FP_HV_ENGINE 2>/dev/null | grep -c '^declare -A')" = 1 ] &&
+		[ "${FP_HV_ENGINE[${FP_VM_HV[$vm]}]:-}" = xdp ]; then
+		sec=false
+		sgs='[]'
+	fi
 	cat <<JSON
 {"id": "port-$vm", "name": "$vm", "network_id": "$net", "mac_address": "$mac",
  "admin_state_up": true, "status": "ACTIVE", "device_owner": "compute:nova",
  "device_id": "vm-$vm", "project_id": "p-$net", "tenant_id": "p-$net",
  "fixed_ips": [{"subnet_id": "$net-v4", "ip_address": "$ip4"},
                {"subnet_id": "$net-v6", "ip_address": "${FP_VM_IP6[$vm]}"}],
- "allowed_address_pairs": [], "security_groups": [], "port_security_enabled": true,
+ "allowed_address_pairs": [], "security_groups": $sgs, "port_security_enabled": $sec,
  "binding:host_id": "${FP_VM_HV[$vm]}", "binding:vif_type": "vhostuser",
  "binding:profile": {"flowplane_port": "$vm"}, "revision_number": $rev}
 JSON
@@ -607,7 +616,8 @@ JSON
 
 # fp_neutron_snapshot: the whole topology as a PUT /v1/snapshot body: both
 # hosts, tenant A's network (VXLAN, VNI 100) and tenant B's (Geneve, VNI
-# 200) with the same IPv4 and IPv6 subnets, and the four VM ports.
+# 200) with the same IPv4 and IPv6 subnets, the security group sg-open
+# (all traffic both ways, stateful) and the four VM ports.
 fp_neutron_snapshot() {
 	local hv vm sep=""
 	echo '{"hosts": ['
@@ -624,6 +634,12 @@ fp_neutron_snapshot() {
  {"id": "net-b", "name": "tenant-b", "provider:network_type": "geneve",
   "provider:segmentation_id": 200, "mtu": $FP_VM_MTU, "admin_state_up": true,
   "port_security_enabled": true, "shared": false, "status": "ACTIVE", "revision_number": 1}
+], "security_groups": [
+ {"id": "sg-open", "name": "open", "stateful": true, "security_group_rules": [
+  {"id": "open-e4", "direction": "egress", "ethertype": "IPv4"},
+  {"id": "open-e6", "direction": "egress", "ethertype": "IPv6"},
+  {"id": "open-i4", "direction": "ingress", "ethertype": "IPv4"},
+  {"id": "open-i6", "direction": "ingress", "ethertype": "IPv6"}]}
 ], "subnets": [
  {"id": "net-a-v4", "network_id": "net-a", "ip_version": 4, "cidr": "10.100.0.0/24",
   "gateway_ip": null, "enable_dhcp": false},

@@ -14,6 +14,7 @@
  */
 #include "addr.h"
 #include "compile.h"
+#include "compile_sg.h"
 #include "names.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@
 
 #define FIXTURE_DIR "tests/fixtures/neutron"
 #define VTEP_LIMIT 4096 /* ids of the test allocator */
+#define SG_ID_LIMIT 64	/* ruleset and address set ids 1..63 */
 #define JSON_MAX 4096	/* longest inline resource */
 
 #define MAC_A1 "fa:16:3e:00:00:01"
@@ -154,6 +156,12 @@ setup(void **state)
 	w->ctx.n_ports = 4;
 	w->ctx.ids = fp_vtep_ids_create(VTEP_LIMIT);
 	assert_non_null(w->ctx.ids);
+	w->ctx.ruleset_ids = fp_ids_create(1, SG_ID_LIMIT);
+	w->ctx.addrset_ids = fp_ids_create(1, SG_ID_LIMIT);
+	assert_non_null(w->ctx.ruleset_ids);
+	assert_non_null(w->ctx.addrset_ids);
+	w->ctx.sg_enforced = 1;
+	w->ctx.engine = "test";
 	w->out = fp_entry_set_create();
 	assert_non_null(w->out);
 	*state = w;
@@ -168,6 +176,8 @@ teardown(void **state)
 	fp_compile_report_free(&w->rep);
 	fp_entry_set_free(w->out);
 	fp_vtep_ids_free(w->ctx.ids);
+	fp_ids_free(w->ctx.ruleset_ids);
+	fp_ids_free(w->ctx.addrset_ids);
 	fp_model_free(w->m);
 	free(w);
 	return 0;
@@ -189,7 +199,9 @@ assert_counts(const struct fp_entry_set *s, size_t port, size_t vtep, size_t fdb
 	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_FDB), fdb);
 	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_FLOOD), flood);
 	assert_int_equal(fp_entry_set_count_table(s, FP_TABLE_NEIGH), neigh);
-	assert_int_equal(fp_entry_set_count(s), port + vtep + fdb + flood + neigh);
+	assert_int_equal(fp_entry_set_count(s) - fp_entry_set_count_table(s, FP_TABLE_RULESET) -
+				 fp_entry_set_count_table(s, FP_TABLE_ADDRSET),
+			 port + vtep + fdb + flood + neigh);
 }
 
 static const struct fp_compile_problem *
@@ -267,10 +279,21 @@ static void
 assert_port(const struct fp_entry_set *s, uint32_t id, const struct fp_port_val *want)
 {
 	const struct fp_port_val *v = find_port(s, id);
+	struct fp_port_val got;
 
 	assert_non_null(v);
 	assert_int_equal(v->n_addrs, want->n_addrs);
-	assert_memory_equal(v, want, sizeof(*want));
+	got = *v;
+	/* Tests that do not look at security groups: port security on means
+	 * filtered (the sg flag and a ruleset), whatever the id.
+	 */
+	if (!(want->flags & FP_PORT_F_SG) && (want->flags & FP_PORT_F_ANTISPOOF)) {
+		assert_true(got.flags & FP_PORT_F_SG);
+		assert_int_not_equal(got.ruleset, 0);
+		got.flags &= (uint16_t)~FP_PORT_F_SG;
+		got.ruleset = 0;
+	}
+	assert_memory_equal(&got, want, sizeof(*want));
 }
 
 static const struct fp_fdb_val *
@@ -1302,6 +1325,15 @@ scale_ctx(struct fp_compile_ctx *ctx, struct fp_engine_port ports[FP_PORT_MAX],
 	ctx->ids = ids;
 }
 
+/* The scale test's context with the world's security-group allocators. */
+static void
+scale_ctx_sg(struct fp_compile_ctx *ctx, const struct world *w)
+{
+	ctx->ruleset_ids = w->ctx.ruleset_ids;
+	ctx->addrset_ids = w->ctx.addrset_ids;
+	ctx->sg_enforced = 1;
+}
+
 /* 10k ports in 1k networks over 100 hosts, compiled for one of them. */
 static void
 test_compile_scale(void **state)
@@ -1315,6 +1347,7 @@ test_compile_scale(void **state)
 
 	assert_non_null(again);
 	scale_ctx(&ctx, ports, w->ctx.ids);
+	scale_ctx_sg(&ctx, w);
 	assert_int_equal(fp_compile(m, &ctx, w->out, &w->rep), 0);
 	/* 100 local ports, 37 without a dataplane port; 63 networks, each
 	 * with nine remote ports on nine hosts.
@@ -1355,6 +1388,589 @@ test_compile_bad_args(void **state)
 	fp_compile_report_free(NULL);
 }
 
+/* ------------------------------------------------------------------------
+ * Security groups (compile_sg.c).
+ */
+
+#define SG_DEF                                                                                     \
+	"{'id': 'sg-def', 'security_group_rules': ["                                               \
+	" {'id': 'd1', 'direction': 'egress', 'ethertype': 'IPv4'},"                               \
+	" {'id': 'd2', 'direction': 'egress', 'ethertype': 'IPv6'},"                               \
+	" {'id': 'd3', 'direction': 'ingress', 'ethertype': 'IPv4', 'remote_group_id': 'sg-def'}," \
+	" {'id': 'd4', 'direction': 'ingress', 'ethertype': 'IPv6', 'remote_group_id': 'sg-def'}]}"
+#define SG_WEB                                                                                     \
+	"{'id': 'sg-web', 'security_group_rules': ["                                               \
+	" {'id': 'w1', 'direction': 'egress', 'ethertype': 'IPv4'},"                               \
+	" {'id': 'w2', 'direction': 'egress', 'ethertype': 'IPv6'},"                               \
+	" {'id': 'w3', 'direction': 'ingress', 'protocol': 'tcp', 'port_range_min': 22,"           \
+	"  'port_range_max': 22, 'remote_ip_prefix': '0.0.0.0/0'},"                                \
+	" {'id': 'w4', 'direction': 'ingress', 'protocol': 'tcp', 'port_range_min': 443,"          \
+	"  'port_range_max': 443, 'remote_ip_prefix': '0.0.0.0/0'},"                               \
+	" {'id': 'w5', 'direction': 'ingress', 'ethertype': 'IPv4', 'remote_group_id': 'sg-web'}," \
+	" {'id': 'w6', 'direction': 'ingress', 'ethertype': 'IPv6', 'remote_group_id': 'sg-web'}]}"
+
+/* Port px: a local port on vm3 in net-a with these groups. */
+static void
+put_px(struct world *w, const char *groups)
+{
+	char buf[JSON_MAX];
+
+	snprintf(buf, sizeof(buf),
+		 "{'id': 'px', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:00:09',"
+		 " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.19'}],"
+		 " 'security_groups': %s, 'binding:host_id': 'h1', 'revision_number': 5,"
+		 " 'binding:profile': {'flowplane_port': 'vm3'}}",
+		 groups);
+	put(w, FP_MODEL_PORT, buf);
+}
+
+static void
+put_pa1(struct world *w, const char *groups)
+{
+	char buf[JSON_MAX];
+
+	snprintf(buf, sizeof(buf),
+		 "{'id': 'pa1', 'network_id': 'net-a', 'mac_address': '" MAC_A1 "',"
+		 " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.11'}],"
+		 " 'allowed_address_pairs': [{'ip_address': '10.9.0.0/16'}],"
+		 " 'security_groups': %s, 'binding:host_id': 'h1', 'revision_number': 5,"
+		 " 'binding:profile': {'flowplane_port': 'vm1'}}",
+		 groups);
+	put(w, FP_MODEL_PORT, buf);
+}
+
+static const struct fp_ruleset_val *
+find_ruleset(const struct fp_entry_set *s, uint32_t id, uint16_t dir)
+{
+	struct fp_ruleset_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.ruleset_id = id;
+	k.dir = dir;
+	return fp_entry_set_find(s, FP_TABLE_RULESET, &k);
+}
+
+static int
+addrset_has(const struct fp_entry_set *s, uint32_t set, const char *ip_s, uint8_t plen)
+{
+	struct fp_addrset_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.set_id = set;
+	k.plen = plen;
+	k.ip = ip(ip_s);
+	return fp_entry_set_find(s, FP_TABLE_ADDRSET, &k) != NULL;
+}
+
+static size_t
+addrset_size(const struct fp_entry_set *s, uint32_t set)
+{
+	size_t i, n = 0;
+	struct fp_entry e;
+
+	for (i = 0; i < fp_entry_set_count(s); i++) {
+		assert_int_equal(fp_entry_set_at(s, i, &e), 0);
+		n += e.table == FP_TABLE_ADDRSET &&
+		     ((const struct fp_addrset_key *)e.key)->set_id == set;
+	}
+	return n;
+}
+
+/* The id allocated to an address set key. */
+static uint32_t
+set_id(const struct world *w, const char *key)
+{
+	uint32_t id = 0;
+
+	assert_int_equal(fp_ids_find(w->ctx.addrset_ids, key, &id), 0);
+	return id;
+}
+
+/* The default group and the web group on pa1: one ruleset, the union of
+ * the rules, duplicates removed; the remote groups are address sets.
+ */
+static void
+test_compile_sg_union(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *pv;
+	const struct fp_ruleset_val *eg, *in;
+	uint32_t def, web, i, n_tcp = 0, n_set = 0;
+
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_WEB);
+	put_pa1(w, "['sg-web', 'sg-def']");
+	compile(w);
+	assert_no_problems(&w->rep);
+	pv = find_port(w->out, 1);
+	assert_non_null(pv);
+	assert_int_equal(pv->flags, FP_PORT_F_ANTISPOOF | FP_PORT_F_SG);
+	assert_int_not_equal(pv->ruleset, 0);
+	eg = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_EGRESS);
+	in = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS);
+	assert_non_null(eg);
+	assert_non_null(in);
+	assert_int_equal(eg->flags, FP_RULESET_F_STATEFUL);
+	/* Egress: any IPv4, any IPv6, each once though both groups have them. */
+	assert_int_equal(eg->n_rules, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(eg->rules[i].flags, 0);
+		assert_int_equal(eg->rules[i].plen, 0);
+		assert_int_not_equal(eg->rules[i].rule_id, 0);
+	}
+	assert_int_not_equal(eg->rules[0].family, eg->rules[1].family);
+	/* Ingress: tcp 22, tcp 443 from anywhere; IPv4 and IPv6 from each
+	 * group's set.
+	 */
+	assert_int_equal(in->n_rules, 6);
+	def = set_id(w, "group:sg-def");
+	web = set_id(w, "group:sg-web");
+	assert_int_not_equal(def, web);
+	for (i = 0; i < in->n_rules; i++) {
+		const struct fp_sg_rule *r = &in->rules[i];
+
+		if (r->flags & FP_SG_RULE_F_PORTS) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS);
+			assert_int_equal(r->proto, 6);
+			assert_int_equal(r->port_min, r->port_max);
+			assert_true(r->port_min == 22 || r->port_min == 443);
+			assert_int_equal(r->family, 4);
+			assert_int_equal(r->plen, 0); /* 0.0.0.0/0 */
+			n_tcp++;
+		} else {
+			assert_int_equal(r->flags, FP_SG_RULE_F_ADDRSET);
+			assert_true(r->addrset == def || r->addrset == web);
+			n_set++;
+		}
+	}
+	assert_int_equal(n_tcp, 2);
+	assert_int_equal(n_set, 4);
+	/* Members: pa1's fixed IP (/32) and its allowed address pair. */
+	assert_int_equal(addrset_size(w->out, def), 2);
+	assert_true(addrset_has(w->out, def, "192.168.1.11", 128));
+	assert_true(addrset_has(w->out, def, "10.9.0.0", 96 + 16));
+	assert_int_equal(addrset_size(w->out, web), 2);
+	/* pa4 has port security off: not filtered. */
+	pv = find_port(w->out, 2);
+	assert_non_null(pv);
+	assert_int_equal(pv->flags, 0);
+	assert_int_equal(pv->ruleset, 0);
+}
+
+/* Ports with the same groups (in any order) share one ruleset; other
+ * groups, another; no groups, an empty ruleset.
+ */
+static void
+test_compile_sg_shared_and_empty(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *a, *x;
+	const struct fp_ruleset_val *v;
+	uint32_t d;
+
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_WEB);
+	put_pa1(w, "['sg-web', 'sg-def']");
+	put_px(w, "['sg-def', 'sg-web']");
+	compile(w);
+	assert_no_problems(&w->rep);
+	a = find_port(w->out, 1);
+	x = find_port(w->out, 3);
+	assert_int_equal(a->ruleset, x->ruleset);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RULESET), 2);
+
+	put_px(w, "['sg-def']");
+	compile(w);
+	a = find_port(w->out, 1);
+	x = find_port(w->out, 3);
+	assert_int_not_equal(a->ruleset, x->ruleset);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RULESET), 4);
+	/* The remote group px is in has it as a member too. */
+	assert_int_equal(addrset_size(w->out, set_id(w, "group:sg-def")), 3);
+
+	put_px(w, "[]");
+	compile(w);
+	x = find_port(w->out, 3);
+	assert_int_equal(x->flags, FP_PORT_F_ANTISPOOF | FP_PORT_F_SG);
+	for (d = 0; d < FP_SG_DIR_MAX; d++) {
+		v = find_ruleset(w->out, x->ruleset, (uint16_t)d);
+		assert_non_null(v);
+		assert_int_equal(v->n_rules, 0);
+		assert_int_equal(v->flags, FP_RULESET_F_STATEFUL);
+	}
+}
+
+/* Neutron rule fields -> fp_sg_rule. */
+static void
+test_compile_sg_rule_conversion(void **state)
+{
+	struct world *w = *state;
+	const struct fp_ruleset_val *in, *eg;
+	const struct fp_port_val *pv;
+	uint32_t i, seen = 0;
+
+	put(w, FP_MODEL_ADDRESS_GROUP,
+	    "{'id': 'ag1', 'addresses': ['10.0.0.0/24', '2001:db8::/64', '192.0.2.7']}");
+	put(w, FP_MODEL_SECURITY_GROUP,
+	    "{'id': 'sg-x', 'security_group_rules': ["
+	    " {'id': 'r1', 'direction': 'ingress', 'protocol': 'tcp'},"
+	    " {'id': 'r2', 'direction': 'ingress', 'protocol': 'udp', 'port_range_min': 53,"
+	    "  'port_range_max': 54, 'remote_ip_prefix': '10.1.0.0/16'},"
+	    " {'id': 'r3', 'direction': 'ingress', 'protocol': 'icmp', 'port_range_min': 8,"
+	    "  'port_range_max': 0},"
+	    " {'id': 'r4', 'direction': 'ingress', 'ethertype': 'IPv6', 'protocol': 'icmp',"
+	    "  'port_range_min': 128},"
+	    " {'id': 'r5', 'direction': 'ingress', 'ethertype': 'IPv6', 'protocol': 58,"
+	    "  'remote_ip_prefix': 'fd00::/8'},"
+	    " {'id': 'r6', 'direction': 'egress', 'protocol': 'gre',"
+	    "  'remote_address_group_id': 'ag1'},"
+	    " {'id': 'r7', 'direction': 'egress', 'ethertype': 'IPv6', 'protocol': 'sctp',"
+	    "  'port_range_min': 0, 'port_range_max': 65535}]}");
+	put_pa1(w, "['sg-x']");
+	compile(w);
+	assert_no_problems(&w->rep);
+	pv = find_port(w->out, 1);
+	in = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS);
+	eg = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_EGRESS);
+	assert_int_equal(in->n_rules, 5);
+	assert_int_equal(eg->n_rules, 2);
+	for (i = 0; i < in->n_rules; i++) {
+		const struct fp_sg_rule *r = &in->rules[i];
+
+		assert_int_not_equal(r->rule_id, 0);
+		if (r->proto == 6) { /* tcp, every port: no port flag */
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO);
+			seen |= 1;
+		} else if (r->proto == 17) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS);
+			assert_int_equal(r->port_min, 53);
+			assert_int_equal(r->port_max, 54);
+			assert_int_equal(r->plen, 96 + 16);
+			{
+				struct fp_ip want = ip("10.1.0.0");
+
+				assert_memory_equal(&r->remote, &want, sizeof(want));
+			}
+			seen |= 2;
+		} else if (r->proto == 1) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_TYPE |
+							   FP_SG_RULE_F_ICMP_CODE);
+			assert_int_equal(r->icmp_type, 8);
+			assert_int_equal(r->icmp_code, 0);
+			seen |= 4;
+		} else if (r->proto == 58 && (r->flags & FP_SG_RULE_F_ICMP_TYPE)) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_TYPE);
+			assert_int_equal(r->icmp_type, 128);
+			assert_int_equal(r->family, 6);
+			seen |= 8;
+		} else if (r->proto == 58) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO);
+			assert_int_equal(r->plen, 8);
+			seen |= 16;
+		}
+	}
+	assert_int_equal(seen, 31);
+	for (i = 0; i < eg->n_rules; i++) {
+		const struct fp_sg_rule *r = &eg->rules[i];
+
+		if (r->proto == 47) {
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ADDRSET);
+			assert_int_equal(r->addrset, set_id(w, "agroup:ag1"));
+		} else {
+			assert_int_equal(r->proto, 132);
+			assert_int_equal(r->flags, FP_SG_RULE_F_PROTO);
+			assert_int_equal(r->family, 6);
+		}
+	}
+	assert_int_equal(addrset_size(w->out, set_id(w, "agroup:ag1")), 3);
+	assert_true(addrset_has(w->out, set_id(w, "agroup:ag1"), "2001:db8::", 64));
+	assert_true(addrset_has(w->out, set_id(w, "agroup:ag1"), "192.0.2.7", 128));
+	/* The rule ids are a function of the Neutron ids: stable. */
+	{
+		struct fp_sg_rule before = in->rules[0];
+
+		compile(w);
+		pv = find_port(w->out, 1);
+		in = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS);
+		assert_memory_equal(&in->rules[0], &before, sizeof(before));
+	}
+}
+
+/* What cannot be filtered as it must be is not installed, or is
+ * installed more restrictive: never less.
+ */
+static void
+test_compile_sg_fail_closed(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *pv;
+	const struct fp_ruleset_val *in;
+
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP,
+	    "{'id': 'sg-sl', 'stateful': false, 'security_group_rules': ["
+	    " {'id': 's1', 'direction': 'ingress', 'protocol': 'udp'}]}");
+	/* Stateful and stateless groups on one port: no entry at all. */
+	put_pa1(w, "['sg-def', 'sg-sl']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "security_groups", "stateful and stateless");
+	assert_null(find_port(w->out, 1));
+	assert_null(find_fdb(w->out, 100, MAC_A1));
+	/* A stateless group alone: a stateless ruleset. */
+	put_pa1(w, "['sg-sl']");
+	compile(w);
+	assert_no_problems(&w->rep);
+	pv = find_port(w->out, 1);
+	in = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS);
+	assert_int_equal(in->flags, 0);
+	assert_int_equal(in->n_rules, 1);
+
+	/* An unknown group: its (unknown) rules are left out, the others stay. */
+	put_pa1(w, "['sg-def', 'sg-nope']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "security_groups[1]",
+		       "security group sg-nope does not exist");
+	pv = find_port(w->out, 1);
+	assert_non_null(pv);
+	assert_int_equal(find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS)->n_rules, 2);
+
+	/* A rule naming an unknown remote group or address group: left out. */
+	put(w, FP_MODEL_SECURITY_GROUP,
+	    "{'id': 'sg-def', 'security_group_rules': ["
+	    " {'id': 'd3', 'direction': 'ingress', 'remote_group_id': 'sg-gone'},"
+	    " {'id': 'd4', 'direction': 'ingress', 'remote_address_group_id': 'ag-gone'},"
+	    " {'id': 'd5', 'direction': 'ingress', 'protocol': 'tcp'}]}");
+	put_pa1(w, "['sg-def']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_SECURITY_GROUP, "sg-def",
+		       "security_group_rules[0].remote_group_id",
+		       "security group sg-gone does not exist: rule d3 is left out");
+	assert_problem(&w->rep, FP_MODEL_SECURITY_GROUP, "sg-def",
+		       "security_group_rules[1].remote_address_group_id",
+		       "address group ag-gone does not exist");
+	pv = find_port(w->out, 1);
+	in = find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS);
+	assert_int_equal(in->n_rules, 1);
+	assert_int_equal(in->rules[0].proto, 6);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_ADDRSET), 0);
+}
+
+/* An engine that does not enforce security groups gets no filtered port. */
+static void
+test_compile_sg_not_enforced(void **state)
+{
+	struct world *w = *state;
+
+	w->ctx.sg_enforced = 0;
+	w->ctx.engine = "xdp";
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "port_security_enabled",
+		       "security groups are not enforced by the xdp engine: port not installed");
+	assert_null(find_port(w->out, 1));
+	assert_null(find_fdb(w->out, 100, MAC_A1));
+	/* Port security off: installed as before. */
+	assert_non_null(find_port(w->out, 2));
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RULESET), 0);
+}
+
+/* More rules than a ruleset holds: that direction is not installed (the
+ * engine drops it: sg_no_ruleset), the other is.
+ */
+static void
+test_compile_sg_too_many_rules(void **state)
+{
+	struct world *w = *state;
+	char buf[JSON_MAX * 4], *p = buf;
+	const struct fp_port_val *pv;
+	json_t *j;
+	int i;
+
+	p += sprintf(p, "{\"id\": \"sg-big\", \"security_group_rules\": [");
+	for (i = 0; i < FP_SG_RULE_MAX + 1; i++)
+		p += sprintf(p,
+			     "%s{\"id\": \"b%d\", \"direction\": \"ingress\", \"protocol\": "
+			     "\"tcp\", \"port_range_min\": %d, \"port_range_max\": %d}",
+			     i ? "," : "", i, 1000 + i, 1000 + i);
+	sprintf(p, ", {\"id\": \"e\", \"direction\": \"egress\"}]}");
+	j = json_loads(buf, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(fp_model_put(w->m, FP_MODEL_SECURITY_GROUP, NULL, j, NULL), 0);
+	json_decref(j);
+	put_pa1(w, "['sg-big']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "pa1", "security_groups",
+		       "65 ingress rules, more than a ruleset holds (64)");
+	pv = find_port(w->out, 1);
+	assert_non_null(pv);
+	assert_true(pv->flags & FP_PORT_F_SG);
+	assert_null(find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS));
+	assert_non_null(find_ruleset(w->out, pv->ruleset, FP_SG_DIR_EGRESS));
+}
+
+/* A port joining a group changes that group's address set, no rule; ids
+ * stay across compiles.
+ */
+static void
+test_compile_sg_join_changes_only_the_set(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *before = fp_entry_set_create();
+	struct fp_entry e;
+	size_t i;
+
+	assert_non_null(before);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put_pa1(w, "['sg-def']");
+	compile(w);
+	assert_int_equal(fp_compile(w->m, &w->ctx, before, &w->rep), 0);
+	/* pa2 (on h2) joins the default group. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pa2', 'network_id': 'net-a', 'mac_address': '" MAC_A2 "',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '192.168.1.12'}],"
+	    " 'security_groups': ['sg-def'], 'binding:host_id': 'h2', 'revision_number': 5,"
+	    " 'binding:profile': {'flowplane_port': 'vm1'}}");
+	compile(w);
+	assert_int_equal(fp_entry_set_diff_count(before, w->out), 1);
+	for (i = 0; i < fp_entry_set_count(w->out); i++) {
+		assert_int_equal(fp_entry_set_at(w->out, i, &e), 0);
+		if (e.table == FP_TABLE_ADDRSET)
+			continue;
+		assert_non_null(fp_entry_set_find(before, e.table, e.key));
+		assert_memory_equal(fp_entry_set_find(before, e.table, e.key), e.val,
+				    fp_names_val_size[e.table]);
+	}
+	assert_true(addrset_has(w->out, set_id(w, "group:sg-def"), "192.168.1.12", 128));
+	fp_entry_set_free(before);
+}
+
+/* After an fp-control restart (new allocators, the dataplane's entries
+ * dumped), the ids installed are bound back and nothing is rewritten.
+ */
+static void
+test_compile_sg_rebind_after_restart(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *installed = fp_entry_set_create();
+	struct fp_ids *rs2, *as2;
+	uint32_t id;
+
+	assert_non_null(installed);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_WEB);
+	put(w, FP_MODEL_ADDRESS_GROUP, "{'id': 'ag1', 'addresses': ['10.0.0.0/24']}");
+	put(w, FP_MODEL_SECURITY_GROUP,
+	    "{'id': 'sg-e', 'security_group_rules': ["
+	    " {'id': 'x1', 'direction': 'ingress', 'remote_group_id': 'sg-empty'},"
+	    " {'id': 'x2', 'direction': 'egress', 'remote_address_group_id': 'ag1'}]}");
+	put(w, FP_MODEL_SECURITY_GROUP, "{'id': 'sg-empty'}");
+	/* Ids taken in an order a fresh allocator would not repeat. */
+	assert_int_equal(fp_ids_get(w->ctx.ruleset_ids, "junk", &id), 0);
+	assert_int_equal(fp_ids_get(w->ctx.addrset_ids, "junk", &id), 0);
+	put_pa1(w, "['sg-web', 'sg-def']");
+	put_px(w, "['sg-e']");
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_int_equal(fp_compile(w->m, &w->ctx, installed, &w->rep), 0);
+
+	/* The restart: new allocators, with an id the old run did not use
+	 * taken first (as an allocator after other keys would).
+	 */
+	rs2 = fp_ids_create(1, SG_ID_LIMIT);
+	as2 = fp_ids_create(1, SG_ID_LIMIT);
+	assert_non_null(rs2);
+	assert_non_null(as2);
+	fp_ids_free(w->ctx.ruleset_ids);
+	fp_ids_free(w->ctx.addrset_ids);
+	w->ctx.ruleset_ids = rs2;
+	w->ctx.addrset_ids = as2;
+	compile(w);
+	assert_int_not_equal(fp_entry_set_diff_count(installed, w->out), 0);
+	fp_ids_free(w->ctx.ruleset_ids);
+	fp_ids_free(w->ctx.addrset_ids);
+	w->ctx.ruleset_ids = fp_ids_create(1, SG_ID_LIMIT);
+	w->ctx.addrset_ids = fp_ids_create(1, SG_ID_LIMIT);
+	assert_int_equal(fp_compile_sg_rebind(w->m, &w->ctx, installed), 0);
+	compile(w);
+	assert_int_equal(fp_entry_set_diff_count(installed, w->out), 0);
+
+	/* Ids no key took stay reserved until gc says nothing uses them. */
+	fp_ids_free(w->ctx.ruleset_ids);
+	w->ctx.ruleset_ids = fp_ids_create(1, SG_ID_LIMIT);
+	del(w, FP_MODEL_PORT, "px");
+	assert_int_equal(fp_compile_sg_rebind(w->m, &w->ctx, installed), 0);
+	compile(w);
+	assert_int_equal(fp_ids_count(w->ctx.ruleset_ids), 2);
+	fp_compile_sg_ids_gc(&w->ctx, installed, w->out);
+	assert_int_equal(fp_ids_count(w->ctx.ruleset_ids), 2);
+	fp_compile_sg_ids_gc(&w->ctx, w->out, w->out);
+	assert_int_equal(fp_ids_count(w->ctx.ruleset_ids), 1);
+	fp_entry_set_free(installed);
+}
+
+/* Out of address set ids: the rules that need one more are left out. */
+static void
+test_compile_sg_no_free_set_id(void **state)
+{
+	struct world *w = *state;
+	const struct fp_port_val *pv;
+
+	fp_ids_free(w->ctx.addrset_ids);
+	w->ctx.addrset_ids = fp_ids_create(1, 2); /* one id */
+	assert_non_null(w->ctx.addrset_ids);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_DEF);
+	put(w, FP_MODEL_SECURITY_GROUP, SG_WEB);
+	put_pa1(w, "['sg-def', 'sg-web']");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_SECURITY_GROUP, "sg-web", "security_group_rules[4]",
+		       "no free address set id: rule w5 is left out");
+	pv = find_port(w->out, 1);
+	assert_non_null(pv);
+	/* tcp 22, 443 and the default group's two: the web group's are out. */
+	assert_int_equal(find_ruleset(w->out, pv->ruleset, FP_SG_DIR_INGRESS)->n_rules, 4);
+}
+
+/* The allocator: lowest free id, stable keys, bind, gc. */
+static int
+used_odd(uint32_t id, void *arg)
+{
+	(void)arg;
+	return id & 1;
+}
+
+static void
+test_compile_ids_alloc(void **state)
+{
+	struct fp_ids *ids = fp_ids_create(1, 4);
+	uint32_t id;
+
+	(void)state;
+	assert_non_null(ids);
+	assert_int_equal(fp_ids_get(ids, "a", &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(fp_ids_get(ids, "b", &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(fp_ids_get(ids, "a", &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(fp_ids_bind(ids, "c", 3), 0);
+	assert_int_equal(fp_ids_bind(ids, "c", 3), 0);
+	assert_int_equal(fp_ids_bind(ids, "d", 3), -EEXIST);
+	assert_int_equal(fp_ids_bind(ids, "c", 2), -EEXIST);
+	assert_int_equal(fp_ids_bind(ids, "e", 4), -ERANGE);
+	assert_int_equal(fp_ids_bind(ids, "e", 0), -ERANGE);
+	assert_int_equal(fp_ids_get(ids, "d", &id), -ENOSPC);
+	assert_string_equal(fp_ids_key(ids, 3), "c");
+	assert_null(fp_ids_key(ids, 0));
+	assert_int_equal(fp_ids_find(ids, "zz", &id), -ENOENT);
+	fp_ids_gc(ids, used_odd, NULL);
+	assert_int_equal(fp_ids_count(ids), 2);
+	assert_null(fp_ids_key(ids, 2));
+	assert_int_equal(fp_ids_get(ids, "d", &id), 0);
+	assert_int_equal(id, 2);
+	fp_ids_free(ids);
+	fp_ids_free(NULL);
+	assert_null(fp_ids_create(3, 3));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_compile_##name, setup, teardown)
 
 int
@@ -1386,6 +2002,16 @@ main(void)
 		T(admin_down),
 		T(scale),
 		T(bad_args),
+		T(sg_union),
+		T(sg_shared_and_empty),
+		T(sg_rule_conversion),
+		T(sg_fail_closed),
+		T(sg_not_enforced),
+		T(sg_too_many_rules),
+		T(sg_join_changes_only_the_set),
+		T(sg_rebind_after_restart),
+		T(sg_no_free_set_id),
+		cmocka_unit_test(test_compile_ids_alloc),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

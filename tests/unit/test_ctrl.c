@@ -24,10 +24,10 @@
 #include "state.h"
 
 struct change {
-	uint16_t table;	   /* FP_TABLE_* */
-	uint8_t del;	   /* a delete */
-	uint8_t key[64];   /* key bytes */
-	uint8_t val[1024]; /* value bytes (set) */
+	uint16_t table;				 /* FP_TABLE_* */
+	uint8_t del;				 /* a delete */
+	uint8_t key[64];			 /* key bytes */
+	uint8_t val[sizeof(union fp_table_val)]; /* value bytes (set) */
 };
 
 /* The fake dataplane (one per test). */
@@ -41,6 +41,7 @@ static struct fake {
 	uint32_t limit[FP_TABLE_MAX];	  /* entries allowed */
 	uint64_t n_set, n_del, n_commits; /* applied */
 	char host[FP_NAME_SIZE];	  /* its host name */
+	int no_sg;			  /* it does not enforce security groups */
 } fk;
 
 struct handle {
@@ -90,6 +91,7 @@ fake_info(void *h, struct fp_backend_info *out)
 		out->ports[i].mac[5] = (uint8_t)(0x10 + i);
 	}
 	memcpy(out->table_limit, fk.limit, sizeof(fk.limit));
+	out->sg_enforced = !fk.no_sg;
 	return 0;
 }
 
@@ -469,6 +471,57 @@ test_ctrl_first_start_then_snapshot(void **state)
 	snprintf(path, sizeof(path), "%s/%s", f->dir, FP_STATE_FILE);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+static void ctrl_recreate(struct fixture *f, uint32_t audit_ms);
+
+/* An engine that does not enforce security groups: a port with port
+ * security is refused (a problem, never accepted and left open); without
+ * it, the port is installed.
+ */
+static void
+test_ctrl_sg_not_enforced_refused(void **state)
+{
+	struct fixture *f = *state;
+	const char *reason;
+	json_t *t, *p;
+
+	fk.no_sg = 1;
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 422);
+	reason = json_string_value(json_object_get(json_object_get(f->body, "error"), "reason"));
+	assert_non_null(reason);
+	assert_non_null(strstr(reason, "security groups are not enforced by the fake engine: "
+				       "port not installed"));
+	assert_int_equal(fk.n_commits, 0);
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 0);
+
+	/* A state stored while the engine filtered, loaded by an fp-control
+	 * that meets an engine that does not: the port is taken out (its
+	 * problem is listed), not left open.
+	 */
+	fk.no_sg = 0;
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 200);
+	assert_int_equal(fk_count(FP_TABLE_PORT), 2);
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 2);
+	fk.no_sg = 1;
+	ctrl_recreate(f, 0);
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	assert_int_equal(fk_count(FP_TABLE_PORT), 1); /* the underlay port */
+	assert_int_equal(fk_count(FP_TABLE_RULESET), 0);
+	t = fp_api_json_tables(f->c, 0);
+	p = json_array_get(json_object_get(t, "problems"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "field")),
+			    "port_security_enabled");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "reason")),
+			       "not enforced by the fake engine"));
+	json_decref(t);
 }
 
 /* Refused requests: the status and field name the problem; neither the
@@ -1143,7 +1196,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
-		"\"neigh\":2,\"ruleset\":0,\"addrset\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"neigh\":2,\"ruleset\":2,\"addrset\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
 		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
 		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
 		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
@@ -1153,7 +1206,8 @@ test_ctrl_api_answers_exact(void **state)
 		"\"fa:16:3e:00:00:02\",\"type\":\"vtep\",\"id\":0}},{\"table\":\"fdb\",\"drift\":"
 		"\"extra\",\"entry\":{\"vni\":100,\"mac\":\"02:00:00:00:00:99\",\"type\":\"port\","
 		"\"id\":1}}]}},\"entries\":{\"port\":[{\"port_id\":0,\"vni\":100,\"vrf\":100,"
-		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"addrs\":[{\"ip\":"
+		"\"mtu\":1450,\"mac\":\"fa:16:3e:00:00:01\",\"antispoof\":true,\"sg\":true,"
+		"\"ruleset\":1,\"addrs\":[{\"ip\":"
 		"\"10.0.0.11\",\"plen\":128,\"mac\":\"00:00:00:00:00:00\"}]}],\"vtep\":[{\"vtep_id\":"
 		"0,\"remote\":\"172.16.0.2\",\"local\":\"172.16.0.1\",\"encap\":\"vxlan\",\"nh_mac\":"
 		"\"02:00:00:00:01:02\",\"underlay_port\":2}],\"fdb\":[{\"vni\":100,\"mac\":"
@@ -1162,7 +1216,9 @@ test_ctrl_api_answers_exact(void **state)
 		"\"members\":[{\"type\":\"port\",\"id\":0},{\"type\":\"vtep\",\"id\":0}]}],\"neigh\":"
 		"[{\"vrf\":100,\"ip\":\"10.0.0.11\",\"mac\":\"fa:16:3e:00:00:01\",\"vni\":100},"
 		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}],"
-		"\"ruleset\":[],\"addrset\":[]},\"shown\":\"installed\"}");
+		"\"ruleset\":[{\"ruleset_id\":1,\"dir\":\"egress\",\"stateful\":true,\"n_rules\":0},"
+		"{\"ruleset_id\":1,\"dir\":\"ingress\",\"stateful\":true,\"n_rules\":0}],"
+		"\"addrset\":[]},\"shown\":\"installed\"}");
 	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
 		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
 		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"
@@ -1179,6 +1235,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ctrl_first_start_then_snapshot, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_sg_not_enforced_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_bad_requests_change_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_refused_commit_rolls_back, setup,

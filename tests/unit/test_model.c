@@ -45,12 +45,16 @@
 #define FIP_ID "2f245a7b-796b-4f26-9cf9-9e82d248fda7"
 #define SG_ID "85cc3048-abc3-43cc-89b3-377341426ac5"
 #define RULE0_ID "3c0e45ff-adaf-4124-b083-bf390e5482ff"
+#define SGDEF_ID "0d6a3f0e-7c1b-4f8e-9a2d-3b4c5d6e7f80"
+#define SGWEB_ID "1e7b4a1f-8d2c-4a9f-8b3e-4c5d6e7f8091"
+#define SGSL_ID "2f8c5b20-9e3d-4bae-9c4f-5d6e7f8091a2"
+#define AG_ID "3a9d6c31-af4e-4cbf-8d5a-6e7f8091a2b3"
 
 /* Counts in snapshot.json, by enum fp_model_coll. */
 static const size_t snap_counts[FP_MODEL_COLL_MAX] = {
-	[FP_MODEL_NETWORK] = 3, [FP_MODEL_SUBNET] = 4,	   [FP_MODEL_PORT] = 4,
-	[FP_MODEL_ROUTER] = 1,	[FP_MODEL_FLOATINGIP] = 1, [FP_MODEL_SECURITY_GROUP] = 1,
-	[FP_MODEL_HOST] = 2,
+	[FP_MODEL_NETWORK] = 3, [FP_MODEL_SUBNET] = 4,	      [FP_MODEL_PORT] = 4,
+	[FP_MODEL_ROUTER] = 1,	[FP_MODEL_FLOATINGIP] = 1,    [FP_MODEL_SECURITY_GROUP] = 4,
+	[FP_MODEL_HOST] = 2,	[FP_MODEL_ADDRESS_GROUP] = 1,
 };
 
 /* The valid fixture a bad-input row starts from, by collection. */
@@ -62,6 +66,7 @@ static const char *const base_fixture[FP_MODEL_COLL_MAX] = {
 	[FP_MODEL_FLOATINGIP] = "floatingip.json",
 	[FP_MODEL_SECURITY_GROUP] = "security_group.json",
 	[FP_MODEL_HOST] = "host.json",
+	[FP_MODEL_ADDRESS_GROUP] = "address_group.json",
 };
 
 /* ---------------------------------------------------------------------
@@ -277,6 +282,9 @@ make_list(const char *kind, int n)
 			v = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "id", buf, "direction",
 				      "ingress", "ethertype", "IPv4", "protocol", "tcp",
 				      "port_range_min", i, "port_range_max", i);
+		} else if (strcmp(kind, "ADDRS") == 0) {
+			snprintf(buf, sizeof(buf), "10.%d.%d.0/24", i / 256, i % 256);
+			v = json_string(buf);
 		} else if (strcmp(kind, "VTEP") == 0) {
 			snprintf(buf, sizeof(buf), "10.30.0.%d", 1 + i);
 			v = json_string(buf);
@@ -373,7 +381,11 @@ test_model_every_collection_accepted(void **state)
 		{ FP_MODEL_NETWORK, "network.json" },
 		{ FP_MODEL_NETWORK, "network_v6.json" },
 		{ FP_MODEL_NETWORK, "network_external.json" },
+		{ FP_MODEL_ADDRESS_GROUP, "address_group.json" },
 		{ FP_MODEL_SECURITY_GROUP, "security_group.json" },
+		{ FP_MODEL_SECURITY_GROUP, "security_group_default.json" },
+		{ FP_MODEL_SECURITY_GROUP, "security_group_web.json" },
+		{ FP_MODEL_SECURITY_GROUP, "security_group_stateless.json" },
 		{ FP_MODEL_SUBNET, "subnet_v4.json" },
 		{ FP_MODEL_SUBNET, "subnet_v6_dual.json" },
 		{ FP_MODEL_SUBNET, "subnet_v6_only.json" },
@@ -420,7 +432,11 @@ test_model_snapshot_fixture_matches_singles(void **state)
 		"network.json",
 		"network_v6.json",
 		"network_external.json",
+		"address_group.json",
 		"security_group.json",
+		"security_group_default.json",
+		"security_group_web.json",
+		"security_group_stateless.json",
 		"subnet_v4.json",
 		"subnet_v6_dual.json",
 		"subnet_v6_only.json",
@@ -827,7 +843,7 @@ static void
 test_model_secgroup_parsed(void **state)
 {
 	struct fp_model *m = *state;
-	const struct fp_model_secgroup *g = fp_model_secgroup_at(m, 0);
+	const struct fp_model_secgroup *g = fp_model_secgroup_find(m, SG_ID);
 	const struct fp_model_rule *r;
 	struct fp_model_err err;
 
@@ -835,6 +851,7 @@ test_model_secgroup_parsed(void **state)
 	assert_string_equal(g->id, SG_ID);
 	assert_int_equal(g->revision, 8);
 	assert_int_equal(g->n_rules, 8);
+	assert_int_equal(g->stateful, 1);
 
 	r = &g->rules[0]; /* egress IPv6, anything */
 	assert_string_equal(r->id, RULE0_ID);
@@ -845,6 +862,7 @@ test_model_secgroup_parsed(void **state)
 	assert_int_equal(r->port_max, 65535);
 	assert_int_equal(r->has_prefix, 0);
 	assert_string_equal(r->remote_group_id, "");
+	assert_string_equal(r->remote_address_group_id, "");
 
 	r = &g->rules[2]; /* ingress IPv6 from the group itself */
 	assert_int_equal(r->ingress, 1);
@@ -892,8 +910,10 @@ test_model_secgroup_parsed(void **state)
 			 " {\"id\": \"c\", \"direction\": \"egress\", \"protocol\": \"0\"}]}",
 			 &err),
 		0);
-	g = fp_model_secgroup_at(m, 1);
+	g = fp_model_secgroup_find(m, "sg2");
+	assert_non_null(g);
 	assert_string_equal(g->id, "sg2");
+	assert_int_equal(g->stateful, 1);
 	assert_int_equal(g->n_rules, 3);
 	assert_int_equal(g->rules[0].protocol, 58);
 	assert_int_equal(g->rules[1].ipv6, 0);
@@ -902,6 +922,68 @@ test_model_secgroup_parsed(void **state)
 	assert_int_equal(g->rules[1].port_max, 65535);
 	assert_ip(&g->rules[1].remote_prefix, "10.0.0.0");
 	assert_int_equal(g->rules[2].protocol, 0);
+
+	/* A stateless group; a rule naming an address group. */
+	g = fp_model_secgroup_find(m, SGSL_ID);
+	assert_non_null(g);
+	assert_int_equal(g->stateful, 0);
+	assert_int_equal(g->n_rules, 3);
+	assert_string_equal(g->rules[2].remote_address_group_id, AG_ID);
+	assert_string_equal(g->rules[2].remote_group_id, "");
+	assert_int_equal(g->rules[2].has_prefix, 0);
+	assert_int_equal(g->rules[2].protocol, 58);
+	g = fp_model_secgroup_find(m, SGWEB_ID);
+	assert_non_null(g);
+	assert_int_equal(g->stateful, 1);
+	assert_string_equal(g->rules[4].remote_group_id, SGWEB_ID);
+	assert_string_equal(g->rules[6].remote_address_group_id, AG_ID);
+	g = fp_model_secgroup_find(m, SGDEF_ID);
+	assert_non_null(g);
+	assert_int_equal(g->n_rules, 4);
+
+	/* A group without rules, stateless. */
+	assert_int_equal(put_text(m, FP_MODEL_SECURITY_GROUP, NULL,
+				  "{\"id\": \"sg3\", \"stateful\": false}", &err),
+			 0);
+	assert_int_equal(fp_model_secgroup_find(m, "sg3")->stateful, 0);
+	assert_int_equal(fp_model_secgroup_find(m, "sg3")->n_rules, 0);
+}
+
+static void
+test_model_addrgroup_parsed(void **state)
+{
+	struct fp_model *m = *state;
+	const struct fp_model_addrgroup *g = fp_model_addrgroup_find(m, AG_ID);
+	struct fp_model_err err;
+
+	assert_non_null(g);
+	assert_ptr_equal(fp_model_addrgroup_at(m, 0), g);
+	assert_int_equal(g->revision, 2);
+	assert_int_equal(g->n_addrs, 4);
+	assert_ip(&g->addrs[0].ip, "10.0.0.0");
+	assert_int_equal(g->addrs[0].plen, 96 + 24);
+	assert_ip(&g->addrs[1].ip, "2001:db8::");
+	assert_int_equal(g->addrs[1].plen, 64);
+	assert_ip(&g->addrs[2].ip, "192.0.2.7");
+	assert_int_equal(g->addrs[2].plen, 128);
+	assert_int_equal(g->addrs[3].plen, 128);
+
+	/* A bare address is a host; host bits are cleared; none is empty. */
+	assert_int_equal(put_text(m, FP_MODEL_ADDRESS_GROUP, "ag2",
+				  "{\"addresses\": [\"10.1.2.3\", \"10.9.9.9/16\", \"fd00::1\"]}",
+				  &err),
+			 0);
+	g = fp_model_addrgroup_find(m, "ag2");
+	assert_non_null(g);
+	assert_int_equal(g->n_addrs, 3);
+	assert_int_equal(g->addrs[0].plen, 128);
+	assert_ip(&g->addrs[1].ip, "10.9.0.0");
+	assert_int_equal(g->addrs[1].plen, 96 + 16);
+	assert_int_equal(g->addrs[2].plen, 128);
+	assert_int_equal(put_text(m, FP_MODEL_ADDRESS_GROUP, "ag3", "{}", &err), 0);
+	assert_int_equal(fp_model_addrgroup_find(m, "ag3")->n_addrs, 0);
+	assert_int_equal(fp_model_delete(m, FP_MODEL_ADDRESS_GROUP, "ag3", &err), 0);
+	assert_null(fp_model_addrgroup_find(m, "ag3"));
 }
 
 static void
@@ -969,7 +1051,13 @@ test_model_limits_max_accepted(void **state)
 	res = load_res("security_group.json");
 	patch(res, "security_group_rules", make_list("RULES", FP_MODEL_RULE_MAX));
 	assert_int_equal(fp_model_put(m, FP_MODEL_SECURITY_GROUP, NULL, res, &err), 0);
-	assert_int_equal(fp_model_secgroup_at(m, 0)->n_rules, FP_MODEL_RULE_MAX);
+	assert_int_equal(fp_model_secgroup_find(m, SG_ID)->n_rules, FP_MODEL_RULE_MAX);
+	json_decref(res);
+
+	res = load_res("address_group.json");
+	patch(res, "addresses", make_list("ADDRS", FP_MODEL_AGROUP_ADDR_MAX));
+	assert_int_equal(fp_model_put(m, FP_MODEL_ADDRESS_GROUP, NULL, res, &err), 0);
+	assert_int_equal(fp_model_addrgroup_find(m, AG_ID)->n_addrs, FP_MODEL_AGROUP_ADDR_MAX);
 	json_decref(res);
 
 	res = load_res("host.json");
@@ -1011,6 +1099,7 @@ struct bad_case {
 #define F FP_MODEL_FLOATINGIP
 #define G FP_MODEL_SECURITY_GROUP
 #define H FP_MODEL_HOST
+#define A FP_MODEL_ADDRESS_GROUP
 #define RULE "security_group_rules"
 
 static const struct bad_case bad_cases[] = {
@@ -1250,6 +1339,28 @@ static const struct bad_case bad_cases[] = {
 	  "security_group.security_group_rules[3].remote_group_id" },
 	{ G, RULE "/2/remote_group_id", "5", 400,
 	  "security_group.security_group_rules[2].remote_group_id" },
+	{ G, RULE "/3/remote_address_group_id", "\"ag\"", 422,
+	  "security_group.security_group_rules[3].remote_address_group_id" },
+	{ G, RULE "/2/remote_address_group_id", "\"ag\"", 422,
+	  "security_group.security_group_rules[2].remote_address_group_id" },
+	{ G, RULE "/0/remote_address_group_id", "5", 400,
+	  "security_group.security_group_rules[0].remote_address_group_id" },
+	{ G, RULE "/0/remote_address_group_id", "\"\"", 422,
+	  "security_group.security_group_rules[0].remote_address_group_id" },
+	{ G, "stateful", "null", 400, "security_group.stateful" },
+	{ G, "stateful", "\"false\"", 400, "security_group.stateful" },
+	{ G, "stateful", "0", 400, "security_group.stateful" },
+
+	/* address_group */
+	{ A, "addresses", "\"10.0.0.0/8\"", 400, "address_group.addresses" },
+	{ A, "addresses", "{}", 400, "address_group.addresses" },
+	{ A, "addresses", "@ADDRS:1025", 422, "address_group.addresses" },
+	{ A, "addresses/1", "5", 400, "address_group.addresses[1]" },
+	{ A, "addresses/1", "null", 400, "address_group.addresses[1]" },
+	{ A, "addresses/1", "\"x\"", 422, "address_group.addresses[1]" },
+	{ A, "addresses/1", "\"10.0.0.0/33\"", 422, "address_group.addresses[1]" },
+	{ A, "addresses/1", "\"2001:db8::/129\"", 422, "address_group.addresses[1]" },
+	{ A, "addresses/2", "\"10.0.0.9/24\"", 422, "address_group.addresses[2]" },
 
 	/* host */
 	{ H, "vtep_addresses", NULL, 400, "host.vtep_addresses" },
@@ -1282,6 +1393,7 @@ static const struct bad_case bad_cases[] = {
 #undef F
 #undef G
 #undef H
+#undef A
 #undef RULE
 
 static void
@@ -1694,6 +1806,7 @@ test_model_accessors_every_collection(void **state)
 	CHECK_ACCESSORS(m, snap, floatingip, FP_MODEL_FLOATINGIP);
 	CHECK_ACCESSORS(m, snap, secgroup, FP_MODEL_SECURITY_GROUP);
 	CHECK_ACCESSORS(m, snap, host, FP_MODEL_HOST);
+	CHECK_ACCESSORS(m, snap, addrgroup, FP_MODEL_ADDRESS_GROUP);
 	json_decref(snap);
 }
 
@@ -1883,6 +1996,8 @@ test_model_coll_names(void **state)
 		assert_int_equal(fp_model_coll_find(fp_model_coll_names[k]), k);
 	assert_int_equal(fp_model_coll_find("ports"), FP_MODEL_PORT);
 	assert_int_equal(fp_model_coll_find("security_groups"), FP_MODEL_SECURITY_GROUP);
+	assert_int_equal(fp_model_coll_find("address_groups"), FP_MODEL_ADDRESS_GROUP);
+	assert_string_equal(fp_model_coll_singular[FP_MODEL_ADDRESS_GROUP], "address_group");
 	assert_string_equal(fp_model_coll_singular[FP_MODEL_FLOATINGIP], "floatingip");
 	assert_int_equal(fp_model_coll_find("port"), -1);
 	assert_int_equal(fp_model_coll_find(""), -1);
@@ -1944,6 +2059,7 @@ main(void)
 		T(test_model_router_parsed),
 		T(test_model_floatingip_parsed),
 		T(test_model_secgroup_parsed),
+		T(test_model_addrgroup_parsed),
 		T(test_model_host_parsed),
 		T(test_model_unknown_fields_kept),
 		T(test_model_limits_max_accepted),
