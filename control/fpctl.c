@@ -821,9 +821,10 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 		putchar('[');
 	else
 		printf("%-3s %-16s %-9s %-5s %-17s %-5s %-4s %12s %12s %12s %12s %12s %12s %12s "
-		       "%12s\n",
+		       "%12s %14s %15s\n",
 		       "id", "name", "role", "dpdk", "mac", "mtu", "link", "rx", "tx", "tx_dropped",
-		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors");
+		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors",
+		       "sg_drop_egress", "sg_drop_ingress");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct fp_ctl_port_stats *p = &st->ports[i];
 		const char *role = name_of(fp_names_role, FP_PORT_ROLE_MAX, p->role, nb);
@@ -836,20 +837,24 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 			       "\"link\":\"%s\",\"rx\":%" PRIu64 ",\"tx\":%" PRIu64
 			       ",\"tx_dropped\":%" PRIu64 ",\"hw_ipackets\":%" PRIu64
 			       ",\"hw_opackets\":%" PRIu64 ",\"hw_imissed\":%" PRIu64
-			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64 "}",
+			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64
+			       ",\"sg_drop_egress\":%" PRIu64 ",\"sg_drop_ingress\":%" PRIu64 "}",
 			       role, p->dpdk_port, fp_addr_mac_str(p->mac, mac), p->mtu, link,
 			       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
 			       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
 			       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors,
-			       (uint64_t)p->hw_oerrors);
+			       (uint64_t)p->hw_oerrors, (uint64_t)p->sg_drop_egress,
+			       (uint64_t)p->sg_drop_ingress);
 			continue;
 		}
 		printf("%-3u %-16s %-9s %-5u %-17s %-5u %-4s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
-		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
+		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+		       " %14" PRIu64 " %15" PRIu64 "\n",
 		       p->port_id, p->name, role, p->dpdk_port, fp_addr_mac_str(p->mac, mac),
 		       p->mtu, link, (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts,
 		       (uint64_t)p->tx_dropped, (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
-		       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors);
+		       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors,
+		       (uint64_t)p->sg_drop_egress, (uint64_t)p->sg_drop_ingress);
 	}
 	if (o->json)
 		printf("%s]\n", st->n_ports ? "\n" : "");

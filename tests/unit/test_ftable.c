@@ -45,11 +45,11 @@ struct fixture {
 static int
 setup(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { [FP_TABLE_PORT] = FP_PORT_MAX,
-					  [FP_TABLE_VTEP] = 16,
-					  [FP_TABLE_FDB] = 64,
-					  [FP_TABLE_FLOOD] = 8,
-					  [FP_TABLE_NEIGH] = 8 };
+	uint32_t limits[FP_TABLE_MAX] = {
+		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16, [FP_TABLE_FDB] = 64,
+		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8, [FP_TABLE_RULESET] = 8,
+		[FP_TABLE_ADDRSET] = 16
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
 	char name[32];
@@ -500,7 +500,7 @@ reader(void *arg)
 static void
 test_ftable_rcu_reader_race(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16 };
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16 };
 	struct race r = { 0 };
 	struct fp_txn *x = fp_txn_create();
 	pthread_t th;
