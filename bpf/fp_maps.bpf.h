@@ -145,7 +145,7 @@ struct {
 	__uint(max_entries, FP_DEFAULT_ADDRSET);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct fp_xdp_addrset_key);
-	__type(value, __u32);
+	__type(value, struct fp_addrset_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_addrset SEC(".maps");
 
@@ -164,6 +164,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
+	__uint(map_flags, BPF_F_MMAPABLE); /* fp-control stores gen alone (xdp.h) */
 	__type(value, struct fp_sg_cfg);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_sg_cfg SEC(".maps");

@@ -50,6 +50,11 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_IFSLOT] = { sizeof(__u32), sizeof(struct fp_ifslot) },
 	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
 	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
+	[FP_XDP_MAP_RULESET] = { sizeof(struct fp_ruleset_key), sizeof(struct fp_ruleset_val) },
+	[FP_XDP_MAP_ADDRSET] = { sizeof(struct fp_xdp_addrset_key), sizeof(struct fp_addrset_val) },
+	[FP_XDP_MAP_CT] = { sizeof(struct fp_ct_key), sizeof(struct fp_ct_val) },
+	[FP_XDP_MAP_SG_CFG] = { sizeof(__u32), sizeof(struct fp_sg_cfg) },
+	[FP_XDP_MAP_SG_DROPS] = { sizeof(__u32), sizeof(struct fp_sg_drops) },
 };
 
 bool

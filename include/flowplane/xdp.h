@@ -31,7 +31,7 @@
  *   fp_counters  PERCPU_ARRAY 1     __u32 0       -> struct fp_counters
  * and the security groups' (doc/security-groups.md, doc/xdp.md):
  *   fp_ruleset   HASH  ruleset limit  struct fp_ruleset_key -> struct fp_ruleset_val
- *   fp_addrset   LPM_TRIE addrset limit  struct fp_xdp_addrset_key -> __u32 (1)
+ *   fp_addrset   LPM_TRIE addrset limit  struct fp_xdp_addrset_key -> struct fp_addrset_val
  *                (fp-control's struct fp_addrset_key, translated: a set's
  *                members never match another set's addresses)
  *   fp_ct        HASH (preallocated) conntrack.size  struct fp_ct_key -> struct fp_ct_val
