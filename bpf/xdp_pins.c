@@ -279,6 +279,8 @@ map_max_entries(const struct fp_xdp_config *cfg, int id)
 {
 	unsigned int t;
 
+	if (id == FP_XDP_MAP_CT)
+		return cfg->ct_size;
 	for (t = 0; t < FP_TABLE_MAX; t++)
 		if (t != FP_TABLE_PORT && table_map(t) == id)
 			return cfg->table_size[t];
