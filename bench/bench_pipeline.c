@@ -72,14 +72,6 @@ struct result {
  */
 static double timer_cost;
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 struct setup {
 	struct fp_ftables *t;		   /* tables */
 	struct fp_bench_scenario sc;	   /* ports, entries, frames */
@@ -256,8 +248,8 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		cyc[run] = ((double)cycles - (double)bursts * timer_cost) / (double)n;
 		r->pkts = n;
 	}
-	qsort(cyc, o->runs, sizeof(double), cmp_double);
-	qsort(raw, o->runs, sizeof(double), cmp_double);
+	qsort(cyc, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
 	r->cyc_med = cyc[o->runs / 2];
 	r->cyc_min = cyc[0];
 	r->cyc_raw_med = raw[o->runs / 2];
@@ -284,32 +276,8 @@ timer_calibrate(void)
 		}
 		avg[i] = (double)sum / 100000.0;
 	}
-	qsort(avg, RTE_DIM(avg), sizeof(double), cmp_double);
+	qsort(avg, RTE_DIM(avg), sizeof(double), fp_bench_cmp_double);
 	return avg[RTE_DIM(avg) / 2];
-}
-
-static void
-cpu_model(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	snprintf(buf, size, "unknown");
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-
-			if (p != NULL) {
-				p += 2;
-				p[strcspn(p, "\n")] = '\0';
-				snprintf(buf, size, "%s", p);
-			}
-			break;
-		}
-	}
-	fclose(f);
 }
 
 static void
@@ -402,7 +370,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "fp-bench: EAL init failed\n");
 		return 1;
 	}
-	cpu_model(cpu, sizeof(cpu));
+	fp_bench_cpu_model(cpu, sizeof(cpu));
 	timer_cost = timer_calibrate();
 	/* 64-byte frames with the largest header in front fit in 256 bytes. */
 	mp = rte_pktmbuf_pool_create("bench", 4 * BENCH_RING, 0, 0, 256 + RTE_PKTMBUF_HEADROOM,
