@@ -531,7 +531,8 @@ ct_absent() { # KEY...
 	"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_NEW_KEY[@]}" value hex "${CT_NEW_VAL[@]}"
 check "bpftool inserts an expired and a live connection into fp_ct" test $? = 0
 read -r _ id_run <<<"$(xdp_of fpx-vm1)"
-in_ns "$FP_XDP" -c "$CONF" run >"$TMP/run.out" 2>&1 &
+# nsenter execs fp-xdp: $! is its pid, the signals reach it.
+nsenter --net="/run/netns/$NS" "$FP_XDP" -c "$CONF" run >"$TMP/run.out" 2>&1 &
 RUN_PID=$!
 sleep 3
 check "run: the expired connection is swept out" ct_absent "${CT_OLD_KEY[@]}"
@@ -543,6 +544,7 @@ check "run: SIGHUP writes the conntrack timeouts" grep -q "reload: conntrack tim
 kill -TERM "$RUN_PID"
 wait "$RUN_PID"
 check "run: SIGTERM ends it with status 0" test $? = 0
+kill -KILL "$RUN_PID" 2>/dev/null # never left behind
 read -r m_run id_run2 <<<"$(xdp_of fpx-vm1)"
 check "run: it attached, and the programs stay after SIGTERM ($m_run $id_run2)" \
 	test "$m_run" = native -a -n "$id_run2" -a "$id_run2" != "$id_run"
