@@ -21,16 +21,20 @@
  * copy); no_flood_list and flood_empty reach tc only if the tables
  * changed in between.  copies and encaps are what it counted, so that the
  * tc program corrects exactly that by the copies it sends, whatever its
- * own plan finds in the maps.
+ * own plan finds in the maps.  The XDP program also ran the security
+ * groups of the filtered port members (their connections opened or moved
+ * once, there): the tc program skips the members it refused.
  */
 struct fp_xdp_meta {
-	__u32 magic;   /* FP_XDP_META_MAGIC */
-	__u32 vni;     /* the VNI whose flood list applies */
-	__u32 in_port; /* logical port it came in on (split horizon) */
-	__u32 flags;   /* FP_XDP_META_F_* */
-	__u16 copies;  /* flood_copies the XDP program counted */
-	__u16 encaps;  /* encap it counted (the vtep members among copies) */
-	__u32 nonce;   /* random: no two frames' metadata are alike, so GRO never merges them */
+	__u32 magic;	  /* FP_XDP_META_MAGIC */
+	__u32 vni;	  /* the VNI whose flood list applies */
+	__u32 in_port;	  /* logical port it came in on (split horizon) */
+	__u32 flags;	  /* FP_XDP_META_F_* */
+	__u16 copies;	  /* flood_copies the XDP program counted */
+	__u16 encaps;	  /* encap it counted (the vtep members among copies) */
+	__u32 nonce;	  /* random: no two frames' metadata are alike, so GRO never merges them */
+	__u64 sg_refused; /* bit i: member i of the flood list is a filtered port
+			   * whose ingress rules refused the frame (no copy) */
 };
 
 /* What the XDP program decided (struct fp_trace.kind). */
@@ -68,7 +72,7 @@ struct fp_trace {
 	__u32 decap;	/* the frame was decapsulated */
 };
 
-_Static_assert(sizeof(struct fp_xdp_meta) == 24, "fp_xdp_meta"); /* 4-byte multiple, <= 32 */
+_Static_assert(sizeof(struct fp_xdp_meta) == 32, "fp_xdp_meta"); /* 4-byte multiple, <= 32 */
 _Static_assert(sizeof(struct fp_trace) == 48, "fp_trace");
 
 #endif /* FP_XDP_ABI_H */

@@ -73,6 +73,53 @@ dest_name(uint32_t type)
 	return type == FP_DEST_PORT ? "port" : type == FP_DEST_VTEP ? "vtep" : "router";
 }
 
+/* The trace copy's fp_ct starts as a copy of the instance's (as many
+ * entries as it holds, up to the pinned map's size: the same
+ * conntrack.size), so a traced packet finds its connection; the trace
+ * run's changes stay in the copy.
+ */
+static void
+ct_copy(const char *dir, struct fp_xdp *s)
+{
+	struct fp_ct_key k, next;
+	struct fp_ct_val v;
+	void *prev = NULL;
+	char path[512];
+	int from, to = bpf_map__fd(s->maps.fp_ct);
+	uint32_t n = 0, max = bpf_map__max_entries(s->maps.fp_ct);
+
+	snprintf(path, sizeof(path), "%s/%s", dir, pinned_names[FP_XDP_MAP_CT]);
+	from = bpf_obj_get(path);
+	if (from < 0)
+		return;
+	while (n++ < max && bpf_map_get_next_key(from, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(from, &next, &v) == 0)
+			bpf_map_update_elem(to, &next, &v, BPF_ANY);
+		k = next;
+		prev = &k;
+	}
+	close(from);
+}
+
+/* The trace copy's fp_ct as large as the instance's. */
+static void
+ct_size(const char *dir, struct fp_xdp *s)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, pinned_names[FP_XDP_MAP_CT]);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.max_entries > 0)
+		bpf_map__set_max_entries(s->maps.fp_ct, info.max_entries);
+	close(fd);
+}
+
 /* Load the trace instance over the pinned tables of dir. */
 static struct fp_xdp *
 load(const char *dir, char *err, size_t err_size)
@@ -93,7 +140,11 @@ load(const char *dir, char *err, size_t err_size)
 
 		rc = bpf_map__set_pin_path(map, NULL);
 		for (i = 0; rc == 0 && i < FP_XDP_MAP_MAX; i++) {
-			if (i == FP_XDP_MAP_COUNTERS || strcmp(name, pinned_names[i]) != 0)
+			/* The connections and the counters the trace run
+			 * writes are its own: a trace changes nothing.
+			 */
+			if (i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_CT ||
+			    i == FP_XDP_MAP_SG_DROPS || strcmp(name, pinned_names[i]) != 0)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 			fd = bpf_obj_get(path);
@@ -111,6 +162,7 @@ load(const char *dir, char *err, size_t err_size)
 			goto err;
 		}
 	}
+	ct_size(dir, s);
 	s->rodata->fp_trace_on = 1;
 	rc = fp_xdp__load(s);
 	if (rc != 0) {
@@ -118,6 +170,7 @@ load(const char *dir, char *err, size_t err_size)
 			 strerror(-rc), rc == -EPERM ? " (needs CAP_BPF)" : "");
 		goto err;
 	}
+	ct_copy(dir, s);
 	return s;
 err:
 	fp_xdp__destroy(s);

@@ -590,18 +590,11 @@ fp_wait_in_sync() {
 # fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
 # Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
 # in binding:profile.  Port security on, in the security group sg-open
-# (everything allowed: fp_neutron_snapshot has it), except on a host whose
-# engine does not enforce security groups yet (FP_HV_ENGINE[hv] = xdp):
-# there port security is off, else fp-control refuses the port.
+# (everything allowed: fp_neutron_snapshot has it), on either engine.
 fp_neutron_port() {
 	local vm=$1 mac=${2:-${FP_MAC[$1]}} ip4=${3:-${FP_VM_IP4[$1]}} rev=${4:-1} net=net-a
 	local sec=true sgs='["sg-open"]'
 	[ "${FP_VM_VNI[$vm]}" = 200 ] && net=net-b
-	if [ "$(declare -p FP_HV_ENGINE 2>/dev/null | grep -c '^declare -A')" = 1 ] &&
-		[ "${FP_HV_ENGINE[${FP_VM_HV[$vm]}]:-}" = xdp ]; then
-		sec=false
-		sgs='[]'
-	fi
 	cat <<JSON
 {"id": "port-$vm", "name": "$vm", "network_id": "$net", "mac_address": "$mac",
  "admin_state_up": true, "status": "ACTIVE", "device_owner": "compute:nova",

@@ -142,14 +142,10 @@ xtraces() {
 		"$out" "t['verdict'] == 'flood' and t['xdp_action'] == 'XDP_PASS' and
 		 t['drop'] is None and steps['flood'][0].startswith('vni 100: list') and
 		 steps['flood'][1].startswith('1 copies (1 to vteps)')"
-	# Port security is off on hvb (the XDP engine does not enforce
-	# security groups yet: fp-control refuses a filtered port there),
-	# so no anti-spoofing: another source is forwarded like a2's.
-	# test_xdp_tool checks the XDP engine's anti-spoofing.
 	out=$(xtrace in-port 0 eth "$a2>$a1" ipv4 "10.100.0.9>${FP_VM_IP4[a1]}" udp "1024>80")
-	fp_check_trace "xdp trace: port security off: another source forwarded, XDP_REDIRECT" \
-		"$out" "t['verdict'] == 'forward' and t['drop'] is None and
-		 t['xdp_action'] == 'XDP_REDIRECT'"
+	fp_check_trace "xdp trace: dropped spoofed source: spoofed_ip, XDP_DROP" "$out" \
+		"t['verdict'] == 'drop' and t['drop'] == 'spoofed_ip' and
+		 t['xdp_action'] == 'XDP_DROP' and steps['drop'] == ['spoofed_ip']"
 }
 
 trace_xdp() {
