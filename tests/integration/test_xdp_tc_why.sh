@@ -2,7 +2,7 @@
 # Why the tc program sends no copy of a flood (issue 9, item 7): the
 # drop reason it counts then, and its correction of the copies fp_xdp_rx
 # counted.  fp_tc_flood trusts the metadata in front of a frame; here a
-# test XDP program writes it (the 24 bytes after the Ethernet header,
+# test XDP program writes it (the 32 bytes after the Ethernet header,
 # struct fp_xdp_meta) on an interface "inj" of hv that is no flowplane
 # port, where the instance's pinned fp_tc_flood is attached at the tc
 # ingress.  So each case reaches the tc program with the metadata it
@@ -96,14 +96,14 @@ check "tables: VM ports 0 and 1 in VNI 100, vtep 1 toward rem" \
 	fpc add port 1 vni 100 mac 02:00:00:a1:00:01 antispoof off &&
 	fpc add vtep 1 remote 172.16.0.2 local 172.16.0.1 nh-mac 02:00:00:16:00:02 port 2'
 
-# The test XDP program: a frame from 02:00:00:ee:ee:ee gets the 24 bytes
+# The test XDP program: a frame from 02:00:00:ee:ee:ee gets the 32 bytes
 # after its Ethernet header as metadata (struct fp_xdp_meta) and goes up
 # to the tc hook; any other frame is dropped.
 cat >"$TMP/inj.bpf.c" <<'EOF'
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#define META_LEN 24
+#define META_LEN 32
 
 SEC("xdp")
 int
@@ -160,7 +160,7 @@ tc_case() {
 	ip netns exec "$SRC" "$PY" - "$@" <<'EOF' >"$TMP/send.err" 2>&1
 import socket, struct, sys
 etype, vni, in_port, flags, copies, encaps = (int(a, 0) for a in sys.argv[1:7])
-meta = struct.pack("<IIIIHHI", 0x66706d31, vni, in_port, flags, copies, encaps, 0)
+meta = struct.pack("<IIIIHHIQ", 0x66706d31, vni, in_port, flags, copies, encaps, 0, 0)
 frame = (b"\xff" * 6 + bytes.fromhex("020000eeeeee") + struct.pack(">H", etype) + meta +
          bytes(40))
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
