@@ -132,6 +132,8 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint
 	limits[FP_TABLE_FDB] = 2 * vnis + 64;
 	limits[FP_TABLE_FLOOD] = vnis + 16;
 	limits[FP_TABLE_NEIGH] = 16;
+	limits[FP_TABLE_RULESET] = 16;
+	limits[FP_TABLE_ADDRSET] = 16;
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;

@@ -35,6 +35,8 @@
 #define FP_XDP_CFG_DEF_TABLE_FDB 65536
 #define FP_XDP_CFG_DEF_TABLE_FLOOD 4096
 #define FP_XDP_CFG_DEF_TABLE_NEIGH 65536
+#define FP_XDP_CFG_DEF_TABLE_RULESET 4096
+#define FP_XDP_CFG_DEF_TABLE_ADDRSET 65536
 
 #define MODE_NAME(id, name) [FP_XDP_MODE_##id] = name,
 static const char *const mode_names[FP_XDP_MODE_MAX] = { FP_FOREACH_XDP_MODE(MODE_NAME) };
@@ -75,6 +77,8 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	cfg->table_size[FP_TABLE_FDB] = FP_XDP_CFG_DEF_TABLE_FDB;
 	cfg->table_size[FP_TABLE_FLOOD] = FP_XDP_CFG_DEF_TABLE_FLOOD;
 	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
+	cfg->table_size[FP_TABLE_RULESET] = FP_XDP_CFG_DEF_TABLE_RULESET;
+	cfg->table_size[FP_TABLE_ADDRSET] = FP_XDP_CFG_DEF_TABLE_ADDRSET;
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;

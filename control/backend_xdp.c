@@ -46,6 +46,17 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,
 };
 
+/* Does the XDP engine store the table?  Not yet the security-group
+ * tables (ruleset, addrset): their entries are refused at commit, and
+ * the engine refuses a port with the sg flag (lib/check.h), so no port
+ * is left unfiltered silently.
+ */
+static int
+stored(uint16_t table)
+{
+	return table != FP_TABLE_RULESET && table != FP_TABLE_ADDRSET;
+}
+
 /* One staged change, and what the entry held before it was written. */
 struct change {
 	uint16_t table;		/* FP_TABLE_* */
@@ -190,6 +201,8 @@ count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
 	void *prev = NULL;
 
 	*n = 0;
+	if (!stored(table))
+		return 0;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (lookup(x, table, &next, &v))
 			(*n)++;
@@ -247,7 +260,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	}
 	counts(x);
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		out->table_limit[t] = x->max[table_map[t]];
+		out->table_limit[t] = stored((uint16_t)t) ? x->max[table_map[t]] : 0;
 		out->table_count[t] = (uint32_t)x->n[t];
 	}
 	return 0;
@@ -527,6 +540,12 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			rc = fail(failed, err, errsz, i, rc, "%s", msg);
 			goto out;
 		}
+		if (!stored(c->table)) {
+			rc = fail(failed, err, errsz, i, -EOPNOTSUPP,
+				  "%s: security groups are not enforced by the XDP engine yet",
+				  fp_names_table[c->table]);
+			goto out;
+		}
 		c->had = (uint8_t)lookup(x, c->table, &c->key, &c->old);
 		if (c->del && !c->had && !c->set_before) {
 			rc = fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
@@ -541,7 +560,8 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			n[c->table]++;
 	}
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
+		if (t != FP_TABLE_PORT && stored((uint16_t)t) &&
+		    n[t] > (int64_t)x->max[table_map[t]]) {
 			*failed = UINT32_MAX;
 			snprintf(err, errsz, "%s table full: limit %u",
 				 fp_names_xdp_map[table_map[t]], x->max[table_map[t]]);
@@ -770,6 +790,8 @@ xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 
 	if (table >= FP_TABLE_MAX)
 		return -EINVAL;
+	if (!stored(table))
+		return 0;
 	while (bpf_map_get_next_key(x->fd[table_map[table]], prev, &next) == 0) {
 		if (lookup(x, table, &next, &v)) {
 			/* Underlay port entries belong to fp-xdp's config. */

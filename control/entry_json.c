@@ -81,6 +81,21 @@ fp_entry_json_new(const struct fp_entry *e)
 				 ip_json(&k->ip), "mac", mac_json(v->mac), "vni",
 				 (json_int_t)v->vni);
 	}
+	case FP_TABLE_RULESET: {
+		const struct fp_ruleset_key *k = e->key;
+		const struct fp_ruleset_val *v = e->val;
+
+		return json_pack("{s:I,s:s,s:b,s:i}", "ruleset_id", (json_int_t)k->ruleset_id,
+				 "dir", k->dir == FP_SG_DIR_EGRESS ? "egress" : "ingress",
+				 "stateful", (v->flags & FP_RULESET_F_STATEFUL) != 0, "n_rules",
+				 v->n_rules);
+	}
+	case FP_TABLE_ADDRSET: {
+		const struct fp_addrset_key *k = e->key;
+
+		return json_pack("{s:I,s:o,s:i}", "set_id", (json_int_t)k->set_id, "ip",
+				 ip_json(&k->ip), "plen", k->plen);
+	}
 	default:
 		return json_null();
 	}

@@ -64,19 +64,23 @@ struct fpctl_change {
 	uint16_t table; /* FP_TABLE_* */
 	int del;	/* delete, not set */
 	union {
-		struct fp_port_key port;   /* FP_TABLE_PORT */
-		struct fp_vtep_key vtep;   /* FP_TABLE_VTEP */
-		struct fp_fdb_key fdb;	   /* FP_TABLE_FDB */
-		struct fp_flood_key flood; /* FP_TABLE_FLOOD */
-		struct fp_neigh_key neigh; /* FP_TABLE_NEIGH */
-	} key;				   /* the entry's key, pads zero */
+		struct fp_port_key port;       /* FP_TABLE_PORT */
+		struct fp_vtep_key vtep;       /* FP_TABLE_VTEP */
+		struct fp_fdb_key fdb;	       /* FP_TABLE_FDB */
+		struct fp_flood_key flood;     /* FP_TABLE_FLOOD */
+		struct fp_neigh_key neigh;     /* FP_TABLE_NEIGH */
+		struct fp_ruleset_key ruleset; /* FP_TABLE_RULESET */
+		struct fp_addrset_key addrset; /* FP_TABLE_ADDRSET */
+	} key;				       /* the entry's key, pads zero */
 	union {
-		struct fp_port_val port;   /* FP_TABLE_PORT */
-		struct fp_vtep_val vtep;   /* FP_TABLE_VTEP */
-		struct fp_fdb_val fdb;	   /* FP_TABLE_FDB */
-		struct fp_flood_val flood; /* FP_TABLE_FLOOD */
-		struct fp_neigh_val neigh; /* FP_TABLE_NEIGH */
-	} val;				   /* the value for a set, pads zero */
+		struct fp_port_val port;       /* FP_TABLE_PORT */
+		struct fp_vtep_val vtep;       /* FP_TABLE_VTEP */
+		struct fp_fdb_val fdb;	       /* FP_TABLE_FDB */
+		struct fp_flood_val flood;     /* FP_TABLE_FLOOD */
+		struct fp_neigh_val neigh;     /* FP_TABLE_NEIGH */
+		struct fp_ruleset_val ruleset; /* FP_TABLE_RULESET */
+		struct fp_addrset_val addrset; /* FP_TABLE_ADDRSET */
+	} val;				       /* the value for a set, pads zero */
 };
 
 static void
@@ -92,15 +96,19 @@ usage(FILE *f)
 		"  -V, --version       print the version and exit\n"
 		"commands:\n"
 		"  show ports | stats [--workers] | drops | tables\n"
-		"  dump port | vtep | fdb | flood | neigh\n"
+		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
-		"           [addr IP[/PLEN][@MAC]]...\n"
+		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
 		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
 		"           [encap vxlan|geneve]\n"
 		"  add fdb VNI MAC port ID | vtep ID | router ID\n"
 		"  add flood VNI [port ID | vtep ID]...\n"
 		"  add neigh VRF IP mac MAC vni VNI\n"
+		"  add ruleset ID egress|ingress [stateful] [rule RULE_ID ipv4|ipv6 [proto P]\n"
+		"           [ports MIN-MAX] [icmp TYPE[/CODE]] [remote IP[/PLEN] | set SET_ID]]...\n"
+		"  add addrset SET_ID IP[/PLEN]\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
+		"      | ruleset ID egress|ingress | addrset SET_ID IP[/PLEN]\n"
 		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
 		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
@@ -199,12 +207,13 @@ parse_kv(char **words, int n, const char *const kw[], int n_kw, const char *what
 	return 0;
 }
 
-enum { PK_VNI, PK_MAC, PK_VRF, PK_MTU, PK_ANTISPOOF, PK_ADDR, PK_MAX };
+enum { PK_VNI, PK_MAC, PK_VRF, PK_MTU, PK_ANTISPOOF, PK_ADDR, PK_SG, PK_MAX };
 
 static int
 build_port(char **w, int n, struct fpctl_change *ch)
 {
-	static const char *const kw[PK_MAX] = { "vni", "mac", "vrf", "mtu", "antispoof", "addr" };
+	static const char *const kw[PK_MAX] = { "vni",	     "mac",  "vrf", "mtu",
+						"antispoof", "addr", "sg" };
 	const char *v[PK_MAX] = { NULL };
 	struct fp_port_val *pv = &ch->val.port;
 	uint32_t x;
@@ -234,6 +243,11 @@ build_port(char **w, int n, struct fpctl_change *ch)
 			pv->flags |= FP_PORT_F_ANTISPOOF;
 		else if (strcmp(v[PK_ANTISPOOF], "off") != 0)
 			return bad("add port: antispoof must be on or off");
+	}
+	if (v[PK_SG] != NULL) {
+		if (parse_u32(v[PK_SG], UINT32_MAX, &pv->ruleset) != 0 || pv->ruleset == 0)
+			return bad("add port: sg takes a ruleset id 1..%u", UINT32_MAX);
+		pv->flags |= FP_PORT_F_SG;
 	}
 	/* Every addr, in command-line order. */
 	for (i = 1; i + 1 < n; i += 2) {
@@ -385,12 +399,161 @@ build_neigh(char **w, int n, struct fpctl_change *ch)
 	return 0;
 }
 
+/* A prefix (IP or IP/PLEN, host bits zero) in IPv6 bits. */
+static int
+parse_prefix(const char *what, const char *s, struct fp_ip *ip, uint8_t *plen)
+{
+	if (fp_addr_prefix_parse(s, ip, plen, FP_ADDR_PREFIX | FP_ADDR_HOST_ZERO, NULL) != 0)
+		return bad("%s: bad prefix '%s' (IP or IP/PLEN, host bits zero)", what, s);
+	return 0;
+}
+
+static int
+parse_dir(const char *what, const char *s, uint16_t *dir)
+{
+	if (s != NULL && strcmp(s, "egress") == 0)
+		*dir = FP_SG_DIR_EGRESS;
+	else if (s != NULL && strcmp(s, "ingress") == 0)
+		*dir = FP_SG_DIR_INGRESS;
+	else
+		return bad("%s ruleset: direction must be egress or ingress", what);
+	return 0;
+}
+
+static int
+build_ruleset_key(char **w, int n, const char *what, struct fp_ruleset_key *k)
+{
+	if (n < 2 || parse_u32(w[0], UINT32_MAX, &k->ruleset_id) != 0 || k->ruleset_id == 0)
+		return bad("%s ruleset: ID must be 1..%u", what, UINT32_MAX);
+	return parse_dir(what, w[1], &k->dir);
+}
+
+/* "rule ID ipv4|ipv6 [proto P] [ports MIN-MAX] [icmp T[/C]] [remote PFX | set N]":
+ * w[0] is the rule id; returns the words used, or -EINVAL.
+ */
+static int
+parse_rule(char **w, int n, struct fp_sg_rule *r)
+{
+	uint32_t a, b;
+	char *dash;
+	int i;
+
+	if (n < 2 || parse_u32(w[0], UINT32_MAX, &r->rule_id) != 0 || r->rule_id == 0)
+		return bad("add ruleset: rule needs an ID 1..%u and ipv4 or ipv6", UINT32_MAX);
+	if (strcmp(w[1], "ipv4") == 0)
+		r->family = 4;
+	else if (strcmp(w[1], "ipv6") == 0)
+		r->family = 6;
+	else
+		return bad("add ruleset: rule %u: family must be ipv4 or ipv6", r->rule_id);
+	for (i = 2; i < n && strcmp(w[i], "rule") != 0; i += 2) {
+		const char *k = w[i], *v = i + 1 < n ? w[i + 1] : NULL;
+
+		if (v == NULL)
+			return bad("add ruleset: rule %u: '%s' needs a value", r->rule_id, k);
+		if (strcmp(k, "proto") == 0) {
+			if (strcmp(v, "tcp") == 0)
+				a = 6;
+			else if (strcmp(v, "udp") == 0)
+				a = 17;
+			else if (strcmp(v, "icmp") == 0)
+				a = 1;
+			else if (strcmp(v, "icmpv6") == 0)
+				a = 58;
+			else if (parse_u32(v, 255, &a) != 0)
+				return bad("add ruleset: rule %u: bad proto '%s'", r->rule_id, v);
+			r->flags |= FP_SG_RULE_F_PROTO;
+			r->proto = (uint8_t)a;
+		} else if (strcmp(k, "ports") == 0) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%s", v);
+			dash = strchr(buf, '-');
+			if (dash != NULL)
+				*dash++ = '\0';
+			if (parse_u32(buf, 65535, &a) != 0 ||
+			    parse_u32(dash != NULL ? dash : buf, 65535, &b) != 0)
+				return bad("add ruleset: rule %u: ports must be MIN-MAX",
+					   r->rule_id);
+			r->flags |= FP_SG_RULE_F_PORTS;
+			r->port_min = (uint16_t)a;
+			r->port_max = (uint16_t)b;
+		} else if (strcmp(k, "icmp") == 0) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%s", v);
+			dash = strchr(buf, '/');
+			if (dash != NULL)
+				*dash++ = '\0';
+			if (parse_u32(buf, 255, &a) != 0 ||
+			    (dash != NULL && parse_u32(dash, 255, &b) != 0))
+				return bad("add ruleset: rule %u: icmp must be TYPE[/CODE]",
+					   r->rule_id);
+			r->flags |= FP_SG_RULE_F_ICMP_TYPE;
+			r->icmp_type = (uint8_t)a;
+			if (dash != NULL) {
+				r->flags |= FP_SG_RULE_F_ICMP_CODE;
+				r->icmp_code = (uint8_t)b;
+			}
+		} else if (strcmp(k, "remote") == 0) {
+			if (parse_prefix("add ruleset", v, &r->remote, &r->plen) != 0)
+				return -EINVAL;
+		} else if (strcmp(k, "set") == 0) {
+			if (parse_u32(v, UINT32_MAX, &r->addrset) != 0 || r->addrset == 0)
+				return bad("add ruleset: rule %u: set must be 1..%u", r->rule_id,
+					   UINT32_MAX);
+			r->flags |= FP_SG_RULE_F_ADDRSET;
+		} else {
+			return bad("add ruleset: rule %u: unknown keyword '%s'", r->rule_id, k);
+		}
+	}
+	return i;
+}
+
+static int
+build_ruleset(char **w, int n, struct fpctl_change *ch)
+{
+	struct fp_ruleset_val *rv = &ch->val.ruleset;
+	int i = 2, used;
+
+	if (build_ruleset_key(w, n, "add", &ch->key.ruleset) != 0)
+		return -EINVAL;
+	if (i < n && strcmp(w[i], "stateful") == 0) {
+		rv->flags |= FP_RULESET_F_STATEFUL;
+		i++;
+	}
+	while (i < n) {
+		if (strcmp(w[i], "rule") != 0)
+			return bad("add ruleset: expected 'rule', got '%s'", w[i]);
+		if (rv->n_rules == FP_SG_RULE_MAX)
+			return bad("add ruleset: at most %u rules", FP_SG_RULE_MAX);
+		used = parse_rule(w + i + 1, n - i - 1, &rv->rules[rv->n_rules]);
+		if (used < 0)
+			return used;
+		rv->n_rules++;
+		i += 1 + used;
+	}
+	return 0;
+}
+
+static int
+build_addrset_key(char **w, int n, const char *what, struct fp_addrset_key *k)
+{
+	if (n != 2 || parse_u32(w[0], UINT32_MAX, &k->set_id) != 0 || k->set_id == 0)
+		return bad("%s addrset: expected SET_ID (1..%u) IP[/PLEN]", what, UINT32_MAX);
+	return parse_prefix(strcmp(what, "add") == 0 ? "add addrset" : "del addrset", w[1], &k->ip,
+			    &k->plen) != 0 ?
+		       -EINVAL :
+		       0;
+}
+
 static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
 	static const int n_words[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = 1,  [FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
-		[FP_TABLE_FLOOD] = 1, [FP_TABLE_NEIGH] = 2,
+		[FP_TABLE_PORT] = 1,	[FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
+		[FP_TABLE_FLOOD] = 1,	[FP_TABLE_NEIGH] = 2, [FP_TABLE_RULESET] = 2,
+		[FP_TABLE_ADDRSET] = 2,
 	};
 	const char *table = fp_names_table[ch->table];
 
@@ -412,6 +575,10 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		if (parse_vni(w[0], &ch->key.flood.vni) != 0)
 			return bad("del flood: vni must be 1..%u", FP_VNI_MAX);
 		return 0;
+	case FP_TABLE_RULESET:
+		return build_ruleset_key(w, n, "del", &ch->key.ruleset);
+	case FP_TABLE_ADDRSET:
+		return build_addrset_key(w, n, "del", &ch->key.addrset);
 	default:
 		return build_neigh_key(w, n, "del", &ch->key.neigh);
 	}
@@ -442,6 +609,10 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		rc = build_fdb(w + 2, n - 2, ch);
 	else if (ch->table == FP_TABLE_FLOOD)
 		rc = build_flood(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_RULESET)
+		rc = build_ruleset(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_ADDRSET)
+		rc = build_addrset_key(w + 2, n - 2, "add", &ch->key.addrset);
 	else
 		rc = build_neigh(w + 2, n - 2, ch);
 	if (rc != 0)
@@ -528,7 +699,9 @@ print_port(const struct fp_port_key *k, const struct fp_port_val *v, int json)
 	printf("port %u role %s vni %u vrf %u mac %s mtu %u antispoof %s", k->port_id, role, v->vni,
 	       v->vrf, fp_addr_mac_str(v->mac, mac), v->mtu,
 	       v->flags & FP_PORT_F_ANTISPOOF ? "on" : "off");
-	if (v->flags & ~FP_PORT_F_ANTISPOOF)
+	if (v->flags & FP_PORT_F_SG)
+		printf(" sg %u", v->ruleset);
+	if (v->flags & ~(FP_PORT_F_ANTISPOOF | FP_PORT_F_SG))
 		printf(" flags 0x%x", v->flags);
 	for (i = 0; i < n; i++) {
 		const struct fp_port_addr *a = &v->addrs[i];
@@ -602,6 +775,81 @@ print_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, int json
 		       fp_addr_mac_str(v->mac, mac), v->vni);
 }
 
+/* A prefix as IP/PLEN in its family's bits. */
+static const char *
+prefix_str(const struct fp_ip *ip, uint32_t plen, char buf[FP_ADDR_IP_STR + 8])
+{
+	char a[FP_ADDR_IP_STR];
+
+	snprintf(buf, FP_ADDR_IP_STR + 8, "%s/%u", fp_addr_ip_str(ip, a),
+		 fp_addr_ip_is_v4(ip) && plen >= 96 ? plen - 96 : plen);
+	return buf;
+}
+
+static void
+print_ruleset(const struct fp_ruleset_key *k, const struct fp_ruleset_val *v, int json)
+{
+	const char *dir = k->dir == FP_SG_DIR_EGRESS ? "egress" : "ingress";
+	uint32_t i, n = v->n_rules < FP_SG_RULE_MAX ? v->n_rules : FP_SG_RULE_MAX;
+	char pfx[FP_ADDR_IP_STR + 8];
+
+	if (json)
+		printf("{\"ruleset\":%u,\"dir\":\"%s\",\"stateful\":%s,\"rules\":[", k->ruleset_id,
+		       dir, v->flags & FP_RULESET_F_STATEFUL ? "true" : "false");
+	else
+		printf("ruleset %u %s%s", k->ruleset_id, dir,
+		       v->flags & FP_RULESET_F_STATEFUL ? " stateful" : "");
+	for (i = 0; i < n; i++) {
+		const struct fp_sg_rule *r = &v->rules[i];
+
+		if (json) {
+			printf("%s{\"id\":%u,\"family\":%u", i ? "," : "", r->rule_id, r->family);
+			if (r->flags & FP_SG_RULE_F_PROTO)
+				printf(",\"proto\":%u", r->proto);
+			if (r->flags & FP_SG_RULE_F_PORTS)
+				printf(",\"port_min\":%u,\"port_max\":%u", r->port_min,
+				       r->port_max);
+			if (r->flags & FP_SG_RULE_F_ICMP_TYPE)
+				printf(",\"icmp_type\":%u", r->icmp_type);
+			if (r->flags & FP_SG_RULE_F_ICMP_CODE)
+				printf(",\"icmp_code\":%u", r->icmp_code);
+			if (r->flags & FP_SG_RULE_F_ADDRSET)
+				printf(",\"set\":%u", r->addrset);
+			else if (r->plen)
+				printf(",\"remote\":\"%s\"", prefix_str(&r->remote, r->plen, pfx));
+			putchar('}');
+			continue;
+		}
+		printf(" rule %u ipv%u", r->rule_id, r->family);
+		if (r->flags & FP_SG_RULE_F_PROTO)
+			printf(" proto %u", r->proto);
+		if (r->flags & FP_SG_RULE_F_PORTS)
+			printf(" ports %u-%u", r->port_min, r->port_max);
+		if (r->flags & FP_SG_RULE_F_ICMP_TYPE)
+			printf(" icmp %u", r->icmp_type);
+		if (r->flags & FP_SG_RULE_F_ICMP_CODE)
+			printf("/%u", r->icmp_code);
+		if (r->flags & FP_SG_RULE_F_ADDRSET)
+			printf(" set %u", r->addrset);
+		else if (r->plen)
+			printf(" remote %s", prefix_str(&r->remote, r->plen, pfx));
+	}
+	if (json)
+		printf("]}");
+}
+
+static void
+print_addrset(const struct fp_addrset_key *k, int json)
+{
+	char pfx[FP_ADDR_IP_STR + 8];
+
+	if (json)
+		printf("{\"set\":%u,\"member\":\"%s\"}", k->set_id,
+		       prefix_str(&k->ip, k->plen, pfx));
+	else
+		printf("addrset %u %s", k->set_id, prefix_str(&k->ip, k->plen, pfx));
+}
+
 static int
 dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 {
@@ -622,6 +870,12 @@ dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 		break;
 	case FP_TABLE_FLOOD:
 		print_flood(key, val, d->json);
+		break;
+	case FP_TABLE_RULESET:
+		print_ruleset(key, val, d->json);
+		break;
+	case FP_TABLE_ADDRSET:
+		print_addrset(key, d->json);
 		break;
 	default:
 		print_neigh(key, val, d->json);
@@ -821,9 +1075,10 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 		putchar('[');
 	else
 		printf("%-3s %-16s %-9s %-5s %-17s %-5s %-4s %12s %12s %12s %12s %12s %12s %12s "
-		       "%12s\n",
+		       "%12s %14s %15s\n",
 		       "id", "name", "role", "dpdk", "mac", "mtu", "link", "rx", "tx", "tx_dropped",
-		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors");
+		       "hw_ipackets", "hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors",
+		       "sg_drop_egress", "sg_drop_ingress");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct fp_ctl_port_stats *p = &st->ports[i];
 		const char *role = name_of(fp_names_role, FP_PORT_ROLE_MAX, p->role, nb);
@@ -836,20 +1091,24 @@ cmd_ports(const struct fpctl_opts *o, const struct fp_ctl_client_stats *st)
 			       "\"link\":\"%s\",\"rx\":%" PRIu64 ",\"tx\":%" PRIu64
 			       ",\"tx_dropped\":%" PRIu64 ",\"hw_ipackets\":%" PRIu64
 			       ",\"hw_opackets\":%" PRIu64 ",\"hw_imissed\":%" PRIu64
-			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64 "}",
+			       ",\"hw_ierrors\":%" PRIu64 ",\"hw_oerrors\":%" PRIu64
+			       ",\"sg_drop_egress\":%" PRIu64 ",\"sg_drop_ingress\":%" PRIu64 "}",
 			       role, p->dpdk_port, fp_addr_mac_str(p->mac, mac), p->mtu, link,
 			       (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts, (uint64_t)p->tx_dropped,
 			       (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
 			       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors,
-			       (uint64_t)p->hw_oerrors);
+			       (uint64_t)p->hw_oerrors, (uint64_t)p->sg_drop_egress,
+			       (uint64_t)p->sg_drop_ingress);
 			continue;
 		}
 		printf("%-3u %-16s %-9s %-5u %-17s %-5u %-4s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
-		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
+		       " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+		       " %14" PRIu64 " %15" PRIu64 "\n",
 		       p->port_id, p->name, role, p->dpdk_port, fp_addr_mac_str(p->mac, mac),
 		       p->mtu, link, (uint64_t)p->rx_pkts, (uint64_t)p->tx_pkts,
 		       (uint64_t)p->tx_dropped, (uint64_t)p->hw_ipackets, (uint64_t)p->hw_opackets,
-		       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors);
+		       (uint64_t)p->hw_imissed, (uint64_t)p->hw_ierrors, (uint64_t)p->hw_oerrors,
+		       (uint64_t)p->sg_drop_egress, (uint64_t)p->sg_drop_ingress);
 	}
 	if (o->json)
 		printf("%s]\n", st->n_ports ? "\n" : "");

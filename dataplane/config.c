@@ -46,6 +46,8 @@
 #define FP_CFG_DEF_TABLE_FDB 65536
 #define FP_CFG_DEF_TABLE_FLOOD 4096
 #define FP_CFG_DEF_TABLE_NEIGH 65536
+#define FP_CFG_DEF_TABLE_RULESET 4096
+#define FP_CFG_DEF_TABLE_ADDRSET 65536
 #define FP_CFG_DEF_EMPTY_POLLS 100
 #define FP_CFG_DEF_MAX_SLEEP_US 500
 #define FP_CFG_DEF_TX_DRAIN_US 100
@@ -114,6 +116,8 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->table_size[FP_TABLE_FDB] = FP_CFG_DEF_TABLE_FDB;
 	cfg->table_size[FP_TABLE_FLOOD] = FP_CFG_DEF_TABLE_FLOOD;
 	cfg->table_size[FP_TABLE_NEIGH] = FP_CFG_DEF_TABLE_NEIGH;
+	cfg->table_size[FP_TABLE_RULESET] = FP_CFG_DEF_TABLE_RULESET;
+	cfg->table_size[FP_TABLE_ADDRSET] = FP_CFG_DEF_TABLE_ADDRSET;
 	cfg->idle_mode = FP_IDLE_ADAPTIVE;
 	cfg->idle_empty_polls = FP_CFG_DEF_EMPTY_POLLS;
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;

@@ -7,7 +7,9 @@
  * whichever workers see them).  Workers look up, insert and update entries
  * without locks: lookups never wait, an insert claims a free slot with a
  * compare-and-swap, a state change is a compare-and-swap on the entry's
- * state word, the last-seen time a relaxed store.  Expiry is incremental
+ * state word, the last-seen time a relaxed store.  Two inserts of one key
+ * at once end with one entry: inserts take turns per bucket (ct.c's top
+ * comment says how and why).  Expiry is incremental
  * (fp_ct_sweep() visits a bounded number of buckets per call), so no call
  * stalls a worker; an expired entry found by a lookup counts as absent and
  * its slot may be taken again.
@@ -28,13 +30,17 @@
 
 struct fp_ct;
 
+#define FP_CT_SIZE_MIN 1024	/* conntrack.size, smallest accepted by the config */
+#define FP_CT_SIZE_MAX 16777216 /* conntrack.size, largest; fp_ct_create()'s limit */
+#define FP_CT_SIZE_DEFAULT 262144
+
 /* What a lookup found: the entry's value as read (a consistent copy) and
  * a handle to change it with.
  */
 struct fp_ct_ref {
 	struct fp_ct_val val; /* the entry when it was read */
 	uint32_t slot;	      /* the entry's slot (handle for fp_ct_update()) */
-	uint32_t pad;	      /* zero */
+	uint32_t seq;	      /* the slot's version when read (names this entry) */
 };
 
 /** Timeouts in seconds per FP_CT_* state (from the config). */
@@ -42,10 +48,15 @@ struct fp_ct_timeouts {
 	uint32_t s[FP_CT_STATE_MAX];
 };
 
+/** Fill t with Linux's defaults (the third column of FP_FOREACH_CT_STATE). */
+void fp_ct_timeouts_default(struct fp_ct_timeouts *t);
+
 /**
- * Create a table of size entries (rounded up as the layout needs).
+ * Create a table of size entries (rounded up as the layout needs: about
+ * size / 0.9 slots, fp_ct_capacity(); inserts start to find no free slot
+ * at about 92 % of them, i.e. near size).  Memory: 66 bytes per slot.
  *
- * @param size	    entries (connections) the table holds, >= 1
+ * @param size	    entries (connections) the table holds, 1..FP_CT_SIZE_MAX
  * @param timeouts  per-state timeouts; NULL: Linux's defaults
  * @param socket_id NUMA socket for the memory (SOCKET_ID_ANY)
  * @return the table, or NULL with errno (EINVAL, ENOMEM)
@@ -62,7 +73,8 @@ void fp_ct_free(struct fp_ct *ct);
 void fp_ct_timeouts_set(struct fp_ct *ct, const struct fp_ct_timeouts *timeouts);
 
 /**
- * Find the live connection of key at time now_ns.
+ * Find the live connection of key at time now_ns.  Never waits.  The key
+ * is compared as raw bytes: build it with fp_ct_key_make() (pad zero).
  *
  * @return 0 and *ref filled, or -ENOENT (absent or expired)
  */
@@ -74,8 +86,14 @@ int fp_ct_lookup(struct fp_ct *ct, const struct fp_ct_key *key, uint64_t now_ns,
  * meanwhile, that entry wins: *ref is filled from it and -EEXIST returned
  * (the caller then treats the packet as one of that connection).
  *
- * @return 0 (*ref is the new entry), -EEXIST (*ref the existing one), or
- *	   -ENOSPC (no free slot: table full)
+ * Inserts of keys with the same primary bucket (among them every insert
+ * of the same key) take turns on that bucket's claim word; lookups,
+ * updates and removals never wait for it.
+ *
+ * @return 0 (*ref is the new entry), -EEXIST (*ref the existing one),
+ *	   -ENOSPC (no free slot in the key's two buckets: table full), or
+ *	   -EBUSY (another insert held the key's bucket for over ~1 ms: its
+ *	   worker was descheduled mid-insert; drop the packet like -ENOSPC)
  */
 int fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_val *val,
 		 uint64_t now_ns, struct fp_ct_ref *ref);
@@ -95,8 +113,9 @@ int fp_ct_update(struct fp_ct *ct, struct fp_ct_ref *ref, const struct fp_ct_val
 int fp_ct_remove(struct fp_ct *ct, const struct fp_ct_ref *ref);
 
 /**
- * Free the slots of expired entries in the next n buckets (round robin).
- * Called by the main lcore's loop; safe while workers run.
+ * Free the slots of expired entries in the next n buckets (round robin;
+ * a bucket is 30 slots).  Called by one thread at a time (the main
+ * lcore's loop); safe while workers run.
  *
  * @return the number of entries freed
  */
@@ -105,15 +124,19 @@ uint32_t fp_ct_sweep(struct fp_ct *ct, uint64_t now_ns, uint32_t n);
 /** Live entries (approximate while workers insert). */
 uint32_t fp_ct_count(const struct fp_ct *ct);
 
-/** Entries the table holds at most. */
+/** Entries the table holds at most (its slots). */
 uint32_t fp_ct_capacity(const struct fp_ct *ct);
+
+/** Buckets: fp_ct_sweep() calls needed for one pass is this / n. */
+uint32_t fp_ct_n_buckets(const struct fp_ct *ct);
 
 /* Called for each live entry by fp_ct_walk(); non-zero stops the walk. */
 typedef int fp_ct_walk_fn(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg);
 
 /**
  * Visit every live entry (fpctl's connection dump); entries inserted or
- * removed meanwhile may or may not be seen.
+ * removed meanwhile may or may not be seen.  Walks the whole table: not
+ * for a worker.
  *
  * @return 0 or the callback's non-zero return
  */
@@ -121,7 +144,8 @@ int fp_ct_walk(const struct fp_ct *ct, uint64_t now_ns, fp_ct_walk_fn *fn, void 
 
 /**
  * Remove every entry of a zone (a port that is no longer filtered or
- * gone).  Safe while workers run.
+ * gone).  Safe while workers run; walks the whole table: not for a
+ * worker.
  *
  * @return entries removed
  */

@@ -129,7 +129,14 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 			       socket_id);
 	t->neigh = hash_create(name, "neigh", sizeof(struct fp_neigh_key), limit[FP_TABLE_NEIGH],
 			       socket_id);
-	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL) {
+	t->ruleset = hash_create(name, "ruleset", sizeof(struct fp_ruleset_key),
+				 limit[FP_TABLE_RULESET], socket_id);
+	t->addrset = hash_create(name, "addrset", sizeof(struct fp_addrset_key),
+				 limit[FP_TABLE_ADDRSET], socket_id);
+	t->addrset_plens = hash_create(name, "asplen", sizeof(uint32_t), limit[FP_TABLE_ADDRSET],
+				       socket_id);
+	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
+	    t->addrset == NULL || t->addrset_plens == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -173,9 +180,16 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->flood);
 	if (t->neigh != NULL)
 		hash_free_values(t->neigh);
+	if (t->ruleset != NULL)
+		hash_free_values(t->ruleset);
+	if (t->addrset_plens != NULL)
+		hash_free_values(t->addrset_plens);
 	rte_hash_free(t->fdb);
 	rte_hash_free(t->flood);
 	rte_hash_free(t->neigh);
+	rte_hash_free(t->ruleset);
+	rte_hash_free(t->addrset);
+	rte_hash_free(t->addrset_plens);
 	rte_free(t->vteps);
 	rte_free(t->scratch);
 	rte_free(t->vni_served);
@@ -283,6 +297,12 @@ fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip)
 	return 0;
 }
 
+void
+fp_ftables_ct_attach(struct fp_ftables *t, struct fp_ct *ct)
+{
+	t->ct = ct;
+}
+
 struct fp_txn *
 fp_txn_create(void)
 {
@@ -349,6 +369,17 @@ fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
 
 /* Commit */
 
+/* An address set a commit changes: its prefix-length shadow, worked on
+ * (work) and published twice: after the sets (snap: the lengths of old
+ * and new members) and after the deletes (work).
+ */
+struct set_work {
+	uint32_t set_id;	    /* the set */
+	uint32_t pad;		    /* zero */
+	struct fp_dp_addrset *work; /* the shadow after the commit */
+	struct fp_dp_addrset *snap; /* the shadow after the sets */
+};
+
 struct commit {
 	struct fp_ftables *t;	      /* tables */
 	const struct fp_txn *x;	      /* changes */
@@ -358,6 +389,9 @@ struct commit {
 	void **objs;		      /* preallocated value per record */
 	struct retire_list ret;	      /* freed after the grace period */
 	struct fp_check_view view;    /* what lib/check.h checks against */
+	struct set_work *sets;	      /* address sets changed, by set id */
+	uint32_t n_sets;	      /* valid sets */
+	int sg_changed;		      /* a ruleset, addrset or port entry changes */
 	uint32_t fail_idx;	      /* change that failed validation */
 	char *err;		      /* message buffer */
 	size_t errsz;		      /* its size */
@@ -428,6 +462,7 @@ view_init(struct commit *c)
 		.vtep_limit = t->limit[FP_TABLE_VTEP],
 		.exists = dest_after,
 		.ctx = c,
+		.sg_enforced = 1,
 	};
 }
 
@@ -448,6 +483,10 @@ table_hash(const struct fp_ftables *t, uint16_t table)
 		return t->flood;
 	case FP_TABLE_NEIGH:
 		return t->neigh;
+	case FP_TABLE_RULESET:
+		return t->ruleset;
+	case FP_TABLE_ADDRSET:
+		return t->addrset;
 	default:
 		return NULL;
 	}
@@ -571,6 +610,99 @@ check_all(struct commit *c)
 	return 0;
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+set_work_cmp(const void *key, const void *elem)
+{
+	uint32_t x = *(const uint32_t *)key, y = ((const struct set_work *)elem)->set_id;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct set_work *
+set_work_find(const struct commit *c, uint32_t set_id)
+{
+	return bsearch(&set_id, c->sets, c->n_sets, sizeof(*c->sets), set_work_cmp);
+}
+
+/* The published shadow of an address set, or NULL. */
+static struct fp_dp_addrset *
+addrset_shadow(const struct fp_ftables *t, uint32_t set_id)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(t->addrset_plens, &set_id, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/* Pass 3a: a shadow pair for every address set the commit changes. */
+static int
+prealloc_sets(struct commit *c)
+{
+	struct fp_ftables *t = c->t;
+	const struct txn_rec *r;
+	uint32_t *ids, n = 0, i, j;
+	size_t off;
+
+	FOREACH_REC (c->x, r, off, i)
+		n += r->table == FP_TABLE_ADDRSET;
+	if (n == 0)
+		return 0;
+	ids = malloc(n * sizeof(*ids));
+	c->sets = calloc(n, sizeof(*c->sets));
+	if (ids == NULL || c->sets == NULL) {
+		free(ids);
+		return -ENOMEM;
+	}
+	n = 0;
+	FOREACH_REC (c->x, r, off, i) {
+		if (r->table == FP_TABLE_ADDRSET)
+			ids[n++] = ((const struct fp_addrset_key *)rec_key(r))->set_id;
+	}
+	qsort(ids, n, sizeof(*ids), u32_cmp);
+	for (i = 0, j = 0; i < n; i++) {
+		struct set_work *w;
+		const struct fp_dp_addrset *old;
+
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		w = &c->sets[j++];
+		c->n_sets = j;
+		w->set_id = ids[i];
+		w->work = rte_zmalloc_socket("fp_addrset", sizeof(*w->work), 0, t->socket_id);
+		w->snap = rte_zmalloc_socket("fp_addrset", sizeof(*w->snap), 0, t->socket_id);
+		if (w->work == NULL || w->snap == NULL) {
+			free(ids);
+			return -ENOMEM;
+		}
+		old = addrset_shadow(t, w->set_id);
+		if (old != NULL)
+			memcpy(w->work, old, sizeof(*old));
+	}
+	free(ids);
+	return 0;
+}
+
+static void
+free_sets(struct commit *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_sets; i++) {
+		rte_free(c->sets[i].work);
+		rte_free(c->sets[i].snap);
+	}
+	free(c->sets);
+}
+
 /* Pass 3: allocate every new value, so applying cannot fail. */
 static int
 prealloc(struct commit *c)
@@ -580,10 +712,15 @@ prealloc(struct commit *c)
 	size_t off;
 	uint32_t i;
 
+	if (prealloc_sets(c) < 0)
+		return fail(c, 0, -ENOMEM, "out of memory");
 	FOREACH_REC (c->x, r, off, i) {
 		const void *v = rec_val(r);
 
-		if (v == NULL || r->table == FP_TABLE_FDB)
+		if (r->table == FP_TABLE_RULESET || r->table == FP_TABLE_ADDRSET ||
+		    r->table == FP_TABLE_PORT)
+			c->sg_changed = 1;
+		if (v == NULL || r->table == FP_TABLE_FDB || r->table == FP_TABLE_ADDRSET)
 			continue;
 		if (r->table == FP_TABLE_PORT) {
 			struct fp_dp_port *p = rte_zmalloc_socket(
@@ -709,6 +846,16 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 		rte_hash_add_key_data(t->fdb, k, (void *)w);
 		return;
 	}
+	case FP_TABLE_ADDRSET: {
+		const struct fp_addrset_key *ak = k;
+
+		if (rte_hash_lookup(t->addrset, k) >= 0)
+			return;
+		rte_hash_add_key_data(t->addrset, k, NULL);
+		set_work_find(c, ak->set_id)->work->n_members[ak->plen]++;
+		t->count[FP_TABLE_ADDRSET]++;
+		return;
+	}
 	default: {
 		struct rte_hash *h = table_hash(t, r->table);
 
@@ -762,6 +909,11 @@ apply_del(struct commit *c, const struct txn_rec *r)
 		pos = rte_hash_del_key(h, k);
 		if (pos < 0)
 			return;
+		if (r->table == FP_TABLE_ADDRSET) {
+			const struct fp_addrset_key *ak = k;
+
+			set_work_find(c, ak->set_id)->work->n_members[ak->plen]--;
+		}
 		retire(c, h, pos, r->table == FP_TABLE_FDB ? NULL : old);
 		t->count[r->table]--;
 		return;
@@ -771,6 +923,59 @@ apply_del(struct commit *c, const struct txn_rec *r)
 
 /* Sets in this order, deletes in the reverse: referenced tables first. */
 static const uint16_t apply_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
+
+/* The lengths with members, longest first. */
+static void
+addrset_plens_fill(struct fp_dp_addrset *s)
+{
+	int l;
+
+	s->n_plens = 0;
+	for (l = 128; l >= 0; l--) {
+		if (s->n_members[l])
+			s->plens[s->n_plens++] = (uint8_t)l;
+	}
+}
+
+/* Publish the shadow of every changed address set: after the sets (final
+ * false: the snapshot, lengths of old and new members, so that no member
+ * is missed meanwhile), then after the deletes (final: the work copy, or
+ * the set's removal when it has no member left).
+ */
+static void
+addrset_publish(struct commit *c, int final)
+{
+	struct fp_ftables *t = c->t;
+	uint32_t i;
+
+	for (i = 0; i < c->n_sets; i++) {
+		struct set_work *w = &c->sets[i];
+		struct fp_dp_addrset *s = w->work, *old = addrset_shadow(t, w->set_id);
+
+		addrset_plens_fill(w->work);
+		if (!final) {
+			memcpy(w->snap, w->work, sizeof(*w->snap));
+			s = w->snap;
+			w->snap = NULL;
+		} else {
+			w->work = NULL;
+		}
+		if (s->n_plens == 0) {
+			int32_t pos;
+
+			rte_free(s);
+			if (old == NULL)
+				continue;
+			pos = rte_hash_del_key(t->addrset_plens, &w->set_id);
+			if (pos >= 0)
+				retire(c, t->addrset_plens, pos, old);
+			continue;
+		}
+		rte_hash_add_key_data(t->addrset_plens, &w->set_id, s);
+		if (old != NULL)
+			retire(c, NULL, 0, old);
+	}
+}
 
 static void
 apply_all(struct commit *c)
@@ -785,12 +990,16 @@ apply_all(struct commit *c)
 			if (r->table == apply_order[o] && r->val_size)
 				apply_set(c, r, i);
 		}
+		if (apply_order[o] == FP_TABLE_ADDRSET)
+			addrset_publish(c, 0);
 	}
 	for (o = FP_TABLE_MAX - 1; o >= 0; o--) {
 		FOREACH_REC (c->x, r, off, i) {
 			if (r->table == apply_order[o] && !r->val_size)
 				apply_del(c, r);
 		}
+		if (apply_order[o] == FP_TABLE_ADDRSET)
+			addrset_publish(c, 1);
 	}
 }
 
@@ -851,6 +1060,8 @@ fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed
 		rc = prealloc(c);
 	if (rc == 0) {
 		apply_all(c);
+		if (c->sg_changed)
+			__atomic_fetch_add(&t->sg_gen, 1, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&t->generation, 1, __ATOMIC_RELEASE);
 		release(c);
 	} else if (failed != NULL) {
@@ -858,6 +1069,7 @@ fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed
 	}
 	for (i = 0; i < x->n; i++)
 		rte_free(c->objs[i]);
+	free_sets(c);
 out:
 	free(c->objs);
 	free(c);
@@ -897,8 +1109,17 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 				return rc;
 		}
 		return 0;
+	case FP_TABLE_ADDRSET:
+		while (rte_hash_iterate(t->addrset, &key, &data, &iter) >= 0) {
+			struct fp_addrset_val v = { 0 };
+
+			if ((rc = fn(table, key, &v, arg)) != 0)
+				return rc;
+		}
+		return 0;
 	case FP_TABLE_FLOOD:
 	case FP_TABLE_NEIGH:
+	case FP_TABLE_RULESET:
 		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
 			if ((rc = fn(table, key, data, arg)) != 0)
 				return rc;

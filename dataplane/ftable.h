@@ -1,11 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Flow tables of fp-dpdk: port, vtep, fdb, flood, neigh.
+/* Flow tables of fp-dpdk: port, vtep, fdb, flood, neigh, ruleset, addrset.
  *
  * Storage: ports and vteps are arrays of pointers indexed by id; fdb,
  * flood and neigh are rte_hash tables with lock-free readers
  * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, extendable buckets).  FDB
  * values (8 bytes) live inline in the hash's data word; the other values
  * are rte_malloc'd copies that are replaced whole.
+ *
+ * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
+ * rte_malloc'd fp_ruleset_val).  Address set members are an rte_hash of
+ * (set, prefix length, masked address) with nothing in the data word; a
+ * second rte_hash maps a set id to the prefix lengths it holds (struct
+ * fp_dp_addrset, the members' shadow kept by the writer, replaced whole),
+ * so a membership test probes only the lengths present, the host length
+ * (/128, or /32 of IPv4) first: one probe for a host member.  Every commit
+ * that changes a ruleset, addrset or port entry bumps sg_gen (after the
+ * changes are visible), which tracked connections compare to know that
+ * they must be checked against the rules again.
  *
  * Concurrency: any number of readers (workers) and one writer (the main
  * lcore's control server).  Readers must be registered with the RCU QSBR
@@ -14,8 +25,9 @@
  * quiescent report.  The writer changes tables only through
  * fp_ftables_commit(): it validates the whole transaction first (sizes,
  * values, references, limits, memory), so a transaction is applied
- * entirely or not at all; then it applies sets in table order (port, vtep,
- * neigh, flood, fdb) and deletes in reverse order (make before break),
+ * entirely or not at all; then it applies sets in table order (addrset,
+ * ruleset, port, vtep, neigh, flood, fdb) and deletes in reverse order
+ * (make before break),
  * bumps the generation, waits for every online reader to pass a quiescent
  * state (yielding the CPU while it waits) and frees what was replaced.
  *
@@ -59,6 +71,18 @@ struct fp_dp_port {
 	struct fp_dp_addr addrs[FP_PORT_ADDR_MAX]; /* v.addrs, prepared */
 };
 
+/* The prefix lengths an address set holds: readers use n_plens and plens,
+ * the writer keeps the member count per length.
+ */
+struct fp_dp_addrset {
+	uint32_t n_plens;	 /* valid plens */
+	uint8_t plens[129];	 /* lengths present, longest first */
+	uint8_t pad[3];		 /* zero */
+	uint32_t n_members[129]; /* writer: members per length */
+};
+
+struct fp_ct;
+
 /* A vtep as the pipeline sees it. */
 struct fp_dp_vtep {
 	struct fp_encap_tmpl tmpl; /* precomputed outer headers */
@@ -72,11 +96,16 @@ struct fp_ftables {
 	struct rte_hash *fdb;		       /* fp_fdb_key -> fp_fdb_val inline */
 	struct rte_hash *flood;		       /* fp_flood_key -> fp_flood_val * */
 	struct rte_hash *neigh;		       /* fp_neigh_key -> fp_neigh_val * */
+	struct rte_hash *ruleset;	       /* fp_ruleset_key -> fp_ruleset_val * */
+	struct rte_hash *addrset;	       /* fp_addrset_key -> nothing (presence) */
+	struct rte_hash *addrset_plens;	       /* set id -> struct fp_dp_addrset * */
+	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	uint64_t *vni_served; /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
 	uint32_t pad;					     /* zero */
 	uint64_t generation;				     /* bumped by every commit */
+	uint64_t sg_gen; /* bumped by commits changing a ruleset, addrset or port */
 
 	/* Writer-only state */
 	struct rte_rcu_qsbr *rcu;	  /* readers' QSBR variable */
@@ -119,6 +148,12 @@ int fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role
  * @return 0, -ENOSPC, -EEXIST
  */
 int fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip);
+
+/**
+ * Give the tables the connection table the pipeline tracks connections
+ * in (before any worker runs).  The tables do not own it.
+ */
+void fp_ftables_ct_attach(struct fp_ftables *t, struct fp_ct *ct);
 
 /* A transaction: staged changes, applied by fp_ftables_commit(). */
 struct fp_txn;
@@ -235,6 +270,69 @@ fp_ftables_neigh(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *i
 	if (rte_hash_lookup_data(t->neigh, &k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+/** The ruleset of id for direction dir (FP_SG_DIR_*), or NULL. */
+static inline const struct fp_ruleset_val *
+fp_ftables_ruleset(const struct fp_ftables *t, uint32_t id, uint32_t dir)
+{
+	struct fp_ruleset_key k = { .ruleset_id = id, .dir = (uint16_t)dir };
+	void *data;
+
+	if (rte_hash_lookup_data(t->ruleset, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/* Clear the bits of ip beyond plen (IPv6 bits). */
+static inline void
+fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
+{
+	uint32_t i;
+
+	for (i = plen / 8; i < 16; i++) {
+		uint32_t keep = plen > i * 8 ? plen - i * 8 : 0;
+
+		ip->b[i] &= (uint8_t)(keep >= 8 ? 0xff : 0xff << (8 - keep));
+	}
+}
+
+/**
+ * Is ip a member of address set set_id (in one of its prefixes)?  One
+ * probe when ip is a host member; else one per prefix length the set
+ * holds.
+ */
+static inline int
+fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct fp_ip *ip)
+{
+	struct fp_addrset_key k = { .set_id = set_id, .plen = 128 };
+	const struct fp_dp_addrset *s;
+	void *data;
+	uint32_t i;
+
+	k.ip = *ip;
+	if (rte_hash_lookup(t->addrset, &k) >= 0)
+		return 1;
+	if (rte_hash_lookup_data(t->addrset_plens, &set_id, &data) < 0)
+		return 0;
+	s = data;
+	for (i = 0; i < s->n_plens && i < 129; i++) {
+		if (s->plens[i] == 128)
+			continue;
+		k.plen = s->plens[i];
+		k.ip = *ip;
+		fp_ftables_ip_mask(&k.ip, k.plen);
+		if (rte_hash_lookup(t->addrset, &k) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/** The security-group generation (acquire: read it before the rules). */
+static inline uint64_t
+fp_ftables_sg_gen(const struct fp_ftables *t)
+{
+	return __atomic_load_n(&t->sg_gen, __ATOMIC_ACQUIRE);
 }
 
 #endif /* FP_FTABLE_H */

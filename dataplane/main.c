@@ -37,6 +37,8 @@
 #include "ftable.h"
 #include "io.h"
 #include "names.h"
+#include "clock.h"
+#include "ct.h"
 #include "log.h"
 #include "pipeline.h"
 #include "version.h"
@@ -50,6 +52,7 @@ struct fp_dpdk {
 	struct fp_io_port ports[FP_PORT_MAX]; /* by logical id */
 	struct rte_rcu_qsbr *rcu;	      /* tables' QSBR variable */
 	struct fp_ftables *tables;	      /* flow tables */
+	struct fp_ct *ct;		      /* connection table (security groups) */
 	struct fp_worker *workers;	      /* one per worker lcore */
 	struct fp_ctl_server *ctl;	      /* control socket */
 	struct fp_log_opts log_opts;	      /* -v, -q, --log-file */
@@ -102,6 +105,8 @@ port_stats(const struct fp_dpdk *d, uint32_t i, struct fp_ctl_port_stats *ps)
 	memcpy(ps->mac, io->mac, 6);
 	snprintf(ps->name, sizeof(ps->name), "%s", io->name);
 	for (w = 0; w < d->cfg.n_workers; w++) {
+		ps->sg_drop_egress += d->workers[w].pipe.stats.sg_drop[i][FP_SG_DIR_EGRESS];
+		ps->sg_drop_ingress += d->workers[w].pipe.stats.sg_drop[i][FP_SG_DIR_INGRESS];
 		ps->rx_pkts += d->workers[w].port_rx[i];
 		ps->tx_pkts += d->workers[w].port_tx[i];
 		ps->tx_dropped += d->workers[w].port_tx_drop[i];
@@ -236,6 +241,12 @@ tables_start(struct fp_dpdk *d)
 		fp_log(FP_LOG_ERR, "cannot create tables: %s", strerror(errno));
 		return -errno;
 	}
+	d->ct = fp_ct_create(FP_CT_SIZE_DEFAULT, NULL, (int)rte_socket_id());
+	if (d->ct == NULL) {
+		fp_log(FP_LOG_ERR, "cannot create the connection table: %s", strerror(errno));
+		return -errno;
+	}
+	fp_ftables_ct_attach(d->tables, d->ct);
 	for (i = 0; i < cfg->n_ports; i++) {
 		rc = fp_ftables_port_config(d->tables, i, d->ports[i].role, d->ports[i].mtu,
 					    d->ports[i].mac);
@@ -373,6 +384,8 @@ run(struct fp_dpdk *d)
 	       d->cfg.host, d->cfg.n_ports, d->cfg.n_workers, d->cfg.ctl_socket);
 	while (!fp_io_quit) {
 		fp_ctl_server_poll(d->ctl, 100);
+		/* Expired connections: the whole table about every 10 s. */
+		fp_ct_sweep(d->ct, fp_clock_now_ns(), fp_ct_n_buckets(d->ct) / 100 + 1);
 		if (reload_pending) {
 			reload_pending = 0;
 			reload_config(d);
@@ -508,6 +521,7 @@ main(int argc, char **argv)
 	}
 	fp_ctl_server_free(d->ctl);
 	fp_ftables_free(d->tables);
+	fp_ct_free(d->ct);
 	rte_free(d->workers);
 	rte_free(d->rcu);
 out_ports:

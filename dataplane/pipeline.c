@@ -12,11 +12,13 @@
 #include <rte_prefetch.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "names.h"
 #include "pkt/build.h"
 #include "pkt/csum.h"
 #include "pkt/hash.h"
 #include "pkt/parse.h"
+#include "sg.h"
 
 /* What the classify stage decided for a packet. */
 enum verdict {
@@ -195,6 +197,62 @@ drop(struct fp_pipeline *p, struct rte_mbuf *m, unsigned int reason, struct fp_t
 	p->stats.drop[reason]++;
 	p->stats.n[FP_STAT_DROP]++;
 	rte_pktmbuf_free(m);
+}
+
+/* The security-group step's trace record. */
+static void __rte_cold
+trace_sg(struct fp_trace *tr, uint32_t port_id, uint32_t dir, const struct fp_sg_result *res)
+{
+	char rule[24] = "", state[40] = "", l4[64] = "";
+	const struct fp_sg_pkt *q = &res->p;
+
+	if (res->rule_id)
+		snprintf(rule, sizeof(rule), ", rule %u", res->rule_id);
+	if (res->state < FP_CT_STATE_MAX)
+		snprintf(state, sizeof(state), ", state %s",
+			 FP_NAMES_GET(fp_names_ct_state, res->state));
+	if (res->what > FP_SG_WHAT_INVALID) {
+		if (fp_sg_proto_has_ports(q->proto))
+			snprintf(l4, sizeof(l4), " proto %u %u > %u flags 0x%02x%s", q->proto,
+				 q->sport, q->dport, q->tcp_flags,
+				 q->frag == FP_SG_FRAG_LATER ? " later fragment" : "");
+		else if (fp_sg_is_icmp(q))
+			snprintf(l4, sizeof(l4), " icmp type %u code %u", q->icmp_type,
+				 q->icmp_code);
+		else
+			snprintf(l4, sizeof(l4), " proto %u", q->proto);
+	}
+	trace_add(tr, FP_TRACE_SG, "port %u %s:%s %s%s%s", port_id,
+		  dir == FP_SG_DIR_EGRESS ? "egress" : "ingress", l4, fp_sg_what_str(res->what),
+		  rule, state);
+}
+
+/* The security-group step for a packet of filtered port port_id going
+ * dir: FP_DROP_MAX (passes) or the drop reason (counted for the port;
+ * the caller drops the packet).  A trace changes no connection.
+ */
+static __rte_noinline unsigned int
+sg_step(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
+	const struct rte_mbuf *m, struct fp_trace *tr)
+{
+	struct fp_sg_result res;
+	uint32_t r;
+
+	if (p->now_ns == 0) {
+		p->now_ns = fp_clock_now_ns();
+		p->sg_gen = fp_ftables_sg_gen(p->t);
+	}
+	r = fp_sg_filter(p->t, port_id, pt, dir, rte_pktmbuf_mtod(m, const uint8_t *),
+			 rte_pktmbuf_data_len(m), p->now_ns, p->sg_gen, tr != NULL, &res);
+	if (tr != NULL)
+		trace_sg(tr, port_id, dir, &res);
+	if (res.stat[0] < FP_STAT_MAX)
+		p->stats.n[res.stat[0]]++;
+	if (res.stat[1] < FP_STAT_MAX)
+		p->stats.n[res.stat[1]]++;
+	if (r < FP_DROP_MAX && port_id < FP_PORT_MAX)
+		p->stats.sg_drop[port_id][dir]++;
+	return r;
 }
 
 static inline int
@@ -470,6 +528,7 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 	uint16_t targets[FP_FLOOD_MEMBER_MAX];
 	const struct fp_dp_vtep *vteps[FP_FLOOD_MEMBER_MAX];
 	uint32_t i, n = 0, hash = 0, sent = 0, l3len;
+	unsigned int sg_drop = FP_DROP_MAX;
 
 	if (fl == NULL) {
 		TRACE(tr, FLOOD, "vni %u: no flood list", ps->vni);
@@ -494,6 +553,16 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 								      "other vni");
 				continue;
 			}
+			if (dp->v.flags & FP_PORT_F_SG) {
+				unsigned int r = sg_step(p, fm->id, dp, FP_SG_DIR_INGRESS, m, tr);
+
+				if (r != FP_DROP_MAX) {
+					TRACE(tr, FLOOD, "port %u: skipped (security groups: %s)",
+					      fm->id, FP_NAMES_GET(fp_names_drop, r));
+					sg_drop = r;
+					continue;
+				}
+			}
 			TRACE(tr, FLOOD, "port %u: copy", fm->id);
 			vteps[n] = NULL;
 			targets[n++] = (uint16_t)fm->id;
@@ -514,7 +583,7 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 		}
 	}
 	if (n == 0) {
-		drop(p, m, FP_DROP_FLOOD_EMPTY, tr);
+		drop(p, m, sg_drop != FP_DROP_MAX ? sg_drop : FP_DROP_FLOOD_EMPTY, tr);
 		return;
 	}
 	if (from_vm)
@@ -570,6 +639,14 @@ deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t 
 		TRACE(tr, DELIVER, "port %u has vni %u, the packet %u", port_id, dp->v.vni, vni);
 		drop(p, m, FP_DROP_VNI_MISMATCH, tr);
 		return;
+	}
+	if (dp->v.flags & FP_PORT_F_SG) {
+		unsigned int r = sg_step(p, port_id, dp, FP_SG_DIR_INGRESS, m, tr);
+
+		if (r != FP_DROP_MAX) {
+			drop(p, m, r, tr);
+			return;
+		}
 	}
 	TRACE(tr, DELIVER, "local port %u (vni %u)", port_id, vni);
 	p->stats.n[FP_STAT_LOCAL]++;
@@ -779,6 +856,11 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 			TRACE(tr, SOURCE, "%s from port %u (antispoof %s): %s", tmac(f + 6).s,
 			      in_port, (pt->v.flags & FP_PORT_F_ANTISPOOF) ? "on" : "off",
 			      r == FP_PARSE_OK ? "allowed" : "refused");
+		}
+		if (r == FP_PARSE_OK && (pt->v.flags & FP_PORT_F_SG)) {
+			r = sg_step(p, in_port, pt, FP_SG_DIR_EGRESS, m, tr);
+			if (r == FP_DROP_MAX)
+				r = FP_PARSE_OK;
 		}
 		if (r != FP_PARSE_OK) {
 			s->drop = (uint16_t)r;
@@ -1023,6 +1105,7 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 	uint16_t before = out->n, i;
 
 	stats_begin(p);
+	p->now_ns = 0;
 	p->stats.n[FP_STAT_RX] += n;
 	if (unlikely(pt == NULL)) {
 		TRACE(tr, PORT, "port %u: not configured", in_port);

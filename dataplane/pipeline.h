@@ -12,6 +12,12 @@
  * that lcore.  Table lookups are lock-free; the caller reports an RCU
  * quiescent state between bursts (see ftable.h).
  *
+ * Security groups: a filtered port's packets pass the step of sg.h
+ * (egress after the VM port's checks, ingress before each delivery to the
+ * port); the connection table is the tables' (fp_ftables_ct_attach()).
+ * The clock and the security-group generation are read once per burst,
+ * at its first filtered packet.
+ *
  * Trace: every per-packet step takes a struct fp_trace pointer that is the
  * constant NULL in fp_pipeline_run_burst() (the step records compile away)
  * and a record in fp_pipeline_trace(), which runs the same code on one
@@ -43,9 +49,10 @@
  * rx == tx + drop + punt holds.
  */
 struct fp_stats {
-	uint64_t seq;		    /* odd while a burst is counted */
-	uint64_t n[FP_STAT_MAX];    /* FP_STAT_* */
-	uint64_t drop[FP_DROP_MAX]; /* FP_DROP_* */
+	uint64_t seq;				      /* odd while a burst is counted */
+	uint64_t n[FP_STAT_MAX];		      /* FP_STAT_* */
+	uint64_t drop[FP_DROP_MAX];		      /* FP_DROP_* */
+	uint64_t sg_drop[FP_PORT_MAX][FP_SG_DIR_MAX]; /* security-group drops per port, dir */
 } __rte_cache_aligned;
 
 /* What a burst produced: packets and the logical port each leaves on. */
@@ -59,6 +66,8 @@ struct fp_pipeline {
 	/* Fields used in lookup */
 	const struct fp_ftables *t; /* tables (shared, read-only here) */
 	struct rte_mempool *mp;	    /* for flood copies and ICMP errors */
+	uint64_t now_ns;	    /* this burst's time (read at its first filtered packet) */
+	uint64_t sg_gen;	    /* fp_ftables_sg_gen() read with now_ns */
 	struct fp_stats stats;	    /* this lcore's counters */
 };
 

@@ -117,9 +117,15 @@ check_port(const struct fp_port_key *k, const struct fp_port_val *v,
 	if (v->role != FP_PORT_ROLE_VM)
 		return fail(err, errsz, -EINVAL, "port %u: role %u, expected vm (%u)", k->port_id,
 			    v->role, FP_PORT_ROLE_VM);
-	if (v->flags & ~FP_PORT_F_ANTISPOOF)
+	if (v->flags & ~(FP_PORT_F_ANTISPOOF | FP_PORT_F_SG))
 		return fail(err, errsz, -EINVAL, "port %u: unknown flags 0x%x", k->port_id,
 			    v->flags);
+	if ((v->flags & FP_PORT_F_SG) && v->ruleset == 0)
+		return fail(err, errsz, -EINVAL, "port %u: sg flag without a ruleset", k->port_id);
+	if ((v->flags & FP_PORT_F_SG) && view != NULL && !view->sg_enforced)
+		return fail(err, errsz, -EINVAL,
+			    "port %u: security groups (flag sg) are not enforced by this engine",
+			    k->port_id);
 	if (!vni_ok(v->vni))
 		return fail(err, errsz, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id,
 			    v->vni, FP_VNI_MAX);
@@ -276,6 +282,159 @@ check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *er
 	return 0;
 }
 
+static const char *
+dir_name(uint32_t dir)
+{
+	return dir == FP_SG_DIR_EGRESS ? "egress" : dir == FP_SG_DIR_INGRESS ? "ingress" : "?";
+}
+
+/* A prefix (ip, plen) of family (4, 6, or 0: by the address): plen in
+ * range, host bits zero.  Returns NULL or what is wrong.
+ */
+static const char *
+prefix_why_not(const struct fp_ip *ip, uint32_t plen, uint32_t family)
+{
+	struct fp_ip m = *ip;
+	int v4 = fp_addr_ip_is_v4(ip);
+
+	if (family == 0)
+		family = v4 ? 4 : 6;
+	if (plen > 128)
+		return "bad prefix length";
+	if (family == 4 && (!v4 || plen < 96))
+		return plen == 0 || v4 ? "bad prefix length" : "not an IPv4 address";
+	if (family == 6 && v4 && plen >= 96)
+		return "an IPv4 address in an IPv6 rule";
+	fp_addr_prefix_mask(&m, (uint8_t)plen);
+	if (memcmp(&m, ip, sizeof(m)) != 0)
+		return "host bits set";
+	return NULL;
+}
+
+static int
+icmp_proto(uint32_t family)
+{
+	return family == 4 ? 1 : 58;
+}
+
+static int
+check_rule(const struct fp_ruleset_key *k, uint32_t i, const struct fp_sg_rule *r, char *err,
+	   size_t errsz)
+{
+	const char *why;
+	uint32_t f = r->flags;
+
+#define RULE_FAIL(fmt, ...)                                                                        \
+	fail(err, errsz, -EINVAL, "ruleset %u %s: rule %u: " fmt, k->ruleset_id, dir_name(k->dir), \
+	     i, ##__VA_ARGS__)
+	if (f & ~FP_SG_RULE_F_ALL)
+		return RULE_FAIL("unknown flags 0x%x", f);
+	if (r->family != 4 && r->family != 6)
+		return RULE_FAIL("family %u, expected 4 or 6", r->family);
+	if (r->rule_id == 0)
+		return RULE_FAIL("rule id 0");
+	if (!is_zero(r->pad, sizeof(r->pad)))
+		return RULE_FAIL("pad not zero");
+	if (!(f & FP_SG_RULE_F_PROTO) && r->proto != 0)
+		return RULE_FAIL("protocol %u without the proto flag", r->proto);
+	if (f & FP_SG_RULE_F_PORTS) {
+		if (!(f & FP_SG_RULE_F_PROTO) ||
+		    !(r->proto == 6 || r->proto == 17 || r->proto == 33 || r->proto == 132 ||
+		      r->proto == 136))
+			return RULE_FAIL("a port range needs tcp, udp, sctp, dccp or udplite");
+		if (r->port_min > r->port_max)
+			return RULE_FAIL("port range %u..%u", r->port_min, r->port_max);
+	} else if (r->port_min != 0 || r->port_max != 0) {
+		return RULE_FAIL("ports without the ports flag");
+	}
+	if (f & (FP_SG_RULE_F_ICMP_TYPE | FP_SG_RULE_F_ICMP_CODE)) {
+		if (!(f & FP_SG_RULE_F_PROTO) || r->proto != icmp_proto(r->family))
+			return RULE_FAIL("an icmp type or code needs protocol %s",
+					 r->family == 4 ? "icmp" : "icmpv6");
+		if ((f & FP_SG_RULE_F_ICMP_CODE) && !(f & FP_SG_RULE_F_ICMP_TYPE))
+			return RULE_FAIL("an icmp code without a type");
+	}
+	if ((!(f & FP_SG_RULE_F_ICMP_TYPE) && r->icmp_type != 0) ||
+	    (!(f & FP_SG_RULE_F_ICMP_CODE) && r->icmp_code != 0))
+		return RULE_FAIL("icmp type or code without its flag");
+	if (f & FP_SG_RULE_F_ADDRSET) {
+		if (r->addrset == 0)
+			return RULE_FAIL("address set 0");
+		if (r->plen != 0 || !is_zero(&r->remote, sizeof(r->remote)))
+			return RULE_FAIL("a remote prefix and an address set");
+		return 0;
+	}
+	if (r->addrset != 0)
+		return RULE_FAIL("address set %u without the addrset flag", r->addrset);
+	if (r->plen == 0) {
+		if (!is_zero(&r->remote, sizeof(r->remote)))
+			return RULE_FAIL("remote address with prefix length 0");
+		return 0;
+	}
+	why = prefix_why_not(&r->remote, r->plen, r->family);
+	if (why != NULL)
+		return RULE_FAIL("remote prefix /%u: %s", r->plen, why);
+#undef RULE_FAIL
+	return 0;
+}
+
+static int
+check_ruleset(const struct fp_ruleset_key *k, const struct fp_ruleset_val *v, char *err,
+	      size_t errsz)
+{
+	uint32_t i;
+	int rc;
+
+	if (k->ruleset_id == 0)
+		return fail(err, errsz, -EINVAL, "ruleset: id 0");
+	if (k->dir >= FP_SG_DIR_MAX || k->pad)
+		return fail(err, errsz, -EINVAL, "ruleset %u: direction %u or pad not zero",
+			    k->ruleset_id, k->dir);
+	if (v == NULL)
+		return 0;
+	if (v->n_rules > FP_SG_RULE_MAX)
+		return fail(err, errsz, -EINVAL, "ruleset %u %s: n_rules %u > %u", k->ruleset_id,
+			    dir_name(k->dir), v->n_rules, FP_SG_RULE_MAX);
+	if (v->flags & ~FP_RULESET_F_STATEFUL)
+		return fail(err, errsz, -EINVAL, "ruleset %u %s: unknown flags 0x%x", k->ruleset_id,
+			    dir_name(k->dir), v->flags);
+	if (v->pad)
+		return fail(err, errsz, -EINVAL, "ruleset %u %s: pad not zero", k->ruleset_id,
+			    dir_name(k->dir));
+	for (i = 0; i < FP_SG_RULE_MAX; i++) {
+		if (i >= v->n_rules) {
+			if (!is_zero(&v->rules[i], sizeof(v->rules[i])))
+				return fail(err, errsz, -EINVAL,
+					    "ruleset %u %s: unused rule %u not zero", k->ruleset_id,
+					    dir_name(k->dir), i);
+			continue;
+		}
+		rc = check_rule(k, i, &v->rules[i], err, errsz);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+check_addrset(const struct fp_addrset_key *k, const struct fp_addrset_val *v, char *err,
+	      size_t errsz)
+{
+	const char *why;
+
+	if (k->set_id == 0)
+		return fail(err, errsz, -EINVAL, "addrset: id 0");
+	if (!is_zero(k->pad, sizeof(k->pad)))
+		return fail(err, errsz, -EINVAL, "addrset %u: key pad not zero", k->set_id);
+	why = prefix_why_not(&k->ip, k->plen, 0);
+	if (why != NULL)
+		return fail(err, errsz, -EINVAL, "addrset %u: member /%u: %s", k->set_id, k->plen,
+			    why);
+	if (v != NULL && v->pad)
+		return fail(err, errsz, -EINVAL, "addrset %u: pad not zero", k->set_id);
+	return 0;
+}
+
 int
 fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp_check_view *view,
 	       char *err, size_t errsz)
@@ -291,6 +450,10 @@ fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp
 		return check_flood(key, val, view, err, errsz);
 	case FP_TABLE_NEIGH:
 		return check_neigh(key, val, err, errsz);
+	case FP_TABLE_RULESET:
+		return check_ruleset(key, val, err, errsz);
+	case FP_TABLE_ADDRSET:
+		return check_addrset(key, val, err, errsz);
 	default:
 		return fail(err, errsz, -EINVAL, "unknown table %u", table);
 	}

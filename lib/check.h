@@ -11,7 +11,9 @@
  *   - reference checks over a struct fp_check_view that the engine fills
  *     in: which ports exist and their roles, the underlay ports' MTUs, the
  *     local VTEP addresses, the vtep table's size, and (a callback) which
- *     ports and vteps exist once the transaction is applied.
+ *     ports and vteps exist once the transaction is applied, and whether
+ *     the engine enforces security groups (a port with FP_PORT_F_SG is
+ *     refused by an engine that does not: never left open silently).
  * With no view (NULL), only the value checks run (fpctl, which does not
  * know the engine's state).
  *
@@ -42,6 +44,8 @@ struct fp_check_view {
 	uint32_t n_local_vteps;		 /* valid local_vteps */
 	uint32_t vtep_limit;		 /* vtep ids are 0..vtep_limit-1 */
 	fp_check_exists_fn *exists;	 /* after the transaction; NULL: not checked */
+	uint32_t sg_enforced;		 /* the engine filters FP_PORT_F_SG ports */
+	uint32_t pad;			 /* zero */
 	void *ctx;			 /* for exists */
 };
 

@@ -149,6 +149,8 @@ struct fp_ctl_port_stats {
 	__u64 hw_imissed;	 /* rte_eth_stats.imissed */
 	__u64 hw_ierrors;	 /* rte_eth_stats.ierrors */
 	__u64 hw_oerrors;	 /* rte_eth_stats.oerrors */
+	__u64 sg_drop_egress;	 /* security-group drops of packets from the VM */
+	__u64 sg_drop_ingress;	 /* security-group drops of packets to the VM */
 };
 
 /* Packet trace ("why was this packet dropped?").  TRACE runs one frame
@@ -180,7 +182,8 @@ struct fp_ctl_port_stats {
 	_(ENCAP, "encap")        \
 	_(DELIVER, "deliver")    \
 	_(OUTPUT, "output")      \
-	_(DROP, "drop")
+	_(DROP, "drop")          \
+	_(SG, "sg")
 
 #define FP_TRACE_ENUM(id, name) FP_TRACE_##id,
 enum fp_trace_step_id { FP_FOREACH_TRACE_STEP(FP_TRACE_ENUM) FP_TRACE_STEP_ID_MAX };
@@ -223,6 +226,6 @@ _Static_assert(sizeof(struct fp_ctl_entry) == 8, "ctl entry");
 _Static_assert(sizeof(struct fp_ctl_dump) == 8, "ctl dump");
 _Static_assert(sizeof(struct fp_ctl_stats) == 16, "ctl stats");
 _Static_assert(sizeof(struct fp_ctl_worker_stats) % 8 == 0, "worker stats");
-_Static_assert(sizeof(struct fp_ctl_port_stats) == 120, "port stats");
+_Static_assert(sizeof(struct fp_ctl_port_stats) == 136, "port stats");
 
 #endif /* FLOWPLANE_CTL_H */

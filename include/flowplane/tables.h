@@ -33,12 +33,14 @@
 /* Tables: FP_TABLE_<ID>, "name", and the stem of their key and value
  * structs (struct fp_<stem>_key, struct fp_<stem>_val).
  */
-#define FP_FOREACH_TABLE(_)      \
-	_(PORT, "port", port)    \
-	_(VTEP, "vtep", vtep)    \
-	_(FDB, "fdb", fdb)       \
-	_(FLOOD, "flood", flood) \
-	_(NEIGH, "neigh", neigh)
+#define FP_FOREACH_TABLE(_)            \
+	_(PORT, "port", port)          \
+	_(VTEP, "vtep", vtep)          \
+	_(FDB, "fdb", fdb)             \
+	_(FLOOD, "flood", flood)       \
+	_(NEIGH, "neigh", neigh)       \
+	_(RULESET, "ruleset", ruleset) \
+	_(ADDRSET, "addrset", addrset)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -384,9 +386,10 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
  * order of the dataplane's commit and of fp-control's difference:
  *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
  */
-#define FP_TABLE_SET_ORDER                                                                 \
-	{                                                                                  \
-		FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB \
+#define FP_TABLE_SET_ORDER                                                                        \
+	{                                                                                         \
+		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
+			FP_TABLE_FLOOD, FP_TABLE_FDB                                              \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */

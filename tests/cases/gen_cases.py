@@ -41,7 +41,9 @@ comments.  Hex strings are lowercase, two digits per byte, no separators.
                                    one.  The last transaction needs no
                                    commit line.
     in <port> <frame>              the frame received on logical port <port>
-                                   (exactly one)
+                                   (exactly one per packet); the
+                                   transactions before it are applied
+                                   before it runs
     out <port> <frame>             an expected output frame and its logical
                                    egress port, in emission order (zero or
                                    more)
@@ -52,6 +54,17 @@ comments.  Hex strings are lowercase, two digits per byte, no separators.
                                    drop == 1, tx == 0)
     stat <name> <value>            an extra counter expectation: name is a
                                    FP_FOREACH_STAT name
+    next                           ends a packet of a sequence (state
+                                   matters: connection tracking): the in,
+                                   out, verdict and stat lines before it are
+                                   one packet, checked on its own (counters
+                                   count that packet only); entries after it
+                                   apply before the next packet
+    engines <list> <why>           the engines that can run the case
+                                   (comma-separated: dpdk, xdp; default
+                                   both) and why not the others: a runner
+                                   not listed skips the case and says why
+    conntrack <size>               the connection table's size (entries)
 
 A runner applies the configuration first (every port line, then every
 local_vtep line), then the transactions in file order, then runs the frame.
@@ -75,7 +88,7 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
-    IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
+    ICMPv6ND_RA, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
@@ -86,15 +99,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ABI (include/flowplane/tables.h): ids and struct layouts
 # ---------------------------------------------------------------------------
 
-TABLES = ["port", "vtep", "fdb", "flood", "neigh"]
+TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset"]
 ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3}
 ENCAP = {"vxlan": 0, "geneve": 1}
 DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3}
 PORT_F_ANTISPOOF = 0x0001
+PORT_F_SG = 0x0002
+SG_EGRESS, SG_INGRESS = 0, 1
+SG_RULE_F_PROTO, SG_RULE_F_PORTS, SG_RULE_F_ICMP_TYPE = 0x01, 0x02, 0x04
+SG_RULE_F_ICMP_CODE, SG_RULE_F_ADDRSET = 0x08, 0x10
+RULESET_F_STATEFUL = 0x0001
+SG_RULE_MAX = 64
 PORT_ADDR_MAX = 8
 FLOOD_MEMBER_MAX = 64
 STATS = ["rx", "tx", "drop", "punt", "encap", "decap", "local", "flood",
-         "flood_copies", "arp_reply", "nd_reply", "icmp_too_big_sent"]
+         "flood_copies", "arp_reply", "nd_reply", "icmp_too_big_sent", "ct_new", "ct_hit",
+         "ct_pickup", "ct_revalidated", "ct_related", "sg_stateless_allow"]
 DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "bad_ip_version", "bad_ip_hdr_len", "bad_ip_len", "bad_ip_csum",
          "trunc_l4", "bad_udp_len", "bad_tcp_hdr_len", "trunc_tunnel",
@@ -105,7 +125,8 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "ethertype_denied", "vlan_denied", "bad_arp", "bad_nd",
          "no_flood_list", "flood_empty", "dest_missing", "vni_mismatch",
          "dest_unsupported", "hairpin", "too_big", "no_mbuf", "no_headroom",
-         "multi_segment"]
+         "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
+         "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full"]
 
 
 def mac_bytes(mac):
@@ -182,6 +203,56 @@ def neigh_key(vrf, ip):
 
 def neigh_val(mac, vni):
     return struct.pack("<6sHI", mac_bytes(mac), 0, vni)
+
+
+def ruleset_key(rs_id, direction):
+    return struct.pack("<IHH", rs_id, direction, 0)
+
+
+def sg_rule(rule_id, family=4, proto=None, ports=None, icmp=None, remote=None, addrset=0):
+    """struct fp_sg_rule: ports (min, max) of the destination; icmp (type,
+    code or None); remote 'a.b.c.d/n' or 'x::/n'; addrset a set id.
+    """
+    flags, pmin, pmax, itype, icode, plen, rip = 0, 0, 0, 0, 0, 0, bytes(16)
+    if proto is not None:
+        flags |= SG_RULE_F_PROTO
+    if ports is not None:
+        flags |= SG_RULE_F_PORTS
+        pmin, pmax = ports
+    if icmp is not None:
+        flags |= SG_RULE_F_ICMP_TYPE
+        itype = icmp[0]
+        if icmp[1] is not None:
+            flags |= SG_RULE_F_ICMP_CODE
+            icode = icmp[1]
+    if addrset:
+        flags |= SG_RULE_F_ADDRSET
+    elif remote is not None:
+        net = ipaddress.ip_network(remote, strict=True)
+        plen = net.prefixlen + (96 if net.version == 4 else 0)
+        rip = fp_ip(str(net.network_address))
+    b = struct.pack("<16sIIHHBBBBBB6x", rip, addrset, rule_id, pmin, pmax, family,
+                    proto or 0, plen, flags, itype, icode)
+    assert len(b) == 40
+    return b
+
+
+def ruleset_val(rules, stateful=True):
+    assert len(rules) <= SG_RULE_MAX
+    b = struct.pack("<HHI", len(rules), RULESET_F_STATEFUL if stateful else 0, 0)
+    b += b"".join(rules) + bytes(40 * (SG_RULE_MAX - len(rules)))
+    assert len(b) == 8 + 40 * SG_RULE_MAX
+    return b
+
+
+def addrset_key(set_id, prefix):
+    net = ipaddress.ip_network(prefix, strict=True)
+    plen = net.prefixlen + (96 if net.version == 4 else 0)
+    return struct.pack("<IB3x16s", set_id, plen, fp_ip(str(net.network_address)))
+
+
+def addrset_val():
+    return struct.pack("<I", 0)
 
 
 # ---------------------------------------------------------------------------
@@ -319,6 +390,22 @@ class Case:
         self.outs = []
         self.verdict = None
         self.stats = []
+        self.earlier = []    # lines of the earlier packets of a sequence
+        self.engine_line = None
+        self.ct_line = None
+
+    def engines(self, names, why):
+        self.engine_line = "engines %s %s" % (names, why)
+
+    def conntrack(self, size):
+        self.ct_line = "conntrack %d" % size
+
+    def next(self):
+        """End this packet of a sequence; what follows is the next one."""
+        assert self.in_line and self.verdict, self.name
+        self.earlier += (self.setup + [self.in_line] + self.outs + [self.verdict] +
+                         self.stats + ["next"])
+        self.setup, self.in_line, self.outs, self.verdict, self.stats = [], None, [], None, []
 
     # tables -------------------------------------------------------------
     def port(self, pid, role, mtu, mac):
@@ -338,12 +425,13 @@ class Case:
     def commit(self):
         self.setup.append("commit")
 
-    def vm_port(self, pid, vni, mac, flags=PORT_F_ANTISPOOF, addrs=(), vrf=VRF, mtu=1500):
+    def vm_port(self, pid, vni, mac, flags=PORT_F_ANTISPOOF, addrs=(), vrf=VRF, mtu=1500,
+                ruleset=0):
         txt = ", ".join("%s%s" % (p, " mac " + m if m else "") for p, m in addrs)
-        self.entry("port", port_key(pid), port_val(vni, vrf, mac, flags, mtu, addrs),
-                   "port %d: vm vni %d vrf %d mac %s%s addrs [%s]" %
+        self.entry("port", port_key(pid), port_val(vni, vrf, mac, flags, mtu, addrs, ruleset),
+                   "port %d: vm vni %d vrf %d mac %s%s%s addrs [%s]" %
                    (pid, vni, vrf, mac, " antispoof" if flags & PORT_F_ANTISPOOF else "",
-                    txt))
+                    " sg ruleset %d" % ruleset if flags & PORT_F_SG else "", txt))
 
     def vtep(self, vid, remote=None, local=None, encap=None, up=UL_PORT, nh=NH_MAC):
         r, l, e = VTEPS[vid]
@@ -363,6 +451,15 @@ class Case:
     def neigh(self, ip, mac, vni, vrf=VRF):
         self.entry("neigh", neigh_key(vrf, ip), neigh_val(mac, vni),
                    "neigh vrf %d %s -> %s vni %d" % (vrf, ip, mac, vni))
+
+    def ruleset(self, rs_id, direction, rules, stateful=True, comment=""):
+        self.entry("ruleset", ruleset_key(rs_id, direction), ruleset_val(rules, stateful),
+                   "ruleset %d %s%s: %s" % (rs_id, ("egress", "ingress")[direction],
+                                            " stateful" if stateful else "", comment))
+
+    def addrset(self, set_id, prefix):
+        self.entry("addrset", addrset_key(set_id, prefix), addrset_val(),
+                   "addrset %d: member %s" % (set_id, prefix))
 
     # packets -----------------------------------------------------------
     def inp(self, port, frame):
@@ -389,11 +486,16 @@ class Case:
         lines = ["# Generated by tests/cases/gen_cases.py: do not edit, regenerate with",
                  "#   /usr/bin/python3 tests/cases/gen_cases.py",
                  "name %s" % self.name, "desc %s" % self.desc]
-        lines += self.config + self.setup + [self.in_line] + self.outs + [self.verdict] + self.stats
+        if self.engine_line:
+            lines.append(self.engine_line)
+        if self.ct_line:
+            lines.append(self.ct_line)
+        lines += self.config + self.earlier
+        lines += self.setup + [self.in_line] + self.outs + [self.verdict] + self.stats
         return "\n".join(lines) + "\n"
 
 
-def world(c, antispoof=True, ul_mtu=UL_MTU, flood=None, vteps=(1, 2, 3, 4)):
+def world(c, antispoof=True, ul_mtu=UL_MTU, flood=None, vteps=(1, 2, 3, 4), sg=None):
     """The standard hypervisor: VM ports 0, 2, 3 in VNI, port 4 in VNI2,
     the underlay port 1, local VTEPs, four remote VTEPs, the FDB and a
     flood list.
@@ -405,8 +507,9 @@ def world(c, antispoof=True, ul_mtu=UL_MTU, flood=None, vteps=(1, 2, 3, 4)):
     c.port(4, "vm", 1500, VM4_MAC)
     c.local_vtep(LOCAL4)
     c.local_vtep(LOCAL6)
-    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF if antispoof else 0,
-              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)])
+    c.vm_port(0, VNI, VM0_MAC,
+              (PORT_F_ANTISPOOF if antispoof else 0) | (PORT_F_SG if sg else 0),
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=sg or 0)
     c.vm_port(2, VNI, VM2_MAC, PORT_F_ANTISPOOF,
               [(VM2_IP + "/32", None), (VM2_IP6 + "/128", None)])
     c.vm_port(3, VNI, VM3_MAC, 0)
@@ -1965,6 +2068,304 @@ def gen_trunc():
         expect_vm_local(c, g)
 
 
+# ---------------------------------------------------------------------------
+# Security groups (doc/security-groups.md): port 0 filtered by ruleset 1
+# ---------------------------------------------------------------------------
+
+SG_WHY = "security groups are not enforced by the XDP engine yet"
+R_TCP80 = sg_rule(101, proto=6, ports=(80, 80))          # egress: tcp 80 anywhere
+R_UDP53 = sg_rule(102, proto=17, ports=(53, 53))         # egress: udp 53
+R_ICMP_ECHO = sg_rule(103, proto=1, icmp=(8, None))      # egress: ping
+R_TCP80_6 = sg_rule(104, family=6, proto=6, ports=(80, 80))
+R_SSH_SET = sg_rule(201, proto=6, ports=(22, 22), addrset=7)   # ingress: ssh from set 7
+R_ANY_OTHER = sg_rule(105, proto=6, ports=(443, 443), remote="192.0.2.0/24")
+
+
+def sg_case(name, desc, egress=(R_TCP80,), ingress=(), stateful=True, ct_size=None):
+    """A case on the standard world with port 0 filtered by ruleset 1."""
+    c = case(name, desc)
+    c.engines("dpdk", SG_WHY)
+    if ct_size:
+        c.conntrack(ct_size)
+    world(c, sg=1)
+    if egress is not None:
+        c.ruleset(1, SG_EGRESS, list(egress), stateful, "port 0's groups, egress")
+    c.ruleset(1, SG_INGRESS, list(ingress), stateful, "port 0's groups, ingress")
+    return c
+
+
+def tcp_seg(src_mac, dst_mac, src, dst, sport, dport, flags, seq=1000, ack=0, payload=b""):
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IP(src=src, dst=dst, ttl=64, id=0x77, flags="DF") /
+                 TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=64240) /
+                 Raw(payload))
+
+
+def vm0_out(flags, sport=40000, dport=80, **kw):
+    """A TCP segment from VM 0 to the remote behind vtep 1."""
+    return tcp_seg(VM0_MAC, REM_MAC[1], VM0_IP, REM_IP, sport, dport, flags, **kw)
+
+
+def rem_in(flags, sport=80, dport=40000, src=REM_IP, **kw):
+    """A TCP segment from the remote (vtep 1) to VM 0: inner frame."""
+    return tcp_seg(REM_MAC[1], VM0_MAC, src, VM0_IP, sport, dport, flags, **kw)
+
+
+def egress_ok(c, f, stat=None):
+    c.inp(0, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("encap", 1)
+    if stat:
+        c.stat(stat, 1)
+
+
+def ingress_ok(c, inner, stat=None):
+    c.inp(UL_PORT, underlay_frame(inner, 1))
+    c.out(0, inner)
+    c.tx()
+    c.stat("decap", 1)
+    if stat:
+        c.stat(stat, 1)
+
+
+def gen_sg():
+    c = sg_case("sg_egress_allowed", "filtered port 0 sends a TCP SYN to port 80, which "
+                "rule 101 allows: encapsulated, a connection opened")
+    egress_ok(c, vm0_out("S"), "ct_new")
+
+    c = sg_case("sg_egress_denied", "filtered port 0 sends a TCP SYN to port 22: no rule "
+                "allows it")
+    c.inp(0, vm0_out("S", dport=22))
+    c.drop("sg_denied")
+
+    c = sg_case("sg_no_ruleset", "port 0 names ruleset 1, whose egress entry is missing: "
+                "no IP packet passes (fail closed)", egress=None)
+    c.inp(0, vm0_out("S"))
+    c.drop("sg_no_ruleset")
+
+    f = bytes(Ether(dst=BCAST, src=VM0_MAC) /
+              IP(src=VM0_IP, dst="255.255.255.255", id=1, ttl=64, flags=0) /
+              UDP(sport=67, dport=68) / Raw(b"\x02\x01\x06\x00" + bytes(236)))
+    c = sg_case("sg_base_vm_dhcp_server", "a DHCP answer (UDP 67 -> 68) from a filtered "
+                "VM: dropped whatever the rules")
+    c.inp(0, f)
+    c.drop("sg_vm_dhcp_server")
+
+    ll = "fe80::ff:fe00:10"
+    f = bytes(Ether(dst="33:33:00:00:00:01", src=VM0_MAC) /
+              IPv6(src=ll, dst="ff02::1", hlim=255, tc=0, fl=0) /
+              ICMPv6ND_RA(chlim=64, routerlifetime=1800))
+    c = sg_case("sg_base_vm_router_adv", "a router advertisement from a filtered VM: "
+                "dropped whatever the rules")
+    c.inp(0, f)
+    c.drop("sg_vm_router_adv")
+
+    f = bytes(Ether(dst=BCAST, src=VM0_MAC) /
+              IP(src="0.0.0.0", dst="255.255.255.255", id=0, ttl=64, flags=0) /
+              UDP(sport=68, dport=67) / Raw(b"\x01\x01\x06\x00" + bytes(236)))
+    c = sg_case("sg_base_dhcp_client", "a DHCP discover from a filtered VM passes the base "
+                "policy without a rule (flooded to port 2 and vtep 1)", egress=())
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("flood", 1)
+
+    f = udp4(dport=53)
+    c = sg_case("sg_stateless_allow", "a stateless ruleset allows UDP 53: passes, no "
+                "connection opened", egress=(R_UDP53,), stateful=False)
+    egress_ok(c, f, "sg_stateless_allow")
+    c.stat("ct_new", 0)
+
+    c = sg_case("sg_stateless_reply_denied", "a stateless ruleset: the reply of an allowed "
+                "packet needs an ingress rule of its own", egress=(R_UDP53,), stateful=False)
+    egress_ok(c, f, "sg_stateless_allow")
+    c.next()
+    r = bytes(Ether(dst=VM0_MAC, src=REM_MAC[1]) /
+              IP(src=REM_IP, dst=VM0_IP, ttl=64, id=9, flags="DF") /
+              UDP(sport=53, dport=5000) / Raw(b"answer"))
+    c.inp(UL_PORT, underlay_frame(r, 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
+    c = sg_case("sg_udp_reply", "UDP 53 out opens a connection; the answer comes back in "
+                "although no ingress rule allows it", egress=(R_UDP53,))
+    egress_ok(c, f, "ct_new")
+    c.next()
+    ingress_ok(c, r, "ct_hit")
+
+    c = sg_case("sg_syn_synack", "SYN out (rule 101), its SYN-ACK back in (no ingress "
+                "rule: the connection lets it in), the ACK out")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    ingress_ok(c, rem_in("SA", seq=5000, ack=1001), "ct_hit")
+    c.next()
+    egress_ok(c, vm0_out("A", seq=1001, ack=5001), "ct_hit")
+
+    c = sg_case("sg_synack_unsolicited", "a SYN-ACK to a filtered port with no connection "
+                "and no ingress rule: denied")
+    c.inp(UL_PORT, underlay_frame(rem_in("SA", seq=5000, ack=1001), 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
+    c = sg_case("sg_stray_ack_pickup", "an ACK of no known connection from the VM that the "
+                "egress rules allow: picked up as established (after an fp-dpdk restart); "
+                "the reply comes in")
+    egress_ok(c, vm0_out("A", seq=1001, ack=5001), "ct_pickup")
+    c.next()
+    ingress_ok(c, rem_in("A", seq=5001, ack=1001), "ct_hit")
+
+    c = sg_case("sg_stray_ack_ingress_denied", "an ACK of no known connection to the VM, "
+                "which no ingress rule allows: denied (no pickup without a rule)")
+    c.inp(UL_PORT, underlay_frame(rem_in("A", seq=5001, ack=1001), 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
+    c = sg_case("sg_tcp_fin_cannot_open", "a FIN that the egress rules allow but that cannot "
+                "open a connection: invalid")
+    c.inp(0, vm0_out("FA"))
+    c.drop("ct_invalid")
+
+    c = sg_case("sg_tcp_invalid_move", "after the VM's SYN, a SYN-ACK from the VM itself (the "
+                "original direction): an invalid move")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    c.inp(0, vm0_out("SA"))
+    c.drop("ct_invalid")
+
+    syn = vm0_out("S")
+    err = bytes(Ether(dst=VM0_MAC, src=REM_MAC[1]) /
+                IP(src="10.0.0.1", dst=VM0_IP, ttl=64, id=3, flags=0) /
+                ICMP(type=3, code=1) / Raw(syn[14:14 + 28]))
+    c = sg_case("sg_icmp_related", "a host unreachable quoting the VM's SYN comes in: related "
+                "to the tracked connection, passes without an ingress rule")
+    egress_ok(c, syn, "ct_new")
+    c.next()
+    ingress_ok(c, err, "ct_related")
+
+    c = sg_case("sg_icmp_error_unrelated", "a host unreachable quoting a SYN that opened no "
+                "connection: denied")
+    c.inp(UL_PORT, underlay_frame(err, 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
+    echo = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+                 IP(src=VM0_IP, dst=REM_IP, ttl=64, id=4, flags=0) /
+                 ICMP(type=8, code=0, id=0x99, seq=1) / Raw(b"ping"))
+    reply = bytes(Ether(dst=VM0_MAC, src=REM_MAC[1]) /
+                  IP(src=REM_IP, dst=VM0_IP, ttl=64, id=5, flags=0) /
+                  ICMP(type=0, code=0, id=0x99, seq=1) / Raw(b"ping"))
+    c = sg_case("sg_icmp_echo", "a ping (rule 103) and its reply, tracked by the echo id",
+                egress=(R_ICMP_ECHO,))
+    egress_ok(c, echo, "ct_new")
+    c.next()
+    ingress_ok(c, reply, "ct_hit")
+
+    bad = bytearray(rem_in("S", sport=5555, dport=22))
+    bad[14 + 20 + 12] = 0x20   # TCP data offset 2 (8 bytes): malformed
+    c = sg_case("sg_malformed_inner", "a decapsulated frame for the filtered port with a TCP "
+                "data offset of 8 bytes: invalid")
+    c.inp(UL_PORT, underlay_frame(bytes(bad), 1))
+    c.drop("ct_invalid")
+    c.stat("decap", 1)
+
+    trunc = rem_in("S", sport=5555, dport=22)[:14 + 20 + 10]
+    trunc = fix_ip4(trunc, 14, tot=30)
+    c = sg_case("sg_truncated_l4", "a decapsulated frame for the filtered port whose TCP "
+                "header is cut after 10 bytes: invalid")
+    c.inp(UL_PORT, underlay_frame(trunc, 1))
+    c.drop("ct_invalid")
+    c.stat("decap", 1)
+
+    c = sg_case("sg_ct_full", "a connection table of 60 entries (two buckets of 30): the "
+                "61st SYN finds it full and is dropped; the SYN-ACK of a tracked connection "
+                "still passes", ct_size=1)
+    for i in range(60):
+        egress_ok(c, vm0_out("S", sport=41000 + i), "ct_new")
+        c.next()
+    c.inp(0, vm0_out("S", sport=42000))
+    c.drop("ct_full")
+    c.next()
+    ingress_ok(c, rem_in("SA", dport=41007, seq=5000, ack=1001), "ct_hit")
+
+    c = sg_case("sg_rule_removed_revokes", "SYN out under rule 101; then a commit removes "
+                "the rule: the SYN-ACK finds the connection no longer allowed (removed), "
+                "and a retransmitted SYN is denied")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    c.ruleset(1, SG_EGRESS, [R_UDP53], True, "rule 101 removed")
+    c.inp(UL_PORT, underlay_frame(rem_in("SA", seq=5000, ack=1001), 1))
+    c.drop("ct_revoked")
+    c.stat("decap", 1)
+    c.next()
+    c.inp(0, vm0_out("S"))
+    c.drop("sg_denied")
+
+    c = sg_case("sg_rule_change_revalidated", "SYN out under rule 101; a commit adds "
+                "another rule: the SYN-ACK's connection is checked again and still allowed")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    c.ruleset(1, SG_EGRESS, [R_UDP53, R_TCP80], True, "rule 102 added")
+    ingress_ok(c, rem_in("SA", seq=5000, ack=1001), "ct_revalidated")
+    c.stat("ct_hit", 1)
+
+    ssh = rem_in("S", sport=5555, dport=22)
+    c = sg_case("sg_remote_group", "ssh in from a member of the remote group (address set 7 "
+                "holds the remote's /32): allowed by rule 201", ingress=(R_SSH_SET,))
+    c.addrset(7, REM_IP + "/32")
+    ingress_ok(c, ssh, "ct_new")
+
+    c = sg_case("sg_remote_group_prefix", "ssh in from 10.9.1.2, in the /16 member of "
+                "address set 7 (a prefix member)", ingress=(R_SSH_SET,))
+    c.addrset(7, "10.9.0.0/16")
+    c.addrset(7, "10.0.0.99/32")
+    ingress_ok(c, rem_in("S", sport=5555, dport=22, src="10.9.1.2"), "ct_new")
+
+    c = sg_case("sg_remote_group_not_member", "ssh in from an address outside address set "
+                "7: denied", ingress=(R_SSH_SET,))
+    c.addrset(7, "10.0.0.99/32")
+    c.inp(UL_PORT, underlay_frame(ssh, 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
+    c = sg_case("sg_remote_group_left", "ssh in from a member opens a connection; the "
+                "member leaves the set: the next packet is revoked", ingress=(R_SSH_SET,))
+    c.addrset(7, REM_IP + "/32")
+    ingress_ok(c, ssh, "ct_new")
+    c.next()
+    c.delete("addrset", addrset_key(7, REM_IP + "/32"), "addrset 7: member %s" % REM_IP)
+    c.addrset(7, "10.0.0.99/32")
+    c.inp(UL_PORT, underlay_frame(rem_in("A", sport=5555, dport=22, seq=2), 1))
+    c.drop("ct_revoked")
+    c.stat("decap", 1)
+
+    f = tcp_seg(VM2_MAC, VM0_MAC, VM2_IP, VM0_IP, 33000, 80, "S")
+    c = sg_case("sg_local_ingress_denied", "port 2 (not filtered) sends a SYN to port 0 on "
+                "the same host: port 0's ingress rules are checked before delivery")
+    c.inp(2, f)
+    c.drop("sg_denied")
+
+    f6 = bytes(Ether(dst=REM_MAC[3], src=VM0_MAC) /
+               IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0) /
+               IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\x00" * 4)]) /
+               TCP(sport=40001, dport=80, seq=7, ack=0, flags="S", window=65535))
+    c = sg_case("sg_ipv6_exthdr", "an IPv6 SYN behind a hop-by-hop header to port 80: the "
+                "rule of family 6 finds the TCP header after it", egress=(R_TCP80_6,))
+    c.inp(0, f6)
+    c.out(UL_PORT, encap(f6, 3))
+    c.tx()
+    c.stat("ct_new", 1)
+
+    f = arp_req(VM0_IP, REM_IP)
+    c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: not IP, not "
+                "filtered (anti-spoofing covers it); flooded", egress=())
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+
+
 def generate():
     CASES.clear()
     gen_vm_unicast()
@@ -1974,6 +2375,7 @@ def generate():
     gen_too_big()
     gen_underlay()
     gen_trunc()
+    gen_sg()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

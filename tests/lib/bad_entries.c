@@ -9,7 +9,7 @@
 
 #include "addr.h"
 
-#define N_MAX 64 /* room for the entries below */
+#define N_MAX 128 /* room for the entries below */
 
 static const uint8_t vm_mac[6] = { 2, 0, 0, 0, 0xa, 1 };
 static const uint8_t nh_mac[6] = { 2, 0, 0, 0, 1, 2 };
@@ -61,6 +61,35 @@ good_neigh(struct fp_bad_entry *e)
 	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a000005);
 	memcpy(e->val.neigh.mac, vm_mac, 6);
 	e->val.neigh.vni = 100;
+}
+
+/* Ruleset 3 egress with one rule: tcp 22 from 10.0.0.0/8. */
+static void
+good_ruleset(struct fp_bad_entry *e)
+{
+	struct fp_sg_rule *r = &e->val.ruleset.rules[0];
+
+	e->table = FP_TABLE_RULESET;
+	e->key.ruleset = (struct fp_ruleset_key){ .ruleset_id = 3, .dir = FP_SG_DIR_EGRESS };
+	e->val.ruleset.n_rules = 1;
+	e->val.ruleset.flags = FP_RULESET_F_STATEFUL;
+	*r = (struct fp_sg_rule){ .rule_id = 7,
+				  .family = 4,
+				  .flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS,
+				  .proto = 6,
+				  .port_min = 22,
+				  .port_max = 22,
+				  .plen = 96 + 8 };
+	fp_addr_ip_set_v4(&r->remote, 0x0a000000);
+}
+
+/* Member 10.1.0.0/16 of address set 5. */
+static void
+good_addrset(struct fp_bad_entry *e)
+{
+	e->table = FP_TABLE_ADDRSET;
+	e->key.addrset = (struct fp_addrset_key){ .set_id = 5, .plen = 96 + 16 };
+	fp_addr_ip_set_v4(&e->key.addrset.ip, 0x0a010000);
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -157,10 +186,9 @@ fp_bad_entries_build(size_t *n)
 	e->val.port.ruleset = 3;
 	expect(e++, -EINVAL, "port 0: ruleset 3 without the sg flag");
 	good_port(e);
-	e->desc = "a port filtered by security groups (no engine enforces them yet)";
+	e->desc = "a filtered port without a ruleset";
 	e->val.port.flags = FP_PORT_F_SG;
-	e->val.port.ruleset = 3;
-	expect(e++, -EINVAL, "port 0: unknown flags 0x2");
+	expect(e++, -EINVAL, "port 0: sg flag without a ruleset");
 	good_port(e);
 	e->desc = "an unused port address slot not zero";
 	e->val.port.n_addrs = 1;
@@ -358,6 +386,158 @@ fp_bad_entries_build(size_t *n)
 	e->desc = "a delete of a neigh entry that is not there";
 	e->del = 1;
 	expect(e++, -ENOENT, "delete neigh: no such entry");
+
+	/* ruleset */
+	good_ruleset(e);
+	e->desc = "ruleset id 0";
+	e->key.ruleset.ruleset_id = 0;
+	expect(e++, -EINVAL, "ruleset: id 0");
+	good_ruleset(e);
+	e->desc = "a ruleset direction past ingress";
+	e->key.ruleset.dir = FP_SG_DIR_MAX;
+	expect(e++, -EINVAL, "ruleset 3: direction %u or pad not zero", FP_SG_DIR_MAX);
+	good_ruleset(e);
+	e->desc = "a delete of a ruleset with a key pad";
+	e->del = 1;
+	e->key.ruleset.pad = 1;
+	expect(e++, -EINVAL, "ruleset 3: direction 0 or pad not zero");
+	good_ruleset(e);
+	e->desc = "too many rules";
+	e->val.ruleset.n_rules = FP_SG_RULE_MAX + 1;
+	expect(e++, -EINVAL, "ruleset 3 egress: n_rules %u > %u", FP_SG_RULE_MAX + 1,
+	       FP_SG_RULE_MAX);
+	good_ruleset(e);
+	e->desc = "unknown ruleset flags";
+	e->val.ruleset.flags = 0x4;
+	expect(e++, -EINVAL, "ruleset 3 egress: unknown flags 0x4");
+	good_ruleset(e);
+	e->desc = "a ruleset pad";
+	e->val.ruleset.pad = 1;
+	expect(e++, -EINVAL, "ruleset 3 egress: pad not zero");
+	good_ruleset(e);
+	e->desc = "an unused rule not zero";
+	e->val.ruleset.rules[5].rule_id = 1;
+	expect(e++, -EINVAL, "ruleset 3 egress: unused rule 5 not zero");
+	good_ruleset(e);
+	e->desc = "unknown rule flags";
+	e->val.ruleset.rules[0].flags |= 0x20;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: unknown flags 0x23");
+	good_ruleset(e);
+	e->desc = "a rule of family 5";
+	e->val.ruleset.rules[0].family = 5;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: family 5, expected 4 or 6");
+	good_ruleset(e);
+	e->desc = "a rule id 0";
+	e->val.ruleset.rules[0].rule_id = 0;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: rule id 0");
+	good_ruleset(e);
+	e->desc = "a rule pad";
+	e->val.ruleset.rules[0].pad[5] = 1;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: pad not zero");
+	good_ruleset(e);
+	e->desc = "a rule protocol without the proto flag";
+	e->val.ruleset.rules[0].flags = 0;
+	e->val.ruleset.rules[0].port_min = e->val.ruleset.rules[0].port_max = 0;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: protocol 6 without the proto flag");
+	good_ruleset(e);
+	e->desc = "a port range on icmp";
+	e->val.ruleset.rules[0].proto = 1;
+	expect(e++, -EINVAL,
+	       "ruleset 3 egress: rule 0: a port range needs tcp, udp, sctp, dccp or udplite");
+	good_ruleset(e);
+	e->desc = "a port range upside down";
+	e->val.ruleset.rules[0].port_min = 80;
+	e->val.ruleset.rules[0].port_max = 22;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: port range 80..22");
+	good_ruleset(e);
+	e->desc = "ports without the ports flag";
+	e->val.ruleset.rules[0].flags = FP_SG_RULE_F_PROTO;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: ports without the ports flag");
+	good_ruleset(e);
+	e->desc = "an icmp type on tcp";
+	e->val.ruleset.rules[0].flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_TYPE;
+	e->val.ruleset.rules[0].port_min = e->val.ruleset.rules[0].port_max = 0;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: an icmp type or code needs protocol icmp");
+	good_ruleset(e);
+	e->desc = "an icmp code without a type";
+	e->val.ruleset.rules[0].flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_ICMP_CODE;
+	e->val.ruleset.rules[0].proto = 1;
+	e->val.ruleset.rules[0].port_min = e->val.ruleset.rules[0].port_max = 0;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: an icmp code without a type");
+	good_ruleset(e);
+	e->desc = "an icmp type value without its flag";
+	e->val.ruleset.rules[0].icmp_type = 8;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: icmp type or code without its flag");
+	good_ruleset(e);
+	e->desc = "an address set 0";
+	e->val.ruleset.rules[0].flags |= FP_SG_RULE_F_ADDRSET;
+	e->val.ruleset.rules[0].plen = 0;
+	memset(&e->val.ruleset.rules[0].remote, 0, sizeof(struct fp_ip));
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: address set 0");
+	good_ruleset(e);
+	e->desc = "an address set and a remote prefix";
+	e->val.ruleset.rules[0].flags |= FP_SG_RULE_F_ADDRSET;
+	e->val.ruleset.rules[0].addrset = 5;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: a remote prefix and an address set");
+	good_ruleset(e);
+	e->desc = "an address set without its flag";
+	e->val.ruleset.rules[0].addrset = 5;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: address set 5 without the addrset flag");
+	good_ruleset(e);
+	e->desc = "a remote address with prefix length 0";
+	e->val.ruleset.rules[0].plen = 0;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: remote address with prefix length 0");
+	good_ruleset(e);
+	e->desc = "remote host bits set";
+	e->val.ruleset.rules[0].remote.b[15] = 1;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: remote prefix /104: host bits set");
+	good_ruleset(e);
+	e->desc = "an IPv4 remote prefix below /0";
+	e->val.ruleset.rules[0].plen = 95;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: remote prefix /95: bad prefix length");
+	good_ruleset(e);
+	e->desc = "an IPv6 remote prefix in an IPv4 rule";
+	e->val.ruleset.rules[0].remote = (struct fp_ip){ .b = { 0xfd } };
+	e->val.ruleset.rules[0].plen = 8;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: remote prefix /8: not an IPv4 address");
+	good_ruleset(e);
+	e->desc = "an IPv4 remote prefix in an IPv6 rule";
+	e->val.ruleset.rules[0].family = 6;
+	expect(e++, -EINVAL,
+	       "ruleset 3 egress: rule 0: remote prefix /104: an IPv4 address in an IPv6 rule");
+	good_ruleset(e);
+	e->desc = "a remote prefix past 128";
+	e->val.ruleset.rules[0].family = 6;
+	e->val.ruleset.rules[0].remote = (struct fp_ip){ .b = { 0xfd } };
+	e->val.ruleset.rules[0].plen = 129;
+	expect(e++, -EINVAL, "ruleset 3 egress: rule 0: remote prefix /129: bad prefix length");
+
+	/* addrset */
+	good_addrset(e);
+	e->desc = "address set id 0";
+	e->key.addrset.set_id = 0;
+	expect(e++, -EINVAL, "addrset: id 0");
+	good_addrset(e);
+	e->desc = "an address set key pad";
+	e->key.addrset.pad[2] = 1;
+	expect(e++, -EINVAL, "addrset 5: key pad not zero");
+	good_addrset(e);
+	e->desc = "a delete of a member with host bits set";
+	e->del = 1;
+	e->key.addrset.ip.b[15] = 1;
+	expect(e++, -EINVAL, "addrset 5: member /112: host bits set");
+	good_addrset(e);
+	e->desc = "an IPv4 member below /0";
+	e->key.addrset.plen = 90;
+	expect(e++, -EINVAL, "addrset 5: member /90: bad prefix length");
+	good_addrset(e);
+	e->desc = "a member past /128";
+	e->key.addrset.plen = 130;
+	expect(e++, -EINVAL, "addrset 5: member /130: bad prefix length");
+	good_addrset(e);
+	e->desc = "an address set value pad";
+	e->val.addrset.pad = 1;
+	expect(e++, -EINVAL, "addrset 5: pad not zero");
 
 	*n = (size_t)(e - all);
 	if (*n > N_MAX)

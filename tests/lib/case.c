@@ -28,7 +28,9 @@ struct parser {
 	uint32_t cap_stats;   /* allocated stats */
 	int have_name;	      /* a name line was seen */
 	int have_desc;	      /* a desc line was seen */
-	int have_in;	      /* an in line was seen */
+	int have_in;	      /* an in line was seen (this packet) */
+	int have_engines;     /* an engines line was seen */
+	uint32_t cap_steps;   /* allocated steps */
 };
 
 const char *
@@ -312,6 +314,91 @@ check_name(struct parser *ps, const char *name)
 	return 0;
 }
 
+/* "engines <list> <why>": the engines (comma-separated: dpdk, xdp) that
+ * can run the case, and why not the others.
+ */
+static int
+parse_engines(struct parser *ps, struct fp_case *c, const char *rest)
+{
+	char list[64], *save = NULL, *e;
+	size_t n;
+
+	if (ps->have_engines)
+		return fail(ps, "engines: given twice");
+	ps->have_engines = 1;
+	rest += strspn(rest, " \t");
+	n = strcspn(rest, " \t");
+	if (n == 0 || n >= sizeof(list))
+		return fail(ps, "engines: expected 'engines <dpdk|xdp,...> <why>'");
+	memcpy(list, rest, n);
+	list[n] = '\0';
+	c->engines = 0;
+	for (e = strtok_r(list, ",", &save); e != NULL; e = strtok_r(NULL, ",", &save)) {
+		if (strcmp(e, "dpdk") == 0)
+			c->engines |= FP_CASE_ENGINE_DPDK;
+		else if (strcmp(e, "xdp") == 0)
+			c->engines |= FP_CASE_ENGINE_XDP;
+		else
+			return fail(ps, "engines: unknown engine '%s'", e);
+	}
+	rest += n;
+	rest += strspn(rest, " \t");
+	if (c->engines != FP_CASE_ENGINE_ALL && *rest == '\0')
+		return fail(ps, "engines: say why the other engines do not run it");
+	if (strlen(rest) >= sizeof(c->engines_why))
+		return fail(ps, "engines: reason longer than %zu characters",
+			    sizeof(c->engines_why) - 1);
+	memcpy(c->engines_why, rest, strlen(rest) + 1);
+	return 0;
+}
+
+/* "next": the packet so far becomes an earlier step of a sequence. */
+static int
+parse_next(struct parser *ps, struct fp_case *c)
+{
+	struct fp_case_step *st;
+
+	if (!ps->have_in || c->verdict == FP_CASE_VERDICT_NONE)
+		return fail(ps, "next: the packet before it needs an 'in' line and a verdict");
+	if (grow((void **)&c->steps, c->n_steps, &ps->cap_steps, sizeof(*st)))
+		return -ENOMEM;
+	st = &c->steps[c->n_steps++];
+	*st = (struct fp_case_step){ .in = c->in,
+				     .outs = c->outs,
+				     .n_outs = c->n_outs,
+				     .verdict = c->verdict,
+				     .drop = c->drop,
+				     .stats = c->stats,
+				     .n_stats = c->n_stats,
+				     .n_txns = c->n_txns };
+	memset(&c->in, 0, sizeof(c->in));
+	c->outs = NULL;
+	c->n_outs = 0;
+	c->verdict = FP_CASE_VERDICT_NONE;
+	c->drop = 0;
+	c->stats = NULL;
+	c->n_stats = 0;
+	ps->cap_outs = 0;
+	ps->cap_stats = 0;
+	ps->have_in = 0;
+	return 0;
+}
+
+void
+fp_case_step_view(const struct fp_case *c, uint32_t i, struct fp_case *view)
+{
+	*view = *c;
+	if (i >= c->n_steps)
+		return;
+	view->in = c->steps[i].in;
+	view->outs = c->steps[i].outs;
+	view->n_outs = c->steps[i].n_outs;
+	view->verdict = c->steps[i].verdict;
+	view->drop = c->steps[i].drop;
+	view->stats = c->steps[i].stats;
+	view->n_stats = c->steps[i].n_stats;
+}
+
 static int
 parse_line(struct parser *ps, struct fp_case *c, char *line)
 {
@@ -329,6 +416,8 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 	}
 	if (strncmp(p, "desc", (size_t)(kw_end - p)) == 0 && kw_end - p == 4)
 		return parse_text(ps, "desc", kw_end, c->desc, sizeof(c->desc), &ps->have_desc);
+	if (strncmp(p, "engines", (size_t)(kw_end - p)) == 0 && kw_end - p == 7)
+		return parse_engines(ps, c, kw_end);
 	while (*p != '\0') {
 		if (n_tok == MAX_TOKENS)
 			return fail(ps, "too many fields");
@@ -353,8 +442,26 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 		c->n_local_vteps++;
 		return 0;
 	}
-	if (strcmp(tok[0], "entry") == 0 || strcmp(tok[0], "del") == 0)
+	if (strcmp(tok[0], "entry") == 0 || strcmp(tok[0], "del") == 0) {
+		if (ps->have_in)
+			return fail(ps, "%s after the input frame: end the packet with 'next'",
+				    tok[0]);
 		return parse_entry(ps, c, tok, n_tok);
+	}
+	if (strcmp(tok[0], "next") == 0) {
+		if (n_tok != 1)
+			return fail(ps, "next: takes no argument");
+		return parse_next(ps, c);
+	}
+	if (strcmp(tok[0], "conntrack") == 0) {
+		uint64_t v;
+
+		if (n_tok != 2 || parse_u64(tok[1], UINT32_MAX, &v) || v == 0)
+			return fail(ps, "conntrack: expected 'conntrack <size>' (1..%u)",
+				    UINT32_MAX);
+		c->ct_size = (uint32_t)v;
+		return 0;
+	}
 	if (strcmp(tok[0], "commit") == 0) {
 		if (n_tok != 1)
 			return fail(ps, "commit: takes no argument");
@@ -367,6 +474,9 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 		if (ps->have_in)
 			return fail(ps, "in: a second input frame");
 		ps->have_in = 1;
+		/* The transactions before it are applied before it runs. */
+		if (c->n_entries && c->entries[c->n_entries - 1].txn == c->n_txns)
+			c->n_txns++;
 		return parse_frame(ps, tok, n_tok, &c->in);
 	}
 	if (strcmp(tok[0], "out") == 0) {
@@ -413,6 +523,7 @@ fp_case_load(const char *path, struct fp_case *c, char *err, size_t errsz)
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->engines = FP_CASE_ENGINE_ALL;
 	if (errsz)
 		err[0] = '\0';
 	fp = fopen(path, "r");
@@ -469,5 +580,16 @@ fp_case_free(struct fp_case *c)
 	free(c->outs);
 	free(c->in.data);
 	free(c->stats);
+	for (i = 0; i < c->n_steps; i++) {
+		struct fp_case_step *st = &c->steps[i];
+		uint32_t j;
+
+		for (j = 0; j < st->n_outs; j++)
+			free(st->outs[j].data);
+		free(st->outs);
+		free(st->in.data);
+		free(st->stats);
+	}
+	free(c->steps);
 	memset(c, 0, sizeof(*c));
 }

@@ -5,7 +5,10 @@
  * entries in transactions), one input frame on a logical port, and what
  * must come out: the output frames with their egress ports in order, the
  * verdict (transmitted, dropped with one reason, punted) and optional
- * counter values.  The format is described in tests/cases/README.md and at
+ * counter values.  Where state matters (connection tracking), a case is a
+ * sequence: earlier packets, each with its own outputs, verdict and
+ * counters, end with a "next" line; the transactions before a packet's
+ * "in" line are applied before it runs.  The format is described in tests/cases/README.md and at
  * the top of tests/cases/gen_cases.py, which writes the files.
  *
  * Engine-neutral: no DPDK, no libbpf.  Table, role, stat and drop names
@@ -76,6 +79,23 @@ struct fp_case_stat {
 	uint64_t value;	 /* expected value */
 };
 
+/* An earlier packet of a sequence (the lines before a "next" line). */
+struct fp_case_step {
+	struct fp_case_frame in;    /* its input frame */
+	struct fp_case_frame *outs; /* expected outputs, in order */
+	uint32_t n_outs;	    /* valid outs */
+	uint16_t verdict;	    /* FP_CASE_VERDICT_* */
+	uint16_t drop;		    /* FP_DROP_* when verdict is DROP */
+	struct fp_case_stat *stats; /* extra counter expectations */
+	uint32_t n_stats;	    /* valid stats */
+	uint32_t n_txns;	    /* transactions applied before it */
+};
+
+/* Engines a case runs on ("engines" line; default: all). */
+#define FP_CASE_ENGINE_DPDK 0x1
+#define FP_CASE_ENGINE_XDP 0x2
+#define FP_CASE_ENGINE_ALL 0x3
+
 struct fp_case {
 	char name[FP_CASE_NAME_SIZE];			  /* "name" line */
 	char desc[FP_CASE_DESC_SIZE];			  /* "desc" line, may be empty */
@@ -93,7 +113,20 @@ struct fp_case {
 	uint16_t drop;					  /* FP_DROP_* when verdict is DROP */
 	struct fp_case_stat *stats;			  /* extra counter expectations */
 	uint32_t n_stats;				  /* valid stats */
+	struct fp_case_step *steps;			  /* earlier packets, in order */
+	uint32_t n_steps;				  /* valid steps */
+	uint32_t engines;				  /* FP_CASE_ENGINE_* */
+	char engines_why[FP_CASE_DESC_SIZE];		  /* why not every engine */
+	uint32_t ct_size; /* "conntrack" line: connection table size; 0: runner's */
+	uint32_t pad;	  /* zero */
 };
+
+/**
+ * The case as a one-packet case for step i (0..n_steps; n_steps: the
+ * last packet, the case itself): a shallow copy whose in, outs, verdict
+ * and stats are that packet's.  Do not free it.
+ */
+void fp_case_step_view(const struct fp_case *c, uint32_t i, struct fp_case *view);
 
 /**
  * Parse a case file.

@@ -128,7 +128,7 @@ test_check_good_entries(void **state)
 	assert_int_equal(fp_check_entry(FP_TABLE_VTEP, &vk, &vv, NULL, msg, sizeof(msg)), 0);
 	assert_int_equal(fp_check_entry(FP_TABLE_VTEP, &vk, &vv, &v, msg, sizeof(msg)), -EINVAL);
 	assert_int_equal(fp_check_entry(FP_TABLE_MAX, &vk, &vv, NULL, msg, sizeof(msg)), -EINVAL);
-	assert_string_equal(msg, "unknown table 5");
+	assert_string_equal(msg, "unknown table 7");
 }
 
 int

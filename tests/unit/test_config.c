@@ -223,6 +223,8 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 65536);
 	assert_int_equal(cfg->table_size[FP_TABLE_FLOOD], 4096);
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 65536);
+	assert_int_equal(cfg->table_size[FP_TABLE_RULESET], 4096);
+	assert_int_equal(cfg->table_size[FP_TABLE_ADDRSET], 65536);
 	assert_int_equal(cfg->idle_mode, FP_IDLE_ADAPTIVE);
 	assert_int_equal(cfg->idle_empty_polls, 100);
 	assert_int_equal(cfg->idle_max_sleep_us, 500);
@@ -310,6 +312,8 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 1048576);
 	assert_int_equal(cfg->table_size[FP_TABLE_FLOOD], 16);
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 16777216);
+	assert_int_equal(cfg->table_size[FP_TABLE_RULESET], 512);
+	assert_int_equal(cfg->table_size[FP_TABLE_ADDRSET], 2048);
 	assert_int_equal(cfg->idle_mode, FP_IDLE_BUSY);
 	assert_int_equal(cfg->idle_empty_polls, 1000000);
 	assert_int_equal(cfg->idle_max_sleep_us, 100000);

@@ -159,9 +159,13 @@ static int
 setup(void **state)
 {
 	const uint32_t limit[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = FP_PORT_MAX,	     [FP_TABLE_VTEP] = TEST_LIMIT_VTEP,
-		[FP_TABLE_FDB] = TEST_LIMIT_FDB,     [FP_TABLE_FLOOD] = TEST_LIMIT_FLOOD,
+		[FP_TABLE_PORT] = FP_PORT_MAX,
+		[FP_TABLE_VTEP] = TEST_LIMIT_VTEP,
+		[FP_TABLE_FDB] = TEST_LIMIT_FDB,
+		[FP_TABLE_FLOOD] = TEST_LIMIT_FLOOD,
 		[FP_TABLE_NEIGH] = TEST_LIMIT_NEIGH,
+		[FP_TABLE_RULESET] = 16,
+		[FP_TABLE_ADDRSET] = 16,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
 	const struct fp_ctl_server_ops ops = { .stats = fake_stats };

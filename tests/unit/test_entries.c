@@ -22,15 +22,15 @@
 #include "entries.h"
 #include "names.h"
 
-#define TEST_SEED 20240917U		 /* differential test seed */
-#define TEST_REF_KEYS 48		 /* keys per table in the model's universe */
-#define TEST_REF_VARIANTS 3		 /* values a key can take */
-#define TEST_REF_ROUNDS 200		 /* rounds of the differential test */
-#define TEST_KEY_MAX 24			 /* largest key (neigh) */
-#define TEST_VAL_MAX 520		 /* largest value (flood) */
-#define TEST_PERF_N 1000000		 /* entries in the timing test */
-#define TEST_PERF_CHANGE_PCT 5		 /* % of keys changed, deleted, added */
-#define TEST_PERF_LIMIT_NS 2000000000ULL /* 2 s: catches an O(n^2), not a slow box */
+#define TEST_SEED 20240917U			/* differential test seed */
+#define TEST_REF_KEYS 48			/* keys per table in the model's universe */
+#define TEST_REF_VARIANTS 3			/* values a key can take */
+#define TEST_REF_ROUNDS 200			/* rounds of the differential test */
+#define TEST_KEY_MAX sizeof(union fp_table_key) /* largest key */
+#define TEST_VAL_MAX sizeof(union fp_table_val) /* largest value */
+#define TEST_PERF_N 1000000			/* entries in the timing test */
+#define TEST_PERF_CHANGE_PCT 5			/* % of keys changed, deleted, added */
+#define TEST_PERF_LIMIT_NS 2000000000ULL	/* 2 s: catches an O(n^2), not a slow box */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_SLOW 10 /* sanitizers: allow ten times the time */
@@ -44,7 +44,8 @@
 #endif
 
 static const uint16_t set_order[FP_TABLE_MAX] = {
-	FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, FP_TABLE_FLOOD, FP_TABLE_FDB,
+	FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP,
+	FP_TABLE_NEIGH,	  FP_TABLE_FLOOD,   FP_TABLE_FDB,
 };
 
 /* One change reported by a diff, copied. */

@@ -45,11 +45,11 @@ struct fixture {
 static int
 setup(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { [FP_TABLE_PORT] = FP_PORT_MAX,
-					  [FP_TABLE_VTEP] = 16,
-					  [FP_TABLE_FDB] = 64,
-					  [FP_TABLE_FLOOD] = 8,
-					  [FP_TABLE_NEIGH] = 8 };
+	uint32_t limits[FP_TABLE_MAX] = {
+		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16, [FP_TABLE_FDB] = 64,
+		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8, [FP_TABLE_RULESET] = 8,
+		[FP_TABLE_ADDRSET] = 16
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
 	char name[32];
@@ -500,7 +500,7 @@ reader(void *arg)
 static void
 test_ftable_rcu_reader_race(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16 };
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16 };
 	struct race r = { 0 };
 	struct fp_txn *x = fp_txn_create();
 	pthread_t th;
@@ -597,6 +597,107 @@ test_ftable_bad_entries(void **state)
 	free(bad);
 }
 
+static void
+stage_member(struct fixture *f, uint32_t set, uint32_t v4, uint8_t plen4, int del)
+{
+	struct fp_addrset_key k = { .set_id = set, .plen = (uint8_t)(96 + plen4) };
+	struct fp_addrset_val v = { 0 };
+
+	fp_addr_ip_set_v4(&k.ip, v4);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_ADDRSET, &k, sizeof(k), del ? NULL : &v,
+				    del ? 0 : sizeof(v)),
+			 0);
+}
+
+static int
+has4(const struct fixture *f, uint32_t set, uint32_t v4)
+{
+	struct fp_ip ip;
+
+	fp_addr_ip_set_v4(&ip, v4);
+	return fp_ftables_addrset_has(f->t, set, &ip);
+}
+
+/* Rulesets by (id, direction); address-set members by prefix, one probe
+ * list per set; sg_gen moves with ruleset, addrset and port commits only.
+ */
+static void
+test_ftable_ruleset_addrset(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ruleset_key rk = { .ruleset_id = 3, .dir = FP_SG_DIR_INGRESS };
+	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
+	struct fp_port_key pk = { .port_id = 0 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM, .vni = 5, .vrf = 5 };
+	const struct fp_ruleset_val *got;
+	uint64_t gen = fp_ftables_sg_gen(f->t);
+	uint32_t n, id = 7;
+
+	rv.rules[0] = (struct fp_sg_rule){
+		.rule_id = 9, .family = 4, .flags = FP_SG_RULE_F_ADDRSET, .addrset = 7
+	};
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	stage_member(f, 7, 0x0a000005, 32, 0); /* 10.0.0.5/32 */
+	stage_member(f, 7, 0x0a010000, 16, 0); /* 10.1.0.0/16 */
+	stage_member(f, 8, 0x0a020000, 24, 0); /* 10.2.0.0/24 in another set */
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 1);
+	got = fp_ftables_ruleset(f->t, 3, FP_SG_DIR_INGRESS);
+	assert_non_null(got);
+	assert_int_equal(got->rules[0].rule_id, 9);
+	assert_null(fp_ftables_ruleset(f->t, 3, FP_SG_DIR_EGRESS));
+	assert_null(fp_ftables_ruleset(f->t, 4, FP_SG_DIR_INGRESS));
+	assert_true(has4(f, 7, 0x0a000005));
+	assert_false(has4(f, 7, 0x0a000006));
+	assert_true(has4(f, 7, 0x0a01ff01));
+	assert_false(has4(f, 7, 0x0a020001)); /* set 8's member */
+	assert_true(has4(f, 8, 0x0a0200fe));
+	assert_false(has4(f, 9, 0x0a000005));
+	n = 0;
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_ADDRSET, count_entry, &n), 0);
+	assert_int_equal(n, 3);
+	n = 0;
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_RULESET, count_entry, &n), 0);
+	assert_int_equal(n, 1);
+
+	/* An fdb-only commit leaves sg_gen. */
+	stage_fdb(f, 100, 1, FP_DEST_ROUTER, 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 1);
+
+	/* Replace the /16 by a /8 in one commit. */
+	stage_member(f, 7, 0x0a010000, 16, 1);
+	stage_member(f, 7, 0x0a000000, 8, 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 2);
+	assert_true(has4(f, 7, 0x0a7f0001));
+	assert_true(has4(f, 7, 0x0a01ff01));
+	stage_member(f, 7, 0x0a000000, 8, 1);
+	assert_int_equal(commit(f), 0);
+	assert_false(has4(f, 7, 0x0a01ff01));
+	assert_true(has4(f, 7, 0x0a000005));
+	/* Last member gone: the set's length list goes too. */
+	stage_member(f, 7, 0x0a000005, 32, 1);
+	assert_int_equal(commit(f), 0);
+	assert_false(has4(f, 7, 0x0a000005));
+	assert_true(rte_hash_lookup(f->t->addrset_plens, &id) < 0);
+	assert_int_equal(f->t->count[FP_TABLE_ADDRSET], 1);
+
+	/* Past the table's limit (16): refused, nothing applied. */
+	for (n = 0; n < 16; n++)
+		stage_member(f, 9, 0x0b000000 + n, 32, 0);
+	assert_int_equal(commit(f), -ENOSPC);
+	assert_false(has4(f, 9, 0x0b000000));
+
+	/* A port filtered by security groups is taken (fp-dpdk enforces). */
+	pv.flags = FP_PORT_F_SG;
+	pv.ruleset = 3;
+	memcpy(pv.mac, vm_mac, 6);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 5);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -616,6 +717,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ftable_full_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_fdb_vs_model, setup, teardown),
 		cmocka_unit_test(test_ftable_rcu_reader_race),
+		cmocka_unit_test_setup_teardown(test_ftable_ruleset_addrset, setup, teardown),
 	};
 	int rc;
 

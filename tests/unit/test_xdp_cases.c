@@ -688,6 +688,18 @@ test_xdp_cases_run(void **state)
 		ct->result = RES_MISMATCH;
 		fail_msg("%s", err);
 	}
+	if (!(c.engines & FP_CASE_ENGINE_XDP)) {
+		/* Stated in the case file: never a silent skip. */
+		print_message("%s: not run by the XDP engine: %s\n", ct->name, c.engines_why);
+		fp_case_free(&c);
+		ct->result = RES_SKIPPED;
+		skip();
+	}
+	if (c.n_steps) {
+		fp_case_free(&c);
+		ct->result = RES_MISMATCH;
+		fail_msg("%s: a packet sequence; this runner runs one packet", ct->name);
+	}
 	if (tc != NULL)
 		env.tc_seen[tc - tc_cases] = 1;
 	if (sh >= 0)

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "sg.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+
+#include "ct.h"
+
+#define ETH_HLEN 14
+#define EXT_HDR_MAX 8  /* IPv6 extension headers walked; more: invalid */
+#define UPDATE_TRIES 8 /* fp_ct_update() races lost before giving up */
+
+static inline uint32_t
+get16(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 8 | b[1];
+}
+
+static void
+ip_v4(struct fp_ip *ip, const uint8_t *v4)
+{
+	memset(ip->b, 0, 10);
+	ip->b[10] = 0xff;
+	ip->b[11] = 0xff;
+	memcpy(ip->b + 12, v4, 4);
+}
+
+/* The L3 header at b (len bytes; quote: a quoted packet, lengths not
+ * checked against len).  Fills p's addresses, protocol and fragment, and
+ * *l4 / *l4_len (0 for a later fragment).  0, or -1 if malformed.
+ */
+static int
+parse_l3(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_t *l4,
+	 uint32_t *l4_len)
+{
+	uint32_t hl, tot, off, nh, i;
+
+	if (len < 1)
+		return -1;
+	if ((b[0] >> 4) == 4) {
+		if (len < 20 || p->family == 6)
+			return -1;
+		hl = (uint32_t)(b[0] & 0xf) * 4;
+		tot = get16(b + 2);
+		if (hl < 20 || hl > len || tot < hl)
+			return -1;
+		if (tot > len) {
+			if (!quote)
+				return -1;
+			tot = len;
+		}
+		p->family = 4;
+		p->proto = b[9];
+		ip_v4(&p->src, b + 12);
+		ip_v4(&p->dst, b + 16);
+		off = get16(b + 6);
+		if (off & 0x1fff)
+			p->frag = FP_SG_FRAG_LATER;
+		else if (off & 0x2000)
+			p->frag = FP_SG_FRAG_FIRST;
+		*l4 = hl;
+		*l4_len = tot - hl;
+		return 0;
+	}
+	if ((b[0] >> 4) != 6 || len < 40 || p->family == 4)
+		return -1;
+	tot = 40 + get16(b + 4);
+	if (tot > len) {
+		if (!quote)
+			return -1;
+		tot = len;
+	}
+	p->family = 6;
+	memcpy(p->src.b, b + 8, 16);
+	memcpy(p->dst.b, b + 24, 16);
+	nh = b[6];
+	off = 40;
+	for (i = 0; i < EXT_HDR_MAX; i++) {
+		uint32_t hlen;
+
+		if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51)
+			break;
+		if (off + 8 > tot)
+			return -1;
+		if (nh == 44) {
+			uint32_t fo = get16(b + off + 2);
+
+			nh = b[off];
+			off += 8;
+			if (fo & 0xfff8) {
+				p->frag = FP_SG_FRAG_LATER;
+				break;
+			}
+			if (fo & 1)
+				p->frag = FP_SG_FRAG_FIRST;
+			continue;
+		}
+		hlen = nh == 51 ? ((uint32_t)b[off + 1] + 2) * 4 : ((uint32_t)b[off + 1] + 1) * 8;
+		nh = b[off];
+		off += hlen;
+		if (off > tot)
+			return -1;
+	}
+	if (i == EXT_HDR_MAX)
+		return -1;
+	p->proto = (uint8_t)nh;
+	*l4 = off;
+	*l4_len = tot - off;
+	return 0;
+}
+
+/* The L4 header at b: ports, TCP flags, ICMP fields.  quote: only the
+ * first 8 bytes are there.  Sets *quote_off for an ICMP error.
+ */
+static int
+parse_l4(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_t *quote_off)
+{
+	uint32_t need;
+
+	if (p->frag == FP_SG_FRAG_LATER)
+		return 0;
+	if (fp_sg_is_icmp(p)) {
+		if (len < 8)
+			return -1;
+		p->icmp_type = b[0];
+		p->icmp_code = b[1];
+		if (fp_ct_icmp_echo(p))
+			p->icmp_id = (uint16_t)get16(b + 4);
+		if (fp_ct_icmp_error(p))
+			*quote_off = 8;
+		return 0;
+	}
+	if (!fp_sg_proto_has_ports(p->proto))
+		return 0;
+	switch (p->proto) {
+	case FP_SG_PROTO_TCP:
+		need = 20;
+		break;
+	case FP_SG_PROTO_SCTP:
+	case FP_SG_PROTO_DCCP:
+		need = 12;
+		break;
+	default:
+		need = 8;
+		break;
+	}
+	if (quote)
+		need = 8;
+	if (len < need)
+		return -1;
+	p->sport = (uint16_t)get16(b);
+	p->dport = (uint16_t)get16(b + 2);
+	if (p->proto == FP_SG_PROTO_TCP && !quote) {
+		uint32_t doff = (uint32_t)(b[12] >> 4) * 4;
+
+		if (doff < 20 || doff > len)
+			return -1;
+		p->tcp_flags = b[13];
+	}
+	if (p->proto == FP_SG_PROTO_UDP && !quote) {
+		uint32_t ulen = get16(b + 4);
+
+		if (ulen < 8 || ulen > len)
+			return -1;
+	}
+	return 0;
+}
+
+int
+fp_sg_parse(const uint8_t *f, uint32_t len, struct fp_sg_pkt *p, struct fp_sg_parse_info *info)
+{
+	uint32_t et, l4 = 0, l4_len = 0, qoff = 0;
+
+	memset(p, 0, sizeof(*p));
+	info->quote_off = 0;
+	info->quote_len = 0;
+	if (len < ETH_HLEN)
+		return FP_SG_PARSE_BAD;
+	et = get16(f + 12);
+	if (et == 0x8100 || et == 0x88a8)
+		return FP_SG_PARSE_BAD;
+	if (et == 0x0800)
+		p->family = 4;
+	else if (et == 0x86dd)
+		p->family = 6;
+	else
+		return FP_SG_PARSE_NOT_IP;
+	if (parse_l3(f + ETH_HLEN, len - ETH_HLEN, 0, p, &l4, &l4_len) < 0)
+		return FP_SG_PARSE_BAD;
+	if (parse_l4(f + ETH_HLEN + l4, l4_len, 0, p, &qoff) < 0)
+		return FP_SG_PARSE_BAD;
+	if (qoff) {
+		info->quote_off = ETH_HLEN + l4 + qoff;
+		info->quote_len = l4_len - qoff;
+	}
+	return FP_SG_PARSE_IP;
+}
+
+int
+fp_sg_parse_quote(const uint8_t *b, uint32_t len, uint32_t family, struct fp_sg_pkt *p)
+{
+	uint32_t l4 = 0, l4_len = 0, qoff = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->family = (uint8_t)family;
+	if (parse_l3(b, len, 1, p, &l4, &l4_len) < 0 || p->frag == FP_SG_FRAG_LATER)
+		return -1;
+	return parse_l4(b + l4, l4_len, 1, p, &qoff);
+}
+
+static const char *const what_str[FP_SG_WHAT_MAX] = {
+#define WHAT_STR(id, text) [FP_SG_WHAT_##id] = text,
+	FP_FOREACH_SG_WHAT(WHAT_STR)
+#undef WHAT_STR
+};
+
+const char *
+fp_sg_what_str(uint32_t what)
+{
+	return what < FP_SG_WHAT_MAX ? what_str[what] : "?";
+}
+
+/* The first rule of rs that allows p going dir: its id, or 0. */
+static uint32_t
+rules_match(const struct fp_ftables *t, const struct fp_ruleset_val *rs, const struct fp_sg_pkt *p,
+	    uint32_t dir)
+{
+	uint32_t i, n = rs->n_rules < FP_SG_RULE_MAX ? rs->n_rules : FP_SG_RULE_MAX;
+
+	for (i = 0; i < n; i++) {
+		const struct fp_sg_rule *r = &rs->rules[i];
+		uint32_t m = fp_sg_rule_match(r, p, dir);
+
+		if (m == FP_SG_MATCH_YES ||
+		    (m == FP_SG_MATCH_ADDRSET &&
+		     fp_ftables_addrset_has(t, r->addrset, fp_sg_remote(p, dir))))
+			return r->rule_id;
+	}
+	return 0;
+}
+
+/* The packet that opened the connection of key k (flags of its entry). */
+static void
+opener(const struct fp_ct_key *k, uint32_t flags, struct fp_sg_pkt *p)
+{
+	int a = (flags & FP_CT_F_ORIG_A) != 0;
+	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	memset(p, 0, sizeof(*p));
+	p->src = a ? k->a : k->b;
+	p->dst = a ? k->b : k->a;
+	p->family = memcmp(k->a.b, v4map, sizeof(v4map)) == 0 ? 4 : 6;
+	p->proto = k->proto;
+	if (fp_sg_proto_has_ports(k->proto)) {
+		p->sport = a ? k->a_port : k->b_port;
+		p->dport = a ? k->b_port : k->a_port;
+		p->tcp_flags = FP_SG_TCP_SYN;
+	} else if ((p->family == 4 && k->proto == FP_SG_PROTO_ICMP) ||
+		   (p->family == 6 && k->proto == FP_SG_PROTO_ICMPV6)) {
+		p->icmp_type = p->family == 4 ? 8 : 128;
+		p->icmp_id = k->a_port;
+	}
+}
+
+static uint32_t
+decide(struct fp_sg_result *res, uint32_t what, uint32_t drop)
+{
+	res->what = what;
+	res->drop = drop;
+	return drop;
+}
+
+/* A packet of the tracked connection ref (the key k, p went a->b when
+ * a_first): revalidate if the generation moved, then move its state.
+ */
+static uint32_t
+tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp_sg_pkt *p,
+	int a_first, struct fp_ct_ref *ref, const struct fp_ct_key *k, uint64_t now_ns,
+	uint64_t gen, int dry, struct fp_sg_result *res)
+{
+	uint32_t tries;
+
+	for (tries = 0; tries < UPDATE_TRIES; tries++) {
+		struct fp_ct_val nv = ref->val;
+		uint32_t reply = a_first != ((ref->val.flags & FP_CT_F_ORIG_A) != 0);
+		uint32_t next, what = FP_SG_WHAT_HIT;
+		int rc;
+
+		if (ref->val.gen != (uint32_t)gen) {
+			struct fp_sg_pkt o;
+			uint32_t odir = (ref->val.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
+										 FP_SG_DIR_INGRESS;
+			const struct fp_ruleset_val *rs = fp_ftables_ruleset(t, pt->v.ruleset,
+									     odir);
+			uint32_t rule = 0;
+
+			opener(k, ref->val.flags, &o);
+			if (rs != NULL)
+				rule = rules_match(t, rs, &o, odir);
+			if (rule == 0) {
+				if (!dry)
+					fp_ct_remove(t->ct, ref);
+				res->rule_id = ref->val.rule_id;
+				return decide(res, FP_SG_WHAT_REVOKED, FP_DROP_CT_REVOKED);
+			}
+			nv.gen = (uint32_t)gen;
+			nv.rule_id = rule;
+			what = FP_SG_WHAT_REVALIDATED;
+		}
+		res->rule_id = nv.rule_id;
+		next = fp_ct_next(ref->val.state, reply, p);
+		if (next == FP_CT_MOVE_INVALID) {
+			res->state = ref->val.state;
+			return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
+		}
+		if (next != FP_CT_MOVE_IGNORE)
+			nv.state = (uint8_t)next;
+		if (reply)
+			nv.flags |= FP_CT_F_REPLIED;
+		res->state = nv.state;
+		res->stat[0] = FP_STAT_CT_HIT;
+		if (what == FP_SG_WHAT_REVALIDATED)
+			res->stat[1] = FP_STAT_CT_REVALIDATED;
+		if (dry)
+			return decide(res, what, FP_DROP_MAX);
+		rc = fp_ct_update(t->ct, ref, &nv, now_ns);
+		if (rc == 0)
+			return decide(res, what, FP_DROP_MAX);
+		if (rc == -ENOENT)
+			return FP_DROP_MAX + 1; /* gone meanwhile: as if untracked */
+						/* -EAGAIN: ref was refreshed, decide again. */
+	}
+	res->state = ref->val.state;
+	return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
+}
+
+uint32_t
+fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_port *pt,
+	     uint32_t dir, const uint8_t *f, uint32_t len, uint64_t now_ns, uint64_t gen, int dry,
+	     struct fp_sg_result *res)
+{
+	const struct fp_ruleset_val *rs;
+	struct fp_sg_parse_info info;
+	struct fp_sg_pkt *p = &res->p;
+	struct fp_ct_key k;
+	struct fp_ct_ref ref;
+	struct fp_ct_val v;
+	uint32_t base, rule, first, r;
+	int a_first, rc;
+
+	res->stat[0] = res->stat[1] = FP_STAT_MAX;
+	res->rule_id = 0;
+	res->state = FP_CT_STATE_MAX;
+	res->pad = 0;
+	rc = fp_sg_parse(f, len, p, &info);
+	if (rc == FP_SG_PARSE_NOT_IP)
+		return decide(res, FP_SG_WHAT_NOT_IP, FP_DROP_MAX);
+	if (rc != FP_SG_PARSE_IP)
+		return decide(res, FP_SG_WHAT_INVALID, FP_DROP_CT_INVALID);
+	base = fp_sg_base(p, dir);
+	if (base == FP_SG_BASE_ALLOW)
+		return decide(res, FP_SG_WHAT_BASE_ALLOW, FP_DROP_MAX);
+	if (base != FP_SG_BASE_RULES)
+		return decide(res, FP_SG_WHAT_BASE_DROP, base);
+	rs = fp_ftables_ruleset(t, pt->v.ruleset, dir);
+	if (unlikely(rs == NULL))
+		return decide(res, FP_SG_WHAT_NO_RULESET, FP_DROP_SG_NO_RULESET);
+	if (p->frag == FP_SG_FRAG_LATER) {
+		/* No ports: matched by the rules alone, never tracked. */
+		res->rule_id = rules_match(t, rs, p, dir);
+		if (res->rule_id == 0)
+			return decide(res, FP_SG_WHAT_DENIED, FP_DROP_SG_DENIED);
+		res->stat[0] = FP_STAT_SG_STATELESS;
+		return decide(res, FP_SG_WHAT_STATELESS, FP_DROP_MAX);
+	}
+	if (fp_ct_icmp_error(p) && info.quote_off && t->ct != NULL) {
+		struct fp_sg_pkt q;
+
+		if (fp_sg_parse_quote(f + info.quote_off, info.quote_len, p->family, &q) == 0) {
+			fp_ct_key_make(&k, port_id, &q);
+			if (fp_ct_lookup(t->ct, &k, now_ns, &ref) == 0) {
+				res->rule_id = ref.val.rule_id;
+				res->state = ref.val.state;
+				res->stat[0] = FP_STAT_CT_RELATED;
+				return decide(res, FP_SG_WHAT_RELATED, FP_DROP_MAX);
+			}
+		}
+	}
+	a_first = fp_ct_key_make(&k, port_id, p);
+	if (t->ct != NULL && fp_ct_lookup(t->ct, &k, now_ns, &ref) == 0) {
+		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
+		if (r <= FP_DROP_MAX)
+			return r;
+	}
+	rule = rules_match(t, rs, p, dir);
+	res->rule_id = rule;
+	if (rule == 0)
+		return decide(res, FP_SG_WHAT_DENIED, FP_DROP_SG_DENIED);
+	if (!(rs->flags & FP_RULESET_F_STATEFUL)) {
+		res->stat[0] = FP_STAT_SG_STATELESS;
+		return decide(res, FP_SG_WHAT_STATELESS, FP_DROP_MAX);
+	}
+	first = fp_ct_first(p);
+	if (first >= FP_CT_STATE_MAX)
+		return decide(res, FP_SG_WHAT_CANNOT_OPEN, FP_DROP_CT_INVALID);
+	res->state = first;
+	res->stat[0] = (p->proto == FP_SG_PROTO_TCP && first == FP_CT_ESTABLISHED) ?
+			       FP_STAT_CT_PICKUP :
+			       FP_STAT_CT_NEW;
+	if (t->ct == NULL)
+		return decide(res, FP_SG_WHAT_FULL, FP_DROP_CT_FULL);
+	if (dry)
+		return decide(res,
+			      res->stat[0] == FP_STAT_CT_NEW ? FP_SG_WHAT_NEW : FP_SG_WHAT_PICKUP,
+			      FP_DROP_MAX);
+	memset(&v, 0, sizeof(v));
+	v.last_ns = now_ns;
+	v.gen = (uint32_t)gen;
+	v.rule_id = rule;
+	v.state = (uint8_t)first;
+	v.flags = (uint8_t)((a_first ? FP_CT_F_ORIG_A : 0) |
+			    (dir == FP_SG_DIR_EGRESS ? FP_CT_F_ORIG_EGRESS : 0));
+	rc = fp_ct_insert(t->ct, &k, &v, now_ns, &ref);
+	if (rc == 0)
+		return decide(res,
+			      res->stat[0] == FP_STAT_CT_NEW ? FP_SG_WHAT_NEW : FP_SG_WHAT_PICKUP,
+			      FP_DROP_MAX);
+	if (rc == -EEXIST) {
+		/* Another worker opened it first: a packet of that one. */
+		res->stat[0] = FP_STAT_MAX;
+		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
+		if (r <= FP_DROP_MAX)
+			return r;
+		return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
+	}
+	res->stat[0] = FP_STAT_MAX;
+	return decide(res, FP_SG_WHAT_FULL, FP_DROP_CT_FULL);
+}

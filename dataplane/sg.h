@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fp-dpdk's security-group step (doc/security-groups.md, "The packet's
+ * way"): the per-packet filter of a filtered port (FP_PORT_F_SG), egress
+ * (from the VM, after its ingress checks, before the FDB) and ingress
+ * (before delivery to the VM: local switching, decapsulation, each flood
+ * copy).
+ *
+ * The decisions are the functions of include/flowplane/sg.h and only
+ * those; this module parses the inner packet into a struct fp_sg_pkt, and
+ * looks rulesets and address sets up in the tables (ftable.h) and
+ * connections up in the connection table (ct.h).
+ *
+ * Concurrency: called by any worker; the tables are read lock-free (the
+ * caller is an RCU reader), the connection table is shared lock-free.  A
+ * dry run (fpctl trace) reads the tables and the connection table and
+ * writes neither.
+ */
+#ifndef FP_SG_H
+#define FP_SG_H
+
+#include <stdint.h>
+
+#include <flowplane/sg.h>
+#include <flowplane/tables.h>
+
+#include "ftable.h"
+
+/* fp_sg_parse() answers */
+#define FP_SG_PARSE_IP 0     /* an IP packet: p filled */
+#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): not filtered */
+#define FP_SG_PARSE_BAD (-1) /* malformed IP, or a tagged frame: invalid */
+
+/* What fp_sg_parse() found besides the summary: where an ICMP error's
+ * quoted packet is.
+ */
+struct fp_sg_parse_info {
+	uint32_t quote_off; /* offset of the quoted IP header; 0: none */
+	uint32_t quote_len; /* bytes of it in the frame */
+};
+
+/**
+ * Parse an Ethernet frame into the summary the security groups match on:
+ * IPv4 (options, fragments) or IPv6 (extension headers, fragments), then
+ * TCP/UDP/UDP-Lite/SCTP/DCCP ports, TCP flags, ICMP(v6) type, code and echo
+ * identifier.  Pure: no tables.
+ *
+ * @return FP_SG_PARSE_IP, FP_SG_PARSE_NOT_IP or FP_SG_PARSE_BAD (bad
+ *	   version, lengths, truncated L4 header, a VLAN tag)
+ */
+int fp_sg_parse(const uint8_t *f, uint32_t len, struct fp_sg_pkt *p, struct fp_sg_parse_info *info);
+
+/**
+ * Parse the packet an ICMP(v6) error quotes (its IP header and at least
+ * the first 8 bytes of its L4 header; the lengths in it are not checked
+ * against what is quoted).
+ *
+ * @param b	 the quoted IP header
+ * @param len	 bytes available
+ * @param family the ICMP error's family (the quote must be the same)
+ * @return 0, or -1 when it cannot be read
+ */
+int fp_sg_parse_quote(const uint8_t *b, uint32_t len, uint32_t family, struct fp_sg_pkt *p);
+
+/* fp_sg_result.what: how the packet was decided. */
+#define FP_FOREACH_SG_WHAT(_)                               \
+	_(NONE, "not decided")                              \
+	_(NOT_IP, "not ip: not filtered")                   \
+	_(INVALID, "malformed")                             \
+	_(BASE_ALLOW, "base policy: allowed")               \
+	_(BASE_DROP, "base policy: dropped")                \
+	_(NO_RULESET, "no ruleset")                         \
+	_(RELATED, "icmp error of a tracked connection")    \
+	_(HIT, "tracked connection")                        \
+	_(REVALIDATED, "tracked connection, revalidated")   \
+	_(REVOKED, "tracked connection, no longer allowed") \
+	_(BAD_MOVE, "tracked connection, invalid move")     \
+	_(NEW, "allowed, new connection")                   \
+	_(PICKUP, "allowed, connection picked up")          \
+	_(CANNOT_OPEN, "allowed, cannot open a connection") \
+	_(FULL, "allowed, connection table full")           \
+	_(STATELESS, "allowed, not tracked")                \
+	_(DENIED, "no rule allows it")
+
+#define FP_SG_WHAT_ENUM(id, text) FP_SG_WHAT_##id,
+enum fp_sg_what { FP_FOREACH_SG_WHAT(FP_SG_WHAT_ENUM) FP_SG_WHAT_MAX };
+#undef FP_SG_WHAT_ENUM
+
+/** Text of an FP_SG_WHAT_* value. */
+const char *fp_sg_what_str(uint32_t what);
+
+/* The decision on one packet and what to count. */
+struct fp_sg_result {
+	struct fp_sg_pkt p; /* the packet as matched (valid from BASE_* on) */
+	uint32_t drop;	    /* FP_DROP_* reason, or FP_DROP_MAX: passes */
+	uint32_t what;	    /* FP_SG_WHAT_* */
+	uint16_t stat[2];   /* FP_STAT_* to count, FP_STAT_MAX: none */
+	uint32_t rule_id;   /* the rule that allowed it (or admitted its connection) */
+	uint32_t state;	    /* the connection's state after it (FP_CT_*), FP_CT_STATE_MAX: none */
+	uint32_t pad;	    /* zero */
+};
+
+/**
+ * Decide a packet of a filtered port.
+ *
+ * @param t	  the tables (t->ct: the connection table, or NULL: every
+ *		  stateful allow finds the table full)
+ * @param port_id the filtered port (the connections' zone)
+ * @param pt	  its entry (FP_PORT_F_SG set)
+ * @param dir	  FP_SG_DIR_EGRESS (from the VM) or FP_SG_DIR_INGRESS (to it)
+ * @param f	  the (inner) Ethernet frame
+ * @param len	  its bytes
+ * @param now_ns  CLOCK_MONOTONIC time of the burst
+ * @param gen	  fp_ftables_sg_gen() read before this burst's lookups
+ * @param dry	  1: change nothing (trace); 0: open, move, remove connections
+ * @param res	  the decision
+ * @return res->drop
+ */
+uint32_t fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_port *pt,
+		      uint32_t dir, const uint8_t *f, uint32_t len, uint64_t now_ns, uint64_t gen,
+		      int dry, struct fp_sg_result *res);
+
+#endif /* FP_SG_H */
