@@ -2,6 +2,7 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,4 +209,36 @@ fp_bench_scenario_free(struct fp_bench_scenario *s)
 	free(s->frames);
 	free(s->in_port);
 	memset(s, 0, sizeof(*s));
+}
+
+void
+fp_bench_cpu_model(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(buf, size, "unknown");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "model name", 10) == 0) {
+			char *p = strchr(line, ':');
+
+			if (p != NULL) {
+				p += 2;
+				p[strcspn(p, "\n")] = '\0';
+				snprintf(buf, size, "%s", p);
+			}
+			break;
+		}
+	}
+	fclose(f);
+}
+
+int
+fp_bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }

@@ -73,4 +73,10 @@ int fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_s
 /** Free what fp_bench_scenario_build() allocated. Accepts a zeroed one. */
 void fp_bench_scenario_free(struct fp_bench_scenario *s);
 
+/** The CPU's model name (/proc/cpuinfo), or "unknown", into buf. */
+void fp_bench_cpu_model(char *buf, size_t size);
+
+/** qsort() comparison of doubles, ascending. */
+int fp_bench_cmp_double(const void *a, const void *b);
+
 #endif /* FP_BENCH_SCENARIO_H */

@@ -124,6 +124,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->tx_drain_us = FP_CFG_DEF_TX_DRAIN_US;
 	cfg->stats_interval_s = 0;
 	cfg->log_level = FP_LOG_INFO;
+	fp_conf_conntrack_defaults(&cfg->ct_size, cfg->ct_timeout_s);
 	memcpy(cfg->ctl_socket, FP_CFG_DEF_CTL_SOCKET, sizeof(FP_CFG_DEF_CTL_SOCKET));
 }
 
@@ -462,8 +463,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
-		"host", "vtep",	 "eal",	    "ports",	  "workers", "mempool",	  "tables", "idle",
-		"tx",	"stats", "control", "fp_control", "fp_xdp",  "log_level", NULL,
+		"host",	  "vtep",      "eal",	    "ports", "workers", "mempool",
+		"tables", "idle",      "tx",	    "stats", "control", "fp_control",
+		"fp_xdp", "log_level", "conntrack", NULL,
 	};
 	int rc;
 
@@ -501,6 +503,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_conntrack_load(ld->conf, root, &ld->cfg->ct_size, ld->cfg->ct_timeout_s);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */

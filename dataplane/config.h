@@ -75,6 +75,8 @@ struct fp_config {
 	uint32_t stats_interval_s;			    /* log counters every N s; 0 off */
 	char ctl_socket[108];				    /* control socket path */
 	uint32_t log_level;				    /* FP_LOG_* (lib/log.h), default info */
+	uint32_t ct_size;				    /* conntrack.size: connections */
+	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		    /* conntrack.timeout_<state> */
 };
 
 /**

@@ -81,6 +81,21 @@ void fp_ct_timeouts_set(struct fp_ct *ct, const struct fp_ct_timeouts *timeouts)
 int fp_ct_lookup(struct fp_ct *ct, const struct fp_ct_key *key, uint64_t now_ns,
 		 struct fp_ct_ref *ref);
 
+#define FP_CT_BULK_MAX 64 /* keys per fp_ct_lookup_bulk() */
+
+/**
+ * Look up a burst of keys: fp_ct_lookup() of each, with every key's
+ * buckets and candidate entry prefetched before any is read, so the
+ * cache misses of a large table overlap.  Never waits.
+ *
+ * @param keys	 n keys (built with fp_ct_key_make())
+ * @param n	 keys, at most FP_CT_BULK_MAX (more are ignored)
+ * @param refs	 n refs; refs[i] is filled where bit i of the answer is set
+ * @return bit i set: keys[i] found (refs[i]); clear: absent or expired
+ */
+uint64_t fp_ct_lookup_bulk(struct fp_ct *ct, const struct fp_ct_key *const keys[], uint32_t n,
+			   uint64_t now_ns, struct fp_ct_ref refs[]);
+
 /**
  * Insert a new connection.  If another worker inserted the same key
  * meanwhile, that entry wins: *ref is filled from it and -EEXIST returned

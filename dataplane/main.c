@@ -30,20 +30,28 @@
 #include <flowplane/ctl.h>
 
 #include "config.h"
+#include "conf.h"
 #include "conf_check.h"
 #include "conf_diff.h"
+#include "ct.h"
 #include "ctl_server.h"
 #include "eal_log.h"
 #include "ftable.h"
 #include "io.h"
 #include "names.h"
 #include "clock.h"
-#include "ct.h"
 #include "log.h"
 #include "pipeline.h"
 #include "version.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
+/* The sweeper visits the whole connection table once per this period
+ * (the shortest default timeout is 10 s), a slice per main-loop tick.
+ */
+#define FP_CT_SWEEP_PERIOD_NS (10ULL * 1000000000ULL)
+#define FP_CT_SWEEP_MAX_BUCKETS 65536U /* per tick: bounded work (~2M slots) */
+
+_Static_assert(FP_CONF_CT_SIZE_MAX <= FP_CT_SIZE_MAX, "conntrack.size beyond fp_ct_create()");
 #define FP_WORKER_MAX_REPORT 128
 
 struct fp_dpdk {
@@ -52,7 +60,8 @@ struct fp_dpdk {
 	struct fp_io_port ports[FP_PORT_MAX]; /* by logical id */
 	struct rte_rcu_qsbr *rcu;	      /* tables' QSBR variable */
 	struct fp_ftables *tables;	      /* flow tables */
-	struct fp_ct *ct;		      /* connection table (security groups) */
+	struct fp_ct *ct;		      /* connection table */
+	uint64_t ct_swept_ns;		      /* last fp_ct_sweep() */
 	struct fp_worker *workers;	      /* one per worker lcore */
 	struct fp_ctl_server *ctl;	      /* control socket */
 	struct fp_log_opts log_opts;	      /* -v, -q, --log-file */
@@ -86,7 +95,8 @@ usage(FILE *f)
 		"  -V, --version           print the version and exit\n"
 		"  -h, --help              this text\n"
 		"signals: SIGINT, SIGTERM stop (final counters on stdout); SIGHUP reopens\n"
-		"the log file and reloads log_level, stats.interval_s and idle.*\n");
+		"the log file and reloads log_level, stats.interval_s, idle.* and\n"
+		"conntrack.timeout_*\n");
 }
 
 static void
@@ -223,6 +233,46 @@ check_lcores(const struct fp_config *cfg)
 	return 0;
 }
 
+/* The connection table, conntrack.size connections; the workers get it
+ * through the pipeline (dataplane/pipeline.c).
+ */
+static int
+ct_start(struct fp_dpdk *d)
+{
+	struct fp_ct_timeouts t;
+
+	memcpy(t.s, d->cfg.ct_timeout_s, sizeof(t.s));
+	d->ct = fp_ct_create(d->cfg.ct_size, &t, (int)rte_socket_id());
+	if (d->ct == NULL) {
+		fp_log(FP_LOG_ERR,
+		       "%s: cannot create the connection table of %u connections (about %u MiB "
+		       "of EAL memory): %s",
+		       d->cfg.path, d->cfg.ct_size, (uint32_t)((uint64_t)d->cfg.ct_size * 74 >> 20),
+		       strerror(errno));
+		return -errno;
+	}
+	d->ct_swept_ns = fp_clock_now_ns();
+	fp_log(FP_LOG_INFO, "connection table: %u connections (%u slots)", d->cfg.ct_size,
+	       fp_ct_capacity(d->ct));
+	return 0;
+}
+
+/* A slice of the sweep: the buckets due since the last call, so the
+ * whole table is visited every FP_CT_SWEEP_PERIOD_NS whatever the tick.
+ */
+static void
+ct_sweep(struct fp_dpdk *d)
+{
+	uint64_t now = fp_clock_now_ns(), dt = now - d->ct_swept_ns;
+	uint64_t n = (uint64_t)fp_ct_n_buckets(d->ct) * dt / FP_CT_SWEEP_PERIOD_NS;
+
+	if (n == 0)
+		return;
+	d->ct_swept_ns = now;
+	fp_ct_sweep(d->ct, now,
+		    n > FP_CT_SWEEP_MAX_BUCKETS ? FP_CT_SWEEP_MAX_BUCKETS : (uint32_t)n);
+}
+
 static int
 tables_start(struct fp_dpdk *d)
 {
@@ -241,11 +291,9 @@ tables_start(struct fp_dpdk *d)
 		fp_log(FP_LOG_ERR, "cannot create tables: %s", strerror(errno));
 		return -errno;
 	}
-	d->ct = fp_ct_create(FP_CT_SIZE_DEFAULT, NULL, (int)rte_socket_id());
-	if (d->ct == NULL) {
-		fp_log(FP_LOG_ERR, "cannot create the connection table: %s", strerror(errno));
-		return -errno;
-	}
+	rc = ct_start(d);
+	if (rc != 0)
+		return rc;
 	fp_ftables_ct_attach(d->tables, d->ct);
 	for (i = 0; i < cfg->n_ports; i++) {
 		rc = fp_ftables_port_config(d->tables, i, d->ports[i].role, d->ports[i].mtu,
@@ -290,6 +338,7 @@ static void
 reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 {
 	struct fp_config *c = &d->cfg;
+	int changed = 0;
 	uint32_t i;
 
 	if ((int)c->log_level != fp_log_level_get()) {
@@ -320,6 +369,20 @@ reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 			__atomic_store_n(&d->workers[i].idle_mode, c->idle_mode, __ATOMIC_RELAXED);
 		}
 	}
+	for (i = 0; i < FP_CT_STATE_MAX; i++) {
+		if (n->ct_timeout_s[i] == c->ct_timeout_s[i])
+			continue;
+		fp_log(FP_LOG_INFO, "reload: conntrack.timeout_%s %u -> %u", fp_names_ct_state[i],
+		       c->ct_timeout_s[i], n->ct_timeout_s[i]);
+		c->ct_timeout_s[i] = n->ct_timeout_s[i];
+		changed = 1;
+	}
+	if (changed) {
+		struct fp_ct_timeouts t;
+
+		memcpy(t.s, c->ct_timeout_s, sizeof(t.s));
+		fp_ct_timeouts_set(d->ct, &t);
+	}
 }
 
 /* The settings a reload does not take: reported when they change. */
@@ -339,6 +402,7 @@ static const struct fp_conf_field restart_fields[] = {
 	FP_CONF_FIELD(struct fp_config, "tables", table_size),
 	FP_CONF_FIELD(struct fp_config, "tx", tx_drain_us),
 	FP_CONF_FIELD(struct fp_config, "control", ctl_socket),
+	FP_CONF_FIELD(struct fp_config, "conntrack.size", ct_size),
 };
 
 /* SIGHUP: reopen the log file, reload the config, say what changed and
@@ -390,6 +454,7 @@ run(struct fp_dpdk *d)
 			reload_pending = 0;
 			reload_config(d);
 		}
+		ct_sweep(d);
 		if (d->cfg.stats_interval_s && time(NULL) - last >= d->cfg.stats_interval_s) {
 			last = time(NULL);
 			snprintf(label, sizeof(label), "counters (every %u s)",

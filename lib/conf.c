@@ -454,6 +454,57 @@ fp_conf_tables_load(struct fp_conf *c, const config_setting_t *root, int64_t min
 	return 0;
 }
 
+void
+fp_conf_conntrack_defaults(uint32_t *size, uint32_t timeout_s[FP_CT_STATE_MAX])
+{
+#define CT_TIMEOUT(id, name, timeout) [FP_CT_##id] = timeout,
+	static const uint32_t def[FP_CT_STATE_MAX] = { FP_FOREACH_CT_STATE(CT_TIMEOUT) };
+#undef CT_TIMEOUT
+
+	*size = FP_CONF_CT_SIZE_DEFAULT;
+	memcpy(timeout_s, def, sizeof(def));
+}
+
+int
+fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint32_t *size,
+		       uint32_t timeout_s[FP_CT_STATE_MAX])
+{
+	const config_setting_t *grp, *s;
+	unsigned int i, t;
+	int64_t v = 0;
+	int rc;
+
+	rc = fp_conf_member_get(c, root, "conntrack", FP_CONF_T_GROUP, false, &grp);
+	if (rc < 0 || grp == NULL)
+		return rc;
+	for (i = 0; (s = config_setting_get_elem(grp, i)) != NULL; i++) {
+		const char *name = config_setting_name(s);
+
+		if (strcmp(name, "size") == 0) {
+			rc = fp_conf_int_get(c, s, FP_CONF_CT_SIZE_MIN, FP_CONF_CT_SIZE_MAX, false,
+					     &v);
+			if (rc < 0)
+				return rc;
+			*size = (uint32_t)v;
+			continue;
+		}
+		t = FP_CT_STATE_MAX;
+		if (strncmp(name, "timeout_", 8) == 0)
+			for (t = FP_CT_NONE + 1; t < FP_CT_STATE_MAX; t++)
+				if (strcmp(name + 8, fp_names_ct_state[t]) == 0)
+					break;
+		if (t == FP_CT_STATE_MAX)
+			return fp_conf_fail(c, s, NULL,
+					    "unknown key (size, or timeout_ and a state: "
+					    "timeout_established, timeout_udp_replied, ...)");
+		rc = fp_conf_int_get(c, s, 1, FP_CONF_CT_TIMEOUT_MAX, false, &v);
+		if (rc < 0)
+			return rc;
+		timeout_s[t] = (uint32_t)v;
+	}
+	return 0;
+}
+
 static bool
 is_name_start(char c)
 {

@@ -247,6 +247,28 @@ int fp_conf_common_load(struct fp_conf *c, const config_setting_t *root, const c
  */
 int fp_conf_log_level_load(struct fp_conf *c, const config_setting_t *root, uint32_t *level);
 
+/* The shared group conntrack { size = N; timeout_<state> = S; ... }. */
+#define FP_CONF_CT_SIZE_MIN 1024
+#define FP_CONF_CT_SIZE_MAX 16777216
+#define FP_CONF_CT_SIZE_DEFAULT 262144
+#define FP_CONF_CT_TIMEOUT_MAX 8640000 /* 100 days, in seconds */
+
+/**
+ * The defaults of the conntrack group: FP_CONF_CT_SIZE_DEFAULT and
+ * Linux's timeouts (FP_FOREACH_CT_STATE).
+ */
+void fp_conf_conntrack_defaults(uint32_t *size, uint32_t timeout_s[FP_CT_STATE_MAX]);
+
+/**
+ * The shared group conntrack: size (connections, FP_CONF_CT_SIZE_MIN..MAX)
+ * and timeout_<state> (seconds, 1..FP_CONF_CT_TIMEOUT_MAX) for each state
+ * name of FP_FOREACH_CT_STATE but "none".  Absent keys are left alone.
+ *
+ * @return 0, or -EINVAL
+ */
+int fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint32_t *size,
+			   uint32_t timeout_s[FP_CT_STATE_MAX]);
+
 /**
  * The shared group tables { fdb = N; ... }: sizes min..max by table name
  * (the port table's size is fixed).

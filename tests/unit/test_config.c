@@ -102,6 +102,14 @@ static const struct invalid_case invalid_cases[] = {
 	{ "socket_too_long.conf", 11, "control.socket: 108 chars, longer than 107" },
 	{ "eal_too_many.conf", 5, "eal.args: 33 entries, at most 32" },
 	{ "eal_wrong_type.conf", 4, "eal.args[1]: expected a string, got an integer" },
+	{ "ct_size_range.conf", 11, "conntrack.size: 1000 out of range 1024..16777216" },
+	{ "ct_size_too_large.conf", 12, "conntrack.size: 16777217 out of range 1024..16777216" },
+	{ "ct_timeout_range.conf", 11, "conntrack.timeout_established: 0 out of range 1..8640000" },
+	{ "ct_timeout_too_large.conf", 11,
+	  "conntrack.timeout_udp_replied: 8640001 out of range 1..8640000" },
+	{ "ct_timeout_none.conf", 11, "conntrack.timeout_none: unknown key" },
+	{ "ct_unknown_key.conf", 11, "conntrack.timeout_syn: unknown key" },
+	{ "ct_wrong_type.conf", 11, "conntrack.size: expected an integer, got a string" },
 };
 
 #define N_INVALID (sizeof(invalid_cases) / sizeof(invalid_cases[0]))
@@ -231,6 +239,12 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->tx_drain_us, 100);
 	assert_int_equal(cfg->stats_interval_s, 0);
 	assert_string_equal(cfg->ctl_socket, "/run/flowplane/fp-dpdk.sock");
+	assert_int_equal(cfg->ct_size, 262144);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 120);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 432000);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 10);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_REPLIED], 120);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 600);
 }
 
 static void
@@ -320,6 +334,11 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->tx_drain_us, 50);
 	assert_int_equal(cfg->stats_interval_s, 60);
 	assert_string_equal(cfg->ctl_socket, "/var/run/fp/ctl.sock");
+	assert_int_equal(cfg->ct_size, 1048576);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 7200);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_UNREPLIED], 20);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 300);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 120); /* not in the file */
 }
 
 static void
@@ -393,6 +412,9 @@ test_config_limits_min_accepted(void **state)
 	assert_int_equal(cfg->tx_drain_us, 1);
 	assert_int_equal(cfg->stats_interval_s, 0);
 	assert_string_equal(cfg->ctl_socket, "/");
+	assert_int_equal(cfg->ct_size, 1024);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 1);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 1);
 }
 
 static void
@@ -424,6 +446,9 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 16777216);
 	assert_int_equal(cfg->stats_interval_s, 86400);
 	assert_int_equal(strlen(cfg->ctl_socket), sizeof(cfg->ctl_socket) - 1);
+	assert_int_equal(cfg->ct_size, 16777216);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 8640000);
+	assert_int_equal(cfg->ct_timeout_s[FP_CT_ICMP], 8640000);
 }
 
 static void
