@@ -24,9 +24,6 @@ extern const char *const fp_names_ctl_msg[FP_CTL_MSG_MAX];   /* control socket m
 extern const char *const fp_names_xdp_map[FP_XDP_MAP_MAX];   /* pinned map names */
 extern const char *const fp_names_ct_state[FP_CT_STATE_MAX]; /* connection states */
 
-/* Connection states (FP_FOREACH_CT_STATE): "syn_sent", ..., conntrack.timeout_<name> */
-extern const char *const fp_names_ct_state[FP_CT_STATE_MAX];
-
 extern const uint16_t fp_names_key_size[FP_TABLE_MAX]; /* sizeof each table's key struct */
 extern const uint16_t fp_names_val_size[FP_TABLE_MAX]; /* sizeof each table's value struct */
 
