@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-bench: the pipeline in-process, on mbuf bursts built before timing.
  *
- *   fp-bench [--scenario encap|decap|all] [--flows N,...] [--vnis N,...]
- *            [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]
+ *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|all|sg,...]
+ *            [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
+ *            [--underlay 4|6] [--runs N] [--pkts N]
  *
  * Scenarios: encap (a VM port sends to a MAC behind a remote vtep) and
  * decap (the underlay receives VXLAN/Geneve for a local VM port).  Flows
@@ -19,6 +20,14 @@
  * inner-flow variety (hashing, key dedupe) costs; the cost of packets
  * cold in memory is what bench/replay.sh measures through fp-dpdk.  Prints a table and one JSON
  * line per result with median and min over the runs.
+ *
+ * Security groups (doc/security-groups.md, bench/README.md): sg-encap and
+ * sg-decap are encap and decap on filtered ports with TCP ACKs of
+ * established connections (the untimed warm-up pass opens one connection
+ * per flow, by pickup; the timed passes all hit the connection table);
+ * sg-new sends SYNs from a filtered VM port, each opening a connection
+ * (the connection table is emptied, untimed, before every pass).  "sg"
+ * runs encap, decap and the three sg scenarios in one session.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +43,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "ct.h"
 #include "ftable.h"
 #include "names.h"
 #include "pipeline.h"
@@ -55,7 +65,7 @@ struct bench_opts {
 	int huge;	       /* EAL memory from hugepages (as fp-dpdk runs) */
 	uint32_t runs;	       /* timed runs, >= 5 */
 	uint64_t min_pkts;     /* packets per run at least */
-	const char *scenarios; /* "encap", "decap" or "all" */
+	const char *scenarios; /* comma list of scenario names, "all", "sg" */
 	char flows[128];       /* comma list */
 	char vnis[128];	       /* comma list */
 };
@@ -80,8 +90,21 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The scenarios: name, decap, FP_BENCH_SG_*. */
+static const struct {
+	const char *name;
+	int decap;
+	uint32_t sg;
+} scens[] = {
+	{ "encap", 0, FP_BENCH_SG_NONE },   { "decap", 1, FP_BENCH_SG_NONE },
+	{ "sg-encap", 0, FP_BENCH_SG_EST }, { "sg-decap", 1, FP_BENCH_SG_EST },
+	{ "sg-new", 0, FP_BENCH_SG_NEW },
+};
+
 struct setup {
 	struct fp_ftables *t;		   /* tables */
+	struct fp_ct *ct;		   /* connection table (sg scenarios) */
+	uint32_t sg;			   /* FP_BENCH_SG_* */
 	struct fp_bench_scenario sc;	   /* ports, entries, frames */
 	struct rte_mbuf *ring[BENCH_RING]; /* the "rx ring" */
 };
@@ -111,15 +134,17 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 }
 
 static int
-prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
-	const struct bench_opts *o, const char *name)
+prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows,
+	uint32_t vnis, const struct bench_opts *o, const char *name)
 {
+	/* sg-new: one frame per flow, every one a new connection. */
 	struct fp_bench_scenario_opts so = { .decap = decap,
 					     .encap = o->encap,
 					     .v6 = o->v6,
 					     .flows = flows,
 					     .vnis = vnis,
-					     .min_frames = BENCH_RING };
+					     .min_frames = sg == FP_BENCH_SG_NEW ? 1 : BENCH_RING,
+					     .sg = sg };
 	uint32_t limits[FP_TABLE_MAX] = { 0 }, i;
 	int rc;
 
@@ -137,6 +162,14 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;
+	s->sg = sg;
+	if (sg != FP_BENCH_SG_NONE) {
+		/* Twice the connections, as an operator sizes conntrack.size. */
+		s->ct = fp_ct_create(RTE_MAX(2 * flows, 4096U), NULL, (int)rte_socket_id());
+		if (s->ct == NULL)
+			return -errno;
+		fp_ftables_ct_attach(s->t, s->ct);
+	}
 	for (i = 0; i < s->sc.n_ports; i++)
 		fp_ftables_port_config(s->t, s->sc.ports[i].id, s->sc.ports[i].role,
 				       s->sc.ports[i].mtu, s->sc.ports[i].mac);
@@ -157,6 +190,19 @@ release(struct setup *s)
 		rte_pktmbuf_free(s->ring[i]);
 	fp_bench_scenario_free(&s->sc);
 	fp_ftables_free(s->t);
+	fp_ct_free(s->ct);
+}
+
+/* sg-new: empty the connection table (not timed) before a pass. */
+static void
+ct_empty(struct setup *s)
+{
+	uint32_t i;
+
+	if (s->sg != FP_BENCH_SG_NEW)
+		return;
+	for (i = 0; i < s->sc.n_vm; i++)
+		fp_ct_flush_zone(s->ct, (uint16_t)i);
 }
 
 /* One pass over every prepared frame; returns the timed cycles and adds
@@ -169,6 +215,7 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 	uint64_t cycles = 0;
 	uint32_t i, k, r = 0;
 
+	ct_empty(s);
 	for (i = 0; i < s->sc.n;) {
 		uint16_t port = s->sc.in_port[i], n = 0;
 		struct rte_mbuf **pkts;
@@ -204,7 +251,7 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 }
 
 static int
-run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
+run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t vnis,
 	const struct bench_opts *o, struct result *r)
 {
 	static struct fp_pipe_out out;
@@ -223,7 +270,7 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		return -ENOMEM;
 	}
 	snprintf(name, sizeof(name), "b%u", seq++);
-	rc = prepare(&s, mp, decap, flows, vnis, o, name);
+	rc = prepare(&s, mp, decap, sg, flows, vnis, o, name);
 	if (rc != 0) {
 		fprintf(stderr, "fp-bench: setup failed: %s\n", strerror(-rc));
 		release(&s);
@@ -246,6 +293,17 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		/* Dropped packets were freed by the pipeline. */
 		abort();
 	}
+	/* Every flow is a connection now, each opened by one frame. */
+	if (sg != FP_BENCH_SG_NONE &&
+	    (fp_ct_count(s.ct) != flows ||
+	     p.stats.n[FP_STAT_CT_PICKUP] + p.stats.n[FP_STAT_CT_NEW] != flows)) {
+		fprintf(stderr,
+			"fp-bench: %u flows made %u connections (%" PRIu64 " new, %" PRIu64
+			" picked up) — refusing to time it\n",
+			flows, fp_ct_count(s.ct), p.stats.n[FP_STAT_CT_NEW],
+			p.stats.n[FP_STAT_CT_PICKUP]);
+		abort();
+	}
 	for (run = 0; run < o->runs; run++) {
 		uint64_t cycles = 0, n = 0, bursts = 0;
 		uint32_t k;
@@ -255,6 +313,19 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		raw[run] = (double)cycles / (double)n;
 		cyc[run] = ((double)cycles - (double)bursts * timer_cost) / (double)n;
 		r->pkts = n;
+	}
+	if (sg == FP_BENCH_SG_NEW &&
+	    p.stats.n[FP_STAT_CT_NEW] != (uint64_t)flows * (1 + passes * o->runs)) {
+		fprintf(stderr,
+			"fp-bench: sg-new: %" PRIu64 " new connections, not one per packet\n",
+			p.stats.n[FP_STAT_CT_NEW]);
+		abort();
+	}
+	if (sg == FP_BENCH_SG_EST &&
+	    p.stats.n[FP_STAT_CT_HIT] != (uint64_t)s.sc.n * passes * o->runs + (s.sc.n - flows)) {
+		fprintf(stderr, "fp-bench: %s: %" PRIu64 " connection hits, not one per packet\n",
+			decap ? "sg-decap" : "sg-encap", p.stats.n[FP_STAT_CT_HIT]);
+		abort();
 	}
 	qsort(cyc, o->runs, sizeof(double), cmp_double);
 	qsort(raw, o->runs, sizeof(double), cmp_double);
@@ -312,14 +383,31 @@ cpu_model(char *buf, size_t size)
 	fclose(f);
 }
 
+/* Is scenario sc in the comma list (or "all": encap, decap; "sg": all five)? */
+static int
+scenario_wanted(const char *list, int sc)
+{
+	char l[128], *w, *save = NULL;
+
+	snprintf(l, sizeof(l), "%s", list);
+	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, scens[sc].name) == 0 || strcmp(w, "sg") == 0 ||
+		    (strcmp(w, "all") == 0 && scens[sc].sg == FP_BENCH_SG_NONE))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: fp-bench [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
+		"usage: fp-bench [--scenario NAME,..] [--flows N,..] [--vnis N,..]\n"
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                [--huge]\n"
 		"       fp-bench --version | --help\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"          sg = encap,decap,sg-encap,sg-decap,sg-new (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
 		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses\n");
@@ -345,7 +433,7 @@ main(int argc, char **argv)
 		.encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000, .scenarios = "all"
 	};
 	char eal_prefix[64], cpu[128];
-	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "512",
+	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "1024",
 			     "--no-pci",    "--no-shconf", "-l",       "0",
 			     "--log-level", "*:error",	   eal_prefix, NULL };
 	int eal_argc = (int)RTE_DIM(eal_argv) - 1;
@@ -388,6 +476,22 @@ main(int argc, char **argv)
 			return opt == 'h' ? 0 : 1;
 		}
 	}
+	{
+		char l[128], *w, *save = NULL;
+		size_t k;
+
+		snprintf(l, sizeof(l), "%s", o.scenarios);
+		for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			for (k = 0; k < RTE_DIM(scens); k++)
+				if (strcmp(w, scens[k].name) == 0)
+					break;
+			if (k == RTE_DIM(scens) && strcmp(w, "all") != 0 && strcmp(w, "sg") != 0) {
+				fprintf(stderr, "fp-bench: unknown scenario '%s'\n", w);
+				usage();
+				return 1;
+			}
+		}
+	}
 	if (o.runs < 5) {
 		fprintf(stderr, "fp-bench: --runs must be at least 5\n");
 		return 1;
@@ -417,11 +521,11 @@ main(int argc, char **argv)
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
 	printf("%-6s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "raw med", "Mpps med", "Mpps max");
-	for (sc = 0; sc < 2; sc++) {
-		const char *name = sc == 0 ? "encap" : "decap";
+	for (sc = 0; sc < (int)RTE_DIM(scens); sc++) {
+		const char *name = scens[sc].name;
 		char fl[128], *fs, *fsave = NULL;
 
-		if (strcmp(o.scenarios, "all") != 0 && strcmp(o.scenarios, name) != 0)
+		if (!scenario_wanted(o.scenarios, sc))
 			continue;
 		snprintf(fl, sizeof(fl), "%s", o.flows);
 		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
@@ -436,7 +540,10 @@ main(int argc, char **argv)
 
 				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 1000000)
 					continue;
-				if (run_one(mp, sc, flows, vnis, &o, &r) != 0)
+				if (scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
+					continue; /* one filtered port: one zone */
+				if (run_one(mp, scens[sc].decap, scens[sc].sg, flows, vnis, &o,
+					    &r) != 0)
 					return 1;
 				printf("%-6s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
 				       flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,
