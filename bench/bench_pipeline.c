@@ -519,7 +519,7 @@ main(int argc, char **argv)
 	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4,
 	       o.runs, BENCH_SEED, fp_version_git());
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
-	printf("%-6s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
+	printf("%-8s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "raw med", "Mpps med", "Mpps max");
 	for (sc = 0; sc < (int)RTE_DIM(scens); sc++) {
 		const char *name = scens[sc].name;
@@ -545,7 +545,7 @@ main(int argc, char **argv)
 				if (run_one(mp, scens[sc].decap, scens[sc].sg, flows, vnis, &o,
 					    &r) != 0)
 					return 1;
-				printf("%-6s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
+				printf("%-8s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
 				       flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,
 				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6);
 				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
