@@ -82,14 +82,6 @@ struct result {
  */
 static double timer_cost;
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The scenarios: name, decap, FP_BENCH_SG_*. */
 static const struct {
 	const char *name;
@@ -327,8 +319,8 @@ run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t
 			decap ? "sg-decap" : "sg-encap", p.stats.n[FP_STAT_CT_HIT]);
 		abort();
 	}
-	qsort(cyc, o->runs, sizeof(double), cmp_double);
-	qsort(raw, o->runs, sizeof(double), cmp_double);
+	qsort(cyc, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
 	r->cyc_med = cyc[o->runs / 2];
 	r->cyc_min = cyc[0];
 	r->cyc_raw_med = raw[o->runs / 2];
@@ -355,32 +347,8 @@ timer_calibrate(void)
 		}
 		avg[i] = (double)sum / 100000.0;
 	}
-	qsort(avg, RTE_DIM(avg), sizeof(double), cmp_double);
+	qsort(avg, RTE_DIM(avg), sizeof(double), fp_bench_cmp_double);
 	return avg[RTE_DIM(avg) / 2];
-}
-
-static void
-cpu_model(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	snprintf(buf, size, "unknown");
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-
-			if (p != NULL) {
-				p += 2;
-				p[strcspn(p, "\n")] = '\0';
-				snprintf(buf, size, "%s", p);
-			}
-			break;
-		}
-	}
-	fclose(f);
 }
 
 /* Is scenario sc in the comma list (or "all": encap, decap; "sg": all five)? */
@@ -506,7 +474,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "fp-bench: EAL init failed\n");
 		return 1;
 	}
-	cpu_model(cpu, sizeof(cpu));
+	fp_bench_cpu_model(cpu, sizeof(cpu));
 	timer_cost = timer_calibrate();
 	/* 64-byte frames with the largest header in front fit in 256 bytes. */
 	mp = rte_pktmbuf_pool_create("bench", 4 * BENCH_RING, 0, 0, 256 + RTE_PKTMBUF_HEADROOM,

@@ -61,14 +61,6 @@ struct opts {
 	char vnis[128];	       /* comma list */
 };
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One test run of prog on frame (repeat 1); the kernel's duration in ns. */
 static int
 run_once(int prog, const uint8_t *frame, uint32_t len, uint32_t *ns, uint32_t *action)
@@ -229,7 +221,7 @@ cold_overhead_measure(const uint8_t *frame, uint32_t len)
 		c[i] = (double)sum / 20000.0;
 	}
 	close(prog);
-	qsort(c, 9, sizeof(double), cmp_double);
+	qsort(c, 9, sizeof(double), fp_bench_cmp_double);
 	return c[4];
 }
 
@@ -451,13 +443,13 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		fraw[run] = (double)sum_floor / res->samples;
 		fnet[run] = fraw[run] - (double)sum_null / res->samples;
 	}
-	qsort(net, o->runs, sizeof(double), cmp_double);
-	qsort(raw, o->runs, sizeof(double), cmp_double);
-	qsort(lnet, o->runs, sizeof(double), cmp_double);
-	qsort(lraw, o->runs, sizeof(double), cmp_double);
-	qsort(lprog, o->runs, sizeof(double), cmp_double);
-	qsort(fnet, o->runs, sizeof(double), cmp_double);
-	qsort(fraw, o->runs, sizeof(double), cmp_double);
+	qsort(net, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(lnet, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(lraw, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(lprog, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(fnet, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(fraw, o->runs, sizeof(double), fp_bench_cmp_double);
 	res->cold_med = net[o->runs / 2];
 	res->cold_min = net[0];
 	res->cold_raw = raw[o->runs / 2];

@@ -41,7 +41,9 @@
  * changed, read again (someone completed a change: lock-free); if seq is
  * odd or the slot is not live, skip it.  So a reader never returns a
  * half-written entry.  An expired entry (last + timeout(state) < now)
- * counts as absent.
+ * counts as absent.  fp_ct_lookup_bulk() does the same for a burst in
+ * three passes (hash and prefetch the headers; match and prefetch the
+ * entries; read), so the misses of a large table overlap.
  *
  * Update.  Compare the slot's seq with the ref's (else -ENOENT), then CAS
  * ctl from the values the ref read to the new ones (a changed entry:
@@ -66,7 +68,9 @@
  * Expiry and removal free a slot with a CAS on lo (live, seq s -> owned,
  * s + 1), clear its signature and publish it free (s + 2): an update that
  * races a removal fails with -ENOENT, and an insert may also take an
- * expired slot in place.  fp_ct_sweep() visits n buckets per call, round
+ * expired slot in place; an insert first frees its own key's expired
+ * entries, so a reload with longer timeouts cannot revive a second entry
+ * of the key.  fp_ct_sweep() visits n buckets per call, round
  * robin; only the main lcore calls it.  A packet that arrives at the exact
  * moment its entry times out may lose the entry to the sweeper (its
  * last-seen store is not part of the CAS), as in Linux.
@@ -74,7 +78,7 @@
  * The live-entry count is kept in 64 cache-line shards (by bucket), not
  * one shared counter, so inserts on different workers rarely share a line.
  */
-#define ALLOW_EXPERIMENTAL_API /* rte_atomic128_cmp_exchange (stable in DPDK 23.07) */
+#define ALLOW_EXPERIMENTAL_API /* rte_atomic128_cmp_exchange: experimental in DPDK 22.11 */
 
 #include "ct.h"
 
@@ -514,6 +518,23 @@ slot_claim(struct fp_ct *ct, uint32_t bi, uint64_t now, int expired_too, uint32_
 	return -ENOSPC;
 }
 
+/* Free the expired entries of key in bucket bi (an insert of key). */
+static void
+key_expired_free(struct fp_ct *ct, uint32_t bi, uint16_t sig, const uint64_t *key, uint64_t now)
+{
+	uint32_t m = sig_match(&ct->buckets[bi], sig);
+	uint64_t k[FP_CT_KEY_WORDS], lo, hi, last;
+
+	while (m) {
+		uint32_t slot = bi * FP_CT_BUCKET_SLOTS + (uint32_t)__builtin_ctz(m);
+
+		m &= m - 1;
+		if (ct_read(&ct->entries[slot], &lo, &hi, &last, k) == 0 && key_eq(k, key) &&
+		    ct_expired(ct, LO_STATE(lo), last, now))
+			slot_free(ct, slot, lo);
+	}
+}
+
 int
 fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_val *val,
 	     uint64_t now_ns, struct fp_ct_ref *ref)
@@ -545,6 +566,11 @@ fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_v
 		__atomic_store_n(&home->claim, 0, __ATOMIC_RELEASE);
 		return -EEXIST;
 	}
+	/* An expired entry of the key goes first, so that a longer timeout
+	 * (a reload) can never bring back a second entry of it.
+	 */
+	key_expired_free(ct, h.b1, h.sig, k, now_ns);
+	key_expired_free(ct, h.b2, h.sig, k, now_ns);
 	/* The emptier bucket first; then expired entries in either. */
 	bi = n_free(&ct->buckets[h.b2]) > n_free(home) ? h.b2 : h.b1;
 	seq = slot_claim(ct, bi, now_ns, 0, &slot);

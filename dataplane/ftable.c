@@ -16,6 +16,7 @@
 #include <flowplane/ctl.h>
 
 #include "check.h"
+#include "ct.h"
 #include "names.h"
 
 #define TXN_ALIGN 8
@@ -392,6 +393,7 @@ struct commit {
 	struct set_work *sets;	      /* address sets changed, by set id */
 	uint32_t n_sets;	      /* valid sets */
 	int sg_changed;		      /* a ruleset, addrset or port entry changes */
+	uint64_t flush_zones;	      /* ports no longer filtered: their connections go */
 	uint32_t fail_idx;	      /* change that failed validation */
 	char *err;		      /* message buffer */
 	size_t errsz;		      /* its size */
@@ -826,8 +828,12 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 	switch (r->table) {
 	case FP_TABLE_PORT: {
 		uint32_t id = ((const struct fp_port_key *)k)->port_id;
+		const struct fp_dp_port *np = c->objs[i];
 
 		old = __atomic_exchange_n(&t->ports[id], c->objs[i], __ATOMIC_ACQ_REL);
+		if (old != NULL && (((struct fp_dp_port *)old)->v.flags & FP_PORT_F_SG) &&
+		    !(np->v.flags & FP_PORT_F_SG))
+			c->flush_zones |= 1ULL << id;
 		break;
 	}
 	case FP_TABLE_VTEP: {
@@ -882,14 +888,18 @@ apply_del(struct commit *c, const struct txn_rec *r)
 	void *old = NULL;
 
 	switch (r->table) {
-	case FP_TABLE_PORT:
-		old = __atomic_exchange_n(&t->ports[((const struct fp_port_key *)k)->port_id], NULL,
-					  __ATOMIC_ACQ_REL);
+	case FP_TABLE_PORT: {
+		uint32_t id = ((const struct fp_port_key *)k)->port_id;
+
+		old = __atomic_exchange_n(&t->ports[id], NULL, __ATOMIC_ACQ_REL);
+		if (old != NULL && (((struct fp_dp_port *)old)->v.flags & FP_PORT_F_SG))
+			c->flush_zones |= 1ULL << id;
 		if (old != NULL) {
 			retire(c, NULL, 0, old);
 			t->count[r->table]--;
 		}
 		return;
+	}
 	case FP_TABLE_VTEP:
 		old = __atomic_exchange_n(&t->vteps[((const struct fp_vtep_key *)k)->vtep_id], NULL,
 					  __ATOMIC_ACQ_REL);
@@ -1064,6 +1074,13 @@ fp_ftables_commit(struct fp_ftables *t, const struct fp_txn *x, uint32_t *failed
 			__atomic_fetch_add(&t->sg_gen, 1, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&t->generation, 1, __ATOMIC_RELEASE);
 		release(c);
+		/* After the grace period no worker filters these ports any
+		 * more: their connections cannot come back.
+		 */
+		for (i = 0; i < FP_PORT_MAX && t->ct != NULL; i++) {
+			if (c->flush_zones & (1ULL << i))
+				fp_ct_flush_zone(t->ct, (uint16_t)i);
+		}
 	} else if (failed != NULL) {
 		*failed = c->fail_idx;
 	}

@@ -16,7 +16,9 @@
  * (/128, or /32 of IPv4) first: one probe for a host member.  Every commit
  * that changes a ruleset, addrset or port entry bumps sg_gen (after the
  * changes are visible), which tracked connections compare to know that
- * they must be checked against the rules again.
+ * they must be checked against the rules again.  A commit that deletes a
+ * filtered port or takes its sg flag off removes its connections (zone)
+ * from the attached connection table after the grace period.
  *
  * Concurrency: any number of readers (workers) and one writer (the main
  * lcore's control server).  Readers must be registered with the RCU QSBR

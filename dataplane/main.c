@@ -33,13 +33,13 @@
 #include "conf.h"
 #include "conf_check.h"
 #include "conf_diff.h"
+#include "clock.h"
 #include "ct.h"
 #include "ctl_server.h"
 #include "eal_log.h"
 #include "ftable.h"
 #include "io.h"
 #include "names.h"
-#include "clock.h"
 #include "log.h"
 #include "pipeline.h"
 #include "version.h"
@@ -291,10 +291,6 @@ tables_start(struct fp_dpdk *d)
 		fp_log(FP_LOG_ERR, "cannot create tables: %s", strerror(errno));
 		return -errno;
 	}
-	rc = ct_start(d);
-	if (rc != 0)
-		return rc;
-	fp_ftables_ct_attach(d->tables, d->ct);
 	for (i = 0; i < cfg->n_ports; i++) {
 		rc = fp_ftables_port_config(d->tables, i, d->ports[i].role, d->ports[i].mtu,
 					    d->ports[i].mac);
@@ -306,7 +302,10 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
-	return 0;
+	rc = ct_start(d);
+	if (rc == 0)
+		fp_ftables_ct_attach(d->tables, d->ct); /* the pipeline's, via the tables */
+	return rc;
 }
 
 static int
@@ -448,8 +447,6 @@ run(struct fp_dpdk *d)
 	       d->cfg.host, d->cfg.n_ports, d->cfg.n_workers, d->cfg.ctl_socket);
 	while (!fp_io_quit) {
 		fp_ctl_server_poll(d->ctl, 100);
-		/* Expired connections: the whole table about every 10 s. */
-		fp_ct_sweep(d->ct, fp_clock_now_ns(), fp_ct_n_buckets(d->ct) / 100 + 1);
 		if (reload_pending) {
 			reload_pending = 0;
 			reload_config(d);

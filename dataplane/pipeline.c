@@ -212,10 +212,13 @@ trace_sg(struct fp_trace *tr, uint32_t port_id, uint32_t dir, const struct fp_sg
 		snprintf(state, sizeof(state), ", state %s",
 			 FP_NAMES_GET(fp_names_ct_state, res->state));
 	if (res->what > FP_SG_WHAT_INVALID) {
-		if (fp_sg_proto_has_ports(q->proto))
-			snprintf(l4, sizeof(l4), " proto %u %u > %u flags 0x%02x%s", q->proto,
-				 q->sport, q->dport, q->tcp_flags,
-				 q->frag == FP_SG_FRAG_LATER ? " later fragment" : "");
+		if (q->frag == FP_SG_FRAG_LATER)
+			snprintf(l4, sizeof(l4), " proto %u later fragment", q->proto);
+		else if (q->proto == FP_SG_PROTO_TCP)
+			snprintf(l4, sizeof(l4), " proto %u %u > %u flags 0x%02x", q->proto,
+				 q->sport, q->dport, q->tcp_flags);
+		else if (fp_sg_proto_has_ports(q->proto))
+			snprintf(l4, sizeof(l4), " proto %u %u > %u", q->proto, q->sport, q->dport);
 		else if (fp_sg_is_icmp(q))
 			snprintf(l4, sizeof(l4), " icmp type %u code %u", q->icmp_type,
 				 q->icmp_code);

@@ -12,8 +12,11 @@ const char *const fp_names_role[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME)
 const char *const fp_names_encap[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(NAME) };
 const char *const fp_names_dest[FP_DEST_MAX] = { FP_FOREACH_DEST(NAME) };
 const char *const fp_names_ctl_msg[FP_CTL_MSG_MAX] = { FP_FOREACH_CTL_MSG(NAME) };
-const char *const fp_names_ct_state[FP_CT_STATE_MAX] = { FP_FOREACH_CT_STATE(NAME) };
 #undef NAME
+
+#define CT_STATE_NAME(id, name, timeout) [FP_CT_##id] = name,
+const char *const fp_names_ct_state[FP_CT_STATE_MAX] = { FP_FOREACH_CT_STATE(CT_STATE_NAME) };
+#undef CT_STATE_NAME
 
 #define XDP_MAP_NAME(id, name) [FP_XDP_MAP_##id] = name,
 const char *const fp_names_xdp_map[FP_XDP_MAP_MAX] = { FP_FOREACH_XDP_MAP(XDP_MAP_NAME) };

@@ -2310,6 +2310,23 @@ def gen_sg():
     ingress_ok(c, rem_in("SA", seq=5000, ack=1001), "ct_revalidated")
     c.stat("ct_hit", 1)
 
+    c = sg_case("sg_port_unfiltered_flushes", "SYN out opens a connection; a commit takes "
+                "the sg flag off port 0 (its connections are flushed): the SYN-ACK is "
+                "delivered unfiltered; once filtered again, the next SYN-ACK finds no "
+                "connection and is denied")
+    egress_ok(c, vm0_out("S"), "ct_new")
+    c.next()
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF, [(VM0_IP + "/32", None),
+                                                 (VM0_IP6 + "/128", None)])
+    ingress_ok(c, rem_in("SA", seq=5000, ack=1001))
+    c.stat("ct_hit", 0)
+    c.next()
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=1)
+    c.inp(UL_PORT, underlay_frame(rem_in("SA", seq=5000, ack=1001), 1))
+    c.drop("sg_denied")
+    c.stat("decap", 1)
+
     ssh = rem_in("S", sport=5555, dport=22)
     c = sg_case("sg_remote_group", "ssh in from a member of the remote group (address set 7 "
                 "holds the remote's /32): allowed by rule 201", ingress=(R_SSH_SET,))
@@ -2356,6 +2373,21 @@ def gen_sg():
     c.out(UL_PORT, encap(f6, 3))
     c.tx()
     c.stat("ct_new", 1)
+
+    frag = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+                 IP(src=VM0_IP, dst=REM_IP, ttl=64, id=0x4242, flags=0, frag=185, proto=17) /
+                 Raw(b"later fragment payload, no UDP header here"))
+    c = sg_case("sg_later_fragment_portless_rule", "a later IPv4 fragment (no ports) from the "
+                "VM: a UDP rule without ports allows it, untracked",
+                egress=(sg_rule(106, proto=17),))
+    egress_ok(c, frag, "sg_stateless_allow")
+    c.stat("ct_new", 0)
+
+    c = sg_case("sg_later_fragment_port_rule", "a later IPv4 fragment of UDP 53: the rule "
+                "for UDP port 53 cannot match a packet without ports: denied",
+                egress=(R_UDP53,))
+    c.inp(0, frag)
+    c.drop("sg_denied")
 
     f = arp_req(VM0_IP, REM_IP)
     c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: not IP, not "

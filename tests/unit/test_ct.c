@@ -192,6 +192,22 @@ test_ct_exists(void **state)
 	fp_ct_free(ct);
 }
 
+struct key_count {
+	struct fp_ct_key k; /* key looked for */
+	uint32_t n;	    /* entries with it */
+};
+
+/* fp_ct_walk() callback: count the entries of one key. */
+static int
+count_key(const struct fp_ct_key *k, const struct fp_ct_val *v, void *arg)
+{
+	struct key_count *c = arg;
+
+	(void)v;
+	c->n += memcmp(k, &c->k, sizeof(*k)) == 0;
+	return 0;
+}
+
 static void
 test_ct_expiry_per_state(void **state)
 {
@@ -200,7 +216,8 @@ test_ct_expiry_per_state(void **state)
 	struct fp_ct_ref r;
 	struct fp_ct_key k;
 	struct fp_ct_val v;
-	uint32_t i;
+	struct key_count kc;
+	uint32_t i, n;
 
 	(void)state;
 	fp_ct_timeouts_default(&t);
@@ -243,12 +260,22 @@ test_ct_expiry_per_state(void **state)
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 500 * S_NS, &r), 0);
 	fp_ct_timeouts_set(ct, NULL);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 400000 * S_NS, &r), 0);
-	/* An expired key can be inserted again. */
+	/* An expired key can be inserted again; the expired entry goes, so a
+	 * longer timeout cannot bring it back beside the new one.
+	 */
 	key_make(&k, 2, FP_CT_CLOSE, 0);
 	v = val_make(FP_CT_SYN_SENT, 0, 0);
+	n = fp_ct_count(ct);
 	assert_int_equal(fp_ct_insert(ct, &k, &v, T0 + 11 * S_NS, &r), 0);
+	assert_int_equal(fp_ct_count(ct), n);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 12 * S_NS, &r), 0);
 	assert_int_equal(r.val.state, FP_CT_SYN_SENT);
+	t.s[FP_CT_CLOSE] = 100000;
+	fp_ct_timeouts_set(ct, &t);
+	kc.k = k;
+	kc.n = 0;
+	assert_int_equal(fp_ct_walk(ct, T0 + 12 * S_NS, count_key, &kc), 0);
+	assert_int_equal(kc.n, 1);
 	fp_ct_free(ct);
 }
 
@@ -665,6 +692,121 @@ race_walk(const struct fp_ct_key *k, const struct fp_ct_val *v, void *arg)
 	return 0;
 }
 
+/* Removal racing updates: one thread updates a few connections (gen + 1,
+ * rule_id == gen * 3 + 1) while the other removes and re-inserts them.
+ * An update must end in 0, -EAGAIN or -ENOENT, never touch a later
+ * entry of the slot, and every key must end with at most one entry.
+ */
+#define RM_CONNS 16
+
+struct rm_race {
+	struct fp_ct *ct;   /* shared table */
+	int stop;	    /* set by the main thread */
+	uint64_t n_ok;	    /* updates done (the updater's) */
+	uint64_t n_gone;    /* updates that found the entry removed */
+	uint64_t n_bad;	    /* an answer that must not be (the updater's) */
+	uint64_t n_removed; /* removals (the remover's) */
+	uint64_t n_rm_bad;  /* an answer that must not be (the remover's) */
+};
+
+static void *
+rm_updater(void *arg)
+{
+	struct rm_race *x = arg;
+	struct fp_ct_ref r;
+	struct fp_ct_key k;
+	struct fp_ct_val v;
+	uint32_t i = 0;
+	int rc;
+
+	while (!__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE)) {
+		key_make(&k, 12, i++ % RM_CONNS, 1);
+		if (fp_ct_lookup(x->ct, &k, T0, &r) != 0)
+			continue;
+		do {
+			if (r.val.rule_id != r.val.gen * 3 + 1)
+				x->n_bad++;
+			v = r.val;
+			v.gen++;
+			v.rule_id = v.gen * 3 + 1;
+			rc = fp_ct_update(x->ct, &r, &v, T0);
+		} while (rc == -EAGAIN);
+		if (rc == 0)
+			x->n_ok++;
+		else if (rc == -ENOENT)
+			x->n_gone++;
+		else
+			x->n_bad++;
+	}
+	return NULL;
+}
+
+static void *
+rm_remover(void *arg)
+{
+	struct rm_race *x = arg;
+	struct fp_ct_val v = val_make(FP_CT_ESTABLISHED, 1000, 3001);
+	struct fp_ct_ref r;
+	struct fp_ct_key k;
+	uint32_t i = 0;
+	int rc;
+
+	while (!__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE)) {
+		key_make(&k, 12, i++ % RM_CONNS, 0);
+		if (fp_ct_lookup(x->ct, &k, T0, &r) == 0) {
+			rc = fp_ct_remove(x->ct, &r);
+			if (rc == 0)
+				x->n_removed++;
+			else
+				x->n_rm_bad++; /* nobody else removes */
+		}
+		do
+			rc = fp_ct_insert(x->ct, &k, &v, T0, &r);
+		while (rc == -EBUSY);
+		if (rc != 0)
+			x->n_rm_bad++;
+	}
+	return NULL;
+}
+
+static void
+test_ct_remove_races_update(void **state)
+{
+	struct fp_ct *ct = fp_ct_create(1024, NULL, SOCKET_ID_ANY);
+	long cpu, n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct rm_race x = { .ct = ct };
+	struct key_count kc;
+	pthread_t th[2];
+	cpu_set_t all;
+	uint32_t i;
+
+	(void)state;
+	CPU_ZERO(&all);
+	for (cpu = 0; cpu < n_cpus; cpu++)
+		CPU_SET(cpu, &all);
+	assert_int_equal(pthread_create(&th[0], NULL, rm_updater, &x), 0);
+	pthread_setaffinity_np(th[0], sizeof(all), &all);
+	assert_int_equal(pthread_create(&th[1], NULL, rm_remover, &x), 0);
+	pthread_setaffinity_np(th[1], sizeof(all), &all);
+	usleep(300000);
+	__atomic_store_n(&x.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th[0], NULL);
+	pthread_join(th[1], NULL);
+	print_message("removal vs update: %" PRIu64 " updates, %" PRIu64 " removals, %" PRIu64
+		      " updates found their entry gone\n",
+		      x.n_ok, x.n_removed, x.n_gone);
+	assert_int_equal(x.n_bad, 0);
+	assert_int_equal(x.n_rm_bad, 0);
+	assert_int_equal(fp_ct_count(ct), RM_CONNS);
+	for (i = 0; i < RM_CONNS; i++) {
+		key_make(&kc.k, 12, i, 0);
+		kc.n = 0;
+		fp_ct_walk(ct, T0, count_key, &kc);
+		assert_int_equal(kc.n, 1);
+	}
+	fp_ct_free(ct);
+}
+
 static double
 elapsed(const struct timespec *a, const struct timespec *b)
 {
@@ -789,6 +931,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_ct_lookup_bulk),
 		cmocka_unit_test(test_ct_vs_model),
 		cmocka_unit_test(test_ct_two_workers_two_directions),
+		cmocka_unit_test(test_ct_remove_races_update),
 	};
 	int rc;
 

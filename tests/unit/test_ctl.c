@@ -354,10 +354,10 @@ mk_neigh(struct fp_neigh_key *k, struct fp_neigh_val *v, uint32_t vrf, uint8_t h
 #define COLLECT_MAX 8
 
 struct collect {
-	uint16_t table;						/* table expected */
-	uint32_t n;						/* entries seen */
-	uint8_t keys[COLLECT_MAX][32];				/* first COLLECT_MAX keys */
-	uint8_t vals[COLLECT_MAX][sizeof(struct fp_flood_val)]; /* and values */
+	uint16_t table;					       /* table expected */
+	uint32_t n;					       /* entries seen */
+	uint8_t keys[COLLECT_MAX][sizeof(union fp_table_key)]; /* first COLLECT_MAX keys */
+	uint8_t vals[COLLECT_MAX][sizeof(union fp_table_val)]; /* and values */
 };
 
 static int
@@ -646,6 +646,64 @@ test_ctl_roundtrip_every_table(void **state)
 	assert_int_equal(fp_ctl_client_begin(f->c), 0);
 	assert_int_equal(fp_ctl_client_commit(f->c, &r), 0);
 	assert_int_equal(r.n, 0);
+	free(cl);
+}
+
+/* The security-group tables through the socket: a ruleset per direction,
+ * an address-set member and a filtered port set in one transaction,
+ * dumped back, counted by HELLO, deleted.
+ */
+static void
+test_ctl_roundtrip_sg_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ruleset_key rk[2] = { { .ruleset_id = 4, .dir = FP_SG_DIR_EGRESS },
+					{ .ruleset_id = 4, .dir = FP_SG_DIR_INGRESS } };
+	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
+	struct fp_addrset_key ak = { .set_id = 9, .plen = 96 + 24 };
+	struct fp_addrset_val av = { 0 };
+	struct fp_port_key pk;
+	struct fp_port_val pv;
+	struct fp_ctl_reply r;
+	struct collect *cl = malloc(sizeof(*cl));
+
+	assert_non_null(cl);
+	rv.rules[0] = (struct fp_sg_rule){ .rule_id = 77,
+					   .family = 4,
+					   .proto = 6,
+					   .flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS |
+						    FP_SG_RULE_F_ADDRSET,
+					   .port_min = 22,
+					   .port_max = 22,
+					   .addrset = 9 };
+	ak.ip = ip4(10, 1, 2, 0);
+	mk_port(&pk, &pv);
+	pv.flags |= FP_PORT_F_SG;
+	pv.ruleset = 4;
+	assert_int_equal(fp_ctl_client_begin(f->c), 0);
+	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_PORT, &pk, &pv), 0);
+	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_RULESET, &rk[0], &rv), 0);
+	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_RULESET, &rk[1], &rv), 0);
+	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_ADDRSET, &ak, &av), 0);
+	assert_int_equal(fp_ctl_client_commit(f->c, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(dump(f->c, FP_TABLE_RULESET, cl), 2);
+	assert_true(find_key(cl, &rk[0]) >= 0 && find_key(cl, &rk[1]) >= 0);
+	assert_memory_equal(cl->vals[0], &rv, sizeof(rv));
+	assert_int_equal(dump(f->c, FP_TABLE_ADDRSET, cl), 1);
+	assert_memory_equal(cl->keys[0], &ak, sizeof(ak));
+	assert_int_equal(table_count(f->c, FP_TABLE_RULESET), 2);
+	assert_int_equal(table_count(f->c, FP_TABLE_ADDRSET), 1);
+	assert_int_equal(dump(f->c, FP_TABLE_PORT, cl), 2);
+	assert_memory_equal(cl->vals[find_key(cl, &pk)], &pv, sizeof(pv));
+
+	assert_int_equal(fp_ctl_client_begin(f->c), 0);
+	assert_int_equal(fp_ctl_client_del(f->c, FP_TABLE_PORT, &pk), 0);
+	assert_int_equal(fp_ctl_client_del(f->c, FP_TABLE_RULESET, &rk[0]), 0);
+	assert_int_equal(fp_ctl_client_del(f->c, FP_TABLE_ADDRSET, &ak), 0);
+	assert_int_equal(fp_ctl_client_commit(f->c, &r), 0);
+	assert_int_equal(dump(f->c, FP_TABLE_RULESET, cl), 1);
+	assert_int_equal(dump(f->c, FP_TABLE_ADDRSET, cl), 0);
 	free(cl);
 }
 
@@ -1466,6 +1524,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_socket_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_roundtrip_every_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_roundtrip_sg_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_commit_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_table_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_delete_missing, setup, teardown),

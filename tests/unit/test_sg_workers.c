@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Security groups through two workers: each thread has its own pipeline
+ * (as each worker lcore does) over the same tables and connection table.
+ * Worker A sends the VM's SYNs (egress of filtered port 0, to port 2);
+ * worker B sends the SYN-ACKs back (port 2 to port 0: ingress of port 0,
+ * which no rule allows).  Every SYN-ACK must find the connection that the
+ * other worker opened: the two directions of a connection meet one entry
+ * whichever worker sees them.  B retries a SYN-ACK that comes before its
+ * SYN (denied, counted) until it passes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "addr.h"
+#include "ct.h"
+#include "ftable.h"
+#include "pipeline.h"
+
+#define POOL_SIZE 4095
+#define N_CONN 2000	 /* connections, one SYN and one SYN-ACK each */
+#define RETRY_MAX 200000 /* SYN-ACKs of one connection before giving up */
+
+static const uint8_t mac0[6] = { 2, 0, 0, 0, 0, 0x10 }; /* port 0, filtered */
+static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 0x20 }; /* port 2 */
+
+static struct rte_mempool *pool;
+
+/* Ethernet + IPv4 + TCP from (smac, sip:sport) to (dmac, dip:dport). */
+static uint32_t
+tcp_frame(uint8_t *f, const uint8_t *dmac, const uint8_t *smac, uint32_t sip, uint32_t dip,
+	  uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	memset(f, 0, 54);
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[17] = 40;
+	f[22] = 64;
+	f[23] = 6;
+	f[26] = (uint8_t)(sip >> 24);
+	f[27] = (uint8_t)(sip >> 16);
+	f[28] = (uint8_t)(sip >> 8);
+	f[29] = (uint8_t)sip;
+	f[30] = (uint8_t)(dip >> 24);
+	f[31] = (uint8_t)(dip >> 16);
+	f[32] = (uint8_t)(dip >> 8);
+	f[33] = (uint8_t)dip;
+	f[34] = (uint8_t)(sport >> 8);
+	f[35] = (uint8_t)sport;
+	f[36] = (uint8_t)(dport >> 8);
+	f[37] = (uint8_t)dport;
+	f[46] = 0x50;
+	f[47] = flags;
+	f[48] = 0xff;
+	return 54;
+}
+
+/* Run one frame on p from in_port; 1 if it was sent, 0 if dropped. */
+static int
+run_one(struct fp_pipeline *p, uint16_t in_port, const uint8_t *f, uint32_t len)
+{
+	struct fp_pipe_out out = { .n = 0 };
+	struct rte_mbuf *m;
+	uint16_t i, n;
+	char *d;
+
+	do
+		m = rte_pktmbuf_alloc(pool);
+	while (m == NULL);
+	d = rte_pktmbuf_append(m, (uint16_t)len);
+	memcpy(d, f, len);
+	n = fp_pipeline_run_burst(p, in_port, &m, 1, &out);
+	for (i = 0; i < out.n; i++)
+		rte_pktmbuf_free(out.pkts[i]);
+	return n > 0;
+}
+
+struct worker {
+	struct fp_pipeline p; /* this worker's pipeline */
+	int syn_ack;	      /* 0: send the SYNs (A); 1: the SYN-ACKs (B) */
+	uint32_t failed;      /* packets that did not pass as they should */
+	uint64_t retries;     /* B: SYN-ACKs denied before their SYN */
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *w = arg;
+	uint8_t f[64];
+	uint32_t i, len, tries;
+
+	for (i = 0; i < N_CONN; i++) {
+		uint16_t sport = (uint16_t)(20000 + i);
+
+		if (!w->syn_ack) {
+			len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, sport, 80, 0x02);
+			if (!run_one(&w->p, 0, f, len))
+				w->failed++;
+			continue;
+		}
+		len = tcp_frame(f, mac0, mac2, 0x0a000014, 0x0a00000a, 80, sport, 0x12);
+		for (tries = 0; tries < RETRY_MAX; tries++) {
+			if (run_one(&w->p, 2, f, len))
+				break;
+			w->retries++;
+			sched_yield();
+		}
+		if (tries == RETRY_MAX) {
+			w->failed++;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static struct fp_ftables *
+tables_make(void)
+{
+	uint32_t limit[FP_TABLE_MAX];
+	struct fp_ftables *t;
+	struct fp_txn *x = fp_txn_create();
+	struct fp_port_key pk = { .port_id = 0 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM, .vni = 1000, .vrf = 1 };
+	struct fp_fdb_key fk = { .vni = 1000 };
+	struct fp_fdb_val fv = { .type = FP_DEST_PORT, .id = 0 };
+	struct fp_ruleset_key rk = { .ruleset_id = 1, .dir = FP_SG_DIR_EGRESS };
+	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
+	static unsigned int seq;
+	char err[256], name[16];
+	int i;
+
+	for (i = 0; i < FP_TABLE_MAX; i++)
+		limit[i] = 64;
+	limit[FP_TABLE_PORT] = FP_PORT_MAX;
+	snprintf(name, sizeof(name), "sgw%u", seq++);
+	t = fp_ftables_create(name, limit, (int)rte_socket_id(), NULL);
+	assert_non_null(t);
+	assert_non_null(x);
+	assert_int_equal(fp_ftables_port_config(t, 0, FP_PORT_ROLE_VM, 1500, mac0), 0);
+	assert_int_equal(fp_ftables_port_config(t, 2, FP_PORT_ROLE_VM, 1500, mac2), 0);
+	rv.rules[0] = (struct fp_sg_rule){ .rule_id = 101,
+					   .family = 4,
+					   .proto = 6,
+					   .flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS,
+					   .port_min = 80,
+					   .port_max = 80 };
+	assert_int_equal(fp_txn_add(x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	rk.dir = FP_SG_DIR_INGRESS;
+	rv = (struct fp_ruleset_val){ .flags = FP_RULESET_F_STATEFUL };
+	assert_int_equal(fp_txn_add(x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	pv.flags = FP_PORT_F_SG;
+	pv.ruleset = 1;
+	memcpy(pv.mac, mac0, 6);
+	assert_int_equal(fp_txn_add(x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	pk.port_id = 2;
+	pv.flags = 0;
+	pv.ruleset = 0;
+	memcpy(pv.mac, mac2, 6);
+	assert_int_equal(fp_txn_add(x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	memcpy(fk.mac, mac0, 6);
+	assert_int_equal(fp_txn_add(x, FP_TABLE_FDB, &fk, sizeof(fk), &fv, sizeof(fv)), 0);
+	memcpy(fk.mac, mac2, 6);
+	fv.id = 2;
+	assert_int_equal(fp_txn_add(x, FP_TABLE_FDB, &fk, sizeof(fk), &fv, sizeof(fv)), 0);
+	if (fp_ftables_commit(t, x, NULL, err, sizeof(err)) != 0)
+		fail_msg("commit: %s", err);
+	fp_txn_free(x);
+	return t;
+}
+
+static void
+test_sg_two_workers_meet_one_entry(void **state)
+{
+	struct worker *w = calloc(2, sizeof(*w));
+	struct fp_ftables *t;
+	struct fp_ct *ct;
+	pthread_t th[2];
+	int i;
+
+	(void)state;
+	assert_non_null(w);
+	t = tables_make();
+	ct = fp_ct_create(4 * N_CONN, NULL, SOCKET_ID_ANY);
+	assert_non_null(ct);
+	fp_ftables_ct_attach(t, ct);
+	for (i = 0; i < 2; i++) {
+		fp_pipeline_init(&w[i].p, t, pool);
+		w[i].syn_ack = i;
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	print_message("two workers: %u connections, %llu SYN-ACKs before their SYN\n", N_CONN,
+		      (unsigned long long)w[1].retries);
+	assert_int_equal(w[0].failed, 0);
+	assert_int_equal(w[1].failed, 0);
+	/* A opened every connection; B found every one of them. */
+	assert_int_equal(w[0].p.stats.n[FP_STAT_CT_NEW], N_CONN);
+	assert_int_equal(w[1].p.stats.n[FP_STAT_CT_HIT], N_CONN);
+	assert_int_equal(w[1].p.stats.n[FP_STAT_CT_NEW], 0);
+	assert_int_equal(w[1].p.stats.drop[FP_DROP_SG_DENIED], w[1].retries);
+	assert_int_equal(w[1].p.stats.sg_drop[0][FP_SG_DIR_INGRESS], w[1].retries);
+	assert_int_equal(fp_ct_count(ct), N_CONN);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	fp_ftables_free(t);
+	fp_ct_free(ct);
+	free(w);
+}
+
+/* The trace of a packet of a filtered port shows the security-group step:
+ * how it was decided, the rule, the connection state; then the drop
+ * reason.  A trace changes no connection.
+ */
+static const char *
+trace_sg_text(struct fp_ftables *t, uint16_t in_port, const uint8_t *f, uint32_t len,
+	      struct fp_trace *tr)
+{
+	struct fp_pipe_out out = { .n = 0 };
+	struct fp_pipeline p;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint32_t i;
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
+	fp_pipeline_init(&p, t, pool);
+	fp_pipeline_trace(&p, in_port, m, &out, tr);
+	for (i = 0; i < out.n; i++)
+		rte_pktmbuf_free(out.pkts[i]);
+	for (i = 0; i < tr->hdr.n_steps; i++)
+		if (tr->steps[i].step == FP_TRACE_SG)
+			return tr->steps[i].text;
+	fail_msg("no sg step in the trace");
+	return NULL;
+}
+
+static void
+test_sg_trace_step(void **state)
+{
+	struct fp_trace *tr = calloc(1, sizeof(*tr));
+	struct fp_ftables *t = tables_make();
+	struct fp_ct *ct = fp_ct_create(64, NULL, SOCKET_ID_ANY);
+	struct fp_pipeline p;
+	uint8_t f[64];
+	uint32_t len;
+
+	(void)state;
+	assert_non_null(tr);
+	assert_non_null(ct);
+	fp_ftables_ct_attach(t, ct);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 80, 0x02);
+	assert_string_equal(trace_sg_text(t, 0, f, len, tr),
+			    "port 0 egress: proto 6 30000 > 80 flags 0x02 allowed, new connection, "
+			    "rule 101, state syn_sent");
+	assert_int_equal(tr->hdr.drop, FP_DROP_MAX);
+	assert_int_equal(fp_ct_count(ct), 0);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 22, 0x02);
+	assert_string_equal(trace_sg_text(t, 0, f, len, tr),
+			    "port 0 egress: proto 6 30000 > 22 flags 0x02 no rule allows it");
+	assert_int_equal(tr->hdr.drop, FP_DROP_SG_DENIED);
+	/* Opened for real, the SYN-ACK's trace names the connection. */
+	fp_pipeline_init(&p, t, pool);
+	len = tcp_frame(f, mac2, mac0, 0x0a00000a, 0x0a000014, 30000, 80, 0x02);
+	assert_int_equal(run_one(&p, 0, f, len), 1);
+	len = tcp_frame(f, mac0, mac2, 0x0a000014, 0x0a00000a, 80, 30000, 0x12);
+	assert_string_equal(trace_sg_text(t, 2, f, len, tr),
+			    "port 0 ingress: proto 6 80 > 30000 flags 0x12 tracked connection, "
+			    "rule 101, state syn_recv");
+	assert_int_equal(tr->hdr.drop, FP_DROP_MAX);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	fp_ftables_free(t);
+	fp_ct_free(ct);
+	free(tr);
+}
+
+static int
+group_setup(void **state)
+{
+	char prefix[64];
+	char *argv[] = {
+		"test_sg_workers",     "--no-huge",	"--no-shconf", "--no-pci", "-l", "0",
+		"--log-level=*:error", "--file-prefix", prefix,	       NULL
+	};
+
+	(void)state;
+	snprintf(prefix, sizeof(prefix), "fp_sgw_%d", (int)getpid());
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
+		print_error("rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	pool = rte_pktmbuf_pool_create("fp_sgw", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	if (pool == NULL) {
+		rte_eal_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sg_two_workers_meet_one_entry),
+		cmocka_unit_test(test_sg_trace_step),
+	};
+
+	return cmocka_run_group_tests_name("sg_workers", tests, group_setup, group_teardown);
+}
