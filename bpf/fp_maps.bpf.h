@@ -31,6 +31,9 @@
 #define FP_DEFAULT_FDB 262144
 #define FP_DEFAULT_FLOOD 4096
 #define FP_DEFAULT_NEIGH 262144
+#define FP_DEFAULT_RULESET 4096
+#define FP_DEFAULT_ADDRSET 65536
+#define FP_DEFAULT_CT 262144
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -127,6 +130,52 @@ struct {
 	__type(value, struct fp_counters);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_counters SEC(".maps");
+
+/* Security groups (fp_sg.bpf.h, doc/xdp.md). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_DEFAULT_RULESET);
+	__type(key, struct fp_ruleset_key);
+	__type(value, struct fp_ruleset_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_ruleset SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, FP_DEFAULT_ADDRSET);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_xdp_addrset_key);
+	__type(value, struct fp_addrset_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_addrset SEC(".maps");
+
+/* Preallocated (no BPF_F_NO_PREALLOC): an insert never allocates on the
+ * packet path, and a full table answers -E2BIG (ct_full).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_DEFAULT_CT);
+	__type(key, struct fp_ct_key);
+	__type(value, struct fp_ct_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_ct SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__uint(map_flags, BPF_F_MMAPABLE); /* fp-control stores gen alone (xdp.h) */
+	__type(value, struct fp_sg_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_sg_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FP_PORT_MAX);
+	__type(key, __u32);
+	__type(value, struct fp_sg_drops);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_sg_drops SEC(".maps");
 
 /* Not pinned: per-program-instance test aid. */
 struct {

@@ -10,7 +10,10 @@
  * bpf_clone_redirect() to the egress of each member's interface
  * (fp_port_cfg.ifindex), with the rule of fp_flood.bpf.h that the XDP
  * program counted the copies by, and drops the original (TC_ACT_SHOT):
- * every copy is a clone.
+ * every copy is a clone.  A filtered port member (FP_PORT_F_SG) whose
+ * ingress security groups refused the frame gets no copy: the XDP
+ * program decided that (its connections move once, there) and says so in
+ * fp_xdp_meta.sg_refused, as it counted the flood without that copy.
  *
  *   1. Port members, in list order: the frame as it came in.
  *   2. From a VM port only, vtep members in list order: the frame
@@ -88,19 +91,26 @@ struct fp_tc_flood {
 	__u8 ready;	       /* and vtep copies can be made */
 	__u8 broken;	       /* the frame could not be resized: no more vtep copies */
 	__u8 eth[FP_ETH_HLEN]; /* the inner Ethernet header */
+	__u8 pad[2];	       /* zero */
+	__u64 sg_refused;      /* members refused by their security groups (fp_xdp_meta) */
 };
 
 /* Global functions: verified once each, for any arguments of their
  * prototype (pointer arguments may be NULL as far as the verifier knows).
  */
 
-/* Send a copy to port member port_id if the flood rule gives it one. */
+/* Send a copy to port member port_id (the list's member idx) if the
+ * flood rule gives it one and, for a filtered port, the XDP program's
+ * security-group step did not refuse it (f->sg_refused).
+ */
 __noinline int
-fp_tc_port_copy(struct __sk_buff *skb, __u32 port_id, struct fp_tc_flood *f)
+fp_tc_port_copy(struct __sk_buff *skb, __u32 port_id, __u32 idx, struct fp_tc_flood *f)
 {
 	struct fp_port_cfg *cfg;
 
 	if (!f || !fp_flood_port_gets_copy(port_id, f->vni, f->in_port))
+		return 0;
+	if (idx < FP_FLOOD_MEMBER_MAX && (f->sg_refused & (1ULL << idx)))
 		return 0;
 	f->copies++;
 	cfg = bpf_map_lookup_elem(&fp_port_cfg, &port_id);
@@ -353,7 +363,7 @@ fp_tc_replicate(struct __sk_buff *skb, struct fp_tc_flood *f)
 		if (i >= n)
 			break;
 		if (fl->members[i].type == FP_DEST_PORT)
-			fp_tc_port_copy(skb, fl->members[i].id, f);
+			fp_tc_port_copy(skb, fl->members[i].id, i, f);
 	}
 	if (!f->from_vm)
 		return 0;
@@ -406,6 +416,7 @@ fp_tc_flood(struct __sk_buff *skb)
 	f.vni = meta->vni;
 	f.in_port = meta->in_port;
 	f.from_vm = (meta->flags & FP_XDP_META_F_FROM_VM) != 0;
+	f.sg_refused = meta->sg_refused;
 	meta->magic = 0;
 	fp_tc_replicate(skb, &f);
 	count(&f);

@@ -33,6 +33,17 @@
  * test_xdp_cases keeps under 600k of the kernel's 1M instructions).  Every
  * loop is bounded for frames of FP_FRAME_MAX bytes.  The program is
  * single-buffer (not xdp.frags): a frame is data..data_end.
+ *
+ * Security groups (fp_sg.bpf.h): a filtered port's frames pass
+ * fp_xdp_sg_filter() egress after check_source(), ingress in
+ * deliver_local() and, for a flood, per filtered port member
+ * (fp_xdp_flood_sg(); fp_xdp_meta.sg_refused tells the tc program which
+ * members get no copy).  Stack: a chain of calls shares 512 bytes, so
+ * the verdict and the security groups' structs live in per-CPU arrays
+ * (fp_verdict_map, fp_sg_scratch); the deepest chain, fp_xdp_rx ->
+ * fp_xdp_flood_sg -> fp_xdp_sg_filter -> fp_xdp_sg_rule_ok, uses it all
+ * (256 + 64 + 160 + 32): a change that grows one of them must shrink
+ * another.
  */
 #include <linux/bpf.h>
 
@@ -51,6 +62,7 @@
 #include "fp_maps.bpf.h"
 #include "fp_parse.bpf.h"
 #include "fp_pkt.bpf.h"
+#include "fp_sg.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -69,7 +81,19 @@ struct fp_verdict {
 	__u32 encaps;  /* FP_XDP_V_FLOOD: vtep members among them */
 	__u32 decap;   /* the frame was decapsulated */
 	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
+	__u32 pad;     /* zero */
+	__u64 refused; /* FP_XDP_V_FLOOD: members refused by security groups */
 };
+
+/* This CPU's verdict: the XDP stack (512 bytes for a chain of calls)
+ * is kept for the calls (fp_sg.bpf.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fp_verdict);
+} fp_verdict_map SEC(".maps");
 
 /* Trace: the FDB lookup's result, straight into this CPU's fp_trace.  In
  * the attached program fp_trace_on is a frozen 0: the verifier removes
@@ -137,10 +161,275 @@ fp_xdp_ns_parse(struct xdp_md *ctx, const struct fp_pkt_meta *m, struct fp_ip *t
 	return fp_nd_ns_parse(data, data_end, m, target->b);
 }
 
+/* Security groups (fp_sg.bpf.h): the steps are global functions, each
+ * verified once.
+ */
+
+/* Parse the frame in ctx for the security groups. */
+__noinline int
+fp_xdp_sg_parse(struct xdp_md *ctx, struct fp_sg_in *in)
+{
+	if (!in)
+		return -1;
+	fp_sg_parse_frame(ctx, ctx->data_end - ctx->data, in);
+	return 0;
+}
+
+/* Does rule r allow p going dir (a rule naming an address set: is the
+ * remote address a member, fp_addrset)?  1 or 0.
+ */
+__noinline int
+fp_xdp_sg_rule_ok(const struct fp_sg_rule *r, const struct fp_sg_pkt *p, __u32 dir)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+	__u32 m;
+
+	if (!r || !p || !sc)
+		return 0;
+	m = fp_sg_rule_match(r, p, dir);
+	if (m == FP_SG_MATCH_YES)
+		return 1;
+	if (m != FP_SG_MATCH_ADDRSET)
+		return 0;
+	sc->ak.prefixlen = FP_XDP_ADDRSET_PLEN(128);
+	sc->ak.set_id = r->addrset;
+	fp_ip6_copy(sc->ak.ip, fp_sg_remote(p, dir)->b);
+	return bpf_map_lookup_elem(&fp_addrset, &sc->ak) != NULL;
+}
+
+/* The first rule of ruleset (ruleset_id, dir) that allows p: its id; 0
+ * when none does or the ruleset is missing.  Inlined into the filter (a
+ * call deeper would not fit the stack); the rule is one call.
+ */
+static __always_inline __u32
+sg_rules(__u32 ruleset_id, __u32 dir, const struct fp_sg_pkt *p)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+	struct fp_ruleset_val *rs;
+	__u32 i, n;
+
+	if (!sc)
+		return 0;
+	sc->rk.ruleset_id = ruleset_id;
+	sc->rk.dir = (__u16)dir;
+	sc->rk.pad = 0;
+	rs = bpf_map_lookup_elem(&fp_ruleset, &sc->rk);
+	if (!rs)
+		return 0;
+	n = rs->n_rules;
+	for (i = 0; i < FP_SG_RULE_MAX; i++) {
+		if (i >= n)
+			break;
+		if (fp_xdp_sg_rule_ok(&rs->rules[i], p, dir))
+			return rs->rules[i].rule_id;
+	}
+	return 0;
+}
+
+static __always_inline void
+sg_count(__u32 stat)
+{
+	struct fp_counters *c;
+	__u32 zero = 0;
+
+	c = bpf_map_lookup_elem(&fp_counters, &zero);
+	if (c && stat < FP_STAT_MAX)
+		c->n[stat]++;
+}
+
+/* A packet p of the live connection e (key k; p goes from endpoint a to
+ * b when a_first) of a port whose ruleset is ruleset_id: revalidated if
+ * the generation moved since it was admitted, then its state moved.
+ * FP_DROP_MAX (passes) or the drop reason.
+ */
+static __always_inline __u32
+sg_tracked(struct fp_ct_val *e, const struct fp_ct_key *k, const struct fp_sg_pkt *p, __u32 a_first,
+	   __u32 ruleset_id)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+	__u32 zero = 0, gen = 0, i, next, reply, reval, rule;
+	union fp_sg_ct_word ow, nw;
+	struct fp_sg_cfg *cfg;
+
+	if (!sc)
+		return FP_DROP_CT_INVALID;
+	cfg = bpf_map_lookup_elem(&fp_sg_cfg, &zero);
+	if (cfg)
+		gen = *(volatile __u32 *)&cfg->gen;
+	for (i = 0; i < FP_SG_CAS_TRIES; i++) {
+		ow.w = *(volatile __u64 *)&e->state;
+		nw.w = ow.w;
+		reply = a_first != ((ow.f.flags & FP_CT_F_ORIG_A) != 0);
+		reval = e->gen != gen;
+		rule = e->rule_id;
+		if (reval) {
+			/* Its opening packet, checked against the rules of
+			 * the way it was opened.
+			 */
+			fp_sg_opener(k, ow.f.flags, &sc->o);
+			rule = sg_rules(ruleset_id,
+					(ow.f.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
+									     FP_SG_DIR_INGRESS,
+					&sc->o);
+			if (rule == 0) {
+				bpf_map_delete_elem(&fp_ct, k);
+				return FP_DROP_CT_REVOKED;
+			}
+		}
+		next = fp_ct_next(ow.f.state, reply, p);
+		if (next == FP_CT_MOVE_INVALID)
+			return FP_DROP_CT_INVALID;
+		if (next != FP_CT_MOVE_IGNORE)
+			nw.f.state = (__u8)next;
+		if (reply)
+			nw.f.flags |= FP_CT_F_REPLIED;
+		if (nw.w != ow.w &&
+		    __sync_val_compare_and_swap((__u64 *)&e->state, ow.w, nw.w) != ow.w)
+			continue; /* another CPU moved it first: again from its state */
+		e->last_ns = bpf_ktime_get_ns();
+		if (reval) {
+			e->rule_id = rule;
+			e->gen = gen;
+		}
+		sg_count(FP_STAT_CT_HIT);
+		if (reval)
+			sg_count(FP_STAT_CT_REVALIDATED);
+		return FP_DROP_MAX;
+	}
+	return FP_DROP_CT_INVALID;
+}
+
+/* The decision of fp_xdp_sg_filter(), uncounted per port. */
+static __always_inline __u32
+sg_decide(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+	__u32 zero = 0, r, rule, first, stat, gen = 0, stale = 0;
+	struct fp_ruleset_val *rs;
+	struct fp_ct_val *nv, *e;
+	struct fp_sg_cfg *cfg;
+	struct fp_ct_key *k;
+	int a_first;
+	__u64 now;
+	long rc;
+
+	if (!sc)
+		return FP_DROP_CT_INVALID;
+	k = &sc->k;
+	nv = &sc->nv;
+
+	if (in->status == FP_SG_PARSE_NOT_IP)
+		return FP_DROP_MAX;
+	if (in->status != FP_SG_PARSE_IP)
+		return FP_DROP_CT_INVALID;
+	r = fp_sg_base(&in->p, dir);
+	if (r == FP_SG_BASE_ALLOW)
+		return FP_DROP_MAX;
+	if (r != FP_SG_BASE_RULES)
+		return r;
+	sc->rk.ruleset_id = ruleset_id;
+	sc->rk.dir = (__u16)dir;
+	sc->rk.pad = 0;
+	rs = bpf_map_lookup_elem(&fp_ruleset, &sc->rk);
+	if (!rs)
+		return FP_DROP_SG_NO_RULESET;
+	if (in->p.frag == FP_SG_FRAG_LATER) {
+		/* No ports: matched by the rules alone, never tracked. */
+		if (!sg_rules(ruleset_id, dir, &in->p))
+			return FP_DROP_SG_DENIED;
+		sg_count(FP_STAT_SG_STATELESS);
+		return FP_DROP_MAX;
+	}
+	cfg = bpf_map_lookup_elem(&fp_sg_cfg, &zero);
+	if (cfg)
+		gen = *(volatile __u32 *)&cfg->gen;
+	now = bpf_ktime_get_ns();
+	if (in->has_quote && fp_ct_icmp_error(&in->p)) {
+		fp_ct_key_make(k, port_id, &in->q);
+		e = bpf_map_lookup_elem(&fp_ct, k);
+		if (e && fp_sg_ct_live(cfg, e, now)) {
+			sg_count(FP_STAT_CT_RELATED);
+			return FP_DROP_MAX;
+		}
+	}
+	a_first = fp_ct_key_make(k, port_id, &in->p);
+	e = bpf_map_lookup_elem(&fp_ct, k);
+	if (e) {
+		if (fp_sg_ct_live(cfg, e, now))
+			return sg_tracked(e, k, &in->p, (__u32)a_first, ruleset_id);
+		stale = 1; /* expired: absent, and overwritten below */
+	}
+	rule = sg_rules(ruleset_id, dir, &in->p);
+	if (rule == 0)
+		return FP_DROP_SG_DENIED;
+	if (!(rs->flags & FP_RULESET_F_STATEFUL)) {
+		sg_count(FP_STAT_SG_STATELESS);
+		return FP_DROP_MAX;
+	}
+	first = fp_ct_first(&in->p);
+	if (first >= FP_CT_STATE_MAX)
+		return FP_DROP_CT_INVALID;
+	stat = in->p.proto == FP_SG_PROTO_TCP && first == FP_CT_ESTABLISHED ? FP_STAT_CT_PICKUP :
+									      FP_STAT_CT_NEW;
+	__builtin_memset(nv, 0, sizeof(*nv));
+	nv->last_ns = now;
+	nv->gen = gen;
+	nv->rule_id = rule;
+	nv->state = (__u8)first;
+	nv->flags = (__u8)((a_first ? FP_CT_F_ORIG_A : 0) |
+			   (dir == FP_SG_DIR_EGRESS ? FP_CT_F_ORIG_EGRESS : 0));
+	rc = bpf_map_update_elem(&fp_ct, k, nv, stale ? BPF_ANY : BPF_NOEXIST);
+	if (rc == -FP_SG_EEXIST) {
+		/* Another CPU opened it first: a packet of that one. */
+		e = bpf_map_lookup_elem(&fp_ct, k);
+		if (e && fp_sg_ct_live(cfg, e, now))
+			return sg_tracked(e, k, &in->p, (__u32)a_first, ruleset_id);
+		rc = bpf_map_update_elem(&fp_ct, k, nv, BPF_ANY);
+	}
+	if (rc)
+		return FP_DROP_CT_FULL; /* -E2BIG: full; tracked ones keep flowing */
+	sg_count(stat);
+	return FP_DROP_MAX;
+}
+
+/* The security groups of filtered port port_id (ruleset ruleset_id) for
+ * the parsed frame in going dir: FP_DROP_MAX (passes) or the drop reason,
+ * counted for the port (fp_sg_drops); the caller counts the drop.
+ */
+__noinline int
+fp_xdp_sg_filter(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
+{
+	struct fp_sg_drops *d;
+	__u32 r;
+
+	if (!in)
+		return FP_DROP_CT_INVALID;
+	r = sg_decide(port_id, ruleset_id, dir, in);
+	if (r < FP_DROP_MAX) {
+		d = bpf_map_lookup_elem(&fp_sg_drops, &port_id);
+		if (d)
+			d->n[dir == FP_SG_DIR_INGRESS ? FP_SG_DIR_INGRESS : FP_SG_DIR_EGRESS]++;
+	}
+	return (int)r;
+}
+
+/* The security-group step of the frame in ctx for a filtered port. */
+static __always_inline __u32
+sg_step(struct xdp_md *ctx, __u32 port_id, __u32 ruleset_id, __u32 dir)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+
+	if (!sc)
+		return FP_DROP_CT_INVALID;
+	fp_xdp_sg_parse(ctx, &sc->in);
+	return (__u32)fp_xdp_sg_filter(port_id, ruleset_id, dir, &sc->in);
+}
+
 /* Who gets a copy of a flood in vni: the flood list's members in order,
  * ports other than in_port that are VM ports of the VNI, and (from_vm)
  * vteps the packet fits (l3len).  Returns copies | vtep copies << 16,
- * or -1 if the VNI has no flood list.
+ * or -1 if the VNI has no flood list.  (The security groups of filtered
+ * port members: fp_xdp_flood_sg().)
  */
 __noinline int
 fp_xdp_flood_plan(__u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
@@ -177,34 +466,105 @@ fp_xdp_flood_plan(__u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
 	return (int)(copies | encaps << 16);
 }
 
+/* The port members of vni's flood list that fp_xdp_flood_plan() gave a
+ * copy and that are filtered: their ingress security groups, in list
+ * order (each may open or move a connection, as fp-dpdk's flood does).
+ * The refused ones, the mask of their member indexes and the last
+ * refusal's reason go to this CPU's scratch (flood_refused,
+ * flood_mask, flood_drop).  Returns how many were refused.
+ */
+__noinline int
+fp_xdp_flood_sg(struct xdp_md *ctx, __u32 vni, __u32 in_port)
+{
+	struct fp_sg_scratch *sc = fp_sg_scratch_get();
+	struct fp_flood_key fk = { .vni = vni };
+	struct fp_flood_val *fl;
+	__u32 i, n, parsed = 0;
+
+	if (!sc)
+		return 0;
+	sc->flood_refused = 0;
+	sc->flood_mask = 0;
+	sc->flood_drop = FP_DROP_MAX;
+	fl = bpf_map_lookup_elem(&fp_flood, &fk);
+	if (!fl)
+		return 0;
+	n = fl->n_members;
+	for (i = 0; i < FP_FLOOD_MEMBER_MAX; i++) {
+		struct fp_port_val *dp;
+		__u32 id, r;
+
+		if (i >= n)
+			break;
+		if (fl->members[i].type != FP_DEST_PORT)
+			continue;
+		id = fl->members[i].id;
+		if (!fp_flood_port_gets_copy(id, vni, in_port))
+			continue;
+		dp = bpf_map_lookup_elem(&fp_port, &id);
+		if (!dp || !(dp->flags & FP_PORT_F_SG))
+			continue;
+		if (!parsed) {
+			fp_xdp_sg_parse(ctx, &sc->in);
+			parsed = 1;
+		}
+		r = (__u32)fp_xdp_sg_filter(id, dp->ruleset, FP_SG_DIR_INGRESS, &sc->in);
+		if (r != FP_DROP_MAX) {
+			sc->flood_refused++;
+			sc->flood_mask |= 1ULL << i;
+			sc->flood_drop = r;
+		}
+	}
+	return (int)sc->flood_refused;
+}
+
 /* Broadcast, multicast or unknown unicast: decide the flood here. */
 static __always_inline int
-flood(struct fp_verdict *v, __u32 vni, __u32 in_port, __u32 from_vm, __u32 l3len)
+flood(struct xdp_md *ctx, struct fp_verdict *v, __u32 vni, __u32 in_port, __u32 from_vm,
+      __u32 l3len)
 {
+	struct fp_sg_scratch *sc;
 	int r = fp_xdp_flood_plan(vni, in_port, from_vm, l3len);
+	__u32 copies, refused;
 
 	if (r < 0)
 		return set_drop(v, FP_DROP_NO_FLOOD_LIST);
-	if (r == 0)
-		return set_drop(v, FP_DROP_FLOOD_EMPTY);
+	copies = (__u32)r & 0xffff;
+	refused = copies ? (__u32)fp_xdp_flood_sg(ctx, vni, in_port) : 0;
+	sc = fp_sg_scratch_get();
+	if (refused > copies || !sc)
+		refused = copies;
+	if (copies == refused)
+		return set_drop(v, refused && sc && sc->flood_drop < FP_DROP_MAX ?
+					   sc->flood_drop :
+					   FP_DROP_FLOOD_EMPTY);
 	v->kind = FP_XDP_V_FLOOD;
 	v->vni = vni;
-	v->copies = (__u32)r & 0xffff;
+	v->copies = copies - refused;
 	v->encaps = (__u32)r >> 16;
 	v->from_vm = from_vm;
+	v->refused = sc ? sc->flood_mask : 0;
 	return 0;
 }
 
-/* Deliver to a local VM port of the packet's VNI. */
+/* Deliver to a local VM port of the packet's VNI (a filtered port: if
+ * its ingress rules allow the frame).
+ */
 static __always_inline int
-deliver_local(struct fp_verdict *v, __u32 vni, __u32 port_id)
+deliver_local(struct xdp_md *ctx, struct fp_verdict *v, __u32 vni, __u32 port_id)
 {
 	struct fp_port_val *dp = bpf_map_lookup_elem(&fp_port, &port_id);
+	__u32 r;
 
 	if (!dp || dp->role != FP_PORT_ROLE_VM)
 		return set_drop(v, FP_DROP_DEST_MISSING);
 	if (dp->vni != vni)
 		return set_drop(v, FP_DROP_VNI_MISMATCH);
+	if (dp->flags & FP_PORT_F_SG) {
+		r = sg_step(ctx, port_id, dp->ruleset, FP_SG_DIR_INGRESS);
+		if (r != FP_DROP_MAX)
+			return set_drop(v, r);
+	}
 	v->kind = FP_XDP_V_LOCAL;
 	v->port = port_id;
 	return 0;
@@ -534,14 +894,14 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
 	trace_fdb(vni, fv);
 	if (!fv)
-		return flood(v, vni, in_port, 1, inner_l3_len(ctx, m));
+		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, m));
 	type = fv->type;
 	id = fv->id;
 	switch (type) {
 	case FP_DEST_PORT:
 		if (id == in_port)
 			return set_drop(v, FP_DROP_HAIRPIN);
-		return deliver_local(v, vni, id);
+		return deliver_local(ctx, v, vni, id);
 	case FP_DEST_VTEP:
 		return encap(ctx, m, vni, id, v);
 	default:
@@ -570,6 +930,11 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 		r = FP_DROP_VLAN_DENIED;
 	if (r == FP_PARSE_OK)
 		r = check_source(data, data_end, pt, &m);
+	if (r == FP_PARSE_OK && (pt->flags & FP_PORT_F_SG)) {
+		r = sg_step(ctx, in_port, pt->ruleset, FP_SG_DIR_EGRESS);
+		if (r == FP_DROP_MAX)
+			r = FP_PARSE_OK;
+	}
 	if (r != FP_PARSE_OK)
 		return set_drop(v, r);
 	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
@@ -579,7 +944,7 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 		return vm_forward(ctx, &m, vni, in_port, f, v);
 	if (m.ethertype != FP_ETH_P_ARP &&
 	    !(m.l4_proto == FP_IPPROTO_ICMPV6 && m.ethertype == FP_ETH_P_IPV6))
-		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
 	/* ARP request or neighbour solicitation for a known neighbour in
 	 * the same VNI: answered.
 	 */
@@ -587,7 +952,7 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 	if (s < 0)
 		return 0;
 	if (s == 0)
-		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
 	nk.vrf = pt->vrf;
 	nk.ip = ip;
 	n = bpf_map_lookup_elem(&fp_neigh, &nk);
@@ -597,7 +962,7 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 	if (!f)
 		return set_drop(v, FP_DROP_TRUNC_L2);
 	if (!n || n->vni != vni || fp_mac_eq(n->mac, f + 6))
-		return flood(v, vni, in_port, 1, inner_l3_len(ctx, &m));
+		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
 	fp_mac_copy(mac, n->mac);
 	return answer(ctx, &m, &ip, mac, v);
 }
@@ -685,17 +1050,17 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 	if (f[6] & 1)
 		return set_drop(v, FP_DROP_BAD_SRC_MAC);
 	if (f[0] & 1)
-		return flood(v, tm.vni, in_port, 0, 0);
+		return flood(ctx, v, tm.vni, in_port, 0, 0);
 	k.vni = tm.vni;
 	fp_mac_copy(k.mac, f);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
 	trace_fdb(tm.vni, fv);
 	if (!fv)
-		return flood(v, tm.vni, in_port, 0, 0);
+		return flood(ctx, v, tm.vni, in_port, 0, 0);
 	type = fv->type;
 	id = fv->id;
 	if (type == FP_DEST_PORT)
-		return deliver_local(v, tm.vni, id);
+		return deliver_local(ctx, v, tm.vni, id);
 	if (type == FP_DEST_VTEP)
 		return set_drop(v, FP_DROP_HAIRPIN);
 	return set_drop(v, FP_DROP_DEST_UNSUPPORTED);
@@ -718,6 +1083,7 @@ pass_to_flood(struct xdp_md *ctx, const struct fp_verdict *v, __u32 in_port)
 	meta->vni = v->vni;
 	meta->in_port = in_port;
 	meta->flags = v->from_vm ? FP_XDP_META_F_FROM_VM : 0;
+	meta->sg_refused = v->refused;
 	return 0;
 }
 
@@ -728,14 +1094,18 @@ fp_xdp_rx(struct xdp_md *ctx)
 	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0, slot_key;
 	__u32 act, out_port, drop = FP_DROP_MAX;
 	struct fp_ifslot *slot, s = {};
-	struct fp_verdict v = {};
+	struct fp_verdict *v;
 	struct fp_port_val *pt;
 	struct fp_counters *c;
 	struct fp_trace *t;
 	__u32 *pid;
 
-	v.kind = FP_XDP_V_DROP;
-	v.drop = FP_DROP_PORT_UNCONFIGURED;
+	v = bpf_map_lookup_elem(&fp_verdict_map, &zero);
+	if (!v)
+		return XDP_DROP;
+	__builtin_memset(v, 0, sizeof(*v));
+	v->kind = FP_XDP_V_DROP;
+	v->drop = FP_DROP_PORT_UNCONFIGURED;
 	if (fp_trace_on) {
 		t = bpf_map_lookup_elem(&fp_trace_map, &zero);
 		if (t) {
@@ -763,22 +1133,22 @@ fp_xdp_rx(struct xdp_md *ctx)
 	if (in_port < FP_PORT_MAX) {
 		pt = bpf_map_lookup_elem(&fp_port, &in_port);
 		if (pt && pt->role == FP_PORT_ROLE_VM)
-			vm_rx(ctx, in_port, pt, &v);
+			vm_rx(ctx, in_port, pt, v);
 		else if (pt && pt->role != FP_PORT_ROLE_NONE)
-			underlay_rx(ctx, in_port, pt, &v);
+			underlay_rx(ctx, in_port, pt, v);
 	}
 
 	/* Act. */
 	out_port = in_port;
-	switch (v.kind) {
+	switch (v->kind) {
 	case FP_XDP_V_LOCAL:
 	case FP_XDP_V_ENCAP:
-		out_port = v.port;
-		act = (__u32)bpf_redirect_map(&fp_tx, v.port, 0);
+		out_port = v->port;
+		act = (__u32)bpf_redirect_map(&fp_tx, v->port, 0);
 		if (act != XDP_REDIRECT) {
 			/* The port has no device: nowhere to send it. */
-			v.kind = FP_XDP_V_DROP;
-			v.drop = FP_DROP_DEST_MISSING;
+			v->kind = FP_XDP_V_DROP;
+			v->drop = FP_DROP_DEST_MISSING;
 			act = XDP_DROP;
 		}
 		break;
@@ -793,19 +1163,19 @@ fp_xdp_rx(struct xdp_md *ctx)
 	case FP_XDP_V_FLOOD:
 		out_port = FP_PORT_MAX;
 		act = XDP_PASS;
-		if (pass_to_flood(ctx, &v, in_port)) {
-			v.kind = FP_XDP_V_DROP;
-			v.drop = FP_DROP_NO_HEADROOM;
+		if (pass_to_flood(ctx, v, in_port)) {
+			v->kind = FP_XDP_V_DROP;
+			v->drop = FP_DROP_NO_HEADROOM;
 			act = XDP_DROP;
 		}
 		break;
 	default:
-		v.kind = FP_XDP_V_DROP;
+		v->kind = FP_XDP_V_DROP;
 		act = XDP_DROP;
 		break;
 	}
-	if (v.kind == FP_XDP_V_DROP) {
-		drop = v.drop < FP_DROP_MAX ? v.drop : FP_DROP_PORT_UNCONFIGURED;
+	if (v->kind == FP_XDP_V_DROP) {
+		drop = v->drop < FP_DROP_MAX ? v->drop : FP_DROP_PORT_UNCONFIGURED;
 		out_port = FP_PORT_MAX;
 	}
 
@@ -813,9 +1183,9 @@ fp_xdp_rx(struct xdp_md *ctx)
 	c = bpf_map_lookup_elem(&fp_counters, &zero);
 	if (c) {
 		c->n[FP_STAT_RX]++;
-		if (v.decap)
+		if (v->decap)
 			c->n[FP_STAT_DECAP]++;
-		switch (v.kind) {
+		switch (v->kind) {
 		case FP_XDP_V_LOCAL:
 			c->n[FP_STAT_LOCAL]++;
 			c->n[FP_STAT_TX]++;
@@ -835,8 +1205,8 @@ fp_xdp_rx(struct xdp_md *ctx)
 		case FP_XDP_V_FLOOD:
 			c->n[FP_STAT_FLOOD]++;
 			c->n[FP_STAT_TX]++;
-			c->n[FP_STAT_FLOOD_COPY] += v.copies;
-			c->n[FP_STAT_ENCAP] += v.encaps;
+			c->n[FP_STAT_FLOOD_COPY] += v->copies;
+			c->n[FP_STAT_ENCAP] += v->encaps;
 			break;
 		case FP_XDP_V_ICMP:
 			c->n[FP_STAT_ICMP_TOO_BIG]++;
@@ -857,13 +1227,13 @@ fp_xdp_rx(struct xdp_md *ctx)
 			t->verdict = act;
 			t->out_port = out_port;
 			t->drop = drop;
-			t->kind = v.kind;
+			t->kind = v->kind;
 			t->in_port = in_port;
-			if (v.vni)
-				t->vni = v.vni;
-			t->copies = v.copies;
-			t->encaps = v.encaps;
-			t->decap = v.decap;
+			if (v->vni)
+				t->vni = v->vni;
+			t->copies = v->copies;
+			t->encaps = v->encaps;
+			t->decap = v->decap;
 		}
 	}
 	return (int)act;

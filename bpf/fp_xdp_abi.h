@@ -18,13 +18,18 @@
 /* What the XDP program tells the tc program about a frame to flood.  The
  * XDP program has decided the flood and counted it as the DPDK pipeline
  * does (flood, tx, flood_copies and encap for the members that get a
- * copy); no_flood_list and flood_empty never reach tc.
+ * copy); no_flood_list and flood_empty never reach tc.  The XDP program
+ * also ran the security groups of the filtered port members (their
+ * connections opened or moved once, there): the tc program skips the
+ * members it refused.
  */
 struct fp_xdp_meta {
-	__u32 magic;   /* FP_XDP_META_MAGIC */
-	__u32 vni;     /* the VNI whose flood list applies */
-	__u32 in_port; /* logical port it came in on (split horizon) */
-	__u32 flags;   /* FP_XDP_META_F_* */
+	__u32 magic;	  /* FP_XDP_META_MAGIC */
+	__u32 vni;	  /* the VNI whose flood list applies */
+	__u32 in_port;	  /* logical port it came in on (split horizon) */
+	__u32 flags;	  /* FP_XDP_META_F_* */
+	__u64 sg_refused; /* bit i: member i of the flood list is a filtered port
+			   * whose ingress rules refused the frame (no copy) */
 };
 
 /* What the XDP program decided (struct fp_trace.kind). */
@@ -62,7 +67,7 @@ struct fp_trace {
 	__u32 decap;	/* the frame was decapsulated */
 };
 
-_Static_assert(sizeof(struct fp_xdp_meta) == 16, "fp_xdp_meta");
+_Static_assert(sizeof(struct fp_xdp_meta) == 24, "fp_xdp_meta");
 _Static_assert(sizeof(struct fp_trace) == 48, "fp_trace");
 
 #endif /* FP_XDP_ABI_H */

@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/if_link.h>
@@ -267,6 +268,38 @@ ifslot_clear(struct fp_xdp *skel, uint32_t ifindex)
 /* Write the configured ports' entries and the host (before the program is
  * attached: make-before-break).
  */
+int
+fp_xdp_timeouts_write(const struct tool *t, int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct fp_sg_cfg *cfg, c;
+	uint32_t i, zero = 0;
+
+	/* Each timeout is one 4-byte store; fp-control's generation, next
+	 * to them, is left alone.
+	 */
+	cfg = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (cfg != MAP_FAILED) {
+		for (i = 0; i < FP_CT_STATE_MAX; i++)
+			__atomic_store_n(&cfg->timeout_s[i], t->cfg.ct_timeout_s[i],
+					 __ATOMIC_RELAXED);
+		munmap(cfg, (size_t)page);
+		return 0;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, &c) < 0) {
+		errmsg("%s: lookup failed: %s", fp_names_xdp_map[FP_XDP_MAP_SG_CFG],
+		       strerror(errno));
+		return -errno;
+	}
+	memcpy(c.timeout_s, t->cfg.ct_timeout_s, sizeof(t->cfg.ct_timeout_s));
+	if (bpf_map_update_elem(fd, &zero, &c, BPF_EXIST) < 0) {
+		errmsg("%s: update failed: %s", fp_names_xdp_map[FP_XDP_MAP_SG_CFG],
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int
 entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *devs,
 	      const struct fp_port_cfg *old)
@@ -331,7 +364,10 @@ entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *
 	memcpy(host.local_vteps, cfg->local_vteps, sizeof(host.local_vteps));
 	host.n_local_vteps = cfg->n_local_vteps;
 	host.generation = i;
-	return map_set(skel, FP_XDP_MAP_HOST, &zero, &host);
+	rc = map_set(skel, FP_XDP_MAP_HOST, &zero, &host);
+	if (rc < 0)
+		return rc;
+	return fp_xdp_timeouts_write(t, map_fd(skel, FP_XDP_MAP_SG_CFG));
 }
 
 static bool

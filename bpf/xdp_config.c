@@ -79,6 +79,7 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	cfg->table_size[FP_TABLE_NEIGH] = FP_XDP_CFG_DEF_TABLE_NEIGH;
 	cfg->table_size[FP_TABLE_RULESET] = FP_XDP_CFG_DEF_TABLE_RULESET;
 	cfg->table_size[FP_TABLE_ADDRSET] = FP_XDP_CFG_DEF_TABLE_ADDRSET;
+	fp_conf_conntrack_defaults(&cfg->ct_size, cfg->ct_timeout_s);
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;
@@ -247,6 +248,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_conntrack_load(ld->conf, root, &ld->cfg->ct_size, ld->cfg->ct_timeout_s);
 	if (rc < 0)
 		return rc;
 	return own_load(ld, root);

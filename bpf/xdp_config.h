@@ -59,6 +59,8 @@ struct fp_xdp_config {
 	uint32_t n_ports;				 /* at least one */
 	struct fp_xdp_config_port ports[FP_PORT_MAX];	 /* logical port id = index */
 	uint32_t log_level;				 /* FP_LOG_* (lib/log.h), default info */
+	uint32_t ct_size;				 /* conntrack.size: fp_ct's entries */
+	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		 /* conntrack.timeout_<state>: fp_sg_cfg */
 };
 
 /**

@@ -50,6 +50,11 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_IFSLOT] = { sizeof(__u32), sizeof(struct fp_ifslot) },
 	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
 	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
+	[FP_XDP_MAP_RULESET] = { sizeof(struct fp_ruleset_key), sizeof(struct fp_ruleset_val) },
+	[FP_XDP_MAP_ADDRSET] = { sizeof(struct fp_xdp_addrset_key), sizeof(struct fp_addrset_val) },
+	[FP_XDP_MAP_CT] = { sizeof(struct fp_ct_key), sizeof(struct fp_ct_val) },
+	[FP_XDP_MAP_SG_CFG] = { sizeof(__u32), sizeof(struct fp_sg_cfg) },
+	[FP_XDP_MAP_SG_DROPS] = { sizeof(__u32), sizeof(struct fp_sg_drops) },
 };
 
 bool
@@ -274,6 +279,8 @@ map_max_entries(const struct fp_xdp_config *cfg, int id)
 {
 	unsigned int t;
 
+	if (id == FP_XDP_MAP_CT)
+		return cfg->ct_size;
 	for (t = 0; t < FP_TABLE_MAX; t++)
 		if (t != FP_TABLE_PORT && table_map(t) == id)
 			return cfg->table_size[t];

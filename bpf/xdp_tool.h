@@ -213,6 +213,14 @@ int fp_xdp_pins_obj_prepare(const struct tool *t, struct bpf_object *obj, const 
  * @param t      the run
  * @param pinned which maps were pinned before the attach
  */
+/**
+ * Write the connection timeouts of the config (conntrack.timeout_*) into
+ * fp_sg_cfg (map fd), leaving its generation alone.
+ *
+ * @return 0, or a negative errno (printed)
+ */
+int fp_xdp_timeouts_write(const struct tool *t, int fd);
+
 void fp_xdp_pins_undo(const struct tool *t, const bool pinned[FP_XDP_MAP_MAX]);
 
 /**

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,20 +42,51 @@ static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 /* The map of each table. */
 static const uint16_t table_map[FP_TABLE_MAX] = {
-	[FP_TABLE_PORT] = FP_XDP_MAP_PORT,   [FP_TABLE_VTEP] = FP_XDP_MAP_VTEP,
-	[FP_TABLE_FDB] = FP_XDP_MAP_FDB,     [FP_TABLE_FLOOD] = FP_XDP_MAP_FLOOD,
-	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,
+	[FP_TABLE_PORT] = FP_XDP_MAP_PORT,	 [FP_TABLE_VTEP] = FP_XDP_MAP_VTEP,
+	[FP_TABLE_FDB] = FP_XDP_MAP_FDB,	 [FP_TABLE_FLOOD] = FP_XDP_MAP_FLOOD,
+	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,	 [FP_TABLE_RULESET] = FP_XDP_MAP_RULESET,
+	[FP_TABLE_ADDRSET] = FP_XDP_MAP_ADDRSET,
 };
 
-/* Does the XDP engine store the table?  Not yet the security-group
- * tables (ruleset, addrset): their entries are refused at commit, and
- * the engine refuses a port with the sg flag (lib/check.h), so no port
- * is left unfiltered silently.
+/* The map key of a table key: the same bytes, but for an address set,
+ * whose LPM trie key (struct fp_xdp_addrset_key) puts the set id in front
+ * of the address (include/flowplane/xdp.h).
  */
-static int
-stored(uint16_t table)
+static const void *
+map_key(uint16_t table, const void *key, struct fp_xdp_addrset_key *buf)
 {
-	return table != FP_TABLE_RULESET && table != FP_TABLE_ADDRSET;
+	const struct fp_addrset_key *k = key;
+
+	if (table != FP_TABLE_ADDRSET)
+		return key;
+	memset(buf, 0, sizeof(*buf));
+	buf->prefixlen = FP_XDP_ADDRSET_PLEN(k->plen);
+	buf->set_id = k->set_id;
+	memcpy(buf->ip, k->ip.b, sizeof(buf->ip));
+	return buf;
+}
+
+/* The table key of a map key (map_key()'s inverse). */
+static void
+table_key(uint16_t table, const void *mkey, union fp_table_key *out)
+{
+	const struct fp_xdp_addrset_key *m = mkey;
+
+	if (table != FP_TABLE_ADDRSET) {
+		memcpy(out, mkey, fp_names_key_size[table]);
+		return;
+	}
+	memset(&out->addrset, 0, sizeof(out->addrset));
+	out->addrset.set_id = m->set_id;
+	out->addrset.plen = (uint8_t)(m->prefixlen - FP_XDP_ADDRSET_PLEN(0));
+	memcpy(out->addrset.ip.b, m->ip, sizeof(m->ip));
+}
+
+/* Does a change of table move the security-group generation (fp_sg_cfg)? */
+static int
+sg_table(uint16_t table)
+{
+	return table == FP_TABLE_RULESET || table == FP_TABLE_ADDRSET || table == FP_TABLE_PORT;
 }
 
 /* One staged change, and what the entry held before it was written. */
@@ -140,8 +172,8 @@ xdp_open(const char *target, void **handle)
 		snprintf(x->dir, sizeof(x->dir), "%s/%s", FP_XDP_PIN_ROOT, target);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
-		    i == FP_XDP_MAP_COUNTERS)
-			continue; /* fp-xdp's business, not the tables' */
+		    i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_CT || i == FP_XDP_MAP_SG_DROPS)
+			continue; /* fp-xdp's or the programs' business, not the tables' */
 		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
 			/* No instance (not attached): as a dataplane that is
@@ -183,7 +215,9 @@ xdp_ping(void *h, uint64_t *generation)
 static int
 lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 {
-	if (bpf_map_lookup_elem(x->fd[table_map[table]], key, val) < 0)
+	struct fp_xdp_addrset_key ak;
+
+	if (bpf_map_lookup_elem(x->fd[table_map[table]], map_key(table, key, &ak), val) < 0)
 		return 0;
 	/* The port table is an array: role none is no entry. */
 	if (table == FP_TABLE_PORT)
@@ -201,10 +235,11 @@ count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
 	void *prev = NULL;
 
 	*n = 0;
-	if (!stored(table))
-		return 0;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		if (lookup(x, table, &next, &v))
+		union fp_table_key tk;
+
+		table_key(table, &next, &tk);
+		if (lookup(x, table, &tk, &v))
 			(*n)++;
 		k = next;
 		prev = &k;
@@ -260,7 +295,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	}
 	counts(x);
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		out->table_limit[t] = stored((uint16_t)t) ? x->max[table_map[t]] : 0;
+		out->table_limit[t] = x->max[table_map[t]];
 		out->table_count[t] = (uint32_t)x->n[t];
 	}
 	return 0;
@@ -494,6 +529,7 @@ view_init(struct xdp_handle *x, struct xdp_view *v)
 					 v->host.n_local_vteps :
 					 FP_XDP_LOCAL_VTEP_MAX,
 		.vtep_limit = x->max[FP_XDP_MAP_VTEP],
+		.sg_enforced = 1,
 		.exists = dest_ok,
 		.ctx = v,
 	};
@@ -540,12 +576,6 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			rc = fail(failed, err, errsz, i, rc, "%s", msg);
 			goto out;
 		}
-		if (!stored(c->table)) {
-			rc = fail(failed, err, errsz, i, -EOPNOTSUPP,
-				  "%s: security groups are not enforced by the XDP engine yet",
-				  fp_names_table[c->table]);
-			goto out;
-		}
 		c->had = (uint8_t)lookup(x, c->table, &c->key, &c->old);
 		if (c->del && !c->had && !c->set_before) {
 			rc = fail(failed, err, errsz, i, -ENOENT, "delete %s: no such entry",
@@ -560,8 +590,7 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			n[c->table]++;
 	}
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		if (t != FP_TABLE_PORT && stored((uint16_t)t) &&
-		    n[t] > (int64_t)x->max[table_map[t]]) {
+		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
 			*failed = UINT32_MAX;
 			snprintf(err, errsz, "%s table full: limit %u",
 				 fp_names_xdp_map[table_map[t]], x->max[table_map[t]]);
@@ -665,10 +694,12 @@ static int
 write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
 {
 	int fd = x->fd[table_map[table]];
+	struct fp_xdp_addrset_key ak;
 	int rc;
 
 	if (table == FP_TABLE_PORT)
 		return port_write(fd, key, val);
+	key = map_key(table, key, &ak);
 	if (table == FP_TABLE_FLOOD && val == NULL) {
 		rc = vni_mark(x, ((const struct fp_flood_key *)key)->vni, 0);
 		if (rc < 0)
@@ -696,6 +727,33 @@ write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *v
 		}
 	}
 	return rc;
+}
+
+/* A commit changed a ruleset, an address set or a port: move the
+ * security-group generation, so the programs check each connection's
+ * opening packet again at its next packet (doc/security-groups.md).  One
+ * aligned 4-byte store in the mmap()ed fp_sg_cfg: the timeouts fp-xdp
+ * writes next to it are not touched.  Without the mapping (an old map),
+ * the value is read and written whole.
+ */
+static void
+sg_gen_bump(struct xdp_handle *x)
+{
+	struct fp_sg_cfg *cfg, c;
+	uint32_t zero = 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	cfg = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, x->fd[FP_XDP_MAP_SG_CFG],
+		   0);
+	if (cfg != MAP_FAILED) {
+		__atomic_fetch_add(&cfg->gen, 1, __ATOMIC_RELEASE);
+		munmap(cfg, (size_t)page);
+		return;
+	}
+	if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_SG_CFG], &zero, &c) == 0) {
+		c.gen++;
+		bpf_map_update_elem(x->fd[FP_XDP_MAP_SG_CFG], &zero, &c, BPF_EXIST);
+	}
 }
 
 /* Put back the first n written changes, newest first. */
@@ -753,6 +811,11 @@ xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
 			}
 		}
 	}
+	for (i = 0; i < x->n_staged; i++)
+		if (x->staged[i].win && sg_table(x->staged[i].table))
+			break;
+	if (i < x->n_staged)
+		sg_gen_bump(x);
 	free(done);
 	memcpy(x->n, n, sizeof(x->n));
 	if (x->n_staged > 0) {
@@ -790,19 +853,44 @@ xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 
 	if (table >= FP_TABLE_MAX)
 		return -EINVAL;
-	if (!stored(table))
-		return 0;
 	while (bpf_map_get_next_key(x->fd[table_map[table]], prev, &next) == 0) {
-		if (lookup(x, table, &next, &v)) {
+		union fp_table_key tk;
+
+		table_key(table, &next, &tk);
+		if (lookup(x, table, &tk, &v)) {
 			/* Underlay port entries belong to fp-xdp's config. */
 			if (!(table == FP_TABLE_PORT && v.port.role != FP_PORT_ROLE_VM) &&
-			    (rc = fn(table, &next, &v, arg)) != 0)
+			    (rc = fn(table, &tk, &v, arg)) != 0)
 				return rc;
 		}
 		k = next;
 		prev = &k;
 	}
 	return 0;
+}
+
+/* Port p's security-group drops (fp_sg_drops, summed over the CPUs). */
+static void
+sg_drops(const struct xdp_handle *x, struct fp_ctl_port_stats *p)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, c;
+	struct fp_sg_drops *per_cpu;
+	uint32_t id, max, key = p->port_id;
+
+	fd = map_open(x->dir, fp_names_xdp_map[FP_XDP_MAP_SG_DROPS], &id, &max);
+	if (fd < 0 || ncpu <= 0)
+		goto out;
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	if (per_cpu != NULL && bpf_map_lookup_elem(fd, &key, per_cpu) == 0) {
+		for (c = 0; c < ncpu; c++) {
+			p->sg_drop_egress += per_cpu[c].n[FP_SG_DIR_EGRESS];
+			p->sg_drop_ingress += per_cpu[c].n[FP_SG_DIR_INGRESS];
+		}
+	}
+	free(per_cpu);
+out:
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The counters (per CPU, as "workers") and ports, in the shape of a
@@ -861,6 +949,7 @@ xdp_stats(void *h, struct fp_ctl_client_stats **out)
 		memcpy(p->mac, info->ports[i].mac, 6);
 		snprintf(p->name, sizeof(p->name), "%s", info->ports[i].name);
 		p->flags = FP_CTL_PORT_F_LINK_UP;
+		sg_drops(x, p);
 	}
 	*out = st;
 out:

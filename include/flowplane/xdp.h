@@ -29,6 +29,17 @@
  *                the VNIs fp_flood has an entry for (its shadow; set
  *                after the entry is added, cleared before it is deleted)
  *   fp_counters  PERCPU_ARRAY 1     __u32 0       -> struct fp_counters
+ * and the security groups' (doc/security-groups.md, doc/xdp.md):
+ *   fp_ruleset   HASH  ruleset limit  struct fp_ruleset_key -> struct fp_ruleset_val
+ *   fp_addrset   LPM_TRIE addrset limit  struct fp_xdp_addrset_key -> struct fp_addrset_val
+ *                (fp-control's struct fp_addrset_key, translated: a set's
+ *                members never match another set's addresses)
+ *   fp_ct        HASH (preallocated) conntrack.size  struct fp_ct_key -> struct fp_ct_val
+ *                (written by the programs; expired entries are freed by
+ *                fp-xdp run's sweep; not LRU: a full table refuses new
+ *                connections, it never evicts live ones)
+ *   fp_sg_cfg    ARRAY 1            __u32 0       -> struct fp_sg_cfg
+ *   fp_sg_drops  PERCPU_ARRAY FP_PORT_MAX  __u32 port id -> struct fp_sg_drops
  *
  * Updates: entries are changed in make-before-break order
  * (FP_TABLE_SET_ORDER), so a packet never finds an entry pointing at
@@ -74,7 +85,12 @@
 	_(IFPORT, "fp_ifport")     \
 	_(IFSLOT, "fp_ifslot")     \
 	_(VNI, "fp_vni")           \
-	_(COUNTERS, "fp_counters")
+	_(COUNTERS, "fp_counters") \
+	_(RULESET, "fp_ruleset")   \
+	_(ADDRSET, "fp_addrset")   \
+	_(CT, "fp_ct")             \
+	_(SG_CFG, "fp_sg_cfg")     \
+	_(SG_DROPS, "fp_sg_drops")
 
 #define FP_XDP_MAP_ENUM(id, name) FP_XDP_MAP_##id,
 enum fp_xdp_map { FP_FOREACH_XDP_MAP(FP_XDP_MAP_ENUM) FP_XDP_MAP_MAX };
@@ -119,17 +135,54 @@ struct fp_counters {
 	__u64 drop[FP_DROP_MAX]; /* FP_DROP_* */
 };
 
-#define FP_XDP_LAYOUT_SUM                                                                       \
-	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters) + \
-	 sizeof(struct fp_ifslot))
+/* An address-set member as the LPM trie fp_addrset holds it: the set id
+ * is the key's first 32 bits, always matched (prefixlen = 32 + the
+ * member's prefix length in IPv6 bits), so a lookup of (set, address)
+ * with prefixlen 160 finds a member of that set only.
+ */
+struct fp_xdp_addrset_key {
+	__u32 prefixlen; /* 32 + fp_addrset_key.plen */
+	__u32 set_id;	 /* fp_addrset_key.set_id */
+	__u8 ip[16];	 /* fp_addrset_key.ip */
+};
+
+#define FP_XDP_ADDRSET_PLEN(plen) (32 + (__u32)(plen)) /* prefixlen of a member */
+
+#define FP_XDP_CT_STATES 16 /* room for the FP_CT_* states in struct fp_sg_cfg */
+
+/* The security groups' settings (fp_sg_cfg, key 0).  gen is written
+ * alone (one aligned 4-byte store) by fp-control's XDP backend after each
+ * commit that changed a ruleset, an address set or a port; the timeouts
+ * by fp-xdp (conntrack.timeout_*, at start and on SIGHUP).
+ */
+struct fp_sg_cfg {
+	__u32 gen;			   /* security-group generation */
+	__u32 pad;			   /* zero */
+	__u32 timeout_s[FP_XDP_CT_STATES]; /* per FP_CT_* state, seconds (unused: zero) */
+};
+
+/* One port's security-group drops on one CPU (fp_sg_drops, by port id). */
+struct fp_sg_drops {
+	__u64 n[FP_SG_DIR_MAX]; /* drops per FP_SG_DIR_* */
+};
+
+#define FP_XDP_LAYOUT_SUM                                                                          \
+	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters) +    \
+	 sizeof(struct fp_ifslot) + sizeof(struct fp_xdp_addrset_key) + sizeof(struct fp_sg_cfg) + \
+	 sizeof(struct fp_sg_drops))
 
 _Static_assert(sizeof(struct fp_port_cfg) == 48, "fp_port_cfg");
 _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8, "fp_host_cfg");
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
 _Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
 _Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
-_Static_assert(FP_ABI_VERSION == 4 &&
-		       FP_XDP_LAYOUT_SUM == 48 + 104 + 8 * (FP_STAT_MAX + FP_DROP_MAX) + 8,
+_Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
+_Static_assert(sizeof(struct fp_sg_cfg) == 8 + 4 * FP_XDP_CT_STATES, "fp_sg_cfg");
+_Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
+_Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
+_Static_assert(FP_ABI_VERSION == 4 && FP_XDP_LAYOUT_SUM == 48 + 104 +
+								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
+								   8 + 24 + 72 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_XDP_H */

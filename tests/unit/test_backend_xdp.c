@@ -46,10 +46,12 @@ struct fixture {
 };
 
 static int
-map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t max)
+map_make_flags(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs,
+	       uint32_t max, uint32_t flags)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
 	char path[256];
-	int fd = bpf_map_create(type, fp_names_xdp_map[id], ks, vs, max, NULL);
+	int fd = bpf_map_create(type, fp_names_xdp_map[id], ks, vs, max, &opts);
 
 	if (fd < 0)
 		return -errno;
@@ -60,6 +62,12 @@ map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_
 	}
 	f->fd[id] = fd;
 	return 0;
+}
+
+static int
+map_make(struct fixture *f, int id, enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t max)
+{
+	return map_make_flags(f, id, type, ks, vs, max, 0);
 }
 
 /* A bpffs of our own at /sys/fs/bpf: in a private mount namespace (made
@@ -111,6 +119,13 @@ setup(void **state)
 		       FP_PORT_MAX);
 	rc |= map_make(f, FP_XDP_MAP_HOST, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_host_cfg), 1);
 	rc |= map_make(f, FP_XDP_MAP_VNI, BPF_MAP_TYPE_ARRAY, 4, 8, FP_XDP_VNI_WORDS);
+	rc |= map_make(f, FP_XDP_MAP_RULESET, BPF_MAP_TYPE_HASH, sizeof(struct fp_ruleset_key),
+		       sizeof(struct fp_ruleset_val), 16);
+	rc |= map_make_flags(f, FP_XDP_MAP_ADDRSET, BPF_MAP_TYPE_LPM_TRIE,
+			     sizeof(struct fp_xdp_addrset_key), sizeof(struct fp_addrset_val), 16,
+			     BPF_F_NO_PREALLOC);
+	rc |= map_make_flags(f, FP_XDP_MAP_SG_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_sg_cfg),
+			     1, BPF_F_MMAPABLE);
 	assert_int_equal(rc, 0);
 	snprintf(host.host, sizeof(host.host), "hv1");
 	fp_addr_ip_set_v4(&host.local_vteps[0], 0xac100001);
@@ -305,6 +320,123 @@ test_backend_xdp_info_and_sync(void **state)
 	assert_int_equal(vni_bit(f, 100), 0);
 	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
 	assert_int_equal(info.table_count[FP_TABLE_VTEP], 0);
+	fp_entry_set_free(d);
+}
+
+/* fp_sg_cfg's generation. */
+static uint32_t
+sg_gen(struct fixture *f)
+{
+	struct fp_sg_cfg c;
+	uint32_t zero = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_SG_CFG], &zero, &c), 0);
+	return c.gen;
+}
+
+/* Security groups: a filtered port, its rulesets and an address set go
+ * into the maps (the address set's key as the LPM trie's: set id first),
+ * come back from a dump as the tables' entries, and every commit that
+ * changes one of them moves the generation, one that does not leaves it.
+ */
+static void
+test_backend_xdp_sg(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_xdp_addrset_key mk = { 0 };
+	struct fp_ruleset_key rk = { .ruleset_id = 7, .dir = FP_SG_DIR_INGRESS };
+	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
+	struct fp_addrset_key ak = { .set_id = 3, .plen = 120 };
+	struct fp_addrset_val av = { 0 }, got;
+	struct fp_sg_cfg cfg = { 0 };
+	struct fp_sync_result res;
+	struct fp_entry_set *d;
+	struct fp_backend_info info;
+	uint32_t gen, zero = 0;
+	char err[256];
+
+	NEED_BPF(f);
+	cfg.timeout_s[FP_CT_ESTABLISHED] = 77;
+	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_SG_CFG], &zero, &cfg, BPF_ANY), 0);
+	rv.rules[0].family = 4;
+	rv.rules[0].rule_id = 1;
+	rv.rules[0].flags = FP_SG_RULE_F_ADDRSET;
+	rv.rules[0].addrset = 3;
+	fp_addr_ip_set_v4(&ak.ip, 0x0a000100); /* 10.0.1.0/24 */
+	d = fp_entry_set_create();
+	assert_non_null(d);
+	{
+		struct fp_port_key pk = { .port_id = 0 };
+		struct fp_port_val pv = { .role = FP_PORT_ROLE_VM,
+					  .flags = FP_PORT_F_SG,
+					  .mtu = 1500,
+					  .vni = 100,
+					  .vrf = 100,
+					  .ruleset = 7,
+					  .mac = { 2, 0, 0, 0, 0xa, 1 } };
+
+		assert_int_equal(fp_entry_set_add(d, FP_TABLE_PORT, &pk, &pv), 0);
+	}
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_RULESET, &rk, &rv), 0);
+	rk.dir = FP_SG_DIR_EGRESS;
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_RULESET, &rk, &rv), 0);
+	assert_int_equal(fp_entry_set_add(d, FP_TABLE_ADDRSET, &ak, &av), 0);
+	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
+	gen = sg_gen(f);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		0);
+	assert_int_equal(res.n_set, 4);
+	assert_maps_hold(f, d);
+	assert_int_not_equal(sg_gen(f), gen);
+	/* The timeouts next to the generation are fp-xdp's: untouched. */
+	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_SG_CFG], &zero, &cfg), 0);
+	assert_int_equal(cfg.timeout_s[FP_CT_ESTABLISHED], 77);
+	/* The member as the LPM trie holds it: set id, then the prefix. */
+	mk.prefixlen = 32 + 120;
+	mk.set_id = 3;
+	memcpy(mk.ip, ak.ip.b, sizeof(mk.ip));
+	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ADDRSET], &mk, &got), 0);
+	mk.prefixlen = 160;
+	mk.ip[15] = 9; /* 10.0.1.9 */
+	assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ADDRSET], &mk, &got), 0);
+	mk.set_id = 4; /* the same address in another set */
+	assert_int_not_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ADDRSET], &mk, &got), 0);
+	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+	assert_int_equal(info.table_count[FP_TABLE_RULESET], 2);
+	assert_int_equal(info.table_count[FP_TABLE_ADDRSET], 1);
+	assert_int_equal(info.table_limit[FP_TABLE_ADDRSET], 16);
+
+	/* A commit of other tables: the generation stays. */
+	gen = sg_gen(f);
+	{
+		struct fp_neigh_key nk = { .vrf = 100 };
+		struct fp_neigh_val nv = { .mac = { 2, 0, 0, 0, 0xa, 1 }, .vni = 100 };
+		uint32_t failed;
+
+		fp_addr_ip_set_v4(&nk.ip, 0x0a000001);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_NEIGH, &nk, &nv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+		assert_int_equal(sg_gen(f), gen);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_NEIGH, &nk), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+	}
+	fp_entry_set_free(d);
+
+	/* Everything goes: the address set's member too (its map key). */
+	d = fp_entry_set_create();
+	assert_non_null(d);
+	assert_int_equal(fp_entry_set_seal(d, NULL), 0);
+	assert_int_equal(
+		fp_sync_apply(&fp_backend_xdp, f->h, f->installed, d, 0, &res, err, sizeof(err)),
+		0);
+	assert_maps_hold(f, d);
+	assert_int_not_equal(sg_gen(f), gen);
+	mk.prefixlen = 160;
+	mk.set_id = 3;
+	assert_int_not_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ADDRSET], &mk, &got), 0);
 	fp_entry_set_free(d);
 }
 
@@ -607,6 +739,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_sg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_bad_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_sg_refused, setup, teardown),
