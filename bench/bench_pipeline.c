@@ -82,17 +82,6 @@ struct result {
  */
 static double timer_cost;
 
-/* The scenarios: name, decap, FP_BENCH_SG_*. */
-static const struct {
-	const char *name;
-	int decap;
-	uint32_t sg;
-} scens[] = {
-	{ "encap", 0, FP_BENCH_SG_NONE },   { "decap", 1, FP_BENCH_SG_NONE },
-	{ "sg-encap", 0, FP_BENCH_SG_EST }, { "sg-decap", 1, FP_BENCH_SG_EST },
-	{ "sg-new", 0, FP_BENCH_SG_NEW },
-};
-
 struct setup {
 	struct fp_ftables *t;		   /* tables */
 	struct fp_ct *ct;		   /* connection table (sg scenarios) */
@@ -351,21 +340,6 @@ timer_calibrate(void)
 	return avg[RTE_DIM(avg) / 2];
 }
 
-/* Is scenario sc in the comma list (or "all": encap, decap; "sg": all five)? */
-static int
-scenario_wanted(const char *list, int sc)
-{
-	char l[128], *w, *save = NULL;
-
-	snprintf(l, sizeof(l), "%s", list);
-	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (strcmp(w, scens[sc].name) == 0 || strcmp(w, "sg") == 0 ||
-		    (strcmp(w, "all") == 0 && scens[sc].sg == FP_BENCH_SG_NONE))
-			return 1;
-	}
-	return 0;
-}
-
 static void
 usage(void)
 {
@@ -445,19 +419,12 @@ main(int argc, char **argv)
 		}
 	}
 	{
-		char l[128], *w, *save = NULL;
-		size_t k;
+		char bad[128];
 
-		snprintf(l, sizeof(l), "%s", o.scenarios);
-		for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			for (k = 0; k < RTE_DIM(scens); k++)
-				if (strcmp(w, scens[k].name) == 0)
-					break;
-			if (k == RTE_DIM(scens) && strcmp(w, "all") != 0 && strcmp(w, "sg") != 0) {
-				fprintf(stderr, "fp-bench: unknown scenario '%s'\n", w);
-				usage();
-				return 1;
-			}
+		if (!fp_bench_scen_list_ok(o.scenarios, bad, sizeof(bad))) {
+			fprintf(stderr, "fp-bench: unknown scenario '%s'\n", bad);
+			usage();
+			return 1;
 		}
 	}
 	if (o.runs < 5) {
@@ -489,11 +456,11 @@ main(int argc, char **argv)
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
 	printf("%-8s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "raw med", "Mpps med", "Mpps max");
-	for (sc = 0; sc < (int)RTE_DIM(scens); sc++) {
-		const char *name = scens[sc].name;
+	for (sc = 0; sc < FP_BENCH_SCEN_MAX; sc++) {
+		const char *name = fp_bench_scens[sc].name;
 		char fl[128], *fs, *fsave = NULL;
 
-		if (!scenario_wanted(o.scenarios, sc))
+		if (!fp_bench_scen_wanted(o.scenarios, (uint32_t)sc))
 			continue;
 		snprintf(fl, sizeof(fl), "%s", o.flows);
 		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
@@ -508,10 +475,10 @@ main(int argc, char **argv)
 
 				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 1000000)
 					continue;
-				if (scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
+				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
 					continue; /* one filtered port: one zone */
-				if (run_one(mp, scens[sc].decap, scens[sc].sg, flows, vnis, &o,
-					    &r) != 0)
+				if (run_one(mp, fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
+					    flows, vnis, &o, &r) != 0)
 					return 1;
 				printf("%-8s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
 				       flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,

@@ -733,7 +733,8 @@ if [ $SG = 1 ]; then
 	# ceiling, fp-dpdk plain, fp-dpdk filtered, OVS-DPDK plain and with the firewall.
 	for N in $NS; do
 		for SCEN in encap decap; do
-			[ $DO_TESTPMD = 1 ] && { run_testpmd $SCEN "$N"; measured testpmd $SCEN "$N"; }
+			# the shared 10_testpmd_io.sh names its output after the pcap
+			[ $DO_TESTPMD = 1 ] && { run_testpmd $SCEN "$N"; measured testpmd "est_$SCEN" "$N"; }
 			if [ $DO_FP = 1 ]; then
 				FP_SG=0; run_fp $SCEN "$N" fptcp; measured fptcp $SCEN "$N"
 				FP_SG=1; run_fp $SCEN "$N" fpsg; measured fpsg $SCEN "$N"
@@ -766,7 +767,7 @@ hdr = ('| scenario | N | testpmd io | fp plain | fp + sg | OVS plain | OVS + fir
 print(hdr); print('|' + '---|' * (hdr.count('|') - 1))
 for n in ns.split():
     for s in ('encap', 'decap'):
-        tp = col('testpmd_%s_%s.txt' % (s, n))
+        tp = col('testpmd_est_%s_%s.txt' % (s, n))
         fpm, fpc = col('fptcp_%s_%s.txt' % (s, n)), col('fptcp_%s_%s.txt' % (s, n), 1)
         sgm, sgc = col('fpsg_%s_%s.txt' % (s, n)), col('fpsg_%s_%s.txt' % (s, n), 1)
         opm, opc = col('ovs_plain_%s_%s.txt' % (s, n)), col('ovs_plain_%s_%s.txt' % (s, n), 1)

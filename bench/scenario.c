@@ -315,3 +315,42 @@ fp_bench_cmp_double(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
+
+const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX] = {
+	{ "encap", 0, FP_BENCH_SG_NONE },   { "decap", 1, FP_BENCH_SG_NONE },
+	{ "sg-encap", 0, FP_BENCH_SG_EST }, { "sg-decap", 1, FP_BENCH_SG_EST },
+	{ "sg-new", 0, FP_BENCH_SG_NEW },
+};
+
+int
+fp_bench_scen_wanted(const char *list, uint32_t i)
+{
+	char l[128], *w, *save = NULL;
+
+	snprintf(l, sizeof(l), "%s", list);
+	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, fp_bench_scens[i].name) == 0 || strcmp(w, "sg") == 0 ||
+		    (strcmp(w, "all") == 0 && fp_bench_scens[i].sg == FP_BENCH_SG_NONE))
+			return 1;
+	}
+	return 0;
+}
+
+int
+fp_bench_scen_list_ok(const char *list, char *bad, size_t size)
+{
+	char l[128], *w, *save = NULL;
+	uint32_t i;
+
+	snprintf(l, sizeof(l), "%s", list);
+	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < FP_BENCH_SCEN_MAX; i++)
+			if (strcmp(w, fp_bench_scens[i].name) == 0)
+				break;
+		if (i == FP_BENCH_SCEN_MAX && strcmp(w, "all") != 0 && strcmp(w, "sg") != 0) {
+			snprintf(bad, size, "%s", w);
+			return 0;
+		}
+	}
+	return 1;
+}

@@ -79,6 +79,30 @@ struct fp_bench_scenario {
 	uint32_t frame_len;			 /* bytes per frame */
 };
 
+/* The scenarios fp-bench and fp-bench-xdp name. */
+struct fp_bench_scen {
+	const char *name; /* "encap", "decap", "sg-encap", "sg-decap", "sg-new" */
+	int decap;	  /* decap, else encap */
+	uint32_t sg;	  /* FP_BENCH_SG_* */
+};
+
+#define FP_BENCH_SCEN_MAX 5
+extern const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX];
+
+/**
+ * Is fp_bench_scens[i] in a comma list of names, "all" (encap, decap) and
+ * "sg" (all five)?
+ */
+int fp_bench_scen_wanted(const char *list, uint32_t i);
+
+/**
+ * Check a comma list of scenario names.
+ *
+ * @param bad  where the first unknown name goes
+ * @return 1 if every name is known, else 0
+ */
+int fp_bench_scen_list_ok(const char *list, char *bad, size_t size);
+
 /**
  * Build a scenario.
  *
