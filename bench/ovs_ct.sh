@@ -79,7 +79,9 @@ fi
 SESSION=${OVS_CT_SESSION:-$(date -u +%Y%m%dT%H%M%SZ)-$$}
 say() { echo "[$(date +%T)] $*"; }
 
-trap 'ovs_stop >/dev/null 2>&1; rm -rf "$PCAPS/plain"' EXIT
+OVSW_EXISTED=0
+[ -e "$OVSW" ] && OVSW_EXISTED=1
+trap 'ovs_stop >/dev/null 2>&1; rm -rf "$PCAPS/plain"; [ $OVSW_EXISTED = 1 ] || rm -rf "$OVSW"' EXIT
 trap 'say "interrupted"; exit 130' INT TERM
 
 # Hugepages as bench/replay.sh sets them (OVS takes SOCKET_MEM = 448 MiB).
