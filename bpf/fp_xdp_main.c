@@ -4,6 +4,7 @@
  * them.
  *
  *   fp-xdp [-c FILE] [-v] attach
+ *   fp-xdp [-c FILE] [-v] run
  *   fp-xdp [-c FILE] [-v] detach [--keep-maps]
  *   fp-xdp [-c FILE] status [--json]
  *   fp-xdp [-c FILE] stats [--json]
@@ -54,6 +55,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: fp-xdp [-c FILE] [-v] attach\n"
+		   "       fp-xdp [-c FILE] [-v] run\n"
 		   "       fp-xdp [-c FILE] [-v] detach [--keep-maps]\n"
 		   "       fp-xdp [-c FILE] status [--json]\n"
 		   "       fp-xdp [-c FILE] stats [--json]\n"
@@ -101,10 +103,8 @@ args_parse(struct tool *t, int argc, char **argv)
 		const char *name; /* command word */
 		enum cmd cmd;	  /* its command */
 	} cmds[] = {
-		{ "attach", CMD_ATTACH },
-		{ "detach", CMD_DETACH },
-		{ "status", CMD_STATUS },
-		{ "stats", CMD_STATS },
+		{ "attach", CMD_ATTACH }, { "run", CMD_RUN },	  { "detach", CMD_DETACH },
+		{ "status", CMD_STATUS }, { "stats", CMD_STATS },
 	};
 	bool check = false;
 	unsigned int k;
@@ -219,6 +219,11 @@ main(int argc, char **argv)
 		rc = need_root("attach");
 		if (rc == 0)
 			rc = fp_xdp_cmd_attach(t);
+		break;
+	case CMD_RUN:
+		rc = need_root("run");
+		if (rc == 0)
+			rc = fp_xdp_cmd_run(t);
 		break;
 	case CMD_DETACH:
 		rc = need_root("detach");

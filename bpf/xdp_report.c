@@ -197,10 +197,37 @@ fp_xdp_cmd_status(struct tool *t)
 	return healthy ? 0 : EXIT_NOT_ATTACHED;
 }
 
+/* The security-group drops of every port (fp_sg_drops), summed over
+ * the CPUs; zero where the map is not pinned (an older instance).
+ */
+static void
+sg_drops_read(const struct pins *p, int ncpu, uint64_t sg[FP_PORT_MAX][FP_SG_DIR_MAX])
+{
+	int fd = fp_xdp_pins_fd(p, FP_XDP_MAP_SG_DROPS), c;
+	struct fp_sg_drops *d;
+	uint32_t id;
+
+	if (fd < 0)
+		return;
+	d = calloc((size_t)ncpu, sizeof(*d));
+	if (d == NULL)
+		return;
+	for (id = 0; id < FP_PORT_MAX; id++) {
+		if (bpf_map_lookup_elem(fd, &id, d) < 0)
+			continue;
+		for (c = 0; c < ncpu; c++) {
+			sg[id][FP_SG_DIR_EGRESS] += d[c].n[FP_SG_DIR_EGRESS];
+			sg[id][FP_SG_DIR_INGRESS] += d[c].n[FP_SG_DIR_INGRESS];
+		}
+	}
+	free(d);
+}
+
 int
 fp_xdp_cmd_stats(struct tool *t)
 {
 	uint64_t stats[FP_STAT_MAX] = { 0 }, drops[FP_DROP_MAX] = { 0 }, drop_sum = 0;
+	uint64_t sg[FP_PORT_MAX][FP_SG_DIR_MAX] = { { 0 } };
 	size_t stride = (sizeof(struct fp_counters) + 7) & ~(size_t)7;
 	struct fp_counters *c;
 	uint8_t *buf = NULL;
@@ -248,6 +275,7 @@ fp_xdp_cmd_stats(struct tool *t)
 	}
 	for (j = 0; j < FP_DROP_MAX; j++)
 		drop_sum += drops[j];
+	sg_drops_read(&p, ncpu, sg);
 	ok_rx = stats[FP_STAT_RX] == stats[FP_STAT_TX] + stats[FP_STAT_DROP] + stats[FP_STAT_PUNT];
 	ok_drop = stats[FP_STAT_DROP] == drop_sum;
 
@@ -260,6 +288,11 @@ fp_xdp_cmd_stats(struct tool *t)
 		printf("},\"drops\":{");
 		for (j = 0; j < FP_DROP_MAX; j++)
 			printf("%s\"%s\":%" PRIu64, j ? "," : "", fp_names_drop[j], drops[j]);
+		printf("},\"sg_drops\":{");
+		for (j = 0, i = 0; j < FP_PORT_MAX; j++)
+			if (sg[j][0] || sg[j][1])
+				printf("%s\"%d\":{\"egress\":%" PRIu64 ",\"ingress\":%" PRIu64 "}",
+				       i++ ? "," : "", j, sg[j][0], sg[j][1]);
 		printf("},\"rx_balanced\":%s,\"drops_balanced\":%s}\n", ok_rx ? "true" : "false",
 		       ok_drop ? "true" : "false");
 	} else {
@@ -270,6 +303,11 @@ fp_xdp_cmd_stats(struct tool *t)
 		for (j = 0; j < FP_DROP_MAX; j++)
 			if (drops[j] != 0)
 				printf("  %-22s %" PRIu64 "\n", fp_names_drop[j], drops[j]);
+		printf("security-group drops per port (non-zero):\n");
+		for (j = 0; j < FP_PORT_MAX; j++)
+			if (sg[j][0] || sg[j][1])
+				printf("  port %-17d egress %" PRIu64 " ingress %" PRIu64 "\n", j,
+				       sg[j][0], sg[j][1]);
 		printf("rx = tx + drop + punt: %s\n", ok_rx ? "ok" : "MISMATCH");
 		printf("drop = sum of drop reasons: %s\n", ok_drop ? "ok" : "MISMATCH");
 	}

@@ -11,6 +11,8 @@
  *   xdp_attach.c   the attach and detach commands: ports, entries,
  *                  make-before-break order, stale ports
  *   xdp_report.c   the status, stats and --check-config reports
+ *   xdp_run.c      the run command: attach, then sweep fp_ct until SIGTERM
+ *   xdp_sweep.c    the sweep of expired connections
  *
  * One process, one thread: nothing here is shared with another thread.
  * The only state besides struct tool is xdp_hook.c's file-local pair of
@@ -53,6 +55,19 @@ enum cmd {
 	CMD_STATUS,
 	CMD_STATS,
 	CMD_CHECK,
+	CMD_RUN,
+};
+
+#define FP_XDP_SWEEP_BATCH 1024 /* fp_ct entries read per batch */
+#define FP_XDP_SWEEP_BATCHES 64 /* batches per sweep call (fp-xdp run: per second) */
+
+/* Where the sweep of fp_ct is (fp_xdp_ct_sweep()), between calls. */
+struct fp_xdp_sweep {
+	uint64_t cursor;    /* the batch position (a bucket index) */
+	uint32_t started;   /* cursor is valid: the walk goes on from it */
+	uint32_t n_rounds;  /* whole walks done */
+	uint64_t n_seen;    /* entries read */
+	uint64_t n_deleted; /* expired entries deleted */
 };
 
 /* Command line and loaded state of one run. */
@@ -396,5 +411,26 @@ int fp_xdp_cmd_stats(struct tool *t);
  * @return 0
  */
 int fp_xdp_cmd_check(const struct tool *t);
+
+/**
+ * Delete expired entries of fp_ct (fd): at most FP_XDP_SWEEP_BATCHES
+ * batches of FP_XDP_SWEEP_BATCH entries, from where sw's walk is.  An
+ * entry is expired when last_ns + its state's timeout (timeout_s, 0:
+ * Linux's default) < now_ns, checked again just before its delete.
+ *
+ * @return 0, or a negative errno (the map cannot be read; -ENOMEM)
+ */
+int fp_xdp_ct_sweep(int fd, const uint32_t timeout_s[FP_XDP_CT_STATES], uint64_t now_ns,
+		    struct fp_xdp_sweep *sw);
+
+/**
+ * The run command: attach (as attach does: a re-attach replaces the
+ * programs without a gap), then sweep fp_ct every second until SIGTERM
+ * or SIGINT, which end it without detaching; SIGHUP reads the config
+ * again and writes its conntrack timeouts into fp_sg_cfg.
+ *
+ * @return 0 (stopped by a signal), or a negative errno (attach failed)
+ */
+int fp_xdp_cmd_run(struct tool *t);
 
 #endif /* FP_BPF_XDP_TOOL_H */

@@ -172,7 +172,7 @@ xdp_open(const char *target, void **handle)
 		snprintf(x->dir, sizeof(x->dir), "%s/%s", FP_XDP_PIN_ROOT, target);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
-		    i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_CT || i == FP_XDP_MAP_SG_DROPS)
+		    i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_SG_DROPS)
 			continue; /* fp-xdp's or the programs' business, not the tables' */
 		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
@@ -756,6 +756,53 @@ sg_gen_bump(struct xdp_handle *x)
 	}
 }
 
+/* Delete the connections of zone (a port) from fp_ct. */
+static void
+ct_flush_zone(struct xdp_handle *x, uint32_t zone)
+{
+	int fd = x->fd[FP_XDP_MAP_CT];
+	struct fp_ct_key k, next;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		if (next.zone == zone && bpf_map_delete_elem(fd, &next) == 0) {
+			prev = NULL; /* the walk starts again past a delete */
+			continue;
+		}
+		prev = &k;
+	}
+}
+
+/* A port that stops being filtered (its entry deleted, or set without
+ * the sg flag) loses its connections, as in fp-dpdk: once no program
+ * run can still filter it (programs_drain()), none comes back, and it
+ * finds none if it is filtered again.
+ */
+static void
+ct_flush_unfiltered(struct xdp_handle *x)
+{
+	uint64_t zones = 0;
+	uint32_t id;
+	size_t i;
+
+	for (i = 0; i < x->n_staged; i++) {
+		const struct change *c = &x->staged[i];
+
+		if (!c->win || c->table != FP_TABLE_PORT || !c->had ||
+		    !(c->old.port.flags & FP_PORT_F_SG))
+			continue;
+		if (c->del || !(c->val.port.flags & FP_PORT_F_SG))
+			zones |= 1ULL << (c->key.port.port_id % FP_PORT_MAX);
+	}
+	if (zones == 0)
+		return;
+	programs_drain();
+	for (id = 0; id < FP_PORT_MAX; id++)
+		if (zones & (1ULL << id))
+			ct_flush_zone(x, id);
+}
+
 /* Put back the first n written changes, newest first. */
 static void
 undo(struct xdp_handle *x, struct change **done, size_t n)
@@ -816,6 +863,7 @@ xdp_commit(void *h, uint32_t *failed, char *err, size_t errsz)
 			break;
 	if (i < x->n_staged)
 		sg_gen_bump(x);
+	ct_flush_unfiltered(x);
 	free(done);
 	memcpy(x->n, n, sizeof(x->n));
 	if (x->n_staged > 0) {

@@ -9,8 +9,9 @@
 #include "ct.h"
 
 #define ETH_HLEN 14
-#define EXT_HDR_MAX 8  /* IPv6 extension headers walked; more: invalid */
-#define UPDATE_TRIES 8 /* fp_ct_update() races lost before giving up */
+#define EXT_HDR_MAX 8		       /* IPv6 extension headers walked; more: invalid */
+#define UPDATE_TRIES 8		       /* fp_ct_update() races lost before giving up */
+#define TRACKED_GONE (FP_DROP_MAX + 1) /* tracked(): the entry went meanwhile */
 
 static inline uint32_t
 get16(const uint8_t *b)
@@ -274,6 +275,7 @@ decide(struct fp_sg_result *res, uint32_t what, uint32_t drop)
 
 /* A packet of the tracked connection ref (the key k, p went a->b when
  * a_first): revalidate if the generation moved, then move its state.
+ * Returns the decision (FP_DROP_*, FP_DROP_MAX: passes) or TRACKED_GONE.
  */
 static uint32_t
 tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp_sg_pkt *p,
@@ -329,8 +331,8 @@ tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp
 		if (rc == 0)
 			return decide(res, what, FP_DROP_MAX);
 		if (rc == -ENOENT)
-			return FP_DROP_MAX + 1; /* gone meanwhile: as if untracked */
-						/* -EAGAIN: ref was refreshed, decide again. */
+			return TRACKED_GONE; /* as if untracked */
+					     /* -EAGAIN: ref was refreshed, decide again. */
 	}
 	res->state = ref->val.state;
 	return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
@@ -391,7 +393,7 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 	a_first = fp_ct_key_make(&k, port_id, p);
 	if (t->ct != NULL && fp_ct_lookup(t->ct, &k, now_ns, &ref) == 0) {
 		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
-		if (r <= FP_DROP_MAX)
+		if (r != TRACKED_GONE)
 			return r;
 	}
 	rule = rules_match(t, rs, p, dir);
@@ -431,7 +433,7 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 		/* Another worker opened it first: a packet of that one. */
 		res->stat[0] = FP_STAT_MAX;
 		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
-		if (r <= FP_DROP_MAX)
+		if (r != TRACKED_GONE)
 			return r;
 		return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
 	}

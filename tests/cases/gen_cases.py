@@ -2072,7 +2072,6 @@ def gen_trunc():
 # Security groups (doc/security-groups.md): port 0 filtered by ruleset 1
 # ---------------------------------------------------------------------------
 
-SG_WHY = "security groups are not enforced by the XDP engine yet"
 R_TCP80 = sg_rule(101, proto=6, ports=(80, 80))          # egress: tcp 80 anywhere
 R_UDP53 = sg_rule(102, proto=17, ports=(53, 53))         # egress: udp 53
 R_ICMP_ECHO = sg_rule(103, proto=1, icmp=(8, None))      # egress: ping
@@ -2084,7 +2083,6 @@ R_ANY_OTHER = sg_rule(105, proto=6, ports=(443, 443), remote="192.0.2.0/24")
 def sg_case(name, desc, egress=(R_TCP80,), ingress=(), stateful=True, ct_size=None):
     """A case on the standard world with port 0 filtered by ruleset 1."""
     c = case(name, desc)
-    c.engines("dpdk", SG_WHY)
     if ct_size:
         c.conntrack(ct_size)
     world(c, sg=1)

@@ -59,9 +59,12 @@ CASES=$SRC/tests/cases
 N_PORTS=5       # logical ports 0..4 of the cases' world
 VM_MTU=3000     # VM veths: room for the too-big case's 1545-byte frame
 UL_MTU=1600     # the underlay veth
-# The cases test_xdp_cases.c hands to the tc program (its tc_cases[]).
+# The cases test_xdp_cases.c hands to the tc program (its tc_cases[]),
+# but the security-group ones (sg_*): this script's fpctl translation
+# has no ruleset or addrset entries (test_xdp_sg covers sg_refused).
 FLOOD_CASES=$(sed -n '/^static const struct tc_case tc_cases\[\] = {/,/^};/p' \
-	"$SRC/tests/unit/test_xdp_cases.c" | sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)".*/\1/p')
+	"$SRC/tests/unit/test_xdp_cases.c" | sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)".*/\1/p' |
+	grep -v '^sg_')
 
 # ---- outside: the network namespace, then the rest in a mount namespace.
 if [ -z "${FPF_INNER:-}" ]; then

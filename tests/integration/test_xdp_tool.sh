@@ -19,7 +19,9 @@
 # generation; a port removed from the config is detached and its entries
 # cleared; a missing interface, a table size change and a foreign XDP
 # program are refused with nothing changed; generic mode on request and
-# back to native; stats --json balances (rx = tx + drop + punt); detach
+# back to native; stats --json balances (rx = tx + drop + punt); run
+# (attaches, sweeps an expired fp_ct entry and keeps a live one, SIGHUP
+# writes the timeouts, SIGTERM leaves the programs attached); detach
 # --keep-maps keeps the pins and the entries; detach removes them.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
@@ -43,6 +45,12 @@ MAPS="fp_port fp_vtep fp_fdb fp_flood fp_neigh fp_port_cfg fp_host fp_tx fp_ifpo
 # An FDB entry: VNI 100 (host order), MAC 02:00:00:00:00:01 -> port 0.
 FDB_KEY=(64 00 00 00 02 00 00 00 00 01 00 00)
 FDB_VAL=(01 00 00 00 00 00 00 00)
+# fp_ct entries (struct fp_ct_key, fp_ct_val): UDP connections of zone 0,
+# one whose last packet was at boot (expired), one in the far future.
+CT_OLD_KEY=(00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 $(printf '00 %.0s' {1..16}) 00 00 00 00 00 00 11 00)
+CT_NEW_KEY=(00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 02 $(printf '00 %.0s' {1..16}) 00 00 00 00 00 00 11 00)
+CT_OLD_VAL=(01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 0a 00 00 00 00 00 00 00)
+CT_NEW_VAL=(ff ff ff ff ff ff ff 3f 00 00 00 00 00 00 00 00 0a 00 00 00 00 00 00 00)
 
 # ---- outside: the network namespace, then the rest in a mount namespace.
 if [ -z "${FPX_INNER:-}" ]; then
@@ -510,6 +518,38 @@ attached_with_fdb() {
 	[ "$RC" = 0 ] && fdb_present
 }
 check "attach after detach --keep-maps finds the FDB entry" attached_with_fdb
+
+# -- run: attach, sweep expired connections every second, SIGHUP, and
+# SIGTERM without detaching
+ct_present() { # KEY...
+	"$BPFTOOL" map lookup pinned "$PIN/fp_ct" key hex "$@" >/dev/null 2>&1
+}
+ct_absent() { # KEY...
+	! ct_present "$@"
+}
+"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_OLD_KEY[@]}" value hex "${CT_OLD_VAL[@]}" &&
+	"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_NEW_KEY[@]}" value hex "${CT_NEW_VAL[@]}"
+check "bpftool inserts an expired and a live connection into fp_ct" test $? = 0
+read -r _ id_run <<<"$(xdp_of fpx-vm1)"
+# nsenter execs fp-xdp: $! is its pid, the signals reach it.
+nsenter --net="/run/netns/$NS" "$FP_XDP" -c "$CONF" run >"$TMP/run.out" 2>&1 &
+RUN_PID=$!
+sleep 3
+check "run: the expired connection is swept out" ct_absent "${CT_OLD_KEY[@]}"
+check "run: the live connection stays" ct_present "${CT_NEW_KEY[@]}"
+check "run: still running after 3 s" kill -0 "$RUN_PID"
+kill -HUP "$RUN_PID"
+sleep 1.5
+check "run: SIGHUP writes the conntrack timeouts" grep -q "reload: conntrack timeouts" "$TMP/run.out"
+kill -TERM "$RUN_PID"
+wait "$RUN_PID"
+check "run: SIGTERM ends it with status 0" test $? = 0
+kill -KILL "$RUN_PID" 2>/dev/null # never left behind
+read -r m_run id_run2 <<<"$(xdp_of fpx-vm1)"
+check "run: it attached, and the programs stay after SIGTERM ($m_run $id_run2)" \
+	test "$m_run" = native -a -n "$id_run2" -a "$id_run2" != "$id_run"
+check "run: the live connection survives it" ct_present "${CT_NEW_KEY[@]}"
+sed 's/^/#   /' "$TMP/run.out"
 
 # -- detach
 fpx "$CONF" detach

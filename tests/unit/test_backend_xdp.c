@@ -124,6 +124,8 @@ setup(void **state)
 	rc |= map_make_flags(f, FP_XDP_MAP_ADDRSET, BPF_MAP_TYPE_LPM_TRIE,
 			     sizeof(struct fp_xdp_addrset_key), sizeof(struct fp_addrset_val), 16,
 			     BPF_F_NO_PREALLOC);
+	rc |= map_make(f, FP_XDP_MAP_CT, BPF_MAP_TYPE_HASH, sizeof(struct fp_ct_key),
+		       sizeof(struct fp_ct_val), 16);
 	rc |= map_make_flags(f, FP_XDP_MAP_SG_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_sg_cfg),
 			     1, BPF_F_MMAPABLE);
 	assert_int_equal(rc, 0);
@@ -476,52 +478,6 @@ test_backend_xdp_bad_entries(void **state)
 	free(bad);
 }
 
-/* The XDP engine does not enforce security groups yet: a filtered port
- * and the ruleset and addrset entries are refused with a message saying
- * so, and nothing is written.
- */
-static void
-test_backend_xdp_sg_refused(void **state)
-{
-	struct fixture *f = *state;
-	struct fp_port_key pk = { .port_id = 0 };
-	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM, .vni = 100, .vrf = 100 };
-	struct fp_ruleset_key rk = { .ruleset_id = 3, .dir = FP_SG_DIR_EGRESS };
-	struct fp_ruleset_val rv = { .n_rules = 0 };
-	struct fp_addrset_key ak = { .set_id = 5, .plen = 128 };
-	struct fp_addrset_val av = { 0 };
-	struct fp_backend_info info;
-	uint32_t failed = 99;
-	char err[256] = "";
-
-	NEED_BPF(f);
-	pv.flags = FP_PORT_F_SG;
-	pv.ruleset = 3;
-	pv.mac[0] = 2;
-	pv.mac[5] = 1;
-	fp_addr_ip_set_v4(&ak.ip, 0x0a000005);
-	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
-	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_PORT, &pk, &pv), 0);
-	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err,
-			    "change 0: port 0: security groups (flag sg) are not enforced by this "
-			    "engine");
-	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
-	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_RULESET, &rk, &rv), 0);
-	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EOPNOTSUPP);
-	assert_string_equal(err, "change 0: ruleset: security groups are not enforced by the XDP "
-				 "engine yet");
-	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
-	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_ADDRSET, &ak, &av), 0);
-	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EOPNOTSUPP);
-	assert_string_equal(err, "change 0: addrset: security groups are not enforced by the XDP "
-				 "engine yet");
-	assert_maps_hold(f, f->installed);
-	assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
-	assert_int_equal(info.table_limit[FP_TABLE_RULESET], 0);
-	assert_int_equal(info.table_count[FP_TABLE_ADDRSET], 0);
-}
-
 static void
 test_backend_xdp_refused(void **state)
 {
@@ -742,7 +698,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backend_xdp_sg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_bad_entries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backend_xdp_sg_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
 		cmocka_unit_test(test_backend_xdp_port_steps),
 	};
