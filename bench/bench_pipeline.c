@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-bench: the pipeline in-process, on mbuf bursts built before timing.
  *
- *   fp-bench [--scenario encap|decap|all] [--flows N,...] [--vnis N,...]
- *            [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]
+ *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|all|sg,...]
+ *            [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
+ *            [--underlay 4|6] [--runs N] [--pkts N]
  *
  * Scenarios: encap (a VM port sends to a MAC behind a remote vtep) and
  * decap (the underlay receives VXLAN/Geneve for a local VM port).  Flows
@@ -19,6 +20,14 @@
  * inner-flow variety (hashing, key dedupe) costs; the cost of packets
  * cold in memory is what bench/replay.sh measures through fp-dpdk.  Prints a table and one JSON
  * line per result with median and min over the runs.
+ *
+ * Security groups (doc/security-groups.md, bench/README.md): sg-encap and
+ * sg-decap are encap and decap on filtered ports with TCP ACKs of
+ * established connections (the untimed warm-up pass opens one connection
+ * per flow, by pickup; the timed passes all hit the connection table);
+ * sg-new sends SYNs from a filtered VM port, each opening a connection
+ * (the connection table is emptied, untimed, before every pass).  "sg"
+ * runs encap, decap and the three sg scenarios in one session.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +43,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "ct.h"
 #include "ftable.h"
 #include "names.h"
 #include "pipeline.h"
@@ -55,7 +65,7 @@ struct bench_opts {
 	int huge;	       /* EAL memory from hugepages (as fp-dpdk runs) */
 	uint32_t runs;	       /* timed runs, >= 5 */
 	uint64_t min_pkts;     /* packets per run at least */
-	const char *scenarios; /* "encap", "decap" or "all" */
+	const char *scenarios; /* comma list of scenario names, "all", "sg" */
 	char flows[128];       /* comma list */
 	char vnis[128];	       /* comma list */
 };
@@ -74,6 +84,8 @@ static double timer_cost;
 
 struct setup {
 	struct fp_ftables *t;		   /* tables */
+	struct fp_ct *ct;		   /* connection table (sg scenarios) */
+	uint32_t sg;			   /* FP_BENCH_SG_* */
 	struct fp_bench_scenario sc;	   /* ports, entries, frames */
 	struct rte_mbuf *ring[BENCH_RING]; /* the "rx ring" */
 };
@@ -103,15 +115,17 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 }
 
 static int
-prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
-	const struct bench_opts *o, const char *name)
+prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows,
+	uint32_t vnis, const struct bench_opts *o, const char *name)
 {
+	/* sg-new: one frame per flow, every one a new connection. */
 	struct fp_bench_scenario_opts so = { .decap = decap,
 					     .encap = o->encap,
 					     .v6 = o->v6,
 					     .flows = flows,
 					     .vnis = vnis,
-					     .min_frames = BENCH_RING };
+					     .min_frames = sg == FP_BENCH_SG_NEW ? 1 : BENCH_RING,
+					     .sg = sg };
 	uint32_t limits[FP_TABLE_MAX] = { 0 }, i;
 	int rc;
 
@@ -129,6 +143,14 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t flows, uint
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;
+	s->sg = sg;
+	if (sg != FP_BENCH_SG_NONE) {
+		/* Twice the connections, as an operator sizes conntrack.size. */
+		s->ct = fp_ct_create(RTE_MAX(2 * flows, 4096U), NULL, (int)rte_socket_id());
+		if (s->ct == NULL)
+			return -errno;
+		fp_ftables_ct_attach(s->t, s->ct);
+	}
 	for (i = 0; i < s->sc.n_ports; i++)
 		fp_ftables_port_config(s->t, s->sc.ports[i].id, s->sc.ports[i].role,
 				       s->sc.ports[i].mtu, s->sc.ports[i].mac);
@@ -149,6 +171,19 @@ release(struct setup *s)
 		rte_pktmbuf_free(s->ring[i]);
 	fp_bench_scenario_free(&s->sc);
 	fp_ftables_free(s->t);
+	fp_ct_free(s->ct);
+}
+
+/* sg-new: empty the connection table (not timed) before a pass. */
+static void
+ct_empty(struct setup *s)
+{
+	uint32_t i;
+
+	if (s->sg != FP_BENCH_SG_NEW)
+		return;
+	for (i = 0; i < s->sc.n_vm; i++)
+		fp_ct_flush_zone(s->ct, (uint16_t)i);
 }
 
 /* One pass over every prepared frame; returns the timed cycles and adds
@@ -161,6 +196,7 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 	uint64_t cycles = 0;
 	uint32_t i, k, r = 0;
 
+	ct_empty(s);
 	for (i = 0; i < s->sc.n;) {
 		uint16_t port = s->sc.in_port[i], n = 0;
 		struct rte_mbuf **pkts;
@@ -196,7 +232,7 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 }
 
 static int
-run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
+run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t vnis,
 	const struct bench_opts *o, struct result *r)
 {
 	static struct fp_pipe_out out;
@@ -215,7 +251,7 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		return -ENOMEM;
 	}
 	snprintf(name, sizeof(name), "b%u", seq++);
-	rc = prepare(&s, mp, decap, flows, vnis, o, name);
+	rc = prepare(&s, mp, decap, sg, flows, vnis, o, name);
 	if (rc != 0) {
 		fprintf(stderr, "fp-bench: setup failed: %s\n", strerror(-rc));
 		release(&s);
@@ -238,6 +274,17 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		/* Dropped packets were freed by the pipeline. */
 		abort();
 	}
+	/* Every flow is a connection now, each opened by one frame. */
+	if (sg != FP_BENCH_SG_NONE &&
+	    (fp_ct_count(s.ct) != flows ||
+	     p.stats.n[FP_STAT_CT_PICKUP] + p.stats.n[FP_STAT_CT_NEW] != flows)) {
+		fprintf(stderr,
+			"fp-bench: %u flows made %u connections (%" PRIu64 " new, %" PRIu64
+			" picked up) — refusing to time it\n",
+			flows, fp_ct_count(s.ct), p.stats.n[FP_STAT_CT_NEW],
+			p.stats.n[FP_STAT_CT_PICKUP]);
+		abort();
+	}
 	for (run = 0; run < o->runs; run++) {
 		uint64_t cycles = 0, n = 0, bursts = 0;
 		uint32_t k;
@@ -247,6 +294,19 @@ run_one(struct rte_mempool *mp, int decap, uint32_t flows, uint32_t vnis,
 		raw[run] = (double)cycles / (double)n;
 		cyc[run] = ((double)cycles - (double)bursts * timer_cost) / (double)n;
 		r->pkts = n;
+	}
+	if (sg == FP_BENCH_SG_NEW &&
+	    p.stats.n[FP_STAT_CT_NEW] != (uint64_t)flows * (1 + passes * o->runs)) {
+		fprintf(stderr,
+			"fp-bench: sg-new: %" PRIu64 " new connections, not one per packet\n",
+			p.stats.n[FP_STAT_CT_NEW]);
+		abort();
+	}
+	if (sg == FP_BENCH_SG_EST &&
+	    p.stats.n[FP_STAT_CT_HIT] != (uint64_t)s.sc.n * passes * o->runs + (s.sc.n - flows)) {
+		fprintf(stderr, "fp-bench: %s: %" PRIu64 " connection hits, not one per packet\n",
+			decap ? "sg-decap" : "sg-encap", p.stats.n[FP_STAT_CT_HIT]);
+		abort();
 	}
 	qsort(cyc, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
@@ -284,10 +344,12 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: fp-bench [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
+		"usage: fp-bench [--scenario NAME,..] [--flows N,..] [--vnis N,..]\n"
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                [--huge]\n"
 		"       fp-bench --version | --help\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"          sg = encap,decap,sg-encap,sg-decap,sg-new (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
 		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses\n");
@@ -313,7 +375,7 @@ main(int argc, char **argv)
 		.encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000, .scenarios = "all"
 	};
 	char eal_prefix[64], cpu[128];
-	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "512",
+	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "1024",
 			     "--no-pci",    "--no-shconf", "-l",       "0",
 			     "--log-level", "*:error",	   eal_prefix, NULL };
 	int eal_argc = (int)RTE_DIM(eal_argv) - 1;
@@ -356,6 +418,15 @@ main(int argc, char **argv)
 			return opt == 'h' ? 0 : 1;
 		}
 	}
+	{
+		char bad[128];
+
+		if (!fp_bench_scen_list_ok(o.scenarios, bad, sizeof(bad))) {
+			fprintf(stderr, "fp-bench: unknown scenario '%s'\n", bad);
+			usage();
+			return 1;
+		}
+	}
 	if (o.runs < 5) {
 		fprintf(stderr, "fp-bench: --runs must be at least 5\n");
 		return 1;
@@ -383,13 +454,13 @@ main(int argc, char **argv)
 	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4,
 	       o.runs, BENCH_SEED, fp_version_git());
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
-	printf("%-6s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
+	printf("%-8s %8s %6s %12s %12s %12s %10s %10s\n", "scen", "flows", "vnis", "cyc/pkt med",
 	       "cyc/pkt min", "raw med", "Mpps med", "Mpps max");
-	for (sc = 0; sc < 2; sc++) {
-		const char *name = sc == 0 ? "encap" : "decap";
+	for (sc = 0; sc < FP_BENCH_SCEN_MAX; sc++) {
+		const char *name = fp_bench_scens[sc].name;
 		char fl[128], *fs, *fsave = NULL;
 
-		if (strcmp(o.scenarios, "all") != 0 && strcmp(o.scenarios, name) != 0)
+		if (!fp_bench_scen_wanted(o.scenarios, (uint32_t)sc))
 			continue;
 		snprintf(fl, sizeof(fl), "%s", o.flows);
 		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
@@ -404,9 +475,12 @@ main(int argc, char **argv)
 
 				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 1000000)
 					continue;
-				if (run_one(mp, sc, flows, vnis, &o, &r) != 0)
+				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
+					continue; /* one filtered port: one zone */
+				if (run_one(mp, fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
+					    flows, vnis, &o, &r) != 0)
 					return 1;
-				printf("%-6s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
+				printf("%-8s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
 				       flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,
 				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6);
 				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","

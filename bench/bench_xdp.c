@@ -2,9 +2,9 @@
 /* fp-bench-xdp: the XDP program (bpf/fp_xdp.bpf.c) on the scenarios of
  * fp-bench (bench/scenario.h), through bpf_prog_test_run_opts.
  *
- *   fp-bench-xdp [--scenario encap|decap|all] [--flows N,...] [--vnis N,...]
- *                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]
- *                [--repeat N]
+ *   fp-bench-xdp [--scenario encap,decap,sg-encap,sg-decap,sg-new|all|sg]
+ *                [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
+ *                [--underlay 4|6] [--runs N] [--pkts N] [--repeat N]
  *
  * Every frame is built before timing; the program is loaded with private
  * (unpinned) maps filled with the scenario's entries.  Two measurements:
@@ -24,6 +24,14 @@
  *   cold: every frame of the point through its own test run (repeat 1), as
  *     a packet arriving after other work would find the caches; the cost
  *     of an empty program's test run, measured at start-up, is taken off.
+ *
+ * Security groups (the scenarios of fp-bench, bench/scenario.h): sg-encap
+ * and sg-decap send TCP ACKs through a filtered port; an untimed pass over
+ * every frame first opens one connection per flow (pickup), so the timed
+ * packets all hit fp_ct.  sg-new sends SYNs: fp_ct is emptied (untimed)
+ * before every cold pass, so each cold packet opens a connection; it has no
+ * warm figures (a repeated SYN finds its connection).  fp_ct holds twice
+ * the flows.
  *
  * Prints median and min over the runs (>= 5) of ns/packet, a table and one
  * JSON line per result.  Needs root (CAP_BPF).
@@ -56,7 +64,7 @@ struct opts {
 	uint32_t runs;	       /* runs, >= 5 */
 	uint64_t min_pkts;     /* packets per run at least (cold) */
 	uint32_t repeat;       /* live-frame repeats per sampled flow */
-	const char *scenarios; /* "encap", "decap", "all" */
+	const char *scenarios; /* comma list of scenario names, "all", "sg" */
 	char flows[128];       /* comma list */
 	char vnis[128];	       /* comma list */
 };
@@ -226,7 +234,7 @@ cold_overhead_measure(const uint8_t *frame, uint32_t len)
 }
 
 static struct fp_xdp *
-load(uint32_t vnis)
+load(uint32_t vnis, uint32_t flows)
 {
 	struct fp_xdp *s = fp_xdp__open();
 	struct bpf_map *map;
@@ -237,7 +245,9 @@ load(uint32_t vnis)
 	for (map = bpf_object__next_map(s->obj, NULL); map != NULL;
 	     map = bpf_object__next_map(s->obj, map)) {
 		rc = bpf_map__set_pin_path(map, NULL);
-		if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH)
+		if (rc == 0 && strcmp(bpf_map__name(map), "fp_ct") == 0)
+			rc = bpf_map__set_max_entries(map, 2 * flows > 4096 ? 2 * flows : 4096);
+		else if (rc == 0 && bpf_map__type(map) == BPF_MAP_TYPE_HASH)
 			rc = bpf_map__set_max_entries(map, 2 * vnis + 64);
 		if (rc) {
 			fp_xdp__destroy(s);
@@ -285,11 +295,12 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 	}
 	for (i = 0; i < sc->n_entries; i++) {
 		const struct fp_bench_entry *e = &sc->entries[i];
-		int fd = e->table == FP_TABLE_PORT  ? bpf_map__fd(s->maps.fp_port) :
-			 e->table == FP_TABLE_VTEP  ? bpf_map__fd(s->maps.fp_vtep) :
-			 e->table == FP_TABLE_FDB   ? bpf_map__fd(s->maps.fp_fdb) :
-			 e->table == FP_TABLE_FLOOD ? bpf_map__fd(s->maps.fp_flood) :
-						      bpf_map__fd(s->maps.fp_neigh);
+		int fd = e->table == FP_TABLE_PORT    ? bpf_map__fd(s->maps.fp_port) :
+			 e->table == FP_TABLE_VTEP    ? bpf_map__fd(s->maps.fp_vtep) :
+			 e->table == FP_TABLE_FDB     ? bpf_map__fd(s->maps.fp_fdb) :
+			 e->table == FP_TABLE_FLOOD   ? bpf_map__fd(s->maps.fp_flood) :
+			 e->table == FP_TABLE_RULESET ? bpf_map__fd(s->maps.fp_ruleset) :
+							bpf_map__fd(s->maps.fp_neigh);
 
 		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
 		if (e->table == FP_TABLE_FLOOD) {
@@ -303,6 +314,32 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 		}
 	}
 	return rc ? -EIO : 0;
+}
+
+/* The keys of fp_ct (at most max), into keys; returns how many. */
+static uint32_t
+ct_keys(struct fp_xdp *s, struct fp_ct_key *keys, uint32_t max)
+{
+	int fd = bpf_map__fd(s->maps.fp_ct);
+	uint32_t n = 0;
+
+	if (max == 0 || bpf_map_get_next_key(fd, NULL, &keys[0]) != 0)
+		return 0;
+	for (n = 1; n < max && bpf_map_get_next_key(fd, &keys[n - 1], &keys[n]) == 0; n++)
+		;
+	return n;
+}
+
+/* sg-new: empty fp_ct (not timed) before a pass. */
+static int
+ct_empty(struct fp_xdp *s, struct fp_ct_key *keys, uint32_t max)
+{
+	uint32_t n = ct_keys(s, keys, max), i;
+
+	for (i = 0; i < n; i++)
+		if (bpf_map_delete_elem(bpf_map__fd(s->maps.fp_ct), &keys[i]) != 0)
+			return -errno;
+	return 0;
 }
 
 /* The test runs' ingress interface is port: its fp_ifport entry and its
@@ -331,14 +368,18 @@ struct result {
 static double over_cold;
 
 static int
-run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct result *res)
+run_point(int decap, uint32_t sg, uint32_t flows, uint32_t vnis, const struct opts *o,
+	  struct result *res)
 {
 	struct fp_bench_scenario_opts so = { .decap = decap,
 					     .encap = o->encap,
 					     .v6 = o->v6,
 					     .flows = flows,
 					     .vnis = vnis,
-					     .min_frames = 1024 };
+					     .min_frames = sg == FP_BENCH_SG_NEW ? 1 : 1024,
+					     .sg = sg };
+	struct fp_ct_key *keys = NULL;
+	uint32_t ct_max = 2 * flows > 4096 ? 2 * flows : 4096;
 	struct fp_bench_scenario sc;
 	double *net = calloc(o->runs, sizeof(double)), *raw = calloc(o->runs, sizeof(double));
 	double *lnet = calloc(o->runs, sizeof(double)), *lraw = calloc(o->runs, sizeof(double));
@@ -353,7 +394,7 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 	if (rc || net == NULL || raw == NULL || lnet == NULL || lraw == NULL || lprog == NULL ||
 	    fnet == NULL || fraw == NULL)
 		goto out;
-	s = load(vnis);
+	s = load(vnis, flows);
 	if (s == NULL) {
 		rc = -errno;
 		fprintf(stderr, "fp-bench-xdp: load: %s\n", strerror(errno));
@@ -364,10 +405,46 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		goto out;
 	prog = bpf_program__fd(s->progs.fp_xdp_rx);
 	want = XDP_REDIRECT;
+	if (sg != FP_BENCH_SG_NONE) {
+		uint32_t n_ct;
+
+		/* The untimed pass: one connection per flow (sg-new: then
+		 * emptied before each pass), and the proof that they are.
+		 */
+		keys = calloc(ct_max, sizeof(*keys));
+		rc = keys == NULL ? -ENOMEM : 0;
+		for (i = 0; rc == 0 && i < sc.n; i++) {
+			if (sc.in_port[i] != cur_port) {
+				cur_port = sc.in_port[i];
+				in_port_set(s, cur_port);
+			}
+			rc = run_once(prog, sc.frames + (size_t)i * sc.frame_len, sc.frame_len, &ns,
+				      &action);
+			if (rc == 0 && action != want)
+				rc = -EINVAL;
+		}
+		n_ct = rc == 0 ? ct_keys(s, keys, ct_max) : 0;
+		if (rc || n_ct != flows) {
+			fprintf(stderr,
+				"fp-bench-xdp: %s: %u flows made %u connections (rc %d, action %u): "
+				"refusing to time it\n",
+				decap		      ? "sg-decap" :
+				sg == FP_BENCH_SG_NEW ? "sg-new" :
+							"sg-encap",
+				flows, n_ct, rc, action);
+			rc = rc ?: -EINVAL;
+			goto out;
+		}
+	}
 	for (run = 0; run < o->runs; run++) {
 		uint64_t sum = 0, n = 0;
 
 		while (n < o->min_pkts) {
+			if (sg == FP_BENCH_SG_NEW) {
+				rc = ct_empty(s, keys, ct_max);
+				if (rc)
+					goto out;
+			}
 			for (i = 0; i < sc.n; i++) {
 				const uint8_t *f = sc.frames + (size_t)i * sc.frame_len;
 
@@ -393,6 +470,13 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		raw[run] = (double)sum / (double)n;
 		net[run] = raw[run] - over_cold;
 		res->pkts = n;
+	}
+	if (sg == FP_BENCH_SG_NEW) {
+		/* A repeated SYN finds its connection: no warm figures. */
+		res->samples = 0;
+		res->ns_med = res->ns_min = res->raw_med = res->prog_med = -1;
+		res->floor_med = res->floor_raw = -1;
+		goto cold;
 	}
 	/* Warm: sampled flows, each repeated; every frame was checked to be
 	 * redirected by the cold runs above.  Frame i carries flow i.  Each
@@ -443,23 +527,25 @@ run_point(int decap, uint32_t flows, uint32_t vnis, const struct opts *o, struct
 		fraw[run] = (double)sum_floor / res->samples;
 		fnet[run] = fraw[run] - (double)sum_null / res->samples;
 	}
-	qsort(net, o->runs, sizeof(double), fp_bench_cmp_double);
-	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(lnet, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(lraw, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(lprog, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(fnet, o->runs, sizeof(double), fp_bench_cmp_double);
 	qsort(fraw, o->runs, sizeof(double), fp_bench_cmp_double);
-	res->cold_med = net[o->runs / 2];
-	res->cold_min = net[0];
-	res->cold_raw = raw[o->runs / 2];
 	res->ns_med = lnet[o->runs / 2];
 	res->ns_min = lnet[0];
 	res->raw_med = lraw[o->runs / 2];
 	res->prog_med = lprog[o->runs / 2];
 	res->floor_med = floor_prog >= 0 ? fnet[o->runs / 2] : -1;
 	res->floor_raw = floor_prog >= 0 ? fraw[o->runs / 2] : -1;
+cold:
+	qsort(net, o->runs, sizeof(double), fp_bench_cmp_double);
+	qsort(raw, o->runs, sizeof(double), fp_bench_cmp_double);
+	res->cold_med = net[o->runs / 2];
+	res->cold_min = net[0];
+	res->cold_raw = raw[o->runs / 2];
 out:
+	free(keys);
 	if (null_prog >= 0)
 		close(null_prog);
 	if (redir_prog >= 0)
@@ -485,10 +571,12 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: fp-bench-xdp [--scenario encap|decap|all] [--flows N,..] [--vnis N,..]\n"
+		"usage: fp-bench-xdp [--scenario NAME,..] [--flows N,..] [--vnis N,..]\n"
 		"                    [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                    [--repeat N]\n"
 		"       fp-bench-xdp --version | --help\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"          sg = all five (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000, vnis 1, vxlan, 4, 5 runs, cold: at least\n"
 		"          200000 packets per run, warm: 20000 repeats per sampled flow\n");
 }
@@ -516,7 +604,8 @@ main(int argc, char **argv)
 			  .scenarios = "all" };
 	struct fp_bench_scenario probe;
 	struct fp_bench_scenario_opts po = { .flows = 1, .vnis = 1, .min_frames = 1 };
-	int opt, sc;
+	int opt;
+	size_t sc;
 
 	snprintf(o.flows, sizeof(o.flows), "1,1000,100000");
 	snprintf(o.vnis, sizeof(o.vnis), "1");
@@ -554,6 +643,15 @@ main(int argc, char **argv)
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	{
+		char bad[128];
+
+		if (!fp_bench_scen_list_ok(o.scenarios, bad, sizeof(bad))) {
+			fprintf(stderr, "fp-bench-xdp: unknown scenario '%s'\n", bad);
+			usage();
+			return 2;
+		}
+	}
 	if (o.runs < 5 || o.repeat < 1000) {
 		fprintf(stderr, "fp-bench-xdp: --runs must be at least 5, --repeat 1000\n");
 		return 2;
@@ -574,13 +672,13 @@ main(int argc, char **argv)
 	       "program doing only the fdb lookup, head adjustment and redirect, net); cold: net "
 	       "of an empty program's test run, %.1f ns\n",
 	       over_cold);
-	printf("%-6s %8s %6s %10s %10s %10s %10s %10s %10s %10s\n", "scen", "flows", "vnis",
+	printf("%-8s %8s %6s %10s %10s %10s %10s %10s %10s %10s\n", "scen", "flows", "vnis",
 	       "warm med", "warm min", "warm raw", "warm prog", "floor", "cold med", "cold raw");
-	for (sc = 0; sc < 2; sc++) {
-		const char *name = sc == 0 ? "encap" : "decap";
+	for (sc = 0; sc < FP_BENCH_SCEN_MAX; sc++) {
+		const char *name = fp_bench_scens[sc].name;
 		char fl[128], *fs, *fsave = NULL;
 
-		if (strcmp(o.scenarios, "all") != 0 && strcmp(o.scenarios, name) != 0)
+		if (!fp_bench_scen_wanted(o.scenarios, (uint32_t)sc))
 			continue;
 		snprintf(fl, sizeof(fl), "%s", o.flows);
 		for (fs = strtok_r(fl, ",", &fsave); fs; fs = strtok_r(NULL, ",", &fsave)) {
@@ -595,16 +693,25 @@ main(int argc, char **argv)
 
 				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 100000)
 					continue;
-				if (run_point(sc, flows, vnis, &o, &r) != 0)
+				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
+					continue; /* one filtered port: one zone */
+				if (run_point(fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
+					      flows, vnis, &o, &r) != 0)
 					return 1;
 				if (r.floor_med >= 0)
 					snprintf(floor, sizeof(floor), "%.1f", r.floor_med);
 				else
 					snprintf(floor, sizeof(floor), "-");
 				snprintf(floor_raw, sizeof(floor_raw), "%.1f", r.floor_raw);
-				printf("%-6s %8u %6u %10.1f %10.1f %10.1f %10.1f %10s %10.1f %10.1f\n",
-				       name, flows, vnis, r.ns_med, r.ns_min, r.raw_med, r.prog_med,
-				       floor, r.cold_med, r.cold_raw);
+				if (r.samples == 0) /* sg-new: cold figures only */
+					printf("%-8s %8u %6u %10s %10s %10s %10s %10s %10.1f %10.1f\n",
+					       name, flows, vnis, "-", "-", "-", "-", floor,
+					       r.cold_med, r.cold_raw);
+				else
+					printf("%-8s %8u %6u %10.1f %10.1f %10.1f %10.1f %10s %10.1f "
+					       "%10.1f\n",
+					       name, flows, vnis, r.ns_med, r.ns_min, r.raw_med,
+					       r.prog_med, floor, r.cold_med, r.cold_raw);
 				printf("{\"bench\":\"xdp_test_run\",\"scenario\":\"%s\",\"encap\":\"%s\","
 				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":60,"
 				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"

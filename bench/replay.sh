@@ -4,12 +4,17 @@
 # to Open vSwitch with DPDK, in one session, on the same replayed pcaps.
 #
 #   sudo bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--verify-only]
+#   sudo bench/replay.sh --sg [--quick] [--no-ovs] [--no-testpmd]
 #
 # For each N in $NS and each scenario (encap, decap), back to back on the same pcap:
 #   1. dpdk-testpmd io  (shared 10_testpmd_io.sh): net_pcap(infinite_rx) -> net_null
 #   2. fp-dpdk          (here): the same vdevs, one worker on lcore 1, tables from fpctl
 #   3. OVS-DPDK         (shared 20_ovs.sh): the same VXLAN work on one PMD core
 # then a functional check of fp-dpdk's output (tx_pcap capture) and a summary table.
+# --sg (security groups): TCP ACKs of N established connections (bench/gen_ct_pcaps.py,
+# est_{encap,decap}_N.pcap) through fp-dpdk without and with a filtered VM port (a
+# ruleset allowing the tuples), then OVS-DPDK without and with Neutron's firewall flows
+# (bench/ovs_ct.sh), and the ratios fp-dpdk/OVS, filtered/plain.
 # The shared OVS-DPDK baseline scripts are called, not copied:
 #   ${FP_SHARED:-<repo>/../shared}/bench/ovs-dpdk
 # See bench/README.md for the knobs, the output and how to read it.
@@ -17,19 +22,22 @@ set -u -o pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--verify-only]
+usage: bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--verify-only] [--sg]
   --quick        smoke run: NS=1000 NWIN=2 WIN_S=2 WARM_S=2 (environment still overrides)
   --no-ovs       skip the OVS-DPDK runs
   --no-testpmd   skip the testpmd io ceiling runs
   --no-verify    skip the functional check (tx_pcap capture of fp-dpdk's output)
   --verify-only  only the functional check
+  --sg           security groups: established TCP connections (est_*_N.pcap), fp-dpdk
+                 plain and filtered, OVS-DPDK plain and with Neutron's firewall flows
+                 (bench/ovs_ct.sh); NS defaults to "1000 100000"; no functional check
 environment: NS WIN_S NWIN WARM_S RESULTS PCAPS FP_SHARED FP_BUILD FP_NO_BUILD
              FP_ANTISPOOF(on|off) FP_DECAP_MAC(auto|set|rewrite) VERIFY_N CAPTURE_S
              FP_MBUF_EXTRA TSC_MHZ TSHARK_MAX
 EOF
 }
 
-QUICK=0 DO_OVS=1 DO_TESTPMD=1 DO_FP=1 DO_VERIFY=1
+QUICK=0 DO_OVS=1 DO_TESTPMD=1 DO_FP=1 DO_VERIFY=1 SG=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -37,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--no-testpmd) DO_TESTPMD=0 ;;
 	--no-verify) DO_VERIFY=0 ;;
 	--verify-only) DO_OVS=0 DO_TESTPMD=0 DO_FP=0 ;;
+	--sg) SG=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 1 ;;
 	esac
@@ -48,6 +57,11 @@ fi
 
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 TOP=$(git -C "$REPO" rev-parse --show-toplevel 2>/dev/null || echo "$REPO")
+# In a git worktree elsewhere: the shared folder next to the main checkout.
+COMMON=$(git -C "$REPO" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)
+if [ -z "${FP_SHARED:-}" ] && ! [ -d "$TOP/../shared" ] && [ -n "$COMMON" ]; then
+	FP_SHARED=$(dirname "$COMMON")/../shared
+fi
 SHARED=${FP_SHARED:-$TOP/../shared}/bench/ovs-dpdk
 RESULTS=${RESULTS:-/tmp/flowplane-bench/results}
 PCAPS=${PCAPS:-/tmp/flowplane-bench/pcaps}
@@ -64,7 +78,14 @@ if [ -f "$SHARED/common.sh" ] && [ -f "$SHARED/gen_pcaps.py" ]; then
 fi
 WIN_S=${WIN_S:-5} NWIN=${NWIN:-6} WARM_S=${WARM_S:-6}
 export WIN_S NWIN WARM_S
+if [ $SG = 1 ]; then
+	NS=${NS:-1000 100000} DO_VERIFY=0
+fi
 NS=${NS:-1 1000 100000}
+# The pcaps replayed: encap_N/decap_N (shared gen_pcaps.py), with --sg est_encap_N and
+# est_decap_N (bench/gen_ct_pcaps.py).  FP_SG=1: the VM port is filtered.
+PFX='' FP_SG=0
+[ $SG = 1 ] && PFX=est_
 FP_BUILD=${FP_BUILD:-$REPO/build-bench}
 FP_ANTISPOOF=${FP_ANTISPOOF:-on}
 FP_DECAP_MAC=${FP_DECAP_MAC:-auto}
@@ -188,6 +209,13 @@ for f in encap_100000:6d1ee62299ce671c213250f59dde5b88 decap_100000:cabba7af5bb1
 		say "WARNING: md5 of ${f%%:*}.pcap is $got, the shared README says ${f#*:}"
 	fi
 done
+if [ $SG = 1 ]; then
+	for n in $NS; do
+		[ -s "$PCAPS/est_encap_$n.pcap" ] && [ -s "$PCAPS/est_decap_$n.pcap" ] && continue
+		timeout 1200 /usr/bin/python3 "$REPO/bench/gen_ct_pcaps.py" "$PCAPS" "$n" ||
+			die "gen_ct_pcaps.py failed"
+	done
+fi
 (cd "$PCAPS" && md5sum *.pcap) >"$RESULTS/pcaps.md5"
 say "pcaps in $PCAPS, md5 check of encap/decap_100000 against the shared README: $([ $MD5_OK = 1 ] && echo ok || echo MISMATCH)"
 
@@ -246,7 +274,20 @@ import os; os.rename(dst + '.tmp', dst)
 PY
 }
 
-ctl() { timeout 10 "$FPCTL" -s "$FP_SOCK" "$@"; }
+# "show" is retried: fp-dpdk answers -EBUSY when its stats reader keeps finding a
+# worker in the middle of a burst (seen with filtered ports' longer bursts).
+ctl() {
+	local i
+	case " $* " in
+	*" show "*)
+		for i in 1 2 3 4 5; do
+			timeout 10 "$FPCTL" -s "$FP_SOCK" "$@" 2>>"$RESULTS/fpctl_show_retries.log" && return 0
+			sleep 0.05
+		done
+		return 1 ;;
+	esac
+	timeout 10 "$FPCTL" -s "$FP_SOCK" "$@"
+}
 
 # Processes that use >= 10 % of a CPU right now (1 s sample; command names only).  Taken
 # before each measurement: on this 2-CPU machine anything busy shares the cores.
@@ -288,6 +329,9 @@ mempool = { mbufs = $3; cache = 256; };
 idle = { mode = "busy"; };
 control = { socket = "$2"; };
 EOF
+	# --sg: room for twice the connections of the pcap ($3 = N + FP_MBUF_EXTRA)
+	[ "$FP_SG" = 1 ] && echo "conntrack = { size = $((2 * $3)); };" >>"$1"
+	return 0
 }
 
 # Start fp-dpdk for SCEN with the given port-0 (source) and port-1 (sink) devargs and
@@ -325,8 +369,20 @@ fp_start() {  # SCEN N SRC_DEVARGS SRC_MAC SINK_DEVARGS LOG DURATION
 		grep -q 'cannot set MAC' "$FP_LOG" && return 2
 		return 1
 	fi
+	local sg=()
+	if [ "$FP_SG" = 1 ]; then
+		# Neutron's default group (egress any IPv4) and a web group (ingress TCP 22 and
+		# 443), plus ingress TCP 5001: the pcaps' destination port (as bench/ovs_ct.sh).
+		sg=(sg 1)
+		{
+			ctl add ruleset 1 egress stateful rule 1 ipv4 &&
+				ctl add ruleset 1 ingress stateful rule 2 ipv4 proto 6 ports 22-22 \
+					rule 3 ipv4 proto 6 ports 443-443 rule 4 ipv4 proto 6 ports 5001-5001
+		} >>"${FP_LOG%.log}.fpctl" 2>&1 || {
+			say "fpctl refused the rulesets:"; sed 's/^/    /' "${FP_LOG%.log}.fpctl"; fp_kill; return 1; }
+	fi
 	{
-		ctl add port $vm vni 100 mac $vmmac antispoof "$FP_ANTISPOOF" addr 10.1.0.0/16 &&
+		ctl add port $vm vni 100 mac $vmmac antispoof "$FP_ANTISPOOF" addr 10.1.0.0/16 "${sg[@]}" &&
 			ctl add vtep 1 remote 172.16.0.2 local 172.16.0.1 nh-mac $REMOTE_MAC port $ul encap vxlan &&
 			if [ "$scen" = encap ]; then ctl add fdb 100 $VM2_MAC vtep 1; else ctl add fdb 100 $VM2_MAC port $vm; fi &&
 			ctl add flood 100 port $vm
@@ -349,10 +405,10 @@ print(p["tx"], p["hw_opackets"], p["tx_dropped"])'
 DECAP_MODE=$FP_DECAP_MAC
 DECAP_NOTE=''
 decap_source() {  # N -> sets SRC_PCAP SRC_MAC
-	SRC_PCAP=$PCAPS/decap_$1.pcap SRC_MAC=$UNDERLAY_MAC
+	SRC_PCAP=$PCAPS/${PFX}decap_$1.pcap SRC_MAC=$UNDERLAY_MAC
 	if [ "$DECAP_MODE" = rewrite ]; then
-		SRC_PCAP=$PCAPS/decap_$1.dst-${PCAP_DEV_MAC//:/}.pcap SRC_MAC=''
-		[ -s "$SRC_PCAP" ] || rewrite_dst_mac "$PCAPS/decap_$1.pcap" "$SRC_PCAP" $PCAP_DEV_MAC
+		SRC_PCAP=$PCAPS/${PFX}decap_$1.dst-${PCAP_DEV_MAC//:/}.pcap SRC_MAC=''
+		[ -s "$SRC_PCAP" ] || rewrite_dst_mac "$PCAPS/${PFX}decap_$1.pcap" "$SRC_PCAP" $PCAP_DEV_MAC
 	fi
 }
 
@@ -384,7 +440,7 @@ fp_start_decap() {  # N SINK_DEVARGS LOG DURATION
 
 # ---------------------------------------------------------------- the three runs
 run_testpmd() {  # SCEN N
-	local pcap=$PCAPS/${1}_$2.pcap tag=${1}_$2
+	local pcap=$PCAPS/${PFX}${1}_$2.pcap tag=${1}_$2
 	rm -f "$RESULTS/testpmd_$tag".{txt,log,concurrent.txt}
 	busy_check "testpmd_$tag"
 	say "testpmd io $tag"
@@ -431,16 +487,16 @@ run_ovs() {  # SCEN N
 	rundirs_clean "$before"
 }
 
-run_fp() {  # SCEN N
-	local scen=$1 n=$2 tag=fp_${1}_$2 src rc w c0 c1 t0 t1 out
+run_fp() {  # SCEN N [SIDE]   (the results' prefix: fp; with --sg fptcp and fpsg)
+	local scen=$1 n=$2 tag=${3:-fp}_${1}_$2 src rc w c0 c1 t0 t1 out
 	local log=$RESULTS/$tag.log
 	rm -f "$RESULTS/$tag".*
 	out=$RESULTS/$tag.txt
 	busy_check "$tag"
-	say "fp-dpdk $scen N=$n"
+	say "fp-dpdk $scen N=$n$( [ "$FP_SG" = 1 ] && echo ', filtered VM port (security groups)')"
 	local dur=$((WARM_S + NWIN * (WIN_S + 3) + 120))
 	if [ "$scen" = encap ]; then
-		fp_start encap "$n" "net_pcap0,rx_pcap=$PCAPS/encap_$n.pcap,infinite_rx=1" '' \
+		fp_start encap "$n" "net_pcap0,rx_pcap=$PCAPS/${PFX}encap_$n.pcap,infinite_rx=1" '' \
 			"net_null0,no-rx=1" "$log" $dur
 	else
 		fp_start_decap "$n" "net_null0,no-rx=1" "$log" $dur
@@ -672,6 +728,75 @@ measured() { # SIDE SCEN N: the side's windows file has at least one number
 	FAILED+=("$1 $2 N=$3")
 }
 say "fp-dpdk: $FPDPDK ($(md5sum <"$FPDPDK" | cut -c1-12)), TSC ${TSC_MHZ} MHz"
+if [ $SG = 1 ]; then
+	# Security groups: each (N, scenario) on est_<scen>_N.pcap, back to back: the testpmd
+	# ceiling, fp-dpdk plain, fp-dpdk filtered, OVS-DPDK plain and with the firewall.
+	for N in $NS; do
+		for SCEN in encap decap; do
+			# the shared 10_testpmd_io.sh names its output after the pcap
+			[ $DO_TESTPMD = 1 ] && { run_testpmd $SCEN "$N"; measured testpmd "est_$SCEN" "$N"; }
+			if [ $DO_FP = 1 ]; then
+				FP_SG=0; run_fp $SCEN "$N" fptcp; measured fptcp $SCEN "$N"
+				FP_SG=1; run_fp $SCEN "$N" fpsg; measured fpsg $SCEN "$N"
+				FP_SG=0
+			fi
+			if [ $DO_OVS = 1 ]; then
+				busy_check "ovs_ct_${SCEN}_$N"
+				before=$(rundirs)
+				NS=$N OVS_CT_SCENS=$SCEN OVS_CT_SESSION=$SESSION timeout -k 30 \
+					$((2 * (WARM_S + NWIN * (WIN_S + 10) + 240))) \
+					bash "$REPO/bench/ovs_ct.sh" --no-new || say "ovs_ct.sh failed (rc $?)"
+				rundirs_clean "$before"
+				measured ovs_plain $SCEN "$N"; measured ovs_ct $SCEN "$N"
+			fi
+		done
+	done
+	python3 - "$RESULTS" "$SESSION" "$NS" "$FP_ANTISPOOF" <<'PY' | tee "$RESULTS/summary_sg_$SESSION.txt"
+import json, os, statistics as st, sys
+R, session, ns, anti = sys.argv[1:5]
+def col(name, i=0):
+    p = os.path.join(R, name)
+    if not os.path.exists(p): return None
+    v = [float(l.split()[i]) for l in open(p) if len(l.split()) > i and l.split()[i] != 'nan']
+    return st.median(v) if v else None
+def ratio(a, b): return a / b if a and b else None
+f = lambda x, p='%.2f': p % x if x is not None else 'n/a'
+print('session %s (--sg): Mpps = median of the windows; cycles/pkt: fp-dpdk TSC/pps, OVS pmd-perf-show' % session)
+hdr = ('| scenario | N | testpmd io | fp plain | fp + sg | OVS plain | OVS + firewall | fp+sg / OVS+fw '
+       '| fp sg/plain cyc | OVS fw/plain cyc | fp plain cyc | fp+sg cyc | OVS plain cyc | OVS+fw cyc | notes |')
+print(hdr); print('|' + '---|' * (hdr.count('|') - 1))
+for n in ns.split():
+    for s in ('encap', 'decap'):
+        tp = col('testpmd_est_%s_%s.txt' % (s, n))
+        fpm, fpc = col('fptcp_%s_%s.txt' % (s, n)), col('fptcp_%s_%s.txt' % (s, n), 1)
+        sgm, sgc = col('fpsg_%s_%s.txt' % (s, n)), col('fpsg_%s_%s.txt' % (s, n), 1)
+        opm, opc = col('ovs_plain_%s_%s.txt' % (s, n)), col('ovs_plain_%s_%s.txt' % (s, n), 1)
+        ocm, occ = col('ovs_ct_%s_%s.txt' % (s, n)), col('ovs_ct_%s_%s.txt' % (s, n), 1)
+        notes = []
+        for side in ('fptcp', 'fpsg'):
+            p = os.path.join(R, '%s_%s_%s.json' % (side, s, n))
+            if os.path.exists(p):
+                j = json.load(open(p))
+                notes += ['%s: %s' % (side, x) for x in j.get('problems', []) + ([j['error']] if 'error' in j else [])]
+        if anti != 'on': notes.append('antispoof ' + anti)
+        row = dict(session=session, scenario='est_' + s, n=int(n), testpmd_mpps=tp, fp_mpps=fpm, fp_sg_mpps=sgm,
+                   ovs_mpps=opm, ovs_ct_mpps=ocm, fp_sg_over_ovs_ct=ratio(sgm, ocm),
+                   fp_sg_over_plain_cycles=ratio(sgc, fpc), ovs_ct_over_plain_cycles=ratio(occ, opc),
+                   fp_cycles_per_pkt=fpc, fp_sg_cycles_per_pkt=sgc, ovs_cycles_per_pkt=opc,
+                   ovs_ct_cycles_per_pkt=occ, notes=notes)
+        print('| est %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            s, n, f(tp), f(fpm), f(sgm), f(opm), f(ocm), f(row['fp_sg_over_ovs_ct'], '%.3f'),
+            f(row['fp_sg_over_plain_cycles'], '%.3f'), f(row['ovs_ct_over_plain_cycles'], '%.3f'),
+            f(fpc, '%.0f'), f(sgc, '%.0f'), f(opc, '%.0f'), f(occ, '%.0f'), '; '.join(notes) or 'ok'))
+        with open(os.path.join(R, 'history_sg.jsonl'), 'a') as h: h.write(json.dumps(row) + '\n')
+PY
+	say "done: $RESULTS/summary_sg_$SESSION.txt, history_sg.jsonl, meta_$SESSION.json, replay.log"
+	if [ ${#FAILED[@]} -gt 0 ]; then
+		say "replay: ${#FAILED[@]} side(s) measured nothing: ${FAILED[*]}"
+		exit 1
+	fi
+	exit 0
+fi
 if [ $DO_FP = 1 ] || [ $DO_TESTPMD = 1 ] || [ $DO_OVS = 1 ]; then
 	for N in $NS; do
 		for SCEN in encap decap; do

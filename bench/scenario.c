@@ -12,6 +12,9 @@
 #include "pkt/build.h"
 #include "pkt/csum.h"
 
+#define FP_BENCH_TCP_ACK 0x10
+#define FP_BENCH_TCP_SYN 0x02
+
 static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
 static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
 static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
@@ -34,20 +37,25 @@ vm_mac(uint8_t mac[6], uint32_t vm)
 	mac[5] = (uint8_t)vm;
 }
 
-/* Inner Ethernet/IPv4/UDP frame of flow i, from src to dst. */
+/* Inner Ethernet/IPv4/UDP frame of flow i, from src to dst; with tcp_flags,
+ * Ethernet/IPv4/TCP (no options, 6 bytes of Ethernet padding) as
+ * bench/gen_ct_pcaps.py writes it.
+ */
 static void
-inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
+inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6], uint8_t tcp_flags)
 {
-	uint8_t *ip = f + 14, *udp = ip + 20;
+	uint8_t *ip = f + 14, *l4 = ip + 20;
 
 	memset(f, 0, FP_BENCH_FRAME_LEN);
 	memcpy(f, dst, 6);
 	memcpy(f + 6, src, 6);
 	fp_put16(f + 12, FP_ETH_P_IPV4);
 	ip[0] = 0x45;
-	fp_put16(ip + 2, 28 + 18);
+	fp_put16(ip + 2, tcp_flags ? 20 + 20 : 28 + 18);
+	if (tcp_flags)
+		fp_put16(ip + 6, 0x4000); /* DF, as a TCP stack sends */
 	ip[8] = 64;
-	ip[9] = FP_IPPROTO_UDP;
+	ip[9] = tcp_flags ? FP_IPPROTO_TCP : FP_IPPROTO_UDP;
 	ip[12] = 10;
 	ip[13] = (uint8_t)(1 + i / 50000);
 	ip[15] = 1;
@@ -55,9 +63,26 @@ inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6])
 	ip[17] = 2;
 	ip[19] = 1;
 	fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
-	fp_put16(udp, (uint16_t)(1024 + i % 50000));
-	fp_put16(udp + 2, 5001);
-	fp_put16(udp + 4, 8 + 18);
+	fp_put16(l4, (uint16_t)(1024 + i % 50000));
+	fp_put16(l4 + 2, tcp_flags ? FP_BENCH_TCP_DPORT : 5001);
+	if (tcp_flags) {
+		uint32_t seq = 0x10000000U + i * 7919U, sum;
+
+		fp_put16(l4 + 4, (uint16_t)(seq >> 16));
+		fp_put16(l4 + 6, (uint16_t)seq);
+		if (tcp_flags & FP_BENCH_TCP_ACK) {
+			fp_put16(l4 + 8, 0x2000);
+			fp_put16(l4 + 10, (uint16_t)(i * 31U));
+		}
+		l4[12] = 5 << 4;
+		l4[13] = tcp_flags;
+		fp_put16(l4 + 14, 64240);
+		/* Pseudo header: addresses, protocol, TCP length. */
+		sum = fp_csum_partial(ip + 12, 8, 0) + FP_IPPROTO_TCP + 20;
+		fp_put16(l4 + 16, fp_csum_fold(fp_csum_partial(l4, 20, sum)));
+	} else {
+		fp_put16(l4 + 4, 8 + 18);
+	}
 }
 
 static struct fp_bench_entry *
@@ -70,11 +95,52 @@ entry_add(struct fp_bench_scenario *s, uint16_t table)
 	return e;
 }
 
+/* Rule r of a ruleset: IPv4, from/to anywhere; TCP to port dport if not 0. */
+static void
+rule_v4(struct fp_sg_rule *r, uint32_t id, uint16_t dport)
+{
+	r->rule_id = id;
+	r->family = 4;
+	if (dport) {
+		r->flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS;
+		r->proto = FP_IPPROTO_TCP;
+		r->port_min = dport;
+		r->port_max = dport;
+	}
+}
+
+/* The filtered ports' ruleset: egress any IPv4 (Neutron's default group),
+ * ingress TCP 22, 443 (a web group) and the flows' port.
+ */
+static void
+rulesets_build(struct fp_bench_scenario *s)
+{
+	struct fp_bench_entry *e = entry_add(s, FP_TABLE_RULESET);
+
+	e->key.ruleset.ruleset_id = FP_BENCH_SG_RULESET;
+	e->key.ruleset.dir = FP_SG_DIR_EGRESS;
+	e->val.ruleset.flags = FP_RULESET_F_STATEFUL;
+	e->val.ruleset.n_rules = 1;
+	rule_v4(&e->val.ruleset.rules[0], 1, 0);
+	e = entry_add(s, FP_TABLE_RULESET);
+	e->key.ruleset.ruleset_id = FP_BENCH_SG_RULESET;
+	e->key.ruleset.dir = FP_SG_DIR_INGRESS;
+	e->val.ruleset.flags = FP_RULESET_F_STATEFUL;
+	e->val.ruleset.n_rules = 3;
+	rule_v4(&e->val.ruleset.rules[0], 2, 22);
+	rule_v4(&e->val.ruleset.rules[1], 3, 443);
+	rule_v4(&e->val.ruleset.rules[2], 4, FP_BENCH_TCP_DPORT);
+}
+
 static void
 entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o)
 {
-	struct fp_bench_entry *e = entry_add(s, FP_TABLE_VTEP);
+	struct fp_bench_entry *e;
 	uint32_t v;
+
+	if (o->sg != FP_BENCH_SG_NONE)
+		rulesets_build(s);
+	e = entry_add(s, FP_TABLE_VTEP);
 
 	e->key.vtep.vtep_id = 1;
 	e->val.vtep.encap = (uint16_t)o->encap;
@@ -95,6 +161,10 @@ entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *
 		e->val.port.vrf = 100 + v;
 		e->val.port.mtu = 1500;
 		e->val.port.flags = FP_PORT_F_ANTISPOOF;
+		if (o->sg != FP_BENCH_SG_NONE) {
+			e->val.port.flags |= FP_PORT_F_SG;
+			e->val.port.ruleset = FP_BENCH_SG_RULESET;
+		}
 		e->val.port.n_addrs = 1;
 		vm_mac(e->val.port.mac, v);
 		fp_addr_ip_set_v4(&e->val.port.addrs[0].ip, 0x0a000000);
@@ -136,7 +206,7 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 	uint32_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - 100)
+	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - 100 || o->sg > FP_BENCH_SG_NEW)
 		return -EINVAL;
 	s->n_vm = o->vnis < FP_BENCH_MAX_VM_PORTS ? o->vnis : FP_BENCH_MAX_VM_PORTS;
 	for (i = 0; i < s->n_vm; i++) {
@@ -154,7 +224,7 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		ip6(&s->local_vtep, 1);
 	else
 		fp_addr_ip_set_v4(&s->local_vtep, 0xac100001);
-	s->entries = calloc(1 + s->n_vm + 3 * (size_t)o->vnis, sizeof(*s->entries));
+	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis, sizeof(*s->entries));
 	if (s->entries == NULL)
 		return -ENOMEM;
 	entries_build(s, o);
@@ -184,18 +254,21 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		uint32_t flow = i % o->flows;
 		uint32_t vm = o->decap ? i % s->n_vm : (i / FP_BENCH_BURST) % s->n_vm;
 		uint8_t src[6], dst[6], *f = s->frames + (size_t)i * s->frame_len;
+		uint8_t tcp = o->sg == FP_BENCH_SG_EST ? FP_BENCH_TCP_ACK :
+			      o->sg == FP_BENCH_SG_NEW ? FP_BENCH_TCP_SYN :
+							 0;
 
 		if (o->decap) {
 			vm_mac(dst, vm);
 			memcpy(src, remote_mac, 6);
-			inner_frame(f + rt.len, flow, src, dst);
+			inner_frame(f + rt.len, flow, src, dst, tcp);
 			fp_encap_write(f, &rt, 100 + vm, (uint16_t)(49152 + flow % 16384),
 				       FP_BENCH_FRAME_LEN);
 			s->in_port[i] = FP_BENCH_UNDERLAY_PORT;
 		} else {
 			vm_mac(src, vm);
 			memcpy(dst, remote_mac, 6);
-			inner_frame(f, flow, src, dst);
+			inner_frame(f, flow, src, dst, tcp);
 			s->in_port[i] = (uint16_t)vm;
 		}
 	}
@@ -241,4 +314,43 @@ fp_bench_cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
+}
+
+const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX] = {
+	{ "encap", 0, FP_BENCH_SG_NONE },   { "decap", 1, FP_BENCH_SG_NONE },
+	{ "sg-encap", 0, FP_BENCH_SG_EST }, { "sg-decap", 1, FP_BENCH_SG_EST },
+	{ "sg-new", 0, FP_BENCH_SG_NEW },
+};
+
+int
+fp_bench_scen_wanted(const char *list, uint32_t i)
+{
+	char l[128], *w, *save = NULL;
+
+	snprintf(l, sizeof(l), "%s", list);
+	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, fp_bench_scens[i].name) == 0 || strcmp(w, "sg") == 0 ||
+		    (strcmp(w, "all") == 0 && fp_bench_scens[i].sg == FP_BENCH_SG_NONE))
+			return 1;
+	}
+	return 0;
+}
+
+int
+fp_bench_scen_list_ok(const char *list, char *bad, size_t size)
+{
+	char l[128], *w, *save = NULL;
+	uint32_t i;
+
+	snprintf(l, sizeof(l), "%s", list);
+	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < FP_BENCH_SCEN_MAX; i++)
+			if (strcmp(w, fp_bench_scens[i].name) == 0)
+				break;
+		if (i == FP_BENCH_SCEN_MAX && strcmp(w, "all") != 0 && strcmp(w, "sg") != 0) {
+			snprintf(bad, size, "%s", w);
+			return 0;
+		}
+	}
+	return 1;
 }

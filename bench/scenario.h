@@ -10,6 +10,14 @@
  * Flows are distinct inner UDP 5-tuples.  Every VNI has an fdb entry to
  * the remote MAC and a flood entry; min(VNIs, 63) VNIs carry traffic,
  * one VM port each.
+ *
+ * With security groups (opts.sg) the VM ports are filtered (FP_PORT_F_SG,
+ * ruleset 1: egress any IPv4, as Neutron's default group; ingress TCP 22,
+ * 443 and 5001 from anywhere) and the flows are TCP to port 5001: ACKs
+ * (FP_BENCH_SG_EST: each flow a connection, opened by its first ACK as a
+ * pickup) or SYNs (FP_BENCH_SG_NEW: each frame opens a connection).  The
+ * frames are those of bench/gen_ct_pcaps.py (same tuples, sequence and
+ * acknowledgement numbers, window, checksums).
  */
 #ifndef FP_BENCH_SCENARIO_H
 #define FP_BENCH_SCENARIO_H
@@ -24,6 +32,13 @@
 #define FP_BENCH_FRAME_LEN 60 /* inner frame bytes */
 #define FP_BENCH_BURST 32     /* encap: frames of one port in a row (an rx burst) */
 
+/* fp_bench_scenario_opts.sg */
+#define FP_BENCH_SG_NONE 0    /* no security groups, UDP flows */
+#define FP_BENCH_SG_EST 1     /* filtered ports, TCP ACKs (established connections) */
+#define FP_BENCH_SG_NEW 2     /* filtered ports, TCP SYNs (new connections) */
+#define FP_BENCH_SG_RULESET 1 /* the ruleset id of the filtered ports */
+#define FP_BENCH_TCP_DPORT 5001
+
 struct fp_bench_scenario_opts {
 	int decap;	     /* decap scenario, else encap */
 	int encap;	     /* FP_ENCAP_VXLAN or FP_ENCAP_GENEVE */
@@ -31,6 +46,7 @@ struct fp_bench_scenario_opts {
 	uint32_t flows;	     /* distinct inner flows */
 	uint32_t vnis;	     /* VNIs with entries */
 	uint32_t min_frames; /* frames at least (a ring's worth) */
+	uint32_t sg;	     /* FP_BENCH_SG_* */
 };
 
 /* A configured port (what fp-dpdk's config or fp-xdp's port cfg says). */
@@ -62,6 +78,30 @@ struct fp_bench_scenario {
 	uint32_t n;				 /* frames (>= flows, >= min_frames) */
 	uint32_t frame_len;			 /* bytes per frame */
 };
+
+/* The scenarios fp-bench and fp-bench-xdp name. */
+struct fp_bench_scen {
+	const char *name; /* "encap", "decap", "sg-encap", "sg-decap", "sg-new" */
+	int decap;	  /* decap, else encap */
+	uint32_t sg;	  /* FP_BENCH_SG_* */
+};
+
+#define FP_BENCH_SCEN_MAX 5
+extern const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX];
+
+/**
+ * Is fp_bench_scens[i] in a comma list of names, "all" (encap, decap) and
+ * "sg" (all five)?
+ */
+int fp_bench_scen_wanted(const char *list, uint32_t i);
+
+/**
+ * Check a comma list of scenario names.
+ *
+ * @param bad  where the first unknown name goes
+ * @return 1 if every name is known, else 0
+ */
+int fp_bench_scen_list_ok(const char *list, char *bad, size_t size);
 
 /**
  * Build a scenario.
