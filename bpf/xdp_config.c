@@ -233,7 +233,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	static const char *const keys[] = {
 		"host",	      "vtep",	   "tables",	"fp_xdp", "eal",   "ports",
 		"workers",    "mempool",   "idle",	"tx",	  "stats", "control",
-		"fp_control", "log_level", "conntrack", NULL,
+		"fp_control", "log_level", "conntrack", "guard",  NULL,
 	};
 	int rc;
 

@@ -273,6 +273,26 @@ ct_sweep(struct fp_dpdk *d)
 		    n > FP_CT_SWEEP_MAX_BUCKETS ? FP_CT_SWEEP_MAX_BUCKETS : (uint32_t)n);
 }
 
+/* The config's guard group into the tables (start and reload). */
+static void
+guard_apply(struct fp_dpdk *d)
+{
+	const struct fp_config *c = &d->cfg;
+	struct fp_dp_guard g = {
+		.strict_source = c->guard_strict_source,
+		.inner_src_mac = c->guard_inner_src_mac,
+		.storm_pps = c->storm_pps,
+		.storm_burst = c->storm_burst,
+	};
+
+	fp_ftables_guard_set(d->tables, &g);
+	fp_log(FP_LOG_INFO,
+	       "guard: underlay_strict_source %s, underlay_inner_src_mac %s, storm control %u/s "
+	       "burst %u",
+	       g.strict_source ? "on" : "off", g.inner_src_mac ? "on" : "off", g.storm_pps,
+	       g.storm_burst);
+}
+
 static int
 tables_start(struct fp_dpdk *d)
 {
@@ -302,6 +322,7 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
+	guard_apply(d);
 	rc = ct_start(d);
 	if (rc == 0)
 		fp_ftables_ct_attach(d->tables, d->ct); /* the pipeline's, via the tables */
@@ -375,6 +396,16 @@ reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 		       c->ct_timeout_s[i], n->ct_timeout_s[i]);
 		c->ct_timeout_s[i] = n->ct_timeout_s[i];
 		changed = 1;
+	}
+	if (n->guard_strict_source != c->guard_strict_source ||
+	    n->guard_inner_src_mac != c->guard_inner_src_mac || n->storm_pps != c->storm_pps ||
+	    n->storm_burst != c->storm_burst) {
+		c->guard_strict_source = n->guard_strict_source;
+		c->guard_inner_src_mac = n->guard_inner_src_mac;
+		c->storm_pps = n->storm_pps;
+		c->storm_burst = n->storm_burst;
+		fp_log(FP_LOG_INFO, "reload: guard changed");
+		guard_apply(d);
 	}
 	if (changed) {
 		struct fp_ct_timeouts t;

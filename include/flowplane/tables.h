@@ -368,7 +368,10 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(SG_VM_ROUTER_ADV, "sg_vm_router_adv")       \
 	_(CT_INVALID, "ct_invalid")                   \
 	_(CT_REVOKED, "ct_revoked")                   \
-	_(CT_FULL, "ct_full")
+	_(CT_FULL, "ct_full")                         \
+	_(VTEP_NOT_SERVING, "vtep_not_serving")       \
+	_(INNER_SPOOF, "inner_src_mac_spoofed")       \
+	_(STORM_CONTROL, "storm_control")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };

@@ -126,7 +126,8 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "no_flood_list", "flood_empty", "dest_missing", "vni_mismatch",
          "dest_unsupported", "hairpin", "too_big", "no_mbuf", "no_headroom",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
-         "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full"]
+         "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
+         "inner_src_mac_spoofed", "storm_control"]
 
 
 def mac_bytes(mac):
@@ -393,12 +394,18 @@ class Case:
         self.earlier = []    # lines of the earlier packets of a sequence
         self.engine_line = None
         self.ct_line = None
+        self.guard_line = None
 
     def engines(self, names, why):
         self.engine_line = "engines %s %s" % (names, why)
 
     def conntrack(self, size):
         self.ct_line = "conntrack %d" % size
+
+    def guard(self, strict_source=1, inner_src_mac=1, storm_pps=1000, storm_burst=200):
+        """The config's guard group (default: its defaults, every check on)."""
+        self.guard_line = "guard %d %d %d %d" % (strict_source, inner_src_mac, storm_pps,
+                                                 storm_burst)
 
     def next(self):
         """End this packet of a sequence; what follows is the next one."""
@@ -490,6 +497,8 @@ class Case:
             lines.append(self.engine_line)
         if self.ct_line:
             lines.append(self.ct_line)
+        if self.guard_line:
+            lines.append(self.guard_line)
         lines += self.config + self.earlier
         lines += self.setup + [self.in_line] + self.outs + [self.verdict] + self.stats
         return "\n".join(lines) + "\n"
@@ -646,8 +655,9 @@ def encap(inner, vtep_id, vni=VNI):
 
 def underlay_frame(inner, vtep_id, vni=VNI, vxlan_flags=0x08, geneve_opts=None,
                    geneve_kw=None, sport=51000, dport=None, dst_mac=UL_MAC, trailer=b"",
-                   udp_extra=b"", vlan=None):
-    """A tunnel frame as the remote VTEP vtep_id sends it to us."""
+                   udp_extra=b"", vlan=None, src=None):
+    """A tunnel frame as the remote VTEP vtep_id sends it to us (from the
+    outer source address src, if given, instead of the vtep's)."""
     remote, local, enc = VTEPS[vtep_id]
     dport = dport or (4789 if enc == "vxlan" else 6081)
     if enc == "vxlan":
@@ -664,9 +674,9 @@ def underlay_frame(inner, vtep_id, vni=VNI, vxlan_flags=0x08, geneve_opts=None,
         l2 = l2 / Dot1Q(vlan=vlan)
     if ipaddress.ip_address(remote).version == 4:
         ip = IP(version=4, ihl=5, tos=0, id=0x42, flags="DF", frag=0, ttl=64, proto=17,
-                src=remote, dst=local)
+                src=src or remote, dst=local)
     else:
-        ip = IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=remote, dst=local)
+        ip = IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=src or remote, dst=local)
     f = bytes(l2 / ip / UDP(sport=sport, dport=dport) / tun / Raw(inner))
     if udp_extra:
         # Bytes inside the IP packet after the UDP datagram: the IP length
@@ -1729,15 +1739,18 @@ def gen_too_big():
 
 
 def gen_underlay():
+    # The inner source is the MAC the fdb places behind the sending vtep
+    # (doc/packets.md "Underlay hardening").
     inner = tcp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
     for v, name in ((1, "ul_vxlan4_decap"), (2, "ul_geneve4_decap"),
                     (3, "ul_vxlan6_decap"), (4, "ul_geneve6_decap")):
         remote, _, enc = VTEPS[v]
+        inner_v = tcp4(src_mac=REM_MAC[v], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
         c = case(name, "%s from %s to our VTEP: decapsulated, delivered to port 0" %
                  (enc, remote))
         world(c)
-        c.inp(UL_PORT, underlay_frame(inner, v))
-        c.out(0, inner)
+        c.inp(UL_PORT, underlay_frame(inner_v, v))
+        c.out(0, inner_v)
         c.tx()
         c.stat("decap", 1)
         c.stat("local", 1)
@@ -1748,8 +1761,9 @@ def gen_underlay():
     c = case("ul_geneve6_decap_options", "Geneve over IPv6 with three non-critical options "
              "(24 bytes): decapsulated after the options")
     world(c)
-    c.inp(UL_PORT, underlay_frame(inner, 4, geneve_opts=opts))
-    c.out(0, inner)
+    inner4 = tcp4(src_mac=REM_MAC[4], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c.inp(UL_PORT, underlay_frame(inner4, 4, geneve_opts=opts))
+    c.out(0, inner4)
     c.tx()
     c.stat("decap", 1)
 
