@@ -104,22 +104,6 @@ fp_config_port_find(const struct fp_config *cfg, const char *name)
 	return -ENOENT;
 }
 
-/* Copy the guard group into the config (g NULL: the defaults). */
-static void
-guard_set(struct fp_config *cfg, const struct fp_conf_guard *g)
-{
-	struct fp_conf_guard d;
-
-	if (g == NULL) {
-		fp_conf_guard_defaults(&d);
-		g = &d;
-	}
-	cfg->guard_strict_source = g->strict_source;
-	cfg->guard_inner_src_mac = g->inner_src_mac;
-	cfg->storm_pps = g->storm_pps;
-	cfg->storm_burst = g->storm_burst;
-}
-
 void
 fp_config_defaults(struct fp_config *cfg)
 {
@@ -141,7 +125,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->stats_interval_s = 0;
 	cfg->log_level = FP_LOG_INFO;
 	fp_conf_conntrack_defaults(&cfg->ct_size, cfg->ct_timeout_s);
-	guard_set(cfg, NULL);
+	fp_conf_guard_defaults(&cfg->guard);
 	memcpy(cfg->ctl_socket, FP_CFG_DEF_CTL_SOCKET, sizeof(FP_CFG_DEF_CTL_SOCKET));
 }
 
@@ -470,20 +454,6 @@ control_load(struct loader *ld, const config_setting_t *root)
 	return 0;
 }
 
-/* The shared group guard (lib/conf.h). */
-static int
-guard_load(struct loader *ld, const config_setting_t *root)
-{
-	struct fp_conf_guard g;
-	int rc;
-
-	fp_conf_guard_defaults(&g);
-	rc = fp_conf_guard_load(ld->conf, root, &g);
-	if (rc == 0)
-		guard_set(ld->cfg, &g);
-	return rc;
-}
-
 static int
 root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 {
@@ -539,7 +509,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	rc = fp_conf_conntrack_load(ld->conf, root, &ld->cfg->ct_size, ld->cfg->ct_timeout_s);
 	if (rc < 0)
 		return rc;
-	rc = guard_load(ld, root);
+	rc = fp_conf_guard_load(ld->conf, root, &ld->cfg->guard);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */

@@ -77,10 +77,7 @@ struct fp_config {
 	uint32_t log_level;				    /* FP_LOG_* (lib/log.h), default info */
 	uint32_t ct_size;				    /* conntrack.size: connections */
 	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		    /* conntrack.timeout_<state> */
-	uint32_t guard_strict_source;			    /* guard.underlay_strict_source */
-	uint32_t guard_inner_src_mac;			    /* guard.underlay_inner_src_mac */
-	uint32_t storm_pps;				    /* guard.storm_control_pps; 0 off */
-	uint32_t storm_burst;				    /* guard.storm_control_burst */
+	struct fp_guard_cfg guard;			    /* the guard group */
 };
 
 /**

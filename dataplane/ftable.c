@@ -317,7 +317,7 @@ fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip)
 }
 
 void
-fp_ftables_guard_set(struct fp_ftables *t, const struct fp_dp_guard *g)
+fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g)
 {
 	__atomic_store_n(&t->guard.strict_source, g->strict_source, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.inner_src_mac, g->inner_src_mac, __ATOMIC_RELAXED);

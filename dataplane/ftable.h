@@ -105,16 +105,6 @@ struct fp_dp_vtep_src {
 	struct fp_ip ip; /* a remote vtep address serving it */
 };
 
-/* Underlay and flood hardening (fp_ftables_guard_set(); doc/config.md
- * guard).  Workers read each field relaxed, once per packet that needs it.
- */
-struct fp_dp_guard {
-	uint32_t strict_source; /* decapsulate a VNI only from its vteps */
-	uint32_t inner_src_mac; /* refuse inner source MACs the fdb places elsewhere */
-	uint32_t storm_pps;	/* floods per second per VM port (per worker); 0 = off */
-	uint32_t storm_burst;	/* bucket size, packets */
-};
-
 /* A vtep as the pipeline sees it. */
 struct fp_dp_vtep {
 	struct fp_encap_tmpl tmpl; /* precomputed outer headers */
@@ -133,8 +123,8 @@ struct fp_ftables {
 	struct rte_hash *addrset_plens;	       /* set id -> struct fp_dp_addrset * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
-	struct fp_dp_guard guard;	       /* hardening settings */
-	uint64_t *vni_served; /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
+	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
+	uint64_t *vni_served;	   /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
 	uint32_t pad;					     /* zero */
@@ -188,7 +178,7 @@ int fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip);
  * Set the hardening settings (start, reload; all off until then).  The
  * workers see each field change on its own.
  */
-void fp_ftables_guard_set(struct fp_ftables *t, const struct fp_dp_guard *g);
+void fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g);
 
 /**
  * The reference count of (vni, ip) in the underlay source shadow (writer

@@ -277,13 +277,7 @@ ct_sweep(struct fp_dpdk *d)
 static void
 guard_apply(struct fp_dpdk *d)
 {
-	const struct fp_config *c = &d->cfg;
-	struct fp_dp_guard g = {
-		.strict_source = c->guard_strict_source,
-		.inner_src_mac = c->guard_inner_src_mac,
-		.storm_pps = c->storm_pps,
-		.storm_burst = c->storm_burst,
-	};
+	const struct fp_guard_cfg g = d->cfg.guard;
 
 	fp_ftables_guard_set(d->tables, &g);
 	fp_log(FP_LOG_INFO,
@@ -397,13 +391,8 @@ reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 		c->ct_timeout_s[i] = n->ct_timeout_s[i];
 		changed = 1;
 	}
-	if (n->guard_strict_source != c->guard_strict_source ||
-	    n->guard_inner_src_mac != c->guard_inner_src_mac || n->storm_pps != c->storm_pps ||
-	    n->storm_burst != c->storm_burst) {
-		c->guard_strict_source = n->guard_strict_source;
-		c->guard_inner_src_mac = n->guard_inner_src_mac;
-		c->storm_pps = n->storm_pps;
-		c->storm_burst = n->storm_burst;
+	if (memcmp(&n->guard, &c->guard, sizeof(c->guard)) != 0) {
+		c->guard = n->guard;
 		fp_log(FP_LOG_INFO, "reload: guard changed");
 		guard_apply(d);
 	}

@@ -506,7 +506,7 @@ fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint32_t
 }
 
 void
-fp_conf_guard_defaults(struct fp_conf_guard *g)
+fp_conf_guard_defaults(struct fp_guard_cfg *g)
 {
 	g->strict_source = 1;
 	g->inner_src_mac = 1;
@@ -515,7 +515,7 @@ fp_conf_guard_defaults(struct fp_conf_guard *g)
 }
 
 int
-fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_conf_guard *g)
+fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g)
 {
 	static const char *const keys[] = { "underlay_strict_source", "underlay_inner_src_mac",
 					    "storm_control_pps", "storm_control_burst", NULL };

@@ -277,15 +277,8 @@ int fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint
 #define FP_CONF_STORM_PPS_MAX 10000000	/* largest storm_control_pps */
 #define FP_CONF_STORM_BURST_MAX 1000000 /* largest storm_control_burst */
 
-struct fp_conf_guard {
-	uint32_t strict_source; /* underlay_strict_source: decap only from a VNI's vteps */
-	uint32_t inner_src_mac; /* underlay_inner_src_mac: refuse inner MACs placed elsewhere */
-	uint32_t storm_pps;	/* storm_control_pps: floods/s per VM port; 0 = off */
-	uint32_t storm_burst;	/* storm_control_burst: bucket size in packets */
-};
-
 /** The defaults of the guard group: every check on, 1000 pps burst 200. */
-void fp_conf_guard_defaults(struct fp_conf_guard *g);
+void fp_conf_guard_defaults(struct fp_guard_cfg *g);
 
 /**
  * The shared group guard: underlay_strict_source and underlay_inner_src_mac
@@ -295,7 +288,7 @@ void fp_conf_guard_defaults(struct fp_conf_guard *g);
  *
  * @return 0, or -EINVAL
  */
-int fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_conf_guard *g);
+int fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g);
 
 /**
  * The shared group tables { fdb = N; ... }: sizes min..max by table name

@@ -472,10 +472,10 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 		if (n_tok != 5 || i < 4 || v[3] == 0)
 			return fail(ps, "guard: expected 'guard <strict_source 0|1> "
 					"<inner_src_mac 0|1> <storm_pps> <storm_burst, not 0>'");
-		c->guard_strict_source = (uint32_t)v[0];
-		c->guard_inner_src_mac = (uint32_t)v[1];
-		c->storm_pps = (uint32_t)v[2];
-		c->storm_burst = (uint32_t)v[3];
+		c->guard.strict_source = (uint32_t)v[0];
+		c->guard.inner_src_mac = (uint32_t)v[1];
+		c->guard.storm_pps = (uint32_t)v[2];
+		c->guard.storm_burst = (uint32_t)v[3];
 		return 0;
 	}
 	if (strcmp(tok[0], "commit") == 0) {
@@ -540,10 +540,10 @@ fp_case_load(const char *path, struct fp_case *c, char *err, size_t errsz)
 
 	memset(c, 0, sizeof(*c));
 	c->engines = FP_CASE_ENGINE_ALL;
-	c->guard_strict_source = 1;
-	c->guard_inner_src_mac = 1;
-	c->storm_pps = 1000;
-	c->storm_burst = 200;
+	c->guard.strict_source = 1;
+	c->guard.inner_src_mac = 1;
+	c->guard.storm_pps = 1000;
+	c->guard.storm_burst = 200;
 	if (errsz)
 		err[0] = '\0';
 	fp = fopen(path, "r");

@@ -117,13 +117,9 @@ struct fp_case {
 	uint32_t n_steps;				  /* valid steps */
 	uint32_t engines;				  /* FP_CASE_ENGINE_* */
 	char engines_why[FP_CASE_DESC_SIZE];		  /* why not every engine */
-	uint32_t ct_size; /* "conntrack" line: connection table size; 0: runner's */
-	uint32_t pad;	  /* zero */
-	/* "guard" line (default: the config's defaults, every check on) */
-	uint32_t guard_strict_source; /* underlay_strict_source */
-	uint32_t guard_inner_src_mac; /* underlay_inner_src_mac */
-	uint32_t storm_pps;	      /* storm_control_pps; 0 = off */
-	uint32_t storm_burst;	      /* storm_control_burst */
+	uint32_t ct_size;	   /* "conntrack" line: connection table size; 0: runner's */
+	uint32_t pad;		   /* zero */
+	struct fp_guard_cfg guard; /* "guard" line; default: the config's defaults */
 };
 
 /**

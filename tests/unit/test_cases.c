@@ -81,10 +81,7 @@ tables_build(const struct fp_case *c, struct fp_report *r)
 			goto err;
 		}
 	}
-	fp_ftables_guard_set(t, &(struct fp_dp_guard){ .strict_source = c->guard_strict_source,
-						       .inner_src_mac = c->guard_inner_src_mac,
-						       .storm_pps = c->storm_pps,
-						       .storm_burst = c->storm_burst });
+	fp_ftables_guard_set(t, &c->guard);
 	for (i = 0; i < c->n_local_vteps; i++) {
 		rc = fp_ftables_local_vtep_add(t, &c->local_vteps[i]);
 		if (rc) {

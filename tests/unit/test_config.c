@@ -252,10 +252,10 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 10);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_REPLIED], 120);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 600);
-	assert_int_equal(cfg->guard_strict_source, 1);
-	assert_int_equal(cfg->guard_inner_src_mac, 1);
-	assert_int_equal(cfg->storm_pps, 1000);
-	assert_int_equal(cfg->storm_burst, 200);
+	assert_int_equal(cfg->guard.strict_source, 1);
+	assert_int_equal(cfg->guard.inner_src_mac, 1);
+	assert_int_equal(cfg->guard.storm_pps, 1000);
+	assert_int_equal(cfg->guard.storm_burst, 200);
 }
 
 static void
@@ -350,10 +350,10 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_UNREPLIED], 20);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 300);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 120); /* not in the file */
-	assert_int_equal(cfg->guard_strict_source, 0);
-	assert_int_equal(cfg->guard_inner_src_mac, 0);
-	assert_int_equal(cfg->storm_pps, 5000);
-	assert_int_equal(cfg->storm_burst, 50);
+	assert_int_equal(cfg->guard.strict_source, 0);
+	assert_int_equal(cfg->guard.inner_src_mac, 0);
+	assert_int_equal(cfg->guard.storm_pps, 5000);
+	assert_int_equal(cfg->guard.storm_burst, 50);
 }
 
 static void
@@ -428,8 +428,8 @@ test_config_limits_min_accepted(void **state)
 	assert_int_equal(cfg->stats_interval_s, 0);
 	assert_string_equal(cfg->ctl_socket, "/");
 	assert_int_equal(cfg->ct_size, 1024);
-	assert_int_equal(cfg->storm_pps, 0);
-	assert_int_equal(cfg->storm_burst, 1);
+	assert_int_equal(cfg->guard.storm_pps, 0);
+	assert_int_equal(cfg->guard.storm_burst, 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 1);
 }
@@ -464,8 +464,8 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->stats_interval_s, 86400);
 	assert_int_equal(strlen(cfg->ctl_socket), sizeof(cfg->ctl_socket) - 1);
 	assert_int_equal(cfg->ct_size, 16777216);
-	assert_int_equal(cfg->storm_pps, 10000000);
-	assert_int_equal(cfg->storm_burst, 1000000);
+	assert_int_equal(cfg->guard.storm_pps, 10000000);
+	assert_int_equal(cfg->guard.storm_burst, 1000000);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 8640000);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ICMP], 8640000);
 }
