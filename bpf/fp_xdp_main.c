@@ -160,6 +160,9 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_IFSLOT] = { sizeof(__u32), sizeof(struct fp_ifslot) },
 	[FP_XDP_MAP_VNI] = { sizeof(__u32), sizeof(__u64) },
 	[FP_XDP_MAP_COUNTERS] = { sizeof(__u32), sizeof(struct fp_counters) },
+	[FP_XDP_MAP_VTEP_SRC] = { sizeof(struct fp_vtep_src_key), sizeof(__u32) },
+	[FP_XDP_MAP_GUARD] = { sizeof(__u32), sizeof(struct fp_guard_cfg) },
+	[FP_XDP_MAP_STORM] = { sizeof(__u32), sizeof(struct fp_storm_bucket) },
 };
 
 static bool verbose;
@@ -641,6 +644,13 @@ map_max_entries(const struct fp_xdp_config *cfg, int id)
 	for (t = 0; t < FP_TABLE_MAX; t++)
 		if (t != FP_TABLE_PORT && table_map(t) == id)
 			return cfg->table_size[t];
+	if (id == FP_XDP_MAP_VTEP_SRC) {
+		/* A key per reference at most: fdb entries, flood members. */
+		uint64_t n = (uint64_t)cfg->table_size[FP_TABLE_FDB] +
+			     (uint64_t)cfg->table_size[FP_TABLE_FLOOD] * FP_FLOOD_MEMBER_MAX;
+
+		return n > (1U << 24) ? 1U << 24 : (uint32_t)n;
+	}
 	return 0; /* fixed by the program */
 }
 
@@ -1052,6 +1062,9 @@ entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *
 	memcpy(host.local_vteps, cfg->local_vteps, sizeof(host.local_vteps));
 	host.n_local_vteps = cfg->n_local_vteps;
 	host.generation = i;
+	rc = map_set(skel, FP_XDP_MAP_GUARD, &zero, &cfg->guard);
+	if (rc < 0)
+		return rc;
 	return map_set(skel, FP_XDP_MAP_HOST, &zero, &host);
 }
 

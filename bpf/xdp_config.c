@@ -82,6 +82,7 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;
+	fp_conf_guard_defaults(&cfg->guard);
 }
 
 int
@@ -247,6 +248,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_log_level_load(ld->conf, root, &ld->cfg->log_level);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_guard_load(ld->conf, root, &ld->cfg->guard);
 	if (rc < 0)
 		return rc;
 	return own_load(ld, root);

@@ -59,6 +59,7 @@ struct fp_xdp_config {
 	uint32_t n_ports;				 /* at least one */
 	struct fp_xdp_config_port ports[FP_PORT_MAX];	 /* logical port id = index */
 	uint32_t log_level;				 /* FP_LOG_* (lib/log.h), default info */
+	struct fp_guard_cfg guard;			 /* the guard group (fp_guard) */
 };
 
 /**
