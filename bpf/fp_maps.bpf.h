@@ -161,6 +161,15 @@ struct {
 } fp_ct SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_DEFAULT_FDB + 64 * FP_DEFAULT_FLOOD);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_vtep_src_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_vtep_src SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -170,12 +179,28 @@ struct {
 } fp_sg_cfg SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fp_guard_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_guard SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, FP_PORT_MAX);
 	__type(key, __u32);
 	__type(value, struct fp_sg_drops);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_sg_drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FP_PORT_MAX);
+	__type(key, __u32);
+	__type(value, struct fp_storm_bucket);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_storm SEC(".maps");
 
 /* Not pinned: per-program-instance test aid. */
 struct {

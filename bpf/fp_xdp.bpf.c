@@ -518,15 +518,55 @@ fp_xdp_flood_sg(struct xdp_md *ctx, __u32 vni, __u32 in_port)
 	return (int)sc->flood_refused;
 }
 
+/* Storm control: may VM port in_port flood once more on this CPU?  A
+ * token bucket per port and CPU (fp_storm) kept as time credit: a flood
+ * costs 1e9 / storm_pps ns, the credit grows with the time since the
+ * port's last flood here and is capped at storm_burst floods.
+ */
+static __always_inline int
+storm_pass(__u32 in_port)
+{
+	struct fp_storm_bucket *b;
+	struct fp_guard_cfg *g;
+	__u64 cost, cap, credit, now;
+	__u32 zero = 0;
+
+	g = bpf_map_lookup_elem(&fp_guard, &zero);
+	if (!g || g->storm_pps == 0)
+		return 1;
+	b = bpf_map_lookup_elem(&fp_storm, &in_port);
+	if (!b)
+		return 1;
+	now = bpf_ktime_get_ns();
+	cost = 1000000000ULL / g->storm_pps;
+	cap = cost * g->storm_burst;
+	if (b->last_ns == 0 || now - b->last_ns >= cap)
+		credit = cap;
+	else
+		credit = b->credit_ns + (now - b->last_ns);
+	if (credit > cap)
+		credit = cap;
+	b->last_ns = now;
+	if (credit < cost) {
+		b->credit_ns = credit;
+		return 0;
+	}
+	b->credit_ns = credit - cost;
+	return 1;
+}
+
 /* Broadcast, multicast or unknown unicast: decide the flood here. */
 static __always_inline int
 flood(struct xdp_md *ctx, struct fp_verdict *v, __u32 vni, __u32 in_port, __u32 from_vm,
       __u32 l3len)
 {
 	struct fp_sg_scratch *sc;
-	int r = fp_xdp_flood_plan(vni, in_port, from_vm, l3len);
 	__u32 copies, refused;
+	int r;
 
+	if (from_vm && !storm_pass(in_port))
+		return set_drop(v, FP_DROP_STORM_CONTROL);
+	r = fp_xdp_flood_plan(vni, in_port, from_vm, l3len);
 	if (r < 0)
 		return set_drop(v, FP_DROP_NO_FLOOD_LIST);
 	copies = (__u32)r & 0xffff;
@@ -987,6 +1027,29 @@ underlay_respond(struct xdp_md *ctx, const struct fp_pkt_meta *m, const __u8 *po
 	return answer(ctx, m, &ip, mac, v);
 }
 
+/* Is the inner source MAC mac of a frame vtep src sent in vni placed
+ * elsewhere by fp_fdb: at a local port (or router), or at a vtep with
+ * another address?
+ */
+static __always_inline int
+inner_src_spoofed(__u32 vni, const __u8 *mac, const struct fp_ip *src)
+{
+	struct fp_fdb_key k = { .vni = vni };
+	struct fp_vtep_key vk = {};
+	struct fp_vtep_val *vt;
+	struct fp_fdb_val *fv;
+
+	fp_mac_copy(k.mac, mac);
+	fv = bpf_map_lookup_elem(&fp_fdb, &k);
+	if (!fv)
+		return 0;
+	if (fv->type != FP_DEST_VTEP)
+		return 1;
+	vk.vtep_id = fv->id;
+	vt = bpf_map_lookup_elem(&fp_vtep, &vk);
+	return vt && !fp_ip6_eq(vt->remote.b, src->b);
+}
+
 /* A frame from underlay port in_port (its entry pt). */
 static __always_inline int
 underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp_verdict *v)
@@ -995,9 +1058,11 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 	struct fp_pkt_meta m = {};
 	struct fp_fdb_key k = {};
 	void *data, *data_end;
+	struct fp_vtep_src_key sk = {};
+	struct fp_guard_cfg *g;
 	struct fp_fdb_val *fv;
 	struct fp_ip dst = {};
-	__u32 r, len, type, id;
+	__u32 r, len, type, id, zero = 0;
 	__u8 *f, *ip;
 
 	data = (void *)(long)ctx->data;
@@ -1018,11 +1083,13 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 		if (!ip)
 			return set_drop(v, FP_DROP_TRUNC_L3);
 		fp_ip_from_v4(dst.b, ip + 16);
+		fp_ip_from_v4(sk.ip.b, ip + 12);
 	} else if (m.ethertype == FP_ETH_P_IPV6) {
 		ip = fp_pkt_ptr(data, data_end, m.l3_off, sizeof(struct fp_ipv6_hdr));
 		if (!ip)
 			return set_drop(v, FP_DROP_TRUNC_L3);
 		fp_ip6_copy(dst.b, ip + 24);
+		fp_ip6_copy(sk.ip.b, ip + 8);
 	} else {
 		return set_drop(v, FP_DROP_UNDERLAY_NOT_TUNNEL);
 	}
@@ -1035,6 +1102,11 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 		return set_drop(v, r);
 	if (!vni_served(tm.vni))
 		return set_drop(v, FP_DROP_UNKNOWN_VNI);
+	/* The underlay guard (fp_guard): only a vtep serving the VNI. */
+	g = bpf_map_lookup_elem(&fp_guard, &zero);
+	sk.vni = tm.vni;
+	if (g && g->strict_source && !bpf_map_lookup_elem(&fp_vtep_src, &sk))
+		return set_drop(v, FP_DROP_VTEP_NOT_SERVING);
 	/* Strip the outer headers and any bytes after the UDP datagram. */
 	len = frame_len(ctx);
 	if (bpf_xdp_adjust_head(ctx, tm.inner_off))
@@ -1049,6 +1121,9 @@ underlay_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, str
 		return set_drop(v, FP_DROP_TRUNC_L2);
 	if (f[6] & 1)
 		return set_drop(v, FP_DROP_BAD_SRC_MAC);
+	g = bpf_map_lookup_elem(&fp_guard, &zero);
+	if (g && g->inner_src_mac && inner_src_spoofed(tm.vni, f + 6, &sk.ip))
+		return set_drop(v, FP_DROP_INNER_SPOOF);
 	if (f[0] & 1)
 		return flood(ctx, v, tm.vni, in_port, 0, 0);
 	k.vni = tm.vni;

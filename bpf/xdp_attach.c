@@ -364,6 +364,9 @@ entries_write(const struct tool *t, struct fp_xdp *skel, const struct port_dev *
 	memcpy(host.local_vteps, cfg->local_vteps, sizeof(host.local_vteps));
 	host.n_local_vteps = cfg->n_local_vteps;
 	host.generation = i;
+	rc = map_set(skel, FP_XDP_MAP_GUARD, &zero, &cfg->guard);
+	if (rc < 0)
+		return rc;
 	rc = map_set(skel, FP_XDP_MAP_HOST, &zero, &host);
 	if (rc < 0)
 		return rc;

@@ -66,6 +66,7 @@ fp_xdp_config_defaults(struct fp_xdp_config *cfg)
 	memcpy(cfg->instance, FP_XDP_CFG_INSTANCE_DEFAULT, sizeof(FP_XDP_CFG_INSTANCE_DEFAULT));
 	cfg->mode = FP_XDP_MODE_NATIVE;
 	cfg->log_level = FP_LOG_INFO;
+	fp_conf_guard_defaults(&cfg->guard);
 }
 
 int
@@ -173,7 +174,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	static const char *const keys[] = {
 		"host",	      "vtep",	   "tables",	"fp_xdp", "eal",   "ports",
 		"workers",    "mempool",   "idle",	"tx",	  "stats", "control",
-		"fp_control", "log_level", "conntrack", NULL,
+		"fp_control", "log_level", "conntrack", "guard",  NULL,
 	};
 	int rc;
 
@@ -189,6 +190,8 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_conntrack_load(ld->conf, root, &ld->cfg->ct_size, ld->cfg->ct_timeout_s);
+	if (rc == 0)
+		rc = fp_conf_guard_load(ld->conf, root, &ld->cfg->guard);
 	if (rc < 0)
 		return rc;
 	return own_load(ld, root);

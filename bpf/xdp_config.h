@@ -61,6 +61,7 @@ struct fp_xdp_config {
 	uint32_t log_level;				 /* FP_LOG_* (lib/log.h), default info */
 	uint32_t ct_size;				 /* conntrack.size: fp_ct's entries */
 	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		 /* conntrack.timeout_<state>: fp_sg_cfg */
+	struct fp_guard_cfg guard;			 /* the guard group (fp_guard) */
 };
 
 /**

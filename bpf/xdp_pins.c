@@ -55,6 +55,9 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_CT] = { sizeof(struct fp_ct_key), sizeof(struct fp_ct_val) },
 	[FP_XDP_MAP_SG_CFG] = { sizeof(__u32), sizeof(struct fp_sg_cfg) },
 	[FP_XDP_MAP_SG_DROPS] = { sizeof(__u32), sizeof(struct fp_sg_drops) },
+	[FP_XDP_MAP_VTEP_SRC] = { sizeof(struct fp_vtep_src_key), sizeof(__u32) },
+	[FP_XDP_MAP_GUARD] = { sizeof(__u32), sizeof(struct fp_guard_cfg) },
+	[FP_XDP_MAP_STORM] = { sizeof(__u32), sizeof(struct fp_storm_bucket) },
 };
 
 bool
@@ -284,6 +287,13 @@ map_max_entries(const struct fp_xdp_config *cfg, int id)
 	for (t = 0; t < FP_TABLE_MAX; t++)
 		if (t != FP_TABLE_PORT && table_map(t) == id)
 			return cfg->table_size[t];
+	if (id == FP_XDP_MAP_VTEP_SRC) {
+		/* A key per reference at most: fdb entries, flood members. */
+		uint64_t n = (uint64_t)cfg->table_size[FP_TABLE_FDB] +
+			     (uint64_t)cfg->table_size[FP_TABLE_FLOOD] * FP_FLOOD_MEMBER_MAX;
+
+		return n > (1U << 24) ? 1U << 24 : (uint32_t)n;
+	}
 	return 0; /* fixed by the program */
 }
 

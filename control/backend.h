@@ -90,4 +90,20 @@ extern const struct fp_backend_ops fp_backend_xdp;
 size_t fp_backend_xdp_port_steps(const struct fp_port_val *cur, const struct fp_port_val *val,
 				 struct fp_port_val steps[3]);
 
+/**
+ * Recompute fp_vtep_src, the underlay source shadow, from fp_flood,
+ * fp_fdb and fp_vtep (include/flowplane/xdp.h): every count that differs
+ * is written first, then the keys no reference holds are deleted.  The
+ * XDP backend runs it when it opens an instance (a commit that failed
+ * half way in an earlier fp-control is repaired there), tests after
+ * writing maps directly.
+ *
+ * @param flood_fd, fdb_fd, vtep_fd, src_fd  the maps
+ * @param vtep_limit  vtep ids are below it (refs' length)
+ * @param refs	      receives per vtep id its flood members and fdb entries; may be NULL
+ * @return 0, -ENOMEM, or the -errno of a map operation
+ */
+int fp_backend_xdp_vtep_src_rebuild(int flood_fd, int fdb_fd, int vtep_fd, int src_fd,
+				    uint32_t vtep_limit, uint32_t *refs);
+
 #endif /* FP_CONTROL_BACKEND_H */

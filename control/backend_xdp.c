@@ -110,6 +110,7 @@ struct xdp_handle {
 	uint32_t max[FP_XDP_MAP_MAX]; /* their max_entries */
 	int64_t n[FP_TABLE_MAX];      /* entries per table, once counted */
 	int counted;		      /* n is valid (counted on first use, kept by commits) */
+	uint32_t *vtep_refs;	      /* by vtep id: flood members and fdb entries naming it */
 	struct change *staged;	      /* the open transaction */
 	struct change **sorted;	      /* staged, by (table, key, seq) at commit */
 	size_t n_staged;	      /* staged changes */
@@ -153,6 +154,7 @@ xdp_close(void *h)
 			close(x->fd[i]);
 	free(x->staged);
 	free(x->sorted);
+	free(x->vtep_refs);
 	free(x);
 }
 
@@ -172,7 +174,8 @@ xdp_open(const char *target, void **handle)
 		snprintf(x->dir, sizeof(x->dir), "%s/%s", FP_XDP_PIN_ROOT, target);
 	for (i = 0; i < FP_XDP_MAP_MAX; i++) {
 		if (i == FP_XDP_MAP_TX || i == FP_XDP_MAP_IFPORT || i == FP_XDP_MAP_IFSLOT ||
-		    i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_SG_DROPS)
+		    i == FP_XDP_MAP_COUNTERS || i == FP_XDP_MAP_SG_DROPS || i == FP_XDP_MAP_GUARD ||
+		    i == FP_XDP_MAP_STORM)
 			continue; /* fp-xdp's or the programs' business, not the tables' */
 		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
 		if (rc < 0) {
@@ -183,6 +186,16 @@ xdp_open(const char *target, void **handle)
 			return rc == -ENOENT ? -ECONNREFUSED : rc;
 		}
 		x->fd[i] = rc;
+	}
+	x->vtep_refs = calloc(x->max[FP_XDP_MAP_VTEP] + 1, sizeof(*x->vtep_refs));
+	rc = x->vtep_refs == NULL ?
+		     -ENOMEM :
+		     fp_backend_xdp_vtep_src_rebuild(
+			     x->fd[FP_XDP_MAP_FLOOD], x->fd[FP_XDP_MAP_FDB], x->fd[FP_XDP_MAP_VTEP],
+			     x->fd[FP_XDP_MAP_VTEP_SRC], x->max[FP_XDP_MAP_VTEP], x->vtep_refs);
+	if (rc < 0) {
+		xdp_close(x);
+		return rc;
 	}
 	*handle = x;
 	return 0;
@@ -691,6 +704,283 @@ port_write(int fd, const void *key, const struct fp_port_val *val)
 	return 0;
 }
 
+/* The underlay source shadow (fp_vtep_src): a count per (VNI, remote
+ * address) of the flood members and fdb entries of the VNI that name a
+ * vtep with that address.  write_entry() counts the references of a new
+ * value before it writes it and drops those of the old value after, and
+ * moves a referenced vtep's references when its address changes, so a
+ * program never refuses a vtep the tables name.  A count that cannot be
+ * written fails the change before its entry is written; one that cannot
+ * be dropped is left too high (the vtep stays admitted) until the next
+ * fp_backend_xdp_vtep_src_rebuild().
+ */
+struct src_pair {
+	struct fp_vtep_src_key k; /* (VNI, address) */
+	uint32_t n;		  /* references */
+};
+
+static int
+src_pair_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct src_pair *)a)->k, &((const struct src_pair *)b)->k,
+		      sizeof(struct fp_vtep_src_key));
+}
+
+/* One reference more (delta 1) or less (-1) to (vni, ip). */
+static int
+src_ref(int src_fd, uint32_t vni, const struct fp_ip *ip, int delta)
+{
+	struct fp_vtep_src_key k = { .vni = vni };
+	uint32_t n = 0;
+
+	k.ip = *ip;
+	if (bpf_map_lookup_elem(src_fd, &k, &n) < 0)
+		n = 0;
+	if (delta < 0 && n <= 1) {
+		if (bpf_map_delete_elem(src_fd, &k) < 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	n = delta > 0 ? n + 1 : n - 1;
+	return bpf_map_update_elem(src_fd, &k, &n, BPF_ANY) < 0 ? -errno : 0;
+}
+
+/* The remote address of vtep id, or -ENOENT. */
+static int
+vtep_remote(int vtep_fd, uint32_t id, struct fp_ip *ip)
+{
+	struct fp_vtep_key k = { .vtep_id = id };
+	struct fp_vtep_val v;
+
+	if (bpf_map_lookup_elem(vtep_fd, &k, &v) < 0)
+		return -ENOENT;
+	*ip = v.remote;
+	return 0;
+}
+
+/* The references of a flood or fdb value of vni: the vtep ids it names. */
+static uint32_t
+value_vteps(uint16_t table, const void *val, uint32_t ids[FP_FLOOD_MEMBER_MAX])
+{
+	uint32_t i, n = 0;
+
+	if (table == FP_TABLE_FDB) {
+		const struct fp_fdb_val *fv = val;
+
+		if (fv->type == FP_DEST_VTEP)
+			ids[n++] = fv->id;
+		return n;
+	}
+	for (i = 0; i < ((const struct fp_flood_val *)val)->n_members && i < FP_FLOOD_MEMBER_MAX;
+	     i++) {
+		const struct fp_flood_member *m = &((const struct fp_flood_val *)val)->members[i];
+
+		if (m->type == FP_DEST_VTEP)
+			ids[n++] = m->id;
+	}
+	return n;
+}
+
+/* Count (delta 1) or drop (-1) the references of a flood or fdb value. */
+static int
+value_refs(struct xdp_handle *x, uint16_t table, const void *key, const void *val, int delta)
+{
+	uint32_t ids[FP_FLOOD_MEMBER_MAX], n, i, vni = *(const uint32_t *)key;
+	struct fp_ip ip;
+	int rc;
+
+	if (val == NULL || (table != FP_TABLE_FDB && table != FP_TABLE_FLOOD))
+		return 0;
+	n = value_vteps(table, val, ids);
+	for (i = 0; i < n; i++) {
+		if (vtep_remote(x->fd[FP_XDP_MAP_VTEP], ids[i], &ip) < 0)
+			continue;
+		rc = src_ref(x->fd[FP_XDP_MAP_VTEP_SRC], vni, &ip, delta);
+		if (rc < 0 && delta > 0) {
+			/* Take back what this value counted. */
+			while (i-- > 0)
+				if (vtep_remote(x->fd[FP_XDP_MAP_VTEP], ids[i], &ip) == 0)
+					src_ref(x->fd[FP_XDP_MAP_VTEP_SRC], vni, &ip, -1);
+			return rc;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (ids[i] <= x->max[FP_XDP_MAP_VTEP])
+			x->vtep_refs[ids[i]] += (uint32_t)delta;
+	return 0;
+}
+
+/* Called by refs_walk() for each vtep a flood member or fdb entry of vni
+ * names; a negative return stops the walk.
+ */
+typedef int ref_fn(uint32_t vni, uint32_t id, void *arg);
+
+/* Visit every reference of the flood (flood_fd) and fdb (fdb_fd) maps. */
+static int
+refs_walk(int flood_fd, int fdb_fd, ref_fn *fn, void *arg)
+{
+	static const uint16_t tables[2] = { FP_TABLE_FLOOD, FP_TABLE_FDB };
+	uint32_t ids[FP_FLOOD_MEMBER_MAX], n, i, t;
+	union fp_table_key k, next;
+	union fp_table_val v;
+	void *prev;
+	int rc;
+
+	for (t = 0; t < 2; t++) {
+		int fd = t == 0 ? flood_fd : fdb_fd;
+
+		prev = NULL;
+		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+			k = next;
+			prev = &k;
+			if (bpf_map_lookup_elem(fd, &k, &v) < 0)
+				continue;
+			n = value_vteps(tables[t], &v, ids);
+			for (i = 0; i < n; i++)
+				if ((rc = fn(*(const uint32_t *)&k, ids[i], arg)) < 0)
+					return rc;
+		}
+	}
+	return 0;
+}
+
+/* vtep_move()'s walk: the references to one vtep. */
+struct move_arg {
+	int src_fd;		/* fp_vtep_src */
+	uint32_t id;		/* the vtep */
+	int delta;		/* 1 or -1 */
+	const struct fp_ip *ip; /* the address they count at */
+};
+
+static int
+move_one(uint32_t vni, uint32_t id, void *arg)
+{
+	const struct move_arg *a = arg;
+	int rc;
+
+	if (id != a->id)
+		return 0;
+	rc = src_ref(a->src_fd, vni, a->ip, a->delta);
+	return rc < 0 && a->delta > 0 ? rc : 0;
+}
+
+/* Count (delta 1) or drop (-1) at address ip the references of the flood
+ * members and fdb entries naming vtep id (a walk of both maps).
+ */
+static int
+vtep_move(struct xdp_handle *x, uint32_t id, const struct fp_ip *ip, int delta)
+{
+	struct move_arg a = {
+		.src_fd = x->fd[FP_XDP_MAP_VTEP_SRC], .id = id, .delta = delta, .ip = ip
+	};
+
+	return refs_walk(x->fd[FP_XDP_MAP_FLOOD], x->fd[FP_XDP_MAP_FDB], move_one, &a);
+}
+
+/* fp_backend_xdp_vtep_src_rebuild()'s walk: every (VNI, address) pair. */
+struct rebuild_arg {
+	int vtep_fd;		/* fp_vtep */
+	uint32_t vtep_limit;	/* refs' length - 1 */
+	uint32_t *refs;		/* per vtep id, or NULL */
+	struct src_pair *pairs; /* the pairs found, one per reference */
+	size_t n, cap;		/* used, allocated */
+};
+
+static int
+rebuild_one(uint32_t vni, uint32_t id, void *arg)
+{
+	struct rebuild_arg *a = arg;
+	struct fp_ip ip;
+
+	if (a->refs != NULL && id <= a->vtep_limit)
+		a->refs[id]++;
+	if (vtep_remote(a->vtep_fd, id, &ip) < 0)
+		return 0;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 256;
+		struct src_pair *p = realloc(a->pairs, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -ENOMEM;
+		a->pairs = p;
+		a->cap = cap;
+	}
+	memset(&a->pairs[a->n], 0, sizeof(a->pairs[a->n]));
+	a->pairs[a->n].k.vni = vni;
+	a->pairs[a->n].k.ip = ip;
+	a->pairs[a->n++].n = 1;
+	return 0;
+}
+
+int
+fp_backend_xdp_vtep_src_rebuild(int flood_fd, int fdb_fd, int vtep_fd, int src_fd,
+				uint32_t vtep_limit, uint32_t *refs)
+{
+	struct rebuild_arg a = { .vtep_fd = vtep_fd, .vtep_limit = vtep_limit, .refs = refs };
+	struct fp_vtep_src_key sk, snext, *stale = NULL;
+	size_t n, n_stale = 0, cap_stale = 0, i, j;
+	void *prev;
+	uint32_t cur;
+	int rc;
+
+	if (refs != NULL)
+		memset(refs, 0, (size_t)(vtep_limit + 1) * sizeof(*refs));
+	rc = refs_walk(flood_fd, fdb_fd, rebuild_one, &a);
+	if (rc < 0)
+		goto out;
+	if (a.n > 0)
+		qsort(a.pairs, a.n, sizeof(*a.pairs), src_pair_cmp);
+	for (i = 0, j = 0; i < a.n; i++) {
+		if (j > 0 && src_pair_cmp(&a.pairs[j - 1], &a.pairs[i]) == 0)
+			a.pairs[j - 1].n++;
+		else
+			a.pairs[j++] = a.pairs[i];
+	}
+	n = j;
+	/* Make: every count that differs. */
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(src_fd, &a.pairs[i].k, &cur) == 0 && cur == a.pairs[i].n)
+			continue;
+		if (bpf_map_update_elem(src_fd, &a.pairs[i].k, &a.pairs[i].n, BPF_ANY) < 0) {
+			rc = -errno;
+			goto out;
+		}
+	}
+	/* Break: the keys nothing references. */
+	prev = NULL;
+	while (bpf_map_get_next_key(src_fd, prev, &snext) == 0) {
+		struct src_pair key = { .k = snext };
+
+		sk = snext;
+		prev = &sk;
+		if (n > 0 && bsearch(&key, a.pairs, n, sizeof(*a.pairs), src_pair_cmp) != NULL)
+			continue;
+		if (n_stale == cap_stale) {
+			struct fp_vtep_src_key *s;
+
+			cap_stale = cap_stale ? 2 * cap_stale : 64;
+			s = realloc(stale, cap_stale * sizeof(*stale));
+			if (s == NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			stale = s;
+		}
+		stale[n_stale++] = snext;
+	}
+	for (i = 0; i < n_stale; i++)
+		if (bpf_map_delete_elem(src_fd, &stale[i]) < 0 && errno != ENOENT)
+			rc = -errno;
+out:
+	free(a.pairs);
+	free(stale);
+	return rc;
+}
+
+static int vtep_write(struct xdp_handle *x, const void *key, const void *val, const void *old);
+static int table_write(struct xdp_handle *x, uint16_t table, const void *key, const void *val,
+		       const void *old);
+
 /* Write one entry (val NULL: delete it).  old is what it held (NULL: no
  * entry), to put back if its second write fails: a flood entry is added
  * before its fp_vni bit is set, and deleted after the bit is cleared.
@@ -699,12 +989,61 @@ static int
 write_entry(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
 {
 	int fd = x->fd[table_map[table]];
-	struct fp_xdp_addrset_key ak;
 	int rc;
 
 	if (table == FP_TABLE_PORT)
 		return port_write(fd, key, val);
+	if (table == FP_TABLE_VTEP)
+		return vtep_write(x, key, val, old);
+	rc = value_refs(x, table, key, val, 1);
+	if (rc < 0)
+		return rc;
+	rc = table_write(x, table, key, val, old);
+	value_refs(x, table, key, rc < 0 ? val : old, -1);
+	return rc;
+}
+
+/* A vtep: when its address changes (or it comes or goes) while flood
+ * members or fdb entries name it, their references move: counted at the
+ * new address before the write, dropped at the old one after.
+ */
+static int
+vtep_write(struct xdp_handle *x, const void *key, const void *val, const void *old)
+{
+	uint32_t id = ((const struct fp_vtep_key *)key)->vtep_id;
+	const struct fp_vtep_val *nv = val, *ov = old;
+	int fd = x->fd[FP_XDP_MAP_VTEP], move, rc;
+
+	move = id <= x->max[FP_XDP_MAP_VTEP] && x->vtep_refs[id] > 0 &&
+	       !(nv != NULL && ov != NULL &&
+		 memcmp(&nv->remote, &ov->remote, sizeof(nv->remote)) == 0);
+	if (move && nv != NULL) {
+		rc = vtep_move(x, id, &nv->remote, 1);
+		if (rc < 0)
+			return rc; /* counts left high: the next rebuild repairs them */
+	}
+	if (val != NULL)
+		rc = bpf_map_update_elem(fd, key, val, BPF_ANY);
+	else if ((rc = bpf_map_delete_elem(fd, key)) < 0 && errno == ENOENT)
+		rc = 0;
+	rc = rc < 0 ? -errno : 0;
+	if (move && rc < 0 && nv != NULL)
+		vtep_move(x, id, &nv->remote, -1);
+	else if (move && ov != NULL)
+		vtep_move(x, id, &ov->remote, -1);
+	return rc;
+}
+
+/* Write a flood, fdb or neigh entry (its fp_vni bit for a flood entry). */
+static int
+table_write(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
+{
+	int fd = x->fd[table_map[table]];
+	struct fp_xdp_addrset_key ak;
+	int rc;
+
 	key = map_key(table, key, &ak);
+
 	if (table == FP_TABLE_FLOOD && val == NULL) {
 		rc = vni_mark(x, ((const struct fp_flood_key *)key)->vni, 0);
 		if (rc < 0)

@@ -107,6 +107,7 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->stats_interval_s = 0;
 	cfg->log_level = FP_LOG_INFO;
 	fp_conf_conntrack_defaults(&cfg->ct_size, cfg->ct_timeout_s);
+	fp_conf_guard_defaults(&cfg->guard);
 	memcpy(cfg->ctl_socket, FP_CFG_DEF_CTL_SOCKET, sizeof(FP_CFG_DEF_CTL_SOCKET));
 }
 
@@ -382,7 +383,7 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	static const char *const keys[] = {
 		"host",	  "vtep",      "eal",	    "ports", "workers", "mempool",
 		"tables", "idle",      "tx",	    "stats", "control", "fp_control",
-		"fp_xdp", "log_level", "conntrack", NULL,
+		"fp_xdp", "log_level", "conntrack", "guard", NULL,
 	};
 	int rc;
 
@@ -423,6 +424,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_conntrack_load(ld->conf, root, &ld->cfg->ct_size, ld->cfg->ct_timeout_s);
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_guard_load(ld->conf, root, &ld->cfg->guard);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */

@@ -77,6 +77,7 @@ struct fp_config {
 	uint32_t log_level;				    /* FP_LOG_* (lib/log.h), default info */
 	uint32_t ct_size;				    /* conntrack.size: connections */
 	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		    /* conntrack.timeout_<state> */
+	struct fp_guard_cfg guard;			    /* the guard group */
 };
 
 /**

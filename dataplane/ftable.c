@@ -97,6 +97,18 @@ hash_create(const char *prefix, const char *table, uint32_t key_len, uint32_t li
 	return rte_hash_create(&p);
 }
 
+/* Keys of the underlay source shadow: at most one per reference (fdb
+ * entries and flood members), capped at 2^24 (hash_create() doubles it).
+ */
+static uint32_t
+vtep_src_limit(const uint32_t limit[FP_TABLE_MAX])
+{
+	uint64_t n = (uint64_t)limit[FP_TABLE_FDB] +
+		     (uint64_t)limit[FP_TABLE_FLOOD] * FP_FLOOD_MEMBER_MAX;
+
+	return n > (1U << 24) ? 1U << 24 : (uint32_t)n;
+}
+
 struct fp_ftables *
 fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int socket_id,
 		  struct rte_rcu_qsbr *rcu)
@@ -122,7 +134,9 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 	t->scratch = rte_zmalloc_socket("fp_scratch", limit[FP_TABLE_VTEP], 0, socket_id);
 	t->vni_served = rte_zmalloc_socket("fp_vni_served", sizeof(uint64_t) * FP_VNI_WORDS,
 					   RTE_CACHE_LINE_SIZE, socket_id);
-	if (t->vteps == NULL || t->scratch == NULL || t->vni_served == NULL)
+	t->vtep_refs = rte_zmalloc_socket("fp_vtep_refs", sizeof(uint32_t) * limit[FP_TABLE_VTEP],
+					  0, socket_id);
+	if (t->vteps == NULL || t->scratch == NULL || t->vni_served == NULL || t->vtep_refs == NULL)
 		goto err_free;
 	t->fdb = hash_create(name, "fdb", sizeof(struct fp_fdb_key), limit[FP_TABLE_FDB],
 			     socket_id);
@@ -136,8 +150,10 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 				 limit[FP_TABLE_ADDRSET], socket_id);
 	t->addrset_plens = hash_create(name, "asplen", sizeof(uint32_t), limit[FP_TABLE_ADDRSET],
 				       socket_id);
+	t->vtep_src = hash_create(name, "vsrc", sizeof(struct fp_dp_vtep_src),
+				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
-	    t->addrset == NULL || t->addrset_plens == NULL) {
+	    t->addrset == NULL || t->addrset_plens == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -191,6 +207,8 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->ruleset);
 	rte_hash_free(t->addrset);
 	rte_hash_free(t->addrset_plens);
+	rte_hash_free(t->vtep_src);
+	rte_free(t->vtep_refs);
 	rte_free(t->vteps);
 	rte_free(t->scratch);
 	rte_free(t->vni_served);
@@ -296,6 +314,27 @@ fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip)
 		return -ENOSPC;
 	t->local_vteps[t->n_local_vteps++] = *ip;
 	return 0;
+}
+
+void
+fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g)
+{
+	__atomic_store_n(&t->guard.strict_source, g->strict_source, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->guard.inner_src_mac, g->inner_src_mac, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->guard.storm_pps, g->storm_pps, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->guard.storm_burst, g->storm_burst, __ATOMIC_RELAXED);
+}
+
+uint32_t
+fp_ftables_vtep_src_refs(const struct fp_ftables *t, uint32_t vni, const struct fp_ip *ip)
+{
+	struct fp_dp_vtep_src k = { .vni = vni };
+	void *data;
+
+	k.ip = *ip;
+	if (rte_hash_lookup_data(t->vtep_src, &k, &data) < 0)
+		return 0;
+	return (uint32_t)(uintptr_t)data;
 }
 
 void
@@ -818,6 +857,114 @@ vni_mark(struct fp_ftables *t, uint32_t vni, int served)
 		__atomic_fetch_and(&t->vni_served[vni / 64], ~bit, __ATOMIC_RELEASE);
 }
 
+/* Count one reference more (delta 1) or less (-1) to (vni, ip) in the
+ * underlay source shadow.  A key is added at its first reference and
+ * deleted at its last (its slot freed after the grace period).
+ */
+static void
+src_ref(struct commit *c, uint32_t vni, const struct fp_ip *ip, int delta)
+{
+	struct fp_ftables *t = c->t;
+	struct fp_dp_vtep_src k = { .vni = vni };
+	uintptr_t n = 0;
+	void *data;
+	int32_t pos;
+
+	k.ip = *ip;
+	if (rte_hash_lookup_data(t->vtep_src, &k, &data) >= 0)
+		n = (uintptr_t)data;
+	if (delta > 0) {
+		/* Cannot fail: one key per reference fits (vtep_src_limit()). */
+		rte_hash_add_key_data(t->vtep_src, &k, (void *)(n + 1));
+		return;
+	}
+	if (n > 1) {
+		rte_hash_add_key_data(t->vtep_src, &k, (void *)(n - 1));
+		return;
+	}
+	if (n == 0)
+		return;
+	pos = rte_hash_del_key(t->vtep_src, &k);
+	if (pos >= 0)
+		retire(c, t->vtep_src, pos, NULL);
+}
+
+/* One reference more or less from vni to vtep id (a flood member or an
+ * fdb entry): counted for the vtep, and for its address if it exists.
+ */
+static void
+vtep_ref(struct commit *c, uint32_t vni, uint32_t id, int delta)
+{
+	struct fp_ftables *t = c->t;
+	const struct fp_dp_vtep *v;
+
+	if (id >= t->limit[FP_TABLE_VTEP])
+		return;
+	t->vtep_refs[id] += (uint32_t)delta;
+	v = t->vteps[id];
+	if (v != NULL)
+		src_ref(c, vni, &v->v.remote, delta);
+}
+
+static void
+flood_refs(struct commit *c, uint32_t vni, const struct fp_flood_val *fl, int delta)
+{
+	uint32_t i;
+
+	for (i = 0; i < fl->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
+		if (fl->members[i].type == FP_DEST_VTEP)
+			vtep_ref(c, vni, fl->members[i].id, delta);
+}
+
+static void
+fdb_ref(struct commit *c, uint32_t vni, const struct fp_fdb_val *v, int delta)
+{
+	if (v->type == FP_DEST_VTEP)
+		vtep_ref(c, vni, v->id, delta);
+}
+
+/* Vtep id's address goes from from (NULL: it did not exist) to to (NULL:
+ * deleted): move the references of the flood members and fdb entries
+ * that name it, the new address first.
+ */
+static void
+vtep_refs_move(struct commit *c, uint32_t id, const struct fp_ip *from, const struct fp_ip *to)
+{
+	struct fp_ftables *t = c->t;
+	const void *key;
+	void *data;
+	uint32_t iter = 0, i;
+
+	if (t->vtep_refs[id] == 0 ||
+	    (from != NULL && to != NULL && memcmp(from, to, sizeof(*to)) == 0))
+		return;
+	while (rte_hash_iterate(t->flood, &key, &data, &iter) >= 0) {
+		const struct fp_flood_val *fl = data;
+		uint32_t vni = ((const struct fp_flood_key *)key)->vni;
+
+		for (i = 0; i < fl->n_members && i < FP_FLOOD_MEMBER_MAX; i++) {
+			if (fl->members[i].type != FP_DEST_VTEP || fl->members[i].id != id)
+				continue;
+			if (to != NULL)
+				src_ref(c, vni, to, 1);
+			if (from != NULL)
+				src_ref(c, vni, from, -1);
+		}
+	}
+	iter = 0;
+	while (rte_hash_iterate(t->fdb, &key, &data, &iter) >= 0) {
+		struct fp_fdb_val v = fp_ftables_fdb_decode(data);
+		uint32_t vni = ((const struct fp_fdb_key *)key)->vni;
+
+		if (v.type != FP_DEST_VTEP || v.id != id)
+			continue;
+		if (to != NULL)
+			src_ref(c, vni, to, 1);
+		if (from != NULL)
+			src_ref(c, vni, from, -1);
+	}
+}
+
 static void
 apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 {
@@ -838,18 +985,31 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 	}
 	case FP_TABLE_VTEP: {
 		uint32_t id = ((const struct fp_vtep_key *)k)->vtep_id;
+		const struct fp_dp_vtep *nv = c->objs[i], *ov = t->vteps[id];
 
+		vtep_refs_move(c, id, ov != NULL ? &ov->v.remote : NULL, &nv->v.remote);
 		old = __atomic_exchange_n(&t->vteps[id], c->objs[i], __ATOMIC_ACQ_REL);
 		break;
 	}
 	case FP_TABLE_FDB: {
+		uint32_t vni = ((const struct fp_fdb_key *)k)->vni;
+		struct fp_fdb_val nv, ov;
 		uintptr_t w = 0;
+		void *data;
+		int had;
 
 		memcpy(&w, rec_val(r), sizeof(struct fp_fdb_val));
-		if (rte_hash_lookup(t->fdb, k) < 0)
+		memcpy(&nv, rec_val(r), sizeof(nv));
+		had = rte_hash_lookup_data(t->fdb, k, &data) >= 0;
+		if (!had)
 			t->count[FP_TABLE_FDB]++;
+		fdb_ref(c, vni, &nv, 1);
 		/* Replaces the data word atomically if the key exists. */
 		rte_hash_add_key_data(t->fdb, k, (void *)w);
+		if (had) {
+			ov = fp_ftables_fdb_decode(data);
+			fdb_ref(c, vni, &ov, -1);
+		}
 		return;
 	}
 	case FP_TABLE_ADDRSET: {
@@ -867,9 +1027,14 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 
 		if (rte_hash_lookup_data(h, k, &old) < 0)
 			old = NULL;
-		rte_hash_add_key_data(h, k, c->objs[i]);
 		if (r->table == FP_TABLE_FLOOD)
+			flood_refs(c, ((const struct fp_flood_key *)k)->vni, c->objs[i], 1);
+		rte_hash_add_key_data(h, k, c->objs[i]);
+		if (r->table == FP_TABLE_FLOOD) {
 			vni_mark(t, ((const struct fp_flood_key *)k)->vni, 1);
+			if (old != NULL)
+				flood_refs(c, ((const struct fp_flood_key *)k)->vni, old, -1);
+		}
 		break;
 	}
 	}
@@ -903,6 +1068,9 @@ apply_del(struct commit *c, const struct txn_rec *r)
 	case FP_TABLE_VTEP:
 		old = __atomic_exchange_n(&t->vteps[((const struct fp_vtep_key *)k)->vtep_id], NULL,
 					  __ATOMIC_ACQ_REL);
+		if (old != NULL)
+			vtep_refs_move(c, ((const struct fp_vtep_key *)k)->vtep_id,
+				       &((struct fp_dp_vtep *)old)->v.remote, NULL);
 		if (old != NULL) {
 			retire(c, NULL, 0, old);
 			t->count[r->table]--;
@@ -919,6 +1087,13 @@ apply_del(struct commit *c, const struct txn_rec *r)
 		pos = rte_hash_del_key(h, k);
 		if (pos < 0)
 			return;
+		if (r->table == FP_TABLE_FLOOD) {
+			flood_refs(c, ((const struct fp_flood_key *)k)->vni, old, -1);
+		} else if (r->table == FP_TABLE_FDB) {
+			struct fp_fdb_val ov = fp_ftables_fdb_decode(old);
+
+			fdb_ref(c, ((const struct fp_fdb_key *)k)->vni, &ov, -1);
+		}
 		if (r->table == FP_TABLE_ADDRSET) {
 			const struct fp_addrset_key *ak = k;
 

@@ -33,6 +33,19 @@
  * bumps the generation, waits for every online reader to pass a quiescent
  * state (yielding the CPU while it waits) and frees what was replaced.
  *
+ * Underlay sources (doc/packets.md, "Underlay hardening"): vtep_src is
+ * the writer's shadow of which remote VTEP addresses serve a VNI, an
+ * rte_hash of (VNI, address) whose data word is its reference count: the
+ * flood members and fdb entries of that VNI naming a vtep (that exists)
+ * with that remote address.  The commit that changes a flood, fdb or vtep
+ * entry changes the counts, in the same make-before-break order (a new
+ * reference is counted before the old one is dropped; a key whose count
+ * falls to zero is deleted and its slot freed after the grace period).  A
+ * vtep whose address changes (or that appears or goes while referenced)
+ * moves its references: the writer keeps per vtep id the number of
+ * references to it (vtep_refs), and walks the flood and fdb tables only
+ * for a referenced vtep.
+ *
  * Ports are declared by the config (fp_ftables_port_config()); only VM
  * ports' entries may be set or deleted by the control socket.  Underlay
  * ports' entries are owned by the config.
@@ -85,6 +98,13 @@ struct fp_dp_addrset {
 
 struct fp_ct;
 
+/* A key of the underlay source shadow (vtep_src). */
+struct fp_dp_vtep_src {
+	uint32_t vni;	 /* VNI */
+	uint32_t pad;	 /* zero */
+	struct fp_ip ip; /* a remote vtep address serving it */
+};
+
 /* A vtep as the pipeline sees it. */
 struct fp_dp_vtep {
 	struct fp_encap_tmpl tmpl; /* precomputed outer headers */
@@ -102,7 +122,9 @@ struct fp_ftables {
 	struct rte_hash *addrset;	       /* fp_addrset_key -> nothing (presence) */
 	struct rte_hash *addrset_plens;	       /* set id -> struct fp_dp_addrset * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
-	uint64_t *vni_served; /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
+	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
+	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
+	uint64_t *vni_served;	   /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
 	uint32_t pad;					     /* zero */
@@ -117,6 +139,7 @@ struct fp_ftables {
 	uint16_t port_mtu[FP_PORT_MAX];	  /* configured MTU */
 	uint8_t port_mac[FP_PORT_MAX][6]; /* device MAC */
 	uint8_t *scratch;		  /* per-commit marks, by vtep id */
+	uint32_t *vtep_refs;		  /* by vtep id: flood members and fdb entries naming it */
 	int socket_id;			  /* NUMA socket for memory */
 };
 
@@ -150,6 +173,19 @@ int fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role
  * @return 0, -ENOSPC, -EEXIST
  */
 int fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip);
+
+/**
+ * Set the hardening settings (start, reload; all off until then).  The
+ * workers see each field change on its own.
+ */
+void fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g);
+
+/**
+ * The reference count of (vni, ip) in the underlay source shadow (writer
+ * side, for tests and fpctl): the flood members and fdb entries of vni
+ * that name a vtep whose remote address is ip.
+ */
+uint32_t fp_ftables_vtep_src_refs(const struct fp_ftables *t, uint32_t vni, const struct fp_ip *ip);
 
 /**
  * Give the tables the connection table the pipeline tracks connections
@@ -260,6 +296,18 @@ fp_ftables_vni_served(const struct fp_ftables *t, uint32_t vni)
 		return 0;
 	w = __atomic_load_n(&t->vni_served[vni / 64], __ATOMIC_RELAXED);
 	return (w >> (vni % 64)) & 1;
+}
+
+/* Does a remote vtep with address ip serve vni (a flood member or an fdb
+ * entry of vni names it)?  One hash probe.
+ */
+static inline int
+fp_ftables_vtep_src_has(const struct fp_ftables *t, uint32_t vni, const struct fp_ip *ip)
+{
+	struct fp_dp_vtep_src k = { .vni = vni };
+
+	k.ip = *ip;
+	return rte_hash_lookup(t->vtep_src, &k) >= 0;
 }
 
 static inline const struct fp_neigh_val *

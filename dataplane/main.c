@@ -272,6 +272,20 @@ ct_sweep(struct fp_dpdk *d)
 		    n > FP_CT_SWEEP_MAX_BUCKETS ? FP_CT_SWEEP_MAX_BUCKETS : (uint32_t)n);
 }
 
+/* The config's guard group into the tables (start and reload). */
+static void
+guard_apply(struct fp_dpdk *d)
+{
+	const struct fp_guard_cfg g = d->cfg.guard;
+
+	fp_ftables_guard_set(d->tables, &g);
+	fp_log(FP_LOG_INFO,
+	       "guard: underlay_strict_source %s, underlay_inner_src_mac %s, storm control %u/s "
+	       "burst %u",
+	       g.strict_source ? "on" : "off", g.inner_src_mac ? "on" : "off", g.storm_pps,
+	       g.storm_burst);
+}
+
 static int
 tables_start(struct fp_dpdk *d)
 {
@@ -301,6 +315,7 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
+	guard_apply(d);
 	rc = ct_start(d);
 	if (rc == 0)
 		fp_ftables_ct_attach(d->tables, d->ct); /* the pipeline's, via the tables */
@@ -374,6 +389,11 @@ reload_apply(struct fp_dpdk *d, const struct fp_config *n)
 		       c->ct_timeout_s[i], n->ct_timeout_s[i]);
 		c->ct_timeout_s[i] = n->ct_timeout_s[i];
 		changed = 1;
+	}
+	if (memcmp(&n->guard, &c->guard, sizeof(c->guard)) != 0) {
+		c->guard = n->guard;
+		fp_log(FP_LOG_INFO, "reload: guard changed");
+		guard_apply(d);
 	}
 	if (changed) {
 		struct fp_ct_timeouts t;

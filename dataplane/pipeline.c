@@ -518,6 +518,49 @@ encap(struct rte_mbuf *m, const struct fp_dp_vtep *v, uint32_t vni, uint32_t has
 	return FP_PARSE_OK;
 }
 
+/* Storm control: may VM port in_port flood once more?  A token bucket per
+ * port in this worker's pipeline (guard.storm_pps packets a second, up to
+ * guard.storm_burst at once), kept as time credit in nanoseconds: a flood
+ * costs 1e9 / pps ns, the credit grows with the time since the port's last
+ * flood and is capped at burst floods.  A trace (a private pipeline)
+ * reports its own bucket and takes nothing from it.
+ */
+static inline int
+storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
+{
+	uint32_t pps = __atomic_load_n(&p->t->guard.storm_pps, __ATOMIC_RELAXED);
+	uint64_t cost, cap, credit, now;
+	struct fp_storm *b;
+
+	if (pps == 0 || in_port >= FP_PORT_MAX)
+		return 1;
+	if (p->now_ns == 0) {
+		p->now_ns = fp_clock_now_ns();
+		p->sg_gen = fp_ftables_sg_gen(p->t);
+	}
+	now = p->now_ns;
+	b = &p->storm[in_port];
+	cost = 1000000000ULL / pps;
+	cap = cost * __atomic_load_n(&p->t->guard.storm_burst, __ATOMIC_RELAXED);
+	credit = b->last_ns == 0 || now - b->last_ns >= cap ? cap :
+							      b->credit_ns + (now - b->last_ns);
+	if (credit > cap)
+		credit = cap;
+	if (credit < cost) {
+		TRACE(tr, FLOOD, "storm control: port %u over %u floods/s", in_port, pps);
+		if (tr == NULL) {
+			b->credit_ns = credit;
+			b->last_ns = now;
+		}
+		return 0;
+	}
+	if (tr == NULL) {
+		b->credit_ns = credit - cost;
+		b->last_ns = now;
+	}
+	return 1;
+}
+
 /* Send a copy (or, for the last member, the packet itself) to every flood
  * member.  from_vm: the packet came from a VM port in_port (members that
  * are vteps get it encapsulated); otherwise it came from the underlay and
@@ -533,6 +576,10 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 	uint32_t i, n = 0, hash = 0, sent = 0, l3len;
 	unsigned int sg_drop = FP_DROP_MAX;
 
+	if (from_vm && unlikely(!storm_pass(p, in_port, tr))) {
+		drop(p, m, FP_DROP_STORM_CONTROL, tr);
+		return;
+	}
 	if (fl == NULL) {
 		TRACE(tr, FLOOD, "vni %u: no flood list", ps->vni);
 		drop(p, m, FP_DROP_NO_FLOOD_LIST, tr);
@@ -933,6 +980,36 @@ underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_
 	return answer(p, m, ps, pt->v.mac, in_port, out, tr);
 }
 
+/* Is the inner source MAC of a frame from the underlay placed elsewhere
+ * by the fdb of its VNI: at a local port (or router), or at a vtep whose
+ * address is not the outer source src?
+ */
+static inline int
+inner_src_spoofed(const struct fp_ftables *t, uint32_t vni, const uint8_t *mac,
+		  const struct fp_ip *src, struct fp_trace *tr)
+{
+	struct fp_fdb_key k;
+	struct fp_fdb_val v;
+	const struct fp_dp_vtep *vt;
+	void *data;
+
+	fdb_key_set(&k, vni, mac);
+	if (rte_hash_lookup_data(t->fdb, &k, &data) < 0)
+		return 0;
+	v = fp_ftables_fdb_decode(data);
+	if (v.type != FP_DEST_VTEP) {
+		TRACE(tr, DECAP, "inner source %s: the fdb places it at %s %u here", tmac(mac).s,
+		      dest_name(v.type), v.id);
+		return 1;
+	}
+	vt = fp_ftables_vtep(t, v.id);
+	if (vt == NULL || memcmp(vt->v.remote.b, src->b, 16) == 0)
+		return 0;
+	TRACE(tr, DECAP, "inner source %s: the fdb places it at vtep %u (%s), not the sender",
+	      tmac(mac).s, v.id, tip(vt->v.remote.b).s);
+	return 1;
+}
+
 static __rte_always_inline int
 underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_mbuf *m,
 		  struct pkt_state *ps, uint16_t in_port, struct fp_pipe_out *out,
@@ -940,6 +1017,7 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct fp_tunnel_meta tm;
+	struct fp_ip src;
 	struct ip128 dst;
 	unsigned int r;
 	uint32_t udp_end, inner_len;
@@ -998,6 +1076,17 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 		ps->drop = FP_DROP_UNKNOWN_VNI;
 		return V_DROP;
 	}
+	if (ps->meta.ethertype == FP_ETH_P_IPV4)
+		ip_from_v4(&src, f + ps->meta.l3_off + 12);
+	else
+		memcpy(src.b, f + ps->meta.l3_off + 8, 16);
+	if (__atomic_load_n(&p->t->guard.strict_source, __ATOMIC_RELAXED) &&
+	    !fp_ftables_vtep_src_has(p->t, tm.vni, &src)) {
+		TRACE(tr, DECAP, "vni %u: source %s is not a vtep of its flood list or fdb", tm.vni,
+		      tip(src.b).s);
+		ps->drop = FP_DROP_VTEP_NOT_SERVING;
+		return V_DROP;
+	}
 	/* Strip the outer headers and any bytes after the UDP datagram. */
 	udp_end = ps->meta.l4_off + fp_get16(f + ps->meta.l4_off + 4);
 	inner_len = udp_end - tm.inner_off;
@@ -1016,6 +1105,11 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 	      tmac(f + 6).s, tmac(f).s, ps->meta.ethertype);
 	if (f[6] & 1) {
 		ps->drop = FP_DROP_BAD_SRC_MAC;
+		return V_DROP;
+	}
+	if (__atomic_load_n(&p->t->guard.inner_src_mac, __ATOMIC_RELAXED) &&
+	    inner_src_spoofed(p->t, tm.vni, f + 6, &src, tr)) {
+		ps->drop = FP_DROP_INNER_SPOOF;
 		return V_DROP;
 	}
 	TRACE(tr, CLASSIFY, "%s in vni %u: %s", (f[0] & 1) ? "broadcast/multicast" : "unicast",

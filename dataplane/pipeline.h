@@ -18,6 +18,11 @@
  * The clock and the security-group generation are read once per burst,
  * at its first filtered packet.
  *
+ * Storm control: floods from a VM port pass a token bucket per port kept
+ * in each worker's pipeline (no sharing, no atomics): a port whose queues
+ * several workers poll floods at most that many times the configured
+ * rate.
+ *
  * Trace: every per-packet step takes a struct fp_trace pointer that is the
  * constant NULL in fp_pipeline_run_burst() (the step records compile away)
  * and a record in fp_pipeline_trace(), which runs the same code on one
@@ -62,6 +67,12 @@ struct fp_pipe_out {
 	struct rte_mbuf *pkts[FP_PIPE_OUT_MAX]; /* packets to send */
 };
 
+/* A VM port's storm-control bucket in one worker (pipeline.c storm_pass()). */
+struct fp_storm {
+	uint64_t credit_ns; /* time credit left after the last flood */
+	uint64_t last_ns;   /* the last flood's time; 0: never */
+};
+
 struct fp_pipeline {
 	/* Fields used in lookup */
 	const struct fp_ftables *t; /* tables (shared, read-only here) */
@@ -69,6 +80,7 @@ struct fp_pipeline {
 	uint64_t now_ns;	    /* this burst's time (read at its first filtered packet) */
 	uint64_t sg_gen;	    /* fp_ftables_sg_gen() read with now_ns */
 	struct fp_stats stats;	    /* this lcore's counters */
+	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
 };
 
 /**

@@ -612,6 +612,56 @@ fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint32_t
 	return 0;
 }
 
+void
+fp_conf_guard_defaults(struct fp_guard_cfg *g)
+{
+	g->strict_source = 1;
+	g->inner_src_mac = 1;
+	g->storm_pps = FP_CONF_STORM_PPS_DEFAULT;
+	g->storm_burst = FP_CONF_STORM_BURST_DEFAULT;
+}
+
+int
+fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g)
+{
+	static const char *const keys[] = { "underlay_strict_source", "underlay_inner_src_mac",
+					    "storm_control_pps", "storm_control_burst", NULL };
+	uint32_t *const bools[] = { &g->strict_source, &g->inner_src_mac };
+	const config_setting_t *grp, *s;
+	int64_t v = 0;
+	unsigned int i;
+	int rc;
+
+	rc = fp_conf_member_get(c, root, "guard", FP_CONF_T_GROUP, false, &grp);
+	if (rc < 0 || grp == NULL)
+		return rc;
+	rc = fp_conf_check_keys(c, grp, keys, NULL, 0);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		rc = fp_conf_member_get(c, grp, keys[i], FP_CONF_T_BOOL, false, &s);
+		if (rc < 0)
+			return rc;
+		if (s != NULL)
+			*bools[i] = config_setting_get_bool(s) ? 1 : 0;
+	}
+	rc = fp_conf_member_get(c, grp, "storm_control_pps", FP_CONF_T_INT, false, &s);
+	if (rc == 0 && s != NULL) {
+		rc = fp_conf_int_get(c, s, 0, FP_CONF_STORM_PPS_MAX, false, &v);
+		if (rc == 0)
+			g->storm_pps = (uint32_t)v;
+	}
+	if (rc < 0)
+		return rc;
+	rc = fp_conf_member_get(c, grp, "storm_control_burst", FP_CONF_T_INT, false, &s);
+	if (rc == 0 && s != NULL) {
+		rc = fp_conf_int_get(c, s, 1, FP_CONF_STORM_BURST_MAX, false, &v);
+		if (rc == 0)
+			g->storm_burst = (uint32_t)v;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static bool
 is_name_start(char c)
 {

@@ -323,6 +323,27 @@ void fp_conf_conntrack_defaults(uint32_t *size, uint32_t timeout_s[FP_CT_STATE_M
 int fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint32_t *size,
 			   uint32_t timeout_s[FP_CT_STATE_MAX]);
 
+/* The shared group guard { ... }: the underlay and flood hardening both
+ * engines apply (doc/config.md).
+ */
+#define FP_CONF_STORM_PPS_DEFAULT 1000	/* flood packets per second per VM port */
+#define FP_CONF_STORM_BURST_DEFAULT 200 /* flood packets in one burst */
+#define FP_CONF_STORM_PPS_MAX 10000000	/* largest storm_control_pps */
+#define FP_CONF_STORM_BURST_MAX 1000000 /* largest storm_control_burst */
+
+/** The defaults of the guard group: every check on, 1000 pps burst 200. */
+void fp_conf_guard_defaults(struct fp_guard_cfg *g);
+
+/**
+ * The shared group guard: underlay_strict_source and underlay_inner_src_mac
+ * (booleans), storm_control_pps (0..FP_CONF_STORM_PPS_MAX, 0 = off) and
+ * storm_control_burst (1..FP_CONF_STORM_BURST_MAX).  Absent keys are left
+ * alone.
+ *
+ * @return 0, or -EINVAL
+ */
+int fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g);
+
 /**
  * The table sizes both engines start from (doc/config.md): the port
  * table FP_PORT_MAX, the others FP_CONF_DEF_TABLE_*.

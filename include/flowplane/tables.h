@@ -291,6 +291,17 @@ struct fp_ct_val {
 	__u8 pad[6];   /* zero */
 };
 
+/* The underlay and flood hardening both engines apply (the config's guard
+ * group, doc/config.md): fp-dpdk's tables hold it, the XDP engine's
+ * fp_guard map (xdp.h).
+ */
+struct fp_guard_cfg {
+	__u32 strict_source; /* decapsulate a VNI only from the vteps serving it */
+	__u32 inner_src_mac; /* refuse inner source MACs the fdb places elsewhere */
+	__u32 storm_pps;     /* floods per second per VM port (per worker or CPU); 0 = off */
+	__u32 storm_burst;   /* bucket size, packets */
+};
+
 /* Pipeline counters: FP_STAT_<ID>, "name".  Packets, not bytes.
  * Invariant: rx == tx + drop + punt, where tx counts received packets that
  * left on at least one port (a flood counts once in tx and each copy in
@@ -368,7 +379,10 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(SG_VM_ROUTER_ADV, "sg_vm_router_adv")       \
 	_(CT_INVALID, "ct_invalid")                   \
 	_(CT_REVOKED, "ct_revoked")                   \
-	_(CT_FULL, "ct_full")
+	_(CT_FULL, "ct_full")                         \
+	_(VTEP_NOT_SERVING, "vtep_not_serving")       \
+	_(INNER_SPOOF, "inner_src_mac_spoofed")       \
+	_(STORM_CONTROL, "storm_control")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };

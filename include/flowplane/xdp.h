@@ -40,6 +40,18 @@
  *                connections, it never evicts live ones)
  *   fp_sg_cfg    ARRAY 1            __u32 0       -> struct fp_sg_cfg
  *   fp_sg_drops  PERCPU_ARRAY FP_PORT_MAX  __u32 port id -> struct fp_sg_drops
+ *   fp_vtep_src  HASH  fdb + 64 * flood limit (not preallocated)
+ *                struct fp_vtep_src_key -> __u32 references: the remote
+ *                vtep addresses serving a VNI (flood members and fdb
+ *                entries of the VNI naming a vtep with that address),
+ *                fp-control's XDP backend's shadow of fp_flood, fp_fdb and
+ *                fp_vtep (a reference is counted before the entry that
+ *                makes it is written, and dropped after the entry that
+ *                held it is replaced)
+ *   fp_guard     ARRAY 1            __u32 0       -> struct fp_guard_cfg
+ *                (fp-xdp writes it from the config's guard group)
+ *   fp_storm     PERCPU_ARRAY FP_PORT_MAX  port id -> struct fp_storm_bucket
+ *                (the program's own: storm control per VM port, per CPU)
  *
  * Updates: entries are changed in make-before-break order
  * (FP_TABLE_SET_ORDER), so a packet never finds an entry pointing at
@@ -90,7 +102,10 @@
 	_(ADDRSET, "fp_addrset")   \
 	_(CT, "fp_ct")             \
 	_(SG_CFG, "fp_sg_cfg")     \
-	_(SG_DROPS, "fp_sg_drops")
+	_(SG_DROPS, "fp_sg_drops") \
+	_(VTEP_SRC, "fp_vtep_src") \
+	_(GUARD, "fp_guard")       \
+	_(STORM, "fp_storm")
 
 #define FP_XDP_MAP_ENUM(id, name) FP_XDP_MAP_##id,
 enum fp_xdp_map { FP_FOREACH_XDP_MAP(FP_XDP_MAP_ENUM) FP_XDP_MAP_MAX };
@@ -166,15 +181,32 @@ struct fp_sg_drops {
 	__u64 n[FP_SG_DIR_MAX]; /* drops per FP_SG_DIR_* */
 };
 
+/* A key of fp_vtep_src: a remote vtep address serving a VNI. */
+struct fp_vtep_src_key {
+	__u32 vni;	 /* VNI */
+	__u32 pad;	 /* zero */
+	struct fp_ip ip; /* the remote vtep's address */
+};
+
+/* A VM port's storm-control bucket on one CPU (fp_storm). */
+struct fp_storm_bucket {
+	__u64 credit_ns; /* time credit left after the last flood */
+	__u64 last_ns;	 /* the last flood's time (bpf_ktime_get_ns); 0: never */
+};
+
 #define FP_XDP_LAYOUT_SUM                                                                          \
 	(sizeof(struct fp_port_cfg) + sizeof(struct fp_host_cfg) + sizeof(struct fp_counters) +    \
 	 sizeof(struct fp_ifslot) + sizeof(struct fp_xdp_addrset_key) + sizeof(struct fp_sg_cfg) + \
-	 sizeof(struct fp_sg_drops))
+	 sizeof(struct fp_sg_drops) + sizeof(struct fp_vtep_src_key) +                             \
+	 sizeof(struct fp_guard_cfg) + sizeof(struct fp_storm_bucket))
 
 _Static_assert(sizeof(struct fp_port_cfg) == 48, "fp_port_cfg");
 _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8, "fp_host_cfg");
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
 _Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
+_Static_assert(sizeof(struct fp_vtep_src_key) == 24, "fp_vtep_src_key");
+_Static_assert(sizeof(struct fp_guard_cfg) == 16, "fp_guard_cfg");
+_Static_assert(sizeof(struct fp_storm_bucket) == 16, "fp_storm_bucket");
 _Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
 _Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
 _Static_assert(sizeof(struct fp_sg_cfg) == 8 + 4 * FP_XDP_CT_STATES, "fp_sg_cfg");
@@ -182,7 +214,7 @@ _Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
 _Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
 _Static_assert(FP_ABI_VERSION == 4 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
-								   8 + 24 + 72 + 16,
+								   8 + 24 + 72 + 16 + 24 + 16 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_XDP_H */

@@ -126,7 +126,8 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "no_flood_list", "flood_empty", "dest_missing", "vni_mismatch",
          "dest_unsupported", "hairpin", "too_big", "no_mbuf", "no_headroom",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
-         "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full"]
+         "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
+         "inner_src_mac_spoofed", "storm_control"]
 
 
 def mac_bytes(mac):
@@ -393,12 +394,18 @@ class Case:
         self.earlier = []    # lines of the earlier packets of a sequence
         self.engine_line = None
         self.ct_line = None
+        self.guard_line = None
 
     def engines(self, names, why):
         self.engine_line = "engines %s %s" % (names, why)
 
     def conntrack(self, size):
         self.ct_line = "conntrack %d" % size
+
+    def guard(self, strict_source=1, inner_src_mac=1, storm_pps=1000, storm_burst=200):
+        """The config's guard group (default: its defaults, every check on)."""
+        self.guard_line = "guard %d %d %d %d" % (strict_source, inner_src_mac, storm_pps,
+                                                 storm_burst)
 
     def next(self):
         """End this packet of a sequence; what follows is the next one."""
@@ -490,6 +497,8 @@ class Case:
             lines.append(self.engine_line)
         if self.ct_line:
             lines.append(self.ct_line)
+        if self.guard_line:
+            lines.append(self.guard_line)
         lines += self.config + self.earlier
         lines += self.setup + [self.in_line] + self.outs + [self.verdict] + self.stats
         return "\n".join(lines) + "\n"
@@ -646,8 +655,9 @@ def encap(inner, vtep_id, vni=VNI):
 
 def underlay_frame(inner, vtep_id, vni=VNI, vxlan_flags=0x08, geneve_opts=None,
                    geneve_kw=None, sport=51000, dport=None, dst_mac=UL_MAC, trailer=b"",
-                   udp_extra=b"", vlan=None):
-    """A tunnel frame as the remote VTEP vtep_id sends it to us."""
+                   udp_extra=b"", vlan=None, src=None):
+    """A tunnel frame as the remote VTEP vtep_id sends it to us (from the
+    outer source address src, if given, instead of the vtep's)."""
     remote, local, enc = VTEPS[vtep_id]
     dport = dport or (4789 if enc == "vxlan" else 6081)
     if enc == "vxlan":
@@ -664,9 +674,9 @@ def underlay_frame(inner, vtep_id, vni=VNI, vxlan_flags=0x08, geneve_opts=None,
         l2 = l2 / Dot1Q(vlan=vlan)
     if ipaddress.ip_address(remote).version == 4:
         ip = IP(version=4, ihl=5, tos=0, id=0x42, flags="DF", frag=0, ttl=64, proto=17,
-                src=remote, dst=local)
+                src=src or remote, dst=local)
     else:
-        ip = IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=remote, dst=local)
+        ip = IPv6(version=6, tc=0, fl=0, nh=17, hlim=64, src=src or remote, dst=local)
     f = bytes(l2 / ip / UDP(sport=sport, dport=dport) / tun / Raw(inner))
     if udp_extra:
         # Bytes inside the IP packet after the UDP datagram: the IP length
@@ -1729,15 +1739,18 @@ def gen_too_big():
 
 
 def gen_underlay():
+    # The inner source is the MAC the fdb places behind the sending vtep
+    # (doc/packets.md "Underlay hardening").
     inner = tcp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
     for v, name in ((1, "ul_vxlan4_decap"), (2, "ul_geneve4_decap"),
                     (3, "ul_vxlan6_decap"), (4, "ul_geneve6_decap")):
         remote, _, enc = VTEPS[v]
+        inner_v = tcp4(src_mac=REM_MAC[v], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
         c = case(name, "%s from %s to our VTEP: decapsulated, delivered to port 0" %
                  (enc, remote))
         world(c)
-        c.inp(UL_PORT, underlay_frame(inner, v))
-        c.out(0, inner)
+        c.inp(UL_PORT, underlay_frame(inner_v, v))
+        c.out(0, inner_v)
         c.tx()
         c.stat("decap", 1)
         c.stat("local", 1)
@@ -1748,8 +1761,9 @@ def gen_underlay():
     c = case("ul_geneve6_decap_options", "Geneve over IPv6 with three non-critical options "
              "(24 bytes): decapsulated after the options")
     world(c)
-    c.inp(UL_PORT, underlay_frame(inner, 4, geneve_opts=opts))
-    c.out(0, inner)
+    inner4 = tcp4(src_mac=REM_MAC[4], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c.inp(UL_PORT, underlay_frame(inner4, 4, geneve_opts=opts))
+    c.out(0, inner4)
     c.tx()
     c.stat("decap", 1)
 
@@ -2396,6 +2410,202 @@ def gen_sg():
     c.tx()
 
 
+# Underlay and flood hardening (doc/packets.md "Underlay hardening") -----
+
+STORM_XDP = ("dpdk", "a packet sequence, which the XDP runner does not run; it tests the XDP "
+             "engine's storm control on its own (test_xdp_cases.c, xdp_storm_control)")
+OTHER_MAC = "02:00:00:00:0b:01"  # in no FDB
+
+
+def guard_case(name, desc):
+    c = case(name, desc)
+    if "storm" in name:
+        c.engines(*STORM_XDP)
+    return c
+
+
+def gen_guard():
+    to_vm0 = tcp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+
+    # (a) decapsulate a VNI only from the vteps that serve it.
+    c = guard_case("ul_strict_source_flood_member", "vtep 1 is a member of VNI 1000's flood "
+                   "list and no fdb entry names it: its frames are decapsulated")
+    world(c)
+    c.commit()
+    c.delete("fdb", fdb_key(VNI, REM_MAC[1]), "fdb vni %d %s" % (VNI, REM_MAC[1]))
+    c.inp(UL_PORT, underlay_frame(to_vm0, 1))
+    c.out(0, to_vm0)
+    c.tx()
+    c.stat("decap", 1)
+
+    f = tcp4(src_mac=REM_MAC[2], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = guard_case("ul_strict_source_fdb_entry", "vtep 2 is in no flood list, an fdb entry "
+                   "of VNI 1000 names it: its frames are decapsulated")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(f, 2))
+    c.out(0, f)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = guard_case("ul_vtep_not_serving", "VXLAN to our VTEP from 172.16.0.9, which no vtep "
+                   "of VNI 1000 has: dropped before decapsulation")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(to_vm0, 1, src="172.16.0.9"))
+    c.drop("vtep_not_serving")
+    c.stat("decap", 0)
+
+    c = guard_case("ul_vtep_not_serving_v6", "Geneve over IPv6 from fd00:16::9, which no vtep "
+                   "of VNI 1000 has")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(to_vm0, 4, src="fd00:16::9"))
+    c.drop("vtep_not_serving")
+
+    f = tcp4(src_mac=OTHER_MAC, dst_mac=VM4_MAC, src=REM_IP, dst="10.0.0.40")
+    c = guard_case("ul_vtep_not_serving_other_vni", "vtep 1 serves VNI 1000, not VNI 2000 "
+                   "(whose flood list is port 4 alone)")
+    world(c)
+    c.flood(VNI2, [("port", 4)])
+    c.inp(UL_PORT, underlay_frame(f, 1, vni=VNI2))
+    c.drop("vtep_not_serving")
+
+    f = tcp4(src_mac=OTHER_MAC, dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = guard_case("ul_strict_source_off", "underlay_strict_source off: a frame from "
+                   "172.16.0.9 is decapsulated")
+    world(c)
+    c.guard(strict_source=0)
+    c.inp(UL_PORT, underlay_frame(f, 1, src="172.16.0.9"))
+    c.out(0, f)
+    c.tx()
+    c.stat("decap", 1)
+
+    c = guard_case("ul_vtep_not_serving_vtep_deleted", "the vtep an fdb entry names is "
+                   "deleted: its address serves the VNI no more")
+    world(c)
+    c.commit()
+    c.delete("vtep", vtep_key(2), "vtep 2")
+    c.inp(UL_PORT, underlay_frame(f, 2))
+    c.drop("vtep_not_serving")
+
+    f2 = tcp4(src_mac=REM_MAC[2], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = guard_case("ul_vtep_moved_old_address", "vtep 2 moves to 172.16.0.7: its old "
+                   "address serves VNI 1000 no more")
+    world(c)
+    c.commit()
+    c.vtep(2, remote="172.16.0.7")
+    c.inp(UL_PORT, underlay_frame(f2, 2))
+    c.drop("vtep_not_serving")
+
+    c = guard_case("ul_vtep_moved_new_address", "vtep 2 moves to 172.16.0.7: its fdb entry "
+                   "now admits the new address")
+    world(c)
+    c.commit()
+    c.vtep(2, remote="172.16.0.7")
+    c.inp(UL_PORT, underlay_frame(f2, 2, src="172.16.0.7"))
+    c.out(0, f2)
+    c.tx()
+
+    c = guard_case("ul_vtep_not_serving_flood_changed", "VNI 1000's flood list loses vtep 1 "
+                   "and its fdb entry goes: vtep 1 serves the VNI no more")
+    world(c)
+    c.commit()
+    c.flood(VNI, [("port", 0), ("port", 2)])
+    c.delete("fdb", fdb_key(VNI, REM_MAC[1]), "fdb vni %d %s" % (VNI, REM_MAC[1]))
+    c.inp(UL_PORT, underlay_frame(to_vm0, 1))
+    c.drop("vtep_not_serving")
+
+    # (b) the inner source MAC must not be one the fdb places elsewhere.
+    f = tcp4(src_mac=VM2_MAC, dst_mac=VM0_MAC, src=VM2_IP, dst=VM0_IP)
+    c = guard_case("ul_inner_src_local_port", "the inner source is port 2's MAC: spoofed")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(f, 1))
+    c.drop("inner_src_mac_spoofed")
+
+    f = tcp4(src_mac=REM_MAC[2], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = guard_case("ul_inner_src_other_vtep", "the inner source is a MAC the fdb places "
+                   "behind vtep 2, sent by vtep 1: spoofed")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(f, 1))
+    c.drop("inner_src_mac_spoofed")
+
+    f = tcp4(src_mac=REM_MAC[2], dst_mac=BCAST, src=REM_IP, dst="10.0.0.255")
+    c = guard_case("ul_inner_src_other_vtep_bcast", "a broadcast whose inner source the fdb "
+                   "places behind vtep 2, sent by vtep 1: spoofed, not flooded")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(f, 1))
+    c.drop("inner_src_mac_spoofed")
+
+    f = tcp4(src_mac=OTHER_MAC, dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = guard_case("ul_inner_src_unknown", "an inner source in no fdb entry: delivered")
+    world(c)
+    c.inp(UL_PORT, underlay_frame(f, 1))
+    c.out(0, f)
+    c.tx()
+
+    f = tcp4(src_mac=VM2_MAC, dst_mac=VM0_MAC, src=VM2_IP, dst=VM0_IP)
+    c = guard_case("ul_inner_src_mac_off", "underlay_inner_src_mac off: port 2's MAC from "
+                   "vtep 1 is delivered")
+    world(c)
+    c.guard(inner_src_mac=0)
+    c.inp(UL_PORT, underlay_frame(f, 1))
+    c.out(0, f)
+    c.tx()
+
+    # (c) storm control: floods from a VM port, per port.
+    unk = tcp4(dst_mac=UNKNOWN_MAC)
+    bc = udp4(src_mac=VM3_MAC, dst_mac=BCAST, src="10.0.0.30", dst="10.0.0.255")
+    uni = tcp4(dst_mac=VM2_MAC, dst=VM2_IP)
+    c = guard_case("vm_storm_control", "storm control at 1 flood/s, burst 2: port 0's third "
+                   "flood in a second is dropped; its unicast and port 3's floods are not "
+                   "limited")
+    c.guard(storm_pps=1, storm_burst=2)
+    world(c)
+    for _ in range(2):
+        c.inp(0, unk)
+        c.out(2, unk)
+        c.out(UL_PORT, encap(unk, 1))
+        c.tx()
+        c.stat("flood", 1)
+        c.next()
+    c.inp(0, unk)
+    c.drop("storm_control")
+    c.stat("flood", 0)
+    c.next()
+    c.inp(0, uni)
+    c.out(2, uni)
+    c.tx()
+    c.next()
+    c.inp(3, bc)
+    c.out(0, bc)
+    c.out(2, bc)
+    c.out(UL_PORT, encap(bc, 1))
+    c.tx()
+    c.stat("flood", 1)
+
+    c = guard_case("vm_storm_control_off", "storm_control_pps 0: three floods in a row pass")
+    c.guard(storm_pps=0, storm_burst=1)
+    world(c)
+    for i in range(3):
+        c.inp(0, unk)
+        c.out(2, unk)
+        c.out(UL_PORT, encap(unk, 1))
+        c.tx()
+        if i < 2:
+            c.next()
+
+    bcu = tcp4(src_mac=REM_MAC[1], dst_mac=BCAST, src=REM_IP, dst="10.0.0.255")
+    c = guard_case("ul_storm_control_vm_only", "storm control at 1 flood/s, burst 1 limits VM "
+                   "ports: two broadcasts from the underlay are both flooded")
+    c.guard(storm_pps=1, storm_burst=1)
+    world(c)
+    for i in range(2):
+        c.inp(UL_PORT, underlay_frame(bcu, 1))
+        c.out(0, bcu)
+        c.out(2, bcu)
+        c.tx()
+        if i == 0:
+            c.next()
+
+
 def generate():
     CASES.clear()
     gen_vm_unicast()
@@ -2406,6 +2616,7 @@ def generate():
     gen_underlay()
     gen_trunc()
     gen_sg()
+    gen_guard()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

@@ -462,6 +462,22 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 		c->ct_size = (uint32_t)v;
 		return 0;
 	}
+	if (strcmp(tok[0], "guard") == 0) {
+		uint64_t v[4];
+		int i;
+
+		for (i = 0; i < 4 && n_tok == 5; i++)
+			if (parse_u64(tok[1 + i], i < 2 ? 1 : UINT32_MAX, &v[i]))
+				break;
+		if (n_tok != 5 || i < 4 || v[3] == 0)
+			return fail(ps, "guard: expected 'guard <strict_source 0|1> "
+					"<inner_src_mac 0|1> <storm_pps> <storm_burst, not 0>'");
+		c->guard.strict_source = (uint32_t)v[0];
+		c->guard.inner_src_mac = (uint32_t)v[1];
+		c->guard.storm_pps = (uint32_t)v[2];
+		c->guard.storm_burst = (uint32_t)v[3];
+		return 0;
+	}
 	if (strcmp(tok[0], "commit") == 0) {
 		if (n_tok != 1)
 			return fail(ps, "commit: takes no argument");
@@ -524,6 +540,10 @@ fp_case_load(const char *path, struct fp_case *c, char *err, size_t errsz)
 
 	memset(c, 0, sizeof(*c));
 	c->engines = FP_CASE_ENGINE_ALL;
+	c->guard.strict_source = 1;
+	c->guard.inner_src_mac = 1;
+	c->guard.storm_pps = 1000;
+	c->guard.storm_burst = 200;
 	if (errsz)
 		err[0] = '\0';
 	fp = fopen(path, "r");

@@ -117,8 +117,9 @@ struct fp_case {
 	uint32_t n_steps;				  /* valid steps */
 	uint32_t engines;				  /* FP_CASE_ENGINE_* */
 	char engines_why[FP_CASE_DESC_SIZE];		  /* why not every engine */
-	uint32_t ct_size; /* "conntrack" line: connection table size; 0: runner's */
-	uint32_t pad;	  /* zero */
+	uint32_t ct_size;	   /* "conntrack" line: connection table size; 0: runner's */
+	uint32_t pad;		   /* zero */
+	struct fp_guard_cfg guard; /* "guard" line; default: the config's defaults */
 };
 
 /**

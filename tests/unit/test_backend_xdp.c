@@ -128,6 +128,8 @@ setup(void **state)
 		       sizeof(struct fp_ct_val), 16);
 	rc |= map_make_flags(f, FP_XDP_MAP_SG_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_sg_cfg),
 			     1, BPF_F_MMAPABLE);
+	rc |= map_make(f, FP_XDP_MAP_VTEP_SRC, BPF_MAP_TYPE_HASH, sizeof(struct fp_vtep_src_key), 4,
+		       256);
 	assert_int_equal(rc, 0);
 	snprintf(host.host, sizeof(host.host), "hv1");
 	fp_addr_ip_set_v4(&host.local_vteps[0], 0xac100001);
@@ -257,6 +259,134 @@ assert_maps_hold(struct fixture *f, const struct fp_entry_set *s)
 	assert_int_equal(fp_sync_dump(&fp_backend_xdp, f->h, now), 0);
 	assert_int_equal(fp_entry_set_diff_count(now, s), 0);
 	fp_entry_set_free(now);
+}
+
+/* Every key of map a is in map b with the same count, and the other way. */
+static void
+assert_src_maps_equal(int a, int b, unsigned int round)
+{
+	struct fp_vtep_src_key k, next;
+	uint32_t va, vb;
+	void *prev;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		int x = pass ? b : a, y = pass ? a : b;
+
+		prev = NULL;
+		while (bpf_map_get_next_key(x, prev, &next) == 0) {
+			k = next;
+			prev = &k;
+			assert_int_equal(bpf_map_lookup_elem(x, &k, &va), 0);
+			if (bpf_map_lookup_elem(y, &k, &vb) < 0)
+				fail_msg("round %u: vni %u key in one shadow only (count %u)",
+					 round, k.vni, va);
+			if (va != vb)
+				fail_msg("round %u: vni %u count %u vs %u", round, k.vni, va, vb);
+		}
+	}
+}
+
+/* fp_vtep_src as the backend keeps it, commit after commit, against a
+ * shadow rebuilt from the tables: random transactions of flood lists,
+ * fdb entries and vteps (three addresses, vteps moving between them,
+ * deleted while referenced), some refused.  A reopened backend (the
+ * rebuild at open) finds nothing to change.
+ */
+static void
+test_backend_xdp_vtep_src(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_port_key pk = { .port_id = 0 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM,
+				  .mtu = 1500,
+				  .vni = 100,
+				  .vrf = 100,
+				  .mac = { 2, 0, 0, 0, 0xa, 1 } };
+	static const uint32_t addrs[3] = { 0xac100002, 0xac100003, 0xac100004 };
+	unsigned int round, n_ok = 0;
+	uint32_t failed, i;
+	char err[256];
+	int ref;
+
+	NEED_BPF(f);
+	ref = bpf_map_create(BPF_MAP_TYPE_HASH, "fp_src_ref", sizeof(struct fp_vtep_src_key), 4,
+			     256, NULL);
+	assert_true(ref >= 0);
+	assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+	assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_PORT, &pk, &pv), 0);
+	assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+	srand(4242);
+	for (round = 0; round < 300; round++) {
+		uint32_t n = 1 + (uint32_t)rand() % 4;
+
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		for (i = 0; i < n; i++) {
+			uint32_t what = (uint32_t)rand() % 6, vni = 100 + (uint32_t)rand() % 2;
+			struct fp_vtep_key vk = { .vtep_id = 1 + (uint32_t)rand() % 4 };
+			struct fp_fdb_key fk = { .vni = vni, .mac = { 2, 0, 0, 0, 0xb, 0 } };
+			struct fp_flood_key flk = { .vni = vni };
+			int del = rand() % 4 == 0;
+
+			fk.mac[5] = (uint8_t)(rand() % 3);
+			if (what < 2 && !del) {
+				struct fp_vtep_val vv = { .encap = FP_ENCAP_VXLAN,
+							  .underlay_port = 2,
+							  .nh_mac = { 2, 0, 0, 0, 1, 2 } };
+
+				fp_addr_ip_set_v4(&vv.remote, addrs[rand() % 3]);
+				fp_addr_ip_set_v4(&vv.local, 0xac100001);
+				fp_backend_xdp.set(f->h, FP_TABLE_VTEP, &vk, &vv);
+			} else if (what < 2) {
+				fp_backend_xdp.del(f->h, FP_TABLE_VTEP, &vk);
+			} else if (what == 2 && !del) {
+				struct fp_flood_val flv = { .n_members = 1 };
+				uint32_t m = (uint32_t)rand() % 16, id;
+
+				flv.members[0].type = FP_DEST_PORT;
+				for (id = 1; id <= 4; id++) {
+					if (!(m & (1U << (id - 1))))
+						continue;
+					flv.members[flv.n_members].type = FP_DEST_VTEP;
+					flv.members[flv.n_members++].id = id;
+				}
+				fp_backend_xdp.set(f->h, FP_TABLE_FLOOD, &flk, &flv);
+			} else if (what == 2) {
+				fp_backend_xdp.del(f->h, FP_TABLE_FLOOD, &flk);
+			} else if (!del) {
+				struct fp_fdb_val fv = { .type = rand() % 3 ? FP_DEST_VTEP :
+									      FP_DEST_PORT,
+							 .id = vk.vtep_id };
+
+				if (fv.type == FP_DEST_PORT)
+					fv.id = 0;
+				fp_backend_xdp.set(f->h, FP_TABLE_FDB, &fk, &fv);
+			} else {
+				fp_backend_xdp.del(f->h, FP_TABLE_FDB, &fk);
+			}
+		}
+		n_ok += fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)) == 0;
+		assert_int_equal(fp_backend_xdp_vtep_src_rebuild(
+					 f->fd[FP_XDP_MAP_FLOOD], f->fd[FP_XDP_MAP_FDB],
+					 f->fd[FP_XDP_MAP_VTEP], ref, VTEP_LIMIT, NULL),
+				 0);
+		assert_src_maps_equal(f->fd[FP_XDP_MAP_VTEP_SRC], ref, round);
+	}
+	assert_true(n_ok > 30 && n_ok < 300);
+	/* A wrong count and a stale key: the rebuild at open repairs both. */
+	{
+		struct fp_vtep_src_key k = { .vni = 999 };
+		uint32_t one = 1;
+		void *h2 = NULL;
+
+		fp_addr_ip_set_v4(&k.ip, 0x0a0a0a0a);
+		assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_VTEP_SRC], &k, &one, BPF_ANY),
+				 0);
+		assert_int_equal(fp_backend_xdp.open(f->dir, &h2), 0);
+		assert_src_maps_equal(f->fd[FP_XDP_MAP_VTEP_SRC], ref, round);
+		fp_backend_xdp.close(h2);
+	}
+	close(ref);
 }
 
 static void
@@ -694,6 +824,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_vtep_src, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_sg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),

@@ -105,6 +105,13 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "ct_timeout_none.conf", 11, "conntrack.timeout_none: unknown key" },
 	{ "ct_unknown_key.conf", 11, "conntrack.timeout_syn: unknown key" },
 	{ "ct_wrong_type.conf", 11, "conntrack.size: expected an integer, got a string" },
+	{ "guard_pps_range.conf", 11,
+	  "guard.storm_control_pps: 10000001 out of range 0..10000000" },
+	{ "guard_burst_zero.conf", 11, "guard.storm_control_burst: 0 out of range 1..1000000" },
+	{ "guard_not_bool.conf", 11,
+	  "guard.underlay_strict_source: expected a boolean, got an integer" },
+	{ "guard_unknown_key.conf", 11, "guard.storm_control: unknown key" },
+	{ "guard_not_group.conf", 11, "guard: expected a group { }, got a boolean" },
 };
 
 #define N_INVALID (sizeof(invalid_cases) / sizeof(invalid_cases[0]))
@@ -181,6 +188,10 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 10);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_REPLIED], 120);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 600);
+	assert_int_equal(cfg->guard.strict_source, 1);
+	assert_int_equal(cfg->guard.inner_src_mac, 1);
+	assert_int_equal(cfg->guard.storm_pps, 1000);
+	assert_int_equal(cfg->guard.storm_burst, 200);
 }
 
 static void
@@ -275,6 +286,10 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_UDP_UNREPLIED], 20);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_OTHER_REPLIED], 300);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 120); /* not in the file */
+	assert_int_equal(cfg->guard.strict_source, 0);
+	assert_int_equal(cfg->guard.inner_src_mac, 0);
+	assert_int_equal(cfg->guard.storm_pps, 5000);
+	assert_int_equal(cfg->guard.storm_burst, 50);
 }
 
 static void
@@ -349,6 +364,8 @@ test_config_limits_min_accepted(void **state)
 	assert_int_equal(cfg->stats_interval_s, 0);
 	assert_string_equal(cfg->ctl_socket, "/");
 	assert_int_equal(cfg->ct_size, 1024);
+	assert_int_equal(cfg->guard.storm_pps, 0);
+	assert_int_equal(cfg->guard.storm_burst, 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 1);
 }
@@ -383,6 +400,8 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->stats_interval_s, 86400);
 	assert_int_equal(strlen(cfg->ctl_socket), sizeof(cfg->ctl_socket) - 1);
 	assert_int_equal(cfg->ct_size, 16777216);
+	assert_int_equal(cfg->guard.storm_pps, 10000000);
+	assert_int_equal(cfg->guard.storm_burst, 1000000);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 8640000);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ICMP], 8640000);
 }

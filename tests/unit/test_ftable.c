@@ -455,6 +455,144 @@ test_ftable_fdb_vs_model(void **state)
 	}
 }
 
+/* The underlay source shadow against a model recomputed from the tables
+ * after every commit: random transactions set and delete flood lists
+ * (vtep and port members), fdb entries and vteps (three addresses, so
+ * that vteps share one and move between them), some refused.  The count
+ * of every (VNI, address) must be the number of flood members and fdb
+ * entries of the VNI naming an existing vtep with that address, and the
+ * shadow holds no other key.
+ */
+struct src_model {
+	const struct fp_ftables *t; /* tables */
+	uint32_t n[2][3];	    /* by vni - 100, address index */
+	uint32_t addrs[3];	    /* the vteps' addresses */
+};
+
+static int
+src_addr_index(const struct src_model *m, uint32_t id)
+{
+	const struct fp_dp_vtep *v = fp_ftables_vtep(m->t, id);
+	struct fp_ip ip;
+	int a;
+
+	if (v == NULL)
+		return -1;
+	for (a = 0; a < 3; a++) {
+		fp_addr_ip_set_v4(&ip, m->addrs[a]);
+		if (memcmp(&ip, &v->v.remote, sizeof(ip)) == 0)
+			return a;
+	}
+	return -1;
+}
+
+static int
+src_count(uint16_t table, const void *key, const void *val, void *arg)
+{
+	struct src_model *m = arg;
+	int a;
+
+	if (table == FP_TABLE_FLOOD) {
+		const struct fp_flood_val *fl = val;
+		uint32_t vni = ((const struct fp_flood_key *)key)->vni, i;
+
+		for (i = 0; i < fl->n_members; i++)
+			if (fl->members[i].type == FP_DEST_VTEP &&
+			    (a = src_addr_index(m, fl->members[i].id)) >= 0)
+				m->n[vni - 100][a]++;
+	} else {
+		const struct fp_fdb_val *fv = val;
+		uint32_t vni = ((const struct fp_fdb_key *)key)->vni;
+
+		if (fv->type == FP_DEST_VTEP && (a = src_addr_index(m, fv->id)) >= 0)
+			m->n[vni - 100][a]++;
+	}
+	return 0;
+}
+
+static void
+stage_flood_vteps(struct fixture *f, uint32_t vni, uint32_t mask, int del)
+{
+	struct fp_flood_key k = { .vni = vni };
+	struct fp_flood_val v = { .n_members = 1 };
+	uint32_t id;
+
+	v.members[0].type = FP_DEST_PORT;
+	for (id = 0; id < 4; id++) {
+		if (!(mask & (1U << id)))
+			continue;
+		v.members[v.n_members].type = FP_DEST_VTEP;
+		v.members[v.n_members++].id = id;
+	}
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FLOOD, &k, sizeof(k), del ? NULL : &v,
+				    del ? 0 : sizeof(v)),
+			 0);
+}
+
+static void
+test_ftable_vtep_src_vs_model(void **state)
+{
+	struct fixture *f = *state;
+	struct src_model m = { .t = f->t, .addrs = { 0xac100002, 0xac100003, 0xac100004 } };
+	unsigned int seed = SEED, round, n_ok = 0;
+	uint32_t vni, a, i;
+
+	stage_port(f, 0, 100);
+	assert_int_equal(commit(f), 0);
+	srand(seed);
+	for (round = 0; round < 400; round++) {
+		uint32_t n = 1 + (uint32_t)rand() % 5, keys = 0;
+
+		for (i = 0; i < n; i++) {
+			uint32_t what = (uint32_t)rand() % 7, v = 100 + (uint32_t)rand() % 2;
+			uint32_t id = (uint32_t)rand() % 4;
+			int del = rand() % 4 == 0;
+
+			if (what < 2)
+				stage_vtep(f, id, m.addrs[rand() % 3]);
+			else if (what == 2 && del)
+				assert_int_equal(fp_txn_add(f->x, FP_TABLE_VTEP,
+							    &(struct fp_vtep_key){ .vtep_id = id },
+							    sizeof(struct fp_vtep_key), NULL, 0),
+						 0);
+			else if (what == 3)
+				stage_flood_vteps(f, v, (uint32_t)rand() % 16, del);
+			else if (del)
+				stage_fdb_del(f, v, (uint8_t)(rand() % 8));
+			else
+				stage_fdb(f, v, (uint8_t)(rand() % 8),
+					  rand() % 3 ? FP_DEST_VTEP : FP_DEST_PORT,
+					  rand() % 3 ? id : 0);
+		}
+		n_ok += commit(f) == 0;
+		memset(m.n, 0, sizeof(m.n));
+		fp_ftables_walk(f->t, FP_TABLE_FLOOD, src_count, &m);
+		fp_ftables_walk(f->t, FP_TABLE_FDB, src_count, &m);
+		for (vni = 0; vni < 2; vni++) {
+			for (a = 0; a < 3; a++) {
+				struct fp_ip ip;
+
+				fp_addr_ip_set_v4(&ip, m.addrs[a]);
+				if (fp_ftables_vtep_src_refs(f->t, 100 + vni, &ip) != m.n[vni][a])
+					fail_msg("seed %u round %u: vni %u address %u: %u refs, "
+						 "model %u",
+						 seed, round, 100 + vni, a,
+						 fp_ftables_vtep_src_refs(f->t, 100 + vni, &ip),
+						 m.n[vni][a]);
+				if (fp_ftables_vtep_src_has(f->t, 100 + vni, &ip) !=
+				    (m.n[vni][a] > 0))
+					fail_msg("seed %u round %u: lookup disagrees", seed, round);
+				keys += m.n[vni][a] > 0;
+			}
+		}
+		if ((uint32_t)rte_hash_count(f->t->vtep_src) != keys)
+			fail_msg("seed %u round %u: %d keys in the shadow, model %u", seed, round,
+				 rte_hash_count(f->t->vtep_src), keys);
+	}
+	/* Both kinds of transaction were exercised. */
+	assert_true(n_ok > 50 && n_ok < 400);
+}
+
 /* A reader thread hammers lookups while the writer replaces and deletes
  * values; every value it sees must be one the writer installed.
  */
@@ -716,6 +854,7 @@ main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_full_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_fdb_vs_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_vtep_src_vs_model, setup, teardown),
 		cmocka_unit_test(test_ftable_rcu_reader_race),
 		cmocka_unit_test_setup_teardown(test_ftable_ruleset_addrset, setup, teardown),
 	};

@@ -37,6 +37,8 @@
 
 static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "unknown_top_key.conf", 3, "fp_xpd: unknown key" },
+	{ "guard_burst_range.conf", 3,
+	  "guard.storm_control_burst: 1000001 out of range 1..1000000" },
 	{ "unknown_own_key.conf", 4, "fp_xdp.attach_mode: unknown key" },
 	{ "unknown_port_key.conf", 5, "fp_xdp.ports[0].devargs: unknown key" },
 	{ "missing_fp_xdp.conf", 1, "fp_xdp: missing (required)" },
@@ -153,6 +155,10 @@ test_xdp_config_defaults(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_FLOOD], 4096);
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 65536);
 	assert_true(fp_conf_fixture_is_zero(cfg->ports, sizeof(cfg->ports)));
+	assert_int_equal(cfg->guard.strict_source, 1);
+	assert_int_equal(cfg->guard.inner_src_mac, 1);
+	assert_int_equal(cfg->guard.storm_pps, 1000);
+	assert_int_equal(cfg->guard.storm_burst, 200);
 }
 
 static void
@@ -181,6 +187,10 @@ test_xdp_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->ports[2].line, 21);
 	assert_true(fp_conf_fixture_is_zero(&cfg->ports[3],
 					    sizeof(cfg->ports) - 3 * sizeof(cfg->ports[0])));
+	assert_int_equal(cfg->guard.strict_source, 0);
+	assert_int_equal(cfg->guard.inner_src_mac, 1); /* not in the file */
+	assert_int_equal(cfg->guard.storm_pps, 300);
+	assert_int_equal(cfg->guard.storm_burst, 30);
 }
 
 static void
