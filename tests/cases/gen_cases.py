@@ -2412,8 +2412,9 @@ def gen_sg():
 
 # Underlay and flood hardening (doc/packets.md "Underlay hardening") -----
 
-STORM_XDP = ("dpdk", "a packet sequence, which the XDP runner does not run; it tests the XDP "
-             "engine's storm control on its own (test_xdp_cases.c, xdp_storm_control)")
+STORM_XDP = ("dpdk", "the XDP engine's storm-control buckets are per CPU and the runner's "
+             "packets may run on different CPUs; xdp_storm_control (test_xdp_cases.c) runs "
+             "this case's packets pinned to one CPU")
 OTHER_MAC = "02:00:00:00:0b:01"  # in no FDB
 
 
