@@ -963,13 +963,14 @@ fp_xdp_tools() {
 	done
 }
 
-# fp_xdp_attach_3 NS HOST INSTANCE CONF: writes the config of the three
-# ports to CONF and runs fp-xdp attach in NS (native mode): "ok", or
-# "not ok" with fp-xdp's output and finish.
+# fp_xdp_attach_3 NS HOST INSTANCE CONF [EXTRA]: writes the config of the
+# three ports (and the config text EXTRA) to CONF and runs fp-xdp attach in
+# NS (native mode): "ok", or "not ok" with fp-xdp's output and finish.
 fp_xdp_attach_3() {
-	local ns=$1 host=$2 instance=$3 conf=$4
+	local ns=$1 host=$2 instance=$3 conf=$4 extra=${5:-}
 	cat >"$conf" <<EOC
 host = "$host";
+$extra
 vtep = { addresses = [ "172.16.0.1" ]; };
 tables = { vtep = 64; fdb = 1024; flood = 64; neigh = 1024; };
 fp_xdp = {
