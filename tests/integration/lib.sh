@@ -990,3 +990,66 @@ EOC
 		finish
 	fi
 }
+
+# The mixed cloud (test_mixed.sh, test_sg.sh with FP_SG_ENGINE_B=xdp): one
+# hypervisor runs the XDP engine (fp-xdp on HV-<vm1>, HV-<vm2>, HV-ul as
+# ports 0, 1, 2, named as fp-dpdk's) instead of fp-dpdk.
+
+# fp_xdp_hv_config HV INSTANCE: the fp_xdp group of HV's config.
+fp_xdp_hv_config() {
+	local hv=$1 vm1 vm2
+	read -r vm1 vm2 <<<"${FP_HV_VMS[$hv]}"
+	cat <<EOF2
+fp_xdp = {
+	instance = "$2";
+	mode = "native";
+	ports = (
+		{ name = "$vm1"; role = "vm"; iface = "$hv-$vm1"; mtu = $FP_VM_MTU; },
+		{ name = "$vm2"; role = "vm"; iface = "$hv-$vm2"; mtu = $FP_VM_MTU; },
+		{ name = "ul"; role = "underlay"; iface = "$hv-ul"; mtu = $FP_UL_MTU; }
+	);
+};
+EOF2
+}
+
+# fp_xdp_pass_attach VM...: a pass-through XDP program on each VM's eth0,
+# built with clang as fp-xdp's program is: NAPI at the peer of what an
+# XDP program redirects or sends back (XDP_TX) into the VM's veth (why:
+# test_mixed.sh).  False with FP_ERR set on failure.
+fp_xdp_pass_attach() {
+	local vm mapi
+	mapi=$(gcc -print-multiarch 2>/dev/null)
+	printf '%s\n' '#include <linux/bpf.h>' \
+		'__attribute__((section("xdp"), used)) int fpm_pass(struct xdp_md *ctx)' \
+		'{' '	return XDP_PASS;' '}' \
+		'char lic[] __attribute__((section("license"), used)) = "GPL";' \
+		>"$FP_TMP/pass.c"
+	if ! clang -target bpf -O2 ${mapi:+-I/usr/include/$mapi} -c "$FP_TMP/pass.c" \
+		-o "$FP_TMP/pass.o" 2>"$FP_TMP/pass.err"; then
+		FP_ERR="clang: $(head -n 3 "$FP_TMP/pass.err")"
+		return 1
+	fi
+	for vm in "$@"; do
+		if ! ip -n "$(fp_ns "$vm")" link set dev eth0 xdp obj "$FP_TMP/pass.o" sec xdp \
+			2>"$FP_TMP/pass.err"; then
+			FP_ERR="ip link set dev eth0 xdp in $vm: $(head -n 3 "$FP_TMP/pass.err")"
+			return 1
+		fi
+	done
+}
+
+# fp_bpffs_own_ns ARGS...: runs the script again (with ARGS) in a mount
+# namespace of its own, then mounts a fresh bpffs on /sys/fs/bpf there, for
+# fp-xdp, fp-control and bpftool alike: the host's bpffs and its pins are
+# never touched, and nothing stays mounted when the test ends.  Exits 77
+# (a skip) if the bpffs cannot be mounted.  Call right after sourcing.
+fp_bpffs_own_ns() {
+	if [ -z "${FP_BPFFS_INNER:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null
+	then
+		FP_BPFFS_INNER=1 exec unshare -m --propagation private bash "$0" "$@"
+	fi
+	if [ -n "${FP_BPFFS_INNER:-}" ] && ! mount -t bpf bpf /sys/fs/bpf; then
+		echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
+		exit 77
+	fi
+}

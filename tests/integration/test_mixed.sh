@@ -43,19 +43,9 @@
 # shellcheck disable=SC2317
 set -uo pipefail
 
-# A mount namespace of its own with a fresh bpffs on /sys/fs/bpf, for
-# fp-xdp, fp-control and bpftool alike: the host's bpffs and its pins are
-# never touched, and nothing stays mounted when the test ends.
-if [ -z "${FPM_INNER:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-	FPM_INNER=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
-if [ -n "${FPM_INNER:-}" ] && ! mount -t bpf bpf /sys/fs/bpf; then
-	echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
-	exit 77
-fi
-
 FP_PREFIX=${FP_PREFIX:-fpm-}
 . "$(dirname "$0")/lib.sh"
+fp_bpffs_own_ns "$@"	# a bpffs of the test's own
 # TAP helpers (ok, not_ok, check, finish, N_PASS, N_FAIL, T_START) come
 # from lib.sh; finish runs diag (fp_finish_diag) when a check failed.
 
@@ -76,17 +66,7 @@ fp_finish_diag() {
 fp_config_extra() {
 	local hv=$1
 	if [ "$hv" = hvb ]; then
-		cat <<EOF
-fp_xdp = {
-	instance = "$INSTANCE";
-	mode = "native";
-	ports = (
-		{ name = "a2"; role = "vm"; iface = "hvb-a2"; mtu = $FP_VM_MTU; },
-		{ name = "b2"; role = "vm"; iface = "hvb-b2"; mtu = $FP_VM_MTU; },
-		{ name = "ul"; role = "underlay"; iface = "hvb-ul"; mtu = $FP_UL_MTU; }
-	);
-};
-EOF
+		fp_xdp_hv_config "$hv" "$INSTANCE"
 		fp_control_config "$hv" "backend = \"xdp\";" "xdp_instance = \"$INSTANCE\";"
 	else
 		fp_control_config "$hv"
@@ -232,30 +212,6 @@ diag() {
 	done
 	echo "# --- hva fp-dpdk log (last 10 lines)"
 	tail -n 10 "$(fp_logfile hva)" 2>/dev/null | sed 's/^/#   /'
-}
-
-# pass_attach: a pass-through XDP program on a2's and b2's eth0 (see the
-# main part for why), built with clang as fp-xdp's program is.
-pass_attach() {
-	local vm mapi
-	mapi=$(gcc -print-multiarch 2>/dev/null)
-	printf '%s\n' '#include <linux/bpf.h>' \
-		'__attribute__((section("xdp"), used)) int fpm_pass(struct xdp_md *ctx)' \
-		'{' '	return XDP_PASS;' '}' \
-		'char lic[] __attribute__((section("license"), used)) = "GPL";' \
-		>"$FP_TMP/pass.c"
-	if ! clang -target bpf -O2 ${mapi:+-I/usr/include/$mapi} -c "$FP_TMP/pass.c" \
-		-o "$FP_TMP/pass.o" 2>"$FP_TMP/pass.err"; then
-		FP_ERR="clang: $(head -n 3 "$FP_TMP/pass.err")"
-		return 1
-	fi
-	for vm in a2 b2; do
-		if ! ip -n "$(fp_ns "$vm")" link set dev eth0 xdp obj "$FP_TMP/pass.o" sec xdp \
-			2>"$FP_TMP/pass.err"; then
-			FP_ERR="ip link set dev eth0 xdp in $vm: $(head -n 3 "$FP_TMP/pass.err")"
-			return 1
-		fi
-	done
 }
 
 # --- the checks
@@ -421,7 +377,7 @@ if ! ip netns exec "$(fp_ns hva)" ethtool -K hva-ul gro on >/dev/null 2>&1; then
 	finish
 fi
 ok "GRO on at hva-ul (NAPI for what hvb's program redirects there)"
-if ! pass_attach; then
+if ! fp_xdp_pass_attach a2 b2; then
 	not_ok "pass-through XDP program on a2's and b2's eth0: $FP_ERR"
 	finish
 fi

@@ -17,13 +17,87 @@
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
-# Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run directory.
+# Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run directory,
+# FP_SG_ENGINE_B=xdp: the mixed cloud (test 'sg_mixed'), hvb on the XDP
+# engine as in test_mixed.sh (fp-xdp on hvb-a2, hvb-b2, hvb-ul in a bpffs
+# of the test's own, hvb's fp-control on backend "xdp"); the same checks.
+#
+# Functions run through check() and traps look unreachable to shellcheck.
+# shellcheck disable=SC2317
 set -uo pipefail
+
+FP_SG_ENGINE_B=${FP_SG_ENGINE_B:-dpdk}
+case $FP_SG_ENGINE_B in
+dpdk) ;;
+xdp)
+	FP_PREFIX=${FP_PREFIX:-fpsx-}
+	;;
+*)
+	echo "not ok - FP_SG_ENGINE_B: dpdk or xdp, not '$FP_SG_ENGINE_B'"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
 
 FP_PREFIX=${FP_PREFIX:-fpsg-}
 . "$(dirname "$0")/lib.sh"
+[ "$FP_SG_ENGINE_B" = dpdk ] || fp_bpffs_own_ns "$@"	# a bpffs of the test's own
 
-fp_config_extra() { fp_control_config "$1"; }
+INSTANCE="${FP_PREFIX}sg-$$"	# hvb's XDP instance (FP_SG_ENGINE_B=xdp)
+declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=$FP_SG_ENGINE_B)
+
+fp_config_extra() {
+	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
+		fp_xdp_hv_config "$1" "$INSTANCE"
+		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$INSTANCE\";"
+	else
+		fp_control_config "$1"
+	fi
+}
+
+# fpx ARGS...: fp-xdp with hvb's config in hvb's network namespace.
+fpx() {
+	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_XDP" -c "$FP_TMP/hvb.conf" "$@"
+}
+
+# start_engines: fp-dpdk on hva; on hvb fp-dpdk, or fp-xdp attached (with
+# NAPI where its program sends into a veth: GRO on hva-ul, a pass-through
+# program on a2's and b2's eth0, see test_mixed.sh).
+start_engines() {
+	[ "$FP_SG_ENGINE_B" = xdp ] || { fp_start_all; return; }
+	ip netns exec "$(fp_ns hva)" ethtool -K hva-ul gro on >/dev/null 2>&1 ||
+		{ FP_ERR="GRO on at hva-ul failed"; return 1; }
+	fp_xdp_pass_attach a2 b2 || return 1
+	fp_start hva || return 1
+	fp_write_config hvb || { FP_ERR="cannot write hvb's config"; return 1; }
+	XDP_ATTACHED=1
+	if ! fpx attach >"$FP_TMP/fpx.out" 2>&1; then
+		FP_ERR="fp-xdp attach on hvb: $(head -n 5 "$FP_TMP/fpx.out")"
+		return 1
+	fi
+}
+
+XDP_ATTACHED=0
+cleanup() {
+	local hv
+	for hv in "${!FP_CTRL_PID[@]}"; do
+		fp_control_stop "$hv"
+	done
+	if [ "$XDP_ATTACHED" = 1 ]; then
+		fpx detach >/dev/null 2>&1 || rm -rf "/sys/fs/bpf/flowplane/$INSTANCE"
+		XDP_ATTACHED=0
+	fi
+	fp_teardown
+}
+
+# engine_drops HV: the engine's non-zero drop reasons.
+engine_drops() {
+	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
+		"$FP_FPCTL" --xdp "$INSTANCE" show drops
+	else
+		fp_ctl "$1" show drops
+	fi 2>&1 | grep -v " 0$"
+}
 
 pings() { fp_vm_ping "$1" "$2" 3 >/dev/null 2>&1; }
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
@@ -139,8 +213,14 @@ main() {
 	[ -x "$FP_CONTROL" ] || { echo "# fp-control not built under $FP_BUILDDIR"; exit 1; }
 	command -v curl >/dev/null && command -v jq >/dev/null && command -v nc >/dev/null ||
 		{ echo "# curl, jq and nc are needed (scripts/install-deps.sh)"; exit 77; }
+	if [ "$FP_SG_ENGINE_B" = xdp ]; then
+		FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
+		fp_need_tools nsenter clang
+		fp_need_built "$FP_XDP"
+	fi
 	fp_install_traps
-	if ! fp_topo_create || ! fp_start_all; then
+	trap cleanup EXIT
+	if ! fp_topo_create || ! start_engines; then
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
@@ -150,7 +230,7 @@ main() {
 			finish
 		fi
 	done
-	ok "fp-dpdk and fp-control up on both hypervisors"
+	ok "engines (hva ${FP_HV_ENGINE[hva]}, hvb ${FP_HV_ENGINE[hvb]}) and fp-control up on both hypervisors"
 
 	check "snapshot with the default, web and stateless groups accepted by both" \
 		fp_api_all PUT /v1/snapshot "$(snapshot)"
@@ -238,6 +318,8 @@ main() {
 		for hv in $FP_HVS; do
 			echo "# --- $hv fp-control log (last 15 lines)"
 			tail -n 15 "$(fp_ctrl_log "$hv")" | sed 's/^/#   /'
+			echo "# --- $hv (${FP_HV_ENGINE[$hv]}) drops"
+			engine_drops "$hv" | sed 's/^/#   /'
 		done
 	fi
 	finish
