@@ -82,6 +82,20 @@ extern const struct fp_backend_ops fp_backend_dpdk;
  */
 extern const struct fp_backend_ops fp_backend_xdp;
 
+/* Called by fp_backend_xdp_ct_walk() per connection; non-zero stops it. */
+typedef int fp_backend_ct_fn(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg);
+
+/**
+ * Visit the connections of an XDP instance's fp_ct map (fpctl show
+ * conntrack): bpf_map_get_next_key() and lookups, so entries the program
+ * adds or removes meanwhile may or may not be seen; expired entries not yet
+ * swept are visited too (the caller compares last_ns with the time).
+ *
+ * @param h	a handle from fp_backend_xdp.open()
+ * @return 0, fn's non-zero return, or a negative errno of the lookups
+ */
+int fp_backend_xdp_ct_walk(void *h, fp_backend_ct_fn *fn, void *arg);
+
 /** The values the XDP backend writes, in order, to take a VM port's
  *  fp_port slot from cur to val (NULL: clear it): while the role is vm,
  *  only the role changes from one write to the next (the slot is copied

@@ -1118,6 +1118,31 @@ ct_flush_zone(struct xdp_handle *x, uint32_t zone)
 	}
 }
 
+int
+fp_backend_xdp_ct_walk(void *h, fp_backend_ct_fn *fn, void *arg)
+{
+	struct xdp_handle *x = h;
+	int fd = x->fd[FP_XDP_MAP_CT];
+	struct fp_ct_key k, next;
+	struct fp_ct_val v;
+	void *prev = NULL;
+	int rc;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v) != 0) {
+			if (errno == ENOENT) /* removed meanwhile */
+				continue;
+			return -errno;
+		}
+		rc = fn(&k, &v, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
 /* A port that stops being filtered (its entry deleted, or set without
  * the sg flag) loses its connections, as in fp-dpdk: once no program
  * run can still filter it (programs_drain()), none comes back, and it

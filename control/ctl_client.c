@@ -490,6 +490,33 @@ fp_ctl_client_stats_free(struct fp_ctl_client_stats *st)
 	free(st);
 }
 
+/* Send a request and receive its answer of type want (at least min_len
+ * bytes, payload in *p until the next call); a REPLY instead gives its
+ * status.
+ */
+static int
+request(struct fp_ctl_client *c, uint16_t type, const struct iovec *iov, int n, uint16_t want,
+	uint32_t min_len, struct fp_ctl_hdr *h, const uint8_t **p)
+{
+	struct fp_ctl_reply r;
+	uint32_t seq;
+	int rc;
+
+	rc = queue(c, type, iov, n, &seq);
+	if (rc != 0)
+		return rc;
+	rc = fp_ctl_client_recv(c, h, (const void **)p);
+	if (rc != 0)
+		return rc;
+	if (h->type == FP_CTL_REPLY) {
+		rc = parse_reply(c, h, *p, seq, &r);
+		return rc != 0 ? rc : broken(c, -EPROTO);
+	}
+	if (h->type != want || h->seq != seq || h->len < min_len)
+		return broken(c, -EPROTO);
+	return 0;
+}
+
 int
 fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *frame, uint32_t len,
 		    void **reply, uint32_t *reply_size)
@@ -497,30 +524,50 @@ fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *frame
 	struct fp_ctl_trace_req req = { .in_port = in_port, .len = len };
 	struct iovec iov[2] = { { .iov_base = &req, .iov_len = sizeof(req) },
 				{ .iov_base = (void *)(uintptr_t)frame, .iov_len = len } };
-	struct fp_ctl_reply r;
 	struct fp_ctl_hdr h;
 	const uint8_t *p;
-	uint32_t seq;
 	int rc;
 
 	if (len > FP_CTL_TRACE_FRAME_MAX)
 		return -EMSGSIZE;
-	rc = queue(c, FP_CTL_TRACE, iov, 2, &seq);
+	rc = request(c, FP_CTL_TRACE, iov, 2, FP_CTL_TRACE_REPLY, sizeof(struct fp_ctl_trace), &h,
+		     &p);
 	if (rc != 0)
 		return rc;
-	rc = fp_ctl_client_recv(c, &h, (const void **)&p);
-	if (rc != 0)
-		return rc;
-	if (h.type == FP_CTL_REPLY) {
-		rc = parse_reply(c, &h, p, seq, &r);
-		return rc != 0 ? rc : broken(c, -EPROTO);
-	}
-	if (h.type != FP_CTL_TRACE_REPLY || h.seq != seq || h.len < sizeof(struct fp_ctl_trace))
-		return broken(c, -EPROTO);
 	*reply = malloc(h.len);
 	if (*reply == NULL)
 		return -ENOMEM;
 	memcpy(*reply, p, h.len);
 	*reply_size = h.len;
+	return 0;
+}
+
+int
+fp_ctl_client_ct_dump(struct fp_ctl_client *c, int zone, struct fp_ctl_ct_reply **reply)
+{
+	struct fp_ctl_ct_dump req = { 0 };
+	struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
+	struct fp_ctl_ct_reply hdr;
+	struct fp_ctl_hdr h;
+	const uint8_t *p;
+	int rc;
+
+	if (zone > UINT16_MAX)
+		return -EINVAL;
+	if (zone >= 0) {
+		req.zone = (uint16_t)zone;
+		req.flags = FP_CTL_CT_F_ZONE;
+	}
+	rc = request(c, FP_CTL_CT_DUMP, &iov, 1, FP_CTL_CT_REPLY, sizeof(hdr), &h, &p);
+	if (rc != 0)
+		return rc;
+	memcpy(&hdr, p, sizeof(hdr));
+	if (hdr.n > FP_CTL_CT_DUMP_MAX ||
+	    h.len != sizeof(hdr) + (size_t)hdr.n * sizeof(struct fp_ctl_ct_entry))
+		return broken(c, -EPROTO);
+	*reply = malloc(h.len);
+	if (*reply == NULL)
+		return -ENOMEM;
+	memcpy(*reply, p, h.len);
 	return 0;
 }

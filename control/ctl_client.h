@@ -161,6 +161,18 @@ int fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *f
 			void **reply, uint32_t *reply_size);
 
 /**
+ * CT_DUMP: the live connections (at most FP_CTL_CT_DUMP_MAX).
+ * @param zone	only this zone (port id), or -1: all
+ * @param reply	receives a malloc()ed copy of the CT_REPLY payload
+ *		(struct fp_ctl_ct_reply, then its n struct fp_ctl_ct_entry)
+ * @return 0, -EINVAL (zone above 65535), the server's negative status
+ *	   (-EOPNOTSUPP: no connection table; message in
+ *	   fp_ctl_client_msg()), -EPROTO, -EPIPE, -ECONNRESET, -ETIMEDOUT,
+ *	   -ENOMEM
+ */
+int fp_ctl_client_ct_dump(struct fp_ctl_client *c, int zone, struct fp_ctl_ct_reply **reply);
+
+/**
  * Send one raw frame (tests, diagnostics): hdr.seq is the next number.
  *
  * @param type	   FP_CTL_* (not checked)

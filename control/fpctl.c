@@ -4,6 +4,7 @@
  *
  *   fpctl [-s SOCKET | --xdp INSTANCE] [--json] show ports|stats [--workers]|drops|tables
  *   fpctl [-s SOCKET | --xdp INSTANCE] [--json] dump port|vtep|fdb|flood|neigh
+ *   fpctl [-s SOCKET | --xdp INSTANCE] [--json] show conntrack [zone N]
  *   fpctl [-s SOCKET | --xdp INSTANCE] add|del TABLE ...
  *
  * The socket is -s, else $FP_CTL_SOCKET, else FPCTL_DEFAULT_SOCKET.  Options
@@ -35,6 +36,7 @@
 #include "addr.h"
 #include "backend.h"
 #include "check.h"
+#include "clock.h"
 #include "ctl_client.h"
 #include "log.h"
 #include "trace_pkt.h"
@@ -99,6 +101,7 @@ usage(FILE *f)
 		"  -V, --version       print the version and exit\n"
 		"commands:\n"
 		"  show ports | stats [--workers] | drops | tables\n"
+		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
 		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
 		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
@@ -1377,6 +1380,175 @@ out:
 	return rc;
 }
 
+/* show conntrack: the connections collected from either engine. */
+struct ct_list {
+	struct fp_ctl_ct_entry *e; /* FP_CTL_CT_DUMP_MAX entries */
+	uint32_t n;		   /* entries in e */
+	int truncated;		   /* more than FP_CTL_CT_DUMP_MAX were found */
+	int zone;		   /* only this zone, or -1 */
+};
+
+static int
+ct_collect(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg)
+{
+	struct ct_list *l = arg;
+
+	if (l->zone >= 0 && key->zone != l->zone)
+		return 0;
+	if (l->n == FP_CTL_CT_DUMP_MAX) {
+		l->truncated = 1;
+		return 1;
+	}
+	l->e[l->n].key = *key;
+	l->e[l->n].val = *val;
+	l->n++;
+	return 0;
+}
+
+static const char *
+ct_proto(uint8_t proto, char buf[16])
+{
+	switch (proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmpv6";
+	default:
+		snprintf(buf, 16, "%u", proto);
+		return buf;
+	}
+}
+
+/* One connection: text (the add syntax's style) or a JSON object. */
+static void
+print_ct(const struct fp_ctl_ct_entry *e, uint64_t now_ns, int json)
+{
+	const struct fp_ct_key *k = &e->key;
+	const struct fp_ct_val *v = &e->val;
+	char a[FP_ADDR_IP_STR], b[FP_ADDR_IP_STR], pb[16], sb[16];
+	const char *proto = ct_proto(k->proto, pb);
+	const char *state = name_of(fp_names_ct_state, FP_CT_STATE_MAX, v->state, sb);
+	uint64_t age = now_ns > v->last_ns ? (now_ns - v->last_ns) / 1000000000ULL : 0;
+	const char *orig = v->flags & FP_CT_F_ORIG_A ? "a" : "b";
+	const char *dir = v->flags & FP_CT_F_ORIG_EGRESS ? "egress" : "ingress";
+
+	fp_addr_ip_str(&k->a, a);
+	fp_addr_ip_str(&k->b, b);
+	if (json) {
+		printf("{\"zone\":%u,\"proto\":", k->zone);
+		json_str(proto);
+		printf(",\"a\":\"%s\",\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,"
+		       "\"orig\":\"%s\",\"dir\":\"%s\",\"replied\":%s,\"state\":",
+		       a, ntohs(k->a_port), b, ntohs(k->b_port), orig, dir,
+		       v->flags & FP_CT_F_REPLIED ? "true" : "false");
+		json_str(state);
+		printf(",\"age\":%" PRIu64 ",\"gen\":%u,\"rule_id\":%u}", age, v->gen, v->rule_id);
+		return;
+	}
+	printf("zone %u %s %s %u %s %u orig %s %s%s state %s age %" PRIu64 " gen %u rule %u\n",
+	       k->zone, proto, a, ntohs(k->a_port), b, ntohs(k->b_port), orig, dir,
+	       v->flags & FP_CT_F_REPLIED ? " replied" : "", state, age, v->gen, v->rule_id);
+}
+
+static void
+print_ct_list(const struct ct_list *l, uint64_t now_ns, int json)
+{
+	uint32_t i;
+
+	if (json)
+		printf("{\"connections\":[");
+	for (i = 0; i < l->n; i++) {
+		if (json)
+			printf("%s\n", i ? "," : "");
+		print_ct(&l->e[i], now_ns, json);
+	}
+	if (json)
+		printf("%s],\"truncated\":%s,\"limit\":%u}\n", l->n ? "\n" : "",
+		       l->truncated ? "true" : "false", FP_CTL_CT_DUMP_MAX);
+	else if (l->truncated)
+		printf("truncated: the first %u connections shown\n", FP_CTL_CT_DUMP_MAX);
+}
+
+/* The XDP instance's fp_ct map into l. */
+static int
+ct_xdp(const struct fpctl_opts *o, struct ct_list *l)
+{
+	void *h = NULL;
+	int rc;
+
+	rc = fp_backend_xdp.open(o->xdp, &h);
+	if (rc < 0) {
+		fp_log(FP_LOG_ERR, "XDP instance %s: %s%s", o->xdp, strerror(-rc),
+		       rc == -ECONNREFUSED ? " (is it attached? fp-xdp attach)" : "");
+		return FPCTL_EXIT_CONNECT;
+	}
+	rc = fp_backend_xdp_ct_walk(h, ct_collect, l);
+	fp_backend_xdp.close(h);
+	if (rc < 0) {
+		fp_log(FP_LOG_ERR, "XDP instance %s: fp_ct: %s", o->xdp, strerror(-rc));
+		return FPCTL_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* fp-dpdk's CT_DUMP into l; *now_ns from its reply. */
+static int
+ct_dpdk(const struct fpctl_opts *o, struct ct_list *l, uint64_t *now_ns)
+{
+	struct fp_ctl_ct_reply *r = NULL;
+	struct fp_ctl_client *c = client_open(o);
+	int rc;
+
+	if (c == NULL)
+		return FPCTL_EXIT_CONNECT;
+	rc = fp_ctl_client_ct_dump(c, l->zone, &r);
+	if (rc != 0) {
+		rc = server_error(o, c, "show conntrack", rc);
+		goto out;
+	}
+	memcpy(l->e, r + 1, sizeof(*l->e) * r->n);
+	l->n = r->n;
+	l->truncated = !!(r->flags & FP_CTL_CT_F_TRUNCATED);
+	*now_ns = r->now_ns;
+out:
+	free(r);
+	fp_ctl_client_close(c);
+	return rc;
+}
+
+/* fpctl show conntrack [zone N]: doc/security-groups.md "Connections". */
+static int
+cmd_conntrack(const struct fpctl_opts *o)
+{
+	struct ct_list l = { .zone = -1 };
+	uint64_t now_ns;
+	uint32_t zone;
+	int rc;
+
+	if (o->n_args == 4 && strcmp(o->args[2], "zone") == 0 &&
+	    parse_u32(o->args[3], FP_PORT_MAX - 1, &zone) == 0) {
+		l.zone = (int)zone;
+	} else if (o->n_args != 2) {
+		bad("show conntrack: expected nothing or 'zone PORT_ID' (0..%u)", FP_PORT_MAX - 1);
+		return FPCTL_EXIT_FAIL;
+	}
+	l.e = malloc(sizeof(*l.e) * FP_CTL_CT_DUMP_MAX);
+	if (l.e == NULL) {
+		bad("out of memory");
+		return FPCTL_EXIT_FAIL;
+	}
+	now_ns = fp_clock_now_ns();
+	rc = o->xdp != NULL ? ct_xdp(o, &l) : ct_dpdk(o, &l, &now_ns);
+	if (rc == 0)
+		print_ct_list(&l, now_ns, o->json);
+	free(l.e);
+	return rc;
+}
+
 /* fpctl trace in-port ID PACKET...: see trace_pkt.h and doc/trace.md. */
 static int
 cmd_trace(const struct fpctl_opts *o)
@@ -1471,6 +1643,11 @@ main(int argc, char **argv)
 	}
 	if (o.n_args > 0 && strcmp(o.args[0], "trace") == 0) {
 		rc = cmd_trace(&o);
+		goto out;
+	}
+	if (o.n_args >= 2 && strcmp(o.args[0], "show") == 0 &&
+	    strcmp(o.args[1], "conntrack") == 0) {
+		rc = cmd_conntrack(&o);
 		goto out;
 	}
 	rc = parse_command(&o, &cmd, &table, &ch);

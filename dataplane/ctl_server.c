@@ -32,6 +32,9 @@
  * private mbuf and private counters, and answers TRACE_REPLY; its errors
  * (bad length, port out of range, no mbuf) get a REPLY.
  *
+ * CT_DUMP walks the connection table (fp_ct_walk()) here and answers one
+ * CT_REPLY with at most FP_CTL_CT_DUMP_MAX connections (640 KB).
+ *
  * DUMP is answered synchronously: the table is walked in one go (a
  * consistent snapshot, since this is the tables' only writer) and the
  * output buffer is flushed with a blocking wait whenever it holds more
@@ -68,6 +71,8 @@
 
 #include "ctl_trace.h"
 #include "buf.h"
+#include "clock.h"
+#include "ct.h"
 #include "names.h"
 #include "unix_addr.h"
 
@@ -571,6 +576,70 @@ do_trace(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr 
 	free(buf);
 }
 
+struct ct_dump_ctx {
+	struct fp_ctl_ct_entry *e; /* FP_CTL_CT_DUMP_MAX entries */
+	uint32_t n;		   /* entries filled */
+	uint32_t flags;		   /* FP_CTL_CT_F_TRUNCATED */
+	int zone;		   /* only this zone, or -1 */
+};
+
+static int
+ct_dump_one(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg)
+{
+	struct ct_dump_ctx *d = arg;
+
+	if (d->zone >= 0 && key->zone != d->zone)
+		return 0;
+	if (d->n == FP_CTL_CT_DUMP_MAX) {
+		d->flags |= FP_CTL_CT_F_TRUNCATED;
+		return 1;
+	}
+	d->e[d->n].key = *key;
+	d->e[d->n].val = *val;
+	d->n++;
+	return 0;
+}
+
+/* CT_DUMP: the live connections, walked here (the workers never wait). */
+static void
+do_ct_dump(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h,
+	   const uint8_t *p)
+{
+	struct fp_ctl_ct_reply r = { .now_ns = fp_clock_now_ns() };
+	struct ct_dump_ctx d = { .zone = -1 };
+	struct fp_ctl_ct_dump req;
+	struct iovec iov[2];
+
+	if (h->len != sizeof(req)) {
+		reply(c, h->seq, -EINVAL, 0, 0, "ct_dump: payload of %u bytes, expected %zu",
+		      h->len, sizeof(req));
+		return;
+	}
+	memcpy(&req, p, sizeof(req));
+	if ((req.flags & ~FP_CTL_CT_F_ZONE) != 0 || req.pad != 0) {
+		reply(c, h->seq, -EINVAL, 0, 0, "ct_dump: unknown flags or pad not zero");
+		return;
+	}
+	if (s->t->ct == NULL) {
+		reply(c, h->seq, -EOPNOTSUPP, 0, 0, "ct_dump: no connection table");
+		return;
+	}
+	if (req.flags & FP_CTL_CT_F_ZONE)
+		d.zone = req.zone;
+	d.e = malloc(sizeof(*d.e) * FP_CTL_CT_DUMP_MAX);
+	if (d.e == NULL) {
+		reply(c, h->seq, -ENOMEM, 0, 0, "ct_dump: out of memory");
+		return;
+	}
+	fp_ct_walk(s->t->ct, r.now_ns, ct_dump_one, &d);
+	r.n = d.n;
+	r.flags = d.flags;
+	iov[0] = (struct iovec){ .iov_base = &r, .iov_len = sizeof(r) };
+	iov[1] = (struct iovec){ .iov_base = d.e, .iov_len = sizeof(*d.e) * d.n };
+	queue_frame(c, FP_CTL_CT_REPLY, h->seq, iov, 2);
+	free(d.e);
+}
+
 static int
 empty_payload(struct ctl_client *c, const struct fp_ctl_hdr *h, const char *what)
 {
@@ -609,6 +678,9 @@ handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h
 		break;
 	case FP_CTL_TRACE:
 		do_trace(s, c, h, p);
+		break;
+	case FP_CTL_CT_DUMP:
+		do_ct_dump(s, c, h, p);
 		break;
 	case FP_CTL_STATS:
 		if (empty_payload(c, h, "stats"))

@@ -14,6 +14,7 @@
  *   DUMP (struct fp_ctl_dump)  -> ENTRY ... then REPLY (n = entries sent)
  *   STATS                      -> STATS_REPLY (struct fp_ctl_stats ...)
  *   TRACE (struct fp_ctl_trace_req + frame) -> TRACE_REPLY (struct fp_ctl_trace ...)
+ *   CT_DUMP (struct fp_ctl_ct_dump) -> CT_REPLY (struct fp_ctl_ct_reply ...)
  * A failed or malformed request gets REPLY with a negative errno in status
  * and a NUL-terminated message.  A commit applies sets in table order
  * (port, vtep, neigh, flood, fdb) and then deletes in reverse order, so no
@@ -61,7 +62,9 @@
 	_(STATS_REPLY, "stats_reply") \
 	_(REPLY, "reply")             \
 	_(TRACE, "trace")             \
-	_(TRACE_REPLY, "trace_reply")
+	_(TRACE_REPLY, "trace_reply") \
+	_(CT_DUMP, "ct_dump")         \
+	_(CT_REPLY, "ct_reply")
 
 #define FP_CTL_ENUM(id, name) FP_CTL_##id,
 enum fp_ctl_msg { FP_FOREACH_CTL_MSG(FP_CTL_ENUM) FP_CTL_MSG_MAX };
@@ -216,6 +219,43 @@ struct fp_ctl_trace_out {
 	__u32 len;  /* frame bytes that follow (then zeros up to 8) */
 };
 
+/* Connection dump (fpctl show conntrack).  CT_DUMP asks for the live
+ * connections, of one zone (port) with FP_CTL_CT_F_ZONE; CT_REPLY is one
+ * struct fp_ctl_ct_reply then n struct fp_ctl_ct_entry: the first
+ * FP_CTL_CT_DUMP_MAX found, FP_CTL_CT_F_TRUNCATED when there were more.
+ * fp-dpdk walks its table on the main lcore (fp_ct_walk()); the workers
+ * never wait.  Errors (no connection table, bad request) get a REPLY.
+ */
+#define FP_CTL_CT_DUMP_MAX 10000  /* connections in one CT_REPLY */
+#define FP_CTL_CT_F_ZONE 0x1	  /* CT_DUMP: only connections of zone */
+#define FP_CTL_CT_F_TRUNCATED 0x1 /* CT_REPLY: more than n connections */
+
+/* CT_DUMP payload. */
+struct fp_ctl_ct_dump {
+	__u16 zone;  /* the port, with FP_CTL_CT_F_ZONE */
+	__u16 flags; /* FP_CTL_CT_F_ZONE */
+	__u32 pad;   /* zero */
+};
+
+/* CT_REPLY payload header. */
+struct fp_ctl_ct_reply {
+	__u32 n;      /* struct fp_ctl_ct_entry that follow */
+	__u32 flags;  /* FP_CTL_CT_F_TRUNCATED */
+	__u64 now_ns; /* the server's CLOCK_MONOTONIC time (ages: now - last_ns) */
+};
+
+struct fp_ctl_ct_entry {
+	struct fp_ct_key key; /* as in the table */
+	struct fp_ct_val val; /* as in the table */
+};
+
+_Static_assert(sizeof(struct fp_ctl_ct_dump) == 8, "ct dump");
+_Static_assert(sizeof(struct fp_ctl_ct_reply) == 16, "ct reply");
+_Static_assert(sizeof(struct fp_ctl_ct_entry) == 64, "ct entry");
+_Static_assert(sizeof(struct fp_ctl_ct_reply) +
+			       FP_CTL_CT_DUMP_MAX * sizeof(struct fp_ctl_ct_entry) <=
+		       FP_CTL_MAX_PAYLOAD,
+	       "ct reply fits a frame");
 _Static_assert(sizeof(struct fp_ctl_trace_req) == 8, "trace req");
 _Static_assert(sizeof(struct fp_ctl_trace) == 16, "trace");
 _Static_assert(sizeof(struct fp_ctl_trace_step) == 128, "trace step");

@@ -8,6 +8,7 @@
 #   - a2 pings a1: no ingress rule, no connection: dropped (sg_denied),
 #     counted for port 0 ingress in fpctl show ports;
 #   - fpctl dump ruleset shows the rule; trace shows the sg step;
+#   - fpctl show conntrack lists a1's ping connection;
 #   - the rule is removed: a1's pings are dropped on egress.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
@@ -75,6 +76,16 @@ if fp_vm a1 ping -c 3 -i 0.2 -W 2 "${FP_VM_IP4[a2]}" >/dev/null 2>&1; then
 	ok "a1 pings a2: requests allowed by rule 101, replies by the connection"
 else
 	not_ok "a1 pings a2"
+fi
+
+ct=$(fp_ctl hva show conntrack zone "$A1_PORT" 2>&1)
+printf '%s\n' "$ct" | sed 's/^/#   /'
+if echo "$ct" | grep "^zone $A1_PORT icmp " | grep -F " ${FP_VM_IP4[a1]} " |
+	grep -F " ${FP_VM_IP4[a2]} " |
+	grep -q " egress replied state icmp age [0-9]* gen [0-9]* rule 101$"; then
+	ok "fpctl show conntrack lists a1's ping, opened on egress by rule 101"
+else
+	not_ok "fpctl show conntrack lists a1's ping, opened on egress by rule 101"
 fi
 
 before=$(port_sg hva "$A1_PORT" sg_drop_ingress)

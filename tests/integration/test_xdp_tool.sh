@@ -399,7 +399,8 @@ fi
 fpx "$CONF" stats
 check "stats (text) checks rx = tx + drop + punt" grep -q "rx = tx + drop + punt: ok" <<<"$OUT"
 
-# -- fpctl --xdp: the same operator CLI on the XDP engine's maps
+# -- fpctl --xdp: the same operator CLI on the XDP engine's maps (show
+# conntrack on a connection written with bpftool)
 FPCTL=${FPCTL:-$FP_BUILDDIR/control/fpctl}
 fpc() { # ARGS...: fpctl on this instance; $OUT, $ERR, $RC
 	fp_run "$FPCTL" --xdp "$INSTANCE" "$@"
@@ -432,6 +433,21 @@ if [ -x "$FPCTL" ]; then
 	fpc dump fdb
 	check "fpctl --xdp del fdb" test "$RC" = 0 -a -z "$(grep 02:00:00:00:00:09 <<<"$OUT")"
 	check "and the FDB entry put there with bpftool is untouched" fdb_present
+	# A connection put into fp_ct with bpftool: zone 0, tcp 10.99.0.1:1024 ->
+	# 10.99.0.2:80, established, opened by a on egress, rule 42.
+	CT_IP=(00 00 00 00 00 00 00 00 00 00 ff ff 0a 63 00)
+	"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_IP[@]}" 01 "${CT_IP[@]}" 02 \
+		04 00 00 50 00 00 06 00 value hex 00 00 00 00 00 00 00 00 00 00 00 00 \
+		2a 00 00 00 03 03 00 00 00 00 00 00
+	fpc show conntrack zone 0
+	CT_LINE="^zone 0 tcp 10.99.0.1 1024 10.99.0.2 80 orig a egress state established"
+	check "fpctl --xdp show conntrack lists a connection of fp_ct" \
+		grep -Eq "$CT_LINE age [0-9]+ gen 0 rule 42$" <<<"$OUT"
+	"$BPFTOOL" map delete pinned "$PIN/fp_ct" key hex "${CT_IP[@]}" 01 "${CT_IP[@]}" 02 \
+		04 00 00 50 00 00 06 00
+	fpc --json show conntrack
+	check "fpctl --xdp show conntrack: none left" \
+		grep -q '^{"connections":\[\],"truncated":false,"limit":10000}$' <<<"$OUT"
 else
 	not_ok "fpctl not built: $FPCTL"
 fi

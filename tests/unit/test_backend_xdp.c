@@ -819,11 +819,50 @@ test_backend_xdp_port_steps(void **state)
 	assert_int_equal(fp_backend_xdp_port_steps(&a, NULL, steps), 2);
 }
 
+static int
+ct_walk_count(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg)
+{
+	uint32_t *seen = arg;
+
+	assert_int_equal(val->rule_id, 100 + key->zone);
+	seen[0]++;
+	seen[1] |= 1U << key->zone;
+	return seen[0] == seen[2] ? 7 : 0;
+}
+
+/* fp_backend_xdp_ct_walk() (fpctl show conntrack --xdp): every entry of
+ * fp_ct once; the callback's non-zero return stops it.
+ */
+static void
+test_backend_xdp_ct_walk(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t seen[3] = { 0 }, i;
+
+	NEED_BPF(f);
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_count, seen), 0);
+	assert_int_equal(seen[0], 0);
+	for (i = 0; i < 5; i++) {
+		struct fp_ct_key k = { .zone = (uint16_t)i, .proto = 6 };
+		struct fp_ct_val v = { .rule_id = 100 + i, .state = FP_CT_ESTABLISHED };
+
+		assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_CT], &k, &v, BPF_ANY), 0);
+	}
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_count, seen), 0);
+	assert_int_equal(seen[0], 5);
+	assert_int_equal(seen[1], 0x1f);
+	memset(seen, 0, sizeof(seen));
+	seen[2] = 2;
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_count, seen), 7);
+	assert_int_equal(seen[0], 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_ct_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_vtep_src, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_sg, setup, teardown),

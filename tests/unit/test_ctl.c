@@ -7,6 +7,7 @@
  * the client, in the main thread, where cmocka's asserts belong.  The RCU
  * variable has no registered reader, so commits never wait.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,6 +35,8 @@
 #include <flowplane/ctl.h>
 #include <flowplane/tables.h>
 
+#include "clock.h"
+#include "ct.h"
 #include "ctl_client.h"
 #include "ctl_server.h"
 #include "ftable.h"
@@ -1432,6 +1435,133 @@ test_ctl_fpctl_changes(void **state)
 	free(cl);
 }
 
+/* A connection of zone between 10.0.0.a:ap and 10.0.0.b:bp (a < b). */
+static int
+ct_add(struct fp_ct *ct, uint16_t zone, uint8_t proto, uint8_t a, uint16_t ap, uint8_t b,
+       uint16_t bp, uint8_t state, uint64_t now_ns)
+{
+	struct fp_ct_key k;
+	struct fp_ct_val v;
+	struct fp_ct_ref ref;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.a = fp_eal_world_ip4(10, 0, 0, a);
+	k.b = fp_eal_world_ip4(10, 0, 0, b);
+	k.a_port = htons(ap);
+	k.b_port = htons(bp);
+	k.zone = zone;
+	k.proto = proto;
+	v.last_ns = now_ns;
+	v.gen = 7;
+	v.rule_id = 42;
+	v.state = state;
+	v.flags = FP_CT_F_ORIG_A | FP_CT_F_ORIG_EGRESS | FP_CT_F_REPLIED;
+	return fp_ct_insert(ct, &k, &v, now_ns, &ref);
+}
+
+/* CT_DUMP through the socket, and fpctl show conntrack on its answer. */
+static void
+test_ctl_ct_dump(void **state)
+{
+	struct fixture *f = *state;
+	const struct fp_ctl_ct_entry *e;
+	struct fp_ctl_ct_reply *r = NULL;
+	struct fp_ctl_ct_dump bad = { .flags = 2 };
+	const struct fp_ctl_reply *rep;
+	struct fp_ctl_hdr h;
+	const void *p;
+	uint64_t now = fp_clock_now_ns();
+	char *out = malloc(TEST_OUT_SIZE), bin[PATH_MAX];
+	struct fp_ct *ct;
+	uint32_t i;
+
+	assert_non_null(out);
+	/* No connection table: refused, the connection stays usable. */
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, -1, &r), -EOPNOTSUPP);
+	assert_non_null(strstr(fp_ctl_client_msg(f->c), "no connection table"));
+
+	ct = fp_ct_create(65536, NULL, SOCKET_ID_ANY);
+	assert_non_null(ct);
+	fp_ftables_ct_attach(f->t, ct);
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, -1, &r), 0);
+	assert_int_equal(r->n, 0);
+	free(r);
+	assert_int_equal(ct_add(ct, 0, 6, 1, 34567, 2, 22, FP_CT_ESTABLISHED, now), 0);
+	assert_int_equal(ct_add(ct, 5, 17, 3, 53, 4, 5353, FP_CT_UDP_REPLIED, now), 0);
+	/* Expired (close: 10 s): not shown. */
+	assert_int_equal(ct_add(ct, 0, 6, 5, 80, 6, 81, FP_CT_CLOSE, now - 20000000000ULL), 0);
+
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, -1, &r), 0);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->flags, 0);
+	assert_true(r->now_ns >= now);
+	free(r);
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, 5, &r), 0);
+	assert_int_equal(r->n, 1);
+	e = (const struct fp_ctl_ct_entry *)(r + 1);
+	assert_int_equal(e->key.zone, 5);
+	assert_int_equal(e->key.proto, 17);
+	assert_int_equal(ntohs(e->key.b_port), 5353);
+	assert_int_equal(e->val.state, FP_CT_UDP_REPLIED);
+	assert_int_equal(e->val.rule_id, 42);
+	free(r);
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, 9, &r), 0);
+	assert_int_equal(r->n, 0);
+	free(r);
+
+	/* Malformed requests: a REPLY saying why. */
+	assert_int_equal(fp_ctl_client_send(f->c, FP_CTL_CT_DUMP, &bad, sizeof(bad)), 0);
+	assert_int_equal(fp_ctl_client_recv(f->c, &h, &p), 0);
+	assert_int_equal(h.type, FP_CTL_REPLY);
+	rep = p;
+	assert_int_equal(rep->status, -EINVAL);
+	assert_int_equal(fp_ctl_client_send(f->c, FP_CTL_CT_DUMP, &bad, 3), 0);
+	assert_int_equal(fp_ctl_client_recv(f->c, &h, &p), 0);
+	assert_int_equal(h.type, FP_CTL_REPLY);
+	rep = p;
+	assert_int_equal(rep->status, -EINVAL);
+
+	if (fpctl_path(bin, sizeof(bin)) == 0) {
+		assert_int_equal(fpctl(f, out, "show conntrack"), 0);
+		assert_non_null(strstr(out, "zone 0 tcp 10.0.0.1 34567 10.0.0.2 22 orig a egress "
+					    "replied state established age 0 gen 7 rule 42\n"));
+		assert_non_null(strstr(out, "zone 5 udp 10.0.0.3 53 10.0.0.4 5353"));
+		assert_null(strstr(out, "truncated"));
+		assert_int_equal(fpctl(f, out, "--json show conntrack zone 5"), 0);
+		assert_non_null(strstr(out, "{\"zone\":5,\"proto\":\"udp\",\"a\":\"10.0.0.3\","
+					    "\"a_port\":53,"));
+		assert_non_null(strstr(out, "\"state\":\"udp_replied\",\"age\":0,\"gen\":7,"
+					    "\"rule_id\":42}"));
+		assert_non_null(strstr(out, "\"truncated\":false"));
+		assert_null(strstr(out, "\"zone\":0"));
+		assert_int_equal(fpctl(f, out, "show conntrack zone 64"), 1);
+		assert_int_equal(fpctl(f, out, "show conntrack bogus"), 1);
+	}
+
+	/* More than FP_CTL_CT_DUMP_MAX: the first ones and the mark. */
+	for (i = 0; i < FP_CTL_CT_DUMP_MAX; i++)
+		assert_int_equal(ct_add(ct, 1, 17, 7, (uint16_t)(1024 + i % 60000), 8,
+					(uint16_t)(1 + i / 60000), FP_CT_UDP_UNREPLIED, now),
+				 0);
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, -1, &r), 0);
+	assert_int_equal(r->n, FP_CTL_CT_DUMP_MAX);
+	assert_int_equal(r->flags, FP_CTL_CT_F_TRUNCATED);
+	free(r);
+	assert_int_equal(fp_ctl_client_ct_dump(f->c, 5, &r), 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->flags, 0);
+	free(r);
+	if (fpctl_path(bin, sizeof(bin)) == 0) {
+		assert_int_equal(fpctl(f, out, "--json show conntrack zone 0"), 0);
+		assert_non_null(strstr(out, "\"truncated\":false"));
+	}
+
+	fp_ftables_ct_attach(f->t, NULL);
+	fp_ct_free(ct);
+	free(out);
+}
+
 static void
 test_ctl_fpctl_show_and_usage(void **state)
 {
@@ -1518,6 +1648,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_dump_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_fpctl_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_fpctl_show_and_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_ct_dump, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctl", tests, group_setup, group_teardown);
