@@ -3,12 +3,14 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
-#include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include "addr.h"
@@ -1138,27 +1140,56 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, out, tr);
 }
 
-#define STATS_READ_TRIES 100000
+/* One seqlock read of st into out: 0 if st.seq was even and unchanged. */
+static int
+stats_try(const struct fp_stats *st, struct fp_stats *out)
+{
+	uint64_t s1 = __atomic_load_n(&st->seq, __ATOMIC_ACQUIRE), s2;
+
+	if (s1 & 1)
+		return -EBUSY;
+	memcpy(out, st, sizeof(*out));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	s2 = __atomic_load_n(&st->seq, __ATOMIC_RELAXED);
+	return s1 == s2 ? 0 : -EBUSY;
+}
+
+static uint64_t
+stats_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+#define STATS_READ_SLEEP_NS 20000
 
 int
 fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out)
 {
-	uint32_t i;
+	/* req is the one field a reader writes (an atomic counter). */
+	uint64_t *req = (uint64_t *)(uintptr_t)&p->snap.req;
+	const struct timespec nap = { .tv_nsec = STATS_READ_SLEEP_NS };
+	uint64_t want, deadline;
 
-	for (i = 0; i < STATS_READ_TRIES; i++) {
-		uint64_t s1 = __atomic_load_n(&p->stats.seq, __ATOMIC_ACQUIRE), s2;
-
-		if (s1 & 1) {
-			rte_pause();
-			continue;
-		}
-		memcpy(out, &p->stats, sizeof(*out));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		s2 = __atomic_load_n(&p->stats.seq, __ATOMIC_RELAXED);
-		if (s1 == s2)
+	/* Between bursts (idle, asleep, stopped): the live counters. */
+	if (stats_try(&p->stats, out) == 0)
+		return 0;
+	want = __atomic_add_fetch(req, 1, __ATOMIC_RELAXED);
+	deadline = stats_now_ns() + FP_STATS_READ_WAIT_MS * 1000000ull;
+	for (;;) {
+		/* done >= want: a copy taken after our request. */
+		if ((int64_t)(__atomic_load_n(&p->snap.done, __ATOMIC_ACQUIRE) - want) >= 0 &&
+		    stats_try(&p->snap.s, out) == 0)
 			return 0;
+		/* The lcore may have gone idle before seeing the request. */
+		if (stats_try(&p->stats, out) == 0)
+			return 0;
+		if (stats_now_ns() >= deadline)
+			return -EBUSY;
+		nanosleep(&nap, NULL);
 	}
-	return -EBUSY;
 }
 
 static inline void
@@ -1168,10 +1199,27 @@ stats_begin(struct fp_pipeline *p)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
+/* A reader asked for a copy (req moved past done): publish one. */
+static __rte_noinline void
+stats_publish(struct fp_pipeline *p, uint64_t req)
+{
+	struct fp_stats *s = &p->snap.s;
+
+	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy(s->n, p->stats.n, sizeof(*s) - offsetof(struct fp_stats, n));
+	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->snap.done, req, __ATOMIC_RELEASE);
+}
+
 static inline void
 stats_end(struct fp_pipeline *p)
 {
+	uint64_t req = __atomic_load_n(&p->snap.req, __ATOMIC_RELAXED);
+
 	__atomic_store_n(&p->stats.seq, p->stats.seq + 1, __ATOMIC_RELEASE);
+	if (unlikely(req != p->snap.done))
+		stats_publish(p, req);
 }
 
 /* The forwarding copies of the two stage loops (tr the constant NULL),

@@ -47,11 +47,15 @@
 #define FP_PREFETCH_OFFSET 4
 /* Output slots: every packet of a burst may flood to every member. */
 #define FP_PIPE_OUT_MAX (FP_BURST * (FP_FLOOD_MEMBER_MAX + 1))
+/* fp_pipeline_stats_read(): longest wait for a busy lcore's copy */
+#define FP_STATS_READ_WAIT_MS 100
 
 /* Per-lcore counters, ids from FP_FOREACH_STAT / FP_FOREACH_DROP.  The
  * owning lcore makes seq odd while a burst updates them and even again
- * after (a seqlock), so fp_pipeline_stats_read() gets a snapshot in which
- * rx == tx + drop + punt holds.
+ * after (a seqlock), so a copy taken while seq stays even is a snapshot in
+ * which rx == tx + drop + punt holds.  A busy lcore keeps seq odd nearly
+ * all the time, so fp_pipeline_stats_read() asks it for a copy instead
+ * (struct fp_stats_snap).
  */
 struct fp_stats {
 	uint64_t seq;				      /* odd while a burst is counted */
@@ -59,6 +63,18 @@ struct fp_stats {
 	uint64_t drop[FP_DROP_MAX];		      /* FP_DROP_* */
 	uint64_t sg_drop[FP_PORT_MAX][FP_SG_DIR_MAX]; /* security-group drops per port, dir */
 } __rte_cache_aligned;
+
+/* A copy of the counters that the owning lcore publishes when asked: a
+ * reader bumps req; at the end of its next burst the lcore sees req !=
+ * done (one relaxed load of req's line, written only by readers), copies
+ * its counters into s under s.seq (a seqlock of its own, quiet between
+ * requests) and sets done = req.
+ */
+struct fp_stats_snap {
+	uint64_t req __rte_cache_aligned;  /* readers: bumped to ask for a copy */
+	uint64_t done __rte_cache_aligned; /* owning lcore: the req last answered */
+	struct fp_stats s;		   /* the copy; s.seq odd while written */
+};
 
 /* What a burst produced: packets and the logical port each leaves on. */
 struct fp_pipe_out {
@@ -80,6 +96,7 @@ struct fp_pipeline {
 	uint64_t now_ns;	    /* this burst's time (read at its first filtered packet) */
 	uint64_t sg_gen;	    /* fp_ftables_sg_gen() read with now_ns */
 	struct fp_stats stats;	    /* this lcore's counters */
+	struct fp_stats_snap snap;  /* copies of stats for readers */
 	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
 };
 
@@ -129,12 +146,16 @@ uint16_t fp_pipeline_trace(struct fp_pipeline *p, uint16_t in_port, struct rte_m
 			   struct fp_pipe_out *out, struct fp_trace *tr);
 
 /**
- * Read another lcore's counters consistently (between two of its bursts).
+ * Read another lcore's counters consistently (as they were between two of
+ * its bursts).  Takes them directly when the lcore is between bursts (idle
+ * or sleeping), else asks it for a copy (struct fp_stats_snap) and waits,
+ * sleeping, for at most FP_STATS_READ_WAIT_MS.  For a control thread, not
+ * a worker: it may sleep.  Several readers may read at once.
  *
  * @param p   the pipeline
  * @param out receives the counters
- * @return 0, or -EBUSY if no consistent snapshot was had in many tries
- *	   (out then holds the last, possibly torn, copy)
+ * @return 0, or -EBUSY if the lcore neither paused between bursts nor
+ *	   answered in time (stuck inside a burst; out is then no snapshot)
  */
 int fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out);
 
