@@ -1048,7 +1048,7 @@ fp_bpffs_own_ns() {
 	then
 		FP_BPFFS_INNER=1 exec unshare -m --propagation private bash "$0" "$@"
 	fi
-	if [ -n "${FP_BPFFS_INNER:-}" ] && ! mount -t bpf bpf /sys/fs/bpf; then
+	if [ -n "${FP_BPFFS_INNER:-}" ] && ! fp_bpffs_private; then
 		echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
 		exit 77
 	fi

@@ -42,25 +42,15 @@
 # shellcheck disable=SC2154
 set -uo pipefail
 
-SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-if [ -z "${FPK_INNER:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-	FPK_INNER=1 exec unshare -m --propagation private bash "$SELF" "$@"
-fi
-. "$(dirname "$SELF")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 
-if [ "$(id -u)" -ne 0 ] || [ -z "${FPK_INNER:-}" ]; then
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
 	echo "# skip: not root (namespaces, BPF, XDP and tc need root)"
 	exit 77
 fi
+fp_bpffs_own_ns "$@"
 fp_xdp_tools
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
-if ! mount -t bpf bpf /sys/fs/bpf; then
-	echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
-	exit 77
-fi
 
 P=fpk-$$
 HV=$P-hv VM0=$P-vm0 VM1=$P-vm1 REM=$P-rem

@@ -30,28 +30,18 @@
 # shellcheck disable=SC2154
 set -uo pipefail
 
-SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-if [ -z "${FPW_INNER:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-	FPW_INNER=1 exec unshare -m --propagation private bash "$SELF" "$@"
-fi
-. "$(dirname "$SELF")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 
-if [ "$(id -u)" -ne 0 ] || [ -z "${FPW_INNER:-}" ]; then
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
 	echo "# skip: not root (namespaces, BPF, XDP and tc need root)"
 	exit 77
 fi
+fp_bpffs_own_ns "$@"
 CLANG=$(command -v clang) || { echo "# skip: no clang"; exit 77; }
 BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
 [ -x "$BPFTOOL" ] || { echo "# skip: no bpftool"; exit 77; }
 fp_xdp_tools
-for _ in 1 2 3 4; do
-	umount /sys/fs/bpf 2>/dev/null || break
-done
-if ! mount -t bpf bpf /sys/fs/bpf; then
-	echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
-	exit 77
-fi
 
 P=fpw-$$
 HV=$P-hv VM0=$P-vm0 VM1=$P-vm1 REM=$P-rem SRC=$P-src
