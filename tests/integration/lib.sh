@@ -517,6 +517,18 @@ fp_control_config() { # HV [LINE...]: the group, with the extra lines in it
 	echo "};"
 }
 
+# fp_control_start_all: fp_control_start on every hypervisor; on the first
+# that fails, "not ok" with its error and finish.
+fp_control_start_all() {
+	local hv
+	for hv in $FP_HVS; do
+		if ! fp_control_start "$hv"; then
+			not_ok "fp-control [$hv] starts: $FP_ERR"
+			finish
+		fi
+	done
+}
+
 # fp_control_start HV: start fp-control with HV's config; wait for its API.
 fp_control_start() {
 	local hv=$1 i

@@ -187,12 +187,7 @@ main() {
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
-	for hv in $FP_HVS; do
-		if ! fp_control_start "$hv"; then
-			not_ok "fp-control [$hv] starts: $FP_ERR"
-			finish
-		fi
-	done
+	fp_control_start_all
 	ok "fp-dpdk and fp-control up on both hypervisors"
 
 	check "snapshot accepted by both" fp_api_all PUT /v1/snapshot "$(fp_neutron_snapshot)"

@@ -422,12 +422,7 @@ else
 	fpx_show
 fi
 
-for hv in $FP_HVS; do
-	if ! fp_control_start "$hv"; then
-		not_ok "fp-control [$hv] starts: $FP_ERR"
-		finish
-	fi
-done
+fp_control_start_all
 ok "fp-control up on hva (backend dpdk) and hvb (backend xdp, $INSTANCE)"
 
 check "the same Neutron snapshot accepted by both" \

@@ -224,12 +224,7 @@ main() {
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
-	for hv in $FP_HVS; do
-		if ! fp_control_start "$hv"; then
-			not_ok "fp-control [$hv] starts: $FP_ERR"
-			finish
-		fi
-	done
+	fp_control_start_all
 	ok "engines (hva ${FP_HV_ENGINE[hva]}, hvb ${FP_HV_ENGINE[hvb]}) and fp-control up on both hypervisors"
 
 	check "snapshot with the default, web and stateless groups accepted by both" \
