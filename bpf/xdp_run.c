@@ -3,7 +3,9 @@
  * as attach does, then once a second sweeps the expired connections out
  * of fp_ct (xdp_sweep.c) so that a long-lived host does not fill its
  * table with dead ones.  SIGHUP reads the config again and writes its
- * conntrack timeouts into fp_sg_cfg (other changes need an attach);
+ * conntrack timeouts into fp_sg_cfg and its guard group into fp_guard, as
+ * fp-dpdk's reload does; any other change is logged as waiting for the
+ * next attach;
  * SIGTERM and SIGINT end it WITHOUT detaching: the programs and maps stay,
  * so a restart of the service does not disturb traffic.
  */
@@ -42,7 +44,9 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* SIGHUP: the config's conntrack timeouts into fp_sg_cfg. */
+/* SIGHUP: the config's conntrack timeouts into fp_sg_cfg and its guard
+ * group into fp_guard; other changes are named as needing an attach.
+ */
 static void
 reload(struct tool *t)
 {
@@ -60,12 +64,24 @@ reload(struct tool *t)
 		return;
 	}
 	memcpy(t->cfg.ct_timeout_s, cfg->ct_timeout_s, sizeof(t->cfg.ct_timeout_s));
+	t->cfg.guard = cfg->guard;
+	if (memcmp(cfg, &t->cfg, sizeof(*cfg)) != 0)
+		fp_log(FP_LOG_WARN,
+		       "reload: changes besides conntrack timeouts and guard take "
+		       "effect at the next attach (systemctl reload fp-xdp re-attaches)");
 	free(cfg);
 	fp_xdp_pins_open(t, &p);
 	fd = fp_xdp_pins_fd(&p, FP_XDP_MAP_SG_CFG);
 	if (fd >= 0 && fp_xdp_timeouts_write(t, fd) == 0)
 		fp_log(FP_LOG_INFO, "reload: conntrack timeouts written to %s/%s", t->dir,
 		       fp_names_xdp_map[FP_XDP_MAP_SG_CFG]);
+	fd = fp_xdp_pins_fd(&p, FP_XDP_MAP_GUARD);
+	if (fd >= 0 && bpf_map_update_elem(fd, &(uint32_t){ 0 }, &t->cfg.guard, BPF_ANY) == 0)
+		fp_log(FP_LOG_INFO, "reload: guard written to %s/%s", t->dir,
+		       fp_names_xdp_map[FP_XDP_MAP_GUARD]);
+	else
+		errmsg("reload: guard not written to %s/%s", t->dir,
+		       fp_names_xdp_map[FP_XDP_MAP_GUARD]);
 	fp_xdp_pins_close(&p);
 }
 

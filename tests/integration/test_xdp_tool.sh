@@ -506,6 +506,9 @@ check "run: still running after 3 s" kill -0 "$RUN_PID"
 kill -HUP "$RUN_PID"
 sleep 1.5
 check "run: SIGHUP writes the conntrack timeouts" grep -q "reload: conntrack timeouts" "$TMP/run.out"
+check "run: SIGHUP writes the guard group" grep -q "reload: guard written" "$TMP/run.out"
+check "run: an unchanged config waits for no attach" \
+	sh -c '! grep -q "take effect at the next attach" "$1"' _ "$TMP/run.out"
 kill -TERM "$RUN_PID"
 wait "$RUN_PID"
 check "run: SIGTERM ends it with status 0" test $? = 0
