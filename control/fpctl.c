@@ -1443,14 +1443,14 @@ print_ct(const struct fp_ctl_ct_entry *e, uint64_t now_ns, int json)
 		json_str(proto);
 		printf(",\"a\":\"%s\",\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,"
 		       "\"orig\":\"%s\",\"dir\":\"%s\",\"replied\":%s,\"state\":",
-		       a, ntohs(k->a_port), b, ntohs(k->b_port), orig, dir,
+		       a, k->a_port, b, k->b_port, orig, dir,
 		       v->flags & FP_CT_F_REPLIED ? "true" : "false");
 		json_str(state);
 		printf(",\"age\":%" PRIu64 ",\"gen\":%u,\"rule_id\":%u}", age, v->gen, v->rule_id);
 		return;
 	}
 	printf("zone %u %s %s %u %s %u orig %s %s%s state %s age %" PRIu64 " gen %u rule %u\n",
-	       k->zone, proto, a, ntohs(k->a_port), b, ntohs(k->b_port), orig, dir,
+	       k->zone, proto, a, k->a_port, b, k->b_port, orig, dir,
 	       v->flags & FP_CT_F_REPLIED ? " replied" : "", state, age, v->gen, v->rule_id);
 }
 

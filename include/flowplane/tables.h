@@ -270,8 +270,8 @@ enum fp_ct_state { FP_FOREACH_CT_STATE(FP_CT_STATE_ENUM) FP_CT_STATE_MAX };
 struct fp_ct_key {
 	struct fp_ip a; /* endpoint a's address (the lower (address, port)) */
 	struct fp_ip b; /* endpoint b's address */
-	__u16 a_port;	/* a's port, network order; ICMP echo: the identifier */
-	__u16 b_port;	/* b's port, network order; ICMP echo: the identifier */
+	__u16 a_port;	/* a's port, host order; ICMP echo: the identifier */
+	__u16 b_port;	/* b's port, host order; ICMP echo: the identifier */
 	__u16 zone;	/* the filtered port's id */
 	__u8 proto;	/* IP protocol */
 	__u8 pad;	/* zero */

@@ -434,17 +434,18 @@ if [ -x "$FPCTL" ]; then
 	check "fpctl --xdp del fdb" test "$RC" = 0 -a -z "$(grep 02:00:00:00:00:09 <<<"$OUT")"
 	check "and the FDB entry put there with bpftool is untouched" fdb_present
 	# A connection put into fp_ct with bpftool: zone 0, tcp 10.99.0.1:1024 ->
-	# 10.99.0.2:80, established, opened by a on egress, rule 42.
+	# 10.99.0.2:80, established, opened by a on egress, rule 42 (ports in
+	# host order, as the engines write them).
 	CT_IP=(00 00 00 00 00 00 00 00 00 00 ff ff 0a 63 00)
 	"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_IP[@]}" 01 "${CT_IP[@]}" 02 \
-		04 00 00 50 00 00 06 00 value hex 00 00 00 00 00 00 00 00 00 00 00 00 \
+		00 04 50 00 00 00 06 00 value hex 00 00 00 00 00 00 00 00 00 00 00 00 \
 		2a 00 00 00 03 03 00 00 00 00 00 00
 	fpc show conntrack zone 0
 	CT_LINE="^zone 0 tcp 10.99.0.1 1024 10.99.0.2 80 orig a egress state established"
 	check "fpctl --xdp show conntrack lists a connection of fp_ct" \
 		grep -Eq "$CT_LINE age [0-9]+ gen 0 rule 42$" <<<"$OUT"
 	"$BPFTOOL" map delete pinned "$PIN/fp_ct" key hex "${CT_IP[@]}" 01 "${CT_IP[@]}" 02 \
-		04 00 00 50 00 00 06 00
+		00 04 50 00 00 00 06 00
 	fpc --json show conntrack
 	check "fpctl --xdp show conntrack: none left" \
 		grep -q '^{"connections":\[\],"truncated":false,"limit":10000}$' <<<"$OUT"

@@ -33,6 +33,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <flowplane/ctl.h>
+#include <flowplane/sg.h>
 #include <flowplane/tables.h>
 
 #include "clock.h"
@@ -1440,18 +1441,21 @@ static int
 ct_add(struct fp_ct *ct, uint16_t zone, uint8_t proto, uint8_t a, uint16_t ap, uint8_t b,
        uint16_t bp, uint8_t state, uint64_t now_ns)
 {
+	struct fp_sg_pkt p;
 	struct fp_ct_key k;
 	struct fp_ct_val v;
 	struct fp_ct_ref ref;
 
-	memset(&k, 0, sizeof(k));
+	/* The key as the engines make it from a packet a -> b. */
+	memset(&p, 0, sizeof(p));
 	memset(&v, 0, sizeof(v));
-	k.a = fp_eal_world_ip4(10, 0, 0, a);
-	k.b = fp_eal_world_ip4(10, 0, 0, b);
-	k.a_port = htons(ap);
-	k.b_port = htons(bp);
-	k.zone = zone;
-	k.proto = proto;
+	p.src = fp_eal_world_ip4(10, 0, 0, a);
+	p.dst = fp_eal_world_ip4(10, 0, 0, b);
+	p.sport = ap;
+	p.dport = bp;
+	p.family = 4;
+	p.proto = proto;
+	fp_ct_key_make(&k, zone, &p);
 	v.last_ns = now_ns;
 	v.gen = 7;
 	v.rule_id = 42;
@@ -1502,7 +1506,7 @@ test_ctl_ct_dump(void **state)
 	e = (const struct fp_ctl_ct_entry *)(r + 1);
 	assert_int_equal(e->key.zone, 5);
 	assert_int_equal(e->key.proto, 17);
-	assert_int_equal(ntohs(e->key.b_port), 5353);
+	assert_int_equal(e->key.b_port, 5353);
 	assert_int_equal(e->val.state, FP_CT_UDP_REPLIED);
 	assert_int_equal(e->val.rule_id, 42);
 	free(r);
