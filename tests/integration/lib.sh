@@ -664,6 +664,44 @@ JSON
 	echo ']}'
 }
 
+# --- Security groups as Neutron JSON (test_sg.sh, test_sg_restart.sh).
+
+# fp_sg_rule ID DIR ETHERTYPE [PROTO [MIN [MAX [PREFIX|group:ID]]]]: one
+# security_group_rule ('' leaves a field null).
+fp_sg_rule() {
+	local remote=null
+	case "${7:-}" in
+	group:*) remote="\"${7#group:}\"" ;;
+	esac
+	jq -nc --arg id "$1" --arg dir "$2" --arg eth "$3" --arg proto "${4:-}" \
+		--arg min "${5:-}" --arg max "${6:-}" --arg pfx "${7:-}" --argjson rg "$remote" \
+		'{id: $id, direction: $dir, ethertype: $eth,
+		  protocol: (if $proto == "" then null else $proto end),
+		  port_range_min: (if $min == "" then null else ($min | tonumber) end),
+		  port_range_max: (if $max == "" then null else ($max | tonumber) end),
+		  remote_ip_prefix: (if $pfx == "" or ($pfx | startswith("group:")) then null
+				     else $pfx end),
+		  remote_group_id: $rg}'
+}
+
+# fp_sg_group ID STATEFUL REVISION RULE...: a security group of the rules.
+fp_sg_group() {
+	local id=$1 stateful=$2 rev=$3
+	shift 3
+	printf '%s\n' "$@" | jq -sc --arg id "$id" --argjson st "$stateful" --argjson rev "$rev" \
+		'{id: $id, name: $id, stateful: $st, revision_number: $rev,
+		  security_group_rules: .}'
+}
+
+# fp_sg_default: Neutron's default group, sg-default: egress anything,
+# ingress from the group's members only.
+fp_sg_default() {
+	fp_sg_group sg-default true 1 "$(fp_sg_rule def-e4 egress IPv4)" \
+		"$(fp_sg_rule def-e6 egress IPv6)" \
+		"$(fp_sg_rule def-i4 ingress IPv4 '' '' '' group:sg-default)" \
+		"$(fp_sg_rule def-i6 ingress IPv6 '' '' '' group:sg-default)"
+}
+
 # --- Checks both overlay tests make (they define ok and not_ok; each
 # check reports through them, its text prefixed with $FP_CHECK_TAG when
 # set).
@@ -1064,4 +1102,143 @@ fp_bpffs_own_ns() {
 		echo "# skip: cannot mount a bpffs of our own on /sys/fs/bpf"
 		exit 77
 	fi
+}
+
+# --- Restarts and counters (test_sg_restart.sh, test_ul_guard.sh).
+
+# fp_kill HV [SIGNAL]: send SIGNAL (KILL unless told) to HV's fp-dpdk and
+# reap it; fp_start HV starts a new one.
+fp_kill() {
+	local hv=$1 sig=${2:-KILL} pid
+	pid=${FP_PID[$hv]:-}
+	[ -n "$pid" ] || return 0
+	unset "FP_PID[$hv]"
+	kill "-$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# fp_engine_ctl HV ARGS...: fpctl against HV's engine: its fp-dpdk, or the
+# XDP instance $FP_XDP_INSTANCE when FP_HV_ENGINE[HV] (if the test has that
+# array) is xdp.
+fp_engine_ctl() {
+	local hv=$1
+	shift
+	if declare -p FP_HV_ENGINE >/dev/null 2>&1 && [ "${FP_HV_ENGINE[$hv]:-}" = xdp ]; then
+		"$FP_FPCTL" --xdp "$FP_XDP_INSTANCE" "$@"
+	else
+		fp_ctl "$hv" "$@"
+	fi
+}
+
+# fp_stat HV NAME: one counter of HV's engine, a stat (rx, ct_pickup, ...)
+# or a drop reason (vtep_not_serving, ...), from fpctl --json show stats;
+# empty if it cannot be read.
+fp_stat() {
+	fp_engine_ctl "$1" --json show stats 2>/dev/null |
+		jq -r --arg n "$2" '(.stats[$n] // .drops[$n]) // empty' 2>/dev/null
+}
+
+# fp_conntrack HV [WORD...]: HV's connections, one line each, sorted, the
+# age (which moves by itself) left out; with WORDs, only the lines that
+# have each of them as a word (e.g. a port number).
+fp_conntrack() {
+	local hv=$1
+	shift
+	fp_engine_ctl "$hv" show conntrack 2>&1 |
+		awk -v want="$*" '
+			BEGIN { n = split(want, w, " ") }
+			{
+				for (i = 1; i < NF; i++)
+					if ($i == "age") { $i = ""; $(i + 1) = "" }
+				for (j = 1; j <= n; j++) {
+					hit = 0
+					for (i = 1; i <= NF; i++)
+						if ($i == w[j]) hit = 1
+					if (!hit) next
+				}
+				$0 = $0; $1 = $1; print
+			}' | sort
+}
+
+# --- An underlay more hosts can join (test_ul_guard.sh): a bridge br0 in
+# the namespace <P>ul instead of the veth pair hva-ul - hvb-ul.
+
+# Where the peer of HV-ul is ("namespace interface"): what an XDP engine
+# on HV sends out of HV-ul lands there (fp_engines_start gives it NAPI).
+declare -A FP_UL_PEER=([hva]="$(fp_ns hvb) hvb-ul" [hvb]="$(fp_ns hva) hva-ul")
+
+# fp_underlay_join NS IFNAME MAC: a veth IFNAME (MAC, MTU FP_UL_MTU, up,
+# tx checksum offload off) in NS, its peer u-IFNAME in br0 of <P>ul.
+fp_underlay_join() {
+	local ns=$1 ifname=$2 mac=$3 ul
+	ul=$(fp_ns ul)
+	ip link add "$ifname" netns "$ns" address "$mac" mtu $FP_UL_MTU type veth \
+		peer name "u-$ifname" netns "$ul" mtu $FP_UL_MTU ||
+		{ FP_ERR="veth $ifname <-> u-$ifname"; return 1; }
+	ip netns exec "$ns" ethtool -K "$ifname" tx off >/dev/null 2>&1
+	ip -n "$ul" link set "u-$ifname" master br0 up || return 1
+	ip -n "$ns" link set "$ifname" up
+}
+
+# fp_underlay_bridge: replace the underlay pair by br0 in <P>ul (IPv6 off,
+# no address) with hva-ul and hvb-ul joined to it.  Call after
+# fp_topo_create, before the engines start.
+fp_underlay_bridge() {
+	local ul hv
+	ul=$(fp_ns ul)
+	ip netns add "$ul" || { FP_ERR="ip netns add $ul"; return 1; }
+	fp_ns_prepare "$ul" hv || { FP_ERR="sysctl in $ul"; return 1; }
+	ip -n "$ul" link add br0 type bridge || { FP_ERR="bridge in $ul"; return 1; }
+	ip -n "$ul" link set br0 up || return 1
+	ip -n "$(fp_ns hva)" link del hva-ul || { FP_ERR="cannot delete hva-ul"; return 1; }
+	for hv in $FP_HVS; do
+		fp_underlay_join "$(fp_ns "$hv")" "$hv-ul" "${FP_MAC[$hv-ul]}" || return 1
+		FP_UL_PEER[$hv]="$ul u-$hv-ul"
+	done
+}
+
+# --- Either engine on hvb (test_sg.sh, test_ul_guard.sh): a test sets
+# FP_HV_ENGINE=([hva]=dpdk [hvb]=dpdk|xdp), FP_XDP_INSTANCE and FP_XDP; an
+# XDP hvb runs fp-xdp (native mode) on its ports, as in test_mixed.sh, in
+# a bpffs of the test's own (fp_bpffs_own_ns); its fp_config_extra prints
+# fp_xdp_hv_config and an fp_control group on backend "xdp".
+FP_XDP_ATTACHED=0
+
+# fp_xdp_hvb ARGS...: fp-xdp with hvb's config in hvb's network namespace.
+fp_xdp_hvb() {
+	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_XDP" -c "$FP_TMP/hvb.conf" "$@"
+}
+
+# fp_engines_start: fp-dpdk on hva; on hvb fp-dpdk, or fp-xdp attached
+# (with NAPI where its program sends into a veth: GRO on the peer of
+# hvb-ul, a pass-through program on hvb's VMs' eth0; why: test_mixed.sh).
+fp_engines_start() {
+	local peer_ns peer_if
+	[ "${FP_HV_ENGINE[hvb]}" = xdp ] || { fp_start_all; return; }
+	read -r peer_ns peer_if <<<"${FP_UL_PEER[hvb]}"
+	ip netns exec "$peer_ns" ethtool -K "$peer_if" gro on >/dev/null 2>&1 ||
+		{ FP_ERR="GRO on at $peer_if failed"; return 1; }
+	# shellcheck disable=SC2086	# the VM names
+	fp_xdp_pass_attach ${FP_HV_VMS[hvb]} || return 1
+	fp_start hva || return 1
+	fp_write_config hvb || { FP_ERR="cannot write hvb's config"; return 1; }
+	FP_XDP_ATTACHED=1
+	if ! fp_xdp_hvb attach >"$FP_TMP/fpx.out" 2>&1; then
+		FP_ERR="fp-xdp attach on hvb: $(head -n 5 "$FP_TMP/fpx.out")"
+		return 1
+	fi
+}
+
+# fp_engines_stop: both fp-control, fp-xdp detached, fp_teardown.
+fp_engines_stop() {
+	local hv
+	for hv in "${!FP_CTRL_PID[@]}"; do
+		fp_control_stop "$hv"
+	done
+	if [ "$FP_XDP_ATTACHED" = 1 ]; then
+		fp_xdp_hvb detach >/dev/null 2>&1 || rm -rf "/sys/fs/bpf/flowplane/$FP_XDP_INSTANCE"
+		FP_XDP_ATTACHED=0
+	fi
+	fp_teardown
 }

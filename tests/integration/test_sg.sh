@@ -43,61 +43,22 @@ FP_PREFIX=${FP_PREFIX:-fpsg-}
 . "$(dirname "$0")/lib.sh"
 [ "$FP_SG_ENGINE_B" = dpdk ] || fp_bpffs_own_ns "$@"	# a bpffs of the test's own
 
-INSTANCE="${FP_PREFIX}sg-$$"	# hvb's XDP instance (FP_SG_ENGINE_B=xdp)
+FP_XDP_INSTANCE="${FP_PREFIX}sg-$$"	# hvb's XDP instance (FP_SG_ENGINE_B=xdp)
 declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=$FP_SG_ENGINE_B)
 
 fp_config_extra() {
 	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
-		fp_xdp_hv_config "$1" "$INSTANCE"
-		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$INSTANCE\";"
+		fp_xdp_hv_config "$1" "$FP_XDP_INSTANCE"
+		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$FP_XDP_INSTANCE\";"
 	else
 		fp_control_config "$1"
 	fi
 }
 
-# fpx ARGS...: fp-xdp with hvb's config in hvb's network namespace.
-fpx() {
-	nsenter --net="/run/netns/$(fp_ns hvb)" "$FP_XDP" -c "$FP_TMP/hvb.conf" "$@"
-}
-
-# start_engines: fp-dpdk on hva; on hvb fp-dpdk, or fp-xdp attached (with
-# NAPI where its program sends into a veth: GRO on hva-ul, a pass-through
-# program on a2's and b2's eth0, see test_mixed.sh).
-start_engines() {
-	[ "$FP_SG_ENGINE_B" = xdp ] || { fp_start_all; return; }
-	ip netns exec "$(fp_ns hva)" ethtool -K hva-ul gro on >/dev/null 2>&1 ||
-		{ FP_ERR="GRO on at hva-ul failed"; return 1; }
-	fp_xdp_pass_attach a2 b2 || return 1
-	fp_start hva || return 1
-	fp_write_config hvb || { FP_ERR="cannot write hvb's config"; return 1; }
-	XDP_ATTACHED=1
-	if ! fpx attach >"$FP_TMP/fpx.out" 2>&1; then
-		FP_ERR="fp-xdp attach on hvb: $(head -n 5 "$FP_TMP/fpx.out")"
-		return 1
-	fi
-}
-
-XDP_ATTACHED=0
-cleanup() {
-	local hv
-	for hv in "${!FP_CTRL_PID[@]}"; do
-		fp_control_stop "$hv"
-	done
-	if [ "$XDP_ATTACHED" = 1 ]; then
-		fpx detach >/dev/null 2>&1 || rm -rf "/sys/fs/bpf/flowplane/$INSTANCE"
-		XDP_ATTACHED=0
-	fi
-	fp_teardown
-}
+cleanup() { fp_engines_stop; }
 
 # engine_drops HV: the engine's non-zero drop reasons.
-engine_drops() {
-	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
-		"$FP_FPCTL" --xdp "$INSTANCE" show drops
-	else
-		fp_ctl "$1" show drops
-	fi 2>&1 | grep -v " 0$"
-}
+engine_drops() { fp_engine_ctl "$1" show drops 2>&1 | grep -v " 0$"; }
 
 pings() { fp_vm_ping "$1" "$2" 3 >/dev/null 2>&1; }
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
@@ -130,53 +91,25 @@ port_json() {
 
 put_port() { fp_api_all PUT "/v1/ports/port-$1" "{\"port\": $(port_json "$@")}"; }
 
-rule() { # ID DIR ETHERTYPE [PROTO [MIN [MAX [PREFIX|group:ID]]]]
-	local remote=null
-	case "${7:-}" in
-	group:*) remote="\"${7#group:}\"" ;;
-	esac
-	jq -nc --arg id "$1" --arg dir "$2" --arg eth "$3" --arg proto "${4:-}" \
-		--arg min "${5:-}" --arg max "${6:-}" --arg pfx "${7:-}" --argjson rg "$remote" \
-		'{id: $id, direction: $dir, ethertype: $eth,
-		  protocol: (if $proto == "" then null else $proto end),
-		  port_range_min: (if $min == "" then null else ($min | tonumber) end),
-		  port_range_max: (if $max == "" then null else ($max | tonumber) end),
-		  remote_ip_prefix: (if $pfx == "" or ($pfx | startswith("group:")) then null
-				     else $pfx end),
-		  remote_group_id: $rg}'
-}
-
-group_json() { # ID STATEFUL REVISION RULE...
-	local id=$1 stateful=$2 rev=$3
-	shift 3
-	printf '%s\n' "$@" | jq -sc --arg id "$id" --argjson st "$stateful" --argjson rev "$rev" \
-		'{id: $id, name: $id, stateful: $st, revision_number: $rev,
-		  security_group_rules: .}'
-}
-
-sg_default() {
-	group_json sg-default true 1 "$(rule def-e4 egress IPv4)" "$(rule def-e6 egress IPv6)" \
-		"$(rule def-i4 ingress IPv4 '' '' '' group:sg-default)" \
-		"$(rule def-i6 ingress IPv6 '' '' '' group:sg-default)"
-}
-
 sg_web() { # REVISION [without-443]
 	local r443=""
-	[ "${2:-}" = without-443 ] || r443=$(rule web-443 ingress IPv4 tcp 443 443 0.0.0.0/0)
-	group_json sg-web true "$1" "$(rule web-e4 egress IPv4)" "$(rule web-e6 egress IPv6)" \
-		"$(rule web-22 ingress IPv4 tcp 22 22 0.0.0.0/0)" ${r443:+"$r443"} \
-		"$(rule web-i4 ingress IPv4 '' '' '' group:sg-web)" \
-		"$(rule web-i6 ingress IPv6 '' '' '' group:sg-web)"
+	[ "${2:-}" = without-443 ] ||
+		r443=$(fp_sg_rule web-443 ingress IPv4 tcp 443 443 0.0.0.0/0)
+	fp_sg_group sg-web true "$1" "$(fp_sg_rule web-e4 egress IPv4)" \
+		"$(fp_sg_rule web-e6 egress IPv6)" \
+		"$(fp_sg_rule web-22 ingress IPv4 tcp 22 22 0.0.0.0/0)" ${r443:+"$r443"} \
+		"$(fp_sg_rule web-i4 ingress IPv4 '' '' '' group:sg-web)" \
+		"$(fp_sg_rule web-i6 ingress IPv6 '' '' '' group:sg-web)"
 }
 
 sg_stateless() { # REVISION [with-egress]
 	local eg=""
-	[ "${2:-}" = with-egress ] && eg=$(rule sl-e egress IPv4 icmp)
-	group_json sg-sl false "$1" "$(rule sl-i ingress IPv4 icmp)" ${eg:+"$eg"}
+	[ "${2:-}" = with-egress ] && eg=$(fp_sg_rule sl-e egress IPv4 icmp)
+	fp_sg_group sg-sl false "$1" "$(fp_sg_rule sl-i ingress IPv4 icmp)" ${eg:+"$eg"}
 }
 
 snapshot() {
-	fp_neutron_snapshot | jq -c --argjson d "$(sg_default)" --argjson w "$(sg_web 1)" \
+	fp_neutron_snapshot | jq -c --argjson d "$(fp_sg_default)" --argjson w "$(sg_web 1)" \
 		--argjson s "$(sg_stateless 1)" \
 		'.security_groups += [$d, $w, $s] |
 		 (.ports[] | select(.id == "port-a1") | .security_groups) = ["sg-default"] |
@@ -220,7 +153,7 @@ main() {
 	fi
 	fp_install_traps
 	trap cleanup EXIT
-	if ! fp_topo_create || ! start_engines; then
+	if ! fp_topo_create || ! fp_engines_start; then
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
