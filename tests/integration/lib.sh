@@ -599,6 +599,15 @@ fp_wait_in_sync() {
 	return 1
 }
 
+# fp_check_in_sync_all [WHEN]: a check per hypervisor that its fp-control
+# is in sync (fp_wait_in_sync), WHEN added to its text.
+fp_check_in_sync_all() {
+	local hv
+	for hv in $FP_HVS; do
+		check "$hv in sync${1:+ $1}" fp_wait_in_sync "$hv"
+	done
+}
+
 # fp_neutron_port VM [MAC [IPV4 [REVISION]]]: the Neutron port of VM, as
 # Neutron's API shows it: bound to its hypervisor, naming its fp-dpdk port
 # in binding:profile.  Port security on, in the security group sg-open
@@ -1204,6 +1213,30 @@ fp_underlay_bridge() {
 # a bpffs of the test's own (fp_bpffs_own_ns); its fp_config_extra prints
 # fp_xdp_hv_config and an fp_control group on backend "xdp".
 FP_XDP_ATTACHED=0
+
+# fp_engines_config HV: the config groups of HV's engine: an fp_control
+# group, and for an XDP hvb its fp_xdp group and backend "xdp" (for a
+# test's fp_config_extra).
+fp_engines_config() {
+	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
+		fp_xdp_hv_config "$1" "$FP_XDP_INSTANCE"
+		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$FP_XDP_INSTANCE\";"
+	else
+		fp_control_config "$1"
+	fi
+}
+
+# fp_engines_diag: each hypervisor's non-zero drop reasons and the end of
+# its fp-control log, as comments (after a failed check).
+fp_engines_diag() {
+	local hv
+	for hv in $FP_HVS; do
+		echo "# --- $hv drops"
+		fp_engine_ctl "$hv" show drops 2>&1 | grep -v " 0$" | sed 's/^/#   /'
+		echo "# --- $hv fp-control log (last 15 lines)"
+		tail -n 15 "$(fp_ctrl_log "$hv")" | sed 's/^/#   /'
+	done
+}
 
 # fp_xdp_hvb ARGS...: fp-xdp with hvb's config in hvb's network namespace.
 fp_xdp_hvb() {

@@ -46,19 +46,9 @@ FP_PREFIX=${FP_PREFIX:-fpsg-}
 FP_XDP_INSTANCE="${FP_PREFIX}sg-$$"	# hvb's XDP instance (FP_SG_ENGINE_B=xdp)
 declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=$FP_SG_ENGINE_B)
 
-fp_config_extra() {
-	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
-		fp_xdp_hv_config "$1" "$FP_XDP_INSTANCE"
-		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$FP_XDP_INSTANCE\";"
-	else
-		fp_control_config "$1"
-	fi
-}
+fp_config_extra() { fp_engines_config "$1"; }
 
 cleanup() { fp_engines_stop; }
-
-# engine_drops HV: the engine's non-zero drop reasons.
-engine_drops() { fp_engine_ctl "$1" show drops 2>&1 | grep -v " 0$"; }
 
 pings() { fp_vm_ping "$1" "$2" 3 >/dev/null 2>&1; }
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
@@ -242,14 +232,7 @@ main() {
 	check "TCP 5004 a1 -> a2 passes" tcp_reaches a1 a2 5004
 	check "ping a1 -> a2 passes" pings a1 "${FP_VM_IP4[a2]}"
 
-	if [ "$N_FAIL" -ne 0 ]; then
-		for hv in $FP_HVS; do
-			echo "# --- $hv fp-control log (last 15 lines)"
-			tail -n 15 "$(fp_ctrl_log "$hv")" | sed 's/^/#   /'
-			echo "# --- $hv (${FP_HV_ENGINE[$hv]}) drops"
-			engine_drops "$hv" | sed 's/^/#   /'
-		done
-	fi
+	[ "$N_FAIL" -eq 0 ] || fp_engines_diag
 	finish
 }
 

@@ -195,9 +195,7 @@ main() {
 	ok "fp-dpdk and fp-control up on both hypervisors"
 	check "snapshot: a1 in the default group, a2 in sg-srv" fp_api_all PUT /v1/snapshot \
 		"$(snapshot)"
-	for hv in $FP_HVS; do
-		check "$hv in sync" fp_wait_in_sync "$hv"
-	done
+	fp_check_in_sync_all
 	check "a2 cannot ping a1 (a1's ingress admits its group only)" no_ping a2 "${FP_VM_IP4[a1]}"
 
 	echo "# === both fp-control killed and restarted mid-stream"
@@ -217,9 +215,7 @@ main() {
 		for hv in $FP_HVS; do
 			fp_control_start "$hv" || not_ok "fp-control [$hv] restarts: $FP_ERR"
 		done
-		for hv in $FP_HVS; do
-			check "$hv in sync after the fp-control restart" fp_wait_in_sync "$hv"
-		done
+		fp_check_in_sync_all "after the fp-control restart"
 		wait $wpid
 		stall=$(longest_stall "$FP_TMP/progress")
 		check "the stream never stopped (longest pause at a2: $stall s)" \
@@ -244,14 +240,7 @@ main() {
 	restart_dpdk_case hva client 5002
 	restart_dpdk_case hvb server 5003
 
-	if [ "$N_FAIL" -ne 0 ]; then
-		for hv in $FP_HVS; do
-			echo "# --- $hv drops"
-			fp_ctl "$hv" show drops 2>&1 | grep -v " 0$" | sed 's/^/#   /'
-			echo "# --- $hv fp-control log (last 10 lines)"
-			tail -n 10 "$(fp_ctrl_log "$hv")" | sed 's/^/#   /'
-		done
-	fi
+	[ "$N_FAIL" -eq 0 ] || fp_engines_diag
 	finish
 }
 

@@ -54,12 +54,7 @@ KV_IP=10.100.0.9
 
 fp_config_extra() {
 	[ -z "$FP_UL_GUARD_CONF" ] || echo "$FP_UL_GUARD_CONF"
-	if [ "${FP_HV_ENGINE[$1]}" = xdp ]; then
-		fp_xdp_hv_config "$1" "$FP_XDP_INSTANCE"
-		fp_control_config "$1" "backend = \"xdp\";" "xdp_instance = \"$FP_XDP_INSTANCE\";"
-	else
-		fp_control_config "$1"
-	fi
+	fp_engines_config "$1"
 }
 
 cleanup() { fp_engines_stop; }
@@ -146,7 +141,6 @@ port_kv() {
 }
 
 main() {
-	local hv
 	fp_init_or_exit
 	FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 	fp_need_built "$FP_CONTROL"
@@ -166,9 +160,7 @@ main() {
 	ok "hva on fp-dpdk, hvb on ${FP_HV_ENGINE[hvb]}, kv a kernel VTEP, on one underlay bridge"
 	check "snapshot without kv accepted by both" fp_api_all PUT /v1/snapshot \
 		"$(fp_neutron_snapshot)"
-	for hv in $FP_HVS; do
-		check "$hv in sync" fp_wait_in_sync "$hv"
-	done
+	fp_check_in_sync_all
 	check "a1 (behind the listed VTEP of hva) pings a2" pings a1 "${FP_VM_IP4[a2]}"
 
 	echo "# === kv is not in the model"
@@ -178,9 +170,7 @@ main() {
 	check "PUT /v1/hosts/kv ($KV_UL_IP)" fp_api_all PUT /v1/hosts/kv "$(host_kv)"
 	check "PUT port-kv: a port of net-a bound to kv ($KV_MAC, $KV_IP)" \
 		fp_api_all PUT /v1/ports/port-kv "$(port_kv)"
-	for hv in $FP_HVS; do
-		check "$hv in sync" fp_wait_in_sync "$hv"
-	done
+	fp_check_in_sync_all
 	kv_passes "kv a listed VTEP"
 	check "a2 pings kv (hvb encapsulates to the kernel VTEP)" pings a2 "$KV_IP"
 
@@ -192,14 +182,7 @@ main() {
 	check "vx0 back on its own MAC" kv_mac "$KV_MAC"
 	kv_passes "vx0 on its own MAC again"
 
-	if [ "$N_FAIL" -ne 0 ]; then
-		for hv in $FP_HVS; do
-			echo "# --- $hv (${FP_HV_ENGINE[$hv]}) drops"
-			fp_engine_ctl "$hv" show drops 2>&1 | grep -v " 0$" | sed 's/^/#   /'
-			echo "# --- $hv fp-control log (last 10 lines)"
-			tail -n 10 "$(fp_ctrl_log "$hv")" | sed 's/^/#   /'
-		done
-	fi
+	[ "$N_FAIL" -eq 0 ] || fp_engines_diag
 	finish
 }
 
