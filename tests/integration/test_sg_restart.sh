@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Connection tracking across restarts (issue 10, item 3): the lib.sh
-# topology (two fp-dpdk hypervisors, each with its fp-control), a1 in
+# topology (two hypervisors, each with fp-dpdk and its fp-control), a1 in
 # Neutron's default group (egress anything, ingress from the group only),
 # a2 in sg-srv (egress anything, ingress TCP 5001-5003 from anywhere).
 # So a1 -> a2:500x is allowed by a1's egress rules and a2's ingress rules,
@@ -20,18 +20,35 @@
 #     egress: a1's ingress rules could not have admitted a2's packets);
 #   - hvb's fp-dpdk (the server's side) killed and restarted: the same,
 #     ct_pickup on hvb.
+# With FP_SG_RESTART_ENGINE_B=xdp (test 'sg_restart_mixed') hvb runs the
+# XDP engine (fp_engines_start, as test_sg.sh): the fp-control restart
+# (hvb's on backend "xdp": fp_ct untouched) and hva's fp-dpdk restart.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
 # Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run
-# directory, FP_STREAM_SIZE (default 2 MiB), FP_STREAM_RATE (200 KiB/s).
+# directory, FP_STREAM_SIZE (default 2 MiB), FP_STREAM_RATE (200 KiB/s),
+# FP_SG_RESTART_ENGINE_B (dpdk or xdp: hvb's engine).
 #
 # Functions run through check() and traps look unreachable to shellcheck.
 # shellcheck disable=SC2317
 set -uo pipefail
 
-FP_PREFIX=${FP_PREFIX:-fpcr-}
+FP_SG_RESTART_ENGINE_B=${FP_SG_RESTART_ENGINE_B:-dpdk}
+case $FP_SG_RESTART_ENGINE_B in
+dpdk) FP_PREFIX=${FP_PREFIX:-fpcr-} ;;
+xdp) FP_PREFIX=${FP_PREFIX:-fpcrx-} ;;
+*)
+	echo "not ok - FP_SG_RESTART_ENGINE_B: dpdk or xdp, not '$FP_SG_RESTART_ENGINE_B'"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
 . "$(dirname "$0")/lib.sh"
+[ "$FP_SG_RESTART_ENGINE_B" = dpdk ] || fp_bpffs_own_ns "$@"	# a bpffs of the test's own
+
+FP_XDP_INSTANCE="${FP_PREFIX}cr-$$"	# hvb's XDP instance (FP_SG_RESTART_ENGINE_B=xdp)
+declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=$FP_SG_RESTART_ENGINE_B)
 
 PY=/usr/bin/python3
 STREAM_PY="$FP_SRC/tests/integration/tcp_stream.py"
@@ -39,16 +56,10 @@ FP_STREAM_SIZE=${FP_STREAM_SIZE:-$((2 * 1024 * 1024))}
 FP_STREAM_RATE=${FP_STREAM_RATE:-$((200 * 1024))}
 STALL_S=40	# tcp_stream.py gives up after this long without progress
 
-fp_config_extra() { fp_control_config "$1"; }
+fp_config_extra() { fp_engines_config "$1"; }
 declare -A LOGN=()	# hypervisor -> lines in its fp-control log before a restart
 
-cleanup() {
-	local hv
-	for hv in "${!FP_CTRL_PID[@]}"; do
-		fp_control_stop "$hv"
-	done
-	fp_teardown
-}
+cleanup() { fp_engines_stop; }
 
 # sg-srv: egress anything, ingress TCP 5001-5003 from anywhere.
 sg_srv() {
@@ -148,7 +159,7 @@ ct_entry() { fp_conntrack "$1" tcp "$STREAM_PORT"; }
 # restart_dpdk_case HV SIDE PORT: the stream to PORT, HV's fp-dpdk killed
 # and restarted once a2 has a quarter of it.
 restart_dpdk_case() {
-	local hv=$1 side=$2 port=$3 e
+	local hv=$1 side=$2 port=$3 e b
 	echo "# === $hv's fp-dpdk ($side's side) killed and restarted mid-stream"
 	stream_start "$port"
 	if ! stream_wait_bytes $((FP_STREAM_SIZE / 4)); then
@@ -159,7 +170,10 @@ restart_dpdk_case() {
 	e=$(ct_entry "$hv")
 	check "$hv: the stream is tracked before the restart ($e)" \
 		grep -q "state established" <<<"$e"
+	b=$(stream_bytes)
 	fp_kill "$hv" KILL
+	check "$hv's fp-dpdk SIGKILLed mid-stream (a2 had $b of $FP_STREAM_SIZE bytes)" \
+		[ "$b" -lt "$FP_STREAM_SIZE" ]
 	if ! fp_start "$hv"; then
 		not_ok "fp-dpdk [$hv] restarts: $FP_ERR"
 		stream_check "$hv restart"
@@ -183,16 +197,21 @@ main() {
 	FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 	fp_need_built "$FP_CONTROL"
 	fp_need_tools curl jq ss sha256sum "$PY"
+	if [ "$FP_SG_RESTART_ENGINE_B" = xdp ]; then
+		FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
+		fp_need_tools nsenter clang
+		fp_need_built "$FP_XDP"
+	fi
 	fp_install_traps
 	trap cleanup EXIT
 	head -c "$FP_STREAM_SIZE" /dev/urandom >"$FP_TMP/stream.in"
 	STREAM_SHA=$(sha256sum <"$FP_TMP/stream.in" | cut -d' ' -f1)
-	if ! fp_topo_create || ! fp_start_all; then
+	if ! fp_topo_create || ! fp_engines_start; then
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
 	fp_control_start_all
-	ok "fp-dpdk and fp-control up on both hypervisors"
+	ok "engines (hva ${FP_HV_ENGINE[hva]}, hvb ${FP_HV_ENGINE[hvb]}) and both fp-control up"
 	check "snapshot: a1 in the default group, a2 in sg-srv" fp_api_all PUT /v1/snapshot \
 		"$(snapshot)"
 	fp_check_in_sync_all
@@ -238,7 +257,9 @@ main() {
 	stream_check "fp-control restarted mid-stream"
 
 	restart_dpdk_case hva client 5002
-	restart_dpdk_case hvb server 5003
+	if [ "${FP_HV_ENGINE[hvb]}" = dpdk ]; then
+		restart_dpdk_case hvb server 5003
+	fi
 
 	[ "$N_FAIL" -eq 0 ] || fp_engines_diag
 	finish
