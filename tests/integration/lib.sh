@@ -1115,9 +1115,9 @@ fp_bpffs_own_ns() {
 
 # --- Restarts and counters (test_sg_restart.sh, test_ul_guard.sh).
 
-# fp_kill HV [SIGNAL]: send SIGNAL (KILL unless told) to HV's fp-dpdk and
+# fp_dpdk_kill HV [SIGNAL]: send SIGNAL (KILL unless told) to HV's fp-dpdk and
 # reap it; fp_start HV starts a new one.
-fp_kill() {
+fp_dpdk_kill() {
 	local hv=$1 sig=${2:-KILL} pid
 	pid=${FP_PID[$hv]:-}
 	[ -n "$pid" ] || return 0

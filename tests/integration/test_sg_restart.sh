@@ -171,7 +171,7 @@ restart_dpdk_case() {
 	check "$hv: the stream is tracked before the restart ($e)" \
 		grep -q "state established" <<<"$e"
 	b=$(stream_bytes)
-	fp_kill "$hv" KILL
+	fp_dpdk_kill "$hv" KILL
 	check "$hv's fp-dpdk SIGKILLed mid-stream (a2 had $b of $FP_STREAM_SIZE bytes)" \
 		[ "$b" -lt "$FP_STREAM_SIZE" ]
 	if ! fp_start "$hv"; then
