@@ -2,7 +2,7 @@
 # Connection tracking across restarts (issue 10, item 3): the lib.sh
 # topology (two hypervisors, each with fp-dpdk and its fp-control), a1 in
 # Neutron's default group (egress anything, ingress from the group only),
-# a2 in sg-srv (egress anything, ingress TCP 5001-5003 from anywhere).
+# a2 in sg-srv (egress anything, ingress TCP 5001-5004 from anywhere).
 # So a1 -> a2:500x is allowed by a1's egress rules and a2's ingress rules,
 # and nothing from a2 may open anything toward a1: the replies reach a1
 # only as packets of the tracked connection.  Each case runs a slow TCP
@@ -18,11 +18,16 @@
 #     completes: a1's next segment, allowed by a1's egress rules, picks
 #     the connection up as established (ct_pickup on hva; the entry says
 #     egress: a1's ingress rules could not have admitted a2's packets);
-#   - hvb's fp-dpdk (the server's side) killed and restarted: the same,
-#     ct_pickup on hvb.
+#   - a download (a1 fetches from a2:5004, tcp_stream.py fetch/serve) and
+#     hva's fp-dpdk killed and restarted: a1 has nothing to send, a2's
+#     segments are sg_denied at a1's ingress, and the download stalls (4 s
+#     without a byte, no pickup); a1 sends one byte, allowed by its egress
+#     rules: picked up (ct_pickup, egress), the download completes;
+#   - hvb's fp-dpdk (the server's side) killed and restarted: the same as
+#     hva's first case, ct_pickup on hvb.
 # With FP_SG_RESTART_ENGINE_B=xdp (test 'sg_restart_mixed') hvb runs the
 # XDP engine (fp_engines_start, as test_sg.sh): the fp-control restart
-# (hvb's on backend "xdp": fp_ct untouched) and hva's fp-dpdk restart.
+# (hvb's on backend "xdp": fp_ct untouched) and hva's fp-dpdk restarts.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
@@ -61,11 +66,11 @@ declare -A LOGN=()	# hypervisor -> lines in its fp-control log before a restart
 
 cleanup() { fp_engines_stop; }
 
-# sg-srv: egress anything, ingress TCP 5001-5003 from anywhere.
+# sg-srv: egress anything, ingress TCP 5001-5004 from anywhere.
 sg_srv() {
 	fp_sg_group sg-srv true 1 "$(fp_sg_rule srv-e4 egress IPv4)" \
 		"$(fp_sg_rule srv-e6 egress IPv6)" \
-		"$(fp_sg_rule srv-tcp ingress IPv4 tcp 5001 5003 0.0.0.0/0)"
+		"$(fp_sg_rule srv-tcp ingress IPv4 tcp 5001 5004 0.0.0.0/0)"
 }
 
 snapshot() {
@@ -80,6 +85,7 @@ stream_start() {
 	local port=$1 i
 	STREAM_PORT=$port
 	STREAM_OUT=$FP_TMP/stream.$port
+	STREAM_WHAT="a1 -> a2:$port"
 	rm -f "$STREAM_OUT"
 	fp_vm a2 "$PY" "$STREAM_PY" recv "${FP_VM_IP4[a2]}" "$port" "$STREAM_OUT" $STALL_S \
 		2>"$FP_TMP/recv.$port.err" &
@@ -106,8 +112,8 @@ stream_wait_bytes() {
 	return 1
 }
 
-# stream_check WHAT: wait for both ends; ok if both exited 0 and a2 got
-# the stream whole (sha256).
+# stream_check WHAT: wait for both ends; ok if both exited 0 and the
+# receiver got the stream whole (sha256).
 stream_check() {
 	local what=$1 src dst got
 	wait "$STREAM_SND"
@@ -116,10 +122,10 @@ stream_check() {
 	dst=$?
 	got=$(sha256sum <"$STREAM_OUT" 2>/dev/null | cut -d' ' -f1)
 	if [ $src -eq 0 ] && [ $dst -eq 0 ] && [ "$got" = "$STREAM_SHA" ]; then
-		ok "$what: $FP_STREAM_SIZE bytes a1 -> a2:$STREAM_PORT, sha256 matches" \
+		ok "$what: $FP_STREAM_SIZE bytes $STREAM_WHAT, sha256 matches" \
 			"($((SECONDS - STREAM_T0)) s)"
 	else
-		not_ok "$what: $FP_STREAM_SIZE bytes a1 -> a2:$STREAM_PORT, sha256 matches" \
+		not_ok "$what: $FP_STREAM_SIZE bytes $STREAM_WHAT, sha256 matches" \
 			"(sender rc $src, receiver rc $dst, $(stream_bytes) bytes received)"
 		cat "$FP_TMP/send.$STREAM_PORT.err" "$FP_TMP/recv.$STREAM_PORT.err" 2>/dev/null |
 			sed 's/^/#   /'
@@ -191,6 +197,57 @@ restart_dpdk_case() {
 	fi
 }
 
+# download_case PORT: a1 fetches the stream from a2:PORT (a1 opens the
+# connection, the data goes the other way); hva's fp-dpdk killed and
+# restarted once a1 has a quarter of it.  a1 has nothing to send, and a2's
+# segments cannot open a connection at a1's ingress: the download stalls
+# until a1 sends a byte, which its egress rules allow.
+download_case() {
+	local port=$1 b0 b1 d0 d1 n e nudge=$FP_TMP/nudge.$1 i stalled
+	echo "# === a1 downloads from a2; hva's fp-dpdk killed and restarted mid-way"
+	STREAM_PORT=$port
+	STREAM_OUT=$FP_TMP/stream.$port
+	STREAM_WHAT="a2:$port -> a1 (a download)"
+	rm -f "$STREAM_OUT" "$nudge"
+	fp_vm a2 "$PY" "$STREAM_PY" serve "${FP_VM_IP4[a2]}" "$port" "$FP_TMP/stream.in" \
+		"$FP_STREAM_RATE" $STALL_S 2>"$FP_TMP/send.$port.err" &
+	STREAM_SND=$!
+	for ((i = 0; i < 50; i++)); do
+		fp_vm a2 ss -ltnH "sport = :$port" 2>/dev/null | grep -q LISTEN && break
+		sleep 0.1
+	done
+	STREAM_T0=$SECONDS
+	fp_vm a1 "$PY" "$STREAM_PY" fetch "${FP_VM_IP4[a2]}" "$port" "$STREAM_OUT" "$nudge" \
+		$STALL_S 2>"$FP_TMP/recv.$port.err" &
+	STREAM_RCV=$!
+	if ! stream_wait_bytes $((FP_STREAM_SIZE / 4)); then
+		not_ok "the download from $port flows ($(stream_bytes) bytes)"
+		touch "$nudge"
+		stream_check "download"
+		return
+	fi
+	fp_dpdk_kill hva KILL
+	fp_start hva || not_ok "fp-dpdk [hva] restarts: $FP_ERR"
+	fp_wait_in_sync hva
+	b0=$(stream_bytes)
+	d0=$(fp_stat hva sg_denied)
+	sleep 4
+	b1=$(stream_bytes)
+	d1=$(fp_stat hva sg_denied)
+	n=$(fp_stat hva ct_pickup)
+	stalled=0
+	[ "$b0" = "$b1" ] && [ "$b0" -lt "$FP_STREAM_SIZE" ] && [ $((d1 - d0)) -ge 1 ] &&
+		[ "$n" = 0 ] && stalled=1
+	check "the download stalls: a1 got $b0 then $b1 bytes in 4 s, a2's segments are sg_denied at a1's ingress (+$((d1 - d0))), no pickup ($n)" \
+		[ $stalled = 1 ]
+	touch "$nudge"
+	stream_check "a1 sends one byte, allowed by its egress rules"
+	e=$(ct_entry hva)
+	check "hva: ct_pickup counted ($(fp_stat hva ct_pickup)) for it" \
+		[ "$(fp_stat hva ct_pickup)" -ge 1 ]
+	check "hva: picked up by a1's egress ($e)" grep -q "tcp.* $port orig .* egress" <<<"$e"
+}
+
 main() {
 	local hv e0 e1 stall n0 n1
 	fp_init_or_exit
@@ -257,6 +314,7 @@ main() {
 	stream_check "fp-control restarted mid-stream"
 
 	restart_dpdk_case hva client 5002
+	download_case 5004
 	if [ "${FP_HV_ENGINE[hvb]}" = dpdk ]; then
 		restart_dpdk_case hvb server 5003
 	fi
