@@ -45,7 +45,7 @@
 
 /* fp_sg_in.status */
 #define FP_SG_PARSE_IP 0     /* an IP packet: p filled */
-#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): not filtered */
+#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): fp_sg_ethertype() decides */
 #define FP_SG_PARSE_BAD 2    /* malformed IP, or a tagged frame: ct_invalid */
 
 /* What the security groups read from a frame. */
@@ -54,6 +54,8 @@ struct fp_sg_in {
 	struct fp_sg_pkt q; /* the packet an ICMP error quotes (has_quote) */
 	__u32 status;	    /* FP_SG_PARSE_* */
 	__u32 has_quote;    /* q is valid */
+	__u32 ethertype;    /* the frame's, host order (status FP_SG_PARSE_NOT_IP) */
+	__u32 pad;	    /* zero */
 };
 
 /* Room for the step's structs, per CPU: the XDP stack (512 bytes for a
@@ -326,6 +328,7 @@ fp_sg_parse_frame(struct xdp_md *ctx, __u32 flen, struct fp_sg_in *in)
 		in->p.family = 6;
 	} else {
 		in->status = FP_SG_PARSE_NOT_IP;
+		in->ethertype = et;
 		return;
 	}
 	if (fp_sg_parse_l3(ctx, FP_ETH_HLEN, flen - FP_ETH_HLEN, 0, &in->p, &l4, &l4_len) < 0)

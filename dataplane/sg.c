@@ -211,6 +211,18 @@ fp_sg_parse_quote(const uint8_t *b, uint32_t len, uint32_t family, struct fp_sg_
 	return parse_l4(b + l4, l4_len, 1, p, &qoff);
 }
 
+uint32_t
+fp_sg_ethertype_check(const struct fp_ftables *t, uint32_t et, uint32_t dir)
+{
+	uint16_t permitted[FP_GUARD_ETHERTYPE_MAX];
+	uint32_t i, r;
+
+	for (i = 0; i < FP_GUARD_ETHERTYPE_MAX; i++)
+		permitted[i] = __atomic_load_n(&t->guard.ethertypes[i], __ATOMIC_RELAXED);
+	r = fp_sg_ethertype(et, dir, permitted);
+	return r == FP_SG_BASE_ALLOW || r == FP_SG_BASE_RULES ? FP_DROP_MAX : r;
+}
+
 static const char *const what_str[FP_SG_WHAT_MAX] = {
 #define WHAT_STR(id, text) [FP_SG_WHAT_##id] = text,
 	FP_FOREACH_SG_WHAT(WHAT_STR)
@@ -357,8 +369,10 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 	res->state = FP_CT_STATE_MAX;
 	res->pad = 0;
 	rc = fp_sg_parse(f, len, p, &info);
-	if (rc == FP_SG_PARSE_NOT_IP)
-		return decide(res, FP_SG_WHAT_NOT_IP, FP_DROP_MAX);
+	if (rc == FP_SG_PARSE_NOT_IP) {
+		r = fp_sg_ethertype_check(t, get16(f + 12), dir);
+		return decide(res, r == FP_DROP_MAX ? FP_SG_WHAT_NOT_IP : FP_SG_WHAT_ETHERTYPE, r);
+	}
 	if (rc != FP_SG_PARSE_IP)
 		return decide(res, FP_SG_WHAT_INVALID, FP_DROP_CT_INVALID);
 	base = fp_sg_base(p, dir);

@@ -12,6 +12,8 @@
  * libc, every loop bounded by a constant.
  *
  * The packet's way (doc/security-groups.md):
+ *   0. fp_sg_ethertype(): only IPv4 and IPv6 go on; ARP, RARP from the
+ *      VM and the configured ethertypes pass, anything else is dropped.
  *   1. fp_sg_base(): traffic the port always or never gets, whatever its
  *      rules (DHCP and neighbour discovery for the VM; no DHCP server and no
  *      router advertisements from the VM).
@@ -31,6 +33,7 @@
 
 #include <linux/types.h>
 
+#include <flowplane/proto.h>
 #include <flowplane/tables.h>
 
 #ifndef FP_SG_INLINE
@@ -133,6 +136,39 @@ fp_sg_base(const struct fp_sg_pkt *p, __u32 dir)
 	if ((t >= 130 && t <= 136) || t == 143)
 		return FP_SG_BASE_ALLOW;
 	return FP_SG_BASE_RULES;
+}
+
+/**
+ * What a filtered port does with a frame by its ethertype, as Neutron's
+ * ML2/OVS firewall driver does (neutron/agent/linux/openvswitch_firewall/
+ * firewall.py, _initialize_egress() and _initialize_ingress()): IPv4 and
+ * IPv6 go on to fp_sg_base() and the rules; ARP passes both ways; RARP
+ * passes from the VM (the announcement QEMU, or DPDK's vhost library,
+ * sends for it after a live migration) but not to it; an ethertype of the
+ * permitted list (the config's guard.permitted_ethertypes, Neutron's
+ * [securitygroup] permitted_ethertypes) passes both ways; any other is
+ * dropped.  A VLAN-tagged frame is not decided here: the parse finds it
+ * malformed (ct_invalid).
+ *
+ * @param et	    the frame's ethertype, host order
+ * @param dir	    FP_SG_DIR_*
+ * @param permitted the permitted list (struct fp_guard_cfg.ethertypes: at
+ *		    most FP_GUARD_ETHERTYPE_MAX, ends at a 0), or NULL: none
+ * @return FP_SG_BASE_RULES, FP_SG_BASE_ALLOW or FP_DROP_ETHERTYPE_DENIED
+ */
+FP_SG_INLINE __u32
+fp_sg_ethertype(__u32 et, __u32 dir, const __u16 *permitted)
+{
+	__u32 i;
+
+	if (et == FP_ETH_P_IPV4 || et == FP_ETH_P_IPV6)
+		return FP_SG_BASE_RULES;
+	if (et == FP_ETH_P_ARP || (et == FP_ETH_P_RARP && dir == FP_SG_DIR_EGRESS))
+		return FP_SG_BASE_ALLOW;
+	for (i = 0; permitted && i < FP_GUARD_ETHERTYPE_MAX && permitted[i]; i++)
+		if (permitted[i] == et)
+			return FP_SG_BASE_ALLOW;
+	return FP_DROP_ETHERTYPE_DENIED;
 }
 
 /* Is a in the prefix (pfx, plen) (plen in IPv6 bits)? */

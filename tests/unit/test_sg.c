@@ -74,6 +74,37 @@ test_sg_base(void **state)
 	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_RULES);
 }
 
+/* Ethertypes on a port with port security: Neutron's OVS firewall. */
+static void
+test_sg_ethertype(void **state)
+{
+	uint16_t permitted[FP_GUARD_ETHERTYPE_MAX] = { 0x88b5, 0x8863 };
+	uint16_t full[FP_GUARD_ETHERTYPE_MAX] = { 0x9000, 0x9001, 0x9002, 0x9003,
+						  0x9004, 0x9005, 0x9006, 0x9007 };
+	uint32_t d;
+
+	(void)state;
+	for (d = 0; d < FP_SG_DIR_MAX; d++) {
+		assert_int_equal(fp_sg_ethertype(0x0800, d, NULL), FP_SG_BASE_RULES);
+		assert_int_equal(fp_sg_ethertype(0x86dd, d, permitted), FP_SG_BASE_RULES);
+		assert_int_equal(fp_sg_ethertype(0x0806, d, NULL), FP_SG_BASE_ALLOW);
+		assert_int_equal(fp_sg_ethertype(0x88cc, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x88cc, d, permitted), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x8863, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x8863, d, permitted), FP_SG_BASE_ALLOW);
+		assert_int_equal(fp_sg_ethertype(0x88b5, d, permitted), FP_SG_BASE_ALLOW);
+		/* The list ends at its first 0, and is read to its end when full. */
+		assert_int_equal(fp_sg_ethertype(0, d, permitted), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x9007, d, full), FP_SG_BASE_ALLOW);
+		/* Tags are the parse's (ct_invalid), never allowed here. */
+		assert_int_equal(fp_sg_ethertype(0x8100, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+	}
+	/* RARP: from the VM (announcement after a live migration), not to it. */
+	assert_int_equal(fp_sg_ethertype(0x8035, FP_SG_DIR_EGRESS, NULL), FP_SG_BASE_ALLOW);
+	assert_int_equal(fp_sg_ethertype(0x8035, FP_SG_DIR_INGRESS, NULL),
+			 FP_DROP_ETHERTYPE_DENIED);
+}
+
 static void
 test_sg_rule_match(void **state)
 {
@@ -300,6 +331,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sg_base),
+		cmocka_unit_test(test_sg_ethertype),
 		cmocka_unit_test(test_sg_rule_match),
 		cmocka_unit_test(test_ct_key_both_ways),
 		cmocka_unit_test(test_ct_tcp_life),
