@@ -439,6 +439,212 @@ fp_ct_next(__u32 s, __u32 reply, const struct fp_sg_pkt *p)
 	return s;
 }
 
+/* The parse of a frame for the security groups: the decoding both engines'
+ * parses share (dataplane/sg.c fp_sg_parse(), bpf/fp_sg.bpf.h
+ * fp_sg_parse_frame()).  Each helper reads header bytes its caller has
+ * bounded and passes in (NULL: the frame ends before them): fp-dpdk bounds
+ * them by the frame's length, the XDP program by a pointer it checks
+ * against data_end, as the verifier needs to see in the program itself.
+ * So the walk over the frame (which bytes, where) stays with each engine;
+ * what the bytes mean is written once here.  Addresses are the caller's
+ * to copy: written here, a 16-byte copy from the packet compiles to 16
+ * byte loads and stores in BPF (the pointer is not known to be aligned);
+ * the XDP program copies with 8-byte loads instead.
+ */
+
+#define FP_SG_EXT_MAX 8 /* IPv6 extension headers walked; more: invalid */
+
+/* A parse's place in an IP packet. */
+struct fp_sg_l3 {
+	__u32 off;  /* the XDP program's: frame offset of the IP header (fp-dpdk: 0) */
+	__u32 tot;  /* the IP packet's length, header included (a quote's: cut to len) */
+	__u32 cur;  /* offset of header nh from the IP header: the L4 header at the end */
+	__u32 nh;   /* the protocol of the header at cur */
+	__u32 frag; /* FP_SG_FRAG_* */
+	__u32 pad;  /* zero */
+};
+
+FP_SG_INLINE __u32
+fp_sg_get16(const __u8 *b)
+{
+	return (__u32)b[0] << 8 | b[1];
+}
+
+/**
+ * Start the parse of an IP header: version, lengths, IPv4 fragment.
+ *
+ * @param v4    its first 20 bytes, or NULL
+ * @param v6    its first 40 bytes, or NULL
+ * @param len   bytes of the IP packet there
+ * @param quote a packet an ICMP error quotes: its lengths may exceed len
+ * @param p     family 0, or the family the packet must have (a quote's);
+ *		set to 4 or 6 (the caller copies the addresses: IPv4 at
+ *		v4 + 12 and + 16, IPv6 at v6 + 8 and + 24)
+ * @param x     filled (off untouched): the walk starts at x->cur
+ * @return 4 (IPv4: x->cur is the L4 header), 6 (IPv6: extension headers
+ *	   may follow, fp_sg_l3_ext()), or -1 (malformed)
+ */
+FP_SG_INLINE int
+fp_sg_l3_start(const __u8 *v4, const __u8 *v6, __u32 len, __u32 quote, struct fp_sg_pkt *p,
+	       struct fp_sg_l3 *x)
+{
+	__u32 hl, tot, fo;
+
+	if (!v4 || len < 20)
+		return -1;
+	if ((v4[0] >> 4) == 4) {
+		if (p->family == 6)
+			return -1;
+		hl = (__u32)(v4[0] & 0xf) * 4;
+		tot = fp_sg_get16(v4 + 2);
+		if (hl < 20 || hl > len || tot < hl)
+			return -1;
+		if (tot > len) {
+			if (!quote)
+				return -1;
+			tot = len;
+		}
+		fo = fp_sg_get16(v4 + 6);
+		p->family = 4;
+		x->tot = tot;
+		x->cur = hl;
+		x->nh = v4[9];
+		x->frag = (fo & 0x1fff) ? FP_SG_FRAG_LATER :
+			  (fo & 0x2000) ? FP_SG_FRAG_FIRST :
+					  FP_SG_FRAG_NONE;
+		return 4;
+	}
+	if ((v4[0] >> 4) != 6 || !v6 || len < 40 || p->family == 4)
+		return -1;
+	tot = 40 + fp_sg_get16(v6 + 4);
+	if (tot > len) {
+		if (!quote)
+			return -1;
+		tot = len;
+	}
+	p->family = 6;
+	x->tot = tot;
+	x->cur = 40;
+	x->nh = v6[6];
+	x->frag = FP_SG_FRAG_NONE;
+	return 6;
+}
+
+/**
+ * Is the header at x->cur an IPv6 extension header to step over
+ * (hop-by-hop, routing, fragment, AH, destination options)?
+ *
+ * @return 1 (yes: the caller bounds its first 8 bytes and calls
+ *	   fp_sg_l3_ext_step()), 0 (no: x->cur is the L4 header), -1 (cut
+ *	   short: malformed)
+ */
+FP_SG_INLINE int
+fp_sg_l3_ext(const struct fp_sg_l3 *x)
+{
+	__u32 nh = x->nh;
+
+	if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
+		return 0;
+	return x->cur + 8 > x->tot ? -1 : 1;
+}
+
+/**
+ * Step over the extension header at x->cur.
+ *
+ * @param e its first 8 bytes
+ * @return 1 (x moved to the next header), 0 (a later fragment: no L4
+ *	   header, stop), -1 (longer than the packet)
+ */
+FP_SG_INLINE int
+fp_sg_l3_ext_step(struct fp_sg_l3 *x, const __u8 *e)
+{
+	__u32 nh = x->nh, fo;
+
+	x->nh = e[0];
+	if (nh == 44) {
+		fo = fp_sg_get16(e + 2);
+		x->cur += 8;
+		if (fo & 0xfff8) {
+			x->frag = FP_SG_FRAG_LATER;
+			return 0;
+		}
+		if (fo & 1)
+			x->frag = FP_SG_FRAG_FIRST;
+		return 1;
+	}
+	x->cur += nh == 51 ? ((__u32)e[1] + 2) * 4 : ((__u32)e[1] + 1) * 8;
+	return x->cur > x->tot ? -1 : 1;
+}
+
+/* The end of the L3 walk: p's protocol and fragment. */
+FP_SG_INLINE void
+fp_sg_l3_end(const struct fp_sg_l3 *x, struct fp_sg_pkt *p)
+{
+	p->proto = (__u8)x->nh;
+	p->frag = (__u8)x->frag;
+}
+
+/**
+ * Decode the L4 header (after fp_sg_l3_end()): ports, TCP flags, ICMP(v6)
+ * type, code and echo identifier; a later fragment has none.
+ *
+ * @param b8    its first 8 bytes, or NULL
+ * @param b20   its first 20 bytes, or NULL
+ * @param len   bytes of L4 header and payload in the IP packet
+ * @param quote a quoted packet: only its first 8 bytes are there
+ * @param qoff  set to 8 for an ICMP error: its quote starts there
+ * @return 0, or -1 (truncated, a bad TCP data offset or UDP length)
+ */
+FP_SG_INLINE int
+fp_sg_l4_decode(const __u8 *b8, const __u8 *b20, __u32 len, __u32 quote, struct fp_sg_pkt *p,
+		__u32 *qoff)
+{
+	__u32 need, v;
+
+	if (p->frag == FP_SG_FRAG_LATER)
+		return 0;
+	if (fp_sg_is_icmp(p)) {
+		if (len < 8 || !b8)
+			return -1;
+		p->icmp_type = b8[0];
+		p->icmp_code = b8[1];
+		if (fp_ct_icmp_echo(p))
+			p->icmp_id = (__u16)fp_sg_get16(b8 + 4);
+		if (fp_ct_icmp_error(p))
+			*qoff = 8;
+		return 0;
+	}
+	if (!fp_sg_proto_has_ports(p->proto))
+		return 0;
+	if (quote)
+		need = 8;
+	else if (p->proto == FP_SG_PROTO_TCP)
+		need = 20;
+	else if (p->proto == FP_SG_PROTO_SCTP || p->proto == FP_SG_PROTO_DCCP)
+		need = 12;
+	else
+		need = 8;
+	if (len < need || !b8)
+		return -1;
+	p->sport = (__u16)fp_sg_get16(b8);
+	p->dport = (__u16)fp_sg_get16(b8 + 2);
+	if (quote)
+		return 0;
+	if (p->proto == FP_SG_PROTO_TCP) {
+		if (!b20)
+			return -1;
+		v = (__u32)(b20[12] >> 4) * 4;
+		if (v < 20 || v > len)
+			return -1;
+		p->tcp_flags = b20[13];
+	} else if (p->proto == FP_SG_PROTO_UDP) {
+		v = fp_sg_get16(b8 + 4);
+		if (v < 8 || v > len)
+			return -1;
+	}
+	return 0;
+}
+
 /* Default timeouts in seconds, indexed by FP_CT_*:
  *   static const __u32 t[FP_CT_STATE_MAX] = { FP_FOREACH_CT_STATE(FP_CT_TIMEOUT_INIT) };
  */
