@@ -603,7 +603,12 @@ fp_sg_l4_decode(const __u8 *b8, const __u8 *b20, __u32 len, __u32 quote, struct 
 
 	if (p->frag == FP_SG_FRAG_LATER)
 		return 0;
-	if (fp_sg_is_icmp(p)) {
+	/* Ports first: fp_sg_is_icmp() reads family and proto as one 16-bit
+	 * word, which stalls on the byte stores the L3 parse just made.
+	 */
+	if (!fp_sg_proto_has_ports(p->proto)) {
+		if (!fp_sg_is_icmp(p))
+			return 0;
 		if (len < 8 || !b8)
 			return -1;
 		p->icmp_type = b8[0];
@@ -614,8 +619,6 @@ fp_sg_l4_decode(const __u8 *b8, const __u8 *b20, __u32 len, __u32 quote, struct 
 			*qoff = 8;
 		return 0;
 	}
-	if (!fp_sg_proto_has_ports(p->proto))
-		return 0;
 	if (quote)
 		need = 8;
 	else if (p->proto == FP_SG_PROTO_TCP)
