@@ -236,28 +236,6 @@ fp_sg_parse_frame(struct xdp_md *ctx, __u32 flen, struct fp_sg_in *in)
 	in->has_quote = 1;
 }
 
-/* The packet that opened the connection of key k (its entry's flags). */
-static __always_inline void
-fp_sg_opener(const struct fp_ct_key *k, __u32 flags, struct fp_sg_pkt *p)
-{
-	int a = (flags & FP_CT_F_ORIG_A) != 0;
-
-	__builtin_memset(p, 0, sizeof(*p));
-	fp_ip6_copy(p->src.b, a ? k->a.b : k->b.b);
-	fp_ip6_copy(p->dst.b, a ? k->b.b : k->a.b);
-	p->family = fp_ip_is_v4(k->a.b) ? 4 : 6;
-	p->proto = k->proto;
-	if (fp_sg_proto_has_ports(k->proto)) {
-		p->sport = a ? k->a_port : k->b_port;
-		p->dport = a ? k->b_port : k->a_port;
-		p->tcp_flags = FP_SG_TCP_SYN;
-	} else if ((p->family == 4 && k->proto == FP_SG_PROTO_ICMP) ||
-		   (p->family == 6 && k->proto == FP_SG_PROTO_ICMPV6)) {
-		p->icmp_type = p->family == 4 ? 8 : 128;
-		p->icmp_id = k->a_port;
-	}
-}
-
 /* A state's timeout in nanoseconds (fp_sg_cfg; 0 there: Linux's default). */
 static __always_inline __u64
 fp_sg_timeout_ns(const struct fp_sg_cfg *cfg, __u32 state)

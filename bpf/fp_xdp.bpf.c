@@ -266,7 +266,7 @@ sg_tracked(struct fp_ct_val *e, const struct fp_ct_key *k, const struct fp_sg_pk
 			/* Its opening packet, checked against the rules of
 			 * the way it was opened.
 			 */
-			fp_sg_opener(k, ow.f.flags, &sc->o);
+			fp_ct_opener(k, ow.f.flags, &sc->o);
 			rule = sg_rules(ruleset_id,
 					(ow.f.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
 									     FP_SG_DIR_INGRESS,

@@ -156,27 +156,13 @@ rules_match(const struct fp_ftables *t, const struct fp_ruleset_val *rs, const s
 	return 0;
 }
 
-/* The packet that opened the connection of key k (flags of its entry). */
-static void
+/* The packet that opened the connection of key k (flags of its entry):
+ * sg.h's fp_ct_opener(), which the XDP program calls too.
+ */
+static inline void
 opener(const struct fp_ct_key *k, uint32_t flags, struct fp_sg_pkt *p)
 {
-	int a = (flags & FP_CT_F_ORIG_A) != 0;
-	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	memset(p, 0, sizeof(*p));
-	p->src = a ? k->a : k->b;
-	p->dst = a ? k->b : k->a;
-	p->family = memcmp(k->a.b, v4map, sizeof(v4map)) == 0 ? 4 : 6;
-	p->proto = k->proto;
-	if (fp_sg_proto_has_ports(k->proto)) {
-		p->sport = a ? k->a_port : k->b_port;
-		p->dport = a ? k->b_port : k->a_port;
-		p->tcp_flags = FP_SG_TCP_SYN;
-	} else if ((p->family == 4 && k->proto == FP_SG_PROTO_ICMP) ||
-		   (p->family == 6 && k->proto == FP_SG_PROTO_ICMPV6)) {
-		p->icmp_type = p->family == 4 ? 8 : 128;
-		p->icmp_id = k->a_port;
-	}
+	fp_ct_opener(k, flags, p);
 }
 
 static uint32_t

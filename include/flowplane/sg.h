@@ -318,6 +318,38 @@ fp_ct_key_make(struct fp_ct_key *k, __u32 zone, const struct fp_sg_pkt *p)
 	return a_first;
 }
 
+/**
+ * The packet that opened the connection of key k, as revalidation matches
+ * it against the rules: addresses and ports the way it went (the entry's
+ * FP_CT_F_ORIG_A), a TCP SYN, or an ICMP(v6) echo request.
+ *
+ * @param k     the connection's key
+ * @param flags its entry's FP_CT_F_*
+ * @param p     filled
+ */
+FP_SG_INLINE void
+fp_ct_opener(const struct fp_ct_key *k, __u32 flags, struct fp_sg_pkt *p)
+{
+	int a = (flags & FP_CT_F_ORIG_A) != 0;
+	__u32 i, v4 = k->a.b[10] == 0xff && k->a.b[11] == 0xff;
+
+	for (i = 0; i < 10; i++)
+		v4 = v4 && k->a.b[i] == 0;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->src = a ? k->a : k->b;
+	p->dst = a ? k->b : k->a;
+	p->family = v4 ? 4 : 6;
+	p->proto = k->proto;
+	if (fp_sg_proto_has_ports(k->proto)) {
+		p->sport = a ? k->a_port : k->b_port;
+		p->dport = a ? k->b_port : k->a_port;
+		p->tcp_flags = FP_SG_TCP_SYN;
+	} else if (fp_sg_is_icmp(p)) {
+		p->icmp_type = p->family == 4 ? 8 : 128;
+		p->icmp_id = k->a_port;
+	}
+}
+
 /* fp_ct_next() answers besides a state */
 #define FP_CT_MOVE_INVALID FP_CT_STATE_MAX	/* drop: ct_invalid */
 #define FP_CT_MOVE_IGNORE (FP_CT_STATE_MAX + 1) /* pass, state unchanged */

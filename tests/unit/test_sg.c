@@ -291,6 +291,37 @@ test_sg_parse_l4(void **state)
 	assert_int_equal(fp_sg_l4_decode(NULL, NULL, 7, 0, &p, &qoff), -1);
 }
 
+/* The opening packet a connection's key and flags give back. */
+static void
+test_ct_opener(void **state)
+{
+	struct fp_sg_pkt p = pkt4(0x0a000005, 0x0a000003, FP_SG_PROTO_TCP, 40000, 22), o;
+	struct fp_ct_key k;
+	uint32_t flags;
+
+	(void)state;
+	p.tcp_flags = FP_SG_TCP_SYN;
+	flags = fp_ct_key_make(&k, 3, &p) ? FP_CT_F_ORIG_A : 0;
+	memset(&o, 0xaa, sizeof(o));
+	fp_ct_opener(&k, flags, &o);
+	assert_memory_equal(&o, &p, sizeof(p));
+	/* The other end opened it: the reply's view. */
+	fp_ct_opener(&k, flags ^ FP_CT_F_ORIG_A, &o);
+	assert_int_equal(o.sport, 22);
+	assert_int_equal(o.dst.b[15], 5);
+	/* ICMPv6 echo: a request with the identifier. */
+	memset(&p, 0, sizeof(p));
+	p.family = 6;
+	p.proto = FP_SG_PROTO_ICMPV6;
+	p.src.b[0] = 0xfd;
+	p.dst.b[0] = 0xfe;
+	p.icmp_type = 128;
+	p.icmp_id = 9;
+	flags = fp_ct_key_make(&k, 1, &p) ? FP_CT_F_ORIG_A : 0;
+	fp_ct_opener(&k, flags, &o);
+	assert_memory_equal(&o, &p, sizeof(p));
+}
+
 static void
 test_sg_rule_match(void **state)
 {
@@ -521,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_sg_parse_l3_v4),
 		cmocka_unit_test(test_sg_parse_l3_v6),
 		cmocka_unit_test(test_sg_parse_l4),
+		cmocka_unit_test(test_ct_opener),
 		cmocka_unit_test(test_sg_rule_match),
 		cmocka_unit_test(test_ct_key_both_ways),
 		cmocka_unit_test(test_ct_tcp_life),
