@@ -162,7 +162,7 @@ fp_sg_parse_l3(struct xdp_md *ctx, __u32 off, __u32 len, __u32 quote, struct fp_
 			if (r <= 0)
 				break;
 		}
-		if (r < 0 || i == FP_SG_EXT_MAX || x.cur > x.tot)
+		if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(&x) != 0) || x.cur > x.tot)
 			return -1;
 	} else {
 		return -1;

@@ -52,7 +52,7 @@ parse_l3(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_
 			if (r <= 0)
 				break;
 		}
-		if (r < 0 || i == FP_SG_EXT_MAX)
+		if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(&x) != 0))
 			return -1;
 	}
 	fp_sg_l3_end(&x, p);

@@ -484,7 +484,7 @@ fp_ct_next(__u32 s, __u32 reply, const struct fp_sg_pkt *p)
  * the XDP program copies with 8-byte loads instead.
  */
 
-#define FP_SG_EXT_MAX 8 /* IPv6 extension headers walked; more: invalid */
+#define FP_SG_EXT_MAX 8 /* IPv6 extension headers walked; a 9th: invalid */
 
 /* A parse's place in an IP packet. */
 struct fp_sg_l3 {

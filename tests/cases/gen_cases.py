@@ -88,7 +88,7 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
-    ICMPv6ND_RA, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
+    ICMPv6ND_RA, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
@@ -2389,6 +2389,27 @@ def gen_sg():
     c.out(UL_PORT, encap(f6, 3))
     c.tx()
     c.stat("ct_new", 1)
+
+    def syn6_behind(n):
+        """An IPv6 SYN to port 80 behind n destination options headers."""
+        pkt = IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0)
+        for _ in range(n):
+            pkt = pkt / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00" * 4)])
+        return bytes(Ether(dst=REM_MAC[3], src=VM0_MAC) / pkt /
+                     TCP(sport=40002, dport=80, seq=7, ack=0, flags="S", window=65535))
+
+    f6 = syn6_behind(8)
+    c = sg_case("sg_ipv6_exthdr_max", "an IPv6 SYN behind 8 extension headers, the most "
+                "the security groups walk: allowed", egress=(R_TCP80_6,))
+    c.inp(0, f6)
+    c.out(UL_PORT, encap(f6, 3))
+    c.tx()
+    c.stat("ct_new", 1)
+
+    c = sg_case("sg_ipv6_exthdr_too_many", "an IPv6 SYN behind 9 extension headers: more "
+                "than the security groups walk, invalid", egress=(R_TCP80_6,))
+    c.inp(0, syn6_behind(9))
+    c.drop("ct_invalid")
 
     frag = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
                  IP(src=VM0_IP, dst=REM_IP, ttl=64, id=0x4242, flags=0, frag=185, proto=17) /

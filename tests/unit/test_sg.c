@@ -168,7 +168,7 @@ walk6(const uint8_t *b, uint32_t len, struct fp_sg_pkt *p, struct fp_sg_l3 *x)
 		if (r <= 0)
 			break;
 	}
-	if (r < 0 || i == FP_SG_EXT_MAX)
+	if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(x) != 0))
 		return -1;
 	fp_sg_l3_end(x, p);
 	return 0;
@@ -191,7 +191,7 @@ test_sg_parse_l3_v6(void **state)
 		b[6] = n ? 60 : 6;
 		for (i = 0; i < n; i++)
 			b[40 + i * 8] = i + 1 < n ? 60 : 6;
-		if (n < FP_SG_EXT_MAX) {
+		if (n <= FP_SG_EXT_MAX) {
 			assert_int_equal(walk6(b, 60 + n * 8, &p, &x), 0);
 			assert_int_equal(p.family, 6);
 			assert_int_equal(p.proto, 6);
