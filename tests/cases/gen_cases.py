@@ -2427,8 +2427,8 @@ def gen_sg():
     c.drop("sg_denied")
 
     f = arp_req(VM0_IP, REM_IP)
-    c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: not IP, not "
-                "filtered (anti-spoofing covers it); flooded", egress=())
+    c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: ARP passes the "
+                "security groups (anti-spoofing checks it); flooded", egress=())
     c.inp(0, f)
     c.out(2, f)
     c.out(UL_PORT, encap(f, 1))
