@@ -39,13 +39,12 @@
 #include "fp_maps.bpf.h"
 #include "fp_pkt.bpf.h"
 
-#define FP_SG_EXT_MAX 8	  /* IPv6 extension headers walked; more: invalid */
 #define FP_SG_CAS_TRIES 4 /* state moves lost to another CPU before giving up */
 #define FP_SG_EEXIST 17	  /* EEXIST (no errno.h in BPF programs) */
 
 /* fp_sg_in.status */
 #define FP_SG_PARSE_IP 0     /* an IP packet: p filled */
-#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): not filtered */
+#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): fp_sg_ethertype() decides */
 #define FP_SG_PARSE_BAD 2    /* malformed IP, or a tagged frame: ct_invalid */
 
 /* What the security groups read from a frame. */
@@ -54,6 +53,8 @@ struct fp_sg_in {
 	struct fp_sg_pkt q; /* the packet an ICMP error quotes (has_quote) */
 	__u32 status;	    /* FP_SG_PARSE_* */
 	__u32 has_quote;    /* q is valid */
+	__u32 ethertype;    /* the frame's, host order (status FP_SG_PARSE_NOT_IP) */
+	__u32 pad;	    /* zero */
 };
 
 /* Room for the step's structs, per CPU: the XDP stack (512 bytes for a
@@ -101,202 +102,89 @@ union fp_sg_ct_word {
 _Static_assert(__builtin_offsetof(struct fp_ct_val, state) == 16, "fp_ct_val.state");
 _Static_assert(__builtin_offsetof(struct fp_ct_val, flags) == 17, "fp_ct_val.flags");
 
-/* The walk of an IPv6 packet's extension headers, one per
- * fp_xdp_sg_ext() call.
- */
-struct fp_sg_ext {
-	__u32 off;  /* in: frame offset of the IPv6 header */
-	__u32 tot;  /* in: the IPv6 packet's length (header included) */
-	__u32 cur;  /* in/out: offset of header nh from off */
-	__u32 nh;   /* in/out: the next header's protocol */
-	__u32 frag; /* out: FP_SG_FRAG_* once a fragment header is seen */
-	__u32 pad;  /* zero */
-};
-
-/* Walk the extension header x->nh at x->cur, if it is one: 1 (walked, x
- * moved on), 0 (not an extension header, or a later fragment's: stop),
- * -1 (malformed).  A global function: the verifier checks one header,
- * whatever the headers before it were (inlined, every combination of 8
- * headers would be walked).
+/* Step over the IPv6 extension header at x->cur, if there is one
+ * (sg.h fp_sg_l3_ext(), fp_sg_l3_ext_step()): 1 (walked, x moved on), 0
+ * (not an extension header, or a later fragment's: stop), -1 (malformed).
+ * A global function: the verifier checks one header, whatever the headers
+ * before it were (inlined, every combination of 8 headers would be
+ * walked).
  */
 __noinline int
-fp_xdp_sg_ext(struct xdp_md *ctx, struct fp_sg_ext *x)
+fp_xdp_sg_ext(struct xdp_md *ctx, struct fp_sg_l3 *x)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	__u32 nh, cur, tot, fo;
 	__u8 *e;
+	int r;
 
 	if (!x)
 		return -1;
-	nh = x->nh;
-	cur = x->cur;
-	tot = x->tot;
-	if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51)
-		return 0;
-	if (cur > FP_PKT_OFF_MAX || cur + 8 > tot)
+	r = fp_sg_l3_ext(x);
+	if (r <= 0)
+		return r;
+	if (x->cur > FP_PKT_OFF_MAX)
 		return -1;
-	e = fp_pkt_ptr(data, data_end, x->off + cur, 8);
+	e = fp_pkt_ptr(data, data_end, x->off + x->cur, 8);
 	if (!e)
 		return -1;
-	x->nh = e[0];
-	if (nh == 44) {
-		fo = fp_ld16(e + 2);
-		x->cur = cur + 8;
-		if (fo & 0xfff8) {
-			x->frag = FP_SG_FRAG_LATER;
-			return 0;
-		}
-		if (fo & 1)
-			x->frag = FP_SG_FRAG_FIRST;
-		return 1;
-	}
-	cur += nh == 51 ? ((__u32)e[1] + 2) * 4 : ((__u32)e[1] + 1) * 8;
-	if (cur > tot)
-		return -1;
-	x->cur = cur;
-	return 1;
+	return fp_sg_l3_ext_step(x, e);
 }
 
 /* The IP header at off (len bytes of IP packet there; quote: a quoted
  * packet whose lengths are not checked against len).  Fills p's
  * addresses, protocol and fragment, *l4 (an offset in the frame) and
- * *l4_len.  0, or -1 if malformed.  dataplane/sg.c parse_l3().
+ * *l4_len.  0, or -1 if malformed.  The decoding is sg.h's, shared with
+ * fp-dpdk (dataplane/sg.c parse_l3()); the walk is each engine's: here
+ * every read is a pointer checked against data_end (the verifier must see
+ * the check), there the frame's length bounds them.
  */
 static __always_inline int
 fp_sg_parse_l3(struct xdp_md *ctx, __u32 off, __u32 len, __u32 quote, struct fp_sg_pkt *p,
 	       __u32 *l4, __u32 *l4_len)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct fp_sg_ext x = {};
-	__u32 hl, tot, fo, i;
-	__u8 *b;
+	__u8 *v4 = fp_pkt_ptr(data, data_end, off, 20), *v6 = fp_pkt_ptr(data, data_end, off, 40);
+	struct fp_sg_l3 x = {};
+	__u32 i;
 	int r;
 
-	b = fp_pkt_ptr(data, data_end, off, 1);
-	if (len < 1 || !b)
+	r = fp_sg_l3_start(v4, v6, len, quote, p, &x);
+	if (r < 0)
 		return -1;
-	if ((b[0] >> 4) == 4) {
-		if (len < 20 || p->family == 6)
-			return -1;
-		b = fp_pkt_ptr(data, data_end, off, 20);
-		if (!b)
-			return -1;
-		hl = (__u32)(b[0] & 0xf) * 4;
-		tot = fp_ld16(b + 2);
-		if (hl < 20 || hl > len || tot < hl)
-			return -1;
-		if (tot > len) {
-			if (!quote)
-				return -1;
-			tot = len;
+	if (r == 4 && v4) { /* v4, v6: for the verifier, which cannot know r implies them */
+		fp_ip_from_v4(p->src.b, v4 + 12);
+		fp_ip_from_v4(p->dst.b, v4 + 16);
+	} else if (r == 6 && v6) {
+		fp_ip6_copy(p->src.b, v6 + 8);
+		fp_ip6_copy(p->dst.b, v6 + 24);
+		x.off = off;
+		for (i = 0; i < FP_SG_EXT_MAX; i++) {
+			r = fp_xdp_sg_ext(ctx, &x);
+			if (r <= 0)
+				break;
 		}
-		p->family = 4;
-		p->proto = b[9];
-		fp_ip_from_v4(p->src.b, b + 12);
-		fp_ip_from_v4(p->dst.b, b + 16);
-		fo = fp_ld16(b + 6);
-		if (fo & 0x1fff)
-			p->frag = FP_SG_FRAG_LATER;
-		else if (fo & 0x2000)
-			p->frag = FP_SG_FRAG_FIRST;
-		*l4 = off + hl;
-		*l4_len = tot - hl;
-		return 0;
-	}
-	if ((b[0] >> 4) != 6 || len < 40 || p->family == 4)
-		return -1;
-	b = fp_pkt_ptr(data, data_end, off, 40);
-	if (!b)
-		return -1;
-	tot = 40 + (__u32)fp_ld16(b + 4);
-	if (tot > len) {
-		if (!quote)
+		if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(&x) != 0) || x.cur > x.tot)
 			return -1;
-		tot = len;
-	}
-	p->family = 6;
-	fp_ip6_copy(p->src.b, b + 8);
-	fp_ip6_copy(p->dst.b, b + 24);
-	x.off = off;
-	x.tot = tot;
-	x.cur = 40;
-	x.nh = b[6];
-	for (i = 0; i < FP_SG_EXT_MAX; i++) {
-		r = fp_xdp_sg_ext(ctx, &x);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-	}
-	if (i == FP_SG_EXT_MAX || x.cur > tot)
+	} else {
 		return -1;
-	if (x.frag)
-		p->frag = (__u8)x.frag;
-	p->proto = (__u8)x.nh;
+	}
+	fp_sg_l3_end(&x, p);
 	*l4 = off + x.cur;
-	*l4_len = tot - x.cur;
+	*l4_len = x.tot - x.cur;
 	return 0;
 }
 
-/* The L4 header at off (len bytes): ports, TCP flags, ICMP fields.
- * quote: only its first 8 bytes are there.  Sets *qoff for an ICMP
- * error.  0, or -1 if malformed.  dataplane/sg.c parse_l4().
+/* The L4 header at off (len bytes): sg.h's fp_sg_l4_decode() on the
+ * bytes present.  quote: only its first 8 bytes are there.  Sets *qoff
+ * for an ICMP error.  0, or -1 if malformed.  dataplane/sg.c parse_l4().
  */
 static __always_inline int
 fp_sg_parse_l4(struct xdp_md *ctx, __u32 off, __u32 len, __u32 quote, struct fp_sg_pkt *p,
 	       __u32 *qoff)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	__u32 need, doff, ulen;
-	__u8 *b;
 
-	if (p->frag == FP_SG_FRAG_LATER)
-		return 0;
-	if (fp_sg_is_icmp(p)) {
-		b = fp_pkt_ptr(data, data_end, off, 8);
-		if (len < 8 || !b)
-			return -1;
-		p->icmp_type = b[0];
-		p->icmp_code = b[1];
-		if (fp_ct_icmp_echo(p))
-			p->icmp_id = fp_ld16(b + 4);
-		if (fp_ct_icmp_error(p))
-			*qoff = 8;
-		return 0;
-	}
-	if (!fp_sg_proto_has_ports(p->proto))
-		return 0;
-	if (quote)
-		need = 8;
-	else if (p->proto == FP_SG_PROTO_TCP)
-		need = 20;
-	else if (p->proto == FP_SG_PROTO_SCTP || p->proto == FP_SG_PROTO_DCCP)
-		need = 12;
-	else
-		need = 8;
-	if (len < need)
-		return -1;
-	b = fp_pkt_ptr(data, data_end, off, 8);
-	if (!b)
-		return -1;
-	p->sport = fp_ld16(b);
-	p->dport = fp_ld16(b + 2);
-	if (quote)
-		return 0;
-	if (p->proto == FP_SG_PROTO_TCP) {
-		b = fp_pkt_ptr(data, data_end, off, 20);
-		if (!b)
-			return -1;
-		doff = (__u32)(b[12] >> 4) * 4;
-		if (doff < 20 || doff > len)
-			return -1;
-		p->tcp_flags = b[13];
-	} else if (p->proto == FP_SG_PROTO_UDP) {
-		ulen = fp_ld16(b + 4);
-		if (ulen < 8 || ulen > len)
-			return -1;
-	}
-	return 0;
+	return fp_sg_l4_decode(fp_pkt_ptr(data, data_end, off, 8),
+			       fp_pkt_ptr(data, data_end, off, 20), len, quote, p, qoff);
 }
 
 /**
@@ -326,6 +214,7 @@ fp_sg_parse_frame(struct xdp_md *ctx, __u32 flen, struct fp_sg_in *in)
 		in->p.family = 6;
 	} else {
 		in->status = FP_SG_PARSE_NOT_IP;
+		in->ethertype = et;
 		return;
 	}
 	if (fp_sg_parse_l3(ctx, FP_ETH_HLEN, flen - FP_ETH_HLEN, 0, &in->p, &l4, &l4_len) < 0)
@@ -345,28 +234,6 @@ fp_sg_parse_frame(struct xdp_md *ctx, __u32 flen, struct fp_sg_in *in)
 	if (fp_sg_parse_l4(ctx, ql4, ql4_len, 1, &in->q, &qq) < 0)
 		return;
 	in->has_quote = 1;
-}
-
-/* The packet that opened the connection of key k (its entry's flags). */
-static __always_inline void
-fp_sg_opener(const struct fp_ct_key *k, __u32 flags, struct fp_sg_pkt *p)
-{
-	int a = (flags & FP_CT_F_ORIG_A) != 0;
-
-	__builtin_memset(p, 0, sizeof(*p));
-	fp_ip6_copy(p->src.b, a ? k->a.b : k->b.b);
-	fp_ip6_copy(p->dst.b, a ? k->b.b : k->a.b);
-	p->family = fp_ip_is_v4(k->a.b) ? 4 : 6;
-	p->proto = k->proto;
-	if (fp_sg_proto_has_ports(k->proto)) {
-		p->sport = a ? k->a_port : k->b_port;
-		p->dport = a ? k->b_port : k->a_port;
-		p->tcp_flags = FP_SG_TCP_SYN;
-	} else if ((p->family == 4 && k->proto == FP_SG_PROTO_ICMP) ||
-		   (p->family == 6 && k->proto == FP_SG_PROTO_ICMPV6)) {
-		p->icmp_type = p->family == 4 ? 8 : 128;
-		p->icmp_id = k->a_port;
-	}
 }
 
 /* A state's timeout in nanoseconds (fp_sg_cfg; 0 there: Linux's default). */

@@ -266,7 +266,7 @@ sg_tracked(struct fp_ct_val *e, const struct fp_ct_key *k, const struct fp_sg_pk
 			/* Its opening packet, checked against the rules of
 			 * the way it was opened.
 			 */
-			fp_sg_opener(k, ow.f.flags, &sc->o);
+			fp_ct_opener(k, ow.f.flags, &sc->o);
 			rule = sg_rules(ruleset_id,
 					(ow.f.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
 									     FP_SG_DIR_INGRESS,
@@ -307,6 +307,7 @@ sg_decide(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
 	__u32 zero = 0, r, rule, first, stat, gen = 0, stale = 0;
 	struct fp_ruleset_val *rs;
 	struct fp_ct_val *nv, *e;
+	struct fp_guard_cfg *g;
 	struct fp_sg_cfg *cfg;
 	struct fp_ct_key *k;
 	int a_first;
@@ -318,8 +319,11 @@ sg_decide(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
 	k = &sc->k;
 	nv = &sc->nv;
 
-	if (in->status == FP_SG_PARSE_NOT_IP)
-		return FP_DROP_MAX;
+	if (in->status == FP_SG_PARSE_NOT_IP) {
+		g = bpf_map_lookup_elem(&fp_guard, &zero);
+		r = fp_sg_ethertype(in->ethertype, dir, g ? g->ethertypes : 0);
+		return r == FP_SG_BASE_ALLOW ? FP_DROP_MAX : r;
+	}
 	if (in->status != FP_SG_PARSE_IP)
 		return FP_DROP_CT_INVALID;
 	r = fp_sg_base(&in->p, dir);
@@ -721,6 +725,8 @@ static __always_inline __u32
 check_source(void *data, void *data_end, const struct fp_port_val *pt, const struct fp_pkt_meta *m)
 {
 	__u8 *f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN), *src, *l3;
+	struct fp_guard_cfg *g;
+	__u32 zero = 0, r;
 
 	if (!f)
 		return FP_DROP_TRUNC_L2;
@@ -770,7 +776,10 @@ check_source(void *data, void *data_end, const struct fp_port_val *pt, const str
 			       FP_PARSE_OK :
 			       FP_DROP_SPOOF_IP;
 	default:
-		return FP_DROP_ETHERTYPE_DENIED;
+		/* RARP and the permitted ethertypes (sg.h fp_sg_ethertype()). */
+		g = bpf_map_lookup_elem(&fp_guard, &zero);
+		r = fp_sg_ethertype(m->ethertype, FP_SG_DIR_EGRESS, g ? g->ethertypes : 0);
+		return r == FP_SG_BASE_ALLOW ? FP_PARSE_OK : FP_DROP_ETHERTYPE_DENIED;
 	}
 }
 

@@ -319,10 +319,17 @@ fp_ftables_local_vtep_add(struct fp_ftables *t, const struct fp_ip *ip)
 void
 fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g)
 {
+	uint32_t i;
+
 	__atomic_store_n(&t->guard.strict_source, g->strict_source, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.inner_src_mac, g->inner_src_mac, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.storm_pps, g->storm_pps, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.storm_burst, g->storm_burst, __ATOMIC_RELAXED);
+	/* Element by element: a reader may see a mix of the old and the new
+	 * list, no ethertype that is in neither.
+	 */
+	for (i = 0; i < FP_GUARD_ETHERTYPE_MAX; i++)
+		__atomic_store_n(&t->guard.ethertypes[i], g->ethertypes[i], __ATOMIC_RELAXED);
 }
 
 uint32_t

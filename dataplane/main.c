@@ -277,13 +277,18 @@ static void
 guard_apply(struct fp_dpdk *d)
 {
 	const struct fp_guard_cfg g = d->cfg.guard;
+	char ets[8 * FP_GUARD_ETHERTYPE_MAX + 8] = "none";
+	uint32_t i, n = 0;
 
+	for (i = 0; i < FP_GUARD_ETHERTYPE_MAX && g.ethertypes[i]; i++)
+		n += (uint32_t)snprintf(ets + n, sizeof(ets) - n, "%s0x%04x", i ? " " : "",
+					g.ethertypes[i]);
 	fp_ftables_guard_set(d->tables, &g);
 	fp_log(FP_LOG_INFO,
 	       "guard: underlay_strict_source %s, underlay_inner_src_mac %s, storm control %u/s "
-	       "burst %u",
+	       "burst %u, permitted ethertypes %s",
 	       g.strict_source ? "on" : "off", g.inner_src_mac ? "on" : "off", g.storm_pps,
-	       g.storm_burst);
+	       g.storm_burst, ets);
 }
 
 static int

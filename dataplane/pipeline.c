@@ -342,7 +342,8 @@ mac_allowed(const struct fp_dp_port *pt, const uint8_t *mac)
 
 /* Anti-spoofing for a frame from a VM port: FP_PARSE_OK or a drop. */
 static __rte_always_inline unsigned int
-check_source(const struct fp_dp_port *pt, const uint8_t *f, const struct fp_pkt_meta *m)
+check_source(const struct fp_ftables *t, const struct fp_dp_port *pt, const uint8_t *f,
+	     const struct fp_pkt_meta *m)
 {
 	static const uint8_t zero16[16];
 	const uint8_t *src = f + 6, *l3 = f + m->l3_off;
@@ -378,7 +379,8 @@ check_source(const struct fp_dp_port *pt, const uint8_t *f, const struct fp_pkt_
 			return FP_PARSE_OK; /* ARP probe (RFC 5227) */
 		return addr_allowed(pt, src, ip128_v4(l3 + 14)) ? FP_PARSE_OK : FP_DROP_SPOOF_IP;
 	default:
-		return FP_DROP_ETHERTYPE_DENIED;
+		/* RARP and the permitted ethertypes (sg.h fp_sg_ethertype()). */
+		return fp_sg_ethertype_check(t, m->ethertype, FP_SG_DIR_EGRESS);
 	}
 }
 
@@ -904,7 +906,7 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 		if (r == FP_PARSE_OK && s->meta.n_vlans)
 			r = FP_DROP_VLAN_DENIED;
 		if (r == FP_PARSE_OK) {
-			r = check_source(pt, f, &s->meta);
+			r = check_source(p->t, pt, f, &s->meta);
 			TRACE(tr, SOURCE, "%s from port %u (antispoof %s): %s", tmac(f + 6).s,
 			      in_port, (pt->v.flags & FP_PORT_F_ANTISPOOF) ? "on" : "off",
 			      r == FP_PARSE_OK ? "allowed" : "refused");

@@ -9,15 +9,8 @@
 #include "ct.h"
 
 #define ETH_HLEN 14
-#define EXT_HDR_MAX 8		       /* IPv6 extension headers walked; more: invalid */
 #define UPDATE_TRIES 8		       /* fp_ct_update() races lost before giving up */
 #define TRACKED_GONE (FP_DROP_MAX + 1) /* tracked(): the entry went meanwhile */
-
-static inline uint32_t
-get16(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 8 | b[1];
-}
 
 static void
 ip_v4(struct fp_ip *ip, const uint8_t *v4)
@@ -30,143 +23,52 @@ ip_v4(struct fp_ip *ip, const uint8_t *v4)
 
 /* The L3 header at b (len bytes; quote: a quoted packet, lengths not
  * checked against len).  Fills p's addresses, protocol and fragment, and
- * *l4 / *l4_len (0 for a later fragment).  0, or -1 if malformed.
+ * *l4 / *l4_len (0 for a later fragment).  0, or -1 if malformed.  The
+ * decoding is sg.h's, shared with the XDP program (fp_sg.bpf.h
+ * fp_sg_parse_l3()); the walk is each engine's: here len bounds every
+ * read, there each read is a pointer checked against data_end.
  */
 static int
 parse_l3(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_t *l4,
 	 uint32_t *l4_len)
 {
-	uint32_t hl, tot, off, nh, i;
+	struct fp_sg_l3 x = { 0 };
+	uint32_t i;
+	int r;
 
-	if (len < 1)
+	r = fp_sg_l3_start(len >= 20 ? b : NULL, len >= 40 ? b : NULL, len, (uint32_t)quote, p, &x);
+	if (r < 0)
 		return -1;
-	if ((b[0] >> 4) == 4) {
-		if (len < 20 || p->family == 6)
-			return -1;
-		hl = (uint32_t)(b[0] & 0xf) * 4;
-		tot = get16(b + 2);
-		if (hl < 20 || hl > len || tot < hl)
-			return -1;
-		if (tot > len) {
-			if (!quote)
-				return -1;
-			tot = len;
-		}
-		p->family = 4;
-		p->proto = b[9];
+	if (r == 4) {
 		ip_v4(&p->src, b + 12);
 		ip_v4(&p->dst, b + 16);
-		off = get16(b + 6);
-		if (off & 0x1fff)
-			p->frag = FP_SG_FRAG_LATER;
-		else if (off & 0x2000)
-			p->frag = FP_SG_FRAG_FIRST;
-		*l4 = hl;
-		*l4_len = tot - hl;
-		return 0;
-	}
-	if ((b[0] >> 4) != 6 || len < 40 || p->family == 4)
-		return -1;
-	tot = 40 + get16(b + 4);
-	if (tot > len) {
-		if (!quote)
-			return -1;
-		tot = len;
-	}
-	p->family = 6;
-	memcpy(p->src.b, b + 8, 16);
-	memcpy(p->dst.b, b + 24, 16);
-	nh = b[6];
-	off = 40;
-	for (i = 0; i < EXT_HDR_MAX; i++) {
-		uint32_t hlen;
-
-		if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51)
-			break;
-		if (off + 8 > tot)
-			return -1;
-		if (nh == 44) {
-			uint32_t fo = get16(b + off + 2);
-
-			nh = b[off];
-			off += 8;
-			if (fo & 0xfff8) {
-				p->frag = FP_SG_FRAG_LATER;
+	} else {
+		memcpy(p->src.b, b + 8, 16);
+		memcpy(p->dst.b, b + 24, 16);
+		for (i = 0; i < FP_SG_EXT_MAX; i++) {
+			r = fp_sg_l3_ext(&x);
+			if (r > 0)
+				r = fp_sg_l3_ext_step(&x, b + x.cur);
+			if (r <= 0)
 				break;
-			}
-			if (fo & 1)
-				p->frag = FP_SG_FRAG_FIRST;
-			continue;
 		}
-		hlen = nh == 51 ? ((uint32_t)b[off + 1] + 2) * 4 : ((uint32_t)b[off + 1] + 1) * 8;
-		nh = b[off];
-		off += hlen;
-		if (off > tot)
+		if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(&x) != 0))
 			return -1;
 	}
-	if (i == EXT_HDR_MAX)
-		return -1;
-	p->proto = (uint8_t)nh;
-	*l4 = off;
-	*l4_len = tot - off;
+	fp_sg_l3_end(&x, p);
+	*l4 = x.cur;
+	*l4_len = x.tot - x.cur;
 	return 0;
 }
 
-/* The L4 header at b: ports, TCP flags, ICMP fields.  quote: only the
- * first 8 bytes are there.  Sets *quote_off for an ICMP error.
+/* The L4 header at b (len bytes): sg.h's fp_sg_l4_decode().  quote: only
+ * the first 8 bytes are there.  Sets *quote_off for an ICMP error.
  */
 static int
 parse_l4(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_t *quote_off)
 {
-	uint32_t need;
-
-	if (p->frag == FP_SG_FRAG_LATER)
-		return 0;
-	if (fp_sg_is_icmp(p)) {
-		if (len < 8)
-			return -1;
-		p->icmp_type = b[0];
-		p->icmp_code = b[1];
-		if (fp_ct_icmp_echo(p))
-			p->icmp_id = (uint16_t)get16(b + 4);
-		if (fp_ct_icmp_error(p))
-			*quote_off = 8;
-		return 0;
-	}
-	if (!fp_sg_proto_has_ports(p->proto))
-		return 0;
-	switch (p->proto) {
-	case FP_SG_PROTO_TCP:
-		need = 20;
-		break;
-	case FP_SG_PROTO_SCTP:
-	case FP_SG_PROTO_DCCP:
-		need = 12;
-		break;
-	default:
-		need = 8;
-		break;
-	}
-	if (quote)
-		need = 8;
-	if (len < need)
-		return -1;
-	p->sport = (uint16_t)get16(b);
-	p->dport = (uint16_t)get16(b + 2);
-	if (p->proto == FP_SG_PROTO_TCP && !quote) {
-		uint32_t doff = (uint32_t)(b[12] >> 4) * 4;
-
-		if (doff < 20 || doff > len)
-			return -1;
-		p->tcp_flags = b[13];
-	}
-	if (p->proto == FP_SG_PROTO_UDP && !quote) {
-		uint32_t ulen = get16(b + 4);
-
-		if (ulen < 8 || ulen > len)
-			return -1;
-	}
-	return 0;
+	return fp_sg_l4_decode(len >= 8 ? b : NULL, len >= 20 ? b : NULL, len, (uint32_t)quote, p,
+			       quote_off);
 }
 
 int
@@ -179,7 +81,7 @@ fp_sg_parse(const uint8_t *f, uint32_t len, struct fp_sg_pkt *p, struct fp_sg_pa
 	info->quote_len = 0;
 	if (len < ETH_HLEN)
 		return FP_SG_PARSE_BAD;
-	et = get16(f + 12);
+	et = fp_sg_get16(f + 12);
 	if (et == 0x8100 || et == 0x88a8)
 		return FP_SG_PARSE_BAD;
 	if (et == 0x0800)
@@ -209,6 +111,18 @@ fp_sg_parse_quote(const uint8_t *b, uint32_t len, uint32_t family, struct fp_sg_
 	if (parse_l3(b, len, 1, p, &l4, &l4_len) < 0 || p->frag == FP_SG_FRAG_LATER)
 		return -1;
 	return parse_l4(b + l4, l4_len, 1, p, &qoff);
+}
+
+uint32_t
+fp_sg_ethertype_check(const struct fp_ftables *t, uint32_t et, uint32_t dir)
+{
+	uint16_t permitted[FP_GUARD_ETHERTYPE_MAX];
+	uint32_t i, r;
+
+	for (i = 0; i < FP_GUARD_ETHERTYPE_MAX; i++)
+		permitted[i] = __atomic_load_n(&t->guard.ethertypes[i], __ATOMIC_RELAXED);
+	r = fp_sg_ethertype(et, dir, permitted);
+	return r == FP_SG_BASE_ALLOW || r == FP_SG_BASE_RULES ? FP_DROP_MAX : r;
 }
 
 static const char *const what_str[FP_SG_WHAT_MAX] = {
@@ -242,27 +156,13 @@ rules_match(const struct fp_ftables *t, const struct fp_ruleset_val *rs, const s
 	return 0;
 }
 
-/* The packet that opened the connection of key k (flags of its entry). */
-static void
+/* The packet that opened the connection of key k (flags of its entry):
+ * sg.h's fp_ct_opener(), which the XDP program calls too.
+ */
+static inline void
 opener(const struct fp_ct_key *k, uint32_t flags, struct fp_sg_pkt *p)
 {
-	int a = (flags & FP_CT_F_ORIG_A) != 0;
-	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	memset(p, 0, sizeof(*p));
-	p->src = a ? k->a : k->b;
-	p->dst = a ? k->b : k->a;
-	p->family = memcmp(k->a.b, v4map, sizeof(v4map)) == 0 ? 4 : 6;
-	p->proto = k->proto;
-	if (fp_sg_proto_has_ports(k->proto)) {
-		p->sport = a ? k->a_port : k->b_port;
-		p->dport = a ? k->b_port : k->a_port;
-		p->tcp_flags = FP_SG_TCP_SYN;
-	} else if ((p->family == 4 && k->proto == FP_SG_PROTO_ICMP) ||
-		   (p->family == 6 && k->proto == FP_SG_PROTO_ICMPV6)) {
-		p->icmp_type = p->family == 4 ? 8 : 128;
-		p->icmp_id = k->a_port;
-	}
+	fp_ct_opener(k, flags, p);
 }
 
 static uint32_t
@@ -357,8 +257,10 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 	res->state = FP_CT_STATE_MAX;
 	res->pad = 0;
 	rc = fp_sg_parse(f, len, p, &info);
-	if (rc == FP_SG_PARSE_NOT_IP)
-		return decide(res, FP_SG_WHAT_NOT_IP, FP_DROP_MAX);
+	if (rc == FP_SG_PARSE_NOT_IP) {
+		r = fp_sg_ethertype_check(t, fp_sg_get16(f + 12), dir);
+		return decide(res, r == FP_DROP_MAX ? FP_SG_WHAT_NOT_IP : FP_SG_WHAT_ETHERTYPE, r);
+	}
 	if (rc != FP_SG_PARSE_IP)
 		return decide(res, FP_SG_WHAT_INVALID, FP_DROP_CT_INVALID);
 	base = fp_sg_base(p, dir);

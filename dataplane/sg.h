@@ -27,7 +27,7 @@
 
 /* fp_sg_parse() answers */
 #define FP_SG_PARSE_IP 0     /* an IP packet: p filled */
-#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): not filtered */
+#define FP_SG_PARSE_NOT_IP 1 /* not IP (ARP, ...): fp_sg_ethertype() decides */
 #define FP_SG_PARSE_BAD (-1) /* malformed IP, or a tagged frame: invalid */
 
 /* What fp_sg_parse() found besides the summary: where an ICMP error's
@@ -61,10 +61,23 @@ int fp_sg_parse(const uint8_t *f, uint32_t len, struct fp_sg_pkt *p, struct fp_s
  */
 int fp_sg_parse_quote(const uint8_t *b, uint32_t len, uint32_t family, struct fp_sg_pkt *p);
 
+/**
+ * The ethertype policy of a port with port security (sg.h
+ * fp_sg_ethertype(), with the permitted list of t's guard settings).
+ *
+ * @param t   the tables
+ * @param et  the frame's ethertype, host order
+ * @param dir FP_SG_DIR_*
+ * @return FP_DROP_MAX (passes; IPv4 and IPv6: on to the rules) or
+ *	   FP_DROP_ETHERTYPE_DENIED
+ */
+uint32_t fp_sg_ethertype_check(const struct fp_ftables *t, uint32_t et, uint32_t dir);
+
 /* fp_sg_result.what: how the packet was decided. */
 #define FP_FOREACH_SG_WHAT(_)                               \
 	_(NONE, "not decided")                              \
-	_(NOT_IP, "not ip: not filtered")                   \
+	_(NOT_IP, "not ip: ethertype allowed")              \
+	_(ETHERTYPE, "not ip: ethertype not allowed")       \
 	_(INVALID, "malformed")                             \
 	_(BASE_ALLOW, "base policy: allowed")               \
 	_(BASE_DROP, "base policy: dropped")                \

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <flowplane/proto.h>
+
 #include "addr.h"
 #include "log.h"
 #include "names.h"
@@ -619,13 +621,62 @@ fp_conf_guard_defaults(struct fp_guard_cfg *g)
 	g->inner_src_mac = 1;
 	g->storm_pps = FP_CONF_STORM_PPS_DEFAULT;
 	g->storm_burst = FP_CONF_STORM_BURST_DEFAULT;
+	memset(g->ethertypes, 0, sizeof(g->ethertypes));
+}
+
+/* guard.permitted_ethertypes: at most FP_GUARD_ETHERTYPE_MAX ethertypes
+ * (0x0600..0xffff) besides the ones always decided (IPv4, IPv6, ARP) and
+ * the VLAN tags (never permitted), no duplicates.
+ */
+static int
+ethertypes_load(struct fp_conf *c, const config_setting_t *grp, struct fp_guard_cfg *g)
+{
+	const config_setting_t *list, *s;
+	unsigned int i, j, n;
+	int64_t v = 0;
+	int rc;
+
+	rc = fp_conf_member_get(c, grp, "permitted_ethertypes", FP_CONF_T_SEQ, false, &list);
+	if (rc < 0 || list == NULL)
+		return rc;
+	n = (unsigned int)config_setting_length(list);
+	if (n > FP_GUARD_ETHERTYPE_MAX)
+		return fp_conf_fail(c, list, NULL, "%u entries, at most %u", n,
+				    FP_GUARD_ETHERTYPE_MAX);
+	memset(g->ethertypes, 0, sizeof(g->ethertypes));
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(list, i);
+		rc = fp_conf_int_get(c, s, 0x0600, 0xffff, false, &v);
+		if (rc < 0)
+			return rc;
+		if (v == FP_ETH_P_IPV4 || v == FP_ETH_P_IPV6 || v == FP_ETH_P_ARP)
+			return fp_conf_fail(c, s, NULL,
+					    "0x%04x is always decided (IPv4, IPv6 and ARP), not a "
+					    "permitted ethertype",
+					    (unsigned int)v);
+		if (v == FP_ETH_P_8021Q || v == FP_ETH_P_8021AD)
+			return fp_conf_fail(
+				c, s, NULL,
+				"0x%04x is a VLAN tag (tagged frames are refused), not a "
+				"permitted ethertype",
+				(unsigned int)v);
+		for (j = 0; j < i; j++)
+			if (g->ethertypes[j] == v)
+				return fp_conf_fail(c, s, NULL,
+						    "0x%04x duplicates permitted_ethertypes[%u]",
+						    (unsigned int)v, j);
+		g->ethertypes[i] = (uint16_t)v;
+	}
+	return 0;
 }
 
 int
 fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g)
 {
-	static const char *const keys[] = { "underlay_strict_source", "underlay_inner_src_mac",
-					    "storm_control_pps", "storm_control_burst", NULL };
+	static const char *const keys[] = {
+		"underlay_strict_source", "underlay_inner_src_mac", "storm_control_pps",
+		"storm_control_burst",	  "permitted_ethertypes",   NULL,
+	};
 	uint32_t *const bools[] = { &g->strict_source, &g->inner_src_mac };
 	const config_setting_t *grp, *s;
 	int64_t v = 0;
@@ -659,7 +710,9 @@ fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_gu
 		if (rc == 0)
 			g->storm_burst = (uint32_t)v;
 	}
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return ethertypes_load(c, grp, g);
 }
 
 static bool

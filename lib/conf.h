@@ -337,7 +337,9 @@ void fp_conf_guard_defaults(struct fp_guard_cfg *g);
 /**
  * The shared group guard: underlay_strict_source and underlay_inner_src_mac
  * (booleans), storm_control_pps (0..FP_CONF_STORM_PPS_MAX, 0 = off) and
- * storm_control_burst (1..FP_CONF_STORM_BURST_MAX).  Absent keys are left
+ * storm_control_burst (1..FP_CONF_STORM_BURST_MAX), permitted_ethertypes
+ * (an array of at most FP_GUARD_ETHERTYPE_MAX ethertypes 0x0600..0xffff,
+ * not IPv4, IPv6, ARP or a VLAN tag, no duplicates).  Absent keys are left
  * alone.
  *
  * @return 0, or -EINVAL

@@ -16,6 +16,7 @@
 #define FP_ETH_ALEN 6
 #define FP_ETH_P_IPV4 0x0800
 #define FP_ETH_P_ARP 0x0806
+#define FP_ETH_P_RARP 0x8035
 #define FP_ETH_P_8021Q 0x8100
 #define FP_ETH_P_8021AD 0x88a8
 #define FP_ETH_P_IPV6 0x86dd

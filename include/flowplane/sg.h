@@ -12,6 +12,8 @@
  * libc, every loop bounded by a constant.
  *
  * The packet's way (doc/security-groups.md):
+ *   0. fp_sg_ethertype(): only IPv4 and IPv6 go on; ARP, RARP from the
+ *      VM and the configured ethertypes pass, anything else is dropped.
  *   1. fp_sg_base(): traffic the port always or never gets, whatever its
  *      rules (DHCP and neighbour discovery for the VM; no DHCP server and no
  *      router advertisements from the VM).
@@ -31,6 +33,7 @@
 
 #include <linux/types.h>
 
+#include <flowplane/proto.h>
 #include <flowplane/tables.h>
 
 #ifndef FP_SG_INLINE
@@ -133,6 +136,39 @@ fp_sg_base(const struct fp_sg_pkt *p, __u32 dir)
 	if ((t >= 130 && t <= 136) || t == 143)
 		return FP_SG_BASE_ALLOW;
 	return FP_SG_BASE_RULES;
+}
+
+/**
+ * What a filtered port does with a frame by its ethertype, as Neutron's
+ * ML2/OVS firewall driver does (neutron/agent/linux/openvswitch_firewall/
+ * firewall.py, _initialize_egress() and _initialize_ingress()): IPv4 and
+ * IPv6 go on to fp_sg_base() and the rules; ARP passes both ways; RARP
+ * passes from the VM (the announcement QEMU, or DPDK's vhost library,
+ * sends for it after a live migration) but not to it; an ethertype of the
+ * permitted list (the config's guard.permitted_ethertypes, Neutron's
+ * [securitygroup] permitted_ethertypes) passes both ways; any other is
+ * dropped.  A VLAN-tagged frame is not decided here: the parse finds it
+ * malformed (ct_invalid).
+ *
+ * @param et	    the frame's ethertype, host order
+ * @param dir	    FP_SG_DIR_*
+ * @param permitted the permitted list (struct fp_guard_cfg.ethertypes: at
+ *		    most FP_GUARD_ETHERTYPE_MAX, ends at a 0), or NULL: none
+ * @return FP_SG_BASE_RULES, FP_SG_BASE_ALLOW or FP_DROP_ETHERTYPE_DENIED
+ */
+FP_SG_INLINE __u32
+fp_sg_ethertype(__u32 et, __u32 dir, const __u16 *permitted)
+{
+	__u32 i;
+
+	if (et == FP_ETH_P_IPV4 || et == FP_ETH_P_IPV6)
+		return FP_SG_BASE_RULES;
+	if (et == FP_ETH_P_ARP || (et == FP_ETH_P_RARP && dir == FP_SG_DIR_EGRESS))
+		return FP_SG_BASE_ALLOW;
+	for (i = 0; permitted && i < FP_GUARD_ETHERTYPE_MAX && permitted[i]; i++)
+		if (permitted[i] == et)
+			return FP_SG_BASE_ALLOW;
+	return FP_DROP_ETHERTYPE_DENIED;
 }
 
 /* Is a in the prefix (pfx, plen) (plen in IPv6 bits)? */
@@ -282,6 +318,38 @@ fp_ct_key_make(struct fp_ct_key *k, __u32 zone, const struct fp_sg_pkt *p)
 	return a_first;
 }
 
+/**
+ * The packet that opened the connection of key k, as revalidation matches
+ * it against the rules: addresses and ports the way it went (the entry's
+ * FP_CT_F_ORIG_A), a TCP SYN, or an ICMP(v6) echo request.
+ *
+ * @param k     the connection's key
+ * @param flags its entry's FP_CT_F_*
+ * @param p     filled
+ */
+FP_SG_INLINE void
+fp_ct_opener(const struct fp_ct_key *k, __u32 flags, struct fp_sg_pkt *p)
+{
+	int a = (flags & FP_CT_F_ORIG_A) != 0;
+	__u32 i, v4 = k->a.b[10] == 0xff && k->a.b[11] == 0xff;
+
+	for (i = 0; i < 10; i++)
+		v4 = v4 && k->a.b[i] == 0;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->src = a ? k->a : k->b;
+	p->dst = a ? k->b : k->a;
+	p->family = v4 ? 4 : 6;
+	p->proto = k->proto;
+	if (fp_sg_proto_has_ports(k->proto)) {
+		p->sport = a ? k->a_port : k->b_port;
+		p->dport = a ? k->b_port : k->a_port;
+		p->tcp_flags = FP_SG_TCP_SYN;
+	} else if (fp_sg_is_icmp(p)) {
+		p->icmp_type = p->family == 4 ? 8 : 128;
+		p->icmp_id = k->a_port;
+	}
+}
+
 /* fp_ct_next() answers besides a state */
 #define FP_CT_MOVE_INVALID FP_CT_STATE_MAX	/* drop: ct_invalid */
 #define FP_CT_MOVE_IGNORE (FP_CT_STATE_MAX + 1) /* pass, state unchanged */
@@ -401,6 +469,215 @@ fp_ct_next(__u32 s, __u32 reply, const struct fp_sg_pkt *p)
 	if (s == FP_CT_ICMP && fp_ct_icmp_echo(p) != (reply ? 2 : 1))
 		return FP_CT_MOVE_INVALID;
 	return s;
+}
+
+/* The parse of a frame for the security groups: the decoding both engines'
+ * parses share (dataplane/sg.c fp_sg_parse(), bpf/fp_sg.bpf.h
+ * fp_sg_parse_frame()).  Each helper reads header bytes its caller has
+ * bounded and passes in (NULL: the frame ends before them): fp-dpdk bounds
+ * them by the frame's length, the XDP program by a pointer it checks
+ * against data_end, as the verifier needs to see in the program itself.
+ * So the walk over the frame (which bytes, where) stays with each engine;
+ * what the bytes mean is written once here.  Addresses are the caller's
+ * to copy: written here, a 16-byte copy from the packet compiles to 16
+ * byte loads and stores in BPF (the pointer is not known to be aligned);
+ * the XDP program copies with 8-byte loads instead.
+ */
+
+#define FP_SG_EXT_MAX 8 /* IPv6 extension headers walked; a 9th: invalid */
+
+/* A parse's place in an IP packet. */
+struct fp_sg_l3 {
+	__u32 off;  /* the XDP program's: frame offset of the IP header (fp-dpdk: 0) */
+	__u32 tot;  /* the IP packet's length, header included (a quote's: cut to len) */
+	__u32 cur;  /* offset of header nh from the IP header: the L4 header at the end */
+	__u32 nh;   /* the protocol of the header at cur */
+	__u32 frag; /* FP_SG_FRAG_* */
+	__u32 pad;  /* zero */
+};
+
+FP_SG_INLINE __u32
+fp_sg_get16(const __u8 *b)
+{
+	return (__u32)b[0] << 8 | b[1];
+}
+
+/**
+ * Start the parse of an IP header: version, lengths, IPv4 fragment.
+ *
+ * @param v4    its first 20 bytes, or NULL
+ * @param v6    its first 40 bytes, or NULL
+ * @param len   bytes of the IP packet there
+ * @param quote a packet an ICMP error quotes: its lengths may exceed len
+ * @param p     family 0, or the family the packet must have (a quote's);
+ *		set to 4 or 6 (the caller copies the addresses: IPv4 at
+ *		v4 + 12 and + 16, IPv6 at v6 + 8 and + 24)
+ * @param x     filled (off untouched): the walk starts at x->cur
+ * @return 4 (IPv4: x->cur is the L4 header), 6 (IPv6: extension headers
+ *	   may follow, fp_sg_l3_ext()), or -1 (malformed)
+ */
+FP_SG_INLINE int
+fp_sg_l3_start(const __u8 *v4, const __u8 *v6, __u32 len, __u32 quote, struct fp_sg_pkt *p,
+	       struct fp_sg_l3 *x)
+{
+	__u32 hl, tot, fo;
+
+	if (!v4 || len < 20)
+		return -1;
+	if ((v4[0] >> 4) == 4) {
+		if (p->family == 6)
+			return -1;
+		hl = (__u32)(v4[0] & 0xf) * 4;
+		tot = fp_sg_get16(v4 + 2);
+		if (hl < 20 || hl > len || tot < hl)
+			return -1;
+		if (tot > len) {
+			if (!quote)
+				return -1;
+			tot = len;
+		}
+		fo = fp_sg_get16(v4 + 6);
+		p->family = 4;
+		x->tot = tot;
+		x->cur = hl;
+		x->nh = v4[9];
+		x->frag = (fo & 0x1fff) ? FP_SG_FRAG_LATER :
+			  (fo & 0x2000) ? FP_SG_FRAG_FIRST :
+					  FP_SG_FRAG_NONE;
+		return 4;
+	}
+	if ((v4[0] >> 4) != 6 || !v6 || len < 40 || p->family == 4)
+		return -1;
+	tot = 40 + fp_sg_get16(v6 + 4);
+	if (tot > len) {
+		if (!quote)
+			return -1;
+		tot = len;
+	}
+	p->family = 6;
+	x->tot = tot;
+	x->cur = 40;
+	x->nh = v6[6];
+	x->frag = FP_SG_FRAG_NONE;
+	return 6;
+}
+
+/**
+ * Is the header at x->cur an IPv6 extension header to step over
+ * (hop-by-hop, routing, fragment, AH, destination options)?
+ *
+ * @return 1 (yes: the caller bounds its first 8 bytes and calls
+ *	   fp_sg_l3_ext_step()), 0 (no: x->cur is the L4 header), -1 (cut
+ *	   short: malformed)
+ */
+FP_SG_INLINE int
+fp_sg_l3_ext(const struct fp_sg_l3 *x)
+{
+	__u32 nh = x->nh;
+
+	if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
+		return 0;
+	return x->cur + 8 > x->tot ? -1 : 1;
+}
+
+/**
+ * Step over the extension header at x->cur.
+ *
+ * @param e its first 8 bytes
+ * @return 1 (x moved to the next header), 0 (a later fragment: no L4
+ *	   header, stop), -1 (longer than the packet)
+ */
+FP_SG_INLINE int
+fp_sg_l3_ext_step(struct fp_sg_l3 *x, const __u8 *e)
+{
+	__u32 nh = x->nh, fo;
+
+	x->nh = e[0];
+	if (nh == 44) {
+		fo = fp_sg_get16(e + 2);
+		x->cur += 8;
+		if (fo & 0xfff8) {
+			x->frag = FP_SG_FRAG_LATER;
+			return 0;
+		}
+		if (fo & 1)
+			x->frag = FP_SG_FRAG_FIRST;
+		return 1;
+	}
+	x->cur += nh == 51 ? ((__u32)e[1] + 2) * 4 : ((__u32)e[1] + 1) * 8;
+	return x->cur > x->tot ? -1 : 1;
+}
+
+/* The end of the L3 walk: p's protocol and fragment. */
+FP_SG_INLINE void
+fp_sg_l3_end(const struct fp_sg_l3 *x, struct fp_sg_pkt *p)
+{
+	p->proto = (__u8)x->nh;
+	p->frag = (__u8)x->frag;
+}
+
+/**
+ * Decode the L4 header (after fp_sg_l3_end()): ports, TCP flags, ICMP(v6)
+ * type, code and echo identifier; a later fragment has none.
+ *
+ * @param b8    its first 8 bytes, or NULL
+ * @param b20   its first 20 bytes, or NULL
+ * @param len   bytes of L4 header and payload in the IP packet
+ * @param quote a quoted packet: only its first 8 bytes are there
+ * @param qoff  set to 8 for an ICMP error: its quote starts there
+ * @return 0, or -1 (truncated, a bad TCP data offset or UDP length)
+ */
+FP_SG_INLINE int
+fp_sg_l4_decode(const __u8 *b8, const __u8 *b20, __u32 len, __u32 quote, struct fp_sg_pkt *p,
+		__u32 *qoff)
+{
+	__u32 need, v;
+
+	if (p->frag == FP_SG_FRAG_LATER)
+		return 0;
+	/* Ports first: fp_sg_is_icmp() reads family and proto as one 16-bit
+	 * word, which stalls on the byte stores the L3 parse just made.
+	 */
+	if (!fp_sg_proto_has_ports(p->proto)) {
+		if (!fp_sg_is_icmp(p))
+			return 0;
+		if (len < 8 || !b8)
+			return -1;
+		p->icmp_type = b8[0];
+		p->icmp_code = b8[1];
+		if (fp_ct_icmp_echo(p))
+			p->icmp_id = (__u16)fp_sg_get16(b8 + 4);
+		if (fp_ct_icmp_error(p))
+			*qoff = 8;
+		return 0;
+	}
+	if (quote)
+		need = 8;
+	else if (p->proto == FP_SG_PROTO_TCP)
+		need = 20;
+	else if (p->proto == FP_SG_PROTO_SCTP || p->proto == FP_SG_PROTO_DCCP)
+		need = 12;
+	else
+		need = 8;
+	if (len < need || !b8)
+		return -1;
+	p->sport = (__u16)fp_sg_get16(b8);
+	p->dport = (__u16)fp_sg_get16(b8 + 2);
+	if (quote)
+		return 0;
+	if (p->proto == FP_SG_PROTO_TCP) {
+		if (!b20)
+			return -1;
+		v = (__u32)(b20[12] >> 4) * 4;
+		if (v < 20 || v > len)
+			return -1;
+		p->tcp_flags = b20[13];
+	} else if (p->proto == FP_SG_PROTO_UDP) {
+		v = fp_sg_get16(b8 + 4);
+		if (v < 8 || v > len)
+			return -1;
+	}
+	return 0;
 }
 
 /* Default timeouts in seconds, indexed by FP_CT_*:

@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 4
+#define FP_ABI_VERSION 5
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -295,11 +295,18 @@ struct fp_ct_val {
  * group, doc/config.md): fp-dpdk's tables hold it, the XDP engine's
  * fp_guard map (xdp.h).
  */
+#define FP_GUARD_ETHERTYPE_MAX 8 /* permitted_ethertypes */
+
 struct fp_guard_cfg {
 	__u32 strict_source; /* decapsulate a VNI only from the vteps serving it */
 	__u32 inner_src_mac; /* refuse inner source MACs the fdb places elsewhere */
 	__u32 storm_pps;     /* floods per second per VM port (per worker or CPU); 0 = off */
 	__u32 storm_burst;   /* bucket size, packets */
+	/* Ethertypes a port-security port may send and receive besides IPv4,
+	 * IPv6 and ARP (sg.h fp_sg_ethertype()), host order; the list ends
+	 * at the first 0.
+	 */
+	__u16 ethertypes[FP_GUARD_ETHERTYPE_MAX];
 };
 
 /* Pipeline counters: FP_STAT_<ID>, "name".  Packets, not bytes.
@@ -452,7 +459,7 @@ _Static_assert(sizeof(struct fp_addrset_key) == 24, "fp_addrset_key");
 _Static_assert(sizeof(struct fp_addrset_val) == 4, "fp_addrset_val");
 _Static_assert(sizeof(struct fp_ct_key) == 40, "fp_ct_key");
 _Static_assert(sizeof(struct fp_ct_val) == 24, "fp_ct_val");
-_Static_assert(FP_ABI_VERSION == 4 && FP_ABI_LAYOUT_SUM == 3616,
+_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

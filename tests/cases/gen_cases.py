@@ -88,7 +88,7 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
-    ICMPv6ND_RA, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
+    ICMPv6ND_RA, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
@@ -402,10 +402,13 @@ class Case:
     def conntrack(self, size):
         self.ct_line = "conntrack %d" % size
 
-    def guard(self, strict_source=1, inner_src_mac=1, storm_pps=1000, storm_burst=200):
-        """The config's guard group (default: its defaults, every check on)."""
+    def guard(self, strict_source=1, inner_src_mac=1, storm_pps=1000, storm_burst=200,
+              ethertypes=()):
+        """The config's guard group (default: its defaults, every check on,
+        no permitted_ethertypes)."""
         self.guard_line = "guard %d %d %d %d" % (strict_source, inner_src_mac, storm_pps,
                                                  storm_burst)
+        self.guard_line += "".join(" 0x%04x" % e for e in ethertypes)
 
     def next(self):
         """End this packet of a sequence; what follows is the next one."""
@@ -2094,12 +2097,13 @@ R_SSH_SET = sg_rule(201, proto=6, ports=(22, 22), addrset=7)   # ingress: ssh fr
 R_ANY_OTHER = sg_rule(105, proto=6, ports=(443, 443), remote="192.0.2.0/24")
 
 
-def sg_case(name, desc, egress=(R_TCP80,), ingress=(), stateful=True, ct_size=None):
+def sg_case(name, desc, egress=(R_TCP80,), ingress=(), stateful=True, ct_size=None,
+            antispoof=True):
     """A case on the standard world with port 0 filtered by ruleset 1."""
     c = case(name, desc)
     if ct_size:
         c.conntrack(ct_size)
-    world(c, sg=1)
+    world(c, antispoof=antispoof, sg=1)
     if egress is not None:
         c.ruleset(1, SG_EGRESS, list(egress), stateful, "port 0's groups, egress")
     c.ruleset(1, SG_INGRESS, list(ingress), stateful, "port 0's groups, ingress")
@@ -2386,6 +2390,27 @@ def gen_sg():
     c.tx()
     c.stat("ct_new", 1)
 
+    def syn6_behind(n):
+        """An IPv6 SYN to port 80 behind n destination options headers."""
+        pkt = IPv6(src=VM0_IP6, dst=REM_IP6, hlim=64, tc=0, fl=0)
+        for _ in range(n):
+            pkt = pkt / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00" * 4)])
+        return bytes(Ether(dst=REM_MAC[3], src=VM0_MAC) / pkt /
+                     TCP(sport=40002, dport=80, seq=7, ack=0, flags="S", window=65535))
+
+    f6 = syn6_behind(8)
+    c = sg_case("sg_ipv6_exthdr_max", "an IPv6 SYN behind 8 extension headers, the most "
+                "the security groups walk: allowed", egress=(R_TCP80_6,))
+    c.inp(0, f6)
+    c.out(UL_PORT, encap(f6, 3))
+    c.tx()
+    c.stat("ct_new", 1)
+
+    c = sg_case("sg_ipv6_exthdr_too_many", "an IPv6 SYN behind 9 extension headers: more "
+                "than the security groups walk, invalid", egress=(R_TCP80_6,))
+    c.inp(0, syn6_behind(9))
+    c.drop("ct_invalid")
+
     frag = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
                  IP(src=VM0_IP, dst=REM_IP, ttl=64, id=0x4242, flags=0, frag=185, proto=17) /
                  Raw(b"later fragment payload, no UDP header here"))
@@ -2402,8 +2427,117 @@ def gen_sg():
     c.drop("sg_denied")
 
     f = arp_req(VM0_IP, REM_IP)
-    c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: not IP, not "
-                "filtered (anti-spoofing covers it); flooded", egress=())
+    c = sg_case("sg_arp_not_filtered", "an ARP request from a filtered port: ARP passes the "
+                "security groups (anti-spoofing checks it); flooded", egress=())
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    gen_sg_ethertype()
+
+
+def other_frame(ethertype, src_mac, dst_mac=BCAST, body=b"\x11\x09\x00\x00\x00\x00"):
+    """A frame of another ethertype than IP and ARP (default: a PPPoE
+    discovery header as the body)."""
+    return bytes(Ether(dst=dst_mac, src=src_mac, type=ethertype) / Raw(body + bytes(40)))
+
+
+def rarp_announce(mac):
+    """The RARP request QEMU (and DPDK's vhost library) sends for a VM after
+    a live migration: op 3, sender and target hardware address the VM's."""
+    body = (struct.pack("!HHBBH", 1, 0x0800, 6, 4, 3) + mac_bytes(mac) + bytes(4) +
+            mac_bytes(mac) + bytes(4))
+    return bytes(Ether(dst=BCAST, src=mac, type=0x8035) / Raw(body + bytes(18)))
+
+
+def gen_sg_ethertype():
+    """Frames neither IP nor ARP on a port with security groups
+    (security-groups.md "Ethertypes"): from the VM only RARP and the
+    permitted ethertypes pass, to it only the permitted ones."""
+    LLDP, PPPOE_DISC, LOCAL_EXP = 0x88cc, 0x8863, 0x88b5
+
+    f = arp_req(VM3_IP, VM0_IP, sha=VM3_MAC, dst_mac=VM0_MAC, op=2)
+    c = sg_case("sg_arp_ingress", "an ARP reply from port 3 to filtered port 0: ARP passes "
+                "to a filtered port whatever its rules")
+    c.inp(3, f)
+    c.out(0, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = other_frame(PPPOE_DISC, VM0_MAC)
+    c = sg_case("sg_ethertype_egress_denied", "filtered port 0 without anti-spoofing sends a "
+                "PPPoE discovery broadcast (0x8863): not IP, ARP or permitted, dropped by the "
+                "security groups", antispoof=False)
+    c.inp(0, f)
+    c.drop("ethertype_denied")
+
+    f = bytes(Ether(dst="01:80:c2:00:00:0e", src=VM0_MAC, type=LLDP) / Raw(bytes(46)))
+    c = sg_case("sg_ethertype_egress_lldp", "filtered, anti-spoofed port 0 sends LLDP "
+                "(0x88cc): ethertype_denied")
+    c.inp(0, f)
+    c.drop("ethertype_denied")
+
+    f = other_frame(LLDP, VM3_MAC, dst_mac=VM0_MAC)
+    c = sg_case("sg_ethertype_ingress_denied", "port 3 sends an LLDP frame (0x88cc) to "
+                "filtered port 0: not delivered")
+    c.inp(3, f)
+    c.drop("ethertype_denied")
+
+    inner = other_frame(PPPOE_DISC, REM_MAC[1], dst_mac=VM0_MAC)
+    c = sg_case("sg_ethertype_ingress_decap", "a PPPoE frame (0x8863) from behind vtep 1 to "
+                "filtered port 0: decapsulated, then refused by port 0's security groups")
+    c.inp(UL_PORT, underlay_frame(inner, 1))
+    c.drop("ethertype_denied")
+    c.stat("decap", 1)
+
+    f = other_frame(PPPOE_DISC, VM3_MAC)
+    c = sg_case("sg_ethertype_ingress_flood", "port 3 broadcasts a PPPoE discovery (0x8863): "
+                "filtered port 0 gets no copy, port 2 and vtep 1 do")
+    c.inp(3, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("flood_copies", 2)
+
+    f = rarp_announce(VM0_MAC)
+    c = sg_case("sg_rarp_egress", "filtered port 0 announces itself with RARP (0x8035) after "
+                "a live migration: RARP from the VM passes (Neutron's OVS firewall); flooded")
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+
+    f = rarp_announce(VM3_MAC)
+    c = sg_case("sg_rarp_ingress", "port 3's RARP announcement: RARP to a filtered VM does "
+                "not pass (Neutron's OVS firewall has no ingress RARP flow); port 2 and vtep 1 "
+                "get it")
+    c.inp(3, f)
+    c.out(2, f)
+    c.out(UL_PORT, encap(f, 1))
+    c.tx()
+    c.stat("flood_copies", 2)
+
+    f = other_frame(LOCAL_EXP, VM0_MAC, dst_mac=VM2_MAC)
+    c = sg_case("sg_ethertype_permitted", "guard.permitted_ethertypes [0x8863, 0x88b5]: "
+                "anti-spoofed, filtered port 0 sends 0x88b5 to port 2, then receives it from "
+                "port 3")
+    c.guard(ethertypes=(PPPOE_DISC, LOCAL_EXP))
+    c.inp(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("local", 1)
+    c.next()
+    f = other_frame(LOCAL_EXP, VM3_MAC, dst_mac=VM0_MAC)
+    c.inp(3, f)
+    c.out(0, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = other_frame(PPPOE_DISC, VM0_MAC)
+    c = sg_case("sg_ethertype_permitted_no_antispoof", "guard.permitted_ethertypes [0x8863]: "
+                "filtered port 0 without anti-spoofing broadcasts a PPPoE discovery; flooded",
+                antispoof=False)
+    c.guard(ethertypes=(PPPOE_DISC,))
     c.inp(0, f)
     c.out(2, f)
     c.out(UL_PORT, encap(f, 1))

@@ -11,7 +11,7 @@
 #include "addr.h"
 #include "names.h"
 
-#define MAX_TOKENS 8 /* the longest line ("entry t k v") has 4 */
+#define MAX_TOKENS 16 /* the longest line ("guard" with 8 ethertypes) has 13 */
 
 #define NAME_OF(id, name, ...) name,
 static const char *const verdict_names[FP_CASE_VERDICT_MAX] = { FP_FOREACH_CASE_VERDICT(NAME_OF) };
@@ -463,15 +463,26 @@ parse_line(struct parser *ps, struct fp_case *c, char *line)
 		return 0;
 	}
 	if (strcmp(tok[0], "guard") == 0) {
-		uint64_t v[4];
-		int i;
+		uint64_t v[4 + FP_GUARD_ETHERTYPE_MAX];
+		int i, ok = n_tok >= 5 && n_tok <= 5 + FP_GUARD_ETHERTYPE_MAX;
 
-		for (i = 0; i < 4 && n_tok == 5; i++)
-			if (parse_u64(tok[1 + i], i < 2 ? 1 : UINT32_MAX, &v[i]))
-				break;
-		if (n_tok != 5 || i < 4 || v[3] == 0)
-			return fail(ps, "guard: expected 'guard <strict_source 0|1> "
-					"<inner_src_mac 0|1> <storm_pps> <storm_burst, not 0>'");
+		for (i = 0; ok && i < n_tok - 1; i++)
+			if (parse_u64(tok[1 + i],
+				      i < 2 ? 1 :
+				      i < 4 ? UINT32_MAX :
+					      0xffff,
+				      &v[i]) ||
+			    (i >= 4 && v[i] < 0x0600))
+				ok = 0;
+		if (!ok || v[3] == 0)
+			return fail(ps,
+				    "guard: expected 'guard <strict_source 0|1> "
+				    "<inner_src_mac 0|1> <storm_pps> <storm_burst, not 0> "
+				    "[<permitted ethertype 0x0600..0xffff>...]' (at most %u)",
+				    FP_GUARD_ETHERTYPE_MAX);
+		memset(c->guard.ethertypes, 0, sizeof(c->guard.ethertypes));
+		for (i = 4; i < n_tok - 1; i++)
+			c->guard.ethertypes[i - 4] = (uint16_t)v[i];
 		c->guard.strict_source = (uint32_t)v[0];
 		c->guard.inner_src_mac = (uint32_t)v[1];
 		c->guard.storm_pps = (uint32_t)v[2];

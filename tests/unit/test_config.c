@@ -112,6 +112,19 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	  "guard.underlay_strict_source: expected a boolean, got an integer" },
 	{ "guard_unknown_key.conf", 11, "guard.storm_control: unknown key" },
 	{ "guard_not_group.conf", 11, "guard: expected a group { }, got a boolean" },
+	{ "guard_ethertype_ip.conf", 11,
+	  "guard.permitted_ethertypes[0]: 0x0800 is always decided (IPv4, IPv6 and ARP), not a "
+	  "permitted ethertype" },
+	{ "guard_ethertype_vlan.conf", 11,
+	  "guard.permitted_ethertypes[1]: 0x8100 is a VLAN tag (tagged frames are refused), not a "
+	  "permitted ethertype" },
+	{ "guard_ethertype_dup.conf", 11,
+	  "guard.permitted_ethertypes[2]: 0x88b5 duplicates permitted_ethertypes[0]" },
+	{ "guard_ethertype_range.conf", 11,
+	  "guard.permitted_ethertypes[0]: 1500 out of range 1536..65535" },
+	{ "guard_ethertype_many.conf", 11, "guard.permitted_ethertypes: 9 entries, at most 8" },
+	{ "guard_ethertype_type.conf", 11,
+	  "guard.permitted_ethertypes[0]: expected an integer, got a string" },
 };
 
 #define N_INVALID (sizeof(invalid_cases) / sizeof(invalid_cases[0]))
@@ -192,6 +205,7 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->guard.inner_src_mac, 1);
 	assert_int_equal(cfg->guard.storm_pps, 1000);
 	assert_int_equal(cfg->guard.storm_burst, 200);
+	assert_int_equal(cfg->guard.ethertypes[0], 0);
 }
 
 static void
@@ -290,6 +304,9 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->guard.inner_src_mac, 0);
 	assert_int_equal(cfg->guard.storm_pps, 5000);
 	assert_int_equal(cfg->guard.storm_burst, 50);
+	assert_int_equal(cfg->guard.ethertypes[0], 0x88b5);
+	assert_int_equal(cfg->guard.ethertypes[1], 0x8863);
+	assert_int_equal(cfg->guard.ethertypes[2], 0);
 }
 
 static void
@@ -402,6 +419,8 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->ct_size, 16777216);
 	assert_int_equal(cfg->guard.storm_pps, 10000000);
 	assert_int_equal(cfg->guard.storm_burst, 1000000);
+	assert_int_equal(cfg->guard.ethertypes[0], 0x0600);
+	assert_int_equal(cfg->guard.ethertypes[FP_GUARD_ETHERTYPE_MAX - 1], 0xffff);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 8640000);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ICMP], 8640000);
 }

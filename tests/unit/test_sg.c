@@ -74,6 +74,254 @@ test_sg_base(void **state)
 	assert_int_equal(fp_sg_base(&p, FP_SG_DIR_INGRESS), FP_SG_BASE_RULES);
 }
 
+/* Ethertypes on a port with port security: Neutron's OVS firewall. */
+static void
+test_sg_ethertype(void **state)
+{
+	uint16_t permitted[FP_GUARD_ETHERTYPE_MAX] = { 0x88b5, 0x8863 };
+	uint16_t full[FP_GUARD_ETHERTYPE_MAX] = { 0x9000, 0x9001, 0x9002, 0x9003,
+						  0x9004, 0x9005, 0x9006, 0x9007 };
+	uint32_t d;
+
+	(void)state;
+	for (d = 0; d < FP_SG_DIR_MAX; d++) {
+		assert_int_equal(fp_sg_ethertype(0x0800, d, NULL), FP_SG_BASE_RULES);
+		assert_int_equal(fp_sg_ethertype(0x86dd, d, permitted), FP_SG_BASE_RULES);
+		assert_int_equal(fp_sg_ethertype(0x0806, d, NULL), FP_SG_BASE_ALLOW);
+		assert_int_equal(fp_sg_ethertype(0x88cc, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x88cc, d, permitted), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x8863, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x8863, d, permitted), FP_SG_BASE_ALLOW);
+		assert_int_equal(fp_sg_ethertype(0x88b5, d, permitted), FP_SG_BASE_ALLOW);
+		/* The list ends at its first 0, and is read to its end when full. */
+		assert_int_equal(fp_sg_ethertype(0, d, permitted), FP_DROP_ETHERTYPE_DENIED);
+		assert_int_equal(fp_sg_ethertype(0x9007, d, full), FP_SG_BASE_ALLOW);
+		/* Tags are the parse's (ct_invalid), never allowed here. */
+		assert_int_equal(fp_sg_ethertype(0x8100, d, NULL), FP_DROP_ETHERTYPE_DENIED);
+	}
+	/* RARP: from the VM (announcement after a live migration), not to it. */
+	assert_int_equal(fp_sg_ethertype(0x8035, FP_SG_DIR_EGRESS, NULL), FP_SG_BASE_ALLOW);
+	assert_int_equal(fp_sg_ethertype(0x8035, FP_SG_DIR_INGRESS, NULL),
+			 FP_DROP_ETHERTYPE_DENIED);
+}
+
+/* The shared parse steps (both engines' parses call them): IPv4. */
+static void
+test_sg_parse_l3_v4(void **state)
+{
+	uint8_t h[24] = { 0x46, 0, 0, 60, 0, 0, 0x20, 0, 64, 6 }; /* IHL 6, MF, TCP */
+	struct fp_sg_pkt p;
+	struct fp_sg_l3 x;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(fp_sg_l3_start(h, NULL, 60, 0, &p, &x), 4);
+	assert_int_equal(p.family, 4);
+	assert_int_equal(x.cur, 24);
+	assert_int_equal(x.tot, 60);
+	assert_int_equal(x.nh, 6);
+	assert_int_equal(x.frag, FP_SG_FRAG_FIRST);
+	fp_sg_l3_end(&x, &p);
+	assert_int_equal(p.proto, 6);
+	assert_int_equal(p.frag, FP_SG_FRAG_FIRST);
+	/* Longer than the bytes there: malformed, unless quoted. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(fp_sg_l3_start(h, NULL, 40, 0, &p, &x), -1);
+	assert_int_equal(fp_sg_l3_start(h, NULL, 40, 1, &p, &x), 4);
+	assert_int_equal(x.tot, 40);
+	/* A quote of the other family, short headers, bad versions. */
+	p.family = 6;
+	assert_int_equal(fp_sg_l3_start(h, NULL, 60, 1, &p, &x), -1);
+	p.family = 0;
+	assert_int_equal(fp_sg_l3_start(NULL, NULL, 60, 0, &p, &x), -1);
+	assert_int_equal(fp_sg_l3_start(h, NULL, 19, 1, &p, &x), -1);
+	h[0] = 0x44; /* IHL 4 */
+	assert_int_equal(fp_sg_l3_start(h, NULL, 60, 0, &p, &x), -1);
+	h[0] = 0x4f; /* IHL 15: past the packet */
+	assert_int_equal(fp_sg_l3_start(h, NULL, 59, 1, &p, &x), -1);
+	h[0] = 0x56;
+	assert_int_equal(fp_sg_l3_start(h, NULL, 60, 0, &p, &x), -1);
+	h[0] = 0x45;
+	h[6] = 0x00; /* offset 8 bytes: a later fragment */
+	h[7] = 0x01;
+	assert_int_equal(fp_sg_l3_start(h, NULL, 60, 0, &p, &x), 4);
+	assert_int_equal(x.frag, FP_SG_FRAG_LATER);
+}
+
+/* IPv6 and its extension headers, walked as dataplane/sg.c does. */
+static int
+walk6(const uint8_t *b, uint32_t len, struct fp_sg_pkt *p, struct fp_sg_l3 *x)
+{
+	uint32_t i;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	memset(x, 0, sizeof(*x));
+	r = fp_sg_l3_start(len >= 20 ? b : NULL, len >= 40 ? b : NULL, len, 0, p, x);
+	if (r != 6)
+		return r < 0 ? -1 : 4;
+	for (i = 0; i < FP_SG_EXT_MAX; i++) {
+		r = fp_sg_l3_ext(x);
+		if (r > 0)
+			r = fp_sg_l3_ext_step(x, b + x->cur);
+		if (r <= 0)
+			break;
+	}
+	if (r < 0 || (i == FP_SG_EXT_MAX && fp_sg_l3_ext(x) != 0))
+		return -1;
+	fp_sg_l3_end(x, p);
+	return 0;
+}
+
+static void
+test_sg_parse_l3_v6(void **state)
+{
+	uint8_t b[40 + 9 * 8 + 20];
+	struct fp_sg_pkt p;
+	struct fp_sg_l3 x;
+	uint32_t i, n;
+
+	(void)state;
+	/* n destination options headers (8 bytes each), then TCP. */
+	for (n = 0; n <= 9; n++) {
+		memset(b, 0, sizeof(b));
+		b[0] = 0x60;
+		b[5] = (uint8_t)(n * 8 + 20);
+		b[6] = n ? 60 : 6;
+		for (i = 0; i < n; i++)
+			b[40 + i * 8] = i + 1 < n ? 60 : 6;
+		if (n <= FP_SG_EXT_MAX) {
+			assert_int_equal(walk6(b, 60 + n * 8, &p, &x), 0);
+			assert_int_equal(p.family, 6);
+			assert_int_equal(p.proto, 6);
+			assert_int_equal(x.cur, 40 + n * 8);
+		} else {
+			assert_int_equal(walk6(b, 60 + n * 8, &p, &x), -1); /* too many */
+		}
+	}
+	/* AH (length in 4-byte words + 2), then a first fragment, then UDP. */
+	memset(b, 0, sizeof(b));
+	b[0] = 0x60;
+	b[5] = 12 + 8 + 8;
+	b[6] = 51;
+	b[40] = 44;
+	b[41] = 1; /* (1 + 2) * 4 = 12 bytes */
+	b[52] = 17;
+	b[55] = 1; /* offset 0, M */
+	assert_int_equal(walk6(b, 68, &p, &x), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.frag, FP_SG_FRAG_FIRST);
+	assert_int_equal(x.cur, 60);
+	/* A later fragment: the walk stops at it, no L4 header. */
+	b[54] = 0x01;
+	assert_int_equal(walk6(b, 68, &p, &x), 0);
+	assert_int_equal(p.frag, FP_SG_FRAG_LATER);
+	/* A hop-by-hop header longer than the packet; one cut short. */
+	memset(b, 0, sizeof(b));
+	b[0] = 0x60;
+	b[5] = 16;
+	b[6] = 0;
+	b[41] = 2; /* 24 bytes */
+	assert_int_equal(walk6(b, 56, &p, &x), -1);
+	b[5] = 4;
+	assert_int_equal(walk6(b, 44, &p, &x), -1);
+	/* Payload length past the frame; fewer than 40 bytes. */
+	b[5] = 100;
+	assert_int_equal(walk6(b, 56, &p, &x), -1);
+	b[5] = 0;
+	assert_int_equal(walk6(b, 39, &p, &x), -1);
+}
+
+static void
+test_sg_parse_l4(void **state)
+{
+	uint8_t h[20] = { 0x9c, 0x40, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x12 };
+	struct fp_sg_pkt p;
+	uint32_t qoff = 0;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.family = 4;
+	p.proto = FP_SG_PROTO_TCP;
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), 0);
+	assert_int_equal(p.sport, 40000);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.tcp_flags, FP_SG_TCP_SYN | FP_SG_TCP_ACK);
+	assert_int_equal(fp_sg_l4_decode(h, NULL, 19, 0, &p, &qoff), -1); /* truncated */
+	assert_int_equal(fp_sg_l4_decode(h, NULL, 8, 1, &p, &qoff), 0);	  /* quoted: 8 bytes */
+	h[12] = 0x40;							  /* data offset 4 */
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), -1);
+	h[12] = 0x60; /* 24 bytes, 20 there */
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), -1);
+	/* UDP: its length must be 8..len. */
+	p.proto = FP_SG_PROTO_UDP;
+	h[4] = 0;
+	h[5] = 7;
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), -1);
+	h[5] = 21;
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), -1);
+	h[5] = 20;
+	assert_int_equal(fp_sg_l4_decode(h, h, 20, 0, &p, &qoff), 0);
+	/* SCTP needs 12 bytes; a protocol without ports needs none. */
+	p.proto = FP_SG_PROTO_SCTP;
+	assert_int_equal(fp_sg_l4_decode(h, NULL, 11, 0, &p, &qoff), -1);
+	p.proto = 47;
+	assert_int_equal(fp_sg_l4_decode(NULL, NULL, 0, 0, &p, &qoff), 0);
+	/* A later fragment has no L4 header to read. */
+	p.proto = FP_SG_PROTO_TCP;
+	p.frag = FP_SG_FRAG_LATER;
+	assert_int_equal(fp_sg_l4_decode(NULL, NULL, 0, 0, &p, &qoff), 0);
+	/* ICMP: echo identifier; an error's quote follows at 8. */
+	memset(&p, 0, sizeof(p));
+	p.family = 4;
+	p.proto = FP_SG_PROTO_ICMP;
+	memset(h, 0, sizeof(h));
+	h[0] = 8;
+	h[4] = 0x12;
+	h[5] = 0x34;
+	assert_int_equal(fp_sg_l4_decode(h, NULL, 8, 0, &p, &qoff), 0);
+	assert_int_equal(p.icmp_id, 0x1234);
+	assert_int_equal(qoff, 0);
+	h[0] = 3;
+	h[1] = 1;
+	assert_int_equal(fp_sg_l4_decode(h, NULL, 8, 0, &p, &qoff), 0);
+	assert_int_equal(p.icmp_code, 1);
+	assert_int_equal(qoff, 8);
+	assert_int_equal(fp_sg_l4_decode(NULL, NULL, 7, 0, &p, &qoff), -1);
+}
+
+/* The opening packet a connection's key and flags give back. */
+static void
+test_ct_opener(void **state)
+{
+	struct fp_sg_pkt p = pkt4(0x0a000005, 0x0a000003, FP_SG_PROTO_TCP, 40000, 22), o;
+	struct fp_ct_key k;
+	uint32_t flags;
+
+	(void)state;
+	p.tcp_flags = FP_SG_TCP_SYN;
+	flags = fp_ct_key_make(&k, 3, &p) ? FP_CT_F_ORIG_A : 0;
+	memset(&o, 0xaa, sizeof(o));
+	fp_ct_opener(&k, flags, &o);
+	assert_memory_equal(&o, &p, sizeof(p));
+	/* The other end opened it: the reply's view. */
+	fp_ct_opener(&k, flags ^ FP_CT_F_ORIG_A, &o);
+	assert_int_equal(o.sport, 22);
+	assert_int_equal(o.dst.b[15], 5);
+	/* ICMPv6 echo: a request with the identifier. */
+	memset(&p, 0, sizeof(p));
+	p.family = 6;
+	p.proto = FP_SG_PROTO_ICMPV6;
+	p.src.b[0] = 0xfd;
+	p.dst.b[0] = 0xfe;
+	p.icmp_type = 128;
+	p.icmp_id = 9;
+	flags = fp_ct_key_make(&k, 1, &p) ? FP_CT_F_ORIG_A : 0;
+	fp_ct_opener(&k, flags, &o);
+	assert_memory_equal(&o, &p, sizeof(p));
+}
+
 static void
 test_sg_rule_match(void **state)
 {
@@ -300,6 +548,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sg_base),
+		cmocka_unit_test(test_sg_ethertype),
+		cmocka_unit_test(test_sg_parse_l3_v4),
+		cmocka_unit_test(test_sg_parse_l3_v6),
+		cmocka_unit_test(test_sg_parse_l4),
+		cmocka_unit_test(test_ct_opener),
 		cmocka_unit_test(test_sg_rule_match),
 		cmocka_unit_test(test_ct_key_both_ways),
 		cmocka_unit_test(test_ct_tcp_life),

@@ -92,9 +92,35 @@ static const struct tc_case tc_cases[] = {
 	{ "vm_unknown_unicast_flood", 1000, "unknown unicast flooded to a port and a vtep" },
 	{ "sg_arp_not_filtered", 1000, "ARP request from a filtered port flooded" },
 	{ "sg_base_dhcp_client", 1000, "DHCP discover from a filtered port flooded" },
+	{ "sg_ethertype_ingress_flood", 1000, "PPPoE broadcast flooded, filtered port 0 refused" },
+	{ "sg_ethertype_permitted_no_antispoof", 1000, "permitted PPPoE broadcast flooded" },
+	{ "sg_rarp_egress", 1000, "RARP announcement from a filtered port flooded" },
+	{ "sg_rarp_ingress", 1000, "RARP announcement flooded, filtered port 0 refused" },
 };
 
 #define N_TC_CASES (sizeof(tc_cases) / sizeof(tc_cases[0]))
+
+/* The tc cases whose flood list has members their security groups refuse:
+ * fp_xdp_meta.sg_refused expected (0 for the others).
+ */
+static const struct {
+	const char *name;    /* a case of tc_cases[] */
+	uint64_t sg_refused; /* bit i: flood list member i refused */
+} tc_refused[] = {
+	{ "sg_ethertype_ingress_flood", 0x1 },
+	{ "sg_rarp_ingress", 0x1 },
+};
+
+static uint64_t
+tc_sg_refused(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tc_refused) / sizeof(tc_refused[0]); i++)
+		if (strcmp(tc_refused[i].name, name) == 0)
+			return tc_refused[i].sg_refused;
+	return 0;
+}
 
 /* Cases XDP can never be given: bpf_prog_test_run_opts() refuses (EINVAL)
  * a frame shorter than an Ethernet header, as drivers never hand XDP one.
@@ -744,6 +770,7 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 		.vni = tc->vni,
 		.in_port = c->in.port,
 		.flags = from_vm ? FP_XDP_META_F_FROM_VM : 0,
+		.sg_refused = tc_sg_refused(tc->name),
 	};
 	struct fp_xdp_meta got;
 	uint32_t i;
@@ -771,11 +798,12 @@ check_flood(const struct fp_case *c, const struct tc_case *tc, uint32_t act,
 		if (memcmp(&got, &exp, sizeof(got)) != 0)
 			fp_mismatch(r,
 				    "fp_xdp_meta: magic %#x vni %u in_port %u flags %#x copies %u "
-				    "encaps %u, expected magic %#x vni %u in_port %u flags %#x "
-				    "copies %u encaps %u",
+				    "encaps %u sg_refused %#" PRIx64 ", expected magic %#x vni %u "
+				    "in_port %u flags %#x copies %u encaps %u sg_refused %#" PRIx64,
 				    got.magic, got.vni, got.in_port, got.flags, got.copies,
-				    got.encaps, exp.magic, exp.vni, exp.in_port, exp.flags,
-				    exp.copies, exp.encaps);
+				    got.encaps, (uint64_t)got.sg_refused, exp.magic, exp.vni,
+				    exp.in_port, exp.flags, exp.copies, exp.encaps,
+				    (uint64_t)exp.sg_refused);
 	}
 	if (from_vm)
 		fp_frame_check(r, "frame passed up (the input)", c->in.data, c->in.len, frame, len);

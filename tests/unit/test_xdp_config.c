@@ -191,6 +191,8 @@ test_xdp_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->guard.inner_src_mac, 1); /* not in the file */
 	assert_int_equal(cfg->guard.storm_pps, 300);
 	assert_int_equal(cfg->guard.storm_burst, 30);
+	assert_int_equal(cfg->guard.ethertypes[0], 0x88cc);
+	assert_int_equal(cfg->guard.ethertypes[1], 0);
 }
 
 static void
