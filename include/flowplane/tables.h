@@ -240,6 +240,40 @@ struct fp_nat_val {
 	__u32 scope;	 /* SNAT: the external network id; DNAT: the vrf */
 };
 
+/* DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
+ * from the port's fixed IPv4 address and its subnet; answered by
+ * lib/dhcp4.c off the workers' fast path.  Addresses are IPv4, network
+ * order; all-zero: absent.
+ */
+#define FP_DHCP_DNS_MAX 4   /* DNS servers (option 6) */
+#define FP_DHCP_ROUTE_MAX 8 /* classless static routes (option 121) */
+
+struct fp_dhcp_route {
+	__u8 dst[4]; /* destination, host bits zero */
+	__u8 gw[4];  /* router */
+	__u8 plen;   /* 0..32 */
+	__u8 pad[3]; /* zero */
+};
+
+struct fp_dhcp_key {
+	__u32 port_id; /* the VM port */
+};
+
+struct fp_dhcp_val {
+	__u8 mac[6];					/* the client's MAC (the port's) */
+	__u16 mtu;					/* option 26; 0: none */
+	__u8 addr[4];					/* the address offered */
+	__u8 server[4];					/* server identifier, reply source */
+	__u8 router[4];					/* option 3 (and 121's default) */
+	__u32 lease;					/* seconds, 120.. */
+	__u8 plen;					/* subnet mask length 1..32 */
+	__u8 n_dns;					/* valid dns */
+	__u8 n_routes;					/* valid routes */
+	__u8 pad;					/* zero */
+	__u8 dns[FP_DHCP_DNS_MAX][4];			/* option 6 */
+	struct fp_dhcp_route routes[FP_DHCP_ROUTE_MAX]; /* option 121 (host_routes) */
+};
+
 /* Provider networks: a (physical port, VLAN id) is a network. */
 struct fp_segment_key {
 	__u32 port_id; /* a port with role FP_PORT_ROLE_PHYSICAL */
@@ -515,7 +549,8 @@ union fp_table_val {
 	 sizeof(struct fp_addrset_key) + sizeof(struct fp_addrset_val) +                         \
 	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val) + sizeof(struct fp_route_key) +     \
 	 sizeof(struct fp_route_val) + sizeof(struct fp_nat_key) + sizeof(struct fp_nat_val) +   \
-	 sizeof(struct fp_segment_key) + sizeof(struct fp_segment_val))
+	 sizeof(struct fp_segment_key) + sizeof(struct fp_segment_val) +                         \
+	 sizeof(struct fp_dhcp_route) + sizeof(struct fp_dhcp_key) + sizeof(struct fp_dhcp_val))
 
 _Static_assert(sizeof(struct fp_ip) == 16, "fp_ip");
 _Static_assert(sizeof(struct fp_port_addr) == 24, "fp_port_addr");
@@ -544,7 +579,11 @@ _Static_assert(sizeof(struct fp_nat_key) == 24, "fp_nat_key");
 _Static_assert(sizeof(struct fp_nat_val) == 28, "fp_nat_val");
 _Static_assert(sizeof(struct fp_segment_key) == 8, "fp_segment_key");
 _Static_assert(sizeof(struct fp_segment_val) == 8, "fp_segment_val");
-_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124,
+_Static_assert(sizeof(struct fp_dhcp_route) == 12, "fp_dhcp_route");
+_Static_assert(sizeof(struct fp_dhcp_key) == 4, "fp_dhcp_key");
+_Static_assert(sizeof(struct fp_dhcp_val) == 28 + 4 * FP_DHCP_DNS_MAX + 12 * FP_DHCP_ROUTE_MAX,
+	       "fp_dhcp_val");
+_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */
