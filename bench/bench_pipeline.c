@@ -140,6 +140,8 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_
 	limits[FP_TABLE_NEIGH] = 16;
 	limits[FP_TABLE_RULESET] = 16;
 	limits[FP_TABLE_ADDRSET] = 16;
+	limits[FP_TABLE_ROUTE] = 16;
+	limits[FP_TABLE_NAT] = 16;
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;

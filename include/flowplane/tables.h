@@ -49,7 +49,9 @@
 	_(FLOOD, "flood", flood)       \
 	_(NEIGH, "neigh", neigh)       \
 	_(RULESET, "ruleset", ruleset) \
-	_(ADDRSET, "addrset", addrset)
+	_(ADDRSET, "addrset", addrset) \
+	_(ROUTE, "route", route)       \
+	_(NAT, "nat", nat)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -187,9 +189,9 @@ struct fp_neigh_val {
 
 /* Routing (doc/routing.md).  A router is a VRF (32-bit id, not 0); its
  * routes are keyed by (vrf, prefix) and looked up longest prefix first.
- * The route, nat and segment tables join FP_FOREACH_TABLE when an engine
- * carries them; until then fp-control reports routers, floating IPs and
- * provider networks as problems.
+ * The route and nat tables are in FP_FOREACH_TABLE (fp-dpdk carries
+ * them; the XDP engine's limits for them are 0 and it refuses their
+ * entries); the segment table joins when an engine carries it.
  */
 #define FP_FOREACH_ROUTE_TYPE(_)  \
 	_(NONE, "none")           \
@@ -425,25 +427,29 @@ struct fp_guard_cfg {
  * left on at least one port (a flood counts once in tx and each copy in
  * flood_copies) and drop counts packets dropped for exactly one reason.
  */
-#define FP_FOREACH_STAT(_)                   \
-	_(RX, "rx")                          \
-	_(TX, "tx")                          \
-	_(DROP, "drop")                      \
-	_(PUNT, "punt")                      \
-	_(ENCAP, "encap")                    \
-	_(DECAP, "decap")                    \
-	_(LOCAL, "local")                    \
-	_(FLOOD, "flood")                    \
-	_(FLOOD_COPY, "flood_copies")        \
-	_(ARP_REPLY, "arp_reply")            \
-	_(ND_REPLY, "nd_reply")              \
-	_(ICMP_TOO_BIG, "icmp_too_big_sent") \
-	_(CT_NEW, "ct_new")                  \
-	_(CT_HIT, "ct_hit")                  \
-	_(CT_PICKUP, "ct_pickup")            \
-	_(CT_REVALIDATED, "ct_revalidated")  \
-	_(CT_RELATED, "ct_related")          \
-	_(SG_STATELESS, "sg_stateless_allow")
+#define FP_FOREACH_STAT(_)                               \
+	_(RX, "rx")                                      \
+	_(TX, "tx")                                      \
+	_(DROP, "drop")                                  \
+	_(PUNT, "punt")                                  \
+	_(ENCAP, "encap")                                \
+	_(DECAP, "decap")                                \
+	_(LOCAL, "local")                                \
+	_(FLOOD, "flood")                                \
+	_(FLOOD_COPY, "flood_copies")                    \
+	_(ARP_REPLY, "arp_reply")                        \
+	_(ND_REPLY, "nd_reply")                          \
+	_(ICMP_TOO_BIG, "icmp_too_big_sent")             \
+	_(CT_NEW, "ct_new")                              \
+	_(CT_HIT, "ct_hit")                              \
+	_(CT_PICKUP, "ct_pickup")                        \
+	_(CT_REVALIDATED, "ct_revalidated")              \
+	_(CT_RELATED, "ct_related")                      \
+	_(SG_STATELESS, "sg_stateless_allow")            \
+	_(ROUTED, "routed")                              \
+	_(ICMP_TIME_EXCEEDED, "icmp_time_exceeded_sent") \
+	_(ICMP_UNREACH, "icmp_unreachable_sent")         \
+	_(ICMP_ECHO_REPLY, "icmp_echo_reply")
 
 #define FP_STAT_ENUM(id, name) FP_STAT_##id,
 enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
@@ -500,7 +506,11 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(CT_FULL, "ct_full")                         \
 	_(VTEP_NOT_SERVING, "vtep_not_serving")       \
 	_(INNER_SPOOF, "inner_src_mac_spoofed")       \
-	_(STORM_CONTROL, "storm_control")
+	_(STORM_CONTROL, "storm_control")             \
+	_(TTL_EXCEEDED, "ttl_exceeded")               \
+	_(TO_ROUTER, "to_router")                     \
+	_(NO_ROUTE, "no_route")                       \
+	_(NEIGH_MISSING, "neigh_missing")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -516,12 +526,15 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 /* Make-before-break: a transaction's sets are applied in this table order
  * (referenced tables first), its deletes in the reverse order.  The one
  * order of the dataplane's commit and of fp-control's difference:
+ * routes after the neigh entries they resolve through, and route and nat
+ * before flood and fdb, so that an fdb router entry (a router's MAC)
+ * appears only after its vrf's routes and goes before them.
  *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
  */
 #define FP_TABLE_SET_ORDER                                                                        \
 	{                                                                                         \
 		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
-			FP_TABLE_FLOOD, FP_TABLE_FDB                                              \
+			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB                \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */

@@ -42,7 +42,7 @@ good_fdb(struct fp_bad_entry *e)
 	e->table = FP_TABLE_FDB;
 	e->key.fdb.vni = 100;
 	memcpy(e->key.fdb.mac, vm_mac, 6);
-	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_ROUTER, .id = 0 };
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_ROUTER, .id = 1 };
 }
 
 static void
@@ -381,10 +381,9 @@ fp_bad_entries_build(size_t *n)
 	e->val.neigh.vni = 1 << 24;
 	expect(e++, -EINVAL, "neigh vrf 1: vni %u out of range 1..%u", 1u << 24, vmax);
 	good_neigh(e);
-	e->desc = "neigh value flags (router entries: not carried yet)";
-	e->val.neigh.flags = 1;
-	expect(e++, -EINVAL,
-	       "neigh vrf 1: flags 0x1: router entries are not carried yet (doc/routing.md)");
+	e->desc = "neigh value flags not known";
+	e->val.neigh.flags = 2;
+	expect(e++, -EINVAL, "neigh vrf 1: unknown flags 0x2");
 	good_neigh(e);
 	e->desc = "a delete of a neigh entry that is not there";
 	e->del = 1;
