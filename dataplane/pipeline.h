@@ -129,6 +129,17 @@ struct fp_trace {
 };
 
 /**
+ * Add a step to a trace record (for the steps in modules of their own,
+ * such as dataplane/route.c).
+ *
+ * @param tr   the record
+ * @param step FP_TRACE_*
+ * @param fmt  printf format of the step's text
+ */
+void fp_pipeline_trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
  * Run one frame through the pipeline, as fp_pipeline_run_burst() would,
  * and record every step it takes in tr.  The frame's copies and replies
  * are appended to out, not sent; the counters are p's.  The caller gives
