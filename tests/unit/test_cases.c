@@ -248,6 +248,15 @@ trace_check(uint8_t *reply, uint32_t size, const struct fp_pipeline *real,
 	if (n_output_steps != out->n)
 		fp_mismatch(r, "trace: %u output steps, the real run sent %u", n_output_steps,
 			    out->n);
+	/* A packet the routing step decided shows that step. */
+	if (real->stats.n[FP_STAT_ROUTED] || real->stats.n[FP_STAT_ICMP_ECHO_REPLY] ||
+	    real->stats.n[FP_STAT_ICMP_TIME_EXCEEDED] || drop == FP_DROP_NO_ROUTE ||
+	    drop == FP_DROP_NEIGH_MISSING || drop == FP_DROP_TTL_EXCEEDED) {
+		for (i = 0; i < h.n_steps && st[i].step != FP_TRACE_ROUTE; i++)
+			;
+		if (i == h.n_steps)
+			fp_mismatch(r, "trace: a routed packet without a route step");
+	}
 	if (h.n_steps == 0 ||
 	    (drop < FP_DROP_MAX && st[h.n_steps - 1 - out->n].step != FP_TRACE_DROP))
 		fp_mismatch(r, "trace: the drop is not the last step before the outputs");
