@@ -1064,8 +1064,8 @@ underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_
 }
 
 /* Is the inner source MAC of a frame from the underlay placed elsewhere
- * by the fdb of its VNI: at a local port (or router), or at a vtep whose
- * address is not the outer source src?
+ * by the fdb of its VNI: at a local port, or at a vtep whose address is
+ * not the outer source src?  A router's MAC is not (it is every host's).
  */
 static inline int
 inner_src_spoofed(const struct fp_ftables *t, uint32_t vni, const uint8_t *mac,
@@ -1080,6 +1080,11 @@ inner_src_spoofed(const struct fp_ftables *t, uint32_t vni, const uint8_t *mac,
 	if (rte_hash_lookup_data(t->fdb, &k, &data) < 0)
 		return 0;
 	v = fp_ftables_fdb_decode(data);
+	/* A distributed router has one MAC on every host: a packet another
+	 * host routed carries it as its source (doc/routing.md).
+	 */
+	if (v.type == FP_DEST_ROUTER)
+		return 0;
 	if (v.type != FP_DEST_VTEP) {
 		TRACE(tr, DECAP, "inner source %s: the fdb places it at %s %u here", tmac(mac).s,
 		      dest_name(v.type), v.id);

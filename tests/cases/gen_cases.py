@@ -2906,6 +2906,16 @@ def gen_route():
     c.inp(0, f)
     c.drop("to_router")
 
+    inner = routed(udp4(src_mac=REM_MAC[1], dst_mac=RTR_MAC, src="10.0.1.50", dst=VM2_IP),
+                   VM2_MAC)
+    c = rcase("rt_from_remote_router", "a packet another host routed arrives with the "
+              "router's MAC as inner source: not inner_src_mac_spoofed (the router's MAC is "
+              "every host's), delivered to port 2")
+    c.guard()
+    c.inp(UL_PORT, underlay_frame(inner, 1))
+    c.out(2, inner)
+    c.tx()
+
     f = udp4(dst_mac=RTR_MAC, dst=VM4_IP)
     c = rcase("rt_no_route_other_vrf", "the router MAC of VNI 1000 names vrf 7, which has no "
               "routes: no_route")
