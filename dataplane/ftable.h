@@ -383,20 +383,23 @@ fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
 
 /**
  * Longest-prefix lookup in a prefix table: the entry of id whose prefix
- * holds ip with the longest length >= min_plen.  One probe when a host
- * entry (/128) matches; else one per length id holds.
+ * holds ip with the longest length >= min_plen.  With host_first, one
+ * probe when a host entry (/128) matches, before the lengths are read
+ * (address sets: mostly host members); else one per length id holds,
+ * longest first (routes: mostly subnets).
  *
  * @param x	   the prefix table
  * @param id	   address set id or vrf
  * @param ip	   the address
  * @param min_plen shortest length to consider (96 for an IPv4 address
  *		   among routes: an IPv6 ::/0 is no IPv4 default route)
+ * @param host_first probe the host length before reading the lengths
  * @param data	   receives the entry's data word, or NULL
  * @return the entry's prefix length, or -1 (no entry)
  */
 static inline int
 fp_ftables_pfx_lookup(const struct fp_dp_pfx *x, uint32_t id, const struct fp_ip *ip,
-		      uint32_t min_plen, void **data)
+		      uint32_t min_plen, int host_first, void **data)
 {
 	struct fp_dp_pfx_key k = { .id = id, .plen = 128 };
 	const struct fp_dp_plens *s;
@@ -404,13 +407,13 @@ fp_ftables_pfx_lookup(const struct fp_dp_pfx *x, uint32_t id, const struct fp_ip
 	uint32_t i;
 
 	k.ip = *ip;
-	if (rte_hash_lookup_data(x->keys, &k, &d) >= 0)
+	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0)
 		goto hit;
 	if (rte_hash_lookup_data(x->plens, &id, &sd) < 0)
 		return -1;
 	s = sd;
 	for (i = 0; i < s->n_plens && i < 129; i++) {
-		if (s->plens[i] == 128)
+		if (s->plens[i] == 128 && host_first)
 			continue;
 		if (s->plens[i] < min_plen)
 			break;
@@ -435,7 +438,7 @@ hit:
 static inline int
 fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct fp_ip *ip)
 {
-	return fp_ftables_pfx_lookup(&t->addrset, set_id, ip, 0, NULL) >= 0;
+	return fp_ftables_pfx_lookup(&t->addrset, set_id, ip, 0, 1, NULL) >= 0;
 }
 
 /**
@@ -451,7 +454,7 @@ fp_ftables_route(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *i
 	void *data;
 	int l;
 
-	l = fp_ftables_pfx_lookup(&t->route, vrf, ip, memcmp(ip->b, v4map, 12) == 0 ? 96 : 0,
+	l = fp_ftables_pfx_lookup(&t->route, vrf, ip, memcmp(ip->b, v4map, 12) == 0 ? 96 : 0, 0,
 				  &data);
 	if (plen != NULL)
 		*plen = l;
