@@ -2827,6 +2827,14 @@ def gen_route():
     c.drop("too_big")
     c.stat("icmp_too_big_sent", 1)
 
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP)
+    c = rcase("rt_local_sg_ingress", "routed to port 4, filtered by security groups whose "
+              "ruleset is missing: the delivery runs the ingress step (sg_no_ruleset)")
+    c.vm_port(4, VNI2, VM4_MAC, PORT_F_SG, ruleset=9)
+    c.inp(0, f)
+    c.drop("sg_no_ruleset")
+    c.stat("routed", 1)
+
     f = udp4(dst_mac=RTR_MAC, dst=VM4_IP, payload=bytes(RT2_MTU - 28))
     c = rcase("rt_exact_mtu_v4", "exactly the route MTU (1400): routed")
     c.inp(0, f)
