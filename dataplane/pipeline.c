@@ -842,7 +842,7 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 			drop(p, m, FP_DROP_TO_ROUTER, tr);
 		return;
 	}
-	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, tr);
+	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, &p->rt_cache, tr);
 	if (res.err != NULL) {
 		p->stats.n[res.err_stat]++;
 		emit(out, in_port, res.err);
@@ -858,7 +858,16 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 	}
 	ps->vni = res.vni;
 	fdb_key_set(&k, res.vni, rte_pktmbuf_mtod(m, const uint8_t *));
-	hit = rte_hash_lookup_data(p->t->fdb, &k, &data) >= 0;
+	if (p->rt_cache.fdb_valid && fdb_key_eq(&k, &p->rt_cache.fdb_key)) {
+		hit = (int)p->rt_cache.fdb_hit;
+		data = p->rt_cache.fdb_data;
+	} else {
+		hit = rte_hash_lookup_data(p->t->fdb, &k, &data) >= 0;
+		p->rt_cache.fdb_key = k;
+		p->rt_cache.fdb_hit = (uint32_t)hit;
+		p->rt_cache.fdb_data = data;
+		p->rt_cache.fdb_valid = 1;
+	}
 	if (hit && fp_ftables_fdb_decode(data).type == FP_DEST_ROUTER) {
 		TRACE(tr, FDB, "vni %u: the next hop is a router's mac: not routed twice", res.vni);
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
@@ -1337,6 +1346,7 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 
 	stats_begin(p);
 	p->now_ns = 0;
+	fp_route_cache_clear(&p->rt_cache);
 	p->stats.n[FP_STAT_RX] += n;
 	if (unlikely(pt == NULL)) {
 		TRACE(tr, PORT, "port %u: not configured", in_port);

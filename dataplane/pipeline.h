@@ -42,6 +42,7 @@
 #include <flowplane/tables.h>
 
 #include "ftable.h"
+#include "route.h"
 
 #define FP_BURST 32
 #define FP_PREFETCH_OFFSET 4
@@ -98,6 +99,7 @@ struct fp_pipeline {
 	struct fp_stats stats;	    /* this lcore's counters */
 	struct fp_stats_snap snap;  /* copies of stats for readers */
 	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
+	struct fp_route_cache rt_cache;	    /* the routing step's lookups, this burst's */
 };
 
 /**

@@ -138,9 +138,49 @@ ttl_dec(uint8_t *ip, int v4)
 	fp_put16(ip + 10, (uint16_t)~sum);
 }
 
+/* The route of (vrf, dst) through the burst's cache. */
+static inline const struct fp_route_val *
+route_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	  const struct fp_ip *dst, int *plen)
+{
+	const struct fp_route_val *rt;
+
+	if (c->rt != NULL && c->rt_vrf == vrf && memcmp(&c->rt_dst, dst, sizeof(*dst)) == 0) {
+		*plen = c->rt_plen;
+		return c->rt;
+	}
+	rt = fp_ftables_route(t, vrf, dst, plen);
+	if (rt != NULL) {
+		c->rt = rt;
+		c->rt_vrf = vrf;
+		c->rt_dst = *dst;
+		c->rt_plen = *plen;
+	}
+	return rt;
+}
+
+/* The neigh entry of (vrf, ip) through the burst's cache. */
+static inline const struct fp_neigh_val *
+neigh_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	  const struct fp_ip *ip)
+{
+	const struct fp_neigh_val *n;
+
+	if (c->n != NULL && c->n_vrf == vrf && memcmp(&c->n_ip, ip, sizeof(*ip)) == 0)
+		return c->n;
+	n = fp_ftables_neigh(t, vrf, ip);
+	if (n != NULL) {
+		c->n = n;
+		c->n_vrf = vrf;
+		c->n_ip = *ip;
+	}
+	return n;
+}
+
 unsigned int
 fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, struct rte_mbuf *m,
-	      const struct fp_pkt_meta *meta, struct fp_route_res *res, struct fp_trace *tr)
+	      const struct fp_pkt_meta *meta, struct fp_route_res *res, struct fp_route_cache *c,
+	      struct fp_trace *tr)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + meta->l3_off;
 	const struct fp_route_val *rt;
@@ -173,7 +213,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		       meta->ethertype);
 		return FP_ROUTE_V_DROP;
 	}
-	rt = fp_ftables_route(t, vrf, &dst, &plen);
+	rt = route_get(t, c, vrf, &dst, &plen);
 	if (rt == NULL) {
 		RTRACE(tr, "vrf %u %s: no route", vrf, ipstr(&dst).s);
 		res->drop = FP_DROP_NO_ROUTE;
@@ -223,7 +263,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
-	n = fp_ftables_neigh(t, vrf, nh);
+	n = neigh_get(t, c, vrf, nh);
 	if (n == NULL || n->vni != rt->vni) {
 		RTRACE(tr, "next hop %s: %s", ipstr(nh).s,
 		       n == NULL ? "no neigh entry" : "neigh entry in another network");

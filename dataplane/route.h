@@ -30,6 +30,36 @@
 
 struct fp_trace;
 
+/* A worker's last lookups of the routing step in one burst (a 1-entry
+ * cache each, STYLE 6: consecutive packets of a burst mostly go to one
+ * destination): the route of (vrf, destination), the neigh entry of
+ * (vrf, next hop) and the egress fdb result of (network, MAC).  The
+ * pointers are valid until the worker's next quiescent report: the
+ * pipeline clears the cache at the start of every burst.
+ */
+struct fp_route_cache {
+	const struct fp_route_val *rt; /* cached route, or NULL: none */
+	const struct fp_neigh_val *n;  /* cached neigh entry, or NULL: none */
+	void *fdb_data;		       /* cached egress fdb data word (fdb_hit) */
+	struct fp_ip rt_dst;	       /* rt's key: destination */
+	struct fp_ip n_ip;	       /* n's key: next hop */
+	uint32_t rt_vrf;	       /* rt's key: vrf */
+	int32_t rt_plen;	       /* rt's prefix length */
+	uint32_t n_vrf;		       /* n's key: vrf */
+	uint32_t fdb_valid;	       /* fdb_* hold a result */
+	struct fp_fdb_key fdb_key;     /* its key */
+	uint32_t fdb_hit;	       /* the key was found */
+};
+
+/** Forget the cached lookups (at the start of a burst). */
+static inline void
+fp_route_cache_clear(struct fp_route_cache *c)
+{
+	c->rt = NULL;
+	c->n = NULL;
+	c->fdb_valid = 0;
+}
+
 /* fp_route_step() verdicts. */
 #define FP_ROUTE_V_DROP 0    /* drop with res->drop */
 #define FP_ROUTE_V_FORWARD 1 /* rewritten: switch it in res->vni */
@@ -55,11 +85,12 @@ struct fp_route_res {
  *	       for FORWARD and REPLY
  * @param meta its metadata (fp_parse_frame()), still valid after a rewrite
  * @param res  filled in
+ * @param c    this burst's cache (fp_route_cache_clear() at its start)
  * @param tr   a trace record, or NULL
  * @return FP_ROUTE_V_*
  */
 unsigned int fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
 			   struct rte_mbuf *m, const struct fp_pkt_meta *meta,
-			   struct fp_route_res *res, struct fp_trace *tr);
+			   struct fp_route_res *res, struct fp_route_cache *c, struct fp_trace *tr);
 
 #endif /* FP_ROUTE_H */
