@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-bench: the pipeline in-process, on mbuf bursts built before timing.
  *
- *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|all|sg,...]
+ *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|route|all|sg,...]
  *            [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
  *            [--underlay 4|6] [--runs N] [--pkts N]
  *
@@ -27,7 +27,9 @@
  * per flow, by pickup; the timed passes all hit the connection table);
  * sg-new sends SYNs from a filtered VM port, each opening a connection
  * (the connection table is emptied, untimed, before every pass).  "sg"
- * runs encap, decap and the three sg scenarios in one session.
+ * runs encap, decap and the three sg scenarios in one session.  route
+ * (named alone) is encap through a router (bench/scenario.h): VM ->
+ * router -> VM on another host, routed and encapsulated.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -115,7 +117,7 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 }
 
 static int
-prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows,
+prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t flows,
 	uint32_t vnis, const struct bench_opts *o, const char *name)
 {
 	/* sg-new: one frame per flow, every one a new connection. */
@@ -125,7 +127,8 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_
 					     .flows = flows,
 					     .vnis = vnis,
 					     .min_frames = sg == FP_BENCH_SG_NEW ? 1 : BENCH_RING,
-					     .sg = sg };
+					     .sg = sg,
+					     .route = route };
 	uint32_t limits[FP_TABLE_MAX] = { 0 }, i;
 	int rc;
 
@@ -135,11 +138,13 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, uint32_
 		return rc;
 	limits[FP_TABLE_PORT] = FP_PORT_MAX;
 	limits[FP_TABLE_VTEP] = 64;
-	limits[FP_TABLE_FDB] = 2 * vnis + 64;
+	limits[FP_TABLE_FDB] = 2 * vnis + 2 * FP_BENCH_MAX_VM_PORTS + 64;
 	limits[FP_TABLE_FLOOD] = vnis + 16;
-	limits[FP_TABLE_NEIGH] = 16;
+	limits[FP_TABLE_NEIGH] = FP_BENCH_MAX_VM_PORTS + 16;
 	limits[FP_TABLE_RULESET] = 16;
 	limits[FP_TABLE_ADDRSET] = 16;
+	limits[FP_TABLE_ROUTE] = 2 * FP_BENCH_MAX_VM_PORTS + 16;
+	limits[FP_TABLE_NAT] = 16;
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;
@@ -232,7 +237,7 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 }
 
 static int
-run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t vnis,
+run_one(struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t flows, uint32_t vnis,
 	const struct bench_opts *o, struct result *r)
 {
 	static struct fp_pipe_out out;
@@ -251,7 +256,7 @@ run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t
 		return -ENOMEM;
 	}
 	snprintf(name, sizeof(name), "b%u", seq++);
-	rc = prepare(&s, mp, decap, sg, flows, vnis, o, name);
+	rc = prepare(&s, mp, decap, sg, route, flows, vnis, o, name);
 	if (rc != 0) {
 		fprintf(stderr, "fp-bench: setup failed: %s\n", strerror(-rc));
 		release(&s);
@@ -272,6 +277,12 @@ run_one(struct rte_mempool *mp, int decap, uint32_t sg, uint32_t flows, uint32_t
 			") — refusing to time it\n",
 			p.stats.n[FP_STAT_TX], p.stats.n[FP_STAT_DROP]);
 		/* Dropped packets were freed by the pipeline. */
+		abort();
+	}
+	if (route && p.stats.n[FP_STAT_ROUTED] != s.sc.n) {
+		fprintf(stderr,
+			"fp-bench: route: %" PRIu64 " of %u packets routed — refusing to time it\n",
+			p.stats.n[FP_STAT_ROUTED], s.sc.n);
 		abort();
 	}
 	/* Every flow is a connection now, each opened by one frame. */
@@ -348,7 +359,7 @@ usage(void)
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                [--huge]\n"
 		"       fp-bench --version | --help\n"
-		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new route; all = encap,decap;\n"
 		"          sg = encap,decap,sg-encap,sg-decap,sg-new (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
@@ -478,7 +489,7 @@ main(int argc, char **argv)
 				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
 					continue; /* one filtered port: one zone */
 				if (run_one(mp, fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
-					    flows, vnis, &o, &r) != 0)
+					    fp_bench_scens[sc].route, flows, vnis, &o, &r) != 0)
 					return 1;
 				printf("%-8s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f\n", name,
 				       flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,

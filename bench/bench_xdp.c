@@ -695,6 +695,11 @@ main(int argc, char **argv)
 					continue;
 				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
 					continue; /* one filtered port: one zone */
+				if (fp_bench_scens[sc].route) {
+					fprintf(stderr, "fp-bench-xdp: route: the XDP engine does "
+							"not route yet (doc/routing.md)\n");
+					return 2;
+				}
 				if (run_point(fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
 					      flows, vnis, &o, &r) != 0)
 					return 1;

@@ -19,6 +19,9 @@ static const uint8_t vm_mac_base[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00 };
 static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
 static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
 static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
+static const uint8_t router_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 };
+
+#define FP_BENCH_ROUTE_VNI 100000 /* route: egress network of port v: this + v */
 
 static void
 ip6(struct fp_ip *ip, uint8_t last)
@@ -132,6 +135,49 @@ rulesets_build(struct fp_bench_scenario *s)
 	rule_v4(&e->val.ruleset.rules[2], 4, FP_BENCH_TCP_DPORT);
 }
 
+/* route: vrf 100 + v of VM port v, made before broken: the next hop's
+ * neigh entry and fdb entry in the egress network, the routes, then the
+ * router's MAC in the port's network.
+ */
+static void
+router_build(struct fp_bench_scenario *s, uint32_t v)
+{
+	struct fp_bench_entry *e = entry_add(s, FP_TABLE_NEIGH);
+
+	e->key.neigh.vrf = 100 + v;
+	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a020001);
+	memcpy(e->val.neigh.mac, remote_mac, 6);
+	e->val.neigh.vni = FP_BENCH_ROUTE_VNI + v;
+	e = entry_add(s, FP_TABLE_FDB);
+	e->key.fdb.vni = FP_BENCH_ROUTE_VNI + v;
+	memcpy(e->key.fdb.mac, remote_mac, 6);
+	e->val.fdb.type = FP_DEST_VTEP;
+	e->val.fdb.id = 1;
+	e = entry_add(s, FP_TABLE_ROUTE);
+	e->key.route.vrf = 100 + v;
+	e->key.route.plen = 96 + 16;
+	fp_addr_ip_set_v4(&e->key.route.ip, 0x0a020000);
+	e->val.route.type = FP_ROUTE_CONNECTED;
+	e->val.route.vni = FP_BENCH_ROUTE_VNI + v;
+	memcpy(e->val.route.mac, router_mac, 6);
+	e->val.route.mtu = 1500;
+	fp_addr_ip_set_v4(&e->val.route.addr, 0x0a0200fe);
+	e = entry_add(s, FP_TABLE_ROUTE);
+	e->key.route.vrf = 100 + v;
+	e->key.route.plen = 96 + 8;
+	fp_addr_ip_set_v4(&e->key.route.ip, 0x0a000000);
+	e->val.route.type = FP_ROUTE_CONNECTED;
+	e->val.route.vni = 100 + v;
+	memcpy(e->val.route.mac, router_mac, 6);
+	e->val.route.mtu = 1500;
+	fp_addr_ip_set_v4(&e->val.route.addr, 0x0a0000fe);
+	e = entry_add(s, FP_TABLE_FDB);
+	e->key.fdb.vni = 100 + v;
+	memcpy(e->key.fdb.mac, router_mac, 6);
+	e->val.fdb.type = FP_DEST_ROUTER;
+	e->val.fdb.id = 100 + v;
+}
+
 static void
 entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o)
 {
@@ -184,6 +230,8 @@ entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *
 			e->val.fdb.type = FP_DEST_PORT;
 			e->val.fdb.id = v;
 		}
+		if (o->route && v < s->n_vm)
+			router_build(s, v);
 		e = entry_add(s, FP_TABLE_FLOOD);
 		e->key.flood.vni = 100 + v;
 		e->val.flood.n_members = 1;
@@ -206,7 +254,8 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 	uint32_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - 100 || o->sg > FP_BENCH_SG_NEW)
+	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - FP_BENCH_ROUTE_VNI ||
+	    o->sg > FP_BENCH_SG_NEW || (o->route && (o->decap || o->sg != FP_BENCH_SG_NONE)))
 		return -EINVAL;
 	s->n_vm = o->vnis < FP_BENCH_MAX_VM_PORTS ? o->vnis : FP_BENCH_MAX_VM_PORTS;
 	for (i = 0; i < s->n_vm; i++) {
@@ -224,7 +273,8 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		ip6(&s->local_vtep, 1);
 	else
 		fp_addr_ip_set_v4(&s->local_vtep, 0xac100001);
-	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis, sizeof(*s->entries));
+	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis + 5 * (size_t)s->n_vm,
+			    sizeof(*s->entries));
 	if (s->entries == NULL)
 		return -ENOMEM;
 	entries_build(s, o);
@@ -267,7 +317,7 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 			s->in_port[i] = FP_BENCH_UNDERLAY_PORT;
 		} else {
 			vm_mac(src, vm);
-			memcpy(dst, remote_mac, 6);
+			memcpy(dst, o->route ? router_mac : remote_mac, 6);
 			inner_frame(f, flow, src, dst, tcp);
 			s->in_port[i] = (uint16_t)vm;
 		}
@@ -317,9 +367,9 @@ fp_bench_cmp_double(const void *a, const void *b)
 }
 
 const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX] = {
-	{ "encap", 0, FP_BENCH_SG_NONE },   { "decap", 1, FP_BENCH_SG_NONE },
-	{ "sg-encap", 0, FP_BENCH_SG_EST }, { "sg-decap", 1, FP_BENCH_SG_EST },
-	{ "sg-new", 0, FP_BENCH_SG_NEW },
+	{ "encap", 0, FP_BENCH_SG_NONE, 0 },   { "decap", 1, FP_BENCH_SG_NONE, 0 },
+	{ "sg-encap", 0, FP_BENCH_SG_EST, 0 }, { "sg-decap", 1, FP_BENCH_SG_EST, 0 },
+	{ "sg-new", 0, FP_BENCH_SG_NEW, 0 },   { "route", 0, FP_BENCH_SG_NONE, 1 },
 };
 
 int
@@ -329,8 +379,10 @@ fp_bench_scen_wanted(const char *list, uint32_t i)
 
 	snprintf(l, sizeof(l), "%s", list);
 	for (w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (strcmp(w, fp_bench_scens[i].name) == 0 || strcmp(w, "sg") == 0 ||
-		    (strcmp(w, "all") == 0 && fp_bench_scens[i].sg == FP_BENCH_SG_NONE))
+		if (strcmp(w, fp_bench_scens[i].name) == 0 ||
+		    (strcmp(w, "sg") == 0 && !fp_bench_scens[i].route) ||
+		    (strcmp(w, "all") == 0 && fp_bench_scens[i].sg == FP_BENCH_SG_NONE &&
+		     !fp_bench_scens[i].route))
 			return 1;
 	}
 	return 0;

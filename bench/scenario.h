@@ -7,6 +7,12 @@
  *   encap: VM ports 0..n-1 (VNI 100 + port) send to a MAC behind vtep 1;
  *   decap: the underlay port (63) receives VXLAN/Geneve from vtep 1's
  *          address for the local VM of each VNI.
+ *   route: as encap, but each VM port sends to its router's MAC: the
+ *          packet is routed (vrf 100 + port: a connected route of the
+ *          destination 10.2.0.0/16 in network 100000 + port, and one of
+ *          the source's 10.0.0.0/8), its next hop's MAC (the remote MAC) is
+ *          found in the neigh table, and it leaves encapsulated to vtep 1
+ *          with the egress VNI: VM -> router -> VM on another host.
  * Flows are distinct inner UDP 5-tuples.  Every VNI has an fdb entry to
  * the remote MAC and a flood entry; min(VNIs, 63) VNIs carry traffic,
  * one VM port each.
@@ -47,6 +53,7 @@ struct fp_bench_scenario_opts {
 	uint32_t vnis;	     /* VNIs with entries */
 	uint32_t min_frames; /* frames at least (a ring's worth) */
 	uint32_t sg;	     /* FP_BENCH_SG_* */
+	int route;	     /* route scenario (encap through a router) */
 };
 
 /* A configured port (what fp-dpdk's config or fp-xdp's port cfg says). */
@@ -81,17 +88,18 @@ struct fp_bench_scenario {
 
 /* The scenarios fp-bench and fp-bench-xdp name. */
 struct fp_bench_scen {
-	const char *name; /* "encap", "decap", "sg-encap", "sg-decap", "sg-new" */
+	const char *name; /* "encap", "decap", "sg-encap", "sg-decap", "sg-new", "route" */
 	int decap;	  /* decap, else encap */
 	uint32_t sg;	  /* FP_BENCH_SG_* */
+	int route;	  /* through a router (fp-dpdk only) */
 };
 
-#define FP_BENCH_SCEN_MAX 5
+#define FP_BENCH_SCEN_MAX 6
 extern const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX];
 
 /**
  * Is fp_bench_scens[i] in a comma list of names, "all" (encap, decap) and
- * "sg" (all five)?
+ * "sg" (encap, decap and the three sg ones)?  route only by its name.
  */
 int fp_bench_scen_wanted(const char *list, uint32_t i);
 

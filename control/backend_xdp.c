@@ -40,12 +40,20 @@
 
 static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
-/* The map of each table. */
+/* The map of each table; NO_MAP: a table the program does not carry
+ * (limit 0 in the backend's info, its entries refused by the check).
+ */
+#define NO_MAP FP_XDP_MAP_MAX
 static const uint16_t table_map[FP_TABLE_MAX] = {
-	[FP_TABLE_PORT] = FP_XDP_MAP_PORT,	 [FP_TABLE_VTEP] = FP_XDP_MAP_VTEP,
-	[FP_TABLE_FDB] = FP_XDP_MAP_FDB,	 [FP_TABLE_FLOOD] = FP_XDP_MAP_FLOOD,
-	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,	 [FP_TABLE_RULESET] = FP_XDP_MAP_RULESET,
+	[FP_TABLE_PORT] = FP_XDP_MAP_PORT,
+	[FP_TABLE_VTEP] = FP_XDP_MAP_VTEP,
+	[FP_TABLE_FDB] = FP_XDP_MAP_FDB,
+	[FP_TABLE_FLOOD] = FP_XDP_MAP_FLOOD,
+	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,
+	[FP_TABLE_RULESET] = FP_XDP_MAP_RULESET,
 	[FP_TABLE_ADDRSET] = FP_XDP_MAP_ADDRSET,
+	[FP_TABLE_ROUTE] = NO_MAP,
+	[FP_TABLE_NAT] = NO_MAP,
 };
 
 /* The map key of a table key: the same bytes, but for an address set,
@@ -230,7 +238,8 @@ lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 {
 	struct fp_xdp_addrset_key ak;
 
-	if (bpf_map_lookup_elem(x->fd[table_map[table]], map_key(table, key, &ak), val) < 0)
+	if (table_map[table] == NO_MAP ||
+	    bpf_map_lookup_elem(x->fd[table_map[table]], map_key(table, key, &ak), val) < 0)
 		return 0;
 	/* The port table is an array: role none is no entry. */
 	if (table == FP_TABLE_PORT)
@@ -244,10 +253,13 @@ count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
 {
 	union fp_table_key k, next;
 	union fp_table_val v;
-	int fd = x->fd[table_map[table]];
+	int fd;
 	void *prev = NULL;
 
 	*n = 0;
+	if (table_map[table] == NO_MAP)
+		return 0;
+	fd = x->fd[table_map[table]];
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		union fp_table_key tk;
 
@@ -308,7 +320,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	}
 	counts(x);
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		out->table_limit[t] = x->max[table_map[t]];
+		out->table_limit[t] = table_map[t] == NO_MAP ? 0 : x->max[table_map[t]];
 		out->table_count[t] = (uint32_t)x->n[t];
 	}
 	/* The program filters FP_PORT_F_SG ports from its ruleset, addrset
@@ -608,7 +620,8 @@ check(struct xdp_handle *x, int64_t n[FP_TABLE_MAX], uint32_t *failed, char *err
 			n[c->table]++;
 	}
 	for (t = 0; t < FP_TABLE_MAX; t++) {
-		if (t != FP_TABLE_PORT && n[t] > (int64_t)x->max[table_map[t]]) {
+		if (t != FP_TABLE_PORT && table_map[t] != NO_MAP &&
+		    n[t] > (int64_t)x->max[table_map[t]]) {
 			*failed = UINT32_MAX;
 			snprintf(err, errsz, "%s table full: limit %u",
 				 fp_names_xdp_map[table_map[t]], x->max[table_map[t]]);
@@ -1270,6 +1283,8 @@ xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 
 	if (table >= FP_TABLE_MAX)
 		return -EINVAL;
+	if (table_map[table] == NO_MAP)
+		return 0;
 	while (bpf_map_get_next_key(x->fd[table_map[table]], prev, &next) == 0) {
 		union fp_table_key tk;
 

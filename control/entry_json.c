@@ -98,6 +98,25 @@ fp_entry_json_new(const struct fp_entry *e)
 		return json_pack("{s:I,s:o,s:i}", "set_id", (json_int_t)k->set_id, "ip",
 				 ip_json(&k->ip), "plen", k->plen);
 	}
+	case FP_TABLE_ROUTE: {
+		const struct fp_route_key *k = e->key;
+		const struct fp_route_val *v = e->val;
+
+		return json_pack("{s:I,s:o,s:i,s:s,s:I,s:o,s:i,s:o,s:i}", "vrf", (json_int_t)k->vrf,
+				 "ip", ip_json(&k->ip), "plen", k->plen, "type",
+				 FP_NAMES_GET(fp_names_route_type, v->type), "vni",
+				 (json_int_t)v->vni, "mac", mac_json(v->mac), "mtu", v->mtu, "addr",
+				 ip_json(&v->addr), "flags", v->flags);
+	}
+	case FP_TABLE_NAT: {
+		const struct fp_nat_key *k = e->key;
+		const struct fp_nat_val *v = e->val;
+
+		return json_pack("{s:s,s:I,s:o,s:o,s:I,s:o}", "dir",
+				 k->dir == FP_NAT_SNAT ? "snat" : "dnat", "scope",
+				 (json_int_t)k->scope, "ip", ip_json(&k->ip), "to", ip_json(&v->ip),
+				 "to_scope", (json_int_t)v->scope, "mac", mac_json(v->mac));
+	}
 	default:
 		return json_null();
 	}

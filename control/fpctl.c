@@ -76,6 +76,8 @@ struct fpctl_change {
 		struct fp_neigh_key neigh;     /* FP_TABLE_NEIGH */
 		struct fp_ruleset_key ruleset; /* FP_TABLE_RULESET */
 		struct fp_addrset_key addrset; /* FP_TABLE_ADDRSET */
+		struct fp_route_key route;     /* FP_TABLE_ROUTE */
+		struct fp_nat_key nat;	       /* FP_TABLE_NAT */
 	} key;				       /* the entry's key, pads zero */
 	union {
 		struct fp_port_val port;       /* FP_TABLE_PORT */
@@ -85,6 +87,8 @@ struct fpctl_change {
 		struct fp_neigh_val neigh;     /* FP_TABLE_NEIGH */
 		struct fp_ruleset_val ruleset; /* FP_TABLE_RULESET */
 		struct fp_addrset_val addrset; /* FP_TABLE_ADDRSET */
+		struct fp_route_val route;     /* FP_TABLE_ROUTE */
+		struct fp_nat_val nat;	       /* FP_TABLE_NAT */
 	} val;				       /* the value for a set, pads zero */
 };
 
@@ -102,19 +106,24 @@ usage(FILE *f)
 		"commands:\n"
 		"  show ports | stats [--workers] | drops | tables\n"
 		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
-		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset\n"
+		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset | route | nat\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
 		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
 		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
 		"           [encap vxlan|geneve]\n"
 		"  add fdb VNI MAC port ID | vtep ID | router ID\n"
 		"  add flood VNI [port ID | vtep ID]...\n"
-		"  add neigh VRF IP mac MAC vni VNI\n"
+		"  add neigh VRF IP mac MAC vni VNI [local-only on|off]\n"
 		"  add ruleset ID egress|ingress [stateful] [rule RULE_ID ipv4|ipv6 [proto P]\n"
 		"           [ports MIN-MAX] [icmp TYPE[/CODE]] [remote IP[/PLEN] | set SET_ID]]...\n"
 		"  add addrset SET_ID IP[/PLEN]\n"
+		"  add route VRF IP[/PLEN] local | blackhole\n"
+		"      | connected|nexthop vni VNI mac MAC mtu MTU addr IP  (fp-dpdk only)\n"
+		"  add nat snat VRF FIXED_IP to FLOATING_IP net NET mac MAC\n"
+		"      | dnat NET FLOATING_IP to FIXED_IP vrf VRF  (fp-dpdk only)\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
 		"      | ruleset ID egress|ingress | addrset SET_ID IP[/PLEN]\n"
+		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP\n"
 		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
 		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
@@ -380,12 +389,12 @@ build_neigh_key(char **w, int n, const char *what, struct fp_neigh_key *k)
 	return 0;
 }
 
-enum { NK_MAC, NK_VNI, NK_MAX };
+enum { NK_MAC, NK_VNI, NK_LOCAL_ONLY, NK_MAX };
 
 static int
 build_neigh(char **w, int n, struct fpctl_change *ch)
 {
-	static const char *const kw[NK_MAX] = { "mac", "vni" };
+	static const char *const kw[NK_MAX] = { "mac", "vni", "local-only" };
 	const char *v[NK_MAX] = { NULL };
 	int rc;
 
@@ -401,6 +410,11 @@ build_neigh(char **w, int n, struct fpctl_change *ch)
 		return bad("add neigh: bad MAC '%s'", v[NK_MAC]);
 	if (parse_vni(v[NK_VNI], &ch->val.neigh.vni) != 0)
 		return bad("add neigh: vni must be 1..%u", FP_VNI_MAX);
+	if (v[NK_LOCAL_ONLY] != NULL && strcmp(v[NK_LOCAL_ONLY], "on") != 0 &&
+	    strcmp(v[NK_LOCAL_ONLY], "off") != 0)
+		return bad("add neigh: local-only must be on or off");
+	if (v[NK_LOCAL_ONLY] != NULL && strcmp(v[NK_LOCAL_ONLY], "on") == 0)
+		ch->val.neigh.flags = FP_NEIGH_F_LOCAL_ONLY;
 	return 0;
 }
 
@@ -553,12 +567,99 @@ build_addrset_key(char **w, int n, const char *what, struct fp_addrset_key *k)
 }
 
 static int
+build_route_key(char **w, int n, const char *what, struct fp_route_key *k)
+{
+	if (n < 2 || parse_u32(w[0], UINT32_MAX, &k->vrf) != 0 || k->vrf == 0)
+		return bad("%s route: expected VRF (1..%u) IP[/PLEN]", what, UINT32_MAX);
+	return parse_prefix(strcmp(what, "add") == 0 ? "add route" : "del route", w[1], &k->ip,
+			    &k->plen) != 0 ?
+		       -EINVAL :
+		       0;
+}
+
+enum { RK_VNI, RK_MAC, RK_MTU, RK_ADDR, RK_MAX };
+
+/* "VRF PREFIX TYPE [vni N] [mac MAC] [mtu N] [addr IP]" */
+static int
+build_route(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[RK_MAX] = { "vni", "mac", "mtu", "addr" };
+	const char *v[RK_MAX] = { NULL };
+	struct fp_route_val *rv = &ch->val.route;
+	uint32_t x;
+	int t, rc;
+
+	rc = build_route_key(w, n, "add", &ch->key.route);
+	if (rc != 0)
+		return rc;
+	t = n > 2 ? fp_names_find(fp_names_route_type, FP_ROUTE_TYPE_MAX, w[2]) : -ENOENT;
+	if (t <= FP_ROUTE_NONE)
+		return bad("add route: type must be local, connected, nexthop or blackhole");
+	rv->type = (uint16_t)t;
+	rc = parse_kv(w + 3, n - 3, kw, RK_MAX, "add route", v, 0);
+	if (rc != 0)
+		return rc;
+	if (t == FP_ROUTE_LOCAL)
+		rv->addr = ch->key.route.ip;
+	if (v[RK_VNI] != NULL && parse_vni(v[RK_VNI], &rv->vni) != 0)
+		return bad("add route: vni must be 1..%u", FP_VNI_MAX);
+	if (v[RK_MAC] != NULL && fp_addr_mac_parse(v[RK_MAC], rv->mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add route: bad MAC '%s'", v[RK_MAC]);
+	if (v[RK_MTU] != NULL) {
+		if (parse_u32(v[RK_MTU], UINT16_MAX, &x) != 0)
+			return bad("add route: bad mtu '%s'", v[RK_MTU]);
+		rv->mtu = (uint16_t)x;
+	}
+	if (v[RK_ADDR] != NULL && fp_addr_ip_parse(v[RK_ADDR], &rv->addr) < 0)
+		return bad("add route: bad IP address '%s'", v[RK_ADDR]);
+	return 0;
+}
+
+static int
+build_nat_key(char **w, int n, const char *what, struct fp_nat_key *k)
+{
+	if (n < 3 || (strcmp(w[0], "snat") != 0 && strcmp(w[0], "dnat") != 0))
+		return bad("%s nat: expected snat VRF IP or dnat NET IP", what);
+	k->dir = strcmp(w[0], "snat") == 0 ? FP_NAT_SNAT : FP_NAT_DNAT;
+	if (parse_u32(w[1], UINT32_MAX, &k->scope) != 0)
+		return bad("%s nat: bad %s '%s'", what, k->dir == FP_NAT_SNAT ? "vrf" : "network",
+			   w[1]);
+	if (fp_addr_ip_parse(w[2], &k->ip) < 0)
+		return bad("%s nat: bad IP address '%s'", what, w[2]);
+	return 0;
+}
+
+/* "snat VRF FIXED to FLOATING net NET mac MAC" | "dnat NET FLOATING to FIXED vrf VRF" */
+static int
+build_nat(char **w, int n, struct fpctl_change *ch)
+{
+	struct fp_nat_val *nv = &ch->val.nat;
+	int snat, rc;
+
+	rc = build_nat_key(w, n, "add", &ch->key.nat);
+	if (rc != 0)
+		return rc;
+	snat = ch->key.nat.dir == FP_NAT_SNAT;
+	if (n != (snat ? 9 : 7) || strcmp(w[3], "to") != 0 ||
+	    strcmp(w[5], snat ? "net" : "vrf") != 0 || (snat && strcmp(w[7], "mac") != 0))
+		return bad("add nat: expected snat VRF FIXED_IP to FLOATING_IP net NET mac MAC, or "
+			   "dnat NET FLOATING_IP to FIXED_IP vrf VRF");
+	if (fp_addr_ip_parse(w[4], &nv->ip) < 0)
+		return bad("add nat: bad IP address '%s'", w[4]);
+	if (parse_u32(w[6], UINT32_MAX, &nv->scope) != 0)
+		return bad("add nat: bad %s '%s'", snat ? "network" : "vrf", w[6]);
+	if (snat && fp_addr_mac_parse(w[8], nv->mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add nat: bad MAC '%s'", w[8]);
+	return 0;
+}
+
+static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
 	static const int n_words[FP_TABLE_MAX] = {
 		[FP_TABLE_PORT] = 1,	[FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
 		[FP_TABLE_FLOOD] = 1,	[FP_TABLE_NEIGH] = 2, [FP_TABLE_RULESET] = 2,
-		[FP_TABLE_ADDRSET] = 2,
+		[FP_TABLE_ADDRSET] = 2, [FP_TABLE_ROUTE] = 2, [FP_TABLE_NAT] = 3,
 	};
 	const char *table = fp_names_table[ch->table];
 
@@ -584,6 +685,10 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		return build_ruleset_key(w, n, "del", &ch->key.ruleset);
 	case FP_TABLE_ADDRSET:
 		return build_addrset_key(w, n, "del", &ch->key.addrset);
+	case FP_TABLE_ROUTE:
+		return build_route_key(w, n, "del", &ch->key.route);
+	case FP_TABLE_NAT:
+		return build_nat_key(w, n, "del", &ch->key.nat);
 	default:
 		return build_neigh_key(w, n, "del", &ch->key.neigh);
 	}
@@ -618,6 +723,10 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		rc = build_ruleset(w + 2, n - 2, ch);
 	else if (ch->table == FP_TABLE_ADDRSET)
 		rc = build_addrset_key(w + 2, n - 2, "add", &ch->key.addrset);
+	else if (ch->table == FP_TABLE_ROUTE)
+		rc = build_route(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_NAT)
+		rc = build_nat(w + 2, n - 2, ch);
 	else
 		rc = build_neigh(w + 2, n - 2, ch);
 	if (rc != 0)
@@ -773,11 +882,13 @@ print_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, int json
 	char mac[FP_ADDR_MAC_STR], ip[FP_ADDR_IP_STR];
 
 	if (json)
-		printf("{\"vrf\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"vni\":%u}", k->vrf,
-		       fp_addr_ip_str(&k->ip, ip), fp_addr_mac_str(v->mac, mac), v->vni);
+		printf("{\"vrf\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"vni\":%u%s}", k->vrf,
+		       fp_addr_ip_str(&k->ip, ip), fp_addr_mac_str(v->mac, mac), v->vni,
+		       (v->flags & FP_NEIGH_F_LOCAL_ONLY) ? ",\"local_only\":true" : "");
 	else
-		printf("neigh %u %s mac %s vni %u", k->vrf, fp_addr_ip_str(&k->ip, ip),
-		       fp_addr_mac_str(v->mac, mac), v->vni);
+		printf("neigh %u %s mac %s vni %u%s", k->vrf, fp_addr_ip_str(&k->ip, ip),
+		       fp_addr_mac_str(v->mac, mac), v->vni,
+		       (v->flags & FP_NEIGH_F_LOCAL_ONLY) ? " local-only on" : "");
 }
 
 /* A prefix as IP/PLEN in its family's bits. */
@@ -855,6 +966,56 @@ print_addrset(const struct fp_addrset_key *k, int json)
 		printf("addrset %u %s", k->set_id, prefix_str(&k->ip, k->plen, pfx));
 }
 
+static void
+print_route(const struct fp_route_key *k, const struct fp_route_val *v, int json)
+{
+	char pfx[FP_ADDR_IP_STR + 8], mac[FP_ADDR_MAC_STR], addr[FP_ADDR_IP_STR];
+	const char *type = FP_NAMES_GET(fp_names_route_type, v->type);
+	int far = v->type == FP_ROUTE_CONNECTED || v->type == FP_ROUTE_NEXTHOP;
+
+	prefix_str(&k->ip, k->plen, pfx);
+	fp_addr_mac_str(v->mac, mac);
+	fp_addr_ip_str(&v->addr, addr);
+	if (json) {
+		printf("{\"vrf\":%u,\"prefix\":\"%s\",\"type\":\"%s\"", k->vrf, pfx, type);
+		if (far)
+			printf(",\"vni\":%u,\"mac\":\"%s\",\"mtu\":%u", v->vni, mac, v->mtu);
+		if (v->type != FP_ROUTE_BLACKHOLE)
+			printf(",\"addr\":\"%s\"", addr);
+		printf(",\"flags\":%u}", v->flags);
+		return;
+	}
+	printf("route %u %s %s", k->vrf, pfx, type);
+	if (far)
+		printf(" vni %u mac %s mtu %u addr %s", v->vni, mac, v->mtu, addr);
+	if (v->flags)
+		printf(" flags 0x%x", v->flags);
+}
+
+static void
+print_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, int json)
+{
+	char ip[FP_ADDR_IP_STR], to[FP_ADDR_IP_STR], mac[FP_ADDR_MAC_STR];
+	int snat = k->dir == FP_NAT_SNAT;
+
+	fp_addr_ip_str(&k->ip, ip);
+	fp_addr_ip_str(&v->ip, to);
+	fp_addr_mac_str(v->mac, mac);
+	if (json) {
+		printf("{\"dir\":\"%s\",\"%s\":%u,\"ip\":\"%s\",\"to\":\"%s\",\"%s\":%u",
+		       snat ? "snat" : "dnat", snat ? "vrf" : "net", k->scope, ip, to,
+		       snat ? "net" : "vrf", v->scope);
+		if (snat)
+			printf(",\"mac\":\"%s\"", mac);
+		putchar('}');
+		return;
+	}
+	printf("nat %s %u %s to %s %s %u", snat ? "snat" : "dnat", k->scope, ip, to,
+	       snat ? "net" : "vrf", v->scope);
+	if (snat)
+		printf(" mac %s", mac);
+}
+
 static int
 dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 {
@@ -881,6 +1042,12 @@ dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 		break;
 	case FP_TABLE_ADDRSET:
 		print_addrset(key, d->json);
+		break;
+	case FP_TABLE_ROUTE:
+		print_route(key, val, d->json);
+		break;
+	case FP_TABLE_NAT:
+		print_nat(key, val, d->json);
 		break;
 	default:
 		print_neigh(key, val, d->json);

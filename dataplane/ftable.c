@@ -146,14 +146,21 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 			       socket_id);
 	t->ruleset = hash_create(name, "ruleset", sizeof(struct fp_ruleset_key),
 				 limit[FP_TABLE_RULESET], socket_id);
-	t->addrset = hash_create(name, "addrset", sizeof(struct fp_addrset_key),
-				 limit[FP_TABLE_ADDRSET], socket_id);
-	t->addrset_plens = hash_create(name, "asplen", sizeof(uint32_t), limit[FP_TABLE_ADDRSET],
+	t->addrset.keys = hash_create(name, "addrset", sizeof(struct fp_addrset_key),
+				      limit[FP_TABLE_ADDRSET], socket_id);
+	t->addrset.plens = hash_create(name, "asplen", sizeof(uint32_t), limit[FP_TABLE_ADDRSET],
 				       socket_id);
+	t->route.keys = hash_create(name, "route", sizeof(struct fp_route_key),
+				    limit[FP_TABLE_ROUTE], socket_id);
+	t->route.plens = hash_create(name, "rtplen", sizeof(uint32_t), limit[FP_TABLE_ROUTE],
+				     socket_id);
+	t->nat = hash_create(name, "nat", sizeof(struct fp_nat_key), limit[FP_TABLE_NAT],
+			     socket_id);
 	t->vtep_src = hash_create(name, "vsrc", sizeof(struct fp_dp_vtep_src),
 				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
-	    t->addrset == NULL || t->addrset_plens == NULL || t->vtep_src == NULL) {
+	    t->addrset.keys == NULL || t->addrset.plens == NULL || t->route.keys == NULL ||
+	    t->route.plens == NULL || t->nat == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -199,14 +206,23 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->neigh);
 	if (t->ruleset != NULL)
 		hash_free_values(t->ruleset);
-	if (t->addrset_plens != NULL)
-		hash_free_values(t->addrset_plens);
+	if (t->addrset.plens != NULL)
+		hash_free_values(t->addrset.plens);
+	if (t->route.keys != NULL)
+		hash_free_values(t->route.keys);
+	if (t->route.plens != NULL)
+		hash_free_values(t->route.plens);
+	if (t->nat != NULL)
+		hash_free_values(t->nat);
 	rte_hash_free(t->fdb);
 	rte_hash_free(t->flood);
 	rte_hash_free(t->neigh);
 	rte_hash_free(t->ruleset);
-	rte_hash_free(t->addrset);
-	rte_hash_free(t->addrset_plens);
+	rte_hash_free(t->addrset.keys);
+	rte_hash_free(t->addrset.plens);
+	rte_hash_free(t->route.keys);
+	rte_hash_free(t->route.plens);
+	rte_hash_free(t->nat);
 	rte_hash_free(t->vtep_src);
 	rte_free(t->vtep_refs);
 	rte_free(t->vteps);
@@ -416,15 +432,16 @@ fp_txn_add(struct fp_txn *x, uint16_t table, const void *key, uint16_t key_size,
 
 /* Commit */
 
-/* An address set a commit changes: its prefix-length shadow, worked on
- * (work) and published twice: after the sets (snap: the lengths of old
- * and new members) and after the deletes (work).
+/* An id of a prefix table (an address set, a vrf's routes) a commit
+ * changes: its prefix-length shadow, worked on (work) and published
+ * twice: after the sets (snap: the lengths of old and new keys) and after
+ * the deletes (work).
  */
 struct set_work {
-	uint32_t set_id;	    /* the set */
-	uint32_t pad;		    /* zero */
-	struct fp_dp_addrset *work; /* the shadow after the commit */
-	struct fp_dp_addrset *snap; /* the shadow after the sets */
+	uint32_t table;		  /* FP_TABLE_ADDRSET or FP_TABLE_ROUTE */
+	uint32_t set_id;	  /* the set or the vrf */
+	struct fp_dp_plens *work; /* the shadow after the commit */
+	struct fp_dp_plens *snap; /* the shadow after the sets */
 };
 
 struct commit {
@@ -436,7 +453,7 @@ struct commit {
 	void **objs;		      /* preallocated value per record */
 	struct retire_list ret;	      /* freed after the grace period */
 	struct fp_check_view view;    /* what lib/check.h checks against */
-	struct set_work *sets;	      /* address sets changed, by set id */
+	struct set_work *sets;	      /* prefix table ids changed, by (table, id) */
 	uint32_t n_sets;	      /* valid sets */
 	int sg_changed;		      /* a ruleset, addrset or port entry changes */
 	uint64_t flush_zones;	      /* ports no longer filtered: their connections go */
@@ -511,6 +528,7 @@ view_init(struct commit *c)
 		.exists = dest_after,
 		.ctx = c,
 		.sg_enforced = 1,
+		.routes = 1,
 	};
 }
 
@@ -534,7 +552,11 @@ table_hash(const struct fp_ftables *t, uint16_t table)
 	case FP_TABLE_RULESET:
 		return t->ruleset;
 	case FP_TABLE_ADDRSET:
-		return t->addrset;
+		return t->addrset.keys;
+	case FP_TABLE_ROUTE:
+		return t->route.keys;
+	case FP_TABLE_NAT:
+		return t->nat;
 	default:
 		return NULL;
 	}
@@ -658,10 +680,23 @@ check_all(struct commit *c)
 	return 0;
 }
 
+/* Is table a prefix table (struct fp_dp_pfx)? */
 static int
-u32_cmp(const void *a, const void *b)
+pfx_table(uint16_t table)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return table == FP_TABLE_ADDRSET || table == FP_TABLE_ROUTE;
+}
+
+static struct fp_dp_pfx *
+pfx_of(struct fp_ftables *t, uint32_t table)
+{
+	return table == FP_TABLE_ROUTE ? &t->route : &t->addrset;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -669,39 +704,43 @@ u32_cmp(const void *a, const void *b)
 static int
 set_work_cmp(const void *key, const void *elem)
 {
-	uint32_t x = *(const uint32_t *)key, y = ((const struct set_work *)elem)->set_id;
+	const struct set_work *w = elem;
+	uint64_t x = *(const uint64_t *)key, y = (uint64_t)w->table << 32 | w->set_id;
 
 	return x < y ? -1 : x > y;
 }
 
 static struct set_work *
-set_work_find(const struct commit *c, uint32_t set_id)
+set_work_find(const struct commit *c, uint32_t table, uint32_t set_id)
 {
-	return bsearch(&set_id, c->sets, c->n_sets, sizeof(*c->sets), set_work_cmp);
+	uint64_t k = (uint64_t)table << 32 | set_id;
+
+	return bsearch(&k, c->sets, c->n_sets, sizeof(*c->sets), set_work_cmp);
 }
 
-/* The published shadow of an address set, or NULL. */
-static struct fp_dp_addrset *
-addrset_shadow(const struct fp_ftables *t, uint32_t set_id)
+/* The published shadow of an id of a prefix table, or NULL. */
+static struct fp_dp_plens *
+pfx_shadow(struct fp_ftables *t, uint32_t table, uint32_t set_id)
 {
 	void *data;
 
-	if (rte_hash_lookup_data(t->addrset_plens, &set_id, &data) < 0)
+	if (rte_hash_lookup_data(pfx_of(t, table)->plens, &set_id, &data) < 0)
 		return NULL;
 	return data;
 }
 
-/* Pass 3a: a shadow pair for every address set the commit changes. */
+/* Pass 3a: a shadow pair for every prefix table id the commit changes. */
 static int
 prealloc_sets(struct commit *c)
 {
 	struct fp_ftables *t = c->t;
 	const struct txn_rec *r;
-	uint32_t *ids, n = 0, i, j;
+	uint64_t *ids;
+	uint32_t n = 0, i, j;
 	size_t off;
 
 	FOREACH_REC (c->x, r, off, i)
-		n += r->table == FP_TABLE_ADDRSET;
+		n += pfx_table(r->table);
 	if (n == 0)
 		return 0;
 	ids = malloc(n * sizeof(*ids));
@@ -712,26 +751,28 @@ prealloc_sets(struct commit *c)
 	}
 	n = 0;
 	FOREACH_REC (c->x, r, off, i) {
-		if (r->table == FP_TABLE_ADDRSET)
-			ids[n++] = ((const struct fp_addrset_key *)rec_key(r))->set_id;
+		if (pfx_table(r->table))
+			ids[n++] = (uint64_t)r->table << 32 |
+				   ((const struct fp_dp_pfx_key *)rec_key(r))->id;
 	}
-	qsort(ids, n, sizeof(*ids), u32_cmp);
+	qsort(ids, n, sizeof(*ids), u64_cmp);
 	for (i = 0, j = 0; i < n; i++) {
 		struct set_work *w;
-		const struct fp_dp_addrset *old;
+		const struct fp_dp_plens *old;
 
 		if (i > 0 && ids[i] == ids[i - 1])
 			continue;
 		w = &c->sets[j++];
 		c->n_sets = j;
-		w->set_id = ids[i];
-		w->work = rte_zmalloc_socket("fp_addrset", sizeof(*w->work), 0, t->socket_id);
-		w->snap = rte_zmalloc_socket("fp_addrset", sizeof(*w->snap), 0, t->socket_id);
+		w->table = (uint32_t)(ids[i] >> 32);
+		w->set_id = (uint32_t)ids[i];
+		w->work = rte_zmalloc_socket("fp_plens", sizeof(*w->work), 0, t->socket_id);
+		w->snap = rte_zmalloc_socket("fp_plens", sizeof(*w->snap), 0, t->socket_id);
 		if (w->work == NULL || w->snap == NULL) {
 			free(ids);
 			return -ENOMEM;
 		}
-		old = addrset_shadow(t, w->set_id);
+		old = pfx_shadow(t, w->table, w->set_id);
 		if (old != NULL)
 			memcpy(w->work, old, sizeof(*old));
 	}
@@ -1019,14 +1060,23 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 		}
 		return;
 	}
-	case FP_TABLE_ADDRSET: {
-		const struct fp_addrset_key *ak = k;
+	case FP_TABLE_ADDRSET:
+	case FP_TABLE_ROUTE: {
+		const struct fp_dp_pfx_key *pk = k;
+		struct rte_hash *h = pfx_of(t, r->table)->keys;
 
-		if (rte_hash_lookup(t->addrset, k) >= 0)
+		if (rte_hash_lookup_data(h, k, &old) < 0) {
+			old = NULL;
+			set_work_find(c, r->table, pk->id)->work->n_members[pk->plen]++;
+			t->count[r->table]++;
+		} else if (r->table == FP_TABLE_ADDRSET) {
 			return;
-		rte_hash_add_key_data(t->addrset, k, NULL);
-		set_work_find(c, ak->set_id)->work->n_members[ak->plen]++;
-		t->count[FP_TABLE_ADDRSET]++;
+		}
+		/* Replaces the data word atomically if the key exists. */
+		rte_hash_add_key_data(h, k, c->objs[i]);
+		c->objs[i] = NULL;
+		if (old != NULL)
+			retire(c, NULL, 0, old);
 		return;
 	}
 	default: {
@@ -1101,10 +1151,10 @@ apply_del(struct commit *c, const struct txn_rec *r)
 
 			fdb_ref(c, ((const struct fp_fdb_key *)k)->vni, &ov, -1);
 		}
-		if (r->table == FP_TABLE_ADDRSET) {
-			const struct fp_addrset_key *ak = k;
+		if (pfx_table(r->table)) {
+			const struct fp_dp_pfx_key *pk = k;
 
-			set_work_find(c, ak->set_id)->work->n_members[ak->plen]--;
+			set_work_find(c, r->table, pk->id)->work->n_members[pk->plen]--;
 		}
 		retire(c, h, pos, r->table == FP_TABLE_FDB ? NULL : old);
 		t->count[r->table]--;
@@ -1118,7 +1168,7 @@ static const uint16_t apply_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 /* The lengths with members, longest first. */
 static void
-addrset_plens_fill(struct fp_dp_addrset *s)
+plens_fill(struct fp_dp_plens *s)
 {
 	int l;
 
@@ -1129,22 +1179,26 @@ addrset_plens_fill(struct fp_dp_addrset *s)
 	}
 }
 
-/* Publish the shadow of every changed address set: after the sets (final
- * false: the snapshot, lengths of old and new members, so that no member
- * is missed meanwhile), then after the deletes (final: the work copy, or
- * the set's removal when it has no member left).
+/* Publish the shadow of every changed id of prefix table table: after
+ * the sets (final false: the snapshot, lengths of old and new keys, so
+ * that no key is missed meanwhile), then after the deletes (final: the
+ * work copy, or the id's removal when it has no key left).
  */
 static void
-addrset_publish(struct commit *c, int final)
+pfx_publish(struct commit *c, uint32_t table, int final)
 {
 	struct fp_ftables *t = c->t;
+	struct rte_hash *plens = pfx_of(t, table)->plens;
 	uint32_t i;
 
 	for (i = 0; i < c->n_sets; i++) {
 		struct set_work *w = &c->sets[i];
-		struct fp_dp_addrset *s = w->work, *old = addrset_shadow(t, w->set_id);
+		struct fp_dp_plens *s = w->work, *old;
 
-		addrset_plens_fill(w->work);
+		if (w->table != table)
+			continue;
+		old = pfx_shadow(t, table, w->set_id);
+		plens_fill(w->work);
 		if (!final) {
 			memcpy(w->snap, w->work, sizeof(*w->snap));
 			s = w->snap;
@@ -1158,12 +1212,12 @@ addrset_publish(struct commit *c, int final)
 			rte_free(s);
 			if (old == NULL)
 				continue;
-			pos = rte_hash_del_key(t->addrset_plens, &w->set_id);
+			pos = rte_hash_del_key(plens, &w->set_id);
 			if (pos >= 0)
-				retire(c, t->addrset_plens, pos, old);
+				retire(c, plens, pos, old);
 			continue;
 		}
-		rte_hash_add_key_data(t->addrset_plens, &w->set_id, s);
+		rte_hash_add_key_data(plens, &w->set_id, s);
 		if (old != NULL)
 			retire(c, NULL, 0, old);
 	}
@@ -1182,16 +1236,16 @@ apply_all(struct commit *c)
 			if (r->table == apply_order[o] && r->val_size)
 				apply_set(c, r, i);
 		}
-		if (apply_order[o] == FP_TABLE_ADDRSET)
-			addrset_publish(c, 0);
+		if (pfx_table(apply_order[o]))
+			pfx_publish(c, apply_order[o], 0);
 	}
 	for (o = FP_TABLE_MAX - 1; o >= 0; o--) {
 		FOREACH_REC (c->x, r, off, i) {
 			if (r->table == apply_order[o] && !r->val_size)
 				apply_del(c, r);
 		}
-		if (apply_order[o] == FP_TABLE_ADDRSET)
-			addrset_publish(c, 1);
+		if (pfx_table(apply_order[o]))
+			pfx_publish(c, apply_order[o], 1);
 	}
 }
 
@@ -1309,7 +1363,7 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 		}
 		return 0;
 	case FP_TABLE_ADDRSET:
-		while (rte_hash_iterate(t->addrset, &key, &data, &iter) >= 0) {
+		while (rte_hash_iterate(t->addrset.keys, &key, &data, &iter) >= 0) {
 			struct fp_addrset_val v = { 0 };
 
 			if ((rc = fn(table, key, &v, arg)) != 0)
@@ -1319,6 +1373,8 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 	case FP_TABLE_FLOOD:
 	case FP_TABLE_NEIGH:
 	case FP_TABLE_RULESET:
+	case FP_TABLE_ROUTE:
+	case FP_TABLE_NAT:
 		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
 			if ((rc = fn(table, key, data, arg)) != 0)
 				return rc;

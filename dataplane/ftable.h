@@ -7,13 +7,20 @@
  * values (8 bytes) live inline in the hash's data word; the other values
  * are rte_malloc'd copies that are replaced whole.
  *
+ * Prefix tables (struct fp_dp_pfx): address set members and routes are
+ * one mechanism.  Their keys have one layout, (id, prefix length, masked
+ * address) (struct fp_dp_pfx_key: an address set's id, a route's vrf), in
+ * an rte_hash whose data word is the value (a route: an rte_malloc'd
+ * fp_route_val; a member: nothing); a second rte_hash maps an id to the
+ * prefix lengths it holds (struct fp_dp_plens, the keys' shadow kept by
+ * the writer, replaced whole), so a lookup probes only the lengths
+ * present, longest first, the host length (/128, or /32 of IPv4) before
+ * even reading the shadow: one probe for a host member or a host route.
+ * The first hit is the longest prefix (fp_ftables_pfx_lookup()).
+ *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
- * rte_malloc'd fp_ruleset_val).  Address set members are an rte_hash of
- * (set, prefix length, masked address) with nothing in the data word; a
- * second rte_hash maps a set id to the prefix lengths it holds (struct
- * fp_dp_addrset, the members' shadow kept by the writer, replaced whole),
- * so a membership test probes only the lengths present, the host length
- * (/128, or /32 of IPv4) first: one probe for a host member.  Every commit
+ * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
+ * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val).  Every commit
  * that changes a ruleset, addrset or port entry bumps sg_gen (after the
  * changes are visible), which tracked connections compare to know that
  * they must be checked against the rules again.  A commit that deletes a
@@ -28,7 +35,7 @@
  * fp_ftables_commit(): it validates the whole transaction first (sizes,
  * values, references, limits, memory), so a transaction is applied
  * entirely or not at all; then it applies sets in table order (addrset,
- * ruleset, port, vtep, neigh, flood, fdb) and deletes in reverse order
+ * ruleset, port, vtep, neigh, route, nat, flood, fdb) and deletes in reverse order
  * (make before break),
  * bumps the generation, waits for every online reader to pass a quiescent
  * state (yielding the CPU while it waits) and frees what was replaced.
@@ -86,14 +93,40 @@ struct fp_dp_port {
 	struct fp_dp_addr addrs[FP_PORT_ADDR_MAX]; /* v.addrs, prepared */
 };
 
-/* The prefix lengths an address set holds: readers use n_plens and plens,
- * the writer keeps the member count per length.
+/* The prefix lengths an id of a prefix table holds: readers use n_plens
+ * and plens, the writer keeps the key count per length.
  */
-struct fp_dp_addrset {
+struct fp_dp_plens {
 	uint32_t n_plens;	 /* valid plens */
 	uint8_t plens[129];	 /* lengths present, longest first */
 	uint8_t pad[3];		 /* zero */
-	uint32_t n_members[129]; /* writer: members per length */
+	uint32_t n_members[129]; /* writer: keys per length */
+};
+
+/* The key of a prefix table: the layout of fp_addrset_key and
+ * fp_route_key.
+ */
+struct fp_dp_pfx_key {
+	uint32_t id;	 /* address set id, or vrf */
+	uint8_t plen;	 /* prefix length in IPv6 bits */
+	uint8_t pad[3];	 /* zero */
+	struct fp_ip ip; /* prefix, host bits zero */
+};
+
+_Static_assert(sizeof(struct fp_dp_pfx_key) == sizeof(struct fp_addrset_key) &&
+		       sizeof(struct fp_dp_pfx_key) == sizeof(struct fp_route_key) &&
+		       offsetof(struct fp_addrset_key, plen) ==
+			       offsetof(struct fp_dp_pfx_key, plen) &&
+		       offsetof(struct fp_route_key, plen) ==
+			       offsetof(struct fp_dp_pfx_key, plen) &&
+		       offsetof(struct fp_addrset_key, ip) == offsetof(struct fp_dp_pfx_key, ip) &&
+		       offsetof(struct fp_route_key, ip) == offsetof(struct fp_dp_pfx_key, ip),
+	       "prefix table keys share one layout");
+
+/* A prefix table: keys and, per id, the lengths present. */
+struct fp_dp_pfx {
+	struct rte_hash *keys;	/* fp_dp_pfx_key -> the value (or nothing) */
+	struct rte_hash *plens; /* id -> struct fp_dp_plens * */
 };
 
 struct fp_ct;
@@ -119,8 +152,9 @@ struct fp_ftables {
 	struct rte_hash *flood;		       /* fp_flood_key -> fp_flood_val * */
 	struct rte_hash *neigh;		       /* fp_neigh_key -> fp_neigh_val * */
 	struct rte_hash *ruleset;	       /* fp_ruleset_key -> fp_ruleset_val * */
-	struct rte_hash *addrset;	       /* fp_addrset_key -> nothing (presence) */
-	struct rte_hash *addrset_plens;	       /* set id -> struct fp_dp_addrset * */
+	struct fp_dp_pfx addrset;	       /* fp_addrset_key -> nothing (presence) */
+	struct fp_dp_pfx route;		       /* fp_route_key -> fp_route_val * */
+	struct rte_hash *nat;		       /* fp_nat_key -> fp_nat_val * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
 	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
@@ -348,6 +382,55 @@ fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
 }
 
 /**
+ * Longest-prefix lookup in a prefix table: the entry of id whose prefix
+ * holds ip with the longest length >= min_plen.  With host_first, one
+ * probe when a host entry (/128) matches, before the lengths are read
+ * (address sets: mostly host members); else one per length id holds,
+ * longest first (routes: mostly subnets).
+ *
+ * @param x	   the prefix table
+ * @param id	   address set id or vrf
+ * @param ip	   the address
+ * @param min_plen shortest length to consider (96 for an IPv4 address
+ *		   among routes: an IPv6 ::/0 is no IPv4 default route)
+ * @param host_first probe the host length before reading the lengths
+ * @param data	   receives the entry's data word, or NULL
+ * @return the entry's prefix length, or -1 (no entry)
+ */
+static inline int
+fp_ftables_pfx_lookup(const struct fp_dp_pfx *x, uint32_t id, const struct fp_ip *ip,
+		      uint32_t min_plen, int host_first, void **data)
+{
+	struct fp_dp_pfx_key k = { .id = id, .plen = 128 };
+	const struct fp_dp_plens *s;
+	void *sd, *d = NULL;
+	uint32_t i;
+
+	k.ip = *ip;
+	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0)
+		goto hit;
+	if (rte_hash_lookup_data(x->plens, &id, &sd) < 0)
+		return -1;
+	s = sd;
+	for (i = 0; i < s->n_plens && i < 129; i++) {
+		if (s->plens[i] == 128 && host_first)
+			continue;
+		if (s->plens[i] < min_plen)
+			break;
+		k.plen = s->plens[i];
+		k.ip = *ip;
+		fp_ftables_ip_mask(&k.ip, k.plen);
+		if (rte_hash_lookup_data(x->keys, &k, &d) >= 0)
+			goto hit;
+	}
+	return -1;
+hit:
+	if (data != NULL)
+		*data = d;
+	return k.plen;
+}
+
+/**
  * Is ip a member of address set set_id (in one of its prefixes)?  One
  * probe when ip is a host member; else one per prefix length the set
  * holds.
@@ -355,27 +438,40 @@ fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
 static inline int
 fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct fp_ip *ip)
 {
-	struct fp_addrset_key k = { .set_id = set_id, .plen = 128 };
-	const struct fp_dp_addrset *s;
+	return fp_ftables_pfx_lookup(&t->addrset, set_id, ip, 0, 1, NULL) >= 0;
+}
+
+/**
+ * The route of vrf for ip, longest prefix first (an IPv4-mapped address
+ * matches IPv4 routes only), or NULL.
+ *
+ * @param plen receives the route's prefix length, or NULL
+ */
+static inline const struct fp_route_val *
+fp_ftables_route(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *ip, int *plen)
+{
+	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	void *data;
-	uint32_t i;
+	int l;
+
+	l = fp_ftables_pfx_lookup(&t->route, vrf, ip, memcmp(ip->b, v4map, 12) == 0 ? 96 : 0, 0,
+				  &data);
+	if (plen != NULL)
+		*plen = l;
+	return l < 0 ? NULL : data;
+}
+
+/** The nat entry of (scope, dir, ip), or NULL. */
+static inline const struct fp_nat_val *
+fp_ftables_nat(const struct fp_ftables *t, uint32_t scope, uint32_t dir, const struct fp_ip *ip)
+{
+	struct fp_nat_key k = { .scope = scope, .dir = (uint8_t)dir };
+	void *data;
 
 	k.ip = *ip;
-	if (rte_hash_lookup(t->addrset, &k) >= 0)
-		return 1;
-	if (rte_hash_lookup_data(t->addrset_plens, &set_id, &data) < 0)
-		return 0;
-	s = data;
-	for (i = 0; i < s->n_plens && i < 129; i++) {
-		if (s->plens[i] == 128)
-			continue;
-		k.plen = s->plens[i];
-		k.ip = *ip;
-		fp_ftables_ip_mask(&k.ip, k.plen);
-		if (rte_hash_lookup(t->addrset, &k) >= 0)
-			return 1;
-	}
-	return 0;
+	if (rte_hash_lookup_data(t->nat, &k, &data) < 0)
+		return NULL;
+	return data;
 }
 
 /** The security-group generation (acquire: read it before the rules). */

@@ -20,6 +20,7 @@
 #include "pkt/csum.h"
 #include "pkt/hash.h"
 #include "pkt/parse.h"
+#include "route.h"
 #include "sg.h"
 
 /* What the classify stage decided for a packet. */
@@ -48,11 +49,10 @@ struct pkt_state {
 			trace_add((tr), FP_TRACE_##id, __VA_ARGS__); \
 	} while (0)
 
-static void __rte_cold __rte_format_printf(3, 4)
-	trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
+static void __rte_cold
+trace_vadd(struct fp_trace *tr, uint16_t step, const char *fmt, va_list ap)
 {
 	struct fp_ctl_trace_step *st;
-	va_list ap;
 
 	if (tr->hdr.n_steps >= FP_CTL_TRACE_STEP_MAX) {
 		tr->hdr.n_cut++;
@@ -61,8 +61,26 @@ static void __rte_cold __rte_format_printf(3, 4)
 	st = &tr->steps[tr->hdr.n_steps++];
 	memset(st, 0, sizeof(*st));
 	st->step = step;
-	va_start(ap, fmt);
 	vsnprintf(st->text, sizeof(st->text), fmt, ap);
+}
+
+static void __rte_cold __rte_format_printf(3, 4)
+	trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_vadd(tr, step, fmt, ap);
+	va_end(ap);
+}
+
+void __rte_cold
+fp_pipeline_trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_vadd(tr, step, fmt, ap);
 	va_end(ap);
 }
 
@@ -728,6 +746,10 @@ trace_fdb(struct fp_trace *tr, const struct rte_mbuf *m, uint32_t vni, const str
 			  dest_name(fv->type), fv->id);
 }
 
+static void route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps,
+			  uint32_t vrf, uint16_t in_port, struct fp_pipe_out *out,
+			  struct fp_trace *tr);
+
 static __rte_always_inline void
 vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
 	   uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
@@ -782,10 +804,78 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 		emit(out, (uint16_t)v->v.underlay_port, m);
 		return;
 	}
+	case FP_DEST_ROUTER:
+		route_forward(p, m, ps, fv.id, in_port, out, tr);
+		return;
 	default:
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 		return;
 	}
+}
+
+/* A frame from VM port in_port to the MAC of router vrf: ARP and
+ * neighbour solicitations for the router's addresses are answered (as
+ * broadcast ones are); the rest is routed (dataplane/route.c) and
+ * switched in the egress network as a frame from in_port: fdb → local
+ * port (security groups ingress) or vtep (encapsulated with the egress
+ * VNI), a miss floods there.  A frame routed into another router's MAC is
+ * dropped (one routing step a packet).
+ */
+static __rte_noinline void
+route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint32_t vrf,
+	      uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+{
+	struct fp_route_res res;
+	struct fp_fdb_key k;
+	void *data = NULL;
+	unsigned int v;
+	int hit;
+
+	if (ps->meta.ethertype == FP_ETH_P_ARP ||
+	    (ps->meta.ethertype == FP_ETH_P_IPV6 && ps->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
+	     (ps->meta.flags & FP_META_F_L4) &&
+	     rte_pktmbuf_mtod(m, const uint8_t *)[ps->meta.l4_off] == FP_ICMP6_NS)) {
+		TRACE(tr, ROUTE, "vrf %u: %s to the router: neighbour responder", vrf,
+		      ps->meta.ethertype == FP_ETH_P_ARP ? "arp" : "neighbour solicitation");
+		v = (unsigned int)respond(p, m, ps, vrf, in_port, out, tr);
+		if (v == V_DROP)
+			drop(p, m, ps->drop, tr);
+		else if (v != V_DONE)
+			drop(p, m, FP_DROP_TO_ROUTER, tr);
+		return;
+	}
+	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, &p->rt_cache, tr);
+	if (res.err != NULL) {
+		p->stats.n[res.err_stat]++;
+		emit(out, in_port, res.err);
+	}
+	if (v == FP_ROUTE_V_DROP) {
+		drop(p, m, res.drop, tr);
+		return;
+	}
+	p->stats.n[res.stat]++;
+	if (v == FP_ROUTE_V_REPLY) {
+		deliver_local(p, m, ps->vni, in_port, out, tr);
+		return;
+	}
+	ps->vni = res.vni;
+	fdb_key_set(&k, res.vni, rte_pktmbuf_mtod(m, const uint8_t *));
+	if (p->rt_cache.fdb_valid && fdb_key_eq(&k, &p->rt_cache.fdb_key)) {
+		hit = (int)p->rt_cache.fdb_hit;
+		data = p->rt_cache.fdb_data;
+	} else {
+		hit = rte_hash_lookup_data(p->t->fdb, &k, &data) >= 0;
+		p->rt_cache.fdb_key = k;
+		p->rt_cache.fdb_hit = (uint32_t)hit;
+		p->rt_cache.fdb_data = data;
+		p->rt_cache.fdb_valid = 1;
+	}
+	if (hit && fp_ftables_fdb_decode(data).type == FP_DEST_ROUTER) {
+		TRACE(tr, FDB, "vni %u: the next hop is a router's mac: not routed twice", res.vni);
+		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
+		return;
+	}
+	vm_forward(p, m, ps, hit, data, in_port, out, tr);
 }
 
 /* Act on the FDB result for a packet from the underlay (already
@@ -985,8 +1075,8 @@ underlay_respond(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte_
 }
 
 /* Is the inner source MAC of a frame from the underlay placed elsewhere
- * by the fdb of its VNI: at a local port (or router), or at a vtep whose
- * address is not the outer source src?
+ * by the fdb of its VNI: at a local port, or at a vtep whose address is
+ * not the outer source src?  A router's MAC is not (it is every host's).
  */
 static inline int
 inner_src_spoofed(const struct fp_ftables *t, uint32_t vni, const uint8_t *mac,
@@ -1001,6 +1091,11 @@ inner_src_spoofed(const struct fp_ftables *t, uint32_t vni, const uint8_t *mac,
 	if (rte_hash_lookup_data(t->fdb, &k, &data) < 0)
 		return 0;
 	v = fp_ftables_fdb_decode(data);
+	/* A distributed router has one MAC on every host: a packet another
+	 * host routed carries it as its source (doc/routing.md).
+	 */
+	if (v.type == FP_DEST_ROUTER)
+		return 0;
 	if (v.type != FP_DEST_VTEP) {
 		TRACE(tr, DECAP, "inner source %s: the fdb places it at %s %u here", tmac(mac).s,
 		      dest_name(v.type), v.id);
@@ -1253,6 +1348,7 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 
 	stats_begin(p);
 	p->now_ns = 0;
+	fp_route_cache_clear(&p->rt_cache);
 	p->stats.n[FP_STAT_RX] += n;
 	if (unlikely(pt == NULL)) {
 		TRACE(tr, PORT, "port %u: not configured", in_port);

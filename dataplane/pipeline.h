@@ -42,6 +42,7 @@
 #include <flowplane/tables.h>
 
 #include "ftable.h"
+#include "route.h"
 
 #define FP_BURST 32
 #define FP_PREFETCH_OFFSET 4
@@ -98,6 +99,7 @@ struct fp_pipeline {
 	struct fp_stats stats;	    /* this lcore's counters */
 	struct fp_stats_snap snap;  /* copies of stats for readers */
 	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
+	struct fp_route_cache rt_cache;	    /* the routing step's lookups, this burst's */
 };
 
 /**
@@ -127,6 +129,17 @@ struct fp_trace {
 	struct fp_ctl_trace hdr;			       /* drop reason, counts */
 	struct fp_ctl_trace_step steps[FP_CTL_TRACE_STEP_MAX]; /* hdr.n_steps used */
 };
+
+/**
+ * Add a step to a trace record (for the steps in modules of their own,
+ * such as dataplane/route.c).
+ *
+ * @param tr   the record
+ * @param step FP_TRACE_*
+ * @param fmt  printf format of the step's text
+ */
+void fp_pipeline_trace_add(struct fp_trace *tr, uint16_t step, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /**
  * Run one frame through the pipeline, as fp_pipeline_run_burst() would,

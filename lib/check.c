@@ -214,8 +214,12 @@ check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct f
 		return 0;
 	if (k->mac[0] & 1)
 		return fail(err, errsz, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
-	if (v->pad)
-		return fail(err, errsz, -EINVAL, "fdb vni %u: pad not zero", k->vni);
+	if (v->flags)
+		return fail(
+			err, errsz, -EINVAL,
+			"fdb vni %u: flags 0x%x: external router entries and physical ports are "
+			"not carried yet (doc/routing.md)",
+			k->vni, v->flags);
 	switch (v->type) {
 	case FP_DEST_PORT:
 	case FP_DEST_VTEP:
@@ -224,6 +228,16 @@ check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct f
 				    dest_name(v->type), v->id);
 		return 0;
 	case FP_DEST_ROUTER:
+		/* The vrf need not hold routes yet: a router without routes
+		 * drops what it gets as no_route (doc/routing.md).
+		 */
+		if (v->id == 0)
+			return fail(err, errsz, -EINVAL, "fdb vni %u: router vrf 0", k->vni);
+		if (view != NULL && !view->routes)
+			return fail(err, errsz, -EINVAL,
+				    "fdb vni %u: router entries: this engine does not route "
+				    "(doc/routing.md)",
+				    k->vni);
 		return 0;
 	default:
 		return fail(err, errsz, -EINVAL, "fdb vni %u: unknown type %u", k->vni, v->type);
@@ -253,7 +267,7 @@ check_flood(const struct fp_flood_key *k, const struct fp_flood_val *v,
 					    "flood vni %u: unused member %u not zero", k->vni, m);
 			continue;
 		}
-		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
+		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->vlan)
 			return fail(err, errsz, -EINVAL, "flood vni %u: member %u: bad type %u",
 				    k->vni, m, fm->type);
 		if (!exists(view, fm->type, fm->id))
@@ -276,9 +290,15 @@ check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *er
 			    k->vrf);
 	if (!fp_addr_mac_is_unicast(v->mac))
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
-	if (!vni_ok(v->vni) || v->pad)
+	if (!vni_ok(v->vni))
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
 			    v->vni, FP_VNI_MAX);
+	/* local_only: what both engines do for every entry already (only
+	 * requests from local VM ports are answered).
+	 */
+	if (v->flags & ~FP_NEIGH_F_LOCAL_ONLY)
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: unknown flags 0x%x", k->vrf,
+			    v->flags);
 	return 0;
 }
 
@@ -435,6 +455,120 @@ check_addrset(const struct fp_addrset_key *k, const struct fp_addrset_val *v, ch
 	return 0;
 }
 
+static int
+unicast_ip(const struct fp_ip *ip)
+{
+	return !fp_addr_ip_is_zero(ip) && !fp_addr_ip_is_multicast(ip);
+}
+
+static int
+check_route(const struct fp_route_key *k, const struct fp_route_val *v,
+	    const struct fp_check_view *view, char *err, size_t errsz)
+{
+	const char *why;
+	int v4 = fp_addr_ip_is_v4(&k->ip) && k->plen >= 96;
+
+	if (k->vrf == 0)
+		return fail(err, errsz, -EINVAL, "route: vrf 0");
+	if (!is_zero(k->pad, sizeof(k->pad)))
+		return fail(err, errsz, -EINVAL, "route vrf %u: key pad not zero", k->vrf);
+	why = prefix_why_not(&k->ip, k->plen, 0);
+	if (why != NULL)
+		return fail(err, errsz, -EINVAL, "route vrf %u: prefix /%u: %s", k->vrf, k->plen,
+			    why);
+	if (view != NULL && !view->routes)
+		return fail(err, errsz, -EINVAL,
+			    "route vrf %u: this engine does not carry the route table "
+			    "(doc/routing.md)",
+			    k->vrf);
+	if (v == NULL)
+		return 0;
+	if (v->flags)
+		return fail(err, errsz, -EINVAL,
+			    "route vrf %u: flags 0x%x: external and snat routes (floating IPs) "
+			    "are not carried yet (doc/routing.md)",
+			    k->vrf, v->flags);
+	switch (v->type) {
+	case FP_ROUTE_LOCAL:
+		if (k->plen != 128 || memcmp(&v->addr, &k->ip, sizeof(k->ip)) != 0 ||
+		    !unicast_ip(&k->ip))
+			return fail(err, errsz, -EINVAL,
+				    "route vrf %u: local: a host prefix of a unicast address, "
+				    "addr the same",
+				    k->vrf);
+		/* fall through */
+	case FP_ROUTE_BLACKHOLE:
+		if (v->vni || v->mtu || !fp_addr_mac_is_zero(v->mac) ||
+		    (v->type == FP_ROUTE_BLACKHOLE && !is_zero(&v->addr, sizeof(v->addr))))
+			return fail(err, errsz, -EINVAL,
+				    "route vrf %u: %s: vni, mac, mtu%s must be zero", k->vrf,
+				    v->type == FP_ROUTE_LOCAL ? "local" : "blackhole",
+				    v->type == FP_ROUTE_LOCAL ? "" : ", addr");
+		return 0;
+	case FP_ROUTE_CONNECTED:
+	case FP_ROUTE_NEXTHOP:
+		if (!vni_ok(v->vni))
+			return fail(err, errsz, -EINVAL, "route vrf %u: vni %u out of range 1..%u",
+				    k->vrf, v->vni, FP_VNI_MAX);
+		if (!fp_addr_mac_is_unicast(v->mac))
+			return fail(err, errsz, -EINVAL, "route vrf %u: mac is not unicast",
+				    k->vrf);
+		if (v->mtu < FP_CHECK_MTU_MIN || v->mtu > FP_CHECK_MTU_MAX)
+			return fail(err, errsz, -EINVAL, "route vrf %u: mtu %u out of range %u..%u",
+				    k->vrf, v->mtu, FP_CHECK_MTU_MIN, FP_CHECK_MTU_MAX);
+		if (!unicast_ip(&v->addr) || fp_addr_ip_is_v4(&v->addr) != v4)
+			return fail(err, errsz, -EINVAL,
+				    "route vrf %u: %s %s is not a unicast address of the prefix's "
+				    "family",
+				    k->vrf, v->type == FP_ROUTE_CONNECTED ? "connected" : "nexthop",
+				    v->type == FP_ROUTE_CONNECTED ? "router address" : "next hop");
+		return 0;
+	default:
+		return fail(err, errsz, -EINVAL, "route vrf %u: unknown type %u", k->vrf, v->type);
+	}
+}
+
+static int
+check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct fp_check_view *view,
+	  char *err, size_t errsz)
+{
+	const char *dir = k->dir == FP_NAT_SNAT ? "snat" : "dnat";
+
+	if (k->dir != FP_NAT_SNAT && k->dir != FP_NAT_DNAT)
+		return fail(err, errsz, -EINVAL, "nat: direction %u, expected snat (0) or dnat (1)",
+			    k->dir);
+	if (!is_zero(k->pad, sizeof(k->pad)))
+		return fail(err, errsz, -EINVAL, "nat %s %u: key pad not zero", dir, k->scope);
+	if (k->dir == FP_NAT_SNAT ? k->scope == 0 : !vni_ok(k->scope))
+		return fail(err, errsz, -EINVAL, "nat %s: scope %u: %s", dir, k->scope,
+			    k->dir == FP_NAT_SNAT ? "vrf 0" : "network id out of range");
+	if (!unicast_ip(&k->ip))
+		return fail(err, errsz, -EINVAL, "nat %s %u: ip is not a unicast address", dir,
+			    k->scope);
+	if (view != NULL && !view->routes)
+		return fail(err, errsz, -EINVAL,
+			    "nat %s %u: this engine does not carry the nat table (doc/routing.md)",
+			    dir, k->scope);
+	if (v == NULL)
+		return 0;
+	if (v->pad)
+		return fail(err, errsz, -EINVAL, "nat %s %u: pad not zero", dir, k->scope);
+	if (!unicast_ip(&v->ip) || fp_addr_ip_is_v4(&v->ip) != fp_addr_ip_is_v4(&k->ip))
+		return fail(err, errsz, -EINVAL,
+			    "nat %s %u: translated ip is not a unicast address of the key's family",
+			    dir, k->scope);
+	if (k->dir == FP_NAT_SNAT) {
+		if (!vni_ok(v->scope) || !fp_addr_mac_is_unicast(v->mac))
+			return fail(err, errsz, -EINVAL,
+				    "nat snat %u: external network %u out of range or mac not "
+				    "unicast",
+				    k->scope, v->scope);
+	} else if (v->scope == 0 || !fp_addr_mac_is_zero(v->mac)) {
+		return fail(err, errsz, -EINVAL, "nat dnat %u: vrf 0 or mac not zero", k->scope);
+	}
+	return 0;
+}
+
 int
 fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp_check_view *view,
 	       char *err, size_t errsz)
@@ -454,6 +588,10 @@ fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp
 		return check_ruleset(key, val, err, errsz);
 	case FP_TABLE_ADDRSET:
 		return check_addrset(key, val, err, errsz);
+	case FP_TABLE_ROUTE:
+		return check_route(key, val, view, err, errsz);
+	case FP_TABLE_NAT:
+		return check_nat(key, val, view, err, errsz);
 	default:
 		return fail(err, errsz, -EINVAL, "unknown table %u", table);
 	}

@@ -13,7 +13,9 @@
  *     local VTEP addresses, the vtep table's size, and (a callback) which
  *     ports and vteps exist once the transaction is applied, and whether
  *     the engine enforces security groups (a port with FP_PORT_F_SG is
- *     refused by an engine that does not: never left open silently).
+ *     refused by an engine that does not: never left open silently), and
+ *     whether it routes (route and nat entries and fdb router entries are
+ *     refused by an engine that does not, naming the table).
  * With no view (NULL), only the value checks run (fpctl, which does not
  * know the engine's state).
  *
@@ -45,7 +47,7 @@ struct fp_check_view {
 	uint32_t vtep_limit;		 /* vtep ids are 0..vtep_limit-1 */
 	fp_check_exists_fn *exists;	 /* after the transaction; NULL: not checked */
 	uint32_t sg_enforced;		 /* the engine filters FP_PORT_F_SG ports */
-	uint32_t pad;			 /* zero */
+	uint32_t routes;		 /* the engine routes: route, nat, fdb router entries */
 	void *ctx;			 /* for exists */
 };
 

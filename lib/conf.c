@@ -530,6 +530,8 @@ fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
 	table_size[FP_TABLE_NEIGH] = FP_CONF_DEF_TABLE_NEIGH;
 	table_size[FP_TABLE_RULESET] = FP_CONF_DEF_TABLE_RULESET;
 	table_size[FP_TABLE_ADDRSET] = FP_CONF_DEF_TABLE_ADDRSET;
+	table_size[FP_TABLE_ROUTE] = FP_CONF_DEF_TABLE_ROUTE;
+	table_size[FP_TABLE_NAT] = FP_CONF_DEF_TABLE_NAT;
 }
 
 int

@@ -11,6 +11,7 @@ const char *const fp_names_drop[FP_DROP_MAX] = { FP_FOREACH_DROP(NAME) };
 const char *const fp_names_role[FP_PORT_ROLE_MAX] = { FP_FOREACH_PORT_ROLE(NAME) };
 const char *const fp_names_encap[FP_ENCAP_MAX] = { FP_FOREACH_ENCAP(NAME) };
 const char *const fp_names_dest[FP_DEST_MAX] = { FP_FOREACH_DEST(NAME) };
+const char *const fp_names_route_type[FP_ROUTE_TYPE_MAX] = { FP_FOREACH_ROUTE_TYPE(NAME) };
 const char *const fp_names_ctl_msg[FP_CTL_MSG_MAX] = { FP_FOREACH_CTL_MSG(NAME) };
 #undef NAME
 

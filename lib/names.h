@@ -14,14 +14,15 @@
 #include <flowplane/tables.h>
 #include <flowplane/xdp.h>
 
-extern const char *const fp_names_table[FP_TABLE_MAX];	   /* "port", "vtep", ... */
-extern const char *const fp_names_stat[FP_STAT_MAX];	   /* counters */
-extern const char *const fp_names_drop[FP_DROP_MAX];	   /* drop reasons */
-extern const char *const fp_names_role[FP_PORT_ROLE_MAX];  /* port roles */
-extern const char *const fp_names_encap[FP_ENCAP_MAX];	   /* "vxlan", "geneve" */
-extern const char *const fp_names_dest[FP_DEST_MAX];	   /* fdb/flood destination types */
-extern const char *const fp_names_ctl_msg[FP_CTL_MSG_MAX]; /* control socket messages */
-extern const char *const fp_names_xdp_map[FP_XDP_MAP_MAX]; /* pinned map names */
+extern const char *const fp_names_table[FP_TABLE_MAX];		 /* "port", "vtep", ... */
+extern const char *const fp_names_stat[FP_STAT_MAX];		 /* counters */
+extern const char *const fp_names_drop[FP_DROP_MAX];		 /* drop reasons */
+extern const char *const fp_names_role[FP_PORT_ROLE_MAX];	 /* port roles */
+extern const char *const fp_names_encap[FP_ENCAP_MAX];		 /* "vxlan", "geneve" */
+extern const char *const fp_names_dest[FP_DEST_MAX];		 /* fdb/flood destination types */
+extern const char *const fp_names_route_type[FP_ROUTE_TYPE_MAX]; /* "local", "connected", ... */
+extern const char *const fp_names_ctl_msg[FP_CTL_MSG_MAX];	 /* control socket messages */
+extern const char *const fp_names_xdp_map[FP_XDP_MAP_MAX];	 /* pinned map names */
 
 /* Connection states (FP_FOREACH_CT_STATE): "syn_sent", ..., conntrack.timeout_<name> */
 extern const char *const fp_names_ct_state[FP_CT_STATE_MAX];

@@ -161,18 +161,28 @@ icmp_is_error(uint8_t proto, const uint8_t *l4, const struct fp_pkt_meta *m)
 	return 0;
 }
 
+/* ICMP type and code of an error kind for IPv4 and IPv6. */
+static const uint8_t err_type[FP_ICMP_ERR_MAX][4] = {
+	[FP_ICMP_ERR_TOO_BIG] = { FP_ICMP_DEST_UNREACH, FP_ICMP_FRAG_NEEDED, FP_ICMP6_PKT_TOO_BIG,
+				  0 },
+	[FP_ICMP_ERR_TIME] = { 11, 0, 3, 0 },	    /* time exceeded in transit */
+	[FP_ICMP_ERR_NET_UNREACH] = { 3, 0, 1, 0 }, /* net unreachable, no route */
+};
+
 uint32_t
-fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const struct fp_pkt_meta *m,
-		      uint16_t mtu)
+fp_icmp_error_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const struct fp_pkt_meta *m,
+		    unsigned int kind, uint16_t mtu, const struct fp_ip *src)
 {
 	const uint8_t *oip = orig + m->l3_off;
 	uint8_t *ip = out + sizeof(struct fp_eth_hdr), *icmp;
 	uint32_t n, len;
 
-	if (m->flags & FP_META_F_LATER_FRAG || icmp_is_error(m->l4_proto, orig + m->l4_off, m))
+	if (kind >= FP_ICMP_ERR_MAX || m->flags & FP_META_F_LATER_FRAG ||
+	    icmp_is_error(m->l4_proto, orig + m->l4_off, m))
 		return 0;
 	if (m->ethertype == FP_ETH_P_IPV4) {
-		if (!(m->flags & FP_META_F_DF) || oip[12] >= 224 || oip[12] == 0)
+		if ((kind == FP_ICMP_ERR_TOO_BIG && !(m->flags & FP_META_F_DF)) || oip[12] >= 224 ||
+		    oip[12] == 0)
 			return 0;
 		n = m->l3_len;
 		if (n > FP_ICMP4_ERR_MAX - 28)
@@ -185,13 +195,14 @@ fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const str
 		fp_put16(ip + 2, (uint16_t)(28 + n));
 		ip[8] = FP_OUTER_TTL;
 		ip[9] = FP_IPPROTO_ICMP;
-		memcpy(ip + 12, oip + 16, 4);
+		memcpy(ip + 12, src != NULL ? src->b + 12 : oip + 16, 4);
 		memcpy(ip + 16, oip + 12, 4);
 		fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
 		icmp = ip + 20;
-		icmp[0] = FP_ICMP_DEST_UNREACH;
-		icmp[1] = FP_ICMP_FRAG_NEEDED;
-		fp_put16(icmp + 6, mtu);
+		icmp[0] = err_type[kind][0];
+		icmp[1] = err_type[kind][1];
+		if (kind == FP_ICMP_ERR_TOO_BIG)
+			fp_put16(icmp + 6, mtu);
 		memcpy(icmp + 8, oip, n);
 		fp_put16(icmp + 2, fp_csum_fold(fp_csum_partial(icmp, 8 + n, 0)));
 		fp_put16(out + 12, FP_ETH_P_IPV4);
@@ -211,11 +222,13 @@ fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const str
 		fp_put16(ip + 4, (uint16_t)(8 + n));
 		ip[6] = FP_IPPROTO_ICMPV6;
 		ip[7] = FP_OUTER_TTL;
-		memcpy(ip + 8, oip + 24, 16);
+		memcpy(ip + 8, src != NULL ? src->b : oip + 24, 16);
 		memcpy(ip + 24, oip + 8, 16);
 		icmp = ip + 40;
-		icmp[0] = FP_ICMP6_PKT_TOO_BIG;
-		fp_put16(icmp + 6, mtu);
+		icmp[0] = err_type[kind][2];
+		icmp[1] = err_type[kind][3];
+		if (kind == FP_ICMP_ERR_TOO_BIG)
+			fp_put16(icmp + 6, mtu);
 		memcpy(icmp + 8, oip, n);
 		fp_put16(icmp + 2,
 			 fp_csum_fold(fp_csum_partial(
@@ -228,4 +241,11 @@ fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const str
 	memcpy(out, orig + 6, 6);
 	memcpy(out + 6, orig, 6);
 	return len;
+}
+
+uint32_t
+fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig, const struct fp_pkt_meta *m,
+		      uint16_t mtu)
+{
+	return fp_icmp_error_build(out, cap, orig, m, FP_ICMP_ERR_TOO_BIG, mtu, NULL);
 }

@@ -152,4 +152,30 @@ uint32_t fp_nd_na_build(uint8_t *f, const struct fp_pkt_meta *m, const uint8_t m
 uint32_t fp_icmp_too_big_build(uint8_t *out, uint32_t cap, const uint8_t *orig,
 			       const struct fp_pkt_meta *m, uint16_t mtu);
 
+/* ICMP errors fp_icmp_error_build() sends. */
+#define FP_ICMP_ERR_TOO_BIG 0	  /* fragmentation needed (v4, DF only) / packet too big (v6) */
+#define FP_ICMP_ERR_TIME 1	  /* time exceeded in transit (v4 11/0, v6 3/0) */
+#define FP_ICMP_ERR_NET_UNREACH 2 /* net unreachable (v4 3/0), no route (v6 1/0) */
+#define FP_ICMP_ERR_MAX 3
+
+/**
+ * Build an ICMP error about a packet back to its sender (the frame's
+ * source MAC; the new frame's source MAC is the frame's destination).
+ *
+ * @param out  buffer for the new frame
+ * @param cap  its size (FP_ICMP6_ERR_MAX + 14 is always enough)
+ * @param orig the offending frame (Ethernet, no VLAN)
+ * @param m    its metadata
+ * @param kind FP_ICMP_ERR_*
+ * @param mtu  FP_ICMP_ERR_TOO_BIG: the largest IP packet that fits
+ * @param src  the error's source address (IPv4-mapped for IPv4), or NULL:
+ *	       the packet's destination
+ * @return the new frame's length, or 0 when no error may be sent (not IP,
+ *	   too big IPv4 without DF, a non-first fragment, an ICMP error, a
+ *	   multicast or unspecified source)
+ */
+uint32_t fp_icmp_error_build(uint8_t *out, uint32_t cap, const uint8_t *orig,
+			     const struct fp_pkt_meta *m, unsigned int kind, uint16_t mtu,
+			     const struct fp_ip *src);
+
 #endif /* FP_PKT_BUILD_H */

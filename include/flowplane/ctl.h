@@ -186,7 +186,8 @@ struct fp_ctl_port_stats {
 	_(DELIVER, "deliver")    \
 	_(OUTPUT, "output")      \
 	_(DROP, "drop")          \
-	_(SG, "sg")
+	_(SG, "sg")              \
+	_(ROUTE, "route")
 
 #define FP_TRACE_ENUM(id, name) FP_TRACE_##id,
 enum fp_trace_step_id { FP_FOREACH_TRACE_STEP(FP_TRACE_ENUM) FP_TRACE_STEP_ID_MAX };

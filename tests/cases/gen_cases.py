@@ -86,7 +86,7 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
 from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
-    ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+    ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
     ICMPv6ND_RA, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
@@ -99,7 +99,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ABI (include/flowplane/tables.h): ids and struct layouts
 # ---------------------------------------------------------------------------
 
-TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset"]
+TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset", "route", "nat"]
 ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3}
 ENCAP = {"vxlan": 0, "geneve": 1}
 DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3}
@@ -114,7 +114,8 @@ PORT_ADDR_MAX = 8
 FLOOD_MEMBER_MAX = 64
 STATS = ["rx", "tx", "drop", "punt", "encap", "decap", "local", "flood",
          "flood_copies", "arp_reply", "nd_reply", "icmp_too_big_sent", "ct_new", "ct_hit",
-         "ct_pickup", "ct_revalidated", "ct_related", "sg_stateless_allow"]
+         "ct_pickup", "ct_revalidated", "ct_related", "sg_stateless_allow", "routed",
+         "icmp_time_exceeded_sent", "icmp_unreachable_sent", "icmp_echo_reply"]
 DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "bad_ip_version", "bad_ip_hdr_len", "bad_ip_len", "bad_ip_csum",
          "trunc_l4", "bad_udp_len", "bad_tcp_hdr_len", "trunc_tunnel",
@@ -127,7 +128,10 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "dest_unsupported", "hairpin", "too_big", "no_mbuf", "no_headroom",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
          "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
-         "inner_src_mac_spoofed", "storm_control"]
+         "inner_src_mac_spoofed", "storm_control", "ttl_exceeded", "to_router", "no_route",
+         "neigh_missing"]
+ROUTE = {"none": 0, "local": 1, "connected": 2, "nexthop": 3, "blackhole": 4}
+NEIGH_F_LOCAL_ONLY = 0x0001
 
 
 def mac_bytes(mac):
@@ -202,8 +206,21 @@ def neigh_key(vrf, ip):
     return struct.pack("<II", vrf, 0) + fp_ip(ip)
 
 
-def neigh_val(mac, vni):
-    return struct.pack("<6sHI", mac_bytes(mac), 0, vni)
+def neigh_val(mac, vni, flags=0):
+    return struct.pack("<6sHI", mac_bytes(mac), flags, vni)
+
+
+def route_key(vrf, prefix):
+    net = ipaddress.ip_network(prefix, strict=True)
+    plen = net.prefixlen + (96 if net.version == 4 else 0)
+    return struct.pack("<IB3x16s", vrf, plen, fp_ip(str(net.network_address)))
+
+
+def route_val(rtype, vni=0, mac=None, mtu=0, addr=None):
+    b = struct.pack("<HHI6sH16s", ROUTE[rtype], 0, vni, mac_bytes(mac) if mac else bytes(6),
+                    mtu, fp_ip(addr) if addr else bytes(16))
+    assert len(b) == 32
+    return b
 
 
 def ruleset_key(rs_id, direction):
@@ -458,9 +475,16 @@ class Case:
         self.entry("flood", flood_key(vni), flood_val(members),
                    "flood vni %d: %s" % (vni, " ".join("%s %d" % m for m in members)))
 
-    def neigh(self, ip, mac, vni, vrf=VRF):
-        self.entry("neigh", neigh_key(vrf, ip), neigh_val(mac, vni),
-                   "neigh vrf %d %s -> %s vni %d" % (vrf, ip, mac, vni))
+    def neigh(self, ip, mac, vni, vrf=VRF, flags=0):
+        self.entry("neigh", neigh_key(vrf, ip), neigh_val(mac, vni, flags),
+                   "neigh vrf %d %s -> %s vni %d%s" % (vrf, ip, mac, vni,
+                                                       " local-only" if flags else ""))
+
+    def route(self, vrf, prefix, rtype, vni=0, mac=None, mtu=0, addr=None):
+        self.entry("route", route_key(vrf, prefix), route_val(rtype, vni, mac, mtu, addr),
+                   "route vrf %d %s %s%s" % (vrf, prefix, rtype,
+                                             " vni %d mac %s mtu %d addr %s" %
+                                             (vni, mac, mtu, addr) if vni else ""))
 
     def ruleset(self, rs_id, direction, rules, stateful=True, comment=""):
         self.entry("ruleset", ruleset_key(rs_id, direction), ruleset_val(rules, stateful),
@@ -1051,11 +1075,13 @@ def gen_vm_unicast():
     c.drop("vni_mismatch")
 
     f = udp4(dst_mac="02:00:00:00:ee:01", dst="10.0.1.1")
-    c = case("vm_dest_unsupported", "the destination MAC is a router's: routing comes later")
+    c = case("vm_router_no_routes", "the destination MAC is a router's whose vrf has no "
+             "route: no_route, no ICMP error (no connected route for the source)")
+    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(0, f)
-    c.drop("dest_unsupported")
+    c.drop("no_route")
 
     f = udp4(dst_mac=VM2_MAC, dst=VM2_IP)
     c = case("vm_dest_missing_port",
@@ -1914,7 +1940,9 @@ def gen_underlay():
     c.drop("hairpin")
 
     rt = tcp4(src_mac=REM_MAC[1], dst_mac="02:00:00:00:ee:01", src=REM_IP, dst="10.0.1.1")
-    c = case("ul_decap_dest_unsupported", "the inner destination is a router MAC")
+    c = case("ul_decap_dest_unsupported", "the inner destination is a router MAC: only "
+             "frames from local VM ports are routed")
+    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(UL_PORT, underlay_frame(rt, 1))
@@ -2741,6 +2769,303 @@ def gen_guard():
             c.next()
 
 
+# ---------------------------------------------------------------------------
+# Routing (doc/routing.md): router vrf VRF on VNI (10.0.0.0/24,
+# fd00:100::/64) and VNI2 (10.0.1.0/24, fd00:200::/64)
+# ---------------------------------------------------------------------------
+
+ROUTE_XDP = ("dpdk", "the XDP engine does not route yet (doc/routing.md): its backend "
+             "refuses route, nat and fdb router entries")
+RTR_MAC = "02:00:00:00:ee:01"
+RTR_IP, RTR2_IP = "10.0.0.1", "10.0.1.1"
+RTR_IP6, RTR2_IP6 = "fd00:100::1", "fd00:200::1"
+VM4_IP, VM4_IP6 = "10.0.1.40", "fd00:200::40"
+REM2_MAC, REM2_IP, REM2_IP6 = "02:00:00:00:0a:11", "10.0.1.50", "fd00:200::50"
+GW_MAC, GW_IP = "02:00:00:00:0a:fe", "10.0.1.254"  # an extra route's next hop
+RT2_MTU = 1400      # the egress MTU of VNI2's connected routes
+
+
+def route_world(c):
+    """world() and a router: its MAC in both networks, connected and local
+    routes, an extra route via 10.0.1.254 (behind vtep 2), a blackhole,
+    the neighbours of VNI2.
+    """
+    world(c)
+    c.fdb(VNI, RTR_MAC, "router", VRF)
+    c.fdb(VNI2, RTR_MAC, "router", VRF)
+    c.fdb(VNI2, REM2_MAC, "vtep", 1)
+    c.fdb(VNI2, GW_MAC, "vtep", 2)
+    for pfx, vni, mtu, addr in (("10.0.0.0/24", VNI, 1500, RTR_IP),
+                                ("10.0.1.0/24", VNI2, RT2_MTU, RTR2_IP),
+                                ("fd00:100::/64", VNI, 1500, RTR_IP6),
+                                ("fd00:200::/64", VNI2, RT2_MTU, RTR2_IP6)):
+        c.route(VRF, pfx, "connected", vni, RTR_MAC, mtu, addr)
+        c.route(VRF, addr + ("/32" if ":" not in addr else "/128"), "local", addr=addr)
+    c.route(VRF, "192.168.0.0/16", "nexthop", VNI2, RTR_MAC, RT2_MTU, GW_IP)
+    c.route(VRF, "10.9.0.0/16", "blackhole")
+    c.neigh(RTR_IP, RTR_MAC, VNI, flags=NEIGH_F_LOCAL_ONLY)
+    c.neigh(RTR_IP6, RTR_MAC, VNI, flags=NEIGH_F_LOCAL_ONLY)
+    c.neigh(VM4_IP, VM4_MAC, VNI2)
+    c.neigh(VM4_IP6, VM4_MAC, VNI2)
+    c.neigh(REM2_IP, REM2_MAC, VNI2)
+    c.neigh(REM2_IP6, REM2_MAC, VNI2)
+    c.neigh(GW_IP, GW_MAC, VNI2)
+
+
+def routed(f, dst_mac):
+    """doc/routing.md: the frame after the routing step (MACs rewritten,
+    TTL / hop limit one less, IPv4 checksum updated)."""
+    e = Ether(f)
+    e.dst, e.src = dst_mac, RTR_MAC
+    if IP in e:
+        e[IP].ttl -= 1
+        del e[IP].chksum
+    else:
+        e[IPv6].hlim -= 1
+    return bytes(e)
+
+
+def icmp4_error(orig, src, itype, code, mtu=0):
+    """An ICMP error from the router's address src (doc/routing.md)."""
+    e = Ether(orig)
+    ip = orig[14:14 + be16(orig, 16)]
+    icmp = ICMP(type=itype, code=code, reserved=0, length=0, nexthopmtu=mtu) if mtu else \
+        ICMP(type=itype, code=code, unused=0)
+    b = bytes(Ether(dst=e.src, src=e.dst, type=0x0800) /
+              IP(version=4, ihl=5, tos=0, id=0, flags=0, frag=0, ttl=64, proto=1,
+                 src=src, dst=e[IP].src) / icmp / Raw(ip[:548]))
+    assert be16(b, 16) <= 576
+    return b
+
+
+def icmp6_error(orig, src, itype, code, mtu=0):
+    e = Ether(orig)
+    ip = orig[14:14 + 40 + be16(orig, 18)]
+    body = struct.pack("!BBHI", itype, code, 0, mtu) + ip[:1232]
+    b = bytearray(bytes(Ether(dst=e.src, src=e.dst, type=0x86dd) /
+                        IPv6(version=6, tc=0, fl=0, nh=58, hlim=64, src=src, dst=e[IPv6].src,
+                             plen=len(body)) / Raw(body)))
+    pseudo = (ipaddress.IPv6Address(src).packed + ipaddress.IPv6Address(e[IPv6].src).packed +
+              struct.pack("!IxxxB", len(body), 58))
+    struct.pack_into("!H", b, 56, inet_csum(pseudo + body))
+    return bytes(b)
+
+
+def ping4(dst, ttl=64, dst_mac=RTR_MAC):
+    return bytes(Ether(dst=dst_mac, src=VM0_MAC) /
+                 IP(src=VM0_IP, dst=dst, ttl=ttl, id=0x4242, flags="DF") /
+                 ICMP(type=8, code=0, id=0x77, seq=3) / Raw(b"ping the router"))
+
+
+def ping6(dst, hlim=64):
+    return bytes(Ether(dst=RTR_MAC, src=VM0_MAC) /
+                 IPv6(src=VM0_IP6, dst=dst, hlim=hlim, tc=0, fl=0) /
+                 ICMPv6EchoRequest(id=0x77, seq=3) / Raw(b"ping6 the router"))
+
+
+def gen_route():
+    def rcase(name, desc):
+        c = case(name, desc)
+        c.engines(*ROUTE_XDP)
+        route_world(c)
+        return c
+
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP)
+    c = rcase("rt_local_v4", "VM port 0 (10.0.0.0/24) sends UDP to 10.0.1.40 via the router: "
+              "routed into VNI 2000, TTL 63, MACs rewritten, delivered to local port 4")
+    c.inp(0, f)
+    c.out(4, routed(f, VM4_MAC))
+    c.tx()
+    c.stat("routed", 1)
+    c.stat("local", 1)
+
+    f = tcp4(dst_mac=RTR_MAC, dst=REM2_IP)
+    c = rcase("rt_vtep_v4", "TCP to 10.0.1.50 on another host: routed, encapsulated to vtep 1 "
+              "with VNI 2000")
+    c.inp(0, f)
+    c.out(UL_PORT, encap(routed(f, REM2_MAC), 1, VNI2))
+    c.tx()
+    c.stat("routed", 1)
+    c.stat("encap", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst="192.168.5.5")
+    c = rcase("rt_nexthop_v4", "UDP to 192.168.5.5: the extra route's next hop 10.0.1.254, "
+              "behind vtep 2 (Geneve) in VNI 2000")
+    c.inp(0, f)
+    c.out(UL_PORT, encap(routed(f, GW_MAC), 2, VNI2))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = bytes(Ether(dst=RTR_MAC, src=VM0_MAC) /
+              IP(src=VM0_IP, dst=VM4_IP, ttl=1, id=7, flags="DF") /
+              UDP(sport=33434, dport=33435) / Raw(b"traceroute"))
+    c = rcase("rt_ttl1_v4", "TTL 1 to another subnet: ICMP time exceeded from the router's "
+              "address on the sender's subnet (10.0.0.1), dropped as ttl_exceeded")
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 11, 0))
+    c.drop("ttl_exceeded")
+    c.stat("icmp_time_exceeded_sent", 1)
+    c.stat("routed", 0)
+
+    f = ping4(RTR_IP)
+    rep = bytes(Ether(dst=VM0_MAC, src=RTR_MAC) /
+                IP(src=RTR_IP, dst=VM0_IP, ttl=64, id=0x4242, flags="DF") /
+                ICMP(type=0, code=0, id=0x77, seq=3) / Raw(b"ping the router"))
+    c = rcase("rt_ping_router_v4", "ICMP echo to the router's address 10.0.0.1: answered")
+    c.inp(0, f)
+    c.out(0, rep)
+    c.tx()
+    c.stat("icmp_echo_reply", 1)
+
+    f = ping4(RTR2_IP, ttl=1)
+    rep = bytes(Ether(dst=VM0_MAC, src=RTR_MAC) /
+                IP(src=RTR2_IP, dst=VM0_IP, ttl=64, id=0x4242, flags="DF") /
+                ICMP(type=0, code=0, id=0x77, seq=3) / Raw(b"ping the router"))
+    c = rcase("rt_ping_router_other_ttl1", "ICMP echo with TTL 1 to the router's address on "
+              "the other subnet: answered (the router's own address, as a host would)")
+    c.inp(0, f)
+    c.out(0, rep)
+    c.tx()
+    c.stat("icmp_echo_reply", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst=RTR_IP)
+    c = rcase("rt_udp_to_router", "UDP to the router's address: dropped as to_router")
+    c.inp(0, f)
+    c.drop("to_router")
+
+    f = udp4(dst_mac=RTR_MAC, dst="8.8.8.8")
+    c = rcase("rt_no_route_v4", "no route to 8.8.8.8 (no default route): ICMP net "
+              "unreachable from 10.0.0.1, dropped as no_route")
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 3, 0))
+    c.drop("no_route")
+    c.stat("icmp_unreachable_sent", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst="10.9.1.1")
+    c = rcase("rt_blackhole_v4", "a blackhole route: dropped as no_route, no ICMP error")
+    c.inp(0, f)
+    c.drop("no_route")
+    c.stat("icmp_unreachable_sent", 0)
+
+    f = udp4(dst_mac=RTR_MAC, dst="10.0.1.77")
+    c = rcase("rt_neigh_missing_v4", "10.0.1.77 is on a connected subnet but has no neigh "
+              "entry: neigh_missing")
+    c.inp(0, f)
+    c.drop("neigh_missing")
+
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP, payload=bytes(RT2_MTU + 1 - 28))
+    c = rcase("rt_too_big_v4", "1401 bytes with DF toward VNI 2000 (route MTU 1400): ICMP "
+              "fragmentation needed (MTU 1400) from 10.0.0.1, dropped as too_big")
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 3, 4, mtu=RT2_MTU))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP)
+    c = rcase("rt_local_sg_ingress", "routed to port 4, filtered by security groups whose "
+              "ruleset is missing: the delivery runs the ingress step (sg_no_ruleset)")
+    c.vm_port(4, VNI2, VM4_MAC, PORT_F_SG, ruleset=9)
+    c.inp(0, f)
+    c.drop("sg_no_ruleset")
+    c.stat("routed", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP, payload=bytes(RT2_MTU - 28))
+    c = rcase("rt_exact_mtu_v4", "exactly the route MTU (1400): routed")
+    c.inp(0, f)
+    c.out(4, routed(f, VM4_MAC))
+    c.tx()
+
+    f = arp_req(VM0_IP, RTR_IP, dst_mac=RTR_MAC)
+    c = rcase("rt_arp_unicast_router", "a unicast ARP request to the router's MAC (a "
+              "refresh): answered from the neigh table")
+    c.inp(0, f)
+    c.out(0, arp_reply_of(f, RTR_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    f = arp_req(VM0_IP, RTR_IP)
+    c = rcase("rt_arp_router", "a broadcast ARP request for the gateway 10.0.0.1: answered "
+              "with the router's MAC (local-only entry, local VM port)")
+    c.inp(0, f)
+    c.out(0, arp_reply_of(f, RTR_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    f = udp6(dst_mac=RTR_MAC, dst=VM4_IP6)
+    c = rcase("rt_local_v6", "IPv6 UDP to fd00:200::40 via the router: hop limit 63, "
+              "delivered to local port 4")
+    c.inp(0, f)
+    c.out(4, routed(f, VM4_MAC))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = tcp6(dst_mac=RTR_MAC, dst=REM2_IP6)
+    c = rcase("rt_vtep_v6", "IPv6 TCP to fd00:200::50 on another host: routed, "
+              "encapsulated to vtep 1 with VNI 2000")
+    c.inp(0, f)
+    c.out(UL_PORT, encap(routed(f, REM2_MAC), 1, VNI2))
+    c.tx()
+    c.stat("encap", 1)
+
+    f = udp6(dst_mac=RTR_MAC, dst=VM4_IP6)
+    f = f[:21] + bytes([1]) + f[22:]  # hop limit 1
+    c = rcase("rt_hlim1_v6", "hop limit 1: ICMPv6 time exceeded from fd00:100::1, dropped "
+              "as ttl_exceeded")
+    c.inp(0, f)
+    c.out(0, icmp6_error(f, RTR_IP6, 3, 0))
+    c.drop("ttl_exceeded")
+    c.stat("icmp_time_exceeded_sent", 1)
+
+    f = ping6(RTR_IP6)
+    rep = bytes(Ether(dst=VM0_MAC, src=RTR_MAC) /
+                IPv6(src=RTR_IP6, dst=VM0_IP6, hlim=64, tc=0, fl=0) /
+                ICMPv6EchoReply(id=0x77, seq=3) / Raw(b"ping6 the router"))
+    c = rcase("rt_ping_router_v6", "ICMPv6 echo to fd00:100::1: answered")
+    c.inp(0, f)
+    c.out(0, rep)
+    c.tx()
+    c.stat("icmp_echo_reply", 1)
+
+    f = udp6(dst_mac=RTR_MAC, dst="2001:db8::1")
+    c = rcase("rt_no_route_v6", "no route to 2001:db8::1: ICMPv6 destination unreachable "
+              "(no route) from fd00:100::1")
+    c.inp(0, f)
+    c.out(0, icmp6_error(f, RTR_IP6, 1, 0))
+    c.drop("no_route")
+    c.stat("icmp_unreachable_sent", 1)
+
+    f = udp6(dst_mac=RTR_MAC, dst=VM4_IP6, payload=bytes(RT2_MTU + 1 - 48))
+    c = rcase("rt_too_big_v6", "1401 bytes toward VNI 2000 (route MTU 1400): ICMPv6 packet "
+              "too big from fd00:100::1")
+    c.inp(0, f)
+    c.out(0, icmp6_error(f, RTR_IP6, 2, 0, mtu=RT2_MTU))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    f = udp6(dst_mac=RTR_MAC, dst="fe80::1")
+    c = rcase("rt_link_local_v6", "a link-local destination to the router's MAC: not routed "
+              "(to_router)")
+    c.inp(0, f)
+    c.drop("to_router")
+
+    inner = routed(udp4(src_mac=REM_MAC[1], dst_mac=RTR_MAC, src="10.0.1.50", dst=VM2_IP),
+                   VM2_MAC)
+    c = rcase("rt_from_remote_router", "a packet another host routed arrives with the "
+              "router's MAC as inner source: not inner_src_mac_spoofed (the router's MAC is "
+              "every host's), delivered to port 2")
+    c.guard()
+    c.inp(UL_PORT, underlay_frame(inner, 1))
+    c.out(2, inner)
+    c.tx()
+
+    f = udp4(dst_mac=RTR_MAC, dst=VM4_IP)
+    c = rcase("rt_no_route_other_vrf", "the router MAC of VNI 1000 names vrf 7, which has no "
+              "routes: no_route")
+    c.fdb(VNI, RTR_MAC, "router", 7)
+    c.inp(0, f)
+    c.drop("no_route")
+
+
 def generate():
     CASES.clear()
     gen_vm_unicast()
@@ -2752,6 +3077,7 @@ def generate():
     gen_trunc()
     gen_sg()
     gen_guard()
+    gen_route()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

@@ -557,6 +557,29 @@ test_backend_xdp_sg(void **state)
 	}
 	fp_entry_set_free(d);
 
+	/* Routing is fp-dpdk's for now: limits 0, entries refused by name. */
+	assert_int_equal(info.table_limit[FP_TABLE_ROUTE], 0);
+	assert_int_equal(info.table_limit[FP_TABLE_NAT], 0);
+	assert_int_equal(info.table_count[FP_TABLE_ROUTE], 0);
+	{
+		struct fp_route_key rtk = { .vrf = 7, .plen = 96 + 24 };
+		struct fp_route_val rtv = { .type = FP_ROUTE_BLACKHOLE };
+		struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xee, 1 } };
+		struct fp_fdb_val fv = { .type = FP_DEST_ROUTER, .id = 7 };
+		uint32_t failed;
+
+		fp_addr_ip_set_v4(&rtk.ip, 0x0a000100);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_ROUTE, &rtk, &rtv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "does not carry the route table"));
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FDB, &fk, &fv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "router entries: this engine does not route"));
+		assert_int_equal(fp_backend_xdp.dump(f->h, FP_TABLE_ROUTE, NULL, NULL), 0);
+	}
+
 	/* Everything goes: the address set's member too (its map key). */
 	d = fp_entry_set_create();
 	assert_non_null(d);

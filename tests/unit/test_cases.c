@@ -248,6 +248,15 @@ trace_check(uint8_t *reply, uint32_t size, const struct fp_pipeline *real,
 	if (n_output_steps != out->n)
 		fp_mismatch(r, "trace: %u output steps, the real run sent %u", n_output_steps,
 			    out->n);
+	/* A packet the routing step decided shows that step. */
+	if (real->stats.n[FP_STAT_ROUTED] || real->stats.n[FP_STAT_ICMP_ECHO_REPLY] ||
+	    real->stats.n[FP_STAT_ICMP_TIME_EXCEEDED] || drop == FP_DROP_NO_ROUTE ||
+	    drop == FP_DROP_NEIGH_MISSING || drop == FP_DROP_TTL_EXCEEDED) {
+		for (i = 0; i < h.n_steps && st[i].step != FP_TRACE_ROUTE; i++)
+			;
+		if (i == h.n_steps)
+			fp_mismatch(r, "trace: a routed packet without a route step");
+	}
 	if (h.n_steps == 0 ||
 	    (drop < FP_DROP_MAX && st[h.n_steps - 1 - out->n].step != FP_TRACE_DROP))
 		fp_mismatch(r, "trace: the drop is not the last step before the outputs");
@@ -450,6 +459,78 @@ test_cases_trace_refused(void **state)
 	fp_ftables_free(t);
 }
 
+/* The routing cases that share one table set (gen_cases.py route_world())
+ * and enter on VM port 0, run as one burst: the routing step's per-burst
+ * cache (dataplane/route.h) must give every packet what it gets alone.
+ * rt_local_v4 comes twice (a cache hit), next to other destinations,
+ * families and verdicts.
+ */
+static void
+test_cases_route_burst(void **state)
+{
+	static const char *const names[] = {
+		"rt_local_v4", "rt_vtep_v4",	    "rt_local_v4",	   "rt_ttl1_v4",
+		"rt_local_v6", "rt_vtep_v6",	    "rt_nexthop_v4",	   "rt_no_route_v4",
+		"rt_local_v4", "rt_ping_router_v4", "rt_neigh_missing_v4", "rt_too_big_v4",
+		"rt_hlim1_v6", "rt_exact_mtu_v4",   "rt_vtep_v4",	   "rt_blackhole_v4",
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	struct fp_case c[N], all;
+	struct rte_mbuf *pkts[N];
+	struct fp_report r = { .name = "route_burst" };
+	struct fp_pipe_out *out = calloc(1, sizeof(*out));
+	struct fp_frame_list {
+		struct fp_case_frame f[4 * N];
+	} *exp = calloc(1, sizeof(*exp));
+	struct fp_pipeline p;
+	struct fp_ftables *t;
+	const char *root = getenv("FP_SRCDIR");
+	uint32_t i, k, n_out = 0, n_drop = 0;
+	char path[PATH_MAX], err[512];
+
+	(void)state;
+	assert_non_null(out);
+	assert_non_null(exp);
+	for (i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "%s/tests/cases/%s.case", root ? root : ".", names[i]);
+		if (fp_case_load(path, &c[i], err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(c[i].in.port, 0);
+		for (k = 0; k < c[i].n_outs; k++)
+			exp->f[n_out++] = c[i].outs[k];
+		n_drop += c[i].verdict == FP_CASE_VERDICT_DROP;
+	}
+	t = tables_build(&c[0], &r);
+	assert_non_null(t);
+	assert_int_equal(txns_apply(&c[0], t, 0, c[0].n_txns, &r), 0);
+	fp_pipeline_init(&p, t, pool);
+	for (i = 0; i < N; i++) {
+		pkts[i] = rte_pktmbuf_alloc(pool);
+		assert_non_null(pkts[i]);
+		memcpy(rte_pktmbuf_append(pkts[i], (uint16_t)c[i].in.len), c[i].in.data,
+		       c[i].in.len);
+	}
+	fp_pipeline_run_burst(&p, 0, pkts, N, out);
+	/* The expected outputs, in packet order, as one case's. */
+	all = c[0];
+	all.outs = exp->f;
+	all.n_outs = n_out;
+	check_outputs(&all, out, &r);
+	assert_int_equal(p.stats.n[FP_STAT_RX], N);
+	assert_int_equal(p.stats.n[FP_STAT_DROP], n_drop);
+	assert_int_equal(p.stats.n[FP_STAT_TX] + p.stats.n[FP_STAT_DROP], N);
+	for (i = 0; i < out->n; i++)
+		rte_pktmbuf_free(out->pkts[i]);
+	for (i = 0; i < N; i++)
+		fp_case_free(&c[i]);
+	fp_ftables_free(t);
+	free(out);
+	free(exp);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	if (r.n)
+		fail_msg("route_burst: %u mismatch(es)", r.n);
+}
+
 static void
 test_cases_none(void **state)
 {
@@ -520,7 +601,7 @@ main(void)
 		free(names);
 		return cmocka_run_group_tests_name("cases", none, NULL, NULL);
 	}
-	tests = calloc((size_t)n + 1, sizeof(*tests));
+	tests = calloc((size_t)n + 2, sizeof(*tests));
 	cts = calloc((size_t)n, sizeof(*cts));
 	if (tests == NULL || cts == NULL) {
 		fprintf(stderr, "test_cases: out of memory\n");
@@ -542,10 +623,12 @@ main(void)
 	free(names);
 	tests[n].name = "trace_refused";
 	tests[n].test_func = test_cases_trace_refused;
+	tests[n + 1].name = "route_burst";
+	tests[n + 1].test_func = test_cases_route_burst;
 	/* cmocka_run_group_tests_name() takes a static array; this list is
 	 * built from the directory, so call what the macro expands to.
 	 */
-	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 1, group_setup, group_teardown);
+	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 2, group_setup, group_teardown);
 	free(tests);
 	free(cts);
 	return rc;

@@ -18,6 +18,7 @@
 #include <flowplane/ctl.h>
 
 #include "../lib/bad_entries.h"
+#include "addr.h"
 #include "check.h"
 
 /* The world of bad_entries.h: every table empty. */
@@ -104,7 +105,7 @@ test_check_good_entries(void **state)
 				  .nh_mac = { 2, 0, 0, 0, 0, 2 } };
 	struct fp_check_view v;
 	struct fp_ip local;
-	char msg[FP_CTL_MSG_SIZE];
+	char msg[FP_CTL_MSG_SIZE], want[64];
 
 	(void)state;
 	world(&v, role, mtu, &local);
@@ -128,7 +129,159 @@ test_check_good_entries(void **state)
 	assert_int_equal(fp_check_entry(FP_TABLE_VTEP, &vk, &vv, NULL, msg, sizeof(msg)), 0);
 	assert_int_equal(fp_check_entry(FP_TABLE_VTEP, &vk, &vv, &v, msg, sizeof(msg)), -EINVAL);
 	assert_int_equal(fp_check_entry(FP_TABLE_MAX, &vk, &vv, NULL, msg, sizeof(msg)), -EINVAL);
-	assert_string_equal(msg, "unknown table 7");
+	snprintf(want, sizeof(want), "unknown table %u", FP_TABLE_MAX);
+	assert_string_equal(msg, want);
+}
+
+/* A connected IPv4 route 10.0.1.0/24 in vrf 7 that fp-dpdk takes. */
+static void
+good_route(struct fp_route_key *k, struct fp_route_val *v)
+{
+	memset(k, 0, sizeof(*k));
+	memset(v, 0, sizeof(*v));
+	k->vrf = 7;
+	k->plen = 96 + 24;
+	fp_addr_ip_set_v4(&k->ip, 0x0a000100);
+	*v = (struct fp_route_val){
+		.type = FP_ROUTE_CONNECTED, .vni = 200, .mac = { 2, 0, 0, 0, 0xee, 1 }, .mtu = 1450
+	};
+	fp_addr_ip_set_v4(&v->addr, 0x0a000101);
+}
+
+static void
+expect_route(const struct fp_route_key *k, const struct fp_route_val *v,
+	     const struct fp_check_view *view, const char *want)
+{
+	char msg[FP_CTL_MSG_SIZE] = "";
+	int rc = fp_check_entry(FP_TABLE_ROUTE, k, v, view, msg, sizeof(msg));
+
+	if (want == NULL) {
+		if (rc != 0)
+			fail_msg("refused: %s", msg);
+		return;
+	}
+	if (rc != -EINVAL || strcmp(msg, want) != 0)
+		fail_msg("rc %d \"%s\", want \"%s\"", rc, msg, want);
+}
+
+/* Route values: types and the fields each needs; an engine that does not
+ * route (the view's routes 0) refuses the tables by name.
+ */
+static void
+test_check_route_nat(void **state)
+{
+	uint16_t role[FP_PORT_MAX], mtu[FP_PORT_MAX];
+	struct fp_check_view v;
+	struct fp_ip local;
+	struct fp_route_key k;
+	struct fp_route_val rv;
+	struct fp_nat_key nk = { .scope = 7, .dir = FP_NAT_SNAT };
+	struct fp_nat_val nv = { .scope = 500, .mac = { 2, 0, 0, 0, 0, 0x55 } };
+	struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xee, 1 } };
+	struct fp_fdb_val fv = { .type = FP_DEST_ROUTER, .id = 7 };
+	char msg[FP_CTL_MSG_SIZE];
+
+	(void)state;
+	world(&v, role, mtu, &local);
+	v.routes = 1;
+	good_route(&k, &rv);
+	expect_route(&k, &rv, &v, NULL);
+	expect_route(&k, NULL, &v, NULL);
+	k.vrf = 0;
+	expect_route(&k, &rv, &v, "route: vrf 0");
+	good_route(&k, &rv);
+	k.pad[1] = 1;
+	expect_route(&k, &rv, &v, "route vrf 7: key pad not zero");
+	good_route(&k, &rv);
+	k.ip.b[15] = 1;
+	expect_route(&k, &rv, &v, "route vrf 7: prefix /120: host bits set");
+	good_route(&k, &rv);
+	rv.type = FP_ROUTE_NONE;
+	expect_route(&k, &rv, &v, "route vrf 7: unknown type 0");
+	good_route(&k, &rv);
+	rv.flags = FP_ROUTE_F_EXTERNAL;
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: flags 0x1: external and snat routes (floating IPs) are not "
+		     "carried yet (doc/routing.md)");
+	good_route(&k, &rv);
+	rv.vni = 0;
+	expect_route(&k, &rv, &v, "route vrf 7: vni 0 out of range 1..16777215");
+	good_route(&k, &rv);
+	rv.mac[0] = 1;
+	expect_route(&k, &rv, &v, "route vrf 7: mac is not unicast");
+	good_route(&k, &rv);
+	rv.mtu = 0;
+	expect_route(&k, &rv, &v, "route vrf 7: mtu 0 out of range 68..9600");
+	good_route(&k, &rv);
+	assert_true(fp_addr_ip_parse("2001:db8::1", &rv.addr) > 0);
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: connected router address is not a unicast address of the "
+		     "prefix's family");
+	good_route(&k, &rv);
+	rv.type = FP_ROUTE_NEXTHOP;
+	memset(&rv.addr, 0, sizeof(rv.addr));
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: nexthop next hop is not a unicast address of the prefix's "
+		     "family");
+	/* local: a host route of the router's own address, nothing else. */
+	good_route(&k, &rv);
+	k.plen = 128;
+	fp_addr_ip_set_v4(&k.ip, 0x0a000101);
+	rv = (struct fp_route_val){ .type = FP_ROUTE_LOCAL, .addr = k.ip };
+	expect_route(&k, &rv, &v, NULL);
+	rv.mtu = 1500;
+	expect_route(&k, &rv, &v, "route vrf 7: local: vni, mac, mtu must be zero");
+	rv.mtu = 0;
+	rv.addr.b[15] = 2;
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: local: a host prefix of a unicast address, addr the same");
+	/* blackhole: no field at all; an IPv6 default route. */
+	memset(&k, 0, sizeof(k));
+	k.vrf = 7;
+	rv = (struct fp_route_val){ .type = FP_ROUTE_BLACKHOLE };
+	expect_route(&k, &rv, &v, NULL);
+	rv.addr.b[0] = 0x20;
+	expect_route(&k, &rv, &v, "route vrf 7: blackhole: vni, mac, mtu, addr must be zero");
+	/* nat pairs */
+	fp_addr_ip_set_v4(&nk.ip, 0x0a000105);
+	fp_addr_ip_set_v4(&nv.ip, 0xcb007105);
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), 0);
+	nk.dir = 2;
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "nat: direction 2, expected snat (0) or dnat (1)");
+	nk.dir = FP_NAT_SNAT;
+	assert_true(fp_addr_ip_parse("2001:db8::5", &nv.ip) > 0);
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(
+		msg, "nat snat 7: translated ip is not a unicast address of the key's family");
+	fp_addr_ip_set_v4(&nv.ip, 0xcb007105);
+	nk.dir = FP_NAT_DNAT;
+	nk.scope = 500;
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "nat dnat 500: vrf 0 or mac not zero");
+	/* fdb router entries name a vrf. */
+	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), 0);
+	fv.id = 0;
+	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "fdb vni 100: router vrf 0");
+	fv.id = 7;
+	/* An engine that does not route refuses all three, naming them. */
+	v.routes = 0;
+	good_route(&k, &rv);
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: this engine does not carry the route table (doc/routing.md)");
+	expect_route(&k, NULL, &v,
+		     "route vrf 7: this engine does not carry the route table (doc/routing.md)");
+	nk.dir = FP_NAT_SNAT;
+	nk.scope = 7;
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "nat snat 7: this engine does not carry the nat table "
+				 "(doc/routing.md)");
+	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "fdb vni 100: router entries: this engine does not route "
+				 "(doc/routing.md)");
+	/* Without a view (fpctl): the value checks alone. */
+	expect_route(&k, &rv, NULL, NULL);
 }
 
 int
@@ -137,6 +290,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_bad_entries),
 		cmocka_unit_test(test_check_good_entries),
+		cmocka_unit_test(test_check_route_nat),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

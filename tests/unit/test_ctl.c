@@ -156,6 +156,8 @@ setup(void **state)
 		[FP_TABLE_NEIGH] = TEST_LIMIT_NEIGH,
 		[FP_TABLE_RULESET] = 16,
 		[FP_TABLE_ADDRSET] = 16,
+		[FP_TABLE_ROUTE] = 16,
+		[FP_TABLE_NAT] = 16,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
 	const struct fp_ctl_server_ops ops = { .stats = fake_stats };
@@ -599,7 +601,7 @@ test_ctl_roundtrip_every_table(void **state)
 	assert_memory_equal(cl->vals[0], &nv, sizeof(nv));
 
 	/* Replace one, delete others, in one transaction. */
-	fv[0].id = 0;
+	fv[0].id = 1;
 	fv[0].type = FP_DEST_ROUTER;
 	assert_int_equal(fp_ctl_client_begin(f->c), 0);
 	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_FDB, &fk[0], &fv[0]), 0);
@@ -693,7 +695,7 @@ test_ctl_commit_all_or_nothing(void **state)
 	struct fp_ctl_entry e;
 
 	assert_non_null(cl);
-	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 0);
+	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 1);
 	mk_neigh(&nk[0], &nv[0], 1, 5);
 	mk_neigh(&nk[1], &nv[1], 1, 6);
 	nv[1].mac[0] = 0x01; /* multicast: invalid */
@@ -825,7 +827,7 @@ test_ctl_delete_missing(void **state)
 	struct fp_flood_key lk = { .vni = 100 };
 	struct fp_ctl_reply r;
 
-	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 0);
+	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 1);
 	assert_int_equal(fp_ctl_client_begin(f->c), 0);
 	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_FDB, &fk, &fv), 0);
 	assert_int_equal(fp_ctl_client_del(f->c, FP_TABLE_FLOOD, &lk), 0);
@@ -845,7 +847,7 @@ test_ctl_outside_txn(void **state)
 	struct collect *cl = malloc(sizeof(*cl));
 
 	assert_non_null(cl);
-	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 0);
+	mk_fdb(&fk, &fv, 100, 1, FP_DEST_ROUTER, 1);
 	assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_FDB, &fk, &fv), -EPROTO);
 	assert_non_null(strstr(fp_ctl_client_msg(f->c), "outside a transaction"));
 	assert_int_equal(fp_ctl_client_del(f->c, FP_TABLE_FDB, &fk), -EPROTO);
@@ -1108,8 +1110,8 @@ test_ctl_client_limit(void **state)
 	fp_ctl_client_close(c[TEST_CLIENT_MAX]);
 
 	/* Transactions are per client. */
-	mk_fdb(&fk[0], &fv[0], 100, 1, FP_DEST_ROUTER, 0);
-	mk_fdb(&fk[1], &fv[1], 100, 2, FP_DEST_ROUTER, 0);
+	mk_fdb(&fk[0], &fv[0], 100, 1, FP_DEST_ROUTER, 1);
+	mk_fdb(&fk[1], &fv[1], 100, 2, FP_DEST_ROUTER, 1);
 	assert_int_equal(fp_ctl_client_begin(c[1]), 0);
 	assert_int_equal(fp_ctl_client_begin(c[2]), 0);
 	assert_int_equal(fp_ctl_client_set(c[1], FP_TABLE_FDB, &fk[0], &fv[0]), 0);
@@ -1195,7 +1197,7 @@ count_fdb(uint16_t table, const void *key, const void *val, void *arg)
 	uint32_t n = (uint32_t)k->mac[2] << 16 | (uint32_t)k->mac[3] << 8 | k->mac[4];
 
 	if (table != FP_TABLE_FDB || k->vni != 100 || n >= TEST_BIG_DUMP || seen[n] ||
-	    v->type != FP_DEST_ROUTER || v->id != n)
+	    v->type != FP_DEST_ROUTER || v->id != n + 1)
 		return -EBADMSG;
 	seen[n] = 1;
 	return 0;
@@ -1226,7 +1228,7 @@ test_ctl_dump_large(void **state)
 	assert_non_null(seen);
 	assert_int_equal(fp_ctl_client_begin(f->c), 0);
 	for (i = 0; i < TEST_BIG_DUMP; i++) {
-		mk_fdb(&fk, &fv, 100, i, FP_DEST_ROUTER, i);
+		mk_fdb(&fk, &fv, 100, i, FP_DEST_ROUTER, i + 1);
 		assert_int_equal(fp_ctl_client_set(f->c, FP_TABLE_FDB, &fk, &fv), 0);
 	}
 	assert_int_equal(fp_ctl_client_commit(f->c, &r), 0);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "addr.h"
 #include "api_json.h"
 #include "backend.h"
 #include "ctrl.h"
@@ -858,6 +859,42 @@ test_ctrl_audit_repairs_hand_changes(void **state)
 	json_decref(rep);
 }
 
+/* A route installed by hand (fpctl) is drift too: reported with its
+ * fields (the API's entry JSON knows the route table) and removed.
+ */
+static void
+test_ctrl_audit_reports_hand_route(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_route_key rk = { .vrf = 7, .plen = 96 + 24 };
+	struct fp_route_val rv = {
+		.type = FP_ROUTE_CONNECTED, .vni = 200, .mac = { 2, 0, 0, 0, 0xee, 1 }, .mtu = 1450
+	};
+	json_t *rep = NULL, *ent;
+	char *txt;
+
+	fp_addr_ip_set_v4(&rk.ip, 0x0a000100);
+	fp_addr_ip_set_v4(&rv.addr, 0x0a000101);
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 200);
+	fp_ctrl_tick(f->c);
+	assert_true(tables_in_sync(f));
+	assert_int_equal(fp_entry_set_apply(fk.tables, FP_TABLE_ROUTE, &rk, &rv), 0);
+	assert_int_equal(audit(f, &rep), 0);
+	assert_non_null(rep);
+	assert_int_equal(audit_num(rep, "extra"), 1);
+	ent = json_object_get(json_array_get(json_object_get(rep, "entries"), 0), "entry");
+	txt = json_dumps(ent, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(txt);
+	assert_string_equal(txt, "{\"addr\":\"10.0.1.1\",\"flags\":0,\"ip\":\"10.0.1.0\","
+				 "\"mac\":\"02:00:00:00:ee:01\",\"mtu\":1450,\"plen\":120,"
+				 "\"type\":\"connected\",\"vni\":200,\"vrf\":7}");
+	free(txt);
+	json_decref(rep);
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_ROUTE, &rk));
+}
+
 /* A commit of someone else's (fpctl by hand) moves the generation: the
  * next tick audits and repairs, even with the periodic audit off.  A
  * change that bypasses commits is found only by an audit.
@@ -1135,7 +1172,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":false,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"\",\"generation\":0,\"reconnects\":0},\"in_sync\":false,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":0,\"vtep\":0,\"fdb\":0,\"flood\":0,"
-		"\"neigh\":0,\"ruleset\":0,\"addrset\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
+		"\"neigh\":0,\"ruleset\":0,\"addrset\":0,\"route\":0,\"nat\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
 		"\"binding:profile.flowplane_port\",\"reason\":\"no dataplane port named "
 		"\\\"vm1\\\" on this host\"},{\"collection\":\"ports\",\"id\":\"p2\",\"field\":"
 		"\"binding:host_id\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
@@ -1196,7 +1233,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
-		"\"neigh\":2,\"ruleset\":2,\"addrset\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"neigh\":2,\"ruleset\":2,\"addrset\":0,\"route\":0,\"nat\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
 		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
 		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
 		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
@@ -1218,7 +1255,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}],"
 		"\"ruleset\":[{\"ruleset_id\":1,\"dir\":\"egress\",\"stateful\":true,\"n_rules\":0},"
 		"{\"ruleset_id\":1,\"dir\":\"ingress\",\"stateful\":true,\"n_rules\":0}],"
-		"\"addrset\":[]},\"shown\":\"installed\"}");
+		"\"addrset\":[],\"route\":[],\"nat\":[]},\"shown\":\"installed\"}");
 	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
 		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
 		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"
@@ -1250,6 +1287,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_refused_state_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_audit_repairs_hand_changes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_audit_reports_hand_route, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_audit_after_foreign_commit, setup,
 						teardown),

@@ -46,9 +46,9 @@ static int
 setup(void **state)
 {
 	uint32_t limits[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16, [FP_TABLE_FDB] = 64,
-		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8, [FP_TABLE_RULESET] = 8,
-		[FP_TABLE_ADDRSET] = 16
+		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16,  [FP_TABLE_FDB] = 64,
+		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8,  [FP_TABLE_RULESET] = 8,
+		[FP_TABLE_ADDRSET] = 16,       [FP_TABLE_ROUTE] = 64, [FP_TABLE_NAT] = 8
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
@@ -638,7 +638,7 @@ reader(void *arg)
 static void
 test_ftable_rcu_reader_race(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16 };
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16, 16, 16 };
 	struct race r = { 0 };
 	struct fp_txn *x = fp_txn_create();
 	pthread_t th;
@@ -799,7 +799,7 @@ test_ftable_ruleset_addrset(void **state)
 	assert_int_equal(n, 1);
 
 	/* An fdb-only commit leaves sg_gen. */
-	stage_fdb(f, 100, 1, FP_DEST_ROUTER, 0);
+	stage_fdb(f, 100, 1, FP_DEST_ROUTER, 1);
 	assert_int_equal(commit(f), 0);
 	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 1);
 
@@ -818,7 +818,7 @@ test_ftable_ruleset_addrset(void **state)
 	stage_member(f, 7, 0x0a000005, 32, 1);
 	assert_int_equal(commit(f), 0);
 	assert_false(has4(f, 7, 0x0a000005));
-	assert_true(rte_hash_lookup(f->t->addrset_plens, &id) < 0);
+	assert_true(rte_hash_lookup(f->t->addrset.plens, &id) < 0);
 	assert_int_equal(f->t->count[FP_TABLE_ADDRSET], 1);
 
 	/* Past the table's limit (16): refused, nothing applied. */
@@ -834,6 +834,186 @@ test_ftable_ruleset_addrset(void **state)
 	assert_int_equal(fp_txn_add(f->x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
 	assert_int_equal(commit(f), 0);
 	assert_int_equal(fp_ftables_sg_gen(f->t), gen + 5);
+}
+
+/* xorshift32: the route test's own sequence from its printed seed. */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* A route entry of the model and of the table. */
+struct route_ref {
+	struct fp_route_key k; /* vrf, plen, prefix */
+	struct fp_route_val v; /* the value installed */
+	int live;	       /* installed */
+};
+
+#define ROUTE_REF_N 40 /* the key universe of the random test */
+
+/* The longest live prefix of vrf holding ip, the linear way (IPv4-mapped
+ * addresses match IPv4 prefixes only), or -1.
+ */
+static int
+route_model(const struct route_ref *m, uint32_t vrf, const struct fp_ip *ip)
+{
+	int best = -1, i;
+
+	for (i = 0; i < ROUTE_REF_N; i++) {
+		struct fp_ip x = *ip;
+
+		if (!m[i].live || m[i].k.vrf != vrf)
+			continue;
+		if (fp_addr_ip_is_v4(ip) && m[i].k.plen < 96)
+			continue;
+		fp_ftables_ip_mask(&x, m[i].k.plen);
+		if (memcmp(&x, &m[i].k.ip, sizeof(x)) == 0 &&
+		    (best < 0 || m[i].k.plen > m[best].k.plen))
+			best = i;
+	}
+	return best;
+}
+
+/* Routes share the address sets' prefix machinery: longest prefix first
+ * per vrf, against a linear model over random sets, replaces and deletes
+ * (IPv4 and IPv6, an IPv6 default route never taken by IPv4).
+ */
+static void
+test_ftable_route_lpm_vs_model(void **state)
+{
+	struct fixture *f = *state;
+	struct route_ref m[ROUTE_REF_N];
+	uint32_t seed = SEED, rs, round, i;
+
+	memset(m, 0, sizeof(m));
+	rs = seed;
+	for (i = 0; i < ROUTE_REF_N; i++) {
+		struct route_ref *r = &m[i];
+		uint32_t x = rnd(&rs);
+
+		r->k.vrf = 1 + x % 2;
+		if (i % 3 == 2) {
+			/* IPv6: 2001:db8:X::/plen, or ::/0 */
+			r->k.plen = (uint8_t)(i == 2 ? 0 : 32 + rnd(&rs) % 97);
+			r->k.ip.b[0] = 0x20;
+			r->k.ip.b[1] = 0x01;
+			r->k.ip.b[2] = 0x0d;
+			r->k.ip.b[3] = 0xb8;
+			r->k.ip.b[4] = (uint8_t)(rnd(&rs) % 2);
+			r->k.ip.b[15] = (uint8_t)(rnd(&rs) % 4);
+		} else {
+			r->k.plen = (uint8_t)(i == 0 ? 96 : 96 + 8 + rnd(&rs) % 25);
+			fp_addr_ip_set_v4(&r->k.ip, 0x0a000000 | (rnd(&rs) % 4) << 16 |
+							    (rnd(&rs) % 4) << 8 | rnd(&rs) % 4);
+		}
+		fp_ftables_ip_mask(&r->k.ip, r->k.plen);
+		r->v.type = FP_ROUTE_CONNECTED;
+		r->v.vni = 100;
+		r->v.mtu = 1500;
+		r->v.mac[0] = 2;
+		r->v.addr = r->k.ip;
+		r->v.addr.b[15] |= 1;
+	}
+	for (i = 0; i < ROUTE_REF_N; i++) {
+		uint32_t j;
+
+		/* Duplicate keys: one model slot per key. */
+		for (j = 0; j < i; j++)
+			if (memcmp(&m[j].k, &m[i].k, sizeof(m[i].k)) == 0)
+				m[i].k.vrf = 3 + i;
+	}
+	for (round = 0; round < 60; round++) {
+		uint32_t n = 1 + rnd(&rs) % 6;
+
+		uint8_t picked[ROUTE_REF_N] = { 0 };
+
+		for (i = 0; i < n; i++) {
+			uint32_t at = rnd(&rs) % ROUTE_REF_N;
+			struct route_ref *r = &m[at];
+			int del = r->live && rnd(&rs) % 3 == 0;
+
+			/* One change per key and commit (fp-control's way). */
+			if (picked[at]++)
+				continue;
+
+			r->v.vni = 100 + rnd(&rs) % 50;
+			assert_int_equal(fp_txn_add(f->x, FP_TABLE_ROUTE, &r->k, sizeof(r->k),
+						    del ? NULL : &r->v, del ? 0 : sizeof(r->v)),
+					 0);
+			r->live = !del;
+		}
+		if (commit(f) != 0)
+			fail_msg("seed %u round %u: %s", seed, round, f->err);
+		for (i = 0; i < 200; i++) {
+			uint32_t vrf = 1 + rnd(&rs) % 2;
+			struct fp_ip ip = m[rnd(&rs) % ROUTE_REF_N].k.ip;
+			const struct fp_route_val *got;
+			int want, plen;
+
+			ip.b[15] ^= (uint8_t)(rnd(&rs) % 4);
+			if (fp_addr_ip_is_v4(&ip))
+				ip.b[13] ^= (uint8_t)(rnd(&rs) % 2);
+			want = route_model(m, vrf, &ip);
+			got = fp_ftables_route(f->t, vrf, &ip, &plen);
+			if ((want < 0) != (got == NULL) ||
+			    (want >= 0 && (plen != m[want].k.plen || got->vni != m[want].v.vni)))
+				fail_msg("seed %u round %u: vrf %u lookup: want %d, got %d", seed,
+					 round, vrf, want >= 0 ? m[want].k.plen : -1,
+					 got != NULL ? plen : -1);
+		}
+	}
+	{
+		uint32_t n = 0, live = 0;
+
+		for (i = 0; i < ROUTE_REF_N; i++)
+			live += (uint32_t)m[i].live;
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_ROUTE, count_entry, &n), 0);
+		assert_int_equal(n, live);
+		assert_int_equal(f->t->count[FP_TABLE_ROUTE], live);
+	}
+}
+
+/* The nat table: exact keys, a value per direction. */
+static void
+test_ftable_nat(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_nat_key sk = { .scope = 7, .dir = FP_NAT_SNAT },
+			  dk = { .scope = 500, .dir = FP_NAT_DNAT };
+	struct fp_nat_val sv = { .scope = 500, .mac = { 2, 0, 0, 0, 0, 0x55 } },
+			  dv = { .scope = 7 };
+	const struct fp_nat_val *got;
+	uint32_t n = 0;
+
+	fp_addr_ip_set_v4(&sk.ip, 0x0a000005);
+	fp_addr_ip_set_v4(&sv.ip, 0xcb007105);
+	dk.ip = sv.ip;
+	dv.ip = sk.ip;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), 0);
+	got = fp_ftables_nat(f->t, 7, FP_NAT_SNAT, &sk.ip);
+	assert_non_null(got);
+	assert_memory_equal(got, &sv, sizeof(sv));
+	got = fp_ftables_nat(f->t, 500, FP_NAT_DNAT, &dk.ip);
+	assert_non_null(got);
+	assert_memory_equal(got, &dv, sizeof(dv));
+	assert_null(fp_ftables_nat(f->t, 7, FP_NAT_DNAT, &sk.ip));
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_NAT, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &sk, sizeof(sk), NULL, 0), 0);
+	assert_int_equal(commit(f), 0);
+	assert_null(fp_ftables_nat(f->t, 7, FP_NAT_SNAT, &sk.ip));
+	assert_int_equal(f->t->count[FP_TABLE_NAT], 1);
+	/* A dnat whose vrf is 0 is refused by the validator. */
+	dv.scope = 0;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_string_equal(f->err, "change 0: nat dnat 500: vrf 0 or mac not zero");
 }
 
 int
@@ -857,6 +1037,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ftable_vtep_src_vs_model, setup, teardown),
 		cmocka_unit_test(test_ftable_rcu_reader_race),
 		cmocka_unit_test_setup_teardown(test_ftable_ruleset_addrset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_route_lpm_vs_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_nat, setup, teardown),
 	};
 	int rc;
 

@@ -131,6 +131,8 @@ setup(void **state)
 		[FP_TABLE_NEIGH] = TEST_LIMIT_NEIGH,
 		[FP_TABLE_RULESET] = 16,
 		[FP_TABLE_ADDRSET] = 16,
+		[FP_TABLE_ROUTE] = 16,
+		[FP_TABLE_NAT] = 16,
 	};
 	const uint8_t ul_mac[6] = { 0x02, 0, 0, 0, 1, 1 };
 	struct fp_ctl_server_ops ops = { .stats = port_stats };

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "route.h"
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+
+#include "addr.h"
+#include "names.h"
+#include "pipeline.h"
+#include "pkt/build.h"
+#include "pkt/csum.h"
+
+#define ECHO_REPLY_TTL 64 /* TTL / hop limit of the router's echo replies */
+
+#define RTRACE(tr, ...)                                                           \
+	do {                                                                      \
+		if ((tr) != NULL)                                                 \
+			fp_pipeline_trace_add((tr), FP_TRACE_ROUTE, __VA_ARGS__); \
+	} while (0)
+
+/* An address's text for a trace record. */
+struct ip_str {
+	char s[FP_ADDR_IP_STR]; /* the text */
+};
+
+static struct ip_str __rte_cold
+ipstr(const struct fp_ip *ip)
+{
+	struct ip_str t;
+
+	fp_addr_ip_str(ip, t.s);
+	return t;
+}
+
+/* An ICMP error of kind about m from the router's address on the sender's
+ * subnet (the connected route of the source), into res->err.
+ */
+static void
+icmp_error(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
+	   const struct rte_mbuf *m, const struct fp_pkt_meta *meta, const struct fp_ip *src,
+	   unsigned int kind, uint16_t mtu, struct fp_route_res *res, struct fp_trace *tr)
+{
+	static const uint16_t stat[FP_ICMP_ERR_MAX] = {
+		[FP_ICMP_ERR_TOO_BIG] = FP_STAT_ICMP_TOO_BIG,
+		[FP_ICMP_ERR_TIME] = FP_STAT_ICMP_TIME_EXCEEDED,
+		[FP_ICMP_ERR_NET_UNREACH] = FP_STAT_ICMP_UNREACH,
+	};
+	const struct fp_route_val *in = fp_ftables_route(t, vrf, src, NULL);
+	struct rte_mbuf *e;
+	uint32_t len;
+
+	if (in == NULL || in->type != FP_ROUTE_CONNECTED) {
+		RTRACE(tr, "source %s: no connected route in vrf %u: no icmp error", ipstr(src).s,
+		       vrf);
+		return;
+	}
+	if (mp == NULL || (e = rte_pktmbuf_alloc(mp)) == NULL)
+		return;
+	len = fp_icmp_error_build(rte_pktmbuf_mtod(e, uint8_t *), rte_pktmbuf_tailroom(e),
+				  rte_pktmbuf_mtod(m, const uint8_t *), meta, kind, mtu, &in->addr);
+	if (len == 0 || rte_pktmbuf_append(e, (uint16_t)len) == NULL) {
+		RTRACE(tr, "no icmp error for this packet");
+		rte_pktmbuf_free(e);
+		return;
+	}
+	RTRACE(tr, "icmp %s from %s back to the sender",
+	       kind == FP_ICMP_ERR_TIME	   ? "time exceeded" :
+	       kind == FP_ICMP_ERR_TOO_BIG ? "too big" :
+					     "net unreachable",
+	       ipstr(&in->addr).s);
+	res->err = e;
+	res->err_stat = stat[kind];
+}
+
+/* An ICMP echo request to the router, answered in place.  Returns 1, or 0
+ * if it is something else (the caller drops it as to_router).
+ */
+static int
+echo_reply(uint8_t *f, const struct fp_pkt_meta *meta, int v4)
+{
+	uint8_t *ip = f + meta->l3_off, *icmp = f + meta->l4_off, tmp[16];
+	uint32_t sum;
+
+	if (!(meta->flags & FP_META_F_L4) || (meta->flags & FP_META_F_FRAG) || meta->l4_len < 8)
+		return 0;
+	if (v4) {
+		if (meta->l4_proto != FP_IPPROTO_ICMP || icmp[0] != FP_ICMP_ECHO_REQUEST ||
+		    icmp[1] != 0)
+			return 0;
+		memcpy(tmp, ip + 12, 4);
+		memcpy(ip + 12, ip + 16, 4);
+		memcpy(ip + 16, tmp, 4);
+		ip[8] = ECHO_REPLY_TTL;
+		fp_put16(ip + 10, 0);
+		fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, (size_t)(ip[0] & 0xf) * 4, 0)));
+		icmp[0] = FP_ICMP_ECHO_REPLY;
+		fp_put16(icmp + 2, 0);
+		fp_put16(icmp + 2, fp_csum_fold(fp_csum_partial(icmp, meta->l4_len, 0)));
+	} else {
+		if (meta->l4_proto != FP_IPPROTO_ICMPV6 || icmp[0] != FP_ICMP6_ECHO_REQUEST ||
+		    icmp[1] != 0)
+			return 0;
+		memcpy(tmp, ip + 8, 16);
+		memcpy(ip + 8, ip + 24, 16);
+		memcpy(ip + 24, tmp, 16);
+		ip[7] = ECHO_REPLY_TTL;
+		icmp[0] = FP_ICMP6_ECHO_REPLY;
+		fp_put16(icmp + 2, 0);
+		sum = fp_csum_ipv6_pseudo(ip + 8, ip + 24, meta->l4_len, FP_IPPROTO_ICMPV6);
+		fp_put16(icmp + 2, fp_csum_fold(fp_csum_partial(icmp, meta->l4_len, sum)));
+	}
+	memcpy(tmp, f, 6);
+	memcpy(f, f + 6, 6);
+	memcpy(f + 6, tmp, 6);
+	return 1;
+}
+
+/* Decrement the TTL (IPv4 checksum updated incrementally, RFC 1624) or
+ * the hop limit.
+ */
+static inline void
+ttl_dec(uint8_t *ip, int v4)
+{
+	uint32_t sum;
+
+	if (!v4) {
+		ip[7]--;
+		return;
+	}
+	/* HC' = ~(~HC + ~m + m'), m the 16-bit word of TTL and protocol. */
+	sum = (uint16_t)~fp_get16(ip + 10);
+	sum += (uint16_t)~fp_get16(ip + 8);
+	ip[8]--;
+	sum += fp_get16(ip + 8);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	fp_put16(ip + 10, (uint16_t)~sum);
+}
+
+/* The route of (vrf, dst) through the burst's cache. */
+static inline const struct fp_route_val *
+route_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	  const struct fp_ip *dst, int *plen)
+{
+	const struct fp_route_val *rt;
+
+	if (c->rt != NULL && c->rt_vrf == vrf && memcmp(&c->rt_dst, dst, sizeof(*dst)) == 0) {
+		*plen = c->rt_plen;
+		return c->rt;
+	}
+	rt = fp_ftables_route(t, vrf, dst, plen);
+	if (rt != NULL) {
+		c->rt = rt;
+		c->rt_vrf = vrf;
+		c->rt_dst = *dst;
+		c->rt_plen = *plen;
+	}
+	return rt;
+}
+
+/* The neigh entry of (vrf, ip) through the burst's cache. */
+static inline const struct fp_neigh_val *
+neigh_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	  const struct fp_ip *ip)
+{
+	const struct fp_neigh_val *n;
+
+	if (c->n != NULL && c->n_vrf == vrf && memcmp(&c->n_ip, ip, sizeof(*ip)) == 0)
+		return c->n;
+	n = fp_ftables_neigh(t, vrf, ip);
+	if (n != NULL) {
+		c->n = n;
+		c->n_vrf = vrf;
+		c->n_ip = *ip;
+	}
+	return n;
+}
+
+unsigned int
+fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, struct rte_mbuf *m,
+	      const struct fp_pkt_meta *meta, struct fp_route_res *res, struct fp_route_cache *c,
+	      struct fp_trace *tr)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + meta->l3_off;
+	const struct fp_route_val *rt;
+	const struct fp_neigh_val *n;
+	struct fp_ip dst, src;
+	const struct fp_ip *nh;
+	uint32_t ttl, l3len;
+	int v4, plen;
+
+	memset(res, 0, sizeof(*res));
+	res->drop = FP_DROP_TO_ROUTER;
+	if (meta->ethertype == FP_ETH_P_IPV4) {
+		v4 = 1;
+		fp_addr_ip_set_v4(&dst, fp_get32(ip + 16));
+		fp_addr_ip_set_v4(&src, fp_get32(ip + 12));
+		ttl = ip[8];
+	} else if (meta->ethertype == FP_ETH_P_IPV6) {
+		v4 = 0;
+		memcpy(dst.b, ip + 24, 16);
+		memcpy(src.b, ip + 8, 16);
+		ttl = ip[7];
+		/* Link-local and multicast destinations are not routed. */
+		if (dst.b[0] == 0xff || (dst.b[0] == 0xfe && (dst.b[1] & 0xc0) == 0x80)) {
+			RTRACE(tr, "vrf %u: %s is link-local or multicast: not routed", vrf,
+			       ipstr(&dst).s);
+			return FP_ROUTE_V_DROP;
+		}
+	} else {
+		RTRACE(tr, "vrf %u: ethertype 0x%04x to the router: not routed", vrf,
+		       meta->ethertype);
+		return FP_ROUTE_V_DROP;
+	}
+	rt = route_get(t, c, vrf, &dst, &plen);
+	if (rt == NULL) {
+		RTRACE(tr, "vrf %u %s: no route", vrf, ipstr(&dst).s);
+		res->drop = FP_DROP_NO_ROUTE;
+		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_NET_UNREACH, 0, res, tr);
+		return FP_ROUTE_V_DROP;
+	}
+	if (tr != NULL) {
+		struct fp_ip pfx = dst;
+		char mac[FP_ADDR_MAC_STR];
+
+		fp_ftables_ip_mask(&pfx, (uint32_t)plen);
+		RTRACE(tr, "vrf %u %s: route %s/%d %s vni %u mac %s mtu %u %s", vrf, ipstr(&dst).s,
+		       ipstr(&pfx).s, v4 ? plen - 96 : plen,
+		       FP_NAMES_GET(fp_names_route_type, rt->type), rt->vni,
+		       fp_addr_mac_str(rt->mac, mac), rt->mtu, ipstr(&rt->addr).s);
+	}
+	switch (rt->type) {
+	case FP_ROUTE_LOCAL:
+		/* The router's own address: answered whatever the TTL. */
+		if (!echo_reply(f, meta, v4)) {
+			RTRACE(tr, "to the router, not an icmp echo request");
+			return FP_ROUTE_V_DROP;
+		}
+		RTRACE(tr, "icmp echo request to the router: answered");
+		res->stat = FP_STAT_ICMP_ECHO_REPLY;
+		return FP_ROUTE_V_REPLY;
+	case FP_ROUTE_CONNECTED:
+		nh = &dst;
+		break;
+	case FP_ROUTE_NEXTHOP:
+		nh = &rt->addr;
+		break;
+	default:
+		res->drop = FP_DROP_NO_ROUTE;
+		return FP_ROUTE_V_DROP;
+	}
+	if (ttl <= 1) {
+		RTRACE(tr, "%s %u: expires here", v4 ? "ttl" : "hop limit", ttl);
+		res->drop = FP_DROP_TTL_EXCEEDED;
+		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TIME, 0, res, tr);
+		return FP_ROUTE_V_DROP;
+	}
+	l3len = meta->l3_len ? meta->l3_len : rte_pktmbuf_data_len(m) - meta->l3_off;
+	if (unlikely(l3len > rt->mtu)) {
+		RTRACE(tr, "%u bytes > mtu %u", l3len, rt->mtu);
+		res->drop = FP_DROP_TOO_BIG;
+		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
+		return FP_ROUTE_V_DROP;
+	}
+	n = neigh_get(t, c, vrf, nh);
+	if (n == NULL || n->vni != rt->vni) {
+		RTRACE(tr, "next hop %s: %s", ipstr(nh).s,
+		       n == NULL ? "no neigh entry" : "neigh entry in another network");
+		res->drop = FP_DROP_NEIGH_MISSING;
+		return FP_ROUTE_V_DROP;
+	}
+	ttl_dec(ip, v4);
+	memcpy(f, n->mac, 6);
+	memcpy(f + 6, rt->mac, 6);
+	if (tr != NULL) {
+		char mac[FP_ADDR_MAC_STR];
+
+		RTRACE(tr, "next hop %s mac %s: %s %u, into vni %u", ipstr(nh).s,
+		       fp_addr_mac_str(n->mac, mac), v4 ? "ttl" : "hop limit", ttl - 1, rt->vni);
+	}
+	res->vni = rt->vni;
+	res->stat = FP_STAT_ROUTED;
+	return FP_ROUTE_V_FORWARD;
+}

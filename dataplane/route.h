@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The routing step of fp-dpdk (doc/routing.md, "The packet's way").
+ *
+ * A frame from a VM port whose destination MAC is a router's (the fdb says
+ * router, vrf V) is routed here: the route of its destination in V
+ * (longest prefix, fp_ftables_route()); the router's own addresses answer
+ * ICMP echo; a forwarded packet has its TTL / hop limit checked and
+ * decremented, the egress MTU checked, its next hop resolved in the neigh
+ * table and its MACs rewritten, and leaves this step with the egress
+ * network for the pipeline to switch it there (fdb: local port, vtep).
+ * ICMP errors (time exceeded, net unreachable, too big) come from the
+ * router's address on the sender's subnet: the address of the connected
+ * route holding the packet's source; without one no error is sent.
+ *
+ * The step decides and rewrites; the pipeline counts, emits and drops
+ * (rx = tx + drop + punt holds there).  Floating IP nat (external routes
+ * and fdb entries) is not carried yet: lib/check.c refuses those flags.
+ *
+ * Concurrency: a worker's reader of the tables (RCU as the pipeline).
+ */
+#ifndef FP_ROUTE_H
+#define FP_ROUTE_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "ftable.h"
+#include "pkt/parse.h"
+
+struct fp_trace;
+
+/* A worker's last lookups of the routing step in one burst (a 1-entry
+ * cache each, STYLE 6: consecutive packets of a burst mostly go to one
+ * destination): the route of (vrf, destination), the neigh entry of
+ * (vrf, next hop) and the egress fdb result of (network, MAC).  The
+ * pointers are valid until the worker's next quiescent report: the
+ * pipeline clears the cache at the start of every burst.
+ */
+struct fp_route_cache {
+	const struct fp_route_val *rt; /* cached route, or NULL: none */
+	const struct fp_neigh_val *n;  /* cached neigh entry, or NULL: none */
+	void *fdb_data;		       /* cached egress fdb data word (fdb_hit) */
+	struct fp_ip rt_dst;	       /* rt's key: destination */
+	struct fp_ip n_ip;	       /* n's key: next hop */
+	uint32_t rt_vrf;	       /* rt's key: vrf */
+	int32_t rt_plen;	       /* rt's prefix length */
+	uint32_t n_vrf;		       /* n's key: vrf */
+	uint32_t fdb_valid;	       /* fdb_* hold a result */
+	struct fp_fdb_key fdb_key;     /* its key */
+	uint32_t fdb_hit;	       /* the key was found */
+};
+
+/** Forget the cached lookups (at the start of a burst). */
+static inline void
+fp_route_cache_clear(struct fp_route_cache *c)
+{
+	c->rt = NULL;
+	c->n = NULL;
+	c->fdb_valid = 0;
+}
+
+/* fp_route_step() verdicts. */
+#define FP_ROUTE_V_DROP 0    /* drop with res->drop */
+#define FP_ROUTE_V_FORWARD 1 /* rewritten: switch it in res->vni */
+#define FP_ROUTE_V_REPLY 2   /* rewritten into an answer: back to the ingress port */
+
+/* What the routing step decided. */
+struct fp_route_res {
+	struct rte_mbuf *err; /* an ICMP error for the sender (any verdict), or NULL */
+	uint32_t vni;	      /* FORWARD: the egress network */
+	uint16_t drop;	      /* DROP: FP_DROP_* */
+	uint16_t err_stat;    /* err: its counter (FP_STAT_*) */
+	uint16_t stat;	      /* FORWARD, REPLY: the counter (FP_STAT_ROUTED, _ICMP_ECHO_REPLY) */
+	uint16_t pad;	      /* zero */
+};
+
+/**
+ * Route a frame addressed to a router's MAC.
+ *
+ * @param t    the tables
+ * @param mp   pool for ICMP errors (NULL: none are sent)
+ * @param vrf  the router (the fdb entry's id)
+ * @param m    the frame (Ethernet, no VLAN tag, linear), rewritten in place
+ *	       for FORWARD and REPLY
+ * @param meta its metadata (fp_parse_frame()), still valid after a rewrite
+ * @param res  filled in
+ * @param c    this burst's cache (fp_route_cache_clear() at its start)
+ * @param tr   a trace record, or NULL
+ * @return FP_ROUTE_V_*
+ */
+unsigned int fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
+			   struct rte_mbuf *m, const struct fp_pkt_meta *meta,
+			   struct fp_route_res *res, struct fp_route_cache *c, struct fp_trace *tr);
+
+#endif /* FP_ROUTE_H */
