@@ -27,12 +27,21 @@ fp_compile_report_free(struct fp_compile_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int
-fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
-		   const char *fmt, ...)
+#define KIND_NAME(id, name) [FP_COMPILE_PROBLEM_##id] = name,
+const char *const fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_KIND_MAX] = {
+	FP_FOREACH_COMPILE_PROBLEM(KIND_NAME)
+};
+#undef KIND_NAME
+
+static int problem_add(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+		       const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static int
+problem_add(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+	    const char *field, const char *fmt, va_list ap)
 {
 	struct fp_compile_problem *p;
-	va_list ap;
 
 	if (r->n_problems == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -46,12 +55,37 @@ fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, c
 	p = &r->problems[r->n_problems++];
 	memset(p, 0, sizeof(*p));
 	p->coll = coll;
+	p->kind = kind;
 	snprintf(p->id, sizeof(p->id), "%s", id);
 	snprintf(p->field, sizeof(p->field), "%s", field);
-	va_start(ap, fmt);
 	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
-	va_end(ap);
 	return 0;
+}
+
+int
+fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = problem_add(r, FP_COMPILE_PROBLEM_CONFLICT, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+fp_compile_problem_kind(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+			const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = problem_add(r, kind, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -354,8 +388,8 @@ load_networks(struct run *r)
 
 		ns->n = fp_model_network_at(r->m, i);
 		ns->keeper = NONE;
-		ns->usable = ns->n->vni != 0 && ns->n->vni <= FP_VNI_MAX &&
-			     ns->n->encap < FP_ENCAP_MAX;
+		ns->usable = fp_model_network_is_overlay(ns->n) && ns->n->vni != 0 &&
+			     ns->n->vni <= FP_VNI_MAX && ns->n->encap < FP_ENCAP_MAX;
 	}
 	sort_by_id(r->nets, r->n_nets, sizeof(*r->nets), net_id_cmp);
 	for (i = 0; i < r->n_nets; i++)
@@ -378,7 +412,7 @@ load_networks(struct run *r)
 		const struct net_state *ns = &r->nets[i];
 		const char *field = "provider:segmentation_id";
 
-		if (ns->usable)
+		if (ns->usable || !fp_model_network_is_overlay(ns->n))
 			continue;
 		if (ns->keeper == NONE)
 			rc = fp_compile_problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
@@ -526,6 +560,86 @@ check_hosts(struct run *r)
 		}
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * What this flowplane stores but does not carry yet, in one place: each
+ * is a problem of kind unsupported (never refuses a request), on the
+ * resource and on the ports that depend on it.  The routing compiler
+ * takes out the part of a kind it carries.
+ */
+
+#define NOT_ROUTED "this flowplane does not route yet"
+
+static int
+report_uncarried(struct run *r)
+{
+	size_t i, n;
+	int rc = 0;
+
+	/* Networks other than vxlan and geneve: not installed, nor their
+	 * ports that would be installed here.
+	 */
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		const struct fp_model_network *net = r->nets[i].n;
+		const char *type = fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX];
+		int later = net->type == FP_MODEL_NET_VLAN || net->type == FP_MODEL_NET_FLAT;
+
+		if (fp_model_network_is_overlay(net))
+			continue;
+		rc = fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
+			"provider:network_type",
+			"provider network type %s is %s: the network and its ports are not "
+			"installed",
+			type, later ? "not carried yet" : "not supported by flowplane");
+	}
+	n = fp_model_count(r->m, FP_MODEL_PORT);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_port *p = fp_model_port_at(r->m, i);
+		const struct fp_model_network *net = fp_model_network_find(r->m, p->network_id);
+
+		if (net != NULL && !fp_model_network_is_overlay(net) &&
+		    strcmp(p->host, r->ctx->host) == 0)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
+				"network_id",
+				"network %s is of type %s, which is not carried: port not "
+				"installed",
+				net->id,
+				fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX]);
+		else if (fp_model_port_is_router_port(p))
+			rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
+						     FP_MODEL_PORT, p->id, "device_owner",
+						     "not routed: %s of router %s, and " NOT_ROUTED
+						     " (bound to a host, the port gets "
+						     "only its L2 entries there)",
+						     p->device_owner, p->device_id);
+	}
+	n = fp_model_count(r->m, FP_MODEL_ROUTER);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
+					     FP_MODEL_ROUTER, fp_model_router_at(r->m, i)->id, "",
+					     "not enforced: " NOT_ROUTED
+					     "; ports on this router's networks reach only "
+					     "their own network");
+	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_FLOATINGIP,
+			fp_model_floatingip_at(r->m, i)->id, "",
+			"not enforced: this flowplane does not translate floating IPs yet; the "
+			"port is reachable only on its own network");
+	return rc;
+}
+
+/* fp_model_check()'s faults: problems of kind inconsistent. */
+static int
+model_fault(void *arg, enum fp_model_coll coll, const char *id, const char *field,
+	    const char *reason)
+{
+	return fp_compile_problem_kind(arg, FP_COMPILE_PROBLEM_INCONSISTENT, (uint16_t)coll, id,
+				       field, "%s", reason);
 }
 
 /* A subnet whose network is gone gives nothing; say so. */
@@ -1166,6 +1280,12 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = load_networks(&r);
+	if (rc)
+		goto err;
+	rc = report_uncarried(&r);
+	if (rc)
+		goto err;
+	rc = fp_model_check(m, model_fault, rep);
 	if (rc)
 		goto err;
 	rc = check_subnets(&r);

@@ -57,8 +57,17 @@
  * lower id keeps it), more allowed sources than a port entry holds (the
  * list is cut), more flood members than FP_FLOOD_MEMBER_MAX (the list is
  * cut), no free vtep id.  Conflicts are resolved among the ports that
- * would get entries: an unbound or admin-down port claims nothing.  The
- * API refuses a request that adds a problem.
+ * would get entries: an unbound or admin-down port claims nothing.  These
+ * are problems of kind conflict: the API refuses a request that adds one.
+ *
+ * What this flowplane stores but does not carry is a problem of kind
+ * unsupported, listed in one place (report_uncarried() in compile.c):
+ * networks other than vxlan and geneve (not installed; nor their ports
+ * bound to this host), routers, their ports (device_owner
+ * network:router_*) and floating IPs (nothing routes or translates yet).
+ * What fp_model_check() finds across references (a router port without
+ * its router, an interface off its subnet's gateway...) is of kind
+ * inconsistent.  Neither refuses a request.
  */
 #ifndef FP_CONTROL_COMPILE_H
 #define FP_CONTROL_COMPILE_H
@@ -92,10 +101,29 @@ struct fp_compile_ctx {
 	const char *engine; /* its name, for problems ("xdp") */
 };
 
+/* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in
+ * the API and the log.  Only a conflict refuses the request that adds it
+ * (422); the others are stored, reported and logged, and the rest of the
+ * request (a snapshot's other resources) is installed.
+ */
+#define FP_FOREACH_COMPILE_PROBLEM(_)                                                    \
+	_(CONFLICT, "conflict")		/* two resources want one thing; bad binding */  \
+	_(UNSUPPORTED, "unsupported")	/* well formed, not carried by this flowplane */ \
+	_(INCONSISTENT, "inconsistent") /* references disagree (fp_model_check()) */
+
+#define FP_COMPILE_PROBLEM_ENUM(id, name) FP_COMPILE_PROBLEM_##id,
+enum fp_compile_problem_kind {
+	FP_FOREACH_COMPILE_PROBLEM(FP_COMPILE_PROBLEM_ENUM) FP_COMPILE_PROBLEM_KIND_MAX
+};
+#undef FP_COMPILE_PROBLEM_ENUM
+
+/* "conflict", "unsupported", "inconsistent". */
+extern const char *const fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_KIND_MAX];
+
 /* Something the compiler skipped. */
 struct fp_compile_problem {
 	uint16_t coll;		   /* FP_MODEL_* of the resource */
-	uint16_t pad;		   /* zero */
+	uint16_t kind;		   /* FP_COMPILE_PROBLEM_* */
 	char id[FP_MODEL_ID_SIZE]; /* the resource's id */
 	char field[64];		   /* the field at fault, e.g. "binding:host_id" */
 	char reason[192];	   /* why */

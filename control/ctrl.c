@@ -229,6 +229,15 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	return 0;
 }
 
+static void
+problem_log(const struct fp_compile_problem *p)
+{
+	fp_log(FP_LOG_WARN, "problem (%s): %s %s: %s%s%s",
+	       p->kind < FP_COMPILE_PROBLEM_KIND_MAX ? fp_compile_problem_kind_names[p->kind] : "?",
+	       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id, p->field,
+	       p->field[0] != '\0' ? ": " : "", p->reason);
+}
+
 /* Say what the compile of the state left out (a filtered port an engine
  * cannot filter, an unknown dataplane port...): at most a screenful.
  */
@@ -241,9 +250,7 @@ problems_log(const struct fp_ctrl *c)
 	for (i = 0; i < r->n_problems && i < FP_CTRL_PROBLEMS_LOGGED; i++) {
 		const struct fp_compile_problem *p = &r->problems[i];
 
-		fp_log(FP_LOG_WARN, "problem: %s %s: %s: %s",
-		       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id,
-		       p->field, p->reason);
+		problem_log(p);
 	}
 	if (r->n_problems > FP_CTRL_PROBLEMS_LOGGED)
 		fp_log(FP_LOG_WARN, "problem: %zu more (GET /v1/tables lists them all)",
@@ -459,11 +466,13 @@ problems_sorted(const struct fp_compile_report *r)
 	return v;
 }
 
-/* The first problem (in sorted order) of rep that old does not have, or
- * NULL.  *nomem is set when the comparison could not be made.
+/* The first problem (in sorted order) of rep that old does not have,
+ * of one of the kinds (a bit per FP_COMPILE_PROBLEM_*), or NULL.  *nomem
+ * is set when the comparison could not be made.
  */
 static const struct fp_compile_problem *
-problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep, int *nomem)
+problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep,
+	    unsigned int kinds, int *nomem)
 {
 	const struct fp_compile_problem **o = problems_sorted(old), **n = problems_sorted(rep);
 	const struct fp_compile_problem *found = NULL;
@@ -473,9 +482,13 @@ problem_new(const struct fp_compile_report *old, const struct fp_compile_report 
 	while (!*nomem && i < rep->n_problems) {
 		int r = j < old->n_problems ? problem_cmp(n[i], o[j]) : -1;
 
-		if (r < 0) {
+		if (r < 0 && (kinds & (1u << n[i]->kind))) {
 			found = n[i];
 			break;
+		}
+		if (r < 0) {
+			i++;
+			continue;
 		}
 		if (r == 0)
 			i++;
@@ -484,6 +497,38 @@ problem_new(const struct fp_compile_report *old, const struct fp_compile_report 
 	free(o);
 	free(n);
 	return found;
+}
+
+/* Log the problems of an accepted change that the state before it did
+ * not have (at most FP_CTRL_PROBLEMS_LOGGED): what a request stored but
+ * the engine does not carry is said where operators look.
+ */
+static void
+problems_log_new(const struct fp_compile_report *old, const struct fp_compile_report *rep)
+{
+	const struct fp_compile_problem **o = problems_sorted(old), **n = problems_sorted(rep);
+	size_t i = 0, j = 0, logged = 0, more = 0;
+
+	if ((old->n_problems && o == NULL) || (rep->n_problems && n == NULL))
+		goto out;
+	for (i = 0; i < rep->n_problems; i++) {
+		while (j < old->n_problems && problem_cmp(o[j], n[i]) < 0)
+			j++;
+		if (j < old->n_problems && problem_cmp(o[j], n[i]) == 0)
+			continue;
+		if (logged < FP_CTRL_PROBLEMS_LOGGED) {
+			problem_log(n[i]);
+			logged++;
+		} else {
+			more++;
+		}
+	}
+	if (more != 0)
+		fp_log(FP_LOG_WARN, "problem: %zu more new ones (GET /v1/tables lists them all)",
+		       more);
+out:
+	free(o);
+	free(n);
 }
 
 /* Write m as the state file: 0, or -errno after logging why (the
@@ -557,7 +602,10 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	/* Without the dataplane's ports (never connected) local ports
 	 * cannot be checked: store now, check when it connects.
 	 */
-	if (!is_delete && c->have_info && (p = problem_new(&c->report, &rep, &nomem)) != NULL) {
+	/* Only a conflict refuses; the other kinds are stored and reported. */
+	if (!is_delete && c->have_info &&
+	    (p = problem_new(&c->report, &rep, 1u << FP_COMPILE_PROBLEM_CONFLICT, &nomem)) !=
+		    NULL) {
 		char field[256];
 
 		snprintf(field, sizeof(field), "%s.%s", fp_model_coll_singular[p->coll], p->field);
@@ -595,6 +643,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 		}
 		applied = rc == 0;
 	}
+	problems_log_new(&c->report, &rep);
 	fp_model_free(c->model);
 	c->model = m;
 	fp_entry_set_free(c->desired);
@@ -688,7 +737,7 @@ fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
 			model_error(out, &e);
 		return;
 	}
-	/* A snapshot must compile without any problem, old or new. */
+	/* A snapshot must compile without any conflict, old or new. */
 	saved = c->report;
 	c->report = none;
 	/* Refused: the model is the old one, so is its report. */

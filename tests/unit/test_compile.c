@@ -1971,6 +1971,93 @@ test_compile_ids_alloc(void **state)
 	assert_null(fp_ids_create(3, 3));
 }
 
+/* The problem exists, of this kind. */
+static void
+assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char *id,
+		    const char *field, uint16_t kind, const char *text)
+{
+	assert_problem(r, coll, id, field, text);
+	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
+}
+
+/* routed.json on hv1 (vm1 = vm-a1 on net-a, vm2 = vm-v1 on the vlan
+ * network): the overlay is installed; what this flowplane does not carry
+ * (vlan, flat, gre networks and their local ports, the router, its
+ * ports, the floating IP) is a problem of kind unsupported each, and
+ * nothing is a conflict.
+ */
+static void
+test_compile_uncarried(void **state)
+{
+	struct world *w = *state;
+	char path[4096];
+	struct fp_model_err err;
+	json_error_t jerr;
+	json_t *snap;
+	size_t i, n_unsupported = 0;
+	const char *const router_ports[] = { "rif-a", "rif-b", "rgw-1" };
+
+	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
+	assert_non_null(snap);
+	fp_model_free(w->m);
+	w->m = fp_model_from_snapshot(snap, &err);
+	json_decref(snap);
+	if (w->m == NULL)
+		fail_msg("routed.json: %s: %s", err.field, err.reason);
+	w->ctx.host = "hv1";
+	w->ctx.local_vteps[0] = ip("10.99.0.1");
+	compile(w);
+	assert_counts(w->out, 1, 0, 1, 1, 2);
+	assert_non_null(find_port(w->out, 1));
+	assert_null(find_port(w->out, 2));
+	assert_int_equal(find_port(w->out, 1)->vni, 100);
+
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-vlan", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "provider network type vlan is not carried yet");
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-flat", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "provider network type flat is not carried yet");
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-gre", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "gre is not supported by flowplane");
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "vm-v1", "network_id",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "port not installed");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "", FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "not enforced: this flowplane does not route yet");
+	assert_problem_kind(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not translate floating IPs");
+	for (i = 0; i < sizeof(router_ports) / sizeof(router_ports[0]); i++)
+		assert_problem_kind(&w->rep, FP_MODEL_PORT, router_ports[i], "device_owner",
+				    FP_COMPILE_PROBLEM_UNSUPPORTED, "of router r1");
+	for (i = 0; i < w->rep.n_problems; i++) {
+		assert_int_equal(w->rep.problems[i].kind, FP_COMPILE_PROBLEM_UNSUPPORTED);
+		n_unsupported++;
+	}
+	assert_int_equal(n_unsupported, 3 + 1 + 1 + 1 + 3);
+	/* A port of a vlan network on another host is that host's concern. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-v2', 'network_id': 'net-vlan', 'mac_address': 'fa:16:3e:00:50:02',"
+	    " 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "vm-v2", "network_id"));
+	assert_int_equal(w->rep.n_problems, n_unsupported);
+
+	/* What the model finds inconsistent is a problem of its own kind. */
+	del(w, FP_MODEL_SUBNET, "sub-b");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "rif-b", "fixed_ips[0].subnet_id",
+			    FP_COMPILE_PROBLEM_INCONSISTENT, "does not exist");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "routes[0].nexthop",
+			    FP_COMPILE_PROBLEM_INCONSISTENT, "none of the router's subnets");
+	assert_counts(w->out, 1, 0, 1, 1, 2);
+	assert_string_equal(fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_CONFLICT], "conflict");
+	/* The problems a compile had before stay conflicts. */
+	del(w, FP_MODEL_NETWORK, "net-a");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "vm-a1", "network_id",
+			    FP_COMPILE_PROBLEM_CONFLICT, "does not exist");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_compile_##name, setup, teardown)
 
 int
@@ -2012,6 +2099,7 @@ main(void)
 		T(sg_rebind_after_restart),
 		T(sg_no_free_set_id),
 		cmocka_unit_test(test_compile_ids_alloc),
+		T(uncarried),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
