@@ -16,7 +16,10 @@
  *     are reference counted) and the API works on a clone, swapping it in
  *     only when the dataplane took the compiled result.
  *   - References checked on PUT (a port's or subnet's network, a fixed
- *     IP's subnet, a floating IP's port) must exist at that moment.  A
+ *     IP's subnet, a floating IP's network and port) must exist at that
+ *     moment; the others (a router port's router, a router's gateway
+ *     network and subnets, a floating IP's router) are fp_model_check()'s
+ *     to report, as Neutron may send them in any order.  A
  *     DELETE is never refused because of references: Neutron may send
  *     deletes in any order, so a network may be deleted while ports still
  *     name it; the compiler skips (and reports) such orphans.
@@ -504,6 +507,16 @@ const char *fp_model_host_bridge(const struct fp_model_host *h, const char *phys
 /** The subnets of a network. */
 size_t fp_model_network_subnets(const struct fp_model *m, const char *network_id,
 				const struct fp_model_subnet **out, size_t max);
+
+/** The ports of a network with a device_owner kind (FP_MODEL_OWNER_*;
+ *  FP_MODEL_OWNER_MAX: any): its DHCP ports, its router gateway ports...
+ */
+size_t fp_model_network_ports(const struct fp_model *m, const char *network_id, unsigned int owner,
+			      const struct fp_model_port **out, size_t max);
+
+/** The routers whose gateway (external_gateway_info) is on a network. */
+size_t fp_model_network_routers(const struct fp_model *m, const char *network_id,
+				const struct fp_model_router **out, size_t max);
 
 /** A router's interfaces: ports with fp_model_port_is_router_iface() and
  *  device_id = router_id.

@@ -48,6 +48,43 @@ fp_model_network_subnets(const struct fp_model *m, const char *network_id,
 }
 
 size_t
+fp_model_network_ports(const struct fp_model *m, const char *network_id, unsigned int owner,
+		       const struct fp_model_port **out, size_t max)
+{
+	size_t i, n = 0, count = fp_model_count(m, FP_MODEL_PORT);
+
+	for (i = 0; i < count; i++) {
+		const struct fp_model_port *p = fp_model_port_at(m, i);
+
+		if (strcmp(p->network_id, network_id) != 0 ||
+		    (owner < FP_MODEL_OWNER_MAX && p->owner != owner))
+			continue;
+		if (n < max)
+			out[n] = p;
+		n++;
+	}
+	return n;
+}
+
+size_t
+fp_model_network_routers(const struct fp_model *m, const char *network_id,
+			 const struct fp_model_router **out, size_t max)
+{
+	size_t i, n = 0, count = fp_model_count(m, FP_MODEL_ROUTER);
+
+	for (i = 0; i < count; i++) {
+		const struct fp_model_router *r = fp_model_router_at(m, i);
+
+		if (!r->has_gateway || strcmp(r->ext_network_id, network_id) != 0)
+			continue;
+		if (n < max)
+			out[n] = r;
+		n++;
+	}
+	return n;
+}
+
+size_t
 fp_model_router_ifaces(const struct fp_model *m, const char *router_id,
 		       const struct fp_model_port **out, size_t max)
 {

@@ -1308,6 +1308,7 @@ test_model_routed_lookups(void **state)
 	const struct fp_model_subnet *subs[4] = { NULL };
 	const struct fp_model_port *ports[4] = { NULL }, *iface;
 	const struct fp_model_floatingip *fips[2] = { NULL };
+	const struct fp_model_router *routers[2] = { NULL };
 	struct fp_model_err err;
 	struct fp_ip ip;
 
@@ -1326,6 +1327,17 @@ test_model_routed_lookups(void **state)
 	assert_string_equal(subs[2]->id, "sub-b");
 	assert_int_equal(fp_model_network_subnets(m, "net-a", subs, 4), 2);
 	assert_string_equal(subs[1]->id, "sub-a6");
+
+	assert_int_equal(fp_model_network_ports(m, "net-a", FP_MODEL_OWNER_DHCP, ports, 4), 1);
+	assert_string_equal(ports[0]->id, "dhcp-a");
+	assert_int_equal(fp_model_network_ports(m, "net-a", FP_MODEL_OWNER_MAX, ports, 4), 3);
+	assert_string_equal(ports[0]->id, "dhcp-a");
+	assert_string_equal(ports[1]->id, "rif-a");
+	assert_string_equal(ports[2]->id, "vm-a1");
+	assert_int_equal(fp_model_network_ports(m, "net-b", FP_MODEL_OWNER_DHCP, NULL, 0), 0);
+	assert_int_equal(fp_model_network_routers(m, "net-ext", routers, 2), 1);
+	assert_string_equal(routers[0]->id, "r1");
+	assert_int_equal(fp_model_network_routers(m, "net-a", routers, 2), 0);
 
 	assert_string_equal(fp_model_router_gw_port(m, "r1")->id, "rgw-1");
 	assert_null(fp_model_router_gw_port(m, "r2"));
