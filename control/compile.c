@@ -611,7 +611,7 @@ report_uncarried(struct run *r)
 		else if (fp_model_port_is_router_port(p))
 			rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
 						     FP_MODEL_PORT, p->id, "device_owner",
-						     "not routed: %s of router %s, and " NOT_ROUTED
+						     "%s of router %s: not routed, " NOT_ROUTED
 						     " (bound to a host, the port gets "
 						     "only its L2 entries there)",
 						     p->device_owner, p->device_id);
