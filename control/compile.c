@@ -587,12 +587,19 @@ report_uncarried(struct run *r)
 
 		if (fp_model_network_is_overlay(net))
 			continue;
-		rc = fp_compile_problem_kind(
-			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
-			"provider:network_type",
-			"provider network type %s is %s: the network and its ports are not "
-			"installed",
-			type, later ? "not carried yet" : "not supported by flowplane");
+		if (net->type == FP_MODEL_NET_SEGMENTS)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
+				"segments",
+				"a network of several segments is not supported by flowplane: "
+				"the network and its ports are not installed");
+		else
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
+				"provider:network_type",
+				"provider network type %s is %s: the network and its ports are not "
+				"installed",
+				type, later ? "not carried yet" : "not supported by flowplane");
 	}
 	n = fp_model_count(r->m, FP_MODEL_PORT);
 	for (i = 0; i < n && rc == 0; i++) {

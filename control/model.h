@@ -84,8 +84,10 @@ struct fp_model_err {
 };
 
 /* Neutron's network types (provider:network_type): FP_MODEL_NET_<ID>,
- * the name.  vxlan and geneve are carried; the others are stored and
- * reported as problems by the compiler (doc/control.md).
+ * the name; SEGMENTS is a network of several segments (Neutron's
+ * multi-provider extension: "segments" instead of provider:*).  vxlan and
+ * geneve are carried; the others are stored and reported as problems by
+ * the compiler (doc/control.md).
  */
 #define FP_FOREACH_MODEL_NET_TYPE(_) \
 	_(VXLAN, "vxlan")            \
@@ -93,7 +95,8 @@ struct fp_model_err {
 	_(VLAN, "vlan")              \
 	_(FLAT, "flat")              \
 	_(GRE, "gre")                \
-	_(LOCAL, "local")
+	_(LOCAL, "local")            \
+	_(SEGMENTS, "segments")
 
 #define FP_MODEL_NET_ENUM(id, name) FP_MODEL_NET_##id,
 enum fp_model_net_type { FP_FOREACH_MODEL_NET_TYPE(FP_MODEL_NET_ENUM) FP_MODEL_NET_TYPE_MAX };
@@ -101,7 +104,9 @@ enum fp_model_net_type { FP_FOREACH_MODEL_NET_TYPE(FP_MODEL_NET_ENUM) FP_MODEL_N
 
 extern const char *const fp_model_net_type_names[FP_MODEL_NET_TYPE_MAX]; /* "vxlan" ... */
 
-/* network: provider:network_type one of Neutron's (any other is refused):
+/* network: provider:network_type one of Neutron's (any other is refused),
+ * or, without it, "segments": 1..16 objects (kept as they came: a network
+ * of several segments is not carried):
  *   vxlan, geneve: provider:segmentation_id 1..16777215 (the VNI), no
  *	physical network;
  *   vlan: provider:physical_network and provider:segmentation_id 1..4094;

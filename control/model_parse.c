@@ -66,7 +66,37 @@ static const struct net_type_rule net_type_rules[FP_MODEL_NET_TYPE_MAX] = {
 	[FP_MODEL_NET_FLAT] = { 0, 1, FP_ENCAP_MAX },
 	[FP_MODEL_NET_GRE] = { UINT32_MAX, 0, FP_ENCAP_MAX },
 	[FP_MODEL_NET_LOCAL] = { 0, 0, FP_ENCAP_MAX },
+	[FP_MODEL_NET_SEGMENTS] = { 0, 0, FP_ENCAP_MAX },
 };
+
+#define SEGMENTS_MAX 16 /* segments of a multi-segment network */
+
+/* A network of several segments: "segments", a list of objects, instead
+ * of provider:*.
+ */
+static int
+parse_segments(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_network *n)
+{
+	json_t *a = NULL, *v;
+	char sub[32];
+	size_t i;
+	int rc;
+
+	rc = fp_jget_array(&c->jg, o, "", "segments", FP_JGET_REQ | FP_JGET_NULL, 1, SEGMENTS_MAX,
+			   &a);
+	if (rc < 0)
+		return rc;
+	json_array_foreach(a, i, v)
+	{
+		snprintf(sub, sizeof(sub), "segments[%zu]", i);
+		rc = fp_jget_check_type(&c->jg, v, sub, NULL, JSON_OBJECT);
+		if (rc < 0)
+			return rc;
+	}
+	n->type = FP_MODEL_NET_SEGMENTS;
+	n->encap = FP_ENCAP_MAX;
+	return 0;
+}
 
 static int
 parse_network_type(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_network *n)
@@ -78,13 +108,17 @@ parse_network_type(const struct fp_model_parse_ctx *c, json_t *o, struct fp_mode
 	int64_t seg;
 	int rc, t;
 
-	rc = fp_jget_str(&c->jg, o, "", "provider:network_type", FP_JGET_REQ, &type, &len);
+	rc = fp_jget_str(&c->jg, o, "", "provider:network_type",
+			 json_object_get(o, "segments") != NULL ? FP_JGET_NULL : FP_JGET_REQ, &type,
+			 &len);
 	if (rc < 0)
 		return rc;
-	for (t = 0; t < FP_MODEL_NET_TYPE_MAX; t++)
+	if (rc == 1)
+		return parse_segments(c, o, n);
+	for (t = 0; t < FP_MODEL_NET_SEGMENTS; t++)
 		if (strcmp(type, fp_model_net_type_names[t]) == 0)
 			break;
-	if (t == FP_MODEL_NET_TYPE_MAX)
+	if (t == FP_MODEL_NET_SEGMENTS)
 		return fp_jget_fail(&c->jg, 422, "", "provider:network_type",
 				    "\"%.32s\" is not a Neutron network type (vxlan, geneve, "
 				    "vlan, flat, gre, local)",

@@ -2041,6 +2041,13 @@ test_compile_uncarried(void **state)
 	compile(w);
 	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "vm-v2", "network_id"));
 	assert_int_equal(w->rep.n_problems, n_unsupported);
+	/* A network of several segments. */
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-seg', 'segments': [{'provider:network_type': 'vlan',"
+	    " 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 7}]}");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-seg", "segments",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "several segments");
 
 	/* What the model finds inconsistent is a problem of its own kind. */
 	del(w, FP_MODEL_SUBNET, "sub-b");

@@ -562,6 +562,14 @@ test_model_network_types(void **state)
 		  FP_MODEL_NET_LOCAL, 0, 0, "" },
 		{ "\"provider:network_type\": \"geneve\", \"provider:segmentation_id\": 16777215",
 		  FP_MODEL_NET_GENEVE, 16777215, 16777215, "" },
+		{ "\"segments\": [{\"provider:network_type\": \"vlan\"},"
+		  " {\"provider:network_type\": \"vxlan\"}]",
+		  FP_MODEL_NET_SEGMENTS, 0, 0, "" },
+		{ "\"provider:network_type\": null, \"segments\": [{}]", FP_MODEL_NET_SEGMENTS, 0,
+		  0, "" },
+		{ "\"provider:network_type\": \"vxlan\", \"provider:segmentation_id\": 5,"
+		  " \"segments\": [{}]",
+		  FP_MODEL_NET_VXLAN, 5, 5, "" },
 	};
 	static const struct {
 		const char *body;  /* the network, without its id */
@@ -591,6 +599,11 @@ test_model_network_types(void **state)
 		  422, "provider:physical_network" },
 		{ "\"provider:network_type\": \"local\", \"provider:segmentation_id\": 5", 422,
 		  "provider:segmentation_id" },
+		{ "\"segments\": []", 422, "segments" },
+		{ "\"segments\": null", 400, "segments" },
+		{ "\"segments\": [5]", 400, "segments[0]" },
+		{ "\"provider:network_type\": \"segments\", \"segments\": [{}]", 422,
+		  "provider:network_type" },
 		{ "\"provider:network_type\": \"Vlan\", \"provider:physical_network\": \"p\","
 		  " \"provider:segmentation_id\": 5",
 		  422, "provider:network_type" },
