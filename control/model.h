@@ -585,7 +585,7 @@ int fp_model_fip_fixed_ip(const struct fp_model *m, const struct fp_model_floati
  *	      struct fp_model_err, without the collection) and the reason;
  *	      a negative return stops the walk and is returned
  * @param arg for fn
- * @return 0, or fn's negative return
+ * @return 0, -ENOMEM, or fn's negative return
  */
 typedef int fp_model_check_fn(void *arg, enum fp_model_coll coll, const char *id, const char *field,
 			      const char *reason);

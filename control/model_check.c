@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -266,12 +267,89 @@ fp_model_fip_fixed_ip(const struct fp_model *m, const struct fp_model_floatingip
  * fp_model_check()
  */
 
-/* One walk: where faults go. */
+/* One walk: where faults go, and the routers' ports by router. */
 struct walk {
-	const struct fp_model *m; /* the model */
-	fp_model_check_fn *fn;	  /* the reporter */
-	void *arg;		  /* its argument */
+	const struct fp_model *m;	     /* the model */
+	fp_model_check_fn *fn;		     /* the reporter */
+	void *arg;			     /* its argument */
+	const struct fp_model_port **rports; /* router ports by (device_id, id) */
+	size_t n_rports;		     /* valid rports */
 };
+
+static int
+rport_cmp(const void *a, const void *b)
+{
+	const struct fp_model_port *x = *(const struct fp_model_port *const *)a;
+	const struct fp_model_port *y = *(const struct fp_model_port *const *)b;
+	int c = strcmp(x->device_id, y->device_id);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+/* Index the routers' ports (fp_model_port_is_router_port()) by router:
+ * the walk's lookups are then O(log n) instead of a scan of every port.
+ */
+static int
+rports_load(struct walk *w)
+{
+	size_t i, count = fp_model_count(w->m, FP_MODEL_PORT);
+
+	for (i = 0; i < count; i++)
+		w->n_rports += fp_model_port_is_router_port(fp_model_port_at(w->m, i));
+	if (w->n_rports == 0)
+		return 0;
+	w->rports = malloc(w->n_rports * sizeof(*w->rports));
+	if (w->rports == NULL)
+		return -ENOMEM;
+	w->n_rports = 0;
+	for (i = 0; i < count; i++) {
+		const struct fp_model_port *p = fp_model_port_at(w->m, i);
+
+		if (fp_model_port_is_router_port(p))
+			w->rports[w->n_rports++] = p;
+	}
+	qsort(w->rports, w->n_rports, sizeof(*w->rports), rport_cmp);
+	return 0;
+}
+
+/* The first of the router's ports in w->rports (the others follow), or
+ * w->n_rports.
+ */
+static size_t
+rports_first(const struct walk *w, const char *router_id)
+{
+	size_t lo = 0, hi = w->n_rports;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(w->rports[mid]->device_id, router_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is the subnet one of the router's interfaces' subnets? */
+static int
+walk_router_has_subnet(const struct walk *w, const char *router_id, const char *subnet_id)
+{
+	size_t i;
+	uint32_t f;
+
+	for (i = rports_first(w, router_id);
+	     i < w->n_rports && strcmp(w->rports[i]->device_id, router_id) == 0; i++) {
+		const struct fp_model_port *p = w->rports[i];
+
+		if (!fp_model_port_is_router_iface(p))
+			continue;
+		for (f = 0; f < p->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX; f++)
+			if (strcmp(p->fixed_ips[f].subnet_id, subnet_id) == 0)
+				return 1;
+	}
+	return 0;
+}
 
 static int fault(const struct walk *w, enum fp_model_coll coll, const char *id, const char *field,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -291,16 +369,16 @@ fault(const struct walk *w, enum fp_model_coll coll, const char *id, const char 
 
 /* Is ip on one of the router's subnets (its ports' and gateway's)? */
 static int
-router_reaches(const struct fp_model *m, const struct fp_model_router *r, const struct fp_ip *ip)
+router_reaches(const struct walk *w, const struct fp_model_router *r, const struct fp_ip *ip)
 {
-	size_t i, count = fp_model_count(m, FP_MODEL_PORT);
+	const struct fp_model *m = w->m;
+	size_t i;
 	uint32_t f;
 
-	for (i = 0; i < count; i++) {
-		const struct fp_model_port *p = fp_model_port_at(m, i);
+	for (i = rports_first(w, r->id);
+	     i < w->n_rports && strcmp(w->rports[i]->device_id, r->id) == 0; i++) {
+		const struct fp_model_port *p = w->rports[i];
 
-		if (!fp_model_port_is_router_port(p) || strcmp(p->device_id, r->id) != 0)
-			continue;
 		for (f = 0; f < p->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX; f++) {
 			const struct fp_model_subnet *s = fp_model_subnet_find(
 				m, p->fixed_ips[f].subnet_id);
@@ -438,7 +516,7 @@ check_router(const struct walk *w, const struct fp_model_router *r)
 				   ip, s->id);
 	}
 	for (i = 0; i < r->n_routes && i < FP_MODEL_ROUTE_MAX && rc == 0; i++) {
-		if (router_reaches(w->m, r, &r->routes[i].nexthop))
+		if (router_reaches(w, r, &r->routes[i].nexthop))
 			continue;
 		snprintf(field, sizeof(field), "routes[%u].nexthop", i);
 		rc = fault(w, FP_MODEL_ROUTER, r->id, field,
@@ -495,7 +573,7 @@ check_fip_port(const struct walk *w, const struct fp_model_floatingip *f)
 		return fault(w, FP_MODEL_FLOATINGIP, f->id, "router_id",
 			     "router %s has no gateway on the floating network %s", r->id,
 			     f->floating_network_id);
-	if (!router_has_subnet(w->m, r->id, p->fixed_ips[i].subnet_id))
+	if (!walk_router_has_subnet(w, r->id, p->fixed_ips[i].subnet_id))
 		return fault(w, FP_MODEL_FLOATINGIP, f->id, "router_id",
 			     "router %s has no interface on subnet %s of port %s's fixed IP %s",
 			     r->id, p->fixed_ips[i].subnet_id, p->id,
@@ -533,11 +611,14 @@ fp_model_check(const struct fp_model *m, fp_model_check_fn *fn, void *arg)
 
 	if (m == NULL || fn == NULL)
 		return 0;
+	rc = rports_load(&w);
 	/* Collections in enum order: ports, routers, floating IPs. */
-	rc = check_ports(&w);
+	if (rc == 0)
+		rc = check_ports(&w);
 	for (i = 0; i < fp_model_count(m, FP_MODEL_ROUTER) && rc == 0; i++)
 		rc = check_router(&w, fp_model_router_at(m, i));
 	for (i = 0; i < fp_model_count(m, FP_MODEL_FLOATINGIP) && rc == 0; i++)
 		rc = check_fip(&w, fp_model_floatingip_at(m, i));
+	free(w.rports);
 	return rc;
 }
