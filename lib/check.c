@@ -214,8 +214,12 @@ check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct f
 		return 0;
 	if (k->mac[0] & 1)
 		return fail(err, errsz, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
-	if (v->pad)
-		return fail(err, errsz, -EINVAL, "fdb vni %u: pad not zero", k->vni);
+	if (v->flags)
+		return fail(
+			err, errsz, -EINVAL,
+			"fdb vni %u: flags 0x%x: external router entries and physical ports are "
+			"not carried yet (doc/routing.md)",
+			k->vni, v->flags);
 	switch (v->type) {
 	case FP_DEST_PORT:
 	case FP_DEST_VTEP:
@@ -253,7 +257,7 @@ check_flood(const struct fp_flood_key *k, const struct fp_flood_val *v,
 					    "flood vni %u: unused member %u not zero", k->vni, m);
 			continue;
 		}
-		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->pad)
+		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->vlan)
 			return fail(err, errsz, -EINVAL, "flood vni %u: member %u: bad type %u",
 				    k->vni, m, fm->type);
 		if (!exists(view, fm->type, fm->id))
@@ -276,9 +280,14 @@ check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *er
 			    k->vrf);
 	if (!fp_addr_mac_is_unicast(v->mac))
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
-	if (!vni_ok(v->vni) || v->pad)
+	if (!vni_ok(v->vni))
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
 			    v->vni, FP_VNI_MAX);
+	if (v->flags)
+		return fail(err, errsz, -EINVAL,
+			    "neigh vrf %u: flags 0x%x: router entries are not carried yet "
+			    "(doc/routing.md)",
+			    k->vrf, v->flags);
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 4
+#define FP_ABI_VERSION 5
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -29,6 +29,15 @@
 #define FP_VNI_MAX 0xffffffU   /* VNIs are 24 bits */
 #define FP_NAME_SIZE 32	       /* port and host names, NUL included */
 #define FP_SG_RULE_MAX 64      /* rules of one ruleset (one port's groups, one direction) */
+
+/* Network ids.  Tables key L2 by a 32-bit network id (the fields named
+ * vni): a VXLAN/Geneve network's VNI, or FP_NET_PROVIDER | n for a
+ * provider (VLAN/flat) network, which no VNI can be and which never goes
+ * on the wire (doc/routing.md "Network ids").
+ */
+#define FP_NET_PROVIDER 0x01000000U
+#define FP_NET_PROVIDER_MAX 0x00ffffffU /* n of FP_NET_PROVIDER | n */
+#define FP_VLAN_MAX 4094		/* 802.1Q VLAN ids 1..4094; 0: untagged */
 
 /* Tables: FP_TABLE_<ID>, "name", and the stem of their key and value
  * structs (struct fp_<stem>_key, struct fp_<stem>_val).
@@ -56,7 +65,8 @@ struct fp_ip {
 	_(NONE, "none")         \
 	_(VM, "vm")             \
 	_(UNDERLAY, "underlay") \
-	_(GATEWAY, "gateway")
+	_(GATEWAY, "gateway")   \
+	_(PHYSICAL, "physical")
 
 #define FP_PORT_ROLE_ENUM(id, name) FP_PORT_ROLE_##id,
 enum fp_port_role { FP_FOREACH_PORT_ROLE(FP_PORT_ROLE_ENUM) FP_PORT_ROLE_MAX };
@@ -118,11 +128,12 @@ struct fp_vtep_val {
 };
 
 /* Where an FDB entry or a flood member points. */
-#define FP_FOREACH_DEST(_) \
-	_(NONE, "none")    \
-	_(PORT, "port")    \
-	_(VTEP, "vtep")    \
-	_(ROUTER, "router")
+#define FP_FOREACH_DEST(_)  \
+	_(NONE, "none")     \
+	_(PORT, "port")     \
+	_(VTEP, "vtep")     \
+	_(ROUTER, "router") \
+	_(PHYS, "phys")
 
 #define FP_DEST_ENUM(id, name) FP_DEST_##id,
 enum fp_dest { FP_FOREACH_DEST(FP_DEST_ENUM) FP_DEST_MAX };
@@ -134,10 +145,13 @@ struct fp_fdb_key {
 	__u8 pad[2]; /* zero */
 };
 
+/* fp_fdb_val.flags */
+#define FP_FDB_F_EXTERNAL 0x0001 /* FP_DEST_ROUTER on an external network: dnat first */
+
 struct fp_fdb_val {
-	__u16 type; /* FP_DEST_PORT, FP_DEST_VTEP or FP_DEST_ROUTER */
-	__u16 pad;  /* zero */
-	__u32 id;   /* port id, vtep id, or router id */
+	__u16 type;  /* FP_DEST_PORT, FP_DEST_VTEP, FP_DEST_ROUTER or FP_DEST_PHYS */
+	__u16 flags; /* FP_FDB_F_* (ROUTER); FP_DEST_PHYS: the VLAN id (0: untagged) */
+	__u32 id;    /* port id, vtep id, the router's vrf, or the physical port id */
 };
 
 struct fp_flood_key {
@@ -145,9 +159,9 @@ struct fp_flood_key {
 };
 
 struct fp_flood_member {
-	__u16 type; /* FP_DEST_PORT or FP_DEST_VTEP */
-	__u16 pad;  /* zero */
-	__u32 id;   /* port id or vtep id */
+	__u16 type; /* FP_DEST_PORT, FP_DEST_VTEP or FP_DEST_PHYS */
+	__u16 vlan; /* FP_DEST_PHYS: the VLAN id (0: untagged); else zero */
+	__u32 id;   /* port id, vtep id or physical port id */
 };
 
 struct fp_flood_val {
@@ -162,10 +176,114 @@ struct fp_neigh_key {
 	struct fp_ip ip; /* the neighbour's address */
 };
 
+/* fp_neigh_val.flags */
+#define FP_NEIGH_F_LOCAL_ONLY 0x0001 /* a router address: answer only local VM ports */
+
 struct fp_neigh_val {
 	__u8 mac[6]; /* the neighbour's MAC */
-	__u16 pad;   /* zero */
+	__u16 flags; /* FP_NEIGH_F_* */
 	__u32 vni;   /* the VNI the neighbour lives in */
+};
+
+/* Routing (doc/routing.md).  A router is a VRF (32-bit id, not 0); its
+ * routes are keyed by (vrf, prefix) and looked up longest prefix first.
+ * The route, nat and segment tables join FP_FOREACH_TABLE when an engine
+ * carries them; until then fp-control reports routers, floating IPs and
+ * provider networks as problems.
+ */
+#define FP_FOREACH_ROUTE_TYPE(_)  \
+	_(NONE, "none")           \
+	_(LOCAL, "local")         \
+	_(CONNECTED, "connected") \
+	_(NEXTHOP, "nexthop")     \
+	_(BLACKHOLE, "blackhole")
+
+#define FP_ROUTE_TYPE_ENUM(id, name) FP_ROUTE_##id,
+enum fp_route_type { FP_FOREACH_ROUTE_TYPE(FP_ROUTE_TYPE_ENUM) FP_ROUTE_TYPE_MAX };
+#undef FP_ROUTE_TYPE_ENUM
+
+/* fp_route_val.flags */
+#define FP_ROUTE_F_EXTERNAL 0x0001 /* towards the external network: floating IP snat */
+#define FP_ROUTE_F_SNAT 0x0002	   /* the router has enable_snat: no floating IP, no_snat */
+
+struct fp_route_key {
+	__u32 vrf;	 /* the router's VRF, not 0 */
+	__u8 plen;	 /* prefix length in IPv6 bits (v4 /n: 96 + n) */
+	__u8 pad[3];	 /* zero */
+	struct fp_ip ip; /* prefix, host bits zero */
+};
+
+struct fp_route_val {
+	__u16 type;	   /* FP_ROUTE_* */
+	__u16 flags;	   /* FP_ROUTE_F_* */
+	__u32 vni;	   /* CONNECTED, NEXTHOP: the egress network id */
+	__u8 mac[6];	   /* CONNECTED, NEXTHOP: the router's source MAC there */
+	__u16 mtu;	   /* CONNECTED, NEXTHOP: the egress network's L3 MTU */
+	struct fp_ip addr; /* CONNECTED, LOCAL: the router's address; NEXTHOP: the next hop */
+};
+
+/* NAT of floating IPs: pairs, one entry per direction. */
+#define FP_NAT_SNAT 0 /* key (vrf, fixed IP): egress to the external network */
+#define FP_NAT_DNAT 1 /* key (external network id, floating IP): ingress */
+
+struct fp_nat_key {
+	__u32 scope;	 /* SNAT: the vrf; DNAT: the external network id */
+	__u8 dir;	 /* FP_NAT_* */
+	__u8 pad[3];	 /* zero */
+	struct fp_ip ip; /* SNAT: the fixed IP; DNAT: the floating IP */
+};
+
+struct fp_nat_val {
+	struct fp_ip ip; /* SNAT: the floating IP; DNAT: the fixed IP */
+	__u8 mac[6];	 /* SNAT: the floating IP's MAC (source MAC); DNAT: zero */
+	__u16 pad;	 /* zero */
+	__u32 scope;	 /* SNAT: the external network id; DNAT: the vrf */
+};
+
+/* DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
+ * from the port's fixed IPv4 address and its subnet; answered by
+ * lib/dhcp4.c off the workers' fast path.  Addresses are IPv4, network
+ * order; all-zero: absent.
+ */
+#define FP_DHCP_DNS_MAX 4   /* DNS servers (option 6) */
+#define FP_DHCP_ROUTE_MAX 8 /* classless static routes (option 121) */
+
+struct fp_dhcp_route {
+	__u8 dst[4]; /* destination, host bits zero */
+	__u8 gw[4];  /* router */
+	__u8 plen;   /* 0..32 */
+	__u8 pad[3]; /* zero */
+};
+
+struct fp_dhcp_key {
+	__u32 port_id; /* the VM port */
+};
+
+struct fp_dhcp_val {
+	__u8 mac[6];					/* the client's MAC (the port's) */
+	__u16 mtu;					/* option 26; 0: none */
+	__u8 addr[4];					/* the address offered */
+	__u8 server[4];					/* server identifier, reply source */
+	__u8 router[4];					/* option 3 (and 121's default) */
+	__u32 lease;					/* seconds, 120.. */
+	__u8 plen;					/* subnet mask length 1..32 */
+	__u8 n_dns;					/* valid dns */
+	__u8 n_routes;					/* valid routes */
+	__u8 pad;					/* zero */
+	__u8 dns[FP_DHCP_DNS_MAX][4];			/* option 6 */
+	struct fp_dhcp_route routes[FP_DHCP_ROUTE_MAX]; /* option 121 (host_routes) */
+};
+
+/* Provider networks: a (physical port, VLAN id) is a network. */
+struct fp_segment_key {
+	__u32 port_id; /* a port with role FP_PORT_ROLE_PHYSICAL */
+	__u16 vlan;    /* 1..FP_VLAN_MAX, or 0: untagged (flat) */
+	__u16 pad;     /* zero */
+};
+
+struct fp_segment_val {
+	__u32 vni; /* the provider network's id (FP_NET_PROVIDER | n) */
+	__u32 pad; /* zero */
 };
 
 /* Security groups (doc/security-groups.md).  A filtered port
@@ -429,7 +547,10 @@ union fp_table_val {
 	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val) + sizeof(struct fp_sg_rule) + \
 	 sizeof(struct fp_ruleset_key) + sizeof(struct fp_ruleset_val) +                         \
 	 sizeof(struct fp_addrset_key) + sizeof(struct fp_addrset_val) +                         \
-	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val))
+	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val) + sizeof(struct fp_route_key) +     \
+	 sizeof(struct fp_route_val) + sizeof(struct fp_nat_key) + sizeof(struct fp_nat_val) +   \
+	 sizeof(struct fp_segment_key) + sizeof(struct fp_segment_val) +                         \
+	 sizeof(struct fp_dhcp_route) + sizeof(struct fp_dhcp_key) + sizeof(struct fp_dhcp_val))
 
 _Static_assert(sizeof(struct fp_ip) == 16, "fp_ip");
 _Static_assert(sizeof(struct fp_port_addr) == 24, "fp_port_addr");
@@ -452,7 +573,17 @@ _Static_assert(sizeof(struct fp_addrset_key) == 24, "fp_addrset_key");
 _Static_assert(sizeof(struct fp_addrset_val) == 4, "fp_addrset_val");
 _Static_assert(sizeof(struct fp_ct_key) == 40, "fp_ct_key");
 _Static_assert(sizeof(struct fp_ct_val) == 24, "fp_ct_val");
-_Static_assert(FP_ABI_VERSION == 4 && FP_ABI_LAYOUT_SUM == 3616,
+_Static_assert(sizeof(struct fp_route_key) == 24, "fp_route_key");
+_Static_assert(sizeof(struct fp_route_val) == 32, "fp_route_val");
+_Static_assert(sizeof(struct fp_nat_key) == 24, "fp_nat_key");
+_Static_assert(sizeof(struct fp_nat_val) == 28, "fp_nat_val");
+_Static_assert(sizeof(struct fp_segment_key) == 8, "fp_segment_key");
+_Static_assert(sizeof(struct fp_segment_val) == 8, "fp_segment_val");
+_Static_assert(sizeof(struct fp_dhcp_route) == 12, "fp_dhcp_route");
+_Static_assert(sizeof(struct fp_dhcp_key) == 4, "fp_dhcp_key");
+_Static_assert(sizeof(struct fp_dhcp_val) == 28 + 4 * FP_DHCP_DNS_MAX + 12 * FP_DHCP_ROUTE_MAX,
+	       "fp_dhcp_val");
+_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

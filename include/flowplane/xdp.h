@@ -212,7 +212,7 @@ _Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
 _Static_assert(sizeof(struct fp_sg_cfg) == 8 + 4 * FP_XDP_CT_STATES, "fp_sg_cfg");
 _Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
 _Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
-_Static_assert(FP_ABI_VERSION == 4 && FP_XDP_LAYOUT_SUM == 48 + 104 +
+_Static_assert(FP_ABI_VERSION == 5 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
 								   8 + 24 + 72 + 16 + 24 + 16 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
