@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "compile_l3.h"
 #include "compile_sg.h"
 #include "names.h"
 
@@ -202,6 +203,7 @@ struct run {
 	uint32_t local_v4;			  /* index of our first IPv4 VTEP, or NONE */
 	uint32_t local_v6;			  /* index of our first IPv6 VTEP, or NONE */
 	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
+	struct fp_compile_l3_net *l3nets;	  /* nets for compile_l3.c, same order */
 };
 
 static const char *
@@ -569,11 +571,12 @@ check_hosts(struct run *r)
  * takes out the part of a kind it carries.
  */
 
-#define NOT_ROUTED "this flowplane does not route yet"
+#define NOT_ROUTED "the %s engine does not route"
 
 static int
 report_uncarried(struct run *r)
 {
+	const char *engine = r->ctx->engine != NULL ? r->ctx->engine : "dataplane";
 	size_t i, n;
 	int rc = 0;
 
@@ -615,21 +618,30 @@ report_uncarried(struct run *r)
 				"installed",
 				net->id,
 				fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX]);
-		else if (fp_model_port_is_router_port(p))
+		else if (fp_model_port_is_router_port(p) && r->ctx->routes_carried &&
+			 p->owner == FP_MODEL_OWNER_ROUTER_SNAT)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
+				"device_owner",
+				"%s of router %s: centralized SNAT needs gateway "
+				"nodes, which this flowplane does not have yet",
+				p->device_owner, p->device_id);
+		else if (fp_model_port_is_router_port(p) && !r->ctx->routes_carried)
 			rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
 						     FP_MODEL_PORT, p->id, "device_owner",
 						     "%s of router %s: not routed, " NOT_ROUTED
 						     " (bound to a host, the port gets "
 						     "only its L2 entries there)",
-						     p->device_owner, p->device_id);
+						     p->device_owner, p->device_id, engine);
 	}
-	n = fp_model_count(r->m, FP_MODEL_ROUTER);
+	n = r->ctx->routes_carried ? 0 : fp_model_count(r->m, FP_MODEL_ROUTER);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
 					     FP_MODEL_ROUTER, fp_model_router_at(r->m, i)->id, "",
 					     "not enforced: " NOT_ROUTED
 					     "; ports on this router's networks reach only "
-					     "their own network");
+					     "their own network",
+					     engine);
 	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = fp_compile_problem_kind(
@@ -797,6 +809,9 @@ load_ports(struct run *r)
 		}
 		if (!r->nets[ps->net].usable || p->host[0] == '\0' || !p->admin_up)
 			continue;
+		/* A routed router's ports are the router's (compile_l3.c). */
+		if (r->ctx->routes_carried && fp_model_port_is_router_port(p))
+			continue;
 		if (!fp_addr_mac_is_unicast(p->mac)) {
 			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
 						"%s is not a unicast MAC",
@@ -892,6 +907,31 @@ filter_ports(struct run *r)
 	return rc;
 }
 
+/* Networks a router on this host reaches are present too (compile_l3.h). */
+static int
+routed_present(struct run *r)
+{
+	size_t i;
+	int rc;
+
+	if (r->n_nets == 0)
+		return 0;
+	r->l3nets = calloc(r->n_nets, sizeof(*r->l3nets));
+	if (r->l3nets == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_nets; i++) {
+		r->l3nets[i].n = r->nets[i].n;
+		r->l3nets[i].usable = r->nets[i].usable;
+		r->l3nets[i].present = r->nets[i].present;
+	}
+	rc = fp_compile_l3_present(r->m, r->ctx, r->l3nets, r->n_nets);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < r->n_nets; i++)
+		r->nets[i].present = r->l3nets[i].present;
+	return 0;
+}
+
 /* Phase 4: networks with a local port, and the vtep ids their remote
  * ports need, allocated in (host, encap) order.
  */
@@ -908,6 +948,9 @@ place_vteps(struct run *r)
 		if (r->ports[mc->port].kind == PORT_LOCAL)
 			r->nets[mc->net].present = 1;
 	}
+	rc = routed_present(r);
+	if (rc)
+		return rc;
 	for (i = 0; i < r->n_macs; i++) {
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
@@ -1264,6 +1307,30 @@ run_free(struct run *r)
 	free(r->ports);
 	free(r->hosts);
 	free(r->nets);
+	free(r->l3nets);
+}
+
+/* A network present for a router (compile_l3.h) may have no port placed:
+ * it is served all the same (an empty flood entry).  Into the sealed set.
+ */
+static int
+serve_routed(struct run *r)
+{
+	struct fp_flood_key k;
+	struct fp_flood_val v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.vni = r->nets[i].n->vni;
+		if (!r->nets[i].present || fp_entry_set_find(r->out, FP_TABLE_FLOOD, &k) != NULL)
+			continue;
+		rc = fp_entry_set_apply(r->out, FP_TABLE_FLOOD, &k, &v);
+		r->rep->n_networks_present++;
+	}
+	return rc;
 }
 
 int
@@ -1323,6 +1390,13 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = fp_entry_set_seal(out, NULL);
+	if (rc)
+		goto err;
+	/* Into the sealed set (they check what the ports hold). */
+	rc = serve_routed(&r);
+	if (rc)
+		goto err;
+	rc = fp_compile_l3(m, ctx, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
 	if (rc)
 		goto err;
 	run_free(&r);

@@ -46,6 +46,13 @@
  *     FP_SG_RULE_MAX rules gets no ruleset entry (the engine drops it);
  *     unknown groups, remote groups and address groups leave their rules
  *     out.  Each is a problem.
+ *   - routing (compile_l3.c, compile_l3.h; doc/routing.md), when the engine
+ *     routes (ctx->routes_carried): a router with an interface on a present
+ *     network is on this host; the networks it reaches are present too;
+ *     it gets its whole route table (connected, local, extra and default
+ *     routes, vrf = ctx->vrf_ids's id for "router:<id>"), and its
+ *     interfaces' fdb (-> router) and neigh (local only) entries in the
+ *     present networks.  Router ports are then never placed as L2 ports.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -63,8 +70,9 @@
  * What this flowplane stores but does not carry is a problem of kind
  * unsupported, listed in one place (report_uncarried() in compile.c):
  * networks other than vxlan and geneve (not installed; nor their ports
- * bound to this host), routers, their ports (device_owner
- * network:router_*) and floating IPs (nothing routes or translates yet).
+ * bound to this host), on an engine that does not route its routers and
+ * their ports (device_owner network:router_*), centralized SNAT ports, and
+ * floating IPs (nothing translates them yet).
  * What fp_model_check() finds across references (a router port without
  * its router, an interface off its subnet's gateway...) is of kind
  * inconsistent.  Neither refuses a request.
@@ -97,8 +105,10 @@ struct fp_compile_ctx {
 	struct fp_vtep_ids *ids;			     /* vtep id allocator */
 	struct fp_ids *ruleset_ids;			     /* ruleset ids ("rs:<group ids>") */
 	struct fp_ids *addrset_ids;			     /* address set ids ("group:<id>"...) */
-	int sg_enforced;    /* the engine filters FP_PORT_F_SG ports */
-	const char *engine; /* its name, for problems ("xdp") */
+	int sg_enforced;	/* the engine filters FP_PORT_F_SG ports */
+	int routes_carried;	/* the engine routes (route table): compile_l3.h */
+	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
+	const char *engine;	/* its name, for problems ("xdp") */
 };
 
 /* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "compile.h"
+#include "compile_l3.h"
 #include "compile_sg.h"
 #include "entries.h"
 #include "entry_json.h"
@@ -23,6 +24,7 @@
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
 #define FP_SG_IDS_LIMIT (1u << 16)	 /* ruleset and address set ids are 1..65535 */
+#define FP_VRF_IDS_LIMIT (1u << 20)	 /* router vrf ids are 1..2^20-1 */
 #define FP_CTRL_PROBLEMS_LOGGED 16	 /* problems logged at a connect */
 
 struct fp_ctrl {
@@ -44,6 +46,7 @@ struct fp_ctrl {
 	struct fp_vtep_ids *ids;		 /* vtep id allocator */
 	struct fp_ids *ruleset_ids;		 /* ruleset id allocator */
 	struct fp_ids *addrset_ids;		 /* address set id allocator */
+	struct fp_ids *vrf_ids;			 /* router vrf id allocator */
 	uint32_t ids_limit;			 /* its size: the dataplane's vtep table */
 	char sync_err[256];			 /* why the last sync failed, "" if it did not */
 	uint64_t n_syncs;			 /* successful syncs */
@@ -111,6 +114,8 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.ruleset_ids = c->ruleset_ids;
 	c->ctx.addrset_ids = c->addrset_ids;
 	c->ctx.sg_enforced = c->have_info && c->info.sg_enforced;
+	c->ctx.routes_carried = c->have_info && c->info.routes_carried;
+	c->ctx.vrf_ids = c->vrf_ids;
 	c->ctx.engine = c->ops->name;
 }
 
@@ -225,6 +230,7 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	c->n_syncs++;
 	fp_vtep_ids_gc(c->ids, c->installed, desired);
 	fp_compile_sg_ids_gc(&c->ctx, c->installed, desired);
+	fp_compile_l3_ids_gc(&c->ctx, c->installed, desired);
 	gen_note(c);
 	return 0;
 }
@@ -330,6 +336,9 @@ connect_try(struct fp_ctrl *c)
 	if (rc < 0)
 		fp_log(FP_LOG_WARN, "dataplane %s: ruleset and address set ids: %s", c->target,
 		       strerror(-rc));
+	rc = fp_compile_l3_rebind(c->model, &c->ctx, c->installed);
+	if (rc < 0)
+		fp_log(FP_LOG_WARN, "dataplane %s: vrf ids: %s", c->target, strerror(-rc));
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
 	/* The next tick checks that what was sent below is what it holds. */
@@ -925,10 +934,11 @@ fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *op
 	c->ids = fp_vtep_ids_create(c->ids_limit);
 	c->ruleset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
 	c->addrset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
+	c->vrf_ids = fp_ids_create(1, FP_VRF_IDS_LIMIT);
 	c->desired = fp_entry_set_create();
 	c->installed = fp_entry_set_create();
 	if (c->ids == NULL || c->ruleset_ids == NULL || c->addrset_ids == NULL ||
-	    c->desired == NULL || c->installed == NULL)
+	    c->vrf_ids == NULL || c->desired == NULL || c->installed == NULL)
 		goto err_nomem;
 	fp_entry_set_seal(c->desired, NULL);
 	fp_entry_set_seal(c->installed, NULL);
@@ -981,6 +991,7 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_vtep_ids_free(c->ids);
 	fp_ids_free(c->ruleset_ids);
 	fp_ids_free(c->addrset_ids);
+	fp_ids_free(c->vrf_ids);
 	free(c->last_audit);
 	free(c);
 }

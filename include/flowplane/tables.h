@@ -49,7 +49,9 @@
 	_(FLOOD, "flood", flood)       \
 	_(NEIGH, "neigh", neigh)       \
 	_(RULESET, "ruleset", ruleset) \
-	_(ADDRSET, "addrset", addrset)
+	_(ADDRSET, "addrset", addrset) \
+	_(ROUTE, "route", route)       \
+	_(NAT, "nat", nat)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -521,7 +523,7 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 #define FP_TABLE_SET_ORDER                                                                        \
 	{                                                                                         \
 		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
-			FP_TABLE_FLOOD, FP_TABLE_FDB                                              \
+			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB                \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */
