@@ -1981,22 +1981,14 @@ assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char
 	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
 }
 
-/* routed.json on hv1 (vm1 = vm-a1 on net-a, vm2 = vm-v1 on the vlan
- * network): the overlay is installed; what this flowplane does not carry
- * (vlan, flat, gre networks and their local ports, the router, its
- * ports, the floating IP) is a problem of kind unsupported each, and
- * nothing is a conflict.
- */
+/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
 static void
-test_compile_uncarried(void **state)
+load_routed(struct world *w)
 {
-	struct world *w = *state;
 	char path[4096];
 	struct fp_model_err err;
 	json_error_t jerr;
 	json_t *snap;
-	size_t i, n_unsupported = 0;
-	const char *const router_ports[] = { "rif-a", "rif-b", "rgw-1" };
 
 	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
 	assert_non_null(snap);
@@ -2007,6 +1999,22 @@ test_compile_uncarried(void **state)
 		fail_msg("routed.json: %s: %s", err.field, err.reason);
 	w->ctx.host = "hv1";
 	w->ctx.local_vteps[0] = ip("10.99.0.1");
+}
+
+/* routed.json on hv1 (vm1 = vm-a1 on net-a, vm2 = vm-v1 on the vlan
+ * network): the overlay is installed; what this flowplane does not carry
+ * (vlan, flat, gre networks and their local ports, the router, its
+ * ports, the floating IP) is a problem of kind unsupported each, and
+ * nothing is a conflict.
+ */
+static void
+test_compile_uncarried(void **state)
+{
+	struct world *w = *state;
+	size_t i, n_unsupported = 0;
+	const char *const router_ports[] = { "rif-a", "rif-b", "rgw-1" };
+
+	load_routed(w);
 	compile(w);
 	assert_counts(w->out, 1, 0, 1, 1, 2);
 	assert_non_null(find_port(w->out, 1));
@@ -2067,26 +2075,6 @@ test_compile_uncarried(void **state)
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(test_compile_##name, setup, teardown)
-
-/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
-static void
-load_routed(struct world *w)
-{
-	char path[4096];
-	struct fp_model_err err;
-	json_error_t jerr;
-	json_t *snap;
-
-	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
-	assert_non_null(snap);
-	fp_model_free(w->m);
-	w->m = fp_model_from_snapshot(snap, &err);
-	json_decref(snap);
-	if (w->m == NULL)
-		fail_msg("routed.json: %s: %s", err.field, err.reason);
-	w->ctx.host = "hv1";
-	w->ctx.local_vteps[0] = ip("10.99.0.1");
-}
 
 static const struct fp_route_val *
 find_route(const struct fp_entry_set *s, uint32_t vrf, const char *pfx_s, uint8_t plen)
