@@ -15,7 +15,7 @@
 #   - a1 -> a2 across subnets and hosts, IPv4 and IPv6: the echo requests
 #     reach a2 only, never b2 (same address, other tenant); the same for
 #     tenant B;
-#   - TTL 1 from a1 to a2: time exceeded from 10.100.0.1;
+#   - TTL 1 from a1 to a2: time exceeded from 10.100.0.254;
 #   - 10 MiB over TCP a1 -> a2 with sha256;
 #   - both engines count routed packets, and rx = tx + drop + punt;
 #   - r-a's interface on net-a2 removed: a1 no longer reaches a2, while
@@ -40,8 +40,9 @@ FP_VM_IP6[b2]=fd00:101::2
 FP_VM_VNI[a2]=101
 FP_VM_VNI[b2]=201
 declare -A VM_NET=([a1]=net-a [a2]=net-a2 [b1]=net-b [b2]=net-b2)
-declare -A VM_GW4=([a1]=10.100.0.1 [b1]=10.100.0.1 [a2]=10.101.0.1 [b2]=10.101.0.1)
-declare -A VM_GW6=([a1]=fd00:100::1 [b1]=fd00:100::1 [a2]=fd00:101::1 [b2]=fd00:101::1)
+# The gateways: .254 / ::fe (lib.sh's VMs hold .1 and .2).
+declare -A VM_GW4=([a1]=10.100.0.254 [b1]=10.100.0.254 [a2]=10.101.0.254 [b2]=10.101.0.254)
+declare -A VM_GW6=([a1]=fd00:100::fe [b1]=fd00:100::fe [a2]=fd00:101::fe [b2]=fd00:101::fe)
 # The routers' interface MACs (Neutron gives each interface port its own).
 declare -A RIF_MAC=([net-a]=fa:16:3e:aa:00:01 [net-a2]=fa:16:3e:aa:00:02
 	[net-b]=fa:16:3e:bb:00:01 [net-b2]=fa:16:3e:bb:00:02)
@@ -75,13 +76,13 @@ network() {
 		  mtu: $mtu, admin_state_up: true, port_security_enabled: true}'
 }
 
-# subnets NET V4_PREFIX V6_PREFIX: the IPv4 and IPv6 subnets of NET (.1 the gateway).
+# subnets NET V4_PREFIX V6_PREFIX: the IPv4 and IPv6 subnets of NET (.254 the gateway).
 subnets() {
 	jq -nc --arg n "$1" --arg p4 "$2" --arg p6 "$3" \
 		'[{id: ($n + "-v4"), network_id: $n, ip_version: 4, cidr: ($p4 + ".0/24"),
-		   gateway_ip: ($p4 + ".1"), enable_dhcp: false},
+		   gateway_ip: ($p4 + ".254"), enable_dhcp: false},
 		  {id: ($n + "-v6"), network_id: $n, ip_version: 6, cidr: ($p6 + "::/64"),
-		   gateway_ip: ($p6 + "::1"), enable_dhcp: false}]'
+		   gateway_ip: ($p6 + "::fe"), enable_dhcp: false}]'
 }
 
 # rif ROUTER NET V4_PREFIX V6_PREFIX: ROUTER's interface on NET.
@@ -89,8 +90,8 @@ rif() {
 	jq -nc --arg r "$1" --arg n "$2" --arg p4 "$3" --arg p6 "$4" --arg mac "${RIF_MAC[$2]}" \
 		'{id: ("rif-" + $n), network_id: $n, mac_address: $mac, admin_state_up: true,
 		  device_owner: "network:router_interface_distributed", device_id: $r,
-		  fixed_ips: [{subnet_id: ($n + "-v4"), ip_address: ($p4 + ".1")},
-			      {subnet_id: ($n + "-v6"), ip_address: ($p6 + "::1")}],
+		  fixed_ips: [{subnet_id: ($n + "-v4"), ip_address: ($p4 + ".254")},
+			      {subnet_id: ($n + "-v6"), ip_address: ($p6 + "::fe")}],
 		  port_security_enabled: false}'
 }
 
@@ -183,8 +184,12 @@ main() {
 	fp_need_tools curl jq nc
 	fp_install_traps
 	trap cleanup EXIT
-	if ! fp_topo_create || ! fp_start_all || ! vm_routes; then
+	if ! fp_topo_create || ! fp_start_all; then
 		not_ok "topology: $FP_ERR"
+		finish
+	fi
+	if ! vm_routes; then
+		not_ok "the VMs' default routes through their gateways"
 		finish
 	fi
 	fp_control_start_all
