@@ -162,10 +162,12 @@ route_add(struct l3run *r, const struct fp_ip *pfx, uint8_t plen, uint16_t type,
 	fp_addr_prefix_mask(&k.ip, plen);
 	v.type = type;
 	v.flags = flags;
-	v.vni = n->vni;
-	memcpy(v.mac, mac, 6);
-	v.mtu = n->mtu;
 	v.addr = *addr;
+	if (type != FP_ROUTE_LOCAL) { /* a local route is the address alone */
+		v.vni = n->vni;
+		memcpy(v.mac, mac, 6);
+		v.mtu = n->mtu;
+	}
 	return fp_entry_set_apply(r->out, FP_TABLE_ROUTE, &k, &v);
 }
 
