@@ -162,9 +162,14 @@ fp_api_json_tables(const struct fp_ctrl *c, int entries)
 	for (i = 0; i < st.report->n_problems; i++) {
 		const struct fp_compile_problem *p = &st.report->problems[i];
 
-		json_array_append_new(probs, json_pack("{s:s,s:s,s:s,s:s}", "collection",
-						       fp_model_coll_names[p->coll], "id", p->id,
-						       "field", p->field, "reason", p->reason));
+		json_array_append_new(probs,
+				      json_pack("{s:s,s:s,s:s,s:s,s:s}", "collection",
+						fp_model_coll_names[p->coll], "id", p->id, "field",
+						p->field, "kind",
+						p->kind < FP_COMPILE_PROBLEM_KIND_MAX ?
+							fp_compile_problem_kind_names[p->kind] :
+							"?",
+						"reason", p->reason));
 	}
 	doc = json_pack("{s:{s:b,s:s,s:s,s:I,s:I},s:b,s:s,s:o,s:o,s:o}", "dataplane", "connected",
 			st.connected, "target", st.target, "host", st.host, "generation",

@@ -326,6 +326,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	/* The program filters FP_PORT_F_SG ports from its ruleset, addrset
 	 * and connection maps (doc/xdp.md "Security groups").
 	 */
+	out->routes_carried = out->table_limit[FP_TABLE_ROUTE] > 0;
 	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
 			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 	return 0;

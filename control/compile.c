@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "compile_l3.h"
 #include "compile_sg.h"
 #include "names.h"
 
@@ -27,12 +28,21 @@ fp_compile_report_free(struct fp_compile_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int
-fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
-		   const char *fmt, ...)
+#define KIND_NAME(id, name) [FP_COMPILE_PROBLEM_##id] = name,
+const char *const fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_KIND_MAX] = {
+	FP_FOREACH_COMPILE_PROBLEM(KIND_NAME)
+};
+#undef KIND_NAME
+
+static int problem_add(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+		       const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static int
+problem_add(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+	    const char *field, const char *fmt, va_list ap)
 {
 	struct fp_compile_problem *p;
-	va_list ap;
 
 	if (r->n_problems == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -46,12 +56,37 @@ fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, c
 	p = &r->problems[r->n_problems++];
 	memset(p, 0, sizeof(*p));
 	p->coll = coll;
+	p->kind = kind;
 	snprintf(p->id, sizeof(p->id), "%s", id);
 	snprintf(p->field, sizeof(p->field), "%s", field);
-	va_start(ap, fmt);
 	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
-	va_end(ap);
 	return 0;
+}
+
+int
+fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *id, const char *field,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = problem_add(r, FP_COMPILE_PROBLEM_CONFLICT, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+fp_compile_problem_kind(struct fp_compile_report *r, uint16_t kind, uint16_t coll, const char *id,
+			const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = problem_add(r, kind, coll, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -168,6 +203,7 @@ struct run {
 	uint32_t local_v4;			  /* index of our first IPv4 VTEP, or NONE */
 	uint32_t local_v6;			  /* index of our first IPv6 VTEP, or NONE */
 	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
+	struct fp_compile_l3_net *l3nets;	  /* nets for compile_l3.c, same order */
 };
 
 static const char *
@@ -354,8 +390,8 @@ load_networks(struct run *r)
 
 		ns->n = fp_model_network_at(r->m, i);
 		ns->keeper = NONE;
-		ns->usable = ns->n->vni != 0 && ns->n->vni <= FP_VNI_MAX &&
-			     ns->n->encap < FP_ENCAP_MAX;
+		ns->usable = fp_model_network_is_overlay(ns->n) && ns->n->vni != 0 &&
+			     ns->n->vni <= FP_VNI_MAX && ns->n->encap < FP_ENCAP_MAX;
 	}
 	sort_by_id(r->nets, r->n_nets, sizeof(*r->nets), net_id_cmp);
 	for (i = 0; i < r->n_nets; i++)
@@ -378,7 +414,7 @@ load_networks(struct run *r)
 		const struct net_state *ns = &r->nets[i];
 		const char *field = "provider:segmentation_id";
 
-		if (ns->usable)
+		if (ns->usable || !fp_model_network_is_overlay(ns->n))
 			continue;
 		if (ns->keeper == NONE)
 			rc = fp_compile_problem(r->rep, FP_MODEL_NETWORK, ns->n->id, field,
@@ -526,6 +562,103 @@ check_hosts(struct run *r)
 		}
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * What this flowplane stores but does not carry yet, in one place: each
+ * is a problem of kind unsupported (never refuses a request), on the
+ * resource and on the ports that depend on it.  The routing compiler
+ * takes out the part of a kind it carries.
+ */
+
+#define NOT_ROUTED "the %s engine does not route"
+
+static int
+report_uncarried(struct run *r)
+{
+	const char *engine = r->ctx->engine != NULL ? r->ctx->engine : "dataplane";
+	size_t i, n;
+	int rc = 0;
+
+	/* Networks other than vxlan and geneve: not installed, nor their
+	 * ports that would be installed here.
+	 */
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		const struct fp_model_network *net = r->nets[i].n;
+		const char *type = fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX];
+		int later = net->type == FP_MODEL_NET_VLAN || net->type == FP_MODEL_NET_FLAT;
+
+		if (fp_model_network_is_overlay(net))
+			continue;
+		if (net->type == FP_MODEL_NET_SEGMENTS)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
+				"segments",
+				"a network of several segments is not supported by flowplane: "
+				"the network and its ports are not installed");
+		else
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
+				"provider:network_type",
+				"provider network type %s is %s: the network and its ports are not "
+				"installed",
+				type, later ? "not carried yet" : "not supported by flowplane");
+	}
+	n = fp_model_count(r->m, FP_MODEL_PORT);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_port *p = fp_model_port_at(r->m, i);
+		const struct fp_model_network *net = fp_model_network_find(r->m, p->network_id);
+
+		if (net != NULL && !fp_model_network_is_overlay(net) &&
+		    strcmp(p->host, r->ctx->host) == 0)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
+				"network_id",
+				"network %s is of type %s, which is not carried: port not "
+				"installed",
+				net->id,
+				fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX]);
+		else if (fp_model_port_is_router_port(p) && r->ctx->routes_carried &&
+			 p->owner == FP_MODEL_OWNER_ROUTER_SNAT)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
+				"device_owner",
+				"%s of router %s: centralized SNAT needs gateway "
+				"nodes, which this flowplane does not have yet",
+				p->device_owner, p->device_id);
+		else if (fp_model_port_is_router_port(p) && !r->ctx->routes_carried)
+			rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
+						     FP_MODEL_PORT, p->id, "device_owner",
+						     "%s of router %s: not routed, " NOT_ROUTED
+						     " (bound to a host, the port gets "
+						     "only its L2 entries there)",
+						     p->device_owner, p->device_id, engine);
+	}
+	n = r->ctx->routes_carried ? 0 : fp_model_count(r->m, FP_MODEL_ROUTER);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
+					     FP_MODEL_ROUTER, fp_model_router_at(r->m, i)->id, "",
+					     "not enforced: " NOT_ROUTED
+					     "; ports on this router's networks reach only "
+					     "their own network",
+					     engine);
+	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_FLOATINGIP,
+			fp_model_floatingip_at(r->m, i)->id, "",
+			"not enforced: this flowplane does not translate floating IPs yet; the "
+			"port is reachable only on its own network");
+	return rc;
+}
+
+/* fp_model_check()'s faults: problems of kind inconsistent. */
+static int
+model_fault(void *arg, enum fp_model_coll coll, const char *id, const char *field,
+	    const char *reason)
+{
+	return fp_compile_problem_kind(arg, FP_COMPILE_PROBLEM_INCONSISTENT, (uint16_t)coll, id,
+				       field, "%s", reason);
 }
 
 /* A subnet whose network is gone gives nothing; say so. */
@@ -676,6 +809,9 @@ load_ports(struct run *r)
 		}
 		if (!r->nets[ps->net].usable || p->host[0] == '\0' || !p->admin_up)
 			continue;
+		/* A routed router's ports are the router's (compile_l3.c). */
+		if (r->ctx->routes_carried && fp_model_port_is_router_port(p))
+			continue;
 		if (!fp_addr_mac_is_unicast(p->mac)) {
 			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "mac_address",
 						"%s is not a unicast MAC",
@@ -771,6 +907,31 @@ filter_ports(struct run *r)
 	return rc;
 }
 
+/* Networks a router on this host reaches are present too (compile_l3.h). */
+static int
+routed_present(struct run *r)
+{
+	size_t i;
+	int rc;
+
+	if (r->n_nets == 0)
+		return 0;
+	r->l3nets = calloc(r->n_nets, sizeof(*r->l3nets));
+	if (r->l3nets == NULL)
+		return -ENOMEM;
+	for (i = 0; i < r->n_nets; i++) {
+		r->l3nets[i].n = r->nets[i].n;
+		r->l3nets[i].usable = r->nets[i].usable;
+		r->l3nets[i].present = r->nets[i].present;
+	}
+	rc = fp_compile_l3_present(r->m, r->ctx, r->l3nets, r->n_nets);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < r->n_nets; i++)
+		r->nets[i].present = r->l3nets[i].present;
+	return 0;
+}
+
 /* Phase 4: networks with a local port, and the vtep ids their remote
  * ports need, allocated in (host, encap) order.
  */
@@ -787,6 +948,9 @@ place_vteps(struct run *r)
 		if (r->ports[mc->port].kind == PORT_LOCAL)
 			r->nets[mc->net].present = 1;
 	}
+	rc = routed_present(r);
+	if (rc)
+		return rc;
 	for (i = 0; i < r->n_macs; i++) {
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
@@ -1143,6 +1307,30 @@ run_free(struct run *r)
 	free(r->ports);
 	free(r->hosts);
 	free(r->nets);
+	free(r->l3nets);
+}
+
+/* A network present for a router (compile_l3.h) may have no port placed:
+ * it is served all the same (an empty flood entry).  Into the sealed set.
+ */
+static int
+serve_routed(struct run *r)
+{
+	struct fp_flood_key k;
+	struct fp_flood_val v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.vni = r->nets[i].n->vni;
+		if (!r->nets[i].present || fp_entry_set_find(r->out, FP_TABLE_FLOOD, &k) != NULL)
+			continue;
+		rc = fp_entry_set_apply(r->out, FP_TABLE_FLOOD, &k, &v);
+		r->rep->n_networks_present++;
+	}
+	return rc;
 }
 
 int
@@ -1166,6 +1354,12 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = load_networks(&r);
+	if (rc)
+		goto err;
+	rc = report_uncarried(&r);
+	if (rc)
+		goto err;
+	rc = fp_model_check(m, model_fault, rep);
 	if (rc)
 		goto err;
 	rc = check_subnets(&r);
@@ -1196,6 +1390,13 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = fp_entry_set_seal(out, NULL);
+	if (rc)
+		goto err;
+	/* Into the sealed set (they check what the ports hold). */
+	rc = serve_routed(&r);
+	if (rc)
+		goto err;
+	rc = fp_compile_l3(m, ctx, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
 	if (rc)
 		goto err;
 	run_free(&r);

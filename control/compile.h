@@ -46,6 +46,13 @@
  *     FP_SG_RULE_MAX rules gets no ruleset entry (the engine drops it);
  *     unknown groups, remote groups and address groups leave their rules
  *     out.  Each is a problem.
+ *   - routing (compile_l3.c, compile_l3.h; doc/routing.md), when the engine
+ *     routes (ctx->routes_carried): a router with an interface on a present
+ *     network is on this host; the networks it reaches are present too;
+ *     it gets its whole route table (connected, local, extra and default
+ *     routes, vrf = ctx->vrf_ids's id for "router:<id>"), and its
+ *     interfaces' fdb (-> router) and neigh (local only) entries in the
+ *     present networks.  Router ports are then never placed as L2 ports.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -57,8 +64,18 @@
  * lower id keeps it), more allowed sources than a port entry holds (the
  * list is cut), more flood members than FP_FLOOD_MEMBER_MAX (the list is
  * cut), no free vtep id.  Conflicts are resolved among the ports that
- * would get entries: an unbound or admin-down port claims nothing.  The
- * API refuses a request that adds a problem.
+ * would get entries: an unbound or admin-down port claims nothing.  These
+ * are problems of kind conflict: the API refuses a request that adds one.
+ *
+ * What this flowplane stores but does not carry is a problem of kind
+ * unsupported, listed in one place (report_uncarried() in compile.c):
+ * networks other than vxlan and geneve (not installed; nor their ports
+ * bound to this host), on an engine that does not route its routers and
+ * their ports (device_owner network:router_*), centralized SNAT ports, and
+ * floating IPs (nothing translates them yet).
+ * What fp_model_check() finds across references (a router port without
+ * its router, an interface off its subnet's gateway...) is of kind
+ * inconsistent.  Neither refuses a request.
  */
 #ifndef FP_CONTROL_COMPILE_H
 #define FP_CONTROL_COMPILE_H
@@ -88,14 +105,35 @@ struct fp_compile_ctx {
 	struct fp_vtep_ids *ids;			     /* vtep id allocator */
 	struct fp_ids *ruleset_ids;			     /* ruleset ids ("rs:<group ids>") */
 	struct fp_ids *addrset_ids;			     /* address set ids ("group:<id>"...) */
-	int sg_enforced;    /* the engine filters FP_PORT_F_SG ports */
-	const char *engine; /* its name, for problems ("xdp") */
+	int sg_enforced;	/* the engine filters FP_PORT_F_SG ports */
+	int routes_carried;	/* the engine routes (route table): compile_l3.h */
+	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
+	const char *engine;	/* its name, for problems ("xdp") */
 };
+
+/* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in
+ * the API and the log.  Only a conflict refuses the request that adds it
+ * (422); the others are stored, reported and logged, and the rest of the
+ * request (a snapshot's other resources) is installed.
+ */
+#define FP_FOREACH_COMPILE_PROBLEM(_)                                                    \
+	_(CONFLICT, "conflict")		/* two resources want one thing; bad binding */  \
+	_(UNSUPPORTED, "unsupported")	/* well formed, not carried by this flowplane */ \
+	_(INCONSISTENT, "inconsistent") /* references disagree (fp_model_check()) */
+
+#define FP_COMPILE_PROBLEM_ENUM(id, name) FP_COMPILE_PROBLEM_##id,
+enum fp_compile_problem_kind {
+	FP_FOREACH_COMPILE_PROBLEM(FP_COMPILE_PROBLEM_ENUM) FP_COMPILE_PROBLEM_KIND_MAX
+};
+#undef FP_COMPILE_PROBLEM_ENUM
+
+/* "conflict", "unsupported", "inconsistent". */
+extern const char *const fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_KIND_MAX];
 
 /* Something the compiler skipped. */
 struct fp_compile_problem {
 	uint16_t coll;		   /* FP_MODEL_* of the resource */
-	uint16_t pad;		   /* zero */
+	uint16_t kind;		   /* FP_COMPILE_PROBLEM_* */
 	char id[FP_MODEL_ID_SIZE]; /* the resource's id */
 	char field[64];		   /* the field at fault, e.g. "binding:host_id" */
 	char reason[192];	   /* why */

@@ -72,4 +72,9 @@ int fp_compile_problem(struct fp_compile_report *r, uint16_t coll, const char *i
 		       const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/** The same, of a kind other than FP_COMPILE_PROBLEM_CONFLICT. */
+int fp_compile_problem_kind(struct fp_compile_report *r, uint16_t kind, uint16_t coll,
+			    const char *id, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 #endif /* FP_CONTROL_COMPILE_SG_H */

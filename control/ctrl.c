@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "compile.h"
+#include "compile_l3.h"
 #include "compile_sg.h"
 #include "entries.h"
 #include "entry_json.h"
@@ -23,6 +24,7 @@
 #define STALE_HOST_FMT "(stale vtep %u)" /* binds installed vteps no host claims */
 #define FP_VTEP_IDS_UNKNOWN 4096	 /* vtep ids before a dataplane said its size */
 #define FP_SG_IDS_LIMIT (1u << 16)	 /* ruleset and address set ids are 1..65535 */
+#define FP_VRF_IDS_LIMIT (1u << 20)	 /* router vrf ids are 1..2^20-1 */
 #define FP_CTRL_PROBLEMS_LOGGED 16	 /* problems logged at a connect */
 
 struct fp_ctrl {
@@ -44,6 +46,7 @@ struct fp_ctrl {
 	struct fp_vtep_ids *ids;		 /* vtep id allocator */
 	struct fp_ids *ruleset_ids;		 /* ruleset id allocator */
 	struct fp_ids *addrset_ids;		 /* address set id allocator */
+	struct fp_ids *vrf_ids;			 /* router vrf id allocator */
 	uint32_t ids_limit;			 /* its size: the dataplane's vtep table */
 	char sync_err[256];			 /* why the last sync failed, "" if it did not */
 	uint64_t n_syncs;			 /* successful syncs */
@@ -111,6 +114,8 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.ruleset_ids = c->ruleset_ids;
 	c->ctx.addrset_ids = c->addrset_ids;
 	c->ctx.sg_enforced = c->have_info && c->info.sg_enforced;
+	c->ctx.routes_carried = c->have_info && c->info.routes_carried;
+	c->ctx.vrf_ids = c->vrf_ids;
 	c->ctx.engine = c->ops->name;
 }
 
@@ -225,8 +230,18 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	c->n_syncs++;
 	fp_vtep_ids_gc(c->ids, c->installed, desired);
 	fp_compile_sg_ids_gc(&c->ctx, c->installed, desired);
+	fp_compile_l3_ids_gc(&c->ctx, c->installed, desired);
 	gen_note(c);
 	return 0;
+}
+
+static void
+problem_log(const struct fp_compile_problem *p)
+{
+	fp_log(FP_LOG_WARN, "problem (%s): %s %s: %s%s%s",
+	       p->kind < FP_COMPILE_PROBLEM_KIND_MAX ? fp_compile_problem_kind_names[p->kind] : "?",
+	       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id, p->field,
+	       p->field[0] != '\0' ? ": " : "", p->reason);
 }
 
 /* Say what the compile of the state left out (a filtered port an engine
@@ -241,9 +256,7 @@ problems_log(const struct fp_ctrl *c)
 	for (i = 0; i < r->n_problems && i < FP_CTRL_PROBLEMS_LOGGED; i++) {
 		const struct fp_compile_problem *p = &r->problems[i];
 
-		fp_log(FP_LOG_WARN, "problem: %s %s: %s: %s",
-		       p->coll < FP_MODEL_COLL_MAX ? fp_model_coll_singular[p->coll] : "?", p->id,
-		       p->field, p->reason);
+		problem_log(p);
 	}
 	if (r->n_problems > FP_CTRL_PROBLEMS_LOGGED)
 		fp_log(FP_LOG_WARN, "problem: %zu more (GET /v1/tables lists them all)",
@@ -323,6 +336,9 @@ connect_try(struct fp_ctrl *c)
 	if (rc < 0)
 		fp_log(FP_LOG_WARN, "dataplane %s: ruleset and address set ids: %s", c->target,
 		       strerror(-rc));
+	rc = fp_compile_l3_rebind(c->model, &c->ctx, c->installed);
+	if (rc < 0)
+		fp_log(FP_LOG_WARN, "dataplane %s: vrf ids: %s", c->target, strerror(-rc));
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
 	/* The next tick checks that what was sent below is what it holds. */
@@ -459,11 +475,13 @@ problems_sorted(const struct fp_compile_report *r)
 	return v;
 }
 
-/* The first problem (in sorted order) of rep that old does not have, or
- * NULL.  *nomem is set when the comparison could not be made.
+/* The first problem (in sorted order) of rep that old does not have,
+ * of one of the kinds (a bit per FP_COMPILE_PROBLEM_*), or NULL.  *nomem
+ * is set when the comparison could not be made.
  */
 static const struct fp_compile_problem *
-problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep, int *nomem)
+problem_new(const struct fp_compile_report *old, const struct fp_compile_report *rep,
+	    unsigned int kinds, int *nomem)
 {
 	const struct fp_compile_problem **o = problems_sorted(old), **n = problems_sorted(rep);
 	const struct fp_compile_problem *found = NULL;
@@ -473,9 +491,13 @@ problem_new(const struct fp_compile_report *old, const struct fp_compile_report 
 	while (!*nomem && i < rep->n_problems) {
 		int r = j < old->n_problems ? problem_cmp(n[i], o[j]) : -1;
 
-		if (r < 0) {
+		if (r < 0 && (kinds & (1u << n[i]->kind))) {
 			found = n[i];
 			break;
+		}
+		if (r < 0) {
+			i++;
+			continue;
 		}
 		if (r == 0)
 			i++;
@@ -484,6 +506,38 @@ problem_new(const struct fp_compile_report *old, const struct fp_compile_report 
 	free(o);
 	free(n);
 	return found;
+}
+
+/* Log the problems of an accepted change that the state before it did
+ * not have (at most FP_CTRL_PROBLEMS_LOGGED): what a request stored but
+ * the engine does not carry is said where operators look.
+ */
+static void
+problems_log_new(const struct fp_compile_report *old, const struct fp_compile_report *rep)
+{
+	const struct fp_compile_problem **o = problems_sorted(old), **n = problems_sorted(rep);
+	size_t i = 0, j = 0, logged = 0, more = 0;
+
+	if ((old->n_problems && o == NULL) || (rep->n_problems && n == NULL))
+		goto out;
+	for (i = 0; i < rep->n_problems; i++) {
+		while (j < old->n_problems && problem_cmp(o[j], n[i]) < 0)
+			j++;
+		if (j < old->n_problems && problem_cmp(o[j], n[i]) == 0)
+			continue;
+		if (logged < FP_CTRL_PROBLEMS_LOGGED) {
+			problem_log(n[i]);
+			logged++;
+		} else {
+			more++;
+		}
+	}
+	if (more != 0)
+		fp_log(FP_LOG_WARN, "problem: %zu more new ones (GET /v1/tables lists them all)",
+		       more);
+out:
+	free(o);
+	free(n);
 }
 
 /* Write m as the state file: 0, or -errno after logging why (the
@@ -557,7 +611,10 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 	/* Without the dataplane's ports (never connected) local ports
 	 * cannot be checked: store now, check when it connects.
 	 */
-	if (!is_delete && c->have_info && (p = problem_new(&c->report, &rep, &nomem)) != NULL) {
+	/* Only a conflict refuses; the other kinds are stored and reported. */
+	if (!is_delete && c->have_info &&
+	    (p = problem_new(&c->report, &rep, 1u << FP_COMPILE_PROBLEM_CONFLICT, &nomem)) !=
+		    NULL) {
 		char field[256];
 
 		snprintf(field, sizeof(field), "%s.%s", fp_model_coll_singular[p->coll], p->field);
@@ -595,6 +652,7 @@ change(struct fp_ctrl *c, struct fp_model *m, int is_delete, struct fp_ctrl_resu
 		}
 		applied = rc == 0;
 	}
+	problems_log_new(&c->report, &rep);
 	fp_model_free(c->model);
 	c->model = m;
 	fp_entry_set_free(c->desired);
@@ -688,7 +746,7 @@ fp_ctrl_snapshot(struct fp_ctrl *c, json_t *snap, struct fp_ctrl_result *out)
 			model_error(out, &e);
 		return;
 	}
-	/* A snapshot must compile without any problem, old or new. */
+	/* A snapshot must compile without any conflict, old or new. */
 	saved = c->report;
 	c->report = none;
 	/* Refused: the model is the old one, so is its report. */
@@ -876,10 +934,11 @@ fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *op
 	c->ids = fp_vtep_ids_create(c->ids_limit);
 	c->ruleset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
 	c->addrset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
+	c->vrf_ids = fp_ids_create(1, FP_VRF_IDS_LIMIT);
 	c->desired = fp_entry_set_create();
 	c->installed = fp_entry_set_create();
 	if (c->ids == NULL || c->ruleset_ids == NULL || c->addrset_ids == NULL ||
-	    c->desired == NULL || c->installed == NULL)
+	    c->vrf_ids == NULL || c->desired == NULL || c->installed == NULL)
 		goto err_nomem;
 	fp_entry_set_seal(c->desired, NULL);
 	fp_entry_set_seal(c->installed, NULL);
@@ -932,6 +991,7 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_vtep_ids_free(c->ids);
 	fp_ids_free(c->ruleset_ids);
 	fp_ids_free(c->addrset_ids);
+	fp_ids_free(c->vrf_ids);
 	free(c->last_audit);
 	free(c);
 }

@@ -10,7 +10,8 @@
  * sent; a change the dataplane refuses is rolled back (the old entries
  * are sent again) and the old state file put back.  So the answer, the
  * dataplane and the file agree.
- * A request that adds a compile problem (doc/control.md) is refused; a
+ * A request that adds a compile problem of kind conflict (doc/control.md)
+ * is refused (other kinds are stored, reported and logged); a
  * DELETE never is (its consequences are reported in GET /v1/tables).
  *
  * The controller speaks in its own terms: a request gets a code, a field

@@ -36,6 +36,14 @@ const char *const fp_model_coll_singular[FP_MODEL_COLL_MAX] = { FP_FOREACH_MODEL
 #undef NAMES_PLURAL
 #undef NAMES_SINGULAR
 
+#define NAME_ROW(id, name) name,
+const char *const fp_model_net_type_names[FP_MODEL_NET_TYPE_MAX] = { FP_FOREACH_MODEL_NET_TYPE(
+	NAME_ROW) };
+const char *const fp_model_v6_mode_names[FP_MODEL_V6_MODE_MAX] = { FP_FOREACH_MODEL_V6_MODE(
+	NAME_ROW) };
+const char *const fp_model_owner_names[FP_MODEL_OWNER_MAX] = { FP_FOREACH_MODEL_OWNER(NAME_ROW) };
+#undef NAME_ROW
+
 /* Every resource struct starts with its id: a record's id is its data. */
 _Static_assert(offsetof(struct fp_model_network, id) == 0, "id first");
 _Static_assert(offsetof(struct fp_model_subnet, id) == 0, "id first");

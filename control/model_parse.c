@@ -29,30 +29,147 @@
  * Networks and subnets
  */
 
+/* A name of [A-Za-z0-9._-] only (host and engine port names). */
+static int
+name_chars_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return 0;
+	return 1;
+}
+
+/* A physical network's name at o[key] (sub: its path): an id of 1..64
+ * characters without ',' or ':' (Neutron's bridge_mappings separators).
+ */
+static int
+physnet_check(const struct fp_model_parse_ctx *c, const char *sub, const char *key,
+	      const char *name)
+{
+	if (strpbrk(name, ",:") != NULL)
+		return fp_jget_fail(&c->jg, 422, sub, key,
+				    "\"%s\" has a ',' or ':': not a physical network name", name);
+	return 0;
+}
+
+/* What each network type takes (Neutron's ML2 type drivers). */
+struct net_type_rule {
+	int64_t seg_max; /* provider:segmentation_id 1..seg_max; 0: prohibited */
+	uint8_t physnet; /* provider:physical_network required (else prohibited) */
+	uint16_t encap;	 /* FP_ENCAP_* of an overlay, FP_ENCAP_MAX otherwise */
+};
+
+static const struct net_type_rule net_type_rules[FP_MODEL_NET_TYPE_MAX] = {
+	[FP_MODEL_NET_VXLAN] = { FP_VNI_MAX, 0, FP_ENCAP_VXLAN },
+	[FP_MODEL_NET_GENEVE] = { FP_VNI_MAX, 0, FP_ENCAP_GENEVE },
+	[FP_MODEL_NET_VLAN] = { 4094, 1, FP_ENCAP_MAX },
+	[FP_MODEL_NET_FLAT] = { 0, 1, FP_ENCAP_MAX },
+	[FP_MODEL_NET_GRE] = { UINT32_MAX, 0, FP_ENCAP_MAX },
+	[FP_MODEL_NET_LOCAL] = { 0, 0, FP_ENCAP_MAX },
+	[FP_MODEL_NET_SEGMENTS] = { 0, 0, FP_ENCAP_MAX },
+};
+
+#define SEGMENTS_MAX 16 /* segments of a multi-segment network */
+
+/* A network of several segments: "segments", a list of objects, instead
+ * of provider:*.
+ */
+static int
+parse_segments(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_network *n)
+{
+	json_t *a = NULL, *v;
+	char sub[32];
+	size_t i;
+	int rc;
+
+	rc = fp_jget_array(&c->jg, o, "", "segments", FP_JGET_REQ | FP_JGET_NULL, 1, SEGMENTS_MAX,
+			   &a);
+	if (rc < 0)
+		return rc;
+	json_array_foreach(a, i, v)
+	{
+		snprintf(sub, sizeof(sub), "segments[%zu]", i);
+		rc = fp_jget_check_type(&c->jg, v, sub, NULL, JSON_OBJECT);
+		if (rc < 0)
+			return rc;
+	}
+	n->type = FP_MODEL_NET_SEGMENTS;
+	n->encap = FP_ENCAP_MAX;
+	return 0;
+}
+
+static int
+parse_network_type(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_network *n)
+{
+	const struct net_type_rule *rule;
+	const char *type;
+	json_t *v = NULL;
+	size_t len;
+	int64_t seg;
+	int rc, t;
+
+	rc = fp_jget_str(&c->jg, o, "", "provider:network_type",
+			 json_object_get(o, "segments") != NULL ? FP_JGET_NULL : FP_JGET_REQ, &type,
+			 &len);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return parse_segments(c, o, n);
+	for (t = 0; t < FP_MODEL_NET_SEGMENTS; t++)
+		if (strcmp(type, fp_model_net_type_names[t]) == 0)
+			break;
+	if (t == FP_MODEL_NET_SEGMENTS)
+		return fp_jget_fail(&c->jg, 422, "", "provider:network_type",
+				    "\"%.32s\" is not a Neutron network type (vxlan, geneve, "
+				    "vlan, flat, gre, local)",
+				    type);
+	rule = &net_type_rules[t];
+	n->type = (uint8_t)t;
+	n->encap = rule->encap;
+	if (rule->seg_max != 0) {
+		rc = fp_jget_int(&c->jg, o, "", "provider:segmentation_id", FP_JGET_REQ, 1,
+				 rule->seg_max, &seg);
+		if (rc < 0)
+			return rc;
+		n->segmentation_id = (uint32_t)seg;
+		if (rule->encap != FP_ENCAP_MAX)
+			n->vni = (uint32_t)seg;
+	} else {
+		rc = fp_jget_member(&c->jg, o, "", "provider:segmentation_id", JSON_INTEGER,
+				    FP_JGET_NULL, &v);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return fp_jget_fail(&c->jg, 422, "", "provider:segmentation_id",
+					    "a %s network has no segmentation id",
+					    fp_model_net_type_names[t]);
+	}
+	rc = fp_jget_name(&c->jg, o, "", "provider:physical_network", FP_JGET_NULL, n->physnet,
+			  sizeof(n->physnet), 1);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && rule->physnet)
+		return fp_jget_fail(&c->jg, 400, "", "provider:physical_network",
+				    "missing (a %s network needs one)", fp_model_net_type_names[t]);
+	if (rc == 0 && !rule->physnet)
+		return fp_jget_fail(&c->jg, 422, "", "provider:physical_network",
+				    "a %s network has no physical network",
+				    fp_model_net_type_names[t]);
+	if (rc == 0)
+		return physnet_check(c, "", "provider:physical_network", n->physnet);
+	return 0;
+}
+
 static int
 parse_network(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 {
 	struct fp_model_network *n = out;
-	const char *type;
-	size_t len;
 	int64_t v;
 	int rc;
 
-	rc = fp_jget_str(&c->jg, o, "", "provider:network_type", FP_JGET_REQ, &type, &len);
+	rc = parse_network_type(c, o, n);
 	if (rc < 0)
 		return rc;
-	if (strcmp(type, "vxlan") == 0)
-		n->encap = FP_ENCAP_VXLAN;
-	else if (strcmp(type, "geneve") == 0)
-		n->encap = FP_ENCAP_GENEVE;
-	else
-		return fp_jget_fail(
-			&c->jg, 422, "", "provider:network_type",
-			"\"%.32s\" is not supported: only vxlan and geneve are supported", type);
-	rc = fp_jget_int(&c->jg, o, "", "provider:segmentation_id", FP_JGET_REQ, 1, FP_VNI_MAX, &v);
-	if (rc < 0)
-		return rc;
-	n->vni = (uint32_t)v;
 	v = MTU_DEFAULT;
 	rc = fp_jget_int(&c->jg, o, "", "mtu", 0, MTU_MIN, MTU_MAX, &v);
 	if (rc < 0)
@@ -60,6 +177,9 @@ parse_network(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 	n->mtu = (uint16_t)v;
 	n->port_security = 1;
 	rc = fp_jget_bool(&c->jg, o, "", "port_security_enabled", &n->port_security);
+	if (rc < 0)
+		return rc;
+	rc = fp_jget_bool(&c->jg, o, "", "router:external", &n->external);
 	if (rc < 0)
 		return rc;
 	n->admin_up = 1;
@@ -81,13 +201,158 @@ get_network_ref(const struct fp_model_parse_ctx *c, const json_t *o, const char 
 	return 0;
 }
 
+/* A list of {destination, nexthop} (routes, host_routes): prefixes and
+ * next hops of one family; ver 4 or 6 forces it, 0 takes any.  Each
+ * route whole once.
+ */
+static int
+parse_routes(const struct fp_model_parse_ctx *c, json_t *o, const char *key, size_t max, int ver,
+	     struct fp_model_route *routes, uint32_t *n_routes)
+{
+	json_t *a = NULL;
+	char sub[64];
+	size_t i, j;
+	int rc;
+
+	rc = fp_jget_array(&c->jg, o, "", key, FP_JGET_NULL, 0, max, &a);
+	if (rc < 0)
+		return rc;
+	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
+		struct fp_model_route *rt = &routes[i];
+		json_t *item = json_array_get(a, i);
+		int fd, fn;
+
+		snprintf(sub, sizeof(sub), "%s[%zu]", key, i);
+		rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
+		if (rc < 0)
+			return rc;
+		rc = fp_jget_ip(&c->jg, item, sub, "destination", FP_JGET_REQ,
+				FP_JGET_IP_PREFIX | FP_JGET_IP_NEED_PREFIX | FP_JGET_IP_HOST_MASK,
+				&rt->destination, &rt->plen, &fd);
+		if (rc < 0)
+			return rc;
+		rc = fp_jget_ip(&c->jg, item, sub, "nexthop", FP_JGET_REQ, 0, &rt->nexthop, NULL,
+				&fn);
+		if (rc < 0)
+			return rc;
+		if (fd != fn)
+			return fp_jget_fail(&c->jg, 422, sub, "nexthop",
+					    "an IPv%d next hop for an IPv%d destination",
+					    fn == AF_INET ? 4 : 6, fd == AF_INET ? 4 : 6);
+		if (ver != 0 && (fd == AF_INET) != (ver == 4))
+			return fp_jget_fail(&c->jg, 422, sub, "destination",
+					    "an IPv%d route on an IPv%d subnet",
+					    fd == AF_INET ? 4 : 6, ver);
+		for (j = 0; j < i; j++)
+			if (memcmp(&routes[j], rt, sizeof(*rt)) == 0)
+				return fp_jget_fail(&c->jg, 422, sub, NULL, "duplicates %s[%zu]",
+						    key, j);
+		*n_routes = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+/* ipv6_ra_mode / ipv6_address_mode: null or one of Neutron's names. */
+static int
+parse_v6_mode(const struct fp_model_parse_ctx *c, json_t *o, const char *key, uint8_t *out)
+{
+	const char *s;
+	size_t len;
+	int rc, i;
+
+	rc = fp_jget_str(&c->jg, o, "", key, FP_JGET_NULL, &s, &len);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	for (i = 1; i < FP_MODEL_V6_MODE_MAX; i++)
+		if (strcmp(s, fp_model_v6_mode_names[i]) == 0)
+			break;
+	if (i == FP_MODEL_V6_MODE_MAX)
+		return fp_jget_fail(&c->jg, 422, "", key,
+				    "\"%.32s\" is not slaac, dhcpv6-stateful or dhcpv6-stateless",
+				    s);
+	*out = (uint8_t)i;
+	return 0;
+}
+
+/* Neutron's rules for the IPv6 modes (doc at struct fp_model_subnet). */
+static int
+check_v6_modes(const struct fp_model_parse_ctx *c, const struct fp_model_subnet *s)
+{
+	const char *key = s->ra_mode ? "ipv6_ra_mode" : "ipv6_address_mode";
+	uint8_t m;
+
+	if (s->ra_mode == FP_MODEL_V6_NONE && s->addr_mode == FP_MODEL_V6_NONE)
+		return 0;
+	if (s->ip_version != 6)
+		return fp_jget_fail(&c->jg, 422, "", key, "set on an IPv4 subnet");
+	if (!s->enable_dhcp)
+		return fp_jget_fail(&c->jg, 422, "", key,
+				    "set while enable_dhcp is false (Neutron refuses it)");
+	if (s->ra_mode && s->addr_mode && s->ra_mode != s->addr_mode)
+		return fp_jget_fail(&c->jg, 422, "", "ipv6_address_mode",
+				    "\"%s\" with ipv6_ra_mode \"%s\": when both are set they "
+				    "must be the same",
+				    fp_model_v6_mode_names[s->addr_mode],
+				    fp_model_v6_mode_names[s->ra_mode]);
+	m = s->addr_mode ? s->addr_mode : s->ra_mode;
+	if ((m == FP_MODEL_V6_SLAAC || m == FP_MODEL_V6_DHCPV6_STATELESS) && s->plen != 64)
+		return fp_jget_fail(&c->jg, 422, "", key,
+				    "%s needs a /64 (EUI-64 addresses); cidr is /%u",
+				    fp_model_v6_mode_names[m], s->plen);
+	return 0;
+}
+
+/* gateway_ip: null, or an address inside cidr that is neither its
+ * network address nor (IPv4) its broadcast address, except on /31, /32,
+ * /127, /128 (as Neutron's check_gateway_invalid_in_subnet).
+ */
+static int
+parse_gateway(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_subnet *s)
+{
+	const char *cidr = json_string_value(json_object_get(o, "cidr"));
+	const char *gw;
+	struct fp_ip last;
+	int fam, rc, i;
+
+	rc = fp_jget_ip(&c->jg, o, "", "gateway_ip", FP_JGET_NULL, 0, &s->gateway, NULL, &fam);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	gw = json_string_value(json_object_get(o, "gateway_ip"));
+	if ((fam == AF_INET) != (s->ip_version == 4) ||
+	    !fp_addr_prefix_contains(&s->cidr, s->plen, &s->gateway))
+		return fp_jget_fail(&c->jg, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
+				    gw, cidr);
+	last = s->cidr;
+	for (i = 0; i < 16; i++) {
+		int bits = s->plen - i * 8;
+
+		if (bits <= 0)
+			last.b[i] = 0xff;
+		else if (bits < 8)
+			last.b[i] |= (uint8_t)(0xff >> bits);
+	}
+	if (s->plen < 127 &&
+	    (memcmp(&s->gateway, &s->cidr, sizeof(s->cidr)) == 0 ||
+	     (s->ip_version == 4 && memcmp(&s->gateway, &last, sizeof(last)) == 0)))
+		return fp_jget_fail(
+			&c->jg, 422, "", "gateway_ip", "\"%s\" is the %s address of %s", gw,
+			memcmp(&s->gateway, &s->cidr, sizeof(s->cidr)) == 0 ? "network" :
+									      "broadcast",
+			cidr);
+	s->has_gateway = 1;
+	return 0;
+}
+
 static int
 parse_subnet(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 {
 	struct fp_model_subnet *s = out;
 	const struct fp_model_network *net;
 	const char *cidr;
+	json_t *a = NULL;
+	char sub[64];
 	int64_t ver;
+	size_t i, j;
 	int fam, rc;
 
 	rc = get_network_ref(c, o, "", "network_id", s->network_id, &net);
@@ -110,18 +375,44 @@ parse_subnet(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 		return fp_jget_fail(&c->jg, 422, "", "cidr",
 				    "\"%s\" is an IPv%d prefix but ip_version is %d", cidr,
 				    fam == AF_INET ? 4 : 6, (int)ver);
-	rc = fp_jget_ip(&c->jg, o, "", "gateway_ip", FP_JGET_NULL, 0, &s->gateway, NULL, &fam);
+	rc = parse_gateway(c, o, s);
 	if (rc < 0)
 		return rc;
-	if (rc == 0) {
-		if ((fam == AF_INET) != (ver == 4) ||
-		    !fp_addr_prefix_contains(&s->cidr, s->plen, &s->gateway))
-			return fp_jget_fail(
-				&c->jg, 422, "", "gateway_ip", "\"%s\" is not inside cidr %s",
-				json_string_value(json_object_get(o, "gateway_ip")), cidr);
-		s->has_gateway = 1;
+	rc = parse_routes(c, o, "host_routes", FP_MODEL_HOST_ROUTE_MAX, (int)ver, s->host_routes,
+			  &s->n_host_routes);
+	if (rc < 0)
+		return rc;
+	rc = fp_jget_array(&c->jg, o, "", "dns_nameservers", FP_JGET_NULL, 0, FP_MODEL_DNS_MAX, &a);
+	if (rc < 0)
+		return rc;
+	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
+		const char *str;
+		size_t len;
+
+		snprintf(sub, sizeof(sub), "dns_nameservers[%zu]", i);
+		rc = fp_jget_str_value(&c->jg, json_array_get(a, i), "", sub, &str, &len);
+		if (rc < 0)
+			return rc;
+		rc = fp_jget_ip_value(&c->jg, str, "", sub, 0, &s->dns[i], NULL, NULL);
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (memcmp(&s->dns[j], &s->dns[i], sizeof(s->dns[i])) == 0)
+				return fp_jget_fail(&c->jg, 422, "", sub,
+						    "duplicates dns_nameservers[%zu]", j);
+		s->n_dns = (uint32_t)(i + 1);
 	}
-	return 0;
+	s->enable_dhcp = 1;
+	rc = fp_jget_bool(&c->jg, o, "", "enable_dhcp", &s->enable_dhcp);
+	if (rc < 0)
+		return rc;
+	rc = parse_v6_mode(c, o, "ipv6_ra_mode", &s->ra_mode);
+	if (rc < 0)
+		return rc;
+	rc = parse_v6_mode(c, o, "ipv6_address_mode", &s->addr_mode);
+	if (rc < 0)
+		return rc;
+	return check_v6_modes(c, s);
 }
 
 /* ---------------------------------------------------------------------
@@ -182,6 +473,39 @@ parse_pair(const struct fp_model_parse_ctx *c, json_t *item, const char *sub,
 	return 0;
 }
 
+/* device_owner (its kind) and device_id: a router's port names its
+ * router, an id; any other port's device_id is kept when it fits.
+ */
+static int
+parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port *p)
+{
+	json_t *v = NULL;
+	const char *s;
+	size_t len;
+	int rc, k;
+
+	rc = fp_jget_name(&c->jg, o, "", "device_owner", FP_JGET_NULL, p->device_owner,
+			  sizeof(p->device_owner), 0);
+	if (rc < 0)
+		return rc;
+	p->owner = FP_MODEL_OWNER_VM;
+	for (k = 1; k < FP_MODEL_OWNER_MAX; k++)
+		if (strcmp(p->device_owner, fp_model_owner_names[k]) == 0)
+			p->owner = (uint8_t)k;
+	if (fp_model_port_is_router_port(p))
+		return fp_jget_name(&c->jg, o, "", "device_id", FP_JGET_REQ | FP_JGET_NULL,
+				    p->device_id, sizeof(p->device_id), 1);
+	rc = fp_jget_member(&c->jg, o, "", "device_id", JSON_STRING, FP_JGET_NULL, &v);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	rc = fp_jget_str_value(&c->jg, v, "", "device_id", &s, &len);
+	if (rc < 0)
+		return rc;
+	if (len < sizeof(p->device_id))
+		memcpy(p->device_id, s, len + 1);
+	return 0;
+}
+
 static int
 parse_port(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 {
@@ -206,11 +530,7 @@ parse_port(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 	rc = fp_jget_bool(&c->jg, o, "", "port_security_enabled", &p->port_security);
 	if (rc < 0)
 		return rc;
-	rc = fp_jget_name(&c->jg, o, "", "device_owner", FP_JGET_NULL, p->device_owner,
-			  sizeof(p->device_owner), 0);
-	if (rc < 0)
-		return rc;
-	rc = fp_jget_member(&c->jg, o, "", "device_id", JSON_STRING, FP_JGET_NULL, &v);
+	rc = parse_owner(c, o, p);
 	if (rc < 0)
 		return rc;
 	rc = fp_jget_name(&c->jg, o, "", "binding:host_id", FP_JGET_NULL, p->host, sizeof(p->host),
@@ -278,50 +598,70 @@ parse_port(const struct fp_model_parse_ctx *c, json_t *o, void *out)
  */
 
 static int
-parse_router(const struct fp_model_parse_ctx *c, json_t *o, void *out)
+parse_gateway_info(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_router *r)
 {
-	struct fp_model_router *r = out;
-	json_t *a = NULL, *v = NULL;
+	const char *g = "external_gateway_info";
+	json_t *v = NULL, *a = NULL;
 	char sub[64];
-	size_t i;
+	size_t i, j;
 	int rc;
 
-	rc = fp_jget_member(&c->jg, o, "", "external_gateway_info", JSON_OBJECT, FP_JGET_NULL, &v);
+	rc = fp_jget_member(&c->jg, o, "", g, JSON_OBJECT, FP_JGET_NULL, &v);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	r->has_gateway = 1;
+	rc = fp_jget_name(&c->jg, v, g, "network_id", FP_JGET_REQ, r->ext_network_id,
+			  sizeof(r->ext_network_id), 1);
 	if (rc < 0)
 		return rc;
-	if (rc == 0) {
-		rc = fp_jget_name(&c->jg, v, "external_gateway_info", "network_id", FP_JGET_REQ,
-				  r->ext_network_id, sizeof(r->ext_network_id), 1);
-		if (rc < 0)
-			return rc;
-	}
-	rc = fp_jget_array(&c->jg, o, "", "routes", FP_JGET_NULL, 0, FP_MODEL_ROUTE_MAX, &a);
+	r->enable_snat = 1;
+	rc = fp_jget_bool(&c->jg, v, g, "enable_snat", &r->enable_snat);
+	if (rc < 0)
+		return rc;
+	rc = fp_jget_array(&c->jg, v, g, "external_fixed_ips", FP_JGET_NULL, 0, FP_MODEL_EXT_IP_MAX,
+			   &a);
 	if (rc < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < json_array_size(a); i++) {
-		struct fp_model_route *rt = &r->routes[i];
+		struct fp_model_fixed_ip *f = &r->ext_ips[i];
 		json_t *item = json_array_get(a, i);
-		int fd, fn;
 
-		snprintf(sub, sizeof(sub), "routes[%zu]", i);
+		snprintf(sub, sizeof(sub), "%s.external_fixed_ips[%zu]", g, i);
 		rc = fp_jget_check_type(&c->jg, item, sub, NULL, JSON_OBJECT);
 		if (rc < 0)
 			return rc;
-		rc = fp_jget_ip(&c->jg, item, sub, "destination", FP_JGET_REQ,
-				FP_JGET_IP_PREFIX | FP_JGET_IP_NEED_PREFIX | FP_JGET_IP_HOST_MASK,
-				&rt->destination, &rt->plen, &fd);
+		rc = fp_jget_name(&c->jg, item, sub, "subnet_id", FP_JGET_REQ, f->subnet_id,
+				  sizeof(f->subnet_id), 1);
 		if (rc < 0)
 			return rc;
-		rc = fp_jget_ip(&c->jg, item, sub, "nexthop", FP_JGET_REQ, 0, &rt->nexthop, NULL,
-				&fn);
+		rc = fp_jget_ip(&c->jg, item, sub, "ip_address", FP_JGET_REQ, 0, &f->ip, NULL,
+				NULL);
 		if (rc < 0)
 			return rc;
-		if (fd != fn)
-			return fp_jget_fail(&c->jg, 422, sub, "nexthop",
-					    "an IPv%d next hop for an IPv%d destination",
-					    fn == AF_INET ? 4 : 6, fd == AF_INET ? 4 : 6);
-		r->n_routes = (uint32_t)(i + 1);
+		for (j = 0; j < i; j++)
+			if (memcmp(&r->ext_ips[j].ip, &f->ip, sizeof(f->ip)) == 0)
+				return fp_jget_fail(&c->jg, 422, sub, "ip_address",
+						    "duplicates external_fixed_ips[%zu]", j);
+		r->n_ext_ips = (uint32_t)(i + 1);
 	}
+	return 0;
+}
+
+static int
+parse_router(const struct fp_model_parse_ctx *c, json_t *o, void *out)
+{
+	struct fp_model_router *r = out;
+	int rc;
+
+	rc = parse_gateway_info(c, o, r);
+	if (rc < 0)
+		return rc;
+	rc = parse_routes(c, o, "routes", FP_MODEL_ROUTE_MAX, 0, r->routes, &r->n_routes);
+	if (rc < 0)
+		return rc;
+	rc = fp_jget_bool(&c->jg, o, "", "distributed", &r->distributed);
+	if (rc < 0)
+		return rc;
 	r->admin_up = 1;
 	return fp_jget_bool(&c->jg, o, "", "admin_state_up", &r->admin_up);
 }
@@ -342,6 +682,10 @@ parse_floatingip(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 			NULL);
 	if (rc < 0)
 		return rc;
+	if (!fp_addr_ip_is_v4(&f->floating_ip))
+		return fp_jget_fail(&c->jg, 422, "", "floating_ip_address",
+				    "\"%s\" is not IPv4 (floating IPs are IPv4, as in Neutron)",
+				    json_string_value(json_object_get(o, "floating_ip_address")));
 	rc = fp_jget_name(&c->jg, o, "", "port_id", FP_JGET_NULL, f->port_id, sizeof(f->port_id),
 			  1);
 	if (rc < 0)
@@ -360,6 +704,11 @@ parse_floatingip(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 		if (port == NULL)
 			return fp_jget_fail(&c->jg, 422, "", "fixed_ip_address",
 					    "given without a port_id");
+		if (!fp_addr_ip_is_v4(&f->fixed_ip))
+			return fp_jget_fail(
+				&c->jg, 422, "", "fixed_ip_address",
+				"\"%s\" is not IPv4 (floating IPs are IPv4, as in Neutron)",
+				json_string_value(json_object_get(o, "fixed_ip_address")));
 		for (i = 0; i < port->n_fixed_ips; i++)
 			if (memcmp(&port->fixed_ips[i].ip, &f->fixed_ip, sizeof(f->fixed_ip)) == 0)
 				break;
@@ -667,6 +1016,53 @@ parse_addrgroup(const struct fp_model_parse_ctx *c, json_t *o, void *out)
  * Hosts
  */
 
+/* bridge_mappings: {"<physnet>": "<engine port>", ...}. */
+static int
+parse_bridges(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_host *h)
+{
+	const char *key, *g = "bridge_mappings";
+	json_t *v = NULL, *val;
+	char sub[128];
+	uint32_t j;
+	int rc;
+
+	rc = fp_jget_member(&c->jg, o, "", g, JSON_OBJECT, FP_JGET_NULL, &v);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if (json_object_size(v) > FP_MODEL_BRIDGE_MAX)
+		return fp_jget_fail(&c->jg, 422, "", g, "%zu mappings, more than %d",
+				    json_object_size(v), FP_MODEL_BRIDGE_MAX);
+	json_object_foreach(v, key, val)
+	{
+		struct fp_model_bridge *b = &h->bridges[h->n_bridges];
+
+		snprintf(sub, sizeof(sub), "%s.%.64s", g, key);
+		rc = fp_jget_name_check(&c->jg, key, strlen(key), g, NULL, b->physnet,
+					sizeof(b->physnet), 1);
+		if (rc < 0)
+			return rc;
+		rc = physnet_check(c, g, NULL, b->physnet);
+		if (rc < 0)
+			return rc;
+		rc = fp_jget_name_value(&c->jg, val, "", sub, b->port, sizeof(b->port), 1);
+		if (rc < 0)
+			return rc;
+		if (!name_chars_ok(b->port))
+			return fp_jget_fail(
+				&c->jg, 422, "", sub,
+				"\"%s\" has a character outside [A-Za-z0-9._-] (engine port names)",
+				b->port);
+		for (j = 0; j < h->n_bridges; j++)
+			if (strcmp(h->bridges[j].port, b->port) == 0)
+				return fp_jget_fail(&c->jg, 422, "", sub,
+						    "port \"%s\" is already mapped to %s: one "
+						    "physical network per port",
+						    b->port, h->bridges[j].physnet);
+		h->n_bridges++;
+	}
+	return 0;
+}
+
 static int
 parse_host(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 {
@@ -684,12 +1080,10 @@ parse_host(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 		return fp_jget_fail(&c->jg, 422, "", "id",
 				    "%zu characters, longer than %d (host names)", strlen(c->id),
 				    FP_NAME_SIZE - 1);
-	for (i = 0; c->id[i] != '\0'; i++)
-		if (!isalnum((unsigned char)c->id[i]) && !strchr("._-", c->id[i]))
-			return fp_jget_fail(
-				&c->jg, 422, "", "id",
-				"\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
-				c->id);
+	if (!name_chars_ok(c->id))
+		return fp_jget_fail(&c->jg, 422, "", "id",
+				    "\"%s\" has a character outside [A-Za-z0-9._-] (host names)",
+				    c->id);
 	rc = fp_jget_array(&c->jg, o, "", "vtep_addresses", FP_JGET_REQ, 1, FP_MODEL_HOST_ADDR_MAX,
 			   &a);
 	if (rc < 0)
@@ -720,7 +1114,7 @@ parse_host(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 	if (rc < 0)
 		return rc;
 	h->has_mac = rc == 0;
-	return 0;
+	return parse_bridges(c, o, h);
 }
 
 /* ---------------------------------------------------------------------

@@ -7,6 +7,10 @@
 #     subnets, ports on both hosts): VMs ping across hosts (IPv4, IPv6),
 #     each tenant reaches only its own VM (the same IPs in both);
 #   - GET /v1/tables: in sync, the expected entry counts;
+#   - a snapshot that also holds a vlan and a gre network, a router with
+#     an interface and a floating IP is taken (200): the overlay is
+#     installed and forwards as without them, and they are listed as
+#     problems of kind unsupported (or inconsistent), and logged;
 #   - deleting a port stops traffic to it; putting it back restores it;
 #   - changing a port's MAC and IP takes effect (and the old IP is gone);
 #   - an update with a lower revision_number is ignored;
@@ -166,6 +170,69 @@ sighup_checks() {
 	check "a1 reaches a2 after the second SIGHUPs" pings a1 10.100.0.22
 }
 
+# The snapshot with what flowplane stores but does not carry: a vlan
+# network with a port bound to hva, a gre network, an external network, a
+# distributed router with an interface on net-a (whose subnet has no
+# gateway_ip: inconsistent) and a floating IP of port-a1.
+uncarried_snapshot() {
+	fp_neutron_snapshot | jq -c --arg a1ip "${FP_VM_IP4[a1]}" '
+	.networks += [
+	  {"id": "net-vlan", "provider:network_type": "vlan", "provider:segmentation_id": 42,
+	   "provider:physical_network": "physnet1"},
+	  {"id": "net-gre", "provider:network_type": "gre", "provider:segmentation_id": 9},
+	  {"id": "net-ext", "provider:network_type": "vxlan", "provider:segmentation_id": 300,
+	   "router:external": true}] |
+	.subnets += [{"id": "sub-ext", "network_id": "net-ext", "ip_version": 4,
+	   "cidr": "172.24.4.0/24", "gateway_ip": "172.24.4.1"}] |
+	.ports += [
+	  {"id": "port-v", "network_id": "net-vlan", "mac_address": "02:00:00:00:42:01",
+	   "binding:host_id": "hva", "binding:profile": {}},
+	  {"id": "rif-a", "network_id": "net-a", "mac_address": "02:00:00:00:a0:01",
+	   "device_owner": "network:router_interface_distributed", "device_id": "r1",
+	   "fixed_ips": [{"subnet_id": "net-a-v4", "ip_address": "10.100.0.1"}]}] |
+	.routers = [{"id": "r1", "distributed": true, "external_gateway_info":
+	   {"network_id": "net-ext", "external_fixed_ips":
+	    [{"subnet_id": "sub-ext", "ip_address": "172.24.4.10"}]}}] |
+	.floatingips = [{"id": "fip-1", "floating_network_id": "net-ext",
+	   "floating_ip_address": "172.24.4.20", "port_id": "port-a1",
+	   "fixed_ip_address": $a1ip, "router_id": "r1"}]'
+}
+
+# problem_kinds HV: "<kind> <collection> <id> <field>" per problem, sorted.
+problem_kinds() {
+	fp_api "$1" GET '/v1/tables?entries=0'
+	jq -r '.problems[] | "\(.kind) \(.collection) \(.id) \(.field)"' <<<"$FP_BODY" | sort
+}
+
+# A resource the engine cannot carry is a problem on it, never a refusal:
+# the snapshot is taken and the rest of it installed and forwarding.
+uncarried_checks() {
+	local n kinds want
+	check "a snapshot with vlan, gre, a router and a floating IP: 200 on both" \
+		fp_api_all PUT /v1/snapshot "$(uncarried_snapshot)"
+	check "its answer counts the problems ($FP_CODE)" \
+		[ "$(jq -r .problems <<<"$FP_BODY")" -ge 6 ]
+	check "hva in sync" fp_wait_in_sync hva
+	fp_api hva GET /v1/tables
+	n=$(jq -c '[.counts.port, .counts.vtep, .counts.fdb, .counts.flood, .counts.neigh]' \
+		<<<"$FP_BODY")
+	check "hva: the overlay is installed as without them (got $n)" [ "$n" = "[2,2,4,2,8]" ]
+	kinds=$(problem_kinds hva | tr '\n' ';')
+	want="inconsistent ports rif-a fixed_ips[0].ip_address;"
+	want+="unsupported floatingips fip-1 ;unsupported networks net-gre provider:network_type;"
+	want+="unsupported networks net-vlan provider:network_type;"
+	want+="unsupported ports port-v network_id;unsupported ports rif-a device_owner;"
+	want+="unsupported routers r1 ;"
+	[ "$kinds" = "$want" ] || fp_note "problems: $kinds"
+	check "hva lists them as problems of their kind" [ "$kinds" = "$want" ]
+	check "hva fp-control logged the vlan network's problem" \
+		logged "$(fp_ctrl_log hva)" \
+		"problem (unsupported): network net-vlan: provider:network_type: provider network type vlan is not carried yet"
+	check "a1 -> a2 over VXLAN meanwhile" reaches_only a1 "${FP_VM_IP4[a2]}" a2 b2
+	fp_api hva GET /v1/routers/r1
+	check "the router is stored ($FP_CODE)" [ "$(jq -r .router.distributed <<<"$FP_BODY")" = true ]
+}
+
 main() {
 	local rc vm hv n changes loss
 	fp_lib_init
@@ -194,6 +261,10 @@ main() {
 	for hv in $FP_HVS; do
 		check "$hv in sync" fp_wait_in_sync "$hv"
 	done
+	uncarried_checks
+	check "the snapshot without them: accepted by both" \
+		fp_api_all PUT /v1/snapshot "$(fp_neutron_snapshot)"
+	check "hva: no problem left" [ -z "$(problem_kinds hva)" ]
 	fp_api hva GET /v1/tables
 	n=$(jq -c '[.counts.port, .counts.vtep, .counts.fdb, .counts.flood, .counts.neigh]' \
 		<<<"$FP_BODY")

@@ -14,6 +14,7 @@
  */
 #include "addr.h"
 #include "compile.h"
+#include "compile_l3.h"
 #include "compile_sg.h"
 #include "names.h"
 
@@ -1971,7 +1972,299 @@ test_compile_ids_alloc(void **state)
 	assert_null(fp_ids_create(3, 3));
 }
 
+/* The problem exists, of this kind. */
+static void
+assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char *id,
+		    const char *field, uint16_t kind, const char *text)
+{
+	assert_problem(r, coll, id, field, text);
+	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
+}
+
+/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
+static void
+load_routed(struct world *w)
+{
+	char path[4096];
+	struct fp_model_err err;
+	json_error_t jerr;
+	json_t *snap;
+
+	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
+	assert_non_null(snap);
+	fp_model_free(w->m);
+	w->m = fp_model_from_snapshot(snap, &err);
+	json_decref(snap);
+	if (w->m == NULL)
+		fail_msg("routed.json: %s: %s", err.field, err.reason);
+	w->ctx.host = "hv1";
+	w->ctx.local_vteps[0] = ip("10.99.0.1");
+}
+
+/* routed.json on hv1 (vm1 = vm-a1 on net-a, vm2 = vm-v1 on the vlan
+ * network): the overlay is installed; what this flowplane does not carry
+ * (vlan, flat, gre networks and their local ports, the router, its
+ * ports, the floating IP) is a problem of kind unsupported each, and
+ * nothing is a conflict.
+ */
+static void
+test_compile_uncarried(void **state)
+{
+	struct world *w = *state;
+	size_t i, n_unsupported = 0;
+	const char *const router_ports[] = { "rif-a", "rif-b", "rgw-1" };
+
+	load_routed(w);
+	compile(w);
+	assert_counts(w->out, 1, 0, 1, 1, 2);
+	assert_non_null(find_port(w->out, 1));
+	assert_null(find_port(w->out, 2));
+	assert_int_equal(find_port(w->out, 1)->vni, 100);
+
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-vlan", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "provider network type vlan is not carried yet");
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-flat", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "provider network type flat is not carried yet");
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-gre", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "gre is not supported by flowplane");
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "vm-v1", "network_id",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "port not installed");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "", FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "not enforced: the test engine does not route");
+	assert_problem_kind(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not translate floating IPs");
+	for (i = 0; i < sizeof(router_ports) / sizeof(router_ports[0]); i++)
+		assert_problem_kind(&w->rep, FP_MODEL_PORT, router_ports[i], "device_owner",
+				    FP_COMPILE_PROBLEM_UNSUPPORTED, "of router r1");
+	for (i = 0; i < w->rep.n_problems; i++) {
+		assert_int_equal(w->rep.problems[i].kind, FP_COMPILE_PROBLEM_UNSUPPORTED);
+		n_unsupported++;
+	}
+	assert_int_equal(n_unsupported, 3 + 1 + 1 + 1 + 3);
+	/* A port of a vlan network on another host is that host's concern. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-v2', 'network_id': 'net-vlan', 'mac_address': 'fa:16:3e:00:50:02',"
+	    " 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "vm-v2", "network_id"));
+	assert_int_equal(w->rep.n_problems, n_unsupported);
+	/* A network of several segments. */
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-seg', 'segments': [{'provider:network_type': 'vlan',"
+	    " 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 7}]}");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-seg", "segments",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "several segments");
+
+	/* What the model finds inconsistent is a problem of its own kind. */
+	del(w, FP_MODEL_SUBNET, "sub-b");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "rif-b", "fixed_ips[0].subnet_id",
+			    FP_COMPILE_PROBLEM_INCONSISTENT, "does not exist");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "routes[0].nexthop",
+			    FP_COMPILE_PROBLEM_INCONSISTENT, "none of the router's subnets");
+	assert_counts(w->out, 1, 0, 1, 1, 2);
+	assert_string_equal(fp_compile_problem_kind_names[FP_COMPILE_PROBLEM_CONFLICT], "conflict");
+	/* The problems a compile had before stay conflicts. */
+	del(w, FP_MODEL_NETWORK, "net-a");
+	compile(w);
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "vm-a1", "network_id",
+			    FP_COMPILE_PROBLEM_CONFLICT, "does not exist");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_compile_##name, setup, teardown)
+
+static const struct fp_route_val *
+find_route(const struct fp_entry_set *s, uint32_t vrf, const char *pfx_s, uint8_t plen)
+{
+	struct fp_route_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.vrf = vrf;
+	k.plen = plen;
+	k.ip = ip(pfx_s);
+	return fp_entry_set_find(s, FP_TABLE_ROUTE, &k);
+}
+
+static void
+assert_route(const struct fp_entry_set *s, uint32_t vrf, const char *pfx_s, uint8_t plen,
+	     uint16_t type, uint16_t flags, uint32_t vni, const char *mac_s, const char *addr_s)
+{
+	const struct fp_route_val *v = find_route(s, vrf, pfx_s, plen);
+	struct fp_route_val want;
+
+	if (v == NULL)
+		fail_msg("no route vrf %u %s/%u", vrf, pfx_s, plen);
+	memset(&want, 0, sizeof(want));
+	want.type = type;
+	want.flags = flags;
+	want.addr = ip(addr_s);
+	if (type != FP_ROUTE_LOCAL) { /* a local route is the address alone */
+		want.vni = vni;
+		mac(mac_s, want.mac);
+		want.mtu = 1450;
+	}
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+/* The router r1 of routed.json, on an engine that routes: hv1 hosts
+ * vm-a1 on net-a, so r1 is here, with its whole route table, and the
+ * networks it reaches (net-b, whose only port is on hv2, and the external
+ * net-ext) are present.
+ */
+static void
+test_compile_routed(void **state)
+{
+	struct world *w = *state;
+	const struct fp_neigh_val *nv;
+	struct fp_entry_set *first;
+	uint32_t vrf;
+
+	load_routed(w);
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+	/* Another router took vrf 1 once: r1 gets 2. */
+	assert_int_equal(fp_ids_get(w->ctx.vrf_ids, "router:gone", &vrf), 0);
+	assert_int_equal(vrf, 1);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), 0);
+	assert_int_equal(vrf, 2);
+
+	/* Connected, local (with the IPv6 link-local), extra and default routes. */
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_ROUTE), 9);
+	assert_route(w->out, 2, "10.1.0.0", 120, FP_ROUTE_CONNECTED, 0, 100, "fa:16:3e:00:0a:fe",
+		     "10.1.0.1");
+	assert_route(w->out, 2, "10.1.0.1", 128, FP_ROUTE_LOCAL, 0, 100, "fa:16:3e:00:0a:fe",
+		     "10.1.0.1");
+	assert_route(w->out, 2, "fd00:a::", 64, FP_ROUTE_CONNECTED, 0, 100, "fa:16:3e:00:0a:fe",
+		     "fd00:a::1");
+	assert_route(w->out, 2, "fd00:a::1", 128, FP_ROUTE_LOCAL, 0, 100, "fa:16:3e:00:0a:fe",
+		     "fd00:a::1");
+	assert_route(w->out, 2, "fe80::f816:3eff:fe00:afe", 128, FP_ROUTE_LOCAL, 0, 100,
+		     "fa:16:3e:00:0a:fe", "fe80::f816:3eff:fe00:afe");
+	assert_route(w->out, 2, "10.2.0.0", 120, FP_ROUTE_CONNECTED, 0, 200, "fa:16:3e:00:0b:fe",
+		     "10.2.0.1");
+	assert_route(w->out, 2, "10.2.0.1", 128, FP_ROUTE_LOCAL, 0, 200, "fa:16:3e:00:0b:fe",
+		     "10.2.0.1");
+	assert_route(w->out, 2, "10.9.0.0", 112, FP_ROUTE_NEXTHOP, 0, 200, "fa:16:3e:00:0b:fe",
+		     "10.2.0.50");
+	assert_route(w->out, 2, "0.0.0.0", 96, FP_ROUTE_NEXTHOP, FP_ROUTE_F_EXTERNAL, 300,
+		     "fa:16:3e:00:ee:01", "172.24.4.1");
+
+	/* The interfaces in their networks; net-b is present for the router. */
+	assert_fdb(w->out, 100, "fa:16:3e:00:0a:fe", FP_DEST_ROUTER, 2);
+	assert_fdb(w->out, 200, "fa:16:3e:00:0b:fe", FP_DEST_ROUTER, 2);
+	assert_null(find_fdb(w->out, 300, "fa:16:3e:00:ee:01")); /* the gateway's MAC: SNAT */
+	nv = find_neigh(w->out, 100, "10.1.0.1");
+	assert_non_null(nv);
+	assert_int_equal(nv->flags, FP_NEIGH_F_LOCAL_ONLY);
+	assert_non_null(find_neigh(w->out, 100, "fd00:a::1"));
+	assert_non_null(find_neigh(w->out, 100, "fe80::f816:3eff:fe00:afe"));
+	assert_non_null(find_neigh(w->out, 200, "10.2.0.1"));
+	assert_neigh(w->out, 200, "10.2.0.5", "fa:16:3e:00:0b:01", 200);
+	assert_fdb(w->out, 200, "fa:16:3e:00:0b:01", FP_DEST_VTEP, 0);
+	assert_flood(w->out, 200, 1, FP_DEST_VTEP, 0);
+	assert_flood(w->out, 300, 0);
+
+	/* No router or router port problem; the floating IP still is one. */
+	assert_null(find_problem(&w->rep, FP_MODEL_ROUTER, "r1", ""));
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "rif-a", "device_owner"));
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "rgw-1", "device_owner"));
+	assert_problem_kind(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not translate floating IPs");
+
+	/* After a restart: a fresh allocator, bound from what is installed,
+	 * gives r1 the same vrf (a fresh one alone would give 1).
+	 */
+	first = fp_entry_set_create();
+	assert_non_null(first);
+	{
+		struct fp_entry e;
+		size_t i;
+
+		for (i = 0; i < fp_entry_set_count(w->out); i++) {
+			assert_int_equal(fp_entry_set_at(w->out, i, &e), 0);
+			assert_int_equal(fp_entry_set_add(first, e.table, e.key, e.val), 0);
+		}
+		assert_int_equal(fp_entry_set_seal(first, NULL), 0);
+	}
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_int_equal(fp_compile_l3_rebind(w->m, &w->ctx, first), 0);
+	compile(w);
+	assert_non_null(find_route(w->out, 2, "10.1.0.0", 120));
+	assert_null(find_route(w->out, 1, "10.1.0.0", 120));
+
+	/* enable_snat: the default route says so, and the router has a problem. */
+	put(w, FP_MODEL_ROUTER,
+	    "{'id': 'r1', 'external_gateway_info': {'network_id': 'net-ext', 'enable_snat': true,"
+	    " 'external_fixed_ips': [{'subnet_id': 'sub-ext', 'ip_address': '172.24.4.10'}]},"
+	    " 'routes': [{'destination': '10.9.0.0/16', 'nexthop': '10.2.0.50'}]}");
+	compile(w);
+	assert_route(w->out, 2, "0.0.0.0", 96, FP_ROUTE_NEXTHOP,
+		     FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT, 300, "fa:16:3e:00:ee:01", "172.24.4.1");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.enable_snat",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "no_snat");
+
+	/* A router port bound to a host (an HA or legacy router's) is still
+	 * the router's: not placed as an L2 port there.
+	 */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'rif-a', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:fe',"
+	    " 'device_owner': 'network:router_interface', 'device_id': 'r1',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '10.1.0.1'},"
+	    " {'subnet_id': 'sub-a6', 'ip_address': 'fd00:a::1'}],"
+	    " 'port_security_enabled': false, 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_fdb(w->out, 100, "fa:16:3e:00:0a:fe", FP_DEST_ROUTER, 2);
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "rif-a", "mac_address"));
+
+	/* A VM port holding the interface's MAC keeps it; the interface is a problem. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-a9', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:fe',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '10.1.0.9'}],"
+	    " 'port_security_enabled': false,"
+	    " 'binding:host_id': 'hv1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_fdb(w->out, 100, "fa:16:3e:00:0a:fe", FP_DEST_PORT, 3);
+	assert_problem(&w->rep, FP_MODEL_PORT, "rif-a", "mac_address", "the port keeps it");
+	del(w, FP_MODEL_PORT, "vm-a9");
+
+	/* The router is not here when no port of its networks is. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-a1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '10.1.0.5'}],"
+	    " 'port_security_enabled': false, 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_ROUTE), 0);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_FLOOD), 0);
+
+	/* The vrf ids the installed entries still use stay; the others go. */
+	fp_compile_l3_ids_gc(&w->ctx, first, w->out);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), 0);
+	fp_compile_l3_ids_gc(&w->ctx, w->out, w->out);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), -ENOENT);
+
+	/* An engine that does not route: nothing routed, the router a problem. */
+	w->ctx.routes_carried = 0;
+	load_routed(w);
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_ROUTE), 0);
+	assert_null(find_fdb(w->out, 100, "fa:16:3e:00:0a:fe"));
+	{
+		struct fp_flood_key fk = { .vni = 200 };
+
+		assert_null(fp_entry_set_find(w->out, FP_TABLE_FLOOD, &fk));
+	}
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "", FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "the test engine does not route");
+	fp_entry_set_free(first);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
 
 int
 main(void)
@@ -2012,6 +2305,8 @@ main(void)
 		T(sg_rebind_after_restart),
 		T(sg_no_free_set_id),
 		cmocka_unit_test(test_compile_ids_alloc),
+		T(uncarried),
+		T(routed),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

@@ -525,6 +525,113 @@ test_ctrl_sg_not_enforced_refused(void **state)
 	json_decref(t);
 }
 
+/* snapshot_text with what this flowplane stores but does not carry: a
+ * vlan network with a port bound here, a gre network, a router with an
+ * interface on sub-a and its gateway on an external network, a floating
+ * IP of p1.
+ */
+static const char *uncarried_text =
+	"{\"hosts\": ["
+	" {\"id\": \"hv1\", \"vtep_addresses\": [\"172.16.0.1\"], \"underlay_mac\": "
+	"\"02:00:00:00:01:01\", \"bridge_mappings\": {\"physnet1\": \"vm2\"}},"
+	" {\"id\": \"hv2\", \"vtep_addresses\": [\"172.16.0.2\"], \"underlay_mac\": "
+	"\"02:00:00:00:01:02\"}],"
+	" \"networks\": [{\"id\": \"net-a\", \"provider:network_type\": \"vxlan\","
+	"  \"provider:segmentation_id\": 100, \"mtu\": 1450, \"name\": \"a\"},"
+	"  {\"id\": \"net-v\", \"provider:network_type\": \"vlan\","
+	"   \"provider:physical_network\": \"physnet1\", \"provider:segmentation_id\": 42},"
+	"  {\"id\": \"net-g\", \"provider:network_type\": \"gre\", \"provider:segmentation_id\": 9},"
+	"  {\"id\": \"net-x\", \"provider:network_type\": \"vxlan\","
+	"   \"provider:segmentation_id\": 300, \"router:external\": true}],"
+	" \"subnets\": [{\"id\": \"sub-a\", \"network_id\": \"net-a\", \"ip_version\": 4,"
+	"  \"cidr\": \"10.0.0.0/24\", \"gateway_ip\": \"10.0.0.1\"},"
+	"  {\"id\": \"sub-x\", \"network_id\": \"net-x\", \"ip_version\": 4,"
+	"  \"cidr\": \"172.24.4.0/24\", \"gateway_ip\": \"172.24.4.1\"}],"
+	" \"ports\": ["
+	"  {\"id\": \"p1\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:01\","
+	"   \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.11\"}],"
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm1\"}},"
+	"  {\"id\": \"p2\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:02\","
+	"   \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.12\"}],"
+	"   \"binding:host_id\": \"hv2\", \"binding:profile\": {}},"
+	"  {\"id\": \"pv\", \"network_id\": \"net-v\", \"mac_address\": \"fa:16:3e:00:00:05\","
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm2\"}},"
+	"  {\"id\": \"rif\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:fe\","
+	"   \"device_owner\": \"network:router_interface_distributed\", \"device_id\": \"r1\","
+	"   \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.1\"}]}],"
+	" \"routers\": [{\"id\": \"r1\", \"distributed\": true,"
+	"  \"external_gateway_info\": {\"network_id\": \"net-x\", \"external_fixed_ips\":"
+	"   [{\"subnet_id\": \"sub-x\", \"ip_address\": \"172.24.4.10\"}]}}],"
+	" \"floatingips\": [{\"id\": \"fip1\", \"floating_network_id\": \"net-x\","
+	"  \"floating_ip_address\": \"172.24.4.20\", \"port_id\": \"p1\","
+	"  \"fixed_ip_address\": \"10.0.0.11\", \"router_id\": \"r1\"}]}";
+
+/* What the engine cannot carry is stored with a problem on it (and on
+ * its local ports), never refused: a snapshot holding a vlan network, a
+ * gre network, a router and a floating IP installs the rest; PUTs of such
+ * resources are taken.  A conflict is still refused.
+ */
+static void
+test_ctrl_uncarried_stored(void **state)
+{
+	struct fixture *f = *state;
+	json_t *t, *probs, *p, *doc;
+	size_t i, n_unsupported = 0;
+	int vlan_seen = 0;
+
+	fp_ctrl_tick(f->c);
+	assert_true(fp_ctrl_connected(f->c));
+	snapshot(f, uncarried_text);
+	assert_int_equal(f->status, 200);
+	assert_true(json_is_true(json_object_get(f->body, "applied")));
+	assert_snapshot_installed(); /* pv (vm2) is not installed */
+	/* net-v, net-g, pv, r1, rif, fip1 */
+	assert_int_equal(json_integer_value(json_object_get(f->body, "problems")), 6);
+	t = fp_api_json_tables(f->c, 0);
+	probs = json_object_get(t, "problems");
+	assert_int_equal(json_array_size(probs), 6);
+	json_array_foreach(probs, i, p)
+	{
+		n_unsupported += strcmp(json_string_value(json_object_get(p, "kind")),
+					"unsupported") == 0;
+		if (strcmp(json_string_value(json_object_get(p, "id")), "net-v") == 0) {
+			vlan_seen = 1;
+			assert_non_null(strstr(json_string_value(json_object_get(p, "reason")),
+					       "provider network type vlan is not carried yet"));
+		}
+	}
+	assert_int_equal(n_unsupported, 6);
+	assert_true(vlan_seen);
+	json_decref(t);
+	/* Stored: the state file has them. */
+	doc = state_file(f);
+	assert_int_equal(json_array_size(json_object_get(doc, "networks")), 4);
+	assert_int_equal(json_array_size(json_object_get(doc, "floatingips")), 1);
+	json_decref(doc);
+
+	/* One at a time: taken, with its problem. */
+	put(f, FP_MODEL_NETWORK, "net-f",
+	    "{\"id\": \"net-f\", \"provider:network_type\": \"flat\","
+	    " \"provider:physical_network\": \"physnet1\"}");
+	assert_int_equal(f->status, 200);
+	assert_int_equal(json_integer_value(json_object_get(f->body, "problems")), 7);
+	put(f, FP_MODEL_ROUTER, "r2", "{\"id\": \"r2\", \"routes\": []}");
+	assert_int_equal(f->status, 200);
+	assert_int_equal(json_integer_value(json_object_get(f->body, "problems")), 8);
+	/* Inconsistent references are taken too. */
+	put(f, FP_MODEL_PORT, "rif2",
+	    "{\"id\": \"rif2\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:fd\","
+	    " \"device_owner\": \"network:router_interface\", \"device_id\": \"r3\"}");
+	assert_int_equal(f->status, 200);
+	assert_snapshot_installed();
+	/* A conflict is not. */
+	put(f, FP_MODEL_PORT, "p9",
+	    "{\"id\": \"p9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:01\","
+	    " \"binding:host_id\": \"hv2\"}");
+	assert_int_equal(f->status, 422);
+	assert_string_equal(err_field(f), "port.mac_address");
+}
+
 /* Refused requests: the status and field name the problem; neither the
  * dataplane nor the state changes.
  */
@@ -1173,9 +1280,9 @@ test_ctrl_api_answers_exact(void **state)
 		"\"host\":\"\",\"generation\":0,\"reconnects\":0},\"in_sync\":false,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":0,\"vtep\":0,\"fdb\":0,\"flood\":0,"
 		"\"neigh\":0,\"ruleset\":0,\"addrset\":0,\"route\":0,\"nat\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
-		"\"binding:profile.flowplane_port\",\"reason\":\"no dataplane port named "
+		"\"binding:profile.flowplane_port\",\"kind\":\"conflict\",\"reason\":\"no dataplane port named "
 		"\\\"vm1\\\" on this host\"},{\"collection\":\"ports\",\"id\":\"p2\",\"field\":"
-		"\"binding:host_id\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
+		"\"binding:host_id\",\"kind\":\"conflict\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
 		"is not an underlay port\"}],\"audit\":{\"interval_ms\":0,\"audits\":0,"
 		"\"with_drift\":0,\"drifted_entries\":0,\"repairs\":0,\"age_ms\":null,"
 		"\"last\":null}}");
@@ -1273,6 +1380,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctrl_first_start_then_snapshot, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_sg_not_enforced_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_uncarried_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_bad_requests_change_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_refused_commit_rolls_back, setup,

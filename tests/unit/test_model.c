@@ -129,17 +129,24 @@ put_text(struct fp_model *m, enum fp_model_coll coll, const char *id, const char
 	return rc;
 }
 
+/* A model from a snapshot fixture. */
 static struct fp_model *
-load_snapshot(void)
+load_snap(const char *name)
 {
 	struct fp_model_err err;
-	json_t *snap = load_doc("snapshot.json");
+	json_t *snap = load_doc(name);
 	struct fp_model *m = fp_model_from_snapshot(snap, &err);
 
 	if (m == NULL)
-		fail_msg("snapshot.json: %d %s: %s", err.status, err.field, err.reason);
+		fail_msg("%s: %d %s: %s", name, err.status, err.field, err.reason);
 	json_decref(snap);
 	return m;
+}
+
+static struct fp_model *
+load_snapshot(void)
+{
+	return load_snap("snapshot.json");
 }
 
 /* Does m still hold exactly the records of before (a to_snapshot())?
@@ -285,6 +292,12 @@ make_list(const char *kind, int n)
 		} else if (strcmp(kind, "ADDRS") == 0) {
 			snprintf(buf, sizeof(buf), "10.%d.%d.0/24", i / 256, i % 256);
 			v = json_string(buf);
+		} else if (strcmp(kind, "DNS") == 0) {
+			snprintf(buf, sizeof(buf), "10.0.9.%d", 1 + i);
+			v = json_string(buf);
+		} else if (strcmp(kind, "EXTIPS") == 0) {
+			snprintf(buf, sizeof(buf), "172.24.4.%d", 10 + i);
+			v = json_pack("{s:s, s:s}", "subnet_id", SUBX_ID, "ip_address", buf);
 		} else if (strcmp(kind, "VTEP") == 0) {
 			snprintf(buf, sizeof(buf), "10.30.0.%d", 1 + i);
 			v = json_string(buf);
@@ -524,30 +537,112 @@ test_model_network_parsed(void **state)
 	assert_int_equal(fp_model_network_find(m, "n-jumbo")->mtu, 9000);
 }
 
+/* Neutron's network types are stored, each with what its type takes;
+ * anything else is refused.
+ */
 static void
-test_model_network_type_refused(void **state)
+test_model_network_types(void **state)
 {
-	static const char *const types[] = { "vlan", "flat", "gre", "local", "VXLAN" };
+	static const struct {
+		const char *body; /* the network, without its id */
+		uint8_t type;	  /* FP_MODEL_NET_* */
+		uint32_t seg;	  /* segmentation_id */
+		uint32_t vni;	  /* vni */
+		const char *phys; /* physnet */
+	} ok[] = {
+		{ "\"provider:network_type\": \"vlan\", \"provider:physical_network\": \"physnet1\","
+		  " \"provider:segmentation_id\": 4094",
+		  FP_MODEL_NET_VLAN, 4094, 0, "physnet1" },
+		{ "\"provider:network_type\": \"flat\", \"provider:physical_network\": \"ext\","
+		  " \"provider:segmentation_id\": null",
+		  FP_MODEL_NET_FLAT, 0, 0, "ext" },
+		{ "\"provider:network_type\": \"gre\", \"provider:segmentation_id\": 4294967295",
+		  FP_MODEL_NET_GRE, 4294967295u, 0, "" },
+		{ "\"provider:network_type\": \"local\", \"provider:physical_network\": null",
+		  FP_MODEL_NET_LOCAL, 0, 0, "" },
+		{ "\"provider:network_type\": \"geneve\", \"provider:segmentation_id\": 16777215",
+		  FP_MODEL_NET_GENEVE, 16777215, 16777215, "" },
+		{ "\"segments\": [{\"provider:network_type\": \"vlan\"},"
+		  " {\"provider:network_type\": \"vxlan\"}]",
+		  FP_MODEL_NET_SEGMENTS, 0, 0, "" },
+		{ "\"provider:network_type\": null, \"segments\": [{}]", FP_MODEL_NET_SEGMENTS, 0,
+		  0, "" },
+		{ "\"provider:network_type\": \"vxlan\", \"provider:segmentation_id\": 5,"
+		  " \"segments\": [{}]",
+		  FP_MODEL_NET_VXLAN, 5, 5, "" },
+	};
+	static const struct {
+		const char *body;  /* the network, without its id */
+		int status;	   /* expected */
+		const char *field; /* expected, after "network." */
+	} bad[] = {
+		{ "\"provider:network_type\": \"vlan\", \"provider:physical_network\": \"p\","
+		  " \"provider:segmentation_id\": 4095",
+		  422, "provider:segmentation_id" },
+		{ "\"provider:network_type\": \"vlan\", \"provider:physical_network\": \"p\","
+		  " \"provider:segmentation_id\": 0",
+		  422, "provider:segmentation_id" },
+		{ "\"provider:network_type\": \"vlan\", \"provider:physical_network\": \"p\"", 400,
+		  "provider:segmentation_id" },
+		{ "\"provider:network_type\": \"vlan\", \"provider:segmentation_id\": 5", 400,
+		  "provider:physical_network" },
+		{ "\"provider:network_type\": \"flat\"", 400, "provider:physical_network" },
+		{ "\"provider:network_type\": \"flat\", \"provider:physical_network\": \"a:b\"",
+		  422, "provider:physical_network" },
+		{ "\"provider:network_type\": \"flat\", \"provider:physical_network\": \"\"", 422,
+		  "provider:physical_network" },
+		{ "\"provider:network_type\": \"gre\"", 400, "provider:segmentation_id" },
+		{ "\"provider:network_type\": \"gre\", \"provider:segmentation_id\": 4294967296",
+		  422, "provider:segmentation_id" },
+		{ "\"provider:network_type\": \"gre\", \"provider:segmentation_id\": 5,"
+		  " \"provider:physical_network\": \"p\"",
+		  422, "provider:physical_network" },
+		{ "\"provider:network_type\": \"local\", \"provider:segmentation_id\": 5", 422,
+		  "provider:segmentation_id" },
+		{ "\"segments\": []", 422, "segments" },
+		{ "\"segments\": null", 400, "segments" },
+		{ "\"segments\": [5]", 400, "segments[0]" },
+		{ "\"provider:network_type\": \"segments\", \"segments\": [{}]", 422,
+		  "provider:network_type" },
+		{ "\"provider:network_type\": \"Vlan\", \"provider:physical_network\": \"p\","
+		  " \"provider:segmentation_id\": 5",
+		  422, "provider:network_type" },
+	};
 	struct fp_model *m = *state;
-	json_t *before = fp_model_to_snapshot(m);
+	const struct fp_model_network *n;
 	struct fp_model_err err;
-	char body[256];
+	json_t *before;
+	char body[512], field[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		snprintf(body, sizeof(body),
-			 "{\"id\": \"n-bad\", \"provider:network_type\": \"%s\","
-			 " \"provider:physical_network\": \"physnet1\","
-			 " \"provider:segmentation_id\": 100}",
-			 types[i]);
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(body, sizeof(body), "{\"id\": \"n-ok\", %s}", ok[i].body);
+		assert_int_equal(put_text(m, FP_MODEL_NETWORK, NULL, body, &err), 0);
+		n = fp_model_network_find(m, "n-ok");
+		assert_non_null(n);
+		assert_int_equal(n->type, ok[i].type);
+		assert_int_equal(n->segmentation_id, ok[i].seg);
+		assert_int_equal(n->vni, ok[i].vni);
+		assert_string_equal(n->physnet, ok[i].phys);
+		assert_int_equal(fp_model_network_is_overlay(n), ok[i].vni != 0);
+		if (ok[i].vni == 0)
+			assert_int_equal(n->encap, FP_ENCAP_MAX);
+		assert_int_equal(n->external, 0);
+	}
+	before = fp_model_to_snapshot(m);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "{\"id\": \"n-bad\", %s}", bad[i].body);
 		assert_int_equal(put_text(m, FP_MODEL_NETWORK, NULL, body, &err), -EINVAL);
-		assert_int_equal(err.status, 422);
-		assert_string_equal(err.field, "network.provider:network_type");
-		assert_non_null(strstr(err.reason, "only vxlan and geneve are supported"));
-		assert_non_null(strstr(err.reason, types[i]));
+		snprintf(field, sizeof(field), "network.%s", bad[i].field);
+		if (err.status != bad[i].status || strcmp(err.field, field) != 0)
+			fail_msg("bad[%zu]: %d %s: %s", i, err.status, err.field, err.reason);
 	}
 	assert_same_model(m, before);
 	json_decref(before);
+	/* The external network of the fixtures. */
+	n = fp_model_network_find(m, EXT_ID);
+	assert_int_equal(n->external, 1);
+	assert_int_equal(n->type, FP_MODEL_NET_VXLAN);
 }
 
 static void
@@ -1007,6 +1102,504 @@ test_model_host_parsed(void **state)
 	assert_null(fp_model_host_find(m, "compute-03"));
 }
 
+/* ---------------------------------------------------------------------
+ * Routers, provider networks, and the lookups (routed.json)
+ */
+
+static struct fp_model *
+load_routed(void)
+{
+	return load_snap("routed.json");
+}
+
+static void
+test_model_routed_parsed(void **state)
+{
+	struct fp_model *m = load_routed();
+	const struct fp_model_host *h = fp_model_host_find(m, "hv1");
+	const struct fp_model_subnet *s;
+	const struct fp_model_network *n;
+	const struct fp_model_router *r;
+	const struct fp_model_port *p;
+	const struct fp_model_floatingip *f;
+
+	(void)state;
+	assert_int_equal(h->n_bridges, 2);
+	assert_string_equal(h->bridges[0].physnet, "physnet1");
+	assert_string_equal(h->bridges[0].port, "vm2");
+	assert_string_equal(fp_model_host_bridge(h, "extnet"), "uplink");
+	assert_null(fp_model_host_bridge(h, "physnet2"));
+	assert_int_equal(fp_model_host_find(m, "hv2")->n_bridges, 0);
+
+	n = fp_model_network_find(m, "net-vlan");
+	assert_int_equal(n->type, FP_MODEL_NET_VLAN);
+	assert_int_equal(n->segmentation_id, 42);
+	assert_string_equal(n->physnet, "physnet1");
+	assert_int_equal(n->mtu, 1500);
+	n = fp_model_network_find(m, "net-flat");
+	assert_int_equal(n->type, FP_MODEL_NET_FLAT);
+	assert_int_equal(n->external, 1);
+	assert_int_equal(fp_model_network_find(m, "net-b")->encap, FP_ENCAP_GENEVE);
+
+	s = fp_model_subnet_find(m, "sub-a");
+	assert_int_equal(s->enable_dhcp, 1);
+	assert_int_equal(s->n_dns, 1);
+	assert_ip(&s->dns[0], "10.0.9.53");
+	assert_int_equal(s->n_host_routes, 1);
+	assert_ip(&s->host_routes[0].destination, "10.8.0.0");
+	assert_int_equal(s->host_routes[0].plen, 96 + 16);
+	assert_ip(&s->host_routes[0].nexthop, "10.1.0.254");
+	assert_int_equal(s->ra_mode, FP_MODEL_V6_NONE);
+	s = fp_model_subnet_find(m, "sub-a6");
+	assert_int_equal(s->ra_mode, FP_MODEL_V6_SLAAC);
+	assert_int_equal(s->addr_mode, FP_MODEL_V6_SLAAC);
+	assert_int_equal(fp_model_subnet_find(m, "sub-b")->enable_dhcp, 0);
+	assert_int_equal(fp_model_subnet_find(m, "sub-vlan")->has_gateway, 0);
+
+	p = fp_model_port_find(m, "rif-a");
+	assert_int_equal(p->owner, FP_MODEL_OWNER_ROUTER_INTERFACE_DISTRIBUTED);
+	assert_string_equal(p->device_id, "r1");
+	assert_true(fp_model_port_is_router_iface(p));
+	p = fp_model_port_find(m, "rif-b");
+	assert_int_equal(p->owner, FP_MODEL_OWNER_ROUTER_INTERFACE);
+	p = fp_model_port_find(m, "rgw-1");
+	assert_int_equal(p->owner, FP_MODEL_OWNER_ROUTER_GATEWAY);
+	assert_false(fp_model_port_is_router_iface(p));
+	assert_true(fp_model_port_is_router_port(p));
+	p = fp_model_port_find(m, "dhcp-a");
+	assert_int_equal(p->owner, FP_MODEL_OWNER_DHCP);
+	assert_false(fp_model_port_is_router_port(p));
+	p = fp_model_port_find(m, "vm-a1");
+	assert_int_equal(p->owner, FP_MODEL_OWNER_VM);
+	assert_string_equal(p->device_id, "5e3898d7-11be-483e-9732-b2f5eccd2b2e");
+
+	r = fp_model_router_find(m, "r1");
+	assert_int_equal(r->has_gateway, 1);
+	assert_string_equal(r->ext_network_id, "net-ext");
+	assert_int_equal(r->enable_snat, 0);
+	assert_int_equal(r->distributed, 1);
+	assert_int_equal(r->n_ext_ips, 1);
+	assert_string_equal(r->ext_ips[0].subnet_id, "sub-ext");
+	assert_ip(&r->ext_ips[0].ip, "172.24.4.10");
+
+	f = fp_model_floatingip_find(m, "fip-1");
+	assert_string_equal(f->router_id, "r1");
+	fp_model_free(m);
+}
+
+/* Defaults, and the IPv6 modes as Neutron combines them. */
+static void
+test_model_subnet_v6_modes(void **state)
+{
+	static const struct {
+		const char *extra; /* members added to an IPv6 subnet */
+		int status;	   /* 0: accepted */
+		const char *field; /* refused: the field */
+	} cases[] = {
+		{ "", 0, NULL },
+		{ ", \"ipv6_ra_mode\": \"slaac\"", 0, NULL },
+		{ ", \"ipv6_address_mode\": \"dhcpv6-stateful\"", 0, NULL },
+		{ ", \"ipv6_ra_mode\": \"dhcpv6-stateless\", \"ipv6_address_mode\": "
+		  "\"dhcpv6-stateless\"",
+		  0, NULL },
+		{ ", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"dhcpv6-stateful\"", 422,
+		  "subnet.ipv6_address_mode" },
+		{ ", \"ipv6_address_mode\": \"slaac\", \"enable_dhcp\": false", 422,
+		  "subnet.ipv6_address_mode" },
+		{ ", \"ipv6_ra_mode\": null, \"ipv6_address_mode\": null, \"enable_dhcp\": false",
+		  0, NULL },
+		{ ", \"ipv6_address_mode\": \"SLAAC\"", 422, "subnet.ipv6_address_mode" },
+	};
+	struct fp_model *m = *state;
+	const struct fp_model_subnet *s;
+	struct fp_model_err err;
+	char body[512];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(body, sizeof(body),
+			 "{\"id\": \"s6\", \"network_id\": \"" NET6_ID "\", \"ip_version\": 6,"
+			 " \"cidr\": \"fd00:77::/64\"%s}",
+			 cases[i].extra);
+		rc = put_text(m, FP_MODEL_SUBNET, NULL, body, &err);
+		if (cases[i].status == 0 && rc != 0)
+			fail_msg("cases[%zu]: %d %s: %s", i, err.status, err.field, err.reason);
+		if (cases[i].status != 0 && (rc != -EINVAL || err.status != cases[i].status ||
+					     strcmp(err.field, cases[i].field) != 0))
+			fail_msg("cases[%zu]: rc %d, %d %s: %s", i, rc, err.status, err.field,
+				 err.reason);
+	}
+	/* Not a /64: no EUI-64 addresses, so no slaac or stateless. */
+	assert_int_equal(put_text(m, FP_MODEL_SUBNET, NULL,
+				  "{\"id\": \"s7\", \"network_id\": \"" NET6_ID "\","
+				  " \"ip_version\": 6, \"cidr\": \"fd00:78::/80\","
+				  " \"ipv6_ra_mode\": \"slaac\"}",
+				  &err),
+			 -EINVAL);
+	assert_string_equal(err.field, "subnet.ipv6_ra_mode");
+	assert_int_equal(put_text(m, FP_MODEL_SUBNET, NULL,
+				  "{\"id\": \"s7\", \"network_id\": \"" NET6_ID "\","
+				  " \"ip_version\": 6, \"cidr\": \"fd00:78::/80\","
+				  " \"ipv6_address_mode\": \"dhcpv6-stateful\","
+				  " \"gateway_ip\": \"fd00:78::\"}",
+				  &err),
+			 -EINVAL);
+	assert_string_equal(err.field, "subnet.gateway_ip");
+	assert_int_equal(put_text(m, FP_MODEL_SUBNET, NULL,
+				  "{\"id\": \"s7\", \"network_id\": \"" NET6_ID "\","
+				  " \"ip_version\": 6, \"cidr\": \"fd00:78::/80\","
+				  " \"ipv6_address_mode\": \"dhcpv6-stateful\"}",
+				  &err),
+			 0);
+	s = fp_model_subnet_find(m, "s7");
+	assert_int_equal(s->addr_mode, FP_MODEL_V6_DHCPV6_STATEFUL);
+	assert_int_equal(s->ra_mode, FP_MODEL_V6_NONE);
+	assert_int_equal(s->enable_dhcp, 1);
+	assert_int_equal(s->n_dns, 0);
+	assert_int_equal(s->n_host_routes, 0);
+	/* /31 and /32: the gateway may be the first address. */
+	assert_int_equal(put_text(m, FP_MODEL_SUBNET, NULL,
+				  "{\"id\": \"s8\", \"network_id\": \"" NET_ID "\","
+				  " \"ip_version\": 4, \"cidr\": \"10.7.0.0/31\","
+				  " \"gateway_ip\": \"10.7.0.0\"}",
+				  &err),
+			 0);
+}
+
+/* A router's port must name its router; other ports' long device_ids are
+ * not kept.
+ */
+static void
+test_model_port_owner(void **state)
+{
+	struct fp_model *m = *state;
+	struct fp_model_err err;
+	char body[1024];
+	json_t *id = long_string(200, 'd');
+
+	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL,
+				  "{\"id\": \"rp\", \"network_id\": \"" NET_ID "\","
+				  " \"mac_address\": \"fa:16:3e:00:00:71\","
+				  " \"device_owner\": \"network:router_gateway\"}",
+				  &err),
+			 -EINVAL);
+	assert_int_equal(err.status, 400);
+	assert_string_equal(err.field, "port.device_id");
+	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL,
+				  "{\"id\": \"rp\", \"network_id\": \"" NET_ID "\","
+				  " \"mac_address\": \"fa:16:3e:00:00:71\","
+				  " \"device_owner\": \"network:router_centralized_snat\","
+				  " \"device_id\": \"a b\"}",
+				  &err),
+			 -EINVAL);
+	assert_int_equal(err.status, 422);
+	assert_string_equal(err.field, "port.device_id");
+	snprintf(body, sizeof(body),
+		 "{\"id\": \"vp\", \"network_id\": \"" NET_ID "\","
+		 " \"mac_address\": \"fa:16:3e:00:00:72\", \"device_owner\": \"compute:az1\","
+		 " \"device_id\": \"%s\"}",
+		 json_string_value(id));
+	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL, body, &err), 0);
+	assert_string_equal(fp_model_port_find(m, "vp")->device_id, "");
+	assert_int_equal(fp_model_port_find(m, "vp")->owner, FP_MODEL_OWNER_VM);
+	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL,
+				  "{\"id\": \"hp\", \"network_id\": \"" NET_ID "\","
+				  " \"mac_address\": \"fa:16:3e:00:00:73\","
+				  " \"device_owner\": \"network:ha_router_replicated_interface\","
+				  " \"device_id\": \"r-ha\"}",
+				  &err),
+			 0);
+	assert_int_equal(fp_model_port_find(m, "hp")->owner, FP_MODEL_OWNER_ROUTER_HA_INTERFACE);
+	json_decref(id);
+}
+
+static void
+test_model_routed_lookups(void **state)
+{
+	struct fp_model *m = load_routed();
+	const struct fp_model_subnet *subs[4] = { NULL };
+	const struct fp_model_port *ports[4] = { NULL }, *iface;
+	const struct fp_model_floatingip *fips[2] = { NULL };
+	const struct fp_model_router *routers[2] = { NULL };
+	struct fp_model_err err;
+	struct fp_ip ip;
+
+	(void)state;
+	assert_int_equal(fp_model_router_ifaces(m, "r1", ports, 4), 2);
+	assert_string_equal(ports[0]->id, "rif-a");
+	assert_string_equal(ports[1]->id, "rif-b");
+	ports[0] = NULL;
+	assert_int_equal(fp_model_router_ifaces(m, "r1", ports, 1), 2);
+	assert_string_equal(ports[0]->id, "rif-a");
+	assert_int_equal(fp_model_router_ifaces(m, "r2", NULL, 0), 0);
+
+	assert_int_equal(fp_model_router_subnets(m, "r1", subs, 4), 3);
+	assert_string_equal(subs[0]->id, "sub-a");
+	assert_string_equal(subs[1]->id, "sub-a6");
+	assert_string_equal(subs[2]->id, "sub-b");
+	assert_int_equal(fp_model_network_subnets(m, "net-a", subs, 4), 2);
+	assert_string_equal(subs[1]->id, "sub-a6");
+
+	assert_int_equal(fp_model_network_ports(m, "net-a", FP_MODEL_OWNER_DHCP, ports, 4), 1);
+	assert_string_equal(ports[0]->id, "dhcp-a");
+	assert_int_equal(fp_model_network_ports(m, "net-a", FP_MODEL_OWNER_MAX, ports, 4), 3);
+	assert_string_equal(ports[0]->id, "dhcp-a");
+	assert_string_equal(ports[1]->id, "rif-a");
+	assert_string_equal(ports[2]->id, "vm-a1");
+	assert_int_equal(fp_model_network_ports(m, "net-b", FP_MODEL_OWNER_DHCP, NULL, 0), 0);
+	assert_int_equal(fp_model_network_routers(m, "net-ext", routers, 2), 1);
+	assert_string_equal(routers[0]->id, "r1");
+	assert_int_equal(fp_model_network_routers(m, "net-a", routers, 2), 0);
+
+	assert_string_equal(fp_model_router_gw_port(m, "r1")->id, "rgw-1");
+	assert_null(fp_model_router_gw_port(m, "r2"));
+
+	assert_string_equal(fp_model_subnet_router(m, "sub-b", &iface)->id, "r1");
+	assert_string_equal(iface->id, "rif-b");
+	assert_null(fp_model_subnet_router(m, "sub-ext", &iface)); /* the gateway's */
+	assert_null(iface);
+	assert_null(fp_model_subnet_router(m, "sub-vlan", NULL));
+	assert_null(fp_model_subnet_router(m, "nope", NULL));
+
+	/* The interface holding the gateway address wins over one (of
+	 * another router) that sorts first.
+	 */
+	assert_int_equal(put_text(m, FP_MODEL_ROUTER, NULL, "{\"id\": \"r0\"}", &err), 0);
+	assert_int_equal(
+		put_text(m, FP_MODEL_PORT, NULL,
+			 "{\"id\": \"aaa\", \"network_id\": \"net-b\","
+			 " \"mac_address\": \"fa:16:3e:00:0b:aa\","
+			 " \"device_owner\": \"network:router_interface\","
+			 " \"device_id\": \"r0\", \"fixed_ips\": [{\"subnet_id\": \"sub-b\","
+			 " \"ip_address\": \"10.2.0.99\"}]}",
+			 &err),
+		0);
+	assert_string_equal(fp_model_subnet_router(m, "sub-b", &iface)->id, "r1");
+	assert_string_equal(iface->id, "rif-b");
+	assert_int_equal(fp_model_delete(m, FP_MODEL_PORT, "rif-b", &err), 0);
+	assert_string_equal(fp_model_subnet_router(m, "sub-b", &iface)->id, "r0");
+	assert_string_equal(iface->id, "aaa");
+
+	assert_int_equal(fp_model_port_fips(m, "vm-a1", fips, 2), 1);
+	assert_string_equal(fips[0]->id, "fip-1");
+	assert_int_equal(fp_model_port_fips(m, "vm-b1", fips, 2), 0);
+	assert_int_equal(fp_model_fip_fixed_ip(m, fips[0], &ip), 0);
+	assert_ip(&ip, "10.1.0.5");
+	/* Without fixed_ip_address: the port's only IPv4 address. */
+	assert_int_equal(
+		put_text(m, FP_MODEL_FLOATINGIP, NULL,
+			 "{\"id\": \"fip-2\", \"floating_network_id\": \"net-ext\","
+			 " \"floating_ip_address\": \"172.24.4.21\", \"port_id\": \"vm-a1\"}",
+			 &err),
+		0);
+	assert_int_equal(fp_model_fip_fixed_ip(m, fp_model_floatingip_find(m, "fip-2"), &ip), 0);
+	assert_ip(&ip, "10.1.0.5");
+	assert_int_equal(fp_model_port_fips(m, "vm-a1", fips, 2), 2);
+	assert_int_equal(fp_model_delete(m, FP_MODEL_PORT, "vm-a1", &err), 0);
+	assert_int_equal(fp_model_fip_fixed_ip(m, fips[0], &ip), -ENOENT);
+	fp_model_free(m);
+}
+
+/* What fp_model_check() reported. */
+struct faults {
+	size_t n;	    /* reported */
+	char what[16][200]; /* "<coll> <id> <field>: <reason>" */
+};
+
+static int
+fault_note(void *arg, enum fp_model_coll coll, const char *id, const char *field,
+	   const char *reason)
+{
+	struct faults *f = arg;
+
+	if (f->n < 16)
+		snprintf(f->what[f->n], sizeof(f->what[f->n]), "%s %s %s: %s",
+			 fp_model_coll_singular[coll], id, field, reason);
+	f->n++;
+	return 0;
+}
+
+/* Was "<coll> <id> <field>" reported? */
+static int
+faulted(const struct faults *f, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < f->n && i < 16; i++)
+		if (strncmp(f->what[i], prefix, strlen(prefix)) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+faults_print(const struct faults *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n && i < 16; i++)
+		print_error("  %s\n", f->what[i]);
+}
+
+static void
+test_model_check_references(void **state)
+{
+	/* One change (PUT of a body, or DELETE when body is NULL) and a
+	 * fault it must cause.
+	 */
+	static const struct {
+		enum fp_model_coll coll; /* what is changed */
+		const char *id;		 /* its id */
+		const char *body;	 /* new body, NULL: delete */
+		const char *fault;	 /* "<coll> <id> <field>" reported */
+	} cases[] = {
+		{ FP_MODEL_PORT, "rif-b",
+		  "{\"network_id\": \"net-b\", \"mac_address\": \"fa:16:3e:00:0b:fe\","
+		  " \"device_owner\": \"network:router_interface\", \"device_id\": \"r9\","
+		  " \"fixed_ips\": [{\"subnet_id\": \"sub-b\", \"ip_address\": \"10.2.0.1\"}]}",
+		  "port rif-b device_id" },
+		{ FP_MODEL_PORT, "rif-b",
+		  "{\"network_id\": \"net-b\", \"mac_address\": \"fa:16:3e:00:0b:fe\","
+		  " \"device_owner\": \"network:router_interface\", \"device_id\": \"r1\","
+		  " \"fixed_ips\": [{\"subnet_id\": \"sub-b\", \"ip_address\": \"10.2.0.7\"}]}",
+		  "port rif-b fixed_ips[0].ip_address" },
+		{ FP_MODEL_PORT, "rif-b",
+		  "{\"network_id\": \"net-b\", \"mac_address\": \"fa:16:3e:00:0b:fe\","
+		  " \"device_owner\": \"network:router_interface\", \"device_id\": \"r1\"}",
+		  "port rif-b fixed_ips" },
+		{ FP_MODEL_SUBNET, "sub-b",
+		  "{\"network_id\": \"net-b\", \"ip_version\": 4, \"cidr\": \"10.2.0.0/24\"}",
+		  "port rif-b fixed_ips[0].ip_address" },
+		{ FP_MODEL_SUBNET, "sub-b", NULL, "port rif-b fixed_ips[0].subnet_id" },
+		{ FP_MODEL_SUBNET, "sub-b", NULL, "router r1 routes[0].nexthop" },
+		{ FP_MODEL_SUBNET, "sub-a2",
+		  "{\"network_id\": \"net-a\", \"ip_version\": 4, \"cidr\": \"10.1.1.0/24\","
+		  " \"gateway_ip\": \"10.1.1.1\"}",
+		  NULL },
+		{ FP_MODEL_PORT, "rif-a",
+		  "{\"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:0a:fe\","
+		  " \"device_owner\": \"network:router_interface_distributed\","
+		  " \"device_id\": \"r1\", \"fixed_ips\": ["
+		  "{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.1.0.1\"},"
+		  "{\"subnet_id\": \"sub-a2\", \"ip_address\": \"10.1.1.1\"}]}",
+		  "port rif-a fixed_ips[1].subnet_id" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-flat\"}}",
+		  "port rgw-1 network_id" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-flat\"}}",
+		  "floatingip fip-1 router_id" },
+		{ FP_MODEL_ROUTER, "r1", "{\"external_gateway_info\": {\"network_id\": \"nope\"}}",
+		  "router r1 external_gateway_info.network_id" },
+		{ FP_MODEL_ROUTER, "r1", "{\"external_gateway_info\": {\"network_id\": \"net-a\"}}",
+		  "router r1 external_gateway_info.network_id" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-ext\","
+		  " \"external_fixed_ips\": [{\"subnet_id\": \"sub-b\","
+		  " \"ip_address\": \"10.2.0.9\"}]}}",
+		  "router r1 external_gateway_info.external_fixed_ips[0]" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-ext\","
+		  " \"external_fixed_ips\": [{\"subnet_id\": \"sub-ext\","
+		  " \"ip_address\": \"172.25.0.9\"}]}}",
+		  "router r1 external_gateway_info.external_fixed_ips[0]" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-ext\","
+		  " \"external_fixed_ips\": [{\"subnet_id\": \"nope\","
+		  " \"ip_address\": \"172.24.4.9\"}]}}",
+		  "router r1 external_gateway_info.external_fixed_ips[0]" },
+		{ FP_MODEL_ROUTER, "r1",
+		  "{\"external_gateway_info\": {\"network_id\": \"net-ext\"},"
+		  " \"routes\": [{\"destination\": \"10.9.0.0/16\", \"nexthop\": \"10.7.0.1\"}]}",
+		  "router r1 routes[0].nexthop" },
+		{ FP_MODEL_NETWORK, "net-ext",
+		  "{\"provider:network_type\": \"vxlan\", \"provider:segmentation_id\": 300}",
+		  "floatingip fip-1 floating_network_id" },
+		{ FP_MODEL_FLOATINGIP, "fip-1",
+		  "{\"floating_network_id\": \"net-ext\", \"floating_ip_address\": \"172.25.0.1\","
+		  " \"port_id\": \"vm-a1\", \"router_id\": \"r1\"}",
+		  "floatingip fip-1 floating_ip_address" },
+		{ FP_MODEL_FLOATINGIP, "fip-1",
+		  "{\"floating_network_id\": \"net-ext\", \"floating_ip_address\": \"172.24.4.20\","
+		  " \"port_id\": \"vm-a1\"}",
+		  "floatingip fip-1 router_id" },
+		{ FP_MODEL_FLOATINGIP, "fip-1",
+		  "{\"floating_network_id\": \"net-ext\", \"floating_ip_address\": \"172.24.4.20\","
+		  " \"port_id\": \"vm-a1\", \"router_id\": \"r9\"}",
+		  "floatingip fip-1 router_id" },
+		{ FP_MODEL_PORT, "rif-a", NULL, "floatingip fip-1 router_id" },
+		{ FP_MODEL_PORT, "vm-a1",
+		  "{\"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:0a:01\","
+		  " \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.1.0.6\"}]}",
+		  "floatingip fip-1 fixed_ip_address" },
+		{ FP_MODEL_PORT, "vm-a1", NULL, "floatingip fip-1 port_id" },
+	};
+	struct fp_model *base = load_routed(), *m;
+	struct fp_model_err err;
+	struct faults f;
+	size_t i, n_bad = 0;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(fp_model_check(base, fault_note, &f), 0);
+	if (f.n != 0)
+		faults_print(&f);
+	assert_int_equal(f.n, 0);
+	m = NULL;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* A case without a fault prepares the next one. */
+		if (i == 0 || cases[i - 1].fault != NULL) {
+			fp_model_free(m);
+			m = fp_model_clone(base);
+		}
+		if (cases[i].body == NULL)
+			assert_int_equal(fp_model_delete(m, cases[i].coll, cases[i].id, &err), 0);
+		else if (put_text(m, cases[i].coll, cases[i].id, cases[i].body, &err) < 0)
+			fail_msg("cases[%zu]: %d %s: %s", i, err.status, err.field, err.reason);
+		if (cases[i].fault == NULL)
+			continue;
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(fp_model_check(m, fault_note, &f), 0);
+		if (!faulted(&f, cases[i].fault)) {
+			print_error("cases[%zu]: no \"%s\" among %zu faults:\n", i, cases[i].fault,
+				    f.n);
+			faults_print(&f);
+			n_bad++;
+		}
+	}
+	fp_model_free(m);
+	fp_model_free(base);
+	assert_int_equal(n_bad, 0);
+}
+
+/* A reporter's error stops the walk and is returned. */
+static int
+fault_stop(void *arg, enum fp_model_coll coll, const char *id, const char *field,
+	   const char *reason)
+{
+	(void)coll;
+	(void)id;
+	(void)field;
+	(void)reason;
+	++*(int *)arg;
+	return -ENOMEM;
+}
+
+static void
+test_model_check_stops(void **state)
+{
+	struct fp_model *m = load_routed();
+	struct fp_model_err err;
+	int calls = 0;
+
+	(void)state;
+	assert_int_equal(fp_model_delete(m, FP_MODEL_SUBNET, "sub-b", &err), 0);
+	assert_int_equal(fp_model_check(m, fault_stop, &calls), -ENOMEM);
+	assert_int_equal(calls, 1);
+	assert_int_equal(fp_model_check(NULL, fault_stop, &calls), 0);
+	fp_model_free(m);
+}
+
 static void
 test_model_unknown_fields_kept(void **state)
 {
@@ -1128,7 +1721,15 @@ static const struct bad_case bad_cases[] = {
 	{ N, "provider:network_type", "null", 400, "network.provider:network_type" },
 	{ N, "provider:network_type", "5", 400, "network.provider:network_type" },
 	{ N, "provider:network_type", "\"\"", 422, "network.provider:network_type" },
-	{ N, "provider:network_type", "\"vlan\"", 422, "network.provider:network_type" },
+	{ N, "provider:network_type", "\"VXLAN\"", 422, "network.provider:network_type" },
+	{ N, "provider:network_type", "\"vxlan-gpe\"", 422, "network.provider:network_type" },
+	{ N, "provider:network_type", "\"vlan\"", 400, "network.provider:physical_network" },
+	{ N, "provider:network_type", "\"flat\"", 422, "network.provider:segmentation_id" },
+	{ N, "provider:network_type", "\"local\"", 422, "network.provider:segmentation_id" },
+	{ N, "provider:physical_network", "\"physnet1\"", 422,
+	  "network.provider:physical_network" },
+	{ N, "provider:physical_network", "5", 400, "network.provider:physical_network" },
+	{ N, "router:external", "1", 400, "network.router:external" },
 	{ N, "provider:segmentation_id", NULL, 400, "network.provider:segmentation_id" },
 	{ N, "provider:segmentation_id", "null", 400, "network.provider:segmentation_id" },
 	{ N, "provider:segmentation_id", "\"1001\"", 400, "network.provider:segmentation_id" },
@@ -1180,6 +1781,29 @@ static const struct bad_case bad_cases[] = {
 	{ S, "gateway_ip", "\"10.0.0.256\"", 422, "subnet.gateway_ip" },
 	{ S, "gateway_ip", "5", 400, "subnet.gateway_ip" },
 	{ S, "gateway_ip", "{}", 400, "subnet.gateway_ip" },
+	{ S, "gateway_ip", "\"10.0.0.0\"", 422, "subnet.gateway_ip" },
+	{ S, "gateway_ip", "\"10.0.0.255\"", 422, "subnet.gateway_ip" },
+	{ S, "host_routes", "{}", 400, "subnet.host_routes" },
+	{ S, "host_routes", "@ROUTES:33", 422, "subnet.host_routes" },
+	{ S, "host_routes", "[5]", 400, "subnet.host_routes[0]" },
+	{ S, "host_routes", "[{\"destination\": \"10.9.0.0/16\"}]", 400,
+	  "subnet.host_routes[0].nexthop" },
+	{ S, "host_routes", "[{\"destination\": \"fd00:9::/64\", \"nexthop\": \"fd00::9\"}]", 422,
+	  "subnet.host_routes[0].destination" },
+	{ S, "host_routes",
+	  "[{\"destination\": \"10.9.0.0/16\", \"nexthop\": \"10.0.0.9\"},"
+	  " {\"destination\": \"10.9.0.0/16\", \"nexthop\": \"10.0.0.9\"}]",
+	  422, "subnet.host_routes[1]" },
+	{ S, "dns_nameservers", "\"8.8.8.8\"", 400, "subnet.dns_nameservers" },
+	{ S, "dns_nameservers", "@DNS:9", 422, "subnet.dns_nameservers" },
+	{ S, "dns_nameservers", "[\"x\"]", 422, "subnet.dns_nameservers[0]" },
+	{ S, "dns_nameservers", "[8]", 400, "subnet.dns_nameservers[0]" },
+	{ S, "dns_nameservers", "[\"8.8.8.8\", \"8.8.8.8\"]", 422, "subnet.dns_nameservers[1]" },
+	{ S, "enable_dhcp", "1", 400, "subnet.enable_dhcp" },
+	{ S, "ipv6_ra_mode", "\"slaac\"", 422, "subnet.ipv6_ra_mode" },
+	{ S, "ipv6_address_mode", "\"dhcpv6-stateful\"", 422, "subnet.ipv6_address_mode" },
+	{ S, "ipv6_address_mode", "\"stateful\"", 422, "subnet.ipv6_address_mode" },
+	{ S, "ipv6_ra_mode", "6", 400, "subnet.ipv6_ra_mode" },
 
 	/* port */
 	{ P, "network_id", NULL, 400, "port.network_id" },
@@ -1254,6 +1878,29 @@ static const struct bad_case bad_cases[] = {
 	{ P, "security_groups", "[\"a\", \"b\", \"a\"]", 422, "port.security_groups[2]" },
 
 	/* router */
+	{ R, "external_gateway_info/enable_snat", "1", 400,
+	  "router.external_gateway_info.enable_snat" },
+	{ R, "external_gateway_info/external_fixed_ips", "{}", 400,
+	  "router.external_gateway_info.external_fixed_ips" },
+	{ R, "external_gateway_info/external_fixed_ips", "@EXTIPS:9", 422,
+	  "router.external_gateway_info.external_fixed_ips" },
+	{ R, "external_gateway_info/external_fixed_ips/0", "5", 400,
+	  "router.external_gateway_info.external_fixed_ips[0]" },
+	{ R, "external_gateway_info/external_fixed_ips/0/subnet_id", NULL, 400,
+	  "router.external_gateway_info.external_fixed_ips[0].subnet_id" },
+	{ R, "external_gateway_info/external_fixed_ips/0/ip_address", NULL, 400,
+	  "router.external_gateway_info.external_fixed_ips[0].ip_address" },
+	{ R, "external_gateway_info/external_fixed_ips/0/ip_address", "\"x\"", 422,
+	  "router.external_gateway_info.external_fixed_ips[0].ip_address" },
+	{ R, "external_gateway_info/external_fixed_ips",
+	  "[{\"subnet_id\": \"s\", \"ip_address\": \"172.24.4.6\"},"
+	  " {\"subnet_id\": \"s\", \"ip_address\": \"172.24.4.6\"}]",
+	  422, "router.external_gateway_info.external_fixed_ips[1].ip_address" },
+	{ R, "distributed", "\"yes\"", 400, "router.distributed" },
+	{ R, "routes",
+	  "[{\"destination\": \"10.9.0.0/16\", \"nexthop\": \"10.0.0.10\"},"
+	  " {\"destination\": \"10.9.0.0/16\", \"nexthop\": \"10.0.0.10\"}]",
+	  422, "router.routes[1]" },
 	{ R, "external_gateway_info", "\"ext\"", 400, "router.external_gateway_info" },
 	{ R, "external_gateway_info", "[]", 400, "router.external_gateway_info" },
 	{ R, "external_gateway_info/network_id", NULL, 400,
@@ -1283,6 +1930,8 @@ static const struct bad_case bad_cases[] = {
 	{ F, "fixed_ip_address", "\"10.0.0.99\"", 422, "floatingip.fixed_ip_address" },
 	{ F, "fixed_ip_address", "[]", 400, "floatingip.fixed_ip_address" },
 	{ F, "router_id", "5", 400, "floatingip.router_id" },
+	{ F, "floating_ip_address", "\"fd00::5\"", 422, "floatingip.floating_ip_address" },
+	{ F, "fixed_ip_address", "\"fd00::5\"", 422, "floatingip.fixed_ip_address" },
 
 	/* security_group */
 	{ G, RULE, "{}", 400, "security_group.security_group_rules" },
@@ -1383,6 +2032,18 @@ static const struct bad_case bad_cases[] = {
 	{ H, "vtep_addresses/0", "\"0.1.2.3\"", 422, "host.vtep_addresses[0]" },
 	{ H, "underlay_mac", "\"x\"", 422, "host.underlay_mac" },
 	{ H, "underlay_mac", "5", 400, "host.underlay_mac" },
+	{ H, "bridge_mappings", "[]", 400, "host.bridge_mappings" },
+	{ H, "bridge_mappings", "{\"a:b\": \"eth1\"}", 422, "host.bridge_mappings" },
+	{ H, "bridge_mappings", "{\"a,b\": \"eth1\"}", 422, "host.bridge_mappings" },
+	{ H, "bridge_mappings", "{\"a b\": \"eth1\"}", 422, "host.bridge_mappings" },
+	{ H, "bridge_mappings", "{\"physnet1\": 5}", 400, "host.bridge_mappings.physnet1" },
+	{ H, "bridge_mappings", "{\"physnet1\": \"\"}", 422, "host.bridge_mappings.physnet1" },
+	{ H, "bridge_mappings", "{\"physnet1\": \"eth 1\"}", 422, "host.bridge_mappings.physnet1" },
+	{ H, "bridge_mappings", "{\"physnet1\": \"eth:1\"}", 422, "host.bridge_mappings.physnet1" },
+	{ H, "bridge_mappings", "{\"physnet1\": \"uplink-with-a-name-of-32-charsxx\"}", 422,
+	  "host.bridge_mappings.physnet1" },
+	{ H, "bridge_mappings", "{\"p1\": \"eth1\", \"p2\": \"eth1\"}", 422,
+	  "host.bridge_mappings.p2" },
 	{ H, "underlay_mac", "\"03:00:00:00:00:01\"", 422, "host.underlay_mac" },
 };
 
@@ -2048,7 +2709,7 @@ main(void)
 		cmocka_unit_test(test_model_every_collection_accepted),
 		T(test_model_snapshot_fixture_matches_singles),
 		T(test_model_network_parsed),
-		T(test_model_network_type_refused),
+		T(test_model_network_types),
 		T(test_model_subnets_parsed),
 		T(test_model_ipv6_only_subnet),
 		T(test_model_port_parsed),
@@ -2062,6 +2723,12 @@ main(void)
 		T(test_model_addrgroup_parsed),
 		T(test_model_host_parsed),
 		T(test_model_unknown_fields_kept),
+		cmocka_unit_test(test_model_routed_parsed),
+		T(test_model_subnet_v6_modes),
+		T(test_model_port_owner),
+		cmocka_unit_test(test_model_routed_lookups),
+		cmocka_unit_test(test_model_check_references),
+		cmocka_unit_test(test_model_check_stops),
 		T(test_model_limits_max_accepted),
 		T(test_model_bad_inputs_refused),
 		T(test_model_error_reasons),

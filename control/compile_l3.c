@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "compile_l3.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "compile_sg.h"
+
+#define VRF_KEY_SIZE (sizeof("router:") + FP_MODEL_ID_SIZE)
+
+static int
+net_cmp(const void *id, const void *elem)
+{
+	return strcmp(id, ((const struct fp_compile_l3_net *)elem)->n->id);
+}
+
+/* The network with this id (nets are in id order), or NULL. */
+static const struct fp_compile_l3_net *
+net_find(const struct fp_compile_l3_net *nets, size_t n, const char *id)
+{
+	if (n == 0)
+		return NULL;
+	return bsearch(id, nets, n, sizeof(*nets), net_cmp);
+}
+
+/* A router's interfaces (admin up), allocated; *n their number. */
+static const struct fp_model_port **
+ifaces_of(const struct fp_model *m, const char *router_id, size_t *n)
+{
+	const struct fp_model_port **v;
+	size_t cnt = fp_model_router_ifaces(m, router_id, NULL, 0), i, k = 0;
+
+	*n = 0;
+	v = calloc(cnt + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	fp_model_router_ifaces(m, router_id, v, cnt);
+	for (i = 0; i < cnt; i++)
+		if (v[i]->admin_up)
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
+/* Is the router on this host: up, with an interface on a usable network
+ * that has a local port?  Uses .local (the local ports alone).
+ */
+static int
+router_here(const struct fp_compile_l3_net *nets, size_t n_nets, const struct fp_model_router *rt,
+	    const struct fp_model_port *const *ifs, size_t n_ifs)
+{
+	size_t i;
+
+	if (!rt->admin_up)
+		return 0;
+	for (i = 0; i < n_ifs; i++) {
+		const struct fp_compile_l3_net *ns = net_find(nets, n_nets, ifs[i]->network_id);
+
+		if (ns != NULL && ns->usable && ns->local)
+			return 1;
+	}
+	return 0;
+}
+
+/* The router's gateway network if it is carried, else NULL. */
+static const struct fp_compile_l3_net *
+gw_net(const struct fp_model *m, const struct fp_compile_l3_net *nets, size_t n_nets,
+       const struct fp_model_router *rt, const struct fp_model_port **gw)
+{
+	const struct fp_compile_l3_net *ns;
+
+	*gw = rt->has_gateway ? fp_model_router_gw_port(m, rt->id) : NULL;
+	if (*gw == NULL)
+		return NULL;
+	ns = net_find(nets, n_nets, (*gw)->network_id);
+	return ns != NULL && ns->usable ? ns : NULL;
+}
+
+int
+fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+		      struct fp_compile_l3_net *nets, size_t n_nets)
+{
+	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
+	int added = 0;
+
+	for (i = 0; i < n_nets; i++)
+		nets[i].local = nets[i].present;
+	if (!ctx->routes_carried)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct fp_model_router *rt = fp_model_router_at(m, i);
+		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs), *gw;
+		struct fp_compile_l3_net *ns;
+
+		if (ifs == NULL)
+			return -ENOMEM;
+		if (router_here(nets, n_nets, rt, ifs, n_ifs)) {
+			for (j = 0; j <= n_ifs; j++) {
+				const char *id = j < n_ifs ? ifs[j]->network_id : NULL;
+
+				if (id == NULL) {
+					ns = (struct fp_compile_l3_net *)gw_net(m, nets, n_nets, rt,
+										&gw);
+				} else {
+					ns = (struct fp_compile_l3_net *)net_find(nets, n_nets, id);
+				}
+				if (ns != NULL && ns->usable && !ns->present) {
+					ns->present = 1;
+					added++;
+				}
+			}
+		}
+		free(ifs);
+	}
+	return added;
+}
+
+/* fe80::/64 with the EUI-64 interface id of mac (RFC 4291 2.5.1). */
+static void
+link_local(const uint8_t mac[6], struct fp_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->b[0] = 0xfe;
+	ip->b[1] = 0x80;
+	ip->b[8] = mac[0] ^ 0x02;
+	ip->b[9] = mac[1];
+	ip->b[10] = mac[2];
+	ip->b[11] = 0xff;
+	ip->b[12] = 0xfe;
+	ip->b[13] = mac[3];
+	ip->b[14] = mac[4];
+	ip->b[15] = mac[5];
+}
+
+/* One compile of one router. */
+struct l3run {
+	const struct fp_model *m;
+	const struct fp_compile_ctx *ctx;
+	const struct fp_compile_l3_net *nets;
+	size_t n_nets;
+	struct fp_entry_set *out;
+	struct fp_compile_report *rep;
+	const struct fp_model_router *rt;
+	uint32_t vrf;
+};
+
+static int
+route_add(struct l3run *r, const struct fp_ip *pfx, uint8_t plen, uint16_t type, uint16_t flags,
+	  const struct fp_model_network *n, const uint8_t mac[6], const struct fp_ip *addr)
+{
+	struct fp_route_key k;
+	struct fp_route_val v;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.vrf = r->vrf;
+	k.plen = plen;
+	k.ip = *pfx;
+	fp_addr_prefix_mask(&k.ip, plen);
+	v.type = type;
+	v.flags = flags;
+	v.addr = *addr;
+	if (type != FP_ROUTE_LOCAL) { /* a local route is the address alone */
+		v.vni = n->vni;
+		memcpy(v.mac, mac, 6);
+		v.mtu = n->mtu;
+	}
+	return fp_entry_set_apply(r->out, FP_TABLE_ROUTE, &k, &v);
+}
+
+/* fdb (VNI, MAC) -> the router, unless a port holds the MAC. */
+static int
+fdb_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_network *n)
+{
+	char mac[FP_ADDR_MAC_STR];
+	struct fp_fdb_key k;
+	struct fp_fdb_val v;
+	const struct fp_fdb_val *old;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.vni = n->vni;
+	memcpy(k.mac, p->mac, 6);
+	v.type = FP_DEST_ROUTER;
+	v.id = r->vrf;
+	old = fp_entry_set_find(r->out, FP_TABLE_FDB, &k);
+	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0)
+		return fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, "mac_address",
+			"MAC %s of router %s's interface is also a port's in "
+			"network %s: the port keeps it, the interface is not routed",
+			fp_addr_mac_str(p->mac, mac), r->rt->id, n->id);
+	return fp_entry_set_apply(r->out, FP_TABLE_FDB, &k, &v);
+}
+
+/* neigh (VNI, ip) -> the interface's MAC, local only, unless a port holds ip. */
+static int
+neigh_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_network *n,
+	  const struct fp_ip *ip)
+{
+	char s[FP_ADDR_IP_STR];
+	struct fp_neigh_key k;
+	struct fp_neigh_val v;
+	const struct fp_neigh_val *old;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.vrf = n->vni;
+	k.ip = *ip;
+	memcpy(v.mac, p->mac, 6);
+	v.flags = FP_NEIGH_F_LOCAL_ONLY;
+	v.vni = n->vni;
+	old = fp_entry_set_find(r->out, FP_TABLE_NEIGH, &k);
+	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0)
+		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "fixed_ips",
+					  "address %s of router %s's interface is also a port's in "
+					  "network %s: the port keeps it",
+					  fp_addr_ip_str(ip, s), r->rt->id, n->id);
+	return fp_entry_set_apply(r->out, FP_TABLE_NEIGH, &k, &v);
+}
+
+/* The connected and local routes of an interface; its fdb and neigh
+ * entries when its network is present.
+ */
+static int
+iface_emit(struct l3run *r, const struct fp_model_port *p)
+{
+	const struct fp_compile_l3_net *ns = net_find(r->nets, r->n_nets, p->network_id);
+	int rc = 0, has_v6 = 0;
+	struct fp_ip ll;
+	uint32_t f;
+
+	if (ns == NULL || !ns->usable)
+		return 0; /* compile.c reports the network */
+	for (f = 0; f < p->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX && rc == 0; f++) {
+		const struct fp_model_fixed_ip *fi = &p->fixed_ips[f];
+		const struct fp_model_subnet *s = fp_model_subnet_find(r->m, fi->subnet_id);
+
+		if (s == NULL || strcmp(s->network_id, p->network_id) != 0)
+			continue; /* fp_model_check() reports it */
+		has_v6 |= s->ip_version == 6;
+		rc = route_add(r, &s->cidr, s->plen, FP_ROUTE_CONNECTED, 0, ns->n, p->mac, &fi->ip);
+		if (rc == 0)
+			rc = route_add(r, &fi->ip, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &fi->ip);
+		if (rc == 0 && ns->present)
+			rc = neigh_add(r, p, ns->n, &fi->ip);
+	}
+	if (rc == 0 && has_v6) {
+		link_local(p->mac, &ll);
+		rc = route_add(r, &ll, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &ll);
+		if (rc == 0 && ns->present)
+			rc = neigh_add(r, p, ns->n, &ll);
+	}
+	if (rc == 0 && ns->present)
+		rc = fdb_add(r, p, ns->n);
+	return rc;
+}
+
+/* The interface whose subnet holds ip, and that subnet; NULL if none. */
+static const struct fp_model_port *
+iface_for(struct l3run *r, const struct fp_model_port *const *ifs, size_t n_ifs,
+	  const struct fp_ip *ip)
+{
+	size_t i;
+	uint32_t f;
+
+	for (i = 0; i < n_ifs; i++) {
+		const struct fp_compile_l3_net *ns = net_find(r->nets, r->n_nets,
+							      ifs[i]->network_id);
+
+		if (ns == NULL || !ns->usable)
+			continue;
+		for (f = 0; f < ifs[i]->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX; f++) {
+			const struct fp_model_subnet *s = fp_model_subnet_find(
+				r->m, ifs[i]->fixed_ips[f].subnet_id);
+
+			if (s != NULL && fp_addr_prefix_contains(&s->cidr, s->plen, ip))
+				return ifs[i];
+		}
+	}
+	return NULL;
+}
+
+/* The router's extra routes: through the interface on the next hop's subnet. */
+static int
+extra_routes_emit(struct l3run *r, const struct fp_model_port *const *ifs, size_t n_ifs)
+{
+	uint32_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->rt->n_routes && i < FP_MODEL_ROUTE_MAX && rc == 0; i++) {
+		const struct fp_model_route *rt = &r->rt->routes[i];
+		const struct fp_model_port *p = iface_for(r, ifs, n_ifs, &rt->nexthop);
+		const struct fp_compile_l3_net *ns;
+
+		if (p == NULL)
+			continue; /* fp_model_check() reports it */
+		ns = net_find(r->nets, r->n_nets, p->network_id);
+		rc = route_add(r, &rt->destination, rt->plen, FP_ROUTE_NEXTHOP, 0, ns->n, p->mac,
+			       &rt->nexthop);
+	}
+	return rc;
+}
+
+/* The default routes toward the external network, and what of it is
+ * not carried.
+ */
+static int
+gateway_emit(struct l3run *r)
+{
+	const struct fp_model_port *gw;
+	const struct fp_compile_l3_net *ns = gw_net(r->m, r->nets, r->n_nets, r->rt, &gw);
+	const struct fp_model_subnet **subs;
+	size_t i, n;
+	int rc = 0;
+
+	if (!r->rt->has_gateway)
+		return 0;
+	if (ns == NULL)
+		return fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
+			"external_gateway_info",
+			gw == NULL ? "no gateway port (network:router_gateway): no default route" :
+				     "the external network is not carried: no default route");
+	if (r->rt->enable_snat)
+		rc = fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
+			"external_gateway_info.enable_snat",
+			"SNAT runs on gateway nodes, which this flowplane does not have yet: "
+			"packets of VMs without a floating IP to the external network are "
+			"dropped (no_snat)");
+	n = fp_model_network_subnets(r->m, ns->n->id, NULL, 0);
+	subs = calloc(n + 1, sizeof(*subs));
+	if (subs == NULL)
+		return -ENOMEM;
+	fp_model_network_subnets(r->m, ns->n->id, subs, n);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct fp_ip any;
+		uint16_t flags = FP_ROUTE_F_EXTERNAL | (r->rt->enable_snat ? FP_ROUTE_F_SNAT : 0);
+
+		if (!subs[i]->has_gateway)
+			continue;
+		memset(&any, 0, sizeof(any));
+		if (subs[i]->ip_version == 4)
+			fp_addr_ip_set_v4(&any, 0);
+		rc = route_add(r, &any, subs[i]->ip_version == 4 ? 96 : 0, FP_ROUTE_NEXTHOP, flags,
+			       ns->n, gw->mac, &subs[i]->gateway);
+	}
+	free(subs);
+	return rc;
+}
+
+int
+fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+	      const struct fp_compile_l3_net *nets, size_t n_nets, struct fp_entry_set *out,
+	      struct fp_compile_report *rep)
+{
+	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
+	char key[VRF_KEY_SIZE];
+	int rc = 0;
+
+	if (!ctx->routes_carried)
+		return 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_router *rt = fp_model_router_at(m, i);
+		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs);
+		struct l3run r = { m, ctx, nets, n_nets, out, rep, rt, 0 };
+
+		if (ifs == NULL)
+			return -ENOMEM;
+		if (!router_here(nets, n_nets, rt, ifs, n_ifs)) {
+			free(ifs);
+			continue;
+		}
+		snprintf(key, sizeof(key), "router:%s", rt->id);
+		rc = fp_ids_get(ctx->vrf_ids, key, &r.vrf);
+		if (rc == -ENOSPC) {
+			rc = fp_compile_problem(rep, FP_MODEL_ROUTER, rt->id, "",
+						"no free vrf id: the router is not routed here");
+			free(ifs);
+			continue;
+		}
+		for (j = 0; j < n_ifs && rc == 0; j++)
+			rc = iface_emit(&r, ifs[j]);
+		if (rc == 0)
+			rc = extra_routes_emit(&r, ifs, n_ifs);
+		if (rc == 0)
+			rc = gateway_emit(&r);
+		free(ifs);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Ids
+ */
+
+int
+fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+		     const struct fp_entry_set *installed)
+{
+	size_t i, n = installed != NULL ? fp_entry_set_count(installed) : 0;
+	size_t p, n_ports = fp_model_count(m, FP_MODEL_PORT);
+	char key[VRF_KEY_SIZE];
+	struct fp_entry e;
+	uint32_t f;
+
+	for (i = 0; i < n; i++) {
+		const struct fp_route_val *v;
+		const struct fp_route_key *k;
+
+		if (fp_entry_set_at(installed, i, &e) < 0)
+			return -EINVAL;
+		if (e.table != FP_TABLE_ROUTE)
+			continue;
+		k = e.key;
+		v = e.val;
+		if (v->type != FP_ROUTE_LOCAL)
+			continue;
+		for (p = 0; p < n_ports; p++) {
+			const struct fp_model_port *pt = fp_model_port_at(m, p);
+			int hit = 0;
+
+			if (!fp_model_port_is_router_iface(pt))
+				continue;
+			for (f = 0; f < pt->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX; f++)
+				hit |= memcmp(&pt->fixed_ips[f].ip, &v->addr, sizeof(v->addr)) == 0;
+			if (!hit)
+				continue;
+			snprintf(key, sizeof(key), "router:%s", pt->device_id);
+			/* -EEXIST: bound otherwise already (two routers once had
+			 * the address); the first binding stays.
+			 */
+			if (fp_ids_bind(ctx->vrf_ids, key, k->vrf) == -ENOMEM)
+				return -ENOMEM;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The vrf ids s's entries use, appended to *v (*n valid, *cap room). */
+static int
+vrfs_collect(const struct fp_entry_set *s, uint32_t **v, size_t *n, size_t *cap)
+{
+	size_t i, cnt = s != NULL ? fp_entry_set_count(s) : 0;
+	struct fp_entry e;
+
+	for (i = 0; i < cnt; i++) {
+		uint32_t vrf;
+
+		if (fp_entry_set_at(s, i, &e) < 0)
+			return -EINVAL;
+		if (e.table == FP_TABLE_ROUTE)
+			vrf = ((const struct fp_route_key *)e.key)->vrf;
+		else if (e.table == FP_TABLE_FDB &&
+			 ((const struct fp_fdb_val *)e.val)->type == FP_DEST_ROUTER)
+			vrf = ((const struct fp_fdb_val *)e.val)->id;
+		else
+			continue;
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 64;
+			uint32_t *nv = realloc(*v, c * sizeof(*nv));
+
+			if (nv == NULL)
+				return -ENOMEM;
+			*v = nv;
+			*cap = c;
+		}
+		(*v)[(*n)++] = vrf;
+	}
+	return 0;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct used {
+	const uint32_t *v; /* sorted */
+	size_t n;
+};
+
+static int
+vrf_used(uint32_t id, void *arg)
+{
+	const struct used *u = arg;
+
+	return u->n != 0 && bsearch(&id, u->v, u->n, sizeof(*u->v), u32_cmp) != NULL;
+}
+
+void
+fp_compile_l3_ids_gc(const struct fp_compile_ctx *ctx, const struct fp_entry_set *installed,
+		     const struct fp_entry_set *desired)
+{
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (ctx == NULL || ctx->vrf_ids == NULL)
+		return;
+	/* Out of memory: keep every id (gc is only an economy). */
+	if (vrfs_collect(installed, &v, &n, &cap) == 0 &&
+	    vrfs_collect(desired, &v, &n, &cap) == 0) {
+		struct used u = { v, n };
+
+		if (n > 1)
+			qsort(v, n, sizeof(*v), u32_cmp);
+		fp_ids_gc(ctx->vrf_ids, vrf_used, &u);
+	}
+	free(v);
+}

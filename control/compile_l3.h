@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The routing part of the compiler (doc/routing.md): Neutron routers ->
+ * route entries, and the fdb and neigh entries of their interfaces.
+ *
+ * A router is on this host when one of its interfaces is on a network
+ * with a local port (present, compile.h); then every network it has an
+ * interface on is present too (its fdb, flood and neigh entries are
+ * installed here: a routed packet re-enters L2 in it), and the host gets
+ * the router's whole route table:
+ *   - per interface fixed IP on subnet S: a connected route (vrf, S) with
+ *     the network, the interface's MAC, the network's MTU and the address;
+ *     a local route (vrf, address/128); IPv6: the interface's link-local
+ *     address (EUI-64 of its MAC) as a local route too;
+ *   - per extra route (router "routes"): a nexthop route through the
+ *     interface whose subnet holds the next hop;
+ *   - the external gateway on an overlay network: a default route per
+ *     family of the external subnets with a gateway_ip, nexthop that
+ *     gateway, flags external (and snat with enable_snat);
+ * and, in every present network it has an interface on: fdb (VNI,
+ * interface MAC) -> router vrf, neigh (VNI, each interface address) ->
+ * the interface MAC, local only.  vrf = ctx->vrf_ids's id for
+ * "router:<id>", stable across compiles and restarts
+ * (fp_compile_l3_rebind()).
+ *
+ * Only when the engine routes (ctx->routes_carried); else nothing, and
+ * compile.c reports routers and their ports as not carried.  Router ports
+ * are then never placed as L2 ports (their entries are these).
+ */
+#ifndef FP_CONTROL_COMPILE_L3_H
+#define FP_CONTROL_COMPILE_L3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compile.h"
+#include "entries.h"
+#include "model.h"
+
+/* A network as compile.c holds it: the networks in id order. */
+struct fp_compile_l3_net {
+	const struct fp_model_network *n; /* the network */
+	uint8_t usable;			  /* carried (overlay, unique VNI) */
+	uint8_t present;		  /* in: a local port; out: or a router's */
+	uint8_t local;			  /* set by fp_compile_l3_present(): a local port */
+	uint8_t pad[5];			  /* zero */
+};
+
+/**
+ * Mark present the networks that routers on this host reach (see the
+ * top).  Call after the local ports set present, before the networks'
+ * entries are built.
+ *
+ * @return the number of networks newly present, or -ENOMEM
+ */
+int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+			  struct fp_compile_l3_net *nets, size_t n_nets);
+
+/**
+ * Emit the route, fdb and neigh entries of the routers on this host into
+ * out, sealed (fp_entry_set_apply()), after the ports' entries: an
+ * interface MAC or address a port already holds there is a problem on the
+ * interface (the port keeps it).
+ *
+ * @return 0, or a negative errno (ENOMEM; ENOSPC: no free vrf id is a
+ *	   problem, not an error)
+ */
+int fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+		  const struct fp_compile_l3_net *nets, size_t n_nets, struct fp_entry_set *out,
+		  struct fp_compile_report *rep);
+
+/**
+ * After a restart: bind each vrf found in installed's local routes to the
+ * router whose interface holds that address, so a restart rewrites
+ * nothing.  Routes whose router is gone keep nothing bound (their vrf id
+ * is reserved by being installed: fp_compile_l3_ids_gc()).
+ *
+ * @return 0, or a negative errno
+ */
+int fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+			 const struct fp_entry_set *installed);
+
+/** Release the vrf ids neither installed nor desired entries use. */
+void fp_compile_l3_ids_gc(const struct fp_compile_ctx *ctx, const struct fp_entry_set *installed,
+			  const struct fp_entry_set *desired);
+
+#endif /* FP_CONTROL_COMPILE_L3_H */
