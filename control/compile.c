@@ -181,6 +181,14 @@ struct ip_claim {
 	uint32_t pad;	 /* zero */
 };
 
+/* A host whose vtep must serve a network because a router on this host
+ * links the network with one of the host's (it sends routed packets in).
+ */
+struct rpeer {
+	uint32_t net;  /* network index */
+	uint32_t host; /* host index */
+};
+
 /* One compile run. */
 struct run {
 	const struct fp_model *m;		  /* the model */
@@ -204,6 +212,9 @@ struct run {
 	uint32_t local_v6;			  /* index of our first IPv6 VTEP, or NONE */
 	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
 	struct fp_compile_l3_net *l3nets;	  /* nets for compile_l3.c, same order */
+	struct rpeer *rpeers;			  /* (network, host) a router here links */
+	size_t n_rpeers;			  /* valid rpeers */
+	size_t cap_rpeers;			  /* allocated rpeers */
 };
 
 static const char *
@@ -932,6 +943,52 @@ routed_present(struct run *r)
 	return 0;
 }
 
+static int
+rpeer_add(struct run *r, uint32_t net, uint32_t host)
+{
+	if (r->n_rpeers == r->cap_rpeers) {
+		size_t cap = r->cap_rpeers ? r->cap_rpeers * 2 : 16;
+		struct rpeer *v = realloc(r->rpeers, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		r->rpeers = v;
+		r->cap_rpeers = cap;
+	}
+	r->rpeers[r->n_rpeers].net = net;
+	r->rpeers[r->n_rpeers++].host = host;
+	return 0;
+}
+
+/* One router here, reaching the networks idx: every host with a port
+ * placed in one of them sends routed packets into all of them.
+ */
+static int
+router_peers(void *arg, const uint32_t *idx, size_t n)
+{
+	struct run *r = arg;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < r->n_macs && rc == 0; i++) {
+		const struct mac_claim *mc = &r->macs[i];
+		const struct port_state *ps = &r->ports[mc->port];
+		int in = 0;
+
+		if (ps->kind != PORT_REMOTE)
+			continue;
+		for (j = 0; j < n; j++)
+			in |= idx[j] == mc->net;
+		for (j = 0; j < n && in && rc == 0; j++) {
+			if (idx[j] == mc->net || !r->nets[idx[j]].present)
+				continue;
+			r->hosts[ps->where].need[r->nets[idx[j]].n->encap] = 1;
+			rc = rpeer_add(r, idx[j], ps->where);
+		}
+	}
+	return rc;
+}
+
 /* Phase 4: networks with a local port, and the vtep ids their remote
  * ports need, allocated in (host, encap) order.
  */
@@ -949,6 +1006,8 @@ place_vteps(struct run *r)
 			r->nets[mc->net].present = 1;
 	}
 	rc = routed_present(r);
+	if (rc == 0 && r->l3nets != NULL)
+		rc = fp_compile_l3_routers(r->m, r->ctx, r->l3nets, r->n_nets, router_peers, r);
 	if (rc)
 		return rc;
 	for (i = 0; i < r->n_macs; i++) {
@@ -1231,23 +1290,42 @@ emit_vteps(struct run *r)
 /* Phase 6: port, fdb and flood entries per present network (the MAC
  * claims are grouped by network), then neigh entries.
  */
+/* The vteps of the hosts a router here links net with (struct rpeer),
+ * written to out; how many.
+ */
+static uint32_t
+peer_vteps(const struct run *r, uint32_t net, uint32_t *out)
+{
+	uint16_t encap = r->nets[net].n->encap;
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_rpeers; i++) {
+		uint32_t id = r->hosts[r->rpeers[i].host].vtep[encap];
+
+		if (r->rpeers[i].net == net && id != NONE)
+			out[n++] = id;
+	}
+	return n;
+}
+
 static int
 emit_entries(struct run *r)
 {
 	uint32_t *ports = NULL, *vteps = NULL;
+	uint8_t *flooded = NULL;
 	size_t i, first;
 	int rc;
 
 	rc = emit_vteps(r);
 	if (rc)
 		return rc;
-	if (r->n_macs != 0) {
-		ports = malloc(r->n_macs * sizeof(*ports));
-		vteps = malloc(r->n_macs * sizeof(*vteps));
-		if (ports == NULL || vteps == NULL) {
-			rc = -ENOMEM;
-			goto out;
-		}
+	ports = malloc((r->n_macs + 1) * sizeof(*ports));
+	vteps = malloc((r->n_macs + r->n_rpeers + 1) * sizeof(*vteps));
+	flooded = calloc(r->n_nets + 1, 1);
+	if (ports == NULL || vteps == NULL || flooded == NULL) {
+		rc = -ENOMEM;
+		goto out;
 	}
 	for (first = 0; first < r->n_macs && rc == 0; first = i) {
 		uint32_t net = r->macs[first].net, n_ports = 0, n_vteps = 0;
@@ -1271,9 +1349,20 @@ emit_entries(struct run *r)
 			vteps[n_vteps++] = id;
 		}
 		if (rc == 0 && r->nets[net].present) {
+			n_vteps += peer_vteps(r, net, vteps + n_vteps);
 			rc = emit_flood(r, net, ports, n_ports, vteps, n_vteps);
+			flooded[net] = 1;
 			r->rep->n_networks_present++;
 		}
+	}
+	/* A network present for a router (compile_l3.h) may have no port
+	 * placed: it is served all the same.
+	 */
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		if (!r->nets[i].present || flooded[i])
+			continue;
+		rc = emit_flood(r, (uint32_t)i, ports, 0, vteps, peer_vteps(r, (uint32_t)i, vteps));
+		r->rep->n_networks_present++;
 	}
 	for (i = 0; i < r->n_ips && rc == 0; i++) {
 		const struct ip_claim *ic = &r->ips[i];
@@ -1293,6 +1382,7 @@ emit_entries(struct run *r)
 		rc = fp_entry_set_add(r->out, FP_TABLE_NEIGH, &k, &v);
 	}
 out:
+	free(flooded);
 	free(vteps);
 	free(ports);
 	return rc;
@@ -1308,29 +1398,7 @@ run_free(struct run *r)
 	free(r->hosts);
 	free(r->nets);
 	free(r->l3nets);
-}
-
-/* A network present for a router (compile_l3.h) may have no port placed:
- * it is served all the same (an empty flood entry).  Into the sealed set.
- */
-static int
-serve_routed(struct run *r)
-{
-	struct fp_flood_key k;
-	struct fp_flood_val v;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < r->n_nets && rc == 0; i++) {
-		memset(&k, 0, sizeof(k));
-		memset(&v, 0, sizeof(v));
-		k.vni = r->nets[i].n->vni;
-		if (!r->nets[i].present || fp_entry_set_find(r->out, FP_TABLE_FLOOD, &k) != NULL)
-			continue;
-		rc = fp_entry_set_apply(r->out, FP_TABLE_FLOOD, &k, &v);
-		r->rep->n_networks_present++;
-	}
-	return rc;
+	free(r->rpeers);
 }
 
 int
@@ -1393,9 +1461,6 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	/* Into the sealed set (they check what the ports hold). */
-	rc = serve_routed(&r);
-	if (rc)
-		goto err;
 	rc = fp_compile_l3(m, ctx, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
 	if (rc)
 		goto err;

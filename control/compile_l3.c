@@ -118,6 +118,45 @@ fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx
 	return added;
 }
 
+int
+fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+		      const struct fp_compile_l3_net *nets, size_t n_nets,
+		      fp_compile_l3_router_fn *fn, void *arg)
+{
+	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
+	uint32_t *idx;
+	int rc = 0;
+
+	if (!ctx->routes_carried || n_nets == 0)
+		return 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_router *rt = fp_model_router_at(m, i);
+		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs), *gw;
+		const struct fp_compile_l3_net *ns;
+		size_t k = 0;
+
+		if (ifs == NULL)
+			return -ENOMEM;
+		idx = calloc(n_ifs + 1, sizeof(*idx));
+		if (idx == NULL) {
+			free(ifs);
+			return -ENOMEM;
+		}
+		if (router_here(nets, n_nets, rt, ifs, n_ifs)) {
+			for (j = 0; j <= n_ifs; j++) {
+				ns = j < n_ifs ? net_find(nets, n_nets, ifs[j]->network_id) :
+						 gw_net(m, nets, n_nets, rt, &gw);
+				if (ns != NULL && ns->usable)
+					idx[k++] = (uint32_t)(ns - nets);
+			}
+			rc = fn(arg, idx, k);
+		}
+		free(idx);
+		free(ifs);
+	}
+	return rc;
+}
+
 /* fe80::/64 with the EUI-64 interface id of mac (RFC 4291 2.5.1). */
 static void
 link_local(const uint8_t mac[6], struct fp_ip *ip)

@@ -55,6 +55,24 @@ struct fp_compile_l3_net {
 int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			  struct fp_compile_l3_net *nets, size_t n_nets);
 
+/* Called per router on this host with the indexes (in nets) of the
+ * usable networks it reaches; non-zero stops and is returned.
+ */
+typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n);
+
+/**
+ * The routers on this host and the networks each reaches (the interfaces'
+ * and the external one), for the flood lists: a host where the router is
+ * sends routed packets into each of its networks, so its vtep must serve
+ * them (the underlay guard decapsulates a VNI only from the vteps in its
+ * flood list or fdb).  Call after fp_compile_l3_present().
+ *
+ * @return 0, fn's non-zero return, or -ENOMEM
+ */
+int fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+			  const struct fp_compile_l3_net *nets, size_t n_nets,
+			  fp_compile_l3_router_fn *fn, void *arg);
+
 /**
  * Emit the route, fdb and neigh entries of the routers on this host into
  * out, sealed (fp_entry_set_apply()), after the ports' entries: an

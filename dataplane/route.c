@@ -263,7 +263,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
-	n = neigh_get(t, c, vrf, nh);
+	n = neigh_get(t, c, rt->vni, nh); /* the egress network's neighbours */
 	if (n == NULL || n->vni != rt->vni) {
 		RTRACE(tr, "next hop %s: %s", ipstr(nh).s,
 		       n == NULL ? "no neigh entry" : "neigh entry in another network");

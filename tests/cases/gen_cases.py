@@ -2788,7 +2788,8 @@ RT2_MTU = 1400      # the egress MTU of VNI2's connected routes
 def route_world(c):
     """world() and a router: its MAC in both networks, connected and local
     routes, an extra route via 10.0.1.254 (behind vtep 2), a blackhole,
-    the neighbours of VNI2.
+    the neighbours of VNI2 (keyed by VNI2: a routed packet's next hop is
+    looked up in the egress network's neigh table).
     """
     world(c)
     c.fdb(VNI, RTR_MAC, "router", VRF)
@@ -2805,11 +2806,13 @@ def route_world(c):
     c.route(VRF, "10.9.0.0/16", "blackhole")
     c.neigh(RTR_IP, RTR_MAC, VNI, flags=NEIGH_F_LOCAL_ONLY)
     c.neigh(RTR_IP6, RTR_MAC, VNI, flags=NEIGH_F_LOCAL_ONLY)
-    c.neigh(VM4_IP, VM4_MAC, VNI2)
-    c.neigh(VM4_IP6, VM4_MAC, VNI2)
-    c.neigh(REM2_IP, REM2_MAC, VNI2)
-    c.neigh(REM2_IP6, REM2_MAC, VNI2)
-    c.neigh(GW_IP, GW_MAC, VNI2)
+    # The next hops: in the neigh table of the egress network, keyed by
+    # its id (the VNI), as fp-control installs them (doc/routing.md).
+    c.neigh(VM4_IP, VM4_MAC, VNI2, vrf=VNI2)
+    c.neigh(VM4_IP6, VM4_MAC, VNI2, vrf=VNI2)
+    c.neigh(REM2_IP, REM2_MAC, VNI2, vrf=VNI2)
+    c.neigh(REM2_IP6, REM2_MAC, VNI2, vrf=VNI2)
+    c.neigh(GW_IP, GW_MAC, VNI2, vrf=VNI2)
 
 
 def routed(f, dst_mac):

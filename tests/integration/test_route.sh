@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Routing on fp-dpdk (doc/routing.md), with real traffic: the overlay of
 # lib.sh (vxlan over IPv4), tenant B's VMs moved to 10.200.0.0/24 and a
-# distributed router (vrf 100, one MAC on both hosts) between tenant A's
+# distributed router (vrf 7, one MAC on both hosts) between tenant A's
 # network (VNI 100, 10.100.0.0/24) and B's (VNI 200), installed by fpctl
 # on both hypervisors. Then:
 #   - fpctl dump route / neigh show the router's entries;
@@ -20,7 +20,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-VRF=100
+VRF=7	# the router's vrf: not a VNI (neigh entries are keyed by the VNI)
 RTR_MAC=02:00:00:ee:00:01
 GW_A=10.100.0.254
 GW_B=10.200.0.254
@@ -36,19 +36,20 @@ print(d.get("stats", {}).get(sys.argv[1], d.get("drops", {}).get(sys.argv[1], -1
 
 # router HV: the router's entries on one hypervisor, made before broken:
 # the neighbours of both networks (every VM, local or not) and the
-# gateway addresses, the routes, then the fdb entries of its MAC.
+# gateway addresses, each in its network's neigh table (keyed by the VNI,
+# as the ports' vrf), the routes, then the fdb entries of its MAC.
 router() {
 	local hv=$1 vm
 	for vm in a1 a2; do
-		fp_ctl_v "$hv" add neigh $VRF "${FP_VM_IP4[$vm]}" mac "${FP_MAC[$vm]}" vni 100 ||
+		fp_ctl_v "$hv" add neigh 100 "${FP_VM_IP4[$vm]}" mac "${FP_MAC[$vm]}" vni 100 ||
 			return 1
 	done
 	for vm in b1 b2; do
-		fp_ctl_v "$hv" add neigh $VRF "${B_IP[$vm]}" mac "${FP_MAC[$vm]}" vni 200 ||
+		fp_ctl_v "$hv" add neigh 200 "${B_IP[$vm]}" mac "${FP_MAC[$vm]}" vni 200 ||
 			return 1
 	done
-	fp_ctl_v "$hv" add neigh $VRF $GW_A mac $RTR_MAC vni 100 local-only on &&
-		fp_ctl_v "$hv" add neigh $VRF $GW_B mac $RTR_MAC vni 200 local-only on &&
+	fp_ctl_v "$hv" add neigh 100 $GW_A mac $RTR_MAC vni 100 local-only on &&
+		fp_ctl_v "$hv" add neigh 200 $GW_B mac $RTR_MAC vni 200 local-only on &&
 		fp_ctl_v "$hv" add route $VRF 10.100.0.0/24 connected vni 100 mac $RTR_MAC \
 			mtu $FP_VM_MTU addr $GW_A &&
 		fp_ctl_v "$hv" add route $VRF 10.200.0.0/24 connected vni 200 mac $RTR_MAC \
@@ -59,7 +60,8 @@ router() {
 		fp_ctl_v "$hv" add fdb 200 $RTR_MAC router $VRF
 }
 
-# move_b VM: tenant B's VM to 10.200.0.0/24 (its port's vrf: the router's).
+# move_b VM: tenant B's VM to 10.200.0.0/24 (its port's vrf, the key of
+# its network's neigh entries, stays its VNI).
 move_b() {
 	local vm=$1 hv=${FP_VM_HV[$1]} ns
 	ns=$(fp_ns "$vm")
@@ -67,7 +69,7 @@ move_b() {
 		ip -n "$ns" addr add "${B_IP[$vm]}/24" dev eth0 &&
 		ip -n "$ns" route add default via $GW_B &&
 		fp_ctl_v "$hv" add port "${FP_VM_PORT[$vm]}" vni 200 mac "${FP_MAC[$vm]}" \
-			vrf $VRF mtu $FP_VM_MTU antispoof on addr "${B_IP[$vm]}/32"
+			vrf 200 mtu $FP_VM_MTU antispoof on addr "${B_IP[$vm]}/32"
 }
 
 fp_lib_init
@@ -105,7 +107,7 @@ dump=$(fp_ctl hva dump route 2>&1)
 printf '%s\n' "$dump" | sed 's/^/#   /'
 if echo "$dump" | grep -q "^route $VRF 10.200.0.0/24 connected vni 200 mac $RTR_MAC mtu $FP_VM_MTU addr $GW_B$" &&
 	echo "$dump" | grep -q "^route $VRF $GW_A/32 local$" &&
-	fp_ctl hva dump neigh | grep -q "^neigh $VRF $GW_A mac $RTR_MAC vni 100 local-only on$"; then
+	fp_ctl hva dump neigh | grep -q "^neigh 100 $GW_A mac $RTR_MAC vni 100 local-only on$"; then
 	ok "fpctl dump route and neigh show the router's entries"
 else
 	not_ok "fpctl dump route and neigh show the router's entries"

@@ -170,8 +170,11 @@ balanced() {
 }
 
 ttl_exceeded() {
-	fp_vm a1 timeout 5 ping -n -c 1 -t 1 -W 2 "${FP_VM_IP4[a2]}" 2>&1 |
-		grep -q "From ${VM_GW4[a1]} .*Time to live exceeded"
+	local out
+	out=$(fp_vm a1 timeout 5 ping -n -c 1 -t 1 -W 2 "${FP_VM_IP4[a2]}" 2>&1)
+	grep -q "From ${VM_GW4[a1]} .*Time to live exceeded" <<<"$out" && return 0
+	sed 's/^/#   /' <<<"$out"
+	return 1
 }
 
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
