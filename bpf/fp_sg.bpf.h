@@ -378,30 +378,16 @@ fp_sg_opener(const struct fp_ct_key *k, __u32 flags, struct fp_sg_pkt *p)
 	}
 }
 
-/* A state's timeout in nanoseconds (fp_sg_cfg; 0 there: Linux's default). */
-static __always_inline __u64
-fp_sg_timeout_ns(const struct fp_sg_cfg *cfg, __u32 state)
-{
-	static const __u32 def[FP_XDP_CT_STATES] = { FP_FOREACH_CT_STATE(FP_CT_TIMEOUT_INIT) };
-	__u32 s = 0;
-
-	if (state >= FP_XDP_CT_STATES)
-		return 0;
-	if (cfg)
-		s = cfg->timeout_s[state];
-	if (s == 0)
-		s = def[state];
-	return (__u64)s * 1000000000ULL;
-}
-
-/* Is the connection e live at now? */
+/* Is the connection e live at now?  fp_xdp_ct_expired(), with the state
+ * read in one load (a CPU may be moving it).
+ */
 static __always_inline int
 fp_sg_ct_live(const struct fp_sg_cfg *cfg, const struct fp_ct_val *e, __u64 now)
 {
 	union fp_sg_ct_word w;
 
 	w.w = *(volatile const __u64 *)&e->state;
-	return !(e->last_ns + fp_sg_timeout_ns(cfg, w.f.state) < now);
+	return !fp_xdp_ct_expired(cfg ? cfg->timeout_s : NULL, e->last_ns, w.f.state, now);
 }
 
 #endif /* FP_SG_BPF_H */
