@@ -28,8 +28,10 @@
  * two test runs overlap as often as the machine lets them; a packet that
  * must follow the other side's waits for it.  Checked afterwards: no
  * packet dropped (each is of a connection that is open or opened by
- * rules), one entry per connection in a consistent state, and the
- * counters add up (rx = tx, ct_new + ct_hit = tx, encap, decap).
+ * rules; but for the stale case's packets sent again), one entry per
+ * connection in a consistent state, and the counters add up (rx = tx +
+ * the packets sent again, drops = ct_invalid = those, ct_new = one per
+ * connection, ct_hit = the rest of tx, encap, decap).
  *
  * The underlay side needs a second interface (test runs name the
  * ingress ifindex): the test moves into a network namespace of its own
