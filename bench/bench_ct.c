@@ -18,9 +18,13 @@
  * an empty table sized 1.25 x that (the default conntrack.size if
  * larger); the run ends with the table about 72 % full.
  *
- * The table is sized max(1.25 x entries, 262144), as conntrack.size would
- * be.  Keys are TCP 5-tuples from random IPv4 addresses and ports (seed
- * 42), built with fp_ct_key_make().  The whole loop is timed (rdtsc);
+ * The table is sized max(1.25 x entries, 262144) (at most FP_CT_SIZE_MAX),
+ * as conntrack.size would be; entries up to 0.8 x FP_CT_SIZE_MAX (13.4M:
+ * 10M fits).  Memory: 66 bytes per slot, about 73 per entry of the size
+ * (918 MB for 10M connections): without --huge the EAL is given what the
+ * largest table needs (-m, at least 1024 MB); with --huge the hugepages
+ * must hold it.  Keys are TCP 5-tuples from random IPv4 addresses and
+ * ports (seed 42), built with fp_ct_key_make().  The whole loop is timed (rdtsc);
  * results are the median and the best of --runs (>= 5) runs, in cycles
  * per operation and millions of operations per second; one JSON line per
  * result.
@@ -113,6 +117,17 @@ table_size(uint32_t n)
 	if (s < FP_CT_SIZE_DEFAULT)
 		s = FP_CT_SIZE_DEFAULT;
 	return s > FP_CT_SIZE_MAX ? FP_CT_SIZE_MAX : (uint32_t)s;
+}
+
+/* EAL memory (MB, -m without --huge) for tables of up to max_size
+ * entries: 66 bytes a slot, size / 0.9 slots, and room for the rest.
+ */
+static uint32_t
+eal_mem_mb(uint32_t max_size)
+{
+	uint64_t mb = ((uint64_t)max_size * 66 * 10 / 9 >> 20) + 256;
+
+	return mb < 1024 ? 1024 : (uint32_t)mb;
 }
 
 static void
@@ -275,13 +290,13 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .n_new = 1000000, .ops = 2000000, .runs = 5 };
-	char eal_prefix[64], cpu[128], *tok, *save;
-	char *eal_argv[] = { argv[0],	    "--no-huge", "-m",	     "1024",
+	char eal_prefix[64], eal_mem[16], cpu[128], *tok, *save, list[128];
+	char *eal_argv[] = { argv[0],	    "--no-huge", "-m",	     eal_mem,
 			     "--no-shconf", "--no-pci",	 "-l",	     "0",
 			     "--log-level", "*:error",	 eal_prefix, NULL };
 	int eal_argc = (int)RTE_DIM(eal_argv) - 1, opt;
 	struct result r;
-	uint32_t n, in, cap;
+	uint32_t n, in, cap, max_size;
 
 	snprintf(o.entries, sizeof(o.entries), "1000,1000000");
 	while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
@@ -314,6 +329,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "fp-bench-ct: --runs 5..%d, --ops and --new > 0\n", BENCH_RUNS_MAX);
 		return 1;
 	}
+	/* Check the entry counts first; the largest table sizes the EAL. */
+	max_size = table_size(o.n_new);
+	snprintf(list, sizeof(list), "%s", o.entries);
+	for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		n = (uint32_t)strtoul(tok, NULL, 0);
+		if (n == 0 || n > FP_CT_SIZE_MAX / 5 * 4) {
+			fprintf(stderr, "fp-bench-ct: bad entry count %s (1..%u)\n", tok,
+				FP_CT_SIZE_MAX / 5 * 4);
+			return 1;
+		}
+		if (table_size(n) > max_size)
+			max_size = table_size(n);
+	}
+	snprintf(eal_mem, sizeof(eal_mem), "%u", eal_mem_mb(max_size));
 	snprintf(eal_prefix, sizeof(eal_prefix), "--file-prefix=fp_bench_ct_%d", (int)getpid());
 	if (o.huge) {
 		memmove(&eal_argv[1], &eal_argv[4], sizeof(eal_argv) - 4 * sizeof(eal_argv[0]));
@@ -330,10 +359,6 @@ main(int argc, char **argv)
 	       "cyc/op min", "Mops med");
 	for (tok = strtok_r(o.entries, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		n = (uint32_t)strtoul(tok, NULL, 0);
-		if (n == 0 || n > FP_CT_SIZE_MAX / 2) {
-			fprintf(stderr, "fp-bench-ct: bad entry count %s\n", tok);
-			return 1;
-		}
 		if (bench_established(&o, n, 0, &r, &in) != 0)
 			return 1;
 		print_result("established", in, table_size(n), o.ops, &o, &r, cpu);

@@ -14,12 +14,20 @@
  * error, the packet it quotes.  fp_sg_filter() then decides.
  *
  * Connections: a lookup that finds an entry whose last packet is older
- * than its state's timeout treats it as absent (and a new connection of
- * that key overwrites it, BPF_ANY); fp-xdp run sweeps expired entries
- * out.  A tracked packet moves the state with a compare-and-swap on the
- * value's 8-byte word at offset 16 (state, flags, pad), so two CPUs that
- * see the two directions at once never lose a move; last_ns, gen and
- * rule_id are plain stores (the last writer wins, any of them is right).
+ * than its state's timeout treats it as absent; fp-xdp run sweeps expired
+ * entries out.  A new connection is inserted with BPF_NOEXIST, so of two
+ * CPUs opening it at once (its two directions) one inserts and the other
+ * finds that entry (-EEXIST) and goes on as a packet of it.  A new
+ * connection over an expired entry of its key first marks that entry dead
+ * (a compare-and-swap of its state word to 0, FP_CT_NONE, which no live
+ * entry has) and only the CPU whose swap succeeded replaces it (BPF_ANY);
+ * another CPU looks again until it finds the new entry (at most
+ * FP_SG_CLAIM_TRIES times, then ct_invalid).  A tracked packet moves the
+ * state with a compare-and-swap on the value's 8-byte word at offset 16
+ * (state, flags, pad), so two CPUs that see the two directions at once
+ * never lose a move; last_ns, gen and rule_id are plain stores (the last
+ * writer wins, any of them is right).  tests/unit/test_xdp_ct_race.c runs
+ * the two directions of the same connections on two CPUs at once.
  *
  * Verifier: the parse, the rule match and the filter are global
  * functions (fp_xdp.bpf.c), each verified once; the rule loop is bounded
@@ -39,8 +47,9 @@
 #include "fp_maps.bpf.h"
 #include "fp_pkt.bpf.h"
 
-#define FP_SG_CAS_TRIES 4 /* state moves lost to another CPU before giving up */
-#define FP_SG_EEXIST 17	  /* EEXIST (no errno.h in BPF programs) */
+#define FP_SG_CAS_TRIES 4    /* state moves lost to another CPU before giving up */
+#define FP_SG_EEXIST 17	     /* EEXIST (no errno.h in BPF programs) */
+#define FP_SG_CLAIM_TRIES 64 /* looks at a key another CPU is opening, at most */
 
 /* fp_sg_in.status */
 #define FP_SG_PARSE_IP 0     /* an IP packet: p filled */
@@ -236,30 +245,16 @@ fp_sg_parse_frame(struct xdp_md *ctx, __u32 flen, struct fp_sg_in *in)
 	in->has_quote = 1;
 }
 
-/* A state's timeout in nanoseconds (fp_sg_cfg; 0 there: Linux's default). */
-static __always_inline __u64
-fp_sg_timeout_ns(const struct fp_sg_cfg *cfg, __u32 state)
-{
-	static const __u32 def[FP_XDP_CT_STATES] = { FP_FOREACH_CT_STATE(FP_CT_TIMEOUT_INIT) };
-	__u32 s = 0;
-
-	if (state >= FP_XDP_CT_STATES)
-		return 0;
-	if (cfg)
-		s = cfg->timeout_s[state];
-	if (s == 0)
-		s = def[state];
-	return (__u64)s * 1000000000ULL;
-}
-
-/* Is the connection e live at now? */
+/* Is the connection e live at now?  fp_xdp_ct_expired(), with the state
+ * read in one load (a CPU may be moving it).
+ */
 static __always_inline int
 fp_sg_ct_live(const struct fp_sg_cfg *cfg, const struct fp_ct_val *e, __u64 now)
 {
 	union fp_sg_ct_word w;
 
 	w.w = *(volatile const __u64 *)&e->state;
-	return !(e->last_ns + fp_sg_timeout_ns(cfg, w.f.state) < now);
+	return !fp_xdp_ct_expired(cfg ? cfg->timeout_s : NULL, e->last_ns, w.f.state, now);
 }
 
 #endif /* FP_SG_BPF_H */

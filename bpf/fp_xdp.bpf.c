@@ -304,10 +304,11 @@ static __always_inline __u32
 sg_decide(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
 {
 	struct fp_sg_scratch *sc = fp_sg_scratch_get();
-	__u32 zero = 0, r, rule, first, stat, gen = 0, stale = 0;
+	__u32 zero = 0, r, rule, first, stat, gen = 0, stale = 0, i;
 	struct fp_ruleset_val *rs;
 	struct fp_ct_val *nv, *e;
 	struct fp_guard_cfg *g;
+	union fp_sg_ct_word ow;
 	struct fp_sg_cfg *cfg;
 	struct fp_ct_key *k;
 	int a_first;
@@ -382,14 +383,35 @@ sg_decide(__u32 port_id, __u32 ruleset_id, __u32 dir, struct fp_sg_in *in)
 	nv->state = (__u8)first;
 	nv->flags = (__u8)((a_first ? FP_CT_F_ORIG_A : 0) |
 			   (dir == FP_SG_DIR_EGRESS ? FP_CT_F_ORIG_EGRESS : 0));
-	rc = bpf_map_update_elem(&fp_ct, k, nv, stale ? BPF_ANY : BPF_NOEXIST);
+	rc = -FP_SG_EEXIST;
+	if (!stale)
+		rc = bpf_map_update_elem(&fp_ct, k, nv, BPF_NOEXIST);
+	e = NULL;
 	if (rc == -FP_SG_EEXIST) {
-		/* Another CPU opened it first: a packet of that one. */
 		e = bpf_map_lookup_elem(&fp_ct, k);
-		if (e && fp_sg_ct_live(cfg, e, now))
-			return sg_tracked(e, k, &in->p, (__u32)a_first, ruleset_id);
-		rc = bpf_map_update_elem(&fp_ct, k, nv, BPF_ANY);
+		if (!e) {
+			rc = bpf_map_update_elem(&fp_ct, k, nv, BPF_NOEXIST);
+		} else if (!fp_sg_ct_live(cfg, e, now)) {
+			/* Expired: the one CPU whose compare-and-swap marks it
+			 * dead replaces it (a blind overwrite by two CPUs would
+			 * open it twice, the second over the first's entry).
+			 */
+			ow.w = *(volatile __u64 *)&e->state;
+			if (ow.f.state != FP_CT_NONE &&
+			    __sync_val_compare_and_swap((__u64 *)&e->state, ow.w, 0) == ow.w)
+				rc = bpf_map_update_elem(&fp_ct, k, nv, BPF_ANY);
+			e = NULL;
+		}
 	}
+	/* Another CPU opens it: wait for its entry, a packet of that one. */
+	for (i = 0; !e && rc == -FP_SG_EEXIST && i < FP_SG_CLAIM_TRIES; i++) {
+		e = bpf_map_lookup_elem(&fp_ct, k);
+		if (e && !fp_sg_ct_live(cfg, e, now))
+			e = NULL;
+	}
+	if (rc == -FP_SG_EEXIST)
+		return e ? sg_tracked(e, k, &in->p, (__u32)a_first, ruleset_id) :
+			   FP_DROP_CT_INVALID; /* still being replaced: rare */
 	if (rc)
 		return FP_DROP_CT_FULL; /* -E2BIG: full; tracked ones keep flowing */
 	sg_count(stat);

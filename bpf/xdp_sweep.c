@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-xdp run's sweep of the connection map fp_ct: the expired entries
- * (last packet + the state's timeout < now, the program's test in
- * fp_sg.bpf.h) are deleted, a bounded number of batches per call.
+ * (fp_xdp_ct_expired(), the program's rule) are deleted, a bounded number
+ * of batches per call.
  */
 #include "xdp_tool.h"
 
@@ -11,20 +11,7 @@
 
 #include <bpf/bpf.h>
 
-#include <flowplane/sg.h>
-
-/* A state's timeout in ns: timeout_s[state], 0 there: Linux's default. */
-static uint64_t
-timeout_ns(const uint32_t timeout_s[FP_XDP_CT_STATES], uint32_t state)
-{
-	static const uint32_t def[FP_XDP_CT_STATES] = { FP_FOREACH_CT_STATE(FP_CT_TIMEOUT_INIT) };
-	uint32_t s;
-
-	if (state >= FP_XDP_CT_STATES)
-		return 0;
-	s = timeout_s[state] ? timeout_s[state] : def[state];
-	return (uint64_t)s * 1000000000ULL;
-}
+#include <flowplane/xdp.h>
 
 int
 fp_xdp_ct_sweep(int fd, const uint32_t timeout_s[FP_XDP_CT_STATES], uint64_t now_ns,
@@ -52,13 +39,13 @@ fp_xdp_ct_sweep(int fd, const uint32_t timeout_s[FP_XDP_CT_STATES], uint64_t now
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			if (!(vals[i].last_ns + timeout_ns(timeout_s, vals[i].state) < now_ns))
+			if (!fp_xdp_ct_expired(timeout_s, vals[i].last_ns, vals[i].state, now_ns))
 				continue;
 			/* Again just before the delete: a packet may have
 			 * brought it back meanwhile (a new connection over it).
 			 */
 			if (bpf_map_lookup_elem(fd, &keys[i], &v) == 0 &&
-			    v.last_ns + timeout_ns(timeout_s, v.state) < now_ns &&
+			    fp_xdp_ct_expired(timeout_s, v.last_ns, v.state, now_ns) &&
 			    bpf_map_delete_elem(fd, &keys[i]) == 0)
 				sw->n_deleted++;
 		}

@@ -86,10 +86,12 @@ extern const struct fp_backend_ops fp_backend_xdp;
 typedef int fp_backend_ct_fn(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg);
 
 /**
- * Visit the connections of an XDP instance's fp_ct map (fpctl show
+ * Visit the live connections of an XDP instance's fp_ct map (fpctl show
  * conntrack): bpf_map_get_next_key() and lookups, so entries the program
- * adds or removes meanwhile may or may not be seen; expired entries not yet
- * swept are visited too (the caller compares last_ns with the time).
+ * adds or removes meanwhile may or may not be seen.  Entries that expired
+ * but are not yet swept by fp-xdp run are skipped, by the program's rule
+ * (fp_xdp_ct_expired() with fp_sg_cfg's timeouts and the time now), as
+ * fp-dpdk's walk skips them.
  *
  * @param h	a handle from fp_backend_xdp.open()
  * @return 0, fn's non-zero return, or a negative errno of the lookups

@@ -36,6 +36,7 @@
 #include <flowplane/xdp.h>
 
 #include "check.h"
+#include "clock.h"
 #include "names.h"
 
 static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
@@ -1137,11 +1138,20 @@ fp_backend_xdp_ct_walk(void *h, fp_backend_ct_fn *fn, void *arg)
 {
 	struct xdp_handle *x = h;
 	int fd = x->fd[FP_XDP_MAP_CT];
+	struct fp_sg_cfg cfg = { 0 };
 	struct fp_ct_key k, next;
 	struct fp_ct_val v;
 	void *prev = NULL;
+	uint32_t zero = 0;
+	uint64_t now;
 	int rc;
 
+	/* The timeouts the program uses now (none: its defaults), and its
+	 * clock (bpf_ktime_get_ns() is CLOCK_MONOTONIC).
+	 */
+	if (bpf_map_lookup_elem(x->fd[FP_XDP_MAP_SG_CFG], &zero, &cfg) != 0)
+		memset(&cfg, 0, sizeof(cfg));
+	now = fp_clock_now_ns();
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
@@ -1150,6 +1160,8 @@ fp_backend_xdp_ct_walk(void *h, fp_backend_ct_fn *fn, void *arg)
 				continue;
 			return -errno;
 		}
+		if (fp_xdp_ct_expired(cfg.timeout_s, v.last_ns, v.state, now))
+			continue; /* not yet swept: gone for the program */
 		rc = fn(&k, &v, arg);
 		if (rc != 0)
 			return rc;

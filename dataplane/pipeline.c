@@ -1289,6 +1289,26 @@ fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out)
 	}
 }
 
+int
+fp_pipeline_stats_add(const struct fp_pipeline *p, struct fp_stats *sum)
+{
+	struct fp_stats st;
+	uint32_t i, j;
+	int rc;
+
+	rc = fp_pipeline_stats_read(p, &st);
+	if (rc != 0)
+		memcpy(&st, &p->stats, sizeof(st)); /* stuck in a burst: as they are */
+	for (i = 0; i < FP_STAT_MAX; i++)
+		sum->n[i] += st.n[i];
+	for (i = 0; i < FP_DROP_MAX; i++)
+		sum->drop[i] += st.drop[i];
+	for (i = 0; i < FP_PORT_MAX; i++)
+		for (j = 0; j < FP_SG_DIR_MAX; j++)
+			sum->sg_drop[i][j] += st.sg_drop[i][j];
+	return rc;
+}
+
 static inline void
 stats_begin(struct fp_pipeline *p)
 {

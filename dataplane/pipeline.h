@@ -172,4 +172,17 @@ uint16_t fp_pipeline_trace(struct fp_pipeline *p, uint16_t in_port, struct rte_m
  */
 int fp_pipeline_stats_read(const struct fp_pipeline *p, struct fp_stats *out);
 
+/**
+ * Add another lcore's counters, read with fp_pipeline_stats_read(), to
+ * sum (n, drop, sg_drop; seq is left alone): a sum over lcores whose every
+ * term is a snapshot, in which rx == tx + drop + punt holds.  When the
+ * read fails the live counters are added as they are (perhaps mid-burst).
+ * For a control thread, not a worker: it may sleep.
+ *
+ * @param p   the pipeline
+ * @param sum receives the counters added
+ * @return 0, or -EBUSY (what was added is no snapshot)
+ */
+int fp_pipeline_stats_add(const struct fp_pipeline *p, struct fp_stats *sum);
+
 #endif /* FP_PIPELINE_H */

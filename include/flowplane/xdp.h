@@ -176,6 +176,43 @@ struct fp_sg_cfg {
 	__u32 timeout_s[FP_XDP_CT_STATES]; /* per FP_CT_* state, seconds (unused: zero) */
 };
 
+#define FP_XDP_CT_INLINE static inline __attribute__((always_inline))
+
+/**
+ * A connection state's timeout in nanoseconds: timeout_s[state] (fp_sg_cfg,
+ * the configured conntrack.timeout_*) or, where that is 0 or timeout_s is
+ * NULL, Linux's default (FP_FOREACH_CT_STATE); 0 for an unknown state.
+ */
+FP_XDP_CT_INLINE __u64
+fp_xdp_ct_timeout_ns(const __u32 *timeout_s, __u32 state)
+{
+#define FP_XDP_CT_TIMEOUT_DEF(id, name, timeout) [FP_CT_##id] = timeout,
+	static const __u32 def[FP_XDP_CT_STATES] = { FP_FOREACH_CT_STATE(FP_XDP_CT_TIMEOUT_DEF) };
+#undef FP_XDP_CT_TIMEOUT_DEF
+	__u32 s = 0;
+
+	if (state >= FP_XDP_CT_STATES)
+		return 0;
+	if (timeout_s)
+		s = timeout_s[state];
+	if (s == 0)
+		s = def[state];
+	return (__u64)s * 1000000000ULL;
+}
+
+/**
+ * The XDP engine's expiry rule, the program's (fp_sg.bpf.h), fp-xdp run's
+ * sweep's and fpctl show conntrack's: a connection whose last packet
+ * (last_ns) is older than its state's timeout at now_ns (CLOCK_MONOTONIC,
+ * as bpf_ktime_get_ns()) is expired: absent for packets, swept, not
+ * listed.
+ */
+FP_XDP_CT_INLINE int
+fp_xdp_ct_expired(const __u32 *timeout_s, __u64 last_ns, __u32 state, __u64 now_ns)
+{
+	return last_ns + fp_xdp_ct_timeout_ns(timeout_s, state) < now_ns;
+}
+
 /* One port's security-group drops on one CPU (fp_sg_drops, by port id). */
 struct fp_sg_drops {
 	__u64 n[FP_SG_DIR_MAX]; /* drops per FP_SG_DIR_* */

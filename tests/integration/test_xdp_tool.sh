@@ -435,10 +435,18 @@ if [ -x "$FPCTL" ]; then
 	check "and the FDB entry put there with bpftool is untouched" fdb_present
 	# A connection put into fp_ct with bpftool: zone 0, tcp 10.99.0.1:1024 ->
 	# 10.99.0.2:80, established, opened by a on egress, rule 42 (ports in
-	# host order, as the engines write them).
+	# host order, as the engines write them); its last packet now
+	# (/proc/uptime, close to CLOCK_MONOTONIC): fpctl lists live
+	# connections only.
+	read -r CT_UP _ </proc/uptime
+	CT_NS=$((${CT_UP%%.*} * 1000000000 + 10#${CT_UP#*.} * 10000000))
+	CT_LAST=()
+	for i in 0 1 2 3 4 5 6 7; do
+		CT_LAST+=("$(printf '%02x' $(((CT_NS >> (8 * i)) & 255)))")
+	done
 	CT_IP=(00 00 00 00 00 00 00 00 00 00 ff ff 0a 63 00)
 	"$BPFTOOL" map update pinned "$PIN/fp_ct" key hex "${CT_IP[@]}" 01 "${CT_IP[@]}" 02 \
-		00 04 50 00 00 00 06 00 value hex 00 00 00 00 00 00 00 00 00 00 00 00 \
+		00 04 50 00 00 00 06 00 value hex "${CT_LAST[@]}" 00 00 00 00 \
 		2a 00 00 00 03 03 00 00 00 00 00 00
 	fpc show conntrack zone 0
 	CT_LINE="^zone 0 tcp 10.99.0.1 1024 10.99.0.2 80 orig a egress state established"

@@ -31,6 +31,7 @@
 #include "../lib/bad_entries.h"
 #include "addr.h"
 #include "backend.h"
+#include "clock.h"
 #include "entries.h"
 #include "names.h"
 #include "sync.h"
@@ -880,12 +881,66 @@ test_backend_xdp_ct_walk(void **state)
 	assert_int_equal(seen[0], 2);
 }
 
+static int
+ct_walk_zones(const struct fp_ct_key *key, const struct fp_ct_val *val, void *arg)
+{
+	uint32_t *zones = arg;
+
+	(void)val;
+	*zones |= 1U << key->zone;
+	return 0;
+}
+
+/* The walk skips what the program counts as expired (fpctl show
+ * conntrack --xdp does not list it): by the state's default timeout, then
+ * by fp_sg_cfg's configured one.
+ */
+static void
+test_backend_xdp_ct_walk_expired(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t now = fp_clock_now_ns(), ago = 60ULL * 1000000000ULL;
+	struct fp_sg_cfg cfg = { 0 };
+	uint32_t zones = 0, zero = 0, i;
+
+	NEED_BPF(f);
+	if (now <= ago)
+		skip(); /* booted less than a minute ago */
+	for (i = 0; i < 3; i++) {
+		struct fp_ct_key k = { .zone = (uint16_t)i, .proto = 17 };
+		/* zone 0: now; 1: a minute ago (udp_unreplied: 30 s);
+		 * 2: a minute ago, udp_replied (120 s).
+		 */
+		struct fp_ct_val v = { .last_ns = i == 0 ? now : now - ago,
+				       .state = i == 2 ? FP_CT_UDP_REPLIED : FP_CT_UDP_UNREPLIED };
+
+		assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_CT], &k, &v, BPF_ANY), 0);
+	}
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_zones, &zones), 0);
+	assert_int_equal(zones, 0x5);
+	/* A configured udp_unreplied timeout of 20 s: zone 0 only... */
+	cfg.timeout_s[FP_CT_UDP_UNREPLIED] = 20;
+	cfg.timeout_s[FP_CT_UDP_REPLIED] = 20;
+	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_SG_CFG], &zero, &cfg, BPF_ANY), 0);
+	zones = 0;
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_zones, &zones), 0);
+	assert_int_equal(zones, 0x1);
+	/* ... of 90 s: all three. */
+	cfg.timeout_s[FP_CT_UDP_UNREPLIED] = 90;
+	cfg.timeout_s[FP_CT_UDP_REPLIED] = 90;
+	assert_int_equal(bpf_map_update_elem(f->fd[FP_XDP_MAP_SG_CFG], &zero, &cfg, BPF_ANY), 0);
+	zones = 0;
+	assert_int_equal(fp_backend_xdp_ct_walk(f->h, ct_walk_zones, &zones), 0);
+	assert_int_equal(zones, 0x7);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_xdp_info_and_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_ct_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_ct_walk_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_vtep_src, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_sg, setup, teardown),

@@ -420,6 +420,69 @@ test_sg_stats_read_busy(void **state)
 	free(b);
 }
 
+/* fp_pipeline_stats_add() over a busy worker and an idle one (what
+ * fp-dpdk's periodic counter print sums): every sum a snapshot.  Summing
+ * the live counters instead (the print's old way) shows bursts half
+ * counted.
+ */
+static void
+test_sg_stats_add_busy(void **state)
+{
+	struct busy *b = calloc(1, sizeof(*b));
+	struct fp_pipeline *idle = calloc(1, sizeof(*idle));
+	struct fp_stats *sum = calloc(1, sizeof(*sum));
+	struct fp_ftables *t;
+	struct fp_ct *ct;
+	uint32_t i, failed = 0, torn = 0;
+	pthread_t th;
+
+	(void)state;
+	assert_non_null(b);
+	assert_non_null(idle);
+	assert_non_null(sum);
+	t = tables_make();
+	ct = fp_ct_create(64, NULL, SOCKET_ID_ANY);
+	assert_non_null(ct);
+	fp_ftables_ct_attach(t, ct);
+	fp_pipeline_init(&b->p, t, pool);
+	fp_pipeline_init(idle, t, pool);
+	assert_int_equal(pthread_create(&th, NULL, busy_run, b), 0);
+	while (__atomic_load_n(&b->bursts, __ATOMIC_RELAXED) == 0)
+		sched_yield();
+	for (i = 0; i < STATS_READS || __atomic_load_n(&b->bursts, __ATOMIC_RELAXED) < STATS_BURSTS;
+	     i++) {
+		uint64_t b0 = __atomic_load_n(&b->bursts, __ATOMIC_RELAXED);
+
+		memset(sum, 0, sizeof(*sum));
+		if (fp_pipeline_stats_add(&b->p, sum) != 0 ||
+		    fp_pipeline_stats_add(idle, sum) != 0) {
+			/* Only a worker stuck in one burst may fail. */
+			failed += __atomic_load_n(&b->bursts, __ATOMIC_RELAXED) - b0 > 2;
+			continue;
+		}
+		if (sum->n[FP_STAT_RX] !=
+			    sum->n[FP_STAT_TX] + sum->n[FP_STAT_DROP] + sum->n[FP_STAT_PUNT] ||
+		    sum->n[FP_STAT_TX] != sum->n[FP_STAT_CT_NEW] + sum->n[FP_STAT_CT_HIT] ||
+		    sum->n[FP_STAT_RX] % FP_BURST != 0)
+			torn++;
+	}
+	__atomic_store_n(&b->stop, 1, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	print_message("stats sums: %u over %llu bursts: %u failed, %u torn\n", i,
+		      (unsigned long long)b->bursts, failed, torn);
+	assert_int_equal(failed, 0);
+	assert_int_equal(torn, 0);
+	memset(sum, 0, sizeof(*sum));
+	assert_int_equal(fp_pipeline_stats_add(&b->p, sum), 0);
+	assert_int_equal(fp_pipeline_stats_add(&b->p, sum), 0);
+	assert_int_equal(sum->n[FP_STAT_RX], 2 * b->bursts * FP_BURST);
+	fp_ftables_free(t);
+	fp_ct_free(ct);
+	free(sum);
+	free(idle);
+	free(b);
+}
+
 static int
 group_setup(void **state)
 {
@@ -460,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_sg_two_workers_meet_one_entry),
 		cmocka_unit_test(test_sg_trace_step),
 		cmocka_unit_test(test_sg_stats_read_busy),
+		cmocka_unit_test(test_sg_stats_add_busy),
 	};
 
 	return cmocka_run_group_tests_name("sg_workers", tests, group_setup, group_teardown);

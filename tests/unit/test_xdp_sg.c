@@ -30,6 +30,7 @@
 
 #include <flowplane/xdp.h>
 
+#include "../lib/xdp_sg_maps.h"
 #include "fp_xdp.skel.h"
 #include "fp_xdp_abi.h"
 
@@ -64,20 +65,8 @@ hash_clear(const struct bpf_map *m)
 static void
 ruleset_set(uint32_t dir, uint32_t n, const uint8_t *protos)
 {
-	struct fp_ruleset_key k = { .ruleset_id = RULESET, .dir = (uint16_t)dir };
-	struct fp_ruleset_val v;
-	uint32_t i;
-
-	memset(&v, 0, sizeof(v));
-	v.n_rules = (uint16_t)n;
-	v.flags = FP_RULESET_F_STATEFUL;
-	for (i = 0; i < n; i++) {
-		v.rules[i].family = 4;
-		v.rules[i].flags = FP_SG_RULE_F_PROTO;
-		v.rules[i].proto = protos[i];
-		v.rules[i].rule_id = 10 + i;
-	}
-	assert_int_equal(bpf_map_update_elem(fd_of(skel->maps.fp_ruleset), &k, &v, BPF_ANY), 0);
+	assert_int_equal(
+		fp_test_xdp_ruleset_set(fd_of(skel->maps.fp_ruleset), RULESET, dir, n, protos), 0);
 }
 
 static void
@@ -251,16 +240,7 @@ sg_drops(uint32_t id, uint32_t dir)
 static uint32_t
 ct_count(void)
 {
-	struct fp_ct_key k, next;
-	void *prev = NULL;
-	uint32_t n = 0;
-
-	while (bpf_map_get_next_key(fd_of(skel->maps.fp_ct), prev, &next) == 0) {
-		n++;
-		k = next;
-		prev = &k;
-	}
-	return n;
+	return fp_test_xdp_ct_count(fd_of(skel->maps.fp_ct));
 }
 
 /* The one fp_ct entry (key and value). */

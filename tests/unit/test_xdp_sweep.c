@@ -16,6 +16,7 @@
 
 #include <bpf/bpf.h>
 
+#include "../lib/xdp_sg_maps.h"
 #include "xdp_tool.h"
 
 #define N_ENTRIES 5000 /* more than one call's batches */
@@ -50,16 +51,7 @@ ct_map(uint32_t n)
 static uint32_t
 count(int fd)
 {
-	struct fp_ct_key k, next;
-	void *prev = NULL;
-	uint32_t n = 0;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		n++;
-		k = next;
-		prev = &k;
-	}
-	return n;
+	return fp_test_xdp_ct_count(fd);
 }
 
 static void
