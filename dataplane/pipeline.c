@@ -232,32 +232,67 @@ trace_sg(struct fp_trace *tr, uint32_t port_id, uint32_t dir, const struct fp_sg
 		  rule, state);
 }
 
-/* The security-group step for a packet of filtered port port_id going
- * dir: FP_DROP_MAX (passes) or the drop reason (counted for the port;
- * the caller drops the packet).  A trace changes no connection.
+/* The burst's time and security-group generation, read at its first
+ * filtered packet.
  */
-static __rte_noinline unsigned int
-sg_step(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
-	const struct rte_mbuf *m, struct fp_trace *tr)
+static inline void
+sg_clock(struct fp_pipeline *p)
 {
-	struct fp_sg_result res;
-	uint32_t r;
-
 	if (p->now_ns == 0) {
 		p->now_ns = fp_clock_now_ns();
 		p->sg_gen = fp_ftables_sg_gen(p->t);
 	}
-	r = fp_sg_filter(p->t, port_id, pt, dir, rte_pktmbuf_mtod(m, const uint8_t *),
-			 rte_pktmbuf_data_len(m), p->now_ns, p->sg_gen, tr != NULL, &res);
+}
+
+/* The security-group step for a prepared packet (fp_sg_prepare(), maybe
+ * looked up in bulk) of filtered port pt: FP_DROP_MAX (passes) or the
+ * drop reason (counted for the port; the caller drops the packet).  A
+ * trace changes no connection.
+ */
+static __rte_noinline unsigned int
+sg_step(struct fp_pipeline *p, const struct fp_dp_port *pt, struct fp_sg_work *w,
+	struct fp_trace *tr)
+{
+	const struct fp_sg_result *res = &w->res;
+	uint32_t r;
+
+	sg_clock(p);
+	r = fp_sg_decide(p->t, pt, w, p->now_ns, p->sg_gen, tr != NULL, &p->sg_burst);
 	if (tr != NULL)
-		trace_sg(tr, port_id, dir, &res);
-	if (res.stat[0] < FP_STAT_MAX)
-		p->stats.n[res.stat[0]]++;
-	if (res.stat[1] < FP_STAT_MAX)
-		p->stats.n[res.stat[1]]++;
-	if (r < FP_DROP_MAX && port_id < FP_PORT_MAX)
-		p->stats.sg_drop[port_id][dir]++;
+		trace_sg(tr, w->port_id, w->dir, res);
+	if (res->stat[0] < FP_STAT_MAX)
+		p->stats.n[res->stat[0]]++;
+	if (res->stat[1] < FP_STAT_MAX)
+		p->stats.n[res->stat[1]]++;
+	if (r < FP_DROP_MAX && w->port_id < FP_PORT_MAX)
+		p->stats.sg_drop[w->port_id][w->dir]++;
 	return r;
+}
+
+/* The security-group step for one packet of filtered port port_id going
+ * dir, on its own (a flood copy's).
+ */
+static __rte_noinline unsigned int
+sg_step_one(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
+	    const struct rte_mbuf *m, struct fp_trace *tr)
+{
+	struct fp_sg_work w;
+
+	fp_sg_prepare(port_id, dir, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+		      &w);
+	return sg_step(p, pt, &w, tr);
+}
+
+/* Look the prepared packets' connections up at once (the cache misses
+ * of a large table overlap).
+ */
+static inline void
+sg_lookup_bulk(struct fp_pipeline *p, struct fp_sg_work *const w[], uint16_t n)
+{
+	if (n == 0)
+		return;
+	sg_clock(p);
+	fp_sg_lookup_bulk(p->t, w, n, p->now_ns);
 }
 
 static inline int
@@ -536,10 +571,7 @@ storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
 
 	if (pps == 0 || in_port >= FP_PORT_MAX)
 		return 1;
-	if (p->now_ns == 0) {
-		p->now_ns = fp_clock_now_ns();
-		p->sg_gen = fp_ftables_sg_gen(p->t);
-	}
+	sg_clock(p);
 	now = p->now_ns;
 	b = &p->storm[in_port];
 	cost = 1000000000ULL / pps;
@@ -606,7 +638,8 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 				continue;
 			}
 			if (dp->v.flags & FP_PORT_F_SG) {
-				unsigned int r = sg_step(p, fm->id, dp, FP_SG_DIR_INGRESS, m, tr);
+				unsigned int r = sg_step_one(p, fm->id, dp, FP_SG_DIR_INGRESS, m,
+							     tr);
 
 				if (r != FP_DROP_MAX) {
 					TRACE(tr, FLOOD, "port %u: skipped (security groups: %s)",
@@ -677,7 +710,7 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 /* Deliver to a local VM port of the packet's VNI. */
 static __rte_always_inline void
 deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t port_id,
-	      struct fp_pipe_out *out, struct fp_trace *tr)
+	      struct fp_sg_work *w, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	const struct fp_dp_port *dp = fp_ftables_port(p->t, port_id);
 
@@ -693,7 +726,8 @@ deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t 
 		return;
 	}
 	if (dp->v.flags & FP_PORT_F_SG) {
-		unsigned int r = sg_step(p, port_id, dp, FP_SG_DIR_INGRESS, m, tr);
+		unsigned int r = w != NULL ? sg_step(p, dp, w, tr) :
+					     sg_step_one(p, port_id, dp, FP_SG_DIR_INGRESS, m, tr);
 
 		if (r != FP_DROP_MAX) {
 			drop(p, m, r, tr);
@@ -728,7 +762,7 @@ trace_fdb(struct fp_trace *tr, const struct rte_mbuf *m, uint32_t vni, const str
 
 static __rte_always_inline void
 vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
-	   uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+	   struct fp_sg_work *w, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	struct fp_fdb_val fv;
 
@@ -747,7 +781,7 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 			drop(p, m, FP_DROP_HAIRPIN, tr);
 			return;
 		}
-		deliver_local(p, m, ps->vni, fv.id, out, tr);
+		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
 		return;
 	case FP_DEST_VTEP: {
 		const struct fp_dp_vtep *v = fp_ftables_vtep(p->t, fv.id);
@@ -791,7 +825,8 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
  */
 static __rte_always_inline void
 underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
-		 void *data, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+		 void *data, struct fp_sg_work *w, uint16_t in_port, struct fp_pipe_out *out,
+		 struct fp_trace *tr)
 {
 	struct fp_fdb_val fv;
 
@@ -805,29 +840,68 @@ underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps
 	if (tr != NULL)
 		trace_fdb(tr, m, ps->vni, &fv);
 	if (fv.type == FP_DEST_PORT)
-		deliver_local(p, m, ps->vni, fv.id, out, tr);
+		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
 	else if (fv.type == FP_DEST_VTEP)
 		drop(p, m, FP_DROP_HAIRPIN, tr);
 	else
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 }
 
+/* The ingress security-group step of the unicast packets that go to a
+ * filtered local port, prepared and looked up in bulk before they are
+ * acted on (w[i]: packet i's, or NULL).
+ */
+static __rte_always_inline void
+ingress_prepare(struct fp_pipeline *p, struct rte_mbuf *pkts[], const struct pkt_state ps[],
+		uint16_t n, uint64_t hits, void *const data[], int from_vm, uint16_t in_port,
+		struct fp_sg_work sgw[], struct fp_sg_work *w[])
+{
+	struct fp_sg_work *wl[FP_BURST];
+	uint16_t i, j, n_sg = 0;
+
+	for (i = 0, j = 0; i < n; i++) {
+		const struct fp_dp_port *dp;
+		struct fp_fdb_val fv;
+
+		w[i] = NULL;
+		if (ps[i].verdict != V_FDB)
+			continue;
+		if (!((hits >> j++) & 1))
+			continue;
+		fv = fp_ftables_fdb_decode(data[j - 1]);
+		if (fv.type != FP_DEST_PORT || (from_vm && fv.id == in_port))
+			continue;
+		dp = fp_ftables_port(p->t, fv.id);
+		if (dp == NULL || !(dp->v.flags & FP_PORT_F_SG))
+			continue;
+		fp_sg_prepare(fv.id, FP_SG_DIR_INGRESS, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+			      rte_pktmbuf_data_len(pkts[i]), &sgw[i]);
+		w[i] = &sgw[i];
+		wl[n_sg++] = &sgw[i];
+	}
+	sg_lookup_bulk(p, wl, n_sg);
+}
+
 /* The stages after classify, shared by both port roles: FDB lookups for
- * the unicast packets (keys[0..n_fdb), in packet order), in bulk; then
- * act on each packet's verdict.  from_vm is a constant at each call, so
- * each caller gets its own specialised copy.
+ * the unicast packets (keys[0..n_fdb), in packet order), in bulk; the
+ * ingress security-group lookups of those delivered to filtered local
+ * ports, in bulk; then act on each packet's verdict.  from_vm is a
+ * constant at each call, so each caller gets its own specialised copy.
  */
 static __rte_always_inline void
 act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[], uint16_t n,
 	  const struct fp_fdb_key keys[], uint16_t n_fdb, int from_vm, uint16_t in_port,
 	  struct fp_pipe_out *out, struct fp_trace *tr)
 {
+	struct fp_sg_work sgw[FP_BURST];
+	struct fp_sg_work *w[FP_BURST];
 	void *data[FP_BURST];
 	uint64_t hits = 0;
 	uint16_t i, j;
 
 	if (n_fdb)
 		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
+	ingress_prepare(p, pkts, ps, n, hits, data, from_vm, in_port, sgw, w);
 	for (i = 0, j = 0; i < n; i++) {
 		struct pkt_state *s = &ps[i];
 
@@ -837,11 +911,11 @@ act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[],
 			break;
 		case V_FDB:
 			if (from_vm)
-				vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port, out,
-					   tr);
+				vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], w[i], in_port,
+					   out, tr);
 			else
-				underlay_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port,
-						 out, tr);
+				underlay_forward(p, pkts[i], s, (hits >> j) & 1, data[j], w[i],
+						 in_port, out, tr);
 			j++;
 			break;
 		case V_FLOOD:
@@ -880,9 +954,14 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
-	uint16_t n_fdb = 0, i;
+	struct fp_sg_work sgw[FP_BURST];
+	struct fp_sg_work *wl[FP_BURST];
+	const int sg = (pt->v.flags & FP_PORT_F_SG) != 0;
+	uint16_t n_fdb = 0, n_sg = 0, i;
 
-	/* Stage 1: parse, check the source, classify. */
+	/* Stage 1: parse, check the source; prepare the egress
+	 * security-group step (filtered port).
+	 */
 	prefetch_prologue(pkts, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -909,8 +988,24 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 			      in_port, (pt->v.flags & FP_PORT_F_ANTISPOOF) ? "on" : "off",
 			      r == FP_PARSE_OK ? "allowed" : "refused");
 		}
-		if (r == FP_PARSE_OK && (pt->v.flags & FP_PORT_F_SG)) {
-			r = sg_step(p, in_port, pt, FP_SG_DIR_EGRESS, m, tr);
+		s->drop = (uint16_t)r;
+		if (r == FP_PARSE_OK && sg) {
+			fp_sg_prepare(in_port, FP_SG_DIR_EGRESS, f, rte_pktmbuf_data_len(m),
+				      &sgw[i]);
+			wl[n_sg++] = &sgw[i];
+		}
+	}
+	/* Stage 2: the connections of the filtered packets, in bulk. */
+	sg_lookup_bulk(p, wl, n_sg);
+	/* Stage 3: the egress security-group step, classify. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct pkt_state *s = &ps[i];
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		unsigned int r = s->drop;
+
+		if (r == FP_PARSE_OK && sg) {
+			r = sg_step(p, pt, &sgw[i], tr);
 			if (r == FP_DROP_MAX)
 				r = FP_PARSE_OK;
 		}
@@ -1251,6 +1346,7 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 
 	stats_begin(p);
 	p->now_ns = 0;
+	memset(&p->sg_burst, 0, sizeof(p->sg_burst));
 	p->stats.n[FP_STAT_RX] += n;
 	if (unlikely(pt == NULL)) {
 		TRACE(tr, PORT, "port %u: not configured", in_port);
