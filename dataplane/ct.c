@@ -48,7 +48,15 @@
  * Update.  Compare the slot's seq with the ref's (else -ENOENT), then CAS
  * ctl from the values the ref read to the new ones (a changed entry:
  * -EAGAIN with the ref refreshed); the last-seen time is a relaxed store.
- * No CAS when nothing but the time changes (the established path).
+ * No CAS when nothing but the time changes (the established path), and
+ * then nothing at all, not even a read, while the ref's last-seen time
+ * is less than FP_CT_LAST_GRAIN_NS (1 ms) old: the entry's line is not
+ * written per packet (with several workers it stays shared, not bounced
+ * between their caches).  Timeouts stay right to that grain: an entry may
+ * expire up to 1 ms before its exact last packet + timeout, against
+ * timeouts of seconds; and such a packet is decided on the state its
+ * lookup read in the same burst, as if it had come just before a
+ * concurrent change (as any packet that races one does).
  *
  * Insert.  Two workers inserting one key at once must end with one entry.
  * Chosen: an insert claim word per bucket, taken with a CAS on the key's
@@ -610,6 +618,10 @@ fp_ct_update(struct fp_ct *ct, struct fp_ct_ref *ref, const struct fp_ct_val *va
 
 	if (ref->slot >= ct->n_buckets * FP_CT_BUCKET_SLOTS)
 		return -ENOENT;
+	if (val->state == ref->val.state && val->flags == ref->val.flags &&
+	    val->gen == ref->val.gen && val->rule_id == ref->val.rule_id &&
+	    now_ns - ref->val.last_ns < FP_CT_LAST_GRAIN_NS)
+		return 0; /* nothing to store (the top comment) */
 	e = &ct->entries[ref->slot];
 	if (ct_read(e, &lo, &hi, &last, NULL) != 0 || LO_SEQ(lo) != ref->seq ||
 	    ct_expired(ct, LO_STATE(lo), last, now_ns))

@@ -244,8 +244,8 @@ sg_clock(struct fp_pipeline *p)
 	}
 }
 
-/* The security-group step for a prepared packet (fp_sg_prepare(), maybe
- * looked up in bulk) of filtered port pt: FP_DROP_MAX (passes) or the
+/* The security-group step for a prepared packet (fp_sg_prepare(), then
+ * fp_sg_lookup_bulk()) of filtered port pt: FP_DROP_MAX (passes) or the
  * drop reason (counted for the port; the caller drops the packet).  A
  * trace changes no connection.
  */
@@ -269,20 +269,6 @@ sg_step(struct fp_pipeline *p, const struct fp_dp_port *pt, struct fp_sg_work *w
 	return r;
 }
 
-/* The security-group step for one packet of filtered port port_id going
- * dir, on its own (a flood copy's).
- */
-static __rte_noinline unsigned int
-sg_step_one(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
-	    const struct rte_mbuf *m, struct fp_trace *tr)
-{
-	struct fp_sg_work w;
-
-	fp_sg_prepare(port_id, dir, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
-		      &w);
-	return sg_step(p, pt, &w, tr);
-}
-
 /* Look the prepared packets' connections up at once (the cache misses
  * of a large table overlap).
  */
@@ -293,6 +279,21 @@ sg_lookup_bulk(struct fp_pipeline *p, struct fp_sg_work *const w[], uint16_t n)
 		return;
 	sg_clock(p);
 	fp_sg_lookup_bulk(p->t, w, n, p->now_ns);
+}
+
+/* The security-group step for one packet of filtered port port_id going
+ * dir, on its own (a flood copy's).
+ */
+static __rte_noinline unsigned int
+sg_step_one(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
+	    const struct rte_mbuf *m, struct fp_trace *tr)
+{
+	struct fp_sg_work w, *wl = &w;
+
+	fp_sg_prepare(port_id, dir, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+		      &w);
+	sg_lookup_bulk(p, &wl, 1);
+	return sg_step(p, pt, &w, tr);
 }
 
 static inline int

@@ -122,7 +122,12 @@ parse_l4(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_
 
 	if (p->frag == FP_SG_FRAG_LATER)
 		return 0;
-	if (fp_sg_is_icmp(p)) {
+	/* Ports first: fp_sg_is_icmp() reads family and proto as one
+	 * 16-bit word, which stalls on the byte stores parse_l3() just made.
+	 */
+	if (!fp_sg_proto_has_ports(p->proto)) {
+		if (!fp_sg_is_icmp(p))
+			return 0;
 		if (len < 8)
 			return -1;
 		p->icmp_type = b[0];
@@ -133,8 +138,6 @@ parse_l4(const uint8_t *b, uint32_t len, int quote, struct fp_sg_pkt *p, uint32_
 			*quote_off = 8;
 		return 0;
 	}
-	if (!fp_sg_proto_has_ports(p->proto))
-		return 0;
 	switch (p->proto) {
 	case FP_SG_PROTO_TCP:
 		need = 20;
@@ -318,20 +321,26 @@ tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp
 	uint32_t tries;
 
 	for (tries = 0; tries < UPDATE_TRIES; tries++) {
-		struct fp_ct_val nv = ref->val;
-		uint32_t reply = a_first != ((ref->val.flags & FP_CT_F_ORIG_A) != 0);
-		uint32_t next, what = FP_SG_WHAT_HIT;
+		/* The entry's fields in registers: comparing them with a
+		 * struct built by narrow stores would stall the loads.
+		 */
+		uint32_t state = ref->val.state, flags = ref->val.flags;
+		uint32_t ngen = ref->val.gen, nrule = ref->val.rule_id;
+		uint32_t reply = a_first != ((flags & FP_CT_F_ORIG_A) != 0);
+		uint32_t next, nstate, nflags, what = FP_SG_WHAT_HIT;
+		struct fp_ct_val nv;
 		int rc;
 
-		if (ref->val.gen != (uint32_t)gen) {
+		res->stat[1] = FP_STAT_MAX;
+		if (ngen != (uint32_t)gen) {
 			struct fp_sg_pkt o;
-			uint32_t odir = (ref->val.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
-										 FP_SG_DIR_INGRESS;
+			uint32_t odir = (flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
+									FP_SG_DIR_INGRESS;
 			const struct fp_ruleset_val *rs = fp_ftables_ruleset(t, pt->v.ruleset,
 									     odir);
 			uint32_t rule = 0;
 
-			opener(k, ref->val.flags, &o);
+			opener(k, flags, &o);
 			if (rs != NULL)
 				rule = rules_match(t, rs, &o, odir);
 			if (rule == 0) {
@@ -339,32 +348,35 @@ tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp
 					burst_written(b, k);
 					fp_ct_remove(t->ct, ref);
 				}
-				res->rule_id = ref->val.rule_id;
+				res->rule_id = nrule;
 				return decide(res, FP_SG_WHAT_REVOKED, FP_DROP_CT_REVOKED);
 			}
-			nv.gen = (uint32_t)gen;
-			nv.rule_id = rule;
+			ngen = (uint32_t)gen;
+			nrule = rule;
 			what = FP_SG_WHAT_REVALIDATED;
 		}
-		res->rule_id = nv.rule_id;
-		next = fp_ct_next(ref->val.state, reply, p);
+		res->rule_id = nrule;
+		next = fp_ct_next(state, reply, p);
 		if (next == FP_CT_MOVE_INVALID) {
-			res->state = ref->val.state;
+			res->state = state;
 			return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
 		}
-		if (next != FP_CT_MOVE_IGNORE)
-			nv.state = (uint8_t)next;
-		if (reply)
-			nv.flags |= FP_CT_F_REPLIED;
-		res->state = nv.state;
+		nstate = next != FP_CT_MOVE_IGNORE ? next : state;
+		nflags = reply ? flags | FP_CT_F_REPLIED : flags;
+		res->state = nstate;
 		res->stat[0] = FP_STAT_CT_HIT;
 		if (what == FP_SG_WHAT_REVALIDATED)
 			res->stat[1] = FP_STAT_CT_REVALIDATED;
 		if (dry)
 			return decide(res, what, FP_DROP_MAX);
-		if (nv.state != ref->val.state || nv.flags != ref->val.flags ||
-		    nv.gen != ref->val.gen || nv.rule_id != ref->val.rule_id)
+		nv = ref->val;
+		if (nstate != state || nflags != flags || what != FP_SG_WHAT_HIT) {
 			burst_written(b, k);
+			nv.state = (uint8_t)nstate;
+			nv.flags = (uint8_t)nflags;
+			nv.gen = ngen;
+			nv.rule_id = nrule;
+		}
 		rc = fp_ct_update(t->ct, ref, &nv, now_ns);
 		if (rc == 0)
 			return decide(res, what, FP_DROP_MAX);
@@ -379,8 +391,6 @@ tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp
 void
 fp_sg_prepare(uint32_t port_id, uint32_t dir, const uint8_t *f, uint32_t len, struct fp_sg_work *w)
 {
-	struct fp_sg_pkt *p = &w->res.p;
-
 	w->res.stat[0] = w->res.stat[1] = FP_STAT_MAX;
 	w->res.rule_id = 0;
 	w->res.state = FP_CT_STATE_MAX;
@@ -390,13 +400,21 @@ fp_sg_prepare(uint32_t port_id, uint32_t dir, const uint8_t *f, uint32_t len, st
 	w->dir = (uint8_t)dir;
 	w->flags = 0;
 	w->base = FP_DROP_MAX;
-	w->parsed = (int8_t)fp_sg_parse(f, len, p, &w->info);
+	w->parsed = (int8_t)fp_sg_parse(f, len, &w->res.p, &w->info);
+}
+
+/* The base policy and the connection key of a parsed packet. */
+static inline void
+key_prepare(struct fp_sg_work *w)
+{
+	const struct fp_sg_pkt *p = &w->res.p;
+
 	if (w->parsed != FP_SG_PARSE_IP)
 		return;
-	w->base = fp_sg_base(p, dir);
+	w->base = fp_sg_base(p, w->dir);
 	if (w->base != FP_SG_BASE_RULES || p->frag == FP_SG_FRAG_LATER)
 		return;
-	w->a_first = (uint8_t)fp_ct_key_make(&w->key, port_id, p);
+	w->a_first = (uint8_t)fp_ct_key_make(&w->key, w->port_id, p);
 	w->flags = FP_SG_W_LOOKUP;
 }
 
@@ -409,15 +427,16 @@ fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[], uint
 	uint32_t idx[FP_CT_BULK_MAX], i, nk = 0;
 	uint64_t hits;
 
-	if (t->ct == NULL)
-		return;
-	for (i = 0; i < n && i < FP_CT_BULK_MAX; i++) {
+	if (n > FP_CT_BULK_MAX)
+		n = FP_CT_BULK_MAX;
+	for (i = 0; i < n; i++) {
+		key_prepare(w[i]);
 		if (!(w[i]->flags & FP_SG_W_LOOKUP))
 			continue;
 		idx[nk] = i;
 		keys[nk++] = &w[i]->key;
 	}
-	if (nk == 0)
+	if (nk == 0 || t->ct == NULL)
 		return;
 	hits = fp_ct_lookup_bulk(t->ct, keys, nk, now_ns, refs);
 	for (i = 0; i < nk; i++) {
@@ -429,6 +448,18 @@ fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[], uint
 			x->ref = refs[i];
 		}
 	}
+}
+
+/* The ruleset of (id, dir), looked up once a burst. */
+static inline const struct fp_ruleset_val *
+burst_ruleset(const struct fp_ftables *t, struct fp_sg_burst *b, uint32_t id, uint32_t dir)
+{
+	if (b->rs_id != id + 1 || b->rs_dir != dir) {
+		b->rs = fp_ftables_ruleset(t, id, dir);
+		b->rs_id = id + 1;
+		b->rs_dir = dir;
+	}
+	return b->rs;
 }
 
 uint32_t
@@ -452,7 +483,7 @@ fp_sg_decide(const struct fp_ftables *t, const struct fp_dp_port *pt, struct fp_
 		return decide(res, FP_SG_WHAT_BASE_ALLOW, FP_DROP_MAX);
 	if (w->base != FP_SG_BASE_RULES)
 		return decide(res, FP_SG_WHAT_BASE_DROP, w->base);
-	rs = fp_ftables_ruleset(t, pt->v.ruleset, dir);
+	rs = burst_ruleset(t, b, pt->v.ruleset, dir);
 	if (unlikely(rs == NULL))
 		return decide(res, FP_SG_WHAT_NO_RULESET, FP_DROP_SG_NO_RULESET);
 	if (p->frag == FP_SG_FRAG_LATER) {

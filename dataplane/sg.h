@@ -100,13 +100,18 @@ struct fp_sg_result {
 	uint32_t pad;	    /* zero */
 };
 
-/* Connections a burst's decisions changed so far (inserted, removed,
- * moved), as a 256-bit filter of their keys: a bulk lookup made before
- * such a change no longer stands for a packet of that key, which looks
- * its connection up again.  Zeroed at the start of each burst.
+/* What the security-group step keeps for one burst: the connections its
+ * decisions changed so far (inserted, removed, moved), as a 256-bit
+ * filter of their keys (a bulk lookup made before such a change no
+ * longer stands for a packet of that key, which looks its connection up
+ * again), and the last ruleset looked up (a burst's packets mostly share
+ * one).  Zeroed at the start of each burst.
  */
 struct fp_sg_burst {
-	uint64_t written[4]; /* bit per key fold (sg.c key_bit()) */
+	uint64_t written[4];		 /* bit per key fold (sg.c key_bit()) */
+	const struct fp_ruleset_val *rs; /* ruleset (rs_id - 1, rs_dir); may be NULL */
+	uint32_t rs_id;			 /* its id + 1; 0: none looked up yet */
+	uint32_t rs_dir;		 /* its direction */
 };
 
 /* fp_sg_work.flags */
@@ -132,8 +137,7 @@ struct fp_sg_work {
 };
 
 /**
- * First step of a packet of a filtered port: parse it, apply the base
- * policy, build its connection key.  Pure: no tables.
+ * First step of a packet of a filtered port: parse it.  Pure: no tables.
  *
  * @param port_id the filtered port (the connections' zone)
  * @param dir	  FP_SG_DIR_EGRESS (from the VM) or FP_SG_DIR_INGRESS (to it)
@@ -145,11 +149,14 @@ void fp_sg_prepare(uint32_t port_id, uint32_t dir, const uint8_t *f, uint32_t le
 		   struct fp_sg_work *w);
 
 /**
- * Look the connections of prepared packets up at once
- * (fp_ct_lookup_bulk(): the cache misses overlap).  Packets that need no
- * lookup are skipped.  Never waits, changes nothing.
+ * Second step, for a burst of prepared packets: the base policy, the
+ * connection keys, and one lookup of them all (fp_ct_lookup_bulk(): the
+ * cache misses overlap; a packet that needs no connection is not looked
+ * up).  Apart from fp_sg_prepare() so that the packets' parsed fields are
+ * in memory, not in flight, when they are read again.  Never waits,
+ * changes nothing.
  *
- * @param t	 the tables (t->ct NULL: nothing to do)
+ * @param t	 the tables (t->ct NULL: keys only)
  * @param w	 n prepared packets
  * @param n	 at most FP_CT_BULK_MAX
  * @param now_ns the burst's time
@@ -158,7 +165,7 @@ void fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[],
 		       uint64_t now_ns);
 
 /**
- * Decide a prepared packet: the rules, its connection (the bulk lookup's
+ * Decide a packet after fp_sg_lookup_bulk(): the rules, its connection (the bulk lookup's
  * answer unless b says that this burst changed a connection of its key
  * since; else a lookup of its own), a new connection.  Packets of one
  * burst are decided in their order, so a packet sees what the ones before
@@ -167,7 +174,7 @@ void fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[],
  * @param t	  the tables (t->ct: the connection table, or NULL: every
  *		  stateful allow finds the table full)
  * @param pt	  the filtered port's entry (FP_PORT_F_SG set)
- * @param w	  prepared by fp_sg_prepare(), maybe looked up in bulk
+ * @param w	  prepared, keyed and looked up by fp_sg_lookup_bulk()
  * @param now_ns  CLOCK_MONOTONIC time of the burst
  * @param gen	  fp_ftables_sg_gen() read before this burst's lookups
  * @param dry	  1: change nothing (trace); 0: open, move, remove connections
