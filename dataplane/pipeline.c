@@ -886,15 +886,15 @@ ingress_prepare(struct fp_pipeline *p, struct rte_mbuf *pkts[], const struct pkt
 /* The stages after classify, shared by both port roles: FDB lookups for
  * the unicast packets (keys[0..n_fdb), in packet order), in bulk; the
  * ingress security-group lookups of those delivered to filtered local
- * ports, in bulk; then act on each packet's verdict.  from_vm is a
- * constant at each call, so each caller gets its own specialised copy.
+ * ports, in bulk (in sgw, the caller's, free again after its egress
+ * step); then act on each packet's verdict.  from_vm is a constant at each
+ * call, so each caller gets its own specialised copy.
  */
 static __rte_always_inline void
 act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[], uint16_t n,
 	  const struct fp_fdb_key keys[], uint16_t n_fdb, int from_vm, uint16_t in_port,
-	  struct fp_pipe_out *out, struct fp_trace *tr)
+	  struct fp_sg_work sgw[], struct fp_pipe_out *out, struct fp_trace *tr)
 {
-	struct fp_sg_work sgw[FP_BURST];
 	struct fp_sg_work *w[FP_BURST];
 	void *data[FP_BURST];
 	uint64_t hits = 0;
@@ -949,6 +949,35 @@ trace_parse(struct fp_trace *tr, const uint8_t *f, uint32_t len, const struct fp
 		  tmac(f).s, m->ethertype, m->n_vlans ? " vlan-tagged" : "", l4);
 }
 
+/* Classify a packet from a VM port after its checks (r: FP_PARSE_OK or
+ * the drop reason): an FDB lookup, the neighbour responder or a flood.
+ */
+static __rte_always_inline void
+vm_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	    struct rte_mbuf *m, struct pkt_state *s, unsigned int r, struct fp_fdb_key keys[],
+	    uint16_t *n_fdb, struct fp_pipe_out *out, struct fp_trace *tr)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (r != FP_PARSE_OK) {
+		s->drop = (uint16_t)r;
+		return;
+	}
+	if (!(f[0] & 1)) {
+		TRACE(tr, CLASSIFY, "unicast in vni %u: fdb lookup", s->vni);
+		s->verdict = V_FDB;
+		fdb_key_set(&keys[(*n_fdb)++], s->vni, f);
+	} else if (s->meta.ethertype == FP_ETH_P_ARP ||
+		   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 && s->meta.ethertype == FP_ETH_P_IPV6)) {
+		TRACE(tr, CLASSIFY, "%s in vni %u: neighbour responder",
+		      s->meta.ethertype == FP_ETH_P_ARP ? "arp" : "icmpv6 multicast", s->vni);
+		s->verdict = (uint8_t)respond(p, m, s, pt->v.vrf, in_port, out, tr);
+	} else {
+		TRACE(tr, CLASSIFY, "broadcast/multicast in vni %u: flood", s->vni);
+		s->verdict = V_FLOOD;
+	}
+}
+
 static __rte_always_inline void
 vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	 struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out, struct fp_trace *tr)
@@ -960,8 +989,9 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	const int sg = (pt->v.flags & FP_PORT_F_SG) != 0;
 	uint16_t n_fdb = 0, n_sg = 0, i;
 
-	/* Stage 1: parse, check the source; prepare the egress
-	 * security-group step (filtered port).
+	/* Stage 1: parse, check the source; then classify, or on a
+	 * filtered port prepare the egress security-group step (the port's
+	 * flag is the same for the whole burst: a predictable branch).
 	 */
 	prefetch_prologue(pkts, n);
 	for (i = 0; i < n; i++) {
@@ -989,8 +1019,12 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 			      in_port, (pt->v.flags & FP_PORT_F_ANTISPOOF) ? "on" : "off",
 			      r == FP_PARSE_OK ? "allowed" : "refused");
 		}
+		if (!sg) {
+			vm_classify(p, pt, in_port, m, s, r, keys, &n_fdb, out, tr);
+			continue;
+		}
 		s->drop = (uint16_t)r;
-		if (r == FP_PARSE_OK && sg) {
+		if (r == FP_PARSE_OK) {
 			fp_sg_prepare(in_port, FP_SG_DIR_EGRESS, f, rte_pktmbuf_data_len(m),
 				      &sgw[i]);
 			wl[n_sg++] = &sgw[i];
@@ -999,39 +1033,18 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	/* Stage 2: the connections of the filtered packets, in bulk. */
 	sg_lookup_bulk(p, wl, n_sg);
 	/* Stage 3: the egress security-group step, classify. */
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct pkt_state *s = &ps[i];
-		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-		unsigned int r = s->drop;
+	for (i = 0; sg && i < n; i++) {
+		unsigned int r = ps[i].drop;
 
-		if (r == FP_PARSE_OK && sg) {
+		if (r == FP_PARSE_OK) {
 			r = sg_step(p, pt, &sgw[i], tr);
 			if (r == FP_DROP_MAX)
 				r = FP_PARSE_OK;
 		}
-		if (r != FP_PARSE_OK) {
-			s->drop = (uint16_t)r;
-			continue;
-		}
-		if (!(f[0] & 1)) {
-			TRACE(tr, CLASSIFY, "unicast in vni %u: fdb lookup", s->vni);
-			s->verdict = V_FDB;
-			fdb_key_set(&keys[n_fdb++], s->vni, f);
-		} else if (s->meta.ethertype == FP_ETH_P_ARP ||
-			   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
-			    s->meta.ethertype == FP_ETH_P_IPV6)) {
-			TRACE(tr, CLASSIFY, "%s in vni %u: neighbour responder",
-			      s->meta.ethertype == FP_ETH_P_ARP ? "arp" : "icmpv6 multicast",
-			      s->vni);
-			s->verdict = (uint8_t)respond(p, m, s, pt->v.vrf, in_port, out, tr);
-		} else {
-			TRACE(tr, CLASSIFY, "broadcast/multicast in vni %u: flood", s->vni);
-			s->verdict = V_FLOOD;
-		}
+		vm_classify(p, pt, in_port, pkts[i], &ps[i], r, keys, &n_fdb, out, tr);
 	}
 
-	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, out, tr);
+	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, sgw, out, tr);
 }
 
 /* Is ip one of our VTEP addresses?  The address comes in registers: a
@@ -1221,6 +1234,7 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
+	struct fp_sg_work sgw[FP_BURST];
 	uint16_t n_fdb = 0, i;
 
 	prefetch_prologue(pkts, n);
@@ -1233,7 +1247,7 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 			fdb_key_set(&keys[n_fdb++], s->vni,
 				    rte_pktmbuf_mtod(pkts[i], const uint8_t *));
 	}
-	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, out, tr);
+	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, sgw, out, tr);
 }
 
 /* One seqlock read of st into out: 0 if st.seq was even and unchanged. */
