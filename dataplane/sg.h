@@ -10,6 +10,11 @@
  * looks rulesets and address sets up in the tables (ftable.h) and
  * connections up in the connection table (ct.h).
  *
+ * A burst at a time: fp_sg_prepare() parses each packet,
+ * fp_sg_lookup_bulk() looks all their connections up at once, and
+ * fp_sg_decide() decides each in order, each packet as if alone in its
+ * burst (struct fp_sg_burst).
+ *
  * Concurrency: called by any worker; the tables are read lock-free (the
  * caller is an RCU reader), the connection table is shared lock-free.  A
  * dry run (fpctl trace) reads the tables and the connection table and
@@ -165,11 +170,12 @@ void fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[],
 		       uint64_t now_ns);
 
 /**
- * Decide a packet after fp_sg_lookup_bulk(): the rules, its connection (the bulk lookup's
- * answer unless b says that this burst changed a connection of its key
- * since; else a lookup of its own), a new connection.  Packets of one
- * burst are decided in their order, so a packet sees what the ones before
- * it did to the connection table, as if each were alone in a burst.
+ * Decide a packet after fp_sg_lookup_bulk(): the rules, its connection
+ * (the bulk lookup's answer unless b says that this burst changed a
+ * connection of its key since; else a lookup of its own), a new
+ * connection.  Packets of one burst are decided in their order, so a
+ * packet sees what the ones before it did to the connection table, as if
+ * each were alone in a burst.
  *
  * @param t	  the tables (t->ct: the connection table, or NULL: every
  *		  stateful allow finds the table full)
