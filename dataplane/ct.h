@@ -113,10 +113,17 @@ uint64_t fp_ct_lookup_bulk(struct fp_ct *ct, const struct fp_ct_key *const keys[
 int fp_ct_insert(struct fp_ct *ct, const struct fp_ct_key *key, const struct fp_ct_val *val,
 		 uint64_t now_ns, struct fp_ct_ref *ref);
 
+/* fp_ct_update() stores an unchanged entry's last-seen time at most this
+ * often (ns): timeouts hold to this grain.
+ */
+#define FP_CT_LAST_GRAIN_NS 1000000
+
 /**
  * Move the entry ref names from ref->val to *val (state, flags, gen,
  * rule_id) if nobody changed it since ref was read, and set its last-seen
- * time to now_ns either way.
+ * time to now_ns either way.  When *val is ref->val and ref's last-seen
+ * time is less than FP_CT_LAST_GRAIN_NS before now_ns, there is nothing
+ * to store and the entry is not read: 0 (the established path).
  *
  * @return 0, or -EAGAIN (it changed: ref is refreshed, decide again), or
  *	   -ENOENT (it was removed or expired)

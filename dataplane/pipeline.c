@@ -250,32 +250,68 @@ trace_sg(struct fp_trace *tr, uint32_t port_id, uint32_t dir, const struct fp_sg
 		  rule, state);
 }
 
-/* The security-group step for a packet of filtered port port_id going
- * dir: FP_DROP_MAX (passes) or the drop reason (counted for the port;
- * the caller drops the packet).  A trace changes no connection.
+/* The burst's time and security-group generation, read at its first
+ * filtered packet.
  */
-static __rte_noinline unsigned int
-sg_step(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
-	const struct rte_mbuf *m, struct fp_trace *tr)
+static inline void
+sg_clock(struct fp_pipeline *p)
 {
-	struct fp_sg_result res;
-	uint32_t r;
-
 	if (p->now_ns == 0) {
 		p->now_ns = fp_clock_now_ns();
 		p->sg_gen = fp_ftables_sg_gen(p->t);
 	}
-	r = fp_sg_filter(p->t, port_id, pt, dir, rte_pktmbuf_mtod(m, const uint8_t *),
-			 rte_pktmbuf_data_len(m), p->now_ns, p->sg_gen, tr != NULL, &res);
+}
+
+/* The security-group step for a prepared packet (fp_sg_prepare(), then
+ * fp_sg_lookup_bulk()) of filtered port pt: FP_DROP_MAX (passes) or the
+ * drop reason (counted for the port; the caller drops the packet).  A
+ * trace changes no connection.
+ */
+static __rte_noinline unsigned int
+sg_step(struct fp_pipeline *p, const struct fp_dp_port *pt, struct fp_sg_work *w,
+	struct fp_trace *tr)
+{
+	const struct fp_sg_result *res = &w->res;
+	uint32_t r;
+
+	sg_clock(p);
+	r = fp_sg_decide(p->t, pt, w, p->now_ns, p->sg_gen, tr != NULL, &p->sg_burst);
 	if (tr != NULL)
-		trace_sg(tr, port_id, dir, &res);
-	if (res.stat[0] < FP_STAT_MAX)
-		p->stats.n[res.stat[0]]++;
-	if (res.stat[1] < FP_STAT_MAX)
-		p->stats.n[res.stat[1]]++;
-	if (r < FP_DROP_MAX && port_id < FP_PORT_MAX)
-		p->stats.sg_drop[port_id][dir]++;
+		trace_sg(tr, w->port_id, w->dir, res);
+	if (res->stat[0] < FP_STAT_MAX)
+		p->stats.n[res->stat[0]]++;
+	if (res->stat[1] < FP_STAT_MAX)
+		p->stats.n[res->stat[1]]++;
+	if (r < FP_DROP_MAX && w->port_id < FP_PORT_MAX)
+		p->stats.sg_drop[w->port_id][w->dir]++;
 	return r;
+}
+
+/* Look the prepared packets' connections up at once (the cache misses
+ * of a large table overlap).
+ */
+static inline void
+sg_lookup_bulk(struct fp_pipeline *p, struct fp_sg_work *const w[], uint16_t n)
+{
+	if (n == 0)
+		return;
+	sg_clock(p);
+	fp_sg_lookup_bulk(p->t, w, n, p->now_ns);
+}
+
+/* The security-group step for one packet of filtered port port_id going
+ * dir, on its own (a flood copy's).
+ */
+static __rte_noinline unsigned int
+sg_step_one(struct fp_pipeline *p, uint32_t port_id, const struct fp_dp_port *pt, uint32_t dir,
+	    const struct rte_mbuf *m, struct fp_trace *tr)
+{
+	struct fp_sg_work w, *wl = &w;
+
+	fp_sg_prepare(port_id, dir, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+		      &w);
+	sg_lookup_bulk(p, &wl, 1);
+	return sg_step(p, pt, &w, tr);
 }
 
 static inline int
@@ -556,10 +592,7 @@ storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
 
 	if (pps == 0 || in_port >= FP_PORT_MAX)
 		return 1;
-	if (p->now_ns == 0) {
-		p->now_ns = fp_clock_now_ns();
-		p->sg_gen = fp_ftables_sg_gen(p->t);
-	}
+	sg_clock(p);
 	now = p->now_ns;
 	b = &p->storm[in_port];
 	cost = 1000000000ULL / pps;
@@ -626,7 +659,8 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 				continue;
 			}
 			if (dp->v.flags & FP_PORT_F_SG) {
-				unsigned int r = sg_step(p, fm->id, dp, FP_SG_DIR_INGRESS, m, tr);
+				unsigned int r = sg_step_one(p, fm->id, dp, FP_SG_DIR_INGRESS, m,
+							     tr);
 
 				if (r != FP_DROP_MAX) {
 					TRACE(tr, FLOOD, "port %u: skipped (security groups: %s)",
@@ -697,7 +731,7 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 /* Deliver to a local VM port of the packet's VNI. */
 static __rte_always_inline void
 deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t port_id,
-	      struct fp_pipe_out *out, struct fp_trace *tr)
+	      struct fp_sg_work *w, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	const struct fp_dp_port *dp = fp_ftables_port(p->t, port_id);
 
@@ -713,7 +747,8 @@ deliver_local(struct fp_pipeline *p, struct rte_mbuf *m, uint32_t vni, uint32_t 
 		return;
 	}
 	if (dp->v.flags & FP_PORT_F_SG) {
-		unsigned int r = sg_step(p, port_id, dp, FP_SG_DIR_INGRESS, m, tr);
+		unsigned int r = w != NULL ? sg_step(p, dp, w, tr) :
+					     sg_step_one(p, port_id, dp, FP_SG_DIR_INGRESS, m, tr);
 
 		if (r != FP_DROP_MAX) {
 			drop(p, m, r, tr);
@@ -752,7 +787,7 @@ static void route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_
 
 static __rte_always_inline void
 vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
-	   uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+	   struct fp_sg_work *w, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	struct fp_fdb_val fv;
 
@@ -771,7 +806,7 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 			drop(p, m, FP_DROP_HAIRPIN, tr);
 			return;
 		}
-		deliver_local(p, m, ps->vni, fv.id, out, tr);
+		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
 		return;
 	case FP_DEST_VTEP: {
 		const struct fp_dp_vtep *v = fp_ftables_vtep(p->t, fv.id);
@@ -855,7 +890,7 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 	}
 	p->stats.n[res.stat]++;
 	if (v == FP_ROUTE_V_REPLY) {
-		deliver_local(p, m, ps->vni, in_port, out, tr);
+		deliver_local(p, m, ps->vni, in_port, NULL, out, tr);
 		return;
 	}
 	ps->vni = res.vni;
@@ -875,7 +910,8 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 		return;
 	}
-	vm_forward(p, m, ps, hit, data, in_port, out, tr);
+	/* Its delivery's security groups: one packet at a time (w NULL). */
+	vm_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
 }
 
 /* Act on the FDB result for a packet from the underlay (already
@@ -883,7 +919,8 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
  */
 static __rte_always_inline void
 underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
-		 void *data, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+		 void *data, struct fp_sg_work *w, uint16_t in_port, struct fp_pipe_out *out,
+		 struct fp_trace *tr)
 {
 	struct fp_fdb_val fv;
 
@@ -897,29 +934,68 @@ underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps
 	if (tr != NULL)
 		trace_fdb(tr, m, ps->vni, &fv);
 	if (fv.type == FP_DEST_PORT)
-		deliver_local(p, m, ps->vni, fv.id, out, tr);
+		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
 	else if (fv.type == FP_DEST_VTEP)
 		drop(p, m, FP_DROP_HAIRPIN, tr);
 	else
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 }
 
+/* The ingress security-group step of the unicast packets that go to a
+ * filtered local port, prepared and looked up in bulk before they are
+ * acted on (w[i]: packet i's, or NULL).
+ */
+static __rte_always_inline void
+ingress_prepare(struct fp_pipeline *p, struct rte_mbuf *pkts[], const struct pkt_state ps[],
+		uint16_t n, uint64_t hits, void *const data[], int from_vm, uint16_t in_port,
+		struct fp_sg_work sgw[], struct fp_sg_work *w[])
+{
+	struct fp_sg_work *wl[FP_BURST];
+	uint16_t i, j, n_sg = 0;
+
+	for (i = 0, j = 0; i < n; i++) {
+		const struct fp_dp_port *dp;
+		struct fp_fdb_val fv;
+
+		w[i] = NULL;
+		if (ps[i].verdict != V_FDB)
+			continue;
+		if (!((hits >> j++) & 1))
+			continue;
+		fv = fp_ftables_fdb_decode(data[j - 1]);
+		if (fv.type != FP_DEST_PORT || (from_vm && fv.id == in_port))
+			continue;
+		dp = fp_ftables_port(p->t, fv.id);
+		if (dp == NULL || !(dp->v.flags & FP_PORT_F_SG))
+			continue;
+		fp_sg_prepare(fv.id, FP_SG_DIR_INGRESS, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+			      rte_pktmbuf_data_len(pkts[i]), &sgw[i]);
+		w[i] = &sgw[i];
+		wl[n_sg++] = &sgw[i];
+	}
+	sg_lookup_bulk(p, wl, n_sg);
+}
+
 /* The stages after classify, shared by both port roles: FDB lookups for
- * the unicast packets (keys[0..n_fdb), in packet order), in bulk; then
- * act on each packet's verdict.  from_vm is a constant at each call, so
- * each caller gets its own specialised copy.
+ * the unicast packets (keys[0..n_fdb), in packet order), in bulk; the
+ * ingress security-group lookups of those delivered to filtered local
+ * ports, in bulk (in sgw, the caller's, free again after its egress
+ * step); then act on each packet's verdict.  from_vm is a constant at each
+ * call, so each caller gets its own specialised copy.
  */
 static __rte_always_inline void
 act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[], uint16_t n,
 	  const struct fp_fdb_key keys[], uint16_t n_fdb, int from_vm, uint16_t in_port,
-	  struct fp_pipe_out *out, struct fp_trace *tr)
+	  struct fp_sg_work sgw[], struct fp_pipe_out *out, struct fp_trace *tr)
 {
+	struct fp_sg_work *w[FP_BURST];
 	void *data[FP_BURST];
 	uint64_t hits = 0;
 	uint16_t i, j;
 
 	if (n_fdb)
 		hits = fdb_lookup_burst(p->t->fdb, keys, n_fdb, data);
+	ingress_prepare(p, pkts, ps, n, hits, data, from_vm, in_port, sgw, w);
 	for (i = 0, j = 0; i < n; i++) {
 		struct pkt_state *s = &ps[i];
 
@@ -929,11 +1005,11 @@ act_burst(struct fp_pipeline *p, struct rte_mbuf *pkts[], struct pkt_state ps[],
 			break;
 		case V_FDB:
 			if (from_vm)
-				vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port, out,
-					   tr);
+				vm_forward(p, pkts[i], s, (hits >> j) & 1, data[j], w[i], in_port,
+					   out, tr);
 			else
-				underlay_forward(p, pkts[i], s, (hits >> j) & 1, data[j], in_port,
-						 out, tr);
+				underlay_forward(p, pkts[i], s, (hits >> j) & 1, data[j], w[i],
+						 in_port, out, tr);
 			j++;
 			break;
 		case V_FLOOD:
@@ -966,15 +1042,50 @@ trace_parse(struct fp_trace *tr, const uint8_t *f, uint32_t len, const struct fp
 		  tmac(f).s, m->ethertype, m->n_vlans ? " vlan-tagged" : "", l4);
 }
 
+/* Classify a packet from a VM port after its checks (r: FP_PARSE_OK or
+ * the drop reason): an FDB lookup, the neighbour responder or a flood.
+ */
+static __rte_always_inline void
+vm_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	    struct rte_mbuf *m, struct pkt_state *s, unsigned int r, struct fp_fdb_key keys[],
+	    uint16_t *n_fdb, struct fp_pipe_out *out, struct fp_trace *tr)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (r != FP_PARSE_OK) {
+		s->drop = (uint16_t)r;
+		return;
+	}
+	if (!(f[0] & 1)) {
+		TRACE(tr, CLASSIFY, "unicast in vni %u: fdb lookup", s->vni);
+		s->verdict = V_FDB;
+		fdb_key_set(&keys[(*n_fdb)++], s->vni, f);
+	} else if (s->meta.ethertype == FP_ETH_P_ARP ||
+		   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 && s->meta.ethertype == FP_ETH_P_IPV6)) {
+		TRACE(tr, CLASSIFY, "%s in vni %u: neighbour responder",
+		      s->meta.ethertype == FP_ETH_P_ARP ? "arp" : "icmpv6 multicast", s->vni);
+		s->verdict = (uint8_t)respond(p, m, s, pt->v.vrf, in_port, out, tr);
+	} else {
+		TRACE(tr, CLASSIFY, "broadcast/multicast in vni %u: flood", s->vni);
+		s->verdict = V_FLOOD;
+	}
+}
+
 static __rte_always_inline void
 vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 	 struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
-	uint16_t n_fdb = 0, i;
+	struct fp_sg_work sgw[FP_BURST];
+	struct fp_sg_work *wl[FP_BURST];
+	const int sg = (pt->v.flags & FP_PORT_F_SG) != 0;
+	uint16_t n_fdb = 0, n_sg = 0, i;
 
-	/* Stage 1: parse, check the source, classify. */
+	/* Stage 1: parse, check the source; then classify, or on a
+	 * filtered port prepare the egress security-group step (the port's
+	 * flag is the same for the whole burst: a predictable branch).
+	 */
 	prefetch_prologue(pkts, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -1001,33 +1112,32 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 			      in_port, (pt->v.flags & FP_PORT_F_ANTISPOOF) ? "on" : "off",
 			      r == FP_PARSE_OK ? "allowed" : "refused");
 		}
-		if (r == FP_PARSE_OK && (pt->v.flags & FP_PORT_F_SG)) {
-			r = sg_step(p, in_port, pt, FP_SG_DIR_EGRESS, m, tr);
+		if (!sg) {
+			vm_classify(p, pt, in_port, m, s, r, keys, &n_fdb, out, tr);
+			continue;
+		}
+		s->drop = (uint16_t)r;
+		if (r == FP_PARSE_OK) {
+			fp_sg_prepare(in_port, FP_SG_DIR_EGRESS, f, rte_pktmbuf_data_len(m),
+				      &sgw[i]);
+			wl[n_sg++] = &sgw[i];
+		}
+	}
+	/* Stage 2: the connections of the filtered packets, in bulk. */
+	sg_lookup_bulk(p, wl, n_sg);
+	/* Stage 3: the egress security-group step, classify. */
+	for (i = 0; sg && i < n; i++) {
+		unsigned int r = ps[i].drop;
+
+		if (r == FP_PARSE_OK) {
+			r = sg_step(p, pt, &sgw[i], tr);
 			if (r == FP_DROP_MAX)
 				r = FP_PARSE_OK;
 		}
-		if (r != FP_PARSE_OK) {
-			s->drop = (uint16_t)r;
-			continue;
-		}
-		if (!(f[0] & 1)) {
-			TRACE(tr, CLASSIFY, "unicast in vni %u: fdb lookup", s->vni);
-			s->verdict = V_FDB;
-			fdb_key_set(&keys[n_fdb++], s->vni, f);
-		} else if (s->meta.ethertype == FP_ETH_P_ARP ||
-			   (s->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
-			    s->meta.ethertype == FP_ETH_P_IPV6)) {
-			TRACE(tr, CLASSIFY, "%s in vni %u: neighbour responder",
-			      s->meta.ethertype == FP_ETH_P_ARP ? "arp" : "icmpv6 multicast",
-			      s->vni);
-			s->verdict = (uint8_t)respond(p, m, s, pt->v.vrf, in_port, out, tr);
-		} else {
-			TRACE(tr, CLASSIFY, "broadcast/multicast in vni %u: flood", s->vni);
-			s->verdict = V_FLOOD;
-		}
+		vm_classify(p, pt, in_port, pkts[i], &ps[i], r, keys, &n_fdb, out, tr);
 	}
 
-	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, out, tr);
+	act_burst(p, pkts, ps, n, keys, n_fdb, 1, in_port, sgw, out, tr);
 }
 
 /* Is ip one of our VTEP addresses?  The address comes in registers: a
@@ -1222,6 +1332,7 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
+	struct fp_sg_work sgw[FP_BURST];
 	uint16_t n_fdb = 0, i;
 
 	prefetch_prologue(pkts, n);
@@ -1234,7 +1345,7 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 			fdb_key_set(&keys[n_fdb++], s->vni,
 				    rte_pktmbuf_mtod(pkts[i], const uint8_t *));
 	}
-	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, out, tr);
+	act_burst(p, pkts, ps, n, keys, n_fdb, 0, in_port, sgw, out, tr);
 }
 
 /* One seqlock read of st into out: 0 if st.seq was even and unchanged. */
@@ -1369,6 +1480,7 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 	stats_begin(p);
 	p->now_ns = 0;
 	fp_route_cache_clear(&p->rt_cache);
+	memset(&p->sg_burst, 0, sizeof(p->sg_burst));
 	p->stats.n[FP_STAT_RX] += n;
 	if (unlikely(pt == NULL)) {
 		TRACE(tr, PORT, "port %u: not configured", in_port);

@@ -43,6 +43,7 @@
 
 #include "ftable.h"
 #include "route.h"
+#include "sg.h"
 
 #define FP_BURST 32
 #define FP_PREFETCH_OFFSET 4
@@ -92,12 +93,13 @@ struct fp_storm {
 
 struct fp_pipeline {
 	/* Fields used in lookup */
-	const struct fp_ftables *t; /* tables (shared, read-only here) */
-	struct rte_mempool *mp;	    /* for flood copies and ICMP errors */
-	uint64_t now_ns;	    /* this burst's time (read at its first filtered packet) */
-	uint64_t sg_gen;	    /* fp_ftables_sg_gen() read with now_ns */
-	struct fp_stats stats;	    /* this lcore's counters */
-	struct fp_stats_snap snap;  /* copies of stats for readers */
+	const struct fp_ftables *t;  /* tables (shared, read-only here) */
+	struct rte_mempool *mp;	     /* for flood copies and ICMP errors */
+	uint64_t now_ns;	     /* this burst's time (read at its first filtered packet) */
+	uint64_t sg_gen;	     /* fp_ftables_sg_gen() read with now_ns */
+	struct fp_sg_burst sg_burst; /* connections this burst changed */
+	struct fp_stats stats;	     /* this lcore's counters */
+	struct fp_stats_snap snap;   /* copies of stats for readers */
 	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
 	struct fp_route_cache rt_cache;	    /* the routing step's lookups, this burst's */
 };

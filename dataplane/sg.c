@@ -173,6 +173,39 @@ decide(struct fp_sg_result *res, uint32_t what, uint32_t drop)
 	return drop;
 }
 
+/* The bit of key k in struct fp_sg_burst's filter: a fold of its words
+ * (read as words: fp_ct_key_make() wrote it so).
+ */
+static inline uint32_t
+key_bit(const struct fp_ct_key *k)
+{
+	uint64_t w[5];
+
+	memcpy(w, k, sizeof(w));
+	return (uint32_t)(((w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4]) * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
+/* This burst is about to change the connection of key k. */
+static inline void
+burst_written(struct fp_sg_burst *b, const struct fp_ct_key *k)
+{
+	uint32_t bit = key_bit(k);
+
+	b->written[bit >> 6] |= 1ULL << (bit & 63);
+}
+
+/* May this burst have changed the connection of key k? */
+static inline int
+burst_touched(const struct fp_sg_burst *b, const struct fp_ct_key *k)
+{
+	uint32_t bit;
+
+	if ((b->written[0] | b->written[1] | b->written[2] | b->written[3]) == 0)
+		return 0;
+	bit = key_bit(k);
+	return (b->written[bit >> 6] >> (bit & 63)) & 1;
+}
+
 /* A packet of the tracked connection ref (the key k, p went a->b when
  * a_first): revalidate if the generation moved, then move its state.
  * Returns the decision (FP_DROP_*, FP_DROP_MAX: passes) or TRACKED_GONE.
@@ -180,53 +213,67 @@ decide(struct fp_sg_result *res, uint32_t what, uint32_t drop)
 static uint32_t
 tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp_sg_pkt *p,
 	int a_first, struct fp_ct_ref *ref, const struct fp_ct_key *k, uint64_t now_ns,
-	uint64_t gen, int dry, struct fp_sg_result *res)
+	uint64_t gen, int dry, struct fp_sg_burst *b, struct fp_sg_result *res)
 {
 	uint32_t tries;
 
 	for (tries = 0; tries < UPDATE_TRIES; tries++) {
-		struct fp_ct_val nv = ref->val;
-		uint32_t reply = a_first != ((ref->val.flags & FP_CT_F_ORIG_A) != 0);
-		uint32_t next, what = FP_SG_WHAT_HIT;
+		/* The entry's fields in registers: comparing them with a
+		 * struct built by narrow stores would stall the loads.
+		 */
+		uint32_t state = ref->val.state, flags = ref->val.flags;
+		uint32_t ngen = ref->val.gen, nrule = ref->val.rule_id;
+		uint32_t reply = a_first != ((flags & FP_CT_F_ORIG_A) != 0);
+		uint32_t next, nstate, nflags, what = FP_SG_WHAT_HIT;
+		struct fp_ct_val nv;
 		int rc;
 
-		if (ref->val.gen != (uint32_t)gen) {
+		res->stat[1] = FP_STAT_MAX;
+		if (ngen != (uint32_t)gen) {
 			struct fp_sg_pkt o;
-			uint32_t odir = (ref->val.flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
-										 FP_SG_DIR_INGRESS;
+			uint32_t odir = (flags & FP_CT_F_ORIG_EGRESS) ? FP_SG_DIR_EGRESS :
+									FP_SG_DIR_INGRESS;
 			const struct fp_ruleset_val *rs = fp_ftables_ruleset(t, pt->v.ruleset,
 									     odir);
 			uint32_t rule = 0;
 
-			opener(k, ref->val.flags, &o);
+			opener(k, flags, &o);
 			if (rs != NULL)
 				rule = rules_match(t, rs, &o, odir);
 			if (rule == 0) {
-				if (!dry)
+				if (!dry) {
+					burst_written(b, k);
 					fp_ct_remove(t->ct, ref);
-				res->rule_id = ref->val.rule_id;
+				}
+				res->rule_id = nrule;
 				return decide(res, FP_SG_WHAT_REVOKED, FP_DROP_CT_REVOKED);
 			}
-			nv.gen = (uint32_t)gen;
-			nv.rule_id = rule;
+			ngen = (uint32_t)gen;
+			nrule = rule;
 			what = FP_SG_WHAT_REVALIDATED;
 		}
-		res->rule_id = nv.rule_id;
-		next = fp_ct_next(ref->val.state, reply, p);
+		res->rule_id = nrule;
+		next = fp_ct_next(state, reply, p);
 		if (next == FP_CT_MOVE_INVALID) {
-			res->state = ref->val.state;
+			res->state = state;
 			return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
 		}
-		if (next != FP_CT_MOVE_IGNORE)
-			nv.state = (uint8_t)next;
-		if (reply)
-			nv.flags |= FP_CT_F_REPLIED;
-		res->state = nv.state;
+		nstate = next != FP_CT_MOVE_IGNORE ? next : state;
+		nflags = reply ? flags | FP_CT_F_REPLIED : flags;
+		res->state = nstate;
 		res->stat[0] = FP_STAT_CT_HIT;
 		if (what == FP_SG_WHAT_REVALIDATED)
 			res->stat[1] = FP_STAT_CT_REVALIDATED;
 		if (dry)
 			return decide(res, what, FP_DROP_MAX);
+		nv = ref->val;
+		if (nstate != state || nflags != flags || what != FP_SG_WHAT_HIT) {
+			burst_written(b, k);
+			nv.state = (uint8_t)nstate;
+			nv.flags = (uint8_t)nflags;
+			nv.gen = ngen;
+			nv.rule_id = nrule;
+		}
 		rc = fp_ct_update(t->ct, ref, &nv, now_ns);
 		if (rc == 0)
 			return decide(res, what, FP_DROP_MAX);
@@ -238,37 +285,104 @@ tracked(const struct fp_ftables *t, const struct fp_dp_port *pt, const struct fp
 	return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);
 }
 
+void
+fp_sg_prepare(uint32_t port_id, uint32_t dir, const uint8_t *f, uint32_t len, struct fp_sg_work *w)
+{
+	w->res.stat[0] = w->res.stat[1] = FP_STAT_MAX;
+	w->res.rule_id = 0;
+	w->res.state = FP_CT_STATE_MAX;
+	w->res.pad = 0;
+	w->frame = f;
+	w->port_id = port_id;
+	w->dir = (uint8_t)dir;
+	w->flags = 0;
+	w->base = FP_DROP_MAX;
+	w->parsed = (int8_t)fp_sg_parse(f, len, &w->res.p, &w->info);
+}
+
+/* The base policy and the connection key of a parsed packet. */
+static inline void
+key_prepare(struct fp_sg_work *w)
+{
+	const struct fp_sg_pkt *p = &w->res.p;
+
+	if (w->parsed != FP_SG_PARSE_IP)
+		return;
+	w->base = fp_sg_base(p, w->dir);
+	if (w->base != FP_SG_BASE_RULES || p->frag == FP_SG_FRAG_LATER)
+		return;
+	w->a_first = (uint8_t)fp_ct_key_make(&w->key, w->port_id, p);
+	w->flags = FP_SG_W_LOOKUP;
+}
+
+void
+fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[], uint32_t n,
+		  uint64_t now_ns)
+{
+	const struct fp_ct_key *keys[FP_CT_BULK_MAX];
+	struct fp_ct_ref refs[FP_CT_BULK_MAX];
+	uint32_t idx[FP_CT_BULK_MAX], i, nk = 0;
+	uint64_t hits;
+
+	if (n > FP_CT_BULK_MAX)
+		n = FP_CT_BULK_MAX;
+	for (i = 0; i < n; i++) {
+		key_prepare(w[i]);
+		if (!(w[i]->flags & FP_SG_W_LOOKUP))
+			continue;
+		idx[nk] = i;
+		keys[nk++] = &w[i]->key;
+	}
+	if (nk == 0 || t->ct == NULL)
+		return;
+	hits = fp_ct_lookup_bulk(t->ct, keys, nk, now_ns, refs);
+	for (i = 0; i < nk; i++) {
+		struct fp_sg_work *x = w[idx[i]];
+
+		x->flags |= FP_SG_W_LOOKED;
+		if ((hits >> i) & 1) {
+			x->flags |= FP_SG_W_HIT;
+			x->ref = refs[i];
+		}
+	}
+}
+
+/* The ruleset of (id, dir), looked up once a burst. */
+static inline const struct fp_ruleset_val *
+burst_ruleset(const struct fp_ftables *t, struct fp_sg_burst *b, uint32_t id, uint32_t dir)
+{
+	if (b->rs_id != id + 1 || b->rs_dir != dir) {
+		b->rs = fp_ftables_ruleset(t, id, dir);
+		b->rs_id = id + 1;
+		b->rs_dir = dir;
+	}
+	return b->rs;
+}
+
 uint32_t
-fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_port *pt,
-	     uint32_t dir, const uint8_t *f, uint32_t len, uint64_t now_ns, uint64_t gen, int dry,
-	     struct fp_sg_result *res)
+fp_sg_decide(const struct fp_ftables *t, const struct fp_dp_port *pt, struct fp_sg_work *w,
+	     uint64_t now_ns, uint64_t gen, int dry, struct fp_sg_burst *b)
 {
 	const struct fp_ruleset_val *rs;
-	struct fp_sg_parse_info info;
+	struct fp_sg_result *res = &w->res;
 	struct fp_sg_pkt *p = &res->p;
-	struct fp_ct_key k;
-	struct fp_ct_ref ref;
+	uint32_t dir = w->dir, rule, first, r;
+	struct fp_ct_key *k = &w->key;
+	struct fp_ct_ref *ref = &w->ref;
 	struct fp_ct_val v;
-	uint32_t base, rule, first, r;
-	int a_first, rc;
+	int found, rc;
 
-	res->stat[0] = res->stat[1] = FP_STAT_MAX;
-	res->rule_id = 0;
-	res->state = FP_CT_STATE_MAX;
-	res->pad = 0;
-	rc = fp_sg_parse(f, len, p, &info);
-	if (rc == FP_SG_PARSE_NOT_IP) {
-		r = fp_sg_ethertype_check(t, fp_sg_get16(f + 12), dir);
+	if (w->parsed == FP_SG_PARSE_NOT_IP) {
+		r = fp_sg_ethertype_check(t, fp_sg_get16(w->frame + 12), dir);
 		return decide(res, r == FP_DROP_MAX ? FP_SG_WHAT_NOT_IP : FP_SG_WHAT_ETHERTYPE, r);
 	}
-	if (rc != FP_SG_PARSE_IP)
+	if (w->parsed != FP_SG_PARSE_IP)
 		return decide(res, FP_SG_WHAT_INVALID, FP_DROP_CT_INVALID);
-	base = fp_sg_base(p, dir);
-	if (base == FP_SG_BASE_ALLOW)
+	if (w->base == FP_SG_BASE_ALLOW)
 		return decide(res, FP_SG_WHAT_BASE_ALLOW, FP_DROP_MAX);
-	if (base != FP_SG_BASE_RULES)
-		return decide(res, FP_SG_WHAT_BASE_DROP, base);
-	rs = fp_ftables_ruleset(t, pt->v.ruleset, dir);
+	if (w->base != FP_SG_BASE_RULES)
+		return decide(res, FP_SG_WHAT_BASE_DROP, w->base);
+	rs = burst_ruleset(t, b, pt->v.ruleset, dir);
 	if (unlikely(rs == NULL))
 		return decide(res, FP_SG_WHAT_NO_RULESET, FP_DROP_SG_NO_RULESET);
 	if (p->frag == FP_SG_FRAG_LATER) {
@@ -279,22 +393,31 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 		res->stat[0] = FP_STAT_SG_STATELESS;
 		return decide(res, FP_SG_WHAT_STATELESS, FP_DROP_MAX);
 	}
-	if (fp_ct_icmp_error(p) && info.quote_off && t->ct != NULL) {
+	if (unlikely(fp_ct_icmp_error(p)) && w->info.quote_off && t->ct != NULL) {
 		struct fp_sg_pkt q;
+		struct fp_ct_key qk;
+		struct fp_ct_ref qref;
 
-		if (fp_sg_parse_quote(f + info.quote_off, info.quote_len, p->family, &q) == 0) {
-			fp_ct_key_make(&k, port_id, &q);
-			if (fp_ct_lookup(t->ct, &k, now_ns, &ref) == 0) {
-				res->rule_id = ref.val.rule_id;
-				res->state = ref.val.state;
+		if (fp_sg_parse_quote(w->frame + w->info.quote_off, w->info.quote_len, p->family,
+				      &q) == 0) {
+			fp_ct_key_make(&qk, w->port_id, &q);
+			if (fp_ct_lookup(t->ct, &qk, now_ns, &qref) == 0) {
+				res->rule_id = qref.val.rule_id;
+				res->state = qref.val.state;
 				res->stat[0] = FP_STAT_CT_RELATED;
 				return decide(res, FP_SG_WHAT_RELATED, FP_DROP_MAX);
 			}
 		}
 	}
-	a_first = fp_ct_key_make(&k, port_id, p);
-	if (t->ct != NULL && fp_ct_lookup(t->ct, &k, now_ns, &ref) == 0) {
-		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
+	found = 0;
+	if (t->ct != NULL) {
+		if ((w->flags & FP_SG_W_LOOKED) && !burst_touched(b, k))
+			found = (w->flags & FP_SG_W_HIT) != 0;
+		else
+			found = fp_ct_lookup(t->ct, k, now_ns, ref) == 0;
+	}
+	if (found) {
+		r = tracked(t, pt, p, w->a_first, ref, k, now_ns, gen, dry, b, res);
 		if (r != TRACKED_GONE)
 			return r;
 	}
@@ -324,9 +447,10 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 	v.gen = (uint32_t)gen;
 	v.rule_id = rule;
 	v.state = (uint8_t)first;
-	v.flags = (uint8_t)((a_first ? FP_CT_F_ORIG_A : 0) |
+	v.flags = (uint8_t)((w->a_first ? FP_CT_F_ORIG_A : 0) |
 			    (dir == FP_SG_DIR_EGRESS ? FP_CT_F_ORIG_EGRESS : 0));
-	rc = fp_ct_insert(t->ct, &k, &v, now_ns, &ref);
+	burst_written(b, k);
+	rc = fp_ct_insert(t->ct, k, &v, now_ns, ref);
 	if (rc == 0)
 		return decide(res,
 			      res->stat[0] == FP_STAT_CT_NEW ? FP_SG_WHAT_NEW : FP_SG_WHAT_PICKUP,
@@ -334,7 +458,7 @@ fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_po
 	if (rc == -EEXIST) {
 		/* Another worker opened it first: a packet of that one. */
 		res->stat[0] = FP_STAT_MAX;
-		r = tracked(t, pt, p, a_first, &ref, &k, now_ns, gen, dry, res);
+		r = tracked(t, pt, p, w->a_first, ref, k, now_ns, gen, dry, b, res);
 		if (r != TRACKED_GONE)
 			return r;
 		return decide(res, FP_SG_WHAT_BAD_MOVE, FP_DROP_CT_INVALID);

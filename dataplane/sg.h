@@ -10,6 +10,11 @@
  * looks rulesets and address sets up in the tables (ftable.h) and
  * connections up in the connection table (ct.h).
  *
+ * A burst at a time: fp_sg_prepare() parses each packet,
+ * fp_sg_lookup_bulk() looks all their connections up at once, and
+ * fp_sg_decide() decides each in order, each packet as if alone in its
+ * burst (struct fp_sg_burst).
+ *
  * Concurrency: called by any worker; the tables are read lock-free (the
  * caller is an RCU reader), the connection table is shared lock-free.  A
  * dry run (fpctl trace) reads the tables and the connection table and
@@ -23,6 +28,7 @@
 #include <flowplane/sg.h>
 #include <flowplane/tables.h>
 
+#include "ct.h"
 #include "ftable.h"
 
 /* fp_sg_parse() answers */
@@ -112,24 +118,89 @@ struct fp_sg_result {
 	uint32_t pad;	    /* zero */
 };
 
+/* What the security-group step keeps for one burst: the connections its
+ * decisions changed so far (inserted, removed, moved), as a 256-bit
+ * filter of their keys (a bulk lookup made before such a change no
+ * longer stands for a packet of that key, which looks its connection up
+ * again), and the last ruleset looked up (a burst's packets mostly share
+ * one).  Zeroed at the start of each burst.
+ */
+struct fp_sg_burst {
+	uint64_t written[4];		 /* bit per key fold (sg.c key_bit()) */
+	const struct fp_ruleset_val *rs; /* ruleset (rs_id - 1, rs_dir); may be NULL */
+	uint32_t rs_id;			 /* its id + 1; 0: none looked up yet */
+	uint32_t rs_dir;		 /* its direction */
+};
+
+/* fp_sg_work.flags */
+#define FP_SG_W_LOOKUP 0x01 /* key is set: the decision looks the connection up */
+#define FP_SG_W_LOOKED 0x02 /* fp_sg_lookup_bulk() looked it up (FP_SG_W_HIT: found) */
+#define FP_SG_W_HIT 0x04    /* found: ref */
+
+/* One packet's security-group step: what fp_sg_prepare() found, the
+ * bulk lookup's answer, then the decision.
+ */
+struct fp_sg_work {
+	struct fp_sg_result res;      /* the decision; res.p the packet */
+	struct fp_ct_key key;	      /* its connection key (FP_SG_W_LOOKUP) */
+	struct fp_ct_ref ref;	      /* its connection (FP_SG_W_HIT) */
+	struct fp_sg_parse_info info; /* an ICMP error's quote */
+	const uint8_t *frame;	      /* the frame (the quote is in it) */
+	uint32_t port_id;	      /* the filtered port (the connections' zone) */
+	uint8_t dir;		      /* FP_SG_DIR_* */
+	int8_t parsed;		      /* fp_sg_parse()'s answer (FP_SG_PARSE_*) */
+	uint8_t a_first;	      /* fp_ct_key_make()'s answer */
+	uint8_t flags;		      /* FP_SG_W_* */
+	uint32_t base;		      /* fp_sg_base()'s answer */
+};
+
 /**
- * Decide a packet of a filtered port.
+ * First step of a packet of a filtered port: parse it.  Pure: no tables.
  *
- * @param t	  the tables (t->ct: the connection table, or NULL: every
- *		  stateful allow finds the table full)
  * @param port_id the filtered port (the connections' zone)
- * @param pt	  its entry (FP_PORT_F_SG set)
  * @param dir	  FP_SG_DIR_EGRESS (from the VM) or FP_SG_DIR_INGRESS (to it)
  * @param f	  the (inner) Ethernet frame
  * @param len	  its bytes
+ * @param w	  filled
+ */
+void fp_sg_prepare(uint32_t port_id, uint32_t dir, const uint8_t *f, uint32_t len,
+		   struct fp_sg_work *w);
+
+/**
+ * Second step, for a burst of prepared packets: the base policy, the
+ * connection keys, and one lookup of them all (fp_ct_lookup_bulk(): the
+ * cache misses overlap; a packet that needs no connection is not looked
+ * up).  Apart from fp_sg_prepare() so that the packets' parsed fields are
+ * in memory, not in flight, when they are read again.  Never waits,
+ * changes nothing.
+ *
+ * @param t	 the tables (t->ct NULL: keys only)
+ * @param w	 n prepared packets
+ * @param n	 at most FP_CT_BULK_MAX
+ * @param now_ns the burst's time
+ */
+void fp_sg_lookup_bulk(const struct fp_ftables *t, struct fp_sg_work *const w[], uint32_t n,
+		       uint64_t now_ns);
+
+/**
+ * Decide a packet after fp_sg_lookup_bulk(): the rules, its connection
+ * (the bulk lookup's answer unless b says that this burst changed a
+ * connection of its key since; else a lookup of its own), a new
+ * connection.  Packets of one burst are decided in their order, so a
+ * packet sees what the ones before it did to the connection table, as if
+ * each were alone in a burst.
+ *
+ * @param t	  the tables (t->ct: the connection table, or NULL: every
+ *		  stateful allow finds the table full)
+ * @param pt	  the filtered port's entry (FP_PORT_F_SG set)
+ * @param w	  prepared, keyed and looked up by fp_sg_lookup_bulk()
  * @param now_ns  CLOCK_MONOTONIC time of the burst
  * @param gen	  fp_ftables_sg_gen() read before this burst's lookups
  * @param dry	  1: change nothing (trace); 0: open, move, remove connections
- * @param res	  the decision
- * @return res->drop
+ * @param b	  the burst's changes (read, and added to)
+ * @return w->res.drop
  */
-uint32_t fp_sg_filter(const struct fp_ftables *t, uint32_t port_id, const struct fp_dp_port *pt,
-		      uint32_t dir, const uint8_t *f, uint32_t len, uint64_t now_ns, uint64_t gen,
-		      int dry, struct fp_sg_result *res);
+uint32_t fp_sg_decide(const struct fp_ftables *t, const struct fp_dp_port *pt, struct fp_sg_work *w,
+		      uint64_t now_ns, uint64_t gen, int dry, struct fp_sg_burst *b);
 
 #endif /* FP_SG_H */

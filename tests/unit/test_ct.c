@@ -145,17 +145,27 @@ test_ct_insert_lookup_update_remove(void **state)
 	assert_int_equal(r2.val.state, FP_CT_ESTABLISHED);
 	assert_int_equal(r2.val.gen, 4);
 	assert_int_equal(r2.val.rule_id, 18);
-	/* A no-change update of an unchanged entry only sets the time. */
+	/* A no-change update stores nothing while the ref's time is less
+	 * than FP_CT_LAST_GRAIN_NS old, then only the time.
+	 */
 	assert_int_equal(fp_ct_update(ct, &r2, &r2.val, T0 + 10), 0);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 11, &r2), 0);
-	assert_int_equal(r2.val.last_ns, T0 + 10);
+	assert_int_equal(r2.val.last_ns, T0 + 9);
+	assert_int_equal(fp_ct_update(ct, &r2, &r2.val, T0 + 9 + FP_CT_LAST_GRAIN_NS), 0);
+	assert_int_equal(r2.val.last_ns, T0 + 9 + FP_CT_LAST_GRAIN_NS);
+	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 11 + FP_CT_LAST_GRAIN_NS, &r2), 0);
+	assert_int_equal(r2.val.last_ns, T0 + 9 + FP_CT_LAST_GRAIN_NS);
 
-	/* Remove: gone; a second remove and an update of it: -ENOENT. */
+	/* Remove: gone; a second remove and an update of it: -ENOENT (a
+	 * no-change update within the grain does not look: 0).
+	 */
 	r = r2;
 	assert_int_equal(fp_ct_remove(ct, &r2), 0);
 	assert_int_equal(fp_ct_count(ct), 0);
 	assert_int_equal(fp_ct_lookup(ct, &k, T0 + 12, &r2), -ENOENT);
 	assert_int_equal(fp_ct_remove(ct, &r), -ENOENT);
+	assert_int_equal(fp_ct_update(ct, &r, &r.val, T0 + 12 + FP_CT_LAST_GRAIN_NS), 0);
+	assert_int_equal(fp_ct_update(ct, &r, &r.val, T0 + 9 + 2 * FP_CT_LAST_GRAIN_NS), -ENOENT);
 	assert_int_equal(fp_ct_update(ct, &r, &v, T0 + 12), -ENOENT);
 	/* The slot taken again by the same key: the old ref names nothing. */
 	assert_int_equal(fp_ct_insert(ct, &k, &v, T0 + 13, &r2), 0);

@@ -227,6 +227,182 @@ test_sg_two_workers_meet_one_entry(void **state)
 	free(w);
 }
 
+/* A burst decides as its packets would one burst each: the connections
+ * of a burst are looked up in bulk before any packet is decided, and a
+ * packet must still see what the packets before it in the burst did
+ * (a SYN then its RST, a revoked connection's next packet).  Random
+ * sequences of TCP packets over four connections, both ways between
+ * filtered ports 0 and 2 (egress of one, ingress of the other), with the
+ * rules changed now and then (revalidation, revocation), go through two
+ * copies of the tables: one packet a burst, and one burst per run of
+ * packets from one port.  Outputs (port, bytes) and counters must agree.
+ */
+#define BURST_SEED 20261203u
+#define BURST_RUNS 600 /* runs of up to FP_BURST packets */
+
+struct burst_side {
+	struct fp_ftables *t; /* tables */
+	struct fp_ct *ct;     /* connections */
+	struct fp_pipeline p; /* the worker */
+};
+
+/* Port 2 filtered too (ruleset 2: ingress TCP 80); ruleset 1's egress
+ * rule allows TCP port80 (0: port 81, so that 80's connections are
+ * revoked).
+ */
+static void
+burst_rules(struct fp_ftables *t, int port80)
+{
+	struct fp_txn *x = fp_txn_create();
+	struct fp_ruleset_key rk = { .ruleset_id = 1, .dir = FP_SG_DIR_EGRESS };
+	struct fp_ruleset_val rv = { .n_rules = 1, .flags = FP_RULESET_F_STATEFUL };
+	struct fp_port_key pk = { .port_id = 2 };
+	struct fp_port_val pv = {
+		.role = FP_PORT_ROLE_VM, .vni = 1000, .vrf = 1, .flags = FP_PORT_F_SG, .ruleset = 2
+	};
+	char err[256];
+
+	assert_non_null(x);
+	rv.rules[0] = (struct fp_sg_rule){ .rule_id = port80 ? 101 : 102,
+					   .family = 4,
+					   .proto = 6,
+					   .flags = FP_SG_RULE_F_PROTO | FP_SG_RULE_F_PORTS,
+					   .port_min = port80 ? 80 : 81,
+					   .port_max = port80 ? 80 : 81 };
+	assert_int_equal(fp_txn_add(x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	rk.ruleset_id = 2;
+	rk.dir = FP_SG_DIR_INGRESS;
+	rv.rules[0].rule_id = 201;
+	rv.rules[0].port_min = rv.rules[0].port_max = 80;
+	assert_int_equal(fp_txn_add(x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	rk.dir = FP_SG_DIR_EGRESS;
+	rv = (struct fp_ruleset_val){ .flags = FP_RULESET_F_STATEFUL };
+	assert_int_equal(fp_txn_add(x, FP_TABLE_RULESET, &rk, sizeof(rk), &rv, sizeof(rv)), 0);
+	memcpy(pv.mac, mac2, 6);
+	assert_int_equal(fp_txn_add(x, FP_TABLE_PORT, &pk, sizeof(pk), &pv, sizeof(pv)), 0);
+	if (fp_ftables_commit(t, x, NULL, err, sizeof(err)) != 0)
+		fail_msg("commit: %s", err);
+	fp_txn_free(x);
+}
+
+/* Run frames f[0..n) from in_port on side s as bursts of at most max
+ * frames; the outputs are appended to out (the caller frees them).
+ */
+static void
+burst_run(struct burst_side *s, uint16_t in_port, uint8_t f[][64], const uint32_t len[], uint32_t n,
+	  uint32_t max, struct fp_pipe_out *out)
+{
+	struct rte_mbuf *m[FP_BURST];
+	uint32_t i, k;
+
+	for (i = 0; i < n; i += max) {
+		uint32_t nb = n - i < max ? n - i : max;
+
+		for (k = 0; k < nb; k++) {
+			m[k] = rte_pktmbuf_alloc(pool);
+			assert_non_null(m[k]);
+			memcpy(rte_pktmbuf_append(m[k], (uint16_t)len[i + k]), f[i + k],
+			       len[i + k]);
+		}
+		fp_pipeline_run_burst(&s->p, in_port, m, (uint16_t)nb, out);
+	}
+}
+
+static void
+test_sg_burst_as_single(void **state)
+{
+	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x10, 0x18, 0x11, 0x04, 0x10 };
+	struct fp_pipe_out *out = calloc(2, sizeof(*out));
+	struct burst_side *side = calloc(2, sizeof(*side));
+	uint8_t(*f)[64] = calloc(FP_BURST, 64);
+	uint32_t len[FP_BURST], run, i, k, id = 0, rnd = BURST_SEED, port80 = 1;
+	uint64_t passed = 0, dropped = 0;
+
+	(void)state;
+	assert_non_null(out);
+	assert_non_null(side);
+	assert_non_null(f);
+	for (k = 0; k < 2; k++) {
+		side[k].t = tables_make();
+		side[k].ct = fp_ct_create(1024, NULL, SOCKET_ID_ANY);
+		assert_non_null(side[k].ct);
+		fp_ftables_ct_attach(side[k].t, side[k].ct);
+		burst_rules(side[k].t, 1);
+		fp_pipeline_init(&side[k].p, side[k].t, pool);
+	}
+#define RND() (rnd = rnd * 1103515245u + 12345u, rnd >> 16)
+	for (run = 0; run < BURST_RUNS; run++) {
+		uint16_t in_port = RND() & 1 ? 0 : 2;
+		uint32_t n = 1 + RND() % FP_BURST;
+
+		if (RND() % 16 == 0) {
+			port80 = !port80;
+			for (k = 0; k < 2; k++)
+				burst_rules(side[k].t, (int)port80);
+		}
+		for (i = 0; i < n; i++) {
+			uint16_t c = (uint16_t)(40000 + RND() % 4), svc = RND() % 4 ? 80 : 22;
+			uint8_t fl = flags[RND() % sizeof(flags)];
+
+			if (in_port == 0)
+				len[i] = tcp_frame(f[i], mac2, mac0, 0x0a00000a, 0x0a000014, c, svc,
+						   fl);
+			else
+				len[i] = tcp_frame(f[i], mac0, mac2, 0x0a000014, 0x0a00000a, svc, c,
+						   fl);
+			f[i][18] = (uint8_t)(id >> 8);
+			f[i][19] = (uint8_t)id++;
+		}
+		out[0].n = out[1].n = 0;
+		burst_run(&side[0], in_port, f, len, n, 1, &out[0]);
+		burst_run(&side[1], in_port, f, len, n, FP_BURST, &out[1]);
+		if (out[0].n != out[1].n)
+			fail_msg("seed %u run %u: %u packets from port %u: %u sent one by one, %u "
+				 "as a burst",
+				 BURST_SEED, run, n, in_port, out[0].n, out[1].n);
+		for (i = 0; i < out[0].n; i++) {
+			struct rte_mbuf *a = out[0].pkts[i], *b = out[1].pkts[i];
+
+			if (out[0].port[i] != out[1].port[i] ||
+			    rte_pktmbuf_data_len(a) != rte_pktmbuf_data_len(b) ||
+			    memcmp(rte_pktmbuf_mtod(a, void *), rte_pktmbuf_mtod(b, void *),
+				   rte_pktmbuf_data_len(a)) != 0)
+				fail_msg("seed %u run %u: output %u differs", BURST_SEED, run, i);
+			rte_pktmbuf_free(a);
+			rte_pktmbuf_free(b);
+		}
+		passed += out[0].n;
+		dropped += n - out[0].n;
+	}
+#undef RND
+	print_message("burst vs one by one: %u runs, %llu packets passed, %llu dropped\n",
+		      BURST_RUNS, (unsigned long long)passed, (unsigned long long)dropped);
+	for (i = 0; i < FP_STAT_MAX; i++)
+		if (side[0].p.stats.n[i] != side[1].p.stats.n[i])
+			fail_msg("seed %u: stat %u: %llu one by one, %llu as bursts", BURST_SEED, i,
+				 (unsigned long long)side[0].p.stats.n[i],
+				 (unsigned long long)side[1].p.stats.n[i]);
+	for (i = 0; i < FP_DROP_MAX; i++)
+		if (side[0].p.stats.drop[i] != side[1].p.stats.drop[i])
+			fail_msg("seed %u: drop %u: %llu one by one, %llu as bursts", BURST_SEED, i,
+				 (unsigned long long)side[0].p.stats.drop[i],
+				 (unsigned long long)side[1].p.stats.drop[i]);
+	assert_int_equal(fp_ct_count(side[0].ct), fp_ct_count(side[1].ct));
+	/* The sequences reach the cases that matter. */
+	assert_true(side[1].p.stats.n[FP_STAT_CT_NEW] > 0);
+	assert_true(side[1].p.stats.n[FP_STAT_CT_REVALIDATED] > 0);
+	assert_true(side[1].p.stats.drop[FP_DROP_CT_REVOKED] > 0);
+	assert_true(side[1].p.stats.drop[FP_DROP_CT_INVALID] > 0);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+	for (k = 0; k < 2; k++) {
+		fp_ftables_free(side[k].t);
+		fp_ct_free(side[k].ct);
+	}
+	free(f);
+	free(side);
+	free(out);
+}
+
 /* The trace of a packet of a filtered port shows the security-group step:
  * how it was decided, the rule, the connection state; then the drop
  * reason.  A trace changes no connection.
@@ -521,6 +697,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sg_two_workers_meet_one_entry),
+		cmocka_unit_test(test_sg_burst_as_single),
 		cmocka_unit_test(test_sg_trace_step),
 		cmocka_unit_test(test_sg_stats_read_busy),
 		cmocka_unit_test(test_sg_stats_add_busy),
