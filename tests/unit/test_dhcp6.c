@@ -16,6 +16,7 @@
 #include <flowplane/proto.h>
 
 #include "csum.h"
+#include "mutate.h"
 #include "dhcp6.h"
 #include "wire.h"
 
@@ -482,7 +483,7 @@ test_truncated_and_mutated(void **state)
 		}
 	}
 	for (i = 0; i < 200000; i++) {
-		uint32_t type = types[i % 8], k, flips;
+		uint32_t type = types[i % 8];
 		int sid = type != SOLICIT && type != REBIND && type != CONFIRM;
 		struct rq q = { .type = type,
 				.server = sid ? our_duid : NULL,
@@ -492,12 +493,7 @@ test_truncated_and_mutated(void **state)
 		uint8_t *f;
 
 		len = build(&q, in);
-		seed = seed * 1103515245 + 12345;
-		flips = 1 + (seed >> 16) % 3;
-		for (k = 0; k < flips; k++) {
-			seed = seed * 1103515245 + 12345;
-			in[6 + (seed >> 8) % (len - 6)] ^= (uint8_t)(1u << ((seed >> 4) % 8));
-		}
+		fp_test_mutate(in, 6, len, 3, &seed);
 		if (i & 64)
 			resum(in, len);
 		f = malloc(len); /* exactly the frame, for ASan */

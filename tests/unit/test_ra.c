@@ -17,6 +17,7 @@
 #include <flowplane/proto.h>
 
 #include "csum.h"
+#include "mutate.h"
 #include "ra.h"
 #include "wire.h"
 
@@ -333,16 +334,10 @@ test_truncated_and_mutated(void **state)
 	}
 	for (i = 0; i < 200000; i++) {
 		struct rs q = { .no_slla = i & 1 };
-		uint32_t k, flips;
 		uint8_t *f;
 
 		len = build(&q, in);
-		seed = seed * 1103515245 + 12345;
-		flips = 1 + (seed >> 16) % 3;
-		for (k = 0; k < flips; k++) {
-			seed = seed * 1103515245 + 12345;
-			in[14 + (seed >> 8) % (len - 14)] ^= (uint8_t)(1u << ((seed >> 4) % 8));
-		}
+		fp_test_mutate(in, 14, len, 3, &seed);
 		if (i & 2)
 			resum(in, len);
 		f = malloc(len); /* exactly the frame, for ASan */
