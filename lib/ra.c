@@ -15,7 +15,9 @@
 #define RA_HLEN 16  /* type .. retrans timer */
 #define CUR_HOP_LIMIT 64
 #define MTU_MIN 1280
-#define LIFETIME_MAX 9000 /* router lifetime, seconds */
+#define LIFETIME_MAX 9000	  /* router lifetime, seconds */
+#define INITIAL_ADVERTS 3	  /* MAX_INITIAL_RTR_ADVERTISEMENTS */
+#define INITIAL_INTERVAL_MS 16000 /* MAX_INITIAL_RTR_ADVERT_INTERVAL */
 
 /* ND options (RFC 4861 4.6, 8106 5.1) */
 #define O_SLLA FP_ND_OPT_SLLA
@@ -226,6 +228,17 @@ fp_ra_build(const struct fp_ra_val *cfg, uint8_t *out, uint32_t out_size, uint32
 		return -EINVAL;
 	*out_len = build(cfg, all_nodes, all_nodes_mac, out);
 	return 0;
+}
+
+uint32_t
+fp_ra_next_ms(const struct fp_ra_val *cfg, uint32_t n_sent, uint32_t rnd)
+{
+	uint32_t ms = cfg->min_interval * 1000u +
+		      rnd % ((cfg->max_interval - cfg->min_interval) * 1000u + 1);
+
+	if (n_sent < INITIAL_ADVERTS && ms > INITIAL_INTERVAL_MS)
+		ms = INITIAL_INTERVAL_MS;
+	return ms;
 }
 
 /* Is f[0..len) a valid RS (RFC 4861 6.1.1) to cfg's router?  FP_RA_MAX

@@ -91,6 +91,18 @@ uint32_t fp_ra_answer(const struct fp_ra_val *cfg, const uint8_t *in, uint32_t i
 int fp_ra_build(const struct fp_ra_val *cfg, uint8_t *out, uint32_t out_size, uint32_t *out_len);
 
 /**
+ * When a periodic sender sends its next unsolicited RA (RFC 4861
+ * 6.2.4): uniformly in min_interval..max_interval seconds, and at most
+ * 16 s after each of the first 3.
+ *
+ * @param cfg	 the network's RA entry (checked)
+ * @param n_sent unsolicited RAs sent so far on the network
+ * @param rnd	 a random number
+ * @return milliseconds until the next RA
+ */
+uint32_t fp_ra_next_ms(const struct fp_ra_val *cfg, uint32_t n_sent, uint32_t rnd);
+
+/**
  * Check an entry: the router MAC unicast; a given source link-local
  * (fe80::/10); mtu 0 or >= 1280; flags only M and O; max_interval
  * 4..1800, min_interval 3..max * 3 / 4; router lifetime 0 or

@@ -208,6 +208,18 @@ test_unsolicited_and_modes(void **state)
 	icmp = check_ra(out, n, (const uint8_t *)"\x33\x33\x00\x00\x00\x01", all_nodes);
 	assert_memory_equal(unsummed(icmp, n - 54, buf), ra_slaac, sizeof(ra_slaac));
 
+	/* The periodic sender's timer: 30..100 s, 16 s at most for the first 3. */
+	assert_int_equal(fp_ra_next_ms(&c, 5, 0), 30000);
+	assert_int_equal(fp_ra_next_ms(&c, 5, 70000), 100000);
+	assert_int_equal(fp_ra_next_ms(&c, 5, 70001), 30000);
+	assert_int_equal(fp_ra_next_ms(&c, 5, 12345), 42345);
+	assert_int_equal(fp_ra_next_ms(&c, 2, 12345), 16000);
+	assert_int_equal(fp_ra_next_ms(&c, 3, 12345), 42345);
+	c.min_interval = 3;
+	c.max_interval = 4;
+	assert_int_equal(fp_ra_next_ms(&c, 0, 500), 3500);
+	c = entry();
+
 	assert_int_equal(fp_ra_mode_flags("slaac", &ra_flags, &pfx_flags), 0);
 	assert_int_equal(ra_flags, 0);
 	assert_int_equal(pfx_flags, 0xc0);
