@@ -47,4 +47,24 @@ fp_csum_l4_v4(const uint8_t src[4], const uint8_t dst[4], uint8_t proto, const u
 	return fp_csum_fold(fp_csum_add(sum, l4, len));
 }
 
+/**
+ * The UDP, TCP or ICMPv6 checksum over IPv6 (RFC 8200 8.1): pseudo
+ * header (src, dst, upper-layer length, next header) and l4[0..len)
+ * (whose checksum field must be zero, or the result is 0 when the packet
+ * is correct).
+ */
+static inline uint16_t
+fp_csum_l4_v6(const uint8_t src[16], const uint8_t dst[16], uint8_t next, const uint8_t *l4,
+	      uint32_t len)
+{
+	uint32_t sum = 0;
+
+	sum = fp_csum_add(sum, src, 16);
+	sum = fp_csum_add(sum, dst, 16);
+	sum += len >> 16;
+	sum += len & 0xffff;
+	sum += next;
+	return fp_csum_fold(fp_csum_add(sum, l4, len));
+}
+
 #endif /* FP_CSUM_H */

@@ -2,13 +2,12 @@
 #include "dhcp4.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <flowplane/proto.h>
 
 #include "csum.h"
+#include "wire.h"
 
 #define ETH_HLEN 14
 #define IP_HLEN 20
@@ -72,50 +71,9 @@ fp_dhcp4_result_str(uint32_t r)
 }
 
 static uint32_t
-get16(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 8 | b[1];
-}
-
-static void
-put16(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
-static uint32_t
-ip4(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint32_t
 mask_of(uint32_t plen)
 {
 	return plen == 0 ? 0 : ~0U << (32 - plen);
-}
-
-static int
-check_fail(char *err, uint32_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errsz > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
 }
 
 int
@@ -124,41 +82,43 @@ fp_dhcp4_check(const struct fp_dhcp_val *c, char *err, uint32_t errsz)
 	uint32_t i, m;
 
 	if (c->plen < 1 || c->plen > 32)
-		return check_fail(err, errsz, "dhcp: plen %u out of range 1..32", c->plen);
+		return fp_wire_fail(err, errsz, "dhcp: plen %u out of range 1..32", c->plen);
 	m = mask_of(c->plen);
 	if (memcmp(c->addr, zero4, 4) == 0 || memcmp(c->server, zero4, 4) == 0)
-		return check_fail(err, errsz, "dhcp: address and server must be set");
+		return fp_wire_fail(err, errsz, "dhcp: address and server must be set");
 	if (memcmp(c->addr, c->server, 4) == 0)
-		return check_fail(err, errsz, "dhcp: address is the server's");
-	if (memcmp(c->router, zero4, 4) != 0 && (ip4(c->router) & m) != (ip4(c->addr) & m))
-		return check_fail(err, errsz, "dhcp: router is not in the address's subnet");
+		return fp_wire_fail(err, errsz, "dhcp: address is the server's");
+	if (memcmp(c->router, zero4, 4) != 0 &&
+	    (fp_wire_get32(c->router) & m) != (fp_wire_get32(c->addr) & m))
+		return fp_wire_fail(err, errsz, "dhcp: router is not in the address's subnet");
 	if (c->mac[0] & 1)
-		return check_fail(err, errsz, "dhcp: mac is not unicast");
+		return fp_wire_fail(err, errsz, "dhcp: mac is not unicast");
 	if (c->lease < LEASE_MIN || c->lease > LEASE_MAX)
-		return check_fail(err, errsz, "dhcp: lease %u out of range %u..%u", c->lease,
-				  LEASE_MIN, LEASE_MAX);
+		return fp_wire_fail(err, errsz, "dhcp: lease %u out of range %u..%u", c->lease,
+				    LEASE_MIN, LEASE_MAX);
 	if (c->mtu != 0 && c->mtu < 68)
-		return check_fail(err, errsz, "dhcp: mtu %u below 68", c->mtu);
+		return fp_wire_fail(err, errsz, "dhcp: mtu %u below 68", c->mtu);
 	if (c->n_dns > FP_DHCP_DNS_MAX || c->n_routes > FP_DHCP_ROUTE_MAX || c->pad)
-		return check_fail(err, errsz, "dhcp: n_dns %u > %u or n_routes %u > %u or pad",
-				  c->n_dns, FP_DHCP_DNS_MAX, c->n_routes, FP_DHCP_ROUTE_MAX);
+		return fp_wire_fail(err, errsz, "dhcp: n_dns %u > %u or n_routes %u > %u or pad",
+				    c->n_dns, FP_DHCP_DNS_MAX, c->n_routes, FP_DHCP_ROUTE_MAX);
 	for (i = c->n_dns; i < FP_DHCP_DNS_MAX; i++)
 		if (memcmp(c->dns[i], zero4, 4) != 0)
-			return check_fail(err, errsz, "dhcp: unused dns %u not zero", i);
+			return fp_wire_fail(err, errsz, "dhcp: unused dns %u not zero", i);
 	for (i = 0; i < FP_DHCP_ROUTE_MAX; i++) {
 		const struct fp_dhcp_route *r = &c->routes[i];
 		static const struct fp_dhcp_route none;
 
 		if (i >= c->n_routes) {
 			if (memcmp(r, &none, sizeof(none)) != 0)
-				return check_fail(err, errsz, "dhcp: unused route %u not zero", i);
+				return fp_wire_fail(err, errsz, "dhcp: unused route %u not zero",
+						    i);
 			continue;
 		}
-		if (r->plen > 32 || (ip4(r->dst) & ~mask_of(r->plen)) != 0 || r->pad[0] ||
+		if (r->plen > 32 || (fp_wire_get32(r->dst) & ~mask_of(r->plen)) != 0 || r->pad[0] ||
 		    r->pad[1] || r->pad[2])
-			return check_fail(err, errsz, "dhcp: route %u: bad prefix", i);
+			return fp_wire_fail(err, errsz, "dhcp: route %u: bad prefix", i);
 		if (memcmp(r->gw, zero4, 4) == 0)
-			return check_fail(err, errsz, "dhcp: route %u: no router", i);
+			return fp_wire_fail(err, errsz, "dhcp: route %u: no router", i);
 	}
 	return 0;
 }
@@ -178,21 +138,21 @@ parse(const struct fp_dhcp_val *cfg, const uint8_t *f, uint32_t len, struct req 
 	const uint8_t *ip, *udp, *b;
 	uint32_t ihl, tot, ulen, blen, off;
 
-	if (len < ETH_HLEN + IP_HLEN + UDP_HLEN || get16(f + 12) != FP_ETH_P_IPV4)
+	if (len < ETH_HLEN + IP_HLEN + UDP_HLEN || fp_wire_get16(f + 12) != FP_ETH_P_IPV4)
 		return FP_DHCP4_NOT_DHCP;
 	ip = f + ETH_HLEN;
 	ihl = (uint32_t)(ip[0] & 0xf) * 4;
 	if ((ip[0] >> 4) != 4 || ip[9] != FP_IPPROTO_UDP)
 		return FP_DHCP4_NOT_DHCP;
-	tot = get16(ip + 2);
+	tot = fp_wire_get16(ip + 2);
 	if (ihl < IP_HLEN || tot < ihl + UDP_HLEN || tot > len - ETH_HLEN)
 		return FP_DHCP4_MALFORMED;
-	if (get16(ip + 6) & 0x3fff) /* a fragment */
+	if (fp_wire_get16(ip + 6) & 0x3fff) /* a fragment */
 		return FP_DHCP4_MALFORMED;
 	udp = ip + ihl;
-	if (get16(udp + 2) != FP_DHCP4_SERVER_PORT)
+	if (fp_wire_get16(udp + 2) != FP_DHCP4_SERVER_PORT)
 		return FP_DHCP4_NOT_DHCP;
-	ulen = get16(udp + 4);
+	ulen = fp_wire_get16(udp + 4);
 	if (ulen < UDP_HLEN || ulen > tot - ihl)
 		return FP_DHCP4_MALFORMED;
 	b = udp + UDP_HLEN;
@@ -288,7 +248,7 @@ opt32(struct opts *o, uint32_t code, uint32_t v)
 {
 	uint8_t b[4];
 
-	put32(b, v);
+	fp_wire_put32(b, v);
 	opt(o, code, b, 4);
 }
 
@@ -348,8 +308,8 @@ fp_dhcp4_answer(const struct fp_dhcp_val *cfg, const uint8_t server_mac[6], cons
 	b[B_HTYPE] = 1;
 	b[B_HLEN] = 6;
 	memcpy(b + B_XID, rq.bootp + B_XID, 4);
-	flags = get16(rq.bootp + B_FLAGS) & FLAG_BROADCAST;
-	put16(b + B_FLAGS, flags);
+	flags = fp_wire_get16(rq.bootp + B_FLAGS) & FLAG_BROADCAST;
+	fp_wire_put16(b + B_FLAGS, flags);
 	ciaddr = rq.bootp + B_CIADDR;
 	if (type != NAK)
 		memcpy(b + B_CIADDR, ciaddr, 4);
@@ -377,7 +337,7 @@ fp_dhcp4_answer(const struct fp_dhcp_val *cfg, const uint8_t server_mac[6], cons
 		if (cfg->mtu != 0) {
 			uint8_t m[2];
 
-			put16(m, cfg->mtu);
+			fp_wire_put16(m, cfg->mtu);
 			opt(&o, O_MTU, m, 2);
 		}
 		if (cfg->n_routes > 0)
@@ -400,27 +360,27 @@ fp_dhcp4_answer(const struct fp_dhcp_val *cfg, const uint8_t server_mac[6], cons
 		dst_mac = rq.bootp + B_CHADDR;
 	}
 	/* UDP */
-	put16(udp, FP_DHCP4_SERVER_PORT);
-	put16(udp + 2, FP_DHCP4_CLIENT_PORT);
-	put16(udp + 4, ulen);
-	put16(udp + 6, 0);
+	fp_wire_put16(udp, FP_DHCP4_SERVER_PORT);
+	fp_wire_put16(udp + 2, FP_DHCP4_CLIENT_PORT);
+	fp_wire_put16(udp + 4, ulen);
+	fp_wire_put16(udp + 6, 0);
 	{
 		uint16_t c = fp_csum_l4_v4(cfg->server, dst_ip, FP_IPPROTO_UDP, udp, ulen);
 
-		put16(udp + 6, c == 0 ? 0xffff : c);
+		fp_wire_put16(udp + 6, c == 0 ? 0xffff : c);
 	}
 	/* IPv4 */
 	ip[0] = 0x45;
-	put16(ip + 2, IP_HLEN + ulen);
+	fp_wire_put16(ip + 2, IP_HLEN + ulen);
 	ip[8] = 64;
 	ip[9] = FP_IPPROTO_UDP;
 	memcpy(ip + 12, cfg->server, 4);
 	memcpy(ip + 16, dst_ip, 4);
-	put16(ip + 10, fp_csum_fold(fp_csum_add(0, ip, IP_HLEN)));
+	fp_wire_put16(ip + 10, fp_csum_fold(fp_csum_add(0, ip, IP_HLEN)));
 	/* Ethernet */
 	memcpy(out, dst_mac, 6);
 	memcpy(out + 6, server_mac, 6);
-	put16(out + 12, FP_ETH_P_IPV4);
+	fp_wire_put16(out + 12, FP_ETH_P_IPV4);
 	*out_len = ETH_HLEN + IP_HLEN + ulen;
 	return r;
 }

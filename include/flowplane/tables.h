@@ -276,6 +276,72 @@ struct fp_dhcp_val {
 	struct fp_dhcp_route routes[FP_DHCP_ROUTE_MAX]; /* option 121 (host_routes) */
 };
 
+/* Router advertisements (RFC 4861, 8106) of a network's router interface,
+ * compiled from its IPv6 subnets' ipv6_ra_mode (doc/routing.md "Router
+ * advertisements"): answered to router solicitations and sent
+ * periodically by lib/ra.c off the workers' fast path.  Addresses are
+ * IPv6, network order.
+ */
+#define FP_RA_PREFIX_MAX 4 /* prefix information options */
+#define FP_RA_DNS_MAX 4	   /* RDNSS addresses */
+
+#define FP_RA_F_MANAGED 0x80 /* M: addresses by DHCPv6 (dhcpv6-stateful) */
+#define FP_RA_F_OTHER 0x40   /* O: other configuration by DHCPv6 (dhcpv6-stateless) */
+
+#define FP_RA_PFX_F_ONLINK 0x80 /* L: the prefix is on link */
+#define FP_RA_PFX_F_AUTO 0x40	/* A: SLAAC (slaac, dhcpv6-stateless); needs a /64 */
+
+struct fp_ra_prefix {
+	__u8 prefix[16]; /* host bits zero */
+	__u32 valid;	 /* valid lifetime, seconds; 0xffffffff: infinite */
+	__u32 preferred; /* preferred lifetime, <= valid */
+	__u8 plen;	 /* 1..128 (64 with FP_RA_PFX_F_AUTO) */
+	__u8 flags;	 /* FP_RA_PFX_F_* */
+	__u8 pad[2];	 /* zero */
+};
+
+struct fp_ra_key {
+	__u32 vni; /* the network the router interface is on */
+};
+
+struct fp_ra_val {
+	__u8 mac[6];					/* router MAC: source, SLLA option */
+	__u16 mtu;					/* MTU option; 0: none, else 1280.. */
+	__u8 src[16];					/* link-local source; zero: EUI-64 of mac */
+	__u16 router_lifetime;				/* seconds; 0: not a default router */
+	__u8 flags;					/* FP_RA_F_* */
+	__u8 n_prefixes;				/* valid prefixes */
+	__u16 max_interval;				/* unsolicited RAs, seconds, 4..1800 */
+	__u16 min_interval;				/* seconds, 3..max_interval * 3 / 4 */
+	__u8 n_dns;					/* valid dns */
+	__u8 pad[3];					/* zero */
+	__u32 dns_lifetime;				/* RDNSS lifetime, seconds */
+	__u8 dns[FP_RA_DNS_MAX][16];			/* RDNSS (the subnets' DNS servers) */
+	struct fp_ra_prefix prefixes[FP_RA_PREFIX_MAX]; /* prefix information */
+};
+
+/* DHCPv6 answers for a VM port (RFC 8415), compiled from its fixed IPv6
+ * address and subnet (ipv6_address_mode dhcpv6-stateful: addr set;
+ * dhcpv6-stateless: addr zero, Information-request only); answered by
+ * lib/dhcp6.c.  Addresses are IPv6, network order.
+ */
+#define FP_DHCP6_DNS_MAX 4 /* DNS servers (option 23) */
+
+struct fp_dhcp6_key {
+	__u32 port_id; /* the VM port */
+};
+
+struct fp_dhcp6_val {
+	__u8 mac[6];			/* the client's MAC (the port's) */
+	__u8 server_mac[6];		/* the router's: reply source, DUID-LL */
+	__u8 addr[16];			/* IA_NA address; zero: stateless */
+	__u32 preferred;		/* preferred lifetime, seconds */
+	__u32 valid;			/* valid lifetime, seconds, >= preferred */
+	__u8 n_dns;			/* valid dns */
+	__u8 pad[3];			/* zero */
+	__u8 dns[FP_DHCP6_DNS_MAX][16]; /* option 23 */
+};
+
 /* Provider networks: a (physical port, VLAN id) is a network. */
 struct fp_segment_key {
 	__u32 port_id; /* a port with role FP_PORT_ROLE_PHYSICAL */
@@ -559,18 +625,20 @@ union fp_table_val {
 /* Sizes are part of the ABI: a layout change fails here until
  * FP_ABI_VERSION is bumped and the sum updated.
  */
-#define FP_ABI_LAYOUT_SUM                                                                        \
-	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) + sizeof(struct fp_port_key) +       \
-	 sizeof(struct fp_port_val) + sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) +  \
-	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) + sizeof(struct fp_flood_key) +   \
-	 sizeof(struct fp_flood_member) + sizeof(struct fp_flood_val) +                          \
-	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val) + sizeof(struct fp_sg_rule) + \
-	 sizeof(struct fp_ruleset_key) + sizeof(struct fp_ruleset_val) +                         \
-	 sizeof(struct fp_addrset_key) + sizeof(struct fp_addrset_val) +                         \
-	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val) + sizeof(struct fp_route_key) +     \
-	 sizeof(struct fp_route_val) + sizeof(struct fp_nat_key) + sizeof(struct fp_nat_val) +   \
-	 sizeof(struct fp_segment_key) + sizeof(struct fp_segment_val) +                         \
-	 sizeof(struct fp_dhcp_route) + sizeof(struct fp_dhcp_key) + sizeof(struct fp_dhcp_val))
+#define FP_ABI_LAYOUT_SUM                                                                         \
+	(sizeof(struct fp_ip) + sizeof(struct fp_port_addr) + sizeof(struct fp_port_key) +        \
+	 sizeof(struct fp_port_val) + sizeof(struct fp_vtep_key) + sizeof(struct fp_vtep_val) +   \
+	 sizeof(struct fp_fdb_key) + sizeof(struct fp_fdb_val) + sizeof(struct fp_flood_key) +    \
+	 sizeof(struct fp_flood_member) + sizeof(struct fp_flood_val) +                           \
+	 sizeof(struct fp_neigh_key) + sizeof(struct fp_neigh_val) + sizeof(struct fp_sg_rule) +  \
+	 sizeof(struct fp_ruleset_key) + sizeof(struct fp_ruleset_val) +                          \
+	 sizeof(struct fp_addrset_key) + sizeof(struct fp_addrset_val) +                          \
+	 sizeof(struct fp_ct_key) + sizeof(struct fp_ct_val) + sizeof(struct fp_route_key) +      \
+	 sizeof(struct fp_route_val) + sizeof(struct fp_nat_key) + sizeof(struct fp_nat_val) +    \
+	 sizeof(struct fp_segment_key) + sizeof(struct fp_segment_val) +                          \
+	 sizeof(struct fp_dhcp_route) + sizeof(struct fp_dhcp_key) + sizeof(struct fp_dhcp_val) + \
+	 sizeof(struct fp_ra_prefix) + sizeof(struct fp_ra_key) + sizeof(struct fp_ra_val) +      \
+	 sizeof(struct fp_dhcp6_key) + sizeof(struct fp_dhcp6_val))
 
 _Static_assert(sizeof(struct fp_ip) == 16, "fp_ip");
 _Static_assert(sizeof(struct fp_port_addr) == 24, "fp_port_addr");
@@ -603,7 +671,14 @@ _Static_assert(sizeof(struct fp_dhcp_route) == 12, "fp_dhcp_route");
 _Static_assert(sizeof(struct fp_dhcp_key) == 4, "fp_dhcp_key");
 _Static_assert(sizeof(struct fp_dhcp_val) == 28 + 4 * FP_DHCP_DNS_MAX + 12 * FP_DHCP_ROUTE_MAX,
 	       "fp_dhcp_val");
-_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156,
+_Static_assert(sizeof(struct fp_ra_prefix) == 28, "fp_ra_prefix");
+_Static_assert(sizeof(struct fp_ra_key) == 4, "fp_ra_key");
+_Static_assert(sizeof(struct fp_ra_val) == 40 + 16 * FP_RA_DNS_MAX + 28 * FP_RA_PREFIX_MAX,
+	       "fp_ra_val");
+_Static_assert(__builtin_offsetof(struct fp_ra_val, dns) == 40, "fp_ra_val.dns");
+_Static_assert(sizeof(struct fp_dhcp6_key) == 4, "fp_dhcp6_key");
+_Static_assert(sizeof(struct fp_dhcp6_val) == 40 + 16 * FP_DHCP6_DNS_MAX, "fp_dhcp6_val");
+_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */
