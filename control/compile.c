@@ -653,6 +653,23 @@ report_uncarried(struct run *r)
 					     "; ports on this router's networks reach only "
 					     "their own network",
 					     engine);
+	/* DHCP and router advertisements: nothing answers them yet (Neutron
+	 * takes ipv6_ra_mode only with enable_dhcp).
+	 */
+	n = fp_model_count(r->m, FP_MODEL_SUBNET);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_subnet *s = fp_model_subnet_at(r->m, i);
+
+		if (s->enable_dhcp)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_SUBNET, s->id,
+				"enable_dhcp",
+				"not served: flowplane does not answer DHCP%s%s yet; VMs need static "
+				"addresses or another DHCP server on the network",
+				s->ip_version == 6 ? "v6" : "",
+				s->ra_mode != FP_MODEL_V6_NONE ? " or send router advertisements" :
+								 "");
+	}
 	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = fp_compile_problem_kind(

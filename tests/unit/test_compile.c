@@ -683,7 +683,7 @@ test_compile_ipv6_only(void **state)
 	    " 'mtu': 1450}");
 	put(w, FP_MODEL_SUBNET,
 	    "{'id': 'sub-c', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c::/64',"
-	    " 'gateway_ip': 'fd00:c::1'}");
+	    " 'gateway_ip': 'fd00:c::1', 'enable_dhcp': false}");
 	put(w, FP_MODEL_PORT,
 	    "{'id': 'pc1', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:03:01',"
 	    " 'fixed_ips': [{'subnet_id': 'sub-c', 'ip_address': 'fd00:c::11'}],"
@@ -1268,8 +1268,8 @@ scale_model(void)
 						"provider:network_type", i % 2 ? "geneve" : "vxlan",
 						"provider:segmentation_id", 1000 + i, "mtu", 1450));
 		json_array_append_new(subnets,
-				      json_pack("{s:s, s:s, s:i, s:s}", "id", b, "network_id", a,
-						"ip_version", 4, "cidr", c));
+				      json_pack("{s:s, s:s, s:i, s:s, s:b}", "id", b, "network_id",
+						a, "ip_version", 4, "cidr", c, "enable_dhcp", 0));
 	}
 	for (i = 0; i < SCALE_PORTS; i++) {
 		uint32_t n = i % SCALE_NETS, k = i / SCALE_NETS, h = (7 * n + k) % SCALE_HOSTS;
@@ -2042,7 +2042,14 @@ test_compile_uncarried(void **state)
 		assert_int_equal(w->rep.problems[i].kind, FP_COMPILE_PROBLEM_UNSUPPORTED);
 		n_unsupported++;
 	}
-	assert_int_equal(n_unsupported, 3 + 1 + 1 + 1 + 3);
+	/* DHCP is not served: sub-a, sub-a6 and sub-vlan ask for it. */
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not answer DHCP yet");
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a6", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "does not answer DHCPv6 or send router advertisements yet");
+	assert_null(find_problem(&w->rep, FP_MODEL_SUBNET, "sub-b", "enable_dhcp"));
+	assert_int_equal(n_unsupported, 3 + 1 + 1 + 1 + 3 + 3);
 	/* A port of a vlan network on another host is that host's concern. */
 	put(w, FP_MODEL_PORT,
 	    "{'id': 'vm-v2', 'network_id': 'net-vlan', 'mac_address': 'fa:16:3e:00:50:02',"
