@@ -157,23 +157,6 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 	return rc;
 }
 
-/* fe80::/64 with the EUI-64 interface id of mac (RFC 4291 2.5.1). */
-static void
-link_local(const uint8_t mac[6], struct fp_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->b[0] = 0xfe;
-	ip->b[1] = 0x80;
-	ip->b[8] = mac[0] ^ 0x02;
-	ip->b[9] = mac[1];
-	ip->b[10] = mac[2];
-	ip->b[11] = 0xff;
-	ip->b[12] = 0xfe;
-	ip->b[13] = mac[3];
-	ip->b[14] = mac[4];
-	ip->b[15] = mac[5];
-}
-
 /* One compile of one router. */
 struct l3run {
 	const struct fp_model *m;
@@ -288,7 +271,7 @@ iface_emit(struct l3run *r, const struct fp_model_port *p)
 			rc = neigh_add(r, p, ns->n, &fi->ip);
 	}
 	if (rc == 0 && has_v6) {
-		link_local(p->mac, &ll);
+		fp_addr_link_local(p->mac, ll.b);
 		rc = route_add(r, &ll, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &ll);
 		if (rc == 0 && ns->present)
 			rc = neigh_add(r, p, ns->n, &ll);

@@ -15,6 +15,7 @@
 
 #include <flowplane/ctl.h>
 
+#include "addr.h"
 #include "check.h"
 #include "ct.h"
 #include "names.h"
@@ -231,22 +232,6 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_free(t);
 }
 
-static void
-eui64_lladdr(uint8_t out[16], const uint8_t mac[6])
-{
-	memset(out, 0, 16);
-	out[0] = 0xfe;
-	out[1] = 0x80;
-	out[8] = mac[0] ^ 0x02;
-	out[9] = mac[1];
-	out[10] = mac[2];
-	out[11] = 0xff;
-	out[12] = 0xfe;
-	out[13] = mac[3];
-	out[14] = mac[4];
-	out[15] = mac[5];
-}
-
 static uint64_t
 be64_load(const uint8_t *b)
 {
@@ -276,7 +261,7 @@ dp_port_prepare(struct fp_dp_port *p)
 	static const uint8_t zero[6];
 	uint32_t i;
 
-	eui64_lladdr(p->lladdr, p->v.mac);
+	fp_addr_link_local(p->v.mac, p->lladdr);
 	p->n_addrs = RTE_MIN((uint32_t)p->v.n_addrs, (uint32_t)FP_PORT_ADDR_MAX);
 	for (i = 0; i < p->n_addrs; i++) {
 		const struct fp_port_addr *a = &p->v.addrs[i];

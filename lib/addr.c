@@ -246,3 +246,19 @@ fp_addr_prefix_parse(const char *s, struct fp_ip *ip, uint8_t *plen, unsigned in
 		*family = fam;
 	return 0;
 }
+
+void
+fp_addr_link_local(const uint8_t mac[6], uint8_t ll[16])
+{
+	memset(ll, 0, 16);
+	ll[0] = 0xfe;
+	ll[1] = 0x80;
+	ll[8] = mac[0] ^ 0x02;
+	ll[9] = mac[1];
+	ll[10] = mac[2];
+	ll[11] = 0xff;
+	ll[12] = 0xfe;
+	ll[13] = mac[3];
+	ll[14] = mac[4];
+	ll[15] = mac[5];
+}

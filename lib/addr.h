@@ -111,6 +111,11 @@ const char *fp_addr_ip_why_not_vtep(const struct fp_ip *ip);
  */
 void fp_addr_prefix_mask(struct fp_ip *ip, uint8_t plen);
 
+/** ll = fe80::/64 with the modified EUI-64 interface id of mac (RFC 4291
+ *  2.5.1, appendix A): a router's or a port's IPv6 link-local address.
+ */
+void fp_addr_link_local(const uint8_t mac[6], uint8_t ll[16]);
+
 /** @return 1 if ip is in pfx/plen (IPv6 bits), else 0 */
 int fp_addr_prefix_contains(const struct fp_ip *pfx, uint8_t plen, const struct fp_ip *ip);
 

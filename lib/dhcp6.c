@@ -6,6 +6,7 @@
 
 #include <flowplane/proto.h>
 
+#include "addr.h"
 #include "csum.h"
 #include "ra.h"
 #include "wire.h"
@@ -175,7 +176,7 @@ parse(const struct fp_dhcp6_val *cfg, const uint8_t *f, uint32_t len, struct req
 	if ((ip[0] >> 4) != 6 || ip[6] != FP_IPPROTO_UDP ||
 	    fp_wire_get16(udp + 2) != FP_DHCP6_SERVER_PORT)
 		return FP_DHCP6_NOT_DHCP;
-	fp_ra_link_local(cfg->server_mac, ll);
+	fp_addr_link_local(cfg->server_mac, ll);
 	if (memcmp(ip + 24, all_servers, 16) != 0 && memcmp(ip + 24, ll, 16) != 0)
 		return FP_DHCP6_NOT_DHCP;
 	plen = fp_wire_get16(ip + 4);
@@ -438,7 +439,7 @@ fp_dhcp6_answer(const struct fp_dhcp6_val *cfg, const uint8_t *in, uint32_t in_l
 	fp_wire_put16(ip + 4, ulen);
 	ip[6] = FP_IPPROTO_UDP;
 	ip[7] = 64;
-	fp_ra_link_local(cfg->server_mac, ip + 8);
+	fp_addr_link_local(cfg->server_mac, ip + 8);
 	memcpy(ip + 24, rq.ip + 8, 16);
 	{
 		uint16_t c = fp_csum_l4_v6(ip + 8, ip + 24, FP_IPPROTO_UDP, udp, ulen);

@@ -6,6 +6,7 @@
 
 #include <flowplane/proto.h>
 
+#include "addr.h"
 #include "csum.h"
 #include "wire.h"
 
@@ -40,22 +41,6 @@ const char *
 fp_ra_result_str(uint32_t r)
 {
 	return r < FP_RA_MAX ? result_str[r] : "?";
-}
-
-void
-fp_ra_link_local(const uint8_t mac[6], uint8_t ll[16])
-{
-	memset(ll, 0, 16);
-	ll[0] = 0xfe;
-	ll[1] = 0x80;
-	ll[8] = mac[0] ^ 2;
-	ll[9] = mac[1];
-	ll[10] = mac[2];
-	ll[11] = 0xff;
-	ll[12] = 0xfe;
-	ll[13] = mac[3];
-	ll[14] = mac[4];
-	ll[15] = mac[5];
 }
 
 int
@@ -210,7 +195,7 @@ build(const struct fp_ra_val *cfg, const uint8_t dst_ip[16], const uint8_t dst_m
 	if (memcmp(cfg->src, zero16, 16) != 0)
 		memcpy(ip + 8, cfg->src, 16);
 	else
-		fp_ra_link_local(cfg->mac, ip + 8);
+		fp_addr_link_local(cfg->mac, ip + 8);
 	memcpy(ip + 24, dst_ip, 16);
 	fp_wire_put16(icmp + 2, fp_csum_l4_v6(ip + 8, ip + 24, FP_IPPROTO_ICMPV6, icmp, len));
 	/* Ethernet */
@@ -269,7 +254,7 @@ parse(const struct fp_ra_val *cfg, const uint8_t *f, uint32_t len)
 	if (memcmp(cfg->src, zero16, 16) != 0)
 		memcpy(ll, cfg->src, 16);
 	else
-		fp_ra_link_local(cfg->mac, ll);
+		fp_addr_link_local(cfg->mac, ll);
 	if (memcmp(ip + 24, all_routers, 16) != 0 && memcmp(ip + 24, ll, 16) != 0)
 		return FP_RA_OTHER_DST;
 	for (off = ICMP_HLEN; off < plen;) {

@@ -52,12 +52,6 @@ enum fp_ra_result { FP_FOREACH_RA(FP_RA_ENUM) FP_RA_MAX };
 const char *fp_ra_result_str(uint32_t r);
 
 /**
- * The link-local address of a MAC (RFC 4291 2.5.1, modified EUI-64):
- * fe80::(mac[0] ^ 2)mac[1]:mac[2]ff:fe mac[3]:mac[4]mac[5].
- */
-void fp_ra_link_local(const uint8_t mac[6], uint8_t ll[16]);
-
-/**
  * The RA flags and prefix flags of a Neutron ipv6_ra_mode (or
  * ipv6_address_mode): "slaac", "dhcpv6-stateless", "dhcpv6-stateful".
  *
