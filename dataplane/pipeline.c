@@ -872,7 +872,12 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 	     rte_pktmbuf_mtod(m, const uint8_t *)[ps->meta.l4_off] == FP_ICMP6_NS)) {
 		TRACE(tr, ROUTE, "vrf %u: %s to the router: neighbour responder", vrf,
 		      ps->meta.ethertype == FP_ETH_P_ARP ? "arp" : "neighbour solicitation");
-		v = (unsigned int)respond(p, m, ps, vrf, in_port, out, tr);
+		/* The gateway's neigh entry lives in the port's network
+		 * (keyed by the port's vrf, as broadcast requests find it), not
+		 * under the router's vrf.
+		 */
+		v = (unsigned int)respond(p, m, ps, fp_ftables_port(p->t, in_port)->v.vrf, in_port,
+					  out, tr);
 		if (v == V_DROP)
 			drop(p, m, ps->drop, tr);
 		else if (v != V_DONE)

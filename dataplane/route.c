@@ -193,19 +193,37 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	memset(res, 0, sizeof(*res));
 	res->drop = FP_DROP_TO_ROUTER;
 	if (meta->ethertype == FP_ETH_P_IPV4) {
+		uint32_t d = fp_get32(ip + 16);
+
 		v4 = 1;
-		fp_addr_ip_set_v4(&dst, fp_get32(ip + 16));
+		fp_addr_ip_set_v4(&dst, d);
 		fp_addr_ip_set_v4(&src, fp_get32(ip + 12));
 		ttl = ip[8];
+		/* Multicast, broadcast, class E, 0/8 and 127/8 are not routed
+		 * (RFC 1812 5.3.7), and draw no ICMP error.
+		 */
+		if (d >= 0xe0000000U || (d >> 24) == 0 || (d >> 24) == 127) {
+			RTRACE(tr, "vrf %u: %s is not a unicast destination: not routed", vrf,
+			       ipstr(&dst).s);
+			return FP_ROUTE_V_DROP;
+		}
 	} else if (meta->ethertype == FP_ETH_P_IPV6) {
+		static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		static const uint8_t zero[15];
+
 		v4 = 0;
 		memcpy(dst.b, ip + 24, 16);
 		memcpy(src.b, ip + 8, 16);
 		ttl = ip[7];
-		/* Link-local and multicast destinations are not routed. */
-		if (dst.b[0] == 0xff || (dst.b[0] == 0xfe && (dst.b[1] & 0xc0) == 0x80)) {
-			RTRACE(tr, "vrf %u: %s is link-local or multicast: not routed", vrf,
-			       ipstr(&dst).s);
+		/* Link-local, multicast, IPv4-mapped (they would match the IPv4
+		 * routes), unspecified and loopback destinations are not routed.
+		 */
+		if (dst.b[0] == 0xff || (dst.b[0] == 0xfe && (dst.b[1] & 0xc0) == 0x80) ||
+		    memcmp(dst.b, v4map, sizeof(v4map)) == 0 ||
+		    (memcmp(dst.b, zero, sizeof(zero)) == 0 && dst.b[15] <= 1)) {
+			RTRACE(tr,
+			       "vrf %u: %s is link-local, multicast, mapped or special: not routed",
+			       vrf, ipstr(&dst).s);
 			return FP_ROUTE_V_DROP;
 		}
 	} else {

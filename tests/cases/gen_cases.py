@@ -3051,6 +3051,35 @@ def gen_route():
     c.inp(0, f)
     c.drop("to_router")
 
+    f = udp6(dst_mac=RTR_MAC, dst="::ffff:" + VM4_IP)
+    c = rcase("rt_v4_mapped_v6", "an IPv4-mapped IPv6 destination to the router's MAC: not "
+              "routed by the IPv4 routes (to_router)")
+    c.inp(0, f)
+    c.drop("to_router")
+
+    for name, dst, what in (("rt_mcast_v4", "239.1.2.3", "multicast"),
+                            ("rt_bcast_v4", "255.255.255.255", "limited broadcast"),
+                            ("rt_loopback_v4", "127.0.0.1", "loopback")):
+        f = udp4(dst_mac=RTR_MAC, dst=dst)
+        c = rcase(name, "a %s IPv4 destination to the router's MAC: not routed, no ICMP "
+                  "error (to_router)" % what)
+        c.inp(0, f)
+        c.drop("to_router")
+
+    f = arp_req(VM0_IP, RTR_IP, dst_mac=RTR_MAC)
+    c = case("rt_arp_unicast_router_vrf", "a unicast ARP refresh to a router whose vrf (7) is "
+             "not the port's: answered from the port's network's neigh table, where "
+             "fp-control keys the gateway's entry")
+    c.engines(*ROUTE_XDP)
+    world(c)
+    c.fdb(VNI, RTR_MAC, "router", 7)
+    c.route(7, RTR_IP + "/32", "local", addr=RTR_IP)
+    c.neigh(RTR_IP, RTR_MAC, VNI, flags=NEIGH_F_LOCAL_ONLY)
+    c.inp(0, f)
+    c.out(0, arp_reply_of(f, RTR_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
     inner = routed(udp4(src_mac=REM_MAC[1], dst_mac=RTR_MAC, src="10.0.1.50", dst=VM2_IP),
                    VM2_MAC)
     c = rcase("rt_from_remote_router", "a packet another host routed arrives with the "
