@@ -177,6 +177,41 @@ neigh_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
 	return n;
 }
 
+/* The largest inner IP packet the egress (vni, mac) takes when the fdb
+ * sends it to a vtep; UINT32_MAX otherwise.  The fdb lookup fills the
+ * burst cache that the caller's lookup of the same key then hits.
+ */
+static inline uint32_t
+egress_vtep_mtu(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vni,
+		const uint8_t mac[6])
+{
+	const struct fp_dp_vtep *vt;
+	struct fp_fdb_key k;
+	struct fp_fdb_val fv;
+	void *data = NULL;
+	int hit;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	memcpy(k.mac, mac, 6);
+	if (c->fdb_valid && memcmp(&k, &c->fdb_key, sizeof(k)) == 0) {
+		hit = (int)c->fdb_hit;
+		data = c->fdb_data;
+	} else {
+		hit = rte_hash_lookup_data(t->fdb, &k, &data) >= 0;
+		c->fdb_key = k;
+		c->fdb_hit = (uint32_t)hit;
+		c->fdb_data = data;
+		c->fdb_valid = 1;
+	}
+	if (!hit)
+		return UINT32_MAX;
+	fv = fp_ftables_fdb_decode(data);
+	if (fv.type != FP_DEST_VTEP || (vt = fp_ftables_vtep(t, fv.id)) == NULL)
+		return UINT32_MAX;
+	return vt->tmpl.max_inner_l3;
+}
+
 unsigned int
 fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, struct rte_mbuf *m,
 	      const struct fp_pkt_meta *meta, struct fp_route_res *res, struct fp_route_cache *c,
@@ -187,7 +222,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	const struct fp_neigh_val *n;
 	struct fp_ip dst, src;
 	const struct fp_ip *nh;
-	uint32_t ttl, l3len;
+	uint32_t ttl, l3len, vt_mtu;
 	int v4, plen;
 
 	memset(res, 0, sizeof(*res));
@@ -286,6 +321,18 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		RTRACE(tr, "next hop %s: %s", ipstr(nh).s,
 		       n == NULL ? "no neigh entry" : "neigh entry in another network");
 		res->drop = FP_DROP_NEIGH_MISSING;
+		return FP_ROUTE_V_DROP;
+	}
+	/* Toward a vtep, the tunnel may carry less than the route's MTU:
+	 * the error must leave now, from the router's address, before the
+	 * frame is rewritten (the fdb result is the burst cache's, which
+	 * the caller then uses).
+	 */
+	vt_mtu = egress_vtep_mtu(t, c, rt->vni, n->mac);
+	if (unlikely(l3len > vt_mtu)) {
+		RTRACE(tr, "%u bytes > the tunnel's inner mtu %u", l3len, vt_mtu);
+		res->drop = FP_DROP_TOO_BIG;
+		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)vt_mtu, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	ttl_dec(ip, v4);

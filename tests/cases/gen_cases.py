@@ -3051,6 +3051,25 @@ def gen_route():
     c.inp(0, f)
     c.drop("to_router")
 
+    n = max_inner_l3(1) + 1
+    f = bytes(Ether(dst=RTR_MAC, src=VM0_MAC) / IP(src=VM0_IP, dst=REM2_IP, flags="DF") /
+              UDP(sport=1, dport=2) / Raw(bytes(n - 28)))
+    c = case("rt_tunnel_too_big_v4", "routed toward vtep 1 (inner max %d) on a route of MTU "
+             "9000: ICMP fragmentation needed from the router's address on the sender's "
+             "subnet, to the VM's MAC, with the tunnel's MTU (before any rewrite)"
+             % max_inner_l3(1))
+    c.engines(*ROUTE_XDP)
+    world(c)
+    c.fdb(VNI, RTR_MAC, "router", VRF)
+    c.fdb(VNI2, REM2_MAC, "vtep", 1)
+    c.route(VRF, "10.0.0.0/24", "connected", VNI, RTR_MAC, 1500, RTR_IP)
+    c.route(VRF, "10.0.1.0/24", "connected", VNI2, RTR_MAC, 9000, RTR2_IP)
+    c.neigh(REM2_IP, REM2_MAC, VNI2, vrf=VNI2)
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 3, 4, mtu=max_inner_l3(1)))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
     f = udp6(dst_mac=RTR_MAC, dst="::ffff:" + VM4_IP)
     c = rcase("rt_v4_mapped_v6", "an IPv4-mapped IPv6 destination to the router's MAC: not "
               "routed by the IPv4 routes (to_router)")
