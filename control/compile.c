@@ -978,10 +978,11 @@ rpeer_add(struct run *r, uint32_t net, uint32_t host)
 }
 
 /* One router here, reaching the networks idx: every host with a port
- * placed in one of them sends routed packets into all of them.
+ * placed in one of its interfaces' networks (idx[0..n_src)) has the
+ * router and sends routed packets into all of them.
  */
 static int
-router_peers(void *arg, const uint32_t *idx, size_t n)
+router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
 {
 	struct run *r = arg;
 	size_t i, j;
@@ -994,7 +995,7 @@ router_peers(void *arg, const uint32_t *idx, size_t n)
 
 		if (ps->kind != PORT_REMOTE)
 			continue;
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n_src; j++) /* a host of the router */
 			in |= idx[j] == mc->net;
 		for (j = 0; j < n && in && rc == 0; j++) {
 			if (idx[j] == mc->net || !r->nets[idx[j]].present)

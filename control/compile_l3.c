@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "compile_sg.h"
+#include "names.h"
 
 #define VRF_KEY_SIZE (sizeof("router:") + FP_MODEL_ID_SIZE)
 
@@ -143,13 +144,21 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 			return -ENOMEM;
 		}
 		if (router_here(nets, n_nets, rt, ifs, n_ifs)) {
-			for (j = 0; j <= n_ifs; j++) {
-				ns = j < n_ifs ? net_find(nets, n_nets, ifs[j]->network_id) :
-						 gw_net(m, nets, n_nets, rt, &gw);
+			size_t n_src;
+
+			/* The interfaces' networks first (their hosts have the
+			 * router), then the external one (a target only).
+			 */
+			for (j = 0; j < n_ifs; j++) {
+				ns = net_find(nets, n_nets, ifs[j]->network_id);
 				if (ns != NULL && ns->usable)
 					idx[k++] = (uint32_t)(ns - nets);
 			}
-			rc = fn(arg, idx, k);
+			n_src = k;
+			ns = gw_net(m, nets, n_nets, rt, &gw);
+			if (ns != NULL)
+				idx[k++] = (uint32_t)(ns - nets);
+			rc = fn(arg, idx, n_src, k);
 		}
 		free(idx);
 		free(ifs);
@@ -173,6 +182,7 @@ static int
 route_add(struct l3run *r, const struct fp_ip *pfx, uint8_t plen, uint16_t type, uint16_t flags,
 	  const struct fp_model_network *n, const uint8_t mac[6], const struct fp_ip *addr)
 {
+	const struct fp_route_val *old;
 	struct fp_route_key k;
 	struct fp_route_val v;
 
@@ -189,6 +199,22 @@ route_add(struct l3run *r, const struct fp_ip *pfx, uint8_t plen, uint16_t type,
 		v.vni = n->vni;
 		memcpy(v.mac, mac, 6);
 		v.mtu = n->mtu;
+	}
+	old = fp_entry_set_find(r->out, FP_TABLE_ROUTE, &k);
+	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0) {
+		char ip[FP_ADDR_IP_STR];
+		int v4 = fp_addr_ip_is_v4(&k.ip);
+
+		/* The first kept: connected and local, the gateway's default,
+		 * then extra routes (the order they are emitted in).
+		 */
+		return fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_INCONSISTENT, FP_MODEL_ROUTER, r->rt->id,
+			"routes",
+			"%s route %s/%u is also a %s route of the router: the %s one is kept",
+			fp_names_route_type[type % FP_ROUTE_TYPE_MAX], fp_addr_ip_str(&k.ip, ip),
+			v4 ? plen - 96u : plen, fp_names_route_type[old->type % FP_ROUTE_TYPE_MAX],
+			fp_names_route_type[old->type % FP_ROUTE_TYPE_MAX]);
 	}
 	return fp_entry_set_apply(r->out, FP_TABLE_ROUTE, &k, &v);
 }
@@ -335,9 +361,8 @@ gateway_emit(struct l3run *r)
 {
 	const struct fp_model_port *gw;
 	const struct fp_compile_l3_net *ns = gw_net(r->m, r->nets, r->n_nets, r->rt, &gw);
-	const struct fp_model_subnet **subs;
-	size_t i, n;
-	int rc = 0;
+	int rc = 0, done[2] = { 0, 0 };
+	uint32_t i;
 
 	if (!r->rt->has_gateway)
 		return 0;
@@ -354,24 +379,28 @@ gateway_emit(struct l3run *r)
 			"SNAT runs on gateway nodes, which this flowplane does not have yet: "
 			"packets of VMs without a floating IP to the external network are "
 			"dropped (no_snat)");
-	n = fp_model_network_subnets(r->m, ns->n->id, NULL, 0);
-	subs = calloc(n + 1, sizeof(*subs));
-	if (subs == NULL)
-		return -ENOMEM;
-	fp_model_network_subnets(r->m, ns->n->id, subs, n);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct fp_ip any;
+	/* The default route per family: through the gateway of the subnet
+	 * of the router's first external fixed IP of that family.
+	 */
+	for (i = 0; i < r->rt->n_ext_ips && i < FP_MODEL_EXT_IP_MAX && rc == 0; i++) {
+		const struct fp_model_subnet *sub = fp_model_subnet_find(
+			r->m, r->rt->ext_ips[i].subnet_id);
 		uint16_t flags = FP_ROUTE_F_EXTERNAL | (r->rt->enable_snat ? FP_ROUTE_F_SNAT : 0);
+		struct fp_ip any;
+		int v4;
 
-		if (!subs[i]->has_gateway)
+		if (sub == NULL || !sub->has_gateway || strcmp(sub->network_id, ns->n->id) != 0)
 			continue;
+		v4 = sub->ip_version == 4;
+		if (done[v4])
+			continue;
+		done[v4] = 1;
 		memset(&any, 0, sizeof(any));
-		if (subs[i]->ip_version == 4)
+		if (v4)
 			fp_addr_ip_set_v4(&any, 0);
-		rc = route_add(r, &any, subs[i]->ip_version == 4 ? 96 : 0, FP_ROUTE_NEXTHOP, flags,
-			       ns->n, gw->mac, &subs[i]->gateway);
+		rc = route_add(r, &any, v4 ? 96 : 0, FP_ROUTE_NEXTHOP, flags, ns->n, gw->mac,
+			       &sub->gateway);
 	}
-	free(subs);
 	return rc;
 }
 
@@ -408,9 +437,9 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		for (j = 0; j < n_ifs && rc == 0; j++)
 			rc = iface_emit(&r, ifs[j]);
 		if (rc == 0)
-			rc = extra_routes_emit(&r, ifs, n_ifs);
-		if (rc == 0)
 			rc = gateway_emit(&r);
+		if (rc == 0)
+			rc = extra_routes_emit(&r, ifs, n_ifs);
 		free(ifs);
 	}
 	return rc;
@@ -428,38 +457,59 @@ fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 	size_t p, n_ports = fp_model_count(m, FP_MODEL_PORT);
 	char key[VRF_KEY_SIZE];
 	struct fp_entry e;
-	uint32_t f;
+	uint32_t vrf;
 
+	/* A router is named by its interfaces' fdb entries: (network, MAC)
+	 * is one interface of one router (an address is not: tenants reuse
+	 * their gateways' addresses).
+	 */
 	for (i = 0; i < n; i++) {
-		const struct fp_route_val *v;
-		const struct fp_route_key *k;
+		const struct fp_fdb_key *k;
+		const struct fp_fdb_val *v;
 
 		if (fp_entry_set_at(installed, i, &e) < 0)
 			return -EINVAL;
-		if (e.table != FP_TABLE_ROUTE)
+		if (e.table != FP_TABLE_FDB)
 			continue;
 		k = e.key;
 		v = e.val;
-		if (v->type != FP_ROUTE_LOCAL)
+		if (v->type != FP_DEST_ROUTER)
 			continue;
 		for (p = 0; p < n_ports; p++) {
 			const struct fp_model_port *pt = fp_model_port_at(m, p);
-			int hit = 0;
+			const struct fp_model_network *net;
 
-			if (!fp_model_port_is_router_iface(pt))
+			if (!fp_model_port_is_router_iface(pt) || memcmp(pt->mac, k->mac, 6) != 0)
 				continue;
-			for (f = 0; f < pt->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX; f++)
-				hit |= memcmp(&pt->fixed_ips[f].ip, &v->addr, sizeof(v->addr)) == 0;
-			if (!hit)
+			net = fp_model_network_find(m, pt->network_id);
+			if (net == NULL || !fp_model_network_is_overlay(net) || net->vni != k->vni)
 				continue;
 			snprintf(key, sizeof(key), "router:%s", pt->device_id);
-			/* -EEXIST: bound otherwise already (two routers once had
-			 * the address); the first binding stays.
-			 */
-			if (fp_ids_bind(ctx->vrf_ids, key, k->vrf) == -ENOMEM)
+			/* -EEXIST: bound otherwise already; the first binding stays. */
+			if (fp_ids_bind(ctx->vrf_ids, key, v->id) == -ENOMEM)
 				return -ENOMEM;
 			break;
 		}
+	}
+	/* A vrf the installed entries use whose router is gone stays taken
+	 * until those entries are (fp_compile_l3_ids_gc()), so no new router
+	 * gets it while the old routes are still there.
+	 */
+	for (i = 0; i < n; i++) {
+		if (fp_entry_set_at(installed, i, &e) < 0)
+			return -EINVAL;
+		if (e.table == FP_TABLE_ROUTE)
+			vrf = ((const struct fp_route_key *)e.key)->vrf;
+		else if (e.table == FP_TABLE_FDB &&
+			 ((const struct fp_fdb_val *)e.val)->type == FP_DEST_ROUTER)
+			vrf = ((const struct fp_fdb_val *)e.val)->id;
+		else
+			continue;
+		if (fp_ids_key(ctx->vrf_ids, vrf) != NULL)
+			continue;
+		snprintf(key, sizeof(key), "stale:%u", vrf);
+		if (fp_ids_bind(ctx->vrf_ids, key, vrf) == -ENOMEM)
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -56,9 +56,11 @@ int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx 
 			  struct fp_compile_l3_net *nets, size_t n_nets);
 
 /* Called per router on this host with the indexes (in nets) of the
- * usable networks it reaches; non-zero stops and is returned.
+ * usable networks it reaches: nets[0..n_src) its interfaces' (whose
+ * hosts have the router), nets[n_src..n) its external network (routed
+ * into, from those hosts).  Non-zero stops and is returned.
  */
-typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n);
+typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n_src, size_t n);
 
 /**
  * The routers on this host and the networks each reaches (the interfaces'
@@ -87,10 +89,11 @@ int fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		  struct fp_compile_report *rep);
 
 /**
- * After a restart: bind each vrf found in installed's local routes to the
- * router whose interface holds that address, so a restart rewrites
- * nothing.  Routes whose router is gone keep nothing bound (their vrf id
- * is reserved by being installed: fp_compile_l3_ids_gc()).
+ * After a restart: bind each vrf found in installed's fdb router entries
+ * to the router whose interface has that (network, MAC), so a restart
+ * rewrites nothing; a vrf the installed entries use whose router is gone
+ * is bound to "stale:<vrf>" (no new router gets it while they remain;
+ * fp_compile_l3_ids_gc() frees it after).
  *
  * @return 0, or a negative errno
  */

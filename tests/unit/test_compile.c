@@ -2277,6 +2277,189 @@ test_compile_routed(void **state)
 	w->ctx.vrf_ids = NULL;
 }
 
+/* A copy of a sealed set (what an engine holds after an install). */
+static struct fp_entry_set *
+set_copy(const struct fp_entry_set *s)
+{
+	struct fp_entry_set *c = fp_entry_set_create();
+	struct fp_entry e;
+	size_t i;
+
+	assert_non_null(c);
+	for (i = 0; i < fp_entry_set_count(s); i++) {
+		assert_int_equal(fp_entry_set_at(s, i, &e), 0);
+		assert_int_equal(fp_entry_set_add(c, e.table, e.key, e.val), 0);
+	}
+	assert_int_equal(fp_entry_set_seal(c, NULL), 0);
+	return c;
+}
+
+/* Two tenants whose gateways share 10.1.0.1: after a restart each router
+ * gets its own vrf back (bound by its interfaces' fdb entries, not by an
+ * address), and nothing is rewritten.
+ */
+static void
+test_compile_routed_rebind_same_gateway(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *inst;
+	uint32_t r0, r1, v;
+
+	load_routed(w);
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-c', 'provider:network_type': 'vxlan', 'provider:segmentation_id': 400}");
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c', 'network_id': 'net-c', 'ip_version': 4, 'cidr': '10.1.0.0/24',"
+	    " 'gateway_ip': '10.1.0.1', 'enable_dhcp': false}");
+	put(w, FP_MODEL_ROUTER, "{'id': 'r0', 'admin_state_up': true}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'rif-z', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:0c:fe',"
+	    " 'device_owner': 'network:router_interface', 'device_id': 'r0',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c', 'ip_address': '10.1.0.1'}]}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-c1', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:0c:01',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c', 'ip_address': '10.1.0.7'}],"
+	    " 'port_security_enabled': false, 'binding:host_id': 'hv1',"
+	    " 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r0", &r0), 0);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &r1), 0);
+	inst = set_copy(w->out);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	assert_int_equal(fp_compile_l3_rebind(w->m, &w->ctx, inst), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r0", &v), 0);
+	assert_int_equal(v, r0);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &v), 0);
+	assert_int_equal(v, r1);
+	assert_int_equal(fp_entry_set_diff_count(inst, w->out), 0);
+	fp_entry_set_free(inst);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
+
+/* A router deleted while fp-control was down: its vrf is not given to a
+ * new router while its routes are still installed.
+ */
+static void
+test_compile_routed_stale_vrf(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *inst;
+	uint32_t old, v;
+
+	load_routed(w);
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &old), 0);
+	inst = set_copy(w->out);
+	del(w, FP_MODEL_ROUTER, "r1");
+	del(w, FP_MODEL_PORT, "rif-a");
+	del(w, FP_MODEL_PORT, "rif-b");
+	del(w, FP_MODEL_PORT, "rgw-1");
+	put(w, FP_MODEL_ROUTER, "{'id': 'r2', 'admin_state_up': true}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'rif-2', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:fd',"
+	    " 'device_owner': 'network:router_interface', 'device_id': 'r2',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '10.1.0.1'}]}");
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	assert_int_equal(fp_compile_l3_rebind(w->m, &w->ctx, inst), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r2", &v), 0);
+	assert_int_not_equal(v, old);
+	assert_null(find_route(inst, v, "10.9.0.0", 112));
+	/* Once the old entries are gone, the stale id is free again. */
+	fp_compile_l3_ids_gc(&w->ctx, w->out, w->out);
+	assert_null(fp_ids_key(w->ctx.vrf_ids, old));
+	fp_entry_set_free(inst);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
+
+/* Routes whose keys collide: the connected route and the gateway's
+ * default stay, the extra routes that would replace them are problems;
+ * the default route takes the subnet of the router's external fixed IP.
+ */
+static void
+test_compile_routed_collisions(void **state)
+{
+	struct world *w = *state;
+
+	load_routed(w);
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	put(w, FP_MODEL_ROUTER,
+	    "{'id': 'r1', 'external_gateway_info': {'network_id': 'net-ext', 'enable_snat': false,"
+	    " 'external_fixed_ips': [{'subnet_id': 'sub-ext', 'ip_address': '172.24.4.10'}]},"
+	    " 'routes': [{'destination': '0.0.0.0/0', 'nexthop': '10.2.0.50'},"
+	    " {'destination': '10.1.0.0/24', 'nexthop': '10.2.0.50'}]}");
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-ext2', 'network_id': 'net-ext', 'ip_version': 4,"
+	    " 'cidr': '172.24.5.0/24', 'gateway_ip': '172.24.5.1', 'enable_dhcp': false}");
+	compile(w);
+	assert_route(w->out, 1, "10.1.0.0", 120, FP_ROUTE_CONNECTED, 0, 100, "fa:16:3e:00:0a:fe",
+		     "10.1.0.1");
+	assert_route(w->out, 1, "0.0.0.0", 96, FP_ROUTE_NEXTHOP, FP_ROUTE_F_EXTERNAL, 300,
+		     "fa:16:3e:00:ee:01", "172.24.4.1");
+	{
+		const char *want[] = { "nexthop route 0.0.0.0/0 is also a nexthop route",
+				       "nexthop route 10.1.0.0/24 is also a connected route of the "
+				       "router: the connected one is kept" };
+		size_t i, k, found = 0;
+
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < w->rep.n_problems; i++)
+				if (w->rep.problems[i].kind == FP_COMPILE_PROBLEM_INCONSISTENT &&
+				    strcmp(w->rep.problems[i].id, "r1") == 0 &&
+				    strstr(w->rep.problems[i].reason, want[k]) != NULL) {
+					found++;
+					break;
+				}
+		assert_int_equal(found, 2);
+	}
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
+
+/* Hosts with VMs on the router's external network only do not have the
+ * router: they are not added to its tenant networks' flood lists.
+ */
+static void
+test_compile_routed_external_hosts(void **state)
+{
+	struct world *w = *state;
+	char buf[512];
+	int h;
+
+	load_routed(w);
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 64);
+	for (h = 10; h < 80; h++) {
+		snprintf(buf, sizeof(buf),
+			 "{'id': 'hx%d', 'vtep_addresses': ['10.98.0.%d'],"
+			 " 'underlay_mac': '02:00:00:00:98:%02x'}",
+			 h, h, h);
+		put(w, FP_MODEL_HOST, buf);
+		snprintf(
+			buf, sizeof(buf),
+			"{'id': 'vx%d', 'network_id': 'net-ext', 'mac_address': 'fa:16:3e:00:ef:%02x',"
+			" 'fixed_ips': [{'subnet_id': 'sub-ext', 'ip_address': '172.24.4.%d'}],"
+			" 'port_security_enabled': false, 'binding:host_id': 'hx%d'}",
+			h, h, 100 + h, h);
+		put(w, FP_MODEL_PORT, buf);
+	}
+	compile(w);
+	assert_null(find_problem(&w->rep, FP_MODEL_NETWORK, "net-a", "ports"));
+	assert_flood(w->out, 100, 2, FP_DEST_PORT, 1, FP_DEST_VTEP, 0);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
+
 int
 main(void)
 {
@@ -2318,6 +2501,10 @@ main(void)
 		cmocka_unit_test(test_compile_ids_alloc),
 		T(uncarried),
 		T(routed),
+		T(routed_rebind_same_gateway),
+		T(routed_stale_vrf),
+		T(routed_collisions),
+		T(routed_external_hosts),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
