@@ -449,15 +449,18 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
  * Ids
  */
 
+static int vrfs_collect(const struct fp_entry_set *s, uint32_t **v, size_t *n, size_t *cap);
+
 int
 fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		     const struct fp_entry_set *installed)
 {
 	size_t i, n = installed != NULL ? fp_entry_set_count(installed) : 0;
 	size_t p, n_ports = fp_model_count(m, FP_MODEL_PORT);
+	size_t n_used = 0, cap = 0;
 	char key[VRF_KEY_SIZE];
+	uint32_t *used = NULL;
 	struct fp_entry e;
-	uint32_t vrf;
 
 	/* A router is named by its interfaces' fdb entries: (network, MAC)
 	 * is one interface of one router (an address is not: tenants reuse
@@ -495,22 +498,20 @@ fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 	 * until those entries are (fp_compile_l3_ids_gc()), so no new router
 	 * gets it while the old routes are still there.
 	 */
-	for (i = 0; i < n; i++) {
-		if (fp_entry_set_at(installed, i, &e) < 0)
-			return -EINVAL;
-		if (e.table == FP_TABLE_ROUTE)
-			vrf = ((const struct fp_route_key *)e.key)->vrf;
-		else if (e.table == FP_TABLE_FDB &&
-			 ((const struct fp_fdb_val *)e.val)->type == FP_DEST_ROUTER)
-			vrf = ((const struct fp_fdb_val *)e.val)->id;
-		else
-			continue;
-		if (fp_ids_key(ctx->vrf_ids, vrf) != NULL)
-			continue;
-		snprintf(key, sizeof(key), "stale:%u", vrf);
-		if (fp_ids_bind(ctx->vrf_ids, key, vrf) == -ENOMEM)
-			return -ENOMEM;
+	if (vrfs_collect(installed, &used, &n_used, &cap) != 0) {
+		free(used);
+		return -ENOMEM;
 	}
+	for (i = 0; i < n_used; i++) {
+		if (fp_ids_key(ctx->vrf_ids, used[i]) != NULL)
+			continue;
+		snprintf(key, sizeof(key), "stale:%u", used[i]);
+		if (fp_ids_bind(ctx->vrf_ids, key, used[i]) == -ENOMEM) {
+			free(used);
+			return -ENOMEM;
+		}
+	}
+	free(used);
 	return 0;
 }
 

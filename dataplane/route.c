@@ -332,7 +332,8 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (unlikely(l3len > vt_mtu)) {
 		RTRACE(tr, "%u bytes > the tunnel's inner mtu %u", l3len, vt_mtu);
 		res->drop = FP_DROP_TOO_BIG;
-		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)vt_mtu, res, tr);
+		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)vt_mtu, res,
+			   tr);
 		return FP_ROUTE_V_DROP;
 	}
 	ttl_dec(ip, v4);
