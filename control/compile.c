@@ -212,6 +212,7 @@ struct run {
 	uint32_t local_v6;			  /* index of our first IPv6 VTEP, or NONE */
 	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
 	struct fp_compile_l3_net *l3nets;	  /* nets for compile_l3.c, same order */
+	struct fp_compile_l3_index l3ix;	  /* router ports by router (routes carried) */
 	struct rpeer *rpeers;			  /* (network, host) a router here links */
 	size_t n_rpeers;			  /* valid rpeers */
 	size_t cap_rpeers;			  /* allocated rpeers */
@@ -952,7 +953,12 @@ routed_present(struct run *r)
 		r->l3nets[i].usable = r->nets[i].usable;
 		r->l3nets[i].present = r->nets[i].present;
 	}
-	rc = fp_compile_l3_present(r->m, r->ctx, r->l3nets, r->n_nets);
+	if (r->ctx->routes_carried) {
+		rc = fp_compile_l3_index_build(r->m, &r->l3ix);
+		if (rc)
+			return rc;
+	}
+	rc = fp_compile_l3_present(r->m, r->ctx, &r->l3ix, r->l3nets, r->n_nets);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < r->n_nets; i++)
@@ -1025,7 +1031,8 @@ place_vteps(struct run *r)
 	}
 	rc = routed_present(r);
 	if (rc == 0 && r->l3nets != NULL)
-		rc = fp_compile_l3_routers(r->m, r->ctx, r->l3nets, r->n_nets, router_peers, r);
+		rc = fp_compile_l3_routers(r->m, r->ctx, &r->l3ix, r->l3nets, r->n_nets,
+					   router_peers, r);
 	if (rc)
 		return rc;
 	for (i = 0; i < r->n_macs; i++) {
@@ -1416,6 +1423,7 @@ run_free(struct run *r)
 	free(r->hosts);
 	free(r->nets);
 	free(r->l3nets);
+	fp_compile_l3_index_free(&r->l3ix);
 	free(r->rpeers);
 }
 
@@ -1479,7 +1487,7 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	/* Into the sealed set (they check what the ports hold). */
-	rc = fp_compile_l3(m, ctx, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
+	rc = fp_compile_l3(m, ctx, &r.l3ix, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
 	if (rc)
 		goto err;
 	run_free(&r);

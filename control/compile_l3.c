@@ -27,23 +27,79 @@ net_find(const struct fp_compile_l3_net *nets, size_t n, const char *id)
 	return bsearch(id, nets, n, sizeof(*nets), net_cmp);
 }
 
-/* A router's interfaces (admin up), allocated; *n their number. */
-static const struct fp_model_port **
-ifaces_of(const struct fp_model *m, const char *router_id, size_t *n)
+static int
+port_router_cmp(const void *a, const void *b)
 {
-	const struct fp_model_port **v;
-	size_t cnt = fp_model_router_ifaces(m, router_id, NULL, 0), i, k = 0;
+	const struct fp_model_port *x = *(const struct fp_model_port *const *)a;
+	const struct fp_model_port *y = *(const struct fp_model_port *const *)b;
+	int c = strcmp(x->device_id, y->device_id);
 
-	*n = 0;
-	v = calloc(cnt + 1, sizeof(*v));
-	if (v == NULL)
-		return NULL;
-	fp_model_router_ifaces(m, router_id, v, cnt);
-	for (i = 0; i < cnt; i++)
-		if (v[i]->admin_up)
-			v[k++] = v[i];
-	*n = k;
-	return v;
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+int
+fp_compile_l3_index_build(const struct fp_model *m, struct fp_compile_l3_index *ix)
+{
+	size_t i, n = fp_model_count(m, FP_MODEL_PORT);
+
+	memset(ix, 0, sizeof(*ix));
+	ix->ifs = calloc(n + 1, sizeof(*ix->ifs));
+	ix->gws = calloc(n + 1, sizeof(*ix->gws));
+	if (ix->ifs == NULL || ix->gws == NULL) {
+		fp_compile_l3_index_free(ix);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const struct fp_model_port *p = fp_model_port_at(m, i);
+
+		if (fp_model_port_is_router_iface(p) && p->admin_up)
+			ix->ifs[ix->n_ifs++] = p;
+		else if (p->owner == FP_MODEL_OWNER_ROUTER_GATEWAY)
+			ix->gws[ix->n_gws++] = p;
+	}
+	qsort(ix->ifs, ix->n_ifs, sizeof(*ix->ifs), port_router_cmp);
+	qsort(ix->gws, ix->n_gws, sizeof(*ix->gws), port_router_cmp);
+	return 0;
+}
+
+void
+fp_compile_l3_index_free(struct fp_compile_l3_index *ix)
+{
+	free(ix->ifs);
+	free(ix->gws);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The ports of v[0..n) (sorted by device_id) whose device_id is
+ * router_id: the first, *cnt of them.
+ */
+static const struct fp_model_port *const *
+ports_of(const struct fp_model_port *const *v, size_t n, const char *router_id, size_t *cnt)
+{
+	size_t lo = 0, hi = n, k;
+
+	*cnt = 0;
+	if (n == 0)
+		return v; /* no index (no network, or routes not carried) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid]->device_id, router_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < n && strcmp(v[k]->device_id, router_id) == 0; k++)
+		;
+	*cnt = k - lo;
+	return v + lo;
+}
+
+/* A router's interfaces (admin up), in port id order; *n their number. */
+static const struct fp_model_port *const *
+ifaces_of(const struct fp_compile_l3_index *ix, const char *router_id, size_t *n)
+{
+	return ports_of(ix->ifs, ix->n_ifs, router_id, n);
 }
 
 /* Is the router on this host: up, with an interface on a usable network
@@ -68,12 +124,14 @@ router_here(const struct fp_compile_l3_net *nets, size_t n_nets, const struct fp
 
 /* The router's gateway network if it is carried, else NULL. */
 static const struct fp_compile_l3_net *
-gw_net(const struct fp_model *m, const struct fp_compile_l3_net *nets, size_t n_nets,
+gw_net(const struct fp_compile_l3_index *ix, const struct fp_compile_l3_net *nets, size_t n_nets,
        const struct fp_model_router *rt, const struct fp_model_port **gw)
 {
 	const struct fp_compile_l3_net *ns;
+	size_t n_gw = 0;
+	const struct fp_model_port *const *g = ports_of(ix->gws, ix->n_gws, rt->id, &n_gw);
 
-	*gw = rt->has_gateway ? fp_model_router_gw_port(m, rt->id) : NULL;
+	*gw = rt->has_gateway && n_gw > 0 ? g[0] : NULL;
 	if (*gw == NULL)
 		return NULL;
 	ns = net_find(nets, n_nets, (*gw)->network_id);
@@ -82,7 +140,8 @@ gw_net(const struct fp_model *m, const struct fp_compile_l3_net *nets, size_t n_
 
 int
 fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx,
-		      struct fp_compile_l3_net *nets, size_t n_nets)
+		      const struct fp_compile_l3_index *ix, struct fp_compile_l3_net *nets,
+		      size_t n_nets)
 {
 	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
 	int added = 0;
@@ -93,18 +152,16 @@ fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx
 		return 0;
 	for (i = 0; i < n; i++) {
 		const struct fp_model_router *rt = fp_model_router_at(m, i);
-		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs), *gw;
+		const struct fp_model_port *const *ifs = ifaces_of(ix, rt->id, &n_ifs), *gw;
 		struct fp_compile_l3_net *ns;
 
-		if (ifs == NULL)
-			return -ENOMEM;
 		if (router_here(nets, n_nets, rt, ifs, n_ifs)) {
 			for (j = 0; j <= n_ifs; j++) {
 				const char *id = j < n_ifs ? ifs[j]->network_id : NULL;
 
 				if (id == NULL) {
-					ns = (struct fp_compile_l3_net *)gw_net(m, nets, n_nets, rt,
-										&gw);
+					ns = (struct fp_compile_l3_net *)gw_net(ix, nets, n_nets,
+										rt, &gw);
 				} else {
 					ns = (struct fp_compile_l3_net *)net_find(nets, n_nets, id);
 				}
@@ -114,15 +171,14 @@ fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx
 				}
 			}
 		}
-		free(ifs);
 	}
 	return added;
 }
 
 int
 fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx,
-		      const struct fp_compile_l3_net *nets, size_t n_nets,
-		      fp_compile_l3_router_fn *fn, void *arg)
+		      const struct fp_compile_l3_index *ix, const struct fp_compile_l3_net *nets,
+		      size_t n_nets, fp_compile_l3_router_fn *fn, void *arg)
 {
 	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
 	uint32_t *idx;
@@ -132,17 +188,13 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 		return 0;
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct fp_model_router *rt = fp_model_router_at(m, i);
-		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs), *gw;
+		const struct fp_model_port *const *ifs = ifaces_of(ix, rt->id, &n_ifs), *gw;
 		const struct fp_compile_l3_net *ns;
 		size_t k = 0;
 
-		if (ifs == NULL)
-			return -ENOMEM;
 		idx = calloc(n_ifs + 1, sizeof(*idx));
-		if (idx == NULL) {
-			free(ifs);
+		if (idx == NULL)
 			return -ENOMEM;
-		}
 		if (router_here(nets, n_nets, rt, ifs, n_ifs)) {
 			size_t n_src;
 
@@ -155,13 +207,12 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 					idx[k++] = (uint32_t)(ns - nets);
 			}
 			n_src = k;
-			ns = gw_net(m, nets, n_nets, rt, &gw);
+			ns = gw_net(ix, nets, n_nets, rt, &gw);
 			if (ns != NULL)
 				idx[k++] = (uint32_t)(ns - nets);
 			rc = fn(arg, idx, n_src, k);
 		}
 		free(idx);
-		free(ifs);
 	}
 	return rc;
 }
@@ -170,6 +221,7 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 struct l3run {
 	const struct fp_model *m;
 	const struct fp_compile_ctx *ctx;
+	const struct fp_compile_l3_index *ix;
 	const struct fp_compile_l3_net *nets;
 	size_t n_nets;
 	struct fp_entry_set *out;
@@ -360,7 +412,7 @@ static int
 gateway_emit(struct l3run *r)
 {
 	const struct fp_model_port *gw;
-	const struct fp_compile_l3_net *ns = gw_net(r->m, r->nets, r->n_nets, r->rt, &gw);
+	const struct fp_compile_l3_net *ns = gw_net(r->ix, r->nets, r->n_nets, r->rt, &gw);
 	int rc = 0, done[2] = { 0, 0 };
 	uint32_t i;
 
@@ -406,8 +458,8 @@ gateway_emit(struct l3run *r)
 
 int
 fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
-	      const struct fp_compile_l3_net *nets, size_t n_nets, struct fp_entry_set *out,
-	      struct fp_compile_report *rep)
+	      const struct fp_compile_l3_index *ix, const struct fp_compile_l3_net *nets,
+	      size_t n_nets, struct fp_entry_set *out, struct fp_compile_report *rep)
 {
 	size_t i, j, n_ifs, n = fp_model_count(m, FP_MODEL_ROUTER);
 	char key[VRF_KEY_SIZE];
@@ -417,21 +469,16 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		return 0;
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct fp_model_router *rt = fp_model_router_at(m, i);
-		const struct fp_model_port **ifs = ifaces_of(m, rt->id, &n_ifs);
-		struct l3run r = { m, ctx, nets, n_nets, out, rep, rt, 0 };
+		const struct fp_model_port *const *ifs = ifaces_of(ix, rt->id, &n_ifs);
+		struct l3run r = { m, ctx, ix, nets, n_nets, out, rep, rt, 0 };
 
-		if (ifs == NULL)
-			return -ENOMEM;
-		if (!router_here(nets, n_nets, rt, ifs, n_ifs)) {
-			free(ifs);
+		if (!router_here(nets, n_nets, rt, ifs, n_ifs))
 			continue;
-		}
 		snprintf(key, sizeof(key), "router:%s", rt->id);
 		rc = fp_ids_get(ctx->vrf_ids, key, &r.vrf);
 		if (rc == -ENOSPC) {
 			rc = fp_compile_problem(rep, FP_MODEL_ROUTER, rt->id, "",
 						"no free vrf id: the router is not routed here");
-			free(ifs);
 			continue;
 		}
 		for (j = 0; j < n_ifs && rc == 0; j++)
@@ -440,7 +487,6 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			rc = gateway_emit(&r);
 		if (rc == 0)
 			rc = extra_routes_emit(&r, ifs, n_ifs);
-		free(ifs);
 	}
 	return rc;
 }

@@ -45,6 +45,23 @@ struct fp_compile_l3_net {
 	uint8_t pad[5];			  /* zero */
 };
 
+/* The router ports of a model, indexed by router (one per compile: the
+ * lookups of compile_l3.c are then a binary search, not a scan of every
+ * port per router).
+ */
+struct fp_compile_l3_index {
+	const struct fp_model_port **ifs; /* admin-up interfaces by (device_id, id) */
+	size_t n_ifs;			  /* valid ifs */
+	const struct fp_model_port **gws; /* gateway ports by (device_id, id) */
+	size_t n_gws;			  /* valid gws */
+};
+
+/** Build ix from m's ports.  0 or -ENOMEM; free with fp_compile_l3_index_free(). */
+int fp_compile_l3_index_build(const struct fp_model *m, struct fp_compile_l3_index *ix);
+
+/** Free what ix holds (also a zeroed or half-built one). */
+void fp_compile_l3_index_free(struct fp_compile_l3_index *ix);
+
 /**
  * Mark present the networks that routers on this host reach (see the
  * top).  Call after the local ports set present, before the networks'
@@ -53,7 +70,8 @@ struct fp_compile_l3_net {
  * @return the number of networks newly present, or -ENOMEM
  */
 int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx *ctx,
-			  struct fp_compile_l3_net *nets, size_t n_nets);
+			  const struct fp_compile_l3_index *ix, struct fp_compile_l3_net *nets,
+			  size_t n_nets);
 
 /* Called per router on this host with the indexes (in nets) of the
  * usable networks it reaches: nets[0..n_src) its interfaces' (whose
@@ -72,6 +90,7 @@ typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n_sr
  * @return 0, fn's non-zero return, or -ENOMEM
  */
 int fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+			  const struct fp_compile_l3_index *ix,
 			  const struct fp_compile_l3_net *nets, size_t n_nets,
 			  fp_compile_l3_router_fn *fn, void *arg);
 
@@ -85,8 +104,8 @@ int fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx 
  *	   problem, not an error)
  */
 int fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
-		  const struct fp_compile_l3_net *nets, size_t n_nets, struct fp_entry_set *out,
-		  struct fp_compile_report *rep);
+		  const struct fp_compile_l3_index *ix, const struct fp_compile_l3_net *nets,
+		  size_t n_nets, struct fp_entry_set *out, struct fp_compile_report *rep);
 
 /**
  * After a restart: bind each vrf found in installed's fdb router entries
