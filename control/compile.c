@@ -991,25 +991,40 @@ static int
 router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
 {
 	struct run *r = arg;
+	uint8_t *seen;
 	size_t i, j;
 	int rc = 0;
 
-	for (i = 0; i < r->n_macs && rc == 0; i++) {
+	if (r->n_hosts == 0)
+		return 0;
+	seen = calloc(r->n_hosts, 1);
+	if (seen == NULL)
+		return -ENOMEM;
+	/* The hosts of the router: those with a port in an interface's network. */
+	for (i = 0; i < r->n_macs; i++) {
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
-		int in = 0;
 
-		if (ps->kind != PORT_REMOTE)
+		if (ps->kind != PORT_REMOTE || seen[ps->where])
 			continue;
-		for (j = 0; j < n_src; j++) /* a host of the router */
-			in |= idx[j] == mc->net;
-		for (j = 0; j < n && in && rc == 0; j++) {
-			if (idx[j] == mc->net || !r->nets[idx[j]].present)
+		for (j = 0; j < n_src; j++)
+			if (idx[j] == mc->net)
+				seen[ps->where] = 1;
+	}
+	/* Each serves every network the router reaches (once per host; the
+	 * flood list drops the hosts a port of the network already names).
+	 */
+	for (i = 0; i < r->n_hosts && rc == 0; i++) {
+		if (!seen[i])
+			continue;
+		for (j = 0; j < n && rc == 0; j++) {
+			if (!r->nets[idx[j]].present)
 				continue;
-			r->hosts[ps->where].need[r->nets[idx[j]].n->encap] = 1;
-			rc = rpeer_add(r, idx[j], ps->where);
+			r->hosts[i].need[r->nets[idx[j]].n->encap] = 1;
+			rc = rpeer_add(r, idx[j], (uint32_t)i);
 		}
 	}
+	free(seen);
 	return rc;
 }
 
