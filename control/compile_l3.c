@@ -271,7 +271,9 @@ route_add(struct l3run *r, const struct fp_ip *pfx, uint8_t plen, uint16_t type,
 	return fp_entry_set_apply(r->out, FP_TABLE_ROUTE, &k, &v);
 }
 
-/* fdb (VNI, MAC) -> the router, unless a port holds the MAC. */
+/* fdb (VNI, MAC) -> the router, unless a port holds the MAC: then 1 (a
+ * problem is reported).
+ */
 static int
 fdb_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_network *n)
 {
@@ -287,16 +289,21 @@ fdb_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_ne
 	v.type = FP_DEST_ROUTER;
 	v.id = r->vrf;
 	old = fp_entry_set_find(r->out, FP_TABLE_FDB, &k);
-	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0)
-		return fp_compile_problem(
+	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0) {
+		int rc = fp_compile_problem(
 			r->rep, FP_MODEL_PORT, p->id, "mac_address",
 			"MAC %s of router %s's interface is also a port's in "
 			"network %s: the port keeps it, the interface is not routed",
 			fp_addr_mac_str(p->mac, mac), r->rt->id, n->id);
+
+		return rc < 0 ? rc : 1;
+	}
 	return fp_entry_set_apply(r->out, FP_TABLE_FDB, &k, &v);
 }
 
-/* neigh (VNI, ip) -> the interface's MAC, local only, unless a port holds ip. */
+/* neigh (VNI, ip) -> the interface's MAC, local only, unless a port holds
+ * ip: then 1 (a problem is reported).
+ */
 static int
 neigh_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_network *n,
 	  const struct fp_ip *ip)
@@ -314,11 +321,15 @@ neigh_add(struct l3run *r, const struct fp_model_port *p, const struct fp_model_
 	v.flags = FP_NEIGH_F_LOCAL_ONLY;
 	v.vni = n->vni;
 	old = fp_entry_set_find(r->out, FP_TABLE_NEIGH, &k);
-	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0)
-		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "fixed_ips",
-					  "address %s of router %s's interface is also a port's in "
-					  "network %s: the port keeps it",
-					  fp_addr_ip_str(ip, s), r->rt->id, n->id);
+	if (old != NULL && memcmp(old, &v, sizeof(v)) != 0) {
+		int rc = fp_compile_problem(
+			r->rep, FP_MODEL_PORT, p->id, "fixed_ips",
+			"address %s of router %s's interface is also a port's in "
+			"network %s: the port keeps it",
+			fp_addr_ip_str(ip, s), r->rt->id, n->id);
+
+		return rc < 0 ? rc : 1;
+	}
 	return fp_entry_set_apply(r->out, FP_TABLE_NEIGH, &k, &v);
 }
 
@@ -335,6 +346,14 @@ iface_emit(struct l3run *r, const struct fp_model_port *p)
 
 	if (ns == NULL || !ns->usable)
 		return 0; /* compile.c reports the network */
+	/* A port holding the interface's MAC keeps it: the interface is not
+	 * routed at all (no route would lead anywhere).
+	 */
+	if (ns->present) {
+		rc = fdb_add(r, p, ns->n);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
 	for (f = 0; f < p->n_fixed_ips && f < FP_MODEL_FIXED_IP_MAX && rc == 0; f++) {
 		const struct fp_model_fixed_ip *fi = &p->fixed_ips[f];
 		const struct fp_model_subnet *s = fp_model_subnet_find(r->m, fi->subnet_id);
@@ -343,19 +362,23 @@ iface_emit(struct l3run *r, const struct fp_model_port *p)
 			continue; /* fp_model_check() reports it */
 		has_v6 |= s->ip_version == 6;
 		rc = route_add(r, &s->cidr, s->plen, FP_ROUTE_CONNECTED, 0, ns->n, p->mac, &fi->ip);
-		if (rc == 0)
-			rc = route_add(r, &fi->ip, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &fi->ip);
+		/* A port holding the address keeps it: no local route for it. */
 		if (rc == 0 && ns->present)
 			rc = neigh_add(r, p, ns->n, &fi->ip);
+		if (rc == 0)
+			rc = route_add(r, &fi->ip, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &fi->ip);
+		else if (rc == 1)
+			rc = 0;
 	}
 	if (rc == 0 && has_v6) {
 		fp_addr_link_local(p->mac, ll.b);
-		rc = route_add(r, &ll, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &ll);
-		if (rc == 0 && ns->present)
+		if (ns->present)
 			rc = neigh_add(r, p, ns->n, &ll);
+		if (rc == 0)
+			rc = route_add(r, &ll, 128, FP_ROUTE_LOCAL, 0, ns->n, p->mac, &ll);
+		else if (rc == 1)
+			rc = 0;
 	}
-	if (rc == 0 && ns->present)
-		rc = fdb_add(r, p, ns->n);
 	return rc;
 }
 

@@ -2242,7 +2242,26 @@ test_compile_routed(void **state)
 	compile(w);
 	assert_fdb(w->out, 100, "fa:16:3e:00:0a:fe", FP_DEST_PORT, 3);
 	assert_problem(&w->rep, FP_MODEL_PORT, "rif-a", "mac_address", "the port keeps it");
+	/* ... and is not routed at all: no route of it is left. */
+	assert_null(find_route(w->out, 2, "10.1.0.0", 120));
+	assert_null(find_route(w->out, 2, "10.1.0.1", 128));
+	assert_null(find_neigh(w->out, 100, "10.1.0.1"));
 	del(w, FP_MODEL_PORT, "vm-a9");
+
+	/* A VM port holding the interface's address keeps it: the router has
+	 * no local route for it, the subnet stays connected.
+	 */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-a8', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:08',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a', 'ip_address': '10.1.0.1'}],"
+	    " 'port_security_enabled': false,"
+	    " 'binding:host_id': 'hv1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "rif-a", "fixed_ips", "the port keeps it");
+	assert_neigh(w->out, 100, "10.1.0.1", "fa:16:3e:00:0a:08", 100);
+	assert_null(find_route(w->out, 2, "10.1.0.1", 128));
+	assert_non_null(find_route(w->out, 2, "10.1.0.0", 120));
+	del(w, FP_MODEL_PORT, "vm-a8");
 
 	/* The router is not here when no port of its networks is. */
 	put(w, FP_MODEL_PORT,
