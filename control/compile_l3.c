@@ -447,20 +447,26 @@ gateway_emit(struct l3run *r)
 			"external_gateway_info",
 			gw == NULL ? "no gateway port (network:router_gateway): no default route" :
 				     "the external network is not carried: no default route");
+	/* The engines do not translate yet (doc/routing.md "Not yet"): they
+	 * refuse routes flagged external or snat.  Without SNAT, a router
+	 * that asks for it gets no default route (its VMs' packets would
+	 * leave with their fixed addresses); one without routes its
+	 * tenants' addresses as they are, as Neutron does with enable_snat
+	 * false.
+	 */
 	if (r->rt->enable_snat)
-		rc = fp_compile_problem_kind(
+		return fp_compile_problem_kind(
 			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
 			"external_gateway_info.enable_snat",
-			"SNAT runs on gateway nodes, which this flowplane does not have yet: "
-			"packets of VMs without a floating IP to the external network are "
-			"dropped (no_snat)");
+			"SNAT is not carried yet (it runs on gateway nodes, which this flowplane "
+			"does not have): no default route, the router's VMs do not reach the "
+			"external network");
 	/* The default route per family: through the gateway of the subnet
 	 * of the router's first external fixed IP of that family.
 	 */
 	for (i = 0; i < r->rt->n_ext_ips && i < FP_MODEL_EXT_IP_MAX && rc == 0; i++) {
 		const struct fp_model_subnet *sub = fp_model_subnet_find(
 			r->m, r->rt->ext_ips[i].subnet_id);
-		uint16_t flags = FP_ROUTE_F_EXTERNAL | (r->rt->enable_snat ? FP_ROUTE_F_SNAT : 0);
 		struct fp_ip any;
 		int v4;
 
@@ -473,7 +479,7 @@ gateway_emit(struct l3run *r)
 		memset(&any, 0, sizeof(any));
 		if (v4)
 			fp_addr_ip_set_v4(&any, 0);
-		rc = route_add(r, &any, v4 ? 96 : 0, FP_ROUTE_NEXTHOP, flags, ns->n, gw->mac,
+		rc = route_add(r, &any, v4 ? 96 : 0, FP_ROUTE_NEXTHOP, 0, ns->n, gw->mac,
 			       &sub->gateway);
 	}
 	return rc;

@@ -13,9 +13,11 @@
  *     address (EUI-64 of its MAC) as a local route too;
  *   - per extra route (router "routes"): a nexthop route through the
  *     interface whose subnet holds the next hop;
- *   - the external gateway on an overlay network: a default route per
- *     family of the external subnets with a gateway_ip, nexthop that
- *     gateway, flags external (and snat with enable_snat);
+ *   - the external gateway on an overlay network, without enable_snat: a
+ *     default route per family through the gateway_ip of the subnet of
+ *     the router's external fixed IP, unflagged (the engines refuse the
+ *     external and snat flags until they translate); with enable_snat no
+ *     default route and a problem (SNAT is not carried);
  * and, in every present network it has an interface on: fdb (VNI,
  * interface MAC) -> router vrf, neigh (VNI, each interface address) ->
  * the interface MAC, local only.  vrf = ctx->vrf_ids's id for

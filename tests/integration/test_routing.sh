@@ -132,10 +132,27 @@ snapshot() {
 		rif r-b net-b 10.100.0 fd00:100
 		rif r-b net-b2 10.101.0 fd00:101
 	} | jq -sc .)
+	# Both routers have a gateway on the shared external network net-ext
+	# (VXLAN 300): r-a without SNAT (a default route), r-b with SNAT (not
+	# carried: a problem, no default route).
 	jq -nc --argjson h "$hosts" --argjson n "$nets" --argjson s "$subs" --argjson p "$ports" \
-		'{hosts: $h, networks: $n, subnets: $s, ports: $p,
-		  routers: [{id: "r-a", admin_state_up: true, distributed: true},
-			    {id: "r-b", admin_state_up: true, distributed: true}],
+		'def gw($r; $ip; $snat): {network_id: "net-ext", enable_snat: $snat,
+		    external_fixed_ips: [{subnet_id: "sub-ext", ip_address: $ip}]};
+		 def gwport($r; $ip; $mac): {id: ("rgw-" + $r), network_id: "net-ext",
+		    mac_address: $mac, admin_state_up: true, device_owner: "network:router_gateway",
+		    device_id: $r, fixed_ips: [{subnet_id: "sub-ext", ip_address: $ip}],
+		    port_security_enabled: false};
+		{hosts: $h,
+		  networks: ($n + [{id: "net-ext", "provider:network_type": "vxlan",
+		    "provider:segmentation_id": 300, "router:external": true, mtu: 1500}]),
+		  subnets: ($s + [{id: "sub-ext", network_id: "net-ext", ip_version: 4,
+		    cidr: "172.24.4.0/24", gateway_ip: "172.24.4.1", enable_dhcp: false}]),
+		  ports: ($p + [gwport("r-a"; "172.24.4.10"; "fa:16:3e:ee:00:0a"),
+			      gwport("r-b"; "172.24.4.11"; "fa:16:3e:ee:00:0b")]),
+		  routers: [{id: "r-a", admin_state_up: true, distributed: true,
+			     external_gateway_info: gw("r-a"; "172.24.4.10"; false)},
+			    {id: "r-b", admin_state_up: true, distributed: true,
+			     external_gateway_info: gw("r-b"; "172.24.4.11"; true)}],
 		  security_groups: [{id: "sg-open", stateful: true, security_group_rules: [
 		    {id: "o-e4", direction: "egress", ethertype: "IPv4"},
 		    {id: "o-e6", direction: "egress", ethertype: "IPv6"},
@@ -179,6 +196,15 @@ ttl_exceeded() {
 
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
 
+# default_route HV: HV holds one default route, r-a's toward net-ext's
+# gateway through r-a's gateway port (r-b's SNAT is not carried).
+default_route() {
+	local routes
+	routes=$(fp_ctl "$1" dump route | grep ' 0.0.0.0/0 ')
+	grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0a .*addr 172.24.4.1$' <<<"$routes" &&
+		[ "$(wc -l <<<"$routes")" = 1 ]
+}
+
 main() {
 	local hv r0 r1
 	fp_init_or_exit
@@ -203,8 +229,12 @@ main() {
 	for hv in $FP_HVS; do
 		check "$hv in sync" fp_wait_in_sync "$hv"
 		check "$hv: route entries installed" [ "$(tables "$hv" '.counts.route')" -gt 0 ]
-		check "$hv: no problem on the routers" \
-			[ "$(tables "$hv" '[.problems[] | select(.collection == "routers")] | length')" = 0 ]
+		check "$hv: the routers' only problem is r-b's SNAT (not carried)" \
+			[ "$(tables "$hv" '[.problems[] | select(.collection == "routers") |
+				"\(.id) \(.field)"] | join(",")')" = \
+				"r-b external_gateway_info.enable_snat" ]
+		check "$hv: one default route, r-a's, via the external gateway 172.24.4.1" \
+			default_route "$hv"
 	done
 
 	echo "# === the gateway, on the VM's own host"
