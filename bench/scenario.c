@@ -10,7 +10,7 @@
 
 #include "addr.h"
 #include "pkt/build.h"
-#include "pkt/csum.h"
+#include "csum.h"
 
 #define FP_BENCH_TCP_ACK 0x10
 #define FP_BENCH_TCP_SYN 0x02

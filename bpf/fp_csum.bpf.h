@@ -6,7 +6,7 @@
  * stored natively (RFC 1071 2.(B): the sum does not depend on byte order).
  * Constants that are part of a sum (lengths, protocol numbers) are added
  * in network order for the same reason.  The checksum of the same bytes is
- * the one dataplane/pkt/csum.h computes.
+ * the one lib/csum.h computes.
  */
 #ifndef FP_CSUM_BPF_H
 #define FP_CSUM_BPF_H

@@ -17,7 +17,7 @@
 #include "clock.h"
 #include "names.h"
 #include "pkt/build.h"
-#include "pkt/csum.h"
+#include "csum.h"
 #include "pkt/hash.h"
 #include "pkt/parse.h"
 #include "route.h"

@@ -9,7 +9,7 @@
 #include "names.h"
 #include "pipeline.h"
 #include "pkt/build.h"
-#include "pkt/csum.h"
+#include "csum.h"
 
 #define ECHO_REPLY_TTL 64 /* TTL / hop limit of the router's echo replies */
 

@@ -376,7 +376,7 @@ fp_dhcp4_answer(const struct fp_dhcp_val *cfg, const uint8_t server_mac[6], cons
 	ip[9] = FP_IPPROTO_UDP;
 	memcpy(ip + 12, cfg->server, 4);
 	memcpy(ip + 16, dst_ip, 4);
-	fp_wire_put16(ip + 10, fp_csum_fold(fp_csum_add(0, ip, IP_HLEN)));
+	fp_wire_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, IP_HLEN, 0)));
 	/* Ethernet */
 	memcpy(out, dst_mac, 6);
 	memcpy(out + 6, server_mac, 6);

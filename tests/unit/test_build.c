@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Unit tests for dataplane/pkt/build.c, csum.h and hash.h. */
+/* Unit tests for dataplane/pkt/build.c, lib/csum.h and dataplane/pkt/hash.h. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "pkt/build.h"
-#include "pkt/csum.h"
+#include "csum.h"
 #include "pkt/hash.h"
 #include "pkt/parse.h"
 

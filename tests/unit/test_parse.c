@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "pkt/csum.h"
+#include "csum.h"
 #include "pkt/parse.h"
 
 /* A frame under construction. */
