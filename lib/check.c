@@ -551,6 +551,11 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 			    dir, k->scope);
 	if (v == NULL)
 		return 0;
+	if (view != NULL && !view->nat)
+		return fail(err, errsz, -EINVAL,
+			    "nat %s %u: this engine does not translate floating IPs yet "
+			    "(doc/routing.md \"Not yet\")",
+			    dir, k->scope);
 	if (v->pad)
 		return fail(err, errsz, -EINVAL, "nat %s %u: pad not zero", dir, k->scope);
 	if (!unicast_ip(&v->ip) || fp_addr_ip_is_v4(&v->ip) != fp_addr_ip_is_v4(&k->ip))

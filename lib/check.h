@@ -15,7 +15,9 @@
  *     the engine enforces security groups (a port with FP_PORT_F_SG is
  *     refused by an engine that does not: never left open silently), and
  *     whether it routes (route and nat entries and fdb router entries are
- *     refused by an engine that does not, naming the table).
+ *     refused by an engine that does not, naming the table), and whether
+ *     it translates nat entries (a nat set is refused by an engine that
+ *     stores but does not translate them: never accepted and ignored).
  * With no view (NULL), only the value checks run (fpctl, which does not
  * know the engine's state).
  *
@@ -48,6 +50,7 @@ struct fp_check_view {
 	fp_check_exists_fn *exists;	 /* after the transaction; NULL: not checked */
 	uint32_t sg_enforced;		 /* the engine filters FP_PORT_F_SG ports */
 	uint32_t routes;		 /* the engine routes: route, nat, fdb router entries */
+	uint32_t nat;			 /* the engine translates nat entries (floating IPs) */
 	void *ctx;			 /* for exists */
 };
 

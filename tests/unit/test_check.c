@@ -242,9 +242,16 @@ test_check_route_nat(void **state)
 	expect_route(&k, &rv, &v, NULL);
 	rv.addr.b[0] = 0x20;
 	expect_route(&k, &rv, &v, "route vrf 7: blackhole: vni, mac, mtu, addr must be zero");
-	/* nat pairs */
+	/* nat pairs: an engine that stores but does not translate them refuses
+	 * a set (never accepted and ignored); a delete passes.
+	 */
 	fp_addr_ip_set_v4(&nk.ip, 0x0a000105);
 	fp_addr_ip_set_v4(&nv.ip, 0xcb007105);
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "nat snat 7: this engine does not translate floating IPs yet "
+				 "(doc/routing.md \"Not yet\")");
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, NULL, &v, msg, sizeof(msg)), 0);
+	v.nat = 1;
 	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), 0);
 	nk.dir = 2;
 	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
