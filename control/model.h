@@ -231,6 +231,8 @@ extern const char *const fp_model_owner_names[FP_MODEL_OWNER_MAX]; /* device_own
  * the fp-dpdk config>"}.  device_id: kept when it fits an id; a router's
  * port (interface, gateway, SNAT: FP_MODEL_OWNER_ROUTER_*) must have one,
  * its router's id (which may not exist yet: the compiler reports that).
+ * project_id, or tenant_id (Neutron sends both, equal: two that differ are
+ * refused): kept when it fits an id (the metadata proxy's X-Tenant-ID).
  */
 struct fp_model_port {
 	char id[FP_MODEL_ID_SIZE];		/* "id" */
@@ -251,6 +253,7 @@ struct fp_model_port {
 	struct fp_model_fixed_ip fixed_ips[FP_MODEL_FIXED_IP_MAX]; /* "fixed_ips" */
 	struct fp_model_pair pairs[FP_MODEL_PAIR_MAX];		   /* "allowed_address_pairs" */
 	char security_groups[FP_MODEL_SG_MAX][FP_MODEL_ID_SIZE];   /* "security_groups" ids */
+	char project_id[FP_MODEL_ID_SIZE]; /* "project_id" (or "tenant_id") when it fits, else "" */
 };
 
 /** Is the port one of a router's interfaces on a tenant network

@@ -473,15 +473,33 @@ parse_pair(const struct fp_model_parse_ctx *c, json_t *item, const char *sub,
 	return 0;
 }
 
+/* An optional string naming something outside flowplane (an instance,
+ * a project): kept in dst when it fits, else "" (null or absent: "").
+ */
+static int
+get_kept_id(const struct fp_model_parse_ctx *c, json_t *o, const char *name, char *dst, size_t size)
+{
+	json_t *v = NULL;
+	const char *s;
+	size_t len;
+	int rc = fp_jget_member(&c->jg, o, "", name, JSON_STRING, FP_JGET_NULL, &v);
+
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	rc = fp_jget_str_value(&c->jg, v, "", name, &s, &len);
+	if (rc < 0)
+		return rc;
+	if (len < size)
+		memcpy(dst, s, len + 1);
+	return 0;
+}
+
 /* device_owner (its kind) and device_id: a router's port names its
  * router, an id; any other port's device_id is kept when it fits.
  */
 static int
 parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port *p)
 {
-	json_t *v = NULL;
-	const char *s;
-	size_t len;
 	int rc, k;
 
 	rc = fp_jget_name(&c->jg, o, "", "device_owner", FP_JGET_NULL, p->device_owner,
@@ -495,14 +513,33 @@ parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port 
 	if (fp_model_port_is_router_port(p))
 		return fp_jget_name(&c->jg, o, "", "device_id", FP_JGET_REQ | FP_JGET_NULL,
 				    p->device_id, sizeof(p->device_id), 1);
-	rc = fp_jget_member(&c->jg, o, "", "device_id", JSON_STRING, FP_JGET_NULL, &v);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	rc = fp_jget_str_value(&c->jg, v, "", "device_id", &s, &len);
+	return get_kept_id(c, o, "device_id", p->device_id, sizeof(p->device_id));
+}
+
+/* project_id, else tenant_id (Neutron sends both, equal), kept as
+ * get_kept_id() keeps them.
+ */
+static int
+parse_project(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port *p)
+{
+	char tenant[FP_MODEL_ID_SIZE] = "";
+	int rc, has_project, has_tenant;
+
+	rc = get_kept_id(c, o, "project_id", p->project_id, sizeof(p->project_id));
 	if (rc < 0)
 		return rc;
-	if (len < sizeof(p->device_id))
-		memcpy(p->device_id, s, len + 1);
+	has_project = json_is_string(json_object_get(o, "project_id"));
+	rc = get_kept_id(c, o, "tenant_id", tenant, sizeof(tenant));
+	if (rc < 0)
+		return rc;
+	has_tenant = json_is_string(json_object_get(o, "tenant_id"));
+	if (!has_project) {
+		memcpy(p->project_id, tenant, sizeof(tenant));
+		return 0;
+	}
+	if (has_tenant && strcmp(json_string_value(json_object_get(o, "project_id")),
+				 json_string_value(json_object_get(o, "tenant_id"))) != 0)
+		return fp_jget_fail(&c->jg, 422, "", "tenant_id", "differs from project_id");
 	return 0;
 }
 
@@ -531,6 +568,9 @@ parse_port(const struct fp_model_parse_ctx *c, json_t *o, void *out)
 	if (rc < 0)
 		return rc;
 	rc = parse_owner(c, o, p);
+	if (rc < 0)
+		return rc;
+	rc = parse_project(c, o, p);
 	if (rc < 0)
 		return rc;
 	rc = fp_jget_name(&c->jg, o, "", "binding:host_id", FP_JGET_NULL, p->host, sizeof(p->host),

@@ -1314,6 +1314,50 @@ test_model_port_owner(void **state)
 	json_decref(id);
 }
 
+/* project_id, else tenant_id: kept for the metadata proxy's X-Tenant-ID;
+ * the two must agree; too long: not kept.
+ */
+static void
+test_model_port_project(void **state)
+{
+	static const struct {
+		const char *fields; /* the port's project fields */
+		int rc;		    /* fp_model_put() */
+		const char *want;   /* project_id kept */
+	} cases[] = {
+		{ "", 0, "" },
+		{ ", \"project_id\": null", 0, "" },
+		{ ", \"project_id\": \"p1\"", 0, "p1" },
+		{ ", \"tenant_id\": \"t1\"", 0, "t1" },
+		{ ", \"project_id\": \"p1\", \"tenant_id\": \"p1\"", 0, "p1" },
+		{ ", \"project_id\": \"p1\", \"tenant_id\": \"t1\"", -EINVAL, NULL },
+		{ ", \"project_id\": 7", -EINVAL, NULL },
+		{ ", \"project_id\": \"0123456789012345678901234567890123456789012345678901234567890123\"",
+		  0, "" },
+	};
+	struct fp_model *m = *state;
+	struct fp_model_err err;
+	char body[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		snprintf(body, sizeof(body),
+			 "{\"id\": \"pp\", \"network_id\": \"" NET_ID "\","
+			 " \"mac_address\": \"fa:16:3e:00:00:74\"%s}",
+			 cases[i].fields);
+		rc = put_text(m, FP_MODEL_PORT, NULL, body, &err);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: %d (%s: %s), want %d", i, rc, err.field, err.reason,
+				 cases[i].rc);
+		if (rc == 0)
+			assert_string_equal(fp_model_port_find(m, "pp")->project_id, cases[i].want);
+		else
+			assert_int_equal(err.status, i == 5 ? 422 : 400);
+	}
+}
+
 static void
 test_model_routed_lookups(void **state)
 {
@@ -2726,6 +2770,7 @@ main(void)
 		cmocka_unit_test(test_model_routed_parsed),
 		T(test_model_subnet_v6_modes),
 		T(test_model_port_owner),
+		T(test_model_port_project),
 		cmocka_unit_test(test_model_routed_lookups),
 		cmocka_unit_test(test_model_check_references),
 		cmocka_unit_test(test_model_check_stops),
