@@ -11,6 +11,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -24,12 +25,6 @@
 #define GUARD_WARN_MS 1000	/* one warning of a kind this often at most */
 #define GUARD_RESPONSE_MAX 1024 /* a refusal, head and body */
 
-/* One warning per GUARD_WARN_MS; the others are counted. */
-struct rate {
-	int64_t last_ms;       /* when one was last printed */
-	uint64_t n_suppressed; /* left out since */
-};
-
 struct conn {
 	struct fp_guard *g;	   /* owner; NULL once it is freed */
 	struct bufferevent *bev;   /* the connection (one reference is ours) */
@@ -40,6 +35,7 @@ struct conn {
 	uint64_t body_left;	   /* body bytes still to come */
 	int64_t deadline_ms;	   /* the request must be in by then; 0: none under way */
 	int refused;		   /* 0, or the status it is refused with */
+	int done;		   /* one_request: its request is in; nothing more is read */
 	int pending;		   /* on g->refusals */
 	struct fp_guard_head why;  /* the refusal's field and reason */
 };
@@ -47,21 +43,22 @@ struct conn {
 TAILQ_HEAD(conn_list, conn);
 
 struct fp_guard {
-	struct event_base *base;    /* the loop */
-	struct evhttp *http;	    /* guarded */
-	char name[16];		    /* for messages */
-	struct fp_guard_limits lim; /* limits (token points into token) */
-	char token[512];	    /* copy of lim.token */
-	struct conn_list conns;	    /* every connection we hold */
-	struct conn_list refusals;  /* waiting for refuse_ev */
-	struct event *refuse_ev;    /* answers and closes refused connections */
-	struct event *tick;	    /* deadlines and freed connections */
-	struct event *resume;	    /* re-enables a paused listener */
-	struct evconnlistener *lev; /* the listener, once added */
-	struct rate warn_accept;    /* accept() failures */
-	struct rate warn_full;	    /* connections over max_conns */
-	struct rate warn_refused;   /* refused requests */
-	LIST_ENTRY(fp_guard) link;  /* in guards */
+	struct event_base *base;	   /* the loop */
+	struct evhttp *http;		   /* guarded */
+	char name[16];			   /* for messages */
+	struct fp_guard_limits lim;	   /* limits (token points into token) */
+	char token[512];		   /* copy of lim.token */
+	char methods[64];		   /* copy of lim.methods */
+	struct conn_list conns;		   /* every connection we hold */
+	struct conn_list refusals;	   /* waiting for refuse_ev */
+	struct event *refuse_ev;	   /* answers and closes refused connections */
+	struct event *tick;		   /* deadlines and freed connections */
+	struct event *resume;		   /* re-enables a paused listener */
+	struct evconnlistener *lev;	   /* the listener, once added */
+	struct fp_guard_rate warn_accept;  /* accept() failures */
+	struct fp_guard_rate warn_full;	   /* connections over max_conns */
+	struct fp_guard_rate warn_refused; /* refused requests */
+	LIST_ENTRY(fp_guard) link;	   /* in guards */
 };
 
 /* Every guard, to find one from its listener: a listener's error
@@ -78,11 +75,8 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* May a warning of this kind be printed now?  *n gets the number left out
- * since the last one.
- */
-static int
-rate_ok(struct rate *r, uint64_t *n)
+int
+fp_guard_rate_ok(struct fp_guard_rate *r, uint64_t *n)
 {
 	int64_t t = now_ms();
 
@@ -151,6 +145,24 @@ static int
 name_is(const char *line, size_t name_len, const char *name)
 {
 	return name_len == strlen(name) && strncasecmp(line, name, name_len) == 0;
+}
+
+/* Is the method m[0..n) one of the space-separated list? */
+static int
+method_ok(const char *list, const char *m, size_t n)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && strncmp(p, m, n) == 0)
+			return 1;
+		p += k;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
 }
 
 int
@@ -229,10 +241,9 @@ fp_guard_head_check(const char *head, size_t len, const struct fp_guard_limits *
 		return head_fail(out, 401, "Authorization", "a valid bearer token is required");
 	}
 	n = (size_t)(sp1 - req);
-	if (!((n == 3 && strncmp(req, "GET", 3) == 0) || (n == 3 && strncmp(req, "PUT", 3) == 0) ||
-	      (n == 6 && strncmp(req, "DELETE", 6) == 0)))
-		return head_fail(out, 405, "method", "%.*s: use GET, PUT or DELETE",
-				 (int)(n < 16 ? n : 16), req);
+	if (!method_ok(lim->methods ? lim->methods : "GET PUT DELETE", req, n))
+		return head_fail(out, 405, "method", "%.*s: use %s", (int)(n < 16 ? n : 16), req,
+				 lim->methods ? lim->methods : "GET, PUT or DELETE");
 	if (out->body_len > lim->max_body)
 		return head_fail(out, 413, "body",
 				 "%" PRIu64 " bytes: larger than max_body (%" PRIu64 " bytes)",
@@ -327,7 +338,7 @@ refuse(struct conn *c, int status, const char *field, const char *reason)
 		snprintf(c->why.field, sizeof(c->why.field), "%s", field);
 	if (reason != c->why.reason)
 		snprintf(c->why.reason, sizeof(c->why.reason), "%s", reason);
-	if (status != 503 && rate_ok(&g->warn_refused, &n))
+	if (status != 503 && fp_guard_rate_ok(&g->warn_refused, &n))
 		fp_log(FP_LOG_WARN, "API %s: request refused: %d %s: %s (%" PRIu64 " more since)",
 		       g->name, status, c->why.field, c->why.reason, n);
 	c->pending = 1;
@@ -419,6 +430,8 @@ in_cb(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 		evbuffer_drain(b, evbuffer_get_length(b));
 		return;
 	}
+	if (c->done)
+		return;
 	len = evbuffer_get_length(b);
 	off = len >= info->n_added ? len - info->n_added : 0;
 	while (off < len && !c->refused) {
@@ -429,10 +442,14 @@ in_cb(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 			n = len - off < c->body_left ? len - off : (size_t)c->body_left;
 			c->body_left -= n;
 			off += n;
-			if (c->body_left == 0)
+			if (c->body_left == 0) {
 				c->deadline_ms = 0;
+				c->done = g->lim.one_request;
+			}
 			continue;
 		}
+		if (c->done)
+			break;
 		if (c->deadline_ms == 0)
 			c->deadline_ms = now_ms() + g->lim.request_ms;
 		if (c->head == NULL) {
@@ -471,8 +488,10 @@ in_cb(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 		}
 		c->head_len = 0;
 		c->body_left = c->why.body_len;
-		if (c->body_left == 0)
+		if (c->body_left == 0) {
 			c->deadline_ms = 0;
+			c->done = g->lim.one_request;
+		}
 	}
 	if (c->refused)
 		evbuffer_drain(b, evbuffer_get_length(b));
@@ -508,7 +527,7 @@ on_new_conn(struct event_base *base, void *arg)
 	if (n >= g->lim.max_conns) {
 		char why[96];
 
-		if (rate_ok(&g->warn_full, &left))
+		if (fp_guard_rate_ok(&g->warn_full, &left))
 			fp_log(FP_LOG_WARN,
 			       "API %s: %u connections open, the limit: refusing more (%" PRIu64
 			       " more refused since)",
@@ -570,7 +589,7 @@ on_accept_error(struct evconnlistener *lev, void *arg)
 		evconnlistener_disable(lev);
 		return;
 	}
-	if (rate_ok(&g->warn_accept, &n))
+	if (fp_guard_rate_ok(&g->warn_accept, &n))
 		fp_log(FP_LOG_WARN,
 		       "API %s: accept: %s; not accepting for %d ms (%" PRIu64 " more since)",
 		       g->name, strerror(e), GUARD_PAUSE_MS, n);
@@ -595,6 +614,10 @@ fp_guard_create(struct event_base *base, struct evhttp *http, const char *name,
 		snprintf(g->token, sizeof(g->token), "%s", lim->token);
 		g->lim.token = g->token;
 	}
+	if (lim->methods != NULL) {
+		snprintf(g->methods, sizeof(g->methods), "%s", lim->methods);
+		g->lim.methods = g->methods;
+	}
 	if (g->lim.max_head < 64)
 		g->lim.max_head = 64;
 	TAILQ_INIT(&g->conns);
@@ -618,6 +641,20 @@ fp_guard_listener_add(struct fp_guard *g, struct evhttp_bound_socket *bound)
 {
 	g->lev = evhttp_bound_socket_get_listener(bound);
 	evconnlistener_set_error_cb(g->lev, on_accept_error);
+}
+
+int
+fp_guard_serve(struct fp_guard *g, int fd)
+{
+	struct evhttp_bound_socket *bound = evhttp_accept_socket_with_handle(g->http, fd);
+
+	if (bound == NULL) {
+		close(fd);
+		errno = EIO;
+		return -EIO;
+	}
+	fp_guard_listener_add(g, bound);
+	return 0;
 }
 
 uint32_t

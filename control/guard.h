@@ -10,13 +10,18 @@
  *   - Requests: the head (request line and headers) is read as it comes,
  *     before evhttp acts on it, up to max_head bytes (else 431); then the
  *     token (when one is set: 401 before any body byte is read), the
- *     method (GET, PUT, DELETE, else 405), Content-Length (digits, one
+ *     method (GET, PUT, DELETE or the listener's own list, else 405),
+ *     Content-Length (digits, one
  *     value, at most max_body: else 400 or 413), no Transfer-Encoding
  *     (411) and no Expect other than 100-continue (417) are checked.
  *     A refused request gets the API's JSON error body and the
  *     connection is closed; evhttp never sees it.
  *   - Time: a request's head and body must arrive within request_ms of
  *     its first byte (else 408 and the connection is closed).
+ *   - one_request: what follows the first request on a connection is
+ *     left unread (the server answers with Connection: close), so a
+ *     connection whose request waits for an answer (the metadata proxy's,
+ *     waiting for Nova) is never refused under it.
  *
  * How: the guard makes each connection's bufferevent (evhttp_set_bevcb)
  * and watches its input buffer (an evbuffer callback, run before
@@ -42,6 +47,8 @@ struct fp_guard_limits {
 	uint64_t max_body;   /* Content-Length at most */
 	uint32_t request_ms; /* a request must be in within this of its first byte */
 	const char *token;   /* bearer token required before the body; NULL: none */
+	const char *methods; /* the methods taken, "GET HEAD POST"; NULL: GET PUT DELETE */
+	int one_request;     /* one request per connection: bytes after it are not read */
 };
 
 /* What a request head was found to be. */
@@ -53,6 +60,21 @@ struct fp_guard_head {
 };
 
 struct fp_guard;
+
+/* One warning of a kind a second; the others are counted. */
+struct fp_guard_rate {
+	int64_t last_ms;       /* when one was last printed */
+	uint64_t n_suppressed; /* left out since */
+};
+
+/**
+ * May a warning of this kind be printed now?
+ *
+ * @param r the kind's state (zeroed at first)
+ * @param n receives the number left out since the last one printed
+ * @return 1: print it (with *n), 0: left out (counted)
+ */
+int fp_guard_rate_ok(struct fp_guard_rate *r, uint64_t *n);
 
 /**
  * Check one request head (request line, headers and the blank line).
@@ -78,6 +100,15 @@ struct fp_guard *fp_guard_create(struct event_base *base, struct evhttp *http, c
 
 /** Watch a bound socket of the guarded evhttp: accept errors pause it. */
 void fp_guard_listener_add(struct fp_guard *g, struct evhttp_bound_socket *bound);
+
+/**
+ * Serve a listening socket with the guarded evhttp and watch it
+ * (fp_guard_listener_add()).
+ *
+ * @param fd a listening socket; closed on failure
+ * @return 0, or -EIO (errno too) when evhttp cannot take it
+ */
+int fp_guard_serve(struct fp_guard *g, int fd);
 
 /** Connections open now (for tests and logs). */
 uint32_t fp_guard_conns(struct fp_guard *g);

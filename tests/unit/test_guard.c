@@ -121,6 +121,34 @@ test_guard_head_refused(void **state)
 	}
 }
 
+/* A listener's own methods (the metadata proxy's GET HEAD POST). */
+static void
+test_guard_head_methods(void **state)
+{
+	static const struct fp_guard_limits lim_md = {
+		.max_conns = 4,
+		.max_head = 4096,
+		.max_body = 100,
+		.request_ms = 1000,
+		.methods = "GET HEAD POST",
+	};
+	struct fp_guard_head h;
+
+	(void)state;
+	assert_int_equal(check(&lim_md, "GET /latest/meta-data/ HTTP/1.1\r\n\r\n", &h), 0);
+	assert_int_equal(check(&lim_md, "HEAD / HTTP/1.0\r\n\r\n", &h), 0);
+	assert_int_equal(
+		check(&lim_md,
+		      "POST /openstack/latest/password HTTP/1.1\r\nContent-Length: 5\r\n\r\n", &h),
+		0);
+	assert_int_equal(check(&lim_md, "PUT / HTTP/1.1\r\n\r\n", &h), 405);
+	assert_non_null(strstr(h.reason, "use GET HEAD POST"));
+	assert_int_equal(check(&lim_md, "DELETE / HTTP/1.1\r\n\r\n", &h), 405);
+	assert_int_equal(check(&lim_md, "GE / HTTP/1.1\r\n\r\n", &h), 405);
+	assert_int_equal(check(&lim_md, "GETX / HTTP/1.1\r\n\r\n", &h), 405);
+	assert_int_equal(check(&lim, "POST / HTTP/1.1\r\n\r\n", &h), 405);
+}
+
 /* A guarded evhttp on a Unix socket, served by this thread. */
 struct server {
 	struct event_base *base; /* the loop */
@@ -264,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_guard_head_refused),
 		cmocka_unit_test(test_guard_connection_limit),
 		cmocka_unit_test(test_guard_slow_request),
+		cmocka_unit_test(test_guard_head_methods),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);
