@@ -32,6 +32,7 @@
 #define AUDIT_MS_MAX 86400000 /* a day */
 #define BODY_MIN 4096
 #define BODY_MAX (1U << 30)
+#define MD_LISTEN "169.254.169.254" /* metadata.listen's default address */
 
 void
 fp_ctrl_config_defaults(struct fp_ctrl_config *c)
@@ -47,6 +48,14 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->audit_ms = 60000;
 	c->max_body = 16U << 20; /* a 10k-port Neutron snapshot: 13.7 MB */
 	c->log_level = FP_LOG_INFO;
+	snprintf(c->md.listen_addr, sizeof(c->md.listen_addr), "%s", MD_LISTEN);
+	c->md.listen_port = 80;
+	c->md.max_conns = 64;
+	c->md.request_ms = 10000;
+	c->md.timeout_ms = 10000;
+	c->md.max_response = 1U << 20;
+	c->md.rate = 10;
+	c->md.burst = 100;
 }
 
 /* A string member; *out NULL when absent and not required. */
@@ -93,13 +102,15 @@ uint_get(struct fp_conf *ld, const config_setting_t *grp, const char *name, long
 	return rc;
 }
 
-/* Read the bearer token: one line, FP_CTRL_TOKEN_MIN..MAX printable
- * characters, in a file only its owner may read.
+/* Read a secret (the bearer token, the metadata secret): one line, min..max
+ * printable characters, in a file only its owner may read.
  */
 static int
-token_read(struct fp_conf *ld, const config_setting_t *s, const char *path, char *dst, size_t size)
+secret_read(struct fp_conf *ld, const config_setting_t *s, const char *path, size_t min, size_t max,
+	    const char *what, char *dst, size_t size)
 {
-	char buf[FP_CTRL_TOKEN_MAX + 2];
+	char buf[FP_CTRL_SECRET_MAX > FP_CTRL_TOKEN_MAX ? FP_CTRL_SECRET_MAX + 2 :
+							  FP_CTRL_TOKEN_MAX + 2];
 	struct stat st;
 	ssize_t n;
 	size_t len;
@@ -120,15 +131,62 @@ token_read(struct fp_conf *ld, const config_setting_t *s, const char *path, char
 	buf[n] = '\0';
 	len = strcspn(buf, "\r\n");
 	buf[len] = '\0';
-	if (len < FP_CTRL_TOKEN_MIN || len > FP_CTRL_TOKEN_MAX || len + 1 > size)
-		return fp_conf_fail(ld, s, NULL, "%s: the token must be %d..%d characters", path,
-				    FP_CTRL_TOKEN_MIN, FP_CTRL_TOKEN_MAX);
+	if (len < min || len > max || len + 1 > size)
+		return fp_conf_fail(ld, s, NULL, "%s: the %s must be %zu..%zu characters", path,
+				    what, min, max);
 	for (size_t i = 0; i < len; i++)
 		if (!isgraph((unsigned char)buf[i]))
 			return fp_conf_fail(ld, s, NULL,
-					    "%s: the token must be printable, without spaces",
-					    path);
+					    "%s: the %s must be printable, without spaces", path,
+					    what);
 	memcpy(dst, buf, len + 1);
+	return 0;
+}
+
+/* "ADDRESS:PORT" or "[ADDRESS]:PORT" (dflt_port: ":PORT" may be left
+ * out): the address (a number: no name is resolved) and the port.
+ */
+static int
+hostport_parse(struct fp_conf *ld, const config_setting_t *s, const char *v, int dflt_port,
+	       char *host, size_t hostsz, struct fp_ip *ip, uint16_t *out_port)
+{
+	const char *colon;
+	unsigned long port;
+	char *end;
+	size_t hl;
+
+	if (v[0] == '[') {
+		const char *rb = strchr(v, ']');
+
+		if (rb == NULL || (rb[1] != ':' && !(rb[1] == '\0' && dflt_port)))
+			return fp_conf_fail(ld, s, NULL,
+					    "must be \"ADDRESS:PORT\" or \"[ADDRESS]:PORT\"");
+		hl = (size_t)(rb - v - 1);
+		colon = rb[1] == '\0' && dflt_port ? NULL : rb + 1;
+		if (hl >= hostsz)
+			return fp_conf_fail(ld, s, NULL, "address too long");
+		memcpy(host, v + 1, hl);
+	} else {
+		colon = strrchr(v, ':');
+		if (colon == NULL && !dflt_port)
+			return fp_conf_fail(ld, s, NULL,
+					    "must be \"ADDRESS:PORT\" or \"[ADDRESS]:PORT\"");
+		hl = colon != NULL ? (size_t)(colon - v) : strlen(v);
+		if (hl >= hostsz)
+			return fp_conf_fail(ld, s, NULL, "address too long");
+		memcpy(host, v, hl);
+	}
+	host[hl] = '\0';
+	port = (unsigned long)dflt_port;
+	if (colon != NULL) {
+		errno = 0;
+		port = strtoul(colon + 1, &end, 10);
+		if (errno || *end || colon[1] == '\0' || port == 0 || port > 65535)
+			return fp_conf_fail(ld, s, NULL, "port must be 1..65535");
+	}
+	if (fp_addr_ip_parse(host, ip) < 0)
+		return fp_conf_fail(ld, s, NULL, "%s: not an IP address", host);
+	*out_port = (uint16_t)port;
 	return 0;
 }
 
@@ -137,40 +195,12 @@ static int
 tcp_parse(struct fp_conf *ld, const config_setting_t *s, const char *v, struct fp_ctrl_config *c)
 {
 	char host[64];
-	const char *colon;
 	struct fp_ip ip;
-	unsigned long port;
-	char *end;
-	size_t hl;
+	uint16_t port;
+	int rc = hostport_parse(ld, s, v, 0, host, sizeof(host), &ip, &port);
 
-	if (v[0] == '[') {
-		const char *rb = strchr(v, ']');
-
-		if (rb == NULL || rb[1] != ':')
-			return fp_conf_fail(ld, s, NULL,
-					    "must be \"ADDRESS:PORT\" or \"[ADDRESS]:PORT\"");
-		hl = (size_t)(rb - v - 1);
-		colon = rb + 1;
-		if (hl >= sizeof(host))
-			return fp_conf_fail(ld, s, NULL, "address too long");
-		memcpy(host, v + 1, hl);
-	} else {
-		colon = strrchr(v, ':');
-		if (colon == NULL)
-			return fp_conf_fail(ld, s, NULL,
-					    "must be \"ADDRESS:PORT\" or \"[ADDRESS]:PORT\"");
-		hl = (size_t)(colon - v);
-		if (hl >= sizeof(host))
-			return fp_conf_fail(ld, s, NULL, "address too long");
-		memcpy(host, v, hl);
-	}
-	host[hl] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno || *end || colon[1] == '\0' || port == 0 || port > 65535)
-		return fp_conf_fail(ld, s, NULL, "port must be 1..65535");
-	if (fp_addr_ip_parse(host, &ip) < 0)
-		return fp_conf_fail(ld, s, NULL, "%s: not an IP address", host);
+	if (rc < 0)
+		return rc;
 	{
 		static const uint8_t v6_loop[16] = { [15] = 1 };
 		int v4 = ip.b[10] == 0xff && ip.b[11] == 0xff &&
@@ -181,7 +211,89 @@ tcp_parse(struct fp_conf *ld, const config_setting_t *s, const char *v, struct f
 					    host);
 	}
 	snprintf(c->api_tcp_addr, sizeof(c->api_tcp_addr), "%s", host);
-	c->api_tcp_port = (uint16_t)port;
+	c->api_tcp_port = port;
+	return 0;
+}
+
+/* fp_control.metadata = { listen; nova_url; shared_secret_file; limits }. */
+static int
+md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md_config *md)
+{
+	static const char *const keys[] = {
+		"listen",     "nova_url",   "shared_secret_file", "max_conns",
+		"request_ms", "timeout_ms", "max_response",	  "rate",
+		"burst",      NULL,
+	};
+	const config_setting_t *s;
+	struct fp_ip ip;
+	const char *v;
+	int rc;
+
+	if ((rc = fp_conf_check_type(ld, grp, FP_CONF_T_GROUP)) < 0 ||
+	    (rc = fp_conf_check_keys(ld, grp, keys, NULL, 0)) < 0)
+		return rc;
+	md->enabled = 1;
+	if ((rc = str_get(ld, grp, "listen", 0, &v)) < 0)
+		return rc;
+	if (v != NULL) {
+		s = config_setting_get_member(grp, "listen");
+		rc = hostport_parse(ld, s, v, 0, md->listen_addr, sizeof(md->listen_addr), &ip,
+				    &md->listen_port);
+		if (rc < 0)
+			return rc;
+		if (!fp_addr_ip_is_v4(&ip))
+			return fp_conf_fail(ld, s, NULL,
+					    "%s: IPv4 only (the metadata service of IPv6, "
+					    "fe80::a9fe:a9fe, is not served yet)",
+					    md->listen_addr);
+	}
+	if ((rc = str_get(ld, grp, "nova_url", 0, &v)) < 0)
+		return rc;
+	s = config_setting_get_member(grp, "nova_url");
+	if (v == NULL)
+		return fp_conf_fail(ld, grp, NULL,
+				    "metadata: nova_url is required (Nova's metadata API, "
+				    "\"http://ADDRESS:8775\")");
+	if (strncmp(v, "http://", 7) != 0)
+		return fp_conf_fail(ld, s, NULL,
+				    "\"%s\": must be \"http://ADDRESS[:PORT]\" (https is not "
+				    "supported yet)",
+				    v);
+	{
+		char hp[80];
+		size_t n = strlen(v + 7);
+
+		if (n > 0 && v[7 + n - 1] == '/')
+			n--;
+		if (n == 0 || n >= sizeof(hp) || memchr(v + 7, '/', n) != NULL)
+			return fp_conf_fail(ld, s, NULL,
+					    "\"%s\": must be \"http://ADDRESS[:PORT]\", without "
+					    "a path",
+					    v);
+		memcpy(hp, v + 7, n);
+		hp[n] = '\0';
+		rc = hostport_parse(ld, s, hp, 80, md->nova_addr, sizeof(md->nova_addr), &ip,
+				    &md->nova_port);
+		if (rc < 0)
+			return rc;
+	}
+	if ((rc = str_get(ld, grp, "shared_secret_file", 0, &v)) < 0)
+		return rc;
+	if (v == NULL)
+		return fp_conf_fail(ld, grp, NULL,
+				    "metadata: shared_secret_file is required (a file of mode "
+				    "0600 holding Nova's metadata_proxy_shared_secret)");
+	rc = secret_read(ld, config_setting_get_member(grp, "shared_secret_file"), v, 1,
+			 FP_CTRL_SECRET_MAX, "shared secret", md->secret, sizeof(md->secret));
+	if (rc < 0)
+		return rc;
+	if ((rc = uint_get(ld, grp, "max_conns", 1, 4096, &md->max_conns)) < 0 ||
+	    (rc = uint_get(ld, grp, "request_ms", 100, 120000, &md->request_ms)) < 0 ||
+	    (rc = uint_get(ld, grp, "timeout_ms", 100, 120000, &md->timeout_ms)) < 0 ||
+	    (rc = uint_get(ld, grp, "max_response", 65536, 64U << 20, &md->max_response)) < 0 ||
+	    (rc = uint_get(ld, grp, "rate", 1, 100000, &md->rate)) < 0 ||
+	    (rc = uint_get(ld, grp, "burst", 1, 100000, &md->burst)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -192,7 +304,7 @@ own_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_c
 		"api_socket", "xdp_instance", "api_tcp",       "api_token_file",
 		"state_dir",  "backend",      "underlay_port", "underlay_gateway_mac",
 		"batch",      "health_ms",    "max_body",      "audit_ms",
-		NULL,
+		"metadata",   NULL,
 	};
 	const char *v;
 	int rc;
@@ -268,14 +380,17 @@ own_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_c
 		if (tf == NULL)
 			return fp_conf_fail(ld, ts, NULL,
 					    "needs api_token_file (the TCP API requires a token)");
-		rc = token_read(ld, config_setting_get_member(grp, "api_token_file"), tf,
-				c->api_token, sizeof(c->api_token));
+		rc = secret_read(ld, config_setting_get_member(grp, "api_token_file"), tf,
+				 FP_CTRL_TOKEN_MIN, FP_CTRL_TOKEN_MAX, "token", c->api_token,
+				 sizeof(c->api_token));
 		if (rc < 0)
 			return rc;
 	} else if (config_setting_get_member(grp, "api_token_file") != NULL) {
 		return fp_conf_fail(ld, config_setting_get_member(grp, "api_token_file"), NULL,
 				    "only used with api_tcp");
 	}
+	if (config_setting_get_member(grp, "metadata") != NULL)
+		return md_group_load(ld, config_setting_get_member(grp, "metadata"), &c->md);
 	return 0;
 }
 

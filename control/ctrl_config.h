@@ -21,6 +21,26 @@
 #define FP_CTRL_TOKEN_MAX 256	 /* bearer token characters at most */
 #define FP_CTRL_LOCAL_VTEP_MAX 4 /* vtep.addresses */
 #define FP_CTRL_INSTANCE_SIZE 32 /* fp-xdp instance names, NUL included */
+#define FP_CTRL_SECRET_MAX 256	 /* metadata shared secret characters at most */
+
+/* fp_control.metadata: the Nova metadata proxy (control/metadata.h).  Off
+ * unless the group is there; then nova_url and shared_secret_file are
+ * required.
+ */
+struct fp_ctrl_md_config {
+	int enabled;			     /* the group is there */
+	char listen_addr[64];		     /* listen: IPv4 address */
+	uint16_t listen_port;		     /* listen: port */
+	uint16_t nova_port;		     /* nova_url's port */
+	char nova_addr[64];		     /* nova_url's address (numeric) */
+	char secret[FP_CTRL_SECRET_MAX + 1]; /* read from shared_secret_file */
+	uint32_t max_conns;		     /* connections at once */
+	uint32_t request_ms;		     /* a request must be in within this */
+	uint32_t timeout_ms;		     /* Nova must have answered within this */
+	uint32_t max_response;		     /* largest answer from Nova, bytes */
+	uint32_t rate;			     /* requests per second per port */
+	uint32_t burst;			     /* requests at once per port */
+};
 
 struct fp_ctrl_config {
 	char host[FP_NAME_SIZE];			  /* host (binding:host_id) */
@@ -43,6 +63,7 @@ struct fp_ctrl_config {
 	uint32_t audit_ms;				  /* drift audit interval, 0: off */
 	uint32_t max_body;				  /* largest request body, bytes */
 	int log_level;					  /* log_level: FP_LOG_* (lib/log.h) */
+	struct fp_ctrl_md_config md;			  /* fp_control.metadata */
 };
 
 /** Fill the defaults (no file). */

@@ -247,6 +247,114 @@ test_ctrl_config_shared_keys(void **state)
 	rmdir(dir);
 }
 
+/* fp_control.metadata: off without the group; with it, nova_url and a
+ * shared_secret_file (mode 0600) are required; listen IPv4; limits in
+ * range.
+ */
+static void
+test_ctrl_config_metadata(void **state)
+{
+	static const struct {
+		const char *group;  /* the metadata group's keys */
+		const char *reason; /* part of the message; NULL: valid */
+	} cases[] = {
+		{ "nova_url = \"http://192.0.2.10:8775\"; shared_secret_file = \"%s\";", NULL },
+		{ "shared_secret_file = \"%s\";", "metadata: nova_url is required" },
+		{ "nova_url = \"http://192.0.2.10:8775\";",
+		  "metadata: shared_secret_file is required" },
+		{ "nova_url = \"https://192.0.2.10:8775\"; shared_secret_file = \"%s\";",
+		  "https is not supported yet" },
+		{ "nova_url = \"http://192.0.2.10:8775/x\"; shared_secret_file = \"%s\";",
+		  "without a path" },
+		{ "nova_url = \"http://nova:8775\"; shared_secret_file = \"%s\";",
+		  "nova: not an IP address" },
+		{ "nova_url = \"http://192.0.2.10:0\"; shared_secret_file = \"%s\";",
+		  "port must be 1..65535" },
+		{ "listen = \"[fe80::a9fe:a9fe]:80\"; nova_url = \"http://192.0.2.10\";"
+		  " shared_secret_file = \"%s\";",
+		  "IPv4 only" },
+		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\"; rate = 0;",
+		  "0 out of range 1..100000" },
+		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\"; nova = 1;",
+		  "nova: unknown key" },
+		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s.none\";",
+		  "No such file" },
+	};
+	char dir[] = "/tmp/fp_ctrl_cfg_XXXXXX", conf[600], sec[600], grp[1400], err[512];
+	struct fp_ctrl_config c;
+	unsigned int i;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sec, sizeof(sec), "%s/secret", dir);
+	snprintf(conf, sizeof(conf), "%s/c.conf", dir);
+	f = fopen(sec, "w");
+	assert_non_null(f);
+	fputs("s3cret-of-nova\n", f);
+	fclose(f);
+	chmod(sec, 0600);
+	/* No group: off, with the defaults. */
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("host = \"hv1\";\nvtep = { addresses = [ \"172.16.0.1\" ]; };\n", f);
+	fclose(f);
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.md.enabled, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		snprintf(grp, sizeof(grp), cases[i].group, sec);
+		f = fopen(conf, "w");
+		assert_non_null(f);
+		fprintf(f,
+			"host = \"hv1\";\nvtep = { addresses = [ \"172.16.0.1\" ]; };\n"
+			"fp_control = {\n\tmetadata = { %s };\n};\n",
+			grp);
+		fclose(f);
+		rc = fp_ctrl_config_load(conf, &c, err, sizeof(err));
+		if (cases[i].reason == NULL ?
+			    rc != 0 :
+			    rc != -EINVAL || strstr(err, cases[i].reason) == NULL ||
+				    strstr(err, ":4:") == NULL)
+			fail_msg("case %u: rc %d, message \"%s\"; want \"%s\"", i, rc, err,
+				 cases[i].reason ? cases[i].reason : "valid");
+	}
+	/* The valid one's values. */
+	snprintf(grp, sizeof(grp),
+		 "listen = \"10.0.0.1:8080\"; nova_url = \"http://[fd00::1]/\";"
+		 " shared_secret_file = \"%s\"; max_conns = 8; request_ms = 500;"
+		 " timeout_ms = 700; max_response = 65536; rate = 2; burst = 3;",
+		 sec);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"host = \"hv1\";\nvtep = { addresses = [ \"172.16.0.1\" ]; };\n"
+		"fp_control = {\n\tmetadata = { %s };\n};\n",
+		grp);
+	fclose(f);
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.md.enabled, 1);
+	assert_string_equal(c.md.listen_addr, "10.0.0.1");
+	assert_int_equal(c.md.listen_port, 8080);
+	assert_string_equal(c.md.nova_addr, "fd00::1");
+	assert_int_equal(c.md.nova_port, 80);
+	assert_string_equal(c.md.secret, "s3cret-of-nova");
+	assert_int_equal(c.md.max_conns, 8);
+	assert_int_equal(c.md.request_ms, 500);
+	assert_int_equal(c.md.timeout_ms, 700);
+	assert_int_equal(c.md.max_response, 65536);
+	assert_int_equal(c.md.rate, 2);
+	assert_int_equal(c.md.burst, 3);
+	/* The secret readable by others: refused. */
+	chmod(sec, 0640);
+	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "chmod 600"));
+	unlink(sec);
+	unlink(conf);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -257,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_ctrl_config_invalid),
 		cmocka_unit_test(test_ctrl_config_fifo),
 		cmocka_unit_test(test_ctrl_config_shared_keys),
+		cmocka_unit_test(test_ctrl_config_metadata),
 	};
 	const char *src = getenv("FP_SRCDIR");
 
