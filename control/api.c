@@ -52,6 +52,7 @@ struct fp_api {
 	char token[FP_CTRL_TOKEN_MAX + 1]; /* bearer token (TCP) */
 	int lock_fd;			   /* holds <api_socket>.lock, or -1 */
 	uint64_t n_requests;		   /* served */
+	struct fp_md *md;		   /* the metadata proxy, or NULL (off) */
 };
 
 /* When the request being handled came in (handle()); requests are
@@ -374,6 +375,22 @@ route(struct fp_api *a, struct evhttp_request *req, const struct evhttp_uri *uri
 			reply(req, 200, doc);
 		goto out;
 	}
+	if (strcmp(seg1, "metadata") == 0 && id == NULL) {
+		struct fp_md_status st;
+		json_t *doc;
+
+		if (cmd != EVHTTP_REQ_GET) {
+			reply_error(req, 405, "method", "/v1/metadata takes GET");
+			goto out;
+		}
+		fp_md_status_get(a->md, &st);
+		doc = fp_api_json_metadata(&st);
+		if (doc == NULL)
+			reply_error(req, 500, "", "out of memory");
+		else
+			reply(req, 200, doc);
+		goto out;
+	}
 	coll = fp_model_coll_find(seg1);
 	if (coll < 0) {
 		reply_error(req, 404, "path", "%s: no such collection", seg1);
@@ -628,7 +645,6 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 	      char *err, size_t errsz)
 {
 	struct fp_api *a = calloc(1, sizeof(*a));
-	struct evhttp_bound_socket *bound;
 	uint32_t max_conns;
 	int fd;
 
@@ -659,14 +675,10 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 	}
 	/* Ours now: removed again by fp_api_free(). */
 	snprintf(a->path, sizeof(a->path), "%s", cfg->api_socket);
-	bound = evhttp_accept_socket_with_handle(a->http_unix, fd);
-	if (bound == NULL) {
-		close(fd);
+	if (fp_guard_serve(a->l_unix.guard, fd) < 0) {
 		snprintf(err, errsz, "%s: cannot serve on it", cfg->api_socket);
-		errno = EIO;
 		goto err_free;
 	}
-	fp_guard_listener_add(a->l_unix.guard, bound);
 	if (cfg->api_tcp_addr[0] != '\0') {
 		a->http_tcp = http_new(base, cfg, &a->l_tcp, max_conns);
 		if (a->http_tcp == NULL)
@@ -676,15 +688,11 @@ fp_api_create(struct event_base *base, struct fp_ctrl *ctrl, const struct fp_ctr
 			errno = -fd;
 			goto err_free;
 		}
-		bound = evhttp_accept_socket_with_handle(a->http_tcp, fd);
-		if (bound == NULL) {
-			close(fd);
+		if (fp_guard_serve(a->l_tcp.guard, fd) < 0) {
 			snprintf(err, errsz, "%s port %u: cannot serve on it", cfg->api_tcp_addr,
 				 cfg->api_tcp_port);
-			errno = EIO;
 			goto err_free;
 		}
-		fp_guard_listener_add(a->l_tcp.guard, bound);
 		fp_log(FP_LOG_INFO, "API on %s and %s port %u (token required)", cfg->api_socket,
 		       cfg->api_tcp_addr, cfg->api_tcp_port);
 	} else {
@@ -716,4 +724,10 @@ fp_api_free(struct fp_api *a)
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);
 	free(a);
+}
+
+void
+fp_api_md_set(struct fp_api *a, struct fp_md *md)
+{
+	a->md = md;
 }

@@ -12,6 +12,7 @@
  *   GET    /v1/<collection>[/<id>]       stored resources
  *   GET    /v1/state                     the state as a snapshot
  *   GET    /v1/tables[?entries=0]        compiled and installed entries
+ *   GET    /v1/metadata                  the metadata proxy's state and counters
  * collections: networks subnets ports routers floatingips
  * security_groups hosts.  Errors: 4xx/5xx with {"error": {"status",
  * "field", "reason"}}; a refused request changes nothing.  This file
@@ -42,6 +43,11 @@ struct fp_api;
  */
 struct fp_api *fp_api_create(struct event_base *base, struct fp_ctrl *ctrl,
 			     const struct fp_ctrl_config *cfg, char *err, size_t errsz);
+
+struct fp_md;
+
+/** The metadata proxy GET /v1/metadata reports (NULL: off). */
+void fp_api_md_set(struct fp_api *a, struct fp_md *md);
 
 /** Stop listening, remove the Unix socket. Accepts NULL. */
 void fp_api_free(struct fp_api *a);

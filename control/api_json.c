@@ -193,3 +193,49 @@ fp_api_json_tables(const struct fp_ctrl *c, int entries)
 	json_object_set_new(doc, "shown", json_string(st.connected ? "installed" : "desired"));
 	return doc;
 }
+
+json_t *
+fp_api_json_metadata(const struct fp_md_status *s)
+{
+	json_t *o = json_object(), *n = json_object();
+	int i;
+
+	if (o == NULL || n == NULL)
+		goto err;
+	for (i = 0; i < FP_MD_OUTCOME_MAX; i++)
+		if (json_object_set_new(n, fp_md_outcome_names[i],
+					json_integer((json_int_t)s->n[i])))
+			goto err;
+	if (json_object_set_new(o, "enabled", json_boolean(s->enabled)) ||
+	    json_object_set_new(o, "delivered", json_boolean(s->delivered)) ||
+	    json_object_set_new(o, "state", json_string(s->state)))
+		goto err;
+	if (!s->enabled) {
+		json_decref(n);
+		return o;
+	}
+	if (json_object_set_new(o, "outcomes", n) ||
+	    json_object_set_new(o, "listen", json_string(s->listen)) ||
+	    json_object_set_new(o, "nova_url", json_string(s->nova)) ||
+	    json_object_set_new(o, "connections", json_integer(s->conns)) ||
+	    json_object_set_new(o, "pending", json_integer(s->pending)) ||
+	    json_object_set_new(o, "requests", json_integer((json_int_t)s->n_requests)))
+		goto err_n;
+	if (json_object_set_new(o, "limits",
+				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "max_conns",
+					  (json_int_t)s->limits.max_conns, "request_ms",
+					  (json_int_t)s->limits.request_ms, "timeout_ms",
+					  (json_int_t)s->limits.timeout_ms, "max_response",
+					  (json_int_t)s->limits.max_response, "rate",
+					  (json_int_t)s->limits.rate, "burst",
+					  (json_int_t)s->limits.burst, "max_head",
+					  (json_int_t)FP_MD_HEAD_MAX, "max_body",
+					  (json_int_t)FP_MD_BODY_MAX)))
+		goto err_n;
+	return o;
+err:
+	json_decref(n);
+err_n:
+	json_decref(o);
+	return NULL;
+}

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "ctrl.h"
+#include "metadata.h"
 #include "model.h"
 
 /**
@@ -64,5 +65,14 @@ json_t *fp_api_json_resource(const struct fp_ctrl *c, enum fp_model_coll coll, c
  * @return a new reference, NULL when out of memory
  */
 json_t *fp_api_json_tables(const struct fp_ctrl *c, int entries);
+
+/**
+ * GET /v1/metadata: {"enabled", "delivered", "state", "listen", "nova_url",
+ * "connections", "pending", "requests", "outcomes": {"ok": N, ...},
+ * "limits": {...}} (the secret never).
+ *
+ * @return a new reference, NULL when out of memory
+ */
+json_t *fp_api_json_metadata(const struct fp_md_status *s);
 
 #endif /* FP_CONTROL_API_JSON_H */

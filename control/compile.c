@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "compile_l3.h"
+#include "compile_md.h"
 #include "compile_sg.h"
 #include "names.h"
 
@@ -1503,6 +1504,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 		goto err;
 	/* Into the sealed set (they check what the ports hold). */
 	rc = fp_compile_l3(m, ctx, &r.l3ix, r.l3nets, r.l3nets != NULL ? r.n_nets : 0, out, rep);
+	if (rc)
+		goto err;
+	rc = fp_compile_md(m, ctx, rep);
 	if (rc)
 		goto err;
 	run_free(&r);

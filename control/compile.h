@@ -109,6 +109,7 @@ struct fp_compile_ctx {
 	int routes_carried;	/* the engine routes (route table): compile_l3.h */
 	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
 	const char *engine;	/* its name, for problems ("xdp") */
+	int md_undelivered;	/* the metadata proxy is on, the engine does not deliver */
 };
 
 /* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in

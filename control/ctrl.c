@@ -117,6 +117,7 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.routes_carried = c->have_info && c->info.routes_carried;
 	c->ctx.vrf_ids = c->vrf_ids;
 	c->ctx.engine = c->ops->name;
+	c->ctx.md_undelivered = c->cfg.md.enabled && !(c->have_info && c->info.md_delivered);
 }
 
 /* The port vteps send through: the one named in the config, or the only
@@ -994,4 +995,10 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_ids_free(c->vrf_ids);
 	free(c->last_audit);
 	free(c);
+}
+
+const struct fp_backend_info *
+fp_ctrl_engine_info(const struct fp_ctrl *c)
+{
+	return c->have_info ? &c->info : NULL;
 }

@@ -202,4 +202,9 @@ int fp_ctrl_audit(struct fp_ctrl *c);
 /** The controller's state, counts and last audit (GET /v1/tables). */
 void fp_ctrl_status_get(const struct fp_ctrl *c, struct fp_ctrl_status *out);
 
+/** The dataplane's ports and what it carries, as it last said (kept while
+ *  it is away), or NULL before it ever answered.
+ */
+const struct fp_backend_info *fp_ctrl_engine_info(const struct fp_ctrl *c);
+
 #endif /* FP_CONTROL_CTRL_H */

@@ -26,6 +26,7 @@
 #include "ctrl_config.h"
 #include "daemon.h"
 #include "log.h"
+#include "metadata.h"
 
 #define DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 
@@ -37,6 +38,31 @@ struct daemon {
 	const char *path;	     /* config file */
 	struct fp_log_opts log_opts; /* -v, -q, --log-file */
 };
+
+/* The metadata proxy's lookups, on the controller's state. */
+struct md_glue {
+	struct fp_ctrl *ctrl;		  /* the state */
+	const struct fp_ctrl_config *cfg; /* this host */
+};
+
+static int
+md_lookup(void *arg, uint32_t peer, struct fp_md_instance *out, const char **why)
+{
+	const struct md_glue *g = arg;
+	const struct fp_backend_info *info = fp_ctrl_engine_info(g->ctrl);
+
+	return fp_md_instance_find(fp_ctrl_model(g->ctrl), g->cfg->host, info ? info->ports : NULL,
+				   info ? info->n_ports : 0, peer, out, why);
+}
+
+static int
+md_delivered(void *arg)
+{
+	const struct md_glue *g = arg;
+	const struct fp_backend_info *info = fp_ctrl_engine_info(g->ctrl);
+
+	return info != NULL && info->md_delivered;
+}
 
 static void
 usage(FILE *f)
@@ -103,6 +129,7 @@ static const struct fp_conf_field restart_fields[] = {
 	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.underlay_gateway_mac", gw_mac),
 	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.batch", batch),
 	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.max_body", max_body),
+	FP_CONF_FIELD(struct fp_ctrl_config, "fp_control.metadata", md),
 };
 
 /* SIGHUP: reopen the log file, reload the config, say what changed and
@@ -147,6 +174,9 @@ main(int argc, char **argv)
 	struct daemon dm = { 0 };
 	struct fp_ctrl *ctrl = NULL;
 	struct fp_api *api = NULL;
+	static const struct fp_md_ops md_ops = { .lookup = md_lookup, .delivered = md_delivered };
+	struct md_glue md_glue = { 0 };
+	struct fp_md *md = NULL;
 	char err[512];
 	int rc = 1;
 
@@ -184,6 +214,16 @@ main(int argc, char **argv)
 		fp_log(FP_LOG_ERR, "%s", err);
 		goto out;
 	}
+	if (dm.cfg.md.enabled) {
+		md_glue.ctrl = ctrl;
+		md_glue.cfg = &dm.cfg;
+		md = fp_md_create(dm.base, &dm.cfg.md, &md_ops, &md_glue, err, sizeof(err));
+		if (md == NULL) {
+			fp_log(FP_LOG_ERR, "%s", err);
+			goto out;
+		}
+		fp_api_md_set(api, md);
+	}
 	dm.tick = event_new(dm.base, -1, EV_PERSIST, on_tick, ctrl);
 	sint = evsignal_new(dm.base, SIGINT, on_signal, &dm);
 	sterm = evsignal_new(dm.base, SIGTERM, on_signal, &dm);
@@ -212,6 +252,7 @@ out:
 	if (shup != NULL)
 		event_free(shup);
 	fp_api_free(api);
+	fp_md_free(md);
 	fp_ctrl_free(ctrl);
 	event_base_free(dm.base);
 	return rc;

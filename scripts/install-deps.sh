@@ -8,6 +8,7 @@
 #                libconfig-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev
 #                bpftool (or linux-tools on releases without it)
 #                libjansson-dev libevent-dev libcurl4-openssl-dev
+#                libssl-dev (libcrypto: the metadata proxy's HMAC-SHA256)
 #                git (--version's git describe, the format check's file list)
 #   install:     systemd (systemd-analyze verify of the units), groff-base
 #                and bsdextrautils (groff, col: the man pages checked against
@@ -22,6 +23,7 @@ packages=(
 	libdpdk-dev dpdk libconfig-dev libcmocka-dev
 	libbpf-dev libelf-dev zlib1g-dev
 	libjansson-dev libevent-dev libcurl4-openssl-dev git
+	libssl-dev
 	systemd groff-base bsdextrautils
 	python3-scapy tshark
 	iproute2 ethtool iputils-ping netcat-openbsd jq procps curl

@@ -107,7 +107,7 @@ else
 	fail "bpftool with a candidate: rc $(cat "$d/rc"), asked: $(installs "$d" | tr '\n' ' ')"
 	sed 's/^/  | /' "$d/out"
 fi
-if has "$d" meson && has "$d" libdpdk-dev && has "$d" libbpf-dev; then
+if has "$d" meson && has "$d" libdpdk-dev && has "$d" libbpf-dev && has "$d" libssl-dev; then
 	ok "a machine with nothing installed gets the build packages"
 else
 	fail "build packages missing from: $(installs "$d" | tr '\n' ' ')"

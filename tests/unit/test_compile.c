@@ -445,6 +445,28 @@ test_compile_base(void **state)
 	assert_int_equal(fp_vtep_ids_count(w->ctx.ids), 2);
 }
 
+/* The metadata proxy on, the engine not delivering: a problem on each
+ * IPv4 subnet of a network with a VM port bound here (sub-a, not sub-b:
+ * net-b's port is on h2); none with the proxy off.  The entries are the
+ * same either way.
+ */
+static void
+test_compile_metadata_undelivered(void **state)
+{
+	struct world *w = *state;
+
+	w->ctx.md_undelivered = 1;
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 1);
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a", "", "metadata not served on h1");
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a", "", "test engine does not deliver");
+	assert_int_equal(w->rep.problems[0].kind, FP_COMPILE_PROBLEM_UNSUPPORTED);
+	assert_base(w);
+	w->ctx.md_undelivered = 0;
+	compile(w);
+	assert_no_problems(&w->rep);
+}
+
 /* Two compiles gave the same entries, byte for byte, and problems. */
 static void
 assert_same(const struct fp_entry_set *x, const struct fp_compile_report *rx,
@@ -2485,6 +2507,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(base),
+		T(metadata_undelivered),
 		T(deterministic),
 		T(port_moves_host),
 		T(network_deleted),
