@@ -255,8 +255,19 @@ pending_free(struct pending *p)
 	free(p);
 }
 
-/* Nova's answer (resp), or its failure (resp NULL).  libevent frees the
- * connection (free_on_completion) and resp after this returns.
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evhttp_connection_free(arg);
+}
+
+/* Nova's answer (resp), or its failure.  libevent 2.1 frees the
+ * connection (free_on_completion) after an answer and before a failure
+ * it reports with resp NULL, but not when the connection could not be
+ * made (resp with status 0): that one is freed here, once libevent is
+ * done with it.
  */
 static void
 up_done(struct evhttp_request *resp, void *arg)
@@ -264,8 +275,12 @@ up_done(struct evhttp_request *resp, void *arg)
 	struct pending *p = arg;
 	struct fp_md *md = p->md;
 	int code = resp ? evhttp_request_get_response_code(resp) : 0;
+	struct timeval now = { 0, 0 };
 	char detail[192];
 
+	if (resp != NULL && code == 0 &&
+	    event_base_once(md->base, -1, EV_TIMEOUT, conn_free_cb, p->up, &now) < 0)
+		fp_log(FP_LOG_WARN, "metadata: cannot free a connection to Nova: out of memory");
 	p->up = NULL;
 	if (p->in_make) {
 		p->done_early = 1;
