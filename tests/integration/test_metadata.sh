@@ -26,7 +26,9 @@
 #   - a client sending half a request does not hold up another, and is
 #     closed (408) after request_ms; a request Nova does not answer gets
 #     504 after timeout_ms while others are answered;
-#   - the counters say so; a wrong shared secret gets 403 from Nova.
+#   - the counters say so; 100 requests in a row from one port: the
+#     burst (40) and what the rate refills answered, the rest 429, while
+#     another port is served; a wrong shared secret gets 403 from Nova.
 #
 # TAP-style lines, "N passed, M failed"; exit 77 (skip) without root.
 set -uo pipefail
@@ -172,6 +174,32 @@ PY
 	SLOW_PID=$!
 }
 
+# burst FROM N: N requests in a row from FROM (one connection each, as
+# cloud-init makes them); prints "<200s> <429s> <others> <ms>".
+burst() {
+	ip netns exec "$(fp_ns mdvm)" /usr/bin/python3 - "$1" "$2" <<'PY'
+import http.client, sys, time
+src, n = sys.argv[1], int(sys.argv[2])
+count = {200: 0, 429: 0}
+other = 0
+t0 = time.monotonic()
+for _ in range(n):
+    c = http.client.HTTPConnection("169.254.169.254", 80, timeout=10,
+                                   source_address=(src, 0))
+    c.request("GET", "/openstack/latest/meta_data.json")
+    st = c.getresponse().status
+    if st in count:
+        count[st] += 1
+    else:
+        other += 1
+    c.close()
+print(count[200], count[429], other, int((time.monotonic() - t0) * 1000))
+PY
+}
+
+# in_range N200 LO HI TOTAL: LO <= N200 <= HI and TOTAL is 100.
+in_range() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] && [ "$4" = 100 ]; }
+
 outcome() { jq -r ".outcomes.$1" <<<"$FP_BODY"; }
 body_is() { jq -e "$1" <<<"$FP_BODY" >/dev/null; } # FILTER: true of the last answer
 
@@ -258,6 +286,14 @@ main() {
 	check "hva logged the requests it refused" \
 		grep -q "metadata: request from 10.9.9.9 (port -, instance -): 404 unknown_peer" \
 		"$(fp_ctrl_log hva)"
+
+	# The per-port rate (burst 40, 50 a second): one port over it gets
+	# 429, another is served as before.
+	read -r n200 n429 nother ms <<<"$(burst 169.254.1.0 100)"
+	check "100 requests in a row from port 0: 40..60 answered, the rest 429 ($n200, $n429, $nother others, $ms ms)" \
+		in_range "$n200" 40 60 "$((n200 + n429))"
+	check "meanwhile port 1 is served" instance_is 169.254.1.1 vm-b1 p-net-b
+	fp_note "100 requests (a connection each; $n200 through to the fake Nova in Python) in $ms ms; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 	# Another secret than Nova's: Nova refuses the signature.
 	fp_control_stop hva
