@@ -43,6 +43,7 @@ static struct fake {
 	uint64_t n_set, n_del, n_commits; /* applied */
 	char host[FP_NAME_SIZE];	  /* its host name */
 	int no_sg;			  /* it does not enforce security groups */
+	int md_delivered;		  /* it delivers VMs' metadata connections */
 } fk;
 
 struct handle {
@@ -93,6 +94,7 @@ fake_info(void *h, struct fp_backend_info *out)
 	}
 	memcpy(out->table_limit, fk.limit, sizeof(fk.limit));
 	out->sg_enforced = !fk.no_sg;
+	out->md_delivered = (uint32_t)fk.md_delivered;
 	return 0;
 }
 
@@ -475,6 +477,54 @@ test_ctrl_first_start_then_snapshot(void **state)
 }
 
 static void ctrl_recreate(struct fixture *f, uint32_t audit_ms);
+
+/* The number of problems of the desired state whose reason starts with
+ * text.
+ */
+static size_t
+problems_starting(const struct fp_ctrl *c, const char *text)
+{
+	struct fp_ctrl_status st;
+	size_t i, n = 0;
+
+	fp_ctrl_status_get(c, &st);
+	for (i = 0; i < st.report->n_problems; i++)
+		n += strncmp(st.report->problems[i].reason, text, strlen(text)) == 0;
+	return n;
+}
+
+/* The metadata proxy on: until the engine delivers, sub-a (p1 on hv1)
+ * says "metadata not served"; once it does, nothing.  Off: nothing.  The
+ * engine's ports are there for the proxy's lookups, also after it left.
+ */
+static void
+test_ctrl_metadata_undelivered(void **state)
+{
+	struct fixture *f = *state;
+	const struct fp_backend_info *info;
+
+	assert_null(fp_ctrl_engine_info(f->c));
+	fp_ctrl_tick(f->c);
+	snapshot(f, snapshot_text);
+	assert_int_equal(f->status, 200);
+	assert_int_equal(problems_starting(f->c, "metadata not served"), 0);
+	f->cfg.md.enabled = 1;
+	ctrl_recreate(f, f->cfg.audit_ms);
+	fp_ctrl_tick(f->c);
+	assert_int_equal(problems_starting(f->c, "metadata not served on hv1"), 1);
+	info = fp_ctrl_engine_info(f->c);
+	assert_non_null(info);
+	assert_int_equal(info->n_ports, 3);
+	assert_string_equal(info->ports[0].name, "vm1");
+	fk.md_delivered = 1;
+	ctrl_recreate(f, f->cfg.audit_ms);
+	fp_ctrl_tick(f->c);
+	assert_int_equal(problems_starting(f->c, "metadata not served"), 0);
+	fake_restart();
+	fk.up = 0;
+	fp_ctrl_tick(f->c);
+	assert_non_null(fp_ctrl_engine_info(f->c));
+}
 
 /* An engine that does not enforce security groups: a port with port
  * security is refused (a problem, never accepted and left open); without
@@ -1381,6 +1431,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctrl_first_start_then_snapshot, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_sg_not_enforced_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_metadata_undelivered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_uncarried_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_bad_requests_change_nothing, setup,
 						teardown),
