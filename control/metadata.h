@@ -48,19 +48,20 @@
 #define FP_MD_BODY_MAX 4096 /* request body from a VM (Nova takes 1020 at most) */
 
 /* What became of a request: FP_MD_<ID>, its name (counters, log), the
- * status the VM gets.
+ * status the VM gets (0: it varies).  Requests the guard refuses (limits:
+ * 408, 413, 431, 503...) never reach the proxy: the guard logs them.
  */
-#define FP_FOREACH_MD_OUTCOME(_)                                                                   \
-	_(OK, "ok", 200)			     /* Nova's answer passed on */                 \
-	_(NOVA_REFUSED, "nova_refused", 0)	     /* Nova's 400, 404 or 409 passed on */        \
-	_(FORBIDDEN, "forbidden", 403)		     /* Nova's 403: the secrets differ? */         \
-	_(NOVA_ERROR, "nova_error", 500)	     /* Nova's 500, or a status Neutron fails */   \
-	_(UNKNOWN_PEER, "unknown_peer", 404)	     /* the source is no link address */           \
-	_(UNKNOWN_PORT, "unknown_port", 404)	     /* no instance behind that engine port */     \
-	_(RATE_LIMITED, "rate_limited", 429)	     /* the port's bucket is empty */              \
-	_(UPSTREAM_ERROR, "upstream_error", 502)     /* Nova unreachable, or no HTTP */            \
-	_(UPSTREAM_TIMEOUT, "upstream_timeout", 504) /* Nova not done in timeout_ms */             \
-	_(BAD_REQUEST, "bad_request", 405)	     /* a method or URI the proxy does not take */ \
+#define FP_FOREACH_MD_OUTCOME(_)                                                                 \
+	_(OK, "ok", 200)			     /* Nova's answer passed on */               \
+	_(NOVA_REFUSED, "nova_refused", 0)	     /* Nova's 400, 404 or 409 passed on */      \
+	_(FORBIDDEN, "forbidden", 403)		     /* Nova's 403: the secrets differ? */       \
+	_(NOVA_ERROR, "nova_error", 500)	     /* Nova's 500, or a status Neutron fails */ \
+	_(UNKNOWN_PEER, "unknown_peer", 404)	     /* the source is no link address */         \
+	_(UNKNOWN_PORT, "unknown_port", 404)	     /* no instance behind that engine port */   \
+	_(RATE_LIMITED, "rate_limited", 429)	     /* the port's bucket is empty */            \
+	_(UPSTREAM_ERROR, "upstream_error", 502)     /* Nova unreachable, or no HTTP */          \
+	_(UPSTREAM_TIMEOUT, "upstream_timeout", 504) /* Nova not done in timeout_ms */           \
+	_(BAD_REQUEST, "bad_request", 0)	     /* a method (405) or URI (400) not taken */ \
 	_(INTERNAL, "internal", 500)		     /* out of memory */
 
 #define FP_MD_OUTCOME_ENUM(id, name, status) FP_MD_##id,
