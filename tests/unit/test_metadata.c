@@ -600,6 +600,33 @@ test_metadata_proxy_conn_limit(void **state)
 	}
 }
 
+/* Stopped while a request waits for Nova: nothing is answered, nothing
+ * leaks (ASan), Nova's connection is closed.
+ */
+static void
+test_metadata_proxy_free_pending(void **state)
+{
+	struct world *w = *state;
+	int fd = client(w, "127.0.0.1"), i;
+	struct fp_md_status st;
+	char buf[256];
+
+	send_all(w, fd, "GET /hold HTTP/1.1\r\n\r\n");
+	for (i = 0; i < 2000 && w->held == NULL; i++) {
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	assert_non_null(w->held);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.pending, 1);
+	fp_md_free(w->md);
+	w->md = NULL;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 0); /* closed, unanswered */
+	close(fd);
+	for (i = 0; i < 20; i++)
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+}
+
 int
 main(void)
 {
@@ -612,6 +639,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_conn_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_free_pending, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* as fp-control: a peer that went away is no signal */
