@@ -252,7 +252,7 @@ md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md
 	s = config_setting_get_member(grp, "nova_url");
 	if (v == NULL)
 		return fp_conf_fail(ld, grp, NULL,
-				    "metadata: nova_url is required (Nova's metadata API, "
+				    "nova_url is required (Nova's metadata API, "
 				    "\"http://ADDRESS:8775\")");
 	if (strncmp(v, "http://", 7) != 0)
 		return fp_conf_fail(ld, s, NULL,
@@ -281,7 +281,7 @@ md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md
 		return rc;
 	if (v == NULL)
 		return fp_conf_fail(ld, grp, NULL,
-				    "metadata: shared_secret_file is required (a file of mode "
+				    "shared_secret_file is required (a file of mode "
 				    "0600 holding Nova's metadata_proxy_shared_secret)");
 	rc = secret_read(ld, config_setting_get_member(grp, "shared_secret_file"), v, 1,
 			 FP_CTRL_SECRET_MAX, "shared secret", md->secret, sizeof(md->secret));

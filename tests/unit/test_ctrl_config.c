@@ -259,9 +259,9 @@ test_ctrl_config_metadata(void **state)
 		const char *reason; /* part of the message; NULL: valid */
 	} cases[] = {
 		{ "nova_url = \"http://192.0.2.10:8775\"; shared_secret_file = \"%s\";", NULL },
-		{ "shared_secret_file = \"%s\";", "metadata: nova_url is required" },
+		{ "shared_secret_file = \"%s\";", "fp_control.metadata: nova_url is required" },
 		{ "nova_url = \"http://192.0.2.10:8775\";",
-		  "metadata: shared_secret_file is required" },
+		  "fp_control.metadata: shared_secret_file is required" },
 		{ "nova_url = \"https://192.0.2.10:8775\"; shared_secret_file = \"%s\";",
 		  "https is not supported yet" },
 		{ "nova_url = \"http://192.0.2.10:8775/x\"; shared_secret_file = \"%s\";",
