@@ -227,6 +227,18 @@ echo "$out" | grep -q "^Advertise from $RTR_MAC trid 0x1234 addr fd00:100::1$" &
 	ok "a DHCPv6 Solicit from a1 gets an Advertise of fd00:100::1" ||
 	not_ok "a DHCPv6 Solicit from a1 gets an Advertise of fd00:100::1"
 
+# The slow path's counters.
+out=$(fp_ctl hva show slowpath 2>&1)
+printf '%s\n' "$out" | sed 's/^/#   /'
+echo "$out" | grep -q " dhcp4 offer 1 ack 1 nak 0 " && echo "$out" | grep -q " dhcp6 advertise 1 " &&
+	echo "$out" | grep -qE " ra advertise [1-9]" &&
+	ok "fpctl show slowpath: dhcp4 offer 1 ack 1, dhcp6 advertise 1, ra advertise" ||
+	not_ok "fpctl show slowpath: dhcp4 offer 1 ack 1, dhcp6 advertise 1, ra advertise"
+fp_ctl hva --json show slowpath | jq -e '.queue == 1024 and .pps == 200 and .queued == 0 and
+	.dhcp4.offer == 1 and .sent >= 4' >/dev/null &&
+	ok "fpctl --json show slowpath: queue 1024, pps 200, nothing queued, answers sent" ||
+	not_ok "fpctl --json show slowpath: queue 1024, pps 200, nothing queued, answers sent"
+
 # The entries go: the DISCOVER goes its way again.
 fp_ctl_v hva del dhcp "$A1" && fp_ctl_v hva del ra 100 && fp_ctl_v hva del dhcp6 "$A1" &&
 	ok "fpctl del dhcp, ra, dhcp6" || not_ok "fpctl del dhcp, ra, dhcp6: $FP_ERR"
