@@ -127,6 +127,13 @@ check "the lease: 10.100.0.1, /24, router $GW_A, DNS, MTU 1450, 600 s" \
 	ok "DISCOVER and REQUEST were punted (punt $before -> $after)" ||
 	not_ok "DISCOVER and REQUEST were punted (punt $before -> $after)"
 check "a1 pings a2 from its leased address" fp_vm_ping a1 "${FP_VM_IP4[a2]}" 2
+out=$(fp_ctl hva trace in-port "$A1" eth "${FP_MAC[a1]}>ff:ff:ff:ff:ff:ff" \
+	ipv4 "0.0.0.0>255.255.255.255" udp "68>67" 2>&1)
+printf '%s\n' "$out" | sed 's/^/#   /'
+echo "$out" | grep -q "dhcp: port $A1 has a dhcp entry: slow path" &&
+	echo "$out" | grep -q "punted to the slow path" &&
+	ok "fpctl trace: a DHCP broadcast from a1's port is punted to the slow path" ||
+	not_ok "fpctl trace: a DHCP broadcast from a1's port is punted to the slow path"
 
 # Router advertisements.
 if fp_ctl_v hva add ra 100 mac $RTR_MAC mode slaac prefix fd00:100::/64 mtu 1450 \
