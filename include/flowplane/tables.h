@@ -51,7 +51,10 @@
 	_(RULESET, "ruleset", ruleset) \
 	_(ADDRSET, "addrset", addrset) \
 	_(ROUTE, "route", route)       \
-	_(NAT, "nat", nat)
+	_(NAT, "nat", nat)             \
+	_(DHCP, "dhcp", dhcp)          \
+	_(RA, "ra", ra)                \
+	_(DHCP6, "dhcp6", dhcp6)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -242,7 +245,11 @@ struct fp_nat_val {
 	__u32 scope;	 /* SNAT: the external network id; DNAT: the vrf */
 };
 
-/* DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
+/* The slow path's tables dhcp, ra and dhcp6 are in FP_FOREACH_TABLE:
+ * fp-dpdk serves them (doc/routing.md "The slow path"); the XDP engine's
+ * limits for them are 0 and it refuses their entries.
+ *
+ * DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
  * from the port's fixed IPv4 address and its subnet; answered by
  * lib/dhcp4.c off the workers' fast path.  Addresses are IPv4, network
  * order; all-zero: absent.
@@ -583,7 +590,9 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(TTL_EXCEEDED, "ttl_exceeded")               \
 	_(TO_ROUTER, "to_router")                     \
 	_(NO_ROUTE, "no_route")                       \
-	_(NEIGH_MISSING, "neigh_missing")
+	_(NEIGH_MISSING, "neigh_missing")             \
+	_(PUNT_FULL, "punt_full")                     \
+	_(PUNT_RATE, "punt_rate")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -601,13 +610,15 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
  * order of the dataplane's commit and of fp-control's difference:
  * routes after the neigh entries they resolve through, and route and nat
  * before flood and fdb, so that an fdb router entry (a router's MAC)
- * appears only after its vrf's routes and goes before them.
+ * appears only after its vrf's routes and goes before them; the slow
+ * path's dhcp, ra and dhcp6 entries last (they name ports and networks).
  *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
  */
-#define FP_TABLE_SET_ORDER                                                                        \
-	{                                                                                         \
-		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
-			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB                \
+#define FP_TABLE_SET_ORDER                                                                         \
+	{                                                                                          \
+		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH,  \
+			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB, FP_TABLE_DHCP, \
+			FP_TABLE_RA, FP_TABLE_DHCP6                                                \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */
