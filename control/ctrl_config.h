@@ -43,6 +43,7 @@ struct fp_ctrl_config {
 	uint32_t audit_ms;				  /* drift audit interval, 0: off */
 	uint32_t max_body;				  /* largest request body, bytes */
 	int log_level;					  /* log_level: FP_LOG_* (lib/log.h) */
+	uint32_t dhcp_lease;				  /* dhcp_lease_duration, seconds */
 };
 
 /** Fill the defaults (no file). */
