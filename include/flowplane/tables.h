@@ -51,7 +51,10 @@
 	_(RULESET, "ruleset", ruleset) \
 	_(ADDRSET, "addrset", addrset) \
 	_(ROUTE, "route", route)       \
-	_(NAT, "nat", nat)
+	_(NAT, "nat", nat)             \
+	_(DHCP, "dhcp", dhcp)          \
+	_(RA, "ra", ra)                \
+	_(DHCP6, "dhcp6", dhcp6)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -604,10 +607,11 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
  * appears only after its vrf's routes and goes before them.
  *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
  */
-#define FP_TABLE_SET_ORDER                                                                        \
-	{                                                                                         \
-		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
-			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB                \
+#define FP_TABLE_SET_ORDER                                                                         \
+	{                                                                                          \
+		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH,  \
+			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB, FP_TABLE_DHCP, \
+			FP_TABLE_RA, FP_TABLE_DHCP6                                                \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */
