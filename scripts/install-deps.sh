@@ -14,7 +14,8 @@
 #                --help) - tests/install/test_install.sh
 #   tests:       python3-scapy (packet cases), tshark (underlay captures),
 #                iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
-#                (integration tests and demo in network namespaces)
+#                (integration tests and demo in network namespaces),
+#                udhcpc (a VM's DHCP client: tests/integration/test_dhcp.sh)
 set -euo pipefail
 
 packages=(
@@ -25,6 +26,7 @@ packages=(
 	systemd groff-base bsdextrautils
 	python3-scapy tshark
 	iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
+	udhcpc
 )
 
 export DEBIAN_FRONTEND=noninteractive
