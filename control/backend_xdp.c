@@ -55,6 +55,9 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_ADDRSET] = FP_XDP_MAP_ADDRSET,
 	[FP_TABLE_ROUTE] = NO_MAP,
 	[FP_TABLE_NAT] = NO_MAP,
+	[FP_TABLE_DHCP] = NO_MAP,
+	[FP_TABLE_RA] = NO_MAP,
+	[FP_TABLE_DHCP6] = NO_MAP,
 };
 
 /* The map key of a table key: the same bytes, but for an address set,

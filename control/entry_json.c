@@ -2,6 +2,7 @@
 #include "entry_json.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "addr.h"
 #include "names.h"
@@ -20,6 +21,80 @@ mac_json(const uint8_t *m)
 	char buf[FP_ADDR_MAC_STR];
 
 	return json_string(fp_addr_mac_str(m, buf));
+}
+
+/* An IPv4 (len 4) or IPv6 (len 16) address of a slow path entry. */
+static json_t *
+raw_ip_json(const uint8_t *b, uint32_t len)
+{
+	struct fp_ip ip;
+
+	fp_addr_ip_set_bytes(&ip, b, len);
+	return ip_json(&ip);
+}
+
+/* The first n of max addresses b[len] as a JSON array. */
+static json_t *
+ip_list_json(const uint8_t *b, uint32_t len, uint32_t n, uint32_t max)
+{
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		json_array_append_new(a, raw_ip_json(b + i * len, len));
+	return a;
+}
+
+static json_t *
+dhcp_json(const struct fp_dhcp_key *k, const struct fp_dhcp_val *v)
+{
+	json_t *routes = json_array();
+	uint32_t i;
+
+	for (i = 0; i < v->n_routes && i < FP_DHCP_ROUTE_MAX; i++)
+		json_array_append_new(routes, json_pack("{s:o,s:i,s:o}", "dst",
+							raw_ip_json(v->routes[i].dst, 4), "plen",
+							v->routes[i].plen, "gw",
+							raw_ip_json(v->routes[i].gw, 4)));
+	return json_pack("{s:I,s:o,s:o,s:i,s:o,s:o,s:I,s:i,s:o,s:o}", "port_id",
+			 (json_int_t)k->port_id, "mac", mac_json(v->mac), "addr",
+			 raw_ip_json(v->addr, 4), "plen", v->plen, "server",
+			 raw_ip_json(v->server, 4), "router", raw_ip_json(v->router, 4), "lease",
+			 (json_int_t)v->lease, "mtu", v->mtu, "dns",
+			 ip_list_json(v->dns[0], 4, v->n_dns, FP_DHCP_DNS_MAX), "routes", routes);
+}
+
+static json_t *
+ra_json(const struct fp_ra_key *k, const struct fp_ra_val *v)
+{
+	json_t *pfx = json_array();
+	uint32_t i;
+
+	for (i = 0; i < v->n_prefixes && i < FP_RA_PREFIX_MAX; i++) {
+		const struct fp_ra_prefix *p = &v->prefixes[i];
+
+		json_array_append_new(pfx,
+				      json_pack("{s:o,s:i,s:i,s:I,s:I}", "prefix",
+						raw_ip_json(p->prefix, 16), "plen", p->plen,
+						"flags", p->flags, "valid", (json_int_t)p->valid,
+						"preferred", (json_int_t)p->preferred));
+	}
+	return json_pack("{s:I,s:o,s:o,s:i,s:i,s:i,s:i,s:i,s:I,s:o,s:o}", "vni", (json_int_t)k->vni,
+			 "mac", mac_json(v->mac), "src", raw_ip_json(v->src, 16), "mtu", v->mtu,
+			 "router_lifetime", v->router_lifetime, "flags", v->flags, "min_interval",
+			 v->min_interval, "max_interval", v->max_interval, "dns_lifetime",
+			 (json_int_t)v->dns_lifetime, "dns",
+			 ip_list_json(v->dns[0], 16, v->n_dns, FP_RA_DNS_MAX), "prefixes", pfx);
+}
+
+static json_t *
+dhcp6_json(const struct fp_dhcp6_key *k, const struct fp_dhcp6_val *v)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:I,s:I,s:o}", "port_id", (json_int_t)k->port_id, "mac",
+			 mac_json(v->mac), "server_mac", mac_json(v->server_mac), "addr",
+			 raw_ip_json(v->addr, 16), "preferred", (json_int_t)v->preferred, "valid",
+			 (json_int_t)v->valid, "dns",
+			 ip_list_json(v->dns[0], 16, v->n_dns, FP_DHCP6_DNS_MAX));
 }
 
 json_t *
@@ -117,6 +192,12 @@ fp_entry_json_new(const struct fp_entry *e)
 				 (json_int_t)k->scope, "ip", ip_json(&k->ip), "to", ip_json(&v->ip),
 				 "to_scope", (json_int_t)v->scope, "mac", mac_json(v->mac));
 	}
+	case FP_TABLE_DHCP:
+		return dhcp_json(e->key, e->val);
+	case FP_TABLE_RA:
+		return ra_json(e->key, e->val);
+	case FP_TABLE_DHCP6:
+		return dhcp6_json(e->key, e->val);
 	default:
 		return json_null();
 	}

@@ -20,7 +20,13 @@
  * "antispoof", "addrs": [{"ip", "plen", "mac"}]}, vtep {"vtep_id",
  * "remote", "local", "encap", "nh_mac", "underlay_port"}, fdb {"vni",
  * "mac", "type", "id"}, flood {"vni", "members": [{"type", "id"}]}, neigh
- * {"vrf", "ip", "mac", "vni"}.
+ * {"vrf", "ip", "mac", "vni"}, ruleset, addrset, route, nat, dhcp
+ * {"port_id", "mac", "addr", "plen", "server", "router", "lease", "mtu",
+ * "dns": [...], "routes": [{"dst", "plen", "gw"}]}, ra {"vni", "mac",
+ * "src", "mtu", "router_lifetime", "flags", "min_interval", "max_interval",
+ * "dns_lifetime", "dns": [...], "prefixes": [{"prefix", "plen", "flags",
+ * "valid", "preferred"}]}, dhcp6 {"port_id", "mac", "server_mac", "addr",
+ * "preferred", "valid", "dns": [...]}.
  *
  * @param e the entry
  * @return a new reference; JSON null for an unknown table; NULL when out

@@ -43,6 +43,7 @@
 #include "trace_xdp.h"
 #include "unix_addr.h"
 #include "names.h"
+#include "ra.h"
 #include "version.h"
 
 #define FPCTL_DEFAULT_SOCKET "/run/flowplane/fp-dpdk.sock"
@@ -78,6 +79,9 @@ struct fpctl_change {
 		struct fp_addrset_key addrset; /* FP_TABLE_ADDRSET */
 		struct fp_route_key route;     /* FP_TABLE_ROUTE */
 		struct fp_nat_key nat;	       /* FP_TABLE_NAT */
+		struct fp_dhcp_key dhcp;       /* FP_TABLE_DHCP */
+		struct fp_ra_key ra;	       /* FP_TABLE_RA */
+		struct fp_dhcp6_key dhcp6;     /* FP_TABLE_DHCP6 */
 	} key;				       /* the entry's key, pads zero */
 	union {
 		struct fp_port_val port;       /* FP_TABLE_PORT */
@@ -89,6 +93,9 @@ struct fpctl_change {
 		struct fp_addrset_val addrset; /* FP_TABLE_ADDRSET */
 		struct fp_route_val route;     /* FP_TABLE_ROUTE */
 		struct fp_nat_val nat;	       /* FP_TABLE_NAT */
+		struct fp_dhcp_val dhcp;       /* FP_TABLE_DHCP */
+		struct fp_ra_val ra;	       /* FP_TABLE_RA */
+		struct fp_dhcp6_val dhcp6;     /* FP_TABLE_DHCP6 */
 	} val;				       /* the value for a set, pads zero */
 };
 
@@ -107,6 +114,7 @@ usage(FILE *f)
 		"  show ports | stats [--workers] | drops | tables\n"
 		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
 		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset | route | nat\n"
+		"      | dhcp | ra | dhcp6\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
 		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
 		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
@@ -121,9 +129,17 @@ usage(FILE *f)
 		"      | connected|nexthop vni VNI mac MAC mtu MTU addr IP  (fp-dpdk only)\n"
 		"  add nat snat VRF FIXED_IP to FLOATING_IP net NET mac MAC\n"
 		"      | dnat NET FLOATING_IP to FIXED_IP vrf VRF  (fp-dpdk only)\n"
+		"  add dhcp PORT mac MAC addr IP/PLEN server IP [router IP] [lease S] [mtu N]\n"
+		"           [dns IP]... [route PREFIX,GW]...  (fp-dpdk only)\n"
+		"  add ra NET mac MAC mode slaac|dhcpv6-stateless|dhcpv6-stateful\n"
+		"           [prefix PREFIX]... [src IP] [mtu N] [lifetime S] [interval MIN-MAX]\n"
+		"           [dns IP]...  (fp-dpdk only)\n"
+		"  add dhcp6 PORT mac MAC server-mac MAC [addr IP] [preferred S] [valid S]\n"
+		"           [dns IP]...  (fp-dpdk only)\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
 		"      | ruleset ID egress|ingress | addrset SET_ID IP[/PLEN]\n"
-		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP\n"
+		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP | dhcp PORT | ra NET\n"
+		"      | dhcp6 PORT\n"
 		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
 		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
@@ -653,6 +669,233 @@ build_nat(char **w, int n, struct fpctl_change *ch)
 	return 0;
 }
 
+/* The slow path's tables (doc/routing.md "The slow path"). */
+
+/* An IPv4 address (family 4) or an IPv6 one (6) into out. */
+static int
+parse_ip_family(const char *s, int family, uint8_t *out)
+{
+	struct fp_ip ip;
+	int af = fp_addr_ip_parse(s, &ip);
+
+	if (family == 4 && af == AF_INET)
+		memcpy(out, ip.b + 12, 4);
+	else if (family == 6 && af == AF_INET6)
+		memcpy(out, ip.b, 16);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Every value of keyword kw in w[0..n), parsed as addresses of family into
+ * out[max][len]; *count set.
+ */
+static int
+parse_ip_list(char **w, int n, const char *kw, const char *what, int family, uint8_t *out,
+	      uint32_t max, uint8_t *count)
+{
+	uint32_t len = family == 4 ? 4 : 16;
+	int i;
+
+	*count = 0;
+	for (i = 0; i + 1 < n; i += 2) {
+		if (strcmp(w[i], kw) != 0)
+			continue;
+		if (*count == max)
+			return bad("%s: at most %u %s", what, max, kw);
+		if (parse_ip_family(w[i + 1], family, out + *count * len) != 0)
+			return bad("%s: bad IPv%d address '%s'", what, family, w[i + 1]);
+		(*count)++;
+	}
+	return 0;
+}
+
+static int
+parse_u32_opt(const char *s, uint32_t max, uint32_t *out, const char *what, const char *kw)
+{
+	if (s != NULL && parse_u32(s, max, out) != 0)
+		return bad("%s: bad %s '%s'", what, kw, s);
+	return 0;
+}
+
+enum { DK_MAC, DK_ADDR, DK_SERVER, DK_ROUTER, DK_LEASE, DK_MTU, DK_DNS, DK_ROUTE, DK_MAX };
+
+/* "PORT mac MAC addr IP/PLEN server IP [router IP] [lease S] [mtu N]
+ * [dns IP]... [route PREFIX,GW]..."
+ */
+static int
+build_dhcp(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[DK_MAX] = { "mac",	 "addr", "server", "router",
+						"lease", "mtu",	 "dns",	   "route" };
+	const char *v[DK_MAX] = { NULL };
+	struct fp_dhcp_val *dv = &ch->val.dhcp;
+	struct fp_ip ip;
+	uint32_t x = 86400;
+	uint8_t plen;
+	int i, rc;
+
+	if (n < 1 || parse_u32(w[0], FP_PORT_MAX - 1, &ch->key.dhcp.port_id) != 0)
+		return bad("add dhcp: PORT must be 0..%u", FP_PORT_MAX - 1);
+	rc = parse_kv(w + 1, n - 1, kw, DK_MAX, "add dhcp", v, 1 << DK_DNS | 1 << DK_ROUTE);
+	if (rc != 0)
+		return rc;
+	if (v[DK_MAC] == NULL || v[DK_ADDR] == NULL || v[DK_SERVER] == NULL)
+		return bad("add dhcp: 'mac', 'addr' and 'server' are required");
+	if (fp_addr_mac_parse(v[DK_MAC], dv->mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add dhcp: bad MAC '%s'", v[DK_MAC]);
+	if (fp_addr_prefix_parse(v[DK_ADDR], &ip, &plen, FP_ADDR_PREFIX, NULL) != 0 ||
+	    !fp_addr_ip_is_v4(&ip) || plen <= 96)
+		return bad("add dhcp: addr must be IPv4 IP/PLEN, not '%s'", v[DK_ADDR]);
+	memcpy(dv->addr, ip.b + 12, 4);
+	dv->plen = (uint8_t)(plen - 96);
+	if (parse_ip_family(v[DK_SERVER], 4, dv->server) != 0)
+		return bad("add dhcp: bad server '%s'", v[DK_SERVER]);
+	if (v[DK_ROUTER] != NULL && parse_ip_family(v[DK_ROUTER], 4, dv->router) != 0)
+		return bad("add dhcp: bad router '%s'", v[DK_ROUTER]);
+	if (parse_u32_opt(v[DK_LEASE], UINT32_MAX, &x, "add dhcp", "lease") != 0)
+		return -EINVAL;
+	dv->lease = x;
+	x = 0;
+	if (parse_u32_opt(v[DK_MTU], UINT16_MAX, &x, "add dhcp", "mtu") != 0)
+		return -EINVAL;
+	dv->mtu = (uint16_t)x;
+	rc = parse_ip_list(w + 1, n - 1, "dns", "add dhcp", 4, dv->dns[0], FP_DHCP_DNS_MAX,
+			   &dv->n_dns);
+	if (rc != 0)
+		return rc;
+	/* Every route PREFIX,GW, in command-line order. */
+	for (i = 1; i + 1 < n; i += 2) {
+		struct fp_dhcp_route *r = &dv->routes[dv->n_routes];
+		char buf[FPCTL_ADDR_STR], *comma;
+
+		if (strcmp(w[i], "route") != 0)
+			continue;
+		if (dv->n_routes == FP_DHCP_ROUTE_MAX)
+			return bad("add dhcp: at most %u route", FP_DHCP_ROUTE_MAX);
+		if (strlen(w[i + 1]) >= sizeof(buf))
+			return bad("add dhcp: route '%s': too long", w[i + 1]);
+		memcpy(buf, w[i + 1], strlen(w[i + 1]) + 1);
+		comma = strchr(buf, ',');
+		if (comma == NULL)
+			return bad("add dhcp: route '%s': expected PREFIX,GW", w[i + 1]);
+		*comma++ = '\0';
+		if (fp_addr_prefix_parse(buf, &ip, &plen, FP_ADDR_PREFIX | FP_ADDR_HOST_ZERO,
+					 NULL) != 0 ||
+		    !fp_addr_ip_is_v4(&ip) || plen < 96 || parse_ip_family(comma, 4, r->gw) != 0)
+			return bad("add dhcp: route '%s': expected IPv4 PREFIX,GW", w[i + 1]);
+		memcpy(r->dst, ip.b + 12, 4);
+		r->plen = (uint8_t)(plen - 96);
+		dv->n_routes++;
+	}
+	return 0;
+}
+
+enum { AK_MAC, AK_MODE, AK_PREFIX, AK_SRC, AK_MTU, AK_LIFETIME, AK_INTERVAL, AK_DNS, AK_MAX };
+
+/* "NET mac MAC mode MODE [prefix PREFIX]... [src IP] [mtu N] [lifetime S]
+ * [interval MIN-MAX] [dns IP]..."; Neutron's radvd values by default.
+ */
+static int
+build_ra(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[AK_MAX] = { "mac", "mode",	   "prefix",   "src",
+						"mtu", "lifetime", "interval", "dns" };
+	const char *v[AK_MAX] = { NULL };
+	struct fp_ra_val *av = &ch->val.ra;
+	uint32_t x, lo = 30, hi = 100;
+	uint8_t pfx_flags;
+	int i, rc;
+
+	if (n < 1 || parse_vni(w[0], &ch->key.ra.vni) != 0)
+		return bad("add ra: NET must be 1..%u", FP_VNI_MAX);
+	rc = parse_kv(w + 1, n - 1, kw, AK_MAX, "add ra", v, 1 << AK_PREFIX | 1 << AK_DNS);
+	if (rc != 0)
+		return rc;
+	if (v[AK_MAC] == NULL || v[AK_MODE] == NULL)
+		return bad("add ra: 'mac' and 'mode' are required");
+	if (fp_addr_mac_parse(v[AK_MAC], av->mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add ra: bad MAC '%s'", v[AK_MAC]);
+	if (fp_ra_mode_flags(v[AK_MODE], &av->flags, &pfx_flags) != 0)
+		return bad("add ra: mode must be slaac, dhcpv6-stateless or dhcpv6-stateful");
+	if (v[AK_SRC] != NULL && parse_ip_family(v[AK_SRC], 6, av->src) != 0)
+		return bad("add ra: bad src '%s'", v[AK_SRC]);
+	x = 0;
+	if (parse_u32_opt(v[AK_MTU], UINT16_MAX, &x, "add ra", "mtu") != 0)
+		return -EINVAL;
+	av->mtu = (uint16_t)x;
+	if (v[AK_INTERVAL] != NULL &&
+	    (sscanf(v[AK_INTERVAL], "%u-%u", &lo, &hi) != 2 || lo > UINT16_MAX || hi > UINT16_MAX))
+		return bad("add ra: interval must be MIN-MAX seconds, not '%s'", v[AK_INTERVAL]);
+	av->min_interval = (uint16_t)lo;
+	av->max_interval = (uint16_t)hi;
+	x = 3 * hi > UINT16_MAX ? UINT16_MAX : 3 * hi;
+	if (parse_u32_opt(v[AK_LIFETIME], UINT16_MAX, &x, "add ra", "lifetime") != 0)
+		return -EINVAL;
+	av->router_lifetime = (uint16_t)x;
+	rc = parse_ip_list(w + 1, n - 1, "dns", "add ra", 6, av->dns[0], FP_RA_DNS_MAX, &av->n_dns);
+	if (rc != 0)
+		return rc;
+	if (av->n_dns)
+		av->dns_lifetime = 2 * hi;
+	for (i = 1; i + 1 < n; i += 2) {
+		struct fp_ra_prefix *p = &av->prefixes[av->n_prefixes];
+		struct fp_ip ip;
+
+		if (strcmp(w[i], "prefix") != 0)
+			continue;
+		if (av->n_prefixes == FP_RA_PREFIX_MAX)
+			return bad("add ra: at most %u prefix", FP_RA_PREFIX_MAX);
+		if (fp_addr_prefix_parse(w[i + 1], &ip, &p->plen,
+					 FP_ADDR_PREFIX | FP_ADDR_HOST_ZERO, NULL) != 0 ||
+		    fp_addr_ip_is_v4(&ip))
+			return bad("add ra: prefix '%s': expected an IPv6 PREFIX/PLEN", w[i + 1]);
+		memcpy(p->prefix, ip.b, 16);
+		p->flags = p->plen == 64 ? pfx_flags : pfx_flags & ~FP_RA_PFX_F_AUTO;
+		p->valid = 86400;
+		p->preferred = 14400;
+		av->n_prefixes++;
+	}
+	return 0;
+}
+
+enum { SK_MAC, SK_SERVER_MAC, SK_ADDR, SK_PREFERRED, SK_VALID, SK_DNS, SK_MAX };
+
+/* "PORT mac MAC server-mac MAC [addr IP] [preferred S] [valid S] [dns IP]..." */
+static int
+build_dhcp6(char **w, int n, struct fpctl_change *ch)
+{
+	static const char *const kw[SK_MAX] = { "mac",	     "server-mac", "addr",
+						"preferred", "valid",	   "dns" };
+	const char *v[SK_MAX] = { NULL };
+	struct fp_dhcp6_val *sv = &ch->val.dhcp6;
+	int rc;
+
+	if (n < 1 || parse_u32(w[0], FP_PORT_MAX - 1, &ch->key.dhcp6.port_id) != 0)
+		return bad("add dhcp6: PORT must be 0..%u", FP_PORT_MAX - 1);
+	rc = parse_kv(w + 1, n - 1, kw, SK_MAX, "add dhcp6", v, 1 << SK_DNS);
+	if (rc != 0)
+		return rc;
+	if (v[SK_MAC] == NULL || v[SK_SERVER_MAC] == NULL)
+		return bad("add dhcp6: 'mac' and 'server-mac' are required");
+	if (fp_addr_mac_parse(v[SK_MAC], sv->mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add dhcp6: bad MAC '%s'", v[SK_MAC]);
+	if (fp_addr_mac_parse(v[SK_SERVER_MAC], sv->server_mac, FP_ADDR_MAC_SHORT) != 0)
+		return bad("add dhcp6: bad server-mac '%s'", v[SK_SERVER_MAC]);
+	if (v[SK_ADDR] != NULL) {
+		if (parse_ip_family(v[SK_ADDR], 6, sv->addr) != 0)
+			return bad("add dhcp6: bad IPv6 addr '%s'", v[SK_ADDR]);
+		sv->preferred = 14400;
+		sv->valid = 86400;
+	}
+	if (parse_u32_opt(v[SK_PREFERRED], UINT32_MAX, &sv->preferred, "add dhcp6", "preferred") !=
+		    0 ||
+	    parse_u32_opt(v[SK_VALID], UINT32_MAX, &sv->valid, "add dhcp6", "valid") != 0)
+		return -EINVAL;
+	return parse_ip_list(w + 1, n - 1, "dns", "add dhcp6", 6, sv->dns[0], FP_DHCP6_DNS_MAX,
+			     &sv->n_dns);
+}
+
 static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
@@ -660,6 +903,7 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		[FP_TABLE_PORT] = 1,	[FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
 		[FP_TABLE_FLOOD] = 1,	[FP_TABLE_NEIGH] = 2, [FP_TABLE_RULESET] = 2,
 		[FP_TABLE_ADDRSET] = 2, [FP_TABLE_ROUTE] = 2, [FP_TABLE_NAT] = 3,
+		[FP_TABLE_DHCP] = 1,	[FP_TABLE_RA] = 1,    [FP_TABLE_DHCP6] = 1,
 	};
 	const char *table = fp_names_table[ch->table];
 
@@ -689,6 +933,16 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		return build_route_key(w, n, "del", &ch->key.route);
 	case FP_TABLE_NAT:
 		return build_nat_key(w, n, "del", &ch->key.nat);
+	case FP_TABLE_DHCP:
+	case FP_TABLE_DHCP6:
+		/* The two keys are one port id. */
+		if (parse_u32(w[0], FP_PORT_MAX - 1, &ch->key.dhcp.port_id) != 0)
+			return bad("del %s: PORT must be 0..%u", table, FP_PORT_MAX - 1);
+		return 0;
+	case FP_TABLE_RA:
+		if (parse_vni(w[0], &ch->key.ra.vni) != 0)
+			return bad("del ra: NET must be 1..%u", FP_VNI_MAX);
+		return 0;
 	default:
 		return build_neigh_key(w, n, "del", &ch->key.neigh);
 	}
@@ -727,6 +981,12 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		rc = build_route(w + 2, n - 2, ch);
 	else if (ch->table == FP_TABLE_NAT)
 		rc = build_nat(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_DHCP)
+		rc = build_dhcp(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_RA)
+		rc = build_ra(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_DHCP6)
+		rc = build_dhcp6(w + 2, n - 2, ch);
 	else
 		rc = build_neigh(w + 2, n - 2, ch);
 	if (rc != 0)
@@ -1016,6 +1276,131 @@ print_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, int json)
 		printf(" mac %s", mac);
 }
 
+/* An IPv4 (len 4) or IPv6 (16) address of an entry as text. */
+static const char *
+raw_ip_str(const uint8_t *b, uint32_t len, char buf[FP_ADDR_IP_STR])
+{
+	struct fp_ip ip;
+
+	fp_addr_ip_set_bytes(&ip, b, len);
+	return fp_addr_ip_str(&ip, buf);
+}
+
+/* " kw IP" per address, or ",\"kw\":[...]" in JSON. */
+static void
+print_ip_list(const char *kw, const uint8_t *b, uint32_t len, uint32_t n, int json)
+{
+	char ip[FP_ADDR_IP_STR];
+	uint32_t i;
+
+	if (json)
+		printf(",\"%s\":[", kw);
+	for (i = 0; i < n; i++) {
+		raw_ip_str(b + i * len, len, ip);
+		if (json)
+			printf("%s\"%s\"", i ? "," : "", ip);
+		else
+			printf(" %s %s", kw, ip);
+	}
+	if (json)
+		putchar(']');
+}
+
+static void
+print_dhcp(const struct fp_dhcp_key *k, const struct fp_dhcp_val *v, int json)
+{
+	char mac[FP_ADDR_MAC_STR], a[FP_ADDR_IP_STR], s[FP_ADDR_IP_STR], r[FP_ADDR_IP_STR];
+	uint32_t i, n = v->n_routes < FP_DHCP_ROUTE_MAX ? v->n_routes : FP_DHCP_ROUTE_MAX;
+
+	fp_addr_mac_str(v->mac, mac);
+	raw_ip_str(v->addr, 4, a);
+	raw_ip_str(v->server, 4, s);
+	raw_ip_str(v->router, 4, r);
+	if (json)
+		printf("{\"port\":%u,\"mac\":\"%s\",\"addr\":\"%s/%u\",\"server\":\"%s\","
+		       "\"router\":\"%s\",\"lease\":%u,\"mtu\":%u",
+		       k->port_id, mac, a, v->plen, s, r, v->lease, v->mtu);
+	else
+		printf("dhcp %u mac %s addr %s/%u server %s router %s lease %u mtu %u", k->port_id,
+		       mac, a, v->plen, s, r, v->lease, v->mtu);
+	print_ip_list("dns", v->dns[0], 4, v->n_dns < FP_DHCP_DNS_MAX ? v->n_dns : 0, json);
+	if (json)
+		fputs(",\"routes\":[", stdout);
+	for (i = 0; i < n; i++) {
+		raw_ip_str(v->routes[i].dst, 4, a);
+		raw_ip_str(v->routes[i].gw, 4, r);
+		if (json)
+			printf("%s\"%s/%u,%s\"", i ? "," : "", a, v->routes[i].plen, r);
+		else
+			printf(" route %s/%u,%s", a, v->routes[i].plen, r);
+	}
+	if (json)
+		fputs("]}", stdout);
+}
+
+static const char *
+ra_mode(const struct fp_ra_val *v)
+{
+	if (v->flags & FP_RA_F_MANAGED)
+		return "dhcpv6-stateful";
+	return v->flags & FP_RA_F_OTHER ? "dhcpv6-stateless" : "slaac";
+}
+
+static void
+print_ra(const struct fp_ra_key *k, const struct fp_ra_val *v, int json)
+{
+	char mac[FP_ADDR_MAC_STR], src[FP_ADDR_IP_STR], p[FP_ADDR_IP_STR];
+	uint32_t i, n = v->n_prefixes < FP_RA_PREFIX_MAX ? v->n_prefixes : FP_RA_PREFIX_MAX;
+
+	fp_addr_mac_str(v->mac, mac);
+	raw_ip_str(v->src, 16, src);
+	if (json)
+		printf("{\"net\":%u,\"mac\":\"%s\",\"mode\":\"%s\",\"src\":\"%s\",\"mtu\":%u,"
+		       "\"lifetime\":%u,\"interval\":\"%u-%u\",\"dns_lifetime\":%u,\"prefixes\":[",
+		       k->vni, mac, ra_mode(v), src, v->mtu, v->router_lifetime, v->min_interval,
+		       v->max_interval, v->dns_lifetime);
+	else
+		printf("ra %u mac %s mode %s src %s mtu %u lifetime %u interval %u-%u", k->vni, mac,
+		       ra_mode(v), src, v->mtu, v->router_lifetime, v->min_interval,
+		       v->max_interval);
+	for (i = 0; i < n; i++) {
+		const struct fp_ra_prefix *x = &v->prefixes[i];
+
+		raw_ip_str(x->prefix, 16, p);
+		if (json)
+			printf("%s{\"prefix\":\"%s/%u\",\"flags\":%u,\"valid\":%u,"
+			       "\"preferred\":%u}",
+			       i ? "," : "", p, x->plen, x->flags, x->valid, x->preferred);
+		else
+			printf(" prefix %s/%u", p, x->plen);
+	}
+	if (json)
+		putchar(']');
+	print_ip_list("dns", v->dns[0], 16, v->n_dns < FP_RA_DNS_MAX ? v->n_dns : 0, json);
+	if (json)
+		putchar('}');
+}
+
+static void
+print_dhcp6(const struct fp_dhcp6_key *k, const struct fp_dhcp6_val *v, int json)
+{
+	char mac[FP_ADDR_MAC_STR], smac[FP_ADDR_MAC_STR], a[FP_ADDR_IP_STR];
+
+	fp_addr_mac_str(v->mac, mac);
+	fp_addr_mac_str(v->server_mac, smac);
+	raw_ip_str(v->addr, 16, a);
+	if (json)
+		printf("{\"port\":%u,\"mac\":\"%s\",\"server_mac\":\"%s\",\"addr\":\"%s\","
+		       "\"preferred\":%u,\"valid\":%u",
+		       k->port_id, mac, smac, a, v->preferred, v->valid);
+	else
+		printf("dhcp6 %u mac %s server-mac %s addr %s preferred %u valid %u", k->port_id,
+		       mac, smac, a, v->preferred, v->valid);
+	print_ip_list("dns", v->dns[0], 16, v->n_dns < FP_DHCP6_DNS_MAX ? v->n_dns : 0, json);
+	if (json)
+		putchar('}');
+}
+
 static int
 dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 {
@@ -1048,6 +1433,15 @@ dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 		break;
 	case FP_TABLE_NAT:
 		print_nat(key, val, d->json);
+		break;
+	case FP_TABLE_DHCP:
+		print_dhcp(key, val, d->json);
+		break;
+	case FP_TABLE_RA:
+		print_ra(key, val, d->json);
+		break;
+	case FP_TABLE_DHCP6:
+		print_dhcp6(key, val, d->json);
 		break;
 	default:
 		print_neigh(key, val, d->json);

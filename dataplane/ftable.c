@@ -157,11 +157,17 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 				     socket_id);
 	t->nat = hash_create(name, "nat", sizeof(struct fp_nat_key), limit[FP_TABLE_NAT],
 			     socket_id);
+	t->dhcp = hash_create(name, "dhcp", sizeof(struct fp_dhcp_key), limit[FP_TABLE_DHCP],
+			      socket_id);
+	t->ra = hash_create(name, "ra", sizeof(struct fp_ra_key), limit[FP_TABLE_RA], socket_id);
+	t->dhcp6 = hash_create(name, "dhcp6", sizeof(struct fp_dhcp6_key), limit[FP_TABLE_DHCP6],
+			       socket_id);
 	t->vtep_src = hash_create(name, "vsrc", sizeof(struct fp_dp_vtep_src),
 				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
 	    t->addrset.keys == NULL || t->addrset.plens == NULL || t->route.keys == NULL ||
-	    t->route.plens == NULL || t->nat == NULL || t->vtep_src == NULL) {
+	    t->route.plens == NULL || t->nat == NULL || t->dhcp == NULL || t->ra == NULL ||
+	    t->dhcp6 == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -215,6 +221,12 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->route.plens);
 	if (t->nat != NULL)
 		hash_free_values(t->nat);
+	if (t->dhcp != NULL)
+		hash_free_values(t->dhcp);
+	if (t->ra != NULL)
+		hash_free_values(t->ra);
+	if (t->dhcp6 != NULL)
+		hash_free_values(t->dhcp6);
 	rte_hash_free(t->fdb);
 	rte_hash_free(t->flood);
 	rte_hash_free(t->neigh);
@@ -224,6 +236,9 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->route.keys);
 	rte_hash_free(t->route.plens);
 	rte_hash_free(t->nat);
+	rte_hash_free(t->dhcp);
+	rte_hash_free(t->ra);
+	rte_hash_free(t->dhcp6);
 	rte_hash_free(t->vtep_src);
 	rte_free(t->vtep_refs);
 	rte_free(t->vteps);
@@ -343,6 +358,12 @@ fp_ftables_vtep_src_refs(const struct fp_ftables *t, uint32_t vni, const struct 
 	if (rte_hash_lookup_data(t->vtep_src, &k, &data) < 0)
 		return 0;
 	return (uint32_t)(uintptr_t)data;
+}
+
+void
+fp_ftables_slowpath_serve(struct fp_ftables *t)
+{
+	t->slowpath = 1;
 }
 
 void
@@ -514,6 +535,7 @@ view_init(struct commit *c)
 		.ctx = c,
 		.sg_enforced = 1,
 		.routes = 1,
+		.slowpath = t->slowpath,
 	};
 }
 
@@ -542,6 +564,12 @@ table_hash(const struct fp_ftables *t, uint16_t table)
 		return t->route.keys;
 	case FP_TABLE_NAT:
 		return t->nat;
+	case FP_TABLE_DHCP:
+		return t->dhcp;
+	case FP_TABLE_RA:
+		return t->ra;
+	case FP_TABLE_DHCP6:
+		return t->dhcp6;
 	default:
 		return NULL;
 	}
@@ -1360,6 +1388,9 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 	case FP_TABLE_RULESET:
 	case FP_TABLE_ROUTE:
 	case FP_TABLE_NAT:
+	case FP_TABLE_DHCP:
+	case FP_TABLE_RA:
+	case FP_TABLE_DHCP6:
 		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
 			if ((rc = fn(table, key, data, arg)) != 0)
 				return rc;

@@ -20,7 +20,10 @@
  *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
  * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
- * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val).  Every commit
+ * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val), and so
+ * are the slow path's dhcp, ra and dhcp6 tables, read by the main lcore's
+ * slow path (a registered reader like a worker), accepted only once a slow
+ * path serves them (fp_ftables_slowpath_serve()).  Every commit
  * that changes a ruleset, addrset or port entry bumps sg_gen (after the
  * changes are visible), which tracked connections compare to know that
  * they must be checked against the rules again.  A commit that deletes a
@@ -155,6 +158,9 @@ struct fp_ftables {
 	struct fp_dp_pfx addrset;	       /* fp_addrset_key -> nothing (presence) */
 	struct fp_dp_pfx route;		       /* fp_route_key -> fp_route_val * */
 	struct rte_hash *nat;		       /* fp_nat_key -> fp_nat_val * */
+	struct rte_hash *dhcp;		       /* fp_dhcp_key -> fp_dhcp_val * */
+	struct rte_hash *ra;		       /* fp_ra_key -> fp_ra_val * */
+	struct rte_hash *dhcp6;		       /* fp_dhcp6_key -> fp_dhcp6_val * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
 	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
@@ -175,6 +181,7 @@ struct fp_ftables {
 	uint8_t *scratch;		  /* per-commit marks, by vtep id */
 	uint32_t *vtep_refs;		  /* by vtep id: flood members and fdb entries naming it */
 	int socket_id;			  /* NUMA socket for memory */
+	uint32_t slowpath;		  /* a slow path serves dhcp, ra, dhcp6: accept them */
 };
 
 /**
@@ -226,6 +233,13 @@ uint32_t fp_ftables_vtep_src_refs(const struct fp_ftables *t, uint32_t vni, cons
  * in (before any worker runs).  The tables do not own it.
  */
 void fp_ftables_ct_attach(struct fp_ftables *t, struct fp_ct *ct);
+
+/**
+ * Say that a slow path serves the dhcp, ra and dhcp6 tables (before the
+ * control socket opens): from then on their entries are accepted; until
+ * then they are refused, naming the table (never stored and ignored).
+ */
+void fp_ftables_slowpath_serve(struct fp_ftables *t);
 
 /* A transaction: staged changes, applied by fp_ftables_commit(). */
 struct fp_txn;
@@ -352,6 +366,42 @@ fp_ftables_neigh(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *i
 
 	k.ip = *ip;
 	if (rte_hash_lookup_data(t->neigh, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/** The DHCPv4 entry of a VM port, or NULL. */
+static inline const struct fp_dhcp_val *
+fp_ftables_dhcp(const struct fp_ftables *t, uint32_t port_id)
+{
+	struct fp_dhcp_key k = { .port_id = port_id };
+	void *data;
+
+	if (rte_hash_lookup_data(t->dhcp, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/** The RA entry of a network, or NULL. */
+static inline const struct fp_ra_val *
+fp_ftables_ra(const struct fp_ftables *t, uint32_t vni)
+{
+	struct fp_ra_key k = { .vni = vni };
+	void *data;
+
+	if (rte_hash_lookup_data(t->ra, &k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/** The DHCPv6 entry of a VM port, or NULL. */
+static inline const struct fp_dhcp6_val *
+fp_ftables_dhcp6(const struct fp_ftables *t, uint32_t port_id)
+{
+	struct fp_dhcp6_key k = { .port_id = port_id };
+	void *data;
+
+	if (rte_hash_lookup_data(t->dhcp6, &k, &data) < 0)
 		return NULL;
 	return data;
 }

@@ -112,6 +112,17 @@ fp_addr_ip_set_v4(struct fp_ip *ip, uint32_t a)
 	ip->b[15] = (uint8_t)a;
 }
 
+void
+fp_addr_ip_set_bytes(struct fp_ip *ip, const uint8_t *b, uint32_t len)
+{
+	if (len == 4) {
+		memcpy(ip->b, v4_mapped, sizeof(v4_mapped));
+		memcpy(ip->b + 12, b, 4);
+	} else {
+		memcpy(ip->b, b, 16);
+	}
+}
+
 int
 fp_addr_ip_is_v4(const struct fp_ip *ip)
 {

@@ -82,6 +82,12 @@ const char *fp_addr_ip_str(const struct fp_ip *ip, char buf[FP_ADDR_IP_STR]);
  */
 void fp_addr_ip_set_v4(struct fp_ip *ip, uint32_t a);
 
+/**
+ * Set ip to the address in b: 4 bytes (IPv4, mapped) or 16 (IPv6), network
+ * order, as the slow path's entries hold them (struct fp_dhcp_val, ...).
+ */
+void fp_addr_ip_set_bytes(struct fp_ip *ip, const uint8_t *b, uint32_t len);
+
 /** @return 1 if ip is an IPv4 address (in ::ffff:0:0/96), else 0 (also for NULL) */
 int fp_addr_ip_is_v4(const struct fp_ip *ip);
 

@@ -9,6 +9,9 @@
 #include <flowplane/proto.h>
 
 #include "addr.h"
+#include "dhcp4.h"
+#include "dhcp6.h"
+#include "ra.h"
 
 /* Outer headers of an encapsulated frame, inner Ethernet included: what an
  * underlay port's MTU must exceed.
@@ -19,6 +22,8 @@
 #define ENCAP_HDR_V6                                                                          \
 	(sizeof(struct fp_eth_hdr) + sizeof(struct fp_ipv6_hdr) + sizeof(struct fp_udp_hdr) + \
 	 sizeof(struct fp_vxlan_hdr))
+
+#define FP_CHECK_MSG_SIZE 160 /* a message of lib/dhcp4.c, dhcp6.c, ra.c */
 
 _Static_assert(sizeof(struct fp_geneve_hdr) == sizeof(struct fp_vxlan_hdr), "encap header size");
 
@@ -574,6 +579,83 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 	return 0;
 }
 
+/* The slow path's tables: served by the engine (view), keyed by a VM port
+ * (dhcp, dhcp6; table names it) or a network (ra).
+ */
+static int
+check_slowpath_key(const char *table, uint32_t id, int by_port, const struct fp_check_view *view,
+		   char *err, size_t errsz)
+{
+	const char *what = by_port ? "port" : "network";
+
+	if (by_port ? id >= FP_PORT_MAX : !vni_ok(id))
+		return fail(err, errsz, -EINVAL, "%s %s %u: out of range %u..%u", table, what, id,
+			    by_port ? 0 : 1, by_port ? FP_PORT_MAX - 1 : FP_VNI_MAX);
+	if (view != NULL && !view->slowpath)
+		return fail(err, errsz, -EINVAL,
+			    "%s %s %u: this engine does not serve the %s table (doc/routing.md "
+			    "\"The slow path\")",
+			    table, what, id, table);
+	if (by_port && view != NULL && role_of(view, id) != FP_PORT_ROLE_VM)
+		return fail(err, errsz, -EINVAL, "%s port %u: not a VM port", table, id);
+	return 0;
+}
+
+/* A message of lib/dhcp4.c, dhcp6.c or ra.c ("dhcp: why") for entry id. */
+static int
+check_slowpath_val(int rc, const char *table, const char *what, uint32_t id, const char *msg,
+		   char *err, size_t errsz)
+{
+	size_t n = strlen(table);
+
+	if (rc == 0)
+		return 0;
+	if (strncmp(msg, table, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		msg += n + 2;
+	return fail(err, errsz, -EINVAL, "%s %s %u: %s", table, what, id, msg);
+}
+
+static int
+check_dhcp(const struct fp_dhcp_key *k, const struct fp_dhcp_val *v,
+	   const struct fp_check_view *view, char *err, size_t errsz)
+{
+	char msg[FP_CHECK_MSG_SIZE] = "";
+	int rc = check_slowpath_key("dhcp", k->port_id, 1, view, err, errsz);
+
+	if (rc != 0 || v == NULL)
+		return rc;
+	if (!fp_addr_mac_is_unicast(v->mac))
+		return fail(err, errsz, -EINVAL, "dhcp port %u: mac is not unicast", k->port_id);
+	rc = fp_dhcp4_check(v, msg, sizeof(msg));
+	return check_slowpath_val(rc, "dhcp", "port", k->port_id, msg, err, errsz);
+}
+
+static int
+check_ra(const struct fp_ra_key *k, const struct fp_ra_val *v, const struct fp_check_view *view,
+	 char *err, size_t errsz)
+{
+	char msg[FP_CHECK_MSG_SIZE] = "";
+	int rc = check_slowpath_key("ra", k->vni, 0, view, err, errsz);
+
+	if (rc != 0 || v == NULL)
+		return rc;
+	rc = fp_ra_check(v, msg, sizeof(msg));
+	return check_slowpath_val(rc, "ra", "network", k->vni, msg, err, errsz);
+}
+
+static int
+check_dhcp6(const struct fp_dhcp6_key *k, const struct fp_dhcp6_val *v,
+	    const struct fp_check_view *view, char *err, size_t errsz)
+{
+	char msg[FP_CHECK_MSG_SIZE] = "";
+	int rc = check_slowpath_key("dhcp6", k->port_id, 1, view, err, errsz);
+
+	if (rc != 0 || v == NULL)
+		return rc;
+	rc = fp_dhcp6_check(v, msg, sizeof(msg));
+	return check_slowpath_val(rc, "dhcp6", "port", k->port_id, msg, err, errsz);
+}
+
 int
 fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp_check_view *view,
 	       char *err, size_t errsz)
@@ -597,6 +679,12 @@ fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp
 		return check_route(key, val, view, err, errsz);
 	case FP_TABLE_NAT:
 		return check_nat(key, val, view, err, errsz);
+	case FP_TABLE_DHCP:
+		return check_dhcp(key, val, view, err, errsz);
+	case FP_TABLE_RA:
+		return check_ra(key, val, view, err, errsz);
+	case FP_TABLE_DHCP6:
+		return check_dhcp6(key, val, view, err, errsz);
 	default:
 		return fail(err, errsz, -EINVAL, "unknown table %u", table);
 	}

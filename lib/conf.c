@@ -532,6 +532,9 @@ fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
 	table_size[FP_TABLE_ADDRSET] = FP_CONF_DEF_TABLE_ADDRSET;
 	table_size[FP_TABLE_ROUTE] = FP_CONF_DEF_TABLE_ROUTE;
 	table_size[FP_TABLE_NAT] = FP_CONF_DEF_TABLE_NAT;
+	table_size[FP_TABLE_DHCP] = FP_CONF_DEF_TABLE_DHCP;
+	table_size[FP_TABLE_RA] = FP_CONF_DEF_TABLE_RA;
+	table_size[FP_TABLE_DHCP6] = FP_CONF_DEF_TABLE_DHCP6;
 }
 
 int

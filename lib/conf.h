@@ -44,6 +44,9 @@
 #define FP_CONF_DEF_TABLE_ADDRSET 65536 /* address set members */
 #define FP_CONF_DEF_TABLE_ROUTE 65536	/* routes, all vrfs together */
 #define FP_CONF_DEF_TABLE_NAT 4096	/* nat entries (two per floating IP) */
+#define FP_CONF_DEF_TABLE_DHCP 4096	/* DHCPv4 entries (one per VM port) */
+#define FP_CONF_DEF_TABLE_RA 1024	/* RA entries (one per network with a router) */
+#define FP_CONF_DEF_TABLE_DHCP6 4096	/* DHCPv6 entries (one per VM port) */
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)

@@ -245,7 +245,11 @@ struct fp_nat_val {
 	__u32 scope;	 /* SNAT: the external network id; DNAT: the vrf */
 };
 
-/* DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
+/* The slow path's tables dhcp, ra and dhcp6 are in FP_FOREACH_TABLE:
+ * fp-dpdk serves them (doc/routing.md "The slow path"); the XDP engine's
+ * limits for them are 0 and it refuses their entries.
+ *
+ * DHCPv4 answers for a VM port (doc/routing.md "The slow path"), compiled
  * from the port's fixed IPv4 address and its subnet; answered by
  * lib/dhcp4.c off the workers' fast path.  Addresses are IPv4, network
  * order; all-zero: absent.
@@ -586,7 +590,9 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(TTL_EXCEEDED, "ttl_exceeded")               \
 	_(TO_ROUTER, "to_router")                     \
 	_(NO_ROUTE, "no_route")                       \
-	_(NEIGH_MISSING, "neigh_missing")
+	_(NEIGH_MISSING, "neigh_missing")             \
+	_(PUNT_FULL, "punt_full")                     \
+	_(PUNT_RATE, "punt_rate")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -604,7 +610,8 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
  * order of the dataplane's commit and of fp-control's difference:
  * routes after the neigh entries they resolve through, and route and nat
  * before flood and fdb, so that an fdb router entry (a router's MAC)
- * appears only after its vrf's routes and goes before them.
+ * appears only after its vrf's routes and goes before them; the slow
+ * path's dhcp, ra and dhcp6 entries last (they name ports and networks).
  *   static const __u16 order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
  */
 #define FP_TABLE_SET_ORDER                                                                         \

@@ -541,8 +541,83 @@ fp_bad_entries_build(size_t *n)
 	e->val.addrset.pad = 1;
 	expect(e++, -EINVAL, "addrset 5: pad not zero");
 
+	/* The slow path's keys, refused before the engine says whether it
+	 * serves them.
+	 */
+	e->desc = "a dhcp entry of a port past FP_PORT_MAX";
+	e->table = FP_TABLE_DHCP;
+	e->key.dhcp.port_id = FP_PORT_MAX;
+	fp_good_dhcp(&e->val.dhcp);
+	expect(e++, -EINVAL, "dhcp port %u: out of range 0..%u", FP_PORT_MAX, FP_PORT_MAX - 1);
+	e->desc = "an ra entry of network 0";
+	e->table = FP_TABLE_RA;
+	fp_good_ra(&e->val.ra);
+	expect(e++, -EINVAL, "ra network 0: out of range 1..%u", FP_VNI_MAX);
+	e->desc = "a dhcp6 delete of a port past FP_PORT_MAX";
+	e->table = FP_TABLE_DHCP6;
+	e->del = 1;
+	e->key.dhcp6.port_id = 100;
+	expect(e++, -EINVAL, "dhcp6 port 100: out of range 0..%u", FP_PORT_MAX - 1);
+
 	*n = (size_t)(e - all);
 	if (*n > N_MAX)
 		abort();
 	return all;
+}
+
+void
+fp_good_dhcp(struct fp_dhcp_val *v)
+{
+	static const struct fp_dhcp_val good = {
+		.mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.mtu = 1450,
+		.addr = { 10, 0, 0, 5 },
+		.server = { 10, 0, 0, 1 },
+		.router = { 10, 0, 0, 1 },
+		.lease = 86400,
+		.plen = 24,
+		.n_dns = 1,
+		.dns = { { 10, 0, 0, 2 } },
+		.n_routes = 1,
+		.routes = { { .dst = { 172, 16, 0, 0 }, .gw = { 10, 0, 0, 254 }, .plen = 12 } },
+	};
+
+	*v = good;
+}
+
+void
+fp_good_ra(struct fp_ra_val *v)
+{
+	static const struct fp_ra_val good = {
+		.mac = { 0x02, 0, 0, 0, 0xee, 0x01 },
+		.mtu = 1450,
+		.router_lifetime = 300,
+		.flags = 0,
+		.n_prefixes = 1,
+		.max_interval = 100,
+		.min_interval = 30,
+		.prefixes = { { .prefix = { 0x20, 0x01, 0x0d, 0xb8 },
+				.valid = 86400,
+				.preferred = 14400,
+				.plen = 64,
+				.flags = FP_RA_PFX_F_ONLINK | FP_RA_PFX_F_AUTO } },
+	};
+
+	*v = good;
+}
+
+void
+fp_good_dhcp6(struct fp_dhcp6_val *v)
+{
+	static const struct fp_dhcp6_val good = {
+		.mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.server_mac = { 0x02, 0, 0, 0, 0xee, 0x01 },
+		.addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 },
+		.preferred = 14400,
+		.valid = 86400,
+		.n_dns = 1,
+		.dns = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } },
+	};
+
+	*v = good;
 }

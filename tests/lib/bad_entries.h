@@ -40,4 +40,13 @@ struct fp_bad_entry {
  */
 struct fp_bad_entry *fp_bad_entries_build(size_t *n);
 
+/* Good slow path values (for port 0 or 1 of the world, MAC 02:00:00:00:00:01;
+ * network 100): DHCPv4 10.0.0.5/24 from server and router 10.0.0.1; an RA
+ * of 2001:db8::/64 (slaac) from router MAC 02:00:00:00:ee:01; DHCPv6
+ * 2001:db8::5 from that router MAC.
+ */
+void fp_good_dhcp(struct fp_dhcp_val *v);
+void fp_good_ra(struct fp_ra_val *v);
+void fp_good_dhcp6(struct fp_dhcp6_val *v);
+
 #endif /* FP_TESTS_BAD_ENTRIES_H */

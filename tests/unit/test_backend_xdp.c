@@ -580,6 +580,38 @@ test_backend_xdp_sg(void **state)
 		assert_non_null(strstr(err, "router entries: this engine does not route"));
 		assert_int_equal(fp_backend_xdp.dump(f->h, FP_TABLE_ROUTE, NULL, NULL), 0);
 	}
+	/* So is the slow path: limits 0, dhcp, ra, dhcp6 refused by name. */
+	assert_int_equal(info.table_limit[FP_TABLE_DHCP], 0);
+	assert_int_equal(info.table_limit[FP_TABLE_RA], 0);
+	assert_int_equal(info.table_limit[FP_TABLE_DHCP6], 0);
+	{
+		struct fp_dhcp_key dk = { .port_id = 0 };
+		struct fp_ra_key ak = { .vni = 100 };
+		struct fp_dhcp6_key sk = { .port_id = 0 };
+		struct fp_dhcp_val dv;
+		struct fp_ra_val av;
+		struct fp_dhcp6_val sv;
+		uint32_t failed;
+
+		fp_good_dhcp(&dv);
+		fp_good_ra(&av);
+		fp_good_dhcp6(&sv);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_DHCP, &dk, &dv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(
+			strstr(err, "dhcp port 0: this engine does not serve the dhcp table"));
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_RA, &ak, &av), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "ra network 100: this engine does not serve the ra"));
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_DHCP6, &sk), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "dhcp6 port 0: this engine does not serve the dhcp6"));
+		(void)sv;
+		assert_int_equal(fp_backend_xdp.dump(f->h, FP_TABLE_DHCP, NULL, NULL), 0);
+	}
 
 	/* Everything goes: the address set's member too (its map key). */
 	d = fp_entry_set_create();

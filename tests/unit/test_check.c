@@ -291,6 +291,99 @@ test_check_route_nat(void **state)
 	expect_route(&k, &rv, NULL, NULL);
 }
 
+static void
+expect_msg(int rc, const char *msg, int want_rc, const char *want)
+{
+	if (rc != want_rc || (want != NULL && strcmp(msg, want) != 0))
+		fail_msg("rc %d \"%s\", want %d \"%s\"", rc, msg, want_rc, want ? want : "");
+}
+
+/* The slow path's tables: served only by an engine that says so (the
+ * others refuse them by name, sets and deletes), keyed by a VM port
+ * (dhcp, dhcp6) or a network (ra); values checked by lib/dhcp4.c, ra.c,
+ * dhcp6.c with the entry named.
+ */
+static void
+test_check_slowpath(void **state)
+{
+	uint16_t role[FP_PORT_MAX], mtu[FP_PORT_MAX];
+	struct fp_check_view v;
+	struct fp_ip local;
+	struct fp_dhcp_key dk = { .port_id = 1 };
+	struct fp_ra_key ak = { .vni = 100 };
+	struct fp_dhcp6_key sk = { .port_id = 0 };
+	struct fp_dhcp_val dv;
+	struct fp_ra_val av;
+	struct fp_dhcp6_val sv;
+	char msg[FP_CTL_MSG_SIZE];
+
+	(void)state;
+	world(&v, role, mtu, &local);
+	fp_good_dhcp(&dv);
+	fp_good_ra(&av);
+	fp_good_dhcp6(&sv);
+	/* An engine without a slow path (the view's slowpath 0). */
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 1: this engine does not serve the dhcp table (doc/routing.md \"The "
+		   "slow path\")");
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, NULL, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "ra network 100: this engine does not serve the ra table (doc/routing.md \"The "
+		   "slow path\")");
+	expect_msg(fp_check_entry(FP_TABLE_DHCP6, &sk, &sv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp6 port 0: this engine does not serve the dhcp6 table (doc/routing.md "
+		   "\"The slow path\")");
+	/* Without a view (fpctl) and with a serving engine: good entries pass. */
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, NULL, msg, sizeof(msg)), msg, 0, NULL);
+	v.slowpath = 1;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, 0, NULL);
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, 0, NULL);
+	expect_msg(fp_check_entry(FP_TABLE_DHCP6, &sk, &sv, &v, msg, sizeof(msg)), msg, 0, NULL);
+	expect_msg(fp_check_entry(FP_TABLE_DHCP6, &sk, NULL, &v, msg, sizeof(msg)), msg, 0, NULL);
+	/* Keys: a VM port (the underlay port 2 is not; 3 is not configured). */
+	dk.port_id = 2;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 2: not a VM port");
+	sk.port_id = 3;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP6, &sk, NULL, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp6 port 3: not a VM port");
+	sk.port_id = 0;
+	dk.port_id = 1;
+	ak.vni = FP_VNI_MAX + 1;
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "ra network 16777216: out of range 1..16777215");
+	ak.vni = 100;
+	/* Values: the libraries' checks, the entry named. */
+	dv.pad = 1;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 1: n_dns 1 > 4 or n_routes 1 > 8 or pad");
+	fp_good_dhcp(&dv);
+	memset(dv.mac, 0, 6);
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, NULL, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 1: mac is not unicast");
+	fp_good_dhcp(&dv);
+	dv.plen = 0;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 1: plen 0 out of range 1..32");
+	fp_good_dhcp(&dv);
+	dv.routes[3].gw[0] = 1;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP, &dk, &dv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp port 1: unused route 3 not zero");
+	av.pad[1] = 1;
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "ra network 100: n_prefixes 1 > 4 or n_dns 0 > 4 or pad");
+	fp_good_ra(&av);
+	av.max_interval = 3;
+	assert_int_equal(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "ra network 100: "));
+	sv.pad[0] = 1;
+	expect_msg(fp_check_entry(FP_TABLE_DHCP6, &sk, &sv, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "dhcp6 port 0: n_dns 1 > 4 or pad");
+	fp_good_dhcp6(&sv);
+	sv.valid = 10;
+	assert_int_equal(fp_check_entry(FP_TABLE_DHCP6, &sk, &sv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "dhcp6 port 0: "));
+}
+
 int
 main(void)
 {
@@ -298,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_check_bad_entries),
 		cmocka_unit_test(test_check_good_entries),
 		cmocka_unit_test(test_check_route_nat),
+		cmocka_unit_test(test_check_slowpath),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

@@ -48,7 +48,8 @@ setup(void **state)
 	uint32_t limits[FP_TABLE_MAX] = {
 		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16,  [FP_TABLE_FDB] = 64,
 		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8,  [FP_TABLE_RULESET] = 8,
-		[FP_TABLE_ADDRSET] = 16,       [FP_TABLE_ROUTE] = 64, [FP_TABLE_NAT] = 8
+		[FP_TABLE_ADDRSET] = 16,       [FP_TABLE_ROUTE] = 64, [FP_TABLE_NAT] = 8,
+		[FP_TABLE_DHCP] = 16,	       [FP_TABLE_RA] = 16,    [FP_TABLE_DHCP6] = 16
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
@@ -638,7 +639,7 @@ reader(void *arg)
 static void
 test_ftable_rcu_reader_race(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16, 16, 16 };
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16, 16, 16, 16, 16, 16 };
 	struct race r = { 0 };
 	struct fp_txn *x = fp_txn_create();
 	pthread_t th;
@@ -998,6 +999,86 @@ test_ftable_nat(void **state)
 	assert_int_equal(f->t->count[FP_TABLE_NAT], 0);
 }
 
+/* The slow path's tables: refused by name until a slow path serves them,
+ * then stored, looked up, replaced, walked, counted, limited and deleted.
+ */
+static void
+test_ftable_slowpath(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_dhcp_key dk = { .port_id = 1 };
+	struct fp_ra_key ak = { .vni = 100 };
+	struct fp_dhcp6_key sk = { .port_id = 0 };
+	struct fp_dhcp_val dv;
+	struct fp_ra_val av;
+	struct fp_dhcp6_val sv;
+	uint32_t i, n = 0;
+
+	fp_good_dhcp(&dv);
+	fp_good_ra(&av);
+	fp_good_dhcp6(&sv);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_string_equal(f->err, "change 0: dhcp port 1: this engine does not serve the dhcp "
+				    "table (doc/routing.md \"The slow path\")");
+	assert_null(fp_ftables_dhcp(f->t, 1));
+
+	fp_ftables_slowpath_serve(f->t);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_RA, &ak, sizeof(ak), &av, sizeof(av)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP6, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
+	assert_int_equal(commit(f), 0);
+	assert_memory_equal(fp_ftables_dhcp(f->t, 1), &dv, sizeof(dv));
+	assert_memory_equal(fp_ftables_ra(f->t, 100), &av, sizeof(av));
+	assert_memory_equal(fp_ftables_dhcp6(f->t, 0), &sv, sizeof(sv));
+	assert_null(fp_ftables_dhcp(f->t, 0));
+	assert_null(fp_ftables_ra(f->t, 101));
+	assert_null(fp_ftables_dhcp6(f->t, 1));
+	assert_int_equal(f->t->count[FP_TABLE_DHCP], 1);
+	assert_int_equal(f->t->count[FP_TABLE_RA], 1);
+	assert_int_equal(f->t->count[FP_TABLE_DHCP6], 1);
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_RA, count_entry, &n), 0);
+	assert_int_equal(n, 1);
+
+	/* Replaced whole; a bad value refused with its entry named. */
+	dv.lease = 3600;
+	fp_txn_reset(f->x);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_dhcp(f->t, 1)->lease, 3600);
+	assert_int_equal(f->t->count[FP_TABLE_DHCP], 1);
+	dv.plen = 33;
+	fp_txn_reset(f->x);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_string_equal(f->err, "change 0: dhcp port 1: plen 33 out of range 1..32");
+	assert_int_equal(fp_ftables_dhcp(f->t, 1)->plen, 24);
+
+	/* The ra table holds 16. */
+	fp_txn_reset(f->x);
+	for (i = 0; i < 16; i++) {
+		ak.vni = 200 + i;
+		assert_int_equal(fp_txn_add(f->x, FP_TABLE_RA, &ak, sizeof(ak), &av, sizeof(av)),
+				 0);
+	}
+	assert_int_equal(commit(f), -ENOSPC);
+	assert_string_equal(f->err, "ra table full: 1 entries, limit 16");
+
+	/* Deletes. */
+	ak.vni = 100;
+	fp_txn_reset(f->x);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP, &dk, sizeof(dk), NULL, 0), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_RA, &ak, sizeof(ak), NULL, 0), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_DHCP6, &sk, sizeof(sk), NULL, 0), 0);
+	assert_int_equal(commit(f), 0);
+	assert_null(fp_ftables_dhcp(f->t, 1));
+	assert_null(fp_ftables_ra(f->t, 100));
+	assert_null(fp_ftables_dhcp6(f->t, 0));
+	assert_int_equal(f->t->count[FP_TABLE_DHCP] + f->t->count[FP_TABLE_RA] +
+				 f->t->count[FP_TABLE_DHCP6],
+			 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1007,6 +1088,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ftable_shapes_refused_at_stage, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_slowpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_commit_and_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_vni_served, setup, teardown),
