@@ -225,7 +225,6 @@ uncarried_checks() {
 	want+="unsupported networks net-vlan provider:network_type;"
 	want+="unsupported ports port-v network_id;"
 	want+="unsupported routers r1 external_gateway_info;"
-	want+="unsupported subnets sub-ext enable_dhcp;"
 	[ "$kinds" = "$want" ] || fp_note "problems: $kinds"
 	check "hva lists them as problems of their kind" [ "$kinds" = "$want" ]
 	check "hva fp-control logged the vlan network's problem" \

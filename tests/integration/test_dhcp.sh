@@ -67,12 +67,14 @@ fp_finish_diag() {
 	done
 }
 
-# eui64 MAC PREFIX: the SLAAC address of MAC in PREFIX (a /64, "fd00:100:").
+# eui64 MAC PREFIX: the SLAAC address of MAC in PREFIX (a /64, "fd00:100::"),
+# as ip(8) prints it.
 eui64() {
-	local IFS=: b
-	read -r -a b <<<"$1"
-	printf '%s:%x:%x:%x:%x\n' "$2" $(((0x${b[0]} ^ 2) << 8 | 0x${b[1]})) \
-		$((0x${b[2]} << 8 | 0xff)) $((0xfe << 8 | 0x${b[3]})) $((0x${b[4]} << 8 | 0x${b[5]}))
+	/usr/bin/python3 -c 'import ipaddress, sys
+m = bytes.fromhex(sys.argv[1].replace(":", ""))
+iid = bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:6]
+p = ipaddress.ip_address(sys.argv[2]).packed[:8]
+print(ipaddress.ip_address(p + iid))' "$1" "$2"
 }
 
 # vm_port VM: VM's Neutron port: the subnet's address, the SLAAC one
@@ -80,7 +82,7 @@ eui64() {
 vm_port() {
 	local vm=$1
 	jq -nc --arg vm "$vm" --arg mac "${FP_MAC[$vm]}" --arg ip4 "${FP_VM_IP4[$vm]}" \
-		--arg ip6 "$(eui64 "${FP_MAC[$vm]}" fd00:100:)" --arg hv "${FP_VM_HV[$vm]}" \
+		--arg ip6 "$(eui64 "${FP_MAC[$vm]}" fd00:100::)" --arg hv "${FP_VM_HV[$vm]}" \
 		'{id: ("port-" + $vm), network_id: "net-a", mac_address: $mac, admin_state_up: true,
 		  device_owner: "compute:nova", device_id: ("vm-" + $vm),
 		  fixed_ips: [{subnet_id: "net-a-v4", ip_address: $ip4},
@@ -288,7 +290,7 @@ main() {
 		[ "$(lease a1 staticroutes)" = "0.0.0.0/0 $GW4 10.200.0.0/16 $GW4" ]
 
 	echo "# === IPv6 by SLAAC"
-	a1_ip6=$(eui64 "${FP_MAC[a1]}" fd00:100:)
+	a1_ip6=$(eui64 "${FP_MAC[a1]}" fd00:100::)
 	check "a1 makes its SLAAC address $a1_ip6/64" wait_for 10 has_addr a1 "$a1_ip6/64"
 	check "a1's IPv6 default route via the router's link-local $RIF_LL" \
 		wait_for 5 default_via a1 6 "$RIF_LL"
