@@ -83,7 +83,6 @@ fp_compile_dhcp_unserved(const struct fp_model *m, const struct fp_compile_ctx *
 struct subnet_info {
 	const struct fp_model_subnet *s; /* the subnet */
 	int ok;				 /* its ports can get an entry */
-	int has_server;			 /* server / server_mac are set */
 	struct fp_ip server;		 /* IPv4: the server identifier */
 	uint8_t server_mac[6];		 /* IPv6: the router's (or DHCP port's) MAC */
 	uint8_t pad[2];			 /* zero */
@@ -144,11 +143,10 @@ service_port(const struct fp_model *m, const struct fp_model_subnet *s, struct f
 }
 
 static int
-sub_problem(struct drun *r, const struct fp_model_subnet *s, const char *field, const char *fmt,
-	    const char *detail)
+sub_problem(struct drun *r, const struct fp_model_subnet *s, const char *field, const char *why)
 {
 	return fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_SUBNET,
-				       s->id, field, fmt, detail);
+				       s->id, field, "%s", why);
 }
 
 /* "a, b, c": the addresses v[from..n) (as much as fits). */
@@ -191,7 +189,7 @@ subnet_check(struct drun *r, struct subnet_info *si)
 			 "DNS server %s is not an IPv%u address: its ports get no DHCP%s answers",
 			 fp_addr_ip_str(&s->dns[i], list), s->ip_version,
 			 s->ip_version == 6 ? "v6" : "");
-		return sub_problem(r, s, "dns_nameservers", "%s", why);
+		return sub_problem(r, s, "dns_nameservers", why);
 	}
 	if (s->n_dns > dns_max) {
 		snprintf(why, sizeof(why),
@@ -202,7 +200,7 @@ subnet_check(struct drun *r, struct subnet_info *si)
 				 s->n_dns < FP_MODEL_DNS_MAX ? s->n_dns : FP_MODEL_DNS_MAX, list,
 				 sizeof(list)),
 			 s->n_dns - dns_max > 1 ? "are" : "is", s->ip_version == 6 ? "v6" : "");
-		return sub_problem(r, s, "dns_nameservers", "%s", why);
+		return sub_problem(r, s, "dns_nameservers", why);
 	}
 	if (s->ip_version == 4 && s->n_host_routes > FP_DHCP_ROUTE_MAX) {
 		char ip2[FP_ADDR_IP_STR];
@@ -214,7 +212,7 @@ subnet_check(struct drun *r, struct subnet_info *si)
 			 s->n_host_routes, FP_DHCP_ROUTE_MAX, fp_addr_ip_str(&hr->destination, ip2),
 			 hr->plen >= 96 ? hr->plen - 96u : hr->plen,
 			 s->n_host_routes - FP_DHCP_ROUTE_MAX);
-		return sub_problem(r, s, "host_routes", "%s", why);
+		return sub_problem(r, s, "host_routes", why);
 	}
 	if (s->ip_version == 4) {
 		/* OVN's server_id: the gateway, else the metadata port's address. */
@@ -223,10 +221,11 @@ subnet_check(struct drun *r, struct subnet_info *si)
 		} else if (service_port(r->m, s, &ip) != NULL) {
 			si->server = ip;
 		} else {
-			return sub_problem(r, s, "gateway_ip",
-					   "no gateway_ip and no DHCP port (network:dhcp) with an "
-					   "address on the subnet: no DHCP server address%s",
-					   "; its ports get no DHCP answers");
+			return sub_problem(
+				r, s, "gateway_ip",
+				"no gateway_ip and no DHCP port (network:dhcp) with an "
+				"address on the subnet: no DHCP server address; its ports "
+				"get no DHCP answers");
 		}
 	} else {
 		rt = fp_model_subnet_router(r->m, s->id, &iface);
@@ -238,12 +237,11 @@ subnet_check(struct drun *r, struct subnet_info *si)
 				return sub_problem(
 					r, s, "ipv6_address_mode",
 					"no router interface and no DHCP port (network:dhcp) on the "
-					"subnet: no DHCPv6 server identity%s",
-					"; its ports get no DHCPv6 answers");
+					"subnet: no DHCPv6 server identity; its ports get no DHCPv6 "
+					"answers");
 			memcpy(si->server_mac, sp->mac, 6);
 		}
 	}
-	si->has_server = 1;
 	si->ok = 1;
 	return 0;
 }
@@ -474,7 +472,7 @@ ra_emit(struct drun *r, const struct fp_model_network *n)
 				 "this subnet's router %s is not advertised",
 				 n->id, owner->device_id, fp_addr_mac_str(owner->mac, macs),
 				 owner_sub->id, rt->id);
-			rc = sub_problem(r, s, "ipv6_ra_mode", "%s", why);
+			rc = sub_problem(r, s, "ipv6_ra_mode", why);
 			continue;
 		}
 		if (owner == NULL) {

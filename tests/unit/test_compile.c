@@ -3023,6 +3023,30 @@ test_compile_dhcp_port_limits(void **state)
 	assert_problem(&w->rep, FP_MODEL_PORT, "vm-a1", "fixed_ips[0].ip_address",
 		       "which keeps it");
 	assert_memory_equal(find_dhcp(w->out, 1)->addr, "\x0a\x01\x00\x0f", 4);
+
+	/* DHCPv6 without a router interface or a DHCP port: no server
+	 * identity, no entry; no router, no RA (nor in Neutron).
+	 */
+	del(w, FP_MODEL_PORT, "rif-b");
+	compile(w);
+	assert_null(find_dhcp6(w->out, 2));
+	assert_null(find_ra(w->out, 200));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-b6", "ipv6_address_mode",
+		       "no DHCPv6 server identity");
+	assert_non_null(find_dhcp(w->out, 2));
+
+	/* An IPv4 DNS server on an IPv6 subnet fits neither option 23 nor RDNSS. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c6', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c::/64',"
+	    " 'gateway_ip': 'fd00:c::1', 'ipv6_ra_mode': 'dhcpv6-stateless',"
+	    " 'ipv6_address_mode': 'dhcpv6-stateless', 'dns_nameservers': ['10.0.9.53']}");
+	compile(w);
+	assert_null(find_dhcp6(w->out, 3));
+	assert_null(find_ra(w->out, 300));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-c6", "dns_nameservers",
+		       "DNS server 10.0.9.53 is not an IPv6 address");
+	assert_problem(&w->rep, FP_MODEL_NETWORK, "net-c", "subnets",
+		       "subnet sub-c6 names an IPv4 DNS server");
 	unload_dhcp(w);
 }
 
