@@ -43,6 +43,8 @@
 #define FP_CFG_DEF_EMPTY_POLLS 100
 #define FP_CFG_DEF_MAX_SLEEP_US 500
 #define FP_CFG_DEF_TX_DRAIN_US 100
+#define FP_CFG_DEF_SLOWPATH_QUEUE 1024 /* punted frames per worker */
+#define FP_CFG_DEF_SLOWPATH_PPS 200    /* punts per second per port and worker */
 #define FP_CFG_DEF_CTL_SOCKET "/run/flowplane/fp-dpdk.sock"
 
 #define IDLE_NAME(id, name) [FP_IDLE_##id] = name,
@@ -79,6 +81,11 @@ static const struct fp_conf_int_field tx_ints[] = {
 	FP_CONF_INT_FIELD("drain_us", 1, 100000, struct fp_config, tx_drain_us, false),
 };
 
+static const struct fp_conf_int_field slowpath_ints[] = {
+	FP_CONF_INT_FIELD("queue", 16, 65536, struct fp_config, slowpath_queue, false),
+	FP_CONF_INT_FIELD("pps", 1, 1000000, struct fp_config, slowpath_pps, false),
+};
+
 static const struct fp_conf_int_field stats_ints[] = {
 	FP_CONF_INT_FIELD("interval_s", 0, 86400, struct fp_config, stats_interval_s, false),
 };
@@ -105,6 +112,8 @@ fp_config_defaults(struct fp_config *cfg)
 	cfg->idle_max_sleep_us = FP_CFG_DEF_MAX_SLEEP_US;
 	cfg->tx_drain_us = FP_CFG_DEF_TX_DRAIN_US;
 	cfg->stats_interval_s = 0;
+	cfg->slowpath_queue = FP_CFG_DEF_SLOWPATH_QUEUE;
+	cfg->slowpath_pps = FP_CFG_DEF_SLOWPATH_PPS;
 	cfg->log_level = FP_LOG_INFO;
 	fp_conf_conntrack_defaults(&cfg->ct_size, cfg->ct_timeout_s);
 	fp_conf_guard_defaults(&cfg->guard);
@@ -381,9 +390,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
-		"host",	  "vtep",      "eal",	    "ports", "workers", "mempool",
-		"tables", "idle",      "tx",	    "stats", "control", "fp_control",
-		"fp_xdp", "log_level", "conntrack", "guard", NULL,
+		"host",	  "vtep",      "eal",	    "ports", "workers",	 "mempool",
+		"tables", "idle",      "tx",	    "stats", "control",	 "fp_control",
+		"fp_xdp", "log_level", "conntrack", "guard", "slowpath", NULL,
 	};
 	int rc;
 
@@ -415,6 +424,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = int_group_load(ld, root, "stats", stats_ints, FP_CONF_N_FIELDS(stats_ints));
+	if (rc < 0)
+		return rc;
+	rc = int_group_load(ld, root, "slowpath", slowpath_ints, FP_CONF_N_FIELDS(slowpath_ints));
 	if (rc < 0)
 		return rc;
 	rc = control_load(ld, root);

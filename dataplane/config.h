@@ -78,6 +78,8 @@ struct fp_config {
 	uint32_t ct_size;				    /* conntrack.size: connections */
 	uint32_t ct_timeout_s[FP_CT_STATE_MAX];		    /* conntrack.timeout_<state> */
 	struct fp_guard_cfg guard;			    /* the guard group */
+	uint32_t slowpath_queue; /* slowpath.queue: punted frames per worker */
+	uint32_t slowpath_pps;	 /* slowpath.pps: punts per second per port (per worker) */
 };
 
 /**

@@ -266,6 +266,29 @@ dispatch(struct fp_worker *w)
 	out->n = 0;
 }
 
+/* Send the slow path's answers: each on its port's tx buffer, as a
+ * forwarded frame.
+ */
+static __rte_noinline void
+inject_drain(struct fp_worker *w)
+{
+	struct rte_mbuf *pkts[FP_BURST];
+	uint32_t n, i;
+
+	n = rte_ring_sc_dequeue_burst(w->inject, (void **)pkts, FP_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		uint32_t p = pkts[i]->hash.usr;
+
+		if (p >= w->n_ports) {
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		w->port_tx[p] += rte_eth_tx_buffer(w->ports[p].dpdk_port, w->txq, w->txb[p],
+						   pkts[i]);
+	}
+	w->injected += n;
+}
+
 int
 fp_io_worker_main(void *arg)
 {
@@ -294,6 +317,8 @@ fp_io_worker_main(void *arg)
 			fp_pipeline_run_burst(&w->pipe, port, pkts, n, &w->out);
 			dispatch(w);
 		}
+		if (w->inject != NULL && unlikely(!rte_ring_empty(w->inject)))
+			inject_drain(w);
 		now = rte_rdtsc();
 		if (now - last_drain >= w->drain_tsc) {
 			flush_all(w);

@@ -9,7 +9,8 @@
  * the drain timer.  It reports an RCU quiescent state once per loop and,
  * in adaptive idle mode, goes offline and sleeps (doubling up to the
  * configured maximum) after a run of empty polls.  It makes no forwarding
- * decision: the pipeline does.
+ * decision: the pipeline does.  It also sends what the slow path
+ * answered (its inject ring, dataplane/slowpath.h) on its own tx queues.
  *
  * Concurrency: struct fp_worker is written by its own lcore only; the
  * main lcore reads its counters (64-bit loads) for STATS.
@@ -57,6 +58,8 @@ struct fp_worker {
 	uint32_t idle_empty_polls;			/* empty polls before sleeping */
 	uint32_t idle_max_sleep_us;			/* longest sleep */
 	uint64_t drain_tsc;				/* tx drain period in TSC */
+	struct rte_ring *inject; /* the slow path's answers to send (slowpath.h), or NULL */
+	uint64_t injected;	 /* answers taken from inject */
 } __rte_cache_aligned;
 
 /**

@@ -42,6 +42,7 @@
 #include "names.h"
 #include "log.h"
 #include "pipeline.h"
+#include "slowpath.h"
 
 #define FP_DEFAULT_CONFIG "/etc/flowplane/flowplane.conf"
 /* The sweeper visits the whole connection table once per this period
@@ -51,6 +52,7 @@
 #define FP_CT_SWEEP_MAX_BUCKETS 65536U /* per tick: bounded work (~2M slots) */
 
 _Static_assert(FP_CONF_CT_SIZE_MAX <= FP_CT_SIZE_MAX, "conntrack.size beyond fp_ct_create()");
+_Static_assert(FP_CFG_WORKER_MAX <= FP_SLOWPATH_WORKER_MAX, "a slow path ring per worker");
 #define FP_WORKER_MAX_REPORT 128
 
 struct fp_dpdk {
@@ -63,6 +65,7 @@ struct fp_dpdk {
 	uint64_t ct_swept_ns;		      /* last fp_ct_sweep() */
 	struct fp_worker *workers;	      /* one per worker lcore */
 	struct fp_ctl_server *ctl;	      /* control socket */
+	struct fp_slowpath *sp;		      /* punt and inject rings, DHCP/RA answers */
 	struct fp_log_opts log_opts;	      /* -v, -q, --log-file */
 };
 
@@ -158,6 +161,30 @@ ctl_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *n
 	return 0;
 }
 
+/* The slow path's counters (print_counters()). */
+static void
+print_slowpath(const struct fp_dpdk *d)
+{
+	const struct fp_slowpath_stats *s = &d->sp->stats;
+	uint32_t i;
+
+	printf("  slowpath queued %u sent %" PRIu64 " inject_full %" PRIu64 " no_mbuf %" PRIu64
+	       " no_entry %" PRIu64 " ra_periodic %" PRIu64 "\n",
+	       fp_slowpath_queued(d->sp), s->sent, s->inject_full, s->no_mbuf, s->no_entry,
+	       s->ra_periodic);
+	for (i = 0; i < FP_DHCP4_MAX; i++)
+		if (s->dhcp4[i])
+			printf("  slowpath dhcp4 %-12s %" PRIu64 "\n", fp_dhcp4_result_str(i),
+			       s->dhcp4[i]);
+	for (i = 0; i < FP_DHCP6_MAX; i++)
+		if (s->dhcp6[i])
+			printf("  slowpath dhcp6 %-12s %" PRIu64 "\n", fp_dhcp6_result_str(i),
+			       s->dhcp6[i]);
+	for (i = 0; i < FP_RA_MAX; i++)
+		if (s->ra[i])
+			printf("  slowpath ra %-15s %" PRIu64 "\n", fp_ra_result_str(i), s->ra[i]);
+}
+
 /* The counters, printed on stdout every stats.interval_s ("counters")
  * and at exit ("final counters").  The workers count while this runs:
  * each worker's counters are read as a snapshot (fp_pipeline_stats_add(),
@@ -189,6 +216,8 @@ print_counters(const struct fp_dpdk *d, const char *label)
 		       st[FP_STAT_RX] == st[FP_STAT_TX] + st[FP_STAT_DROP] + st[FP_STAT_PUNT] ?
 			       "ok" :
 			       "MISMATCH");
+	if (d->sp != NULL)
+		print_slowpath(d);
 	for (i = 0; i < d->cfg.n_ports; i++) {
 		struct fp_ctl_port_stats ps;
 
@@ -333,6 +362,32 @@ tables_start(struct fp_dpdk *d)
 	return rc;
 }
 
+/* The slow path's rings; from then on the tables take dhcp, ra and dhcp6
+ * entries (fp_ftables_slowpath_serve()).
+ */
+static int
+slowpath_start(struct fp_dpdk *d)
+{
+	char name[32];
+	int rc;
+
+	d->sp = rte_zmalloc("fp_slowpath", sizeof(*d->sp), RTE_CACHE_LINE_SIZE);
+	if (d->sp == NULL)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "fpsp%d", (int)getpid());
+	rc = fp_slowpath_init(d->sp, name, d->tables, d->mp, d->cfg.n_workers,
+			      d->cfg.slowpath_queue, (int)rte_socket_id());
+	if (rc != 0) {
+		fp_log(FP_LOG_ERR, "cannot create the slow path's rings (%u frames each): %s",
+		       d->cfg.slowpath_queue, rte_strerror(rte_errno));
+		return rc;
+	}
+	fp_ftables_slowpath_serve(d->tables);
+	fp_log(FP_LOG_INFO, "slow path: %u frames per worker, %u punts/s per port",
+	       d->cfg.slowpath_queue, d->cfg.slowpath_pps);
+	return 0;
+}
+
 static int
 workers_start(struct fp_dpdk *d)
 {
@@ -348,6 +403,8 @@ workers_start(struct fp_dpdk *d)
 				       d->rcu);
 		if (rc != 0)
 			return rc;
+		fp_pipeline_punt_attach(&d->workers[i].pipe, d->sp->punt[i], d->cfg.slowpath_pps);
+		d->workers[i].inject = d->sp->inject[i];
 	}
 	for (i = 0; i < d->cfg.n_workers; i++) {
 		rc = rte_eal_remote_launch(fp_io_worker_main, &d->workers[i], d->workers[i].lcore);
@@ -432,6 +489,8 @@ static const struct fp_conf_field restart_fields[] = {
 	FP_CONF_FIELD(struct fp_config, "tx", tx_drain_us),
 	FP_CONF_FIELD(struct fp_config, "control", ctl_socket),
 	FP_CONF_FIELD(struct fp_config, "conntrack.size", ct_size),
+	FP_CONF_FIELD(struct fp_config, "slowpath", slowpath_queue),
+	FP_CONF_FIELD(struct fp_config, "slowpath", slowpath_pps),
 };
 
 /* SIGHUP: reopen the log file, reload the config, say what changed and
@@ -476,7 +535,10 @@ run(struct fp_dpdk *d)
 	fp_log(FP_LOG_INFO, "%s: forwarding on %u ports with %u workers; control socket %s",
 	       d->cfg.host, d->cfg.n_ports, d->cfg.n_workers, d->cfg.ctl_socket);
 	while (!fp_io_quit) {
-		fp_ctl_server_poll(d->ctl, 100);
+		/* The slow path sets the pace: 1 ms while frames arrive. */
+		uint32_t wait_ms = fp_slowpath_run(d->sp, fp_clock_now_ns());
+
+		fp_ctl_server_poll(d->ctl, (int)RTE_MIN(wait_ms, 100U));
 		if (reload_pending) {
 			reload_pending = 0;
 			reload_config(d);
@@ -551,6 +613,8 @@ main(int argc, char **argv)
 	}
 	rc = tables_start(d);
 	if (rc == 0)
+		rc = slowpath_start(d);
+	if (rc == 0)
 		rc = workers_start(d);
 	if (rc != 0) {
 		fp_log(FP_LOG_ERR, "start-up failed: %s", strerror(-rc));
@@ -567,6 +631,9 @@ main(int argc, char **argv)
 			fp_io_worker_free(&d->workers[i]);
 	}
 	fp_ctl_server_free(d->ctl);
+	if (d->sp != NULL)
+		fp_slowpath_free(d->sp);
+	rte_free(d->sp);
 	fp_ftables_free(d->tables);
 	fp_ct_free(d->ct);
 	rte_free(d->workers);

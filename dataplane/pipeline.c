@@ -20,6 +20,7 @@
 #include "csum.h"
 #include "pkt/hash.h"
 #include "pkt/parse.h"
+#include "ra.h"
 #include "route.h"
 #include "sg.h"
 
@@ -121,6 +122,13 @@ fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct rte_m
 	memset(p, 0, sizeof(*p));
 	p->t = t;
 	p->mp = mp;
+}
+
+void
+fp_pipeline_punt_attach(struct fp_pipeline *p, struct rte_ring *ring, uint32_t pps)
+{
+	p->punt = ring;
+	p->punt_pps = pps;
 }
 
 static inline int
@@ -584,34 +592,40 @@ encap(struct rte_mbuf *m, const struct fp_dp_vtep *v, uint32_t vni, uint32_t has
  * reports its own bucket and takes nothing from it.
  */
 static inline int
-storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
+bucket_take(struct fp_storm *b, uint64_t now, uint32_t pps, uint32_t burst, int take)
 {
-	uint32_t pps = __atomic_load_n(&p->t->guard.storm_pps, __ATOMIC_RELAXED);
-	uint64_t cost, cap, credit, now;
-	struct fp_storm *b;
+	uint64_t cost = 1000000000ULL / pps, cap = cost * burst, credit;
 
-	if (pps == 0 || in_port >= FP_PORT_MAX)
-		return 1;
-	sg_clock(p);
-	now = p->now_ns;
-	b = &p->storm[in_port];
-	cost = 1000000000ULL / pps;
-	cap = cost * __atomic_load_n(&p->t->guard.storm_burst, __ATOMIC_RELAXED);
 	credit = b->last_ns == 0 || now - b->last_ns >= cap ? cap :
 							      b->credit_ns + (now - b->last_ns);
 	if (credit > cap)
 		credit = cap;
 	if (credit < cost) {
-		TRACE(tr, FLOOD, "storm control: port %u over %u floods/s", in_port, pps);
-		if (tr == NULL) {
+		if (take) {
 			b->credit_ns = credit;
 			b->last_ns = now;
 		}
 		return 0;
 	}
-	if (tr == NULL) {
+	if (take) {
 		b->credit_ns = credit - cost;
 		b->last_ns = now;
+	}
+	return 1;
+}
+
+static inline int
+storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
+{
+	uint32_t pps = __atomic_load_n(&p->t->guard.storm_pps, __ATOMIC_RELAXED);
+
+	if (pps == 0 || in_port >= FP_PORT_MAX)
+		return 1;
+	sg_clock(p);
+	if (!bucket_take(&p->storm[in_port], p->now_ns, pps,
+			 __atomic_load_n(&p->t->guard.storm_burst, __ATOMIC_RELAXED), tr == NULL)) {
+		TRACE(tr, FLOOD, "storm control: port %u over %u floods/s", in_port, pps);
+		return 0;
 	}
 	return 1;
 }
@@ -1047,6 +1061,93 @@ trace_parse(struct fp_trace *tr, const uint8_t *f, uint32_t len, const struct fp
 		  tmac(f).s, m->ethertype, m->n_vlans ? " vlan-tagged" : "", l4);
 }
 
+/* Could the frame be one for the slow path?  Parsed fields only: the
+ * fast path's whole cost for every other frame.
+ */
+static __rte_always_inline int
+punt_candidate(const struct fp_pkt_meta *m)
+{
+	return (m->flags & (FP_META_F_L4 | FP_META_F_FRAG)) == FP_META_F_L4 &&
+	       ((m->l4_proto == FP_IPPROTO_UDP && (m->dport == 67 || m->dport == 547)) ||
+		m->l4_proto == FP_IPPROTO_ICMPV6);
+}
+
+/* Is the frame one the slow path answers: DHCPv4 from the client port
+ * to 255.255.255.255 or the entry's server with the port's dhcp entry,
+ * DHCPv6 to ff02::1:2 or a link-local address with its dhcp6 entry, a
+ * router solicitation to ff02::2 or a link-local address with the
+ * network's ra entry?  Without an entry the frame goes its way as before.
+ */
+static __rte_noinline int
+punt_wanted(const struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	    const uint8_t *f, const struct fp_pkt_meta *m, struct fp_trace *tr)
+{
+	static const uint8_t all_dhcp6[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
+	static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 2 };
+	const uint8_t *l3 = f + m->l3_off, *dst;
+	const struct fp_dhcp_val *d;
+	int ll;
+
+	if (m->ethertype == FP_ETH_P_IPV4) {
+		if (m->l4_proto != FP_IPPROTO_UDP || m->dport != 67 || m->sport != 68)
+			return 0;
+		d = fp_ftables_dhcp(p->t, in_port);
+		if (d == NULL ||
+		    (fp_get32(l3 + 16) != 0xffffffffU && memcmp(l3 + 16, d->server, 4)))
+			return 0;
+		TRACE(tr, CLASSIFY, "dhcp: port %u has a dhcp entry: slow path", in_port);
+		return 1;
+	}
+	if (m->ethertype != FP_ETH_P_IPV6)
+		return 0;
+	dst = l3 + 24;
+	ll = dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80;
+	if (m->l4_proto == FP_IPPROTO_UDP) {
+		if (m->dport != 547 || (!ll && memcmp(dst, all_dhcp6, 16) != 0) ||
+		    fp_ftables_dhcp6(p->t, in_port) == NULL)
+			return 0;
+		TRACE(tr, CLASSIFY, "dhcpv6: port %u has a dhcp6 entry: slow path", in_port);
+		return 1;
+	}
+	if (f[m->l4_off] != FP_ICMP6_RS || (!ll && memcmp(dst, all_routers, 16) != 0) ||
+	    fp_ftables_ra(p->t, pt->v.vni) == NULL)
+		return 0;
+	TRACE(tr, CLASSIFY, "router solicitation: vni %u has an ra entry: slow path", pt->v.vni);
+	return 1;
+}
+
+/* Punt a frame (punt_wanted()) to the slow path: V_DONE, or V_DROP with
+ * punt_rate (the port's bucket is empty) or punt_full (the ring is).  A
+ * trace (or a pipeline without a ring) counts it punted and frees it.
+ */
+static __rte_noinline int
+punt(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *s, uint16_t in_port,
+     struct fp_trace *tr)
+{
+	if (p->punt_pps != 0) {
+		sg_clock(p);
+		if (!bucket_take(&p->punt_bucket[in_port], p->now_ns, p->punt_pps, p->punt_pps,
+				 tr == NULL)) {
+			TRACE(tr, CLASSIFY, "port %u over %u punts/s", in_port, p->punt_pps);
+			s->drop = FP_DROP_PUNT_RATE;
+			return V_DROP;
+		}
+	}
+	if (tr != NULL || p->punt == NULL) {
+		TRACE(tr, CLASSIFY, "punted to the slow path (a trace: not answered)");
+		rte_pktmbuf_free(m);
+		p->stats.n[FP_STAT_PUNT]++;
+		return V_DONE;
+	}
+	m->hash.usr = in_port;
+	if (rte_ring_sp_enqueue(p->punt, m) != 0) {
+		s->drop = FP_DROP_PUNT_FULL;
+		return V_DROP;
+	}
+	p->stats.n[FP_STAT_PUNT]++;
+	return V_DONE;
+}
+
 /* Classify a packet from a VM port after its checks (r: FP_PARSE_OK or
  * the drop reason): an FDB lookup, the neighbour responder or a flood.
  */
@@ -1059,6 +1160,11 @@ vm_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port
 
 	if (r != FP_PARSE_OK) {
 		s->drop = (uint16_t)r;
+		return;
+	}
+	if (unlikely(punt_candidate(&s->meta)) && (p->punt != NULL || tr != NULL) &&
+	    punt_wanted(p, pt, in_port, f, &s->meta, tr)) {
+		s->verdict = (uint8_t)punt(p, m, s, in_port, tr);
 		return;
 	}
 	if (!(f[0] & 1)) {

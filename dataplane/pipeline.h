@@ -23,6 +23,17 @@
  * several workers poll floods at most that many times the configured
  * rate.
  *
+ * Slow path (doc/routing.md "The slow path"): a frame from a VM port
+ * that has an answer in the slow path's tables (DHCPv4 to UDP 67 with the
+ * port's dhcp entry, DHCPv6 to UDP 547 with its dhcp6 entry, a router
+ * solicitation with its network's ra entry), after the port's checks and
+ * egress security groups, is punted: enqueued on this lcore's ring
+ * (fp_pipeline_punt_attach()) with its logical port in mbuf hash.usr,
+ * through a token bucket per port (punt_pps a second, as many at once).
+ * An empty bucket drops it as punt_rate, a full ring as punt_full; the
+ * lcore never waits.  A punted frame counts punt.  Without a ring (and
+ * outside a trace) nothing is punted: the frame goes its way as before.
+ *
  * Trace: every per-packet step takes a struct fp_trace pointer that is the
  * constant NULL in fp_pipeline_run_burst() (the step records compile away)
  * and a record in fp_pipeline_trace(), which runs the same code on one
@@ -37,6 +48,7 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include <flowplane/ctl.h>
 #include <flowplane/tables.h>
@@ -100,8 +112,12 @@ struct fp_pipeline {
 	struct fp_sg_burst sg_burst; /* connections this burst changed */
 	struct fp_stats stats;	     /* this lcore's counters */
 	struct fp_stats_snap snap;   /* copies of stats for readers */
-	struct fp_storm storm[FP_PORT_MAX]; /* storm control by VM port, this lcore's */
-	struct fp_route_cache rt_cache;	    /* the routing step's lookups, this burst's */
+	struct fp_storm storm[FP_PORT_MAX];	  /* storm control by VM port, this lcore's */
+	struct fp_route_cache rt_cache;		  /* the routing step's lookups, this burst's */
+	struct rte_ring *punt;			  /* the slow path's ring of this lcore, or NULL */
+	uint32_t punt_pps;			  /* punts per second per port (bucket size too) */
+	uint32_t pad;				  /* zero */
+	struct fp_storm punt_bucket[FP_PORT_MAX]; /* punt rate by VM port, this lcore's */
 };
 
 /**
@@ -112,6 +128,15 @@ struct fp_pipeline {
  * @param mp mempool for packets the pipeline creates
  */
 void fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct rte_mempool *mp);
+
+/**
+ * Give a pipeline the ring its lcore punts to (before it runs).
+ *
+ * @param p    the pipeline
+ * @param ring single-producer ring the slow path drains
+ * @param pps  punts per second per VM port (and the bucket's size), > 0
+ */
+void fp_pipeline_punt_attach(struct fp_pipeline *p, struct rte_ring *ring, uint32_t pps);
 
 /**
  * Run a burst received on one logical port.
