@@ -171,13 +171,18 @@ dhcp() {
 # lease VM KEY: a value of VM's last lease.
 lease() { sed -n "s/^$2=//p" "$FP_TMP/$1.lease" 2>/dev/null; }
 
-# has_addr VM ADDR/LEN: eth0 holds it.
+# has_addr VM ADDR/LEN: eth0 holds it.  (The output is read whole: grep
+# -q stopping early would fail the pipeline with SIGPIPE under pipefail.)
 has_addr() {
-	ip -n "$(fp_ns "$1")" addr show dev eth0 | grep -qw "inet6\? $2"
+	local out
+	out=$(ip -n "$(fp_ns "$1")" addr show dev eth0) || return 1
+	grep -qw "inet6\? $2" <<<"$out"
 }
 
 default_via() { # VM FAMILY GATEWAY: the VM's default route goes via GATEWAY
-	ip -n "$(fp_ns "$1")" "-$2" route show default | grep -q "via $3 dev eth0"
+	local out
+	out=$(ip -n "$(fp_ns "$1")" "-$2" route show default) || return 1
+	grep -q "via $3 dev eth0" <<<"$out"
 }
 
 # slaac_on VM: IPv6 autoconfiguration on; the kernel solicits a router
@@ -215,11 +220,79 @@ balanced() {
 # now_ns: monotonic enough (wall clock, ns).
 now_ns() { date +%s%N; }
 
-# first_lease: PUT port-a1 on hva, then udhcpc in a1; prints the times.
+# The DHCP exchange on the wire between a1 and hva: a raw socket notes the
+# time each DHCP message (its type from option 53) arrives on an interface
+# (the hypervisor's end sees the requests, a1's eth0 the answers: a packet
+# socket does not see what another packet socket sends); prints
+# "type time" lines until the ACK.  Ready when its file (argv 1) exists.
+write_sniffer() {
+	cat >"$FP_TMP/sniff.py" <<'EOF'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind((sys.argv[2], 0x0800))
+s.settimeout(0.5)
+open(sys.argv[1], "w").close()
+seen, end = {}, time.time() + 15
+while time.time() < end and not (5 in seen or (3 in seen and sys.argv[3] == "req")):
+    try:
+        f = s.recv(2048)
+    except socket.timeout:
+        continue
+    t = time.time()
+    if len(f) < 14 + 20 + 8 + 240 or f[14 + 9] != 17:
+        continue
+    ihl = (f[14] & 15) * 4
+    sport, dport = struct.unpack("!HH", f[14 + ihl:14 + ihl + 4])
+    if {sport, dport} != {67, 68}:
+        continue
+    o = 14 + ihl + 8 + 240
+    while o + 2 <= len(f) and f[o] != 255:
+        if f[o] == 0:
+            o += 1
+            continue
+        if f[o] == 53:
+            seen.setdefault(f[o + 2], t)
+            break
+        o += 2 + f[o + 1]
+for k in sorted(seen):
+    print(k, "%.6f" % seen[k])
+EOF
+}
+
+# sniff_start NS IFACE WHAT NAME: a sniffer in namespace NS (req: until the
+# REQUEST, else until the ACK) writing $FP_TMP/NAME.times.
+sniff_start() {
+	rm -f "$FP_TMP/$4.ready"
+	ip netns exec "$1" /usr/bin/python3 "$FP_TMP/sniff.py" "$FP_TMP/$4.ready" "$2" "$3" \
+		>"$FP_TMP/$4.times" 2>&1 &
+	SNIFF_PIDS+=" $!"
+}
+
+# sniffed_ms FROM TO: ms between message type FROM (the hypervisor's end)
+# and TO (a1's), or "?".
+sniffed_ms() {
+	awk -v a="$1" -v b="$2" 'FNR == NR && $1 == a { ta = $2 } FNR != NR && $1 == b { tb = $2 }
+		END { if (ta && tb) printf "%.1f\n", (tb - ta) * 1000; else print "?" }' \
+		"$FP_TMP/hv.times" "$FP_TMP/vm.times"
+}
+
+# first_lease: PUT port-a1 on hva, then udhcpc in a1; sets the times (ms):
+# TOTAL_MS from the PUT to the lease, PUT_MS the PUT's answer, then the
+# engine's answers on the wire (OFFER_MS: DISCOVER in -> OFFER out,
+# ACK_MS: REQUEST -> ACK) and fp-control's own time for the PUT (API_MS,
+# its log).
 first_lease() {
-	local t0 t1 t2
+	local t0 t1 t2 body i times pid
+	body="{\"port\": $(vm_port a1)}"
+	SNIFF_PIDS=""
+	sniff_start "$(fp_ns hva)" hva-a1 req hv
+	sniff_start "$(fp_ns a1)" eth0 ack vm
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$FP_TMP/hv.ready" ] && [ -e "$FP_TMP/vm.ready" ] && break
+		sleep 0.05
+	done
 	t0=$(now_ns)
-	fp_api hva PUT /v1/ports/port-a1 "{\"port\": $(vm_port a1)}"
+	fp_api hva PUT /v1/ports/port-a1 "$body"
 	t1=$(now_ns)
 	if [ "$FP_CODE" != 200 ]; then
 		echo "# PUT port-a1 on hva: $FP_CODE $FP_BODY"
@@ -227,9 +300,15 @@ first_lease() {
 	fi
 	dhcp a1 || return 1
 	t2=$(now_ns)
+	for pid in $SNIFF_PIDS; do
+		wait "$pid"
+	done
+	OFFER_MS=$(sniffed_ms 1 2)
+	ACK_MS=$(sniffed_ms 3 5)
 	PUT_MS=$(((t1 - t0) / 1000000))
-	LEASE_MS=$(((t2 - t1) / 1000000))
 	TOTAL_MS=$(((t2 - t0) / 1000000))
+	times=$(grep -o 'PUT /v1/ports/port-a1 200 [0-9.]* ms' "$(fp_ctrl_log hva)" | tail -n 1)
+	API_MS=$(awk '{ print $4 }' <<<"$times")
 }
 
 main() {
@@ -249,6 +328,7 @@ main() {
 		ip -n "$(fp_ns "$vm")" addr flush dev eth0 scope global
 	done
 	write_script
+	write_sniffer
 	if ! slaac_on a1; then
 		not_ok "a1: IPv6 autoconfiguration on"
 		finish
@@ -275,9 +355,11 @@ main() {
 
 	echo "# === port-a1 created on hva, a1 asks at once"
 	check "PUT port-a1 on hva, then a1's udhcpc has a lease" first_lease
-	echo "# port created (PUT) -> DHCP lease: ${TOTAL_MS:-?} ms" \
-		"(PUT answered after ${PUT_MS:-?} ms, udhcpc's exchange ${LEASE_MS:-?} ms;" \
-		"load $(cut -d' ' -f1-3 /proc/loadavg))"
+	echo "# port created (PUT) -> DHCP lease in a1: ${TOTAL_MS:-?} ms wall (curl's PUT" \
+		"${PUT_MS:-?} ms, then udhcpc's start, exchange and script);" \
+		"flowplane's own: PUT ${API_MS:-?} ms (fp-control) + OFFER ${OFFER_MS:-?} ms" \
+		"+ ACK ${ACK_MS:-?} ms (request in at hva's port -> answer at a1);" \
+		"load $(cut -d' ' -f1-3 /proc/loadavg)"
 	check "a1's lease is its port's address" [ "$(lease a1 ip)" = "${FP_VM_IP4[a1]}" ]
 	check "a1 has ${FP_VM_IP4[a1]}/24" has_addr a1 "${FP_VM_IP4[a1]}/24"
 	check "a1's default route via the gateway $GW4" default_via a1 4 "$GW4"
