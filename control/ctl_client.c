@@ -571,3 +571,22 @@ fp_ctl_client_ct_dump(struct fp_ctl_client *c, int zone, struct fp_ctl_ct_reply 
 	memcpy(*reply, p, h.len);
 	return 0;
 }
+
+int
+fp_ctl_client_slowpath(struct fp_ctl_client *c, struct fp_ctl_slowpath *out)
+{
+	struct fp_ctl_hdr h;
+	const uint8_t *p;
+	int rc;
+
+	rc = request(c, FP_CTL_SLOWPATH, NULL, 0, FP_CTL_SLOWPATH_REPLY, sizeof(*out), &h, &p);
+	if (rc != 0)
+		return rc;
+	if (h.len != sizeof(*out))
+		return broken(c, -EPROTO);
+	memcpy(out, p, sizeof(*out));
+	if (out->n_dhcp4 > FP_CTL_SLOWPATH_OUTCOME_MAX ||
+	    out->n_dhcp6 > FP_CTL_SLOWPATH_OUTCOME_MAX || out->n_ra > FP_CTL_SLOWPATH_OUTCOME_MAX)
+		return broken(c, -EPROTO);
+	return 0;
+}

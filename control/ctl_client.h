@@ -173,6 +173,14 @@ int fp_ctl_client_trace(struct fp_ctl_client *c, uint32_t in_port, const void *f
 int fp_ctl_client_ct_dump(struct fp_ctl_client *c, int zone, struct fp_ctl_ct_reply **reply);
 
 /**
+ * SLOWPATH: the slow path's rings and counters.
+ * @param out receives the SLOWPATH_REPLY payload
+ * @return 0, the server's negative status (-EOPNOTSUPP: no slow path),
+ *	   -EPROTO, -EPIPE, -ECONNRESET, -ETIMEDOUT
+ */
+int fp_ctl_client_slowpath(struct fp_ctl_client *c, struct fp_ctl_slowpath *out);
+
+/**
  * Send one raw frame (tests, diagnostics): hdr.seq is the next number.
  *
  * @param type	   FP_CTL_* (not checked)

@@ -43,6 +43,8 @@
 #include "trace_xdp.h"
 #include "unix_addr.h"
 #include "names.h"
+#include "dhcp4.h"
+#include "dhcp6.h"
 #include "ra.h"
 #include "version.h"
 
@@ -113,6 +115,7 @@ usage(FILE *f)
 		"commands:\n"
 		"  show ports | stats [--workers] | drops | tables\n"
 		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
+		"  show slowpath   (fp-dpdk: punted DHCP/RA answered, ring depth, drops)\n"
 		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset | route | nat\n"
 		"      | dhcp | ra | dhcp6\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
@@ -2081,6 +2084,75 @@ out:
 	return rc;
 }
 
+/* "name count" per outcome (JSON: "name":count), names from fn. */
+static void
+print_outcomes(const char *what, const __u64 *n, uint32_t count, const char *(*fn)(uint32_t),
+	       int json)
+{
+	uint32_t i;
+
+	printf(json ? ",\"%s\":{" : "  %s", what);
+	for (i = 0; i < count; i++)
+		printf(json ? "%s\"%s\":%llu" : "%s %s %llu", json && i ? "," : "", fn(i),
+		       (unsigned long long)n[i]);
+	fputs(json ? "}" : "\n", stdout);
+}
+
+/* fpctl show slowpath: doc/routing.md "The slow path". */
+static int
+cmd_slowpath(const struct fpctl_opts *o)
+{
+	struct fp_ctl_slowpath sp;
+	struct fp_ctl_client *c;
+	int rc;
+
+	if (o->n_args != 2) {
+		bad("show slowpath: expected nothing more");
+		return FPCTL_EXIT_FAIL;
+	}
+	if (o->xdp != NULL) {
+		fp_log(FP_LOG_ERR, "show slowpath: the xdp engine has no slow path");
+		return FPCTL_EXIT_FAIL;
+	}
+	c = client_open(o);
+	if (c == NULL)
+		return FPCTL_EXIT_CONNECT;
+	rc = fp_ctl_client_slowpath(c, &sp);
+	if (rc != 0) {
+		rc = server_error(o, c, "show slowpath", rc);
+		fp_ctl_client_close(c);
+		return rc;
+	}
+	fp_ctl_client_close(c);
+	if (o->json)
+		printf("{\"queue\":%u,\"pps\":%u,\"workers\":%u,\"queued\":%u,\"sent\":%llu"
+		       ",\"inject_full\":%llu"
+		       ",\"no_mbuf\":%llu"
+		       ",\"no_entry\":%llu"
+		       ",\"ra_periodic\":%llu",
+		       sp.queue, sp.pps, sp.n_workers, sp.queued, sp.sent, sp.inject_full,
+		       sp.no_mbuf, sp.no_entry, sp.ra_periodic);
+	else
+		printf("slowpath: %u workers, queue %u each, %u punts/s per port, %u queued\n"
+		       "  answers sent %llu"
+		       " inject_full %llu"
+		       " no_mbuf %llu"
+		       " no_entry %llu"
+		       " ra_periodic %llu"
+		       "\n",
+		       sp.n_workers, sp.queue, sp.pps, sp.queued, sp.sent, sp.inject_full,
+		       sp.no_mbuf, sp.no_entry, sp.ra_periodic);
+	print_outcomes("dhcp4", sp.dhcp4, sp.n_dhcp4 < FP_DHCP4_MAX ? sp.n_dhcp4 : FP_DHCP4_MAX,
+		       fp_dhcp4_result_str, o->json);
+	print_outcomes("dhcp6", sp.dhcp6, sp.n_dhcp6 < FP_DHCP6_MAX ? sp.n_dhcp6 : FP_DHCP6_MAX,
+		       fp_dhcp6_result_str, o->json);
+	print_outcomes("ra", sp.ra, sp.n_ra < FP_RA_MAX ? sp.n_ra : FP_RA_MAX, fp_ra_result_str,
+		       o->json);
+	if (o->json)
+		puts("}");
+	return 0;
+}
+
 /* fpctl show conntrack [zone N]: doc/security-groups.md "Connections". */
 static int
 cmd_conntrack(const struct fpctl_opts *o)
@@ -2204,6 +2276,10 @@ main(int argc, char **argv)
 	}
 	if (o.n_args > 0 && strcmp(o.args[0], "trace") == 0) {
 		rc = cmd_trace(&o);
+		goto out;
+	}
+	if (o.n_args >= 2 && strcmp(o.args[0], "show") == 0 && strcmp(o.args[1], "slowpath") == 0) {
+		rc = cmd_slowpath(&o);
 		goto out;
 	}
 	if (o.n_args >= 2 && strcmp(o.args[0], "show") == 0 &&

@@ -555,6 +555,26 @@ do_stats(struct fp_ctl_server *s, struct ctl_client *c, uint32_t seq)
 	queue_frame(c, FP_CTL_STATS_REPLY, seq, iov, 3);
 }
 
+static void
+do_slowpath(struct fp_ctl_server *s, struct ctl_client *c, uint32_t seq)
+{
+	struct fp_ctl_slowpath sp;
+	struct iovec iov = { .iov_base = &sp, .iov_len = sizeof(sp) };
+	int rc;
+
+	if (s->ops.slowpath == NULL) {
+		reply(c, seq, -EOPNOTSUPP, 0, 0, "slowpath: no slow path");
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	rc = s->ops.slowpath(s->ops.arg, &sp);
+	if (rc < 0) {
+		reply(c, seq, rc, 0, 0, "slowpath: %s", strerror(-rc));
+		return;
+	}
+	queue_frame(c, FP_CTL_SLOWPATH_REPLY, seq, &iov, 1);
+}
+
 /* TRACE: one frame through the pipeline, sent nowhere (ctl_trace.h). */
 static void
 do_trace(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h,
@@ -685,6 +705,10 @@ handle(struct fp_ctl_server *s, struct ctl_client *c, const struct fp_ctl_hdr *h
 	case FP_CTL_STATS:
 		if (empty_payload(c, h, "stats"))
 			do_stats(s, c, h->seq);
+		break;
+	case FP_CTL_SLOWPATH:
+		if (empty_payload(c, h, "slowpath"))
+			do_slowpath(s, c, h->seq);
 		break;
 	default:
 		reply(c, h->seq, -EOPNOTSUPP, 0, 0, "unsupported message type %u", h->type);

@@ -27,7 +27,9 @@ struct fp_ctl_server_ops {
 	 */
 	int (*stats)(void *arg, struct fp_ctl_worker_stats *w, uint32_t max_w, uint32_t *n_w,
 		     struct fp_ctl_port_stats *p, uint32_t max_p, uint32_t *n_p);
-	void *arg;		      /* passed to stats */
+	/* SLOWPATH: the slow path's counters; NULL: SLOWPATH refused */
+	int (*slowpath)(void *arg, struct fp_ctl_slowpath *out);
+	void *arg;		      /* passed to stats and slowpath */
 	struct rte_mempool *trace_mp; /* mbufs for TRACE; NULL: TRACE refused */
 };
 

@@ -135,6 +135,17 @@ port_stats(const struct fp_dpdk *d, uint32_t i, struct fp_ctl_port_stats *ps)
 }
 
 static int
+ctl_slowpath(void *arg, struct fp_ctl_slowpath *out)
+{
+	const struct fp_dpdk *d = arg;
+
+	fp_slowpath_report(d->sp, out);
+	out->queue = d->cfg.slowpath_queue;
+	out->pps = d->cfg.slowpath_pps;
+	return 0;
+}
+
+static int
 ctl_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *n_w,
 	  struct fp_ctl_port_stats *ps, uint32_t max_p, uint32_t *n_p)
 {
@@ -521,7 +532,9 @@ reload_config(struct fp_dpdk *d)
 static void
 run(struct fp_dpdk *d)
 {
-	const struct fp_ctl_server_ops ops = { .stats = ctl_stats, .arg = d, .trace_mp = d->mp };
+	const struct fp_ctl_server_ops ops = {
+		.stats = ctl_stats, .slowpath = ctl_slowpath, .arg = d, .trace_mp = d->mp
+	};
 	char label[64];
 	time_t last = time(NULL);
 

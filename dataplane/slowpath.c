@@ -304,3 +304,28 @@ fp_slowpath_run(struct fp_slowpath *sp, uint64_t now_ns)
 	}
 	return wait;
 }
+
+_Static_assert(FP_DHCP4_MAX <= FP_CTL_SLOWPATH_OUTCOME_MAX &&
+		       FP_DHCP6_MAX <= FP_CTL_SLOWPATH_OUTCOME_MAX &&
+		       FP_RA_MAX <= FP_CTL_SLOWPATH_OUTCOME_MAX,
+	       "outcomes fit the SLOWPATH reply");
+
+void
+fp_slowpath_report(const struct fp_slowpath *sp, struct fp_ctl_slowpath *out)
+{
+	const struct fp_slowpath_stats *s = &sp->stats;
+
+	out->queued = fp_slowpath_queued(sp);
+	out->n_workers = sp->n_workers;
+	out->n_dhcp4 = FP_DHCP4_MAX;
+	out->n_dhcp6 = FP_DHCP6_MAX;
+	out->n_ra = FP_RA_MAX;
+	out->sent = s->sent;
+	out->inject_full = s->inject_full;
+	out->no_mbuf = s->no_mbuf;
+	out->no_entry = s->no_entry;
+	out->ra_periodic = s->ra_periodic;
+	memcpy(out->dhcp4, s->dhcp4, sizeof(s->dhcp4));
+	memcpy(out->dhcp6, s->dhcp6, sizeof(s->dhcp6));
+	memcpy(out->ra, s->ra, sizeof(s->ra));
+}

@@ -30,6 +30,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include <flowplane/ctl.h>
 #include <flowplane/tables.h>
 
 #include "dhcp4.h"
@@ -117,6 +118,14 @@ uint32_t fp_slowpath_run(struct fp_slowpath *sp, uint64_t now_ns);
  * @return 1 if an answer was enqueued, else 0
  */
 int fp_slowpath_answer(struct fp_slowpath *sp, struct rte_mbuf *m, struct rte_ring *inject);
+
+/**
+ * The counters as the control socket's SLOWPATH_REPLY gives them.
+ *
+ * @param sp  the slow path
+ * @param out filled in (queue and pps are the caller's)
+ */
+void fp_slowpath_report(const struct fp_slowpath *sp, struct fp_ctl_slowpath *out);
 
 /** Frames waiting in the punt rings (all workers). */
 uint32_t fp_slowpath_queued(const struct fp_slowpath *sp);

@@ -14,8 +14,9 @@
 #                --help) - tests/install/test_install.sh
 #   tests:       python3-scapy (packet cases), tshark (underlay captures),
 #                iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
-#                (integration tests and demo in network namespaces),
-#                udhcpc (a VM's DHCP client: tests/integration/test_dhcp.sh)
+#                (integration tests and demo in network namespaces), udhcpc
+#                (busybox's DHCP client: tests/integration/test_dhcp.sh,
+#                test_vm_boot.sh)
 set -euo pipefail
 
 packages=(

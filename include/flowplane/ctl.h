@@ -15,6 +15,7 @@
  *   STATS                      -> STATS_REPLY (struct fp_ctl_stats ...)
  *   TRACE (struct fp_ctl_trace_req + frame) -> TRACE_REPLY (struct fp_ctl_trace ...)
  *   CT_DUMP (struct fp_ctl_ct_dump) -> CT_REPLY (struct fp_ctl_ct_reply ...)
+ *   SLOWPATH                   -> SLOWPATH_REPLY (struct fp_ctl_slowpath)
  * A failed or malformed request gets REPLY with a negative errno in status
  * and a NUL-terminated message.  A commit applies sets in table order
  * (port, vtep, neigh, flood, fdb) and then deletes in reverse order, so no
@@ -64,7 +65,9 @@
 	_(TRACE, "trace")             \
 	_(TRACE_REPLY, "trace_reply") \
 	_(CT_DUMP, "ct_dump")         \
-	_(CT_REPLY, "ct_reply")
+	_(CT_REPLY, "ct_reply")       \
+	_(SLOWPATH, "slowpath")       \
+	_(SLOWPATH_REPLY, "slowpath_reply")
 
 #define FP_CTL_ENUM(id, name) FP_CTL_##id,
 enum fp_ctl_msg { FP_FOREACH_CTL_MSG(FP_CTL_ENUM) FP_CTL_MSG_MAX };
@@ -250,6 +253,34 @@ struct fp_ctl_ct_entry {
 	struct fp_ct_val val; /* as in the table */
 };
 
+/* SLOWPATH_REPLY payload: the slow path's rings and counters
+ * (doc/routing.md "The slow path").  The outcome counters are indexed by
+ * the results of lib/dhcp4.h, dhcp6.h and ra.h (FP_DHCP4_*, ...; their
+ * names fp_dhcp4_result_str(), ...), n_* of them valid.
+ */
+#define FP_CTL_SLOWPATH_OUTCOME_MAX 16 /* outcome counters per protocol */
+
+struct fp_ctl_slowpath {
+	__u32 queue;	   /* slowpath.queue: frames per worker ring */
+	__u32 pps;	   /* slowpath.pps: punts per second per port (per worker) */
+	__u32 queued;	   /* frames waiting in the punt rings now */
+	__u32 n_workers;   /* rings (one per worker) */
+	__u32 n_dhcp4;	   /* valid dhcp4 */
+	__u32 n_dhcp6;	   /* valid dhcp6 */
+	__u32 n_ra;	   /* valid ra */
+	__u32 pad;	   /* zero */
+	__u64 sent;	   /* answers handed to a worker */
+	__u64 inject_full; /* answers dropped: the worker's inject ring was full */
+	__u64 no_mbuf;	   /* answers dropped: no mbuf */
+	__u64 no_entry;	   /* punted frames whose entry was gone */
+	__u64 ra_periodic; /* unsolicited RAs sent (one per port) */
+	__u64 dhcp4[FP_CTL_SLOWPATH_OUTCOME_MAX]; /* DHCPv4 outcomes */
+	__u64 dhcp6[FP_CTL_SLOWPATH_OUTCOME_MAX]; /* DHCPv6 outcomes */
+	__u64 ra[FP_CTL_SLOWPATH_OUTCOME_MAX];	  /* router solicitation outcomes */
+};
+
+_Static_assert(sizeof(struct fp_ctl_slowpath) == 72 + 3 * 8 * FP_CTL_SLOWPATH_OUTCOME_MAX,
+	       "slowpath reply");
 _Static_assert(sizeof(struct fp_ctl_ct_dump) == 8, "ct dump");
 _Static_assert(sizeof(struct fp_ctl_ct_reply) == 16, "ct reply");
 _Static_assert(sizeof(struct fp_ctl_ct_entry) == 64, "ct entry");

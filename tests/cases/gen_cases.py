@@ -87,7 +87,7 @@ from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
 from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
-    ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
+    ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6, ICMPv6ND_RS,
     ICMPv6ND_RA, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN)
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
@@ -99,7 +99,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ABI (include/flowplane/tables.h): ids and struct layouts
 # ---------------------------------------------------------------------------
 
-TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset", "route", "nat"]
+TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset", "route", "nat",
+          "dhcp", "ra", "dhcp6"]
 ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3}
 ENCAP = {"vxlan": 0, "geneve": 1}
 DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3}
@@ -129,7 +130,7 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
          "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
          "inner_src_mac_spoofed", "storm_control", "ttl_exceeded", "to_router", "no_route",
-         "neigh_missing"]
+         "neigh_missing", "punt_full", "punt_rate"]
 ROUTE = {"none": 0, "local": 1, "connected": 2, "nexthop": 3, "blackhole": 4}
 NEIGH_F_LOCAL_ONLY = 0x0001
 
@@ -510,6 +511,10 @@ class Case:
     def drop(self, reason):
         assert self.verdict is None and reason in DROPS, reason
         self.verdict = "drop %s" % reason
+
+    def punt(self):
+        assert self.verdict is None
+        self.verdict = "punt"
 
     def stat(self, name, value):
         assert name in STATS
@@ -3117,6 +3122,153 @@ def gen_route():
     c.drop("no_route")
 
 
+# ---------------------------------------------------------------------------
+# The slow path (doc/routing.md "The slow path"): punted only with an entry
+# ---------------------------------------------------------------------------
+
+SLOWPATH_XDP = ("dpdk", "the XDP engine has no slow path (doc/routing.md): its backend "
+                "refuses dhcp, ra and dhcp6 entries")
+SP_SERVER, SP_RTR_MAC = "10.0.0.1", "02:00:00:00:ee:01"
+
+
+def v4b(a):
+    return ipaddress.IPv4Address(a).packed
+
+
+def dhcp_entry(c, port=0):
+    """Port 0's DHCPv4: 10.0.0.10/24 from server and router 10.0.0.1."""
+    val = (mac_bytes(VM0_MAC) + struct.pack("<H", 1500) + v4b(VM0_IP) + v4b(SP_SERVER) +
+           v4b(SP_SERVER) + struct.pack("<IBBBB", 86400, 24, 0, 0, 0) + bytes(16 + 8 * 12))
+    c.entry("dhcp", struct.pack("<I", port), val,
+            "dhcp port %d: %s/24 server %s router %s lease 86400" %
+            (port, VM0_IP, SP_SERVER, SP_SERVER))
+
+
+def ra_entry(c, vni=VNI):
+    """The network's RA: slaac fd00:100::/64 from SP_RTR_MAC."""
+    pfx = (ipaddress.IPv6Address("fd00:100::").packed + struct.pack("<IIBBH", 86400, 14400, 64,
+                                                                     0xc0, 0))
+    val = (mac_bytes(SP_RTR_MAC) + struct.pack("<H", 1500) + bytes(16) +
+           struct.pack("<HBBHHB3sI", 300, 0, 1, 100, 30, 0, bytes(3), 0) + bytes(4 * 16) +
+           pfx + bytes(3 * 28))
+    c.entry("ra", struct.pack("<I", vni), val,
+            "ra vni %d: mac %s slaac fd00:100::/64" % (vni, SP_RTR_MAC))
+
+
+def dhcp6_entry(c, port=0):
+    """Port 0's DHCPv6: VM0_IP6 from SP_RTR_MAC."""
+    val = (mac_bytes(VM0_MAC) + mac_bytes(SP_RTR_MAC) +
+           ipaddress.IPv6Address(VM0_IP6).packed + struct.pack("<IIB3s", 14400, 86400, 0,
+                                                               bytes(3)) + bytes(4 * 16))
+    c.entry("dhcp6", struct.pack("<I", port), val,
+            "dhcp6 port %d: %s server mac %s" % (port, VM0_IP6, SP_RTR_MAC))
+
+
+def bootp(op_type):
+    """A BOOTP request of DHCP message type op_type from VM0_MAC."""
+    return (b"\x01\x01\x06\x00" + b"\x12\x34\x56\x78" + bytes(20) + mac_bytes(VM0_MAC) +
+            bytes(202) + b"\x63\x82\x53\x63" + bytes([53, 1, op_type, 255]))
+
+
+def gen_slowpath():
+    def scase(name, desc, sg=False):
+        if sg:
+            c = sg_case(name, desc, egress=())
+        else:
+            c = case(name, desc)
+            world(c)
+        c.engines(*SLOWPATH_XDP)
+        return c
+
+    def flooded(c, f):
+        c.out(2, f)
+        c.out(UL_PORT, encap(f, 1))
+        c.tx()
+        c.stat("flood", 1)
+        c.stat("punt", 0)
+
+    discover = bytes(Ether(dst=BCAST, src=VM0_MAC) /
+                     IP(src="0.0.0.0", dst="255.255.255.255", id=0, ttl=64, flags=0) /
+                     UDP(sport=68, dport=67) / Raw(bootp(1)))
+    c = scase("sp_dhcp_discover_punt", "a DHCP DISCOVER from port 0, which has a dhcp entry: "
+              "punted to the slow path")
+    dhcp_entry(c)
+    c.inp(0, discover)
+    c.punt()
+    c.stat("punt", 1)
+    c.stat("flood", 0)
+
+    c = scase("sp_dhcp_discover_no_entry", "a DHCP DISCOVER from port 0 without a dhcp entry: "
+              "flooded as before (not punted)")
+    c.inp(0, discover)
+    flooded(c, discover)
+
+    c = scase("sp_dhcp_discover_sg_punt", "a DHCP DISCOVER from a filtered port with a dhcp "
+              "entry: the base policy lets it out, then punted", sg=True)
+    dhcp_entry(c)
+    c.inp(0, discover)
+    c.punt()
+    c.stat("punt", 1)
+
+    req = bytes(Ether(dst=SP_RTR_MAC, src=VM0_MAC) /
+                IP(src=VM0_IP, dst=SP_SERVER, id=1, ttl=64, flags=0) /
+                UDP(sport=68, dport=67) / Raw(bootp(3)))
+    c = scase("sp_dhcp_renew_punt", "a DHCP REQUEST (renewing) unicast to the entry's server "
+              "10.0.0.1: punted")
+    dhcp_entry(c)
+    c.inp(0, req)
+    c.punt()
+    c.stat("punt", 1)
+
+    other = bytes(Ether(dst=REM_MAC[1], src=VM0_MAC) /
+                  IP(src=VM0_IP, dst=REM_IP, id=1, ttl=64, flags=0) /
+                  UDP(sport=68, dport=67) / Raw(bootp(3)))
+    c = scase("sp_dhcp_other_server", "a DHCP REQUEST unicast to another address than the "
+              "entry's server: not ours, forwarded (encapsulated to vtep 1)")
+    dhcp_entry(c)
+    c.inp(0, other)
+    c.out(UL_PORT, encap(other, 1))
+    c.tx()
+    c.stat("punt", 0)
+
+    ll = eui64_lladdr(VM0_MAC)
+    solicit = bytes(Ether(dst="33:33:00:01:00:02", src=VM0_MAC) /
+                    IPv6(src=ll, dst="ff02::1:2", hlim=1, fl=0) /
+                    UDP(sport=546, dport=547) / Raw(b"\x01\x00\x12\x34"))
+    c = scase("sp_dhcp6_solicit_punt", "a DHCPv6 Solicit from port 0's link-local address to "
+              "ff02::1:2 with a dhcp6 entry: punted")
+    dhcp6_entry(c)
+    c.inp(0, solicit)
+    c.punt()
+    c.stat("punt", 1)
+
+    c = scase("sp_dhcp6_solicit_no_entry", "a DHCPv6 Solicit with a dhcp entry but no dhcp6 "
+              "entry: flooded as before")
+    dhcp_entry(c)
+    c.inp(0, solicit)
+    flooded(c, solicit)
+
+    rs = bytes(Ether(dst="33:33:00:00:00:02", src=VM0_MAC) /
+               IPv6(src=ll, dst="ff02::2", hlim=255, fl=0) /
+               ICMPv6ND_RS() / ICMPv6NDOptSrcLLAddr(lladdr=VM0_MAC))
+    c = scase("sp_rs_punt", "a router solicitation from port 0, its network has an ra entry: "
+              "punted")
+    ra_entry(c)
+    c.inp(0, rs)
+    c.punt()
+    c.stat("punt", 1)
+
+    c = scase("sp_rs_no_entry", "a router solicitation without an ra entry: flooded as before")
+    c.inp(0, rs)
+    flooded(c, rs)
+
+    c = scase("sp_rs_other_network", "a router solicitation with an ra entry of another "
+              "network only: flooded as before")
+    ra_entry(c, VNI2)
+    c.inp(0, rs)
+    flooded(c, rs)
+
+
 def generate():
     CASES.clear()
     gen_vm_unicast()
@@ -3129,6 +3281,7 @@ def generate():
     gen_sg()
     gen_guard()
     gen_route()
+    gen_slowpath()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

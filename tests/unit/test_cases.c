@@ -50,7 +50,8 @@ struct case_test {
 };
 
 static struct rte_mempool *pool;
-static unsigned int run_seq; /* makes the table names unique */
+static struct rte_ring *punt_ring; /* the slow path's ring of the cases' pipeline */
+static unsigned int run_seq;	   /* makes the table names unique */
 
 /* Set up the tables a case describes.  Returns NULL after reporting. */
 static struct fp_ftables *
@@ -82,6 +83,7 @@ tables_build(const struct fp_case *c, struct fp_report *r)
 		}
 	}
 	fp_ftables_guard_set(t, &c->guard);
+	fp_ftables_slowpath_serve(t); /* fp-dpdk serves the slow path's tables */
 	for (i = 0; i < c->n_local_vteps; i++) {
 		rc = fp_ftables_local_vtep_add(t, &c->local_vteps[i]);
 		if (rc) {
@@ -321,6 +323,13 @@ packet_run(const struct fp_case *c, struct fp_ftables *t, struct fp_pipeline *p,
 	for (i = 0; i < out->n; i++)
 		rte_pktmbuf_free(out->pkts[i]);
 	out->n = 0;
+	{
+		void *pm;
+
+		/* A punted frame waits in the ring: the verdict counted it. */
+		while (rte_ring_dequeue(punt_ring, &pm) == 0)
+			rte_pktmbuf_free(pm);
+	}
 	if (rte_mempool_avail_count(pool) != POOL_SIZE)
 		fp_mismatch(r, "%u mbuf(s) not returned to the pool",
 			    POOL_SIZE - rte_mempool_avail_count(pool));
@@ -351,6 +360,7 @@ case_run(const struct fp_case *c, struct fp_report *r)
 	}
 	fp_ftables_ct_attach(t, ct);
 	fp_pipeline_init(&p, t, pool);
+	fp_pipeline_punt_attach(&p, punt_ring, 1000);
 	for (i = 0; i <= c->n_steps && !r->n; i++) {
 		uint32_t to = i < c->n_steps ? c->steps[i].n_txns : c->n_txns;
 		struct fp_case view;
@@ -553,8 +563,11 @@ group_setup(void **state)
 	}
 	pool = rte_pktmbuf_pool_create("fp_cases", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				       (int)rte_socket_id());
-	if (pool == NULL) {
-		print_error("rte_pktmbuf_pool_create: %s\n", rte_strerror(rte_errno));
+	punt_ring = rte_ring_create("fp_cases_punt", 64, (int)rte_socket_id(),
+				    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pool == NULL || punt_ring == NULL) {
+		print_error("rte_pktmbuf_pool_create / rte_ring_create: %s\n",
+			    rte_strerror(rte_errno));
 		rte_eal_cleanup();
 		return -1;
 	}
@@ -565,6 +578,8 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
+	rte_ring_free(punt_ring);
+	punt_ring = NULL;
 	rte_mempool_free(pool);
 	pool = NULL;
 	rte_eal_cleanup();

@@ -81,6 +81,24 @@ static struct fp_eal_world w;
 /* Fixtures */
 
 static int
+fake_slowpath(void *arg, struct fp_ctl_slowpath *sp)
+{
+	struct fake_stats *fs = arg;
+
+	if (fs->rc != 0)
+		return fs->rc;
+	sp->queue = 1024;
+	sp->pps = 200;
+	sp->queued = 3;
+	sp->n_dhcp4 = 10;
+	sp->dhcp4[1] = 7;
+	sp->n_ra = 7;
+	sp->ra[0] = 9;
+	sp->inject_full = 2;
+	return 0;
+}
+
+static int
 fake_stats(void *arg, struct fp_ctl_worker_stats *ws, uint32_t max_w, uint32_t *n_w,
 	   struct fp_ctl_port_stats *ps, uint32_t max_p, uint32_t *n_p)
 {
@@ -163,7 +181,7 @@ setup(void **state)
 		[FP_TABLE_DHCP6] = 16,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
-	const struct fp_ctl_server_ops ops = { .stats = fake_stats };
+	const struct fp_ctl_server_ops ops = { .stats = fake_stats, .slowpath = fake_slowpath };
 	struct fp_ctl_server_ops o = ops;
 	struct fp_ip local = fp_eal_world_ip4(172, 16, 0, 1);
 	struct fixture *f;
@@ -1145,6 +1163,28 @@ test_ctl_client_limit(void **state)
 	free(cl);
 }
 
+/* SLOWPATH: the provider's counters reach the client as they are. */
+static void
+test_ctl_slowpath(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_ctl_slowpath sp;
+
+	memset(&sp, 0xff, sizeof(sp));
+	assert_int_equal(fp_ctl_client_slowpath(f->c, &sp), 0);
+	assert_int_equal(sp.queue, 1024);
+	assert_int_equal(sp.pps, 200);
+	assert_int_equal(sp.queued, 3);
+	assert_int_equal(sp.n_dhcp4, 10);
+	assert_int_equal(sp.dhcp4[1], 7);
+	assert_int_equal(sp.ra[0], 9);
+	assert_int_equal(sp.inject_full, 2);
+	assert_int_equal(sp.pad, 0);
+	f->fs.rc = -EIO;
+	assert_int_equal(fp_ctl_client_slowpath(f->c, &sp), -EIO);
+	assert_non_null(strstr(fp_ctl_client_msg(f->c), "slowpath"));
+}
+
 static void
 test_ctl_stats(void **state)
 {
@@ -1654,6 +1694,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctl_client_refusal_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_idle_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_slowpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_dump_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_fpctl_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_fpctl_show_and_usage, setup, teardown),

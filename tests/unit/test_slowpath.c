@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
@@ -383,6 +384,40 @@ test_slowpath_ra(void **state)
 	assert_int_equal(f->sp.stats.ra_periodic, 2);
 }
 
+/* Answers per second of the service (fp_slowpath_run(): dequeue, lookup,
+ * fp_dhcp4_answer(), mbuf, inject) on this core: every DISCOVER gets its
+ * OFFER; the rate is printed, not asserted (a shared, noisy host).
+ */
+static void
+test_slowpath_answer_rate(void **state)
+{
+	struct fixture *f = *state;
+	struct rte_mbuf *m[16];
+	uint8_t b[400];
+	uint32_t len = discover(b), round, i, n = 0;
+	uint64_t t0, ns = 0;
+
+	set_dhcp(f);
+	for (round = 0; round < 2000; round++) {
+		for (i = 0; i < 16; i++) {
+			m[i] = mbuf_of(f, b, len);
+			m[i]->hash.usr = 0;
+		}
+		assert_int_equal(rte_ring_enqueue_bulk(f->sp.punt[0], (void **)m, 16, NULL), 16);
+		t0 = rte_rdtsc();
+		fp_slowpath_run(&f->sp, 1000000000ULL);
+		ns += rte_rdtsc() - t0;
+		n += rte_ring_dequeue_burst(f->sp.inject[0], (void **)m, 16, NULL);
+		for (i = 0; i < 16; i++)
+			rte_pktmbuf_free(m[i]);
+	}
+	assert_int_equal(n, 2000 * 16);
+	assert_int_equal(f->sp.stats.dhcp4[FP_DHCP4_OFFER], 2000 * 16);
+	print_message("slow path: %u DHCP OFFERs, %.0f cycles each (%.0f per second at %.2f GHz)\n",
+		      n, (double)ns / n, (double)rte_get_tsc_hz() * n / (double)ns,
+		      (double)rte_get_tsc_hz() / 1e9);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -395,6 +430,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_slowpath_bucket_and_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slowpath_offer_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slowpath_ra, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slowpath_answer_rate, setup, teardown),
 	};
 	int rc;
 
