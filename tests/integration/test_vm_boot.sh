@@ -46,14 +46,6 @@ DHCP_VMS="a1 a2"
 
 fp_config_extra() { fp_control_config "$1"; }
 
-cleanup() {
-	local hv
-	for hv in "${!FP_CTRL_PID[@]}"; do
-		fp_control_stop "$hv"
-	done
-	fp_teardown
-}
-
 fp_finish_diag() {
 	local hv
 	for hv in $FP_HVS; do
@@ -206,17 +198,6 @@ wait_for() {
 	return 1
 }
 
-# tables HV JQ: a jq expression over HV's GET /v1/tables.
-tables() {
-	fp_api "$1" GET /v1/tables
-	jq -r "$2" <<<"$FP_BODY"
-}
-
-balanced() {
-	fp_ctl "$1" --json show stats 2>/dev/null |
-		jq -e '.stats.rx == .stats.tx + .stats.drop + .stats.punt' >/dev/null
-}
-
 # now_ns: monotonic enough (wall clock, ns).
 now_ns() { date +%s%N; }
 
@@ -318,7 +299,7 @@ main() {
 	fp_need_built "$FP_CONTROL"
 	fp_need_tools curl jq udhcpc
 	fp_install_traps
-	trap cleanup EXIT
+	trap fp_control_cleanup EXIT
 	if ! fp_topo_create || ! fp_start_all; then
 		not_ok "topology: $FP_ERR"
 		finish
@@ -343,11 +324,11 @@ main() {
 	for hv in $FP_HVS; do
 		check "$hv in sync" fp_wait_in_sync "$hv"
 		check "$hv: no subnet problem (fp-dpdk serves DHCP and RAs)" \
-			[ "$(tables "$hv" '[.problems[] | select(.collection == "subnets")] |
+			[ "$(fp_tables "$hv" '[.problems[] | select(.collection == "subnets")] |
 				length')" = 0 ]
 	done
 	check "hvb: a dhcp entry (a2) and an ra entry (net-a)" \
-		[ "$(tables hvb '"\(.counts.dhcp) \(.counts.ra)"')" = "1 1" ]
+		[ "$(fp_tables hvb '"\(.counts.dhcp) \(.counts.ra)"')" = "1 1" ]
 
 	echo "# === a2 on hvb"
 	check "a2 gets a lease by DHCP" dhcp a2
@@ -391,7 +372,7 @@ main() {
 	check "... and only it" [ "$(lease a1 dns)" = "$DNS2" ]
 
 	for hv in $FP_HVS; do
-		check "$hv: rx = tx + drop + punt" balanced "$hv"
+		check "$hv: rx = tx + drop + punt" fp_balanced "$hv"
 	done
 	finish
 }
