@@ -26,32 +26,12 @@ PY=/usr/bin/python3
 RTR_MAC=02:00:00:ee:00:01
 GW_A=10.100.0.254
 
-# stat HV NAME: one of fp-dpdk's counters (or drop reasons).
-stat() {
-	fp_ctl "$1" --json show stats | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-print(d.get("stats", {}).get(sys.argv[1], d.get("drops", {}).get(sys.argv[1], -1)))' "$2"
-}
-
 fp_need_tools udhcpc
 $PY -c 'import scapy' 2>/dev/null || {
 	echo "# skip: no scapy for $PY"
 	exit 77
 }
-fp_lib_init
-case $? in
-0) ;;
-1)
-	echo "# skip: $FP_ERR"
-	exit 77
-	;;
-*)
-	echo "not ok - set-up: $FP_ERR"
-	echo "0 passed, 1 failed"
-	exit 1
-	;;
-esac
+fp_init_or_exit
 fp_install_traps
 echo "# fp-dpdk $FP_DPDK, fpctl $FP_FPCTL, run directory $FP_TMP"
 
@@ -87,13 +67,13 @@ ip -n "$(fp_ns a1)" addr flush dev eth0 scope global
 ip -n "$(fp_ns a1)" -6 addr add "${FP_VM_IP6[a1]}/64" dev eth0 nodad
 
 # Without an entry: nothing answers, nothing is punted.
-before=$(stat hva punt)
+before=$(fp_stat hva punt)
 if dhcp_client; then
 	not_ok "without a dhcp entry, udhcpc gets no lease (it got one)"
 else
 	ok "without a dhcp entry, udhcpc gets no lease"
 fi
-after=$(stat hva punt)
+after=$(fp_stat hva punt)
 [ "$after" = "$before" ] && ok "and nothing is punted (punt $before -> $after)" ||
 	not_ok "and nothing is punted (punt $before -> $after)"
 
@@ -110,7 +90,7 @@ printf '%s\n' "$dump" | sed 's/^/#   /'
 echo "$dump" | grep -q "^dhcp $A1 mac ${FP_MAC[a1]} addr ${FP_VM_IP4[a1]}/24 server $GW_A router $GW_A lease 600 mtu 1450 dns 10.100.0.53 route 172.16.0.0/12,$GW_A$" &&
 	ok "fpctl dump dhcp shows it" || not_ok "fpctl dump dhcp shows it"
 
-before=$(stat hva punt)
+before=$(fp_stat hva punt)
 t0=$(date +%s%N)
 if dhcp_client; then
 	ok "udhcpc in a1 gets a lease ($((($(date +%s%N) - t0) / 1000000)) ms)"
@@ -118,7 +98,7 @@ else
 	not_ok "udhcpc in a1 gets a lease"
 	sed 's/^/#   /' "$FP_TMP/udhcpc.out"
 fi
-after=$(stat hva punt)
+after=$(fp_stat hva punt)
 sed 's/^/#   /' "$FP_TMP/lease" 2>/dev/null
 check "the lease: 10.100.0.1, /24, router $GW_A, DNS, MTU 1450, 600 s" \
 	grep -qzE "dns=10.100.0.53.*ip=10.100.0.1.*lease=600.*mtu=1450.*router=$GW_A.*serverid=$GW_A.*staticroutes=.*172.16.0.0/12 $GW_A.*subnet=255.255.255.0" \
@@ -127,6 +107,13 @@ check "the lease: 10.100.0.1, /24, router $GW_A, DNS, MTU 1450, 600 s" \
 	ok "DISCOVER and REQUEST were punted (punt $before -> $after)" ||
 	not_ok "DISCOVER and REQUEST were punted (punt $before -> $after)"
 check "a1 pings a2 from its leased address" fp_vm_ping a1 "${FP_VM_IP4[a2]}" 2
+out=$(fp_ctl hva trace in-port "$A1" eth "${FP_MAC[a1]}>ff:ff:ff:ff:ff:ff" \
+	ipv4 "0.0.0.0>255.255.255.255" udp "68>67" 2>&1)
+printf '%s\n' "$out" | sed 's/^/#   /'
+echo "$out" | grep -q "dhcp: port $A1 has a dhcp entry: slow path" &&
+	echo "$out" | grep -q "punted to the slow path" &&
+	ok "fpctl trace: a DHCP broadcast from a1's port is punted to the slow path" ||
+	not_ok "fpctl trace: a DHCP broadcast from a1's port is punted to the slow path"
 
 # Router advertisements.
 if fp_ctl_v hva add ra 100 mac $RTR_MAC mode slaac prefix fd00:100::/64 mtu 1450 \
@@ -136,7 +123,7 @@ else
 	not_ok "fpctl add ra: $FP_ERR"
 fi
 fp_ctl hva dump ra 2>&1 | sed 's/^/#   /'
-before=$(stat hva punt)
+before=$(fp_stat hva punt)
 out=$(fp_vm a1 $PY - "${FP_MAC[a1]}" <<'EOF' 2>&1
 import sys
 import time
@@ -167,7 +154,7 @@ printf '%s\n' "$out" | sed 's/^/#   /'
 echo "$out" | grep -q "^RA from $RTR_MAC fe80::ff:feee:1 to fe80::ff:fea1:1 prefix fd00:100::/64 A mtu 1450 lifetime 300$" &&
 	ok "a1's router solicitation is answered: RA from $RTR_MAC, prefix fd00:100::/64" ||
 	not_ok "a1's router solicitation is answered: RA from $RTR_MAC, prefix fd00:100::/64"
-after=$(stat hva punt)
+after=$(fp_stat hva punt)
 [ "$after" -gt "$before" ] 2>/dev/null && ok "the RS was punted (punt $before -> $after)" ||
 	not_ok "the RS was punted (punt $before -> $after)"
 

@@ -93,6 +93,8 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "table_port.conf", 12, "tables.port: the port table is fixed at 64 entries" },
 	{ "drain_range.conf", 11, "tx.drain_us: 0 out of range 1..100000" },
 	{ "stats_range.conf", 11, "stats.interval_s: 86401 out of range 0..86400" },
+	{ "slowpath_queue_range.conf", 11, "slowpath.queue: 15 out of range 16..65536" },
+	{ "slowpath_pps_range.conf", 11, "slowpath.pps: 0 out of range 1..1000000" },
 	{ "socket_relative.conf", 11, "control.socket: \"run/fp.sock\" is not an absolute path" },
 	{ "socket_too_long.conf", 11, "control.socket: 108 chars, longer than 107" },
 	{ "eal_too_many.conf", 5, "eal.args: 33 entries, at most 32" },
@@ -189,6 +191,11 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->table_size[FP_TABLE_NEIGH], 65536);
 	assert_int_equal(cfg->table_size[FP_TABLE_RULESET], 4096);
 	assert_int_equal(cfg->table_size[FP_TABLE_ADDRSET], 65536);
+	assert_int_equal(cfg->table_size[FP_TABLE_DHCP], 4096);
+	assert_int_equal(cfg->table_size[FP_TABLE_RA], 1024);
+	assert_int_equal(cfg->table_size[FP_TABLE_DHCP6], 4096);
+	assert_int_equal(cfg->slowpath_queue, 1024);
+	assert_int_equal(cfg->slowpath_pps, 200);
 	assert_int_equal(cfg->idle_mode, FP_IDLE_ADAPTIVE);
 	assert_int_equal(cfg->idle_empty_polls, 100);
 	assert_int_equal(cfg->idle_max_sleep_us, 500);
@@ -415,6 +422,8 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->mbuf_data_size, 65535);
 	assert_int_equal(cfg->table_size[FP_TABLE_FDB], 16777216);
 	assert_int_equal(cfg->stats_interval_s, 86400);
+	assert_int_equal(cfg->slowpath_queue, 65536);
+	assert_int_equal(cfg->slowpath_pps, 1000000);
 	assert_int_equal(strlen(cfg->ctl_socket), sizeof(cfg->ctl_socket) - 1);
 	assert_int_equal(cfg->ct_size, 16777216);
 	assert_int_equal(cfg->guard.storm_pps, 10000000);
