@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "compile_dhcp.h"
 #include "compile_l3.h"
 #include "compile_md.h"
 #include "compile_sg.h"
@@ -655,23 +656,9 @@ report_uncarried(struct run *r)
 					     "; ports on this router's networks reach only "
 					     "their own network",
 					     engine);
-	/* DHCP and router advertisements: nothing answers them yet (Neutron
-	 * takes ipv6_ra_mode only with enable_dhcp).
-	 */
-	n = fp_model_count(r->m, FP_MODEL_SUBNET);
-	for (i = 0; i < n && rc == 0; i++) {
-		const struct fp_model_subnet *s = fp_model_subnet_at(r->m, i);
-
-		if (s->enable_dhcp)
-			rc = fp_compile_problem_kind(
-				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_SUBNET, s->id,
-				"enable_dhcp",
-				"not served: flowplane does not answer DHCP%s%s yet; VMs need static "
-				"addresses or another DHCP server on the network",
-				s->ip_version == 6 ? "v6" : "",
-				s->ra_mode != FP_MODEL_V6_NONE ? " or send router advertisements" :
-								 "");
-	}
+	/* DHCP and router advertisements an engine does not serve. */
+	if (rc == 0)
+		rc = fp_compile_dhcp_unserved(r->m, r->ctx, r->rep);
 	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = fp_compile_problem_kind(
@@ -1429,6 +1416,35 @@ out:
 	return rc;
 }
 
+/* The local ports' DHCP entries (compile_dhcp.h), in port id order. */
+static int
+emit_dhcp(struct run *r)
+{
+	struct fp_compile_dhcp_port *v;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < r->n_ports; i++)
+		n += r->ports[i].kind == PORT_LOCAL && r->nets[r->ports[i].net].present;
+	if (n == 0)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < r->n_ports; i++) {
+		const struct port_state *ps = &r->ports[i];
+
+		if (ps->kind != PORT_LOCAL || !r->nets[ps->net].present)
+			continue;
+		v[n].p = ps->p;
+		v[n].n = r->nets[ps->net].n;
+		v[n++].port_id = ps->where;
+	}
+	rc = fp_compile_dhcp(r->m, r->ctx, v, n, r->out, r->rep);
+	free(v);
+	return rc;
+}
+
 static void
 run_free(struct run *r)
 {
@@ -1507,6 +1523,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = fp_compile_md(m, ctx, rep);
+	if (rc)
+		goto err;
+	rc = emit_dhcp(&r);
 	if (rc)
 		goto err;
 	run_free(&r);

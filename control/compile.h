@@ -53,6 +53,11 @@
  *     routes, vrf = ctx->vrf_ids's id for "router:<id>"), and its
  *     interfaces' fdb (-> router) and neigh (local only) entries in the
  *     present networks.  Router ports are then never placed as L2 ports.
+ *   - DHCP (compile_dhcp.c, compile_dhcp.h; doc/routing.md): per local VM
+ *     port a dhcp entry (its IPv4 address on a subnet with enable_dhcp)
+ *     and a dhcp6 entry (IPv6, per ipv6_address_mode), and per network
+ *     with a local VM port an ra entry (its IPv6 subnets' ipv6_ra_mode
+ *     and router interface), each where the engine serves the table.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -72,7 +77,8 @@
  * networks other than vxlan and geneve (not installed; nor their ports
  * bound to this host), on an engine that does not route its routers and
  * their ports (device_owner network:router_*), centralized SNAT ports, and
- * floating IPs (nothing translates them yet).
+ * floating IPs (nothing translates them yet), and subnets whose DHCP,
+ * DHCPv6 or router advertisements the engine does not serve.
  * What fp_model_check() finds across references (a router port without
  * its router, an interface off its subnet's gateway...) is of kind
  * inconsistent.  Neither refuses a request.
@@ -110,6 +116,10 @@ struct fp_compile_ctx {
 	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
 	const char *engine;	/* its name, for problems ("xdp") */
 	int md_undelivered;	/* the metadata proxy is on, the engine does not deliver */
+	int dhcp_served;	/* the engine answers DHCPv4 (dhcp table): compile_dhcp.h */
+	int dhcp6_served;	/* the engine answers DHCPv6 (dhcp6 table) */
+	int ra_served;		/* the engine sends router advertisements (ra table) */
+	uint32_t dhcp_lease;	/* DHCP lease, seconds; 0: FP_COMPILE_DHCP_LEASE_DEFAULT */
 };
 
 /* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in

@@ -118,6 +118,11 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.vrf_ids = c->vrf_ids;
 	c->ctx.engine = c->ops->name;
 	c->ctx.md_undelivered = c->cfg.md.enabled && !(c->have_info && c->info.md_delivered);
+	/* An engine answers what it has a table for (compile_dhcp.h). */
+	c->ctx.dhcp_served = c->have_info && c->info.table_limit[FP_TABLE_DHCP] > 0;
+	c->ctx.dhcp6_served = c->have_info && c->info.table_limit[FP_TABLE_DHCP6] > 0;
+	c->ctx.ra_served = c->have_info && c->info.table_limit[FP_TABLE_RA] > 0;
+	c->ctx.dhcp_lease = c->cfg.dhcp_lease;
 }
 
 /* The port vteps send through: the one named in the config, or the only

@@ -33,6 +33,8 @@
 #define BODY_MIN 4096
 #define BODY_MAX (1U << 30)
 #define MD_LISTEN "169.254.169.254" /* metadata.listen's default address */
+#define LEASE_MIN 120		    /* lib/dhcp4.c's shortest lease */
+#define LEASE_MAX 2147483647LL	    /* 2^31 - 1 s: RFC 2131's lease times stay unsigned 32 */
 
 void
 fp_ctrl_config_defaults(struct fp_ctrl_config *c)
@@ -47,6 +49,7 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->health_ms = 500;
 	c->audit_ms = 60000;
 	c->max_body = 16U << 20; /* a 10k-port Neutron snapshot: 13.7 MB */
+	c->dhcp_lease = 86400;	 /* Neutron's dhcp_lease_duration */
 	c->log_level = FP_LOG_INFO;
 	snprintf(c->md.listen_addr, sizeof(c->md.listen_addr), "%s", MD_LISTEN);
 	c->md.listen_port = 80;
@@ -301,10 +304,21 @@ static int
 own_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_config *c)
 {
 	static const char *const keys[] = {
-		"api_socket", "xdp_instance", "api_tcp",       "api_token_file",
-		"state_dir",  "backend",      "underlay_port", "underlay_gateway_mac",
-		"batch",      "health_ms",    "max_body",      "audit_ms",
-		"metadata",   NULL,
+		"api_socket",
+		"xdp_instance",
+		"api_tcp",
+		"api_token_file",
+		"state_dir",
+		"backend",
+		"underlay_port",
+		"underlay_gateway_mac",
+		"batch",
+		"health_ms",
+		"max_body",
+		"audit_ms",
+		"metadata",
+		"dhcp_lease_duration",
+		NULL,
 	};
 	const char *v;
 	int rc;
@@ -361,7 +375,9 @@ own_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_c
 	    (rc = uint_get(ld, grp, "health_ms", HEALTH_MS_MIN, HEALTH_MS_MAX, &c->health_ms)) <
 		    0 ||
 	    (rc = uint_get(ld, grp, "max_body", BODY_MIN, BODY_MAX, &c->max_body)) < 0 ||
-	    (rc = uint_get(ld, grp, "audit_ms", 0, AUDIT_MS_MAX, &c->audit_ms)) < 0)
+	    (rc = uint_get(ld, grp, "audit_ms", 0, AUDIT_MS_MAX, &c->audit_ms)) < 0 ||
+	    (rc = uint_get(ld, grp, "dhcp_lease_duration", LEASE_MIN, LEASE_MAX, &c->dhcp_lease)) <
+		    0)
 		return rc;
 	if (c->audit_ms != 0 && c->audit_ms < c->health_ms)
 		return fp_conf_fail(ld, config_setting_get_member(grp, "audit_ms"), NULL,

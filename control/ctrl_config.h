@@ -64,6 +64,7 @@ struct fp_ctrl_config {
 	uint32_t max_body;				  /* largest request body, bytes */
 	int log_level;					  /* log_level: FP_LOG_* (lib/log.h) */
 	struct fp_ctrl_md_config md;			  /* fp_control.metadata */
+	uint32_t dhcp_lease;				  /* dhcp_lease_duration, seconds */
 };
 
 /** Fill the defaults (no file). */

@@ -16,7 +16,8 @@
 #   tests:       python3-scapy (packet cases), tshark (underlay captures),
 #                iproute2 ethtool iputils-ping netcat-openbsd jq procps curl
 #                (integration tests and demo in network namespaces), udhcpc
-#                (busybox's DHCP client: tests/integration/test_dhcp.sh)
+#                (busybox's DHCP client: tests/integration/test_dhcp.sh,
+#                test_vm_boot.sh)
 set -euo pipefail
 
 packages=(

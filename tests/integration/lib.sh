@@ -1275,3 +1275,27 @@ fp_engines_stop() {
 	fi
 	fp_teardown
 }
+
+# --- Shared by the fp-control tests on fp-dpdk (test_routing.sh, test_vm_boot.sh).
+
+# fp_control_cleanup: stop every fp-control this script started, then
+# fp_teardown (an EXIT trap).
+fp_control_cleanup() {
+	local hv
+	for hv in "${!FP_CTRL_PID[@]}"; do
+		fp_control_stop "$hv"
+	done
+	fp_teardown
+}
+
+# fp_tables HV JQ: a jq expression over HV's GET /v1/tables.
+fp_tables() {
+	fp_api "$1" GET /v1/tables
+	jq -r "$2" <<<"$FP_BODY"
+}
+
+# fp_balanced HV: HV's fp-dpdk counters say rx = tx + drop + punt.
+fp_balanced() {
+	fp_ctl "$1" --json show stats 2>/dev/null |
+		jq -e '.stats.rx == .stats.tx + .stats.drop + .stats.punt' >/dev/null
+}

@@ -49,14 +49,6 @@ declare -A RIF_MAC=([net-a]=fa:16:3e:aa:00:01 [net-a2]=fa:16:3e:aa:00:02
 
 fp_config_extra() { fp_control_config "$1"; }
 
-cleanup() {
-	local hv
-	for hv in "${!FP_CTRL_PID[@]}"; do
-		fp_control_stop "$hv"
-	done
-	fp_teardown
-}
-
 fp_finish_diag() {
 	local hv
 	for hv in $FP_HVS; do
@@ -170,20 +162,9 @@ vm_routes() {
 	done
 }
 
-# tables HV JQ: a jq expression over HV's GET /v1/tables.
-tables() {
-	fp_api "$1" GET /v1/tables
-	jq -r "$2" <<<"$FP_BODY"
-}
-
 # stat HV NAME: one of HV's fp-dpdk counters.
 stat() {
 	fp_ctl "$1" --json show stats 2>/dev/null | jq -r --arg n "$2" '.stats[$n] // empty'
-}
-
-balanced() {
-	fp_ctl "$1" --json show stats 2>/dev/null |
-		jq -e '.stats.rx == .stats.tx + .stats.drop + .stats.punt' >/dev/null
 }
 
 ttl_exceeded() {
@@ -212,7 +193,7 @@ main() {
 	fp_need_built "$FP_CONTROL"
 	fp_need_tools curl jq nc
 	fp_install_traps
-	trap cleanup EXIT
+	trap fp_control_cleanup EXIT
 	if ! fp_topo_create || ! fp_start_all; then
 		not_ok "topology: $FP_ERR"
 		finish
@@ -228,9 +209,9 @@ main() {
 		fp_api_all PUT /v1/snapshot "$(snapshot)"
 	for hv in $FP_HVS; do
 		check "$hv in sync" fp_wait_in_sync "$hv"
-		check "$hv: route entries installed" [ "$(tables "$hv" '.counts.route')" -gt 0 ]
+		check "$hv: route entries installed" [ "$(fp_tables "$hv" '.counts.route')" -gt 0 ]
 		check "$hv: the routers' only problem is r-b's SNAT (not carried)" \
-			[ "$(tables "$hv" '[.problems[] | select(.collection == "routers") |
+			[ "$(fp_tables "$hv" '[.problems[] | select(.collection == "routers") |
 				"\(.id) \(.field)"] | join(",")')" = \
 				"r-b external_gateway_info.enable_snat" ]
 		check "$hv: one default route, r-a's, via the external gateway 172.24.4.1" \
@@ -254,7 +235,7 @@ main() {
 	fp_check_tcp_transfer a1 a2
 	for hv in $FP_HVS; do
 		check "$hv counts routed packets ($(stat "$hv" routed))" [ "$(stat "$hv" routed)" -gt 0 ]
-		check "$hv: rx = tx + drop + punt" balanced "$hv"
+		check "$hv: rx = tx + drop + punt" fp_balanced "$hv"
 	done
 
 	echo "# === r-a leaves net-a2"

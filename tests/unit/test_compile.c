@@ -16,7 +16,10 @@
 #include "compile.h"
 #include "compile_l3.h"
 #include "compile_sg.h"
+#include "dhcp4.h"
+#include "dhcp6.h"
 #include "names.h"
+#include "ra.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -2003,24 +2006,32 @@ assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char
 	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
 }
 
-/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
+/* Replace w's model by a fixture's, compiling for hv1 (10.99.0.1). */
 static void
-load_routed(struct world *w)
+load_fixture(struct world *w, const char *name)
 {
 	char path[4096];
 	struct fp_model_err err;
 	json_error_t jerr;
 	json_t *snap;
 
-	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
-	assert_non_null(snap);
+	snap = json_load_file(fixture_path(name, path, sizeof(path)), 0, &jerr);
+	if (snap == NULL)
+		fail_msg("%s:%d: %s", path, jerr.line, jerr.text);
 	fp_model_free(w->m);
 	w->m = fp_model_from_snapshot(snap, &err);
 	json_decref(snap);
 	if (w->m == NULL)
-		fail_msg("routed.json: %s: %s", err.field, err.reason);
+		fail_msg("%s: %s: %s", name, err.field, err.reason);
 	w->ctx.host = "hv1";
 	w->ctx.local_vteps[0] = ip("10.99.0.1");
+}
+
+/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
+static void
+load_routed(struct world *w)
+{
+	load_fixture(w, "routed.json");
 }
 
 /* routed.json on hv1 (vm1 = vm-a1 on net-a, vm2 = vm-v1 on the vlan
@@ -2066,10 +2077,11 @@ test_compile_uncarried(void **state)
 	}
 	/* DHCP is not served: sub-a, sub-a6 and sub-vlan ask for it. */
 	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a", "enable_dhcp",
-			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not answer DHCP yet");
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "not served: the test engine does not answer DHCP;");
 	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a6", "enable_dhcp",
 			    FP_COMPILE_PROBLEM_UNSUPPORTED,
-			    "does not answer DHCPv6 or send router advertisements yet");
+			    "the test engine does not send router advertisements;");
 	assert_null(find_problem(&w->rep, FP_MODEL_SUBNET, "sub-b", "enable_dhcp"));
 	assert_int_equal(n_unsupported, 3 + 1 + 1 + 1 + 3 + 3);
 	/* A port of a vlan network on another host is that host's concern. */
@@ -2502,6 +2514,564 @@ test_compile_routed_external_hosts(void **state)
 	w->ctx.vrf_ids = NULL;
 }
 
+/* ------------------------------------------------------------------------
+ * DHCP, DHCPv6 and router advertisements (compile_dhcp.c).
+ */
+
+/* Load dhcp.json into w, compiling for hv1 on an engine that routes and
+ * serves the three tables: vm1 = vm-a1 (net-a: IPv4 with a gateway, IPv6
+ * slaac), vm2 = vm-b1 (net-b: IPv4 without a gateway but a DHCP port,
+ * IPv6 dhcpv6-stateful), vm3 = vm-c1 (net-c: IPv4 without DHCP, IPv6
+ * dhcpv6-stateless); router r1 has an interface on each IPv6 subnet.
+ */
+static void
+load_dhcp(struct world *w)
+{
+	load_fixture(w, "dhcp.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.dhcp_served = 1;
+	w->ctx.dhcp6_served = 1;
+	w->ctx.ra_served = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+}
+
+static void
+unload_dhcp(struct world *w)
+{
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+}
+
+static const struct fp_dhcp_val *
+find_dhcp(const struct fp_entry_set *s, uint32_t port)
+{
+	struct fp_dhcp_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.port_id = port;
+	return fp_entry_set_find(s, FP_TABLE_DHCP, &k);
+}
+
+static const struct fp_dhcp6_val *
+find_dhcp6(const struct fp_entry_set *s, uint32_t port)
+{
+	struct fp_dhcp6_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.port_id = port;
+	return fp_entry_set_find(s, FP_TABLE_DHCP6, &k);
+}
+
+static const struct fp_ra_val *
+find_ra(const struct fp_entry_set *s, uint32_t vni)
+{
+	struct fp_ra_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	return fp_entry_set_find(s, FP_TABLE_RA, &k);
+}
+
+static void
+ip4(const char *s, uint8_t out[4])
+{
+	struct fp_ip a = ip(s);
+
+	assert_true(fp_addr_ip_is_v4(&a));
+	memcpy(out, &a.b[12], 4);
+}
+
+static void
+ip6(const char *s, uint8_t out[16])
+{
+	struct fp_ip a = ip(s);
+
+	memcpy(out, a.b, 16);
+}
+
+/* vm-a1's dhcp entry as dhcp.json gives it, with lease. */
+static void
+dhcp_val_a1(struct fp_dhcp_val *v, uint32_t lease)
+{
+	memset(v, 0, sizeof(*v));
+	mac("fa:16:3e:00:0a:01", v->mac);
+	v->mtu = 1450;
+	ip4("10.1.0.5", v->addr);
+	ip4("10.1.0.1", v->server);
+	ip4("10.1.0.1", v->router);
+	v->lease = lease;
+	v->plen = 24;
+	v->n_dns = 2;
+	ip4("10.0.9.53", v->dns[0]);
+	ip4("10.0.9.54", v->dns[1]);
+	v->n_routes = 2;
+	ip4("10.8.0.0", v->routes[0].dst);
+	ip4("10.1.0.254", v->routes[0].gw);
+	v->routes[0].plen = 16;
+	ip4("192.168.7.0", v->routes[1].dst);
+	ip4("10.1.0.253", v->routes[1].gw);
+	v->routes[1].plen = 24;
+}
+
+/* An RA entry with Neutron's radvd values and one prefix. */
+static void
+ra_val(struct fp_ra_val *v, const char *mac_s, uint16_t mtu, uint8_t flags, const char *pfx,
+       uint8_t pfx_flags)
+{
+	memset(v, 0, sizeof(*v));
+	mac(mac_s, v->mac);
+	v->mtu = mtu;
+	v->router_lifetime = 300;
+	v->flags = flags;
+	v->max_interval = 100;
+	v->min_interval = 30;
+	v->n_prefixes = 1;
+	ip6(pfx, v->prefixes[0].prefix);
+	v->prefixes[0].plen = 64;
+	v->prefixes[0].flags = pfx_flags;
+	v->prefixes[0].valid = 86400;
+	v->prefixes[0].preferred = 14400;
+}
+
+static void
+ra_dns(struct fp_ra_val *v, const char *dns_s)
+{
+	ip6(dns_s, v->dns[v->n_dns++]);
+	v->dns_lifetime = 300;
+}
+
+/* dhcp.json's entries, field by field, per subnet mode. */
+static void
+test_compile_dhcp(void **state)
+{
+	struct world *w = *state;
+	struct fp_dhcp_val d4;
+	struct fp_dhcp6_val d6;
+	struct fp_ra_val ra;
+	size_t i;
+
+	load_dhcp(w);
+	compile(w);
+	assert_no_problems(&w->rep);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP), 2);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP6), 2);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RA), 3);
+
+	/* IPv4 with a gateway: router and server are the gateway. */
+	dhcp_val_a1(&d4, 86400);
+	assert_non_null(find_dhcp(w->out, 1));
+	assert_memory_equal(find_dhcp(w->out, 1), &d4, sizeof(d4));
+	/* No gateway: no router, the DHCP port's address serves (OVN: the
+	 * metadata port's), a /23.
+	 */
+	memset(&d4, 0, sizeof(d4));
+	mac("fa:16:3e:00:0b:01", d4.mac);
+	d4.mtu = 8950;
+	ip4("10.2.1.5", d4.addr);
+	ip4("10.2.0.2", d4.server);
+	d4.lease = 86400;
+	d4.plen = 23;
+	assert_non_null(find_dhcp(w->out, 2));
+	assert_memory_equal(find_dhcp(w->out, 2), &d4, sizeof(d4));
+	/* sub-c4 has no DHCP: vm-c1 gets no dhcp entry. */
+	assert_null(find_dhcp(w->out, 3));
+
+	/* slaac: no DHCPv6 for vm-a1. */
+	assert_null(find_dhcp6(w->out, 1));
+	/* dhcpv6-stateful: the address, lifetimes = the lease, the router's MAC. */
+	memset(&d6, 0, sizeof(d6));
+	mac("fa:16:3e:00:0b:01", d6.mac);
+	mac("fa:16:3e:00:0b:fe", d6.server_mac);
+	ip6("fd00:b::5", d6.addr);
+	d6.preferred = 86400;
+	d6.valid = 86400;
+	d6.n_dns = 2;
+	ip6("fd00:53::2", d6.dns[0]);
+	ip6("fd00:53::3", d6.dns[1]);
+	assert_non_null(find_dhcp6(w->out, 2));
+	assert_memory_equal(find_dhcp6(w->out, 2), &d6, sizeof(d6));
+	/* dhcpv6-stateless: no address, no lifetimes. */
+	memset(&d6, 0, sizeof(d6));
+	mac("fa:16:3e:00:0c:01", d6.mac);
+	mac("fa:16:3e:00:0c:fe", d6.server_mac);
+	d6.n_dns = 1;
+	ip6("fd00:53::4", d6.dns[0]);
+	assert_non_null(find_dhcp6(w->out, 3));
+	assert_memory_equal(find_dhcp6(w->out, 3), &d6, sizeof(d6));
+
+	/* RAs: per mode, M/O and the prefix's A. */
+	ra_val(&ra, "fa:16:3e:00:0a:fe", 1450, 0,
+	       "fd00:a::", FP_RA_PFX_F_ONLINK | FP_RA_PFX_F_AUTO);
+	ra_dns(&ra, "fd00:53::1");
+	assert_non_null(find_ra(w->out, 100));
+	assert_memory_equal(find_ra(w->out, 100), &ra, sizeof(ra));
+	ra_val(&ra, "fa:16:3e:00:0b:fe", 8950, FP_RA_F_MANAGED, "fd00:b::", FP_RA_PFX_F_ONLINK);
+	ra_dns(&ra, "fd00:53::2");
+	ra_dns(&ra, "fd00:53::3");
+	assert_non_null(find_ra(w->out, 200));
+	assert_memory_equal(find_ra(w->out, 200), &ra, sizeof(ra));
+	ra_val(&ra, "fa:16:3e:00:0c:fe", 1442, FP_RA_F_OTHER,
+	       "fd00:c::", FP_RA_PFX_F_ONLINK | FP_RA_PFX_F_AUTO);
+	ra_dns(&ra, "fd00:53::4");
+	assert_non_null(find_ra(w->out, 300));
+	assert_memory_equal(find_ra(w->out, 300), &ra, sizeof(ra));
+
+	/* Every entry is one the engines take. */
+	for (i = 0; i < fp_entry_set_count(w->out); i++) {
+		char err[128];
+		struct fp_entry e;
+
+		assert_int_equal(fp_entry_set_at(w->out, i, &e), 0);
+		if (e.table == FP_TABLE_DHCP)
+			assert_int_equal(fp_dhcp4_check(e.val, err, sizeof(err)), 0);
+		else if (e.table == FP_TABLE_DHCP6)
+			assert_int_equal(fp_dhcp6_check(e.val, err, sizeof(err)), 0);
+		else if (e.table == FP_TABLE_RA)
+			assert_int_equal(fp_ra_check(e.val, err, sizeof(err)), 0);
+	}
+
+	/* The lease is fp-control's dhcp_lease_duration. */
+	w->ctx.dhcp_lease = 600;
+	compile(w);
+	dhcp_val_a1(&d4, 600);
+	assert_memory_equal(find_dhcp(w->out, 1), &d4, sizeof(d4));
+	assert_int_equal(find_dhcp6(w->out, 2)->preferred, 600);
+	assert_int_equal(find_dhcp6(w->out, 2)->valid, 600);
+	unload_dhcp(w);
+}
+
+/* Count the problems of a kind on a subnet's field. */
+static size_t
+count_problems(const struct fp_compile_report *r, uint16_t coll, const char *field)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_problems; i++)
+		n += r->problems[i].coll == coll && strcmp(r->problems[i].field, field) == 0;
+	return n;
+}
+
+/* An engine without the tables (the XDP engine: limits 0): no entries,
+ * and "not served" stays on exactly the subnets that ask for them.
+ */
+static void
+test_compile_dhcp_unserved(void **state)
+{
+	struct world *w = *state;
+
+	load_dhcp(w);
+	w->ctx.dhcp_served = 0;
+	w->ctx.dhcp6_served = 0;
+	w->ctx.ra_served = 0;
+	w->ctx.routes_carried = 0;
+	w->ctx.engine = "xdp";
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP), 0);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP6), 0);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RA), 0);
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a4", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "not served: the xdp engine does not answer DHCP;");
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-b4", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not answer DHCP;");
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a6", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "does not send router advertisements;");
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-b6", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "does not answer DHCPv6 or send router advertisements");
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-c6", "enable_dhcp",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "does not answer DHCPv6 or send router advertisements");
+	assert_null(find_problem(&w->rep, FP_MODEL_SUBNET, "sub-c4", "enable_dhcp"));
+	assert_int_equal(count_problems(&w->rep, FP_MODEL_SUBNET, "enable_dhcp"), 5);
+
+	/* DHCPv4 served, the rest not: the IPv4 subnets lose their problem. */
+	w->ctx.dhcp_served = 1;
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP), 2);
+	assert_null(find_problem(&w->rep, FP_MODEL_SUBNET, "sub-a4", "enable_dhcp"));
+	assert_null(find_problem(&w->rep, FP_MODEL_SUBNET, "sub-b4", "enable_dhcp"));
+	assert_int_equal(count_problems(&w->rep, FP_MODEL_SUBNET, "enable_dhcp"), 3);
+
+	/* The ra table without routing: the router is not advertised. */
+	w->ctx.dhcp6_served = 1;
+	w->ctx.ra_served = 1;
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RA), 0);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP6), 2);
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a6", "enable_dhcp",
+		       "does not route, so it sends no router advertisements");
+	assert_int_equal(count_problems(&w->rep, FP_MODEL_SUBNET, "enable_dhcp"), 3);
+
+	/* All served: none left. */
+	w->ctx.routes_carried = 1;
+	compile(w);
+	assert_int_equal(count_problems(&w->rep, FP_MODEL_SUBNET, "enable_dhcp"), 0);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RA), 3);
+	unload_dhcp(w);
+}
+
+/* Order of a difference: each change's table, in order. */
+struct diff_log {
+	uint16_t table[64]; /* tables of the changes */
+	uint8_t set[64];    /* 1 set, 0 delete */
+	size_t n;	    /* changes */
+};
+
+static int
+diff_log_fn(uint16_t table, const void *key, const void *val, void *arg)
+{
+	struct diff_log *d = arg;
+
+	(void)key;
+	if (d->n < 64) {
+		d->table[d->n] = table;
+		d->set[d->n] = val != NULL;
+	}
+	d->n++;
+	return 0;
+}
+
+/* Position of the first change of (table, set) in d, or -1. */
+static int
+diff_pos(const struct diff_log *d, uint16_t table, int set)
+{
+	size_t i;
+
+	for (i = 0; i < d->n && i < 64; i++)
+		if (d->table[i] == table && d->set[i] == set)
+			return (int)i;
+	return -1;
+}
+
+/* Entries follow the model: options changed, a port added, removed or
+ * moved, make before break.
+ */
+static void
+test_compile_dhcp_changes(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *before;
+	struct fp_dhcp_val d4;
+	struct diff_log d;
+
+	load_dhcp(w);
+	compile(w);
+	before = set_copy(w->out);
+
+	/* dns_nameservers changed: exactly vm-a1's dhcp entry changes. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-a4', 'network_id': 'net-a', 'ip_version': 4, 'cidr': '10.1.0.0/24',"
+	    " 'gateway_ip': '10.1.0.1', 'dns_nameservers': ['10.0.9.99'],"
+	    " 'host_routes': [{'destination': '10.8.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '192.168.7.0/24', 'nexthop': '10.1.0.253'}]}");
+	compile(w);
+	assert_no_problems(&w->rep);
+	dhcp_val_a1(&d4, 86400);
+	d4.n_dns = 1;
+	ip4("10.0.9.99", d4.dns[0]);
+	memset(d4.dns[1], 0, 4);
+	assert_memory_equal(find_dhcp(w->out, 1), &d4, sizeof(d4));
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(fp_entry_set_diff(before, w->out, diff_log_fn, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.table[0], FP_TABLE_DHCP);
+	assert_int_equal(d.set[0], 1);
+
+	/* More DNS servers than an entry holds: the subnet's ports get no
+	 * entry, a problem names the ones in excess; the rest is installed.
+	 */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-a4', 'network_id': 'net-a', 'ip_version': 4, 'cidr': '10.1.0.0/24',"
+	    " 'gateway_ip': '10.1.0.1', 'dns_nameservers': ['10.0.9.1', '10.0.9.2', '10.0.9.3',"
+	    " '10.0.9.4', '10.0.9.5', '10.0.9.6']}");
+	compile(w);
+	assert_null(find_dhcp(w->out, 1));
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-a4", "dns_nameservers",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "6 DNS servers, an entry holds 4: 10.0.9.5, 10.0.9.6 are not carried");
+	assert_non_null(find_dhcp(w->out, 2));
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_DHCP6), 2);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_RA), 3);
+	assert_non_null(find_port(w->out, 1));
+
+	/* More host routes than option 121 of an entry holds. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-a4', 'network_id': 'net-a', 'ip_version': 4, 'cidr': '10.1.0.0/24',"
+	    " 'gateway_ip': '10.1.0.1', 'host_routes': ["
+	    " {'destination': '10.81.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.82.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.83.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.84.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.85.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.86.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.87.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.88.0.0/16', 'nexthop': '10.1.0.254'},"
+	    " {'destination': '10.89.0.0/16', 'nexthop': '10.1.0.254'}]}");
+	compile(w);
+	assert_null(find_dhcp(w->out, 1));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a4", "host_routes",
+		       "9 host routes, option 121 of an entry holds 8: from 10.89.0.0/16 on (1)");
+	assert_non_null(find_dhcp(w->out, 2));
+
+	/* No gateway and no DHCP port: no server address, no entry. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-a4', 'network_id': 'net-a', 'ip_version': 4, 'cidr': '10.1.0.0/24',"
+	    " 'gateway_ip': null}");
+	compile(w);
+	assert_null(find_dhcp(w->out, 1));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-a4", "gateway_ip",
+		       "no gateway_ip and no DHCP port");
+	/* OVN's metadata port (network:distributed) serves as well. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'md-a', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:0d',"
+	    " 'device_owner': 'network:distributed', 'device_id': 'ovnmeta-net-a',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a4', 'ip_address': '10.1.0.2'}]}");
+	compile(w);
+	assert_non_null(find_dhcp(w->out, 1));
+	assert_memory_equal(find_dhcp(w->out, 1)->server, "\x0a\x01\x00\x02", 4);
+	assert_memory_equal(find_dhcp(w->out, 1)->router, "\0\0\0\0", 4);
+
+	/* Back to the fixture; then vm-a1 leaves: its entries go, and net-a's
+	 * RA with it (no local port left there), deleted before its port.
+	 */
+	load_dhcp(w);
+	compile(w);
+	fp_entry_set_free(before);
+	before = set_copy(w->out);
+	del(w, FP_MODEL_PORT, "vm-a1");
+	compile(w);
+	assert_null(find_dhcp(w->out, 1));
+	assert_null(find_ra(w->out, 100));
+	assert_non_null(find_ra(w->out, 200));
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(fp_entry_set_diff(before, w->out, diff_log_fn, &d), 0);
+	assert_true(diff_pos(&d, FP_TABLE_DHCP, 0) >= 0);
+	assert_true(diff_pos(&d, FP_TABLE_RA, 0) >= 0);
+	assert_true(diff_pos(&d, FP_TABLE_DHCP, 0) < diff_pos(&d, FP_TABLE_PORT, 0));
+	/* ... and comes back: its port first, then its entries. */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(fp_entry_set_diff(w->out, before, diff_log_fn, &d), 0);
+	assert_true(diff_pos(&d, FP_TABLE_PORT, 1) >= 0);
+	assert_true(diff_pos(&d, FP_TABLE_PORT, 1) < diff_pos(&d, FP_TABLE_DHCP, 1));
+
+	/* vm-b1 moves to hv2: its entries leave hv1. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-b1', 'network_id': 'net-b', 'mac_address': 'fa:16:3e:00:0b:01',"
+	    " 'device_owner': 'compute:nova',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-b4', 'ip_address': '10.2.1.5'},"
+	    " {'subnet_id': 'sub-b6', 'ip_address': 'fd00:b::5'}], 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_null(find_dhcp(w->out, 2));
+	assert_null(find_dhcp6(w->out, 2));
+	assert_null(find_ra(w->out, 200));
+	assert_non_null(find_dhcp6(w->out, 3));
+	fp_entry_set_free(before);
+	unload_dhcp(w);
+}
+
+/* What a port or network cannot have: a second IPv4 address offered, a
+ * second router advertising on a network, the address another port keeps.
+ */
+static void
+test_compile_dhcp_port_limits(void **state)
+{
+	struct world *w = *state;
+
+	load_dhcp(w);
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-a1', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:01',"
+	    " 'device_owner': 'compute:nova',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a4', 'ip_address': '10.1.0.5'},"
+	    " {'subnet_id': 'sub-a4', 'ip_address': '10.1.0.15'}],"
+	    " 'binding:host_id': 'hv1', 'binding:profile': {'flowplane_port': 'vm1'}}");
+	compile(w);
+	assert_memory_equal(find_dhcp(w->out, 1)->addr, "\x0a\x01\x00\x05", 4);
+	assert_problem_kind(
+		&w->rep, FP_MODEL_PORT, "vm-a1", "fixed_ips[1]", FP_COMPILE_PROBLEM_UNSUPPORTED,
+		"one address per port and family: 10.1.0.5 is offered, 10.1.0.15 is not");
+
+	/* Another router's interface on net-c's second IPv6 subnet: one RA per
+	 * network, the first subnet's router keeps it.
+	 */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c7', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c7::/64',"
+	    " 'gateway_ip': 'fd00:c7::1', 'ipv6_ra_mode': 'slaac', 'ipv6_address_mode': 'slaac'}");
+	put(w, FP_MODEL_ROUTER, "{'id': 'r2', 'admin_state_up': true}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'rif-c7', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:c7:fe',"
+	    " 'device_owner': 'network:router_interface', 'device_id': 'r2',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c7', 'ip_address': 'fd00:c7::1'}]}");
+	compile(w);
+	assert_memory_equal(find_ra(w->out, 300)->mac, "\xfa\x16\x3e\x00\x0c\xfe", 6);
+	assert_int_equal(find_ra(w->out, 300)->n_prefixes, 1);
+	assert_problem_kind(&w->rep, FP_MODEL_SUBNET, "sub-c7", "ipv6_ra_mode",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "this subnet's router r2 is not advertised");
+	/* The same router's second prefix joins the RA. */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'rif-c7', 'network_id': 'net-c', 'mac_address': 'fa:16:3e:00:0c:fe',"
+	    " 'device_owner': 'network:router_interface', 'device_id': 'r1',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-c7', 'ip_address': 'fd00:c7::1'}]}");
+	compile(w);
+	assert_int_equal(find_ra(w->out, 300)->n_prefixes, 2);
+	assert_int_equal(find_ra(w->out, 300)->flags, FP_RA_F_OTHER);
+	assert_int_equal(find_ra(w->out, 300)->prefixes[1].flags,
+			 FP_RA_PFX_F_ONLINK | FP_RA_PFX_F_AUTO);
+	assert_int_equal(find_ra(w->out, 300)->router_lifetime, 300);
+
+	/* Without a gateway_ip on any of them, the RA names no default router. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c6', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c::/64',"
+	    " 'gateway_ip': null, 'ipv6_ra_mode': 'dhcpv6-stateless',"
+	    " 'ipv6_address_mode': 'dhcpv6-stateless', 'dns_nameservers': ['fd00:53::4']}");
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c7', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c7::/64',"
+	    " 'gateway_ip': null, 'ipv6_ra_mode': 'slaac', 'ipv6_address_mode': 'slaac'}");
+	compile(w);
+	assert_int_equal(find_ra(w->out, 300)->router_lifetime, 0);
+	assert_int_equal(find_ra(w->out, 300)->n_prefixes, 2);
+
+	/* A port whose address another port keeps (the lower id) is not
+	 * offered it.
+	 */
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'vm-a0', 'network_id': 'net-a', 'mac_address': 'fa:16:3e:00:0a:00',"
+	    " 'device_owner': 'compute:nova',"
+	    " 'fixed_ips': [{'subnet_id': 'sub-a4', 'ip_address': '10.1.0.5'}],"
+	    " 'binding:host_id': 'hv2'}");
+	compile(w);
+	assert_problem(&w->rep, FP_MODEL_PORT, "vm-a1", "fixed_ips[0].ip_address",
+		       "which keeps it");
+	assert_memory_equal(find_dhcp(w->out, 1)->addr, "\x0a\x01\x00\x0f", 4);
+
+	/* DHCPv6 without a router interface or a DHCP port: no server
+	 * identity, no entry; no router, no RA (nor in Neutron).
+	 */
+	del(w, FP_MODEL_PORT, "rif-b");
+	compile(w);
+	assert_null(find_dhcp6(w->out, 2));
+	assert_null(find_ra(w->out, 200));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-b6", "ipv6_address_mode",
+		       "no DHCPv6 server identity");
+	assert_non_null(find_dhcp(w->out, 2));
+
+	/* An IPv4 DNS server on an IPv6 subnet fits neither option 23 nor RDNSS. */
+	put(w, FP_MODEL_SUBNET,
+	    "{'id': 'sub-c6', 'network_id': 'net-c', 'ip_version': 6, 'cidr': 'fd00:c::/64',"
+	    " 'gateway_ip': 'fd00:c::1', 'ipv6_ra_mode': 'dhcpv6-stateless',"
+	    " 'ipv6_address_mode': 'dhcpv6-stateless', 'dns_nameservers': ['10.0.9.53']}");
+	compile(w);
+	assert_null(find_dhcp6(w->out, 3));
+	assert_null(find_ra(w->out, 300));
+	assert_problem(&w->rep, FP_MODEL_SUBNET, "sub-c6", "dns_nameservers",
+		       "DNS server 10.0.9.53 is not an IPv6 address");
+	assert_problem(&w->rep, FP_MODEL_NETWORK, "net-c", "subnets",
+		       "subnet sub-c6 names an IPv4 DNS server");
+	unload_dhcp(w);
+}
+
 int
 main(void)
 {
@@ -2548,6 +3118,10 @@ main(void)
 		T(routed_stale_vrf),
 		T(routed_collisions),
 		T(routed_external_hosts),
+		T(dhcp),
+		T(dhcp_unserved),
+		T(dhcp_changes),
+		T(dhcp_port_limits),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

@@ -1424,6 +1424,56 @@ test_ctrl_api_answers_exact(void **state)
 	assert_null(fp_api_json_resource(f->c, FP_MODEL_HOST, "hv9"));
 }
 
+/* A subnet with enable_dhcp and a local port on it. */
+static const char dhcp_text[] =
+	"{\"networks\": [{\"id\": \"net-a\", \"provider:network_type\": \"vxlan\","
+	"  \"provider:segmentation_id\": 100, \"mtu\": 1450}],"
+	" \"subnets\": [{\"id\": \"sub-a\", \"network_id\": \"net-a\", \"ip_version\": 4,"
+	"  \"cidr\": \"10.0.0.0/24\", \"gateway_ip\": \"10.0.0.1\", \"enable_dhcp\": true}],"
+	" \"ports\": [{\"id\": \"p1\", \"network_id\": \"net-a\","
+	"  \"mac_address\": \"fa:16:3e:00:00:01\", \"port_security_enabled\": false,"
+	"  \"fixed_ips\": [{\"subnet_id\": \"sub-a\", \"ip_address\": \"10.0.0.11\"}],"
+	"  \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm1\"}}]}";
+
+/* DHCP is compiled as the engine serves it: an engine whose dhcp table's
+ * limit is 0 gets no entry and the subnet a problem; the same state on an
+ * engine that serves it installs the port's entry, without a problem.
+ */
+static void
+test_ctrl_dhcp_follows_engine(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_dhcp_key k = { .port_id = 0 };
+	const struct fp_dhcp_val *v;
+	json_t *t;
+	int i;
+
+	fk.limit[FP_TABLE_DHCP] = 0;
+	fp_ctrl_tick(f->c);
+	snapshot(f, dhcp_text);
+	assert_int_equal(f->status, 200);
+	assert_int_equal(json_integer_value(json_object_get(f->body, "problems")), 1);
+	assert_null(fp_entry_set_find(fk.tables, FP_TABLE_DHCP, &k));
+	t = fp_api_json_tables(f->c, 0);
+	assert_non_null(
+		strstr(json_string_value(json_object_get(
+			       json_array_get(json_object_get(t, "problems"), 0), "reason")),
+		       "not served: the fake engine does not answer DHCP"));
+	json_decref(t);
+
+	fk.limit[FP_TABLE_DHCP] = 1000;
+	fake_restart();
+	for (i = 0; i < 3 && fp_entry_set_find(fk.tables, FP_TABLE_DHCP, &k) == NULL; i++)
+		fp_ctrl_tick(f->c);
+	v = fp_entry_set_find(fk.tables, FP_TABLE_DHCP, &k);
+	assert_non_null(v);
+	assert_int_equal(v->lease, 86400);
+	assert_memory_equal(v->addr, "\x0a\x00\x00\x0b", 4);
+	t = fp_api_json_tables(f->c, 0);
+	assert_int_equal(json_array_size(json_object_get(t, "problems")), 0);
+	json_decref(t);
+}
+
 int
 main(void)
 {
@@ -1463,6 +1513,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ctrl_state_tmp_link_not_followed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctrl_api_answers_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_dhcp_follows_engine, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctrl", tests, NULL, NULL);

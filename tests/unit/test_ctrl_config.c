@@ -64,6 +64,7 @@ test_ctrl_config_full(void **state)
 	assert_int_equal(c.health_ms, 100);
 	assert_int_equal(c.max_body, 65536);
 	assert_int_equal(c.audit_ms, 0);
+	assert_int_equal(c.dhcp_lease, 3600);
 	assert_string_equal(c.api_tcp_addr, "");
 }
 
@@ -84,6 +85,7 @@ test_ctrl_config_defaults(void **state)
 	assert_int_equal(c.batch, 65536);
 	assert_int_equal(c.health_ms, 500);
 	assert_int_equal(c.audit_ms, 60000);
+	assert_int_equal(c.dhcp_lease, 86400);
 }
 
 /* The TCP API with a token file: loopback only, token file mode 0600. */
@@ -147,6 +149,7 @@ test_ctrl_config_invalid(void **state)
 		{ "bad-tcp-not-loopback.conf", ":4:", "loopback only" },
 		{ "bad-tcp-no-token.conf", ":4:", "needs api_token_file" },
 		{ "bad-gw-mac-multicast.conf", ":4:", "not a unicast MAC" },
+		{ "bad-dhcp-lease-range.conf", ":4:", "60 out of range 120..2147483647" },
 		{ "bad-state-dir-relative.conf", ":4:", "absolute path" },
 		{ "bad-backend.conf", ":4:", "\"vpp\": \"dpdk\" (fp-dpdk) or \"xdp\"" },
 		{ "bad-no-host.conf", "", "host: missing (required)" },
