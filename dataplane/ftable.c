@@ -514,6 +514,7 @@ view_init(struct commit *c)
 		.ctx = c,
 		.sg_enforced = 1,
 		.routes = 1,
+		.nat = 1,
 	};
 }
 

@@ -583,7 +583,8 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(TTL_EXCEEDED, "ttl_exceeded")               \
 	_(TO_ROUTER, "to_router")                     \
 	_(NO_ROUTE, "no_route")                       \
-	_(NEIGH_MISSING, "neigh_missing")
+	_(NEIGH_MISSING, "neigh_missing")             \
+	_(NO_SNAT, "no_snat")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
