@@ -1981,22 +1981,29 @@ assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char
 	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
 }
 
-/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
+/* Load the fixture name (tests/fixtures/neutron/) into w's model. */
 static void
-load_routed(struct world *w)
+load_snapshot(struct world *w, const char *name)
 {
 	char path[4096];
 	struct fp_model_err err;
 	json_error_t jerr;
 	json_t *snap;
 
-	snap = json_load_file(fixture_path("routed.json", path, sizeof(path)), 0, &jerr);
+	snap = json_load_file(fixture_path(name, path, sizeof(path)), 0, &jerr);
 	assert_non_null(snap);
 	fp_model_free(w->m);
 	w->m = fp_model_from_snapshot(snap, &err);
 	json_decref(snap);
 	if (w->m == NULL)
-		fail_msg("routed.json: %s: %s", err.field, err.reason);
+		fail_msg("%s: %s: %s", name, err.field, err.reason);
+}
+
+/* Load routed.json into w, compiling for hv1 (vm1 = vm-a1 on net-a). */
+static void
+load_routed(struct world *w)
+{
+	load_snapshot(w, "routed.json");
 	w->ctx.host = "hv1";
 	w->ctx.local_vteps[0] = ip("10.99.0.1");
 }
@@ -2150,18 +2157,7 @@ assert_nat(const struct fp_entry_set *s, uint32_t scope, uint8_t dir, const char
 static void
 load_routed_fip(struct world *w, const char *host, const char *vtep, int nat)
 {
-	char path[4096];
-	struct fp_model_err err;
-	json_error_t jerr;
-	json_t *snap;
-
-	snap = json_load_file(fixture_path("routed_fip.json", path, sizeof(path)), 0, &jerr);
-	assert_non_null(snap);
-	fp_model_free(w->m);
-	w->m = fp_model_from_snapshot(snap, &err);
-	json_decref(snap);
-	if (w->m == NULL)
-		fail_msg("routed_fip.json: %s: %s", err.field, err.reason);
+	load_snapshot(w, "routed_fip.json");
 	w->ctx.host = host;
 	w->ctx.local_vteps[0] = ip(vtep);
 	w->ctx.routes_carried = 1;
