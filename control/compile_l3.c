@@ -487,9 +487,19 @@ gateway_emit(struct l3run *r)
 		struct fp_ip any;
 		int v4;
 
-		if (sub == NULL || !sub->has_gateway || strcmp(sub->network_id, ns->n->id) != 0)
+		if (sub == NULL || strcmp(sub->network_id, ns->n->id) != 0)
 			continue;
 		v4 = sub->ip_version == 4;
+		/* Where the engine translates, the external subnet is connected
+		 * (the gateway port is the router's interface there, as
+		 * Neutron's qg- device): the outside hosts on it are reached
+		 * directly, with the same flags as the default route.
+		 */
+		if (r->ctx->nat_carried)
+			rc = route_add(r, &sub->cidr, sub->plen, FP_ROUTE_CONNECTED, v4 ? flags : 0,
+				       ns->n, gw->mac, &r->rt->ext_ips[i].ip);
+		if (rc != 0 || !sub->has_gateway)
+			continue;
 		if (done[v4])
 			continue;
 		done[v4] = 1;

@@ -2199,6 +2199,10 @@ test_compile_fip(void **state)
 	 */
 	assert_route(w->out, vrf, "0.0.0.0", 96, FP_ROUTE_NEXTHOP,
 		     FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT, 300, "fa:16:3e:00:ee:01", "172.24.4.1");
+	/* The external subnet is connected (the outside hosts on it). */
+	assert_route(w->out, vrf, "172.24.4.0", 120, FP_ROUTE_CONNECTED,
+		     FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT, 300, "fa:16:3e:00:ee:01",
+		     "172.24.4.10");
 	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.enable_snat",
 			    FP_COMPILE_PROBLEM_UNSUPPORTED, "dropped as no_snat");
 	assert_null(find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", ""));
@@ -2238,6 +2242,7 @@ test_compile_fip(void **state)
 	compile(w);
 	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 0);
 	assert_null(find_route(w->out, vrf, "0.0.0.0", 96));
+	assert_null(find_route(w->out, vrf, "172.24.4.0", 120));
 	assert_null(find_fdb(w->out, 300, "fa:16:3e:00:f1:01"));
 	pb = find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "");
 	assert_non_null(pb);
