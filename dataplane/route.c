@@ -271,6 +271,24 @@ route_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
 	return rt;
 }
 
+/* The snat entry of (vrf, src) through the burst's cache. */
+static inline const struct fp_nat_val *
+snat_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	 const struct fp_ip *src)
+{
+	const struct fp_nat_val *nv;
+
+	if (c->snat != NULL && c->snat_vrf == vrf && memcmp(&c->snat_src, src, sizeof(*src)) == 0)
+		return c->snat;
+	nv = fp_ftables_nat(t, vrf, FP_NAT_SNAT, src);
+	if (nv != NULL) {
+		c->snat = nv;
+		c->snat_vrf = vrf;
+		c->snat_src = *src;
+	}
+	return nv;
+}
+
 /* The neigh entry of (vrf, ip) through the burst's cache. */
 static inline const struct fp_neigh_val *
 neigh_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
@@ -422,7 +440,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	 * is (Neutron's enable_snat false).
 	 */
 	if (unlikely(rt->flags & FP_ROUTE_F_EXTERNAL)) {
-		snat = v4 ? fp_ftables_nat(t, vrf, FP_NAT_SNAT, &src) : NULL;
+		snat = v4 ? snat_get(t, c, vrf, &src) : NULL;
 		if (snat == NULL && (rt->flags & FP_ROUTE_F_SNAT)) {
 			RTRACE(tr, "external route, source %s has no floating ip: no snat here",
 			       ipstr(&src).s);

@@ -42,7 +42,8 @@ struct fp_trace;
 /* A worker's last lookups of the routing step in one burst (a 1-entry
  * cache each, STYLE 6: consecutive packets of a burst mostly go to one
  * destination): the route of (vrf, destination), the neigh entry of
- * (vrf, next hop) and the egress fdb result of (network, MAC).  The
+ * (vrf, next hop), the egress fdb result of (network, MAC) and the snat
+ * entry of (vrf, source) (a VM's packets to the outside).  The
  * pointers are valid until the worker's next quiescent report: the
  * pipeline clears the cache at the start of every burst.
  */
@@ -58,6 +59,9 @@ struct fp_route_cache {
 	uint32_t fdb_valid;	       /* fdb_* hold a result */
 	struct fp_fdb_key fdb_key;     /* its key */
 	uint32_t fdb_hit;	       /* the key was found */
+	const struct fp_nat_val *snat; /* cached snat entry, or NULL: none */
+	struct fp_ip snat_src;	       /* its key: the source */
+	uint32_t snat_vrf;	       /* its key: the vrf */
 };
 
 /** Forget the cached lookups (at the start of a burst). */
@@ -67,6 +71,7 @@ fp_route_cache_clear(struct fp_route_cache *c)
 	c->rt = NULL;
 	c->n = NULL;
 	c->fdb_valid = 0;
+	c->snat = NULL;
 }
 
 /* fp_route_step() verdicts. */
