@@ -466,12 +466,13 @@ gateway_emit(struct l3run *r)
 			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
 			"external_gateway_info.enable_snat",
 			r->ctx->nat_carried ?
-				"SNAT is not carried yet (it runs on gateway nodes, which this "
-				"flowplane does not have): the router's VMs without a floating IP "
-				"do not reach the external network (dropped as no_snat)" :
-				"SNAT is not carried yet (it runs on gateway nodes, which this "
-				"flowplane does not have): no default route, the router's VMs do "
-				"not reach the external network");
+				"SNAT is a gateway's job (issue 12), not carried yet (this "
+				"flowplane has no gateway nodes): the router's VMs without a "
+				"floating IP do not reach the external network (dropped as "
+				"no_snat)" :
+				"SNAT is a gateway's job (issue 12), not carried yet (this "
+				"flowplane has no gateway nodes): no default route, the router's "
+				"VMs do not reach the external network");
 		if (rc != 0 || !r->ctx->nat_carried)
 			return rc;
 		flags = FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT;

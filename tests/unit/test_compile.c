@@ -2353,7 +2353,8 @@ test_compile_routed(void **state)
 	compile(w);
 	assert_null(find_route(w->out, 2, "0.0.0.0", 96));
 	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.enable_snat",
-			    FP_COMPILE_PROBLEM_UNSUPPORTED, "SNAT is not carried yet");
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "SNAT is a gateway's job (issue 12), not carried yet");
 
 	/* A router port bound to a host (an HA or legacy router's) is still
 	 * the router's: not placed as an L2 port there.
