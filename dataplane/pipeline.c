@@ -923,13 +923,14 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 		drop(p, m, res.drop, tr);
 		return;
 	}
-	p->stats.n[res.stat]++;
-	if (v == FP_ROUTE_V_REPLY && from_vm) {
-		deliver_local(p, m, ps->vni, in_port, NULL, out, tr);
+	/* An answer of the router's goes back to a local port only. */
+	if (v == FP_ROUTE_V_REPLY && !from_vm) {
+		drop(p, m, FP_DROP_TO_ROUTER, tr);
 		return;
 	}
+	p->stats.n[res.stat]++;
 	if (v == FP_ROUTE_V_REPLY) {
-		drop(p, m, FP_DROP_TO_ROUTER, tr);
+		deliver_local(p, m, ps->vni, in_port, NULL, out, tr);
 		return;
 	}
 	ps->vni = res.vni;
