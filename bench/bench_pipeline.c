@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fp-bench: the pipeline in-process, on mbuf bursts built before timing.
  *
- *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|route|all|sg,...]
+ *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|route|fip|all|sg,...]
  *            [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
  *            [--underlay 4|6] [--runs N] [--pkts N]
  *
@@ -29,7 +29,9 @@
  * (the connection table is emptied, untimed, before every pass).  "sg"
  * runs encap, decap and the three sg scenarios in one session.  route
  * (named alone) is encap through a router (bench/scenario.h): VM ->
- * router -> VM on another host, routed and encapsulated.
+ * router -> VM on another host, routed and encapsulated; fip (named
+ * alone) the same with the source's floating IP (snat) on an external
+ * route flagged snat: a packet not translated would be dropped.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -148,7 +150,7 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int rou
 	limits[FP_TABLE_RULESET] = 16;
 	limits[FP_TABLE_ADDRSET] = 16;
 	limits[FP_TABLE_ROUTE] = 2 * FP_BENCH_MAX_VM_PORTS + 16;
-	limits[FP_TABLE_NAT] = 16;
+	limits[FP_TABLE_NAT] = FP_BENCH_MAX_VM_PORTS * (2 + flows / 50000) + 16;
 	limits[FP_TABLE_DHCP] = 16;
 	limits[FP_TABLE_RA] = 16;
 	limits[FP_TABLE_DHCP6] = 16;
@@ -391,7 +393,7 @@ usage(void)
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                [--huge]\n"
 		"       fp-bench --version | --help\n"
-		"scenarios: encap decap sg-encap sg-decap sg-new route; all = encap,decap;\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new route fip; all = encap,decap;\n"
 		"          sg = encap,decap,sg-encap,sg-decap,sg-new (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"

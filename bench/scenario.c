@@ -140,11 +140,12 @@ rulesets_build(struct fp_bench_scenario *s)
  * router's MAC in the port's network.
  */
 static void
-router_build(struct fp_bench_scenario *s, uint32_t v)
+router_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o, uint32_t v)
 {
 	struct fp_bench_entry *e = entry_add(s, FP_TABLE_NEIGH);
+	uint32_t k;
 
-	e->key.neigh.vrf = 100 + v;
+	e->key.neigh.vrf = FP_BENCH_ROUTE_VNI + v;
 	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a020001);
 	memcpy(e->val.neigh.mac, remote_mac, 6);
 	e->val.neigh.vni = FP_BENCH_ROUTE_VNI + v;
@@ -162,6 +163,22 @@ router_build(struct fp_bench_scenario *s, uint32_t v)
 	memcpy(e->val.route.mac, router_mac, 6);
 	e->val.route.mtu = 1500;
 	fp_addr_ip_set_v4(&e->val.route.addr, 0x0a0200fe);
+	/* fip: the egress route is external, and every source (10.k.0.1,
+	 * inner_frame()) has a floating IP 172.24.k.(v + 1).
+	 */
+	if (o->route == 2) {
+		e->val.route.flags = FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT;
+		for (k = 1; k <= 1 + (o->flows - 1) / 50000; k++) {
+			e = entry_add(s, FP_TABLE_NAT);
+			e->key.nat.scope = 100 + v;
+			e->key.nat.dir = FP_NAT_SNAT;
+			fp_addr_ip_set_v4(&e->key.nat.ip, 0x0a000001 | (k & 0xff) << 16);
+			fp_addr_ip_set_v4(&e->val.nat.ip, 0xac180000 | (k & 0xff) << 8 | (v + 1));
+			memcpy(e->val.nat.mac, router_mac, 6);
+			e->val.nat.mac[4] = 0xf1;
+			e->val.nat.scope = FP_BENCH_ROUTE_VNI + v;
+		}
+	}
 	e = entry_add(s, FP_TABLE_ROUTE);
 	e->key.route.vrf = 100 + v;
 	e->key.route.plen = 96 + 8;
@@ -231,7 +248,7 @@ entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *
 			e->val.fdb.id = v;
 		}
 		if (o->route && v < s->n_vm)
-			router_build(s, v);
+			router_build(s, o, v);
 		e = entry_add(s, FP_TABLE_FLOOD);
 		e->key.flood.vni = 100 + v;
 		e->val.flood.n_members = 1;
@@ -273,7 +290,8 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		ip6(&s->local_vtep, 1);
 	else
 		fp_addr_ip_set_v4(&s->local_vtep, 0xac100001);
-	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis + 5 * (size_t)s->n_vm,
+	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis + 5 * (size_t)s->n_vm +
+				    (o->route == 2 ? (size_t)s->n_vm * (2 + o->flows / 50000) : 0),
 			    sizeof(*s->entries));
 	if (s->entries == NULL)
 		return -ENOMEM;
@@ -370,6 +388,7 @@ const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX] = {
 	{ "encap", 0, FP_BENCH_SG_NONE, 0 },   { "decap", 1, FP_BENCH_SG_NONE, 0 },
 	{ "sg-encap", 0, FP_BENCH_SG_EST, 0 }, { "sg-decap", 1, FP_BENCH_SG_EST, 0 },
 	{ "sg-new", 0, FP_BENCH_SG_NEW, 0 },   { "route", 0, FP_BENCH_SG_NONE, 1 },
+	{ "fip", 0, FP_BENCH_SG_NONE, 2 },
 };
 
 int

@@ -13,6 +13,10 @@
  *          the source's 10.0.0.0/8), its next hop's MAC (the remote MAC) is
  *          found in the neigh table, and it leaves encapsulated to vtep 1
  *          with the egress VNI: VM -> router -> VM on another host.
+ *   fip:   as route, but the egress route is external (FP_ROUTE_F_EXTERNAL
+ *          | FP_ROUTE_F_SNAT) and each source has a floating IP: every
+ *          packet is also translated (snat, checksums updated): a VM with
+ *          a floating IP reaching the outside (doc/routing.md).
  * Flows are distinct inner UDP 5-tuples.  Every VNI has an fdb entry to
  * the remote MAC and a flood entry; min(VNIs, 63) VNIs carry traffic,
  * one VM port each.
@@ -53,7 +57,7 @@ struct fp_bench_scenario_opts {
 	uint32_t vnis;	     /* VNIs with entries */
 	uint32_t min_frames; /* frames at least (a ring's worth) */
 	uint32_t sg;	     /* FP_BENCH_SG_* */
-	int route;	     /* route scenario (encap through a router) */
+	int route;	     /* route scenario (encap through a router); 2: fip (snat too) */
 };
 
 /* A configured port (what fp-dpdk's config or fp-xdp's port cfg says). */
@@ -94,7 +98,7 @@ struct fp_bench_scen {
 	int route;	  /* through a router (fp-dpdk only) */
 };
 
-#define FP_BENCH_SCEN_MAX 6
+#define FP_BENCH_SCEN_MAX 7
 extern const struct fp_bench_scen fp_bench_scens[FP_BENCH_SCEN_MAX];
 
 /**

@@ -331,6 +331,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	 * and connection maps (doc/xdp.md "Security groups").
 	 */
 	out->routes_carried = out->table_limit[FP_TABLE_ROUTE] > 0;
+	out->nat_carried = out->routes_carried && out->table_limit[FP_TABLE_NAT] > 0;
 	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
 			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 	return 0;

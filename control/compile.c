@@ -659,13 +659,23 @@ report_uncarried(struct run *r)
 	/* DHCP and router advertisements an engine does not serve. */
 	if (rc == 0)
 		rc = fp_compile_dhcp_unserved(r->m, r->ctx, r->rep);
-	n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = fp_compile_problem_kind(
-			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_FLOATINGIP,
-			fp_model_floatingip_at(r->m, i)->id, "",
-			"not enforced: this flowplane does not translate floating IPs yet; the "
-			"port is reachable only on its own network");
+	/* Floating IPs are translated on their port's host: where the engine
+	 * routes, compile_l3.c serves them or says why not.
+	 */
+	n = r->ctx->routes_carried ? 0 : fp_model_count(r->m, FP_MODEL_FLOATINGIP);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_floatingip *f = fp_model_floatingip_at(r->m, i);
+		const struct fp_model_port *p = f->port_id[0] ?
+							fp_model_port_find(r->m, f->port_id) :
+							NULL;
+
+		if (p != NULL && strcmp(p->host, r->ctx->host) == 0)
+			rc = fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED,
+						     FP_MODEL_FLOATINGIP, f->id, "",
+						     "not translated: " NOT_ROUTED
+						     " and does not translate floating IPs",
+						     engine);
+	}
 	return rc;
 }
 
@@ -778,16 +788,16 @@ place_local(struct run *r, uint32_t i)
 }
 
 static int
-place_remote(struct run *r, uint32_t i)
+place_remote(struct run *r, uint32_t i, const char *host)
 {
 	struct port_state *ps = &r->ports[i];
 	const struct fp_model_port *p = ps->p;
-	uint32_t h = host_index(r, p->host);
+	uint32_t h = host_index(r, host);
 
 	if (h == NONE)
 		return fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "binding:host_id",
 					  "host %s is unknown: no hosts resource has that id",
-					  p->host);
+					  host);
 	if (r->hosts[h].status != HOST_OK)
 		return host_problem(r, p, &r->hosts[h]);
 	ps->kind = PORT_REMOTE;
@@ -838,7 +848,57 @@ load_ports(struct run *r)
 		if (strcmp(p->host, r->ctx->host) == 0)
 			rc = place_local(r, (uint32_t)i);
 		else
-			rc = place_remote(r, (uint32_t)i);
+			rc = place_remote(r, (uint32_t)i, p->host);
+	}
+	return rc;
+}
+
+/* The host a floating IP's own port (device_owner network:floatingip,
+ * unbound in Neutron) is at: its floating IP's port's host, where the
+ * floating IP is translated (compile_l3.h); NULL if none (no such
+ * floating IP, not associated, its port unbound or down).
+ */
+static const char *
+fip_port_host(const struct run *r, const struct fp_model_port *p)
+{
+	const struct fp_model_floatingip *f = fp_model_floatingip_find(r->m, p->device_id);
+	const struct fp_model_port *vm;
+
+	if (f == NULL || f->port_id[0] == '\0')
+		return NULL;
+	vm = fp_model_port_find(r->m, f->port_id);
+	if (vm == NULL || vm->host[0] == '\0' || !vm->admin_up)
+		return NULL;
+	return vm->host;
+}
+
+/* Phase 2b: a floating IP's own port is placed at its VM's host, as a
+ * port of the external network there: other hosts get fdb (external
+ * network, its MAC) -> that host's vtep and neigh (external network,
+ * floating IP) -> its MAC, as for a port, so the outside reaches the
+ * floating IP on the VM's host (OVN's distributed dnat_and_snat).  On
+ * the VM's host itself it gets nothing here: compile_l3.c emits its
+ * router entries.
+ */
+static int
+place_fip_ports(struct run *r)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->n_ports && rc == 0; i++) {
+		struct port_state *ps = &r->ports[i];
+		const struct fp_model_port *p = ps->p;
+		const char *host;
+
+		if (p->owner != FP_MODEL_OWNER_FLOATINGIP || ps->kind != PORT_SKIP ||
+		    ps->net == NONE || !r->nets[ps->net].usable || !p->admin_up ||
+		    !fp_addr_mac_is_unicast(p->mac))
+			continue;
+		host = fip_port_host(r, p);
+		if (host == NULL || strcmp(host, r->ctx->host) == 0)
+			continue;
+		rc = place_remote(r, (uint32_t)i, host);
 	}
 	return rc;
 }
@@ -1498,6 +1558,9 @@ fp_compile(const struct fp_model *m, const struct fp_compile_ctx *ctx, struct fp
 	if (rc)
 		goto err;
 	rc = load_ports(&r);
+	if (rc)
+		goto err;
+	rc = place_fip_ports(&r);
 	if (rc)
 		goto err;
 	rc = dedup_macs(&r);

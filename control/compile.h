@@ -113,6 +113,7 @@ struct fp_compile_ctx {
 	struct fp_ids *addrset_ids;			     /* address set ids ("group:<id>"...) */
 	int sg_enforced;	/* the engine filters FP_PORT_F_SG ports */
 	int routes_carried;	/* the engine routes (route table): compile_l3.h */
+	int nat_carried;	/* it translates floating IPs (nat table): compile_l3.h */
 	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
 	const char *engine;	/* its name, for problems ("xdp") */
 	int md_undelivered;	/* the metadata proxy is on, the engine does not deliver */

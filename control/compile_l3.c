@@ -45,7 +45,8 @@ fp_compile_l3_index_build(const struct fp_model *m, struct fp_compile_l3_index *
 	memset(ix, 0, sizeof(*ix));
 	ix->ifs = calloc(n + 1, sizeof(*ix->ifs));
 	ix->gws = calloc(n + 1, sizeof(*ix->gws));
-	if (ix->ifs == NULL || ix->gws == NULL) {
+	ix->fips = calloc(n + 1, sizeof(*ix->fips));
+	if (ix->ifs == NULL || ix->gws == NULL || ix->fips == NULL) {
 		fp_compile_l3_index_free(ix);
 		return -ENOMEM;
 	}
@@ -56,9 +57,12 @@ fp_compile_l3_index_build(const struct fp_model *m, struct fp_compile_l3_index *
 			ix->ifs[ix->n_ifs++] = p;
 		else if (p->owner == FP_MODEL_OWNER_ROUTER_GATEWAY)
 			ix->gws[ix->n_gws++] = p;
+		else if (p->owner == FP_MODEL_OWNER_FLOATINGIP)
+			ix->fips[ix->n_fips++] = p;
 	}
 	qsort(ix->ifs, ix->n_ifs, sizeof(*ix->ifs), port_router_cmp);
 	qsort(ix->gws, ix->n_gws, sizeof(*ix->gws), port_router_cmp);
+	qsort(ix->fips, ix->n_fips, sizeof(*ix->fips), port_router_cmp);
 	return 0;
 }
 
@@ -67,6 +71,7 @@ fp_compile_l3_index_free(struct fp_compile_l3_index *ix)
 {
 	free(ix->ifs);
 	free(ix->gws);
+	free(ix->fips);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -437,6 +442,7 @@ gateway_emit(struct l3run *r)
 	const struct fp_model_port *gw;
 	const struct fp_compile_l3_net *ns = gw_net(r->ix, r->nets, r->n_nets, r->rt, &gw);
 	int rc = 0, done[2] = { 0, 0 };
+	uint16_t flags = 0;
 	uint32_t i;
 
 	if (!r->rt->has_gateway)
@@ -447,20 +453,32 @@ gateway_emit(struct l3run *r)
 			"external_gateway_info",
 			gw == NULL ? "no gateway port (network:router_gateway): no default route" :
 				     "the external network is not carried: no default route");
-	/* The engines do not translate yet (doc/routing.md "Not yet"): they
-	 * refuse routes flagged external or snat.  Without SNAT, a router
-	 * that asks for it gets no default route (its VMs' packets would
-	 * leave with their fixed addresses); one without routes its
-	 * tenants' addresses as they are, as Neutron does with enable_snat
-	 * false.
+	/* Where the engine translates, the default route is external: a VM
+	 * with a floating IP leaves with it; one without leaves with its
+	 * fixed address (enable_snat false, as Neutron) or, with
+	 * enable_snat, is dropped (no_snat): SNAT is a gateway's job (issue
+	 * 12), not carried.  Elsewhere the engine refuses the flags: without
+	 * SNAT the tenants' addresses are routed as they are, with it there
+	 * is no default route (they would leave with their fixed addresses).
 	 */
-	if (r->rt->enable_snat)
-		return fp_compile_problem_kind(
+	if (r->rt->enable_snat) {
+		rc = fp_compile_problem_kind(
 			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
 			"external_gateway_info.enable_snat",
-			"SNAT is not carried yet (it runs on gateway nodes, which this flowplane "
-			"does not have): no default route, the router's VMs do not reach the "
-			"external network");
+			r->ctx->nat_carried ?
+				"SNAT is a gateway's job (issue 12), not carried yet (this "
+				"flowplane has no gateway nodes): the router's VMs without a "
+				"floating IP do not reach the external network (dropped as "
+				"no_snat)" :
+				"SNAT is a gateway's job (issue 12), not carried yet (this "
+				"flowplane has no gateway nodes): no default route, the router's "
+				"VMs do not reach the external network");
+		if (rc != 0 || !r->ctx->nat_carried)
+			return rc;
+		flags = FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT;
+	} else if (r->ctx->nat_carried) {
+		flags = FP_ROUTE_F_EXTERNAL;
+	}
 	/* The default route per family: through the gateway of the subnet
 	 * of the router's first external fixed IP of that family.
 	 */
@@ -470,17 +488,195 @@ gateway_emit(struct l3run *r)
 		struct fp_ip any;
 		int v4;
 
-		if (sub == NULL || !sub->has_gateway || strcmp(sub->network_id, ns->n->id) != 0)
+		if (sub == NULL || strcmp(sub->network_id, ns->n->id) != 0)
 			continue;
 		v4 = sub->ip_version == 4;
+		/* Where the engine translates, the external subnet is connected
+		 * (the gateway port is the router's interface there, as
+		 * Neutron's qg- device): the outside hosts on it are reached
+		 * directly, with the same flags as the default route.
+		 */
+		if (r->ctx->nat_carried)
+			rc = route_add(r, &sub->cidr, sub->plen, FP_ROUTE_CONNECTED, v4 ? flags : 0,
+				       ns->n, gw->mac, &r->rt->ext_ips[i].ip);
+		if (rc != 0 || !sub->has_gateway)
+			continue;
 		if (done[v4])
 			continue;
 		done[v4] = 1;
 		memset(&any, 0, sizeof(any));
 		if (v4)
 			fp_addr_ip_set_v4(&any, 0);
-		rc = route_add(r, &any, v4 ? 96 : 0, FP_ROUTE_NEXTHOP, 0, ns->n, gw->mac,
-			       &sub->gateway);
+		/* Floating IPs are IPv4: IPv6 is routed as it is (Neutron). */
+		rc = route_add(r, &any, v4 ? 96 : 0, FP_ROUTE_NEXTHOP, v4 ? flags : 0, ns->n,
+			       gw->mac, &sub->gateway);
+	}
+	return rc;
+}
+
+/* A problem on floating IP f. */
+static int
+fip_problem(struct l3run *r, const struct fp_model_floatingip *f, const char *field,
+	    const char *fmt, const char *arg)
+{
+	return fp_compile_problem_kind(r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_FLOATINGIP,
+				       f->id, field, fmt, arg);
+}
+
+/* Floating IP f of router r->rt, whose port is bound to this host: its
+ * nat pair, and fdb and neigh entries for its MAC and address on the
+ * external network (compile_l3.h).
+ */
+static int
+fip_emit(struct l3run *r, const struct fp_model_floatingip *f)
+{
+	const struct fp_model_port *gw, *const *fp;
+	const struct fp_compile_l3_net *ns = gw_net(r->ix, r->nets, r->n_nets, r->rt, &gw);
+	char s[FP_ADDR_IP_STR];
+	struct fp_nat_key nk;
+	struct fp_nat_val nv;
+	struct fp_fdb_key fk;
+	struct fp_fdb_val fv;
+	struct fp_neigh_key ek;
+	struct fp_neigh_val ev;
+	const void *old;
+	struct fp_ip fixed;
+	size_t n_fp;
+	int rc;
+
+	if (ns == NULL || strcmp(ns->n->id, f->floating_network_id) != 0)
+		return fip_problem(r, f, "router_id",
+				   "not translated: router %s has no carried gateway on the "
+				   "floating network",
+				   r->rt->id);
+	if (fp_model_fip_fixed_ip(r->m, f, &fixed) != 0)
+		return 0; /* fp_model_check() reports it */
+	fp = ports_of(r->ix->fips, r->ix->n_fips, f->id, &n_fp);
+	if (n_fp == 0)
+		return fip_problem(r, f, "",
+				   "not translated: the snapshot has no port with device_owner "
+				   "network:floatingip and device_id %s (the floating IP's own "
+				   "port): its MAC is unknown",
+				   f->id);
+	if (!fp_addr_mac_is_unicast(fp[0]->mac) || strcmp(fp[0]->network_id, ns->n->id) != 0)
+		return fip_problem(r, f, "",
+				   "not translated: its port %s is not on the floating network or "
+				   "has no unicast MAC",
+				   fp[0]->id);
+	/* Another port or router already holds the MAC or the address in
+	 * the external network: it keeps it.
+	 */
+	memset(&fk, 0, sizeof(fk));
+	memset(&fv, 0, sizeof(fv));
+	fk.vni = ns->n->vni;
+	memcpy(fk.mac, fp[0]->mac, 6);
+	fv.type = FP_DEST_ROUTER;
+	fv.flags = FP_FDB_F_EXTERNAL;
+	fv.id = r->vrf;
+	memset(&ek, 0, sizeof(ek));
+	memset(&ev, 0, sizeof(ev));
+	ek.vrf = ns->n->vni;
+	ek.ip = f->floating_ip;
+	memcpy(ev.mac, fp[0]->mac, 6);
+	ev.vni = ns->n->vni;
+	old = fp_entry_set_find(r->out, FP_TABLE_FDB, &fk);
+	if (old == NULL)
+		old = fp_entry_set_find(r->out, FP_TABLE_NEIGH, &ek);
+	if (old != NULL)
+		return fip_problem(r, f, "floating_ip_address",
+				   "not translated: its MAC or address %s is also another port's "
+				   "in the floating network, which keeps it",
+				   fp_addr_ip_str(&f->floating_ip, s));
+	memset(&nk, 0, sizeof(nk));
+	memset(&nv, 0, sizeof(nv));
+	nk.scope = r->vrf;
+	nk.dir = FP_NAT_SNAT;
+	nk.ip = fixed;
+	nv.ip = f->floating_ip;
+	memcpy(nv.mac, fp[0]->mac, 6);
+	nv.scope = ns->n->vni;
+	if (fp_entry_set_find(r->out, FP_TABLE_NAT, &nk) != NULL)
+		return fip_problem(r, f, "fixed_ip_address",
+				   "not translated: fixed IP %s has another floating IP here "
+				   "(Neutron allows one per fixed IP)",
+				   fp_addr_ip_str(&fixed, s));
+	rc = fp_entry_set_apply(r->out, FP_TABLE_NAT, &nk, &nv);
+	memset(&nk, 0, sizeof(nk));
+	memset(&nv, 0, sizeof(nv));
+	nk.scope = ns->n->vni;
+	nk.dir = FP_NAT_DNAT;
+	nk.ip = f->floating_ip;
+	nv.ip = fixed;
+	nv.scope = r->vrf;
+	if (rc == 0)
+		rc = fp_entry_set_apply(r->out, FP_TABLE_NAT, &nk, &nv);
+	if (rc == 0)
+		rc = fp_entry_set_apply(r->out, FP_TABLE_FDB, &fk, &fv);
+	if (rc == 0)
+		rc = fp_entry_set_apply(r->out, FP_TABLE_NEIGH, &ek, &ev);
+	return rc;
+}
+
+/* The floating IPs of router r->rt whose port is bound to this host. */
+static int
+fips_emit(struct l3run *r)
+{
+	size_t i, n = fp_model_count(r->m, FP_MODEL_FLOATINGIP);
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_floatingip *f = fp_model_floatingip_at(r->m, i);
+		const struct fp_model_port *p;
+
+		if (f->port_id[0] == '\0' || strcmp(f->router_id, r->rt->id) != 0)
+			continue;
+		p = fp_model_port_find(r->m, f->port_id);
+		if (p == NULL || strcmp(p->host, r->ctx->host) != 0)
+			continue;
+		rc = r->ctx->nat_carried ?
+			     fip_emit(r, f) :
+			     fip_problem(
+				     r, f, "",
+				     "not translated: the %s engine does not translate floating "
+				     "IPs",
+				     r->ctx->engine != NULL ? r->ctx->engine : "dataplane");
+	}
+	return rc;
+}
+
+/* A floating IP whose port is bound to this host but whose router is not
+ * routed here (missing, down, or without an interface on a network with
+ * a local port): a problem.
+ */
+static int
+fips_unrouted(const struct fp_model *m, const struct fp_compile_ctx *ctx,
+	      const struct fp_compile_l3_index *ix, const struct fp_compile_l3_net *nets,
+	      size_t n_nets, struct fp_compile_report *rep)
+{
+	size_t i, n_ifs, n = fp_model_count(m, FP_MODEL_FLOATINGIP);
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct fp_model_floatingip *f = fp_model_floatingip_at(m, i);
+		const struct fp_model_port *p = f->port_id[0] ? fp_model_port_find(m, f->port_id) :
+								NULL;
+		const struct fp_model_router *rt;
+
+		if (p == NULL || strcmp(p->host, ctx->host) != 0)
+			continue;
+		rt = fp_model_router_find(m, f->router_id);
+		if (rt != NULL) {
+			const struct fp_model_port *const *ifs = ifaces_of(ix, rt->id, &n_ifs);
+
+			if (router_here(nets, n_nets, rt, ifs, n_ifs))
+				continue;
+		}
+		rc = fp_compile_problem_kind(
+			rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_FLOATINGIP, f->id,
+			"router_id",
+			"not translated: router %s is not routed on this host (missing, down, or "
+			"without an interface on the port's network)",
+			f->router_id[0] ? f->router_id : "(none)");
 	}
 	return rc;
 }
@@ -516,7 +712,11 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			rc = gateway_emit(&r);
 		if (rc == 0)
 			rc = extra_routes_emit(&r, ifs, n_ifs);
+		if (rc == 0)
+			rc = fips_emit(&r);
 	}
+	if (rc == 0)
+		rc = fips_unrouted(m, ctx, ix, nets, n_nets, rep);
 	return rc;
 }
 

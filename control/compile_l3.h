@@ -13,11 +13,24 @@
  *     address (EUI-64 of its MAC) as a local route too;
  *   - per extra route (router "routes"): a nexthop route through the
  *     interface whose subnet holds the next hop;
- *   - the external gateway on an overlay network, without enable_snat: a
- *     default route per family through the gateway_ip of the subnet of
- *     the router's external fixed IP, unflagged (the engines refuse the
- *     external and snat flags until they translate); with enable_snat no
- *     default route and a problem (SNAT is not carried);
+ *   - the external gateway on an overlay network: a default route per
+ *     family through the gateway_ip of the subnet of the router's
+ *     external fixed IP; where the engine translates (ctx->nat_carried)
+ *     flagged external, and snat too with enable_snat (VMs without a
+ *     floating IP: no_snat; the router keeps a problem: SNAT is a
+ *     gateway's job); elsewhere unflagged without enable_snat, and none
+ *     with it (a problem);
+ *   - per floating IP of the router whose port is bound to this host
+ *     (ctx->nat_carried): the nat pair snat (vrf, fixed IP) -> floating
+ *     IP, its MAC, the external network and dnat (external network,
+ *     floating IP) -> fixed IP, vrf; fdb (external network, the floating
+ *     IP's MAC) -> the router, external; neigh (external network,
+ *     floating IP) -> its MAC.  The MAC is the floating IP's own port's
+ *     (device_owner network:floatingip, device_id the floating IP's id),
+ *     as OVN's distributed dnat_and_snat takes external_mac.  A floating
+ *     IP that cannot be served here is a problem on it, naming why.
+ *     (Other hosts reach it through its port, placed at the VM's host:
+ *     compile.c.)
  * and, in every present network it has an interface on: fdb (VNI,
  * interface MAC) -> router vrf, neigh (VNI, each interface address) ->
  * the interface MAC, local only.  vrf = ctx->vrf_ids's id for
@@ -52,10 +65,12 @@ struct fp_compile_l3_net {
  * port per router).
  */
 struct fp_compile_l3_index {
-	const struct fp_model_port **ifs; /* admin-up interfaces by (device_id, id) */
-	size_t n_ifs;			  /* valid ifs */
-	const struct fp_model_port **gws; /* gateway ports by (device_id, id) */
-	size_t n_gws;			  /* valid gws */
+	const struct fp_model_port **ifs;  /* admin-up interfaces by (device_id, id) */
+	size_t n_ifs;			   /* valid ifs */
+	const struct fp_model_port **gws;  /* gateway ports by (device_id, id) */
+	size_t n_gws;			   /* valid gws */
+	const struct fp_model_port **fips; /* floating IP ports by (device_id, id) */
+	size_t n_fips;			   /* valid fips */
 };
 
 /** Build ix from m's ports.  0 or -ENOMEM; free with fp_compile_l3_index_free(). */

@@ -1113,10 +1113,13 @@ print_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, int json)
 	const char *type = name_of(fp_names_dest, FP_DEST_MAX, v->type, nb);
 
 	if (json)
-		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u}", k->vni,
-		       fp_addr_mac_str(k->mac, mac), type, v->id);
+		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u%s}", k->vni,
+		       fp_addr_mac_str(k->mac, mac), type, v->id,
+		       v->flags ? ",\"external\":true" : "");
 	else
-		printf("fdb %u %s %s %u", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id);
+		printf("fdb %u %s %s %u%s", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id,
+		       v->type == FP_DEST_ROUTER && (v->flags & FP_FDB_F_EXTERNAL) ? " external" :
+										     "");
 }
 
 static void

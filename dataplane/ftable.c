@@ -536,6 +536,7 @@ view_init(struct commit *c)
 		.sg_enforced = 1,
 		.routes = 1,
 		.slowpath = t->slowpath,
+		.nat = 1,
 	};
 }
 

@@ -796,8 +796,12 @@ trace_fdb(struct fp_trace *tr, const struct rte_mbuf *m, uint32_t vni, const str
 }
 
 static void route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps,
-			  uint32_t vrf, uint16_t in_port, struct fp_pipe_out *out,
-			  struct fp_trace *tr);
+			  struct fp_fdb_val fv, int from_vm, uint16_t in_port,
+			  struct fp_pipe_out *out, struct fp_trace *tr);
+static __rte_always_inline void underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m,
+						 struct pkt_state *ps, int hit, void *data,
+						 struct fp_sg_work *w, uint16_t in_port,
+						 struct fp_pipe_out *out, struct fp_trace *tr);
 
 static __rte_always_inline void
 vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
@@ -854,7 +858,7 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 		return;
 	}
 	case FP_DEST_ROUTER:
-		route_forward(p, m, ps, fv.id, in_port, out, tr);
+		route_forward(p, m, ps, fv, 1, in_port, out, tr);
 		return;
 	default:
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
@@ -862,28 +866,34 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 	}
 }
 
-/* A frame from VM port in_port to the MAC of router vrf: ARP and
+/* A frame from VM port in_port to the MAC of router fv.id: ARP and
  * neighbour solicitations for the router's addresses are answered (as
  * broadcast ones are); the rest is routed (dataplane/route.c) and
  * switched in the egress network as a frame from in_port: fdb → local
  * port (security groups ingress) or vtep (encapsulated with the egress
  * VNI), a miss floods there.  A frame routed into another router's MAC is
- * dropped (one routing step a packet).
+ * dropped (one routing step a packet).  A frame to a floating IP's MAC
+ * (fv.flags FP_FDB_F_EXTERNAL) has its destination translated first; it
+ * may come from the underlay too (from_vm 0: the outside on another
+ * host): then only local ports get the routed packet (split horizon, as
+ * any frame from the underlay) and no ICMP error goes back.
  */
 static __rte_noinline void
-route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint32_t vrf,
-	      uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, struct fp_fdb_val fv,
+	      int from_vm, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	struct fp_route_res res;
 	struct fp_fdb_key k;
+	uint32_t vrf = fv.id;
 	void *data = NULL;
 	unsigned int v;
 	int hit;
 
-	if (ps->meta.ethertype == FP_ETH_P_ARP ||
-	    (ps->meta.ethertype == FP_ETH_P_IPV6 && ps->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
-	     (ps->meta.flags & FP_META_F_L4) &&
-	     rte_pktmbuf_mtod(m, const uint8_t *)[ps->meta.l4_off] == FP_ICMP6_NS)) {
+	if (from_vm &&
+	    (ps->meta.ethertype == FP_ETH_P_ARP ||
+	     (ps->meta.ethertype == FP_ETH_P_IPV6 && ps->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
+	      (ps->meta.flags & FP_META_F_L4) &&
+	      rte_pktmbuf_mtod(m, const uint8_t *)[ps->meta.l4_off] == FP_ICMP6_NS))) {
 		TRACE(tr, ROUTE, "vrf %u: %s to the router: neighbour responder", vrf,
 		      ps->meta.ethertype == FP_ETH_P_ARP ? "arp" : "neighbour solicitation");
 		/* The gateway's neigh entry lives in the port's network
@@ -898,13 +908,38 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 			drop(p, m, FP_DROP_TO_ROUTER, tr);
 		return;
 	}
+	/* A frame from the underlay was only decapsulated: parse its
+	 * headers now (the translation and the routing step need them).
+	 */
+	if (!from_vm) {
+		v = fp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+				   FP_PARSE_F_IP_CSUM, &ps->meta);
+		if (v != FP_PARSE_OK) {
+			drop(p, m, v, tr);
+			return;
+		}
+	}
+	if (fv.flags & FP_FDB_F_EXTERNAL) {
+		vrf = fp_route_dnat(p->t, ps->vni, vrf, m, &ps->meta, tr);
+		if (vrf == 0) {
+			drop(p, m, FP_DROP_NO_ROUTE, tr);
+			return;
+		}
+	}
 	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, &p->rt_cache, tr);
-	if (res.err != NULL) {
+	if (res.err != NULL && from_vm) {
 		p->stats.n[res.err_stat]++;
 		emit(out, in_port, res.err);
+	} else if (res.err != NULL) {
+		rte_pktmbuf_free(res.err);
 	}
 	if (v == FP_ROUTE_V_DROP) {
 		drop(p, m, res.drop, tr);
+		return;
+	}
+	/* An answer of the router's goes back to a local port only. */
+	if (v == FP_ROUTE_V_REPLY && !from_vm) {
+		drop(p, m, FP_DROP_TO_ROUTER, tr);
 		return;
 	}
 	p->stats.n[res.stat]++;
@@ -930,7 +965,10 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, u
 		return;
 	}
 	/* Its delivery's security groups: one packet at a time (w NULL). */
-	vm_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
+	if (from_vm)
+		vm_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
+	else
+		underlay_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
 }
 
 /* Act on the FDB result for a packet from the underlay (already
@@ -956,6 +994,8 @@ underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps
 		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
 	else if (fv.type == FP_DEST_VTEP)
 		drop(p, m, FP_DROP_HAIRPIN, tr);
+	else if (fv.type == FP_DEST_ROUTER && (fv.flags & FP_FDB_F_EXTERNAL))
+		route_forward(p, m, ps, fv, 0, in_port, out, tr);
 	else
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 }

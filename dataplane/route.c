@@ -138,6 +138,118 @@ ttl_dec(uint8_t *ip, int v4)
 	fp_put16(ip + 10, (uint16_t)~sum);
 }
 
+/* ICMPv4 errors carry the start of the packet they are about (RFC 792):
+ * destination unreachable, source quench, redirect, time exceeded,
+ * parameter problem.
+ */
+static inline int
+icmp4_is_error(uint8_t type)
+{
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+/* The TCP or UDP checksum of an IPv4 packet whose L4 header starts at l4
+ * with len bytes of it present: address old becomes new in its pseudo
+ * header.  A UDP checksum of zero (none) stays zero.
+ */
+static inline void
+nat_l4_csum(uint8_t *l4, uint32_t len, uint8_t proto, const uint8_t old[4], const uint8_t new[4])
+{
+	if (proto == FP_IPPROTO_TCP && len >= 18) {
+		fp_csum_replace4(l4 + 16, old, new);
+	} else if (proto == FP_IPPROTO_UDP && len >= 8 && fp_get16(l4 + 6) != 0) {
+		fp_csum_replace4(l4 + 6, old, new);
+		if (fp_get16(l4 + 6) == 0)
+			fp_put16(l4 + 6, 0xffff);
+	}
+}
+
+/* An ICMP error's embedded packet, after the outer address at ip + off
+ * went from old to new: the embedded packet is the one the peer sent or
+ * got, so the address on its other side (outer source: the embedded
+ * destination, and the reverse) is translated the same way when it is
+ * old, as Linux's nf_nat_icmp_reply_translation() and OVN do: its IPv4
+ * checksum and, when the embedded packet is not a later fragment and its
+ * checksum field is present, its TCP/UDP checksum incrementally; then the
+ * ICMP checksum over the whole message.  An embedded header that is cut
+ * short is left as it is.
+ */
+static void
+nat_icmp_inner(uint8_t *icmp, uint32_t len, uint32_t off, const uint8_t old[4],
+	       const uint8_t new[4])
+{
+	uint8_t *in = icmp + 8, *a;
+	uint32_t hl, inner_off = off == 12 ? 16 : 12;
+
+	if (len < 8 + 20 || (in[0] >> 4) != 4 || (hl = (uint32_t)(in[0] & 0xf) * 4) < 20 ||
+	    len < 8 + hl)
+		return;
+	a = in + inner_off;
+	if (memcmp(a, old, 4) != 0)
+		return;
+	memcpy(a, new, 4);
+	fp_csum_replace4(in + 10, old, new);
+	if ((fp_get16(in + 6) & FP_IP_OFFMASK) == 0)
+		nat_l4_csum(in + hl, len - 8 - hl, in[9], old, new);
+	fp_put16(icmp + 2, 0);
+	fp_put16(icmp + 2, fp_csum_fold(fp_csum_partial(icmp, len, 0)));
+}
+
+/* 1:1 NAT of an IPv4 packet: the address at ip + off (12: source, 16:
+ * destination) becomes new.  The IPv4 checksum and the TCP/UDP checksum
+ * are updated incrementally (RFC 1624); an ICMP echo's checksum does not
+ * cover addresses.  Fragments: every fragment's header is rewritten; the
+ * L4 checksum lives in the first fragment (offset 0), whose checksum is
+ * of the whole datagram and takes the same pseudo-header difference, so
+ * it is updated there; later fragments carry no L4 header and need
+ * nothing more.  An ICMP error's embedded packet is translated too
+ * (nat_icmp_inner()), when the error is not fragmented.
+ */
+static void
+nat_rewrite_v4(uint8_t *f, const struct fp_pkt_meta *meta, uint32_t off, const uint8_t new[4])
+{
+	uint8_t *ip = f + meta->l3_off, *l4 = f + meta->l4_off, old[4];
+
+	memcpy(old, ip + off, 4);
+	memcpy(ip + off, new, 4);
+	fp_csum_replace4(ip + 10, old, new);
+	if (meta->flags & FP_META_F_LATER_FRAG)
+		return;
+	if (meta->l4_proto == FP_IPPROTO_ICMP) {
+		if ((meta->flags & FP_META_F_L4) && meta->l4_len >= 8 && icmp4_is_error(l4[0]))
+			nat_icmp_inner(l4, meta->l4_len, off, old, new);
+		return;
+	}
+	nat_l4_csum(l4, meta->l4_len, meta->l4_proto, old, new);
+}
+
+uint32_t
+fp_route_dnat(const struct fp_ftables *t, uint32_t ext, uint32_t vrf, struct rte_mbuf *m,
+	      const struct fp_pkt_meta *meta, struct fp_trace *tr)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	const struct fp_nat_val *nv;
+	struct fp_ip dst;
+
+	/* Floating IPs are IPv4 (Neutron's): anything else has no entry. */
+	if (meta->ethertype != FP_ETH_P_IPV4) {
+		RTRACE(tr, "external vni %u: ethertype 0x%04x to a floating ip's mac: not routed",
+		       ext, meta->ethertype);
+		return 0;
+	}
+	fp_addr_ip_set_v4(&dst, fp_get32(f + meta->l3_off + 16));
+	nv = fp_ftables_nat(t, ext, FP_NAT_DNAT, &dst);
+	if (nv == NULL || nv->scope != vrf) {
+		RTRACE(tr, "external vni %u: dnat %s: %s", ext, ipstr(&dst).s,
+		       nv == NULL ? "no floating ip" : "another router's floating ip");
+		return 0;
+	}
+	RTRACE(tr, "external vni %u: dnat %s -> %s, vrf %u", ext, ipstr(&dst).s, ipstr(&nv->ip).s,
+	       nv->scope);
+	nat_rewrite_v4(f, meta, 16, nv->ip.b + 12);
+	return nv->scope;
+}
+
 /* The route of (vrf, dst) through the burst's cache. */
 static inline const struct fp_route_val *
 route_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
@@ -157,6 +269,24 @@ route_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
 		c->rt_plen = *plen;
 	}
 	return rt;
+}
+
+/* The snat entry of (vrf, src) through the burst's cache. */
+static inline const struct fp_nat_val *
+snat_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
+	 const struct fp_ip *src)
+{
+	const struct fp_nat_val *nv;
+
+	if (c->snat != NULL && c->snat_vrf == vrf && memcmp(&c->snat_src, src, sizeof(*src)) == 0)
+		return c->snat;
+	nv = fp_ftables_nat(t, vrf, FP_NAT_SNAT, src);
+	if (nv != NULL) {
+		c->snat = nv;
+		c->snat_vrf = vrf;
+		c->snat_src = *src;
+	}
+	return nv;
 }
 
 /* The neigh entry of (vrf, ip) through the burst's cache. */
@@ -220,6 +350,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + meta->l3_off;
 	const struct fp_route_val *rt;
 	const struct fp_neigh_val *n;
+	const struct fp_nat_val *snat = NULL;
 	struct fp_ip dst, src;
 	const struct fp_ip *nh;
 	uint32_t ttl, l3len, vt_mtu;
@@ -303,6 +434,23 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		res->drop = FP_DROP_NO_ROUTE;
 		return FP_ROUTE_V_DROP;
 	}
+	/* Toward the external network: the source's floating IP, if it has
+	 * one (snat (vrf, source)); without, a router with enable_snat
+	 * drops it (a gateway's SNAT is not here), another routes it as it
+	 * is (Neutron's enable_snat false).
+	 */
+	if (unlikely(rt->flags & FP_ROUTE_F_EXTERNAL)) {
+		snat = v4 ? snat_get(t, c, vrf, &src) : NULL;
+		if (snat == NULL && (rt->flags & FP_ROUTE_F_SNAT)) {
+			RTRACE(tr, "external route, source %s has no floating ip: no snat here",
+			       ipstr(&src).s);
+			res->drop = FP_DROP_NO_SNAT;
+			return FP_ROUTE_V_DROP;
+		}
+		if (snat == NULL)
+			RTRACE(tr, "external route, source %s has no floating ip: unchanged",
+			       ipstr(&src).s);
+	}
 	if (ttl <= 1) {
 		RTRACE(tr, "%s %u: expires here", v4 ? "ttl" : "hop limit", ttl);
 		res->drop = FP_DROP_TTL_EXCEEDED;
@@ -338,7 +486,13 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	}
 	ttl_dec(ip, v4);
 	memcpy(f, n->mac, 6);
-	memcpy(f + 6, rt->mac, 6);
+	if (snat != NULL) {
+		RTRACE(tr, "snat %s -> %s", ipstr(&src).s, ipstr(&snat->ip).s);
+		nat_rewrite_v4(f, meta, 12, snat->ip.b + 12);
+		memcpy(f + 6, snat->mac, 6);
+	} else {
+		memcpy(f + 6, rt->mac, 6);
+	}
 	if (tr != NULL) {
 		char mac[FP_ADDR_MAC_STR];
 

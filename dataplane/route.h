@@ -13,8 +13,17 @@
  * route holding the packet's source; without one no error is sent.
  *
  * The step decides and rewrites; the pipeline counts, emits and drops
- * (rx = tx + drop + punt holds there).  Floating IP nat (external routes
- * and fdb entries) is not carried yet: lib/check.c refuses those flags.
+ * (rx = tx + drop + punt holds there).
+ *
+ * Floating IPs (1:1 NAT, IPv4): a frame to a floating IP's MAC (an fdb
+ * router entry flagged FP_FDB_F_EXTERNAL) has its destination translated
+ * to the fixed IP first (fp_route_dnat(): nat (external network, DNAT,
+ * destination)), then is routed in the router's vrf; a packet routed on a
+ * route flagged FP_ROUTE_F_EXTERNAL has its source translated to its
+ * floating IP (nat (vrf, SNAT, source)) and leaves from the floating IP's
+ * MAC; without a floating IP it is dropped (no_snat) when the route is
+ * flagged FP_ROUTE_F_SNAT, else routed unchanged.  Checksums are updated
+ * incrementally; ICMP errors' embedded packets are translated too.
  *
  * Concurrency: a worker's reader of the tables (RCU as the pipeline).
  */
@@ -33,7 +42,8 @@ struct fp_trace;
 /* A worker's last lookups of the routing step in one burst (a 1-entry
  * cache each, STYLE 6: consecutive packets of a burst mostly go to one
  * destination): the route of (vrf, destination), the neigh entry of
- * (vrf, next hop) and the egress fdb result of (network, MAC).  The
+ * (vrf, next hop), the egress fdb result of (network, MAC) and the snat
+ * entry of (vrf, source) (a VM's packets to the outside).  The
  * pointers are valid until the worker's next quiescent report: the
  * pipeline clears the cache at the start of every burst.
  */
@@ -49,6 +59,9 @@ struct fp_route_cache {
 	uint32_t fdb_valid;	       /* fdb_* hold a result */
 	struct fp_fdb_key fdb_key;     /* its key */
 	uint32_t fdb_hit;	       /* the key was found */
+	const struct fp_nat_val *snat; /* cached snat entry, or NULL: none */
+	struct fp_ip snat_src;	       /* its key: the source */
+	uint32_t snat_vrf;	       /* its key: the vrf */
 };
 
 /** Forget the cached lookups (at the start of a burst). */
@@ -58,6 +71,7 @@ fp_route_cache_clear(struct fp_route_cache *c)
 	c->rt = NULL;
 	c->n = NULL;
 	c->fdb_valid = 0;
+	c->snat = NULL;
 }
 
 /* fp_route_step() verdicts. */
@@ -92,5 +106,23 @@ struct fp_route_res {
 unsigned int fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
 			   struct rte_mbuf *m, const struct fp_pkt_meta *meta,
 			   struct fp_route_res *res, struct fp_route_cache *c, struct fp_trace *tr);
+
+/**
+ * Translate the destination of a frame to a floating IP's MAC on external
+ * network ext, owned by router vrf (the fdb entry's): the nat entry (ext,
+ * DNAT, destination) gives the fixed IP, written in place with the
+ * checksums updated.
+ *
+ * @param t    the tables
+ * @param ext  the external network (the frame's network id)
+ * @param vrf  the router the floating IP's MAC belongs to
+ * @param m    the frame (linear), rewritten in place on success
+ * @param meta its metadata, still valid after the rewrite
+ * @param tr   a trace record, or NULL
+ * @return the vrf to route the frame in, or 0: no floating IP (or not
+ *	   IPv4, or another router's): the caller drops it as no_route
+ */
+uint32_t fp_route_dnat(const struct fp_ftables *t, uint32_t ext, uint32_t vrf, struct rte_mbuf *m,
+		       const struct fp_pkt_meta *meta, struct fp_trace *tr);
 
 #endif /* FP_ROUTE_H */

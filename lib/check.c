@@ -219,12 +219,16 @@ check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct f
 		return 0;
 	if (k->mac[0] & 1)
 		return fail(err, errsz, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
-	if (v->flags)
-		return fail(
-			err, errsz, -EINVAL,
-			"fdb vni %u: flags 0x%x: external router entries and physical ports are "
-			"not carried yet (doc/routing.md)",
-			k->vni, v->flags);
+	if (v->flags && (v->type != FP_DEST_ROUTER || v->flags != FP_FDB_F_EXTERNAL))
+		return fail(err, errsz, -EINVAL,
+			    "fdb vni %u: flags 0x%x: only a router entry may be external (0x%x); "
+			    "physical ports are not carried yet (doc/routing.md)",
+			    k->vni, v->flags, FP_FDB_F_EXTERNAL);
+	if (v->flags && view != NULL && !view->nat)
+		return fail(err, errsz, -EINVAL,
+			    "fdb vni %u: external router entry (floating IP): this engine does not "
+			    "translate floating IPs (doc/routing.md)",
+			    k->vni);
 	switch (v->type) {
 	case FP_DEST_PORT:
 	case FP_DEST_VTEP:
@@ -488,10 +492,17 @@ check_route(const struct fp_route_key *k, const struct fp_route_val *v,
 			    k->vrf);
 	if (v == NULL)
 		return 0;
-	if (v->flags)
+	if (v->flags & ~(FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT) ||
+	    (v->flags && v->type != FP_ROUTE_CONNECTED && v->type != FP_ROUTE_NEXTHOP) ||
+	    v->flags == FP_ROUTE_F_SNAT)
 		return fail(err, errsz, -EINVAL,
-			    "route vrf %u: flags 0x%x: external and snat routes (floating IPs) "
-			    "are not carried yet (doc/routing.md)",
+			    "route vrf %u: flags 0x%x: external (0x%x) on a connected or nexthop "
+			    "route, snat (0x%x) only with external",
+			    k->vrf, v->flags, FP_ROUTE_F_EXTERNAL, FP_ROUTE_F_SNAT);
+	if (v->flags && view != NULL && !view->nat)
+		return fail(err, errsz, -EINVAL,
+			    "route vrf %u: flags 0x%x: external routes (floating IPs): this engine "
+			    "does not translate floating IPs (doc/routing.md)",
 			    k->vrf, v->flags);
 	switch (v->type) {
 	case FP_ROUTE_LOCAL:
@@ -550,6 +561,14 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 	if (!unicast_ip(&k->ip))
 		return fail(err, errsz, -EINVAL, "nat %s %u: ip is not a unicast address", dir,
 			    k->scope);
+	/* Neutron's floating IPs are IPv4 (floating_ip_address and the
+	 * fixed_ip_address it maps to): the engines translate IPv4 only.
+	 */
+	if (!fp_addr_ip_is_v4(&k->ip))
+		return fail(err, errsz, -EINVAL,
+			    "nat %s %u: IPv6: floating IPs are IPv4 (Neutron's), IPv6 is not "
+			    "translated",
+			    dir, k->scope);
 	if (view != NULL && !view->routes)
 		return fail(err, errsz, -EINVAL,
 			    "nat %s %u: this engine does not carry the nat table (doc/routing.md)",

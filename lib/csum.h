@@ -165,4 +165,27 @@ fp_csum_l4_v6(const uint8_t src[16], const uint8_t dst[16], uint8_t next, const 
 	return fp_csum_fold(fp_csum_partial(l4, len, fp_csum_ipv6_pseudo(src, dst, len, next)));
 }
 
+/**
+ * Update a stored checksum for a 4-byte field that changes from old to
+ * new (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')), in place: an IPv4
+ * address in the IPv4 header checksum, or in a TCP/UDP checksum through
+ * the pseudo header.  The caller skips a UDP checksum of zero (none) and
+ * stores 0xffff for a UDP result of zero (RFC 768).
+ *
+ * @param csum the stored 16-bit big-endian checksum, rewritten
+ * @param old  the 4 bytes before the change
+ * @param new  the 4 bytes after the change
+ */
+static inline void
+fp_csum_replace4(uint8_t *csum, const uint8_t old[4], const uint8_t new[4])
+{
+	uint32_t sum = (uint16_t)~fp_get16(csum);
+
+	sum += (uint16_t)~fp_get16(old) + (uint32_t)(uint16_t)~fp_get16(old + 2);
+	sum += (uint32_t)fp_get16(new) + fp_get16(new + 2);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	fp_put16(csum, (uint16_t)~sum);
+}
+
 #endif /* FP_CSUM_H */

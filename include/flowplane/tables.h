@@ -592,7 +592,8 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(NO_ROUTE, "no_route")                       \
 	_(NEIGH_MISSING, "neigh_missing")             \
 	_(PUNT_FULL, "punt_full")                     \
-	_(PUNT_RATE, "punt_rate")
+	_(PUNT_RATE, "punt_rate")                     \
+	_(NO_SNAT, "no_snat")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };

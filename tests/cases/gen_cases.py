@@ -84,7 +84,7 @@ import sys
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
-from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment  # noqa: E402
 from scapy.layers.inet6 import (  # noqa: E402
     ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6, ICMPv6ND_RS,
@@ -130,7 +130,7 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
          "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
          "inner_src_mac_spoofed", "storm_control", "ttl_exceeded", "to_router", "no_route",
-         "neigh_missing", "punt_full", "punt_rate"]
+         "neigh_missing", "punt_full", "punt_rate", "no_snat"]
 ROUTE = {"none": 0, "local": 1, "connected": 2, "nexthop": 3, "blackhole": 4}
 NEIGH_F_LOCAL_ONLY = 0x0001
 
@@ -186,8 +186,8 @@ def fdb_key(vni, mac):
     return struct.pack("<I6s2x", vni, mac_bytes(mac))
 
 
-def fdb_val(dest, dest_id):
-    return struct.pack("<HHI", DEST[dest], 0, dest_id)
+def fdb_val(dest, dest_id, flags=0):
+    return struct.pack("<HHI", DEST[dest], flags, dest_id)
 
 
 def flood_key(vni):
@@ -217,10 +217,20 @@ def route_key(vrf, prefix):
     return struct.pack("<IB3x16s", vrf, plen, fp_ip(str(net.network_address)))
 
 
-def route_val(rtype, vni=0, mac=None, mtu=0, addr=None):
-    b = struct.pack("<HHI6sH16s", ROUTE[rtype], 0, vni, mac_bytes(mac) if mac else bytes(6),
-                    mtu, fp_ip(addr) if addr else bytes(16))
+def route_val(rtype, vni=0, mac=None, mtu=0, addr=None, flags=0):
+    b = struct.pack("<HHI6sH16s", ROUTE[rtype], flags, vni,
+                    mac_bytes(mac) if mac else bytes(6), mtu, fp_ip(addr) if addr else bytes(16))
     assert len(b) == 32
+    return b
+
+
+def nat_key(scope, direction, ip):
+    return struct.pack("<IB3x", scope, direction) + fp_ip(ip)
+
+
+def nat_val(ip, mac, scope):
+    b = fp_ip(ip) + (mac_bytes(mac) if mac else bytes(6)) + struct.pack("<HI", 0, scope)
+    assert len(b) == 28
     return b
 
 
@@ -468,9 +478,15 @@ class Case:
                    "vtep %d: %s remote %s local %s nh %s via port %d" %
                    (vid, encap, remote, local, nh, up))
 
-    def fdb(self, vni, mac, dest, dest_id):
-        self.entry("fdb", fdb_key(vni, mac), fdb_val(dest, dest_id),
-                   "fdb vni %d %s -> %s %d" % (vni, mac, dest, dest_id))
+    def fdb(self, vni, mac, dest, dest_id, flags=0):
+        self.entry("fdb", fdb_key(vni, mac), fdb_val(dest, dest_id, flags),
+                   "fdb vni %d %s -> %s %d%s" % (vni, mac, dest, dest_id,
+                                                 " external" if flags else ""))
+
+    def nat(self, direction, scope, ip, to_ip, mac, to_scope):
+        self.entry("nat", nat_key(scope, direction, ip), nat_val(to_ip, mac, to_scope),
+                   "nat %s %d %s -> %s%s %d" % (("snat", "dnat")[direction], scope, ip, to_ip,
+                                               " mac " + mac if mac else "", to_scope))
 
     def flood(self, vni, members):
         self.entry("flood", flood_key(vni), flood_val(members),
@@ -481,11 +497,13 @@ class Case:
                    "neigh vrf %d %s -> %s vni %d%s" % (vrf, ip, mac, vni,
                                                        " local-only" if flags else ""))
 
-    def route(self, vrf, prefix, rtype, vni=0, mac=None, mtu=0, addr=None):
-        self.entry("route", route_key(vrf, prefix), route_val(rtype, vni, mac, mtu, addr),
-                   "route vrf %d %s %s%s" % (vrf, prefix, rtype,
-                                             " vni %d mac %s mtu %d addr %s" %
-                                             (vni, mac, mtu, addr) if vni else ""))
+    def route(self, vrf, prefix, rtype, vni=0, mac=None, mtu=0, addr=None, flags=0):
+        self.entry("route", route_key(vrf, prefix),
+                   route_val(rtype, vni, mac, mtu, addr, flags),
+                   "route vrf %d %s %s%s%s" % (vrf, prefix, rtype,
+                                               " vni %d mac %s mtu %d addr %s" %
+                                               (vni, mac, mtu, addr) if vni else "",
+                                               " flags 0x%x" % flags if flags else ""))
 
     def ruleset(self, rs_id, direction, rules, stateful=True, comment=""):
         self.entry("ruleset", ruleset_key(rs_id, direction), ruleset_val(rules, stateful),
@@ -3267,6 +3285,275 @@ def gen_slowpath():
     ra_entry(c, VNI2)
     c.inp(0, rs)
     flooded(c, rs)
+# Floating IPs (doc/routing.md "Floating IPs"): route_world's router has a
+# gateway on the external network EXT; the "outside" (the external
+# subnet's gateway 172.24.4.1) is local port 5; VM port 0 (10.0.0.10) has
+# the floating IP 172.24.4.100, port 2 (10.0.0.20) none.
+# ---------------------------------------------------------------------------
+
+EXT = 3000
+NAT_SNAT, NAT_DNAT = 0, 1
+ROUTE_F_EXTERNAL, ROUTE_F_SNAT = 0x0001, 0x0002
+FDB_F_EXTERNAL = 0x0001
+OUT_MAC, OUT_IP = "02:00:00:00:0e:01", "172.24.4.1"
+RGW_MAC = "02:00:00:00:0e:0a"  # the router's gateway port on EXT
+FIP, FIP_MAC = "172.24.4.100", "02:00:00:00:0e:64"
+
+
+def fip_world(c, route_flags=ROUTE_F_EXTERNAL, ext_flood=(("port", 5),)):
+    """route_world() and the external network EXT: the default route
+    toward the outside (flags route_flags), the outside as local port 5,
+    port 0's floating IP: its nat pair, fdb (EXT, FIP_MAC) -> the router
+    (external) and neigh (EXT, FIP) -> FIP_MAC, as fp-control compiles
+    them on the VM's host.
+    """
+    route_world(c)
+    c.port(5, "vm", 1500, OUT_MAC)
+    c.vm_port(5, EXT, OUT_MAC, 0, vrf=EXT)
+    c.fdb(EXT, OUT_MAC, "port", 5)
+    c.flood(EXT, list(ext_flood))
+    c.neigh(VM0_IP, VM0_MAC, VNI, vrf=VNI)
+    c.neigh(VM2_IP, VM2_MAC, VNI, vrf=VNI)
+    c.neigh(OUT_IP, OUT_MAC, EXT, vrf=EXT)
+    c.route(VRF, "0.0.0.0/0", "nexthop", EXT, RGW_MAC, 1500, OUT_IP, flags=route_flags)
+    c.nat(NAT_SNAT, VRF, VM0_IP, FIP, FIP_MAC, EXT)
+    c.nat(NAT_DNAT, EXT, FIP, VM0_IP, None, VRF)
+    c.fdb(EXT, FIP_MAC, "router", VRF, flags=FDB_F_EXTERNAL)
+    c.neigh(FIP, FIP_MAC, EXT, vrf=EXT)
+
+
+def natted(f, dst_mac, src_mac, src=None, dst=None):
+    """The frame after 1:1 NAT and routing, every checksum computed anew by
+    scapy (the engine updates them incrementally: they must agree)."""
+    e = Ether(f)
+    e.dst, e.src = dst_mac, src_mac
+    ip = e[IP]
+    ip.ttl -= 1
+    if src:
+        ip.src = src
+    if dst:
+        ip.dst = dst
+    del ip.chksum
+    if TCP in ip:
+        del ip[TCP].chksum
+    elif UDP in ip:
+        del ip[UDP].chksum
+    return bytes(e)
+
+
+def out_tcp(dst=FIP, dst_mac=FIP_MAC, flags="SA", src_mac=OUT_MAC, src=OUT_IP):
+    return bytes(Ether(dst=dst_mac, src=src_mac) /
+                 IP(src=src, dst=dst, ttl=64, id=0x5151, flags="DF") /
+                 TCP(sport=80, dport=40000, seq=5000, ack=1001, flags=flags, window=29200) /
+                 Raw(b"from the outside"))
+
+
+def gen_fip():
+    def fcase(name, desc, route_flags=ROUTE_F_EXTERNAL):
+        c = case(name, desc)
+        c.engines(*ROUTE_XDP)
+        fip_world(c, route_flags)
+        return c
+
+    f = out_tcp()
+    c = fcase("fip_dnat_tcp", "the outside (port 5, EXT) sends TCP to the floating IP "
+              "172.24.4.100 at its MAC: dnat to 10.0.0.10, routed in the router's vrf, "
+              "delivered to port 0 with the IPv4 and TCP checksums updated")
+    c.inp(5, f)
+    c.out(0, natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    c.tx()
+    c.stat("routed", 1)
+    c.stat("local", 1)
+
+    f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+              IP(src=OUT_IP, dst=FIP, ttl=64, id=0x5152) /
+              UDP(sport=53, dport=5000) / Raw(b"an answer"))
+    c = fcase("fip_dnat_udp", "UDP from the outside to the floating IP: dnat, the UDP "
+              "checksum updated")
+    c.inp(5, f)
+    c.out(0, natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    c.tx()
+
+    f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+              IP(src=OUT_IP, dst=FIP, ttl=64, id=0x5153) /
+              UDP(sport=53, dport=5000, chksum=0) / Raw(b"no checksum"))
+    c = fcase("fip_dnat_udp_nocsum", "UDP without a checksum (0) to the floating IP: dnat, the "
+              "UDP checksum stays 0")
+    c.inp(5, f)
+    e = Ether(natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    e[UDP].chksum = 0
+    c.out(0, bytes(e))
+    c.tx()
+
+    f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+              IP(src=OUT_IP, dst=FIP, ttl=64, id=0x5154) /
+              ICMP(type=8, code=0, id=0x99, seq=1) / Raw(b"ping the fip"))
+    c = fcase("fip_dnat_ping", "an ICMP echo from the outside to the floating IP: dnat to "
+              "port 0 (the ICMP checksum covers no address: unchanged)")
+    c.inp(5, f)
+    c.out(0, natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    c.tx()
+
+    f = tcp4(dst_mac=RTR_MAC, dst=OUT_IP)
+    c = fcase("fip_snat_tcp", "port 0 (floating IP 172.24.4.100) sends TCP to the outside: the "
+              "default route is external: snat to the floating IP, source MAC the floating "
+              "IP's, TCP checksum updated, out on port 5")
+    c.inp(0, f)
+    c.out(5, natted(f, OUT_MAC, FIP_MAC, src=FIP))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = udp4(dst_mac=RTR_MAC, dst=OUT_IP)
+    c = fcase("fip_snat_udp", "UDP from port 0 to the outside: snat, UDP checksum updated")
+    c.inp(0, f)
+    c.out(5, natted(f, OUT_MAC, FIP_MAC, src=FIP))
+    c.tx()
+
+    f = ping4(OUT_IP)
+    c = fcase("fip_snat_ping", "an ICMP echo from port 0 to the outside: snat", )
+    c.inp(0, f)
+    c.out(5, natted(f, OUT_MAC, FIP_MAC, src=FIP))
+    c.tx()
+
+    f = udp4(src_mac=VM2_MAC, src=VM2_IP, dst_mac=RTR_MAC, dst=OUT_IP)
+    c = fcase("fip_no_snat", "port 2 (no floating IP) sends to the outside through a router "
+              "with enable_snat (route flags external, snat): dropped as no_snat",
+              ROUTE_F_EXTERNAL | ROUTE_F_SNAT)
+    c.inp(2, f)
+    c.drop("no_snat")
+    c.stat("routed", 0)
+
+    f = udp4(src_mac=VM2_MAC, src=VM2_IP, dst_mac=RTR_MAC, dst=OUT_IP)
+    c = fcase("fip_no_fip_unflagged", "port 2 (no floating IP) to the outside through a "
+              "router without enable_snat (external only): routed with its fixed address")
+    c.inp(2, f)
+    c.out(5, natted(f, OUT_MAC, RGW_MAC))
+    c.tx()
+
+    f = tcp4(dst_mac=RTR_MAC, dst=OUT_IP)
+    c = fcase("fip_snat_with_snat_flag", "port 0 has a floating IP: snat even on a router "
+              "with enable_snat", ROUTE_F_EXTERNAL | ROUTE_F_SNAT)
+    c.inp(0, f)
+    c.out(5, natted(f, OUT_MAC, FIP_MAC, src=FIP))
+    c.tx()
+
+    f = arp_req(OUT_IP, FIP, sha=OUT_MAC)
+    c = fcase("fip_arp", "the outside asks ARP for the floating IP: answered with the "
+              "floating IP's MAC")
+    c.inp(5, f)
+    c.out(5, arp_reply_of(f, FIP_MAC))
+    c.tx()
+    c.stat("arp_reply", 1)
+
+    f = out_tcp(dst="172.24.4.99")
+    c = fcase("fip_dnat_miss", "to the floating IP's MAC but another address (no dnat "
+              "entry): no_route")
+    c.inp(5, f)
+    c.drop("no_route")
+
+    f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+              IPv6(src="2001:db8::1", dst="2001:db8::64", hlim=64) /
+              UDP(sport=1, dport=2) / Raw(b"v6"))
+    c = fcase("fip_dnat_v6", "IPv6 to the floating IP's MAC (floating IPs are IPv4): "
+              "no_route")
+    c.inp(5, f)
+    c.drop("no_route")
+
+    c = case("fip_dnat_from_underlay", "an outside host on another hypervisor "
+             "(172.24.4.2 behind vtep 1): its frame to the floating IP's MAC arrives "
+             "encapsulated in EXT: dnat, routed, delivered to local port 0")
+    c.engines(*ROUTE_XDP)
+    fip_world(c, ext_flood=(("port", 5), ("vtep", 1)))
+    c.fdb(EXT, "02:00:00:00:0e:02", "vtep", 1)
+    inner = out_tcp(src_mac="02:00:00:00:0e:02", src="172.24.4.2")
+    c.guard()
+    c.inp(UL_PORT, underlay_frame(inner, 1, vni=EXT))
+    c.out(0, natted(inner, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    c.tx()
+    c.stat("decap", 1)
+
+    # An ICMP error about a packet port 0 sent from its floating IP: the
+    # embedded packet's source is translated back to the fixed address.
+    orig = bytes(IP(src=FIP, dst=OUT_IP, ttl=63, id=0x77, flags="DF") /
+                 UDP(sport=5000, dport=6000) / Raw(b"udp payload"))
+    f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+              IP(src=OUT_IP, dst=FIP, ttl=64, id=0x5155) /
+              ICMP(type=3, code=3) / Raw(orig))
+    c = fcase("fip_dnat_icmp_error", "an ICMP port unreachable from the outside about a UDP "
+              "packet from the floating IP: dnat of the outer destination and of the "
+              "embedded source, every checksum (outer IP, ICMP, embedded IP and UDP) right")
+    c.inp(5, f)
+    exp = Ether(f)
+    exp.dst, exp.src = VM0_MAC, RTR_MAC
+    exp[IP].ttl -= 1
+    exp[IP].dst = VM0_IP
+    del exp[IP].chksum
+    emb = IP(orig)
+    emb.src = VM0_IP
+    del emb.chksum
+    del emb[UDP].chksum
+    exp[ICMP].remove_payload()
+    exp[ICMP].add_payload(Raw(bytes(emb)))
+    del exp[ICMP].chksum
+    c.out(0, bytes(exp))
+    c.tx()
+
+    # Fragments: the first carries the UDP header (its checksum is the
+    # whole datagram's: updated by the same difference); a later one only
+    # its IP header.
+    big = IP(src=VM0_IP, dst=OUT_IP, ttl=64, id=0x4444) / UDP(sport=7, dport=9) / \
+        Raw(bytes(range(256)) * 8)
+    frags = fragment(IP(bytes(big)), fragsize=1024)
+    big_n = IP(bytes(big))
+    big_n.src = FIP
+    big_n.ttl = 63
+    del big_n.chksum
+    del big_n[UDP].chksum
+    frags_n = fragment(IP(bytes(big_n)), fragsize=1024)
+    assert len(frags) == len(frags_n) == 3
+    for i, what in ((0, "first"), (1, "later")):
+        f = bytes(Ether(dst=RTR_MAC, src=VM0_MAC) / frags[i])
+        c = fcase("fip_snat_frag_%s" % what, "the %s fragment of a UDP datagram from port 0 "
+                  "to the outside: snat%s" % (what, ", the datagram's UDP checksum updated "
+                                              "in it" if i == 0 else ": IP header only"))
+        c.inp(0, f)
+        c.out(5, bytes(Ether(dst=OUT_MAC, src=FIP_MAC) / frags_n[i]))
+        c.tx()
+
+    # Security groups see the fixed address: port 0's stateful ruleset
+    # admits its egress, and the reply from the outside to the floating IP
+    # (dnat first) is the same tracked connection.
+    c = case("fip_sg_reply", "port 0 filtered by a stateful ruleset with egress rules only: "
+             "its SYN to the outside opens a connection (egress before snat, fixed "
+             "address), the outside's SYN-ACK to the floating IP matches it after dnat "
+             "(ingress after dnat) and is delivered")
+    c.engines(*ROUTE_XDP)
+    fip_world(c)
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=9)
+    c.ruleset(9, SG_EGRESS, [sg_rule(101, proto=6)])
+    c.ruleset(9, SG_INGRESS, [])
+    f = tcp4(dst_mac=RTR_MAC, dst=OUT_IP)
+    c.inp(0, f)
+    c.out(5, natted(f, OUT_MAC, FIP_MAC, src=FIP))
+    c.tx()
+    c.next()
+    f = out_tcp()
+    c.inp(5, f)
+    c.out(0, natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
+    c.tx()
+
+    f = out_tcp(flags="S")
+    c = case("fip_sg_unsolicited", "the same ruleset: an unsolicited SYN from the outside to "
+             "the floating IP is dnat'ed, then refused by port 0's ingress rules (sg_denied)")
+    c.engines(*ROUTE_XDP)
+    fip_world(c)
+    c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
+              [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=9)
+    c.ruleset(9, SG_EGRESS, [sg_rule(101, proto=6)])
+    c.ruleset(9, SG_INGRESS, [])
+    c.inp(5, f)
+    c.drop("sg_denied")
 
 
 def generate():
@@ -3282,6 +3569,7 @@ def generate():
     gen_guard()
     gen_route()
     gen_slowpath()
+    gen_fip()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

@@ -210,7 +210,7 @@ uncarried_checks() {
 	local n kinds want
 	check "a snapshot with vlan, gre, a router and a floating IP: 200 on both" \
 		fp_api_all PUT /v1/snapshot "$(uncarried_snapshot)"
-	# hvb's answer: rif-a, fip-1, net-gre, net-vlan, r1 (port-v is hva's).
+	# hvb's answer (the last): the floating IP is hva's problem (a1 is there).
 	check "its answer counts the problems ($FP_CODE)" \
 		[ "$(jq -r .problems <<<"$FP_BODY")" -ge 5 ]
 	check "hva in sync" fp_wait_in_sync hva
@@ -222,7 +222,8 @@ uncarried_checks() {
 	check "hva: the overlay is installed, and r1's interface (got $n)" [ "$n" = "[2,2,5,2,9]" ]
 	kinds=$(problem_kinds hva | tr '\n' ';')
 	want="inconsistent ports rif-a fixed_ips[0].ip_address;"
-	want+="unsupported floatingips fip-1 ;unsupported networks net-gre provider:network_type;"
+	want+="unsupported floatingips fip-1 router_id;"
+	want+="unsupported networks net-gre provider:network_type;"
 	want+="unsupported networks net-vlan provider:network_type;"
 	want+="unsupported ports port-v network_id;"
 	want+="unsupported routers r1 external_gateway_info;"

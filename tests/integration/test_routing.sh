@@ -125,8 +125,8 @@ snapshot() {
 		rif r-b net-b2 10.101.0 fd00:101
 	} | jq -sc .)
 	# Both routers have a gateway on the shared external network net-ext
-	# (VXLAN 300): r-a without SNAT (a default route), r-b with SNAT (not
-	# carried: a problem, no default route).
+	# (VXLAN 300): r-a without SNAT, r-b with SNAT (not carried: a
+	# problem; its VMs without a floating IP are no_snat).
 	jq -nc --argjson h "$hosts" --argjson n "$nets" --argjson s "$subs" --argjson p "$ports" \
 		'def gw($r; $ip; $snat): {network_id: "net-ext", enable_snat: $snat,
 		    external_fixed_ips: [{subnet_id: "sub-ext", ip_address: $ip}]};
@@ -177,13 +177,18 @@ ttl_exceeded() {
 
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
 
-# default_route HV: HV holds one default route, r-a's toward net-ext's
-# gateway through r-a's gateway port (r-b's SNAT is not carried).
+# default_route HV: HV holds the routers' default routes toward net-ext's
+# gateway through their gateway ports, flagged external (floating IPs:
+# fp-dpdk translates): r-a's 0x1, r-b's 0x3 (enable_snat: a VM without a
+# floating IP is dropped as no_snat, SNAT is not carried).
 default_route() {
 	local routes
 	routes=$(fp_ctl "$1" dump route | grep ' 0.0.0.0/0 ')
-	grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0a .*addr 172.24.4.1$' <<<"$routes" &&
-		[ "$(wc -l <<<"$routes")" = 1 ]
+	grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0a .*addr 172.24.4.1 flags 0x1$' \
+		<<<"$routes" &&
+		grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0b .*addr 172.24.4.1 flags 0x3$' \
+			<<<"$routes" &&
+		[ "$(wc -l <<<"$routes")" = 2 ]
 }
 
 main() {
@@ -214,7 +219,7 @@ main() {
 			[ "$(fp_tables "$hv" '[.problems[] | select(.collection == "routers") |
 				"\(.id) \(.field)"] | join(",")')" = \
 				"r-b external_gateway_info.enable_snat" ]
-		check "$hv: one default route, r-a's, via the external gateway 172.24.4.1" \
+		check "$hv: r-a's and r-b's default routes via 172.24.4.1, external (r-b: snat)" \
 			default_route "$hv"
 	done
 

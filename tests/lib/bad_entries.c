@@ -280,11 +280,11 @@ fp_bad_entries_build(size_t *n)
 	e->key.fdb.mac[0] = 1;
 	expect(e++, -EINVAL, "fdb vni 100: mac is not unicast");
 	good_fdb(e);
-	e->desc = "fdb value flags (external router entries: not carried yet)";
-	e->val.fdb.flags = 1;
+	e->desc = "fdb value flags on a port entry (only router entries are external)";
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .flags = 1, .id = 1 };
 	expect(e++, -EINVAL,
-	       "fdb vni 100: flags 0x1: external router entries and physical ports are not "
-	       "carried yet (doc/routing.md)");
+	       "fdb vni 100: flags 0x1: only a router entry may be external (0x1); physical "
+	       "ports are not carried yet (doc/routing.md)");
 	good_fdb(e);
 	e->desc = "an fdb entry to a vm port without an entry";
 	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .id = 0 };

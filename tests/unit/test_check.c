@@ -198,11 +198,31 @@ test_check_route_nat(void **state)
 	good_route(&k, &rv);
 	rv.type = FP_ROUTE_NONE;
 	expect_route(&k, &rv, &v, "route vrf 7: unknown type 0");
+	/* Flags: external on connected/nexthop routes, snat only with it;
+	 * refused by an engine that does not translate (the view's nat 0).
+	 */
 	good_route(&k, &rv);
 	rv.flags = FP_ROUTE_F_EXTERNAL;
 	expect_route(&k, &rv, &v,
-		     "route vrf 7: flags 0x1: external and snat routes (floating IPs) are not "
-		     "carried yet (doc/routing.md)");
+		     "route vrf 7: flags 0x1: external routes (floating IPs): this engine does "
+		     "not translate floating IPs (doc/routing.md)");
+	v.nat = 1;
+	expect_route(&k, &rv, &v, NULL);
+	rv.flags = FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT;
+	expect_route(&k, &rv, &v, NULL);
+	rv.flags = FP_ROUTE_F_SNAT;
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: flags 0x2: external (0x1) on a connected or nexthop route, "
+		     "snat (0x2) only with external");
+	rv.flags = 0x4;
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: flags 0x4: external (0x1) on a connected or nexthop route, "
+		     "snat (0x2) only with external");
+	rv = (struct fp_route_val){ .type = FP_ROUTE_BLACKHOLE, .flags = FP_ROUTE_F_EXTERNAL };
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: flags 0x1: external (0x1) on a connected or nexthop route, "
+		     "snat (0x2) only with external");
+	v.nat = 0;
 	good_route(&k, &rv);
 	rv.vni = 0;
 	expect_route(&k, &rv, &v, "route vrf 7: vni 0 out of range 1..16777215");
@@ -266,6 +286,26 @@ test_check_route_nat(void **state)
 	nk.scope = 500;
 	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
 	assert_string_equal(msg, "nat dnat 500: vrf 0 or mac not zero");
+	/* IPv6: Neutron's floating IPs are IPv4; the engines refuse IPv6 nat. */
+	nk.dir = FP_NAT_SNAT;
+	nk.scope = 7;
+	assert_true(fp_addr_ip_parse("2001:db8::5", &nk.ip) > 0);
+	assert_true(fp_addr_ip_parse("2001:db8::6", &nv.ip) > 0);
+	assert_int_equal(fp_check_entry(FP_TABLE_NAT, &nk, &nv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "nat snat 7: IPv6: floating IPs are IPv4 (Neutron's), IPv6 is "
+				 "not translated");
+	fp_addr_ip_set_v4(&nk.ip, 0x0a000105);
+	fp_addr_ip_set_v4(&nv.ip, 0xcb007105);
+	/* fdb router entries name a vrf; an external one (a floating IP's
+	 * MAC) needs an engine that translates.
+	 */
+	fv.flags = FP_FDB_F_EXTERNAL;
+	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), 0);
+	v.nat = 0;
+	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "fdb vni 100: external router entry (floating IP): this engine "
+				 "does not translate floating IPs (doc/routing.md)");
+	fv.flags = 0;
 	/* fdb router entries name a vrf. */
 	assert_int_equal(fp_check_entry(FP_TABLE_FDB, &fk, &fv, &v, msg, sizeof(msg)), 0);
 	fv.id = 0;

@@ -2150,6 +2150,133 @@ assert_route(const struct fp_entry_set *s, uint32_t vrf, const char *pfx_s, uint
 	assert_memory_equal(v, &want, sizeof(want));
 }
 
+/* The nat entry (scope, dir, ip), or NULL. */
+static const struct fp_nat_val *
+find_nat(const struct fp_entry_set *s, uint32_t scope, uint8_t dir, const char *ip_s)
+{
+	struct fp_nat_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.scope = scope;
+	k.dir = dir;
+	k.ip = ip(ip_s);
+	return fp_entry_set_find(s, FP_TABLE_NAT, &k);
+}
+
+static void
+assert_nat(const struct fp_entry_set *s, uint32_t scope, uint8_t dir, const char *ip_s,
+	   const char *to_s, const char *mac_s, uint32_t to_scope)
+{
+	const struct fp_nat_val *v = find_nat(s, scope, dir, ip_s);
+	struct fp_nat_val want;
+
+	if (v == NULL)
+		fail_msg("no nat entry (%u, %u, %s)", scope, dir, ip_s);
+	memset(&want, 0, sizeof(want));
+	want.ip = ip(to_s);
+	if (mac_s != NULL)
+		mac(mac_s, want.mac);
+	want.scope = to_scope;
+	assert_memory_equal(v, &want, sizeof(want));
+}
+
+/* routed_fip.json compiled for host (hv1 or hv2, vm1 and vm2 its ports). */
+static void
+load_routed_fip(struct world *w, const char *host, const char *vtep, int nat)
+{
+	load_fixture(w, "routed_fip.json");
+	w->ctx.host = host;
+	w->ctx.local_vteps[0] = ip(vtep);
+	w->ctx.routes_carried = 1;
+	w->ctx.nat_carried = nat;
+	if (w->ctx.vrf_ids == NULL)
+		w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+}
+
+/* Floating IPs (doc/routing.md "Floating IPs"), routed_fip.json: r1 with
+ * enable_snat on net-a and net-ext; fip-1 on vm-a1 (hv1), fip-2 on vm-a2
+ * (hv2), both with their own ports (device_owner network:floatingip,
+ * their MACs); fip-3 on vm-a3 (hv1) without one; the outside out-1 on
+ * net-ext at hv2.
+ */
+static void
+test_compile_fip(void **state)
+{
+	struct world *w = *state;
+	const struct fp_fdb_val *fv;
+	const struct fp_compile_problem *pb;
+	uint32_t vrf;
+
+	/* hv1: fip-1 is translated here. */
+	load_routed_fip(w, "hv1", "10.99.0.1", 1);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), 0);
+	assert_nat(w->out, vrf, FP_NAT_SNAT, "10.1.0.5", "172.24.4.20", "fa:16:3e:00:f1:01", 300);
+	assert_nat(w->out, 300, FP_NAT_DNAT, "172.24.4.20", "10.1.0.5", NULL, vrf);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 2);
+	fv = find_fdb(w->out, 300, "fa:16:3e:00:f1:01");
+	assert_non_null(fv);
+	assert_int_equal(fv->type, FP_DEST_ROUTER);
+	assert_int_equal(fv->flags, FP_FDB_F_EXTERNAL);
+	assert_int_equal(fv->id, vrf);
+	assert_neigh(w->out, 300, "172.24.4.20", "fa:16:3e:00:f1:01", 300);
+	/* enable_snat: the default route is external and snat (VMs without a
+	 * floating IP: no_snat), and the router keeps its problem.
+	 */
+	assert_route(w->out, vrf, "0.0.0.0", 96, FP_ROUTE_NEXTHOP,
+		     FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT, 300, "fa:16:3e:00:ee:01", "172.24.4.1");
+	/* The external subnet is connected (the outside hosts on it). */
+	assert_route(w->out, vrf, "172.24.4.0", 120, FP_ROUTE_CONNECTED,
+		     FP_ROUTE_F_EXTERNAL | FP_ROUTE_F_SNAT, 300, "fa:16:3e:00:ee:01",
+		     "172.24.4.10");
+	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.enable_snat",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "dropped as no_snat");
+	assert_null(find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", ""));
+	/* fip-2's VM is on hv2: the outside reaches it there (its port's
+	 * entries point at hv2's vtep), nothing is translated here.
+	 */
+	fv = find_fdb(w->out, 300, "fa:16:3e:00:f1:02");
+	assert_non_null(fv);
+	assert_int_equal(fv->type, FP_DEST_VTEP);
+	assert_neigh(w->out, 300, "172.24.4.21", "fa:16:3e:00:f1:02", 300);
+	assert_null(find_nat(w->out, vrf, FP_NAT_SNAT, "10.1.0.6"));
+	assert_null(find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-2", ""));
+	/* fip-3 has no port of its own: its MAC is unknown. */
+	assert_null(find_nat(w->out, vrf, FP_NAT_SNAT, "10.1.0.7"));
+	assert_problem_kind(&w->rep, FP_MODEL_FLOATINGIP, "fip-3", "",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "network:floatingip");
+	assert_null(find_neigh(w->out, 300, "172.24.4.22"));
+
+	/* hv2: fip-2 here, fip-1 toward hv1's vtep; hv2 has the outside. */
+	load_routed_fip(w, "hv2", "10.99.0.2", 1);
+	compile(w);
+	assert_nat(w->out, vrf, FP_NAT_SNAT, "10.1.0.6", "172.24.4.21", "fa:16:3e:00:f1:02", 300);
+	assert_nat(w->out, 300, FP_NAT_DNAT, "172.24.4.21", "10.1.0.6", NULL, vrf);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 2);
+	fv = find_fdb(w->out, 300, "fa:16:3e:00:f1:01");
+	assert_non_null(fv);
+	assert_int_equal(fv->type, FP_DEST_VTEP);
+	assert_neigh(w->out, 300, "172.24.4.20", "fa:16:3e:00:f1:01", 300);
+	assert_neigh(w->out, 300, "172.24.4.1", "fa:16:3e:00:e0:01", 300);
+	/* fip-3's VM is on hv1: no problem of hv2's. */
+	assert_null(find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-3", ""));
+
+	/* An engine that routes but does not translate: no nat, no flags, no
+	 * default route with enable_snat; the local floating IPs are problems.
+	 */
+	load_routed_fip(w, "hv1", "10.99.0.1", 0);
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 0);
+	assert_null(find_route(w->out, vrf, "0.0.0.0", 96));
+	assert_null(find_route(w->out, vrf, "172.24.4.0", 120));
+	assert_null(find_fdb(w->out, 300, "fa:16:3e:00:f1:01"));
+	pb = find_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "");
+	assert_non_null(pb);
+	assert_non_null(strstr(pb->reason, "does not translate floating IPs"));
+	fp_ids_free(w->ctx.vrf_ids);
+}
+
 /* The router r1 of routed.json, on an engine that routes: hv1 hosts
  * vm-a1 on net-a, so r1 is here, with its whole route table, and the
  * networks it reaches (net-b, whose only port is on hv2, and the external
@@ -2253,7 +2380,8 @@ test_compile_routed(void **state)
 	compile(w);
 	assert_null(find_route(w->out, 2, "0.0.0.0", 96));
 	assert_problem_kind(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.enable_snat",
-			    FP_COMPILE_PROBLEM_UNSUPPORTED, "SNAT is not carried yet");
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "SNAT is a gateway's job (issue 12), not carried yet");
 
 	/* A router port bound to a host (an HA or legacy router's) is still
 	 * the router's: not placed as an L2 port there.
@@ -3122,6 +3250,7 @@ main(void)
 		T(dhcp_unserved),
 		T(dhcp_changes),
 		T(dhcp_port_limits),
+		T(fip),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

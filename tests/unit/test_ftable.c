@@ -978,25 +978,51 @@ test_ftable_route_lpm_vs_model(void **state)
 	}
 }
 
-/* The nat table: fp-dpdk stores but does not translate floating IPs yet
- * (doc/routing.md "Not yet"), so a nat set is refused, naming why, and
- * nothing is stored.
+/* The nat table: exact keys, a value per direction (fp-dpdk translates
+ * floating IPs: the view's nat is 1); an IPv6 pair is refused.
  */
 static void
 test_ftable_nat(void **state)
 {
 	struct fixture *f = *state;
-	struct fp_nat_key sk = { .scope = 7, .dir = FP_NAT_SNAT };
-	struct fp_nat_val sv = { .scope = 500, .mac = { 2, 0, 0, 0, 0, 0x55 } };
+	struct fp_nat_key sk = { .scope = 7, .dir = FP_NAT_SNAT },
+			  dk = { .scope = 500, .dir = FP_NAT_DNAT };
+	struct fp_nat_val sv = { .scope = 500, .mac = { 2, 0, 0, 0, 0, 0x55 } },
+			  dv = { .scope = 7 };
+	const struct fp_nat_val *got;
+	uint32_t n = 0;
 
 	fp_addr_ip_set_v4(&sk.ip, 0x0a000005);
 	fp_addr_ip_set_v4(&sv.ip, 0xcb007105);
+	dk.ip = sv.ip;
+	dv.ip = sk.ip;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), 0);
+	got = fp_ftables_nat(f->t, 7, FP_NAT_SNAT, &sk.ip);
+	assert_non_null(got);
+	assert_memory_equal(got, &sv, sizeof(sv));
+	got = fp_ftables_nat(f->t, 500, FP_NAT_DNAT, &dk.ip);
+	assert_non_null(got);
+	assert_memory_equal(got, &dv, sizeof(dv));
+	assert_null(fp_ftables_nat(f->t, 7, FP_NAT_DNAT, &sk.ip));
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_NAT, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &sk, sizeof(sk), NULL, 0), 0);
+	assert_int_equal(commit(f), 0);
+	assert_null(fp_ftables_nat(f->t, 7, FP_NAT_SNAT, &sk.ip));
+	assert_int_equal(f->t->count[FP_TABLE_NAT], 1);
+	/* A dnat whose vrf is 0 is refused by the validator. */
+	dv.scope = 0;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_string_equal(f->err, "change 0: nat dnat 500: vrf 0 or mac not zero");
+	assert_true(fp_addr_ip_parse("2001:db8::5", &sk.ip) > 0);
+	assert_true(fp_addr_ip_parse("2001:db8::6", &sv.ip) > 0);
 	assert_int_equal(fp_txn_add(f->x, FP_TABLE_NAT, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
 	assert_int_equal(commit(f), -EINVAL);
-	assert_string_equal(f->err, "change 0: nat snat 7: this engine does not translate "
-				    "floating IPs yet (doc/routing.md \"Not yet\")");
-	assert_null(fp_ftables_nat(f->t, 7, FP_NAT_SNAT, &sk.ip));
-	assert_int_equal(f->t->count[FP_TABLE_NAT], 0);
+	assert_string_equal(f->err, "change 0: nat snat 7: IPv6: floating IPs are IPv4 "
+				    "(Neutron's), IPv6 is not translated");
 }
 
 /* The slow path's tables: refused by name until a slow path serves them,
