@@ -149,6 +149,7 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int rou
 	limits[FP_TABLE_ADDRSET] = 16;
 	limits[FP_TABLE_ROUTE] = 2 * FP_BENCH_MAX_VM_PORTS + 16;
 	limits[FP_TABLE_NAT] = 16;
+	limits[FP_TABLE_SEGMENT] = 16;
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;

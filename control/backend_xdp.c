@@ -55,6 +55,7 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_ADDRSET] = FP_XDP_MAP_ADDRSET,
 	[FP_TABLE_ROUTE] = NO_MAP,
 	[FP_TABLE_NAT] = NO_MAP,
+	[FP_TABLE_SEGMENT] = NO_MAP,
 };
 
 /* The map key of a table key: the same bytes, but for an address set,
@@ -328,6 +329,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	 * and connection maps (doc/xdp.md "Security groups").
 	 */
 	out->routes_carried = out->table_limit[FP_TABLE_ROUTE] > 0;
+	out->segments_carried = out->table_limit[FP_TABLE_SEGMENT] > 0;
 	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
 			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 	return 0;

@@ -109,6 +109,8 @@ struct fp_compile_ctx {
 	int routes_carried;	/* the engine routes (route table): compile_l3.h */
 	struct fp_ids *vrf_ids; /* router vrf ids ("router:<id>") */
 	const char *engine;	/* its name, for problems ("xdp") */
+	int segments_carried;	/* the engine carries provider networks (segment table) */
+	struct fp_ids *net_ids; /* provider network ids n of FP_NET_PROVIDER | n ("net:<id>") */
 };
 
 /* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in

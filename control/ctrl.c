@@ -115,6 +115,7 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.addrset_ids = c->addrset_ids;
 	c->ctx.sg_enforced = c->have_info && c->info.sg_enforced;
 	c->ctx.routes_carried = c->have_info && c->info.routes_carried;
+	c->ctx.segments_carried = c->have_info && c->info.segments_carried;
 	c->ctx.vrf_ids = c->vrf_ids;
 	c->ctx.engine = c->ops->name;
 }

@@ -78,6 +78,7 @@ struct fpctl_change {
 		struct fp_addrset_key addrset; /* FP_TABLE_ADDRSET */
 		struct fp_route_key route;     /* FP_TABLE_ROUTE */
 		struct fp_nat_key nat;	       /* FP_TABLE_NAT */
+		struct fp_segment_key segment; /* FP_TABLE_SEGMENT */
 	} key;				       /* the entry's key, pads zero */
 	union {
 		struct fp_port_val port;       /* FP_TABLE_PORT */
@@ -89,6 +90,7 @@ struct fpctl_change {
 		struct fp_addrset_val addrset; /* FP_TABLE_ADDRSET */
 		struct fp_route_val route;     /* FP_TABLE_ROUTE */
 		struct fp_nat_val nat;	       /* FP_TABLE_NAT */
+		struct fp_segment_val segment; /* FP_TABLE_SEGMENT */
 	} val;				       /* the value for a set, pads zero */
 };
 
@@ -107,12 +109,14 @@ usage(FILE *f)
 		"  show ports | stats [--workers] | drops | tables\n"
 		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
 		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset | route | nat\n"
+		"       | segment\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
 		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
 		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
 		"           [encap vxlan|geneve]\n"
-		"  add fdb VNI MAC port ID | vtep ID | router ID\n"
-		"  add flood VNI [port ID | vtep ID]...\n"
+		"  add fdb VNI MAC port ID | vtep ID | router ID | phys ID [vlan V]\n"
+		"  add flood VNI [port ID | vtep ID | phys ID [vlan V]]...\n"
+		"      (VNI: a VNI, or a provider network 16777217.. (0x1000000 + n))\n"
 		"  add neigh VRF IP mac MAC vni VNI [local-only on|off]\n"
 		"  add ruleset ID egress|ingress [stateful] [rule RULE_ID ipv4|ipv6 [proto P]\n"
 		"           [ports MIN-MAX] [icmp TYPE[/CODE]] [remote IP[/PLEN] | set SET_ID]]...\n"
@@ -121,9 +125,10 @@ usage(FILE *f)
 		"      | connected|nexthop vni VNI mac MAC mtu MTU addr IP  (fp-dpdk only)\n"
 		"  add nat snat VRF FIXED_IP to FLOATING_IP net NET mac MAC\n"
 		"      | dnat NET FLOATING_IP to FIXED_IP vrf VRF  (fp-dpdk only)\n"
+		"  add segment PHYS_PORT_ID VLAN NET  (VLAN 0: untagged; fp-dpdk only)\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
 		"      | ruleset ID egress|ingress | addrset SET_ID IP[/PLEN]\n"
-		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP\n"
+		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP | segment PORT_ID VLAN\n"
 		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
 		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
@@ -327,10 +332,34 @@ parse_dest(const char *type, const char *id, int router, uint16_t *t, uint32_t *
 	return 0;
 }
 
+/* A network id: a VNI, or a provider network's FP_NET_PROVIDER | n
+ * (16777217..33554431); the engine's check says whether it carries it.
+ */
 static int
 parse_vni(const char *s, uint32_t *vni)
 {
-	return parse_u32(s, FP_VNI_MAX, vni) == 0 && *vni != 0 ? 0 : -EINVAL;
+	return parse_u32(s, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX, vni) == 0 && *vni != 0 &&
+			       *vni != FP_NET_PROVIDER ?
+		       0 :
+		       -EINVAL;
+}
+
+/* "phys ID [vlan V]" at w[0..n): the words used (2 or 4), or -EINVAL. */
+static int
+parse_phys(char **w, int n, uint32_t *id, uint16_t *vlan)
+{
+	uint32_t v = 0;
+
+	if (n < 2 || strcmp(w[0], "phys") != 0 || parse_u32(w[1], FP_PORT_MAX - 1, id) != 0)
+		return -EINVAL;
+	if (n >= 4 && strcmp(w[2], "vlan") == 0) {
+		if (parse_u32(w[3], FP_VLAN_MAX, &v) != 0)
+			return -EINVAL;
+		*vlan = (uint16_t)v;
+		return 4;
+	}
+	*vlan = 0;
+	return 2;
 }
 
 static int
@@ -339,7 +368,7 @@ build_fdb_key(char **w, int n, const char *what, struct fp_fdb_key *k)
 	if (n < 2)
 		return bad("%s fdb: VNI and MAC are required", what);
 	if (parse_vni(w[0], &k->vni) != 0)
-		return bad("%s fdb: vni must be 1..%u", what, FP_VNI_MAX);
+		return bad("%s fdb: vni must be 1..%u or a provider network", what, FP_VNI_MAX);
 	if (fp_addr_mac_parse(w[1], k->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("%s fdb: bad MAC '%s'", what, w[1]);
 	return 0;
@@ -352,8 +381,13 @@ build_fdb(char **w, int n, struct fpctl_change *ch)
 
 	if (rc != 0)
 		return rc;
+	if (parse_phys(w + 2, n - 2, &ch->val.fdb.id, &ch->val.fdb.flags) == n - 2) {
+		ch->val.fdb.type = FP_DEST_PHYS;
+		return 0;
+	}
 	if (n != 4 || parse_dest(w[2], w[3], 1, &ch->val.fdb.type, &ch->val.fdb.id) != 0)
-		return bad("add fdb: expected VNI MAC port ID | vtep ID | router ID");
+		return bad("add fdb: expected VNI MAC port ID | vtep ID | router ID | phys ID "
+			   "[vlan V]");
 	return 0;
 }
 
@@ -364,14 +398,24 @@ build_flood(char **w, int n, struct fpctl_change *ch)
 	int i;
 
 	if (n < 1 || parse_vni(w[0], &ch->key.flood.vni) != 0)
-		return bad("add flood: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add flood: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	for (i = 1; i < n; i += 2) {
 		struct fp_flood_member *m = &fv->members[fv->n_members];
+		int used;
 
 		if (fv->n_members == FP_FLOOD_MEMBER_MAX)
 			return bad("add flood: at most %u members", FP_FLOOD_MEMBER_MAX);
+		used = parse_phys(w + i, n - i, &m->id, &m->vlan);
+		if (used > 0) {
+			m->type = FP_DEST_PHYS;
+			fv->n_members++;
+			i += used - 2;
+			continue;
+		}
 		if (parse_dest(w[i], i + 1 < n ? w[i + 1] : NULL, 0, &m->type, &m->id) != 0)
-			return bad("add flood: members are 'port ID' or 'vtep ID', not '%s'", w[i]);
+			return bad("add flood: members are 'port ID', 'vtep ID' or 'phys ID [vlan "
+				   "V]', not '%s'",
+				   w[i]);
 		fv->n_members++;
 	}
 	return 0;
@@ -409,7 +453,7 @@ build_neigh(char **w, int n, struct fpctl_change *ch)
 	if (fp_addr_mac_parse(v[NK_MAC], ch->val.neigh.mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add neigh: bad MAC '%s'", v[NK_MAC]);
 	if (parse_vni(v[NK_VNI], &ch->val.neigh.vni) != 0)
-		return bad("add neigh: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add neigh: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (v[NK_LOCAL_ONLY] != NULL && strcmp(v[NK_LOCAL_ONLY], "on") != 0 &&
 	    strcmp(v[NK_LOCAL_ONLY], "off") != 0)
 		return bad("add neigh: local-only must be on or off");
@@ -602,7 +646,7 @@ build_route(char **w, int n, struct fpctl_change *ch)
 	if (t == FP_ROUTE_LOCAL)
 		rv->addr = ch->key.route.ip;
 	if (v[RK_VNI] != NULL && parse_vni(v[RK_VNI], &rv->vni) != 0)
-		return bad("add route: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add route: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (v[RK_MAC] != NULL && fp_addr_mac_parse(v[RK_MAC], rv->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add route: bad MAC '%s'", v[RK_MAC]);
 	if (v[RK_MTU] != NULL) {
@@ -653,6 +697,34 @@ build_nat(char **w, int n, struct fpctl_change *ch)
 	return 0;
 }
 
+/* "PORT_ID VLAN" (0: untagged) */
+static int
+build_segment_key(char **w, int n, const char *what, struct fp_segment_key *k)
+{
+	uint32_t v;
+
+	if (n < 2 || parse_u32(w[0], FP_PORT_MAX - 1, &k->port_id) != 0 ||
+	    parse_u32(w[1], FP_VLAN_MAX, &v) != 0)
+		return bad("%s segment: expected PORT_ID (0..%u) VLAN (0..%u, 0: untagged)", what,
+			   FP_PORT_MAX - 1, FP_VLAN_MAX);
+	k->vlan = (uint16_t)v;
+	return 0;
+}
+
+/* "PORT_ID VLAN NET" */
+static int
+build_segment(char **w, int n, struct fpctl_change *ch)
+{
+	int rc = build_segment_key(w, n, "add", &ch->key.segment);
+
+	if (rc != 0)
+		return rc;
+	if (n != 3 || parse_vni(w[2], &ch->val.segment.vni) != 0)
+		return bad("add segment: expected PORT_ID VLAN NET (a provider network %u..%u)",
+			   FP_NET_PROVIDER + 1, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX);
+	return 0;
+}
+
 static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
@@ -660,6 +732,7 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		[FP_TABLE_PORT] = 1,	[FP_TABLE_VTEP] = 1,  [FP_TABLE_FDB] = 2,
 		[FP_TABLE_FLOOD] = 1,	[FP_TABLE_NEIGH] = 2, [FP_TABLE_RULESET] = 2,
 		[FP_TABLE_ADDRSET] = 2, [FP_TABLE_ROUTE] = 2, [FP_TABLE_NAT] = 3,
+		[FP_TABLE_SEGMENT] = 2,
 	};
 	const char *table = fp_names_table[ch->table];
 
@@ -679,7 +752,8 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		return build_fdb_key(w, n, "del", &ch->key.fdb);
 	case FP_TABLE_FLOOD:
 		if (parse_vni(w[0], &ch->key.flood.vni) != 0)
-			return bad("del flood: vni must be 1..%u", FP_VNI_MAX);
+			return bad("del flood: vni must be 1..%u or a provider network",
+				   FP_VNI_MAX);
 		return 0;
 	case FP_TABLE_RULESET:
 		return build_ruleset_key(w, n, "del", &ch->key.ruleset);
@@ -689,6 +763,8 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		return build_route_key(w, n, "del", &ch->key.route);
 	case FP_TABLE_NAT:
 		return build_nat_key(w, n, "del", &ch->key.nat);
+	case FP_TABLE_SEGMENT:
+		return build_segment_key(w, n, "del", &ch->key.segment);
 	default:
 		return build_neigh_key(w, n, "del", &ch->key.neigh);
 	}
@@ -727,6 +803,8 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		rc = build_route(w + 2, n - 2, ch);
 	else if (ch->table == FP_TABLE_NAT)
 		rc = build_nat(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_SEGMENT)
+		rc = build_segment(w + 2, n - 2, ch);
 	else
 		rc = build_neigh(w + 2, n - 2, ch);
 	if (rc != 0)
@@ -850,10 +928,14 @@ print_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, int json)
 	const char *type = name_of(fp_names_dest, FP_DEST_MAX, v->type, nb);
 
 	if (json)
-		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u}", k->vni,
+		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u", k->vni,
 		       fp_addr_mac_str(k->mac, mac), type, v->id);
 	else
 		printf("fdb %u %s %s %u", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id);
+	if (v->type == FP_DEST_PHYS && v->flags)
+		printf(json ? ",\"vlan\":%u" : " vlan %u", v->flags);
+	if (json)
+		putchar('}');
 }
 
 static void
@@ -868,9 +950,13 @@ print_flood(const struct fp_flood_key *k, const struct fp_flood_val *v, int json
 		const char *type = name_of(fp_names_dest, FP_DEST_MAX, m->type, nb);
 
 		if (json)
-			printf("%s{\"type\":\"%s\",\"id\":%u}", i ? "," : "", type, m->id);
+			printf("%s{\"type\":\"%s\",\"id\":%u", i ? "," : "", type, m->id);
 		else
 			printf(" %s %u", type, m->id);
+		if (m->type == FP_DEST_PHYS && m->vlan)
+			printf(json ? ",\"vlan\":%u" : " vlan %u", m->vlan);
+		if (json)
+			putchar('}');
 	}
 	if (json)
 		printf("]}");
@@ -1016,6 +1102,15 @@ print_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, int json)
 		printf(" mac %s", mac);
 }
 
+static void
+print_segment(const struct fp_segment_key *k, const struct fp_segment_val *v, int json)
+{
+	if (json)
+		printf("{\"port\":%u,\"vlan\":%u,\"vni\":%u}", k->port_id, k->vlan, v->vni);
+	else
+		printf("segment %u %u %u", k->port_id, k->vlan, v->vni);
+}
+
 static int
 dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 {
@@ -1048,6 +1143,9 @@ dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 		break;
 	case FP_TABLE_NAT:
 		print_nat(key, val, d->json);
+		break;
+	case FP_TABLE_SEGMENT:
+		print_segment(key, val, d->json);
 		break;
 	default:
 		print_neigh(key, val, d->json);

@@ -157,11 +157,13 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 				     socket_id);
 	t->nat = hash_create(name, "nat", sizeof(struct fp_nat_key), limit[FP_TABLE_NAT],
 			     socket_id);
+	t->segment = hash_create(name, "segment", sizeof(struct fp_segment_key),
+				 limit[FP_TABLE_SEGMENT], socket_id);
 	t->vtep_src = hash_create(name, "vsrc", sizeof(struct fp_dp_vtep_src),
 				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
 	    t->addrset.keys == NULL || t->addrset.plens == NULL || t->route.keys == NULL ||
-	    t->route.plens == NULL || t->nat == NULL || t->vtep_src == NULL) {
+	    t->route.plens == NULL || t->nat == NULL || t->segment == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -215,6 +217,8 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->route.plens);
 	if (t->nat != NULL)
 		hash_free_values(t->nat);
+	if (t->segment != NULL)
+		hash_free_values(t->segment);
 	rte_hash_free(t->fdb);
 	rte_hash_free(t->flood);
 	rte_hash_free(t->neigh);
@@ -224,6 +228,7 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->route.keys);
 	rte_hash_free(t->route.plens);
 	rte_hash_free(t->nat);
+	rte_hash_free(t->segment);
 	rte_hash_free(t->vtep_src);
 	rte_free(t->vtep_refs);
 	rte_free(t->vteps);
@@ -514,6 +519,7 @@ view_init(struct commit *c)
 		.ctx = c,
 		.sg_enforced = 1,
 		.routes = 1,
+		.segments = 1,
 	};
 }
 
@@ -542,6 +548,8 @@ table_hash(const struct fp_ftables *t, uint16_t table)
 		return t->route.keys;
 	case FP_TABLE_NAT:
 		return t->nat;
+	case FP_TABLE_SEGMENT:
+		return t->segment;
 	default:
 		return NULL;
 	}
@@ -884,6 +892,9 @@ vni_mark(struct fp_ftables *t, uint32_t vni, int served)
 {
 	uint64_t bit = 1ULL << (vni % 64);
 
+	/* A provider network is never decapsulated: not in the bitmap. */
+	if (vni > FP_VNI_MAX)
+		return;
 	if (served)
 		__atomic_fetch_or(&t->vni_served[vni / 64], bit, __ATOMIC_RELEASE);
 	else
@@ -1360,6 +1371,7 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 	case FP_TABLE_RULESET:
 	case FP_TABLE_ROUTE:
 	case FP_TABLE_NAT:
+	case FP_TABLE_SEGMENT:
 		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
 			if ((rc = fn(table, key, data, arg)) != 0)
 				return rc;

@@ -20,7 +20,9 @@
  *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
  * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
- * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val).  Every commit
+ * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val), and so
+ * is the segment table (fp_segment_key -> fp_segment_val: a physical
+ * port's VLAN id is a provider network).  Every commit
  * that changes a ruleset, addrset or port entry bumps sg_gen (after the
  * changes are visible), which tracked connections compare to know that
  * they must be checked against the rules again.  A commit that deletes a
@@ -35,7 +37,7 @@
  * fp_ftables_commit(): it validates the whole transaction first (sizes,
  * values, references, limits, memory), so a transaction is applied
  * entirely or not at all; then it applies sets in table order (addrset,
- * ruleset, port, vtep, neigh, route, nat, flood, fdb) and deletes in reverse order
+ * ruleset, port, vtep, neigh, route, nat, flood, fdb, segment) and deletes in reverse order
  * (make before break),
  * bumps the generation, waits for every online reader to pass a quiescent
  * state (yielding the CPU while it waits) and frees what was replaced.
@@ -155,6 +157,7 @@ struct fp_ftables {
 	struct fp_dp_pfx addrset;	       /* fp_addrset_key -> nothing (presence) */
 	struct fp_dp_pfx route;		       /* fp_route_key -> fp_route_val * */
 	struct rte_hash *nat;		       /* fp_nat_key -> fp_nat_val * */
+	struct rte_hash *segment;	       /* fp_segment_key -> fp_segment_val * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
 	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
@@ -472,6 +475,21 @@ fp_ftables_nat(const struct fp_ftables *t, uint32_t scope, uint32_t dir, const s
 	if (rte_hash_lookup_data(t->nat, &k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+/**
+ * The provider network of a frame received on physical port port_id with
+ * VLAN id vlan (0: untagged), or 0 (no such segment).
+ */
+static inline uint32_t
+fp_ftables_segment(const struct fp_ftables *t, uint32_t port_id, uint32_t vlan)
+{
+	struct fp_segment_key k = { .port_id = port_id, .vlan = (uint16_t)vlan };
+	void *data;
+
+	if (rte_hash_lookup_data(t->segment, &k, &data) < 0)
+		return 0;
+	return ((const struct fp_segment_val *)data)->vni;
 }
 
 /** The security-group generation (acquire: read it before the rules). */

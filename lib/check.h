@@ -17,7 +17,10 @@
  *     whether it routes (route and nat entries and fdb router entries are
  *     refused by an engine that does not, naming the table), and whether
  *     it translates nat entries (a nat set is refused by an engine that
- *     stores but does not translate them: never accepted and ignored).
+ *     stores but does not translate them: never accepted and ignored), and
+ *     whether it carries provider networks (segment entries, provider
+ *     network ids and physical destinations are refused by an engine that
+ *     does not).
  * With no view (NULL), only the value checks run (fpctl, which does not
  * know the engine's state).
  *
@@ -51,6 +54,8 @@ struct fp_check_view {
 	uint32_t sg_enforced;		 /* the engine filters FP_PORT_F_SG ports */
 	uint32_t routes;		 /* the engine routes: route, nat, fdb router entries */
 	uint32_t nat;			 /* the engine translates nat entries (floating IPs) */
+	uint32_t segments;		 /* the engine carries provider networks (segment) */
+	uint32_t pad;			 /* zero */
 	void *ctx;			 /* for exists */
 };
 

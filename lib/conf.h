@@ -44,6 +44,7 @@
 #define FP_CONF_DEF_TABLE_ADDRSET 65536 /* address set members */
 #define FP_CONF_DEF_TABLE_ROUTE 65536	/* routes, all vrfs together */
 #define FP_CONF_DEF_TABLE_NAT 4096	/* nat entries (two per floating IP) */
+#define FP_CONF_DEF_TABLE_SEGMENT 4096	/* provider network segments (port, vlan) */
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)

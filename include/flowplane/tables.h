@@ -51,7 +51,8 @@
 	_(RULESET, "ruleset", ruleset) \
 	_(ADDRSET, "addrset", addrset) \
 	_(ROUTE, "route", route)       \
-	_(NAT, "nat", nat)
+	_(NAT, "nat", nat)             \
+	_(SEGMENT, "segment", segment)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -191,7 +192,8 @@ struct fp_neigh_val {
  * routes are keyed by (vrf, prefix) and looked up longest prefix first.
  * The route and nat tables are in FP_FOREACH_TABLE (fp-dpdk carries
  * them; the XDP engine's limits for them are 0 and it refuses their
- * entries); the segment table joins when an engine carries it.
+ * entries); so is the segment table (provider networks: fp-dpdk
+ * carries it, the XDP engine's limit is 0).
  */
 #define FP_FOREACH_ROUTE_TYPE(_)  \
 	_(NONE, "none")           \
@@ -583,7 +585,8 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(TTL_EXCEEDED, "ttl_exceeded")               \
 	_(TO_ROUTER, "to_router")                     \
 	_(NO_ROUTE, "no_route")                       \
-	_(NEIGH_MISSING, "neigh_missing")
+	_(NEIGH_MISSING, "neigh_missing")             \
+	_(UNKNOWN_SEGMENT, "unknown_segment")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -607,7 +610,8 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 #define FP_TABLE_SET_ORDER                                                                        \
 	{                                                                                         \
 		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH, \
-			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB                \
+			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB,               \
+			FP_TABLE_SEGMENT                                                          \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */

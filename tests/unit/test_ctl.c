@@ -158,6 +158,7 @@ setup(void **state)
 		[FP_TABLE_ADDRSET] = 16,
 		[FP_TABLE_ROUTE] = 16,
 		[FP_TABLE_NAT] = 16,
+		[FP_TABLE_SEGMENT] = 16,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
 	const struct fp_ctl_server_ops ops = { .stats = fake_stats };
