@@ -176,9 +176,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * key is a typo, and an error.
 	 */
 	static const char *const keys[] = {
-		"host",	      "vtep",	   "tables",	"fp_xdp", "eal",   "ports",
-		"workers",    "mempool",   "idle",	"tx",	  "stats", "control",
-		"fp_control", "log_level", "conntrack", "guard",  NULL,
+		"host",	      "vtep",	   "tables",	"fp_xdp", "eal",	 "ports",
+		"workers",    "mempool",   "idle",	"tx",	  "stats",	 "control",
+		"fp_control", "log_level", "conntrack", "guard",  "chassis_mac", NULL,
 	};
 	int rc;
 

@@ -293,6 +293,11 @@ fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, ui
 	t->port_role[port_id] = role;
 	t->port_mtu[port_id] = mtu;
 	memcpy(t->port_mac[port_id], mac, 6);
+	/* The chassis MAC until the config names one: the first physical
+	 * port's.
+	 */
+	if (role == FP_PORT_ROLE_PHYSICAL && fp_addr_mac_is_zero(t->chassis_mac))
+		memcpy(t->chassis_mac, mac, 6);
 	if (role == FP_PORT_ROLE_VM)
 		return 0;
 	p = rte_zmalloc_socket("fp_port", sizeof(*p), RTE_CACHE_LINE_SIZE, t->socket_id);

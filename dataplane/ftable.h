@@ -164,9 +164,10 @@ struct fp_ftables {
 	uint64_t *vni_served;	   /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
-	uint32_t pad;					     /* zero */
-	uint64_t generation;				     /* bumped by every commit */
-	uint64_t sg_gen; /* bumped by commits changing a ruleset, addrset or port */
+	uint8_t chassis_mac[6]; /* routed frames leave physical ports from it (set at start) */
+	uint8_t pad[2];		/* zero */
+	uint64_t generation;	/* bumped by every commit */
+	uint64_t sg_gen;	/* bumped by commits changing a ruleset, addrset or port */
 
 	/* Writer-only state */
 	struct rte_rcu_qsbr *rcu;	  /* readers' QSBR variable */
@@ -197,7 +198,8 @@ void fp_ftables_free(struct fp_ftables *t);
 
 /**
  * Declare a configured port.  Non-VM ports get their entry installed here
- * (role, MTU, MAC) and are read-only for the control socket.
+ * (role, MTU, MAC) and are read-only for the control socket.  The first
+ * physical port's MAC is the chassis MAC until the caller sets another.
  *
  * @return 0, -EINVAL (bad id or role), -ENOMEM
  */

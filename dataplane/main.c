@@ -321,6 +321,9 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
+	/* Else the first physical port's MAC (fp_ftables_port_config()). */
+	if (cfg->has_chassis_mac)
+		memcpy(d->tables->chassis_mac, cfg->chassis_mac, 6);
 	for (i = 0; i < cfg->n_local_vteps; i++) {
 		rc = fp_ftables_local_vtep_add(d->tables, &cfg->local_vteps[i]);
 		if (rc != 0)
