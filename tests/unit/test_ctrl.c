@@ -598,7 +598,7 @@ test_ctrl_uncarried_stored(void **state)
 		if (strcmp(json_string_value(json_object_get(p, "id")), "net-v") == 0) {
 			vlan_seen = 1;
 			assert_non_null(strstr(json_string_value(json_object_get(p, "reason")),
-					       "provider network type vlan is not carried yet"));
+					       "the fake engine does not carry provider networks"));
 		}
 	}
 	assert_int_equal(n_unsupported, 6);
