@@ -228,6 +228,18 @@ parse_kv(char **words, int n, const char *const kw[], int n_kw, const char *what
 
 enum { PK_VNI, PK_MAC, PK_VRF, PK_MTU, PK_ANTISPOOF, PK_ADDR, PK_SG, PK_MAX };
 
+/* A network id: a VNI, or a provider network's FP_NET_PROVIDER | n
+ * (16777217..33554431); the engine's check says whether it carries it.
+ */
+static int
+parse_vni(const char *s, uint32_t *vni)
+{
+	return parse_u32(s, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX, vni) == 0 && *vni != 0 &&
+			       *vni != FP_NET_PROVIDER ?
+		       0 :
+		       -EINVAL;
+}
+
 static int
 build_port(char **w, int n, struct fpctl_change *ch)
 {
@@ -246,8 +258,8 @@ build_port(char **w, int n, struct fpctl_change *ch)
 	if (v[PK_VNI] == NULL || v[PK_MAC] == NULL)
 		return bad("add port: 'vni' and 'mac' are required");
 	pv->role = FP_PORT_ROLE_VM;
-	if (parse_u32(v[PK_VNI], FP_VNI_MAX, &pv->vni) != 0 || pv->vni == 0)
-		return bad("add port: vni must be 1..%u", FP_VNI_MAX);
+	if (parse_vni(v[PK_VNI], &pv->vni) != 0)
+		return bad("add port: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (fp_addr_mac_parse(v[PK_MAC], pv->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add port: bad MAC '%s'", v[PK_MAC]);
 	if (v[PK_VRF] != NULL && parse_u32(v[PK_VRF], UINT32_MAX, &pv->vrf) != 0)
@@ -330,18 +342,6 @@ parse_dest(const char *type, const char *id, int router, uint16_t *t, uint32_t *
 		return -EINVAL;
 	*t = (uint16_t)d;
 	return 0;
-}
-
-/* A network id: a VNI, or a provider network's FP_NET_PROVIDER | n
- * (16777217..33554431); the engine's check says whether it carries it.
- */
-static int
-parse_vni(const char *s, uint32_t *vni)
-{
-	return parse_u32(s, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX, vni) == 0 && *vni != 0 &&
-			       *vni != FP_NET_PROVIDER ?
-		       0 :
-		       -EINVAL;
 }
 
 /* "phys ID [vlan V]" at w[0..n): the words used (2 or 4), or -EINVAL. */
