@@ -124,7 +124,8 @@ ctx_reset(struct fp_ctrl *c)
 }
 
 /* The port vteps send through: the one named in the config, or the only
- * underlay port.  0 or -ENOENT (message in err).
+ * underlay port, or FP_PORT_MAX when the dataplane has none (provider
+ * networks only).  0 or -ENOENT (message in err).
  */
 static int
 underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t *id, char *err,
@@ -151,6 +152,13 @@ underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t
 		snprintf(err, errsz, "the dataplane has no underlay port \"%s\"",
 			 c->cfg.underlay_port);
 		return -ENOENT;
+	}
+	/* None: a host on provider networks only; overlay networks' remote
+	 * ports are then problems (HOST_NO_UNDERLAY), nothing is tunnelled.
+	 */
+	if (n == 0) {
+		*id = FP_PORT_MAX;
+		return 0;
 	}
 	if (n != 1) {
 		snprintf(err, errsz,

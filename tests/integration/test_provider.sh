@@ -24,7 +24,10 @@
 #   - a1 pings the outside host on VLAN 100; b1 cannot (VLAN 200);
 #   - a frame on VLAN 300 (no segment) is dropped as unknown_segment;
 #   - tenant B moved to a flat network (the untagged segment): b1 pings
-#     b2 and the outside host on out0, untagged on the wire.
+#     b2 and the outside host on out0, untagged on the wire;
+#   - fp-control then compiles the same from Neutron's resources (vlan
+#     networks on physnet1, the hosts' bridge_mappings, security groups
+#     on the VM ports): segments installed, pings across hosts tagged.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
@@ -70,7 +73,25 @@ tables = { vtep = $FP_VTEP_LIMIT; fdb = $FP_FDB_LIMIT; segment = 16; };
 $FP_IDLE_CONF
 control = { socket = "$(fp_sock "$hv")"; };
 chassis_mac = "${CHASSIS[$hv]}";
+$(fp_control_config "$hv")
 EOF
+}
+
+# snapshot: lib.sh's Neutron snapshot with tenant A's network on VLAN
+# 100 and tenant B's on VLAN 200 of physnet1, which both hosts map to
+# their physical port (bridge_mappings); the VM ports keep port security
+# and the open security group (filtered as on an overlay network).
+snapshot() {
+	fp_neutron_snapshot | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+for h in d["hosts"]:
+    h["bridge_mappings"] = {"physnet1": "ph"}
+for n, vlan in zip(d["networks"], (100, 200)):
+    n["provider:network_type"] = "vlan"
+    n["provider:physical_network"] = "physnet1"
+    n["provider:segmentation_id"] = vlan
+json.dump(d, sys.stdout)'
 }
 
 # The physical network: a bridge in its own namespace, each hypervisor's
@@ -284,6 +305,49 @@ else
 fi
 FP_CHECK_TAG="vlan"
 fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+
+# fp-control compiles the same from Neutron's resources: vlan networks on
+# physnet1, mapped to the physical port by each host's bridge_mappings.
+FP_CHECK_TAG="fp-control"
+fp_control_start_all
+body=$(snapshot)
+if fp_api_all PUT /v1/snapshot "$body"; then
+	ok "fp-control takes a snapshot with two vlan networks on physnet1"
+else
+	not_ok "fp-control takes a snapshot with two vlan networks on physnet1"
+fi
+fp_check_in_sync_all "after the snapshot"
+fp_api hva GET /v1/tables
+probs=$(jq -c '.problems' <<<"$FP_BODY")
+echo "# hva problems: $probs"
+seg=$(fp_ctl hva dump segment)
+printf '%s\n' "$seg" | sed 's/^/#   /'
+if grep -q "^segment $PH_PORT $VLAN_A 167772[0-9][0-9]$" <<<"$seg" &&
+	grep -q "^segment $PH_PORT $VLAN_B 167772[0-9][0-9]$" <<<"$seg" &&
+	! jq -e '.[] | select(.collection == "networks")' <<<"$probs" >/dev/null; then
+	ok "fp-control installed the segments (port $PH_PORT, VLAN $VLAN_A and $VLAN_B), no network problem"
+else
+	not_ok "fp-control installed the segments (port $PH_PORT, VLAN $VLAN_A and $VLAN_B), no network problem"
+fi
+for vm in a1 b1; do
+	fp_vm_flush $vm
+done
+fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
+fp_check_ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
+n=$(capture "vlan.id == $VLAN_B && icmp" fp_vm_ping b1 "${FP_VM_IP4[b2]}" 3)
+[ "$n" -ge 6 ] 2>/dev/null && ok "fp-control: b1 <-> b2 ICMP is tagged VLAN $VLAN_B ($n frames)" ||
+	not_ok "fp-control: b1 <-> b2 ICMP is tagged VLAN $VLAN_B ($n frames, want >= 6)"
+outside_serve $VLAN_A || not_ok "the outside host answers on VLAN $VLAN_A"
+if fp_vm_ping a1 $OUT_IP 3 >/dev/null 2>&1; then
+	ok "fp-control: a1 pings the outside host on VLAN $VLAN_A"
+else
+	not_ok "fp-control: a1 pings the outside host on VLAN $VLAN_A"
+fi
+for hv in $FP_HVS; do
+	e=$(stat "$hv" encap)
+	[ "$e" = 0 ] && ok "$hv encapsulated nothing (encap $e)" ||
+		not_ok "$hv encapsulated nothing (encap $e)"
+done
 
 for hv in $FP_HVS; do
 	fp_ctl "$hv" show drops | sed "s/^/#   $hv: /"
