@@ -435,6 +435,8 @@ static const struct fp_conf_field restart_fields[] = {
 	FP_CONF_FIELD(struct fp_config, "tx", tx_drain_us),
 	FP_CONF_FIELD(struct fp_config, "control", ctl_socket),
 	FP_CONF_FIELD(struct fp_config, "conntrack.size", ct_size),
+	FP_CONF_FIELD(struct fp_config, "chassis_mac", chassis_mac),
+	FP_CONF_FIELD(struct fp_config, "chassis_mac", has_chassis_mac),
 };
 
 /* SIGHUP: reopen the log file, reload the config, say what changed and
