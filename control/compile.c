@@ -661,7 +661,6 @@ report_uncarried(struct run *r)
 	for (i = 0; i < r->n_nets && rc == 0; i++) {
 		const struct fp_model_network *net = r->nets[i].n;
 		const char *type = fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX];
-		int later = net->type == FP_MODEL_NET_VLAN || net->type == FP_MODEL_NET_FLAT;
 
 		/* Provider networks: fp_compile_prov_place() said why not. */
 		if (fp_model_network_is_overlay(net) || fp_compile_prov_is(net))
@@ -676,9 +675,9 @@ report_uncarried(struct run *r)
 			rc = fp_compile_problem_kind(
 				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
 				"provider:network_type",
-				"provider network type %s is %s: the network and its ports are not "
-				"installed",
-				type, later ? "not carried yet" : "not supported by flowplane");
+				"provider network type %s is not supported by flowplane: the network "
+				"and its ports are not installed",
+				type);
 	}
 	n = fp_model_count(r->m, FP_MODEL_PORT);
 	for (i = 0; i < n && rc == 0; i++) {

@@ -53,6 +53,11 @@
  *     routes, vrf = ctx->vrf_ids's id for "router:<id>"), and its
  *     interfaces' fdb (-> router) and neigh (local only) entries in the
  *     present networks.  Router ports are then never placed as L2 ports.
+ *   - provider networks (compile_prov.c, compile_prov.h): a vlan or flat
+ *     network on a physnet this host's bridge_mappings map to a physical
+ *     port gets the entries of any network under its id FP_NET_PROVIDER |
+ *     n, and a segment (port, tag); its remote ports' fdb entries and its
+ *     flood list name the physical port with the tag, never a vtep.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -69,8 +74,9 @@
  *
  * What this flowplane stores but does not carry is a problem of kind
  * unsupported, listed in one place (report_uncarried() in compile.c):
- * networks other than vxlan and geneve (not installed; nor their ports
- * bound to this host), on an engine that does not route its routers and
+ * networks other than vxlan, geneve, vlan and flat (not installed; nor
+ * their ports bound to this host), vlan and flat networks this host does
+ * not carry (compile_prov.h says why), on an engine that does not route its routers and
  * their ports (device_owner network:router_*), centralized SNAT ports, and
  * floating IPs (nothing translates them yet).
  * What fp_model_check() finds across references (a router port without
