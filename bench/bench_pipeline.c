@@ -154,6 +154,7 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int rou
 	limits[FP_TABLE_DHCP] = 16;
 	limits[FP_TABLE_RA] = 16;
 	limits[FP_TABLE_DHCP6] = 16;
+	limits[FP_TABLE_SEGMENT] = 16;
 	s->t = fp_ftables_create(name, limits, (int)rte_socket_id(), NULL);
 	if (s->t == NULL)
 		return -errno;

@@ -109,6 +109,10 @@ port_load(struct fp_conf *c, const config_setting_t *grp, uint32_t idx, void *ar
 				    sizeof(ld->cfg->ports[0]), idx, &p->role);
 	if (rc < 0)
 		return rc;
+	if (p->role == FP_PORT_ROLE_PHYSICAL)
+		return fp_conf_fail(c, config_setting_get_member(grp, "role"), NULL,
+				    "\"physical\": the XDP engine does not carry provider networks "
+				    "(doc/routing.md)");
 	rc = fp_conf_member_get(c, grp, "iface", FP_CONF_T_STR, true, &s);
 	if (rc < 0)
 		return rc;
@@ -172,9 +176,10 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * key is a typo, and an error.
 	 */
 	static const char *const keys[] = {
-		"host",	      "vtep",	   "tables",	"fp_xdp", "eal",      "ports",
-		"workers",    "mempool",   "idle",	"tx",	  "stats",    "control",
-		"fp_control", "log_level", "conntrack", "guard",  "slowpath", NULL,
+		"host",	 "vtep",     "tables",	    "fp_xdp",	 "eal",
+		"ports", "workers",  "mempool",	    "idle",	 "tx",
+		"stats", "control",  "fp_control",  "log_level", "conntrack",
+		"guard", "slowpath", "chassis_mac", NULL,
 	};
 	int rc;
 

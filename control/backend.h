@@ -31,10 +31,11 @@ struct fp_backend_info {
 	uint32_t table_limit[FP_TABLE_MAX]; /* table sizes */
 	uint32_t table_count[FP_TABLE_MAX]; /* entries installed */
 	uint64_t generation;		    /* commits so far */
-	uint32_t sg_enforced;	 /* it filters FP_PORT_F_SG ports (stores rulesets, addrsets) */
-	uint32_t routes_carried; /* it routes (a route table): doc/routing.md */
-	uint32_t md_delivered;	 /* it hands VMs' 169.254.169.254 to the host (no engine yet) */
-	uint32_t nat_carried;	 /* it translates floating IPs (a nat table) */
+	uint32_t sg_enforced;	   /* it filters FP_PORT_F_SG ports (stores rulesets, addrsets) */
+	uint32_t routes_carried;   /* it routes (a route table): doc/routing.md */
+	uint32_t md_delivered;	   /* it hands VMs' 169.254.169.254 to the host (no engine yet) */
+	uint32_t nat_carried;	   /* it translates floating IPs (a nat table) */
+	uint32_t segments_carried; /* it carries provider networks (a segment table) */
 	struct fp_engine_port ports[FP_BACKEND_PORT_MAX]; /* its ports */
 };
 

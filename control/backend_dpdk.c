@@ -101,6 +101,7 @@ dpdk_info(void *handle, struct fp_backend_info *out)
 	/* fp-dpdk filters by security groups when it stores their tables. */
 	out->routes_carried = out->table_limit[FP_TABLE_ROUTE] > 0;
 	out->nat_carried = out->routes_carried && out->table_limit[FP_TABLE_NAT] > 0;
+	out->segments_carried = out->table_limit[FP_TABLE_SEGMENT] > 0;
 	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
 			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 

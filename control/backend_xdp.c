@@ -58,6 +58,7 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_DHCP] = NO_MAP,
 	[FP_TABLE_RA] = NO_MAP,
 	[FP_TABLE_DHCP6] = NO_MAP,
+	[FP_TABLE_SEGMENT] = NO_MAP,
 };
 
 /* The map key of a table key: the same bytes, but for an address set,
@@ -332,6 +333,7 @@ xdp_info(void *h, struct fp_backend_info *out)
 	 */
 	out->routes_carried = out->table_limit[FP_TABLE_ROUTE] > 0;
 	out->nat_carried = out->routes_carried && out->table_limit[FP_TABLE_NAT] > 0;
+	out->segments_carried = out->table_limit[FP_TABLE_SEGMENT] > 0;
 	out->sg_enforced = out->table_limit[FP_TABLE_RULESET] > 0 &&
 			   out->table_limit[FP_TABLE_ADDRSET] > 0;
 	return 0;

@@ -12,6 +12,7 @@
 #include "compile_dhcp.h"
 #include "compile_l3.h"
 #include "compile_md.h"
+#include "compile_prov.h"
 #include "compile_sg.h"
 #include "names.h"
 
@@ -139,11 +140,14 @@ enum host_status {
 };
 
 struct net_state {
-	const struct fp_model_network *n; /* the network */
+	const struct fp_model_network *n; /* the network (a provider one: a copy, vni its id) */
 	uint32_t keeper;		  /* the network that keeps its VNI, or NONE */
 	uint8_t usable;			  /* its VNI is its own */
 	uint8_t present;		  /* a local port is placed in it */
-	uint8_t pad[2];			  /* zero */
+	uint8_t provider;		  /* a provider network carried here (phys, vlan) */
+	uint8_t pad;			  /* zero */
+	uint32_t phys;			  /* provider: the physical port's id */
+	uint32_t vlan;			  /* provider: its tag, 0: flat */
 };
 
 struct host_state {
@@ -215,6 +219,7 @@ struct run {
 	int underlay_ok;			  /* ctx->underlay_port is an underlay port */
 	struct fp_compile_l3_net *l3nets;	  /* nets for compile_l3.c, same order */
 	struct fp_compile_l3_index l3ix;	  /* router ports by router (routes carried) */
+	struct fp_model_network *pnets;		  /* provider networks' copies, by model index */
 	struct rpeer *rpeers;			  /* (network, host) a router here links */
 	size_t n_rpeers;			  /* valid rpeers */
 	size_t cap_rpeers;			  /* allocated rpeers */
@@ -380,6 +385,38 @@ sort_by_id(void *base, size_t n, size_t size, int (*cmp)(const void *, const voi
 	}
 }
 
+/* One provider network per (physical port, vlan): the lowest id keeps
+ * it (Neutron refuses two, but a model may hold them).
+ */
+static int
+dedup_segments(struct run *r)
+{
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
+		struct net_state *ns = &r->nets[i];
+
+		if (!ns->provider)
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct net_state *k = &r->nets[j];
+
+			if (!k->provider || k->phys != ns->phys || k->vlan != ns->vlan)
+				continue;
+			ns->usable = 0;
+			ns->provider = 0;
+			rc = fp_compile_problem(
+				r->rep, FP_MODEL_NETWORK, ns->n->id, "provider:segmentation_id",
+				"physical network %s %s %u is already network %s's, "
+				"which keeps it",
+				ns->n->physnet, ns->vlan ? "vlan" : "flat", ns->vlan, k->n->id);
+			break;
+		}
+	}
+	return rc;
+}
+
 /* Phase 1: networks in id order; a VNI shared by networks stays with the
  * lowest id (the dataplane keys fdb and flood entries by VNI alone).
  */
@@ -388,7 +425,7 @@ load_networks(struct run *r)
 {
 	struct net_state **by_vni, *first = NULL;
 	size_t i;
-	int rc = 0;
+	int rc = 0, placed;
 
 	r->n_nets = fp_model_count(r->m, FP_MODEL_NETWORK);
 	if (r->n_nets == 0)
@@ -399,15 +436,41 @@ load_networks(struct run *r)
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < r->n_nets; i++) {
+	r->pnets = calloc(r->n_nets, sizeof(*r->pnets));
+	if (r->pnets == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->n_nets && rc == 0; i++) {
 		struct net_state *ns = &r->nets[i];
+		struct fp_compile_prov pv;
 
 		ns->n = fp_model_network_at(r->m, i);
 		ns->keeper = NONE;
 		ns->usable = fp_model_network_is_overlay(ns->n) && ns->n->vni != 0 &&
 			     ns->n->vni <= FP_VNI_MAX && ns->n->encap < FP_ENCAP_MAX;
+		if (!fp_compile_prov_is(ns->n))
+			continue;
+		/* A provider network carried here: its entries use its id. */
+		placed = fp_compile_prov_place(r->m, r->ctx, ns->n, r->rep, &pv);
+		if (placed < 0)
+			rc = placed;
+		if (placed != 0)
+			continue;
+		r->pnets[i] = *ns->n;
+		r->pnets[i].vni = pv.id;
+		ns->n = &r->pnets[i];
+		ns->usable = 1;
+		ns->provider = 1;
+		ns->phys = pv.port;
+		ns->vlan = pv.vlan;
 	}
+	if (rc < 0)
+		goto out;
 	sort_by_id(r->nets, r->n_nets, sizeof(*r->nets), net_id_cmp);
+	rc = dedup_segments(r);
+	if (rc)
+		goto out;
 	for (i = 0; i < r->n_nets; i++)
 		by_vni[i] = &r->nets[i];
 	qsort(by_vni, r->n_nets, sizeof(*by_vni), net_vni_cmp);
@@ -600,9 +663,9 @@ report_uncarried(struct run *r)
 	for (i = 0; i < r->n_nets && rc == 0; i++) {
 		const struct fp_model_network *net = r->nets[i].n;
 		const char *type = fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX];
-		int later = net->type == FP_MODEL_NET_VLAN || net->type == FP_MODEL_NET_FLAT;
 
-		if (fp_model_network_is_overlay(net))
+		/* Provider networks: fp_compile_prov_place() said why not. */
+		if (fp_model_network_is_overlay(net) || fp_compile_prov_is(net))
 			continue;
 		if (net->type == FP_MODEL_NET_SEGMENTS)
 			rc = fp_compile_problem_kind(
@@ -614,17 +677,27 @@ report_uncarried(struct run *r)
 			rc = fp_compile_problem_kind(
 				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_NETWORK, net->id,
 				"provider:network_type",
-				"provider network type %s is %s: the network and its ports are not "
-				"installed",
-				type, later ? "not carried yet" : "not supported by flowplane");
+				"provider network type %s is not supported by flowplane: the network "
+				"and its ports are not installed",
+				type);
 	}
 	n = fp_model_count(r->m, FP_MODEL_PORT);
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct fp_model_port *p = fp_model_port_at(r->m, i);
 		const struct fp_model_network *net = fp_model_network_find(r->m, p->network_id);
+		uint32_t ni = net_index(r, p->network_id);
 
-		if (net != NULL && !fp_model_network_is_overlay(net) &&
+		if (net != NULL && fp_compile_prov_is(net) && ni != NONE && !r->nets[ni].usable &&
 		    strcmp(p->host, r->ctx->host) == 0)
+			rc = fp_compile_problem_kind(
+				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
+				"network_id",
+				"%s network %s on physical network %s is not carried here (the "
+				"network's problem says why): port not installed",
+				fp_model_net_type_names[net->type % FP_MODEL_NET_TYPE_MAX], net->id,
+				net->physnet);
+		else if (net != NULL && !fp_model_network_is_overlay(net) &&
+			 !fp_compile_prov_is(net) && strcmp(p->host, r->ctx->host) == 0)
 			rc = fp_compile_problem_kind(
 				r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_PORT, p->id,
 				"network_id",
@@ -845,10 +918,15 @@ load_ports(struct run *r)
 						fp_addr_mac_str(p->mac, mac));
 			continue;
 		}
-		if (strcmp(p->host, r->ctx->host) == 0)
+		if (strcmp(p->host, r->ctx->host) == 0) {
 			rc = place_local(r, (uint32_t)i);
-		else
+		} else if (r->nets[ps->net].provider) {
+			/* Behind the physical port: no tunnel, no host needed. */
+			ps->kind = PORT_REMOTE;
+			ps->where = NONE;
+		} else {
 			rc = place_remote(r, (uint32_t)i, p->host);
+		}
 	}
 	return rc;
 }
@@ -894,6 +972,11 @@ place_fip_ports(struct run *r)
 		if (p->owner != FP_MODEL_OWNER_FLOATINGIP || ps->kind != PORT_SKIP ||
 		    ps->net == NONE || !r->nets[ps->net].usable || !p->admin_up ||
 		    !fp_addr_mac_is_unicast(p->mac))
+			continue;
+		/* Provider external networks carry no floating IPs yet
+		 * (doc/routing.md "Not yet"): nothing to place behind a vtep.
+		 */
+		if (r->nets[ps->net].provider)
 			continue;
 		host = fip_port_host(r, p);
 		if (host == NULL || strcmp(host, r->ctx->host) == 0)
@@ -1053,7 +1136,7 @@ router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
 
-		if (ps->kind != PORT_REMOTE || seen[ps->where])
+		if (ps->kind != PORT_REMOTE || ps->where == NONE || seen[ps->where])
 			continue;
 		for (j = 0; j < n_src; j++)
 			if (idx[j] == mc->net)
@@ -1066,7 +1149,7 @@ router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
 		if (!seen[i])
 			continue;
 		for (j = 0; j < n && rc == 0; j++) {
-			if (!r->nets[idx[j]].present)
+			if (!r->nets[idx[j]].present || r->nets[idx[j]].provider)
 				continue;
 			r->hosts[i].need[r->nets[idx[j]].n->encap] = 1;
 			rc = rpeer_add(r, idx[j], (uint32_t)i);
@@ -1102,7 +1185,8 @@ place_vteps(struct run *r)
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
 
-		if (ps->kind == PORT_REMOTE && r->nets[mc->net].present)
+		if (ps->kind == PORT_REMOTE && r->nets[mc->net].present &&
+		    !r->nets[mc->net].provider)
 			r->hosts[ps->where].need[r->nets[mc->net].n->encap] = 1;
 	}
 	for (h = 0; h < r->n_hosts; h++) {
@@ -1127,7 +1211,8 @@ place_vteps(struct run *r)
 		uint16_t encap = r->nets[mc->net].n->encap;
 		const struct host_state *hs;
 
-		if (ps->kind != PORT_REMOTE || !r->nets[mc->net].present)
+		if (ps->kind != PORT_REMOTE || !r->nets[mc->net].present ||
+		    r->nets[mc->net].provider)
 			continue;
 		hs = &r->hosts[ps->where];
 		if (hs->vtep[encap] != NONE)
@@ -1287,7 +1372,7 @@ emit_port(struct run *r, const struct port_state *ps)
 }
 
 static int
-emit_fdb(struct run *r, const struct mac_claim *mc, uint16_t type, uint32_t id)
+emit_fdb(struct run *r, const struct mac_claim *mc, uint16_t type, uint32_t id, uint16_t vlan)
 {
 	struct fp_fdb_key k;
 	struct fp_fdb_val v;
@@ -1297,6 +1382,7 @@ emit_fdb(struct run *r, const struct mac_claim *mc, uint16_t type, uint32_t id)
 	k.vni = r->nets[mc->net].n->vni;
 	memcpy(k.mac, mc->mac, sizeof(k.mac));
 	v.type = type;
+	v.flags = vlan; /* FP_DEST_PHYS: the tag */
 	v.id = id;
 	return fp_entry_set_add(r->out, FP_TABLE_FDB, &k, &v);
 }
@@ -1329,6 +1415,16 @@ emit_flood(struct run *r, uint32_t net, uint32_t *ports, uint32_t n_ports, uint3
 		fm->id = i < n_ports ? ports[i] : vteps[i - n_ports];
 	}
 	n_want = n_ports + n_vteps;
+	/* A provider network: the physical port (tagged), never a vtep. */
+	if (r->nets[net].provider) {
+		n_want++;
+		if (v.n_members < FP_FLOOD_MEMBER_MAX)
+			v.members[v.n_members++] = (struct fp_flood_member){
+				.type = FP_DEST_PHYS,
+				.vlan = (uint16_t)r->nets[net].vlan,
+				.id = r->nets[net].phys,
+			};
+	}
 	if (n_want > FP_FLOOD_MEMBER_MAX) {
 		rc = fp_compile_problem(
 			r->rep, FP_MODEL_NETWORK, n->id, "ports",
@@ -1340,6 +1436,23 @@ emit_flood(struct run *r, uint32_t net, uint32_t *ports, uint32_t n_ports, uint3
 			return rc;
 	}
 	return fp_entry_set_add(r->out, FP_TABLE_FLOOD, &k, &v);
+}
+
+/* A present provider network's segment: (physical port, tag) -> its id. */
+static int
+emit_segment(struct run *r, uint32_t net)
+{
+	struct fp_segment_key k;
+	struct fp_segment_val v;
+
+	if (!r->nets[net].provider)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.port_id = r->nets[net].phys;
+	k.vlan = (uint16_t)r->nets[net].vlan;
+	v.vni = r->nets[net].n->vni;
+	return fp_entry_set_add(r->out, FP_TABLE_SEGMENT, &k, &v);
 }
 
 static int
@@ -1388,6 +1501,8 @@ peer_vteps(const struct run *r, uint32_t net, uint32_t *out)
 	uint32_t n = 0;
 	size_t i;
 
+	if (r->nets[net].provider)
+		return 0;
 	for (i = 0; i < r->n_rpeers; i++) {
 		uint32_t id = r->hosts[r->rpeers[i].host].vtep[encap];
 
@@ -1428,17 +1543,24 @@ emit_entries(struct run *r)
 			if (ps->kind == PORT_LOCAL) {
 				rc = emit_port(r, ps);
 				if (rc == 0)
-					rc = emit_fdb(r, mc, FP_DEST_PORT, ps->where);
+					rc = emit_fdb(r, mc, FP_DEST_PORT, ps->where, 0);
 				ports[n_ports++] = ps->where;
 				continue;
 			}
+			if (r->nets[net].provider) {
+				rc = emit_fdb(r, mc, FP_DEST_PHYS, r->nets[net].phys,
+					      (uint16_t)r->nets[net].vlan);
+				continue;
+			}
 			id = r->hosts[ps->where].vtep[r->nets[net].n->encap];
-			rc = emit_fdb(r, mc, FP_DEST_VTEP, id);
+			rc = emit_fdb(r, mc, FP_DEST_VTEP, id, 0);
 			vteps[n_vteps++] = id;
 		}
 		if (rc == 0 && r->nets[net].present) {
 			n_vteps += peer_vteps(r, net, vteps + n_vteps);
 			rc = emit_flood(r, net, ports, n_ports, vteps, n_vteps);
+			if (rc == 0)
+				rc = emit_segment(r, net);
 			flooded[net] = 1;
 			r->rep->n_networks_present++;
 		}
@@ -1450,6 +1572,8 @@ emit_entries(struct run *r)
 		if (!r->nets[i].present || flooded[i])
 			continue;
 		rc = emit_flood(r, (uint32_t)i, ports, 0, vteps, peer_vteps(r, (uint32_t)i, vteps));
+		if (rc == 0)
+			rc = emit_segment(r, (uint32_t)i);
 		r->rep->n_networks_present++;
 	}
 	for (i = 0; i < r->n_ips && rc == 0; i++) {
@@ -1514,6 +1638,7 @@ run_free(struct run *r)
 	free(r->ports);
 	free(r->hosts);
 	free(r->nets);
+	free(r->pnets);
 	free(r->l3nets);
 	fp_compile_l3_index_free(&r->l3ix);
 	free(r->rpeers);

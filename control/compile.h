@@ -58,6 +58,11 @@
  *     and a dhcp6 entry (IPv6, per ipv6_address_mode), and per network
  *     with a local VM port an ra entry (its IPv6 subnets' ipv6_ra_mode
  *     and router interface), each where the engine serves the table.
+ *   - provider networks (compile_prov.c, compile_prov.h): a vlan or flat
+ *     network on a physnet this host's bridge_mappings map to a physical
+ *     port gets the entries of any network under its id FP_NET_PROVIDER |
+ *     n, and a segment (port, tag); its remote ports' fdb entries and its
+ *     flood list name the physical port with the tag, never a vtep.
  *
  * Whatever cannot be compiled is skipped and reported as a problem naming
  * the resource and field: a port or subnet whose network is missing, a
@@ -74,8 +79,9 @@
  *
  * What this flowplane stores but does not carry is a problem of kind
  * unsupported, listed in one place (report_uncarried() in compile.c):
- * networks other than vxlan and geneve (not installed; nor their ports
- * bound to this host), on an engine that does not route its routers and
+ * networks other than vxlan, geneve, vlan and flat (not installed; nor
+ * their ports bound to this host), vlan and flat networks this host does
+ * not carry (compile_prov.h says why), on an engine that does not route its routers and
  * their ports (device_owner network:router_*), centralized SNAT ports, and
  * floating IPs (nothing translates them yet), and subnets whose DHCP,
  * DHCPv6 or router advertisements the engine does not serve.
@@ -121,6 +127,8 @@ struct fp_compile_ctx {
 	int dhcp6_served;	/* the engine answers DHCPv6 (dhcp6 table) */
 	int ra_served;		/* the engine sends router advertisements (ra table) */
 	uint32_t dhcp_lease;	/* DHCP lease, seconds; 0: FP_COMPILE_DHCP_LEASE_DEFAULT */
+	int segments_carried;	/* the engine carries provider networks (segment table) */
+	struct fp_ids *net_ids; /* provider network ids n of FP_NET_PROVIDER | n ("net:<id>") */
 };
 
 /* How a problem weighs on a request: FP_COMPILE_PROBLEM_<ID>, its name in

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "compile.h"
 #include "compile_l3.h"
+#include "compile_prov.h"
 #include "compile_sg.h"
 #include "entries.h"
 #include "entry_json.h"
@@ -47,6 +48,7 @@ struct fp_ctrl {
 	struct fp_ids *ruleset_ids;		 /* ruleset id allocator */
 	struct fp_ids *addrset_ids;		 /* address set id allocator */
 	struct fp_ids *vrf_ids;			 /* router vrf id allocator */
+	struct fp_ids *net_ids;			 /* provider network id allocator */
 	uint32_t ids_limit;			 /* its size: the dataplane's vtep table */
 	char sync_err[256];			 /* why the last sync failed, "" if it did not */
 	uint64_t n_syncs;			 /* successful syncs */
@@ -116,7 +118,9 @@ ctx_reset(struct fp_ctrl *c)
 	c->ctx.sg_enforced = c->have_info && c->info.sg_enforced;
 	c->ctx.routes_carried = c->have_info && c->info.routes_carried;
 	c->ctx.nat_carried = c->have_info && c->info.nat_carried;
+	c->ctx.segments_carried = c->have_info && c->info.segments_carried;
 	c->ctx.vrf_ids = c->vrf_ids;
+	c->ctx.net_ids = c->net_ids;
 	c->ctx.engine = c->ops->name;
 	c->ctx.md_undelivered = c->cfg.md.enabled && !(c->have_info && c->info.md_delivered);
 	/* An engine answers what it has a table for (compile_dhcp.h). */
@@ -127,7 +131,8 @@ ctx_reset(struct fp_ctrl *c)
 }
 
 /* The port vteps send through: the one named in the config, or the only
- * underlay port.  0 or -ENOENT (message in err).
+ * underlay port, or FP_PORT_MAX when the dataplane has none (provider
+ * networks only).  0 or -ENOENT (message in err).
  */
 static int
 underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t *id, char *err,
@@ -154,6 +159,13 @@ underlay_resolve(struct fp_ctrl *c, const struct fp_backend_info *info, uint32_t
 		snprintf(err, errsz, "the dataplane has no underlay port \"%s\"",
 			 c->cfg.underlay_port);
 		return -ENOENT;
+	}
+	/* None: a host on provider networks only; overlay networks' remote
+	 * ports are then problems (HOST_NO_UNDERLAY), nothing is tunnelled.
+	 */
+	if (n == 0) {
+		*id = FP_PORT_MAX;
+		return 0;
 	}
 	if (n != 1) {
 		snprintf(err, errsz,
@@ -238,6 +250,7 @@ sync_now(struct fp_ctrl *c, const struct fp_entry_set *desired, struct fp_sync_r
 	fp_vtep_ids_gc(c->ids, c->installed, desired);
 	fp_compile_sg_ids_gc(&c->ctx, c->installed, desired);
 	fp_compile_l3_ids_gc(&c->ctx, c->installed, desired);
+	fp_compile_prov_ids_gc(&c->ctx, c->installed, desired);
 	gen_note(c);
 	return 0;
 }
@@ -346,6 +359,10 @@ connect_try(struct fp_ctrl *c)
 	rc = fp_compile_l3_rebind(c->model, &c->ctx, c->installed);
 	if (rc < 0)
 		fp_log(FP_LOG_WARN, "dataplane %s: vrf ids: %s", c->target, strerror(-rc));
+	rc = fp_compile_prov_rebind(c->model, &c->ctx, c->installed);
+	if (rc < 0)
+		fp_log(FP_LOG_WARN, "dataplane %s: provider network ids: %s", c->target,
+		       strerror(-rc));
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
 	/* The next tick checks that what was sent below is what it holds. */
@@ -942,10 +959,11 @@ fp_ctrl_create(const struct fp_ctrl_config *cfg, const struct fp_backend_ops *op
 	c->ruleset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
 	c->addrset_ids = fp_ids_create(1, FP_SG_IDS_LIMIT);
 	c->vrf_ids = fp_ids_create(1, FP_VRF_IDS_LIMIT);
+	c->net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
 	c->desired = fp_entry_set_create();
 	c->installed = fp_entry_set_create();
 	if (c->ids == NULL || c->ruleset_ids == NULL || c->addrset_ids == NULL ||
-	    c->vrf_ids == NULL || c->desired == NULL || c->installed == NULL)
+	    c->vrf_ids == NULL || c->net_ids == NULL || c->desired == NULL || c->installed == NULL)
 		goto err_nomem;
 	fp_entry_set_seal(c->desired, NULL);
 	fp_entry_set_seal(c->installed, NULL);
@@ -999,6 +1017,7 @@ fp_ctrl_free(struct fp_ctrl *c)
 	fp_ids_free(c->ruleset_ids);
 	fp_ids_free(c->addrset_ids);
 	fp_ids_free(c->vrf_ids);
+	fp_ids_free(c->net_ids);
 	free(c->last_audit);
 	free(c);
 }

@@ -133,6 +133,11 @@ fp_entry_json_new(const struct fp_entry *e)
 		const struct fp_fdb_key *k = e->key;
 		const struct fp_fdb_val *v = e->val;
 
+		if (v->type == FP_DEST_PHYS)
+			return json_pack("{s:I,s:o,s:s,s:I,s:i}", "vni", (json_int_t)k->vni, "mac",
+					 mac_json(k->mac), "type",
+					 FP_NAMES_GET(fp_names_dest, v->type), "id",
+					 (json_int_t)v->id, "vlan", v->flags);
 		return json_pack("{s:I,s:o,s:s,s:I}", "vni", (json_int_t)k->vni, "mac",
 				 mac_json(k->mac), "type", FP_NAMES_GET(fp_names_dest, v->type),
 				 "id", (json_int_t)v->id);
@@ -143,11 +148,15 @@ fp_entry_json_new(const struct fp_entry *e)
 		json_t *mem = json_array();
 		uint32_t i;
 
-		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++)
-			json_array_append_new(
-				mem, json_pack("{s:s,s:I}", "type",
-					       FP_NAMES_GET(fp_names_dest, v->members[i].type),
-					       "id", (json_int_t)v->members[i].id));
+		for (i = 0; i < v->n_members && i < FP_FLOOD_MEMBER_MAX; i++) {
+			json_t *m = json_pack("{s:s,s:I}", "type",
+					      FP_NAMES_GET(fp_names_dest, v->members[i].type), "id",
+					      (json_int_t)v->members[i].id);
+
+			if (v->members[i].type == FP_DEST_PHYS)
+				json_object_set_new(m, "vlan", json_integer(v->members[i].vlan));
+			json_array_append_new(mem, m);
+		}
 		return json_pack("{s:I,s:o}", "vni", (json_int_t)k->vni, "members", mem);
 	}
 	case FP_TABLE_NEIGH: {
@@ -198,6 +207,13 @@ fp_entry_json_new(const struct fp_entry *e)
 		return ra_json(e->key, e->val);
 	case FP_TABLE_DHCP6:
 		return dhcp6_json(e->key, e->val);
+	case FP_TABLE_SEGMENT: {
+		const struct fp_segment_key *k = e->key;
+		const struct fp_segment_val *v = e->val;
+
+		return json_pack("{s:I,s:i,s:I}", "port_id", (json_int_t)k->port_id, "vlan",
+				 k->vlan, "vni", (json_int_t)v->vni);
+	}
 	default:
 		return json_null();
 	}

@@ -84,6 +84,7 @@ struct fpctl_change {
 		struct fp_dhcp_key dhcp;       /* FP_TABLE_DHCP */
 		struct fp_ra_key ra;	       /* FP_TABLE_RA */
 		struct fp_dhcp6_key dhcp6;     /* FP_TABLE_DHCP6 */
+		struct fp_segment_key segment; /* FP_TABLE_SEGMENT */
 	} key;				       /* the entry's key, pads zero */
 	union {
 		struct fp_port_val port;       /* FP_TABLE_PORT */
@@ -98,6 +99,7 @@ struct fpctl_change {
 		struct fp_dhcp_val dhcp;       /* FP_TABLE_DHCP */
 		struct fp_ra_val ra;	       /* FP_TABLE_RA */
 		struct fp_dhcp6_val dhcp6;     /* FP_TABLE_DHCP6 */
+		struct fp_segment_val segment; /* FP_TABLE_SEGMENT */
 	} val;				       /* the value for a set, pads zero */
 };
 
@@ -117,13 +119,14 @@ usage(FILE *f)
 		"  show conntrack [zone PORT_ID]   (at most 10000 connections)\n"
 		"  show slowpath   (fp-dpdk: punted DHCP/RA answered, ring depth, drops)\n"
 		"  dump port | vtep | fdb | flood | neigh | ruleset | addrset | route | nat\n"
-		"      | dhcp | ra | dhcp6\n"
+		"      | dhcp | ra | dhcp6 | segment\n"
 		"  add port ID vni VNI mac MAC [vrf N] [mtu N] [antispoof on|off]\n"
 		"           [addr IP[/PLEN][@MAC]]... [sg RULESET_ID]\n"
 		"  add vtep ID remote IP local IP nh-mac MAC port UNDERLAY_PORT_ID\n"
 		"           [encap vxlan|geneve]\n"
-		"  add fdb VNI MAC port ID | vtep ID | router ID\n"
-		"  add flood VNI [port ID | vtep ID]...\n"
+		"  add fdb VNI MAC port ID | vtep ID | router ID | phys ID [vlan V]\n"
+		"  add flood VNI [port ID | vtep ID | phys ID [vlan V]]...\n"
+		"      (VNI: a VNI, or a provider network 16777217.. (0x1000000 + n))\n"
 		"  add neigh VRF IP mac MAC vni VNI [local-only on|off]\n"
 		"  add ruleset ID egress|ingress [stateful] [rule RULE_ID ipv4|ipv6 [proto P]\n"
 		"           [ports MIN-MAX] [icmp TYPE[/CODE]] [remote IP[/PLEN] | set SET_ID]]...\n"
@@ -139,10 +142,11 @@ usage(FILE *f)
 		"           [dns IP]...  (fp-dpdk only)\n"
 		"  add dhcp6 PORT mac MAC server-mac MAC [addr IP] [preferred S] [valid S]\n"
 		"           [dns IP]...  (fp-dpdk only)\n"
+		"  add segment PHYS_PORT_ID VLAN NET  (VLAN 0: untagged; fp-dpdk only)\n"
 		"  del port ID | vtep ID | fdb VNI MAC | flood VNI | neigh VRF IP\n"
 		"      | ruleset ID egress|ingress | addrset SET_ID IP[/PLEN]\n"
 		"      | route VRF IP[/PLEN] | nat snat|dnat SCOPE IP | dhcp PORT | ra NET\n"
-		"      | dhcp6 PORT\n"
+		"      | dhcp6 PORT | segment PORT_ID VLAN\n"
 		"  trace in-port ID [--hex] hex BYTES | pcap FILE | eth SRC>DST ...\n"
 		"           (see doc/trace.md: runs the packet through the engine, sends nothing)\n"
 		"exit status: 0 ok, 1 usage or refused, 2 cannot connect\n");
@@ -242,6 +246,18 @@ parse_kv(char **words, int n, const char *const kw[], int n_kw, const char *what
 
 enum { PK_VNI, PK_MAC, PK_VRF, PK_MTU, PK_ANTISPOOF, PK_ADDR, PK_SG, PK_MAX };
 
+/* A network id: a VNI, or a provider network's FP_NET_PROVIDER | n
+ * (16777217..33554431); the engine's check says whether it carries it.
+ */
+static int
+parse_vni(const char *s, uint32_t *vni)
+{
+	return parse_u32(s, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX, vni) == 0 && *vni != 0 &&
+			       *vni != FP_NET_PROVIDER ?
+		       0 :
+		       -EINVAL;
+}
+
 static int
 build_port(char **w, int n, struct fpctl_change *ch)
 {
@@ -260,8 +276,8 @@ build_port(char **w, int n, struct fpctl_change *ch)
 	if (v[PK_VNI] == NULL || v[PK_MAC] == NULL)
 		return bad("add port: 'vni' and 'mac' are required");
 	pv->role = FP_PORT_ROLE_VM;
-	if (parse_u32(v[PK_VNI], FP_VNI_MAX, &pv->vni) != 0 || pv->vni == 0)
-		return bad("add port: vni must be 1..%u", FP_VNI_MAX);
+	if (parse_vni(v[PK_VNI], &pv->vni) != 0)
+		return bad("add port: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (fp_addr_mac_parse(v[PK_MAC], pv->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add port: bad MAC '%s'", v[PK_MAC]);
 	if (v[PK_VRF] != NULL && parse_u32(v[PK_VRF], UINT32_MAX, &pv->vrf) != 0)
@@ -346,10 +362,22 @@ parse_dest(const char *type, const char *id, int router, uint16_t *t, uint32_t *
 	return 0;
 }
 
+/* "phys ID [vlan V]" at w[0..n): the words used (2 or 4), or -EINVAL. */
 static int
-parse_vni(const char *s, uint32_t *vni)
+parse_phys(char **w, int n, uint32_t *id, uint16_t *vlan)
 {
-	return parse_u32(s, FP_VNI_MAX, vni) == 0 && *vni != 0 ? 0 : -EINVAL;
+	uint32_t v = 0;
+
+	if (n < 2 || strcmp(w[0], "phys") != 0 || parse_u32(w[1], FP_PORT_MAX - 1, id) != 0)
+		return -EINVAL;
+	if (n >= 4 && strcmp(w[2], "vlan") == 0) {
+		if (parse_u32(w[3], FP_VLAN_MAX, &v) != 0)
+			return -EINVAL;
+		*vlan = (uint16_t)v;
+		return 4;
+	}
+	*vlan = 0;
+	return 2;
 }
 
 static int
@@ -358,7 +386,7 @@ build_fdb_key(char **w, int n, const char *what, struct fp_fdb_key *k)
 	if (n < 2)
 		return bad("%s fdb: VNI and MAC are required", what);
 	if (parse_vni(w[0], &k->vni) != 0)
-		return bad("%s fdb: vni must be 1..%u", what, FP_VNI_MAX);
+		return bad("%s fdb: vni must be 1..%u or a provider network", what, FP_VNI_MAX);
 	if (fp_addr_mac_parse(w[1], k->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("%s fdb: bad MAC '%s'", what, w[1]);
 	return 0;
@@ -371,8 +399,13 @@ build_fdb(char **w, int n, struct fpctl_change *ch)
 
 	if (rc != 0)
 		return rc;
+	if (parse_phys(w + 2, n - 2, &ch->val.fdb.id, &ch->val.fdb.flags) == n - 2) {
+		ch->val.fdb.type = FP_DEST_PHYS;
+		return 0;
+	}
 	if (n != 4 || parse_dest(w[2], w[3], 1, &ch->val.fdb.type, &ch->val.fdb.id) != 0)
-		return bad("add fdb: expected VNI MAC port ID | vtep ID | router ID");
+		return bad("add fdb: expected VNI MAC port ID | vtep ID | router ID | phys ID "
+			   "[vlan V]");
 	return 0;
 }
 
@@ -383,14 +416,24 @@ build_flood(char **w, int n, struct fpctl_change *ch)
 	int i;
 
 	if (n < 1 || parse_vni(w[0], &ch->key.flood.vni) != 0)
-		return bad("add flood: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add flood: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	for (i = 1; i < n; i += 2) {
 		struct fp_flood_member *m = &fv->members[fv->n_members];
+		int used;
 
 		if (fv->n_members == FP_FLOOD_MEMBER_MAX)
 			return bad("add flood: at most %u members", FP_FLOOD_MEMBER_MAX);
+		used = parse_phys(w + i, n - i, &m->id, &m->vlan);
+		if (used > 0) {
+			m->type = FP_DEST_PHYS;
+			fv->n_members++;
+			i += used - 2;
+			continue;
+		}
 		if (parse_dest(w[i], i + 1 < n ? w[i + 1] : NULL, 0, &m->type, &m->id) != 0)
-			return bad("add flood: members are 'port ID' or 'vtep ID', not '%s'", w[i]);
+			return bad("add flood: members are 'port ID', 'vtep ID' or 'phys ID [vlan "
+				   "V]', not '%s'",
+				   w[i]);
 		fv->n_members++;
 	}
 	return 0;
@@ -428,7 +471,7 @@ build_neigh(char **w, int n, struct fpctl_change *ch)
 	if (fp_addr_mac_parse(v[NK_MAC], ch->val.neigh.mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add neigh: bad MAC '%s'", v[NK_MAC]);
 	if (parse_vni(v[NK_VNI], &ch->val.neigh.vni) != 0)
-		return bad("add neigh: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add neigh: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (v[NK_LOCAL_ONLY] != NULL && strcmp(v[NK_LOCAL_ONLY], "on") != 0 &&
 	    strcmp(v[NK_LOCAL_ONLY], "off") != 0)
 		return bad("add neigh: local-only must be on or off");
@@ -621,7 +664,7 @@ build_route(char **w, int n, struct fpctl_change *ch)
 	if (t == FP_ROUTE_LOCAL)
 		rv->addr = ch->key.route.ip;
 	if (v[RK_VNI] != NULL && parse_vni(v[RK_VNI], &rv->vni) != 0)
-		return bad("add route: vni must be 1..%u", FP_VNI_MAX);
+		return bad("add route: vni must be 1..%u or a provider network", FP_VNI_MAX);
 	if (v[RK_MAC] != NULL && fp_addr_mac_parse(v[RK_MAC], rv->mac, FP_ADDR_MAC_SHORT) != 0)
 		return bad("add route: bad MAC '%s'", v[RK_MAC]);
 	if (v[RK_MTU] != NULL) {
@@ -899,6 +942,34 @@ build_dhcp6(char **w, int n, struct fpctl_change *ch)
 			     &sv->n_dns);
 }
 
+/* "PORT_ID VLAN" (0: untagged) */
+static int
+build_segment_key(char **w, int n, const char *what, struct fp_segment_key *k)
+{
+	uint32_t v;
+
+	if (n < 2 || parse_u32(w[0], FP_PORT_MAX - 1, &k->port_id) != 0 ||
+	    parse_u32(w[1], FP_VLAN_MAX, &v) != 0)
+		return bad("%s segment: expected PORT_ID (0..%u) VLAN (0..%u, 0: untagged)", what,
+			   FP_PORT_MAX - 1, FP_VLAN_MAX);
+	k->vlan = (uint16_t)v;
+	return 0;
+}
+
+/* "PORT_ID VLAN NET" */
+static int
+build_segment(char **w, int n, struct fpctl_change *ch)
+{
+	int rc = build_segment_key(w, n, "add", &ch->key.segment);
+
+	if (rc != 0)
+		return rc;
+	if (n != 3 || parse_vni(w[2], &ch->val.segment.vni) != 0)
+		return bad("add segment: expected PORT_ID VLAN NET (a provider network %u..%u)",
+			   FP_NET_PROVIDER + 1, FP_NET_PROVIDER | FP_NET_PROVIDER_MAX);
+	return 0;
+}
+
 static int
 build_del(char **w, int n, struct fpctl_change *ch)
 {
@@ -907,6 +978,7 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		[FP_TABLE_FLOOD] = 1,	[FP_TABLE_NEIGH] = 2, [FP_TABLE_RULESET] = 2,
 		[FP_TABLE_ADDRSET] = 2, [FP_TABLE_ROUTE] = 2, [FP_TABLE_NAT] = 3,
 		[FP_TABLE_DHCP] = 1,	[FP_TABLE_RA] = 1,    [FP_TABLE_DHCP6] = 1,
+		[FP_TABLE_SEGMENT] = 2,
 	};
 	const char *table = fp_names_table[ch->table];
 
@@ -926,7 +998,8 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		return build_fdb_key(w, n, "del", &ch->key.fdb);
 	case FP_TABLE_FLOOD:
 		if (parse_vni(w[0], &ch->key.flood.vni) != 0)
-			return bad("del flood: vni must be 1..%u", FP_VNI_MAX);
+			return bad("del flood: vni must be 1..%u or a provider network",
+				   FP_VNI_MAX);
 		return 0;
 	case FP_TABLE_RULESET:
 		return build_ruleset_key(w, n, "del", &ch->key.ruleset);
@@ -946,6 +1019,8 @@ build_del(char **w, int n, struct fpctl_change *ch)
 		if (parse_vni(w[0], &ch->key.ra.vni) != 0)
 			return bad("del ra: NET must be 1..%u", FP_VNI_MAX);
 		return 0;
+	case FP_TABLE_SEGMENT:
+		return build_segment_key(w, n, "del", &ch->key.segment);
 	default:
 		return build_neigh_key(w, n, "del", &ch->key.neigh);
 	}
@@ -990,6 +1065,8 @@ build_change(char **w, int n, struct fpctl_change *ch)
 		rc = build_ra(w + 2, n - 2, ch);
 	else if (ch->table == FP_TABLE_DHCP6)
 		rc = build_dhcp6(w + 2, n - 2, ch);
+	else if (ch->table == FP_TABLE_SEGMENT)
+		rc = build_segment(w + 2, n - 2, ch);
 	else
 		rc = build_neigh(w + 2, n - 2, ch);
 	if (rc != 0)
@@ -1113,13 +1190,16 @@ print_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, int json)
 	const char *type = name_of(fp_names_dest, FP_DEST_MAX, v->type, nb);
 
 	if (json)
-		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u%s}", k->vni,
-		       fp_addr_mac_str(k->mac, mac), type, v->id,
-		       v->flags ? ",\"external\":true" : "");
+		printf("{\"vni\":%u,\"mac\":\"%s\",\"type\":\"%s\",\"id\":%u", k->vni,
+		       fp_addr_mac_str(k->mac, mac), type, v->id);
 	else
-		printf("fdb %u %s %s %u%s", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id,
-		       v->type == FP_DEST_ROUTER && (v->flags & FP_FDB_F_EXTERNAL) ? " external" :
-										     "");
+		printf("fdb %u %s %s %u", k->vni, fp_addr_mac_str(k->mac, mac), type, v->id);
+	if (v->type == FP_DEST_PHYS && v->flags)
+		printf(json ? ",\"vlan\":%u" : " vlan %u", v->flags);
+	if (v->type == FP_DEST_ROUTER && (v->flags & FP_FDB_F_EXTERNAL))
+		printf(json ? ",\"external\":true" : " external");
+	if (json)
+		putchar('}');
 }
 
 static void
@@ -1134,9 +1214,13 @@ print_flood(const struct fp_flood_key *k, const struct fp_flood_val *v, int json
 		const char *type = name_of(fp_names_dest, FP_DEST_MAX, m->type, nb);
 
 		if (json)
-			printf("%s{\"type\":\"%s\",\"id\":%u}", i ? "," : "", type, m->id);
+			printf("%s{\"type\":\"%s\",\"id\":%u", i ? "," : "", type, m->id);
 		else
 			printf(" %s %u", type, m->id);
+		if (m->type == FP_DEST_PHYS && m->vlan)
+			printf(json ? ",\"vlan\":%u" : " vlan %u", m->vlan);
+		if (json)
+			putchar('}');
 	}
 	if (json)
 		printf("]}");
@@ -1407,6 +1491,15 @@ print_dhcp6(const struct fp_dhcp6_key *k, const struct fp_dhcp6_val *v, int json
 		putchar('}');
 }
 
+static void
+print_segment(const struct fp_segment_key *k, const struct fp_segment_val *v, int json)
+{
+	if (json)
+		printf("{\"port\":%u,\"vlan\":%u,\"vni\":%u}", k->port_id, k->vlan, v->vni);
+	else
+		printf("segment %u %u %u", k->port_id, k->vlan, v->vni);
+}
+
 static int
 dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 {
@@ -1448,6 +1541,9 @@ dump_entry(uint16_t table, const void *key, const void *val, void *arg)
 		break;
 	case FP_TABLE_DHCP6:
 		print_dhcp6(key, val, d->json);
+		break;
+	case FP_TABLE_SEGMENT:
+		print_segment(key, val, d->json);
 		break;
 	default:
 		print_neigh(key, val, d->json);

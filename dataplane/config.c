@@ -380,6 +380,30 @@ control_load(struct loader *ld, const config_setting_t *root)
 	return 0;
 }
 
+/* chassis_mac: the host's own MAC on provider networks (as OVN's
+ * ovn-chassis-mac-mappings): the source of frames the distributed router
+ * sends out a physical port, so that the physical switches never see a
+ * router's MAC (every host's) on many ports.
+ */
+static int
+chassis_mac_load(struct loader *ld, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	const char *v;
+	int rc;
+
+	rc = fp_conf_member_get(ld->conf, root, "chassis_mac", FP_CONF_T_STR, false, &s);
+	if (rc < 0 || s == NULL)
+		return rc;
+	v = config_setting_get_string(s);
+	if (fp_addr_mac_parse(v, ld->cfg->chassis_mac, 0) < 0 ||
+	    !fp_addr_mac_is_unicast(ld->cfg->chassis_mac))
+		return fp_conf_fail(ld->conf, s, NULL,
+				    "\"%s\" is not a unicast MAC address (aa:bb:cc:dd:ee:ff)", v);
+	ld->cfg->has_chassis_mac = 1;
+	return 0;
+}
+
 static int
 root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 {
@@ -390,9 +414,10 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	 * bpf/xdp_config.c).
 	 */
 	static const char *const keys[] = {
-		"host",	  "vtep",      "eal",	    "ports", "workers",	 "mempool",
-		"tables", "idle",      "tx",	    "stats", "control",	 "fp_control",
-		"fp_xdp", "log_level", "conntrack", "guard", "slowpath", NULL,
+		"host",	   "vtep",	 "eal",		"ports",     "workers",
+		"mempool", "tables",	 "idle",	"tx",	     "stats",
+		"control", "fp_control", "fp_xdp",	"log_level", "conntrack",
+		"guard",   "slowpath",	 "chassis_mac", NULL,
 	};
 	int rc;
 
@@ -439,6 +464,9 @@ root_load(struct fp_conf *c, const config_setting_t *root, void *arg)
 	if (rc < 0)
 		return rc;
 	rc = fp_conf_guard_load(ld->conf, root, &ld->cfg->guard);
+	if (rc < 0)
+		return rc;
+	rc = chassis_mac_load(ld, root);
 	if (rc < 0)
 		return rc;
 	/* Every out-of-range literal must have been seen by int_get(). */

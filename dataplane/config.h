@@ -32,7 +32,7 @@ enum fp_idle_mode { FP_FOREACH_IDLE_MODE(FP_IDLE_ENUM) FP_IDLE_MAX };
 struct fp_config_port {
 	char name[FP_NAME_SIZE];      /* unique; used by workers[].queues */
 	char devargs[FP_CFG_STR_MAX]; /* DPDK devargs: PCI address or vdev */
-	uint16_t role;		      /* FP_PORT_ROLE_VM or _UNDERLAY */
+	uint16_t role;		      /* FP_PORT_ROLE_VM, _UNDERLAY or _PHYSICAL */
 	uint16_t mtu;		      /* L3 MTU, 68..9600, default 1500 */
 	uint16_t n_rxq;		      /* rx queues, 1..16, default 1 */
 	uint16_t rx_desc;	      /* rx ring size, 64..16384, default 1024 */
@@ -80,6 +80,9 @@ struct fp_config {
 	struct fp_guard_cfg guard;			    /* the guard group */
 	uint32_t slowpath_queue; /* slowpath.queue: punted frames per worker */
 	uint32_t slowpath_pps;	 /* slowpath.pps: punts per second per port (per worker) */
+	uint8_t chassis_mac[6];	 /* chassis_mac: routed frames' source on physical ports */
+	uint8_t has_chassis_mac; /* chassis_mac given (else a physical port's MAC) */
+	uint8_t pad;		 /* zero */
 };
 
 /**

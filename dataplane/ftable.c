@@ -162,12 +162,14 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 	t->ra = hash_create(name, "ra", sizeof(struct fp_ra_key), limit[FP_TABLE_RA], socket_id);
 	t->dhcp6 = hash_create(name, "dhcp6", sizeof(struct fp_dhcp6_key), limit[FP_TABLE_DHCP6],
 			       socket_id);
+	t->segment = hash_create(name, "segment", sizeof(struct fp_segment_key),
+				 limit[FP_TABLE_SEGMENT], socket_id);
 	t->vtep_src = hash_create(name, "vsrc", sizeof(struct fp_dp_vtep_src),
 				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
 	    t->addrset.keys == NULL || t->addrset.plens == NULL || t->route.keys == NULL ||
 	    t->route.plens == NULL || t->nat == NULL || t->dhcp == NULL || t->ra == NULL ||
-	    t->dhcp6 == NULL || t->vtep_src == NULL) {
+	    t->dhcp6 == NULL || t->segment == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -227,6 +229,8 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->ra);
 	if (t->dhcp6 != NULL)
 		hash_free_values(t->dhcp6);
+	if (t->segment != NULL)
+		hash_free_values(t->segment);
 	rte_hash_free(t->fdb);
 	rte_hash_free(t->flood);
 	rte_hash_free(t->neigh);
@@ -239,6 +243,7 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->dhcp);
 	rte_hash_free(t->ra);
 	rte_hash_free(t->dhcp6);
+	rte_hash_free(t->segment);
 	rte_hash_free(t->vtep_src);
 	rte_free(t->vtep_refs);
 	rte_free(t->vteps);
@@ -303,6 +308,11 @@ fp_ftables_port_config(struct fp_ftables *t, uint32_t port_id, uint16_t role, ui
 	t->port_role[port_id] = role;
 	t->port_mtu[port_id] = mtu;
 	memcpy(t->port_mac[port_id], mac, 6);
+	/* The chassis MAC until the config names one: the first physical
+	 * port's.
+	 */
+	if (role == FP_PORT_ROLE_PHYSICAL && fp_addr_mac_is_zero(t->chassis_mac))
+		memcpy(t->chassis_mac, mac, 6);
 	if (role == FP_PORT_ROLE_VM)
 		return 0;
 	p = rte_zmalloc_socket("fp_port", sizeof(*p), RTE_CACHE_LINE_SIZE, t->socket_id);
@@ -537,6 +547,7 @@ view_init(struct commit *c)
 		.routes = 1,
 		.slowpath = t->slowpath,
 		.nat = 1,
+		.segments = 1,
 	};
 }
 
@@ -571,6 +582,8 @@ table_hash(const struct fp_ftables *t, uint16_t table)
 		return t->ra;
 	case FP_TABLE_DHCP6:
 		return t->dhcp6;
+	case FP_TABLE_SEGMENT:
+		return t->segment;
 	default:
 		return NULL;
 	}
@@ -913,6 +926,9 @@ vni_mark(struct fp_ftables *t, uint32_t vni, int served)
 {
 	uint64_t bit = 1ULL << (vni % 64);
 
+	/* A provider network is never decapsulated: not in the bitmap. */
+	if (vni > FP_VNI_MAX)
+		return;
 	if (served)
 		__atomic_fetch_or(&t->vni_served[vni / 64], bit, __ATOMIC_RELEASE);
 	else
@@ -1392,6 +1408,7 @@ fp_ftables_walk(const struct fp_ftables *t, uint16_t table, fp_ftables_walk_fn *
 	case FP_TABLE_DHCP:
 	case FP_TABLE_RA:
 	case FP_TABLE_DHCP6:
+	case FP_TABLE_SEGMENT:
 		while (rte_hash_iterate(table_hash(t, table), &key, &data, &iter) >= 0) {
 			if ((rc = fn(table, key, data, arg)) != 0)
 				return rc;

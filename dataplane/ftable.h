@@ -23,7 +23,9 @@
  * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val), and so
  * are the slow path's dhcp, ra and dhcp6 tables, read by the main lcore's
  * slow path (a registered reader like a worker), accepted only once a slow
- * path serves them (fp_ftables_slowpath_serve()).  Every commit
+ * path serves them (fp_ftables_slowpath_serve()), and so is the segment
+ * table (fp_segment_key -> fp_segment_val: a physical port's VLAN id is a
+ * provider network).  Every commit
  * that changes a ruleset, addrset or port entry bumps sg_gen (after the
  * changes are visible), which tracked connections compare to know that
  * they must be checked against the rules again.  A commit that deletes a
@@ -38,7 +40,7 @@
  * fp_ftables_commit(): it validates the whole transaction first (sizes,
  * values, references, limits, memory), so a transaction is applied
  * entirely or not at all; then it applies sets in table order (addrset,
- * ruleset, port, vtep, neigh, route, nat, flood, fdb) and deletes in reverse order
+ * ruleset, port, vtep, neigh, route, nat, flood, fdb, segment) and deletes in reverse order
  * (make before break),
  * bumps the generation, waits for every online reader to pass a quiescent
  * state (yielding the CPU while it waits) and frees what was replaced.
@@ -161,15 +163,17 @@ struct fp_ftables {
 	struct rte_hash *dhcp;		       /* fp_dhcp_key -> fp_dhcp_val * */
 	struct rte_hash *ra;		       /* fp_ra_key -> fp_ra_val * */
 	struct rte_hash *dhcp6;		       /* fp_dhcp6_key -> fp_dhcp6_val * */
+	struct rte_hash *segment;	       /* fp_segment_key -> fp_segment_val * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
 	struct fp_guard_cfg guard; /* the config's guard group; read relaxed, field by field */
 	uint64_t *vni_served;	   /* bitmap by VNI: has a flood entry (FP_VNI_WORDS words) */
 	struct fp_ip local_vteps[FP_FTABLES_LOCAL_VTEP_MAX]; /* our addresses */
 	uint32_t n_local_vteps;				     /* valid local_vteps */
-	uint32_t pad;					     /* zero */
-	uint64_t generation;				     /* bumped by every commit */
-	uint64_t sg_gen; /* bumped by commits changing a ruleset, addrset or port */
+	uint8_t chassis_mac[6]; /* routed frames leave physical ports from it (set at start) */
+	uint8_t pad[2];		/* zero */
+	uint64_t generation;	/* bumped by every commit */
+	uint64_t sg_gen;	/* bumped by commits changing a ruleset, addrset or port */
 
 	/* Writer-only state */
 	struct rte_rcu_qsbr *rcu;	  /* readers' QSBR variable */
@@ -201,7 +205,8 @@ void fp_ftables_free(struct fp_ftables *t);
 
 /**
  * Declare a configured port.  Non-VM ports get their entry installed here
- * (role, MTU, MAC) and are read-only for the control socket.
+ * (role, MTU, MAC) and are read-only for the control socket.  The first
+ * physical port's MAC is the chassis MAC until the caller sets another.
  *
  * @return 0, -EINVAL (bad id or role), -ENOMEM
  */
@@ -522,6 +527,21 @@ fp_ftables_nat(const struct fp_ftables *t, uint32_t scope, uint32_t dir, const s
 	if (rte_hash_lookup_data(t->nat, &k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+/**
+ * The provider network of a frame received on physical port port_id with
+ * VLAN id vlan (0: untagged), or 0 (no such segment).
+ */
+static inline uint32_t
+fp_ftables_segment(const struct fp_ftables *t, uint32_t port_id, uint32_t vlan)
+{
+	struct fp_segment_key k = { .port_id = port_id, .vlan = (uint16_t)vlan };
+	void *data;
+
+	if (rte_hash_lookup_data(t->segment, &k, &data) < 0)
+		return 0;
+	return ((const struct fp_segment_val *)data)->vni;
 }
 
 /** The security-group generation (acquire: read it before the rules). */

@@ -361,6 +361,9 @@ tables_start(struct fp_dpdk *d)
 		if (rc != 0)
 			return rc;
 	}
+	/* Else the first physical port's MAC (fp_ftables_port_config()). */
+	if (cfg->has_chassis_mac)
+		memcpy(d->tables->chassis_mac, cfg->chassis_mac, 6);
 	for (i = 0; i < cfg->n_local_vteps; i++) {
 		rc = fp_ftables_local_vtep_add(d->tables, &cfg->local_vteps[i]);
 		if (rc != 0)
@@ -502,6 +505,8 @@ static const struct fp_conf_field restart_fields[] = {
 	FP_CONF_FIELD(struct fp_config, "conntrack.size", ct_size),
 	FP_CONF_FIELD(struct fp_config, "slowpath", slowpath_queue),
 	FP_CONF_FIELD(struct fp_config, "slowpath", slowpath_pps),
+	FP_CONF_FIELD(struct fp_config, "chassis_mac", chassis_mac),
+	FP_CONF_FIELD(struct fp_config, "chassis_mac", has_chassis_mac),
 };
 
 /* SIGHUP: reopen the log file, reload the config, say what changed and

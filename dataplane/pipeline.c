@@ -32,13 +32,19 @@ enum verdict {
 	V_DONE,	 /* already emitted (ARP/ND reply) */
 };
 
+/* pkt_state.flags */
+#define PS_F_PHYS 0x01	 /* received on a physical port (its tag in in_vlan) */
+#define PS_F_ROUTED 0x02 /* routed here: leaves a physical port from the chassis MAC */
+
 /* Per-packet state for one burst. */
 struct pkt_state {
 	struct fp_pkt_meta meta; /* parsed headers of the (inner) frame */
 	uint32_t vni;		 /* VNI the packet belongs to */
 	uint16_t drop;		 /* FP_DROP_* when verdict is V_DROP */
 	uint8_t verdict;	 /* enum verdict */
-	uint8_t pad;		 /* zero */
+	uint8_t flags;		 /* PS_F_* */
+	uint16_t in_vlan;	 /* PS_F_PHYS: the VLAN id it came with (0: untagged) */
+	uint16_t pad;		 /* zero */
 };
 
 /* Trace records (fp_pipeline_trace()).  tr is the constant NULL in the
@@ -113,7 +119,11 @@ tip(const uint8_t *b16)
 static const char *
 dest_name(uint16_t type)
 {
-	return type == FP_DEST_PORT ? "port" : type == FP_DEST_VTEP ? "vtep" : "router";
+	return type == FP_DEST_PORT   ? "port" :
+	       type == FP_DEST_VTEP   ? "vtep" :
+	       type == FP_DEST_PHYS   ? "phys" :
+	       type == FP_DEST_ROUTER ? "router" :
+					"none";
 }
 
 void
@@ -208,6 +218,58 @@ emit(struct fp_pipe_out *out, uint16_t port, struct rte_mbuf *m)
 	out->port[out->n] = port;
 	out->pkts[out->n] = m;
 	out->n++;
+}
+
+/* Push an 802.1Q tag with VLAN id vlan (0: none) onto m.  Returns
+ * FP_PARSE_OK or a drop reason.
+ */
+static inline unsigned int
+vlan_push(struct rte_mbuf *m, uint16_t vlan)
+{
+	uint8_t *f;
+
+	if (vlan == 0)
+		return FP_PARSE_OK;
+	f = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct fp_vlan_hdr));
+	if (unlikely(f == NULL))
+		return FP_DROP_NO_HEADROOM;
+	memmove(f, f + sizeof(struct fp_vlan_hdr), 12);
+	fp_put16(f + 12, FP_ETH_P_8021Q);
+	fp_put16(f + 14, vlan);
+	return FP_PARSE_OK;
+}
+
+/* Ready m to leave physical port pt tagged with vlan: a routed frame
+ * takes the chassis MAC as its source (the router's MAC is every host's:
+ * the physical switches must never see it), then the tag.  Returns
+ * FP_PARSE_OK or a drop reason.
+ */
+static inline unsigned int
+phys_prepare(const struct fp_ftables *t, struct rte_mbuf *m, const struct pkt_state *ps,
+	     uint16_t vlan)
+{
+	if (ps->flags & PS_F_ROUTED)
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *) + 6, t->chassis_mac, 6);
+	return vlan_push(m, vlan);
+}
+
+/* Send m back out the port it came in on (an answer, an ICMP error):
+ * tagged as it came on a physical port.  Frees it when it cannot.
+ */
+static inline int
+emit_back(const struct fp_ftables *t, struct rte_mbuf *m, const struct pkt_state *ps,
+	  uint16_t in_port, struct fp_pipe_out *out)
+{
+	if (ps->flags & PS_F_PHYS) {
+		/* The router's answer: from the chassis MAC, as routed frames. */
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *) + 6, t->chassis_mac, 6);
+		if (vlan_push(m, ps->in_vlan) != FP_PARSE_OK) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+	}
+	emit(out, in_port, m);
+	return 0;
 }
 
 static void __rte_cold
@@ -559,7 +621,7 @@ send_too_big(struct fp_pipeline *p, struct rte_mbuf *m, const struct pkt_state *
 	}
 	p->stats.n[FP_STAT_ICMP_TOO_BIG]++;
 	TRACE(tr, REPLY, "icmp too big (mtu %u) back on port %u", mtu, in_port);
-	emit(out, in_port, e);
+	emit_back(p->t, e, ps, in_port, out);
 }
 
 /* Length of the inner packet as the tunnel MTU counts it. */
@@ -629,18 +691,21 @@ storm_pass(struct fp_pipeline *p, uint16_t in_port, struct fp_trace *tr)
 	}
 	return 1;
 }
+#define NOT_PHYS 0xffff /* flood(): a copy that does not leave a physical port */
 
 /* Send a copy (or, for the last member, the packet itself) to every flood
- * member.  from_vm: the packet came from a VM port in_port (members that
- * are vteps get it encapsulated); otherwise it came from the underlay and
- * only local ports get it (split horizon).
+ * member.  from_vm: the packet came from a VM port in_port, or was routed
+ * here (members that are vteps get it encapsulated, physical ports get
+ * it tagged); otherwise it came from the underlay or a physical port and
+ * only local ports get it (split horizon: never back out a tunnel or a
+ * physical port, no loops).
  */
 static void
 flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_vm,
       uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
 {
 	const struct fp_flood_val *fl = fp_ftables_flood(p->t, ps->vni);
-	uint16_t targets[FP_FLOOD_MEMBER_MAX];
+	uint16_t targets[FP_FLOOD_MEMBER_MAX], vlans[FP_FLOOD_MEMBER_MAX];
 	const struct fp_dp_vtep *vteps[FP_FLOOD_MEMBER_MAX];
 	uint32_t i, n = 0, hash = 0, sent = 0, l3len;
 	unsigned int sg_drop = FP_DROP_MAX;
@@ -655,7 +720,7 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 		return;
 	}
 	TRACE(tr, FLOOD, "vni %u: %u members%s", ps->vni, fl->n_members,
-	      from_vm ? "" : " (from the underlay: local ports only)");
+	      from_vm ? "" : " (from the underlay or a physical port: local ports only)");
 	l3len = inner_l3_len(m, &ps->meta);
 	for (i = 0; i < fl->n_members && i < FP_FLOOD_MEMBER_MAX; i++) {
 		const struct fp_flood_member *fm = &fl->members[i];
@@ -685,8 +750,24 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 			}
 			TRACE(tr, FLOOD, "port %u: copy", fm->id);
 			vteps[n] = NULL;
+			vlans[n] = NOT_PHYS;
 			targets[n++] = (uint16_t)fm->id;
-		} else if (from_vm) {
+		} else if (from_vm && fm->type == FP_DEST_PHYS) {
+			const struct fp_dp_port *dp = fp_ftables_port(p->t, fm->id);
+
+			if (dp == NULL || dp->v.role != FP_PORT_ROLE_PHYSICAL ||
+			    l3len > dp->v.mtu) {
+				TRACE(tr, FLOOD, "phys %u: skipped (%s)", fm->id,
+				      dp == NULL || dp->v.role != FP_PORT_ROLE_PHYSICAL ?
+					      "not a physical port" :
+					      "longer than its mtu");
+				continue;
+			}
+			TRACE(tr, FLOOD, "phys %u: copy, vlan %u", fm->id, fm->vlan);
+			vteps[n] = NULL;
+			vlans[n] = fm->vlan;
+			targets[n++] = (uint16_t)fm->id;
+		} else if (from_vm && fm->type == FP_DEST_VTEP) {
 			const struct fp_dp_vtep *v = fp_ftables_vtep(p->t, fm->id);
 
 			if (v == NULL || l3len > v->tmpl.max_inner_l3) {
@@ -697,9 +778,11 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 			TRACE(tr, FLOOD, "vtep %u: copy to %s via port %u", fm->id,
 			      tip(v->v.remote.b).s, v->v.underlay_port);
 			vteps[n] = v;
+			vlans[n] = NOT_PHYS;
 			targets[n++] = (uint16_t)v->v.underlay_port;
 		} else {
-			TRACE(tr, FLOOD, "vtep %u: skipped (split horizon)", fm->id);
+			TRACE(tr, FLOOD, "%s %u: skipped (split horizon)", dest_name(fm->type),
+			      fm->id);
 		}
 	}
 	if (n == 0) {
@@ -726,6 +809,11 @@ flood(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int from_
 			      vteps[i]->v.encap == FP_ENCAP_GENEVE ? "geneve" : "vxlan", ps->vni,
 			      vteps[i]->tmpl.len, targets[i]);
 			p->stats.n[FP_STAT_ENCAP]++;
+		} else if (vlans[i] != NOT_PHYS &&
+			   phys_prepare(p->t, c, ps, vlans[i]) != FP_PARSE_OK) {
+			TRACE(tr, DELIVER, "copy to phys %u: no headroom", targets[i]);
+			rte_pktmbuf_free(c);
+			continue;
 		}
 		p->stats.n[FP_STAT_FLOOD_COPY]++;
 		emit(out, targets[i], c);
@@ -803,6 +891,41 @@ static __rte_always_inline void underlay_forward(struct fp_pipeline *p, struct r
 						 struct fp_sg_work *w, uint16_t in_port,
 						 struct fp_pipe_out *out, struct fp_trace *tr);
 
+/* Send m out physical port port_id of its provider network, tagged with
+ * vlan (0: untagged): an fdb entry's phys destination.  A frame longer
+ * than the port's MTU gets ICMP too big (IPv4 with DF, IPv6) and is
+ * dropped as too_big.
+ */
+static __rte_noinline void
+phys_send(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint32_t port_id,
+	  uint16_t vlan, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
+{
+	const struct fp_dp_port *dp = fp_ftables_port(p->t, port_id);
+	unsigned int r;
+
+	if (unlikely(dp == NULL || dp->v.role != FP_PORT_ROLE_PHYSICAL)) {
+		TRACE(tr, DELIVER, "phys %u: not a physical port", port_id);
+		drop(p, m, FP_DROP_DEST_MISSING, tr);
+		return;
+	}
+	if (unlikely(inner_l3_len(m, &ps->meta) > dp->v.mtu)) {
+		TRACE(tr, DELIVER, "phys %u: %u bytes > its mtu %u", port_id,
+		      inner_l3_len(m, &ps->meta), dp->v.mtu);
+		send_too_big(p, m, ps, dp->v.mtu, in_port, out, tr);
+		drop(p, m, FP_DROP_TOO_BIG, tr);
+		return;
+	}
+	r = phys_prepare(p->t, m, ps, vlan);
+	if (unlikely(r != FP_PARSE_OK)) {
+		drop(p, m, r, tr);
+		return;
+	}
+	TRACE(tr, DELIVER, "phys %u, vlan %u%s", port_id, vlan,
+	      (ps->flags & PS_F_ROUTED) ? ", from the chassis mac" : "");
+	p->stats.n[FP_STAT_TX]++;
+	emit(out, (uint16_t)port_id, m);
+}
+
 static __rte_always_inline void
 vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit, void *data,
 	   struct fp_sg_work *w, uint16_t in_port, struct fp_pipe_out *out, struct fp_trace *tr)
@@ -860,6 +983,9 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 	case FP_DEST_ROUTER:
 		route_forward(p, m, ps, fv, 1, in_port, out, tr);
 		return;
+	case FP_DEST_PHYS:
+		phys_send(p, m, ps, fv.id, fv.flags, in_port, out, tr);
+		return;
 	default:
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
 		return;
@@ -876,7 +1002,10 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
  * (fv.flags FP_FDB_F_EXTERNAL) has its destination translated first; it
  * may come from the underlay too (from_vm 0: the outside on another
  * host): then only local ports get the routed packet (split horizon, as
- * any frame from the underlay) and no ICMP error goes back.
+ * any frame from the underlay) and no ICMP error goes back.  A frame from
+ * a physical port (from_vm 0, PS_F_PHYS: an external or provider network's
+ * traffic to the router) is routed as a VM's, its answers and ICMP errors
+ * sent back out tagged (emit_back), its ARP/NS to the router dropped.
  */
 static __rte_noinline void
 route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, struct fp_fdb_val fv,
@@ -885,15 +1014,24 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 	struct fp_route_res res;
 	struct fp_fdb_key k;
 	uint32_t vrf = fv.id;
+	int phys = (ps->flags & PS_F_PHYS) != 0; /* from a physical port (from_vm 0) */
 	void *data = NULL;
 	unsigned int v;
 	int hit;
 
-	if (from_vm &&
+	if ((from_vm || phys) &&
 	    (ps->meta.ethertype == FP_ETH_P_ARP ||
 	     (ps->meta.ethertype == FP_ETH_P_IPV6 && ps->meta.l4_proto == FP_IPPROTO_ICMPV6 &&
 	      (ps->meta.flags & FP_META_F_L4) &&
 	      rte_pktmbuf_mtod(m, const uint8_t *)[ps->meta.l4_off] == FP_ICMP6_NS))) {
+		/* From a physical port: the requester's host answers (every
+		 * host answering one MAC would make the switches flap).
+		 */
+		if (phys) {
+			TRACE(tr, ROUTE, "vrf %u: neighbour request from a physical port", vrf);
+			drop(p, m, FP_DROP_TO_ROUTER, tr);
+			return;
+		}
 		TRACE(tr, ROUTE, "vrf %u: %s to the router: neighbour responder", vrf,
 		      ps->meta.ethertype == FP_ETH_P_ARP ? "arp" : "neighbour solicitation");
 		/* The gateway's neigh entry lives in the port's network
@@ -911,7 +1049,7 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 	/* A frame from the underlay was only decapsulated: parse its
 	 * headers now (the translation and the routing step need them).
 	 */
-	if (!from_vm) {
+	if (!from_vm && !phys) {
 		v = fp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				   FP_PARSE_F_IP_CSUM, &ps->meta);
 		if (v != FP_PARSE_OK) {
@@ -927,9 +1065,9 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 		}
 	}
 	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, &p->rt_cache, tr);
-	if (res.err != NULL && from_vm) {
+	if (res.err != NULL && (from_vm || phys)) {
 		p->stats.n[res.err_stat]++;
-		emit(out, in_port, res.err);
+		emit_back(p->t, res.err, ps, in_port, out);
 	} else if (res.err != NULL) {
 		rte_pktmbuf_free(res.err);
 	}
@@ -937,12 +1075,27 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 		drop(p, m, res.drop, tr);
 		return;
 	}
-	/* An answer of the router's goes back to a local port only. */
-	if (v == FP_ROUTE_V_REPLY && !from_vm) {
+	/* An answer of the router's goes back to a local port or out the
+	 * physical port it came in on, never to the underlay.
+	 */
+	if (v == FP_ROUTE_V_REPLY && !from_vm && !phys) {
 		drop(p, m, FP_DROP_TO_ROUTER, tr);
 		return;
 	}
 	p->stats.n[res.stat]++;
+	ps->flags |= PS_F_ROUTED;
+	if (v == FP_ROUTE_V_REPLY && (ps->flags & PS_F_PHYS)) {
+		TRACE(tr, DELIVER, "back out phys %u, vlan %u", in_port, ps->in_vlan);
+		if (emit_back(p->t, m, ps, in_port, out) == 0) {
+			p->stats.n[FP_STAT_TX]++;
+		} else {
+			if (tr != NULL)
+				trace_drop(tr, FP_DROP_NO_HEADROOM);
+			p->stats.drop[FP_DROP_NO_HEADROOM]++;
+			p->stats.n[FP_STAT_DROP]++;
+		}
+		return;
+	}
 	if (v == FP_ROUTE_V_REPLY) {
 		deliver_local(p, m, ps->vni, in_port, NULL, out, tr);
 		return;
@@ -965,14 +1118,16 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 		return;
 	}
 	/* Its delivery's security groups: one packet at a time (w NULL). */
-	if (from_vm)
+	if (from_vm || phys)
 		vm_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
 	else
 		underlay_forward(p, m, ps, hit, data, NULL, in_port, out, tr);
 }
 
 /* Act on the FDB result for a packet from the underlay (already
- * decapsulated): only local ports are destinations (split horizon).
+ * decapsulated) or from a physical port: only local ports are
+ * destinations (split horizon); on a physical port, a router's MAC is
+ * routed (an external or provider network's traffic to the router).
  */
 static __rte_always_inline void
 underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int hit,
@@ -992,9 +1147,10 @@ underlay_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps
 		trace_fdb(tr, m, ps->vni, &fv);
 	if (fv.type == FP_DEST_PORT)
 		deliver_local(p, m, ps->vni, fv.id, w, out, tr);
-	else if (fv.type == FP_DEST_VTEP)
+	else if (fv.type == FP_DEST_VTEP || fv.type == FP_DEST_PHYS)
 		drop(p, m, FP_DROP_HAIRPIN, tr);
-	else if (fv.type == FP_DEST_ROUTER && (fv.flags & FP_FDB_F_EXTERNAL))
+	else if (fv.type == FP_DEST_ROUTER &&
+		 ((fv.flags & FP_FDB_F_EXTERNAL) || (ps->flags & PS_F_PHYS)))
 		route_forward(p, m, ps, fv, 0, in_port, out, tr);
 	else
 		drop(p, m, FP_DROP_DEST_UNSUPPORTED, tr);
@@ -1246,6 +1402,7 @@ vm_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 
 		prefetch_step(pkts, n, i);
 		s->verdict = V_DROP;
+		s->flags = 0;
 		s->vni = pt->v.vni;
 		if (unlikely(!is_linear(m))) {
 			s->drop = FP_DROP_MULTI_SEGMENT;
@@ -1477,9 +1634,74 @@ underlay_classify(struct fp_pipeline *p, const struct fp_dp_port *pt, struct rte
 	return (f[0] & 1) ? V_FLOOD : V_FDB;
 }
 
+/* A frame from physical port in_port: its 802.1Q tag (or none) and the
+ * port are a provider network's segment (unknown: unknown_segment); the
+ * tag is popped and the frame is switched in that network as one from
+ * the underlay (local ports only, split horizon), a router's MAC routed.
+ */
+static __rte_always_inline int
+phys_classify(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint16_t in_port,
+	      struct fp_trace *tr)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	unsigned int r;
+	uint32_t vlan = 0;
+
+	ps->flags = PS_F_PHYS;
+	if (unlikely(!is_linear(m))) {
+		ps->drop = FP_DROP_MULTI_SEGMENT;
+		return V_DROP;
+	}
+	r = fp_parse_frame(f, rte_pktmbuf_data_len(m), 0, &ps->meta);
+	if (tr != NULL)
+		trace_parse(tr, f, rte_pktmbuf_data_len(m), &ps->meta, r);
+	if (r != FP_PARSE_OK) {
+		ps->drop = (uint16_t)r;
+		return V_DROP;
+	}
+	/* One 802.1Q tag or none (a priority tag, VLAN id 0, is none). */
+	if (ps->meta.n_vlans > 1 || (ps->meta.n_vlans == 1 && fp_get16(f + 12) != FP_ETH_P_8021Q)) {
+		TRACE(tr, CLASSIFY, "port %u: stacked or 802.1ad tags: no segment", in_port);
+		ps->drop = FP_DROP_UNKNOWN_SEGMENT;
+		return V_DROP;
+	}
+	if (ps->meta.n_vlans)
+		vlan = ps->meta.vlan_tci & 0xfff;
+	ps->vni = fp_ftables_segment(p->t, in_port, vlan);
+	if (ps->vni == 0) {
+		TRACE(tr, CLASSIFY, "port %u vlan %u: no segment", in_port, vlan);
+		ps->drop = FP_DROP_UNKNOWN_SEGMENT;
+		return V_DROP;
+	}
+	ps->in_vlan = (uint16_t)vlan;
+	if (ps->meta.n_vlans) {
+		memmove(f + sizeof(struct fp_vlan_hdr), f, 12);
+		rte_pktmbuf_adj(m, sizeof(struct fp_vlan_hdr));
+		f = rte_pktmbuf_mtod(m, uint8_t *);
+		ps->meta.l3_off -= sizeof(struct fp_vlan_hdr);
+		if (ps->meta.flags & FP_META_F_L4)
+			ps->meta.l4_off -= sizeof(struct fp_vlan_hdr);
+		ps->meta.n_vlans = 0;
+		ps->meta.vlan_tci = 0;
+	}
+	if (f[6] & 1) {
+		ps->drop = FP_DROP_BAD_SRC_MAC;
+		return V_DROP;
+	}
+	TRACE(tr, CLASSIFY, "port %u vlan %u: segment of network %u; %s: %s", in_port, vlan,
+	      ps->vni, (f[0] & 1) ? "broadcast/multicast" : "unicast",
+	      (f[0] & 1) ? "flood to local ports" : "fdb lookup");
+	return (f[0] & 1) ? V_FLOOD : V_FDB;
+}
+
+/* The stages of a burst from the underlay or (phys, a constant) a
+ * physical port: classify each packet, then act_burst() as for neither
+ * a VM port (split horizon).
+ */
 static __rte_always_inline void
 underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
-	       struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out, struct fp_trace *tr)
+	       struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out, struct fp_trace *tr,
+	       const int phys)
 {
 	struct pkt_state ps[FP_BURST];
 	struct fp_fdb_key keys[FP_BURST];
@@ -1491,7 +1713,9 @@ underlay_burst(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_p
 		struct pkt_state *s = &ps[i];
 
 		prefetch_step(pkts, n, i);
-		s->verdict = (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out, tr);
+		s->flags = 0;
+		s->verdict = phys ? (uint8_t)phys_classify(p, pkts[i], s, in_port, tr) :
+				    (uint8_t)underlay_classify(p, pt, pkts[i], s, in_port, out, tr);
 		if (s->verdict == V_FDB)
 			fdb_key_set(&keys[n_fdb++], s->vni,
 				    rte_pktmbuf_mtod(pkts[i], const uint8_t *));
@@ -1617,7 +1841,14 @@ static __rte_noinline void
 underlay_burst_fwd(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
 		   struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out)
 {
-	underlay_burst(p, pt, in_port, pkts, n, out, NULL);
+	underlay_burst(p, pt, in_port, pkts, n, out, NULL, 0);
+}
+
+static __rte_noinline void
+phys_burst_fwd(struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t in_port,
+	       struct rte_mbuf *pkts[], uint16_t n, struct fp_pipe_out *out)
+{
+	underlay_burst(p, pt, in_port, pkts, n, out, NULL, 1);
 }
 
 /* The pipeline; tr is NULL (forwarding) or a trace record (one frame). */
@@ -1644,12 +1875,18 @@ run_burst(struct fp_pipeline *p, uint16_t in_port, struct rte_mbuf *pkts[], uint
 			vm_burst_fwd(p, pt, in_port, pkts, n, out);
 		else
 			vm_burst(p, pt, in_port, pkts, n, out, tr);
+	} else if (pt->v.role == FP_PORT_ROLE_PHYSICAL) {
+		TRACE(tr, PORT, "port %u: physical, mac %s", in_port, tmac(pt->v.mac).s);
+		if (tr == NULL)
+			phys_burst_fwd(p, pt, in_port, pkts, n, out);
+		else
+			underlay_burst(p, pt, in_port, pkts, n, out, tr, 1);
 	} else {
 		TRACE(tr, PORT, "port %u: underlay, mac %s", in_port, tmac(pt->v.mac).s);
 		if (tr == NULL)
 			underlay_burst_fwd(p, pt, in_port, pkts, n, out);
 		else
-			underlay_burst(p, pt, in_port, pkts, n, out, tr);
+			underlay_burst(p, pt, in_port, pkts, n, out, tr, 0);
 	}
 	stats_end(p);
 	return (uint16_t)(out->n - before);

@@ -46,6 +46,27 @@ vni_ok(uint32_t vni)
 	return vni != 0 && vni <= FP_VNI_MAX;
 }
 
+/* Is id a provider network's (FP_NET_PROVIDER | n, n not 0)? */
+static int
+provider_id(uint32_t id)
+{
+	return id > FP_NET_PROVIDER && id <= (FP_NET_PROVIDER | FP_NET_PROVIDER_MAX);
+}
+
+/* Why a network id (a VNI or a provider network's) is refused, or NULL. */
+static const char *
+net_why_not(const struct fp_check_view *view, uint32_t id)
+{
+	if (vni_ok(id))
+		return NULL;
+	if (!provider_id(id))
+		return "out of range (a VNI 1..16777215 or a provider network 0x1000001..0x1ffffff)";
+	if (view != NULL && !view->segments)
+		return "a provider network: this engine does not carry provider networks "
+		       "(doc/routing.md)";
+	return NULL;
+}
+
 static int
 is_zero(const void *p, size_t size)
 {
@@ -110,6 +131,7 @@ static int
 check_port(const struct fp_port_key *k, const struct fp_port_val *v,
 	   const struct fp_check_view *view, char *err, size_t errsz)
 {
+	const char *why;
 	uint32_t a;
 
 	if (k->port_id >= FP_PORT_MAX)
@@ -131,9 +153,8 @@ check_port(const struct fp_port_key *k, const struct fp_port_val *v,
 		return fail(err, errsz, -EINVAL,
 			    "port %u: security groups (flag sg) are not enforced by this engine",
 			    k->port_id);
-	if (!vni_ok(v->vni))
-		return fail(err, errsz, -EINVAL, "port %u: vni %u out of range 1..%u", k->port_id,
-			    v->vni, FP_VNI_MAX);
+	if ((why = net_why_not(view, v->vni)) != NULL)
+		return fail(err, errsz, -EINVAL, "port %u: vni %u: %s", k->port_id, v->vni, why);
 	if (!fp_addr_mac_is_unicast(v->mac))
 		return fail(err, errsz, -EINVAL, "port %u: mac is not a unicast address",
 			    k->port_id);
@@ -205,36 +226,70 @@ check_vtep(const struct fp_vtep_key *k, const struct fp_vtep_val *v,
 static const char *
 dest_name(uint16_t type)
 {
-	return type == FP_DEST_PORT ? "vm port" : "vtep";
+	return type == FP_DEST_PORT ? "vm port" : type == FP_DEST_PHYS ? "physical port" : "vtep";
+}
+
+/* A destination of network net (an fdb entry or a flood member): a
+ * physical port (with its VLAN id) only in a provider network, a vtep
+ * only in an overlay one.  Returns NULL or what is wrong.
+ */
+static const char *
+dest_why_not(const struct fp_check_view *view, uint32_t net, uint16_t type, uint32_t id,
+	     uint32_t vlan)
+{
+	if (type == FP_DEST_PHYS) {
+		if (!provider_id(net))
+			return "in a network that is not a provider network";
+		if (vlan > FP_VLAN_MAX)
+			return "with a vlan out of range 0..4094";
+		if (view != NULL && role_of(view, id) != FP_PORT_ROLE_PHYSICAL)
+			return "is not a physical port";
+		return NULL;
+	}
+	if (vlan != 0)
+		return "with a vlan, but not a physical port";
+	if (type == FP_DEST_VTEP && provider_id(net))
+		return "in a provider network (never tunnelled)";
+	if (!exists(view, type, id))
+		return "does not exist";
+	return NULL;
 }
 
 static int
 check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct fp_check_view *view,
 	  char *err, size_t errsz)
 {
-	if (!vni_ok(k->vni) || k->pad[0] || k->pad[1])
-		return fail(err, errsz, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero",
-			    k->vni, FP_VNI_MAX);
+	const char *why;
+
+	if (k->pad[0] || k->pad[1])
+		return fail(err, errsz, -EINVAL, "fdb: vni %u: pad not zero", k->vni);
+	if ((why = net_why_not(view, k->vni)) != NULL)
+		return fail(err, errsz, -EINVAL, "fdb: vni %u: %s", k->vni, why);
 	if (v == NULL)
 		return 0;
 	if (k->mac[0] & 1)
 		return fail(err, errsz, -EINVAL, "fdb vni %u: mac is not unicast", k->vni);
-	if (v->flags && (v->type != FP_DEST_ROUTER || v->flags != FP_FDB_F_EXTERNAL))
+	/* FP_DEST_PHYS: flags hold the VLAN id (checked with the dest). */
+	if (v->flags && v->type != FP_DEST_PHYS &&
+	    (v->type != FP_DEST_ROUTER || v->flags != FP_FDB_F_EXTERNAL))
 		return fail(err, errsz, -EINVAL,
-			    "fdb vni %u: flags 0x%x: only a router entry may be external (0x%x); "
-			    "physical ports are not carried yet (doc/routing.md)",
+			    "fdb vni %u: flags 0x%x: only a router entry may be external (0x%x)",
 			    k->vni, v->flags, FP_FDB_F_EXTERNAL);
-	if (v->flags && view != NULL && !view->nat)
+	if (v->type == FP_DEST_ROUTER && v->flags && view != NULL && !view->nat)
 		return fail(err, errsz, -EINVAL,
 			    "fdb vni %u: external router entry (floating IP): this engine does not "
 			    "translate floating IPs (doc/routing.md)",
 			    k->vni);
 	switch (v->type) {
-	case FP_DEST_PORT:
+	case FP_DEST_PHYS:
 	case FP_DEST_VTEP:
-		if (!exists(view, v->type, v->id))
-			return fail(err, errsz, -EINVAL, "fdb vni %u: %s %u does not exist", k->vni,
-				    dest_name(v->type), v->id);
+	case FP_DEST_PORT:
+		/* FP_DEST_PHYS: the VLAN id is in flags. */
+		why = dest_why_not(view, k->vni, v->type, v->id,
+				   v->type == FP_DEST_PHYS ? v->flags : 0);
+		if (why != NULL)
+			return fail(err, errsz, -EINVAL, "fdb vni %u: %s %u %s", k->vni,
+				    dest_name(v->type), v->id, why);
 		return 0;
 	case FP_DEST_ROUTER:
 		/* The vrf need not hold routes yet: a router without routes
@@ -257,11 +312,11 @@ static int
 check_flood(const struct fp_flood_key *k, const struct fp_flood_val *v,
 	    const struct fp_check_view *view, char *err, size_t errsz)
 {
+	const char *why;
 	uint32_t m;
 
-	if (!vni_ok(k->vni))
-		return fail(err, errsz, -EINVAL, "flood: vni %u out of range 1..%u", k->vni,
-			    FP_VNI_MAX);
+	if ((why = net_why_not(view, k->vni)) != NULL)
+		return fail(err, errsz, -EINVAL, "flood: vni %u: %s", k->vni, why);
 	if (v == NULL)
 		return 0;
 	if (v->n_members > FP_FLOOD_MEMBER_MAX || v->pad)
@@ -276,20 +331,23 @@ check_flood(const struct fp_flood_key *k, const struct fp_flood_val *v,
 					    "flood vni %u: unused member %u not zero", k->vni, m);
 			continue;
 		}
-		if ((fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP) || fm->vlan)
+		if (fm->type != FP_DEST_PORT && fm->type != FP_DEST_VTEP &&
+		    fm->type != FP_DEST_PHYS)
 			return fail(err, errsz, -EINVAL, "flood vni %u: member %u: bad type %u",
 				    k->vni, m, fm->type);
-		if (!exists(view, fm->type, fm->id))
-			return fail(err, errsz, -EINVAL,
-				    "flood vni %u: member %u: %s %u does not exist", k->vni, m,
-				    dest_name(fm->type), fm->id);
+		if ((why = dest_why_not(view, k->vni, fm->type, fm->id, fm->vlan)) != NULL)
+			return fail(err, errsz, -EINVAL, "flood vni %u: member %u: %s %u %s",
+				    k->vni, m, dest_name(fm->type), fm->id, why);
 	}
 	return 0;
 }
 
 static int
-check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *err, size_t errsz)
+check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v,
+	    const struct fp_check_view *view, char *err, size_t errsz)
 {
+	const char *why;
+
 	if (k->pad)
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: key pad not zero", k->vrf);
 	if (v == NULL)
@@ -299,9 +357,8 @@ check_neigh(const struct fp_neigh_key *k, const struct fp_neigh_val *v, char *er
 			    k->vrf);
 	if (!fp_addr_mac_is_unicast(v->mac))
 		return fail(err, errsz, -EINVAL, "neigh vrf %u: mac is not unicast", k->vrf);
-	if (!vni_ok(v->vni))
-		return fail(err, errsz, -EINVAL, "neigh vrf %u: vni %u out of range 1..%u", k->vrf,
-			    v->vni, FP_VNI_MAX);
+	if ((why = net_why_not(view, v->vni)) != NULL)
+		return fail(err, errsz, -EINVAL, "neigh vrf %u: vni %u: %s", k->vrf, v->vni, why);
 	/* local_only: what both engines do for every entry already (only
 	 * requests from local VM ports are answered).
 	 */
@@ -523,9 +580,9 @@ check_route(const struct fp_route_key *k, const struct fp_route_val *v,
 		return 0;
 	case FP_ROUTE_CONNECTED:
 	case FP_ROUTE_NEXTHOP:
-		if (!vni_ok(v->vni))
-			return fail(err, errsz, -EINVAL, "route vrf %u: vni %u out of range 1..%u",
-				    k->vrf, v->vni, FP_VNI_MAX);
+		if ((why = net_why_not(view, v->vni)) != NULL)
+			return fail(err, errsz, -EINVAL, "route vrf %u: vni %u: %s", k->vrf, v->vni,
+				    why);
 		if (!fp_addr_mac_is_unicast(v->mac))
 			return fail(err, errsz, -EINVAL, "route vrf %u: mac is not unicast",
 				    k->vrf);
@@ -555,7 +612,7 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 			    k->dir);
 	if (!is_zero(k->pad, sizeof(k->pad)))
 		return fail(err, errsz, -EINVAL, "nat %s %u: key pad not zero", dir, k->scope);
-	if (k->dir == FP_NAT_SNAT ? k->scope == 0 : !vni_ok(k->scope))
+	if (k->dir == FP_NAT_SNAT ? k->scope == 0 : net_why_not(view, k->scope) != NULL)
 		return fail(err, errsz, -EINVAL, "nat %s: scope %u: %s", dir, k->scope,
 			    k->dir == FP_NAT_SNAT ? "vrf 0" : "network id out of range");
 	if (!unicast_ip(&k->ip))
@@ -587,7 +644,7 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 			    "nat %s %u: translated ip is not a unicast address of the key's family",
 			    dir, k->scope);
 	if (k->dir == FP_NAT_SNAT) {
-		if (!vni_ok(v->scope) || !fp_addr_mac_is_unicast(v->mac))
+		if (net_why_not(view, v->scope) != NULL || !fp_addr_mac_is_unicast(v->mac))
 			return fail(err, errsz, -EINVAL,
 				    "nat snat %u: external network %u out of range or mac not "
 				    "unicast",
@@ -675,6 +732,33 @@ check_dhcp6(const struct fp_dhcp6_key *k, const struct fp_dhcp6_val *v,
 	return check_slowpath_val(rc, "dhcp6", "port", k->port_id, msg, err, errsz);
 }
 
+static int
+check_segment(const struct fp_segment_key *k, const struct fp_segment_val *v,
+	      const struct fp_check_view *view, char *err, size_t errsz)
+{
+	if (k->vlan > FP_VLAN_MAX || k->pad)
+		return fail(err, errsz, -EINVAL,
+			    "segment port %u: vlan %u out of range 0..%u or "
+			    "pad not zero",
+			    k->port_id, k->vlan, FP_VLAN_MAX);
+	if (view != NULL && !view->segments)
+		return fail(err, errsz, -EINVAL,
+			    "segment port %u vlan %u: this engine does not carry provider "
+			    "networks (doc/routing.md)",
+			    k->port_id, k->vlan);
+	if (view != NULL && role_of(view, k->port_id) != FP_PORT_ROLE_PHYSICAL)
+		return fail(err, errsz, -EINVAL, "segment port %u vlan %u: not a physical port",
+			    k->port_id, k->vlan);
+	if (v == NULL)
+		return 0;
+	if (!provider_id(v->vni) || v->pad)
+		return fail(err, errsz, -EINVAL,
+			    "segment port %u vlan %u: network 0x%x is not a provider network "
+			    "(0x1000001..0x1ffffff) or pad not zero",
+			    k->port_id, k->vlan, v->vni);
+	return 0;
+}
+
 int
 fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp_check_view *view,
 	       char *err, size_t errsz)
@@ -689,7 +773,7 @@ fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp
 	case FP_TABLE_FLOOD:
 		return check_flood(key, val, view, err, errsz);
 	case FP_TABLE_NEIGH:
-		return check_neigh(key, val, err, errsz);
+		return check_neigh(key, val, view, err, errsz);
 	case FP_TABLE_RULESET:
 		return check_ruleset(key, val, err, errsz);
 	case FP_TABLE_ADDRSET:
@@ -704,6 +788,8 @@ fp_check_entry(uint16_t table, const void *key, const void *val, const struct fp
 		return check_ra(key, val, view, err, errsz);
 	case FP_TABLE_DHCP6:
 		return check_dhcp6(key, val, view, err, errsz);
+	case FP_TABLE_SEGMENT:
+		return check_segment(key, val, view, err, errsz);
 	default:
 		return fail(err, errsz, -EINVAL, "unknown table %u", table);
 	}

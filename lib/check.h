@@ -18,8 +18,10 @@
  *     refused by an engine that does not, naming the table), and whether
  *     it translates nat entries (a nat set is refused by an engine that
  *     stores but does not translate them: never accepted and ignored),
- *     and whether it serves the slow path (dhcp, ra and dhcp6 entries are
- *     refused by an engine that does not, naming the table).
+ *     whether it serves the slow path (dhcp, ra and dhcp6 entries are
+ *     refused by an engine that does not, naming the table), and whether
+ *     it carries provider networks (segment entries, provider network ids
+ *     and physical destinations are refused by an engine that does not).
  * With no view (NULL), only the value checks run (fpctl, which does not
  * know the engine's state).
  *
@@ -54,6 +56,8 @@ struct fp_check_view {
 	uint32_t routes;		 /* the engine routes: route, nat, fdb router entries */
 	uint32_t nat;			 /* the engine translates nat entries (floating IPs) */
 	uint32_t slowpath;		 /* the engine serves dhcp, ra and dhcp6 entries */
+	uint32_t segments;		 /* the engine carries provider networks (segment) */
+	uint32_t pad;			 /* zero */
 	void *ctx;			 /* for exists */
 };
 

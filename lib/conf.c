@@ -507,14 +507,17 @@ fp_conf_port_head_load(struct fp_conf *c, const config_setting_t *grp, const cha
 int
 fp_conf_role_parse(struct fp_conf *c, const config_setting_t *s, uint16_t *role)
 {
-	/* What a config may name: not "none", not (yet) "gateway". */
+	/* What a config may name: not "none", not (yet) "gateway";
+	 * "physical" (provider networks) is fp-dpdk's only.
+	 */
 	const char *const names[] = { fp_names_role[FP_PORT_ROLE_VM],
-				      fp_names_role[FP_PORT_ROLE_UNDERLAY] };
-	const uint16_t roles[] = { FP_PORT_ROLE_VM, FP_PORT_ROLE_UNDERLAY };
+				      fp_names_role[FP_PORT_ROLE_UNDERLAY],
+				      fp_names_role[FP_PORT_ROLE_PHYSICAL] };
+	const uint16_t roles[] = { FP_PORT_ROLE_VM, FP_PORT_ROLE_UNDERLAY, FP_PORT_ROLE_PHYSICAL };
 	uint32_t r;
 	int rc;
 
-	rc = fp_conf_enum_parse(c, s, names, 2, &r);
+	rc = fp_conf_enum_parse(c, s, names, 3, &r);
 	if (rc == 0)
 		*role = roles[r];
 	return rc;
@@ -535,6 +538,7 @@ fp_conf_tables_default(uint32_t table_size[FP_TABLE_MAX])
 	table_size[FP_TABLE_DHCP] = FP_CONF_DEF_TABLE_DHCP;
 	table_size[FP_TABLE_RA] = FP_CONF_DEF_TABLE_RA;
 	table_size[FP_TABLE_DHCP6] = FP_CONF_DEF_TABLE_DHCP6;
+	table_size[FP_TABLE_SEGMENT] = FP_CONF_DEF_TABLE_SEGMENT;
 }
 
 int

@@ -47,6 +47,7 @@
 #define FP_CONF_DEF_TABLE_DHCP 4096	/* DHCPv4 entries (one per VM port) */
 #define FP_CONF_DEF_TABLE_RA 1024	/* RA entries (one per network with a router) */
 #define FP_CONF_DEF_TABLE_DHCP6 4096	/* DHCPv6 entries (one per VM port) */
+#define FP_CONF_DEF_TABLE_SEGMENT 4096	/* provider network segments (port, vlan) */
 
 /* Setting type masks, by (1u << CONFIG_TYPE_*). */
 #define FP_CONF_T_GROUP (1u << CONFIG_TYPE_GROUP)

@@ -54,7 +54,8 @@
 	_(NAT, "nat", nat)             \
 	_(DHCP, "dhcp", dhcp)          \
 	_(RA, "ra", ra)                \
-	_(DHCP6, "dhcp6", dhcp6)
+	_(DHCP6, "dhcp6", dhcp6)       \
+	_(SEGMENT, "segment", segment)
 
 #define FP_TABLE_ENUM(id, name, stem) FP_TABLE_##id,
 enum fp_table_id { FP_FOREACH_TABLE(FP_TABLE_ENUM) FP_TABLE_MAX };
@@ -194,7 +195,8 @@ struct fp_neigh_val {
  * routes are keyed by (vrf, prefix) and looked up longest prefix first.
  * The route and nat tables are in FP_FOREACH_TABLE (fp-dpdk carries
  * them; the XDP engine's limits for them are 0 and it refuses their
- * entries); the segment table joins when an engine carries it.
+ * entries); so is the segment table (provider networks: fp-dpdk
+ * carries it, the XDP engine's limit is 0).
  */
 #define FP_FOREACH_ROUTE_TYPE(_)  \
 	_(NONE, "none")           \
@@ -593,7 +595,8 @@ enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
 	_(NEIGH_MISSING, "neigh_missing")             \
 	_(PUNT_FULL, "punt_full")                     \
 	_(PUNT_RATE, "punt_rate")                     \
-	_(NO_SNAT, "no_snat")
+	_(NO_SNAT, "no_snat")                         \
+	_(UNKNOWN_SEGMENT, "unknown_segment")
 
 #define FP_DROP_ENUM(id, name) FP_DROP_##id,
 enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
@@ -619,7 +622,7 @@ enum fp_drop_id { FP_FOREACH_DROP(FP_DROP_ENUM) FP_DROP_MAX };
 	{                                                                                          \
 		FP_TABLE_ADDRSET, FP_TABLE_RULESET, FP_TABLE_PORT, FP_TABLE_VTEP, FP_TABLE_NEIGH,  \
 			FP_TABLE_ROUTE, FP_TABLE_NAT, FP_TABLE_FLOOD, FP_TABLE_FDB, FP_TABLE_DHCP, \
-			FP_TABLE_RA, FP_TABLE_DHCP6                                                \
+			FP_TABLE_RA, FP_TABLE_DHCP6, FP_TABLE_SEGMENT                              \
 	}
 
 /* Room for the key or the value of any table (copies, dump buffers). */

@@ -100,10 +100,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ---------------------------------------------------------------------------
 
 TABLES = ["port", "vtep", "fdb", "flood", "neigh", "ruleset", "addrset", "route", "nat",
-          "dhcp", "ra", "dhcp6"]
-ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3}
+          "dhcp", "ra", "dhcp6", "segment"]
+ROLE = {"none": 0, "vm": 1, "underlay": 2, "gateway": 3, "physical": 4}
 ENCAP = {"vxlan": 0, "geneve": 1}
-DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3}
+DEST = {"none": 0, "port": 1, "vtep": 2, "router": 3, "phys": 4}
 PORT_F_ANTISPOOF = 0x0001
 PORT_F_SG = 0x0002
 SG_EGRESS, SG_INGRESS = 0, 1
@@ -130,7 +130,7 @@ DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "multi_segment", "sg_denied", "sg_no_ruleset", "sg_vm_dhcp_server",
          "sg_vm_router_adv", "ct_invalid", "ct_revoked", "ct_full", "vtep_not_serving",
          "inner_src_mac_spoofed", "storm_control", "ttl_exceeded", "to_router", "no_route",
-         "neigh_missing", "punt_full", "punt_rate", "no_snat"]
+         "neigh_missing", "punt_full", "punt_rate", "no_snat", "unknown_segment"]
 ROUTE = {"none": 0, "local": 1, "connected": 2, "nexthop": 3, "blackhole": 4}
 NEIGH_F_LOCAL_ONLY = 0x0001
 
@@ -187,6 +187,7 @@ def fdb_key(vni, mac):
 
 
 def fdb_val(dest, dest_id, flags=0):
+    """struct fp_fdb_val; a phys destination's VLAN id is in flags."""
     return struct.pack("<HHI", DEST[dest], flags, dest_id)
 
 
@@ -197,10 +198,19 @@ def flood_key(vni):
 def flood_val(members):
     assert len(members) <= FLOOD_MEMBER_MAX
     b = struct.pack("<II", len(members), 0)
-    b += b"".join(struct.pack("<HHI", DEST[t], 0, i) for t, i in members)
+    b += b"".join(struct.pack("<HHI", DEST[m[0]], m[2] if len(m) > 2 else 0, m[1])
+                  for m in members)
     b += bytes(8 * (FLOOD_MEMBER_MAX - len(members)))
     assert len(b) == 8 + 8 * FLOOD_MEMBER_MAX
     return b
+
+
+def segment_key(port_id, vlan):
+    return struct.pack("<IHH", port_id, vlan, 0)
+
+
+def segment_val(net):
+    return struct.pack("<II", net, 0)
 
 
 def neigh_key(vrf, ip):
@@ -479,9 +489,13 @@ class Case:
                    (vid, encap, remote, local, nh, up))
 
     def fdb(self, vni, mac, dest, dest_id, flags=0):
+        """flags: FP_FDB_F_*, or a phys destination's VLAN id."""
+        if dest == "phys":
+            what = " vlan %d" % flags if flags else ""
+        else:
+            what = " external" if flags else ""
         self.entry("fdb", fdb_key(vni, mac), fdb_val(dest, dest_id, flags),
-                   "fdb vni %d %s -> %s %d%s" % (vni, mac, dest, dest_id,
-                                                 " external" if flags else ""))
+                   "fdb vni %d %s -> %s %d%s" % (vni, mac, dest, dest_id, what))
 
     def nat(self, direction, scope, ip, to_ip, mac, to_scope):
         self.entry("nat", nat_key(scope, direction, ip), nat_val(to_ip, mac, to_scope),
@@ -490,7 +504,13 @@ class Case:
 
     def flood(self, vni, members):
         self.entry("flood", flood_key(vni), flood_val(members),
-                   "flood vni %d: %s" % (vni, " ".join("%s %d" % m for m in members)))
+                   "flood vni %d: %s" % (vni, " ".join(
+                       "%s %d" % m[:2] + (" vlan %d" % m[2] if len(m) > 2 and m[2] else "")
+                       for m in members)))
+
+    def segment(self, port_id, vlan, net):
+        self.entry("segment", segment_key(port_id, vlan), segment_val(net),
+                   "segment port %d vlan %d -> network %d" % (port_id, vlan, net))
 
     def neigh(self, ip, mac, vni, vrf=VRF, flags=0):
         self.entry("neigh", neigh_key(vrf, ip), neigh_val(mac, vni, flags),
@@ -3554,6 +3574,212 @@ def gen_fip():
     c.ruleset(9, SG_INGRESS, [])
     c.inp(5, f)
     c.drop("sg_denied")
+# Provider networks (doc/routing.md "Provider networks"): fp-dpdk only
+# ---------------------------------------------------------------------------
+
+PROV_XDP = ("dpdk", "the XDP engine does not carry provider networks (doc/routing.md): its "
+            "backend refuses segments and provider network ids")
+PNET = 0x01000001   # a vlan network (VLAN 100 on physical port 5): ports 0, 2
+FNET = 0x01000002   # a flat network (untagged on port 5): port 4
+PVLAN = 100
+PHYS_PORT = 5
+PHYS_MAC = "02:00:00:00:05:05"  # port 5's MAC: the chassis MAC (none configured)
+
+
+def tag(f, vlan):
+    """The frame with an 802.1Q tag (PCP 0) inserted after its MACs."""
+    f = bytes(f)
+    return f[:12] + struct.pack("!HH", 0x8100, vlan) + f[12:]
+
+
+def prov_world(c, phys_mtu=1500, router=False):
+    """VM ports 0 and 2 on the vlan network PNET (VLAN 100), port 4 on
+    the flat network FNET, physical port 5; remote MACs REM_MAC[1] (PNET)
+    and REM_MAC[2] (FNET) behind the physical port.  router: a router in
+    both (10.0.0.0/24 on PNET, 10.0.1.0/24 on FNET).
+    """
+    c.port(0, "vm", 1500, VM0_MAC)
+    c.port(1, "underlay", UL_MTU, UL_MAC)
+    c.port(2, "vm", 1500, VM2_MAC)
+    c.port(4, "vm", 1500, VM4_MAC)
+    c.port(PHYS_PORT, "physical", phys_mtu, PHYS_MAC)
+    c.local_vtep(LOCAL4)
+    c.vm_port(0, PNET, VM0_MAC, PORT_F_ANTISPOOF, [(VM0_IP + "/32", None)], vrf=PNET)
+    c.vm_port(2, PNET, VM2_MAC, PORT_F_ANTISPOOF, [(VM2_IP + "/32", None)], vrf=PNET)
+    c.vm_port(4, FNET, VM4_MAC, 0, vrf=FNET)
+    c.fdb(PNET, VM0_MAC, "port", 0)
+    c.fdb(PNET, VM2_MAC, "port", 2)
+    c.fdb(PNET, REM_MAC[1], "phys", PHYS_PORT, PVLAN)
+    c.fdb(FNET, VM4_MAC, "port", 4)
+    c.fdb(FNET, REM_MAC[2], "phys", PHYS_PORT, 0)
+    c.flood(PNET, [("port", 0), ("port", 2), ("phys", PHYS_PORT, PVLAN)])
+    c.flood(FNET, [("port", 4), ("phys", PHYS_PORT, 0)])
+    c.neigh(REM_IP, REM_MAC[1], PNET, vrf=PNET)
+    if router:
+        c.fdb(PNET, RTR_MAC, "router", VRF)
+        c.fdb(FNET, RTR_MAC, "router", VRF)
+        c.route(VRF, "10.0.0.0/24", "connected", PNET, RTR_MAC, 1500, RTR_IP)
+        c.route(VRF, RTR_IP + "/32", "local", addr=RTR_IP)
+        c.route(VRF, "10.0.1.0/24", "connected", FNET, RTR_MAC, 1500, RTR2_IP)
+        c.neigh(VM0_IP, VM0_MAC, PNET, vrf=PNET)
+        c.neigh(VM4_IP, VM4_MAC, FNET, vrf=FNET)
+        c.neigh(REM2_IP, REM_MAC[2], FNET, vrf=FNET)
+    c.segment(PHYS_PORT, PVLAN, PNET)
+    c.segment(PHYS_PORT, 0, FNET)
+
+
+def gen_provider():
+    def pcase(name, desc, **kw):
+        c = case(name, desc)
+        c.engines(*PROV_XDP)
+        prov_world(c, **kw)
+        return c
+
+    f = udp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = pcase("pv_vlan_in_to_vm", "a frame tagged VLAN 100 from the physical port to VM "
+              "port 0 on that vlan network: the segment names the network, the tag is "
+              "popped, delivered untagged")
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.out(0, f)
+    c.tx()
+    c.stat("local", 1)
+
+    f = udp4(dst_mac=REM_MAC[1])
+    c = pcase("pv_vm_to_remote_tagged", "VM port 0 to a MAC on another host of its vlan "
+              "network: out the physical port tagged VLAN 100, not tunnelled")
+    c.inp(0, f)
+    c.out(PHYS_PORT, tag(f, PVLAN))
+    c.tx()
+    c.stat("encap", 0)
+
+    f = arp_req(VM0_IP, "10.0.0.99")
+    c = pcase("pv_vm_flood", "a broadcast from VM port 0 on the vlan network: a copy to "
+              "local port 2 and one tagged out the physical port, no vtep")
+    c.inp(0, f)
+    c.out(2, f)
+    c.out(PHYS_PORT, tag(f, PVLAN))
+    c.tx()
+    c.stat("flood_copies", 2)
+    c.stat("encap", 0)
+
+    f = arp_req(REM_IP, VM2_IP, sha=REM_MAC[1])
+    c = pcase("pv_phys_flood_local_only", "a broadcast tagged VLAN 100 from the physical "
+              "port: flooded to the local ports 0 and 2 untagged, never back out the "
+              "physical port (no loop), not answered from the neigh table")
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.out(0, f)
+    c.out(2, f)
+    c.tx()
+    c.stat("flood_copies", 2)
+    c.stat("arp_reply", 0)
+
+    f = udp4(src_mac=REM_MAC[1], dst_mac=VM0_MAC, src=REM_IP, dst=VM0_IP)
+    c = pcase("pv_unknown_segment", "a frame tagged VLAN 200, which is no segment of the "
+              "physical port: dropped as unknown_segment")
+    c.inp(PHYS_PORT, tag(f, 200))
+    c.drop("unknown_segment")
+
+    c = pcase("pv_qinq_unknown_segment", "a frame with two tags on the physical port: no "
+              "segment, unknown_segment")
+    c.inp(PHYS_PORT, tag(tag(f, PVLAN), PVLAN))
+    c.drop("unknown_segment")
+
+    c = case("pv_untagged_no_flat", "an untagged frame on a physical port without a flat "
+             "segment: unknown_segment")
+    c.engines(*PROV_XDP)
+    prov_world(c)
+    c.delete("segment", segment_key(PHYS_PORT, 0), "segment port 5 vlan 0")
+    c.inp(PHYS_PORT, f)
+    c.drop("unknown_segment")
+
+    f = udp4(src_mac=REM_MAC[2], dst_mac=VM4_MAC, src="10.0.1.50", dst=VM4_IP)
+    c = pcase("pv_flat_in", "an untagged frame on the physical port: the flat network's "
+              "segment, delivered to port 4")
+    c.inp(PHYS_PORT, f)
+    c.out(4, f)
+    c.tx()
+
+    f = udp4(src_mac=VM4_MAC, dst_mac=REM_MAC[2], src=VM4_IP, dst="10.0.1.50")
+    c = pcase("pv_flat_out", "port 4 on the flat network to a remote MAC: out the physical "
+              "port untagged")
+    c.inp(4, f)
+    c.out(PHYS_PORT, f)
+    c.tx()
+
+    f = udp4(src_mac=REM_MAC[2], dst_mac=REM_MAC[1], src=REM_IP, dst="10.0.0.32")
+    c = pcase("pv_phys_hairpin", "a frame from the physical port to a MAC the fdb places "
+              "behind the physical port: hairpin, not sent back")
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.drop("hairpin")
+
+    f = udp4(dst_mac=REM_MAC[1], src=VM0_IP, payload=bytes(1401 - 28))
+    c = pcase("pv_too_big", "1401 bytes with DF from port 0 toward a physical port of MTU "
+              "1400: ICMP fragmentation needed back to the VM, dropped as too_big",
+              phys_mtu=1400)
+    c.inp(0, f)
+    c.out(0, icmp4_too_big(f, 1400))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+
+    f = udp4(src=VM2_IP, dst_mac=REM_MAC[1])
+    c = pcase("pv_antispoof", "VM port 0 on a vlan network sends from port 2's address: "
+              "spoofed_ip, as on an overlay network")
+    c.inp(0, f)
+    c.drop("spoofed_ip")
+
+    f = udp4(src_mac=VM4_MAC, dst_mac=RTR_MAC, src=VM4_IP, dst=REM_IP)
+    out = bytearray(routed(f, REM_MAC[1]))
+    out[6:12] = mac_bytes(PHYS_MAC)
+    c = pcase("pv_routed_into_vlan", "port 4 (flat network) to 10.0.0.31 on the vlan "
+              "network via the router: routed, out the physical port tagged VLAN 100 from "
+              "the chassis MAC (not the router's, every host's)", router=True)
+    c.inp(4, f)
+    c.out(PHYS_PORT, tag(out, PVLAN))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = udp4(src_mac=VM4_MAC, dst_mac=RTR_MAC, src=VM4_IP, dst=VM0_IP)
+    c = pcase("pv_routed_local_router_mac", "port 4 to 10.0.0.10 on local port 0 of the vlan "
+              "network: routed and delivered with the router's MAC as source (the chassis "
+              "MAC is for the physical port only)", router=True)
+    c.inp(4, f)
+    c.out(0, routed(f, VM0_MAC))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = udp4(src_mac=REM_MAC[1], dst_mac=RTR_MAC, src=REM_IP, dst=VM4_IP)
+    c = pcase("pv_routed_from_phys", "a frame tagged VLAN 100 from the physical port to the "
+              "router's MAC: routed on this host into the flat network, delivered to port "
+              "4", router=True)
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.out(4, routed(f, VM4_MAC))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = udp4(src_mac=REM_MAC[1], dst_mac=RTR_MAC, src=REM_IP, dst="10.0.1.50")
+    out = bytearray(routed(f, REM_MAC[2]))
+    out[6:12] = mac_bytes(PHYS_MAC)
+    c = pcase("pv_routed_phys_to_phys", "tagged VLAN 100 from the physical port to the "
+              "router, to 10.0.1.50 behind the physical port on the flat network: out "
+              "untagged from the chassis MAC", router=True)
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.out(PHYS_PORT, bytes(out))
+    c.tx()
+    c.stat("routed", 1)
+
+    f = bytes(Ether(dst=RTR_MAC, src=REM_MAC[1]) /
+              IP(src=REM_IP, dst=RTR_IP, ttl=64, id=0x4242, flags="DF") /
+              ICMP(type=8, code=0, id=0x77, seq=3) / Raw(b"ping the router"))
+    rep_ = bytes(Ether(dst=REM_MAC[1], src=PHYS_MAC) /
+                 IP(src=RTR_IP, dst=REM_IP, ttl=64, id=0x4242, flags="DF") /
+                 ICMP(type=0, code=0, id=0x77, seq=3) / Raw(b"ping the router"))
+    c = pcase("pv_ping_router_from_phys", "an ICMP echo tagged VLAN 100 to the router's "
+              "address: answered back out the physical port, tagged, from the chassis MAC",
+              router=True)
+    c.inp(PHYS_PORT, tag(f, PVLAN))
+    c.out(PHYS_PORT, tag(rep_, PVLAN))
+    c.tx()
+    c.stat("icmp_echo_reply", 1)
 
 
 def generate():
@@ -3570,6 +3796,7 @@ def generate():
     gen_route()
     gen_slowpath()
     gen_fip()
+    gen_provider()
     out = {}
     for c in CASES:
         fn = c.name + ".case"

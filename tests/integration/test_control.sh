@@ -224,14 +224,14 @@ uncarried_checks() {
 	want="inconsistent ports rif-a fixed_ips[0].ip_address;"
 	want+="unsupported floatingips fip-1 router_id;"
 	want+="unsupported networks net-gre provider:network_type;"
-	want+="unsupported networks net-vlan provider:network_type;"
+	want+="unsupported networks net-vlan provider:physical_network;"
 	want+="unsupported ports port-v network_id;"
 	want+="unsupported routers r1 external_gateway_info;"
 	[ "$kinds" = "$want" ] || fp_note "problems: $kinds"
 	check "hva lists them as problems of their kind" [ "$kinds" = "$want" ]
 	check "hva fp-control logged the vlan network's problem" \
 		logged "$(fp_ctrl_log hva)" \
-		"problem (unsupported): network net-vlan: provider:network_type: provider network type vlan is not carried yet"
+		"problem (unsupported): network net-vlan: provider:physical_network: vlan network on physical network physnet1: host hva maps no port to it"
 	check "a1 -> a2 over VXLAN meanwhile" reaches_only a1 "${FP_VM_IP4[a2]}" a2 b2
 	fp_api hva GET /v1/routers/r1
 	check "the router is stored ($FP_CODE)" [ "$(jq -r .router.distributed <<<"$FP_BODY")" = true ]

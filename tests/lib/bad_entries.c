@@ -108,6 +108,8 @@ fp_bad_entries_build(size_t *n)
 {
 	struct fp_bad_entry *all = calloc(N_MAX, sizeof(*all)), *e;
 	const uint32_t vmax = FP_VNI_MAX;
+	const char *range = "out of range (a VNI 1..16777215 or a provider network "
+			    "0x1000001..0x1ffffff)";
 
 	if (all == NULL)
 		return NULL;
@@ -148,11 +150,11 @@ fp_bad_entries_build(size_t *n)
 	good_port(e);
 	e->desc = "port vni 0";
 	e->val.port.vni = 0;
-	expect(e++, -EINVAL, "port 0: vni 0 out of range 1..%u", vmax);
+	expect(e++, -EINVAL, "port 0: vni 0: %s", range);
 	good_port(e);
 	e->desc = "port vni past 24 bits";
 	e->val.port.vni = vmax + 1;
-	expect(e++, -EINVAL, "port 0: vni %u out of range 1..%u", vmax + 1, vmax);
+	expect(e++, -EINVAL, "port 0: vni %u: %s", vmax + 1, range);
 	good_port(e);
 	e->desc = "a multicast port mac";
 	e->val.port.mac[0] = 1;
@@ -265,16 +267,16 @@ fp_bad_entries_build(size_t *n)
 	good_fdb(e);
 	e->desc = "fdb vni 0";
 	e->key.fdb.vni = 0;
-	expect(e++, -EINVAL, "fdb: vni 0 out of range 1..%u or pad not zero", vmax);
+	expect(e++, -EINVAL, "fdb: vni 0: %s", range);
 	good_fdb(e);
 	e->desc = "an fdb key pad";
 	e->key.fdb.pad[0] = 1;
-	expect(e++, -EINVAL, "fdb: vni 100 out of range 1..%u or pad not zero", vmax);
+	expect(e++, -EINVAL, "fdb: vni 100: pad not zero");
 	good_fdb(e);
 	e->desc = "a delete of fdb vni past 24 bits";
 	e->del = 1;
 	e->key.fdb.vni = vmax + 1;
-	expect(e++, -EINVAL, "fdb: vni %u out of range 1..%u or pad not zero", vmax + 1, vmax);
+	expect(e++, -EINVAL, "fdb: vni %u: %s", vmax + 1, range);
 	good_fdb(e);
 	e->desc = "a multicast fdb mac";
 	e->key.fdb.mac[0] = 1;
@@ -282,9 +284,12 @@ fp_bad_entries_build(size_t *n)
 	good_fdb(e);
 	e->desc = "fdb value flags on a port entry (only router entries are external)";
 	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .flags = 1, .id = 1 };
+	expect(e++, -EINVAL, "fdb vni 100: flags 0x1: only a router entry may be external (0x1)");
+	good_fdb(e);
+	e->desc = "an fdb entry to a physical port in an overlay network";
+	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PHYS, .id = 2, .flags = 100 };
 	expect(e++, -EINVAL,
-	       "fdb vni 100: flags 0x1: only a router entry may be external (0x1); physical "
-	       "ports are not carried yet (doc/routing.md)");
+	       "fdb vni 100: physical port 2 in a network that is not a provider network");
 	good_fdb(e);
 	e->desc = "an fdb entry to a vm port without an entry";
 	e->val.fdb = (struct fp_fdb_val){ .type = FP_DEST_PORT, .id = 0 };
@@ -314,12 +319,12 @@ fp_bad_entries_build(size_t *n)
 	good_flood(e);
 	e->desc = "flood vni past 24 bits (fp_vni has no bit for it)";
 	e->key.flood.vni = vmax + 1;
-	expect(e++, -EINVAL, "flood: vni %u out of range 1..%u", vmax + 1, vmax);
+	expect(e++, -EINVAL, "flood: vni %u: %s", vmax + 1, range);
 	good_flood(e);
 	e->desc = "a delete of flood vni 0";
 	e->del = 1;
 	e->key.flood.vni = 0;
-	expect(e++, -EINVAL, "flood: vni 0 out of range 1..%u", vmax);
+	expect(e++, -EINVAL, "flood: vni 0: %s", range);
 	good_flood(e);
 	e->desc = "too many flood members";
 	e->val.flood.n_members = FP_FLOOD_MEMBER_MAX + 1;
@@ -340,11 +345,19 @@ fp_bad_entries_build(size_t *n)
 	e->val.flood.members[0].type = FP_DEST_ROUTER;
 	expect(e++, -EINVAL, "flood vni 100: member 0: bad type %u", FP_DEST_ROUTER);
 	good_flood(e);
-	e->desc = "a flood member vlan (physical ports: not carried yet)";
+	e->desc = "a flood member vtep with a vlan";
 	e->val.flood.n_members = 1;
 	e->val.flood.members[0].type = FP_DEST_VTEP;
 	e->val.flood.members[0].vlan = 1;
-	expect(e++, -EINVAL, "flood vni 100: member 0: bad type %u", FP_DEST_VTEP);
+	expect(e++, -EINVAL,
+	       "flood vni 100: member 0: vtep 0 with a vlan, but not a physical port");
+	good_flood(e);
+	e->desc = "a flood member physical port in an overlay network";
+	e->val.flood.n_members = 1;
+	e->val.flood.members[0] = (struct fp_flood_member){ .type = FP_DEST_PHYS, .id = 2 };
+	expect(e++, -EINVAL,
+	       "flood vni 100: member 0: physical port 2 in a network that is not a provider "
+	       "network");
 	good_flood(e);
 	e->desc = "a flood member vtep that does not exist";
 	e->val.flood.n_members = 1;
@@ -379,7 +392,7 @@ fp_bad_entries_build(size_t *n)
 	good_neigh(e);
 	e->desc = "neigh vni past 24 bits";
 	e->val.neigh.vni = 1 << 24;
-	expect(e++, -EINVAL, "neigh vrf 1: vni %u out of range 1..%u", 1u << 24, vmax);
+	expect(e++, -EINVAL, "neigh vrf 1: vni %u: %s", 1u << 24, range);
 	good_neigh(e);
 	e->desc = "neigh value flags not known";
 	e->val.neigh.flags = 2;
@@ -558,6 +571,12 @@ fp_bad_entries_build(size_t *n)
 	e->del = 1;
 	e->key.dhcp6.port_id = 100;
 	expect(e++, -EINVAL, "dhcp6 port 100: out of range 0..%u", FP_PORT_MAX - 1);
+	/* segment */
+	e->desc = "a segment vlan past 4094";
+	e->table = FP_TABLE_SEGMENT;
+	e->key.segment = (struct fp_segment_key){ .port_id = 2, .vlan = 4095 };
+	e->val.segment.vni = FP_NET_PROVIDER | 1;
+	expect(e++, -EINVAL, "segment port 2: vlan 4095 out of range 0..4094 or pad not zero");
 
 	*n = (size_t)(e - all);
 	if (*n > N_MAX)

@@ -561,6 +561,8 @@ test_backend_xdp_sg(void **state)
 	/* Routing is fp-dpdk's for now: limits 0, entries refused by name. */
 	assert_int_equal(info.table_limit[FP_TABLE_ROUTE], 0);
 	assert_int_equal(info.table_limit[FP_TABLE_NAT], 0);
+	assert_int_equal(info.table_limit[FP_TABLE_SEGMENT], 0);
+	assert_int_equal(info.segments_carried, 0);
 	assert_int_equal(info.table_count[FP_TABLE_ROUTE], 0);
 	{
 		struct fp_route_key rtk = { .vrf = 7, .plen = 96 + 24 };
@@ -731,7 +733,25 @@ test_backend_xdp_refused(void **state)
 		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
 		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FLOOD, &k, &v), 0);
 		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
-		assert_non_null(strstr(err, "out of range 1.."));
+		assert_non_null(strstr(err, "out of range (a VNI 1.."));
+		assert_maps_hold(f, good);
+	}
+
+	/* A provider network's flood entry, a segment: not carried. */
+	{
+		struct fp_flood_key k = { .vni = FP_NET_PROVIDER | 1 };
+		struct fp_flood_val v = { .n_members = 0 };
+		struct fp_segment_key sk = { .port_id = 0, .vlan = 100 };
+		struct fp_segment_val sv = { .vni = FP_NET_PROVIDER | 1 };
+
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FLOOD, &k, &v), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "does not carry provider networks"));
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_SEGMENT, &sk, &sv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "segment port 0 vlan 100: this engine does not carry"));
 		assert_maps_hold(f, good);
 	}
 

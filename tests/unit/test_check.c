@@ -148,12 +148,13 @@ good_route(struct fp_route_key *k, struct fp_route_val *v)
 	fp_addr_ip_set_v4(&v->addr, 0x0a000101);
 }
 
+/* Check one entry: NULL (accepted) or the message it is refused with. */
 static void
-expect_route(const struct fp_route_key *k, const struct fp_route_val *v,
-	     const struct fp_check_view *view, const char *want)
+expect_entry(uint16_t table, const void *k, const void *val, const struct fp_check_view *view,
+	     const char *want)
 {
 	char msg[FP_CTL_MSG_SIZE] = "";
-	int rc = fp_check_entry(FP_TABLE_ROUTE, k, v, view, msg, sizeof(msg));
+	int rc = fp_check_entry(table, k, val, view, msg, sizeof(msg));
 
 	if (want == NULL) {
 		if (rc != 0)
@@ -162,6 +163,13 @@ expect_route(const struct fp_route_key *k, const struct fp_route_val *v,
 	}
 	if (rc != -EINVAL || strcmp(msg, want) != 0)
 		fail_msg("rc %d \"%s\", want \"%s\"", rc, msg, want);
+}
+
+static void
+expect_route(const struct fp_route_key *k, const struct fp_route_val *v,
+	     const struct fp_check_view *view, const char *want)
+{
+	expect_entry(FP_TABLE_ROUTE, k, v, view, want);
 }
 
 /* Route values: types and the fields each needs; an engine that does not
@@ -225,7 +233,9 @@ test_check_route_nat(void **state)
 	v.nat = 0;
 	good_route(&k, &rv);
 	rv.vni = 0;
-	expect_route(&k, &rv, &v, "route vrf 7: vni 0 out of range 1..16777215");
+	expect_route(&k, &rv, &v,
+		     "route vrf 7: vni 0: out of range (a VNI 1..16777215 or a provider network "
+		     "0x1000001..0x1ffffff)");
 	good_route(&k, &rv);
 	rv.mac[0] = 1;
 	expect_route(&k, &rv, &v, "route vrf 7: mac is not unicast");
@@ -424,14 +434,110 @@ test_check_slowpath(void **state)
 	assert_non_null(strstr(msg, "dhcp6 port 0: "));
 }
 
+/* Provider networks: segments on physical ports, phys destinations with
+ * their VLAN in provider networks only, provider ids wherever a network
+ * id goes; an engine without segments refuses them all by name.
+ */
+static void
+test_check_provider(void **state)
+{
+	const uint32_t net = FP_NET_PROVIDER | 3;
+	uint16_t role[FP_PORT_MAX], mtu[FP_PORT_MAX];
+	struct fp_check_view v;
+	struct fp_ip local;
+	struct fp_segment_key sk = { .port_id = 3, .vlan = 100 };
+	struct fp_segment_val sv = { .vni = net };
+	struct fp_fdb_key fk = { .vni = net, .mac = { 2, 0, 0, 0, 0xee, 1 } };
+	struct fp_fdb_val fv = { .type = FP_DEST_PHYS, .id = 3, .flags = 100 };
+	struct fp_flood_key lk = { .vni = net };
+	struct fp_flood_val lv = { .n_members = 2 };
+	struct fp_port_key pk = { .port_id = 1 };
+	struct fp_port_val pv = { .role = FP_PORT_ROLE_VM,
+				  .vni = net,
+				  .vrf = net,
+				  .mtu = 1500,
+				  .mac = { 2, 0, 0, 0, 0, 1 } };
+	const char *noprov = "a provider network: this engine does not carry provider networks "
+			     "(doc/routing.md)";
+	char want[FP_CTL_MSG_SIZE];
+
+	(void)state;
+	world(&v, role, mtu, &local);
+	role[3] = FP_PORT_ROLE_PHYSICAL;
+	mtu[3] = 1500;
+	lv.members[0] = (struct fp_flood_member){ .type = FP_DEST_PORT, .id = 1 };
+	lv.members[1] = (struct fp_flood_member){ .type = FP_DEST_PHYS, .id = 3, .vlan = 100 };
+	v.exists = NULL;
+	v.segments = 1;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v, NULL);
+	expect_entry(FP_TABLE_SEGMENT, &sk, NULL, &v, NULL);
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v, NULL);
+	expect_entry(FP_TABLE_FLOOD, &lk, &lv, &v, NULL);
+	expect_entry(FP_TABLE_PORT, &pk, &pv, &v, NULL);
+	sk.vlan = 0; /* flat */
+	fv.flags = 0;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v, NULL);
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v, NULL);
+	/* A segment on a port that is not physical, of a VNI, past 4094. */
+	sk.port_id = 2;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v, "segment port 2 vlan 0: not a physical port");
+	sk.port_id = 3;
+	sv.vni = 100;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v,
+		     "segment port 3 vlan 0: network 0x64 is not a provider network "
+		     "(0x1000001..0x1ffffff) or pad not zero");
+	sv.vni = FP_NET_PROVIDER;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v,
+		     "segment port 3 vlan 0: network 0x1000000 is not a provider network "
+		     "(0x1000001..0x1ffffff) or pad not zero");
+	sv.vni = net;
+	sk.vlan = 4095;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v,
+		     "segment port 3: vlan 4095 out of range 0..4094 or pad not zero");
+	sk.vlan = 100;
+	/* phys: a physical port, a vlan in range; no vtep in a provider net. */
+	fv.id = 2;
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v,
+		     "fdb vni 16777219: physical port 2 is not a physical port");
+	fv.id = 3;
+	fv.flags = 4095;
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v,
+		     "fdb vni 16777219: physical port 3 with a vlan out of range 0..4094");
+	fv = (struct fp_fdb_val){ .type = FP_DEST_VTEP, .id = 1 };
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v,
+		     "fdb vni 16777219: vtep 1 in a provider network (never tunnelled)");
+	lv.members[1] = (struct fp_flood_member){ .type = FP_DEST_VTEP, .id = 1 };
+	expect_entry(FP_TABLE_FLOOD, &lk, &lv, &v,
+		     "flood vni 16777219: member 1: vtep 1 in a provider network (never "
+		     "tunnelled)");
+	lv.members[1] = (struct fp_flood_member){ .type = FP_DEST_PHYS, .id = 3, .vlan = 100 };
+	/* An engine without segments (the XDP engine) refuses every one. */
+	v.segments = 0;
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, &v,
+		     "segment port 3 vlan 100: this engine does not carry provider networks "
+		     "(doc/routing.md)");
+	expect_entry(FP_TABLE_SEGMENT, &sk, NULL, &v,
+		     "segment port 3 vlan 100: this engine does not carry provider networks "
+		     "(doc/routing.md)");
+	snprintf(want, sizeof(want), "fdb: vni 16777219: %s", noprov);
+	fv = (struct fp_fdb_val){ .type = FP_DEST_PHYS, .id = 3, .flags = 100 };
+	expect_entry(FP_TABLE_FDB, &fk, &fv, &v, want);
+	snprintf(want, sizeof(want), "flood: vni 16777219: %s", noprov);
+	expect_entry(FP_TABLE_FLOOD, &lk, &lv, &v, want);
+	snprintf(want, sizeof(want), "port 1: vni 16777219: %s", noprov);
+	expect_entry(FP_TABLE_PORT, &pk, &pv, &v, want);
+	/* Without a view (fpctl): the value checks alone. */
+	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, NULL, NULL);
+	expect_entry(FP_TABLE_FDB, &fk, &fv, NULL, NULL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_bad_entries),
-		cmocka_unit_test(test_check_good_entries),
-		cmocka_unit_test(test_check_route_nat),
-		cmocka_unit_test(test_check_slowpath),
+		cmocka_unit_test(test_check_bad_entries), cmocka_unit_test(test_check_good_entries),
+		cmocka_unit_test(test_check_route_nat),	  cmocka_unit_test(test_check_slowpath),
+		cmocka_unit_test(test_check_provider),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

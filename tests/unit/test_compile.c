@@ -14,6 +14,7 @@
  */
 #include "addr.h"
 #include "compile.h"
+#include "compile_prov.h"
 #include "compile_l3.h"
 #include "compile_sg.h"
 #include "dhcp4.h"
@@ -47,7 +48,7 @@
 /* One test's world. */
 struct world {
 	struct fp_model *m;		/* the model */
-	struct fp_engine_port ports[4]; /* h1's dataplane ports */
+	struct fp_engine_port ports[7]; /* h1's dataplane ports */
 	struct fp_compile_ctx ctx;	/* compiling for h1 */
 	struct fp_entry_set *out;	/* the last compile */
 	struct fp_compile_report rep;	/* its problems */
@@ -2006,6 +2007,131 @@ assert_problem_kind(const struct fp_compile_report *r, uint16_t coll, const char
 	assert_int_equal(find_problem(r, coll, id, field)->kind, kind);
 }
 
+/* The segment entry of (port, vlan), or NULL. */
+static const struct fp_segment_val *
+find_segment(const struct fp_entry_set *s, uint32_t port, uint16_t vlan)
+{
+	struct fp_segment_key k = { .port_id = port, .vlan = vlan };
+
+	return fp_entry_set_find(s, FP_TABLE_SEGMENT, &k);
+}
+
+/* A vlan and a flat network on physnet1, which h1 maps to its physical
+ * port phys0 (id 6): segments (6, 100) and (6, 0) name their ids
+ * (FP_NET_PROVIDER | n, stable), local ports get those ids, a remote
+ * port's fdb entry is phys 6 with the tag, flood lists are the local
+ * ports and the physical port (tagged), no vtep.  A vlan network on an
+ * unmapped physnet is a problem naming it (and its local port's); an
+ * engine without segments reports every provider network.
+ */
+static void
+test_compile_provider(void **state)
+{
+	struct world *w = *state;
+	const struct fp_segment_val *sv;
+	const struct fp_flood_val *fl;
+	const struct fp_fdb_val *fv;
+	struct fp_flood_key fk;
+	uint32_t nv, nf, again, i;
+
+	set_port(&w->ports[4], "vm4", 4, FP_PORT_ROLE_VM);
+	set_port(&w->ports[5], "vm5", 5, FP_PORT_ROLE_VM);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_non_null(w->ctx.net_ids);
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'h1', 'vtep_addresses': ['10.0.0.1'], 'underlay_mac': '02:00:00:00:01:01',"
+	    " 'bridge_mappings': {'physnet1': 'phys0'}}");
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-v', 'provider:network_type': 'vlan', 'provider:physical_network': "
+	    "'physnet1', 'provider:segmentation_id': 100, 'mtu': 1500}");
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-f', 'provider:network_type': 'flat', 'provider:physical_network': "
+	    "'physnet1', 'mtu': 1500}");
+	put(w, FP_MODEL_NETWORK,
+	    "{'id': 'net-u', 'provider:network_type': 'vlan', 'provider:physical_network': "
+	    "'physnet9', 'provider:segmentation_id': 5}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pv1', 'network_id': 'net-v', 'mac_address': 'fa:16:3e:00:70:01',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm4'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pv2', 'network_id': 'net-v', 'mac_address': 'fa:16:3e:00:70:02',"
+	    " 'binding:host_id': 'h2'}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pf1', 'network_id': 'net-f', 'mac_address': 'fa:16:3e:00:70:03',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm5'}}");
+	put(w, FP_MODEL_PORT,
+	    "{'id': 'pu1', 'network_id': 'net-u', 'mac_address': 'fa:16:3e:00:70:04',"
+	    " 'binding:host_id': 'h1', 'binding:profile': {'flowplane_port': 'vm3'}}");
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.net_ids, "net:net-v", &nv), 0);
+	assert_int_equal(fp_ids_find(w->ctx.net_ids, "net:net-f", &nf), 0);
+	nv |= FP_NET_PROVIDER;
+	nf |= FP_NET_PROVIDER;
+	assert_int_not_equal(nv, nf);
+	sv = find_segment(w->out, 6, 100);
+	assert_non_null(sv);
+	assert_int_equal(sv->vni, nv);
+	sv = find_segment(w->out, 6, 0);
+	assert_non_null(sv);
+	assert_int_equal(sv->vni, nf);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_SEGMENT), 2);
+	assert_non_null(find_port(w->out, 4));
+	assert_int_equal(find_port(w->out, 4)->vni, nv);
+	assert_int_equal(find_port(w->out, 5)->vni, nf);
+	assert_fdb(w->out, nv, "fa:16:3e:00:70:01", FP_DEST_PORT, 4);
+	fv = find_fdb(w->out, nv, "fa:16:3e:00:70:02");
+	assert_non_null(fv);
+	assert_int_equal(fv->type, FP_DEST_PHYS);
+	assert_int_equal(fv->id, 6);
+	assert_int_equal(fv->flags, 100);
+	/* Flood lists: the local port, then the physical port (tagged). */
+	for (i = 0; i < 2; i++) {
+		memset(&fk, 0, sizeof(fk));
+		fk.vni = i == 0 ? nv : nf;
+		fl = fp_entry_set_find(w->out, FP_TABLE_FLOOD, &fk);
+		assert_non_null(fl);
+		assert_int_equal(fl->n_members, 2);
+		assert_int_equal(fl->members[0].type, FP_DEST_PORT);
+		assert_int_equal(fl->members[0].id, i == 0 ? 4 : 5);
+		assert_int_equal(fl->members[1].type, FP_DEST_PHYS);
+		assert_int_equal(fl->members[1].id, 6);
+		assert_int_equal(fl->members[1].vlan, i == 0 ? 100 : 0);
+	}
+	/* No tunnel for a provider network's remote port. */
+	assert_null(find_problem(&w->rep, FP_MODEL_PORT, "pv2", "binding:host_id"));
+	assert_null(find_problem(&w->rep, FP_MODEL_NETWORK, "net-v", "provider:network_type"));
+	/* The unmapped physnet: a problem naming it, and its local port's. */
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-u", "provider:physical_network",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "physnet9");
+	assert_problem_kind(&w->rep, FP_MODEL_PORT, "pu1", "network_id",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "not carried here");
+	assert_null(find_port(w->out, 3));
+	/* Stable ids. */
+	compile(w);
+	assert_int_equal(find_segment(w->out, 6, 100)->vni, nv);
+	assert_int_equal(fp_ids_find(w->ctx.net_ids, "net:net-f", &again), 0);
+	assert_int_equal(again | FP_NET_PROVIDER, nf);
+	/* A physical MTU below the network's: installed, with a problem. */
+	w->ports[6].mtu = 1400;
+	compile(w);
+	assert_non_null(find_segment(w->out, 6, 100));
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-v", "mtu",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED, "larger than physical port phys0");
+	/* An engine without segments (the XDP engine). */
+	w->ctx.segments_carried = 0;
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_SEGMENT), 0);
+	assert_null(find_port(w->out, 4));
+	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-v", "provider:network_type",
+			    FP_COMPILE_PROBLEM_UNSUPPORTED,
+			    "the test engine does not carry provider networks");
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
 /* Replace w's model by a fixture's, compiling for hv1 (10.99.0.1). */
 static void
 load_fixture(struct world *w, const char *name)
@@ -2056,10 +2182,10 @@ test_compile_uncarried(void **state)
 
 	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-vlan", "provider:network_type",
 			    FP_COMPILE_PROBLEM_UNSUPPORTED,
-			    "provider network type vlan is not carried yet");
+			    "the test engine does not carry provider networks");
 	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-flat", "provider:network_type",
 			    FP_COMPILE_PROBLEM_UNSUPPORTED,
-			    "provider network type flat is not carried yet");
+			    "the test engine does not carry provider networks");
 	assert_problem_kind(&w->rep, FP_MODEL_NETWORK, "net-gre", "provider:network_type",
 			    FP_COMPILE_PROBLEM_UNSUPPORTED, "gre is not supported by flowplane");
 	assert_problem_kind(&w->rep, FP_MODEL_PORT, "vm-v1", "network_id",
@@ -3241,6 +3367,7 @@ main(void)
 		T(sg_no_free_set_id),
 		cmocka_unit_test(test_compile_ids_alloc),
 		T(uncarried),
+		T(provider),
 		T(routed),
 		T(routed_rebind_same_gateway),
 		T(routed_stale_vrf),

@@ -48,7 +48,10 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "dup_port_name.conf", 6, "ports[1].name: duplicate port name \"vm1\" (also ports[0])" },
 	{ "bad_port_name.conf", 5,
 	  "ports[0].name: \"vm/1\" has a character outside [A-Za-z0-9._-]" },
-	{ "bad_role.conf", 6, "ports[1].role: \"router\" is not one of \"vm\", \"underlay\"" },
+	{ "bad_role.conf", 6,
+	  "ports[1].role: \"router\" is not one of \"vm\", \"underlay\", \"physical\"" },
+	{ "chassis_mac_multicast.conf", 11,
+	  "chassis_mac: \"03:00:00:00:00:01\" is not a unicast MAC address (aa:bb:cc:dd:ee:ff)" },
 	{ "bad_mac.conf", 6, "ports[1].mac: \"02:00:00:00:01\" is not a MAC address" },
 	{ "multicast_mac.conf", 6, "ports[1].mac: \"01:00:5e:00:00:01\" is not a unicast MAC" },
 	{ "missing_role.conf", 6, "ports[1].role: missing (required)" },
@@ -314,6 +317,8 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->guard.ethertypes[0], 0x88b5);
 	assert_int_equal(cfg->guard.ethertypes[1], 0x8863);
 	assert_int_equal(cfg->guard.ethertypes[2], 0);
+	assert_true(cfg->has_chassis_mac);
+	assert_memory_equal(cfg->chassis_mac, "\x02\x00\x00\x00\xc0\x01", 6);
 }
 
 static void

@@ -179,6 +179,7 @@ setup(void **state)
 		[FP_TABLE_DHCP] = 16,
 		[FP_TABLE_RA] = 16,
 		[FP_TABLE_DHCP6] = 16,
+		[FP_TABLE_SEGMENT] = 16,
 	};
 	const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x10 }, mac1[6] = { 0x02, 0, 0, 0, 1, 1 };
 	const struct fp_ctl_server_ops ops = { .stats = fake_stats, .slowpath = fake_slowpath };

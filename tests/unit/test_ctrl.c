@@ -648,7 +648,7 @@ test_ctrl_uncarried_stored(void **state)
 		if (strcmp(json_string_value(json_object_get(p, "id")), "net-v") == 0) {
 			vlan_seen = 1;
 			assert_non_null(strstr(json_string_value(json_object_get(p, "reason")),
-					       "provider network type vlan is not carried yet"));
+					       "the fake engine does not carry provider networks"));
 		}
 	}
 	assert_int_equal(n_unsupported, 6);
@@ -1330,7 +1330,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":false,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"\",\"generation\":0,\"reconnects\":0},\"in_sync\":false,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":0,\"vtep\":0,\"fdb\":0,\"flood\":0,"
-		"\"neigh\":0,\"ruleset\":0,\"addrset\":0,\"route\":0,\"nat\":0,\"dhcp\":0,\"ra\":0,\"dhcp6\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
+		"\"neigh\":0,\"ruleset\":0,\"addrset\":0,\"route\":0,\"nat\":0,\"dhcp\":0,\"ra\":0,\"dhcp6\":0,\"segment\":0},\"problems\":[{\"collection\":\"ports\",\"id\":\"p1\",\"field\":"
 		"\"binding:profile.flowplane_port\",\"kind\":\"conflict\",\"reason\":\"no dataplane port named "
 		"\\\"vm1\\\" on this host\"},{\"collection\":\"ports\",\"id\":\"p2\",\"field\":"
 		"\"binding:host_id\",\"kind\":\"conflict\",\"reason\":\"host hv2 cannot be reached: dataplane port 0 "
@@ -1391,7 +1391,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"dataplane\":{\"connected\":true,\"target\":\"/run/flowplane/fp-dpdk.sock\","
 		"\"host\":\"hv1\",\"generation\":0,\"reconnects\":1},\"in_sync\":true,"
 		"\"sync_error\":\"\",\"counts\":{\"port\":1,\"vtep\":1,\"fdb\":2,\"flood\":1,"
-		"\"neigh\":2,\"ruleset\":2,\"addrset\":0,\"route\":0,\"nat\":0,\"dhcp\":0,\"ra\":0,\"dhcp6\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
+		"\"neigh\":2,\"ruleset\":2,\"addrset\":0,\"route\":0,\"nat\":0,\"dhcp\":0,\"ra\":0,\"dhcp6\":0,\"segment\":0},\"problems\":[],\"audit\":{\"interval_ms\":0,\"audits\":2,"
 		"\"with_drift\":1,\"drifted_entries\":3,\"repairs\":1,\"age_ms\":0.0,\"last\":"
 		"{\"missing\":1,\"extra\":1,\"changed\":1,\"repaired\":true,\"ms\":0.0,"
 		"\"entries\":[{\"table\":\"neigh\",\"drift\":\"changed\",\"entry\":{\"vrf\":100,"
@@ -1413,7 +1413,7 @@ test_ctrl_api_answers_exact(void **state)
 		"{\"vrf\":100,\"ip\":\"10.0.0.12\",\"mac\":\"fa:16:3e:00:00:02\",\"vni\":100}],"
 		"\"ruleset\":[{\"ruleset_id\":1,\"dir\":\"egress\",\"stateful\":true,\"n_rules\":0},"
 		"{\"ruleset_id\":1,\"dir\":\"ingress\",\"stateful\":true,\"n_rules\":0}],"
-		"\"addrset\":[],\"route\":[],\"nat\":[],\"dhcp\":[],\"ra\":[],\"dhcp6\":[]},\"shown\":\"installed\"}");
+		"\"addrset\":[],\"route\":[],\"nat\":[],\"dhcp\":[],\"ra\":[],\"dhcp6\":[],\"segment\":[]},\"shown\":\"installed\"}");
 	assert_body(fp_api_json_resource(f->c, FP_MODEL_HOST, NULL),
 		    "{\"hosts\":[{\"id\":\"hv1\",\"vtep_addresses\":[\"172.16.0.1\"],"
 		    "\"underlay_mac\":\"02:00:00:00:01:01\"},{\"id\":\"hv2\",\"vtep_addresses\":"

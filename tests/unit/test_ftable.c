@@ -49,7 +49,8 @@ setup(void **state)
 		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16,  [FP_TABLE_FDB] = 64,
 		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8,  [FP_TABLE_RULESET] = 8,
 		[FP_TABLE_ADDRSET] = 16,       [FP_TABLE_ROUTE] = 64, [FP_TABLE_NAT] = 8,
-		[FP_TABLE_DHCP] = 16,	       [FP_TABLE_RA] = 16,    [FP_TABLE_DHCP6] = 16
+		[FP_TABLE_DHCP] = 16,	       [FP_TABLE_RA] = 16,    [FP_TABLE_DHCP6] = 16,
+		[FP_TABLE_SEGMENT] = 8
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
@@ -639,7 +640,7 @@ reader(void *arg)
 static void
 test_ftable_rcu_reader_race(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16, 16, 16, 16, 16, 16 };
+	uint32_t limits[FP_TABLE_MAX] = { FP_PORT_MAX, 4, 16, 4, 16, 4, 16, 16, 16, 16, 16, 16, 16 };
 	struct race r = { 0 };
 	struct fp_txn *x = fp_txn_create();
 	pthread_t th;
@@ -1105,6 +1106,65 @@ test_ftable_slowpath(void **state)
 			 0);
 }
 
+/* The segment table: (physical port, vlan) -> a provider network, found
+ * by fp_ftables_segment(); the provider network's flood entry and phys
+ * destinations are stored (never in the served-VNI bitmap: a provider
+ * network is never decapsulated); deleted, gone.
+ */
+static void
+test_ftable_segment(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t net = FP_NET_PROVIDER | 9;
+	struct fp_segment_key sk = { .port_id = 3, .vlan = 100 }, fk0 = { .port_id = 3 };
+	struct fp_segment_val sv = { .vni = net }, fv0 = { .vni = FP_NET_PROVIDER | 10 };
+	struct fp_flood_key lk = { .vni = net };
+	struct fp_flood_val lv = { .n_members = 1 };
+	struct fp_fdb_key dk = { .vni = net, .mac = { 2, 0, 0, 0, 9, 9 } };
+	struct fp_fdb_val dv = { .type = FP_DEST_PHYS, .id = 3, .flags = 100 };
+	const uint8_t phys_mac[6] = { 2, 0, 0, 0, 3, 3 };
+	uint32_t n = 0, w;
+	void *data;
+
+	assert_int_equal(fp_ftables_port_config(f->t, 3, FP_PORT_ROLE_PHYSICAL, 1500, phys_mac), 0);
+	lv.members[0] = (struct fp_flood_member){ .type = FP_DEST_PHYS, .id = 3, .vlan = 100 };
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FLOOD, &lk, sizeof(lk), &lv, sizeof(lv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FDB, &dk, sizeof(dk), &dv, sizeof(dv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_SEGMENT, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_SEGMENT, &fk0, sizeof(fk0), &fv0, sizeof(fv0)),
+			 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_segment(f->t, 3, 100), net);
+	assert_int_equal(fp_ftables_segment(f->t, 3, 0), FP_NET_PROVIDER | 10);
+	assert_int_equal(fp_ftables_segment(f->t, 3, 101), 0);
+	assert_int_equal(fp_ftables_segment(f->t, 2, 100), 0);
+	assert_int_equal(f->t->count[FP_TABLE_SEGMENT], 2);
+	assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_SEGMENT, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	assert_non_null(fp_ftables_flood(f->t, net));
+	assert_int_equal(fp_ftables_vni_served(f->t, net), 0);
+	for (w = 0; w < FP_VNI_WORDS; w++)
+		assert_int_equal(f->t->vni_served[w], 0);
+	assert_true(rte_hash_lookup_data(f->t->fdb, &dk, &data) >= 0);
+	assert_int_equal(fp_ftables_fdb_decode(data).type, FP_DEST_PHYS);
+	assert_int_equal(fp_ftables_fdb_decode(data).flags, 100);
+	/* A segment on a port that is not physical is refused. */
+	fp_txn_reset(f->x);
+	sk.port_id = 2;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_SEGMENT, &sk, sizeof(sk), &sv, sizeof(sv)), 0);
+	assert_int_equal(commit(f), -EINVAL);
+	assert_string_equal(f->err, "change 0: segment port 2 vlan 100: not a physical port");
+	/* Deleted: gone, and the flood entry's delete leaves the bitmap alone. */
+	fp_txn_reset(f->x);
+	sk.port_id = 3;
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_SEGMENT, &sk, sizeof(sk), NULL, 0), 0);
+	assert_int_equal(fp_txn_add(f->x, FP_TABLE_FLOOD, &lk, sizeof(lk), NULL, 0), 0);
+	assert_int_equal(commit(f), 0);
+	assert_int_equal(fp_ftables_segment(f->t, 3, 100), 0);
+	assert_int_equal(f->t->count[FP_TABLE_SEGMENT], 1);
+	assert_null(fp_ftables_flood(f->t, net));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1129,6 +1189,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ftable_ruleset_addrset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_route_lpm_vs_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_nat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_segment, setup, teardown),
 	};
 	int rc;
 

@@ -136,6 +136,7 @@ setup(void **state)
 		[FP_TABLE_DHCP] = 16,
 		[FP_TABLE_RA] = 16,
 		[FP_TABLE_DHCP6] = 16,
+		[FP_TABLE_SEGMENT] = 16,
 	};
 	const uint8_t ul_mac[6] = { 0x02, 0, 0, 0, 1, 1 };
 	struct fp_ctl_server_ops ops = { .stats = port_stats };

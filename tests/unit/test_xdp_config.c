@@ -60,7 +60,10 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	  "fp_xdp.ports[0].name: \"vm/1\" has a character outside [A-Za-z0-9._-]" },
 	{ "port_name_too_long.conf", 5, "fp_xdp.ports[0].name: 32 chars, longer than 31" },
 	{ "bad_role.conf", 5,
-	  "fp_xdp.ports[0].role: \"gateway\" is not one of \"vm\", \"underlay\"" },
+	  "fp_xdp.ports[0].role: \"gateway\" is not one of \"vm\", \"underlay\", \"physical\"" },
+	{ "physical_role.conf", 5,
+	  "fp_xdp.ports[0].role: \"physical\": the XDP engine does not carry provider networks "
+	  "(doc/routing.md)" },
 	{ "missing_role.conf", 5, "fp_xdp.ports[0].role: missing (required)" },
 	{ "missing_iface.conf", 5, "fp_xdp.ports[0].iface: missing (required)" },
 	{ "iface_too_long.conf", 5, "fp_xdp.ports[0].iface: 16 chars, longer than 15" },
