@@ -58,6 +58,7 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_VTEP_SRC] = { sizeof(struct fp_vtep_src_key), sizeof(__u32) },
 	[FP_XDP_MAP_GUARD] = { sizeof(__u32), sizeof(struct fp_guard_cfg) },
 	[FP_XDP_MAP_STORM] = { sizeof(__u32), sizeof(struct fp_storm_bucket) },
+	[FP_XDP_MAP_ROUTE] = { sizeof(struct fp_xdp_route_key), sizeof(struct fp_route_val) },
 };
 
 bool

@@ -1077,7 +1077,6 @@ def gen_vm_unicast():
     f = udp4(dst_mac="02:00:00:00:ee:01", dst="10.0.1.1")
     c = case("vm_router_no_routes", "the destination MAC is a router's whose vrf has no "
              "route: no_route, no ICMP error (no connected route for the source)")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(0, f)
@@ -1942,7 +1941,6 @@ def gen_underlay():
     rt = tcp4(src_mac=REM_MAC[1], dst_mac="02:00:00:00:ee:01", src=REM_IP, dst="10.0.1.1")
     c = case("ul_decap_dest_unsupported", "the inner destination is a router MAC: only "
              "frames from local VM ports are routed")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(UL_PORT, underlay_frame(rt, 1))
@@ -2774,8 +2772,6 @@ def gen_guard():
 # fd00:100::/64) and VNI2 (10.0.1.0/24, fd00:200::/64)
 # ---------------------------------------------------------------------------
 
-ROUTE_XDP = ("dpdk", "the XDP engine does not route yet (doc/routing.md): its backend "
-             "refuses route, nat and fdb router entries")
 RTR_MAC = "02:00:00:00:ee:01"
 RTR_IP, RTR2_IP = "10.0.0.1", "10.0.1.1"
 RTR_IP6, RTR2_IP6 = "fd00:100::1", "fd00:200::1"
@@ -2869,7 +2865,6 @@ def ping6(dst, hlim=64):
 def gen_route():
     def rcase(name, desc):
         c = case(name, desc)
-        c.engines(*ROUTE_XDP)
         route_world(c)
         return c
 
@@ -3058,7 +3053,6 @@ def gen_route():
              "9000: ICMP fragmentation needed from the router's address on the sender's "
              "subnet, to the VM's MAC, with the tunnel's MTU (before any rewrite)"
              % max_inner_l3(1))
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, RTR_MAC, "router", VRF)
     c.fdb(VNI2, REM2_MAC, "vtep", 1)
@@ -3089,7 +3083,6 @@ def gen_route():
     c = case("rt_arp_unicast_router_vrf", "a unicast ARP refresh to a router whose vrf (7) is "
              "not the port's: answered from the port's network's neigh table, where "
              "fp-control keys the gateway's entry")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, RTR_MAC, "router", 7)
     c.route(7, RTR_IP + "/32", "local", addr=RTR_IP)
@@ -3115,6 +3108,16 @@ def gen_route():
     c.fdb(VNI, RTR_MAC, "router", 7)
     c.inp(0, f)
     c.drop("no_route")
+
+    f = udp4(dst_mac=RTR_MAC, dst="8.8.8.8")
+    c = rcase("rt_v6_default_not_v4", "an IPv6 default route ::/0 is no IPv4 default route: "
+              "UDP to 8.8.8.8 has no route (ICMP net unreachable from 10.0.0.1)")
+    c.route(VRF, "::/0", "nexthop", VNI2, RTR_MAC, RT2_MTU, "fd00:200::fe")
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 3, 0))
+    c.drop("no_route")
+    c.stat("icmp_unreachable_sent", 1)
+    c.stat("routed", 0)
 
 
 def generate():
