@@ -2,7 +2,7 @@
 /* fp-bench-xdp: the XDP program (bpf/fp_xdp.bpf.c) on the scenarios of
  * fp-bench (bench/scenario.h), through bpf_prog_test_run_opts.
  *
- *   fp-bench-xdp [--scenario encap,decap,sg-encap,sg-decap,sg-new|all|sg]
+ *   fp-bench-xdp [--scenario encap,decap,sg-encap,sg-decap,sg-new,route|all|sg]
  *                [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
  *                [--underlay 4|6] [--runs N] [--pkts N] [--repeat N]
  *
@@ -312,9 +312,18 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 			 e->table == FP_TABLE_FDB     ? bpf_map__fd(s->maps.fp_fdb) :
 			 e->table == FP_TABLE_FLOOD   ? bpf_map__fd(s->maps.fp_flood) :
 			 e->table == FP_TABLE_RULESET ? bpf_map__fd(s->maps.fp_ruleset) :
+			 e->table == FP_TABLE_ROUTE   ? bpf_map__fd(s->maps.fp_route) :
 							bpf_map__fd(s->maps.fp_neigh);
+		struct fp_xdp_route_key rk = { 0 };
+		const void *key = &e->key;
 
-		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
+		if (e->table == FP_TABLE_ROUTE) {
+			/* fp_route's key, as fp-control's XDP backend writes it. */
+			fp_xdp_route_key_set(&rk, e->key.route.vrf, e->key.route.plen,
+					     e->key.route.ip.b);
+			key = &rk;
+		}
+		rc |= bpf_map_update_elem(fd, key, &e->val, BPF_ANY);
 		if (e->table == FP_TABLE_FLOOD) {
 			/* fp_vni, the flood table's shadow. */
 			uint32_t w = FP_XDP_VNI_WORD(e->key.flood.vni);
@@ -380,10 +389,11 @@ struct result {
 static double over_cold;
 
 static int
-run_point(int decap, uint32_t sg, uint32_t flows, uint32_t vnis, const struct opts *o,
+run_point(int decap, uint32_t sg, int route, uint32_t flows, uint32_t vnis, const struct opts *o,
 	  struct result *res)
 {
 	struct fp_bench_scenario_opts so = { .decap = decap,
+					     .route = route,
 					     .encap = o->encap,
 					     .v6 = o->v6,
 					     .flows = flows,
@@ -587,7 +597,7 @@ usage(void)
 		"                    [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                    [--repeat N]\n"
 		"       fp-bench-xdp --version | --help\n"
-		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new route; all = encap,decap;\n"
 		"          sg = all five (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000, vnis 1, vxlan, 4, 5 runs, cold: at least\n"
 		"          200000 packets per run, warm: 20000 repeats per sampled flow\n");
@@ -707,13 +717,8 @@ main(int argc, char **argv)
 					continue;
 				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
 					continue; /* one filtered port: one zone */
-				if (fp_bench_scens[sc].route) {
-					fprintf(stderr, "fp-bench-xdp: route: the XDP engine does "
-							"not route yet (doc/routing.md)\n");
-					return 2;
-				}
 				if (run_point(fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
-					      flows, vnis, &o, &r) != 0)
+					      fp_bench_scens[sc].route, flows, vnis, &o, &r) != 0)
 					return 1;
 				if (r.floor_med >= 0)
 					snprintf(floor, sizeof(floor), "%.1f", r.floor_med);

@@ -144,7 +144,10 @@ router_build(struct fp_bench_scenario *s, uint32_t v)
 {
 	struct fp_bench_entry *e = entry_add(s, FP_TABLE_NEIGH);
 
-	e->key.neigh.vrf = 100 + v;
+	/* Keyed by the egress network's id, as the engines look next hops
+	 * up (doc/routing.md) and fp-control installs them.
+	 */
+	e->key.neigh.vrf = FP_BENCH_ROUTE_VNI + v;
 	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a020001);
 	memcpy(e->val.neigh.mac, remote_mac, 6);
 	e->val.neigh.vni = FP_BENCH_ROUTE_VNI + v;
