@@ -948,23 +948,17 @@ too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_ve
 	return icmp_error(ctx, m, FP_ICMP_ERR_TOO_BIG, mtu, NULL, FP_STAT_ICMP_TOO_BIG, v);
 }
 
-/* Encapsulate toward vtep vtep_id and send out of its underlay port. */
+/* Encapsulate toward vtep vt (its underlay port's cfg), whose tunnel the
+ * packet fits, and send it out of that port.
+ */
 static __always_inline int
-encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
-      struct fp_verdict *v)
+encap_to(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, const struct fp_vtep_val *vt,
+	 const struct fp_port_cfg *cfg, struct fp_verdict *v)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct fp_port_cfg *cfg;
-	struct fp_vtep_val *vt;
 	__u32 hl, len, sum;
 	__u16 sport;
-	int max;
 
-	max = fp_vtep_get(vtep_id, &vt, &cfg);
-	if (max < 0)
-		return set_drop(v, FP_DROP_DEST_MISSING);
-	if (inner_l3_len(ctx, m) > (__u32)max)
-		return too_big(ctx, m, (__u32)max, v);
 	sport = fp_flow_sport(fp_flow_hash(data, data_end, m));
 	hl = fp_encap_hdr_len(vt);
 	len = frame_len(ctx);
@@ -983,6 +977,23 @@ encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
 	v->kind = FP_XDP_V_ENCAP;
 	v->port = vt->underlay_port;
 	return 0;
+}
+
+/* Encapsulate toward vtep vtep_id and send out of its underlay port. */
+static __always_inline int
+encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
+      struct fp_verdict *v)
+{
+	struct fp_port_cfg *cfg;
+	struct fp_vtep_val *vt;
+	int max;
+
+	max = fp_vtep_get(vtep_id, &vt, &cfg);
+	if (max < 0)
+		return set_drop(v, FP_DROP_DEST_MISSING);
+	if (inner_l3_len(ctx, m) > (__u32)max)
+		return too_big(ctx, m, (__u32)max, v);
+	return encap_to(ctx, m, vni, vt, cfg, v);
 }
 
 /* The distributed router (doc/routing.md "What the XDP engine does"): the
@@ -1108,12 +1119,12 @@ fp_xdp_route(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vrf)
 	struct fp_xdp_route_key rk;
 	struct fp_neigh_key nk = {};
 	struct fp_fdb_key fk = {};
-	struct fp_port_cfg *cfg;
+	struct fp_port_cfg *cfg = NULL;
 	struct fp_route_val *rt;
 	struct fp_neigh_val *n;
-	struct fp_vtep_val *vt;
+	struct fp_vtep_val *vt = NULL;
 	struct fp_fdb_val *fv;
-	__u32 zero = 0, d, ttl, l3len, type, vni, sum, kind, stat, mtu = 0;
+	__u32 zero = 0, d, ttl, l3len, type, vni, sum, kind, stat, mtu = 0, tun = 0;
 	__u8 src[16], *f, *ip, *dst;
 	struct fp_verdict *v;
 	int v4, max;
@@ -1217,6 +1228,7 @@ fp_xdp_route(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vrf)
 	 */
 	if (fv && fv->type == FP_DEST_VTEP) {
 		max = fp_vtep_get(fv->id, &vt, &cfg);
+		tun = max >= 0;
 		if (max >= 0 && l3len > (__u32)max) {
 			set_drop(v, FP_DROP_TOO_BIG);
 			kind = FP_ICMP_ERR_TOO_BIG;
@@ -1248,6 +1260,14 @@ fp_xdp_route(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vrf)
 	fp_mac_copy(f, n->mac);
 	fp_mac_copy(f + 6, rt->mac);
 	v->stat = FP_STAT_ROUTED;
+	if (tun && vt && cfg) {
+		/* Toward a vtep: encapsulated here with the vtep found for the
+		 * MTU check (one lookup less than vm_switch()'s encap()).
+		 */
+		trace_fdb_res(vni, 1, FP_DEST_VTEP, v->rt_id);
+		encap_to(ctx, m, vni, vt, cfg, v);
+		return RT_DONE;
+	}
 	return (int)vni;
 error:
 	/* From the router's address on the sender's subnet: the connected
