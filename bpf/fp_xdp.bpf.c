@@ -9,7 +9,10 @@
  *     fp_neigh (XDP_TX), unicast to a local port (bpf_redirect_map on
  *     fp_tx) or encapsulated toward a remote vtep and redirected to the
  *     underlay port, a too-big packet answered with an ICMP error built in
- *     place (XDP_TX);
+ *     place (XDP_TX); a frame to a router's MAC routed (fp_xdp_route(),
+ *     doc/routing.md: the route in fp_route, ICMP errors and echo replies
+ *     built in place, TTL and MACs rewritten) and switched in the egress
+ *     network;
  *   - from the underlay: ARP/NS for a local VTEP address answered, VXLAN
  *     and Geneve decapsulated and switched to a local port;
  *   - broadcast, multicast and unknown unicast: the flood is decided and
