@@ -3119,6 +3119,21 @@ def gen_route():
     c.stat("icmp_unreachable_sent", 1)
     c.stat("routed", 0)
 
+    f = udp4(dst_mac=RTR_MAC, dst="10.0.1.60")
+    c = rcase("rt_flood_v4", "routed to 10.0.1.60, whose MAC no fdb entry of VNI 2000 "
+              "knows: flooded in VNI 2000 (the egress network) to port 4 and vtep 1")
+    c.neigh("10.0.1.60", "02:00:00:00:0a:60", VNI2, vrf=VNI2)
+    c.flood(VNI2, [("port", 4), ("vtep", 1)])
+    r = routed(f, "02:00:00:00:0a:60")
+    c.inp(0, f)
+    c.out(4, r)
+    c.out(UL_PORT, encap(r, 1, VNI2))
+    c.tx()
+    c.stat("routed", 1)
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+    c.stat("encap", 1)
+
 
 def generate():
     CASES.clear()
