@@ -2,7 +2,7 @@
 /* fp-bench-xdp: the XDP program (bpf/fp_xdp.bpf.c) on the scenarios of
  * fp-bench (bench/scenario.h), through bpf_prog_test_run_opts.
  *
- *   fp-bench-xdp [--scenario encap,decap,sg-encap,sg-decap,sg-new|all|sg]
+ *   fp-bench-xdp [--scenario encap,decap,sg-encap,sg-decap,sg-new,route|all|sg]
  *                [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
  *                [--underlay 4|6] [--runs N] [--pkts N] [--repeat N]
  *
@@ -24,6 +24,10 @@
  *   cold: every frame of the point through its own test run (repeat 1), as
  *     a packet arriving after other work would find the caches; the cost
  *     of an empty program's test run, measured at start-up, is taken off.
+ *     route has cold figures only: live-frame mode resets a frame's
+ *     pointers, not its bytes, and routing rewrites them in place (the
+ *     next repeat would be another packet: its TTL one less, the router's
+ *     MAC gone).
  *
  * Security groups (the scenarios of fp-bench, bench/scenario.h): sg-encap
  * and sg-decap send TCP ACKs through a filtered port; an untimed pass over
@@ -312,9 +316,18 @@ install(struct fp_xdp *s, const struct fp_bench_scenario *sc)
 			 e->table == FP_TABLE_FDB     ? bpf_map__fd(s->maps.fp_fdb) :
 			 e->table == FP_TABLE_FLOOD   ? bpf_map__fd(s->maps.fp_flood) :
 			 e->table == FP_TABLE_RULESET ? bpf_map__fd(s->maps.fp_ruleset) :
+			 e->table == FP_TABLE_ROUTE   ? bpf_map__fd(s->maps.fp_route) :
 							bpf_map__fd(s->maps.fp_neigh);
+		struct fp_xdp_route_key rk = { 0 };
+		const void *key = &e->key;
 
-		rc |= bpf_map_update_elem(fd, &e->key, &e->val, BPF_ANY);
+		if (e->table == FP_TABLE_ROUTE) {
+			/* fp_route's key, as fp-control's XDP backend writes it. */
+			fp_xdp_route_key_set(&rk, e->key.route.vrf, e->key.route.plen,
+					     e->key.route.ip.b);
+			key = &rk;
+		}
+		rc |= bpf_map_update_elem(fd, key, &e->val, BPF_ANY);
 		if (e->table == FP_TABLE_FLOOD) {
 			/* fp_vni, the flood table's shadow. */
 			uint32_t w = FP_XDP_VNI_WORD(e->key.flood.vni);
@@ -380,10 +393,11 @@ struct result {
 static double over_cold;
 
 static int
-run_point(int decap, uint32_t sg, uint32_t flows, uint32_t vnis, const struct opts *o,
+run_point(int decap, uint32_t sg, int route, uint32_t flows, uint32_t vnis, const struct opts *o,
 	  struct result *res)
 {
 	struct fp_bench_scenario_opts so = { .decap = decap,
+					     .route = route,
 					     .encap = o->encap,
 					     .v6 = o->v6,
 					     .flows = flows,
@@ -483,8 +497,12 @@ run_point(int decap, uint32_t sg, uint32_t flows, uint32_t vnis, const struct op
 		net[run] = raw[run] - over_cold;
 		res->pkts = n;
 	}
-	if (sg == FP_BENCH_SG_NEW) {
-		/* A repeated SYN finds its connection: no warm figures. */
+	if (sg == FP_BENCH_SG_NEW || route) {
+		/* A repeated SYN finds its connection; a routed frame is
+		 * rewritten in place (TTL, MACs), and live-frame mode gives the
+		 * next repeat those bytes again (it resets only the frame's
+		 * pointers): no warm figures.
+		 */
 		res->samples = 0;
 		res->ns_med = res->ns_min = res->raw_med = res->prog_med = -1;
 		res->floor_med = res->floor_raw = -1;
@@ -587,7 +605,7 @@ usage(void)
 		"                    [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
 		"                    [--repeat N]\n"
 		"       fp-bench-xdp --version | --help\n"
-		"scenarios: encap decap sg-encap sg-decap sg-new; all = encap,decap;\n"
+		"scenarios: encap decap sg-encap sg-decap sg-new route; all = encap,decap;\n"
 		"          sg = all five (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000, vnis 1, vxlan, 4, 5 runs, cold: at least\n"
 		"          200000 packets per run, warm: 20000 repeats per sampled flow\n");
@@ -707,20 +725,15 @@ main(int argc, char **argv)
 					continue;
 				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
 					continue; /* one filtered port: one zone */
-				if (fp_bench_scens[sc].route) {
-					fprintf(stderr, "fp-bench-xdp: route: the XDP engine does "
-							"not route yet (doc/routing.md)\n");
-					return 2;
-				}
 				if (run_point(fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
-					      flows, vnis, &o, &r) != 0)
+					      fp_bench_scens[sc].route, flows, vnis, &o, &r) != 0)
 					return 1;
 				if (r.floor_med >= 0)
 					snprintf(floor, sizeof(floor), "%.1f", r.floor_med);
 				else
 					snprintf(floor, sizeof(floor), "-");
 				snprintf(floor_raw, sizeof(floor_raw), "%.1f", r.floor_raw);
-				if (r.samples == 0) /* sg-new: cold figures only */
+				if (r.samples == 0) /* sg-new, route: cold figures only */
 					printf("%-8s %8u %6u %10s %10s %10s %10s %10s %10.1f %10.1f\n",
 					       name, flows, vnis, "-", "-", "-", "-", floor,
 					       r.cold_med, r.cold_raw);

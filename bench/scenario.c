@@ -145,6 +145,9 @@ router_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o
 	struct fp_bench_entry *e = entry_add(s, FP_TABLE_NEIGH);
 	uint32_t k;
 
+	/* Keyed by the egress network's id, as the engines look next hops
+	 * up (doc/routing.md) and fp-control installs them.
+	 */
 	e->key.neigh.vrf = FP_BENCH_ROUTE_VNI + v;
 	fp_addr_ip_set_v4(&e->key.neigh.ip, 0x0a020001);
 	memcpy(e->val.neigh.mac, remote_mac, 6);

@@ -95,7 +95,7 @@ struct fp_bench_scen {
 	const char *name; /* "encap", "decap", "sg-encap", "sg-decap", "sg-new", "route" */
 	int decap;	  /* decap, else encap */
 	uint32_t sg;	  /* FP_BENCH_SG_* */
-	int route;	  /* through a router (fp-dpdk only) */
+	int route;	  /* through a router (VM -> router -> vtep) */
 };
 
 #define FP_BENCH_SCEN_MAX 7

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The packets flowplane's BPF programs answer with themselves, built in
  * place in the received frame, byte for byte as dataplane/pkt/build.c
- * builds them (doc/packets.md): ARP replies, IPv6 neighbour
- * advertisements, ICMP fragmentation-needed and ICMPv6 packet-too-big.
+ * builds them (doc/packets.md, doc/routing.md): ARP replies, IPv6
+ * neighbour advertisements, ICMP fragmentation-needed and ICMPv6
+ * packet-too-big, and the router's time exceeded and net unreachable.
  *
  * The functions work on a (data, data_end) pair; resizing the frame
  * (bpf_xdp_adjust_head/tail, bpf_skb_change_*) is the caller's, between
@@ -159,16 +160,25 @@ fp_nd_na_write(void *data, void *data_end, __u32 l3_off, const __u8 *mac, const 
 	return 0;
 }
 
+/* ICMP errors the programs send (dataplane/pkt/build.h's kinds): type
+ * and code, IPv4 in the high byte pair, IPv6 in the low one.
+ */
+#define FP_ICMP_ERR_TOO_BIG \
+	((FP_ICMP_DEST_UNREACH << 24) | (FP_ICMP_FRAG_NEEDED << 16) | (FP_ICMP6_PKT_TOO_BIG << 8))
+#define FP_ICMP_ERR_TIME ((11U << 24) | (3 << 8))	/* time exceeded in transit */
+#define FP_ICMP_ERR_NET_UNREACH ((3U << 24) | (1 << 8)) /* net unreachable, no route */
+
 /**
- * May a too-big error be sent for this frame, and how much of it does the
- * error quote?  (Not for non-IP, IPv4 without DF, non-first fragments, ICMP
- * errors, or a source that cannot be a sender.)
+ * May an ICMP error be sent for this frame, and how much of it does the
+ * error quote?  (Not for non-IP, IPv4 without DF when need_df (too big),
+ * non-first fragments, ICMP errors, or a source that cannot be a sender.)
  *
- * @param m the frame's metadata (Ethernet, no VLAN)
+ * @param m	  the frame's metadata (Ethernet, no VLAN)
+ * @param need_df the error is a fragmentation needed: IPv4 needs DF
  * @return the number of bytes of the IP packet to quote, or 0: no error
  */
 static __always_inline __u32
-fp_icmp_too_big_quote(void *data, void *data_end, const struct fp_pkt_meta *m)
+fp_icmp_err_quote(void *data, void *data_end, const struct fp_pkt_meta *m, int need_df)
 {
 	__u8 *ip, *l4;
 	__u32 n = m->l3_len;
@@ -187,7 +197,7 @@ fp_icmp_too_big_quote(void *data, void *data_end, const struct fp_pkt_meta *m)
 	}
 	if (m->ethertype == FP_ETH_P_IPV4) {
 		ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv4_hdr));
-		if (!ip || !(m->flags & FP_META_F_DF) || ip[12] >= 224 || ip[12] == 0)
+		if (!ip || (need_df && !(m->flags & FP_META_F_DF)) || ip[12] >= 224 || ip[12] == 0)
 			return 0;
 		return n > FP_ICMP4_ERR_MAX - FP_ICMP4_ERR_HDR ?
 			       FP_ICMP4_ERR_MAX - FP_ICMP4_ERR_HDR :
@@ -205,21 +215,34 @@ fp_icmp_too_big_quote(void *data, void *data_end, const struct fp_pkt_meta *m)
 }
 
 /**
- * Write the headers of a too-big error in front of the quoted packet.
- * The caller has moved the frame's start FP_ICMP4_ERR_HDR (IPv4) or
+ * May a too-big error be sent for this frame, and how much of it does the
+ * error quote?  fp_icmp_err_quote() of a fragmentation needed.
+ */
+static __always_inline __u32
+fp_icmp_too_big_quote(void *data, void *data_end, const struct fp_pkt_meta *m)
+{
+	return fp_icmp_err_quote(data, data_end, m, 1);
+}
+
+/**
+ * Write the headers of an ICMP error in front of the quoted packet.  The
+ * caller has moved the frame's start FP_ICMP4_ERR_HDR (IPv4) or
  * FP_ICMP6_ERR_HDR (IPv6) bytes earlier, so that the original IP packet
  * sits right after the new ICMP header, and cut the frame after the quote;
- * it completes the ICMP checksum with fp_icmp_too_big_csum().
+ * it completes the ICMP checksum with fp_icmp_err_csum().
  *
  * @param ipv6	  the original packet is IPv6
  * @param orig_eth the original Ethernet addresses (dst, src: 12 bytes)
- * @param mtu	  the largest inner IP packet that fits
+ * @param kind	  FP_ICMP_ERR_*: type and code
+ * @param mtu	  FP_ICMP_ERR_TOO_BIG: the largest IP packet that fits, else 0
  * @param n	  bytes quoted
+ * @param src	  the error's source address (a struct fp_ip, IPv4-mapped
+ *		  for IPv4), or NULL: the original packet's destination
  * @return 0, or -1 if the frame is too short
  */
 static __always_inline int
-fp_icmp_too_big_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth, __u16 mtu,
-		      __u32 n)
+fp_icmp_err_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth, __u32 kind, __u16 mtu,
+		  __u32 n, const __u8 *src)
 {
 	__u8 *f, *ip, *icmp, *oip;
 
@@ -235,11 +258,10 @@ fp_icmp_too_big_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth
 		*(__u32 *)ip = bpf_htonl(0x45000000 | (FP_ICMP4_ERR_HDR + n));
 		*(__u32 *)(ip + 4) = 0;
 		*(__u32 *)(ip + 8) = bpf_htonl((FP_OUTER_TTL << 24) | (FP_IPPROTO_ICMP << 16));
-		*(__u32 *)(ip + 12) = *(__u32 *)(oip + 16);
+		*(__u32 *)(ip + 12) = src ? *(const __u32 *)(src + 12) : *(__u32 *)(oip + 16);
 		*(__u32 *)(ip + 16) = *(__u32 *)(oip + 12);
 		*(__u16 *)(ip + 10) = fp_csum_finish(fp_csum_ip4_hdr(ip));
-		*(__u32 *)icmp = bpf_htonl((FP_ICMP_DEST_UNREACH << 24) |
-					   (FP_ICMP_FRAG_NEEDED << 16));
+		*(__u32 *)icmp = bpf_htonl(kind & 0xffff0000U);
 	} else {
 		f = fp_pkt_ptr(data, data_end, 0,
 			       FP_ETH_HLEN + FP_ICMP6_ERR_HDR + sizeof(struct fp_ipv6_hdr));
@@ -252,9 +274,9 @@ fp_icmp_too_big_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth
 		*(__u32 *)ip = bpf_htonl(0x60000000);
 		*(__u32 *)(ip + 4) = bpf_htonl(((8 + n) << 16) | (FP_IPPROTO_ICMPV6 << 8) |
 					       FP_OUTER_TTL);
-		fp_ip6_copy(ip + 8, oip + 24);
+		fp_ip6_copy(ip + 8, src ? src : oip + 24);
 		fp_ip6_copy(ip + 24, oip + 8);
-		*(__u32 *)icmp = bpf_htonl(FP_ICMP6_PKT_TOO_BIG << 24);
+		*(__u32 *)icmp = bpf_htonl((kind & 0xffff) << 16);
 	}
 	*(__u32 *)(icmp + 4) = bpf_htonl(mtu);
 	fp_mac_copy(f, orig_eth + 6);
@@ -263,14 +285,26 @@ fp_icmp_too_big_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth
 }
 
 /**
- * Complete the ICMP checksum of a too-big error.
+ * Write the headers of a too-big error in front of the quoted packet:
+ * fp_icmp_err_write() of FP_ICMP_ERR_TOO_BIG from the original packet's
+ * destination.
+ */
+static __always_inline int
+fp_icmp_too_big_write(void *data, void *data_end, int ipv6, const __u8 *orig_eth, __u16 mtu,
+		      __u32 n)
+{
+	return fp_icmp_err_write(data, data_end, ipv6, orig_eth, FP_ICMP_ERR_TOO_BIG, mtu, n, NULL);
+}
+
+/**
+ * Complete the ICMP checksum of an error fp_icmp_err_write() wrote.
  *
  * @param ipv6 the error is ICMPv6
  * @param sum  sum of the ICMP message from its header to the end of the
  *	       frame (checksum field zero), from fp_csum_to_end()
  */
 static __always_inline void
-fp_icmp_too_big_csum(void *data, void *data_end, int ipv6, __u32 sum)
+fp_icmp_err_csum(void *data, void *data_end, int ipv6, __u32 sum)
 {
 	__u8 *f;
 

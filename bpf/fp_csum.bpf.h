@@ -66,15 +66,16 @@ fp_csum_ip6_pseudo(const void *s, const void *d, __u32 len, __u8 proto)
 	       bpf_htonl(proto);
 }
 
-/* Sum of the bytes from off to the end of the packet (at most FP_FRAME_MAX
- * + FP_CSUM_CHUNK of them), added to sum.  Returns the sum folded to 16
- * bits.  Chunks of 512 and 64 bytes go through bpf_csum_diff(), the rest
- * word by word.  Between the loops the offset's history is dropped
- * (fp_pkt_off_forget()), so the verifier walks each loop once instead of
- * once per iteration count of the loop before.
+/* Sum of the bytes from off to end (an offset, or ~0U: the end of the
+ * packet; at most FP_FRAME_MAX + FP_CSUM_CHUNK of them), added to sum.
+ * Returns the sum folded to 16 bits.  Chunks of 512 and 64 bytes go
+ * through bpf_csum_diff(), the rest word by word.  Between the loops the
+ * offset's history is dropped (fp_pkt_off_forget()), so the verifier
+ * walks each loop once instead of once per iteration count of the loop
+ * before.
  */
 static __always_inline __u32
-fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
+fp_csum_span(void *data, void *data_end, __u32 off, __u32 end, __u32 sum)
 {
 	__u64 acc;
 	void *p;
@@ -86,6 +87,8 @@ fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
 	 * 32-bit sum, so nothing is folded between the chunks.
 	 */
 	for (i = 0; i < FP_CSUM_CHUNKS; i++) {
+		if (off + FP_CSUM_CHUNK > end)
+			break;
 		p = fp_pkt_ptr_var(data, data_end, off, FP_CSUM_CHUNK);
 		if (!p)
 			break;
@@ -96,6 +99,8 @@ fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
 		return fp_csum_fold16(sum);
 	off = fp_pkt_off_forget(off);
 	for (i = 0; i < FP_CSUM_CHUNK / FP_CSUM_SMALL; i++) {
+		if (off + FP_CSUM_SMALL > end)
+			break;
 		p = fp_pkt_ptr_var(data, data_end, off, FP_CSUM_SMALL);
 		if (!p)
 			break;
@@ -110,6 +115,8 @@ fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
 	acc = sum;
 	off = fp_pkt_off_forget(off);
 	for (i = 0; i < FP_CSUM_SMALL / 4; i++) {
+		if (off + 4 > end)
+			break;
 		p = fp_pkt_ptr_var(data, data_end, off, 4);
 		if (!p)
 			break;
@@ -119,15 +126,22 @@ fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
 	if (off > FP_PKT_OFF_MAX)
 		return fp_csum_fold16(acc);
 	off = fp_pkt_off_forget(off);
-	p = fp_pkt_ptr_var(data, data_end, off, 2);
+	p = off + 2 <= end ? fp_pkt_ptr_var(data, data_end, off, 2) : NULL;
 	if (p) {
 		acc += *(const __u16 *)p;
 		off += 2;
 	}
-	p = fp_pkt_ptr_var(data, data_end, off, 1);
+	p = off + 1 <= end ? fp_pkt_ptr_var(data, data_end, off, 1) : NULL;
 	if (p)
 		acc += fp_csum_odd(*(const __u8 *)p);
 	return fp_csum_fold16(acc);
+}
+
+/* Sum of the bytes from off to the end of the packet: fp_csum_span(). */
+static __always_inline __u32
+fp_csum_to_end(void *data, void *data_end, __u32 off, __u32 sum)
+{
+	return fp_csum_span(data, data_end, off, ~0U, sum);
 }
 
 #endif /* FP_CSUM_BPF_H */

@@ -34,6 +34,7 @@
 #define FP_DEFAULT_RULESET 4096
 #define FP_DEFAULT_ADDRSET 65536
 #define FP_DEFAULT_CT 262144
+#define FP_DEFAULT_ROUTE 65536
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -201,6 +202,18 @@ struct {
 	__type(value, struct fp_storm_bucket);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fp_storm SEC(".maps");
+
+/* The distributed router's routes (doc/routing.md): longest prefix of
+ * (vrf, family, address), include/flowplane/xdp.h.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, FP_DEFAULT_ROUTE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_xdp_route_key);
+	__type(value, struct fp_route_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fp_route SEC(".maps");
 
 /* Not pinned: per-program-instance test aid. */
 struct {

@@ -9,7 +9,10 @@
  *     fp_neigh (XDP_TX), unicast to a local port (bpf_redirect_map on
  *     fp_tx) or encapsulated toward a remote vtep and redirected to the
  *     underlay port, a too-big packet answered with an ICMP error built in
- *     place (XDP_TX);
+ *     place (XDP_TX); a frame to a router's MAC routed (fp_xdp_route(),
+ *     doc/routing.md: the route in fp_route, ICMP errors and echo replies
+ *     built in place, TTL and MACs rewritten) and switched in the egress
+ *     network;
  *   - from the underlay: ARP/NS for a local VTEP address answered, VXLAN
  *     and Geneve decapsulated and switched to a local port;
  *   - broadcast, multicast and unknown unicast: the flood is decided and
@@ -73,16 +76,20 @@ const volatile __u32 fp_trace_on = 0;
  * fp_xdp_rx() in one place.
  */
 struct fp_verdict {
-	__u32 kind;    /* enum fp_xdp_verdict_kind */
-	__u32 port;    /* egress logical port (FP_XDP_V_LOCAL, FP_XDP_V_ENCAP) */
-	__u32 drop;    /* FP_DROP_* (FP_XDP_V_DROP, FP_XDP_V_ICMP) */
-	__u32 vni;     /* FP_XDP_V_FLOOD: the VNI whose flood list applies */
-	__u32 copies;  /* FP_XDP_V_FLOOD: members that get a copy */
-	__u32 encaps;  /* FP_XDP_V_FLOOD: vtep members among them */
-	__u32 decap;   /* the frame was decapsulated */
-	__u32 from_vm; /* FP_XDP_V_FLOOD: came from a VM port */
-	__u32 pad;     /* zero */
-	__u64 refused; /* FP_XDP_V_FLOOD: members refused by security groups */
+	__u32 kind;	/* enum fp_xdp_verdict_kind */
+	__u32 port;	/* egress logical port (FP_XDP_V_LOCAL, FP_XDP_V_ENCAP) */
+	__u32 drop;	/* FP_DROP_* (FP_XDP_V_DROP, FP_XDP_V_ICMP) */
+	__u32 vni;	/* FP_XDP_V_FLOOD: the VNI whose flood list applies */
+	__u32 copies;	/* FP_XDP_V_FLOOD: members that get a copy */
+	__u32 encaps;	/* FP_XDP_V_FLOOD: vtep members among them */
+	__u32 decap;	/* the frame was decapsulated */
+	__u32 from_vm;	/* FP_XDP_V_FLOOD: came from a VM port */
+	__u32 stat;	/* a FP_STAT_* counted besides the verdict's (routed, echo reply), or 0 */
+	__u64 refused;	/* FP_XDP_V_FLOOD: members refused by security groups */
+	__u32 err_stat; /* FP_XDP_V_ICMP: the FP_STAT_* of the error sent */
+	__u32 rt_hit;	/* routed: the egress fdb lookup found an entry */
+	__u32 rt_type;	/* routed, rt_hit: its FP_DEST_* */
+	__u32 rt_id;	/* routed, rt_hit: its id */
 };
 
 /* This CPU's verdict: the XDP stack (512 bytes for a chain of calls)
@@ -100,7 +107,7 @@ struct {
  * this code, and struct fp_verdict carries nothing for the trace.
  */
 static __always_inline void
-trace_fdb(__u32 vni, const struct fp_fdb_val *fv)
+trace_fdb_res(__u32 vni, __u32 hit, __u32 type, __u32 id)
 {
 	__u32 zero = 0;
 	struct fp_trace *t;
@@ -111,11 +118,18 @@ trace_fdb(__u32 vni, const struct fp_fdb_val *fv)
 	if (!t)
 		return;
 	t->vni = vni;
-	t->fdb = fv ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
-	if (fv) {
-		t->fdb_type = fv->type;
-		t->fdb_id = fv->id;
+	t->fdb = hit ? FP_XDP_TRACE_FDB_HIT : FP_XDP_TRACE_FDB_MISS;
+	if (hit) {
+		t->fdb_type = type;
+		t->fdb_id = id;
 	}
+}
+
+static __always_inline void
+trace_fdb(__u32 vni, const struct fp_fdb_val *fv)
+{
+	if (fp_trace_on)
+		trace_fdb_res(vni, fv != NULL, fv ? fv->type : 0, fv ? fv->id : 0);
 }
 
 static __always_inline int
@@ -146,6 +160,15 @@ fp_xdp_csum_to_end(struct xdp_md *ctx, __u32 off, __u32 sum)
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 
 	return (int)fp_csum_to_end(data, data_end, off, sum);
+}
+
+/* fp_csum_span() of the frame in ctx, bytes off..end-1: a folded sum. */
+__noinline int
+fp_xdp_csum_span(struct xdp_md *ctx, __u32 off, __u32 end, __u32 sum)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	return (int)fp_csum_span(data, data_end, off, end, sum);
 }
 
 /* fp_nd_ns_parse() of the frame in ctx (its option walk is the longest
@@ -873,19 +896,21 @@ answer(struct xdp_md *ctx, const struct fp_pkt_meta *m, const struct fp_ip *targ
 	return 0;
 }
 
-/* Tell the sender its packet does not fit the tunnel: the frame becomes
- * the ICMP error (sent back), or is dropped when none may be sent.
+/* An ICMP error of kind (FP_ICMP_ERR_*) about the frame, from src (a
+ * struct fp_ip; NULL: the packet's destination), sent back: the frame
+ * becomes the error (kind FP_XDP_V_ICMP, counted as err_stat, the frame a
+ * drop for v's reason), or stays a drop when none may be sent.
  */
 static __always_inline int
-too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_verdict *v)
+icmp_error(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 kind, __u32 mtu, const __u8 *src,
+	   __u32 err_stat, struct fp_verdict *v)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	__u32 n, hl, len, off;
 	__u8 eth[12], *f;
 	int ipv6, sum;
 
-	set_drop(v, FP_DROP_TOO_BIG);
-	n = fp_icmp_too_big_quote(data, data_end, m);
+	n = fp_icmp_err_quote(data, data_end, m, kind == FP_ICMP_ERR_TOO_BIG);
 	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
 	if (!n || !f)
 		return 0;
@@ -904,34 +929,39 @@ too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_ve
 		return 0;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	if (fp_icmp_too_big_write(data, data_end, ipv6, eth, (__u16)mtu, n))
+	if (fp_icmp_err_write(data, data_end, ipv6, eth, kind, (__u16)mtu, n, src))
 		return 0;
 	off = FP_ETH_HLEN + (ipv6 ? sizeof(struct fp_ipv6_hdr) : sizeof(struct fp_ipv4_hdr));
 	sum = fp_xdp_csum_to_end(ctx, off, 0);
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	fp_icmp_too_big_csum(data, data_end, ipv6, (__u32)sum);
+	fp_icmp_err_csum(data, data_end, ipv6, (__u32)sum);
 	v->kind = FP_XDP_V_ICMP;
+	v->err_stat = err_stat;
 	return 0;
 }
 
-/* Encapsulate toward vtep vtep_id and send out of its underlay port. */
+/* Tell the sender its packet does not fit the tunnel: the frame becomes
+ * the ICMP error (sent back), or is dropped when none may be sent.
+ */
 static __always_inline int
-encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
-      struct fp_verdict *v)
+too_big(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 mtu, struct fp_verdict *v)
+{
+	set_drop(v, FP_DROP_TOO_BIG);
+	return icmp_error(ctx, m, FP_ICMP_ERR_TOO_BIG, mtu, NULL, FP_STAT_ICMP_TOO_BIG, v);
+}
+
+/* Encapsulate toward vtep vt (its underlay port's cfg), whose tunnel the
+ * packet fits, and send it out of that port.
+ */
+static __always_inline int
+encap_to(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, const struct fp_vtep_val *vt,
+	 const struct fp_port_cfg *cfg, struct fp_verdict *v)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct fp_port_cfg *cfg;
-	struct fp_vtep_val *vt;
 	__u32 hl, len, sum;
 	__u16 sport;
-	int max;
 
-	max = fp_vtep_get(vtep_id, &vt, &cfg);
-	if (max < 0)
-		return set_drop(v, FP_DROP_DEST_MISSING);
-	if (inner_l3_len(ctx, m) > (__u32)max)
-		return too_big(ctx, m, (__u32)max, v);
 	sport = fp_flow_sport(fp_flow_hash(data, data_end, m));
 	hl = fp_encap_hdr_len(vt);
 	len = frame_len(ctx);
@@ -952,22 +982,314 @@ encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
 	return 0;
 }
 
-/* Unicast from a VM port: FDB (port's VNI, destination MAC). */
+/* Encapsulate toward vtep vtep_id and send out of its underlay port. */
 static __always_inline int
-vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_port,
-	   const __u8 *dst, struct fp_verdict *v)
+encap(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 vtep_id,
+      struct fp_verdict *v)
 {
-	struct fp_fdb_key k = { .vni = vni };
-	struct fp_fdb_val *fv;
-	__u32 type, id;
+	struct fp_port_cfg *cfg;
+	struct fp_vtep_val *vt;
+	int max;
 
-	fp_mac_copy(k.mac, dst);
-	fv = bpf_map_lookup_elem(&fp_fdb, &k);
-	trace_fdb(vni, fv);
-	if (!fv)
+	max = fp_vtep_get(vtep_id, &vt, &cfg);
+	if (max < 0)
+		return set_drop(v, FP_DROP_DEST_MISSING);
+	if (inner_l3_len(ctx, m) > (__u32)max)
+		return too_big(ctx, m, (__u32)max, v);
+	return encap_to(ctx, m, vni, vt, cfg, v);
+}
+
+/* The distributed router (doc/routing.md "What the XDP engine does"): the
+ * semantics of dataplane/route.c for one frame.  fp_xdp_route() decides
+ * and rewrites; the frame then re-enters L2 in the egress network in
+ * vm_rx() (vm_switch()), as the DPDK pipeline's route_forward() does.
+ */
+#define RT_DONE (-1)	  /* the verdict is set: a drop, or an ICMP error sent back */
+#define RT_REPLY (-2)	  /* an echo request to the router, answered in place */
+#define ECHO_REPLY_TTL 64 /* TTL / hop limit of the router's echo replies */
+
+/* The route of (vrf, address ip) in fp_route, longest prefix: an
+ * IPv4-mapped address matches IPv4 routes only (the key of
+ * fp_xdp_route_key_set() for plen 128, copied in 8-byte words).
+ */
+static __always_inline struct fp_route_val *
+route_lookup(struct fp_xdp_route_key *k, __u32 vrf, const __u8 *ip)
+{
+	k->prefixlen = FP_XDP_ROUTE_PLEN(128);
+	k->vrf = vrf;
+	k->family = fp_ip_is_v4(ip) ? FP_XDP_ROUTE_V4 : FP_XDP_ROUTE_V6;
+	k->pad = 0;
+	fp_ip6_copy(k->ip, ip);
+	return bpf_map_lookup_elem(&fp_route, k);
+}
+
+/* An ICMP error of kind about the frame from the router's address on the
+ * sender's subnet (the connected route of src in vrf); none without one.
+ * v's drop reason is set by the caller.  Returns RT_DONE.
+ */
+static __always_inline int
+route_error(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vrf, const __u8 *src, __u32 kind,
+	    __u32 mtu, __u32 err_stat, struct fp_verdict *v)
+{
+	struct fp_xdp_route_key k;
+	struct fp_route_val *in;
+
+	in = route_lookup(&k, vrf, src);
+	if (!in || in->type != FP_ROUTE_CONNECTED)
+		return RT_DONE;
+	icmp_error(ctx, m, kind, mtu, in->addr.b, err_stat, v);
+	return RT_DONE;
+}
+
+/* An ICMP echo request to the router, answered in place (addresses and
+ * MACs swapped, TTL 64, checksums computed again).  Returns 1, or 0 if
+ * it is something else (the caller drops it as to_router).
+ */
+static __always_inline int
+echo_reply(struct xdp_md *ctx, const struct fp_pkt_meta *m, int v4)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u32 l4_off = m->l4_off, l4_len = m->l4_len, hlen, sum;
+	__u8 *f, *ip, *icmp, tmp[16];
+	__u64 acc;
+
+	if (!(m->flags & FP_META_F_L4) || (m->flags & FP_META_F_FRAG) || l4_len < 8)
+		return 0;
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	icmp = fp_pkt_ptr(data, data_end, l4_off, 8);
+	if (!f || !icmp)
+		return 0;
+	if (v4) {
+		ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv4_hdr));
+		if (!ip || m->l4_proto != FP_IPPROTO_ICMP || icmp[0] != FP_ICMP_ECHO_REQUEST ||
+		    icmp[1] != 0)
+			return 0;
+		*(__u32 *)tmp = *(__u32 *)(ip + 12);
+		*(__u32 *)(ip + 12) = *(__u32 *)(ip + 16);
+		*(__u32 *)(ip + 16) = *(__u32 *)tmp;
+		ip[8] = ECHO_REPLY_TTL;
+		*(__u16 *)(ip + 10) = 0;
+		hlen = (ip[0] & 0xf) * 4;
+		acc = fp_csum_ip4_hdr(ip) + fp_ip4_opt_sum(data_end, ip, hlen);
+		*(__u16 *)(ip + 10) = fp_csum_finish(acc);
+		icmp[0] = FP_ICMP_ECHO_REPLY;
+		*(__u16 *)(icmp + 2) = 0;
+	} else {
+		ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv6_hdr));
+		if (!ip || m->l4_proto != FP_IPPROTO_ICMPV6 || icmp[0] != FP_ICMP6_ECHO_REQUEST ||
+		    icmp[1] != 0)
+			return 0;
+		fp_ip6_copy(tmp, ip + 8);
+		fp_ip6_copy(ip + 8, ip + 24);
+		fp_ip6_copy(ip + 24, tmp);
+		ip[7] = ECHO_REPLY_TTL;
+		icmp[0] = FP_ICMP6_ECHO_REPLY;
+		*(__u16 *)(icmp + 2) = 0;
+	}
+	fp_mac_copy(tmp, f);
+	fp_mac_copy(f, f + 6);
+	fp_mac_copy(f + 6, tmp);
+	/* The ICMP checksum over the message (l4_len bytes: not over any
+	 * padding after the IP packet), as dataplane/route.c computes it.
+	 */
+	sum = (__u32)fp_xdp_csum_span(ctx, l4_off, l4_off + l4_len, 0);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv6_hdr));
+	icmp = fp_pkt_ptr(data, data_end, l4_off, 8);
+	if (!icmp)
+		return 0;
+	acc = sum;
+	if (!v4) {
+		if (!ip)
+			return 0;
+		acc += fp_csum_ip6_pseudo(ip + 8, ip + 24, l4_len, FP_IPPROTO_ICMPV6);
+	}
+	*(__u16 *)(icmp + 2) = fp_csum_finish(acc);
+	return 1;
+}
+
+/* Route the frame a VM port sent to the MAC of router vrf: the route step
+ * of dataplane/route.c (doc/routing.md).  Returns RT_DONE (v says what
+ * happened), RT_REPLY, or the egress network id: the frame is rewritten
+ * (TTL, MACs) and v->rt_* hold the egress fdb result of its new
+ * destination MAC.
+ */
+__noinline int
+fp_xdp_route(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vrf)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct fp_xdp_route_key rk;
+	struct fp_neigh_key nk = {};
+	struct fp_fdb_key fk = {};
+	struct fp_port_cfg *cfg = NULL;
+	struct fp_route_val *rt;
+	struct fp_neigh_val *n;
+	struct fp_vtep_val *vt = NULL;
+	struct fp_fdb_val *fv;
+	__u32 zero = 0, d, ttl, l3len, type, vni, sum, kind, stat, mtu = 0, tun = 0;
+	__u8 src[16], *f, *ip, *dst;
+	struct fp_verdict *v;
+	int v4, max;
+
+	v = bpf_map_lookup_elem(&fp_verdict_map, &zero);
+	if (!v)
+		return RT_DONE;
+	set_drop(v, FP_DROP_TO_ROUTER);
+	if (!m)
+		return RT_DONE;
+	if (m->ethertype == FP_ETH_P_IPV4) {
+		ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv4_hdr));
+		if (!ip)
+			return RT_DONE;
+		/* Multicast, broadcast, class E, 0/8 and 127/8 are not routed
+		 * (RFC 1812 5.3.7), and draw no ICMP error.
+		 */
+		d = fp_ld32(ip + 16);
+		if (d >= 0xe0000000U || (d >> 24) == 0 || (d >> 24) == 127)
+			return RT_DONE;
+		v4 = 1;
+		ttl = ip[8];
+		fp_ip_from_v4(src, ip + 12);
+		fp_ip_from_v4(rk.ip, ip + 16);
+	} else if (m->ethertype == FP_ETH_P_IPV6) {
+		ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv6_hdr));
+		if (!ip)
+			return RT_DONE;
+		/* Link-local, multicast, IPv4-mapped (they would match the IPv4
+		 * routes), unspecified and loopback destinations are not routed.
+		 */
+		dst = ip + 24;
+		if (dst[0] == 0xff || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+		    fp_ip_is_v4(dst) ||
+		    (*(__u64 *)dst == 0 && *(__u32 *)(dst + 8) == 0 && *(__u16 *)(dst + 12) == 0 &&
+		     dst[14] == 0 && dst[15] <= 1))
+			return RT_DONE;
+		v4 = 0;
+		ttl = ip[7];
+		fp_ip6_copy(src, ip + 8);
+		fp_ip6_copy(rk.ip, dst);
+	} else {
+		return RT_DONE;
+	}
+	/* rk.ip: the destination, which route_lookup() copies over itself. */
+	rt = route_lookup(&rk, vrf, rk.ip);
+	if (!rt) {
+		set_drop(v, FP_DROP_NO_ROUTE);
+		kind = FP_ICMP_ERR_NET_UNREACH;
+		stat = FP_STAT_ICMP_UNREACH;
+		goto error;
+	}
+	type = rt->type;
+	if (type == FP_ROUTE_LOCAL) {
+		/* The router's own address: answered whatever the TTL. */
+		if (!echo_reply(ctx, m, v4))
+			return RT_DONE;
+		v->stat = FP_STAT_ICMP_ECHO_REPLY;
+		return RT_REPLY;
+	}
+	if (type == FP_ROUTE_CONNECTED) {
+		fp_ip6_copy(nk.ip.b, rk.ip);
+	} else if (type == FP_ROUTE_NEXTHOP) {
+		fp_ip6_copy(nk.ip.b, rt->addr.b);
+	} else {
+		set_drop(v, FP_DROP_NO_ROUTE);
+		return RT_DONE;
+	}
+	if (ttl <= 1) {
+		set_drop(v, FP_DROP_TTL_EXCEEDED);
+		kind = FP_ICMP_ERR_TIME;
+		stat = FP_STAT_ICMP_TIME_EXCEEDED;
+		goto error;
+	}
+	l3len = inner_l3_len(ctx, m);
+	if (l3len > rt->mtu) {
+		set_drop(v, FP_DROP_TOO_BIG);
+		kind = FP_ICMP_ERR_TOO_BIG;
+		stat = FP_STAT_ICMP_TOO_BIG;
+		mtu = rt->mtu;
+		goto error;
+	}
+	/* The next hop in the egress network's neigh table (keyed by its id,
+	 * as the ports' vrf).
+	 */
+	vni = rt->vni;
+	nk.vrf = vni;
+	n = bpf_map_lookup_elem(&fp_neigh, &nk);
+	if (!n || n->vni != vni) {
+		set_drop(v, FP_DROP_NEIGH_MISSING);
+		return RT_DONE;
+	}
+	fk.vni = vni;
+	fp_mac_copy(fk.mac, n->mac);
+	fv = bpf_map_lookup_elem(&fp_fdb, &fk);
+	v->rt_hit = fv != NULL;
+	v->rt_type = fv ? fv->type : 0;
+	v->rt_id = fv ? fv->id : 0;
+	/* Toward a vtep, the tunnel may carry less than the route's MTU: the
+	 * error leaves now, from the router's address, before any rewrite.
+	 */
+	if (fv && fv->type == FP_DEST_VTEP) {
+		max = fp_vtep_get(fv->id, &vt, &cfg);
+		tun = max >= 0;
+		if (max >= 0 && l3len > (__u32)max) {
+			set_drop(v, FP_DROP_TOO_BIG);
+			kind = FP_ICMP_ERR_TOO_BIG;
+			stat = FP_STAT_ICMP_TOO_BIG;
+			mtu = (__u32)max;
+			goto error;
+		}
+	}
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
+	ip = fp_pkt_ptr(data, data_end, m->l3_off, sizeof(struct fp_ipv4_hdr));
+	if (!f || !ip)
+		return RT_DONE;
+	if (v4) {
+		/* HC' = ~(~HC + ~m + m'), m the 16-bit word of TTL and
+		 * protocol (RFC 1624).
+		 */
+		sum = (__u16)~fp_ld16(ip + 10);
+		sum += (__u16)~fp_ld16(ip + 8);
+		ip[8]--;
+		sum += fp_ld16(ip + 8);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		fp_st16(ip + 10, (__u16)~sum);
+	} else {
+		ip[7]--;
+	}
+	fp_mac_copy(f, n->mac);
+	fp_mac_copy(f + 6, rt->mac);
+	v->stat = FP_STAT_ROUTED;
+	if (tun && vt && cfg) {
+		/* Toward a vtep: encapsulated here with the vtep found for the
+		 * MTU check (one lookup less than vm_switch()'s encap()).
+		 */
+		trace_fdb_res(vni, 1, FP_DEST_VTEP, v->rt_id);
+		encap_to(ctx, m, vni, vt, cfg, v);
+		return RT_DONE;
+	}
+	return (int)vni;
+error:
+	/* From the router's address on the sender's subnet: the connected
+	 * route of the source; none without one.
+	 */
+	return route_error(ctx, m, vrf, src, kind, mtu, stat, v);
+}
+
+/* Switch a unicast frame from VM port in_port in vni, whose destination
+ * MAC the fdb found (hit: type, id) or not: to a local port, a vtep, or a
+ * flood; anything else (a router's MAC after routing: one routing step a
+ * packet) is dest_unsupported.
+ */
+static __always_inline int
+vm_switch(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_port, __u32 hit,
+	  __u32 type, __u32 id, struct fp_verdict *v)
+{
+	if (!hit)
 		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, m));
-	type = fv->type;
-	id = fv->id;
 	switch (type) {
 	case FP_DEST_PORT:
 		if (id == in_port)
@@ -980,17 +1302,37 @@ vm_forward(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 vni, __u32 in_
 	}
 }
 
+/* Is the frame an ARP message or a neighbour solicitation (to a router's
+ * MAC: a VM refreshing its gateway, answered from the neigh table)?
+ */
+static __always_inline int
+neigh_request(struct xdp_md *ctx, const struct fp_pkt_meta *m)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u8 *icmp;
+
+	if (m->ethertype == FP_ETH_P_ARP)
+		return 1;
+	if (m->ethertype != FP_ETH_P_IPV6 || m->l4_proto != FP_IPPROTO_ICMPV6 ||
+	    !(m->flags & FP_META_F_L4))
+		return 0;
+	icmp = fp_pkt_ptr(data, data_end, m->l4_off, 1);
+	return icmp && icmp[0] == FP_ICMP6_NS;
+}
+
 /* A frame from VM port in_port (its entry pt). */
 static __always_inline int
 vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp_verdict *v)
 {
 	void *data, *data_end;
 	struct fp_neigh_key nk = {};
+	struct fp_fdb_key fk = {};
 	struct fp_pkt_meta m = {};
 	struct fp_neigh_val *n;
+	struct fp_fdb_val *fv;
 	struct fp_ip ip = {};
+	__u32 r, vni, hit, type, id, router = 0;
 	__u8 mac[6], *f;
-	__u32 r, vni;
 	int s;
 
 	vni = pt->vni;
@@ -1008,22 +1350,55 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 	}
 	if (r != FP_PARSE_OK)
 		return set_drop(v, r);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
 	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
 	if (!f)
 		return set_drop(v, FP_DROP_TRUNC_L2);
-	if (!(f[0] & 1))
-		return vm_forward(ctx, &m, vni, in_port, f, v);
-	if (m.ethertype != FP_ETH_P_ARP &&
-	    !(m.l4_proto == FP_IPPROTO_ICMPV6 && m.ethertype == FP_ETH_P_IPV6))
+	if (!(f[0] & 1)) {
+		/* Unicast: FDB (port's VNI, destination MAC). */
+		fk.vni = vni;
+		fp_mac_copy(fk.mac, f);
+		fv = bpf_map_lookup_elem(&fp_fdb, &fk);
+		trace_fdb(vni, fv);
+		hit = fv != NULL;
+		type = fv ? fv->type : 0;
+		id = fv ? fv->id : 0;
+		if (hit && type == FP_DEST_ROUTER) {
+			/* A router's MAC: ARP and NS answered below, the rest
+			 * routed into the egress network.
+			 */
+			router = neigh_request(ctx, &m);
+			if (!router) {
+				s = fp_xdp_route(ctx, &m, id);
+				if (s == RT_REPLY)
+					return deliver_local(ctx, v, vni, in_port);
+				if (s < 0)
+					return 0;
+				vni = (__u32)s;
+				hit = v->rt_hit;
+				type = v->rt_type;
+				id = v->rt_id;
+				trace_fdb_res(vni, hit, type, id);
+			}
+		}
+		if (!router)
+			return vm_switch(ctx, &m, vni, in_port, hit, type, id, v);
+	} else if (m.ethertype != FP_ETH_P_ARP &&
+		   !(m.l4_proto == FP_IPPROTO_ICMPV6 && m.ethertype == FP_ETH_P_IPV6)) {
 		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
+	}
 	/* ARP request or neighbour solicitation for a known neighbour in
-	 * the same VNI: answered.
+	 * the same VNI: answered.  The rest floods, or to a router's MAC is
+	 * to_router.  (The gateway's neigh entry lives in the port's network,
+	 * keyed by the port's vrf, as broadcast requests find it.)
 	 */
 	s = solicited_ip(ctx, &m, &ip, v);
 	if (s < 0)
 		return 0;
 	if (s == 0)
-		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
+		return router ? set_drop(v, FP_DROP_TO_ROUTER) :
+				flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
 	nk.vrf = pt->vrf;
 	nk.ip = ip;
 	n = bpf_map_lookup_elem(&fp_neigh, &nk);
@@ -1033,7 +1408,8 @@ vm_rx(struct xdp_md *ctx, __u32 in_port, const struct fp_port_val *pt, struct fp
 	if (!f)
 		return set_drop(v, FP_DROP_TRUNC_L2);
 	if (!n || n->vni != vni || fp_mac_eq(n->mac, f + 6))
-		return flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
+		return router ? set_drop(v, FP_DROP_TO_ROUTER) :
+				flood(ctx, v, vni, in_port, 1, inner_l3_len(ctx, &m));
 	fp_mac_copy(mac, n->mac);
 	return answer(ctx, &m, &ip, mac, v);
 }
@@ -1059,8 +1435,8 @@ underlay_respond(struct xdp_md *ctx, const struct fp_pkt_meta *m, const __u8 *po
 }
 
 /* Is the inner source MAC mac of a frame vtep src sent in vni placed
- * elsewhere by fp_fdb: at a local port (or router), or at a vtep with
- * another address?
+ * elsewhere by fp_fdb: at a local port, or at a vtep with another
+ * address?  A router's MAC is not (it is every host's).
  */
 static __always_inline int
 inner_src_spoofed(__u32 vni, const __u8 *mac, const struct fp_ip *src)
@@ -1073,6 +1449,11 @@ inner_src_spoofed(__u32 vni, const __u8 *mac, const struct fp_ip *src)
 	fp_mac_copy(k.mac, mac);
 	fv = bpf_map_lookup_elem(&fp_fdb, &k);
 	if (!fv)
+		return 0;
+	/* A distributed router has one MAC on every host: a packet another
+	 * host routed carries it as its source (doc/routing.md).
+	 */
+	if (fv->type == FP_DEST_ROUTER)
 		return 0;
 	if (fv->type != FP_DEST_VTEP)
 		return 1;
@@ -1206,7 +1587,7 @@ int
 fp_xdp_rx(struct xdp_md *ctx)
 {
 	__u32 ifindex = ctx->ingress_ifindex, in_port = FP_PORT_MAX, zero = 0, slot_key;
-	__u32 act, out_port, drop = FP_DROP_MAX;
+	__u32 act, out_port, drop = FP_DROP_MAX, st;
 	struct fp_ifslot *slot, s = {};
 	struct fp_verdict *v;
 	struct fp_port_val *pt;
@@ -1258,6 +1639,11 @@ fp_xdp_rx(struct xdp_md *ctx)
 	case FP_XDP_V_LOCAL:
 	case FP_XDP_V_ENCAP:
 		out_port = v->port;
+		if (v->kind == FP_XDP_V_LOCAL && v->port == in_port) {
+			/* The router's echo reply, back to its sender. */
+			act = XDP_TX;
+			break;
+		}
 		act = (__u32)bpf_redirect_map(&fp_tx, v->port, 0);
 		if (act != XDP_REDIRECT) {
 			/* The port has no device: nowhere to send it. */
@@ -1272,7 +1658,7 @@ fp_xdp_rx(struct xdp_md *ctx)
 		break;
 	case FP_XDP_V_ICMP:
 		act = XDP_TX;
-		drop = FP_DROP_TOO_BIG;
+		drop = v->drop < FP_DROP_MAX ? v->drop : FP_DROP_TOO_BIG;
 		break;
 	case FP_XDP_V_FLOOD:
 		out_port = FP_PORT_MAX;
@@ -1299,6 +1685,9 @@ fp_xdp_rx(struct xdp_md *ctx)
 		c->n[FP_STAT_RX]++;
 		if (v->decap)
 			c->n[FP_STAT_DECAP]++;
+		st = v->stat; /* routed, icmp_echo_reply; 0: none (adds 0) */
+		if (st < FP_STAT_MAX)
+			c->n[st] += st != 0;
 		switch (v->kind) {
 		case FP_XDP_V_LOCAL:
 			c->n[FP_STAT_LOCAL]++;
@@ -1323,9 +1712,11 @@ fp_xdp_rx(struct xdp_md *ctx)
 			c->n[FP_STAT_ENCAP] += v->encaps;
 			break;
 		case FP_XDP_V_ICMP:
-			c->n[FP_STAT_ICMP_TOO_BIG]++;
+			if (v->err_stat < FP_STAT_MAX)
+				c->n[v->err_stat]++;
 			c->n[FP_STAT_DROP]++;
-			c->drop[FP_DROP_TOO_BIG]++;
+			if (drop < FP_DROP_MAX)
+				c->drop[drop]++;
 			break;
 		default:
 			c->n[FP_STAT_DROP]++;

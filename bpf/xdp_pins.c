@@ -58,6 +58,7 @@ static const struct map_abi map_abi[FP_XDP_MAP_MAX] = {
 	[FP_XDP_MAP_VTEP_SRC] = { sizeof(struct fp_vtep_src_key), sizeof(__u32) },
 	[FP_XDP_MAP_GUARD] = { sizeof(__u32), sizeof(struct fp_guard_cfg) },
 	[FP_XDP_MAP_STORM] = { sizeof(__u32), sizeof(struct fp_storm_bucket) },
+	[FP_XDP_MAP_ROUTE] = { sizeof(struct fp_xdp_route_key), sizeof(struct fp_route_val) },
 };
 
 bool
@@ -198,7 +199,7 @@ fp_xdp_pins_fd(const struct pins *p, enum fp_xdp_map id)
 	return p->fd[id];
 }
 
-/* Entries in a map: keys of a hash, set slots of a devmap, non-zero values
+/* Entries in a map: keys of a hash or an LPM trie, set slots of a devmap, non-zero values
  * of an array (fp_vni: set bits, the VNIs served); -1 for a per-CPU map
  * (not a table).  Arrays are read in one batch (fp_vni has 262144 words).
  */
@@ -215,6 +216,7 @@ fp_xdp_pins_map_count(int fd, const struct bpf_map_info *info, bool bits)
 
 	switch (info->type) {
 	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_LPM_TRIE: /* fp_addrset, fp_route */
 		if (info->key_size > sizeof(key))
 			return -1;
 		while (bpf_map_get_next_key(fd, prev, next) == 0) {

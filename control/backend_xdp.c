@@ -43,6 +43,9 @@ static const uint16_t set_order[FP_TABLE_MAX] = FP_TABLE_SET_ORDER;
 
 /* The map of each table; NO_MAP: a table the program does not carry
  * (limit 0 in the backend's info, its entries refused by the check).
+ * fp_route may be missing from an instance an older fp-xdp attached: its
+ * fd is then -1, its limit 0, and routes are refused as on an engine that
+ * does not route.  nat: the program does not translate floating IPs yet.
  */
 #define NO_MAP FP_XDP_MAP_MAX
 static const uint16_t table_map[FP_TABLE_MAX] = {
@@ -53,7 +56,7 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_NEIGH] = FP_XDP_MAP_NEIGH,
 	[FP_TABLE_RULESET] = FP_XDP_MAP_RULESET,
 	[FP_TABLE_ADDRSET] = FP_XDP_MAP_ADDRSET,
-	[FP_TABLE_ROUTE] = NO_MAP,
+	[FP_TABLE_ROUTE] = FP_XDP_MAP_ROUTE,
 	[FP_TABLE_NAT] = NO_MAP,
 	[FP_TABLE_DHCP] = NO_MAP,
 	[FP_TABLE_RA] = NO_MAP,
@@ -61,21 +64,36 @@ static const uint16_t table_map[FP_TABLE_MAX] = {
 	[FP_TABLE_SEGMENT] = NO_MAP,
 };
 
+/* A map key: room for what map_key() makes of any table's key. */
+union map_key_buf {
+	union fp_table_key table;	   /* the tables' own keys */
+	struct fp_xdp_addrset_key addrset; /* address sets */
+	struct fp_xdp_route_key route;	   /* routes */
+};
+
 /* The map key of a table key: the same bytes, but for an address set,
  * whose LPM trie key (struct fp_xdp_addrset_key) puts the set id in front
- * of the address (include/flowplane/xdp.h).
+ * of the address, and for a route, whose LPM trie key (struct
+ * fp_xdp_route_key) puts the vrf and the family in front of it
+ * (include/flowplane/xdp.h).
  */
 static const void *
-map_key(uint16_t table, const void *key, struct fp_xdp_addrset_key *buf)
+map_key(uint16_t table, const void *key, union map_key_buf *buf)
 {
 	const struct fp_addrset_key *k = key;
+	const struct fp_route_key *rk = key;
 
+	if (table == FP_TABLE_ROUTE) {
+		memset(&buf->route, 0, sizeof(buf->route));
+		fp_xdp_route_key_set(&buf->route, rk->vrf, rk->plen, rk->ip.b);
+		return buf;
+	}
 	if (table != FP_TABLE_ADDRSET)
 		return key;
-	memset(buf, 0, sizeof(*buf));
-	buf->prefixlen = FP_XDP_ADDRSET_PLEN(k->plen);
-	buf->set_id = k->set_id;
-	memcpy(buf->ip, k->ip.b, sizeof(buf->ip));
+	memset(&buf->addrset, 0, sizeof(buf->addrset));
+	buf->addrset.prefixlen = FP_XDP_ADDRSET_PLEN(k->plen);
+	buf->addrset.set_id = k->set_id;
+	memcpy(buf->addrset.ip, k->ip.b, sizeof(buf->addrset.ip));
 	return buf;
 }
 
@@ -84,7 +102,15 @@ static void
 table_key(uint16_t table, const void *mkey, union fp_table_key *out)
 {
 	const struct fp_xdp_addrset_key *m = mkey;
+	const struct fp_xdp_route_key *r = mkey;
 
+	if (table == FP_TABLE_ROUTE) {
+		memset(&out->route, 0, sizeof(out->route));
+		out->route.vrf = r->vrf;
+		out->route.plen = (uint8_t)(r->prefixlen - FP_XDP_ROUTE_PLEN(0));
+		memcpy(out->route.ip.b, r->ip, sizeof(r->ip));
+		return;
+	}
 	if (table != FP_TABLE_ADDRSET) {
 		memcpy(out, mkey, fp_names_key_size[table]);
 		return;
@@ -191,6 +217,10 @@ xdp_open(const char *target, void **handle)
 		    i == FP_XDP_MAP_STORM)
 			continue; /* fp-xdp's or the programs' business, not the tables' */
 		rc = map_open(x->dir, fp_names_xdp_map[i], &x->id[i], &x->max[i]);
+		if (rc == -ENOENT && i == FP_XDP_MAP_ROUTE) {
+			x->max[i] = 0; /* an older instance: it does not route */
+			continue;
+		}
 		if (rc < 0) {
 			/* No instance (not attached): as a dataplane that is
 			 * not running.
@@ -241,9 +271,9 @@ xdp_ping(void *h, uint64_t *generation)
 static int
 lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 {
-	struct fp_xdp_addrset_key ak;
+	union map_key_buf ak;
 
-	if (table_map[table] == NO_MAP ||
+	if (table_map[table] == NO_MAP || x->fd[table_map[table]] < 0 ||
 	    bpf_map_lookup_elem(x->fd[table_map[table]], map_key(table, key, &ak), val) < 0)
 		return 0;
 	/* The port table is an array: role none is no entry. */
@@ -256,13 +286,13 @@ lookup(const struct xdp_handle *x, uint16_t table, const void *key, void *val)
 static int
 count(const struct xdp_handle *x, uint16_t table, uint32_t *n)
 {
-	union fp_table_key k, next;
+	union map_key_buf k, next;
 	union fp_table_val v;
 	int fd;
 	void *prev = NULL;
 
 	*n = 0;
-	if (table_map[table] == NO_MAP)
+	if (table_map[table] == NO_MAP || x->fd[table_map[table]] < 0)
 		return 0;
 	fd = x->fd[table_map[table]];
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -568,6 +598,8 @@ view_init(struct xdp_handle *x, struct xdp_view *v)
 					 FP_XDP_LOCAL_VTEP_MAX,
 		.vtep_limit = x->max[FP_XDP_MAP_VTEP],
 		.sg_enforced = 1,
+		.routes = x->fd[FP_XDP_MAP_ROUTE] >= 0,
+		.nat = 0, /* the program does not translate floating IPs yet */
 		.exists = dest_ok,
 		.ctx = v,
 	};
@@ -1060,7 +1092,7 @@ static int
 table_write(struct xdp_handle *x, uint16_t table, const void *key, const void *val, const void *old)
 {
 	int fd = x->fd[table_map[table]];
-	struct fp_xdp_addrset_key ak;
+	union map_key_buf ak;
 	int rc;
 
 	key = map_key(table, key, &ak);
@@ -1295,14 +1327,14 @@ static int
 xdp_dump(void *h, uint16_t table, fp_backend_dump_fn *fn, void *arg)
 {
 	struct xdp_handle *x = h;
-	union fp_table_key k, next;
+	union map_key_buf k, next;
 	union fp_table_val v;
 	void *prev = NULL;
 	int rc;
 
 	if (table >= FP_TABLE_MAX)
 		return -EINVAL;
-	if (table_map[table] == NO_MAP)
+	if (table_map[table] == NO_MAP || x->fd[table_map[table]] < 0)
 		return 0;
 	while (bpf_map_get_next_key(x->fd[table_map[table]], prev, &next) == 0) {
 		union fp_table_key tk;

@@ -132,7 +132,7 @@ usage(FILE *f)
 		"           [ports MIN-MAX] [icmp TYPE[/CODE]] [remote IP[/PLEN] | set SET_ID]]...\n"
 		"  add addrset SET_ID IP[/PLEN]\n"
 		"  add route VRF IP[/PLEN] local | blackhole\n"
-		"      | connected|nexthop vni VNI mac MAC mtu MTU addr IP  (fp-dpdk only)\n"
+		"      | connected|nexthop vni VNI mac MAC mtu MTU addr IP\n"
 		"  add nat snat VRF FIXED_IP to FLOATING_IP net NET mac MAC\n"
 		"      | dnat NET FLOATING_IP to FIXED_IP vrf VRF  (fp-dpdk only)\n"
 		"  add dhcp PORT mac MAC addr IP/PLEN server IP [router IP] [lease S] [mtu N]\n"

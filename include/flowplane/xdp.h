@@ -52,6 +52,11 @@
  *                (fp-xdp writes it from the config's guard group)
  *   fp_storm     PERCPU_ARRAY FP_PORT_MAX  port id -> struct fp_storm_bucket
  *                (the program's own: storm control per VM port, per CPU)
+ * and the distributed router's (doc/routing.md, doc/xdp.md "Routing"):
+ *   fp_route     LPM_TRIE route limit  struct fp_xdp_route_key -> struct fp_route_val
+ *                (fp-control's struct fp_route_key, translated: the
+ *                family is part of the key, so an IPv4 destination only
+ *                matches IPv4 routes, as in fp-dpdk)
  *
  * Updates: entries are changed in make-before-break order
  * (FP_TABLE_SET_ORDER), so a packet never finds an entry pointing at
@@ -105,7 +110,8 @@
 	_(SG_DROPS, "fp_sg_drops") \
 	_(VTEP_SRC, "fp_vtep_src") \
 	_(GUARD, "fp_guard")       \
-	_(STORM, "fp_storm")
+	_(STORM, "fp_storm")       \
+	_(ROUTE, "fp_route")
 
 #define FP_XDP_MAP_ENUM(id, name) FP_XDP_MAP_##id,
 enum fp_xdp_map { FP_FOREACH_XDP_MAP(FP_XDP_MAP_ENUM) FP_XDP_MAP_MAX };
@@ -162,6 +168,47 @@ struct fp_xdp_addrset_key {
 };
 
 #define FP_XDP_ADDRSET_PLEN(plen) (32 + (__u32)(plen)) /* prefixlen of a member */
+
+/* A route as the LPM trie fp_route holds it: the vrf and the family (and
+ * the pad, always zero, which puts the address on an 8-byte boundary) are
+ * always matched (prefixlen = 96 + fp_route_key.plen), so a lookup of
+ * (vrf, family, address) with prefixlen FP_XDP_ROUTE_PLEN(128) finds the
+ * longest route of that vrf and family only.  An IPv4 route (plen >= 96
+ * over ::ffff:0:0/96, as struct fp_route_key stores it) has family
+ * FP_XDP_ROUTE_V4: without it an IPv6 ::/0 (or any IPv6 prefix shorter
+ * than 96 bits over ::) would be a route for every IPv4 destination,
+ * which fp-dpdk's lookup (IPv4: lengths >= 96 only) never gives.
+ */
+struct fp_xdp_route_key {
+	__u32 prefixlen; /* FP_XDP_ROUTE_PLEN(fp_route_key.plen) */
+	__u32 vrf;	 /* fp_route_key.vrf */
+	__u32 family;	 /* FP_XDP_ROUTE_V4 or FP_XDP_ROUTE_V6 */
+	__u32 pad;	 /* zero (matched) */
+	__u8 ip[16];	 /* fp_route_key.ip */
+};
+
+#define FP_XDP_ROUTE_V6 0			     /* fp_xdp_route_key.family: IPv6 */
+#define FP_XDP_ROUTE_V4 1			     /* IPv4 (::ffff:a.b.c.d, plen >= 96) */
+#define FP_XDP_ROUTE_PLEN(plen) (96 + (__u32)(plen)) /* prefixlen of a route */
+
+/**
+ * The fp_route key of route (vrf, plen, ip) (struct fp_route_key's
+ * fields), or of a lookup of address ip in vrf (plen 128).
+ */
+static inline __attribute__((always_inline)) void
+fp_xdp_route_key_set(struct fp_xdp_route_key *k, __u32 vrf, __u32 plen, const __u8 *ip)
+{
+	__u32 i, v4 = plen >= 96 && ip[10] == 0xff && ip[11] == 0xff;
+
+	for (i = 0; i < 10; i++)
+		v4 = v4 && ip[i] == 0;
+	k->prefixlen = FP_XDP_ROUTE_PLEN(plen);
+	k->vrf = vrf;
+	k->family = v4 ? FP_XDP_ROUTE_V4 : FP_XDP_ROUTE_V6;
+	k->pad = 0;
+	for (i = 0; i < 16; i++)
+		k->ip[i] = ip[i];
+}
 
 #define FP_XDP_CT_STATES 16 /* room for the FP_CT_* states in struct fp_sg_cfg */
 
@@ -249,6 +296,8 @@ _Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
 _Static_assert(sizeof(struct fp_sg_cfg) == 8 + 4 * FP_XDP_CT_STATES, "fp_sg_cfg");
 _Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
 _Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
+_Static_assert(sizeof(struct fp_xdp_route_key) == 32, "fp_xdp_route_key"); /* a new map's */
+_Static_assert(__builtin_offsetof(struct fp_xdp_route_key, ip) == 16, "fp_xdp_route_key.ip");
 _Static_assert(FP_ABI_VERSION == 5 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
 								   8 + 24 + 72 + 16 + 24 + 32 + 16,

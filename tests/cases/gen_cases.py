@@ -1120,7 +1120,6 @@ def gen_vm_unicast():
     f = udp4(dst_mac="02:00:00:00:ee:01", dst="10.0.1.1")
     c = case("vm_router_no_routes", "the destination MAC is a router's whose vrf has no "
              "route: no_route, no ICMP error (no connected route for the source)")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(0, f)
@@ -1985,7 +1984,6 @@ def gen_underlay():
     rt = tcp4(src_mac=REM_MAC[1], dst_mac="02:00:00:00:ee:01", src=REM_IP, dst="10.0.1.1")
     c = case("ul_decap_dest_unsupported", "the inner destination is a router MAC: only "
              "frames from local VM ports are routed")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, "02:00:00:00:ee:01", "router", 1)
     c.inp(UL_PORT, underlay_frame(rt, 1))
@@ -2817,8 +2815,6 @@ def gen_guard():
 # fd00:100::/64) and VNI2 (10.0.1.0/24, fd00:200::/64)
 # ---------------------------------------------------------------------------
 
-ROUTE_XDP = ("dpdk", "the XDP engine does not route yet (doc/routing.md): its backend "
-             "refuses route, nat and fdb router entries")
 RTR_MAC = "02:00:00:00:ee:01"
 RTR_IP, RTR2_IP = "10.0.0.1", "10.0.1.1"
 RTR_IP6, RTR2_IP6 = "fd00:100::1", "fd00:200::1"
@@ -2912,7 +2908,6 @@ def ping6(dst, hlim=64):
 def gen_route():
     def rcase(name, desc):
         c = case(name, desc)
-        c.engines(*ROUTE_XDP)
         route_world(c)
         return c
 
@@ -3101,7 +3096,6 @@ def gen_route():
              "9000: ICMP fragmentation needed from the router's address on the sender's "
              "subnet, to the VM's MAC, with the tunnel's MTU (before any rewrite)"
              % max_inner_l3(1))
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, RTR_MAC, "router", VRF)
     c.fdb(VNI2, REM2_MAC, "vtep", 1)
@@ -3132,7 +3126,6 @@ def gen_route():
     c = case("rt_arp_unicast_router_vrf", "a unicast ARP refresh to a router whose vrf (7) is "
              "not the port's: answered from the port's network's neigh table, where "
              "fp-control keys the gateway's entry")
-    c.engines(*ROUTE_XDP)
     world(c)
     c.fdb(VNI, RTR_MAC, "router", 7)
     c.route(7, RTR_IP + "/32", "local", addr=RTR_IP)
@@ -3158,6 +3151,31 @@ def gen_route():
     c.fdb(VNI, RTR_MAC, "router", 7)
     c.inp(0, f)
     c.drop("no_route")
+
+    f = udp4(dst_mac=RTR_MAC, dst="8.8.8.8")
+    c = rcase("rt_v6_default_not_v4", "an IPv6 default route ::/0 is no IPv4 default route: "
+              "UDP to 8.8.8.8 has no route (ICMP net unreachable from 10.0.0.1)")
+    c.route(VRF, "::/0", "nexthop", VNI2, RTR_MAC, RT2_MTU, "fd00:200::fe")
+    c.inp(0, f)
+    c.out(0, icmp4_error(f, RTR_IP, 3, 0))
+    c.drop("no_route")
+    c.stat("icmp_unreachable_sent", 1)
+    c.stat("routed", 0)
+
+    f = udp4(dst_mac=RTR_MAC, dst="10.0.1.60")
+    c = rcase("rt_flood_v4", "routed to 10.0.1.60, whose MAC no fdb entry of VNI 2000 "
+              "knows: flooded in VNI 2000 (the egress network) to port 4 and vtep 1")
+    c.neigh("10.0.1.60", "02:00:00:00:0a:60", VNI2, vrf=VNI2)
+    c.flood(VNI2, [("port", 4), ("vtep", 1)])
+    r = routed(f, "02:00:00:00:0a:60")
+    c.inp(0, f)
+    c.out(4, r)
+    c.out(UL_PORT, encap(r, 1, VNI2))
+    c.tx()
+    c.stat("routed", 1)
+    c.stat("flood", 1)
+    c.stat("flood_copies", 2)
+    c.stat("encap", 1)
 
 
 # ---------------------------------------------------------------------------
@@ -3368,10 +3386,14 @@ def out_tcp(dst=FIP, dst_mac=FIP_MAC, flags="SA", src_mac=OUT_MAC, src=OUT_IP):
                  Raw(b"from the outside"))
 
 
+FIP_XDP = ("dpdk", "the XDP engine does not translate floating IPs (doc/routing.md): its "
+           "backend refuses nat entries, external routes and external fdb entries")
+
+
 def gen_fip():
     def fcase(name, desc, route_flags=ROUTE_F_EXTERNAL):
         c = case(name, desc)
-        c.engines(*ROUTE_XDP)
+        c.engines(*FIP_XDP)
         fip_world(c, route_flags)
         return c
 
@@ -3482,7 +3504,7 @@ def gen_fip():
     c = case("fip_dnat_from_underlay", "an outside host on another hypervisor "
              "(172.24.4.2 behind vtep 1): its frame to the floating IP's MAC arrives "
              "encapsulated in EXT: dnat, routed, delivered to local port 0")
-    c.engines(*ROUTE_XDP)
+    c.engines(*FIP_XDP)
     fip_world(c, ext_flood=(("port", 5), ("vtep", 1)))
     c.fdb(EXT, "02:00:00:00:0e:02", "vtep", 1)
     inner = out_tcp(src_mac="02:00:00:00:0e:02", src="172.24.4.2")
@@ -3547,7 +3569,7 @@ def gen_fip():
              "its SYN to the outside opens a connection (egress before snat, fixed "
              "address), the outside's SYN-ACK to the floating IP matches it after dnat "
              "(ingress after dnat) and is delivered")
-    c.engines(*ROUTE_XDP)
+    c.engines(*FIP_XDP)
     fip_world(c)
     c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
               [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=9)
@@ -3566,7 +3588,7 @@ def gen_fip():
     f = out_tcp(flags="S")
     c = case("fip_sg_unsolicited", "the same ruleset: an unsolicited SYN from the outside to "
              "the floating IP is dnat'ed, then refused by port 0's ingress rules (sg_denied)")
-    c.engines(*ROUTE_XDP)
+    c.engines(*FIP_XDP)
     fip_world(c)
     c.vm_port(0, VNI, VM0_MAC, PORT_F_ANTISPOOF | PORT_F_SG,
               [(VM0_IP + "/32", None), (VM0_IP6 + "/128", None)], ruleset=9)

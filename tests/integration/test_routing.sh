@@ -15,22 +15,46 @@
 #   - a1 -> a2 across subnets and hosts, IPv4 and IPv6: the echo requests
 #     reach a2 only, never b2 (same address, other tenant); the same for
 #     tenant B;
-#   - TTL 1 from a1 to a2: time exceeded from 10.100.0.254;
-#   - 10 MiB over TCP a1 -> a2 with sha256;
+#   - TTL 1 from a1 to a2: time exceeded from 10.100.0.254; from a2 to a1:
+#     from 10.101.0.254 (hvb's router);
+#   - a2 pings its gateways (answered on hvb);
+#   - 10 MiB over TCP a1 -> a2 and a2 -> a1 with sha256;
 #   - both engines count routed packets, and rx = tx + drop + punt;
 #   - r-a's interface on net-a2 removed: a1 no longer reaches a2, while
 #     tenant B still routes.
 #
 # TAP-style "ok - ..."/"not ok - ..." lines, then "N passed, M failed".
 # Exit 0 if all passed, 1 if not, 77 (skip) without root or namespaces.
-# Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run directory.
+# Env: FP_BUILDDIR (default: <src>/build), FP_KEEP=1 keeps the run directory,
+# FP_ROUTING_ENGINE_B=xdp: the mixed cloud (test 'routing_mixed'), hvb on the
+# XDP engine as in test_sg.sh's sg_mixed (fp-xdp on hvb-a2, hvb-b2, hvb-ul in
+# a bpffs of the test's own, hvb's fp-control on backend "xdp"): a2 and b2
+# are routed by the XDP program (their gateway pings, TTL 1, the way back,
+# TCP a2 -> a1), a1 and b1 by fp-dpdk; the same checks.
 #
 # Functions run through check() and traps look unreachable to shellcheck.
 # shellcheck disable=SC2317
 set -uo pipefail
 
+FP_ROUTING_ENGINE_B=${FP_ROUTING_ENGINE_B:-dpdk}
+case $FP_ROUTING_ENGINE_B in
+dpdk) ;;
+xdp)
+	FP_PREFIX=${FP_PREFIX:-fprx-}
+	;;
+*)
+	echo "not ok - FP_ROUTING_ENGINE_B: dpdk or xdp, not '$FP_ROUTING_ENGINE_B'"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
+
 FP_PREFIX=${FP_PREFIX:-fprt-}
 . "$(dirname "$0")/lib.sh"
+[ "$FP_ROUTING_ENGINE_B" = dpdk ] || fp_bpffs_own_ns "$@" # a bpffs of the test's own
+
+FP_XDP_INSTANCE="${FP_PREFIX}rt-$$" # hvb's XDP instance (FP_ROUTING_ENGINE_B=xdp)
+declare -A FP_HV_ENGINE=([hva]=dpdk [hvb]=$FP_ROUTING_ENGINE_B)
 
 # The second subnet of each tenant is on hvb.
 FP_VM_IP4[a2]=10.101.0.2
@@ -47,15 +71,17 @@ declare -A VM_GW6=([a1]=fd00:100::fe [b1]=fd00:100::fe [a2]=fd00:101::fe [b2]=fd
 declare -A RIF_MAC=([net-a]=fa:16:3e:aa:00:01 [net-a2]=fa:16:3e:aa:00:02
 	[net-b]=fa:16:3e:bb:00:01 [net-b2]=fa:16:3e:bb:00:02)
 
-fp_config_extra() { fp_control_config "$1"; }
+fp_config_extra() { fp_engines_config "$1"; }
+
+cleanup() { fp_engines_stop; }
 
 fp_finish_diag() {
 	local hv
 	for hv in $FP_HVS; do
-		echo "# --- $hv: fpctl show drops / routes; fp-control log"
+		echo "# --- $hv (${FP_HV_ENGINE[$hv]}): fpctl show drops / routes; fp-control log"
 		{
-			fp_ctl "$hv" show drops | grep -v " 0$"
-			fp_ctl "$hv" dump route
+			fp_engine_ctl "$hv" show drops | grep -v " 0$"
+			fp_engine_ctl "$hv" dump route
 			tail -n 20 "$(fp_ctrl_log "$hv")"
 		} 2>&1 | sed 's/^/#   /'
 	done
@@ -126,7 +152,8 @@ snapshot() {
 	} | jq -sc .)
 	# Both routers have a gateway on the shared external network net-ext
 	# (VXLAN 300): r-a without SNAT, r-b with SNAT (not carried: a
-	# problem; its VMs without a floating IP are no_snat).
+	# problem; on fp-dpdk its VMs without a floating IP are no_snat, on
+	# the XDP engine it has no default route).
 	jq -nc --argjson h "$hosts" --argjson n "$nets" --argjson s "$subs" --argjson p "$ports" \
 		'def gw($r; $ip; $snat): {network_id: "net-ext", enable_snat: $snat,
 		    external_fixed_ips: [{subnet_id: "sub-ext", ip_address: $ip}]};
@@ -162,15 +189,26 @@ vm_routes() {
 	done
 }
 
-# stat HV NAME: one of HV's fp-dpdk counters.
-stat() {
-	fp_ctl "$1" --json show stats 2>/dev/null | jq -r --arg n "$2" '.stats[$n] // empty'
+# tables HV JQ: a jq expression over HV's GET /v1/tables.
+tables() {
+	fp_api "$1" GET /v1/tables
+	jq -r "$2" <<<"$FP_BODY"
 }
 
+# stat HV NAME: one of HV's engine's counters.
+stat() { fp_stat "$@"; }
+
+balanced() {
+	fp_engine_ctl "$1" --json show stats 2>/dev/null |
+		jq -e '.stats.rx == .stats.tx + .stats.drop + .stats.punt' >/dev/null
+}
+
+# ttl_exceeded FROM TO: TTL 1 from FROM to TO: time exceeded from FROM's
+# gateway (the router on FROM's host).
 ttl_exceeded() {
 	local out
-	out=$(fp_vm a1 timeout 5 ping -n -c 1 -t 1 -W 2 "${FP_VM_IP4[a2]}" 2>&1)
-	grep -q "From ${VM_GW4[a1]} .*Time to live exceeded" <<<"$out" && return 0
+	out=$(fp_vm "$1" timeout 5 ping -n -c 1 -t 1 -W 2 "${FP_VM_IP4[$2]}" 2>&1)
+	grep -q "From ${VM_GW4[$1]} .*Time to live exceeded" <<<"$out" && return 0
 	sed 's/^/#   /' <<<"$out"
 	return 1
 }
@@ -178,12 +216,19 @@ ttl_exceeded() {
 no_ping() { ! fp_vm_ping "$1" "$2" 2 >/dev/null 2>&1; }
 
 # default_route HV: HV holds the routers' default routes toward net-ext's
-# gateway through their gateway ports, flagged external (floating IPs:
-# fp-dpdk translates): r-a's 0x1, r-b's 0x3 (enable_snat: a VM without a
-# floating IP is dropped as no_snat, SNAT is not carried).
+# gateway through their gateway ports. Where the engine translates
+# floating IPs (fp-dpdk) they are flagged external: r-a's 0x1, r-b's 0x3
+# (enable_snat: a VM without a floating IP is dropped as no_snat, SNAT is
+# not carried). Where it does not (the XDP engine), only r-a's, unflagged
+# (r-b's SNAT is not carried: no default route).
 default_route() {
 	local routes
-	routes=$(fp_ctl "$1" dump route | grep ' 0.0.0.0/0 ')
+	routes=$(fp_engine_ctl "$1" dump route | grep ' 0.0.0.0/0 ')
+	if declare -p FP_HV_ENGINE >/dev/null 2>&1 && [ "${FP_HV_ENGINE[$1]:-}" = xdp ]; then
+		grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0a .*addr 172.24.4.1$' <<<"$routes" &&
+			[ "$(wc -l <<<"$routes")" = 1 ]
+		return
+	fi
 	grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0a .*addr 172.24.4.1 flags 0x1$' \
 		<<<"$routes" &&
 		grep -q 'nexthop vni 300 mac fa:16:3e:ee:00:0b .*addr 172.24.4.1 flags 0x3$' \
@@ -197,9 +242,14 @@ main() {
 	FP_CONTROL=${FP_CONTROL:-$FP_BUILDDIR/control/fp-control}
 	fp_need_built "$FP_CONTROL"
 	fp_need_tools curl jq nc
+	if [ "$FP_ROUTING_ENGINE_B" = xdp ]; then
+		FP_XDP=${FP_XDP:-$FP_BUILDDIR/bpf/fp-xdp}
+		fp_need_tools nsenter clang
+		fp_need_built "$FP_XDP"
+	fi
 	fp_install_traps
-	trap fp_control_cleanup EXIT
-	if ! fp_topo_create || ! fp_start_all; then
+	trap cleanup EXIT
+	if ! fp_topo_create || ! fp_engines_start; then
 		not_ok "topology: $FP_ERR"
 		finish
 	fi
@@ -208,18 +258,18 @@ main() {
 		finish
 	fi
 	fp_control_start_all
-	ok "fp-dpdk and fp-control up on both hypervisors"
+	ok "engines (hva ${FP_HV_ENGINE[hva]}, hvb ${FP_HV_ENGINE[hvb]}) and fp-control up on both hypervisors"
 
 	check "snapshot with two routers, four networks accepted by both" \
 		fp_api_all PUT /v1/snapshot "$(snapshot)"
 	for hv in $FP_HVS; do
 		check "$hv in sync" fp_wait_in_sync "$hv"
-		check "$hv: route entries installed" [ "$(fp_tables "$hv" '.counts.route')" -gt 0 ]
+		check "$hv: route entries installed" [ "$(tables "$hv" '.counts.route')" -gt 0 ]
 		check "$hv: the routers' only problem is r-b's SNAT (not carried)" \
-			[ "$(fp_tables "$hv" '[.problems[] | select(.collection == "routers") |
+			[ "$(tables "$hv" '[.problems[] | select(.collection == "routers") |
 				"\(.id) \(.field)"] | join(",")')" = \
 				"r-b external_gateway_info.enable_snat" ]
-		check "$hv: r-a's and r-b's default routes via 172.24.4.1, external (r-b: snat)" \
+		check "$hv: the default routes via 172.24.4.1 (fp-dpdk: r-a, r-b external; xdp: r-a)" \
 			default_route "$hv"
 	done
 
@@ -229,6 +279,11 @@ main() {
 	check "a1 resolves its gateway to r-a's MAC on net-a" \
 		[ "$(fp_vm_neigh_mac a1 "${VM_GW4[a1]}")" = "${RIF_MAC[net-a]}" ]
 	check "a1 pings its IPv6 gateway ${VM_GW6[a1]}" fp_vm_ping a1 "${VM_GW6[a1]}" 3
+	check "a2 pings its gateway ${VM_GW4[a2]} (on hvb, ${FP_HV_ENGINE[hvb]})" \
+		fp_vm_ping a2 "${VM_GW4[a2]}" 3
+	check "a2 resolves its gateway to r-a's MAC on net-a2" \
+		[ "$(fp_vm_neigh_mac a2 "${VM_GW4[a2]}")" = "${RIF_MAC[net-a2]}" ]
+	check "a2 pings its IPv6 gateway ${VM_GW6[a2]}" fp_vm_ping a2 "${VM_GW6[a2]}" 3
 
 	echo "# === across subnets and hosts"
 	FP_CHECK_TAG="tenant A, IPv4" fp_check_ping_to a1 "${FP_VM_IP4[a2]}" 4 a2 b2
@@ -236,11 +291,14 @@ main() {
 	FP_CHECK_TAG="tenant A, back" fp_check_ping_to a2 "${FP_VM_IP4[a1]}" 4 a1 b1
 	FP_CHECK_TAG="tenant B, IPv4" fp_check_ping_to b1 "${FP_VM_IP4[b2]}" 4 b2 a2
 	FP_CHECK_TAG="tenant B, IPv6" fp_check_ping_to b2 "${FP_VM_IP6[b1]}" 6 b1 a1
-	check "TTL 1 a1 -> a2: time exceeded from ${VM_GW4[a1]}" ttl_exceeded
+	FP_CHECK_TAG="tenant A, from hvb, IPv6" fp_check_ping_to a2 "${FP_VM_IP6[a1]}" 6 a1 b1
+	check "TTL 1 a1 -> a2: time exceeded from ${VM_GW4[a1]}" ttl_exceeded a1 a2
+	check "TTL 1 a2 -> a1: time exceeded from ${VM_GW4[a2]} (hvb)" ttl_exceeded a2 a1
 	fp_check_tcp_transfer a1 a2
+	fp_check_tcp_transfer a2 a1
 	for hv in $FP_HVS; do
 		check "$hv counts routed packets ($(stat "$hv" routed))" [ "$(stat "$hv" routed)" -gt 0 ]
-		check "$hv: rx = tx + drop + punt" fp_balanced "$hv"
+		check "$hv: rx = tx + drop + punt" balanced "$hv"
 	done
 
 	echo "# === r-a leaves net-a2"

@@ -186,10 +186,19 @@ def entry_cmds(table, key, val):
         mac, _, vni = struct.unpack("<6sHI", val)
         return (["neigh", str(vrf), ip_str(ip), "mac", mac_str(mac), "vni", str(vni)],
                 ["neigh", str(vrf), ip_str(ip)])
+    if table == "route":
+        vrf, plen, ip = struct.unpack("<IB3x16s", key)
+        typ, _, vni, mac, mtu, addr = struct.unpack("<HHI6sH16s", val)
+        name = {1: "local", 2: "connected", 3: "nexthop", 4: "blackhole"}[typ]
+        add = ["route", str(vrf), ip_str(ip, plen), name]
+        if typ in (2, 3):
+            add += ["vni", str(vni), "mac", mac_str(mac), "mtu", str(mtu), "addr",
+                    ip_str(addr)]
+        return add, ["route", str(vrf), ip_str(ip, plen)]
     raise ValueError("unknown table " + table)
 
 
-ORDER = ["port", "vtep", "neigh", "flood", "fdb"]  # FP_TABLE_SET_ORDER
+ORDER = ["port", "vtep", "neigh", "route", "flood", "fdb"]  # FP_TABLE_SET_ORDER
 
 
 def parse_case(path):

@@ -433,6 +433,27 @@ if [ -x "$FPCTL" ]; then
 	fpc dump fdb
 	check "fpctl --xdp del fdb" test "$RC" = 0 -a -z "$(grep 02:00:00:00:00:09 <<<"$OUT")"
 	check "and the FDB entry put there with bpftool is untouched" fdb_present
+	# Routes (doc/routing.md): fp_route, an LPM trie; an fdb router entry.
+	fpc add route 7 10.98.0.0/24 connected vni 100 mac 02:00:00:00:ee:01 mtu 1500 \
+		addr 10.98.0.1
+	check "fpctl --xdp add route (connected) ($ERR)" test "$RC" = 0
+	fpc add route 7 10.98.0.1 local
+	check "fpctl --xdp add route (local) ($ERR)" test "$RC" = 0
+	fpc add fdb 100 02:00:00:00:ee:01 router 7
+	check "fpctl --xdp add fdb ... router 7 ($ERR)" test "$RC" = 0
+	fpc dump route
+	check "fpctl --xdp dump route shows both, as table keys" \
+		test "$(grep -c '^route 7 10.98.0.0/24 connected\|^route 7 10.98.0.1/32 local' \
+			<<<"$OUT")" = 2
+	check "status: fp_route holds 2 entries" test "$(map_entries fp_route)" = 2
+	fpc add nat snat 7 10.98.0.5 to 172.24.4.5 net 300 mac 02:00:00:00:0f:01
+	check "fpctl --xdp: nat refused ($ERR)" \
+		test "$RC" = 1 -a -n "$(grep 'does not translate floating IPs' <<<"$ERR")"
+	fpc del fdb 100 02:00:00:00:ee:01
+	fpc del route 7 10.98.0.1
+	fpc del route 7 10.98.0.0/24
+	check "fpctl --xdp del route: fp_route is empty ($ERR)" \
+		test "$RC" = 0 -a "$(map_entries fp_route)" = 0
 	# A connection put into fp_ct with bpftool: zone 0, tcp 10.99.0.1:1024 ->
 	# 10.99.0.2:80, established, opened by a on egress, rule 42 (ports in
 	# host order, as the engines write them); its last packet now

@@ -37,7 +37,8 @@
 #include "sync.h"
 
 #define FDB_LIMIT 8
-#define VTEP_LIMIT 16 /* fp_vtep entries, vtep ids */
+#define ROUTE_LIMIT 16 /* fp_route entries */
+#define VTEP_LIMIT 16  /* fp_vtep entries, vtep ids */
 
 struct fixture {
 	char dir[128];			/* pin directory */
@@ -131,6 +132,9 @@ setup(void **state)
 			     1, BPF_F_MMAPABLE);
 	rc |= map_make(f, FP_XDP_MAP_VTEP_SRC, BPF_MAP_TYPE_HASH, sizeof(struct fp_vtep_src_key), 4,
 		       256);
+	rc |= map_make_flags(f, FP_XDP_MAP_ROUTE, BPF_MAP_TYPE_LPM_TRIE,
+			     sizeof(struct fp_xdp_route_key), sizeof(struct fp_route_val),
+			     ROUTE_LIMIT, BPF_F_NO_PREALLOC);
 	assert_int_equal(rc, 0);
 	snprintf(host.host, sizeof(host.host), "hv1");
 	fp_addr_ip_set_v4(&host.local_vteps[0], 0xac100001);
@@ -558,29 +562,76 @@ test_backend_xdp_sg(void **state)
 	}
 	fp_entry_set_free(d);
 
-	/* Routing is fp-dpdk's for now: limits 0, entries refused by name. */
-	assert_int_equal(info.table_limit[FP_TABLE_ROUTE], 0);
+	/* Routing (doc/xdp.md "Routing"): fp_route carries the route table
+	 * (an LPM trie keyed by vrf, family and prefix), fdb router entries
+	 * are accepted; nat is not carried (floating IPs are not translated).
+	 */
+	assert_int_equal(info.table_limit[FP_TABLE_ROUTE], ROUTE_LIMIT);
+	assert_true(info.routes_carried);
 	assert_int_equal(info.table_limit[FP_TABLE_NAT], 0);
 	assert_int_equal(info.table_limit[FP_TABLE_SEGMENT], 0);
 	assert_int_equal(info.segments_carried, 0);
 	assert_int_equal(info.table_count[FP_TABLE_ROUTE], 0);
 	{
-		struct fp_route_key rtk = { .vrf = 7, .plen = 96 + 24 };
+		struct fp_route_key rtk = { .vrf = 7, .plen = 96 + 24 }, rtk6 = { .vrf = 7 };
 		struct fp_route_val rtv = { .type = FP_ROUTE_BLACKHOLE };
 		struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xee, 1 } };
 		struct fp_fdb_val fv = { .type = FP_DEST_ROUTER, .id = 7 };
+		struct fp_nat_key nk = { .scope = 7, .dir = FP_NAT_SNAT };
+		struct fp_nat_val nv = { .scope = 300, .mac = { 2, 0, 0, 0, 0xf, 1 } };
+		struct fp_xdp_route_key mk;
+		struct fp_route_val got;
+		struct fp_entry_set *now;
+		struct fp_ip a;
 		uint32_t failed;
 
 		fp_addr_ip_set_v4(&rtk.ip, 0x0a000100);
 		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
 		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_ROUTE, &rtk, &rtv), 0);
-		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
-		assert_non_null(strstr(err, "does not carry the route table"));
-		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_ROUTE, &rtk6, &rtv), 0);
 		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_FDB, &fk, &fv), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+		assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+		assert_int_equal(info.table_count[FP_TABLE_ROUTE], 2);
+		/* The map's keys: 10.0.1.5 is in 10.0.1.0/24; 8.8.8.8 is not in
+		 * the IPv6 ::/0 (the family is part of the key); 2001:db8::1 is.
+		 */
+		fp_addr_ip_set_v4(&a, 0x0a000105);
+		fp_xdp_route_key_set(&mk, 7, 128, a.b);
+		assert_int_equal(mk.prefixlen, FP_XDP_ROUTE_PLEN(128));
+		assert_int_equal(mk.family, FP_XDP_ROUTE_V4);
+		assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ROUTE], &mk, &got), 0);
+		fp_addr_ip_set_v4(&a, 0x08080808);
+		fp_xdp_route_key_set(&mk, 7, 128, a.b);
+		assert_int_not_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ROUTE], &mk, &got), 0);
+		assert_true(fp_addr_ip_parse("2001:db8::1", &a) > 0);
+		fp_xdp_route_key_set(&mk, 7, 128, a.b);
+		assert_int_equal(mk.family, FP_XDP_ROUTE_V6);
+		assert_int_equal(bpf_map_lookup_elem(f->fd[FP_XDP_MAP_ROUTE], &mk, &got), 0);
+		/* The dump gives the table's keys back. */
+		now = fp_entry_set_create();
+		assert_non_null(now);
+		assert_int_equal(fp_sync_dump(&fp_backend_xdp, f->h, now), 0);
+		assert_int_equal(fp_entry_set_count_table(now, FP_TABLE_ROUTE), 2);
+		assert_non_null(fp_entry_set_find(now, FP_TABLE_ROUTE, &rtk));
+		assert_non_null(fp_entry_set_find(now, FP_TABLE_ROUTE, &rtk6));
+		fp_entry_set_free(now);
+		/* nat: refused, named. */
+		fp_addr_ip_set_v4(&nk.ip, 0x0a000105);
+		fp_addr_ip_set_v4(&nv.ip, 0xac180405);
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.set(f->h, FP_TABLE_NAT, &nk, &nv), 0);
 		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), -EINVAL);
-		assert_non_null(strstr(err, "router entries: this engine does not route"));
-		assert_int_equal(fp_backend_xdp.dump(f->h, FP_TABLE_ROUTE, NULL, NULL), 0);
+		assert_non_null(strstr(err, "does not translate floating IPs yet"));
+		/* Deleted: the map is empty again. */
+		assert_int_equal(fp_backend_xdp.begin(f->h), 0);
+		assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_FDB, &fk), 0);
+		assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_ROUTE, &rtk), 0);
+		assert_int_equal(fp_backend_xdp.del(f->h, FP_TABLE_ROUTE, &rtk6), 0);
+		assert_int_equal(fp_backend_xdp.commit(f->h, &failed, err, sizeof(err)), 0);
+		assert_int_equal(fp_backend_xdp.info(f->h, &info), 0);
+		assert_int_equal(info.table_count[FP_TABLE_ROUTE], 0);
+		assert_int_not_equal(bpf_map_get_next_key(f->fd[FP_XDP_MAP_ROUTE], NULL, &mk), 0);
 	}
 	/* So is the slow path: limits 0, dhcp, ra, dhcp6 refused by name. */
 	assert_int_equal(info.table_limit[FP_TABLE_DHCP], 0);
@@ -828,6 +879,43 @@ test_backend_xdp_stats(void **state)
 }
 
 /* fp-xdp detached (the pins are gone): the backend says so. */
+/* An instance an older fp-xdp attached has no fp_route: the backend opens
+ * it, says it does not route (limit 0) and refuses route and fdb router
+ * entries by name, as an engine that does not route.
+ */
+static void
+test_backend_xdp_no_route_map(void **state)
+{
+	struct fixture *f = *state;
+	struct fp_route_key rtk = { .vrf = 7, .plen = 96 + 24 };
+	struct fp_route_val rtv = { .type = FP_ROUTE_BLACKHOLE };
+	struct fp_fdb_key fk = { .vni = 100, .mac = { 2, 0, 0, 0, 0xee, 1 } };
+	struct fp_fdb_val fv = { .type = FP_DEST_ROUTER, .id = 7 };
+	struct fp_backend_info info;
+	char path[320], err[256];
+	uint32_t failed;
+	void *h;
+
+	NEED_BPF(f);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, fp_names_xdp_map[FP_XDP_MAP_ROUTE]);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(fp_backend_xdp.open(f->dir, &h), 0);
+	assert_int_equal(fp_backend_xdp.info(h, &info), 0);
+	assert_int_equal(info.table_limit[FP_TABLE_ROUTE], 0);
+	assert_false(info.routes_carried);
+	fp_addr_ip_set_v4(&rtk.ip, 0x0a000100);
+	assert_int_equal(fp_backend_xdp.begin(h), 0);
+	assert_int_equal(fp_backend_xdp.set(h, FP_TABLE_ROUTE, &rtk, &rtv), 0);
+	assert_int_equal(fp_backend_xdp.commit(h, &failed, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "does not carry the route table"));
+	assert_int_equal(fp_backend_xdp.begin(h), 0);
+	assert_int_equal(fp_backend_xdp.set(h, FP_TABLE_FDB, &fk, &fv), 0);
+	assert_int_equal(fp_backend_xdp.commit(h, &failed, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "router entries: this engine does not route"));
+	assert_int_equal(fp_backend_xdp.dump(h, FP_TABLE_ROUTE, NULL, NULL), 0);
+	fp_backend_xdp.close(h);
+}
+
 static void
 test_backend_xdp_instance_gone(void **state)
 {
@@ -999,6 +1087,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backend_xdp_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_bad_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_xdp_instance_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_xdp_no_route_map, setup, teardown),
 		cmocka_unit_test(test_backend_xdp_port_steps),
 	};
 
