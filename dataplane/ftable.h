@@ -18,6 +18,22 @@
  * even reading the shadow: one probe for a host member or a host route.
  * The first hit is the longest prefix (fp_ftables_pfx_lookup()).
  *
+ * Routes of large IPv4 tables: a vrf with FP_FTABLES_LPM_MIN_ROUTES
+ * IPv4 routes or more in at least FP_FTABLES_LPM_MIN_PLENS lengths (and
+ * at most FP_FTABLES_LPM_MAX such vrfs) also gets an rte_lpm of its IPv4
+ * routes (fp_dp_plens.lpm; 64 MiB of tbl24 each, plus a tbl8 group of
+ * 1 KiB per /24 holding longer prefixes), made by the commit that
+ * crosses the bounds and kept until the vrf has no route left.  The hash
+ * stays the routes' storage: the lpm's next hop is the key's position in
+ * the route hash, route_pos the value and length at each position, and
+ * an IPv4 lookup is then one rte_lpm lookup whatever the lengths (the
+ * default route 0.0.0.0/0, which rte_lpm cannot hold, is lpm_dflt).  The
+ * commit adds and deletes the lpm's rules where it adds and deletes the
+ * keys (same make-before-break order); an rte_lpm add that fails (rules
+ * or tbl8 groups exhausted) has the commit build a larger one and publish
+ * it with the shadow.  tbl8 groups are freed through the readers' RCU
+ * variable (rte_lpm_rcu_qsbr_add(), defer queue).
+ *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
  * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
  * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val).  Every commit
@@ -66,6 +82,7 @@
 
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_lpm.h>
 #include <rte_rcu_qsbr.h>
 
 #include <flowplane/tables.h>
@@ -74,6 +91,9 @@
 
 #define FP_FTABLES_LOCAL_VTEP_MAX 4	     /* local VTEP addresses */
 #define FP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* 64-bit words of a VNI bitmap (2 MiB) */
+#define FP_FTABLES_LPM_MIN_ROUTES 64	     /* a vrf's IPv4 routes for an rte_lpm */
+#define FP_FTABLES_LPM_MIN_PLENS 3	     /* ... in at least this many lengths */
+#define FP_FTABLES_LPM_MAX 16		     /* vrfs with an rte_lpm at most */
 
 /* An allowed source address prepared for the check: the prefix as
  * host-order halves with their masks, the MAC resolved.
@@ -100,7 +120,17 @@ struct fp_dp_plens {
 	uint32_t n_plens;	 /* valid plens */
 	uint8_t plens[129];	 /* lengths present, longest first */
 	uint8_t pad[3];		 /* zero */
+	struct rte_lpm *lpm;	 /* routes: the vrf's IPv4 routes, or NULL (probe) */
+	int32_t lpm_dflt;	 /* lpm: route_pos of 0.0.0.0/0, or -1 */
+	uint32_t lpm_broken;	 /* writer: an lpm add failed, make a new one */
 	uint32_t n_members[129]; /* writer: keys per length */
+};
+
+/* A route hash position's value, for the lpm's next hops. */
+struct fp_dp_route_pos {
+	const struct fp_route_val *val; /* the key's value */
+	uint32_t plen;			/* the key's prefix length (IPv6 bits) */
+	uint32_t pad;			/* zero */
 };
 
 /* The key of a prefix table: the layout of fp_addrset_key and
@@ -154,6 +184,7 @@ struct fp_ftables {
 	struct rte_hash *ruleset;	       /* fp_ruleset_key -> fp_ruleset_val * */
 	struct fp_dp_pfx addrset;	       /* fp_addrset_key -> nothing (presence) */
 	struct fp_dp_pfx route;		       /* fp_route_key -> fp_route_val * */
+	struct fp_dp_route_pos *route_pos;     /* by route hash position */
 	struct rte_hash *nat;		       /* fp_nat_key -> fp_nat_val * */
 	struct fp_ct *ct;		       /* connection table (not owned), or NULL */
 	struct rte_hash *vtep_src;	       /* fp_dp_vtep_src -> reference count inline */
@@ -175,6 +206,8 @@ struct fp_ftables {
 	uint8_t *scratch;		  /* per-commit marks, by vtep id */
 	uint32_t *vtep_refs;		  /* by vtep id: flood members and fdb entries naming it */
 	int socket_id;			  /* NUMA socket for memory */
+	uint32_t n_lpm;			  /* vrfs with an rte_lpm */
+	uint32_t lpm_seq;		  /* names of the rte_lpm made */
 };
 
 /**
@@ -382,6 +415,35 @@ fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
 }
 
 /**
+ * Longest-prefix probes of an id's lengths s in a prefix table (the
+ * second half of fp_ftables_pfx_lookup(), for a caller that read s).
+ */
+static inline int
+fp_ftables_pfx_probe(const struct fp_dp_pfx *x, const struct fp_dp_plens *s, uint32_t id,
+		     const struct fp_ip *ip, uint32_t min_plen, int host_first, void **data)
+{
+	struct fp_dp_pfx_key k = { .id = id };
+	void *d = NULL;
+	uint32_t i;
+
+	for (i = 0; i < s->n_plens && i < 129; i++) {
+		if (s->plens[i] == 128 && host_first)
+			continue;
+		if (s->plens[i] < min_plen)
+			break;
+		k.plen = s->plens[i];
+		k.ip = *ip;
+		fp_ftables_ip_mask(&k.ip, k.plen);
+		if (rte_hash_lookup_data(x->keys, &k, &d) >= 0) {
+			if (data != NULL)
+				*data = d;
+			return k.plen;
+		}
+	}
+	return -1;
+}
+
+/**
  * Longest-prefix lookup in a prefix table: the entry of id whose prefix
  * holds ip with the longest length >= min_plen.  With host_first, one
  * probe when a host entry (/128) matches, before the lengths are read
@@ -402,32 +464,17 @@ fp_ftables_pfx_lookup(const struct fp_dp_pfx *x, uint32_t id, const struct fp_ip
 		      uint32_t min_plen, int host_first, void **data)
 {
 	struct fp_dp_pfx_key k = { .id = id, .plen = 128 };
-	const struct fp_dp_plens *s;
 	void *sd, *d = NULL;
-	uint32_t i;
 
 	k.ip = *ip;
-	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0)
-		goto hit;
+	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0) {
+		if (data != NULL)
+			*data = d;
+		return 128;
+	}
 	if (rte_hash_lookup_data(x->plens, &id, &sd) < 0)
 		return -1;
-	s = sd;
-	for (i = 0; i < s->n_plens && i < 129; i++) {
-		if (s->plens[i] == 128 && host_first)
-			continue;
-		if (s->plens[i] < min_plen)
-			break;
-		k.plen = s->plens[i];
-		k.ip = *ip;
-		fp_ftables_ip_mask(&k.ip, k.plen);
-		if (rte_hash_lookup_data(x->keys, &k, &d) >= 0)
-			goto hit;
-	}
-	return -1;
-hit:
-	if (data != NULL)
-		*data = d;
-	return k.plen;
+	return fp_ftables_pfx_probe(x, sd, id, ip, min_plen, host_first, data);
 }
 
 /**
@@ -443,7 +490,8 @@ fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct
 
 /**
  * The route of vrf for ip, longest prefix first (an IPv4-mapped address
- * matches IPv4 routes only), or NULL.
+ * matches IPv4 routes only), or NULL: one rte_lpm lookup for an IPv4
+ * address in a vrf that has an lpm, else the length probes.
  *
  * @param plen receives the route's prefix length, or NULL
  */
@@ -451,11 +499,30 @@ static inline const struct fp_route_val *
 fp_ftables_route(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *ip, int *plen)
 {
 	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	void *data;
-	int l;
+	const struct fp_dp_plens *s;
+	void *sd, *data = NULL;
+	int v4 = memcmp(ip->b, v4map, 12) == 0, l = -1;
 
-	l = fp_ftables_pfx_lookup(&t->route, vrf, ip, memcmp(ip->b, v4map, 12) == 0 ? 96 : 0, 0,
-				  &data);
+	if (rte_hash_lookup_data(t->route.plens, &vrf, &sd) >= 0) {
+		s = sd;
+		if (v4 && s->lpm != NULL) {
+			uint32_t a = (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 |
+				     (uint32_t)ip->b[14] << 8 | ip->b[15],
+				 nh;
+			int32_t pos = rte_lpm_lookup(s->lpm, a, &nh) == 0 ? (int32_t)nh :
+									    s->lpm_dflt;
+
+			if (pos >= 0) {
+				const struct fp_dp_route_pos *e = &t->route_pos[pos];
+
+				data = (void *)(uintptr_t)__atomic_load_n(&e->val,
+									  __ATOMIC_ACQUIRE);
+				l = (int)e->plen;
+			}
+		} else {
+			l = fp_ftables_pfx_probe(&t->route, s, vrf, ip, v4 ? 96 : 0, 0, &data);
+		}
+	}
 	if (plen != NULL)
 		*plen = l;
 	return l < 0 ? NULL : data;
