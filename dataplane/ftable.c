@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#define ALLOW_EXPERIMENTAL_API /* rte_lpm_rcu_qsbr_add: experimental in DPDK 22.11 */
-
 #include "ftable.h"
 
 #include <errno.h>
@@ -47,7 +45,7 @@ struct retired {
 	struct rte_hash *h;  /* hash whose key slot to free, or NULL */
 	int32_t pos;	     /* key position in h */
 	void *ptr;	     /* value to rte_free, or NULL */
-	struct rte_lpm *lpm; /* an rte_lpm to free, or NULL */
+	struct rte_fib *fib; /* an rte_fib to free, or NULL */
 };
 
 struct retire_list {
@@ -226,7 +224,7 @@ fp_ftables_free(struct fp_ftables *t)
 		uint32_t iter = 0;
 
 		while (rte_hash_iterate(t->route.plens, &key, &data, &iter) >= 0)
-			rte_lpm_free(((struct fp_dp_plens *)data)->lpm);
+			rte_fib_free(((struct fp_dp_plens *)data)->fib);
 		hash_free_values(t->route.plens);
 	}
 	if (t->nat != NULL)
@@ -893,19 +891,19 @@ retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
 	l->v[l->n++] = (struct retired){ .h = h, .pos = pos, .ptr = ptr };
 }
 
-/* An rte_lpm no reader may use after the grace period. */
+/* An rte_fib no reader may use after the grace period. */
 static void
-retire_lpm(struct commit *c, struct rte_lpm *lpm)
+retire_fib(struct commit *c, struct rte_fib *fib)
 {
 	struct retire_list *l = &c->ret;
 	uint32_t n = l->n;
 
-	c->t->n_lpm--;
+	c->t->n_fib--;
 	retire(c, NULL, 0, NULL);
 	if (l->n > n)
-		l->v[l->n - 1].lpm = lpm;
+		l->v[l->n - 1].fib = fib;
 	else /* retire() waited for the readers: nobody uses it */
-		rte_lpm_free(lpm);
+		rte_fib_free(fib);
 }
 
 /* Set or clear a VNI's bit in the served bitmap (the flood table's
@@ -1045,36 +1043,32 @@ route_key_v4(const struct fp_dp_pfx_key *k, uint32_t *a)
 	return 1;
 }
 
-/* Route key k at hash position pos into the vrf's lpm (s: its shadow). */
+/* Route key k at hash position pos into the vrf's fib (s: its shadow). */
 static void
-lpm_rule_add(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k, int32_t pos)
+fib_route_add(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k, int32_t pos)
 {
 	uint32_t a;
 
-	if (s == NULL || s->lpm == NULL || !route_key_v4(k, &a))
+	if (s == NULL || s->fib == NULL || !route_key_v4(k, &a))
 		return;
-	if (k->plen == 96)
-		s->lpm_dflt = pos;
-	else if (rte_lpm_add(s->lpm, a, (uint8_t)(k->plen - 96), (uint32_t)pos) < 0)
-		s->lpm_broken = 1;
+	if (rte_fib_add(s->fib, a, (uint8_t)(k->plen - 96), (uint64_t)pos) < 0)
+		s->fib_broken = 1;
 }
 
-/* Route key k out of the vrf's lpm (s: its shadow). */
+/* Route key k out of the vrf's fib (s: its shadow). */
 static void
-lpm_rule_del(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k)
+fib_route_del(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k)
 {
 	uint32_t a;
 
-	if (s->lpm == NULL || !route_key_v4(k, &a))
+	if (s->fib == NULL || !route_key_v4(k, &a))
 		return;
-	if (k->plen == 96)
-		s->lpm_dflt = -1;
-	else if (rte_lpm_delete(s->lpm, a, (uint8_t)(k->plen - 96)) < 0)
-		s->lpm_broken = 1;
+	if (rte_fib_delete(s->fib, a, (uint8_t)(k->plen - 96)) < 0)
+		s->fib_broken = 1;
 }
 
-/* A route's value at its hash position (before the lpm can name the
- * position); a new key (w: its vrf's shadow) also goes into the lpm.
+/* A route's value at its hash position (before a fib can name the
+ * position); a new key (w: its vrf's shadow) also goes into the fib.
  */
 static void
 route_pos_set(struct commit *c, const struct fp_dp_pfx_key *k, const struct fp_route_val *v,
@@ -1087,94 +1081,84 @@ route_pos_set(struct commit *c, const struct fp_dp_pfx_key *k, const struct fp_r
 		return;
 	t->route_pos[pos].plen = k->plen;
 	__atomic_store_n(&t->route_pos[pos].val, v, __ATOMIC_RELEASE);
-	lpm_rule_add(w, k, pos);
+	fib_route_add(w, k, pos);
 }
 
-/* A new rte_lpm of vrf's IPv4 routes (n4 routes at most, n_long of them
- * longer than /24), filled from the route hash; its default route's
- * position into *dflt.  NULL if it cannot be made.
+/* A new rte_fib of vrf's IPv4 routes (n4 routes at most, n_long of them
+ * longer than /24), filled from the route hash.  NULL if it cannot be
+ * made.
  */
-static struct rte_lpm *
-lpm_make(struct fp_ftables *t, uint32_t vrf, uint32_t n4, uint32_t n_long, int32_t *dflt)
+static struct rte_fib *
+fib_make(struct fp_ftables *t, uint32_t vrf, uint32_t n4, uint32_t n_long)
 {
-	struct rte_lpm_config cfg = {
-		.max_rules = 2 * n4 + 1024,
-		.number_tbl8s = RTE_MIN(2 * n_long + 256, 1U << 24),
+	struct rte_fib_conf cfg = {
+		.type = RTE_FIB_DIR24_8,
+		.default_nh = FP_FTABLES_FIB_NONE,
+		.max_routes = (int)RTE_MIN(2ULL * n4 + 1024, (uint64_t)INT32_MAX),
+		.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B,
+			     .num_tbl8 = RTE_MIN(2 * n_long + 256, 1U << 24) },
 	};
-	char name[RTE_LPM_NAMESIZE];
-	struct rte_lpm *lpm;
+	char name[32]; /* RTE_FIB_NAMESIZE, private in DPDK 22.11 */
+	struct rte_fib *fib;
 	const void *key;
 	void *data;
 	uint32_t iter = 0;
 	int32_t pos;
 
-	snprintf(name, sizeof(name), "fp_lpm_%u", t->lpm_seq++);
-	lpm = rte_lpm_create(name, t->socket_id, &cfg);
-	if (lpm == NULL)
+	snprintf(name, sizeof(name), "fp_fib_%u", t->fib_seq++);
+	fib = rte_fib_create(name, t->socket_id, &cfg);
+	if (fib == NULL)
 		return NULL;
-	if (t->rcu != NULL) {
-		struct rte_lpm_rcu_config rc = { .v = t->rcu, .mode = RTE_LPM_QSBR_MODE_DQ };
-
-		if (rte_lpm_rcu_qsbr_add(lpm, &rc) != 0)
-			goto err_free;
-	}
-	*dflt = -1;
 	while ((pos = rte_hash_iterate(t->route.keys, &key, &data, &iter)) >= 0) {
 		const struct fp_dp_pfx_key *k = key;
 		uint32_t a;
 
 		if (k->id != vrf || !route_key_v4(k, &a))
 			continue;
-		if (k->plen == 96)
-			*dflt = pos;
-		else if (rte_lpm_add(lpm, a, (uint8_t)(k->plen - 96), (uint32_t)pos) < 0)
-			goto err_free;
+		if (rte_fib_add(fib, a, (uint8_t)(k->plen - 96), (uint64_t)pos) < 0) {
+			rte_fib_free(fib);
+			return NULL;
+		}
 	}
-	t->n_lpm++;
-	return lpm;
-
-err_free:
-	rte_lpm_free(lpm);
-	return NULL;
+	t->n_fib++;
+	return fib;
 }
 
-/* Before a vrf's shadow s is published: make its lpm when the vrf has
+/* Before a vrf's shadow s is published: make its fib when the vrf has
  * grown to need one (or a new one when an add failed), take it away when
  * the vrf has no IPv4 route left.
  */
 static void
-route_lpm_update(struct commit *c, uint32_t vrf, struct fp_dp_plens *s)
+route_fib_update(struct commit *c, uint32_t vrf, struct fp_dp_plens *s)
 {
 	struct fp_ftables *t = c->t;
 	uint32_t n4 = 0, n_long = 0, n_len = 0, l;
-	struct rte_lpm *lpm;
-	int32_t dflt;
+	struct rte_fib *fib;
 
 	for (l = 96; l <= 128; l++) {
 		n4 += s->n_members[l];
 		n_long += l > 120 ? s->n_members[l] : 0;
 		n_len += s->n_members[l] != 0;
 	}
-	if (n4 == 0 && s->lpm != NULL) {
-		retire_lpm(c, s->lpm);
-		s->lpm = NULL;
-		s->lpm_broken = 0;
+	if (n4 == 0 && s->fib != NULL) {
+		retire_fib(c, s->fib);
+		s->fib = NULL;
 	}
-	if (s->lpm == NULL) {
-		s->lpm_dflt = -1;
-		s->lpm_broken = 0;
-		if (n4 < FP_FTABLES_LPM_MIN_ROUTES || n_len < FP_FTABLES_LPM_MIN_PLENS ||
-		    t->n_lpm >= FP_FTABLES_LPM_MAX)
+	if (s->fib == NULL) {
+		s->fib_broken = 0;
+		if (n4 < FP_FTABLES_FIB_MIN_ROUTES || n_len < FP_FTABLES_FIB_MIN_PLENS ||
+		    t->n_fib >= FP_FTABLES_FIB_MAX || (s->fib_fail_n4 && n4 < 2 * s->fib_fail_n4))
 			return;
-	} else if (!s->lpm_broken) {
+	} else if (!s->fib_broken) {
 		return;
 	}
-	lpm = lpm_make(t, vrf, n4, n_long, &dflt);
-	if (s->lpm != NULL)
-		retire_lpm(c, s->lpm);
-	s->lpm = lpm;
-	s->lpm_dflt = lpm != NULL ? dflt : -1;
-	s->lpm_broken = 0;
+	fib = fib_make(t, vrf, n4, n_long);
+	if (s->fib != NULL)
+		retire_fib(c, s->fib);
+	s->fib = fib;
+	s->fib_broken = 0;
+	/* Without memory for it, the vrf stays on the probes for a while. */
+	s->fib_fail_n4 = fib == NULL ? n4 : 0;
 }
 
 static void
@@ -1327,7 +1311,7 @@ apply_del(struct commit *c, const struct txn_rec *r)
 
 			w->n_members[pk->plen]--;
 			if (r->table == FP_TABLE_ROUTE)
-				lpm_rule_del(w, pk);
+				fib_route_del(w, pk);
 		}
 		retire(c, h, pos, r->table == FP_TABLE_FDB ? NULL : old);
 		t->count[r->table]--;
@@ -1373,7 +1357,7 @@ pfx_publish(struct commit *c, uint32_t table, int final)
 		old = pfx_shadow(t, table, w->set_id);
 		plens_fill(w->work);
 		if (table == FP_TABLE_ROUTE)
-			route_lpm_update(c, w->set_id, w->work);
+			route_fib_update(c, w->set_id, w->work);
 		if (!final) {
 			memcpy(w->snap, w->work, sizeof(*w->snap));
 			s = w->snap;
@@ -1436,7 +1420,7 @@ release(struct commit *c)
 		if (l->v[i].h != NULL)
 			rte_hash_free_key_with_position(l->v[i].h, l->v[i].pos);
 		rte_free(l->v[i].ptr);
-		rte_lpm_free(l->v[i].lpm);
+		rte_fib_free(l->v[i].fib);
 	}
 	free(l->v);
 	l->v = NULL;

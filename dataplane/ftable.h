@@ -18,21 +18,26 @@
  * even reading the shadow: one probe for a host member or a host route.
  * The first hit is the longest prefix (fp_ftables_pfx_lookup()).
  *
- * Routes of large IPv4 tables: a vrf with FP_FTABLES_LPM_MIN_ROUTES
- * IPv4 routes or more in at least FP_FTABLES_LPM_MIN_PLENS lengths (and
- * at most FP_FTABLES_LPM_MAX such vrfs) also gets an rte_lpm of its IPv4
- * routes (fp_dp_plens.lpm; 64 MiB of tbl24 each, plus a tbl8 group of
- * 1 KiB per /24 holding longer prefixes), made by the commit that
- * crosses the bounds and kept until the vrf has no route left.  The hash
- * stays the routes' storage: the lpm's next hop is the key's position in
- * the route hash, route_pos the value and length at each position, and
- * an IPv4 lookup is then one rte_lpm lookup whatever the lengths (the
- * default route 0.0.0.0/0, which rte_lpm cannot hold, is lpm_dflt).  The
- * commit adds and deletes the lpm's rules where it adds and deletes the
- * keys (same make-before-break order); an rte_lpm add that fails (rules
- * or tbl8 groups exhausted) has the commit build a larger one and publish
- * it with the shadow.  tbl8 groups are freed through the readers' RCU
- * variable (rte_lpm_rcu_qsbr_add(), defer queue).
+ * Routes of large IPv4 tables: a vrf with FP_FTABLES_FIB_MIN_ROUTES
+ * IPv4 routes or more in at least FP_FTABLES_FIB_MIN_PLENS lengths (and
+ * at most FP_FTABLES_FIB_MAX such vrfs) also gets an rte_fib (DIR24_8,
+ * 4-byte next hops) of its IPv4 routes (fp_dp_plens.fib; 64 MiB of tbl24
+ * each, plus a tbl8 group of 1 KiB per /24 holding longer prefixes and
+ * the rte_rib's nodes), made by the commit that crosses the bounds and
+ * kept until the vrf has no IPv4 route left.  The hash stays the routes'
+ * storage: the fib's next hop is the key's position in the route hash,
+ * route_pos the value and length at each position, and an IPv4 lookup is
+ * then one DIR24_8 lookup whatever the lengths.  The commit adds and
+ * deletes the fib's routes where it adds and deletes the keys (same
+ * make-before-break order); an add that fails (routes or tbl8 groups
+ * exhausted) has the commit build a larger fib and publish it with the
+ * shadow; a fib that cannot be made (memory) is tried again when the
+ * vrf's IPv4 routes have doubled.  rte_fib (unlike rte_lpm, whose adds scan a length's rules
+ * linearly: minutes for 1M routes) has no RCU hook in DPDK 22.11: a tbl8
+ * group its delete frees may be reused by an add of the same commit
+ * while a reader is inside it, so during such a commit a lookup may
+ * return another live route (never freed memory: a position's value is
+ * freed after the grace period).
  *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
  * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
@@ -82,7 +87,7 @@
 
 #include <rte_common.h>
 #include <rte_hash.h>
-#include <rte_lpm.h>
+#include <rte_fib.h>
 #include <rte_rcu_qsbr.h>
 
 #include <flowplane/tables.h>
@@ -91,9 +96,10 @@
 
 #define FP_FTABLES_LOCAL_VTEP_MAX 4	     /* local VTEP addresses */
 #define FP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* 64-bit words of a VNI bitmap (2 MiB) */
-#define FP_FTABLES_LPM_MIN_ROUTES 64	     /* a vrf's IPv4 routes for an rte_lpm */
-#define FP_FTABLES_LPM_MIN_PLENS 3	     /* ... in at least this many lengths */
-#define FP_FTABLES_LPM_MAX 16		     /* vrfs with an rte_lpm at most */
+#define FP_FTABLES_FIB_MIN_ROUTES 64	     /* a vrf's IPv4 routes for an rte_fib */
+#define FP_FTABLES_FIB_MIN_PLENS 3	     /* ... in at least this many lengths */
+#define FP_FTABLES_FIB_MAX 16		     /* vrfs with an rte_fib at most */
+#define FP_FTABLES_FIB_NONE 0x7fffffffU	     /* the fibs' "no route" next hop */
 
 /* An allowed source address prepared for the check: the prefix as
  * host-order halves with their masks, the MAC resolved.
@@ -120,13 +126,13 @@ struct fp_dp_plens {
 	uint32_t n_plens;	 /* valid plens */
 	uint8_t plens[129];	 /* lengths present, longest first */
 	uint8_t pad[3];		 /* zero */
-	struct rte_lpm *lpm;	 /* routes: the vrf's IPv4 routes, or NULL (probe) */
-	int32_t lpm_dflt;	 /* lpm: route_pos of 0.0.0.0/0, or -1 */
-	uint32_t lpm_broken;	 /* writer: an lpm add failed, make a new one */
+	struct rte_fib *fib;	 /* routes: the vrf's IPv4 routes, or NULL (probe) */
+	uint32_t fib_broken;	 /* writer: a fib add failed, make a new one */
+	uint32_t fib_fail_n4;	 /* writer: IPv4 routes when no fib could be made */
 	uint32_t n_members[129]; /* writer: keys per length */
 };
 
-/* A route hash position's value, for the lpm's next hops. */
+/* A route hash position's value, for the fibs' next hops. */
 struct fp_dp_route_pos {
 	const struct fp_route_val *val; /* the key's value */
 	uint32_t plen;			/* the key's prefix length (IPv6 bits) */
@@ -206,8 +212,8 @@ struct fp_ftables {
 	uint8_t *scratch;		  /* per-commit marks, by vtep id */
 	uint32_t *vtep_refs;		  /* by vtep id: flood members and fdb entries naming it */
 	int socket_id;			  /* NUMA socket for memory */
-	uint32_t n_lpm;			  /* vrfs with an rte_lpm */
-	uint32_t lpm_seq;		  /* names of the rte_lpm made */
+	uint32_t n_fib;			  /* vrfs with an rte_fib */
+	uint32_t fib_seq;		  /* names of the rte_fib made */
 };
 
 /**
@@ -490,8 +496,8 @@ fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct
 
 /**
  * The route of vrf for ip, longest prefix first (an IPv4-mapped address
- * matches IPv4 routes only), or NULL: one rte_lpm lookup for an IPv4
- * address in a vrf that has an lpm, else the length probes.
+ * matches IPv4 routes only), or NULL: one rte_fib lookup for an IPv4
+ * address in a vrf that has a fib, else the length probes.
  *
  * @param plen receives the route's prefix length, or NULL
  */
@@ -505,15 +511,14 @@ fp_ftables_route(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *i
 
 	if (rte_hash_lookup_data(t->route.plens, &vrf, &sd) >= 0) {
 		s = sd;
-		if (v4 && s->lpm != NULL) {
+		if (v4 && s->fib != NULL) {
 			uint32_t a = (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 |
-				     (uint32_t)ip->b[14] << 8 | ip->b[15],
-				 nh;
-			int32_t pos = rte_lpm_lookup(s->lpm, a, &nh) == 0 ? (int32_t)nh :
-									    s->lpm_dflt;
+				     (uint32_t)ip->b[14] << 8 | ip->b[15];
+			uint64_t nh;
 
-			if (pos >= 0) {
-				const struct fp_dp_route_pos *e = &t->route_pos[pos];
+			rte_fib_lookup_bulk(s->fib, &a, &nh, 1);
+			if (nh != FP_FTABLES_FIB_NONE) {
+				const struct fp_dp_route_pos *e = &t->route_pos[nh];
 
 				data = (void *)(uintptr_t)__atomic_load_n(&e->val,
 									  __ATOMIC_ACQUIRE);

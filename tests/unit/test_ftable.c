@@ -888,14 +888,14 @@ route_model(const struct route_ref *m, uint32_t n, uint32_t vrf, const struct fp
 	return best;
 }
 
-/* Does vrf have an rte_lpm now? */
+/* Does vrf have an rte_fib now? */
 static int
-route_has_lpm(const struct fp_ftables *t, uint32_t vrf)
+route_has_fib(const struct fp_ftables *t, uint32_t vrf)
 {
 	void *data;
 
 	return rte_hash_lookup_data(t->route.plens, &vrf, &data) >= 0 &&
-	       ((const struct fp_dp_plens *)data)->lpm != NULL;
+	       ((const struct fp_dp_plens *)data)->fib != NULL;
 }
 
 /* Random route keys over n slots: IPv4 prefixes 10.0-(span-1).x.y/8..32
@@ -969,13 +969,13 @@ route_check(struct fixture *f, const struct route_ref *m, uint32_t n, uint32_t *
 
 /* rounds commits of up to max_changes random sets, replaces and deletes
  * over n keys, each followed by lookups against the model; returns the
- * rounds after which vrf 1 or 2 had an rte_lpm.
+ * rounds after which vrf 1 or 2 had an rte_fib.
  */
 static uint32_t
 route_vs_model(struct fixture *f, struct route_ref *m, uint32_t n, uint32_t span, uint32_t rounds,
 	       uint32_t max_changes)
 {
-	uint32_t seed = SEED, rs = seed, round, i, with_lpm = 0;
+	uint32_t seed = SEED, rs = seed, round, i, with_fib = 0;
 	uint8_t *picked = calloc(n, 1);
 
 	assert_non_null(picked);
@@ -1003,7 +1003,7 @@ route_vs_model(struct fixture *f, struct route_ref *m, uint32_t n, uint32_t span
 		if (commit(f) != 0)
 			fail_msg("seed %u round %u: %s", seed, round, f->err);
 		route_check(f, m, n, &rs, seed, round);
-		with_lpm += (uint32_t)(route_has_lpm(f->t, 1) || route_has_lpm(f->t, 2));
+		with_fib += (uint32_t)(route_has_fib(f->t, 1) || route_has_fib(f->t, 2));
 	}
 	{
 		uint32_t cnt = 0, live = 0;
@@ -1015,7 +1015,7 @@ route_vs_model(struct fixture *f, struct route_ref *m, uint32_t n, uint32_t span
 		assert_int_equal(f->t->count[FP_TABLE_ROUTE], live);
 	}
 	free(picked);
-	return with_lpm;
+	return with_fib;
 }
 
 /* Routes share the address sets' prefix machinery: longest prefix first
@@ -1027,31 +1027,31 @@ test_ftable_route_lpm_vs_model(void **state)
 {
 	struct route_ref m[ROUTE_REF_N];
 
-	/* Too few routes for an rte_lpm: the length probes. */
+	/* Too few routes for an rte_fib: the length probes. */
 	assert_int_equal(route_vs_model(*state, m, ROUTE_REF_N, 4, 60, 6), 0);
 }
 
-/* Vrfs with many IPv4 routes get an rte_lpm (dataplane/ftable.h): the
+/* Vrfs with many IPv4 routes get an rte_fib (dataplane/ftable.h): the
  * same model, with hundreds of routes set, replaced and deleted in large
- * commits (the lpm made, its rules added and deleted, /25../32 in tbl8
+ * commits (the fib made, its routes added and deleted, /25../32 in tbl8
  * groups, default routes beside it), then every route of both vrfs
- * deleted (the lpms taken away) and set again (made again).
+ * deleted (the fibs taken away) and set again (made again).
  */
 static void
-test_ftable_route_rte_lpm_vs_model(void **state)
+test_ftable_route_rte_fib_vs_model(void **state)
 {
 	struct fixture *f = *state;
 	const uint32_t n = 1000;
 	struct route_ref *m = calloc(n, sizeof(*m));
-	uint32_t i, with_lpm, seed = SEED, rs = seed ^ 0x5a5a5a5a;
+	uint32_t i, with_fib, seed = SEED, rs = seed ^ 0x5a5a5a5a;
 
 	assert_non_null(m);
 	fp_ftables_free(f->t);
 	f->t = tables_create(1200);
 	assert_non_null(f->t);
-	with_lpm = route_vs_model(f, m, n, 16, 40, 300);
-	assert_true(with_lpm >= 30);
-	/* Everything away: no lpm left, no route found. */
+	with_fib = route_vs_model(f, m, n, 16, 40, 300);
+	assert_true(with_fib >= 30);
+	/* Everything away: no fib left, no route found. */
 	for (i = 0; i < n; i++) {
 		if (!m[i].live)
 			continue;
@@ -1060,8 +1060,8 @@ test_ftable_route_rte_lpm_vs_model(void **state)
 		m[i].live = 0;
 	}
 	assert_int_equal(commit(f), 0);
-	assert_false(route_has_lpm(f->t, 1) || route_has_lpm(f->t, 2));
-	assert_int_equal(f->t->n_lpm, 0);
+	assert_false(route_has_fib(f->t, 1) || route_has_fib(f->t, 2));
+	assert_int_equal(f->t->n_fib, 0);
 	route_check(f, m, n, &rs, seed, 1000);
 	/* And back in one commit: made again. */
 	for (i = 0; i < n; i++) {
@@ -1071,7 +1071,7 @@ test_ftable_route_rte_lpm_vs_model(void **state)
 				 0);
 	}
 	assert_int_equal(commit(f), 0);
-	assert_true(route_has_lpm(f->t, 1) && route_has_lpm(f->t, 2));
+	assert_true(route_has_fib(f->t, 1) && route_has_fib(f->t, 2));
 	for (i = 0; i < 5; i++)
 		route_check(f, m, n, &rs, seed, 1001 + i);
 	free(m);
@@ -1121,7 +1121,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ftable_ruleset_addrset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_route_lpm_vs_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_nat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ftable_route_rte_lpm_vs_model, setup,
+		cmocka_unit_test_setup_teardown(test_ftable_route_rte_fib_vs_model, setup,
 						teardown),
 	};
 	int rc;
