@@ -3,7 +3,7 @@
  *
  *   fp-bench [--scenario encap|decap|sg-encap|sg-decap|sg-new|route|fip|all|sg,...]
  *            [--flows N,...] [--vnis N,...] [--encap vxlan|geneve]
- *            [--underlay 4|6] [--runs N] [--pkts N]
+ *            [--underlay 4|6] [--runs N] [--pkts N] [--routes N,...]
  *
  * Scenarios: encap (a VM port sends to a MAC behind a remote vtep) and
  * decap (the underlay receives VXLAN/Geneve for a local VM port).  Flows
@@ -31,7 +31,11 @@
  * (named alone) is encap through a router (bench/scenario.h): VM ->
  * router -> VM on another host, routed and encapsulated; fip (named
  * alone) the same with the source's floating IP (snat) on an external
- * route flagged snat: a packet not translated would be dropped.
+ * route flagged snat: a packet not translated would be dropped;
+ * --routes N adds
+ * N BGP-like IPv4 routes (and N / 5 IPv6 ones) to each router and sends
+ * each flow to an address of its own route (0: the two connected routes
+ * only, every flow to one destination).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -72,6 +76,7 @@ struct bench_opts {
 	const char *scenarios; /* comma list of scenario names, "all", "sg" */
 	char flows[128];       /* comma list */
 	char vnis[128];	       /* comma list */
+	char routes[128];      /* comma list (route scenario) */
 };
 
 struct result {
@@ -115,6 +120,9 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 		fp_txn_add(x, e->table, &e->key, fp_names_key_size[e->table], &e->val,
 			   fp_names_val_size[e->table]);
 	}
+	for (i = 0; i < sc->n_routes; i++)
+		fp_txn_add(x, FP_TABLE_ROUTE, &sc->routes[i].key, sizeof(sc->routes[i].key),
+			   &sc->routes[i].val, sizeof(sc->routes[i].val));
 	rc = fp_ftables_commit(t, x, &failed, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "fp-bench: install failed: %s\n", err);
@@ -123,8 +131,8 @@ install(struct fp_ftables *t, const struct fp_bench_scenario *sc)
 }
 
 static int
-prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t flows,
-	uint32_t vnis, const struct bench_opts *o, const char *name)
+prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t routes,
+	uint32_t flows, uint32_t vnis, const struct bench_opts *o, const char *name)
 {
 	/* sg-new: one frame per flow, every one a new connection. */
 	struct fp_bench_scenario_opts so = { .decap = decap,
@@ -134,7 +142,8 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int rou
 					     .vnis = vnis,
 					     .min_frames = sg == FP_BENCH_SG_NEW ? 1 : BENCH_RING,
 					     .sg = sg,
-					     .route = route };
+					     .route = route,
+					     .routes = routes };
 	uint32_t limits[FP_TABLE_MAX] = { 0 }, i;
 	int rc;
 
@@ -144,12 +153,12 @@ prepare(struct setup *s, struct rte_mempool *mp, int decap, uint32_t sg, int rou
 		return rc;
 	limits[FP_TABLE_PORT] = FP_PORT_MAX;
 	limits[FP_TABLE_VTEP] = 64;
-	limits[FP_TABLE_FDB] = 2 * vnis + 2 * FP_BENCH_MAX_VM_PORTS + 64;
+	limits[FP_TABLE_FDB] = 2 * vnis + (2 + FP_BENCH_NEXTHOPS) * FP_BENCH_MAX_VM_PORTS + 64;
 	limits[FP_TABLE_FLOOD] = vnis + 16;
-	limits[FP_TABLE_NEIGH] = FP_BENCH_MAX_VM_PORTS + 16;
+	limits[FP_TABLE_NEIGH] = (1 + FP_BENCH_NEXTHOPS) * FP_BENCH_MAX_VM_PORTS + 16;
 	limits[FP_TABLE_RULESET] = 16;
 	limits[FP_TABLE_ADDRSET] = 16;
-	limits[FP_TABLE_ROUTE] = 2 * FP_BENCH_MAX_VM_PORTS + 16;
+	limits[FP_TABLE_ROUTE] = 2 * FP_BENCH_MAX_VM_PORTS + 16 + s->sc.n_routes;
 	limits[FP_TABLE_NAT] = FP_BENCH_MAX_VM_PORTS * (2 + flows / 50000) + 16;
 	limits[FP_TABLE_DHCP] = 16;
 	limits[FP_TABLE_RA] = 16;
@@ -250,8 +259,8 @@ one_pass(struct fp_pipeline *p, struct setup *s, struct fp_pipe_out *out, uint64
 }
 
 static int
-run_one(struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t flows, uint32_t vnis,
-	const struct bench_opts *o, struct result *r)
+run_one(struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t routes, uint32_t flows,
+	uint32_t vnis, const struct bench_opts *o, struct result *r)
 {
 	static struct fp_pipe_out out;
 	static unsigned int seq;
@@ -271,7 +280,7 @@ run_one(struct rte_mempool *mp, int decap, uint32_t sg, int route, uint32_t flow
 		return -ENOMEM;
 	}
 	snprintf(name, sizeof(name), "b%u", seq++);
-	rc = prepare(&s, mp, decap, sg, route, flows, vnis, o, name);
+	rc = prepare(&s, mp, decap, sg, route, routes, flows, vnis, o, name);
 	if (rc != 0) {
 		fprintf(stderr, "fp-bench: setup failed: %s\n", strerror(-rc));
 		release(&s);
@@ -392,13 +401,15 @@ usage(void)
 	fprintf(stderr,
 		"usage: fp-bench [--scenario NAME,..] [--flows N,..] [--vnis N,..]\n"
 		"                [--encap vxlan|geneve] [--underlay 4|6] [--runs N] [--pkts N]\n"
-		"                [--huge]\n"
+		"                [--huge] [--routes N,..]\n"
 		"       fp-bench --version | --help\n"
 		"scenarios: encap decap sg-encap sg-decap sg-new route fip; all = encap,decap;\n"
 		"          sg = encap,decap,sg-encap,sg-decap,sg-new (plain and filtered, one session)\n"
 		"defaults: all, flows 1,1000,100000,1000000, vnis 1,100,10000, vxlan, 4, 5 runs,\n"
 		"          at least 2000000 packets per run, 4 KiB pages (--no-huge);\n"
-		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses\n");
+		"          --huge: hugepages from the mounted hugetlbfs, as fp-dpdk uses;\n"
+		"          --routes (route only, default 0): BGP-like IPv4 routes per router\n"
+		"          (and a fifth as many IPv6), each flow to its own route\n");
 }
 
 int
@@ -413,6 +424,7 @@ main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "pkts", required_argument, NULL, 'p' },
 		{ "huge", no_argument, NULL, 'H' },
+		{ "routes", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -421,7 +433,7 @@ main(int argc, char **argv)
 		.encap = FP_ENCAP_VXLAN, .runs = 5, .min_pkts = 2000000, .scenarios = "all"
 	};
 	char eal_prefix[64], cpu[128];
-	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "1024",
+	char *eal_argv[] = { argv[0],	    "--no-huge",   "-m",       "4096",
 			     "--no-pci",    "--no-shconf", "-l",       "0",
 			     "--log-level", "*:error",	   eal_prefix, NULL };
 	int eal_argc = (int)RTE_DIM(eal_argv) - 1;
@@ -430,6 +442,7 @@ main(int argc, char **argv)
 
 	snprintf(o.flows, sizeof(o.flows), "1,1000,100000,1000000");
 	snprintf(o.vnis, sizeof(o.vnis), "1,100,10000");
+	snprintf(o.routes, sizeof(o.routes), "0");
 	while ((opt = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
@@ -455,6 +468,9 @@ main(int argc, char **argv)
 			break;
 		case 'H':
 			o.huge = 1;
+			break;
+		case 'R':
+			snprintf(o.routes, sizeof(o.routes), "%s", optarg);
 			break;
 		case 'V':
 			fp_version_print(stdout, "fp-bench");
@@ -500,8 +516,9 @@ main(int argc, char **argv)
 	       rte_get_tsc_hz() / 1e9, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve", o.v6 ? 6 : 4,
 	       o.runs, BENCH_SEED, fp_version_git());
 	printf("timer: %.1f cycles per timed burst, taken off (\"raw\" keeps it)\n", timer_cost);
-	printf("%-8s %8s %6s %12s %12s %12s %10s %10s %12s\n", "scen", "flows", "vnis",
-	       "cyc/pkt med", "cyc/pkt min", "raw med", "Mpps med", "Mpps max", "burst med");
+	printf("%-8s %8s %6s %8s %12s %12s %12s %10s %10s %12s\n", "scen", "flows", "vnis",
+	       "routes", "cyc/pkt med", "cyc/pkt min", "raw med", "Mpps med", "Mpps max",
+	       "burst med");
 	for (sc = 0; sc < FP_BENCH_SCEN_MAX; sc++) {
 		const char *name = fp_bench_scens[sc].name;
 		char fl[128], *fs, *fsave = NULL;
@@ -514,38 +531,53 @@ main(int argc, char **argv)
 
 			snprintf(vl, sizeof(vl), "%s", o.vnis);
 			for (vs = strtok_r(vl, ",", &vsave); vs; vs = strtok_r(NULL, ",", &vsave)) {
-				uint32_t flows = (uint32_t)strtoul(fs, NULL, 10);
-				uint32_t vnis = (uint32_t)strtoul(vs, NULL, 10);
-				double hz = (double)rte_get_tsc_hz();
-				struct result r = { 0 };
+				char rl[128], *rs, *rsave = NULL;
 
-				if (flows == 0 || vnis == 0 || flows > 1000000 || vnis > 1000000)
-					continue;
-				if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
-					continue; /* one filtered port: one zone */
-				if (run_one(mp, fp_bench_scens[sc].decap, fp_bench_scens[sc].sg,
-					    fp_bench_scens[sc].route, flows, vnis, &o, &r) != 0)
-					return 1;
-				printf("%-8s %8u %6u %12.1f %12.1f %12.1f %10.2f %10.2f %12.1f\n",
-				       name, flows, vnis, r.cyc_med, r.cyc_min, r.cyc_raw_med,
-				       hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, r.cyc_burst_med);
-				printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
-				       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"frame\":64,"
-				       "\"hugepages\":%s,"
-				       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
-				       "\"cycles_per_pkt_median\":%.2f,\"cycles_per_pkt_min\":%.2f,"
-				       "\"cycles_per_pkt_raw_median\":%.2f,"
-				       "\"cycles_per_pkt_burst_median\":%.2f,"
-				       "\"timer_cycles_per_burst\":%.1f,"
-				       "\"mpps_median\":%.3f,\"mpps_max\":%.3f,\"tsc_hz\":%.0f,"
-				       "\"seed\":%d,\"git\":\"%s\",\"cc\":\"%s\",\"cflags\":\"%s\","
-				       "\"cpu\":\"%s\"}\n",
-				       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
-				       o.v6 ? 6 : 4, flows, vnis, o.huge ? "true" : "false", r.pkts,
-				       o.runs, r.cyc_med, r.cyc_min, r.cyc_raw_med, r.cyc_burst_med,
-				       timer_cost, hz / r.cyc_med / 1e6, hz / r.cyc_min / 1e6, hz,
-				       BENCH_SEED, fp_version_git(), __VERSION__, FP_CFLAGS, cpu);
-				fflush(stdout);
+				/* Routes: a list for route, 0 for the others. */
+				snprintf(rl, sizeof(rl), "%s",
+					 fp_bench_scens[sc].route ? o.routes : "0");
+				for (rs = strtok_r(rl, ",", &rsave); rs;
+				     rs = strtok_r(NULL, ",", &rsave)) {
+					uint32_t flows = (uint32_t)strtoul(fs, NULL, 10);
+					uint32_t vnis = (uint32_t)strtoul(vs, NULL, 10);
+					uint32_t routes = (uint32_t)strtoul(rs, NULL, 10);
+					double hz = (double)rte_get_tsc_hz();
+					struct result r = { 0 };
+
+					if (flows == 0 || vnis == 0 || flows > 1000000 ||
+					    vnis > 1000000)
+						continue;
+					if (fp_bench_scens[sc].sg != FP_BENCH_SG_NONE && vnis != 1)
+						continue; /* one filtered port: one zone */
+					if (run_one(mp, fp_bench_scens[sc].decap,
+						    fp_bench_scens[sc].sg, fp_bench_scens[sc].route,
+						    routes, flows, vnis, &o, &r) != 0)
+						return 1;
+					printf("%-8s %8u %6u %8u %12.1f %12.1f %12.1f %10.2f %10.2f %12.1f\n",
+					       name, flows, vnis, routes, r.cyc_med, r.cyc_min,
+					       r.cyc_raw_med, hz / r.cyc_med / 1e6,
+					       hz / r.cyc_min / 1e6, r.cyc_burst_med);
+					printf("{\"bench\":\"pipeline\",\"scenario\":\"%s\",\"encap\":\"%s\","
+					       "\"underlay\":%d,\"flows\":%u,\"vnis\":%u,\"routes\":%u,"
+					       "\"frame\":64,"
+					       "\"hugepages\":%s,"
+					       "\"pkts_per_run\":%" PRIu64 ",\"runs\":%u,"
+					       "\"cycles_per_pkt_median\":%.2f,\"cycles_per_pkt_min\":%.2f,"
+					       "\"cycles_per_pkt_raw_median\":%.2f,"
+					       "\"cycles_per_pkt_burst_median\":%.2f,"
+					       "\"timer_cycles_per_burst\":%.1f,"
+					       "\"mpps_median\":%.3f,\"mpps_max\":%.3f,\"tsc_hz\":%.0f,"
+					       "\"seed\":%d,\"git\":\"%s\",\"cc\":\"%s\",\"cflags\":\"%s\","
+					       "\"cpu\":\"%s\"}\n",
+					       name, o.encap == FP_ENCAP_VXLAN ? "vxlan" : "geneve",
+					       o.v6 ? 6 : 4, flows, vnis, routes,
+					       o.huge ? "true" : "false", r.pkts, o.runs, r.cyc_med,
+					       r.cyc_min, r.cyc_raw_med, r.cyc_burst_med,
+					       timer_cost, hz / r.cyc_med / 1e6,
+					       hz / r.cyc_min / 1e6, hz, BENCH_SEED,
+					       fp_version_git(), __VERSION__, FP_CFLAGS, cpu);
+					fflush(stdout);
+				}
 			}
 		}
 	}

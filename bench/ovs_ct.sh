@@ -63,6 +63,8 @@ fi
 source "$SHARED/common.sh"
 # shellcheck disable=SC1091
 source "$SHARED/ovs_env.sh"
+# shellcheck source=bench/ovs_windows.sh
+source "$BENCH/ovs_windows.sh"
 export WIN_S NWIN WARM_S
 NS=${NS:-1000 100000}
 # New connections: N SYNs must take long enough to sample (OVS opens ~10^5 per second);
@@ -168,24 +170,13 @@ ct_setup() {  # SCEN PCAP -> OBR OPORT
 # from pmd-perf-show), plus the conntrack entries and the flow hits that show the
 # packets took the firewall's +est path.
 run_ct() {  # SCEN N
-	local scen=$1 n=$2 tag=ovs_ct_${1}_$2 w c0 c1 t0 t1 P cyc mpps
+	local scen=$1 n=$2 tag=ovs_ct_${1}_$2
 	local out=$RESULTS/$tag.txt det=$RESULTS/$tag.detail
 	say "OVS-DPDK + firewall: $scen N=$n (est_${scen}_$n.pcap)"
 	ovs_start >"$RESULTS/$tag.start.log" 2>&1 || { say "ovs_start failed"; return 1; }
 	ct_setup "$scen" "$PCAPS/est_${scen}_$n.pcap"
 	sleep "$WARM_S"
-	: >"$out"; : >"$det"
-	for w in $(seq "$NWIN"); do
-		c0=$(tx_pkts $OBR $OPORT); t0=$(now)
-		appctl dpif-netdev/pmd-stats-clear >/dev/null
-		sleep "$WIN_S"
-		c1=$(tx_pkts $OBR $OPORT); t1=$(now)
-		P=$(appctl dpif-netdev/pmd-perf-show)
-		cyc=$(echo "$P" | awk '/Used TSC cycles:/{c=$5} /Rx packets:/{r=$3} END{if(r>0) printf "%.1f", c/r; else print "nan"}')
-		mpps=$(python3 -c "print('%.3f'%(($c1-$c0)/($t1-$t0)/1e6))")
-		echo "$mpps $cyc" >>"$out"
-		{ echo "== window $w: tx_mpps=$mpps cycles/pkt=$cyc"; echo "$P"; } >>"$det"
-	done
+	ovs_windows $OBR $OPORT "$out" "$det"
 	{
 		echo "== conntrack entries: $(appctl dpctl/ct-get-nconns)"
 		echo "== openflow br-int"; ovs-ofctl dump-flows br-int

@@ -5,6 +5,7 @@
 #
 #   sudo bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--verify-only]
 #   sudo bench/replay.sh --sg [--quick] [--no-ovs] [--no-testpmd]
+#   sudo bench/replay.sh --route [--quick] [--no-ovs] [--no-testpmd]
 #
 # For each N in $NS and each scenario (encap, decap), back to back on the same pcap:
 #   1. dpdk-testpmd io  (shared 10_testpmd_io.sh): net_pcap(infinite_rx) -> net_null
@@ -23,6 +24,7 @@ set -u -o pipefail
 usage() {
 	cat <<'EOF'
 usage: bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--verify-only] [--sg]
+                       [--route]
   --quick        smoke run: NS=1000 NWIN=2 WIN_S=2 WARM_S=2 (environment still overrides)
   --no-ovs       skip the OVS-DPDK runs
   --no-testpmd   skip the testpmd io ceiling runs
@@ -31,13 +33,17 @@ usage: bench/replay.sh [--quick] [--no-ovs] [--no-testpmd] [--no-verify] [--veri
   --sg           security groups: established TCP connections (est_*_N.pcap), fp-dpdk
                  plain and filtered, OVS-DPDK plain and with Neutron's firewall flows
                  (bench/ovs_ct.sh); NS defaults to "1000 100000"; no functional check
+  --route        routed encap: route_N.pcap (encap_N.pcap to the router's MAC), fp-dpdk
+                 routing it (VM -> router -> VM behind a vtep, another VNI) next to
+                 OVS-DPDK's OpenFlow routing flows (bench/ovs_route.sh); NS defaults to
+                 "1000 100000"; no functional check
 environment: NS WIN_S NWIN WARM_S RESULTS PCAPS FP_SHARED FP_BUILD FP_NO_BUILD
              FP_ANTISPOOF(on|off) FP_DECAP_MAC(auto|set|rewrite) VERIFY_N CAPTURE_S
              FP_MBUF_EXTRA TSC_MHZ TSHARK_MAX
 EOF
 }
 
-QUICK=0 DO_OVS=1 DO_TESTPMD=1 DO_FP=1 DO_VERIFY=1 SG=0
+QUICK=0 DO_OVS=1 DO_TESTPMD=1 DO_FP=1 DO_VERIFY=1 SG=0 ROUTE=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--no-verify) DO_VERIFY=0 ;;
 	--verify-only) DO_OVS=0 DO_TESTPMD=0 DO_FP=0 ;;
 	--sg) SG=1 ;;
+	--route) ROUTE=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 1 ;;
 	esac
@@ -78,9 +85,13 @@ if [ -f "$SHARED/common.sh" ] && [ -f "$SHARED/gen_pcaps.py" ]; then
 fi
 WIN_S=${WIN_S:-5} NWIN=${NWIN:-6} WARM_S=${WARM_S:-6}
 export WIN_S NWIN WARM_S
-if [ $SG = 1 ]; then
+if [ $SG = 1 ] || [ $ROUTE = 1 ]; then
 	NS=${NS:-1000 100000} DO_VERIFY=0
 fi
+# The scenarios of the plain (and --route) runs; a route_N.pcap is encap_N.pcap to the
+# router's MAC.
+SCENS='encap decap'
+[ $ROUTE = 1 ] && SCENS=route
 NS=${NS:-1 1000 100000}
 # The pcaps replayed: encap_N/decap_N (shared gen_pcaps.py), with --sg est_encap_N and
 # est_decap_N (bench/gen_ct_pcaps.py).  FP_SG=1: the VM port is filtered.
@@ -100,6 +111,7 @@ PCAP_DEV_MAC=02:70:63:61:70:00          # DPDK 22.11 net_pcap's MAC for the firs
 UNDERLAY_MAC=02:00:00:00:01:01          # local VTEP MAC (OVS br-phy), outer dst of decap_N
 REMOTE_MAC=02:00:00:00:01:02
 VM1_MAC=02:00:00:00:0a:01 VM2_MAC=02:00:00:00:0a:02
+RTR_MAC=02:00:00:00:ee:01               # --route: the router's MAC (route_N.pcap's destination)
 SESSION=$(date -u +%Y%m%dT%H%M%SZ)-$$
 
 mkdir -p "$RESULTS" "$PCAPS" || exit 1
@@ -343,7 +355,7 @@ fp_start() {  # SCEN N SRC_DEVARGS SRC_MAC SINK_DEVARGS LOG DURATION
 	FP_LOG=$6
 	mktmp; tmp=$TMPD
 	conf=$tmp/fp.conf FP_SOCK=$tmp/fp.sock
-	if [ "$scen" = encap ]; then
+	if [ "$scen" != decap ]; then
 		fp_write_conf "$conf" "$FP_SOCK" $((n + FP_MBUF_EXTRA)) vm0 vm "$src" "$srcmac" \
 			ul0 underlay "$sink" "$( [[ $sink == net_null* ]] && echo $UNDERLAY_MAC)"
 		vm=0 ul=1 vmmac=$VM1_MAC
@@ -384,7 +396,17 @@ fp_start() {  # SCEN N SRC_DEVARGS SRC_MAC SINK_DEVARGS LOG DURATION
 	{
 		ctl add port $vm vni 100 mac $vmmac antispoof "$FP_ANTISPOOF" addr 10.1.0.0/16 "${sg[@]}" &&
 			ctl add vtep 1 remote 172.16.0.2 local 172.16.0.1 nh-mac $REMOTE_MAC port $ul encap vxlan &&
-			if [ "$scen" = encap ]; then ctl add fdb 100 $VM2_MAC vtep 1; else ctl add fdb 100 $VM2_MAC port $vm; fi &&
+			if [ "$scen" = route ]; then
+				# Router 7 between the VM's network (VNI 100, 10.1.0.0/16) and
+				# VNI 200 (10.2.0.0/16), where VM2 is behind vtep 1: the
+				# destination's neigh entry and fdb entry there, the two connected
+				# routes, the router's MAC in the VM's network.
+				ctl add neigh 200 10.2.0.1 mac $VM2_MAC vni 200 &&
+					ctl add fdb 200 $VM2_MAC vtep 1 &&
+					ctl add route 7 10.2.0.0/16 connected vni 200 mac $RTR_MAC mtu 1500 addr 10.2.0.254 &&
+					ctl add route 7 10.1.0.0/16 connected vni 100 mac $RTR_MAC mtu 1500 addr 10.1.0.254 &&
+					ctl add fdb 100 $RTR_MAC router 7
+			elif [ "$scen" = encap ]; then ctl add fdb 100 $VM2_MAC vtep 1; else ctl add fdb 100 $VM2_MAC port $vm; fi &&
 			ctl add flood 100 port $vm
 	} >>"${FP_LOG%.log}.fpctl" 2>&1 || {
 		say "fpctl refused the tables:"; sed 's/^/    /' "${FP_LOG%.log}.fpctl"; fp_kill; return 1; }
@@ -478,7 +500,12 @@ run_ovs() {  # SCEN N
 	busy_check "ovs_${1}_$2"
 	say "OVS-DPDK $1 N=$2"
 	before=$(rundirs)
-	timeout -k 30 $((WARM_S + NWIN * (WIN_S + 10) + 240)) bash "$SHARED/20_ovs.sh" "$1" "$2"
+	if [ "$1" = route ]; then
+		OVS_SHARED=$SHARED NS=$2 RTR_MAC=$RTR_MAC VM2_MAC=$VM2_MAC \
+			timeout -k 30 $((WARM_S + NWIN * (WIN_S + 10) + 240)) bash "$REPO/bench/ovs_route.sh"
+	else
+		timeout -k 30 $((WARM_S + NWIN * (WIN_S + 10) + 240)) bash "$SHARED/20_ovs.sh" "$1" "$2"
+	fi
 	rc=$?
 	if [ $rc != 0 ]; then
 		say "OVS run failed (rc $rc); stopping OVS"
@@ -495,8 +522,8 @@ run_fp() {  # SCEN N [SIDE]   (the results' prefix: fp; with --sg fptcp and fpsg
 	busy_check "$tag"
 	say "fp-dpdk $scen N=$n$( [ "$FP_SG" = 1 ] && echo ', filtered VM port (security groups)')"
 	local dur=$((WARM_S + NWIN * (WIN_S + 3) + 120))
-	if [ "$scen" = encap ]; then
-		fp_start encap "$n" "net_pcap0,rx_pcap=$PCAPS/${PFX}encap_$n.pcap,infinite_rx=1" '' \
+	if [ "$scen" != decap ]; then
+		fp_start "$scen" "$n" "net_pcap0,rx_pcap=$PCAPS/${PFX}${scen}_$n.pcap,infinite_rx=1" '' \
 			"net_null0,no-rx=1" "$log" $dur
 	else
 		fp_start_decap "$n" "net_null0,no-rx=1" "$log" $dur
@@ -565,8 +592,10 @@ if not fin: problems.append('no final counters in the log')
 elif not fin_ok or 'rx = tx + drop + punt: ok' not in log: problems.append('final counters: rx != tx + drop + punt')
 if sink['tx_dropped']: problems.append('sink tx_dropped %d' % sink['tx_dropped'])
 if rc != '0': problems.append('exit status %s after SIGINT' % rc)
-want = 'encap' if scen == 'encap' else 'decap'
+want = 'decap' if scen == 'decap' else 'encap'
 if abs(d(want) - d('rx')) > 64: problems.append('%s %d != rx %d while measuring' % (want, d(want), d('rx')))
+if scen == 'route' and abs(end['stats'].get('routed', 0) - beg['stats'].get('routed', 0) - d('rx')) > 64:
+    problems.append('routed %d != rx %d while measuring' % (end['stats'].get('routed', 0) - beg['stats'].get('routed', 0), d('rx')))
 if not mp or max(mp) == 0: problems.append('no packets forwarded')
 r = dict(scenario=scen, n=int(n), windows_mpps=mp,
          mpps=st.median(mp) if mp else None, mpps_min=min(mp) if mp else None, mpps_max=max(mp) if mp else None,
@@ -799,7 +828,9 @@ PY
 fi
 if [ $DO_FP = 1 ] || [ $DO_TESTPMD = 1 ] || [ $DO_OVS = 1 ]; then
 	for N in $NS; do
-		for SCEN in encap decap; do
+		[ $ROUTE = 1 ] && [ ! -s "$PCAPS/route_$N.pcap" ] &&
+			rewrite_dst_mac "$PCAPS/encap_$N.pcap" "$PCAPS/route_$N.pcap" $RTR_MAC
+		for SCEN in $SCENS; do
 			[ $DO_TESTPMD = 1 ] && { run_testpmd $SCEN "$N"; measured testpmd $SCEN "$N"; }
 			[ $DO_FP = 1 ] && { run_fp $SCEN "$N"; measured fp $SCEN "$N"; }
 			[ $DO_OVS = 1 ] && { run_ovs $SCEN "$N"; measured ovs $SCEN "$N"; }
@@ -811,9 +842,9 @@ if [ $DO_VERIFY = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- summary
-python3 - "$RESULTS" "$SESSION" "$NS" "$DECAP_NOTE" "$FP_ANTISPOOF" <<'PY' | tee "$RESULTS/summary_$SESSION.txt"
+python3 - "$RESULTS" "$SESSION" "$NS" "$DECAP_NOTE" "$FP_ANTISPOOF" "$SCENS" <<'PY' | tee "$RESULTS/summary_$SESSION.txt"
 import json, os, statistics as st, sys
-R, session, ns, decap_note, anti = sys.argv[1:6]
+R, session, ns, decap_note, anti, scens = sys.argv[1:7]
 def col(name, i=0):
     p = os.path.join(R, name)
     if not os.path.exists(p): return None
@@ -826,7 +857,7 @@ hdr = '| scenario | N | testpmd io Mpps | fp-dpdk Mpps | OVS-DPDK Mpps | fp/OVS 
 print('session %s: Mpps = median [min-max] of the windows; ratios of medians' % session)
 print(hdr); print('|' + '---|' * (hdr.count('|') - 1))
 for n in ns.split():
-    for scen in ('encap', 'decap'):
+    for scen in scens.split():
         tp = col('testpmd_%s_%s.txt' % (scen, n)); fp = col('fp_%s_%s.txt' % (scen, n))
         ov = col('ovs_%s_%s.txt' % (scen, n))
         fpc = col('fp_%s_%s.txt' % (scen, n), 1); ovc = col('ovs_%s_%s.txt' % (scen, n), 1)

@@ -21,7 +21,130 @@ static const uint8_t ul_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
 static const uint8_t nh_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 };
 static const uint8_t router_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 };
 
-#define FP_BENCH_ROUTE_VNI 100000 /* route: egress network of port v: this + v */
+#define FP_BENCH_ROUTE_VNI 100000  /* route: egress network of port v: this + v */
+#define FP_BENCH_DST_IP 0x0a020001 /* the flows' destination (10.2.0.1) but with routes */
+#define FP_BENCH_NH_IP 0x0a020001  /* with routes: next hop k is this + k */
+
+/* A prefix drawn for the route tables: an IPv4 address, or the upper 64
+ * bits of an IPv6 one (every length drawn is <= 64), and its length.
+ */
+struct fp_bench_pfx {
+	uint64_t a;    /* the prefix, host bits zero */
+	uint32_t plen; /* its length (IPv4: 0..32, IPv6: 0..64) */
+	uint32_t pad;  /* zero */
+};
+
+/* BGP-like IPv4 prefix lengths, per mille of the routes: roughly the
+ * Internet table's mix (most /24, then /22 and /23), with a few longer
+ * prefixes and 3 % host routes as a tenant's extra routes add.
+ */
+static const uint16_t v4_mix[33] = {
+	[8] = 1,    [9] = 1,	[10] = 1,   [11] = 2,  [12] = 3,  [13] = 5,  [14] = 8,
+	[15] = 10,  [16] = 14,	[17] = 8,   [18] = 13, [19] = 25, [20] = 40, [21] = 40,
+	[22] = 110, [23] = 100, [24] = 572, [25] = 2,  [26] = 2,  [27] = 2,  [28] = 2,
+	[29] = 2,   [30] = 2,	[31] = 2,   [32] = 33,
+};
+
+/* BGP-like IPv6 prefix lengths, per mille (most /48, then /32). */
+static const uint16_t v6_mix[65] = {
+	[16] = 2,   [19] = 2,  [20] = 5,  [22] = 5,  [24] = 10,	 [28] = 20, [29] = 40,
+	[32] = 150, [36] = 20, [40] = 60, [44] = 86, [48] = 500, [56] = 50, [64] = 50,
+};
+
+/* xorshift64*: the same tables and frames at every run. */
+static uint64_t
+rnd(uint64_t *st)
+{
+	*st ^= *st >> 12;
+	*st ^= *st << 25;
+	*st ^= *st >> 27;
+	return *st * 2685821657736338717ULL;
+}
+
+static uint64_t
+pfx_mask(uint32_t plen, uint32_t bits)
+{
+	return plen == 0 ? 0 : (~0ULL << (bits - plen)) & (bits == 64 ? ~0ULL : (1ULL << bits) - 1);
+}
+
+static int
+pfx_cmp(const void *x, const void *y)
+{
+	const struct fp_bench_pfx *a = x, *b = y;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return (a->plen > b->plen) - (a->plen < b->plen);
+}
+
+/* One prefix: a length from the mix, an address in 11.0.0.0-223.255.255.255
+ * but 127/8 (v4: never the bench's 10/8, nor what is not routed) or in
+ * 2000::/3 (v6).
+ */
+static struct fp_bench_pfx
+pfx_one(uint64_t *st, int v6)
+{
+	const uint16_t *mix = v6 ? v6_mix : v4_mix;
+	uint32_t n = v6 ? 65 : 33, bits = v6 ? 64 : 32, r = (uint32_t)(rnd(st) % 1000), l;
+	struct fp_bench_pfx p = { 0 };
+
+	for (l = 0; l < n - 1 && r >= mix[l]; l++)
+		r -= mix[l];
+	p.plen = l;
+	if (v6) {
+		p.a = 0x2000000000000000ULL | (rnd(st) >> 3);
+	} else {
+		p.a = 0x0b000000U + (uint32_t)(rnd(st) % (0xe0000000ULL - 0x0b000000U));
+		if ((p.a >> 24) == 127)
+			p.a += 1U << 24;
+	}
+	p.a &= pfx_mask(l, bits);
+	return p;
+}
+
+/* n distinct prefixes of a family, in random order; NULL without memory. */
+static struct fp_bench_pfx *
+pfx_draw(uint32_t n, int v6, uint64_t *st)
+{
+	struct fp_bench_pfx *p = calloc(n ? n : 1, sizeof(*p));
+	uint32_t have = 0, i, k, tries;
+
+	if (p == NULL)
+		return NULL;
+	for (tries = 0; have < n && tries < 64; tries++) {
+		for (i = have; i < n; i++)
+			p[i] = pfx_one(st, v6);
+		qsort(p, n, sizeof(*p), pfx_cmp);
+		for (i = 1, have = 1; i < n; i++)
+			if (pfx_cmp(&p[i], &p[have - 1]) != 0)
+				p[have++] = p[i];
+	}
+	if (have < n) {
+		free(p);
+		return NULL;
+	}
+	for (i = n - 1; i > 0; i--) {
+		struct fp_bench_pfx t;
+
+		k = (uint32_t)(rnd(st) % (i + 1));
+		t = p[i];
+		p[i] = p[k];
+		p[k] = t;
+	}
+	return p;
+}
+
+/* Flow i's destination: an address of IPv4 prefix i mod n (random host
+ * bits, the same for a flow at every run).
+ */
+static uint32_t
+flow_dst(const struct fp_bench_pfx *p, uint32_t n, uint32_t i)
+{
+	const struct fp_bench_pfx *x = &p[i % n];
+	uint64_t st = 0x9e3779b97f4a7c15ULL * (i + 1);
+
+	return (uint32_t)(x->a | (rnd(&st) & ~pfx_mask(x->plen, 32) & 0xffffffffU));
+}
 
 static void
 ip6(struct fp_ip *ip, uint8_t last)
@@ -45,7 +168,8 @@ vm_mac(uint8_t mac[6], uint32_t vm)
  * bench/gen_ct_pcaps.py writes it.
  */
 static void
-inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6], uint8_t tcp_flags)
+inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6], uint32_t dst_ip,
+	    uint8_t tcp_flags)
 {
 	uint8_t *ip = f + 14, *l4 = ip + 20;
 
@@ -62,9 +186,8 @@ inner_frame(uint8_t *f, uint32_t i, const uint8_t src[6], const uint8_t dst[6], 
 	ip[12] = 10;
 	ip[13] = (uint8_t)(1 + i / 50000);
 	ip[15] = 1;
-	ip[16] = 10;
-	ip[17] = 2;
-	ip[19] = 1;
+	fp_put16(ip + 16, (uint16_t)(dst_ip >> 16));
+	fp_put16(ip + 18, (uint16_t)dst_ip);
 	fp_put16(ip + 10, fp_csum_fold(fp_csum_partial(ip, 20, 0)));
 	fp_put16(l4, (uint16_t)(1024 + i % 50000));
 	fp_put16(l4 + 2, tcp_flags ? FP_BENCH_TCP_DPORT : 5001);
@@ -198,6 +321,57 @@ router_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o
 	e->val.fdb.id = 100 + v;
 }
 
+/* route with opts.routes: vrf 100 + v's next hops (neigh and fdb entries
+ * in the egress network) and its nexthop routes, over prefixes p4 (IPv4,
+ * n4) and p6 (IPv6, n6).
+ */
+static void
+routes_build(struct fp_bench_scenario *s, uint32_t v, const struct fp_bench_pfx *p4, uint32_t n4,
+	     const struct fp_bench_pfx *p6, uint32_t n6)
+{
+	struct fp_bench_entry *e;
+	uint32_t k, i;
+
+	for (k = 0; k < FP_BENCH_NEXTHOPS; k++) {
+		e = entry_add(s, FP_TABLE_NEIGH);
+		e->key.neigh.vrf = FP_BENCH_ROUTE_VNI + v;
+		fp_addr_ip_set_v4(&e->key.neigh.ip, FP_BENCH_NH_IP + k);
+		memcpy(e->val.neigh.mac, remote_mac, 6);
+		e->val.neigh.mac[4] = (uint8_t)(0x10 + k);
+		e->val.neigh.vni = FP_BENCH_ROUTE_VNI + v;
+		e = entry_add(s, FP_TABLE_FDB);
+		e->key.fdb.vni = FP_BENCH_ROUTE_VNI + v;
+		memcpy(e->key.fdb.mac, remote_mac, 6);
+		e->key.fdb.mac[4] = (uint8_t)(0x10 + k);
+		e->val.fdb.type = FP_DEST_VTEP;
+		e->val.fdb.id = 1;
+	}
+	for (i = 0; i < n4 + n6; i++) {
+		struct fp_bench_route *r = &s->routes[s->n_routes++];
+
+		memset(r, 0, sizeof(*r));
+		r->key.vrf = 100 + v;
+		if (i < n4) {
+			r->key.plen = (uint8_t)(96 + p4[i].plen);
+			fp_addr_ip_set_v4(&r->key.ip, (uint32_t)p4[i].a);
+		} else {
+			uint32_t b;
+
+			r->key.plen = (uint8_t)p6[i - n4].plen;
+			for (b = 0; b < 8; b++)
+				r->key.ip.b[b] = (uint8_t)(p6[i - n4].a >> (56 - 8 * b));
+		}
+		r->val.type = FP_ROUTE_NEXTHOP;
+		r->val.vni = FP_BENCH_ROUTE_VNI + v;
+		memcpy(r->val.mac, router_mac, 6);
+		r->val.mtu = 1500;
+		if (i < n4)
+			fp_addr_ip_set_v4(&r->val.addr, FP_BENCH_NH_IP + i % FP_BENCH_NEXTHOPS);
+		else
+			ip6(&r->val.addr, (uint8_t)(1 + i % FP_BENCH_NEXTHOPS));
+	}
+}
+
 static void
 entries_build(struct fp_bench_scenario *s, const struct fp_bench_scenario_opts *o)
 {
@@ -270,14 +444,18 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 {
 	struct fp_vtep_val rv = { .encap = (uint16_t)o->encap,
 				  .underlay_port = FP_BENCH_UNDERLAY_PORT };
+	struct fp_bench_pfx *p4 = NULL, *p6 = NULL;
 	struct fp_encap_tmpl rt;
 	uint32_t i;
 
 	memset(s, 0, sizeof(*s));
 	if (o->flows == 0 || o->vnis == 0 || o->vnis > FP_VNI_MAX - FP_BENCH_ROUTE_VNI ||
-	    o->sg > FP_BENCH_SG_NEW || (o->route && (o->decap || o->sg != FP_BENCH_SG_NONE)))
+	    o->sg > FP_BENCH_SG_NEW || (o->route && (o->decap || o->sg != FP_BENCH_SG_NONE)) ||
+	    (o->routes && !o->route))
 		return -EINVAL;
 	s->n_vm = o->vnis < FP_BENCH_MAX_VM_PORTS ? o->vnis : FP_BENCH_MAX_VM_PORTS;
+	if ((uint64_t)s->n_vm * (o->routes + o->routes / 5) > FP_BENCH_ROUTES_MAX)
+		return -E2BIG;
 	for (i = 0; i < s->n_vm; i++) {
 		s->ports[i].id = i;
 		s->ports[i].role = FP_PORT_ROLE_VM;
@@ -293,12 +471,30 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		ip6(&s->local_vtep, 1);
 	else
 		fp_addr_ip_set_v4(&s->local_vtep, 0xac100001);
-	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis + 5 * (size_t)s->n_vm +
+	s->entries = calloc(3 + s->n_vm + 3 * (size_t)o->vnis +
+				    (5 + 2 * FP_BENCH_NEXTHOPS) * (size_t)s->n_vm +
 				    (o->route == 2 ? (size_t)s->n_vm * (2 + o->flows / 50000) : 0),
 			    sizeof(*s->entries));
 	if (s->entries == NULL)
 		return -ENOMEM;
 	entries_build(s, o);
+	if (o->routes) {
+		uint64_t st = 42;
+		uint32_t n6 = o->routes / 5, v;
+
+		p4 = pfx_draw(o->routes, 0, &st);
+		p6 = pfx_draw(n6, 1, &st);
+		s->routes = calloc((size_t)s->n_vm * (o->routes + n6), sizeof(*s->routes));
+		if (p4 == NULL || p6 == NULL || s->routes == NULL) {
+			free(p4);
+			free(p6);
+			fp_bench_scenario_free(s);
+			return -ENOMEM;
+		}
+		for (v = 0; v < s->n_vm; v++)
+			routes_build(s, v, p4, o->routes, p6, n6);
+		free(p6);
+	}
 
 	/* The remote side's template builds the decap input. */
 	if (o->v6) {
@@ -315,6 +511,7 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 	s->frames = malloc((size_t)s->n * s->frame_len);
 	s->in_port = calloc(s->n, sizeof(*s->in_port));
 	if (s->frames == NULL || s->in_port == NULL) {
+		free(p4);
 		fp_bench_scenario_free(s);
 		return -ENOMEM;
 	}
@@ -332,17 +529,20 @@ fp_bench_scenario_build(struct fp_bench_scenario *s, const struct fp_bench_scena
 		if (o->decap) {
 			vm_mac(dst, vm);
 			memcpy(src, remote_mac, 6);
-			inner_frame(f + rt.len, flow, src, dst, tcp);
+			inner_frame(f + rt.len, flow, src, dst, FP_BENCH_DST_IP, tcp);
 			fp_encap_write(f, &rt, 100 + vm, (uint16_t)(49152 + flow % 16384),
 				       FP_BENCH_FRAME_LEN);
 			s->in_port[i] = FP_BENCH_UNDERLAY_PORT;
 		} else {
 			vm_mac(src, vm);
 			memcpy(dst, o->route ? router_mac : remote_mac, 6);
-			inner_frame(f, flow, src, dst, tcp);
+			inner_frame(f, flow, src, dst,
+				    p4 != NULL ? flow_dst(p4, o->routes, flow) : FP_BENCH_DST_IP,
+				    tcp);
 			s->in_port[i] = (uint16_t)vm;
 		}
 	}
+	free(p4);
 	return 0;
 }
 
@@ -350,6 +550,7 @@ void
 fp_bench_scenario_free(struct fp_bench_scenario *s)
 {
 	free(s->entries);
+	free(s->routes);
 	free(s->frames);
 	free(s->in_port);
 	memset(s, 0, sizeof(*s));

@@ -17,6 +17,14 @@
  *          | FP_ROUTE_F_SNAT) and each source has a floating IP: every
  *          packet is also translated (snat, checksums updated): a VM with
  *          a floating IP reaching the outside (doc/routing.md).
+ *          With opts.routes = N > 0, each vrf also holds N IPv4 nexthop
+ *          routes with a BGP-like mix of prefix lengths (/8../32, most
+ *          /24; FP_BENCH_NEXTHOPS next hops 10.2.0.1.. in the egress
+ *          network, each a remote MAC behind vtep 1) and N / 5 IPv6 ones
+ *          (/16../64, most /48; they only fill the table), and flow i goes
+ *          to an address inside route i mod N (random host bits): every
+ *          flow has its own destination, the routes' lookups are spread
+ *          over the whole table.
  * Flows are distinct inner UDP 5-tuples.  Every VNI has an fdb entry to
  * the remote MAC and a flood entry; min(VNIs, 63) VNIs carry traffic,
  * one VM port each.
@@ -48,6 +56,8 @@
 #define FP_BENCH_SG_NEW 2     /* filtered ports, TCP SYNs (new connections) */
 #define FP_BENCH_SG_RULESET 1 /* the ruleset id of the filtered ports */
 #define FP_BENCH_TCP_DPORT 5001
+#define FP_BENCH_NEXTHOPS 16	     /* route with opts.routes: next hops per vrf */
+#define FP_BENCH_ROUTES_MAX 4000000U /* route: routes of all vrfs at most */
 
 struct fp_bench_scenario_opts {
 	int decap;	     /* decap scenario, else encap */
@@ -58,6 +68,15 @@ struct fp_bench_scenario_opts {
 	uint32_t min_frames; /* frames at least (a ring's worth) */
 	uint32_t sg;	     /* FP_BENCH_SG_* */
 	int route;	     /* route scenario (encap through a router); 2: fip (snat too) */
+	uint32_t routes;     /* route: 0, or BGP-like IPv4 routes per vrf (below) */
+};
+
+/* A route to install (routes are kept apart from entries: 1M of them
+ * would be 1M table unions).
+ */
+struct fp_bench_route {
+	struct fp_route_key key; /* key, pads zero */
+	struct fp_route_val val; /* value, pads zero */
 };
 
 /* A configured port (what fp-dpdk's config or fp-xdp's port cfg says). */
@@ -83,6 +102,8 @@ struct fp_bench_scenario {
 	struct fp_ip local_vtep;		 /* our VTEP address */
 	struct fp_bench_entry *entries;		 /* to install, in order */
 	uint32_t n_entries;			 /* valid entries */
+	struct fp_bench_route *routes;		 /* route: routes to install after entries */
+	uint32_t n_routes;			 /* valid routes */
 	uint32_t n_vm;				 /* VM ports carrying traffic */
 	uint8_t *frames;			 /* n frames of frame_len bytes */
 	uint16_t *in_port;			 /* each frame's ingress port */

@@ -42,9 +42,10 @@ struct fp_txn {
 
 /* Something replaced or deleted by a commit, freed after the grace period. */
 struct retired {
-	struct rte_hash *h; /* hash whose key slot to free, or NULL */
-	int32_t pos;	    /* key position in h */
-	void *ptr;	    /* value to rte_free, or NULL */
+	struct rte_hash *h;  /* hash whose key slot to free, or NULL */
+	int32_t pos;	     /* key position in h */
+	void *ptr;	     /* value to rte_free, or NULL */
+	struct rte_fib *fib; /* an rte_fib to free, or NULL */
 };
 
 struct retire_list {
@@ -155,6 +156,11 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 				    limit[FP_TABLE_ROUTE], socket_id);
 	t->route.plens = hash_create(name, "rtplen", sizeof(uint32_t), limit[FP_TABLE_ROUTE],
 				     socket_id);
+	if (t->route.keys != NULL)
+		t->route_pos = rte_zmalloc_socket("fp_route_pos",
+						  ((size_t)rte_hash_max_key_id(t->route.keys) + 1) *
+							  sizeof(*t->route_pos),
+						  RTE_CACHE_LINE_SIZE, socket_id);
 	t->nat = hash_create(name, "nat", sizeof(struct fp_nat_key), limit[FP_TABLE_NAT],
 			     socket_id);
 	t->dhcp = hash_create(name, "dhcp", sizeof(struct fp_dhcp_key), limit[FP_TABLE_DHCP],
@@ -168,8 +174,8 @@ fp_ftables_create(const char *name, const uint32_t limit[FP_TABLE_MAX], int sock
 				  vtep_src_limit(limit), socket_id);
 	if (t->fdb == NULL || t->flood == NULL || t->neigh == NULL || t->ruleset == NULL ||
 	    t->addrset.keys == NULL || t->addrset.plens == NULL || t->route.keys == NULL ||
-	    t->route.plens == NULL || t->nat == NULL || t->dhcp == NULL || t->ra == NULL ||
-	    t->dhcp6 == NULL || t->segment == NULL || t->vtep_src == NULL) {
+	    t->route.plens == NULL || t->route_pos == NULL || t->nat == NULL || t->dhcp == NULL ||
+	    t->ra == NULL || t->dhcp6 == NULL || t->segment == NULL || t->vtep_src == NULL) {
 		int err = rte_errno;
 
 		fp_ftables_free(t);
@@ -219,8 +225,15 @@ fp_ftables_free(struct fp_ftables *t)
 		hash_free_values(t->addrset.plens);
 	if (t->route.keys != NULL)
 		hash_free_values(t->route.keys);
-	if (t->route.plens != NULL)
+	if (t->route.plens != NULL) {
+		const void *key;
+		void *data;
+		uint32_t iter = 0;
+
+		while (rte_hash_iterate(t->route.plens, &key, &data, &iter) >= 0)
+			rte_fib_free(((struct fp_dp_plens *)data)->fib);
 		hash_free_values(t->route.plens);
+	}
 	if (t->nat != NULL)
 		hash_free_values(t->nat);
 	if (t->dhcp != NULL)
@@ -239,6 +252,7 @@ fp_ftables_free(struct fp_ftables *t)
 	rte_hash_free(t->addrset.plens);
 	rte_hash_free(t->route.keys);
 	rte_hash_free(t->route.plens);
+	rte_free(t->route_pos);
 	rte_hash_free(t->nat);
 	rte_hash_free(t->dhcp);
 	rte_hash_free(t->ra);
@@ -918,6 +932,21 @@ retire(struct commit *c, struct rte_hash *h, int32_t pos, void *ptr)
 	l->v[l->n++] = (struct retired){ .h = h, .pos = pos, .ptr = ptr };
 }
 
+/* An rte_fib no reader may use after the grace period. */
+static void
+retire_fib(struct commit *c, struct rte_fib *fib)
+{
+	struct retire_list *l = &c->ret;
+	uint32_t n = l->n;
+
+	c->t->n_fib--;
+	retire(c, NULL, 0, NULL);
+	if (l->n > n)
+		l->v[l->n - 1].fib = fib;
+	else /* retire() waited for the readers: nobody uses it */
+		rte_fib_free(fib);
+}
+
 /* Set or clear a VNI's bit in the served bitmap (the flood table's
  * shadow; only the writer changes it).
  */
@@ -1043,6 +1072,139 @@ vtep_refs_move(struct commit *c, uint32_t id, const struct fp_ip *from, const st
 	}
 }
 
+/* A route key's IPv4 address (host order) if it is an IPv4 route (a
+ * length >= 96 in ::ffff:0:0/96: what an IPv4 lookup may match).
+ */
+static int
+route_key_v4(const struct fp_dp_pfx_key *k, uint32_t *a)
+{
+	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (k->plen < 96 || k->plen > 128 || memcmp(k->ip.b, v4map, 12) != 0)
+		return 0;
+	*a = (uint32_t)k->ip.b[12] << 24 | (uint32_t)k->ip.b[13] << 16 |
+	     (uint32_t)k->ip.b[14] << 8 | k->ip.b[15];
+	return 1;
+}
+
+/* Route key k at hash position pos into the vrf's fib (s: its shadow). */
+static void
+fib_route_add(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k, int32_t pos)
+{
+	uint32_t a;
+
+	if (s == NULL || s->fib == NULL || !route_key_v4(k, &a))
+		return;
+	if (rte_fib_add(s->fib, a, (uint8_t)(k->plen - 96), (uint64_t)pos) < 0)
+		s->fib_broken = 1;
+}
+
+/* Route key k out of the vrf's fib (s: its shadow). */
+static void
+fib_route_del(struct fp_dp_plens *s, const struct fp_dp_pfx_key *k)
+{
+	uint32_t a;
+
+	if (s->fib == NULL || !route_key_v4(k, &a))
+		return;
+	if (rte_fib_delete(s->fib, a, (uint8_t)(k->plen - 96)) < 0)
+		s->fib_broken = 1;
+}
+
+/* A route's value at its hash position (before a fib can name the
+ * position); a new key (w: its vrf's shadow) also goes into the fib.
+ */
+static void
+route_pos_set(struct commit *c, const struct fp_dp_pfx_key *k, const struct fp_route_val *v,
+	      struct fp_dp_plens *w)
+{
+	struct fp_ftables *t = c->t;
+	int32_t pos = rte_hash_lookup(t->route.keys, k);
+
+	if (pos < 0)
+		return;
+	t->route_pos[pos].plen = k->plen;
+	__atomic_store_n(&t->route_pos[pos].val, v, __ATOMIC_RELEASE);
+	fib_route_add(w, k, pos);
+}
+
+/* A new rte_fib of vrf's IPv4 routes (n4 routes at most, n_long of them
+ * longer than /24), filled from the route hash.  NULL if it cannot be
+ * made.
+ */
+static struct rte_fib *
+fib_make(struct fp_ftables *t, uint32_t vrf, uint32_t n4, uint32_t n_long)
+{
+	struct rte_fib_conf cfg = {
+		.type = RTE_FIB_DIR24_8,
+		.default_nh = FP_FTABLES_FIB_NONE,
+		.max_routes = (int)RTE_MIN(2ULL * n4 + 1024, (uint64_t)INT32_MAX),
+		.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B,
+			     .num_tbl8 = RTE_MIN(2 * n_long + 256, 1U << 24) },
+	};
+	char name[32]; /* RTE_FIB_NAMESIZE, private in DPDK 22.11 */
+	struct rte_fib *fib;
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int32_t pos;
+
+	snprintf(name, sizeof(name), "fp_fib_%u", t->fib_seq++);
+	fib = rte_fib_create(name, t->socket_id, &cfg);
+	if (fib == NULL)
+		return NULL;
+	while ((pos = rte_hash_iterate(t->route.keys, &key, &data, &iter)) >= 0) {
+		const struct fp_dp_pfx_key *k = key;
+		uint32_t a;
+
+		if (k->id != vrf || !route_key_v4(k, &a))
+			continue;
+		if (rte_fib_add(fib, a, (uint8_t)(k->plen - 96), (uint64_t)pos) < 0) {
+			rte_fib_free(fib);
+			return NULL;
+		}
+	}
+	t->n_fib++;
+	return fib;
+}
+
+/* Before a vrf's shadow s is published: make its fib when the vrf has
+ * grown to need one (or a new one when an add failed), take it away when
+ * the vrf has no IPv4 route left.
+ */
+static void
+route_fib_update(struct commit *c, uint32_t vrf, struct fp_dp_plens *s)
+{
+	struct fp_ftables *t = c->t;
+	uint32_t n4 = 0, n_long = 0, n_len = 0, l;
+	struct rte_fib *fib;
+
+	for (l = 96; l <= 128; l++) {
+		n4 += s->n_members[l];
+		n_long += l > 120 ? s->n_members[l] : 0;
+		n_len += s->n_members[l] != 0;
+	}
+	if (n4 == 0 && s->fib != NULL) {
+		retire_fib(c, s->fib);
+		s->fib = NULL;
+	}
+	if (s->fib == NULL) {
+		s->fib_broken = 0;
+		if (n4 < FP_FTABLES_FIB_MIN_ROUTES || n_len < FP_FTABLES_FIB_MIN_PLENS ||
+		    t->n_fib >= FP_FTABLES_FIB_MAX || (s->fib_fail_n4 && n4 < 2 * s->fib_fail_n4))
+			return;
+	} else if (!s->fib_broken) {
+		return;
+	}
+	fib = fib_make(t, vrf, n4, n_long);
+	if (s->fib != NULL)
+		retire_fib(c, s->fib);
+	s->fib = fib;
+	s->fib_broken = 0;
+	/* Without memory for it, the vrf stays on the probes for a while. */
+	s->fib_fail_n4 = fib == NULL ? n4 : 0;
+}
+
 static void
 apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 {
@@ -1095,15 +1257,20 @@ apply_set(struct commit *c, const struct txn_rec *r, uint32_t i)
 		const struct fp_dp_pfx_key *pk = k;
 		struct rte_hash *h = pfx_of(t, r->table)->keys;
 
+		struct fp_dp_plens *w = NULL;
+
 		if (rte_hash_lookup_data(h, k, &old) < 0) {
 			old = NULL;
-			set_work_find(c, r->table, pk->id)->work->n_members[pk->plen]++;
+			w = set_work_find(c, r->table, pk->id)->work;
+			w->n_members[pk->plen]++;
 			t->count[r->table]++;
 		} else if (r->table == FP_TABLE_ADDRSET) {
 			return;
 		}
 		/* Replaces the data word atomically if the key exists. */
 		rte_hash_add_key_data(h, k, c->objs[i]);
+		if (r->table == FP_TABLE_ROUTE)
+			route_pos_set(c, pk, c->objs[i], w);
 		c->objs[i] = NULL;
 		if (old != NULL)
 			retire(c, NULL, 0, old);
@@ -1184,7 +1351,11 @@ apply_del(struct commit *c, const struct txn_rec *r)
 		if (pfx_table(r->table)) {
 			const struct fp_dp_pfx_key *pk = k;
 
-			set_work_find(c, r->table, pk->id)->work->n_members[pk->plen]--;
+			struct fp_dp_plens *w = set_work_find(c, r->table, pk->id)->work;
+
+			w->n_members[pk->plen]--;
+			if (r->table == FP_TABLE_ROUTE)
+				fib_route_del(w, pk);
 		}
 		retire(c, h, pos, r->table == FP_TABLE_FDB ? NULL : old);
 		t->count[r->table]--;
@@ -1229,6 +1400,8 @@ pfx_publish(struct commit *c, uint32_t table, int final)
 			continue;
 		old = pfx_shadow(t, table, w->set_id);
 		plens_fill(w->work);
+		if (table == FP_TABLE_ROUTE)
+			route_fib_update(c, w->set_id, w->work);
 		if (!final) {
 			memcpy(w->snap, w->work, sizeof(*w->snap));
 			s = w->snap;
@@ -1291,6 +1464,7 @@ release(struct commit *c)
 		if (l->v[i].h != NULL)
 			rte_hash_free_key_with_position(l->v[i].h, l->v[i].pos);
 		rte_free(l->v[i].ptr);
+		rte_fib_free(l->v[i].fib);
 	}
 	free(l->v);
 	l->v = NULL;

@@ -18,6 +18,27 @@
  * even reading the shadow: one probe for a host member or a host route.
  * The first hit is the longest prefix (fp_ftables_pfx_lookup()).
  *
+ * Routes of large IPv4 tables: a vrf with FP_FTABLES_FIB_MIN_ROUTES
+ * IPv4 routes or more in at least FP_FTABLES_FIB_MIN_PLENS lengths (and
+ * at most FP_FTABLES_FIB_MAX such vrfs) also gets an rte_fib (DIR24_8,
+ * 4-byte next hops) of its IPv4 routes (fp_dp_plens.fib; 64 MiB of tbl24
+ * each, plus a tbl8 group of 1 KiB per /24 holding longer prefixes and
+ * the rte_rib's nodes), made by the commit that crosses the bounds and
+ * kept until the vrf has no IPv4 route left.  The hash stays the routes'
+ * storage: the fib's next hop is the key's position in the route hash,
+ * route_pos the value and length at each position, and an IPv4 lookup is
+ * then one DIR24_8 lookup whatever the lengths.  The commit adds and
+ * deletes the fib's routes where it adds and deletes the keys (same
+ * make-before-break order); an add that fails (routes or tbl8 groups
+ * exhausted) has the commit build a larger fib and publish it with the
+ * shadow; a fib that cannot be made (memory) is tried again when the
+ * vrf's IPv4 routes have doubled.  rte_fib (unlike rte_lpm, whose adds scan a length's rules
+ * linearly: minutes for 1M routes) has no RCU hook in DPDK 22.11: a tbl8
+ * group its delete frees may be reused by an add of the same commit
+ * while a reader is inside it, so during such a commit a lookup may
+ * return another live route (never freed memory: a position's value is
+ * freed after the grace period).
+ *
  * Security groups: rulesets are an rte_hash (fp_ruleset_key -> an
  * rte_malloc'd fp_ruleset_val); address sets are a prefix table.  The nat
  * table is an rte_hash (fp_nat_key -> an rte_malloc'd fp_nat_val), and so
@@ -71,6 +92,7 @@
 
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_fib.h>
 #include <rte_rcu_qsbr.h>
 
 #include <flowplane/tables.h>
@@ -79,6 +101,10 @@
 
 #define FP_FTABLES_LOCAL_VTEP_MAX 4	     /* local VTEP addresses */
 #define FP_VNI_WORDS ((FP_VNI_MAX + 1) / 64) /* 64-bit words of a VNI bitmap (2 MiB) */
+#define FP_FTABLES_FIB_MIN_ROUTES 64	     /* a vrf's IPv4 routes for an rte_fib */
+#define FP_FTABLES_FIB_MIN_PLENS 3	     /* ... in at least this many lengths */
+#define FP_FTABLES_FIB_MAX 16		     /* vrfs with an rte_fib at most */
+#define FP_FTABLES_FIB_NONE 0x7fffffffU	     /* the fibs' "no route" next hop */
 
 /* An allowed source address prepared for the check: the prefix as
  * host-order halves with their masks, the MAC resolved.
@@ -105,7 +131,17 @@ struct fp_dp_plens {
 	uint32_t n_plens;	 /* valid plens */
 	uint8_t plens[129];	 /* lengths present, longest first */
 	uint8_t pad[3];		 /* zero */
+	struct rte_fib *fib;	 /* routes: the vrf's IPv4 routes, or NULL (probe) */
+	uint32_t fib_broken;	 /* writer: a fib add failed, make a new one */
+	uint32_t fib_fail_n4;	 /* writer: IPv4 routes when no fib could be made */
 	uint32_t n_members[129]; /* writer: keys per length */
+};
+
+/* A route hash position's value, for the fibs' next hops. */
+struct fp_dp_route_pos {
+	const struct fp_route_val *val; /* the key's value */
+	uint32_t plen;			/* the key's prefix length (IPv6 bits) */
+	uint32_t pad;			/* zero */
 };
 
 /* The key of a prefix table: the layout of fp_addrset_key and
@@ -159,6 +195,7 @@ struct fp_ftables {
 	struct rte_hash *ruleset;	       /* fp_ruleset_key -> fp_ruleset_val * */
 	struct fp_dp_pfx addrset;	       /* fp_addrset_key -> nothing (presence) */
 	struct fp_dp_pfx route;		       /* fp_route_key -> fp_route_val * */
+	struct fp_dp_route_pos *route_pos;     /* by route hash position */
 	struct rte_hash *nat;		       /* fp_nat_key -> fp_nat_val * */
 	struct rte_hash *dhcp;		       /* fp_dhcp_key -> fp_dhcp_val * */
 	struct rte_hash *ra;		       /* fp_ra_key -> fp_ra_val * */
@@ -186,6 +223,8 @@ struct fp_ftables {
 	uint32_t *vtep_refs;		  /* by vtep id: flood members and fdb entries naming it */
 	int socket_id;			  /* NUMA socket for memory */
 	uint32_t slowpath;		  /* a slow path serves dhcp, ra, dhcp6: accept them */
+	uint32_t n_fib;			  /* vrfs with an rte_fib */
+	uint32_t fib_seq;		  /* names of the rte_fib made */
 };
 
 /**
@@ -437,6 +476,35 @@ fp_ftables_ip_mask(struct fp_ip *ip, uint32_t plen)
 }
 
 /**
+ * Longest-prefix probes of an id's lengths s in a prefix table (the
+ * second half of fp_ftables_pfx_lookup(), for a caller that read s).
+ */
+static inline int
+fp_ftables_pfx_probe(const struct fp_dp_pfx *x, const struct fp_dp_plens *s, uint32_t id,
+		     const struct fp_ip *ip, uint32_t min_plen, int host_first, void **data)
+{
+	struct fp_dp_pfx_key k = { .id = id };
+	void *d = NULL;
+	uint32_t i;
+
+	for (i = 0; i < s->n_plens && i < 129; i++) {
+		if (s->plens[i] == 128 && host_first)
+			continue;
+		if (s->plens[i] < min_plen)
+			break;
+		k.plen = s->plens[i];
+		k.ip = *ip;
+		fp_ftables_ip_mask(&k.ip, k.plen);
+		if (rte_hash_lookup_data(x->keys, &k, &d) >= 0) {
+			if (data != NULL)
+				*data = d;
+			return k.plen;
+		}
+	}
+	return -1;
+}
+
+/**
  * Longest-prefix lookup in a prefix table: the entry of id whose prefix
  * holds ip with the longest length >= min_plen.  With host_first, one
  * probe when a host entry (/128) matches, before the lengths are read
@@ -457,32 +525,17 @@ fp_ftables_pfx_lookup(const struct fp_dp_pfx *x, uint32_t id, const struct fp_ip
 		      uint32_t min_plen, int host_first, void **data)
 {
 	struct fp_dp_pfx_key k = { .id = id, .plen = 128 };
-	const struct fp_dp_plens *s;
 	void *sd, *d = NULL;
-	uint32_t i;
 
 	k.ip = *ip;
-	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0)
-		goto hit;
+	if (host_first && rte_hash_lookup_data(x->keys, &k, &d) >= 0) {
+		if (data != NULL)
+			*data = d;
+		return 128;
+	}
 	if (rte_hash_lookup_data(x->plens, &id, &sd) < 0)
 		return -1;
-	s = sd;
-	for (i = 0; i < s->n_plens && i < 129; i++) {
-		if (s->plens[i] == 128 && host_first)
-			continue;
-		if (s->plens[i] < min_plen)
-			break;
-		k.plen = s->plens[i];
-		k.ip = *ip;
-		fp_ftables_ip_mask(&k.ip, k.plen);
-		if (rte_hash_lookup_data(x->keys, &k, &d) >= 0)
-			goto hit;
-	}
-	return -1;
-hit:
-	if (data != NULL)
-		*data = d;
-	return k.plen;
+	return fp_ftables_pfx_probe(x, sd, id, ip, min_plen, host_first, data);
 }
 
 /**
@@ -498,7 +551,8 @@ fp_ftables_addrset_has(const struct fp_ftables *t, uint32_t set_id, const struct
 
 /**
  * The route of vrf for ip, longest prefix first (an IPv4-mapped address
- * matches IPv4 routes only), or NULL.
+ * matches IPv4 routes only), or NULL: one rte_fib lookup for an IPv4
+ * address in a vrf that has a fib, else the length probes.
  *
  * @param plen receives the route's prefix length, or NULL
  */
@@ -506,11 +560,29 @@ static inline const struct fp_route_val *
 fp_ftables_route(const struct fp_ftables *t, uint32_t vrf, const struct fp_ip *ip, int *plen)
 {
 	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	void *data;
-	int l;
+	const struct fp_dp_plens *s;
+	void *sd, *data = NULL;
+	int v4 = memcmp(ip->b, v4map, 12) == 0, l = -1;
 
-	l = fp_ftables_pfx_lookup(&t->route, vrf, ip, memcmp(ip->b, v4map, 12) == 0 ? 96 : 0, 0,
-				  &data);
+	if (rte_hash_lookup_data(t->route.plens, &vrf, &sd) >= 0) {
+		s = sd;
+		if (v4 && s->fib != NULL) {
+			uint32_t a = (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 |
+				     (uint32_t)ip->b[14] << 8 | ip->b[15];
+			uint64_t nh;
+
+			rte_fib_lookup_bulk(s->fib, &a, &nh, 1);
+			if (nh != FP_FTABLES_FIB_NONE) {
+				const struct fp_dp_route_pos *e = &t->route_pos[nh];
+
+				data = (void *)(uintptr_t)__atomic_load_n(&e->val,
+									  __ATOMIC_ACQUIRE);
+				l = (int)e->plen;
+			}
+		} else {
+			l = fp_ftables_pfx_probe(&t->route, s, vrf, ip, v4 ? 96 : 0, 0, &data);
+		}
+	}
 	if (plen != NULL)
 		*plen = l;
 	return l < 0 ? NULL : data;

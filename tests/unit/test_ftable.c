@@ -42,22 +42,30 @@ struct fixture {
 	uint32_t failed;      /* last failing index */
 };
 
+/* The fixture's tables, room for n_routes routes. */
+static struct fp_ftables *
+tables_create(uint32_t n_routes)
+{
+	uint32_t limits[FP_TABLE_MAX] = { [FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16,
+					  [FP_TABLE_FDB] = 64,		 [FP_TABLE_FLOOD] = 8,
+					  [FP_TABLE_NEIGH] = 8,		 [FP_TABLE_RULESET] = 8,
+					  [FP_TABLE_ADDRSET] = 16,	 [FP_TABLE_NAT] = 8,
+					  [FP_TABLE_DHCP] = 16,		 [FP_TABLE_RA] = 16,
+					  [FP_TABLE_DHCP6] = 16,	 [FP_TABLE_SEGMENT] = 8 };
+	char name[32];
+
+	limits[FP_TABLE_ROUTE] = n_routes;
+	snprintf(name, sizeof(name), "ft%u", table_seq++);
+	return fp_ftables_create(name, limits, 0, NULL);
+}
+
 static int
 setup(void **state)
 {
-	uint32_t limits[FP_TABLE_MAX] = {
-		[FP_TABLE_PORT] = FP_PORT_MAX, [FP_TABLE_VTEP] = 16,  [FP_TABLE_FDB] = 64,
-		[FP_TABLE_FLOOD] = 8,	       [FP_TABLE_NEIGH] = 8,  [FP_TABLE_RULESET] = 8,
-		[FP_TABLE_ADDRSET] = 16,       [FP_TABLE_ROUTE] = 64, [FP_TABLE_NAT] = 8,
-		[FP_TABLE_DHCP] = 16,	       [FP_TABLE_RA] = 16,    [FP_TABLE_DHCP6] = 16,
-		[FP_TABLE_SEGMENT] = 8
-	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct fp_ip local;
-	char name[32];
 
-	snprintf(name, sizeof(name), "ft%u", table_seq++);
-	f->t = fp_ftables_create(name, limits, 0, NULL);
+	f->t = tables_create(64);
 	assert_non_null(f->t);
 	assert_int_equal(fp_ftables_port_config(f->t, 0, FP_PORT_ROLE_VM, 1500, vm_mac), 0);
 	assert_int_equal(fp_ftables_port_config(f->t, 1, FP_PORT_ROLE_VM, 1500, vm_mac), 0);
@@ -861,11 +869,12 @@ struct route_ref {
  * addresses match IPv4 prefixes only), or -1.
  */
 static int
-route_model(const struct route_ref *m, uint32_t vrf, const struct fp_ip *ip)
+route_model(const struct route_ref *m, uint32_t n, uint32_t vrf, const struct fp_ip *ip)
 {
-	int best = -1, i;
+	int best = -1;
+	uint32_t i;
 
-	for (i = 0; i < ROUTE_REF_N; i++) {
+	for (i = 0; i < n; i++) {
 		struct fp_ip x = *ip;
 
 		if (!m[i].live || m[i].k.vrf != vrf)
@@ -874,43 +883,49 @@ route_model(const struct route_ref *m, uint32_t vrf, const struct fp_ip *ip)
 			continue;
 		fp_ftables_ip_mask(&x, m[i].k.plen);
 		if (memcmp(&x, &m[i].k.ip, sizeof(x)) == 0 &&
-		    (best < 0 || m[i].k.plen > m[best].k.plen))
-			best = i;
+		    (best < 0 || m[i].k.plen > m[(uint32_t)best].k.plen))
+			best = (int)i;
 	}
 	return best;
 }
 
-/* Routes share the address sets' prefix machinery: longest prefix first
- * per vrf, against a linear model over random sets, replaces and deletes
- * (IPv4 and IPv6, an IPv6 default route never taken by IPv4).
+/* Does vrf have an rte_fib now? */
+static int
+route_has_fib(const struct fp_ftables *t, uint32_t vrf)
+{
+	void *data;
+
+	return rte_hash_lookup_data(t->route.plens, &vrf, &data) >= 0 &&
+	       ((const struct fp_dp_plens *)data)->fib != NULL;
+}
+
+/* Random route keys over n slots: IPv4 prefixes 10.0-(span-1).x.y/8..32
+ * (and IPv4 default routes) and IPv6 ones in 2001:db8::/32 (and ::/0),
+ * vrf 1 or 2; duplicate keys go to vrfs nobody looks up.
  */
 static void
-test_ftable_route_lpm_vs_model(void **state)
+route_keys(struct route_ref *m, uint32_t n, uint32_t span, uint32_t *rs)
 {
-	struct fixture *f = *state;
-	struct route_ref m[ROUTE_REF_N];
-	uint32_t seed = SEED, rs, round, i;
+	uint32_t i, j;
 
-	memset(m, 0, sizeof(m));
-	rs = seed;
-	for (i = 0; i < ROUTE_REF_N; i++) {
+	for (i = 0; i < n; i++) {
 		struct route_ref *r = &m[i];
-		uint32_t x = rnd(&rs);
+		uint32_t x = rnd(rs);
 
 		r->k.vrf = 1 + x % 2;
 		if (i % 3 == 2) {
 			/* IPv6: 2001:db8:X::/plen, or ::/0 */
-			r->k.plen = (uint8_t)(i == 2 ? 0 : 32 + rnd(&rs) % 97);
+			r->k.plen = (uint8_t)(i == 2 ? 0 : 32 + rnd(rs) % 97);
 			r->k.ip.b[0] = 0x20;
 			r->k.ip.b[1] = 0x01;
 			r->k.ip.b[2] = 0x0d;
 			r->k.ip.b[3] = 0xb8;
-			r->k.ip.b[4] = (uint8_t)(rnd(&rs) % 2);
-			r->k.ip.b[15] = (uint8_t)(rnd(&rs) % 4);
+			r->k.ip.b[4] = (uint8_t)(rnd(rs) % 2);
+			r->k.ip.b[15] = (uint8_t)(rnd(rs) % 4);
 		} else {
-			r->k.plen = (uint8_t)(i == 0 ? 96 : 96 + 8 + rnd(&rs) % 25);
-			fp_addr_ip_set_v4(&r->k.ip, 0x0a000000 | (rnd(&rs) % 4) << 16 |
-							    (rnd(&rs) % 4) << 8 | rnd(&rs) % 4);
+			r->k.plen = (uint8_t)(i % 50 == 0 ? 96 : 96 + 8 + rnd(rs) % 25);
+			fp_addr_ip_set_v4(&r->k.ip, 0x0a000000 | (rnd(rs) % span) << 16 |
+							    (rnd(rs) % span) << 8 | rnd(rs) % span);
 		}
 		fp_ftables_ip_mask(&r->k.ip, r->k.plen);
 		r->v.type = FP_ROUTE_CONNECTED;
@@ -920,21 +935,59 @@ test_ftable_route_lpm_vs_model(void **state)
 		r->v.addr = r->k.ip;
 		r->v.addr.b[15] |= 1;
 	}
-	for (i = 0; i < ROUTE_REF_N; i++) {
-		uint32_t j;
-
+	for (i = 0; i < n; i++) {
 		/* Duplicate keys: one model slot per key. */
 		for (j = 0; j < i; j++)
 			if (memcmp(&m[j].k, &m[i].k, sizeof(m[i].k)) == 0)
 				m[i].k.vrf = 3 + i;
 	}
-	for (round = 0; round < 60; round++) {
-		uint32_t n = 1 + rnd(&rs) % 6;
+}
 
-		uint8_t picked[ROUTE_REF_N] = { 0 };
+/* 200 lookups in vrfs 1 and 2 against the model. */
+static void
+route_check(struct fixture *f, const struct route_ref *m, uint32_t n, uint32_t *rs, uint32_t seed,
+	    uint32_t round)
+{
+	uint32_t i;
 
-		for (i = 0; i < n; i++) {
-			uint32_t at = rnd(&rs) % ROUTE_REF_N;
+	for (i = 0; i < 200; i++) {
+		uint32_t vrf = 1 + rnd(rs) % 2;
+		struct fp_ip ip = m[rnd(rs) % n].k.ip;
+		const struct fp_route_val *got;
+		int want, plen;
+
+		ip.b[15] ^= (uint8_t)(rnd(rs) % 4);
+		if (fp_addr_ip_is_v4(&ip))
+			ip.b[13] ^= (uint8_t)(rnd(rs) % 2);
+		want = route_model(m, n, vrf, &ip);
+		got = fp_ftables_route(f->t, vrf, &ip, &plen);
+		if ((want < 0) != (got == NULL) ||
+		    (want >= 0 && (plen != m[want].k.plen || got->vni != m[want].v.vni)))
+			fail_msg("seed %u round %u: vrf %u lookup: want %d, got %d", seed, round,
+				 vrf, want >= 0 ? m[want].k.plen : -1, got != NULL ? plen : -1);
+	}
+}
+
+/* rounds commits of up to max_changes random sets, replaces and deletes
+ * over n keys, each followed by lookups against the model; returns the
+ * rounds after which vrf 1 or 2 had an rte_fib.
+ */
+static uint32_t
+route_vs_model(struct fixture *f, struct route_ref *m, uint32_t n, uint32_t span, uint32_t rounds,
+	       uint32_t max_changes)
+{
+	uint32_t seed = SEED, rs = seed, round, i, with_fib = 0;
+	uint8_t *picked = calloc(n, 1);
+
+	assert_non_null(picked);
+	memset(m, 0, n * sizeof(*m));
+	route_keys(m, n, span, &rs);
+	for (round = 0; round < rounds; round++) {
+		uint32_t k = 1 + rnd(&rs) % max_changes;
+
+		memset(picked, 0, n);
+		for (i = 0; i < k; i++) {
+			uint32_t at = rnd(&rs) % n;
 			struct route_ref *r = &m[at];
 			int del = r->live && rnd(&rs) % 3 == 0;
 
@@ -950,33 +1003,79 @@ test_ftable_route_lpm_vs_model(void **state)
 		}
 		if (commit(f) != 0)
 			fail_msg("seed %u round %u: %s", seed, round, f->err);
-		for (i = 0; i < 200; i++) {
-			uint32_t vrf = 1 + rnd(&rs) % 2;
-			struct fp_ip ip = m[rnd(&rs) % ROUTE_REF_N].k.ip;
-			const struct fp_route_val *got;
-			int want, plen;
-
-			ip.b[15] ^= (uint8_t)(rnd(&rs) % 4);
-			if (fp_addr_ip_is_v4(&ip))
-				ip.b[13] ^= (uint8_t)(rnd(&rs) % 2);
-			want = route_model(m, vrf, &ip);
-			got = fp_ftables_route(f->t, vrf, &ip, &plen);
-			if ((want < 0) != (got == NULL) ||
-			    (want >= 0 && (plen != m[want].k.plen || got->vni != m[want].v.vni)))
-				fail_msg("seed %u round %u: vrf %u lookup: want %d, got %d", seed,
-					 round, vrf, want >= 0 ? m[want].k.plen : -1,
-					 got != NULL ? plen : -1);
-		}
+		route_check(f, m, n, &rs, seed, round);
+		with_fib += (uint32_t)(route_has_fib(f->t, 1) || route_has_fib(f->t, 2));
 	}
 	{
-		uint32_t n = 0, live = 0;
+		uint32_t cnt = 0, live = 0;
 
-		for (i = 0; i < ROUTE_REF_N; i++)
+		for (i = 0; i < n; i++)
 			live += (uint32_t)m[i].live;
-		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_ROUTE, count_entry, &n), 0);
-		assert_int_equal(n, live);
+		assert_int_equal(fp_ftables_walk(f->t, FP_TABLE_ROUTE, count_entry, &cnt), 0);
+		assert_int_equal(cnt, live);
 		assert_int_equal(f->t->count[FP_TABLE_ROUTE], live);
 	}
+	free(picked);
+	return with_fib;
+}
+
+/* Routes share the address sets' prefix machinery: longest prefix first
+ * per vrf, against a linear model over random sets, replaces and deletes
+ * (IPv4 and IPv6, an IPv6 default route never taken by IPv4).
+ */
+static void
+test_ftable_route_lpm_vs_model(void **state)
+{
+	struct route_ref m[ROUTE_REF_N];
+
+	/* Too few routes for an rte_fib: the length probes. */
+	assert_int_equal(route_vs_model(*state, m, ROUTE_REF_N, 4, 60, 6), 0);
+}
+
+/* Vrfs with many IPv4 routes get an rte_fib (dataplane/ftable.h): the
+ * same model, with hundreds of routes set, replaced and deleted in large
+ * commits (the fib made, its routes added and deleted, /25../32 in tbl8
+ * groups, default routes beside it), then every route of both vrfs
+ * deleted (the fibs taken away) and set again (made again).
+ */
+static void
+test_ftable_route_rte_fib_vs_model(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t n = 1000;
+	struct route_ref *m = calloc(n, sizeof(*m));
+	uint32_t i, with_fib, seed = SEED, rs = seed ^ 0x5a5a5a5a;
+
+	assert_non_null(m);
+	fp_ftables_free(f->t);
+	f->t = tables_create(1200);
+	assert_non_null(f->t);
+	with_fib = route_vs_model(f, m, n, 16, 40, 300);
+	assert_true(with_fib >= 30);
+	/* Everything away: no fib left, no route found. */
+	for (i = 0; i < n; i++) {
+		if (!m[i].live)
+			continue;
+		assert_int_equal(fp_txn_add(f->x, FP_TABLE_ROUTE, &m[i].k, sizeof(m[i].k), NULL, 0),
+				 0);
+		m[i].live = 0;
+	}
+	assert_int_equal(commit(f), 0);
+	assert_false(route_has_fib(f->t, 1) || route_has_fib(f->t, 2));
+	assert_int_equal(f->t->n_fib, 0);
+	route_check(f, m, n, &rs, seed, 1000);
+	/* And back in one commit: made again. */
+	for (i = 0; i < n; i++) {
+		m[i].live = 1;
+		assert_int_equal(fp_txn_add(f->x, FP_TABLE_ROUTE, &m[i].k, sizeof(m[i].k), &m[i].v,
+					    sizeof(m[i].v)),
+				 0);
+	}
+	assert_int_equal(commit(f), 0);
+	assert_true(route_has_fib(f->t, 1) && route_has_fib(f->t, 2));
+	for (i = 0; i < 5; i++)
+		route_check(f, m, n, &rs, seed, 1001 + i);
+	free(m);
 }
 
 /* The nat table: exact keys, a value per direction (fp-dpdk translates
@@ -1169,7 +1268,7 @@ int
 main(int argc, char **argv)
 {
 	char prefix[64];
-	char *eal[] = { argv[0], "--no-huge", "-m",	     "128",	"--no-shconf", "--no-pci",
+	char *eal[] = { argv[0], "--no-huge", "-m",	     "512",	"--no-shconf", "--no-pci",
 			"-l",	 "0",	      "--log-level", "*:error", prefix,	       NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ftable_shapes_refused_at_stage, setup,
@@ -1190,6 +1289,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ftable_route_lpm_vs_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ftable_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ftable_route_rte_fib_vs_model, setup,
+						teardown),
 	};
 	int rc;
 
