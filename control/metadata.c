@@ -469,6 +469,7 @@ up_send(struct fp_md *md, struct pending *p, enum evhttp_cmd_type cmd)
 {
 	struct timeval tv = { .tv_sec = md->cfg.timeout_ms / 1000,
 			      .tv_usec = (md->cfg.timeout_ms % 1000) * 1000 };
+	struct timeval backstop = { .tv_sec = tv.tv_sec + 1, .tv_usec = tv.tv_usec };
 	struct evhttp_request *ur;
 	struct evkeyvalq *h;
 	char sig[FP_MD_SIG_SIZE];
@@ -492,7 +493,11 @@ up_send(struct fp_md *md, struct pending *p, enum evhttp_cmd_type cmd)
 			evhttp_request_free(ur);
 		goto err_nomem;
 	}
-	evhttp_connection_set_timeout_tv(p->up, &tv);
+	/* Our deadline (tv) ends the whole exchange with a 504; libevent's
+	 * timeouts (connect included, which it reports without an error
+	 * code) are a backstop a second later.
+	 */
+	evhttp_connection_set_timeout_tv(p->up, &backstop);
 	evhttp_connection_set_retries(p->up, 0);
 	evhttp_connection_set_max_headers_size(p->up, MD_UP_HEAD_MAX);
 	evhttp_connection_set_max_body_size(p->up, md->cfg.max_response);

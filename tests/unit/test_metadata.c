@@ -815,6 +815,52 @@ test_metadata_proxy_per_port(void **state)
 	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 200);
 }
 
+/* Nova's connect never completes (its listener's queue is full, SYNs
+ * are dropped): 504 after timeout_ms, as a Nova that does not answer.
+ */
+static void
+test_metadata_proxy_connect_timeout(void **state)
+{
+	struct world *w = *state;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	struct fp_ctrl_md_config cfg;
+	struct fp_md_status st;
+	struct timespec t0, t1;
+	char buf[4096], err[256];
+	int lfd, fill[4], i;
+	double ms;
+
+	sa.sin_addr.s_addr = htonl(0x7f000001);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	for (i = 0; i < 4; i++) { /* fill the accept queue; later SYNs are dropped */
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(fill[i] >= 0);
+		(void)connect(fill[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(50 * 1000);
+	cfg = md_cfg(ntohs(sa.sin_port), SECRET);
+	cfg.timeout_ms = 400;
+	fp_md_free(w->md);
+	w->md = fp_md_create(w->base, &cfg, &fake_ops, w, err, sizeof(err));
+	assert_non_null(w->md);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 504);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (ms < 350 || ms > 1000)
+		fail_msg("answered after %.0f ms, want about 400", ms);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.n[FP_MD_UPSTREAM_TIMEOUT], 1);
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(lfd);
+}
+
 int
 main(void)
 {
@@ -833,6 +879,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_bad_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_not_delivered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_per_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_connect_timeout, setup,
+						teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* as fp-control: a peer that went away is no signal */
