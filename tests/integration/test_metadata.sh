@@ -272,8 +272,9 @@ main() {
 		finish
 	fi
 	fp_api hva GET /v1/metadata
-	check "test_assume_delivered: delivered, serving" \
-		body_is '.delivered == true and (.state | startswith("serving"))'
+	check "test_assume_delivered: delivered, serving; per-port limits shown (4, 4)" \
+		body_is '.delivered == true and (.state | startswith("serving")) and
+			.limits.max_conns_per_port == 4 and .limits.max_pending_per_port == 4'
 
 	check "port 0's link address (a1, tenant A) gets a1's instance" \
 		instance_is 169.254.1.0 vm-a1 p-net-a
