@@ -221,16 +221,18 @@ fp_api_json_metadata(const struct fp_md_status *s)
 	    json_object_set_new(o, "pending", json_integer(s->pending)) ||
 	    json_object_set_new(o, "requests", json_integer((json_int_t)s->n_requests)))
 		goto err_n;
-	if (json_object_set_new(o, "limits",
-				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "max_conns",
-					  (json_int_t)s->limits.max_conns, "request_ms",
-					  (json_int_t)s->limits.request_ms, "timeout_ms",
-					  (json_int_t)s->limits.timeout_ms, "max_response",
-					  (json_int_t)s->limits.max_response, "rate",
-					  (json_int_t)s->limits.rate, "burst",
-					  (json_int_t)s->limits.burst, "max_head",
-					  (json_int_t)FP_MD_HEAD_MAX, "max_body",
-					  (json_int_t)FP_MD_BODY_MAX)))
+	if (json_object_set_new(
+		    o, "limits",
+		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "max_conns",
+			      (json_int_t)s->limits.max_conns, "request_ms",
+			      (json_int_t)s->limits.request_ms, "timeout_ms",
+			      (json_int_t)s->limits.timeout_ms, "max_response",
+			      (json_int_t)s->limits.max_response, "rate",
+			      (json_int_t)s->limits.rate, "burst", (json_int_t)s->limits.burst,
+			      "max_head", (json_int_t)FP_MD_HEAD_MAX, "max_body",
+			      (json_int_t)FP_MD_BODY_MAX, "max_conns_per_port",
+			      (json_int_t)s->limits.max_conns_per_port, "max_pending_per_port",
+			      (json_int_t)s->limits.max_pending_per_port)))
 		goto err_n;
 	return o;
 err:

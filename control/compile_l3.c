@@ -762,7 +762,9 @@ fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			net = fp_model_network_find(m, pt->network_id);
 			if (net == NULL || !fp_model_network_is_overlay(net) || net->vni != k->vni)
 				continue;
-			snprintf(key, sizeof(key), "router:%s", pt->device_id);
+			/* A router port's device_id is an id (model_parse.c). */
+			snprintf(key, sizeof(key), "router:%.*s", FP_MODEL_ID_SIZE - 1,
+				 pt->device_id);
 			/* -EEXIST: bound otherwise already; the first binding stays. */
 			if (fp_ids_bind(ctx->vrf_ids, key, v->id) == -ENOMEM)
 				return -ENOMEM;

@@ -55,6 +55,8 @@ fp_ctrl_config_defaults(struct fp_ctrl_config *c)
 	c->md.listen_port = 80;
 	c->md.max_conns = 64;
 	c->md.request_ms = 10000;
+	c->md.max_conns_per_port = 4;
+	c->md.max_pending_per_port = 4;
 	c->md.timeout_ms = 10000;
 	c->md.max_response = 1U << 20;
 	c->md.rate = 10;
@@ -223,11 +225,13 @@ static int
 md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md_config *md)
 {
 	static const char *const keys[] = {
-		"listen",     "nova_url",   "shared_secret_file", "max_conns",
-		"request_ms", "timeout_ms", "max_response",	  "rate",
-		"burst",      NULL,
+		"listen",     "nova_url",	    "shared_secret_file",   "max_conns",
+		"request_ms", "timeout_ms",	    "max_response",	    "rate",
+		"burst",      "max_conns_per_port", "max_pending_per_port", "test_assume_delivered",
+		NULL,
 	};
 	const config_setting_t *s;
+	struct in_addr a4;
 	struct fp_ip ip;
 	const char *v;
 	int rc;
@@ -244,7 +248,7 @@ md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md
 				    &md->listen_port);
 		if (rc < 0)
 			return rc;
-		if (!fp_addr_ip_is_v4(&ip))
+		if (!fp_addr_ip_is_v4(&ip) || inet_pton(AF_INET, md->listen_addr, &a4) != 1)
 			return fp_conf_fail(ld, s, NULL,
 					    "%s: IPv4 only (the metadata service of IPv6, "
 					    "fe80::a9fe:a9fe, is not served yet)",
@@ -295,8 +299,17 @@ md_group_load(struct fp_conf *ld, const config_setting_t *grp, struct fp_ctrl_md
 	    (rc = uint_get(ld, grp, "timeout_ms", 100, 120000, &md->timeout_ms)) < 0 ||
 	    (rc = uint_get(ld, grp, "max_response", 65536, 64U << 20, &md->max_response)) < 0 ||
 	    (rc = uint_get(ld, grp, "rate", 1, 100000, &md->rate)) < 0 ||
-	    (rc = uint_get(ld, grp, "burst", 1, 100000, &md->burst)) < 0)
+	    (rc = uint_get(ld, grp, "burst", 1, 100000, &md->burst)) < 0 ||
+	    (rc = uint_get(ld, grp, "max_conns_per_port", 1, 4096, &md->max_conns_per_port)) < 0 ||
+	    (rc = uint_get(ld, grp, "max_pending_per_port", 1, 4096, &md->max_pending_per_port)) <
+		    0)
 		return rc;
+	s = config_setting_get_member(grp, "test_assume_delivered");
+	if (s != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fp_conf_fail(ld, s, NULL, "must be true or false");
+		md->test_assume_delivered = config_setting_get_bool(s);
+	}
 	return 0;
 }
 

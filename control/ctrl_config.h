@@ -40,6 +40,9 @@ struct fp_ctrl_md_config {
 	uint32_t max_response;		     /* largest answer from Nova, bytes */
 	uint32_t rate;			     /* requests per second per port */
 	uint32_t burst;			     /* requests at once per port */
+	uint32_t max_conns_per_port;	     /* connections at once from one link address */
+	uint32_t max_pending_per_port;	     /* a port's requests waiting for Nova at once */
+	int test_assume_delivered;	     /* tests only: serve though not delivered */
 };
 
 struct fp_ctrl_config {

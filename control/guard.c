@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "guard.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,18 +28,21 @@
 #define GUARD_RESPONSE_MAX 1024 /* a refusal, head and body */
 
 struct conn {
-	struct fp_guard *g;	   /* owner; NULL once it is freed */
-	struct bufferevent *bev;   /* the connection (one reference is ours) */
-	TAILQ_ENTRY(conn) link;	   /* in g->conns */
-	TAILQ_ENTRY(conn) refusal; /* in g->refusals while pending */
-	char *head;		   /* the request head so far */
-	size_t head_len;	   /* bytes in head */
-	uint64_t body_left;	   /* body bytes still to come */
-	int64_t deadline_ms;	   /* the request must be in by then; 0: none under way */
-	int refused;		   /* 0, or the status it is refused with */
-	int done;		   /* one_request: its request is in; nothing more is read */
-	int pending;		   /* on g->refusals */
-	struct fp_guard_head why;  /* the refusal's field and reason */
+	struct fp_guard *g;	      /* owner; NULL once it is freed */
+	struct bufferevent *bev;      /* the connection (one reference is ours) */
+	TAILQ_ENTRY(conn) link;	      /* in g->conns */
+	TAILQ_ENTRY(conn) refusal;    /* in g->refusals while pending */
+	char *head;		      /* the request head so far */
+	size_t head_len;	      /* bytes in head */
+	uint64_t body_left;	      /* body bytes still to come */
+	int64_t deadline_ms;	      /* the request must be in by then; 0: none under way */
+	int refused;		      /* 0, or the status it is refused with */
+	int done;		      /* one_request: its request is in; nothing more is read */
+	int pending;		      /* on g->refusals */
+	int fresh;		      /* its peer not looked at yet (max_conns_per_peer) */
+	socklen_t peer_len;	      /* 0: no IP peer */
+	struct sockaddr_storage peer; /* the peer's address, port zeroed */
+	struct fp_guard_head why;     /* the refusal's field and reason */
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -52,12 +57,14 @@ struct fp_guard {
 	struct conn_list conns;		   /* every connection we hold */
 	struct conn_list refusals;	   /* waiting for refuse_ev */
 	struct event *refuse_ev;	   /* answers and closes refused connections */
+	struct event *admit_ev;		   /* counts new connections per peer */
 	struct event *tick;		   /* deadlines and freed connections */
 	struct event *resume;		   /* re-enables a paused listener */
 	struct evconnlistener *lev;	   /* the listener, once added */
 	struct fp_guard_rate warn_accept;  /* accept() failures */
 	struct fp_guard_rate warn_full;	   /* connections over max_conns */
 	struct fp_guard_rate warn_refused; /* refused requests */
+	struct fp_guard_rate warn_peer;	   /* connections over max_conns_per_peer */
 	LIST_ENTRY(fp_guard) link;	   /* in guards */
 };
 
@@ -244,6 +251,12 @@ fp_guard_head_check(const char *head, size_t len, const struct fp_guard_limits *
 	if (!method_ok(lim->methods ? lim->methods : "GET PUT DELETE", req, n))
 		return head_fail(out, 405, "method", "%.*s: use %s", (int)(n < 16 ? n : 16), req,
 				 lim->methods ? lim->methods : "GET, PUT or DELETE");
+	/* evhttp reads no body after HEAD or TRACE: bytes said to follow
+	 * would be left unread, keeping the request's deadline running.
+	 */
+	if (out->body_len > 0 &&
+	    ((n == 4 && strncmp(req, "HEAD", 4) == 0) || (n == 5 && strncmp(req, "TRACE", 5) == 0)))
+		return head_fail(out, 400, "Content-Length", "%.*s takes no body", (int)n, req);
 	if (out->body_len > lim->max_body)
 		return head_fail(out, 413, "body",
 				 "%" PRIu64 " bytes: larger than max_body (%" PRIu64 " bytes)",
@@ -501,6 +514,75 @@ in_cb(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 	}
 }
 
+/* The peer's address of c, port zeroed; 0 when it is no IP peer. */
+static socklen_t
+peer_of(struct conn *c)
+{
+	struct sockaddr_storage *ss = &c->peer;
+	socklen_t len = sizeof(*ss);
+	int fd = bufferevent_getfd(c->bev);
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)ss, &len) < 0)
+		return 0;
+	if (ss->ss_family == AF_INET) {
+		((struct sockaddr_in *)ss)->sin_port = 0;
+		return sizeof(struct sockaddr_in);
+	}
+	if (ss->ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)ss)->sin6_port = 0;
+		((struct sockaddr_in6 *)ss)->sin6_flowinfo = 0;
+		return sizeof(struct sockaddr_in6);
+	}
+	return 0;
+}
+
+/* New connections (evhttp gave them their socket since): over
+ * max_conns_per_peer from their address, refused.
+ */
+static void
+on_admit(evutil_socket_t fd, short what, void *arg)
+{
+	struct fp_guard *g = arg;
+	struct conn *c, *o;
+
+	(void)fd;
+	(void)what;
+	sweep(g);
+	TAILQ_FOREACH(c, &g->conns, link)
+	{
+		char addr[INET6_ADDRSTRLEN], why[160];
+		uint32_t n = 0;
+		uint64_t left;
+
+		if (!c->fresh)
+			continue;
+		c->fresh = 0;
+		if (c->refused || (c->peer_len = peer_of(c)) == 0)
+			continue;
+		TAILQ_FOREACH(o, &g->conns, link)
+		if (o != c && !o->refused && !o->fresh && o->peer_len == c->peer_len &&
+		    memcmp(&o->peer, &c->peer, c->peer_len) == 0)
+			n++;
+		if (n < g->lim.max_conns_per_peer)
+			continue;
+		if (c->peer.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&c->peer)->sin_addr, addr,
+				  sizeof(addr));
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&c->peer)->sin6_addr, addr,
+				  sizeof(addr));
+		if (fp_guard_rate_ok(&g->warn_peer, &left))
+			fp_log(FP_LOG_WARN,
+			       "API %s: %u connections from %s open, the limit per peer: refusing "
+			       "more (%" PRIu64 " more refused since)",
+			       g->name, n, addr, left);
+		snprintf(why, sizeof(why),
+			 "%u connections from %s open, the limit per peer; try again later", n,
+			 addr);
+		refuse(c, 503, "connections", why);
+	}
+}
+
 /* evhttp's new connection: counted, watched, or refused over the limit. */
 static struct bufferevent *
 on_new_conn(struct event_base *base, void *arg)
@@ -534,6 +616,14 @@ on_new_conn(struct event_base *base, void *arg)
 			       g->name, n, left);
 		snprintf(why, sizeof(why), "%u connections open, the limit; try again later", n);
 		refuse(c, 503, "connections", why);
+		return c->bev;
+	}
+	if (g->lim.deadline_at_accept)
+		c->deadline_ms = now_ms() + g->lim.request_ms;
+	/* Its socket is set after this returns: looked at from the loop. */
+	if (g->lim.max_conns_per_peer > 0) {
+		c->fresh = 1;
+		event_active(g->admit_ev, EV_TIMEOUT, 0);
 	}
 	return c->bev;
 }
@@ -625,8 +715,9 @@ fp_guard_create(struct event_base *base, struct evhttp *http, const char *name,
 	LIST_INSERT_HEAD(&guards, g, link);
 	g->refuse_ev = event_new(base, -1, 0, on_refuse, g);
 	g->tick = event_new(base, -1, EV_PERSIST, on_tick, g);
+	g->admit_ev = event_new(base, -1, 0, on_admit, g);
 	g->resume = evtimer_new(base, on_resume, g);
-	if (g->refuse_ev == NULL || g->tick == NULL || g->resume == NULL ||
+	if (g->refuse_ev == NULL || g->tick == NULL || g->resume == NULL || g->admit_ev == NULL ||
 	    event_add(g->tick, &tv) < 0) {
 		fp_guard_free(g);
 		errno = ENOMEM;
@@ -677,6 +768,8 @@ fp_guard_free(struct fp_guard *g)
 		event_free(g->refuse_ev);
 	if (g->tick != NULL)
 		event_free(g->tick);
+	if (g->admit_ev != NULL)
+		event_free(g->admit_ev);
 	if (g->resume != NULL)
 		event_free(g->resume);
 	free(g);

@@ -17,7 +17,12 @@
  *     A refused request gets the API's JSON error body and the
  *     connection is closed; evhttp never sees it.
  *   - Time: a request's head and body must arrive within request_ms of
- *     its first byte (else 408 and the connection is closed).
+ *     its first byte (else 408 and the connection is closed); with
+ *     deadline_at_accept, the first request's within request_ms of the
+ *     accept (a connection that sends nothing is closed then too).
+ *   - max_conns_per_peer (when not 0): at most that many connections
+ *     from one IP address (getpeername(); Unix sockets are not capped);
+ *     one more is answered 503 and closed.
  *   - one_request: what follows the first request on a connection is
  *     left unread (the server answers with Connection: close), so a
  *     connection whose request waits for an answer (the metadata proxy's,
@@ -42,13 +47,15 @@
 #define FP_GUARD_REASON_SIZE 192 /* error reason, NUL included */
 
 struct fp_guard_limits {
-	uint32_t max_conns;  /* connections at once */
-	uint32_t max_head;   /* request line and headers, bytes */
-	uint64_t max_body;   /* Content-Length at most */
-	uint32_t request_ms; /* a request must be in within this of its first byte */
-	const char *token;   /* bearer token required before the body; NULL: none */
-	const char *methods; /* the methods taken, "GET HEAD POST"; NULL: GET PUT DELETE */
-	int one_request;     /* one request per connection: bytes after it are not read */
+	uint32_t max_conns;	     /* connections at once */
+	uint32_t max_head;	     /* request line and headers, bytes */
+	uint64_t max_body;	     /* Content-Length at most */
+	uint32_t request_ms;	     /* a request must be in within this of its first byte */
+	const char *token;	     /* bearer token required before the body; NULL: none */
+	const char *methods;	     /* the methods taken, "GET HEAD POST"; NULL: GET PUT DELETE */
+	int one_request;	     /* one request per connection: bytes after it are not read */
+	uint32_t max_conns_per_peer; /* connections at once from one address; 0: no cap */
+	int deadline_at_accept;	     /* the first request's request_ms runs from accept */
 };
 
 /* What a request head was found to be. */

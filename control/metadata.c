@@ -28,7 +28,9 @@
 #define MD_IDLE_S 30	     /* evhttp's own idle timeout (the guard's limits come first) */
 #define MD_UP_HEAD_MAX 16384 /* Nova's answer head, bytes */
 #define MD_STATE_SERVED "serving: the engine delivers VMs' metadata connections"
-#define MD_STATE_NOT_DELIVERED "proxy listening; dataplane delivery not built (doc/routing.md)"
+#define MD_STATE_NOT_DELIVERED                                                          \
+	"proxy listening, answering 503: the engine does not deliver VMs' connections " \
+	"(doc/routing.md)"
 
 #define FP_MD_OUTCOME_NAME(id, name, status) [FP_MD_##id] = name,
 const char *const fp_md_outcome_names[FP_MD_OUTCOME_MAX] = { FP_FOREACH_MD_OUTCOME(
@@ -37,14 +39,17 @@ const char *const fp_md_outcome_names[FP_MD_OUTCOME_MAX] = { FP_FOREACH_MD_OUTCO
 
 /* A port's token bucket: milli-requests, refilled at rate per second. */
 struct bucket {
-	int64_t t_ms;	/* last refill; 0: never used (full) */
-	uint64_t milli; /* tokens x 1000 */
+	int64_t t_ms;	    /* last refill; 0: never used (full) */
+	uint64_t milli;	    /* tokens x 1000 */
+	uint32_t n_pending; /* the port's requests waiting for Nova */
+	uint32_t pad;	    /* zero */
 };
 
 /* A request waiting for Nova. */
 struct pending {
 	struct fp_md *md;	      /* owner */
-	struct evhttp_request *req;   /* the VM's, answered once */
+	struct evhttp_request *req;   /* the VM's, answered once; NULL once gone */
+	struct evhttp_connection *vm; /* its connection while we watch its end */
 	struct evhttp_connection *up; /* to Nova; NULL once libevent freed it */
 	struct event *deadline;	      /* timeout_ms for Nova's whole answer */
 	int up_error;		      /* the evhttp_request_error Nova's side failed with, or -1 */
@@ -76,6 +81,16 @@ struct fp_md {
 /* ---------------------------------------------------------------------
  * Who is behind a peer address; the signature.
  */
+
+/* Printable ASCII without spaces, as UUIDs and keystone ids are. */
+static int
+id_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s <= 0x20 || *s >= 0x7f)
+			return 0;
+	return 1;
+}
 
 int
 fp_md_instance_find(const struct fp_model *m, const char *host, const struct fp_engine_port *ports,
@@ -125,6 +140,15 @@ fp_md_instance_find(const struct fp_model *m, const char *host, const struct fp_
 		*why = found->device_id[0] == '\0' ? "the port has no device_id (no instance)" :
 						     "the port has no project_id";
 		return -ENODATA;
+	}
+	/* They go into Nova's request's headers: printable ASCII only. */
+	if (!id_ok(found->device_id) || !id_ok(found->project_id)) {
+		*why = !id_ok(found->device_id) ?
+			       "the port's device_id holds a space, a control or a non-ASCII "
+			       "character" :
+			       "the port's project_id holds a space, a control or a non-ASCII "
+			       "character";
+		return -EINVAL;
 	}
 	snprintf(out->instance_id, sizeof(out->instance_id), "%s", found->device_id);
 	snprintf(out->project_id, sizeof(out->project_id), "%s", found->project_id);
@@ -214,19 +238,34 @@ answer(struct fp_md *md, struct evhttp_request *req, const struct timespec *t0, 
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	struct evbuffer *b = body ? body : evbuffer_new();
 	const char *uri = evhttp_request_get_uri(req);
+	int text = body == NULL;
 	uint64_t n;
 
 	md->n[o]++;
+	/* Answered: the connection's end no longer concerns a pending. */
+	if (evhttp_request_get_connection(req) != NULL)
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
 	evhttp_add_header(h, "Connection", "close");
-	if (body == NULL && b != NULL) {
-		evbuffer_add_printf(b, "%d %s\n", status, status_reason(status));
-		ctype = "text/plain; charset=UTF-8";
+	if (!text && ctype != NULL && evhttp_add_header(h, "Content-Type", ctype) < 0) {
+		/* Nova's Content-Type is no header value: not passed on. */
+		md->n[o]--;
+		o = FP_MD_INTERNAL;
+		md->n[o]++;
+		status = 500;
+		detail = "Nova's Content-Type is not a valid header value";
+		if (b != NULL)
+			evbuffer_drain(b, evbuffer_get_length(b));
+		text = 1;
 	}
-	if (ctype != NULL)
-		evhttp_add_header(h, "Content-Type", ctype);
+	if (text && b != NULL) {
+		evbuffer_add_printf(b, "%d %s\n", status, status_reason(status));
+		evhttp_add_header(h, "Content-Type", "text/plain; charset=UTF-8");
+	}
 	evhttp_send_reply(req, status, status_reason(status), b);
 	if (b != NULL && b != body)
 		evbuffer_free(b);
+	if (inst != NULL && !id_ok(inst->instance_id))
+		inst = NULL; /* not logged: it may hold line breaks */
 	if (o == FP_MD_OK || o == FP_MD_NOVA_REFUSED)
 		fp_log(FP_LOG_DEBUG,
 		       "metadata: %s from %s (port %s, instance %s): %d %s %.3f ms%s%s",
@@ -248,6 +287,9 @@ pending_free(struct pending *p)
 {
 	LIST_REMOVE(p, link);
 	p->md->n_pending--;
+	p->md->buckets[p->inst.link_id % FP_MD_LINK_N].n_pending--;
+	if (p->vm != NULL)
+		evhttp_connection_set_closecb(p->vm, NULL, NULL);
 	if (p->deadline != NULL)
 		event_free(p->deadline);
 	if (p->up != NULL)
@@ -350,6 +392,28 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	pending_free(p);
 }
 
+/* The VM's connection went away (closed, or refused by the guard) while
+ * its request waits for Nova: evhttp frees the request after this, so
+ * Nova's side is cancelled and nothing answers it.
+ */
+static void
+vm_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct pending *p = arg;
+
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	/* evhttp frees the request with the connection, unless it let go
+	 * of it (a timeout or EOF while we held it): then it is ours.
+	 */
+	if (evhttp_request_get_connection(p->req) == NULL)
+		evhttp_request_free(p->req);
+	p->req = NULL;
+	p->vm = NULL;
+	fp_log(FP_LOG_DEBUG, "metadata: %s went away before Nova answered (%.3f ms)", p->peer,
+	       ms_since(&p->t0));
+	pending_free(p);
+}
+
 /* Take a token from the port's bucket; 0 when it is empty. */
 static int
 bucket_take(struct fp_md *md, uint32_t link)
@@ -405,6 +469,7 @@ up_send(struct fp_md *md, struct pending *p, enum evhttp_cmd_type cmd)
 {
 	struct timeval tv = { .tv_sec = md->cfg.timeout_ms / 1000,
 			      .tv_usec = (md->cfg.timeout_ms % 1000) * 1000 };
+	struct timeval backstop = { .tv_sec = tv.tv_sec + 1, .tv_usec = tv.tv_usec };
 	struct evhttp_request *ur;
 	struct evkeyvalq *h;
 	char sig[FP_MD_SIG_SIZE];
@@ -423,24 +488,39 @@ up_send(struct fp_md *md, struct pending *p, enum evhttp_cmd_type cmd)
 	p->up = evhttp_connection_base_new(md->base, NULL, md->cfg.nova_addr, md->cfg.nova_port);
 	ur = p->up ? evhttp_request_new(up_done, p) : NULL;
 	p->deadline = evtimer_new(md->base, on_deadline, p);
-	if (ur == NULL || p->deadline == NULL)
+	if (ur == NULL || p->deadline == NULL) {
+		if (ur != NULL)
+			evhttp_request_free(ur);
 		goto err_nomem;
-	evhttp_connection_set_timeout_tv(p->up, &tv);
+	}
+	/* Our deadline (tv) ends the whole exchange with a 504; libevent's
+	 * timeouts (connect included, which it reports without an error
+	 * code) are a backstop a second later.
+	 */
+	evhttp_connection_set_timeout_tv(p->up, &backstop);
 	evhttp_connection_set_retries(p->up, 0);
 	evhttp_connection_set_max_headers_size(p->up, MD_UP_HEAD_MAX);
 	evhttp_connection_set_max_body_size(p->up, md->cfg.max_response);
 	evhttp_request_set_error_cb(ur, up_error);
 	h = evhttp_request_get_output_headers(ur);
-	evhttp_add_header(h, "Host", md->nova_host);
-	evhttp_add_header(h, "Connection", "close");
-	if (p->inst.fixed_ip[0] != '\0')
-		evhttp_add_header(h, "X-Forwarded-For", p->inst.fixed_ip);
-	evhttp_add_header(h, "X-Instance-ID", p->inst.instance_id);
-	evhttp_add_header(h, "X-Tenant-ID", p->inst.project_id);
-	evhttp_add_header(h, "X-Instance-ID-Signature", sig);
 	ct = evhttp_find_header(evhttp_request_get_input_headers(p->req), "Content-Type");
-	if (ct != NULL)
-		evhttp_add_header(h, "Content-Type", ct);
+	/* A header evhttp does not take (a line break in a value) fails
+	 * the request: Nova never gets one without its identity.
+	 */
+	if (evhttp_add_header(h, "Host", md->nova_host) < 0 ||
+	    evhttp_add_header(h, "Connection", "close") < 0 ||
+	    (p->inst.fixed_ip[0] != '\0' &&
+	     evhttp_add_header(h, "X-Forwarded-For", p->inst.fixed_ip) < 0) ||
+	    evhttp_add_header(h, "X-Instance-ID", p->inst.instance_id) < 0 ||
+	    evhttp_add_header(h, "X-Tenant-ID", p->inst.project_id) < 0 ||
+	    evhttp_add_header(h, "X-Instance-ID-Signature", sig) < 0 ||
+	    (ct != NULL && evhttp_add_header(h, "Content-Type", ct) < 0)) {
+		evhttp_request_free(ur);
+		free(uri);
+		answer(md, p->req, &p->t0, p->peer, &p->inst, FP_MD_INTERNAL, 500, NULL, NULL,
+		       "a header of Nova's request is not valid (the instance's ids?)");
+		return -EINVAL;
+	}
 	if (evbuffer_get_length(evhttp_request_get_input_buffer(p->req)) > 0)
 		evbuffer_add_buffer(evhttp_request_get_output_buffer(ur),
 				    evhttp_request_get_input_buffer(p->req));
@@ -466,6 +546,13 @@ err_nomem:
 	answer(md, p->req, &p->t0, p->peer, &p->inst, FP_MD_INTERNAL, 500, NULL, NULL,
 	       "out of memory");
 	return -ENOMEM;
+}
+
+/* Are VMs' connections delivered by the engine (or assumed to be, in tests)? */
+static int
+md_delivered(struct fp_md *md)
+{
+	return md->cfg.test_assume_delivered || md->ops.delivered(md->arg);
 }
 
 /* A VM's request. */
@@ -505,6 +592,15 @@ handle(struct evhttp_request *req, void *arg)
 		free(p);
 		return;
 	}
+	/* Only the engine's delivery (after the port's anti-spoofing check)
+	 * makes the source address a port's: without it, nothing is served.
+	 */
+	if (!md_delivered(md)) {
+		answer(md, req, &t0, p->peer, NULL, FP_MD_NOT_DELIVERED, 503, NULL, NULL,
+		       "the engine does not deliver VMs' metadata connections (yet)");
+		free(p);
+		return;
+	}
 	rc = sa != NULL && sa->sa_family == AF_INET ?
 		     md->ops.lookup(md->arg, peer, &p->inst, &why) :
 		     -EADDRNOTAVAIL;
@@ -525,10 +621,26 @@ handle(struct evhttp_request *req, void *arg)
 		free(p);
 		return;
 	}
+	if (md->buckets[p->inst.link_id % FP_MD_LINK_N].n_pending >= md->cfg.max_pending_per_port) {
+		char detail[96];
+
+		snprintf(detail, sizeof(detail),
+			 "%u requests of the port wait for Nova (max_pending_per_port)",
+			 md->buckets[p->inst.link_id % FP_MD_LINK_N].n_pending);
+		answer(md, req, &t0, p->peer, &p->inst, FP_MD_PENDING_LIMITED, 429, NULL, NULL,
+		       detail);
+		free(p);
+		return;
+	}
 	LIST_INSERT_HEAD(&md->pendings, p, link);
 	md->n_pending++;
+	md->buckets[p->inst.link_id % FP_MD_LINK_N].n_pending++;
 	if (up_send(md, p, cmd) < 0)
 		pending_free(p);
+	else if (evcon != NULL) {
+		p->vm = evcon;
+		evhttp_connection_set_closecb(evcon, vm_gone, p);
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -582,7 +694,10 @@ fp_md_create(struct event_base *base, const struct fp_ctrl_md_config *cfg,
 		.request_ms = cfg->request_ms,
 		.methods = "GET HEAD POST",
 		.one_request = 1,
+		.max_conns_per_peer = cfg->max_conns_per_port,
+		.deadline_at_accept = 1,
 	};
+	uint32_t idle_s;
 	int fd;
 
 	if (md == NULL)
@@ -601,7 +716,11 @@ fp_md_create(struct event_base *base, const struct fp_ctrl_md_config *cfg,
 	evhttp_set_max_headers_size(md->http, FP_MD_HEAD_MAX + 1024);
 	evhttp_set_max_body_size(md->http, FP_MD_BODY_MAX);
 	evhttp_set_allowed_methods(md->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
-	evhttp_set_timeout(md->http, MD_IDLE_S);
+	/* evhttp's idle timeout must not cut a request the guard allows,
+	 * nor one waiting for Nova.
+	 */
+	idle_s = (cfg->request_ms > cfg->timeout_ms ? cfg->request_ms : cfg->timeout_ms) / 1000 + 1;
+	evhttp_set_timeout(md->http, idle_s > MD_IDLE_S ? (int)idle_s : MD_IDLE_S);
 	evhttp_set_gencb(md->http, handle, md);
 	md->guard = fp_guard_create(base, md->http, "metadata", &lim);
 	if (md->guard == NULL)
@@ -617,7 +736,7 @@ fp_md_create(struct event_base *base, const struct fp_ctrl_md_config *cfg,
 		goto err_free;
 	}
 	fp_log(FP_LOG_INFO, "metadata: proxy on %s:%u to Nova %s (%s)", cfg->listen_addr, md->port,
-	       md->nova_host, ops->delivered(arg) ? MD_STATE_SERVED : MD_STATE_NOT_DELIVERED);
+	       md->nova_host, md_delivered(md) ? MD_STATE_SERVED : MD_STATE_NOT_DELIVERED);
 	return md;
 
 err_nomem:
@@ -643,7 +762,7 @@ fp_md_status_get(struct fp_md *md, struct fp_md_status *out)
 		return;
 	}
 	out->enabled = 1;
-	out->delivered = md->ops.delivered(md->arg);
+	out->delivered = md_delivered(md);
 	out->state = out->delivered ? MD_STATE_SERVED : MD_STATE_NOT_DELIVERED;
 	snprintf(out->listen, sizeof(out->listen), "%s:%u", md->cfg.listen_addr, md->port);
 	snprintf(out->nova, sizeof(out->nova), "http://%s", md->nova_host);

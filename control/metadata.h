@@ -62,7 +62,9 @@
 	_(UPSTREAM_ERROR, "upstream_error", 502)     /* Nova unreachable, or no HTTP */          \
 	_(UPSTREAM_TIMEOUT, "upstream_timeout", 504) /* Nova not done in timeout_ms */           \
 	_(BAD_REQUEST, "bad_request", 0)	     /* a method (405) or URI (400) not taken */ \
-	_(INTERNAL, "internal", 500)		     /* out of memory */
+	_(INTERNAL, "internal", 500)		     /* out of memory, a header not taken */     \
+	_(NOT_DELIVERED, "not_delivered", 503)	     /* the engine does not deliver yet */       \
+	_(PENDING_LIMITED, "pending_limited", 429)   /* the port's requests wait for Nova */
 
 #define FP_MD_OUTCOME_ENUM(id, name, status) FP_MD_##id,
 enum fp_md_outcome { FP_FOREACH_MD_OUTCOME(FP_MD_OUTCOME_ENUM) FP_MD_OUTCOME_MAX };
@@ -72,12 +74,12 @@ extern const char *const fp_md_outcome_names[FP_MD_OUTCOME_MAX]; /* "ok" ... */
 
 /* The instance behind a request. */
 struct fp_md_instance {
-	uint32_t link_id;		    /* the engine port (the bucket's index) */
-	uint32_t pad;			    /* zero */
-	char port_id[FP_MODEL_ID_SIZE];	    /* the Neutron port */
-	char instance_id[FP_MODEL_ID_SIZE]; /* its device_id */
-	char project_id[FP_MODEL_ID_SIZE];  /* its project_id */
-	char fixed_ip[FP_ADDR_IP_STR];	    /* X-Forwarded-For: its first IPv4 fixed IP */
+	uint32_t link_id;			 /* the engine port (the bucket's index) */
+	uint32_t pad;				 /* zero */
+	char port_id[FP_MODEL_ID_SIZE];		 /* the Neutron port */
+	char instance_id[FP_MODEL_LONG_ID_SIZE]; /* its device_id */
+	char project_id[FP_MODEL_LONG_ID_SIZE];	 /* its project_id */
+	char fixed_ip[FP_ADDR_IP_STR];		 /* X-Forwarded-For: its first IPv4 fixed IP */
 };
 
 /**

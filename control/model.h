@@ -39,6 +39,7 @@
 #include <flowplane/tables.h>
 
 #define FP_MODEL_ID_SIZE 64	      /* resource ids (UUIDs are 36), NUL included */
+#define FP_MODEL_LONG_ID_SIZE 256     /* device_id, project_id (Neutron: 255 characters) */
 #define FP_MODEL_FIXED_IP_MAX 16      /* fixed_ips of one port */
 #define FP_MODEL_PAIR_MAX 16	      /* allowed_address_pairs of one port */
 #define FP_MODEL_SG_MAX 16	      /* security_groups of one port */
@@ -228,11 +229,11 @@ extern const char *const fp_model_owner_names[FP_MODEL_OWNER_MAX]; /* device_own
  * the network's, taken when the port is put), admin_state_up, device_owner, binding:host_id ("" or
  * absent: unbound).  A port bound to this host names the fp-dpdk port that
  * is its VM interface in binding:profile: {"flowplane_port": "<name from
- * the fp-dpdk config>"}.  device_id: kept when it fits an id; a router's
+ * the fp-dpdk config>"}.  device_id: up to 255 characters (longer: 422); a router's
  * port (interface, gateway, SNAT: FP_MODEL_OWNER_ROUTER_*) must have one,
  * its router's id (which may not exist yet: the compiler reports that).
  * project_id, or tenant_id (Neutron sends both, equal: two that differ are
- * refused): kept when it fits an id (the metadata proxy's X-Tenant-ID).
+ * refused): up to 255 characters (the metadata proxy's X-Tenant-ID).
  */
 struct fp_model_port {
 	char id[FP_MODEL_ID_SIZE];		/* "id" */
@@ -241,7 +242,7 @@ struct fp_model_port {
 	char host[FP_NAME_SIZE];		/* "binding:host_id" */
 	char dp_port[FP_NAME_SIZE];		/* binding:profile.flowplane_port */
 	char device_owner[FP_MODEL_OWNER_SIZE]; /* "device_owner" */
-	char device_id[FP_MODEL_ID_SIZE];	/* "device_id" when it fits, else "" */
+	char device_id[FP_MODEL_LONG_ID_SIZE];	/* "device_id" (a router's: an id) */
 	uint8_t mac[6];				/* "mac_address" */
 	uint8_t port_security;			/* effective port_security_enabled */
 	uint8_t admin_up;			/* "admin_state_up" (default true) */
@@ -253,7 +254,7 @@ struct fp_model_port {
 	struct fp_model_fixed_ip fixed_ips[FP_MODEL_FIXED_IP_MAX]; /* "fixed_ips" */
 	struct fp_model_pair pairs[FP_MODEL_PAIR_MAX];		   /* "allowed_address_pairs" */
 	char security_groups[FP_MODEL_SG_MAX][FP_MODEL_ID_SIZE];   /* "security_groups" ids */
-	char project_id[FP_MODEL_ID_SIZE]; /* "project_id" (or "tenant_id") when it fits, else "" */
+	char project_id[FP_MODEL_LONG_ID_SIZE]; /* "project_id" (or "tenant_id") */
 };
 
 /** Is the port one of a router's interfaces on a tenant network

@@ -474,7 +474,8 @@ parse_pair(const struct fp_model_parse_ctx *c, json_t *item, const char *sub,
 }
 
 /* An optional string naming something outside flowplane (an instance,
- * a project): kept in dst when it fits, else "" (null or absent: "").
+ * a project): kept in dst; longer than size - 1 characters: 422 (null or
+ * absent: "").
  */
 static int
 get_kept_id(const struct fp_model_parse_ctx *c, json_t *o, const char *name, char *dst, size_t size)
@@ -489,13 +490,14 @@ get_kept_id(const struct fp_model_parse_ctx *c, json_t *o, const char *name, cha
 	rc = fp_jget_str_value(&c->jg, v, "", name, &s, &len);
 	if (rc < 0)
 		return rc;
-	if (len < size)
-		memcpy(dst, s, len + 1);
+	if (len >= size)
+		return fp_jget_fail(&c->jg, 422, "", name, "longer than %zu characters", size - 1);
+	memcpy(dst, s, len + 1);
 	return 0;
 }
 
 /* device_owner (its kind) and device_id: a router's port names its
- * router, an id; any other port's device_id is kept when it fits.
+ * router, an id; any other port's device_id is kept (up to 255 characters).
  */
 static int
 parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port *p)
@@ -512,7 +514,7 @@ parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port 
 			p->owner = (uint8_t)k;
 	if (fp_model_port_is_router_port(p))
 		return fp_jget_name(&c->jg, o, "", "device_id", FP_JGET_REQ | FP_JGET_NULL,
-				    p->device_id, sizeof(p->device_id), 1);
+				    p->device_id, FP_MODEL_ID_SIZE, 1);
 	return get_kept_id(c, o, "device_id", p->device_id, sizeof(p->device_id));
 }
 
@@ -522,7 +524,7 @@ parse_owner(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port 
 static int
 parse_project(const struct fp_model_parse_ctx *c, json_t *o, struct fp_model_port *p)
 {
-	char tenant[FP_MODEL_ID_SIZE] = "";
+	char tenant[FP_MODEL_LONG_ID_SIZE] = "";
 	int rc, has_project, has_tenant;
 
 	rc = get_kept_id(c, o, "project_id", p->project_id, sizeof(p->project_id));

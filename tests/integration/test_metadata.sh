@@ -17,9 +17,12 @@
 # X-Forwarded-For and X-Instance-ID-Signature (HMAC-SHA256 of the shared
 # secret) as Nova does and answers 403 when the signature is wrong.
 # Checks:
-#   - GET /v1/metadata: enabled, not delivered ("dataplane delivery not
-#     built"); each IPv4 subnet with a VM port on hva has a problem
-#     "metadata not served";
+#   - GET /v1/metadata: enabled, not delivered ("answering 503"); each
+#     IPv4 subnet with a VM port on hva has a problem "metadata not
+#     served"; a request gets 503 (not_delivered), Nova is not asked: the
+#     source address alone proves nothing;
+#   - then fp-control restarts with test_assume_delivered = true (a
+#     config key for tests only) and the proxy serves:
 #   - curl from port 0's link address gets a1's instance document (tenant
 #     A), from port 1's b1's (tenant B: the same fixed IP 10.100.0.1);
 #   - an unknown port's link address and a non-link address get 404;
@@ -207,7 +210,7 @@ md_status_checks() {
 	fp_api hva GET /v1/metadata
 	check "GET /v1/metadata: enabled, not delivered, says so" \
 		body_is ".enabled == true and .delivered == false and .listen == \"$MD:80\" and
-			(.state | contains(\"dataplane delivery not built\")) and
+			(.state | contains(\"answering 503\")) and
 			.nova_url == \"http://$NOVA:8775\""
 	fp_api hvb GET /v1/metadata
 	check "hvb (no metadata group): off" body_is '.enabled == false'
@@ -250,11 +253,28 @@ main() {
 	fp_control_start_all
 	ok "fp-dpdk and fp-control up; hva's proxy on $MD:80, a fake Nova on $NOVA:8775"
 	check "hva logged the proxy and that the dataplane does not deliver" \
-		grep -q "metadata: proxy on $MD:80 to Nova $NOVA:8775 (proxy listening; dataplane delivery not built" \
+		grep -q "metadata: proxy on $MD:80 to Nova $NOVA:8775 (proxy listening, answering 503" \
 		"$(fp_ctrl_log hva)"
 	check "snapshot accepted by both" fp_api_all PUT /v1/snapshot "$(fp_neutron_snapshot)"
 	fp_check_in_sync_all
 	md_status_checks
+	check "not delivered: port 0's link address gets 503" status_is 169.254.1.0 503
+	fp_api hva GET /v1/metadata
+	check "counted as not_delivered" [ "$(outcome not_delivered)" = 1 ]
+	check "the fake Nova was not asked" \
+		bash -c "[ \$(grep -c 'GET /openstack' '$FP_TMP/nova.log' || true) = 0 ]"
+
+	# From here on, as if the engine delivered (tests only).
+	fp_control_stop hva
+	sed -i "s|max_conns = 8;|max_conns = 8; test_assume_delivered = true;|" "$FP_TMP/hva.conf"
+	if ! fp_control_start hva || ! fp_wait_in_sync hva; then
+		not_ok "fp-control restarted with test_assume_delivered: $FP_ERR"
+		finish
+	fi
+	fp_api hva GET /v1/metadata
+	check "test_assume_delivered: delivered, serving; per-port limits shown (4, 4)" \
+		body_is '.delivered == true and (.state | startswith("serving")) and
+			.limits.max_conns_per_port == 4 and .limits.max_pending_per_port == 4'
 
 	check "port 0's link address (a1, tenant A) gets a1's instance" \
 		instance_is 169.254.1.0 vm-a1 p-net-a

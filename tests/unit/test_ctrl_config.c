@@ -276,6 +276,15 @@ test_ctrl_config_metadata(void **state)
 		{ "listen = \"[fe80::a9fe:a9fe]:80\"; nova_url = \"http://192.0.2.10\";"
 		  " shared_secret_file = \"%s\";",
 		  "IPv4 only" },
+		{ "listen = \"[::ffff:169.254.169.254]:80\"; nova_url = \"http://192.0.2.10\";"
+		  " shared_secret_file = \"%s\";",
+		  "IPv4 only" },
+		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\";"
+		  " max_conns_per_port = 0;",
+		  "0 out of range 1..4096" },
+		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\";"
+		  " test_assume_delivered = 1;",
+		  "must be true or false" },
 		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\"; rate = 0;",
 		  "0 out of range 1..100000" },
 		{ "nova_url = \"http://192.0.2.10\"; shared_secret_file = \"%s\"; nova = 1;",
@@ -304,6 +313,9 @@ test_ctrl_config_metadata(void **state)
 	fclose(f);
 	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), 0);
 	assert_int_equal(c.md.enabled, 0);
+	assert_int_equal(c.md.max_conns_per_port, 4);
+	assert_int_equal(c.md.max_pending_per_port, 4);
+	assert_int_equal(c.md.test_assume_delivered, 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc;
 
@@ -327,7 +339,8 @@ test_ctrl_config_metadata(void **state)
 	snprintf(grp, sizeof(grp),
 		 "listen = \"10.0.0.1:8080\"; nova_url = \"http://[fd00::1]/\";"
 		 " shared_secret_file = \"%s\"; max_conns = 8; request_ms = 500;"
-		 " timeout_ms = 700; max_response = 65536; rate = 2; burst = 3;",
+		 " timeout_ms = 700; max_response = 65536; rate = 2; burst = 3;"
+		 " max_conns_per_port = 5; max_pending_per_port = 6; test_assume_delivered = true;",
 		 sec);
 	f = fopen(conf, "w");
 	assert_non_null(f);
@@ -349,6 +362,9 @@ test_ctrl_config_metadata(void **state)
 	assert_int_equal(c.md.max_response, 65536);
 	assert_int_equal(c.md.rate, 2);
 	assert_int_equal(c.md.burst, 3);
+	assert_int_equal(c.md.max_conns_per_port, 5);
+	assert_int_equal(c.md.max_pending_per_port, 6);
+	assert_int_equal(c.md.test_assume_delivered, 1);
 	/* The secret readable by others: refused. */
 	chmod(sec, 0640);
 	assert_int_equal(fp_ctrl_config_load(conf, &c, err, sizeof(err)), -EINVAL);

@@ -147,6 +147,12 @@ test_guard_head_methods(void **state)
 	assert_int_equal(check(&lim_md, "GE / HTTP/1.1\r\n\r\n", &h), 405);
 	assert_int_equal(check(&lim_md, "GETX / HTTP/1.1\r\n\r\n", &h), 405);
 	assert_int_equal(check(&lim, "POST / HTTP/1.1\r\n\r\n", &h), 405);
+	/* evhttp reads no body after HEAD: a Content-Length would keep the
+	 * request's deadline running while the request is served.
+	 */
+	assert_int_equal(check(&lim_md, "HEAD / HTTP/1.1\r\nContent-Length: 10\r\n\r\n", &h), 400);
+	assert_string_equal(h.field, "Content-Length");
+	assert_int_equal(check(&lim_md, "HEAD / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", &h), 0);
 }
 
 /* A guarded evhttp on a Unix socket, served by this thread. */

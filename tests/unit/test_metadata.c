@@ -66,6 +66,10 @@ test_metadata_sign(void **state)
  * The instance behind a link address
  */
 
+#define ID16 "0123456789abcdef"
+#define ID64 ID16 ID16 ID16 ID16 /* a keystone project id may be this long */
+#define ID255 ID64 ID64 ID64 ID16 ID16 ID16 "0123456789abcde" /* Neutron's device_id at most */
+
 static const char snapshot[] =
 	"{\"hosts\": [{\"id\": \"hv1\", \"vtep_addresses\": [\"172.16.0.1\"],"
 	"  \"underlay_mac\": \"02:00:00:00:01:01\"}],"
@@ -95,7 +99,16 @@ static const char snapshot[] =
 	"   \"binding:host_id\": \"hv2\", \"binding:profile\": {\"flowplane_port\": \"vm5\"}},"
 	"  {\"id\": \"p-dhcp\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:06\","
 	"   \"device_owner\": \"network:dhcp\", \"device_id\": \"dhcp1\", \"project_id\": \"p\","
-	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm6\"}}"
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm6\"}},"
+	"  {\"id\": \"p-vm8\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:08\","
+	"   \"device_id\": \"i8\\r\\n\\r\\n Y\", \"project_id\": \"p\","
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm8\"}},"
+	"  {\"id\": \"p-vm9\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:09\","
+	"   \"device_id\": \"i9\", \"project_id\": \"p 9\","
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm9\"}},"
+	"  {\"id\": \"p-vm10\", \"network_id\": \"net-a\", \"mac_address\": \"fa:16:3e:00:00:0a\","
+	"   \"device_id\": \"" ID255 "\", \"project_id\": \"" ID64 "\","
+	"   \"binding:host_id\": \"hv1\", \"binding:profile\": {\"flowplane_port\": \"vm10\"}}"
 	" ]}";
 
 static const struct fp_engine_port eports[] = {
@@ -106,6 +119,9 @@ static const struct fp_engine_port eports[] = {
 	{ .name = "vm5", .id = 5, .role = FP_PORT_ROLE_VM },
 	{ .name = "vm6", .id = 6, .role = FP_PORT_ROLE_VM },
 	{ .name = "uplink", .id = 7, .role = FP_PORT_ROLE_UNDERLAY },
+	{ .name = "vm8", .id = 8, .role = FP_PORT_ROLE_VM },
+	{ .name = "vm9", .id = 9, .role = FP_PORT_ROLE_VM },
+	{ .name = "vm10", .id = 10, .role = FP_PORT_ROLE_VM },
 };
 
 static struct fp_model *
@@ -149,6 +165,8 @@ test_metadata_instance_find(void **state)
 		{ 6, -ENOENT },	  /* a DHCP port is no instance */
 		{ 7, -ENOENT },	  /* an underlay port */
 		{ 100, -ENOENT }, /* beyond the engine's ports */
+		{ 8, -EINVAL },	  /* device_id with line breaks (header injection) */
+		{ 9, -EINVAL },	  /* project_id with a space */
 	};
 	struct fp_model *m = model_load();
 	size_t n = sizeof(eports) / sizeof(eports[0]);
@@ -178,11 +196,46 @@ test_metadata_instance_find(void **state)
 			 -EADDRNOTAVAIL);
 	/* Before the engine ever answered: no ports. */
 	assert_int_equal(fp_md_instance_find(m, "hv1", NULL, 0, link_of(0), &in, NULL), -ENOENT);
+	/* Neutron's longest ids are kept whole. */
+	assert_int_equal(fp_md_instance_find(m, "hv1", eports, n, link_of(10), &in, &why), 0);
+	assert_string_equal(in.instance_id, ID255);
+	assert_string_equal(in.project_id, ID64);
 	/* Another host's view. */
 	assert_int_equal(fp_md_instance_find(m, "hv2", eports, n, link_of(5), &in, NULL), 0);
 	assert_string_equal(in.instance_id, "i5");
 	assert_string_equal(in.fixed_ip, "");
 	fp_model_free(m);
+}
+
+/* An id longer than Neutron's is refused, not dropped. */
+static void
+test_metadata_long_id(void **state)
+{
+	static const char *const fmt =
+		"{\"hosts\": [], \"networks\": [{\"id\": \"net-a\","
+		" \"provider:network_type\": \"vxlan\", \"provider:segmentation_id\": 100}],"
+		" \"subnets\": [], \"ports\": [{\"id\": \"p1\", \"network_id\": \"net-a\","
+		" \"mac_address\": \"fa:16:3e:00:00:01\", \"%s\": \"" ID255 "x\"}]}";
+	static const char *const keys[] = { "device_id", "project_id", "tenant_id" };
+	struct fp_model_err err;
+	struct fp_model *m;
+	char text[1024];
+	json_t *snap;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), fmt, keys[i]);
+		snap = json_loads(text, 0, NULL);
+		assert_non_null(snap);
+		m = fp_model_from_snapshot(snap, &err);
+		json_decref(snap);
+		if (m != NULL)
+			fail_msg("%s of 256 characters taken", keys[i]);
+		if (strstr(err.field, keys[i]) == NULL ||
+		    strstr(err.reason, "longer than 255") == NULL)
+			fail_msg("%s: %s: %s", keys[i], err.field, err.reason);
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -202,6 +255,7 @@ struct world {
 	char got_uri[128];	     /* its URI */
 	char got_body[64];	     /* its body */
 	struct evhttp_request *held; /* a request Nova never answers */
+	int undelivered;	     /* the engine does not deliver */
 };
 
 static void
@@ -277,14 +331,21 @@ fake_lookup(void *arg, uint32_t peer, struct fp_md_instance *out, const char **w
 		out->link_id = 3;
 		return -ENODATA;
 	}
+	if (peer == 0x7f000004) { /* an id no header takes */
+		out->link_id = 4;
+		snprintf(out->instance_id, sizeof(out->instance_id), "i4\r\nX-Evil: 1");
+		snprintf(out->project_id, sizeof(out->project_id), "p");
+		return 0;
+	}
 	return -EADDRNOTAVAIL;
 }
 
 static int
 fake_delivered(void *arg)
 {
-	(void)arg;
-	return 0;
+	const struct world *w = arg;
+
+	return !w->undelivered;
 }
 
 static const struct fp_md_ops fake_ops = { .lookup = fake_lookup, .delivered = fake_delivered };
@@ -304,6 +365,8 @@ md_cfg(uint16_t nova_port, const char *secret)
 		.max_response = 65536,
 		.rate = 1,
 		.burst = 100,
+		.max_conns_per_port = 8,
+		.max_pending_per_port = 8,
 	};
 
 	snprintf(c.secret, sizeof(c.secret), "%s", secret);
@@ -454,8 +517,8 @@ test_metadata_proxy_headers(void **state)
 	assert_int_equal(w->n_nova, 3);
 	fp_md_status_get(w->md, &st);
 	assert_int_equal(st.n[FP_MD_OK], 3);
-	assert_int_equal(st.delivered, 0);
-	assert_non_null(strstr(st.state, "dataplane delivery not built"));
+	assert_int_equal(st.delivered, 1);
+	assert_non_null(strstr(st.state, "serving"));
 	assert_string_equal(st.limits.secret, "");
 }
 
@@ -627,12 +690,184 @@ test_metadata_proxy_free_pending(void **state)
 		event_base_loop(w->base, EVLOOP_NONBLOCK);
 }
 
+/* HEAD with a Content-Length while Nova holds the request: refused by
+ * the guard (400, evhttp reads no body after HEAD), never left waiting
+ * for bytes evhttp does not read (a 408 would free the request the
+ * proxy waits with).
+ */
+static void
+test_metadata_proxy_head_body(void **state)
+{
+	struct world *w = *state;
+	struct fp_ctrl_md_config cfg = md_cfg(w->nova_port, SECRET);
+	struct fp_md_status st;
+	char buf[4096], err[256];
+	int fd, i;
+
+	cfg.request_ms = 150;
+	cfg.timeout_ms = 1500;
+	fp_md_free(w->md);
+	w->md = fp_md_create(w->base, &cfg, &fake_ops, w, err, sizeof(err));
+	assert_non_null(w->md);
+	fd = client(w, "127.0.0.1");
+	send_all(w, fd, "HEAD /hold HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+	assert_int_equal(answer_of(w, fd, 3000, buf, sizeof(buf)), 400);
+	assert_null(w->held);
+	for (i = 0; i < 300; i++) { /* past request_ms */
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(w->n_nova, 0);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(st.n_requests, 0);
+}
+
+/* An instance id no header takes: 500, Nova never asked. */
+static void
+test_metadata_proxy_bad_id(void **state)
+{
+	struct world *w = *state;
+	struct fp_md_status st;
+	char buf[4096];
+
+	assert_int_equal(request(w, "127.0.0.4", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 500);
+	assert_int_equal(w->n_nova, 0);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.n[FP_MD_INTERNAL], 1);
+	assert_int_equal(st.pending, 0);
+}
+
+/* While the engine does not deliver, the source address proves nothing:
+ * 503 without asking Nova; test_assume_delivered serves anyway.
+ */
+static void
+test_metadata_proxy_not_delivered(void **state)
+{
+	struct world *w = *state;
+	struct fp_ctrl_md_config cfg = md_cfg(w->nova_port, SECRET);
+	struct fp_md_status st;
+	char buf[4096], err[256];
+
+	w->undelivered = 1;
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 503);
+	assert_int_equal(w->n_nova, 0);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.n[FP_MD_NOT_DELIVERED], 1);
+	assert_int_equal(st.delivered, 0);
+	assert_non_null(strstr(st.state, "503"));
+	cfg.test_assume_delivered = 1;
+	fp_md_free(w->md);
+	w->md = fp_md_create(w->base, &cfg, &fake_ops, w, err, sizeof(err));
+	assert_non_null(w->md);
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 200);
+	assert_int_equal(w->n_nova, 1);
+}
+
+/* One peer cannot take every connection: at most max_conns_per_port
+ * from one address (another is still served); a connection that sends
+ * nothing is closed after request_ms; at most max_pending_per_port of a
+ * port's requests wait for Nova (429 above).
+ */
+static void
+test_metadata_proxy_per_port(void **state)
+{
+	struct world *w = *state;
+	struct fp_ctrl_md_config cfg = md_cfg(w->nova_port, SECRET);
+	struct fp_md_status st;
+	char buf[4096], err[256];
+	int fds[3], idle, held, i;
+
+	cfg.max_conns_per_port = 3;
+	cfg.max_pending_per_port = 1;
+	cfg.request_ms = 400;
+	cfg.timeout_ms = 1500;
+	fp_md_free(w->md);
+	w->md = fp_md_create(w->base, &cfg, &fake_ops, w, err, sizeof(err));
+	assert_non_null(w->md);
+	for (i = 0; i < 3; i++) {
+		fds[i] = client(w, "127.0.0.1");
+		send_all(w, fds[i], "GET /lat");
+	}
+	/* The fourth from 127.0.0.1: 503; 127.0.0.3 is served (its 404). */
+	assert_int_equal(answer_of(w, client(w, "127.0.0.1"), 2000, buf, sizeof(buf)), 503);
+	assert_non_null(strstr(buf, "limit per peer"));
+	assert_int_equal(request(w, "127.0.0.3", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 404);
+	for (i = 0; i < 3; i++)
+		close(fds[i]);
+	/* Silent: closed after request_ms (408), not evhttp's idle timeout. */
+	idle = client(w, "127.0.0.1");
+	assert_int_equal(answer_of(w, idle, 2000, buf, sizeof(buf)), 408);
+	/* One request of the port waits for Nova: the next one gets 429. */
+	held = client(w, "127.0.0.1");
+	send_all(w, held, "GET /hold HTTP/1.1\r\n\r\n");
+	for (i = 0; i < 2000 && w->held == NULL; i++) {
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	assert_non_null(w->held);
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 429);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.n[FP_MD_PENDING_LIMITED], 1);
+	assert_int_equal(st.pending, 1);
+	assert_int_equal(answer_of(w, held, 3000, buf, sizeof(buf)), 504);
+	/* Its place is free again. */
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 200);
+}
+
+/* Nova's connect never completes (its listener's queue is full, SYNs
+ * are dropped): 504 after timeout_ms, as a Nova that does not answer.
+ */
+static void
+test_metadata_proxy_connect_timeout(void **state)
+{
+	struct world *w = *state;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	struct fp_ctrl_md_config cfg;
+	struct fp_md_status st;
+	struct timespec t0, t1;
+	char buf[4096], err[256];
+	int lfd, fill[4], i;
+	double ms;
+
+	sa.sin_addr.s_addr = htonl(0x7f000001);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	for (i = 0; i < 4; i++) { /* fill the accept queue; later SYNs are dropped */
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(fill[i] >= 0);
+		(void)connect(fill[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(50 * 1000);
+	cfg = md_cfg(ntohs(sa.sin_port), SECRET);
+	cfg.timeout_ms = 400;
+	fp_md_free(w->md);
+	w->md = fp_md_create(w->base, &cfg, &fake_ops, w, err, sizeof(err));
+	assert_non_null(w->md);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(request(w, "127.0.0.1", "GET / HTTP/1.1\r\n\r\n", buf, sizeof(buf)), 504);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (ms < 350 || ms > 1000)
+		fail_msg("answered after %.0f ms, want about 400", ms);
+	fp_md_status_get(w->md, &st);
+	assert_int_equal(st.n[FP_MD_UPSTREAM_TIMEOUT], 1);
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(lfd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metadata_sign),
 		cmocka_unit_test(test_metadata_instance_find),
+		cmocka_unit_test(test_metadata_long_id),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_wrong_secret, setup, teardown),
@@ -640,6 +875,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_conn_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_proxy_free_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_head_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_bad_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_not_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_per_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_proxy_connect_timeout, setup,
+						teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* as fp-control: a peer that went away is no signal */

@@ -1267,8 +1267,8 @@ test_model_subnet_v6_modes(void **state)
 			 0);
 }
 
-/* A router's port must name its router; other ports' long device_ids are
- * not kept.
+/* A router's port must name its router; other ports' device_ids are kept
+ * up to Neutron's 255 characters, longer ones refused (422).
  */
 static void
 test_model_port_owner(void **state)
@@ -1301,8 +1301,19 @@ test_model_port_owner(void **state)
 		 " \"device_id\": \"%s\"}",
 		 json_string_value(id));
 	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL, body, &err), 0);
-	assert_string_equal(fp_model_port_find(m, "vp")->device_id, "");
+	assert_string_equal(fp_model_port_find(m, "vp")->device_id, json_string_value(id));
 	assert_int_equal(fp_model_port_find(m, "vp")->owner, FP_MODEL_OWNER_VM);
+	json_decref(id);
+	id = long_string(256, 'd');
+	snprintf(body, sizeof(body),
+		 "{\"id\": \"vq\", \"network_id\": \"" NET_ID "\","
+		 " \"mac_address\": \"fa:16:3e:00:00:75\", \"device_owner\": \"compute:az1\","
+		 " \"device_id\": \"%s\"}",
+		 json_string_value(id));
+	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL, body, &err), -EINVAL);
+	assert_int_equal(err.status, 422);
+	assert_string_equal(err.field, "port.device_id");
+	assert_non_null(strstr(err.reason, "longer than 255"));
 	assert_int_equal(put_text(m, FP_MODEL_PORT, NULL,
 				  "{\"id\": \"hp\", \"network_id\": \"" NET_ID "\","
 				  " \"mac_address\": \"fa:16:3e:00:00:73\","
@@ -1315,7 +1326,7 @@ test_model_port_owner(void **state)
 }
 
 /* project_id, else tenant_id: kept for the metadata proxy's X-Tenant-ID;
- * the two must agree; too long: not kept.
+ * the two must agree; up to 255 characters (a keystone id may be 64).
  */
 static void
 test_model_port_project(void **state)
@@ -1333,7 +1344,7 @@ test_model_port_project(void **state)
 		{ ", \"project_id\": \"p1\", \"tenant_id\": \"t1\"", -EINVAL, NULL },
 		{ ", \"project_id\": 7", -EINVAL, NULL },
 		{ ", \"project_id\": \"0123456789012345678901234567890123456789012345678901234567890123\"",
-		  0, "" },
+		  0, "0123456789012345678901234567890123456789012345678901234567890123" },
 	};
 	struct fp_model *m = *state;
 	struct fp_model_err err;
