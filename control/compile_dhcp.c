@@ -467,11 +467,12 @@ ra_emit(struct drun *r, const struct fp_model_network *n)
 		if (rt == NULL || iface == NULL || !rt->admin_up || !iface->admin_up)
 			continue; /* no router here to advertise: Neutron sends none either */
 		if (owner != NULL && memcmp(owner->mac, iface->mac, 6) != 0) {
-			snprintf(why, sizeof(why),
-				 "network %s has one RA, of router %s's interface %s (subnet %s): "
-				 "this subnet's router %s is not advertised",
-				 n->id, owner->device_id, fp_addr_mac_str(owner->mac, macs),
-				 owner_sub->id, rt->id);
+			snprintf(
+				why, sizeof(why),
+				"network %s has one RA, of router %.63s's interface %s (subnet %s): "
+				"this subnet's router %s is not advertised",
+				n->id, owner->device_id, fp_addr_mac_str(owner->mac, macs),
+				owner_sub->id, rt->id);
 			rc = sub_problem(r, s, "ipv6_ra_mode", why);
 			continue;
 		}
