@@ -280,6 +280,12 @@ check_fdb(const struct fp_fdb_key *k, const struct fp_fdb_val *v, const struct f
 			    "fdb vni %u: external router entry (floating IP): this engine does not "
 			    "translate floating IPs (doc/routing.md)",
 			    k->vni);
+	if (v->type == FP_DEST_ROUTER && v->flags && provider_id(k->vni))
+		return fail(
+			err, errsz, -EINVAL,
+			"fdb vni %u: external router entry (floating IP) on a provider network: "
+			"not carried yet (doc/routing.md)",
+			k->vni);
 	switch (v->type) {
 	case FP_DEST_PHYS:
 	case FP_DEST_VTEP:
@@ -615,6 +621,15 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 	if (k->dir == FP_NAT_SNAT ? k->scope == 0 : net_why_not(view, k->scope) != NULL)
 		return fail(err, errsz, -EINVAL, "nat %s: scope %u: %s", dir, k->scope,
 			    k->dir == FP_NAT_SNAT ? "vrf 0" : "network id out of range");
+	/* Floating IPs on a provider external network need ARP answered on
+	 * the physical port and the floating IP's MAC kept as the source:
+	 * not built, so refused rather than stored and ignored.
+	 */
+	if (k->dir == FP_NAT_DNAT && provider_id(k->scope))
+		return fail(err, errsz, -EINVAL,
+			    "nat dnat %u: floating IPs on provider networks are not carried yet "
+			    "(doc/routing.md)",
+			    k->scope);
 	if (!unicast_ip(&k->ip))
 		return fail(err, errsz, -EINVAL, "nat %s %u: ip is not a unicast address", dir,
 			    k->scope);
@@ -649,6 +664,11 @@ check_nat(const struct fp_nat_key *k, const struct fp_nat_val *v, const struct f
 				    "nat snat %u: external network %u out of range or mac not "
 				    "unicast",
 				    k->scope, v->scope);
+		if (provider_id(v->scope))
+			return fail(err, errsz, -EINVAL,
+				    "nat snat %u: network %u: floating IPs on provider networks "
+				    "are not carried yet (doc/routing.md)",
+				    k->scope, v->scope);
 	} else if (v->scope == 0 || !fp_addr_mac_is_zero(v->mac)) {
 		return fail(err, errsz, -EINVAL, "nat dnat %u: vrf 0 or mac not zero", k->scope);
 	}
@@ -664,9 +684,14 @@ check_slowpath_key(const char *table, uint32_t id, int by_port, const struct fp_
 {
 	const char *what = by_port ? "port" : "network";
 
-	if (by_port ? id >= FP_PORT_MAX : !vni_ok(id))
-		return fail(err, errsz, -EINVAL, "%s %s %u: out of range %u..%u", table, what, id,
-			    by_port ? 0 : 1, by_port ? FP_PORT_MAX - 1 : FP_VNI_MAX);
+	const char *why;
+
+	if (by_port && id >= FP_PORT_MAX)
+		return fail(err, errsz, -EINVAL, "%s port %u: out of range 0..%u", table, id,
+			    FP_PORT_MAX - 1);
+	/* A network: a VNI or a provider network's id, as fdb and flood. */
+	if (!by_port && (why = net_why_not(view, id)) != NULL)
+		return fail(err, errsz, -EINVAL, "%s network %u: %s", table, id, why);
 	if (view != NULL && !view->slowpath)
 		return fail(err, errsz, -EINVAL,
 			    "%s %s %u: this engine does not serve the %s table (doc/routing.md "

@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 5
+#define FP_ABI_VERSION 6
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -693,7 +693,15 @@ _Static_assert(sizeof(struct fp_ra_val) == 40 + 16 * FP_RA_DNS_MAX + 28 * FP_RA_
 _Static_assert(__builtin_offsetof(struct fp_ra_val, dns) == 40, "fp_ra_val.dns");
 _Static_assert(sizeof(struct fp_dhcp6_key) == 4, "fp_dhcp6_key");
 _Static_assert(sizeof(struct fp_dhcp6_val) == 40 + 16 * FP_DHCP6_DNS_MAX, "fp_dhcp6_val");
-_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
+/* So are the id lists: their counts size the control messages (table
+ * limits and counts in the hello, the counters), and a program built
+ * against other ids would misname tables and drops.  ABI 6: the dhcp, ra,
+ * dhcp6 and segment tables; punt_full, punt_rate, no_snat and
+ * unknown_segment.
+ */
+_Static_assert(FP_ABI_VERSION == 6 && FP_TABLE_MAX == 13 && FP_DROP_MAX == 58 && FP_STAT_MAX == 22,
+	       "table, drop or stat ids changed: bump FP_ABI_VERSION and these counts");
+_Static_assert(FP_ABI_VERSION == 6 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

@@ -298,7 +298,7 @@ _Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
 _Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
 _Static_assert(sizeof(struct fp_xdp_route_key) == 32, "fp_xdp_route_key"); /* a new map's */
 _Static_assert(__builtin_offsetof(struct fp_xdp_route_key, ip) == 16, "fp_xdp_route_key.ip");
-_Static_assert(FP_ABI_VERSION == 5 && FP_XDP_LAYOUT_SUM == 48 + 104 +
+_Static_assert(FP_ABI_VERSION == 6 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
 								   8 + 24 + 72 + 16 + 24 + 32 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");

@@ -400,7 +400,19 @@ test_check_slowpath(void **state)
 	dk.port_id = 1;
 	ak.vni = FP_VNI_MAX + 1;
 	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, -EINVAL,
-		   "ra network 16777216: out of range 1..16777215");
+		   "ra network 16777216: out of range (a VNI 1..16777215 or a provider network "
+		   "0x1000001..0x1ffffff)");
+	/* A provider network's RA: taken where the engine carries provider
+	 * networks (a vlan network with an IPv6 subnet and a router), refused
+	 * by name where it does not.
+	 */
+	ak.vni = FP_NET_PROVIDER | 1;
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, -EINVAL,
+		   "ra network 16777217: a provider network: this engine does not carry provider "
+		   "networks (doc/routing.md)");
+	v.segments = 1;
+	expect_msg(fp_check_entry(FP_TABLE_RA, &ak, &av, &v, msg, sizeof(msg)), msg, 0, NULL);
+	v.segments = 0;
 	ak.vni = 100;
 	/* Values: the libraries' checks, the entry named. */
 	dv.pad = 1;
@@ -529,6 +541,40 @@ test_check_provider(void **state)
 	/* Without a view (fpctl): the value checks alone. */
 	expect_entry(FP_TABLE_SEGMENT, &sk, &sv, NULL, NULL);
 	expect_entry(FP_TABLE_FDB, &fk, &fv, NULL, NULL);
+	/* Floating IPs on a provider network are not carried: refused. */
+	{
+		struct fp_nat_key nk = { .scope = net, .dir = FP_NAT_DNAT };
+		struct fp_nat_val nv = { .scope = 7 };
+		struct fp_fdb_val ev = { .type = FP_DEST_ROUTER,
+					 .id = 7,
+					 .flags = FP_FDB_F_EXTERNAL };
+
+		v.nat = 1;
+		v.routes = 1;
+		v.segments = 1;
+		fp_addr_ip_set_v4(&nk.ip, 0xcb007105);
+		fp_addr_ip_set_v4(&nv.ip, 0x0a000105);
+		snprintf(want, sizeof(want),
+			 "nat dnat %u: floating IPs on provider networks are not carried yet "
+			 "(doc/routing.md)",
+			 net);
+		expect_entry(FP_TABLE_NAT, &nk, &nv, &v, want);
+		nk = (struct fp_nat_key){ .scope = 7, .dir = FP_NAT_SNAT };
+		fp_addr_ip_set_v4(&nk.ip, 0x0a000105);
+		nv = (struct fp_nat_val){ .scope = net, .mac = { 2, 0, 0, 0, 0, 0x55 } };
+		fp_addr_ip_set_v4(&nv.ip, 0xcb007105);
+		snprintf(
+			want, sizeof(want),
+			"nat snat 7: network %u: floating IPs on provider networks are not carried "
+			"yet (doc/routing.md)",
+			net);
+		expect_entry(FP_TABLE_NAT, &nk, &nv, &v, want);
+		snprintf(want, sizeof(want),
+			 "fdb vni %u: external router entry (floating IP) on a provider network: "
+			 "not carried yet (doc/routing.md)",
+			 net);
+		expect_entry(FP_TABLE_FDB, &fk, &ev, &v, want);
+	}
 }
 
 int

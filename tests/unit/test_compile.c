@@ -2786,6 +2786,7 @@ load_dhcp(struct world *w)
 	w->ctx.dhcp_served = 1;
 	w->ctx.dhcp6_served = 1;
 	w->ctx.ra_served = 1;
+	fp_ids_free(w->ctx.vrf_ids); /* loaded again: a fresh allocator */
 	w->ctx.vrf_ids = fp_ids_create(1, 16);
 	assert_non_null(w->ctx.vrf_ids);
 }
