@@ -215,7 +215,7 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 			ns = gw_net(ix, nets, n_nets, rt, &gw);
 			if (ns != NULL)
 				idx[k++] = (uint32_t)(ns - nets);
-			rc = fn(arg, idx, n_src, k);
+			rc = fn(arg, rt, idx, n_src, k);
 		}
 		free(idx);
 	}

@@ -95,7 +95,8 @@ int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx 
  * hosts have the router), nets[n_src..n) its external network (routed
  * into, from those hosts).  Non-zero stops and is returned.
  */
-typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n_src, size_t n);
+typedef int fp_compile_l3_router_fn(void *arg, const struct fp_model_router *rt,
+				    const uint32_t *nets, size_t n_src, size_t n);
 
 /**
  * The routers on this host and the networks each reaches (the interfaces'

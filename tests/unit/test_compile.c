@@ -3326,6 +3326,61 @@ test_compile_dhcp_port_limits(void **state)
 	unload_dhcp(w);
 }
 
+/* A router's host through a provider network (routed_provider.json): r1
+ * has interfaces on vlan net-a and vxlan net-o; vm-a2 (net-a) is on hv2,
+ * vm-o1 (net-o) on hv1.  hv2 has r1 only through vm-a2 and routes into
+ * net-o by tunnel, so hv1's flood list of VNI 500 names hv2's vtep (the
+ * underlay guard decapsulates only from those); a host that cannot be
+ * reached is a problem on the router.
+ */
+static void
+test_compile_routed_provider_peer(void **state)
+{
+	struct world *w = *state;
+	const struct fp_flood_val *fl;
+	struct fp_flood_key fk;
+	uint32_t hv2, i, found = 0;
+
+	load_fixture(w, "routed_provider.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_non_null(w->ctx.net_ids);
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 0);
+	assert_int_equal(fp_vtep_ids_get(w->ctx.ids, "hv2", FP_ENCAP_VXLAN, &hv2), 0);
+	assert_vtep(w->out, hv2, "10.99.0.2", "10.99.0.1", "02:00:00:00:99:02", FP_ENCAP_VXLAN);
+	memset(&fk, 0, sizeof(fk));
+	fk.vni = 500;
+	fl = fp_entry_set_find(w->out, FP_TABLE_FLOOD, &fk);
+	assert_non_null(fl);
+	for (i = 0; i < fl->n_members; i++)
+		if (fl->members[i].type == FP_DEST_VTEP && fl->members[i].id == hv2)
+			found++;
+	assert_int_equal(found, 1);
+
+	/* hv2 cannot be reached by tunnel (an IPv6 VTEP only): no vtep, a
+	 * problem on r1 naming it.
+	 */
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'hv2', 'vtep_addresses': ['fd00::2'], 'underlay_mac': '02:00:00:00:99:02',"
+	    " 'bridge_mappings': {'physnet1': 'phys0'}}");
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_VTEP), 0);
+	assert_problem(&w->rep, FP_MODEL_ROUTER, "r1", "",
+		       "host hv2 has this router (port vm-a2 on provider network net-a) but "
+		       "cannot be reached by tunnel");
+	assert_int_equal(w->rep.n_problems, 1);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
 int
 main(void)
 {
@@ -3378,6 +3433,7 @@ main(void)
 		T(dhcp_changes),
 		T(dhcp_port_limits),
 		T(fip),
+		T(routed_provider_peer),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
