@@ -1088,6 +1088,7 @@ routed_present(struct run *r)
 	for (i = 0; i < r->n_nets; i++) {
 		r->l3nets[i].n = r->nets[i].n;
 		r->l3nets[i].usable = r->nets[i].usable;
+		r->l3nets[i].provider = r->nets[i].provider;
 		r->l3nets[i].present = r->nets[i].present;
 	}
 	if (r->ctx->routes_carried) {

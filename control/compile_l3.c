@@ -453,6 +453,17 @@ gateway_emit(struct l3run *r)
 			"external_gateway_info",
 			gw == NULL ? "no gateway port (network:router_gateway): no default route" :
 				     "the external network is not carried: no default route");
+	/* A provider external network: the engines answer no ARP for the
+	 * router from a physical port and send its frames from the chassis
+	 * MAC (doc/routing.md "Not yet").
+	 */
+	if (ns->provider)
+		return fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
+			"external_gateway_info.network_id",
+			"external network %s is a provider network: routing to a provider "
+			"external network is not carried yet (doc/routing.md), no default route",
+			ns->n->id);
 	/* Where the engine translates, the default route is external: a VM
 	 * with a floating IP leaves with it; one without leaves with its
 	 * fixed address (enable_snat false, as Neutron) or, with
@@ -549,6 +560,11 @@ fip_emit(struct l3run *r, const struct fp_model_floatingip *f)
 				   "not translated: router %s has no carried gateway on the "
 				   "floating network",
 				   r->rt->id);
+	if (ns->provider)
+		return fip_problem(r, f, "floating_network_id",
+				   "not translated: floating IPs on a provider external network "
+				   "are not carried yet (doc/routing.md): %s is a provider network",
+				   ns->n->id);
 	if (fp_model_fip_fixed_ip(r->m, f, &fixed) != 0)
 		return 0; /* fp_model_check() reports it */
 	fp = ports_of(r->ix->fips, r->ix->n_fips, f->id, &n_fp);

@@ -57,7 +57,8 @@ struct fp_compile_l3_net {
 	uint8_t usable;			  /* carried (overlay, unique VNI) */
 	uint8_t present;		  /* in: a local port; out: or a router's */
 	uint8_t local;			  /* set by fp_compile_l3_present(): a local port */
-	uint8_t pad[5];			  /* zero */
+	uint8_t provider;		  /* a provider (vlan, flat) network */
+	uint8_t pad[4];			  /* zero */
 };
 
 /* The router ports of a model, indexed by router (one per compile: the

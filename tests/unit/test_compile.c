@@ -3381,6 +3381,49 @@ test_compile_routed_provider_peer(void **state)
 	w->ctx.net_ids = NULL;
 }
 
+/* A provider (vlan) external network (routed_provider_ext.json: r1 on
+ * vxlan net-a with its gateway on vlan net-ext, enable_snat false,
+ * floating IPs fip-1 and fip-3 on hv1's VMs): not carried yet
+ * (doc/routing.md "Not yet"), so no nat, no default or external
+ * connected route, and a problem on the router and each floating IP.
+ */
+static void
+test_compile_routed_provider_external(void **state)
+{
+	struct world *w = *state;
+	uint32_t vrf;
+
+	load_fixture(w, "routed_provider_ext.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.nat_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_non_null(w->ctx.net_ids);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), 0);
+	assert_non_null(find_route(w->out, vrf, "10.1.0.0", 120));
+	assert_null(find_route(w->out, vrf, "0.0.0.0", 96));
+	assert_null(find_route(w->out, vrf, "172.24.4.0", 120));
+	assert_int_equal(w->rep.n_problems, 3);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 0);
+	assert_problem(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.network_id",
+		       "routing to a provider external network is not carried yet");
+	assert_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "floating_network_id",
+		       "floating IPs on a provider external network are not carried yet "
+		       "(doc/routing.md)");
+	assert_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-3", "floating_network_id",
+		       "floating IPs on a provider external network are not carried yet "
+		       "(doc/routing.md)");
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
 int
 main(void)
 {
@@ -3434,6 +3477,7 @@ main(void)
 		T(dhcp_port_limits),
 		T(fip),
 		T(routed_provider_peer),
+		T(routed_provider_external),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
