@@ -742,6 +742,23 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 
 static int vrfs_collect(const struct fp_entry_set *s, uint32_t **v, size_t *n, size_t *cap);
 
+/* Is installed network id vni network net's?  An overlay network's is
+ * its VNI, a provider network's FP_NET_PROVIDER | n with n bound to
+ * "net:<its id>" (fp_compile_prov_rebind() runs first).
+ */
+static int
+rebind_net_is(const struct fp_compile_ctx *ctx, const struct fp_model_network *net, uint32_t vni)
+{
+	const char *key;
+
+	if (fp_model_network_is_overlay(net))
+		return net->vni == vni;
+	if ((vni & ~FP_NET_PROVIDER_MAX) != FP_NET_PROVIDER || ctx->net_ids == NULL)
+		return 0;
+	key = fp_ids_key(ctx->net_ids, vni & FP_NET_PROVIDER_MAX);
+	return key != NULL && strncmp(key, "net:", 4) == 0 && strcmp(key + 4, net->id) == 0;
+}
+
 int
 fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		     const struct fp_entry_set *installed)
@@ -776,7 +793,7 @@ fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			if (!fp_model_port_is_router_iface(pt) || memcmp(pt->mac, k->mac, 6) != 0)
 				continue;
 			net = fp_model_network_find(m, pt->network_id);
-			if (net == NULL || !fp_model_network_is_overlay(net) || net->vni != k->vni)
+			if (net == NULL || !rebind_net_is(ctx, net, k->vni))
 				continue;
 			/* A router port's device_id is an id (model_parse.c). */
 			snprintf(key, sizeof(key), "router:%.*s", FP_MODEL_ID_SIZE - 1,

@@ -129,8 +129,9 @@ int fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 /**
  * After a restart: bind each vrf found in installed's fdb router entries
  * to the router whose interface has that (network, MAC), so a restart
- * rewrites nothing; a vrf the installed entries use whose router is gone
- * is bound to "stale:<vrf>" (no new router gets it while they remain;
+ * rewrites nothing (a provider network's id is matched through
+ * ctx->net_ids: call after fp_compile_prov_rebind()); a vrf the installed entries use whose router
+ * is gone is bound to "stale:<vrf>" (no new router gets it while they remain;
  * fp_compile_l3_ids_gc() frees it after).
  *
  * @return 0, or a negative errno

@@ -3424,6 +3424,64 @@ test_compile_routed_provider_external(void **state)
 	w->ctx.net_ids = NULL;
 }
 
+static struct fp_entry_set *
+entry_set_copy(const struct fp_entry_set *src)
+{
+	struct fp_entry_set *c = fp_entry_set_create();
+	struct fp_entry e;
+	size_t i;
+
+	assert_non_null(c);
+	for (i = 0; i < fp_entry_set_count(src); i++) {
+		assert_int_equal(fp_entry_set_at(src, i, &e), 0);
+		assert_int_equal(fp_entry_set_add(c, e.table, e.key, e.val), 0);
+	}
+	assert_int_equal(fp_entry_set_seal(c, NULL), 0);
+	return c;
+}
+
+/* A router whose interfaces are on provider networks keeps its vrf
+ * across an fp-control restart (routed_provider_vrf.json: r1 on vlan
+ * net-a, its gateway on vlan net-ext; another router took vrf 1 first):
+ * fresh ids, bound again from the installed entries (provider ids
+ * first, as ctrl.c), then the same vrf.
+ */
+static void
+test_compile_routed_provider_vrf_rebind(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *first;
+	uint32_t vrf1, vrf2;
+
+	load_fixture(w, "routed_provider_vrf.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.nat_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_int_equal(fp_ids_get(w->ctx.vrf_ids, "router:zz-old", &vrf1), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf1), 0);
+	assert_int_not_equal(vrf1, 1);
+	first = entry_set_copy(w->out);
+	fp_ids_free(w->ctx.vrf_ids);
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_int_equal(fp_compile_prov_rebind(w->m, &w->ctx, first), 0);
+	assert_int_equal(fp_compile_l3_rebind(w->m, &w->ctx, first), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf2), 0);
+	assert_int_equal(vrf2, vrf1);
+	fp_entry_set_free(first);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
 int
 main(void)
 {
@@ -3478,6 +3536,7 @@ main(void)
 		T(fip),
 		T(routed_provider_peer),
 		T(routed_provider_external),
+		T(routed_provider_vrf_rebind),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
