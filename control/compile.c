@@ -167,7 +167,7 @@ struct port_state {
 	uint32_t where;		       /* LOCAL: dataplane port id; REMOTE: host index */
 	uint32_t kind;		       /* PORT_* */
 	uint32_t ruleset;	       /* LOCAL: its ruleset id (FP_PORT_F_SG), or 0 */
-	uint32_t pad;		       /* zero */
+	uint32_t phost;		       /* REMOTE on a provider network: host index, or NONE */
 };
 
 /* A placed port's MAC in its network. */
@@ -901,6 +901,7 @@ load_ports(struct run *r)
 
 		ps->kind = PORT_SKIP;
 		ps->where = NONE;
+		ps->phost = NONE;
 		ps->net = net_index(r, p->network_id);
 		if (ps->net == NONE) {
 			rc = fp_compile_problem(r->rep, FP_MODEL_PORT, p->id, "network_id",
@@ -921,9 +922,14 @@ load_ports(struct run *r)
 		if (strcmp(p->host, r->ctx->host) == 0) {
 			rc = place_local(r, (uint32_t)i);
 		} else if (r->nets[ps->net].provider) {
-			/* Behind the physical port: no tunnel, no host needed. */
+			/* Behind the physical port: no tunnel, no host needed;
+			 * its host is kept for router_peers() (that host has
+			 * the port's routers and tunnels into their overlay
+			 * networks).
+			 */
 			ps->kind = PORT_REMOTE;
 			ps->where = NONE;
+			ps->phost = host_index(r, p->host);
 		} else {
 			rc = place_remote(r, (uint32_t)i, p->host);
 		}
@@ -1082,6 +1088,7 @@ routed_present(struct run *r)
 	for (i = 0; i < r->n_nets; i++) {
 		r->l3nets[i].n = r->nets[i].n;
 		r->l3nets[i].usable = r->nets[i].usable;
+		r->l3nets[i].provider = r->nets[i].provider;
 		r->l3nets[i].present = r->nets[i].present;
 	}
 	if (r->ctx->routes_carried) {
@@ -1119,11 +1126,13 @@ rpeer_add(struct run *r, uint32_t net, uint32_t host)
  * router and sends routed packets into all of them.
  */
 static int
-router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
+router_peers(void *arg, const struct fp_model_router *rt, const uint32_t *idx, size_t n_src,
+	     size_t n)
 {
 	struct run *r = arg;
 	uint8_t *seen;
 	size_t i, j;
+	uint32_t h;
 	int rc = 0;
 
 	if (r->n_hosts == 0)
@@ -1131,22 +1140,41 @@ router_peers(void *arg, const uint32_t *idx, size_t n_src, size_t n)
 	seen = calloc(r->n_hosts, 1);
 	if (seen == NULL)
 		return -ENOMEM;
-	/* The hosts of the router: those with a port in an interface's network. */
-	for (i = 0; i < r->n_macs; i++) {
+	/* The hosts of the router: those with a port in an interface's
+	 * network (overlay: its vtep host; provider: its binding host).
+	 */
+	for (i = 0; i < r->n_macs && rc == 0; i++) {
 		const struct mac_claim *mc = &r->macs[i];
 		const struct port_state *ps = &r->ports[mc->port];
 
-		if (ps->kind != PORT_REMOTE || ps->where == NONE || seen[ps->where])
+		if (ps->kind != PORT_REMOTE)
+			continue;
+		h = ps->where != NONE ? ps->where : ps->phost;
+		if (h == NONE || seen[h])
 			continue;
 		for (j = 0; j < n_src; j++)
 			if (idx[j] == mc->net)
-				seen[ps->where] = 1;
+				break;
+		if (j == n_src)
+			continue;
+		if (r->hosts[h].status == HOST_OK) {
+			seen[h] = 1;
+			continue;
+		}
+		/* Once per host: seen[] marks it reported too (2). */
+		seen[h] = 2;
+		rc = fp_compile_problem(
+			r->rep, FP_MODEL_ROUTER, rt->id, "",
+			"host %s has this router (port %s on provider network %s) but cannot be "
+			"reached by tunnel: its routed packets into the router's overlay networks "
+			"are dropped",
+			r->hosts[h].h->id, ps->p->id, ps->p->network_id);
 	}
 	/* Each serves every network the router reaches (once per host; the
 	 * flood list drops the hosts a port of the network already names).
 	 */
 	for (i = 0; i < r->n_hosts && rc == 0; i++) {
-		if (!seen[i])
+		if (seen[i] != 1)
 			continue;
 		for (j = 0; j < n && rc == 0; j++) {
 			if (!r->nets[idx[j]].present || r->nets[idx[j]].provider)

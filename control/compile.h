@@ -83,7 +83,7 @@
  * their ports bound to this host), vlan and flat networks this host does
  * not carry (compile_prov.h says why), on an engine that does not route its routers and
  * their ports (device_owner network:router_*), centralized SNAT ports, and
- * floating IPs (nothing translates them yet), and subnets whose DHCP,
+ * floating IPs where the engine does not translate (compile_l3.h), and subnets whose DHCP,
  * DHCPv6 or router advertisements the engine does not serve.
  * What fp_model_check() finds across references (a router port without
  * its router, an interface off its subnet's gateway...) is of kind

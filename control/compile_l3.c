@@ -215,7 +215,7 @@ fp_compile_l3_routers(const struct fp_model *m, const struct fp_compile_ctx *ctx
 			ns = gw_net(ix, nets, n_nets, rt, &gw);
 			if (ns != NULL)
 				idx[k++] = (uint32_t)(ns - nets);
-			rc = fn(arg, idx, n_src, k);
+			rc = fn(arg, rt, idx, n_src, k);
 		}
 		free(idx);
 	}
@@ -453,6 +453,17 @@ gateway_emit(struct l3run *r)
 			"external_gateway_info",
 			gw == NULL ? "no gateway port (network:router_gateway): no default route" :
 				     "the external network is not carried: no default route");
+	/* A provider external network: the engines answer no ARP for the
+	 * router from a physical port and send its frames from the chassis
+	 * MAC (doc/routing.md "Not yet").
+	 */
+	if (ns->provider)
+		return fp_compile_problem_kind(
+			r->rep, FP_COMPILE_PROBLEM_UNSUPPORTED, FP_MODEL_ROUTER, r->rt->id,
+			"external_gateway_info.network_id",
+			"external network %s is a provider network: routing to a provider "
+			"external network is not carried yet (doc/routing.md), no default route",
+			ns->n->id);
 	/* Where the engine translates, the default route is external: a VM
 	 * with a floating IP leaves with it; one without leaves with its
 	 * fixed address (enable_snat false, as Neutron) or, with
@@ -549,6 +560,11 @@ fip_emit(struct l3run *r, const struct fp_model_floatingip *f)
 				   "not translated: router %s has no carried gateway on the "
 				   "floating network",
 				   r->rt->id);
+	if (ns->provider)
+		return fip_problem(r, f, "floating_network_id",
+				   "not translated: floating IPs on a provider external network "
+				   "are not carried yet (doc/routing.md): %s is a provider network",
+				   ns->n->id);
 	if (fp_model_fip_fixed_ip(r->m, f, &fixed) != 0)
 		return 0; /* fp_model_check() reports it */
 	fp = ports_of(r->ix->fips, r->ix->n_fips, f->id, &n_fp);
@@ -726,6 +742,23 @@ fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 
 static int vrfs_collect(const struct fp_entry_set *s, uint32_t **v, size_t *n, size_t *cap);
 
+/* Is installed network id vni network net's?  An overlay network's is
+ * its VNI, a provider network's FP_NET_PROVIDER | n with n bound to
+ * "net:<its id>" (fp_compile_prov_rebind() runs first).
+ */
+static int
+rebind_net_is(const struct fp_compile_ctx *ctx, const struct fp_model_network *net, uint32_t vni)
+{
+	const char *key;
+
+	if (fp_model_network_is_overlay(net))
+		return net->vni == vni;
+	if ((vni & ~FP_NET_PROVIDER_MAX) != FP_NET_PROVIDER || ctx->net_ids == NULL)
+		return 0;
+	key = fp_ids_key(ctx->net_ids, vni & FP_NET_PROVIDER_MAX);
+	return key != NULL && strncmp(key, "net:", 4) == 0 && strcmp(key + 4, net->id) == 0;
+}
+
 int
 fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 		     const struct fp_entry_set *installed)
@@ -760,7 +793,7 @@ fp_compile_l3_rebind(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 			if (!fp_model_port_is_router_iface(pt) || memcmp(pt->mac, k->mac, 6) != 0)
 				continue;
 			net = fp_model_network_find(m, pt->network_id);
-			if (net == NULL || !fp_model_network_is_overlay(net) || net->vni != k->vni)
+			if (net == NULL || !rebind_net_is(ctx, net, k->vni))
 				continue;
 			/* A router port's device_id is an id (model_parse.c). */
 			snprintf(key, sizeof(key), "router:%.*s", FP_MODEL_ID_SIZE - 1,

@@ -57,7 +57,8 @@ struct fp_compile_l3_net {
 	uint8_t usable;			  /* carried (overlay, unique VNI) */
 	uint8_t present;		  /* in: a local port; out: or a router's */
 	uint8_t local;			  /* set by fp_compile_l3_present(): a local port */
-	uint8_t pad[5];			  /* zero */
+	uint8_t provider;		  /* a provider (vlan, flat) network */
+	uint8_t pad[4];			  /* zero */
 };
 
 /* The router ports of a model, indexed by router (one per compile: the
@@ -95,7 +96,8 @@ int fp_compile_l3_present(const struct fp_model *m, const struct fp_compile_ctx 
  * hosts have the router), nets[n_src..n) its external network (routed
  * into, from those hosts).  Non-zero stops and is returned.
  */
-typedef int fp_compile_l3_router_fn(void *arg, const uint32_t *nets, size_t n_src, size_t n);
+typedef int fp_compile_l3_router_fn(void *arg, const struct fp_model_router *rt,
+				    const uint32_t *nets, size_t n_src, size_t n);
 
 /**
  * The routers on this host and the networks each reaches (the interfaces'
@@ -127,8 +129,9 @@ int fp_compile_l3(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 /**
  * After a restart: bind each vrf found in installed's fdb router entries
  * to the router whose interface has that (network, MAC), so a restart
- * rewrites nothing; a vrf the installed entries use whose router is gone
- * is bound to "stale:<vrf>" (no new router gets it while they remain;
+ * rewrites nothing (a provider network's id is matched through
+ * ctx->net_ids: call after fp_compile_prov_rebind()); a vrf the installed entries use whose router
+ * is gone is bound to "stale:<vrf>" (no new router gets it while they remain;
  * fp_compile_l3_ids_gc() frees it after).
  *
  * @return 0, or a negative errno

@@ -54,7 +54,7 @@ fp_compile_md(const struct fp_model *m, const struct fp_compile_ctx *ctx,
 				"metadata not served on %s: fp-control's proxy listens, but the %s "
 				"engine does not deliver VMs' 169.254.169.254 to it yet "
 				"(doc/routing.md)",
-				ctx->host, ctx->engine ? ctx->engine : "");
+				ctx->host, ctx->engine ? ctx->engine : "dataplane's");
 	}
 	free(nets);
 	return rc;

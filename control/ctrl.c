@@ -356,13 +356,16 @@ connect_try(struct fp_ctrl *c)
 	if (rc < 0)
 		fp_log(FP_LOG_WARN, "dataplane %s: ruleset and address set ids: %s", c->target,
 		       strerror(-rc));
-	rc = fp_compile_l3_rebind(c->model, &c->ctx, c->installed);
-	if (rc < 0)
-		fp_log(FP_LOG_WARN, "dataplane %s: vrf ids: %s", c->target, strerror(-rc));
+	/* Provider network ids first: the vrf rebind names a router by its
+	 * interfaces' fdb entries, whose network is a provider id there.
+	 */
 	rc = fp_compile_prov_rebind(c->model, &c->ctx, c->installed);
 	if (rc < 0)
 		fp_log(FP_LOG_WARN, "dataplane %s: provider network ids: %s", c->target,
 		       strerror(-rc));
+	rc = fp_compile_l3_rebind(c->model, &c->ctx, c->installed);
+	if (rc < 0)
+		fp_log(FP_LOG_WARN, "dataplane %s: vrf ids: %s", c->target, strerror(-rc));
 	fp_log(FP_LOG_INFO, "dataplane %s connected: host %s, %zu entries installed", c->target,
 	       info.host, fp_entry_set_count(c->installed));
 	/* The next tick checks that what was sent below is what it holds. */

@@ -3327,6 +3327,162 @@ test_compile_dhcp_port_limits(void **state)
 	unload_dhcp(w);
 }
 
+/* A router's host through a provider network (routed_provider.json): r1
+ * has interfaces on vlan net-a and vxlan net-o; vm-a2 (net-a) is on hv2,
+ * vm-o1 (net-o) on hv1.  hv2 has r1 only through vm-a2 and routes into
+ * net-o by tunnel, so hv1's flood list of VNI 500 names hv2's vtep (the
+ * underlay guard decapsulates only from those); a host that cannot be
+ * reached is a problem on the router.
+ */
+static void
+test_compile_routed_provider_peer(void **state)
+{
+	struct world *w = *state;
+	const struct fp_flood_val *fl;
+	struct fp_flood_key fk;
+	uint32_t hv2, i, found = 0;
+
+	load_fixture(w, "routed_provider.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_non_null(w->ctx.net_ids);
+	compile(w);
+	assert_int_equal(w->rep.n_problems, 0);
+	assert_int_equal(fp_vtep_ids_get(w->ctx.ids, "hv2", FP_ENCAP_VXLAN, &hv2), 0);
+	assert_vtep(w->out, hv2, "10.99.0.2", "10.99.0.1", "02:00:00:00:99:02", FP_ENCAP_VXLAN);
+	memset(&fk, 0, sizeof(fk));
+	fk.vni = 500;
+	fl = fp_entry_set_find(w->out, FP_TABLE_FLOOD, &fk);
+	assert_non_null(fl);
+	for (i = 0; i < fl->n_members; i++)
+		if (fl->members[i].type == FP_DEST_VTEP && fl->members[i].id == hv2)
+			found++;
+	assert_int_equal(found, 1);
+
+	/* hv2 cannot be reached by tunnel (an IPv6 VTEP only): no vtep, a
+	 * problem on r1 naming it.
+	 */
+	put(w, FP_MODEL_HOST,
+	    "{'id': 'hv2', 'vtep_addresses': ['fd00::2'], 'underlay_mac': '02:00:00:00:99:02',"
+	    " 'bridge_mappings': {'physnet1': 'phys0'}}");
+	compile(w);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_VTEP), 0);
+	assert_problem(&w->rep, FP_MODEL_ROUTER, "r1", "",
+		       "host hv2 has this router (port vm-a2 on provider network net-a) but "
+		       "cannot be reached by tunnel");
+	assert_int_equal(w->rep.n_problems, 1);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
+/* A provider (vlan) external network (routed_provider_ext.json: r1 on
+ * vxlan net-a with its gateway on vlan net-ext, enable_snat false,
+ * floating IPs fip-1 and fip-3 on hv1's VMs): not carried yet
+ * (doc/routing.md "Not yet"), so no nat, no default or external
+ * connected route, and a problem on the router and each floating IP.
+ */
+static void
+test_compile_routed_provider_external(void **state)
+{
+	struct world *w = *state;
+	uint32_t vrf;
+
+	load_fixture(w, "routed_provider_ext.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.nat_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	assert_non_null(w->ctx.vrf_ids);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_non_null(w->ctx.net_ids);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf), 0);
+	assert_non_null(find_route(w->out, vrf, "10.1.0.0", 120));
+	assert_null(find_route(w->out, vrf, "0.0.0.0", 96));
+	assert_null(find_route(w->out, vrf, "172.24.4.0", 120));
+	assert_int_equal(w->rep.n_problems, 3);
+	assert_int_equal(fp_entry_set_count_table(w->out, FP_TABLE_NAT), 0);
+	assert_problem(&w->rep, FP_MODEL_ROUTER, "r1", "external_gateway_info.network_id",
+		       "routing to a provider external network is not carried yet");
+	assert_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-1", "floating_network_id",
+		       "floating IPs on a provider external network are not carried yet "
+		       "(doc/routing.md)");
+	assert_problem(&w->rep, FP_MODEL_FLOATINGIP, "fip-3", "floating_network_id",
+		       "floating IPs on a provider external network are not carried yet "
+		       "(doc/routing.md)");
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
+static struct fp_entry_set *
+entry_set_copy(const struct fp_entry_set *src)
+{
+	struct fp_entry_set *c = fp_entry_set_create();
+	struct fp_entry e;
+	size_t i;
+
+	assert_non_null(c);
+	for (i = 0; i < fp_entry_set_count(src); i++) {
+		assert_int_equal(fp_entry_set_at(src, i, &e), 0);
+		assert_int_equal(fp_entry_set_add(c, e.table, e.key, e.val), 0);
+	}
+	assert_int_equal(fp_entry_set_seal(c, NULL), 0);
+	return c;
+}
+
+/* A router whose interfaces are on provider networks keeps its vrf
+ * across an fp-control restart (routed_provider_vrf.json: r1 on vlan
+ * net-a, its gateway on vlan net-ext; another router took vrf 1 first):
+ * fresh ids, bound again from the installed entries (provider ids
+ * first, as ctrl.c), then the same vrf.
+ */
+static void
+test_compile_routed_provider_vrf_rebind(void **state)
+{
+	struct world *w = *state;
+	struct fp_entry_set *first;
+	uint32_t vrf1, vrf2;
+
+	load_fixture(w, "routed_provider_vrf.json");
+	w->ctx.routes_carried = 1;
+	w->ctx.nat_carried = 1;
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	set_port(&w->ports[6], "phys0", 6, FP_PORT_ROLE_PHYSICAL);
+	w->ctx.n_ports = 7;
+	w->ctx.segments_carried = 1;
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_int_equal(fp_ids_get(w->ctx.vrf_ids, "router:zz-old", &vrf1), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf1), 0);
+	assert_int_not_equal(vrf1, 1);
+	first = entry_set_copy(w->out);
+	fp_ids_free(w->ctx.vrf_ids);
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.vrf_ids = fp_ids_create(1, 16);
+	w->ctx.net_ids = fp_ids_create(1, FP_COMPILE_PROV_IDS_LIMIT);
+	assert_int_equal(fp_compile_prov_rebind(w->m, &w->ctx, first), 0);
+	assert_int_equal(fp_compile_l3_rebind(w->m, &w->ctx, first), 0);
+	compile(w);
+	assert_int_equal(fp_ids_find(w->ctx.vrf_ids, "router:r1", &vrf2), 0);
+	assert_int_equal(vrf2, vrf1);
+	fp_entry_set_free(first);
+	fp_ids_free(w->ctx.vrf_ids);
+	w->ctx.vrf_ids = NULL;
+	fp_ids_free(w->ctx.net_ids);
+	w->ctx.net_ids = NULL;
+}
+
 int
 main(void)
 {
@@ -3379,6 +3535,9 @@ main(void)
 		T(dhcp_changes),
 		T(dhcp_port_limits),
 		T(fip),
+		T(routed_provider_peer),
+		T(routed_provider_external),
+		T(routed_provider_vrf_rebind),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
