@@ -2228,9 +2228,9 @@ cmd_slowpath(const struct fpctl_opts *o)
 		       ",\"inject_full\":%llu"
 		       ",\"no_mbuf\":%llu"
 		       ",\"no_entry\":%llu"
-		       ",\"ra_periodic\":%llu",
+		       ",\"ra_periodic\":%llu,\"ra_nets_over\":%u",
 		       sp.queue, sp.pps, sp.n_workers, sp.queued, sp.sent, sp.inject_full,
-		       sp.no_mbuf, sp.no_entry, sp.ra_periodic);
+		       sp.no_mbuf, sp.no_entry, sp.ra_periodic, sp.ra_nets_over);
 	else
 		printf("slowpath: %u workers, queue %u each, %u punts/s per port, %u queued\n"
 		       "  answers sent %llu"
@@ -2238,9 +2238,10 @@ cmd_slowpath(const struct fpctl_opts *o)
 		       " no_mbuf %llu"
 		       " no_entry %llu"
 		       " ra_periodic %llu"
+		       " ra_nets_over %u"
 		       "\n",
 		       sp.n_workers, sp.queue, sp.pps, sp.queued, sp.sent, sp.inject_full,
-		       sp.no_mbuf, sp.no_entry, sp.ra_periodic);
+		       sp.no_mbuf, sp.no_entry, sp.ra_periodic, sp.ra_nets_over);
 	print_outcomes("dhcp4", sp.dhcp4, sp.n_dhcp4 < FP_DHCP4_MAX ? sp.n_dhcp4 : FP_DHCP4_MAX,
 		       fp_dhcp4_result_str, o->json);
 	print_outcomes("dhcp6", sp.dhcp6, sp.n_dhcp6 < FP_DHCP6_MAX ? sp.n_dhcp6 : FP_DHCP6_MAX,

@@ -911,7 +911,11 @@ phys_send(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, uint3
 	if (unlikely(inner_l3_len(m, &ps->meta) > dp->v.mtu)) {
 		TRACE(tr, DELIVER, "phys %u: %u bytes > its mtu %u", port_id,
 		      inner_l3_len(m, &ps->meta), dp->v.mtu);
-		send_too_big(p, m, ps, dp->v.mtu, in_port, out, tr);
+		/* A routed frame is already rewritten: its error was the
+		 * routing step's (fp_route_step() checks the egress MTU).
+		 */
+		if (!(ps->flags & PS_F_ROUTED))
+			send_too_big(p, m, ps, dp->v.mtu, in_port, out, tr);
 		drop(p, m, FP_DROP_TOO_BIG, tr);
 		return;
 	}
@@ -935,7 +939,11 @@ vm_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, int 
 	if (!hit) {
 		if (tr != NULL)
 			trace_fdb(tr, m, ps->vni, NULL);
-		flood(p, m, ps, 1, in_port, out, tr);
+		/* A frame a physical port sent to the router floods as the
+		 * physical port's: no storm control (a VM port's), local
+		 * ports only (every host saw it: split horizon).
+		 */
+		flood(p, m, ps, !(ps->flags & PS_F_PHYS), in_port, out, tr);
 		return;
 	}
 	fv = fp_ftables_fdb_decode(data);
@@ -1015,6 +1023,8 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 	struct fp_fdb_key k;
 	uint32_t vrf = fv.id;
 	int phys = (ps->flags & PS_F_PHYS) != 0; /* from a physical port (from_vm 0) */
+	const uint8_t *fip = NULL;
+	uint8_t fip_b[4];
 	void *data = NULL;
 	unsigned int v;
 	int hit;
@@ -1052,19 +1062,28 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 	if (!from_vm && !phys) {
 		v = fp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				   FP_PARSE_F_IP_CSUM, &ps->meta);
+		/* An overlay network's frames carry no tag (as a VM port's). */
+		if (v == FP_PARSE_OK && ps->meta.n_vlans)
+			v = FP_DROP_VLAN_DENIED;
 		if (v != FP_PARSE_OK) {
 			drop(p, m, v, tr);
 			return;
 		}
 	}
 	if (fv.flags & FP_FDB_F_EXTERNAL) {
+		/* The floating IP, for the ICMP errors about the packet. */
+		if (ps->meta.ethertype == FP_ETH_P_IPV4) {
+			memcpy(fip_b, rte_pktmbuf_mtod(m, const uint8_t *) + ps->meta.l3_off + 16,
+			       4);
+			fip = fip_b;
+		}
 		vrf = fp_route_dnat(p->t, ps->vni, vrf, m, &ps->meta, tr);
 		if (vrf == 0) {
 			drop(p, m, FP_DROP_NO_ROUTE, tr);
 			return;
 		}
 	}
-	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, &res, &p->rt_cache, tr);
+	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, fip, &res, &p->rt_cache, tr);
 	if (res.err != NULL && (from_vm || phys)) {
 		p->stats.n[res.err_stat]++;
 		emit_back(p->t, res.err, ps, in_port, out);
@@ -1294,7 +1313,11 @@ punt_wanted(const struct fp_pipeline *p, const struct fp_dp_port *pt, uint16_t i
 		TRACE(tr, CLASSIFY, "dhcp: port %u has a dhcp entry: slow path", in_port);
 		return 1;
 	}
-	if (m->ethertype != FP_ETH_P_IPV6)
+	/* The slow path reads DHCPv6 and RS at fixed offsets (UDP or ICMPv6
+	 * right after the IPv6 header, fp_slowpath_answer()): a frame with
+	 * extension headers goes its way.
+	 */
+	if (m->ethertype != FP_ETH_P_IPV6 || m->l4_off != m->l3_off + 40)
 		return 0;
 	dst = l3 + 24;
 	ll = dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80;

@@ -33,13 +33,22 @@ ipstr(const struct fp_ip *ip)
 	return t;
 }
 
+static void nat_icmp_inner(uint8_t *icmp, uint32_t len, uint32_t off, const uint8_t old[4],
+			   const uint8_t new[4]);
+
 /* An ICMP error of kind about m from the router's address on the sender's
- * subnet (the connected route of the source), into res->err.
+ * subnet (the connected route of the source), into res->err.  fip: m's
+ * destination was translated from this floating IP (fp_route_dnat()):
+ * the embedded packet is translated back (the inverse of the DNAT, with
+ * its checksums, nat_icmp_inner()) and the error leaves from the
+ * connected route's MAC (the router's on the external network, not the
+ * floating IP's).
  */
 static void
 icmp_error(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
-	   const struct rte_mbuf *m, const struct fp_pkt_meta *meta, const struct fp_ip *src,
-	   unsigned int kind, uint16_t mtu, struct fp_route_res *res, struct fp_trace *tr)
+	   const struct rte_mbuf *m, const struct fp_pkt_meta *meta, const uint8_t *fip,
+	   const struct fp_ip *src, unsigned int kind, uint16_t mtu, struct fp_route_res *res,
+	   struct fp_trace *tr)
 {
 	static const uint16_t stat[FP_ICMP_ERR_MAX] = {
 		[FP_ICMP_ERR_TOO_BIG] = FP_STAT_ICMP_TOO_BIG,
@@ -63,6 +72,15 @@ icmp_error(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
 		RTRACE(tr, "no icmp error for this packet");
 		rte_pktmbuf_free(e);
 		return;
+	}
+	if (fip != NULL && meta->ethertype == FP_ETH_P_IPV4) {
+		uint8_t *ef = rte_pktmbuf_mtod(e, uint8_t *);
+		const uint8_t *fixed = rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off + 16;
+
+		/* The error's header is 14 + 20 bytes (fp_icmp_error_build()). */
+		nat_icmp_inner(ef + 34, len - 34, 12, fixed, fip);
+		memcpy(ef + 6, in->mac, 6);
+		RTRACE(tr, "its embedded destination back to the floating ip");
 	}
 	RTRACE(tr, "icmp %s from %s back to the sender",
 	       kind == FP_ICMP_ERR_TIME	   ? "time exceeded" :
@@ -307,15 +325,18 @@ neigh_get(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vrf,
 	return n;
 }
 
-/* The largest inner IP packet the egress (vni, mac) takes when the fdb
- * sends it to a vtep; UINT32_MAX otherwise.  The fdb lookup fills the
- * burst cache that the caller's lookup of the same key then hits.
+/* The largest IP packet the egress (vni, mac) takes: the tunnel's inner
+ * MTU when the fdb sends it to a vtep, the port's MTU (an L3 MTU: the tag
+ * phys_send() pushes is not counted) when it sends it out a physical
+ * port; UINT32_MAX otherwise (a local port, a miss: flooded).  The fdb
+ * lookup fills the burst cache that the caller's lookup of the same key
+ * then hits.
  */
 static inline uint32_t
-egress_vtep_mtu(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vni,
-		const uint8_t mac[6])
+egress_mtu(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vni, const uint8_t mac[6])
 {
 	const struct fp_dp_vtep *vt;
+	const struct fp_dp_port *dp;
 	struct fp_fdb_key k;
 	struct fp_fdb_val fv;
 	void *data = NULL;
@@ -337,15 +358,18 @@ egress_vtep_mtu(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t v
 	if (!hit)
 		return UINT32_MAX;
 	fv = fp_ftables_fdb_decode(data);
-	if (fv.type != FP_DEST_VTEP || (vt = fp_ftables_vtep(t, fv.id)) == NULL)
-		return UINT32_MAX;
-	return vt->tmpl.max_inner_l3;
+	if (fv.type == FP_DEST_VTEP && (vt = fp_ftables_vtep(t, fv.id)) != NULL)
+		return vt->tmpl.max_inner_l3;
+	if (fv.type == FP_DEST_PHYS && (dp = fp_ftables_port(t, fv.id)) != NULL &&
+	    dp->v.role == FP_PORT_ROLE_PHYSICAL)
+		return dp->v.mtu;
+	return UINT32_MAX;
 }
 
 unsigned int
 fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, struct rte_mbuf *m,
-	      const struct fp_pkt_meta *meta, struct fp_route_res *res, struct fp_route_cache *c,
-	      struct fp_trace *tr)
+	      const struct fp_pkt_meta *meta, const uint8_t *fip, struct fp_route_res *res,
+	      struct fp_route_cache *c, struct fp_trace *tr)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + meta->l3_off;
 	const struct fp_route_val *rt;
@@ -353,7 +377,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	const struct fp_nat_val *snat = NULL;
 	struct fp_ip dst, src;
 	const struct fp_ip *nh;
-	uint32_t ttl, l3len, vt_mtu;
+	uint32_t ttl, l3len, eg_mtu;
 	int v4, plen;
 
 	memset(res, 0, sizeof(*res));
@@ -401,7 +425,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (rt == NULL) {
 		RTRACE(tr, "vrf %u %s: no route", vrf, ipstr(&dst).s);
 		res->drop = FP_DROP_NO_ROUTE;
-		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_NET_UNREACH, 0, res, tr);
+		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_NET_UNREACH, 0, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	if (tr != NULL) {
@@ -454,14 +478,14 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (ttl <= 1) {
 		RTRACE(tr, "%s %u: expires here", v4 ? "ttl" : "hop limit", ttl);
 		res->drop = FP_DROP_TTL_EXCEEDED;
-		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TIME, 0, res, tr);
+		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TIME, 0, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	l3len = meta->l3_len ? meta->l3_len : rte_pktmbuf_data_len(m) - meta->l3_off;
 	if (unlikely(l3len > rt->mtu)) {
 		RTRACE(tr, "%u bytes > mtu %u", l3len, rt->mtu);
 		res->drop = FP_DROP_TOO_BIG;
-		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
+		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	n = neigh_get(t, c, rt->vni, nh); /* the egress network's neighbours */
@@ -471,17 +495,17 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 		res->drop = FP_DROP_NEIGH_MISSING;
 		return FP_ROUTE_V_DROP;
 	}
-	/* Toward a vtep, the tunnel may carry less than the route's MTU:
-	 * the error must leave now, from the router's address, before the
-	 * frame is rewritten (the fdb result is the burst cache's, which
-	 * the caller then uses).
+	/* Toward a vtep or out a physical port, the egress may carry less
+	 * than the route's MTU: the error must leave now, from the router's
+	 * address, before the frame is rewritten (the fdb result is the
+	 * burst cache's, which the caller then uses).
 	 */
-	vt_mtu = egress_vtep_mtu(t, c, rt->vni, n->mac);
-	if (unlikely(l3len > vt_mtu)) {
-		RTRACE(tr, "%u bytes > the tunnel's inner mtu %u", l3len, vt_mtu);
+	eg_mtu = egress_mtu(t, c, rt->vni, n->mac);
+	if (unlikely(l3len > eg_mtu)) {
+		RTRACE(tr, "%u bytes > the egress mtu %u", l3len, eg_mtu);
 		res->drop = FP_DROP_TOO_BIG;
-		icmp_error(t, mp, vrf, m, meta, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)vt_mtu, res,
-			   tr);
+		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)eg_mtu,
+			   res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	ttl_dec(ip, v4);

@@ -23,7 +23,11 @@
  * floating IP (nat (vrf, SNAT, source)) and leaves from the floating IP's
  * MAC; without a floating IP it is dropped (no_snat) when the route is
  * flagged FP_ROUTE_F_SNAT, else routed unchanged.  Checksums are updated
- * incrementally; ICMP errors' embedded packets are translated too.
+ * incrementally; ICMP errors' embedded packets are translated too.  An
+ * ICMP error of the routing step about a translated packet quotes it as
+ * it was sent (its destination the floating IP again) and leaves from
+ * the router's address and MAC on the sender's subnet (the connected
+ * route of the external network), never revealing the fixed IP.
  *
  * Concurrency: a worker's reader of the tables (RCU as the pipeline).
  */
@@ -98,13 +102,17 @@ struct fp_route_res {
  * @param m    the frame (Ethernet, no VLAN tag, linear), rewritten in place
  *	       for FORWARD and REPLY
  * @param meta its metadata (fp_parse_frame()), still valid after a rewrite
+ * @param fip  the floating IP (4 bytes) the frame was sent to when
+ *	       fp_route_dnat() translated it, or NULL: an ICMP error about
+ *	       it then quotes the floating IP, not the fixed IP, and leaves
+ *	       from the router's MAC on the sender's subnet
  * @param res  filled in
  * @param c    this burst's cache (fp_route_cache_clear() at its start)
  * @param tr   a trace record, or NULL
  * @return FP_ROUTE_V_*
  */
 unsigned int fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
-			   struct rte_mbuf *m, const struct fp_pkt_meta *meta,
+			   struct rte_mbuf *m, const struct fp_pkt_meta *meta, const uint8_t *fip,
 			   struct fp_route_res *res, struct fp_route_cache *c, struct fp_trace *tr);
 
 /**

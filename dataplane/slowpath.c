@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_log.h>
 
 #include <flowplane/proto.h>
 
@@ -152,6 +153,9 @@ fp_slowpath_answer(struct fp_slowpath *sp, struct rte_mbuf *m, struct rte_ring *
 			sp->stats.dhcp4[r < FP_DHCP4_MAX ? r : FP_DHCP4_MALFORMED]++;
 		}
 	} else if (et == FP_ETH_P_IPV6 && len >= 14 + 40 && f[14 + 6] == FP_IPPROTO_UDP) {
+		/* The workers punt IPv6 without extension headers only
+		 * (punt_wanted()): the next header is the parsed l4_proto.
+		 */
 		const struct fp_dhcp6_val *d = fp_ftables_dhcp6(sp->t, port);
 
 		if (d == NULL) {
@@ -197,6 +201,7 @@ struct ra_sync {
 	struct fp_slowpath *sp;
 	struct fp_slowpath_ra_net *nets; /* the new list */
 	uint32_t n;			 /* valid nets */
+	uint32_t over;			 /* networks that found no room */
 	uint64_t now_ns;		 /* the time */
 };
 
@@ -209,8 +214,10 @@ ra_sync_one(uint16_t table, const void *key, const void *val, void *arg)
 	uint32_t i;
 
 	(void)table;
-	if (s->n == FP_SLOWPATH_RA_NET_MAX)
+	if (s->n == FP_SLOWPATH_RA_NET_MAX) {
+		s->over++;
 		return 0;
+	}
 	for (i = 0; i < sp->n_ra_nets; i++) {
 		if (sp->ra_nets[i].vni == k->vni) {
 			s->nets[s->n++] = sp->ra_nets[i];
@@ -237,6 +244,14 @@ ra_sync(struct fp_slowpath *sp, uint64_t now_ns)
 	fp_ftables_walk(sp->t, FP_TABLE_RA, ra_sync_one, &s);
 	memcpy(sp->ra_nets, nets, sizeof(nets[0]) * s.n);
 	sp->n_ra_nets = s.n;
+	sp->stats.ra_nets_over = s.over;
+	if (s.over != 0 && !sp->stats.ra_over_logged) {
+		sp->stats.ra_over_logged = 1;
+		RTE_LOG(WARNING, USER1,
+			"fp.slowpath: %u networks with an ra entry beyond %u: no periodic RAs "
+			"for them (fpctl show slowpath: ra_nets_over)\n",
+			s.over, FP_SLOWPATH_RA_NET_MAX);
+	}
 }
 
 /* The unsolicited RA of net to every local VM port on it. */
@@ -325,6 +340,7 @@ fp_slowpath_report(const struct fp_slowpath *sp, struct fp_ctl_slowpath *out)
 	out->no_mbuf = s->no_mbuf;
 	out->no_entry = s->no_entry;
 	out->ra_periodic = s->ra_periodic;
+	out->ra_nets_over = s->ra_nets_over;
 	memcpy(out->dhcp4, s->dhcp4, sizeof(s->dhcp4));
 	memcpy(out->dhcp6, s->dhcp6, sizeof(s->dhcp6));
 	memcpy(out->ra, s->ra, sizeof(s->ra));

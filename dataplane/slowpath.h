@@ -55,6 +55,9 @@ struct fp_slowpath_stats {
 	uint64_t sent;		      /* answers handed to a worker */
 	uint64_t inject_full;	      /* answers dropped: the worker's inject ring was full */
 	uint64_t no_mbuf;	      /* answers dropped: no mbuf */
+	uint32_t ra_nets_over;	      /* ra networks beyond FP_SLOWPATH_RA_NET_MAX at the
+				       * last commit: no periodic RAs */
+	uint32_t ra_over_logged;      /* ra_nets_over was logged once */
 };
 
 /* A network with periodic RAs. */

@@ -261,19 +261,20 @@ struct fp_ctl_ct_entry {
 #define FP_CTL_SLOWPATH_OUTCOME_MAX 16 /* outcome counters per protocol */
 
 struct fp_ctl_slowpath {
-	__u32 queue;	   /* slowpath.queue: frames per worker ring */
-	__u32 pps;	   /* slowpath.pps: punts per second per port (per worker) */
-	__u32 queued;	   /* frames waiting in the punt rings now */
-	__u32 n_workers;   /* rings (one per worker) */
-	__u32 n_dhcp4;	   /* valid dhcp4 */
-	__u32 n_dhcp6;	   /* valid dhcp6 */
-	__u32 n_ra;	   /* valid ra */
-	__u32 pad;	   /* zero */
-	__u64 sent;	   /* answers handed to a worker */
-	__u64 inject_full; /* answers dropped: the worker's inject ring was full */
-	__u64 no_mbuf;	   /* answers dropped: no mbuf */
-	__u64 no_entry;	   /* punted frames whose entry was gone */
-	__u64 ra_periodic; /* unsolicited RAs sent (one per port) */
+	__u32 queue;	    /* slowpath.queue: frames per worker ring */
+	__u32 pps;	    /* slowpath.pps: punts per second per port (per worker) */
+	__u32 queued;	    /* frames waiting in the punt rings now */
+	__u32 n_workers;    /* rings (one per worker) */
+	__u32 n_dhcp4;	    /* valid dhcp4 */
+	__u32 n_dhcp6;	    /* valid dhcp6 */
+	__u32 n_ra;	    /* valid ra */
+	__u32 ra_nets_over; /* networks with an ra entry beyond the slow path's
+			     * room at the last commit: no periodic RAs */
+	__u64 sent;	    /* answers handed to a worker */
+	__u64 inject_full;  /* answers dropped: the worker's inject ring was full */
+	__u64 no_mbuf;	    /* answers dropped: no mbuf */
+	__u64 no_entry;	    /* punted frames whose entry was gone */
+	__u64 ra_periodic;  /* unsolicited RAs sent (one per port) */
 	__u64 dhcp4[FP_CTL_SLOWPATH_OUTCOME_MAX]; /* DHCPv4 outcomes */
 	__u64 dhcp6[FP_CTL_SLOWPATH_OUTCOME_MAX]; /* DHCPv6 outcomes */
 	__u64 ra[FP_CTL_SLOWPATH_OUTCOME_MAX];	  /* router solicitation outcomes */

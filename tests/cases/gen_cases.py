@@ -3304,6 +3304,16 @@ def gen_slowpath():
     c.inp(0, solicit)
     flooded(c, solicit)
 
+    hbh = bytes(Ether(dst="33:33:00:01:00:02", src=VM0_MAC) /
+                IPv6(src=ll, dst="ff02::1:2", hlim=1, fl=0) / IPv6ExtHdrHopByHop() /
+                UDP(sport=546, dport=547) / Raw(b"\x01\x00\x12\x34"))
+    c = scase("sp_dhcp6_ext_header_not_punted", "a DHCPv6 Solicit behind a hop-by-hop "
+              "options header: the slow path reads DHCPv6 and RS at fixed offsets, so it is "
+              "not punted (flooded as before), never answered as something else")
+    dhcp6_entry(c)
+    c.inp(0, hbh)
+    flooded(c, hbh)
+
     rs = bytes(Ether(dst="33:33:00:00:00:02", src=VM0_MAC) /
                IPv6(src=ll, dst="ff02::2", hlim=255, fl=0) /
                ICMPv6ND_RS() / ICMPv6NDOptSrcLLAddr(lladdr=VM0_MAC))
@@ -3436,6 +3446,26 @@ def gen_fip():
     c.out(0, natted(f, VM0_MAC, RTR_MAC, dst=VM0_IP))
     c.tx()
 
+    # The router's gateway port on EXT: its connected route, the address
+    # the outside sees the router's ICMP errors come from.
+    rgw_ip = "172.24.4.10"
+    for proto, l4 in (("ping", ICMP(type=8, code=0, id=0x99, seq=1) / Raw(b"ping the fip")),
+                      ("udp", UDP(sport=53, dport=5000) / Raw(b"expires at the router"))):
+        f = bytes(Ether(dst=FIP_MAC, src=OUT_MAC) /
+                  IP(src=OUT_IP, dst=FIP, ttl=1, id=0x5155, flags="DF") / l4)
+        e = bytearray(icmp4_error(f, rgw_ip, 11, 0))
+        e[6:12] = mac_bytes(RGW_MAC)
+        c = fcase("fip_dnat_ttl_error_" + proto,
+                  "a %s with TTL 1 from the outside to the floating IP: time exceeded from "
+                  "the router's external address 172.24.4.10 and MAC (EXT's connected "
+                  "route), quoting the packet as sent (to the floating IP, checksums as "
+                  "they were), never the fixed IP" % proto)
+        c.route(VRF, "172.24.4.0/24", "connected", EXT, RGW_MAC, 1500, rgw_ip)
+        c.inp(5, f)
+        c.out(5, bytes(e))
+        c.drop("ttl_exceeded")
+        c.stat("icmp_time_exceeded_sent", 1)
+
     f = tcp4(dst_mac=RTR_MAC, dst=OUT_IP)
     c = fcase("fip_snat_tcp", "port 0 (floating IP 172.24.4.100) sends TCP to the outside: the "
               "default route is external: snat to the floating IP, source MAC the floating "
@@ -3513,6 +3543,16 @@ def gen_fip():
     c.out(0, natted(inner, VM0_MAC, RTR_MAC, dst=VM0_IP))
     c.tx()
     c.stat("decap", 1)
+
+    c = case("fip_dnat_from_underlay_tagged", "a frame to the floating IP's MAC from the "
+             "underlay with a VLAN tag inside the tunnel: an overlay network carries no "
+             "tags, dropped as vlan_denied")
+    c.engines(*FIP_XDP)
+    fip_world(c, ext_flood=(("port", 5), ("vtep", 1)))
+    c.fdb(EXT, "02:00:00:00:0e:02", "vtep", 1)
+    c.guard()
+    c.inp(UL_PORT, underlay_frame(tag(inner, 7), 1, vni=EXT))
+    c.drop("vlan_denied")
 
     # An ICMP error about a packet port 0 sent from its floating IP: the
     # embedded packet's source is translated back to the fixed address.
@@ -3760,6 +3800,19 @@ def gen_provider():
     c.tx()
     c.stat("routed", 1)
 
+    f = udp4(src_mac=VM4_MAC, dst_mac=RTR_MAC, src=VM4_IP, dst=REM_IP,
+             payload=bytes(1401 - 28))
+    # The error leaves before any rewrite: it quotes the packet as sent.
+    c = pcase("pv_routed_too_big_phys", "1401 bytes with DF from port 4 via the router (route "
+              "MTU 1500) to the physical port of MTU 1400: ICMP fragmentation needed (MTU "
+              "1400) from 10.0.1.1 quoting TTL 64, dropped as too_big",
+              phys_mtu=1400, router=True)
+    c.inp(4, f)
+    c.out(4, icmp4_error(f, RTR2_IP, 3, 4, mtu=1400))
+    c.drop("too_big")
+    c.stat("icmp_too_big_sent", 1)
+    c.stat("routed", 0)
+
     f = udp4(src_mac=VM4_MAC, dst_mac=RTR_MAC, src=VM4_IP, dst=VM0_IP)
     c = pcase("pv_routed_local_router_mac", "port 4 to 10.0.0.10 on local port 0 of the vlan "
               "network: routed and delivered with the router's MAC as source (the chassis "
@@ -3788,6 +3841,27 @@ def gen_provider():
     c.out(PHYS_PORT, bytes(out))
     c.tx()
     c.stat("routed", 1)
+
+    # A routed frame from the physical port whose next hop's MAC is in no
+    # fdb entry floods as the physical port's frames do: local ports only,
+    # never charged to storm control (a VM port's).
+    unk_mac, unk_ip = "02:00:00:00:0b:33", "10.0.0.33"
+    f = udp4(src_mac=REM_MAC[2], dst_mac=RTR_MAC, src="10.0.1.50", dst=unk_ip)
+    c = pcase("pv_routed_from_phys_flood", "routed from the physical port to 10.0.0.33, "
+              "its MAC in no fdb entry: flooded to local ports 0 and 2 only, twice under "
+              "storm control burst 1 (a physical port's floods are not limited)",
+              router=True)
+    c.guard(storm_pps=1, storm_burst=1)
+    c.neigh(unk_ip, unk_mac, PNET, vrf=PNET)
+    for i in range(2):
+        c.inp(PHYS_PORT, f)
+        c.out(0, routed(f, unk_mac))
+        c.out(2, routed(f, unk_mac))
+        c.tx()
+        c.stat("routed", 1)
+        c.stat("flood", 1)
+        if i == 0:
+            c.next()
 
     f = bytes(Ether(dst=RTR_MAC, src=REM_MAC[1]) /
               IP(src=REM_IP, dst=RTR_IP, ttl=64, id=0x4242, flags="DF") /

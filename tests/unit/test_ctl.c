@@ -1180,7 +1180,7 @@ test_ctl_slowpath(void **state)
 	assert_int_equal(sp.dhcp4[1], 7);
 	assert_int_equal(sp.ra[0], 9);
 	assert_int_equal(sp.inject_full, 2);
-	assert_int_equal(sp.pad, 0);
+	assert_int_equal(sp.ra_nets_over, 0);
 	f->fs.rc = -EIO;
 	assert_int_equal(fp_ctl_client_slowpath(f->c, &sp), -EIO);
 	assert_non_null(strstr(fp_ctl_client_msg(f->c), "slowpath"));
