@@ -20,7 +20,7 @@
 
 #include <linux/types.h>
 
-#define FP_ABI_VERSION 5
+#define FP_ABI_VERSION 6
 
 /* Limits that shape the ABI structs. */
 #define FP_PORT_MAX 64	       /* logical ports per dataplane */
@@ -502,6 +502,13 @@ struct fp_guard_cfg {
 	 * at the first 0.
 	 */
 	__u16 ethertypes[FP_GUARD_ETHERTYPE_MAX];
+	/* The ICMP errors an engine generates (time exceeded, unreachable,
+	 * too big): a token bucket per worker or CPU (RFC 4443 2.4(f),
+	 * RFC 1812 4.3.2.8); over it the error is not sent and counts
+	 * icmp_rate_limited.
+	 */
+	__u32 icmp_pps;	  /* errors per second per worker or CPU; 0 = unlimited */
+	__u32 icmp_burst; /* bucket size, errors */
 };
 
 /* Pipeline counters: FP_STAT_<ID>, "name".  Packets, not bytes.
@@ -531,7 +538,8 @@ struct fp_guard_cfg {
 	_(ROUTED, "routed")                              \
 	_(ICMP_TIME_EXCEEDED, "icmp_time_exceeded_sent") \
 	_(ICMP_UNREACH, "icmp_unreachable_sent")         \
-	_(ICMP_ECHO_REPLY, "icmp_echo_reply")
+	_(ICMP_ECHO_REPLY, "icmp_echo_reply")            \
+	_(ICMP_RATE_LIMITED, "icmp_rate_limited")
 
 #define FP_STAT_ENUM(id, name) FP_STAT_##id,
 enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
@@ -693,7 +701,7 @@ _Static_assert(sizeof(struct fp_ra_val) == 40 + 16 * FP_RA_DNS_MAX + 28 * FP_RA_
 _Static_assert(__builtin_offsetof(struct fp_ra_val, dns) == 40, "fp_ra_val.dns");
 _Static_assert(sizeof(struct fp_dhcp6_key) == 4, "fp_dhcp6_key");
 _Static_assert(sizeof(struct fp_dhcp6_val) == 40 + 16 * FP_DHCP6_DNS_MAX, "fp_dhcp6_val");
-_Static_assert(FP_ABI_VERSION == 5 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
+_Static_assert(FP_ABI_VERSION == 6 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_TABLES_H */

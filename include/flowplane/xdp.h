@@ -289,7 +289,7 @@ _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
 _Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
 _Static_assert(sizeof(struct fp_vtep_src_key) == 24, "fp_vtep_src_key");
-_Static_assert(sizeof(struct fp_guard_cfg) == 16 + 2 * FP_GUARD_ETHERTYPE_MAX, "fp_guard_cfg");
+_Static_assert(sizeof(struct fp_guard_cfg) == 24 + 2 * FP_GUARD_ETHERTYPE_MAX, "fp_guard_cfg");
 _Static_assert(sizeof(struct fp_storm_bucket) == 16, "fp_storm_bucket");
 _Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
 _Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
@@ -298,9 +298,9 @@ _Static_assert(FP_CT_STATE_MAX <= FP_XDP_CT_STATES, "FP_XDP_CT_STATES");
 _Static_assert(sizeof(struct fp_sg_drops) == 8 * FP_SG_DIR_MAX, "fp_sg_drops");
 _Static_assert(sizeof(struct fp_xdp_route_key) == 32, "fp_xdp_route_key"); /* a new map's */
 _Static_assert(__builtin_offsetof(struct fp_xdp_route_key, ip) == 16, "fp_xdp_route_key.ip");
-_Static_assert(FP_ABI_VERSION == 5 && FP_XDP_LAYOUT_SUM == 48 + 104 +
+_Static_assert(FP_ABI_VERSION == 6 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
-								   8 + 24 + 72 + 16 + 24 + 32 + 16,
+								   8 + 24 + 72 + 16 + 24 + 40 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_XDP_H */
