@@ -50,8 +50,9 @@
  *                held it is replaced)
  *   fp_guard     ARRAY 1            __u32 0       -> struct fp_guard_cfg
  *                (fp-xdp writes it from the config's guard group)
- *   fp_storm     PERCPU_ARRAY FP_PORT_MAX  port id -> struct fp_storm_bucket
- *                (the program's own: storm control per VM port, per CPU)
+ *   fp_storm     PERCPU_ARRAY FP_PORT_MAX + 1  port id -> struct fp_storm_bucket
+ *                (the program's own: storm control per VM port, per CPU;
+ *                slot FP_XDP_STORM_ICMP: the ICMP errors' bucket, per CPU)
  * and the distributed router's (doc/routing.md, doc/xdp.md "Routing"):
  *   fp_route     LPM_TRIE route limit  struct fp_xdp_route_key -> struct fp_route_val
  *                (fp-control's struct fp_route_key, translated: the
@@ -271,6 +272,11 @@ struct fp_vtep_src_key {
 	__u32 pad;	 /* zero */
 	struct fp_ip ip; /* the remote vtep's address */
 };
+
+/* fp_storm's slot of the ICMP errors' bucket (guard icmp_pps, icmp_burst),
+ * after the ports'.
+ */
+#define FP_XDP_STORM_ICMP FP_PORT_MAX
 
 /* A VM port's storm-control bucket on one CPU (fp_storm). */
 struct fp_storm_bucket {
