@@ -197,7 +197,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FP_PORT_MAX);
+	__uint(max_entries, FP_XDP_STORM_ICMP + 1);
 	__type(key, __u32);
 	__type(value, struct fp_storm_bucket);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

@@ -567,28 +567,25 @@ fp_xdp_flood_sg(struct xdp_md *ctx, __u32 vni, __u32 in_port)
 	return (int)sc->flood_refused;
 }
 
-/* Storm control: may VM port in_port flood once more on this CPU?  A
- * token bucket per port and CPU (fp_storm) kept as time credit: a flood
- * costs 1e9 / storm_pps ns, the credit grows with the time since the
- * port's last flood here and is capped at storm_burst floods.
+/* A token bucket of this CPU (fp_storm slot key) kept as time credit: a
+ * packet costs 1e9 / pps ns, the credit grows with the time since the
+ * slot's last packet here and is capped at burst packets.  Returns 1: it
+ * passes (pps 0: always), 0: over the rate.
  */
 static __always_inline int
-storm_pass(__u32 in_port)
+bucket_take(__u32 key, __u32 pps, __u32 burst)
 {
 	struct fp_storm_bucket *b;
-	struct fp_guard_cfg *g;
 	__u64 cost, cap, credit, now;
-	__u32 zero = 0;
 
-	g = bpf_map_lookup_elem(&fp_guard, &zero);
-	if (!g || g->storm_pps == 0)
+	if (pps == 0)
 		return 1;
-	b = bpf_map_lookup_elem(&fp_storm, &in_port);
+	b = bpf_map_lookup_elem(&fp_storm, &key);
 	if (!b)
 		return 1;
 	now = bpf_ktime_get_ns();
-	cost = 1000000000ULL / g->storm_pps;
-	cap = cost * g->storm_burst;
+	cost = 1000000000ULL / pps;
+	cap = cost * burst;
 	if (b->last_ns == 0 || now - b->last_ns >= cap)
 		credit = cap;
 	else
@@ -602,6 +599,37 @@ storm_pass(__u32 in_port)
 	}
 	b->credit_ns = credit - cost;
 	return 1;
+}
+
+/* Storm control: may VM port in_port flood once more on this CPU?  Its
+ * bucket (storm_pps, storm_burst).
+ */
+static __always_inline int
+storm_pass(__u32 in_port)
+{
+	struct fp_guard_cfg *g;
+	__u32 zero = 0;
+
+	g = bpf_map_lookup_elem(&fp_guard, &zero);
+	if (!g || in_port >= FP_PORT_MAX)
+		return 1;
+	return bucket_take(in_port, g->storm_pps, g->storm_burst);
+}
+
+/* May this CPU send one more ICMP error?  Its bucket (fp_storm slot
+ * FP_XDP_STORM_ICMP: icmp_pps, icmp_burst; RFC 4443 2.4(f), RFC 1812
+ * 4.3.2.8).
+ */
+static __always_inline int
+icmp_pass(void)
+{
+	struct fp_guard_cfg *g;
+	__u32 zero = 0;
+
+	g = bpf_map_lookup_elem(&fp_guard, &zero);
+	if (!g)
+		return 1;
+	return bucket_take(FP_XDP_STORM_ICMP, g->icmp_pps, g->icmp_burst);
 }
 
 /* Broadcast, multicast or unknown unicast: decide the flood here. */
@@ -899,7 +927,9 @@ answer(struct xdp_md *ctx, const struct fp_pkt_meta *m, const struct fp_ip *targ
 /* An ICMP error of kind (FP_ICMP_ERR_*) about the frame, from src (a
  * struct fp_ip; NULL: the packet's destination), sent back: the frame
  * becomes the error (kind FP_XDP_V_ICMP, counted as err_stat, the frame a
- * drop for v's reason), or stays a drop when none may be sent.
+ * drop for v's reason), or stays a drop when none may be sent: over this
+ * CPU's ICMP error rate (icmp_pass(), counted icmp_rate_limited, before
+ * anything is built), or when the frame cannot become one.
  */
 static __always_inline int
 icmp_error(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 kind, __u32 mtu, const __u8 *src,
@@ -914,6 +944,10 @@ icmp_error(struct xdp_md *ctx, const struct fp_pkt_meta *m, __u32 kind, __u32 mt
 	f = fp_pkt_ptr(data, data_end, 0, FP_ETH_HLEN);
 	if (!n || !f)
 		return 0;
+	if (!icmp_pass()) {
+		v->stat = FP_STAT_ICMP_RATE_LIMITED; /* counted besides the drop */
+		return 0;
+	}
 	fp_mac_copy(eth, f);
 	fp_mac_copy(eth + 6, f + 6);
 	ipv6 = m->ethertype == FP_ETH_P_IPV6;
@@ -1685,7 +1719,7 @@ fp_xdp_rx(struct xdp_md *ctx)
 		c->n[FP_STAT_RX]++;
 		if (v->decap)
 			c->n[FP_STAT_DECAP]++;
-		st = v->stat; /* routed, icmp_echo_reply; 0: none (adds 0) */
+		st = v->stat; /* routed, icmp_echo_reply, icmp_rate_limited; 0: none */
 		if (st < FP_STAT_MAX)
 			c->n[st] += st != 0;
 		switch (v->kind) {

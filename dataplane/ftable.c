@@ -365,6 +365,8 @@ fp_ftables_guard_set(struct fp_ftables *t, const struct fp_guard_cfg *g)
 	__atomic_store_n(&t->guard.inner_src_mac, g->inner_src_mac, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.storm_pps, g->storm_pps, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->guard.storm_burst, g->storm_burst, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->guard.icmp_pps, g->icmp_pps, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->guard.icmp_burst, g->icmp_burst, __ATOMIC_RELAXED);
 	/* Element by element: a reader may see a mix of the old and the new
 	 * list, no ethertype that is in neither.
 	 */

@@ -332,9 +332,9 @@ guard_apply(struct fp_dpdk *d)
 	fp_ftables_guard_set(d->tables, &g);
 	fp_log(FP_LOG_INFO,
 	       "guard: underlay_strict_source %s, underlay_inner_src_mac %s, storm control %u/s "
-	       "burst %u, permitted ethertypes %s",
+	       "burst %u, icmp errors %u/s burst %u, permitted ethertypes %s",
 	       g.strict_source ? "on" : "off", g.inner_src_mac ? "on" : "off", g.storm_pps,
-	       g.storm_burst, ets);
+	       g.storm_burst, g.icmp_pps, g.icmp_burst, ets);
 }
 
 static int

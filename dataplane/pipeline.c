@@ -607,7 +607,7 @@ send_too_big(struct fp_pipeline *p, struct rte_mbuf *m, const struct pkt_state *
 	uint32_t len;
 	uint8_t *buf;
 
-	if (p->mp == NULL)
+	if (p->mp == NULL || !fp_pipeline_icmp_take(p, tr))
 		return;
 	e = rte_pktmbuf_alloc(p->mp);
 	if (e == NULL)
@@ -672,6 +672,23 @@ bucket_take(struct fp_storm *b, uint64_t now, uint32_t pps, uint32_t burst, int 
 	if (take) {
 		b->credit_ns = credit - cost;
 		b->last_ns = now;
+	}
+	return 1;
+}
+
+int
+fp_pipeline_icmp_take(struct fp_pipeline *p, struct fp_trace *tr)
+{
+	uint32_t pps = __atomic_load_n(&p->t->guard.icmp_pps, __ATOMIC_RELAXED);
+
+	if (pps == 0)
+		return 1;
+	sg_clock(p);
+	if (!bucket_take(&p->icmp_bucket, p->now_ns, pps,
+			 __atomic_load_n(&p->t->guard.icmp_burst, __ATOMIC_RELAXED), tr == NULL)) {
+		p->stats.n[FP_STAT_ICMP_RATE_LIMITED]++;
+		TRACE(tr, REPLY, "icmp errors over %u/s: none sent", pps);
+		return 0;
 	}
 	return 1;
 }
@@ -1083,7 +1100,11 @@ route_forward(struct fp_pipeline *p, struct rte_mbuf *m, struct pkt_state *ps, s
 			return;
 		}
 	}
-	v = fp_route_step(p->t, p->mp, vrf, m, &ps->meta, fip, &res, &p->rt_cache, tr);
+	/* ICMP errors go back to a VM or a physical port, never to the
+	 * underlay: none is built for a frame from there.
+	 */
+	v = fp_route_step(p->t, from_vm || phys ? p : NULL, vrf, m, &ps->meta, fip, &res,
+			  &p->rt_cache, tr);
 	if (res.err != NULL && (from_vm || phys)) {
 		p->stats.n[res.err_stat]++;
 		emit_back(p->t, res.err, ps, in_port, out);

@@ -118,6 +118,7 @@ struct fp_pipeline {
 	uint32_t punt_pps;			  /* punts per second per port (bucket size too) */
 	uint32_t pad;				  /* zero */
 	struct fp_storm punt_bucket[FP_PORT_MAX]; /* punt rate by VM port, this lcore's */
+	struct fp_storm icmp_bucket;		  /* ICMP errors sent, this lcore's */
 };
 
 /**
@@ -137,6 +138,19 @@ void fp_pipeline_init(struct fp_pipeline *p, const struct fp_ftables *t, struct 
  * @param pps  punts per second per VM port (and the bucket's size), > 0
  */
 void fp_pipeline_punt_attach(struct fp_pipeline *p, struct rte_ring *ring, uint32_t pps);
+
+/**
+ * May this lcore send one more ICMP error (time exceeded, unreachable,
+ * too big)?  Its token bucket (guard.icmp_pps a second, up to
+ * guard.icmp_burst at once; icmp_pps 0: always).  When not, counts
+ * icmp_rate_limited: the caller then builds no error.  A trace (tr not
+ * NULL, a private pipeline) takes nothing from the bucket.
+ *
+ * @param p  this lcore's pipeline
+ * @param tr a trace record, or NULL
+ * @return 1: send it, 0: do not
+ */
+int fp_pipeline_icmp_take(struct fp_pipeline *p, struct fp_trace *tr);
 
 /**
  * Run a burst received on one logical port.

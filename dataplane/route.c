@@ -45,7 +45,7 @@ static void nat_icmp_inner(uint8_t *icmp, uint32_t len, uint32_t off, const uint
  * floating IP's).
  */
 static void
-icmp_error(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
+icmp_error(const struct fp_ftables *t, struct fp_pipeline *p, uint32_t vrf,
 	   const struct rte_mbuf *m, const struct fp_pkt_meta *meta, const uint8_t *fip,
 	   const struct fp_ip *src, unsigned int kind, uint16_t mtu, struct fp_route_res *res,
 	   struct fp_trace *tr)
@@ -64,7 +64,8 @@ icmp_error(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
 		       vrf);
 		return;
 	}
-	if (mp == NULL || (e = rte_pktmbuf_alloc(mp)) == NULL)
+	if (p == NULL || p->mp == NULL || !fp_pipeline_icmp_take(p, tr) ||
+	    (e = rte_pktmbuf_alloc(p->mp)) == NULL)
 		return;
 	len = fp_icmp_error_build(rte_pktmbuf_mtod(e, uint8_t *), rte_pktmbuf_tailroom(e),
 				  rte_pktmbuf_mtod(m, const uint8_t *), meta, kind, mtu, &in->addr);
@@ -367,7 +368,7 @@ egress_mtu(const struct fp_ftables *t, struct fp_route_cache *c, uint32_t vni, c
 }
 
 unsigned int
-fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, struct rte_mbuf *m,
+fp_route_step(const struct fp_ftables *t, struct fp_pipeline *p, uint32_t vrf, struct rte_mbuf *m,
 	      const struct fp_pkt_meta *meta, const uint8_t *fip, struct fp_route_res *res,
 	      struct fp_route_cache *c, struct fp_trace *tr)
 {
@@ -425,7 +426,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (rt == NULL) {
 		RTRACE(tr, "vrf %u %s: no route", vrf, ipstr(&dst).s);
 		res->drop = FP_DROP_NO_ROUTE;
-		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_NET_UNREACH, 0, res, tr);
+		icmp_error(t, p, vrf, m, meta, fip, &src, FP_ICMP_ERR_NET_UNREACH, 0, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	if (tr != NULL) {
@@ -478,14 +479,14 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (ttl <= 1) {
 		RTRACE(tr, "%s %u: expires here", v4 ? "ttl" : "hop limit", ttl);
 		res->drop = FP_DROP_TTL_EXCEEDED;
-		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TIME, 0, res, tr);
+		icmp_error(t, p, vrf, m, meta, fip, &src, FP_ICMP_ERR_TIME, 0, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	l3len = meta->l3_len ? meta->l3_len : rte_pktmbuf_data_len(m) - meta->l3_off;
 	if (unlikely(l3len > rt->mtu)) {
 		RTRACE(tr, "%u bytes > mtu %u", l3len, rt->mtu);
 		res->drop = FP_DROP_TOO_BIG;
-		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
+		icmp_error(t, p, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, rt->mtu, res, tr);
 		return FP_ROUTE_V_DROP;
 	}
 	n = neigh_get(t, c, rt->vni, nh); /* the egress network's neighbours */
@@ -504,7 +505,7 @@ fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf, 
 	if (unlikely(l3len > eg_mtu)) {
 		RTRACE(tr, "%u bytes > the egress mtu %u", l3len, eg_mtu);
 		res->drop = FP_DROP_TOO_BIG;
-		icmp_error(t, mp, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)eg_mtu,
+		icmp_error(t, p, vrf, m, meta, fip, &src, FP_ICMP_ERR_TOO_BIG, (uint16_t)eg_mtu,
 			   res, tr);
 		return FP_ROUTE_V_DROP;
 	}

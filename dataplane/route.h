@@ -41,6 +41,7 @@
 #include "ftable.h"
 #include "pkt/parse.h"
 
+struct fp_pipeline;
 struct fp_trace;
 
 /* A worker's last lookups of the routing step in one burst (a 1-entry
@@ -97,7 +98,8 @@ struct fp_route_res {
  * Route a frame addressed to a router's MAC.
  *
  * @param t    the tables
- * @param mp   pool for ICMP errors (NULL: none are sent)
+ * @param p    the worker's pipeline: the pool and the rate limit of ICMP
+ *	       errors (fp_pipeline_icmp_take()); NULL: none are sent
  * @param vrf  the router (the fdb entry's id)
  * @param m    the frame (Ethernet, no VLAN tag, linear), rewritten in place
  *	       for FORWARD and REPLY
@@ -111,7 +113,7 @@ struct fp_route_res {
  * @param tr   a trace record, or NULL
  * @return FP_ROUTE_V_*
  */
-unsigned int fp_route_step(const struct fp_ftables *t, struct rte_mempool *mp, uint32_t vrf,
+unsigned int fp_route_step(const struct fp_ftables *t, struct fp_pipeline *p, uint32_t vrf,
 			   struct rte_mbuf *m, const struct fp_pkt_meta *meta, const uint8_t *fip,
 			   struct fp_route_res *res, struct fp_route_cache *c, struct fp_trace *tr);
 

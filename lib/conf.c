@@ -631,6 +631,8 @@ fp_conf_guard_defaults(struct fp_guard_cfg *g)
 	g->storm_pps = FP_CONF_STORM_PPS_DEFAULT;
 	g->storm_burst = FP_CONF_STORM_BURST_DEFAULT;
 	memset(g->ethertypes, 0, sizeof(g->ethertypes));
+	g->icmp_pps = FP_CONF_ICMP_PPS_DEFAULT;
+	g->icmp_burst = FP_CONF_ICMP_BURST_DEFAULT;
 }
 
 /* guard.permitted_ethertypes: at most FP_GUARD_ETHERTYPE_MAX ethertypes
@@ -683,10 +685,27 @@ int
 fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_guard_cfg *g)
 {
 	static const char *const keys[] = {
-		"underlay_strict_source", "underlay_inner_src_mac", "storm_control_pps",
-		"storm_control_burst",	  "permitted_ethertypes",   NULL,
+		"underlay_strict_source",
+		"underlay_inner_src_mac",
+		"storm_control_pps",
+		"storm_control_burst",
+		"permitted_ethertypes",
+		"icmp_pps",
+		"icmp_burst",
+		NULL,
 	};
 	uint32_t *const bools[] = { &g->strict_source, &g->inner_src_mac };
+	/* The integer keys: a rate (0: off or unlimited) and a bucket size. */
+	const struct {
+		const char *key;
+		int64_t min, max;
+		uint32_t *v;
+	} ints[] = {
+		{ "storm_control_pps", 0, FP_CONF_STORM_PPS_MAX, &g->storm_pps },
+		{ "storm_control_burst", 1, FP_CONF_STORM_BURST_MAX, &g->storm_burst },
+		{ "icmp_pps", 0, FP_CONF_STORM_PPS_MAX, &g->icmp_pps },
+		{ "icmp_burst", 1, FP_CONF_STORM_BURST_MAX, &g->icmp_burst },
+	};
 	const config_setting_t *grp, *s;
 	int64_t v = 0;
 	unsigned int i;
@@ -705,22 +724,16 @@ fp_conf_guard_load(struct fp_conf *c, const config_setting_t *root, struct fp_gu
 		if (s != NULL)
 			*bools[i] = config_setting_get_bool(s) ? 1 : 0;
 	}
-	rc = fp_conf_member_get(c, grp, "storm_control_pps", FP_CONF_T_INT, false, &s);
-	if (rc == 0 && s != NULL) {
-		rc = fp_conf_int_get(c, s, 0, FP_CONF_STORM_PPS_MAX, false, &v);
-		if (rc == 0)
-			g->storm_pps = (uint32_t)v;
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		rc = fp_conf_member_get(c, grp, ints[i].key, FP_CONF_T_INT, false, &s);
+		if (rc == 0 && s != NULL) {
+			rc = fp_conf_int_get(c, s, ints[i].min, ints[i].max, false, &v);
+			if (rc == 0)
+				*ints[i].v = (uint32_t)v;
+		}
+		if (rc < 0)
+			return rc;
 	}
-	if (rc < 0)
-		return rc;
-	rc = fp_conf_member_get(c, grp, "storm_control_burst", FP_CONF_T_INT, false, &s);
-	if (rc == 0 && s != NULL) {
-		rc = fp_conf_int_get(c, s, 1, FP_CONF_STORM_BURST_MAX, false, &v);
-		if (rc == 0)
-			g->storm_burst = (uint32_t)v;
-	}
-	if (rc < 0)
-		return rc;
 	return ethertypes_load(c, grp, g);
 }
 

@@ -336,14 +336,20 @@ int fp_conf_conntrack_load(struct fp_conf *c, const config_setting_t *root, uint
 #define FP_CONF_STORM_BURST_DEFAULT 200 /* flood packets in one burst */
 #define FP_CONF_STORM_PPS_MAX 10000000	/* largest storm_control_pps */
 #define FP_CONF_STORM_BURST_MAX 1000000 /* largest storm_control_burst */
+#define FP_CONF_ICMP_PPS_DEFAULT 1000	/* ICMP errors per second per worker or CPU */
+#define FP_CONF_ICMP_BURST_DEFAULT 50	/* ICMP errors in one burst (Linux's icmp_msgs_burst) */
 
-/** The defaults of the guard group: every check on, 1000 pps burst 200. */
+/** The defaults of the guard group: every check on, floods 1000 pps burst
+ * 200, ICMP errors 1000 pps burst 50.
+ */
 void fp_conf_guard_defaults(struct fp_guard_cfg *g);
 
 /**
  * The shared group guard: underlay_strict_source and underlay_inner_src_mac
  * (booleans), storm_control_pps (0..FP_CONF_STORM_PPS_MAX, 0 = off) and
- * storm_control_burst (1..FP_CONF_STORM_BURST_MAX), permitted_ethertypes
+ * storm_control_burst (1..FP_CONF_STORM_BURST_MAX), icmp_pps (the same
+ * range as storm_control_pps, 0 = unlimited) and icmp_burst (as
+ * storm_control_burst), permitted_ethertypes
  * (an array of at most FP_GUARD_ETHERTYPE_MAX ethertypes 0x0600..0xffff,
  * not IPv4, IPv6, ARP or a VLAN tag, no duplicates).  Absent keys are left
  * alone.

@@ -502,6 +502,13 @@ struct fp_guard_cfg {
 	 * at the first 0.
 	 */
 	__u16 ethertypes[FP_GUARD_ETHERTYPE_MAX];
+	/* The ICMP errors an engine generates (time exceeded, unreachable,
+	 * too big): a token bucket per worker or CPU (RFC 4443 2.4(f),
+	 * RFC 1812 4.3.2.8); over it the error is not sent and counts
+	 * icmp_rate_limited.
+	 */
+	__u32 icmp_pps;	  /* errors per second per worker or CPU; 0 = unlimited */
+	__u32 icmp_burst; /* bucket size, errors */
 };
 
 /* Pipeline counters: FP_STAT_<ID>, "name".  Packets, not bytes.
@@ -531,7 +538,8 @@ struct fp_guard_cfg {
 	_(ROUTED, "routed")                              \
 	_(ICMP_TIME_EXCEEDED, "icmp_time_exceeded_sent") \
 	_(ICMP_UNREACH, "icmp_unreachable_sent")         \
-	_(ICMP_ECHO_REPLY, "icmp_echo_reply")
+	_(ICMP_ECHO_REPLY, "icmp_echo_reply")            \
+	_(ICMP_RATE_LIMITED, "icmp_rate_limited")
 
 #define FP_STAT_ENUM(id, name) FP_STAT_##id,
 enum fp_stat_id { FP_FOREACH_STAT(FP_STAT_ENUM) FP_STAT_MAX };
@@ -696,10 +704,10 @@ _Static_assert(sizeof(struct fp_dhcp6_val) == 40 + 16 * FP_DHCP6_DNS_MAX, "fp_dh
 /* So are the id lists: their counts size the control messages (table
  * limits and counts in the hello, the counters), and a program built
  * against other ids would misname tables and drops.  ABI 6: the dhcp, ra,
- * dhcp6 and segment tables; punt_full, punt_rate, no_snat and
- * unknown_segment.
+ * dhcp6 and segment tables; punt_full, punt_rate, no_snat,
+ * unknown_segment and icmp_rate_limited; the guard's icmp_pps, icmp_burst.
  */
-_Static_assert(FP_ABI_VERSION == 6 && FP_TABLE_MAX == 13 && FP_DROP_MAX == 58 && FP_STAT_MAX == 22,
+_Static_assert(FP_ABI_VERSION == 6 && FP_TABLE_MAX == 13 && FP_DROP_MAX == 58 && FP_STAT_MAX == 23,
 	       "table, drop or stat ids changed: bump FP_ABI_VERSION and these counts");
 _Static_assert(FP_ABI_VERSION == 6 && FP_ABI_LAYOUT_SUM == 3616 + 124 + 156 + 248 + 108,
 	       "ABI layout changed: bump FP_ABI_VERSION and the sum");

@@ -50,8 +50,9 @@
  *                held it is replaced)
  *   fp_guard     ARRAY 1            __u32 0       -> struct fp_guard_cfg
  *                (fp-xdp writes it from the config's guard group)
- *   fp_storm     PERCPU_ARRAY FP_PORT_MAX  port id -> struct fp_storm_bucket
- *                (the program's own: storm control per VM port, per CPU)
+ *   fp_storm     PERCPU_ARRAY FP_PORT_MAX + 1  port id -> struct fp_storm_bucket
+ *                (the program's own: storm control per VM port, per CPU;
+ *                slot FP_XDP_STORM_ICMP: the ICMP errors' bucket, per CPU)
  * and the distributed router's (doc/routing.md, doc/xdp.md "Routing"):
  *   fp_route     LPM_TRIE route limit  struct fp_xdp_route_key -> struct fp_route_val
  *                (fp-control's struct fp_route_key, translated: the
@@ -272,6 +273,11 @@ struct fp_vtep_src_key {
 	struct fp_ip ip; /* the remote vtep's address */
 };
 
+/* fp_storm's slot of the ICMP errors' bucket (guard icmp_pps, icmp_burst),
+ * after the ports'.
+ */
+#define FP_XDP_STORM_ICMP FP_PORT_MAX
+
 /* A VM port's storm-control bucket on one CPU (fp_storm). */
 struct fp_storm_bucket {
 	__u64 credit_ns; /* time credit left after the last flood */
@@ -289,7 +295,7 @@ _Static_assert(sizeof(struct fp_host_cfg) == 32 + 16 * FP_XDP_LOCAL_VTEP_MAX + 8
 _Static_assert(sizeof(struct fp_counters) == 8 * (FP_STAT_MAX + FP_DROP_MAX), "fp_counters");
 _Static_assert(sizeof(struct fp_ifslot) == 8, "fp_ifslot");
 _Static_assert(sizeof(struct fp_vtep_src_key) == 24, "fp_vtep_src_key");
-_Static_assert(sizeof(struct fp_guard_cfg) == 16 + 2 * FP_GUARD_ETHERTYPE_MAX, "fp_guard_cfg");
+_Static_assert(sizeof(struct fp_guard_cfg) == 24 + 2 * FP_GUARD_ETHERTYPE_MAX, "fp_guard_cfg");
 _Static_assert(sizeof(struct fp_storm_bucket) == 16, "fp_storm_bucket");
 _Static_assert((FP_XDP_IFSLOTS & (FP_XDP_IFSLOTS - 1)) == 0, "FP_XDP_IFSLOTS");
 _Static_assert(sizeof(struct fp_xdp_addrset_key) == 24, "fp_xdp_addrset_key");
@@ -300,7 +306,7 @@ _Static_assert(sizeof(struct fp_xdp_route_key) == 32, "fp_xdp_route_key"); /* a 
 _Static_assert(__builtin_offsetof(struct fp_xdp_route_key, ip) == 16, "fp_xdp_route_key.ip");
 _Static_assert(FP_ABI_VERSION == 6 && FP_XDP_LAYOUT_SUM == 48 + 104 +
 								   8 * (FP_STAT_MAX + FP_DROP_MAX) +
-								   8 + 24 + 72 + 16 + 24 + 32 + 16,
+								   8 + 24 + 72 + 16 + 24 + 40 + 16,
 	       "XDP ABI layout changed: bump FP_ABI_VERSION and the sum");
 
 #endif /* FLOWPLANE_XDP_H */

@@ -116,7 +116,8 @@ FLOOD_MEMBER_MAX = 64
 STATS = ["rx", "tx", "drop", "punt", "encap", "decap", "local", "flood",
          "flood_copies", "arp_reply", "nd_reply", "icmp_too_big_sent", "ct_new", "ct_hit",
          "ct_pickup", "ct_revalidated", "ct_related", "sg_stateless_allow", "routed",
-         "icmp_time_exceeded_sent", "icmp_unreachable_sent", "icmp_echo_reply"]
+         "icmp_time_exceeded_sent", "icmp_unreachable_sent", "icmp_echo_reply",
+         "icmp_rate_limited"]
 DROPS = ["trunc_l2", "trunc_vlan", "too_many_vlans", "trunc_l3",
          "bad_ip_version", "bad_ip_hdr_len", "bad_ip_len", "bad_ip_csum",
          "trunc_l4", "bad_udp_len", "bad_tcp_hdr_len", "trunc_tunnel",

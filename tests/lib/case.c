@@ -555,6 +555,8 @@ fp_case_load(const char *path, struct fp_case *c, char *err, size_t errsz)
 	c->guard.inner_src_mac = 1;
 	c->guard.storm_pps = 1000;
 	c->guard.storm_burst = 200;
+	c->guard.icmp_pps = 1000; /* the config's defaults: a case's one error passes */
+	c->guard.icmp_burst = 50;
 	if (errsz)
 		err[0] = '\0';
 	fp = fopen(path, "r");

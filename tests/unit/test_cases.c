@@ -541,6 +541,100 @@ test_cases_route_burst(void **state)
 		fail_msg("route_burst: %u mismatch(es)", r.n);
 }
 
+/* ICMP error rate limit (guard.icmp_pps, icmp_burst): cases whose one
+ * packet draws one ICMP error (the routing step's time exceeded, hop
+ * limit, unreachable, too big; the tunnel's too big) run as one burst of
+ * N copies with a bucket of 5 at 1 error/s: the burst sends exactly 5
+ * errors (the case's expected one each), counts the N - 5 others
+ * icmp_rate_limited, and drops every copy with the case's reason.  The
+ * next burst, 2 s of credit later (the bucket's last time moved back),
+ * sends 2; with icmp_pps 0 every copy gets its error.
+ */
+static void
+test_cases_icmp_rate_limit(void **state)
+{
+	static const char *const names[] = {
+		"rt_ttl1_v4",	 "rt_hlim1_v6",		 "rt_no_route_v4",
+		"rt_too_big_v6", "rt_tunnel_too_big_v4", "vm_too_big_v4_df",
+	};
+	enum { N = 20, BURST = 5 };
+	static const uint32_t pps[] = { 1, 0 };
+	struct fp_report r = { .name = "icmp_rate_limit" };
+	struct fp_pipe_out *out = calloc(1, sizeof(*out));
+	const char *root = getenv("FP_SRCDIR");
+	struct rte_mbuf *pkts[N];
+	struct fp_pipeline p;
+	struct fp_ftables *t;
+	struct fp_case c;
+	char path[PATH_MAX], err[512];
+	uint32_t i, k, j, want, round;
+
+	(void)state;
+	assert_non_null(out);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		snprintf(path, sizeof(path), "%s/tests/cases/%s.case", root ? root : ".", names[k]);
+		if (fp_case_load(path, &c, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(c.n_outs, 1);
+		assert_true(c.n_stats >= 1); /* the first: the error's counter */
+		assert_int_equal(c.verdict, FP_CASE_VERDICT_DROP);
+		for (j = 0; j < sizeof(pps) / sizeof(pps[0]); j++) {
+			c.guard.icmp_pps = pps[j];
+			c.guard.icmp_burst = BURST;
+			t = tables_build(&c, &r);
+			assert_non_null(t);
+			assert_int_equal(txns_apply(&c, t, 0, c.n_txns, &r), 0);
+			fp_pipeline_init(&p, t, pool);
+			for (round = 0; round < (pps[j] ? 2U : 1U); round++) {
+				/* Round 1: 2 s of credit since round 0. */
+				if (round == 1)
+					p.icmp_bucket.last_ns -= 2000000000ULL;
+				want = pps[j] == 0 ? N : round == 0 ? BURST : 2;
+				for (i = 0; i < N; i++) {
+					pkts[i] = rte_pktmbuf_alloc(pool);
+					assert_non_null(pkts[i]);
+					memcpy(rte_pktmbuf_append(pkts[i], (uint16_t)c.in.len),
+					       c.in.data, c.in.len);
+				}
+				memset(&p.stats, 0, sizeof(p.stats));
+				out->n = 0;
+				fp_pipeline_run_burst(&p, (uint16_t)c.in.port, pkts, N, out);
+				if (out->n != want)
+					fp_mismatch(
+						&r,
+						"%s icmp_pps %u round %u: %u errors, expected %u",
+						c.name, pps[j], round, out->n, want);
+				for (i = 0; i < out->n; i++) {
+					if (i < want &&
+					    (out->port[i] != c.outs[0].port ||
+					     rte_pktmbuf_pkt_len(out->pkts[i]) != c.outs[0].len ||
+					     memcmp(rte_pktmbuf_mtod(out->pkts[i], void *),
+						    c.outs[0].data, c.outs[0].len) != 0))
+						fp_mismatch(&r, "%s: error %u is not the case's",
+							    c.name, i);
+					rte_pktmbuf_free(out->pkts[i]);
+				}
+				if (p.stats.n[c.stats[0].id] != want ||
+				    p.stats.n[FP_STAT_ICMP_RATE_LIMITED] != N - want ||
+				    p.stats.drop[c.drop] != N || p.stats.n[FP_STAT_DROP] != N)
+					fp_mismatch(&r,
+						    "%s icmp_pps %u round %u: sent %" PRIu64
+						    ", icmp_rate_limited %" PRIu64
+						    ", dropped %" PRIu64 " (expected %u, %u, %u)",
+						    c.name, pps[j], round, p.stats.n[c.stats[0].id],
+						    p.stats.n[FP_STAT_ICMP_RATE_LIMITED],
+						    p.stats.drop[c.drop], want, N - want, N);
+			}
+			fp_ftables_free(t);
+			assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+		}
+		fp_case_free(&c);
+	}
+	free(out);
+	if (r.n)
+		fail_msg("icmp_rate_limit: %u mismatch(es)", r.n);
+}
+
 static void
 test_cases_none(void **state)
 {
@@ -616,7 +710,7 @@ main(void)
 		free(names);
 		return cmocka_run_group_tests_name("cases", none, NULL, NULL);
 	}
-	tests = calloc((size_t)n + 2, sizeof(*tests));
+	tests = calloc((size_t)n + 3, sizeof(*tests));
 	cts = calloc((size_t)n, sizeof(*cts));
 	if (tests == NULL || cts == NULL) {
 		fprintf(stderr, "test_cases: out of memory\n");
@@ -640,10 +734,12 @@ main(void)
 	tests[n].test_func = test_cases_trace_refused;
 	tests[n + 1].name = "route_burst";
 	tests[n + 1].test_func = test_cases_route_burst;
+	tests[n + 2].name = "icmp_rate_limit";
+	tests[n + 2].test_func = test_cases_icmp_rate_limit;
 	/* cmocka_run_group_tests_name() takes a static array; this list is
 	 * built from the directory, so call what the macro expands to.
 	 */
-	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 2, group_setup, group_teardown);
+	rc = _cmocka_run_group_tests("cases", tests, (size_t)n + 3, group_setup, group_teardown);
 	free(tests);
 	free(cts);
 	return rc;

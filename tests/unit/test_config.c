@@ -113,6 +113,8 @@ static const struct fp_conf_fixture_bad invalid_cases[] = {
 	{ "guard_pps_range.conf", 11,
 	  "guard.storm_control_pps: 10000001 out of range 0..10000000" },
 	{ "guard_burst_zero.conf", 11, "guard.storm_control_burst: 0 out of range 1..1000000" },
+	{ "guard_icmp_burst_zero.conf", 11, "guard.icmp_burst: 0 out of range 1..1000000" },
+	{ "guard_icmp_pps_range.conf", 11, "guard.icmp_pps: 10000001 out of range 0..10000000" },
 	{ "guard_not_bool.conf", 11,
 	  "guard.underlay_strict_source: expected a boolean, got an integer" },
 	{ "guard_unknown_key.conf", 11, "guard.storm_control: unknown key" },
@@ -215,6 +217,8 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg->guard.inner_src_mac, 1);
 	assert_int_equal(cfg->guard.storm_pps, 1000);
 	assert_int_equal(cfg->guard.storm_burst, 200);
+	assert_int_equal(cfg->guard.icmp_pps, 1000);
+	assert_int_equal(cfg->guard.icmp_burst, 50);
 	assert_int_equal(cfg->guard.ethertypes[0], 0);
 }
 
@@ -314,6 +318,8 @@ test_config_full_maps_every_field(void **state)
 	assert_int_equal(cfg->guard.inner_src_mac, 0);
 	assert_int_equal(cfg->guard.storm_pps, 5000);
 	assert_int_equal(cfg->guard.storm_burst, 50);
+	assert_int_equal(cfg->guard.icmp_pps, 200);
+	assert_int_equal(cfg->guard.icmp_burst, 10);
 	assert_int_equal(cfg->guard.ethertypes[0], 0x88b5);
 	assert_int_equal(cfg->guard.ethertypes[1], 0x8863);
 	assert_int_equal(cfg->guard.ethertypes[2], 0);
@@ -395,6 +401,8 @@ test_config_limits_min_accepted(void **state)
 	assert_int_equal(cfg->ct_size, 1024);
 	assert_int_equal(cfg->guard.storm_pps, 0);
 	assert_int_equal(cfg->guard.storm_burst, 1);
+	assert_int_equal(cfg->guard.icmp_pps, 0);
+	assert_int_equal(cfg->guard.icmp_burst, 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_SYN_SENT], 1);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_CLOSE], 1);
 }
@@ -433,6 +441,8 @@ test_config_limits_max_accepted(void **state)
 	assert_int_equal(cfg->ct_size, 16777216);
 	assert_int_equal(cfg->guard.storm_pps, 10000000);
 	assert_int_equal(cfg->guard.storm_burst, 1000000);
+	assert_int_equal(cfg->guard.icmp_pps, 10000000);
+	assert_int_equal(cfg->guard.icmp_burst, 1000000);
 	assert_int_equal(cfg->guard.ethertypes[0], 0x0600);
 	assert_int_equal(cfg->guard.ethertypes[FP_GUARD_ETHERTYPE_MAX - 1], 0xffff);
 	assert_int_equal(cfg->ct_timeout_s[FP_CT_ESTABLISHED], 8640000);

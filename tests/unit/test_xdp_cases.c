@@ -289,7 +289,9 @@ percpu_fill(struct bpf_map *map, int b)
 	return rc;
 }
 
-/* Empty every storm-control bucket (fp_storm, every port, every CPU). */
+/* Empty every storm-control bucket (fp_storm, every port, every CPU) and
+ * the ICMP errors' (slot FP_XDP_STORM_ICMP).
+ */
 static int
 storm_clear(void)
 {
@@ -297,7 +299,7 @@ storm_clear(void)
 	uint32_t i;
 	int rc = zero == NULL ? -ENOMEM : 0;
 
-	for (i = 0; i < FP_PORT_MAX && rc == 0; i++)
+	for (i = 0; i <= FP_XDP_STORM_ICMP && rc == 0; i++)
 		rc = bpf_map_update_elem(bpf_map__fd(env.skel->maps.fp_storm), &i, zero, BPF_ANY);
 	free(zero);
 	return rc;
@@ -1134,6 +1136,110 @@ test_xdp_storm_control(void **state)
 	fp_case_free(&c);
 }
 
+/* ICMP error rate limit on the XDP engine (test_cases' icmp_rate_limit):
+ * on CPU 0 alone (the bucket is per CPU), at 1 error/s and burst 5, N
+ * copies of a case whose packet draws one ICMP error (the routing step's
+ * time exceeded, unreachable, too big; the tunnel's too big) give 5
+ * errors (the case's bytes) then drops with the case's reason, the
+ * others counted icmp_rate_limited; with icmp_pps 0 every copy gets its
+ * error.
+ */
+static void
+test_xdp_icmp_rate_limit(void **state)
+{
+	static const char *const names[] = {
+		"rt_ttl1_v4",	 "rt_hlim1_v6",		 "rt_no_route_v4",
+		"rt_too_big_v6", "rt_tunnel_too_big_v4", "vm_too_big_v4_df",
+	};
+	enum { N = 12, BURST = 5 };
+	static const uint32_t pps[] = { 1, 0 };
+	static uint8_t out[OUT_MAX];
+	const char *root = getenv("FP_SRCDIR");
+	struct fp_report r = { .name = "xdp_icmp_rate_limit" };
+	struct fp_counters cnt;
+	struct fp_case c;
+	char path[PATH_MAX], err[512];
+	cpu_set_t cpus;
+	uint32_t i, k, j, want, ifindex = IN_IFINDEX, slot_k = FP_XDP_IFSLOT(IN_IFINDEX);
+	int cpu;
+
+	(void)state;
+	if (!env.privileged || env.skel == NULL)
+		skip();
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	assert_int_equal(sched_setaffinity(0, sizeof(cpus), &cpus), 0);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		snprintf(path, sizeof(path), "%s/tests/cases/%s.case",
+			 root != NULL && *root ? root : ".", names[k]);
+		if (fp_case_load(path, &c, err, sizeof(err)))
+			fail_msg("%s", err);
+		assert_int_equal(c.n_outs, 1);
+		assert_true(c.n_stats >= 1); /* the first: the error's counter */
+		assert_int_equal(c.verdict, FP_CASE_VERDICT_DROP);
+		for (j = 0; j < sizeof(pps) / sizeof(pps[0]); j++) {
+			struct fp_ifslot slot = { .ifindex = IN_IFINDEX, .port = c.in.port };
+
+			c.guard.icmp_pps = pps[j];
+			c.guard.icmp_burst = BURST;
+			assert_int_equal(maps_build(&c, &r), 0);
+			assert_int_equal(txns_apply(&c, 0, c.n_txns, &r), 0);
+			assert_int_equal(bpf_map_update_elem(bpf_map__fd(env.skel->maps.fp_ifport),
+							     &ifindex, &c.in.port, 0),
+					 0);
+			assert_int_equal(bpf_map_update_elem(bpf_map__fd(env.skel->maps.fp_ifslot),
+							     &slot_k, &slot, 0),
+					 0);
+			want = pps[j] == 0 ? N : BURST;
+			for (i = 0; i < N; i++) {
+				struct xdp_md ctx_in;
+
+				memset(&ctx_in, 0, sizeof(ctx_in));
+				ctx_in.data_end = c.in.len;
+				ctx_in.ingress_ifindex = IN_IFINDEX;
+				LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = c.in.data,
+					    .data_size_in = c.in.len, .data_out = out,
+					    .data_size_out = sizeof(out), .ctx_in = &ctx_in,
+					    .ctx_size_in = sizeof(ctx_in), .repeat = 1);
+				assert_int_equal(
+					bpf_prog_test_run_opts(
+						bpf_program__fd(env.skel->progs.fp_xdp_rx), &opts),
+					0);
+				if (i < want &&
+				    (opts.retval != XDP_TX || opts.data_size_out != c.outs[0].len ||
+				     memcmp(out, c.outs[0].data, c.outs[0].len) != 0))
+					fp_mismatch(
+						&r,
+						"%s icmp_pps %u: packet %u: %s, not the case's error",
+						c.name, pps[j], i, xdp_action_name(opts.retval));
+				if (i >= want && opts.retval != XDP_DROP)
+					fp_mismatch(
+						&r,
+						"%s icmp_pps %u: packet %u: %s, expected a drop",
+						c.name, pps[j], i, xdp_action_name(opts.retval));
+			}
+			assert_int_equal(counters_read(&cnt), 0);
+			if (cnt.n[c.stats[0].id] != want ||
+			    cnt.n[FP_STAT_ICMP_RATE_LIMITED] != N - want || cnt.drop[c.drop] != N ||
+			    cnt.n[FP_STAT_DROP] != N)
+				fp_mismatch(&r,
+					    "%s icmp_pps %u: sent %" PRIu64
+					    ", icmp_rate_limited %" PRIu64 ", dropped %" PRIu64
+					    " (expected %u, %u, %u)",
+					    c.name, pps[j], (uint64_t)cnt.n[c.stats[0].id],
+					    (uint64_t)cnt.n[FP_STAT_ICMP_RATE_LIMITED],
+					    (uint64_t)cnt.drop[c.drop], want, N - want, N);
+		}
+		fp_case_free(&c);
+	}
+	CPU_ZERO(&cpus);
+	for (cpu = 0; cpu < env.n_cpus && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (r.n)
+		fail_msg("xdp_icmp_rate_limit: %u mismatch(es)", r.n);
+}
+
 /* The routing cases that share one table set (gen_cases.py route_world())
  * and enter on VM port 0, one after the other on the same maps, as
  * test_cases.c's route_burst runs them as one burst: each packet must give
@@ -1320,7 +1426,7 @@ main(void)
 		free(names);
 		return cmocka_run_group_tests_name("xdp_cases", none, NULL, NULL);
 	}
-	tests = calloc((size_t)n + 4, sizeof(*tests));
+	tests = calloc((size_t)n + 5, sizeof(*tests));
 	cts = calloc((size_t)n, sizeof(*cts));
 	if (tests == NULL || cts == NULL) {
 		fprintf(stderr, "test_xdp_cases: out of memory\n");
@@ -1349,10 +1455,12 @@ main(void)
 	tests[n + 2].test_func = test_xdp_storm_control;
 	tests[n + 3].name = "xdp_route_sequence";
 	tests[n + 3].test_func = test_xdp_route_sequence;
+	tests[n + 4].name = "xdp_icmp_rate_limit";
+	tests[n + 4].test_func = test_xdp_icmp_rate_limit;
 	/* cmocka_run_group_tests_name() takes a static array; this list is
 	 * built from the directory, so call what the macro expands to.
 	 */
-	rc = _cmocka_run_group_tests("xdp_cases", tests, (size_t)n + 4, group_setup,
+	rc = _cmocka_run_group_tests("xdp_cases", tests, (size_t)n + 5, group_setup,
 				     group_teardown);
 	free(tests);
 	free(cts);
